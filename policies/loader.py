@@ -1,0 +1,238 @@
+"""Read policy files: parse YAML with positions, merge a repository policy over the default,
+validate the result strictly and report every problem with its file, field and line.
+
+Merge rules (a repository's `.github/modeltier.yml` over the bundled `default.yml`):
+- Mappings merge key by key, recursively: an area, tier, model or tool that the repository names
+  is merged into the default one of the same id; a new id adds a new entry.
+- Scalars replace. Lists append (without repeating an entry already there).
+- `replace: [field, ...]` beside fields of a mapping makes those fields replace instead
+  (e.g. `replace: [paths]` inside an area, or `replace: [exclude]` at the top).
+- `enabled: false` turns an area off; it stays visible in `modeltier policy show`.
+- `extends: none` at the top makes the file a complete policy on its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from policies.errors import PolicyError, PolicyProblem
+from policies.schema import Policy
+
+__all__ = [
+    "DEFAULT_POLICY_NAME",
+    "MAX_POLICY_BYTES",
+    "REPOSITORY_POLICY_PATH",
+    "PolicySource",
+    "default_policy",
+    "load_policy",
+    "merge",
+    "parse_source",
+]
+
+DEFAULT_POLICY_NAME = "policies/default.yml"
+REPOSITORY_POLICY_PATH = ".github/modeltier.yml"
+MAX_POLICY_BYTES = 512 * 1024
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """One parsed policy file: its data and where each field of it stands."""
+
+    name: str
+    data: dict[str, Any]
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+
+def _problem(source: str, loc: Loc, message: str, pos: tuple[int, int] | None) -> PolicyProblem:
+    line, column = pos if pos else (None, None)
+    return PolicyProblem(source, _dotted(loc), message, line, column)
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _positions(node: yaml.Node, loc: Loc, out: dict[Loc, tuple[int, int]]) -> None:
+    out[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            _positions(value_node, (*loc, key), out)
+            out[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _positions(item, (*loc, index), out)
+
+
+def parse_source(text: str | bytes, name: str) -> PolicySource:
+    """Parse one policy file's text; syntax problems become a PolicyError naming the place.
+
+    Anchors and aliases are refused: they let a few lines expand into an enormous document.
+    """
+    if len(text) > MAX_POLICY_BYTES:
+        raise PolicyError([PolicyProblem(name, "", f"larger than {MAX_POLICY_BYTES} bytes")])
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise PolicyError(
+                [PolicyProblem(name, "", f"not UTF-8 text (byte {e.start})")]
+            ) from e
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise PolicyError(
+                    [
+                        PolicyProblem(
+                            name, "", "YAML aliases are not allowed in a policy",
+                            mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                        )
+                    ]
+                )
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()  # type: ignore[no-untyped-call]
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        problem = getattr(e, "problem", None) or str(e)
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    name, "", f"invalid YAML: {problem}",
+                    mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                )
+            ]
+        ) from e
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise PolicyError([PolicyProblem(name, "", "a policy must be a YAML mapping", 1, 1)])
+    positions: dict[Loc, tuple[int, int]] = {}
+    if node is not None:
+        _positions(node, (), positions)
+    return PolicySource(name, data, positions)
+
+
+def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """Merge overlay into a copy of base by the rules in this module's docstring."""
+    result = copy.deepcopy(base)
+    replaced = overlay.get("replace", [])
+    replaced = set(replaced) if isinstance(replaced, list) else set()
+    for key, value in overlay.items():
+        if key == "replace":
+            continue
+        current = result.get(key)
+        if key in replaced or current is None:
+            result[key] = copy.deepcopy(value)
+        elif isinstance(current, dict) and isinstance(value, dict):
+            result[key] = merge(current, value)
+        elif isinstance(current, list) and isinstance(value, list):
+            result[key] = current + [item for item in value if item not in current]
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def _strip_replace(data: Any, loc: Loc, problems: list[tuple[Loc, str]]) -> Any:
+    """Drop `replace:` keys after merging, and check they are lists of field names."""
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            if key == "replace":
+                if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                    problems.append(((*loc, "replace"), "must be a list of field names"))
+                continue
+            out[key] = _strip_replace(value, (*loc, key), problems)
+        return out
+    if isinstance(data, list):
+        return [_strip_replace(item, (*loc, i), problems) for i, item in enumerate(data)]
+    return data
+
+
+def _locate(loc: Loc, sources: list[PolicySource]) -> tuple[str, tuple[int, int] | None]:
+    """The file and position that best explain a merged field: the longest known prefix wins,
+    and the repository file wins a tie, since it is the one a person just edited."""
+    best: tuple[int, str, tuple[int, int] | None] = (-1, sources[-1].name, None)
+    for source in reversed(sources):
+        for length in range(len(loc), -1, -1):
+            pos = source.positions.get(loc[:length])
+            if pos is not None:
+                if length > best[0]:
+                    best = (length, source.name, pos)
+                break
+    return best[1], best[2]
+
+
+def _validate(data: dict[str, Any], sources: list[PolicySource]) -> Policy:
+    raw_problems: list[tuple[Loc, str]] = []
+    data = _strip_replace(data, (), raw_problems)
+    data.pop("extends", None)
+    policy: Policy | None = None
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as e:
+        for error in e.errors(include_url=False):
+            message = error["msg"].removeprefix("Value error, ")
+            raw_problems.append((tuple(error["loc"]), message))
+    if policy is not None:
+        raw_problems += policy.reference_problems()
+    if raw_problems:
+        problems = []
+        for loc, message in raw_problems:
+            name, pos = _locate(loc, sources)
+            problems.append(_problem(name, loc, message, pos))
+        raise PolicyError(problems)
+    assert policy is not None
+    return policy
+
+
+@functools.cache
+def _default_source() -> PolicySource:
+    text = resources.files("policies").joinpath("default.yml").read_text(encoding="utf-8")
+    return parse_source(text, DEFAULT_POLICY_NAME)
+
+
+@functools.cache
+def default_policy() -> Policy:
+    """The bundled policy, validated once per process."""
+    source = _default_source()
+    return _validate(source.data, [source])
+
+
+def load_policy(text: str | bytes | None, name: str = REPOSITORY_POLICY_PATH) -> Policy:
+    """The effective policy for a repository: its file merged over the default.
+
+    `None` (no file) gives the default policy. Raises PolicyError with every problem found.
+    """
+    if text is None:
+        return default_policy()
+    source = parse_source(text, name)
+    extends = source.data.get("extends", "default")
+    if extends not in ("default", "none"):
+        pos = source.positions.get(("extends",))
+        raise PolicyError(
+            [_problem(name, ("extends",), "must be 'default' or 'none'", pos)]
+        )
+    if extends == "none":
+        return _validate(source.data, [source])
+    base = _default_source()
+    return _validate(merge(base.data, source.data), [base, source])

@@ -1,0 +1,338 @@
+"""The policy schema: what a policy file may say, parsed strictly.
+
+A policy is data, never code: tiers, the model catalog, the sensitive areas and the thresholds all
+live here so that a new model or a new area is a YAML edit. Every model forbids unknown keys so a
+typo in a policy is an error with its location, not a silently ignored setting.
+
+Content patterns use RE2 syntax (no look-around, no back-references). RE2 matches in linear time,
+which is what lets one pass over a 200,000-line diff stay fast, and it means no policy can make the
+analysis hang on a crafted line.
+"""
+
+from __future__ import annotations
+
+import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+import pathspec
+import re2
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+__all__ = [
+    "Area",
+    "ContentRule",
+    "ContextHeavyShape",
+    "Enforcement",
+    "EvidenceRules",
+    "Limits",
+    "LongContextShape",
+    "Model",
+    "Override",
+    "Permission",
+    "Policy",
+    "Risk",
+    "Shape",
+    "Tier",
+    "Tool",
+    "compile_pattern",
+    "compile_paths",
+]
+
+
+class Risk(StrEnum):
+    """How much damage a mistake in a change can do; ordered from least to most."""
+
+    ROUTINE = "routine"
+    ELEVATED = "elevated"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _RISK_ORDER.index(self)
+
+
+_RISK_ORDER = [Risk.ROUTINE, Risk.ELEVATED, Risk.CRITICAL]
+
+
+class Permission(StrEnum):
+    """GitHub repository roles, weakest first (the order an override threshold compares)."""
+
+    READ = "read"
+    TRIAGE = "triage"
+    WRITE = "write"
+    MAINTAIN = "maintain"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Permission).index(self)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+
+
+def compile_pattern(pattern: str) -> Any:
+    """Compile one content pattern with RE2, or raise ValueError saying why it is not accepted."""
+    try:
+        return re2.compile(pattern, options=_RE2_OPTIONS)
+    except re2.error as e:
+        detail = e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else str(e)
+        raise ValueError(f"invalid RE2 pattern {pattern!r}: {detail}") from e
+
+
+def compile_paths(patterns: list[str]) -> pathspec.PathSpec:
+    """Compile gitignore-style path patterns, or raise ValueError naming the bad one."""
+    try:
+        return pathspec.PathSpec.from_lines("gitignore", patterns)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"invalid path pattern: {e}") from e
+
+
+def _validate_paths(patterns: list[str]) -> list[str]:
+    for index, pattern in enumerate(patterns):
+        if not pattern.strip():
+            raise ValueError(f"path pattern {index} is empty")
+        compile_paths([pattern])
+    return patterns
+
+
+PathPatterns = Annotated[list[str], Field(default_factory=list)]
+
+
+class Tier(_Strict):
+    """A tier of AI model; a model of a higher rank satisfies every lower tier."""
+
+    title: str
+    rank: int = Field(ge=0, description="Higher is stronger.")
+    recommended: str = Field(description="Model id recommended for this tier (in the catalog).")
+    when: str = ""
+
+
+class Model(_Strict):
+    """A catalog entry: one model, the tier it belongs to, and the names it goes by."""
+
+    name: str
+    tier: str
+    provider: str = ""
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Tool(_Strict):
+    """An AI coding tool whose markers prove AI was used, without naming the model."""
+
+    name: str
+    markers: list[str] = Field(min_length=1, description="Case-insensitive substrings.")
+    model: str | None = Field(
+        default=None, description="Catalog model id this tool always runs, if it names one."
+    )
+
+
+def _rule_from_string(value: object) -> object:
+    return {"pattern": value} if isinstance(value, str) else value
+
+
+class ContentRule(_Strict):
+    """A regular expression over changed lines (added and removed) and hunk headers."""
+
+    pattern: str
+    id: str | None = Field(default=None, description="Name used in evidence; defaults to index.")
+    files: list[str] = Field(
+        default_factory=list, description="Only apply to files matching these path patterns."
+    )
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        if not value:
+            raise ValueError("content pattern is empty")
+        compile_pattern(value)
+        return value
+
+    @field_validator("files")
+    @classmethod
+    def _files_compile(cls, value: list[str]) -> list[str]:
+        return _validate_paths(value)
+
+
+class Area(_Strict):
+    """A sensitive area: where it lives (paths), what it looks like (content), what to check."""
+
+    title: str
+    risk: Literal[Risk.CRITICAL, Risk.ELEVATED] = Risk.CRITICAL
+    enabled: bool = True
+    description: str = ""
+    paths: PathPatterns
+    content: list[Annotated[ContentRule, BeforeValidator(_rule_from_string)]] = Field(
+        default_factory=list
+    )
+    exclude: list[str] | None = Field(
+        default=None, description="Replaces the policy-wide exclusions for this area when set."
+    )
+    checklist: list[str] = Field(default_factory=list)
+
+    @field_validator("paths")
+    @classmethod
+    def _paths_compile(cls, value: list[str]) -> list[str]:
+        return _validate_paths(value)
+
+    @field_validator("exclude")
+    @classmethod
+    def _exclude_compiles(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _validate_paths(value)
+
+
+class LongContextShape(_Strict):
+    """When a change is large and spread enough to call for the long-context tier."""
+
+    min_files: int = Field(default=25, ge=1)
+    min_changed_lines: int = Field(default=1500, ge=1)
+    min_modules: int = Field(
+        default=4, ge=1, description="Distinct top-level folders touched (a file at root counts)."
+    )
+
+
+class ContextHeavyShape(_Strict):
+    """When docs, contracts and diagrams dominate enough to call for the context-heavy tier."""
+
+    min_share: float = Field(default=0.6, gt=0, le=1)
+    min_files: int = Field(default=2, ge=1)
+    paths: PathPatterns
+
+    @field_validator("paths")
+    @classmethod
+    def _paths_compile(cls, value: list[str]) -> list[str]:
+        return _validate_paths(value)
+
+
+class Shape(_Strict):
+    """Size and mix thresholds; they choose the tier of work no sensitive area claims."""
+
+    long_context: LongContextShape = Field(default_factory=LongContextShape)
+    context_heavy: ContextHeavyShape = Field(default_factory=ContextHeavyShape)
+    default_tier: str = "everyday"
+    long_context_tier: str = "long-context"
+    context_heavy_tier: str = "context-heavy"
+
+
+class Override(_Strict):
+    """How people with enough repository permission waive enforcement, on the record."""
+
+    label: str = "modeltier:override"
+    command: str = "/modeltier override"
+    min_permission: Permission = Permission.MAINTAIN
+    scope: Literal["pr", "sha"] = Field(
+        default="pr",
+        description="pr: holds until a push changes the critical areas; sha: one head SHA only.",
+    )
+
+
+class Enforcement(_Strict):
+    """Which risk requires which tier, and what happens when the evidence falls short."""
+
+    require: dict[Risk, str] = Field(
+        default_factory=dict, description="Risk -> minimum tier that is enforced."
+    )
+    recommend: dict[Risk, str] = Field(
+        default_factory=dict, description="Risk -> tier recommended (not enforced)."
+    )
+    on_missing: Literal["fail", "warn"] = "fail"
+    on_lower: Literal["fail", "warn"] = "fail"
+    accept_human_declaration: bool = False
+    tool_only_tier: str | None = Field(
+        default=None,
+        description="A tool marker that names no model proves at most this tier (null: none).",
+    )
+    override: Override = Field(default_factory=Override)
+
+
+class EvidenceRules(_Strict):
+    """How declarations of the model used are read from PRs and commits."""
+
+    body_keys: list[str] = Field(default_factory=lambda: ["model", "ai model", "model used"])
+    trailer_keys: list[str] = Field(
+        default_factory=lambda: [
+            "co-authored-by",
+            "assisted-by",
+            "generated-by",
+            "ai-model",
+            "co-authored-by-ai",
+            "model",
+        ]
+    )
+    label_prefix: str = "model:"
+    human_values: list[str] = Field(default_factory=lambda: ["none", "human", "no ai", "n/a"])
+    ignore_values: list[str] = Field(
+        default_factory=lambda: ["auto", "unknown"],
+        description="Values that say nothing about the model (reported, never resolved).",
+    )
+
+
+class Limits(_Strict):
+    """Caps that keep one noisy file from flooding a report."""
+
+    evidence_per_file: int = Field(default=5, ge=1)
+    evidence_per_area: int = Field(default=25, ge=1)
+    snippet_chars: int = Field(default=120, ge=20)
+
+
+class Policy(_Strict):
+    """A whole, effective policy (the bundled default merged with a repository's file)."""
+
+    version: Literal[1] = 1
+    catalog_date: datetime.date | None = Field(
+        default=None, description="The date the model catalog reflects."
+    )
+    tiers: dict[str, Tier]
+    models: dict[str, Model]
+    tools: dict[str, Tool] = Field(default_factory=dict)
+    exclude: PathPatterns
+    areas: dict[str, Area]
+    shape: Shape = Field(default_factory=Shape)
+    enforcement: Enforcement = Field(default_factory=Enforcement)
+    evidence: EvidenceRules = Field(default_factory=EvidenceRules)
+    limits: Limits = Field(default_factory=Limits)
+
+    @field_validator("exclude")
+    @classmethod
+    def _exclude_compiles(cls, value: list[str]) -> list[str]:
+        return _validate_paths(value)
+
+    def reference_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Cross-references that name nothing: a dangling id would silently weaken the policy."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        for tier_id, tier in self.tiers.items():
+            if tier.recommended not in self.models:
+                problems.append(
+                    (("tiers", tier_id, "recommended"), f"unknown model {tier.recommended!r}")
+                )
+        for model_id, model in self.models.items():
+            if model.tier not in self.tiers:
+                problems.append((("models", model_id, "tier"), f"unknown tier {model.tier!r}"))
+        for tool_id, tool in self.tools.items():
+            if tool.model is not None and tool.model not in self.models:
+                problems.append((("tools", tool_id, "model"), f"unknown model {tool.model!r}"))
+        tier_refs: list[tuple[tuple[str | int, ...], str | None]] = [
+            (("shape", "default_tier"), self.shape.default_tier),
+            (("shape", "long_context_tier"), self.shape.long_context_tier),
+            (("shape", "context_heavy_tier"), self.shape.context_heavy_tier),
+            (("enforcement", "tool_only_tier"), self.enforcement.tool_only_tier),
+        ]
+        for field in ("require", "recommend"):
+            mapping: dict[Risk, str] = getattr(self.enforcement, field)
+            tier_refs += [(("enforcement", field, str(r)), t) for r, t in mapping.items()]
+        for loc, tier_id in tier_refs:
+            if tier_id is not None and tier_id not in self.tiers:
+                problems.append((loc, f"unknown tier {tier_id!r}"))
+        return problems
+
+    def tier_rank(self, tier_id: str) -> int:
+        return self.tiers[tier_id].rank
+
+    def active_areas(self) -> dict[str, Area]:
+        return {area_id: area for area_id, area in self.areas.items() if area.enabled}
