@@ -1,0 +1,1 @@
+"""Policies: the schema of a modeltier policy, its loader, and the bundled default as data."""

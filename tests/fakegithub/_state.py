@@ -9,7 +9,9 @@ mutated while holding ``fake.lock``. The handles returned by ``FakeGitHub.add_re
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +42,7 @@ MAX_DIFF_FILES = 300
 MAX_CONTENT_INLINE = 1_048_576  # files above 1 MB come back with encoding "none"
 
 _SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+_SHORT_SHA_RE = re.compile(r"^[0-9a-f]{7,39}$")
 
 
 def utcnow() -> datetime:
@@ -275,3 +278,194 @@ class RecordedRequest:
     status: int | None  # None when the connection was dropped on purpose
     identity: str | None  # "user:<login>", "installation:<id>", "app:<id>", "anonymous"
     injected: bool  # answered by fault injection rather than the API emulation
+
+
+DEFAULT_APP_PERMISSIONS: dict[str, str] = {
+    "checks": "write",
+    "contents": "read",
+    "issues": "write",
+    "metadata": "read",
+    "pull_requests": "write",
+    "statuses": "write",
+}
+DEFAULT_APP_EVENTS: list[str] = ["pull_request", "issue_comment", "check_run", "check_suite"]
+_PERMISSION_RANK = {"read": 1, "write": 2, "admin": 3}
+
+
+def permission_allows(granted: dict[str, str], name: str, level: str) -> bool:
+    have = granted.get(name)
+    return have is not None and _PERMISSION_RANK.get(have, 0) >= _PERMISSION_RANK[level]
+
+
+class World:
+    """All mutable state, guarded by one re-entrant lock (``world.lock`` == ``fake.lock``)."""
+
+    def __init__(self, *, app_id: int, app_slug: str, app_name: str, client_id: str) -> None:
+        self.lock = threading.RLock()
+        self._counters: dict[str, itertools.count[int]] = {}
+        self.users: dict[str, UserState] = {}
+        self.repos: dict[str, RepoState] = {}
+        self.installations: dict[int, InstallationState] = {}
+        self.tokens: dict[str, TokenState] = {}
+        self.comments: dict[int, CommentState] = {}
+        self.check_runs: dict[int, CheckRunState] = {}
+        self.deliveries: dict[int, HookDeliveryState] = {}
+        self.redeliveries: list[int] = []
+        #: rate-limit bucket -> [limit, remaining, reset epoch]
+        self.rate: dict[str, list[int]] = {}
+        owner = self.user("fake-app-owner", type="Organization")
+        self.bot = self.user(f"{app_slug}[bot]", type="Bot")
+        self.app: dict[str, Any] = {
+            "id": app_id,
+            "slug": app_slug,
+            "name": app_name,
+            "client_id": client_id,
+            "owner": owner,
+            "created_at": utcnow(),
+            "permissions": dict(DEFAULT_APP_PERMISSIONS),
+            "events": list(DEFAULT_APP_EVENTS),
+            "installations_count": 0,
+        }
+
+    # ------------------------------------------------------------------ ids & users
+    _BASES = {  # noqa: RUF012 - constant table
+        "user": 1_000,
+        "repo": 100_000,
+        "issue": 1_000_000,
+        "pull": 2_000_000,
+        "label": 3_000_000,
+        "comment": 4_000_000,
+        "check_run": 5_000_000,
+        "check_suite": 6_000_000,
+        "status": 7_000_000,
+        "delivery": 8_000_000,
+    }
+
+    def next_id(self, kind: str) -> int:
+        counter = self._counters.get(kind)
+        if counter is None:
+            counter = self._counters[kind] = itertools.count(self._BASES.get(kind, 1) + 1)
+        return next(counter)
+
+    def user(self, login: str, *, type: str | None = None, create: bool = True) -> UserState:
+        found = self.users.get(login.lower())
+        if found is None:
+            if not create:
+                raise KeyError(login)
+            found = UserState(login=login, id=self.next_id("user"), type=type or "User")
+            self.users[login.lower()] = found
+        elif type is not None and found.type != type:
+            found.type = type
+        return found
+
+    def find_user(self, login: str) -> UserState | None:
+        return self.users.get(login.lower())
+
+    # ------------------------------------------------------------------ repositories
+    def repo(self, full_name: str) -> RepoState | None:
+        return self.repos.get(full_name.lower())
+
+    def require_repo(self, full_name: str) -> RepoState:
+        r = self.repo(full_name)
+        if r is None:
+            raise KeyError(f"unknown repository {full_name!r}; call add_repo() first")
+        return r
+
+    def repo_by_id(self, repo_id: int) -> RepoState | None:
+        return next((r for r in self.repos.values() if r.id == repo_id), None)
+
+    def register_commit(
+        self, repo: RepoState, sha: str, info: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        known = repo.commits.get(sha)
+        if info is not None:
+            repo.commits[sha] = info
+            return info
+        if known is None:
+            known = {
+                "sha": sha,
+                "message": f"Commit {sha[:7]}",
+                "author_name": "Fake Author",
+                "author_email": "author@example.com",
+                "author_login": None,
+                "committer_name": "Fake Author",
+                "committer_email": "author@example.com",
+                "date": utcnow(),
+                "parents": [],
+            }
+            repo.commits[sha] = known
+        return known
+
+    def resolve_ref(self, repo: RepoState, ref: str) -> str | None:
+        """Branch name or known sha -> sha (or the ref itself when only files exist for it)."""
+        ref = ref.removeprefix("refs/heads/")
+        if ref in repo.branches:
+            return repo.branches[ref]
+        if ref in repo.commits:
+            return ref
+        if _SHORT_SHA_RE.match(ref):  # abbreviated sha, unique prefix of a known commit
+            full = [s for s in repo.commits if s.startswith(ref)]
+            if len(full) == 1:
+                return full[0]
+        if ref in repo.files:
+            return ref
+        return None
+
+    def tree(self, repo: RepoState, ref: str) -> dict[str, bytes] | None:
+        """Files visible at ``ref``; a branch and the sha it points at share their files."""
+        ref = ref.removeprefix("refs/heads/")
+        sha = self.resolve_ref(repo, ref)
+        if sha is None:
+            return None
+        candidates = [ref, sha, *(b for b, s in repo.branches.items() if s in (ref, sha))]
+        for cand in candidates:
+            if cand in repo.files:
+                return repo.files[cand]
+        return {}
+
+    def role_of(self, repo: RepoState, login: str) -> str:
+        if login.lower() == repo.owner.login.lower():
+            return "admin"
+        entry = repo.roles.get(login.lower())
+        if entry is not None:
+            return entry[0]
+        return "none" if repo.private else "read"
+
+    def legacy_permission(self, repo: RepoState, login: str) -> str:
+        if login.lower() == repo.owner.login.lower():
+            return "admin"
+        entry = repo.roles.get(login.lower())
+        if entry is not None:
+            return entry[1]
+        return "none" if repo.private else "read"
+
+    def association(self, repo: RepoState, user: UserState) -> str:
+        if user.type == "Bot":
+            return "NONE"
+        if user.login.lower() == repo.owner.login.lower():
+            return "OWNER"
+        entry = repo.roles.get(user.login.lower())
+        if entry is not None and entry[1] != "none":
+            return "COLLABORATOR"
+        if any(i.user is user and i.is_pull for i in repo.issues.values()):
+            return "CONTRIBUTOR"
+        return "NONE"
+
+    def open_pulls_with_head(self, repo: RepoState, sha: str) -> list[PullState]:
+        return [
+            p
+            for p in repo.issues.values()
+            if isinstance(p, PullState) and p.state == "open" and p.head_sha == sha and p.head_repo == repo.key
+        ]
+
+    def installation_for_repo(self, repo: RepoState) -> InstallationState | None:
+        for inst in self.installations.values():
+            if self.installation_covers(inst, repo):
+                return inst
+        return None
+
+    @staticmethod
+    def installation_covers(inst: InstallationState, repo: RepoState) -> bool:
+        if inst.repos is None:
+            return repo.owner.login.lower() == inst.account.login.lower()
+        return repo.key in inst.repos

@@ -1,0 +1,171 @@
+"""The analysis core's inputs and its one output, the Decision.
+
+The Decision's JSON form is a public, versioned contract (`SCHEMA_VERSION`): the CLI prints it,
+the App stores it and the Action reads it. Add fields freely; renaming or removing one is a new
+schema version.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policies.schema import Risk
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AreaResult",
+    "ChecklistGroup",
+    "Commit",
+    "Decision",
+    "DeclaredModel",
+    "Evidence",
+    "FileChange",
+    "NotInspected",
+    "PullRequestInfo",
+    "Risk",
+    "Signals",
+    "Verdict",
+]
+
+SCHEMA_VERSION = "1.0"
+
+
+class Verdict(StrEnum):
+    """Whether the evidence of the model used meets what the change requires."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    MISSING = "missing"
+    ADVISORY = "advisory"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+FileStatus = Literal["added", "modified", "removed", "renamed", "copied"]
+
+
+class FileChange(_Frozen):
+    """One file of the change, as far as the diff (or GitHub's file list) tells."""
+
+    path: str
+    old_path: str | None = None
+    status: FileStatus = "modified"
+    binary: bool = False
+    mode_only: bool = False
+    additions: int = 0
+    deletions: int = 0
+    inspected: bool = True
+    note: str | None = Field(default=None, description="Why the content was not inspected.")
+
+    @property
+    def changed_lines(self) -> int:
+        return self.additions + self.deletions
+
+
+class Commit(_Frozen):
+    sha: str = ""
+    message: str = ""
+    author_name: str = ""
+    author_email: str = ""
+    author_login: str | None = None
+
+
+class PullRequestInfo(_Frozen):
+    """What the core needs to know about a PR besides its diff (all optional for the CLI)."""
+
+    title: str = ""
+    body: str = ""
+    labels: tuple[str, ...] = ()
+    author_login: str | None = None
+    commits: tuple[Commit, ...] = ()
+    changed_files: int | None = Field(
+        default=None, description="GitHub's count, which may exceed the files it lists."
+    )
+    draft: bool = False
+
+
+class Evidence(_Frozen):
+    """One reason an area was flagged: a path match or a line whose content matched a rule."""
+
+    path: str
+    line: int | None = None
+    side: Literal["new", "old", "header", "path"] = "new"
+    rule: str
+    snippet: str = ""
+
+
+class AreaResult(_Frozen):
+    id: str
+    title: str
+    risk: Risk
+    files: list[str]
+    evidence: list[Evidence]
+    evidence_total: int = Field(description="Evidence found before the per-file/area caps.")
+
+
+class Signals(_Frozen):
+    """The shape of the change, which picks the tier when no sensitive area does."""
+
+    files: int
+    changed_lines: int
+    modules: int
+    doc_files: int
+    doc_share: float
+    long_context: bool
+    context_heavy: bool
+    files_not_listed: int = Field(
+        default=0, description="Files GitHub counts but did not list (over its 3,000-file cap)."
+    )
+
+
+class DeclaredModel(_Frozen):
+    """One statement, found in the PR or its commits, of which model (or tool) made the change."""
+
+    source: Literal["description", "commit", "label", "author"]
+    location: str
+    raw: str
+    kind: Literal["model", "tool", "human", "unknown"]
+    model: str | None = None
+    tier: str | None = None
+    tool: str | None = None
+
+
+class ChecklistGroup(_Frozen):
+    area: str
+    title: str
+    items: list[str]
+
+
+class NotInspected(_Frozen):
+    path: str
+    reason: str
+
+
+class Decision(_Frozen):
+    """Everything the core concluded, with the reasons, in the shape of the JSON contract."""
+
+    schema_version: str = SCHEMA_VERSION
+    risk: Risk
+    tier: str
+    tier_title: str
+    recommended_model: str
+    recommended_model_name: str
+    accepted_models: list[str]
+    required_tier: str | None
+    areas: list[AreaResult]
+    signals: Signals
+    reasons: list[str]
+    declared_models: list[DeclaredModel]
+    verdict: Verdict
+    blocking: bool = Field(description="True when the policy makes this verdict fail the check.")
+    verdict_reason: str
+    fix: str | None
+    checklist: list[ChecklistGroup]
+    not_inspected: list[NotInspected]
+    draft: bool = False
+    policy_warnings: list[str] = Field(default_factory=list)
