@@ -1,0 +1,262 @@
+"""The `modeltier` command line: scan a diff, validate, show and explain policies.
+
+Exit status: 0 pass or advisory, 1 enforcement failed, 2 bad input or bad policy (one message that
+names the file, field and line; never a traceback). Service commands (`serve`, `audit`, ...) are
+contributed by the `webhooks` package through the `modeltier.commands` entry-point group, so a scan
+in a pre-commit hook never pays for importing the web stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from bot.decide import decide
+from bot.diff import Diff, parse_diff
+from bot.models import Commit, Decision, PullRequestInfo, Verdict
+from policies.errors import ModelTierError
+from policies.loader import REPOSITORY_POLICY_PATH, load_policy
+from policies.schema import Policy
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_ENFORCEMENT", "EXIT_OK", "build_parser", "exit_status", "main"]
+
+EXIT_OK = 0
+EXIT_ENFORCEMENT = 1
+EXIT_BAD_INPUT = 2
+
+_FORMATS = ("text", "markdown", "json", "sarif", "oneline")
+_SERVICE_GROUP = "modeltier.commands"
+
+
+class UsageError(ModelTierError):
+    """Bad command-line input (a missing file, a git range git does not know)."""
+
+
+def exit_status(decision: Decision) -> int:
+    """0 unless the policy makes this decision's verdict fail enforcement."""
+    failing = decision.verdict in (Verdict.FAIL, Verdict.MISSING) and decision.blocking
+    return EXIT_ENFORCEMENT if failing else EXIT_OK
+
+
+def _read(path: str, what: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise UsageError(f"cannot read {what} {path}: {e.strerror or e}") from e
+
+
+def _git(*args: str) -> bytes:
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed program, arguments are not a shell string
+            ["git", *args], capture_output=True, check=False  # noqa: S607
+        )
+    except OSError as e:
+        raise UsageError(f"cannot run git: {e}") from e
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git {' '.join(args)} failed: {message[-1] if message else 'error'}")
+    return result.stdout
+
+
+_LOG_FORMAT = "%H%x1f%an%x1f%ae%x1f%B%x1e"
+
+
+def _git_commits(revision_range: str) -> tuple[Commit, ...]:
+    raw = _git("log", f"--format={_LOG_FORMAT}", revision_range).decode("utf-8", "replace")
+    commits = []
+    for record in raw.split("\x1e"):
+        fields = record.strip("\n").split("\x1f")
+        if len(fields) == 4:
+            sha, name, email, message = fields
+            commits.append(
+                Commit(sha=sha, author_name=name, author_email=email, message=message.strip())
+            )
+    return tuple(commits)
+
+
+def _policy_text_at(revision: str) -> bytes | None:
+    try:
+        return _git("show", f"{revision}:{REPOSITORY_POLICY_PATH}")
+    except UsageError:
+        return None
+
+
+def _load_policy(args: argparse.Namespace, base_revision: str | None = None) -> Policy:
+    """--policy FILE if given; else the repository's policy (from the base revision when
+    scanning a git range, so a branch cannot weaken its own check); else the default."""
+    if getattr(args, "policy", None):
+        return load_policy(_read(args.policy, "policy"), name=args.policy)
+    if base_revision is not None:
+        return load_policy(_policy_text_at(base_revision), name=f"{base_revision}:"
+                           f"{REPOSITORY_POLICY_PATH}")
+    local = Path(REPOSITORY_POLICY_PATH)
+    return load_policy(local.read_bytes() if local.is_file() else None, name=str(local))
+
+
+def _scan_input(args: argparse.Namespace) -> tuple[Diff, tuple[Commit, ...], str | None]:
+    if args.git:
+        if ".." not in args.git:
+            raise UsageError("--git takes a range BASE..HEAD")
+        base = args.git.split("..", 1)[0] or "HEAD"
+        diff_text = _git("diff", "--no-color", "--no-ext-diff", "-M", args.git)
+        return parse_diff(diff_text), _git_commits(args.git), base
+    if args.staged:
+        diff_text = _git("diff", "--cached", "--no-color", "--no-ext-diff", "-M")
+        return parse_diff(diff_text), (), None
+    diff_text = _read(args.diff or "-", "diff")
+    return parse_diff(diff_text), (), None
+
+
+def _render(decision: Decision, policy: Policy, fmt: str) -> str:
+    from bot import render
+
+    if fmt == "json":
+        return render.render_json(decision)
+    if fmt == "markdown":
+        return render.render_comment(decision)
+    if fmt == "sarif":
+        return render.dump_sarif(render.render_sarif(decision, policy))
+    if fmt == "oneline":
+        return render.render_oneline(decision)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return render.render_text(decision, color=color)
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    diff, commits, base = _scan_input(args)
+    policy = _load_policy(args, base)
+    messages = [
+        Commit(message=_read(path, "commit message").decode("utf-8", "replace"))
+        for path in args.commit_message
+    ]
+    body = _read(args.body, "description").decode("utf-8", "replace") if args.body else ""
+    labels = tuple(label.strip() for label in (args.labels or "").split(",") if label.strip())
+    pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages))
+    decision = decide(diff, policy, pr)
+    fmt = args.format or ("oneline" if args.staged else "text")
+    output = _render(decision, policy, fmt)
+    if args.output:
+        Path(args.output).write_text(output + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(output.rstrip("\n") + "\n")
+    if args.staged and not args.enforce:
+        return EXIT_OK
+    return exit_status(decision)
+
+
+def _cmd_policy_validate(args: argparse.Namespace) -> int:
+    policy = load_policy(_read(args.file, "policy"), name=args.file)
+    active = len(policy.active_areas())
+    print(f"{args.file}: valid ({active} active areas, {len(policy.models)} models)")
+    return EXIT_OK
+
+
+def _cmd_policy_show(args: argparse.Namespace) -> int:
+    import yaml
+
+    policy = _load_policy(args)
+    data = policy.model_dump(mode="json", exclude_defaults=False)
+    sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+    return EXIT_OK
+
+
+def _cmd_policy_explain(args: argparse.Namespace) -> int:
+    from bot.classify import matcher_for
+
+    policy = _load_policy(args)
+    matcher = matcher_for(policy)
+    print(f"{args.path}:")
+    for area_id, area in policy.areas.items():
+        if not area.enabled:
+            print(f"  {area_id}: area disabled by the policy")
+            continue
+        if matcher.excluded(area_id, args.path):
+            print(f"  {area_id}: path excluded (tests, docs, vendored or generated code...)")
+            continue
+        pattern = matcher.path_match(area_id, args.path)
+        if pattern is not None:
+            print(f"  {area_id} ({area.risk}): path matches {pattern!r}")
+    if args.line is not None:
+        rules = matcher.line_rules(args.line, args.path)
+        print(f"line {args.line!r}:")
+        if not rules:
+            print("  no content rule matches")
+        for rule in rules:
+            print(f"  {rule.area} ({policy.areas[rule.area].risk}): content rule {rule.id}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="modeltier",
+        description="Which AI-model tier does a change call for, and was it used?",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    scan = commands.add_parser("scan", help="analyse a diff")
+    source = scan.add_mutually_exclusive_group()
+    source.add_argument("--diff", metavar="FILE", help="unified diff file ('-' or omitted: stdin)")
+    source.add_argument("--git", metavar="BASE..HEAD", help="diff and commits of a git range")
+    source.add_argument("--staged", action="store_true", help="the staged change (pre-commit)")
+    scan.add_argument("--body", metavar="FILE", help="PR description")
+    scan.add_argument(
+        "--commit-message", metavar="FILE", action="append", default=[], help="repeatable"
+    )
+    scan.add_argument("--labels", metavar="A,B", help="PR labels, comma-separated")
+    scan.add_argument("--policy", metavar="FILE", help="repository policy (merged over default)")
+    scan.add_argument("--format", choices=_FORMATS, help="output format (default: text)")
+    scan.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    scan.add_argument(
+        "--enforce", action="store_true", help="with --staged: exit 1 when enforcement fails"
+    )
+    scan.set_defaults(handler=_cmd_scan)
+
+    policy = commands.add_parser("policy", help="validate, show or explain a policy")
+    policy_commands = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    validate = policy_commands.add_parser("validate", help="check a policy file")
+    validate.add_argument("file", metavar="FILE")
+    validate.set_defaults(handler=_cmd_policy_validate)
+    show = policy_commands.add_parser("show", help="print the effective merged policy")
+    show.add_argument("--policy", metavar="FILE")
+    show.set_defaults(handler=_cmd_policy_show)
+    explain = policy_commands.add_parser("explain", help="which areas and rules match a path")
+    explain.add_argument("path", metavar="PATH")
+    explain.add_argument("--line", metavar="TEXT", help="a changed line to test content rules on")
+    explain.add_argument("--policy", metavar="FILE")
+    explain.set_defaults(handler=_cmd_policy_explain)
+    return parser
+
+
+def _service_commands() -> dict[str, Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+    return {ep.name: ep.load() for ep in entry_points(group=_SERVICE_GROUP)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if argv and not argv[0].startswith("-") and argv[0] not in ("scan", "policy"):
+        subparsers = next(
+            a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+        )
+        for register in _service_commands().values():
+            register(subparsers)
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except ModelTierError as e:
+        print(f"modeltier: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
