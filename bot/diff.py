@@ -269,6 +269,12 @@ def _quote(path: str) -> str:
     return f'"{path}"' if any(c in path for c in ' \t"') else path
 
 
+def _patch_omitted(f: GitHubFile) -> bool:
+    """Whether GitHub left out content that changed: a patch too large to include, or a binary
+    file, which GitHub lists as modified with no patch and zero additions and deletions."""
+    return f.patch is None and bool(f.additions or f.deletions or f.status == "modified")
+
+
 def github_files_to_diff(files: Iterable[GitHubFile]) -> str:
     """Turn GitHub's per-file patches (which lack '---'/'+++' headers) into one git diff."""
     parts: list[str] = []
@@ -287,7 +293,7 @@ def github_files_to_diff(files: Iterable[GitHubFile]) -> str:
             target = "/dev/null" if f.status == "removed" else _quote("b/" + f.filename)
             patch = _normalise(f.patch)
             parts.append(f"--- {source}\n+++ {target}\n{patch}")
-        elif f.patch is None and (f.additions or f.deletions):
+        elif _patch_omitted(f):
             # Keep the file's size known: a binary marker holds no content and no counts,
             # so sizes are carried over by parse_github_files.
             parts.append(f"Binary files a/{old} and b/{f.filename} differ\n")
@@ -299,7 +305,7 @@ def parse_github_files(files: Sequence[GitHubFile]) -> Diff:
     missing = {
         f.filename: "GitHub did not include the patch (binary or too large)"
         for f in files
-        if f.patch is None and (f.additions or f.deletions)
+        if _patch_omitted(f)
     }
     diff = parse_diff(github_files_to_diff(files), not_inspected=missing)
     sizes = {f.filename: f for f in files}

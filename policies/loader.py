@@ -28,6 +28,7 @@ from policies.schema import Policy
 __all__ = [
     "DEFAULT_POLICY_NAME",
     "MAX_POLICY_BYTES",
+    "MAX_POLICY_DEPTH",
     "REPOSITORY_POLICY_PATH",
     "PolicySource",
     "default_policy",
@@ -39,6 +40,7 @@ __all__ = [
 DEFAULT_POLICY_NAME = "policies/default.yml"
 REPOSITORY_POLICY_PATH = ".github/modeltier.yml"
 MAX_POLICY_BYTES = 512 * 1024
+MAX_POLICY_DEPTH = 32
 
 Loc = tuple[str | int, ...]
 
@@ -94,8 +96,23 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
                 [PolicyProblem(name, "", f"not UTF-8 text (byte {e.start})")]
             ) from e
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_POLICY_DEPTH:
+                    mark = event.start_mark
+                    raise PolicyError(
+                        [
+                            PolicyProblem(
+                                name, "", f"nested deeper than {MAX_POLICY_DEPTH} levels",
+                                mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                            )
+                        ]
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 raise PolicyError(
                     [
@@ -108,7 +125,10 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            try:
+                data = loader.construct_document(node) if node is not None else None
+            except ValueError as e:  # a well-formed scalar naming no value, e.g. 2026-02-30
+                raise PolicyError([PolicyProblem(name, "", f"invalid YAML value: {e}")]) from e
         finally:
             loader.dispose()  # type: ignore[no-untyped-call]
     except yaml.YAMLError as e:
@@ -139,6 +159,8 @@ def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
     replaced = set(replaced) if isinstance(replaced, list) else set()
     for key, value in overlay.items():
         if key == "replace":
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                result[key] = copy.deepcopy(value)  # reported by _strip_replace, not ignored
             continue
         current = result.get(key)
         if key in replaced or current is None:
@@ -176,6 +198,11 @@ def _locate(loc: Loc, sources: list[PolicySource]) -> tuple[str, tuple[int, int]
         for length in range(len(loc), -1, -1):
             pos = source.positions.get(loc[:length])
             if pos is not None:
+                if source is sources[-1] and any(isinstance(p, int) for p in loc[:length]):
+                    # Merged lists are numbered like the repository's only where it wrote the
+                    # list element (a `replace`d list): the default's element of that number
+                    # is another one, however deep its known positions go.
+                    return source.name, pos
                 if length > best[0]:
                     best = (length, source.name, pos)
                 break

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import unquote, urlencode
 
 import jwt
 
@@ -35,7 +35,6 @@ from ._state import (
     MAX_PR_FILES,
     MAX_STATUS_DESCRIPTION,
     MAX_STATUSES_PER_CONTEXT,
-    ROLE_TO_PERMISSION,
     CheckRunState,
     CommentState,
     HookDeliveryState,
@@ -253,7 +252,7 @@ class Api:
         with self.world.lock:
             self._request_ids += 1
             n = self._request_ids
-        return f"FAKE:{n:04X}:{n * 7919 % 0xFFFFFF:06X}:{n * 104729 % 0xFFFFFFF:07X}:{int(time.time()):08X}"
+        return f"FAKE:{n:04X}:{n * 7919 % 0xFFFFFF:06X}:{int(time.time()):08X}"
 
     def handle(self, req: ApiRequest) -> ApiResponse:
         with self.world.lock:
@@ -268,7 +267,7 @@ class Api:
                 bucket = self._bucket(identity)
                 if route.metered:
                     if bucket[1] <= 0:
-                        raise self._primary_limit_error(identity)
+                        raise self.primary_limit_error(identity)
                     bucket[1] -= 1
                 result = route.handler(req, **params)
                 resp = result if isinstance(result, ApiResponse) else self._json(*result)
@@ -305,8 +304,11 @@ class Api:
         if tok is None:
             return Identity("anonymous", "anonymous")
         if tok.kind == "installation":
-            return Identity("installation", f"installation:{tok.installation_id}")
-        return Identity("user", f"user:{tok.login}")
+            inst = self.world.installations.get(tok.installation_id or -1)
+            return Identity(
+                "installation", f"installation:{tok.installation_id}", self.world.bot, tok, inst
+            )
+        return Identity("user", f"user:{tok.login}", self.world.find_user(tok.login or ""), tok)
 
     def set_rate(
         self, remaining: int, limit: int | None, reset_in: float, identity: str | None
@@ -342,7 +344,7 @@ class Api:
             self.world.rate[identity.key] = bucket
         return bucket
 
-    def _primary_limit_error(self, identity: Identity) -> ApiError:
+    def primary_limit_error(self, identity: Identity) -> ApiError:
         doc = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
         if identity.kind == "installation" and identity.installation is not None:
             who = f"installation ID {identity.installation.id}."
@@ -357,7 +359,9 @@ class Api:
             )
         return ApiError(403, f"API rate limit exceeded for {who}", doc=doc)
 
-    def _json(self, status: int, obj: Any = None, headers: dict[str, str] | None = None) -> ApiResponse:
+    def _json(
+        self, status: int, obj: Any = None, headers: dict[str, str] | None = None
+    ) -> ApiResponse:
         body = b"" if status == 204 else json.dumps(obj, separators=(",", ":")).encode()
         hdrs = {"content-type": JSON_TYPE}
         if headers:
@@ -394,9 +398,7 @@ class Api:
             inst = self.world.installations.get(tok.installation_id or -1)
             if inst is None:
                 raise ApiError(401, "Bad credentials")
-            return Identity(
-                "installation", f"installation:{inst.id}", self.world.bot, tok, inst
-            )
+            return Identity("installation", f"installation:{inst.id}", self.world.bot, tok, inst)
         user = self.world.user(tok.login or "octocat")
         return Identity("user", f"user:{user.login}", user, tok)
 
@@ -479,7 +481,8 @@ class Api:
 
     def _can_see(self, ident: Identity, r: RepoState) -> bool:
         if ident.kind == "installation":
-            assert ident.installation is not None and ident.token is not None
+            assert ident.installation is not None
+            assert ident.token is not None
             if not self.world.installation_covers(ident.installation, r):
                 return False
             return ident.token.repos is None or r.key in ident.token.repos
@@ -594,7 +597,9 @@ class Api:
         return 200, self.shapes.installation(inst)
 
     def create_token(self, req: ApiRequest, iid: str) -> tuple[int, Any]:
-        doc = "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app"
+        doc = (
+            "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app"
+        )
         inst = self.world.installations.get(int(iid))
         if inst is None:
             raise ApiError(404, "Not Found", doc=doc)
@@ -627,14 +632,18 @@ class Api:
                     )
                 scoped.add(r.key)
         perms = data.get("permissions") or None
-        if perms is not None:
-            if not isinstance(perms, dict) or not all(
-                isinstance(v, str) and v in ("read", "write", "admin") and permission_allows(inst.permissions, k, v)
+        if perms is not None and (
+            not isinstance(perms, dict)
+            or not all(
+                isinstance(v, str)
+                and v in ("read", "write", "admin")
+                and permission_allows(inst.permissions, k, v)
                 for k, v in perms.items()
-            ):
-                raise ApiError(
-                    422, "The permissions requested are not granted to this installation.", doc=doc
-                )
+            )
+        ):
+            raise ApiError(
+                422, "The permissions requested are not granted to this installation.", doc=doc
+            )
         token = self.issue_installation_token(inst, repos=scoped, permissions=perms)
         out: dict[str, Any] = {
             "token": token.token,
@@ -766,7 +775,9 @@ class Api:
             return "read"
         return None
 
-    def get_contents(self, req: ApiRequest, owner: str, repo: str, path: str = "") -> tuple[int, Any]:
+    def get_contents(
+        self, req: ApiRequest, owner: str, repo: str, path: str = ""
+    ) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         self._need(req, ("contents", "read"))
         ref = req.q("ref") or r.default_branch
@@ -785,7 +796,11 @@ class Api:
                 full = prefix + head
                 entries[full] = ("dir", None) if sep else ("file", data)
         if not entries:
-            raise not_found()
+            raise ApiError(
+                404,
+                "Not Found",
+                doc="https://docs.github.com/rest/repos/contents#get-repository-content",
+            )
         listing = [
             self.shapes.content_dir_entry(r, p, kind, data, ref)
             for p, (kind, data) in sorted(entries.items())
@@ -816,7 +831,9 @@ class Api:
             pulls = [p for p in pulls if p.base_ref == base]
         sort = req.q("sort", "created")
         key: Callable[[PullState], Any] = (
-            (lambda p: (p.updated_at, p.number)) if sort == "updated" else (lambda p: (p.created_at, p.number))
+            (lambda p: (p.updated_at, p.number))
+            if sort == "updated"
+            else (lambda p: (p.created_at, p.number))
         )
         default_dir = "desc" if sort in ("created", "updated") else "asc"
         pulls.sort(key=key, reverse=req.q("direction", default_dir) == "desc")
@@ -896,24 +913,32 @@ class Api:
     def get_issue(self, req: ApiRequest, owner: str, repo: str, number: str) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         issue = self._issue(r, number)
-        self._need(req, ("issues", "read"), ("pull_requests", "read") if issue.is_pull else ("issues", "read"))
+        self._need(
+            req,
+            ("issues", "read"),
+            ("pull_requests", "read") if issue.is_pull else ("issues", "read"),
+        )
         return 200, self.shapes.issue(r, issue)
 
-    def _comment_json(self, r: RepoState, c: CommentState) -> dict[str, Any]:
+    def comment_json(self, r: RepoState, c: CommentState) -> dict[str, Any]:
         issue = r.issues.get(c.issue_number)
         return self.shapes.comment(r, c, issue, self.world.association(r, c.user))
 
     def list_comments(self, req: ApiRequest, owner: str, repo: str, number: str) -> ApiResponse:
         r = self._repo(req, owner, repo)
         issue = self._issue(r, number)
-        self._need(req, ("issues", "read"), ("pull_requests", "read") if issue.is_pull else ("issues", "read"))
+        self._need(
+            req,
+            ("issues", "read"),
+            ("pull_requests", "read") if issue.is_pull else ("issues", "read"),
+        )
         comments = [self.world.comments[cid] for cid in issue.comment_ids]
         since = req.q("since")
         if since:
             cutoff = _parse_time(since, "since")
             comments = [c for c in comments if c.updated_at >= cutoff]
         chunk, headers = self._page(req, comments)
-        return self._json(200, [self._comment_json(r, c) for c in chunk], headers)
+        return self._json(200, [self.comment_json(r, c) for c in chunk], headers)
 
     def _comment_body(self, req: ApiRequest) -> str:
         data = self._obj(req)
@@ -935,10 +960,16 @@ class Api:
             raise err
         return body
 
-    def create_comment(self, req: ApiRequest, owner: str, repo: str, number: str) -> tuple[int, Any]:
+    def create_comment(
+        self, req: ApiRequest, owner: str, repo: str, number: str
+    ) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         issue = self._issue(r, number)
-        self._need(req, ("issues", "write"), ("pull_requests", "write") if issue.is_pull else ("issues", "write"))
+        self._need(
+            req,
+            ("issues", "write"),
+            ("pull_requests", "write") if issue.is_pull else ("issues", "write"),
+        )
         body = self._comment_body(req)
         ident = req.ident
         assert ident.user is not None
@@ -956,7 +987,7 @@ class Api:
         self.world.comments[c.id] = c
         issue.comment_ids.append(c.id)
         issue.updated_at = now
-        return 201, self._comment_json(r, c)
+        return 201, self.comment_json(r, c)
 
     def _comment(self, r: RepoState, cid: str) -> CommentState:
         c = self.world.comments.get(int(cid))
@@ -967,19 +998,26 @@ class Api:
     def get_comment(self, req: ApiRequest, owner: str, repo: str, cid: str) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         self._need(req, ("issues", "read"), ("pull_requests", "read"))
-        return 200, self._comment_json(r, self._comment(r, cid))
+        return 200, self.comment_json(r, self._comment(r, cid))
 
     def _may_modify_comment(self, req: ApiRequest, r: RepoState, c: CommentState) -> None:
         ident = req.ident
         issue = r.issues.get(c.issue_number)
-        alt = ("pull_requests", "write") if issue is not None and issue.is_pull else ("issues", "write")
+        alt = (
+            ("pull_requests", "write")
+            if issue is not None and issue.is_pull
+            else ("issues", "write")
+        )
         self._need(req, ("issues", "write"), alt)
-        if ident.kind == "installation":
-            if c.user is not self.world.bot:
-                raise ApiError(403, "Resource not accessible by integration")
-        elif ident.user is not None and c.user is not ident.user:
-            if self.world.role_of(r, ident.user.login) not in ("admin", "maintain", "write"):
-                raise ApiError(403, "Must have admin rights to Repository.")
+        if ident.kind == "installation" and c.user is not self.world.bot:
+            raise ApiError(403, "Resource not accessible by integration")
+        if (
+            ident.kind == "user"
+            and ident.user is not None
+            and c.user is not ident.user
+            and self.world.role_of(r, ident.user.login) not in ("admin", "maintain", "write")
+        ):
+            raise ApiError(403, "Must have admin rights to Repository.")
 
     def edit_comment(self, req: ApiRequest, owner: str, repo: str, cid: str) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
@@ -987,7 +1025,7 @@ class Api:
         self._may_modify_comment(req, r, c)
         c.body = self._comment_body(req)
         c.updated_at = utcnow()
-        return 200, self._comment_json(r, c)
+        return 200, self.comment_json(r, c)
 
     def delete_comment(self, req: ApiRequest, owner: str, repo: str, cid: str) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
@@ -1017,7 +1055,10 @@ class Api:
                 raise validation_failed("Label", "name", "missing_field")
             if len(name) > MAX_LABEL_NAME:
                 raise validation_failed(
-                    "Label", "name", "custom", f"name is too long (maximum is {MAX_LABEL_NAME} characters)"
+                    "Label",
+                    "name",
+                    "custom",
+                    f"name is too long (maximum is {MAX_LABEL_NAME} characters)",
                 )
             names.append(name)
         return names
@@ -1043,7 +1084,9 @@ class Api:
         chunk, headers = self._page(req, self.shapes.issue_labels(r, issue))
         return self._json(200, chunk, headers)
 
-    def add_issue_labels(self, req: ApiRequest, owner: str, repo: str, number: str) -> tuple[int, Any]:
+    def add_issue_labels(
+        self, req: ApiRequest, owner: str, repo: str, number: str
+    ) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         issue = self._issue(r, number)
         self._label_perm(req, issue, "write")
@@ -1054,7 +1097,9 @@ class Api:
         issue.updated_at = utcnow()
         return self._labels_response(r, issue)
 
-    def set_issue_labels(self, req: ApiRequest, owner: str, repo: str, number: str) -> tuple[int, Any]:
+    def set_issue_labels(
+        self, req: ApiRequest, owner: str, repo: str, number: str
+    ) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         issue = self._issue(r, number)
         self._label_perm(req, issue, "write")
@@ -1067,7 +1112,9 @@ class Api:
         issue.updated_at = utcnow()
         return self._labels_response(r, issue)
 
-    def clear_issue_labels(self, req: ApiRequest, owner: str, repo: str, number: str) -> tuple[int, Any]:
+    def clear_issue_labels(
+        self, req: ApiRequest, owner: str, repo: str, number: str
+    ) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         issue = self._issue(r, number)
         self._label_perm(req, issue, "write")
@@ -1115,7 +1162,10 @@ class Api:
             raise validation_failed("Label", "name", "missing_field")
         if len(name) > MAX_LABEL_NAME:
             raise validation_failed(
-                "Label", "name", "custom", f"name is too long (maximum is {MAX_LABEL_NAME} characters)"
+                "Label",
+                "name",
+                "custom",
+                f"name is too long (maximum is {MAX_LABEL_NAME} characters)",
             )
         if name.lower() in r.labels:
             raise validation_failed("Label", "name", "already_exists")
@@ -1127,7 +1177,7 @@ class Api:
         return 201, self.shapes.label(r, lab)
 
     # ------------------------------------------------------------------ check runs
-    def _check_json(self, r: RepoState, cr: CheckRunState) -> dict[str, Any]:
+    def check_json(self, r: RepoState, cr: CheckRunState) -> dict[str, Any]:
         return self.shapes.check_run(r, cr, self.world.open_pulls_with_head(r, cr.head_sha))
 
     def _apps_only(self, req: ApiRequest) -> None:
@@ -1145,7 +1195,11 @@ class Api:
             raise invalid('"title" wasn\'t supplied.')
         if output.get("summary") is None:
             raise invalid('"summary" wasn\'t supplied.')
-        for key, limit in (("title", MAX_CHECK_TITLE), ("summary", MAX_CHECK_TEXT), ("text", MAX_CHECK_TEXT)):
+        for key, limit in (
+            ("title", MAX_CHECK_TITLE),
+            ("summary", MAX_CHECK_TEXT),
+            ("text", MAX_CHECK_TEXT),
+        ):
             value = output.get(key)
             if value is None:
                 continue
@@ -1174,8 +1228,12 @@ class Api:
                 if a.get(key) is None:
                     raise invalid(f'"{key}" wasn\'t supplied.')
             for key in ("start_line", "end_line", "start_column", "end_column"):
-                if a.get(key) is not None and (not isinstance(a[key], int) or isinstance(a[key], bool)):
-                    raise invalid(f"For 'properties/{key}', {json.dumps(a[key])} is not an integer.")
+                if a.get(key) is not None and (
+                    not isinstance(a[key], int) or isinstance(a[key], bool)
+                ):
+                    raise invalid(
+                        f"For 'properties/{key}', {json.dumps(a[key])} is not an integer."
+                    )
             if a["annotation_level"] not in ANNOTATION_LEVELS:
                 raise invalid(
                     f"For 'properties/annotation_level', {json.dumps(a['annotation_level'])} is "
@@ -1185,19 +1243,20 @@ class Api:
                 "start_line"
             ] != a["end_line"]:
                 raise validation_failed("CheckRun", "annotations", "invalid")
-            if a.get("title") is not None and len(str(a["title"])) > MAX_CHECK_TITLE:
-                raise invalid(
-                    f"Only {MAX_CHECK_TITLE} characters are allowed; {len(str(a['title']))} were supplied."
-                )
-            for key in ("message", "raw_details"):
-                if a.get(key) is not None and len(str(a[key])) > MAX_CHECK_TEXT:
-                    raise invalid(
-                        f"Only {MAX_CHECK_TEXT} characters are allowed; {len(str(a[key]))} were supplied."
-                    )
+            for key, limit in (
+                ("title", MAX_CHECK_TITLE),
+                ("message", MAX_CHECK_TEXT),
+                ("raw_details", MAX_CHECK_TEXT),
+            ):
+                size = len(str(a[key])) if a.get(key) is not None else 0
+                if size > limit:
+                    raise invalid(f"Only {limit} characters are allowed; {size} were supplied.")
             out.append(dict(a))
         return out
 
-    def _apply_check_fields(self, cr: CheckRunState, data: dict[str, Any], *, creating: bool) -> None:
+    def _apply_check_fields(
+        self, cr: CheckRunState, data: dict[str, Any], *, creating: bool
+    ) -> None:
         status = data.get("status")
         if status is not None and status not in CHECK_STATUSES:
             raise invalid(
@@ -1223,7 +1282,11 @@ class Api:
         completed = (
             _parse_time(data["completed_at"], "completed_at") if data.get("completed_at") else None
         )
-        if (status == "completed" or completed is not None) and conclusion is None and cr.conclusion is None:
+        if (
+            (status == "completed" or completed is not None)
+            and conclusion is None
+            and cr.conclusion is None
+        ):
             raise invalid('"conclusion" wasn\'t supplied.')
         # all validation passed: apply
         if status is not None:
@@ -1283,7 +1346,7 @@ class Api:
         self._apply_check_fields(cr, data, creating=True)
         self.world.check_runs[cr.id] = cr
         r.check_run_ids.append(cr.id)
-        return 201, self._check_json(r, cr)
+        return 201, self.check_json(r, cr)
 
     def _check_run(self, r: RepoState, crid: str) -> CheckRunState:
         cr = self.world.check_runs.get(int(crid))
@@ -1294,9 +1357,11 @@ class Api:
     def get_check_run(self, req: ApiRequest, owner: str, repo: str, crid: str) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         self._need(req, ("checks", "read"))
-        return 200, self._check_json(r, self._check_run(r, crid))
+        return 200, self.check_json(r, self._check_run(r, crid))
 
-    def update_check_run(self, req: ApiRequest, owner: str, repo: str, crid: str) -> tuple[int, Any]:
+    def update_check_run(
+        self, req: ApiRequest, owner: str, repo: str, crid: str
+    ) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         self._apps_only(req)
         self._need(req, ("checks", "write"))
@@ -1304,7 +1369,7 @@ class Api:
         data = self._obj(req)
         self._apply_check_fields(cr, data, creating=False)
         cr.updates += 1
-        return 200, self._check_json(r, cr)
+        return 200, self.check_json(r, cr)
 
     def list_annotations(self, req: ApiRequest, owner: str, repo: str, crid: str) -> ApiResponse:
         r = self._repo(req, owner, repo)
@@ -1317,7 +1382,11 @@ class Api:
         r = self._repo(req, owner, repo)
         self._need(req, ("checks", "read"))
         sha = self._sha_or_422(r, unquote(ref))
-        runs = [self.world.check_runs[i] for i in r.check_run_ids if self.world.check_runs[i].head_sha == sha]
+        runs = [
+            self.world.check_runs[i]
+            for i in r.check_run_ids
+            if self.world.check_runs[i].head_sha == sha
+        ]
         runs.sort(key=lambda c: c.id, reverse=True)
         name = req.q("check_name")
         if name:
@@ -1337,7 +1406,7 @@ class Api:
                     latest.append(c)
             runs = latest
         chunk, headers = self._page(req, runs)
-        body = {"total_count": len(runs), "check_runs": [self._check_json(r, c) for c in chunk]}
+        body = {"total_count": len(runs), "check_runs": [self.check_json(r, c) for c in chunk]}
         return self._json(200, body, headers)
 
     # ------------------------------------------------------------------ commit statuses
@@ -1347,7 +1416,9 @@ class Api:
         data = self._obj(req)
         state = data.get("state")
         if state not in STATUS_STATES:
-            raise validation_failed("Status", "state", "custom", "state is not included in the list")
+            raise validation_failed(
+                "Status", "state", "custom", "state is not included in the list"
+            )
         description = data.get("description")
         if description is not None and len(str(description)) > MAX_STATUS_DESCRIPTION:
             raise validation_failed(
@@ -1417,7 +1488,9 @@ class Api:
         }
 
     # ------------------------------------------------------------------ collaborators
-    def collaborator_permission(self, req: ApiRequest, owner: str, repo: str, login: str) -> tuple[int, Any]:
+    def collaborator_permission(
+        self, req: ApiRequest, owner: str, repo: str, login: str
+    ) -> tuple[int, Any]:
         r = self._repo(req, owner, repo)
         self._need(req, ("metadata", "read"))
         user = self._user_or_404(login)
@@ -1477,7 +1550,7 @@ def _file_diff(f: dict[str, Any]) -> str:
             lines += ["similarity index 90%", f"rename from {old}", f"rename to {new}"]
         lines.append(f"index {f['sha'][-7:]}..{sha} 100644")
         minus, plus = f"a/{old}", f"b/{new}"
-    if "patch" in f and f["patch"]:
+    if f.get("patch"):
         lines += [f"--- {minus}", f"+++ {plus}", f["patch"].rstrip("\n")]
     elif "patch" not in f:
         lines.append(f"Binary files {minus} and {plus} differ")
@@ -1488,4 +1561,4 @@ def new_delivery_guid() -> str:
     return str(uuid.uuid4())
 
 
-__all__ = ["Api", "ApiConfig", "ApiError", "ApiRequest", "ApiResponse", "Identity", "quote"]
+__all__ = ["Api", "ApiConfig", "ApiError", "ApiRequest", "ApiResponse", "Identity"]

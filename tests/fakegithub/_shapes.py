@@ -27,6 +27,7 @@ from ._state import (
     iso,
 )
 
+
 def node_id(kind: str, ident: object) -> str:
     return base64.b64encode(f"0{len(kind)}:{kind}{ident}".encode()).decode().rstrip("=")
 
@@ -101,7 +102,9 @@ class Shapes:
             "repository_selection": inst.repository_selection,
             "access_tokens_url": f"{self.api}/app/installations/{inst.id}/access_tokens",
             "repositories_url": f"{self.api}/installation/repositories",
-            "html_url": f"{self.web}/organizations/{inst.account.login}/settings/installations/{inst.id}",
+            "html_url": (
+                f"{self.web}/organizations/{inst.account.login}/settings/installations/{inst.id}"
+            ),
             "app_id": a["id"],
             "app_slug": a["slug"],
             "client_id": a["client_id"],
@@ -218,7 +221,9 @@ class Shapes:
         qpath = quote(path)
         url = f"{self.repo_url(r)}/contents/{qpath}?ref={quote(ref, safe='')}"
         git_url = f"{self.repo_url(r)}/git/{'blobs' if kind == 'file' else 'trees'}/{sha}"
-        html = f"{self.web}/{r.full_name}/{'blob' if kind == 'file' else 'tree'}/{quote(ref)}/{qpath}"
+        html = (
+            f"{self.web}/{r.full_name}/{'blob' if kind == 'file' else 'tree'}/{quote(ref)}/{qpath}"
+        )
         return {
             "type": kind,
             "size": size,
@@ -302,7 +307,9 @@ class Shapes:
             "repo": self.repo(repo),
         }
 
-    def pull(self, r: RepoState, head_repo: RepoState, p: PullState, *, full: bool) -> dict[str, Any]:
+    def pull(
+        self, r: RepoState, head_repo: RepoState, p: PullState, *, full: bool
+    ) -> dict[str, Any]:
         rurl = self.repo_url(r)
         url = f"{rurl}/pulls/{p.number}"
         html = f"{self.web}/{r.full_name}/pull/{p.number}"
@@ -425,7 +432,11 @@ class Shapes:
             "author": self.user(author) if author else None,
             "committer": self.user(author) if author else None,
             "parents": [
-                {"sha": s, "url": f"{rurl}/commits/{s}", "html_url": f"{self.web}/{r.full_name}/commit/{s}"}
+                {
+                    "sha": s,
+                    "url": f"{rurl}/commits/{s}",
+                    "html_url": f"{self.web}/{r.full_name}/commit/{s}",
+                }
                 for s in c["parents"]
             ],
         }
@@ -552,7 +563,9 @@ class Shapes:
             out["response"] = {"headers": dict(d.response_headers), "payload": d.response_payload}
         return out
 
-    def rate(self, limit: int, remaining: int, reset: int, resource: str = "core") -> dict[str, Any]:
+    def rate(
+        self, limit: int, remaining: int, reset: int, resource: str = "core"
+    ) -> dict[str, Any]:
         return {
             "limit": limit,
             "remaining": remaining,
@@ -560,4 +573,3 @@ class Shapes:
             "used": limit - remaining,
             "resource": resource,
         }
-

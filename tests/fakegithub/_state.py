@@ -55,12 +55,12 @@ def iso(value: datetime | None) -> str | None:
 
 def fake_sha(*parts: object) -> str:
     """A deterministic 40-hex "commit sha" derived from ``parts``."""
-    return hashlib.sha1("\0".join(map(str, parts)).encode()).hexdigest()  # noqa: S324
+    return hashlib.sha1("\0".join(map(str, parts)).encode()).hexdigest()
 
 
 def git_blob_sha(data: bytes) -> str:
     """The sha git (and GitHub's contents API) reports for a blob with this content."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def looks_like_sha(ref: str) -> bool:
@@ -455,7 +455,10 @@ class World:
         return [
             p
             for p in repo.issues.values()
-            if isinstance(p, PullState) and p.state == "open" and p.head_sha == sha and p.head_repo == repo.key
+            if isinstance(p, PullState)
+            and p.state == "open"
+            and p.head_sha == sha
+            and p.head_repo == repo.key
         ]
 
     def installation_for_repo(self, repo: RepoState) -> InstallationState | None:

@@ -1,0 +1,346 @@
+"""Accuracy of modeltier's classifier on the labelled corpus (tests/fixtures/corpus).
+
+    python bench/accuracy.py [--verbose] [--policy FILE] [--cases all|dev|heldout]
+
+Runs the pure core (`decide(parse_diff(text), policy, PullRequestInfo())`) over every case in
+`expected.yml` and prints:
+
+- precision and recall of `critical` (positive = the label says critical), against the targets
+  recall >= 0.97 and precision >= 0.93, with PASS/MISS;
+- precision and recall per area (the labelled area set against the detected area set);
+- risk and tier accuracy;
+- the same figures for a held-out view: the cases of the rust, csharp and php stacks;
+- every mismatching case (risk, tier or area set), expected against got, with the evidence behind
+  each false-positive area (path, line, rule, snippet). `--verbose` also lists the evidence of
+  the cases that match.
+
+`--policy FILE` evaluates a complete policy file instead of the bundled default (e.g. an older
+`default.yml`, to compare before and after a tuning). `--cases` limits the mismatch listing to
+the development or the held-out cases; the figures always cover both.
+
+It is a benchmark: the exit status is 0 whatever the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.decide import decide  # noqa: E402
+from bot.diff import parse_diff  # noqa: E402
+from bot.models import AreaResult, Decision, PullRequestInfo  # noqa: E402
+from policies.loader import default_policy, load_policy  # noqa: E402
+from policies.schema import Policy  # noqa: E402
+
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+EXPECTED = CORPUS / "expected.yml"
+
+TARGET_RECALL = 0.97
+TARGET_PRECISION = 0.93
+
+# Stacks whose cases form the held-out view. A case's stack is its folder, except in folders
+# that mix stacks (payments/), where a name ending in "-<stack>" names it.
+HELD_OUT_STACKS = ("rust", "csharp", "php")
+_STACK_SUFFIXES = ("java", "ruby", "php", "go", "rust", "python", "csharp", "node")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    risk: str
+    areas: frozenset[str]
+    tier: str
+    why: str
+
+    @property
+    def stack(self) -> str:
+        folder, _, file = self.name.partition("/")
+        stem = file.removesuffix(".diff")
+        for suffix in _STACK_SUFFIXES:
+            if stem.endswith("-" + suffix):
+                return suffix
+        return folder
+
+    @property
+    def held_out(self) -> bool:
+        return self.stack in HELD_OUT_STACKS
+
+
+@dataclass(frozen=True)
+class Result:
+    case: Case
+    decision: Decision
+
+    @property
+    def risk(self) -> str:
+        return str(self.decision.risk)
+
+    @property
+    def tier(self) -> str:
+        return self.decision.tier
+
+    @property
+    def areas(self) -> frozenset[str]:
+        return frozenset(a.id for a in self.decision.areas)
+
+    @property
+    def risk_ok(self) -> bool:
+        return self.risk == self.case.risk
+
+    @property
+    def tier_ok(self) -> bool:
+        return self.tier == self.case.tier
+
+    @property
+    def areas_ok(self) -> bool:
+        return self.areas == self.case.areas
+
+    @property
+    def ok(self) -> bool:
+        return self.risk_ok and self.tier_ok and self.areas_ok
+
+    def area(self, area_id: str) -> AreaResult | None:
+        return next((a for a in self.decision.areas if a.id == area_id), None)
+
+
+def load_cases(path: Path = EXPECTED) -> list[Case]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Case(
+            name=name,
+            risk=str(label["risk"]),
+            areas=frozenset(label.get("areas") or ()),
+            tier=str(label["tier"]),
+            why=str(label.get("why", "")),
+        )
+        for name, label in sorted(data.items())
+    ]
+
+
+def load_policy_file(path: Path) -> Policy:
+    """A complete policy file (not merged over the bundled default)."""
+    text = path.read_text(encoding="utf-8")
+    return load_policy("extends: none\n" + text, name=str(path))
+
+
+def run(policy: Policy | None = None, cases: Sequence[Case] | None = None) -> list[Result]:
+    policy = policy or default_policy()
+    cases = load_cases() if cases is None else cases
+    results = []
+    for case in cases:
+        diff = parse_diff((CORPUS / case.name).read_bytes())
+        results.append(Result(case, decide(diff, policy, PullRequestInfo())))
+    return results
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, expected: bool, got: bool) -> None:
+        if expected and got:
+            self.tp += 1
+        elif got:
+            self.fp += 1
+        elif expected:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+
+@dataclass
+class Metrics:
+    cases: int = 0
+    critical: Counts = field(default_factory=Counts)
+    areas: dict[str, Counts] = field(default_factory=dict)
+    risk_correct: int = 0
+    tier_correct: int = 0
+    areas_correct: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        return self.critical.recall
+
+    @property
+    def precision(self) -> float | None:
+        return self.critical.precision
+
+
+def measure(results: Iterable[Result], area_ids: Sequence[str] = ()) -> Metrics:
+    metrics = Metrics(areas={a: Counts() for a in area_ids})
+    for r in results:
+        metrics.cases += 1
+        metrics.critical.add(r.case.risk == "critical", r.risk == "critical")
+        metrics.risk_correct += r.risk_ok
+        metrics.tier_correct += r.tier_ok
+        metrics.areas_correct += r.areas_ok
+        for area_id in sorted(r.case.areas | r.areas | set(metrics.areas)):
+            metrics.areas.setdefault(area_id, Counts()).add(
+                area_id in r.case.areas, area_id in r.areas
+            )
+    return metrics
+
+
+def _fmt(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:.3f}"
+
+
+def _mark(value: float | None, target: float) -> str:
+    return "PASS" if value is not None and value >= target else "MISS"
+
+
+def _share(n: int, total: int) -> str:
+    return f"{n}/{total} = {n / total:.3f}" if total else "n/a"
+
+
+def report_metrics(title: str, m: Metrics, out: list[str]) -> None:
+    c = m.critical
+    out.append(f"== {title} ({m.cases} cases) ==")
+    out.append(
+        f"critical recall    {_fmt(c.recall)}  (target >= {TARGET_RECALL:.2f})  "
+        f"{_mark(c.recall, TARGET_RECALL)}   [tp {c.tp}, fn {c.fn}]"
+    )
+    out.append(
+        f"critical precision {_fmt(c.precision)}  (target >= {TARGET_PRECISION:.2f})  "
+        f"{_mark(c.precision, TARGET_PRECISION)}   [tp {c.tp}, fp {c.fp}]"
+    )
+    out.append(f"risk accuracy      {_share(m.risk_correct, m.cases)}")
+    out.append(f"tier accuracy      {_share(m.tier_correct, m.cases)}")
+    out.append(f"area-set exact     {_share(m.areas_correct, m.cases)}")
+    out.append("")
+    out.append(f"  {'area':<15} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
+    for area_id, counts in m.areas.items():
+        if not (counts.tp or counts.fp or counts.fn):
+            out.append(f"  {area_id:<15} {'-':>9} {'-':>7} {0:>4} {0:>4} {0:>4}")
+            continue
+        out.append(
+            f"  {area_id:<15} {_fmt(counts.precision):>9} {_fmt(counts.recall):>7} "
+            f"{counts.tp:>4} {counts.fp:>4} {counts.fn:>4}"
+        )
+    out.append("")
+
+
+def _evidence_lines(area: AreaResult, indent: str) -> list[str]:
+    lines = []
+    for e in area.evidence:
+        where = e.path if e.line is None else f"{e.path}:{e.line} ({e.side})"
+        lines.append(f"{indent}{where}  [{e.rule}]  {e.snippet}")
+    if area.evidence_total > len(area.evidence):
+        lines.append(f"{indent}... {area.evidence_total - len(area.evidence)} more")
+    return lines
+
+
+def _names(areas: Iterable[str]) -> str:
+    return "[" + ", ".join(sorted(areas)) + "]"
+
+
+def report_case(r: Result, out: list[str], all_evidence: bool) -> None:
+    c = r.case
+    flags = [
+        name
+        for name, ok in (("RISK", r.risk_ok), ("TIER", r.tier_ok), ("AREAS", r.areas_ok))
+        if not ok
+    ]
+    held = "  (held-out)" if c.held_out else ""
+    out.append(f"{c.name}{held}  {' '.join(flags) or 'ok'}")
+    out.append(f"    expected: {c.risk:<8} {c.tier:<13} {_names(c.areas)}")
+    out.append(f"    got:      {r.risk:<8} {r.tier:<13} {_names(r.areas)}")
+    out.append(f"    why: {c.why}")
+    for area_id in sorted(r.areas - c.areas):
+        area = r.area(area_id)
+        assert area is not None
+        out.append(f"    false positive {area_id}:")
+        out.extend(_evidence_lines(area, "      "))
+    for area_id in sorted(c.areas - r.areas):
+        out.append(f"    missed {area_id}: no evidence found")
+    if all_evidence:
+        for area_id in sorted(r.areas & c.areas):
+            area = r.area(area_id)
+            assert area is not None
+            out.append(f"    {area_id}:")
+            out.extend(_evidence_lines(area, "      "))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verbose", "-v", action="store_true", help="evidence of every case")
+    parser.add_argument("--policy", type=Path, help="a complete policy file to evaluate")
+    parser.add_argument(
+        "--cases",
+        choices=("all", "dev", "heldout"),
+        default="all",
+        help="which cases the mismatch listing shows (figures always cover all)",
+    )
+    args = parser.parse_args(argv)
+
+    policy = load_policy_file(args.policy) if args.policy else default_policy()
+    area_ids = list(policy.active_areas())
+    results = run(policy)
+    dev = [r for r in results if not r.case.held_out]
+    held = [r for r in results if r.case.held_out]
+
+    out: list[str] = []
+    out.append(f"modeltier corpus benchmark: {len(results)} cases, policy "
+               f"{args.policy or 'policies/default.yml (bundled)'}")
+    out.append(
+        "Split: 'held-out' = the cases of the stacks "
+        + ", ".join(HELD_OUT_STACKS)
+        + " (their folders, plus payments/*-<stack>.diff); 'development' = all the others. "
+        "Compare the two to see whether tuning on the development cases overfit."
+    )
+    out.append("")
+    report_metrics("ALL", measure(results, area_ids), out)
+    report_metrics("DEVELOPMENT (all stacks but the held-out ones)", measure(dev, area_ids), out)
+    report_metrics(
+        "HELD-OUT (stacks " + ", ".join(HELD_OUT_STACKS) + ")", measure(held, area_ids), out
+    )
+
+    shown = {"all": results, "dev": dev, "heldout": held}[args.cases]
+    bad = [r for r in shown if not r.ok]
+    order = sorted(bad, key=lambda r: (r.risk_ok, r.tier_ok, r.case.name))
+    risk_bad = sum(not r.risk_ok for r in bad)
+    out.append(
+        f"== MISMATCHES ({args.cases}: {len(bad)} cases; {risk_bad} with the wrong risk) =="
+    )
+    for r in order:
+        report_case(r, out, args.verbose)
+    if args.verbose:
+        out.append("")
+        out.append("== MATCHING CASES ==")
+        for r in shown:
+            if r.ok:
+                report_case(r, out, True)
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BrokenPipeError:  # piped into head
+        pass
+    sys.exit(0)

@@ -1,0 +1,539 @@
+"""GitHub, behind one small interface.
+
+`GitHubPort` is everything modeltier asks of GitHub; the service depends on it alone, so it can be
+tested with a fake. `PyGithubPort` implements it with PyGithub (the only module that imports it),
+pointed at any API base URL (github.com or a GitHub Enterprise Server's `/api/v3`), with bounded
+retries that honour `Retry-After` and `x-ratelimit-reset`. PyGithub's errors become our
+`GitHubError` at this boundary.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import github
+from github import Auth, GithubException, GithubIntegration, GithubRetry
+from github.Repository import Repository
+
+from bot.diff import GitHubFile
+from bot.models import Commit
+from policies.errors import ModelTierError
+from policies.schema import Permission
+
+__all__ = [
+    "Annotation",
+    "CheckRunOutput",
+    "GitHubError",
+    "GitHubPort",
+    "PullRequestData",
+    "PyGithubPort",
+    "RateLimit",
+    "connect",
+]
+
+MAX_ANNOTATIONS_PER_REQUEST = 50
+
+
+class GitHubError(ModelTierError):
+    """A GitHub request failed after its retries; `status` is the HTTP status (0: no answer)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PullRequestData:
+    number: int
+    head_sha: str
+    base_ref: str
+    base_sha: str
+    title: str = ""
+    body: str = ""
+    labels: tuple[str, ...] = ()
+    author_login: str | None = None
+    draft: bool = False
+    changed_files: int | None = None
+    state: str = "open"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    path: str
+    line: int
+    level: str  # notice | warning | failure
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckRunOutput:
+    conclusion: str  # success | failure | neutral
+    title: str
+    summary: str
+    text: str = ""
+    annotations: Sequence[Annotation] = ()
+
+
+@dataclass
+class RateLimit:
+    """The last rate-limit state GitHub reported (for metrics and back-off)."""
+
+    remaining: int | None = None
+    reset: int | None = None
+
+
+class GitHubPort(Protocol):
+    """What modeltier reads from and writes to GitHub."""
+
+    def pull_request(self, repo: str, number: int) -> PullRequestData: ...
+
+    def pull_files(self, repo: str, number: int) -> list[GitHubFile]: ...
+
+    def pull_commits(self, repo: str, number: int) -> list[Commit]: ...
+
+    def compare(self, repo: str, base: str, head: str) -> tuple[list[GitHubFile], list[Commit]]: ...
+
+    def file_at(self, repo: str, path: str, ref: str) -> bytes | None:
+        """The file's content at a ref, or None when it does not exist there."""
+        ...
+
+    def find_comment(self, repo: str, number: int, marker: str) -> int | None:
+        """Our own comment carrying the marker (never someone else's copy of it)."""
+        ...
+
+    def create_comment(self, repo: str, number: int, body: str) -> int: ...
+
+    def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
+        """False when the comment no longer exists."""
+        ...
+
+    def set_labels(self, repo: str, number: int, add: Sequence[str], remove: Sequence[str]) -> None:
+        ...
+
+    def publish_check(
+        self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None
+    ) -> int | None:
+        """Create or update the check run; returns its id (None when a commit status was used)."""
+        ...
+
+    def permission(self, repo: str, login: str) -> Permission | None: ...
+
+
+def _error(e: Exception, what: str) -> GitHubError:
+    if isinstance(e, GithubException):
+        message = e.data.get("message") if isinstance(e.data, dict) else None
+        return GitHubError(f"{what}: GitHub answered {e.status}: {message or e}", e.status)
+    return GitHubError(f"{what}: {type(e).__name__}: {e}")
+
+
+def _commit(item: Any) -> Commit:
+    author = item.commit.author
+    return Commit(
+        sha=item.sha,
+        message=item.commit.message or "",
+        author_name=(author.name if author else "") or "",
+        author_email=(author.email if author else "") or "",
+        author_login=item.author.login if item.author else None,
+    )
+
+
+def _file(item: Any) -> GitHubFile:
+    return GitHubFile(
+        filename=item.filename,
+        status=item.status,
+        additions=item.additions or 0,
+        deletions=item.deletions or 0,
+        patch=item.patch,
+        previous_filename=item.previous_filename,
+    )
+
+
+_ROLE_BY_LEGACY = {"admin": "admin", "write": "write", "read": "read", "none": None}
+
+
+@dataclass
+class PyGithubPort:
+    """GitHubPort over PyGithub. One instance serves one installation (or one token)."""
+
+    client: github.Github
+    bot_login: str | None
+    use_checks: bool = True
+    rate: RateLimit = field(default_factory=RateLimit)
+    _repos: dict[str, Repository] = field(default_factory=dict)
+
+    def _repo(self, name: str) -> Repository:
+        repo = self._repos.get(name)
+        if repo is None:
+            repo = self.client.get_repo(name, lazy=True)
+            self._repos[name] = repo
+        return repo
+
+    def _note_rate(self) -> None:
+        remaining, _limit = self.client.requester.rate_limiting
+        if remaining >= 0:
+            self.rate.remaining = remaining
+            self.rate.reset = self.client.requester.rate_limiting_resettime
+
+    def pull_request(self, repo: str, number: int) -> PullRequestData: ...
+
+    def pull_files(self, repo: str, number: int) -> list[GitHubFile]: ...
+
+    def pull_commits(self, repo: str, number: int) -> list[Commit]: ...
+
+    def compare(self, repo: str, base: str, head: str) -> tuple[list[GitHubFile], list[Commit]]: ...
+
+    def file_at(self, repo: str, path: str, ref: str) -> bytes | None:
+        """The file's content at a ref, or None when it does not exist there."""
+        ...
+
+    def find_comment(self, repo: str, number: int, marker: str) -> int | None:
+        """Our own comment carrying the marker (never someone else's copy of it)."""
+        ...
+
+    def create_comment(self, repo: str, number: int, body: str) -> int: ...
+
+    def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
+        """False when the comment no longer exists."""
+        ...
+
+    def set_labels(self, repo: str, number: int, add: Sequence[str], remove: Sequence[str]) -> None:
+        ...
+
+    def publish_check(
+        self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None
+    ) -> int | None:
+        """Create or update the check run; returns its id (None when a commit status was used)."""
+        ...
+
+    def permission(self, repo: str, login: str) -> Permission | None: ...
+
+
+def _error(e: Exception, what: str) -> GitHubError:
+    if isinstance(e, GithubException):
+        message = e.data.get("message") if isinstance(e.data, dict) else None
+        return GitHubError(f"{what}: GitHub answered {e.status}: {message or e}", e.status)
+    return GitHubError(f"{what}: {type(e).__name__}: {e}")
+
+
+def _commit(item: Any) -> Commit:
+    author = item.commit.author
+    return Commit(
+        sha=item.sha,
+        message=item.commit.message or "",
+        author_name=(author.name if author else "") or "",
+        author_email=(author.email if author else "") or "",
+        author_login=item.author.login if item.author else None,
+    )
+
+
+def _file(item: Any) -> GitHubFile:
+    return GitHubFile(
+        filename=item.filename,
+        status=item.status,
+        additions=item.additions or 0,
+        deletions=item.deletions or 0,
+        patch=item.patch,
+        previous_filename=item.previous_filename,
+    )
+
+
+_ROLE_BY_LEGACY = {"admin": "admin", "write": "write", "read": "read", "none": None}
+
+
+@dataclass
+class PyGithubPort:
+    """GitHubPort over PyGithub. One instance serves one installation (or one token)."""
+
+    client: github.Github
+    bot_login: str | None
+    use_checks: bool = True
+    rate: RateLimit = field(default_factory=RateLimit)
+    _repos: dict[str, Repository] = field(default_factory=dict)
+
+    def _repo(self, name: str) -> Repository:
+        repo = self._repos.get(name)
+        if repo is None:
+            repo = self.client.get_repo(name, lazy=True)
+            self._repos[name] = repo
+        return repo
+
+    def _note_rate(self) -> None:
+        remaining, _ = self.client.rate_limiting if self.client._Github__requester._Requester__rate_limiting != (-1, -1) else (None, None)  # type: ignore[attr-defined]  # noqa: E501
+        if remaining is not None:
+            self.rate.remaining = remaining
+            self.rate.reset = self.client.rate_limiting_resettime
+
+    def pull_request(self, repo: str, number: int) -> PullRequestData:
+        try:
+            pr = self._repo(repo).get_pull(number)
+            data = PullRequestData(
+                number=number,
+                head_sha=pr.head.sha,
+                base_ref=pr.base.ref,
+                base_sha=pr.base.sha,
+                title=pr.title or "",
+                body=pr.body or "",
+                labels=tuple(label.name for label in pr.labels),
+                author_login=pr.user.login if pr.user else None,
+                draft=bool(pr.draft),
+                changed_files=pr.changed_files,
+                state=pr.state,
+            )
+        except GithubException as e:
+            raise _error(e, f"reading {repo}#{number}") from e
+        self._note_rate()
+        return data
+
+    def pull_files(self, repo: str, number: int) -> list[GitHubFile]:
+        try:
+            files = [_file(f) for f in self._repo(repo).get_pull(number).get_files()]
+        except GithubException as e:
+            raise _error(e, f"listing files of {repo}#{number}") from e
+        self._note_rate()
+        return files
+
+    def pull_commits(self, repo: str, number: int) -> list[Commit]:
+        try:
+            commits = [_commit(c) for c in self._repo(repo).get_pull(number).get_commits()]
+        except GithubException as e:
+            raise _error(e, f"listing commits of {repo}#{number}") from e
+        self._note_rate()
+        return commits
+
+    def compare(self, repo: str, base: str, head: str) -> tuple[list[GitHubFile], list[Commit]]:
+        try:
+            comparison = self._repo(repo).compare(base, head)
+            files = [_file(f) for f in comparison.files]
+            commits = [_commit(c) for c in comparison.commits]
+        except GithubException as e:
+            raise _error(e, f"comparing {base}...{head} in {repo}") from e
+        return files, commits
+
+    def file_at(self, repo: str, path: str, ref: str) -> bytes | None:
+        try:
+            content = self._repo(repo).get_contents(path, ref=ref)
+        except GithubException as e:
+            if e.status == 404:
+                return None
+            raise _error(e, f"reading {path}@{ref} in {repo}") from e
+        if isinstance(content, list):
+            return None
+        return bytes(content.decoded_content)
+
+    def find_comment(self, repo: str, number: int, marker: str) -> int | None:
+        try:
+            for comment in self._repo(repo).get_issue(number).get_comments():
+                author = comment.user.login if comment.user else None
+                if marker in (comment.body or "") and author == self.bot_login:
+                    return int(comment.id)
+        except GithubException as e:
+            raise _error(e, f"listing comments of {repo}#{number}") from e
+        return None
+
+    def create_comment(self, repo: str, number: int, body: str) -> int:
+        try:
+            return int(self._repo(repo).get_issue(number).create_comment(body).id)
+        except GithubException as e:
+            raise _error(e, f"commenting on {repo}#{number}") from e
+
+    def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
+        requester = self.client.requester
+        url = f"{self._repo(repo).url}/issues/comments/{comment_id}"
+        try:
+            requester.requestJsonAndCheck("PATCH", url, input={"body": body})
+        except GithubException as e:
+            if e.status in (404, 410):
+                return False
+            raise _error(e, f"editing comment {comment_id} in {repo}") from e
+        return True
+
+    def set_labels(self, repo: str, number: int, add: Sequence[str], remove: Sequence[str]) -> None:
+        issue = self._repo(repo).get_issue(number)
+        try:
+            if add:
+                issue.add_to_labels(*add)
+            for name in remove:
+                try:
+                    issue.remove_from_labels(name)
+                except GithubException as e:
+                    if e.status != 404:
+                        raise
+        except GithubException as e:
+            raise _error(e, f"labelling {repo}#{number}") from e
+
+    def publish_check(
+        self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None
+    ) -> int | None:
+        if not self.use_checks:
+            self._status(repo, head_sha, name, output)
+            return None
+        annotations = [
+            {
+                "path": a.path,
+                "start_line": a.line,
+                "end_line": a.line,
+                "annotation_level": a.level,
+                "title": a.title[:255],
+                "message": a.message[:64000],
+            }
+            for a in output.annotations
+        ]
+        batches = [
+            annotations[i : i + MAX_ANNOTATIONS_PER_REQUEST]
+            for i in range(0, len(annotations), MAX_ANNOTATIONS_PER_REQUEST)
+        ] or [[]]
+        body: dict[str, Any] = {
+            "name": name,
+            "head_sha": head_sha,
+            "status": "completed",
+            "conclusion": output.conclusion,
+            "output": {
+                "title": output.title[:255],
+                "summary": output.summary[:65535],
+                "text": output.text[:65535],
+                "annotations": batches[0],
+            },
+        }
+        requester = self.client.requester
+        base = f"{self._repo(repo).url}/check-runs"
+        try:
+            if check_id is None:
+                _, data = requester.requestJsonAndCheck("POST", base, input=body)
+                check_id = int(data["id"])
+            else:
+                requester.requestJsonAndCheck("PATCH", f"{base}/{check_id}", input=body)
+            for batch in batches[1:]:
+                more = {"output": {**body["output"], "annotations": batch}}
+                requester.requestJsonAndCheck("PATCH", f"{base}/{check_id}", input=more)
+        except GithubException as e:
+            if e.status == 403 and check_id is None:
+                # Tokens that are not an App's cannot create check runs: use a commit status.
+                self.use_checks = False
+                self._status(repo, head_sha, name, output)
+                return None
+            raise _error(e, f"publishing the check run on {head_sha[:7]} in {repo}") from e
+        self._note_rate()
+        return check_id
+
+    def _status(self, repo: str, head_sha: str, name: str, output: CheckRunOutput) -> None:
+        state = {"success": "success", "failure": "failure"}.get(output.conclusion, "success")
+        try:
+            self._repo(repo).get_commit(head_sha).create_status(
+                state=state, description=output.title[:140], context=name
+            )
+        except GithubException as e:
+            raise _error(e, f"setting the commit status on {head_sha[:7]} in {repo}") from e
+
+    def permission(self, repo: str, login: str) -> Permission | None:
+        requester = self.client.requester
+        url = f"{self._repo(repo).url}/collaborators/{login}/permission"
+        try:
+            _, data = requester.requestJsonAndCheck("GET", url)
+        except GithubException as e:
+            if e.status == 404:
+                return None
+            raise _error(e, f"reading {login}'s permission on {repo}") from e
+        role = data.get("role_name") or _ROLE_BY_LEGACY.get(data.get("permission", "none"))
+        try:
+            return Permission(role) if role else None
+        except ValueError:
+            return None  # a custom role we cannot rank: treat as no permission
+
+
+class _Installations:
+    """App mode: one PyGithub client per installation, tokens refreshed by PyGithub itself."""
+
+    def __init__(self, integration: GithubIntegration, settings: dict[str, Any]) -> None:
+        self._integration = integration
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._clients: dict[int, PyGithubPort] = {}
+        self._bot_login: str | None = None
+
+    def bot_login(self) -> str:
+        with self._lock:
+            if self._bot_login is None:
+                self._bot_login = f"{self._integration.get_app().slug}[bot]"
+            return self._bot_login
+
+    def port(self, installation_id: int) -> PyGithubPort:
+        login = self.bot_login()
+        with self._lock:
+            port = self._clients.get(installation_id)
+            if port is None:
+                auth = self._integration.auth.get_installation_auth(installation_id)  # type: ignore[attr-defined]
+                client = github.Github(auth=auth, **self._settings)
+                port = PyGithubPort(client, login)
+                self._clients[installation_id] = port
+            return port
+
+
+def _retry(max_wait: float) -> GithubRetry:
+    return GithubRetry(total=4, backoff_factor=0.2, secondary_rate_wait=max_wait,
+                       max_rate_limit_wait=max_wait)
+
+
+@dataclass
+class Connection:
+    """How to reach GitHub: an App (per-installation ports) or a single token."""
+
+    base_url: str
+    app_id: int | None = None
+    private_key: str | None = None
+    token: str | None = None
+    timeout: int = 15
+    max_wait: float = 60.0
+    _installations: _Installations | None = None
+    _token_port: PyGithubPort | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _client_settings(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "per_page": 100,
+            "timeout": self.timeout,
+            "retry": _retry(self.max_wait),
+            "seconds_between_requests": None,
+            "seconds_between_writes": None,
+            "lazy": True,
+        }
+
+    def port(self, installation_id: int | None) -> PyGithubPort:
+        """The port to use for an event: its installation's in App mode, else the token's."""
+        with self._lock:
+            if self.app_id is not None and self.private_key and installation_id is not None:
+                if self._installations is None:
+                    auth = Auth.AppAuth(self.app_id, self.private_key)
+                    integration = GithubIntegration(
+                        auth=auth, base_url=self.base_url, timeout=self.timeout,
+                        retry=_retry(self.max_wait), seconds_between_requests=None,
+                        seconds_between_writes=None,
+                    )
+                    self._installations = _Installations(integration, self._client_settings())
+                installations = self._installations
+            elif self.token:
+                if self._token_port is None:
+                    client = github.Github(auth=Auth.Token(self.token), **self._client_settings())
+                    login = client.get_user().login
+                    self._token_port = PyGithubPort(client, login)
+                return self._token_port
+            else:
+                raise GitHubError("no GitHub credentials for this event (no installation id?)")
+        return installations.port(installation_id)
+
+
+def connect(
+    base_url: str,
+    *,
+    app_id: int | None = None,
+    private_key: str | None = None,
+    token: str | None = None,
+    timeout: int = 15,
+    max_wait: float = 60.0,
+) -> Connection:
+    """Credentials and settings in, a Connection out (no request is made until first use)."""
+    return Connection(base_url.rstrip("/"), app_id, private_key, token, timeout, max_wait)

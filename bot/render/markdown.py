@@ -1,0 +1,483 @@
+"""The pull request comment: what the change calls for, whether it got it, and how to fix it.
+
+The comment is read by the PR's author, who needs the verdict and the fix first, and by its
+reviewers, who need the areas, the evidence and the checklist. It is rebuilt on every push and
+found again by its hidden `MARKER`, so it must be deterministic: the same decision and context
+always give the same text (no clock, no environment).
+
+Two things shape the code. Everything that came from the PR (paths, snippets, model names) or from
+a repository's policy goes through `bot.render._escape`, so a PR cannot inject markup, break the
+table or ping people. And every list is built against a character budget with `fit`, so that a
+decision with thousands of files still yields a comment GitHub accepts (65,536 characters), with
+a note saying what was left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.models import AreaResult, ChecklistGroup, Decision, DeclaredModel, Evidence, Verdict
+from bot.render._budget import count, fit
+from bot.render._escape import clip, clip_middle, code, inline, text
+from policies.schema import Risk
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "MARKER",
+    "MAX_COMMENT_CHARS",
+    "CommentContext",
+    "OverrideInfo",
+    "render_comment",
+]
+
+MARKER = "<!-- modeltier:comment -->"
+MAX_COMMENT_CHARS = 65_536
+DEFAULT_BUDGET = 60_000
+
+# How much of each untrusted string is shown, before escaping (which can grow it about 6x).
+_PATH_CHARS = 160
+_SNIPPET_CHARS = 160
+_NAME_CHARS = 100
+_SENTENCE_CHARS = 1_500
+_TABLE_EVIDENCE = 3
+_TABLE_RULES = 4
+
+RISK_ICONS = {Risk.CRITICAL: "🔴", Risk.ELEVATED: "🟠", Risk.ROUTINE: "🟢"}
+
+
+@dataclass(frozen=True)
+class OverrideInfo:
+    """A maintainer's waiver of enforcement, shown in place of the fix so it stays on record."""
+
+    who: str
+    when: datetime.datetime
+    reason: str
+    sha: str | None = None
+
+
+@dataclass(frozen=True)
+class CommentContext:
+    """What the comment says beyond the Decision: facts only the App knows at posting time.
+
+    `policy_errors` are problems of the base branch's policy (the default was applied instead);
+    `policy_preview` / `policy_preview_errors` describe the policy a PR proposes, which is shown
+    and never enforced. Errors come already formatted as "file:line:col: field: message".
+    """
+
+    head_sha: str | None = None
+    override: OverrideInfo | None = None
+    policy_errors: Sequence[str] = ()
+    policy_preview: Decision | None = None
+    policy_preview_errors: Sequence[str] = ()
+    draft: bool = False
+    repository_policy: str | None = None
+
+
+def render_comment(
+    decision: Decision, context: CommentContext | None = None, *, budget: int = DEFAULT_BUDGET
+) -> str:
+    """The Markdown of the bot's PR comment, never longer than `budget` characters (capped at
+    GitHub's limit), starting with `MARKER`."""
+    ctx = context or CommentContext()
+    budget = min(budget, MAX_COMMENT_CHARS)
+    head = _header(decision, ctx)
+    foot = _footer(decision, ctx)
+    parts = _fill(decision, ctx, budget - len(head) - len(foot))
+    body = head + "".join(parts[name] for name, _, _ in _SECTIONS) + foot
+    if len(body) > budget:
+        return _minimal(decision, ctx)
+    return body
+
+
+# --- sections -------------------------------------------------------------------------------
+
+Builder = Callable[[Decision, CommentContext, int], str]
+
+
+def _fill(decision: Decision, ctx: CommentContext, allowance: int) -> dict[str, str]:
+    """Each section within its own cap, in priority order; then the room left over goes to the
+    sections that were cut, so one long list is not cut while the comment is mostly empty."""
+    parts: dict[str, str] = {}
+    remaining = allowance
+    for name, builder, cap in sorted(_SECTIONS, key=lambda s: _PRIORITY.index(s[0])):
+        parts[name] = builder(decision, ctx, max(min(cap, remaining), 0))
+        remaining -= len(parts[name])
+    for name, builder, _ in sorted(_SECTIONS, key=lambda s: _PRIORITY.index(s[0])):
+        if remaining <= 0:
+            break
+        grown = builder(decision, ctx, len(parts[name]) + remaining)
+        if len(grown) > len(parts[name]):
+            remaining -= len(grown) - len(parts[name])
+            parts[name] = grown
+    return parts
+
+
+def _header(decision: Decision, ctx: CommentContext) -> str:
+    icon = RISK_ICONS.get(decision.risk, "")
+    tier = text(clip(decision.tier_title, _NAME_CHARS))
+    model = text(clip(decision.recommended_model_name, _NAME_CHARS))
+    lines = [
+        MARKER,
+        f"### {icon} modeltier: {tier} tier — {model} recommended ({decision.risk} risk)",
+        "",
+    ]
+    required = (
+        f"**Required:** {code(clip(decision.required_tier, _NAME_CHARS))} tier or stronger"
+        if decision.required_tier
+        else "**Required:** nothing enforced"
+    )
+    accepted = ", ".join(code(clip(m, _NAME_CHARS)) for m in decision.accepted_models[:6])
+    if len(decision.accepted_models) > 6:
+        accepted += f" and {len(decision.accepted_models) - 6:,} more"
+    lines += [f"{required} · **Accepted models:** {accepted}", ""]
+    status_icon, status = _status(decision)
+    reason = inline(clip(decision.verdict_reason, _SENTENCE_CHARS))
+    if ctx.override is not None:
+        lines += _override(ctx.override)
+        lines += [f"<sub>Without the override: {status_icon} {status}. {reason}</sub>", ""]
+    else:
+        lines += [f"**{status_icon} {status}.** {reason}", ""]
+        if decision.fix and decision.verdict in (Verdict.FAIL, Verdict.MISSING):
+            lines += [f"**How to fix:** {inline(clip(decision.fix, _SENTENCE_CHARS))}", ""]
+    if decision.draft or ctx.draft:
+        lines += ["📝 Draft pull request: the decision is repeated on every push.", ""]
+    if ctx.policy_errors:
+        lines += [
+            "> [!WARNING]",
+            f"> The repository's policy is invalid ({count(len(ctx.policy_errors), 'error')}),"
+            " so the **default policy** was applied. Fix the policy file; the errors are below.",
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _status(decision: Decision) -> tuple[str, str]:
+    """An emoji and a status word that say at a glance whether anything must be done."""
+    if decision.verdict == Verdict.PASS:
+        return "✅", "Passed"
+    if decision.verdict == Verdict.ADVISORY:
+        return "ℹ️", "Advisory only"
+    what = "model below the required tier" if decision.verdict == Verdict.FAIL else "no evidence"
+    if decision.blocking:
+        return "❌", f"Failing: {what}"
+    return "⚠️", f"Warning (not blocking): {what}"
+
+
+def _override(override: OverrideInfo) -> list[str]:
+    when = override.when
+    if when.tzinfo is not None:
+        when = when.astimezone(datetime.UTC)
+    at = f" for {code(override.sha[:12])}" if override.sha else ""
+    return [
+        f"**🔓 Overridden** by {code(clip(override.who, _NAME_CHARS))} on "
+        f"{when:%Y-%m-%d %H:%M} UTC{at}.",
+        "",
+        f"> **Reason:** {text(clip(override.reason, _SENTENCE_CHARS))}",
+        "",
+    ]
+
+
+def _footer(decision: Decision, ctx: CommentContext) -> str:
+    bits = ["modeltier"]
+    if ctx.repository_policy:
+        bits.append(f"policy {code(clip_middle(ctx.repository_policy, _PATH_CHARS))}")
+    if ctx.head_sha:
+        bits.append(f"commit {code(ctx.head_sha[:12])}")
+    bits.append(f"schema {code(clip(decision.schema_version, 20))}")
+    return "<sub>" + " · ".join(bits) + "</sub>\n"
+
+
+def _minimal(decision: Decision, ctx: CommentContext) -> str:
+    """The last resort when even the summary does not fit: the verdict without the details."""
+    icon, status = _status(decision)
+    if ctx.override is not None:
+        icon, status = "🔓", "Overridden"
+    return (
+        f"{MARKER}\n### {RISK_ICONS.get(decision.risk, '')} modeltier: "
+        f"{text(clip(decision.tier_title, _NAME_CHARS))} tier — "
+        f"{text(clip(decision.recommended_model_name, _NAME_CHARS))} recommended "
+        f"({decision.risk} risk)\n\n**{icon} {status}.**\n\n"
+        "The full report is too large for a comment; run `modeltier scan` on this diff to see it.\n"
+    )
+
+
+def _policy_errors(decision: Decision, ctx: CommentContext, allowance: int) -> str:
+    return _error_details(
+        ctx.policy_errors, f"{count(len(ctx.policy_errors), 'policy error')}", allowance
+    )
+
+
+def _error_details(errors: Sequence[str], summary: str, allowance: int) -> str:
+    return fit(
+        errors,
+        lambda e: f"- {code(clip(e, 400))}\n",
+        allowance,
+        head=f"<details><summary>{summary}</summary>\n\n",
+        more=lambda n: f"- …and {count(n, 'more error')} not shown.\n",
+        tail="\n</details>\n\n",
+    )
+
+
+def _ref(evidence: Evidence) -> str:
+    """Where a piece of evidence is, as `path#L12` plus what kind of line it is."""
+    path = clip_middle(evidence.path, _PATH_CHARS)
+    if evidence.line is None or evidence.side == "path":
+        return f"{code(path)} (path)"
+    ref = code(f"{path}#L{evidence.line}")
+    if evidence.side == "old":
+        return f"{ref} (removed line, old file)"
+    if evidence.side == "header":
+        return f"{ref} (hunk header)"
+    return ref
+
+
+def _area_row(area: AreaResult) -> str:
+    shown = area.evidence[:_TABLE_EVIDENCE]
+    where = [_ref(e) for e in shown] or [
+        code(clip_middle(f, _PATH_CHARS)) for f in area.files[:_TABLE_EVIDENCE]
+    ]
+    left = max(area.evidence_total - len(shown), 0)
+    if left:
+        where.append(f"+{count(left, 'more')} in {count(len(area.files), 'file')}")
+    rules = list(dict.fromkeys(e.rule for e in area.evidence))
+    rule_cell = " ".join(code(clip(r, _NAME_CHARS)) for r in rules[:_TABLE_RULES])
+    if len(rules) > _TABLE_RULES:
+        rule_cell += f" +{len(rules) - _TABLE_RULES}"
+    risk = f"{RISK_ICONS.get(area.risk, '')} {area.risk}"
+    title = text(clip(area.title, _NAME_CHARS))
+    return f"| {title} | {risk} | {'<br>'.join(where)} | {rule_cell or '—'} |\n"
+
+
+def _areas(decision: Decision, ctx: CommentContext, allowance: int) -> str:
+    if not decision.areas:
+        line = "#### Sensitive areas\n\nNone touched.\n\n"
+        return line if len(line) <= allowance else ""
+    return fit(
+        decision.areas,
+        _area_row,
+        allowance,
+        head="#### Sensitive areas\n\n| Area | Risk | Where | Rules |\n|---|---|---|---|\n",
+        more=lambda n: f"\n…and {count(n, 'more area')} not shown.\n",
+        tail="\n",
+    )
+
+
+def _reasons(decision: Decision, ctx: CommentContext, allowance: int) -> str:
+    s = decision.signals
+    shape = (
+        f"**Shape:** {count(s.files, 'file')}, {count(s.changed_lines, 'changed line')}, "
+        f"{count(s.modules, 'top-level folder')}, {count(s.doc_files, 'doc/contract file')} "
+        f"({s.doc_share:.0%})"
+    )
+    flags = [
+        flag
+        for flag, on in (
+            ("long context", s.long_context),
+            ("context heavy", s.context_heavy),
+            (f"{count(s.files_not_listed, 'file')} not listed by GitHub", s.files_not_listed),
+        )
+        if on
+    ]
+    if flags:
+        shape += " · " + ", ".join(flags)
+    return fit(
+        decision.reasons,
+        lambda r: f"- {text(clip(r, _SENTENCE_CHARS))}\n",
+        allowance,
+        head="#### Why\n\n",
+        more=lambda n: f"- …and {count(n, 'more reason')} not shown.\n",
+        tail=f"\n{shape}.\n\n",
+    )
+
+
+_KIND_ICONS = {"model": "🤖", "tool": "🛠️", "human": "✍️", "unknown": "❓"}
+
+
+def _declared_line(decision: Decision, item: DeclaredModel) -> str:
+    raw = code(clip(item.raw, _SNIPPET_CHARS))
+    where = text(clip(item.location, _NAME_CHARS))
+    if item.kind == "model" and item.model:
+        meets = "meets the requirement" if item.model in decision.accepted_models else "lower tier"
+        tier = f", {code(clip(item.tier, _NAME_CHARS))} tier" if item.tier else ""
+        what = f"{code(clip(item.model, _NAME_CHARS))}{tier}: {meets}"
+    elif item.kind == "tool":
+        what = f"tool {code(clip(item.tool or '?', _NAME_CHARS))}, which does not name its model"
+    elif item.kind == "human":
+        what = "declared as written without AI"
+    else:
+        what = "not in the policy's model catalog (not counted)"
+    return f"- {_KIND_ICONS.get(item.kind, '')} {raw} ({where}) → {what}\n"
+
+
+def _declared(decision: Decision, ctx: CommentContext, allowance: int) -> str:
+    head = "#### Model evidence\n\n"
+    if not decision.declared_models:
+        line = head + "No model is declared in the description, commits or labels.\n\n"
+        return line if len(line) <= allowance else ""
+    unknown = sum(1 for d in decision.declared_models if d.kind == "unknown")
+    tail = (
+        f"\n{count(unknown, 'name')} not in the catalog: add them to the policy's `models` to "
+        "count them.\n\n"
+        if unknown
+        else "\n"
+    )
+    return fit(
+        decision.declared_models,
+        lambda d: _declared_line(decision, d),
+        allowance,
+        head=head,
+        more=lambda n: f"- …and {count(n, 'more declaration')} not shown.\n",
+        tail=tail,
+    )
+
+
+def _checklist_group(group: ChecklistGroup) -> str:
+    items = "".join(f"- [ ] {text(clip(i, _SENTENCE_CHARS))}\n" for i in group.items)
+    return f"**{text(clip(group.title, _NAME_CHARS))}**\n\n{items}\n"
+
+
+def _checklist(decision: Decision, ctx: CommentContext, allowance: int) -> str:
+    groups = [g for g in decision.checklist if g.items]
+    return fit(
+        groups,
+        _checklist_group,
+        allowance,
+        head="#### Review checklist\n\n",
+        more=lambda n: f"…and checklists of {count(n, 'more area')} not shown.\n\n",
+    )
+
+
+def _evidence_line(evidence: Evidence) -> str:
+    if evidence.side == "path":
+        what = f"matches {code(clip(evidence.snippet, _SNIPPET_CHARS))}"
+    else:
+        what = code(clip(evidence.snippet, _SNIPPET_CHARS)) if evidence.snippet else ""
+    return f"- {_ref(evidence)} · {code(clip(evidence.rule, _NAME_CHARS))} {what}".rstrip() + "\n"
+
+
+def _evidence(decision: Decision, ctx: CommentContext, allowance: int) -> str:
+    """Every piece of evidence with its snippet, area by area, collapsed."""
+    items: list[tuple[AreaResult, Evidence | None]] = []
+    for area in decision.areas:
+        if area.evidence:
+            items.append((area, None))
+            items += [(area, e) for e in area.evidence]
+    shown = sum(len(a.evidence) for a in decision.areas)
+    found = sum(max(a.evidence_total, len(a.evidence)) for a in decision.areas)
+
+    def line(item: tuple[AreaResult, Evidence | None]) -> str:
+        area, evidence = item
+        if evidence is not None:
+            return _evidence_line(evidence)
+        capped = max(area.evidence_total - len(area.evidence), 0)
+        note = f" — {count(capped, 'more')} found, over the policy's limits" if capped else ""
+        return f"\n**{text(clip(area.title, _NAME_CHARS))}**{note}\n\n"
+
+    summary = f"Evidence: {count(shown, 'piece')} kept"
+    if found > shown:
+        summary += f" of {found:,} found"
+    return fit(
+        items,
+        line,
+        allowance,
+        head=f"<details><summary>{summary}</summary>\n",
+        more=lambda n: f"\n…and {count(n, 'more line')} of evidence not shown.\n",
+        tail="\n</details>\n\n",
+    )
+
+
+def _not_inspected(decision: Decision, ctx: CommentContext, allowance: int) -> str:
+    files = decision.not_inspected
+    return fit(
+        files,
+        lambda f: f"- {code(clip_middle(f.path, _PATH_CHARS))} — {text(clip(f.reason, 200))}\n",
+        allowance,
+        head=f"<details><summary>{count(len(files), 'file')} not inspected</summary>\n\n",
+        more=lambda n: f"\n…and {count(n, 'more file')} not shown.\n",
+        tail="\n</details>\n\n",
+    )
+
+
+def _warnings(decision: Decision, ctx: CommentContext, allowance: int) -> str:
+    return fit(
+        decision.policy_warnings,
+        lambda w: f"- {text(clip(w, _SENTENCE_CHARS))}\n",
+        allowance,
+        head="#### Policy warnings\n\n",
+        more=lambda n: f"- …and {count(n, 'more warning')} not shown.\n",
+        tail="\n",
+    )
+
+
+def _preview_area(area: AreaResult) -> str:
+    title = text(clip(area.title, _NAME_CHARS))
+    return f"  - {RISK_ICONS.get(area.risk, '')} {title} ({count(len(area.files), 'file')})\n"
+
+
+def _preview(decision: Decision, ctx: CommentContext, allowance: int) -> str:
+    """What the policy this PR proposes would decide: shown so its author can check it before
+    it is merged, and never enforced."""
+    out = ""
+    if ctx.policy_preview_errors:
+        out = _error_details(
+            ctx.policy_preview_errors,
+            f"🔎 The proposed policy is invalid ({count(len(ctx.policy_preview_errors), 'error')})"
+            "; it would not be applied",
+            allowance,
+        )
+    preview = ctx.policy_preview
+    if preview is None:
+        return out
+    icon, status = _status(preview)
+    summary = (
+        f"🔎 Under the proposed policy (not enforced): {preview.risk} risk, "
+        f"{text(clip(preview.tier_title, _NAME_CHARS))} tier, {icon} {status}"
+    )
+    facts = (
+        f"- **Tier:** {text(clip(preview.tier_title, _NAME_CHARS))} — "
+        f"{text(clip(preview.recommended_model_name, _NAME_CHARS))} recommended\n"
+        f"- **Verdict:** {icon} {status}. {inline(clip(preview.verdict_reason, _SENTENCE_CHARS))}\n"
+    )
+    head = f"<details><summary>{summary}</summary>\n\n{facts}- **Areas:**"
+    tail = "\n</details>\n\n"
+    room = allowance - len(out)
+    if not preview.areas:
+        whole = f"{head} none\n{tail}"
+        return out + (whole if len(whole) <= room else "")
+    rest = fit(
+        preview.areas,
+        _preview_area,
+        room,
+        head=head + "\n",
+        more=lambda n: f"  - …and {count(n, 'more area')} not shown.\n",
+        tail=tail,
+    )
+    return out + rest
+
+
+# Display order, with each section's share of the budget.
+_SECTIONS: list[tuple[str, Builder, int]] = [
+    ("policy_errors", _policy_errors, 4_000),
+    ("areas", _areas, 16_000),
+    ("reasons", _reasons, 4_000),
+    ("declared", _declared, 3_000),
+    ("checklist", _checklist, 8_000),
+    ("evidence", _evidence, 12_000),
+    ("not_inspected", _not_inspected, 6_000),
+    ("warnings", _warnings, 2_000),
+    ("preview", _preview, 5_000),
+]
+# Which sections get room first when it runs short.
+_PRIORITY = [
+    "policy_errors",
+    "areas",
+    "reasons",
+    "declared",
+    "preview",
+    "warnings",
+    "checklist",
+    "not_inspected",
+    "evidence",
+]

@@ -1,0 +1,185 @@
+"""The webhook service: verify, record, acknowledge; the work happens in the job workers.
+
+`POST /webhooks/github` checks the signature over the raw body before anything else, records the
+delivery and its job in one transaction, wakes a worker and answers 202. A redelivery (same
+X-GitHub-Delivery) is acknowledged and not processed again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from bot.github import Connection, connect
+from policies.loader import default_policy
+from webhooks.events import EventError, route
+from webhooks.jobs import JobRunner, WorkerPool
+from webhooks.logs import bind
+from webhooks.metrics import Metrics
+from webhooks.settings import Settings
+from webhooks.signature import SignatureError, verify_signature
+from webhooks.store import Store
+
+__all__ = ["MAX_BODY_BYTES", "Service", "create_app"]
+
+MAX_BODY_BYTES = 25 * 1024 * 1024
+log = logging.getLogger("modeltier.webhooks")
+
+
+class Service:
+    """Everything one running instance holds: settings, store, GitHub connection, workers."""
+
+    def __init__(
+        self, settings: Settings, *, store: Store | None = None,
+        connection: Connection | None = None, workers: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.store = store or Store(settings.database_url)
+        self.connection = connection or connect(
+            settings.github_api_url,
+            app_id=settings.github_app_id,
+            private_key=settings.private_key(),
+            token=settings.github_token.get_secret_value() if settings.github_token else None,
+            max_wait=settings.github_max_wait,
+        )
+        self.runner = JobRunner(self.store, self.connection, self.metrics)
+        self.pool = (
+            WorkerPool(
+                self.store, self.runner, self.metrics, threads=settings.workers,
+                lease_seconds=settings.job_lease_seconds, max_attempts=settings.max_attempts,
+            )
+            if workers
+            else None
+        )
+        override = default_policy().enforcement.override
+        self.override_label = override.label
+        self.override_command = override.command
+
+    def start(self) -> None:
+        self.store.upgrade()
+        recovered = self.store.recover()
+        if recovered:
+            log.info("resuming jobs left running by a previous process", extra={"jobs": recovered})
+        if self.pool is not None:
+            self.pool.start()
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+
+
+def _reject(status: int, reason: str) -> JSONResponse:
+    return JSONResponse({"error": reason}, status_code=status)
+
+
+async def _read_body(request: Request) -> bytes | None:
+    """The raw body, or None past the 25 MB GitHub itself never exceeds."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
+    service = service or Service(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(service.start)
+        yield
+        await run_in_threadpool(service.stop)
+
+    app = FastAPI(title="modeltier", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.service = service
+
+    def get_service(request: Request) -> Service:
+        return request.app.state.service  # type: ignore[no-any-return]
+
+    ServiceDep = Annotated[Service, Depends(get_service)]
+
+    @app.post("/webhooks/github")
+    async def receive(
+        request: Request,
+        svc: ServiceDep,
+        x_github_event: Annotated[str | None, Header()] = None,
+        x_github_delivery: Annotated[str | None, Header()] = None,
+        x_hub_signature_256: Annotated[str | None, Header()] = None,
+    ) -> JSONResponse:
+        started = time.perf_counter()
+        event = x_github_event or "unknown"
+        body = await _read_body(request)
+        if body is None:
+            svc.metrics.deliveries.labels(event=event, outcome="too_large").inc()
+            return _reject(413, "payload larger than 25 MB")
+        try:
+            verify_signature(body, x_hub_signature_256,
+                             svc.settings.webhook_secret.get_secret_value())
+        except SignatureError as e:
+            svc.metrics.deliveries.labels(event=event, outcome="bad_signature").inc()
+            log.warning("delivery rejected: %s", e, extra={"delivery": x_github_delivery})
+            return _reject(401, str(e))
+        if not x_github_event or not x_github_delivery:
+            return _reject(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
+        with bind(delivery=x_github_delivery, event=event):
+            try:
+                payload: Any = json.loads(body)
+                routing = route(event, payload, override_label=svc.override_label,
+                                override_command=svc.override_command)
+            except (ValueError, EventError) as e:
+                svc.metrics.deliveries.labels(event=event, outcome="bad_payload").inc()
+                reason = str(e) if isinstance(e, EventError) else "body is not valid JSON"
+                return _reject(400, reason)
+            if routing.installation is not None:
+                await run_in_threadpool(svc.store.record_installation, **routing.installation)
+            new, job_id = await run_in_threadpool(
+                svc.store.record_delivery, x_github_delivery, event, routing.action,
+                routing.repo, routing.job,
+            )
+            svc.metrics.ack_latency.observe(time.perf_counter() - started)
+            if not new:
+                svc.metrics.deliveries.labels(event=event, outcome="duplicate").inc()
+                return JSONResponse({"status": "duplicate"}, status_code=200)
+            if job_id is None:
+                svc.metrics.deliveries.labels(event=event, outcome="ignored").inc()
+                return JSONResponse({"status": "ignored", "reason": routing.ignored},
+                                    status_code=200)
+            svc.metrics.deliveries.labels(event=event, outcome="queued").inc()
+            if svc.pool is not None:
+                svc.pool.wake()
+            log.info("delivery queued", extra={"repo": routing.repo, "job": job_id})
+            return JSONResponse({"status": "queued", "job": job_id}, status_code=202)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz(svc: ServiceDep) -> JSONResponse:
+        if svc.store.ping():
+            return JSONResponse({"status": "ready"})
+        return _reject(503, "database unreachable")
+
+    @app.get("/metrics")
+    def metrics(svc: ServiceDep) -> PlainTextResponse:
+        svc.metrics.pending_jobs.set(svc.store.count_jobs("pending"))
+        return PlainTextResponse(generate_latest(svc.metrics.registry),
+                                 media_type=CONTENT_TYPE_LATEST)
+
+    return app

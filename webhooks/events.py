@@ -1,0 +1,284 @@
+"""Turn a verified delivery into the job it asks for (or into nothing, with the reason).
+
+Small pydantic models read only the fields modeltier uses, so GitHub can add fields freely;
+a payload without the fields its event needs is an EventError (HTTP 400). Event and action names
+stay plain strings: GitHub's set is open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from policies.errors import ModelTierError
+
+__all__ = ["EventError", "Routing", "route"]
+
+COMMAND_PREFIX = "/modeltier"
+PR_ACTIONS = {
+    "opened", "reopened", "synchronize", "ready_for_review", "edited", "labeled", "unlabeled",
+}
+
+
+class EventError(ModelTierError):
+    """The payload lacks what its event needs."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _User(_Model):
+    login: str
+    type: str = "User"
+
+
+class _Repo(_Model):
+    full_name: str
+
+
+class _Installation(_Model):
+    id: int
+
+
+class _Ref(_Model):
+    ref: str
+    sha: str
+
+
+class _Label(_Model):
+    name: str
+
+
+class _PullRequest(_Model):
+    number: int
+    head: _Ref
+    base: _Ref
+    title: str | None = ""
+    body: str | None = ""
+    labels: list[_Label] = []
+    user: _User | None = None
+    draft: bool | None = False
+    changed_files: int | None = None
+    state: str = "open"
+    updated_at: str | None = None
+
+
+class _PullRequestEvent(_Model):
+    action: str
+    pull_request: _PullRequest
+    repository: _Repo
+    installation: _Installation | None = None
+    sender: _User | None = None
+    label: _Label | None = None
+
+
+class _IssueRef(_Model):
+    number: int
+    pull_request: dict[str, Any] | None = None
+
+
+class _Comment(_Model):
+    id: int
+    body: str | None = ""
+    user: _User
+
+
+class _IssueCommentEvent(_Model):
+    action: str
+    issue: _IssueRef
+    comment: _Comment
+    repository: _Repo
+    installation: _Installation | None = None
+
+
+class _CheckPull(_Model):
+    number: int
+
+
+class _CheckTarget(_Model):
+    head_sha: str
+    name: str | None = None
+    pull_requests: list[_CheckPull] = []
+
+
+class _CheckEvent(_Model):
+    action: str
+    repository: _Repo
+    installation: _Installation | None = None
+    check_run: _CheckTarget | None = None
+    check_suite: _CheckTarget | None = None
+
+
+class _MergeGroup(_Model):
+    head_sha: str
+    base_sha: str
+    head_ref: str = ""
+    base_ref: str = ""
+
+
+class _MergeGroupEvent(_Model):
+    action: str
+    merge_group: _MergeGroup
+    repository: _Repo
+    installation: _Installation | None = None
+
+
+class _InstallationAccount(_Model):
+    login: str | None = None
+
+
+class _InstallationFull(_Model):
+    id: int
+    account: _InstallationAccount | None = None
+
+
+class _RepoName(_Model):
+    full_name: str
+
+
+class _InstallationEvent(_Model):
+    action: str
+    installation: _InstallationFull
+    repositories: list[_RepoName] | None = None
+    repositories_added: list[_RepoName] | None = None
+
+
+class Routing(BaseModel):
+    """What a delivery asks for: a job, an installation record, or nothing (and why)."""
+
+    action: str | None = None
+    repo: str | None = None
+    job: dict[str, Any] | None = None
+    installation: dict[str, Any] | None = None
+    ignored: str | None = None
+
+
+def _parse(model: type[_Model], payload: dict[str, Any], event: str) -> Any:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise EventError(f"{event} payload: {where}: {first['msg'].lower()}") from e
+
+
+def _installation_id(value: _Installation | None) -> int | None:
+    return value.id if value is not None else None
+
+
+def _pull_request(event: _PullRequestEvent, override_label: str, bot_login: str | None) -> Routing:
+    pr = event.pull_request
+    repo = event.repository.full_name
+    base = {"action": event.action, "repo": repo}
+    if event.action not in PR_ACTIONS:
+        return Routing(**base, ignored=f"pull_request.{event.action} is not handled")
+    snapshot = {
+        "number": pr.number, "head_sha": pr.head.sha, "base_ref": pr.base.ref,
+        "base_sha": pr.base.sha, "title": pr.title or "", "body": pr.body or "",
+        "labels": [label.name for label in pr.labels],
+        "author_login": pr.user.login if pr.user else None, "draft": bool(pr.draft),
+        "changed_files": pr.changed_files, "state": pr.state,
+    }
+    job: dict[str, Any] = {
+        "kind": "evaluate", "repo": repo, "number": pr.number, "head_sha": pr.head.sha,
+        "head_at": pr.updated_at, "installation_id": _installation_id(event.installation),
+        "pr": snapshot,
+    }
+    label = event.label.name if event.label else None
+    sender = event.sender.login if event.sender else None
+    if event.action in ("labeled", "unlabeled") and label is not None:
+        if event.action == "labeled" and label == override_label:
+            if sender is None or sender == bot_login:
+                return Routing(**base, ignored="override label added without a sender")
+            job.update(kind="override", login=sender, via="label",
+                       reason=f"label `{override_label}` added")
+        elif not (label.startswith("model:") or label == override_label):
+            return Routing(**base, ignored=f"label {label!r} does not affect modeltier")
+    return Routing(**base, job=job)
+
+
+def _issue_comment(event: _IssueCommentEvent, override_command: str, bot_login: str | None) -> Routing:
+    repo = event.repository.full_name
+    base = {"action": event.action, "repo": repo}
+    if event.action != "created":
+        return Routing(**base, ignored=f"issue_comment.{event.action} is not handled")
+    if event.issue.pull_request is None:
+        return Routing(**base, ignored="comment on an issue, not a pull request")
+    user = event.comment.user
+    if user.type == "Bot" or user.login == bot_login:
+        return Routing(**base, ignored="comment by a bot")
+    text = (event.comment.body or "").strip()
+    first_line = text.splitlines()[0].strip() if text else ""
+    job: dict[str, Any] = {
+        "kind": "evaluate", "repo": repo, "number": event.issue.number,
+        "installation_id": _installation_id(event.installation), "login": user.login,
+    }
+    if first_line == f"{COMMAND_PREFIX} recheck":
+        return Routing(**base, job=job)
+    if first_line == override_command or first_line.startswith(override_command + " "):
+        reason = text[len(override_command):].strip()
+        job.update(kind="override", via="comment", reason=reason)
+        return Routing(**base, job=job)
+    return Routing(**base, ignored="not a modeltier command")
+
+
+def route(
+    event: str,
+    payload: Any,
+    *,
+    override_label: str = "modeltier:override",
+    override_command: str = "/modeltier override",
+    bot_login: str | None = None,
+) -> Routing:
+    """Map (event, payload) to what should happen. Raises EventError on unusable payloads."""
+    if not isinstance(payload, dict):
+        raise EventError(f"{event} payload: not a JSON object")
+    if event == "ping":
+        return Routing(ignored="ping")
+    if event == "pull_request":
+        return _pull_request(_parse(_PullRequestEvent, payload, event), override_label, bot_login)
+    if event == "issue_comment":
+        parsed = _parse(_IssueCommentEvent, payload, event)
+        return _issue_comment(parsed, override_command, bot_login)
+    if event in ("check_run", "check_suite"):
+        parsed = _parse(_CheckEvent, payload, event)
+        target = parsed.check_run if event == "check_run" else parsed.check_suite
+        repo = parsed.repository.full_name
+        wanted = {"check_run": {"rerequested"}, "check_suite": {"requested", "rerequested"}}
+        if target is None:
+            raise EventError(f"{event} payload: {event}: field required")
+        if parsed.action not in wanted[event]:
+            return Routing(action=parsed.action, repo=repo, ignored=f"{event}.{parsed.action}")
+        if event == "check_run" and target.name not in (None, "modeltier"):
+            return Routing(action=parsed.action, repo=repo, ignored="another app's check run")
+        if not target.pull_requests:
+            return Routing(action=parsed.action, repo=repo,
+                           ignored="no pull request attached (a fork's push)")
+        number = target.pull_requests[0].number
+        return Routing(action=parsed.action, repo=repo, job={
+            "kind": "evaluate", "repo": repo, "number": number,
+            "installation_id": _installation_id(parsed.installation),
+        })
+    if event == "merge_group":
+        parsed = _parse(_MergeGroupEvent, payload, event)
+        repo = parsed.repository.full_name
+        if parsed.action != "checks_requested":
+            return Routing(action=parsed.action, repo=repo, ignored=f"merge_group.{parsed.action}")
+        group = parsed.merge_group
+        return Routing(action=parsed.action, repo=repo, job={
+            "kind": "merge_group", "repo": repo, "number": 0, "head_sha": group.head_sha,
+            "base_sha": group.base_sha, "base_ref": group.base_ref,
+            "installation_id": _installation_id(parsed.installation),
+        })
+    if event in ("installation", "installation_repositories"):
+        parsed = _parse(_InstallationEvent, payload, event)
+        repos = parsed.repositories or parsed.repositories_added or []
+        return Routing(action=parsed.action, installation={
+            "id": parsed.installation.id,
+            "account": parsed.installation.account.login if parsed.installation.account else None,
+            "action": f"{event}.{parsed.action}",
+            "repositories": [r.full_name for r in repos],
+        })
+    return Routing(ignored=f"event {event!r} is not handled")

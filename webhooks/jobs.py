@@ -1,0 +1,216 @@
+"""Run the jobs that deliveries left in the database: in-process worker threads (the embedded
+default). Each job is claimed with a lease, one PR at a time, and retried with back-off when
+GitHub fails; a job that keeps failing ends as `dead`, with its last error, for an operator.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from bot import service
+from bot.decide import decide
+from bot.diff import parse_github_files
+from bot.github import CheckRunOutput, Connection, GitHubError, GitHubPort, PullRequestData
+from bot.models import PullRequestInfo
+from policies.schema import Permission
+from webhooks.logs import bind
+from webhooks.metrics import Metrics
+from webhooks.store import Job, Store, new_owner_id
+
+__all__ = ["JobRunner", "WorkerPool"]
+
+log = logging.getLogger("modeltier.jobs")
+
+
+def _pr(spec: dict[str, Any]) -> PullRequestData:
+    data = dict(spec)
+    data["labels"] = tuple(data.get("labels") or ())
+    return PullRequestData(**data)
+
+
+class JobRunner:
+    """Executes one job: reads GitHub, decides, publishes, records."""
+
+    def __init__(self, store: Store, connection: Connection, metrics: Metrics) -> None:
+        self.store = store
+        self.connection = connection
+        self.metrics = metrics
+
+    def execute(self, job: Job) -> str:
+        port = self.connection.port(job.spec.get("installation_id"))
+        try:
+            if job.kind == "merge_group":
+                return self._merge_group(port, job)
+            pr = self._current_pr(port, job)
+            if pr.state != "open":
+                return "closed"
+            if job.kind == "override":
+                return self._override(port, job, pr)
+            return self._evaluate(port, job, pr)
+        finally:
+            if port.rate.remaining is not None:
+                self.metrics.rate_limit_remaining.set(port.rate.remaining)
+
+    def _current_pr(self, port: GitHubPort, job: Job) -> PullRequestData:
+        """The PR as the event showed it, or as GitHub has it now (comments carry no PR)."""
+        if "pr" in job.spec:
+            return _pr(job.spec["pr"])
+        pr = port.pull_request(job.repo, job.number)
+        self.store.note_head(job.repo, job.number, pr.head_sha)
+        return pr
+
+    def _evaluate(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
+        newest = self.store.current_head(job.repo, job.number)
+        if newest is not None and newest != pr.head_sha:
+            return "stale"  # a newer head exists; its own job publishes the result
+        evaluation = service.evaluate(port, job.repo, pr)
+        return self._publish(port, job, pr, evaluation)
+
+    def _publish(
+        self, port: GitHubPort, job: Job, pr: PullRequestData, evaluation: service.Evaluation
+    ) -> str:
+        record = self.store.latest_override(job.repo, job.number)
+        override = (
+            service.Override(
+                login=record["login"], reason=record["reason"], created_at=record["created_at"],
+                head_sha=record["head_sha"], areas=record["areas"],
+            )
+            if record
+            else None
+        )
+        comment_id, check_id = self.store.pull_ids(job.repo, job.number, pr.head_sha)
+        published = service.publish(
+            port, job.repo, pr, evaluation, override=override, comment_id=comment_id,
+            check_run_id=check_id,
+            override_label=evaluation.policy.enforcement.override.label,
+        )
+        decision = evaluation.decision
+        self.store.save_decision(job.repo, job.number, pr.head_sha, {
+            "risk": decision.risk.value, "tier": decision.tier, "verdict": decision.verdict.value,
+            "conclusion": published.conclusion,
+            "declared_models": ",".join(
+                d.model or d.tool or d.kind for d in decision.declared_models
+            ),
+            "areas": ",".join(a.id for a in decision.areas),
+            "check_run_id": published.check_run_id, "comment_id": published.comment_id,
+            "policy_source": evaluation.policy_source,
+        })
+        return published.conclusion
+
+    def _override(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
+        login, reason = job.spec["login"], (job.spec.get("reason") or "").strip()
+        policy, _, _ = service.load_base_policy(port, job.repo, pr.base_sha or pr.base_ref)
+        rules = policy.enforcement.override
+        if not reason:
+            port.create_comment(job.repo, pr.number,
+                                f"@{login} an override needs a reason: `{rules.command} <reason>`.")
+            return "refused"
+        permission = port.permission(job.repo, login)
+        if permission is None or permission.rank < rules.min_permission.rank:
+            allowed = [p.value for p in Permission if p.rank >= rules.min_permission.rank]
+            port.create_comment(
+                job.repo, pr.number,
+                f"@{login} cannot override modeltier here: it takes the {' or '.join(allowed)} "
+                f"role on this repository (you have {permission.value if permission else 'none'}"
+                ").",
+            )
+            return "refused"
+        evaluation = service.evaluate(port, job.repo, pr)
+        self.store.add_override(job.repo, pr.number, login, reason, pr.head_sha,
+                                evaluation.critical_areas, job.spec.get("via", "comment"))
+        return self._publish(port, job, pr, evaluation)
+
+    def _merge_group(self, port: GitHubPort, job: Job) -> str:
+        """Merge queues wait for the required check on the group's head SHA: report it there."""
+        spec = job.spec
+        policy, source, errors = service.load_base_policy(port, job.repo, spec["base_sha"])
+        files, commits = port.compare(job.repo, spec["base_sha"], spec["head_sha"])
+        decision = decide(parse_github_files(files), policy,
+                          PullRequestInfo(commits=tuple(commits)))
+        outcome = service.conclusion(decision, overridden=False)
+        summary = "\n".join([decision.verdict_reason, *decision.reasons, *errors])
+        port.publish_check(job.repo, spec["head_sha"], service.CHECK_NAME, CheckRunOutput(
+            conclusion=outcome,
+            title=f"Merge group: {decision.risk.value}, {decision.tier_title} tier",
+            summary=f"{summary}\n\nPolicy: {source}",
+        ), None)
+        return outcome
+
+
+class WorkerPool:
+    """Threads that claim and run jobs until stopped; woken early when a job is queued."""
+
+    def __init__(
+        self, store: Store, runner: JobRunner, metrics: Metrics, *, threads: int,
+        lease_seconds: int, max_attempts: int, retry_base_seconds: float = 2.0,
+    ) -> None:
+        self.store = store
+        self.runner = runner
+        self.metrics = metrics
+        self.owner = new_owner_id()
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+        self.retry_base_seconds = retry_base_seconds
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"modeltier-worker-{i}", daemon=True)
+            for i in range(threads)
+        ]
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                job = self.store.claim(self.owner, self.lease_seconds)
+            except Exception:
+                log.exception("claiming a job failed")
+                job = None
+            if job is None:
+                self._wake.wait(0.5)
+                self._wake.clear()
+                continue
+            self.run_one(job)
+
+    def run_one(self, job: Job) -> None:
+        started = time.perf_counter()
+        with bind(delivery=job.delivery_id, repo=job.repo, pr=job.number or None):
+            try:
+                outcome = self.runner.execute(job)
+            except Exception as e:  # every failure is retried, then recorded as dead
+                self._failed(job, e)
+                return
+            self.store.finish(job, self.owner)
+            self.metrics.jobs.labels(kind=job.kind, outcome=outcome).inc()
+            self.metrics.latency.observe(time.perf_counter() - started)
+            log.info("job done", extra={"job": job.id, "kind": job.kind, "outcome": outcome})
+
+    def _failed(self, job: Job, error: Exception) -> None:
+        message = f"{type(error).__name__}: {error}"
+        if not isinstance(error, GitHubError):
+            log.exception("job %s failed", job.id)
+        if job.attempts >= self.max_attempts:
+            self.store.finish(job, self.owner, status="dead", error=message)
+            self.metrics.jobs.labels(kind=job.kind, outcome="dead").inc()
+            log.error("job dead after %s attempts: %s", job.attempts, message)
+            return
+        delay = min(self.retry_base_seconds * 2 ** (job.attempts - 1), 300.0)
+        self.store.retry(job, self.owner, delay, message)
+        self.metrics.jobs.labels(kind=job.kind, outcome="retry").inc()
+        log.warning("job %s will retry in %.1fs: %s", job.id, delay, message)
+

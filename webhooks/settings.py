@@ -1,0 +1,79 @@
+"""Service settings, from the environment (prefix MODELTIER_), validated once at start-up.
+
+Secrets have no default and are `SecretStr`, so they never show in a repr, a log line or an error.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+GITHUB_API = "https://api.github.com"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MODELTIER_", extra="ignore", frozen=True)
+
+    webhook_secret: SecretStr
+    github_app_id: int | None = None
+    github_private_key: SecretStr | None = None
+    github_private_key_file: Path | None = None
+    github_token: SecretStr | None = None
+    github_api_url: str = GITHUB_API
+    database_url: str = "sqlite:///modeltier.sqlite3"
+    broker_url: str | None = None
+    log_level: str = "INFO"
+    workers: int = Field(default=4, ge=1, le=64, description="In-process job threads.")
+    job_lease_seconds: int = Field(default=300, ge=10)
+    max_attempts: int = Field(default=5, ge=1)
+    github_max_wait: float = Field(default=60.0, gt=0, description="Longest rate-limit wait.")
+
+    @model_validator(mode="after")
+    def _credentials(self) -> Settings:
+        if not self.webhook_secret.get_secret_value():
+            raise ValueError("MODELTIER_WEBHOOK_SECRET must not be empty")
+        if self.github_private_key and self.github_private_key_file:
+            raise ValueError(
+                "set MODELTIER_GITHUB_PRIVATE_KEY or MODELTIER_GITHUB_PRIVATE_KEY_FILE, not both"
+            )
+        has_key = bool(self.github_private_key or self.github_private_key_file)
+        if has_key != (self.github_app_id is not None):
+            raise ValueError(
+                "App mode needs both MODELTIER_GITHUB_APP_ID and a private key "
+                "(MODELTIER_GITHUB_PRIVATE_KEY or MODELTIER_GITHUB_PRIVATE_KEY_FILE)"
+            )
+        if not has_key and self.github_token is None:
+            raise ValueError(
+                "no GitHub credentials: set MODELTIER_GITHUB_APP_ID with a private key (App "
+                "mode) or MODELTIER_GITHUB_TOKEN (token mode)"
+            )
+        if self.github_private_key_file and not self.github_private_key_file.is_file():
+            raise ValueError(f"MODELTIER_GITHUB_PRIVATE_KEY_FILE {self.github_private_key_file} "
+                             "is not a readable file")
+        return self
+
+    def private_key(self) -> str | None:
+        if self.github_private_key is not None:
+            return self.github_private_key.get_secret_value()
+        if self.github_private_key_file is not None:
+            return self.github_private_key_file.read_text(encoding="utf-8")
+        return None
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log redactor."""
+        values = [self.webhook_secret, self.github_private_key, self.github_token]
+        out = [v.get_secret_value() for v in values if v is not None]
+        key = self.private_key()
+        if key:
+            out.append(key)
+        return [v for v in out if len(v) >= 6]
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return Settings()  # type: ignore[call-arg]
