@@ -105,7 +105,8 @@ class Matcher:
         if self.rule_set is None:
             return []
         matched = []
-        for index in sorted(self.rule_set.Match(text)):
+        # re2.Set.Match returns None, not an empty list, when no rule matches
+        for index in sorted(self.rule_set.Match(text) or ()):
             rule = self.rules[index]
             if rule.files is not None and not rule.files.check_file(path).include:
                 continue

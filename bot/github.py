@@ -168,7 +168,7 @@ class PyGithubPort:
     def _repo(self, name: str) -> Repository:
         repo = self._repos.get(name)
         if repo is None:
-            repo = self.client.get_repo(name, lazy=True)
+            repo = self.client.get_repo(name)
             self._repos[name] = repo
         return repo
 
@@ -177,95 +177,6 @@ class PyGithubPort:
         if remaining >= 0:
             self.rate.remaining = remaining
             self.rate.reset = self.client.requester.rate_limiting_resettime
-
-    def pull_request(self, repo: str, number: int) -> PullRequestData: ...
-
-    def pull_files(self, repo: str, number: int) -> list[GitHubFile]: ...
-
-    def pull_commits(self, repo: str, number: int) -> list[Commit]: ...
-
-    def compare(self, repo: str, base: str, head: str) -> tuple[list[GitHubFile], list[Commit]]: ...
-
-    def file_at(self, repo: str, path: str, ref: str) -> bytes | None:
-        """The file's content at a ref, or None when it does not exist there."""
-        ...
-
-    def find_comment(self, repo: str, number: int, marker: str) -> int | None:
-        """Our own comment carrying the marker (never someone else's copy of it)."""
-        ...
-
-    def create_comment(self, repo: str, number: int, body: str) -> int: ...
-
-    def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
-        """False when the comment no longer exists."""
-        ...
-
-    def set_labels(self, repo: str, number: int, add: Sequence[str], remove: Sequence[str]) -> None:
-        ...
-
-    def publish_check(
-        self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None
-    ) -> int | None:
-        """Create or update the check run; returns its id (None when a commit status was used)."""
-        ...
-
-    def permission(self, repo: str, login: str) -> Permission | None: ...
-
-
-def _error(e: Exception, what: str) -> GitHubError:
-    if isinstance(e, GithubException):
-        message = e.data.get("message") if isinstance(e.data, dict) else None
-        return GitHubError(f"{what}: GitHub answered {e.status}: {message or e}", e.status)
-    return GitHubError(f"{what}: {type(e).__name__}: {e}")
-
-
-def _commit(item: Any) -> Commit:
-    author = item.commit.author
-    return Commit(
-        sha=item.sha,
-        message=item.commit.message or "",
-        author_name=(author.name if author else "") or "",
-        author_email=(author.email if author else "") or "",
-        author_login=item.author.login if item.author else None,
-    )
-
-
-def _file(item: Any) -> GitHubFile:
-    return GitHubFile(
-        filename=item.filename,
-        status=item.status,
-        additions=item.additions or 0,
-        deletions=item.deletions or 0,
-        patch=item.patch,
-        previous_filename=item.previous_filename,
-    )
-
-
-_ROLE_BY_LEGACY = {"admin": "admin", "write": "write", "read": "read", "none": None}
-
-
-@dataclass
-class PyGithubPort:
-    """GitHubPort over PyGithub. One instance serves one installation (or one token)."""
-
-    client: github.Github
-    bot_login: str | None
-    use_checks: bool = True
-    rate: RateLimit = field(default_factory=RateLimit)
-    _repos: dict[str, Repository] = field(default_factory=dict)
-
-    def _repo(self, name: str) -> Repository:
-        repo = self._repos.get(name)
-        if repo is None:
-            repo = self.client.get_repo(name, lazy=True)
-            self._repos[name] = repo
-        return repo
-
-    def _note_rate(self) -> None:
-        remaining, _ = self.client.rate_limiting if self.client._Github__requester._Requester__rate_limiting != (-1, -1) else (None, None)  # type: ignore[attr-defined]  # noqa: E501
-        if remaining is not None:
-            self.rate.remaining = remaining
-            self.rate.reset = self.client.rate_limiting_resettime
 
     def pull_request(self, repo: str, number: int) -> PullRequestData:
         try:

@@ -245,6 +245,13 @@ def default_policy() -> Policy:
     return _validate(source.data, [source])
 
 
+@functools.cache
+def _default_data() -> dict[str, Any]:
+    """The default policy as data with every schema default spelled out, so that a repository's
+    list appends to a built-in one even where default.yml leaves it implicit (`evidence.*`)."""
+    return default_policy().model_dump(mode="json")
+
+
 def load_policy(text: str | bytes | None, name: str = REPOSITORY_POLICY_PATH) -> Policy:
     """The effective policy for a repository: its file merged over the default.
 
@@ -262,4 +269,4 @@ def load_policy(text: str | bytes | None, name: str = REPOSITORY_POLICY_PATH) ->
     if extends == "none":
         return _validate(source.data, [source])
     base = _default_source()
-    return _validate(merge(base.data, source.data), [base, source])
+    return _validate(merge(_default_data(), source.data), [base, source])

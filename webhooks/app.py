@@ -97,6 +97,13 @@ async def _read_body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
+def get_service(request: Request) -> Service:
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
 def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     service = service or Service(settings)
 
@@ -108,11 +115,6 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     app = FastAPI(title="modeltier", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.service = service
-
-    def get_service(request: Request) -> Service:
-        return request.app.state.service  # type: ignore[no-any-return]
-
-    ServiceDep = Annotated[Service, Depends(get_service)]
 
     @app.post("/webhooks/github")
     async def receive(

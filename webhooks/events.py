@@ -174,17 +174,9 @@ def _pull_request(event: _PullRequestEvent, override_label: str, bot_login: str 
     base = {"action": event.action, "repo": repo}
     if event.action not in PR_ACTIONS:
         return Routing(**base, ignored=f"pull_request.{event.action} is not handled")
-    snapshot = {
-        "number": pr.number, "head_sha": pr.head.sha, "base_ref": pr.base.ref,
-        "base_sha": pr.base.sha, "title": pr.title or "", "body": pr.body or "",
-        "labels": [label.name for label in pr.labels],
-        "author_login": pr.user.login if pr.user else None, "draft": bool(pr.draft),
-        "changed_files": pr.changed_files, "state": pr.state,
-    }
     job: dict[str, Any] = {
         "kind": "evaluate", "repo": repo, "number": pr.number, "head_sha": pr.head.sha,
         "head_at": pr.updated_at, "installation_id": _installation_id(event.installation),
-        "pr": snapshot,
     }
     label = event.label.name if event.label else None
     sender = event.sender.login if event.sender else None

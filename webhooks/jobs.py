@@ -25,12 +25,6 @@ __all__ = ["JobRunner", "WorkerPool"]
 log = logging.getLogger("modeltier.jobs")
 
 
-def _pr(spec: dict[str, Any]) -> PullRequestData:
-    data = dict(spec)
-    data["labels"] = tuple(data.get("labels") or ())
-    return PullRequestData(**data)
-
-
 class JobRunner:
     """Executes one job: reads GitHub, decides, publishes, records."""
 
@@ -55,16 +49,14 @@ class JobRunner:
                 self.metrics.rate_limit_remaining.set(port.rate.remaining)
 
     def _current_pr(self, port: GitHubPort, job: Job) -> PullRequestData:
-        """The PR as the event showed it, or as GitHub has it now (comments carry no PR)."""
-        if "pr" in job.spec:
-            return _pr(job.spec["pr"])
+        """The PR as GitHub has it now: deliveries arrive late and out of order, GitHub's
+        current head, description and labels are the truth."""
         pr = port.pull_request(job.repo, job.number)
         self.store.note_head(job.repo, job.number, pr.head_sha)
         return pr
 
     def _evaluate(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
-        newest = self.store.current_head(job.repo, job.number)
-        if newest is not None and newest != pr.head_sha:
+        if job.head_sha and job.head_sha != pr.head_sha:
             return "stale"  # a newer head exists; its own job publishes the result
         evaluation = service.evaluate(port, job.repo, pr)
         return self._publish(port, job, pr, evaluation)
@@ -155,7 +147,8 @@ class WorkerPool:
         self.max_attempts = max_attempts
         self.retry_base_seconds = retry_base_seconds
         self._threads = [
-            threading.Thread(target=self._loop, name=f"modeltier-worker-{i}", daemon=True)
+            threading.Thread(target=self._loop, args=(f"{self.owner}-{i}",),
+                             name=f"modeltier-worker-{i}", daemon=True)
             for i in range(threads)
         ]
         self._stop = threading.Event()
@@ -174,10 +167,11 @@ class WorkerPool:
     def wake(self) -> None:
         self._wake.set()
 
-    def _loop(self) -> None:
+    def _loop(self, owner: str) -> None:
+        """One worker thread; its owner id is its own, so two threads never share a PR lock."""
         while not self._stop.is_set():
             try:
-                job = self.store.claim(self.owner, self.lease_seconds)
+                job = self.store.claim(owner, self.lease_seconds)
             except Exception:
                 log.exception("claiming a job failed")
                 job = None
@@ -185,32 +179,32 @@ class WorkerPool:
                 self._wake.wait(0.5)
                 self._wake.clear()
                 continue
-            self.run_one(job)
+            self.run_one(job, owner)
 
-    def run_one(self, job: Job) -> None:
+    def run_one(self, job: Job, owner: str) -> None:
         started = time.perf_counter()
         with bind(delivery=job.delivery_id, repo=job.repo, pr=job.number or None):
             try:
                 outcome = self.runner.execute(job)
             except Exception as e:  # every failure is retried, then recorded as dead
-                self._failed(job, e)
+                self._failed(job, owner, e)
                 return
-            self.store.finish(job, self.owner)
+            self.store.finish(job, owner)
             self.metrics.jobs.labels(kind=job.kind, outcome=outcome).inc()
             self.metrics.latency.observe(time.perf_counter() - started)
             log.info("job done", extra={"job": job.id, "kind": job.kind, "outcome": outcome})
 
-    def _failed(self, job: Job, error: Exception) -> None:
+    def _failed(self, job: Job, owner: str, error: Exception) -> None:
         message = f"{type(error).__name__}: {error}"
         if not isinstance(error, GitHubError):
             log.exception("job %s failed", job.id)
         if job.attempts >= self.max_attempts:
-            self.store.finish(job, self.owner, status="dead", error=message)
+            self.store.finish(job, owner, status="dead", error=message)
             self.metrics.jobs.labels(kind=job.kind, outcome="dead").inc()
             log.error("job dead after %s attempts: %s", job.attempts, message)
             return
         delay = min(self.retry_base_seconds * 2 ** (job.attempts - 1), 300.0)
-        self.store.retry(job, self.owner, delay, message)
+        self.store.retry(job, owner, delay, message)
         self.metrics.jobs.labels(kind=job.kind, outcome="retry").inc()
         log.warning("job %s will retry in %.1fs: %s", job.id, delay, message)
 

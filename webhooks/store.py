@@ -281,12 +281,6 @@ class Store:
                 .values(head_sha=head_sha, head_at=_now())
             )
 
-    def current_head(self, repo: str, number: int) -> str | None:
-        with self.engine.connect() as conn:
-            return conn.execute(
-                sa.select(pulls.c.head_sha).where(pulls.c.repo == repo, pulls.c.number == number)
-            ).scalar()
-
     def claim(self, owner: str, lease_seconds: int) -> Job | None:
         """Take the oldest runnable job whose PR nobody else is working on."""
         now = _now()

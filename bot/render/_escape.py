@@ -56,6 +56,13 @@ _BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d{1,9})([.)]))")
 # "@name" pings a user or team and "#12" / "owner/repo#12" links (and notifies) an issue.
 _MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")
 _REFERENCE = re.compile(r"&#35;(?=[A-Za-z0-9])")
+# Bare URLs GitHub would turn into links ("https://…", "www.…"): a PR should not get to place
+# clickable links in the bot's voice.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<![a-z0-9])www(?=\.)")
+
+
+def _unlink(value: str) -> str:
+    return _AUTOLINK.sub(lambda m: m.group(0) + ZWJ, value)
 
 
 def _visible(char: str) -> str:
@@ -97,9 +104,9 @@ def clip_middle(value: str, limit: int) -> str:
 
 
 def text(value: str) -> str:
-    """Untrusted text as literal Markdown text on one line: no markup, no mention, no link to an
-    issue, nothing that starts a block."""
-    value = plain(value).translate(_TEXT_TABLE)
+    """Untrusted text as literal Markdown text on one line: no markup, no mention, no link (to a
+    URL or an issue), nothing that starts a block."""
+    value = _unlink(plain(value).translate(_TEXT_TABLE))
     value = _MENTION.sub("@" + ZWJ, value)
     value = _REFERENCE.sub("&#35;" + ZWJ, value)
 
@@ -119,7 +126,7 @@ def code(value: str) -> str:
     the content; an HTML `<code>` element with every meaningful character as a reference has no
     such cases. GitHub neither links mentions nor expands emoji inside `<code>`.
     """
-    return "<code>" + plain(value).translate(_CODE_TABLE) + "</code>"
+    return "<code>" + _unlink(plain(value).translate(_CODE_TABLE)) + "</code>"
 
 
 def inline(value: str) -> str:

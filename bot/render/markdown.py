@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_BUDGET",
     "MARKER",
     "MAX_COMMENT_CHARS",
+    "MIN_BUDGET",
     "CommentContext",
     "OverrideInfo",
     "render_comment",
@@ -35,6 +36,8 @@ __all__ = [
 MARKER = "<!-- modeltier:comment -->"
 MAX_COMMENT_CHARS = 65_536
 DEFAULT_BUDGET = 60_000
+# Room for the verdict alone (`_minimal`), whatever the policy's names: the smallest budget.
+MIN_BUDGET = 2_000
 
 # How much of each untrusted string is shown, before escaping (which can grow it about 6x).
 _PATH_CHARS = 160
@@ -78,10 +81,10 @@ class CommentContext:
 def render_comment(
     decision: Decision, context: CommentContext | None = None, *, budget: int = DEFAULT_BUDGET
 ) -> str:
-    """The Markdown of the bot's PR comment, never longer than `budget` characters (capped at
-    GitHub's limit), starting with `MARKER`."""
+    """The Markdown of the bot's PR comment, starting with `MARKER`, never longer than `budget`
+    characters (kept between `MIN_BUDGET` and GitHub's limit)."""
     ctx = context or CommentContext()
-    budget = min(budget, MAX_COMMENT_CHARS)
+    budget = max(min(budget, MAX_COMMENT_CHARS), MIN_BUDGET)
     head = _header(decision, ctx)
     foot = _footer(decision, ctx)
     parts = _fill(decision, ctx, budget - len(head) - len(foot))
@@ -240,7 +243,7 @@ def _area_row(area: AreaResult) -> str:
     ]
     left = max(area.evidence_total - len(shown), 0)
     if left:
-        where.append(f"+{count(left, 'more')} in {count(len(area.files), 'file')}")
+        where.append(f"+{left:,} more in {count(len(area.files), 'file')}")
     rules = list(dict.fromkeys(e.rule for e in area.evidence))
     rule_cell = " ".join(code(clip(r, _NAME_CHARS)) for r in rules[:_TABLE_RULES])
     if len(rules) > _TABLE_RULES:
@@ -372,7 +375,7 @@ def _evidence(decision: Decision, ctx: CommentContext, allowance: int) -> str:
         if evidence is not None:
             return _evidence_line(evidence)
         capped = max(area.evidence_total - len(area.evidence), 0)
-        note = f" — {count(capped, 'more')} found, over the policy's limits" if capped else ""
+        note = f" — {capped:,} more found, over the policy's limits" if capped else ""
         return f"\n**{text(clip(area.title, _NAME_CHARS))}**{note}\n\n"
 
     summary = f"Evidence: {count(shown, 'piece')} kept"

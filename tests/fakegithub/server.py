@@ -40,8 +40,8 @@ Seeding state (all return live dataclass handles from ``_state``; mutate via the
     ``add_user(login, *, type="User", name=None, email=None)``; ``add_token(token, login)``;
     ``add_issue(repo, number=None, *, title, body, user_login, labels)``;
     ``add_pull(repo, number=None, *, title, body, user_login="octocat", head_sha,
-    head_ref="feature",
-    base_ref, base_sha, head_repo=None (a fork's full name), labels, draft, state="open",
+    head_ref="feature", base_ref, base_sha, head_repo=None (a fork's full name), labels, draft,
+    state="open",
     files=[{"filename", "status", "additions", "deletions", "patch", "previous_filename", "sha"}],
     commits=[{"sha", "message", "author_name", "author_email", "author_login", "date"}],
     author_association=None, mergeable=True) -> PullState`` -- a file dict without ``"patch"`` (or
@@ -97,6 +97,15 @@ Behaviour
     (per user / installation / app bucket), ``x-github-request-id`` and a JSON content type;
     lists are paginated with GitHub's ``Link`` header (``per_page`` max 100; PR files capped at
     3,000, PR commits at 250).
+
+Limits enforced like GitHub (422 unless noted): comment body <= 65,536 characters; at most 50
+annotations per check-run request (they accumulate across PATCHes); check-run summary/text <=
+65,535; annotation (and, conservatively, output) title <= 255; label name <= 50; status
+description <= 140; ``head_sha``/status sha must be a commit the fake knows ("No commit found for
+SHA"); PR diff media type -> 406 above 300 files or 20,000 lines. Deliberate choices: the JWT
+``exp`` is checked against the server clock (GitHub's rule), so PyGithub's maximum
+``jwt_expiry=600`` with ``iat = now - 60`` is accepted; rate-limit budgets are per user (personal
+tokens) / per installation / per app, as GitHub counts them, not per token string.
 """
 
 from __future__ import annotations

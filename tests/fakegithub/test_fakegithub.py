@@ -470,12 +470,12 @@ def test_jwt_lifetime_rules(fake: FakeGitHub, raw: httpx.Client) -> None:
         return raw.get("/app", headers={"Authorization": f"Bearer {token}"})
 
     now = int(time.time())
-    too_long = call_with({"iss": fake.app_id, "iat": now - 60, "exp": now + 700})
+    too_long = call_with({"iss": str(fake.app_id), "iat": now - 60, "exp": now + 700})
     assert too_long.status_code == 401
     assert "too far in the future" in too_long.json()["message"]
-    expired = call_with({"iss": fake.app_id, "iat": now - 900, "exp": now - 300})
+    expired = call_with({"iss": str(fake.app_id), "iat": now - 900, "exp": now - 300})
     assert expired.status_code == 401
-    assert call_with({"iss": fake.app_id, "iat": now - 60, "exp": now + 60}).status_code == 200
+    assert call_with({"iss": str(fake.app_id), "iat": now - 60, "exp": now + 60}).status_code == 200
     installation_token = fake.installation_token(INSTALLATION)
     not_a_jwt = raw.get("/app", headers={"Authorization": f"Bearer {installation_token}"})
     assert not_a_jwt.status_code == 401
@@ -620,7 +620,7 @@ def test_secondary_rate_limit_retry_after_is_honoured(fake: FakeGitHub) -> None:
     started = time.monotonic()
     with github.Github(auth=Auth.Token(fake.token), **client_kwargs(fake, retry=retry)) as client:
         assert client.get_repo(REPO).full_name == REPO
-    assert time.monotonic() - started >= 0.9
+    assert 0.9 <= time.monotonic() - started < 5
     limited, ok = fake.requests
     assert (limited.status, ok.status) == (403, 200)
     assert ok.time - limited.time >= 0.9  # waited Retry-After (1 s), not secondary_rate_wait (30 s)

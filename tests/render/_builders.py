@@ -93,7 +93,7 @@ def decision(
     checklist: list[ChecklistGroup] | None = None,
     not_inspected: list[NotInspected] | None = None,
     verdict: Verdict = Verdict.MISSING,
-    verdict_reason: str = "This critical change requires the Premium tier, and no model is declared.",
+    verdict_reason: str = "This critical change requires the Premium tier; no model is declared.",
     fix: str | None = "Add a line `Model: GPT-5.4` to the PR description.",
     risk: Risk = Risk.CRITICAL,
 ) -> Decision:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.models import Decision
 from bot.render import MARKER, CommentContext, OverrideInfo, render_comment
-from bot.render.markdown import MAX_COMMENT_CHARS
+from bot.render.markdown import MAX_COMMENT_CHARS, MIN_BUDGET
 from tests.render._builders import (
     AUTH_DIFF,
     ELEVATED_DIFF,
@@ -100,8 +100,15 @@ def test_not_inspected_files_are_collapsed() -> None:
 
 
 def test_override_replaces_the_fix_and_says_who_when_why() -> None:
-    when = datetime.datetime(2026, 4, 1, 14, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
-    override = OverrideInfo(who="maintainer-jo", when=when, reason="Hotfix, reviewed by security.", sha="0123456789abcdef0123")
+    when = datetime.datetime(
+        2026, 4, 1, 14, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+    )
+    override = OverrideInfo(
+        who="maintainer-jo",
+        when=when,
+        reason="Hotfix, reviewed by security.",
+        sha="0123456789abcdef0123",
+    )
     comment = render_comment(decide_diff(AUTH_DIFF, ""), CommentContext(override=override))
     assert "**🔓 Overridden** by <code>maintainer-jo</code> on 2026-04-01 12:30 UTC" in comment
     assert "for <code>0123456789ab</code>" in comment
@@ -130,7 +137,10 @@ def test_policy_errors_preview_draft_and_footer() -> None:
     comment = render_comment(decide_diff(AUTH_DIFF, ""), ctx)
     assert "the **default policy** was applied" in comment
     assert "<details><summary>1 policy error</summary>" in comment
-    assert "<code>.github/modeltier.yml:3:5: areas.auth.risk: Input should be 'critical'</code>" in comment
+    assert (
+        "<code>.github/modeltier.yml:3:5: areas.auth.risk: Input should be 'critical'</code>"
+        in comment
+    )
     assert "The proposed policy is invalid (1 error)" in comment
     assert "Under the proposed policy (not enforced): routine risk" in comment
     assert "📝 Draft pull request" in comment
@@ -144,7 +154,10 @@ def test_policy_errors_preview_draft_and_footer() -> None:
 def test_preview_lists_the_areas_it_would_flag() -> None:
     ctx = CommentContext(policy_preview=decide_diff(AUTH_DIFF, "Model: GPT-5.4"))
     comment = render_comment(decide_diff(ROUTINE_DIFF, ""), ctx)
-    assert "Under the proposed policy (not enforced): critical risk, Premium tier, ✅ Passed" in comment
+    assert (
+        "Under the proposed policy (not enforced): critical risk, Premium tier, ✅ Passed"
+        in comment
+    )
     assert "  - 🔴 Authentication (1 file)" in comment
 
 
@@ -178,6 +191,8 @@ def test_huge_decision_fits_and_says_what_was_left_out(huge: Decision) -> None:
     assert re.search(r"…and [\d,]+ more lines of evidence not shown\.", comment)
     assert "<details><summary>3,000 files not inspected</summary>" in comment
     assert "Evidence: 5,000 pieces kept of 50,000 found" in comment
+    assert "**Area number 0** — 225 more found, over the policy's limits" in comment
+    assert "<br>+247 more in 25 files |" in comment
     _balanced(comment)
 
 
@@ -187,7 +202,7 @@ def test_huge_decision_uses_the_room_it_has(huge: Decision) -> None:
     assert len(comment) > 55_000
 
 
-@pytest.mark.parametrize("budget", [2_000, 8_000, 20_000, 100_000])
+@pytest.mark.parametrize("budget", [MIN_BUDGET, 8_000, 20_000, 100_000])
 def test_budget_is_respected(huge: Decision, budget: int) -> None:
     comment = render_comment(huge, budget=budget)
     assert len(comment) <= min(budget, MAX_COMMENT_CHARS)
@@ -198,7 +213,9 @@ def test_budget_is_respected(huge: Decision, budget: int) -> None:
 
 def test_enormous_sentences_are_clipped() -> None:
     d = decision(verdict_reason="|" * 200_000, fix="<" * 200_000)
-    override = OverrideInfo(who="x" * 10_000, when=datetime.datetime(2026, 1, 1), reason="@" * 200_000)
+    override = OverrideInfo(
+        who="x" * 10_000, when=datetime.datetime(2026, 1, 1), reason="@" * 200_000
+    )
     for ctx in (None, CommentContext(override=override)):
         comment = render_comment(d, ctx)
         assert len(comment) <= 60_000
@@ -206,9 +223,12 @@ def test_enormous_sentences_are_clipped() -> None:
 
 
 def test_tiny_budget_falls_back_to_the_verdict() -> None:
-    comment = render_comment(decide_diff(AUTH_DIFF, ""), budget=300)
-    assert comment.startswith(MARKER)
-    assert "❌ Failing: no evidence" in comment
+    long_name = decision(verdict_reason="x" * 5_000, fix="y" * 5_000)
+    for d in (decide_diff(AUTH_DIFF, ""), long_name):
+        comment = render_comment(d, budget=300)
+        assert len(comment) <= MIN_BUDGET
+        assert comment.startswith(MARKER)
+        assert "❌ Failing: no evidence." in comment
 
 
 # --- escaping -----------------------------------------------------------------------------

@@ -1,0 +1,39 @@
+"""Builders of small, well-formed git diffs for the tests of the analysis core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def edit(
+    path: str,
+    added: Sequence[str] = (),
+    removed: Sequence[str] = (),
+    *,
+    section: str = "",
+    start: int = 10,
+) -> str:
+    """One modified file with one hunk: the removed lines, then the added ones."""
+    body = "".join(f"-{line}\n" for line in removed) + "".join(f"+{line}\n" for line in added)
+    header = f"@@ -{start},{len(removed)} +{start},{len(added)} @@"
+    if section:
+        header += f" {section}"
+    return (
+        f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
+        f"--- a/{path}\n+++ b/{path}\n{header}\n{body}"
+    )
+
+
+def rename(old: str, new: str) -> str:
+    """A pure rename (no content change)."""
+    return (
+        f"diff --git a/{old} b/{new}\nsimilarity index 100%\n"
+        f"rename from {old}\nrename to {new}\n"
+    )
+
+
+def binary(path: str) -> str:
+    return (
+        f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
+        f"Binary files a/{path} and b/{path} differ\n"
+    )

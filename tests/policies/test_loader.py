@@ -1,0 +1,471 @@
+"""policies.loader: the bundled default, the merge rules, and every way a policy file can be wrong.
+
+Problems must name the file a person can fix (the repository's, not the bundled default), the
+dotted field, and the line, and all of them must be reported at once.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from policies.errors import PolicyError, PolicyProblem
+from policies.loader import (
+    DEFAULT_POLICY_NAME,
+    MAX_POLICY_BYTES,
+    MAX_POLICY_DEPTH,
+    REPOSITORY_POLICY_PATH,
+    default_policy,
+    load_policy,
+    merge,
+    parse_source,
+)
+from policies.schema import Policy, Risk
+
+REPO = REPOSITORY_POLICY_PATH
+DEFAULT_AREAS = {
+    "auth",
+    "permissions",
+    "billing",
+    "migrations",
+    "transactions",
+    "security",
+    "infrastructure",
+    "integrations",
+    "policy",
+}
+
+
+def yml(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def problems_of(text: str | bytes, name: str = REPO) -> list[PolicyProblem]:
+    with pytest.raises(PolicyError) as info:
+        load_policy(text, name=name)
+    assert info.value.problems, "a PolicyError always carries at least one problem"
+    return info.value.problems
+
+
+def default_line(fragment: str) -> int:
+    """The 1-based line of the bundled default that contains `fragment` (exactly once)."""
+    text = resources.files("policies").joinpath("default.yml").read_text(encoding="utf-8")
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if fragment in line]
+    assert len(lines) == 1, (fragment, lines)
+    return lines[0]
+
+
+# --- the bundled default -------------------------------------------------------------------------
+
+
+def test_default_policy_loads_and_every_reference_resolves() -> None:
+    policy = default_policy()
+    assert policy.reference_problems() == []
+    assert set(policy.areas) == DEFAULT_AREAS
+    assert set(policy.active_areas()) == DEFAULT_AREAS
+    for tier in policy.tiers.values():
+        assert tier.recommended in policy.models
+    for model in policy.models.values():
+        assert model.tier in policy.tiers
+    for tool in policy.tools.values():
+        assert tool.model is None or tool.model in policy.models
+    for tier_id in (
+        policy.shape.default_tier,
+        policy.shape.long_context_tier,
+        policy.shape.context_heavy_tier,
+        policy.enforcement.tool_only_tier,
+        *policy.enforcement.require.values(),
+        *policy.enforcement.recommend.values(),
+    ):
+        assert tier_id in policy.tiers
+
+
+def test_default_policy_requires_premium_for_critical_changes_only() -> None:
+    policy = default_policy()
+    assert policy.enforcement.require == {Risk.CRITICAL: "premium"}
+    assert policy.areas["integrations"].risk is Risk.ELEVATED
+    assert all(
+        area.risk is Risk.CRITICAL for area_id, area in policy.areas.items()
+        if area_id != "integrations"
+    )
+    assert policy.tier_rank("premium") > policy.tier_rank("everyday")
+
+
+def test_no_repository_file_gives_the_default_policy() -> None:
+    assert load_policy(None) is default_policy()
+    assert default_policy() is default_policy()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "# only a comment\n", b"", "\ufeffversion: 1\n".encode()],
+    ids=["empty", "comment-only", "empty-bytes", "utf8-bom"],
+)
+def test_an_empty_repository_file_changes_nothing(text: str | bytes) -> None:
+    assert load_policy(text) == default_policy()
+
+
+# --- merge rules ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base", "overlay", "expected"),
+    [
+        ({"a": [1, 2]}, {"a": [2, 3]}, {"a": [1, 2, 3]}),
+        ({"a": 1, "b": 2}, {"a": 5}, {"a": 5, "b": 2}),
+        (
+            {"m": {"x": 1, "y": [1]}},
+            {"m": {"y": [2], "z": 3}},
+            {"m": {"x": 1, "y": [1, 2], "z": 3}},
+        ),
+        ({"a": [1, 2], "b": [1]}, {"replace": ["a"], "a": [3], "b": [2]}, {"a": [3], "b": [1, 2]}),
+        ({"m": {"a": [1]}}, {"m": {"replace": ["a"], "a": [9]}}, {"m": {"a": [9]}}),
+        ({"m": {"a": 1}}, {"replace": ["m"], "m": {"b": 2}}, {"m": {"b": 2}}),
+        ({"a": 1}, {"new": {"k": [1]}}, {"a": 1, "new": {"k": [1]}}),
+        ({"a": [1]}, {"a": "scalar"}, {"a": "scalar"}),
+    ],
+    ids=[
+        "lists-append-without-duplicates",
+        "scalars-replace",
+        "mappings-merge-recursively",
+        "replace-top-level-field",
+        "replace-nested-field",
+        "replace-whole-mapping",
+        "new-key-added",
+        "scalar-over-list-replaces",
+    ],
+)
+def test_merge_rules(
+    base: dict[str, Any], overlay: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    snapshot = repr(base)
+    assert merge(base, overlay) == expected
+    assert repr(base) == snapshot, "merge must not modify the default it merges into"
+
+
+def test_merge_lists_append_without_duplicates_in_a_real_area(policy: Policy) -> None:
+    merged = load_policy(yml("""
+        areas:
+          auth:
+            paths: ["src/identity/**", "**/auth/**"]
+        """))
+    default_paths = policy.areas["auth"].paths
+    assert merged.areas["auth"].paths == [*default_paths, "src/identity/**"]
+    assert merged.areas["auth"].content == policy.areas["auth"].content
+
+
+def test_merge_replace_paths_inside_an_area(policy: Policy) -> None:
+    merged = load_policy(yml("""
+        areas:
+          auth:
+            replace: [paths]
+            paths: ["src/identity/**"]
+        """))
+    assert merged.areas["auth"].paths == ["src/identity/**"]
+    # only the named field is replaced; the rest of the area still merges
+    assert merged.areas["auth"].content == policy.areas["auth"].content
+    assert merged.areas["billing"].paths == policy.areas["billing"].paths
+
+
+def test_merge_replace_exclude_at_top() -> None:
+    merged = load_policy(yml("""
+        replace: [exclude]
+        exclude: ["only/this/**"]
+        """))
+    assert merged.exclude == ["only/this/**"]
+
+
+def test_merge_scalars_replace_and_siblings_keep_their_defaults(policy: Policy) -> None:
+    merged = load_policy("limits:\n  evidence_per_file: 2\nenforcement:\n  on_missing: warn\n")
+    assert merged.limits.evidence_per_file == 2
+    assert merged.limits.evidence_per_area == policy.limits.evidence_per_area
+    assert merged.enforcement.on_missing == "warn"
+    assert merged.enforcement.require == policy.enforcement.require
+
+
+def test_merge_enabled_false_turns_an_area_off_but_keeps_it_visible() -> None:
+    merged = load_policy("areas:\n  billing:\n    enabled: false\n")
+    assert merged.areas["billing"].enabled is False
+    assert "billing" in merged.areas
+    assert "billing" not in merged.active_areas()
+    assert set(merged.active_areas()) == DEFAULT_AREAS - {"billing"}
+
+
+def test_merge_a_new_area_is_added_next_to_the_defaults() -> None:
+    merged = load_policy(yml("""
+        areas:
+          pii:
+            title: Personal data
+            risk: elevated
+            paths: ["**/pii/**"]
+            content: ['\\bssn\\b']
+        """))
+    assert set(merged.areas) == DEFAULT_AREAS | {"pii"}
+    pii = merged.areas["pii"]
+    assert pii.risk is Risk.ELEVATED
+    assert pii.content[0].pattern == "\\bssn\\b"  # a bare string is a rule's pattern
+
+
+def test_merge_a_new_model_is_a_policy_edit() -> None:
+    merged = load_policy("models:\n  gpt-6:\n    name: GPT-6\n    tier: premium\n")
+    assert merged.models["gpt-6"].tier == "premium"
+    assert "gpt-5.4" in merged.models
+
+
+COMPLETE = yml("""
+    extends: none
+    tiers:
+      top: {title: Top, rank: 1, recommended: m}
+    models:
+      m: {name: M, tier: top}
+    exclude: []
+    areas:
+      a: {title: A, paths: ["a/**"]}
+    shape: {default_tier: top, long_context_tier: top, context_heavy_tier: top}
+    """)
+
+
+def test_extends_none_makes_the_file_a_complete_policy() -> None:
+    policy = load_policy(COMPLETE)
+    assert set(policy.areas) == {"a"}
+    assert set(policy.models) == {"m"}
+    assert policy.exclude == []
+    assert policy.enforcement.require == {}
+
+
+def test_error_when_extends_none_and_required_sections_are_missing() -> None:
+    problems = problems_of("extends: none\nareas: {}\n")
+    assert [str(p) for p in problems] == [
+        f"{REPO}:1:1: tiers: Field required",
+        f"{REPO}:1:1: models: Field required",
+    ]
+
+
+def test_error_when_extends_names_something_else() -> None:
+    [problem] = problems_of("\nextends: strict\n")
+    assert str(problem) == f"{REPO}:2:1: extends: must be 'default' or 'none'"
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "areas:\n  auth:\n    paths: [a\n  b: c\n",
+            f"{REPO}:4:4: invalid YAML: expected ',' or ']', but got ':'",
+        ),
+        ("a: b\n c: d\n", f"{REPO}:2:3: invalid YAML: mapping values are not allowed here"),
+        ("- a\n- b\n", f"{REPO}:1:1: a policy must be a YAML mapping"),
+        ("just text\n", f"{REPO}:1:1: a policy must be a YAML mapping"),
+        ("x: &a [1]\ny: *a\n", f"{REPO}:2:4: YAML aliases are not allowed in a policy"),
+        (b"version: 1\n# \xff\xfe\n", f"{REPO}: not UTF-8 text (byte 13)"),
+        ("#" * (MAX_POLICY_BYTES + 1), f"{REPO}: larger than {MAX_POLICY_BYTES} bytes"),
+        (
+            "catalog_date: 2026-02-30\n",
+            f"{REPO}: invalid YAML value: day is out of range for month",
+        ),
+        (
+            "a: " + "[" * (MAX_POLICY_DEPTH + 5) + "]" * (MAX_POLICY_DEPTH + 5) + "\n",
+            # the mapping is level 1, so the bracket that is one too deep is bracket MAX
+            f"{REPO}:1:{3 + MAX_POLICY_DEPTH}: nested deeper than {MAX_POLICY_DEPTH} levels",
+        ),
+    ],
+    ids=[
+        "invalid-yaml-flow",
+        "invalid-yaml-indent",
+        "non-mapping-list",
+        "non-mapping-scalar",
+        "alias",
+        "non-utf8",
+        "too-large",
+        "impossible-date",
+        "too-deep",
+    ],
+)
+def test_error_when_the_file_cannot_be_read_as_a_policy(text: str | bytes, expected: str) -> None:
+    problems = problems_of(text)
+    assert [str(p) for p in problems] == [expected]
+
+
+def test_error_message_joins_every_problem_with_its_place() -> None:
+    with pytest.raises(PolicyError) as info:
+        load_policy("- a\n", name="custom.yml")
+    assert str(info.value) == "custom.yml:1:1: a policy must be a YAML mapping"
+
+
+def test_a_file_of_exactly_the_size_limit_is_accepted() -> None:
+    assert load_policy("#" * MAX_POLICY_BYTES) == default_policy()
+
+
+def test_error_when_a_key_is_unknown_names_field_and_repository_line() -> None:
+    [problem] = problems_of(yml("""
+        # tighten auth
+        areas:
+          auth:
+            checklist:
+              - Reviewed by security.
+            pathz: ["src/identity/**"]
+        """))
+    assert (problem.file, problem.field, problem.line, problem.column) == (
+        REPO, "areas.auth.pathz", 6, 5,
+    )
+    assert str(problem) == f"{REPO}:6:5: areas.auth.pathz: Extra inputs are not permitted"
+
+
+def test_error_when_a_top_level_key_is_unknown() -> None:
+    [problem] = problems_of("version: 1\nareaz: {}\n")
+    assert str(problem) == f"{REPO}:2:1: areaz: Extra inputs are not permitted"
+
+
+def test_error_when_a_content_pattern_uses_look_behind() -> None:
+    [problem] = problems_of(yml("""
+        areas:
+          auth:
+            content:
+              - '(?<=foo)bar'
+        """))
+    assert problem.file == REPO
+    assert problem.line == 3, "the repository's `content:` line, not a line of the default"
+    assert problem.field.startswith("areas.auth.content[")
+    assert problem.field.endswith("].pattern")
+    assert "invalid RE2 pattern '(?<=foo)bar'" in problem.message
+    assert str(problem).startswith(f"{REPO}:3:")
+
+
+def test_error_when_a_replaced_rule_list_has_a_bad_pattern_points_at_the_repository_item() -> None:
+    # The merged list is the repository's own here, so its index 1 is the repository's
+    # second item, even though the default's content[1] is a mapping with a deeper position.
+    [problem] = problems_of(yml("""
+        areas:
+          auth:
+            replace: [content]
+            content:
+              - 'fine'
+              - '(?<!a)b'
+        """))
+    assert str(problem) == (
+        f"{REPO}:6:9: areas.auth.content[1].pattern: "
+        "invalid RE2 pattern '(?<!a)b': invalid perl operator: (?<!"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "models:\n  foo:\n    name: Foo\n    tier: platinum\n",
+            [f"{REPO}:4:5: models.foo.tier: unknown tier 'platinum'"],
+        ),
+        (
+            "enforcement:\n  require:\n    critical: platinum\n",
+            [f"{REPO}:3:5: enforcement.require.critical: unknown tier 'platinum'"],
+        ),
+        (
+            "tools:\n  bot:\n    name: Bot\n    markers: [bot]\n    model: gpt-9\n",
+            [f"{REPO}:5:5: tools.bot.model: unknown model 'gpt-9'"],
+        ),
+        (
+            "shape:\n  default_tier: cheap\nenforcement:\n  tool_only_tier: free\n",
+            [
+                f"{REPO}:2:3: shape.default_tier: unknown tier 'cheap'",
+                f"{REPO}:4:3: enforcement.tool_only_tier: unknown tier 'free'",
+            ],
+        ),
+    ],
+    ids=["model-tier", "required-tier", "tool-model", "two-tier-references"],
+)
+def test_error_when_a_reference_names_nothing(text: str, expected: list[str]) -> None:
+    assert [str(p) for p in problems_of(text)] == expected
+
+
+def test_error_for_a_reference_the_repository_broke_points_at_the_default_line() -> None:
+    # Replacing the catalog leaves the default's `recommended:` ids dangling: the longest known
+    # position is in the default file, which is where that field is written.
+    problems = problems_of(yml("""
+        replace: [models]
+        models:
+          solo: {name: Solo, tier: premium}
+        """))
+    by_field = {p.field: p for p in problems}
+    premium = by_field["tiers.premium.recommended"]
+    assert premium.file == DEFAULT_POLICY_NAME
+    assert premium.line == default_line("recommended: gpt-5.4")
+    assert premium.message == "unknown model 'gpt-5.4'"
+    assert len(problems) == len(default_policy().tiers)
+
+
+def test_error_when_several_things_are_wrong_all_are_reported() -> None:
+    problems = problems_of(yml("""
+        areaz: {}
+        limits:
+          evidence_per_file: 0
+        areas:
+          auth:
+            enabled: maybe
+        """))
+    assert len(problems) == 3
+    assert {(p.field, p.line) for p in problems} == {
+        ("areaz", 1),
+        ("limits.evidence_per_file", 3),
+        ("areas.auth.enabled", 6),
+    }
+    assert all(p.file == REPO for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "replace: exclude\nexclude: [x/**]\n",
+            f"{REPO}:1:1: replace: must be a list of field names",
+        ),
+        (
+            "areas:\n  auth:\n    replace: paths\n    paths: [x/**]\n",
+            f"{REPO}:3:5: areas.auth.replace: must be a list of field names",
+        ),
+        (
+            "areas:\n  auth:\n    replace: [1]\n",
+            f"{REPO}:3:5: areas.auth.replace: must be a list of field names",
+        ),
+    ],
+    ids=["top-level-string", "in-area-string", "in-area-not-names"],
+)
+def test_error_when_replace_is_not_a_list_of_names(text: str, expected: str) -> None:
+    # Ignoring it would silently append where the author meant to replace.
+    assert [str(p) for p in problems_of(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("exclude: ['']\n", "exclude"),
+        ("areas:\n  new:\n    title: N\n    risk: routine\n    paths: [n/**]\n", "areas.new.risk"),
+        ("version: 2\n", "version"),
+        ("limits:\n  snippet_chars: 5\n", "limits.snippet_chars"),
+        ("enforcement:\n  on_missing: explode\n", "enforcement.on_missing"),
+    ],
+    ids=["empty-path-pattern", "area-risk-routine", "version", "limit-too-small", "on-missing"],
+)
+def test_error_when_a_value_is_out_of_range(text: str, field: str) -> None:
+    [problem] = problems_of(text)
+    assert problem.field == field
+    assert problem.file == REPO
+    assert problem.line is not None
+
+
+def test_error_names_the_file_it_was_given() -> None:
+    [problem] = problems_of("areaz: 1\n", name="base:.github/modeltier.yml")
+    assert str(problem) == "base:.github/modeltier.yml:1:1: areaz: Extra inputs are not permitted"
+
+
+def test_parse_source_records_key_positions() -> None:
+    source = parse_source("a:\n  b:\n    - x\n    - y\n", "f.yml")
+    assert source.data == {"a": {"b": ["x", "y"]}}
+    assert source.positions[("a",)] == (1, 1)
+    assert source.positions[("a", "b")] == (2, 3)
+    assert source.positions[("a", "b", 1)] == (4, 7)
