@@ -196,6 +196,20 @@ class Store:
         Returns (new, job id). A delivery id seen before is a redelivery: (False, None).
         A newer evaluation of the same PR supersedes a pending one (it would redo the same work).
         """
+        for attempt in range(3):
+            try:
+                return self._record_delivery(delivery_id, event_name, action, repo, job)
+            except sa.exc.OperationalError:
+                # Concurrent deliveries for one PR can deadlock on PostgreSQL while superseding
+                # each other's pending jobs; the loser's transaction is rolled back: try again.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _record_delivery(
+        self, delivery_id: str, event_name: str, action: str | None, repo: str | None,
+        job: dict[str, Any] | None,
+    ) -> tuple[bool, int | None]:
         now = _now()
         try:
             with self.engine.begin() as conn:
@@ -240,7 +254,6 @@ class Store:
                 attempts=0, run_after=now, created_at=now, updated_at=now,
             )
         )
-        self._note_head(conn, repo, number, job.get("head_sha"), job.get("head_at"))
         return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     def _ensure_pull(self, conn: Connection, repo: str, number: int) -> None:
@@ -253,23 +266,6 @@ class Store:
                     conn.execute(pulls.insert().values(repo=repo, number=number))
             except sa.exc.IntegrityError:
                 pass
-
-    def _note_head(
-        self, conn: Connection, repo: str, number: int, head_sha: str | None,
-        head_at: str | None,
-    ) -> None:
-        """Remember the newest head SHA of a PR (by the PR's updated_at), so that a job for an
-        older head never overwrites the result of a newer one."""
-        if not head_sha or not number:
-            return
-        self._ensure_pull(conn, repo, number)
-        at = datetime.datetime.fromisoformat(head_at.replace("Z", "+00:00")) if head_at else _now()
-        conn.execute(
-            pulls.update()
-            .where(pulls.c.repo == repo, pulls.c.number == number,
-                   sa.or_(pulls.c.head_at.is_(None), pulls.c.head_at <= at))
-            .values(head_sha=head_sha, head_at=at)
-        )
 
     def note_head(self, repo: str, number: int, head_sha: str) -> None:
         """GitHub's current head (read during a job) is the truth: record it as newest."""
