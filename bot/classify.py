@@ -50,7 +50,7 @@ def _unanchored(pattern: str) -> str:
 class _Rule:
     area: str
     id: str
-    files: pathspec.PathSpec | None
+    files: pathspec.PathSpec[Any] | None
 
 
 @dataclass
@@ -58,9 +58,9 @@ class Matcher:
     """A policy compiled for matching: path specs per area, one RE2 set over all content rules."""
 
     policy: Policy
-    default_exclude: pathspec.PathSpec
-    paths: dict[str, pathspec.PathSpec] = field(default_factory=dict)
-    excludes: dict[str, pathspec.PathSpec] = field(default_factory=dict)
+    default_exclude: pathspec.PathSpec[Any]
+    paths: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
+    excludes: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
     rules: list[_Rule] = field(default_factory=list)
     rule_set: Any = None
     prefilter: Any = None

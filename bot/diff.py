@@ -14,9 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
-from unidiff.patch import PatchedFile
+from unidiff.patch import PatchedFile, PatchSet
 
 from bot.errors import DiffError
 from bot.models import FileChange
@@ -134,7 +133,7 @@ class Diff:
     @staticmethod
     def _start_of(pf: PatchedFile) -> int:
         start = (pf.diff_line_no or 1) - 1
-        git_header = bool(pf.patch_info) and pf.patch_info[0].startswith("diff --git")
+        git_header = bool(pf.patch_info) and str(pf.patch_info[0]).startswith("diff --git")  # type: ignore[index]
         # Without a git header the file starts at its '+++' line; its '---' line is just above.
         return start if git_header or pf.is_binary_file else max(start - 1, 0)
 
@@ -157,19 +156,20 @@ class Diff:
         patch = _parse(self._lines[start:end], metadata_only=False, first_line=start + 1)
         for pf in patch[:1]:
             for hunk in pf:
-                header_line = start + (hunk[0].diff_line_no - 1) - 1 if len(hunk) else None
+                first = hunk[0].diff_line_no if len(hunk) else None
+                header_line = start + first - 2 if first is not None else None
                 substantive = False
                 for line in hunk:
                     if line.is_added:
-                        item = ChangedLine(index, "new", line.target_line_no, line.value)
+                        item = ChangedLine(index, "new", line.target_line_no or 0, line.value)
                     elif line.is_removed:
-                        item = ChangedLine(index, "old", line.source_line_no, line.value)
+                        item = ChangedLine(index, "old", line.source_line_no or 0, line.value)
                     else:
                         continue
                     meaningful = is_substantive(item.text)
                     substantive |= meaningful
                     changed.append((item, meaningful))
-                    by_line[start + line.diff_line_no - 1] = item
+                    by_line[start + (line.diff_line_no or 0) - 1] = item
                 if header_line is not None and hunk.section_header:
                     header = ChangedLine(index, "header", hunk.target_start, hunk.section_header)
                     changed.append((header, substantive))
@@ -237,7 +237,7 @@ def _file_change(pf: PatchedFile, not_inspected: str | None) -> FileChange:
     return FileChange(
         path=_path(pf, status),
         old_path=_old_path(pf, status),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         binary=pf.is_binary_file,
         mode_only=mode_only,
         additions=pf.added,

@@ -77,9 +77,9 @@ class Catalog:
             return None
         base = {"source": source, "location": location, "raw": raw.strip()[:200]}
         if self.is_human(value):
-            return DeclaredModel(**base, kind="human")  # type: ignore[arg-type]
+            return DeclaredModel(**base, kind="human")
         if self.is_ignored(value):
-            return DeclaredModel(**base, kind="unknown")  # type: ignore[arg-type]
+            return DeclaredModel(**base, kind="unknown")
         candidates = [value, *(m.group(0)[1:-1] for m in _BRACKETS.finditer(value))]
         for candidate in candidates:
             model_id = self.model(candidate)
@@ -87,7 +87,7 @@ class Catalog:
                 return self._model(base, model_id)
         if self.tool(value) is not None:
             return self.tool_record(source, location, value)
-        return DeclaredModel(**base, kind="unknown")  # type: ignore[arg-type]
+        return DeclaredModel(**base, kind="unknown")
 
     def tool_record(self, source: str, location: str, raw: str) -> DeclaredModel:
         """A tool marker found in free text: the tool is known; the model only if the tool
@@ -98,11 +98,11 @@ class Catalog:
         tool = self.policy.tools[tool_id]
         if tool.model is not None:
             return self._model(base, tool.model, tool_id)
-        return DeclaredModel(**base, kind="tool", tool=tool_id)  # type: ignore[arg-type]
+        return DeclaredModel(**base, kind="tool", tool=tool_id)
 
     def _model(self, base: dict[str, str], model_id: str, tool: str | None = None) -> DeclaredModel:
         tier = self.policy.models[model_id].tier
-        return DeclaredModel(**base, kind="model", model=model_id, tier=tier, tool=tool)  # type: ignore[arg-type]
+        return DeclaredModel(**base, kind="model", model=model_id, tier=tier, tool=tool)
 
 
 def _split_values(value: str) -> list[str]:

@@ -376,7 +376,7 @@ class _Installations:
         with self._lock:
             port = self._clients.get(installation_id)
             if port is None:
-                auth = self._integration.auth.get_installation_auth(installation_id)  # type: ignore[attr-defined]
+                auth = self._integration.auth.get_installation_auth(installation_id)
                 client = github.Github(auth=auth, **self._settings)
                 port = PyGithubPort(client, login)
                 self._clients[installation_id] = port

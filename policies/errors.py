@@ -1,4 +1,4 @@
-"""The one exception hierarchy of modeltier (rooted here, in the bottom layer, so all can use it)."""
+"""modeltier's one exception hierarchy, rooted in the bottom layer so every layer can use it."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ class PolicyProblem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        if self.field:
+            return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {self.message}"
 
 
 class PolicyError(ModelTierError):

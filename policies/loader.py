@@ -130,7 +130,7 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
             except ValueError as e:  # a well-formed scalar naming no value, e.g. 2026-02-30
                 raise PolicyError([PolicyProblem(name, "", f"invalid YAML value: {e}")]) from e
         finally:
-            loader.dispose()  # type: ignore[no-untyped-call]
+            loader.dispose()
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)

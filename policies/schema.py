@@ -35,8 +35,8 @@ __all__ = [
     "Shape",
     "Tier",
     "Tool",
-    "compile_pattern",
     "compile_paths",
+    "compile_pattern",
 ]
 
 
@@ -86,7 +86,7 @@ def compile_pattern(pattern: str) -> Any:
         raise ValueError(f"invalid RE2 pattern {pattern!r}: {detail}") from e
 
 
-def compile_paths(patterns: list[str]) -> pathspec.PathSpec:
+def compile_paths(patterns: list[str]) -> pathspec.PathSpec[Any]:
     """Compile gitignore-style path patterns, or raise ValueError naming the bad one."""
     try:
         return pathspec.PathSpec.from_lines("gitignore", patterns)
@@ -100,9 +100,6 @@ def _validate_paths(patterns: list[str]) -> list[str]:
             raise ValueError(f"path pattern {index} is empty")
         compile_paths([pattern])
     return patterns
-
-
-PathPatterns = Annotated[list[str], Field(default_factory=list)]
 
 
 class Tier(_Strict):
@@ -167,7 +164,7 @@ class Area(_Strict):
     risk: Literal[Risk.CRITICAL, Risk.ELEVATED] = Risk.CRITICAL
     enabled: bool = True
     description: str = ""
-    paths: PathPatterns
+    paths: list[str] = Field(default_factory=list)
     content: list[Annotated[ContentRule, BeforeValidator(_rule_from_string)]] = Field(
         default_factory=list
     )
@@ -202,7 +199,7 @@ class ContextHeavyShape(_Strict):
 
     min_share: float = Field(default=0.6, gt=0, le=1)
     min_files: int = Field(default=2, ge=1)
-    paths: PathPatterns
+    paths: list[str] = Field(default_factory=list)
 
     @field_validator("paths")
     @classmethod
@@ -291,7 +288,7 @@ class Policy(_Strict):
     tiers: dict[str, Tier]
     models: dict[str, Model]
     tools: dict[str, Tool] = Field(default_factory=dict)
-    exclude: PathPatterns
+    exclude: list[str] = Field(default_factory=list)
     areas: dict[str, Area]
     shape: Shape = Field(default_factory=Shape)
     enforcement: Enforcement = Field(default_factory=Enforcement)
@@ -326,9 +323,9 @@ class Policy(_Strict):
         for field in ("require", "recommend"):
             mapping: dict[Risk, str] = getattr(self.enforcement, field)
             tier_refs += [(("enforcement", field, str(r)), t) for r, t in mapping.items()]
-        for loc, tier_id in tier_refs:
-            if tier_id is not None and tier_id not in self.tiers:
-                problems.append((loc, f"unknown tier {tier_id!r}"))
+        for loc, tier_ref in tier_refs:
+            if tier_ref is not None and tier_ref not in self.tiers:
+                problems.append((loc, f"unknown tier {tier_ref!r}"))
         return problems
 
     def tier_rank(self, tier_id: str) -> int:

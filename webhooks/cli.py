@@ -19,7 +19,7 @@ def _settings() -> Any:
     from webhooks.settings import Settings
 
     try:
-        return Settings()  # type: ignore[call-arg]
+        return Settings()
     except ValidationError as e:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"

@@ -171,7 +171,7 @@ def _installation_id(value: _Installation | None) -> int | None:
 def _pull_request(event: _PullRequestEvent, override_label: str, bot_login: str | None) -> Routing:
     pr = event.pull_request
     repo = event.repository.full_name
-    base = {"action": event.action, "repo": repo}
+    base: dict[str, Any] = {"action": event.action, "repo": repo}
     if event.action not in PR_ACTIONS:
         return Routing(**base, ignored=f"pull_request.{event.action} is not handled")
     job: dict[str, Any] = {
@@ -191,9 +191,11 @@ def _pull_request(event: _PullRequestEvent, override_label: str, bot_login: str 
     return Routing(**base, job=job)
 
 
-def _issue_comment(event: _IssueCommentEvent, override_command: str, bot_login: str | None) -> Routing:
+def _issue_comment(
+    event: _IssueCommentEvent, override_command: str, bot_login: str | None
+) -> Routing:
     repo = event.repository.full_name
-    base = {"action": event.action, "repo": repo}
+    base: dict[str, Any] = {"action": event.action, "repo": repo}
     if event.action != "created":
         return Routing(**base, ignored=f"issue_comment.{event.action} is not handled")
     if event.issue.pull_request is None:

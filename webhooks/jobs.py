@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
 
 from bot import service
 from bot.decide import decide

@@ -14,14 +14,17 @@ from typing import Any
 
 __all__ = ["bind", "configure"]
 
-_context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("modeltier_log", default={})
+_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "modeltier_log", default=None
+)
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
 @contextmanager
 def bind(**fields: Any) -> Iterator[None]:
     """Add fields (delivery, repo, pr) to every log line written inside the block."""
-    token = _context.set({**_context.get(), **{k: v for k, v in fields.items() if v is not None}})
+    current = _context.get() or {}
+    token = _context.set({**current, **{k: v for k, v in fields.items() if v is not None}})
     try:
         yield
     finally:
@@ -39,7 +42,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
-            **_context.get(),
+            **(_context.get() or {}),
         }
         data.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if record.exc_info:

@@ -209,6 +209,16 @@ def test_merge_a_new_area_is_added_next_to_the_defaults() -> None:
     assert pii.content[0].pattern == "\\bssn\\b"  # a bare string is a rule's pattern
 
 
+def test_merge_lists_append_to_built_in_lists_that_default_yml_leaves_implicit() -> None:
+    # default.yml has no `evidence:` section; its lists come from the schema and must still
+    # be extended, not replaced, or "Model: none" would stop being read as a declaration.
+    builtin = default_policy().evidence
+    merged = load_policy("evidence:\n  human_values: [handwritten]\n  body_keys: [llm]\n")
+    assert merged.evidence.human_values == [*builtin.human_values, "handwritten"]
+    assert merged.evidence.body_keys == [*builtin.body_keys, "llm"]
+    assert merged.evidence.trailer_keys == builtin.trailer_keys
+
+
 def test_merge_a_new_model_is_a_policy_edit() -> None:
     merged = load_policy("models:\n  gpt-6:\n    name: GPT-6\n    tier: premium\n")
     assert merged.models["gpt-6"].tier == "premium"
