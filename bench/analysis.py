@@ -65,6 +65,12 @@ _MEMORY_CHILD = """
 import json, resource, sys, time
 def rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm():
+    try:
+        with open("/proc/self/status") as f:
+            return int(next(l for l in f if l.startswith("VmHWM")).split()[1])
+    except (OSError, StopIteration, ValueError):
+        return None
 out = {"interpreter": rss()}
 from bot.classify import matcher_for
 from bot.decide import decide
@@ -83,6 +89,7 @@ if len(sys.argv) > 1:
     out["seconds"] = time.perf_counter() - start
     out["analysis"] = rss()
     out["risk"] = str(decision.risk)
+out["vmhwm"] = hwm()
 print(json.dumps(out))
 """
 
@@ -134,7 +141,8 @@ def _run_timed(cmd: Sequence[str], repeat: int, warmup: int = 1, **kw: Any) -> t
 
 def _child_env() -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    extra = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + extra if extra else "")
     env.pop("PYTHONPROFILEIMPORTTIME", None)
     env["NO_COLOR"] = "1"
     return env
@@ -357,7 +365,14 @@ def measure_analysis(text: str, policy: Any, repeat: int) -> Analysis:
 
 
 def memory_child(diff_path: str | None) -> dict[str, Any]:
-    cmd = [sys.executable, "-c", _MEMORY_CHILD] + ([diff_path] if diff_path else [])
+    """Run _MEMORY_CHILD in a fresh interpreter and return its report.
+
+    Linux carries a process's RSS high-water mark over fork and exec (exec records the old mm's
+    peak in the signal struct), so a child forked from this large process would report this
+    process's peak. A small shell forks the child instead: a fork starts ru_maxrss afresh.
+    """
+    cmd = ["sh", "-c", '"$0" "$@"; exit $?', sys.executable, "-c", _MEMORY_CHILD]
+    cmd += [diff_path] if diff_path else []
     result = subprocess.run(cmd, capture_output=True, check=False, env=_child_env(), text=True)
     if result.returncode != 0:
         raise RuntimeError(f"memory child failed: {result.stderr.strip()[-500:]}")
@@ -501,7 +516,6 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     hits = _line_hits(matcher.prefilter, text)
     p(f"  components alone: splitlines {_ms(split_t.best)}, unidiff metadata-only parse "
       f"{_ms(meta_t.best)}, RE2 pre-filter pass {_ms(scan_t.best)} ({hits} lines hit)")
-    del lines
 
     # 4. baseline 1: unidiff full parse
     full_t = _time(lambda: PatchSet(text), repeat)
@@ -540,7 +554,8 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     child = memory_child(str(big_path))
     peak_mb = child["analysis"] / 1024
     p()
-    p(f"peak RSS (ru_maxrss), fresh child        analysis {peak_mb:.0f} MB "
+    hwm = f", VmHWM {child['vmhwm'] / 1024:.0f} MB" if child.get("vmhwm") else ""
+    p(f"peak RSS (ru_maxrss), fresh child        analysis {peak_mb:.0f} MB{hwm} "
       f"(child's own analysis time {_s(child['seconds'])})")
     p(f"  baseline child (imports + policy) {base['policy'] / 1024:.0f} MB "
       f"(bare interpreter {base['interpreter'] / 1024:.0f} MB); in the analysis child: "
@@ -550,7 +565,9 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
 
     # 7. whole process on the small diff
     env = _child_env()
-    exe = shutil.which("modeltier") or shutil.which("modeltier", path=str(Path(sys.executable).parent))
+    exe = shutil.which("modeltier") or shutil.which(
+        "modeltier", path=str(Path(sys.executable).parent)
+    )
     scan_args = ["scan", "--diff", str(small_path), "--format", "json"]
     cwd = str(workdir)  # no .github/modeltier.yml there: the bundled policy, as in-process
     if exe:
@@ -572,7 +589,8 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
         _, standin_detail = _scan_ok(standin_last)
         p("  the command FAILED, so the target is judged on a stand-in: the same bot.cli.main "
           "with decision.model_dump_json as the JSON renderer:")
-        p(f"  stand-in best {_s(standin_t.best)}, median {_s(standin_t.median)}  ({standin_detail})")
+        p(f"  stand-in best {_s(standin_t.best)}, median {_s(standin_t.median)}  "
+          f"({standin_detail})")
         whole = standin_t
     floor_t, _ = _run_timed([sys.executable, "-c", "pass"], SCAN_RUNS, env=env, cwd=cwd)
     import_t, _ = _run_timed([sys.executable, "-c", "import bot.cli"], SCAN_RUNS, env=env, cwd=cwd)

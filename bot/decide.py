@@ -112,6 +112,10 @@ def _evidence_rank(item: DeclaredModel, policy: Policy) -> int | None:
     return None
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _names(policy: Policy, model_ids: Sequence[str]) -> str:
     names = [policy.models[m].name for m in model_ids]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
@@ -149,7 +153,8 @@ def _verdict(
         return (
             Verdict.ADVISORY,
             False,
-            f"Nothing is enforced for a {risk} change; {policy.tiers[tier].title} is advised.",
+            f"Nothing is enforced for {_article(risk)} {risk} change; "
+            f"{policy.tiers[tier].title} is advised.",
             None,
         )
     required_rank = policy.tier_rank(required)

@@ -226,6 +226,15 @@ def _normalise(text: str | bytes) -> str:
     return text
 
 
+def _split_lines(text: str) -> list[str]:
+    """The lines of a normalised diff, each ending in its '\n'. Not str.splitlines: it also breaks
+    at form feeds, U+2028 and other characters that are ordinary content inside a diff line."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line + "\n" for line in lines]
+
+
 def _file_change(pf: PatchedFile, not_inspected: str | None) -> FileChange:
     status = _status(pf)
     mode_only = (
@@ -252,7 +261,7 @@ def parse_diff(text: str | bytes, *, not_inspected: dict[str, str] | None = None
 
     `not_inspected` maps paths whose content is unknown (GitHub omitted the patch) to the reason.
     """
-    lines = _normalise(text).splitlines(keepends=True)
+    lines = _split_lines(_normalise(text))
     patch = _parse(lines, metadata_only=True)
     if not patch and any(line.strip() for line in lines):
         raise DiffError("no file changes found: the input is not a unified diff")

@@ -204,6 +204,23 @@ def test_non_utf8_bytes_are_replaced_not_rejected() -> None:
     assert old[0].text == "x = '\ufffd'\n"
 
 
+@pytest.mark.parametrize(
+    "char",
+    ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\r"],
+    ids=["form-feed", "vertical-tab", "file-separator", "next-line", "line-separator", "lone-cr"],
+)
+def test_only_newline_ends_a_line(char: str) -> None:
+    # str.splitlines breaks at these; inside a diff line they are ordinary content
+    diff = parse_diff(git_file("a.py", f"@@ -1 +1,2 @@\n-q\n+x{char}y\n+z\n"))
+    assert [(f.additions, f.deletions) for f in diff.files] == [(2, 1)]
+    assert [(i.side, i.line, i.text) for i, _ in diff.changed_lines(0)] == [
+        ("old", 1, "q\n"),
+        ("new", 1, f"x{char}y\n"),
+        ("new", 2, "z\n"),
+    ]
+    assert [(i.side, i.line) for i, _ in diff.search(re2.compile("(?m)y"))] == [("new", 1)]
+
+
 def test_crlf_is_stripped_from_changed_lines() -> None:
     diff = parse_diff(NO_NEWLINE.replace("\n", "\r\n").encode())
     assert [item.text for item, _ in diff.changed_lines(0)] == ["x = 1\n", "x = 2\n"]

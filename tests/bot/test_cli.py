@@ -1,0 +1,455 @@
+"""bot.cli: the `modeltier` command, in-process and once as a real subprocess.
+
+Exit status is the contract a CI job or a pre-commit hook relies on: 0 pass or advisory, 1 when
+enforcement fails, 2 for bad input or a bad policy, with one message and never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK, main
+from policies.loader import default_policy
+from tests.bot._diffs import edit
+
+ROOT = Path(__file__).resolve().parents[2]
+AUTH_DIFF = edit("app/auth/views.py", ["@login_required", "def profile(request):"])
+ROUTINE_DIFF = edit("app/templates/home.html", ["<p>Welcome</p>"], ["<p>Welcom</p>"])
+BAD_POLICY = "# repository policy\nareas:\n  auth:\n    pathz: [x/**]\n"
+BAD_POLICY_PROBLEM = "4:5: areas.auth.pathz: Extra inputs are not permitted"
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in its own directory, so no repository policy of the checkout leaks in."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return _run
+
+
+def write(path: Path, text: str | bytes) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# --- scan ----------------------------------------------------------------------------------------
+
+
+def test_scan_json_prints_the_decision_contract(run: Run, tmp_path: Path) -> None:
+    code, out, err = run("scan", "--diff", write(tmp_path / "auth.diff", AUTH_DIFF), "--format",
+                         "json")
+    data = json.loads(out)
+    assert code == EXIT_ENFORCEMENT
+    assert err == ""
+    assert data["schema_version"] == "1.0"
+    assert (data["risk"], data["tier"], data["required_tier"]) == ("critical", "premium", "premium")
+    assert [a["id"] for a in data["areas"]] == ["auth"]
+    assert (data["verdict"], data["blocking"]) == ("missing", True)
+    assert {"signals", "reasons", "declared_models", "fix", "checklist", "not_inspected"} <= set(
+        data
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "verdict", "code"),
+    [
+        ([], "missing", EXIT_ENFORCEMENT),
+        (["--body", "body.md"], "pass", EXIT_OK),
+        (["--labels", "bug, model:gpt-5.4"], "pass", EXIT_OK),
+        (["--labels", "model:composer-2"], "fail", EXIT_ENFORCEMENT),
+        (["--commit-message", "msg.txt"], "pass", EXIT_OK),
+        (["--policy", "warn.yml"], "missing", EXIT_OK),
+    ],
+    ids=["no-evidence", "body", "label", "lower-label", "commit-message", "warn-policy"],
+)
+def test_scan_exit_status_follows_enforcement(
+    run: Run, tmp_path: Path, extra: list[str], verdict: str, code: int
+) -> None:
+    write(tmp_path / "body.md", "## Summary\nFix.\n\nModel: GPT-5.4\n")
+    write(tmp_path / "msg.txt", "Fix\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n")
+    write(tmp_path / "warn.yml", "enforcement:\n  on_missing: warn\n")
+    diff = write(tmp_path / "auth.diff", AUTH_DIFF)
+    status, out, _ = run("scan", "--diff", diff, "--format", "json", *extra)
+    assert (json.loads(out)["verdict"], status) == (verdict, code)
+
+
+def test_scan_routine_change_is_advisory_and_exits_0(run: Run, tmp_path: Path) -> None:
+    code, out, _ = run("scan", "--diff", write(tmp_path / "r.diff", ROUTINE_DIFF), "--format",
+                       "json")
+    assert code == EXIT_OK
+    assert (json.loads(out)["risk"], json.loads(out)["verdict"]) == ("routine", "advisory")
+
+
+def test_scan_reads_the_diff_from_stdin(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(AUTH_DIFF.encode())))
+    code, out, _ = run("scan", "--format", "json")
+    assert code == EXIT_ENFORCEMENT
+    assert json.loads(out)["risk"] == "critical"
+
+
+def test_scan_output_file_gets_the_report(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.json"
+    target.parent.mkdir()
+    code, out, _ = run("scan", "--diff", write(tmp_path / "a.diff", AUTH_DIFF), "--format", "json",
+                       "--output", str(target))
+    assert code == EXIT_ENFORCEMENT
+    assert out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["risk"] == "critical"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "check"),
+    [
+        ("text", lambda out: out.startswith("modeltier: critical risk -> Premium tier")),
+        ("oneline", lambda out: out.startswith("modeltier: critical (auth) -> Premium tier")),
+        ("markdown", lambda out: "Premium" in out and "GPT-5.4" in out),
+        ("sarif", lambda out: json.loads(out)["version"] == "2.1.0"),
+        ("json", lambda out: json.loads(out)["tier"] == "premium"),
+    ],
+    ids=["text", "oneline", "markdown", "sarif", "json"],
+)
+def test_scan_every_format_renders_the_same_decision(
+    run: Run, tmp_path: Path, fmt: str, check: Callable[[str], bool]
+) -> None:
+    code, out, err = run("scan", "--diff", write(tmp_path / "a.diff", AUTH_DIFF), "--format", fmt)
+    assert code == EXIT_ENFORCEMENT
+    assert err == ""
+    assert check(out)
+    assert "\x1b[" not in out, "no colour when stdout is not a terminal"
+
+
+def test_scan_default_format_is_text(run: Run, tmp_path: Path) -> None:
+    _, out, _ = run("scan", "--diff", write(tmp_path / "a.diff", ROUTINE_DIFF))
+    assert out.startswith("modeltier: routine risk -> Everyday tier, use Composer 2")
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("diff", "policy", "message"),
+    [
+        (
+            "diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1,3 +1,3 @@\n x\n",
+            None,
+            "modeltier: error: malformed diff at line 5: Hunk is shorter than expected\n",
+        ),
+        ("just some words\n", None, "modeltier: error: no file changes found: the input is not "
+                                    "a unified diff\n"),
+        (
+            AUTH_DIFF,
+            BAD_POLICY,
+            f"modeltier: error: {{policy}}:{BAD_POLICY_PROBLEM}\n",
+        ),
+        (AUTH_DIFF, b"\xff\xfe", "modeltier: error: {policy}: not UTF-8 text (byte 0)\n"),
+    ],
+    ids=["truncated-hunk", "not-a-diff", "bad-policy", "non-utf8-policy"],
+)
+def test_error_when_input_is_bad_exits_2_with_one_message(
+    run: Run, tmp_path: Path, diff: str, policy: str | bytes | None, message: str
+) -> None:
+    args = ["scan", "--diff", write(tmp_path / "in.diff", diff)]
+    policy_path = str(tmp_path / "policy.yml")
+    if policy is not None:
+        args += ["--policy", write(tmp_path / "policy.yml", policy)]
+    code, out, err = run(*args)
+    assert code == EXIT_BAD_INPUT
+    assert out == ""
+    assert err == message.format(policy=policy_path)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scan", "--diff", "{missing}"],
+        ["scan", "--diff", "{diff}", "--body", "{missing}"],
+        ["scan", "--diff", "{diff}", "--policy", "{missing}"],
+        ["policy", "validate", "{missing}"],
+    ],
+    ids=["diff", "body", "policy", "validate"],
+)
+def test_error_when_a_file_is_missing_exits_2(run: Run, tmp_path: Path, args: list[str]) -> None:
+    missing = str(tmp_path / "nope.txt")
+    diff = write(tmp_path / "a.diff", AUTH_DIFF)
+    code, out, err = run(*(a.format(missing=missing, diff=diff) for a in args))
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    assert err.startswith("modeltier: error: cannot read ")
+    assert err.rstrip("\n").endswith(f"{missing}: No such file or directory")
+    assert "Traceback" not in err
+
+
+def test_error_when_the_repository_policy_in_the_working_directory_is_bad(
+    run: Run, tmp_path: Path
+) -> None:
+    write(tmp_path / ".github" / "modeltier.yml", BAD_POLICY)
+    code, _, err = run("scan", "--diff", write(tmp_path / "a.diff", AUTH_DIFF))
+    assert code == EXIT_BAD_INPUT
+    assert err == f"modeltier: error: .github/modeltier.yml:{BAD_POLICY_PROBLEM}\n"
+
+
+def _subprocess_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def test_cli_as_a_real_process(tmp_path: Path) -> None:
+    diff = write(tmp_path / "auth.diff", AUTH_DIFF)
+    bad = write(tmp_path / "bad.yml", BAD_POLICY)
+    command = [sys.executable, "-m", "bot.cli", "scan", "--diff", diff, "--format", "json"]
+    ok = subprocess.run(command, capture_output=True, text=True, env=_subprocess_env(),
+                        cwd=tmp_path, timeout=60, check=False)
+    assert ok.returncode == EXIT_ENFORCEMENT, ok.stderr
+    data = json.loads(ok.stdout)
+    assert (data["schema_version"], data["risk"], data["tier"]) == ("1.0", "critical", "premium")
+    assert [a["id"] for a in data["areas"]] == ["auth"]
+
+    failed = subprocess.run([*command, "--policy", bad], capture_output=True, text=True,
+                            env=_subprocess_env(), cwd=tmp_path, timeout=60, check=False)
+    assert failed.returncode == EXIT_BAD_INPUT
+    assert failed.stdout == ""
+    assert failed.stderr == f"modeltier: error: {bad}:{BAD_POLICY_PROBLEM}\n"
+    assert "Traceback" not in failed.stderr
+
+
+# --- git -----------------------------------------------------------------------------------------
+
+
+class Repo:
+    """A throw-away git repository, isolated from the user's and the system's git config."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "Test Author",
+            "GIT_AUTHOR_EMAIL": "author@example.com",
+            "GIT_COMMITTER_NAME": "Test Author",
+            "GIT_COMMITTER_EMAIL": "author@example.com",
+        }
+        path.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str) -> str:
+        result = subprocess.run(
+            ["git", "-c", "commit.gpgsign=false", *args], cwd=self.path, env=self.env,
+            capture_output=True, text=True, check=True, timeout=30,
+        )
+        return result.stdout.strip()
+
+    def commit(self, files: dict[str, str], message: str) -> str:
+        for name, text in files.items():
+            write(self.path / name, text)
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+
+VIEWS = "def profile(request):\n    return render(request)\n"
+VIEWS_PROTECTED = "@login_required\ndef profile(request):\n    return render(request)\n"
+OPUS_TRAILER = "Co-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>"
+WEAKENING_POLICY = "areas:\n  auth:\n    enabled: false\n  policy:\n    enabled: false\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    created = Repo(tmp_path / "repo")
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(key)
+    for key, value in created.env.items():
+        if key.startswith("GIT_"):
+            monkeypatch.setenv(key, value)
+    monkeypatch.chdir(created.path)
+    return created
+
+
+def test_scan_git_range_uses_commit_trailers_as_evidence(run: Run, repo: Repo) -> None:
+    base = repo.commit({"README.md": "# app\n", "app/auth/views.py": VIEWS}, "Initial")
+    repo.commit({"app/auth/views.py": VIEWS_PROTECTED}, f"Protect profile\n\n{OPUS_TRAILER}\n")
+    code, out, err = run("scan", "--git", f"{base}..HEAD", "--format", "json")
+    data = json.loads(out)
+    assert (code, err) == (EXIT_OK, "")
+    assert (data["risk"], data["verdict"]) == ("critical", "pass")
+    assert [(d["source"], d["model"]) for d in data["declared_models"]] == [
+        ("commit", "claude-opus-4.6")
+    ]
+    assert [e["side"] for e in data["areas"][0]["evidence"]] == ["path", "new"]
+
+
+def test_scan_git_range_reads_the_policy_from_base_not_head(run: Run, repo: Repo) -> None:
+    base = repo.commit({"app/auth/views.py": VIEWS}, "Initial")
+    repo.commit(
+        {"app/auth/views.py": VIEWS_PROTECTED, ".github/modeltier.yml": WEAKENING_POLICY},
+        "Protect profile, quietly",
+    )
+    code, out, _ = run("scan", "--git", f"{base}..HEAD", "--format", "json")
+    data = json.loads(out)
+    assert code == EXIT_ENFORCEMENT
+    assert data["risk"] == "critical"
+    assert {a["id"] for a in data["areas"]} == {"auth", "policy"}
+    # The same change under HEAD's own policy would pass, so the base policy made the difference.
+    code, out, _ = run("scan", "--git", f"{base}..HEAD", "--format", "json",
+                       "--policy", ".github/modeltier.yml")
+    assert (code, json.loads(out)["risk"]) == (EXIT_OK, "routine")
+
+
+def test_scan_git_range_applies_the_policy_committed_on_base(run: Run, repo: Repo) -> None:
+    base = repo.commit(
+        {"app/auth/views.py": VIEWS, ".github/modeltier.yml": "enforcement:\n  on_missing: warn\n"},
+        "Initial",
+    )
+    repo.commit({"app/auth/views.py": VIEWS_PROTECTED}, "Protect profile")
+    code, out, _ = run("scan", "--git", f"{base}..HEAD", "--format", "json")
+    data = json.loads(out)
+    assert (code, data["verdict"], data["blocking"]) == (EXIT_OK, "missing", False)
+
+
+def test_scan_git_range_with_a_bad_base_policy_names_the_revision(run: Run, repo: Repo) -> None:
+    base = repo.commit({"app/auth/views.py": VIEWS, ".github/modeltier.yml": BAD_POLICY}, "Init")
+    repo.commit({"app/auth/views.py": VIEWS_PROTECTED}, "Protect profile")
+    code, _, err = run("scan", "--git", f"{base}..HEAD")
+    assert code == EXIT_BAD_INPUT
+    assert err == f"modeltier: error: {base}:.github/modeltier.yml:{BAD_POLICY_PROBLEM}\n"
+
+
+@pytest.mark.parametrize(
+    ("revision_range", "message"),
+    [
+        ("HEAD", "modeltier: error: --git takes a range BASE..HEAD\n"),
+        ("nosuchbranch..HEAD", "modeltier: error: git diff "),
+    ],
+    ids=["not-a-range", "unknown-revision"],
+)
+def test_error_when_the_git_range_is_bad(
+    run: Run, repo: Repo, revision_range: str, message: str
+) -> None:
+    repo.commit({"a.py": "x = 1\n"}, "Initial")
+    code, out, err = run("scan", "--git", revision_range)
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    assert err.startswith(message)
+    assert "Traceback" not in err
+
+
+def test_scan_staged_prints_a_short_summary_and_exits_0(run: Run, repo: Repo) -> None:
+    repo.commit({"app/auth/views.py": VIEWS}, "Initial")
+    write(repo.path / "app/auth/views.py", VIEWS_PROTECTED)
+    repo.git("add", "app/auth/views.py")
+    code, out, _ = run("scan", "--staged")
+    assert code == EXIT_OK, "a pre-commit hook must not block unless asked to"
+    lines = out.splitlines()
+    assert lines[0] == "modeltier: critical (auth) -> Premium tier: use GPT-5.4"
+    # the one summary line may be followed by the fix, but never by the full report
+    assert len(lines) <= 2
+    code, out, _ = run("scan", "--staged", "--enforce")
+    assert code == EXIT_ENFORCEMENT
+    assert out.splitlines()[0] == lines[0]
+
+
+def test_scan_staged_routine_change_is_exactly_one_line(run: Run, repo: Repo) -> None:
+    repo.commit({"app/home.html": "<p>Welcom</p>\n"}, "Initial")
+    write(repo.path / "app/home.html", "<p>Welcome</p>\n")
+    repo.git("add", "app/home.html")
+    code, out, _ = run("scan", "--staged", "--enforce")
+    assert (code, out) == (EXIT_OK, "modeltier: routine -> Everyday tier: use Composer 2\n")
+
+
+def test_scan_staged_with_nothing_staged_is_routine(run: Run, repo: Repo) -> None:
+    repo.commit({"a.py": "x = 1\n"}, "Initial")
+    code, out, _ = run("scan", "--staged", "--format", "json")
+    assert code == EXIT_OK
+    assert json.loads(out)["areas"] == []
+
+
+# --- policy --------------------------------------------------------------------------------------
+
+
+def test_policy_validate_ok(run: Run, tmp_path: Path) -> None:
+    path = write(tmp_path / "p.yml", "areas:\n  billing:\n    enabled: false\n")
+    code, out, err = run("policy", "validate", path)
+    active = len(default_policy().areas) - 1
+    assert (code, err) == (EXIT_OK, "")
+    assert out == f"{path}: valid ({active} active areas, {len(default_policy().models)} models)\n"
+
+
+def test_error_when_policy_validate_finds_problems(run: Run, tmp_path: Path) -> None:
+    path = write(tmp_path / "p.yml", BAD_POLICY + "limits:\n  evidence_per_file: 0\n")
+    code, out, err = run("policy", "validate", path)
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    assert err.splitlines() == [
+        f"modeltier: error: {path}:{BAD_POLICY_PROBLEM}",
+        f"{path}:6:3: limits.evidence_per_file: Input should be greater than or equal to 1",
+    ]
+
+
+@pytest.mark.parametrize("where", ["option", "working-directory"])
+def test_policy_show_prints_the_merged_policy(run: Run, tmp_path: Path, where: str) -> None:
+    override = "areas:\n  pii:\n    title: Personal data\n    paths: ['**/pii/**']\n"
+    if where == "option":
+        args = ["policy", "show", "--policy", write(tmp_path / "p.yml", override)]
+    else:
+        write(tmp_path / ".github" / "modeltier.yml", override)
+        args = ["policy", "show"]
+    code, out, _ = run(*args)
+    shown = yaml.safe_load(out)
+    assert code == EXIT_OK
+    assert shown["areas"]["pii"]["paths"] == ["**/pii/**"]
+    assert shown["areas"]["pii"]["risk"] == "critical"
+    assert set(shown["areas"]) == set(default_policy().areas) | {"pii"}
+
+
+def test_policy_explain_names_areas_and_rules(run: Run) -> None:
+    code, out, _ = run("policy", "explain", "app/auth/views.py", "--line", "@login_required")
+    lines = out.splitlines()
+    assert code == EXIT_OK
+    assert lines[:3] == [
+        "app/auth/views.py:",
+        "  auth (critical): path matches '**/auth/**'",
+        "line '@login_required':",
+    ]
+    assert lines[3].startswith("  auth (critical): content rule auth.")
+    assert len(lines) == 4
+
+
+def test_policy_explain_a_line_no_rule_matches(run: Run) -> None:
+    code, out, _ = run("policy", "explain", "app/views.py", "--line", "x = 1")
+    assert (code, out) == (EXIT_OK, "app/views.py:\nline 'x = 1':\n  no content rule matches\n")
+
+
+def test_policy_explain_excluded_and_disabled(run: Run, tmp_path: Path) -> None:
+    path = write(tmp_path / "p.yml", "areas:\n  auth:\n    enabled: false\n")
+    code, out, _ = run("policy", "explain", "tests/auth/test_views.py", "--policy", path)
+    lines = out.splitlines()
+    assert code == EXIT_OK
+    assert lines[0] == "tests/auth/test_views.py:"
+    assert "  auth: area disabled by the policy" in lines
+    assert "  billing: path excluded (tests, docs, vendored or generated code...)" in lines
+    assert not any("path matches" in line for line in lines)
