@@ -304,8 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     held = [r for r in results if r.case.held_out]
 
     out: list[str] = []
-    out.append(f"modeltier corpus benchmark: {len(results)} cases, policy "
-               f"{args.policy or 'policies/default.yml (bundled)'}")
+    out.append(
+        f"modeltier corpus benchmark: {len(results)} cases, policy "
+        f"{args.policy or 'policies/default.yml (bundled)'}"
+    )
     out.append(
         "Split: 'held-out' = the cases of the stacks "
         + ", ".join(HELD_OUT_STACKS)
@@ -323,9 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = [r for r in shown if not r.ok]
     order = sorted(bad, key=lambda r: (r.risk_ok, r.tier_ok, r.case.name))
     risk_bad = sum(not r.risk_ok for r in bad)
-    out.append(
-        f"== MISMATCHES ({args.cases}: {len(bad)} cases; {risk_bad} with the wrong risk) =="
-    )
+    out.append(f"== MISMATCHES ({args.cases}: {len(bad)} cases; {risk_bad} with the wrong risk) ==")
     for r in order:
         report_case(r, out, args.verbose)
     if args.verbose:

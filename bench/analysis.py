@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import hashlib
 import io
 import json
 import os
@@ -90,6 +91,43 @@ if len(sys.argv) > 1:
     out["analysis"] = rss()
     out["risk"] = str(decision.risk)
 out["vmhwm"] = hwm()
+print(json.dumps(out))
+"""
+
+# The stages of a scan in a fresh interpreter, timed apart (ms); "warm" repeats the analysis in the
+# same process, to show what the first run pays once (lazy imports, RE2's lazily built DFA).
+_STAGES_CHILD = """
+import json, sys, time
+t = time.perf_counter()
+out = {}
+def mark(name):
+    global t
+    now = time.perf_counter()
+    out[name] = (now - t) * 1000
+    t = now
+import bot.cli
+mark("import bot.cli")
+from policies.loader import default_policy
+policy = default_policy()
+mark("load policy")
+from bot.classify import matcher_for
+matcher_for(policy)
+mark("compile policy")
+from bot.decide import decide
+from bot.diff import parse_diff
+from bot.models import PullRequestInfo
+with open(sys.argv[1], "rb") as f:
+    data = f.read()
+decision = decide(parse_diff(data), policy, PullRequestInfo())
+mark("analyse")
+import bot.render as render
+if hasattr(render, "render_json"):
+    render.render_json(decision)
+else:
+    decision.model_dump_json(indent=2)
+mark("render json")
+decide(parse_diff(data), policy, PullRequestInfo())
+mark("analyse again (warm)")
 print(json.dumps(out))
 """
 
@@ -348,6 +386,7 @@ def measure_analysis(text: str, policy: Any, repeat: int) -> Analysis:
     result: dict[str, Any] = {}
 
     def run() -> None:
+        result.clear()  # the previous run's objects must not weigh on this one
         diff = parse_diff(text)
         result["decision"] = decide(diff, policy, PullRequestInfo())
         result["diff"] = diff
@@ -387,6 +426,38 @@ def _scan_ok(result: subprocess.CompletedProcess[bytes]) -> tuple[bool, str]:
         err = result.stderr.decode("utf-8", "replace").strip().splitlines()
         return False, f"exit {result.returncode}: {err[-1] if err else 'no JSON on stdout'}"
     return True, f"exit {result.returncode}, risk {data.get('risk')}, verdict {data.get('verdict')}"
+
+
+def scan_stages(diff_path: str, cwd: str, runs: int = 5) -> dict[str, float]:
+    """Min over runs of each stage of _STAGES_CHILD (ms)."""
+    best: dict[str, float] = {}
+    for _ in range(runs):
+        result = subprocess.run(
+            [sys.executable, "-c", _STAGES_CHILD, diff_path], capture_output=True, check=False,
+            env=_child_env(), cwd=cwd, text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"stages child failed: {result.stderr.strip()[-500:]}")
+        for name, ms in json.loads(result.stdout).items():
+            best[name] = min(ms, best.get(name, ms))
+    return best
+
+
+def _load() -> str:
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    busy = " - OTHER PROCESSES ARE BUSY: figures are inflated" if one > 0.5 else ""
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min){busy}"
+
+
+def _policy_fingerprint() -> str:
+    path = ROOT / "policies" / "default.yml"
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "?"
 
 
 def import_times(cmd: Sequence[str], cwd: str, runs: int = 3) -> list[tuple[str, int, int, int]]:
@@ -458,6 +529,7 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     p = print
     p(f"modeltier analysis benchmark - Python {platform.python_version()}, {os.cpu_count()} CPUs, "
       f"seed {args.seed}, best of {repeat} after a warm-up")
+    p(f"before: {_load()}")
 
     # 1. the diffs
     start = time.perf_counter()
@@ -495,8 +567,10 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     p(f"policy load (YAML + validation)          first {_ms(cold_load)}, best {_ms(load_t.best)}"
       "  (the first includes lazy imports)")
     p(f"policy compile (RE2 set + pre-filter +   first {_ms(cold_compile)}, "
-      f"best {_ms(compile_t.best)}  ({len(patterns)} content rules)")
-    p("  path specs)")
+      f"best {_ms(compile_t.best)}")
+    n_paths = sum(len(a.paths) for a in policy.active_areas().values())
+    p(f"  path specs)  policies/default.yml sha256 {_policy_fingerprint()}: {len(patterns)} "
+      f"content rules, {n_paths} area path patterns, {len(policy.exclude)} exclusions")
 
     # 3. in-process analysis of the big diff
     analysis = measure_analysis(text, policy, repeat)
@@ -507,7 +581,7 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
       f"{analysis.parsed_in_full} parsed in full, risk {analysis.risk}; areas: {analysis.areas}")
 
     # components, each timed alone (what the analysis cannot go below)
-    from unidiff import PatchSet
+    from unidiff.patch import PatchSet
 
     lines = text.splitlines(keepends=True)
     split_t = _time(lambda: text.splitlines(keepends=True), repeat)
@@ -604,6 +678,9 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     p("    " + "; ".join(f"{'.' * d}{n} {c / 1000:.0f}" for n, d, _, c in top_cum) + " (ms)")
     p("  by self time:")
     p("    " + "; ".join(f"{n} {s / 1000:.1f}" for n, _, s, _ in top_self) + " (ms)")
+    stages = scan_stages(str(small_path), cwd)
+    p("  stages of a scan in a fresh process (min of 5): "
+      + ", ".join(f"{name} {ms:.0f}" for name, ms in stages.items()) + " (ms)")
 
     # 8. worst case
     worst_line = None
@@ -630,6 +707,7 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
 
     # 9. targets
     p()
+    p(f"after: {_load()}")
     p("target                                  goal       figure     ")
     p(f"in-process analysis, big diff (best)    <= {TARGET_IN_PROCESS_S:.2f} s  "
       f"{_s(analysis.timing.best):<10} {_mark(analysis.timing.best <= TARGET_IN_PROCESS_S)}")

@@ -2,6 +2,7 @@
 
 from ._state import (
     CheckRunState,
+    ComparisonState,
     InstallationState,
     IssueState,
     PullState,
@@ -13,6 +14,7 @@ from .server import FakeGitHub, Fault, default_app_keypair, generate_rsa_keypair
 
 __all__ = [
     "CheckRunState",
+    "ComparisonState",
     "FakeGitHub",
     "Fault",
     "InstallationState",

@@ -29,6 +29,8 @@ from ._state import (
     MAX_CHECK_TEXT,
     MAX_CHECK_TITLE,
     MAX_COMMENT_BODY,
+    MAX_COMPARE_COMMITS,
+    MAX_COMPARE_FILES,
     MAX_DIFF_FILES,
     MAX_LABEL_NAME,
     MAX_PR_COMMITS,
@@ -37,6 +39,7 @@ from ._state import (
     MAX_STATUSES_PER_CONTEXT,
     CheckRunState,
     CommentState,
+    ComparisonState,
     HookDeliveryState,
     InstallationState,
     IssueState,
@@ -235,6 +238,7 @@ class Api:
             ("GET", r + r"/commits/(?P<ref>[^/]+)/statuses", self.list_statuses, "any"),
             ("GET", r + r"/commits/(?P<ref>[^/]+)/status", self.combined_status, "any"),
             ("GET", r + r"/commits/(?P<ref>[^/]+)", self.get_commit, "any"),
+            ("GET", r + r"/compare/(?P<basehead>.+)", self.compare, "any"),
             ("POST", r + r"/statuses/(?P<sha>[^/]+)", self.create_status, "any"),
             (
                 "GET",
@@ -902,6 +906,74 @@ class Api:
         out["stats"] = {"total": 0, "additions": 0, "deletions": 0}
         out["files"] = []
         return 200, out
+
+    def compare(self, req: ApiRequest, owner: str, repo: str, basehead: str) -> ApiResponse:
+        """``GET /repos/{o}/{r}/compare/{base}...{head}``: a seeded comparison
+        (``FakeGitHub.set_compare``), else the one of a pull request with exactly that base and
+        head, else ``identical`` when both name one commit; unknown refs are 404."""
+        r = self._repo(req, owner, repo)
+        self._need(req, ("contents", "read"))
+        base, sep, head = unquote(basehead).partition("...")
+        if not sep or not base or not head:
+            raise not_found()
+        base_sha = self._compare_ref(r, base)
+        head_sha = self._compare_ref(r, head)
+        c = self.comparison_of(r, base_sha, head_sha)
+        if c is None:
+            raise ApiError(404, f"No common ancestor between {base} and {head}.")
+        chunk, headers = self._page(req, c.commits, default=MAX_COMPARE_COMMITS, maximum=1000)
+        first_page = max(1, _int(req.q("page"), 1)) == 1
+        body = self.shapes.comparison(
+            r,
+            basehead,
+            c,
+            base_commit=self._commit(r, self.world.register_commit(r, c.base_sha)),
+            merge_base_commit=self._commit(r, self.world.register_commit(r, c.merge_base_sha)),
+            commits=[self._commit(r, commit) for commit in chunk],
+            files=c.files[:MAX_COMPARE_FILES] if first_page else None,
+        )
+        return self._json(200, body, headers)
+
+    def _compare_ref(self, r: RepoState, ref: str) -> str:
+        """``ref`` or ``owner:ref`` (this repository's owner only) -> sha, or 404."""
+        owner, colon, rest = ref.partition(":")
+        if colon:
+            if owner.lower() != r.owner.login.lower():
+                raise not_found()
+            ref = rest
+        sha = self.world.resolve_ref(r, ref)
+        if sha is None:
+            raise not_found()
+        return sha
+
+    def comparison_of(self, r: RepoState, base_sha: str, head_sha: str) -> ComparisonState | None:
+        seeded = r.comparisons.get((base_sha, head_sha))
+        if seeded is not None:
+            return seeded
+        for p in r.issues.values():
+            if isinstance(p, PullState) and (p.base_sha, p.head_sha) == (base_sha, head_sha):
+                return ComparisonState(
+                    base_sha=base_sha,
+                    head_sha=head_sha,
+                    files=p.files,
+                    commits=p.commits,
+                    status="ahead" if p.commits else "identical",
+                    ahead_by=len(p.commits),
+                    behind_by=0,
+                    merge_base_sha=base_sha,
+                )
+        if base_sha == head_sha:
+            return ComparisonState(
+                base_sha=base_sha,
+                head_sha=head_sha,
+                files=[],
+                commits=[],
+                status="identical",
+                ahead_by=0,
+                behind_by=0,
+                merge_base_sha=base_sha,
+            )
+        return None
 
     def _sha_or_422(self, r: RepoState, ref: str) -> str:
         sha = self.world.resolve_ref(r, ref)

@@ -15,6 +15,7 @@ from ._state import (
     MAX_CONTENT_INLINE,
     CheckRunState,
     CommentState,
+    ComparisonState,
     HookDeliveryState,
     InstallationState,
     IssueState,
@@ -381,6 +382,10 @@ class Shapes:
         return out
 
     def pull_file(self, r: RepoState, p: PullState, f: dict[str, Any]) -> dict[str, Any]:
+        return self.file(r, p.head_sha, f)
+
+    def file(self, r: RepoState, head_sha: str, f: dict[str, Any]) -> dict[str, Any]:
+        """A changed file as the PR files and compare endpoints list it."""
         q = quote(f["filename"])
         out = {
             "sha": f["sha"],
@@ -389,9 +394,9 @@ class Shapes:
             "additions": f["additions"],
             "deletions": f["deletions"],
             "changes": f["changes"],
-            "blob_url": f"{self.web}/{r.full_name}/blob/{p.head_sha}/{q}",
-            "raw_url": f"{self.web}/{r.full_name}/raw/{p.head_sha}/{q}",
-            "contents_url": f"{self.repo_url(r)}/contents/{q}?ref={p.head_sha}",
+            "blob_url": f"{self.web}/{r.full_name}/blob/{head_sha}/{q}",
+            "raw_url": f"{self.web}/{r.full_name}/raw/{head_sha}/{q}",
+            "contents_url": f"{self.repo_url(r)}/contents/{q}?ref={head_sha}",
         }
         if "patch" in f:
             out["patch"] = f["patch"]
@@ -442,6 +447,40 @@ class Shapes:
         }
 
     # ------------------------------------------------------------------ comments
+    def comparison(
+        self,
+        r: RepoState,
+        basehead: str,
+        c: ComparisonState,
+        *,
+        base_commit: dict[str, Any],
+        merge_base_commit: dict[str, Any],
+        commits: list[dict[str, Any]],
+        files: list[dict[str, Any]] | None,
+    ) -> dict[str, Any]:
+        """``GET /repos/{o}/{r}/compare/{basehead}``; ``files`` is None on pages after the first
+        (GitHub lists the files on the first page only)."""
+        owner = r.owner.login
+        out: dict[str, Any] = {
+            "url": f"{self.repo_url(r)}/compare/{basehead}",
+            "html_url": f"{self.web}/{r.full_name}/compare/{basehead}",
+            "permalink_url": (
+                f"{self.web}/{r.full_name}/compare/{owner}:{c.base_sha}...{owner}:{c.head_sha}"
+            ),
+            "diff_url": f"{self.web}/{r.full_name}/compare/{basehead}.diff",
+            "patch_url": f"{self.web}/{r.full_name}/compare/{basehead}.patch",
+            "base_commit": base_commit,
+            "merge_base_commit": merge_base_commit,
+            "status": c.status,
+            "ahead_by": c.ahead_by,
+            "behind_by": c.behind_by,
+            "total_commits": len(c.commits),
+            "commits": commits,
+        }
+        if files is not None:
+            out["files"] = [self.file(r, c.head_sha, f) for f in files]
+        return out
+
     def comment(
         self, r: RepoState, c: CommentState, issue: IssueState | None, association: str
     ) -> dict[str, Any]:

@@ -39,6 +39,8 @@ MAX_LABEL_NAME = 50
 MAX_STATUS_DESCRIPTION = 140
 MAX_STATUSES_PER_CONTEXT = 1_000
 MAX_DIFF_FILES = 300
+MAX_COMPARE_FILES = 300  # compare lists at most 300 files, on its first page only
+MAX_COMPARE_COMMITS = 250  # compare without pagination parameters: the first 250 commits
 MAX_CONTENT_INLINE = 1_048_576  # files above 1 MB come back with encoding "none"
 
 _SHA_RE = re.compile(r"^[0-9a-f]{40}$")
@@ -182,6 +184,22 @@ class StatusState:
 
 
 @dataclass(kw_only=True)
+class ComparisonState:
+    """A seeded ``base...head`` comparison (``GET /repos/{o}/{r}/compare/{base}...{head}``)."""
+
+    base_sha: str
+    head_sha: str
+    #: normalised file dicts, as PullState.files
+    files: list[dict[str, Any]]
+    #: normalised commit dicts, as PullState.commits (oldest first)
+    commits: list[dict[str, Any]]
+    status: str  # ahead | behind | diverged | identical
+    ahead_by: int
+    behind_by: int
+    merge_base_sha: str
+
+
+@dataclass(kw_only=True)
 class RepoState:
     id: int
     owner: UserState
@@ -207,6 +225,8 @@ class RepoState:
     commits: dict[str, dict[str, Any]] = field(default_factory=dict)
     statuses: list[StatusState] = field(default_factory=list)
     check_run_ids: list[int] = field(default_factory=list)
+    #: (base sha, head sha) -> seeded comparison
+    comparisons: dict[tuple[str, str], ComparisonState] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:

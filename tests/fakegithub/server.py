@@ -51,6 +51,10 @@ Seeding state (all return live dataclass handles from ``_state``; mutate via the
     head_ref, merged, mergeable); ``set_pull_files(repo, number, files)``;
     ``push(repo, number, head_sha, *, files=None, commits=None, message=None)`` (a "synchronize":
     new head, appended commits, optionally new files);
+    ``set_compare(repo, base, head, *, files=(), commits=None, status=None, behind_by=0,
+    merge_base=None) -> ComparisonState`` seeds ``GET /repos/{o}/{r}/compare/{base}...{head}``
+    (without a seed, a PR with exactly that base and head sha answers with its files and commits,
+    equal refs answer ``identical``, anything else 404 "No common ancestor");
     ``set_permission(repo, login, role, *, base_role=None)`` with role admin | maintain | write |
     triage | read | none (or a custom role name plus ``base_role``);
     ``add_installation(installation_id, repos=None, *, account=None, permissions=None,
@@ -84,7 +88,9 @@ path relative to the API root)
     primary rate limit (403 "API rate limit exceeded ..." once ``remaining`` hits 0).
 
 Behaviour
-    Endpoints: see ``_api.Api.__init__`` (repos, pulls [+files/commits, diff media type], contents,
+    Endpoints: see ``_api.Api.__init__`` (repos, pulls [+files/commits, diff media type], compare
+    [commits paginated: 250 per page by default, at most 1,000; files, at most 300, on the first
+    page only], contents,
     issues, issue comments, labels, check runs [+annotations], statuses, collaborator permission,
     apps/installations/access tokens, app hook deliveries, rate_limit). Auth: ``token X`` or
     ``Bearer X`` for personal and installation tokens, ``Bearer <JWT>`` (RS256, ``iss`` = app id or
@@ -137,6 +143,7 @@ from ._api import Api, ApiConfig, ApiRequest, ApiResponse, new_delivery_guid
 from ._shapes import Shapes
 from ._state import (
     ROLE_TO_PERMISSION,
+    ComparisonState,
     HookDeliveryState,
     InstallationState,
     IssueState,
@@ -1104,6 +1111,58 @@ class FakeGitHub:
                 p.files = [_normalize_file(f, head_sha) for f in files]
             p.updated_at = utcnow()
             return p
+
+    def set_compare(
+        self,
+        repo: str,
+        base: str,
+        head: str,
+        *,
+        files: Iterable[Mapping[str, Any] | str] = (),
+        commits: Iterable[Mapping[str, Any]] | None = None,
+        status: str | None = None,
+        behind_by: int = 0,
+        merge_base: str | None = None,
+    ) -> ComparisonState:
+        """Seed ``GET /repos/{repo}/compare/{base}...{head}`` (e.g. a merge group's head against
+        its base). ``base``/``head`` are shas (registered as commits) or existing branch names;
+        ``files`` and ``commits`` take the shapes of ``add_pull``; ``commits`` defaults to one
+        commit whose sha is the head. ``status`` defaults to ``ahead`` (``diverged`` with
+        ``behind_by``, ``identical`` without commits)."""
+        with self.lock:
+            r = self._repo(repo)
+            base_sha = self._seed_ref(r, base)
+            head_sha = self._seed_ref(r, head)
+            raw = list(commits) if commits is not None else [{"sha": head_sha}]
+            normalized = self._normalize_commits(raw, parent=base_sha)
+            for c in normalized:
+                self._world.register_commit(r, c["sha"], c)
+            if status is None:
+                status = "diverged" if behind_by else ("ahead" if normalized else "identical")
+            if status not in ("ahead", "behind", "diverged", "identical"):
+                raise ValueError(f"unknown comparison status {status!r}")
+            merge_base_sha = self._seed_ref(r, merge_base) if merge_base else base_sha
+            comparison = ComparisonState(
+                base_sha=base_sha,
+                head_sha=head_sha,
+                files=[_normalize_file(f, head_sha) for f in files],
+                commits=normalized,
+                status=status,
+                ahead_by=len(normalized),
+                behind_by=behind_by,
+                merge_base_sha=merge_base_sha,
+            )
+            r.comparisons[(base_sha, head_sha)] = comparison
+            return comparison
+
+    def _seed_ref(self, r: RepoState, ref: str) -> str:
+        if looks_like_sha(ref):
+            self._world.register_commit(r, ref)
+            return ref
+        sha = r.branches.get(ref.removeprefix("refs/heads/"))
+        if sha is None:
+            raise ValueError(f"unknown ref {ref!r} in {r.full_name}; call set_branch() first")
+        return sha
 
     # ================================================================== seeding: access
     def set_permission(

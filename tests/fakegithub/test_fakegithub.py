@@ -214,6 +214,70 @@ def test_push_synchronizes_head_commits_and_files(fake: FakeGitHub, gh: github.G
     ]
 
 
+def test_compare_returns_seeded_files_and_commits(fake: FakeGitHub, gh: github.Github) -> None:
+    group_head = "e" * 40
+    fake.set_branch(REPO, "gh-readonly-queue/main/pr-7-" + HEAD, group_head)
+    fake.set_compare(
+        REPO,
+        BASE,
+        group_head,
+        files=[{"filename": "auth/login.py", "patch": PATCH}, {"filename": "logo.png"}],
+        commits=[
+            {"sha": HEAD, "message": "Fix login\n\nCo-Authored-By: Bot <bot@x.io>"},
+            {"sha": group_head, "message": "Merge pull request #7", "author_login": "alice"},
+        ],
+    )
+    cmp = gh.get_repo(REPO).compare(BASE, group_head)
+    assert (cmp.status, cmp.ahead_by, cmp.behind_by, cmp.total_commits) == ("ahead", 2, 0, 2)
+    assert [(f.filename, f.status, f.additions, f.deletions) for f in cmp.files] == [
+        ("auth/login.py", "modified", 2, 1),
+        ("logo.png", "modified", 0, 0),
+    ]
+    assert cmp.files[0].patch == PATCH
+    assert cmp.files[1].patch is None
+    commits = list(cmp.commits)
+    assert [c.sha for c in commits] == [HEAD, group_head]
+    assert commits[0].commit.message.endswith("Co-Authored-By: Bot <bot@x.io>")
+    assert commits[0].parents[0].sha == BASE
+    assert commits[1].author.login == "alice"
+    assert (cmp.base_commit.sha, cmp.merge_base_commit.sha) == (BASE, BASE)
+    assert cmp.url == f"{fake.url}/repos/{REPO}/compare/{BASE}...{group_head}"
+    assert fake.count("GET", f"/repos/{REPO}/compare/") == 1
+    # a branch name works as well as a sha, with or without the owner prefix
+    by_ref = gh.get_repo(REPO).compare("octo:" + BASE, "gh-readonly-queue/main/pr-7-" + HEAD)
+    assert [f.filename for f in by_ref.files] == ["auth/login.py", "logo.png"]
+
+
+def test_compare_paginates_commits_and_lists_files_on_the_first_page(
+    fake: FakeGitHub, gh: github.Github, raw: httpx.Client
+) -> None:
+    commits = [{"sha": f"{i:040x}", "message": f"c{i}"} for i in range(1, 261)]
+    fake.set_compare(REPO, BASE, commits[-1]["sha"], files=["a.py"], commits=commits)
+    cmp = gh.get_repo(REPO).compare(BASE, commits[-1]["sha"], comparison_commits_per_page=100)
+    assert len(list(cmp.commits)) == 260
+    pages = [r.query.get("page") for r in fake.request_log("GET", f"/repos/{REPO}/compare/")]
+    assert pages == ["1", "2", "3"]
+    second = raw.get(f"/repos/{REPO}/compare/{BASE}...{commits[-1]['sha']}", params={"page": 2})
+    assert "files" not in second.json()
+    assert [c["sha"] for c in second.json()["commits"]] == [c["sha"] for c in commits[250:]]
+    unpaged = raw.get(f"/repos/{REPO}/compare/{BASE}...{commits[-1]['sha']}").json()
+    assert (len(unpaged["commits"]), unpaged["total_commits"]) == (250, 260)
+
+
+def test_compare_without_a_seed(fake: FakeGitHub, raw: httpx.Client) -> None:
+    seed_pull(fake)
+    from_pull = raw.get(f"/repos/{REPO}/compare/{BASE}...{HEAD}").json()
+    assert [f["filename"] for f in from_pull["files"]] == ["src/f0.py", "src/f1.py"]
+    assert [c["sha"] for c in from_pull["commits"]] == [HEAD]
+    same = raw.get(f"/repos/{REPO}/compare/main...main").json()
+    assert (same["status"], same["commits"], same["files"]) == ("identical", [], [])
+    unrelated = raw.get(f"/repos/{REPO}/compare/{HEAD}...{BASE}")
+    assert unrelated.status_code == 404
+    assert unrelated.json()["message"] == f"No common ancestor between {HEAD} and {BASE}."
+    assert raw.get(f"/repos/{REPO}/compare/main...nope").status_code == 404
+    assert raw.get(f"/repos/{REPO}/compare/{BASE}..{HEAD}").status_code == 404
+
+
 def test_diff_media_type_and_its_size_limit(fake: FakeGitHub, raw: httpx.Client) -> None:
     seed_pull(fake, files=2)
     resp = raw.get(f"/repos/{REPO}/pulls/7", headers={"Accept": "application/vnd.github.diff"})
