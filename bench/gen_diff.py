@@ -460,15 +460,16 @@ class DiffStats:
     def mean_line_length(self) -> float:
         return self.line_length_sum / self.line_length_n if self.line_length_n else 0.0
 
-    def summary(self) -> str:
+    def summary(self, sep: str = "; ") -> str:
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()))
         sensitive = sum(self.sensitive.values())
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.sensitive.items()))
+        share = 100 * sensitive / max(self.files, 1)
         return (
             f"{self.files} files, {self.changed} changed lines (+{self.added}/-{self.removed}), "
-            f"{self.lines} diff lines, {self.bytes / 1e6:.2f} MB; statuses: {statuses}; "
-            f"sensitive by construction: {sensitive} ({100 * sensitive / max(self.files, 1):.1f}%: "
-            f"{kinds}); tests/docs {self.excluded_files}; mean changed-line length "
+            f"{self.lines} diff lines, {self.bytes:,} bytes ({self.bytes / 1e6:.1f} MB)"
+            f"{sep}statuses: {statuses}{sep}sensitive by construction: {sensitive} "
+            f"({share:.1f}%: {kinds}); tests/docs {self.excluded_files}; mean changed-line length "
             f"{self.mean_line_length:.0f} chars"
         )
 

@@ -35,7 +35,7 @@ import copy
 import hashlib
 import hmac
 import json
-import logging
+import os
 import re
 import shutil
 import sys
@@ -44,7 +44,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,13 +56,11 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
+from bench._harness import ServiceProcess, ServiceThread, Timing  # noqa: E402
 from bench.gen_diff import generate  # noqa: E402
 from bot.render.markdown import MARKER  # noqa: E402
 from tests.fakegithub import FakeGitHub  # noqa: E402
-from bench._harness import Probe, ServiceThread, Timing  # noqa: E402
 from tests.webhooks.conftest import INSTALLATION, REPO, SECRET  # noqa: E402
-from webhooks.logs import configure as configure_logs  # noqa: E402
-from webhooks.settings import Settings  # noqa: E402
 from webhooks.store import jobs as jobs_table  # noqa: E402
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -214,6 +212,7 @@ class World:
         self.pr_json: dict[int, Any] = {}
         self.heads: dict[int, str] = {}
         self.revisions: dict[int, int] = {}
+        self.files: dict[int, list[dict[str, Any]]] = {}
 
     def close(self) -> None:
         self.api.close()
@@ -225,10 +224,11 @@ class World:
 
     def add_pr(self, number: int) -> None:
         head = sha_of("pr", number, 0)
+        self.files[number] = pr_files(number, 0)
         self.fake.add_pull(
             REPO, number=number, title=f"Change {number}: tidy the data layer",
             body="Refactor a few modules.\n\nModel: claude-sonnet-4\n", user_login="alice",
-            head_sha=head, head_ref=f"feature-{number}", files=pr_files(number, 0),
+            head_sha=head, head_ref=f"feature-{number}", files=self.files[number],
             commits=[{"sha": head, "message": f"Change {number}", "author_login": "alice"}],
         )
         self.pr_json[number] = self._get(f"/repos/{REPO}/pulls/{number}")
@@ -250,14 +250,17 @@ class World:
         body = self.payload(number, "opened", self.heads[number], None)
         return Delivery(number, "opened", self.heads[number], body, sign("pull_request", body))
 
-    def next_synchronize(self, number: int) -> Delivery:
-        """The next push on a PR (head SHA and files chosen now, pushed when it is sent)."""
+    def next_synchronize(self, number: int, same_files: bool = False) -> Delivery:
+        """The next push on a PR (head SHA and files chosen now, pushed when it is sent):
+        new files, or the same ones again (same decision, so no label changes)."""
         rev = self.revisions[number] + 1
         head = sha_of("pr", number, rev)
         body = self.payload(number, "synchronize", head, self.heads[number])
+        if not same_files:
+            self.files[number] = pr_files(number, rev)
         self.revisions[number], self.heads[number] = rev, head
         return Delivery(number, "synchronize", head, body, sign("pull_request", body),
-                        files=pr_files(number, rev))
+                        files=self.files[number])
 
     def push(self, d: Delivery) -> None:
         if d.files is not None:
@@ -276,19 +279,18 @@ class Bench:
         stack.callback(shutil.rmtree, self.tmp, True)
         self.database_url = self._database()
         self.log_file = self.tmp / "service.log"
-        self._logging()
         self.fake = stack.enter_context(FakeGitHub())
         self.fake.add_repo(REPO, default_branch="main")
         self.fake.add_installation(INSTALLATION, repos=[REPO])
-        settings = Settings(
-            webhook_secret=SECRET, github_app_id=self.fake.app_id,
-            github_private_key=self.fake.app_private_key_pem, github_api_url=self.fake.url,
-            database_url=self.database_url, workers=args.workers, github_max_wait=5.0,
-        )
-        self.running = ServiceThread(settings, wrap=Probe)
+        settings = {
+            "webhook_secret": SECRET, "github_app_id": self.fake.app_id,
+            "github_private_key": self.fake.app_private_key_pem, "github_api_url": self.fake.url,
+            "database_url": self.database_url, "workers": args.workers, "github_max_wait": 5.0,
+        }
+        runner = ServiceThread if args.service == "thread" else ServiceProcess
+        self.running: ServiceThread | ServiceProcess = runner(settings, self.log_file)
         stack.callback(self.running.stop)
-        self.probe: Probe = self.running.app
-        self.store = self.running.service.store
+        self.store = self.running.store
         self.http = httpx.Client(base_url=self.running.url, timeout=10)
         stack.callback(self.http.close)
         self.world = World(self.fake)
@@ -311,22 +313,6 @@ class Bench:
         self.stack.callback(drop)
         return f"{self.args.postgres_url}?options=-csearch_path%3D{schema}"
 
-    def _logging(self) -> None:
-        """As `modeltier serve`: JSON lines at INFO, here into a file instead of stderr."""
-        root = logging.getLogger()
-        saved = (list(root.handlers), root.level)
-        configure_logs("INFO", [SECRET])
-        stream = open(self.log_file, "a", encoding="utf-8")  # noqa: SIM115
-        for handler in root.handlers:
-            if isinstance(handler, logging.StreamHandler):
-                handler.setStream(stream)
-
-        def restore() -> None:
-            root.handlers, _ = saved[0], root.setLevel(saved[1])
-            stream.close()
-
-        self.stack.callback(restore)
-
     def check_time(self, what: str) -> None:
         if self.stop.is_set():
             raise KeyboardInterrupt
@@ -338,9 +324,12 @@ class Bench:
             self.world.add_pr(number)
 
     # -- load -------------------------------------------------------------------------------
-    def load(self, streams: list[list[Any]], send: Callable[[httpx.Client, Any], int],
-             expect: int) -> LoadResult:
-        """One client thread per stream, each sending its items in order, all at once."""
+    def load(self, streams: list[list[Any]], request: Callable[[httpx.Client, Any], httpx.Response],
+             expect: int, prepare: Callable[[Any], None] | None = None,
+             key: Callable[[Any], str] | None = None) -> LoadResult:
+        """One client thread per stream (httpx, one keep-alive connection each), all starting
+        together, each sending its items in order; `prepare(item)` runs before the clock starts
+        (the push on the fake), the clock covers `request` alone (sent -> status received)."""
         result = LoadResult(concurrency=len(streams))
         lock = threading.Lock()
         ready = threading.Barrier(len(streams) + 1)
@@ -348,17 +337,20 @@ class Bench:
 
         def client(items: list[Any]) -> None:
             local: list[float] = []
+            keyed: dict[str, float] = {}
             statuses: Counter[Any] = Counter()
             with httpx.Client(base_url=self.running.url, timeout=10) as http:
-                http.get("/healthz")  # open the keep-alive connection before the clock starts
+                http.get("/healthz")  # open the connection before the clock starts
                 with contextlib.suppress(threading.BrokenBarrierError):
                     ready.wait()
                 for item in items:
                     if self.stop.is_set() or time.monotonic() > self.deadline:
                         break
+                    if prepare is not None:
+                        prepare(item)
                     try:
                         started = time.perf_counter()
-                        status = send(http, item)
+                        status = request(http, item).status_code
                         elapsed = time.perf_counter() - started
                     except httpx.HTTPError as e:
                         statuses[type(e).__name__] += 1
@@ -366,91 +358,17 @@ class Bench:
                     statuses[status] += 1
                     if status == expect:
                         local.append(elapsed)
+                        if key is not None:
+                            keyed[key(item)] = elapsed
             with lock:
                 result.latencies.extend(local)
+                result.by_delivery.update(keyed)
                 result.statuses.update(statuses)
 
         def guarded(items: list[Any]) -> None:
             try:
                 client(items)
-            except Exception as e:  # noqa: BLE001 - reported, not raised in a thread
-                errors.append(f"{type(e).__name__}: {e}")
-                ready.abort()
-
-        threads = [threading.Thread(target=guarded, args=(s,), daemon=True) for s in streams]
-        for t in threads:
-            t.start()
-        try:
-            ready.wait(30)
-        except threading.BrokenBarrierError:
-            pass
-        started = time.perf_counter()
-        for t in threads:
-            while t.is_alive():
-                t.join(0.2)
-                self.check_time("the load phase")
-        result.wall = time.perf_counter() - started
-        if errors:
-            raise RuntimeError(f"client thread failed: {errors[0]}")
-        return result
-
-    def healthz(self, total: int, concurrency: int) -> LoadResult:
-        streams = [[None] * (total // concurrency + (i < total % concurrency))
-                   for i in range(concurrency)]
-        return self.load(streams, lambda http, _: http.get("/healthz").status_code, 200)
-
-    def webhooks(self, total: int, concurrency: int, prs: int) -> LoadResult:
-        per_pr = [total // prs + (i < total % prs) for i in range(prs)]
-        deliveries: dict[int, list[Delivery]] = {}
-        for number, count in enumerate(per_pr, start=1):
-            items = [self.world.opened(number)] if count else []
-            items += [self.world.next_synchronize(number) for _ in range(count - 1)]
-            deliveries[number] = items
-        streams: list[list[Delivery]] = [[] for _ in range(min(concurrency, prs))]
-        for number in range(1, prs + 1):
-            streams[(number - 1) % len(streams)].extend(deliveries[number])
-
-        return self._load_webhooks(streams)
-
-    def _load_webhooks(self, streams: list[list[Delivery]]) -> LoadResult:
-        """Like load(), but the push on the fake happens outside the timed request."""
-        result = LoadResult(concurrency=len(streams))
-        by_delivery = result.by_delivery
-        lock = threading.Lock()
-        ready = threading.Barrier(len(streams) + 1)
-        errors: list[str] = []
-
-        def client(items: list[Delivery]) -> None:
-            local: list[float] = []
-            statuses: Counter[Any] = Counter()
-            with httpx.Client(base_url=self.running.url, timeout=10) as http:
-                http.get("/healthz")
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    ready.wait()
-                for d in items:
-                    if self.stop.is_set() or time.monotonic() > self.deadline:
-                        break
-                    self.world.push(d)
-                    try:
-                        started = time.perf_counter()
-                        response = http.post("/webhooks/github", content=d.body,
-                                             headers=d.headers)
-                        elapsed = time.perf_counter() - started
-                    except httpx.HTTPError as e:
-                        statuses[type(e).__name__] += 1
-                        continue
-                    statuses[response.status_code] += 1
-                    if response.status_code == 202:
-                        local.append(elapsed)
-                        by_delivery[d.headers["X-GitHub-Delivery"]] = elapsed
-            with lock:
-                result.latencies.extend(local)
-                result.statuses.update(statuses)
-
-        def guarded(items: list[Delivery]) -> None:
-            try:
-                client(items)
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 errors.append(f"{type(e).__name__}: {e}")
                 ready.abort()
 
@@ -463,11 +381,31 @@ class Bench:
         for t in threads:
             while t.is_alive():
                 t.join(0.2)
-                self.check_time("the webhook phase")
+                self.check_time("a load phase")
         result.wall = time.perf_counter() - started
         if errors:
             raise RuntimeError(f"client thread failed: {errors[0]}")
         return result
+
+    def healthz(self, total: int, concurrency: int) -> LoadResult:
+        streams = [[None] * (total // concurrency + (i < total % concurrency))
+                   for i in range(min(concurrency, total))]
+        return self.load(streams, lambda http, _: http.get("/healthz"), 200)
+
+    def webhooks(self, total: int, concurrency: int, prs: int) -> LoadResult:
+        """Per PR: opened, then synchronize events, in order; PRs spread over the clients."""
+        per_pr = [total // prs + (i < total % prs) for i in range(prs)]
+        streams: list[list[Delivery]] = [[] for _ in range(min(concurrency, prs))]
+        for number, count in enumerate(per_pr, start=1):
+            items = [self.world.opened(number)] if count else []
+            items += [self.world.next_synchronize(number) for _ in range(count - 1)]
+            streams[(number - 1) % len(streams)].extend(items)
+
+        def post(http: httpx.Client, d: Delivery) -> httpx.Response:
+            return http.post("/webhooks/github", content=d.body, headers=d.headers)
+
+        return self.load(streams, post, 202, prepare=self.world.push,
+                         key=lambda d: d.headers["X-GitHub-Delivery"])
 
     # -- jobs -------------------------------------------------------------------------------
     def idle(self) -> bool:
@@ -544,7 +482,7 @@ class Bench:
         self.wait_for(self.idle, 20, 0.01)
         return to_check, acks, lost
 
-    def requests_for(self, d: Delivery) -> tuple[list[tuple[str, int]], bool]:
+    def requests_for(self, d: Delivery) -> tuple[list[tuple[str, int | None]], bool]:
         """GitHub requests one delivery causes (workers idle before and after)."""
         if not self.wait_for(self.idle, 20, 0.01):
             raise RuntimeError("workers did not become idle")
@@ -570,25 +508,27 @@ SEGMENTS = (
 
 
 def segments(t: Timing, client: float) -> dict[str, float] | None:
-    if None in (t.routed, t.db_enter, t.db_connected, t.db_exit, t.responded):
+    marks = (t.routed, t.db_enter, t.db_connected, t.db_exit, t.responded)
+    if any(mark is None for mark in marks):
         return None
-    assert t.routed and t.db_enter and t.db_connected and t.db_exit and t.responded
-    server = t.responded - t.arrived
+    routed, enter, connected, left, responded = (float(m or 0) for m in marks)
+    server = responded - t.arrived
     return {
-        "client+HTTP": client - server, "parse": t.routed - t.arrived,
-        "threadpool": t.db_enter - t.routed,
-        "pool": t.db_connected - t.db_enter, "sql": t.db_exit - t.db_connected,
-        "reply": t.responded - t.db_exit,
+        "client+HTTP": client - server, "parse": routed - t.arrived,
+        "threadpool": enter - routed, "pool": connected - enter, "sql": left - connected,
+        "reply": responded - left,
     }
 
 
-def breakdown(probe: Probe, result: LoadResult) -> list[str]:
+def breakdown(timings: list[Timing], lag: list[float], result: LoadResult) -> list[str]:
     """Where the acknowledgement time goes: each segment's p50/p99, and its share of the
     slowest 1% of deliveries."""
-    rows = []
-    for t in probe.timings:
+    rows: list[tuple[float, dict[str, float]]] = []
+    for t in timings:
         client = result.by_delivery.get(t.delivery)
-        parts = segments(t, client) if client is not None else None
+        if client is None:
+            continue
+        parts = segments(t, client)
         if parts is not None:
             rows.append((client, parts))
     if not rows:
@@ -603,9 +543,9 @@ def breakdown(probe: Probe, result: LoadResult) -> list[str]:
         mean_slow = sum(parts[name] for _, parts in slow) / len(slow)
         out.append(f"      {name:<12} {ms(percentile(values, 50))} {ms(percentile(values, 99))} "
                    f"{ms(mean_slow):>8}  {what}")
-    lag = probe.lag
-    out.append(f"      event loop lag (5 ms timer overshoot) p50 {ms(percentile(lag, 50)).strip()} "
-               f"p99 {ms(percentile(lag, 99)).strip()} max {ms(max(lag) if lag else float('nan')).strip()} ms")
+    worst = max(lag) if lag else float("nan")
+    out.append(f"      event loop lag (5 ms timer overshoot): p50 {ms(percentile(lag, 50)).strip()}"
+               f" p99 {ms(percentile(lag, 99)).strip()} max {ms(worst).strip()} ms")
     return out
 
 
@@ -620,7 +560,7 @@ def template(path: str) -> str:
     return path
 
 
-def tally(requests: list[tuple[str, int]]) -> list[str]:
+def tally(requests: list[tuple[str, int | None]]) -> list[str]:
     counts = Counter(requests)
     order = list(dict.fromkeys(requests))
     return [f"  {counts[key]:>2} x {key[0]}  -> {key[1]}" for key in order]
@@ -654,7 +594,9 @@ def _run(args: argparse.Namespace, bench: Bench, prs: int, say: Callable[[str], 
     db = "sqlite (file, WAL)" if args.database == "sqlite" else "postgres (fresh schema)"
     say(f"modeltier service benchmark: {args.deliveries} deliveries, {args.concurrency} "
         f"concurrent clients, {prs} PRs, {args.workers} workers, database {db}")
-    say(f"service {bench.running.url}, fake GitHub {bench.fake.url}")
+    load1, load5, _ = os.getloadavg()
+    say(f"service in a {bench.running.mode} ({bench.running.url}), fake GitHub {bench.fake.url}; "
+        f"host {os.cpu_count()} CPUs, load average {load1:.2f} (1 min) {load5:.2f} (5 min)")
 
     t = time.monotonic()
     bench.seed(prs)
@@ -676,12 +618,9 @@ def _run(args: argparse.Namespace, bench: Bench, prs: int, say: Callable[[str], 
         f"statuses {dict(health.statuses)}")
 
     # 2. webhook load
-    bench.probe.reset()
-    bench.probe.active = True
-    try:
-        hooks = bench.webhooks(args.deliveries, args.concurrency, prs)
-    finally:
-        bench.probe.active = False
+    bench.running.probe_start()
+    hooks = bench.webhooks(args.deliveries, args.concurrency, prs)
+    timings, lag = bench.running.probe_stop()
     w = hooks.summary()
     ack_ok = w["p99"] <= TARGET_ACK_P99 and hooks.ok == args.deliveries
     say(f"[2] POST /webhooks/github x{sum(hooks.statuses.values())}, {hooks.concurrency} "
@@ -689,7 +628,7 @@ def _run(args: argparse.Namespace, bench: Bench, prs: int, say: Callable[[str], 
         f"{ms(w['max'])} ms, {w['rate']:.0f} deliveries/s acknowledged, statuses "
         f"{dict(hooks.statuses)} -> p99 <= {TARGET_ACK_P99 * 1000:.0f} ms: {verdict(ack_ok)}")
     pending = bench.store.count_jobs("pending")
-    for line in breakdown(bench.probe, hooks):
+    for line in breakdown(timings, lag, hooks):
         say(line)
 
     # 3. drain and verify
@@ -717,12 +656,13 @@ def _run(args: argparse.Namespace, bench: Bench, prs: int, say: Callable[[str], 
         f"{ms(percentile(idle_acks, 50))} ms" + (f"; {lost} without a check run" if lost else ""))
 
     # 5. GitHub requests per event
-    sync_requests, sync_done = bench.requests_for(bench.world.next_synchronize(1))
+    sync_requests, sync_done = bench.requests_for(bench.world.next_synchronize(1, True))
     opened_number = prs + 2
     bench.world.add_pr(opened_number)
     opened_requests, opened_done = bench.requests_for(bench.world.opened(opened_number))
     sync_ok = len(sync_requests) <= TARGET_SYNC_REQUESTS and sync_done
-    say(f"[5] GitHub requests for one synchronize on a one-page PR: {len(sync_requests)}"
+    say("[5] GitHub requests for one synchronize on a one-page PR (same files pushed again: "
+        f"labels unchanged): {len(sync_requests)}"
         f"{'' if sync_done else ' (result not seen!)'} -> <= {TARGET_SYNC_REQUESTS}: "
         f"{verdict(sync_ok)}")
     for line in tally(sync_requests):
@@ -774,6 +714,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--service", choices=("thread", "process"), default="thread",
+                        help="run the service in a thread of this process (default, as the "
+                        "tests do) or in a child process of its own (as deployed)")
     parser.add_argument("--samples", type=int, default=50, help="event -> check run samples")
     parser.add_argument("--time-limit", type=float, default=170.0,
                         help="stop (and clean up) after this many seconds")

@@ -193,6 +193,12 @@ def _cmd_policy_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_action(args: argparse.Namespace) -> int:
+    from bot.action import run  # PyGithub and the service: only for this command
+
+    return run(policy=args.policy, comment=args.comment, enforce=args.enforce, sarif=args.sarif)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="modeltier",
@@ -231,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--line", metavar="TEXT", help="a changed line to test content rules on")
     explain.add_argument("--policy", metavar="FILE")
     explain.set_defaults(handler=_cmd_policy_explain)
+
+    action = commands.add_parser(
+        "action", help="a GitHub Actions step (reads GITHUB_* and INPUT_* from the environment)"
+    )
+    action.add_argument("--policy", metavar="PATH", help="policy path on the base branch")
+    action.add_argument("--comment", choices=("true", "false"), help="post the sticky comment")
+    action.add_argument("--enforce", choices=("true", "false"), help="exit 1 on failure")
+    action.add_argument("--sarif", metavar="FILE", help="also write the decision as SARIF")
+    action.set_defaults(handler=_cmd_action)
     return parser
 
 
@@ -241,7 +256,7 @@ def _service_commands() -> dict[str, Callable[[argparse._SubParsersAction], None
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if argv and not argv[0].startswith("-") and argv[0] not in ("scan", "policy"):
+    if argv and not argv[0].startswith("-") and argv[0] not in ("scan", "policy", "action"):
         subparsers = next(
             a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
         )

@@ -9,7 +9,9 @@ retries that honour `Retry-After` and `x-ratelimit-reset`. PyGithub's errors bec
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -35,6 +37,10 @@ __all__ = [
 ]
 
 MAX_ANNOTATIONS_PER_REQUEST = 50
+#: file contents remembered per port, by (repo, path, commit sha): what a commit holds never
+#: changes, so a push to a PR does not read its base's policy again
+FILE_CACHE_ENTRIES = 128
+_COMMIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class GitHubError(ModelTierError):
@@ -164,6 +170,8 @@ class PyGithubPort:
     use_checks: bool = True
     rate: RateLimit = field(default_factory=RateLimit)
     _repos: dict[str, Repository] = field(default_factory=dict)
+    _files: OrderedDict[tuple[str, str, str], bytes | None] = field(default_factory=OrderedDict)
+    _files_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _repo(self, name: str) -> Repository:
         repo = self._repos.get(name)
@@ -225,6 +233,22 @@ class PyGithubPort:
         return files, commits
 
     def file_at(self, repo: str, path: str, ref: str) -> bytes | None:
+        key = (repo, path, ref)
+        immutable = _COMMIT_SHA.fullmatch(ref) is not None  # a branch name can move
+        if immutable:
+            with self._files_lock:
+                if key in self._files:
+                    self._files.move_to_end(key)
+                    return self._files[key]
+        data = self._read_file(repo, path, ref)
+        if immutable:
+            with self._files_lock:
+                self._files[key] = data
+                while len(self._files) > FILE_CACHE_ENTRIES:
+                    self._files.popitem(last=False)
+        return data
+
+    def _read_file(self, repo: str, path: str, ref: str) -> bytes | None:
         try:
             content = self._repo(repo).get_contents(path, ref=ref)
         except GithubException as e:

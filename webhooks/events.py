@@ -143,6 +143,7 @@ class _InstallationEvent(_Model):
     installation: _InstallationFull
     repositories: list[_RepoName] | None = None
     repositories_added: list[_RepoName] | None = None
+    repositories_removed: list[_RepoName] | None = None
 
 
 class Routing(BaseModel):
@@ -268,11 +269,16 @@ def route(
         })
     if event in ("installation", "installation_repositories"):
         parsed = _parse(_InstallationEvent, payload, event)
-        repos = parsed.repositories or parsed.repositories_added or []
-        return Routing(action=parsed.action, installation={
-            "id": parsed.installation.id,
+        record: dict[str, Any] = {
+            "installation_id": parsed.installation.id,
             "account": parsed.installation.account.login if parsed.installation.account else None,
             "action": f"{event}.{parsed.action}",
-            "repositories": [r.full_name for r in repos],
-        })
+        }
+        if event == "installation":  # the whole list, when the action carries one
+            if parsed.repositories is not None:
+                record["repositories"] = [r.full_name for r in parsed.repositories]
+        else:  # installation_repositories: a change to the list
+            record["added"] = [r.full_name for r in parsed.repositories_added or []]
+            record["removed"] = [r.full_name for r in parsed.repositories_removed or []]
+        return Routing(action=parsed.action, installation=record)
     return Routing(ignored=f"event {event!r} is not handled")

@@ -414,13 +414,25 @@ class Store:
 
     def record_installation(
         self, installation_id: int, account: str | None, action: str | None,
-        repositories: list[str],
+        repositories: list[str] | None = None, added: list[str] | None = None,
+        removed: list[str] | None = None,
     ) -> None:
+        """The installation's last action and repositories: `repositories` replaces the list
+        (installation events), `added`/`removed` change the one recorded so far
+        (installation_repositories events)."""
         with self.engine.begin() as conn:
+            known = conn.execute(
+                sa.select(installations.c.repositories).where(installations.c.id == installation_id)
+            ).scalar()
+            if repositories is None:
+                repositories = json.loads(known) if known else []
+            drop = set(removed or ())
+            merged = [r for r in repositories if r not in drop]
+            merged += [r for r in added or () if r not in merged]
             conn.execute(installations.delete().where(installations.c.id == installation_id))
             conn.execute(installations.insert().values(
                 id=installation_id, account=account, action=action,
-                repositories=json.dumps(repositories), updated_at=_now(),
+                repositories=json.dumps(sorted(merged)), updated_at=_now(),
             ))
 
     def audit(

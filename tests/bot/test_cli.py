@@ -367,8 +367,11 @@ def test_scan_staged_prints_a_short_summary_and_exits_0(run: Run, repo: Repo) ->
     assert code == EXIT_OK, "a pre-commit hook must not block unless asked to"
     lines = out.splitlines()
     assert lines[0] == "modeltier: critical (auth) -> Premium tier: use GPT-5.4"
-    # the one summary line may be followed by the fix, but never by the full report
+    # the summary line may be followed by the fix (render_oneline adds it when the check would
+    # not pass), but never by the full report
     assert len(lines) <= 2
+    assert all(line.startswith("  missing (blocking): Add a line `Model: GPT-5.4`")
+               for line in lines[1:])
     code, out, _ = run("scan", "--staged", "--enforce")
     assert code == EXIT_ENFORCEMENT
     assert out.splitlines()[0] == lines[0]

@@ -7,6 +7,7 @@ and on PostgreSQL (the `make_service` fixture)."""
 from __future__ import annotations
 
 import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -389,6 +390,23 @@ def test_synchronize_costs_at_most_six_github_requests(make_service, fake):
     before = fake.count()
     svc.send("pull_request", payload)
     svc.wait_idle()
-    spent = fake.request_log()[before:]
+    spent = [f"{r.method} {r.path}" for r in fake.request_log()[before:]]
     assert _conclusions(fake, "c" * 40) == ["failure"]
-    assert len(spent) <= 6, [f"{r.method} {r.path}" for r in spent]
+    assert len(spent) <= 6, spent
+    assert not [r for r in spent if "/contents/" in r]  # the base's policy is already known
+
+
+def test_a_moved_base_reads_the_policy_again(make_service, fake):
+    svc = make_service()
+    _auth_pr(fake)
+    _opened(svc, fake)
+    assert _conclusions(fake) == ["failure"]
+    new_base = "5" * 40
+    fake.set_file(REPO, ref=new_base, path=".github/modeltier.yml",
+                  content="areas:\n  auth:\n    enabled: false\n"
+                          "  transactions:\n    enabled: false\n")
+    fake.update_pull(REPO, 7, base_sha=new_base)
+    svc.send("pull_request", pr_payload(fake, 7, action="edited"))
+    svc.wait_idle()
+    assert _conclusions(fake) == ["neutral"]
+    assert fake.count("GET", f"/repos/{REPO}/contents/.github/modeltier.yml") == 2
