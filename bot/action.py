@@ -471,10 +471,13 @@ def run(
         if report is None:
             return EXIT_OK
         failing = _write(report, env, inputs, out)
-    except ModelTierError as e:
-        print(workflow_command("error", str(e), title="modeltier"), file=out)
+    except (ModelTierError, OSError) as e:
+        # OSError: GitHub unreachable (requests' errors are OSErrors), which the adapter does not
+        # translate; a failed run, never a pass, and not a traceback read as "enforcement failed".
+        message = str(e) if isinstance(e, ModelTierError) else f"{type(e).__name__}: {e}"
+        print(workflow_command("error", message, title="modeltier"), file=out)
         out.flush()
-        print(f"modeltier: error: {e}", file=sys.stderr)
+        print(f"modeltier: error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if failing and not inputs.enforce:
         _notice(out, "Enforcement failed, but the input enforce is false: the job passes.")

@@ -10,6 +10,7 @@ text matched a cheap RE2 pre-filter over the raw diff.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from bot.models import FileChange
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "is_substantive", "parse_diff"]
 
 _DEV_NULL = "/dev/null"
+_HASH_CODE = re.compile(r"#(\[|!\[|\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|import)\b)")
 _COMMENT_PREFIXES = ("#", "//", "/*", "*", "*/", "--", "<!--", "-->", ";", "%", "'''", '"""')
 
 
@@ -56,7 +58,19 @@ def is_substantive(text: str) -> bool:
     is lost; a comment-only edit of an auth module is not an auth change.
     """
     stripped = text.strip()
-    return bool(stripped) and not stripped.startswith(_COMMENT_PREFIXES)
+    if not stripped:
+        return False
+    if _HASH_CODE.match(stripped):
+        return True  # '#' that starts code: C preprocessor, Rust/C# attributes
+    return not stripped.startswith(_COMMENT_PREFIXES)
+
+
+def _whitespace_only(removed: list[str], added: list[str]) -> bool:
+    """A hunk whose lines differ only in white space (re-indentation, trailing blanks)."""
+    def squash(lines: list[str]) -> list[str]:
+        return ["".join(line.split()) for line in lines if line.strip()]
+
+    return bool(removed or added) and squash(removed) == squash(added)
 
 
 def _strip_prefix(name: str) -> str:
@@ -158,7 +172,7 @@ class Diff:
             for hunk in pf:
                 first = hunk[0].diff_line_no if len(hunk) else None
                 header_line = start + first - 2 if first is not None else None
-                substantive = False
+                items: list[tuple[ChangedLine, int]] = []
                 for line in hunk:
                     if line.is_added:
                         item = ChangedLine(index, "new", line.target_line_no or 0, line.value)
@@ -166,10 +180,17 @@ class Diff:
                         item = ChangedLine(index, "old", line.source_line_no or 0, line.value)
                     else:
                         continue
-                    meaningful = is_substantive(item.text)
+                    items.append((item, start + (line.diff_line_no or 0) - 1))
+                cosmetic = _whitespace_only(
+                    [i.text for i, _ in items if i.side == "old"],
+                    [i.text for i, _ in items if i.side == "new"],
+                )
+                substantive = False
+                for item, diff_line in items:
+                    meaningful = not cosmetic and is_substantive(item.text)
                     substantive |= meaningful
                     changed.append((item, meaningful))
-                    by_line[start + (line.diff_line_no or 0) - 1] = item
+                    by_line[diff_line] = item
                 if header_line is not None and hunk.section_header:
                     header = ChangedLine(index, "header", hunk.target_start, hunk.section_header)
                     changed.append((header, substantive))

@@ -69,10 +69,6 @@ _TRAP_NAME = re.compile(
 # Cases whose risk is still wrong after tuning the policy, each for a reason the policy cannot
 # express (see the reasons); strict, so a fix shows up as an XPASS failure.
 KNOWN_MISMATCHES = {
-    "payments/billing-whitespace-only.diff": (
-        "whitespace-only edits count as changes: a line that differs from a removed line only in "
-        "whitespace is still substantive to the classifier (core change, not a pattern)"
-    ),
     "csharp/hubspot-contact-client.diff": (
         'the vendor API token (config["HubSpot:AccessToken"]) matches auth.credentials; no '
         "pattern tells a token sent to a vendor from a user's token"

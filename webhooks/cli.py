@@ -62,8 +62,11 @@ def _audit(args: argparse.Namespace) -> int:
         if since.tzinfo is None:
             since = since.replace(tzinfo=datetime.UTC)
     store = Store(_database_url())
-    store.upgrade()
-    rows = store.audit(repo=args.repo, since=since)
+    try:
+        store.upgrade()
+        rows = store.audit(repo=args.repo, since=since)
+    finally:
+        store.dispose()
     if args.format == "json":
         json.dump(rows, sys.stdout, default=str, indent=2)
         sys.stdout.write("\n")
@@ -79,7 +82,11 @@ def _audit(args: argparse.Namespace) -> int:
 def _db_upgrade(_: argparse.Namespace) -> int:
     from webhooks.store import Store
 
-    Store(_database_url()).upgrade()
+    store = Store(_database_url())
+    try:
+        store.upgrade()
+    finally:
+        store.dispose()
     print("database schema is up to date")
     return 0
 

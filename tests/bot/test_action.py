@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -442,6 +443,17 @@ def test_error_when_the_environment_is_bad(
     assert result.stderr.startswith(message)
     assert "Traceback" not in result.stderr
     assert result.outputs == {}
+
+
+def test_error_when_github_is_unreachable(fake: FakeGitHub, step: Step) -> None:
+    fake.add_pull(REPO, NUMBER, files=[AUTH_FILE])
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    result = step(pr_event(fake), GITHUB_API_URL=closed)
+    assert result.code == EXIT_BAD_INPUT, "not 1 (enforcement failed), never 0"
+    assert result.stderr.startswith("modeltier: error: ConnectionError: ")
+    assert "Traceback" not in result.stderr
 
 
 def test_error_when_the_event_file_is_not_json(fake: FakeGitHub, step: Step, tmp_path: Path) -> None:

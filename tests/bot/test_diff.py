@@ -370,6 +370,10 @@ def test_changed_lines_of_a_plain_diff_u() -> None:
         ("<!-- html comment -->", False),
         ("; ini comment", False),
         ('"""docstring"""', False),
+        ('#[has_permissions("admin")]', True),
+        ("#include <openssl/hmac.h>", True),
+        ("  #define ROUNDS 12", True),
+        ("#!/usr/bin/env python", False),
     ],
     ids=[
         "code",
@@ -385,6 +389,10 @@ def test_changed_lines_of_a_plain_diff_u() -> None:
         "html-comment",
         "ini-comment",
         "docstring",
+        "rust-attribute",
+        "c-include",
+        "c-define",
+        "shebang",
     ],
 )
 def test_is_substantive(text: str, substantive: bool) -> None:
@@ -512,3 +520,27 @@ def test_parse_github_files_without_patch_is_not_inspected_and_keeps_sizes(
     assert (change.path, change.inspected, change.note) == (file.filename, False, OMITTED)
     assert (change.additions, change.deletions, change.binary) == (additions, deletions, False)
     assert diff.changed_lines(0) == []
+
+
+REINDENT = (
+    "diff --git a/app/auth/views.py b/app/auth/views.py\n"
+    "--- a/app/auth/views.py\n+++ b/app/auth/views.py\n"
+    "@@ -1,3 +1,3 @@ def login(request):\n"
+    "-    if not user.check_password(p):\n"
+    "-        return deny()\n"
+    "+  if not user.check_password(p):\n"
+    "+      return deny()\n"
+    "     return ok()\n"
+)
+REORDER = REINDENT.replace("+  if not user.check_password(p):\n+      return deny()\n",
+                           "+      return deny()\n+  if not user.check_password(p):\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "substantive"),
+    [(REINDENT, False), (REORDER, True)],
+    ids=["reindented-hunk-is-cosmetic", "reordered-lines-are-real"],
+)
+def test_whitespace_only_hunks_are_not_substantive(text: str, substantive: bool) -> None:
+    lines = parse_diff(text).changed_lines(0)
+    assert {flag for _, flag in lines} == {substantive}

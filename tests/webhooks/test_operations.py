@@ -110,8 +110,8 @@ def test_health_and_readiness_follow_the_database(make_service, database_url, tm
         proxied = url.set(host="127.0.0.1", port=relay.port)
         svc = make_service(database_url=proxied.render_as_string(hide_password=False))
     try:
-        assert (svc.http.get("/healthz").status_code, svc.http.get("/healthz").json()) == (
-            200, {"status": "ok"})
+        health = svc.http.get("/healthz")
+        assert (health.status_code, health.json()) == (200, {"status": "ok"})
         ready = svc.http.get("/readyz")
         assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
 
@@ -148,7 +148,7 @@ def test_metrics_count_deliveries_by_event_and_outcome(make_service, fake):
     svc.wait_idle()
     response = svc.http.get("/metrics")
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert response.headers["content-type"].startswith("text/plain; version=")
     assert "# TYPE modeltier_deliveries_total counter" in response.text
     samples = _samples(response.text)
 
@@ -206,12 +206,13 @@ def _summary(rows):
     return sorted((r["type"], r["repo"], int(r["pr"]), r["conclusion"], r["who"]) for r in rows)
 
 
-ALL_ROWS = [
-    ("decision", LIB, 3, "neutral", ""),
+APP_ROWS = [
     ("decision", REPO, 7, "failure", ""),
     ("decision", REPO, 7, "success", ""),
     ("override", REPO, 7, "success", "bob"),
 ]
+LIB_ROWS = [("decision", LIB, 3, "neutral", "")]
+ALL_ROWS = sorted(APP_ROWS + LIB_ROWS)
 
 
 def test_audit_json_lists_decisions_and_overrides(history, database_url, monkeypatch, capsys):
@@ -238,7 +239,7 @@ def test_audit_csv_has_a_header_and_one_row_each(history, database_url, monkeypa
 
 def test_audit_filters_by_repo_and_since(history, database_url, monkeypatch, capsys):
     _, out, _ = _audit(monkeypatch, capsys, database_url, "--format", "json", "--repo", LIB)
-    assert _summary(json.loads(out)) == [("decision", LIB, 3, "neutral", "")]
+    assert _summary(json.loads(out)) == LIB_ROWS
 
     with history.service.store.engine.begin() as conn:  # octo/app's history becomes old
         for table in (decisions, overrides):
@@ -246,10 +247,10 @@ def test_audit_filters_by_repo_and_since(history, database_url, monkeypatch, cap
                 created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)))
     _, out, _ = _audit(monkeypatch, capsys, database_url, "--format", "json",
                        "--since", "2021-01-01")
-    assert _summary(json.loads(out)) == [("decision", LIB, 3, "neutral", "")]
+    assert _summary(json.loads(out)) == LIB_ROWS
     _, out, _ = _audit(monkeypatch, capsys, database_url, "--format", "json",
                        "--since", "2019-12-31", "--repo", REPO)
-    assert _summary(json.loads(out)) == ALL_ROWS[1:]
+    assert _summary(json.loads(out)) == APP_ROWS
 
 
 def test_error_when_audit_since_is_not_a_date(make_service, database_url, monkeypatch, capsys):
