@@ -1,20 +1,26 @@
 """Load benchmark of the webhook service, end to end on loopback, against the fake GitHub.
 
     python bench/service.py [--deliveries N] [--concurrency C] [--database sqlite|postgres]
-                            [--workers W] [--samples S] [--postgres-url URL]
+                            [--service thread|process] [--workers W] [--samples S]
+                            [--postgres-url URL] [--time-limit SECONDS]
 
-Starts the fake GitHub REST server (tests/fakegithub) and the service (`create_app` under uvicorn
-in a thread, 127.0.0.1, ephemeral port, App mode with the fake's app key, JSON logs at INFO to a
-file in a temporary directory as `modeltier serve` writes them to stderr), seeds N/5 pull requests
-with small generated diffs (bench/gen_diff.py; a few files each, some touching critical areas),
-then measures, in one run:
+Starts the fake GitHub REST server (tests/fakegithub) and the service (`create_app` under uvicorn,
+127.0.0.1, ephemeral port, App mode with the fake's app key, 4 workers, JSON logs at INFO into a
+file in a temporary directory as `modeltier serve` writes them to stderr; SQLite file in that
+directory, or a fresh PostgreSQL schema dropped afterwards), by default in a thread of this process
+as the tests run it, with `--service process` in a child process of its own as it is deployed
+(the client threads then do not share the service's GIL). It seeds N/5 pull requests with small
+generated diffs (bench/gen_diff.py; a few files each; every 4th PR, and some others, touch a
+critical area), warms up with one delivery, then measures, in one run:
 
 1. baseline: acknowledgement latency of `GET /healthz`, N requests from C client threads;
 2. webhooks: N signed `pull_request` deliveries (per PR: `opened`, then `synchronize` events,
    each after a push of a new head SHA on the fake) from C client threads (httpx, one keep-alive
    connection per thread, bodies serialized and signed before the clock starts); per-delivery
    latency is request sent -> 202 received; throughput is deliveries acknowledged per second of
-   the phase; target p99 <= 50 ms;
+   the phase; target p99 <= 50 ms. A probe in the service (bench/_harness.py) splits each
+   acknowledgement into segments (client and HTTP, parse, thread-pool wait, DB pool wait, SQL and
+   commit, reply) and samples the event loop's lag, to show where the time goes;
 3. drain: until no job is pending or running (at most 120 s); then every PR must carry exactly one
    modeltier comment and one check run on its latest head SHA;
 4. event -> check run: S `synchronize` deliveries sent one at a time with the workers idle; time
@@ -434,7 +440,8 @@ class Bench:
     def verify(self, prs: int) -> dict[str, int]:
         out = Counter(prs=prs)
         for number in range(1, prs + 1):
-            comments = len(self.ours(number))
+            ours = self.ours(number)
+            comments = len(ours)
             runs = self.fake.check_runs(REPO, head_sha=self.world.heads[number], name="modeltier")
             out["duplicate comments"] += max(0, comments - 1)
             out["missing comments"] += comments == 0
@@ -442,7 +449,6 @@ class Bench:
             out["missing check runs"] += not runs
             if runs and runs[-1]["output"]["title"].lower().startswith("critical"):
                 out["critical"] += 1
-            ours = self.ours(number)
             if ours and self.world.heads[number][:12] not in ours[-1]["body"]:
                 out["stale comments"] += 1
         return dict(out)
@@ -499,7 +505,8 @@ class Bench:
 SEGMENTS = (
     ("client+HTTP", "request sent -> app called, and response start -> client has it (client "
      "threads, uvicorn, event loop)"),
-    ("parse", "app called -> routed (body, HMAC, JSON, pydantic routing; on the event loop)"),
+    ("parse", "app called -> routed (body read, HMAC, JSON, pydantic routing: on the event "
+     "loop, with its waits for the loop)"),
     ("threadpool", "routed -> record_delivery entered (wait for one of anyio's 40 threads)"),
     ("pool", "record_delivery entered -> pooled DB connection checked out"),
     ("sql", "connection -> record_delivery returned (SQL, lock waits, commit)"),
@@ -677,8 +684,9 @@ def _run(args: argparse.Namespace, bench: Bench, prs: int, say: Callable[[str], 
             f"{server_errors[0].strip().splitlines()[-1]})")
 
     ratio = w["p99"] / h["p99"] if h["p99"] else float("nan")
-    say("\n  metric                                   value      target    result")
-    say("  ---------------------------------------  ---------  --------  ------")
+    say("")
+    say(f"  {'metric':<39}  {'value':>11}  {'target':>8}  {'result':>6}")
+    say(f"  {'-' * 39}  {'-' * 11}  {'-' * 8}  {'-' * 6}")
     rows = [
         ("healthz ack p50 / p99 (ms)", f"{h['p50'] * 1e3:.1f}/{h['p99'] * 1e3:.1f}", "", ""),
         ("webhook ack p50 / p90 (ms)", f"{w['p50'] * 1e3:.1f}/{w['p90'] * 1e3:.1f}", "", ""),
@@ -701,7 +709,7 @@ def _run(args: argparse.Namespace, bench: Bench, prs: int, say: Callable[[str], 
         ("GitHub requests / first opened", str(len(opened_requests)), "", ""),
     ]
     for name, value, target, result in rows:
-        say(f"  {name:<39}  {value:>9}  {target:>8}  {result:>6}")
+        say(f"  {name:<39}  {value:>11}  {target:>8}  {result:>6}")
     say(f"\ntotal {time.monotonic() - started:.0f} s; service log "
         f"{bench.log_file.stat().st_size // 1024} KiB (JSON lines, removed with the temp dir)")
     return 0

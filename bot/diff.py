@@ -24,7 +24,9 @@ from bot.models import FileChange
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "is_substantive", "parse_diff"]
 
 _DEV_NULL = "/dev/null"
-_HASH_CODE = re.compile(r"#(\[|!\[|\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|import)\b)")
+_HASH_CODE = re.compile(
+    r"#(\[|!\[|\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|import)\b)"
+)
 _COMMENT_PREFIXES = ("#", "//", "/*", "*", "*/", "--", "<!--", "-->", ";", "%", "'''", '"""')
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import github
 from github import Auth, GithubException, GithubIntegration, GithubRetry
+from github.GithubException import RateLimitExceededExceedsMaxWait
 from github.Repository import Repository
 
 from bot.diff import GitHubFile
@@ -34,6 +36,7 @@ __all__ = [
     "PyGithubPort",
     "RateLimit",
     "connect",
+    "retry_after",
 ]
 
 MAX_ANNOTATIONS_PER_REQUEST = 50
@@ -44,11 +47,16 @@ _COMMIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class GitHubError(ModelTierError):
-    """A GitHub request failed after its retries; `status` is the HTTP status (0: no answer)."""
+    """A GitHub request failed after its retries; `status` is the HTTP status (0: no answer).
 
-    def __init__(self, message: str, status: int = 0) -> None:
+    `retry_after` is how many seconds GitHub asked us to wait (`Retry-After`, or the primary
+    limit's `x-ratelimit-reset` when `x-ratelimit-remaining` is 0), None when it did not say.
+    """
+
+    def __init__(self, message: str, status: int = 0, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -129,10 +137,24 @@ class GitHubPort(Protocol):
     def permission(self, repo: str, login: str) -> Permission | None: ...
 
 
+def retry_after(headers: Mapping[str, Any] | None, now: float | None = None) -> float | None:
+    """Seconds GitHub asks to wait, from `Retry-After` or (remaining 0) `x-ratelimit-reset`."""
+    if not headers:
+        return None
+    lower = {str(k).lower(): str(v).strip() for k, v in headers.items()}
+    if lower.get("retry-after", "").isdigit():
+        return float(lower["retry-after"])
+    reset = lower.get("x-ratelimit-reset", "")
+    if lower.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+        return max(0.0, int(reset) - (time.time() if now is None else now)) + 1.0
+    return None
+
+
 def _error(e: Exception, what: str) -> GitHubError:
     if isinstance(e, GithubException):
         message = e.data.get("message") if isinstance(e.data, dict) else None
-        return GitHubError(f"{what}: GitHub answered {e.status}: {message or e}", e.status)
+        wait = retry_after(e.headers) if e.status in (403, 429, 503) else None
+        return GitHubError(f"{what}: GitHub answered {e.status}: {message or e}", e.status, wait)
     return GitHubError(f"{what}: {type(e).__name__}: {e}")
 
 
@@ -337,6 +359,8 @@ class PyGithubPort:
         base = f"{self._repo(repo).url}/check-runs"
         try:
             if check_id is None:
+                check_id = self._own_check_run(repo, head_sha, name)
+            if check_id is None:
                 _, data = requester.requestJsonAndCheck("POST", base, input=body)
                 check_id = int(data["id"])
             else:
@@ -353,6 +377,19 @@ class PyGithubPort:
             raise _error(e, f"publishing the check run on {head_sha[:7]} in {repo}") from e
         self._note_rate()
         return check_id
+
+    def _own_check_run(self, repo: str, head_sha: str, name: str) -> int | None:
+        """Our check run already on this head, when no id was recorded for it (an earlier attempt
+        created it and died before recording): updating it keeps one check run per head."""
+        url = f"{self._repo(repo).url}/commits/{head_sha}/check-runs"
+        _, data = self.client.requester.requestJsonAndCheck(
+            "GET", url, parameters={"check_name": name, "filter": "latest"})
+        slug = self.bot_login.removesuffix("[bot]") if self.bot_login else None
+        for run in data.get("check_runs") or []:
+            app_slug = (run.get("app") or {}).get("slug")
+            if run.get("name") == name and (slug is None or app_slug in (None, slug)):
+                return int(run["id"])
+        return None
 
     def _status(self, repo: str, head_sha: str, name: str, output: CheckRunOutput) -> None:
         state = {"success": "success", "failure": "failure"}.get(output.conclusion, "success")
@@ -407,9 +444,29 @@ class _Installations:
             return port
 
 
+class _BoundedRetry(GithubRetry):
+    """GithubRetry, except that a `Retry-After` longer than `max_rate_limit_wait` raises at once
+    (GithubRetry would sleep it out inside the request, however long): the job goes back to the
+    queue with that delay instead, and its installation's other jobs wait with it."""
+
+    def increment(
+        self, method: str | None = None, url: str | None = None, response: Any = None,
+        error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None,
+    ) -> Any:
+        limit = self.max_rate_limit_wait
+        if response is not None and response.status in (403, 429) and limit is not None:
+            wait = retry_after({"retry-after": response.headers.get("Retry-After", "")})
+            if wait is not None and wait > limit:
+                raise RateLimitExceededExceedsMaxWait(
+                    response.status,
+                    {"message": f"Retry-After {wait:.0f}s is longer than {limit:.0f}s"},
+                    dict(response.headers), wait=wait)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
 def _retry(max_wait: float) -> GithubRetry:
-    return GithubRetry(total=4, backoff_factor=0.2, secondary_rate_wait=max_wait,
-                       max_rate_limit_wait=max_wait)
+    return _BoundedRetry(total=4, backoff_factor=0.2, secondary_rate_wait=max_wait,
+                         max_rate_limit_wait=max_wait)
 
 
 @dataclass

@@ -86,7 +86,8 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
 
     Anchors and aliases are refused: they let a few lines expand into an enormous document.
     """
-    if len(text) > MAX_POLICY_BYTES:
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "replace"))
+    if size > MAX_POLICY_BYTES:
         raise PolicyError([PolicyProblem(name, "", f"larger than {MAX_POLICY_BYTES} bytes")])
     if isinstance(text, bytes):
         try:
@@ -156,7 +157,7 @@ def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
     """Merge overlay into a copy of base by the rules in this module's docstring."""
     result = copy.deepcopy(base)
     replaced = overlay.get("replace", [])
-    replaced = set(replaced) if isinstance(replaced, list) else set()
+    replaced = {r for r in replaced if isinstance(r, str)} if isinstance(replaced, list) else set()
     for key, value in overlay.items():
         if key == "replace":
             if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
@@ -182,6 +183,12 @@ def _strip_replace(data: Any, loc: Loc, problems: list[tuple[Loc, str]]) -> Any:
             if key == "replace":
                 if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                     problems.append(((*loc, "replace"), "must be a list of field names"))
+                else:
+                    problems.extend(
+                        ((*loc, "replace"), f"names {name!r}, which is not set beside it")
+                        for name in value
+                        if name not in data
+                    )
                 continue
             out[key] = _strip_replace(value, (*loc, key), problems)
         return out

@@ -32,6 +32,20 @@ class Settings(BaseSettings):
     job_lease_seconds: int = Field(default=300, ge=10)
     max_attempts: int = Field(default=5, ge=1)
     github_max_wait: float = Field(default=60.0, gt=0, description="Longest rate-limit wait.")
+    # Scale-out, with broker_url set (docs/running-at-scale.md)
+    broker_visibility_timeout: int = Field(
+        default=300, ge=5,
+        description="Seconds after which a job taken by a worker that vanished is delivered again.")
+    requeue_after_seconds: float = Field(
+        default=120.0, ge=1,
+        description="The reconciler re-enqueues jobs pending, or running past their lease, and "
+                    "untouched this long.")
+    reconcile_seconds: float = Field(
+        default=300.0, ge=0,
+        description="Period of the catch-up pass of `modeltier worker` (0: off).")
+    reconcile_min_remaining: int = Field(
+        default=500, ge=0,
+        description="The catch-up pass stops when GitHub's remaining request budget is below this.")
 
     @model_validator(mode="after")
     def _credentials(self) -> Settings:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["Job", "Store", "metadata", "new_owner_id"]
+__all__ = ["Claim", "Job", "Store", "metadata", "new_owner_id"]
 
 metadata = sa.MetaData()
 
@@ -132,6 +132,17 @@ class Job:
     spec: dict[str, Any]
     attempts: int
     delivery_id: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What `Store.claim_job` found: `claimed` (job set), `busy` (its PR or the job itself is
+    leased by another worker), `later` (it waits for its back-off), or `gone` (done, dead,
+    superseded or unknown: nothing to do). `wait` is how long until trying again makes sense."""
+
+    state: str
+    job: Job | None = None
+    wait: float = 0.0
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -360,6 +371,139 @@ class Store:
             return int(conn.execute(
                 sa.select(sa.func.count()).select_from(jobs).where(jobs.c.status == status)
             ).scalar_one())
+
+    # -- broker mode: one named job at a time (webhooks/queue.py, webhooks/reconcile.py) ---------
+
+    def claim_job(self, job_id: int, owner: str, lease_seconds: int) -> Claim:
+        """Take this job (the one a queue message names) with a lease and its PR's lock."""
+        now = _now()
+        until = now + datetime.timedelta(seconds=lease_seconds)
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(jobs.c.repo, jobs.c.number, jobs.c.status, jobs.c.run_after,
+                          jobs.c.lease_until).where(jobs.c.id == job_id)
+            ).first()
+        if row is None or row.status not in ("pending", "running"):
+            return Claim("gone")
+        lease_until = _aware(row.lease_until)
+        if row.status == "running" and lease_until is not None and lease_until >= now:
+            return Claim("busy", wait=(lease_until - now).total_seconds())
+        run_after = _aware(row.run_after)
+        if row.status == "pending" and run_after is not None and run_after > now:
+            return Claim("later", wait=(run_after - now).total_seconds())
+        runnable = sa.or_(
+            sa.and_(jobs.c.status == "pending", jobs.c.run_after <= now),
+            sa.and_(jobs.c.status == "running", jobs.c.lease_until < now),
+        )
+        with self.engine.begin() as conn:
+            self._ensure_pull(conn, row.repo, row.number)
+            locked = conn.execute(
+                pulls.update()
+                .where(pulls.c.repo == row.repo, pulls.c.number == row.number,
+                       sa.or_(pulls.c.lock_owner.is_(None), pulls.c.lock_until < now,
+                              pulls.c.lock_owner == owner))
+                .values(lock_owner=owner, lock_until=until)
+            )
+            if locked.rowcount != 1:
+                conn.rollback()
+                return Claim("busy")
+            taken = conn.execute(
+                jobs.update()
+                .where(jobs.c.id == job_id, runnable)
+                .values(status="running", owner=owner, lease_until=until,
+                        attempts=jobs.c.attempts + 1, updated_at=now)
+            )
+            if taken.rowcount != 1:
+                conn.rollback()
+                return Claim("busy")  # taken or changed meanwhile: look again shortly
+            job = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()
+            return Claim("claimed", Job(job.id, job.kind, job.repo, job.number, job.head_sha,
+                                        json.loads(job.spec), job.attempts, job.delivery_id))
+
+    def extend_lease(self, job: Job, owner: str, lease_seconds: int) -> bool:
+        """Keep a running job's lease (and its PR lock) alive; False once it is no longer ours."""
+        until = _now() + datetime.timedelta(seconds=lease_seconds)
+        with self.engine.begin() as conn:
+            pr = conn.execute(
+                pulls.update()
+                .where(pulls.c.repo == job.repo, pulls.c.number == job.number,
+                       pulls.c.lock_owner == owner)
+                .values(lock_until=until)
+            )
+            held = conn.execute(
+                jobs.update()
+                .where(jobs.c.id == job.id, jobs.c.owner == owner, jobs.c.status == "running")
+                .values(lease_until=until)
+            )
+            return pr.rowcount == 1 and held.rowcount == 1
+
+    def stale_jobs(self, older_than: float, limit: int = 500) -> list[tuple[int, int | None]]:
+        """Jobs nobody is taking care of: pending, due and untouched for `older_than` seconds (the
+        queue message was never sent or got lost), or running past their lease (the worker died).
+        Each is marked touched, so the next pass leaves it alone for another `older_than`.
+        Returns (job id, installation id)."""
+        now = _now()
+        cutoff = now - datetime.timedelta(seconds=older_than)
+        stale = sa.or_(
+            sa.and_(jobs.c.status == "pending", jobs.c.run_after <= now,
+                    jobs.c.updated_at <= cutoff),
+            sa.and_(jobs.c.status == "running", jobs.c.lease_until < now,
+                    jobs.c.updated_at <= cutoff),
+        )
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(jobs.c.id, jobs.c.spec).where(stale).order_by(jobs.c.id).limit(limit)
+            ).all()
+            if rows:
+                conn.execute(jobs.update().where(jobs.c.id.in_([r.id for r in rows]), stale)
+                             .values(updated_at=now))
+        return [(r.id, json.loads(r.spec).get("installation_id")) for r in rows]
+
+    def job_stats(self) -> dict[str, Any]:
+        """Counts by status, retries (attempts beyond the first) and the oldest pending job's age
+        in seconds (0 when none), for /metrics."""
+        with self.engine.connect() as conn:
+            counts: dict[str, int] = {
+                str(status): int(n) for status, n in conn.execute(
+                    sa.select(jobs.c.status, sa.func.count()).group_by(jobs.c.status))
+            }
+            retries = conn.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(jobs.c.attempts - 1), 0))
+                .where(jobs.c.attempts > 1)
+            ).scalar_one()
+            oldest = _aware(conn.execute(
+                sa.select(sa.func.min(jobs.c.created_at)).where(jobs.c.status == "pending")
+            ).scalar())
+        age = (_now() - oldest).total_seconds() if oldest is not None else 0.0
+        return {"counts": counts, "retries": int(retries), "oldest_pending_age": max(age, 0.0)}
+
+    def has_delivery(self, delivery_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(deliveries.c.delivery_id).where(deliveries.c.delivery_id == delivery_id)
+            ).first() is not None
+
+    def has_result(self, repo: str, head_sha: str) -> bool:
+        """A decision was published for this head."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(decisions.c.id)
+                .where(decisions.c.repo == repo, decisions.c.head_sha == head_sha).limit(1)
+            ).first() is not None
+
+    def has_open_job(self, repo: str, number: int) -> bool:
+        """A job for this PR is pending or running."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(jobs.c.id)
+                .where(jobs.c.repo == repo, jobs.c.number == number,
+                       jobs.c.status.in_(("pending", "running"))).limit(1)
+            ).first() is not None
+
+    def installation_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(
+                sa.select(installations.c.id).order_by(installations.c.id)).scalars()]
 
     # -- results ----------------------------------------------------------------------------
 
