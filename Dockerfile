@@ -6,7 +6,7 @@ COPY bot ./bot
 COPY webhooks ./webhooks
 COPY policies ./policies
 RUN pip install --no-cache-dir --upgrade pip \
- && pip wheel --no-cache-dir --wheel-dir /wheels ".[postgres]"
+ && pip wheel --no-cache-dir --wheel-dir /wheels ".[postgres,scale]"
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 modeltier

@@ -12,14 +12,20 @@ about 200,000 changed lines, and a typical 20-file (~600-line) one, then measure
 - peak RSS (ru_maxrss) of a fresh child that runs that analysis, and of a child that only imports
   and loads the policy (the baseline), so the increment shows;
 - baseline 1: unidiff's full parse of the same text (`unidiff.PatchSet(text)`);
-- baseline 2: `grep -E -c` with the policy's content patterns translated to ERE over the same diff
-  in a file (the physical floor of a regex pass): a case-sensitive pass and a `-i` pass for the
-  `(?i)` patterns, `^` anchors dropped as the core's own pre-filter drops them;
+- baseline 2: `grep -E -c` (LC_ALL=C) with the policy's content patterns translated to ERE over
+  the same diff in a file (the physical floor of a regex pass): a case-sensitive pass and a `-i`
+  pass for the `(?i)` patterns; inline `(?i:...)` groups are case-folded letter by letter, `^`
+  anchors dropped as the core's own pre-filter drops them; untranslatable patterns are counted;
 - the whole process `modeltier scan --diff SMALL --format json` (start-up included), best of 10
-  and median, beside the interpreter floor (`python -c pass`), the bare import of bot.cli, and
-  the 8 slowest imports of a scan (`python -X importtime`);
+  and median, beside the interpreter floor (`python -c pass`), the bare import of bot.cli, the
+  8 slowest imports of a scan (`python -X importtime`), and the stages of a scan timed apart in a
+  fresh interpreter (import, policy load, compile, analysis, render, analysis again warm);
 - with --worst, the same in-process analysis (and peak RSS) of a diff whose every file touches a
-  sensitive area, so every file is parsed in full (printed for the record, no target).
+  sensitive area, so every file is parsed in full (printed for the record, no target);
+- with --profile, cProfile's top functions for one in-process analysis of the big diff.
+
+Timings show wall-clock best and median and the least CPU time of a run, and the load average is
+printed before and after: on a shared machine, CPU time is the steadier figure.
 
 It prints the figures, then the targets with PASS/MISS. It is a benchmark, not a test: the exit
 status is 0 whatever the figures (non-zero only if something crashes).
@@ -487,12 +493,14 @@ def scan_stages(diff_path: str, cwd: str, runs: int = 5) -> dict[str, float]:
     return best
 
 
-def _load() -> str:
+def _load(own: float = 0.0) -> str:
+    """The load average, flagged when other processes compete for the CPUs (`own`: what this
+    benchmark itself adds, about 1 right after it ran)."""
     try:
         one, five, _ = os.getloadavg()
     except OSError:
         return "load average unknown"
-    busy = " - OTHER PROCESSES ARE BUSY: figures are inflated" if one > 0.5 else ""
+    busy = " - OTHER PROCESSES ARE BUSY: figures are inflated" if one > own + 0.5 else ""
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min){busy}"
 
 
@@ -751,7 +759,7 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
 
     # 9. targets
     p()
-    p(f"after: {_load()}")
+    p(f"after: {_load(own=1.0)}")
     rows = [
         ("in-process analysis, big diff (best)", f"<= {TARGET_IN_PROCESS_S:.2f} s",
          _s(analysis.timing.best), analysis.timing.best <= TARGET_IN_PROCESS_S,

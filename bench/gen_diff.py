@@ -467,11 +467,15 @@ class DiffStats:
         share = 100 * sensitive / max(self.files, 1)
         return (
             f"{self.files} files, {self.changed} changed lines (+{self.added}/-{self.removed}), "
-            f"{self.lines} diff lines, {self.bytes:,} bytes ({self.bytes / 1e6:.1f} MB)"
+            f"{self.lines} diff lines, {self.bytes:,} bytes ({_size(self.bytes)})"
             f"{sep}statuses: {statuses}{sep}sensitive by construction: {sensitive} "
             f"({share:.1f}%: {kinds}); tests/docs {self.excluded_files}; mean changed-line length "
             f"{self.mean_line_length:.0f} chars"
         )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
 _FORMATTER = string.Formatter()

@@ -457,6 +457,8 @@ class _BoundedRetry(GithubRetry):
         if response is not None and response.status in (403, 429) and limit is not None:
             wait = retry_after({"retry-after": response.headers.get("Retry-After", "")})
             if wait is not None and wait > limit:
+                response.drain_conn()  # hand the connection back: urllib3 will not, we raise
+                response.release_conn()
                 raise RateLimitExceededExceedsMaxWait(
                     response.status,
                     {"message": f"Retry-After {wait:.0f}s is longer than {limit:.0f}s"},
@@ -465,8 +467,10 @@ class _BoundedRetry(GithubRetry):
 
 
 def _retry(max_wait: float) -> GithubRetry:
+    # PATCH too (GithubRetry leaves it out): our PATCHes (comment, check run) are idempotent.
+    methods = GithubRetry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"}
     return _BoundedRetry(total=4, backoff_factor=0.2, secondary_rate_wait=max_wait,
-                         max_rate_limit_wait=max_wait)
+                         max_rate_limit_wait=max_wait, allowed_methods=methods)
 
 
 @dataclass
@@ -516,6 +520,19 @@ class Connection:
             else:
                 raise GitHubError("no GitHub credentials for this event (no installation id?)")
         return installations.port(installation_id)
+
+    def close(self) -> None:
+        """Close the HTTP sessions of every client this connection opened."""
+        with self._lock:
+            installations, self._installations = self._installations, None
+            token_port, self._token_port = self._token_port, None
+        clients = [token_port.client] if token_port is not None else []
+        if installations is not None:
+            with installations._lock:
+                clients.extend(p.client for p in installations._clients.values())
+            installations._integration.close()
+        for client in clients:
+            client.close()
 
 
 def connect(

@@ -2,7 +2,8 @@
 
 `POST /webhooks/github` checks the signature over the raw body before anything else, records the
 delivery and its job in one transaction, wakes a worker and answers 202. A redelivery (same
-X-GitHub-Delivery) is acknowledged and not processed again.
+X-GitHub-Delivery) is acknowledged and not processed again. In broker mode (MODELTIER_BROKER_URL)
+no worker runs here: the job id goes to the broker once GitHub has its answer (webhooks/queue.py).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.background import BackgroundTask
 
 from bot.github import Connection, connect
 from policies.loader import default_policy
@@ -29,6 +31,9 @@ from webhooks.metrics import Metrics
 from webhooks.settings import Settings
 from webhooks.signature import SignatureError, verify_signature
 from webhooks.store import Store
+
+if TYPE_CHECKING:
+    from webhooks.queue import Dispatcher
 
 __all__ = ["MAX_BODY_BYTES", "Service", "create_app"]
 
@@ -54,12 +59,18 @@ class Service:
             max_wait=settings.github_max_wait,
         )
         self.runner = JobRunner(self.store, self.connection, self.metrics)
+        # Broker mode: Celery workers (`modeltier worker`) run the jobs, this process sends them.
+        self.dispatcher: Dispatcher | None = None
+        if settings.broker_url:
+            from webhooks.queue import Dispatcher
+
+            self.dispatcher = Dispatcher.from_settings(settings)
         self.pool = (
             WorkerPool(
                 self.store, self.runner, self.metrics, threads=settings.workers,
                 lease_seconds=settings.job_lease_seconds, max_attempts=settings.max_attempts,
             )
-            if workers
+            if workers and self.dispatcher is None
             else None
         )
         override = default_policy().enforcement.override
@@ -68,9 +79,11 @@ class Service:
 
     def start(self) -> None:
         self.store.upgrade()
-        recovered = self.store.recover()
-        if recovered:
-            log.info("resuming jobs left running by a previous process", extra={"jobs": recovered})
+        if self.dispatcher is None:  # embedded: any job left running was this process's own
+            recovered = self.store.recover()
+            if recovered:
+                log.info("resuming jobs left running by a previous process",
+                         extra={"jobs": recovered})
         if self.pool is not None:
             self.pool.start()
 
@@ -165,8 +178,14 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
             svc.metrics.deliveries.labels(event=event, outcome="queued").inc()
             if svc.pool is not None:
                 svc.pool.wake()
+            send = None
+            if svc.dispatcher is not None:
+                # After the commit and the answer; if the broker fails, the reconciler sends it.
+                installation = (routing.job or {}).get("installation_id")
+                send = BackgroundTask(svc.dispatcher.send, job_id, installation)
             log.info("delivery queued", extra={"repo": routing.repo, "job": job_id})
-            return JSONResponse({"status": "queued", "job": job_id}, status_code=202)
+            return JSONResponse({"status": "queued", "job": job_id}, status_code=202,
+                                background=send)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -174,13 +193,17 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     @app.get("/readyz")
     def readyz(svc: ServiceDep) -> JSONResponse:
-        if svc.store.ping():
-            return JSONResponse({"status": "ready"})
-        return _reject(503, "database unreachable")
+        if not svc.store.ping():
+            return _reject(503, "database unreachable")
+        if svc.dispatcher is not None and not svc.dispatcher.ping():
+            return _reject(503, "broker unreachable")
+        return JSONResponse({"status": "ready"})
 
     @app.get("/metrics")
     def metrics(svc: ServiceDep) -> PlainTextResponse:
         svc.metrics.pending_jobs.set(svc.store.count_jobs("pending"))
+        svc.metrics.observe_jobs(svc.store.job_stats(),
+                                 svc.dispatcher.depth() if svc.dispatcher is not None else None)
         return PlainTextResponse(generate_latest(svc.metrics.registry),
                                  media_type=CONTENT_TYPE_LATEST)
 

@@ -107,3 +107,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     upgrade = db_commands.add_parser("upgrade", help="create or migrate the schema")
     upgrade.set_defaults(handler=_db_upgrade)
+
+    from webhooks.scale_cli import register as register_scale  # worker, reconcile
+
+    register_scale(commands)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 __all__ = ["Metrics"]
@@ -37,3 +39,27 @@ class Metrics:
         self.pending_jobs = Gauge(
             "modeltier_jobs_pending", "Jobs waiting to run", registry=self.registry,
         )
+        self.queue_depth = Gauge(
+            "modeltier_queue_depth", "Job messages waiting in the broker (broker mode)",
+            registry=self.registry,
+        )
+        self.job_retries = Gauge(
+            "modeltier_job_retries", "Job attempts beyond the first, over the jobs table",
+            registry=self.registry,
+        )
+        self.dead_jobs = Gauge(
+            "modeltier_jobs_dead", "Jobs that exhausted their retries (dead letters)",
+            registry=self.registry,
+        )
+        self.oldest_pending_age = Gauge(
+            "modeltier_job_oldest_pending_age_seconds", "Age of the oldest pending job",
+            registry=self.registry,
+        )
+
+    def observe_jobs(self, stats: dict[str, Any], queue_depth: int | None) -> None:
+        """Set the job gauges from `Store.job_stats()` and the broker's queue depth."""
+        self.job_retries.set(stats["retries"])
+        self.dead_jobs.set(stats["counts"].get("dead", 0))
+        self.oldest_pending_age.set(stats["oldest_pending_age"])
+        if queue_depth is not None:
+            self.queue_depth.set(queue_depth)

@@ -252,12 +252,18 @@ class Store:
     ) -> int:
         repo, number, kind = job["repo"], int(job.get("number") or 0), job["kind"]
         if kind == "evaluate":
-            conn.execute(
+            replaced = conn.execute(
                 jobs.update()
                 .where(jobs.c.repo == repo, jobs.c.number == number, jobs.c.kind == kind,
                        jobs.c.status == "pending")
                 .values(status="superseded", updated_at=now)
-            )
+                .returning(jobs.c.head_sha)
+            ).scalars().all()
+            if any(sha != job.get("head_sha") for sha in replaced):
+                # It stands in for jobs of other heads, and deliveries arrive out of order (a
+                # late one may name an older head, which would skip itself as stale): evaluate
+                # whatever head is current.
+                job = {**job, "head_sha": None}
         result = conn.execute(
             jobs.insert().values(
                 delivery_id=delivery_id, kind=kind, repo=repo, number=number,
@@ -436,6 +442,12 @@ class Store:
                 .values(lease_until=until)
             )
             return pr.rowcount == 1 and held.rowcount == 1
+
+    def touch_job(self, job_id: int) -> None:
+        """Note that a pending job is being looked after (its message was sent again)."""
+        with self.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.status == "pending")
+                         .values(updated_at=_now()))
 
     def stale_jobs(self, older_than: float, limit: int = 500) -> list[tuple[int, int | None]]:
         """Jobs nobody is taking care of: pending, due and untouched for `older_than` seconds (the

@@ -7,6 +7,7 @@ and on PostgreSQL (the `make_service` fixture)."""
 from __future__ import annotations
 
 import json
+import zlib
 
 import pytest
 import sqlalchemy as sa
@@ -71,7 +72,7 @@ def _decisions(svc):
 
 
 def _sender(login, type_="User"):
-    return {"login": login, "id": abs(hash(login)) % 10_000_000, "type": type_}
+    return {"login": login, "id": zlib.crc32(login.encode()) % 10_000_000, "type": type_}
 
 
 def _ignored(response, reason):
@@ -350,7 +351,7 @@ def _installation(fake, installation_id=43):
 
 
 def _repo_ref(full_name):
-    return {"id": abs(hash(full_name)) % 1_000_000, "name": full_name.split("/")[1],
+    return {"id": zlib.crc32(full_name.encode()) % 1_000_000, "name": full_name.split("/")[1],
             "full_name": full_name, "private": False}
 
 

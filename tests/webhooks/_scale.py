@@ -1,0 +1,194 @@
+"""Fixtures and helpers for broker mode: Redis and PostgreSQL on loopback, Celery workers in a
+thread or in `modeltier worker` subprocesses, the service under uvicorn in broker mode.
+
+Without Redis or PostgreSQL these tests skip, naming what is missing; with CI=true they fail."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.fakegithub import FakeGitHub
+from tests.webhooks.conftest import POSTGRES_URL, SECRET, Running, _postgres_available
+from webhooks.settings import Settings
+
+REDIS_BASE = os.environ.get("MODELTIER_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _missing(what: str, where: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is required in CI and unreachable at {where}")
+    pytest.skip(f"{what} not reachable at {where}")
+
+
+def redis_url_for(db: int) -> str:
+    """A Redis URL on its own database number, checked reachable and flushed."""
+    import redis
+
+    url = f"{REDIS_BASE}/{db}"
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        client.flushdb()
+        client.close()
+    except Exception:
+        _missing("Redis", url)
+    return url
+
+
+def flush(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL on a schema of its own (broker mode needs a shared server database)."""
+    if not _postgres_available():
+        _missing("PostgreSQL", POSTGRES_URL)
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+def settings_for(fake: FakeGitHub, database_url: str, broker_url: str | None,
+                 **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "webhook_secret": SECRET,
+        "github_app_id": fake.app_id,
+        "github_private_key": fake.app_private_key_pem,
+        "github_api_url": fake.url,
+        "database_url": database_url,
+        "broker_url": broker_url,
+        "workers": 2,
+        "github_max_wait": 2.0,
+        "job_lease_seconds": 10,
+        "broker_visibility_timeout": 10,
+        "requeue_after_seconds": 2.0,
+        "reconcile_seconds": 0,
+        "reconcile_min_remaining": 0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    """The environment a `modeltier` subprocess reads the same settings from."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODELTIER_")}
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        env[f"MODELTIER_{name.upper()}"] = str(value)
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+@contextmanager
+def in_thread_worker(settings: Settings, *, hostname: str,
+                     retry_base_seconds: float = 0.2) -> Iterator[Any]:
+    """A Celery worker (threads pool) in this process, consuming the job and control queues.
+    One at a time: Celery keeps worker state per process (two lose countdown messages)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from webhooks.queue import CONTROL_QUEUE, JOB_QUEUE, create_celery
+
+    app = create_celery(settings, retry_base_seconds=retry_base_seconds)
+    try:
+        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
+                          loglevel="WARNING", hostname=hostname,
+                          queues=[JOB_QUEUE, CONTROL_QUEUE], shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.modeltier_context.close()
+
+
+class WorkerProcess:
+    """`modeltier worker` in a subprocess of its own process group (SIGKILL takes all of it)."""
+
+    def __init__(self, settings: Settings, *, concurrency: int = 1, pool: str = "prefork",
+                 name: str = "w", log: Path | None = None) -> None:
+        self.log_path = log
+        out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "worker", "--concurrency", str(concurrency),
+             "--pool", pool, "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@test"],
+            env=env_for(settings), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        if log:
+            out.close()  # type: ignore[union-attr]
+
+    def children(self) -> list[int]:
+        """Pids of the worker's pool processes."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == self.proc.pid:
+                found.append(int(entry.name))
+        return found
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool) at once."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(15)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                self.kill()
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def job_rows(database_url: str) -> list[dict[str, Any]]:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.text(
+                "SELECT id, repo, number, status, attempts, owner, last_error, lease_until "
+                "FROM jobs ORDER BY id"))]
+    finally:
+        engine.dispose()
+
+
+def start_service(fake: FakeGitHub, settings: Settings) -> Running:
+    return Running(fake, settings)
