@@ -46,6 +46,7 @@ import json
 import os
 import queue
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -287,6 +288,8 @@ class Soak:
         self.timeline: list[str] = []
         self.procs: list[Proc] = []
         self.started = time.monotonic()
+        self.logdir: Path | None = None
+        self.keep_logs = True  # until the run passed
 
     def note(self, event: str) -> None:
         line = f"{time.monotonic() - self.started:6.1f}s {event}"
@@ -600,6 +603,8 @@ class Soak:
         with contextlib.suppress(Exception):
             self.redis.flushdb()
             self.redis.close()
+        if self.logdir is not None and not self.keep_logs:
+            shutil.rmtree(self.logdir, ignore_errors=True)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -692,7 +697,8 @@ def run(args: argparse.Namespace) -> int:
         for line in soak.timeline:
             print(f"  {line}")
         print(f"RESULT: {'PASS' if all(ok.values()) else 'MISS'}")
-        if not all(ok.values()):
+        soak.keep_logs = not all(ok.values())
+        if soak.keep_logs:
             print(f"logs kept in {soak.logdir}")
         return 0
     finally:

@@ -60,6 +60,7 @@ class Matcher:
     policy: Policy
     default_exclude: pathspec.PathSpec[Any]
     paths: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
+    any_path: pathspec.PathSpec[Any] | None = None
     excludes: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
     rules: list[_Rule] = field(default_factory=list)
     rule_set: Any = None
@@ -69,10 +70,12 @@ class Matcher:
     def compile(cls, policy: Policy) -> Matcher:
         default_exclude = compile_paths(policy.exclude)
         matcher = cls(policy, default_exclude)
+        positives: list[str] = []
         patterns: list[str] = []
         rule_set = re2.Set.SearchSet()
         for area_id, area in policy.active_areas().items():
             matcher.paths[area_id] = compile_paths(area.paths)
+            positives += [p for p in area.paths if not p.startswith("!")]
             matcher.excludes[area_id] = (
                 default_exclude if area.exclude is None else compile_paths(area.exclude)
             )
@@ -82,10 +85,15 @@ class Matcher:
                 matcher.rules.append(_Rule(area_id, rule_id, files))
                 rule_set.Add(rule.pattern)
                 patterns.append(f"(?:{_unanchored(rule.pattern)})")
+        # Most files belong to no area: one check against every area's positive patterns
+        # spares them a check per area.
+        matcher.any_path = compile_paths(positives)
         if patterns:
             rule_set.Compile()
             matcher.rule_set = rule_set
-            matcher.prefilter = re2.compile("(?m)" + "|".join(patterns))
+            options = re2.Options()
+            options.never_capture = True  # only where it matches; groups would cost decoding
+            matcher.prefilter = re2.compile(("(?m)" + "|".join(patterns)).encode(), options)
         return matcher
 
     def excluded(self, area_id: str, path: str) -> bool:
@@ -203,6 +211,10 @@ def _has_meaningful_change(diff: Diff, index: int, change: FileChange) -> bool:
 def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector) -> None:
     for index, change in enumerate(diff.files):
         paths = [change.path] + ([change.old_path] if change.old_path else [])
+        if matcher.any_path is not None and not any(
+            matcher.any_path.check_file(path).include for path in paths
+        ):
+            continue
         meaningful: bool | None = None
         for area_id in matcher.paths:
             for path in paths:

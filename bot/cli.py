@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from bot.decide import decide
@@ -53,6 +51,8 @@ def _read(path: str, what: str) -> bytes:
 
 
 def _git(*args: str) -> bytes:
+    import subprocess  # only git-reading commands need it
+
     try:
         result = subprocess.run(  # noqa: S603 - fixed program, arguments are not a shell string
             ["git", *args], capture_output=True, check=False  # noqa: S607
@@ -250,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _service_commands() -> dict[str, Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+    from importlib.metadata import entry_points  # slow to import; only service commands need it
+
     return {ep.name: ep.load() for ep in entry_points(group=_SERVICE_GROUP)}
 
 

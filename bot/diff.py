@@ -10,8 +10,10 @@ text matched a cheap RE2 pre-filter over the raw diff.
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -24,6 +26,7 @@ from bot.models import FileChange
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "is_substantive", "parse_diff"]
 
 _DEV_NULL = "/dev/null"
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e]")
 _HASH_CODE = re.compile(
     r"#(\[|!\[|\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|import)\b)"
 )
@@ -124,13 +127,33 @@ class _Tracking:
             yield line
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Parsing allocates hundreds of thousands of small objects and frees none: the cyclic
+    collector would only rescan them (about 15% of the time on a 3,000-file diff)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _parse(lines: Sequence[str], metadata_only: bool, first_line: int = 1) -> PatchSet:
+    try:
+        with _gc_paused():
+            return PatchSet(lines, metadata_only=metadata_only)
+    except UnidiffParseError:
+        pass
+    # Only a broken diff pays for tracking which line the parser stopped at.
     tracking = _Tracking(lines)
     try:
-        return PatchSet(tracking, metadata_only=metadata_only)
+        PatchSet(tracking, metadata_only=metadata_only)
     except UnidiffParseError as e:
         line = first_line + tracking.position - 1
         raise DiffError(f"malformed diff at line {line}: {e}") from e
+    raise AssertionError("unidiff failed once and not twice on the same lines")
 
 
 class Diff:
@@ -214,12 +237,13 @@ class Diff:
         The pre-filter runs once over the raw diff text; only files with a hit are parsed in full.
         Lines it hits that are context or file headers are dropped here.
         """
-        text = self.text
+        # On bytes: RE2 works in UTF-8, and str input costs a conversion of every offset.
+        text = self.text.encode("utf-8", "surrogateescape")
         hits: dict[int, list[int]] = {}
         line_no, offset = 0, 0
         last_line = -1
         for match in prefilter.finditer(text):
-            line_no += text.count("\n", offset, match.start())
+            line_no += text.count(b"\n", offset, match.start())
             offset = match.start()
             if line_no == last_line:
                 continue
@@ -252,6 +276,8 @@ def _normalise(text: str | bytes) -> str:
 def _split_lines(text: str) -> list[str]:
     """The lines of a normalised diff, each ending in its '\n'. Not str.splitlines: it also breaks
     at form feeds, U+2028 and other characters that are ordinary content inside a diff line."""
+    if text.isascii() and not _OTHER_LINE_BREAKS.search(text):
+        return text.splitlines(keepends=True)  # same result, twice as fast
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()

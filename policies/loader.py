@@ -39,6 +39,8 @@ __all__ = [
 
 DEFAULT_POLICY_NAME = "policies/default.yml"
 REPOSITORY_POLICY_PATH = ".github/modeltier.yml"
+# libyaml's loader when present (about 20x faster: it runs in every CLI start), same nodes/marks.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_POLICY_BYTES = 512 * 1024
 MAX_POLICY_DEPTH = 32
 
@@ -81,6 +83,21 @@ def _positions(node: yaml.Node, loc: Loc, out: dict[Loc, tuple[int, int]]) -> No
             _positions(item, (*loc, index), out)
 
 
+def _yaml_problem(name: str, text: str, error: yaml.YAMLError) -> PolicyProblem:
+    if _Loader is not yaml.SafeLoader:
+        # libyaml words its errors differently: let the pure parser explain, as documented.
+        try:
+            yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as pure:
+            error = pure
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return PolicyProblem(
+        name, "", f"invalid YAML: {problem}",
+        mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+    )
+
+
 def parse_source(text: str | bytes, name: str) -> PolicySource:
     """Parse one policy file's text; syntax problems become a PolicyError naming the place.
 
@@ -98,7 +115,7 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
             ) from e
     try:
         depth = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_POLICY_DEPTH:
@@ -123,7 +140,7 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
                         )
                     ]
                 )
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             try:
@@ -133,16 +150,7 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
         finally:
             loader.dispose()
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        problem = getattr(e, "problem", None) or str(e)
-        raise PolicyError(
-            [
-                PolicyProblem(
-                    name, "", f"invalid YAML: {problem}",
-                    mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                )
-            ]
-        ) from e
+        raise PolicyError([_yaml_problem(name, text, e)]) from e
     if data is None:
         data = {}
     if not isinstance(data, dict):
