@@ -8,9 +8,12 @@ with conditional UPDATEs (no database-specific locking), one PR at a time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,9 +161,24 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = sa.create_engine(url, future=True, pool_pre_ping=True)
-        if self.engine.dialect.name == "sqlite":
+        sqlite = url.startswith("sqlite")
+        options: dict[str, Any] = {} if sqlite else {
+            "pool_pre_ping": True, "pool_size": 20, "max_overflow": 20,
+        }
+        self.engine: Engine = sa.create_engine(url, future=True, **options)
+        # SQLite has one writer at a time and makes the others sleep-poll for the lock (tails of
+        # hundreds of ms under load); queueing this process's writers on a lock is fairer.
+        self._write_lock: threading.Lock | contextlib.nullcontext[None] = (
+            threading.Lock() if sqlite else contextlib.nullcontext()
+        )
+        if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        """A write transaction."""
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -175,7 +193,7 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(7274261)"))
             config.attributes["connection"] = conn
@@ -223,7 +241,7 @@ class Store:
     ) -> tuple[bool, int | None]:
         now = _now()
         try:
-            with self.engine.begin() as conn:
+            with self._begin() as conn:
                 conn.execute(
                     deliveries.insert().values(
                         delivery_id=delivery_id, event=event_name, action=action, repo=repo,
@@ -243,7 +261,7 @@ class Store:
             return False, None
 
     def enqueue(self, job: dict[str, Any]) -> int:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             return self._insert_job(conn, job, None, _now())
 
     def _insert_job(
@@ -286,7 +304,7 @@ class Store:
 
     def note_head(self, repo: str, number: int, head_sha: str) -> None:
         """GitHub's current head (read during a job) is the truth: record it as newest."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             self._ensure_pull(conn, repo, number)
             conn.execute(
                 pulls.update()
@@ -310,7 +328,7 @@ class Store:
                 .limit(20)
             ).all()
         for job_id, repo, number in candidates:
-            with self.engine.begin() as conn:
+            with self._begin() as conn:
                 self._ensure_pull(conn, repo, number)
                 locked = conn.execute(
                     pulls.update()
@@ -345,7 +363,7 @@ class Store:
         )
 
     def finish(self, job: Job, owner: str, status: str = "done", error: str | None = None) -> None:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(
                 jobs.update().where(jobs.c.id == job.id)
                 .values(status=status, last_error=error, updated_at=_now(), lease_until=None)
@@ -354,7 +372,7 @@ class Store:
 
     def retry(self, job: Job, owner: str, delay: float, error: str) -> None:
         now = _now()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(
                 jobs.update().where(jobs.c.id == job.id)
                 .values(status="pending", last_error=error, updated_at=now, lease_until=None,
@@ -364,7 +382,7 @@ class Store:
 
     def recover(self) -> int:
         """At start-up of the embedded service: jobs left running by a dead process run again."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             result = conn.execute(
                 jobs.update().where(jobs.c.status == "running")
                 .values(status="pending", lease_until=None, owner=None)
@@ -401,7 +419,7 @@ class Store:
             sa.and_(jobs.c.status == "pending", jobs.c.run_after <= now),
             sa.and_(jobs.c.status == "running", jobs.c.lease_until < now),
         )
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             self._ensure_pull(conn, row.repo, row.number)
             locked = conn.execute(
                 pulls.update()
@@ -429,7 +447,7 @@ class Store:
     def extend_lease(self, job: Job, owner: str, lease_seconds: int) -> bool:
         """Keep a running job's lease (and its PR lock) alive; False once it is no longer ours."""
         until = _now() + datetime.timedelta(seconds=lease_seconds)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             pr = conn.execute(
                 pulls.update()
                 .where(pulls.c.repo == job.repo, pulls.c.number == job.number,
@@ -445,7 +463,7 @@ class Store:
 
     def touch_job(self, job_id: int) -> None:
         """Note that a pending job is being looked after (its message was sent again)."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.status == "pending")
                          .values(updated_at=_now()))
 
@@ -462,7 +480,7 @@ class Store:
             sa.and_(jobs.c.status == "running", jobs.c.lease_until < now,
                     jobs.c.updated_at <= cutoff),
         )
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             rows = conn.execute(
                 sa.select(jobs.c.id, jobs.c.spec).where(stale).order_by(jobs.c.id).limit(limit)
             ).all()
@@ -534,7 +552,7 @@ class Store:
         return comment, check
 
     def save_decision(self, repo: str, number: int, head_sha: str, values: dict[str, Any]) -> None:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(decisions.insert().values(
                 repo=repo, number=number, head_sha=head_sha, created_at=_now(), **values
             ))
@@ -549,7 +567,7 @@ class Store:
         self, repo: str, number: int, login: str, reason: str, head_sha: str,
         areas: tuple[str, ...], via: str,
     ) -> None:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(overrides.insert().values(
                 repo=repo, number=number, login=login, reason=reason, head_sha=head_sha,
                 areas=json.dumps(list(areas)), via=via, created_at=_now(),
@@ -576,7 +594,7 @@ class Store:
         """The installation's last action and repositories: `repositories` replaces the list
         (installation events), `added`/`removed` change the one recorded so far
         (installation_repositories events)."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             known = conn.execute(
                 sa.select(installations.c.repositories).where(installations.c.id == installation_id)
             ).scalar()
