@@ -32,15 +32,13 @@ from typing import Any, TextIO
 
 from bot import service
 from bot.cli import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK
-from bot.decide import decide
-from bot.diff import parse_github_files
-from bot.github import GitHubError, GitHubPort, PullRequestData, PyGithubPort, connect
-from bot.models import Decision, PullRequestInfo, Risk
-from bot.render.markdown import MARKER, CommentContext, render_comment
+from bot.github import WORKFLOW_BOT_LOGIN, GitHubError, GitHubPort, connect
+from bot.models import Decision, Risk
+from bot.render.markdown import MARKER
 from bot.render.sarif import render_sarif_json
 from bot.render.text import render_oneline
-from policies.errors import ModelTierError, PolicyError
-from policies.loader import REPOSITORY_POLICY_PATH, default_policy, load_policy
+from policies.errors import ModelTierError
+from policies.loader import REPOSITORY_POLICY_PATH
 from policies.schema import Policy
 
 __all__ = [
@@ -57,7 +55,7 @@ __all__ = [
     "workflow_command",
 ]
 
-ACTIONS_BOT_LOGIN = "github-actions[bot]"
+ACTIONS_BOT_LOGIN = WORKFLOW_BOT_LOGIN
 DEFAULT_API_URL = "https://api.github.com"
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 MERGE_GROUP_EVENT = "merge_group"
@@ -246,73 +244,9 @@ def _field(event: Mapping[str, Any], *keys: str) -> Any:
 # --- GitHub ------------------------------------------------------------------------------------
 
 
-class _WorkflowTokenPort(PyGithubPort):
-    """The port for an installation token (the workflow's own `github.token`), whose identity
-    `GET /user` does not reveal: comments it makes are by `github-actions[bot]`, a Bot."""
-
-    def find_comment(self, repo: str, number: int, marker: str) -> int | None:
-        from github import GithubException
-
-        try:
-            for comment in self._repo(repo).get_issue(number).get_comments():
-                user = comment.user
-                if (
-                    user is not None and user.type == "Bot" and user.login == self.bot_login
-                    and marker in (comment.body or "")
-                ):
-                    return int(comment.id)
-        except GithubException as e:
-            raise GitHubError(f"listing comments of {repo}#{number}: GitHub answered "
-                              f"{e.status}", e.status) from e
-        return None
-
-
 def _open_port(api_url: str, token: str) -> GitHubPort:
-    """The App's adapter for a token: a personal token names its commenter through `GET /user`;
-    the workflow token cannot (403), and then comments are known by `github-actions[bot]`.
-
-    Stopgap: `Connection.port` lets PyGithub's error from `GET /user` escape, so the fallback
-    builds the same client here; it belongs in `bot.github`."""
-    from github import Auth, Github, GithubException
-
-    connection = connect(api_url, token=token)
-    try:
-        return connection.port(None)
-    except GithubException as e:
-        if e.status != 403:
-            raise GitHubError(f"GitHub at {api_url} refused the token: {e.status}", e.status) from e
-    client = Github(auth=Auth.Token(token), **connection._client_settings())
-    return _WorkflowTokenPort(client, ACTIONS_BOT_LOGIN)
-
-
-def _policy_at(port: GitHubPort, repo: str, ref: str, path: str) -> tuple[Policy, str, list[str]]:
-    """`service.load_base_policy`, for a policy path the `policy` input names: a broken or
-    missing file gives the default policy and a visible error, never no enforcement."""
-    if path == REPOSITORY_POLICY_PATH:
-        return service.load_base_policy(port, repo, ref)
-    text = port.file_at(repo, path, ref)
-    if text is None:
-        return default_policy(), "default", [
-            f"{path}: not found on the base branch ({ref}); the input `policy` names it"
-        ]
-    try:
-        return load_policy(text, name=path), f"{path}@{ref}", []
-    except PolicyError as e:
-        return default_policy(), "default", [str(p) for p in e.problems]
-
-
-def _evaluate(port: GitHubPort, repo: str, pr: PullRequestData, path: str) -> service.Evaluation:
-    if path == REPOSITORY_POLICY_PATH:
-        return service.evaluate(port, repo, pr)
-    policy, source, errors = _policy_at(port, repo, pr.base_sha or pr.base_ref, path)
-    files = port.pull_files(repo, pr.number)
-    info = PullRequestInfo(
-        title=pr.title, body=pr.body, labels=pr.labels, author_login=pr.author_login,
-        commits=tuple(port.pull_commits(repo, pr.number)), changed_files=pr.changed_files,
-        draft=pr.draft,
-    )
-    return service.Evaluation(decide(parse_github_files(files), policy, info), policy, source,
-                              errors)
+    """The App's own adapter, for the workflow's (or a personal) token."""
+    return connect(api_url, token=token).port(None)
 
 
 # --- the step ----------------------------------------------------------------------------------
@@ -335,9 +269,7 @@ def _notice(out: TextIO, message: str) -> None:
 def _comment(port: GitHubPort, repo: str, number: int, body: str, out: TextIO) -> None:
     """The one sticky comment, found by its marker and our own author, as the App keeps it."""
     try:
-        comment_id = port.find_comment(repo, number, MARKER)
-        if comment_id is None or not port.update_comment(repo, comment_id, body):
-            port.create_comment(repo, number, body)
+        service.upsert_comment(port, repo, number, body)
     except GitHubError as e:
         if e.status == 403:
             _notice(out, f"No PR comment: the token cannot write to {repo} ({e}). Give the job "
@@ -366,15 +298,8 @@ def _pull_request(
     if isinstance(event_head, str) and event_head != pr.head_sha:
         _notice(out, f"#{number} moved on since this run started: judged its current head "
                      f"{pr.head_sha[:12]}, not {event_head[:12]}.")
-    evaluation = _evaluate(port, repo, pr, inputs.policy)
-    body = render_comment(evaluation.decision, CommentContext(
-        head_sha=pr.head_sha,
-        policy_errors=evaluation.policy_errors,
-        policy_preview=evaluation.preview,
-        policy_preview_errors=evaluation.preview_errors,
-        draft=pr.draft,
-        repository_policy=evaluation.policy_source,
-    ))
+    evaluation = service.evaluate(port, repo, pr, policy_path=inputs.policy)
+    body = service.comment_body(evaluation, pr.head_sha, draft=pr.draft)
     report = Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body)
     head_repo = _field(event, "pull_request", "head", "repo", "full_name")
     fork = not isinstance(head_repo, str) or head_repo.lower() != repo.lower()
@@ -397,13 +322,9 @@ def _merge_group(port: GitHubPort, env: _Environment, inputs: Inputs, out: TextI
     head_sha = _field(event, "merge_group", "head_sha")
     if not isinstance(base_sha, str) or not isinstance(head_sha, str):
         raise ActionError("the merge_group event has no merge_group.base_sha and head_sha")
-    policy, source, errors = _policy_at(port, repo, base_sha, inputs.policy)
-    files, commits = port.compare(repo, base_sha, head_sha)
-    decision = decide(parse_github_files(files), policy, PullRequestInfo(commits=tuple(commits)))
-    body = render_comment(decision, CommentContext(
-        head_sha=head_sha, policy_errors=errors, repository_policy=source,
-    ))
-    return Report(decision, policy, errors, body)
+    evaluation = service.evaluate_range(port, repo, base_sha, head_sha, inputs.policy)
+    body = service.comment_body(evaluation, head_sha)
+    return Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body)
 
 
 def _append(path: str, text: str) -> None:

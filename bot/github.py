@@ -473,6 +473,21 @@ def _retry(max_wait: float) -> GithubRetry:
                          max_rate_limit_wait=max_wait, allowed_methods=methods)
 
 
+WORKFLOW_BOT_LOGIN = "github-actions[bot]"
+
+
+def _token_login(client: github.Github) -> str:
+    """Who comments with this token. A personal token can say (`GET /user`); an installation
+    token, such as a workflow's `github.token`, is refused there (403) and comments as
+    `github-actions[bot]`, a name no user can take."""
+    try:
+        return str(client.get_user().login)
+    except GithubException as e:
+        if e.status == 403:
+            return WORKFLOW_BOT_LOGIN
+        raise _error(e, "identifying the token's user") from e
+
+
 @dataclass
 class Connection:
     """How to reach GitHub: an App (per-installation ports) or a single token."""
@@ -514,8 +529,7 @@ class Connection:
             elif self.token:
                 if self._token_port is None:
                     client = github.Github(auth=Auth.Token(self.token), **self._client_settings())
-                    login = client.get_user().login
-                    self._token_port = PyGithubPort(client, login)
+                    self._token_port = PyGithubPort(client, _token_login(client))
                 return self._token_port
             else:
                 raise GitHubError("no GitHub credentials for this event (no installation id?)")

@@ -29,11 +29,14 @@ __all__ = [
     "Override",
     "Published",
     "check_output",
+    "comment_body",
     "conclusion",
     "evaluate",
+    "evaluate_range",
     "load_base_policy",
     "override_applies",
     "publish",
+    "upsert_comment",
     "wanted_labels",
 ]
 
@@ -81,20 +84,25 @@ def _problems(error: PolicyError) -> list[str]:
     return [str(p) for p in error.problems]
 
 
-def load_base_policy(port: GitHubPort, repo: str, ref: str) -> tuple[Policy, str, list[str]]:
+def load_base_policy(
+    port: GitHubPort, repo: str, ref: str, path: str | None = None
+) -> tuple[Policy, str, list[str]]:
     """The policy of the PR's BASE: a PR can never weaken the rules it is judged by.
 
-    A broken file does not turn enforcement off: the default applies and the errors are shown.
+    `path` names a policy file other than `.github/modeltier.yml` (the Action's `policy` input);
+    a named file that is missing is an error. A broken file never turns enforcement off: the
+    default applies and the errors are shown.
     """
-    for path in POLICY_PATHS:
-        text = port.file_at(repo, path, ref)
+    for candidate in (path,) if path and path not in POLICY_PATHS else POLICY_PATHS:
+        text = port.file_at(repo, candidate, ref)
         if text is None:
             continue
-        source = f"{path}@{ref}"
         try:
-            return load_policy(text, name=path), source, []
+            return load_policy(text, name=candidate), f"{candidate}@{ref}", []
         except PolicyError as e:
             return default_policy(), "default", _problems(e)
+    if path and path not in POLICY_PATHS:
+        return default_policy(), "default", [f"{path}: not found on the base branch ({ref})"]
     return default_policy(), "default", []
 
 
@@ -123,9 +131,10 @@ def evaluate(
     *,
     files: Sequence[GitHubFile] | None = None,
     commits: Sequence[Commit] | None = None,
+    policy_path: str | None = None,
 ) -> Evaluation:
     """Read what the decision needs (files and commits unless given) and decide."""
-    policy, source, errors = load_base_policy(port, repo, pr.base_sha or pr.base_ref)
+    policy, source, errors = load_base_policy(port, repo, pr.base_sha or pr.base_ref, policy_path)
     files = list(files) if files is not None else port.pull_files(repo, pr.number)
     commits = list(commits) if commits is not None else port.pull_commits(repo, pr.number)
     info = PullRequestInfo(
@@ -140,6 +149,16 @@ def evaluate(
     decision = decide(parse_github_files(files), policy, info)
     preview, preview_errors = _preview(port, repo, pr, files, info)
     return Evaluation(decision, policy, source, errors, preview, preview_errors)
+
+
+def evaluate_range(
+    port: GitHubPort, repo: str, base_sha: str, head_sha: str, policy_path: str | None = None
+) -> Evaluation:
+    """A merge group (base...head): judged on the comparison, evidence from its commits."""
+    policy, source, errors = load_base_policy(port, repo, base_sha, policy_path)
+    files, commits = port.compare(repo, base_sha, head_sha)
+    decision = decide(parse_github_files(files), policy, PullRequestInfo(commits=tuple(commits)))
+    return Evaluation(decision, policy, source, errors)
 
 
 def override_applies(override: Override | None, evaluation: Evaluation, head_sha: str) -> bool:
@@ -208,6 +227,35 @@ def wanted_labels(decision: Decision) -> set[str]:
     return labels
 
 
+def comment_body(
+    evaluation: Evaluation, head_sha: str, *, draft: bool = False, override: Override | None = None
+) -> str:
+    """The sticky comment's Markdown for an evaluation (override: one that applies)."""
+    return render_comment(evaluation.decision, CommentContext(
+        head_sha=head_sha,
+        override=OverrideInfo(who=override.login, when=override.created_at,
+                              reason=override.reason, sha=override.head_sha)
+        if override is not None
+        else None,
+        policy_errors=evaluation.policy_errors,
+        policy_preview=evaluation.preview,
+        policy_preview_errors=evaluation.preview_errors,
+        draft=draft,
+        repository_policy=evaluation.policy_source,
+    ))
+
+
+def upsert_comment(
+    port: GitHubPort, repo: str, number: int, body: str, comment_id: int | None = None
+) -> int:
+    """Edit our one comment (by known id, else by marker and our own author), or create it."""
+    if comment_id is None:
+        comment_id = port.find_comment(repo, number, MARKER)
+    if comment_id is None or not port.update_comment(repo, comment_id, body):
+        comment_id = port.create_comment(repo, number, body)
+    return comment_id
+
+
 def publish(
     port: GitHubPort,
     repo: str,
@@ -222,28 +270,12 @@ def publish(
     """Write the result to GitHub: check run, then the one sticky comment, then labels."""
     decision = evaluation.decision
     overridden = override_applies(override, evaluation, pr.head_sha)
-    context = CommentContext(
-        head_sha=pr.head_sha,
-        override=OverrideInfo(
-            who=override.login, when=override.created_at, reason=override.reason,
-            sha=override.head_sha,
-        )
-        if overridden and override is not None
-        else None,
-        policy_errors=evaluation.policy_errors,
-        policy_preview=evaluation.preview,
-        policy_preview_errors=evaluation.preview_errors,
-        draft=pr.draft,
-        repository_policy=evaluation.policy_source,
-    )
-    body = render_comment(decision, context)
+    body = comment_body(evaluation, pr.head_sha, draft=pr.draft,
+                        override=override if overridden else None)
     outcome = conclusion(decision, overridden)
     output = check_output(evaluation, body, outcome, overridden)
     check_run_id = port.publish_check(repo, pr.head_sha, CHECK_NAME, output, check_run_id)
-    if comment_id is None:
-        comment_id = port.find_comment(repo, pr.number, MARKER)
-    if comment_id is None or not port.update_comment(repo, comment_id, body):
-        comment_id = port.create_comment(repo, pr.number, body)
+    comment_id = upsert_comment(port, repo, pr.number, body, comment_id)
     want = wanted_labels(decision)
     have = {label for label in pr.labels if label.startswith(LABEL_PREFIX)}
     stale = sorted(have - want - {override_label})

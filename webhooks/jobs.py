@@ -5,15 +5,13 @@ GitHub fails; a job that keeps failing ends as `dead`, with its last error, for 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 
 from bot import service
-from bot.decide import decide
-from bot.diff import parse_github_files
-from bot.github import CheckRunOutput, Connection, GitHubError, GitHubPort, PullRequestData
-from bot.models import PullRequestInfo
+from bot.github import Connection, GitHubError, GitHubPort, PullRequestData
 from policies.schema import Permission
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
@@ -117,17 +115,12 @@ class JobRunner:
     def _merge_group(self, port: GitHubPort, job: Job) -> str:
         """Merge queues wait for the required check on the group's head SHA: report it there."""
         spec = job.spec
-        policy, source, errors = service.load_base_policy(port, job.repo, spec["base_sha"])
-        files, commits = port.compare(job.repo, spec["base_sha"], spec["head_sha"])
-        decision = decide(parse_github_files(files), policy,
-                          PullRequestInfo(commits=tuple(commits)))
-        outcome = service.conclusion(decision, overridden=False)
-        summary = "\n".join([decision.verdict_reason, *decision.reasons, *errors])
-        port.publish_check(job.repo, spec["head_sha"], service.CHECK_NAME, CheckRunOutput(
-            conclusion=outcome,
-            title=f"Merge group: {decision.risk.value}, {decision.tier_title} tier",
-            summary=f"{summary}\n\nPolicy: {source}",
-        ), None)
+        evaluation = service.evaluate_range(port, job.repo, spec["base_sha"], spec["head_sha"])
+        outcome = service.conclusion(evaluation.decision, overridden=False)
+        body = service.comment_body(evaluation, spec["head_sha"])
+        output = service.check_output(evaluation, body, outcome, overridden=False)
+        output = dataclasses.replace(output, title=f"Merge group: {output.title}")
+        port.publish_check(job.repo, spec["head_sha"], service.CHECK_NAME, output, None)
         return outcome
 
 

@@ -430,7 +430,7 @@ def test_error_when_the_event_path_is_missing(fake: FakeGitHub, step: Step) -> N
         ({"INPUT_COMMENT": "yes"},
          "modeltier: error: input comment must be true or false, not 'yes'\n"),
         ({"INPUT_GITHUB_TOKEN": "ghp_wrong"},
-         "modeltier: error: GitHub at "),
+         "modeltier: error: identifying the token's user: GitHub answered 401"),
     ],
     ids=["unreadable-event", "unsupported-event", "bad-input", "bad-token"],
 )

@@ -124,7 +124,7 @@ def test_merge_group_gets_a_check_run_on_the_group_head(make_service, fake, mess
     svc.wait_idle()
     runs = fake.check_runs(REPO, head_sha=group_head)
     assert [(r["name"], r["conclusion"]) for r in runs] == [("modeltier", conclusion)]
-    assert runs[0]["output"]["title"].startswith("Merge group: critical")
+    assert runs[0]["output"]["title"].startswith("Merge group: Critical")
     assert fake.count("GET", f"/repos/{REPO}/compare/{base_sha}...{group_head}") == 1
     assert svc.service.store.count_jobs("dead") == 0
 
