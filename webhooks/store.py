@@ -328,31 +328,41 @@ class Store:
                 .limit(20)
             ).all()
         for job_id, repo, number in candidates:
-            with self._begin() as conn:
-                self._ensure_pull(conn, repo, number)
-                locked = conn.execute(
-                    pulls.update()
-                    .where(pulls.c.repo == repo, pulls.c.number == number,
-                           sa.or_(pulls.c.lock_owner.is_(None), pulls.c.lock_until < now,
-                                  pulls.c.lock_owner == owner))
-                    .values(lock_owner=owner, lock_until=until)
-                )
-                if locked.rowcount != 1:
-                    conn.rollback()
-                    continue
-                taken = conn.execute(
-                    jobs.update()
-                    .where(jobs.c.id == job_id, runnable)
-                    .values(status="running", owner=owner, lease_until=until,
-                            attempts=jobs.c.attempts + 1, updated_at=now)
-                )
-                if taken.rowcount != 1:
-                    conn.rollback()
-                    continue
-                row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()
-                return Job(row.id, row.kind, row.repo, row.number, row.head_sha,
-                           json.loads(row.spec), row.attempts, row.delivery_id)
+            job = self._take(job_id, repo, number, runnable, owner, now, until)
+            if job is not None:
+                return job
         return None
+
+    def _take(
+        self, job_id: int, repo: str, number: int, runnable: Any, owner: str,
+        now: datetime.datetime, until: datetime.datetime,
+    ) -> Job | None:
+        """In one transaction: lock the job's PR for this owner, then lease the job; None when
+        another worker holds the PR or took the job meanwhile."""
+        with self._begin() as conn:
+            self._ensure_pull(conn, repo, number)
+            locked = conn.execute(
+                pulls.update()
+                .where(pulls.c.repo == repo, pulls.c.number == number,
+                       sa.or_(pulls.c.lock_owner.is_(None), pulls.c.lock_until < now,
+                              pulls.c.lock_owner == owner))
+                .values(lock_owner=owner, lock_until=until)
+            )
+            if locked.rowcount != 1:
+                conn.rollback()
+                return None
+            taken = conn.execute(
+                jobs.update()
+                .where(jobs.c.id == job_id, runnable)
+                .values(status="running", owner=owner, lease_until=until,
+                        attempts=jobs.c.attempts + 1, updated_at=now)
+            )
+            if taken.rowcount != 1:
+                conn.rollback()
+                return None
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()
+            return Job(row.id, row.kind, row.repo, row.number, row.head_sha,
+                       json.loads(row.spec), row.attempts, row.delivery_id)
 
     def _release(self, conn: Connection, job: Job, owner: str) -> None:
         conn.execute(
@@ -419,30 +429,9 @@ class Store:
             sa.and_(jobs.c.status == "pending", jobs.c.run_after <= now),
             sa.and_(jobs.c.status == "running", jobs.c.lease_until < now),
         )
-        with self._begin() as conn:
-            self._ensure_pull(conn, row.repo, row.number)
-            locked = conn.execute(
-                pulls.update()
-                .where(pulls.c.repo == row.repo, pulls.c.number == row.number,
-                       sa.or_(pulls.c.lock_owner.is_(None), pulls.c.lock_until < now,
-                              pulls.c.lock_owner == owner))
-                .values(lock_owner=owner, lock_until=until)
-            )
-            if locked.rowcount != 1:
-                conn.rollback()
-                return Claim("busy")
-            taken = conn.execute(
-                jobs.update()
-                .where(jobs.c.id == job_id, runnable)
-                .values(status="running", owner=owner, lease_until=until,
-                        attempts=jobs.c.attempts + 1, updated_at=now)
-            )
-            if taken.rowcount != 1:
-                conn.rollback()
-                return Claim("busy")  # taken or changed meanwhile: look again shortly
-            job = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()
-            return Claim("claimed", Job(job.id, job.kind, job.repo, job.number, job.head_sha,
-                                        json.loads(job.spec), job.attempts, job.delivery_id))
+        job = self._take(job_id, row.repo, row.number, runnable, owner, now, until)
+        # None: the PR is leased by another worker, or the job was taken or changed meanwhile.
+        return Claim("busy") if job is None else Claim("claimed", job)
 
     def extend_lease(self, job: Job, owner: str, lease_seconds: int) -> bool:
         """Keep a running job's lease (and its PR lock) alive; False once it is no longer ours."""
