@@ -106,6 +106,9 @@ class JobRunner:
                 f"role on this repository (you have {permission.value if permission else 'none'}"
                 ").",
             )
+            if job.spec.get("via") == "label":
+                # A refused label would otherwise read, to everyone, as an override in force.
+                port.set_labels(job.repo, pr.number, [], [rules.label])
             return "refused"
         evaluation = service.evaluate(port, job.repo, pr)
         self.store.add_override(job.repo, pr.number, login, reason, pr.head_sha,

@@ -276,10 +276,11 @@ def test_override_label(make_service, fake, role, conclusion, reply):
         assert [(r["who"], r["reason"]) for r in rows] == [
             (login, "label `modeltier:override` added")]
         assert login in _ours(fake)[0]["body"]
-        assert "modeltier:override" in fake.labels_on(REPO, 7)  # the bot never removes it
+        assert "modeltier:override" in fake.labels_on(REPO, 7)  # an accepted label stays
     else:
         assert _overrides(svc) == []
         assert any(r.startswith(reply) for r in _replies(fake))
+        assert "modeltier:override" not in fake.labels_on(REPO, 7)  # a refused one is removed
 
 
 def test_override_label_added_by_the_bot_itself_is_not_an_override(make_service, fake):
