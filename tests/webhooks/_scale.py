@@ -20,7 +20,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.fakegithub import FakeGitHub
-from tests.webhooks.conftest import POSTGRES_URL, SECRET, Running, _postgres_available
+from tests.webhooks.conftest import (
+    POSTGRES_URL,
+    SECRET,
+    Running,
+    _postgres_available,
+    postgres_schema,
+)
 from webhooks.settings import Settings
 
 REDIS_BASE = os.environ.get("MODELTIER_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
@@ -60,14 +66,8 @@ def pg_url() -> Iterator[str]:
     """A PostgreSQL URL on a schema of its own (broker mode needs a shared server database)."""
     if not _postgres_available():
         _missing("PostgreSQL", POSTGRES_URL)
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 def settings_for(fake: FakeGitHub, database_url: str, broker_url: str | None,

@@ -3,6 +3,7 @@ the fake GitHub server; deliveries are signed and shaped as GitHub sends them.""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -41,6 +42,21 @@ def _postgres_available() -> bool:
     return True
 
 
+@contextlib.contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A PostgreSQL URL on a fresh schema of its own, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
     if request.param == "sqlite":
@@ -50,14 +66,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required in CI and unreachable at {POSTGRES_URL}")
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture
