@@ -13,11 +13,13 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import github
+import requests
 from github import Auth, GithubException, GithubIntegration, GithubRetry
 from github.GithubException import RateLimitExceededExceedsMaxWait
 from github.Repository import Repository
@@ -208,10 +210,20 @@ class PyGithubPort:
             self.rate.remaining = remaining
             self.rate.reset = self.client.requester.rate_limiting_resettime
 
-    def pull_request(self, repo: str, number: int) -> PullRequestData:
+    @contextmanager
+    def _requests(self, what: str) -> Iterator[None]:
+        """Translate PyGithub's and the transport's errors into GitHubError, naming what failed;
+        note the rate limit GitHub reported when all went well."""
         try:
+            yield
+        except (GithubException, requests.RequestException) as e:
+            raise _error(e, what) from e
+        self._note_rate()
+
+    def pull_request(self, repo: str, number: int) -> PullRequestData:
+        with self._requests(f"reading {repo}#{number}"):
             pr = self._repo(repo).get_pull(number)
-            data = PullRequestData(
+            return PullRequestData(
                 number=number,
                 head_sha=pr.head.sha,
                 base_ref=pr.base.ref,
@@ -224,35 +236,19 @@ class PyGithubPort:
                 changed_files=pr.changed_files,
                 state=pr.state,
             )
-        except GithubException as e:
-            raise _error(e, f"reading {repo}#{number}") from e
-        self._note_rate()
-        return data
 
     def pull_files(self, repo: str, number: int) -> list[GitHubFile]:
-        try:
-            files = [_file(f) for f in self._repo(repo).get_pull(number).get_files()]
-        except GithubException as e:
-            raise _error(e, f"listing files of {repo}#{number}") from e
-        self._note_rate()
-        return files
+        with self._requests(f"listing files of {repo}#{number}"):
+            return [_file(f) for f in self._repo(repo).get_pull(number).get_files()]
 
     def pull_commits(self, repo: str, number: int) -> list[Commit]:
-        try:
-            commits = [_commit(c) for c in self._repo(repo).get_pull(number).get_commits()]
-        except GithubException as e:
-            raise _error(e, f"listing commits of {repo}#{number}") from e
-        self._note_rate()
-        return commits
+        with self._requests(f"listing commits of {repo}#{number}"):
+            return [_commit(c) for c in self._repo(repo).get_pull(number).get_commits()]
 
     def compare(self, repo: str, base: str, head: str) -> tuple[list[GitHubFile], list[Commit]]:
-        try:
+        with self._requests(f"comparing {base}...{head} in {repo}"):
             comparison = self._repo(repo).compare(base, head)
-            files = [_file(f) for f in comparison.files]
-            commits = [_commit(c) for c in comparison.commits]
-        except GithubException as e:
-            raise _error(e, f"comparing {base}...{head} in {repo}") from e
-        return files, commits
+            return [_file(f) for f in comparison.files], [_commit(c) for c in comparison.commits]
 
     def file_at(self, repo: str, path: str, ref: str) -> bytes | None:
         key = (repo, path, ref)
@@ -282,20 +278,16 @@ class PyGithubPort:
         return bytes(content.decoded_content)
 
     def find_comment(self, repo: str, number: int, marker: str) -> int | None:
-        try:
+        with self._requests(f"listing comments of {repo}#{number}"):
             for comment in self._repo(repo).get_issue(number).get_comments():
                 author = comment.user.login if comment.user else None
                 if marker in (comment.body or "") and author == self.bot_login:
                     return int(comment.id)
-        except GithubException as e:
-            raise _error(e, f"listing comments of {repo}#{number}") from e
         return None
 
     def create_comment(self, repo: str, number: int, body: str) -> int:
-        try:
+        with self._requests(f"commenting on {repo}#{number}"):
             return int(self._repo(repo).get_issue(number).create_comment(body).id)
-        except GithubException as e:
-            raise _error(e, f"commenting on {repo}#{number}") from e
 
     def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
         requester = self.client.requester

@@ -22,10 +22,10 @@ from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.background import BackgroundTask
 
-from bot.github import Connection, connect
+from bot.github import Connection
 from policies.loader import default_policy
 from webhooks.events import EventError, route
-from webhooks.jobs import JobRunner, WorkerPool
+from webhooks.jobs import JobRunner, WorkerPool, connect_github
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
 from webhooks.settings import Settings
@@ -51,13 +51,7 @@ class Service:
         self.settings = settings
         self.metrics = Metrics()
         self.store = store or Store(settings.database_url)
-        self.connection = connection or connect(
-            settings.github_api_url,
-            app_id=settings.github_app_id,
-            private_key=settings.private_key(),
-            token=settings.github_token.get_secret_value() if settings.github_token else None,
-            max_wait=settings.github_max_wait,
-        )
+        self.connection = connection or connect_github(settings)
         self.runner = JobRunner(self.store, self.connection, self.metrics)
         # Broker mode: Celery workers (`modeltier worker`) run the jobs, this process sends them.
         self.dispatcher: Dispatcher | None = None

@@ -7,19 +7,51 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import random
 import threading
 import time
+from dataclasses import dataclass
 
 from bot import service
-from bot.github import Connection, GitHubError, GitHubPort, PullRequestData
+from bot.github import Connection, GitHubError, GitHubPort, PullRequestData, connect
 from policies.schema import Permission
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
+from webhooks.settings import Settings
 from webhooks.store import Job, Store, new_owner_id
 
 __all__ = ["JobRunner", "WorkerPool"]
 
 log = logging.getLogger("modeltier.jobs")
+
+
+MAX_RETRY_DELAY = 300.0
+
+
+def jitter(low: float, high: float) -> float:
+    return random.uniform(low, high)  # noqa: S311 - spreading retries, not security
+
+
+def connect_github(settings: Settings) -> Connection:
+    """The GitHub connection the settings describe (App or token mode)."""
+    return connect(
+        settings.github_api_url,
+        app_id=settings.github_app_id,
+        private_key=settings.private_key(),
+        token=settings.github_token.get_secret_value() if settings.github_token else None,
+        max_wait=settings.github_max_wait,
+    )
+
+
+@dataclass(frozen=True)
+class Settled:
+    """How a run ended, as recorded: done (detail: the outcome), retry (after `delay`) or dead
+    (detail: the last error)."""
+
+    status: str
+    detail: str
+    delay: float = 0.0
+    error: Exception | None = None
 
 
 class JobRunner:
@@ -29,6 +61,44 @@ class JobRunner:
         self.store = store
         self.connection = connection
         self.metrics = metrics
+
+    def run(
+        self, job: Job, owner: str, *, max_attempts: int, retry_base_seconds: float
+    ) -> Settled:
+        """Execute a claimed job and record how it ended. Every failure is retried with
+        back-off (at least as long as GitHub asked), then recorded as dead."""
+        started = time.perf_counter()
+        try:
+            outcome = self.execute(job)
+        except Exception as e:
+            return self._failed(job, owner, e, max_attempts, retry_base_seconds)
+        self.store.finish(job, owner)
+        self.metrics.jobs.labels(kind=job.kind, outcome=outcome).inc()
+        self.metrics.latency.observe(time.perf_counter() - started)
+        log.info("job done", extra={"job": job.id, "kind": job.kind, "outcome": outcome,
+                                    "attempt": job.attempts})
+        return Settled("done", outcome)
+
+    def _failed(
+        self, job: Job, owner: str, error: Exception, max_attempts: int, base: float
+    ) -> Settled:
+        message = f"{type(error).__name__}: {error}"
+        if not isinstance(error, GitHubError):
+            log.exception("job %s failed", job.id)
+        if job.attempts >= max_attempts:
+            self.store.finish(job, owner, status="dead", error=message)
+            self.metrics.jobs.labels(kind=job.kind, outcome="dead").inc()
+            log.error("job dead after %s attempts: %s", job.attempts, message,
+                      extra={"job": job.id})
+            return Settled("dead", message, error=error)
+        delay = min(base * 2 ** (job.attempts - 1), MAX_RETRY_DELAY) * jitter(0.8, 1.2)
+        asked = error.retry_after if isinstance(error, GitHubError) else None
+        delay = max(delay, asked or 0.0)
+        self.store.retry(job, owner, delay, message)
+        self.metrics.jobs.labels(kind=job.kind, outcome="retry").inc()
+        log.warning("job %s will retry in %.1fs: %s", job.id, delay, message,
+                    extra={"job": job.id})
+        return Settled("retry", message, delay, error)
 
     def execute(self, job: Job) -> str:
         port = self.connection.port(job.spec.get("installation_id"))
@@ -177,29 +247,6 @@ class WorkerPool:
             self.run_one(job, owner)
 
     def run_one(self, job: Job, owner: str) -> None:
-        started = time.perf_counter()
         with bind(delivery=job.delivery_id, repo=job.repo, pr=job.number or None):
-            try:
-                outcome = self.runner.execute(job)
-            except Exception as e:  # every failure is retried, then recorded as dead
-                self._failed(job, owner, e)
-                return
-            self.store.finish(job, owner)
-            self.metrics.jobs.labels(kind=job.kind, outcome=outcome).inc()
-            self.metrics.latency.observe(time.perf_counter() - started)
-            log.info("job done", extra={"job": job.id, "kind": job.kind, "outcome": outcome})
-
-    def _failed(self, job: Job, owner: str, error: Exception) -> None:
-        message = f"{type(error).__name__}: {error}"
-        if not isinstance(error, GitHubError):
-            log.exception("job %s failed", job.id)
-        if job.attempts >= self.max_attempts:
-            self.store.finish(job, owner, status="dead", error=message)
-            self.metrics.jobs.labels(kind=job.kind, outcome="dead").inc()
-            log.error("job dead after %s attempts: %s", job.attempts, message)
-            return
-        delay = min(self.retry_base_seconds * 2 ** (job.attempts - 1), 300.0)
-        self.store.retry(job, owner, delay, message)
-        self.metrics.jobs.labels(kind=job.kind, outcome="retry").inc()
-        log.warning("job %s will retry in %.1fs: %s", job.id, delay, message)
-
+            self.runner.run(job, owner, max_attempts=self.max_attempts,
+                            retry_base_seconds=self.retry_base_seconds)

@@ -18,14 +18,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import random
 import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.github import GitHubError, connect
-from webhooks.jobs import JobRunner
+from bot.github import GitHubError
+from webhooks.jobs import JobRunner, connect_github, jitter
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
 from webhooks.ratelimit import RateGate, blocked_until_from, rate_gate
@@ -57,13 +56,6 @@ RECONCILE_TASK = "modeltier.reconcile"
 JOB_QUEUE = "modeltier.jobs"
 CONTROL_QUEUE = "modeltier.control"
 BUSY_WAIT = (0.5, 2.0)  # a job whose PR another job holds looks again after this long (jittered)
-MAX_RETRY_DELAY = 300.0
-
-
-def _jitter(low: float, high: float) -> float:
-    return random.uniform(low, high)  # noqa: S311 - spreading retries, not security
-
-
 def max_countdown(settings: Settings) -> float:
     """The longest countdown a message may carry: a message waiting in a worker past the
     visibility timeout would be delivered a second time."""
@@ -223,7 +215,7 @@ class JobProcessor:
             if claim.state == "gone":
                 return Outcome("gone")
             if claim.state == "busy":
-                wait = claim.wait or _jitter(*BUSY_WAIT)
+                wait = claim.wait or jitter(*BUSY_WAIT)
                 return self._again(job_id, installation_id, "busy", wait, "PR or job leased")
             if claim.state == "later":
                 return self._again(job_id, installation_id, "later", claim.wait, "back-off")
@@ -233,27 +225,22 @@ class JobProcessor:
     def _again(
         self, job_id: int, installation_id: int | None, state: str, wait: float, why: str
     ) -> Outcome:
-        countdown = min(max(wait, 0.05) * _jitter(1.0, 1.2), self.dispatcher.max_countdown)
+        countdown = min(max(wait, 0.05) * jitter(1.0, 1.2), self.dispatcher.max_countdown)
         self.store.touch_job(job_id)  # someone is taking care of it: the reconciler leaves it be
         self.dispatcher.send(job_id, installation_id, countdown)
         return Outcome(state, countdown, why)
 
     def _run(self, job: Job, owner: str, installation_id: int | None) -> Outcome:
-        started = time.perf_counter()
-        metrics = self.runner.metrics
         with bind(delivery=job.delivery_id, repo=job.repo, pr=job.number or None), \
                 _Heartbeat(self.store, job, owner, self.settings.job_lease_seconds):
-            try:
-                result = self.runner.execute(job)
-            except Exception as e:  # every failure is retried, then recorded as dead
-                return self._failed(job, owner, installation_id, e)
-            self._note_budget(installation_id, None)
-            self.store.finish(job, owner)
-        metrics.jobs.labels(kind=job.kind, outcome=result).inc()
-        metrics.latency.observe(time.perf_counter() - started)
-        log.info("job done", extra={"job": job.id, "kind": job.kind, "outcome": result,
-                                    "attempt": job.attempts})
-        return Outcome("done", detail=result)
+            settled = self.runner.run(job, owner, max_attempts=self.settings.max_attempts,
+                                      retry_base_seconds=self.retry_base_seconds)
+        self._note_budget(installation_id, settled.error)
+        if settled.status == "retry":
+            # A longer delay than a countdown may carry: the message comes back early, finds the
+            # job waiting (`later`) and sends itself again for the rest.
+            self.dispatcher.send(job.id, installation_id, settled.delay)
+        return Outcome(settled.status, settled.delay, settled.detail)
 
     def _note_budget(self, installation_id: int | None, error: BaseException | None) -> None:
         """Share what GitHub said about this installation's budget with every worker."""
@@ -265,33 +252,6 @@ class JobProcessor:
             self.gate.block(installation_id, until)
             log.warning("installation %s rate-limited for %.0fs", installation_id,
                         until - time.time(), extra={"installation": installation_id})
-
-    def _failed(
-        self, job: Job, owner: str, installation_id: int | None, error: Exception
-    ) -> Outcome:
-        message = f"{type(error).__name__}: {error}"
-        if not isinstance(error, GitHubError):
-            log.exception("job %s failed", job.id)
-        self._note_budget(installation_id, error)
-        metrics = self.runner.metrics
-        if job.attempts >= self.settings.max_attempts:
-            self.store.finish(job, owner, status="dead", error=message)
-            metrics.jobs.labels(kind=job.kind, outcome="dead").inc()
-            log.error("job dead after %s attempts: %s", job.attempts, message,
-                      extra={"job": job.id})
-            return Outcome("dead", detail=message)
-        delay = min(self.retry_base_seconds * 2 ** (job.attempts - 1), MAX_RETRY_DELAY)
-        delay *= _jitter(0.8, 1.2)
-        wait = error.retry_after if isinstance(error, GitHubError) else None
-        delay = max(delay, wait or 0.0)
-        self.store.retry(job, owner, delay, message)
-        metrics.jobs.labels(kind=job.kind, outcome="retry").inc()
-        log.warning("job %s will retry in %.1fs: %s", job.id, delay, message,
-                    extra={"job": job.id})
-        # A longer delay than a countdown may carry: the message comes back early, finds the job
-        # waiting (`later`) and sends itself again for the rest.
-        self.dispatcher.send(job.id, installation_id, delay)
-        return Outcome("retry", delay, message)
 
 
 class _Context:
@@ -310,12 +270,7 @@ class _Context:
     def _build(self) -> None:
         settings = self.settings
         store = Store(settings.database_url)
-        connection = connect(
-            settings.github_api_url, app_id=settings.github_app_id,
-            private_key=settings.private_key(),
-            token=settings.github_token.get_secret_value() if settings.github_token else None,
-            max_wait=settings.github_max_wait,
-        )
+        connection = connect_github(settings)
         gate = rate_gate(settings.broker_url)
         dispatcher = Dispatcher(self.app, max_countdown=max_countdown(settings))
         runner = JobRunner(store, connection, Metrics())
@@ -389,13 +344,13 @@ class Ticker:
                                         daemon=True)
 
     def _run(self) -> None:
-        wait = _jitter(0.1, 1.0) * self.interval
+        wait = jitter(0.1, 1.0) * self.interval
         while not self._stop.wait(wait):
             try:
                 self._tick()
             except Exception:
                 log.exception("queueing the reconcile pass failed")
-            wait = self.interval * _jitter(0.9, 1.1)
+            wait = self.interval * jitter(0.9, 1.1)
 
     def start(self) -> None:
         self._thread.start()

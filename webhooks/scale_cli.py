@@ -56,7 +56,7 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _reconcile(_: argparse.Namespace) -> int:
-    from bot.github import connect
+    from webhooks.jobs import connect_github
     from webhooks.logs import configure
     from webhooks.ratelimit import rate_gate
     from webhooks.reconcile import Reconciler, coordination
@@ -71,12 +71,7 @@ def _reconcile(_: argparse.Namespace) -> int:
         from webhooks.queue import Dispatcher
 
         send = Dispatcher.from_settings(settings).send
-    connection = connect(
-        settings.github_api_url, app_id=settings.github_app_id,
-        private_key=settings.private_key(),
-        token=settings.github_token.get_secret_value() if settings.github_token else None,
-        max_wait=settings.github_max_wait,
-    )
+    connection = connect_github(settings)
     report = Reconciler(
         settings, store, connection, send=send, gate=rate_gate(settings.broker_url),
         coordination=coordination(settings.broker_url),
