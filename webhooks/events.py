@@ -169,7 +169,7 @@ def _installation_id(value: _Installation | None) -> int | None:
     return value.id if value is not None else None
 
 
-def _pull_request(event: _PullRequestEvent, override_label: str, bot_login: str | None) -> Routing:
+def _pull_request(event: _PullRequestEvent, override_label: str) -> Routing:
     pr = event.pull_request
     repo = event.repository.full_name
     base: dict[str, Any] = {"action": event.action, "repo": repo}
@@ -180,11 +180,11 @@ def _pull_request(event: _PullRequestEvent, override_label: str, bot_login: str 
         "head_at": pr.updated_at, "installation_id": _installation_id(event.installation),
     }
     label = event.label.name if event.label else None
-    sender = event.sender.login if event.sender else None
+    sender = event.sender.login if event.sender and event.sender.type != "Bot" else None
     if event.action in ("labeled", "unlabeled") and label is not None:
         if event.action == "labeled" and label == override_label:
-            if sender is None or sender == bot_login:
-                return Routing(**base, ignored="override label added without a sender")
+            if sender is None:
+                return Routing(**base, ignored="override label added by a bot or no one")
             job.update(kind="override", login=sender, via="label",
                        reason=f"label `{override_label}` added")
         elif not (label.startswith("model:") or label == override_label):
@@ -193,7 +193,7 @@ def _pull_request(event: _PullRequestEvent, override_label: str, bot_login: str 
 
 
 def _issue_comment(
-    event: _IssueCommentEvent, override_command: str, bot_login: str | None
+    event: _IssueCommentEvent, override_command: str
 ) -> Routing:
     repo = event.repository.full_name
     base: dict[str, Any] = {"action": event.action, "repo": repo}
@@ -202,7 +202,7 @@ def _issue_comment(
     if event.issue.pull_request is None:
         return Routing(**base, ignored="comment on an issue, not a pull request")
     user = event.comment.user
-    if user.type == "Bot" or user.login == bot_login:
+    if user.type == "Bot":
         return Routing(**base, ignored="comment by a bot")
     text = (event.comment.body or "").strip()
     first_line = text.splitlines()[0].strip() if text else ""
@@ -225,7 +225,6 @@ def route(
     *,
     override_label: str = "modeltier:override",
     override_command: str = "/modeltier override",
-    bot_login: str | None = None,
 ) -> Routing:
     """Map (event, payload) to what should happen. Raises EventError on unusable payloads."""
     if not isinstance(payload, dict):
@@ -233,10 +232,10 @@ def route(
     if event == "ping":
         return Routing(ignored="ping")
     if event == "pull_request":
-        return _pull_request(_parse(_PullRequestEvent, payload, event), override_label, bot_login)
+        return _pull_request(_parse(_PullRequestEvent, payload, event), override_label)
     if event == "issue_comment":
         parsed = _parse(_IssueCommentEvent, payload, event)
-        return _issue_comment(parsed, override_command, bot_login)
+        return _issue_comment(parsed, override_command)
     if event in ("check_run", "check_suite"):
         parsed = _parse(_CheckEvent, payload, event)
         target = parsed.check_run if event == "check_run" else parsed.check_suite

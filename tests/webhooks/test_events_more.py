@@ -292,6 +292,15 @@ def test_override_label_added_by_the_bot_itself_is_not_an_override(make_service,
                                                 "modeltier")
 
 
+def test_override_label_added_by_a_bot_is_not_an_override(make_service, fake):
+    svc = make_service()
+    _auth_pr(fake)
+    payload = pr_payload(fake, 7, action="labeled", label={"name": "modeltier:override"},
+                         sender=_sender("dependabot[bot]", "Bot"))
+    _ignored(svc.send("pull_request", payload), "override label added by a bot or no one")
+    assert _overrides(svc) == []
+
+
 # ---------------------------------------------------------------------- PR updates
 def test_edited_description_is_read_from_github(make_service, fake):
     svc = make_service()
