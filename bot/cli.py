@@ -18,7 +18,7 @@ from bot.decide import decide
 from bot.diff import Diff, parse_diff
 from bot.models import Commit, Decision, PullRequestInfo, Verdict
 from policies.errors import ModelTierError
-from policies.loader import REPOSITORY_POLICY_PATH, load_policy
+from policies.loader import REPOSITORY_POLICY_PATH, REPOSITORY_POLICY_PATHS, load_policy
 from policies.schema import Policy
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_ENFORCEMENT", "EXIT_OK", "build_parser", "exit_status", "main"]
@@ -81,11 +81,14 @@ def _git_commits(revision_range: str) -> tuple[Commit, ...]:
     return tuple(commits)
 
 
-def _policy_text_at(revision: str) -> bytes | None:
-    try:
-        return _git("show", f"{revision}:{REPOSITORY_POLICY_PATH}")
-    except UsageError:
-        return None
+def _policy_at(revision: str) -> tuple[bytes | None, str]:
+    """The repository policy committed at a revision (text, name), or (None, name)."""
+    for path in REPOSITORY_POLICY_PATHS:
+        try:
+            return _git("show", f"{revision}:{path}"), f"{revision}:{path}"
+        except UsageError:
+            continue
+    return None, f"{revision}:{REPOSITORY_POLICY_PATH}"
 
 
 def _load_policy(args: argparse.Namespace, base_revision: str | None = None) -> Policy:
@@ -94,10 +97,12 @@ def _load_policy(args: argparse.Namespace, base_revision: str | None = None) -> 
     if getattr(args, "policy", None):
         return load_policy(_read(args.policy, "policy"), name=args.policy)
     if base_revision is not None:
-        return load_policy(_policy_text_at(base_revision), name=f"{base_revision}:"
-                           f"{REPOSITORY_POLICY_PATH}")
-    local = Path(REPOSITORY_POLICY_PATH)
-    return load_policy(local.read_bytes() if local.is_file() else None, name=str(local))
+        text, name = _policy_at(base_revision)
+        return load_policy(text, name=name)
+    for path in map(Path, REPOSITORY_POLICY_PATHS):
+        if path.is_file():
+            return load_policy(path.read_bytes(), name=str(path))
+    return load_policy(None)
 
 
 def _scan_input(args: argparse.Namespace) -> tuple[Diff, tuple[Commit, ...], str | None]:

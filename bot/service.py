@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.decide import decide
-from bot.diff import GitHubFile, parse_github_files
+from bot.diff import Diff, GitHubFile, parse_github_files
 from bot.github import Annotation, CheckRunOutput, GitHubError, GitHubPort, PullRequestData
 from bot.models import Commit, Decision, PullRequestInfo, Risk, Verdict
 from bot.render.markdown import MARKER, CommentContext, OverrideInfo, render_comment
 from policies.errors import PolicyError
-from policies.loader import REPOSITORY_POLICY_PATH, default_policy, load_policy
+from policies.loader import REPOSITORY_POLICY_PATHS, default_policy, load_policy
 from policies.schema import Policy
 
 __all__ = [
@@ -42,7 +42,7 @@ __all__ = [
 
 CHECK_NAME = "modeltier"
 LABEL_PREFIX = "modeltier:"
-POLICY_PATHS = (REPOSITORY_POLICY_PATH, ".github/modeltier.yaml")
+POLICY_PATHS = REPOSITORY_POLICY_PATHS
 
 log = logging.getLogger("modeltier.service")
 
@@ -108,7 +108,7 @@ def load_base_policy(
 
 def _preview(
     port: GitHubPort, repo: str, pr: PullRequestData, files: Sequence[GitHubFile],
-    info: PullRequestInfo,
+    diff: Diff, info: PullRequestInfo,
 ) -> tuple[Decision | None, list[str]]:
     """What the PR's own proposed policy would decide: shown, never enforced."""
     changed = [f for f in files if f.filename in POLICY_PATHS and f.status != "removed"]
@@ -121,7 +121,7 @@ def _preview(
         proposed = load_policy(text, name=changed[0].filename)
     except PolicyError as e:
         return None, _problems(e)
-    return decide(parse_github_files(files), proposed, info), []
+    return decide(diff, proposed, info), []
 
 
 def evaluate(
@@ -146,8 +146,9 @@ def evaluate(
         changed_files=pr.changed_files,
         draft=pr.draft,
     )
-    decision = decide(parse_github_files(files), policy, info)
-    preview, preview_errors = _preview(port, repo, pr, files, info)
+    diff = parse_github_files(files)
+    decision = decide(diff, policy, info)
+    preview, preview_errors = _preview(port, repo, pr, files, diff, info)
     return Evaluation(decision, policy, source, errors, preview, preview_errors)
 
 

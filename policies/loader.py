@@ -30,6 +30,7 @@ __all__ = [
     "MAX_POLICY_BYTES",
     "MAX_POLICY_DEPTH",
     "REPOSITORY_POLICY_PATH",
+    "REPOSITORY_POLICY_PATHS",
     "PolicySource",
     "default_policy",
     "load_policy",
@@ -39,6 +40,8 @@ __all__ = [
 
 DEFAULT_POLICY_NAME = "policies/default.yml"
 REPOSITORY_POLICY_PATH = ".github/modeltier.yml"
+# Where a repository may keep its policy, in the order they are looked for.
+REPOSITORY_POLICY_PATHS = (REPOSITORY_POLICY_PATH, ".github/modeltier.yaml")
 # libyaml's loader when present (about 20x faster: it runs in every CLI start), same nodes/marks.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_POLICY_BYTES = 512 * 1024

@@ -277,16 +277,23 @@ def well_formed_diffs(draw: st.DrawFn) -> Generated:
             parts.append(f"@@ -{old_start},{old_len} +{new_start},{new_len} @@")
             parts.append(f" {section}\n" if section else "\n")
             old_no, new_no = old_start, new_start
+            # A hunk whose lines differ only in white space is cosmetic: nothing in it counts.
+            squashed = {
+                side: ["".join(t.split()) for op, t in ops if op == side and t.strip()]
+                for side in "+-"
+            }
+            cosmetic = any(op != " " for op, _ in ops) and squashed["+"] == squashed["-"]
             hunk_substantive = False
             for op, text in ops:
                 parts.append(f"{op}{text}\n")
+                meaningful = not cosmetic and is_substantive(text)
                 if op == "+":
-                    file_lines.append(("new", new_no, text, is_substantive(text)))
+                    file_lines.append(("new", new_no, text, meaningful))
                     added += 1
                 elif op == "-":
-                    file_lines.append(("old", old_no, text, is_substantive(text)))
+                    file_lines.append(("old", old_no, text, meaningful))
                     removed += 1
-                hunk_substantive |= op != " " and is_substantive(text)
+                hunk_substantive |= op != " " and meaningful
                 old_no += op in " -"
                 new_no += op in " +"
             if section:
