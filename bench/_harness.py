@@ -37,8 +37,8 @@ from sqlalchemy import event
 from webhooks import app as app_module
 from webhooks.app import Service, create_app
 from webhooks.logs import configure as configure_logs
+from webhooks.runtime.store import Store
 from webhooks.settings import Settings
-from webhooks.store import Store
 
 __all__ = ["Probe", "ServiceProcess", "ServiceThread", "Timing", "log_to_file"]
 

@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.decide import decide  # noqa: E402
-from bot.diff import parse_diff  # noqa: E402
-from bot.models import AreaResult, Decision, PullRequestInfo  # noqa: E402
+from bot.analysis.decide import decide  # noqa: E402
+from bot.analysis.diff import parse_diff  # noqa: E402
+from bot.analysis.models import AreaResult, Decision, PullRequestInfo  # noqa: E402
 from policies.loader import default_policy, load_policy  # noqa: E402
 from policies.schema import Policy  # noqa: E402
 

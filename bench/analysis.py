@@ -80,10 +80,10 @@ def hwm():
     except (OSError, StopIteration, ValueError):
         return None
 out = {"interpreter": rss()}
-from bot.classify import matcher_for
-from bot.decide import decide
-from bot.diff import parse_diff
-from bot.models import PullRequestInfo
+from bot.analysis.classify import matcher_for
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.models import PullRequestInfo
 from policies.loader import default_policy
 policy = default_policy()
 matcher_for(policy)
@@ -117,12 +117,12 @@ mark("import bot.cli")
 from policies.loader import default_policy
 policy = default_policy()
 mark("load policy")
-from bot.classify import matcher_for
+from bot.analysis.classify import matcher_for
 matcher_for(policy)
 mark("compile policy")
-from bot.decide import decide
-from bot.diff import parse_diff
-from bot.models import PullRequestInfo
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.models import PullRequestInfo
 with open(sys.argv[1], "rb") as f:
     data = f.read()
 decision = decide(parse_diff(data), policy, PullRequestInfo())
@@ -429,9 +429,9 @@ class Analysis:
 
 
 def measure_analysis(text: str, policy: Any, repeat: int) -> Analysis:
-    from bot.decide import decide
-    from bot.diff import parse_diff
-    from bot.models import PullRequestInfo
+    from bot.analysis.decide import decide
+    from bot.analysis.diff import parse_diff
+    from bot.analysis.models import PullRequestInfo
 
     result: dict[str, Any] = {}
 
@@ -532,9 +532,9 @@ def import_times(cmd: Sequence[str], cwd: str, runs: int = 3) -> list[tuple[str,
 
 
 def profile_analysis(text: str, policy: Any, limit: int = 14) -> str:
-    from bot.decide import decide
-    from bot.diff import parse_diff
-    from bot.models import PullRequestInfo
+    from bot.analysis.decide import decide
+    from bot.analysis.diff import parse_diff
+    from bot.analysis.models import PullRequestInfo
 
     profiler = cProfile.Profile()
     profiler.enable()
@@ -596,7 +596,7 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
 
     # 2. policy load and compile, apart (cold in this process, then best of N)
     import policies.loader as loader
-    from bot.classify import Matcher, matcher_for
+    from bot.analysis.classify import Matcher, matcher_for
 
     start = time.perf_counter()
     policy = loader.default_policy()

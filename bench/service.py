@@ -67,7 +67,7 @@ from bench.gen_diff import generate  # noqa: E402
 from bot.render.markdown import MARKER  # noqa: E402
 from tests.fakegithub import FakeGitHub  # noqa: E402
 from tests.webhooks.conftest import INSTALLATION, REPO, SECRET  # noqa: E402
-from webhooks.store import jobs as jobs_table  # noqa: E402
+from webhooks.runtime.store import jobs as jobs_table  # noqa: E402
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGET_ACK_P99 = 0.050

@@ -1,7 +1,7 @@
 """`modeltier action`: one GitHub Actions step, no server.
 
 Pure wiring at the edge: the standard Actions environment (`GITHUB_*`) and the action's inputs
-(`INPUT_*`, or flags) in; then the same `GitHubPort`, service and renderers the App uses; out go
+(`INPUT_*`, or flags) in; then the same `GitHubPort`, review and renderers the App uses; out go
 the sticky PR comment, the job summary, workflow-command annotations, step outputs, an optional
 SARIF file and the exit status, which makes the job itself the check:
 
@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot import service
-from bot.cli import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK
-from bot.github import WORKFLOW_BOT_LOGIN, GitHubError, GitHubPort, connect
-from bot.models import Decision, Risk
+from bot import review
+from bot.analysis.models import Decision, Risk
+from bot.exitcodes import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK
+from bot.github.port import WORKFLOW_BOT_LOGIN, GitHubError, GitHubPort
+from bot.github.pygithub import connect
 from bot.render.markdown import MARKER
 from bot.render.sarif import render_sarif_json
 from bot.render.text import render_oneline
@@ -269,7 +270,7 @@ def _notice(out: TextIO, message: str) -> None:
 def _comment(port: GitHubPort, repo: str, number: int, body: str, out: TextIO) -> None:
     """The one sticky comment, found by its marker and our own author, as the App keeps it."""
     try:
-        service.upsert_comment(port, repo, number, body)
+        review.upsert_comment(port, repo, number, body)
     except GitHubError as e:
         if e.status == 403:
             _notice(out, f"No PR comment: the token cannot write to {repo} ({e}). Give the job "
@@ -298,8 +299,8 @@ def _pull_request(
     if isinstance(event_head, str) and event_head != pr.head_sha:
         _notice(out, f"#{number} moved on since this run started: judged its current head "
                      f"{pr.head_sha[:12]}, not {event_head[:12]}.")
-    evaluation = service.evaluate(port, repo, pr, policy_path=inputs.policy)
-    body = service.comment_body(evaluation, pr.head_sha, draft=pr.draft)
+    evaluation = review.evaluate(port, repo, pr, policy_path=inputs.policy)
+    body = review.comment_body(evaluation, pr.head_sha, draft=pr.draft)
     report = Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body)
     head_repo = _field(event, "pull_request", "head", "repo", "full_name")
     fork = not isinstance(head_repo, str) or head_repo.lower() != repo.lower()
@@ -322,8 +323,8 @@ def _merge_group(port: GitHubPort, env: _Environment, inputs: Inputs, out: TextI
     head_sha = _field(event, "merge_group", "head_sha")
     if not isinstance(base_sha, str) or not isinstance(head_sha, str):
         raise ActionError("the merge_group event has no merge_group.base_sha and head_sha")
-    evaluation = service.evaluate_range(port, repo, base_sha, head_sha, inputs.policy)
-    body = service.comment_body(evaluation, head_sha)
+    evaluation = review.evaluate_range(port, repo, base_sha, head_sha, inputs.policy)
+    body = review.comment_body(evaluation, head_sha)
     return Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body)
 
 
@@ -338,7 +339,7 @@ def _append(path: str, text: str) -> None:
 def _write(report: Report, env: _Environment, inputs: Inputs, out: TextIO) -> bool:
     """Summary, annotations, outputs and SARIF; True when enforcement failed."""
     decision = report.decision
-    failing = service.conclusion(decision, overridden=False) == "failure"
+    failing = review.conclusion(decision, overridden=False) == "failure"
     print(render_oneline(decision), file=out)
     for problem in report.policy_errors:
         print(workflow_command("error", f"{problem} (the default policy was applied)",

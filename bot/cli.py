@@ -14,31 +14,23 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.decide import decide
-from bot.diff import Diff, parse_diff
-from bot.models import Commit, Decision, PullRequestInfo, Verdict
+from bot.analysis.decide import decide
+from bot.analysis.diff import Diff, parse_diff
+from bot.analysis.models import Commit, Decision, PullRequestInfo
+from bot.exitcodes import EXIT_BAD_INPUT, EXIT_OK, exit_status
 from policies.errors import ModelTierError
 from policies.loader import REPOSITORY_POLICY_PATH, REPOSITORY_POLICY_PATHS, load_policy
 from policies.schema import Policy
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_ENFORCEMENT", "EXIT_OK", "build_parser", "exit_status", "main"]
-
-EXIT_OK = 0
-EXIT_ENFORCEMENT = 1
-EXIT_BAD_INPUT = 2
+__all__ = ["build_parser", "main"]
 
 _FORMATS = ("text", "markdown", "json", "sarif", "oneline")
 _SERVICE_GROUP = "modeltier.commands"
+_CORE_COMMANDS = ("scan", "policy", "action")
 
 
 class UsageError(ModelTierError):
     """Bad command-line input (a missing file, a git range git does not know)."""
-
-
-def exit_status(decision: Decision) -> int:
-    """0 unless the policy makes this decision's verdict fail enforcement."""
-    failing = decision.verdict in (Verdict.FAIL, Verdict.MISSING) and decision.blocking
-    return EXIT_ENFORCEMENT if failing else EXIT_OK
 
 
 def _read(path: str, what: str) -> bytes:
@@ -173,7 +165,7 @@ def _cmd_policy_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_policy_explain(args: argparse.Namespace) -> int:
-    from bot.classify import matcher_for
+    from bot.analysis.classify import matcher_for
 
     policy = _load_policy(args)
     matcher = matcher_for(policy)
@@ -199,7 +191,10 @@ def _cmd_policy_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_action(args: argparse.Namespace) -> int:
-    from bot.action import run  # PyGithub and the service: only for this command
+    from bot.extras import require
+
+    require("github", "`modeltier action`")
+    from bot.action import run  # PyGithub: only for this command
 
     return run(policy=args.policy, comment=args.comment, enforce=args.enforce, sarif=args.sarif)
 
@@ -263,7 +258,7 @@ def _service_commands() -> dict[str, Callable[[argparse._SubParsersAction], None
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if argv and not argv[0].startswith("-") and argv[0] not in ("scan", "policy", "action"):
+    if not argv or argv[0] not in _CORE_COMMANDS:  # service commands, and --help lists them
         subparsers = next(
             a for a in parser._actions if isinstance(a, argparse._SubParsersAction)
         )

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.decide import decide
-from bot.diff import parse_diff
-from bot.models import PullRequestInfo
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.models import PullRequestInfo
 from policies.loader import default_policy
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"

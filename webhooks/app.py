@@ -22,18 +22,18 @@ from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.background import BackgroundTask
 
-from bot.github import Connection
+from bot.github.pygithub import Connection
 from policies.loader import default_policy
 from webhooks.events import EventError, route
-from webhooks.jobs import JobRunner, WorkerPool, connect_github
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
+from webhooks.runtime.jobs import JobRunner, WorkerPool, connect_github
+from webhooks.runtime.store import Store
 from webhooks.settings import Settings
 from webhooks.signature import SignatureError, verify_signature
-from webhooks.store import Store
 
 if TYPE_CHECKING:
-    from webhooks.queue import Dispatcher
+    from webhooks.runtime.queue import Dispatcher
 
 __all__ = ["MAX_BODY_BYTES", "Service", "create_app"]
 
@@ -56,7 +56,7 @@ class Service:
         # Broker mode: Celery workers (`modeltier worker`) run the jobs, this process sends them.
         self.dispatcher: Dispatcher | None = None
         if settings.broker_url:
-            from webhooks.queue import Dispatcher
+            from webhooks.runtime.queue import Dispatcher
 
             self.dispatcher = Dispatcher.from_settings(settings)
         self.pool = (

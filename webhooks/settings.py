@@ -8,10 +8,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings"]
+from policies.errors import ModelTierError
+
+__all__ = ["Settings", "SettingsError", "get_settings", "load_settings"]
 
 GITHUB_API = "https://api.github.com"
 
@@ -91,3 +93,21 @@ class Settings(BaseSettings):
 @functools.cache
 def get_settings() -> Settings:
     return Settings()
+
+
+class SettingsError(ModelTierError):
+    """The environment does not make a valid configuration (every problem, in one line)."""
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or a `SettingsError` naming each variable at fault."""
+    try:
+        return Settings()
+    except ValidationError as e:
+        problems = []
+        for err in e.errors(include_url=False, include_input=False):
+            field = ".".join(str(p) for p in err["loc"])
+            where = f"MODELTIER_{field.upper()}: " if field else ""
+            message = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}{message}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None

@@ -1,7 +1,7 @@
 """The decision as JSON, and the JSON Schema that describes it.
 
 The JSON form is the public contract the CLI prints, the App stores and the Action reads (see
-`bot.models`); it comes straight from the pydantic model so it can never drift from it. The
+`bot.analysis.models`); it comes straight from the pydantic model so it can never drift from it. The
 schema is generated on demand for the same reason: there is no copy to keep in step.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.models import SCHEMA_VERSION, Decision
+from bot.analysis.models import SCHEMA_VERSION, Decision
 
 __all__ = ["JSON_SCHEMA_DIALECT", "decision_json_schema", "render_json"]
 

@@ -18,7 +18,14 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.models import AreaResult, ChecklistGroup, Decision, DeclaredModel, Evidence, Verdict
+from bot.analysis.models import (
+    AreaResult,
+    ChecklistGroup,
+    Decision,
+    DeclaredModel,
+    Evidence,
+    Verdict,
+)
 from bot.render._budget import count, fit
 from bot.render._escape import clip, clip_middle, code, inline, text
 from policies.schema import Risk

@@ -22,7 +22,7 @@ from importlib import metadata
 from typing import Any
 from urllib.parse import quote
 
-from bot.models import AreaResult, Decision, Evidence
+from bot.analysis.models import AreaResult, Decision, Evidence
 from bot.render._escape import clip, plain
 from policies.schema import Area, Policy, Risk
 

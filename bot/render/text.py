@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bot.models import AreaResult, Decision, Evidence, Verdict
+from bot.analysis.models import AreaResult, Decision, Evidence, Verdict
 from bot.render._budget import count
 from bot.render._escape import clip, clip_middle, terminal
 from policies.schema import Risk

@@ -28,7 +28,7 @@ from bot.action import (
     read_inputs,
     workflow_command,
 )
-from bot.cli import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK
+from bot.exitcodes import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK
 from bot.render.markdown import MARKER
 from tests.fakegithub import FakeGitHub
 

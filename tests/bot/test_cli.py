@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cli import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK, main
+from bot.cli import main
+from bot.exitcodes import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK
 from policies.loader import default_policy
 from tests.bot._diffs import edit
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cli import EXIT_ENFORCEMENT, EXIT_OK
+from bot.exitcodes import EXIT_ENFORCEMENT, EXIT_OK
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}

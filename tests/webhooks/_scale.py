@@ -111,7 +111,7 @@ def in_thread_worker(settings: Settings, *, hostname: str,
     One at a time: Celery keeps worker state per process (two lose countdown messages)."""
     from celery.contrib.testing.worker import start_worker
 
-    from webhooks.queue import CONTROL_QUEUE, JOB_QUEUE, create_celery
+    from webhooks.runtime.queue import CONTROL_QUEUE, JOB_QUEUE, create_celery
 
     app = create_celery(settings, retry_base_seconds=retry_base_seconds)
     try:

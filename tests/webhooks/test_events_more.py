@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from bot.render.markdown import MARKER
 from tests.webhooks.conftest import INSTALLATION, REPO, api_json, comment_payload, pr_payload
-from webhooks.store import installations
+from webhooks.runtime.store import installations
 
 AUTH_PATCH = (
     "@@ -10,3 +10,4 @@ def login(request):\n"

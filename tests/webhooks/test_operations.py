@@ -22,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.cli import main
 from tests.webhooks.conftest import REPO, SECRET, api_json, comment_payload, pr_payload
-from webhooks.store import decisions, overrides
+from webhooks.runtime.store import decisions, overrides
 
 AUTH_PATCH = (
     "@@ -10,3 +10,4 @@ def login(request):\n"
@@ -265,7 +265,7 @@ def test_error_when_audit_since_is_not_a_date(make_service, database_url, monkey
     ("env", "message"),
     [
         ({"MODELTIER_GITHUB_TOKEN": "ghp_not_used"},
-         "webhook_secret: Field required"),
+         "MODELTIER_WEBHOOK_SECRET: Field required"),
         ({"MODELTIER_WEBHOOK_SECRET": SECRET, "MODELTIER_GITHUB_APP_ID": "123456"},
          "App mode needs both MODELTIER_GITHUB_APP_ID and a private key"),
         ({"MODELTIER_WEBHOOK_SECRET": SECRET, "MODELTIER_GITHUB_APP_ID": "123456",

@@ -16,7 +16,8 @@ import pytest
 import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.github import GitHubError, RateLimit, connect
+from bot.github.port import GitHubError, RateLimit
+from bot.github.pygithub import connect
 from bot.render.markdown import MARKER
 from tests.webhooks import _scale
 from tests.webhooks._scale import (
@@ -32,17 +33,17 @@ from tests.webhooks._scale import (
     wait_for,
 )
 from tests.webhooks.conftest import INSTALLATION, REPO, pr_payload
-from webhooks.jobs import JobRunner
 from webhooks.metrics import Metrics
-from webhooks.queue import JobProcessor
-from webhooks.ratelimit import (
+from webhooks.runtime.jobs import JobRunner
+from webhooks.runtime.queue import JobProcessor
+from webhooks.runtime.ratelimit import (
     LocalRateGate,
     RedisRateGate,
     blocked_until_from,
     redis_client,
 )
-from webhooks.reconcile import Reconciler, coordination
-from webhooks.store import Store
+from webhooks.runtime.reconcile import Reconciler, coordination
+from webhooks.runtime.store import Store
 
 REDIS_DB = 13
 pg_url = _scale.pg_url  # the fixture
@@ -208,7 +209,7 @@ def test_enqueue_failure_leaves_the_job_pending_and_the_reconciler_sends_it(
         time.sleep(1.0)
         assert [r["status"] for r in job_rows(pg_url)] == ["pending"]  # no message reached it
         time.sleep(good.requeue_after_seconds)
-        from webhooks.queue import Dispatcher
+        from webhooks.runtime.queue import Dispatcher
         store = Store(pg_url)
         report = Reconciler(
             good, store, github,

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from bot.cli import main
-from bot.github import connect
+from bot.github.pygithub import connect
 from bot.render.markdown import MARKER
 from tests.webhooks import _scale
 from tests.webhooks._scale import (
@@ -23,9 +23,9 @@ from tests.webhooks._scale import (
     wait_for,
 )
 from tests.webhooks.conftest import INSTALLATION, REPO
-from webhooks.ratelimit import LocalRateGate
-from webhooks.reconcile import LocalCoordination, Reconciler, coordination
-from webhooks.store import Store
+from webhooks.runtime.ratelimit import LocalRateGate
+from webhooks.runtime.reconcile import LocalCoordination, Reconciler, coordination
+from webhooks.runtime.store import Store
 
 REDIS_DB = 14
 pg_url = _scale.pg_url  # the fixture
@@ -129,7 +129,7 @@ def test_reconcilers_share_what_they_redelivered(
 @pytest.mark.redis
 def test_reconcile_queues_open_prs_without_a_check_run_and_a_worker_runs_them(
         fake, pg_url, broker_url, make_reconciler):
-    from webhooks.queue import Dispatcher
+    from webhooks.runtime.queue import Dispatcher
 
     settings = settings_for(fake, pg_url, broker_url)
     for number in (7, 8, 9, 10):
@@ -187,7 +187,7 @@ def test_reconcile_skips_a_rate_limited_installation(fake, database_url, make_re
 @pytest.mark.redis
 def test_job_running_past_its_lease_is_sent_again_and_finishes(
         fake, pg_url, broker_url, make_reconciler):
-    from webhooks.queue import Dispatcher
+    from webhooks.runtime.queue import Dispatcher
 
     settings = settings_for(fake, pg_url, broker_url)
     _typo_pr(fake, 7)

@@ -1,0 +1,268 @@
+"""Find the sensitive areas a diff touches, with the evidence for each.
+
+A file belongs to an area when its path matches the area's path patterns (and the change to it is
+more than comments and blank lines), or when one of its added or removed lines, or a hunk header
+of a hunk with real changes, matches one of the area's content rules. Excluded paths (tests,
+docs, vendored code...) are never evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pathspec
+import re2
+
+from bot.analysis.diff import ChangedLine, Diff
+from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
+from policies.schema import Policy, compile_paths
+
+__all__ = ["Classification", "Matcher", "classify", "matcher_for"]
+
+
+def _unanchored(pattern: str) -> str:
+    """The pattern with its '^' anchors removed, so it can run over raw diff text.
+
+    In the diff every line starts with its +/- marker, so an anchored rule would never match
+    there. Dropping anchors only widens the match, which is all a pre-filter needs: each line it
+    finds is then checked with the exact rule.
+    """
+    out: list[str] = []
+    escaped = in_class = False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]" or pattern[index - 1] == "["
+        elif char == "[":
+            in_class = True
+        elif char == "^":
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    area: str
+    id: str
+    files: pathspec.PathSpec[Any] | None
+
+
+@dataclass
+class Matcher:
+    """A policy compiled for matching: path specs per area, one RE2 set over all content rules."""
+
+    policy: Policy
+    default_exclude: pathspec.PathSpec[Any]
+    paths: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
+    any_path: pathspec.PathSpec[Any] | None = None
+    excludes: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
+    rules: list[_Rule] = field(default_factory=list)
+    rule_set: Any = None
+    prefilter: Any = None
+
+    @classmethod
+    def compile(cls, policy: Policy) -> Matcher:
+        default_exclude = compile_paths(policy.exclude)
+        matcher = cls(policy, default_exclude)
+        positives: list[str] = []
+        patterns: list[str] = []
+        rule_set = re2.Set.SearchSet()
+        for area_id, area in policy.active_areas().items():
+            matcher.paths[area_id] = compile_paths(area.paths)
+            positives += [p for p in area.paths if not p.startswith("!")]
+            matcher.excludes[area_id] = (
+                default_exclude if area.exclude is None else compile_paths(area.exclude)
+            )
+            for index, rule in enumerate(area.content):
+                rule_id = f"{area_id}.{rule.id or f'content[{index}]'}"
+                files = compile_paths(rule.files) if rule.files else None
+                matcher.rules.append(_Rule(area_id, rule_id, files))
+                rule_set.Add(rule.pattern)
+                patterns.append(f"(?:{_unanchored(rule.pattern)})")
+        # Most files belong to no area: one check against every area's positive patterns
+        # spares them a check per area.
+        matcher.any_path = compile_paths(positives)
+        if patterns:
+            rule_set.Compile()
+            matcher.rule_set = rule_set
+            options = re2.Options()
+            options.never_capture = True  # only where it matches; groups would cost decoding
+            matcher.prefilter = re2.compile(("(?m)" + "|".join(patterns)).encode(), options)
+        return matcher
+
+    def excluded(self, area_id: str, path: str) -> bool:
+        return bool(self.excludes[area_id].check_file(path).include)
+
+    def path_match(self, area_id: str, path: str) -> str | None:
+        """The path pattern of the area that claims this path, if any (exclusions win)."""
+        spec = self.paths[area_id]
+        result = spec.check_file(path)
+        if not result.include or self.excluded(area_id, path):
+            return None
+        index = result.index if result.index is not None else 0
+        return str(self.policy.areas[area_id].paths[index])
+
+    def line_rules(self, text: str, path: str) -> list[_Rule]:
+        """The content rules that match a line of a file, for areas that do not exclude it."""
+        if self.rule_set is None:
+            return []
+        matched = []
+        # re2.Set.Match returns None, not an empty list, when no rule matches
+        for index in sorted(self.rule_set.Match(text) or ()):
+            rule = self.rules[index]
+            if rule.files is not None and not rule.files.check_file(path).include:
+                continue
+            if self.excluded(rule.area, path):
+                continue
+            matched.append(rule)
+        return matched
+
+
+_CACHE_SIZE = 16
+_cache: dict[int, tuple[Policy, Matcher]] = {}
+
+
+def matcher_for(policy: Policy) -> Matcher:
+    """The compiled matcher of a policy, reused while the same policy object is in use."""
+    hit = _cache.get(id(policy))
+    if hit is not None and hit[0] is policy:
+        return hit[1]
+    matcher = Matcher.compile(policy)
+    if len(_cache) >= _CACHE_SIZE:
+        _cache.pop(next(iter(_cache)))
+    _cache[id(policy)] = (policy, matcher)
+    return matcher
+
+
+@dataclass
+class _AreaHits:
+    files: dict[str, None] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    total: int = 0
+    per_file: dict[str, int] = field(default_factory=dict)
+    lines: set[tuple[str, str, int | None]] = field(default_factory=set)
+
+
+@dataclass
+class Classification:
+    areas: list[AreaResult]
+    not_inspected: list[NotInspected]
+
+
+class _Collector:
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.hits: dict[str, _AreaHits] = {}
+
+    def add(self, area_id: str, evidence: Evidence) -> None:
+        hits = self.hits.setdefault(area_id, _AreaHits())
+        key = (evidence.path, evidence.side, evidence.line)
+        if key in hits.lines:
+            return
+        hits.lines.add(key)
+        hits.files[evidence.path] = None
+        hits.total += 1
+        limits = self.policy.limits
+        count = hits.per_file.get(evidence.path, 0)
+        if count < limits.evidence_per_file and len(hits.evidence) < limits.evidence_per_area:
+            hits.per_file[evidence.path] = count + 1
+            hits.evidence.append(evidence)
+
+    def results(self) -> list[AreaResult]:
+        out = []
+        for area_id, area in self.policy.active_areas().items():
+            hits = self.hits.get(area_id)
+            if hits is None:
+                continue
+            out.append(
+                AreaResult(
+                    id=area_id,
+                    title=area.title,
+                    risk=area.risk,
+                    files=sorted(hits.files),
+                    evidence=hits.evidence,
+                    evidence_total=hits.total,
+                )
+            )
+        return out
+
+
+def _snippet(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _has_meaningful_change(diff: Diff, index: int, change: FileChange) -> bool:
+    """Whether a path match counts: renames, additions, deletions, binary and uninspected files
+    always do; an edit only when it changes more than comments and blank lines."""
+    if not change.inspected or change.binary or change.mode_only:
+        return True
+    if change.status != "modified":
+        return True
+    return any(flag for _, flag in diff.changed_lines(index))
+
+
+def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector) -> None:
+    for index, change in enumerate(diff.files):
+        paths = [change.path] + ([change.old_path] if change.old_path else [])
+        if matcher.any_path is not None and not any(
+            matcher.any_path.check_file(path).include for path in paths
+        ):
+            continue
+        meaningful: bool | None = None
+        for area_id in matcher.paths:
+            for path in paths:
+                pattern = matcher.path_match(area_id, path)
+                if pattern is None:
+                    continue
+                if meaningful is None:
+                    meaningful = _has_meaningful_change(diff, index, change)
+                if meaningful:
+                    collector.add(
+                        area_id,
+                        Evidence(path=path, side="path", rule=f"{area_id}.path", snippet=pattern),
+                    )
+
+
+def _content_evidence(
+    lines: Iterable[tuple[ChangedLine, bool]], diff: Diff, matcher: Matcher, collector: _Collector
+) -> None:
+    limit = matcher.policy.limits.snippet_chars
+    for item, substantive in lines:
+        if not substantive:
+            continue
+        path = diff.files[item.file].path
+        text = item.text.rstrip("\n")
+        for rule in matcher.line_rules(text, path):
+            collector.add(
+                rule.area,
+                Evidence(
+                    path=path,
+                    line=item.line,
+                    side=item.side,
+                    rule=rule.id,
+                    snippet=_snippet(text, limit),
+                ),
+            )
+
+
+def classify(diff: Diff, policy: Policy) -> Classification:
+    """The areas the diff touches (in policy order) and the files it could not inspect."""
+    matcher = matcher_for(policy)
+    collector = _Collector(policy)
+    _path_evidence(diff, matcher, collector)
+    if matcher.prefilter is not None:
+        _content_evidence(diff.search(matcher.prefilter), diff, matcher, collector)
+    not_inspected = [
+        NotInspected(path=change.path, reason=change.note or "binary file")
+        for change in diff.files
+        if (not change.inspected)
+        or (change.binary and not matcher.default_exclude.check_file(change.path).include)
+    ]
+    return Classification(collector.results(), not_inspected)

@@ -1,0 +1,258 @@
+"""From a diff, a policy and PR metadata to a Decision: risk, tier, model, verdict, and why.
+
+This is the pure core the App, the Action and the CLI share: no I/O, no clock, no environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.analysis.classify import classify
+from bot.analysis.diff import Diff
+from bot.analysis.evidence import declared_models
+from bot.analysis.models import (
+    AreaResult,
+    ChecklistGroup,
+    Decision,
+    DeclaredModel,
+    PullRequestInfo,
+    Signals,
+    Verdict,
+)
+from policies.schema import Policy, Risk, compile_paths
+
+__all__ = ["decide", "measure_shape"]
+
+
+def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
+    """Size and mix of the change, compared with the policy's thresholds."""
+    files = diff.files
+    listed = len(files)
+    not_listed = max((pr.changed_files or 0) - listed, 0)
+    changed = sum(f.changed_lines for f in files)
+    modules = {f.path.split("/", 1)[0] if "/" in f.path else "(root)" for f in files}
+    docs = compile_paths(policy.shape.context_heavy.paths) if listed else None
+    doc_files = sum(1 for f in files if docs is not None and docs.check_file(f.path).include)
+    share = doc_files / listed if listed else 0.0
+    long_cfg, heavy_cfg = policy.shape.long_context, policy.shape.context_heavy
+    total = listed + not_listed
+    long_context = len(modules) >= long_cfg.min_modules and (
+        total >= long_cfg.min_files or changed >= long_cfg.min_changed_lines
+    )
+    context_heavy = doc_files >= heavy_cfg.min_files and share >= heavy_cfg.min_share
+    return Signals(
+        files=total,
+        changed_lines=changed,
+        modules=len(modules),
+        doc_files=doc_files,
+        doc_share=round(share, 3),
+        long_context=long_context,
+        context_heavy=context_heavy,
+        files_not_listed=not_listed,
+    )
+
+
+def _risk(areas: Sequence[AreaResult], signals: Signals) -> Risk:
+    risk = max((a.risk for a in areas), key=lambda r: r.rank, default=Risk.ROUTINE)
+    if signals.files_not_listed and risk.rank < Risk.ELEVATED.rank:
+        return Risk.ELEVATED
+    return risk
+
+
+def _shape_tier(signals: Signals, policy: Policy) -> str:
+    if signals.long_context:
+        return policy.shape.long_context_tier
+    if signals.context_heavy:
+        return policy.shape.context_heavy_tier
+    return policy.shape.default_tier
+
+
+def _reasons(areas: Sequence[AreaResult], signals: Signals, policy: Policy) -> list[str]:
+    reasons = []
+    for area in areas:
+        files = len(area.files)
+        lines = sum(1 for e in area.evidence if e.line is not None)
+        detail = f"{files} file{'s' if files != 1 else ''}"
+        if area.evidence_total > files or lines:
+            detail += f", {area.evidence_total} piece{'s' if area.evidence_total != 1 else ''}"
+            detail += " of evidence"
+        reasons.append(f"Touches {area.title} ({area.risk}): {detail}.")
+    long_cfg = policy.shape.long_context
+    if signals.long_context:
+        reasons.append(
+            f"Large change: {signals.files} files, {signals.changed_lines} changed lines across "
+            f"{signals.modules} top-level folders (threshold: {long_cfg.min_files} files or "
+            f"{long_cfg.min_changed_lines} lines over {long_cfg.min_modules} folders)."
+        )
+    if signals.context_heavy:
+        reasons.append(
+            f"Docs and contracts dominate: {signals.doc_files} of {signals.files} files "
+            f"({signals.doc_share:.0%}; threshold {policy.shape.context_heavy.min_share:.0%})."
+        )
+    if signals.files_not_listed:
+        reasons.append(
+            f"{signals.files_not_listed} changed files were not listed by GitHub (over its "
+            "3,000-file cap); they could not be analysed, so the risk is at least elevated."
+        )
+    if not reasons:
+        reasons.append("Small routine change: no sensitive area touched.")
+    return reasons
+
+
+def _strongest(tier_ids: Sequence[str | None], policy: Policy) -> str:
+    present = [t for t in tier_ids if t is not None]
+    return max(present, key=policy.tier_rank)
+
+
+def _evidence_rank(item: DeclaredModel, policy: Policy) -> int | None:
+    if item.kind == "model" and item.tier is not None:
+        return policy.tier_rank(item.tier)
+    if item.kind == "tool" and policy.enforcement.tool_only_tier is not None:
+        return policy.tier_rank(policy.enforcement.tool_only_tier)
+    return None
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _names(policy: Policy, model_ids: Sequence[str]) -> str:
+    names = [policy.models[m].name for m in model_ids]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _how_to_declare(policy: Policy, required: str) -> str:
+    model = policy.tiers[required].recommended
+    command = policy.enforcement.override.command
+    return (
+        f"Add a line `Model: {policy.models[model].name}` to the PR description, the label "
+        f"`{policy.evidence.label_prefix}{model}`, or a commit trailer "
+        f"`Assisted-by: <agent>:{model}`. If this change is not what it seems, a maintainer can "
+        f"comment `{command} <reason>`."
+    )
+
+
+def _verdict(
+    declared: Sequence[DeclaredModel],
+    required: str | None,
+    accepted: Sequence[str],
+    tier: str,
+    risk: Risk,
+    policy: Policy,
+) -> tuple[Verdict, bool, str, str | None]:
+    enforcement = policy.enforcement
+    unknown = [d.raw for d in declared if d.kind == "unknown"]
+    unknown_note = (
+        f" Not in the catalog (of {policy.catalog_date or 'this policy'}): "
+        + "; ".join(f"`{u}`" for u in unknown[:3])
+        + ". Add them to the policy's models to count them."
+        if unknown
+        else ""
+    )
+    if required is None:
+        return (
+            Verdict.ADVISORY,
+            False,
+            f"Nothing is enforced for {_article(risk)} {risk} change; "
+            f"{policy.tiers[tier].title} is advised.",
+            None,
+        )
+    required_rank = policy.tier_rank(required)
+    ranked = [(d, _evidence_rank(d, policy)) for d in declared]
+    meeting = [d for d, rank in ranked if rank is not None and rank >= required_rank]
+    if meeting:
+        best = meeting[0]
+        what = policy.models[best.model].name if best.model else policy.tools[best.tool or ""].name
+        return (
+            Verdict.PASS,
+            False,
+            f"{what} ({best.location}) meets the {policy.tiers[required].title} tier required.",
+            None,
+        )
+    human = [d for d in declared if d.kind == "human"]
+    if human and enforcement.accept_human_declaration:
+        return (
+            Verdict.PASS,
+            False,
+            f"Declared as written without AI ({human[0].location}); the policy accepts that.",
+            None,
+        )
+    lower = [d for d, rank in ranked if rank is not None]
+    title = policy.tiers[required].title
+    if lower:
+        shown = "; ".join(
+            f"{policy.models[d.model].name if d.model else policy.tools[d.tool or ''].name}"
+            f" ({d.location})"
+            for d in lower[:3]
+        )
+        tool_only = all(d.kind == "tool" for d in lower)
+        reason = (
+            f"This {risk} change requires the {title} tier ({_names(policy, accepted)}), but the "
+            f"evidence shows only lower tiers: {shown}."
+        )
+        if tool_only:
+            reason += " A tool marker does not say which model ran."
+        fix = (
+            f"Redo or review the change with {_names(policy, accepted)} and declare it. "
+            + _how_to_declare(policy, required)
+        )
+        return Verdict.FAIL, enforcement.on_lower == "fail", reason + unknown_note, fix
+    reason = f"This {risk} change requires the {title} tier, and no model is declared."
+    if human:
+        reason = (
+            f"This {risk} change requires the {title} tier; it is declared as written without "
+            "AI, which this policy does not accept as evidence."
+        )
+    return (
+        Verdict.MISSING,
+        enforcement.on_missing == "fail",
+        reason + unknown_note,
+        _how_to_declare(policy, required),
+    )
+
+
+def decide(diff: Diff, policy: Policy, pr: PullRequestInfo | None = None) -> Decision:
+    """Analyse a change under a policy and decide its risk, tier and verdict."""
+    pr = pr or PullRequestInfo()
+    classification = classify(diff, policy)
+    signals = measure_shape(diff, policy, pr)
+    risk = _risk(classification.areas, signals)
+    required = policy.enforcement.require.get(risk)
+    tier = _strongest(
+        [_shape_tier(signals, policy), policy.enforcement.recommend.get(risk), required], policy
+    )
+    floor = policy.tier_rank(required or tier)
+    accepted = sorted(
+        (m for m, model in policy.models.items() if policy.tier_rank(model.tier) >= floor),
+        key=lambda m: -policy.tier_rank(policy.models[m].tier),
+    )
+    recommended = policy.tiers[tier].recommended
+    accepted = [recommended] + [m for m in accepted if m != recommended]
+    declared = declared_models(pr, policy)
+    verdict, blocking, reason, fix = _verdict(declared, required, accepted, tier, risk, policy)
+    areas_by_id = policy.areas
+    checklist = [
+        ChecklistGroup(area=a.id, title=a.title, items=list(areas_by_id[a.id].checklist))
+        for a in classification.areas
+        if areas_by_id[a.id].checklist
+    ]
+    return Decision(
+        risk=risk,
+        tier=tier,
+        tier_title=policy.tiers[tier].title,
+        recommended_model=recommended,
+        recommended_model_name=policy.models[recommended].name,
+        accepted_models=accepted,
+        required_tier=required,
+        areas=classification.areas,
+        signals=signals,
+        reasons=_reasons(classification.areas, signals, policy),
+        declared_models=declared,
+        verdict=verdict,
+        blocking=blocking,
+        verdict_reason=reason,
+        fix=fix,
+        checklist=checklist,
+        not_inspected=classification.not_inspected,
+        draft=pr.draft,
+    )

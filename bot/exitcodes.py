@@ -1,0 +1,17 @@
+"""Exit statuses shared by every entry point (the CLI, the Action, the hooks)."""
+
+from __future__ import annotations
+
+from bot.analysis.models import Decision, Verdict
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_ENFORCEMENT", "EXIT_OK", "exit_status"]
+
+EXIT_OK = 0
+EXIT_ENFORCEMENT = 1
+EXIT_BAD_INPUT = 2
+
+
+def exit_status(decision: Decision) -> int:
+    """0 unless the policy makes this decision's verdict fail enforcement."""
+    failing = decision.verdict in (Verdict.FAIL, Verdict.MISSING) and decision.blocking
+    return EXIT_ENFORCEMENT if failing else EXIT_OK

@@ -1,0 +1,444 @@
+"""`GitHubPort` over PyGithub, and the connection (App or token) that hands out ports.
+
+`PyGithubPort` implements the port (`bot.github.port`) with PyGithub (this package is the only
+place that imports it), pointed at any API base URL (github.com or a GitHub Enterprise Server's
+`/api/v3`), with bounded retries that honour `Retry-After` and `x-ratelimit-reset`. PyGithub's
+errors become our `GitHubError` at this boundary.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import github
+import requests
+from github import Auth, GithubException, GithubIntegration, GithubRetry
+from github.GithubException import RateLimitExceededExceedsMaxWait
+from github.Repository import Repository
+
+from bot.analysis.diff import GitHubFile
+from bot.analysis.models import Commit
+from bot.github.port import (
+    WORKFLOW_BOT_LOGIN,
+    CheckRunOutput,
+    GitHubError,
+    PullRequestData,
+    RateLimit,
+    retry_after,
+)
+from policies.schema import Permission
+
+__all__ = ["Connection", "PyGithubPort", "connect"]
+
+MAX_ANNOTATIONS_PER_REQUEST = 50
+#: file contents remembered per port, by (repo, path, commit sha): what a commit holds never
+#: changes, so a push to a PR does not read its base's policy again
+FILE_CACHE_ENTRIES = 128
+_COMMIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _error(e: Exception, what: str) -> GitHubError:
+    if isinstance(e, GithubException):
+        message = e.data.get("message") if isinstance(e.data, dict) else None
+        wait = retry_after(e.headers) if e.status in (403, 429, 503) else None
+        return GitHubError(f"{what}: GitHub answered {e.status}: {message or e}", e.status, wait)
+    return GitHubError(f"{what}: {type(e).__name__}: {e}")
+
+
+def _commit(item: Any) -> Commit:
+    author = item.commit.author
+    return Commit(
+        sha=item.sha,
+        message=item.commit.message or "",
+        author_name=(author.name if author else "") or "",
+        author_email=(author.email if author else "") or "",
+        author_login=item.author.login if item.author else None,
+    )
+
+
+def _file(item: Any) -> GitHubFile:
+    return GitHubFile(
+        filename=item.filename,
+        status=item.status,
+        additions=item.additions or 0,
+        deletions=item.deletions or 0,
+        patch=item.patch,
+        previous_filename=item.previous_filename,
+    )
+
+
+_ROLE_BY_LEGACY = {"admin": "admin", "write": "write", "read": "read", "none": None}
+
+
+@dataclass
+class PyGithubPort:
+    """GitHubPort over PyGithub. One instance serves one installation (or one token)."""
+
+    client: github.Github
+    bot_login: str | None
+    use_checks: bool = True
+    rate: RateLimit = field(default_factory=RateLimit)
+    _repos: dict[str, Repository] = field(default_factory=dict)
+    _files: OrderedDict[tuple[str, str, str], bytes | None] = field(default_factory=OrderedDict)
+    _files_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _repo(self, name: str) -> Repository:
+        repo = self._repos.get(name)
+        if repo is None:
+            repo = self.client.get_repo(name)
+            self._repos[name] = repo
+        return repo
+
+    def _note_rate(self) -> None:
+        remaining, _limit = self.client.requester.rate_limiting
+        if remaining >= 0:
+            self.rate.remaining = remaining
+            self.rate.reset = self.client.requester.rate_limiting_resettime
+
+    @contextmanager
+    def _requests(self, what: str) -> Iterator[None]:
+        """Translate PyGithub's and the transport's errors into GitHubError, naming what failed;
+        note the rate limit GitHub reported when all went well."""
+        try:
+            yield
+        except (GithubException, requests.RequestException) as e:
+            raise _error(e, what) from e
+        self._note_rate()
+
+    def pull_request(self, repo: str, number: int) -> PullRequestData:
+        with self._requests(f"reading {repo}#{number}"):
+            pr = self._repo(repo).get_pull(number)
+            return PullRequestData(
+                number=number,
+                head_sha=pr.head.sha,
+                base_ref=pr.base.ref,
+                base_sha=pr.base.sha,
+                title=pr.title or "",
+                body=pr.body or "",
+                labels=tuple(label.name for label in pr.labels),
+                author_login=pr.user.login if pr.user else None,
+                draft=bool(pr.draft),
+                changed_files=pr.changed_files,
+                state=pr.state,
+            )
+
+    def pull_files(self, repo: str, number: int) -> list[GitHubFile]:
+        with self._requests(f"listing files of {repo}#{number}"):
+            return [_file(f) for f in self._repo(repo).get_pull(number).get_files()]
+
+    def pull_commits(self, repo: str, number: int) -> list[Commit]:
+        with self._requests(f"listing commits of {repo}#{number}"):
+            return [_commit(c) for c in self._repo(repo).get_pull(number).get_commits()]
+
+    def compare(self, repo: str, base: str, head: str) -> tuple[list[GitHubFile], list[Commit]]:
+        with self._requests(f"comparing {base}...{head} in {repo}"):
+            comparison = self._repo(repo).compare(base, head)
+            return [_file(f) for f in comparison.files], [_commit(c) for c in comparison.commits]
+
+    def file_at(self, repo: str, path: str, ref: str) -> bytes | None:
+        key = (repo, path, ref)
+        immutable = _COMMIT_SHA.fullmatch(ref) is not None  # a branch name can move
+        if immutable:
+            with self._files_lock:
+                if key in self._files:
+                    self._files.move_to_end(key)
+                    return self._files[key]
+        data = self._read_file(repo, path, ref)
+        if immutable:
+            with self._files_lock:
+                self._files[key] = data
+                while len(self._files) > FILE_CACHE_ENTRIES:
+                    self._files.popitem(last=False)
+        return data
+
+    def _read_file(self, repo: str, path: str, ref: str) -> bytes | None:
+        try:
+            content = self._repo(repo).get_contents(path, ref=ref)
+        except GithubException as e:
+            if e.status == 404:
+                return None
+            raise _error(e, f"reading {path}@{ref} in {repo}") from e
+        if isinstance(content, list):
+            return None
+        return bytes(content.decoded_content)
+
+    def find_comment(self, repo: str, number: int, marker: str) -> int | None:
+        with self._requests(f"listing comments of {repo}#{number}"):
+            for comment in self._repo(repo).get_issue(number).get_comments():
+                author = comment.user.login if comment.user else None
+                if marker in (comment.body or "") and author == self.bot_login:
+                    return int(comment.id)
+        return None
+
+    def create_comment(self, repo: str, number: int, body: str) -> int:
+        with self._requests(f"commenting on {repo}#{number}"):
+            return int(self._repo(repo).get_issue(number).create_comment(body).id)
+
+    def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
+        requester = self.client.requester
+        url = f"{self._repo(repo).url}/issues/comments/{comment_id}"
+        try:
+            requester.requestJsonAndCheck("PATCH", url, input={"body": body})
+        except GithubException as e:
+            if e.status in (404, 410):
+                return False
+            raise _error(e, f"editing comment {comment_id} in {repo}") from e
+        return True
+
+    def set_labels(self, repo: str, number: int, add: Sequence[str], remove: Sequence[str]) -> None:
+        issue = self._repo(repo).get_issue(number)
+        try:
+            if add:
+                issue.add_to_labels(*add)
+            for name in remove:
+                try:
+                    issue.remove_from_labels(name)
+                except GithubException as e:
+                    if e.status != 404:
+                        raise
+        except GithubException as e:
+            raise _error(e, f"labelling {repo}#{number}") from e
+
+    def publish_check(
+        self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None
+    ) -> int | None:
+        if not self.use_checks:
+            self._status(repo, head_sha, name, output)
+            return None
+        annotations = [
+            {
+                "path": a.path,
+                "start_line": a.line,
+                "end_line": a.line,
+                "annotation_level": a.level,
+                "title": a.title[:255],
+                "message": a.message[:64000],
+            }
+            for a in output.annotations
+        ]
+        batches = [
+            annotations[i : i + MAX_ANNOTATIONS_PER_REQUEST]
+            for i in range(0, len(annotations), MAX_ANNOTATIONS_PER_REQUEST)
+        ] or [[]]
+        body: dict[str, Any] = {
+            "name": name,
+            "head_sha": head_sha,
+            "status": "completed",
+            "conclusion": output.conclusion,
+            "output": {
+                "title": output.title[:255],
+                "summary": output.summary[:65535],
+                "text": output.text[:65535],
+                "annotations": batches[0],
+            },
+        }
+        requester = self.client.requester
+        base = f"{self._repo(repo).url}/check-runs"
+        try:
+            if check_id is None:
+                check_id = self._own_check_run(repo, head_sha, name)
+            if check_id is None:
+                _, data = requester.requestJsonAndCheck("POST", base, input=body)
+                check_id = int(data["id"])
+            else:
+                requester.requestJsonAndCheck("PATCH", f"{base}/{check_id}", input=body)
+            for batch in batches[1:]:
+                more = {"output": {**body["output"], "annotations": batch}}
+                requester.requestJsonAndCheck("PATCH", f"{base}/{check_id}", input=more)
+        except GithubException as e:
+            if e.status == 403 and check_id is None:
+                # Tokens that are not an App's cannot create check runs: use a commit status.
+                self.use_checks = False
+                self._status(repo, head_sha, name, output)
+                return None
+            raise _error(e, f"publishing the check run on {head_sha[:7]} in {repo}") from e
+        self._note_rate()
+        return check_id
+
+    def _own_check_run(self, repo: str, head_sha: str, name: str) -> int | None:
+        """Our check run already on this head, when no id was recorded for it (an earlier attempt
+        created it and died before recording): updating it keeps one check run per head."""
+        url = f"{self._repo(repo).url}/commits/{head_sha}/check-runs"
+        _, data = self.client.requester.requestJsonAndCheck(
+            "GET", url, parameters={"check_name": name, "filter": "latest"})
+        slug = self.bot_login.removesuffix("[bot]") if self.bot_login else None
+        for run in data.get("check_runs") or []:
+            app_slug = (run.get("app") or {}).get("slug")
+            if run.get("name") == name and (slug is None or app_slug in (None, slug)):
+                return int(run["id"])
+        return None
+
+    def _status(self, repo: str, head_sha: str, name: str, output: CheckRunOutput) -> None:
+        state = {"success": "success", "failure": "failure"}.get(output.conclusion, "success")
+        try:
+            self._repo(repo).get_commit(head_sha).create_status(
+                state=state, description=output.title[:140], context=name
+            )
+        except GithubException as e:
+            raise _error(e, f"setting the commit status on {head_sha[:7]} in {repo}") from e
+
+    def permission(self, repo: str, login: str) -> Permission | None:
+        requester = self.client.requester
+        url = f"{self._repo(repo).url}/collaborators/{login}/permission"
+        try:
+            _, data = requester.requestJsonAndCheck("GET", url)
+        except GithubException as e:
+            if e.status == 404:
+                return None
+            raise _error(e, f"reading {login}'s permission on {repo}") from e
+        role = data.get("role_name") or _ROLE_BY_LEGACY.get(data.get("permission", "none"))
+        try:
+            return Permission(role) if role else None
+        except ValueError:
+            return None  # a custom role we cannot rank: treat as no permission
+
+
+class _Installations:
+    """App mode: one PyGithub client per installation, tokens refreshed by PyGithub itself."""
+
+    def __init__(self, integration: GithubIntegration, settings: dict[str, Any]) -> None:
+        self._integration = integration
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._clients: dict[int, PyGithubPort] = {}
+        self._bot_login: str | None = None
+
+    def bot_login(self) -> str:
+        with self._lock:
+            if self._bot_login is None:
+                self._bot_login = f"{self._integration.get_app().slug}[bot]"
+            return self._bot_login
+
+    def port(self, installation_id: int) -> PyGithubPort:
+        login = self.bot_login()
+        with self._lock:
+            port = self._clients.get(installation_id)
+            if port is None:
+                auth = self._integration.auth.get_installation_auth(installation_id)
+                client = github.Github(auth=auth, **self._settings)
+                port = PyGithubPort(client, login)
+                self._clients[installation_id] = port
+            return port
+
+
+class _BoundedRetry(GithubRetry):
+    """GithubRetry, except that a `Retry-After` longer than `max_rate_limit_wait` raises at once
+    (GithubRetry would sleep it out inside the request, however long): the job goes back to the
+    queue with that delay instead, and its installation's other jobs wait with it."""
+
+    def increment(
+        self, method: str | None = None, url: str | None = None, response: Any = None,
+        error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None,
+    ) -> Any:
+        limit = self.max_rate_limit_wait
+        if response is not None and response.status in (403, 429) and limit is not None:
+            wait = retry_after({"retry-after": response.headers.get("Retry-After", "")})
+            if wait is not None and wait > limit:
+                response.drain_conn()  # hand the connection back: urllib3 will not, we raise
+                response.release_conn()
+                raise RateLimitExceededExceedsMaxWait(
+                    response.status,
+                    {"message": f"Retry-After {wait:.0f}s is longer than {limit:.0f}s"},
+                    dict(response.headers), wait=wait)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def _retry(max_wait: float) -> GithubRetry:
+    # PATCH too (GithubRetry leaves it out): our PATCHes (comment, check run) are idempotent.
+    methods = GithubRetry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"}
+    return _BoundedRetry(total=4, backoff_factor=0.2, secondary_rate_wait=max_wait,
+                         max_rate_limit_wait=max_wait, allowed_methods=methods)
+
+
+
+
+def _token_login(client: github.Github) -> str:
+    """Who comments with this token. A personal token can say (`GET /user`); an installation
+    token, such as a workflow's `github.token`, is refused there (403) and comments as
+    `github-actions[bot]`, a name no user can take."""
+    try:
+        return str(client.get_user().login)
+    except GithubException as e:
+        if e.status == 403:
+            return WORKFLOW_BOT_LOGIN
+        raise _error(e, "identifying the token's user") from e
+
+
+@dataclass
+class Connection:
+    """How to reach GitHub: an App (per-installation ports) or a single token."""
+
+    base_url: str
+    app_id: int | None = None
+    private_key: str | None = None
+    token: str | None = None
+    timeout: int = 15
+    max_wait: float = 60.0
+    _installations: _Installations | None = None
+    _token_port: PyGithubPort | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _client_settings(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "per_page": 100,
+            "timeout": self.timeout,
+            "retry": _retry(self.max_wait),
+            "seconds_between_requests": None,
+            "seconds_between_writes": None,
+            "lazy": True,
+        }
+
+    def port(self, installation_id: int | None) -> PyGithubPort:
+        """The port to use for an event: its installation's in App mode, else the token's."""
+        with self._lock:
+            if self.app_id is not None and self.private_key and installation_id is not None:
+                if self._installations is None:
+                    auth = Auth.AppAuth(self.app_id, self.private_key)
+                    integration = GithubIntegration(
+                        auth=auth, base_url=self.base_url, timeout=self.timeout,
+                        retry=_retry(self.max_wait), seconds_between_requests=None,
+                        seconds_between_writes=None,
+                    )
+                    self._installations = _Installations(integration, self._client_settings())
+                installations = self._installations
+            elif self.token:
+                if self._token_port is None:
+                    client = github.Github(auth=Auth.Token(self.token), **self._client_settings())
+                    self._token_port = PyGithubPort(client, _token_login(client))
+                return self._token_port
+            else:
+                raise GitHubError("no GitHub credentials for this event (no installation id?)")
+        return installations.port(installation_id)
+
+    def close(self) -> None:
+        """Close the HTTP sessions of every client this connection opened."""
+        with self._lock:
+            installations, self._installations = self._installations, None
+            token_port, self._token_port = self._token_port, None
+        clients = [token_port.client] if token_port is not None else []
+        if installations is not None:
+            with installations._lock:
+                clients.extend(p.client for p in installations._clients.values())
+            installations._integration.close()
+        for client in clients:
+            client.close()
+
+
+def connect(
+    base_url: str,
+    *,
+    app_id: int | None = None,
+    private_key: str | None = None,
+    token: str | None = None,
+    timeout: int = 15,
+    max_wait: float = 60.0,
+) -> Connection:
+    """Credentials and settings in, a Connection out (no request is made until first use)."""
+    return Connection(base_url.rstrip("/"), app_id, private_key, token, timeout, max_wait)

@@ -1,0 +1,268 @@
+"""bot.analysis.classify: which sensitive areas a diff touches, and the evidence for each.
+
+Content rules of the bundled default are tuned against a corpus by others; these tests rely only
+on a few unambiguous markers (`@login_required`, `def verify_signature`) and name areas, not the
+ids of the rules inside them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from bot.analysis.classify import Classification, classify, matcher_for
+from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
+from bot.analysis.models import Evidence
+from policies.loader import load_policy
+from policies.schema import Policy
+from tests.bot._diffs import binary, edit, rename
+
+
+def run(text: str, policy: Policy) -> Classification:
+    return classify(parse_diff(text), policy)
+
+
+def files_by_area(result: Classification) -> dict[str, list[str]]:
+    return {area.id: area.files for area in result.areas}
+
+
+def only_area(result: Classification, area_id: str) -> list[Evidence]:
+    assert [a.id for a in result.areas] == [area_id]
+    return result.areas[0].evidence
+
+
+CI_FILE = ".github/workflows/ci.yml"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (edit("app/auth/views.py", ["x = compute()"]), {"auth": ["app/auth/views.py"]}),
+        (edit("app/billing/refund.py", ["x = compute()"]), {"billing": ["app/billing/refund.py"]}),
+        (edit(CI_FILE, ["on: push"]), {"infrastructure": [CI_FILE]}),
+        (edit(".github/modeltier.yml", ["limits: {}"]), {"policy": [".github/modeltier.yml"]}),
+        (edit("app/integrations/crm.py", ["x = 1"]), {"integrations": ["app/integrations/crm.py"]}),
+        (edit("tests/auth/test_views.py", ["@login_required"]), {}),
+        (edit("app/auth/tests/test_login.py", ["@login_required"]), {}),
+        (edit("docs/auth/login.md", ["@login_required"]), {}),
+        (edit("vendor/auth/views.py", ["@login_required"]), {}),
+        (edit("app/node_modules/passport/index.js", ["@login_required"]), {}),
+        (edit("app/templates/home.html", ["<p>Welcome</p>"]), {}),
+    ],
+    ids=[
+        "auth-path",
+        "billing-path",
+        "workflow-path",
+        "policy-file",
+        "elevated-integrations-path",
+        "excluded-tests-folder",
+        "excluded-test-file-in-auth",
+        "excluded-docs",
+        "excluded-vendored",
+        "excluded-node-modules",
+        "routine",
+    ],
+)
+def test_areas_by_path_and_exclusion(
+    text: str, expected: dict[str, list[str]], policy: Policy
+) -> None:
+    assert files_by_area(run(text, policy)) == expected
+
+
+def test_path_evidence_names_the_pattern(policy: Policy) -> None:
+    [evidence] = only_area(run(edit("app/auth/views.py", ["x = compute()"]), policy), "auth")
+    assert evidence == Evidence(
+        path="app/auth/views.py", side="path", rule="auth.path", snippet="**/auth/**"
+    )
+
+
+def test_comment_only_edit_of_an_auth_module_is_not_flagged(policy: Policy) -> None:
+    text = edit(
+        "app/auth/views.py",
+        ["# Check the password before login.", "", "    // session token note"],
+        ["# Check the pasword before login."],
+    )
+    result = run(text, policy)
+    assert result.areas == []
+    assert result.not_inspected == []
+
+
+def test_a_real_edit_of_the_same_module_is_flagged(policy: Policy) -> None:
+    text = edit("app/auth/views.py", ["# Check first.", "x = 2"], ["x = 1"])
+    assert files_by_area(run(text, policy)) == {"auth": ["app/auth/views.py"]}
+
+
+def test_removed_login_required_is_evidence_on_the_old_side(policy: Policy) -> None:
+    text = edit("app/views.py", ["def view(request):"], ["@login_required", "def view(request):"])
+    [evidence] = only_area(run(text, policy), "auth")
+    assert (evidence.path, evidence.side, evidence.line, evidence.snippet) == (
+        "app/views.py", "old", 10, "@login_required",
+    )
+    assert evidence.rule.startswith("auth.")
+
+
+def test_hunk_header_naming_verify_signature_is_evidence(policy: Policy) -> None:
+    text = edit(
+        "app/hooks.py",
+        ["    return True"],
+        ["    return False"],
+        section="def verify_signature(payload, sig):",
+        start=42,
+    )
+    [evidence] = only_area(run(text, policy), "security")
+    assert (evidence.side, evidence.line, evidence.snippet) == (
+        "header", 42, "def verify_signature(payload, sig):",
+    )
+
+
+def test_hunk_header_of_a_comment_only_hunk_is_not_evidence(policy: Policy) -> None:
+    text = edit(
+        "app/hooks.py", ["    # reworded"], ["    # worded"],
+        section="def verify_signature(payload, sig):",
+    )
+    assert run(text, policy).areas == []
+
+
+def test_rename_counts_under_the_old_path(policy: Policy) -> None:
+    result = run(rename("app/auth/views.py", "app/accounts/views.py"), policy)
+    [evidence] = only_area(result, "auth")
+    assert result.areas[0].files == ["app/auth/views.py"]
+    assert (evidence.path, evidence.side) == ("app/auth/views.py", "path")
+
+
+def test_rename_into_a_sensitive_path_counts_under_the_new_path(policy: Policy) -> None:
+    result = run(rename("app/helpers.py", "app/billing/helpers.py"), policy)
+    assert files_by_area(result) == {"billing": ["app/billing/helpers.py"]}
+
+
+LIMITS = textwrap.dedent("""
+    limits:
+      evidence_per_file: 2
+      evidence_per_area: 5
+    """)
+
+
+def test_evidence_is_capped_per_file_and_the_total_keeps_counting() -> None:
+    policy = load_policy(LIMITS)
+    text = edit("app/views.py", [f"@login_required  # view {i}" for i in range(7)])
+    [area] = run(text, policy).areas
+    assert [(e.line, e.side) for e in area.evidence] == [(10, "new"), (11, "new")]
+    assert area.evidence_total == 7
+
+
+def test_evidence_is_capped_per_area_and_every_file_is_still_listed() -> None:
+    policy = load_policy(LIMITS)
+    text = "".join(edit(f"app/m{i}.py", ["@login_required", "@login_required()"]) for i in range(4))
+    [area] = run(text, policy).areas
+    assert len(area.evidence) == 5
+    assert [e.path for e in area.evidence] == ["app/m0.py"] * 2 + ["app/m1.py"] * 2 + ["app/m2.py"]
+    assert area.evidence_total == 8
+    assert area.files == [f"app/m{i}.py" for i in range(4)]
+
+
+def test_default_limits_cap_evidence(policy: Policy) -> None:
+    lines = policy.limits.evidence_per_file + 3
+    text = edit("app/views.py", [f"@login_required  # view {i}" for i in range(lines)])
+    [area] = run(text, policy).areas
+    assert len(area.evidence) == policy.limits.evidence_per_file
+    assert area.evidence_total == lines
+
+
+def test_long_snippets_are_clipped() -> None:
+    policy = load_policy("limits:\n  snippet_chars: 20\n")
+    [evidence] = run(edit("app/v.py", ["@login_required" + " " * 3 + "x" * 50]), policy).areas[
+        0
+    ].evidence
+    assert evidence.snippet == "@login_required   x" + "…"
+    assert len(evidence.snippet) == 20
+
+
+CUSTOM = textwrap.dedent(r"""
+    areas:
+      money:
+        title: Money
+        risk: elevated
+        content:
+          - {id: decimal, pattern: 'Decimal\(', files: ["**/*.py"]}
+          - {id: anchored, pattern: '^\s*DANGER\b'}
+    """)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (edit("app/prices.py", ["price = Decimal(1)"]), ["money.decimal"]),
+        (edit("app/prices.js", ["price = Decimal(1)"]), []),
+        (edit("app/prices.js", ["    DANGER = 1"]), ["money.anchored"]),
+        (edit("app/prices.js", ["x = DANGER"]), []),
+        (edit("tests/test_prices.py", ["price = Decimal(1)"]), []),
+    ],
+    ids=[
+        "files-filter-matches",
+        "files-filter-skips-other-files",
+        "anchored-rule-matches-line-start",
+        "anchored-rule-not-mid-line",
+        "excluded-path-has-no-content-evidence",
+    ],
+)
+def test_content_rules_of_a_repository_area(text: str, expected: list[str]) -> None:
+    result = run(text, load_policy(CUSTOM))
+    money = [area for area in result.areas if area.id == "money"]
+    assert [e.rule for area in money for e in area.evidence] == expected
+
+
+def test_a_prefilter_hit_that_no_rule_confirms_is_not_evidence(policy: Policy) -> None:
+    # The pre-filter drops anchors, so it hits this line; the anchored rule itself does not.
+    text = edit("app/x.py", ['x = 1; resource "aws_instance" "web" {}'])
+    assert run(text, policy).areas == []
+
+
+def test_a_disabled_area_is_not_reported() -> None:
+    policy = load_policy("areas:\n  auth:\n    enabled: false\n")
+    text = edit("app/auth/views.py", ["@login_required"]) + edit("app/billing/x.py", ["y = 1"])
+    assert files_by_area(run(text, policy)) == {"billing": ["app/billing/x.py"]}
+
+
+def test_areas_come_in_policy_order(policy: Policy) -> None:
+    text = edit("app/billing/x.py", ["y = 1"]) + edit("app/auth/views.py", ["y = 1"])
+    ids = [a.id for a in run(text, policy).areas]
+    assert ids == [a for a in policy.areas if a in ids] == ["auth", "billing"]
+
+
+def test_uninspected_file_on_a_critical_path_is_flagged_by_path(policy: Policy) -> None:
+    diff = parse_github_files(
+        [
+            GitHubFile("app/payments/big.py", "modified", 4000, 100, None),
+            GitHubFile("app/auth/keystore.jks", "modified", 0, 0, None),
+            GitHubFile("app/big_report.py", "modified", 9000, 0, None),
+        ]
+    )
+    result = classify(diff, policy)
+    assert files_by_area(result) == {
+        "auth": ["app/auth/keystore.jks"],
+        "billing": ["app/payments/big.py"],
+    }
+    assert [n.path for n in result.not_inspected] == [
+        "app/payments/big.py",
+        "app/auth/keystore.jks",
+        "app/big_report.py",
+    ]
+    assert all("GitHub did not include the patch" in n.reason for n in result.not_inspected)
+
+
+def test_binary_file_on_a_critical_path_is_flagged_and_listed_as_not_inspected(
+    policy: Policy,
+) -> None:
+    result = run(binary("app/auth/cert.p12") + binary("static/logo.png"), policy)
+    assert files_by_area(result) == {"auth": ["app/auth/cert.p12"]}
+    # the excluded image is not worth a "could not inspect" line
+    assert [(n.path, n.reason) for n in result.not_inspected] == [
+        ("app/auth/cert.p12", "binary file")
+    ]
+
+
+def test_matcher_is_compiled_once_per_policy_object(policy: Policy) -> None:
+    assert matcher_for(policy) is matcher_for(policy)
+    other = load_policy("limits:\n  evidence_per_file: 3\n")
+    assert matcher_for(other) is not matcher_for(policy)

@@ -1,0 +1,300 @@
+"""bot.analysis.decide: from a diff, a policy and PR metadata to risk, tier, verdict and the reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.analysis.decide import decide, measure_shape
+from bot.analysis.diff import parse_diff
+from bot.analysis.models import Commit, Decision, PullRequestInfo, Risk, Verdict
+from policies.loader import default_policy, load_policy
+from policies.schema import Policy
+from tests.bot._diffs import edit
+
+AUTH = edit("app/auth/views.py", ["@login_required", "def profile(request):"])
+INTEGRATION = edit("app/integrations/crm.py", ["client = build()"])
+ROUTINE = edit("app/templates/home.html", ["<p>Welcome back</p>"], ["<p>Welcom back</p>"])
+# 30 files over 5 top-level folders, one line each
+LARGE = "".join(edit(f"mod{i % 5}/file{i}.py", [f"x = {i}"]) for i in range(30))
+DOCS = (
+    edit("docs/guide.md", ["Hello"])
+    + edit("docs/api/openapi.yaml", ["paths: {}"])
+    + edit("README.md", ["More"])
+    + edit("app/views.py", ["y = 1"])
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    diff: str
+    risk: Risk
+    tier: str
+    required: str | None
+    verdict: Verdict
+    blocking: bool
+    body: str = ""
+    commits: tuple[str, ...] = ()
+    policy: str | None = None
+    areas: tuple[str, ...] = field(default=())
+
+
+CASES = {
+    "critical-premium-model-passes": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.PASS, False,
+        body="Model: GPT-5.4", areas=("auth",),
+    ),
+    "critical-opus-from-commit-passes": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.PASS, False,
+        commits=("Fix\n\nCo-Authored-By: Claude Opus 4.6 (1M context) <noreply@anthropic.com>",),
+        areas=("auth",),
+    ),
+    "critical-composer-fails": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.FAIL, True,
+        body="Model: Composer 2", areas=("auth",),
+    ),
+    "critical-nothing-missing": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, True, areas=("auth",),
+    ),
+    "critical-cursor-tool-only-fails": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.FAIL, True,
+        commits=("Fix\n\nMade-with: Cursor",), areas=("auth",),
+    ),
+    "critical-human-missing": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, True,
+        body="Model: none", areas=("auth",),
+    ),
+    "critical-human-accepted-by-policy": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.PASS, False,
+        body="Model: none", policy="enforcement:\n  accept_human_declaration: true\n",
+        areas=("auth",),
+    ),
+    "critical-on-missing-warn": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, False,
+        policy="enforcement:\n  on_missing: warn\n", areas=("auth",),
+    ),
+    "critical-on-lower-warn": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.FAIL, False,
+        body="Model: Composer 2", policy="enforcement:\n  on_lower: warn\n", areas=("auth",),
+    ),
+    "critical-lower-and-premium-passes": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.PASS, False,
+        body="Model: Composer 2, GPT-5.4", areas=("auth",),
+    ),
+    "routine-advisory": Case(
+        ROUTINE, Risk.ROUTINE, "everyday", None, Verdict.ADVISORY, False,
+    ),
+    "routine-with-a-lower-model-still-advisory": Case(
+        ROUTINE, Risk.ROUTINE, "everyday", None, Verdict.ADVISORY, False,
+        body="Model: Composer 2",
+    ),
+    "elevated-recommends-premium-advisory": Case(
+        INTEGRATION, Risk.ELEVATED, "premium", None, Verdict.ADVISORY, False,
+        areas=("integrations",),
+    ),
+    "large-shape-long-context": Case(
+        LARGE, Risk.ROUTINE, "long-context", None, Verdict.ADVISORY, False,
+    ),
+    "docs-dominated-context-heavy": Case(
+        DOCS, Risk.ROUTINE, "context-heavy", None, Verdict.ADVISORY, False,
+    ),
+    "critical-and-large-critical-wins": Case(
+        LARGE + AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, True,
+        areas=("auth",),
+    ),
+    "elevated-required-by-policy": Case(
+        INTEGRATION, Risk.ELEVATED, "premium", "long-context", Verdict.FAIL, True,
+        body="Model: Composer 2", policy="enforcement:\n  require:\n    elevated: long-context\n",
+        areas=("integrations",),
+    ),
+}
+
+
+def run_case(case: Case) -> Decision:
+    policy = default_policy() if case.policy is None else load_policy(case.policy)
+    pr = PullRequestInfo(
+        body=case.body, commits=tuple(Commit(sha="c0ffee0", message=m) for m in case.commits)
+    )
+    return decide(parse_diff(case.diff), policy, pr)
+
+
+@pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
+def test_verdict_table(case: Case) -> None:
+    decision = run_case(case)
+    assert (
+        decision.risk,
+        decision.tier,
+        decision.required_tier,
+        decision.verdict,
+        decision.blocking,
+    ) == (case.risk, case.tier, case.required, case.verdict, case.blocking)
+    assert tuple(a.id for a in decision.areas) == case.areas
+    # a verdict that blocks always says how to fix it; a pass or an advisory never needs to
+    assert (decision.fix is not None) == (decision.verdict in (Verdict.FAIL, Verdict.MISSING))
+
+
+def test_missing_fix_names_the_model_line_to_add() -> None:
+    decision = run_case(CASES["critical-nothing-missing"])
+    assert decision.verdict_reason == (
+        "This critical change requires the Premium tier, and no model is declared."
+    )
+    assert decision.fix is not None
+    assert "`Model: GPT-5.4`" in decision.fix
+    assert "`model:gpt-5.4`" in decision.fix
+    assert "`/modeltier override <reason>`" in decision.fix
+
+
+def test_fail_names_the_lower_model_and_where_it_was_declared() -> None:
+    decision = run_case(CASES["critical-composer-fails"])
+    assert decision.verdict_reason == (
+        "This critical change requires the Premium tier (GPT-5.4 or Claude Opus 4.6), but the "
+        "evidence shows only lower tiers: Composer 2 (PR description, line 1)."
+    )
+    assert decision.fix is not None
+    assert decision.fix.startswith("Redo or review the change with GPT-5.4 or Claude Opus 4.6")
+
+
+def test_tool_only_fail_says_the_marker_names_no_model() -> None:
+    decision = run_case(CASES["critical-cursor-tool-only-fails"])
+    assert "Cursor (commit c0ffee0)" in decision.verdict_reason
+    assert decision.verdict_reason.endswith("A tool marker does not say which model ran.")
+
+
+def test_human_declaration_is_named_when_not_accepted() -> None:
+    decision = run_case(CASES["critical-human-missing"])
+    assert "declared as written without AI" in decision.verdict_reason
+    assert "does not accept" in decision.verdict_reason
+
+
+def test_pass_names_the_model_and_where_it_was_declared() -> None:
+    decision = run_case(CASES["critical-opus-from-commit-passes"])
+    assert decision.verdict_reason == (
+        "Claude Opus 4.6 (commit c0ffee0) meets the Premium tier required."
+    )
+
+
+def test_recommended_and_accepted_models_follow_the_tier(policy: Policy) -> None:
+    critical = run_case(CASES["critical-nothing-missing"])
+    assert (critical.recommended_model, critical.recommended_model_name) == ("gpt-5.4", "GPT-5.4")
+    assert critical.accepted_models == ["gpt-5.4", "claude-opus-4.6"]
+    routine = run_case(CASES["routine-advisory"])
+    assert routine.recommended_model == policy.tiers["everyday"].recommended
+    assert routine.accepted_models[0] == routine.recommended_model
+    assert set(routine.accepted_models) == set(policy.models)
+
+
+def test_reasons_explain_areas_and_shape() -> None:
+    assert run_case(CASES["critical-and-large-critical-wins"]).reasons == [
+        "Touches Authentication (critical): 1 file, 2 pieces of evidence.",
+        "Large change: 31 files, 32 changed lines across 6 top-level folders "
+        "(threshold: 25 files or 1500 lines over 4 folders).",
+    ]
+    assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
+        "Docs and contracts dominate: 3 of 4 files (75%; threshold 60%).",
+    ]
+    assert run_case(CASES["routine-advisory"]).reasons == [
+        "Small routine change: no sensitive area touched.",
+    ]
+
+
+def test_checklist_comes_from_the_areas_touched(policy: Policy) -> None:
+    decision = run_case(CASES["critical-nothing-missing"])
+    assert [(g.area, g.items) for g in decision.checklist] == [
+        ("auth", policy.areas["auth"].checklist)
+    ]
+    assert run_case(CASES["routine-advisory"]).checklist == []
+
+
+def test_files_github_did_not_list_raise_the_risk_to_elevated_at_least(policy: Policy) -> None:
+    diff = parse_diff(edit("app/views.py", ["y = 1"]))
+    decision = decide(diff, policy, PullRequestInfo(changed_files=5000))
+    assert decision.risk is Risk.ELEVATED
+    assert decision.signals.files == 5000
+    assert decision.signals.files_not_listed == 4999
+    assert decision.reasons == [
+        "4999 changed files were not listed by GitHub (over its 3,000-file cap); they could "
+        "not be analysed, so the risk is at least elevated."
+    ]
+    assert decision.verdict is Verdict.ADVISORY
+
+
+def test_files_github_did_not_list_never_lower_a_critical_risk(policy: Policy) -> None:
+    decision = decide(parse_diff(AUTH), policy, PullRequestInfo(changed_files=5000))
+    assert decision.risk is Risk.CRITICAL
+
+
+def test_unknown_model_is_reported_in_the_reason(policy: Policy) -> None:
+    decision = decide(parse_diff(AUTH), policy, PullRequestInfo(body="Model: llama-4"))
+    assert decision.verdict is Verdict.MISSING
+    assert "Not in the catalog (of 2026-04-01): `Model: llama-4`." in decision.verdict_reason
+    assert [d.kind for d in decision.declared_models] == ["unknown"]
+
+
+def test_unknown_model_beside_a_lower_one_is_reported_too(policy: Policy) -> None:
+    pr = PullRequestInfo(body="Model: Composer 2, gpt-7-ultra")
+    decision = decide(parse_diff(AUTH), policy, pr)
+    assert decision.verdict is Verdict.FAIL
+    assert "`Model: Composer 2, gpt-7-ultra`" in decision.verdict_reason
+
+
+def test_a_new_model_added_by_a_policy_edit_is_accepted(policy: Policy) -> None:
+    pr = PullRequestInfo(body="Model: GPT-6")
+    assert decide(parse_diff(AUTH), policy, pr).verdict is Verdict.MISSING
+    edited = load_policy("models:\n  gpt-6:\n    name: GPT-6\n    tier: premium\n")
+    decision = decide(parse_diff(AUTH), edited, pr)
+    assert decision.verdict is Verdict.PASS
+    assert "gpt-6" in decision.accepted_models
+
+
+def test_a_tool_trusted_by_policy_satisfies_the_tier() -> None:
+    policy = load_policy("enforcement:\n  tool_only_tier: premium\n")
+    pr = PullRequestInfo(commits=(Commit(message="Fix\n\nMade-with: Cursor"),))
+    decision = decide(parse_diff(AUTH), policy, pr)
+    assert decision.verdict is Verdict.PASS
+    assert decision.verdict_reason.startswith("Cursor (commit)")
+
+
+def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Policy) -> None:
+    decision = decide(parse_diff(ROUTINE), policy, PullRequestInfo(draft=True))
+    assert decision.draft is True
+    data = decision.model_dump(mode="json")
+    assert data["schema_version"] == "1.0"
+    assert {"risk", "tier", "areas", "signals", "verdict", "blocking", "reasons"} <= set(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "files", "modules", "doc_files", "long_context", "context_heavy"),
+    [
+        (LARGE, 30, 5, 0, True, False),
+        (DOCS, 4, 3, 3, False, True),
+        (edit("setup.py", ["x"]) + edit("app/a.py", ["y"]), 2, 2, 0, False, False),
+        (
+            "".join(edit(f"m{i % 4}/f{i}.py", ["x"] * 400) for i in range(4)),
+            4, 4, 0, True, False,
+        ),
+        ("", 0, 0, 0, False, False),
+    ],
+    ids=["many-files", "docs", "root-file-counts-as-a-module", "many-lines", "empty"],
+)
+def test_measure_shape(
+    text: str,
+    files: int,
+    modules: int,
+    doc_files: int,
+    long_context: bool,
+    context_heavy: bool,
+    policy: Policy,
+) -> None:
+    signals = measure_shape(parse_diff(text), policy, PullRequestInfo())
+    assert (
+        signals.files, signals.modules, signals.doc_files, signals.long_context,
+        signals.context_heavy,
+    ) == (files, modules, doc_files, long_context, context_heavy)
+
+
+def test_an_empty_diff_is_a_routine_advisory(policy: Policy) -> None:
+    decision = decide(parse_diff(""), policy)
+    assert (decision.risk, decision.tier, decision.verdict) == (
+        Risk.ROUTINE, "everyday", Verdict.ADVISORY,
+    )

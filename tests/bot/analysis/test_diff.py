@@ -1,0 +1,552 @@
+"""bot.analysis.diff: unified diffs (git's, GNU diff's, GitHub's per-file patches) into files and lines."""
+
+from __future__ import annotations
+
+import pytest
+import re2
+
+from bot.analysis.diff import (
+    ChangedLine,
+    GitHubFile,
+    is_substantive,
+    parse_diff,
+    parse_github_files,
+)
+from bot.analysis.errors import DiffError
+from policies.errors import ModelTierError
+
+
+def git_file(path: str, hunks: str, *, header: str = "index 1111111..2222222 100644\n") -> str:
+    return f"diff --git a/{path} b/{path}\n{header}--- a/{path}\n+++ b/{path}\n{hunks}"
+
+
+ADDED = """\
+diff --git a/app/new.py b/app/new.py
+new file mode 100644
+index 0000000..e69de29
+--- /dev/null
++++ b/app/new.py
+@@ -0,0 +1,2 @@
++import os
++x = 1
+"""
+
+DELETED = """\
+diff --git a/app/old.py b/app/old.py
+deleted file mode 100644
+index e69de29..0000000
+--- a/app/old.py
++++ /dev/null
+@@ -1,3 +0,0 @@
+-import os
+-x = 1
+-y = 2
+"""
+
+RENAMED = """\
+diff --git a/app/auth/views.py b/app/accounts/views.py
+similarity index 90%
+rename from app/auth/views.py
+rename to app/accounts/views.py
+index 1111111..2222222 100644
+--- a/app/auth/views.py
++++ b/app/accounts/views.py
+@@ -1,3 +1,4 @@
+ import os
+-x = 1
++x = 2
++z = 3
+ y = 3
+"""
+
+PURE_RENAME = """\
+diff --git a/a.py b/b.py
+similarity index 100%
+rename from a.py
+rename to b.py
+"""
+
+COPIED = """\
+diff --git a/lib/a.py b/lib/c.py
+similarity index 100%
+copy from lib/a.py
+copy to lib/c.py
+"""
+
+MODE_ONLY = """\
+diff --git a/run.sh b/run.sh
+old mode 100644
+new mode 100755
+"""
+
+BINARY = """\
+diff --git a/logo.png b/logo.png
+index 1111111..2222222 100644
+Binary files a/logo.png and b/logo.png differ
+"""
+
+GIT_BINARY_PATCH = """\
+diff --git a/data.bin b/data.bin
+new file mode 100644
+index 0000000000000000000000000000000000000000..1111111111111111111111111111111111111111
+GIT binary patch
+literal 5
+McmZQzU|?Zj0000D00RI3
+
+literal 0
+HcmV?d00001
+
+"""
+
+NO_NEWLINE = """\
+diff --git a/a.py b/a.py
+index 1111111..2222222 100644
+--- a/a.py
++++ b/a.py
+@@ -1 +1 @@
+-x = 1
+\\ No newline at end of file
++x = 2
+\\ No newline at end of file
+"""
+
+PLAIN_DIFF_U = """\
+--- app/auth.py\t2024-01-01 00:00:00.000000000 +0000
++++ app/auth.py\t2024-01-02 00:00:00.000000000 +0000
+@@ -1,2 +1,3 @@
+ import os
++import jwt
+ x = 1
+--- app/b.py\t2024-01-01 00:00:00.000000000 +0000
++++ app/b.py\t2024-01-02 00:00:00.000000000 +0000
+@@ -1 +1 @@
+-a
++b
+"""
+
+SEVERAL = (
+    git_file("x.py", "@@ -1 +1 @@ def g():\n-a\n+b\n")
+    + BINARY
+    + git_file("y.py", "@@ -3,2 +3,3 @@\n c\n-d\n+e\n+f\n")
+)
+
+
+# (path, old_path, status, binary, mode_only, additions, deletions, inspected)
+Row = tuple[str, str | None, str, bool, bool, int, int, bool]
+
+
+def rows(text: str | bytes) -> list[Row]:
+    return [
+        (f.path, f.old_path, f.status, f.binary, f.mode_only, f.additions, f.deletions, f.inspected)
+        for f in parse_diff(text).files
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (ADDED, [("app/new.py", None, "added", False, False, 2, 0, True)]),
+        (DELETED, [("app/old.py", None, "removed", False, False, 0, 3, True)]),
+        (
+            RENAMED,
+            [("app/accounts/views.py", "app/auth/views.py", "renamed", False, False, 2, 1, True)],
+        ),
+        (PURE_RENAME, [("b.py", "a.py", "renamed", False, False, 0, 0, True)]),
+        (COPIED, [("lib/c.py", "lib/a.py", "copied", False, False, 0, 0, True)]),
+        (MODE_ONLY, [("run.sh", None, "modified", False, True, 0, 0, True)]),
+        (BINARY, [("logo.png", None, "modified", True, False, 0, 0, True)]),
+        (GIT_BINARY_PATCH, [("data.bin", None, "added", True, False, 0, 0, True)]),
+        (NO_NEWLINE, [("a.py", None, "modified", False, False, 1, 1, True)]),
+        (
+            NO_NEWLINE.replace("\n", "\r\n"),
+            [("a.py", None, "modified", False, False, 1, 1, True)],
+        ),
+        (
+            PLAIN_DIFF_U,
+            [
+                ("app/auth.py", None, "modified", False, False, 1, 0, True),
+                ("app/b.py", None, "modified", False, False, 1, 1, True),
+            ],
+        ),
+        (
+            SEVERAL,
+            [
+                ("x.py", None, "modified", False, False, 1, 1, True),
+                ("logo.png", None, "modified", True, False, 0, 0, True),
+                ("y.py", None, "modified", False, False, 2, 1, True),
+            ],
+        ),
+        ("", []),
+        (b"", []),
+        ("\n  \n\n", []),
+    ],
+    ids=[
+        "added",
+        "deleted",
+        "renamed",
+        "pure-rename",
+        "copied",
+        "mode-only",
+        "binary-files-differ",
+        "git-binary-patch",
+        "no-newline-at-end",
+        "crlf",
+        "plain-diff-u",
+        "several-files",
+        "empty",
+        "empty-bytes",
+        "blank-lines",
+    ],
+)
+def test_parse_diff_files(text: str, expected: list[Row]) -> None:
+    assert rows(text) == expected
+
+
+def test_non_utf8_bytes_are_replaced_not_rejected() -> None:
+    raw = git_file("a.py", "@@ -1 +1 @@\n-x = '\xff'\n+x = 2\n").encode("latin-1")
+    diff = parse_diff(raw)
+    assert [(f.path, f.additions, f.deletions) for f in diff.files] == [("a.py", 1, 1)]
+    old = [item for item, _ in diff.changed_lines(0) if item.side == "old"]
+    assert old[0].text == "x = '\ufffd'\n"
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\r"],
+    ids=["form-feed", "vertical-tab", "file-separator", "next-line", "line-separator", "lone-cr"],
+)
+def test_only_newline_ends_a_line(char: str) -> None:
+    # str.splitlines breaks at these; inside a diff line they are ordinary content
+    diff = parse_diff(git_file("a.py", f"@@ -1 +1,2 @@\n-q\n+x{char}y\n+z\n"))
+    assert [(f.additions, f.deletions) for f in diff.files] == [(2, 1)]
+    assert [(i.side, i.line, i.text) for i, _ in diff.changed_lines(0)] == [
+        ("old", 1, "q\n"),
+        ("new", 1, f"x{char}y\n"),
+        ("new", 2, "z\n"),
+    ]
+    assert [(i.side, i.line) for i, _ in diff.search(re2.compile("(?m)y"))] == [("new", 1)]
+
+
+def test_crlf_is_stripped_from_changed_lines() -> None:
+    diff = parse_diff(NO_NEWLINE.replace("\n", "\r\n").encode())
+    assert [item.text for item, _ in diff.changed_lines(0)] == ["x = 1\n", "x = 2\n"]
+
+
+def test_no_newline_marker_is_not_a_changed_line() -> None:
+    diff = parse_diff(NO_NEWLINE)
+    assert [(i.side, i.line, i.text) for i, _ in diff.changed_lines(0)] == [
+        ("old", 1, "x = 1\n"),
+        ("new", 1, "x = 2\n"),
+    ]
+
+
+def test_a_diff_without_final_newline_is_read() -> None:
+    assert rows(ADDED.rstrip("\n")) == [("app/new.py", None, "added", False, False, 2, 0, True)]
+
+
+def test_not_inspected_paths_carry_their_reason() -> None:
+    diff = parse_diff(SEVERAL, not_inspected={"y.py": "too large"})
+    by_path = {f.path: f for f in diff.files}
+    assert (by_path["y.py"].inspected, by_path["y.py"].note) == (False, "too large")
+    assert (by_path["x.py"].inspected, by_path["x.py"].note) == (True, None)
+
+
+def test_file_change_counts_its_changed_lines() -> None:
+    assert parse_diff(RENAMED).files[0].changed_lines == 3
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+NOT_A_DIFF = "no file changes found: the input is not a unified diff"
+TRUNCATED = git_file("a.py", "@@ -1,3 +1,3 @@\n import os\n-x = 1\n")
+TRUNCATED_MIDDLE = git_file("a.py", "@@ -1,3 +1,3 @@\n import os\n-x = 1\n") + git_file(
+    "b.py", "@@ -1 +1 @@\n-a\n+b\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hello world\nthis is not a diff\n", NOT_A_DIFF),
+        (b"\x00\x01\x02binary junk\n", NOT_A_DIFF),
+        (TRUNCATED, "malformed diff at line 7: Hunk is shorter than expected"),
+        (TRUNCATED_MIDDLE, "malformed diff at line 8: "),
+    ],
+    ids=["plain-text", "binary-junk", "truncated-hunk-at-end", "truncated-hunk-before-next-file"],
+)
+def test_error_when_input_is_not_a_well_formed_diff(text: str | bytes, message: str) -> None:
+    with pytest.raises(DiffError) as info:
+        parse_diff(text)
+    assert str(info.value).startswith(message)
+    assert isinstance(info.value, ModelTierError)
+
+
+def test_error_when_truncated_hunk_names_the_next_files_header_line() -> None:
+    lines = TRUNCATED_MIDDLE.splitlines()
+    assert lines[7].startswith("diff --git a/b.py")  # line 8, where the hunk should have gone on
+    with pytest.raises(DiffError, match=r"^malformed diff at line 8: .*diff --git a/b\.py"):
+        parse_diff(TRUNCATED_MIDDLE)
+
+
+# --- changed lines -------------------------------------------------------------------------------
+
+HUNKS = git_file(
+    "app/auth/views.py",
+    "@@ -10,4 +10,4 @@ def login(request):\n"
+    "     user = get(request)\n"
+    "-    # old comment\n"
+    "+    # new comment\n"
+    "-    return render(user)\n"
+    "+    return redirect(user)\n"
+    "     pass\n"
+    "@@ -40,2 +40,2 @@ class Session:\n"
+    "-    # only a comment\n"
+    "+    // only a comment\n"
+    "     x = 1\n",
+)
+
+
+def test_changed_lines_sides_numbers_and_substance() -> None:
+    changed = parse_diff(HUNKS).changed_lines(0)
+    got = [(i.side, i.line, i.text.rstrip("\n"), flag) for i, flag in changed]
+    assert got == [
+        ("old", 11, "    # old comment", False),
+        ("new", 11, "    # new comment", False),
+        ("old", 12, "    return render(user)", True),
+        ("new", 12, "    return redirect(user)", True),
+        ("header", 10, "def login(request):", True),
+        ("old", 40, "    # only a comment", False),
+        ("new", 40, "    // only a comment", False),
+        # the header of a hunk that only changes comments is not substantive either
+        ("header", 40, "class Session:", False),
+    ]
+
+
+def test_changed_lines_of_added_and_removed_files() -> None:
+    assert [(i.side, i.line) for i, _ in parse_diff(ADDED).changed_lines(0)] == [
+        ("new", 1),
+        ("new", 2),
+    ]
+    assert [(i.side, i.line) for i, _ in parse_diff(DELETED).changed_lines(0)] == [
+        ("old", 1),
+        ("old", 2),
+        ("old", 3),
+    ]
+
+
+def test_changed_lines_of_each_file_of_several() -> None:
+    diff = parse_diff(SEVERAL)
+    assert [(i.file, i.side, i.line) for i, _ in diff.changed_lines(0)] == [
+        (0, "old", 1),
+        (0, "new", 1),
+        (0, "header", 1),
+    ]
+    assert diff.changed_lines(1) == []
+    assert [(i.file, i.side, i.line, i.text) for i, _ in diff.changed_lines(2)] == [
+        (2, "old", 4, "d\n"),
+        (2, "new", 4, "e\n"),
+        (2, "new", 5, "f\n"),
+    ]
+
+
+def test_changed_lines_of_a_plain_diff_u() -> None:
+    diff = parse_diff(PLAIN_DIFF_U)
+    assert [(i.side, i.line, i.text) for i, _ in diff.changed_lines(0)] == [
+        ("new", 2, "import jwt\n")
+    ]
+    assert [(i.side, i.line, i.text) for i, _ in diff.changed_lines(1)] == [
+        ("old", 1, "a\n"),
+        ("new", 1, "b\n"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "substantive"),
+    [
+        ("x = 1", True),
+        ("@login_required", True),
+        ("    return user.is_admin", True),
+        ("", False),
+        ("   \t ", False),
+        ("# a comment", False),
+        ("    // a comment", False),
+        ("/* block", False),
+        (" * javadoc line", False),
+        ("-- sql comment", False),
+        ("<!-- html comment -->", False),
+        ("; ini comment", False),
+        ('"""docstring"""', False),
+        ('#[has_permissions("admin")]', True),
+        ("#include <openssl/hmac.h>", True),
+        ("  #define ROUNDS 12", True),
+        ("#!/usr/bin/env python", False),
+    ],
+    ids=[
+        "code",
+        "decorator",
+        "indented-code",
+        "empty",
+        "whitespace",
+        "hash-comment",
+        "slash-comment",
+        "block-comment-start",
+        "block-comment-middle",
+        "sql-comment",
+        "html-comment",
+        "ini-comment",
+        "docstring",
+        "rust-attribute",
+        "c-include",
+        "c-define",
+        "shebang",
+    ],
+)
+def test_is_substantive(text: str, substantive: bool) -> None:
+    assert is_substantive(text) is substantive
+
+
+# --- search --------------------------------------------------------------------------------------
+
+SEARCHED = (
+    git_file(
+        "app/login_required.py",  # the '+++' and 'diff --git' lines match too, and are dropped
+        "@@ -5,4 +5,4 @@ def login_required(view):\n"
+        " login_required = 1\n"  # context: dropped
+        "-@login_required\n"
+        "+@login_required()\n"
+        " x = 2\n"
+        " y = 3\n",
+    )
+    + git_file("app/other.py", "@@ -1 +1 @@\n-a\n+b\n")
+    + git_file("app/third.py", "@@ -1 +1,2 @@\n x\n+# login_required, in a comment\n")
+)
+
+
+def test_search_finds_changed_lines_and_headers_and_drops_context() -> None:
+    diff = parse_diff(SEARCHED)
+    found = [
+        (item.file, item.side, item.line, item.text.rstrip("\n"), flag)
+        for item, flag in diff.search(re2.compile("(?m)login_required"))
+    ]
+    assert sorted(found) == sorted(
+        [
+            (0, "header", 5, "def login_required(view):", True),
+            (0, "old", 6, "@login_required", True),
+            (0, "new", 6, "@login_required()", True),
+            (2, "new", 2, "# login_required, in a comment", False),
+        ]
+    )
+
+
+def test_search_agrees_with_changed_lines_when_everything_matches() -> None:
+    diff = parse_diff(SEVERAL + PLAIN_DIFF_U.replace("app/", "lib/") + HUNKS)
+    everything = {
+        (item.file, item.side, item.line, item.text, flag)
+        for item, flag in diff.search(re2.compile("(?m)."))
+    }
+    expected = {
+        (item.file, item.side, item.line, item.text, flag)
+        for index in range(len(diff.files))
+        for item, flag in diff.changed_lines(index)
+    }
+    assert everything == expected
+
+
+def test_search_with_no_hit_yields_nothing() -> None:
+    assert list(parse_diff(SEARCHED).search(re2.compile("(?m)no_such_thing"))) == []
+
+
+def test_search_skips_files_that_were_not_inspected() -> None:
+    diff = parse_diff(SEARCHED, not_inspected={"app/login_required.py": "too large"})
+    found = [(i.file, i.side) for i, _ in diff.search(re2.compile("(?m)login_required"))]
+    assert found == [(2, "new")]
+
+
+# --- GitHub's file list -------------------------------------------------------------------------
+
+OMITTED = "GitHub did not include the patch (binary or too large)"
+
+
+def test_parse_github_files_reads_patches_without_headers() -> None:
+    diff = parse_github_files(
+        [
+            GitHubFile(
+                "app/auth/views.py", "modified", 1, 1,
+                "@@ -1,2 +1,2 @@ def login():\n-    return a\n+    return b\n     tail",
+            ),
+            GitHubFile("app/new file.py", "added", 1, 0, "@@ -0,0 +1 @@\n+hi"),
+            GitHubFile("app/gone.py", "removed", 0, 2, "@@ -1,2 +0,0 @@\n-a\n-b"),
+        ]
+    )
+    assert [(f.path, f.status, f.additions, f.deletions, f.inspected) for f in diff.files] == [
+        ("app/auth/views.py", "modified", 1, 1, True),
+        ("app/new file.py", "added", 1, 0, True),
+        ("app/gone.py", "removed", 0, 2, True),
+    ]
+    assert diff.changed_lines(0) == [
+        (ChangedLine(0, "old", 1, "    return a\n"), True),
+        (ChangedLine(0, "new", 1, "    return b\n"), True),
+        (ChangedLine(0, "header", 1, "def login():"), True),
+    ]
+    assert [(i.side, i.line, i.text) for i, _ in diff.changed_lines(1)] == [("new", 1, "hi\n")]
+    assert [(i.side, i.line) for i, _ in diff.changed_lines(2)] == [("old", 1), ("old", 2)]
+
+
+def test_parse_github_files_renamed_file_keeps_its_old_path() -> None:
+    diff = parse_github_files(
+        [
+            GitHubFile(
+                "app/accounts/new.py", "renamed", 1, 0, "@@ -1 +1,2 @@\n x\n+y",
+                previous_filename="app/auth/old.py",
+            ),
+            GitHubFile("app/pure.py", "renamed", 0, 0, None, previous_filename="app/auth/pure.py"),
+        ]
+    )
+    assert [(f.path, f.old_path, f.status, f.inspected) for f in diff.files] == [
+        ("app/accounts/new.py", "app/auth/old.py", "renamed", True),
+        ("app/pure.py", "app/auth/pure.py", "renamed", True),
+    ]
+    assert [(i.side, i.line, i.text) for i, _ in diff.changed_lines(0)] == [("new", 2, "y\n")]
+
+
+@pytest.mark.parametrize(
+    ("file", "additions", "deletions"),
+    [
+        (GitHubFile("app/payments/big.py", "modified", 4000, 100, None), 4000, 100),
+        # GitHub lists a changed binary file with no patch and zero counts
+        (GitHubFile("app/auth/keystore.jks", "modified", 0, 0, None), 0, 0),
+    ],
+    ids=["too-large", "binary"],
+)
+def test_parse_github_files_without_patch_is_not_inspected_and_keeps_sizes(
+    file: GitHubFile, additions: int, deletions: int
+) -> None:
+    diff = parse_github_files([file])
+    [change] = diff.files
+    assert (change.path, change.inspected, change.note) == (file.filename, False, OMITTED)
+    assert (change.additions, change.deletions, change.binary) == (additions, deletions, False)
+    assert diff.changed_lines(0) == []
+
+
+REINDENT = (
+    "diff --git a/app/auth/views.py b/app/auth/views.py\n"
+    "--- a/app/auth/views.py\n+++ b/app/auth/views.py\n"
+    "@@ -1,3 +1,3 @@ def login(request):\n"
+    "-    if not user.check_password(p):\n"
+    "-        return deny()\n"
+    "+  if not user.check_password(p):\n"
+    "+      return deny()\n"
+    "     return ok()\n"
+)
+REORDER = REINDENT.replace("+  if not user.check_password(p):\n+      return deny()\n",
+                           "+      return deny()\n+  if not user.check_password(p):\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "substantive"),
+    [(REINDENT, False), (REORDER, True)],
+    ids=["reindented-hunk-is-cosmetic", "reordered-lines-are-real"],
+)
+def test_whitespace_only_hunks_are_not_substantive(text: str, substantive: bool) -> None:
+    lines = parse_diff(text).changed_lines(0)
+    assert {flag for _, flag in lines} == {substantive}

@@ -1,0 +1,253 @@
+"""Run the jobs that deliveries left in the database: in-process worker threads (the embedded
+default). Each job is claimed with a lease, one PR at a time, and retried with back-off when
+GitHub fails; a job that keeps failing ends as `dead`, with its last error, for an operator.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+from bot import review
+from bot.github.port import GitHubError, GitHubPort, PullRequestData
+from bot.github.pygithub import Connection, connect
+from policies.schema import Permission
+from webhooks.logs import bind
+from webhooks.metrics import Metrics
+from webhooks.runtime.store import Job, Store, new_owner_id
+from webhooks.settings import Settings
+
+__all__ = ["JobRunner", "WorkerPool"]
+
+log = logging.getLogger("modeltier.jobs")
+
+
+MAX_RETRY_DELAY = 300.0
+
+
+def jitter(low: float, high: float) -> float:
+    return random.uniform(low, high)  # noqa: S311 - spreading retries, not security
+
+
+def connect_github(settings: Settings) -> Connection:
+    """The GitHub connection the settings describe (App or token mode)."""
+    return connect(
+        settings.github_api_url,
+        app_id=settings.github_app_id,
+        private_key=settings.private_key(),
+        token=settings.github_token.get_secret_value() if settings.github_token else None,
+        max_wait=settings.github_max_wait,
+    )
+
+
+@dataclass(frozen=True)
+class Settled:
+    """How a run ended, as recorded: done (detail: the outcome), retry (after `delay`) or dead
+    (detail: the last error)."""
+
+    status: str
+    detail: str
+    delay: float = 0.0
+    error: Exception | None = None
+
+
+class JobRunner:
+    """Executes one job: reads GitHub, decides, publishes, records."""
+
+    def __init__(self, store: Store, connection: Connection, metrics: Metrics) -> None:
+        self.store = store
+        self.connection = connection
+        self.metrics = metrics
+
+    def run(
+        self, job: Job, owner: str, *, max_attempts: int, retry_base_seconds: float
+    ) -> Settled:
+        """Execute a claimed job and record how it ended. Every failure is retried with
+        back-off (at least as long as GitHub asked), then recorded as dead."""
+        started = time.perf_counter()
+        try:
+            outcome = self.execute(job)
+        except Exception as e:
+            return self._failed(job, owner, e, max_attempts, retry_base_seconds)
+        self.store.finish(job, owner)
+        self.metrics.jobs.labels(kind=job.kind, outcome=outcome).inc()
+        self.metrics.latency.observe(time.perf_counter() - started)
+        log.info("job done", extra={"job": job.id, "kind": job.kind, "outcome": outcome,
+                                    "attempt": job.attempts})
+        return Settled("done", outcome)
+
+    def _failed(
+        self, job: Job, owner: str, error: Exception, max_attempts: int, base: float
+    ) -> Settled:
+        message = f"{type(error).__name__}: {error}"
+        if not isinstance(error, GitHubError):
+            log.exception("job %s failed", job.id)
+        if job.attempts >= max_attempts:
+            self.store.finish(job, owner, status="dead", error=message)
+            self.metrics.jobs.labels(kind=job.kind, outcome="dead").inc()
+            log.error("job dead after %s attempts: %s", job.attempts, message,
+                      extra={"job": job.id})
+            return Settled("dead", message, error=error)
+        delay = min(base * 2 ** (job.attempts - 1), MAX_RETRY_DELAY) * jitter(0.8, 1.2)
+        asked = error.retry_after if isinstance(error, GitHubError) else None
+        delay = max(delay, asked or 0.0)
+        self.store.retry(job, owner, delay, message)
+        self.metrics.jobs.labels(kind=job.kind, outcome="retry").inc()
+        log.warning("job %s will retry in %.1fs: %s", job.id, delay, message,
+                    extra={"job": job.id})
+        return Settled("retry", message, delay, error)
+
+    def execute(self, job: Job) -> str:
+        port = self.connection.port(job.spec.get("installation_id"))
+        try:
+            if job.kind == "merge_group":
+                return self._merge_group(port, job)
+            pr = self._current_pr(port, job)
+            if pr.state != "open":
+                return "closed"
+            if job.kind == "override":
+                return self._override(port, job, pr)
+            return self._evaluate(port, job, pr)
+        finally:
+            if port.rate.remaining is not None:
+                self.metrics.rate_limit_remaining.set(port.rate.remaining)
+
+    def _current_pr(self, port: GitHubPort, job: Job) -> PullRequestData:
+        """The PR as GitHub has it now: deliveries arrive late and out of order, GitHub's
+        current head, description and labels are the truth."""
+        pr = port.pull_request(job.repo, job.number)
+        self.store.note_head(job.repo, job.number, pr.head_sha)
+        return pr
+
+    def _evaluate(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
+        if job.head_sha and job.head_sha != pr.head_sha:
+            return "stale"  # a newer head exists; its own job publishes the result
+        evaluation = review.evaluate(port, job.repo, pr)
+        return self._publish(port, job, pr, evaluation)
+
+    def _publish(
+        self, port: GitHubPort, job: Job, pr: PullRequestData, evaluation: review.Evaluation
+    ) -> str:
+        record = self.store.latest_override(job.repo, job.number)
+        override = (
+            review.Override(
+                login=record["login"], reason=record["reason"], created_at=record["created_at"],
+                head_sha=record["head_sha"], areas=record["areas"],
+            )
+            if record
+            else None
+        )
+        comment_id, check_id = self.store.pull_ids(job.repo, job.number, pr.head_sha)
+        published = review.publish(
+            port, job.repo, pr, evaluation, override=override, comment_id=comment_id,
+            check_run_id=check_id,
+            override_label=evaluation.policy.enforcement.override.label,
+        )
+        decision = evaluation.decision
+        self.store.save_decision(job.repo, job.number, pr.head_sha, {
+            "risk": decision.risk.value, "tier": decision.tier, "verdict": decision.verdict.value,
+            "conclusion": published.conclusion,
+            "declared_models": ",".join(
+                d.model or d.tool or d.kind for d in decision.declared_models
+            ),
+            "areas": ",".join(a.id for a in decision.areas),
+            "check_run_id": published.check_run_id, "comment_id": published.comment_id,
+            "policy_source": evaluation.policy_source,
+        })
+        return published.conclusion
+
+    def _override(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
+        login, reason = job.spec["login"], (job.spec.get("reason") or "").strip()
+        policy, _, _ = review.load_base_policy(port, job.repo, pr.base_sha or pr.base_ref)
+        rules = policy.enforcement.override
+        if not reason:
+            port.create_comment(job.repo, pr.number,
+                                f"@{login} an override needs a reason: `{rules.command} <reason>`.")
+            return "refused"
+        permission = port.permission(job.repo, login)
+        if permission is None or permission.rank < rules.min_permission.rank:
+            allowed = [p.value for p in Permission if p.rank >= rules.min_permission.rank]
+            port.create_comment(
+                job.repo, pr.number,
+                f"@{login} cannot override modeltier here: it takes the {' or '.join(allowed)} "
+                f"role on this repository (you have {permission.value if permission else 'none'}"
+                ").",
+            )
+            if job.spec.get("via") == "label":
+                # A refused label would otherwise read, to everyone, as an override in force.
+                port.set_labels(job.repo, pr.number, [], [rules.label])
+            return "refused"
+        evaluation = review.evaluate(port, job.repo, pr)
+        self.store.add_override(job.repo, pr.number, login, reason, pr.head_sha,
+                                evaluation.critical_areas, job.spec.get("via", "comment"))
+        return self._publish(port, job, pr, evaluation)
+
+    def _merge_group(self, port: GitHubPort, job: Job) -> str:
+        """Merge queues wait for the required check on the group's head SHA: report it there."""
+        spec = job.spec
+        evaluation = review.evaluate_range(port, job.repo, spec["base_sha"], spec["head_sha"])
+        outcome = review.conclusion(evaluation.decision, overridden=False)
+        body = review.comment_body(evaluation, spec["head_sha"])
+        output = review.check_output(evaluation, body, outcome, overridden=False)
+        output = dataclasses.replace(output, title=f"Merge group: {output.title}")
+        port.publish_check(job.repo, spec["head_sha"], review.CHECK_NAME, output, None)
+        return outcome
+
+
+class WorkerPool:
+    """Threads that claim and run jobs until stopped; woken early when a job is queued."""
+
+    def __init__(
+        self, store: Store, runner: JobRunner, metrics: Metrics, *, threads: int,
+        lease_seconds: int, max_attempts: int, retry_base_seconds: float = 2.0,
+    ) -> None:
+        self.store = store
+        self.runner = runner
+        self.metrics = metrics
+        self.owner = new_owner_id()
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+        self.retry_base_seconds = retry_base_seconds
+        self._threads = [
+            threading.Thread(target=self._loop, args=(f"{self.owner}-{i}",),
+                             name=f"modeltier-worker-{i}", daemon=True)
+            for i in range(threads)
+        ]
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _loop(self, owner: str) -> None:
+        """One worker thread; its owner id is its own, so two threads never share a PR lock."""
+        while not self._stop.is_set():
+            try:
+                job = self.store.claim(owner, self.lease_seconds)
+            except Exception:
+                log.exception("claiming a job failed")
+                job = None
+            if job is None:
+                self._wake.wait(0.5)
+                self._wake.clear()
+                continue
+            self.run_one(job, owner)
+
+    def run_one(self, job: Job, owner: str) -> None:
+        with bind(delivery=job.delivery_id, repo=job.repo, pr=job.number or None):
+            self.runner.run(job, owner, max_attempts=self.max_attempts,
+                            retry_base_seconds=self.retry_base_seconds)

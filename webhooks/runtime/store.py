@@ -1,0 +1,634 @@
+"""Storage: deliveries, jobs, per-PR state, decisions, overrides and installations.
+
+SQLAlchemy 2 Core over SQLite (the embedded default, one file) or PostgreSQL; the schema is
+created and migrated by Alembic (`webhooks/runtime/migrations`). The job table is the source of
+truth: a delivery and its job are committed together before GitHub gets its answer, and work is
+claimed with conditional UPDATEs (no database-specific locking), one PR at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+__all__ = ["Claim", "Job", "Store", "metadata", "new_owner_id"]
+
+metadata = sa.MetaData()
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("delivery_id", sa.String(64), primary_key=True),
+    sa.Column("event", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(64)),
+    sa.Column("repo", sa.String(255)),
+    sa.Column("outcome", sa.String(32), nullable=False),
+    sa.Column("job_id", sa.Integer),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("delivery_id", sa.String(64)),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("repo", sa.String(255), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("head_sha", sa.String(64)),
+    sa.Column("spec", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("owner", sa.String(64)),
+    sa.Column("run_after", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("lease_until", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+pulls = sa.Table(
+    "pulls",
+    metadata,
+    sa.Column("repo", sa.String(255), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("head_sha", sa.String(64)),
+    sa.Column("head_at", sa.DateTime(timezone=True)),
+    sa.Column("comment_id", sa.BigInteger),
+    sa.Column("lock_owner", sa.String(64)),
+    sa.Column("lock_until", sa.DateTime(timezone=True)),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("repo", sa.String(255), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("head_sha", sa.String(64), nullable=False),
+    sa.Column("risk", sa.String(16), nullable=False),
+    sa.Column("tier", sa.String(64), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("conclusion", sa.String(16), nullable=False),
+    sa.Column("declared_models", sa.Text, nullable=False),
+    sa.Column("areas", sa.Text, nullable=False),
+    sa.Column("check_run_id", sa.BigInteger),
+    sa.Column("comment_id", sa.BigInteger),
+    sa.Column("policy_source", sa.String(255)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+overrides = sa.Table(
+    "overrides",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("repo", sa.String(255), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("login", sa.String(255), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("head_sha", sa.String(64), nullable=False),
+    sa.Column("areas", sa.Text, nullable=False),
+    sa.Column("via", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+installations = sa.Table(
+    "installations",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("account", sa.String(255)),
+    sa.Column("action", sa.String(64)),
+    sa.Column("repositories", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
+    """SQLite hands back naive datetimes; everything here is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    repo: str
+    number: int
+    head_sha: str | None
+    spec: dict[str, Any]
+    attempts: int
+    delivery_id: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What `Store.claim_job` found: `claimed` (job set), `busy` (its PR or the job itself is
+    leased by another worker), `later` (it waits for its back-off), or `gone` (done, dead,
+    superseded or unknown: nothing to do). `wait` is how long until trying again makes sense."""
+
+    state: str
+    job: Job | None = None
+    wait: float = 0.0
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Store:
+    """The one module that talks to the database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        sqlite = url.startswith("sqlite")
+        options: dict[str, Any] = {} if sqlite else {
+            "pool_pre_ping": True, "pool_size": 20, "max_overflow": 20,
+        }
+        self.engine: Engine = sa.create_engine(url, future=True, **options)
+        # SQLite has one writer at a time and makes the others sleep-poll for the lock (tails of
+        # hundreds of ms under load); queueing this process's writers on a lock is fairer.
+        self._write_lock: threading.Lock | contextlib.nullcontext[None] = (
+            threading.Lock() if sqlite else contextlib.nullcontext()
+        )
+        if sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        """A write transaction."""
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def upgrade(self) -> None:
+        """Create or migrate the schema to the newest Alembic revision.
+
+        On PostgreSQL an advisory lock makes concurrent starts take turns.
+        """
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        with self._begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7274261)"))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- deliveries and jobs ----------------------------------------------------------------
+
+    def record_delivery(
+        self,
+        delivery_id: str,
+        event_name: str,
+        action: str | None,
+        repo: str | None,
+        job: dict[str, Any] | None,
+    ) -> tuple[bool, int | None]:
+        """Record a delivery and, if it needs work, its job, in one transaction.
+
+        Returns (new, job id). A delivery id seen before is a redelivery: (False, None).
+        A newer evaluation of the same PR supersedes a pending one (it would redo the same work).
+        """
+        for attempt in range(3):
+            try:
+                return self._record_delivery(delivery_id, event_name, action, repo, job)
+            except sa.exc.OperationalError:
+                # Concurrent deliveries for one PR can deadlock on PostgreSQL while superseding
+                # each other's pending jobs; the loser's transaction is rolled back: try again.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _record_delivery(
+        self, delivery_id: str, event_name: str, action: str | None, repo: str | None,
+        job: dict[str, Any] | None,
+    ) -> tuple[bool, int | None]:
+        now = _now()
+        try:
+            with self._begin() as conn:
+                conn.execute(
+                    deliveries.insert().values(
+                        delivery_id=delivery_id, event=event_name, action=action, repo=repo,
+                        outcome="queued" if job else "ignored", received_at=now,
+                    )
+                )
+                if job is None:
+                    return True, None
+                job_id = self._insert_job(conn, job, delivery_id, now)
+                conn.execute(
+                    deliveries.update()
+                    .where(deliveries.c.delivery_id == delivery_id)
+                    .values(job_id=job_id)
+                )
+                return True, job_id
+        except sa.exc.IntegrityError:
+            return False, None
+
+    def enqueue(self, job: dict[str, Any]) -> int:
+        with self._begin() as conn:
+            return self._insert_job(conn, job, None, _now())
+
+    def _insert_job(
+        self, conn: Connection, job: dict[str, Any], delivery_id: str | None,
+        now: datetime.datetime,
+    ) -> int:
+        repo, number, kind = job["repo"], int(job.get("number") or 0), job["kind"]
+        if kind == "evaluate":
+            replaced = conn.execute(
+                jobs.update()
+                .where(jobs.c.repo == repo, jobs.c.number == number, jobs.c.kind == kind,
+                       jobs.c.status == "pending")
+                .values(status="superseded", updated_at=now)
+                .returning(jobs.c.head_sha)
+            ).scalars().all()
+            if any(sha != job.get("head_sha") for sha in replaced):
+                # It stands in for jobs of other heads, and deliveries arrive out of order (a
+                # late one may name an older head, which would skip itself as stale): evaluate
+                # whatever head is current.
+                job = {**job, "head_sha": None}
+        result = conn.execute(
+            jobs.insert().values(
+                delivery_id=delivery_id, kind=kind, repo=repo, number=number,
+                head_sha=job.get("head_sha"), spec=json.dumps(job), status="pending",
+                attempts=0, run_after=now, created_at=now, updated_at=now,
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def _ensure_pull(self, conn: Connection, repo: str, number: int) -> None:
+        exists = conn.execute(
+            sa.select(pulls.c.repo).where(pulls.c.repo == repo, pulls.c.number == number)
+        ).first()
+        if exists is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(pulls.insert().values(repo=repo, number=number))
+            except sa.exc.IntegrityError:
+                pass
+
+    def note_head(self, repo: str, number: int, head_sha: str) -> None:
+        """GitHub's current head (read during a job) is the truth: record it as newest."""
+        with self._begin() as conn:
+            self._ensure_pull(conn, repo, number)
+            conn.execute(
+                pulls.update()
+                .where(pulls.c.repo == repo, pulls.c.number == number)
+                .values(head_sha=head_sha, head_at=_now())
+            )
+
+    def claim(self, owner: str, lease_seconds: int) -> Job | None:
+        """Take the oldest runnable job whose PR nobody else is working on."""
+        now = _now()
+        until = now + datetime.timedelta(seconds=lease_seconds)
+        runnable = sa.or_(
+            jobs.c.status == "pending",
+            sa.and_(jobs.c.status == "running", jobs.c.lease_until < now),
+        )
+        with self.engine.connect() as conn:
+            candidates = conn.execute(
+                sa.select(jobs.c.id, jobs.c.repo, jobs.c.number)
+                .where(runnable, jobs.c.run_after <= now)
+                .order_by(jobs.c.id)
+                .limit(20)
+            ).all()
+        for job_id, repo, number in candidates:
+            job = self._take(job_id, repo, number, runnable, owner, now, until)
+            if job is not None:
+                return job
+        return None
+
+    def _take(
+        self, job_id: int, repo: str, number: int, runnable: Any, owner: str,
+        now: datetime.datetime, until: datetime.datetime,
+    ) -> Job | None:
+        """In one transaction: lock the job's PR for this owner, then lease the job; None when
+        another worker holds the PR or took the job meanwhile."""
+        with self._begin() as conn:
+            self._ensure_pull(conn, repo, number)
+            locked = conn.execute(
+                pulls.update()
+                .where(pulls.c.repo == repo, pulls.c.number == number,
+                       sa.or_(pulls.c.lock_owner.is_(None), pulls.c.lock_until < now,
+                              pulls.c.lock_owner == owner))
+                .values(lock_owner=owner, lock_until=until)
+            )
+            if locked.rowcount != 1:
+                conn.rollback()
+                return None
+            taken = conn.execute(
+                jobs.update()
+                .where(jobs.c.id == job_id, runnable)
+                .values(status="running", owner=owner, lease_until=until,
+                        attempts=jobs.c.attempts + 1, updated_at=now)
+            )
+            if taken.rowcount != 1:
+                conn.rollback()
+                return None
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()
+            return Job(row.id, row.kind, row.repo, row.number, row.head_sha,
+                       json.loads(row.spec), row.attempts, row.delivery_id)
+
+    def _release(self, conn: Connection, job: Job, owner: str) -> None:
+        conn.execute(
+            pulls.update()
+            .where(pulls.c.repo == job.repo, pulls.c.number == job.number,
+                   pulls.c.lock_owner == owner)
+            .values(lock_owner=None, lock_until=None)
+        )
+
+    def finish(self, job: Job, owner: str, status: str = "done", error: str | None = None) -> None:
+        with self._begin() as conn:
+            conn.execute(
+                jobs.update().where(jobs.c.id == job.id)
+                .values(status=status, last_error=error, updated_at=_now(), lease_until=None)
+            )
+            self._release(conn, job, owner)
+
+    def retry(self, job: Job, owner: str, delay: float, error: str) -> None:
+        now = _now()
+        with self._begin() as conn:
+            conn.execute(
+                jobs.update().where(jobs.c.id == job.id)
+                .values(status="pending", last_error=error, updated_at=now, lease_until=None,
+                        run_after=now + datetime.timedelta(seconds=delay))
+            )
+            self._release(conn, job, owner)
+
+    def recover(self) -> int:
+        """At start-up of the embedded service: jobs left running by a dead process run again."""
+        with self._begin() as conn:
+            result = conn.execute(
+                jobs.update().where(jobs.c.status == "running")
+                .values(status="pending", lease_until=None, owner=None)
+            )
+            conn.execute(pulls.update().values(lock_owner=None, lock_until=None))
+            return int(result.rowcount)
+
+    def count_jobs(self, status: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(
+                sa.select(sa.func.count()).select_from(jobs).where(jobs.c.status == status)
+            ).scalar_one())
+
+    # -- broker mode: one named job at a time (webhooks/queue.py, webhooks/reconcile.py) ---------
+
+    def claim_job(self, job_id: int, owner: str, lease_seconds: int) -> Claim:
+        """Take this job (the one a queue message names) with a lease and its PR's lock."""
+        now = _now()
+        until = now + datetime.timedelta(seconds=lease_seconds)
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(jobs.c.repo, jobs.c.number, jobs.c.status, jobs.c.run_after,
+                          jobs.c.lease_until).where(jobs.c.id == job_id)
+            ).first()
+        if row is None or row.status not in ("pending", "running"):
+            return Claim("gone")
+        lease_until = _aware(row.lease_until)
+        if row.status == "running" and lease_until is not None and lease_until >= now:
+            return Claim("busy", wait=(lease_until - now).total_seconds())
+        run_after = _aware(row.run_after)
+        if row.status == "pending" and run_after is not None and run_after > now:
+            return Claim("later", wait=(run_after - now).total_seconds())
+        runnable = sa.or_(
+            sa.and_(jobs.c.status == "pending", jobs.c.run_after <= now),
+            sa.and_(jobs.c.status == "running", jobs.c.lease_until < now),
+        )
+        job = self._take(job_id, row.repo, row.number, runnable, owner, now, until)
+        # None: the PR is leased by another worker, or the job was taken or changed meanwhile.
+        return Claim("busy") if job is None else Claim("claimed", job)
+
+    def extend_lease(self, job: Job, owner: str, lease_seconds: int) -> bool:
+        """Keep a running job's lease (and its PR lock) alive; False once it is no longer ours."""
+        until = _now() + datetime.timedelta(seconds=lease_seconds)
+        with self._begin() as conn:
+            pr = conn.execute(
+                pulls.update()
+                .where(pulls.c.repo == job.repo, pulls.c.number == job.number,
+                       pulls.c.lock_owner == owner)
+                .values(lock_until=until)
+            )
+            held = conn.execute(
+                jobs.update()
+                .where(jobs.c.id == job.id, jobs.c.owner == owner, jobs.c.status == "running")
+                .values(lease_until=until)
+            )
+            return pr.rowcount == 1 and held.rowcount == 1
+
+    def touch_job(self, job_id: int) -> None:
+        """Note that a pending job is being looked after (its message was sent again)."""
+        with self._begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.status == "pending")
+                         .values(updated_at=_now()))
+
+    def stale_jobs(self, older_than: float, limit: int = 500) -> list[tuple[int, int | None]]:
+        """Jobs nobody is taking care of: pending, due and untouched for `older_than` seconds (the
+        queue message was never sent or got lost), or running past their lease (the worker died).
+        Each is marked touched, so the next pass leaves it alone for another `older_than`.
+        Returns (job id, installation id)."""
+        now = _now()
+        cutoff = now - datetime.timedelta(seconds=older_than)
+        stale = sa.or_(
+            sa.and_(jobs.c.status == "pending", jobs.c.run_after <= now,
+                    jobs.c.updated_at <= cutoff),
+            sa.and_(jobs.c.status == "running", jobs.c.lease_until < now,
+                    jobs.c.updated_at <= cutoff),
+        )
+        with self._begin() as conn:
+            rows = conn.execute(
+                sa.select(jobs.c.id, jobs.c.spec).where(stale).order_by(jobs.c.id).limit(limit)
+            ).all()
+            if rows:
+                conn.execute(jobs.update().where(jobs.c.id.in_([r.id for r in rows]), stale)
+                             .values(updated_at=now))
+        return [(r.id, json.loads(r.spec).get("installation_id")) for r in rows]
+
+    def job_stats(self) -> dict[str, Any]:
+        """Counts by status, retries (attempts beyond the first) and the oldest pending job's age
+        in seconds (0 when none), for /metrics."""
+        with self.engine.connect() as conn:
+            counts: dict[str, int] = {
+                str(status): int(n) for status, n in conn.execute(
+                    sa.select(jobs.c.status, sa.func.count()).group_by(jobs.c.status))
+            }
+            retries = conn.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(jobs.c.attempts - 1), 0))
+                .where(jobs.c.attempts > 1)
+            ).scalar_one()
+            oldest = _aware(conn.execute(
+                sa.select(sa.func.min(jobs.c.created_at)).where(jobs.c.status == "pending")
+            ).scalar())
+        age = (_now() - oldest).total_seconds() if oldest is not None else 0.0
+        return {"counts": counts, "retries": int(retries), "oldest_pending_age": max(age, 0.0)}
+
+    def has_delivery(self, delivery_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(deliveries.c.delivery_id).where(deliveries.c.delivery_id == delivery_id)
+            ).first() is not None
+
+    def has_result(self, repo: str, head_sha: str) -> bool:
+        """A decision was published for this head."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(decisions.c.id)
+                .where(decisions.c.repo == repo, decisions.c.head_sha == head_sha).limit(1)
+            ).first() is not None
+
+    def has_open_job(self, repo: str, number: int) -> bool:
+        """A job for this PR is pending or running."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(jobs.c.id)
+                .where(jobs.c.repo == repo, jobs.c.number == number,
+                       jobs.c.status.in_(("pending", "running"))).limit(1)
+            ).first() is not None
+
+    def installation_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(
+                sa.select(installations.c.id).order_by(installations.c.id)).scalars()]
+
+    # -- results ----------------------------------------------------------------------------
+
+    def pull_ids(self, repo: str, number: int, head_sha: str) -> tuple[int | None, int | None]:
+        """(comment id of the PR, check run id of this head) from earlier results."""
+        with self.engine.connect() as conn:
+            comment = conn.execute(
+                sa.select(pulls.c.comment_id).where(pulls.c.repo == repo, pulls.c.number == number)
+            ).scalar()
+            check = conn.execute(
+                sa.select(decisions.c.check_run_id)
+                .where(decisions.c.repo == repo, decisions.c.head_sha == head_sha,
+                       decisions.c.check_run_id.is_not(None))
+                .order_by(decisions.c.id.desc()).limit(1)
+            ).scalar()
+        return comment, check
+
+    def save_decision(self, repo: str, number: int, head_sha: str, values: dict[str, Any]) -> None:
+        with self._begin() as conn:
+            conn.execute(decisions.insert().values(
+                repo=repo, number=number, head_sha=head_sha, created_at=_now(), **values
+            ))
+            self._ensure_pull(conn, repo, number)
+            if values.get("comment_id") is not None:
+                conn.execute(
+                    pulls.update().where(pulls.c.repo == repo, pulls.c.number == number)
+                    .values(comment_id=values["comment_id"])
+                )
+
+    def add_override(
+        self, repo: str, number: int, login: str, reason: str, head_sha: str,
+        areas: tuple[str, ...], via: str,
+    ) -> None:
+        with self._begin() as conn:
+            conn.execute(overrides.insert().values(
+                repo=repo, number=number, login=login, reason=reason, head_sha=head_sha,
+                areas=json.dumps(list(areas)), via=via, created_at=_now(),
+            ))
+
+    def latest_override(self, repo: str, number: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(overrides).where(overrides.c.repo == repo, overrides.c.number == number)
+                .order_by(overrides.c.id.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        data = dict(row._mapping)
+        data["areas"] = tuple(json.loads(data["areas"]))
+        data["created_at"] = _aware(data["created_at"])
+        return data
+
+    def record_installation(
+        self, installation_id: int, account: str | None, action: str | None,
+        repositories: list[str] | None = None, added: list[str] | None = None,
+        removed: list[str] | None = None,
+    ) -> None:
+        """The installation's last action and repositories: `repositories` replaces the list
+        (installation events), `added`/`removed` change the one recorded so far
+        (installation_repositories events)."""
+        with self._begin() as conn:
+            known = conn.execute(
+                sa.select(installations.c.repositories).where(installations.c.id == installation_id)
+            ).scalar()
+            if repositories is None:
+                repositories = json.loads(known) if known else []
+            drop = set(removed or ())
+            merged = [r for r in repositories if r not in drop]
+            merged += [r for r in added or () if r not in merged]
+            conn.execute(installations.delete().where(installations.c.id == installation_id))
+            conn.execute(installations.insert().values(
+                id=installation_id, account=account, action=action,
+                repositories=json.dumps(sorted(merged)), updated_at=_now(),
+            ))
+
+    def audit(
+        self, repo: str | None = None, since: datetime.datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """Decisions and overrides, oldest first, as plain rows for CSV or JSON."""
+        rows: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            query = sa.select(decisions)
+            oquery = sa.select(overrides)
+            if repo:
+                query = query.where(decisions.c.repo == repo)
+                oquery = oquery.where(overrides.c.repo == repo)
+            if since:
+                query = query.where(decisions.c.created_at >= since)
+                oquery = oquery.where(overrides.c.created_at >= since)
+            for row in conn.execute(query):
+                rows.append({
+                    "type": "decision", "at": _aware(row.created_at), "repo": row.repo,
+                    "pr": row.number, "head_sha": row.head_sha, "risk": row.risk,
+                    "tier": row.tier, "verdict": row.verdict, "conclusion": row.conclusion,
+                    "declared_models": row.declared_models, "who": "", "reason": "",
+                })
+            for row in conn.execute(oquery):
+                rows.append({
+                    "type": "override", "at": _aware(row.created_at), "repo": row.repo,
+                    "pr": row.number, "head_sha": row.head_sha, "risk": "", "tier": "",
+                    "verdict": "", "conclusion": "success", "declared_models": "",
+                    "who": row.login, "reason": row.reason,
+                })
+        rows.sort(key=lambda r: r["at"])
+        return rows
+
+
+def new_owner_id() -> str:
+    return uuid.uuid4().hex[:16]
