@@ -1,6 +1,18 @@
-"""Accuracy of modeltier's classifier on the labelled corpus (tests/fixtures/corpus).
+"""Accuracy of modeltier's classifier: on real commits (`--real`), and on the hand-written corpus.
 
+    python bench/accuracy.py --real [--fold K | --hide-fold K] [--policy FILE] [--mirrors DIR]
     python bench/accuracy.py [--verbose] [--policy FILE] [--cases all|dev|heldout]
+
+`--real` evaluates the real-commit corpus (`bench/corpus/*.yml`, diffs from local git mirrors; see
+`bench/realcorpus.py`; the commits whose mirror is absent are named and left out) and prints, for
+`critical` recall and precision, area recall, and tier agreement (targets 0.95, 0.90, 0.85, 0.85):
+the whole corpus, each of 5 folds of repositories (a repository's commits are all in one fold; the
+spread across folds is how far a figure can be trusted on repositories nobody tuned on), each
+repository, area, stack and trap kind, and then every miss and false alarm with the label's reason
+and the evidence behind the decision. `--hide-fold K` keeps fold K's cases out of the listing (the
+held-out fold while tuning), `--fold K` lists only fold K's.
+
+Without `--real` it evaluates the hand-written regression corpus (tests/fixtures/corpus):
 
 Runs the pure core (`decide(parse_diff(text), policy, PullRequestInfo())`) over every case in
 `expected.yml` and prints:
@@ -25,7 +37,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.realcorpus import Label, load_labels, materialise, mirror_roots  # noqa: E402
 from bot.analysis.decide import decide  # noqa: E402
 from bot.analysis.diff import parse_diff  # noqa: E402
 from bot.analysis.models import AreaResult, Decision, PullRequestInfo  # noqa: E402
@@ -285,6 +298,171 @@ def report_case(r: Result, out: list[str], all_evidence: bool) -> None:
             out.extend(_evidence_lines(area, "      "))
 
 
+# ------------------------------------------------------------------ the real-commit corpus
+REAL_TARGETS = {"critical recall": 0.95, "critical precision": 0.90, "area recall": 0.85,
+                "tier agreement": 0.85}
+
+
+@dataclass(frozen=True)
+class RealResult:
+    label: Label
+    decision: Decision
+
+    @property
+    def critical(self) -> bool:
+        return str(self.decision.risk) == "critical"
+
+    @property
+    def areas(self) -> frozenset[str]:
+        return frozenset(a.id for a in self.decision.areas if str(a.risk) == "critical")
+
+    @property
+    def tier_ok(self) -> bool:
+        return self.decision.tier == self.label.tier
+
+
+@dataclass
+class RealMetrics:
+    n: int = 0
+    critical: Counts = field(default_factory=Counts)
+    area_hits: int = 0
+    area_total: int = 0
+    area_false: int = 0
+    tier_ok: int = 0
+
+    def add(self, r: RealResult) -> None:
+        self.n += 1
+        self.critical.add(r.label.critical, r.critical)
+        if r.label.critical:
+            self.area_total += len(r.label.areas)
+            self.area_hits += len(r.label.areas & r.areas)
+        if r.critical:
+            self.area_false += len(r.areas - r.label.areas - r.label.mentions)
+        self.tier_ok += r.tier_ok
+
+    @property
+    def figures(self) -> dict[str, float | None]:
+        return {
+            "critical recall": self.critical.recall,
+            "critical precision": self.critical.precision,
+            "area recall": self.area_hits / self.area_total if self.area_total else None,
+            "tier agreement": self.tier_ok / self.n if self.n else None,
+        }
+
+
+def real_run(policy: Policy, labels: Sequence[Label], roots: Sequence[Path]
+             ) -> tuple[list[RealResult], list[Label]]:
+    results, missing = [], []
+    for label in labels:
+        text = materialise(label, roots)
+        if text is None:
+            missing.append(label)
+            continue
+        results.append(RealResult(label, decide(parse_diff(text), policy, PullRequestInfo())))
+    return results, missing
+
+
+def _real_metrics(results: Iterable[RealResult]) -> RealMetrics:
+    m = RealMetrics()
+    for r in results:
+        m.add(r)
+    return m
+
+
+def _figure_row(name: str, m: RealMetrics, width: int) -> str:
+    cells = " ".join(f"{_fmt(v):>9}" for v in m.figures.values())
+    c = m.critical
+    return f"  {name:<{width}} {m.n:>4} {cells}   [tp {c.tp} fp {c.fp} fn {c.fn}]"
+
+
+def _figure_table(title: str, groups: dict[str, list[RealResult]], out: list[str]) -> None:
+    width = max([len(k) for k in groups] + [12])
+    out.append(f"== {title} ==")
+    out.append(f"  {'':<{width}} {'n':>4} {'crit-rec':>9} {'crit-prec':>9} {'area-rec':>9} "
+               f"{'tier':>9}")
+    for name, rs in groups.items():
+        out.append(_figure_row(name, _real_metrics(rs), width))
+    out.append("")
+
+
+def _group(results: Sequence[RealResult], key: Callable[[RealResult], Iterable[str]]
+           ) -> dict[str, list[RealResult]]:
+    groups: dict[str, list[RealResult]] = {}
+    for r in results:
+        for k in key(r):
+            groups.setdefault(k, []).append(r)
+    return dict(sorted(groups.items()))
+
+
+def _real_case(r: RealResult, out: list[str]) -> None:
+    label = r.label
+    kind = "MISS" if label.critical and not r.critical else (
+        "FALSE ALARM" if r.critical and not label.critical else "AREAS")
+    trap = f", trap: {label.trap_kind}" if label.trap else ""
+    out.append(f"{kind}  {label.id}  ({label.repo} {label.sha[:12]}, fold {label.fold}, "
+               f"{label.stack}{trap})")
+    out.append(f"    expected: {'critical' if label.critical else 'not critical':<12} "
+               f"{label.tier:<13} {_names(label.areas)}")
+    out.append(f"    got:      {r.decision.risk!s:<12} {r.decision.tier:<13} "
+               f"{_names(r.areas)}")
+    out.append(f"    why: {label.reason}")
+    for area in r.decision.areas:
+        if area.id in r.areas - label.areas:
+            out.append(f"    false {area.id}:")
+            out.extend(_evidence_lines(area, "      ")[:4])
+
+
+def real_main(args: argparse.Namespace, policy: Policy) -> int:
+    labels = load_labels()
+    results, missing = real_run(policy, labels, mirror_roots(args.mirrors))
+    repos = sorted({r.label.repo for r in results})
+    out = [f"modeltier real-commit benchmark: {len(results)} commits from {len(repos)} "
+           f"repositories ({len(labels)} labelled; {len(missing)} without a local mirror), policy "
+           f"{args.policy or 'policies/default.yml (bundled)'}"]
+    if missing:
+        absent = sorted({m.repo for m in missing})
+        out.append(f"  no mirror for {len(absent)} repositories: {', '.join(absent)}")
+    out.append("")
+    total = _real_metrics(results)
+    out.append("== ALL ==")
+    for name, value in total.figures.items():
+        target = REAL_TARGETS[name]
+        out.append(f"  {name:<19} {_fmt(value)}  (target >= {target:.2f})  {_mark(value, target)}")
+    c = total.critical
+    out.append(f"  [critical: tp {c.tp}, fp {c.fp}, fn {c.fn}, tn {c.tn}; areas found "
+               f"{total.area_hits}/{total.area_total}; extra critical areas {total.area_false}]")
+    out.append("")
+    by_fold = _group(results, lambda r: [f"fold {r.label.fold}"])
+    _figure_table("BY FOLD OF REPOSITORIES (leave-repositories-out view)", by_fold, out)
+    fold_figures = [_real_metrics(rs).figures for rs in by_fold.values()]
+    for name in REAL_TARGETS:
+        values = [f[name] for f in fold_figures if f[name] is not None]
+        if values:
+            out.append(f"  {name:<19} fold min {min(values):.3f}  mean "
+                       f"{sum(values) / len(values):.3f}  max {max(values):.3f}")
+    out.append("")
+    for fold, rs in by_fold.items():
+        out.append(f"  {fold}: " + ", ".join(sorted({r.label.repo for r in rs})))
+    out.append("")
+    _figure_table("BY REPOSITORY", _group(results, lambda r: [r.label.repo]), out)
+    _figure_table("BY LABELLED AREA (critical commits)",
+                  _group(results, lambda r: sorted(r.label.areas)), out)
+    _figure_table("BY STACK", _group(results, lambda r: [r.label.stack]), out)
+    _figure_table("BY TRAP KIND", _group(
+        results, lambda r: [r.label.trap_kind or "not a trap"]), out)
+    shown = [r for r in results
+             if (args.fold is None or r.label.fold == args.fold)
+             and (args.hide_fold is None or r.label.fold != args.hide_fold)]
+    wrong = [r for r in shown if r.critical != r.label.critical
+             or (r.label.critical and not r.label.areas <= r.areas)]
+    wrong.sort(key=lambda r: (r.critical, r.label.fold, r.label.id))
+    out.append(f"== MISSES, FALSE ALARMS AND MISSED AREAS ({len(wrong)} of {len(shown)} listed) ==")
+    for r in wrong:
+        _real_case(r, out)
+    print("\n".join(out))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="evidence of every case")
@@ -295,9 +473,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="all",
         help="which cases the mismatch listing shows (figures always cover all)",
     )
+    parser.add_argument("--real", action="store_true", help="the real-commit corpus")
+    parser.add_argument("--mirrors", type=Path, action="append", default=[],
+                        help="a folder of git mirrors (owner+name/), repeatable")
+    parser.add_argument("--fold", type=int, help="with --real: list only this fold's cases")
+    parser.add_argument("--hide-fold", type=int, help="with --real: list all but this fold's")
     args = parser.parse_args(argv)
 
     policy = load_policy_file(args.policy) if args.policy else default_policy()
+    if args.real:
+        return real_main(args, policy)
     area_ids = list(policy.active_areas())
     results = run(policy)
     dev = [r for r in results if not r.case.held_out]

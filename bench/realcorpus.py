@@ -1,0 +1,107 @@
+"""The real-commit corpus: labels in `bench/corpus/*.yml`, diffs from local git mirrors.
+
+Each label names a public repository and a full commit SHA, with what a careful reviewer said of
+the diff (`../shared/reference/labelling.md`): critical or not, the areas, the tier, whether it is a
+trap and of which kind, and a one-line reason. No third-party code is stored here; the diff is read
+from a bare mirror of the repository (the session's `fetch` tool puts them under `/work/.mirror/`,
+`MODELTIER_MIRRORS` or `--mirrors` points elsewhere) and cached under `bench/.cache/real/`.
+
+Repositories are assigned to folds by a stable hash of their name, so every figure can be given
+by repository: a rule is judged on the folds of repositories it was not tuned on.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = ROOT / "bench" / "corpus"
+CACHE_DIR = ROOT / "bench" / ".cache" / "real"
+DEFAULT_MIRRORS = Path("/work/.mirror")
+FOLDS = 5
+
+__all__ = ["FOLDS", "Label", "fold_of", "load_labels", "materialise", "mirror_roots"]
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    repo: str
+    sha: str
+    stack: str
+    critical: bool
+    areas: frozenset[str]
+    mentions: frozenset[str]
+    tier: str
+    files: int
+    lines: int
+    trap: bool
+    trap_kind: str | None
+    reason: str
+
+    @property
+    def fold(self) -> int:
+        return fold_of(self.repo)
+
+
+def fold_of(repo: str) -> int:
+    """The repository's fold: stable across runs and machines (CRC-32 of the lowercased name)."""
+    return zlib.crc32(repo.lower().encode()) % FOLDS
+
+
+def load_labels(corpus_dir: Path = CORPUS_DIR) -> list[Label]:
+    labels = []
+    for path in sorted(corpus_dir.glob("*.yml")):
+        for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            labels.append(Label(
+                id=str(row["id"]), repo=str(row["repo"]), sha=str(row["sha"]),
+                stack=str(row["stack"]), critical=bool(row["critical"]),
+                areas=frozenset(row.get("areas") or ()),
+                mentions=frozenset(row.get("mentions") or ()), tier=str(row["tier"]),
+                files=int(row["files"]), lines=int(row["lines"]), trap=bool(row["trap"]),
+                trap_kind=row.get("trap_kind"), reason=str(row["reason"]),
+            ))
+    return labels
+
+
+def mirror_roots(extra: Sequence[Path] = ()) -> list[Path]:
+    roots = list(extra)
+    if os.environ.get("MODELTIER_MIRRORS"):
+        roots += [Path(p) for p in os.environ["MODELTIER_MIRRORS"].split(os.pathsep)]
+    return [*roots, DEFAULT_MIRRORS]
+
+
+def _git_dir(repo: str, roots: Sequence[Path]) -> Path | None:
+    folder = repo.replace("/", "+")
+    for root in roots:
+        for candidate in (root / folder / "repo", root / folder):
+            if (candidate / "objects").is_dir() or (candidate / "HEAD").is_file():
+                return candidate
+    return None
+
+
+def materialise(label: Label, roots: Sequence[Path], cache: Path = CACHE_DIR) -> bytes | None:
+    """The commit's diff (as `git show -M` prints it), or None when no mirror has it."""
+    cached = cache / f"{label.sha}.diff"
+    if cached.is_file():
+        return cached.read_bytes()
+    git_dir = _git_dir(label.repo, roots)
+    if git_dir is None:
+        return None
+    result = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "show", "-M", "--no-color", "--no-ext-diff",
+         "--format=", label.sha],
+        capture_output=True, check=False,
+    )
+    if result.returncode != 0:
+        return None
+    cache.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(result.stdout)
+    return result.stdout
