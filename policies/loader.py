@@ -86,13 +86,66 @@ def _positions(node: yaml.Node, loc: Loc, out: dict[Loc, tuple[int, int]]) -> No
             _positions(item, (*loc, index), out)
 
 
+def _duplicate_keys(node: yaml.Node, name: str, out: list[PolicyProblem], loc: Loc = ()) -> None:
+    """Every key written twice in one mapping: YAML keeps the last silently, which would let a
+    second `paths:` further down hide the first from a reviewer."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            if key in seen:
+                mark = key_node.start_mark
+                out.append(_problem(name, (*loc, key), "duplicate key (written more than once "
+                                    "in the same mapping)", (mark.line + 1, mark.column + 1)))
+            seen.add(key)
+            _duplicate_keys(value_node, name, out, (*loc, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _duplicate_keys(item, name, out, (*loc, index))
+
+
+def _check_events(text: str, name: str, loader: Any) -> None:
+    """Walk the YAML events (no tree is built, so no depth can exhaust the stack): nesting
+    deeper than MAX_POLICY_DEPTH and aliases are PolicyErrors, syntax errors YAMLErrors."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_POLICY_DEPTH:
+                mark = event.start_mark
+                raise PolicyError(
+                    [
+                        PolicyProblem(
+                            name, "", f"nested deeper than {MAX_POLICY_DEPTH} levels",
+                            mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                        )
+                    ]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise PolicyError(
+                [
+                    PolicyProblem(
+                        name, "", "YAML aliases are not allowed in a policy",
+                        mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                    )
+                ]
+            )
+
+
 def _yaml_problem(name: str, text: str, error: yaml.YAMLError) -> PolicyProblem:
     if _Loader is not yaml.SafeLoader:
         # libyaml words its errors differently: let the pure parser explain, as documented.
+        # Events only: composing a tree of what libyaml refused (its own depth limit, 1,000
+        # flow levels) would recurse past Python's stack.
         try:
-            yaml.compose(text, Loader=yaml.SafeLoader)
+            _check_events(text, name, yaml.SafeLoader)
         except yaml.YAMLError as pure:
             error = pure
+        except PolicyError as e:
+            return e.problems[0]
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     return PolicyProblem(
@@ -117,32 +170,7 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
                 [PolicyProblem(name, "", f"not UTF-8 text (byte {e.start})")]
             ) from e
     try:
-        depth = 0
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_POLICY_DEPTH:
-                    mark = event.start_mark
-                    raise PolicyError(
-                        [
-                            PolicyProblem(
-                                name, "", f"nested deeper than {MAX_POLICY_DEPTH} levels",
-                                mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                            )
-                        ]
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            elif isinstance(event, yaml.AliasEvent):
-                mark = event.start_mark
-                raise PolicyError(
-                    [
-                        PolicyProblem(
-                            name, "", "YAML aliases are not allowed in a policy",
-                            mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                        )
-                    ]
-                )
+        _check_events(text, name, _Loader)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
@@ -160,6 +188,10 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
         raise PolicyError([PolicyProblem(name, "", "a policy must be a YAML mapping", 1, 1)])
     positions: dict[Loc, tuple[int, int]] = {}
     if node is not None:
+        duplicates: list[PolicyProblem] = []
+        _duplicate_keys(node, name, duplicates)
+        if duplicates:
+            raise PolicyError(duplicates)
         _positions(node, (), positions)
     return PolicySource(name, data, positions)
 
@@ -227,6 +259,30 @@ def _locate(loc: Loc, sources: list[PolicySource]) -> tuple[str, tuple[int, int]
     return best[1], best[2]
 
 
+def _repository_loc(loc: Loc, merged: Any, written: Any) -> Loc:
+    """A field of the merged policy, numbered as the repository wrote it: its items appended to
+    a default list sit after the default's in the merged one (`exclude[112]` is the repository's
+    `exclude[0]`). An item the repository did not write keeps its merged number."""
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int) and isinstance(merged, list) and 0 <= part < len(merged):
+            item = merged[part]
+            merged = item
+            if isinstance(written, list):
+                index = next((i for i, w in enumerate(written) if w == item), None)
+                if index is not None:
+                    out.append(index)
+                    written = written[index]
+                    continue
+            written = None
+            out.append(part)
+            continue
+        out.append(part)
+        merged = merged.get(part) if isinstance(merged, dict) else None
+        written = written.get(part) if isinstance(written, dict) else None
+    return tuple(out)
+
+
 def _validate(data: dict[str, Any], sources: list[PolicySource]) -> Policy:
     raw_problems: list[tuple[Loc, str]] = []
     data = _strip_replace(data, (), raw_problems)
@@ -240,9 +296,12 @@ def _validate(data: dict[str, Any], sources: list[PolicySource]) -> Policy:
             raw_problems.append((tuple(error["loc"]), message))
     if policy is not None:
         raw_problems += policy.reference_problems()
+        raw_problems += policy.pattern_problems()
     if raw_problems:
         problems = []
         for loc, message in raw_problems:
+            if len(sources) > 1:
+                loc = _repository_loc(loc, data, sources[-1].data)
             name, pos = _locate(loc, sources)
             problems.append(_problem(name, loc, message, pos))
         raise PolicyError(problems)

@@ -12,14 +12,26 @@ analysis hang on a crafted line.
 from __future__ import annotations
 
 import datetime
+import threading
+import warnings
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import pathspec
 import re2
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 
 __all__ = [
+    "MAX_CONTENT_RULES",
+    "MAX_PATH_PATTERNS",
     "Area",
     "ContentRule",
     "ContextHeavyShape",
@@ -29,6 +41,8 @@ __all__ = [
     "LongContextShape",
     "Model",
     "Override",
+    "PathList",
+    "PathPattern",
     "Permission",
     "Policy",
     "Risk",
@@ -86,19 +100,80 @@ def compile_pattern(pattern: str) -> Any:
         raise ValueError(f"invalid RE2 pattern {pattern!r}: {detail}") from e
 
 
-def compile_paths(patterns: list[str]) -> pathspec.PathSpec[Any]:
-    """Compile gitignore-style path patterns, or raise ValueError naming the bad one."""
+#: Most path patterns one list may hold. RE2 compiles a list into one automaton with a memory
+#: budget: past about 2,000 simple patterns it refuses, so the limit sits well below that.
+MAX_PATH_PATTERNS = 1000
+#: Most content rules a policy may hold (every active area's together: they run as one RE2 set).
+MAX_CONTENT_RULES = 1000
+_warnings_lock = threading.Lock()
+
+
+def _engine_detail(error: BaseException) -> str:
+    detail = error.args[0] if error.args else ""
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    return str(detail) or type(error).__name__
+
+
+def compile_paths(patterns: Sequence[str]) -> pathspec.PathSpec[Any]:
+    """Compile gitignore-style path patterns with the engine that matches them (pathspec, on
+    RE2), or raise ValueError saying why it refuses them.
+
+    Whatever the engine raises (Python's `re`, RE2's own error, a recursion limit) becomes that
+    ValueError: no pattern can get past this function as anything else.
+    """
     try:
         return pathspec.PathSpec.from_lines("gitignore", patterns)
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"invalid path pattern: {e}") from e
+    except Exception as e:  # every refusal of the engine, whatever its type
+        raise ValueError(f"invalid path pattern: {_engine_detail(e)}") from e
+
+
+def _shown(pattern: str, limit: int = 60) -> str:
+    return repr(pattern if len(pattern) <= limit else pattern[:limit] + "...")
+
+
+def _check_path(pattern: str) -> str:
+    """One path pattern: not blank, translated by pathspec (Python's `re`, where a warning such
+    as "possible nested set" for `[[:alpha:]]` counts as a refusal) and compiled by RE2, the
+    engine that matches it."""
+    if not pattern.strip():
+        raise ValueError("path pattern is empty")
+    try:
+        with _warnings_lock, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            spec = pathspec.PathSpec.from_lines("gitignore", [pattern], backend="simple")
+        if caught:
+            raise ValueError(str(caught[0].message))
+        for item in spec.patterns:
+            regex = getattr(item, "regex", None)
+            if regex is not None:
+                re2.compile(regex.pattern, options=_RE2_OPTIONS)
+    except Exception as e:  # every refusal of either engine, whatever its type
+        raise ValueError(f"invalid path pattern {_shown(pattern)}: {_engine_detail(e)}") from e
+    return pattern
+
+
+def _at_most(value: object) -> object:
+    if isinstance(value, list) and len(value) > MAX_PATH_PATTERNS:
+        raise ValueError(f"{len(value)} path patterns; a list holds at most {MAX_PATH_PATTERNS}")
+    return value
+
+
+#: A path pattern, checked on its own (so an error names its index in the list).
+PathPattern = Annotated[str, AfterValidator(_check_path)]
+#: A list of them: counted before any is compiled, compiled together after each is checked.
+PathList = Annotated[list[PathPattern], BeforeValidator(_at_most)]
 
 
 def _validate_paths(patterns: list[str]) -> list[str]:
-    for index, pattern in enumerate(patterns):
-        if not pattern.strip():
-            raise ValueError(f"path pattern {index} is empty")
-        compile_paths([pattern])
+    """A list of path patterns, each already checked: they must also compile together."""
+    try:
+        compile_paths(patterns)
+    except ValueError as e:
+        raise ValueError(
+            f"these {len(patterns)} path patterns are more than the matcher (RE2) can compile "
+            f"together ({e})"
+        ) from e
     return patterns
 
 
@@ -139,7 +214,7 @@ class ContentRule(_Strict):
 
     pattern: str
     id: str | None = Field(default=None, description="Name used in evidence; defaults to index.")
-    files: list[str] = Field(
+    files: PathList = Field(
         default_factory=list, description="Only apply to files matching these path patterns."
     )
 
@@ -164,11 +239,11 @@ class Area(_Strict):
     risk: Literal[Risk.CRITICAL, Risk.ELEVATED] = Risk.CRITICAL
     enabled: bool = True
     description: str = ""
-    paths: list[str] = Field(default_factory=list)
+    paths: PathList = Field(default_factory=list)
     content: list[Annotated[ContentRule, BeforeValidator(_rule_from_string)]] = Field(
         default_factory=list
     )
-    exclude: list[str] | None = Field(
+    exclude: PathList | None = Field(
         default=None, description="Replaces the policy-wide exclusions for this area when set."
     )
     checklist: list[str] = Field(default_factory=list)
@@ -199,7 +274,7 @@ class ContextHeavyShape(_Strict):
 
     min_share: float = Field(default=0.6, gt=0, le=1)
     min_files: int = Field(default=2, ge=1)
-    paths: list[str] = Field(default_factory=list)
+    paths: PathList = Field(default_factory=list)
 
     @field_validator("paths")
     @classmethod
@@ -288,7 +363,7 @@ class Policy(_Strict):
     tiers: dict[str, Tier]
     models: dict[str, Model]
     tools: dict[str, Tool] = Field(default_factory=dict)
-    exclude: list[str] = Field(default_factory=list)
+    exclude: PathList = Field(default_factory=list)
     areas: dict[str, Area]
     shape: Shape = Field(default_factory=Shape)
     enforcement: Enforcement = Field(default_factory=Enforcement)
@@ -299,6 +374,38 @@ class Policy(_Strict):
     @classmethod
     def _exclude_compiles(cls, value: list[str]) -> list[str]:
         return _validate_paths(value)
+
+    def pattern_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Patterns that each compile but not together, the way the analysis runs them: every
+        active area's positive path patterns as one set, every content rule as one RE2 set and
+        one combined pre-filter."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        areas = self.active_areas()
+        positives = [p for area in areas.values() for p in area.paths if not p.startswith("!")]
+        try:
+            compile_paths(positives)
+        except ValueError as e:
+            problems.append((("areas",), f"the areas' {len(positives)} path patterns are more "
+                                         f"than the matcher (RE2) can compile together ({e})"))
+        rules = [rule.pattern for area in areas.values() for rule in area.content]
+        if len(rules) > MAX_CONTENT_RULES:
+            problems.append((("areas",), f"{len(rules)} content rules; a policy holds at most "
+                                         f"{MAX_CONTENT_RULES}"))
+        elif rules:
+            try:
+                rule_set = re2.Set.SearchSet(_RE2_OPTIONS)
+                for rule in rules:
+                    rule_set.Add(rule)
+                rule_set.Compile()
+                options = re2.Options()
+                options.log_errors = False
+                options.never_capture = True
+                re2.compile(("(?m)" + "|".join(f"(?:{r})" for r in rules)).encode(), options)
+            except Exception as e:  # every refusal of the engine
+                problems.append((("areas",), f"the areas' {len(rules)} content rules are more "
+                                             "than RE2 can compile together "
+                                             f"({_engine_detail(e)})"))
+        return problems
 
     def reference_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Cross-references that name nothing: a dangling id would silently weaken the policy."""
