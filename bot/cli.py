@@ -164,10 +164,48 @@ def _cmd_policy_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _explain_model(policy: Policy, name: str) -> None:
+    """How a model name resolves: exact catalog entry, alias, family, or unknown, and why."""
+    from bot.analysis.evidence import Catalog, normalise_model_name
+
+    catalog = Catalog(policy)
+    resolution = catalog.resolve(name)
+    print(f"{name!r}:")
+    print(f"  normalised: {normalise_model_name(name) or '(empty)'}")
+    if resolution.how in ("exact", "alias"):
+        print(f"  resolves: {resolution.how} -> {resolution.model} ({resolution.tier})")
+    elif resolution.how == "family":
+        print(
+            f"  resolves: family {policy.families[resolution.family or ''].name} "
+            f"({resolution.family}), version "
+            f"{resolution.version} -> {resolution.model} ({resolution.tier})"
+        )
+    else:
+        like = policy.families.get(resolution.family or "")
+        print("  resolves: unknown" + (f" (looks like {like.name})" if like else ""))
+    tool_id = catalog.tool_named(name) or catalog.tool(name)
+    if not resolution.known and resolution.family is None and tool_id is not None:
+        ceiling = policy.enforcement.tool_only_tier
+        print(
+            f"  why: {name!r} names the tool {policy.tools[tool_id].name} ({tool_id}), not a "
+            "model: a tool alone proves "
+            + (f"at most the {ceiling} tier" if ceiling else "no tier")
+            + " (enforcement.tool_only_tier)."
+        )
+    else:
+        print(f"  why: {resolution.reason}")
+
+
 def _cmd_policy_explain(args: argparse.Namespace) -> int:
     from bot.analysis.classify import matcher_for
 
+    if args.path is None and args.model is None:
+        raise UsageError("policy explain needs a PATH or --model NAME")
     policy = _load_policy(args)
+    if args.model is not None:
+        _explain_model(policy, args.model)
+        if args.path is None:
+            return EXIT_OK
     matcher = matcher_for(policy)
     print(f"{args.path}:")
     for area_id, area in policy.areas.items():
@@ -232,8 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
     show = policy_commands.add_parser("show", help="print the effective merged policy")
     show.add_argument("--policy", metavar="FILE")
     show.set_defaults(handler=_cmd_policy_show)
-    explain = policy_commands.add_parser("explain", help="which areas and rules match a path")
-    explain.add_argument("path", metavar="PATH")
+    explain = policy_commands.add_parser(
+        "explain", help="which areas and rules match a path; how a model name resolves"
+    )
+    explain.add_argument("path", metavar="PATH", nargs="?")
+    explain.add_argument(
+        "--model", metavar="NAME", help="how a model name resolves (exact, alias, family, unknown)"
+    )
     explain.add_argument("--line", metavar="TEXT", help="a changed line to test content rules on")
     explain.add_argument("--policy", metavar="FILE")
     explain.set_defaults(handler=_cmd_policy_explain)

@@ -37,6 +37,7 @@ __all__ = [
     "ContextHeavyShape",
     "Enforcement",
     "EvidenceRules",
+    "Family",
     "Limits",
     "LongContextShape",
     "Model",
@@ -45,8 +46,10 @@ __all__ = [
     "PathPattern",
     "Permission",
     "Policy",
+    "Provenance",
     "Risk",
     "Shape",
+    "SmallVariants",
     "Tier",
     "Tool",
     "compile_paths",
@@ -81,6 +84,25 @@ class Permission(StrEnum):
     @property
     def rank(self) -> int:
         return list(Permission).index(self)
+
+
+class Provenance(StrEnum):
+    """How strong the evidence of a model is, weakest first.
+
+    declared: a person wrote it (a PR description line or box, a `model:` label, a hand-written
+    trailer); tool: an AI tool wrote it itself (its trailer, commit author or footer); recorded: a
+    record of the session names the model for the changed lines (Agent Trace, git-ai notes);
+    attested: someone with the override permission vouches for it.
+    """
+
+    DECLARED = "declared"
+    TOOL = "tool"
+    RECORDED = "recorded"
+    ATTESTED = "attested"
+
+    @property
+    def rank(self) -> int:
+        return list(Provenance).index(self)
 
 
 class _Strict(BaseModel):
@@ -203,6 +225,93 @@ class Tool(_Strict):
     model: str | None = Field(
         default=None, description="Catalog model id this tool always runs, if it names one."
     )
+    names: list[str] = Field(
+        default_factory=list,
+        description="Names that mean the tool itself, not a model ('Claude' in a Co-Authored-By "
+        "trailer, 'Cursor' in Generated-by); any other name beside its marker is a model name.",
+    )
+
+
+_VERSION = re2.compile(r"^\d+(?:\.\d+)*$")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """'4.6' -> (4, 6), trailing zeros dropped so that '5' and '5.0' compare equal."""
+    parts = [int(p) for p in version.split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
+class Family(_Strict):
+    """Models named by a pattern with a version (Claude Opus 4.x, GPT-5.x): the tier follows the
+    version, so a model newer than the catalog still resolves.
+
+    Patterns are RE2, matched against the normalised name ('Claude Opus 4.8 (1M context)' ->
+    'claude-opus-4-8'); each has a `version` group (digits separated by '-') and may have a
+    `variant` group ('codex', 'mini', ...). A variant must be one of `variants` or a small variant
+    (see the policy's `small_variants`), otherwise the name is unknown, never guessed.
+    """
+
+    name: str = Field(description="Display name, e.g. 'Claude Opus'.")
+    display: str = Field(
+        default="{name} {version}",
+        description="A member's name: '{name}' and '{version}' are replaced ('GPT-{version}').",
+    )
+    provider: str = ""
+    patterns: list[str] = Field(min_length=1)
+    tiers: dict[str, str] = Field(
+        min_length=1, description="Version floor (a quoted string, '4.6') -> tier from it up."
+    )
+    older: str | None = Field(
+        default=None, description="Tier of a version below every floor (null: not counted)."
+    )
+    variants: list[str] = Field(
+        default_factory=list, description="Variant words that keep the version's tier."
+    )
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            compiled = compile_pattern(pattern)
+            if "version" not in compiled.groupindex:
+                raise ValueError(f"pattern {pattern!r} has no (?P<version>...) group")
+        return value
+
+    @field_validator("tiers", mode="before")
+    @classmethod
+    def _floors_are_strings(cls, value: object) -> object:
+        if isinstance(value, dict):
+            for key in value:
+                if not isinstance(key, str):
+                    raise ValueError(
+                        f"version floor {key!r} must be a quoted string, e.g. '{key}' "
+                        "(YAML reads 4.10 as the number 4.1)"
+                    )
+        return value
+
+    @field_validator("tiers")
+    @classmethod
+    def _floors_are_versions(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if not _VERSION.match(key):
+                raise ValueError(f"version floor {key!r} is not a version like '4.6'")
+        return value
+
+    def floors(self) -> list[tuple[tuple[int, ...], str, str]]:
+        """(version key, floor as written, tier), highest floor first."""
+        return sorted(
+            ((version_key(v), v, t) for v, t in self.tiers.items()), reverse=True
+        )
+
+
+class SmallVariants(_Strict):
+    """Small, cheap variants (mini, nano, lite, flash, haiku): whatever their family, never above
+    `max_tier`."""
+
+    words: list[str] = Field(default_factory=list)
+    max_tier: str | None = None
 
 
 def _rule_from_string(value: object) -> object:
@@ -316,6 +425,14 @@ class Enforcement(_Strict):
     on_missing: Literal["fail", "warn"] = "fail"
     on_lower: Literal["fail", "warn"] = "fail"
     accept_human_declaration: bool = False
+    min_provenance: dict[str, Provenance] = Field(
+        default_factory=dict,
+        description="Required tier -> weakest provenance that can satisfy it (absent: any).",
+    )
+    on_conflict: Literal["weaker", "stronger"] = Field(
+        default="weaker",
+        description="The description and the commits name different models: which one counts.",
+    )
     tool_only_tier: str | None = Field(
         default=None,
         description="A tool marker that names no model proves at most this tier (null: none).",
@@ -336,6 +453,10 @@ class EvidenceRules(_Strict):
             "co-authored-by-ai",
             "model",
         ]
+    )
+    declared_trailer_keys: list[str] = Field(
+        default_factory=lambda: ["model", "ai-model"],
+        description="Trailers a person writes by hand (provenance 'declared', not 'tool').",
     )
     label_prefix: str = "model:"
     human_values: list[str] = Field(default_factory=lambda: ["none", "human", "no ai", "n/a"])
@@ -363,6 +484,8 @@ class Policy(_Strict):
     tiers: dict[str, Tier]
     models: dict[str, Model]
     tools: dict[str, Tool] = Field(default_factory=dict)
+    families: dict[str, Family] = Field(default_factory=dict)
+    small_variants: SmallVariants = Field(default_factory=SmallVariants)
     exclude: PathList = Field(default_factory=list)
     areas: dict[str, Area]
     shape: Shape = Field(default_factory=Shape)
@@ -421,7 +544,23 @@ class Policy(_Strict):
         for tool_id, tool in self.tools.items():
             if tool.model is not None and tool.model not in self.models:
                 problems.append((("tools", tool_id, "model"), f"unknown model {tool.model!r}"))
+        for family_id, family in self.families.items():
+            for floor, tier_id in family.tiers.items():
+                if tier_id not in self.tiers:
+                    problems.append(
+                        (("families", family_id, "tiers", floor), f"unknown tier {tier_id!r}")
+                    )
+            if family.older is not None and family.older not in self.tiers:
+                problems.append(
+                    (("families", family_id, "older"), f"unknown tier {family.older!r}")
+                )
+        for tier_id in self.enforcement.min_provenance:
+            if tier_id not in self.tiers:
+                problems.append(
+                    (("enforcement", "min_provenance", tier_id), f"unknown tier {tier_id!r}")
+                )
         tier_refs: list[tuple[tuple[str | int, ...], str | None]] = [
+            (("small_variants", "max_tier"), self.small_variants.max_tier),
             (("shape", "default_tier"), self.shape.default_tier),
             (("shape", "long_context_tier"), self.shape.long_context_tier),
             (("shape", "context_heavy_tier"), self.shape.context_heavy_tier),

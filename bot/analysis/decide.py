@@ -105,11 +105,82 @@ def _strongest(tier_ids: Sequence[str | None], policy: Policy) -> str:
 
 
 def _evidence_rank(item: DeclaredModel, policy: Policy) -> int | None:
-    if item.kind == "model" and item.tier is not None:
+    if item.kind == "model" and item.tier is not None and item.tier in policy.tiers:
         return policy.tier_rank(item.tier)
     if item.kind == "tool" and policy.enforcement.tool_only_tier is not None:
         return policy.tier_rank(policy.enforcement.tool_only_tier)
     return None
+
+
+def _what(item: DeclaredModel, policy: Policy) -> str:
+    """The model (or tool) a declaration names, as people call it."""
+    if item.kind == "model":
+        if item.model in policy.models:
+            return policy.models[item.model].name
+        return item.name or item.model or "?"
+    tool = policy.tools.get(item.tool or "")
+    return tool.name if tool is not None else item.tool or item.name or "?"
+
+
+_COMMIT_SOURCES = ("commit", "author")
+
+
+def _conflict(
+    declared: Sequence[DeclaredModel], policy: Policy
+) -> tuple[list[DeclaredModel], str | None]:
+    """When the description (and labels) and the commits name different models: the items that
+    count under the policy's `on_conflict`, and a sentence saying so."""
+    models = [d for d in declared if d.kind == "model" and d.tier in policy.tiers]
+    described = [d for d in models if d.source not in _COMMIT_SOURCES]
+    committed = [d for d in models if d.source in _COMMIT_SOURCES]
+    if not described or not committed or {d.model for d in described} == {
+        d.model for d in committed
+    }:
+        return list(declared), None
+
+    def best(items: Sequence[DeclaredModel]) -> int:
+        return max(policy.tier_rank(d.tier or "") for d in items)
+
+    def shown(items: Sequence[DeclaredModel]) -> str:
+        names = list(dict.fromkeys(f"{_what(d, policy)} ({d.location})" for d in items))
+        return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+
+    text = (
+        f"The description names {shown(described)} but the commits name {shown(committed)}."
+    )
+    if best(described) == best(committed):
+        return list(declared), text + " Both are of the same tier."
+    weaker_is_description = best(described) < best(committed)
+    keep_weaker = policy.enforcement.on_conflict == "weaker"
+    if weaker_is_description == keep_weaker:  # the description counts
+        drop, whose, which = committed, "the description's", "weaker" if keep_weaker else "stronger"
+    else:
+        drop, whose, which = described, "the commits'", "weaker" if keep_weaker else "stronger"
+    text += f" The policy counts the {which} evidence, {whose}."
+    dropped = {id(d) for d in drop}
+    return [d for d in declared if id(d) not in dropped], text
+
+
+def _strong_enough(item: DeclaredModel, required: str, policy: Policy) -> bool:
+    floor = policy.enforcement.min_provenance.get(required)
+    return floor is None or item.provenance.rank >= floor.rank
+
+
+def _unknown_note(declared: Sequence[DeclaredModel], policy: Policy) -> str:
+    unknown = [d for d in declared if d.kind == "unknown"]
+    if not unknown:
+        return ""
+    note = (
+        f" Not in the catalog (of {policy.catalog_date or 'this policy'}): "
+        + "; ".join(f"`{u.raw}`" for u in unknown[:3])
+        + "."
+    )
+    named = next((d for d in unknown if d.note), None)
+    if named is not None and named.note:
+        note += " " + named.note
+    else:
+        note += " Add them to the policy's models to count them."
+    return note
 
 
 def _article(word: str) -> str:
@@ -139,16 +210,11 @@ def _verdict(
     tier: str,
     risk: Risk,
     policy: Policy,
+    conflict: str | None = None,
 ) -> tuple[Verdict, bool, str, str | None]:
     enforcement = policy.enforcement
-    unknown = [d.raw for d in declared if d.kind == "unknown"]
-    unknown_note = (
-        f" Not in the catalog (of {policy.catalog_date or 'this policy'}): "
-        + "; ".join(f"`{u}`" for u in unknown[:3])
-        + ". Add them to the policy's models to count them."
-        if unknown
-        else ""
-    )
+    unknown_note = _unknown_note(declared, policy)
+    conflict_note = f" {conflict}" if conflict else ""
     if required is None:
         return (
             Verdict.ADVISORY,
@@ -158,17 +224,19 @@ def _verdict(
             None,
         )
     required_rank = policy.tier_rank(required)
+    title = policy.tiers[required].title
     ranked = [(d, _evidence_rank(d, policy)) for d in declared]
-    meeting = [d for d, rank in ranked if rank is not None and rank >= required_rank]
+    high = [d for d, rank in ranked if rank is not None and rank >= required_rank]
+    meeting = [d for d in high if _strong_enough(d, required, policy)]
     if meeting:
         best = meeting[0]
-        what = policy.models[best.model].name if best.model else policy.tools[best.tool or ""].name
-        return (
-            Verdict.PASS,
-            False,
-            f"{what} ({best.location}) meets the {policy.tiers[required].title} tier required.",
-            None,
+        reason = (
+            f"{_what(best, policy)} ({best.location}; {best.provenance} evidence) meets the "
+            f"{title} tier required."
         )
+        if best.resolved_by == "family" and best.note:
+            reason += f" {best.note}"
+        return Verdict.PASS, False, reason + conflict_note, None
     human = [d for d in declared if d.kind == "human"]
     if human and enforcement.accept_human_declaration:
         return (
@@ -177,14 +245,23 @@ def _verdict(
             f"Declared as written without AI ({human[0].location}); the policy accepts that.",
             None,
         )
-    lower = [d for d, rank in ranked if rank is not None]
-    title = policy.tiers[required].title
-    if lower:
-        shown = "; ".join(
-            f"{policy.models[d.model].name if d.model else policy.tools[d.tool or ''].name}"
-            f" ({d.location})"
-            for d in lower[:3]
+    if high:
+        floor = enforcement.min_provenance[required]
+        weak = high[0]
+        reason = (
+            f"This {risk} change requires the {title} tier with evidence of provenance "
+            f"`{floor}` or stronger; {_what(weak, policy)} ({weak.location}) is only "
+            f"`{weak.provenance}` evidence."
         )
+        return (
+            Verdict.MISSING,
+            enforcement.on_missing == "fail",
+            reason + conflict_note + unknown_note,
+            _how_to_declare(policy, required),
+        )
+    lower = [d for d, rank in ranked if rank is not None]
+    if lower:
+        shown = "; ".join(f"{_what(d, policy)} ({d.location})" for d in lower[:3])
         tool_only = all(d.kind == "tool" for d in lower)
         reason = (
             f"This {risk} change requires the {title} tier ({_names(policy, accepted)}), but the "
@@ -196,7 +273,12 @@ def _verdict(
             f"Redo or review the change with {_names(policy, accepted)} and declare it. "
             + _how_to_declare(policy, required)
         )
-        return Verdict.FAIL, enforcement.on_lower == "fail", reason + unknown_note, fix
+        return (
+            Verdict.FAIL,
+            enforcement.on_lower == "fail",
+            reason + conflict_note + unknown_note,
+            fix,
+        )
     reason = f"This {risk} change requires the {title} tier, and no model is declared."
     if human:
         reason = (
@@ -206,9 +288,34 @@ def _verdict(
     return (
         Verdict.MISSING,
         enforcement.on_missing == "fail",
-        reason + unknown_note,
+        reason + conflict_note + unknown_note,
         _how_to_declare(policy, required),
     )
+
+
+def _mark(
+    declared: Sequence[DeclaredModel],
+    counted: Sequence[DeclaredModel],
+    required: str | None,
+    policy: Policy,
+) -> list[DeclaredModel]:
+    """Each declaration with `satisfies` set: does it meet the required tier, with enough
+    provenance, and does it count (not overruled by a conflict)?"""
+    if required is None:
+        return list(declared)
+    counted_ids = {id(d) for d in counted}
+    required_rank = policy.tier_rank(required)
+    marked = []
+    for item in declared:
+        rank = _evidence_rank(item, policy)
+        satisfies = (
+            id(item) in counted_ids
+            and rank is not None
+            and rank >= required_rank
+            and _strong_enough(item, required, policy)
+        )
+        marked.append(item.model_copy(update={"satisfies": satisfies}))
+    return marked
 
 
 def decide(diff: Diff, policy: Policy, pr: PullRequestInfo | None = None) -> Decision:
@@ -228,8 +335,12 @@ def decide(diff: Diff, policy: Policy, pr: PullRequestInfo | None = None) -> Dec
     )
     recommended = policy.tiers[tier].recommended
     accepted = [recommended] + [m for m in accepted if m != recommended]
-    declared = declared_models(pr, policy)
-    verdict, blocking, reason, fix = _verdict(declared, required, accepted, tier, risk, policy)
+    found = declared_models(pr, policy)
+    counted, conflict = _conflict(found, policy)
+    verdict, blocking, reason, fix = _verdict(
+        counted, required, accepted, tier, risk, policy, conflict
+    )
+    declared = _mark(found, counted, required, policy)
     areas_by_id = policy.areas
     checklist = [
         ChecklistGroup(area=a.id, title=a.title, items=list(areas_by_id[a.id].checklist))
@@ -255,4 +366,5 @@ def decide(diff: Diff, policy: Policy, pr: PullRequestInfo | None = None) -> Dec
         checklist=checklist,
         not_inspected=classification.not_inspected,
         draft=pr.draft,
+        evidence_conflict=conflict,
     )

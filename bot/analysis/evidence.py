@@ -1,20 +1,38 @@
 """Read what a PR and its commits declare about the AI model (or tool) that made the change.
 
-Sources: the PR description (`Model: GPT-5.4` lines and ticked checkboxes naming a model), commit
-trailers (`Co-Authored-By`, `Assisted-by: AGENT:MODEL`, `Generated-by`, `AI-Model`...), labels
-(`model:<id>`) and bot authors. Names resolve through the policy's catalog after normalisation;
-a name the catalog does not know is reported as unknown, never matched to the closest model.
+Sources: the PR description (`Model: GPT-5.4` lines and ticked checkboxes naming a model; code
+blocks, code spans and HTML comments are not declarations), the commit message's trailer block
+(`Co-Authored-By`, `Assisted-by: AGENT:MODEL`, `Generated-by`, `Co-authored-by-AI`, `AI-Model`...),
+tool footers, labels (`model:<id>`) and bot authors.
+
+Names resolve through the policy's catalog after normalisation: an exact catalog entry or an alias
+first, then a family with a version ("Claude Opus 4.8" as Claude Opus >= 4.6). A name that neither
+knows is reported as unknown, by name, with the policy edit that would count it: never matched to
+the closest model and never reduced to the tool that wrote it.
+
+Each declaration carries its provenance: `tool` when an AI tool wrote it itself (its trailer,
+commit author or footer), `declared` when a person did (a description line or box, a label, a
+trailer the policy lists as hand-written).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from bot.analysis.models import Commit, DeclaredModel, PullRequestInfo
-from policies.schema import Policy
+from bot.analysis.models import Commit, DeclaredModel, Provenance, PullRequestInfo
+from policies.schema import Policy, compile_pattern, version_key
 
-__all__ = ["Catalog", "declared_models", "normalise_model_name"]
+__all__ = [
+    "Catalog",
+    "Resolution",
+    "declared_models",
+    "description_lines",
+    "normalise_model_name",
+    "trailer_block",
+]
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _EMAIL = re.compile(r"<[^>]*>")
@@ -26,9 +44,16 @@ _KEY_VALUE = re.compile(
     r"\s*(?:\*\*|__)?(?P<value>.*?)(?:\*\*|__)?\s*$"
 )
 _CHECKED = re.compile(r"^\s*[-*+]\s*\[[xX]\]\s*(?P<value>.+?)\s*$")
-_TRAILER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9-]*)\s*:\s*(?P<value>.+?)\s*$")
+_TRAILER = re.compile(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(?P<value>.*?)\s*$")
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\+|/ )\s*")
 _AIDER = re.compile(r"\baider\s*\((?P<model>[^)]+)\)", re.I)
+_TOOL_AND_MODEL = re.compile(r"^(?P<tool>[^(]*)\((?P<model>[^)]*)\)")
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_MASK = re.compile(r"\x00(\d+)\x00")
+
+How = Literal["exact", "alias", "family", "unknown"]
 
 
 def normalise_model_name(name: str) -> str:
@@ -41,28 +66,174 @@ def normalise_model_name(name: str) -> str:
     return _DATE_STAMP.sub("", text)
 
 
+def _clean_name(value: str) -> str:
+    """The name as written, without an e-mail address or a bracketed suffix."""
+    text = _BRACKETS.sub("", _EMAIL.sub("", value)).strip().strip("`*_").strip()
+    return " ".join(text.split())[:80]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one model name resolves through the policy: `how` and `reason` say why."""
+
+    name: str
+    how: How
+    reason: str
+    model: str | None = None
+    display: str | None = None
+    tier: str | None = None
+    family: str | None = None
+    version: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.how != "unknown"
+
+
 class Catalog:
-    """The policy's models and tools, indexed by every normalised name they go by."""
+    """The policy's models, families and tools, indexed by every normalised name they go by."""
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self._models: dict[str, str] = {}
+        self._models: dict[str, tuple[str, How]] = {}
         for model_id, model in policy.models.items():
-            for name in (model_id, model.name, *model.aliases):
-                self._models.setdefault(normalise_model_name(name), model_id)
+            for name in (model_id, model.name):
+                self._models.setdefault(normalise_model_name(name), (model_id, "exact"))
+        for model_id, model in policy.models.items():
+            for name in model.aliases:
+                self._models.setdefault(normalise_model_name(name), (model_id, "alias"))
+        self._families = [
+            (family_id, family, [compile_pattern(p) for p in family.patterns])
+            for family_id, family in policy.families.items()
+        ]
+        self._small = {w.lower() for w in policy.small_variants.words}
         self._human = {v.lower() for v in policy.evidence.human_values}
         self._ignored = {v.lower() for v in policy.evidence.ignore_values}
+        self._tool_names = {
+            normalise_model_name(name): tool_id
+            for tool_id, tool in policy.tools.items()
+            for name in (tool.name, *tool.names)
+        }
+
+    @property
+    def _dated(self) -> str:
+        date = self.policy.catalog_date
+        return f" (dated {date.isoformat()})" if date else ""
 
     def model(self, name: str) -> str | None:
+        """The catalog id an exact name or alias stands for (families aside)."""
         key = normalise_model_name(name)
-        return self._models.get(key) if key else None
+        found = self._models.get(key) if key else None
+        return found[0] if found else None
+
+    def resolve(self, name: str) -> Resolution:
+        """Exact catalog entry or alias, else family and version, else unknown; with the reason."""
+        cleaned = _clean_name(name) or name.strip()[:80]
+        key = normalise_model_name(name)
+        if not key:
+            return Resolution(cleaned, "unknown", "An empty name names no model.")
+        found = self._models.get(key)
+        if found is not None:
+            model_id, how = found
+            model = self.policy.models[model_id]
+            what = "is the catalog entry" if how == "exact" else "is an alias of the catalog entry"
+            return Resolution(
+                cleaned, how, f"{cleaned} {what} {model.name} (`{model_id}`), {model.tier}.",
+                model=model_id, display=model.name, tier=model.tier,
+            )
+        for family_id, _, patterns in self._families:
+            for pattern in patterns:
+                match = pattern.match(key)
+                if match is not None and match.end() == len(key):
+                    return self._through_family(cleaned, family_id, match, pattern)
+        return Resolution(
+            cleaned, "unknown",
+            f"{cleaned} is not in the catalog{self._dated} and matches no family. To count it, "
+            f"add it to the policy: `{self.suggested_edit(cleaned)}`.",
+        )
+
+    def suggested_edit(self, name: str) -> str:
+        model_id = normalise_model_name(name) or "new-model"
+        shown = name.replace('"', "'")
+        return f'models: {{{model_id}: {{name: "{shown}", tier: <tier>}}}}'
+
+    def _through_family(self, name: str, family_id: str, match: Any, pattern: Any) -> Resolution:
+        family = self.policy.families[family_id]
+        digits = (match.group("version") or "").split("-")
+        variant = match.group("variant") if "variant" in pattern.groupindex else None
+        words = [w for w in (variant or "").split("-") if w]
+        base = {"family": family_id}
+        if not all(d.isdigit() for d in digits):
+            top = max(family.tiers, key=version_key)
+            return Resolution(
+                name, "unknown",
+                f"{name} names the {family.name} family but no version, so its tier is unknown. "
+                f"Name the version (e.g. `{self._display(family_id, top)}`).",
+                **base,
+            )
+        version = ".".join(str(int(d)) for d in digits)
+        display = " ".join([self._display(family_id, version), *words])
+        model_id = "-".join(display.lower().split())
+        strange = [w for w in words if w not in family.variants and w not in self._small]
+        if strange:
+            return Resolution(
+                name, "unknown",
+                f"{name} looks like {family.name} {version}, but the policy knows no variant "
+                f"`{'-'.join(strange)}` of it. To count it, add it to the policy: "
+                f"`{self.suggested_edit(name)}`.",
+                version=version, **base,
+            )
+        key = version_key(version)
+        floors = family.floors()
+        floor = next(((v, t) for k, v, t in floors if key >= k), None)
+        if floor is not None:
+            tier, as_what = floor[1], f"{family.name} >= {floor[0]}"
+        elif family.older is not None:
+            tier, as_what = family.older, f"{family.name} older than {floors[-1][1]}"
+        else:
+            return Resolution(
+                name, "unknown",
+                f"{display} is older than every {family.name} version the policy rates "
+                f"(from {floors[-1][1]}), and the family sets no tier for older ones.",
+                version=version, **base,
+            )
+        small = next((w for w in key_words(name) if w in self._small), None)
+        cap = self.policy.small_variants.max_tier
+        if (
+            small is not None
+            and cap is not None
+            and cap in self.policy.tiers
+            and tier in self.policy.tiers
+            and self.policy.tier_rank(tier) > self.policy.tier_rank(cap)
+        ):
+            why = (
+                f"as {as_what} it would count as {tier}, but as a small variant ({small}) "
+                f"it counts as {cap}"
+            )
+            tier = cap
+        else:
+            why = f"as {as_what} it counts as {tier}"
+        return Resolution(
+            name, "family", f"{display} is not in the catalog{self._dated}; {why}.",
+            model=model_id, display=display, tier=tier, version=version, **base,
+        )
+
+    def _display(self, family_id: str, version: str) -> str:
+        family = self.policy.families[family_id]
+        return family.display.replace("{name}", family.name).replace("{version}", version)
 
     def tool(self, text: str) -> str | None:
+        """The tool whose marker (a case-insensitive substring) the text carries."""
         lowered = text.lower()
         for tool_id, tool in self.policy.tools.items():
             if any(marker.lower() in lowered for marker in tool.markers):
                 return tool_id
         return None
+
+    def tool_named(self, name: str) -> str | None:
+        """The tool a bare name stands for ('Claude', 'Cursor', 'Codex'), or one of its markers."""
+        key = normalise_model_name(name)
+        return self._tool_names.get(key) if key else self.tool(name)
 
     def is_human(self, value: str) -> bool:
         return value.strip().strip(".").lower() in self._human
@@ -70,116 +241,321 @@ class Catalog:
     def is_ignored(self, value: str) -> bool:
         return value.strip().strip(".").lower() in self._ignored
 
-    def declare(self, source: str, location: str, raw: str, value: str) -> DeclaredModel | None:
+    def declare(
+        self,
+        source: str,
+        location: str,
+        raw: str,
+        value: str,
+        provenance: Provenance,
+        tool: str | None = None,
+    ) -> DeclaredModel | None:
         """Turn one declared value into a record: a model, a tool, a human, or unknown."""
         value = value.strip().strip("`*_").strip()
         if not value:
             return None
-        base = {"source": source, "location": location, "raw": raw.strip()[:200]}
+        base: dict[str, Any] = {
+            "source": source, "location": location, "raw": raw.strip()[:200],
+            "provenance": provenance, "tool": tool,
+        }
         if self.is_human(value):
-            return DeclaredModel(**base, kind="human")
+            return DeclaredModel(**base | {"tool": None}, kind="human")
         if self.is_ignored(value):
-            return DeclaredModel(**base, kind="unknown")
+            if tool is not None:
+                return DeclaredModel(**base, kind="tool")
+            return DeclaredModel(
+                **base, kind="unknown", name=value[:80],
+                note=f"`{value[:80]}` says nothing about which model was used.",
+            )
         candidates = [value, *(m.group(0)[1:-1] for m in _BRACKETS.finditer(value))]
+        first: Resolution | None = None
         for candidate in candidates:
-            model_id = self.model(candidate)
-            if model_id is not None:
-                return self._model(base, model_id)
-        if self.tool(value) is not None:
-            return self.tool_record(source, location, value)
-        return DeclaredModel(**base, kind="unknown")
+            resolution = self.resolve(candidate)
+            if resolution.known:
+                return self.record(base, resolution)
+            if first is None or (first.family is None and resolution.family is not None):
+                first = resolution
+        named_tool = self.tool_named(value) or self.tool(value)
+        if named_tool is not None and (first is None or first.family is None):
+            return self.tool_record(source, location, raw, provenance, named_tool)
+        assert first is not None
+        return self.record(base, first)
 
-    def tool_record(self, source: str, location: str, raw: str) -> DeclaredModel:
-        """A tool marker found in free text: the tool is known; the model only if the tool
-        always runs one (a policy setting)."""
-        tool_id = self.tool(raw)
+    def record(self, base: dict[str, Any], resolution: Resolution) -> DeclaredModel:
+        if not resolution.known:
+            return DeclaredModel(
+                **base, kind="unknown", name=resolution.name, family=resolution.family,
+                version=resolution.version, note=resolution.reason,
+            )
+        return DeclaredModel(
+            **base,
+            kind="model",
+            model=resolution.model,
+            tier=resolution.tier,
+            name=resolution.display,
+            family=resolution.family,
+            version=resolution.version,
+            resolved_by=resolution.how,
+            note=resolution.reason if resolution.how == "family" else None,
+        )
+
+    def tool_record(
+        self,
+        source: str,
+        location: str,
+        raw: str,
+        provenance: Provenance,
+        tool_id: str | None = None,
+    ) -> DeclaredModel:
+        """A tool marker: the tool is known; the model only if the tool always runs one."""
+        tool_id = tool_id or self.tool(raw)
         assert tool_id is not None
-        base = {"source": source, "location": location, "raw": raw.strip()[:200]}
+        base: dict[str, Any] = {
+            "source": source, "location": location, "raw": raw.strip()[:200],
+            "provenance": provenance, "tool": tool_id,
+        }
         tool = self.policy.tools[tool_id]
         if tool.model is not None:
-            return self._model(base, tool.model, tool_id)
-        return DeclaredModel(**base, kind="tool", tool=tool_id)
+            return self.record(base, self.resolve(tool.model))
+        return DeclaredModel(**base, kind="tool")
 
-    def _model(self, base: dict[str, str], model_id: str, tool: str | None = None) -> DeclaredModel:
-        tier = self.policy.models[model_id].tier
-        return DeclaredModel(**base, kind="model", model=model_id, tier=tier, tool=tool)
+
+def key_words(name: str) -> list[str]:
+    return normalise_model_name(name).split("-")
 
 
 def _split_values(value: str) -> list[str]:
     return [part for part in _LIST_SPLIT.split(value) if part.strip()]
 
 
+# --- the PR description ---------------------------------------------------------------------------
+
+
+def _without_comments(body: str) -> str:
+    """HTML comments blanked out, keeping line numbers; an unclosed one runs to the end."""
+    text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+    start = text.find("<!--")
+    if start >= 0:
+        text = text[:start] + "\n" * text[start:].count("\n")
+    return text
+
+
+def description_lines(body: str) -> Iterator[tuple[int, str, list[str]]]:
+    """The prose lines of a Markdown description: (line number, line with inline code spans
+    replaced by placeholders, the spans' contents). Fenced and indented code blocks and HTML
+    comments are left out: a template's example is not a declaration."""
+    fence: str | None = None
+    previous_blank = True
+    in_list = False
+    in_indented_code = False
+    for number, line in enumerate(_without_comments(body).splitlines(), start=1):
+        if fence is not None:
+            stripped = line.strip()
+            if (
+                len(line) - len(line.lstrip(" ")) <= 3
+                and stripped.startswith(fence)
+                and set(stripped) == {fence[0]}
+            ):
+                fence = None
+            continue
+        opening = _FENCE.match(line)
+        if opening is not None:
+            fence = opening.group("fence")
+            previous_blank = in_indented_code = False
+            continue
+        if not line.strip():
+            previous_blank = True
+            continue
+        indented = line.startswith(("    ", "\t", " \t", "  \t", "   \t"))
+        if indented and not in_list and (previous_blank or in_indented_code):
+            in_indented_code = True
+            previous_blank = False
+            continue
+        in_indented_code = previous_blank = False
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif not indented:
+            in_list = False
+        spans: list[str] = []
+
+        def mask(match: re.Match[str], spans: list[str] = spans) -> str:
+            spans.append(match.group(2).strip())
+            return f"\x00{len(spans) - 1}\x00"
+
+        yield number, _CODE_SPAN.sub(mask, line), spans
+
+
+def _unmask(value: str, spans: list[str]) -> str:
+    """A value that is one code span is its content; spans inside other text are dropped."""
+    whole = _MASK.fullmatch(value.strip())
+    if whole is not None:
+        return spans[int(whole.group(1))]
+    return _MASK.sub("", value)
+
+
+def _with_spans(line: str, spans: list[str]) -> str:
+    return _MASK.sub(lambda m: f"`{spans[int(m.group(1))]}`", line)
+
+
 def _from_description(body: str, catalog: Catalog) -> Iterator[DeclaredModel]:
     keys = {k.lower() for k in catalog.policy.evidence.body_keys}
-    text = _HTML_COMMENT.sub("", body)
-    for number, line in enumerate(text.splitlines(), start=1):
+    declared = Provenance.DECLARED
+    for number, line, spans in description_lines(body):
         location = f"PR description, line {number}"
+        raw = _with_spans(line, spans)
         checked = _CHECKED.match(line)
         if checked:
-            value = checked.group("value")
+            value = _unmask(checked.group("value"), spans)
             # A ticked box counts only if it names a model or says "no AI": templates tick
             # plenty of other boxes ("tests added").
-            if catalog.model(value) or catalog.is_human(value):
-                found = catalog.declare("description", location, line, value)
+            if catalog.resolve(value).known or catalog.is_human(value):
+                found = catalog.declare("description", location, raw, value, declared)
                 if found:
                     yield found
             continue
         pair = _KEY_VALUE.match(line)
         if pair and pair.group("key").strip().lower() in keys:
             for value in _split_values(pair.group("value")):
-                found = catalog.declare("description", location, line, value)
+                found = catalog.declare(
+                    "description", location, raw, _unmask(value, spans), declared
+                )
                 if found:
                     yield found
             continue
-        if catalog.tool(line) is not None:
-            yield catalog.tool_record("description", location, line)
+        prose = _MASK.sub("", line)
+        if catalog.tool(prose) is not None:  # a footer the tool writes itself
+            yield catalog.tool_record("description", location, prose, Provenance.TOOL)
 
 
-def _co_author(value: str, catalog: Catalog, location: str, raw: str) -> DeclaredModel | None:
+# --- commits --------------------------------------------------------------------------------------
+
+
+def _split_message(message: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """(body lines before the trailer block, trailers); see `trailer_block`."""
+    lines = [line for line in message.splitlines() if not line.startswith("#")]
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    start = end
+    while start and lines[start - 1].strip():
+        start -= 1
+    if start == 0 or start == end:
+        return lines[1:], []
+    found: list[tuple[str, str, str]] = []
+    for line in lines[start:end]:
+        if line[:1] in (" ", "\t"):
+            if not found:
+                return lines[1:], []
+            key, value, raw = found[-1]
+            found[-1] = (key, f"{value} {line.strip()}", f"{raw} {line.strip()}")
+            continue
+        trailer = _TRAILER.match(line)
+        if trailer is None:
+            return lines[1:], []
+        found.append((trailer.group("key"), trailer.group("value"), line.strip()))
+    return lines[1:start], found
+
+
+def trailer_block(message: str) -> list[tuple[str, str, str]]:
+    """The trailers of a commit message, as `git interpret-trailers` finds them: the last
+    paragraph (not the subject's), when every line of it is `Key: value` or a continuation
+    line. Returns (key, value, line as written)."""
+    return _split_message(message)[1]
+
+
+def _co_author(
+    value: str, catalog: Catalog, location: str, raw: str, provenance: Provenance
+) -> DeclaredModel | None:
     aider = _AIDER.search(value)
     if aider:
-        return catalog.declare("commit", location, raw, aider.group("model"))
+        return catalog.declare(
+            "commit", location, raw, aider.group("model"), provenance, catalog.tool(value)
+        )
     name = _EMAIL.sub("", value).strip()
-    if catalog.model(name):
-        return catalog.declare("commit", location, raw, name)
-    if catalog.tool(value) is not None:
-        return catalog.declare("commit", location, raw, value)
-    return None  # a human co-author
+    tool_id = catalog.tool(value)
+    resolution = catalog.resolve(name)
+    base: dict[str, Any] = {
+        "source": "commit", "location": location, "raw": raw.strip()[:200],
+        "provenance": provenance, "tool": tool_id,
+    }
+    if resolution.known or resolution.family is not None:
+        return catalog.record(base, resolution)
+    if tool_id is None:
+        return None  # a human co-author (a tool's co-author line carries its address)
+    if not name or name.lower().endswith("[bot]") or catalog.tool_named(name) is not None:
+        return catalog.tool_record("commit", location, raw, provenance, tool_id)
+    # A name beside a tool's address that is not the tool's own: a model nothing knows.
+    return catalog.record(base, resolution)
+
+
+def _agent_and_model(
+    value: str, catalog: Catalog, location: str, raw: str, provenance: Provenance
+) -> DeclaredModel | None:
+    """`AGENT:MODEL [tools...]` (Assisted-by, Generated-by), or a bare tool or model name."""
+    agent, colon, rest = value.partition(":")
+    words = rest.split()
+    if colon and words and not rest.startswith("//"):
+        tool_id = catalog.tool_named(agent) or catalog.tool(agent)
+        return catalog.declare("commit", location, raw, words[0], provenance, tool_id)
+    return catalog.declare("commit", location, raw, value, provenance)
+
+
+def _tool_and_model(
+    value: str, catalog: Catalog, location: str, raw: str, provenance: Provenance
+) -> DeclaredModel | None:
+    """`TOOL (MODEL)` (Co-authored-by-AI), or a bare tool or model name."""
+    pair = _TOOL_AND_MODEL.match(value.strip())
+    if pair is None:
+        return catalog.declare("commit", location, raw, value, provenance)
+    tool_id = catalog.tool_named(pair.group("tool")) or catalog.tool(pair.group("tool"))
+    found = catalog.declare("commit", location, raw, pair.group("model"), provenance, tool_id)
+    if found is None and tool_id is not None:
+        return catalog.tool_record("commit", location, raw, provenance, tool_id)
+    return found
 
 
 def _from_commit(commit: Commit, catalog: Catalog) -> Iterator[DeclaredModel]:
-    keys = {k.lower() for k in catalog.policy.evidence.trailer_keys}
+    rules = catalog.policy.evidence
+    keys = {k.lower() for k in rules.trailer_keys}
+    by_hand = {k.lower() for k in rules.declared_trailer_keys}
     location = f"commit {commit.sha[:7]}" if commit.sha else "commit"
-    handled: set[str] = set()
-    for line in commit.message.splitlines()[1:]:
-        trailer = _TRAILER.match(line)
-        if not trailer or trailer.group("key").lower() not in keys:
-            continue
-        key, value = trailer.group("key").lower(), trailer.group("value")
-        if key == "co-authored-by":
-            found = _co_author(value, catalog, location, line)
-        elif key == "assisted-by":
-            # AGENT:MODEL [tools...]: the model is what follows the agent name.
-            agent, _, rest = value.partition(":")
-            model = rest.split()[0] if rest.split() else agent
-            found = catalog.declare("commit", location, line, model)
-            if found is not None and found.kind == "unknown" and catalog.tool(agent):
-                found = catalog.declare("commit", location, line, agent)
+    body, trailers = _split_message(commit.message)
+    for key, value, line in trailers:
+        key = key.lower()
+        provenance = Provenance.DECLARED if key in by_hand else Provenance.TOOL
+        found: DeclaredModel | None
+        if key not in keys:
+            found = (
+                catalog.tool_record("commit", location, line, provenance)
+                if catalog.tool(line) is not None
+                else None
+            )
+        elif key == "co-authored-by":
+            found = _co_author(value, catalog, location, line, provenance)
+        elif key in ("assisted-by", "generated-by"):
+            found = _agent_and_model(value, catalog, location, line, provenance)
+        elif key == "co-authored-by-ai":
+            found = _tool_and_model(value, catalog, location, line, provenance)
         else:
-            found = catalog.declare("commit", location, line, value)
+            found = catalog.declare("commit", location, line, value, provenance)
         if found is not None:
             yield found
-        handled.add(line)
-    for line in commit.message.splitlines():
-        if line not in handled and catalog.tool(line) is not None:
-            yield catalog.tool_record("commit", location, line)
+    # Footers a tool writes in the body ("Generated with [Claude Code](...)"); trailer-shaped
+    # lines outside the trailer block are text, not trailers.
+    for line in body:
+        if _TRAILER.match(line) is None and catalog.tool(line) is not None:
+            yield catalog.tool_record("commit", location, line, Provenance.TOOL)
     author = f"{commit.author_name} <{commit.author_email}> {commit.author_login or ''}".strip()
-    if commit.author_name and catalog.model(commit.author_name):
-        found = catalog.declare("author", location, author, commit.author_name)
-        if found is not None:
-            yield found
-    elif catalog.tool(author) is not None:
-        yield catalog.tool_record("author", location, author)
+    tool_id = catalog.tool(author)
+    resolution = catalog.resolve(commit.author_name) if commit.author_name else None
+    if resolution is not None and (resolution.known or resolution.family is not None):
+        base: dict[str, Any] = {
+            "source": "author", "location": location, "raw": author[:200],
+            "provenance": Provenance.TOOL, "tool": tool_id,
+        }
+        yield catalog.record(base, resolution)
+    elif tool_id is not None:
+        yield catalog.tool_record("author", location, author, Provenance.TOOL, tool_id)
 
 
 def declared_models(pr: PullRequestInfo, policy: Policy) -> list[DeclaredModel]:
@@ -189,15 +565,22 @@ def declared_models(pr: PullRequestInfo, policy: Policy) -> list[DeclaredModel]:
     prefix = policy.evidence.label_prefix.lower()
     for label in pr.labels:
         if label.lower().startswith(prefix):
-            item = catalog.declare("label", f"label {label}", label, label[len(prefix) :])
+            item = catalog.declare(
+                "label", f"label {label}", label, label[len(prefix) :], Provenance.DECLARED
+            )
             if item is not None:
                 found.append(item)
     if pr.author_login and catalog.tool(pr.author_login):
-        found.append(catalog.tool_record("author", f"PR author {pr.author_login}", pr.author_login))
+        found.append(
+            catalog.tool_record(
+                "author", f"PR author {pr.author_login}", pr.author_login, Provenance.TOOL
+            )
+        )
     for commit in pr.commits:
         found.extend(_from_commit(commit, catalog))
-    unique: dict[tuple[str, str, str | None, str | None, str], DeclaredModel] = {}
+    unique: dict[tuple[str, str, str | None, str | None, str, str], DeclaredModel] = {}
     for item in found:
         raw_key = item.raw.lower() if item.kind == "unknown" else ""
-        unique.setdefault((item.source, item.kind, item.model, item.tool, raw_key), item)
+        key = (item.source, item.kind, item.model, item.tool, str(item.provenance), raw_key)
+        unique.setdefault(key, item)
     return list(unique.values())

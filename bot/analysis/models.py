@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policies.schema import Risk
+from policies.schema import Provenance, Risk
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -24,6 +24,7 @@ __all__ = [
     "Evidence",
     "FileChange",
     "NotInspected",
+    "Provenance",
     "PullRequestInfo",
     "Risk",
     "Signals",
@@ -130,9 +131,34 @@ class DeclaredModel(_Frozen):
     location: str
     raw: str
     kind: Literal["model", "tool", "human", "unknown"]
-    model: str | None = None
+    model: str | None = Field(
+        default=None,
+        description="Catalog id, or for a model known through its family: family id and version "
+        "('claude-opus-4.8').",
+    )
     tier: str | None = None
     tool: str | None = None
+    provenance: Provenance = Field(
+        default=Provenance.DECLARED,
+        description="How strong the evidence is: declared (a person wrote it) < tool (the tool "
+        "wrote it) < recorded < attested.",
+    )
+    name: str | None = Field(
+        default=None, description="The model's display name ('Claude Opus 4.8'), or the name."
+    )
+    family: str | None = Field(default=None, description="Family id when the name matched one.")
+    version: str | None = None
+    resolved_by: Literal["exact", "alias", "family"] | None = Field(
+        default=None, description="How the name resolved: catalog id or name, alias, or family."
+    )
+    note: str | None = Field(
+        default=None, description="Why it resolved so, or the policy edit that would count it."
+    )
+    satisfies: bool | None = Field(
+        default=None,
+        description="Whether this item meets the required tier with enough provenance (null: "
+        "nothing required).",
+    )
 
 
 class ChecklistGroup(_Frozen):
@@ -169,3 +195,7 @@ class Decision(_Frozen):
     not_inspected: list[NotInspected]
     draft: bool = False
     policy_warnings: list[str] = Field(default_factory=list)
+    evidence_conflict: str | None = Field(
+        default=None,
+        description="The description and the commits name different models, and which counted.",
+    )

@@ -308,16 +308,27 @@ _KIND_ICONS = {"model": "🤖", "tool": "🛠️", "human": "✍️", "unknown":
 def _declared_line(decision: Decision, item: DeclaredModel) -> str:
     raw = code(clip(item.raw, _SNIPPET_CHARS))
     where = text(clip(item.location, _NAME_CHARS))
+    strength = f"{text(str(item.provenance))} evidence"
+    note = f" — {inline(clip(item.note, _SENTENCE_CHARS))}" if item.note else ""
     if item.kind == "model" and item.model:
-        meets = "meets the requirement" if item.model in decision.accepted_models else "lower tier"
+        if item.satisfies is not None:
+            meets = "meets the requirement" if item.satisfies else "does not meet the requirement"
+        else:
+            meets = (
+                "meets the requirement" if item.model in decision.accepted_models else "lower tier"
+            )
         tier = f", {code(clip(item.tier, _NAME_CHARS))} tier" if item.tier else ""
-        what = f"{code(clip(item.model, _NAME_CHARS))}{tier}: {meets}"
+        what = f"{code(clip(item.model, _NAME_CHARS))}{tier}, {strength}: {meets}"
+        what += note if item.resolved_by == "family" else ""
     elif item.kind == "tool":
-        what = f"tool {code(clip(item.tool or '?', _NAME_CHARS))}, which does not name its model"
+        what = (
+            f"tool {code(clip(item.tool or '?', _NAME_CHARS))}, which does not name its model "
+            f"({strength})"
+        )
     elif item.kind == "human":
-        what = "declared as written without AI"
+        what = f"declared as written without AI ({strength})"
     else:
-        what = "not in the policy's model catalog (not counted)"
+        what = "not in the policy's model catalog (not counted)" + note
     return f"- {_KIND_ICONS.get(item.kind, '')} {raw} ({where}) → {what}\n"
 
 
@@ -333,6 +344,8 @@ def _declared(decision: Decision, ctx: CommentContext, allowance: int) -> str:
         if unknown
         else "\n"
     )
+    if decision.evidence_conflict:
+        head += f"⚠️ {inline(clip(decision.evidence_conflict, _SENTENCE_CHARS))}\n\n"
     return fit(
         decision.declared_models,
         lambda d: _declared_line(decision, d),

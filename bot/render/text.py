@@ -62,6 +62,10 @@ def render_text(
     lines.append(f"{_paint(word, style, color)}: {terminal(clip(decision.verdict_reason, 600))}")
     if decision.fix and decision.verdict in (Verdict.FAIL, Verdict.MISSING):
         lines.append(f"{_paint('fix', 'bold', color)}: {terminal(clip(decision.fix, 600))}")
+    if decision.declared_models:
+        lines.append(f"{_paint('evidence', 'bold', color)}: {_declared(decision)}")
+    if decision.evidence_conflict:
+        lines.append(_paint(terminal(clip(decision.evidence_conflict, 400)), "yellow", color))
     if decision.draft:
         lines.append(_paint("draft pull request", "dim", color))
     if decision.not_inspected:
@@ -81,6 +85,27 @@ def render_text(
         if len(decision.areas) > max_areas:
             lines.append(f"… and {count(len(decision.areas) - max_areas, 'more area')}")
     return "\n".join(lines)
+
+
+def _declared(decision: Decision, shown: int = 3) -> str:
+    """The evidence of the model used, with how strong it is: 'Claude Opus 4.8 (commit
+    abc1234, tool evidence, via family), llama-4 (PR description, line 3, not in the catalog)'."""
+    parts = []
+    for item in decision.declared_models[:shown]:
+        if item.kind == "model":
+            what = item.name or item.model or "?"
+            how = " via its family" if item.resolved_by == "family" else ""
+            detail = f"{item.tier} tier{how}, {item.provenance} evidence"
+        elif item.kind == "tool":
+            what, detail = item.tool or "?", f"tool naming no model, {item.provenance} evidence"
+        elif item.kind == "human":
+            what, detail = "no AI", f"{item.provenance}"
+        else:
+            what, detail = item.name or item.raw, "not in the catalog, not counted"
+        where = clip(item.location, 60)
+        parts.append(terminal(clip(f"{what} ({where}; {detail})", 200)))
+    left = len(decision.declared_models) - shown
+    return "; ".join(parts) + (f"; … and {left} more" if left > 0 else "")
 
 
 def _area(area: AreaResult, color: bool, evidence_per_area: int) -> list[str]:

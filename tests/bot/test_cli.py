@@ -457,3 +457,55 @@ def test_policy_explain_excluded_and_disabled(run: Run, tmp_path: Path) -> None:
     assert "  auth: area disabled by the policy" in lines
     assert "  billing: path excluded (tests, docs, vendored or generated code...)" in lines
     assert not any("path matches" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Claude Opus 4.8 (1M context)", [
+            "'Claude Opus 4.8 (1M context)':",
+            "  normalised: claude-opus-4-8",
+            "  resolves: family Claude Opus (claude-opus), version 4.8 -> claude-opus-4.8 (premium)",
+            "  why: Claude Opus 4.8 is not in the catalog (dated 2026-04-01); as Claude Opus >= 4.6 "
+            "it counts as premium.",
+        ]),
+        ("GPT 5.4", [
+            "'GPT 5.4':",
+            "  normalised: gpt-5-4",
+            "  resolves: exact -> gpt-5.4 (premium)",
+            "  why: GPT 5.4 is the catalog entry GPT-5.4 (`gpt-5.4`), premium.",
+        ]),
+        ("opus-4.6", [
+            "'opus-4.6':",
+            "  normalised: opus-4-6",
+            "  resolves: alias -> claude-opus-4.6 (premium)",
+            "  why: opus-4.6 is an alias of the catalog entry Claude Opus 4.6 (`claude-opus-4.6`), "
+            "premium.",
+        ]),
+        ("llama-4", [
+            "'llama-4':",
+            "  normalised: llama-4",
+            "  resolves: unknown",
+            "  why: llama-4 is not in the catalog (dated 2026-04-01) and matches no family. To "
+            "count it, add it to the policy: `models: {llama-4: {name: \"llama-4\", tier: <tier>}}`.",
+        ]),
+        ("Claude", [
+            "'Claude':",
+            "  normalised: claude",
+            "  resolves: unknown",
+            "  why: 'Claude' names the tool Claude Code (claude-code), not a model: a tool alone "
+            "proves at most the everyday tier (enforcement.tool_only_tier).",
+        ]),
+    ],
+    ids=["family", "exact", "alias", "unknown", "tool-name"],
+)
+def test_policy_explain_model(run: Run, name: str, expected: list[str]) -> None:
+    code, out, err = run("policy", "explain", "--model", name)
+    assert (code, err) == (EXIT_OK, "")
+    assert out.splitlines() == expected
+
+
+def test_error_when_policy_explain_has_neither_path_nor_model(run: Run) -> None:
+    code, out, err = run("policy", "explain")
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    assert err == "modeltier: error: policy explain needs a PATH or --model NAME\n"

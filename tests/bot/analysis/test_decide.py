@@ -170,7 +170,7 @@ def test_human_declaration_is_named_when_not_accepted() -> None:
 def test_pass_names_the_model_and_where_it_was_declared() -> None:
     decision = run_case(CASES["critical-opus-from-commit-passes"])
     assert decision.verdict_reason == (
-        "Claude Opus 4.6 (commit c0ffee0) meets the Premium tier required."
+        "Claude Opus 4.6 (commit c0ffee0; tool evidence) meets the Premium tier required."
     )
 
 
@@ -239,12 +239,12 @@ def test_unknown_model_beside_a_lower_one_is_reported_too(policy: Policy) -> Non
 
 
 def test_a_new_model_added_by_a_policy_edit_is_accepted(policy: Policy) -> None:
-    pr = PullRequestInfo(body="Model: GPT-6")
+    pr = PullRequestInfo(body="Model: Grok 5")
     assert decide(parse_diff(AUTH), policy, pr).verdict is Verdict.MISSING
-    edited = load_policy("models:\n  gpt-6:\n    name: GPT-6\n    tier: premium\n")
+    edited = load_policy("models:\n  grok-5:\n    name: Grok 5\n    tier: premium\n")
     decision = decide(parse_diff(AUTH), edited, pr)
     assert decision.verdict is Verdict.PASS
-    assert "gpt-6" in decision.accepted_models
+    assert "grok-5" in decision.accepted_models
 
 
 def test_a_tool_trusted_by_policy_satisfies_the_tier() -> None:
@@ -252,7 +252,7 @@ def test_a_tool_trusted_by_policy_satisfies_the_tier() -> None:
     pr = PullRequestInfo(commits=(Commit(message="Fix\n\nMade-with: Cursor"),))
     decision = decide(parse_diff(AUTH), policy, pr)
     assert decision.verdict is Verdict.PASS
-    assert decision.verdict_reason.startswith("Cursor (commit)")
+    assert decision.verdict_reason.startswith("Cursor (commit; tool evidence)")
 
 
 def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Policy) -> None:

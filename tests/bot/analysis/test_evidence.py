@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.analysis.evidence import Catalog, declared_models, normalise_model_name
-from bot.analysis.models import Commit, DeclaredModel, PullRequestInfo
-from policies.loader import load_policy
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.evidence import Catalog, declared_models, normalise_model_name, trailer_block
+from bot.analysis.models import Commit, DeclaredModel, PullRequestInfo, Verdict
+from policies.errors import PolicyError
+from policies.loader import default_policy, load_policy
 from policies.schema import Policy
+from tests.bot._diffs import edit
 
 # (kind, model, tool) of each declaration, in the order found
 Found = list[tuple[str, str | None, str | None]]
@@ -156,6 +162,9 @@ def test_description_declaration_records_where_and_what(policy: Policy) -> None:
         kind="model",
         model="gpt-5.4",
         tier="premium",
+        provenance="declared",
+        name="GPT-5.4",
+        resolved_by="exact",
     )
 
 
@@ -182,23 +191,25 @@ def test_body_keys_come_from_the_policy() -> None:
     [
         (
             "Fix login\n\nCo-Authored-By: Claude Opus 4.6 (1M context) <noreply@anthropic.com>",
-            [("model", "claude-opus-4.6", None)],
+            [("model", "claude-opus-4.6", "claude-code")],
         ),
         ("Fix login\n\nCo-Authored-By: Claude <noreply@anthropic.com>", [
             ("tool", None, "claude-code"),
         ]),
         ("Fix login\n\nCo-authored-by: Jane Doe <jane@example.com>", []),
         ("Fix login\n\nCo-authored-by: Codex <noreply@openai.com>", [("tool", None, "codex")]),
-        ("Fix login\n\nAssisted-by: Claude:claude-opus-4.6", [("model", "claude-opus-4.6", None)]),
+        ("Fix login\n\nAssisted-by: Claude:claude-opus-4.6", [
+            ("model", "claude-opus-4.6", "claude-code"),
+        ]),
         (
             "Fix login\n\nAssisted-by: Claude:claude-opus-4.6 coccinelle sparse",
-            [("model", "claude-opus-4.6", None)],
+            [("model", "claude-opus-4.6", "claude-code")],
         ),
-        ("Fix login\n\nAssisted-by: cursor[bot]:mystery-1", [("tool", None, "cursor")]),
-        ("Fix login\n\nAssisted-by: Cursor", [("unknown", None, None)]),
+        ("Fix login\n\nAssisted-by: cursor[bot]:mystery-1", [("unknown", None, "cursor")]),
+        ("Fix login\n\nAssisted-by: Cursor", [("tool", None, "cursor")]),
         (
             "Fix login\n\nCo-authored-by: aider (openai/gpt-5.4) <aider@aider.chat>",
-            [("model", "gpt-5.4", None)],
+            [("model", "gpt-5.4", "aider")],
         ),
         ("Fix login\n\nMade-with: Cursor", [("tool", None, "cursor")]),
         ("Fix login\n\nAI-Model: unknown", [("unknown", None, None)]),
@@ -214,8 +225,8 @@ def test_body_keys_come_from_the_policy() -> None:
         "codex-tool-only",
         "assisted-by-agent-model",
         "assisted-by-with-tools",
-        "assisted-by-tool-agent-unknown-model",
-        "assisted-by-bare-name-not-a-marker",
+        "assisted-by-tool-agent-unknown-model-is-named-not-reduced-to-the-tool",
+        "assisted-by-bare-tool-name",
         "aider-co-author",
         "made-with-cursor",
         "ai-model-unknown",
@@ -329,3 +340,234 @@ def test_no_declaration_anywhere(policy: Policy) -> None:
         commits=(Commit(message="Fix\n\nSigned-off-by: Jane <j@x.y>"),),
     )
     assert declared_models(pr, policy) == []
+
+
+# --- resolution: exact, alias, family, unknown ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "how", "model_id", "tier"),
+    [
+        ("GPT-5.4", "exact", "gpt-5.4", "premium"),
+        ("claude-opus-4.6", "exact", "claude-opus-4.6", "premium"),
+        ("gpt-5.4-codex", "alias", "gpt-5.4", "premium"),
+        ("Claude Opus 4.8 (1M context)", "family", "claude-opus-4.8", "premium"),
+        ("anthropic/claude-opus-4-7-20260301", "family", "claude-opus-4.7", "premium"),
+        ("GPT-5.5", "family", "gpt-5.5", "premium"),
+        ("openai/gpt-5.5-codex", "family", "gpt-5.5-codex", "premium"),
+        ("gpt-5.5-mini", "family", "gpt-5.5-mini", "everyday"),
+        ("GPT-5.2", "family", "gpt-5.2", "long-context"),
+        ("gpt-4-1", "family", "gpt-4.1", "everyday"),
+        ("claude-3-opus", "family", "claude-opus-3", "everyday"),
+        ("Claude Sonnet 5", "family", "claude-sonnet-5", "long-context"),
+        ("gemini-3.5-pro", "family", "gemini-3.5-pro", "context-heavy"),
+        ("gemini-3-pro", "family", "gemini-3-pro", "everyday"),
+        ("Composer 3", "family", "composer-3", "everyday"),
+        ("llama-4", "unknown", None, None),
+        ("GPT 5.x", "unknown", None, None),
+        ("gpt-7-ultra", "unknown", None, None),
+        ("Claude", "unknown", None, None),
+    ],
+    ids=lambda value: str(value),
+)
+def test_resolve(name: str, how: str, model_id: str | None, tier: str | None,
+                 policy: Policy) -> None:
+    resolution = Catalog(policy).resolve(name)
+    assert (resolution.how, resolution.model, resolution.tier) == (how, model_id, tier)
+    assert resolution.reason
+
+
+def test_a_newer_model_says_it_resolved_through_its_family(policy: Policy) -> None:
+    assert Catalog(policy).resolve("Claude Opus 4.8 (1M context)").reason == (
+        "Claude Opus 4.8 is not in the catalog (dated 2026-04-01); as Claude Opus >= 4.6 it "
+        "counts as premium."
+    )
+
+
+def test_a_small_variant_is_never_premium(policy: Policy) -> None:
+    reason = Catalog(policy).resolve("gpt-5.5-mini").reason
+    assert reason.endswith("but as a small variant (mini) it counts as everyday.")
+
+
+def test_an_unknown_model_names_the_policy_edit_that_would_count_it(policy: Policy) -> None:
+    [item] = from_body("Model: Mistral Large 3", policy)
+    assert (item.kind, item.name) == ("unknown", "Mistral Large 3")
+    assert item.note is not None
+    assert '`models: {mistral-large-3: {name: "Mistral Large 3", tier: <tier>}}`' in item.note
+
+
+def test_an_exact_entry_wins_over_its_family() -> None:
+    policy = load_policy("models:\n  claude-opus-4.8:\n    name: Claude Opus 4.8\n"
+                         "    tier: long-context\n")
+    [item] = from_body("Model: Claude Opus 4.8", policy)
+    assert (item.resolved_by, item.tier, item.family) == ("exact", "long-context", None)
+
+
+def test_a_family_added_by_policy_resolves() -> None:
+    policy = load_policy(
+        "families:\n  grok:\n    name: Grok\n    patterns: ['^grok-(?P<version>\\d+)$']\n"
+        "    tiers: {'5': premium}\n"
+    )
+    [item] = from_body("Model: Grok 6", policy)
+    assert (item.kind, item.model, item.family, item.tier) == ("model", "grok-6", "grok", "premium")
+    assert summary(from_body("Model: Grok 4", policy)) == [("unknown", None, None)]
+
+
+@pytest.mark.parametrize(
+    ("family", "message"),
+    [
+        ("tiers: {4.6: premium}", "must be a quoted string"),
+        ("tiers: {'four': premium}", "is not a version"),
+        ("tiers: {'4': galactic}", "unknown tier 'galactic'"),
+        ("patterns: ['^x-(\\d+)$']", "has no (?P<version>...) group"),
+    ],
+    ids=["unquoted-floor", "not-a-version", "unknown-tier", "no-version-group"],
+)
+def test_error_when_a_family_is_malformed(family: str, message: str) -> None:
+    base = {"patterns": "patterns: ['^x-(?P<version>\\d+)$']", "tiers": "tiers: {'4': premium}"}
+    key = family.split(":", 1)[0]
+    fields = "\n".join(f"    {family if k == key else v}" for k, v in base.items())
+    with pytest.raises(PolicyError) as error:
+        load_policy(f"families:\n  x:\n    name: X\n{fields}\n")
+    assert message in str(error.value)
+    assert "families.x" in str(error.value)
+
+
+# --- the trailer block ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "keys"),
+    [
+        ("Fix\n\nA: 1\nB: 2\n", ["A", "B"]),
+        ("Fix\n\nBody.\n\nA: 1\n  more\n", ["A"]),
+        ("Fix\n\nA: 1\n\nBody after.", []),
+        ("Fix\n\nNot a trailer\nA: 1", []),
+        ("A: 1", []),
+        ("Fix\n\n  indented: 1", []),
+        ("", []),
+    ],
+    ids=["block", "continuation", "not-last-paragraph", "mixed-paragraph", "subject-only",
+         "starts-with-continuation", "empty"],
+)
+def test_trailer_block(message: str, keys: list[str]) -> None:
+    assert [key for key, _, _ in trailer_block(message)] == keys
+
+
+# --- provenance, conflicts, min_provenance --------------------------------------------------------
+
+AUTH_DIFF = edit("app/auth/views.py", ["@login_required"])
+
+
+def test_provenance_follows_who_wrote_the_evidence(policy: Policy) -> None:
+    pr = PullRequestInfo(
+        body="Model: GPT-5.4\n\nGenerated with [Claude Code](https://claude.com/claude-code)",
+        labels=("model:gpt-5.4",),
+        commits=(Commit(sha="a" * 40, message=f"Fix\n\n{OPUS}\nAI-Model: GPT-5.4"),),
+    )
+    assert [(d.source, str(d.provenance)) for d in declared_models(pr, policy)] == [
+        ("description", "declared"),
+        ("description", "tool"),
+        ("label", "declared"),
+        ("commit", "tool"),
+        ("commit", "declared"),
+    ]
+
+
+def test_min_provenance_refuses_a_declaration_a_person_wrote() -> None:
+    policy = load_policy("enforcement:\n  min_provenance: {premium: tool}\n")
+    decision = decide(parse_diff(AUTH_DIFF), policy, PullRequestInfo(body="Model: GPT-5.4"))
+    assert decision.verdict is Verdict.MISSING
+    assert "provenance `tool` or stronger" in decision.verdict_reason
+    assert "only `declared` evidence" in decision.verdict_reason
+    assert decision.declared_models[0].satisfies is False
+    commit = Commit(sha="b" * 40, message=f"Fix\n\n{OPUS}")
+    passed = decide(parse_diff(AUTH_DIFF), policy, PullRequestInfo(commits=(commit,)))
+    assert passed.verdict is Verdict.PASS
+    assert passed.declared_models[0].satisfies is True
+
+
+def test_error_when_min_provenance_names_an_unknown_tier_or_value() -> None:
+    with pytest.raises(PolicyError, match=r"enforcement\.min_provenance\.galactic"):
+        load_policy("enforcement:\n  min_provenance: {galactic: tool}\n")
+    with pytest.raises(PolicyError, match=r"enforcement\.min_provenance\.premium"):
+        load_policy("enforcement:\n  min_provenance: {premium: notarised}\n")
+
+
+OPUS = "Co-Authored-By: Claude Opus 4.8 (1M context) <noreply@anthropic.com>"
+
+
+def test_a_newer_opus_passes_and_the_reason_says_why(policy: Policy) -> None:
+    commit = Commit(sha="c0ffee0", message=f"Fix\n\n{OPUS}")
+    decision = decide(parse_diff(AUTH_DIFF), policy, PullRequestInfo(commits=(commit,)))
+    assert decision.verdict is Verdict.PASS
+    assert decision.verdict_reason == (
+        "Claude Opus 4.8 (commit c0ffee0; tool evidence) meets the Premium tier required. "
+        "Claude Opus 4.8 is not in the catalog (dated 2026-04-01); as Claude Opus >= 4.6 it "
+        "counts as premium."
+    )
+
+
+def test_description_and_commits_that_disagree_count_the_weaker(policy: Policy) -> None:
+    pr = PullRequestInfo(
+        body="Model: GPT-5.4",
+        commits=(Commit(sha="d" * 40, message="Fix\n\nCo-authored-by-AI: Cursor (composer-2)"),),
+    )
+    decision = decide(parse_diff(AUTH_DIFF), policy, pr)
+    assert decision.verdict is Verdict.FAIL
+    assert decision.evidence_conflict == (
+        "The description names GPT-5.4 (PR description, line 1) but the commits name "
+        "Composer 2 (commit ddddddd). The policy counts the weaker evidence, the commits'."
+    )
+    assert decision.evidence_conflict in decision.verdict_reason
+    assert [d.satisfies for d in decision.declared_models] == [False, False]
+    stronger = load_policy("enforcement:\n  on_conflict: stronger\n")
+    assert decide(parse_diff(AUTH_DIFF), stronger, pr).verdict is Verdict.PASS
+
+
+def test_the_same_model_in_description_and_commits_is_no_conflict(policy: Policy) -> None:
+    pr = PullRequestInfo(
+        body="Model: Claude Opus 4.8",
+        commits=(Commit(sha="e" * 40, message=f"Fix\n\n{OPUS}"),),
+    )
+    decision = decide(parse_diff(AUTH_DIFF), policy, pr)
+    assert (decision.verdict, decision.evidence_conflict) == (Verdict.PASS, None)
+
+
+def test_a_tool_marker_beside_a_declared_model_is_no_conflict(policy: Policy) -> None:
+    pr = PullRequestInfo(
+        body="Model: GPT-5.4", commits=(Commit(sha="f" * 40, message="Fix\n\nMade-with: Cursor"),)
+    )
+    decision = decide(parse_diff(AUTH_DIFF), policy, pr)
+    assert (decision.verdict, decision.evidence_conflict) == (Verdict.PASS, None)
+
+
+# --- no text crashes the reader ------------------------------------------------------------------
+
+MARKDOWN_PIECES = st.sampled_from(
+    ["```", "~~~", "````", "    ", "\t", "`", "``", "<!--", "-->", "- ", "1. ", "[x] ", "\n",
+     "\n\n", "Model: ", "AI-Model: ", "Co-Authored-By: ", "Assisted-by: ", "Generated-by: ",
+     "Co-authored-by-AI: ", "Claude Opus 4.8", "GPT-5.5", "gpt-5.x", "claude-opus-4-99999999",
+     "(1M context)", "<noreply@anthropic.com>", ":", "(", ")", "[bot]", "-claude-ai-agent[bot]",
+     "gemini-3.1-pro", "mini", "none", "auto", "é", "\x00", "\r\n"]
+)
+TEXT = st.one_of(st.text(max_size=300),
+                 st.lists(MARKDOWN_PIECES | st.text(max_size=4), max_size=40).map("".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=TEXT, message=TEXT, author=TEXT, login=st.none() | TEXT, label=TEXT)
+def test_no_description_or_trailer_text_crashes_the_reader(
+    body: str, message: str, author: str, login: str | None, label: str
+) -> None:
+    policy = default_policy()
+    pr = PullRequestInfo(
+        body=body, labels=(f"model:{label}",), author_login=login,
+        commits=(Commit(sha="abc1234", message=message, author_name=author),),
+    )
+    for item in declared_models(pr, policy):
+        assert item.kind != "model" or item.tier in policy.tiers
+        assert item.kind != "tool" or item.tool in policy.tools
+        assert item.kind != "unknown" or item.tier is None
+    trailer_block(message)
+    Catalog(policy).resolve(body)

@@ -80,11 +80,11 @@ def test_comment_lists_areas_with_line_references_and_rules() -> None:
 
 
 def test_comment_shows_reasons_declared_models_and_checklist() -> None:
-    comment = render_comment(decide_diff(AUTH_DIFF, "Model: gpt-9000\nModel: Composer 2"))
+    comment = render_comment(decide_diff(AUTH_DIFF, "Model: llama-9000\nModel: Composer 2"))
     assert "#### Why" in comment
     assert "- Touches Authentication (critical)" in comment
     assert "**Shape:** 1 file, 3 changed lines" in comment
-    assert "<code>Model: gpt-9000</code>" in comment
+    assert "<code>Model: llama-9000</code>" in comment
     assert "not in the policy's model catalog" in comment
     assert "<code>composer&#45;2</code>" not in comment  # ids are code, not escaped text
     assert "<code>composer-2</code>" in comment
@@ -260,3 +260,31 @@ def test_hostile_text_cannot_break_the_table() -> None:
 def test_mentions_in_plain_text_get_a_zero_width_joiner() -> None:
     comment = render_comment(decision(reasons=["Ask @octocat or @github/security about #12"]))
     assert "Ask @\u200doctocat or @\u200dgithub/security about &#35;\u200d12" in comment
+
+
+def test_model_evidence_shows_provenance_family_and_unknown_names() -> None:
+    comment = render_comment(
+        decide_diff(AUTH_DIFF, "Model: Claude Opus 4.8 (1M context), Mistral Large 3")
+    )
+    assert (
+        "→ <code>claude-opus-4.8</code>, <code>premium</code> tier, declared evidence: "
+        "meets the requirement — Claude Opus 4.8 is not in the catalog (dated 2026-04-01)"
+    ) in comment
+    assert "as Claude Opus &gt;= 4.6 it counts as premium" in comment
+    assert "not in the policy's model catalog (not counted) — Mistral Large 3 is not in" in comment
+    assert "<code>models: {mistral-large-3:" in comment
+    _balanced(comment)
+
+
+def test_model_evidence_shows_a_conflict() -> None:
+    from bot.analysis.decide import decide
+    from bot.analysis.diff import parse_diff
+    from bot.analysis.models import Commit, PullRequestInfo
+    from policies.loader import default_policy
+
+    pr = PullRequestInfo(
+        body="Model: GPT-5.4", commits=(Commit(sha="d" * 40, message="Fix\n\nAI-Model: Composer 2"),)
+    )
+    comment = render_comment(decide(parse_diff(AUTH_DIFF), default_policy(), pr))
+    assert "⚠️ The description names GPT-5.4" in comment
+    assert "does not meet the requirement" in comment

@@ -38,7 +38,7 @@ def test_colour_only_when_asked(diff: str, body: str) -> None:
     [
         ("", "MISSING (blocking): This critical change requires the Premium tier", True),
         ("Model: Composer 2", "FAIL (blocking): This critical change requires", True),
-        ("Model: GPT-5.4", "PASS: GPT-5.4 (PR description, line 1) meets", False),
+        ("Model: GPT-5.4", "PASS: GPT-5.4 (PR description, line 1; declared evidence) meets", False),
     ],
 )
 def test_summary_comes_first(body: str, verdict: str, fix: bool) -> None:
@@ -135,3 +135,12 @@ def test_oneline_caps_the_area_list() -> None:
 def test_oneline_without_fix_is_one_line() -> None:
     d = decision(verdict=Verdict.FAIL, fix=None)
     assert "\n" not in render_oneline(d)
+
+
+def test_the_evidence_line_says_how_strong_each_piece_is() -> None:
+    lines = render_text(decide_diff(AUTH_DIFF, "Model: GPT-5.5\nModel: llama-4"), color=False)
+    evidence = next(line for line in lines.splitlines() if line.startswith("evidence: "))
+    assert evidence == (
+        "evidence: GPT-5.5 (PR description, line 1; premium tier via its family, declared "
+        "evidence); llama-4 (PR description, line 2; not in the catalog, not counted)"
+    )
