@@ -374,7 +374,8 @@ class LongContextShape(_Strict):
     min_files: int = Field(default=25, ge=1)
     min_changed_lines: int = Field(default=1500, ge=1)
     min_modules: int = Field(
-        default=4, ge=1, description="Distinct top-level folders touched (a file at root counts)."
+        default=4, ge=1,
+        description="Distinct folders touched, two levels deep (`src/auth`; the root counts).",
     )
 
 
@@ -383,6 +384,9 @@ class ContextHeavyShape(_Strict):
 
     min_share: float = Field(default=0.6, gt=0, le=1)
     min_files: int = Field(default=2, ge=1)
+    min_changed_lines: int = Field(
+        default=1, ge=1, description="A docs typo fix is routine: below this, no context tier."
+    )
     paths: PathList = Field(default_factory=list)
 
     @field_validator("paths")
@@ -487,13 +491,18 @@ class Policy(_Strict):
     families: dict[str, Family] = Field(default_factory=dict)
     small_variants: SmallVariants = Field(default_factory=SmallVariants)
     exclude: PathList = Field(default_factory=list)
+    content_only: PathList = Field(
+        default_factory=list,
+        description="Files whose path alone is not evidence (templates, UI components): an "
+                    "area counts them only for what their changed lines say.",
+    )
     areas: dict[str, Area]
     shape: Shape = Field(default_factory=Shape)
     enforcement: Enforcement = Field(default_factory=Enforcement)
     evidence: EvidenceRules = Field(default_factory=EvidenceRules)
     limits: Limits = Field(default_factory=Limits)
 
-    @field_validator("exclude")
+    @field_validator("exclude", "content_only")
     @classmethod
     def _exclude_compiles(cls, value: list[str]) -> list[str]:
         return _validate_paths(value)

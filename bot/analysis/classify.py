@@ -8,6 +8,7 @@ docs, vendored code...) are never evidence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ def _unanchored(pattern: str) -> str:
         elif char == "[":
             in_class = True
         elif char == "^":
+            out.append("(?:)")  # an empty group, not nothing: `^?` and `^*` stay valid
             continue
         out.append(char)
     return "".join(out)
@@ -59,6 +61,7 @@ class Matcher:
 
     policy: Policy
     default_exclude: pathspec.PathSpec[Any]
+    content_only: pathspec.PathSpec[Any] | None = None
     paths: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
     any_path: pathspec.PathSpec[Any] | None = None
     excludes: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
@@ -70,6 +73,8 @@ class Matcher:
     def compile(cls, policy: Policy) -> Matcher:
         default_exclude = compile_paths(policy.exclude)
         matcher = cls(policy, default_exclude)
+        if policy.content_only:
+            matcher.content_only = compile_paths(policy.content_only)
         positives: list[str] = []
         patterns: list[str] = []
         rule_set = re2.Set.SearchSet()
@@ -215,6 +220,8 @@ def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector) -> None:
             matcher.any_path.check_file(path).include for path in paths
         ):
             continue
+        if matcher.content_only is not None and matcher.content_only.match_file(change.path):
+            continue  # a template's path is not evidence; its lines are read below
         meaningful: bool | None = None
         for area_id in matcher.paths:
             for path in paths:
@@ -230,12 +237,70 @@ def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector) -> None:
                     )
 
 
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+_MOVED_RUN = 3
+_NAMESPACE = re.compile(r"\s*(module|namespace|package)\s")
+_DEFINITION = re.compile(
+    r"\b(def|class|func|function|fn|interface|struct|impl|trait|type|enum|record|object|sub|"
+    r"proc|procedure|resource|data|module|describe|context)\b|\w\s*\(|=>|^\s*[\w.]+\s*:\s*$"
+)
+
+
+def _moved_lines(diff: Diff, files: set[int]) -> set[tuple[int, str, int]]:
+    """(file, side, line) of code moved within the change: a run of at least three substantive
+    lines on one side whose every line appears, white space aside, on the other side of the diff.
+
+    One moved line alone is never discounted: a permission check taken out of one view and put
+    into another changes both. Blocks of moved code (a function moved to another module, a class
+    split out) are what refactors are made of; what they carry was reviewed where it stood.
+    """
+    sides: dict[str, dict[str, int]] = {"old": {}, "new": {}}
+    by_file: list[tuple[int, list[tuple[str, int, str]]]] = []
+    for index in sorted(files):
+        rows: list[tuple[str, int, str]] = [
+            (item.side, item.line, _squash(item.text))
+            for item, substantive in diff.changed_lines(index)
+            if substantive and item.side != "header"
+        ]
+        for side, _, key in rows:
+            sides[side][key] = sides[side].get(key, 0) + 1
+        by_file.append((index, rows))
+    moved: set[tuple[int, str, int]] = set()
+    opposite = {"old": sides["new"], "new": sides["old"]}
+    for index, rows in by_file:
+        for side in ("old", "new"):
+            run: list[int] = []
+            last = -2
+            for row_side, line, key in [*(r for r in rows if r[0] == side), (side, -9, "")]:
+                present = key in opposite[row_side] and key != ""
+                if present and line == last + 1:
+                    run.append(line)
+                else:
+                    if len(run) >= _MOVED_RUN:
+                        moved.update((index, side, n) for n in run)
+                    run = [line] if present else []
+                last = line
+    return moved
+
+
 def _content_evidence(
     lines: Iterable[tuple[ChangedLine, bool]], diff: Diff, matcher: Matcher, collector: _Collector
 ) -> None:
     limit = matcher.policy.limits.snippet_chars
-    for item, substantive in lines:
-        if not substantive:
+    hits = [(item, True) for item, substantive in lines if substantive]
+    moved = _moved_lines(diff, {item.file for item, _ in hits}) if hits else set()
+    for item, _ in hits:
+        if (item.file, item.side, item.line) in moved:
+            continue
+        if item.side == "header" and (
+            _NAMESPACE.match(item.text) or not _DEFINITION.search(item.text)
+        ):
+            # A header names the enclosing definition (`def authenticate(`, `class Refund`);
+            # `module Devise` is a whole library, and git puts any line there when it finds no
+            # definition (a usage string, a docstring's sentence).
             continue
         path = diff.files[item.file].path
         text = item.text.rstrip("\n")

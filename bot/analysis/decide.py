@@ -24,13 +24,20 @@ from policies.schema import Policy, Risk, compile_paths
 __all__ = ["decide", "measure_shape"]
 
 
+def _module(path: str) -> str:
+    """The folder a file belongs to, two levels deep (`src/auth`, `app/models`), so a change
+    spread over one source root's packages counts as spread; files at the root are one module."""
+    parts = path.split("/")
+    return "/".join(parts[:2]) if len(parts) > 2 else (parts[0] if len(parts) == 2 else "(root)")
+
+
 def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
     """Size and mix of the change, compared with the policy's thresholds."""
     files = diff.files
     listed = len(files)
     not_listed = max((pr.changed_files or 0) - listed, 0)
     changed = sum(f.changed_lines for f in files)
-    modules = {f.path.split("/", 1)[0] if "/" in f.path else "(root)" for f in files}
+    modules = {_module(f.path) for f in files}
     docs = compile_paths(policy.shape.context_heavy.paths) if listed else None
     doc_files = sum(1 for f in files if docs is not None and docs.check_file(f.path).include)
     share = doc_files / listed if listed else 0.0
@@ -39,7 +46,10 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
     long_context = len(modules) >= long_cfg.min_modules and (
         total >= long_cfg.min_files or changed >= long_cfg.min_changed_lines
     )
-    context_heavy = doc_files >= heavy_cfg.min_files and share >= heavy_cfg.min_share
+    context_heavy = (
+        doc_files >= heavy_cfg.min_files and share >= heavy_cfg.min_share
+        and changed >= heavy_cfg.min_changed_lines
+    )
     return Signals(
         files=total,
         changed_lines=changed,
@@ -81,7 +91,7 @@ def _reasons(areas: Sequence[AreaResult], signals: Signals, policy: Policy) -> l
     if signals.long_context:
         reasons.append(
             f"Large change: {signals.files} files, {signals.changed_lines} changed lines across "
-            f"{signals.modules} top-level folders (threshold: {long_cfg.min_files} files or "
+            f"{signals.modules} folders (threshold: {long_cfg.min_files} files or "
             f"{long_cfg.min_changed_lines} lines over {long_cfg.min_modules} folders)."
         )
     if signals.context_heavy:

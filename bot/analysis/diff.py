@@ -21,6 +21,7 @@ from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchedFile, PatchSet
 
 from bot.analysis.errors import DiffError
+from bot.analysis.mechanical import MANIFESTS, mechanical_hunk, prose_line
 from bot.analysis.models import FileChange
 
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "is_substantive", "parse_diff"]
@@ -56,26 +57,19 @@ class GitHubFile:
 
 
 def is_substantive(text: str) -> bool:
-    """Whether a changed line can carry meaning: blank lines and comments cannot.
+    """Whether a changed line can carry meaning: blank lines, comments and prose cannot.
 
     A cheap, language-agnostic test: a line that starts with a comment marker of the common
     languages is a comment. Code commented out still shows on the removed side, so nothing real
-    is lost; a comment-only edit of an auth module is not an auth change.
+    is lost; a comment-only edit of an auth module is not an auth change. A line of sentences
+    (inside a docstring or a heredoc) is prose for people, as a comment is.
     """
     stripped = text.strip()
     if not stripped:
         return False
     if _HASH_CODE.match(stripped):
         return True  # '#' that starts code: C preprocessor, Rust/C# attributes
-    return not stripped.startswith(_COMMENT_PREFIXES)
-
-
-def _whitespace_only(removed: list[str], added: list[str]) -> bool:
-    """A hunk whose lines differ only in white space (re-indentation, trailing blanks)."""
-    def squash(lines: list[str]) -> list[str]:
-        return ["".join(line.split()) for line in lines if line.strip()]
-
-    return bool(removed or added) and squash(removed) == squash(added)
+    return not stripped.startswith(_COMMENT_PREFIXES) and not prose_line(stripped)
 
 
 def _strip_prefix(name: str) -> str:
@@ -193,6 +187,7 @@ class Diff:
         changed: list[tuple[ChangedLine, bool]] = []
         by_line: dict[int, ChangedLine] = {}
         patch = _parse(self._lines[start:end], metadata_only=False, first_line=start + 1)
+        manifest = MANIFESTS.search(self.files[index].path) is not None
         for pf in patch[:1]:
             for hunk in pf:
                 first = hunk[0].diff_line_no if len(hunk) else None
@@ -206,9 +201,10 @@ class Diff:
                     else:
                         continue
                     items.append((item, start + (line.diff_line_no or 0) - 1))
-                cosmetic = _whitespace_only(
+                cosmetic = mechanical_hunk(
                     [i.text for i, _ in items if i.side == "old"],
                     [i.text for i, _ in items if i.side == "new"],
+                    manifest=manifest,
                 )
                 substantive = False
                 for item, diff_line in items:
@@ -305,15 +301,63 @@ def _file_change(pf: PatchedFile, not_inspected: str | None) -> FileChange:
     )
 
 
+# What follows '@@' at the start of a line must be a hunk header: anything else (`@@ --1,1 +-1,1
+# @@`) unidiff would keep, with the changed lines under it, as file metadata, reading the file as
+# unchanged.
+_HUNK_HEADER = re.compile(r"@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
+# A carriage return inside a hunk or git header, or just before one: a diff with CR-only line
+# endings, which would otherwise read as one long header line and no change at all.
+_CR_IN_HEADER = re.compile(
+    r"^(?:@@|diff --git )[^\n\r]*\r|\r(?:@@ |\+\+\+ |--- |diff --git )", re.MULTILINE
+)
+
+
+def _line_starts(text: str, prefix: str) -> Iterator[int]:
+    if text.startswith(prefix):
+        yield 0
+    at = text.find("\n" + prefix)
+    while at != -1:
+        yield at + 1
+        at = text.find("\n" + prefix, at + 1)
+
+
+def _check_structure(text: str) -> None:
+    """Refuse what unidiff would silently misread as metadata: a diff whose changes it would
+    not see is bad input, never a diff with no changes."""
+    for start in _line_starts(text, "@@"):
+        if _HUNK_HEADER.match(text, start) is None:
+            line = text.count("\n", 0, start) + 1
+            raise DiffError(
+                f"malformed diff at line {line}: not a hunk header (@@ -start[,count] "
+                "+start[,count] @@)"
+            )
+    match = _CR_IN_HEADER.search(text) if "\r" in text else None
+    if match is not None:
+        line = text.count("\n", 0, match.start()) + 1
+        raise DiffError(
+            f"malformed diff at line {line}: carriage return inside a header line "
+            "(CR-only line endings?)"
+        )
+
+
 def parse_diff(text: str | bytes, *, not_inspected: dict[str, str] | None = None) -> Diff:
     """Parse a unified diff. Raises DiffError, with the diff line, on malformed input.
 
     `not_inspected` maps paths whose content is unknown (GitHub omitted the patch) to the reason.
     """
-    lines = _split_lines(_normalise(text))
+    normalised = _normalise(text)
+    _check_structure(normalised)
+    lines = _split_lines(normalised)
     patch = _parse(lines, metadata_only=True)
     if not patch and any(line.strip() for line in lines):
         raise DiffError("no file changes found: the input is not a unified diff")
+    for pf in patch:
+        for name in (pf.source_file, pf.target_file):
+            if name is not None and "\r" in name:
+                raise DiffError(
+                    f"malformed diff at line {pf.diff_line_no or 1}: carriage return inside a "
+                    "file header (CR-only line endings?)"
+                )
     reasons = not_inspected or {}
     files = []
     for pf in patch:

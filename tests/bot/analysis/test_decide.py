@@ -19,7 +19,7 @@ ROUTINE = edit("app/templates/home.html", ["<p>Welcome back</p>"], ["<p>Welcom b
 # 30 files over 5 top-level folders, one line each
 LARGE = "".join(edit(f"mod{i % 5}/file{i}.py", [f"x = {i}"]) for i in range(30))
 DOCS = (
-    edit("docs/guide.md", ["Hello"])
+    edit("docs/guide.md", [f"Line {n} of the guide." for n in range(30)])
     + edit("docs/api/openapi.yaml", ["paths: {}"])
     + edit("README.md", ["More"])
     + edit("app/views.py", ["y = 1"])
@@ -187,8 +187,8 @@ def test_recommended_and_accepted_models_follow_the_tier(policy: Policy) -> None
 def test_reasons_explain_areas_and_shape() -> None:
     assert run_case(CASES["critical-and-large-critical-wins"]).reasons == [
         "Touches Authentication (critical): 1 file, 2 pieces of evidence.",
-        "Large change: 31 files, 32 changed lines across 6 top-level folders "
-        "(threshold: 25 files or 1500 lines over 4 folders).",
+        "Large change: 31 files, 32 changed lines across 6 folders "
+        "(threshold: 20 files or 800 lines over 3 folders).",
     ]
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
         "Docs and contracts dominate: 3 of 4 files (75%; threshold 60%).",
@@ -267,7 +267,11 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
     ("text", "files", "modules", "doc_files", "long_context", "context_heavy"),
     [
         (LARGE, 30, 5, 0, True, False),
-        (DOCS, 4, 3, 3, False, True),
+        (DOCS, 4, 4, 3, False, True),
+        (edit("docs/guide.md", ["Helo"], ["Hello"]) + edit("README.md", ["typo"]), 2, 2, 2, False,
+         False),
+        (edit("src/auth/a.py", ["x"]) + edit("src/billing/b.py", ["y"]) + edit("src/c.py", ["z"]),
+         3, 3, 0, False, False),
         (edit("setup.py", ["x"]) + edit("app/a.py", ["y"]), 2, 2, 0, False, False),
         (
             "".join(edit(f"m{i % 4}/f{i}.py", ["x"] * 400) for i in range(4)),
@@ -275,7 +279,9 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
         ),
         ("", 0, 0, 0, False, False),
     ],
-    ids=["many-files", "docs", "root-file-counts-as-a-module", "many-lines", "empty"],
+    ids=["many-files", "docs", "small-docs-fix-is-not-context-heavy",
+         "folders-two-levels-deep-are-modules", "root-file-counts-as-a-module", "many-lines",
+         "empty"],
 )
 def test_measure_shape(
     text: str,

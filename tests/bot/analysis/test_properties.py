@@ -21,6 +21,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import is_substantive, parse_diff
 from bot.analysis.errors import DiffError
 from bot.analysis.evidence import declared_models
+from bot.analysis.mechanical import mechanical_hunk
 from bot.analysis.models import Commit, PullRequestInfo, Verdict
 from bot.cli import main
 from policies.errors import PolicyError
@@ -281,12 +282,10 @@ def well_formed_diffs(draw: st.DrawFn) -> Generated:
             parts.append(f"@@ -{old_start},{old_len} +{new_start},{new_len} @@")
             parts.append(f" {section}\n" if section else "\n")
             old_no, new_no = old_start, new_start
-            # A hunk whose lines differ only in white space is cosmetic: nothing in it counts.
-            squashed = {
-                side: ["".join(t.split()) for op, t in ops if op == side and t.strip()]
-                for side in "+-"
-            }
-            cosmetic = any(op != " " for op, _ in ops) and squashed["+"] == squashed["-"]
+            # A mechanical hunk (same tokens: re-formatted, re-wrapped...) is cosmetic: nothing
+            # in it counts. bot.analysis.mechanical has its own table-driven tests.
+            cosmetic = mechanical_hunk([t for op, t in ops if op == "-"],
+                                       [t for op, t in ops if op == "+"])
             hunk_substantive = False
             for op, text in ops:
                 parts.append(f"{op}{text}\n")

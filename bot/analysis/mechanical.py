@@ -1,0 +1,179 @@
+"""Changes that keep behaviour: re-formatting, re-wrapping, quote style, import order, moved code.
+
+A sensitive word on a line that was only re-formatted, or on code that was moved elsewhere in
+the same change, is not evidence of a sensitive change: on real commits such edits (lint and
+formatter runs, f-string conversions, modules moved) were the largest class of false alarms.
+
+The comparison is on a language-neutral token stream: identifiers, numbers, string contents and
+operators, with white space, line breaks, commas, semicolons and quote characters dropped. One
+regular expression serves every language; a per-language lexer (Pygments) would give the same
+stream here at many times the cost, and the test only needs to know what did not change.
+Operators and brackets are kept, so `!`, `==`/`!=`, `+`/`-` and grouping changes stay changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+__all__ = ["MANIFESTS", "line_key", "mechanical_hunk", "prose_line", "tokens"]
+
+#: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
+#: a new or removed package, is not)
+MANIFESTS = re.compile(
+    r"(^|/)(go\.mod|package\.json|requirements[\w.-]*\.txt|pyproject\.toml|Pipfile|Gemfile|"
+    r"[\w.-]+\.gemspec|Cargo\.toml|composer\.json|pom\.xml|build\.gradle(\.kts)?|"
+    r"[\w.-]+\.csproj|Directory\.Packages\.props|packages\.config|Chart\.yaml|mix\.exs)$"
+)
+
+_TOKEN = re.compile(
+    r"""[^\W\d]\w*|\d[\w.]*|"(?:\\.|[^"\\])*"?|'(?:\\.|[^'\\])*'?|`(?:\\.|[^`\\])*`?"""
+    r"""|===|!==|==|!=|<=|>=|&&|\|\||->|=>|::|\?\?|\S"""
+)
+_LAYOUT = frozenset({",", ";", "\\"})
+_STRING_PREFIXES = frozenset({"f", "r", "b", "u", "rb", "br", "fr", "rf", "F", "R", "B", "U", "@",
+                              "$"})
+_QUOTES = "\"'`"
+_VERSION = re.compile(r"[~^<>=!v]*\d[\w.+*-]*")
+_WORD = re.compile(r"\w+")
+_SQL = re.compile(r"\s*(select|insert|update|delete|with|create|alter|drop|grant|revoke)\s", re.I)
+_IMPORT = re.compile(
+    r"\s*(import\s|from\s+\S+\s+import\s|using\s|require[\s(]|use\s|#\s*include\s|"
+    r"(const|let|var)\s+.*=\s*require\()"
+)
+
+
+def _stream(lines: Iterable[str]) -> tuple[list[str], set[int]]:
+    """The lines' tokens, layout dropped and strings reduced to their contents; and the indexes
+    of the tokens that were string literals."""
+    out: list[str] = []
+    strings: set[int] = set()
+    for line in lines:
+        previous = ""
+        for token in _TOKEN.findall(line):
+            if token in _LAYOUT:
+                continue
+            if token[0] in _QUOTES:
+                if previous in _STRING_PREFIXES and out and out[-1] == previous:
+                    out.pop()  # f"..", r'..', @"..": the prefix is style, not content
+                token = token.strip(_QUOTES)
+                strings.add(len(out))
+            out.append(token)
+            previous = token
+    return out, strings
+
+
+def tokens(lines: Iterable[str]) -> list[str]:
+    """The lines' tokens with layout dropped and strings reduced to their contents."""
+    return _stream(lines)[0]
+
+
+def line_key(text: str) -> str:
+    """A line's identity for finding it elsewhere in a change (moved code): its tokens."""
+    return " ".join(tokens([text]))
+
+
+def _imports_only(lines: Sequence[str]) -> bool:
+    return all(_IMPORT.match(line) for line in lines if line.strip())
+
+
+def _prose(text: str) -> bool:
+    """Words for people (a label, a help text, a log or error message), not data a program
+    acts on: at least three words, almost only letters and spaces, not a SQL statement."""
+    words = text.split()
+    if len(words) < 3 or _SQL.match(text) or any(c in text for c in "=;{}<>/\\$%"):
+        return False
+    letters = sum(c.isalpha() or c.isspace() for c in text)
+    return letters >= 0.85 * len(text)
+
+
+_PROSE_LINE = re.compile(r"[^\W\d_][\w .,'`!?-]*")
+_CODE_WORDS = frozenset({
+    "return", "raise", "throw", "yield", "await", "assert", "import", "from", "use", "require",
+    "include", "puts", "print", "echo", "if", "unless", "elif", "else", "while", "for", "end",
+    "def", "class", "module", "go", "defer", "let", "var", "const", "val", "fn", "func",
+})
+
+
+def prose_line(text: str) -> bool:
+    """A line of sentences (a docstring's or a heredoc's, a description's continuation): six
+    words or more of letters, digits and sentence punctuation, and not a statement."""
+    stripped = text.strip()
+    words = stripped.split()
+    return (
+        len(words) >= 6 and words[0] not in _CODE_WORDS and _SQL.match(stripped) is None
+        and _PROSE_LINE.fullmatch(stripped) is not None
+    )
+
+
+def _copy_edit(old: list[str], new: list[str], strings: set[int]) -> bool:
+    """Same tokens but for strings that read as prose on both sides: a wording change."""
+    return len(old) == len(new) and all(
+        a == b or (i in strings and _prose(a) and _prose(b))
+        for i, (a, b) in enumerate(zip(old, new, strict=True))
+    )
+
+
+def _version_bump(old: list[str], new: list[str]) -> bool:
+    """Same tokens but for version numbers (`v3.9.0` -> `v3.10.0`, `"^1.2"` -> `"^1.3"`)."""
+    return len(old) == len(new) and all(
+        a == b or (_VERSION.fullmatch(a) is not None and _VERSION.fullmatch(b) is not None)
+        for a, b in zip(old, new, strict=True)
+    )
+
+
+_FORMAT_WORDS = frozenset({"f", "format", "join", "str", "String", "fmt", "Sprintf", "sprintf",
+                           "concat", "to_s", "toString"})
+_FORMAT_OPS = frozenset({"+", "%", "(", ")", ".", "{", "}", "$", "#", "<<"})
+
+
+def _words_and_ops(stream: list[str], strings: set[int]) -> tuple[list[str], list[str]]:
+    words: list[str] = []
+    ops: list[str] = []
+    for index, token in enumerate(stream):
+        if index in strings:
+            words += _WORD.findall(token)
+        elif _WORD.fullmatch(token):
+            if token not in _FORMAT_WORDS:
+                words.append(token)
+        else:
+            ops.append(token)
+    return words, ops
+
+
+def _string_formatting(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]]) -> bool:
+    """The same words, strings included, in the same order, the operators differing only by
+    concatenation, `%`, placeholders and call parentheses: `"Bearer " + t` -> `f"Bearer {t}"`,
+    `"%s/%s" % (a, b)` -> `"{}/{}".format(a, b)`. Both sides must build a string."""
+    if not old[1] or not new[1]:
+        return False
+    old_words, old_ops = _words_and_ops(*old)
+    new_words, new_ops = _words_and_ops(*new)
+    if old_words != new_words:
+        return False
+    rest_old = [op for op in old_ops if op not in _FORMAT_OPS]
+    rest_new = [op for op in new_ops if op not in _FORMAT_OPS]
+    return rest_old == rest_new
+
+
+def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False
+                    ) -> bool:
+    """Whether a hunk's added lines do exactly what its removed lines did.
+
+    True for re-indentation, re-wrapping, trailing commas and semicolons, quote style and string
+    prefixes, import lines put in another order, wording changes of prose strings (labels, help
+    texts, messages) with the code around them unchanged, a string built another way with the
+    same parts, and, in a dependency manifest (`manifest`), version numbers bumped. A hunk that
+    only adds or only removes is never mechanical: what it adds or removes is the change.
+    """
+    if not removed or not added:
+        return False
+    (old, old_strings), (new, new_strings) = _stream(removed), _stream(added)
+    if old == new:
+        return True
+    if _imports_only(removed) and _imports_only(added):
+        return sorted(map(line_key, removed)) == sorted(map(line_key, added))
+    if manifest and _version_bump(old, new):
+        return True
+    return _copy_edit(old, new, old_strings & new_strings) or _string_formatting(
+        (old, old_strings), (new, new_strings))

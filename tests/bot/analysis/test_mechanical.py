@@ -1,0 +1,87 @@
+"""bot.analysis.mechanical: which hunks keep behaviour (and so are never evidence)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.mechanical import line_key, mechanical_hunk, tokens
+
+
+@pytest.mark.parametrize(
+    ("removed", "added"),
+    [
+        (["    if not user.check_password(p):"], ["  if not user.check_password(p):"]),
+        (["charge(amount, currency, customer)"], ["charge(", "    amount,", "    currency,",
+                                                  "    customer,", ")"]),
+        (["token = 'abc';"], ['token = "abc"']),
+        (["headers = {'Authorization': 'Bearer ' + token}"],
+         ["headers = {'Authorization': 'Bearer ' + token,}"]),
+        (["x = f'Bearer {t}'"], ['x = "Bearer {t}"']),
+        (["import stripe", "from app.auth import login"],
+         ["from app.auth import login", "import stripe"]),
+        (['raise AuthFailed(self, "Invalid signature for the token")'],
+         ['raise AuthFailed(self, "The token signature does not match")']),
+        (['help: "Restricts the use of the master key to a list of addresses."'],
+         ['help: "Restricts the use of the master key to a list of addresses or ranges."']),
+        (['h = {"Authorization": "Bearer " + token}'], ['h = {"Authorization": f"Bearer {token}"}']),
+        (['key = "{}:{}".format(user, scope)'], ['key = f"{user}:{scope}"']),
+    ],
+    ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
+         "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
+         "help-text-wording", "concatenation-to-f-string", "format-to-f-string"],
+)
+def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
+    assert mechanical_hunk(removed, added)
+
+
+@pytest.mark.parametrize(
+    ("removed", "added"),
+    [
+        (["if user.is_admin:"], ["if user.is_admin or user.is_staff:"]),
+        (["if not user.check_password(p):", "    return deny()"],
+         ["    return deny()", "if not user.check_password(p):"]),
+        (["total = price * qty + fee"], ["total = price * (qty + fee)"]),
+        (["if token == expected:"], ["if token != expected:"]),
+        (["permission_classes = [IsAuthenticated]"], ["permission_classes = [IsAdminUser]"]),
+        (['q = "SELECT * FROM docs WHERE owner_id = %s AND id = %s"'],
+         ['q = "SELECT * FROM docs WHERE id = %s"']),
+        (['csp = "default-src self; script-src self"'], ['csp = "default-src *"']),
+        (['label = "Sign in"'], ['label = "Log in"']),
+        ([], ["@login_required"]),
+        (["@login_required"], []),
+        (["import stripe"], ["import stripe", "import braintree"]),
+        (['url = base + "/api/" + user_id'], ['url = f"{base}/api/{owner_id}"']),
+        (['h = {"Authorization": "Bearer " + token}'], ['h = {"Authorization": "Bearer " - token}']),
+    ],
+    ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
+         "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
+         "two-word-string-is-not-prose", "only-added", "only-removed", "import-added",
+         "f-string-with-another-variable", "operator-changed-beside-a-string"],
+)
+def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
+    assert not mechanical_hunk(removed, added)
+
+
+def test_tokens_drop_layout_and_quotes_but_keep_operators() -> None:
+    assert tokens(["a = f'x'  ,;", "!b"]) == ["a", "=", "x", "!", "b"]
+    assert line_key("  foo( 'a' ,b )") == line_key('foo("a", b)') == "foo ( a b )"
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "manifest", "expected"),
+    [
+        (["\tgithub.com/coreos/go-oidc/v3 v3.9.0"], ["\tgithub.com/coreos/go-oidc/v3 v3.10.0"],
+         True, True),
+        (['"jsonwebtoken": "^8.5.1",'], ['"jsonwebtoken": "^9.0.2",'], True, True),
+        (['"jsonwebtoken": "^8.5.1",'], ['"jsonwebtoken": "github:someone/jsonwebtoken#fix",'],
+         True, False),
+        (["FROM node:18-slim"], ["FROM node:20-slim"], False, False),
+        (['"jsonwebtoken": "^8.5.1",'], ['"jose": "^8.5.1",'], True, False),
+    ],
+    ids=["go-mod-bump", "package-json-bump", "package-source-changed",
+         "version-outside-a-manifest", "package-swapped"],
+)
+def test_version_bumps_are_mechanical_only_in_manifests(
+    removed: list[str], added: list[str], manifest: bool, expected: bool
+) -> None:
+    assert mechanical_hunk(removed, added, manifest=manifest) is expected
