@@ -17,7 +17,7 @@ __all__ = ["EXTRAS", "MissingExtra", "missing", "require"]
 EXTRAS: dict[str, tuple[str, ...]] = {
     "github": ("github",),
     "service": ("github", "fastapi", "uvicorn", "sqlalchemy", "alembic", "prometheus_client",
-                "pydantic_settings"),
+                "pydantic_settings", "pythonjsonlogger", "cryptography"),
     "postgres": ("psycopg",),
     "scale": ("celery", "redis", "psycopg"),
 }

@@ -25,7 +25,7 @@ from starlette.background import BackgroundTask
 from bot.github.pygithub import Connection
 from policies.loader import default_policy
 from webhooks.events import EventError, route
-from webhooks.logs import bind
+from webhooks.logs import AccessLog, bind
 from webhooks.metrics import Metrics
 from webhooks.runtime.jobs import JobRunner, WorkerPool, connect_github
 from webhooks.runtime.store import Store
@@ -52,6 +52,7 @@ class Service:
         self.metrics = Metrics()
         self.store = store or Store(settings.database_url)
         self.connection = connection or connect_github(settings)
+        self.connection.on_response = self.metrics.github_response
         self.runner = JobRunner(self.store, self.connection, self.metrics)
         # Broker mode: Celery workers (`modeltier worker`) run the jobs, this process sends them.
         self.dispatcher: Dispatcher | None = None
@@ -122,6 +123,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
 
     app = FastAPI(title="modeltier", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.service = service
+    app.add_middleware(AccessLog, path="/webhooks/github")
 
     @app.post("/webhooks/github")
     async def receive(

@@ -14,14 +14,12 @@ import datetime
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.extras import missing, require
 
 __all__ = ["register"]
-
-_DEFAULT_DATABASE_URL = "sqlite:///modeltier.sqlite3"
-
 
 def _needs(extra: str) -> str:
     """Help text suffix for a command whose extra is not installed."""
@@ -50,23 +48,96 @@ def _serve(args: argparse.Namespace) -> int:
 
     from webhooks.app import create_app
     from webhooks.logs import configure
+    from webhooks.settings import SettingsError, unconfigured
 
-    settings = _settings()
+    try:
+        settings = _settings()
+    except SettingsError as e:
+        # Nothing says which App this is: offer /setup, unless something else is wrong too.
+        if not (unconfigured(os.environ) and e.fields <= {"webhook_secret", "credentials"}):
+            raise
+        return _serve_setup(args)
     configure(settings.log_level, settings.secrets())
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None,
+    uvicorn.run(create_app(settings), host=args.host or settings.host,
+                port=settings.port if args.port is None else args.port, log_config=None,
                 access_log=False)
     return 0
 
 
-def _database_url(command: str) -> str:
+class _NoDatabase(Exception):
+    """`audit` or `db` would have to create a database nobody pointed them at."""
+
+
+def _shown(url: str) -> str:
+    """A database URL as it may be printed: without its password."""
+    import sqlalchemy as sa
+
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).resolve()
+
+
+def _serve_setup(args: argparse.Namespace) -> int:
+    """`modeltier serve` with no GitHub App yet: /setup creates one (webhooks/setup.py)."""
+    import logging
+
+    import uvicorn
+
+    from webhooks.logs import configure
+    from webhooks.setup import SetupApp
+
+    configure(os.environ.get("MODELTIER_LOG_LEVEL") or "INFO")
+    host = args.host or os.environ.get("MODELTIER_HOST") or "127.0.0.1"
+    port = args.port if args.port is not None else int(os.environ.get("MODELTIER_PORT") or 8000)
+    logging.getLogger("modeltier.setup").warning(
+        "no GitHub App is configured: open /setup on this server to create one "
+        "(or set MODELTIER_WEBHOOK_SECRET with MODELTIER_GITHUB_APP_ID and a private key)",
+        extra={"url": f"http://{host}:{port}/setup"})
+    uvicorn.run(SetupApp(os.environ), host=host, port=port, log_config=None, access_log=False)
+    return 0
+
+
+def _database_url(command: str, *, create: bool) -> str:
+    """The database URL `command` uses. An SQLite file that does not exist is never created by
+    accident: `audit` refuses always, `db upgrade` unless MODELTIER_DATABASE_URL names it."""
     require("service", f"`modeltier {command}`")
-    url = os.environ.get("MODELTIER_DATABASE_URL", _DEFAULT_DATABASE_URL)
+    from webhooks.settings import database_url_from_env
+
+    url, explicit = database_url_from_env(os.environ)
     _require_database_driver(url)
+    path = _sqlite_file(url)
+    if path is not None and not path.exists() and not (create and explicit):
+        how = ("MODELTIER_DATABASE_URL" if explicit else
+               "MODELTIER_DATABASE_URL is not set, so the default")
+        raise _NoDatabase(
+            f"`modeltier {command}`: no database at {_shown(url)} ({path} does not exist; "
+            f"{how} was used); point MODELTIER_DATABASE_URL at the service's database"
+            + (", or set it to the database to create" if create else "")
+        )
     return url
 
 
+def _fail(message: str) -> int:
+    print(f"modeltier: error: {message}", file=sys.stderr)
+    return 2
+
+
 def _audit(args: argparse.Namespace) -> int:
-    url = _database_url("audit")
+    try:
+        url = _database_url("audit", create=False)
+    except _NoDatabase as e:
+        return _fail(str(e))
     from webhooks.runtime.store import Store
 
     since = None
@@ -74,14 +145,18 @@ def _audit(args: argparse.Namespace) -> int:
         try:
             since = datetime.datetime.fromisoformat(args.since)
         except ValueError:
-            print(f"modeltier: error: --since {args.since!r} is not a date (YYYY-MM-DD)",
-                  file=sys.stderr)
-            return 2
+            return _fail(f"--since {args.since!r} is not a date (YYYY-MM-DD)")
         if since.tzinfo is None:
             since = since.replace(tzinfo=datetime.UTC)
     store = Store(url)
     try:
-        store.upgrade()
+        revision, head = store.revision(), store.head_revision()
+        if revision is None:
+            return _fail(f"`modeltier audit`: {_shown(url)} holds no modeltier schema; point "
+                         "MODELTIER_DATABASE_URL at the service's database")
+        if revision != head:
+            return _fail(f"`modeltier audit`: {_shown(url)} is at schema revision {revision}, "
+                         f"this modeltier reads {head}: run `modeltier db upgrade` first")
         rows = store.audit(repo=args.repo, since=since)
     finally:
         store.dispose()
@@ -98,15 +173,23 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
-    url = _database_url("db upgrade")
+    try:
+        url = _database_url("db upgrade", create=True)
+    except _NoDatabase as e:
+        return _fail(str(e))
     from webhooks.runtime.store import Store
 
     store = Store(url)
     try:
-        store.upgrade()
+        before, after = store.upgrade()
     finally:
         store.dispose()
-    print("database schema is up to date")
+    if before is None:
+        print(f"created the modeltier schema (revision {after}) in {_shown(url)}")
+    elif before == after:
+        print(f"{_shown(url)} is already at the newest schema revision ({after}): nothing to do")
+    else:
+        print(f"migrated {_shown(url)} from schema revision {before} to {after}")
     return 0
 
 
@@ -183,8 +266,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     """Add the service commands to `modeltier`'s command parser."""
     serve = commands.add_parser(
         "serve", help="run the GitHub App webhook service" + _needs("service"))
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default=None,
+                       help="address to listen on (default MODELTIER_HOST, else 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None,
+                       help="port (default MODELTIER_PORT, else 8000)")
     serve.set_defaults(handler=_serve)
 
     audit = commands.add_parser(

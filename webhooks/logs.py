@@ -1,23 +1,40 @@
-"""Structured JSON logs, one object per line, with the delivery, repository and PR in context,
-and every configured secret redacted before a line is written."""
+"""Structured logs: one JSON object per line on standard error, from every library (uvicorn,
+PyGithub, alembic, Celery, Python warnings), through python-json-logger's formatter; the delivery,
+repository and PR in context; no terminal colour codes; every configured secret, and any GitHub
+token, redacted before a line is written. `AccessLog` writes one line per webhook delivery.
+"""
 
 from __future__ import annotations
 
 import contextvars
-import datetime
 import json
 import logging
+import re
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TextIO
 
-__all__ = ["bind", "configure"]
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter as _LibraryJsonFormatter
+
+__all__ = ["AccessLog", "JsonFormatter", "add_secrets", "bind", "configure"]
 
 _context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "modeltier_log", default=None
 )
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+#: ANSI terminal escapes (colours), which some libraries put in their messages
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+#: GitHub tokens of every kind: personal, OAuth, user-to-server, installation, refresh, fine-grained
+_GITHUB_TOKEN = re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9_]{20,}|github_pat_[A-Za-z0-9_]{20,})")
+#: a PEM private key, as it appears inside a JSON string (newlines escaped) or raw
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----",
+                          re.DOTALL)
+REDACTED = "[REDACTED]"
+#: libraries that install handlers of their own: their records go to the root handler instead
+_LIBRARY_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "celery", "celery.app.trace",
+                    "celery.worker", "celery.redirected", "alembic", "github", "py.warnings")
 
 
 @contextmanager
@@ -31,37 +48,115 @@ def bind(**fields: Any) -> Iterator[None]:
         _context.reset(token)
 
 
-class JsonFormatter(logging.Formatter):
+class JsonFormatter(_LibraryJsonFormatter):
+    """python-json-logger's formatter with modeltier's fields: `time`, `level`, `logger`,
+    `message`, the bound context, the record's extras; colour codes stripped, secrets redacted."""
+
     def __init__(self, secrets: Sequence[str] = ()) -> None:
-        super().__init__()
-        self.secrets = sorted(set(secrets), key=len, reverse=True)
+        super().__init__(
+            "%(levelname)s %(name)s %(message)s",
+            rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
+            timestamp="time",
+            # uvicorn's `color_message` repeats the message with terminal colour codes
+            reserved_attrs=[*RESERVED_ATTRS, "color_message"],
+        )
+        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def add_fields(
+        self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
+    ) -> None:
+        super().add_fields(log_data, record, message_dict)
+        log_data["level"] = record.levelname.lower()
+        for key, value in (_context.get() or {}).items():
+            log_data.setdefault(key, value)
+        if isinstance(log_data.get("message"), str):
+            log_data["message"] = _ANSI.sub("", log_data["message"])
 
     def format(self, record: logging.LogRecord) -> str:
-        data: dict[str, Any] = {
-            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-            **(_context.get() or {}),
-        }
-        data.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
-        if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
-        line = json.dumps(data, default=str)
+        return self.redact(super().format(record))
+
+    def redact(self, line: str) -> str:
         for secret in self.secrets:
-            line = line.replace(secret, "[REDACTED]")
-            escaped = json.dumps(secret)[1:-1]
+            line = line.replace(secret, REDACTED)
+            escaped = json.dumps(secret)[1:-1]  # as it appears inside a JSON string
             if escaped != secret:
-                line = line.replace(escaped, "[REDACTED]")
-        return line
+                line = line.replace(escaped, REDACTED)
+        return _PRIVATE_KEY.sub(REDACTED, _GITHUB_TOKEN.sub(REDACTED, line))
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time of each record (never to a stream that was
+    replaced and closed since, as a test's captured stderr is), unless given a stream of its own
+    (`setStream`, e.g. a benchmark's log file)."""
+
+    _own: TextIO | None = None
+
+    @property
+    def stream(self) -> TextIO:
+        return self._own if self._own is not None else sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO | None) -> None:
+        self._own = None if value is None or value is sys.stderr else value
 
 
 def configure(level: str, secrets: Sequence[str] = ()) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    """Send every logger's records, as JSON lines, to standard error."""
+    handler = _Stderr()
     handler.setFormatter(JsonFormatter(secrets))
     root = logging.getLogger()
+    for old in root.handlers:
+        old.close()
     root.handlers = [handler]
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logging.getLogger(name).handlers = []
-        logging.getLogger(name).propagate = True
+    for name in _LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = []
+        logger.setLevel(logging.NOTSET)  # PyGithub pins its logger at INFO on import
+        logger.propagate = True
+    logging.captureWarnings(True)  # `warnings` (PyGithub's deprecations) as JSON lines too
+
+
+def add_secrets(secrets: Sequence[str]) -> None:
+    """Redact these too from now on (credentials that arrive after start-up, e.g. by /setup)."""
+    for handler in logging.getLogger().handlers:
+        formatter = handler.formatter
+        if isinstance(formatter, JsonFormatter):
+            formatter.secrets = sorted({*formatter.secrets, *(s for s in secrets if s)},
+                                       key=len, reverse=True)
+
+
+class AccessLog:
+    """ASGI middleware: one line per request to `path` (the webhook endpoint) with the delivery
+    id, event, status and latency. A pure ASGI wrapper, so it costs the acknowledgement nothing
+    measurable."""
+
+    def __init__(self, app: Any, path: str) -> None:
+        self.app = app
+        self.path = path
+        self.log = logging.getLogger("modeltier.access")
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def respond(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, respond)
+        finally:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                       for k, v in scope.get("headers", ())}
+            self.log.info("webhook", extra={
+                "method": scope.get("method"), "path": scope["path"], "status": status,
+                "delivery": headers.get("x-github-delivery"),
+                "event": headers.get("x-github-event"),
+                "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+            })

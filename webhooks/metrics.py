@@ -1,7 +1,14 @@
-"""Prometheus metrics of one service instance (its own registry, so tests can run several)."""
+"""Prometheus metrics of one service instance (its own registry, so tests can run several).
+
+Job outcomes (`modeltier_jobs_total`: succeeded, retried, dead) say whether the work got done;
+what a job concluded (`modeltier_job_results_total`: the check's conclusion, or why nothing was
+published) is a separate family, so a failing check never reads as a failing job. Rate-limit gauges
+appear once GitHub has reported a limit for an installation.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -25,16 +32,29 @@ class Metrics:
             registry=self.registry, buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
         )
         self.jobs = Counter(
-            "modeltier_jobs", "Jobs finished by kind and outcome", ["kind", "outcome"],
-            registry=self.registry,
+            "modeltier_jobs", "Job runs by kind and outcome: succeeded, retried or dead",
+            ["kind", "outcome"], registry=self.registry,
+        )
+        self.job_results = Counter(
+            "modeltier_job_results",
+            "What succeeded jobs concluded: the check's conclusion (success, failure, neutral) or "
+            "why nothing was published (stale, closed, refused)",
+            ["kind", "result"], registry=self.registry,
         )
         self.github_requests = Counter(
-            "modeltier_github_requests", "Requests sent to the GitHub API", ["method"],
-            registry=self.registry,
+            "modeltier_github_requests",
+            "HTTP requests sent to the GitHub API, by method, endpoint class and response status",
+            ["method", "endpoint", "status"], registry=self.registry,
         )
         self.rate_limit_remaining = Gauge(
-            "modeltier_github_rate_limit_remaining", "Last x-ratelimit-remaining seen",
-            registry=self.registry,
+            "modeltier_github_rate_limit_remaining",
+            "Last x-ratelimit-remaining GitHub reported, by installation (token: token mode)",
+            ["installation"], registry=self.registry,
+        )
+        self.rate_limit_reset = Gauge(
+            "modeltier_github_rate_limit_reset_timestamp_seconds",
+            "When the rate-limit window resets (x-ratelimit-reset), by installation",
+            ["installation"], registry=self.registry,
         )
         self.pending_jobs = Gauge(
             "modeltier_jobs_pending", "Jobs waiting to run", registry=self.registry,
@@ -56,6 +76,21 @@ class Metrics:
             registry=self.registry,
         )
 
+    def github_response(self, method: str, path: str, status: int) -> None:
+        """Count one HTTP request GitHub answered (`bot.github.pygithub` calls this)."""
+        self.github_requests.labels(method=method, endpoint=endpoint_class(path),
+                                    status=str(status)).inc()
+
+    def observe_rate(self, installation: int | None, remaining: int | None,
+                     reset: int | None) -> None:
+        """The rate-limit state GitHub last reported for an installation (nothing if unknown)."""
+        if remaining is None:
+            return
+        key = str(installation) if installation is not None else "token"
+        self.rate_limit_remaining.labels(installation=key).set(remaining)
+        if reset is not None:
+            self.rate_limit_reset.labels(installation=key).set(reset)
+
     def observe_jobs(self, stats: dict[str, Any], queue_depth: int | None) -> None:
         """Set the job gauges from `Store.job_stats()` and the broker's queue depth."""
         self.job_retries.set(stats["retries"])
@@ -63,3 +98,34 @@ class Metrics:
         self.oldest_pending_age.set(stats["oldest_pending_age"])
         if queue_depth is not None:
             self.queue_depth.set(queue_depth)
+
+
+#: path segments that name a kind of resource; every other segment (owner, repository, number,
+#: SHA, file path, label name) is an identifier and is left out of the endpoint class
+_RESOURCES = frozenset({
+    "access_tokens", "app", "app-manifests", "attempts", "check-runs", "check-suites",
+    "collaborators", "comments", "commits", "compare", "contents", "conversions", "deliveries",
+    "files", "git", "graphql", "hook", "installation", "installations", "issues", "labels", "orgs",
+    "permission", "pulls", "rate_limit", "refs", "repos", "repositories", "reviews", "statuses",
+    "status", "user", "users",
+})
+_API_PREFIX = re.compile(r"^/api/v3(?=/)")
+
+
+def endpoint_class(path: str) -> str:
+    """A request path reduced to its kind, bounded for a metric label:
+    `/repos/o/r/pulls/7/files?page=2` -> `/repos/pulls/files`."""
+    path = _API_PREFIX.sub("", path.split("?", 1)[0])
+    segments = path.strip("/").split("/")
+    kept = []
+    skip = 0
+    for segment in segments:
+        if skip:  # owner and repository names, logins: identifiers, whatever they spell
+            skip -= 1
+            continue
+        if segment in _RESOURCES:
+            kept.append(segment)
+            skip = {"repos": 2, "users": 1, "orgs": 1}.get(segment, 0)
+        if segment == "contents":
+            break  # the rest is a file path
+    return "/" + "/".join(kept)

@@ -12,18 +12,22 @@ never spends the requests the jobs need.
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
+import github
+import requests
 from github import Auth, GithubException, GithubIntegration
 from github.Requester import Requester
 
 from bot.github.port import GitHubError
 from bot.github.pygithub import Connection, _error, _retry
 
-__all__ = ["AppClient", "BudgetLow", "HookDelivery", "OpenPull"]
+__all__ = ["AppClient", "BudgetLow", "CreatedApp", "HookDelivery", "OpenPull", "convert_manifest"]
 
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 
@@ -53,6 +57,62 @@ class OpenPull:
     repo: str
     number: int
     head_sha: str
+
+
+@dataclass(frozen=True)
+class CreatedApp:
+    """What GitHub hands over, once, for an App created from a manifest."""
+
+    id: int
+    slug: str
+    name: str
+    html_url: str
+    owner: str | None
+    webhook_secret: str
+    pem: str
+    client_id: str
+    client_secret: str
+
+    def __repr__(self) -> str:  # never the secrets
+        return f"CreatedApp(id={self.id}, slug={self.slug!r}, owner={self.owner!r})"
+
+
+class _NoConversionBodies(logging.Filter):
+    """PyGithub logs every answer's body at DEBUG; a manifest conversion's body is the new App's
+    private key, webhook secret and client secret, which must never reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "/app-manifests/" not in str(record.args) + str(record.msg)
+
+
+logging.getLogger("github.Requester").addFilter(_NoConversionBodies())
+
+
+def convert_manifest(base_url: str, code: str, *, timeout: int = 15) -> CreatedApp:
+    """Exchange the code GitHub's manifest flow redirected with for the new App's id, private key,
+    webhook secret and OAuth client (`POST /app-manifests/{code}/conversions`; no
+    authentication: the code is the credential, valid once, for an hour)."""
+    client = github.Github(base_url=base_url.rstrip("/"), timeout=timeout, retry=_retry(60.0),
+                           seconds_between_requests=None, seconds_between_writes=None)
+    url = f"/app-manifests/{quote(code, safe='')}/conversions"
+    try:
+        _, data = client.requester.requestJsonAndCheck("POST", url)
+    except GithubException as e:
+        raise _error(e, "converting the App manifest") from e
+    except requests.RequestException as e:
+        raise _error(e, "converting the App manifest") from e
+    finally:
+        client.close()
+    try:
+        return CreatedApp(
+            id=int(data["id"]), slug=str(data["slug"]), name=str(data.get("name") or data["slug"]),
+            html_url=str(data["html_url"]), owner=(data.get("owner") or {}).get("login"),
+            webhook_secret=str(data["webhook_secret"]), pem=str(data["pem"]),
+            client_id=str(data.get("client_id") or ""),
+            client_secret=str(data.get("client_secret") or ""),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise GitHubError(f"converting the App manifest: unexpected answer ({e!r} missing)") from e
 
 
 def _when(value: str) -> datetime.datetime:

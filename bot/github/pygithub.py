@@ -8,10 +8,12 @@ errors become our `GitHubError` at this boundary.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +23,12 @@ import requests
 from github import Auth, GithubException, GithubIntegration, GithubRetry
 from github.GithubException import RateLimitExceededExceedsMaxWait
 from github.Repository import Repository
+from github.Requester import (
+    HTTPRequestsConnectionClass,
+    HTTPSRequestsConnectionClass,
+    Requester,
+    RequestsResponse,
+)
 
 from bot.analysis.diff import GitHubFile
 from bot.analysis.models import Commit
@@ -41,6 +49,43 @@ MAX_ANNOTATIONS_PER_REQUEST = 50
 #: changes, so a push to a PR does not read its base's policy again
 FILE_CACHE_ENTRIES = 128
 _COMMIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+# On import PyGithub gives its logger a plain-text handler to stderr of its own and pins it at
+# INFO: the application decides where log lines go and how they look (webhooks/logs.py writes
+# JSON), so undo that here, the one place PyGithub is imported.
+_pygithub_log = logging.getLogger("github")
+for _handler in list(_pygithub_log.handlers):
+    if type(_handler) is logging.StreamHandler:
+        _pygithub_log.removeHandler(_handler)
+_pygithub_log.setLevel(logging.NOTSET)
+
+#: told of every HTTP request GitHub answered: (method, path, status), e.g. for metrics
+ResponseHook = Callable[[str, str, int], None]
+
+
+def _observed(base: type[Any], hook: ResponseHook) -> type[Any]:
+    """PyGithub's connection class `base`, reporting each answered request to `hook`."""
+
+    class Observed(base):  # type: ignore[misc]
+        def getresponse(self) -> RequestsResponse:
+            response: RequestsResponse = super().getresponse()
+            with contextlib.suppress(Exception):  # an observer must never break a request
+                hook(self.verb, self.url, response.status)
+            return response
+
+    return Observed
+
+
+def _observe(requester: Requester, hook: ResponseHook | None) -> None:
+    """Report the requests of this PyGithub requester to `hook`. PyGithub has no public hook per
+    client (only a process-wide `injectConnectionClasses`), so this sets the connection class of
+    this one requester; the installation-token exchanges that PyGithub's App auth makes on its own
+    requester are not seen."""
+    attribute = "_Requester__connectionClass"
+    current = getattr(requester, attribute, None)
+    if hook is None or current not in (HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass):
+        return
+    setattr(requester, attribute, _observed(current, hook))
 
 
 def _error(e: Exception, what: str) -> GitHubError:
@@ -302,9 +347,14 @@ class PyGithubPort:
 class _Installations:
     """App mode: one PyGithub client per installation, tokens refreshed by PyGithub itself."""
 
-    def __init__(self, integration: GithubIntegration, settings: dict[str, Any]) -> None:
+    def __init__(
+        self, integration: GithubIntegration, settings: dict[str, Any],
+        on_response: ResponseHook | None = None,
+    ) -> None:
         self._integration = integration
         self._settings = settings
+        self._on_response = on_response
+        _observe(integration.requester, on_response)
         self._lock = threading.Lock()
         self._clients: dict[int, PyGithubPort] = {}
         self._bot_login: str | None = None
@@ -322,6 +372,7 @@ class _Installations:
             if port is None:
                 auth = self._integration.auth.get_installation_auth(installation_id)
                 client = github.Github(auth=auth, **self._settings)
+                _observe(client.requester, self._on_response)
                 port = PyGithubPort(client, login)
                 self._clients[installation_id] = port
             return port
@@ -330,7 +381,22 @@ class _Installations:
 class _BoundedRetry(GithubRetry):
     """GithubRetry, except that a `Retry-After` longer than `max_rate_limit_wait` raises at once
     (GithubRetry would sleep it out inside the request, however long): the job goes back to the
-    queue with that delay instead, and its installation's other jobs wait with it."""
+    queue with that delay instead, and its installation's other jobs wait with it. It also tells
+    `on_response` of each answer it retries (answers it passes on are reported by `_observed`)."""
+
+    def __init__(self, *args: Any, on_response: ResponseHook | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_response = on_response
+
+    def new(self, **kw: Any) -> Any:
+        retry = super().new(**kw)
+        retry.on_response = self.on_response
+        return retry
+
+    def _report(self, method: str | None, url: str | None, response: Any) -> None:
+        if self.on_response is not None and response is not None:
+            with contextlib.suppress(Exception):
+                self.on_response(method or "", url or "", int(response.status))
 
     def increment(
         self, method: str | None = None, url: str | None = None, response: Any = None,
@@ -340,20 +406,29 @@ class _BoundedRetry(GithubRetry):
         if response is not None and response.status in (403, 429) and limit is not None:
             wait = retry_after({"retry-after": response.headers.get("Retry-After", "")})
             if wait is not None and wait > limit:
+                self._report(method, url, response)
                 response.drain_conn()  # hand the connection back: urllib3 will not, we raise
                 response.release_conn()
                 raise RateLimitExceededExceedsMaxWait(
                     response.status,
                     {"message": f"Retry-After {wait:.0f}s is longer than {limit:.0f}s"},
                     dict(response.headers), wait=wait)
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+        try:
+            retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        except Exception:
+            if self.raise_on_status:  # otherwise urllib3 passes the answer on: `_observed` sees it
+                self._report(method, url, response)
+            raise
+        self._report(method, url, response)
+        return retry
 
 
-def _retry(max_wait: float) -> GithubRetry:
+def _retry(max_wait: float, on_response: ResponseHook | None = None) -> GithubRetry:
     # PATCH too (GithubRetry leaves it out): our PATCHes (comment, check run) are idempotent.
     methods = GithubRetry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"}
     return _BoundedRetry(total=4, backoff_factor=0.2, secondary_rate_wait=max_wait,
-                         max_rate_limit_wait=max_wait, allowed_methods=methods)
+                         max_rate_limit_wait=max_wait, allowed_methods=methods,
+                         on_response=on_response)
 
 
 
@@ -380,6 +455,7 @@ class Connection:
     token: str | None = None
     timeout: int = 15
     max_wait: float = 60.0
+    on_response: ResponseHook | None = None
     _installations: _Installations | None = None
     _token_port: PyGithubPort | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -389,7 +465,7 @@ class Connection:
             "base_url": self.base_url,
             "per_page": 100,
             "timeout": self.timeout,
-            "retry": _retry(self.max_wait),
+            "retry": _retry(self.max_wait, self.on_response),
             "seconds_between_requests": None,
             "seconds_between_writes": None,
             "lazy": True,
@@ -403,14 +479,17 @@ class Connection:
                     auth = Auth.AppAuth(self.app_id, self.private_key)
                     integration = GithubIntegration(
                         auth=auth, base_url=self.base_url, timeout=self.timeout,
-                        retry=_retry(self.max_wait), seconds_between_requests=None,
+                        retry=_retry(self.max_wait, self.on_response),
+                        seconds_between_requests=None,
                         seconds_between_writes=None,
                     )
-                    self._installations = _Installations(integration, self._client_settings())
+                    self._installations = _Installations(
+                        integration, self._client_settings(), self.on_response)
                 installations = self._installations
             elif self.token:
                 if self._token_port is None:
                     client = github.Github(auth=Auth.Token(self.token), **self._client_settings())
+                    _observe(client.requester, self.on_response)
                     self._token_port = PyGithubPort(client, _token_login(client))
                 return self._token_port
             else:
@@ -439,6 +518,9 @@ def connect(
     token: str | None = None,
     timeout: int = 15,
     max_wait: float = 60.0,
+    on_response: ResponseHook | None = None,
 ) -> Connection:
-    """Credentials and settings in, a Connection out (no request is made until first use)."""
-    return Connection(base_url.rstrip("/"), app_id, private_key, token, timeout, max_wait)
+    """Credentials and settings in, a Connection out (no request is made until first use).
+    `on_response` is told of every request GitHub answers: (method, path, status)."""
+    return Connection(base_url.rstrip("/"), app_id, private_key, token, timeout, max_wait,
+                      on_response)

@@ -74,6 +74,15 @@ Inspecting results (snapshots, safe from any thread)
     (sorted names); ``statuses(repo, sha=None)``; ``pull(repo, number)``; ``redeliveries()``;
     ``rate_limit_remaining(identity)``; ``server_errors()`` (internal exceptions; should be empty).
 
+App manifest flow (``fake.manifest_flow``, see ``_manifest``)
+    web pages ``POST /settings/apps/new`` (and ``/organizations/{org}/...``) with a ``manifest``
+    form field: a confirmation page whose button goes to the manifest's ``redirect_url`` with
+    ``code`` and ``state`` (or 422 naming what GitHub would refuse, e.g. events without their
+    permission); ``GET /apps/{slug}/installations/new``; API ``POST
+    /app-manifests/{code}/conversions`` (one use per code) -> the App with ``webhook_secret``,
+    ``pem`` (this fake's App key), ``client_id``/``client_secret``. ``manifest_flow.manifests``
+    and ``manifest_flow.created`` record what happened.
+
 Fault injection (rules are tried in insertion order; the first matching rule with count left
 answers the request; ``count=None`` means forever; ``path_contains``/``path_regex`` match the
 path relative to the API root)
@@ -140,6 +149,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ._api import Api, ApiConfig, ApiRequest, ApiResponse, new_delivery_guid
+from ._manifest import ManifestFlow
 from ._shapes import Shapes
 from ._state import (
     ROLE_TO_PERMISSION,
@@ -419,6 +429,8 @@ class FakeGitHub:
         self._thread: threading.Thread | None = None
         self._url: str | None = None
         self._web_url: str | None = None
+        self.manifest_flow = ManifestFlow(app_id, app_slug, app_private_key_pem or "",
+                                          self.client_id, user=token_login)
 
     # ================================================================== lifecycle
     def start(self) -> FakeGitHub:
@@ -428,6 +440,7 @@ class FakeGitHub:
         port = server.server_address[1]
         self._web_url = f"http://{self._host}:{port}"
         self._url = f"{self._web_url}{self.path_prefix}"
+        self.manifest_flow.web_url = self._web_url
         with self.lock:
             self._api.shapes = Shapes(self._url, self._web_url, self._world.app)
         self._server = server
@@ -501,6 +514,8 @@ class FakeGitHub:
                 resp, injected = None, True
             elif fault is not None and fault.status is not None:
                 resp, injected = self._fault_response(fault, headers, request_id), True
+            elif (web := self.manifest_flow.handle(method, path, rel, query, body)) is not None:
+                resp = web
             elif rel is None:
                 resp = ApiResponse(
                     404,

@@ -160,7 +160,8 @@ def test_metrics_count_deliveries_by_event_and_outcome(make_service, fake):
     assert deliveries("pull_request", "queued") == 1
     assert deliveries("pull_request", "bad_signature") == 1
     assert deliveries("pull_request", "bad_payload") == 1
-    assert samples[("modeltier_jobs_total", (("kind", "evaluate"), ("outcome", "failure")))] == 1
+    assert samples[("modeltier_jobs_total", (("kind", "evaluate"), ("outcome", "succeeded")))] == 1
+    assert samples[("modeltier_job_results_total", (("kind", "evaluate"), ("result", "failure")))] == 1
     assert samples[("modeltier_jobs_pending", ())] == 0
 
 
@@ -265,7 +266,7 @@ def test_error_when_audit_since_is_not_a_date(make_service, database_url, monkey
     ("env", "message"),
     [
         ({"MODELTIER_GITHUB_TOKEN": "ghp_not_used"},
-         "MODELTIER_WEBHOOK_SECRET: Field required"),
+         "MODELTIER_WEBHOOK_SECRET is not set"),
         ({"MODELTIER_WEBHOOK_SECRET": SECRET, "MODELTIER_GITHUB_APP_ID": "123456"},
          "App mode needs both MODELTIER_GITHUB_APP_ID and a private key"),
         ({"MODELTIER_WEBHOOK_SECRET": SECRET, "MODELTIER_GITHUB_APP_ID": "123456",

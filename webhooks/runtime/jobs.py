@@ -74,7 +74,8 @@ class JobRunner:
         except Exception as e:
             return self._failed(job, owner, e, max_attempts, retry_base_seconds)
         self.store.finish(job, owner)
-        self.metrics.jobs.labels(kind=job.kind, outcome=outcome).inc()
+        self.metrics.jobs.labels(kind=job.kind, outcome="succeeded").inc()
+        self.metrics.job_results.labels(kind=job.kind, result=outcome).inc()
         self.metrics.latency.observe(time.perf_counter() - started)
         log.info("job done", extra={"job": job.id, "kind": job.kind, "outcome": outcome,
                                     "attempt": job.attempts})
@@ -96,7 +97,7 @@ class JobRunner:
         asked = error.retry_after if isinstance(error, GitHubError) else None
         delay = max(delay, asked or 0.0)
         self.store.retry(job, owner, delay, message)
-        self.metrics.jobs.labels(kind=job.kind, outcome="retry").inc()
+        self.metrics.jobs.labels(kind=job.kind, outcome="retried").inc()
         log.warning("job %s will retry in %.1fs: %s", job.id, delay, message,
                     extra={"job": job.id})
         return Settled("retry", message, delay, error)
@@ -113,8 +114,8 @@ class JobRunner:
                 return self._override(port, job, pr)
             return self._evaluate(port, job, pr)
         finally:
-            if port.rate.remaining is not None:
-                self.metrics.rate_limit_remaining.set(port.rate.remaining)
+            self.metrics.observe_rate(job.spec.get("installation_id"), port.rate.remaining,
+                                      port.rate.reset)
 
     def _current_pr(self, port: GitHubPort, job: Job) -> PullRequestData:
         """The PR as GitHub has it now: deliveries arrive late and out of order, GitHub's
@@ -224,11 +225,18 @@ class WorkerPool:
         for thread in self._threads:
             thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop taking jobs and wait (up to `timeout` in all) for the running ones to finish, so
+        that no worker logs after the service has shut its logging down."""
         self._stop.set()
         self._wake.set()
+        deadline = time.monotonic() + timeout
         for thread in self._threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
+        running = [t.name for t in self._threads if t.is_alive()]
+        if running:  # their jobs' leases lapse and the next start resumes them
+            log.warning("worker threads still running a job at shutdown", extra={
+                "threads": running})
 
     def wake(self) -> None:
         self._wake.set()

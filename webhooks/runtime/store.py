@@ -182,22 +182,45 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
 
-    def upgrade(self) -> None:
-        """Create or migrate the schema to the newest Alembic revision.
-
-        On PostgreSQL an advisory lock makes concurrent starts take turns.
-        """
-        from alembic import command
+    def _alembic_config(self) -> Any:
         from alembic.config import Config
 
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        return config
+
+    def head_revision(self) -> str:
+        """The newest schema revision this version of modeltier knows."""
+        from alembic.script import ScriptDirectory
+
+        return str(ScriptDirectory.from_config(self._alembic_config()).get_current_head())
+
+    def revision(self) -> str | None:
+        """The schema revision of the database, None when it holds no modeltier schema."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def upgrade(self) -> tuple[str | None, str | None]:
+        """Create or migrate the schema to the newest Alembic revision; returns the revision
+        before and after (before is None when the schema was created).
+
+        On PostgreSQL an advisory lock makes concurrent starts take turns.
+        """
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+
+        config = self._alembic_config()
         with self._begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(7274261)"))
+            before = MigrationContext.configure(conn).get_current_revision()
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            after = MigrationContext.configure(conn).get_current_revision()
+        return before, after
 
     def ping(self) -> bool:
         try:

@@ -1,0 +1,180 @@
+"""Logs: every line JSON from every library, no colour codes, secrets redacted, one access line per
+webhook, and nothing logged after logging is shut down."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+import warnings
+
+import httpx
+import pytest
+
+from tests.webhooks.conftest import INSTALLATION, REPO, SECRET, pr_payload
+from tests.webhooks.test_operations import _auth_pr
+from webhooks.logs import JsonFormatter, bind, configure
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _signed(payload: object, event: str) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(payload).encode()
+    digest = hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    return raw, {"X-GitHub-Event": event, "X-GitHub-Delivery": str(uuid.uuid4()),
+                 "X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+
+
+@pytest.mark.slow
+def test_serve_writes_only_json_lines_from_every_library(fake, tmp_path):
+    """`modeltier serve` at DEBUG, as an operator runs it: uvicorn, alembic, PyGithub, urllib3 and
+    modeltier's own lines are all JSON; no colour codes; no secret; an access line per webhook."""
+    _auth_pr(fake)
+    payload = pr_payload(fake, 7)
+    port = _free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LANG": "C.UTF-8",
+        "MODELTIER_WEBHOOK_SECRET": SECRET, "MODELTIER_GITHUB_APP_ID": str(fake.app_id),
+        "MODELTIER_GITHUB_PRIVATE_KEY": fake.app_private_key_pem,
+        "MODELTIER_GITHUB_API_URL": fake.url, "MODELTIER_DATA_DIR": str(tmp_path),
+        "MODELTIER_LOG_LEVEL": "DEBUG", "MODELTIER_WORKERS": "1",
+        "FORCE_COLOR": "1", "TERM": "xterm-256color",  # colours would come through if they could
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, process.communicate()[1]
+            assert time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.1)
+        raw, headers = _signed(payload, "pull_request")
+        queued = httpx.post(f"{url}/webhooks/github", content=raw, headers=headers)
+        assert queued.status_code == 202
+        bad = httpx.post(f"{url}/webhooks/github", content=raw,
+                         headers={**headers, "X-Hub-Signature-256": "sha256=" + "0" * 64})
+        assert bad.status_code == 401
+        deadline = time.monotonic() + 20
+        while not fake.check_runs(REPO):
+            assert time.monotonic() < deadline, "no check run"
+            time.sleep(0.1)
+        time.sleep(0.3)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    # uvicorn re-raises the SIGTERM it handled once it has shut down cleanly
+    assert process.returncode in (0, -signal.SIGTERM), err
+    assert out == ""
+    lines = err.splitlines()
+    records = []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            pytest.fail(f"not a JSON line: {line!r}")
+    assert "\x1b" not in err and "\\u001b" not in err
+    assert not any("color_message" in r for r in records)
+    loggers = {r["logger"] for r in records}
+    for expected in ("uvicorn.error", "alembic.runtime.migration", "github.Requester",
+                     "modeltier.access", "modeltier.jobs"):
+        assert expected in loggers, sorted(loggers)
+    # the secrets: webhook secret, the private key, the installation token GitHub handed out
+    assert SECRET not in err
+    key_body = fake.app_private_key_pem.splitlines()[1]
+    assert key_body not in err
+    assert "ghs_" not in err
+    access = [r for r in records if r["logger"] == "modeltier.access"]
+    assert [(r["status"], r["event"], r["delivery"]) for r in access] == [
+        (202, "pull_request", headers["X-GitHub-Delivery"]),
+        (401, "pull_request", headers["X-GitHub-Delivery"]),
+    ]
+    assert all(r["latency_ms"] >= 0 and r["message"] == "webhook" for r in access)
+    done = next(r for r in records if r["message"] == "job done")
+    assert (done["repo"], done["pr"], done["outcome"]) == (REPO, 7, "failure")
+    # the job finished before shutdown began, and shutdown is the last thing logged
+    shutdown = next(i for i, r in enumerate(records) if "Shutting down" in r["message"])
+    assert records.index(done) < shutdown
+    assert "Logging error" not in err
+    assert INSTALLATION
+
+
+def test_formatter_redacts_secrets_and_tokens_and_strips_colours():
+    formatter = JsonFormatter(["s3cret-value", 'with "quote" inside'])
+    record = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1,
+                               "\x1b[32mstarted\x1b[0m s3cret-value ghs_%s %s", None, None)
+    record.args = ("A" * 36, 'with "quote" inside')
+    record.color_message = "\x1b[32mstarted\x1b[0m"
+    with bind(delivery="d-1"):
+        line = formatter.format(record)
+    data = json.loads(line)
+    assert data["message"] == "started [REDACTED] [REDACTED] [REDACTED]"
+    assert (data["level"], data["logger"], data["delivery"]) == ("info", "uvicorn.error", "d-1")
+    assert "color_message" not in data and "time" in data
+
+
+def test_formatter_redacts_any_private_key():
+    key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----\n"
+    record = logging.LogRecord("github.Requester", logging.DEBUG, __file__, 1, "body %s", None,
+                               None)
+    record.args = (json.dumps({"pem": key}),)
+    line = JsonFormatter().format(record)
+    assert "MIIEabc" not in line and "PRIVATE KEY" not in line
+    assert json.loads(line)["message"].startswith('body {"pem": "[REDACTED]')
+
+
+def test_no_logging_error_when_stderr_was_replaced_and_closed(monkeypatch):
+    """A handler bound to a closed stream makes Python print 'Logging error'; ours follows
+    `sys.stderr` as it is now."""
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure("INFO")
+        logging.getLogger("modeltier.jobs").info("job done")
+        first.close()
+        second = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", second)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            logging.getLogger("modeltier.jobs").info("job done again")
+        assert json.loads(second.getvalue())["message"] == "job done again"
+    finally:
+        logging.captureWarnings(False)
+        root.handlers, _ = saved
+        root.setLevel(saved[1])
+
+
+def test_stop_waits_for_running_jobs(make_service, fake):
+    """Shutdown drains: a job in flight finishes before the workers are gone."""
+    svc = make_service()
+    _auth_pr(fake)
+    fake.inject_delay(1.0, count=1, method="GET", path_contains=f"{REPO}/pulls/7")
+    assert svc.send("pull_request", pr_payload(fake, 7)).status_code == 202
+    time.sleep(0.3)  # the job is waiting on GitHub
+    svc.service.stop()
+    pool = svc.service.pool
+    assert pool is not None
+    assert not any(t.is_alive() for t in pool._threads)
+    assert fake.check_runs(REPO)  # it finished its work rather than being cut off
