@@ -34,23 +34,26 @@ __all__ = [
     "trailer_block",
 ]
 
-_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_EMAIL = re.compile(r"<[^>]*>")
+# Bounded repetitions: an unclosed bracket in a long line must not make a scan quadratic.
+_BRACKETS = re.compile(r"\([^)]{0,200}\)|\[[^\]]{0,200}\]")
+_EMAIL = re.compile(r"<[^>]{0,200}>")
+_NAME_CHARS = 200  # longer than any model name: such a value is never resolved
 _SEPARATORS = re.compile(r"[\s._:]+|-+")
 _DATE_STAMP = re.compile(r"-(?:20\d{6}|20\d\d-\d\d-\d\d)$")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# No pattern below ends in a lazy group before `\s*$`, which rescans trailing blanks from every
+# position (quadratic on a long line); values are stripped in code instead.
 _KEY_VALUE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z -]{0,30}?)\s*(?:\*\*|__)?\s*[:=]"
-    r"\s*(?:\*\*|__)?(?P<value>.*?)(?:\*\*|__)?\s*$"
+    r"(?P<value>.*)"
 )
-_CHECKED = re.compile(r"^\s*[-*+]\s*\[[xX]\]\s*(?P<value>.+?)\s*$")
-_TRAILER = re.compile(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(?P<value>.*?)\s*$")
-_LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\+|/ )\s*")
-_AIDER = re.compile(r"\baider\s*\((?P<model>[^)]+)\)", re.I)
+_CHECKED = re.compile(r"^\s*[-*+]\s*\[[xX]\](?P<value>.*\S)")
+_TRAILER = re.compile(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:(?P<value>.*)")
+_LIST_SPLIT = re.compile(r",|;|\band\b|\+|/ ")
+_AIDER = re.compile(r"\baider\s*\((?P<model>[^)]{1,200})\)", re.I)
 _TOOL_AND_MODEL = re.compile(r"^(?P<tool>[^(]*)\((?P<model>[^)]*)\)")
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_BACKTICKS = re.compile(r"`+")
 _MASK = re.compile(r"\x00(\d+)\x00")
 
 How = Literal["exact", "alias", "family", "unknown"]
@@ -128,6 +131,10 @@ class Catalog:
 
     def resolve(self, name: str) -> Resolution:
         """Exact catalog entry or alias, else family and version, else unknown; with the reason."""
+        if len(name) > _NAME_CHARS:
+            return Resolution(
+                name.strip()[:80], "unknown", "Text this long is not a model name."
+            )
         cleaned = _clean_name(name) or name.strip()[:80]
         key = normalise_model_name(name)
         if not key:
@@ -324,20 +331,32 @@ def key_words(name: str) -> list[str]:
     return normalise_model_name(name).split("-")
 
 
+def _value(text: str) -> str:
+    """A key's value without surrounding blanks and Markdown emphasis (`**Model:** x`)."""
+    text = text.strip()
+    for mark in ("**", "__"):
+        text = text.removeprefix(mark).removesuffix(mark).strip()
+    return text
+
+
 def _split_values(value: str) -> list[str]:
-    return [part for part in _LIST_SPLIT.split(value) if part.strip()]
+    return [part.strip() for part in _LIST_SPLIT.split(_value(value)) if part.strip()]
 
 
 # --- the PR description ---------------------------------------------------------------------------
 
 
 def _without_comments(body: str) -> str:
-    """HTML comments blanked out, keeping line numbers; an unclosed one runs to the end."""
-    text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
-    start = text.find("<!--")
-    if start >= 0:
-        text = text[:start] + "\n" * text[start:].count("\n")
-    return text
+    """HTML comments blanked out, keeping line numbers; an unclosed one runs to the end.
+    (One pass with str.find: a regular expression would rescan for every unclosed `<!--`.)"""
+    parts, position = [], 0
+    while (start := body.find("<!--", position)) >= 0:
+        end = body.find("-->", start + 4)
+        stop = len(body) if end < 0 else end + 3
+        parts += [body[position:start], "\n" * body.count("\n", start, stop)]
+        position = stop
+    parts.append(body[position:])
+    return "".join(parts)
 
 
 def description_lines(body: str) -> Iterator[tuple[int, str, list[str]]]:
@@ -376,13 +395,33 @@ def description_lines(body: str) -> Iterator[tuple[int, str, list[str]]]:
             in_list = True
         elif not indented:
             in_list = False
-        spans: list[str] = []
+        yield number, *_mask_code_spans(line)
 
-        def mask(match: re.Match[str], spans: list[str] = spans) -> str:
-            spans.append(match.group(2).strip())
-            return f"\x00{len(spans) - 1}\x00"
 
-        yield number, _CODE_SPAN.sub(mask, line), spans
+def _mask_code_spans(line: str) -> tuple[str, list[str]]:
+    """Inline code spans (CommonMark: a run of n backticks up to the next run of exactly n)
+    replaced by placeholders, and their contents. One pass: each run is looked at once."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        following[index] = last.get(length)
+        last[length] = index
+    out: list[str] = []
+    spans: list[str] = []
+    position = index = 0
+    while index < len(runs):
+        closing = following[index]
+        if closing is None:  # an unmatched run is literal text
+            index += 1
+            continue
+        out += [line[position : runs[index][0]], f"\x00{len(spans)}\x00"]
+        spans.append(line[runs[index][1] : runs[closing][0]].strip())
+        position = runs[closing][1]
+        index = closing + 1
+    out.append(line[position:])
+    return "".join(out), spans
 
 
 def _unmask(value: str, spans: list[str]) -> str:
@@ -405,7 +444,7 @@ def _from_description(body: str, catalog: Catalog) -> Iterator[DeclaredModel]:
         raw = _with_spans(line, spans)
         checked = _CHECKED.match(line)
         if checked:
-            value = _unmask(checked.group("value"), spans)
+            value = _unmask(checked.group("value").strip(), spans)
             # A ticked box counts only if it names a model or says "no AI": templates tick
             # plenty of other boxes ("tests added").
             if catalog.resolve(value).known or catalog.is_human(value):
@@ -452,7 +491,7 @@ def _split_message(message: str) -> tuple[list[str], list[tuple[str, str, str]]]
         trailer = _TRAILER.match(line)
         if trailer is None:
             return lines[1:], []
-        found.append((trailer.group("key"), trailer.group("value"), line.strip()))
+        found.append((trailer.group("key"), trailer.group("value").strip(), line.strip()))
     return lines[1:start], found
 
 

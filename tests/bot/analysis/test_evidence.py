@@ -571,3 +571,26 @@ def test_no_description_or_trailer_text_crashes_the_reader(
         assert item.kind != "unknown" or item.tier is None
     trailer_block(message)
     Catalog(policy).resolve(body)
+
+
+HOSTILE = {
+    "trailing-blanks-in-a-value": "Model: x" + " " * 60_000 + "y",
+    "trailing-blanks-in-a-box": "- [x] a" + " " * 60_000 + "b",
+    "unclosed-brackets": "Model: " + "(" * 60_000,
+    "unclosed-comments": "<!--" * 15_000,
+    "backtick-runs-of-every-length": "".join("`" * i + "x" for i in range(1, 350)),
+    "aider-openers": "Co-authored-by: aider " + "aider (" * 8_000,
+    "many-declarations": "Model: GPT-5.4, Composer 2\n" * 2_000,
+}
+
+
+@pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_text_is_read_in_linear_time(text: str, policy: Policy) -> None:
+    import time
+
+    started = time.perf_counter()
+    declared_models(
+        PullRequestInfo(body=text, commits=(Commit(message=f"Fix\n\n{text}", author_name=text),)),
+        policy,
+    )
+    assert time.perf_counter() - started < 2.0  # quadratic scans took minutes here
