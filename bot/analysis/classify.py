@@ -48,6 +48,18 @@ def _unanchored(pattern: str) -> str:
     return "".join(out)
 
 
+#: RE2's memory budget for the union of all rules. Its DFA is built lazily as the text is read;
+#: with RE2's default 8 MB the union of about 80 rules overflows the cache, which RE2 then
+#: flushes and rebuilds over and over (a 3 MB diff took 1.1 s instead of 0.03 s).
+_RE2_MAX_MEM = 64 << 20
+
+
+def _options() -> re2.Options:
+    options = re2.Options()
+    options.max_mem = _RE2_MAX_MEM
+    return options
+
+
 @dataclass(frozen=True)
 class _Rule:
     area: str
@@ -77,7 +89,7 @@ class Matcher:
             matcher.content_only = compile_paths(policy.content_only)
         positives: list[str] = []
         patterns: list[str] = []
-        rule_set = re2.Set.SearchSet()
+        rule_set = re2.Set.SearchSet(_options())
         for area_id, area in policy.active_areas().items():
             matcher.paths[area_id] = compile_paths(area.paths)
             positives += [p for p in area.paths if not p.startswith("!")]
@@ -96,7 +108,7 @@ class Matcher:
         if patterns:
             rule_set.Compile()
             matcher.rule_set = rule_set
-            options = re2.Options()
+            options = _options()
             options.never_capture = True  # only where it matches; groups would cost decoding
             matcher.prefilter = re2.compile(("(?m)" + "|".join(patterns)).encode(), options)
         return matcher

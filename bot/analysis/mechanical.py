@@ -34,6 +34,7 @@ _LAYOUT = frozenset({",", ";", "\\"})
 _STRING_PREFIXES = frozenset({"f", "r", "b", "u", "rb", "br", "fr", "rf", "F", "R", "B", "U", "@",
                               "$"})
 _QUOTES = "\"'`"
+_MAX_LINES = 400
 _VERSION = re.compile(r"[~^<>=!v]*\d[\w.+*-]*")
 _WORD = re.compile(r"\w+")
 _SQL = re.compile(r"\s*(select|insert|update|delete|with|create|alter|drop|grant|revoke)\s", re.I)
@@ -114,6 +115,16 @@ def _copy_edit(old: list[str], new: list[str], strings: set[int]) -> bool:
     )
 
 
+def _squashed(lines: Sequence[str]) -> list[str]:
+    return ["".join(line.split()) for line in lines if line.strip()]
+
+
+def _identifier(token: str) -> str:
+    """A name as its spelling styles share it: `is_admin`, `isAdmin`, `IsAdmin` are one name
+    (a snake-to-camel conversion; Go's export by capital letter)."""
+    return token.replace("_", "").lower() if _WORD.fullmatch(token) else token
+
+
 def _version_bump(old: list[str], new: list[str]) -> bool:
     """Same tokens but for version numbers (`v3.9.0` -> `v3.10.0`, `"^1.2"` -> `"^1.3"`)."""
     return len(old) == len(new) and all(
@@ -161,15 +172,20 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     """Whether a hunk's added lines do exactly what its removed lines did.
 
     True for re-indentation, re-wrapping, trailing commas and semicolons, quote style and string
-    prefixes, import lines put in another order, wording changes of prose strings (labels, help
-    texts, messages) with the code around them unchanged, a string built another way with the
-    same parts, and, in a dependency manifest (`manifest`), version numbers bumped. A hunk that
-    only adds or only removes is never mechanical: what it adds or removes is the change.
+    prefixes, names respelt (snake to camel case, exported or unexported), import lines put in
+    another order, wording changes of prose strings (labels, help texts, messages) with the code
+    around them unchanged, a string built another way with the same parts, and, in a dependency
+    manifest (`manifest`), version numbers bumped. A hunk that only adds or only removes is never
+    mechanical: what it adds or removes is the change.
     """
     if not removed or not added:
         return False
+    if _squashed(removed) == _squashed(added):
+        return True  # white space alone: the common case, without tokenising
+    if len(removed) + len(added) > _MAX_LINES:
+        return False  # tokenising a huge hunk costs more than the rare false alarm it saves
     (old, old_strings), (new, new_strings) = _stream(removed), _stream(added)
-    if old == new:
+    if old == new or list(map(_identifier, old)) == list(map(_identifier, new)):
         return True
     if _imports_only(removed) and _imports_only(added):
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))

@@ -25,10 +25,13 @@ from bot.analysis.mechanical import line_key, mechanical_hunk, tokens
          ['help: "Restricts the use of the master key to a list of addresses or ranges."']),
         (['h = {"Authorization": "Bearer " + token}'], ['h = {"Authorization": f"Bearer {token}"}']),
         (['key = "{}:{}".format(user, scope)'], ['key = f"{user}:{scope}"']),
+        (["func (s *DefaultStrategy) verify(token_hint string) error {"],
+         ["func (s *defaultStrategy) verify(tokenHint string) error {"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
-         "help-text-wording", "concatenation-to-f-string", "format-to-f-string"],
+         "help-text-wording", "concatenation-to-f-string", "format-to-f-string",
+         "names-respelt"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
