@@ -18,6 +18,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, parse_diff
 from bot.analysis.models import Commit, Decision, PullRequestInfo
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_OK, exit_status
+from bot.extras import missing, require
 from policies.errors import ModelTierError
 from policies.loader import REPOSITORY_POLICY_PATH, REPOSITORY_POLICY_PATHS, load_policy
 from policies.schema import Policy
@@ -229,8 +230,6 @@ def _cmd_policy_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_action(args: argparse.Namespace) -> int:
-    from bot.extras import require
-
     require("github", "`modeltier action`")
     from bot.action import run  # PyGithub: only for this command
 
@@ -282,7 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.set_defaults(handler=_cmd_policy_explain)
 
     action = commands.add_parser(
-        "action", help="a GitHub Actions step (reads GITHUB_* and INPUT_* from the environment)"
+        "action",
+        help="a GitHub Actions step (reads GITHUB_* and INPUT_* from the environment)"
+        + (" (needs modeltier[github])" if missing("github") else ""),
     )
     action.add_argument("--policy", metavar="PATH", help="policy path on the base branch")
     action.add_argument("--comment", choices=("true", "false"), help="post the sticky comment")

@@ -80,6 +80,14 @@ def test_help_lists_service_commands_and_marks_missing_extras(without, capsys) -
         assert f"    {command}" in out, command
     assert "(needs modeltier[scale])" in out
     assert "(needs modeltier[service])" not in out
+    assert "(needs modeltier[github])" not in out
+
+
+def test_help_marks_the_action_when_pygithub_is_missing(without, capsys) -> None:
+    without("github")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "(needs modeltier[github])" in capsys.readouterr().out
 
 
 def test_the_architecture_contracts_hold() -> None:
