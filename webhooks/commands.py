@@ -212,6 +212,7 @@ def _worker(args: argparse.Namespace) -> int:
         configure(settings.log_level, settings.secrets())
 
     setup_logging.connect(_logging, weak=False)
+    _celery_says_in_json()
     configure(settings.log_level, settings.secrets())
     store = Store(settings.database_url)
     store.upgrade()  # takes its turn with any other process starting now
@@ -226,6 +227,7 @@ def _worker(args: argparse.Namespace) -> int:
         concurrency=args.concurrency or settings.workers, pool=args.pool,
         queues=[JOB_QUEUE, CONTROL_QUEUE], loglevel=settings.log_level.upper(),
         without_mingle=True, without_gossip=True, without_heartbeat=True,
+        quiet=True,  # no start-up banner on stdout: its facts are in the JSON lines
     )
     try:
         worker.start()
@@ -233,6 +235,21 @@ def _worker(args: argparse.Namespace) -> int:
         if ticker is not None:
             ticker.stop()
     return int(worker.exitcode or 0)
+
+
+def _celery_says_in_json() -> None:
+    """Celery's worker prints its shutdown notices ("worker: Warm shutdown (MainProcess)") with
+    raw writes to stdout, past logging: send them through logging, so they are JSON lines too."""
+    import logging
+
+    import celery.apps.worker as celery_worker
+
+    say = logging.getLogger("celery.apps.worker")
+
+    def _say(message: str, *_: Any) -> None:
+        say.warning(message.strip())
+
+    celery_worker.safe_say = _say
 
 
 def _reconcile(_: argparse.Namespace) -> int:

@@ -20,9 +20,18 @@ import warnings
 import httpx
 import pytest
 
+from tests.webhooks import _scale
+from tests.webhooks._scale import WorkerProcess, job_rows, wait_for
 from tests.webhooks.conftest import INSTALLATION, REPO, SECRET, pr_payload
 from tests.webhooks.test_operations import _auth_pr
+from tests.webhooks.test_queue import _auth_pr as _queue_auth_pr
+from tests.webhooks.test_queue import _serve
+from tests.webhooks.test_queue import broker_url as broker_url  # fixtures
+from tests.webhooks.test_queue import processes as processes
+from tests.webhooks.test_queue import services as services
 from webhooks.logs import JsonFormatter, bind, configure
+
+pg_url = _scale.pg_url  # the fixture
 
 
 def _free_port() -> int:
@@ -178,3 +187,31 @@ def test_stop_waits_for_running_jobs(make_service, fake):
     assert pool is not None
     assert not any(t.is_alive() for t in pool._threads)
     assert fake.check_runs(REPO)  # it finished its work rather than being cut off
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_celery_worker_writes_only_json_lines(fake, pg_url, broker_url, services, processes,
+                                              tmp_path):
+    """`modeltier worker` (Celery, prefork pool): Celery's own lines and the jobs' are JSON."""
+    svc = _serve(fake, pg_url, broker_url, services)
+    _queue_auth_pr(fake, 7)
+    log_file = tmp_path / "worker.log"
+    worker = WorkerProcess(svc.settings, concurrency=1, name="json", log=log_file)
+    processes.append(worker)
+    assert svc.send("pull_request", pr_payload(fake, 7)).status_code == 202
+    wait_for(lambda: [r for r in job_rows(pg_url) if r["status"] == "done"], 60, "the job")
+    worker.stop()
+    text = log_file.read_text()  # the worker's standard output and error
+    records = []
+    for line in text.splitlines():
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            pytest.fail(f"not a JSON line: {line!r}")
+    loggers = {r["logger"] for r in records}
+    assert any(name.startswith("celery") for name in loggers), sorted(loggers)
+    assert "modeltier.jobs" in loggers
+    assert any(r["message"].endswith("ready.") for r in records)  # Celery's, not a banner
+    assert any("Warm shutdown" in r["message"] for r in records)  # not a raw write
+    assert "\x1b" not in text and SECRET not in text
