@@ -35,6 +35,8 @@ _STRING_PREFIXES = frozenset({"f", "r", "b", "u", "rb", "br", "fr", "rf", "F", "
                               "$"})
 _QUOTES = "\"'`"
 _MAX_LINES = 400
+#: string-building conversions come a line or two at a time; past this a hunk is something else
+_FORMATTING_LINES = 20
 _VERSION = re.compile(r"[~^<>=!v]*\d[\w.+*-]*")
 _WORD = re.compile(r"\w+")
 _SQL = re.compile(r"\s*(select|insert|update|delete|with|create|alter|drop|grant|revoke)\s", re.I)
@@ -109,7 +111,7 @@ def prose_line(text: str) -> bool:
 
 def _copy_edit(old: list[str], new: list[str], strings: set[int]) -> bool:
     """Same tokens but for strings that read as prose on both sides: a wording change."""
-    return len(old) == len(new) and all(
+    return all(
         a == b or (i in strings and _prose(a) and _prose(b))
         for i, (a, b) in enumerate(zip(old, new, strict=True))
     )
@@ -125,9 +127,14 @@ def _identifier(token: str) -> str:
     return token.replace("_", "").lower() if _WORD.fullmatch(token) else token
 
 
+def _respelt(old: list[str], new: list[str]) -> bool:
+    """Same tokens but for names spelt in another style (stops at the first real difference)."""
+    return all(a == b or _identifier(a) == _identifier(b) for a, b in zip(old, new, strict=True))
+
+
 def _version_bump(old: list[str], new: list[str]) -> bool:
     """Same tokens but for version numbers (`v3.9.0` -> `v3.10.0`, `"^1.2"` -> `"^1.3"`)."""
-    return len(old) == len(new) and all(
+    return all(
         a == b or (_VERSION.fullmatch(a) is not None and _VERSION.fullmatch(b) is not None)
         for a, b in zip(old, new, strict=True)
     )
@@ -180,16 +187,24 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     """
     if not removed or not added:
         return False
-    if _squashed(removed) == _squashed(added):
+    old_squashed, new_squashed = _squashed(removed), _squashed(added)
+    if old_squashed == new_squashed:
         return True  # white space alone: the common case, without tokenising
     if len(removed) + len(added) > _MAX_LINES:
         return False  # tokenising a huge hunk costs more than the rare false alarm it saves
+    old_size, new_size = sum(map(len, old_squashed)), sum(map(len, new_squashed))
+    if abs(old_size - new_size) > max(old_size, new_size) // 2 + 40:
+        return False  # far more (or less) text on one side: not the same code re-spelt
     (old, old_strings), (new, new_strings) = _stream(removed), _stream(added)
-    if old == new or list(map(_identifier, old)) == list(map(_identifier, new)):
+    if old == new:
         return True
     if _imports_only(removed) and _imports_only(added):
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))
-    if manifest and _version_bump(old, new):
+    if len(old) == len(new) and (
+        _respelt(old, new) or (manifest and _version_bump(old, new))
+        or _copy_edit(old, new, old_strings & new_strings)
+    ):
         return True
-    return _copy_edit(old, new, old_strings & new_strings) or _string_formatting(
-        (old, old_strings), (new, new_strings))
+    return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
+        _string_formatting((old, old_strings), (new, new_strings))
+    )
