@@ -456,16 +456,17 @@ class EvidenceRules(_Strict):
             "ai-model",
             "co-authored-by-ai",
             "model",
+            "x-ai-model",
         ]
     )
     declared_trailer_keys: list[str] = Field(
-        default_factory=lambda: ["model", "ai-model"],
+        default_factory=lambda: ["model", "ai-model", "x-ai-model"],
         description="Trailers a person writes by hand (provenance 'declared', not 'tool').",
     )
     label_prefix: str = "model:"
     human_values: list[str] = Field(default_factory=lambda: ["none", "human", "no ai", "n/a"])
     ignore_values: list[str] = Field(
-        default_factory=lambda: ["auto", "unknown"],
+        default_factory=lambda: ["auto", "unknown", "true", "yes"],
         description="Values that say nothing about the model (reported, never resolved).",
     )
 
@@ -501,6 +502,13 @@ class Policy(_Strict):
     enforcement: Enforcement = Field(default_factory=Enforcement)
     evidence: EvidenceRules = Field(default_factory=EvidenceRules)
     limits: Limits = Field(default_factory=Limits)
+    comment: Literal["always", "sensitive", "never"] = Field(
+        default="sensitive",
+        description="When a pull request gets the bot's comment (the check run is always "
+                    "there): always; sensitive, when a sensitive area is touched or enforcement "
+                    "is not passing; never. A commented PR that becomes routine has its comment "
+                    "edited down to one line.",
+    )
 
     @field_validator("exclude", "content_only")
     @classmethod
