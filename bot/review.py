@@ -3,22 +3,31 @@ check run, sticky comment and labels. Used by the App's jobs and by the Action.
 
 Everything GitHub goes through a `GitHubPort`; nothing here stores state, so the caller (the job
 runner) decides what to remember and what to retry. The check run is the result that matters:
-its failure fails the job (to be retried); labels are best effort.
+its failure fails the job (to be retried); labels are best effort within a run, and a label
+write that still fails is reported back so that the job retries it later.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, GitHubFile, parse_github_files
+from bot.analysis.errors import DiffError
 from bot.analysis.models import Commit, Decision, PullRequestInfo, Risk, Verdict
 from bot.github.port import Annotation, CheckRunOutput, GitHubError, GitHubPort, PullRequestData
-from bot.render.markdown import MARKER, CommentContext, OverrideInfo, render_comment
-from policies.errors import PolicyError
+from bot.render.markdown import (
+    MARKER,
+    CommentContext,
+    OverrideInfo,
+    comment_wanted,
+    render_comment,
+    render_routine_note,
+)
+from policies.errors import ModelTierError, PolicyError
 from policies.loader import REPOSITORY_POLICY_PATHS, default_policy, load_policy
 from policies.schema import Policy
 
@@ -26,6 +35,7 @@ __all__ = [
     "CHECK_NAME",
     "LABEL_PREFIX",
     "Evaluation",
+    "JudgeError",
     "Override",
     "Published",
     "check_output",
@@ -36,6 +46,8 @@ __all__ = [
     "load_base_policy",
     "override_applies",
     "publish",
+    "settle_comment",
+    "unjudged_output",
     "upsert_comment",
     "wanted_labels",
 ]
@@ -58,6 +70,16 @@ class Override:
     areas: tuple[str, ...]
 
 
+#: The area a change of the repository's policy file counts as: whatever the PR declares, it
+#: passes only with an override (the base policy may turn the area off).
+POLICY_AREA = "policy"
+
+
+class JudgeError(ModelTierError):
+    """A pull request that cannot be judged from what it holds (a diff that is not a diff, a
+    policy the analysis cannot run): the check fails and says why; retrying cannot help."""
+
+
 @dataclass(frozen=True)
 class Evaluation:
     decision: Decision
@@ -66,10 +88,15 @@ class Evaluation:
     policy_errors: list[str] = field(default_factory=list)
     preview: Decision | None = None
     preview_errors: list[str] = field(default_factory=list)
+    #: the repository policy files the PR adds, changes, renames or removes
+    policy_change: tuple[str, ...] = ()
 
     @property
     def critical_areas(self) -> tuple[str, ...]:
-        return tuple(sorted(a.id for a in self.decision.areas if a.risk == Risk.CRITICAL))
+        areas = {a.id for a in self.decision.areas if a.risk == Risk.CRITICAL}
+        if self.policy_change:
+            areas.add(POLICY_AREA)
+        return tuple(sorted(areas))
 
 
 @dataclass(frozen=True)
@@ -78,6 +105,8 @@ class Published:
     conclusion: str
     check_run_id: int | None
     comment_id: int | None
+    #: the labels could not be written (after the client's retries): the caller retries later
+    label_error: GitHubError | None = None
 
 
 def _problems(error: PolicyError) -> list[str]:
@@ -93,14 +122,26 @@ def load_base_policy(
     a named file that is missing is an error. A broken file never turns enforcement off: the
     default applies and the errors are shown.
     """
-    for candidate in (path,) if path and path not in POLICY_PATHS else POLICY_PATHS:
-        text = port.file_at(repo, candidate, ref)
-        if text is None:
-            continue
+    candidates = (path,) if path and path not in POLICY_PATHS else POLICY_PATHS
+    found = [(c, text) for c in candidates if (text := port.file_at(repo, c, ref)) is not None]
+    if len(found) > 1:
+        # Which one rules would depend on a lookup order nobody sees: a PR adding the second
+        # file must not get to shadow the first.
+        names = " and ".join(name for name, _ in found)
+        return default_policy(), "default", [
+            f"{names} both exist on the base branch ({ref}): keep one; until then neither is "
+            "used"
+        ]
+    for candidate, text in found:
         try:
             return load_policy(text, name=candidate), f"{candidate}@{ref}", []
         except PolicyError as e:
             return default_policy(), "default", _problems(e)
+        except Exception as e:  # a bug the policy's content reached: still never "no check"
+            log.exception("loading %s@%s failed", candidate, ref)
+            return default_policy(), "default", [
+                f"{candidate}: could not be loaded ({type(e).__name__}: {e})"
+            ]
     if path and path not in POLICY_PATHS:
         return default_policy(), "default", [f"{path}: not found on the base branch ({ref})"]
     return default_policy(), "default", []
@@ -119,9 +160,48 @@ def _preview(
         return None, []
     try:
         proposed = load_policy(text, name=changed[0].filename)
+        return decide(diff, proposed, info), []
     except PolicyError as e:
         return None, _problems(e)
-    return decide(diff, proposed, info), []
+    except Exception as e:  # the proposal cannot stop the check the base policy gives
+        log.exception("previewing %s failed", changed[0].filename)
+        return None, [f"{changed[0].filename}: could not be applied ({type(e).__name__}: {e})"]
+
+
+def _policy_change(files: Sequence[GitHubFile], policy: Policy) -> tuple[str, ...]:
+    """The repository policy files this PR touches (unless the base policy turned the `policy`
+    area off): a PR cannot add a `.yaml` beside the `.yml`, or edit either, on its own say."""
+    area = policy.areas.get(POLICY_AREA)
+    if area is not None and not area.enabled:
+        return ()
+    touched = {
+        name
+        for f in files
+        for name in (f.filename, f.previous_filename)
+        if name in POLICY_PATHS
+    }
+    return tuple(sorted(touched))
+
+
+def _judge(
+    diff_of: Callable[[], Diff], policy: Policy, info: PullRequestInfo, source: str,
+    errors: list[str],
+) -> tuple[Diff, Decision, Policy, str, list[str]]:
+    """Parse and decide; what the PR's own input breaks is a JudgeError, and a repository
+    policy the analysis cannot run gives way to the default, with the error shown."""
+    try:
+        diff = diff_of()
+        return diff, decide(diff, policy, info), policy, source, errors
+    except DiffError as e:
+        raise JudgeError(f"the diff could not be read: {e}") from e
+    except Exception as e:
+        if source == "default":
+            log.exception("judging with the default policy failed")
+            raise JudgeError(f"internal error while judging: {type(e).__name__}: {e}") from e
+        log.exception("judging with %s failed", source)
+        errors = [*errors, f"{source}: could not be applied ({type(e).__name__}: {e}); the "
+                           "default policy judged this pull request"]
+        return _judge(diff_of, default_policy(), info, "default", errors)
 
 
 def evaluate(
@@ -146,10 +226,11 @@ def evaluate(
         changed_files=pr.changed_files,
         draft=pr.draft,
     )
-    diff = parse_github_files(files)
-    decision = decide(diff, policy, info)
+    diff, decision, policy, source, errors = _judge(
+        lambda: parse_github_files(files), policy, info, source, errors)
     preview, preview_errors = _preview(port, repo, pr, files, diff, info)
-    return Evaluation(decision, policy, source, errors, preview, preview_errors)
+    return Evaluation(decision, policy, source, errors, preview, preview_errors,
+                      _policy_change(files, policy))
 
 
 def evaluate_range(
@@ -158,7 +239,9 @@ def evaluate_range(
     """A merge group (base...head): judged on the comparison, evidence from its commits."""
     policy, source, errors = load_base_policy(port, repo, base_sha, policy_path)
     files, commits = port.compare(repo, base_sha, head_sha)
-    decision = decide(parse_github_files(files), policy, PullRequestInfo(commits=tuple(commits)))
+    _, decision, policy, source, errors = _judge(
+        lambda: parse_github_files(files), policy, PullRequestInfo(commits=tuple(commits)),
+        source, errors)
     return Evaluation(decision, policy, source, errors)
 
 
@@ -172,8 +255,11 @@ def override_applies(override: Override | None, evaluation: Evaluation, head_sha
     return set(evaluation.critical_areas) <= set(override.areas)
 
 
-def conclusion(decision: Decision, overridden: bool) -> str:
-    """success: pass or overridden; failure: enforcement failed; neutral: advisory or warn."""
+def conclusion(decision: Decision, overridden: bool, *, policy_change: bool = False) -> str:
+    """success: pass or overridden; failure: enforcement failed, or the policy file changed
+    without an override; neutral: advisory or warn."""
+    if policy_change and not overridden:
+        return "failure"
     if decision.verdict == Verdict.PASS or (overridden and decision.blocking):
         return "success"
     if decision.verdict in (Verdict.FAIL, Verdict.MISSING) and decision.blocking:
@@ -213,11 +299,36 @@ def check_output(
     level = "failure" if outcome == "failure" else "warning"
     if decision.risk != Risk.CRITICAL:
         level = "notice"
+    if evaluation.policy_change and not overridden:
+        title = f"Policy change needs an override - {title}"
     return CheckRunOutput(
         conclusion=outcome,
         title=title,
         summary=body.replace(MARKER, "").strip(),
         annotations=_annotations(decision, level),
+    )
+
+
+def unjudged_output(reason: str) -> CheckRunOutput:
+    """The check of a pull request modeltier could not judge: failing, and saying why."""
+    return CheckRunOutput(
+        conclusion="failure",
+        title="modeltier could not judge this pull request",
+        summary=f"**{reason}**\n\nNothing here was inspected, so nothing passes: fix the input "
+                "(or, for an error of modeltier itself, report it) and push again.",
+    )
+
+
+def _policy_change_note(evaluation: Evaluation, overridden: bool) -> str:
+    files = " and ".join(f"`{name}`" for name in evaluation.policy_change)
+    rules = evaluation.policy.enforcement.override
+    if overridden:
+        return f"\n\n**Policy change:** {files} changed; an override covers it."
+    return (
+        f"\n\n**Policy change:** this pull request changes {files}, which decides what "
+        "modeltier enforces. It passes only with an override by someone with the "
+        f"{rules.min_permission.value} role (`{rules.command} <reason>`), whatever the "
+        "description declares."
     )
 
 
@@ -229,11 +340,16 @@ def wanted_labels(decision: Decision) -> set[str]:
 
 
 def comment_body(
-    evaluation: Evaluation, head_sha: str, *, draft: bool = False, override: Override | None = None
+    evaluation: Evaluation, head_sha: str, *, draft: bool = False, override: Override | None = None,
+    repository: str | None = None, base_sha: str | None = None, web_url: str = "",
 ) -> str:
-    """The sticky comment's Markdown for an evaluation (override: one that applies)."""
+    """The sticky comment's Markdown for an evaluation (override: one that applies); with the
+    repository and the base sha, evidence links to the lines it is about."""
     return render_comment(evaluation.decision, CommentContext(
         head_sha=head_sha,
+        repository=repository,
+        base_sha=base_sha,
+        web_url=web_url,
         override=OverrideInfo(who=override.login, when=override.created_at,
                               reason=override.reason, sha=override.head_sha)
         if override is not None
@@ -257,6 +373,27 @@ def upsert_comment(
     return comment_id
 
 
+def settle_comment(
+    port: GitHubPort, repo: str, number: int, evaluation: Evaluation, body: str, *,
+    head_sha: str, comment_id: int | None = None, overridden: bool = False,
+) -> int | None:
+    """The comment as the policy's `comment` wants it: written when wanted; when not, a comment
+    left from an earlier push is edited down to one line (never a stale verdict), and none is
+    created. Returns the comment's id, if there is one."""
+    wanted = comment_wanted(
+        evaluation.decision, evaluation.policy.comment, overridden=overridden,
+        policy_problem=bool(evaluation.policy_errors or evaluation.policy_change),
+    )
+    if wanted:
+        return upsert_comment(port, repo, number, body, comment_id)
+    if comment_id is None:
+        comment_id = port.find_comment(repo, number, MARKER)
+    if comment_id is None:
+        return None
+    note = render_routine_note(evaluation.decision, CommentContext(head_sha=head_sha))
+    return comment_id if port.update_comment(repo, comment_id, note) else None
+
+
 def publish(
     port: GitHubPort,
     repo: str,
@@ -272,16 +409,22 @@ def publish(
     decision = evaluation.decision
     overridden = override_applies(override, evaluation, pr.head_sha)
     body = comment_body(evaluation, pr.head_sha, draft=pr.draft,
-                        override=override if overridden else None)
-    outcome = conclusion(decision, overridden)
+                        override=override if overridden else None,
+                        repository=repo, base_sha=pr.base_sha)
+    if evaluation.policy_change:
+        body += _policy_change_note(evaluation, overridden)
+    outcome = conclusion(decision, overridden, policy_change=bool(evaluation.policy_change))
     output = check_output(evaluation, body, outcome, overridden)
     check_run_id = port.publish_check(repo, pr.head_sha, CHECK_NAME, output, check_run_id)
-    comment_id = upsert_comment(port, repo, pr.number, body, comment_id)
+    comment_id = settle_comment(port, repo, pr.number, evaluation, body, head_sha=pr.head_sha,
+                                comment_id=comment_id, overridden=overridden)
     want = wanted_labels(decision)
     have = {label for label in pr.labels if label.startswith(LABEL_PREFIX)}
     stale = sorted(have - want - {override_label})
+    label_error = None
     try:
         port.set_labels(repo, pr.number, sorted(want - have), stale)
     except GitHubError as e:
         log.warning("labels not updated: %s", e)
-    return Published(evaluation, outcome, check_run_id, comment_id)
+        label_error = e
+    return Published(evaluation, outcome, check_run_id, comment_id, label_error)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,7 +25,7 @@ from starlette.background import BackgroundTask
 
 from bot.github.pygithub import Connection
 from policies.loader import default_policy
-from webhooks.events import EventError, route
+from webhooks.events import EventError, metric_event, route
 from webhooks.logs import AccessLog, bind
 from webhooks.metrics import Metrics
 from webhooks.runtime.jobs import JobRunner, WorkerPool, connect_github
@@ -35,9 +36,16 @@ from webhooks.signature import SignatureError, verify_signature
 if TYPE_CHECKING:
     from webhooks.runtime.queue import Dispatcher
 
-__all__ = ["MAX_BODY_BYTES", "Service", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "MAX_JSON_DEPTH", "Service", "create_app"]
 
 MAX_BODY_BYTES = 25 * 1024 * 1024
+#: Deepest JSON nesting accepted; GitHub's payloads stay under 10 levels. Checked before parsing:
+#: Python's parser would recurse once per level.
+MAX_JSON_DEPTH = 64
+#: The database's columns for the X-GitHub-Event and X-GitHub-Delivery values
+MAX_HEADER_VALUE = 64
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 log = logging.getLogger("modeltier.webhooks")
 
 
@@ -105,6 +113,20 @@ async def _read_body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
+def _nested_deeper_than(body: bytes, limit: int) -> bool:
+    """Whether the JSON text nests arrays and objects deeper than `limit`, found without
+    parsing it: strings dropped, then innermost pairs removed one level per round (all in C)."""
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    for _ in range(limit):
+        if not brackets:
+            return False
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if len(shorter) == len(brackets):
+            return False  # unbalanced: not JSON, which the parser will say
+        brackets = shorter
+    return bool(brackets)
+
+
 def get_service(request: Request) -> Service:
     return request.app.state.service  # type: ignore[no-any-return]
 
@@ -134,33 +156,42 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         x_hub_signature_256: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
         started = time.perf_counter()
-        event = x_github_event or "unknown"
+        # Until the signature verifies, nothing the sender chose becomes a metric label: each
+        # new value would be a new time series kept for the life of the process.
         body = await _read_body(request)
         if body is None:
-            svc.metrics.deliveries.labels(event=event, outcome="too_large").inc()
+            svc.metrics.deliveries.labels(event="unverified", outcome="too_large").inc()
             return _reject(413, "payload larger than 25 MB")
         try:
             verify_signature(body, x_hub_signature_256,
                              svc.settings.webhook_secret.get_secret_value())
         except SignatureError as e:
-            svc.metrics.deliveries.labels(event=event, outcome="bad_signature").inc()
+            svc.metrics.deliveries.labels(event="unverified", outcome="bad_signature").inc()
             log.warning("delivery rejected: %s", e, extra={"delivery": x_github_delivery})
             return _reject(401, str(e))
+        event = metric_event(x_github_event)
         if not x_github_event or not x_github_delivery:
+            svc.metrics.deliveries.labels(event=event, outcome="bad_payload").inc()
             return _reject(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
-        with bind(delivery=x_github_delivery, event=event):
+        if len(x_github_event) > MAX_HEADER_VALUE or len(x_github_delivery) > MAX_HEADER_VALUE:
+            svc.metrics.deliveries.labels(event=event, outcome="bad_payload").inc()
+            return _reject(400, "X-GitHub-Event or X-GitHub-Delivery longer than "
+                                f"{MAX_HEADER_VALUE} characters")
+        with bind(delivery=x_github_delivery, event=x_github_event):
             try:
+                if _nested_deeper_than(body, MAX_JSON_DEPTH):
+                    raise EventError(f"body nested deeper than {MAX_JSON_DEPTH} levels")
                 payload: Any = json.loads(body)
-                routing = route(event, payload, override_label=svc.override_label,
+                routing = route(x_github_event, payload, override_label=svc.override_label,
                                 override_command=svc.override_command)
-            except (ValueError, EventError) as e:
+            except (ValueError, RecursionError, EventError) as e:
                 svc.metrics.deliveries.labels(event=event, outcome="bad_payload").inc()
                 reason = str(e) if isinstance(e, EventError) else "body is not valid JSON"
                 return _reject(400, reason)
             if routing.installation is not None:
                 await run_in_threadpool(svc.store.record_installation, **routing.installation)
             new, job_id = await run_in_threadpool(
-                svc.store.record_delivery, x_github_delivery, event, routing.action,
+                svc.store.record_delivery, x_github_delivery, x_github_event, routing.action,
                 routing.repo, routing.job,
             )
             svc.metrics.ack_latency.observe(time.perf_counter() - started)

@@ -7,13 +7,48 @@ stay plain strings: GitHub's set is open.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from policies.errors import ModelTierError
 
-__all__ = ["EventError", "Routing", "route"]
+__all__ = ["HANDLED_EVENTS", "EventError", "Routing", "metric_event", "route"]
+
+HANDLED_EVENTS = frozenset({
+    "ping", "pull_request", "issue_comment", "check_run", "check_suite", "merge_group",
+    "installation", "installation_repositories",
+})
+
+
+def metric_event(event: str | None) -> str:
+    """The event's name as a metric label: GitHub's set is open, a label's must not be."""
+    return event if event in HANDLED_EVENTS else "other"
+
+
+# What the database's columns hold, on PostgreSQL as on SQLite (which would store anything): a
+# payload beyond them is a 400 that says so, never a failed insert, a 500 and a redelivery.
+MAX_INT32 = 2**31 - 1  # sa.Integer: PR numbers
+MAX_INT64 = 2**63 - 1  # sa.BigInteger: installation, comment and check run ids
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")  # PostgreSQL text cannot hold one
+    return value
+
+
+Name = Annotated[str, StringConstraints(max_length=255), AfterValidator(_no_nul)]
+Short = Annotated[str, StringConstraints(max_length=64), AfterValidator(_no_nul)]
+Number = Annotated[int, Field(ge=0, le=MAX_INT32)]
+Id = Annotated[int, Field(ge=0, le=MAX_INT64)]
 
 COMMAND_PREFIX = "/modeltier"
 PR_ACTIONS = {
@@ -30,21 +65,21 @@ class _Model(BaseModel):
 
 
 class _User(_Model):
-    login: str
+    login: Name
     type: str = "User"
 
 
 class _Repo(_Model):
-    full_name: str
+    full_name: Name
 
 
 class _Installation(_Model):
-    id: int
+    id: Id
 
 
 class _Ref(_Model):
     ref: str
-    sha: str
+    sha: Short
 
 
 class _Label(_Model):
@@ -52,7 +87,7 @@ class _Label(_Model):
 
 
 class _PullRequest(_Model):
-    number: int
+    number: Number
     head: _Ref
     base: _Ref
     title: str | None = ""
@@ -66,7 +101,7 @@ class _PullRequest(_Model):
 
 
 class _PullRequestEvent(_Model):
-    action: str
+    action: Short
     pull_request: _PullRequest
     repository: _Repo
     installation: _Installation | None = None
@@ -75,18 +110,18 @@ class _PullRequestEvent(_Model):
 
 
 class _IssueRef(_Model):
-    number: int
+    number: Number
     pull_request: dict[str, Any] | None = None
 
 
 class _Comment(_Model):
-    id: int
+    id: Id
     body: str | None = ""
     user: _User
 
 
 class _IssueCommentEvent(_Model):
-    action: str
+    action: Short
     issue: _IssueRef
     comment: _Comment
     repository: _Repo
@@ -94,17 +129,17 @@ class _IssueCommentEvent(_Model):
 
 
 class _CheckPull(_Model):
-    number: int
+    number: Number
 
 
 class _CheckTarget(_Model):
-    head_sha: str
+    head_sha: Short
     name: str | None = None
     pull_requests: list[_CheckPull] = []
 
 
 class _CheckEvent(_Model):
-    action: str
+    action: Short
     repository: _Repo
     installation: _Installation | None = None
     check_run: _CheckTarget | None = None
@@ -112,34 +147,34 @@ class _CheckEvent(_Model):
 
 
 class _MergeGroup(_Model):
-    head_sha: str
-    base_sha: str
+    head_sha: Short
+    base_sha: Short
     head_ref: str = ""
     base_ref: str = ""
 
 
 class _MergeGroupEvent(_Model):
-    action: str
+    action: Short
     merge_group: _MergeGroup
     repository: _Repo
     installation: _Installation | None = None
 
 
 class _InstallationAccount(_Model):
-    login: str | None = None
+    login: Name | None = None
 
 
 class _InstallationFull(_Model):
-    id: int
+    id: Id
     account: _InstallationAccount | None = None
 
 
 class _RepoName(_Model):
-    full_name: str
+    full_name: Name
 
 
 class _InstallationEvent(_Model):
-    action: str
+    action: Short
     installation: _InstallationFull
     repositories: list[_RepoName] | None = None
     repositories_added: list[_RepoName] | None = None
@@ -213,7 +248,8 @@ def _issue_comment(
     if first_line == f"{COMMAND_PREFIX} recheck":
         return Routing(**base, job=job)
     if first_line == override_command or first_line.startswith(override_command + " "):
-        reason = text[len(override_command):].strip()
+        # stored as text, which on PostgreSQL cannot hold a NUL
+        reason = text[len(override_command):].strip().replace("\x00", "\ufffd")
         job.update(kind="override", via="comment", reason=reason)
         return Routing(**base, job=job)
     return Routing(**base, ignored="not a modeltier command")

@@ -49,6 +49,8 @@ MAX_ANNOTATIONS_PER_REQUEST = 50
 #: changes, so a push to a PR does not read its base's policy again
 FILE_CACHE_ENTRIES = 128
 _COMMIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+#: attempts of a write this port retries itself (a POST: after looking whether the last one took)
+WRITE_ATTEMPTS = 3
 
 # On import PyGithub gives its logger a plain-text handler to stderr of its own and pins it at
 # INFO: the application decides where log lines go and how they look (webhooks/logs.py writes
@@ -94,6 +96,11 @@ def _error(e: Exception, what: str) -> GitHubError:
         wait = retry_after(e.headers) if e.status in (403, 429, 503) else None
         return GitHubError(f"{what}: GitHub answered {e.status}: {message or e}", e.status, wait)
     return GitHubError(f"{what}: {type(e).__name__}: {e}")
+
+
+def _maybe_processed(error: GitHubError) -> bool:
+    """No answer, or a server error: the write may have happened on GitHub's side."""
+    return error.status == 0 or error.status >= 500
 
 
 def _commit(item: Any) -> Commit:
@@ -222,8 +229,29 @@ class PyGithubPort:
         return None
 
     def create_comment(self, repo: str, number: int, body: str) -> int:
-        with self._requests(f"commenting on {repo}#{number}"):
-            return int(self._repo(repo).get_issue(number).create_comment(body).id)
+        """POST the comment; when the answer is lost (or a server error), look for it among our
+        comments before posting again, so that a lost answer never leaves two comments."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with self._requests(f"commenting on {repo}#{number}"):
+                    return int(self._repo(repo).get_issue(number).create_comment(body).id)
+            except GitHubError as e:
+                if attempt == WRITE_ATTEMPTS or not _maybe_processed(e):
+                    raise
+            found = self._own_comment(repo, number, body)
+            if found is not None:
+                return found
+        raise AssertionError("unreachable")
+
+    def _own_comment(self, repo: str, number: int, body: str) -> int | None:
+        """The newest comment of ours on the PR with exactly this body."""
+        with self._requests(f"listing comments of {repo}#{number}"):
+            found = None
+            for comment in self._repo(repo).get_issue(number).get_comments():
+                author = comment.user.login if comment.user else None
+                if author == self.bot_login and comment.body == body:
+                    found = int(comment.id)
+            return found
 
     def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
         requester = self.client.requester
@@ -237,8 +265,21 @@ class PyGithubPort:
         return True
 
     def set_labels(self, repo: str, number: int, add: Sequence[str], remove: Sequence[str]) -> None:
-        issue = self._repo(repo).get_issue(number)
+        """Add and remove labels (both idempotent, so retried here as they are); a GitHubError
+        once the attempts are spent, for the caller to retry later."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                self._set_labels(repo, number, add, remove)
+                return
+            except GitHubError as e:
+                if attempt == WRITE_ATTEMPTS or not _maybe_processed(e):
+                    raise
+
+    def _set_labels(
+        self, repo: str, number: int, add: Sequence[str], remove: Sequence[str]
+    ) -> None:
         try:
+            issue = self._repo(repo).get_issue(number)
             if add:
                 issue.add_to_labels(*add)
             for name in remove:
@@ -247,7 +288,7 @@ class PyGithubPort:
                 except GithubException as e:
                     if e.status != 404:
                         raise
-        except GithubException as e:
+        except (GithubException, requests.RequestException) as e:
             raise _error(e, f"labelling {repo}#{number}") from e
 
     def publish_check(
@@ -289,13 +330,14 @@ class PyGithubPort:
             if check_id is None:
                 check_id = self._own_check_run(repo, head_sha, name)
             if check_id is None:
-                _, data = requester.requestJsonAndCheck("POST", base, input=body)
-                check_id = int(data["id"])
+                check_id = self._create_check_run(repo, head_sha, name, base, body)
             else:
                 requester.requestJsonAndCheck("PATCH", f"{base}/{check_id}", input=body)
             for batch in batches[1:]:
                 more = {"output": {**body["output"], "annotations": batch}}
                 requester.requestJsonAndCheck("PATCH", f"{base}/{check_id}", input=more)
+        except requests.RequestException as e:
+            raise _error(e, f"publishing the check run on {head_sha[:7]} in {repo}") from e
         except GithubException as e:
             if e.status == 403 and check_id is None:
                 # Tokens that are not an App's cannot create check runs: use a commit status.
@@ -305,6 +347,27 @@ class PyGithubPort:
             raise _error(e, f"publishing the check run on {head_sha[:7]} in {repo}") from e
         self._note_rate()
         return check_id
+
+    def _create_check_run(
+        self, repo: str, head_sha: str, name: str, url: str, body: dict[str, Any]
+    ) -> int:
+        """POST the check run; when the answer is lost (or a server error), look for ours on the
+        head before posting again (and bring the one found up to date), so that a lost answer
+        never leaves two check runs."""
+        requester = self.client.requester
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                _, data = requester.requestJsonAndCheck("POST", url, input=body)
+                return int(data["id"])
+            except (GithubException, requests.RequestException) as e:
+                status = e.status if isinstance(e, GithubException) else 0
+                if attempt == WRITE_ATTEMPTS or not (status == 0 or status >= 500):
+                    raise
+            found = self._own_check_run(repo, head_sha, name)
+            if found is not None:
+                requester.requestJsonAndCheck("PATCH", f"{url}/{found}", input=body)
+                return found
+        raise AssertionError("unreachable")
 
     def _own_check_run(self, repo: str, head_sha: str, name: str) -> int | None:
         """Our check run already on this head, when no id was recorded for it (an earlier attempt
@@ -413,6 +476,10 @@ class _BoundedRetry(GithubRetry):
                     response.status,
                     {"message": f"Retry-After {wait:.0f}s is longer than {limit:.0f}s"},
                     dict(response.headers), wait=wait)
+        if error is not None and (method or "").upper() == "POST" and self._is_read_error(error):
+            # The request went out and its answer did not come back: GitHub may have done it.
+            # The port looks before writing again (a comment or check run must not double).
+            raise error.with_traceback(_stacktrace)
         try:
             retry = super().increment(method, url, response, error, _pool, _stacktrace)
         except Exception:
@@ -422,9 +489,16 @@ class _BoundedRetry(GithubRetry):
         self._report(method, url, response)
         return retry
 
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if method.upper() == "POST" and status_code >= 500:
+            return False  # as for a lost answer: the write may have happened; the port looks
+        return bool(super().is_retry(method, status_code, has_retry_after))
+
 
 def _retry(max_wait: float, on_response: ResponseHook | None = None) -> GithubRetry:
     # PATCH too (GithubRetry leaves it out): our PATCHes (comment, check run) are idempotent.
+    # POST stays for rate limits only (nothing was done): a lost answer or a server error is
+    # left to the port, which looks before it writes again (see _BoundedRetry).
     methods = GithubRetry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"}
     return _BoundedRetry(total=4, backoff_factor=0.2, secondary_rate_wait=max_wait,
                          max_rate_limit_wait=max_wait, allowed_methods=methods,

@@ -509,3 +509,28 @@ def test_error_when_policy_explain_has_neither_path_nor_model(run: Run) -> None:
     code, out, err = run("policy", "explain")
     assert (code, out) == (EXIT_BAD_INPUT, "")
     assert err == "modeltier: error: policy explain needs a PATH or --model NAME\n"
+
+
+@pytest.mark.parametrize(
+    ("diff", "message"),
+    [
+        (
+            "diff --git a/app/auth/x.py b/app/auth/x.py\r--- a/app/auth/x.py\r+++ b/app/auth/x.py\r"
+            "@@ -1,1 +1,1 @@\r-a\r+def verify(): return True\r",
+            "malformed diff at line 1: carriage return inside a header line (CR-only line "
+            "endings?)",
+        ),
+        (
+            "diff --git a/app/auth/x.py b/app/auth/x.py\n--- a/app/auth/x.py\n"
+            "+++ b/app/auth/x.py\n@@ --1,1 +-1,1 @@\n-a\n+def verify(): return True\n",
+            "malformed diff at line 4: not a hunk header (@@ -start[,count] +start[,count] @@)",
+        ),
+    ],
+    ids=["cr-only-line-endings", "negative-hunk-header"],
+)
+def test_error_when_a_diff_cannot_be_read_as_a_diff_exits_2_not_routine(
+    run: Run, tmp_path: Path, diff: str, message: str
+) -> None:
+    code, out, err = run("scan", "--diff", write(tmp_path / "in.diff", diff))
+    assert (code, out) == (EXIT_BAD_INPUT, "")
+    assert err == f"modeltier: error: {message}\n"

@@ -89,7 +89,9 @@ path relative to the API root)
     ``inject(status=500, count=1, *, method=None, path_contains=None, path_regex=None,
     headers=None, body=None, delay=0.0) -> Fault``; ``inject_delay(seconds, count=1, ...)``
     (slow but otherwise normal answer); ``inject_disconnect(count=1, ...)`` (close the socket
-    without answering); ``inject_secondary_rate_limit(retry_after=1, count=1, *, status=403, ...)``;
+    without answering); ``inject_lost_response(count=1, ...)`` (process the request, then close
+    the socket without answering: a reset after processing);
+    ``inject_secondary_rate_limit(retry_after=1, count=1, *, status=403, ...)``;
     ``inject_primary_rate_limit(reset_in=1.0, count=1, ...)``; ``fail_rate(probability,
     statuses=(500, 502), *, seed=None, method=None, path_contains=None)`` for soak tests
     (``fail_rate(0)`` turns it off); ``clear_faults()``;
@@ -240,6 +242,8 @@ class Fault:
     body: Any = None
     delay: float = 0.0
     disconnect: bool = False
+    #: process the request (its effects happen), then close the connection without answering
+    lost_response: bool = False
     #: set by inject_primary_rate_limit: answer as an exhausted primary rate limit whose
     #: x-ratelimit-reset lies this many seconds after the answer
     primary_reset_in: float | None = None
@@ -512,6 +516,9 @@ class FakeGitHub:
                 time.sleep(fault.delay)
             if fault is not None and fault.disconnect:
                 resp, injected = None, True
+            elif fault is not None and fault.lost_response and rel is not None:
+                self._api.handle(ApiRequest(method, rel, query, headers, body, payload, json_error))
+                resp, injected = None, True
             elif fault is not None and fault.status is not None:
                 resp, injected = self._fault_response(fault, headers, request_id), True
             elif (web := self.manifest_flow.handle(method, path, rel, query, body)) is not None:
@@ -689,6 +696,22 @@ class FakeGitHub:
             None, count, method=method, path_contains=path_contains, path_regex=path_regex
         )
         fault.disconnect = True
+        return fault
+
+    def inject_lost_response(
+        self,
+        count: int | None = 1,
+        *,
+        method: str | None = None,
+        path_contains: str | None = None,
+        path_regex: str | None = None,
+    ) -> Fault:
+        """Process the next ``count`` matching requests, then close the connection without an
+        answer (a reset after processing): the write happened, the client cannot know it."""
+        fault = self.inject(
+            None, count, method=method, path_contains=path_contains, path_regex=path_regex
+        )
+        fault.lost_response = True
         return fault
 
     def inject_secondary_rate_limit(

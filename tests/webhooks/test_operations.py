@@ -158,7 +158,7 @@ def test_metrics_count_deliveries_by_event_and_outcome(make_service, fake):
 
     assert deliveries("ping", "ignored") == 1
     assert deliveries("pull_request", "queued") == 1
-    assert deliveries("pull_request", "bad_signature") == 1
+    assert deliveries("unverified", "bad_signature") == 1  # no label from an unsigned request
     assert deliveries("pull_request", "bad_payload") == 1
     assert samples[("modeltier_jobs_total", (("kind", "evaluate"), ("outcome", "succeeded")))] == 1
     assert samples[("modeltier_job_results_total", (("kind", "evaluate"), ("result", "failure")))] == 1

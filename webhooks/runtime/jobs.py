@@ -127,8 +127,22 @@ class JobRunner:
     def _evaluate(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
         if job.head_sha and job.head_sha != pr.head_sha:
             return "stale"  # a newer head exists; its own job publishes the result
-        evaluation = review.evaluate(port, job.repo, pr)
+        try:
+            evaluation = review.evaluate(port, job.repo, pr)
+        except review.JudgeError as e:
+            return self._unjudged(port, job, pr.head_sha, e)
         return self._publish(port, job, pr, evaluation)
+
+    def _unjudged(self, port: GitHubPort, job: Job, head_sha: str, error: Exception) -> str:
+        """A PR whose input cannot be judged: a failing check that says why, and the job ends
+        (a retry would read the same input). Never no check."""
+        log.warning("cannot judge %s#%s at %s: %s", job.repo, job.number, head_sha[:7], error,
+                    extra={"job": job.id})
+        _, check_id = self.store.pull_ids(job.repo, job.number, head_sha) if job.number else (
+            None, None)
+        port.publish_check(job.repo, head_sha, review.CHECK_NAME,
+                           review.unjudged_output(str(error)), check_id)
+        return "unjudged"
 
     def _publish(
         self, port: GitHubPort, job: Job, pr: PullRequestData, evaluation: review.Evaluation
@@ -159,6 +173,8 @@ class JobRunner:
             "check_run_id": published.check_run_id, "comment_id": published.comment_id,
             "policy_source": evaluation.policy_source,
         })
+        if published.label_error is not None:
+            raise published.label_error  # the result stands; the job retries for the labels
         return published.conclusion
 
     def _override(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
@@ -182,7 +198,10 @@ class JobRunner:
                 # A refused label would otherwise read, to everyone, as an override in force.
                 port.set_labels(job.repo, pr.number, [], [rules.label])
             return "refused"
-        evaluation = review.evaluate(port, job.repo, pr)
+        try:
+            evaluation = review.evaluate(port, job.repo, pr)
+        except review.JudgeError as e:
+            return self._unjudged(port, job, pr.head_sha, e)
         self.store.add_override(job.repo, pr.number, login, reason, pr.head_sha,
                                 evaluation.critical_areas, job.spec.get("via", "comment"))
         return self._publish(port, job, pr, evaluation)
@@ -190,7 +209,10 @@ class JobRunner:
     def _merge_group(self, port: GitHubPort, job: Job) -> str:
         """Merge queues wait for the required check on the group's head SHA: report it there."""
         spec = job.spec
-        evaluation = review.evaluate_range(port, job.repo, spec["base_sha"], spec["head_sha"])
+        try:
+            evaluation = review.evaluate_range(port, job.repo, spec["base_sha"], spec["head_sha"])
+        except review.JudgeError as e:
+            return self._unjudged(port, job, spec["head_sha"], e)
         outcome = review.conclusion(evaluation.decision, overridden=False)
         body = review.comment_body(evaluation, spec["head_sha"])
         output = review.check_output(evaluation, body, outcome, overridden=False)

@@ -281,6 +281,57 @@ def test_error_when_input_is_not_a_well_formed_diff(text: str | bytes, message: 
     assert isinstance(info.value, ModelTierError)
 
 
+AUTH_CHANGE = (
+    "diff --git a/app/auth/x.py b/app/auth/x.py\n--- a/app/auth/x.py\n+++ b/app/auth/x.py\n"
+    "@@ -1,1 +1,1 @@\n-a\n+def verify(): return True\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            AUTH_CHANGE.replace("\n", "\r"),
+            "malformed diff at line 1: carriage return inside a header line",
+        ),
+        (
+            # only the file's lines after the git header end in CR
+            AUTH_CHANGE.replace("\n", "\r").replace("\r", "\n", 1),
+            "malformed diff at line 2: carriage return inside a header line",
+        ),
+        (
+            AUTH_CHANGE.replace("@@ -1,1 +1,1 @@", "@@ --1,1 +-1,1 @@"),
+            "malformed diff at line 4: not a hunk header (@@ -start[,count] +start[,count] @@)",
+        ),
+        (
+            AUTH_CHANGE.replace("@@ -1,1 +1,1 @@", "@@ -1,1 +1,1 @"),
+            "malformed diff at line 4: not a hunk header",
+        ),
+    ],
+    ids=["cr-only-line-endings", "cr-only-after-the-git-header", "negative-hunk-start",
+         "unterminated-hunk-header"],
+)
+def test_error_when_a_diff_would_read_as_unchanged(text: str, message: str) -> None:
+    # Before: each parsed as app/auth/x.py with no changed line at all, so routine.
+    with pytest.raises(DiffError) as info:
+        parse_diff(text)
+    assert str(info.value).startswith(message)
+
+
+def test_error_when_a_github_patch_has_a_malformed_hunk_header() -> None:
+    files = [GitHubFile("app/auth/x.py", patch="@@ --1,1 +-1,1 @@\n-a\n+b", additions=1,
+                        deletions=1)]
+    with pytest.raises(DiffError, match=r"^malformed diff at line 4: not a hunk header"):
+        parse_github_files(files)
+
+
+def test_a_carriage_return_inside_a_changed_line_is_content() -> None:
+    diff = parse_diff(AUTH_CHANGE.replace("+def verify(): return True", "+a\r+b\r-c"))
+    assert (diff.files[0].path, diff.files[0].additions) == ("app/auth/x.py", 1)
+    [(_, _), (added, _)] = diff.changed_lines(0)
+    assert added.text == "a\r+b\r-c\n"  # a file with CR line endings, in one diff line
+
+
 def test_error_when_truncated_hunk_names_the_next_files_header_line() -> None:
     lines = TRUNCATED_MIDDLE.splitlines()
     assert lines[7].startswith("diff --git a/b.py")  # line 8, where the hunk should have gone on
