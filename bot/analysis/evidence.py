@@ -55,6 +55,8 @@ _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 _BACKTICKS = re.compile(r"`+")
 _MASK = re.compile(r"\x00(\d+)\x00")
+_TRAILING_VERSION = re.compile(r"(?:-v?\d+)+$")
+_VIA = re.compile(r"(?<!\s)\s+(?:via|with|in|using)\s+", re.I)  # matched once per blank run
 
 How = Literal["exact", "alias", "family", "unknown"]
 
@@ -238,9 +240,15 @@ class Catalog:
         return None
 
     def tool_named(self, name: str) -> str | None:
-        """The tool a bare name stands for ('Claude', 'Cursor', 'Codex'), or one of its markers."""
+        """The tool a bare name stands for ('Claude', 'Cursor 1.2', 'Codex'), or one of its
+        markers; a trailing version number is not part of the name."""
         key = normalise_model_name(name)
-        return self._tool_names.get(key) if key else self.tool(name)
+        if not key:
+            return self.tool(name)
+        found = self._tool_names.get(key)
+        if found is None:
+            found = self._tool_names.get(_TRAILING_VERSION.sub("", key))
+        return found
 
     def is_human(self, value: str) -> bool:
         return value.strip().strip(".").lower() in self._human
@@ -274,19 +282,32 @@ class Catalog:
                 **base, kind="unknown", name=value[:80],
                 note=f"`{value[:80]}` says nothing about which model was used.",
             )
-        candidates = [value, *(m.group(0)[1:-1] for m in _BRACKETS.finditer(value))]
+        candidates: list[tuple[str, str | None]] = []
+        # "Kimi-K2-Thinking via Crush", "Claude Opus 4.8 in Cursor": the model, then its tool
+        via = _VIA.split(value, maxsplit=1)
+        if len(via) == 2 and via[0].strip() and via[1].strip():
+            candidates.append((via[0], tool or self.tool_named(via[1])))
+        candidates.append((value, tool))
+        candidates += [(m.group(0)[1:-1], tool) for m in _BRACKETS.finditer(value)]
+        # "Codex GPT-5", "Cursor Composer 2": a tool's name, then the model
+        words = value.split()
+        for cut in range(1, min(len(words), 4)):
+            named = self.tool_named(" ".join(words[:cut]))
+            if named is not None:
+                candidates.append((" ".join(words[cut:]), tool or named))
         first: Resolution | None = None
-        for candidate in candidates:
+        first_tool = tool
+        for candidate, candidate_tool in candidates:
             resolution = self.resolve(candidate)
             if resolution.known:
-                return self.record(base, resolution)
+                return self.record(base | {"tool": candidate_tool}, resolution)
             if first is None or (first.family is None and resolution.family is not None):
-                first = resolution
+                first, first_tool = resolution, candidate_tool
         named_tool = self.tool_named(value) or self.tool(value)
         if named_tool is not None and (first is None or first.family is None):
             return self.tool_record(source, location, raw, provenance, named_tool)
         assert first is not None
-        return self.record(base, first)
+        return self.record(base | {"tool": first_tool}, first)
 
     def record(self, base: dict[str, Any], resolution: Resolution) -> DeclaredModel:
         if not resolution.known:
@@ -529,14 +550,26 @@ def _co_author(
 
 def _agent_and_model(
     value: str, catalog: Catalog, location: str, raw: str, provenance: Provenance
-) -> DeclaredModel | None:
-    """`AGENT:MODEL [tools...]` (Assisted-by, Generated-by), or a bare tool or model name."""
+) -> list[DeclaredModel | None]:
+    """`AGENT:MODEL [tools...]` (Assisted-by, Generated-by), several agents in one trailer
+    (`Claude:claude-opus-4-7 Sashiko:claude-haiku-4-5`), or a bare tool or model name."""
     agent, colon, rest = value.partition(":")
     words = rest.split()
-    if colon and words and not rest.startswith("//"):
-        tool_id = catalog.tool_named(agent) or catalog.tool(agent)
-        return catalog.declare("commit", location, raw, words[0], provenance, tool_id)
-    return catalog.declare("commit", location, raw, value, provenance)
+    if not colon or not words or rest.startswith("//"):
+        return [catalog.declare("commit", location, raw, value, provenance)]
+    pairs = [(agent, words[0])] + [
+        (name, model)
+        for word in words[1:]
+        for name, sep, model in [word.partition(":")]
+        if sep and name and model and not model.startswith("//")
+    ]
+    return [
+        catalog.declare(
+            "commit", location, raw, model, provenance,
+            catalog.tool_named(name) or catalog.tool(name),
+        )
+        for name, model in pairs[:5]
+    ]
 
 
 def _tool_and_model(
@@ -572,7 +605,12 @@ def _from_commit(commit: Commit, catalog: Catalog) -> Iterator[DeclaredModel]:
         elif key == "co-authored-by":
             found = _co_author(value, catalog, location, line, provenance)
         elif key in ("assisted-by", "generated-by"):
-            found = _agent_and_model(value, catalog, location, line, provenance)
+            yield from (
+                item
+                for item in _agent_and_model(value, catalog, location, line, provenance)
+                if item is not None
+            )
+            continue
         elif key == "co-authored-by-ai":
             found = _tool_and_model(value, catalog, location, line, provenance)
         else:

@@ -141,6 +141,17 @@ ROWS: dict[str, Row] = {
                              "composer-2", "everyday", "tool"),
     "kernel-tool-only": tool("trailer", "Assisted-by: Cursor"),
     "kernel-unknown-model": unknown("trailer", "Assisted-by: Claude:claude-mythos-5", "tool"),
+    # seen in public repositories
+    "kernel-two-agents": model("trailer", "Assisted-by: Claude:claude-opus-4-7 Sashiko:claude-haiku-4-5",
+                               "claude-opus-4.7", "premium", "tool", "claude-opus"),
+    "kernel-sonnet-4-5": model("trailer", "Assisted-by: Claude:claude-sonnet-4-5",
+                               "claude-sonnet-4.5", "context-heavy", "tool", "claude-sonnet"),
+    "kernel-codex-gpt-6": model("trailer", "Assisted-by: Codex:GPT-6", "gpt-6", "premium", "tool",
+                                "gpt"),
+    "kernel-claude-code-tool": tool("trailer", "Assisted-by: Claude Code"),
+    "crush-model-via-agent": unknown(
+        "trailer", "Assisted-by: Kimi-K2-Thinking via Crush <crush@charm.land>", "tool"),
+    "opencode-unknown-model": unknown("trailer", "Assisted-by: OpenCode:qwen3.6-plus", "tool"),
     # --- Generated-by (Apache: a tool; or AGENT:MODEL) --------------------------------------------
     "generated-by-agent-model": model("trailer", "Generated-by: OpenCode:claude-opus-4.6",
                                       "claude-opus-4.6", "premium", "tool"),
@@ -156,6 +167,11 @@ ROWS: dict[str, Row] = {
     "ai-co-author-unknown": tool("trailer", "Co-authored-by-AI: Copilot (unknown)"),
     "ai-co-author-gpt": model("trailer", "Co-authored-by-AI: Cursor (gpt-5.4)",
                               "gpt-5.4", "premium", "tool"),
+    "ai-co-author-tool-with-version": model(
+        "trailer", "Co-authored-by-AI: IBM Bob 1.0.0 (Claude Sonnet 4.6)",
+        "claude-sonnet-4.6", "long-context", "tool"),
+    "ai-co-author-true": unknown("trailer", "Co-Authored-By-AI: true", "tool"),
+    "ai-co-author-versioned-tool-only": tool("trailer", "Co-authored-by-AI: Cursor 1.2"),
     # --- hand-written trailers (AI-Model, Model) ----------------------------------------------------
     "ai-model-newer-gpt": model("trailer", "AI-Model: GPT-5.5", "gpt-5.5", "premium", "declared",
                                 "gpt"),
@@ -176,6 +192,12 @@ ROWS: dict[str, Row] = {
                                      "everyday", "declared", "composer"),
     "ai-model-small-variant-never-premium": model(
         "trailer", "AI-Model: gpt-5.5-nano", "gpt-5.5-nano", "everyday", "declared", "gpt"),
+    "ai-model-tool-then-model": model("trailer", "AI-Model: Codex GPT-5", "gpt-5", "long-context",
+                                      "declared", "gpt"),
+    "x-ai-model": model("trailer", "X-AI-Model: claude-sonnet-4-6", "claude-sonnet-4.6",
+                        "long-context", "declared"),
+    "ai-model-with-mode": model("trailer", "AI-Model: Claude Opus 4.6 with thinking",
+                                "claude-opus-4.6", "premium", "declared"),
     # --- whole messages: only the final trailer block holds trailers ----------------------------
     "trailer-shaped-line-mid-body": nothing(
         "message", "Fix\n\nCo-Authored-By: GPT-5.4 <x@y.z>\n\nMore text after it."),
@@ -232,6 +254,8 @@ ROWS: dict[str, Row] = {
     "body-none": Row("body", "Model: none", "human", None, None, None, "declared", MISSING),
     "body-no-ai-box": Row("body", "- [x] No AI", "human", None, None, None, "declared", MISSING),
     "body-unknown": unknown("body", "Model: llama-4", "declared"),
+    "body-model-in-tool": model("body", "Model: GPT-5.4 in Cursor", "gpt-5.4", "premium",
+                                "declared"),
     "body-version-missing": unknown("body", "Model: GPT 5.x", "declared", "gpt"),
     "body-value-in-code-span": model("body", "Model: `claude-opus-4-7`", "claude-opus-4.7",
                                      "premium", "declared", "claude-opus"),
@@ -285,3 +309,12 @@ def test_attribution_string(row: Row, policy: Policy) -> None:
     decision = decide(AUTH, policy, pr)
     assert decision.risk == "critical"
     assert decision.verdict is row.verdict
+
+
+def test_several_agents_in_one_assisted_by_are_each_read(policy: Policy) -> None:
+    commit = Commit(sha="c0ffee0", message="Fix\n\nAssisted-by: Claude:claude-opus-4-7 "
+                    "Sashiko:claude-haiku-4-5 coccinelle")
+    found = declared_models(PullRequestInfo(commits=(commit,)), policy)
+    assert [(d.model, d.tier) for d in found] == [
+        ("claude-opus-4.7", "premium"), ("claude-haiku-4.5", "everyday"),
+    ]
