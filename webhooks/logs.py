@@ -60,7 +60,7 @@ class JsonFormatter(_LibraryJsonFormatter):
             # uvicorn's `color_message` repeats the message with terminal colour codes
             reserved_attrs=[*RESERVED_ATTRS, "color_message"],
         )
-        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self.secrets = list(secrets)
 
     def add_fields(
         self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
@@ -75,13 +75,25 @@ class JsonFormatter(_LibraryJsonFormatter):
     def format(self, record: logging.LogRecord) -> str:
         return self.redact(super().format(record))
 
+    @property
+    def secrets(self) -> list[str]:
+        return self._secrets
+
+    @secrets.setter
+    def secrets(self, values: Sequence[str]) -> None:
+        self._secrets = sorted({s for s in values if s}, key=len, reverse=True)
+        # each as written and as it appears inside a JSON string, computed once
+        needles = {*self._secrets, *(json.dumps(s)[1:-1] for s in self._secrets)}
+        self._needles = sorted(needles, key=len, reverse=True)
+
     def redact(self, line: str) -> str:
-        for secret in self.secrets:
-            line = line.replace(secret, REDACTED)
-            escaped = json.dumps(secret)[1:-1]  # as it appears inside a JSON string
-            if escaped != secret:
-                line = line.replace(escaped, REDACTED)
-        return _PRIVATE_KEY.sub(REDACTED, _GITHUB_TOKEN.sub(REDACTED, line))
+        for needle in self._needles:
+            if needle in line:
+                line = line.replace(needle, REDACTED)
+        line = _GITHUB_TOKEN.sub(REDACTED, line)
+        if "PRIVATE KEY" in line:
+            line = _PRIVATE_KEY.sub(REDACTED, line)
+        return line
 
 
 class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
@@ -122,8 +134,7 @@ def add_secrets(secrets: Sequence[str]) -> None:
     for handler in logging.getLogger().handlers:
         formatter = handler.formatter
         if isinstance(formatter, JsonFormatter):
-            formatter.secrets = sorted({*formatter.secrets, *(s for s in secrets if s)},
-                                       key=len, reverse=True)
+            formatter.secrets = [*formatter.secrets, *secrets]
 
 
 class AccessLog:

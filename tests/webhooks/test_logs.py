@@ -29,7 +29,7 @@ from tests.webhooks.test_queue import _serve
 from tests.webhooks.test_queue import broker_url as broker_url  # fixtures
 from tests.webhooks.test_queue import processes as processes
 from tests.webhooks.test_queue import services as services
-from webhooks.logs import JsonFormatter, bind, configure
+from webhooks.logs import JsonFormatter, add_secrets, bind, configure
 
 pg_url = _scale.pg_url  # the fixture
 
@@ -121,9 +121,12 @@ def test_serve_writes_only_json_lines_from_every_library(fake, tmp_path):
     assert all(r["latency_ms"] >= 0 and r["message"] == "webhook" for r in access)
     done = next(r for r in records if r["message"] == "job done")
     assert (done["repo"], done["pr"], done["outcome"]) == (REPO, 7, "failure")
-    # the job finished before shutdown began, and shutdown is the last thing logged
-    shutdown = next(i for i, r in enumerate(records) if "Shutting down" in r["message"])
-    assert records.index(done) < shutdown
+    # shutdown drains the workers: the job's last line comes before the application's shutdown
+    # completes, and nothing is logged after the server process finished
+    complete = next(i for i, r in enumerate(records)
+                    if r["message"] == "Application shutdown complete.")
+    assert records.index(done) < complete
+    assert records[-1]["message"].startswith("Finished server process")
     assert "Logging error" not in err
     assert INSTALLATION
 
@@ -150,6 +153,24 @@ def test_formatter_redacts_any_private_key():
     line = JsonFormatter().format(record)
     assert "MIIEabc" not in line and "PRIVATE KEY" not in line
     assert json.loads(line)["message"].startswith('body {"pem": "[REDACTED]')
+
+
+def test_secrets_that_arrive_later_are_redacted_too(monkeypatch):
+    """/setup learns the webhook secret after start-up: from then on it is redacted."""
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", out)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure("INFO", ["first-secret"])
+        add_secrets(["later-secret", 'quo"ted'])
+        logging.getLogger("modeltier.setup").info("%s %s %s", "first-secret", "later-secret",
+                                                  'quo"ted')
+        assert json.loads(out.getvalue())["message"] == "[REDACTED] [REDACTED] [REDACTED]"
+    finally:
+        logging.captureWarnings(False)
+        root.handlers, _ = saved
+        root.setLevel(saved[1])
 
 
 def test_no_logging_error_when_stderr_was_replaced_and_closed(monkeypatch):
