@@ -125,7 +125,10 @@ class Running:
         store = self.service.store
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if store.count_jobs("pending") == 0 and store.count_jobs("running") == 0:
+            # pending again after running: a job that went running -> pending (a retry) between
+            # the first two reads would otherwise look like no job at all
+            if (store.count_jobs("pending") == 0 and store.count_jobs("running") == 0
+                    and store.count_jobs("pending") == 0):
                 return
             time.sleep(0.05)
         raise AssertionError("jobs did not finish in time")
