@@ -263,11 +263,19 @@ def _verdict(
             f"`{floor}` or stronger; {_what(weak, policy)} ({weak.location}) is only "
             f"`{weak.provenance}` evidence."
         )
+        model = policy.tiers[required].recommended
+        fix = (
+            f"Only evidence of provenance `{floor}` or stronger counts for the {title} tier: "
+            "the trailer, commit author or footer the AI tool writes itself (e.g. "
+            f"`Assisted-by: <agent>:{model}` kept in the merged commits); a description line or "
+            "a label is not enough. If this change is not what it seems, a maintainer can "
+            f"comment `{enforcement.override.command} <reason>`."
+        )
         return (
             Verdict.MISSING,
             enforcement.on_missing == "fail",
             reason + conflict_note + unknown_note,
-            _how_to_declare(policy, required),
+            fix,
         )
     lower = [d for d, rank in ranked if rank is not None]
     if lower:
@@ -290,16 +298,24 @@ def _verdict(
             fix,
         )
     reason = f"This {risk} change requires the {title} tier, and no model is declared."
+    fix = _how_to_declare(policy, required)
     if human:
         reason = (
             f"This {risk} change requires the {title} tier; it is declared as written without "
             "AI, which this policy does not accept as evidence."
         )
+        # Never nudge anyone to declare a model that was not used.
+        fix = (
+            f"Do not declare a model that was not used. This policy does not count a change "
+            "written without AI as evidence (`enforcement.accept_human_declaration`): a "
+            f"maintainer can review it and comment `{enforcement.override.command} <reason>`, "
+            f"or the change can be reviewed with {_names(policy, accepted)} and that declared."
+        )
     return (
         Verdict.MISSING,
         enforcement.on_missing == "fail",
         reason + conflict_note + unknown_note,
-        _how_to_declare(policy, required),
+        fix,
     )
 
 

@@ -594,3 +594,20 @@ def test_hostile_text_is_read_in_linear_time(text: str, policy: Policy) -> None:
         policy,
     )
     assert time.perf_counter() - started < 2.0  # quadratic scans took minutes here
+
+
+def test_a_refused_no_ai_declaration_is_not_told_to_declare_a_model(policy: Policy) -> None:
+    decision = decide(parse_diff(AUTH_DIFF), policy, PullRequestInfo(body="Model: none"))
+    assert decision.verdict is Verdict.MISSING
+    assert decision.fix is not None
+    assert decision.fix.startswith("Do not declare a model that was not used.")
+    assert "`Model: GPT-5.4`" not in decision.fix
+    assert "`/modeltier override <reason>`" in decision.fix
+
+
+def test_too_weak_evidence_is_told_what_counts() -> None:
+    policy = load_policy("enforcement:\n  min_provenance: {premium: tool}\n")
+    decision = decide(parse_diff(AUTH_DIFF), policy, PullRequestInfo(labels=("model:gpt-5.4",)))
+    assert decision.fix is not None
+    assert decision.fix.startswith("Only evidence of provenance `tool` or stronger counts")
+    assert "a description line or a label is not enough" in decision.fix
