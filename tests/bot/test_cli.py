@@ -534,3 +534,29 @@ def test_error_when_a_diff_cannot_be_read_as_a_diff_exits_2_not_routine(
     code, out, err = run("scan", "--diff", write(tmp_path / "in.diff", diff))
     assert (code, out) == (EXIT_BAD_INPUT, "")
     assert err == f"modeltier: error: {message}\n"
+
+
+def test_scan_git_range_credits_a_newer_opus_through_its_family(run: Run, repo: Repo) -> None:
+    base = repo.commit({"app/auth/views.py": VIEWS}, "Initial")
+    repo.commit(
+        {"app/auth/views.py": VIEWS_PROTECTED},
+        "Protect profile\n\nThe view needs a login.\n\n"
+        "Co-Authored-By: Claude Opus 4.8 (1M context) <noreply@anthropic.com>\n",
+    )
+    code, out, _ = run("scan", "--git", f"{base}..HEAD", "--format", "json")
+    data = json.loads(out)
+    assert (code, data["verdict"]) == (EXIT_OK, "pass")
+    [item] = data["declared_models"]
+    assert (item["model"], item["family"], item["resolved_by"], item["provenance"]) == (
+        "claude-opus-4.8", "claude-opus", "family", "tool",
+    )
+    assert "as Claude Opus >= 4.6 it counts as premium" in data["verdict_reason"]
+
+
+def test_scan_ignores_a_declaration_in_a_code_block_of_the_description(
+    run: Run, tmp_path: Path
+) -> None:
+    diff = write(tmp_path / "d.diff", AUTH_DIFF)
+    body = write(tmp_path / "pr.md", "Template:\n\n```\nModel: GPT-5.4\n```\n")
+    code, out, _ = run("scan", "--diff", diff, "--body", body, "--format", "json")
+    assert (code, json.loads(out)["verdict"]) == (EXIT_ENFORCEMENT, "missing")
