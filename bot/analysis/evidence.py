@@ -187,8 +187,8 @@ class Catalog:
         if strange:
             return Resolution(
                 name, "unknown",
-                f"{name} looks like {family.name} {version}, but the policy knows no variant "
-                f"`{'-'.join(strange)}` of it. To count it, add it to the policy: "
+                f"{name} looks like {self._display(family_id, version)}, but the policy knows "
+                f"no variant `{'-'.join(strange)}` of it. To count it, add it to the policy: "
                 f"`{self.suggested_edit(name)}`.",
                 version=version, **base,
             )
