@@ -33,7 +33,7 @@ from typing import Any, TextIO
 from bot import review
 from bot.analysis.models import Decision, Risk
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK
-from bot.github.port import WORKFLOW_BOT_LOGIN, GitHubError, GitHubPort
+from bot.github.port import WORKFLOW_BOT_LOGIN, GitHubError, GitHubPort, PullRequestData
 from bot.github.pygithub import connect
 from bot.render.markdown import MARKER
 from bot.render.sarif import render_sarif_json
@@ -110,13 +110,25 @@ def _level(risk: Risk, failing: bool) -> str:
     return "warning" if risk == Risk.ELEVATED else "notice"
 
 
-def annotation_commands(decision: Decision, failing: bool) -> list[str]:
-    """One workflow command per piece of evidence on the head's files: `::error` for critical
-    areas when enforcement fails (`::warning` when it does not), `::warning` for elevated ones,
-    `::notice` for the rest. Removed lines are skipped (they are not in the head's files); a
-    path match becomes a file-level annotation when no line of that file was flagged. At most
-    `MAX_ANNOTATIONS_PER_LEVEL` errors and warnings (GitHub drops the rest), with a notice saying
-    how many more the summary lists."""
+def annotation_commands(
+    decision: Decision, failing: bool, *, sarif: str | None = None
+) -> list[str]:
+    """With a SARIF file (`sarif`), one notice: the lines are flagged once, by code scanning,
+    not twice. Otherwise one workflow command per piece of evidence on the head's files:
+    `::error` for critical areas when enforcement fails (`::warning` when it does not),
+    `::warning` for elevated ones, `::notice` for the rest. Removed lines are skipped (they are
+    not in the head's files); a path match becomes a file-level annotation when no line of that
+    file was flagged. At most `MAX_ANNOTATIONS_PER_LEVEL` errors and warnings (GitHub drops the
+    rest), with a notice saying how many more the summary lists."""
+    if sarif:
+        found = sum(len(a.evidence) for a in decision.areas)
+        if not found:
+            return []
+        return [workflow_command(
+            "notice", f"{found} findings are in {sarif} for code scanning (upload it with "
+            "github/codeql-action/upload-sarif); they are not repeated as annotations.",
+            title="modeltier",
+        )]
     out: list[str] = []
     shown: dict[str, int] = {}
     left_out = 0
@@ -267,10 +279,14 @@ def _notice(out: TextIO, message: str) -> None:
     print(workflow_command("notice", message, title="modeltier"), file=out)
 
 
-def _comment(port: GitHubPort, repo: str, number: int, body: str, out: TextIO) -> None:
-    """The one sticky comment, found by its marker and our own author, as the App keeps it."""
+def _comment(
+    port: GitHubPort, pr: PullRequestData, repo: str, evaluation: review.Evaluation, body: str,
+    out: TextIO,
+) -> None:
+    """The one sticky comment, found by its marker and our own author, as the App keeps it (and
+    as the policy's `comment` wants it: a routine PR gets none, or a one-line note)."""
     try:
-        review.upsert_comment(port, repo, number, body)
+        review.settle_comment(port, repo, pr.number, evaluation, body, head_sha=pr.head_sha)
     except GitHubError as e:
         if e.status == 403:
             _notice(out, f"No PR comment: the token cannot write to {repo} ({e}). Give the job "
@@ -300,7 +316,8 @@ def _pull_request(
         _notice(out, f"#{number} moved on since this run started: judged its current head "
                      f"{pr.head_sha[:12]}, not {event_head[:12]}.")
     evaluation = review.evaluate(port, repo, pr, policy_path=inputs.policy)
-    body = review.comment_body(evaluation, pr.head_sha, draft=pr.draft)
+    body = review.comment_body(evaluation, pr.head_sha, draft=pr.draft, repository=repo,
+                               base_sha=pr.base_sha)
     report = Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body)
     head_repo = _field(event, "pull_request", "head", "repo", "full_name")
     fork = not isinstance(head_repo, str) or head_repo.lower() != repo.lower()
@@ -309,7 +326,7 @@ def _pull_request(
                      "and a pull_request run from a fork gets a read-only token. The decision is "
                      "in the job summary, annotations and outputs.")
     elif inputs.comment:
-        _comment(port, repo, number, body, out)
+        _comment(port, pr, repo, evaluation, body, out)
     return report
 
 
@@ -344,7 +361,7 @@ def _write(report: Report, env: _Environment, inputs: Inputs, out: TextIO) -> bo
     for problem in report.policy_errors:
         print(workflow_command("error", f"{problem} (the default policy was applied)",
                                title="modeltier policy"), file=out)
-    for line in annotation_commands(decision, failing):
+    for line in annotation_commands(decision, failing, sarif=inputs.sarif):
         print(line, file=out)
     if env.summary_path:
         _append(env.summary_path, report.body.replace(MARKER, "").strip() + "\n")

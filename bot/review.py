@@ -19,7 +19,14 @@ from bot.analysis.diff import Diff, GitHubFile, parse_github_files
 from bot.analysis.errors import DiffError
 from bot.analysis.models import Commit, Decision, PullRequestInfo, Risk, Verdict
 from bot.github.port import Annotation, CheckRunOutput, GitHubError, GitHubPort, PullRequestData
-from bot.render.markdown import MARKER, CommentContext, OverrideInfo, render_comment
+from bot.render.markdown import (
+    MARKER,
+    CommentContext,
+    OverrideInfo,
+    comment_wanted,
+    render_comment,
+    render_routine_note,
+)
 from policies.errors import ModelTierError, PolicyError
 from policies.loader import REPOSITORY_POLICY_PATHS, default_policy, load_policy
 from policies.schema import Policy
@@ -39,6 +46,7 @@ __all__ = [
     "load_base_policy",
     "override_applies",
     "publish",
+    "settle_comment",
     "unjudged_output",
     "upsert_comment",
     "wanted_labels",
@@ -332,11 +340,16 @@ def wanted_labels(decision: Decision) -> set[str]:
 
 
 def comment_body(
-    evaluation: Evaluation, head_sha: str, *, draft: bool = False, override: Override | None = None
+    evaluation: Evaluation, head_sha: str, *, draft: bool = False, override: Override | None = None,
+    repository: str | None = None, base_sha: str | None = None, web_url: str = "",
 ) -> str:
-    """The sticky comment's Markdown for an evaluation (override: one that applies)."""
+    """The sticky comment's Markdown for an evaluation (override: one that applies); with the
+    repository and the base sha, evidence links to the lines it is about."""
     return render_comment(evaluation.decision, CommentContext(
         head_sha=head_sha,
+        repository=repository,
+        base_sha=base_sha,
+        web_url=web_url,
         override=OverrideInfo(who=override.login, when=override.created_at,
                               reason=override.reason, sha=override.head_sha)
         if override is not None
@@ -360,6 +373,27 @@ def upsert_comment(
     return comment_id
 
 
+def settle_comment(
+    port: GitHubPort, repo: str, number: int, evaluation: Evaluation, body: str, *,
+    head_sha: str, comment_id: int | None = None, overridden: bool = False,
+) -> int | None:
+    """The comment as the policy's `comment` wants it: written when wanted; when not, a comment
+    left from an earlier push is edited down to one line (never a stale verdict), and none is
+    created. Returns the comment's id, if there is one."""
+    wanted = comment_wanted(
+        evaluation.decision, evaluation.policy.comment, overridden=overridden,
+        policy_problem=bool(evaluation.policy_errors or evaluation.policy_change),
+    )
+    if wanted:
+        return upsert_comment(port, repo, number, body, comment_id)
+    if comment_id is None:
+        comment_id = port.find_comment(repo, number, MARKER)
+    if comment_id is None:
+        return None
+    note = render_routine_note(evaluation.decision, CommentContext(head_sha=head_sha))
+    return comment_id if port.update_comment(repo, comment_id, note) else None
+
+
 def publish(
     port: GitHubPort,
     repo: str,
@@ -375,13 +409,15 @@ def publish(
     decision = evaluation.decision
     overridden = override_applies(override, evaluation, pr.head_sha)
     body = comment_body(evaluation, pr.head_sha, draft=pr.draft,
-                        override=override if overridden else None)
+                        override=override if overridden else None,
+                        repository=repo, base_sha=pr.base_sha)
     if evaluation.policy_change:
         body += _policy_change_note(evaluation, overridden)
     outcome = conclusion(decision, overridden, policy_change=bool(evaluation.policy_change))
     output = check_output(evaluation, body, outcome, overridden)
     check_run_id = port.publish_check(repo, pr.head_sha, CHECK_NAME, output, check_run_id)
-    comment_id = upsert_comment(port, repo, pr.number, body, comment_id)
+    comment_id = settle_comment(port, repo, pr.number, evaluation, body, head_sha=pr.head_sha,
+                                comment_id=comment_id, overridden=overridden)
     want = wanted_labels(decision)
     have = {label for label in pr.labels if label.startswith(LABEL_PREFIX)}
     stale = sorted(have - want - {override_label})

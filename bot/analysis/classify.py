@@ -16,8 +16,10 @@ from typing import Any
 import pathspec
 import re2
 
+from bot.analysis.anchors import HeadLines
 from bot.analysis.diff import ChangedLine, Diff
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
+from bot.analysis.ranking import EvidenceRanking
 from policies.schema import Policy, compile_paths
 
 __all__ = ["Classification", "Matcher", "classify", "matcher_for"]
@@ -162,8 +164,9 @@ class _AreaHits:
     files: dict[str, None] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     total: int = 0
-    per_file: dict[str, int] = field(default_factory=dict)
     lines: set[tuple[str, str, int | None]] = field(default_factory=set)
+    live: dict[tuple[str, str, int | None], int] = field(default_factory=dict)
+    bound: int = 0
 
 
 @dataclass
@@ -176,20 +179,34 @@ class _Collector:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.hits: dict[str, _AreaHits] = {}
+        # The caps keep the strongest evidence, not the first (bot/analysis/ranking.py).
+        self.ranking = EvidenceRanking.for_policy(policy)
+        self.bound = 40 * policy.limits.evidence_per_area
 
     def add(self, area_id: str, evidence: Evidence) -> None:
         hits = self.hits.setdefault(area_id, _AreaHits())
         key = (evidence.path, evidence.side, evidence.line)
-        if key in hits.lines:
+        if key in hits.lines:  # one line, several rules: the strongest rule names it
+            slot = hits.live.get(key)
+            if slot is not None and self.ranking.strength(evidence) < self.ranking.strength(
+                hits.evidence[slot]
+            ):
+                hits.evidence[slot] = evidence
             return
         hits.lines.add(key)
+        hits.live[key] = len(hits.evidence)
         hits.files[evidence.path] = None
         hits.total += 1
-        limits = self.policy.limits
-        count = hits.per_file.get(evidence.path, 0)
-        if count < limits.evidence_per_file and len(hits.evidence) < limits.evidence_per_area:
-            hits.per_file[evidence.path] = count + 1
-            hits.evidence.append(evidence)
+        hits.evidence.append(evidence)
+        if len(hits.evidence) >= max(self.bound, hits.bound):
+            # Flat memory on a diff where every line matches: keep the candidates the caps
+            # could still choose from.
+            limits = self.policy.limits
+            hits.evidence = self.ranking.prune(
+                hits.evidence, limits.evidence_per_file, limits.evidence_per_area
+            )
+            hits.live = {(e.path, e.side, e.line): i for i, e in enumerate(hits.evidence)}
+            hits.bound = 2 * len(hits.evidence)
 
     def results(self) -> list[AreaResult]:
         out = []
@@ -203,7 +220,11 @@ class _Collector:
                     title=area.title,
                     risk=area.risk,
                     files=sorted(hits.files),
-                    evidence=hits.evidence,
+                    evidence=self.ranking.select(
+                        hits.evidence,
+                        self.policy.limits.evidence_per_file,
+                        self.policy.limits.evidence_per_area,
+                    ),
                     evidence_total=hits.total,
                 )
             )
@@ -302,6 +323,7 @@ def _content_evidence(
     lines: Iterable[tuple[ChangedLine, bool]], diff: Diff, matcher: Matcher, collector: _Collector
 ) -> None:
     limit = matcher.policy.limits.snippet_chars
+    anchors = HeadLines(diff)  # where removed lines sit in the head file
     hits = [(item, True) for item, substantive in lines if substantive]
     moved = _moved_lines(diff, {item.file for item, _ in hits}) if hits else set()
     for item, _ in hits:
@@ -325,6 +347,7 @@ def _content_evidence(
                     side=item.side,
                     rule=rule.id,
                     snippet=_snippet(text, limit),
+                    head_line=anchors.of(item.file, item.line) if item.side == "old" else None,
                 ),
             )
 

@@ -98,6 +98,12 @@ class Evidence(_Frozen):
     side: Literal["new", "old", "header", "path"] = "new"
     rule: str
     snippet: str = ""
+    head_line: int | None = Field(
+        default=None,
+        description="For a removed line (side old): the head file's line nearest to where it "
+        "was (the context or added line just above it, or the first line), where a tool that "
+        "shows only the head file (code scanning) can place it.",
+    )
 
 
 class AreaResult(_Frozen):

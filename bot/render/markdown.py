@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote
 
 from bot.analysis.models import (
     AreaResult,
@@ -28,7 +30,6 @@ from bot.analysis.models import (
 )
 from bot.render._budget import count, fit
 from bot.render._escape import clip, clip_middle, code, inline, text
-from policies.schema import Risk
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -36,8 +37,13 @@ __all__ = [
     "MAX_COMMENT_CHARS",
     "MIN_BUDGET",
     "CommentContext",
+    "CommentMode",
     "OverrideInfo",
+    "comment_wanted",
+    "evidence_url",
     "render_comment",
+    "render_routine_note",
+    "status",
 ]
 
 MARKER = "<!-- modeltier:comment -->"
@@ -53,8 +59,14 @@ _NAME_CHARS = 100
 _SENTENCE_CHARS = 1_500
 _TABLE_EVIDENCE = 3
 _TABLE_RULES = 4
+# A path in a link's text: GitHub's comment column is about 90 characters wide, and the table
+# also holds the area, the risk and the rules. The link itself always has the full path.
+_LINK_PATH_CHARS = 48
+# The risk is said in words: a coloured dot next to "Passed" would compete with the status.
 
-RISK_ICONS = {Risk.CRITICAL: "🔴", Risk.ELEVATED: "🟠", Risk.ROUTINE: "🟢"}
+#: When the PR gets a comment (the check run is always there): `always`; `sensitive`, when a
+#: sensitive area is touched or enforcement is not passing; `never`.
+CommentMode = Literal["always", "sensitive", "never"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,13 @@ class CommentContext:
     policy_preview_errors: Sequence[str] = ()
     draft: bool = False
     repository_policy: str | None = None
+    #: "owner/name" and the PR's base sha: with them (and `head_sha`) evidence is linked,
+    #: `<web_url>/<repo>/blob/<head sha>/<path>#L<n>` (removed lines at the base sha). The
+    #: default web address is none: a link from the host's root, right on github.com and on
+    #: GitHub Enterprise Server alike, since GitHub shows the comment on its own host.
+    repository: str | None = None
+    base_sha: str | None = None
+    web_url: str = ""
 
 
 def render_comment(
@@ -125,14 +144,8 @@ def _fill(decision: Decision, ctx: CommentContext, allowance: int) -> dict[str, 
 
 
 def _header(decision: Decision, ctx: CommentContext) -> str:
-    icon = RISK_ICONS.get(decision.risk, "")
-    tier = text(clip(decision.tier_title, _NAME_CHARS))
-    model = text(clip(decision.recommended_model_name, _NAME_CHARS))
-    lines = [
-        MARKER,
-        f"### {icon} modeltier: {tier} tier — {model} recommended ({decision.risk} risk)",
-        "",
-    ]
+    icon, word, detail = status(decision, overridden=ctx.override is not None)
+    lines = [MARKER, _heading(decision, icon, word), ""]
     required = (
         f"**Required:** {code(clip(decision.required_tier, _NAME_CHARS))} tier or stronger"
         if decision.required_tier
@@ -141,14 +154,17 @@ def _header(decision: Decision, ctx: CommentContext) -> str:
     accepted = ", ".join(code(clip(m, _NAME_CHARS)) for m in decision.accepted_models[:6])
     if len(decision.accepted_models) > 6:
         accepted += f" and {len(decision.accepted_models) - 6:,} more"
-    lines += [f"{required} · **Accepted models:** {accepted}", ""]
-    status_icon, status = _status(decision)
+    lines += [
+        f"{required} · **Accepted models:** {accepted} · {text(str(decision.risk))} risk",
+        "",
+    ]
     reason = inline(clip(decision.verdict_reason, _SENTENCE_CHARS))
     if ctx.override is not None:
         lines += _override(ctx.override)
-        lines += [f"<sub>Without the override: {status_icon} {status}. {reason}</sub>", ""]
+        _, plain_word, plain_detail = status(decision)
+        lines += [f"<sub>Without the override: {plain_word}{plain_detail}. {reason}</sub>", ""]
     else:
-        lines += [f"**{status_icon} {status}.** {reason}", ""]
+        lines += [f"**{word}{detail}.** {reason}", ""]
         if decision.fix and decision.verdict in (Verdict.FAIL, Verdict.MISSING):
             lines += [f"**How to fix:** {inline(clip(decision.fix, _SENTENCE_CHARS))}", ""]
     if decision.draft or ctx.draft:
@@ -163,16 +179,35 @@ def _header(decision: Decision, ctx: CommentContext) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _status(decision: Decision) -> tuple[str, str]:
-    """An emoji and a status word that say at a glance whether anything must be done."""
+def _heading(decision: Decision, icon: str, word: str) -> str:
+    """Status first, in words and one symbol; then the tier and the model."""
+    tier = text(clip(decision.tier_title, _NAME_CHARS))
+    model = text(clip(decision.recommended_model_name, _NAME_CHARS))
+    return f"### {icon} {word} · modeltier: {tier} tier, {model} recommended"
+
+
+def status(decision: Decision, *, overridden: bool = False) -> tuple[str, str, str]:
+    """The one symbol, the status word and what it is about, for every renderer that says it:
+    ✅ Passed, ❌ Failed, ❓ Missing, 🔓 Overridden, ℹ️ Advisory (⚠️ for a failure that the
+    policy makes a warning)."""
+    if overridden:
+        return "🔓", "Overridden", ""
     if decision.verdict == Verdict.PASS:
-        return "✅", "Passed"
+        return "✅", "Passed", ""
     if decision.verdict == Verdict.ADVISORY:
-        return "ℹ️", "Advisory only"
-    what = "model below the required tier" if decision.verdict == Verdict.FAIL else "no evidence"
+        return "ℹ️", "Advisory", " (nothing enforced)"
+    if decision.verdict == Verdict.FAIL:
+        word, what = "Failed", ": model below the required tier"
+    else:
+        word, what = "Missing", ": no evidence of the model used"
     if decision.blocking:
-        return "❌", f"Failing: {what}"
-    return "⚠️", f"Warning (not blocking): {what}"
+        return ("❌" if decision.verdict == Verdict.FAIL else "❓"), word, what
+    return "⚠️", word, what + " (a warning, not blocking)"
+
+
+def _status(decision: Decision) -> tuple[str, str]:
+    icon, word, detail = status(decision)
+    return icon, word + detail
 
 
 def _override(override: OverrideInfo) -> list[str]:
@@ -201,15 +236,41 @@ def _footer(decision: Decision, ctx: CommentContext) -> str:
 
 def _minimal(decision: Decision, ctx: CommentContext) -> str:
     """The last resort when even the summary does not fit: the verdict without the details."""
-    icon, status = _status(decision)
-    if ctx.override is not None:
-        icon, status = "🔓", "Overridden"
+    icon, word, detail = status(decision, overridden=ctx.override is not None)
     return (
-        f"{MARKER}\n### {RISK_ICONS.get(decision.risk, '')} modeltier: "
-        f"{text(clip(decision.tier_title, _NAME_CHARS))} tier — "
-        f"{text(clip(decision.recommended_model_name, _NAME_CHARS))} recommended "
-        f"({decision.risk} risk)\n\n**{icon} {status}.**\n\n"
+        f"{MARKER}\n{_heading(decision, icon, word)}\n\n**{word}{detail}.** "
+        f"{text(str(decision.risk))} risk.\n\n"
         "The full report is too large for a comment; run `modeltier scan` on this diff to see it.\n"
+    )
+
+
+def comment_wanted(
+    decision: Decision,
+    mode: CommentMode,
+    *,
+    overridden: bool = False,
+    policy_problem: bool = False,
+) -> bool:
+    """Whether the PR gets the full comment: `always`; `never`; `sensitive` (the default) when
+    a sensitive area is touched, enforcement is not passing, an override is on record or the
+    policy has a problem to show (an invalid base policy, a policy change)."""
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    failing = decision.verdict in (Verdict.FAIL, Verdict.MISSING)
+    return bool(decision.areas) or failing or overridden or policy_problem
+
+
+def render_routine_note(decision: Decision, ctx: CommentContext | None = None) -> str:
+    """The one line a comment is edited down to when its PR became routine: never a stale
+    verdict left standing."""
+    ctx = ctx if ctx is not None else CommentContext()
+    at = f" at {code(ctx.head_sha[:12])}" if ctx.head_sha else ""
+    tier = text(clip(decision.tier_title, _NAME_CHARS))
+    return (
+        f"{MARKER}\nℹ️ modeltier: this pull request is now routine{at} ({tier} tier); "
+        "nothing to review here. The `modeltier` check has the details.\n"
     )
 
 
@@ -230,23 +291,39 @@ def _error_details(errors: Sequence[str], summary: str, allowance: int) -> str:
     )
 
 
-def _ref(evidence: Evidence) -> str:
-    """Where a piece of evidence is, as `path#L12` plus what kind of line it is."""
-    path = clip_middle(evidence.path, _PATH_CHARS)
+def evidence_url(evidence: Evidence, ctx: CommentContext) -> str | None:
+    """`<web>/<repo>/blob/<head sha>/<path>#L<n>` (a removed line: at the base sha), or None
+    without the repository and the commit."""
+    sha = ctx.base_sha if evidence.side == "old" else ctx.head_sha
+    if not ctx.repository or not sha:
+        return None
+    repo = quote(ctx.repository, safe="/")
+    url = f"{ctx.web_url.rstrip('/')}/{repo}/blob/{quote(sha, safe='')}/"
+    url += quote(evidence.path.lstrip("/"), safe="/")
+    if evidence.line is not None and evidence.side != "path":
+        url += f"#L{evidence.line}"
+    return url
+
+
+def _ref(evidence: Evidence, ctx: CommentContext, width: int = _PATH_CHARS) -> str:
+    """Where a piece of evidence is: `path#L12` (a link when the repository is known), plus
+    what kind of line it is. Long paths are shortened in the middle; the link has them whole."""
+    path = clip_middle(evidence.path, width)
     if evidence.line is None or evidence.side == "path":
-        return f"{code(path)} (path)"
-    ref = code(f"{path}#L{evidence.line}")
-    if evidence.side == "old":
-        return f"{ref} (removed line, old file)"
-    if evidence.side == "header":
-        return f"{ref} (hunk header)"
-    return ref
+        label, kind = code(path), " (path)"
+    else:
+        label = code(f"{path}#L{evidence.line}")
+        kind = {"old": " (removed line)", "header": " (hunk header)"}.get(evidence.side, "")
+    url = evidence_url(evidence, ctx)
+    if url is not None:
+        label = f'<a href="{url}">{label}</a>'
+    return label + kind
 
 
-def _area_row(area: AreaResult) -> str:
+def _area_row(area: AreaResult, ctx: CommentContext) -> str:
     shown = area.evidence[:_TABLE_EVIDENCE]
-    where = [_ref(e) for e in shown] or [
-        code(clip_middle(f, _PATH_CHARS)) for f in area.files[:_TABLE_EVIDENCE]
+    where = [_ref(e, ctx, _LINK_PATH_CHARS) for e in shown] or [
+        code(clip_middle(f, _LINK_PATH_CHARS)) for f in area.files[:_TABLE_EVIDENCE]
     ]
     left = max(area.evidence_total - len(shown), 0)
     if left:
@@ -255,7 +332,7 @@ def _area_row(area: AreaResult) -> str:
     rule_cell = " ".join(code(clip(r, _NAME_CHARS)) for r in rules[:_TABLE_RULES])
     if len(rules) > _TABLE_RULES:
         rule_cell += f" +{len(rules) - _TABLE_RULES}"
-    risk = f"{RISK_ICONS.get(area.risk, '')} {area.risk}"
+    risk = text(str(area.risk))
     title = text(clip(area.title, _NAME_CHARS))
     return f"| {title} | {risk} | {'<br>'.join(where)} | {rule_cell or '—'} |\n"
 
@@ -266,7 +343,7 @@ def _areas(decision: Decision, ctx: CommentContext, allowance: int) -> str:
         return line if len(line) <= allowance else ""
     return fit(
         decision.areas,
-        _area_row,
+        lambda area: _area_row(area, ctx),
         allowance,
         head="#### Sensitive areas\n\n| Area | Risk | Where | Rules |\n|---|---|---|---|\n",
         more=lambda n: f"\n…and {count(n, 'more area')} not shown.\n",
@@ -372,12 +449,13 @@ def _checklist(decision: Decision, ctx: CommentContext, allowance: int) -> str:
     )
 
 
-def _evidence_line(evidence: Evidence) -> str:
+def _evidence_line(evidence: Evidence, ctx: CommentContext) -> str:
     if evidence.side == "path":
         what = f"matches {code(clip(evidence.snippet, _SNIPPET_CHARS))}"
     else:
         what = code(clip(evidence.snippet, _SNIPPET_CHARS)) if evidence.snippet else ""
-    return f"- {_ref(evidence)} · {code(clip(evidence.rule, _NAME_CHARS))} {what}".rstrip() + "\n"
+    where = _ref(evidence, ctx, _LINK_PATH_CHARS)
+    return f"- {where} · {code(clip(evidence.rule, _NAME_CHARS))} {what}".rstrip() + "\n"
 
 
 def _evidence(decision: Decision, ctx: CommentContext, allowance: int) -> str:
@@ -393,7 +471,7 @@ def _evidence(decision: Decision, ctx: CommentContext, allowance: int) -> str:
     def line(item: tuple[AreaResult, Evidence | None]) -> str:
         area, evidence = item
         if evidence is not None:
-            return _evidence_line(evidence)
+            return _evidence_line(evidence, ctx)
         capped = max(area.evidence_total - len(area.evidence), 0)
         note = f" — {capped:,} more found, over the policy's limits" if capped else ""
         return f"\n**{text(clip(area.title, _NAME_CHARS))}**{note}\n\n"
@@ -436,7 +514,7 @@ def _warnings(decision: Decision, ctx: CommentContext, allowance: int) -> str:
 
 def _preview_area(area: AreaResult) -> str:
     title = text(clip(area.title, _NAME_CHARS))
-    return f"  - {RISK_ICONS.get(area.risk, '')} {title} ({count(len(area.files), 'file')})\n"
+    return f"  - {title}, {text(str(area.risk))} ({count(len(area.files), 'file')})\n"
 
 
 def _preview(decision: Decision, ctx: CommentContext, allowance: int) -> str:
@@ -453,15 +531,15 @@ def _preview(decision: Decision, ctx: CommentContext, allowance: int) -> str:
     preview = ctx.policy_preview
     if preview is None:
         return out
-    icon, status = _status(preview)
+    icon, said = _status(preview)
     summary = (
         f"🔎 Under the proposed policy (not enforced): {preview.risk} risk, "
-        f"{text(clip(preview.tier_title, _NAME_CHARS))} tier, {icon} {status}"
+        f"{text(clip(preview.tier_title, _NAME_CHARS))} tier, {icon} {said}"
     )
     facts = (
         f"- **Tier:** {text(clip(preview.tier_title, _NAME_CHARS))} — "
         f"{text(clip(preview.recommended_model_name, _NAME_CHARS))} recommended\n"
-        f"- **Verdict:** {icon} {status}. {inline(clip(preview.verdict_reason, _SENTENCE_CHARS))}\n"
+        f"- **Verdict:** {icon} {said}. {inline(clip(preview.verdict_reason, _SENTENCE_CHARS))}\n"
     )
     head = f"<details><summary>{summary}</summary>\n\n{facts}- **Areas:**"
     tail = "\n</details>\n\n"

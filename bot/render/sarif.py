@@ -3,47 +3,56 @@
 Code scanning turns each piece of evidence into an annotation on the PR's diff and keeps an alert
 per area and place, so reviewers see why a line made the change critical where they read it.
 
-Choices that matter to GitHub:
-- one rule per sensitive area (`ruleId` = the area's id), whose help is the area's checklist;
-- one result per piece of evidence, with a `partialFingerprints` entry that hashes what the
-  evidence is (area, rule, path, side, snippet) but not its line number, so an alert survives
-  lines moving above it and is not reopened on every push;
-- evidence on a removed line points to the line number of the old file, and its message says so:
-  code scanning has no "old side", and dropping removed lines would hide a deleted check.
+Choices that matter to GitHub (its documented SARIF support, checked in the tests together with
+the official SARIF 2.1.0 JSON Schema):
+- one rule per sensitive area (`ruleId` = the area's id), whose help is the area's checklist,
+  with `properties.precision`, `problem.severity` and, for the security area,
+  `security-severity` (and the `security` tag GitHub requires beside it);
+- one result per piece of evidence, in the core's ranking; every result is on a line of the
+  head file: code scanning shows only the head, so a removed line is placed on the head line
+  nearest to where it was (`Evidence.head_line`) and its message names the old line, a hunk
+  header on its hunk's first line, a path match on line 1;
+- `level` follows the verdict: `error` only where enforcement fails (critical areas of a failing
+  change), `warning` for a failure the policy makes a warning or an elevated area of a failing
+  change, `note` otherwise;
+- no `partialFingerprints`: GitHub reads only `primaryLocationLineHash`, a hash of the file's
+  text, which `upload-sarif` computes from the checked-out head (a key of our own would be
+  ignored, and a wrong one would merge unrelated alerts).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
-from collections import Counter
 from importlib import metadata
 from typing import Any
 from urllib.parse import quote
 
-from bot.analysis.models import AreaResult, Decision, Evidence
+from bot.analysis.models import AreaResult, Decision, Evidence, Verdict
 from bot.render._escape import clip, plain
 from policies.schema import Area, Policy, Risk
 
 __all__ = [
-    "FINGERPRINT_KEY",
     "INFORMATION_URI",
     "SARIF_SCHEMA",
     "SARIF_VERSION",
     "dump_sarif",
+    "head_line",
     "render_sarif",
     "render_sarif_json",
+    "result_level",
     "tool_version",
 ]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/modeltier/modeltier"
-FINGERPRINT_KEY = "modeltierEvidence/v1"
-
-_LEVELS = {Risk.CRITICAL: "error", Risk.ELEVATED: "warning", Risk.ROUTINE: "note"}
 _SNIPPET_CHARS = 200
+# The rule's severity when nothing fails (GitHub's `problem.severity`), and, for the security
+# area only, the CVSS-like score code scanning ranks security alerts by (7.0-8.9 is "high").
+_PROBLEM_SEVERITY = {Risk.CRITICAL: "warning", Risk.ELEVATED: "recommendation"}
+_SECURITY_AREA = "security"
+_SECURITY_SEVERITY = {Risk.CRITICAL: "7.5", Risk.ELEVATED: "5.0"}
 
 
 @functools.cache
@@ -61,12 +70,10 @@ def render_sarif(
     """A SARIF log with one run: the policy's areas as rules, the evidence as results."""
     rules, index = _rules(decision, policy)
     results: list[dict[str, Any]] = []
-    seen: Counter[str] = Counter()
     for area in decision.areas:
+        level = result_level(decision, area.risk)
         for evidence in area.evidence:
-            key = _fingerprint_key(area.id, evidence)
-            seen[key] += 1
-            results.append(_result(decision, area, evidence, index[area.id], key, seen[key]))
+            results.append(_result(decision, area, evidence, index[area.id], level))
     driver: dict[str, Any] = {
         "name": "modeltier",
         "informationUri": INFORMATION_URI,
@@ -123,6 +130,17 @@ def _rules(decision: Decision, policy: Policy) -> tuple[list[dict[str, Any]], di
     return rules, index
 
 
+def result_level(decision: Decision, risk: Risk) -> str:
+    """`error` only where enforcement fails; `warning` for a failure the policy only warns
+    about, or an elevated area of a failing change; `note` otherwise (a pass, advice)."""
+    failing = decision.verdict in (Verdict.FAIL, Verdict.MISSING)
+    if failing and decision.blocking:
+        return "error" if risk == Risk.CRITICAL else "warning"
+    if failing and risk == Risk.CRITICAL:
+        return "warning"
+    return "note"
+
+
 def _rule(area_id: str, title: str, risk: Risk, area: Area | None) -> dict[str, Any]:
     description = (area.description if area else "") or title
     checklist = list(area.checklist) if area else []
@@ -131,14 +149,23 @@ def _rule(area_id: str, title: str, risk: Risk, area: Area | None) -> dict[str, 
     markdown = f"**{title}** ({risk} risk)\n\n{description}\n"
     if checklist:
         markdown += "\n**Review checklist**\n\n" + "".join(f"- [ ] {i}\n" for i in checklist)
+    properties: dict[str, Any] = {
+        "tags": ["modeltier", f"risk-{risk}", area_id],
+        # A sensitive area is a heuristic: it names code worth a closer look, not a defect.
+        "precision": "medium",
+        "problem.severity": _PROBLEM_SEVERITY.get(risk, "recommendation"),
+    }
+    if area_id == _SECURITY_AREA:
+        properties["tags"] = list(dict.fromkeys([*properties["tags"], "security"]))
+        properties["security-severity"] = _SECURITY_SEVERITY.get(risk, "5.0")
     return {
         "id": area_id,
         "name": title,
         "shortDescription": {"text": f"Change touches {title}"},
         "fullDescription": {"text": what},
         "help": {"text": text, "markdown": markdown},
-        "defaultConfiguration": {"level": _LEVELS.get(risk, "note")},
-        "properties": {"tags": ["modeltier", f"risk-{risk}", area_id]},
+        "defaultConfiguration": {"level": "warning" if risk == Risk.CRITICAL else "note"},
+        "properties": properties,
     }
 
 
@@ -154,11 +181,8 @@ def _where(evidence: Evidence) -> str:
         return f"The path matches {_message_text(evidence.snippet, _SNIPPET_CHARS)}"
     what = {
         "new": f"Changed line {evidence.line}",
-        "old": (
-            f"Removed line {evidence.line} (a line number of the old version of the file; the "
-            "line no longer exists in this version)"
-        ),
-        "header": f"The hunk header at line {evidence.line}",
+        "old": f"Removed line {evidence.line} of the old file (shown here, where it was)",
+        "header": f"The hunk header above line {evidence.line}",
     }[evidence.side]
     snippet = _message_text(evidence.snippet, _SNIPPET_CHARS)
     return f"{what} matches rule {_message_text(evidence.rule, 200)}" + (
@@ -166,13 +190,17 @@ def _where(evidence: Evidence) -> str:
     )
 
 
+def head_line(evidence: Evidence) -> int:
+    """The line of the head file a piece of evidence is shown on (see the module docstring)."""
+    if evidence.side == "path" or evidence.line is None:
+        return 1
+    if evidence.side == "old":
+        return max(evidence.head_line or 1, 1)
+    return max(evidence.line, 1)
+
+
 def _result(
-    decision: Decision,
-    area: AreaResult,
-    evidence: Evidence,
-    rule_index: int,
-    key: str,
-    occurrence: int,
+    decision: Decision, area: AreaResult, evidence: Evidence, rule_index: int, level: str
 ) -> dict[str, Any]:
     tier = _message_text(decision.tier_title, 100)
     model = _message_text(decision.recommended_model_name, 100)
@@ -181,30 +209,24 @@ def _result(
         f"This change calls for the {tier} tier ({model} recommended); "
         f"verdict: {decision.verdict}."
     )
-    line = evidence.line if evidence.line is not None and evidence.side != "path" else 1
-    fingerprint = hashlib.sha256(f"{key}\x00{occurrence}".encode()).hexdigest()[:32]
+    properties: dict[str, Any] = {"side": evidence.side, "evidenceRule": evidence.rule}
+    if evidence.side == "old" and evidence.line is not None:
+        properties["oldLine"] = evidence.line
     return {
         "ruleId": area.id,
         "ruleIndex": rule_index,
-        "level": _LEVELS.get(area.risk, "note"),
+        "level": level,
         "message": {"text": message},
         "locations": [
             {
                 "physicalLocation": {
                     "artifactLocation": {"uri": _uri(evidence.path), "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": max(line, 1)},
+                    "region": {"startLine": head_line(evidence)},
                 }
             }
         ],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
-        "properties": {"side": evidence.side, "evidenceRule": evidence.rule},
+        "properties": properties,
     }
-
-
-def _fingerprint_key(area_id: str, evidence: Evidence) -> str:
-    """What identifies a piece of evidence across pushes: not its line number, which moves."""
-    snippet = " ".join(evidence.snippet.split())
-    return "\x00".join((area_id, evidence.rule, evidence.path, evidence.side, snippet))
 
 
 def _uri(path: str) -> str:

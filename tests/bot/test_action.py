@@ -184,7 +184,7 @@ def test_critical_pr_without_evidence_fails_and_keeps_one_comment(
         assert result.stdout.splitlines()[0] == (
             "modeltier: critical (auth) -> Premium tier: use GPT-5.4"
         )
-        assert "modeltier: Premium tier — GPT-5.4 recommended (critical risk)" in result.summary
+        assert "### ❓ Missing · modeltier: Premium tier, GPT-5.4 recommended" in result.summary
         assert MARKER not in result.summary
         assert result.stderr == ""
     comments = our_comments(fake)
@@ -229,6 +229,13 @@ def test_sarif_holds_the_evidence(fake: FakeGitHub, step: Step) -> None:
     assert result.code == EXIT_ENFORCEMENT
     sarif = json.loads((step.tmp_path / "run1" / "modeltier.sarif").read_text())
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"auth"}
+    # One place flags each line: code scanning, not annotations as well.
+    lines = result.stdout.splitlines()
+    assert not [line for line in lines if "file=app/auth/views.py" in line]
+    found = len(sarif["runs"][0]["results"])
+    assert f"::notice title=modeltier::{found} findings are in modeltier.sarif" in result.stdout
+    failing = [r for r in sarif["runs"][0]["results"] if r["level"] == "error"]
+    assert failing, "enforcement fails: the critical area's results are errors"
 
 
 @pytest.mark.parametrize(
@@ -256,6 +263,28 @@ def test_comment_false_posts_nothing(fake: FakeGitHub, step: Step) -> None:
     assert result.code == EXIT_ENFORCEMENT
     assert result.summary
     assert fake.comments(REPO, NUMBER) == []
+
+
+def test_routine_pr_gets_no_comment_and_a_commented_one_gets_one_line(
+    fake: FakeGitHub, step: Step
+) -> None:
+    """Policy `comment: sensitive` (the default): the check says it all for a routine change;
+    a PR whose comment was written while it was critical keeps no stale verdict."""
+    routine = ROUTINE_FILE
+    fake.add_pull(REPO, NUMBER + 1, files=[routine], head_sha="e" * 40)
+    quiet = step(pr_event(fake, NUMBER + 1))
+    assert quiet.code == EXIT_OK, quiet.stderr
+    assert quiet.summary  # the job summary still has the decision
+    assert our_comments(fake, NUMBER + 1) == []
+
+    fake.add_pull(REPO, NUMBER, files=[AUTH_FILE])
+    assert step(pr_event(fake)).code == EXIT_ENFORCEMENT
+    assert "### ❓ Missing" in our_comments(fake)[0]["body"]
+    fake.push(REPO, NUMBER, "f" * 40, files=[routine])
+    assert step(pr_event(fake)).code == EXIT_OK
+    (comment,) = our_comments(fake)
+    line = comment["body"].removeprefix(MARKER).strip()
+    assert "\n" not in line and "now routine" in line and "Missing" not in line
 
 
 def test_fork_pr_gets_no_comment_but_everything_else(fake: FakeGitHub, step: Step) -> None:

@@ -303,7 +303,8 @@ def test_scan_git_range_uses_commit_trailers_as_evidence(run: Run, repo: Repo) -
     assert [(d["source"], d["model"]) for d in data["declared_models"]] == [
         ("commit", "claude-opus-4.6")
     ]
-    assert [e["side"] for e in data["areas"][0]["evidence"]] == ["path", "new"]
+    # ranked: the changed line's specific rule before the path match (bot/analysis/ranking.py)
+    assert [e["side"] for e in data["areas"][0]["evidence"]] == ["new", "path"]
 
 
 def test_scan_git_range_reads_the_policy_from_base_not_head(run: Run, repo: Repo) -> None:

@@ -107,6 +107,7 @@ def test_declared_premium_model_passes_and_routine_pr_is_neutral(make_service, f
     assert fake.check_runs(REPO, head_sha="a" * 40)[0]["conclusion"] == "success"
     assert fake.check_runs(REPO, head_sha="b" * 40)[0]["conclusion"] == "neutral"
     assert fake.labels_on(REPO, 8) == ["modeltier:tier:everyday"]
+    assert _ours(fake, 8) == []  # routine: the check run says it all, no comment
 
 
 def test_redelivery_is_acknowledged_and_not_processed_twice(make_service, fake):
@@ -133,7 +134,10 @@ def test_synchronize_updates_the_one_comment_and_checks_the_new_head(make_servic
     svc.wait_idle()
     comments = _ours(fake)
     assert len(comments) == 1
-    assert "Everyday" in comments[0]["body"]
+    # Now routine: the comment is edited down to one line, never left with a stale verdict.
+    note = comments[0]["body"].removeprefix(MARKER).strip()
+    assert note.splitlines() == [note]
+    assert "now routine" in note and "Everyday" in note and "Premium" not in note
     assert fake.check_runs(REPO, head_sha="c" * 40)[0]["conclusion"] == "neutral"
     assert "modeltier:critical" not in fake.labels_on(REPO, 7)
 
@@ -161,7 +165,8 @@ def test_stale_head_never_overwrites_the_newer_result(make_service, fake):
     svc.wait_idle()
     svc.send("pull_request", old)  # arrives late
     svc.wait_idle()
-    assert "Everyday" in _ours(fake)[0]["body"]
+    assert _ours(fake) == []  # the newer head is routine: no comment (policy `comment`)
+    assert "Everyday" in fake.check_runs(REPO, head_sha="d" * 40)[0]["output"]["title"]
     assert fake.check_runs(REPO, head_sha="a" * 40) == []
 
 

@@ -39,15 +39,15 @@ def _table_rows(comment: str) -> list[str]:
     ("diff", "body", "status", "fix_parts"),
     [
         (AUTH_DIFF, "Model: GPT-5.4", "✅ Passed", []),
-        (AUTH_DIFF, "", "❌ Failing: no evidence", ["How to fix:", "<code>Model: GPT-5.4</code>"]),
+        (AUTH_DIFF, "", "❓ Missing", ["How to fix:", "<code>Model: GPT-5.4</code>"]),
         (
             AUTH_DIFF,
             "Model: Composer 2",
-            "❌ Failing: model below the required tier",
+            "❌ Failed",
             ["How to fix:", "Redo or review the change with GPT-5.4", "/modeltier override"],
         ),
-        (ELEVATED_DIFF, "", "ℹ️ Advisory only", []),
-        (ROUTINE_DIFF, "", "ℹ️ Advisory only", []),
+        (ELEVATED_DIFF, "", "ℹ️ Advisory", []),
+        (ROUTINE_DIFF, "", "ℹ️ Advisory", []),
     ],
 )
 def test_verdict_and_fix_follow_the_heading(
@@ -57,11 +57,12 @@ def test_verdict_and_fix_follow_the_heading(
     comment = render_comment(d)
     lines = comment.splitlines()
     assert lines[0] == MARKER
-    assert f"{d.tier_title} tier" in lines[1]
-    assert f"{d.recommended_model_name} recommended" in lines[1]
-    assert f"({d.risk} risk)" in lines[1]
-    verdict_line = next(i for i, line in enumerate(lines) if status in line)
-    assert verdict_line < 8
+    # Status first, in words and one symbol; then the tier and the model.
+    assert lines[1].startswith(f"### {status} · modeltier: ")
+    assert f"{d.tier_title} tier, {d.recommended_model_name} recommended" in lines[1]
+    assert f"{d.risk} risk" in lines[3]
+    for dot in ("🔴", "🟠", "🟢"):  # the risk's colour does not compete with the status
+        assert dot not in comment
     for part in fix_parts:
         assert part in comment
     assert ("How to fix:" in comment) == bool(fix_parts)
@@ -72,11 +73,11 @@ def test_comment_lists_areas_with_line_references_and_rules() -> None:
     rows = _table_rows(comment)
     assert rows[0] == "| Area | Risk | Where | Rules |"
     auth = next(r for r in rows if r.startswith("| Authentication |"))
-    assert "🔴 critical" in auth
+    assert "| critical |" in auth
     assert "<code>app/auth/login.py&#35;L3</code>" in auth
-    assert "<code>auth.credentials</code>" in auth
+    assert "<code>auth.password-hashing</code>" in auth
     security = next(r for r in rows if r.startswith("| Security-sensitive code |"))
-    assert "(removed line, old file)" in security
+    assert "(removed line)" in security
 
 
 def test_comment_shows_reasons_declared_models_and_checklist() -> None:
@@ -114,7 +115,8 @@ def test_override_replaces_the_fix_and_says_who_when_why() -> None:
     assert "for <code>0123456789ab</code>" in comment
     assert "> **Reason:** Hotfix, reviewed by security." in comment
     assert "How to fix:" not in comment
-    assert "Without the override: ❌ Failing: no evidence" in comment
+    assert comment.splitlines()[1].startswith("### 🔓 Overridden · ")
+    assert "Without the override: Missing: no evidence of the model used." in comment
 
 
 def test_naive_override_time_is_taken_as_utc() -> None:
@@ -158,7 +160,7 @@ def test_preview_lists_the_areas_it_would_flag() -> None:
         "Under the proposed policy (not enforced): critical risk, Premium tier, ✅ Passed"
         in comment
     )
-    assert "  - 🔴 Authentication (1 file)" in comment
+    assert "  - Authentication, critical (1 file)" in comment
 
 
 def test_no_context_means_no_optional_sections() -> None:
@@ -207,7 +209,7 @@ def test_budget_is_respected(huge: Decision, budget: int) -> None:
     comment = render_comment(huge, budget=budget)
     assert len(comment) <= min(budget, MAX_COMMENT_CHARS)
     assert comment.startswith(MARKER)
-    assert "Premium tier — GPT-5.4 recommended" in comment.splitlines()[1]
+    assert "Premium tier, GPT-5.4 recommended" in comment.splitlines()[1]
     _balanced(comment)
 
 
@@ -228,7 +230,8 @@ def test_tiny_budget_falls_back_to_the_verdict() -> None:
         comment = render_comment(d, budget=300)
         assert len(comment) <= MIN_BUDGET
         assert comment.startswith(MARKER)
-        assert "❌ Failing: no evidence." in comment
+        assert comment.splitlines()[1].startswith("### ❓ Missing · ")
+        assert "**Missing: no evidence of the model used.**" in comment
 
 
 # --- escaping -----------------------------------------------------------------------------

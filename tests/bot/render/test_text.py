@@ -56,7 +56,8 @@ def test_areas_show_path_line_references() -> None:
     out = render_text(decide_diff(AUTH_DIFF, ""), color=False)
     assert "Authentication [critical] 1 file, 2 pieces of evidence" in out
     assert "  app/auth/login.py  (path matches **/login.*)" in out
-    assert "  app/auth/login.py:3  auth.credentials  password = bcrypt.hashpw(pw)" in out
+    # the line matches both rules; the specific one (password-hashing) names it
+    assert "  app/auth/login.py:3  auth.password-hashing  password = bcrypt.hashpw(pw)" in out
     assert "  app/auth/login.py:2 (removed)  security.hashing-hmac  token = hmac.new(key)" in out
 
 
