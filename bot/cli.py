@@ -53,9 +53,20 @@ def _git(*args: str) -> bytes:
     except OSError as e:
         raise UsageError(f"cannot run git: {e}") from e
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git {' '.join(args)} failed: {message[-1] if message else 'error'}")
+        raise UsageError(f"git {' '.join(args)} failed: {_git_reason(result.stderr)}")
     return result.stdout
+
+
+def _git_reason(stderr: bytes) -> str:
+    """The line of git's error output that says what went wrong: its `fatal:` or `error:` line
+    (git follows some of them with usage text or hints), else its last line."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
+    for prefix in ("fatal:", "error:"):
+        for line in lines:
+            if line.startswith(prefix):
+                return line
+    return lines[-1] if lines else "error"
 
 
 _LOG_FORMAT = "%H%x1f%an%x1f%ae%x1f%B%x1e"
@@ -98,6 +109,11 @@ def _load_policy(args: argparse.Namespace, base_revision: str | None = None) -> 
     return load_policy(None)
 
 
+class NothingStaged(ModelTierError):
+    """`scan --staged` with an empty index: there is nothing to judge, and saying a tier would
+    be misleading."""
+
+
 def _scan_input(args: argparse.Namespace) -> tuple[Diff, tuple[Commit, ...], str | None]:
     if args.git:
         if ".." not in args.git:
@@ -106,7 +122,12 @@ def _scan_input(args: argparse.Namespace) -> tuple[Diff, tuple[Commit, ...], str
         diff_text = _git("diff", "--no-color", "--no-ext-diff", "-M", args.git)
         return parse_diff(diff_text), _git_commits(args.git), base
     if args.staged:
+        _git("rev-parse", "--git-dir")  # outside a repository `git diff` would be --no-index
         diff_text = _git("diff", "--cached", "--no-color", "--no-ext-diff", "-M")
+        if not diff_text.strip() and (args.format or "oneline") in ("oneline", "text"):
+            # a person reads this; json and sarif still give their (empty) report
+            raise NothingStaged("modeltier: nothing staged (git diff --cached is empty): "
+                                "nothing to check")
         return parse_diff(diff_text), (), None
     diff_text = _read(args.diff or "-", "diff")
     return parse_diff(diff_text), (), None
@@ -128,7 +149,11 @@ def _render(decision: Decision, policy: Policy, fmt: str) -> str:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    diff, commits, base = _scan_input(args)
+    try:
+        diff, commits, base = _scan_input(args)
+    except NothingStaged as e:
+        print(e)
+        return EXIT_OK
     policy = _load_policy(args, base)
     messages = [
         Commit(message=_read(path, "commit message").decode("utf-8", "replace"))
@@ -214,7 +239,7 @@ def _cmd_policy_explain(args: argparse.Namespace) -> int:
             print(f"  {area_id}: area disabled by the policy")
             continue
         if matcher.excluded(area_id, args.path):
-            print(f"  {area_id}: path excluded (tests, docs, vendored or generated code...)")
+            print(f"  {area_id}: path excluded by {_exclusion(policy, area_id, args.path)}")
             continue
         pattern = matcher.path_match(area_id, args.path)
         if pattern is not None:
@@ -226,6 +251,33 @@ def _cmd_policy_explain(args: argparse.Namespace) -> int:
             print("  no content rule matches")
         for rule in rules:
             print(f"  {rule.area} ({policy.areas[rule.area].risk}): content rule {rule.id}")
+    return EXIT_OK
+
+
+def _exclusion(policy: Policy, area_id: str, path: str) -> str:
+    """Which exclusion pattern claims a path for an area, and from which list: the area's own
+    `exclude` or the policy's."""
+    from policies.schema import compile_paths
+
+    area = policy.areas[area_id]
+    where, patterns = (
+        (f"areas.{area_id}.exclude", area.exclude) if area.exclude is not None
+        else ("exclude", policy.exclude)
+    )
+    result = compile_paths(patterns).check_file(path)
+    if result.index is None or not 0 <= result.index < len(patterns):
+        return f"the policy's {where}"
+    return f"{patterns[result.index]!r} ({where})"
+
+
+def _cmd_policy_schema(args: argparse.Namespace) -> int:
+    """The JSON Schema of a policy file, from the pydantic models: for editors (the
+    yaml-language-server `$schema` line) and for checking a policy before it is merged."""
+    import json
+
+    from policies.file_schema import policy_file_json_schema
+
+    sys.stdout.write(json.dumps(policy_file_json_schema(), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 
@@ -266,6 +318,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = policy_commands.add_parser("validate", help="check a policy file")
     validate.add_argument("file", metavar="FILE")
     validate.set_defaults(handler=_cmd_policy_validate)
+    schema = policy_commands.add_parser(
+        "schema", help="print the JSON Schema of a policy file (for editors and CI)"
+    )
+    schema.set_defaults(handler=_cmd_policy_schema)
     show = policy_commands.add_parser("show", help="print the effective merged policy")
     show.add_argument("--policy", metavar="FILE")
     show.set_defaults(handler=_cmd_policy_show)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -283,6 +284,58 @@ def _repository_loc(loc: Loc, merged: Any, written: Any) -> Loc:
     return tuple(out)
 
 
+# pydantic names an enum member by its repr ("<Risk.CRITICAL: 'critical'>"); a person wrote
+# `critical`.
+_ENUM_REPR = re.compile(r"<[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+: ('[^'>]*'|\"[^\">]*\"|[^>]*)>")
+
+
+def _field_problems(error: ValidationError) -> list[tuple[Loc, str]]:
+    """pydantic's errors as the policy's author reads them: values as written in YAML, and a
+    bad mapping key named as a key."""
+    out: list[tuple[Loc, str]] = []
+    for item in error.errors(include_url=False):
+        loc: Loc = tuple(item["loc"])
+        message = _ENUM_REPR.sub(r"\1", item["msg"].removeprefix("Value error, "))
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+            message = f"key {str(loc[-1])!r}: {message}" if loc else message
+        out.append((loc, message))
+    return out
+
+
+def _drop(data: Any, loc: Loc) -> Loc:
+    """Remove the deepest mapping key on `loc` that exists (so a bad field, or the entry that
+    misses one, takes its default or disappears); return what was removed."""
+    node, path = data, []
+    for part in loc:
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_list or (isinstance(node, dict) and part in node)):
+            break
+        path.append((node, part))
+        node = node[part]
+    for depth in range(len(path) - 1, -1, -1):
+        container, key = path[depth]
+        if isinstance(container, dict):
+            del container[key]
+            return tuple(k for _, k in path[: depth + 1])
+    return ()
+
+
+def _without_bad_fields(data: dict[str, Any], locs: list[Loc]) -> tuple[Policy | None, list[Loc]]:
+    """The policy with every field that failed validation removed, if that leaves a valid one:
+    so that its cross-references can be checked in the same pass (a few rounds, as removing a
+    field can uncover another)."""
+    data = copy.deepcopy(data)
+    removed: list[Loc] = []
+    for _ in range(5):
+        removed += [r for r in (_drop(data, loc) for loc in locs) if r]
+        try:
+            return Policy.model_validate(data), removed
+        except ValidationError as e:
+            locs = [tuple(item["loc"]) for item in e.errors(include_url=False)]
+    return None, removed
+
+
 def _validate(data: dict[str, Any], sources: list[PolicySource]) -> Policy:
     raw_problems: list[tuple[Loc, str]] = []
     data = _strip_replace(data, (), raw_problems)
@@ -291,9 +344,20 @@ def _validate(data: dict[str, Any], sources: list[PolicySource]) -> Policy:
     try:
         policy = Policy.model_validate(data)
     except ValidationError as e:
-        for error in e.errors(include_url=False):
-            message = error["msg"].removeprefix("Value error, ")
-            raw_problems.append((tuple(error["loc"]), message))
+        fields = _field_problems(e)
+        raw_problems += fields
+        # All errors at once: the cross-references (an unknown tier, a model not in the
+        # catalog) of what is valid are reported with the field errors, not after their fix.
+        partial, removed = _without_bad_fields(data, [loc for loc, _ in fields])
+        targets_removed = any(r and r[0] in ("tiers", "models") for r in removed)
+        if partial is not None:
+            found = ([] if targets_removed else partial.reference_problems())
+            found += partial.pattern_problems()
+            reported = {loc for loc, _ in raw_problems}
+            raw_problems += [
+                (loc, message) for loc, message in found
+                if not any(loc[: len(r)] == r for r in removed) and loc not in reported
+            ]
     if policy is not None:
         raw_problems += policy.reference_problems()
         raw_problems += policy.pattern_problems()

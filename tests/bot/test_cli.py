@@ -456,7 +456,7 @@ def test_policy_explain_excluded_and_disabled(run: Run, tmp_path: Path) -> None:
     assert code == EXIT_OK
     assert lines[0] == "tests/auth/test_views.py:"
     assert "  auth: area disabled by the policy" in lines
-    assert "  billing: path excluded (tests, docs, vendored or generated code...)" in lines
+    assert "  billing: path excluded by '**/test_*.py' (exclude)" in lines
     assert not any("path matches" in line for line in lines)
 
 
