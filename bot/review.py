@@ -23,6 +23,7 @@ from bot.render.markdown import (
     MARKER,
     CommentContext,
     OverrideInfo,
+    carry_ticks,
     comment_wanted,
     render_comment,
     render_routine_note,
@@ -377,14 +378,20 @@ def settle_comment(
     port: GitHubPort, repo: str, number: int, evaluation: Evaluation, body: str, *,
     head_sha: str, comment_id: int | None = None, overridden: bool = False,
 ) -> int | None:
-    """The comment as the policy's `comment` wants it: written when wanted; when not, a comment
-    left from an earlier push is edited down to one line (never a stale verdict), and none is
-    created. Returns the comment's id, if there is one."""
+    """The comment as the policy's `comment` wants it: written when wanted, with the checklist's
+    ticks carried over from the comment as it stands; when not, a comment left from an earlier
+    push is edited down to one line (never a stale verdict), and none is created. Returns the
+    comment's id, if there is one."""
     wanted = comment_wanted(
         evaluation.decision, evaluation.policy.comment, overridden=overridden,
         policy_problem=bool(evaluation.policy_errors or evaluation.policy_change),
     )
     if wanted:
+        if "- [ ] " in body:  # a checklist: keep the ticks reviewers gave the comment so far
+            if comment_id is None:
+                comment_id = port.find_comment(repo, number, MARKER)
+            previous = port.comment_body(repo, comment_id) if comment_id is not None else None
+            body = carry_ticks(previous, body)
         return upsert_comment(port, repo, number, body, comment_id)
     if comment_id is None:
         comment_id = port.find_comment(repo, number, MARKER)

@@ -106,6 +106,11 @@ class GitHubPort(Protocol):
         """Our own comment carrying the marker (never someone else's copy of it)."""
         ...
 
+    def comment_body(self, repo: str, comment_id: int) -> str | None:
+        """A comment's current body (a reviewer may have ticked its boxes), or None when it
+        no longer exists."""
+        ...
+
     def create_comment(self, repo: str, number: int, body: str) -> int: ...
 
     def update_comment(self, repo: str, comment_id: int, body: str) -> bool:

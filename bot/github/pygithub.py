@@ -253,6 +253,18 @@ class PyGithubPort:
                     found = int(comment.id)
             return found
 
+    def comment_body(self, repo: str, comment_id: int) -> str | None:
+        requester = self.client.requester
+        url = f"{self._repo(repo).url}/issues/comments/{comment_id}"
+        try:
+            _, data = requester.requestJsonAndCheck("GET", url)
+        except GithubException as e:
+            if e.status in (404, 410):
+                return None
+            raise _error(e, f"reading comment {comment_id} in {repo}") from e
+        body = data.get("body") if isinstance(data, dict) else None
+        return body if isinstance(body, str) else ""
+
     def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
         requester = self.client.requester
         url = f"{self._repo(repo).url}/issues/comments/{comment_id}"

@@ -15,6 +15,7 @@ a note saying what was left out.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -39,6 +40,8 @@ __all__ = [
     "CommentContext",
     "CommentMode",
     "OverrideInfo",
+    "carry_ticks",
+    "checklist_ticks",
     "comment_wanted",
     "evidence_url",
     "render_comment",
@@ -433,6 +436,48 @@ def _declared(decision: Decision, ctx: CommentContext, allowance: int) -> str:
     )
 
 
+_CHECKLIST_HEADING = "#### Review checklist"
+_BOX = re.compile(r"^- \[([ xX])\] (.*)$")
+_GROUP = re.compile(r"^\*\*(.+)\*\*$")
+
+
+def checklist_ticks(body: str | None) -> set[tuple[str, str]]:
+    """The ticked boxes of a comment's review checklist, as (area title, item), both as the
+    comment shows them."""
+    ticked: set[tuple[str, str]] = set()
+    group, inside = "", False
+    for line in (body or "").splitlines():
+        if line.startswith("#### "):
+            inside = line == _CHECKLIST_HEADING
+            continue
+        if not inside:
+            continue
+        if (heading := _GROUP.match(line)) is not None:
+            group = heading.group(1)
+        elif (box := _BOX.match(line)) is not None and box.group(1) in "xX":
+            ticked.add((group, box.group(2)))
+    return ticked
+
+
+def carry_ticks(previous: str | None, body: str) -> str:
+    """`body` with the boxes that were ticked in `previous` (the comment as it stands, where
+    reviewers tick) ticked again, item by item: a re-evaluation never wipes a reviewer's ticks
+    of items that still apply. Items that no longer apply are gone with their ticks."""
+    ticked = checklist_ticks(previous)
+    if not ticked:
+        return body
+    out, group, inside = [], "", False
+    for line in body.split("\n"):
+        if line.startswith("#### "):
+            inside = line == _CHECKLIST_HEADING
+        elif inside and (heading := _GROUP.match(line)) is not None:
+            group = heading.group(1)
+        elif inside and (box := _BOX.match(line)) is not None and (group, box.group(2)) in ticked:
+            line = f"- [x] {box.group(2)}"
+        out.append(line)
+    return "\n".join(out)
+
+
 def _checklist_group(group: ChecklistGroup) -> str:
     items = "".join(f"- [ ] {text(clip(i, _SENTENCE_CHARS))}\n" for i in group.items)
     return f"**{text(clip(group.title, _NAME_CHARS))}**\n\n{items}\n"
@@ -444,7 +489,7 @@ def _checklist(decision: Decision, ctx: CommentContext, allowance: int) -> str:
         groups,
         _checklist_group,
         allowance,
-        head="#### Review checklist\n\n",
+        head=f"{_CHECKLIST_HEADING}\n\n",
         more=lambda n: f"…and checklists of {count(n, 'more area')} not shown.\n\n",
     )
 

@@ -18,6 +18,8 @@ from bot.render.markdown import (
     MARKER,
     MAX_COMMENT_CHARS,
     CommentContext,
+    carry_ticks,
+    checklist_ticks,
     comment_wanted,
     render_comment,
     render_routine_note,
@@ -233,3 +235,32 @@ def test_the_routine_note_is_one_line_without_a_verdict() -> None:
         assert stale not in line
     (paragraph,) = _find(dom(note), "p")
     assert paragraph.text.startswith("ℹ️ modeltier: this pull request is now routine")
+
+
+# --- checklist ticks --------------------------------------------------------------------------
+
+
+def test_ticks_are_carried_over_by_item() -> None:
+    first = render_comment(_stripe_decision(), CTX)
+    boxes = [line for line in first.splitlines() if line.startswith("- [ ] ")]
+    ticked = first.replace(boxes[1], boxes[1].replace("- [ ] ", "- [x] ", 1), 1)
+    assert checklist_ticks(ticked) == {("Billing and payments", boxes[1][6:])}
+    again = carry_ticks(ticked, render_comment(_stripe_decision(), CTX))
+    assert again == ticked
+    checked = [n for n in _find(dom(again), "input") if "checked" in n.attrs]
+    assert len(checked) == 1
+
+
+def test_ticks_of_items_that_no_longer_apply_are_dropped() -> None:
+    first = render_comment(_stripe_decision(), CTX)
+    box = next(line for line in first.splitlines() if line.startswith("- [ ] "))
+    ticked = first.replace(box, box.replace("- [ ] ", "- [x] ", 1), 1)
+    routine = render_comment(decide_diff(ROUTINE_DIFF, ""), CTX)
+    assert carry_ticks(ticked, routine) == routine
+
+
+def test_a_box_outside_the_checklist_is_never_ticked() -> None:
+    """Only the checklist's own boxes count: text elsewhere that looks like one does not."""
+    previous = f"{MARKER}\n- [x] Amounts are integers\n"
+    body = render_comment(_stripe_decision(), CTX)
+    assert carry_ticks(previous, body) == body
