@@ -441,6 +441,11 @@ class Enforcement(_Strict):
         default=None,
         description="A tool marker that names no model proves at most this tier (null: none).",
     )
+    uninspected: Risk = Field(
+        default=Risk.CRITICAL,
+        description="Risk of a change with a file whose content could not be read (GitHub sent "
+                    "no patch) at a path no exclusion covers; never below elevated.",
+    )
     override: Override = Field(default_factory=Override)
 
 

@@ -17,7 +17,7 @@ import pathspec
 import re2
 
 from bot.analysis.anchors import HeadLines
-from bot.analysis.diff import ChangedLine, Diff
+from bot.analysis.diff import ChangedLine, Diff, is_substantive
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
 from policies.schema import Policy, compile_paths
@@ -173,6 +173,11 @@ class _AreaHits:
 class Classification:
     areas: list[AreaResult]
     not_inspected: list[NotInspected]
+    #: paths whose content is unknown (GitHub sent no patch) that no exclusion covers: what they
+    #: change was not read, so it cannot be called routine
+    unread: list[str] = field(default_factory=list)
+    #: changed lines a rule matched that were not counted (mechanical or moved code)
+    mechanical_lines: int = 0
 
 
 class _Collector:
@@ -321,13 +326,25 @@ def _moved_lines(diff: Diff, files: set[int]) -> set[tuple[int, str, int]]:
 
 def _content_evidence(
     lines: Iterable[tuple[ChangedLine, bool]], diff: Diff, matcher: Matcher, collector: _Collector
-) -> None:
+) -> int:
+    """Add what the content rules find; return how many lines they matched that were not
+    counted because the code was only re-formatted, respelt, re-worded or moved."""
     limit = matcher.policy.limits.snippet_chars
     anchors = HeadLines(diff)  # where removed lines sit in the head file
-    hits = [(item, True) for item, substantive in lines if substantive]
-    moved = _moved_lines(diff, {item.file for item, _ in hits}) if hits else set()
-    for item, _ in hits:
+    hits: list[ChangedLine] = []
+    mechanical: list[ChangedLine] = []
+    for item, substantive in lines:
+        if substantive:
+            hits.append(item)
+        elif item.side != "header" and is_substantive(item.text):
+            mechanical.append(item)  # code, in a hunk that keeps behaviour
+    moved = _moved_lines(diff, {item.file for item in hits}) if hits else set()
+    uncounted = 0
+    for item in mechanical:
+        uncounted += bool(matcher.line_rules(item.text, diff.files[item.file].path))
+    for item in hits:
         if (item.file, item.side, item.line) in moved:
+            uncounted += bool(matcher.line_rules(item.text, diff.files[item.file].path))
             continue
         if item.side == "header" and (
             _NAMESPACE.match(item.text) or not _DEFINITION.search(item.text)
@@ -350,6 +367,7 @@ def _content_evidence(
                     head_line=anchors.of(item.file, item.line) if item.side == "old" else None,
                 ),
             )
+    return uncounted
 
 
 def classify(diff: Diff, policy: Policy) -> Classification:
@@ -357,12 +375,17 @@ def classify(diff: Diff, policy: Policy) -> Classification:
     matcher = matcher_for(policy)
     collector = _Collector(policy)
     _path_evidence(diff, matcher, collector)
+    mechanical = 0
     if matcher.prefilter is not None:
-        _content_evidence(diff.search(matcher.prefilter), diff, matcher, collector)
+        mechanical = _content_evidence(diff.search(matcher.prefilter), diff, matcher, collector)
     not_inspected = [
         NotInspected(path=change.path, reason=change.note or "binary file")
         for change in diff.files
         if (not change.inspected)
         or (change.binary and not matcher.default_exclude.check_file(change.path).include)
     ]
-    return Classification(collector.results(), not_inspected)
+    unread = [
+        change.path for change in diff.files
+        if not change.inspected and not matcher.default_exclude.check_file(change.path).include
+    ]
+    return Classification(collector.results(), not_inspected, unread, mechanical)

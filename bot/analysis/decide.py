@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.analysis.classify import classify
+from bot.analysis.classify import Classification, classify
 from bot.analysis.diff import Diff
 from bot.analysis.evidence import declared_models
 from bot.analysis.models import (
-    AreaResult,
     ChecklistGroup,
     Decision,
     DeclaredModel,
@@ -62,11 +61,15 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
     )
 
 
-def _risk(areas: Sequence[AreaResult], signals: Signals) -> Risk:
-    risk = max((a.risk for a in areas), key=lambda r: r.rank, default=Risk.ROUTINE)
-    if signals.files_not_listed and risk.rank < Risk.ELEVATED.rank:
-        return Risk.ELEVATED
-    return risk
+def _risk(classification: Classification, signals: Signals, policy: Policy) -> Risk:
+    """The strongest area's risk; at least elevated when GitHub did not list every file, and
+    the policy's `uninspected` risk (critical by default) when a file's content was not read."""
+    candidates = [a.risk for a in classification.areas]
+    if signals.files_not_listed:
+        candidates.append(Risk.ELEVATED)
+    if classification.unread:
+        candidates += [policy.enforcement.uninspected, Risk.ELEVATED]
+    return max(candidates, key=lambda r: r.rank, default=Risk.ROUTINE)
 
 
 def _shape_tier(signals: Signals, policy: Policy) -> str:
@@ -77,9 +80,9 @@ def _shape_tier(signals: Signals, policy: Policy) -> str:
     return policy.shape.default_tier
 
 
-def _reasons(areas: Sequence[AreaResult], signals: Signals, policy: Policy) -> list[str]:
+def _reasons(classification: Classification, signals: Signals, policy: Policy) -> list[str]:
     reasons = []
-    for area in areas:
+    for area in classification.areas:
         files = len(area.files)
         lines = sum(1 for e in area.evidence if e.line is not None)
         detail = f"{files} file{'s' if files != 1 else ''}"
@@ -104,8 +107,22 @@ def _reasons(areas: Sequence[AreaResult], signals: Signals, policy: Policy) -> l
             f"{signals.files_not_listed} changed files were not listed by GitHub (over its "
             "3,000-file cap); they could not be analysed, so the risk is at least elevated."
         )
+    if classification.unread:
+        shown = ", ".join(classification.unread[:5])
+        more = len(classification.unread) - 5
+        reasons.append(
+            f"Not read: {shown}{f' and {more} more' if more > 0 else ''} (GitHub sent no "
+            f"patch); what they change is unknown, so the risk is "
+            f"{max(policy.enforcement.uninspected, Risk.ELEVATED, key=lambda r: r.rank)}."
+        )
     if not reasons:
         reasons.append("Small routine change: no sensitive area touched.")
+    if signals.mechanical_lines:
+        n = signals.mechanical_lines
+        reasons.append(
+            "Not counted as evidence (mechanical: re-formatted, respelt, re-worded or moved "
+            f"code): {n} changed line{'s' if n != 1 else ''} naming a sensitive area."
+        )
     return reasons
 
 
@@ -348,8 +365,10 @@ def decide(diff: Diff, policy: Policy, pr: PullRequestInfo | None = None) -> Dec
     """Analyse a change under a policy and decide its risk, tier and verdict."""
     pr = pr or PullRequestInfo()
     classification = classify(diff, policy)
-    signals = measure_shape(diff, policy, pr)
-    risk = _risk(classification.areas, signals)
+    signals = measure_shape(diff, policy, pr).model_copy(
+        update={"mechanical_lines": classification.mechanical_lines}
+    )
+    risk = _risk(classification, signals, policy)
     required = policy.enforcement.require.get(risk)
     tier = _strongest(
         [_shape_tier(signals, policy), policy.enforcement.recommend.get(risk), required], policy
@@ -383,7 +402,7 @@ def decide(diff: Diff, policy: Policy, pr: PullRequestInfo | None = None) -> Dec
         required_tier=required,
         areas=classification.areas,
         signals=signals,
-        reasons=_reasons(classification.areas, signals, policy),
+        reasons=_reasons(classification, signals, policy),
         declared_models=declared,
         verdict=verdict,
         blocking=blocking,

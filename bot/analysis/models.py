@@ -128,6 +128,11 @@ class Signals(_Frozen):
     files_not_listed: int = Field(
         default=0, description="Files GitHub counts but did not list (over its 3,000-file cap)."
     )
+    mechanical_lines: int = Field(
+        default=0,
+        description="Changed lines a content rule matched that were not counted: re-formatted, "
+                    "respelt, re-worded or moved code.",
+    )
 
 
 class DeclaredModel(_Frozen):

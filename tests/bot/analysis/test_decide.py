@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.analysis.decide import decide, measure_shape
-from bot.analysis.diff import parse_diff
+from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
 from bot.analysis.models import Commit, Decision, PullRequestInfo, Risk, Verdict
 from policies.loader import default_policy, load_policy
 from policies.schema import Policy
@@ -304,3 +304,52 @@ def test_an_empty_diff_is_a_routine_advisory(policy: Policy) -> None:
     assert (decision.risk, decision.tier, decision.verdict) == (
         Risk.ROUTINE, "everyday", Verdict.ADVISORY,
     )
+
+
+# ------------------------------------------------------------ files GitHub sent no patch for
+def _unread(*paths: str) -> list[GitHubFile]:
+    return [GitHubFile(filename=p, additions=3, deletions=1, patch=None) for p in paths]
+
+
+@pytest.mark.parametrize(
+    ("files", "policy_text", "risk"),
+    [
+        (_unread("src/utils/helpers.py"), None, Risk.CRITICAL),
+        (_unread("src/utils/helpers.py"), "enforcement:\n  uninspected: elevated\n", Risk.ELEVATED),
+        (_unread("src/utils/helpers.py"), "enforcement:\n  uninspected: routine\n", Risk.ELEVATED),
+        (_unread("docs/guide.md", "tests/test_api.py"), None, Risk.ROUTINE),
+    ],
+    ids=["unread-code-is-critical", "policy-says-elevated", "never-below-elevated",
+         "excluded-paths-do-not-count"],
+)
+def test_a_file_whose_content_was_not_read_is_never_routine(
+    files: list[GitHubFile], policy_text: str | None, risk: Risk
+) -> None:
+    policy = load_policy(policy_text) if policy_text else default_policy()
+    decision = decide(parse_github_files(files), policy)
+    assert decision.risk == risk
+    named = [r for r in decision.reasons if r.startswith("Not read:")]
+    assert bool(named) == (risk != Risk.ROUTINE)
+    if named:
+        assert "src/utils/helpers.py" in named[0] and f"risk is {risk}" in named[0]
+    if risk == Risk.CRITICAL:
+        assert decision.verdict == Verdict.MISSING and decision.blocking
+
+
+def test_mechanical_changes_are_routine_and_say_what_was_not_counted() -> None:
+    reformatted = edit(
+        "app/auth/views.py",
+        ["if not user.check_password(password):", "    raise PermissionDenied()"],
+        ["if not user.check_password(password) :", "    raise PermissionDenied( )"],
+    )
+    decision = decide(parse_diff(reformatted), default_policy())
+    assert (decision.risk, decision.tier) == (Risk.ROUTINE, "everyday")
+    assert decision.signals.mechanical_lines == 4
+    assert decision.reasons[-1] == (
+        "Not counted as evidence (mechanical: re-formatted, respelt, re-worded or moved code): "
+        "4 changed lines naming a sensitive area."
+    )
+    # the same lines changed for real are evidence
+    real = edit("app/auth/views.py", ["if not user.check_password(password):"],
+                ["if user.check_password(password):"])
+    assert decide(parse_diff(real), default_policy()).risk == Risk.CRITICAL
