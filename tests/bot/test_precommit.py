@@ -154,16 +154,39 @@ def test_commit_msg_hook_enforces_with_the_message_as_evidence(
 # --- under the real pre-commit framework ------------------------------------------------------
 
 
+_PACKAGE = ("bot", "policies", "webhooks", "pyproject.toml", "README.md", "app.yml",
+            ".pre-commit-hooks.yaml")
+
+
+def _hook_repository(path: Path) -> Path:
+    """This checkout's package and hooks as a git repository of their own, for pre-commit to
+    install (whether the checkout is a clone, a worktree or an exported tree)."""
+    path.mkdir()
+    for name in _PACKAGE:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, path / name)
+    hooks = Repo.__new__(Repo)
+    hooks.path = path
+    hooks.git("init", "--quiet")
+    hooks.git("add", ".")
+    hooks.git("commit", "--quiet", "-m", "hooks")
+    return path
+
+
 def _pre_commit(repo: Repo, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """`pre-commit try-repo <this checkout> ...` in `repo`: pre-commit installs the hooks from
-    this checkout (its working tree) into its own environment and runs them as a user would."""
+    """`pre-commit try-repo <this checkout's hooks> ...` in `repo`: pre-commit installs the
+    package into its own environment and runs the hooks as a user would."""
     env = _env()
     env["PRE_COMMIT_HOME"] = str(home)
     env.pop("PYTHONPATH", None)  # the hook runs from pre-commit's install, not this tree
     executable = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
     assert executable, "pre-commit is in the dev extra"
+    hooks = _hook_repository(home.parent / "hook-repository")
     return subprocess.run(
-        [executable, "try-repo", str(ROOT), *args], cwd=repo.path, env=env,
+        [executable, "try-repo", str(hooks), *args], cwd=repo.path, env=env,
         capture_output=True, text=True, timeout=600, check=False,
     )
 
