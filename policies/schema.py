@@ -12,6 +12,7 @@ analysis hang on a crafted line.
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
 import warnings
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
 )
 
@@ -142,22 +144,37 @@ def compile_paths(patterns: Sequence[str]) -> pathspec.PathSpec[Any]:
     RE2), or raise ValueError saying why it refuses them.
 
     Whatever the engine raises (Python's `re`, RE2's own error, a recursion limit) becomes that
-    ValueError: no pattern can get past this function as anything else.
+    ValueError: no pattern can get past this function as anything else. A list compiled once
+    (to validate a policy) is not compiled again (to match with it): the specs are read-only.
     """
+    return _compiled_paths(tuple(patterns))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_paths(patterns: tuple[str, ...]) -> pathspec.PathSpec[Any]:
     try:
         return pathspec.PathSpec.from_lines("gitignore", patterns)
     except Exception as e:  # every refusal of the engine, whatever its type
         raise ValueError(f"invalid path pattern: {_engine_detail(e)}") from e
 
 
+def _trusted(info: ValidationInfo | None) -> bool:
+    """Whether the data being validated is the bundled policy, whose every pattern the test
+    suite compiles (tests/policies): its hundreds of patterns are not compiled one by one again
+    on every start. A repository's policy is never trusted."""
+    return bool(info is not None and info.context and info.context.get("trusted"))
+
+
 def _shown(pattern: str, limit: int = 60) -> str:
     return repr(pattern if len(pattern) <= limit else pattern[:limit] + "...")
 
 
-def _check_path(pattern: str) -> str:
+def _check_path(pattern: str, info: ValidationInfo) -> str:
     """One path pattern: not blank, translated by pathspec (Python's `re`, where a warning such
     as "possible nested set" for `[[:alpha:]]` counts as a refusal) and compiled by RE2, the
     engine that matches it."""
+    if _trusted(info):
+        return pattern
     if not pattern.strip():
         raise ValueError("path pattern is empty")
     try:
@@ -187,8 +204,10 @@ PathPattern = Annotated[str, AfterValidator(_check_path)]
 PathList = Annotated[list[PathPattern], BeforeValidator(_at_most)]
 
 
-def _validate_paths(patterns: list[str]) -> list[str]:
+def _validate_paths(patterns: list[str], info: ValidationInfo | None = None) -> list[str]:
     """A list of path patterns, each already checked: they must also compile together."""
+    if _trusted(info):
+        return patterns
     try:
         compile_paths(patterns)
     except ValueError as e:
@@ -329,16 +348,17 @@ class ContentRule(_Strict):
 
     @field_validator("pattern")
     @classmethod
-    def _compiles(cls, value: str) -> str:
+    def _compiles(cls, value: str, info: ValidationInfo) -> str:
         if not value:
             raise ValueError("content pattern is empty")
-        compile_pattern(value)
+        if not _trusted(info):
+            compile_pattern(value)
         return value
 
     @field_validator("files")
     @classmethod
-    def _files_compile(cls, value: list[str]) -> list[str]:
-        return _validate_paths(value)
+    def _files_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _validate_paths(value, info)
 
 
 class Area(_Strict):
@@ -359,13 +379,13 @@ class Area(_Strict):
 
     @field_validator("paths")
     @classmethod
-    def _paths_compile(cls, value: list[str]) -> list[str]:
-        return _validate_paths(value)
+    def _paths_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _validate_paths(value, info)
 
     @field_validator("exclude")
     @classmethod
-    def _exclude_compiles(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else _validate_paths(value)
+    def _exclude_compiles(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        return None if value is None else _validate_paths(value, info)
 
 
 class LongContextShape(_Strict):
@@ -391,8 +411,8 @@ class ContextHeavyShape(_Strict):
 
     @field_validator("paths")
     @classmethod
-    def _paths_compile(cls, value: list[str]) -> list[str]:
-        return _validate_paths(value)
+    def _paths_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _validate_paths(value, info)
 
 
 class Shape(_Strict):
@@ -517,8 +537,8 @@ class Policy(_Strict):
 
     @field_validator("exclude", "content_only")
     @classmethod
-    def _exclude_compiles(cls, value: list[str]) -> list[str]:
-        return _validate_paths(value)
+    def _exclude_compiles(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _validate_paths(value, info)
 
     def pattern_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Patterns that each compile but not together, the way the analysis runs them: every

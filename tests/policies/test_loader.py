@@ -596,3 +596,20 @@ def test_the_same_key_in_different_mappings_is_not_a_duplicate() -> None:
             title: Billing
         """))
     assert (policy.areas["auth"].title, policy.areas["billing"].title) == ("Auth", "Billing")
+
+
+def test_the_bundled_policy_passes_the_full_validation_it_skips_at_start_up() -> None:
+    """default_policy() trusts the bundled file and does not compile its patterns one by one;
+    this is the check that makes that safe: the same data, validated as a repository's would be,
+    has no problem (every pattern compiles alone, each list and the areas together)."""
+    from policies.loader import _default_source, _validate
+
+    source = _default_source()
+    full = _validate(source.data, [source], trusted=False)
+    assert full == default_policy()
+
+
+def test_a_repository_policy_is_never_trusted() -> None:
+    with pytest.raises(PolicyError) as e:
+        load_policy("areas:\n  auth:\n    paths: ['**/[z-a]']\n")
+    assert "areas.auth.paths" in str(e.value)
