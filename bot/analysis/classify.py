@@ -289,31 +289,33 @@ _DEFINITION = re.compile(
 
 def _moved_lines(diff: Diff, files: set[int]) -> set[tuple[int, str, int]]:
     """(file, side, line) of code moved within the change: a run of at least three substantive
-    lines on one side whose every line appears, white space aside, on the other side of the diff.
+    lines on one side whose every line appears, white space aside, on the other side of the diff
+    in another hunk or file.
 
     One moved line alone is never discounted: a permission check taken out of one view and put
-    into another changes both. Blocks of moved code (a function moved to another module, a class
-    split out) are what refactors are made of; what they carry was reviewed where it stood.
+    into another changes both. Nor is a block re-indented within its own hunk: that is code put
+    under a new condition, or taken out of one. Blocks moved elsewhere (a function moved to
+    another module, a class split out) are what refactors are made of.
     """
-    sides: dict[str, dict[str, int]] = {"old": {}, "new": {}}
-    by_file: list[tuple[int, list[tuple[str, int, str]]]] = []
+    where: dict[str, dict[str, set[tuple[int, int]]]] = {"old": {}, "new": {}}
+    by_file: list[tuple[int, list[tuple[str, int, str, int]]]] = []
     for index in sorted(files):
-        rows: list[tuple[str, int, str]] = [
-            (item.side, item.line, _squash(item.text))
+        rows: list[tuple[str, int, str, int]] = [
+            (item.side, item.line, _squash(item.text), item.hunk)
             for item, substantive in diff.changed_lines(index)
             if substantive and item.side != "header"
         ]
-        for side, _, key in rows:
-            sides[side][key] = sides[side].get(key, 0) + 1
+        for side, _, key, hunk in rows:
+            where[side].setdefault(key, set()).add((index, hunk))
         by_file.append((index, rows))
     moved: set[tuple[int, str, int]] = set()
-    opposite = {"old": sides["new"], "new": sides["old"]}
+    opposite = {"old": where["new"], "new": where["old"]}
     for index, rows in by_file:
         for side in ("old", "new"):
             run: list[int] = []
             last = -2
-            for row_side, line, key in [*(r for r in rows if r[0] == side), (side, -9, "")]:
-                present = key in opposite[row_side] and key != ""
+            for _, line, key, hunk in [*(r for r in rows if r[0] == side), (side, -9, "", -1)]:
+                present = key != "" and bool(opposite[side].get(key, set()) - {(index, hunk)})
                 if present and line == last + 1:
                     run.append(line)
                 else:

@@ -42,6 +42,8 @@ class ChangedLine:
     side: Literal["new", "old", "header"]
     line: int
     text: str
+    #: the hunk's index in its file (0 for the first)
+    hunk: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,15 +191,19 @@ class Diff:
         patch = _parse(self._lines[start:end], metadata_only=False, first_line=start + 1)
         manifest = MANIFESTS.search(self.files[index].path) is not None
         for pf in patch[:1]:
-            for hunk in pf:
+            for hunk_index, hunk in enumerate(pf):
                 first = hunk[0].diff_line_no if len(hunk) else None
                 header_line = start + first - 2 if first is not None else None
                 items: list[tuple[ChangedLine, int]] = []
                 for line in hunk:
                     if line.is_added:
-                        item = ChangedLine(index, "new", line.target_line_no or 0, line.value)
+                        item = ChangedLine(
+                            index, "new", line.target_line_no or 0, line.value, hunk_index
+                        )
                     elif line.is_removed:
-                        item = ChangedLine(index, "old", line.source_line_no or 0, line.value)
+                        item = ChangedLine(
+                            index, "old", line.source_line_no or 0, line.value, hunk_index
+                        )
                     else:
                         continue
                     items.append((item, start + (line.diff_line_no or 0) - 1))
@@ -213,7 +219,9 @@ class Diff:
                     changed.append((item, meaningful))
                     by_line[diff_line] = item
                 if header_line is not None and hunk.section_header:
-                    header = ChangedLine(index, "header", hunk.target_start, hunk.section_header)
+                    header = ChangedLine(
+                        index, "header", hunk.target_start, hunk.section_header, hunk_index
+                    )
                     changed.append((header, substantive))
                     by_line[header_line] = header
         self._full[index] = changed

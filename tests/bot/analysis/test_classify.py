@@ -266,3 +266,32 @@ def test_matcher_is_compiled_once_per_policy_object(policy: Policy) -> None:
     assert matcher_for(policy) is matcher_for(policy)
     other = load_policy("limits:\n  evidence_per_file: 3\n")
     assert matcher_for(other) is not matcher_for(policy)
+
+
+# ------------------------------------------------------------------------------- moved code
+BLOCK = [
+    "def refund(payment, amount_cents):",
+    "    with transaction.atomic():",
+    "        payment = Payment.objects.select_for_update().get(pk=payment.pk)",
+    "        stripe.Refund.create(payment_intent=payment.intent, amount=amount_cents)",
+]
+
+
+def test_a_block_moved_to_another_module_is_not_evidence(policy: Policy) -> None:
+    moved = edit("app/orders/service.py", [], BLOCK) + edit("app/orders/legacy.py", BLOCK)
+    assert files_by_area(run(moved, policy)) == {}
+
+
+def test_a_block_put_under_a_new_condition_in_its_hunk_is_evidence(policy: Policy) -> None:
+    wrapped = edit(
+        "app/orders/service.py",
+        ["if settings.REFUNDS_ENABLED:", *("    " + line for line in BLOCK)],
+        BLOCK,
+    )
+    assert {"billing", "transactions"} <= set(files_by_area(run(wrapped, policy)))
+
+
+def test_one_moved_line_is_still_evidence(policy: Policy) -> None:
+    moved = (edit("app/views/a.py", ["x = 1"], ["@login_required"])
+             + edit("app/views/b.py", ["@login_required", "y = 2"], ["y = 2"]))
+    assert "auth" in files_by_area(run(moved, policy))
