@@ -102,6 +102,8 @@ def prose_line(text: str) -> bool:
     """A line of sentences (a docstring's or a heredoc's, a description's continuation): six
     words or more of letters, digits and sentence punctuation, and not a statement."""
     stripped = text.strip()
+    if stripped.count(" ") < 5:
+        return False  # fewer than six words: the common case, decided without a regex
     words = stripped.split()
     return (
         len(words) >= 6 and words[0] not in _CODE_WORDS and _SQL.match(stripped) is None
