@@ -345,6 +345,12 @@ class ContentRule(_Strict):
     files: PathList = Field(
         default_factory=list, description="Only apply to files matching these path patterns."
     )
+    excluded_too: bool = Field(
+        default=False,
+        description="Also read the files the exclusions hide (lock and requirement files, "
+                    "vendored code) among its `files`: where a dependency comes from is "
+                    "security even in a lock file.",
+    )
 
     @field_validator("pattern")
     @classmethod

@@ -67,6 +67,7 @@ class _Rule:
     area: str
     id: str
     files: pathspec.PathSpec[Any] | None
+    excluded_too: bool = False
 
 
 @dataclass
@@ -101,7 +102,9 @@ class Matcher:
             for index, rule in enumerate(area.content):
                 rule_id = f"{area_id}.{rule.id or f'content[{index}]'}"
                 files = compile_paths(rule.files) if rule.files else None
-                matcher.rules.append(_Rule(area_id, rule_id, files))
+                matcher.rules.append(
+                    _Rule(area_id, rule_id, files, rule.excluded_too and files is not None)
+                )
                 rule_set.Add(rule.pattern)
                 patterns.append(f"(?:{_unanchored(rule.pattern)})")
         # Most files belong to no area: one check against every area's positive patterns
@@ -137,7 +140,7 @@ class Matcher:
             rule = self.rules[index]
             if rule.files is not None and not rule.files.check_file(path).include:
                 continue
-            if self.excluded(rule.area, path):
+            if not rule.excluded_too and self.excluded(rule.area, path):
                 continue
             matched.append(rule)
         return matched

@@ -31,7 +31,7 @@ _OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e]")
 _HASH_CODE = re.compile(
     r"#(\[|!\[|\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|import)\b)"
 )
-_COMMENT_PREFIXES = ("#", "//", "/*", "*", "*/", "--", "<!--", "-->", ";", "%", "'''", '"""')
+_COMMENT_PREFIXES = ("#", "//", "/*", "*", "*/", "-- ", "<!--", "-->", ";", "%", "'''", '"""')
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,8 @@ def is_substantive(text: str) -> bool:
         return False
     if _HASH_CODE.match(stripped):
         return True  # '#' that starts code: C preprocessor, Rust/C# attributes
+    if stripped in ("--", "---"):
+        return False  # an SQL comment marker alone, a YAML document separator
     return not stripped.startswith(_COMMENT_PREFIXES) and not prose_line(stripped)
 
 

@@ -23,7 +23,9 @@ __all__ = ["MANIFESTS", "line_key", "mechanical_hunk", "prose_line", "tokens"]
 MANIFESTS = re.compile(
     r"(^|/)(go\.mod|package\.json|requirements[\w.-]*\.txt|pyproject\.toml|Pipfile|Gemfile|"
     r"[\w.-]+\.gemspec|Cargo\.toml|composer\.json|pom\.xml|build\.gradle(\.kts)?|"
-    r"[\w.-]+\.csproj|Directory\.Packages\.props|packages\.config|Chart\.yaml|mix\.exs)$"
+    r"[\w.-]+\.csproj|Directory\.Packages\.props|packages\.config|Chart\.yaml|mix\.exs|"
+    r"package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|Gemfile\.lock|poetry\.lock|"
+    r"uv\.lock|composer\.lock|go\.sum)$"
 )
 
 _TOKEN = re.compile(
@@ -37,7 +39,8 @@ _QUOTES = "\"'`"
 _MAX_LINES = 400
 #: string-building conversions come a line or two at a time; past this a hunk is something else
 _FORMATTING_LINES = 20
-_VERSION = re.compile(r"[~^<>=!v]*\d[\w.+*-]*")
+#: version numbers and commit ids inside a token
+_VERSIONS = re.compile(r"\b[0-9a-f]{7,64}\b|\d[\w.+*-]*")
 _WORD = re.compile(r"\w+")
 _SQL = re.compile(r"\s*(select|insert|update|delete|with|create|alter|drop|grant|revoke)\s", re.I)
 _IMPORT = re.compile(
@@ -135,9 +138,11 @@ def _respelt(old: list[str], new: list[str]) -> bool:
 
 
 def _version_bump(old: list[str], new: list[str]) -> bool:
-    """Same tokens but for version numbers (`v3.9.0` -> `v3.10.0`, `"^1.2"` -> `"^1.3"`)."""
+    """Same tokens but for version numbers and commit ids (`v3.9.0` -> `v3.10.0`, `"^1.2"` ->
+    `"^1.3"`, `github:org/pkg#1d13dd1` -> `github:org/pkg#5e2f0a9`): the same package from the
+    same source, another release of it."""
     return all(
-        a == b or (_VERSION.fullmatch(a) is not None and _VERSION.fullmatch(b) is not None)
+        a == b or _VERSIONS.sub("#", a) == _VERSIONS.sub("#", b)
         for a, b in zip(old, new, strict=True)
     )
 

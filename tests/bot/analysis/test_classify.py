@@ -295,3 +295,32 @@ def test_one_moved_line_is_still_evidence(policy: Policy) -> None:
     moved = (edit("app/views/a.py", ["x = 1"], ["@login_required"])
              + edit("app/views/b.py", ["@login_required", "y = 2"], ["y = 2"]))
     assert "auth" in files_by_area(run(moved, policy))
+
+
+# ----------------------------------------------------------------- where dependencies come from
+@pytest.mark.parametrize(
+    ("text", "security"),
+    [
+        (edit("package-lock.json",
+              ['      "resolved": "git+ssh://git@github.com/someone/left-pad.git#abc1234",'],
+              ['      "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",']),
+         True),
+        (edit("requirements.txt", ["--extra-index-url https://pypi.example.org/simple"]), True),
+        (edit("go.mod", ["replace github.com/coreos/go-oidc/v3 => github.com/fork/go-oidc/v3 v3.1.0"]),
+         True),
+        (edit("Gemfile", ['source "https://gems.example.com"'], ['source "https://rubygems.org"']),
+         True),
+        (edit("poetry.lock", ['version = "2.31.0"'], ['version = "2.30.0"']), False),
+        (edit("package.json", ['    "left-pad": "^1.3.1",'], ['    "left-pad": "^1.3.0",']), False),
+        (edit("package.json", ['    "p": "github:org/p#5e2f0a91234567890abcdef1234567890abcdef",'],
+              ['    "p": "github:org/p#1d13dd1cfe6dde56398ea71dfec9e7bbb4376dbf",']), False),
+        (edit("package.json", ['    "p": "github:mallory/p#1d13dd1",'], ['    "p": "github:org/p#1d13dd1",']),
+         True),
+    ],
+    ids=["lock-file-git-url", "extra-index", "go-replace-to-a-fork", "gem-source", "lock-bump",
+         "manifest-bump", "same-fork-new-commit", "another-fork"],
+)
+def test_a_dependency_source_is_security_even_in_an_excluded_lock_file(
+    text: str, security: bool, policy: Policy
+) -> None:
+    assert ("security" in files_by_area(run(text, policy))) is security
