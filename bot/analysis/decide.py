@@ -62,12 +62,10 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
 
 
 def _risk(classification: Classification, signals: Signals, policy: Policy) -> Risk:
-    """The strongest area's risk; at least elevated when GitHub did not list every file, and
-    the policy's `uninspected` risk (critical by default) when a file's content was not read."""
+    """The strongest area's risk, and the policy's `uninspected` risk (critical by default,
+    never below elevated) when a file's content was not read or GitHub did not list it."""
     candidates = [a.risk for a in classification.areas]
-    if signals.files_not_listed:
-        candidates.append(Risk.ELEVATED)
-    if classification.unread:
+    if signals.files_not_listed or classification.unread:
         candidates += [policy.enforcement.uninspected, Risk.ELEVATED]
     return max(candidates, key=lambda r: r.rank, default=Risk.ROUTINE)
 
@@ -105,7 +103,8 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
     if signals.files_not_listed:
         reasons.append(
             f"{signals.files_not_listed} changed files were not listed by GitHub (over its "
-            "3,000-file cap); they could not be analysed, so the risk is at least elevated."
+            "3,000-file cap); they could not be analysed, so the risk is "
+            f"{max(policy.enforcement.uninspected, Risk.ELEVATED, key=lambda r: r.rank)}."
         )
     if classification.unread:
         shown = ", ".join(classification.unread[:5])

@@ -206,17 +206,19 @@ def test_checklist_comes_from_the_areas_touched(policy: Policy) -> None:
     assert run_case(CASES["routine-advisory"]).checklist == []
 
 
-def test_files_github_did_not_list_raise_the_risk_to_elevated_at_least(policy: Policy) -> None:
+def test_files_github_did_not_list_make_the_change_critical(policy: Policy) -> None:
     diff = parse_diff(edit("app/views.py", ["y = 1"]))
     decision = decide(diff, policy, PullRequestInfo(changed_files=5000))
-    assert decision.risk is Risk.ELEVATED
+    assert decision.risk is Risk.CRITICAL
     assert decision.signals.files == 5000
     assert decision.signals.files_not_listed == 4999
     assert decision.reasons == [
         "4999 changed files were not listed by GitHub (over its 3,000-file cap); they could "
-        "not be analysed, so the risk is at least elevated."
+        "not be analysed, so the risk is critical."
     ]
-    assert decision.verdict is Verdict.ADVISORY
+    assert decision.verdict is Verdict.MISSING and decision.blocking
+    relaxed = load_policy("enforcement:\n  uninspected: elevated\n")
+    assert decide(diff, relaxed, PullRequestInfo(changed_files=5000)).risk is Risk.ELEVATED
 
 
 def test_files_github_did_not_list_never_lower_a_critical_risk(policy: Policy) -> None:
