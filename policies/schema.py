@@ -523,6 +523,17 @@ class Policy(_Strict):
     families: dict[str, Family] = Field(default_factory=dict)
     small_variants: SmallVariants = Field(default_factory=SmallVariants)
     exclude: PathList = Field(default_factory=list)
+    generated: PathList = Field(
+        default_factory=list,
+        description="Paths excluded only when the diff shows the file's generated-code header "
+                    "('Code generated ... DO NOT EDIT', '@generated'): a hand-written file "
+                    "under such a path counts.",
+    )
+    vendored: PathList = Field(
+        default_factory=list,
+        description="Third-party code, excluded only when the same change updates a dependency "
+                    "manifest or lock file: vendored code edited by hand counts.",
+    )
     content_only: PathList = Field(
         default_factory=list,
         description="Files whose path alone is not evidence (templates, UI components): an "
@@ -541,7 +552,7 @@ class Policy(_Strict):
                     "edited down to one line.",
     )
 
-    @field_validator("exclude", "content_only")
+    @field_validator("exclude", "content_only", "generated", "vendored")
     @classmethod
     def _exclude_compiles(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return _validate_paths(value, info)

@@ -18,6 +18,7 @@ import re2
 
 from bot.analysis.anchors import HeadLines
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
+from bot.analysis.mechanical import MANIFESTS
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
 from policies.schema import Policy, compile_paths
@@ -77,6 +78,8 @@ class Matcher:
     policy: Policy
     default_exclude: pathspec.PathSpec[Any]
     content_only: pathspec.PathSpec[Any] | None = None
+    generated: pathspec.PathSpec[Any] | None = None
+    vendored: pathspec.PathSpec[Any] | None = None
     paths: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
     any_path: pathspec.PathSpec[Any] | None = None
     excludes: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
@@ -90,6 +93,10 @@ class Matcher:
         matcher = cls(policy, default_exclude)
         if policy.content_only:
             matcher.content_only = compile_paths(policy.content_only)
+        if policy.generated:
+            matcher.generated = compile_paths(policy.generated)
+        if policy.vendored:
+            matcher.vendored = compile_paths(policy.vendored)
         positives: list[str] = []
         patterns: list[str] = []
         rule_set = re2.Set.SearchSet(_options())
@@ -254,8 +261,37 @@ def _has_meaningful_change(diff: Diff, index: int, change: FileChange) -> bool:
     return any(flag for _, flag in diff.changed_lines(index))
 
 
-def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector) -> None:
+#: source code, as opposed to data (JSON, YAML, a generated API spec)
+_CODE_FILE = re.compile(
+    r"\.(py|pyi|rb|go|rs|java|kt|kts|scala|groovy|cs|fs|vb|php|js|jsx|mjs|cjs|ts|tsx|vue|svelte|"
+    r"swift|m|mm|c|cc|cpp|cxx|h|hpp|ex|exs|erl|clj|dart|lua|pl|sh|bash|sql)$"
+)
+
+
+def _proven_excluded(diff: Diff, matcher: Matcher) -> set[int]:
+    """Files the policy excludes only on proof: under a generated-code path, data files and the
+    code files whose generated-code header the diff shows; vendored code in a change that also
+    updates a dependency manifest or lock file."""
+    proven: set[int] = set()
+    if matcher.generated is not None:
+        proven.update(
+            index for index, change in enumerate(diff.files)
+            if matcher.generated.match_file(change.path)
+            and (not _CODE_FILE.search(change.path) or diff.shows_generated_header(index))
+        )
+    if matcher.vendored is not None:
+        vendored = [i for i, c in enumerate(diff.files) if matcher.vendored.match_file(c.path)]
+        if vendored and any(
+            MANIFESTS.search(c.path) or c.path.endswith("vendor/modules.txt") for c in diff.files
+        ):
+            proven.update(vendored)
+    return proven
+
+
+def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int]) -> None:
     for index, change in enumerate(diff.files):
+        if index in skip:
+            continue
         paths = [change.path] + ([change.old_path] if change.old_path else [])
         if matcher.any_path is not None and not any(
             matcher.any_path.check_file(path).include for path in paths
@@ -330,7 +366,8 @@ def _moved_lines(diff: Diff, files: set[int]) -> set[tuple[int, str, int]]:
 
 
 def _content_evidence(
-    lines: Iterable[tuple[ChangedLine, bool]], diff: Diff, matcher: Matcher, collector: _Collector
+    lines: Iterable[tuple[ChangedLine, bool]], diff: Diff, matcher: Matcher, collector: _Collector,
+    skip: set[int],
 ) -> int:
     """Add what the content rules find; return how many lines they matched that were not
     counted because the code was only re-formatted, respelt, re-worded or moved."""
@@ -339,6 +376,8 @@ def _content_evidence(
     hits: list[ChangedLine] = []
     mechanical: list[ChangedLine] = []
     for item, substantive in lines:
+        if item.file in skip:
+            continue
         if substantive:
             hits.append(item)
         elif item.side != "header" and is_substantive(item.text):
@@ -379,10 +418,13 @@ def classify(diff: Diff, policy: Policy) -> Classification:
     """The areas the diff touches (in policy order) and the files it could not inspect."""
     matcher = matcher_for(policy)
     collector = _Collector(policy)
-    _path_evidence(diff, matcher, collector)
+    skip = _proven_excluded(diff, matcher)
+    _path_evidence(diff, matcher, collector, skip)
     mechanical = 0
     if matcher.prefilter is not None:
-        mechanical = _content_evidence(diff.search(matcher.prefilter), diff, matcher, collector)
+        mechanical = _content_evidence(
+            diff.search(matcher.prefilter), diff, matcher, collector, skip
+        )
     not_inspected = [
         NotInspected(path=change.path, reason=change.note or "binary file")
         for change in diff.files
@@ -390,7 +432,8 @@ def classify(diff: Diff, policy: Policy) -> Classification:
         or (change.binary and not matcher.default_exclude.check_file(change.path).include)
     ]
     unread = [
-        change.path for change in diff.files
-        if not change.inspected and not matcher.default_exclude.check_file(change.path).include
+        change.path for index, change in enumerate(diff.files)
+        if not change.inspected and index not in skip
+        and not matcher.default_exclude.check_file(change.path).include
     ]
     return Classification(collector.results(), not_inspected, unread, mechanical)
