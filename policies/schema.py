@@ -529,6 +529,11 @@ class Policy(_Strict):
                     "('Code generated ... DO NOT EDIT', '@generated'): a hand-written file "
                     "under such a path counts.",
     )
+    translations: PathList = Field(
+        default_factory=list,
+        description="Translation folders: data files excluded; a code file only when every "
+                    "line it changes is a translation entry (key and text).",
+    )
     vendored: PathList = Field(
         default_factory=list,
         description="Third-party code, excluded only when the same change updates a dependency "
@@ -552,7 +557,7 @@ class Policy(_Strict):
                     "edited down to one line.",
     )
 
-    @field_validator("exclude", "content_only", "generated", "vendored")
+    @field_validator("exclude", "content_only", "generated", "vendored", "translations")
     @classmethod
     def _exclude_compiles(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return _validate_paths(value, info)

@@ -80,6 +80,7 @@ class Matcher:
     content_only: pathspec.PathSpec[Any] | None = None
     generated: pathspec.PathSpec[Any] | None = None
     vendored: pathspec.PathSpec[Any] | None = None
+    translations: pathspec.PathSpec[Any] | None = None
     paths: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
     any_path: pathspec.PathSpec[Any] | None = None
     excludes: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
@@ -97,6 +98,8 @@ class Matcher:
             matcher.generated = compile_paths(policy.generated)
         if policy.vendored:
             matcher.vendored = compile_paths(policy.vendored)
+        if policy.translations:
+            matcher.translations = compile_paths(policy.translations)
         positives: list[str] = []
         patterns: list[str] = []
         rule_set = re2.Set.SearchSet(_options())
@@ -268,6 +271,22 @@ _CODE_FILE = re.compile(
 )
 
 
+#: a translation entry, or the brackets and return around a table of them
+_TRANSLATION_LINE = re.compile(
+    r"""\s*(["']?[\w.\- ]+["']?\s*(=>|:|=)\s*(["'`].*["'`]|\[|\{|\()\s*,?|"""
+    r"""["'`].*["'`]\s*,?|return\s*[\[{(]|export\s+default\s*\{|module\.exports\s*=\s*\{|"""
+    r"""<\?php|[\]})]+\s*[,;]?)\s*"""
+)
+
+
+def _translation_entries_only(diff: Diff, index: int) -> bool:
+    """Whether every line the file's change adds or removes is a translation entry."""
+    return all(
+        item.side == "header" or not substantive or _TRANSLATION_LINE.fullmatch(item.text)
+        for item, substantive in diff.changed_lines(index)
+    )
+
+
 def _proven_excluded(diff: Diff, matcher: Matcher) -> set[int]:
     """Files the policy excludes only on proof: under a generated-code path, data files and the
     code files whose generated-code header the diff shows; vendored code in a change that also
@@ -278,6 +297,12 @@ def _proven_excluded(diff: Diff, matcher: Matcher) -> set[int]:
             index for index, change in enumerate(diff.files)
             if matcher.generated.match_file(change.path)
             and (not _CODE_FILE.search(change.path) or diff.shows_generated_header(index))
+        )
+    if matcher.translations is not None:
+        proven.update(
+            index for index, change in enumerate(diff.files)
+            if matcher.translations.match_file(change.path)
+            and (not _CODE_FILE.search(change.path) or _translation_entries_only(diff, index))
         )
     if matcher.vendored is not None:
         vendored = [i for i, c in enumerate(diff.files) if matcher.vendored.match_file(c.path)]

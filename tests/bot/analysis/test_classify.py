@@ -347,3 +347,23 @@ def test_generated_and_vendored_code_is_excluded_only_on_proof(
     text: str, counted: bool, policy: Policy
 ) -> None:
     assert ("auth" in files_by_area(run(text, policy))) is counted
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        (edit("resources/lang/fr/auth.php",
+              ["    'password' => 'Le mot de passe est incorrect.',", "];"],
+              ["    'password' => 'Mot de passe incorrect.',", "];"]), False),
+        (edit("src/locales/de.ts", ['  login: "Anmelden",', '  logout: "Abmelden",']), False),
+        (edit("config/locales/en.yml", ["    password: Password"]), False),
+        (edit("app/i18n/session.py", ["def locale_from(request):",
+                                      "    return request.session.get('locale') or login(request)"]),
+         True),
+    ],
+    ids=["laravel-lang-entries", "js-locale-module", "rails-locale-yaml", "code-under-i18n"],
+)
+def test_translations_are_excluded_but_code_under_them_counts(
+    text: str, counted: bool, policy: Policy
+) -> None:
+    assert bool(files_by_area(run(text, policy))) is counted
