@@ -5,6 +5,7 @@ this test needs none."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 
@@ -22,19 +23,25 @@ TRAP_KINDS = {"mechanical", "tests", "contract", "copy", "seed", "docs", "depend
               "hidden"}
 KEYS = {"id", "repo", "sha", "stack", "critical", "areas", "mentions", "tier", "files", "lines",
         "trap", "trap_kind", "reason"}
-# DEVELOPERS.md: reserved for independent evaluation, never used here
-RESERVED = {
-    "saleor/saleor", "getlago/lago-api", "supabase/auth", "pennersr/django-allauth",
-    "lepture/authlib", "ory/kratos", "netbox-community/netbox", "medusajs/medusa", "lldap/lldap",
-    "fastapi/full-stack-fastapi-template", "rubygems/rubygems.org", "solidusio/solidus",
-    "lobsters/lobsters", "bookstackapp/bookstack", "firefly-iii/firefly-iii", "bitwarden/server",
-    "authelia/authelia", "logto-io/logto", "documenso/documenso", "dani-garcia/vaultwarden",
-    "healthchecks/healthchecks", "apache/fineract", "maybe-finance/maybe",
-    "pocketbase/pocketbase", "immich-app/immich", "paperless-ngx/paperless-ngx",
-    "jellyfin/jellyfin", "zitadel/zitadel", "chatwoot/chatwoot", "invoiceninja/invoiceninja",
-}
+# DEVELOPERS.md reserves 30 repositories for independent evaluation; they are never used here.
+# Their names are not written in this repository either: the first 16 hex digits of the
+# SHA-256 of each lowercased owner/name.
+RESERVED = frozenset({
+    "093494ff47bd9a76", "11428ee2944abe80", "13e51132f0ae88c0", "17c0b478623b44f2",
+    "27878e2f503d3bb6", "28b9e76e6a8a4356", "3851ef628895bd33", "424356125051afeb",
+    "44dc357f3df7c951", "69d1953cb71d05ed", "6a698248e14d883a", "6a7e295af1cf0c06",
+    "750ba01094fc292d", "753dc010653f996f", "92cc54aca0dc1f98", "93f7571643a4f851",
+    "9a8278e24fec59bf", "9e94b00897eda82b", "a0707cb2568dc6c8", "ab6876852e5a5a11",
+    "b37df1f1e30b1f11", "b72383cdf2766c3a", "b8275839882fdb9a", "c7db6f68c61947ad",
+    "cbb872235a96f2a1", "d7d4ae6b1620a31f", "f6aa228265d94db8", "fa5e224d15324c92",
+    "fcebdafda6a9f455", "ffda8ed6ef4197f6",
+})
 
 LABELS = load_labels()
+
+
+def _digest(repo: str) -> str:
+    return hashlib.sha256(repo.lower().encode()).hexdigest()[:16]
 
 
 def test_the_corpus_has_the_size_and_mix_it_claims() -> None:
@@ -58,7 +65,7 @@ def test_every_label_is_complete_and_holds_no_code(path) -> None:
 
 @pytest.mark.parametrize("label", LABELS, ids=lambda label: label.id)
 def test_a_label_is_consistent(label) -> None:
-    assert label.repo.lower() not in RESERVED
+    assert _digest(label.repo) not in RESERVED
     assert label.stack in STACKS and label.tier in TIERS
     assert label.areas <= AREAS and label.mentions <= AREAS
     assert bool(label.areas) == label.critical
