@@ -3,7 +3,9 @@
 A file belongs to an area when its path matches the area's path patterns (and the change to it is
 more than comments and blank lines), or when one of its added or removed lines, or a hunk header
 of a hunk with real changes, matches one of the area's content rules. Excluded paths (tests,
-docs, vendored code...) are never evidence.
+docs, lock files...) are never evidence; generated, vendored and translation paths only where the
+diff proves what they hold. Code that was only re-formatted, respelt or moved is not evidence
+(`bot.analysis.mechanical`), and the classification counts what it set aside that way.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re2
 
 from bot.analysis.anchors import HeadLines
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
-from bot.analysis.mechanical import MANIFESTS
+from bot.analysis.mechanical import MANIFESTS, squash
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
 from policies.schema import Policy, compile_paths
@@ -63,6 +65,10 @@ def _options() -> re2.Options:
     return options
 
 
+def _optional_paths(patterns: list[str]) -> pathspec.PathSpec[Any] | None:
+    return compile_paths(patterns) if patterns else None
+
+
 @dataclass(frozen=True)
 class _Rule:
     area: str
@@ -92,14 +98,10 @@ class Matcher:
     def compile(cls, policy: Policy) -> Matcher:
         default_exclude = compile_paths(policy.exclude)
         matcher = cls(policy, default_exclude)
-        if policy.content_only:
-            matcher.content_only = compile_paths(policy.content_only)
-        if policy.generated:
-            matcher.generated = compile_paths(policy.generated)
-        if policy.vendored:
-            matcher.vendored = compile_paths(policy.vendored)
-        if policy.translations:
-            matcher.translations = compile_paths(policy.translations)
+        matcher.content_only = _optional_paths(policy.content_only)
+        matcher.generated = _optional_paths(policy.generated)
+        matcher.vendored = _optional_paths(policy.vendored)
+        matcher.translations = _optional_paths(policy.translations)
         positives: list[str] = []
         patterns: list[str] = []
         rule_set = re2.Set.SearchSet(_options())
@@ -256,7 +258,8 @@ def _snippet(text: str, limit: int) -> str:
 
 def _has_meaningful_change(diff: Diff, index: int, change: FileChange) -> bool:
     """Whether a path match counts: renames, additions, deletions, binary and uninspected files
-    always do; an edit only when it changes more than comments and blank lines."""
+    always do; an edit only when it changes more than comments, blank lines and mechanical
+    hunks."""
     if not change.inspected or change.binary or change.mode_only:
         return True
     if change.status != "modified":
@@ -292,24 +295,21 @@ def _proven_excluded(diff: Diff, matcher: Matcher) -> set[int]:
     code files whose generated-code header the diff shows; vendored code in a change that also
     updates a dependency manifest or lock file."""
     proven: set[int] = set()
-    if matcher.generated is not None:
+    code_proofs = (
+        (matcher.generated, diff.shows_generated_header),
+        (matcher.translations, lambda index: _translation_entries_only(diff, index)),
+    )
+    for spec, code_proof in code_proofs:
+        if spec is not None:
+            proven.update(
+                index for index, change in enumerate(diff.files)
+                if spec.match_file(change.path)
+                and (not _CODE_FILE.search(change.path) or code_proof(index))
+            )
+    if matcher.vendored is not None and any(MANIFESTS.search(c.path) for c in diff.files):
         proven.update(
-            index for index, change in enumerate(diff.files)
-            if matcher.generated.match_file(change.path)
-            and (not _CODE_FILE.search(change.path) or diff.shows_generated_header(index))
+            i for i, c in enumerate(diff.files) if matcher.vendored.match_file(c.path)
         )
-    if matcher.translations is not None:
-        proven.update(
-            index for index, change in enumerate(diff.files)
-            if matcher.translations.match_file(change.path)
-            and (not _CODE_FILE.search(change.path) or _translation_entries_only(diff, index))
-        )
-    if matcher.vendored is not None:
-        vendored = [i for i, c in enumerate(diff.files) if matcher.vendored.match_file(c.path)]
-        if vendored and any(
-            MANIFESTS.search(c.path) or c.path.endswith("vendor/modules.txt") for c in diff.files
-        ):
-            proven.update(vendored)
     return proven
 
 
@@ -339,10 +339,6 @@ def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: se
                     )
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split())
-
-
 _MOVED_RUN = 3
 _NAMESPACE = re.compile(r"\s*(module|namespace|package)\s")
 _DEFINITION = re.compile(
@@ -365,7 +361,7 @@ def _moved_lines(diff: Diff, files: set[int]) -> set[tuple[int, str, int]]:
     by_file: list[tuple[int, list[tuple[str, int, str, int]]]] = []
     for index in sorted(files):
         rows: list[tuple[str, int, str, int]] = [
-            (item.side, item.line, _squash(item.text), item.hunk)
+            (item.side, item.line, squash(item.text), item.hunk)
             for item, substantive in diff.changed_lines(index)
             if substantive and item.side != "header"
         ]
@@ -408,12 +404,12 @@ def _content_evidence(
         elif item.side != "header" and is_substantive(item.text):
             mechanical.append(item)  # code, in a hunk that keeps behaviour
     moved = _moved_lines(diff, {item.file for item in hits}) if hits else set()
-    uncounted = 0
-    for item in mechanical:
-        uncounted += bool(matcher.line_rules(item.text, diff.files[item.file].path))
+    mechanical += [item for item in hits if (item.file, item.side, item.line) in moved]
+    uncounted = sum(
+        bool(matcher.line_rules(item.text, diff.files[item.file].path)) for item in mechanical
+    )
     for item in hits:
         if (item.file, item.side, item.line) in moved:
-            uncounted += bool(matcher.line_rules(item.text, diff.files[item.file].path))
             continue
         if item.side == "header" and (
             _NAMESPACE.match(item.text) or not _DEFINITION.search(item.text)

@@ -61,12 +61,17 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
     )
 
 
+def _uninspected_risk(policy: Policy) -> Risk:
+    """The risk of a change with content nobody read: the policy's, never below elevated."""
+    return max(policy.enforcement.uninspected, Risk.ELEVATED, key=lambda r: r.rank)
+
+
 def _risk(classification: Classification, signals: Signals, policy: Policy) -> Risk:
     """The strongest area's risk, and the policy's `uninspected` risk (critical by default,
     never below elevated) when a file's content was not read or GitHub did not list it."""
     candidates = [a.risk for a in classification.areas]
     if signals.files_not_listed or classification.unread:
-        candidates += [policy.enforcement.uninspected, Risk.ELEVATED]
+        candidates.append(_uninspected_risk(policy))
     return max(candidates, key=lambda r: r.rank, default=Risk.ROUTINE)
 
 
@@ -104,7 +109,7 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
         reasons.append(
             f"{signals.files_not_listed} changed files were not listed by GitHub (over its "
             "3,000-file cap); they could not be analysed, so the risk is "
-            f"{max(policy.enforcement.uninspected, Risk.ELEVATED, key=lambda r: r.rank)}."
+            f"{_uninspected_risk(policy)}."
         )
     if classification.unread:
         shown = ", ".join(classification.unread[:5])
@@ -112,7 +117,7 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
         reasons.append(
             f"Not read: {shown}{f' and {more} more' if more > 0 else ''} (GitHub sent no "
             f"patch); what they change is unknown, so the risk is "
-            f"{max(policy.enforcement.uninspected, Risk.ELEVATED, key=lambda r: r.rank)}."
+            f"{_uninspected_risk(policy)}."
         )
     if not reasons:
         reasons.append("Small routine change: no sensitive area touched.")

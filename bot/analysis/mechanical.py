@@ -14,9 +14,9 @@ Operators and brackets are kept, so `!`, `==`/`!=`, `+`/`-` and grouping changes
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["MANIFESTS", "line_key", "mechanical_hunk", "prose_line", "tokens"]
+__all__ = ["MANIFESTS", "line_key", "mechanical_hunk", "prose_line", "squash", "tokens"]
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
 #: a new or removed package, is not)
@@ -25,7 +25,7 @@ MANIFESTS = re.compile(
     r"[\w.-]+\.gemspec|Cargo\.toml|composer\.json|pom\.xml|build\.gradle(\.kts)?|"
     r"[\w.-]+\.csproj|Directory\.Packages\.props|packages\.config|Chart\.yaml|mix\.exs|"
     r"package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|Gemfile\.lock|poetry\.lock|"
-    r"uv\.lock|composer\.lock|go\.sum)$"
+    r"uv\.lock|composer\.lock|go\.sum|vendor/modules\.txt)$"
 )
 
 _TOKEN = re.compile(
@@ -114,16 +114,19 @@ def prose_line(text: str) -> bool:
     )
 
 
-def _copy_edit(old: list[str], new: list[str], strings: set[int]) -> bool:
-    """Same tokens but for strings that read as prose on both sides: a wording change."""
-    return all(
-        a == b or (i in strings and _prose(a) and _prose(b))
-        for i, (a, b) in enumerate(zip(old, new, strict=True))
-    )
+def _pairwise(old: list[str], new: list[str], same: Callable[[int, str, str], bool]) -> bool:
+    """Two token streams of one length that differ only where `same(index, old, new)` allows
+    (checked pair by pair, stopping at the first real difference)."""
+    return all(a == b or same(i, a, b) for i, (a, b) in enumerate(zip(old, new, strict=True)))
+
+
+def squash(text: str) -> str:
+    """A line without its white space: how a line is recognised when only its layout moved."""
+    return "".join(text.split())
 
 
 def _squashed(lines: Sequence[str]) -> list[str]:
-    return ["".join(line.split()) for line in lines if line.strip()]
+    return [squash(line) for line in lines if line.strip()]
 
 
 def _identifier(token: str) -> str:
@@ -132,19 +135,16 @@ def _identifier(token: str) -> str:
     return token.replace("_", "").lower() if _WORD.fullmatch(token) else token
 
 
-def _respelt(old: list[str], new: list[str]) -> bool:
-    """Same tokens but for names spelt in another style (stops at the first real difference)."""
-    return all(a == b or _identifier(a) == _identifier(b) for a, b in zip(old, new, strict=True))
+def _respelt(_: int, a: str, b: str) -> bool:
+    """Names spelt in another style."""
+    return _identifier(a) == _identifier(b)
 
 
-def _version_bump(old: list[str], new: list[str]) -> bool:
-    """Same tokens but for version numbers and commit ids (`v3.9.0` -> `v3.10.0`, `"^1.2"` ->
-    `"^1.3"`, `github:org/pkg#1d13dd1` -> `github:org/pkg#5e2f0a9`): the same package from the
-    same source, another release of it."""
-    return all(
-        a == b or _VERSIONS.sub("#", a) == _VERSIONS.sub("#", b)
-        for a, b in zip(old, new, strict=True)
-    )
+def _bumped(_: int, a: str, b: str) -> bool:
+    """Another version number or commit id (`v3.9.0` -> `v3.10.0`, `"^1.2"` -> `"^1.3"`,
+    `github:org/pkg#1d13dd1` -> `github:org/pkg#5e2f0a9`): the same package from the same
+    source, another release of it."""
+    return _VERSIONS.sub("#", a) == _VERSIONS.sub("#", b)
 
 
 _FORMAT_WORDS = frozenset({"f", "format", "join", "str", "String", "fmt", "Sprintf", "sprintf",
@@ -207,9 +207,14 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
         return True
     if _imports_only(removed) and _imports_only(added):
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))
+    strings = old_strings & new_strings
+
+    def reworded(index: int, a: str, b: str) -> bool:  # prose strings on both sides
+        return index in strings and _prose(a) and _prose(b)
+
     if len(old) == len(new) and (
-        _respelt(old, new) or (manifest and _version_bump(old, new))
-        or _copy_edit(old, new, old_strings & new_strings)
+        _pairwise(old, new, _respelt) or (manifest and _pairwise(old, new, _bumped))
+        or _pairwise(old, new, reworded)
     ):
         return True
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
