@@ -18,7 +18,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, parse_diff
 from bot.analysis.models import Commit, Decision, PullRequestInfo
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_OK, exit_status
-from bot.extras import missing, require
+from bot.extras import needs_note, require
 from policies.errors import ModelTierError
 from policies.loader import REPOSITORY_POLICY_PATH, REPOSITORY_POLICY_PATHS, load_policy
 from policies.schema import Policy
@@ -339,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     action = commands.add_parser(
         "action",
         help="a GitHub Actions step (reads GITHUB_* and INPUT_* from the environment)"
-        + (" (needs modeltier[github])" if missing("github") else ""),
+        + needs_note("github"),
     )
     action.add_argument("--policy", metavar="PATH", help="policy path on the base branch")
     action.add_argument("--comment", choices=("true", "false"), help="post the sticky comment")

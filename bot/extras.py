@@ -11,7 +11,7 @@ from importlib.util import find_spec
 
 from policies.errors import ModelTierError
 
-__all__ = ["EXTRAS", "MissingExtra", "missing", "require"]
+__all__ = ["EXTRAS", "MissingExtra", "missing", "needs_note", "require"]
 
 #: the importable modules each extra brings (as `pyproject.toml` declares them)
 EXTRAS: dict[str, tuple[str, ...]] = {
@@ -30,6 +30,11 @@ class MissingExtra(ModelTierError):
 def missing(extra: str) -> list[str]:
     """The modules of `extra` that cannot be imported here."""
     return [module for module in EXTRAS[extra] if find_spec(module) is None]
+
+
+def needs_note(extra: str) -> str:
+    """A command's help suffix when its extra is not installed, else nothing."""
+    return f" (needs modeltier[{extra}])" if missing(extra) else ""
 
 
 def require(extra: str, needed_by: str) -> None:

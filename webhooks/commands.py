@@ -17,13 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.extras import missing, require
+from bot.extras import needs_note, require
 
 __all__ = ["register"]
-
-def _needs(extra: str) -> str:
-    """Help text suffix for a command whose extra is not installed."""
-    return f" (needs modeltier[{extra}])" if missing(extra) else ""
 
 
 def _require_database_driver(url: str) -> None:
@@ -282,7 +278,7 @@ def _reconcile(_: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the service commands to `modeltier`'s command parser."""
     serve = commands.add_parser(
-        "serve", help="run the GitHub App webhook service" + _needs("service"))
+        "serve", help="run the GitHub App webhook service" + needs_note("service"))
     serve.add_argument("--host", default=None,
                        help="address to listen on (default MODELTIER_HOST, else 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None,
@@ -290,19 +286,20 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     serve.set_defaults(handler=_serve)
 
     audit = commands.add_parser(
-        "audit", help="print the decision and override history" + _needs("service"))
+        "audit", help="print the decision and override history" + needs_note("service"))
     audit.add_argument("--repo", metavar="OWNER/NAME")
     audit.add_argument("--since", metavar="DATE")
     audit.add_argument("--format", choices=("csv", "json"), default="csv")
     audit.set_defaults(handler=_audit)
 
-    db = commands.add_parser("db", help="database schema" + _needs("service"))
+    db = commands.add_parser("db", help="database schema" + needs_note("service"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     upgrade = db_commands.add_parser("upgrade", help="create or migrate the schema")
     upgrade.set_defaults(handler=_db_upgrade)
     worker = commands.add_parser(
         "worker",
-        help="run jobs from the broker (MODELTIER_BROKER_URL); start any number" + _needs("scale"))
+        help="run jobs from the broker (MODELTIER_BROKER_URL); start any number"
+        + needs_note("scale"))
     worker.add_argument("--concurrency", type=int, default=None,
                         help="job processes (default MODELTIER_WORKERS)")
     worker.add_argument("--pool", choices=("prefork", "threads", "solo"), default="prefork")
@@ -314,5 +311,5 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     reconcile = commands.add_parser(
         "reconcile",
         help="catch up: re-send stale jobs, redeliver failed deliveries, queue unchecked PRs"
-        + _needs("service"))
+        + needs_note("service"))
     reconcile.set_defaults(handler=_reconcile)
