@@ -5,26 +5,12 @@ earlier attempt created is updated rather than created again."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from bot.github.port import CheckRunOutput, GitHubError, retry_after
 from bot.github.pygithub import connect
-from tests.fakegithub import FakeGitHub
-
-REPO = "octo/app"
-HEAD = "a" * 40
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGitHub]:
-    with FakeGitHub() as server:
-        server.add_repo(REPO)
-        server.add_installation(42, repos=[REPO])
-        server.add_pull(REPO, number=7, head_sha=HEAD,
-                        files=[{"filename": "a.py", "patch": "@@ -1 +1 @@\n-a\n+b\n"}])
-        yield server
+from tests.bot.github.conftest import HEAD, REPO
 
 
 @pytest.fixture

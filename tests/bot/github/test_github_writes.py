@@ -5,28 +5,14 @@ they are, and a failure that outlasts the retries reaches the caller."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from bot.github.port import CheckRunOutput, GitHubError
 from bot.github.pygithub import WRITE_ATTEMPTS, connect
-from tests.fakegithub import FakeGitHub
+from tests.bot.github.conftest import HEAD, REPO
 
-REPO = "octo/app"
-HEAD = "a" * 40
 OUTPUT = CheckRunOutput(conclusion="failure", title="Critical", summary="auth changed")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGitHub]:
-    with FakeGitHub() as server:
-        server.add_repo(REPO)
-        server.add_installation(42, repos=[REPO])
-        server.add_pull(REPO, number=7, head_sha=HEAD,
-                        files=[{"filename": "a.py", "patch": "@@ -1 +1 @@\n-a\n+b\n"}])
-        yield server
 
 
 @pytest.fixture
