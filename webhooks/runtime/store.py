@@ -103,6 +103,22 @@ overrides = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
 
+# Everything a person or the App did that an auditor asks about, beyond decisions: override
+# grants, suspensions and revocations, checklist ticks, review requests, declarations. `kind` is
+# a dotted name (`override.granted`); `detail` is JSON whose keys depend on the kind.
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("repo", sa.String(255), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("head_sha", sa.String(64)),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("actor", sa.String(255)),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
 installations = sa.Table(
     "installations",
     metadata,
@@ -597,6 +613,33 @@ class Store:
         data["areas"] = tuple(json.loads(data["areas"]))
         data["created_at"] = _aware(data["created_at"])
         return data
+
+    def record_event(
+        self, repo: str, number: int, kind: str, *, actor: str | None = None,
+        head_sha: str | None = None, detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one audit event (see `audit_events`); events are never updated or deleted."""
+        with self._begin() as conn:
+            conn.execute(audit_events.insert().values(
+                repo=repo, number=number, head_sha=head_sha, kind=kind, actor=actor,
+                detail=json.dumps(detail or {}, sort_keys=True), created_at=_now(),
+            ))
+
+    def events(
+        self, repo: str, number: int | None = None, kind_prefix: str | None = None
+    ) -> list[dict[str, Any]]:
+        """A repository's (or one PR's) audit events, oldest first, `detail` decoded."""
+        query = sa.select(audit_events).where(audit_events.c.repo == repo)
+        if number is not None:
+            query = query.where(audit_events.c.number == number)
+        if kind_prefix:
+            query = query.where(audit_events.c.kind.startswith(kind_prefix, autoescape=True))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(audit_events.c.id)).all()
+        return [
+            {**row._mapping, "detail": json.loads(row.detail), "created_at": _aware(row.created_at)}
+            for row in rows
+        ]
 
     def record_installation(
         self, installation_id: int, account: str | None, action: str | None,
