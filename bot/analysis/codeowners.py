@@ -71,7 +71,7 @@ class CodeOwners:
     def rule_for(self, path: str) -> OwnerRule | None:
         """The rule that decides the path's owners (the last that matches), or None."""
         for start, spec in reversed(self._specs):
-            index = spec.check_file(path).index
+            index: int | None = spec.check_file(path).index
             if index is not None:
                 return self.rules[start + index]
         return None
