@@ -71,9 +71,10 @@ class CodeOwners:
     def rule_for(self, path: str) -> OwnerRule | None:
         """The rule that decides the path's owners (the last that matches), or None."""
         for start, spec in reversed(self._specs):
-            index: int | None = spec.check_file(path).index
+            index = spec.check_file(path).index
             if index is not None:
-                return self.rules[start + index]
+                rule: OwnerRule = self.rules[start + int(index)]
+                return rule
         return None
 
     def owners_of(self, path: str) -> tuple[str, ...]:
