@@ -172,6 +172,10 @@ class JobRunner:
             "areas": ",".join(a.id for a in decision.areas),
             "check_run_id": published.check_run_id, "comment_id": published.comment_id,
             "policy_source": evaluation.policy_source,
+            "overridden": review.override_applies(override, evaluation, pr.head_sha),
+            "provenance": ",".join(sorted({d.provenance.value for d in decision.declared_models})),
+            "evidence_met": (any(d.satisfies for d in decision.declared_models)
+                             if decision.required_tier else None),
         })
         if published.label_error is not None:
             raise published.label_error  # the result stands; the job retries for the labels

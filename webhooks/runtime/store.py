@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["Claim", "Job", "Store", "metadata", "new_owner_id"]
+__all__ = ["AuditFilter", "Claim", "Job", "Store", "metadata", "new_owner_id"]
 
 metadata = sa.MetaData()
 
@@ -87,6 +87,11 @@ decisions = sa.Table(
     sa.Column("comment_id", sa.BigInteger),
     sa.Column("policy_source", sa.String(255)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    # Since schema 0003 (earlier rows: NULL): whether an override applied to this head, the
+    # provenances of the declarations ("declared,tool"), whether any met the required tier.
+    sa.Column("overridden", sa.Boolean),
+    sa.Column("provenance", sa.String(64)),
+    sa.Column("evidence_met", sa.Boolean),
 )
 
 overrides = sa.Table(
@@ -694,6 +699,178 @@ class Store:
                 })
         rows.sort(key=lambda r: r["at"])
         return rows
+
+    # == The compliance page (webhooks/compliance): filtered in SQL, paginated ================
+    # Everything below reads only. A decision row matches an AuditFilter by its own columns; an
+    # audit event (overrides granted, suspended, revoked; checklist ticks; review requests)
+    # matches by repository and date, and, when the filter narrows decisions (risk, area,
+    # verdict, model, provenance, overridden), by belonging to a PR with a matching decision.
+
+    def audit_repositories(self) -> list[str]:
+        """Every repository with a decision, override or audit event, sorted."""
+        union = sa.union(sa.select(decisions.c.repo), sa.select(overrides.c.repo),
+                         sa.select(audit_events.c.repo)).subquery()
+        with self.engine.connect() as conn:
+            return sorted(str(r) for r in conn.execute(sa.select(union.c.repo)).scalars())
+
+    def audit_decisions(
+        self, where: AuditFilter, *, limit: int | None = None, offset: int = 0
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the matching decisions, newest first, and how many match in all."""
+        clauses = _decision_clauses(where)
+        query = (sa.select(decisions).where(*clauses)
+                 .order_by(decisions.c.created_at.desc(), decisions.c.id.desc())
+                 .offset(offset).limit(limit))
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(decisions)
+                                 .where(*clauses)).scalar_one()
+            rows = conn.execute(query).all()
+        return [_decision_row(row) for row in rows], int(total)
+
+    def audit_trail(
+        self, where: AuditFilter, *, limit: int | None = None, offset: int = 0
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the matching audit events, newest first, and how many match in all."""
+        clauses = _event_clauses(where)
+        query = (sa.select(audit_events).where(*clauses)
+                 .order_by(audit_events.c.created_at.desc(), audit_events.c.id.desc())
+                 .offset(offset).limit(limit))
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(audit_events)
+                                 .where(*clauses)).scalar_one()
+            rows = conn.execute(query).all()
+        return [
+            {"at": _aware(row.created_at), "repo": row.repo, "number": row.number,
+             "head_sha": row.head_sha, "kind": row.kind, "actor": row.actor,
+             "detail": _decoded(row.detail)}
+            for row in rows
+        ], int(total)
+
+    def audit_summary(self, where: AuditFilter) -> list[dict[str, Any]]:
+        """Per repository: PRs, critical PRs, critical PRs whose evidence met the premium tier
+        (each PR judged by its newest matching decision) and overrides by person."""
+        latest = (sa.select(sa.func.max(decisions.c.id))
+                  .where(*_decision_clauses(where))
+                  .group_by(decisions.c.repo, decisions.c.number)).scalar_subquery()
+        critical = decisions.c.risk == "critical"
+        prs = (sa.select(
+            decisions.c.repo, sa.func.count().label("prs"),
+            sa.func.sum(sa.case((critical, 1), else_=0)).label("critical"),
+            sa.func.sum(sa.case((sa.and_(critical, decisions.c.evidence_met.is_(True)), 1),
+                                else_=0)).label("premium"),
+        ).where(decisions.c.id.in_(latest)).group_by(decisions.c.repo))
+        people = (sa.select(audit_events.c.repo, audit_events.c.actor, sa.func.count().label("n"))
+                  .where(*_event_clauses(where), audit_events.c.kind == "override.granted")
+                  .group_by(audit_events.c.repo, audit_events.c.actor))
+        summary: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(prs):
+                summary[row.repo] = {"repo": row.repo, "prs": int(row.prs),
+                                     "critical": int(row.critical or 0),
+                                     "premium": int(row.premium or 0), "overrides": {}}
+            for row in conn.execute(people):
+                entry = summary.setdefault(row.repo, {"repo": row.repo, "prs": 0, "critical": 0,
+                                                      "premium": 0, "overrides": {}})
+                entry["overrides"][row.actor or ""] = int(row.n)
+        for entry in summary.values():
+            entry["premium_share"] = (entry["premium"] / entry["critical"]
+                                      if entry["critical"] else None)
+            entry["overrides"] = dict(sorted(entry["overrides"].items(),
+                                             key=lambda item: (-item[1], item[0])))
+        return [summary[repo] for repo in sorted(summary)]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the compliance page asks for. `repos` is what the viewer may see (None: every
+    repository); the other fields are the page's filters (None: any). `until` is exclusive."""
+
+    repos: frozenset[str] | None = None
+    repo: str | None = None
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+    risk: str | None = None
+    area: str | None = None
+    verdict: str | None = None
+    overridden: bool | None = None
+    model: str | None = None
+    provenance: str | None = None
+
+    def narrows_decisions(self) -> bool:
+        return any(value is not None for value in (
+            self.risk, self.area, self.verdict, self.overridden, self.model, self.provenance))
+
+
+def _listed(column: Any, value: str) -> Any:
+    """`value` is one item of the comma-separated list in `column` (LIKE, wildcards escaped)."""
+    return (sa.literal(",") + column + sa.literal(",")).contains(f",{value},", autoescape=True)
+
+
+def _scope_clauses(table: sa.Table, where: AuditFilter) -> list[Any]:
+    clauses: list[Any] = []
+    if where.repos is not None:
+        clauses.append(table.c.repo.in_(sorted(where.repos)) if where.repos else sa.false())
+    if where.repo is not None:
+        clauses.append(table.c.repo == where.repo)
+    if where.since is not None:
+        clauses.append(table.c.created_at >= where.since)
+    if where.until is not None:
+        clauses.append(table.c.created_at < where.until)
+    return clauses
+
+
+def _decision_clauses(where: AuditFilter) -> list[Any]:
+    clauses = _scope_clauses(decisions, where)
+    if where.risk is not None:
+        clauses.append(decisions.c.risk == where.risk)
+    if where.verdict is not None:
+        clauses.append(decisions.c.verdict == where.verdict)
+    if where.area is not None:
+        clauses.append(_listed(decisions.c.areas, where.area))
+    if where.model is not None:
+        clauses.append(_listed(decisions.c.declared_models, where.model))
+    if where.provenance is not None:
+        clauses.append(_listed(decisions.c.provenance, where.provenance))
+    if where.overridden is True:
+        clauses.append(decisions.c.overridden.is_(True))
+    elif where.overridden is False:
+        clauses.append(sa.or_(decisions.c.overridden.is_(False), decisions.c.overridden.is_(None)))
+    return clauses
+
+
+def _event_clauses(where: AuditFilter) -> list[Any]:
+    """An event matches by its scope and, when the filter narrows decisions, by its PR having
+    a matching decision."""
+    clauses = _scope_clauses(audit_events, where)
+    if where.narrows_decisions():
+        clauses.append(sa.exists().where(decisions.c.repo == audit_events.c.repo,
+                                         decisions.c.number == audit_events.c.number,
+                                         *_decision_clauses(where)))
+    return clauses
+
+
+def _split(value: str | None) -> list[str]:
+    return [item for item in (value or "").split(",") if item]
+
+
+def _decision_row(row: Any) -> dict[str, Any]:
+    return {
+        "at": _aware(row.created_at), "repo": row.repo, "number": row.number,
+        "head_sha": row.head_sha, "risk": row.risk, "tier": row.tier, "verdict": row.verdict,
+        "conclusion": row.conclusion, "areas": _split(row.areas),
+        "models": _split(row.declared_models), "provenance": _split(row.provenance),
+        "evidence_met": row.evidence_met, "overridden": row.overridden,
+        "policy_source": row.policy_source,
+    }
+
+
+def _decoded(detail: str) -> dict[str, Any]:
+    """An audit event's JSON detail (`record_event` writes an object)."""
+    try:
+        data = json.loads(detail)
+    except ValueError:
+        return {"detail": detail}
+    return data if isinstance(data, dict) else {"detail": data}
 
 
 def new_owner_id() -> str:
