@@ -1,36 +1,40 @@
-"""Load benchmark of the webhook service, end to end on loopback, against the fake GitHub.
+"""Load benchmark of the webhook service as a user runs it, against a bare floor in the same run.
 
-    python bench/service.py [--deliveries N] [--concurrency C] [--database sqlite|postgres]
-                            [--service thread|process] [--workers W] [--samples S]
+    python bench/service.py [--seconds S] [--rounds R] [--concurrency 10,100]
+                            [--database sqlite|postgres] [--workers W] [--prs P] [--samples S]
                             [--postgres-url URL] [--time-limit SECONDS]
 
-Starts the fake GitHub REST server (tests/fakegithub) and the service (`create_app` under uvicorn,
-127.0.0.1, ephemeral port, App mode with the fake's app key, 4 workers, JSON logs at INFO into a
-file in a temporary directory as `modeltier serve` writes them to stderr; SQLite file in that
-directory, or a fresh PostgreSQL schema dropped afterwards), by default in a thread of this process
-as the tests run it, with `--service process` in a child process of its own as it is deployed
-(the client threads then do not share the service's GIL). It seeds N/5 pull requests with small
-generated diffs (bench/gen_diff.py; a few files each; every 4th PR, and some others, touch a
-critical area), warms up with one delivery, then measures, in one run:
+Starts the fake GitHub REST server (tests/fakegithub) in this process and two servers, each a
+process of its own on a loopback port:
 
-1. baseline: acknowledgement latency of `GET /healthz`, N requests from C client threads;
-2. webhooks: N signed `pull_request` deliveries (per PR: `opened`, then `synchronize` events,
-   each after a push of a new head SHA on the fake) from C client threads (httpx, one keep-alive
-   connection per thread, bodies serialized and signed before the clock starts); per-delivery
-   latency is request sent -> 202 received; throughput is deliveries acknowledged per second of
-   the phase; target p99 <= 50 ms. A probe in the service (bench/_harness.py) splits each
-   acknowledgement into segments (client and HTTP, parse, thread-pool wait, DB pool wait, SQL and
-   commit, reply) and samples the event loop's lag, to show where the time goes;
-3. drain: until no job is pending or running (at most 120 s); then every PR must carry exactly one
-   modeltier comment and one check run on its latest head SHA;
-4. event -> check run: S `synchronize` deliveries sent one at a time with the workers idle; time
-   from sending to the check run appearing on the fake for that head (polled every 5 ms);
-5. GitHub API requests per event on a one-page PR, workers idle: one `synchronize` (target <= 6)
+- the service: `modeltier serve` (App mode with the fake's app key, W workers running, JSON logs
+  at INFO into a file as it writes them to stderr; an SQLite file in a temporary directory, or a
+  fresh PostgreSQL schema dropped afterwards);
+- the floor: bench/floor_app.py under uvicorn, a bare FastAPI app that checks the HMAC and
+  inserts (delivery id, event, body) into an SQLite file, nothing else.
+
+It seeds P pull requests and writes, for each, the `synchronize` delivery GitHub would send for
+its head (a ~22 KB body: GitHub's pull request, repository, sender and installation objects and a
+PR description from a template), signed once. Then, for each concurrency C and in R interleaved
+rounds, wrk (Debian's package, an external process: bench/wrk_deliveries.lua gives every request
+a fresh X-GitHub-Delivery) posts them for S seconds to the floor and to the service; the service's
+workers evaluate and publish meanwhile. It prints latency percentiles and throughput per run,
+the medians over the rounds, and the service's p99 and throughput as ratios of the floor's,
+against the targets (c=10: p99 <= 1.5x, throughput >= 0.5x; c=100: p99 <= 2x). Every delivery
+the service acknowledged must be in its database.
+
+Then, the load over:
+1. drain: until no job is pending or running (at most 120 s); every PR must then carry exactly
+   one modeltier comment and one check run on its head SHA;
+2. event -> check run: S `synchronize` deliveries (a new head pushed on the fake each) sent one at
+   a time with the workers idle; time from sending to the check run appearing on the fake;
+3. GitHub API requests per event on a one-page PR, workers idle: one `synchronize` (target <= 6)
    and one first-time `opened`, listed by method + path template.
 
 It is a benchmark: it prints figures (PASS/MISS against the targets) and exits 0 whatever they
-are; 1 on a harness error, 130 on Ctrl-C. Everything it starts (fake, uvicorn thread, worker
-threads, temporary directory, PostgreSQL schema) is stopped or removed on the way out.
+are; 1 on a harness error (wrk missing, a server that does not start), 130 on Ctrl-C. Everything
+it starts (fake, servers, temporary directory, PostgreSQL schema) is stopped or removed on the
+way out.
 """
 
 from __future__ import annotations
@@ -44,14 +48,17 @@ import json
 import os
 import re
 import shutil
+import signal
+import socket
+import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,19 +69,21 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from bench._harness import ServiceProcess, ServiceThread, Timing  # noqa: E402
 from bench.gen_diff import generate  # noqa: E402
 from bot.render.markdown import MARKER  # noqa: E402
 from tests.fakegithub import FakeGitHub  # noqa: E402
 from tests.webhooks.conftest import INSTALLATION, REPO, SECRET  # noqa: E402
+from webhooks.runtime.store import Store  # noqa: E402
+from webhooks.runtime.store import deliveries as deliveries_table  # noqa: E402
 from webhooks.runtime.store import jobs as jobs_table  # noqa: E402
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TARGET_ACK_P99 = 0.050
+WRK_SCRIPT = Path(__file__).with_name("wrk_deliveries.lua")
+#: (concurrency, p99 ratio at most, throughput ratio at least) against the floor
+TARGETS = {10: (1.5, 0.5), 100: (2.0, None)}
 TARGET_SYNC_REQUESTS = 6
 DRAIN_LIMIT = 120.0
 CHECK_POLL = 0.005
-EVENTS_PER_PR = 5  # opened + 4 synchronize
 CRITICAL_EVERY = 4  # one PR in four also changes a critical file
 
 AUTH_PATCH = (
@@ -85,6 +94,35 @@ AUTH_PATCH = (
     "+        request.session.flush()\n"
     "         return HttpResponseForbidden()\n"
 )
+
+# A PR description as teams write them from a template (what a real payload's `body` carries).
+DESCRIPTION = """## What
+
+Refactor the data layer of the {n}th module: the repository classes move behind one interface,
+queries are built in one place and the N+1 lookups on the listing page are gone.
+
+## Why
+
+The listing page issued one query per row (see the trace in the linked issue); with the
+interface in place the caching layer can be added without touching every caller.
+
+## How it was tested
+
+- [x] unit tests for the new repository interface
+- [x] the integration suite against a copy of production data
+- [ ] load test of the listing page (scheduled)
+
+## Checklist
+
+- [x] I have read the contributing guide
+- [x] Documentation updated where behaviour changed
+- [x] No secrets, credentials or personal data in the diff
+- [ ] Migration reviewed by a second person (none in this change)
+
+Model: claude-sonnet-4
+
+<!-- Please keep the sections above; the release notes are generated from "What". -->
+"""
 
 
 class TimeLimit(Exception):
@@ -109,27 +147,101 @@ def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("PASS" if ok else "MISS")
 
 
+
+
+# ------------------------------------------------------------------------------ servers
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A server process on a loopback port, its output into a log file; stopped on close."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], port: int,
+                 log_file: Path, ready_path: str) -> None:
+        self.name = name
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_file = log_file
+        with open(log_file, "ab") as log:
+            self.process = subprocess.Popen(
+                argv, env={**os.environ, **env}, cwd=ROOT, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=log, start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{name} exited ({self.process.returncode}); see {log_file}:\n"
+                                   + log_file.read_text(errors="replace")[-2000:])
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.url + ready_path, timeout=1).status_code == 200:
+                    return
+            if time.monotonic() > deadline:
+                self.close()
+                raise RuntimeError(f"{name} did not start in 60 s; see {log_file}")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
 @dataclass
-class LoadResult:
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter[Any] = field(default_factory=Counter)
-    wall: float = 0.0
-    concurrency: int = 0
-    by_delivery: dict[str, float] = field(default_factory=dict)
+class Run:
+    """One wrk run: requests completed, seconds, latency percentiles (seconds), errors."""
+
+    target: str
+    concurrency: int
+    requests: int
+    seconds: float
+    p50: float
+    p90: float
+    p99: float
+    max: float
+    errors: int
 
     @property
-    def ok(self) -> int:
-        return len(self.latencies)
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else float("nan")
 
-    def summary(self) -> dict[str, float]:
-        lat = self.latencies
-        return {
-            "p50": percentile(lat, 50), "p90": percentile(lat, 90), "p99": percentile(lat, 99),
-            "max": max(lat) if lat else float("nan"),
-            "rate": self.ok / self.wall if self.wall else float("nan"),
-        }
+    def line(self) -> str:
+        errors = f", {self.errors} errors" if self.errors else ""
+        return (f"    {self.target:<8} c={self.concurrency:<4} {self.requests:>6} requests "
+                f"{self.rate:7.0f}/s  p50 {ms(self.p50)} p90 {ms(self.p90)} p99 {ms(self.p99)} "
+                f"max {ms(self.max)} ms{errors}")
 
 
+def wrk(url: str, bodies: Path, concurrency: int, seconds: float, target: str) -> Run:
+    """wrk against `url`: two threads (this machine's cores), `concurrency` connections."""
+    argv = ["wrk", f"-t{min(2, concurrency)}", f"-c{concurrency}", f"-d{seconds:g}s",
+            "--timeout", "10s", "-s", str(WRK_SCRIPT), url, "--", str(bodies),
+            uuid.uuid4().hex[:8]]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    line = next((x for x in reversed(out.stdout.splitlines()) if x.startswith("{")), None)
+    if out.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr.strip() or out.stdout}")
+    data = json.loads(line)
+    errors = sum(data[k] for k in ("status_errors", "connect", "read", "write", "timeout"))
+    return Run(target, concurrency, data["requests"], data["seconds"], data["p50"] / 1e6,
+               data["p90"] / 1e6, data["p99"] / 1e6, data["max"] / 1e6, errors)
+
+
+def median_run(runs: list[Run]) -> Run:
+    first = runs[0]
+    return Run(first.target, first.concurrency, int(statistics.median(r.requests for r in runs)),
+               statistics.median(r.seconds for r in runs),
+               statistics.median(r.p50 for r in runs), statistics.median(r.p90 for r in runs),
+               statistics.median(r.p99 for r in runs), statistics.median(r.max for r in runs),
+               sum(r.errors for r in runs))
+
+
+# ------------------------------------------------------------------------------ seeding
 # ------------------------------------------------------------------------------ seeding
 def split_diff(text: str) -> list[dict[str, Any]]:
     """A git diff -> the PR file list GitHub answers (filename, status, patch when textual)."""
@@ -207,6 +319,24 @@ def sign(event: str, body: bytes) -> dict[str, str]:
     }
 
 
+# URL fields GitHub's repository objects carry in webhook payloads that the fake's REST answers
+# leave out: added to the payload's three repository objects, so its size is a real one's.
+REPO_URL_FIELDS = (
+    "assignees_url", "blobs_url", "contributors_url", "deployments_url", "downloads_url",
+    "events_url", "forks_url", "git_refs_url", "git_tags_url", "keys_url", "languages_url",
+    "merges_url", "milestones_url", "notifications_url", "releases_url", "stargazers_url",
+    "subscribers_url", "subscription_url", "tags_url", "teams_url", "trees_url", "svn_url",
+    "issue_events_url", "pulls_url", "compare_url",
+)
+
+
+def github_shaped(repo: dict[str, Any]) -> dict[str, Any]:
+    api = f"https://api.github.com/repos/{repo.get('full_name', REPO)}"
+    extra = {name: f"{api}/{name.removesuffix('_url').replace('_', '/')}{{/id}}"
+             for name in REPO_URL_FIELDS if name not in repo}
+    return {**repo, **extra, "mirror_url": None, "web_commit_signoff_required": False}
+
+
 class World:
     """The fake's repository, the PRs seeded on it and the payloads GitHub would send."""
 
@@ -233,7 +363,7 @@ class World:
         self.files[number] = pr_files(number, 0)
         self.fake.add_pull(
             REPO, number=number, title=f"Change {number}: tidy the data layer",
-            body="Refactor a few modules.\n\nModel: claude-sonnet-4\n", user_login="alice",
+            body=DESCRIPTION.format(n=number), user_login="alice",
             head_sha=head, head_ref=f"feature-{number}", files=self.files[number],
             commits=[{"sha": head, "message": f"Change {number}", "author_login": "alice"}],
         )
@@ -244,13 +374,28 @@ class World:
     def payload(self, number: int, action: str, head: str, before: str | None) -> bytes:
         pr = copy.deepcopy(self.pr_json[number])
         pr["head"]["sha"] = head
+        for side in ("head", "base"):
+            if isinstance(pr[side].get("repo"), dict):
+                pr[side]["repo"] = github_shaped(pr[side]["repo"])
         data: dict[str, Any] = {"action": action, "number": number, "pull_request": pr}
         if action == "synchronize":
             data.update(before=before, after=head)
-        data.update(repository=self.repo_json,
+        data.update(repository=github_shaped(self.repo_json),
                     installation={"id": INSTALLATION, "node_id": "MDIz"},
-                    sender={"login": "alice", "type": "User", "id": 1})
+                    sender=pr["user"])
         return json.dumps(data).encode()
+
+    def write_bodies(self, path: Path) -> int:
+        """Each PR's `synchronize` delivery for its current head, signed, in the record format
+        of bench/wrk_deliveries.lua; returns the mean body size in bytes."""
+        sizes = []
+        with open(path, "wb") as out:
+            for number, head in self.heads.items():
+                body = self.payload(number, "synchronize", head, sha_of("before", number))
+                signature = sign("pull_request", body)["X-Hub-Signature-256"]
+                out.write(f"pull_request\n{signature}\n{len(body)}\n".encode() + body)
+                sizes.append(len(body))
+        return sum(sizes) // max(1, len(sizes))
 
     def opened(self, number: int) -> Delivery:
         body = self.payload(number, "opened", self.heads[number], None)
@@ -274,13 +419,14 @@ class World:
                            message=f"Update {d.number} ({d.head_sha[:7]})")
 
 
-# ------------------------------------------------------------------------------ service
+
+
+# ------------------------------------------------------------------------------ the bench
 class Bench:
     def __init__(self, args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
         self.args = args
         self.stack = stack
         self.deadline = time.monotonic() + args.time_limit
-        self.stop = threading.Event()
         self.tmp = Path(tempfile.mkdtemp(prefix="modeltier-bench-"))
         stack.callback(shutil.rmtree, self.tmp, True)
         self.database_url = self._database()
@@ -288,21 +434,32 @@ class Bench:
         self.fake = stack.enter_context(FakeGitHub())
         self.fake.add_repo(REPO, default_branch="main")
         self.fake.add_installation(INSTALLATION, repos=[REPO])
-        settings = {
-            "webhook_secret": SECRET, "github_app_id": self.fake.app_id,
-            "github_private_key": self.fake.app_private_key_pem, "github_api_url": self.fake.url,
-            "database_url": self.database_url, "workers": args.workers, "github_max_wait": 5.0,
-        }
-        runner = ServiceThread if args.service == "thread" else ServiceProcess
-        self.running: ServiceThread | ServiceProcess = runner(settings, self.log_file)
-        stack.callback(self.running.stop)
-        self.store = self.running.store
-        self.http = httpx.Client(base_url=self.running.url, timeout=10)
-        stack.callback(self.http.close)
         self.world = World(self.fake)
         stack.callback(self.world.close)
+        self.floor = self._server("floor", [
+            sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--no-access-log",
+            "--log-level", "warning"], {
+            "MODELTIER_FLOOR_DB": str(self.tmp / "floor.sqlite3"),
+            "MODELTIER_FLOOR_SECRET": SECRET}, "/healthz")
+        self.service = self._server("service", ["modeltier", "serve"], {
+            "MODELTIER_WEBHOOK_SECRET": SECRET, "MODELTIER_GITHUB_APP_ID": str(self.fake.app_id),
+            "MODELTIER_GITHUB_PRIVATE_KEY": self.fake.app_private_key_pem,
+            "MODELTIER_GITHUB_API_URL": self.fake.url, "MODELTIER_DATABASE_URL": self.database_url,
+            "MODELTIER_WORKERS": str(args.workers), "MODELTIER_GITHUB_MAX_WAIT": "5",
+            "MODELTIER_LOG_LEVEL": "INFO"}, "/readyz")
+        self.store = Store(self.database_url)
+        stack.callback(self.store.dispose)
+        self.http = httpx.Client(base_url=self.service.url, timeout=10)
+        stack.callback(self.http.close)
 
-    # -- set-up ---------------------------------------------------------------------------
+    def _server(self, name: str, argv: list[str], env: dict[str, str], ready: str) -> Server:
+        port = free_port()
+        env = {**env, "MODELTIER_PORT": str(port)} if name == "service" else env
+        argv = argv if name == "service" else [*argv, "--port", str(port)]
+        server = Server(name, argv, env, port, self.tmp / f"{name}.log", ready)
+        self.stack.callback(server.close)
+        return server
+
     def _database(self) -> str:
         if self.args.database == "sqlite":
             return f"sqlite:///{self.tmp / 'modeltier.sqlite3'}"
@@ -320,8 +477,6 @@ class Bench:
         return f"{self.args.postgres_url}?options=-csearch_path%3D{schema}"
 
     def check_time(self, what: str) -> None:
-        if self.stop.is_set():
-            raise KeyboardInterrupt
         if time.monotonic() > self.deadline:
             raise TimeLimit(f"time limit ({self.args.time_limit:.0f} s) reached during {what}")
 
@@ -329,89 +484,10 @@ class Bench:
         for number in range(1, count + 1):
             self.world.add_pr(number)
 
-    # -- load -------------------------------------------------------------------------------
-    def load(self, streams: list[list[Any]], request: Callable[[httpx.Client, Any], httpx.Response],
-             expect: int, prepare: Callable[[Any], None] | None = None,
-             key: Callable[[Any], str] | None = None) -> LoadResult:
-        """One client thread per stream (httpx, one keep-alive connection each), all starting
-        together, each sending its items in order; `prepare(item)` runs before the clock starts
-        (the push on the fake), the clock covers `request` alone (sent -> status received)."""
-        result = LoadResult(concurrency=len(streams))
-        lock = threading.Lock()
-        ready = threading.Barrier(len(streams) + 1)
-        errors: list[str] = []
-
-        def client(items: list[Any]) -> None:
-            local: list[float] = []
-            keyed: dict[str, float] = {}
-            statuses: Counter[Any] = Counter()
-            with httpx.Client(base_url=self.running.url, timeout=10) as http:
-                http.get("/healthz")  # open the connection before the clock starts
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    ready.wait()
-                for item in items:
-                    if self.stop.is_set() or time.monotonic() > self.deadline:
-                        break
-                    if prepare is not None:
-                        prepare(item)
-                    try:
-                        started = time.perf_counter()
-                        status = request(http, item).status_code
-                        elapsed = time.perf_counter() - started
-                    except httpx.HTTPError as e:
-                        statuses[type(e).__name__] += 1
-                        continue
-                    statuses[status] += 1
-                    if status == expect:
-                        local.append(elapsed)
-                        if key is not None:
-                            keyed[key(item)] = elapsed
-            with lock:
-                result.latencies.extend(local)
-                result.by_delivery.update(keyed)
-                result.statuses.update(statuses)
-
-        def guarded(items: list[Any]) -> None:
-            try:
-                client(items)
-            except Exception as e:
-                errors.append(f"{type(e).__name__}: {e}")
-                ready.abort()
-
-        threads = [threading.Thread(target=guarded, args=(s,), daemon=True) for s in streams]
-        for t in threads:
-            t.start()
-        with contextlib.suppress(threading.BrokenBarrierError):
-            ready.wait(30)
-        started = time.perf_counter()
-        for t in threads:
-            while t.is_alive():
-                t.join(0.2)
-                self.check_time("a load phase")
-        result.wall = time.perf_counter() - started
-        if errors:
-            raise RuntimeError(f"client thread failed: {errors[0]}")
-        return result
-
-    def healthz(self, total: int, concurrency: int) -> LoadResult:
-        streams = [[None] * (total // concurrency + (i < total % concurrency))
-                   for i in range(min(concurrency, total))]
-        return self.load(streams, lambda http, _: http.get("/healthz"), 200)
-
-    def webhooks(self, total: int, concurrency: int, prs: int) -> LoadResult:
-        """Per PR: opened, then synchronize events, in order; PRs spread over the clients."""
-        per_pr = [total // prs + (i < total % prs) for i in range(prs)]
-        streams: list[list[Delivery]] = [[] for _ in range(min(concurrency, prs))]
-        for number, count in enumerate(per_pr, start=1):
-            items = [self.world.opened(number)] if count else []
-            items += [self.world.next_synchronize(number) for _ in range(count - 1)]
-            streams[(number - 1) % len(streams)].extend(items)
-
-        def post(http: httpx.Client, d: Delivery) -> httpx.Response:
-            return http.post("/webhooks/github", content=d.body, headers=d.headers)
-
-        return self.load(streams, post, 202, prepare=self.world.push,
-                         key=lambda d: d.headers["X-GitHub-Delivery"])
+    def deliveries_recorded(self) -> int:
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(
+                sa.select(sa.func.count()).select_from(deliveries_table)).scalar_one())
 
     # -- jobs -------------------------------------------------------------------------------
     def idle(self) -> bool:
@@ -502,58 +578,6 @@ class Bench:
                 for r in self.fake.request_log()], done
 
 
-SEGMENTS = (
-    ("client+HTTP", "request sent -> app called, and response start -> client has it (client "
-     "threads, uvicorn, event loop)"),
-    ("parse", "app called -> routed (body read, HMAC, JSON, pydantic routing: on the event "
-     "loop, with its waits for the loop)"),
-    ("threadpool", "routed -> record_delivery entered (wait for one of anyio's 40 threads)"),
-    ("pool", "record_delivery entered -> pooled DB connection checked out"),
-    ("sql", "connection -> record_delivery returned (SQL, lock waits, commit)"),
-    ("reply", "record_delivery returned -> response started (back on the loop, metrics, log)"),
-)
-
-
-def segments(t: Timing, client: float) -> dict[str, float] | None:
-    marks = (t.routed, t.db_enter, t.db_connected, t.db_exit, t.responded)
-    if any(mark is None for mark in marks):
-        return None
-    routed, enter, connected, left, responded = (float(m or 0) for m in marks)
-    server = responded - t.arrived
-    return {
-        "client+HTTP": client - server, "parse": routed - t.arrived,
-        "threadpool": enter - routed, "pool": connected - enter, "sql": left - connected,
-        "reply": responded - left,
-    }
-
-
-def breakdown(timings: list[Timing], lag: list[float], result: LoadResult) -> list[str]:
-    """Where the acknowledgement time goes: each segment's p50/p99, and its share of the
-    slowest 1% of deliveries."""
-    rows: list[tuple[float, dict[str, float]]] = []
-    for t in timings:
-        client = result.by_delivery.get(t.delivery)
-        if client is None:
-            continue
-        parts = segments(t, client)
-        if parts is not None:
-            rows.append((client, parts))
-    if not rows:
-        return ["    (no probe timings)"]
-    rows.sort(key=lambda r: r[0])
-    slow = rows[-max(1, len(rows) // 100):]
-    out = [f"    where the ack time goes ({len(rows)} deliveries; ms; 'slowest' = mean over the "
-           f"{len(slow)} slowest):"]
-    out.append(f"      {'segment':<12} {'p50':>6} {'p99':>6} {'slowest':>8}  what")
-    for name, what in SEGMENTS:
-        values = [parts[name] for _, parts in rows]
-        mean_slow = sum(parts[name] for _, parts in slow) / len(slow)
-        out.append(f"      {name:<12} {ms(percentile(values, 50))} {ms(percentile(values, 99))} "
-                   f"{ms(mean_slow):>8}  {what}")
-    worst = max(lag) if lag else float("nan")
-    out.append(f"      event loop lag (5 ms timer overshoot): p50 {ms(percentile(lag, 50)).strip()}"
-               f" p99 {ms(percentile(lag, 99)).strip()} max {ms(worst).strip()} ms")
-    return out
 
 
 def template(path: str) -> str:
@@ -573,176 +597,160 @@ def tally(requests: list[tuple[str, int | None]]) -> list[str]:
     return [f"  {counts[key]:>2} x {key[0]}  -> {key[1]}" for key in order]
 
 
+
+
 # ------------------------------------------------------------------------------ main
 def run(args: argparse.Namespace) -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 1
     started = time.monotonic()
-    prs = max(1, args.deliveries // EVENTS_PER_PR)
-
-    def say(text: str = "") -> None:
-        print(text, flush=True)
-
     with contextlib.ExitStack() as stack:
-        bench = Bench(args, stack)
         try:
-            return _run(args, bench, prs, say, started)
+            bench = Bench(args, stack)
+            return _run(args, bench, started)
         except TimeLimit as e:
             print(f"\nstopped: {e}", flush=True)
             return 1
         except KeyboardInterrupt:
-            bench.stop.set()
             print("\ninterrupted: shutting down", file=sys.stderr, flush=True)
             return 130
 
 
-def _run(args: argparse.Namespace, bench: Bench, prs: int, say: Callable[[str], None],
-         started: float) -> int:
-    db = "sqlite (file, WAL)" if args.database == "sqlite" else "postgres (fresh schema)"
-    say(f"modeltier service benchmark: {args.deliveries} deliveries, {args.concurrency} "
-        f"concurrent clients, {prs} PRs, {args.workers} workers, database {db}")
-    load1, load5, _ = os.getloadavg()
-    say(f"service in a {bench.running.mode} ({bench.running.url}), fake GitHub {bench.fake.url}; "
-        f"host {os.cpu_count()} CPUs, load average {load1:.2f} (1 min) {load5:.2f} (5 min)")
+def say(text: str = "") -> None:
+    print(text, flush=True)
 
-    t = time.monotonic()
-    bench.seed(prs)
-    say(f"seeded {prs} PRs in {time.monotonic() - t:.1f} s")
+
+def load(args: argparse.Namespace, bench: Bench, bodies: Path) -> dict[int, tuple[Run, Run]]:
+    """Interleaved wrk rounds, floor then service, per concurrency; the medians per target."""
+    medians: dict[int, tuple[Run, Run]] = {}
+    for concurrency in args.concurrency:
+        runs: dict[str, list[Run]] = {"floor": [], "service": []}
+        for _ in range(args.rounds):
+            for server in (bench.floor, bench.service):
+                bench.check_time("the load")
+                before = bench.deliveries_recorded() if server is bench.service else 0
+                result = wrk(server.url + "/webhooks/github", bodies, concurrency, args.seconds,
+                             server.name)
+                say(result.line())
+                if server is bench.service:
+                    kept = bench.deliveries_recorded() - before
+                    if kept < result.requests - result.errors:
+                        say(f"    LOST: {result.requests - result.errors} acknowledged, "
+                            f"{kept} recorded")
+                runs[server.name].append(result)
+        medians[concurrency] = (median_run(runs["floor"]), median_run(runs["service"]))
+    return medians
+
+
+def _run(args: argparse.Namespace, bench: Bench, started: float) -> int:
+    db = "sqlite (file, WAL)" if args.database == "sqlite" else "postgres (fresh schema)"
+    load1, load5, _ = os.getloadavg()
+    say(f"modeltier service benchmark: `modeltier serve` ({bench.service.url}, {args.workers} "
+        f"workers, database {db}) against the floor bench/floor_app.py ({bench.floor.url}); wrk, "
+        f"{args.rounds} interleaved rounds of {args.seconds:g} s per concurrency; host "
+        f"{os.cpu_count()} CPUs, load average {load1:.2f} (1 min) {load5:.2f} (5 min)")
+    bench.seed(args.prs)
+    bodies = bench.tmp / "bodies"
+    size = bench.world.write_bodies(bodies)
+    say(f"{args.prs} PRs seeded on the fake GitHub; `synchronize` bodies of {size / 1024:.1f} KB "
+        "on average, a fresh delivery id per request")
 
     # warm-up: one delivery end to end (installation token, app slug, repository, pools)
-    warm_number = prs + 1
-    bench.world.add_pr(warm_number)
-    bench.http.get("/healthz")
-    _, seen, _ = bench.send_one(bench.world.opened(warm_number))
-    bench.wait_for(bench.idle, 20, 0.01)
+    warm = args.prs + 1
+    bench.world.add_pr(warm)
+    _, seen, _ = bench.send_one(bench.world.opened(warm))
     say(f"warm-up delivery -> check run in {ms(seen or float('nan')).strip()} ms (cold start)")
 
-    # 1. baseline
-    health = bench.healthz(args.deliveries, args.concurrency)
-    h = health.summary()
-    say(f"\n[1] GET /healthz x{health.ok}, {health.concurrency} concurrent: p50 {ms(h['p50'])} "
-        f"p90 {ms(h['p90'])} p99 {ms(h['p99'])} max {ms(h['max'])} ms, {h['rate']:.0f} req/s, "
-        f"statuses {dict(health.statuses)}")
+    say("\n[1] acknowledgements under load (wrk; latency: request sent -> response received)")
+    medians = load(args, bench, bodies)
+    rows: list[tuple[str, str, str, str]] = []
+    for concurrency, (floor, service) in medians.items():
+        p99_ratio, rate_ratio = service.p99 / floor.p99, service.rate / floor.rate
+        most_p99, least_rate = TARGETS.get(concurrency, (None, None))
+        rows.append((f"c={concurrency} floor p99 / throughput",
+                     f"{floor.p99 * 1e3:.1f} ms / {floor.rate:.0f}/s", "", ""))
+        rows.append((f"c={concurrency} service p99 / throughput",
+                     f"{service.p99 * 1e3:.1f} ms / {service.rate:.0f}/s", "", ""))
+        rows.append((f"c={concurrency} p99 ratio (service/floor)", f"{p99_ratio:.2f}x",
+                     f"<= {most_p99}x" if most_p99 else "",
+                     verdict(p99_ratio <= most_p99) if most_p99 else ""))
+        rows.append((f"c={concurrency} throughput ratio", f"{rate_ratio:.2f}x",
+                     f">= {least_rate}x" if least_rate else "",
+                     verdict(rate_ratio >= least_rate) if least_rate else ""))
 
-    # 2. webhook load
-    bench.running.probe_start()
-    hooks = bench.webhooks(args.deliveries, args.concurrency, prs)
-    timings, lag = bench.running.probe_stop()
-    w = hooks.summary()
-    ack_ok = w["p99"] <= TARGET_ACK_P99 and hooks.ok == args.deliveries
-    say(f"[2] POST /webhooks/github x{sum(hooks.statuses.values())}, {hooks.concurrency} "
-        f"concurrent: p50 {ms(w['p50'])} p90 {ms(w['p90'])} p99 {ms(w['p99'])} max "
-        f"{ms(w['max'])} ms, {w['rate']:.0f} deliveries/s acknowledged, statuses "
-        f"{dict(hooks.statuses)} -> p99 <= {TARGET_ACK_P99 * 1000:.0f} ms: {verdict(ack_ok)}")
-    pending = bench.store.count_jobs("pending")
-    for line in breakdown(timings, lag, hooks):
-        say(line)
-
-    # 3. drain and verify
+    # 2. drain and verify
     drained = bench.drain(DRAIN_LIMIT)
-    checked = bench.verify(prs)
-    statuses = bench.job_statuses()
+    checked = bench.verify(args.prs)
     wrong = sum(checked.get(k, 0) for k in ("duplicate comments", "missing comments",
                                              "duplicate check runs", "missing check runs",
                                              "stale comments"))
-    say(f"[3] drain: {pending} jobs pending at the end of the load, "
-        + (f"idle after {drained:.1f} s" if drained is not None else
-           f"NOT idle after {DRAIN_LIMIT:.0f} s")
-        + f"; jobs by status {statuses}")
-    say(f"    PRs {prs} ({checked.get('critical', 0)} critical): duplicate comments "
+    say("[2] drain: " + (f"idle after {drained:.1f} s" if drained is not None else
+                          f"NOT idle after {DRAIN_LIMIT:.0f} s")
+        + f"; jobs by status {bench.job_statuses()}")
+    say(f"    PRs {args.prs} ({checked.get('critical', 0)} critical): duplicate comments "
         f"{checked.get('duplicate comments', 0)}, missing comments "
         f"{checked.get('missing comments', 0)}, stale comments {checked.get('stale comments', 0)}"
         f", duplicate check runs {checked.get('duplicate check runs', 0)}, missing check runs "
         f"{checked.get('missing check runs', 0)} -> {verdict(wrong == 0 and drained is not None)}")
+    rows.append(("drain after load (s)", f"{drained:.1f}" if drained is not None else "> 120",
+                 "<= 120", verdict(drained is not None)))
+    rows.append(("dup/missing/stale comments, check runs", f"{wrong}", "0",
+                 verdict(wrong == 0)))
 
-    # 4. event -> check run, and 5. GitHub requests per event: with the workers idle only
-    if drained is None:
-        say("[4], [5] skipped: the jobs did not drain")
-        return _table(say, h, w, ack_ok, drained, checked, [], [], [], None, bench, started)
-    to_check, idle_acks, lost = bench.event_to_check(args.samples, prs)
-    say(f"[4] event -> check run, {len(to_check)} synchronize one at a time (workers idle): "
-        f"p50 {ms(percentile(to_check, 50))} p99 {ms(percentile(to_check, 99))} max "
-        f"{ms(max(to_check) if to_check else float('nan'))} ms; idle ack p50 "
-        f"{ms(percentile(idle_acks, 50))} ms" + (f"; {lost} without a check run" if lost else ""))
+    if drained is not None:
+        # 3. event -> check run, and 4. GitHub requests per event, with the workers idle
+        to_check, idle_acks, lost = bench.event_to_check(args.samples, args.prs)
+        say(f"[3] event -> check run, {len(to_check)} synchronize one at a time (workers idle): "
+            f"p50 {ms(percentile(to_check, 50))} p99 {ms(percentile(to_check, 99))} ms; idle ack "
+            f"p50 {ms(percentile(idle_acks, 50))} ms" + (f"; {lost} without a check run"
+                                                         if lost else ""))
+        sync_requests, sync_done = bench.requests_for(bench.world.next_synchronize(1, True))
+        opened_number = args.prs + 2
+        bench.world.add_pr(opened_number)
+        opened_requests, opened_done = bench.requests_for(bench.world.opened(opened_number))
+        sync_ok = len(sync_requests) <= TARGET_SYNC_REQUESTS and sync_done
+        say("[4] GitHub requests for one synchronize on a one-page PR (same files pushed again: "
+            f"labels unchanged): {len(sync_requests)}{'' if sync_done else ' (result not seen!)'}")
+        for line in tally(sync_requests):
+            say(line)
+        say(f"    GitHub requests for a first opened: {len(opened_requests)}"
+            f"{'' if opened_done else ' (result not seen!)'}")
+        for line in tally(opened_requests):
+            say(line)
+        rows.append(("event -> check run p50 / p99 (ms)", f"{percentile(to_check, 50) * 1e3:.0f}/"
+                     f"{percentile(to_check, 99) * 1e3:.0f}" if to_check else "n/a", "", ""))
+        rows.append(("GitHub requests / synchronize", str(len(sync_requests)),
+                     f"<= {TARGET_SYNC_REQUESTS}", verdict(sync_ok)))
 
-    # 5. GitHub requests per event
-    sync_requests, sync_done = bench.requests_for(bench.world.next_synchronize(1, True))
-    opened_number = prs + 2
-    bench.world.add_pr(opened_number)
-    opened_requests, opened_done = bench.requests_for(bench.world.opened(opened_number))
-    sync_ok: bool | None = len(sync_requests) <= TARGET_SYNC_REQUESTS and sync_done
-    say("[5] GitHub requests for one synchronize on a one-page PR (same files pushed again: "
-        f"labels unchanged): {len(sync_requests)}"
-        f"{'' if sync_done else ' (result not seen!)'} -> <= {TARGET_SYNC_REQUESTS}: "
-        f"{verdict(sync_ok)}")
-    for line in tally(sync_requests):
-        say(line)
-    say(f"    GitHub requests for a first opened: {len(opened_requests)}"
-        f"{'' if opened_done else ' (result not seen!)'}")
-    for line in tally(opened_requests):
-        say(line)
-    server_errors = bench.fake.server_errors()
-    if server_errors:
-        say(f"    fake GitHub internal errors: {len(server_errors)} (first: "
-            f"{server_errors[0].strip().splitlines()[-1]})")
-
-    return _table(say, h, w, ack_ok, drained, checked, to_check, sync_requests, opened_requests,
-                  sync_ok, bench, started)
-
-
-def _table(say: Callable[[str], None], h: dict[str, float], w: dict[str, float], ack_ok: bool,
-           drained: float | None, checked: dict[str, int], to_check: list[float],
-           sync_requests: list[Any], opened_requests: list[Any], sync_ok: bool | None,
-           bench: Bench, started: float) -> int:
-    ratio = w["p99"] / h["p99"] if h["p99"] else float("nan")
     say("")
-    say(f"  {'metric':<39}  {'value':>11}  {'target':>8}  {'result':>6}")
-    say(f"  {'-' * 39}  {'-' * 11}  {'-' * 8}  {'-' * 6}")
-    rows = [
-        ("healthz ack p50 / p99 (ms)", f"{h['p50'] * 1e3:.1f}/{h['p99'] * 1e3:.1f}", "", ""),
-        ("webhook ack p50 / p90 (ms)", f"{w['p50'] * 1e3:.1f}/{w['p90'] * 1e3:.1f}", "", ""),
-        ("webhook ack p99 (ms)", f"{w['p99'] * 1e3:.1f}", "<= 50", verdict(ack_ok)),
-        ("webhook ack max (ms)", f"{w['max'] * 1e3:.1f}", "", ""),
-        ("webhook / healthz p99 ratio", f"{ratio:.1f}x", "", ""),
-        ("acknowledged deliveries/s", f"{w['rate']:.0f}", "", ""),
-        ("healthz requests/s", f"{h['rate']:.0f}", "", ""),
-        ("drain after load (s)", f"{drained:.1f}" if drained is not None else "> 120",
-         "<= 120", verdict(drained is not None)),
-        ("dup/missing comments", f"{checked.get('duplicate comments', 0)}/"
-         f"{checked.get('missing comments', 0)}", "0/0", verdict(
-             checked.get("duplicate comments", 0) + checked.get("missing comments", 0) == 0)),
-        ("dup/missing check runs (latest head)", f"{checked.get('duplicate check runs', 0)}/"
-         f"{checked.get('missing check runs', 0)}", "0/0", verdict(
-             checked.get("duplicate check runs", 0) + checked.get("missing check runs", 0) == 0)),
-        ("event -> check run p50 / p99 (ms)",
-         f"{percentile(to_check, 50) * 1e3:.0f}/{percentile(to_check, 99) * 1e3:.0f}"
-         if to_check else "n/a", "", ""),
-        ("GitHub requests / synchronize", str(len(sync_requests)) if sync_ok is not None
-         else "n/a", "<= 6", verdict(sync_ok)),
-        ("GitHub requests / first opened", str(len(opened_requests)) if sync_ok is not None
-         else "n/a", "", ""),
-    ]
+    say(f"  {'metric':<40}  {'value':>20}  {'target':>8}  {'result':>6}")
+    say(f"  {'-' * 40}  {'-' * 20}  {'-' * 8}  {'-' * 6}")
     for name, value, target, result in rows:
-        say(f"  {name:<39}  {value:>11}  {target:>8}  {result:>6}")
+        say(f"  {name:<40}  {value:>20}  {target:>8}  {result:>6}")
     say(f"\ntotal {time.monotonic() - started:.0f} s; service log "
-        f"{bench.log_file.stat().st_size // 1024} KiB (JSON lines, removed with the temp dir)")
+        f"{bench.service.log_file.stat().st_size // 1024} KiB (JSON lines, removed with the temp "
+        "dir)")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--deliveries", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of one wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per concurrency")
+    parser.add_argument("--concurrency", default="10,100",
+                        type=lambda text: [int(c) for c in text.split(",")])
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--service", choices=("thread", "process"), default="thread",
-                        help="run the service in a thread of this process (default, as the "
-                        "tests do) or in a child process of its own (as deployed)")
-    parser.add_argument("--samples", type=int, default=50, help="event -> check run samples")
-    parser.add_argument("--time-limit", type=float, default=170.0,
+    parser.add_argument("--prs", type=int, default=40, help="pull requests the deliveries name")
+    parser.add_argument("--samples", type=int, default=30, help="event -> check run samples")
+    parser.add_argument("--time-limit", type=float, default=300.0,
                         help="stop (and clean up) after this many seconds")
     args = parser.parse_args(argv)
-    if args.deliveries < 1 or args.concurrency < 1 or args.samples < 0:
-        parser.error("--deliveries and --concurrency must be >= 1, --samples >= 0")
+    if args.seconds <= 0 or args.rounds < 1 or args.prs < 1 or args.samples < 0 or min(
+            args.concurrency) < 1:
+        parser.error("--seconds, --rounds, --prs and --concurrency must be positive")
     return run(args)
 
 
