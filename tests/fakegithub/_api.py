@@ -204,6 +204,13 @@ class Api:
             ("GET", r"/user", self.get_authenticated_user, "any"),
             ("GET", r"/users/(?P<login>[^/]+)", self.get_user, "any"),
             ("GET", r + r"/installation", self.repo_installation, "app"),
+            ("GET", r"/orgs/(?P<org>[^/]+)/installation", self.org_installation, "app"),
+            (
+                "GET",
+                r"/orgs/(?P<org>[^/]+)/teams/(?P<team>[^/]+)/memberships/(?P<login>[^/]+)",
+                self.team_membership,
+                "any",
+            ),
             ("GET", r"/repositories/(?P<rid>\d+)", self.get_repo_by_id, "any"),
             ("GET", r, self.get_repo, "any"),
             ("GET", r + r"/pulls", self.list_pulls, "any"),
@@ -599,6 +606,26 @@ class Api:
         if inst is None:
             raise not_found()
         return 200, self.shapes.installation(inst)
+
+    def org_installation(self, req: ApiRequest, org: str) -> tuple[int, Any]:
+        name = unquote(org).lower()
+        for inst in self.world.installations.values():
+            if inst.account.login.lower() == name:
+                return 200, self.shapes.installation(inst)
+        raise not_found()
+
+    def team_membership(
+        self, req: ApiRequest, org: str, team: str, login: str
+    ) -> tuple[int, Any]:
+        self._need(req, ("members", "read"))
+        roles = self.world.teams.get((unquote(org).lower(), unquote(team).lower()))
+        name = unquote(login)
+        role = next((r for who, r in (roles or {}).items() if who.lower() == name.lower()), None)
+        if role is None:
+            raise not_found()
+        api = self.shapes.api
+        return 200, {"url": f"{api}/organizations/1/team/1/memberships/{name}", "role": role,
+                     "state": "active"}
 
     def create_token(self, req: ApiRequest, iid: str) -> tuple[int, Any]:
         doc = (

@@ -331,6 +331,8 @@ class World:
         self.check_runs: dict[int, CheckRunState] = {}
         self.deliveries: dict[int, HookDeliveryState] = {}
         self.redeliveries: list[int] = []
+        #: (org, team slug), lower-cased -> {login: "member" | "maintainer"}
+        self.teams: dict[tuple[str, str], dict[str, str]] = {}
         #: rate-limit bucket -> [limit, remaining, reset epoch]
         self.rate: dict[str, list[int]] = {}
         owner = self.user("fake-app-owner", type="Organization")

@@ -74,6 +74,16 @@ Inspecting results (snapshots, safe from any thread)
     (sorted names); ``statuses(repo, sha=None)``; ``pull(repo, number)``; ``redeliveries()``;
     ``rate_limit_remaining(identity)``; ``server_errors()`` (internal exceptions; should be empty).
 
+Signing users in (``fake.oauth``, see ``_oauth``)
+    web pages ``GET /login/oauth/authorize`` (GitHub's sign-in page: one link per user added with
+    ``add_oauth_user(login)``; ``login=<user>`` redirects straight back with ``code`` and
+    ``state``) and ``POST /login/oauth/access_token`` (code -> ``ghu_`` user token; GitHub's
+    error answers, status 200); the client id is ``fake.client_id``, the secret
+    ``"fake-client-secret"`` (``fake.oauth.client_secrets``); ``fake.oauth.callback_urls``
+    restricts ``redirect_uri``. API: ``add_team(org, slug, members, *, maintainers=())`` serves
+    ``GET /orgs/{org}/teams/{slug}/memberships/{login}`` (installation tokens need ``members:
+    read``), ``GET /orgs/{org}/installation`` finds the installation on an account.
+
 App manifest flow (``fake.manifest_flow``, see ``_manifest``)
     web pages ``POST /settings/apps/new`` (and ``/organizations/{org}/...``) with a ``manifest``
     form field: a confirmation page whose button goes to the manifest's ``redirect_url`` with
@@ -133,6 +143,7 @@ import http
 import json
 import random
 import re
+import secrets
 import socket
 import socketserver
 import threading
@@ -152,6 +163,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ._api import Api, ApiConfig, ApiRequest, ApiResponse, new_delivery_guid
 from ._manifest import ManifestFlow
+from ._oauth import OAuthFlow
 from ._shapes import Shapes
 from ._state import (
     ROLE_TO_PERMISSION,
@@ -435,6 +447,7 @@ class FakeGitHub:
         self._web_url: str | None = None
         self.manifest_flow = ManifestFlow(app_id, app_slug, app_private_key_pem or "",
                                           self.client_id, user=token_login)
+        self.oauth = OAuthFlow(self.client_id, issue_token=self._user_token)
 
     # ================================================================== lifecycle
     def start(self) -> FakeGitHub:
@@ -494,6 +507,14 @@ class FakeGitHub:
         return int(self.web_url.rsplit(":", 1)[1])
 
     # ================================================================== HTTP entry point
+    def _web(
+        self, method: str, path: str, rel: str | None, query: list[tuple[str, str]],
+        headers: dict[str, str], body: bytes,
+    ) -> ApiResponse | None:
+        """A page of github.com itself (the manifest and OAuth flows), or None."""
+        page = self.manifest_flow.handle(method, path, rel, query, body)
+        return page if page is not None else self.oauth.handle(method, path, query, headers, body)
+
     def _serve_http(
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes
     ) -> ApiResponse | None:
@@ -521,7 +542,7 @@ class FakeGitHub:
                 resp, injected = None, True
             elif fault is not None and fault.status is not None:
                 resp, injected = self._fault_response(fault, headers, request_id), True
-            elif (web := self.manifest_flow.handle(method, path, rel, query, body)) is not None:
+            elif (web := self._web(method, path, rel, query, headers, body)) is not None:
                 resp = web
             elif rel is None:
                 resp = ApiResponse(
@@ -845,6 +866,30 @@ class FakeGitHub:
         with self.lock:
             self._world.user(login)
             self._world.tokens[token] = TokenState(token=token, kind="user", login=login)
+
+    def _user_token(self, login: str) -> str:
+        """A new user-to-server token for ``login`` (what the OAuth web flow hands out)."""
+        token = f"ghu_{secrets.token_hex(18)}"
+        self.add_token(token, login)
+        return token
+
+    def add_oauth_user(self, login: str) -> None:
+        """A user who can sign in through the OAuth web flow (``fake.oauth``)."""
+        with self.lock:
+            self._world.user(login)
+            if login not in self.oauth.users:
+                self.oauth.users.append(login)
+
+    def add_team(self, org: str, slug: str, members: Iterable[str] = (), *,
+                 maintainers: Iterable[str] = ()) -> None:
+        """An organisation team; ``GET /orgs/{org}/teams/{slug}/memberships/{login}`` answers
+        for its members (state ``active``) and 404 for anyone else."""
+        with self.lock:
+            roles = {login: "member" for login in members}
+            roles.update({login: "maintainer" for login in maintainers})
+            for login in roles:
+                self._world.user(login)
+            self._world.teams[(org.lower(), slug.lower())] = roles
 
     def add_repo(
         self,
