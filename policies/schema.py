@@ -29,6 +29,7 @@ from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 __all__ = [
@@ -454,7 +455,12 @@ class Enforcement(_Strict):
     )
     on_missing: Literal["fail", "warn"] = "fail"
     on_lower: Literal["fail", "warn"] = "fail"
-    accept_human_declaration: bool = False
+    human_declaration: Literal["accept", "require_review", "reject"] = Field(
+        default="require_review",
+        description="A change declared as written without AI (`Model: none`): accept it, "
+                    "accept it once someone with the override permission or a code owner of "
+                    "the touched files approves the PR, or reject it.",
+    )
     min_provenance: dict[str, Provenance] = Field(
         default_factory=dict,
         description="Required tier -> weakest provenance that can satisfy it (absent: any).",
@@ -473,6 +479,17 @@ class Enforcement(_Strict):
                     "no patch) at a path no exclusion covers; never below elevated.",
     )
     override: Override = Field(default_factory=Override)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_human_key(cls, data: Any) -> Any:
+        """`accept_human_declaration: true|false` (before `human_declaration`) still reads as
+        `accept` or `reject`, what it meant."""
+        if isinstance(data, dict) and isinstance(data.get("accept_human_declaration"), bool):
+            data = dict(data)
+            old = data.pop("accept_human_declaration")
+            data["human_declaration"] = "accept" if old else "reject"
+        return data
 
 
 class EvidenceRules(_Strict):
@@ -495,7 +512,12 @@ class EvidenceRules(_Strict):
         description="Trailers a person writes by hand (provenance 'declared', not 'tool').",
     )
     label_prefix: str = "model:"
-    human_values: list[str] = Field(default_factory=lambda: ["none", "human", "no ai", "n/a"])
+    human_values: list[str] = Field(
+        default_factory=lambda: [
+            "none", "human", "no ai", "n/a", "written by hand", "written without ai",
+            "hand-written", "no ai used",
+        ]
+    )
     ignore_values: list[str] = Field(
         default_factory=lambda: ["auto", "unknown", "true", "yes"],
         description="Values that say nothing about the model (reported, never resolved).",

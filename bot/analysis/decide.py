@@ -7,14 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.analysis import advice
+from bot.analysis.advice import Place
 from bot.analysis.classify import Classification, classify
+from bot.analysis.codeowners import CodeOwners, normalise_owner, parse_codeowners
 from bot.analysis.diff import Diff
 from bot.analysis.evidence import declared_models
 from bot.analysis.models import (
     ChecklistGroup,
     Decision,
     DeclaredModel,
+    HumanReview,
+    Provenance,
     PullRequestInfo,
+    Review,
     Signals,
     Verdict,
 )
@@ -223,14 +229,109 @@ def _names(policy: Policy, model_ids: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _how_to_declare(policy: Policy, required: str) -> str:
-    model = policy.tiers[required].recommended
-    command = policy.enforcement.override.command
+def _latest_states(reviews: Sequence[Review]) -> dict[str, Review]:
+    """Each reviewer's standing review, as GitHub counts it: the latest that approved, asked for
+    changes or was dismissed (a later comment-only review does not withdraw an approval)."""
+    latest: dict[str, Review] = {}
+    for item in reviews:
+        if item.state.upper() in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
+            latest[item.login.lower()] = item
+    return latest
+
+
+def _owned_by(owners: CodeOwners, paths: Sequence[str], reviewer: Review) -> list[str]:
+    """The paths a reviewer owns, in person (`@login`) or through a team they belong to."""
+    names = {normalise_owner(f"@{n}") for n in (reviewer.login, *reviewer.teams)}
+    return [p for p in paths if names & {normalise_owner(o) for o in owners.owners_of(p)}]
+
+
+def _shown_paths(paths: Sequence[str]) -> str:
+    shown = ", ".join(f"`{p}`" for p in paths[:3])
+    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _human_review(
+    declared: Sequence[DeclaredModel], pr: PullRequestInfo, policy: Policy, paths: Sequence[str]
+) -> tuple[HumanReview | None, str]:
+    """A declaration that no AI was used, with what the policy asks of it and the approvals
+    that give it; or (None, why not) when an AI tool's own evidence contradicts it."""
+    human = next((d for d in declared if d.kind == "human"), None)
+    if human is None:
+        return None, ""
+    by_tool = next(
+        (d for d in declared
+         if d.kind in ("model", "tool") and d.provenance.rank >= Provenance.TOOL.rank),
+        None,
+    )
+    if by_tool is not None:
+        return None, (
+            f" It is declared as written without AI ({human.location}), but {by_tool.location} "
+            "carries an AI tool's own marker, so that declaration is not counted."
+        )
+    minimum = policy.enforcement.override.min_permission
+    owners = parse_codeowners(pr.codeowners) if pr.codeowners else None
+    owned = [p for p in paths if owners is not None and owners.owners_of(p)]
+    # Before the reviews are read the CODEOWNERS file is not either: say what it will be.
+    whose = "the touched files" if pr.reviews is None else _shown_paths(owned)
+    reviewers = f"someone with the {minimum} role or higher" + (
+        f" or a code owner of {whose}" if whose else ""
+    )
+    approved: list[str] = []
+    rule = policy.enforcement.human_declaration
+    for item in _latest_states(pr.reviews or () if rule == "require_review" else ()).values():
+        if item.state.upper() != "APPROVED":
+            continue
+        if item.permission is not None and item.permission.rank >= minimum.rank:
+            approved.append(f"@{item.login} ({item.permission} role)")
+        elif owners is not None and (mine := _owned_by(owners, owned, item)):
+            approved.append(f"@{item.login} (code owner of `{mine[0]}`)")
+    return HumanReview(
+        policy=rule,
+        location=human.location,
+        reviewers=reviewers,
+        reviews_read=pr.reviews is not None,
+        approved_by=approved,
+    ), ""
+
+
+def _human_verdict(
+    human: HumanReview, required: str, accepted: Sequence[str], risk: Risk, policy: Policy,
+    place: Place,
+) -> tuple[Verdict, bool, str, str | None]:
+    title = policy.tiers[required].title
+    if human.policy == "accept":
+        return (
+            Verdict.PASS, False,
+            f"Declared as written without AI ({human.location}); the policy accepts that.", None,
+        )
+    if human.policy == "require_review" and human.approved_by:
+        return (
+            Verdict.PASS, False,
+            f"Declared as written without AI ({human.location}) and approved by "
+            f"{', '.join(human.approved_by[:3])}, as the policy requires for such a change.",
+            None,
+        )
+    on_missing = policy.enforcement.on_missing == "fail"
+    if human.policy == "require_review":
+        still = "; no such approval yet" if human.reviews_read else ""
+        reason = (
+            f"This {risk} change requires the {title} tier; it is declared as written without "
+            f"AI ({human.location}), which this policy accepts once {human.reviewers} "
+            f"approves the pull request{still}."
+        )
+        # Where reviews cannot be read (CLI, pre-commit) this says what the PR will need; it
+        # cannot block what only a review can settle.
+        return (
+            Verdict.MISSING, on_missing and human.reviews_read, reason,
+            advice.human_review_fix(policy, human.reviewers, place),
+        )
+    reason = (
+        f"This {risk} change requires the {title} tier; it is declared as written without AI "
+        f"({human.location}), which this policy does not accept as evidence."
+    )
     return (
-        f"Add a line `Model: {policy.models[model].name}` to the PR description, the label "
-        f"`{policy.evidence.label_prefix}{model}`, or a commit trailer "
-        f"`Assisted-by: <agent>:{model}`. If this change is not what it seems, a maintainer can "
-        f"comment `{command} <reason>`."
+        Verdict.MISSING, on_missing, reason,
+        advice.human_rejected_fix(policy, required, _names(policy, accepted), place),
     )
 
 
@@ -241,7 +342,9 @@ def _verdict(
     tier: str,
     risk: Risk,
     policy: Policy,
-    conflict: str | None = None,
+    conflict: str | None,
+    human: HumanReview | None,
+    place: Place,
 ) -> tuple[Verdict, bool, str, str | None]:
     enforcement = policy.enforcement
     unknown_note = _unknown_note(declared, policy)
@@ -268,14 +371,11 @@ def _verdict(
         if best.resolved_by == "family" and best.note:
             reason += f" {best.note}"
         return Verdict.PASS, False, reason + conflict_note, None
-    human = [d for d in declared if d.kind == "human"]
-    if human and enforcement.accept_human_declaration:
-        return (
-            Verdict.PASS,
-            False,
-            f"Declared as written without AI ({human[0].location}); the policy accepts that.",
-            None,
+    if human is not None:
+        verdict, blocking, reason, fix = _human_verdict(
+            human, required, accepted, risk, policy, place
         )
+        return verdict, blocking, reason + conflict_note + unknown_note, fix
     if high:
         floor = enforcement.min_provenance[required]
         weak = high[0]
@@ -284,14 +384,7 @@ def _verdict(
             f"`{floor}` or stronger; {_what(weak, policy)} ({weak.location}) is only "
             f"`{weak.provenance}` evidence."
         )
-        model = policy.tiers[required].recommended
-        fix = (
-            f"Only evidence of provenance `{floor}` or stronger counts for the {title} tier: "
-            "the trailer, commit author or footer the AI tool writes itself (e.g. "
-            f"`Assisted-by: <agent>:{model}` kept in the merged commits); a description line or "
-            "a label is not enough. If this change is not what it seems, a maintainer can "
-            f"comment `{enforcement.override.command} <reason>`."
-        )
+        fix = advice.weak_fix(policy, required, floor, title, place)
         return (
             Verdict.MISSING,
             enforcement.on_missing == "fail",
@@ -310,7 +403,7 @@ def _verdict(
             reason += " A tool marker does not say which model ran."
         fix = (
             f"Redo or review the change with {_names(policy, accepted)} and declare it. "
-            + _how_to_declare(policy, required)
+            + advice.declare(policy, required, place)
         )
         return (
             Verdict.FAIL,
@@ -319,24 +412,11 @@ def _verdict(
             fix,
         )
     reason = f"This {risk} change requires the {title} tier, and no model is declared."
-    fix = _how_to_declare(policy, required)
-    if human:
-        reason = (
-            f"This {risk} change requires the {title} tier; it is declared as written without "
-            "AI, which this policy does not accept as evidence."
-        )
-        # Never nudge anyone to declare a model that was not used.
-        fix = (
-            f"Do not declare a model that was not used. This policy does not count a change "
-            "written without AI as evidence (`enforcement.accept_human_declaration`): a "
-            f"maintainer can review it and comment `{enforcement.override.command} <reason>`, "
-            f"or the change can be reviewed with {_names(policy, accepted)} and that declared."
-        )
     return (
         Verdict.MISSING,
         enforcement.on_missing == "fail",
         reason + conflict_note + unknown_note,
-        fix,
+        advice.declare(policy, required, place),
     )
 
 
@@ -365,8 +445,18 @@ def _mark(
     return marked
 
 
-def decide(diff: Diff, policy: Policy, pr: PullRequestInfo | None = None) -> Decision:
-    """Analyse a change under a policy and decide its risk, tier and verdict."""
+def _owned_paths(classification: Classification, risk: Risk, diff: Diff) -> list[str]:
+    """The files whose code owners can vouch for the change: those of the areas that set its
+    risk, else (the risk came from files nobody could read) every file."""
+    paths = [p for a in classification.areas if a.risk == risk for p in a.files]
+    return list(dict.fromkeys(paths)) or [f.path for f in diff.files]
+
+
+def decide(
+    diff: Diff, policy: Policy, pr: PullRequestInfo | None = None, place: Place = "app"
+) -> Decision:
+    """Analyse a change under a policy and decide its risk, tier and verdict; the fix text is
+    written for the `place` it is read in (see `bot.analysis.advice`)."""
     pr = pr or PullRequestInfo()
     classification = classify(diff, policy)
     signals = measure_shape(diff, policy, pr).model_copy(
@@ -386,10 +476,16 @@ def decide(diff: Diff, policy: Policy, pr: PullRequestInfo | None = None) -> Dec
     accepted = [recommended] + [m for m in accepted if m != recommended]
     found = declared_models(pr, policy)
     counted, conflict = _conflict(found, policy)
+    human, contradicted = _human_review(
+        counted, pr, policy, _owned_paths(classification, risk, diff)
+    )
+    conflict = " ".join(t for t in (conflict, contradicted.strip()) if t) or None
     verdict, blocking, reason, fix = _verdict(
-        counted, required, accepted, tier, risk, policy, conflict
+        counted, required, accepted, tier, risk, policy, conflict, human, place
     )
     declared = _mark(found, counted, required, policy)
+    if required is None or any(d.satisfies for d in declared):
+        human = None  # the verdict did not rest on it
     areas_by_id = policy.areas
     checklist = [
         ChecklistGroup(area=a.id, title=a.title, items=list(areas_by_id[a.id].checklist))
@@ -416,4 +512,5 @@ def decide(diff: Diff, policy: Policy, pr: PullRequestInfo | None = None) -> Dec
         not_inspected=classification.not_inspected,
         draft=pr.draft,
         evidence_conflict=conflict,
+        human_review=human,
     )

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policies.schema import Provenance, Risk
+from policies.schema import Permission, Provenance, Risk
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -23,9 +23,11 @@ __all__ = [
     "DeclaredModel",
     "Evidence",
     "FileChange",
+    "HumanReview",
     "NotInspected",
     "Provenance",
     "PullRequestInfo",
+    "Review",
     "Risk",
     "Signals",
     "Verdict",
@@ -76,6 +78,18 @@ class Commit(_Frozen):
     author_login: str | None = None
 
 
+class Review(_Frozen):
+    """One review of the PR as GitHub lists it (oldest first), with what the edge learnt of its
+    author: the repository role and the CODEOWNERS teams the reviewer belongs to."""
+
+    login: str
+    state: str = Field(description="GitHub's: APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED.")
+    commit_id: str | None = None
+    permission: Permission | None = None
+    teams: tuple[str, ...] = Field(default=(), description="`org/team` slugs, as CODEOWNERS "
+                                   "names them, that the reviewer is a member of.")
+
+
 class PullRequestInfo(_Frozen):
     """What the core needs to know about a PR besides its diff (all optional for the CLI)."""
 
@@ -88,6 +102,12 @@ class PullRequestInfo(_Frozen):
         default=None, description="GitHub's count, which may exceed the files it lists."
     )
     draft: bool = False
+    reviews: tuple[Review, ...] | None = Field(
+        default=None, description="None: not read (the CLI and pre-commit have no reviews)."
+    )
+    codeowners: str | None = Field(
+        default=None, description="The base branch's CODEOWNERS file, when it has one."
+    )
 
 
 class Evidence(_Frozen):
@@ -172,6 +192,25 @@ class DeclaredModel(_Frozen):
     )
 
 
+class HumanReview(_Frozen):
+    """A change declared as written without AI, under `enforcement.human_declaration`: what the
+    policy asks of it, and whether the PR's reviews give it."""
+
+    policy: Literal["accept", "require_review", "reject"]
+    location: str = Field(description="Where it was declared.")
+    reviewers: str = Field(
+        default="", description="Who can approve it, in words ('someone with the maintain role "
+        "or higher, or a code owner of src/auth/login.py')."
+    )
+    reviews_read: bool = Field(
+        default=False, description="Whether the PR's reviews were read (never in the CLI)."
+    )
+    approved_by: list[str] = Field(
+        default_factory=list, description="Approving reviews that count, with why ('@alice "
+        "(maintain role)')."
+    )
+
+
 class ChecklistGroup(_Frozen):
     area: str
     title: str
@@ -209,4 +248,8 @@ class Decision(_Frozen):
     evidence_conflict: str | None = Field(
         default=None,
         description="The description and the commits name different models, and which counted.",
+    )
+    human_review: HumanReview | None = Field(
+        default=None,
+        description="Set when a declaration that no AI was used is what the verdict rests on.",
     )

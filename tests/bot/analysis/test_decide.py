@@ -61,9 +61,14 @@ CASES = {
         AUTH, Risk.CRITICAL, "premium", "premium", Verdict.FAIL, True,
         commits=("Fix\n\nMade-with: Cursor",), areas=("auth",),
     ),
-    "critical-human-missing": Case(
-        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, True,
+    # no reviews to read (the CLI): it says what the PR will need, and cannot block on it
+    "critical-human-needs-a-review": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, False,
         body="Model: none", areas=("auth",),
+    ),
+    "critical-human-rejected-by-policy": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, True,
+        body="Model: none", policy="enforcement:\n  human_declaration: reject\n", areas=("auth",),
     ),
     "critical-human-accepted-by-policy": Case(
         AUTH, Risk.CRITICAL, "premium", "premium", Verdict.PASS, False,
@@ -162,7 +167,7 @@ def test_tool_only_fail_says_the_marker_names_no_model() -> None:
 
 
 def test_human_declaration_is_named_when_not_accepted() -> None:
-    decision = run_case(CASES["critical-human-missing"])
+    decision = run_case(CASES["critical-human-rejected-by-policy"])
     assert "declared as written without AI" in decision.verdict_reason
     assert "does not accept" in decision.verdict_reason
 

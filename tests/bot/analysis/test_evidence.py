@@ -596,13 +596,17 @@ def test_hostile_text_is_read_in_linear_time(text: str, policy: Policy) -> None:
     assert time.perf_counter() - started < 2.0  # quadratic scans took minutes here
 
 
-def test_a_refused_no_ai_declaration_is_not_told_to_declare_a_model(policy: Policy) -> None:
+@pytest.mark.parametrize("rule", ["reject", "require_review"])
+def test_a_refused_no_ai_declaration_is_not_told_to_declare_a_model(rule: str) -> None:
+    policy = load_policy(f"enforcement:\n  human_declaration: {rule}\n")
     decision = decide(parse_diff(AUTH_DIFF), policy, PullRequestInfo(body="Model: none"))
     assert decision.verdict is Verdict.MISSING
     assert decision.fix is not None
     assert decision.fix.startswith("Do not declare a model that was not used.")
     assert "`Model: GPT-5.4`" not in decision.fix
-    assert "`/modeltier override <reason>`" in decision.fix
+    # rejected: a maintainer's override; under review: the approval it needs
+    assert ("`/modeltier override <reason>`" in decision.fix) == (rule == "reject")
+    assert ("approve" in decision.fix) == (rule == "require_review")
 
 
 def test_too_weak_evidence_is_told_what_counts() -> None:
