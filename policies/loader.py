@@ -1,7 +1,9 @@
-"""Read policy files: parse YAML with positions, merge a repository policy over the default,
-validate the result strictly and report every problem with its file, field and line.
+"""Read policy files: parse YAML with positions, merge the layers (the bundled default, then an
+organisation's policy from its `.github` repository, then a repository's own), validate the
+result strictly and report every problem with its file, field and line. Texts in, a policy
+out: reading the files is the caller's (the App reads them through the GitHub port).
 
-Merge rules (a repository's `.github/modeltier.yml` over the bundled `default.yml`):
+Merge rules (each layer's `.github/modeltier.yml` over the ones below it):
 - Mappings merge key by key, recursively: an area, tier, model or tool that the repository names
   is merged into the default one of the same id; a new id adds a new entry.
 - Scalars replace. Lists append (without repeating an entry already there).
@@ -9,6 +11,8 @@ Merge rules (a repository's `.github/modeltier.yml` over the bundled `default.ym
   (e.g. `replace: [paths]` inside an area, or `replace: [exclude]` at the top).
 - `enabled: false` turns an area off; it stays visible in `modeltier policy show`.
 - `extends: none` at the top makes the file a complete policy on its own.
+- Fields the organisation policy `locked` may be tightened, not weakened, by a repository's
+  (`policies.locking` says what tightens, field by field).
 """
 
 from __future__ import annotations
@@ -24,16 +28,22 @@ import yaml
 from pydantic import ValidationError
 
 from policies.errors import PolicyError, PolicyProblem
+from policies.locking import restore, unknown_locks, weakenings
+from policies.merging import merge
 from policies.schema import Policy
+from policies.scopes import scope_problems
 
 __all__ = [
     "DEFAULT_POLICY_NAME",
     "MAX_POLICY_BYTES",
     "MAX_POLICY_DEPTH",
+    "ORGANISATION_POLICY_REPOSITORY",
     "REPOSITORY_POLICY_PATH",
     "REPOSITORY_POLICY_PATHS",
+    "Layered",
     "PolicySource",
     "default_policy",
+    "load_layered",
     "load_policy",
     "merge",
     "parse_source",
@@ -43,6 +53,9 @@ DEFAULT_POLICY_NAME = "policies/default.yml"
 REPOSITORY_POLICY_PATH = ".github/modeltier.yml"
 # Where a repository may keep its policy, in the order they are looked for.
 REPOSITORY_POLICY_PATHS = (REPOSITORY_POLICY_PATH, ".github/modeltier.yaml")
+#: the organisation's repository whose default branch holds the organisation policy (at the same
+#: paths): the layer between the bundled default and each repository's policy
+ORGANISATION_POLICY_REPOSITORY = ".github"
 # libyaml's loader when present (about 20x faster: it runs in every CLI start), same nodes/marks.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_POLICY_BYTES = 512 * 1024
@@ -197,28 +210,6 @@ def parse_source(text: str | bytes, name: str) -> PolicySource:
     return PolicySource(name, data, positions)
 
 
-def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
-    """Merge overlay into a copy of base by the rules in this module's docstring."""
-    result = copy.deepcopy(base)
-    replaced = overlay.get("replace", [])
-    replaced = {r for r in replaced if isinstance(r, str)} if isinstance(replaced, list) else set()
-    for key, value in overlay.items():
-        if key == "replace":
-            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                result[key] = copy.deepcopy(value)  # reported by _strip_replace, not ignored
-            continue
-        current = result.get(key)
-        if key in replaced or current is None:
-            result[key] = copy.deepcopy(value)
-        elif isinstance(current, dict) and isinstance(value, dict):
-            result[key] = merge(current, value)
-        elif isinstance(current, list) and isinstance(value, list):
-            result[key] = current + [item for item in value if item not in current]
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
-
-
 def _strip_replace(data: Any, loc: Loc, problems: list[tuple[Loc, str]]) -> Any:
     """Drop `replace:` keys after merging, and check they are lists of field names."""
     if isinstance(data, dict):
@@ -363,7 +354,9 @@ def _validate(
                 if not any(loc[: len(r)] == r for r in removed) and loc not in reported
             ]
     if policy is not None:
-        raw_problems += policy.reference_problems()
+        raw_problems += policy.reference_problems() + scope_problems(policy)
+        if policy.locked:
+            raw_problems += unknown_locks(policy.model_dump(mode="json"), policy.locked)
         if not trusted:
             raw_problems += policy.pattern_problems()
     if raw_problems:
@@ -399,6 +392,19 @@ def _default_data() -> dict[str, Any]:
     return default_policy().model_dump(mode="json")
 
 
+def _over(source: PolicySource, below: list[PolicySource], below_data: dict[str, Any]) -> Policy:
+    """A policy file merged over the layers below it (or alone, with `extends: none`)."""
+    extends = source.data.get("extends", "default")
+    if extends not in ("default", "none"):
+        pos = source.positions.get(("extends",))
+        raise PolicyError(
+            [_problem(source.name, ("extends",), "must be 'default' or 'none'", pos)]
+        )
+    if extends == "none":
+        return _validate(source.data, [source])
+    return _validate(merge(below_data, source.data), [*below, source])
+
+
 def load_policy(text: str | bytes | None, name: str = REPOSITORY_POLICY_PATH) -> Policy:
     """The effective policy for a repository: its file merged over the default.
 
@@ -406,14 +412,72 @@ def load_policy(text: str | bytes | None, name: str = REPOSITORY_POLICY_PATH) ->
     """
     if text is None:
         return default_policy()
-    source = parse_source(text, name)
-    extends = source.data.get("extends", "default")
-    if extends not in ("default", "none"):
-        pos = source.positions.get(("extends",))
-        raise PolicyError(
-            [_problem(name, ("extends",), "must be 'default' or 'none'", pos)]
-        )
-    if extends == "none":
-        return _validate(source.data, [source])
-    base = _default_source()
-    return _validate(merge(_default_data(), source.data), [base, source])
+    return _over(parse_source(text, name), [_default_source()], _default_data())
+
+
+@dataclass(frozen=True)
+class Layered:
+    """The effective policy of a repository under an organisation policy, with every problem
+    found on the way; `organisation`/`repository`: whether that layer is part of it."""
+
+    policy: Policy
+    problems: list[PolicyProblem]
+    organisation: bool = False
+    repository: bool = False
+
+
+def _enforce_locks(
+    org: Policy, org_data: dict[str, Any], policy: Policy, source: PolicySource
+) -> tuple[Policy, list[PolicyProblem]]:
+    """The repository's policy with every locked field it weakened set back to the
+    organisation's value, and a problem naming each (`policies.locking`)."""
+    data = policy.model_dump(mode="json")
+    weak = weakenings(org_data, data, org.locked)
+    locked = list(dict.fromkeys([*org.locked, *policy.locked]))
+    if not weak and locked == policy.locked:
+        return policy, []
+    data = restore(data, org_data, [w.loc for w in weak])
+    data["locked"] = locked
+    problems = []
+    for item in weak:
+        pos = next((source.positions[item.loc[:n]] for n in range(len(item.loc), 0, -1)
+                    if item.loc[:n] in source.positions), None)
+        problems.append(_problem(
+            source.name, item.loc, f"locked by the organisation policy: {item.message}; the "
+            "organisation's value applies", pos))
+    # Every value here was validated in one of the two layers: no pattern is new.
+    return Policy.model_validate(data, context={"trusted": True}), problems
+
+
+def load_layered(
+    repository: tuple[str | bytes, str] | None = None,
+    organisation: tuple[str | bytes, str] | None = None,
+) -> Layered:
+    """default <- organisation policy <- repository policy, each a (text, file name) or None.
+
+    Never raises for what the files say: a broken organisation policy leaves the default (with
+    its errors), a broken repository policy leaves the layers below it (with its errors), and a
+    locked field the repository weakens keeps the organisation's value (with an error each).
+    """
+    problems: list[PolicyProblem] = []
+    below, below_data, base = [_default_source()], _default_data(), default_policy()
+    org: Policy | None = None
+    if organisation is not None:
+        try:
+            org_source = parse_source(*organisation)
+            org = _over(org_source, below, below_data)
+        except PolicyError as e:
+            problems += e.problems
+        else:
+            below, below_data, base = [*below, org_source], org.model_dump(mode="json"), org
+    if repository is None:
+        return Layered(base, problems, org is not None, False)
+    try:
+        source = parse_source(*repository)
+        policy = _over(source, below, below_data)
+    except PolicyError as e:
+        return Layered(base, problems + e.problems, org is not None, False)
+    if org is not None and org.locked:
+        policy, weakened = _enforce_locks(org, below_data, policy, source)
+        problems += weakened
+    return Layered(policy, problems, org is not None, True)

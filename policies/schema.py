@@ -36,6 +36,7 @@ __all__ = [
     "MAX_CONTENT_RULES",
     "MAX_PATH_PATTERNS",
     "Area",
+    "Condition",
     "ContentRule",
     "ContextHeavyShape",
     "Enforcement",
@@ -45,18 +46,22 @@ __all__ = [
     "LongContextShape",
     "Model",
     "Override",
+    "Owner",
     "PathList",
     "PathPattern",
     "Permission",
     "Policy",
     "Provenance",
+    "Reviewer",
     "Risk",
+    "Scope",
     "Shape",
     "SmallVariants",
     "Tier",
     "Tool",
     "compile_paths",
     "compile_pattern",
+    "owner_problem",
 ]
 
 
@@ -376,6 +381,11 @@ class Area(_Strict):
     enabled: bool = True
     description: str = ""
     paths: PathList = Field(default_factory=list)
+    owners: list[Owner] = Field(
+        default_factory=list,
+        description="CODEOWNERS owners (`@org/team`, `@user`, e-mail): a file the base branch's "
+                    "CODEOWNERS gives one of them counts toward this area, as a path match.",
+    )
     content: list[Annotated[ContentRule, BeforeValidator(_rule_from_string)]] = Field(
         default_factory=list
     )
@@ -444,6 +454,67 @@ class Override(_Strict):
     )
 
 
+_GITHUB_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_OWNER_USER = re2.compile(rf"@{_GITHUB_NAME}(?:\[bot\])?")
+_OWNER_TEAM = re2.compile(rf"@{_GITHUB_NAME}/[A-Za-z0-9_.-]+")
+_OWNER_EMAIL = re2.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def owner_problem(owner: str, *, email: bool = True) -> str | None:
+    """Why a name is not an owner as CODEOWNERS writes one (`@user`, `@org/team`, or, where
+    `email`, an e-mail address), or None when it is one."""
+    if _OWNER_USER.fullmatch(owner) or _OWNER_TEAM.fullmatch(owner):
+        return None
+    if email and _OWNER_EMAIL.fullmatch(owner):
+        return None
+    forms = "@user, @org/team or an e-mail address" if email else "@user or @org/team"
+    return f"owner {owner!r} is not {forms}"
+
+
+def _owner(value: str) -> str:
+    problem = owner_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _reviewer(value: str) -> str:
+    problem = owner_problem(value, email=False)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: an owner as CODEOWNERS names one
+Owner = Annotated[str, AfterValidator(_owner)]
+#: someone GitHub can be asked to review: a user or a team
+Reviewer = Annotated[str, AfterValidator(_reviewer)]
+
+
+class Condition(_Strict):
+    """A test on the pull request. Every field that is set must hold; a list holds when any of
+    its entries does (`*_not`: when none does). Logins and labels compare without case; branch
+    patterns are shell-style (`release/*`; `*` also crosses `/`). What is not known (the CLI
+    has no author, branch or labels) never exempts a change: `when` counts it as holding,
+    `unless` as not."""
+
+    author: list[str] = Field(default_factory=list, description="The author is one of these "
+                              "logins (a GitHub App's ends in `[bot]`: `dependabot[bot]`).")
+    author_not: list[str] = Field(default_factory=list)
+    bot: bool | None = Field(default=None, description="The author is (true) or is not (false) "
+                             "a bot account (its login ends in `[bot]`).")
+    base: list[str] = Field(default_factory=list, description="The base branch matches one of "
+                            "these patterns (`main`, `release/*`).")
+    base_not: list[str] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list, description="The PR has one of these labels.")
+    labels_not: list[str] = Field(default_factory=list)
+    draft: bool | None = Field(default=None, description="The PR is (true) or is not (false) "
+                               "a draft.")
+    touches: list[str] = Field(default_factory=list, description="The change touches one of "
+                               "these areas (ids).")
+    touches_not: list[str] = Field(default_factory=list)
+
+
 class Enforcement(_Strict):
     """Which risk requires which tier, and what happens when the evidence falls short."""
 
@@ -477,6 +548,16 @@ class Enforcement(_Strict):
         default=Risk.CRITICAL,
         description="Risk of a change with a file whose content could not be read (GitHub sent "
                     "no patch) at a path no exclusion covers; never below elevated.",
+    )
+    when: Condition | None = Field(
+        default=None,
+        description="Enforce only when this holds (e.g. `{base: [main, 'release/*'], draft: "
+                    "false}`); otherwise the verdict is advisory and says why.",
+    )
+    unless: list[Condition] = Field(
+        default_factory=list,
+        description="Never enforce when one of these holds (e.g. `{author: ['dependabot[bot]'], "
+                    "touches_not: [infrastructure]}`).",
     )
     override: Override = Field(default_factory=Override)
 
@@ -532,6 +613,31 @@ class Limits(_Strict):
     snippet_chars: int = Field(default=120, ge=20)
 
 
+class Scope(_Strict):
+    """Rules of their own for part of a repository (a monorepo's service, a directory): the
+    files under `paths` are judged with `areas` and `enforcement` merged over the policy's own
+    (the merge rules of any policy layer; an area's `checklist` goes with it). A change that
+    touches several scopes is judged by the strictest."""
+
+    name: str = Field(default="", description="How the scope is called in the report (default: "
+                                              "its first path pattern).")
+    paths: PathList = Field(min_length=1)
+    areas: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Area id -> area fields, merged over the policy's "
+                                          "area (a new id adds an area for this scope).")
+    enforcement: dict[str, Any] = Field(
+        default_factory=dict, description="Enforcement fields, merged over the policy's.")
+
+    @field_validator("paths")
+    @classmethod
+    def _paths_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _validate_paths(value, info)
+
+    @property
+    def title(self) -> str:
+        return self.name or self.paths[0]
+
+
 class Policy(_Strict):
     """A whole, effective policy (the bundled default merged with a repository's file)."""
 
@@ -567,6 +673,23 @@ class Policy(_Strict):
                     "area counts them only for what their changed lines say.",
     )
     areas: dict[str, Area]
+    locked: list[str] = Field(
+        default_factory=list,
+        description="Set in the organisation policy: fields (`enforcement`, `areas.auth`, "
+                    "`enforcement.on_missing`) a repository policy may tighten but not weaken; "
+                    "a weakening is reported and the organisation's value applies.",
+    )
+    scopes: list[Scope] = Field(
+        default_factory=list,
+        description="Path patterns with their own `areas` and `enforcement` (a monorepo's "
+                    "services); a change touching several is judged by the strictest.",
+    )
+    request_review: dict[str, list[Reviewer]] = Field(
+        default_factory=dict,
+        description="A risk (`critical`, `elevated`: the PR's risk is at least it) or an area "
+                    "id (the PR touches it) -> users and teams (`@user`, `@org/team`) asked to "
+                    "review, once per pull request, when enforcement applies.",
+    )
     shape: Shape = Field(default_factory=Shape)
     enforcement: Enforcement = Field(default_factory=Enforcement)
     evidence: EvidenceRules = Field(default_factory=EvidenceRules)
@@ -655,6 +778,19 @@ class Policy(_Strict):
         for field in ("require", "recommend"):
             mapping: dict[Risk, str] = getattr(self.enforcement, field)
             tier_refs += [(("enforcement", field, str(r)), t) for r, t in mapping.items()]
+        conditions: list[tuple[tuple[str | int, ...], Condition | None]] = [
+            (("enforcement", "when"), self.enforcement.when),
+            *((("enforcement", "unless", i), c) for i, c in enumerate(self.enforcement.unless)),
+        ]
+        for loc, condition in conditions:
+            for key in ("touches", "touches_not"):
+                for area_id in getattr(condition, key) if condition is not None else ():
+                    if area_id not in self.areas:
+                        problems.append(((*loc, key), f"unknown area {area_id!r}"))
+        for key in self.request_review:
+            if key not in self.areas and key not in (Risk.ELEVATED, Risk.CRITICAL):
+                problems.append((("request_review", key), f"{key!r} is neither an area id nor "
+                                                          "a risk (elevated, critical)"))
         for loc, tier_ref in tier_refs:
             if tier_ref is not None and tier_ref not in self.tiers:
                 problems.append((loc, f"unknown tier {tier_ref!r}"))

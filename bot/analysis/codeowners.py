@@ -15,22 +15,18 @@ GitHub's rules, as its documentation states them:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pathspec
 
-from policies.schema import compile_paths
+from policies.schema import compile_paths, owner_problem
 
 __all__ = ["CODEOWNERS_PATHS", "CodeOwners", "OwnerRule", "normalise_owner", "parse_codeowners"]
 
 #: where GitHub looks for the file, in its order: the first that exists is the one used
 CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
-_USER = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?")
-_TEAM = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9_.-]+")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 #: patterns per compiled set: RE2 refuses a union of about 2,000, and a large monorepo's file
 #: has more rules than that
 _CHUNK = 500
@@ -39,12 +35,6 @@ _CHUNK = 500
 def normalise_owner(owner: str) -> str:
     """An owner as compared: GitHub logins, team slugs and e-mail addresses ignore case."""
     return owner.strip().lower()
-
-
-def _owner_problem(owner: str) -> str | None:
-    if _USER.fullmatch(owner) or _TEAM.fullmatch(owner) or _EMAIL.fullmatch(owner):
-        return None
-    return f"owner {owner!r} is not @user, @org/team or an e-mail address"
 
 
 @dataclass(frozen=True)
@@ -108,7 +98,7 @@ def parse_codeowners(text: str, name: str = "CODEOWNERS") -> CodeOwners:
         if "[" in pattern or "]" in pattern:
             problems.append((number, f"{pattern!r}: CODEOWNERS has no [ ] character ranges"))
             continue
-        bad = next((p for p in map(_owner_problem, owners) if p is not None), None)
+        bad = next((p for p in map(owner_problem, owners) if p is not None), None)
         if bad is not None:
             problems.append((number, bad))
             continue

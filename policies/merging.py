@@ -1,0 +1,36 @@
+"""How one policy layer merges over another (the bundled default, an organisation's policy, a
+repository's, a scope's overrides): pure data in, data out.
+
+- Mappings merge key by key, recursively; a new key adds an entry.
+- Scalars replace. Lists append (without repeating an entry already there).
+- `replace: [field, ...]` beside fields of a mapping makes those fields replace instead.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+__all__ = ["merge"]
+
+
+def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """Merge overlay into a copy of base by the rules in this module's docstring."""
+    result = copy.deepcopy(base)
+    replaced = overlay.get("replace", [])
+    replaced = {r for r in replaced if isinstance(r, str)} if isinstance(replaced, list) else set()
+    for key, value in overlay.items():
+        if key == "replace":
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                result[key] = copy.deepcopy(value)  # reported by _strip_replace, not ignored
+            continue
+        current = result.get(key)
+        if key in replaced or current is None:
+            result[key] = copy.deepcopy(value)
+        elif isinstance(current, dict) and isinstance(value, dict):
+            result[key] = merge(current, value)
+        elif isinstance(current, list) and isinstance(value, list):
+            result[key] = current + [item for item in value if item not in current]
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
