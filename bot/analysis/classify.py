@@ -19,6 +19,7 @@ import pathspec
 import re2
 
 from bot.analysis.anchors import HeadLines
+from bot.analysis.codeowners import CodeOwners, normalise_owner
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
 from bot.analysis.mechanical import MANIFESTS, squash
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
@@ -435,12 +436,58 @@ def _content_evidence(
     return uncounted
 
 
-def classify(diff: Diff, policy: Policy) -> Classification:
-    """The areas the diff touches (in policy order) and the files it could not inspect."""
+def _owner_evidence(
+    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], owners: CodeOwners
+) -> None:
+    """A file the CODEOWNERS file gives to one of an area's `owners` counts toward the area as
+    a path match does (the same exclusions, and only for a change that is more than comments)."""
+    wanted = {
+        area_id: {normalise_owner(o) for o in area.owners}
+        for area_id, area in matcher.policy.active_areas().items()
+        if area.owners
+    }
+    if not wanted:
+        return
+    for index, change in enumerate(diff.files):
+        if index in skip or (
+            matcher.content_only is not None and matcher.content_only.match_file(change.path)
+        ):
+            continue
+        meaningful: bool | None = None
+        for path in [change.path] + ([change.old_path] if change.old_path else []):
+            rule = owners.rule_for(path)
+            if rule is None or not rule.owners:
+                continue
+            have = {normalise_owner(o) for o in rule.owners}
+            for area_id, names in wanted.items():
+                if not have & names or matcher.excluded(area_id, path):
+                    continue
+                if meaningful is None:
+                    meaningful = _has_meaningful_change(diff, index, change)
+                if not meaningful:
+                    continue
+                collector.add(area_id, Evidence(
+                    path=path, side="path", rule=f"{area_id}.owners",
+                    snippet=f"{rule.pattern} {' '.join(rule.owners)} ({owners.name} line "
+                            f"{rule.line})",
+                ))
+
+
+def classify(
+    diff: Diff, policy: Policy, owners: CodeOwners | None = None, only: set[int] | None = None
+) -> Classification:
+    """The areas the diff touches (in policy order) and the files it could not inspect.
+
+    `owners`: the base branch's CODEOWNERS, for areas defined by ownership; `only`: the indexes
+    of the files to classify (a scope's), the others are left out as excluded files are."""
     matcher = matcher_for(policy)
     collector = _Collector(policy)
     skip = _proven_excluded(diff, matcher)
+    if only is not None:
+        skip |= set(range(len(diff.files))) - only
     _path_evidence(diff, matcher, collector, skip)
+    if owners is not None:
+        _owner_evidence(diff, matcher, collector, skip, owners)
     mechanical = 0
     if matcher.prefilter is not None:
         mechanical = _content_evidence(

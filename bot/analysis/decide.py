@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 from bot.analysis import advice
 from bot.analysis.advice import Place
-from bot.analysis.classify import Classification, classify
+from bot.analysis.classify import Classification
 from bot.analysis.codeowners import CodeOwners, normalise_owner, parse_codeowners
+from bot.analysis.conditions import enforcement_exemption
 from bot.analysis.diff import Diff
 from bot.analysis.evidence import declared_models
 from bot.analysis.models import (
@@ -21,10 +22,13 @@ from bot.analysis.models import (
     Provenance,
     PullRequestInfo,
     Review,
+    ReviewRequest,
     Signals,
     Verdict,
 )
-from policies.schema import Policy, Risk, compile_paths
+from bot.analysis.reviewers import review_requests
+from bot.analysis.scoping import ScopeGroup, classify_scopes, merge_classifications
+from policies.schema import Area, Policy, Risk, compile_paths
 
 __all__ = ["decide", "measure_shape"]
 
@@ -452,21 +456,81 @@ def _owned_paths(classification: Classification, risk: Risk, diff: Diff) -> list
     return list(dict.fromkeys(paths)) or [f.path for f in diff.files]
 
 
+def _strictest(groups: Sequence[ScopeGroup], signals: Signals) -> tuple[ScopeGroup, str | None]:
+    """The scope whose rules judge the change, and the tier they require: the strictest of the
+    scopes it touches (the highest required tier, then the one that fails rather than warns,
+    then the riskiest)."""
+
+    def judged(group: ScopeGroup) -> tuple[tuple[int, bool, int], str | None]:
+        policy = group.policy
+        risk = _risk(group.classification, signals, policy)
+        required = policy.enforcement.require.get(risk)
+        rank = policy.tier_rank(required) if required is not None else -1
+        return (rank, policy.enforcement.on_missing == "fail", risk.rank), required
+
+    best = max(groups, key=lambda g: judged(g)[0])
+    return best, judged(best)[1]
+
+
+def _areas_as_judged(groups: Sequence[ScopeGroup]) -> dict[str, Area]:
+    """Each area as the scopes that found it define it: a scope's checklist items join the
+    area's own."""
+    areas: dict[str, Area] = {}
+    for group in groups:
+        for found in group.classification.areas:
+            area = group.policy.areas[found.id]
+            if found.id in areas:
+                checklist = list(dict.fromkeys([*areas[found.id].checklist, *area.checklist]))
+                area = areas[found.id].model_copy(update={"checklist": checklist})
+            areas[found.id] = area
+    for group in groups:  # areas no group found keep their root definition
+        for area_id, area in group.policy.areas.items():
+            areas.setdefault(area_id, area)
+    return areas
+
+
+def _scope_reasons(groups: Sequence[ScopeGroup], judged: ScopeGroup) -> list[str]:
+    titles = [f"`{g.title}`" for g in groups if g.title is not None]
+    if not titles:
+        return []
+    if judged.title is None:
+        return [f"Touches the policy scopes {', '.join(titles)}; the policy's own rules, the "
+                "strictest that apply, judged it."]
+    return [f"Judged by the rules of the policy scope `{judged.title}`, the strictest of those "
+            f"it touches ({', '.join(titles + ['the rest'] * (groups[0].title is None))})."]
+
+
+def _request_reason(requests: Sequence[ReviewRequest]) -> str:
+    shown = ", ".join(f"{r.reviewer} ({r.reason})" for r in requests)
+    return f"Review requested from {shown} (policy `request_review`)."
+
+
 def decide(
     diff: Diff, policy: Policy, pr: PullRequestInfo | None = None, place: Place = "app"
 ) -> Decision:
     """Analyse a change under a policy and decide its risk, tier and verdict; the fix text is
     written for the `place` it is read in (see `bot.analysis.advice`)."""
     pr = pr or PullRequestInfo()
-    classification = classify(diff, policy)
+    groups = classify_scopes(diff, policy, parse_codeowners(pr.codeowners) if pr.codeowners
+                             else None)
+    classification = merge_classifications(groups)
     signals = measure_shape(diff, policy, pr).model_copy(
         update={"mechanical_lines": classification.mechanical_lines}
     )
+    judged, required = _strictest(groups, signals)
+    policy = judged.policy
     risk = _risk(classification, signals, policy)
-    required = policy.enforcement.require.get(risk)
+    overall = policy.enforcement.require.get(risk)  # the change's risk may exceed the scope's
+    if overall is not None and (required is None or _strongest([required, overall], policy)
+                                == overall):
+        required = overall
     tier = _strongest(
         [_shape_tier(signals, policy), policy.enforcement.recommend.get(risk), required], policy
     )
+    touched = [a.id for a in classification.areas]
+    exemption = enforcement_exemption(policy, pr, touched)
+    if exemption is not None:
+        required = None
     floor = policy.tier_rank(required or tier)
     accepted = sorted(
         (m for m, model in policy.models.items() if policy.tier_rank(model.tier) >= floor),
@@ -484,9 +548,13 @@ def decide(
         counted, required, accepted, tier, risk, policy, conflict, human, place
     )
     declared = _mark(found, counted, required, policy)
+    if exemption is not None:
+        reason = f"Not enforced here: {exemption}. {policy.tiers[tier].title} is advised."
+    requests = [] if exemption is not None else review_requests(
+        policy, risk, touched, pr.author_login)
     if required is None or any(d.satisfies for d in declared):
         human = None  # the verdict did not rest on it
-    areas_by_id = policy.areas
+    areas_by_id = _areas_as_judged(groups)
     checklist = [
         ChecklistGroup(area=a.id, title=a.title, items=list(areas_by_id[a.id].checklist))
         for a in classification.areas
@@ -502,7 +570,8 @@ def decide(
         required_tier=required,
         areas=classification.areas,
         signals=signals,
-        reasons=_reasons(classification, signals, policy),
+        reasons=_reasons(classification, signals, policy) + _scope_reasons(groups, judged)
+        + [_request_reason(requests)] * bool(requests),
         declared_models=declared,
         verdict=verdict,
         blocking=blocking,
@@ -513,4 +582,8 @@ def decide(
         draft=pr.draft,
         evidence_conflict=conflict,
         human_review=human,
+        scope=judged.title,
+        scopes=[g.title for g in groups if g.title is not None],
+        not_enforced=exemption,
+        review_requests=requests,
     )

@@ -28,6 +28,7 @@ __all__ = [
     "Provenance",
     "PullRequestInfo",
     "Review",
+    "ReviewRequest",
     "Risk",
     "Signals",
     "Verdict",
@@ -102,6 +103,9 @@ class PullRequestInfo(_Frozen):
         default=None, description="GitHub's count, which may exceed the files it lists."
     )
     draft: bool = False
+    base_ref: str | None = Field(
+        default=None, description="The base branch (None: not known, e.g. in the CLI)."
+    )
     reviews: tuple[Review, ...] | None = Field(
         default=None, description="None: not read (the CLI and pre-commit have no reviews)."
     )
@@ -222,6 +226,13 @@ class NotInspected(_Frozen):
     reason: str
 
 
+class ReviewRequest(_Frozen):
+    """Someone the policy asks to review this change (`request_review`)."""
+
+    reviewer: str = Field(description="`@user` or `@org/team`, as the policy writes it.")
+    reason: str = Field(description="The risk or area that asks for them ('critical', 'billing').")
+
+
 class Decision(_Frozen):
     """Everything the core concluded, with the reasons, in the shape of the JSON contract."""
 
@@ -252,4 +263,21 @@ class Decision(_Frozen):
     human_review: HumanReview | None = Field(
         default=None,
         description="Set when a declaration that no AI was used is what the verdict rests on.",
+    )
+    scope: str | None = Field(
+        default=None,
+        description="The policy scope whose rules judged the change (the strictest it touches); "
+                    "null: the policy's own rules.",
+    )
+    scopes: list[str] = Field(
+        default_factory=list, description="Every policy scope the change touches."
+    )
+    not_enforced: str | None = Field(
+        default=None,
+        description="Why the policy's `enforcement.when`/`unless` conditions turned enforcement "
+                    "off for this pull request (the verdict is then advisory).",
+    )
+    review_requests: list[ReviewRequest] = Field(
+        default_factory=list,
+        description="Users and teams the policy's `request_review` asks to review, and why.",
     )

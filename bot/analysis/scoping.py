@@ -1,0 +1,84 @@
+"""A policy's scopes applied to a change: each file is classified under the policy of every
+scope whose paths match it (its path, or its old path for a rename), the files no scope claims
+under the policy's own rules; the decision then takes the strictest of them (bot.analysis.decide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.analysis.classify import Classification, classify
+from bot.analysis.codeowners import CodeOwners
+from bot.analysis.diff import Diff
+from bot.analysis.models import AreaResult
+from policies.schema import Policy, compile_paths
+from policies.scopes import scoped_policies
+
+__all__ = ["ScopeGroup", "classify_scopes", "merge_classifications"]
+
+
+@dataclass(frozen=True)
+class ScopeGroup:
+    """The files of one scope (title None: the files no scope claims), classified under its
+    policy."""
+
+    title: str | None
+    policy: Policy
+    classification: Classification
+
+
+def classify_scopes(diff: Diff, policy: Policy, owners: CodeOwners | None) -> list[ScopeGroup]:
+    """One group per scope the change touches, and one for the files outside every scope
+    (always one group when the policy has no scopes, or the change no files)."""
+    if not policy.scopes:
+        return [ScopeGroup(None, policy, classify(diff, policy, owners))]
+    scoped = scoped_policies(policy)
+    members: list[set[int]] = [set() for _ in scoped]
+    outside: set[int] = set()
+    for index, change in enumerate(diff.files):
+        paths = [change.path] + ([change.old_path] if change.old_path else [])
+        claimed = False
+        for k, (scope, _) in enumerate(scoped):
+            spec = compile_paths(scope.paths)
+            if any(spec.match_file(path) for path in paths):
+                members[k].add(index)
+                claimed = True
+        if not claimed:
+            outside.add(index)
+    groups = []
+    if outside or not any(members):
+        groups.append(ScopeGroup(None, policy, classify(diff, policy, owners, outside)))
+    groups += [
+        ScopeGroup(scope.title, scope_policy, classify(diff, scope_policy, owners, files))
+        for (scope, scope_policy), files in zip(scoped, members, strict=True)
+        if files
+    ]
+    return groups
+
+
+def _merge_area(first: AreaResult, other: AreaResult) -> AreaResult:
+    return first.model_copy(update={
+        "risk": max(first.risk, other.risk, key=lambda r: r.rank),
+        "files": sorted(set(first.files) | set(other.files)),
+        "evidence": first.evidence + [e for e in other.evidence if e not in first.evidence],
+        "evidence_total": first.evidence_total + other.evidence_total,
+    })
+
+
+def merge_classifications(groups: Sequence[ScopeGroup]) -> Classification:
+    """The groups' classifications as one: an area found in several scopes once, with the
+    files and evidence of each."""
+    if len(groups) == 1:
+        return groups[0].classification
+    areas: dict[str, AreaResult] = {}
+    for group in groups:
+        for area in group.classification.areas:
+            areas[area.id] = _merge_area(areas[area.id], area) if area.id in areas else area
+    unread = list(dict.fromkeys(p for g in groups for p in g.classification.unread))
+    return Classification(
+        list(areas.values()),
+        groups[0].classification.not_inspected,  # every group lists every file's
+        unread,
+        sum(g.classification.mechanical_lines for g in groups),
+    )
