@@ -50,14 +50,6 @@ CI_FILE = ".github/workflows/ci.yml"
          {}),
         (edit("app/node_modules/passport/index.js", ["@login_required"]), {}),
         (edit("app/templates/home.html", ["<p>Welcome</p>"]), {}),
-        (edit("package.json", ['  "express": "^4.0.0",'],
-              ['  "express": "^4.0.0",', '  "bcrypt-nodejs": "0.0.3",']), {}),
-        (edit("api/openapi.yaml", ["      x-ratelimit-bucket: public-low"]), {}),
-        (edit("api/openapi.yaml", ["  securitySchemes:", "    bearerAuth:"]),
-         {"auth": ["api/openapi.yaml"]}),
-        (edit("core/src/main/java/org/killbill/billing/util/tag/TagDao.java", ["int x = 1;"]), {}),
-        (edit("core/src/main/java/org/killbill/billing/payment/Refunds.java", ["int x = 1;"]),
-         {"billing": ["core/src/main/java/org/killbill/billing/payment/Refunds.java"]}),
     ],
     ids=[
         "auth-path",
@@ -71,11 +63,6 @@ CI_FILE = ".github/workflows/ci.yml"
         "excluded-vendored",
         "excluded-node-modules",
         "routine",
-        "dependency-dropped-from-a-manifest",
-        "api-contract-extension",
-        "api-contract-security-scheme",
-        "java-package-prefix",
-        "java-billing-module",
     ],
 )
 def test_areas_by_path_and_exclusion(
