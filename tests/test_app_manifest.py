@@ -93,7 +93,7 @@ def test_subscribes_to_exactly_the_events_the_service_routes():
 def test_permissions_are_the_ones_the_service_uses_and_no_more():
     assert _manifest()["default_permissions"] == {
         "checks": "write", "contents": "read", "issues": "read", "merge_queues": "read",
-        "pull_requests": "write", "metadata": "read",
+        "pull_requests": "write", "metadata": "read", "members": "read",
     }
 
 
@@ -101,3 +101,5 @@ def test_redirect_and_hook_urls_point_at_routes_the_service_serves():
     manifest = _manifest()
     assert manifest["hook_attributes"]["url"].endswith("/webhooks/github")
     assert manifest["redirect_url"].endswith("/setup/callback")
+    assert [url.rsplit("/", 2)[-2:] for url in manifest["callback_urls"]] == [
+        ["audit", "callback"]]

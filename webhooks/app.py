@@ -25,6 +25,7 @@ from starlette.background import BackgroundTask
 
 from bot.github.pygithub import Connection
 from policies.loader import default_policy
+from webhooks.compliance.pages import add_compliance
 from webhooks.events import EventError, metric_event, route
 from webhooks.logs import AccessLog, bind
 from webhooks.metrics import Metrics
@@ -146,6 +147,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app = FastAPI(title="modeltier", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.service = service
     app.add_middleware(AccessLog, path="/webhooks/github")
+    add_compliance(app, settings, service.store, service.connection)  # /audit
 
     @app.post("/webhooks/github")
     async def receive(

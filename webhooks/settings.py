@@ -6,6 +6,8 @@ Secrets have no default and are `SecretStr`, so they never show in a repr, a log
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -29,12 +31,14 @@ from pydantic_settings import (
 )
 
 from policies.errors import ModelTierError
+from policies.schema import Permission
 
 __all__ = [
     "Settings",
     "SettingsError",
     "database_url_from_env",
     "get_settings",
+    "github_web_url",
     "load_settings",
     "private_key_problem",
 ]
@@ -65,8 +69,17 @@ VALID: dict[str, str] = {
     "requeue_after_seconds": "seconds, at least 1",
     "reconcile_seconds": "seconds, 0 to turn the catch-up pass off",
     "reconcile_min_remaining": "a whole number, at least 0",
+    "public_url": "where users reach this service, e.g. https://modeltier.example.com",
+    "github_web_url": "https://github.com or https://HOST (GitHub Enterprise Server)",
+    "github_client_id": "the App's client id (Iv1.... or Iv23...), from its settings page",
+    "github_client_secret": "a client secret generated on the App's settings page",
+    "session_secret": "a long random string, e.g. the output of: openssl rand -hex 32",
+    "audit_permission": " | ".join(p.value for p in Permission),
+    "audit_team": "ORGANISATION/TEAM-SLUG, e.g. acme/compliance",
+    "audit_access_seconds": "seconds, at least 1, e.g. 300",
 }
-_SECRET_FIELDS = {"webhook_secret", "github_private_key", "github_token"}
+_SECRET_FIELDS = {"webhook_secret", "github_private_key", "github_token", "github_client_secret",
+                  "session_secret"}
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -76,6 +89,14 @@ KEY_FILE = "github-app.pem"
 #: the settings that say which GitHub App (or token) this is
 CREDENTIALS = ("webhook_secret", "github_app_id", "github_private_key", "github_private_key_file",
                "github_token")
+
+
+def github_web_url(api_url: str) -> str:
+    """github.com for api.github.com, https://HOST for a GitHub Enterprise Server's /api/v3."""
+    api = api_url.rstrip("/")
+    if api == GITHUB_API:
+        return "https://github.com"
+    return api.removesuffix("/api/v3")
 
 
 def data_dir_from_env(environ: Mapping[str, str]) -> Path:
@@ -109,8 +130,12 @@ class _StoredApp(PydanticBaseSettingsSource):
         stored = read_stored_app(Path(data_dir))
         if stored is None:
             return {}
-        return {"github_app_id": stored["id"], "webhook_secret": stored["webhook_secret"],
-                "github_private_key_file": str(Path(data_dir) / KEY_FILE)}
+        values = {"github_app_id": stored["id"], "webhook_secret": stored["webhook_secret"],
+                  "github_private_key_file": str(Path(data_dir) / KEY_FILE)}
+        if stored.get("client_id") and stored.get("client_secret"):  # sign-in on /audit
+            values.update(github_client_id=stored["client_id"],
+                          github_client_secret=stored["client_secret"])
+        return values
 
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False
@@ -236,6 +261,26 @@ class Settings(BaseSettings):
     reconcile_min_remaining: int = Field(
         default=500, ge=0,
         description="The catch-up pass stops when GitHub's remaining request budget is below this.")
+    # The compliance page, /audit (webhooks/compliance)
+    public_url: str | None = Field(
+        default=None, description="Where browsers reach this service (default: the address "
+        "the request used); the sign-in callback is <public_url>/audit/callback.")
+    github_web_url: str | None = Field(
+        default=None, description="GitHub's web address, where users sign in (default: derived "
+        "from github_api_url).")
+    github_client_id: str | None = None
+    github_client_secret: SecretStr | None = None
+    session_secret: SecretStr | None = Field(
+        default=None, description="Signs the session cookie (default: derived from the webhook "
+        "secret; set it so that rotating the webhook secret does not sign everyone out).")
+    audit_permission: Permission = Field(
+        default=Permission.WRITE, description="The least role on a repository that shows its "
+        "decisions on /audit.")
+    audit_team: str | None = Field(
+        default=None, description="ORG/TEAM: its members see every repository on /audit.")
+    audit_access_seconds: float = Field(
+        default=300.0, ge=1, description="How long a user's permissions read from GitHub are "
+        "trusted before they are read again.")
 
     @classmethod
     def settings_customise_sources(
@@ -245,7 +290,7 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _StoredApp(settings_cls))
 
-    @field_validator("github_api_url", "broker_url")
+    @field_validator("github_api_url", "broker_url", "public_url", "github_web_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not _URL.match(value):
@@ -262,6 +307,13 @@ class Settings(BaseSettings):
             return f"sqlite:///{data_dir / DATABASE_FILE}"
         if not _URL.match(value):
             raise ValueError("is not a database URL")
+        return value
+
+    @field_validator("audit_team")
+    @classmethod
+    def _team(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", value):
+            raise ValueError("is not ORGANISATION/TEAM-SLUG")
         return value
 
     @field_validator("log_level")
@@ -285,9 +337,22 @@ class Settings(BaseSettings):
             return _pem(self.github_private_key_file.read_text(encoding="utf-8"))
         return None
 
+    def web_url(self) -> str:
+        """GitHub's web address (sign-in pages), without a trailing slash."""
+        return (self.github_web_url or github_web_url(self.github_api_url)).rstrip("/")
+
+    def session_key(self) -> str:
+        """The key that signs session cookies: the setting, else one derived from the webhook
+        secret (so every process of a deployment agrees without another setting)."""
+        if self.session_secret is not None:
+            return self.session_secret.get_secret_value()
+        return hmac.new(self.webhook_secret.get_secret_value().encode(),
+                        b"modeltier session cookie", hashlib.sha256).hexdigest()
+
     def secrets(self) -> list[str]:
         """Every secret value, for the log redactor."""
-        values = [self.webhook_secret, self.github_private_key, self.github_token]
+        values = [self.webhook_secret, self.github_private_key, self.github_token,
+                  self.github_client_secret, self.session_secret]
         out = [v.get_secret_value() for v in values if v is not None]
         key = self.private_key()
         if key:

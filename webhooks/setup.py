@@ -40,6 +40,7 @@ from webhooks.settings import (
     GITHUB_API,
     KEY_FILE,
     data_dir_from_env,
+    github_web_url,
     load_settings,
     read_stored_app,
 )
@@ -65,17 +66,10 @@ def manifest(public_url: str, name: str | None = None) -> dict[str, Any]:
     data["hook_attributes"] = {**data.get("hook_attributes", {}),
                                "url": f"{base}/webhooks/github"}
     data["redirect_url"] = f"{base}/setup/callback"
+    data["callback_urls"] = [f"{base}/audit/callback"]
     if name:
         data["name"] = name
     return data
-
-
-def github_web_url(api_url: str) -> str:
-    """github.com for api.github.com, https://HOST for a GitHub Enterprise Server's /api/v3."""
-    api = api_url.rstrip("/")
-    if api == GITHUB_API:
-        return "https://github.com"
-    return api.removesuffix("/api/v3")
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -136,7 +136,10 @@ class GitHubAccess:
             if e.status == 404:
                 return None
             raise
-        return self.connection.port(installation).permission(repo, login)
+        try:
+            return self.connection.port(installation).permission(repo, login)
+        except requests.RequestException as e:  # retries used up: the port lets these through
+            raise _error(e, f"reading {login}'s permission on {repo}") from e
 
     def in_team(self, team: str, login: str) -> bool:
         """Whether `login` is an active member of `team` (`org/slug`)."""
