@@ -217,6 +217,7 @@ class Api:
             ("GET", r + r"/pulls/(?P<number>\d+)", self.get_pull, "any"),
             ("GET", r + r"/pulls/(?P<number>\d+)/files", self.pull_files, "any"),
             ("GET", r + r"/pulls/(?P<number>\d+)/commits", self.pull_commits, "any"),
+            ("GET", r + r"/pulls/(?P<number>\d+)/reviews", self.pull_reviews, "any"),
             ("GET", r + r"/contents(?:/(?P<path>.*))?", self.get_contents, "any"),
             ("GET", r + r"/issues/(?P<number>\d+)", self.get_issue, "any"),
             ("GET", r + r"/issues/(?P<number>\d+)/comments", self.list_comments, "any"),
@@ -919,6 +920,16 @@ class Api:
         p = self._pull(r, number)
         chunk, headers = self._page(req, p.commits, cap=MAX_PR_COMMITS)
         return self._json(200, [self._commit(r, c) for c in chunk], headers)
+
+    def pull_reviews(self, req: ApiRequest, owner: str, repo: str, number: str) -> ApiResponse:
+        """`GET /repos/{o}/{r}/pulls/{n}/reviews`: every review, oldest first (GitHub lists them
+        chronologically), paginated."""
+        r = self._repo(req, owner, repo)
+        self._need(req, ("pull_requests", "read"))
+        p = self._pull(r, number)
+        chunk, headers = self._page(req, p.reviews)
+        return self._json(200, [self.shapes.review(r, p, v, self.world.user(v["login"]))
+                                for v in chunk], headers)
 
     def _commit(self, r: RepoState, c: dict[str, Any]) -> dict[str, Any]:
         login = c.get("author_login")

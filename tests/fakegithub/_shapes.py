@@ -481,6 +481,28 @@ class Shapes:
             out["files"] = [self.file(r, c.head_sha, f) for f in files]
         return out
 
+    def review(
+        self, r: RepoState, p: PullState, v: dict[str, Any], user: UserState
+    ) -> dict[str, Any]:
+        """A pull request review as `GET /repos/{o}/{r}/pulls/{n}/reviews` lists it."""
+        return {
+            "id": v["id"],
+            "node_id": node_id("PullRequestReview", v["id"]),
+            "user": self.user(user),
+            "body": v.get("body", ""),
+            "state": v["state"],
+            "html_url": f"{self.web}/{r.full_name}/pull/{p.number}#pullrequestreview-{v['id']}",
+            "pull_request_url": f"{self.repo_url(r)}/pulls/{p.number}",
+            "author_association": "COLLABORATOR",
+            "_links": {
+                "html": {"href": f"{self.web}/{r.full_name}/pull/{p.number}#pullrequestreview-"
+                                 f"{v['id']}"},
+                "pull_request": {"href": f"{self.repo_url(r)}/pulls/{p.number}"},
+            },
+            "submitted_at": iso(v["submitted_at"]) if v.get("submitted_at") else None,
+            "commit_id": v.get("commit_id"),
+        }
+
     def comment(
         self, r: RepoState, c: CommentState, issue: IssueState | None, association: str
     ) -> dict[str, Any]:

@@ -140,6 +140,8 @@ class PullState(IssueState):
     #: normalised commit dicts: sha, message, author_name, author_email, author_login,
     #: committer_name, committer_email, date (datetime), parents (list of shas)
     commits: list[dict[str, Any]] = field(default_factory=list)
+    #: reviews, oldest first: id, login, state, commit_id, body, submitted_at (datetime)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_pull(self) -> bool:

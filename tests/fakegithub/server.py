@@ -1115,6 +1115,28 @@ class FakeGitHub:
         with self.lock:
             return self._pull_state(repo, number)[1]
 
+    def add_review(
+        self, repo: str, number: int, login: str, state: str = "APPROVED", *,
+        commit_id: str | None = None, body: str = "",
+    ) -> int:
+        """A review of a pull request (APPROVED, CHANGES_REQUESTED, COMMENTED or DISMISSED), on
+        its current head unless `commit_id` says otherwise; returns the review's id."""
+        with self.lock:
+            _, p = self._pull_state(repo, number)
+            self._world.user(login)
+            review_id = self._world.next_id("review")
+            p.reviews.append({
+                "id": review_id, "login": login, "state": state, "body": body,
+                "commit_id": commit_id or p.head_sha, "submitted_at": utcnow(),
+            })
+            return review_id
+
+    def dismiss_review(self, repo: str, number: int, review_id: int) -> None:
+        """What a dismissal (or a push under "dismiss stale approvals") does: state DISMISSED."""
+        with self.lock:
+            _, p = self._pull_state(repo, number)
+            next(v for v in p.reviews if v["id"] == review_id)["state"] = "DISMISSED"
+
     def update_pull(self, repo: str, number: int, **fields: Any) -> PullState:
         """Change title, body, state, draft, labels, base_ref, base_sha, head_ref, merged or
         mergeable of a pull request."""

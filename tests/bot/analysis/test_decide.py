@@ -61,9 +61,9 @@ CASES = {
         AUTH, Risk.CRITICAL, "premium", "premium", Verdict.FAIL, True,
         commits=("Fix\n\nMade-with: Cursor",), areas=("auth",),
     ),
-    # no reviews to read (the CLI): it says what the PR will need, and cannot block on it
-    "critical-human-needs-a-review": Case(
-        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, False,
+    # on GitHub (the App's place, the default) reviews not read fail closed
+    "critical-human-reviews-unread": Case(
+        AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, True,
         body="Model: none", areas=("auth",),
     ),
     "critical-human-rejected-by-policy": Case(

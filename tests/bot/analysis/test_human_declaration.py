@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from bot.analysis.advice import Place
 from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.models import Commit, Decision, PullRequestInfo, Review, Verdict
@@ -36,10 +37,15 @@ class Case:
     rule: str = "require_review"
     commits: tuple[str, ...] = ()
     codeowners: str | None = CODEOWNERS
+    place: Place = "app"
 
 
 CASES = {
-    "no-reviews-read-cli": Case(Verdict.MISSING, False, reviews=None),
+    # the CLI and pre-commit have no reviews: they say what the PR will need, never block on it
+    "no-reviews-read-cli": Case(Verdict.MISSING, False, reviews=None, place="cli"),
+    "no-reviews-read-commit": Case(Verdict.MISSING, False, reviews=None, place="commit"),
+    # on GitHub, reviews that were not read (a merge group) fail closed
+    "no-reviews-read-app": Case(Verdict.MISSING, True, reviews=None),
     "no-approval-yet": Case(Verdict.MISSING, True),
     "maintainer-approves": Case(Verdict.PASS, False, (approved("mia", Permission.MAINTAIN),)),
     "admin-approves": Case(Verdict.PASS, False, (approved("ada", Permission.ADMIN),)),
@@ -93,7 +99,7 @@ def run(case: Case) -> Decision:
         body=case.body, reviews=case.reviews, codeowners=case.codeowners,
         commits=tuple(Commit(sha="c0ffee0", message=m) for m in case.commits),
     )
-    return decide(AUTH, policy, pr)
+    return decide(AUTH, policy, pr, case.place)
 
 
 @pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
