@@ -49,6 +49,36 @@ _IMPORT = re.compile(
 )
 
 
+#: tags that only lay text out (`<br />` -> `<p>...</p>`); a tag with attributes (a form, an
+#: input, a link) is kept
+_LAYOUT_TAG = re.compile(
+    r"</?\s*(p|br|hr|div|span|em|strong|b|i|u|small|li|ul|ol|dd|dt|dl|h[1-6]|section|"
+    r"header|footer|label|tr|td|th|tbody|thead)\s*/?>",
+    re.I,
+)
+#: `raise X from e` and `except E as e:` (Python): the chaining and the name the handler gives
+#: the exception change the traceback, not what is raised or caught
+_CHAINED = re.compile(r"^(\s*raise\b.*?)\s+from\s+\w+\s*$|^(\s*except\b.*?)\s+as\s+\w+\s*:")
+#: a variable annotation (`x: str | None = v` at module level, `let x: T = v`): a type hint,
+#: not a value. An indented Python one is left alone: in a dataclass or a model, annotating a
+#: class attribute makes it a field.
+_ANNOTATED = re.compile(
+    r"^((?:\s*(?:let|const|var|val)\s+)?(?!(?:else|try|finally|lambda|case|default)\b)"
+    r"[A-Za-z_]\w*)\s*:\s*[\w.\[\], |]+?\s*(=[^=])"
+)
+#: `key: key` in a hash or keyword argument, shortened to `key:` (Ruby 3.1) or `{ key }` (JS)
+_SHORTHAND = re.compile(r"\b([A-Za-z_]\w*):\s*\1\b(?!\s*[(.\[])")
+
+
+def _canonical(line: str) -> str:
+    """The line with spellings removed that keep what it does: layout-only markup tags,
+    exception chaining, variable annotations and hash shorthand."""
+    line = _LAYOUT_TAG.sub(" ", line)
+    line = _CHAINED.sub(lambda m: m.group(1) or f"{m.group(2)}:", line)
+    line = _ANNOTATED.sub(r"\1 \2", line)
+    return _SHORTHAND.sub(r"\1:", line)
+
+
 def _stream(lines: Iterable[str]) -> tuple[list[str], set[int]]:
     """The lines' tokens, layout dropped and strings reduced to their contents; and the indexes
     of the tokens that were string literals."""
@@ -56,7 +86,7 @@ def _stream(lines: Iterable[str]) -> tuple[list[str], set[int]]:
     strings: set[int] = set()
     for line in lines:
         previous = ""
-        for token in _TOKEN.findall(line):
+        for token in _TOKEN.findall(_canonical(line)):
             if token in _LAYOUT:
                 continue
             if token[0] in _QUOTES:
@@ -148,7 +178,8 @@ def _bumped(_: int, a: str, b: str) -> bool:
 
 
 _FORMAT_WORDS = frozenset({"f", "format", "join", "str", "String", "fmt", "Sprintf", "sprintf",
-                           "concat", "to_s", "toString"})
+                           "concat", "to_s", "toString", "Printf", "Print", "Println",
+                           "Fprintf", "Fprint", "Fprintln"})
 _FORMAT_OPS = frozenset({"+", "%", "(", ")", ".", "{", "}", "$", "#", "<<"})
 
 

@@ -27,11 +27,20 @@ from bot.analysis.mechanical import line_key, mechanical_hunk, tokens
         (['key = "{}:{}".format(user, scope)'], ['key = f"{user}:{scope}"']),
         (["func (s *DefaultStrategy) verify(token_hint string) error {"],
          ["func (s *defaultStrategy) verify(tokenHint string) error {"]),
+        (["except jwt.DecodeError:", "    raise AuthFailed(self, 'bad token')"],
+         ["except jwt.DecodeError as error:", "    raise AuthFailed(self, 'bad token') from error"]),
+        (["down_revision = None"], ["down_revision: str | None = None"]),
+        (["commit('verify', card_number: number, jwt: jwt)"],
+         ["commit('verify', card_number: number, jwt:)"]),
+        (['<%= f.label :password, "New password" %><br />'],
+         ['<p><%= f.label :password, "New password" %></p>']),
+        (['fmt.Printf("Supported TLS ciphers:\\n")'], ['fmt.Print("Supported TLS ciphers:\\n")']),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
          "help-text-wording", "concatenation-to-f-string", "format-to-f-string",
-         "names-respelt"],
+         "names-respelt", "exception-chaining", "module-variable-annotated", "hash-shorthand",
+         "layout-tags", "print-without-format"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -55,11 +64,19 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["import stripe"], ["import stripe", "import braintree"]),
         (['url = base + "/api/" + user_id'], ['url = f"{base}/api/{owner_id}"']),
         (['h = {"Authorization": "Bearer " + token}'], ['h = {"Authorization": "Bearer " - token}']),
+        (["    raise AuthFailed(self, 'bad token') from error"], ["    raise AuthFailed(self, 'bad')"]),
+        (["except jwt.DecodeError as error:"], ["except Exception as error:"]),
+        (["    is_admin = False"], ["    is_admin: bool = False"]),
+        (["commit(jwt: jwt)"], ["commit(jwt: token)"]),
+        (['<%= f.password_field :password %>'],
+         ['<form method="post"><%= f.password_field :password %>']),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
          "two-word-string-is-not-prose", "only-added", "only-removed", "import-added",
-         "f-string-with-another-variable", "operator-changed-beside-a-string"],
+         "f-string-with-another-variable", "operator-changed-beside-a-string",
+         "chained-exception-reworded", "other-exception-caught", "class-attribute-annotated",
+         "keyword-argument-value-changed", "tag-with-attributes"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
