@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import time
 from base64 import b64encode
@@ -29,6 +30,8 @@ from tests.webhooks.compliance_fixtures import (
 from tests.webhooks.compliance_fixtures import audit_service as audit_service  # the fixture
 from tests.webhooks.conftest import Running
 from webhooks.compliance.pages import COOKIE
+from webhooks.settings import APP_FILE, KEY_FILE, Settings, SettingsError, load_settings
+from webhooks.setup import manifest
 
 PAGES = ["/audit", f"/audit/repos/{APP_REPO}", "/audit/repos/no/such",
          "/audit/export/decisions.csv", "/audit/export/events.csv", "/audit/export/audit.json",
@@ -306,3 +309,52 @@ def test_error_when_sign_in_is_not_configured(fake, tmp_path):
             assert "MODELTIER_GITHUB_CLIENT_ID" in answer.text
     finally:
         svc.stop()
+
+
+def test_text_from_people_is_escaped(client, audit_service):
+    audit_service.service.store.record_event(
+        APP_REPO, 7, "override.granted", actor="alice",
+        detail={"reason": "<script>alert(1)</script>"})
+    sign_in(client, audit_service.fake, "alice")
+    page = client.get("/audit").text
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_settings_of_the_page_are_checked_at_start(monkeypatch, tmp_path):
+    for name in list(os.environ):
+        if name.startswith("MODELTIER_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("MODELTIER_WEBHOOK_SECRET", "s3cret-value")
+    monkeypatch.setenv("MODELTIER_GITHUB_TOKEN", "ghp_x")
+    monkeypatch.setenv("MODELTIER_AUDIT_TEAM", "acme")
+    monkeypatch.setenv("MODELTIER_AUDIT_PERMISSION", "owner")
+    monkeypatch.setenv("MODELTIER_GITHUB_WEB_URL", "github.example")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert ("MODELTIER_AUDIT_TEAM='acme' is not ORGANISATION/TEAM-SLUG "
+            "(ORGANISATION/TEAM-SLUG, e.g. acme/compliance)") in message
+    assert "MODELTIER_AUDIT_PERMISSION='owner'" in message
+    assert "read | triage | write | maintain | admin" in message
+    assert "MODELTIER_GITHUB_WEB_URL='github.example' is not a URL" in message
+
+
+def test_the_app_stored_by_setup_brings_its_oauth_client(monkeypatch, tmp_path):
+    for name in list(os.environ):
+        if name.startswith("MODELTIER_"):
+            monkeypatch.delenv(name)
+    from tests.fakegithub import default_app_keypair
+
+    (tmp_path / KEY_FILE).write_text(default_app_keypair()[0])
+    (tmp_path / APP_FILE).write_text(json.dumps({
+        "id": 5, "webhook_secret": "hook-secret", "client_id": "Iv1.abc",
+        "client_secret": "client-secret-value"}))
+    monkeypatch.setenv("MODELTIER_DATA_DIR", str(tmp_path))
+    settings = load_settings()
+    assert settings.github_client_id == "Iv1.abc"
+    assert "client-secret-value" in settings.secrets()  # redacted from every log line
+    assert settings.web_url() == "https://github.com"
+    other = Settings(webhook_secret="another", github_token="ghp_x")
+    assert settings.session_key() != other.session_key()
+    assert manifest("https://mt.example/")["callback_urls"] == ["https://mt.example/audit/callback"]
