@@ -162,16 +162,18 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     body = _read(args.body, "description").decode("utf-8", "replace") if args.body else ""
     labels = tuple(label.strip() for label in (args.labels or "").split(",") if label.strip())
     pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages))
-    decision = decide(diff, policy, pr)
+    # The staged change is a commit being made: its advice is a trailer, never a PR or a label.
+    decision = decide(diff, policy, pr, "commit" if args.staged else "cli")
+    advisory = args.staged and not args.enforce
+    if advisory:  # nothing this run says can block, so it never says "blocking"
+        decision = decision.model_copy(update={"blocking": False})
     fmt = args.format or ("oneline" if args.staged else "text")
     output = _render(decision, policy, fmt)
     if args.output:
         Path(args.output).write_text(output + "\n", encoding="utf-8")
     else:
         sys.stdout.write(output.rstrip("\n") + "\n")
-    if args.staged and not args.enforce:
-        return EXIT_OK
-    return exit_status(decision)
+    return EXIT_OK if advisory else exit_status(decision)
 
 
 def _cmd_policy_validate(args: argparse.Namespace) -> int:

@@ -54,8 +54,8 @@ def declare(policy: Policy, required: str, place: Place) -> str:
     label = f"{policy.evidence.label_prefix}{model}"
     if place == "commit":
         return (
-            f"Add a trailer {_trailer(model)} to the commit message (e.g. "
-            f"`git commit --trailer 'Assisted-by: <agent>:{model}'`)."
+            f"Add a trailer {_trailer(model)} to the commit message: "
+            f"`git commit --trailer 'Assisted-by: <agent>:{model}'`."
         )
     if place == "cli":
         return (
@@ -85,10 +85,10 @@ def weak_fix(policy: Policy, required: str, floor: str, title: str, place: Place
 def human_review_fix(policy: Policy, reviewers: str, place: Place) -> str:
     """A change written without AI, which the policy accepts once the right person approves."""
     dont = "Do not declare a model that was not used."
-    if place in ("commit", "cli"):
+    if place in ("commit", "cli"):  # no reviews here: what the pull request will need
         return (
-            f"{dont} On the pull request this passes once {reviewers} approves it "
-            "(`enforcement.human_declaration: require_review`)."
+            f"On the pull request this passes once {reviewers} approves it "
+            f"(`enforcement.human_declaration: require_review`). {dont}"
         )
     rerun = " (the workflow must run on `pull_request_review`)" if place == "action" else ""
     return (

@@ -372,11 +372,33 @@ def test_scan_staged_prints_a_short_summary_and_exits_0(run: Run, repo: Repo) ->
     # the summary line may be followed by the fix (render_oneline adds it when the check would
     # not pass), but never by the full report
     assert len(lines) <= 2
-    assert all(line.startswith("  missing (blocking): Add a line `Model: GPT-5.4`")
-               for line in lines[1:])
+    # advisory: never "blocking"; a commit being made is fixed with a trailer, not a PR or label
+    assert lines[1:] == [
+        "  missing (warning): Add a trailer `Assisted-by: <agent>:gpt-5.4` to the commit message: "
+        "`git commit --trailer 'Assisted-by: <agent>:gpt-5.4'`."
+    ]
     code, out, _ = run("scan", "--staged", "--enforce")
     assert code == EXIT_ENFORCEMENT
     assert out.splitlines()[0] == lines[0]
+    assert out.splitlines()[1].startswith("  missing (blocking): Add a trailer `Assisted-by:")
+
+
+def test_scan_advice_fits_where_it_runs(run: Run, repo: Repo) -> None:
+    """The CLI names what it reads (--body, --labels, trailers) and no override nobody reads;
+    --staged (pre-commit) names only a trailer."""
+    repo.commit({"app/auth/views.py": VIEWS}, "Initial")
+    write(repo.path / "app/auth/views.py", VIEWS_PROTECTED)
+    repo.git("add", "app/auth/views.py")
+    _, out, _ = run("scan", "--staged", "--format", "json")
+    staged = json.loads(out)["fix"]
+    assert "Assisted-by: <agent>:gpt-5.4" in staged
+    for elsewhere in ("PR", "pull request", "label", "description", "override"):
+        assert elsewhere not in staged
+    repo.git("commit", "-qm", "Protect profile")
+    _, out, _ = run("scan", "--git", "HEAD~1..HEAD", "--format", "json")
+    cli = json.loads(out)["fix"]
+    assert "`--body`" in cli and "`--labels`" in cli and "Assisted-by: <agent>:gpt-5.4" in cli
+    assert "/modeltier override" not in cli and "modeltier:override" not in cli
 
 
 def test_scan_staged_routine_change_is_exactly_one_line(run: Run, repo: Repo) -> None:

@@ -98,7 +98,18 @@ def test_staged_auth_change_gets_short_advice_and_exit_0(repo: Repo) -> None:
     lines = out.splitlines()
     assert lines[0] == ADVICE
     assert 1 <= len(lines) <= 2
-    assert "Model: GPT-5.4" in out, "the second line says how to satisfy the policy"
+    assert TRAILER in out, "the second line says how to satisfy the policy: a commit trailer"
+    _fits_a_commit(out)
+
+
+TRAILER = "Add a trailer `Assisted-by: <agent>:gpt-5.4` to the commit message"
+
+
+def _fits_a_commit(out: str) -> None:
+    """Advice for a commit being made: nothing about PRs, labels or overrides, and an advisory
+    run never says "blocking"."""
+    for elsewhere in ("PR description", "label", "override", "blocking"):
+        assert elsewhere not in out
 
 
 def test_enforce_arg_blocks_the_commit(repo: Repo) -> None:
@@ -151,6 +162,22 @@ def test_commit_msg_hook_enforces_with_the_message_as_evidence(
     assert out.splitlines()[0] == ADVICE
 
 
+def test_commit_msg_hook_says_what_the_pr_will_need_for_a_change_written_by_hand(
+    repo: Repo,
+) -> None:
+    """No reviews exist at commit time: a `Model: none` trailer does not block the commit, and
+    the hook says what the pull request will need (policy default `require_review`)."""
+    _stage_auth_change(repo)
+    repo.write(".git/COMMIT_EDITMSG", "Protect the profile page\n\nModel: none\n")
+    status, out, err = repo.hook("modeltier-commit-msg", filenames=(".git/COMMIT_EDITMSG",))
+    assert (status, err) == (EXIT_OK, "")
+    assert out.splitlines()[1] == (
+        "  missing (warning): On the pull request this passes once someone with the maintain "
+        "role or higher or a code owner of the touched files approves it "
+        "(`enforcement.human_declaration: require_review`)."
+    )
+
+
 # --- under the real pre-commit framework ------------------------------------------------------
 
 
@@ -201,5 +228,6 @@ def test_the_advice_is_visible_under_pre_commit(repo: Repo, tmp_path: Path) -> N
     hook_line = next(line for line in shown if line.startswith("modeltier."))
     assert hook_line.endswith("Passed"), "advisory: it never blocks the commit"
     assert ADVICE in shown, run.stdout
-    assert any("Model: GPT-5.4" in line for line in shown), "how to satisfy the policy"
+    assert any(TRAILER in line for line in shown), "how to satisfy the policy"
+    _fits_a_commit(run.stdout)
     assert "Traceback" not in run.stdout + run.stderr
