@@ -258,14 +258,16 @@ def _snippet(text: str, limit: int) -> str:
 
 
 def _has_meaningful_change(diff: Diff, index: int, change: FileChange) -> bool:
-    """Whether a path match counts: renames, additions, deletions, binary and uninspected files
-    always do; an edit only when it changes more than comments, blank lines and mechanical
-    hunks."""
+    """Whether a path match counts: renames, binary and uninspected files always do; an edit,
+    an added or a deleted file only when it changes more than comments, blank lines, package
+    declarations and mechanical hunks (a Go package's `doc.go`, an empty `__init__.py`)."""
     if not change.inspected or change.binary or change.mode_only:
         return True
-    if change.status != "modified":
+    if change.status not in ("modified", "added", "deleted"):
         return True
-    return any(flag for _, flag in diff.changed_lines(index))
+    return any(
+        flag and not _NAMESPACE.match(item.text) for item, flag in diff.changed_lines(index)
+    )
 
 
 #: source code, as opposed to data (JSON, YAML, a generated API spec)

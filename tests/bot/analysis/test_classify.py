@@ -61,6 +61,10 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("src/Admin/SettingsController.cs", ['if (dir.Contains("..")) throw new ArgumentException();']),
          {"security": ["src/Admin/SettingsController.cs"]}),
         (edit("src/index.js", ["import helpers from '..';"]), {}),
+        (edit("api/templatetags/links.py", ['<input type="hidden" value="{csrf_token}">']),
+         {"security": ["api/templatetags/links.py"]}),
+        (edit("shop/views.py", ["if not request.user.is_authenticated:"]),
+         {"auth": ["shop/views.py"]}),
         (edit("app/Util/Url.php", ["filter_var($ip, FILTER_VALIDATE_IP, FILTER_FLAG_NO_PRIV_RANGE)"]),
          {"security": ["app/Util/Url.php"]}),
         (edit("lib/actions/tags.ts", ['throwIfNoPermission({ role, requiredRoles: ["owner"] });']),
@@ -87,6 +91,8 @@ CI_FILE = ".github/workflows/ci.yml"
         "java-billing-module",
         "parent-directory-check",
         "parent-directory-import",
+        "csrf-token-in-a-form",
+        "django-authenticated-check",
         "private-address-check",
         "required-roles",
         "ef-model-column-type",
@@ -114,6 +120,23 @@ def test_comment_only_edit_of_an_auth_module_is_not_flagged(policy: Policy) -> N
     result = run(text, policy)
     assert result.areas == []
     assert result.not_inspected == []
+
+
+def _added(path: str, lines: list[str]) -> str:
+    body = "".join(f"+{line}\n" for line in lines)
+    return (
+        f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..2222222\n"
+        f"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{len(lines)} @@\n{body}"
+    )
+
+
+def test_an_added_file_of_comments_and_a_package_line_is_not_flagged(policy: Policy) -> None:
+    doc = ["// Package oauth2 implements the token endpoint.", "package oauth2"]
+    assert run(_added("server/oauth2/doc.go", doc), policy).areas == []
+    code = [*doc, "func issue() {}"]
+    assert files_by_area(run(_added("server/oauth2/doc.go", code), policy)) == {
+        "auth": ["server/oauth2/doc.go"]
+    }
 
 
 def test_a_real_edit_of_the_same_module_is_flagged(policy: Policy) -> None:
