@@ -35,6 +35,7 @@ from bot.analysis.models import Decision, Risk
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK
 from bot.github.port import WORKFLOW_BOT_LOGIN, GitHubError, GitHubPort, PullRequestData
 from bot.github.pygithub import connect
+from bot.render.checklist import tick_boxes
 from bot.render.markdown import MARKER
 from bot.render.sarif import render_sarif_json
 from bot.render.text import render_oneline
@@ -281,12 +282,13 @@ def _notice(out: TextIO, message: str) -> None:
 
 def _comment(
     port: GitHubPort, pr: PullRequestData, repo: str, evaluation: review.Evaluation, body: str,
-    out: TextIO,
+    out: TextIO, *, comment_id: int | None, checklist_required: bool,
 ) -> None:
     """The one sticky comment, found by its marker and our own author, as the App keeps it (and
     as the policy's `comment` wants it: a routine PR gets none, or a one-line note)."""
     try:
-        review.settle_comment(port, repo, pr.number, evaluation, body, head_sha=pr.head_sha)
+        review.settle_comment(port, repo, pr.number, evaluation, body, head_sha=pr.head_sha,
+                              comment_id=comment_id, checklist_required=checklist_required)
     except GitHubError as e:
         if e.status == 403:
             _notice(out, f"No PR comment: the token cannot write to {repo} ({e}). Give the job "
@@ -316,8 +318,20 @@ def _pull_request(
         _notice(out, f"#{number} moved on since this run started: judged its current head "
                      f"{pr.head_sha[:12]}, not {event_head[:12]}.")
     evaluation = review.evaluate(port, repo, pr, policy_path=inputs.policy)
-    body = review.comment_body(evaluation, pr.head_sha, draft=pr.draft, repository=repo,
-                               base_sha=pr.base_sha)
+    # The review checklist's ticks are in the comment: kept, and (required) reported as seen.
+    comment_id, checks, ticked = (
+        review.read_checklist(port, repo, number, evaluation, pr.author_login)
+        if inputs.comment else (None, None, set())
+    )
+    body = tick_boxes(review.comment_body(evaluation, pr.head_sha, draft=pr.draft,
+                                          repository=repo, base_sha=pr.base_sha,
+                                          checklist=checks), ticked)
+    if checks is not None:
+        done = len(checks.required) - len(checks.missing)
+        _notice(out, f"Review checklist (required for {', '.join(checks.areas)}): {done} of "
+                     f"{len(checks.required)} boxes ticked in the comment. Who ticked is not "
+                     "known to the Action; the modeltier App counts only ticks by someone with "
+                     f"the {checks.permission.value} role or higher.")
     report = Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body)
     head_repo = _field(event, "pull_request", "head", "repo", "full_name")
     fork = not isinstance(head_repo, str) or head_repo.lower() != repo.lower()
@@ -326,7 +340,8 @@ def _pull_request(
                      "and a pull_request run from a fork gets a read-only token. The decision is "
                      "in the job summary, annotations and outputs.")
     elif inputs.comment:
-        _comment(port, pr, repo, evaluation, body, out)
+        _comment(port, pr, repo, evaluation, body, out, comment_id=comment_id,
+                 checklist_required=checks is not None)
     return report
 
 

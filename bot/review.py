@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.analysis.advice import Place
-from bot.analysis.codeowners import CODEOWNERS_PATHS, parse_codeowners
 from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, GitHubFile, parse_github_files
 from bot.analysis.errors import DiffError
-from bot.analysis.models import Commit, Decision, PullRequestInfo, Review, Risk, Verdict
+from bot.analysis.models import Commit, Decision, PullRequestInfo, Risk, Verdict
 from bot.github.port import Annotation, CheckRunOutput, GitHubError, GitHubPort, PullRequestData
+from bot.render.checklist import Box, Gate, Tick, Undone, checklist_ticks, gate, tick_boxes
 from bot.render.markdown import (
     MARKER,
     CommentContext,
     OverrideInfo,
-    carry_ticks,
     comment_wanted,
     render_comment,
     render_routine_note,
@@ -49,6 +47,7 @@ __all__ = [
     "load_base_policy",
     "override_applies",
     "publish",
+    "read_checklist",
     "settle_comment",
     "unjudged_output",
     "upsert_comment",
@@ -188,13 +187,13 @@ def _policy_change(files: Sequence[GitHubFile], policy: Policy) -> tuple[str, ..
 
 def _judge(
     diff_of: Callable[[], Diff], policy: Policy, info: PullRequestInfo, source: str,
-    errors: list[str], place: Place = "app",
+    errors: list[str],
 ) -> tuple[Diff, Decision, Policy, str, list[str]]:
     """Parse and decide; what the PR's own input breaks is a JudgeError, and a repository
     policy the analysis cannot run gives way to the default, with the error shown."""
     try:
         diff = diff_of()
-        return diff, decide(diff, policy, info, place), policy, source, errors
+        return diff, decide(diff, policy, info), policy, source, errors
     except DiffError as e:
         raise JudgeError(f"the diff could not be read: {e}") from e
     except Exception as e:
@@ -204,51 +203,7 @@ def _judge(
         log.exception("judging with %s failed", source)
         errors = [*errors, f"{source}: could not be applied ({type(e).__name__}: {e}); the "
                            "default policy judged this pull request"]
-        return _judge(diff_of, default_policy(), info, "default", errors, place)
-
-
-def _reviews_needed(decision: Decision) -> bool:
-    """Whether the verdict rests on a declaration that no AI was used, which the policy accepts
-    once the right person approves: only then are reviews and CODEOWNERS read."""
-    human = decision.human_review
-    return human is not None and human.policy == "require_review" and not human.reviews_read
-
-
-#: most CODEOWNERS teams whose membership is asked about per approving reviewer
-MAX_TEAMS_ASKED = 10
-
-
-def read_reviews(
-    port: GitHubPort, repo: str, pr: PullRequestData, decision: Decision
-) -> tuple[tuple[Review, ...], str | None]:
-    """The PR's reviews, each approver with their repository role and the CODEOWNERS teams (of
-    the files that make the change what it is) they belong to; and the base branch's
-    CODEOWNERS file (the first GitHub would read), if any."""
-    ref = pr.base_sha or pr.base_ref
-    found = (port.file_at(repo, path, ref) for path in CODEOWNERS_PATHS)
-    text = next((t for t in found if t is not None), None)
-    codeowners = text.decode("utf-8", "replace") if text is not None else None
-    paths = [p for a in decision.areas if a.risk == decision.risk for p in a.files]
-    owners = parse_codeowners(codeowners) if codeowners else None
-    teams = sorted({
-        owner[1:] for path in paths for owner in (owners.owners_of(path) if owners else ())
-        if owner.startswith("@") and "/" in owner
-    })[:MAX_TEAMS_ASKED]
-    reviews = port.pull_reviews(repo, pr.number)
-    learnt: dict[str, Review] = {}
-    for item in reviews:
-        key = item.login.lower()
-        if item.state.upper() != "APPROVED" or key in learnt:
-            continue
-        permission = port.permission(repo, item.login)
-        member_of = tuple(t for t in teams if port.team_member(t, item.login))
-        learnt[key] = item.model_copy(update={"permission": permission, "teams": member_of})
-    full = tuple(
-        item.model_copy(update={"permission": learnt[k].permission, "teams": learnt[k].teams})
-        if (k := item.login.lower()) in learnt else item
-        for item in reviews
-    )
-    return full, codeowners
+        return _judge(diff_of, default_policy(), info, "default", errors)
 
 
 def evaluate(
@@ -259,11 +214,8 @@ def evaluate(
     files: Sequence[GitHubFile] | None = None,
     commits: Sequence[Commit] | None = None,
     policy_path: str | None = None,
-    place: Place = "app",
 ) -> Evaluation:
-    """Read what the decision needs (files and commits unless given; reviews and CODEOWNERS
-    when a declaration that no AI was used awaits an approval) and decide, the fix text written
-    for the `place` (the App or the Action)."""
+    """Read what the decision needs (files and commits unless given) and decide."""
     policy, source, errors = load_base_policy(port, repo, pr.base_sha or pr.base_ref, policy_path)
     files = list(files) if files is not None else port.pull_files(repo, pr.number)
     commits = list(commits) if commits is not None else port.pull_commits(repo, pr.number)
@@ -277,12 +229,7 @@ def evaluate(
         draft=pr.draft,
     )
     diff, decision, policy, source, errors = _judge(
-        lambda: parse_github_files(files), policy, info, source, errors, place)
-    if _reviews_needed(decision):
-        reviews, codeowners = read_reviews(port, repo, pr, decision)
-        info = info.model_copy(update={"reviews": reviews, "codeowners": codeowners})
-        diff, decision, policy, source, errors = _judge(
-            lambda: diff, policy, info, source, errors, place)
+        lambda: parse_github_files(files), policy, info, source, errors)
     preview, preview_errors = _preview(port, repo, pr, files, diff, info)
     return Evaluation(decision, policy, source, errors, preview, preview_errors,
                       _policy_change(files, policy))
@@ -341,7 +288,8 @@ def _annotations(decision: Decision, level: str) -> list[Annotation]:
 
 
 def check_output(
-    evaluation: Evaluation, body: str, outcome: str, overridden: bool
+    evaluation: Evaluation, body: str, outcome: str, overridden: bool,
+    checklist: Gate | None = None,
 ) -> CheckRunOutput:
     decision = evaluation.decision
     verdict = "overridden" if overridden and outcome == "success" and decision.blocking else (
@@ -356,6 +304,8 @@ def check_output(
         level = "notice"
     if evaluation.policy_change and not overridden:
         title = f"Policy change needs an override - {title}"
+    if outcome == "action_required" and checklist is not None:
+        title = f"{checklist.title()} - {title}"
     return CheckRunOutput(
         conclusion=outcome,
         title=title,
@@ -397,9 +347,11 @@ def wanted_labels(decision: Decision) -> set[str]:
 def comment_body(
     evaluation: Evaluation, head_sha: str, *, draft: bool = False, override: Override | None = None,
     repository: str | None = None, base_sha: str | None = None, web_url: str = "",
+    checklist: Gate | None = None,
 ) -> str:
     """The sticky comment's Markdown for an evaluation (override: one that applies); with the
-    repository and the base sha, evidence links to the lines it is about."""
+    repository and the base sha, evidence links to the lines it is about; `checklist`: how far
+    a required review checklist is ticked."""
     return render_comment(evaluation.decision, CommentContext(
         head_sha=head_sha,
         repository=repository,
@@ -414,6 +366,7 @@ def comment_body(
         policy_preview_errors=evaluation.preview_errors,
         draft=draft,
         repository_policy=evaluation.policy_source,
+        checklist=checklist,
     ))
 
 
@@ -422,33 +375,49 @@ def upsert_comment(
 ) -> int:
     """Edit our one comment (by known id, else by marker and our own author), or create it."""
     if comment_id is None:
-        comment_id = port.find_comment(repo, number, MARKER)
+        found = port.find_comment(repo, number, MARKER)
+        comment_id = found.id if found is not None else None
     if comment_id is None or not port.update_comment(repo, comment_id, body):
         comment_id = port.create_comment(repo, number, body)
     return comment_id
 
 
+def read_checklist(
+    port: GitHubPort, repo: str, number: int, evaluation: Evaluation, author: str | None,
+) -> tuple[int | None, Gate | None, set[Box]]:
+    """The checklist as the comment stands, for a caller that sees nothing else (the Action):
+    the comment's id, the gate of a required checklist (unverified: who ticked is not known)
+    and the boxes to keep ticked. One request, and only when the decision has a checklist."""
+    if not any(g.items for g in evaluation.decision.checklist):
+        return None, None, set()
+    found = port.find_comment(repo, number, MARKER)
+    ticks = {box: Tick(box, None) for box in checklist_ticks(found.body if found else None)}
+    checks, shown = gate(evaluation.decision, ticks, verified=False, author=author,
+                         permission=evaluation.policy.checklist_permission)
+    return (found.id if found else None), checks, shown
+
+
 def settle_comment(
     port: GitHubPort, repo: str, number: int, evaluation: Evaluation, body: str, *,
     head_sha: str, comment_id: int | None = None, overridden: bool = False,
+    ticked: set[Box] | None = None, checklist_required: bool = False,
 ) -> int | None:
-    """The comment as the policy's `comment` wants it: written when wanted, with the checklist's
-    ticks carried over from the comment as it stands; when not, a comment left from an earlier
-    push is edited down to one line (never a stale verdict), and none is created. Returns the
-    comment's id, if there is one."""
+    """The comment as the policy's `comment` wants it (a required checklist always wants one):
+    written when wanted, with the checklist's `ticked` boxes ticked (when given) and no others;
+    when not, a comment left from an earlier push is edited down to one line (never a stale
+    verdict), and none is created. Returns the comment's id, if there is one."""
     wanted = comment_wanted(
         evaluation.decision, evaluation.policy.comment, overridden=overridden,
         policy_problem=bool(evaluation.policy_errors or evaluation.policy_change),
+        checklist_required=checklist_required,
     )
     if wanted:
-        if "- [ ] " in body:  # a checklist: keep the ticks reviewers gave the comment so far
-            if comment_id is None:
-                comment_id = port.find_comment(repo, number, MARKER)
-            previous = port.comment_body(repo, comment_id) if comment_id is not None else None
-            body = carry_ticks(previous, body)
+        if ticked is not None:
+            body = tick_boxes(body, ticked)
         return upsert_comment(port, repo, number, body, comment_id)
     if comment_id is None:
-        comment_id = port.find_comment(repo, number, MARKER)
+        found = port.find_comment(repo, number, MARKER)
+        comment_id = found.id if found is not None else None
     if comment_id is None:
         return None
     note = render_routine_note(evaluation.decision, CommentContext(head_sha=head_sha))
@@ -465,20 +434,28 @@ def publish(
     comment_id: int | None,
     check_run_id: int | None,
     override_label: str,
+    ticks: Mapping[Box, Tick] | None = None,
+    undone: Sequence[Undone] = (),
 ) -> Published:
     """Write the result to GitHub: check run, then the one sticky comment, then labels."""
     decision = evaluation.decision
     overridden = override_applies(override, evaluation, pr.head_sha)
+    # the ticks of the App's record (who ticked is known): the comment is not read again
+    checks, shown = gate(decision, ticks or {}, permission=evaluation.policy.checklist_permission,
+                         author=pr.author_login, verified=True, undone=undone)
     body = comment_body(evaluation, pr.head_sha, draft=pr.draft,
                         override=override if overridden else None,
-                        repository=repo, base_sha=pr.base_sha)
+                        repository=repo, base_sha=pr.base_sha, checklist=checks)
     if evaluation.policy_change:
         body += _policy_change_note(evaluation, overridden)
     outcome = conclusion(decision, overridden, policy_change=bool(evaluation.policy_change))
-    output = check_output(evaluation, body, outcome, overridden)
+    if outcome != "failure" and checks is not None and checks.open:
+        outcome = "action_required"
+    output = check_output(evaluation, body, outcome, overridden, checklist=checks)
     check_run_id = port.publish_check(repo, pr.head_sha, CHECK_NAME, output, check_run_id)
     comment_id = settle_comment(port, repo, pr.number, evaluation, body, head_sha=pr.head_sha,
-                                comment_id=comment_id, overridden=overridden)
+                                comment_id=comment_id, overridden=overridden, ticked=shown,
+                                checklist_required=checks is not None)
     want = wanted_labels(decision)
     have = {label for label in pr.labels if label.startswith(LABEL_PREFIX)}
     stale = sorted(have - want - {override_label})

@@ -393,6 +393,11 @@ class Area(_Strict):
         default=None, description="Replaces the policy-wide exclusions for this area when set."
     )
     checklist: list[str] = Field(default_factory=list)
+    checklist_mode: Literal["advisory", "required"] | None = Field(
+        default=None,
+        description="Whether this area's review checklist gates the check (required) or only "
+                    "guides (advisory); unset: the policy's `checklist`.",
+    )
 
     @field_validator("paths")
     @classmethod
@@ -700,6 +705,18 @@ class Policy(_Strict):
                     "there): always; sensitive, when a sensitive area is touched or enforcement "
                     "is not passing; never. A commented PR that becomes routine has its comment "
                     "edited down to one line.",
+    )
+    checklist: Literal["advisory", "required"] = Field(
+        default="advisory",
+        description="Review checklists of the touched areas (each area may say otherwise with "
+                    "`checklist_mode`): advisory, or required: the check stays "
+                    "`action_required` until every box is ticked by someone with "
+                    "`checklist_permission` who is not the pull request's author.",
+    )
+    checklist_permission: Permission = Field(
+        default=Permission.WRITE,
+        description="The repository role whose ticks count in a required checklist (the role "
+                    "that can approve a pull request; overrides have their own, higher, one).",
     )
 
     @field_validator("exclude", "content_only", "generated", "vendored", "translations")

@@ -18,13 +18,14 @@ from pydantic import (
     ValidationError,
 )
 
+from bot.render.checklist import tick_changes
+from bot.render.markdown import MARKER
 from policies.errors import ModelTierError
 
 __all__ = ["HANDLED_EVENTS", "EventError", "Routing", "metric_event", "route"]
 
 HANDLED_EVENTS = frozenset({
-    "ping", "pull_request", "pull_request_review", "issue_comment", "check_run", "check_suite",
-    "merge_group",
+    "ping", "pull_request", "issue_comment", "check_run", "check_suite", "merge_group",
     "installation", "installation_repositories",
 })
 
@@ -108,22 +109,6 @@ class _PullRequestEvent(_Model):
     installation: _Installation | None = None
     sender: _User | None = None
     label: _Label | None = None
-
-
-class _ReviewPullRequest(_Model):
-    number: Number
-    head: _Ref
-
-
-class _ReviewEvent(_Model):
-    action: Short
-    pull_request: _ReviewPullRequest
-    repository: _Repo
-    installation: _Installation | None = None
-
-
-#: a review's approval can settle a change declared as written without AI
-REVIEW_ACTIONS = {"submitted", "dismissed", "edited"}
 
 
 class _IssueRef(_Model):
@@ -272,6 +257,42 @@ def _issue_comment(
     return Routing(**base, ignored="not a modeltier command")
 
 
+class _BodyChange(_Model):
+    from_: str = Field(alias="from")
+
+
+class _CommentChanges(_Model):
+    body: _BodyChange | None = None
+
+
+class _CommentEditedEvent(_IssueCommentEvent):
+    sender: _User
+    changes: _CommentChanges | None = None
+
+
+def _comment_edited(event: _CommentEditedEvent) -> Routing:
+    """Boxes of the review checklist in modeltier's own comment ticked or unticked by a person:
+    a job that records who did what and, in a required checklist, checks their role. Edits by
+    bots (modeltier rewriting its comment) and of any other comment are nothing; the job
+    checks that the comment is the one modeltier keeps, and not edited by its own token."""
+    repo = event.repository.full_name
+    base: dict[str, Any] = {"action": event.action, "repo": repo}
+    comment, before = event.comment, event.changes.body if event.changes else None
+    if event.issue.pull_request is None or MARKER not in (comment.body or ""):
+        return Routing(**base, ignored="an edit of a comment that is not modeltier's")
+    if event.sender.type == "Bot":
+        return Routing(**base, ignored="modeltier's comment edited by a bot")
+    changes = tick_changes(before.from_ if before else None, comment.body)
+    if not changes:
+        return Routing(**base, ignored="no box of the review checklist changed")
+    return Routing(**base, job={
+        "kind": "checklist", "repo": repo, "number": event.issue.number,
+        "installation_id": _installation_id(event.installation), "login": event.sender.login,
+        "comment_id": comment.id,
+        "changes": [{"group": g, "item": i, "ticked": t} for (g, i), t in changes],
+    })
+
+
 def route(
     event: str,
     payload: Any,
@@ -286,19 +307,10 @@ def route(
         return Routing(ignored="ping")
     if event == "pull_request":
         return _pull_request(_parse(_PullRequestEvent, payload, event), override_label)
-    if event == "pull_request_review":
-        review = _parse(_ReviewEvent, payload, event)
-        repo = review.repository.full_name
-        if review.action not in REVIEW_ACTIONS:
-            return Routing(action=review.action, repo=repo,
-                           ignored=f"pull_request_review.{review.action} is not handled")
-        return Routing(action=review.action, repo=repo, job={
-            "kind": "evaluate", "repo": repo, "number": review.pull_request.number,
-            "head_sha": review.pull_request.head.sha,
-            "installation_id": _installation_id(review.installation),
-        })
     if event == "issue_comment":
         parsed = _parse(_IssueCommentEvent, payload, event)
+        if parsed.action == "edited":
+            return _comment_edited(_parse(_CommentEditedEvent, payload, event))
         return _issue_comment(parsed, override_command)
     if event in ("check_run", "check_suite"):
         parsed = _parse(_CheckEvent, payload, event)

@@ -324,10 +324,9 @@ def _human_verdict(
             f"approves the pull request{still}."
         )
         # Where reviews cannot be read (CLI, pre-commit) this says what the PR will need; it
-        # cannot block what only a review can settle. On GitHub, unread reviews fail closed.
+        # cannot block what only a review can settle.
         return (
-            Verdict.MISSING, on_missing and (human.reviews_read or place in ("app", "action")),
-            reason,
+            Verdict.MISSING, on_missing and human.reviews_read, reason,
             advice.human_review_fix(policy, human.reviewers, place),
         )
     reason = (
@@ -557,7 +556,10 @@ def decide(
         human = None  # the verdict did not rest on it
     areas_by_id = _areas_as_judged(groups)
     checklist = [
-        ChecklistGroup(area=a.id, title=a.title, items=list(areas_by_id[a.id].checklist))
+        ChecklistGroup(
+            area=a.id, title=a.title, items=list(areas_by_id[a.id].checklist),
+            required=(areas_by_id[a.id].checklist_mode or policy.checklist) == "required",
+        )
         for a in classification.areas
         if areas_by_id[a.id].checklist
     ]

@@ -219,6 +219,11 @@ class ChecklistGroup(_Frozen):
     area: str
     title: str
     items: list[str]
+    required: bool = Field(
+        default=False,
+        description="The policy makes this checklist gate the check: every box ticked by "
+                    "someone with its `checklist_permission`.",
+    )
 
 
 class NotInspected(_Frozen):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.analysis.diff import GitHubFile
-from bot.analysis.models import Commit, Review
+from bot.analysis.models import Commit
 from policies.errors import ModelTierError
 from policies.schema import Permission
 
@@ -24,6 +24,7 @@ __all__ = [
     "CheckRunOutput",
     "GitHubError",
     "GitHubPort",
+    "PostedComment",
     "PullRequestData",
     "RateLimit",
     "retry_after",
@@ -62,6 +63,12 @@ class PullRequestData:
 
 
 @dataclass(frozen=True)
+class PostedComment:
+    id: int
+    body: str
+
+
+@dataclass(frozen=True)
 class Annotation:
     path: str
     line: int
@@ -72,7 +79,7 @@ class Annotation:
 
 @dataclass(frozen=True)
 class CheckRunOutput:
-    conclusion: str  # success | failure | neutral
+    conclusion: str  # success | failure | neutral | action_required
     title: str
     summary: str
     text: str = ""
@@ -102,13 +109,9 @@ class GitHubPort(Protocol):
         """The file's content at a ref, or None when it does not exist there."""
         ...
 
-    def find_comment(self, repo: str, number: int, marker: str) -> int | None:
-        """Our own comment carrying the marker (never someone else's copy of it)."""
-        ...
-
-    def comment_body(self, repo: str, comment_id: int) -> str | None:
-        """A comment's current body (a reviewer may have ticked its boxes), or None when it
-        no longer exists."""
+    def find_comment(self, repo: str, number: int, marker: str) -> PostedComment | None:
+        """Our own comment carrying the marker (never someone else's copy of it), as it stands
+        (a reviewer may have ticked its boxes)."""
         ...
 
     def create_comment(self, repo: str, number: int, body: str) -> int: ...
@@ -127,15 +130,6 @@ class GitHubPort(Protocol):
         ...
 
     def permission(self, repo: str, login: str) -> Permission | None: ...
-
-    def pull_reviews(self, repo: str, number: int) -> list[Review]:
-        """The PR's reviews, oldest first (login, state, commit; no permission or teams)."""
-        ...
-
-    def team_member(self, team: str, login: str) -> bool:
-        """Whether `login` is an active member of `team` (`org/slug`); False when GitHub does
-        not say so (no such team, or no permission to read it)."""
-        ...
 
 
 def retry_after(headers: Mapping[str, Any] | None, now: float | None = None) -> float | None:

@@ -17,14 +17,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 import github
 import requests
 from github import Auth, GithubException, GithubIntegration, GithubRetry
 from github.GithubException import RateLimitExceededExceedsMaxWait
-from github.PaginatedList import PaginatedList
-from github.PullRequestReview import PullRequestReview
 from github.Repository import Repository
 from github.Requester import (
     HTTPRequestsConnectionClass,
@@ -34,11 +31,12 @@ from github.Requester import (
 )
 
 from bot.analysis.diff import GitHubFile
-from bot.analysis.models import Commit, Review
+from bot.analysis.models import Commit
 from bot.github.port import (
     WORKFLOW_BOT_LOGIN,
     CheckRunOutput,
     GitHubError,
+    PostedComment,
     PullRequestData,
     RateLimit,
     retry_after,
@@ -63,8 +61,6 @@ for _handler in list(_pygithub_log.handlers):
     if type(_handler) is logging.StreamHandler:
         _pygithub_log.removeHandler(_handler)
 _pygithub_log.setLevel(logging.NOTSET)
-
-log = logging.getLogger("modeltier.github")
 
 #: told of every HTTP request GitHub answered: (method, path, status), e.g. for metrics
 ResponseHook = Callable[[str, str, int], None]
@@ -225,12 +221,12 @@ class PyGithubPort:
             return None
         return bytes(content.decoded_content)
 
-    def find_comment(self, repo: str, number: int, marker: str) -> int | None:
+    def find_comment(self, repo: str, number: int, marker: str) -> PostedComment | None:
         with self._requests(f"listing comments of {repo}#{number}"):
             for comment in self._repo(repo).get_issue(number).get_comments():
                 author = comment.user.login if comment.user else None
                 if marker in (comment.body or "") and author == self.bot_login:
-                    return int(comment.id)
+                    return PostedComment(int(comment.id), comment.body or "")
         return None
 
     def create_comment(self, repo: str, number: int, body: str) -> int:
@@ -257,18 +253,6 @@ class PyGithubPort:
                 if author == self.bot_login and comment.body == body:
                     found = int(comment.id)
             return found
-
-    def comment_body(self, repo: str, comment_id: int) -> str | None:
-        requester = self.client.requester
-        url = f"{self._repo(repo).url}/issues/comments/{comment_id}"
-        try:
-            _, data = requester.requestJsonAndCheck("GET", url)
-        except GithubException as e:
-            if e.status in (404, 410):
-                return None
-            raise _error(e, f"reading comment {comment_id} in {repo}") from e
-        body = data.get("body") if isinstance(data, dict) else None
-        return body if isinstance(body, str) else ""
 
     def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
         requester = self.client.requester
@@ -400,7 +384,9 @@ class PyGithubPort:
         return None
 
     def _status(self, repo: str, head_sha: str, name: str, output: CheckRunOutput) -> None:
-        state = {"success": "success", "failure": "failure"}.get(output.conclusion, "success")
+        # a commit status has no "action required": a checklist still to tick fails it
+        state = {"success": "success", "failure": "failure",
+                 "action_required": "failure"}.get(output.conclusion, "success")
         try:
             self._repo(repo).get_commit(head_sha).create_status(
                 state=state, description=output.title[:140], context=name
@@ -422,32 +408,6 @@ class PyGithubPort:
             return Permission(role) if role else None
         except ValueError:
             return None  # a custom role we cannot rank: treat as no permission
-
-    def pull_reviews(self, repo: str, number: int) -> list[Review]:
-        url = f"{self._repo(repo).url}/pulls/{number}/reviews"
-        with self._requests(f"listing reviews of {repo}#{number}"):
-            pages = PaginatedList(
-                PullRequestReview, self.client.requester, url, {"per_page": 100}
-            )
-            return [
-                Review(login=r.user.login, state=r.state, commit_id=r.commit_id)
-                for r in pages
-                if r.user is not None
-            ]
-
-    def team_member(self, team: str, login: str) -> bool:
-        org, _, slug = team.partition("/")
-        url = f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}/memberships/" \
-              f"{quote(login, safe='')}"
-        try:
-            _, data = self.client.requester.requestJsonAndCheck("GET", url)
-        except GithubException as e:
-            if e.status in (403, 404):  # not a member, or the App may not read the team
-                log.info("membership of %s not confirmed for %s (%s)", team, login, e.status)
-                return False
-            raise _error(e, f"reading {login}'s membership of {team}") from e
-        return isinstance(data, dict) and data.get("state") == "active"
-
 
 
 class _Installations:

@@ -15,7 +15,6 @@ a note saying what was left out.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -31,6 +30,7 @@ from bot.analysis.models import (
 )
 from bot.render._budget import count, fit
 from bot.render._escape import clip, clip_middle, code, inline, text
+from bot.render.checklist import CHECKLIST_HEADING, Gate, box_of, carry_ticks, checklist_ticks
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -65,6 +65,8 @@ _TABLE_RULES = 4
 # A path in a link's text: GitHub's comment column is about 90 characters wide, and the table
 # also holds the area, the risk and the rules. The link itself always has the full path.
 _LINK_PATH_CHARS = 48
+# Undone ticks the checklist lists (newest first); the audit keeps them all.
+_UNDONE_SHOWN = 5
 # The risk is said in words: a coloured dot next to "Passed" would compete with the status.
 
 #: When the PR gets a comment (the check run is always there): `always`; `sensitive`, when a
@@ -105,6 +107,8 @@ class CommentContext:
     repository: str | None = None
     base_sha: str | None = None
     web_url: str = ""
+    #: a required review checklist: how far its ticks go (shown above its boxes)
+    checklist: Gate | None = None
 
 
 def render_comment(
@@ -253,11 +257,13 @@ def comment_wanted(
     *,
     overridden: bool = False,
     policy_problem: bool = False,
+    checklist_required: bool = False,
 ) -> bool:
     """Whether the PR gets the full comment: `always`; `never`; `sensitive` (the default) when
     a sensitive area is touched, enforcement is not passing, an override is on record or the
-    policy has a problem to show (an invalid base policy, a policy change)."""
-    if mode == "always":
+    policy has a problem to show (an invalid base policy, a policy change). A required review
+    checklist is ticked in the comment, so it always gets one."""
+    if mode == "always" or checklist_required:
         return True
     if mode == "never":
         return False
@@ -436,60 +442,47 @@ def _declared(decision: Decision, ctx: CommentContext, allowance: int) -> str:
     )
 
 
-_CHECKLIST_HEADING = "#### Review checklist"
-_BOX = re.compile(r"^- \[([ xX])\] (.*)$")
-_GROUP = re.compile(r"^\*\*(.+)\*\*$")
-
-
-def checklist_ticks(body: str | None) -> set[tuple[str, str]]:
-    """The ticked boxes of a comment's review checklist, as (area title, item), both as the
-    comment shows them."""
-    ticked: set[tuple[str, str]] = set()
-    group, inside = "", False
-    for line in (body or "").splitlines():
-        if line.startswith("#### "):
-            inside = line == _CHECKLIST_HEADING
-            continue
-        if not inside:
-            continue
-        if (heading := _GROUP.match(line)) is not None:
-            group = heading.group(1)
-        elif (box := _BOX.match(line)) is not None and box.group(1) in "xX":
-            ticked.add((group, box.group(2)))
-    return ticked
-
-
-def carry_ticks(previous: str | None, body: str) -> str:
-    """`body` with the boxes that were ticked in `previous` (the comment as it stands, where
-    reviewers tick) ticked again, item by item: a re-evaluation never wipes a reviewer's ticks
-    of items that still apply. Items that no longer apply are gone with their ticks."""
-    ticked = checklist_ticks(previous)
-    if not ticked:
-        return body
-    out, group, inside = [], "", False
-    for line in body.split("\n"):
-        if line.startswith("#### "):
-            inside = line == _CHECKLIST_HEADING
-        elif inside and (heading := _GROUP.match(line)) is not None:
-            group = heading.group(1)
-        elif inside and (box := _BOX.match(line)) is not None and (group, box.group(2)) in ticked:
-            line = f"- [x] {box.group(2)}"
-        out.append(line)
-    return "\n".join(out)
-
-
 def _checklist_group(group: ChecklistGroup) -> str:
-    items = "".join(f"- [ ] {text(clip(i, _SENTENCE_CHARS))}\n" for i in group.items)
-    return f"**{text(clip(group.title, _NAME_CHARS))}**\n\n{items}\n"
+    boxes = [box_of(group, item) for item in group.items]
+    items = "".join(f"- [ ] {item}\n" for _, item in boxes)
+    return f"**{boxes[0][0]}**\n\n{items}\n"
+
+
+def _gate_lines(gate: Gate) -> str:
+    """What a required checklist still needs, who ticked, and the ticks that were undone."""
+    areas = ", ".join(text(clip(a, _NAME_CHARS)) for a in gate.areas)
+    done = len(gate.required) - len(gate.missing)
+    who = f"`{gate.permission.value}` role or higher, not the pull request's author"
+    lines = [
+        f"**Before merge:** every box of {areas}, ticked by someone with the {who}: "
+        f"{done} of {count(len(gate.required), 'box', 'boxes')} ticked"
+        + (" ✅." if not gate.open else "; the check waits for the rest.")
+    ]
+    if gate.ticked_by:
+        lines.append("Ticked by " + ", ".join(code(clip(w, _NAME_CHARS)) for w in gate.ticked_by)
+                     + ".")
+    if not gate.verified:
+        lines.append("Who ticked is not known here (the Action reads the boxes only); the "
+                     "modeltier App checks each tick's author.")
+    out = "\n".join(f"> {line}" for line in lines) + "\n\n"
+    for undone in gate.undone[:_UNDONE_SHOWN]:
+        what = "tick" if undone.ticked else "untick"
+        out += (f"- ↩️ {code(clip(undone.login, _NAME_CHARS))}'s {what} of "
+                f"“{clip(undone.box[1], 200)}” was undone ({undone.at:%Y-%m-%d %H:%M} UTC): "
+                f"{text(clip(undone.why, 300))}\n")
+    if gate.undone:
+        out += "\n"
+    return out
 
 
 def _checklist(decision: Decision, ctx: CommentContext, allowance: int) -> str:
     groups = [g for g in decision.checklist if g.items]
+    status = _gate_lines(ctx.checklist) if ctx.checklist is not None else ""
     return fit(
         groups,
         _checklist_group,
         allowance,
-        head=f"{_CHECKLIST_HEADING}\n\n",
+        head=f"{CHECKLIST_HEADING}\n\n{status}",
         more=lambda n: f"…and checklists of {count(n, 'more area')} not shown.\n\n",
     )
 

@@ -154,37 +154,6 @@ def test_concurrent_deliveries_for_one_pr_leave_exactly_one_comment(make_service
     assert len(fake.check_runs(REPO, head_sha="a" * 40)) == 1
 
 
-def test_a_reviewers_ticks_survive_a_push(make_service, fake):
-    """Issue 11: re-evaluations keep every ticked box of items that still apply."""
-    import httpx
-
-    svc = make_service()
-    _auth_pr(fake)
-    svc.send("pull_request", pr_payload(fake, 7))
-    svc.wait_idle()
-    (comment,) = _ours(fake)
-    boxes = [line for line in comment["body"].splitlines() if line.startswith("- [ ] ")]
-    assert len(boxes) >= 2
-    ticked = boxes[0].replace("- [ ] ", "- [x] ", 1)
-    fake.set_permission(REPO, "rita", "write")
-    fake.add_token("rita-token", "rita")
-    edited = httpx.patch(
-        f"{fake.url}/repos/{REPO}/issues/comments/{comment['id']}",
-        headers={"Authorization": "token rita-token"},
-        json={"body": comment["body"].replace(boxes[0], ticked, 1)},
-    )
-    assert edited.status_code == 200, edited.text
-    fake.push(REPO, 7, "e" * 40, files=[{"filename": "app/auth/views.py", "patch": AUTH_PATCH},
-                                        {"filename": "README.md", "patch": TYPO_PATCH}])
-    svc.send("pull_request", pr_payload(fake, 7, action="synchronize"))
-    svc.wait_idle()
-    (after,) = _ours(fake)
-    lines = after["body"].splitlines()
-    assert "e" * 12 in after["body"], "re-evaluated on the new head"
-    assert ticked in lines
-    assert boxes[1] in lines, "only the box that was ticked is ticked"
-
-
 def test_stale_head_never_overwrites_the_newer_result(make_service, fake):
     svc = make_service()
     _auth_pr(fake)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot import review
 from bot.github.port import GitHubError, GitHubPort, PullRequestData
 from bot.github.pygithub import Connection, connect
+from bot.render.checklist import box_of, ticks_from_events
 from policies.schema import Permission
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
@@ -112,6 +113,8 @@ class JobRunner:
                 return "closed"
             if job.kind == "override":
                 return self._override(port, job, pr)
+            if job.kind == "checklist":
+                return self._checklist(port, job, pr, port.bot_login)
             return self._evaluate(port, job, pr)
         finally:
             self.metrics.observe_rate(job.spec.get("installation_id"), port.rate.remaining,
@@ -157,10 +160,14 @@ class JobRunner:
             else None
         )
         comment_id, check_id = self.store.pull_ids(job.repo, job.number, pr.head_sha)
+        # who ticked the review checklist, as recorded from GitHub's edit events
+        ticks, undone = ticks_from_events(
+            self.store.events(job.repo, job.number, kind_prefix="checklist."))
         published = review.publish(
             port, job.repo, pr, evaluation, override=override, comment_id=comment_id,
             check_run_id=check_id,
             override_label=evaluation.policy.enforcement.override.label,
+            ticks=ticks, undone=undone,
         )
         decision = evaluation.decision
         self.store.save_decision(job.repo, job.number, pr.head_sha, {
@@ -208,6 +215,56 @@ class JobRunner:
             return self._unjudged(port, job, pr.head_sha, e)
         self.store.add_override(job.repo, pr.number, login, reason, pr.head_sha,
                                 evaluation.critical_areas, job.spec.get("via", "comment"))
+        return self._publish(port, job, pr, evaluation)
+
+    def _checklist(
+        self, port: GitHubPort, job: Job, pr: PullRequestData, bot_login: str | None
+    ) -> str:
+        """Someone ticked or unticked boxes of the bot's comment (issue_comment.edited). Each
+        change goes to the audit with who and when. In a required checklist only the ticks of
+        someone with the policy's `checklist_permission` who is not the PR's author count (the
+        role asked from GitHub, and recorded with the tick, so that a push keeps only ticks that
+        count); any other change there is undone in the comment and noted. Then the PR is
+        published again: the check passes once every required box is ticked."""
+        comment_id, _ = self.store.pull_ids(job.repo, job.number, pr.head_sha)
+        if comment_id != job.spec["comment_id"]:
+            return "not our comment"
+        if job.spec["login"] == bot_login:
+            return "our own edit"  # token mode: modeltier writes as a user, not as a bot
+        try:
+            evaluation = review.evaluate(port, job.repo, pr)
+        except review.JudgeError as e:
+            return self._unjudged(port, job, pr.head_sha, e)
+        login = job.spec["login"]
+        groups = {box_of(g, item): g for g in evaluation.decision.checklist for item in g.items}
+        needed = evaluation.policy.checklist_permission
+        have: list[Permission | None] = []  # asked of GitHub once, when a required box changed
+        for change in job.spec["changes"]:
+            box, ticked = (change["group"], change["item"]), bool(change["ticked"])
+            group = groups.get(box)
+            if group is None:
+                continue  # no box of this head's checklist (the comment was of an older one)
+            detail = {"area": group.area, "group": box[0], "item": box[1]}
+            if group.required:
+                if not have:
+                    have.append(port.permission(job.repo, login))
+                role = have[0]
+                why = (
+                    "the pull request's author cannot tick its own review checklist"
+                    if login.lower() == (pr.author_login or "").lower()
+                    else "" if role is not None and role.rank >= needed.rank
+                    else f"ticking it takes the {needed.value} role or higher ({login} has "
+                         f"{role.value if role else 'none'})"
+                )
+                if why or role is None:
+                    self.store.record_event(job.repo, pr.number, "checklist.reverted",
+                                            actor=login, head_sha=pr.head_sha,
+                                            detail={**detail, "ticked": ticked, "why": why})
+                    continue
+                detail["permission"] = role.value
+            kind = "checklist.ticked" if ticked else "checklist.unticked"
+            self.store.record_event(job.repo, pr.number, kind, actor=login,
+                                    head_sha=pr.head_sha, detail=detail)
         return self._publish(port, job, pr, evaluation)
 
     def _merge_group(self, port: GitHubPort, job: Job) -> str:
