@@ -14,10 +14,12 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.analysis.advice import Place
+from bot.analysis.codeowners import CODEOWNERS_PATHS, parse_codeowners
 from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, GitHubFile, parse_github_files
 from bot.analysis.errors import DiffError
-from bot.analysis.models import Commit, Decision, PullRequestInfo, Risk, Verdict
+from bot.analysis.models import Commit, Decision, PullRequestInfo, Review, Risk, Verdict
 from bot.github.port import Annotation, CheckRunOutput, GitHubError, GitHubPort, PullRequestData
 from bot.render.checklist import Box, Gate, Tick, Undone, checklist_ticks, gate, tick_boxes
 from bot.render.markdown import (
@@ -187,13 +189,13 @@ def _policy_change(files: Sequence[GitHubFile], policy: Policy) -> tuple[str, ..
 
 def _judge(
     diff_of: Callable[[], Diff], policy: Policy, info: PullRequestInfo, source: str,
-    errors: list[str],
+    errors: list[str], place: Place = "app",
 ) -> tuple[Diff, Decision, Policy, str, list[str]]:
     """Parse and decide; what the PR's own input breaks is a JudgeError, and a repository
     policy the analysis cannot run gives way to the default, with the error shown."""
     try:
         diff = diff_of()
-        return diff, decide(diff, policy, info), policy, source, errors
+        return diff, decide(diff, policy, info, place), policy, source, errors
     except DiffError as e:
         raise JudgeError(f"the diff could not be read: {e}") from e
     except Exception as e:
@@ -203,7 +205,51 @@ def _judge(
         log.exception("judging with %s failed", source)
         errors = [*errors, f"{source}: could not be applied ({type(e).__name__}: {e}); the "
                            "default policy judged this pull request"]
-        return _judge(diff_of, default_policy(), info, "default", errors)
+        return _judge(diff_of, default_policy(), info, "default", errors, place)
+
+
+def _reviews_needed(decision: Decision) -> bool:
+    """Whether the verdict rests on a declaration that no AI was used, which the policy accepts
+    once the right person approves: only then are reviews and CODEOWNERS read."""
+    human = decision.human_review
+    return human is not None and human.policy == "require_review" and not human.reviews_read
+
+
+#: most CODEOWNERS teams whose membership is asked about per approving reviewer
+MAX_TEAMS_ASKED = 10
+
+
+def read_reviews(
+    port: GitHubPort, repo: str, pr: PullRequestData, decision: Decision
+) -> tuple[tuple[Review, ...], str | None]:
+    """The PR's reviews, each approver with their repository role and the CODEOWNERS teams (of
+    the files that make the change what it is) they belong to; and the base branch's
+    CODEOWNERS file (the first GitHub would read), if any."""
+    ref = pr.base_sha or pr.base_ref
+    found = (port.file_at(repo, path, ref) for path in CODEOWNERS_PATHS)
+    text = next((t for t in found if t is not None), None)
+    codeowners = text.decode("utf-8", "replace") if text is not None else None
+    paths = [p for a in decision.areas if a.risk == decision.risk for p in a.files]
+    owners = parse_codeowners(codeowners) if codeowners else None
+    teams = sorted({
+        owner[1:] for path in paths for owner in (owners.owners_of(path) if owners else ())
+        if owner.startswith("@") and "/" in owner
+    })[:MAX_TEAMS_ASKED]
+    reviews = port.pull_reviews(repo, pr.number)
+    learnt: dict[str, Review] = {}
+    for item in reviews:
+        key = item.login.lower()
+        if item.state.upper() != "APPROVED" or key in learnt:
+            continue
+        permission = port.permission(repo, item.login)
+        member_of = tuple(t for t in teams if port.team_member(t, item.login))
+        learnt[key] = item.model_copy(update={"permission": permission, "teams": member_of})
+    full = tuple(
+        item.model_copy(update={"permission": learnt[k].permission, "teams": learnt[k].teams})
+        if (k := item.login.lower()) in learnt else item
+        for item in reviews
+    )
+    return full, codeowners
 
 
 def evaluate(
@@ -214,8 +260,11 @@ def evaluate(
     files: Sequence[GitHubFile] | None = None,
     commits: Sequence[Commit] | None = None,
     policy_path: str | None = None,
+    place: Place = "app",
 ) -> Evaluation:
-    """Read what the decision needs (files and commits unless given) and decide."""
+    """Read what the decision needs (files and commits unless given; reviews and CODEOWNERS
+    when a declaration that no AI was used awaits an approval) and decide, the fix text written
+    for the `place` (the App or the Action)."""
     policy, source, errors = load_base_policy(port, repo, pr.base_sha or pr.base_ref, policy_path)
     files = list(files) if files is not None else port.pull_files(repo, pr.number)
     commits = list(commits) if commits is not None else port.pull_commits(repo, pr.number)
@@ -229,7 +278,12 @@ def evaluate(
         draft=pr.draft,
     )
     diff, decision, policy, source, errors = _judge(
-        lambda: parse_github_files(files), policy, info, source, errors)
+        lambda: parse_github_files(files), policy, info, source, errors, place)
+    if _reviews_needed(decision):
+        reviews, codeowners = read_reviews(port, repo, pr, decision)
+        info = info.model_copy(update={"reviews": reviews, "codeowners": codeowners})
+        diff, decision, policy, source, errors = _judge(
+            lambda: diff, policy, info, source, errors, place)
     preview, preview_errors = _preview(port, repo, pr, files, diff, info)
     return Evaluation(decision, policy, source, errors, preview, preview_errors,
                       _policy_change(files, policy))

@@ -25,7 +25,8 @@ from policies.errors import ModelTierError
 __all__ = ["HANDLED_EVENTS", "EventError", "Routing", "metric_event", "route"]
 
 HANDLED_EVENTS = frozenset({
-    "ping", "pull_request", "issue_comment", "check_run", "check_suite", "merge_group",
+    "ping", "pull_request", "pull_request_review", "issue_comment", "check_run", "check_suite",
+    "merge_group",
     "installation", "installation_repositories",
 })
 
@@ -109,6 +110,22 @@ class _PullRequestEvent(_Model):
     installation: _Installation | None = None
     sender: _User | None = None
     label: _Label | None = None
+
+
+class _ReviewPullRequest(_Model):
+    number: Number
+    head: _Ref
+
+
+class _ReviewEvent(_Model):
+    action: Short
+    pull_request: _ReviewPullRequest
+    repository: _Repo
+    installation: _Installation | None = None
+
+
+#: a review's approval can settle a change declared as written without AI
+REVIEW_ACTIONS = {"submitted", "dismissed", "edited"}
 
 
 class _IssueRef(_Model):
@@ -307,6 +324,17 @@ def route(
         return Routing(ignored="ping")
     if event == "pull_request":
         return _pull_request(_parse(_PullRequestEvent, payload, event), override_label)
+    if event == "pull_request_review":
+        review = _parse(_ReviewEvent, payload, event)
+        repo = review.repository.full_name
+        if review.action not in REVIEW_ACTIONS:
+            return Routing(action=review.action, repo=repo,
+                           ignored=f"pull_request_review.{review.action} is not handled")
+        return Routing(action=review.action, repo=repo, job={
+            "kind": "evaluate", "repo": repo, "number": review.pull_request.number,
+            "head_sha": review.pull_request.head.sha,
+            "installation_id": _installation_id(review.installation),
+        })
     if event == "issue_comment":
         parsed = _parse(_IssueCommentEvent, payload, event)
         if parsed.action == "edited":

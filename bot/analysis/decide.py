@@ -324,9 +324,10 @@ def _human_verdict(
             f"approves the pull request{still}."
         )
         # Where reviews cannot be read (CLI, pre-commit) this says what the PR will need; it
-        # cannot block what only a review can settle.
+        # cannot block what only a review can settle. On GitHub, unread reviews fail closed.
         return (
-            Verdict.MISSING, on_missing and human.reviews_read, reason,
+            Verdict.MISSING, on_missing and (human.reviews_read or place in ("app", "action")),
+            reason,
             advice.human_review_fix(policy, human.reviewers, place),
         )
     reason = (

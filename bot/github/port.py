@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.analysis.diff import GitHubFile
-from bot.analysis.models import Commit
+from bot.analysis.models import Commit, Review
 from policies.errors import ModelTierError
 from policies.schema import Permission
 
@@ -130,6 +130,15 @@ class GitHubPort(Protocol):
         ...
 
     def permission(self, repo: str, login: str) -> Permission | None: ...
+
+    def pull_reviews(self, repo: str, number: int) -> list[Review]:
+        """The PR's reviews, oldest first (login, state, commit; no permission or teams)."""
+        ...
+
+    def team_member(self, team: str, login: str) -> bool:
+        """Whether `login` is an active member of `team` (`org/slug`); False when GitHub does
+        not say so (no such team, or no permission to read it)."""
+        ...
 
 
 def retry_after(headers: Mapping[str, Any] | None, now: float | None = None) -> float | None:

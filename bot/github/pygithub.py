@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import github
 import requests
 from github import Auth, GithubException, GithubIntegration, GithubRetry
 from github.GithubException import RateLimitExceededExceedsMaxWait
+from github.PaginatedList import PaginatedList
+from github.PullRequestReview import PullRequestReview
 from github.Repository import Repository
 from github.Requester import (
     HTTPRequestsConnectionClass,
@@ -31,7 +34,7 @@ from github.Requester import (
 )
 
 from bot.analysis.diff import GitHubFile
-from bot.analysis.models import Commit
+from bot.analysis.models import Commit, Review
 from bot.github.port import (
     WORKFLOW_BOT_LOGIN,
     CheckRunOutput,
@@ -61,6 +64,8 @@ for _handler in list(_pygithub_log.handlers):
     if type(_handler) is logging.StreamHandler:
         _pygithub_log.removeHandler(_handler)
 _pygithub_log.setLevel(logging.NOTSET)
+
+log = logging.getLogger("modeltier.github")
 
 #: told of every HTTP request GitHub answered: (method, path, status), e.g. for metrics
 ResponseHook = Callable[[str, str, int], None]
@@ -408,6 +413,32 @@ class PyGithubPort:
             return Permission(role) if role else None
         except ValueError:
             return None  # a custom role we cannot rank: treat as no permission
+
+    def pull_reviews(self, repo: str, number: int) -> list[Review]:
+        url = f"{self._repo(repo).url}/pulls/{number}/reviews"
+        with self._requests(f"listing reviews of {repo}#{number}"):
+            pages = PaginatedList(
+                PullRequestReview, self.client.requester, url, {"per_page": 100}
+            )
+            return [
+                Review(login=r.user.login, state=r.state, commit_id=r.commit_id)
+                for r in pages
+                if r.user is not None
+            ]
+
+    def team_member(self, team: str, login: str) -> bool:
+        org, _, slug = team.partition("/")
+        url = f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}/memberships/" \
+              f"{quote(login, safe='')}"
+        try:
+            _, data = self.client.requester.requestJsonAndCheck("GET", url)
+        except GithubException as e:
+            if e.status in (403, 404):  # not a member, or the App may not read the team
+                log.info("membership of %s not confirmed for %s (%s)", team, login, e.status)
+                return False
+            raise _error(e, f"reading {login}'s membership of {team}") from e
+        return isinstance(data, dict) and data.get("state") == "active"
+
 
 
 class _Installations:
