@@ -20,6 +20,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, GitHubFile, parse_github_files
 from bot.analysis.errors import DiffError
 from bot.analysis.models import Commit, Decision, PullRequestInfo, Review, Risk, Verdict
+from bot.github.policy_layers import base_policy, codeowners_text, proposed_policy, uses_owners
 from bot.github.port import Annotation, CheckRunOutput, GitHubError, GitHubPort, PullRequestData
 from bot.render.checklist import Box, Gate, Tick, Undone, checklist_ticks, gate, tick_boxes
 from bot.render.markdown import (
@@ -31,7 +32,7 @@ from bot.render.markdown import (
     render_routine_note,
 )
 from policies.errors import ModelTierError, PolicyError
-from policies.loader import REPOSITORY_POLICY_PATHS, default_policy, load_policy
+from policies.loader import REPOSITORY_POLICY_PATHS, default_policy
 from policies.schema import Policy
 
 __all__ = [
@@ -123,8 +124,9 @@ def load_base_policy(
     """The policy of the PR's BASE: a PR can never weaken the rules it is judged by.
 
     `path` names a policy file other than `.github/modeltier.yml` (the Action's `policy` input);
-    a named file that is missing is an error. A broken file never turns enforcement off: the
-    default applies and the errors are shown.
+    a named file that is missing is an error. The organisation's policy (its `.github`
+    repository) lies under the repository's (`bot.github.policy_layers`). A broken file never
+    turns enforcement off: the layers below it apply and the errors are shown.
     """
     candidates = (path,) if path and path not in POLICY_PATHS else POLICY_PATHS
     found = [(c, text) for c in candidates if (text := port.file_at(repo, c, ref)) is not None]
@@ -132,23 +134,23 @@ def load_base_policy(
         # Which one rules would depend on a lookup order nobody sees: a PR adding the second
         # file must not get to shadow the first.
         names = " and ".join(name for name, _ in found)
-        return default_policy(), "default", [
+        layered = base_policy(port, repo, None, ref)
+        return layered.policy, layered.source, [
             f"{names} both exist on the base branch ({ref}): keep one; until then neither is "
-            "used"
+            "used", *layered.errors,
         ]
-    for candidate, text in found:
-        try:
-            return load_policy(text, name=candidate), f"{candidate}@{ref}", []
-        except PolicyError as e:
-            return default_policy(), "default", _problems(e)
-        except Exception as e:  # a bug the policy's content reached: still never "no check"
-            log.exception("loading %s@%s failed", candidate, ref)
-            return default_policy(), "default", [
-                f"{candidate}: could not be loaded ({type(e).__name__}: {e})"
-            ]
-    if path and path not in POLICY_PATHS:
-        return default_policy(), "default", [f"{path}: not found on the base branch ({ref})"]
-    return default_policy(), "default", []
+    missing = [f"{path}: not found on the base branch ({ref})"] if (
+        path and path not in POLICY_PATHS and not found) else []
+    try:
+        layered = base_policy(port, repo, found[0] if found else None, ref)
+    except GitHubError:
+        raise
+    except Exception as e:  # a bug the policy's content reached: still never "no check"
+        log.exception("loading the policy of %s@%s failed", repo, ref)
+        return default_policy(), "default", [
+            f"the policy could not be loaded ({type(e).__name__}: {e})"
+        ]
+    return layered.policy, layered.source, missing + layered.errors
 
 
 def _preview(
@@ -163,7 +165,7 @@ def _preview(
     if text is None:
         return None, []
     try:
-        proposed = load_policy(text, name=changed[0].filename)
+        proposed = proposed_policy(port, repo, changed[0].filename, text)
         return decide(diff, proposed, info), []
     except PolicyError as e:
         return None, _problems(e)
@@ -276,6 +278,9 @@ def evaluate(
         commits=tuple(commits),
         changed_files=pr.changed_files,
         draft=pr.draft,
+        base_ref=pr.base_ref,
+        codeowners=codeowners_text(port, repo, pr.base_sha or pr.base_ref)
+        if uses_owners(policy) else None,
     )
     diff, decision, policy, source, errors = _judge(
         lambda: parse_github_files(files), policy, info, source, errors, place)

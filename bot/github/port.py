@@ -131,6 +131,18 @@ class GitHubPort(Protocol):
 
     def permission(self, repo: str, login: str) -> Permission | None: ...
 
+    def default_branch_head(self, repo: str) -> str | None:
+        """The commit at the head of the repository's default branch (where an organisation's
+        `.github` repository keeps its policy), or None when there is no such repository or it
+        cannot be seen."""
+        ...
+
+    def request_reviews(
+        self, repo: str, number: int, users: Sequence[str], teams: Sequence[str]
+    ) -> None:
+        """Ask users (logins) and teams (slugs of the repository's organisation) to review."""
+        ...
+
     def pull_reviews(self, repo: str, number: int) -> list[Review]:
         """The PR's reviews, oldest first (login, state, commit; no permission or teams)."""
         ...

@@ -226,6 +226,29 @@ class PyGithubPort:
             return None
         return bytes(content.decoded_content)
 
+    def default_branch_head(self, repo: str) -> str | None:
+        """`GET /repos/{o}/{r}/commits/HEAD`: one request, and a renamed default branch is
+        followed (GitHub resolves HEAD). 404: no such repository, or not one this App sees."""
+        url = f"{self._repo(repo).url}/commits/HEAD"
+        try:
+            _, data = self.client.requester.requestJsonAndCheck("GET", url)
+        except GithubException as e:
+            if e.status in (404, 409):  # 409: the repository is empty
+                return None
+            raise _error(e, f"reading the default branch of {repo}") from e
+        except requests.RequestException as e:
+            raise _error(e, f"reading the default branch of {repo}") from e
+        sha = data.get("sha") if isinstance(data, dict) else None
+        return sha if isinstance(sha, str) else None
+
+    def request_reviews(
+        self, repo: str, number: int, users: Sequence[str], teams: Sequence[str]
+    ) -> None:
+        url = f"{self._repo(repo).url}/pulls/{number}/requested_reviewers"
+        with self._requests(f"requesting reviews on {repo}#{number}"):
+            self.client.requester.requestJsonAndCheck(
+                "POST", url, input={"reviewers": list(users), "team_reviewers": list(teams)})
+
     def find_comment(self, repo: str, number: int, marker: str) -> PostedComment | None:
         with self._requests(f"listing comments of {repo}#{number}"):
             for comment in self._repo(repo).get_issue(number).get_comments():

@@ -177,10 +177,14 @@ def _header(decision: Decision, ctx: CommentContext) -> str:
     if decision.draft or ctx.draft:
         lines += ["📝 Draft pull request: the decision is repeated on every push.", ""]
     if ctx.policy_errors:
+        applied = "so the **default policy** was applied" if ctx.repository_policy in (
+            None, "default") else (  # an organisation layer, or a locked field set back
+            "so what they name was not applied (the policy in force: "
+            f"{code(clip_middle(ctx.repository_policy or '', _PATH_CHARS))})")
         lines += [
             "> [!WARNING]",
             f"> The repository's policy is invalid ({count(len(ctx.policy_errors), 'error')}),"
-            " so the **default policy** was applied. Fix the policy file; the errors are below.",
+            f" {applied}. Fix the policy file; the errors are below.",
             "",
         ]
     return "\n".join(lines) + "\n"

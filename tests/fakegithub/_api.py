@@ -218,6 +218,12 @@ class Api:
             ("GET", r + r"/pulls/(?P<number>\d+)/files", self.pull_files, "any"),
             ("GET", r + r"/pulls/(?P<number>\d+)/commits", self.pull_commits, "any"),
             ("GET", r + r"/pulls/(?P<number>\d+)/reviews", self.pull_reviews, "any"),
+            (
+                "POST",
+                r + r"/pulls/(?P<number>\d+)/requested_reviewers",
+                self.request_reviewers,
+                "any",
+            ),
             ("GET", r + r"/contents(?:/(?P<path>.*))?", self.get_contents, "any"),
             ("GET", r + r"/issues/(?P<number>\d+)", self.get_issue, "any"),
             ("GET", r + r"/issues/(?P<number>\d+)/comments", self.list_comments, "any"),
@@ -930,6 +936,35 @@ class Api:
         chunk, headers = self._page(req, p.reviews)
         return self._json(200, [self.shapes.review(r, p, v, self.world.user(v["login"]))
                                 for v in chunk], headers)
+
+    def request_reviewers(
+        self, req: ApiRequest, owner: str, repo: str, number: str
+    ) -> tuple[int, Any]:
+        """`POST /repos/{o}/{r}/pulls/{n}/requested_reviewers`: ask users (`reviewers`, logins)
+        and teams (`team_reviewers`, slugs) to review. As GitHub: 422 when the author is asked
+        or a login is unknown; asking again is a no-op; 201 with the pull request."""
+        r = self._repo(req, owner, repo)
+        self._need(req, ("pull_requests", "write"))
+        p = self._pull(r, number)
+        body = self._obj(req)
+        users, teams = body.get("reviewers") or [], body.get("team_reviewers") or []
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v)
+                   for v in (users, teams)):
+            raise invalid("reviewers and team_reviewers must be lists of strings")
+        if any(login.lower() == p.user.login.lower() for login in users):
+            raise validation_failed("PullRequest", "reviewers", "invalid",
+                                    "Review cannot be requested from pull request author.")
+        found = []
+        for login in users:
+            user = self.world.find_user(login)
+            if user is None:
+                raise validation_failed("PullRequest", "reviewers", "invalid",
+                                        "Reviews may only be requested from collaborators.")
+            found.append(user)
+        known = {u.login.lower() for u in p.requested_reviewers}
+        p.requested_reviewers += [u for u in found if u.login.lower() not in known]
+        p.requested_teams += [t for t in teams if t not in p.requested_teams]
+        return 201, self.shapes.pull(r, self.world.repos[p.head_repo], p, full=True)
 
     def _commit(self, r: RepoState, c: dict[str, Any]) -> dict[str, Any]:
         login = c.get("author_login")

@@ -140,6 +140,9 @@ class PullState(IssueState):
     #: normalised commit dicts: sha, message, author_name, author_email, author_login,
     #: committer_name, committer_email, date (datetime), parents (list of shas)
     commits: list[dict[str, Any]] = field(default_factory=list)
+    #: users and team slugs asked to review (POST .../requested_reviewers), in request order
+    requested_reviewers: list[UserState] = field(default_factory=list)
+    requested_teams: list[str] = field(default_factory=list)
     #: reviews, oldest first: id, login, state, commit_id, body, submitted_at (datetime)
     reviews: list[dict[str, Any]] = field(default_factory=list)
 
@@ -421,8 +424,11 @@ class World:
         return known
 
     def resolve_ref(self, repo: RepoState, ref: str) -> str | None:
-        """Branch name or known sha -> sha (or the ref itself when only files exist for it)."""
+        """Branch name or known sha -> sha (or the ref itself when only files exist for it);
+        `HEAD` is the default branch, as on GitHub."""
         ref = ref.removeprefix("refs/heads/")
+        if ref == "HEAD":
+            ref = repo.default_branch
         if ref in repo.branches:
             return repo.branches[ref]
         if ref in repo.commits:

@@ -71,7 +71,8 @@ Inspecting results (snapshots, safe from any thread)
     path_contains=None, status=None, identity=None) -> int``; ``reset_counts()`` (clears the log);
     ``comments(repo, number)``; ``check_runs(repo, head_sha=None, name=None)`` (API shape plus
     ``annotations`` accumulated across all requests and ``updates``); ``labels_on(repo, number)``
-    (sorted names); ``statuses(repo, sha=None)``; ``pull(repo, number)``; ``redeliveries()``;
+    (sorted names); ``statuses(repo, sha=None)``; ``pull(repo, number)``;
+    ``requested_reviewers(repo, number) -> (logins, team slugs)``; ``redeliveries()``;
     ``rate_limit_remaining(identity)``; ``server_errors()`` (internal exceptions; should be empty).
 
 Signing users in (``fake.oauth``, see ``_oauth``)
@@ -1114,6 +1115,12 @@ class FakeGitHub:
     def pull(self, repo: str, number: int) -> PullState:
         with self.lock:
             return self._pull_state(repo, number)[1]
+
+    def requested_reviewers(self, repo: str, number: int) -> tuple[list[str], list[str]]:
+        """(user logins, team slugs) asked to review the pull request so far, in order."""
+        with self.lock:
+            p = self._pull_state(repo, number)[1]
+            return [u.login for u in p.requested_reviewers], list(p.requested_teams)
 
     def add_review(
         self, repo: str, number: int, login: str, state: str = "APPROVED", *,

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 
 from bot import review
+from bot.analysis.models import Decision
+from bot.analysis.reviewers import split_reviewers
 from bot.github.port import GitHubError, GitHubPort, PullRequestData
 from bot.github.pygithub import Connection, connect
 from bot.render.checklist import box_of, ticks_from_events
@@ -184,9 +186,36 @@ class JobRunner:
             "evidence_met": (any(d.satisfies for d in decision.declared_models)
                              if decision.required_tier else None),
         })
+        self._request_reviews(port, job, pr, decision)
         if published.label_error is not None:
             raise published.label_error  # the result stands; the job retries for the labels
         return published.conclusion
+
+    def _request_reviews(
+        self, port: GitHubPort, job: Job, pr: PullRequestData, decision: Decision
+    ) -> None:
+        """Ask the reviewers the policy names (`request_review`) once per pull request: whom an
+        earlier head asked is not asked again on a push. On the record as `review.requested`.
+        Best effort, as a follow-up: a refusal (a login that is not a collaborator, a team the
+        App cannot see) is logged, not recorded, and tried again on the next evaluation."""
+        asked = {
+            name.lower()
+            for event in self.store.events(job.repo, job.number, kind_prefix="review.requested")
+            for name in event["detail"].get("reviewers", [])
+        }
+        new = [r for r in decision.review_requests if r.reviewer.lower() not in asked]
+        if not new:
+            return
+        users, teams = split_reviewers(new)
+        try:
+            port.request_reviews(job.repo, pr.number, users, teams)
+        except GitHubError as e:
+            log.warning("reviewers not requested on %s#%s: %s", job.repo, pr.number, e,
+                        extra={"job": job.id})
+            return
+        self.store.record_event(job.repo, job.number, "review.requested", head_sha=pr.head_sha,
+                                detail={"reviewers": [r.reviewer for r in new],
+                                        "reasons": {r.reviewer: r.reason for r in new}})
 
     def _override(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
         login, reason = job.spec["login"], (job.spec.get("reason") or "").strip()

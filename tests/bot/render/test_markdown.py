@@ -3,6 +3,7 @@ too long for GitHub."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 
@@ -137,7 +138,12 @@ def test_policy_errors_preview_draft_and_footer() -> None:
         repository_policy=".github/modeltier.yml@main",
     )
     comment = render_comment(decide_diff(AUTH_DIFF, ""), ctx)
-    assert "the **default policy** was applied" in comment
+    # errors beside a policy in force (an organisation layer, a locked field set back)
+    assert ("so what they name was not applied (the policy in force: "
+            "<code>.github/modeltier.yml&#64;main</code>)") in comment
+    default = dataclasses.replace(ctx, repository_policy="default")
+    assert "the **default policy** was applied" in render_comment(
+        decide_diff(AUTH_DIFF, ""), default)
     assert "<details><summary>1 policy error</summary>" in comment
     assert (
         "<code>.github/modeltier.yml:3:5: areas.auth.risk: Input should be 'critical'</code>"
