@@ -21,6 +21,9 @@ the API only and never checks out or runs its code, so that is safe.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import datetime
 import json
 import os
 import sys
@@ -59,7 +62,10 @@ __all__ = [
 
 ACTIONS_BOT_LOGIN = WORKFLOW_BOT_LOGIN
 DEFAULT_API_URL = "https://api.github.com"
-PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
+#: pull_request_review: an approval can settle a change declared as written without AI
+PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "pull_request_review")
+#: runs that get a read-only token on a fork's pull request
+_FORK_READ_ONLY = ("pull_request", "pull_request_review")
 MERGE_GROUP_EVENT = "merge_group"
 # GitHub shows at most 10 error and 10 warning annotations per step; the rest are in the summary.
 MAX_ANNOTATIONS_PER_LEVEL = 10
@@ -274,6 +280,7 @@ class Report:
     policy: Policy
     policy_errors: Sequence[str]
     body: str  # the PR comment's Markdown (with its marker)
+    failing: bool = False  # enforcement fails (whatever the input enforce says)
 
 
 def _notice(out: TextIO, message: str) -> None:
@@ -299,6 +306,51 @@ def _comment(
                                    title="modeltier"), file=out)
 
 
+def _override_label(
+    port: GitHubPort, repo: str, pr: PullRequestData, evaluation: review.Evaluation, out: TextIO
+) -> review.Override | None:
+    """The policy's override label, honoured as the App honours it: only when whoever added it
+    (the issue events API says who) has the policy's role, and then on the record: an audit
+    line in the log says who, with which role, on which head and for which areas. A label
+    added by anyone else is refused, said so, and removed (when the token may)."""
+    rules = evaluation.policy.enforcement.override
+    if rules.label not in pr.labels:
+        return None
+    login = port.label_added_by(repo, pr.number, rules.label)
+    permission = port.permission(repo, login) if login else None
+    if login is None or permission is None or permission.rank < rules.min_permission.rank:
+        who = f"@{login} ({permission.value if permission else 'no'} role)" if login else (
+            "someone GitHub does not name")
+        print(workflow_command(
+            "warning", f"The label `{rules.label}` is not an override: {who} added it, and it "
+                       f"takes the {rules.min_permission.value} role or higher.",
+            title="modeltier override"), file=out)
+        with contextlib.suppress(GitHubError):
+            port.set_labels(repo, pr.number, [], [rules.label])
+        return None
+    areas = evaluation.critical_areas
+    print(workflow_command(
+        "notice", f"Override by @{login} ({permission.value} role) with the label "
+                  f"`{rules.label}` on head {pr.head_sha[:12]}: enforcement waived for "
+                  f"{', '.join(areas) if areas else 'this change'}.",
+        title="modeltier override"), file=out)
+    return review.Override(login=login, reason=f"label `{rules.label}` added",
+                           created_at=datetime.datetime.now(datetime.UTC),
+                           head_sha=pr.head_sha, areas=areas)
+
+
+def _as_run(
+    evaluation: review.Evaluation, inputs: Inputs, overridden: bool = False
+) -> tuple[review.Evaluation, bool]:
+    """The evaluation as this run reports it, and whether enforcement fails: with `enforce:
+    false` the run is advisory, so nothing it writes says "blocking"."""
+    failing = review.conclusion(evaluation.decision, overridden) == "failure"
+    if not inputs.enforce:
+        advisory = evaluation.decision.model_copy(update={"blocking": False})
+        evaluation = dataclasses.replace(evaluation, decision=advisory)
+    return evaluation, failing
+
+
 def _pull_request(
     port: GitHubPort, env: _Environment, inputs: Inputs, out: TextIO
 ) -> Report | None:
@@ -317,7 +369,9 @@ def _pull_request(
     if isinstance(event_head, str) and event_head != pr.head_sha:
         _notice(out, f"#{number} moved on since this run started: judged its current head "
                      f"{pr.head_sha[:12]}, not {event_head[:12]}.")
-    evaluation = review.evaluate(port, repo, pr, policy_path=inputs.policy)
+    evaluation = review.evaluate(port, repo, pr, policy_path=inputs.policy, place="action")
+    override = _override_label(port, repo, pr, evaluation, out)
+    evaluation, failing = _as_run(evaluation, inputs, override is not None)
     # The review checklist's ticks are in the comment: kept, and (required) reported as seen.
     comment_id, checks, ticked = (
         review.read_checklist(port, repo, number, evaluation, pr.author_login)
@@ -325,17 +379,18 @@ def _pull_request(
     )
     body = tick_boxes(review.comment_body(evaluation, pr.head_sha, draft=pr.draft,
                                           repository=repo, base_sha=pr.base_sha,
-                                          checklist=checks), ticked)
+                                          checklist=checks, override=override), ticked)
     if checks is not None:
         done = len(checks.required) - len(checks.missing)
         _notice(out, f"Review checklist (required for {', '.join(checks.areas)}): {done} of "
                      f"{len(checks.required)} boxes ticked in the comment. Who ticked is not "
                      "known to the Action; the modeltier App counts only ticks by someone with "
                      f"the {checks.permission.value} role or higher.")
-    report = Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body)
+    report = Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body,
+                    failing)
     head_repo = _field(event, "pull_request", "head", "repo", "full_name")
     fork = not isinstance(head_repo, str) or head_repo.lower() != repo.lower()
-    if inputs.comment and env.event_name == "pull_request" and fork:
+    if inputs.comment and env.event_name in _FORK_READ_ONLY and fork:
         _notice(out, f"No PR comment: #{number} comes from the fork {head_repo or '(deleted)'}, "
                      "and a pull_request run from a fork gets a read-only token. The decision is "
                      "in the job summary, annotations and outputs.")
@@ -355,9 +410,11 @@ def _merge_group(port: GitHubPort, env: _Environment, inputs: Inputs, out: TextI
     head_sha = _field(event, "merge_group", "head_sha")
     if not isinstance(base_sha, str) or not isinstance(head_sha, str):
         raise ActionError("the merge_group event has no merge_group.base_sha and head_sha")
-    evaluation = review.evaluate_range(port, repo, base_sha, head_sha, inputs.policy)
+    evaluation, failing = _as_run(
+        review.evaluate_range(port, repo, base_sha, head_sha, inputs.policy, place="action"),
+        inputs)
     body = review.comment_body(evaluation, head_sha)
-    return Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body)
+    return Report(evaluation.decision, evaluation.policy, evaluation.policy_errors, body, failing)
 
 
 def _append(path: str, text: str) -> None:
@@ -370,8 +427,7 @@ def _append(path: str, text: str) -> None:
 
 def _write(report: Report, env: _Environment, inputs: Inputs, out: TextIO) -> bool:
     """Summary, annotations, outputs and SARIF; True when enforcement failed."""
-    decision = report.decision
-    failing = review.conclusion(decision, overridden=False) == "failure"
+    decision, failing = report.decision, report.failing
     print(render_oneline(decision), file=out)
     for problem in report.policy_errors:
         print(workflow_command("error", f"{problem} (the default policy was applied)",

@@ -295,14 +295,15 @@ def evaluate(
 
 
 def evaluate_range(
-    port: GitHubPort, repo: str, base_sha: str, head_sha: str, policy_path: str | None = None
+    port: GitHubPort, repo: str, base_sha: str, head_sha: str, policy_path: str | None = None,
+    place: Place = "app",
 ) -> Evaluation:
     """A merge group (base...head): judged on the comparison, evidence from its commits."""
     policy, source, errors = load_base_policy(port, repo, base_sha, policy_path)
     files, commits = port.compare(repo, base_sha, head_sha)
     _, decision, policy, source, errors = _judge(
         lambda: parse_github_files(files), policy, PullRequestInfo(commits=tuple(commits)),
-        source, errors)
+        source, errors, place)
     return Evaluation(decision, policy, source, errors)
 
 

@@ -147,6 +147,11 @@ class GitHubPort(Protocol):
         """The PR's reviews, oldest first (login, state, commit; no permission or teams)."""
         ...
 
+    def label_added_by(self, repo: str, number: int, label: str) -> str | None:
+        """Who last added the label to the PR (the issue events API), or None when GitHub
+        does not say (the label was never added by an event it lists)."""
+        ...
+
     def team_member(self, team: str, login: str) -> bool:
         """Whether `login` is an active member of `team` (`org/slug`); False when GitHub does
         not say so (no such team, or no permission to read it)."""

@@ -23,6 +23,7 @@ import github
 import requests
 from github import Auth, GithubException, GithubIntegration, GithubRetry
 from github.GithubException import RateLimitExceededExceedsMaxWait
+from github.IssueEvent import IssueEvent
 from github.PaginatedList import PaginatedList
 from github.PullRequestReview import PullRequestReview
 from github.Repository import Repository
@@ -448,6 +449,17 @@ class PyGithubPort:
                 for r in pages
                 if r.user is not None
             ]
+
+    def label_added_by(self, repo: str, number: int, label: str) -> str | None:
+        url = f"{self._repo(repo).url}/issues/{number}/events"
+        with self._requests(f"listing the events of {repo}#{number}"):
+            adders = [
+                e.actor.login
+                for e in PaginatedList(IssueEvent, self.client.requester, url, {"per_page": 100})
+                if e.event == "labeled" and e.label is not None and e.label.name == label
+                and e.actor is not None
+            ]
+        return adders[-1] if adders else None
 
     def team_member(self, team: str, login: str) -> bool:
         org, _, slug = team.partition("/")

@@ -533,3 +533,85 @@ def test_outputs_use_the_delimiter_form() -> None:
 def test_error_when_the_policy_input_leaves_the_repository(policy: str) -> None:
     with pytest.raises(ActionError, match="must be a path inside the repository"):
         read_inputs({"INPUT_POLICY": policy})
+
+
+# --- fix text, override label and reviews (issue 10) ----------------------------------------------
+
+
+OVERRIDE_LABEL = "modeltier:override"
+
+
+def test_fix_text_names_what_the_action_reads(fake: FakeGitHub, step: Step) -> None:
+    """The Action reads the description, labels and the override label, never a comment."""
+    fake.add_pull(REPO, NUMBER, files=[AUTH_FILE])
+    result = step(pr_event(fake))
+    assert result.code == EXIT_ENFORCEMENT
+    fix = next(line for line in result.summary.splitlines() if line.startswith("**How to fix"))
+    assert "<code>Model: GPT-5.4</code>" in fix and "<code>model:gpt-5.4</code>" in fix
+    assert f"add the label <code>{OVERRIDE_LABEL}</code>" in fix
+    assert "/modeltier override" not in result.summary
+
+
+def test_enforce_false_never_says_blocking(fake: FakeGitHub, step: Step) -> None:
+    fake.add_pull(REPO, NUMBER, files=[AUTH_FILE])
+    result = step(pr_event(fake), INPUT_ENFORCE="false")
+    assert result.code == EXIT_OK
+    assert "(blocking)" not in result.stdout + result.summary
+    assert "❓ Missing" not in result.summary and "(a warning, not blocking)" in result.summary
+    assert "(blocking)" not in our_comments(fake)[0]["body"]
+
+
+@pytest.mark.parametrize(
+    ("role", "code"), [("maintain", EXIT_OK), ("write", EXIT_ENFORCEMENT)],
+    ids=["maintainer-overrides", "writer-refused"],
+)
+def test_the_override_label_is_honoured_with_the_apps_permission_check(
+    fake: FakeGitHub, step: Step, role: str, code: int
+) -> None:
+    fake.add_pull(REPO, NUMBER, files=[AUTH_FILE])
+    fake.set_permission(REPO, "mia", role)
+    fake.label(REPO, NUMBER, OVERRIDE_LABEL, "mia")
+    result = step(pr_event(fake, action="labeled"))
+    assert result.code == code, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    if role == "maintain":  # the audit line, in the job's log
+        head = fake.pull(REPO, NUMBER).head_sha
+        assert (
+            "::notice title=modeltier override::Override by @mia (maintain role) with the label "
+            f"`{OVERRIDE_LABEL}` on head {head[:12]}: enforcement waived for auth."
+        ) in lines
+        assert "🔓 Overridden" in our_comments(fake)[0]["body"]
+        assert OVERRIDE_LABEL in fake.labels_on(REPO, NUMBER)
+    else:
+        assert (
+            "::warning title=modeltier override::The label `modeltier:override` is not an "
+            "override: @mia (write role) added it, and it takes the maintain role or higher."
+        ) in lines
+        assert OVERRIDE_LABEL not in fake.labels_on(REPO, NUMBER), "a refused label is removed"
+
+
+def test_a_label_nobody_is_known_to_have_added_is_not_an_override(
+    fake: FakeGitHub, step: Step
+) -> None:
+    fake.add_pull(REPO, NUMBER, files=[AUTH_FILE], labels=[OVERRIDE_LABEL])
+    result = step(pr_event(fake))
+    assert result.code == EXIT_ENFORCEMENT
+    assert "added by someone GitHub does not name" not in result.stdout
+    assert "someone GitHub does not name added it" in result.stdout
+
+
+def test_a_review_event_passes_a_change_written_by_hand_once_approved(
+    fake: FakeGitHub, step: Step
+) -> None:
+    fake.add_pull(REPO, NUMBER, body="Written by hand.\n\nModel: none\n", files=[AUTH_FILE])
+    fake.set_permission(REPO, "mia", "maintain")
+    first = step(pr_event(fake))
+    assert first.code == EXIT_ENFORCEMENT
+    assert "Ask someone with the maintain role or higher to review and approve" in first.summary
+    assert "(the workflow must run on <code>pull&#95;request&#95;review</code>)" in first.summary
+    fake.add_review(REPO, NUMBER, "mia", "APPROVED")
+    event = {**pr_event(fake, action="submitted"),
+             "review": {"state": "approved", "user": {"login": "mia", "type": "User"}}}
+    second = step(event, event_name="pull_request_review")
+    assert second.code == EXIT_OK, second.stdout + second.stderr
+    assert second.outputs["verdict"] == "pass"

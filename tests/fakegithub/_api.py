@@ -227,6 +227,7 @@ class Api:
             ("GET", r + r"/contents(?:/(?P<path>.*))?", self.get_contents, "any"),
             ("GET", r + r"/issues/(?P<number>\d+)", self.get_issue, "any"),
             ("GET", r + r"/issues/(?P<number>\d+)/comments", self.list_comments, "any"),
+            ("GET", r + r"/issues/(?P<number>\d+)/events", self.issue_events, "any"),
             ("POST", r + r"/issues/(?P<number>\d+)/comments", self.create_comment, "any"),
             ("GET", r + r"/issues/comments/(?P<cid>\d+)", self.get_comment, "any"),
             ("PATCH", r + r"/issues/comments/(?P<cid>\d+)", self.edit_comment, "any"),
@@ -926,6 +927,16 @@ class Api:
         p = self._pull(r, number)
         chunk, headers = self._page(req, p.commits, cap=MAX_PR_COMMITS)
         return self._json(200, [self._commit(r, c) for c in chunk], headers)
+
+    def issue_events(self, req: ApiRequest, owner: str, repo: str, number: str) -> ApiResponse:
+        """`GET /repos/{o}/{r}/issues/{n}/events`: who labelled and unlabelled it, oldest
+        first, paginated (a pull request is an issue here)."""
+        r = self._repo(req, owner, repo)
+        issue = self._issue(r, number)
+        self._need(req, ("issues", "read"), ("pull_requests", "read"))
+        chunk, headers = self._page(req, issue.events)
+        return self._json(200, [self.shapes.issue_event(r, e, self.world.user(e["actor"]))
+                                for e in chunk], headers)
 
     def pull_reviews(self, req: ApiRequest, owner: str, repo: str, number: str) -> ApiResponse:
         """`GET /repos/{o}/{r}/pulls/{n}/reviews`: every review, oldest first (GitHub lists them

@@ -481,6 +481,21 @@ class Shapes:
             out["files"] = [self.file(r, c.head_sha, f) for f in files]
         return out
 
+    def issue_event(self, r: RepoState, e: dict[str, Any], actor: UserState) -> dict[str, Any]:
+        """A labeled/unlabeled issue event as `GET /repos/{o}/{r}/issues/{n}/events` lists it."""
+        return {
+            "id": e["id"],
+            "node_id": node_id("LabeledEvent", e["id"]),
+            "url": f"{self.repo_url(r)}/issues/events/{e['id']}",
+            "actor": self.user(actor),
+            "event": e["event"],
+            "commit_id": None,
+            "commit_url": None,
+            "created_at": iso(e["created_at"]),
+            "label": {"name": e["label"], "color": "ededed"},
+            "performed_via_github_app": None,
+        }
+
     def review(
         self, r: RepoState, p: PullState, v: dict[str, Any], user: UserState
     ) -> dict[str, Any]:

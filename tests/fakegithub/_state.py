@@ -115,6 +115,9 @@ class IssueState:
     closed_at: datetime | None = None
     comment_ids: list[int] = field(default_factory=list)
     author_association: str | None = None
+    #: issue events, oldest first: id, event (labeled|unlabeled), actor (login), label (name),
+    #: created_at (datetime)
+    events: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_pull(self) -> bool:

@@ -1138,6 +1138,22 @@ class FakeGitHub:
             })
             return review_id
 
+    def label(self, repo: str, number: int, name: str, actor: str, *, add: bool = True) -> None:
+        """`actor` adds (or removes) a label of an issue or pull request, as the issue events
+        API then tells (`labeled` / `unlabeled`, with the actor)."""
+        with self.lock:
+            r = self._repo(repo)
+            issue = r.issues[number]
+            self._world.user(actor)
+            if add and name not in issue.labels:
+                issue.labels.append(self._api.ensure_label(r, name).name)
+            elif not add and name in issue.labels:
+                issue.labels.remove(name)
+            issue.events.append({
+                "id": self._world.next_id("issue_event"), "event": "labeled" if add else
+                "unlabeled", "actor": actor, "label": name, "created_at": utcnow(),
+            })
+
     def dismiss_review(self, repo: str, number: int, review_id: int) -> None:
         """What a dismissal (or a push under "dismiss stale approvals") does: state DISMISSED."""
         with self.lock:
