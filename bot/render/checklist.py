@@ -101,11 +101,12 @@ class Gate:
 
 
 def _groups(body: str | None) -> Iterable[tuple[str, str, re.Match[str] | None]]:
-    """(line, group, box match) for each line of the comment; a box only inside the checklist."""
+    """(line, group, box match) for each line of the comment; a box only inside the checklist,
+    which ends where the next section (a heading, or HTML: details, the footer) begins."""
     group, inside = "", False
     for line in (body or "").split("\n"):
         match = None
-        if line.startswith("#### "):
+        if line.startswith(("#### ", "<")):
             inside = line == CHECKLIST_HEADING
         elif inside and (heading := _GROUP.match(line)) is not None:
             group = heading.group(1)

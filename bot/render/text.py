@@ -68,6 +68,15 @@ def render_text(
         lines.append(_paint(terminal(clip(decision.evidence_conflict, 400)), "yellow", color))
     if decision.draft:
         lines.append(_paint("draft pull request", "dim", color))
+    required = [g for g in decision.checklist if g.required and g.items]
+    if required:
+        boxes = sum(len(g.items) for g in required)
+        titles = ", ".join(terminal(clip(g.title, 100)) for g in required)
+        lines.append(
+            f"{_paint('review checklist', 'bold', color)}: required before merge ({titles}): "
+            f"{count(boxes, 'box', 'boxes')} in the pull request's comment, each ticked by a "
+            "reviewer with the policy's checklist_permission role who is not its author"
+        )
     if decision.not_inspected:
         reasons = sorted({terminal(clip(n.reason, 60)) for n in decision.not_inspected})
         lines.append(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.analysis.models import AreaResult, Evidence, Verdict
+from bot.analysis.models import AreaResult, ChecklistGroup, Evidence, Verdict
 from bot.render import render_oneline, render_text
 from policies.schema import Risk
 from tests.bot.render._builders import (
@@ -145,3 +145,14 @@ def test_the_evidence_line_says_how_strong_each_piece_is() -> None:
         "evidence: GPT-5.5 (PR description, line 1; premium tier via its family, declared "
         "evidence); llama-4 (PR description, line 2; not in the catalog, not counted)"
     )
+
+
+def test_a_required_checklist_says_what_the_pull_request_will_need() -> None:
+    """The CLI sees no PR comment and no ticks: it says what the PR will need (issue 11)."""
+    groups = [ChecklistGroup(area="auth", title="Authentication", items=["a", "b"], required=True),
+              ChecklistGroup(area="docs", title="Docs", items=["c"])]
+    out = render_text(decision(checklist=groups), color=False)
+    assert ("review checklist: required before merge (Authentication): 2 boxes in the pull "
+            "request's comment, each ticked by a reviewer with the policy's checklist_permission "
+            "role who is not its author") in out.splitlines()
+    assert "review checklist" not in render_text(decision(checklist=groups[1:]), color=False)
