@@ -99,10 +99,29 @@ def render_sarif(
                     "blocking": decision.blocking,
                     "evidenceOmitted": omitted,
                     "notInspected": len(decision.not_inspected),
+                    "modelEvidence": _model_evidence(decision),
                 },
             }
         ],
     }
+
+
+def _model_evidence(decision: Decision) -> list[dict[str, Any]]:
+    """Each declaration of the model used, with its provenance (declared < tool < recorded <
+    attested) and whether it met the requirement: what the verdict rests on, and how strong."""
+    return [
+        {
+            "kind": d.kind,
+            "model": d.model,
+            "tool": d.tool,
+            "tier": d.tier,
+            "provenance": str(d.provenance),
+            "source": d.source,
+            "location": d.location,
+            "satisfies": d.satisfies,
+        }
+        for d in decision.declared_models
+    ]
 
 
 def render_sarif_json(decision: Decision, policy: Policy, *, version: str | None = None) -> str:

@@ -295,3 +295,13 @@ def test_the_stripe_call_is_the_first_result() -> None:
     first = _results(log)[0]
     assert first["properties"]["evidenceRule"] == "billing.stripe"
     assert first["locations"][0]["physicalLocation"]["region"]["startLine"] == 25
+
+
+def test_the_run_says_which_evidence_of_the_model_was_used_and_how_strong() -> None:
+    log = render_sarif(decide_diff(AUTH_DIFF, "Model: GPT-5.4"), default_policy())
+    assert_valid_sarif(log)
+    assert log["runs"][0]["properties"]["modelEvidence"] == [{
+        "kind": "model", "model": "gpt-5.4", "tool": None, "tier": "premium",
+        "provenance": "declared", "source": "description", "location": "PR description, line 1",
+        "satisfies": True,
+    }]
