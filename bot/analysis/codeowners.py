@@ -15,6 +15,7 @@ GitHub's rules, as its documentation states them:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,8 +84,11 @@ def _split(line: str) -> list[str]:
     return fields
 
 
+@functools.lru_cache(maxsize=16)
 def parse_codeowners(text: str, name: str = "CODEOWNERS") -> CodeOwners:
-    """Parse a CODEOWNERS file; invalid lines are left out and reported, never guessed at."""
+    """Parse a CODEOWNERS file; invalid lines are left out and reported, never guessed at. A
+    file is parsed once (the decision reads it for ownership areas and for code-owner
+    approvals); the result is read-only."""
     rules: list[OwnerRule] = []
     problems: list[tuple[int, str]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
