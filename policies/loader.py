@@ -28,7 +28,7 @@ import yaml
 from pydantic import ValidationError
 
 from policies.errors import PolicyError, PolicyProblem
-from policies.locking import restore, unknown_locks, weakenings
+from policies.locking import restore, scope_weakenings, unknown_locks, weakenings
 from policies.merging import merge
 from policies.schema import Policy
 from policies.scopes import scope_problems
@@ -433,10 +433,12 @@ def _enforce_locks(
     organisation's value, and a problem naming each (`policies.locking`)."""
     data = policy.model_dump(mode="json")
     weak = weakenings(org_data, data, org.locked)
+    data = restore(data, org_data, [w.loc for w in weak])
+    data, in_scopes = scope_weakenings(org_data, data, org.locked)
+    weak += in_scopes
     locked = list(dict.fromkeys([*org.locked, *policy.locked]))
     if not weak and locked == policy.locked:
         return policy, []
-    data = restore(data, org_data, [w.loc for w in weak])
     data["locked"] = locked
     problems = []
     for item in weak:

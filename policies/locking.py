@@ -38,7 +38,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Weakening", "restore", "unknown_locks", "weakenings"]
+from policies.merging import merge
+
+__all__ = ["Weakening", "restore", "scope_weakenings", "unknown_locks", "weakenings"]
 
 Loc = tuple[str | int, ...]
 
@@ -220,6 +222,30 @@ def restore(new: dict[str, Any], org: dict[str, Any], locs: Sequence[Loc]) -> di
         else:
             parent.pop(loc[-1], None)
     return data
+
+
+def scope_weakenings(
+    org: dict[str, Any], new: dict[str, Any], locked: Sequence[str]
+) -> tuple[dict[str, Any], list[Weakening]]:
+    """A scope's `areas` and `enforcement` must not weaken a locked field for its files either
+    (a scope over `**` would otherwise undo any lock): `new` with each such override set back
+    to the organisation's value (or, where there is none to put back, the scope's override of
+    that field dropped), and the weakenings, located under `scopes[i]`."""
+    data = copy.deepcopy(new)
+    found: list[Weakening] = []
+    for index, scope in enumerate(data.get("scopes") or []):
+        overlay = {key: scope[key] for key in ("areas", "enforcement") if scope.get(key)}
+        if not overlay:
+            continue
+        for item in weakenings(org, merge(data, overlay), locked):
+            fixed = restore(overlay, org, [item.loc])
+            if fixed == overlay:
+                fixed.pop(str(item.loc[0]), None)
+            overlay = fixed
+            found.append(Weakening(("scopes", index, *item.loc), item.message))
+        scope["areas"] = overlay.get("areas", {})
+        scope["enforcement"] = overlay.get("enforcement", {})
+    return data, found
 
 
 def unknown_locks(data: dict[str, Any], locked: Sequence[str]) -> list[tuple[Loc, str]]:

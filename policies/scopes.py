@@ -72,6 +72,7 @@ def _added_patterns(index: int, scope: Scope) -> list[tuple[Loc, str]]:
 def scope_problems(policy: Policy) -> list[tuple[Loc, str]]:
     """Every problem of the policy's scopes, located under `scopes[i]`."""
     problems: list[tuple[Loc, str]] = []
+    reported = set(policy.reference_problems()) if policy.scopes else set()
     for index, scope in enumerate(policy.scopes):
         problems += _added_patterns(index, scope)
         try:
@@ -82,6 +83,7 @@ def scope_problems(policy: Policy) -> list[tuple[Loc, str]]:
                     (("scopes", index, *item["loc"]), item["msg"].removeprefix("Value error, "))
                 )
             continue
-        problems += [(("scopes", index, *loc), message)
-                     for loc, message in scoped.reference_problems() + scoped.pattern_problems()]
+        problems += [(("scopes", index, *loc), message)  # the root's own are reported at root
+                     for loc, message in scoped.reference_problems() + scoped.pattern_problems()
+                     if (loc, message) not in reported]
     return problems

@@ -112,6 +112,24 @@ def test_lowering_the_rank_of_a_required_tier_weakens_locked_enforcement() -> No
     assert result.policy.tiers["premium"].rank == 40
 
 
+def test_a_scope_cannot_weaken_a_locked_field_for_its_files() -> None:
+    result = layered(textwrap.dedent("""\
+        scopes:
+          - name: everything
+            paths: ["**"]
+            enforcement: {on_missing: warn, on_lower: fail}
+            areas:
+              auth: {enabled: false}
+        """))
+    assert sorted(p.field for p in result.problems) == [
+        "scopes[0].areas.auth.enabled", "scopes[0].enforcement.on_missing"]
+    assert result.problems[0].line is not None
+    ((_, scoped),) = scoped_policies(result.policy)
+    assert scoped.enforcement.on_missing == "fail"  # the organisation's
+    assert scoped.enforcement.on_lower == "fail"  # a tightening stays
+    assert scoped.areas["auth"].enabled
+
+
 def test_a_repository_cannot_unlock_what_the_organisation_locked() -> None:
     result = layered("replace: [locked]\nlocked: []\nenforcement:\n  on_missing: warn\n")
     assert result.policy.locked == ["enforcement", "areas.auth"]
