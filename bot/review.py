@@ -210,6 +210,28 @@ def _judge(
         return _judge(diff_of, default_policy(), info, "default", errors, place)
 
 
+def attested_labels(
+    port: GitHubPort, repo: str, pr: PullRequestData, policy: Policy
+) -> tuple[str, ...]:
+    """The PR's `model:` labels that someone with the override permission added (the issue
+    events API says who; their role is checked with GitHub, as an override's is): evidence that
+    person vouches for. A label the author added, or anyone without the role, stays
+    `declared`."""
+    prefix = policy.evidence.label_prefix.lower()
+    minimum = policy.enforcement.override.min_permission
+    found = []
+    for label in pr.labels:
+        if not label.lower().startswith(prefix):
+            continue
+        login = port.label_added_by(repo, pr.number, label)
+        if login is None or login.lower() == (pr.author_login or "").lower():
+            continue
+        permission = port.permission(repo, login)
+        if permission is not None and permission.rank >= minimum.rank:
+            found.append(label)
+    return tuple(found)
+
+
 def _reviews_needed(decision: Decision) -> bool:
     """Whether the verdict rests on a declaration that no AI was used, which the policy accepts
     once the right person approves: only then are reviews and CODEOWNERS read."""
@@ -274,6 +296,7 @@ def evaluate(
         title=pr.title,
         body=pr.body,
         labels=pr.labels,
+        attested_labels=attested_labels(port, repo, pr, policy),
         author_login=pr.author_login,
         commits=tuple(commits),
         changed_files=pr.changed_files,

@@ -12,7 +12,9 @@ the closest model and never reduced to the tool that wrote it.
 
 Each declaration carries its provenance: `tool` when an AI tool wrote it itself (its trailer,
 commit author or footer), `declared` when a person did (a description line or box, a label, a
-trailer the policy lists as hand-written).
+trailer the policy lists as hand-written), `attested` for a label that someone with the override
+permission added (the edge checks that with GitHub and passes such labels in
+`PullRequestInfo.attested_labels`).
 """
 
 from __future__ import annotations
@@ -642,8 +644,11 @@ def declared_models(pr: PullRequestInfo, policy: Policy) -> list[DeclaredModel]:
     prefix = policy.evidence.label_prefix.lower()
     for label in pr.labels:
         if label.lower().startswith(prefix):
+            attested = label in pr.attested_labels
             item = catalog.declare(
-                "label", f"label {label}", label, label[len(prefix) :], Provenance.DECLARED
+                "label", f"label {label}" + (" (added by a maintainer)" if attested else ""),
+                label, label[len(prefix) :],
+                Provenance.ATTESTED if attested else Provenance.DECLARED,
             )
             if item is not None:
                 found.append(item)

@@ -106,6 +106,10 @@ class PullRequestInfo(_Frozen):
     base_ref: str | None = Field(
         default=None, description="The base branch (None: not known, e.g. in the CLI)."
     )
+    attested_labels: tuple[str, ...] = Field(
+        default=(), description="`model:` labels that someone with the override permission "
+        "(not the author) added, as GitHub says: evidence of provenance `attested`."
+    )
     reviews: tuple[Review, ...] | None = Field(
         default=None, description="None: not read (the CLI and pre-commit have no reviews)."
     )

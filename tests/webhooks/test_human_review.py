@@ -106,3 +106,27 @@ def test_reviews_are_read_only_when_a_no_ai_declaration_needs_them(make_service,
     svc.wait_idle()
     assert _conclusions(fake) == ["success"]
     assert fake.count("GET", path_contains="/reviews") == 0
+
+
+@pytest.mark.parametrize(
+    ("adder", "role", "conclusion"),
+    [("mia", "maintain", "success"), ("wes", "write", "failure")],
+    ids=["maintainer-attests", "writer-only-declares"],
+)
+def test_a_model_label_added_by_a_maintainer_is_attested_evidence(
+    make_service, fake, adder, role, conclusion
+):
+    """A policy that wants the tool's own evidence for premium (`min_provenance`) still takes a
+    `model:` label that someone with the override permission added: they vouch for it."""
+    fake.set_file(REPO, path=".github/modeltier.yml",
+                  content="enforcement:\n  min_provenance: {premium: tool}\n")
+    svc = make_service()
+    _no_ai_pr(fake, body="Tightens the login check.")
+    fake.set_permission(REPO, adder, role)
+    fake.label(REPO, 7, "model:gpt-5.4", adder)
+    svc.send("pull_request", pr_payload(fake, 7, action="labeled",
+                                        label={"name": "model:gpt-5.4"}))
+    svc.wait_idle()
+    assert _conclusions(fake)[-1] == conclusion
+    strength = "attested evidence" if role == "maintain" else "declared"
+    assert strength in _comment(fake)

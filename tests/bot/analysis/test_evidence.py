@@ -615,3 +615,19 @@ def test_too_weak_evidence_is_told_what_counts() -> None:
     assert decision.fix is not None
     assert decision.fix.startswith("Only evidence of provenance `tool` or stronger counts")
     assert "a description line or a label is not enough" in decision.fix
+
+
+@pytest.mark.parametrize(
+    ("attested", "provenance", "verdict"),
+    [(True, "attested", Verdict.PASS), (False, "declared", Verdict.MISSING)],
+    ids=["added-by-a-maintainer", "added-by-anyone-else"],
+)
+def test_a_model_label_a_maintainer_added_is_attested(
+    attested: bool, provenance: str, verdict: Verdict
+) -> None:
+    policy = load_policy("enforcement:\n  min_provenance: {premium: tool}\n")
+    label = "model:gpt-5.4"
+    pr = PullRequestInfo(labels=(label,), attested_labels=(label,) if attested else ())
+    decision = decide(parse_diff(AUTH_DIFF), policy, pr)
+    assert [str(d.provenance) for d in decision.declared_models] == [provenance]
+    assert decision.verdict is verdict
