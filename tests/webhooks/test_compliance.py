@@ -119,7 +119,7 @@ def test_sign_out_needs_the_sessions_csrf_token(client, audit_service):
         sign_in(other, audit_service.fake, "mallory")
         foreign = _csrf(other.get("/audit").text)
     assert foreign != token
-    for form in ({}, {"csrf": ""}, {"csrf": "x" * 43}, {"csrf": foreign}):
+    for form in ({}, {"csrf": ""}, {"csrf": "x" * 43}, {"csrf": "é"}, {"csrf": foreign}):
         refused = client.post("/audit/signout", data=form)
         assert refused.status_code == 403, form
         assert "CSRF" in refused.text
@@ -167,8 +167,9 @@ def test_error_when_the_sign_in_state_is_not_this_sessions(client, audit_service
     fake = audit_service.fake
     start = client.get("/audit/signin")
     back = httpx.get(start.headers["location"] + "&login=alice").headers["location"]
-    forged = re.sub(r"state=[^&]+", "state=forged", back)
-    assert client.get(forged).status_code == 403
+    for state in ("%C3%A9", "forged"):  # non-ASCII first, while the state is still there
+        forged = re.sub(r"state=[^&]+", f"state={state}", back)
+        assert client.get(forged).status_code == 403
     # the state is used up either way: the genuine redirect no longer signs in
     assert client.get(back).status_code == 403
     with httpx.Client(base_url=audit_service.url) as stranger:  # a link made for someone else

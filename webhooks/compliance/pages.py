@@ -113,7 +113,7 @@ class CompliancePages:
         next_path = request.session.pop("next", "/audit")
         state = request.query_params.get("state", "")
         code = request.query_params.get("code", "")
-        if not expected or not code or not hmac.compare_digest(state, expected):
+        if not expected or not code or not _same(state, expected):
             return self.message(request, 403, "Sign-in not recognised",
                                 "This sign-in did not start here, or was already used. "
                                 "Sign in again.")
@@ -135,7 +135,7 @@ class CompliancePages:
     async def signout(self, request: Request) -> Response:
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
         expected = request.session.get("csrf")
-        if not expected or not hmac.compare_digest(form.get("csrf", ""), expected):
+        if not expected or not _same(form.get("csrf", ""), expected):
             return self.message(request, 403, "Request refused",
                                 "This form did not come from your session (CSRF check failed).")
         request.session.clear()
@@ -254,6 +254,12 @@ class CompliancePages:
 
     def with_url(self, row: dict[str, Any]) -> dict[str, Any]:
         return {**row, "url": f"{self.web_url}/{row['repo']}/pull/{row['number']}"}
+
+
+def _same(given: str, expected: object) -> bool:
+    """A constant-time comparison that any text can go through (compare_digest refuses
+    non-ASCII strings with a TypeError, which would be a 500)."""
+    return isinstance(expected, str) and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _local(path: str) -> bool:
