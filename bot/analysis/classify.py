@@ -21,7 +21,7 @@ import re2
 from bot.analysis.anchors import HeadLines
 from bot.analysis.codeowners import CodeOwners, normalise_owner
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
-from bot.analysis.mechanical import MANIFESTS, squash
+from bot.analysis.mechanical import MANIFESTS, renamed_hunks, squash
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
 from policies.schema import Policy, compile_paths
@@ -389,6 +389,31 @@ def _moved_lines(diff: Diff, files: set[int]) -> set[tuple[int, str, int]]:
     return moved
 
 
+def _renamed_lines(diff: Diff, hit: set[tuple[int, int]]) -> set[tuple[int, str, int]]:
+    """(file, side, line) of the hunks that only carry out renames the change declares
+    (`bot.analysis.mechanical.renamed_hunks`). Only hunks with a rule's hit can matter, and the
+    hunks of renamed files, whose definitions may be renamed with them without any hit."""
+    renamed_files = {index for index, change in enumerate(diff.files) if change.old_path}
+    groups: dict[tuple[int, int], list[ChangedLine]] = {}
+    for index in sorted({file for file, _ in hit} | renamed_files):
+        for item, substantive in diff.changed_lines(index):
+            if substantive and item.side != "header" and (
+                index in renamed_files or (index, item.hunk) in hit
+            ):
+                groups.setdefault((index, item.hunk), []).append(item)
+    keys = list(groups.values())
+    hunks = [
+        ([i.text for i in items if i.side == "old"], [i.text for i in items if i.side == "new"])
+        for items in keys
+    ]
+    moves = [(diff.files[i].old_path or "", diff.files[i].path) for i in renamed_files]
+    return {
+        (item.file, item.side, item.line)
+        for index in renamed_hunks(hunks, moves)
+        for item in keys[index]
+    }
+
+
 def _content_evidence(
     lines: Iterable[tuple[ChangedLine, bool]], diff: Diff, matcher: Matcher, collector: _Collector,
     skip: set[int],
@@ -407,6 +432,8 @@ def _content_evidence(
         elif item.side != "header" and is_substantive(item.text):
             mechanical.append(item)  # code, in a hunk that keeps behaviour
     moved = _moved_lines(diff, {item.file for item in hits}) if hits else set()
+    if hits:
+        moved |= _renamed_lines(diff, {(item.file, item.hunk) for item in hits})
     mechanical += [item for item in hits if (item.file, item.side, item.line) in moved]
     uncounted = sum(
         bool(matcher.line_rules(item.text, diff.files[item.file].path)) for item in mechanical

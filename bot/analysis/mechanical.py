@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["MANIFESTS", "line_key", "mechanical_hunk", "prose_line", "squash", "tokens"]
+__all__ = ["MANIFESTS", "line_key", "mechanical_hunk", "prose_line", "renamed_hunks", "squash",
+           "tokens"]
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
 #: a new or removed package, is not)
@@ -251,3 +252,61 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting((old, old_strings), (new, new_strings))
     )
+
+
+#: words after which a name is being defined (`def name`, `func (s *T) name`, `const name =`)
+_DEFINES = frozenset({
+    "def", "class", "func", "function", "fn", "type", "interface", "struct", "enum", "trait",
+    "const", "let", "var", "val", "module", "record", "object", "protocol", "sub", "proc",
+})
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].split(".", 1)[0]
+
+
+def _defined(stream: list[str], index: int) -> bool:
+    """Whether the token at `index` is the name a definition gives."""
+    before = stream[index - 1] if index else ""
+    return before in _DEFINES or (before == ")" and stream[0] == "func")  # a Go method
+
+
+def renamed_hunks(
+    hunks: Sequence[tuple[Sequence[str], Sequence[str]]], renamed_files: Sequence[tuple[str, str]]
+) -> set[int]:
+    """The indexes of the hunks whose only differences are renames the change makes throughout.
+
+    A rename counts when the change shows where it is made (a definition `def old` -> `def new`,
+    or, for a module path in an import, the file renamed) and every hunk of the change that
+    replaces the old name replaces it by the same new one. A hunk that only swaps names so
+    declared does what it did before: `verifyWebhookSignature(req)` ->
+    `verifyIntercomWebhookSignature(req)` after the function and its file were renamed. A name
+    swapped in one place only (`is_admin` -> `is_staff`) declares nothing and stays a change.
+    """
+    paired: dict[int, set[tuple[str, str]]] = {}
+    declared: set[tuple[str, str]] = set()
+    targets: dict[str, set[str]] = {}
+    stems = {(_stem(old), _stem(new)) for old, new in renamed_files}
+    for index, (removed, added) in enumerate(hunks):
+        if not removed or not added or len(removed) + len(added) > _MAX_LINES:
+            continue
+        (old, _), (new, _) = _stream(removed), _stream(added)
+        if len(old) != len(new):
+            continue
+        pairs = {(a, b) for a, b in zip(old, new, strict=True) if a != b}
+        if not pairs or not all(_WORD.search(a) and _WORD.search(b) for a, b in pairs):
+            continue
+        paired[index] = pairs
+        for position, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a != b and _WORD.fullmatch(a) and _WORD.fullmatch(b) and _defined(old, position):
+                declared.add((a, b))
+        declared.update(
+            (a, b) for a, b in pairs if (_stem(a), _stem(b)) in stems and "/" in a + b
+        )
+        for a, b in pairs:
+            targets.setdefault(a, set()).add(b)
+    consistent = {(a, b) for a, b in declared if targets.get(a) == {b}}
+    return {
+        index for index, pairs in paired.items()
+        if all(pair in consistent or _respelt(0, *pair) for pair in pairs)
+    }

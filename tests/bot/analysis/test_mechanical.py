@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.mechanical import line_key, mechanical_hunk, tokens
+from bot.analysis.mechanical import line_key, mechanical_hunk, renamed_hunks, tokens
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,34 @@ def test_version_bumps_are_mechanical_only_in_manifests(
     removed: list[str], added: list[str], manifest: bool, expected: bool
 ) -> None:
     assert mechanical_hunk(removed, added, manifest=manifest) is expected
+
+
+DEFINITION = (["def verify_sig(payload, sig):"], ["def check_sig(payload, sig):"])
+CALL = (["    if not verify_sig(body, header):"], ["    if not check_sig(body, header):"])
+
+
+def test_a_rename_declared_by_its_definition_is_mechanical_where_it_is_carried_out() -> None:
+    assert renamed_hunks([DEFINITION, CALL], []) == {0, 1}
+
+
+def test_a_name_swapped_without_its_definition_is_a_change() -> None:
+    assert renamed_hunks([CALL], []) == set()
+    assert renamed_hunks([(["if user.is_admin:"], ["if user.is_staff:"])], []) == set()
+
+
+def test_a_rename_carried_out_two_ways_is_not_mechanical() -> None:
+    other = (["    ok = verify_sig(body, header)"], ["    ok = verify_hmac(body, header)"])
+    assert renamed_hunks([DEFINITION, CALL, other], []) == set()
+
+
+def test_a_changed_line_beside_a_rename_is_a_change() -> None:
+    widened = (["    if not verify_sig(body, header):"], ["    if not check_sig(body, header) or debug:"])
+    assert renamed_hunks([DEFINITION, widened], []) == {0}
+
+
+def test_an_import_follows_its_renamed_module() -> None:
+    imported = (['import { verifySig } from "../verify-webhook";'],
+                ['import { verifySig } from "../verify-webhook-signature";'])
+    moved = [("api/verify-webhook.ts", "api/verify-webhook-signature.ts")]
+    assert renamed_hunks([imported], moved) == {0}
+    assert renamed_hunks([imported], []) == set()
