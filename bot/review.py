@@ -31,6 +31,7 @@ from bot.render.markdown import (
     render_comment,
     render_routine_note,
 )
+from bot.render.sarif import head_line
 from policies.errors import ModelTierError, PolicyError
 from policies.loader import REPOSITORY_POLICY_PATHS, default_policy
 from policies.schema import Policy
@@ -353,18 +354,22 @@ def conclusion(decision: Decision, overridden: bool, *, policy_change: bool = Fa
 
 
 def _annotations(decision: Decision, level: str) -> list[Annotation]:
+    """One per line of evidence, on the head's files: a removed line is not in them, so it is
+    placed where SARIF places it (the head line nearest to where it was) and says which old line
+    it was; a path match has no line and is in the summary only."""
     out = []
     for area in decision.areas:
         for ev in area.evidence:
-            if ev.line is None or ev.side == "old":
-                continue  # removed lines are not in the head's files; GitHub cannot place them
+            if ev.line is None or ev.side == "path":
+                continue
+            removed = f" (removed line {ev.line} of the old file)" if ev.side == "old" else ""
             out.append(
                 Annotation(
                     path=ev.path,
-                    line=ev.line,
+                    line=head_line(ev),
                     level=level,
                     title=f"{area.title} ({area.risk})",
-                    message=f"Rule {ev.rule}: {ev.snippet}",
+                    message=f"Rule {ev.rule}{removed}: {ev.snippet}",
                 )
             )
     return out

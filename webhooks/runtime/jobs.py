@@ -304,7 +304,8 @@ class JobRunner:
         except review.JudgeError as e:
             return self._unjudged(port, job, spec["head_sha"], e)
         outcome = review.conclusion(evaluation.decision, overridden=False)
-        body = review.comment_body(evaluation, spec["head_sha"])
+        body = review.comment_body(evaluation, spec["head_sha"], repository=job.repo,
+                                   base_sha=spec["base_sha"])
         output = review.check_output(evaluation, body, outcome, overridden=False)
         output = dataclasses.replace(output, title=f"Merge group: {output.title}")
         port.publish_check(job.repo, spec["head_sha"], review.CHECK_NAME, output, None)
