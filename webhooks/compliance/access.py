@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bot.github.port import GitHubError
@@ -23,6 +24,8 @@ from policies.schema import Permission
 __all__ = ["AccessPolicy", "Scope"]
 
 log = logging.getLogger("modeltier.compliance")
+#: questions about one person's repositories asked of GitHub at the same time
+QUESTIONS_AT_ONCE = 8
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,12 @@ class AccessPolicy:
             if self._remembered((login, f"team:{team}"),
                                 lambda: self.github.in_team(team, login)):
                 return Scope(None)
-        allowed, unanswered = set(), 0
-        for repo in repos:
-            answer = self._remembered((login, repo),
-                                      functools.partial(self._repo_allowed, login, repo))
-            if answer is None:
-                unanswered += 1
-            elif answer:
-                allowed.add(repo)
-        return Scope(frozenset(allowed), unanswered)
+        names = list(repos)
+        ask = [functools.partial(self._remembered, (login, repo),
+                                 functools.partial(self._repo_allowed, login, repo))
+               for repo in names]
+        # A first visit asks about every repository with records: a few at a time, not in turn.
+        with ThreadPoolExecutor(max_workers=QUESTIONS_AT_ONCE) as pool:
+            answers = list(pool.map(lambda question: question(), ask))
+        allowed = frozenset(repo for repo, answer in zip(names, answers, strict=True) if answer)
+        return Scope(allowed, sum(1 for answer in answers if answer is None))
