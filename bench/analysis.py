@@ -1,34 +1,42 @@
-"""Speed and memory of modeltier's analysis core on a large PR, against physical baselines.
+"""Speed and memory of modeltier's analysis core on large PRs of four shapes, against floors.
 
     python bench/analysis.py [--files 3000] [--lines 200000] [--seed 1] [--repeat 5]
-                             [--worst] [--profile] [--keep-dir DIR]
+                             [--shapes own,ordinary,worst,css] [--profile SHAPE] [--keep-dir DIR]
 
-It generates (deterministically, see bench/gen_diff.py) a realistic 3,000-file git diff with
-about 200,000 changed lines, and a typical 20-file (~600-line) one, then measures:
+It generates (deterministically, see bench/gen_diff.py) a 3,000-file git diff with about 200,000
+changed lines in each of four shapes: "own" (the project's own: 7% of files sensitive),
+"ordinary" (routine lines of every file use ordinary words a generic rule matches, "discount",
+"session", "token"; 40% tests and docs), "worst" (every file sensitive, most lines read) and
+"css" (every file a style sheet, a few class names with such words); and a typical 20-file
+(~600-line) one. For each shape, in interleaved rounds (each round measures every figure once,
+so a busy machine weighs on all of them alike), it measures:
 
-- policy load (YAML + validation) and compile (RE2 set, pre-filter, path specs), apart;
-- the analysis in-process, `decide(parse_diff(text), policy, PullRequestInfo())`, best of N
-  after a warm-up, the policy loaded and compiled beforehand;
-- peak RSS (ru_maxrss) of a fresh child that runs that analysis, and of a child that only imports
-  and loads the policy (the baseline), so the increment shows;
-- baseline 1: unidiff's full parse of the same text (`unidiff.PatchSet(text)`);
-- baseline 2: `grep -E -c` (LC_ALL=C) with the policy's content patterns translated to ERE over
-  the same diff in a file (the physical floor of a regex pass): a case-sensitive pass and a `-i`
-  pass for the `(?i)` patterns; inline `(?i:...)` groups are case-folded letter by letter, `^`
-  anchors dropped as the core's own pre-filter drops them; untranslatable patterns are counted;
-- the whole process `modeltier scan --diff SMALL --format json` (start-up included), best of 10
-  and median, beside the interpreter floor (`python -c pass`), the bare import of bot.cli, the
-  8 slowest imports of a scan (`python -X importtime`), and the stages of a scan timed apart in a
-  fresh interpreter (import, policy load, compile, analysis, render, analysis again warm);
-- with --worst, the same in-process analysis (and peak RSS) of a diff whose every file touches a
-  sensitive area, so every file is parsed in full (printed for the record, no target);
-- with --profile, cProfile's top functions for one in-process analysis of the big diff.
+- the analysis in-process, `decide(parse_diff(text), policy, PullRequestInfo())`, the policy
+  loaded and compiled beforehand, after a warm-up;
+- floor 1: `grep -E -c` (LC_ALL=C) with the policy's content patterns translated to ERE over the
+  same diff on disk (the physical floor of a regex pass): a case-sensitive pass and a `-i` pass
+  for the `(?i)` patterns, their times added; inline `(?i:...)` groups are case-folded letter by
+  letter, `^` anchors dropped as the core's own pre-filter drops them; untranslatable patterns
+  are counted;
+- floor 2: unidiff's full parse of the same text (`unidiff.PatchSet(text)`), in-process;
+- the whole process `modeltier scan --diff SHAPE.diff --format json` (start-up included) against
+  a whole process that only parses the same file with unidiff (`python -c "import unidiff;
+  unidiff.PatchSet(...)"`);
+- peak RSS (ru_maxrss) of a fresh child that runs the analysis, and of a child that only imports
+  and loads the policy (the baseline), so the increment shows.
 
-Timings show wall-clock best and median and the least CPU time of a run, and the load average is
-printed before and after: on a shared machine, CPU time is the steadier figure.
+It prints, per shape, min and median of each figure and the ratios (of the minimums, and of the
+medians) against the targets: in-process within 6x grep, whole process no slower than unidiff's,
+peak RSS <= 150 MB. Then, for the start-up: policy load and compile apart, `modeltier scan` of
+the small diff beside the interpreter floor (`python -c pass`), the bare import of bot.cli, the
+8 slowest imports of a scan (`python -X importtime`), and the stages of a scan timed apart in a
+fresh interpreter. `--profile SHAPE` adds cProfile's top functions for one analysis of that shape.
 
-It prints the figures, then the targets with PASS/MISS. It is a benchmark, not a test: the exit
-status is 0 whatever the figures (non-zero only if something crashes).
+The load average is printed before and after: on a shared machine, CPU time is the steadier
+figure, and only ratios measured in the same rounds compare.
+
+It is a benchmark, not a test: the exit status is 0 whatever the figures (non-zero only if
+something crashes).
 """
 
 from __future__ import annotations
@@ -59,10 +67,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.gen_diff import DiffStats, generate  # noqa: E402
+from bench.gen_diff import SHAPES, DiffStats, generate  # noqa: E402
 
-TARGET_IN_PROCESS_S = 0.5
-TARGET_PEAK_RSS_MB = 200.0
+#: the analysis in-process against the grep floor, the whole process against unidiff's
+TARGET_GREP_RATIO = 6.0
+TARGET_UNIDIFF_RATIO = 1.0
+TARGET_PEAK_RSS_MB = 150.0
 TARGET_WHOLE_PROCESS_S = 0.3
 SMALL_FILES, SMALL_LINES = 20, 600
 SCAN_RUNS = 10
@@ -219,18 +229,6 @@ def _s(seconds: float) -> str:
 
 def _mark(ok: bool) -> str:
     return "PASS" if ok else "MISS"
-
-
-def _line_hits(prefilter: Any, text: str) -> int:
-    """Distinct diff lines the core's RE2 pre-filter matches (not timed; for comparison)."""
-    count, last, line_no, offset = 0, -1, 0, 0
-    for match in prefilter.finditer(text):
-        line_no += text.count("\n", offset, match.start())
-        offset = match.start()
-        if line_no != last:
-            count += 1
-            last = line_no
-    return count
 
 
 # --- RE2 -> POSIX ERE, for the grep floor -------------------------------------------------------
@@ -418,38 +416,100 @@ def grep_plan(patterns: Sequence[str], env: dict[str, str]) -> GrepPlan:
 # --- the measurements ---------------------------------------------------------------------------
 
 
+_UNIDIFF_PROCESS = (
+    "import sys, unidiff\n"
+    "with open(sys.argv[1], encoding='utf-8') as f:\n"
+    "    unidiff.PatchSet(f.read())\n"
+)
+
+
+def _timing(times: list[float], cpus: list[float]) -> Timing:
+    return Timing(min(times), statistics.median(times), len(times), min(cpus))
+
+
 @dataclass
-class Analysis:
-    timing: Timing
-    flagged: int
-    parsed_in_full: int
-    files: int
-    risk: str
-    areas: str
+class ShapeResult:
+    """One shape's figures, every one measured once per round."""
+
+    name: str
+    stats: DiffStats
+    analysis: Timing
+    unidiff: Timing
+    grep: Timing
+    scan: Timing
+    unidiff_process: Timing
+    scan_detail: str
+    flagged: str
+    peak_mb: float
+    increment_mb: float
+
+    def ratio(self, figure: Timing, floor: Timing) -> str:
+        return f"{figure.best / floor.best:.2f} (median {figure.median / floor.median:.2f})"
 
 
-def measure_analysis(text: str, policy: Any, repeat: int) -> Analysis:
+def measure_shape(
+    name: str, text: str, path: Path, policy: Any, plan: GrepPlan | None, repeat: int,
+    scan_cmd: Sequence[str], cwd: str,
+) -> ShapeResult:
+    """Every figure of one shape, in `repeat` interleaved rounds after a warm-up."""
+    from unidiff.patch import PatchSet
+
     from bot.analysis.decide import decide
     from bot.analysis.diff import parse_diff
     from bot.analysis.models import PullRequestInfo
 
-    result: dict[str, Any] = {}
+    grep_env = dict(os.environ, LC_ALL="C")
+    passes = [] if plan is None else [([], plan.sensitive), (["-i"], plan.insensitive)]
+    greps = [
+        ["grep", "-E", "-c", *flag, "-e", alternation, str(path)]
+        for flag, alternation in passes if alternation
+    ]
+    env = _child_env()
+    unidiff_cmd = [sys.executable, "-c", _UNIDIFF_PROCESS, str(path)]
+    decision = decide(parse_diff(text), policy, PullRequestInfo())  # the warm-up
+    runs: dict[str, tuple[list[float], list[float]]] = {
+        key: ([], []) for key in ("analysis", "unidiff", "grep", "scan", "unidiff_process")
+    }
 
-    def run() -> None:
-        result.clear()  # the previous run's objects must not weigh on this one
-        diff = parse_diff(text)
-        result["decision"] = decide(diff, policy, PullRequestInfo())
-        result["diff"] = diff
+    def timed(key: str, fn: Callable[[], Any], children: bool = False) -> Any:
+        gc.collect()
+        clock = _children_cpu if children else time.process_time
+        cpu = clock()
+        start = time.perf_counter()
+        result = fn()
+        runs[key][0].append(time.perf_counter() - start)
+        runs[key][1].append(clock() - cpu)
+        return result
 
-    timing = _time(run, repeat)
-    decision, diff = result["decision"], result["diff"]
-    flagged: set[str] = set()
-    for area in decision.areas:
-        flagged.update(area.files)
-    areas = ", ".join(f"{a.id} {len(a.files)}" for a in decision.areas)
-    return Analysis(
-        timing, len(flagged), len(getattr(diff, "_full", {})), len(diff.files),
-        str(decision.risk), areas,
+    last_scan: Any = None
+    for _ in range(repeat):
+        decision = timed("analysis", lambda: decide(parse_diff(text), policy, PullRequestInfo()))
+        timed("unidiff", lambda: PatchSet(text))
+        if greps:
+            timed("grep", lambda: [
+                subprocess.run(cmd, capture_output=True, check=False, env=grep_env)
+                for cmd in greps
+            ], children=True)
+        last_scan = timed("scan", lambda: subprocess.run(
+            scan_cmd, capture_output=True, check=False, env=env, cwd=cwd), children=True)
+        timed("unidiff_process", lambda: subprocess.run(
+            unidiff_cmd, capture_output=True, check=True, env=env), children=True)
+    base = memory_child(None)
+    child = memory_child(str(path))
+    flagged = ", ".join(f"{a.id} {len(a.files)}" for a in decision.areas) or "none"
+    no_grep = Timing(float("nan"), float("nan"), 0, float("nan"))
+    return ShapeResult(
+        name=name,
+        stats=DiffStats(),
+        analysis=_timing(*runs["analysis"]),
+        unidiff=_timing(*runs["unidiff"]),
+        grep=_timing(*runs["grep"]) if greps else no_grep,
+        scan=_timing(*runs["scan"]),
+        unidiff_process=_timing(*runs["unidiff_process"]),
+        scan_detail=_scan_ok(last_scan)[1],
+        flagged=f"risk {decision.risk}; areas: {flagged}",
+        peak_mb=child["analysis"] / 1024,
+        increment_mb=(child["analysis"] - base["policy"]) / 1024,
     )
 
 
@@ -561,12 +621,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=3000, help="files in the big diff")
     parser.add_argument("--lines", type=int, default=200_000, help="changed lines in the big diff")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=5, help="best of N (after one warm-up)")
-    parser.add_argument("--worst", action="store_true", help="also: every file sensitive")
-    parser.add_argument("--profile", action="store_true", help="cProfile of one big analysis")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds (after one warm-up)")
+    parser.add_argument("--shapes", default=",".join(SHAPES),
+                        help=f"comma-separated, of {', '.join(SHAPES)}")
+    parser.add_argument("--profile", choices=SHAPES, help="cProfile of one analysis of a shape")
     parser.add_argument("--keep-dir", help="write the generated diffs here (default: temp dir)")
     args = parser.parse_args(argv)
     repeat = max(1, args.repeat)
+    unknown = set(args.shapes.split(",")) - set(SHAPES)
+    if unknown:
+        parser.error(f"unknown shapes {', '.join(sorted(unknown))}: of {', '.join(SHAPES)}")
 
     workdir = Path(args.keep_dir or tempfile.mkdtemp(prefix="modeltier-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -580,15 +644,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     p = print
     p(f"modeltier analysis benchmark - Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-      f"seed {args.seed}, best of {repeat} after a warm-up")
+      f"seed {args.seed}, {repeat} interleaved rounds after a warm-up")
     p(f"before: {_load()}")
 
-    # 1. the diffs
-    start = time.perf_counter()
-    text, stats = generate(args.files, args.lines, args.seed)
-    p(_stats_line("big diff", stats, time.perf_counter() - start))
-    big_path = workdir / "big.diff"
-    big_path.write_text(text, encoding="utf-8")
+    # 1. the small diff (the big ones are made shape by shape)
     small_text, small_stats = generate(SMALL_FILES, SMALL_LINES, args.seed)
     p(f"small diff: {small_stats.summary(sep=chr(10) + '  ')}")
     small_path = workdir / "small.diff"
@@ -615,7 +674,7 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     load_t = _time(reload, repeat, warmup=0)
     compile_t = _time(lambda: Matcher.compile(policy), repeat, warmup=0)
     policy = loader.default_policy()
-    matcher = matcher_for(policy)
+    matcher_for(policy)  # compiled before anything is timed
     patterns = [rule.pattern for area in policy.active_areas().values() for rule in area.content]
     p()
     p(f"policy load (YAML + validation)          first {_ms(cold_load)}, best {_ms(load_t.best)}"
@@ -626,84 +685,39 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     p(f"  path specs)  policies/default.yml sha256 {_policy_fingerprint()}: {len(patterns)} "
       f"content rules, {n_paths} area path patterns, {len(policy.exclude)} exclusions")
 
-    # 3. in-process analysis of the big diff
-    analysis = measure_analysis(text, policy, repeat)
-    p()
-    p(f"analysis in-process, big diff            {analysis.timing.show()}")
-    p(f"  {analysis.flagged} files flagged ({100 * analysis.flagged / analysis.files:.1f}%), "
-      f"{analysis.parsed_in_full} parsed in full, risk {analysis.risk}; areas: {analysis.areas}")
-
-    # components, each timed alone (what the analysis cannot go below)
-    from unidiff.patch import PatchSet
-
-    lines = text.splitlines(keepends=True)
-    split_t = _time(lambda: text.splitlines(keepends=True), repeat)
-    meta_t = _time(lambda: PatchSet(lines, metadata_only=True), repeat)
-    scan_t = _time(lambda: sum(1 for _ in matcher.prefilter.finditer(text)), repeat)
-    hits = _line_hits(matcher.prefilter, text)
-    p(f"  components alone: splitlines {_ms(split_t.best)}, unidiff metadata-only parse "
-      f"{_ms(meta_t.best)}, RE2 pre-filter pass {_ms(scan_t.best)} ({hits} lines hit)")
-
-    # 4. baseline 1: unidiff full parse
-    full_t = _time(lambda: PatchSet(text), repeat)
-    ratio_unidiff = analysis.timing.best / full_t.best
-    p(f"baseline unidiff.PatchSet(text), full    {full_t.show()}   "
-      f"analysis/unidiff = {ratio_unidiff:.2f}")
-
-    # 5. baseline 2: grep -E over the same diff on disk
-    grep_env = dict(os.environ, LC_ALL="C")
-    ratio_grep: float | None = None
-    if shutil.which("grep"):
-        plan = grep_plan(patterns, grep_env)
-        passes = [("", plan.sensitive), ("-i", plan.insensitive)]
-        total_best = 0.0
-        counts = []
-        for flag, alternation in passes:
-            if not alternation:
-                continue
-            cmd = ["grep", "-E", "-c", *([flag] if flag else []), "-e", alternation, str(big_path)]
-            t, res = _run_timed(cmd, repeat, env=grep_env)
-            total_best += t.best
-            counts.append(f"{'-i' if flag else 'case-sensitive'} {_s(t.best)} "
-                          f"({res.stdout.decode().strip() or '?'} lines)")
-        ratio_grep = analysis.timing.best / total_best if total_best else None
-        p(f"baseline grep -E -c (LC_ALL=C)           best {_s(total_best)} = "
-          + " + ".join(counts))
-        p(f"  {plan.translated} of {len(patterns)} patterns translated to ERE, "
-          f"{len(plan.skipped)} skipped"
-          + (f" (e.g. {plan.skipped[0][:40]!r})" if plan.skipped else "")
-          + (f"   analysis/grep = {ratio_grep:.1f}x" if ratio_grep else ""))
+    # 3. the shapes, each against its floors in the same rounds
+    plan = grep_plan(patterns, dict(os.environ, LC_ALL="C")) if shutil.which("grep") else None
+    if plan is None:
+        p("grep not found: no grep floor")
     else:
-        p("baseline grep: grep not found")
+        p(f"grep floor: {plan.translated} of {len(patterns)} patterns translated to ERE, "
+          f"{len(plan.skipped)} skipped"
+          + (f" (e.g. {plan.skipped[0][:40]!r})" if plan.skipped else ""))
+    scan_cmd = _scan_command()
+    results: list[ShapeResult] = []
+    for shape in args.shapes.split(","):
+        start = time.perf_counter()
+        text, stats = generate(args.files, args.lines, args.seed, shape=shape)
+        p()
+        p(_stats_line(f"shape {shape}", stats, time.perf_counter() - start))
+        path = workdir / f"{shape}.diff"
+        path.write_text(text, encoding="utf-8")
+        result = measure_shape(shape, text, path, policy, plan, repeat,
+                               [*scan_cmd, "scan", "--diff", str(path), "--format", "json"],
+                               str(workdir))
+        result.stats = stats
+        results.append(result)
+        _show_shape(result)
+        if args.profile == shape:
+            p(f"cProfile of one in-process analysis of shape {shape} (own time, then cumulative):")
+            p(profile_analysis(text, policy))
 
-    # 6. peak RSS in fresh children
-    base = memory_child(None)
-    child = memory_child(str(big_path))
-    peak_mb = child["analysis"] / 1024
-    p()
-    hwm = f", VmHWM {child['vmhwm'] / 1024:.0f} MB" if child.get("vmhwm") else ""
-    p(f"peak RSS (ru_maxrss), fresh child        analysis {peak_mb:.0f} MB{hwm} "
-      f"(child's own analysis time {_s(child['seconds'])})")
-    p(f"  baseline child (imports + policy) {base['policy'] / 1024:.0f} MB "
-      f"(bare interpreter {base['interpreter'] / 1024:.0f} MB); in the analysis child: "
-      f"+{(child['text'] - child['policy']) / 1024:.0f} MB diff text, "
-      f"+{(child['analysis'] - child['text']) / 1024:.0f} MB analysis; "
-      f"increment over baseline {(child['analysis'] - base['policy']) / 1024:.0f} MB")
-
-    # 7. whole process on the small diff
+    # 4. whole process on the small diff
     env = _child_env()
-    exe = shutil.which("modeltier") or shutil.which(
-        "modeltier", path=str(Path(sys.executable).parent)
-    )
     scan_args = ["scan", "--diff", str(small_path), "--format", "json"]
     cwd = str(workdir)  # no .github/modeltier.yml there: the bundled policy, as in-process
-    if exe:
-        scan_cmd = [exe, *scan_args]
-        label = "modeltier scan --diff small --format json"
-    else:
-        scan_cmd = [sys.executable, "-m", "bot.cli", *scan_args]
-        label = "python -m bot.cli scan ... (modeltier not on PATH: pip install -e .)"
-    scan_t, last = _run_timed(scan_cmd, SCAN_RUNS, env=env, cwd=cwd)
+    label = " ".join([Path(scan_cmd[-1]).name, *scan_args[:2], "small", *scan_args[3:]])
+    scan_t, last = _run_timed([*scan_cmd, *scan_args], SCAN_RUNS, env=env, cwd=cwd)
     ok, detail = _scan_ok(last)
     p()
     p(f"whole process: {label}")
@@ -734,56 +748,47 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     p("  stages of a scan in a fresh process (min of 5): "
       + ", ".join(f"{name} {ms:.0f}" for name, ms in stages.items()) + " (ms)")
 
-    # 8. worst case
-    worst_line = None
-    if args.worst:
-        start = time.perf_counter()
-        wtext, wstats = generate(args.files, args.lines, args.seed, worst=True)
-        p()
-        p(_stats_line("worst diff", wstats, time.perf_counter() - start))
-        worst_path = workdir / "worst.diff"
-        worst_path.write_text(wtext, encoding="utf-8")
-        worst = measure_analysis(wtext, policy, repeat)
-        wchild = memory_child(str(worst_path))
-        worst_line = (
-            f"worst case (every file sensitive): in-process {worst.timing.show()}; "
-            f"{worst.flagged} files flagged, "
-            f"{worst.parsed_in_full} parsed in full; peak RSS {wchild['analysis'] / 1024:.0f} MB"
-        )
-        p(worst_line)
-
-    if args.profile:
-        p()
-        p("cProfile of one in-process analysis of the big diff (by own time, then cumulative):")
-        p(profile_analysis(text, policy))
-
-    # 9. targets
+    # 5. targets
     p()
     p(f"after: {_load(own=1.0)}")
-    rows = [
-        ("in-process analysis, big diff (best)", f"<= {TARGET_IN_PROCESS_S:.2f} s",
-         _s(analysis.timing.best), analysis.timing.best <= TARGET_IN_PROCESS_S,
-         f"median {_s(analysis.timing.median)}, CPU {_s(analysis.timing.cpu)}"),
-        ("peak RSS of the analysis child", f"<= {TARGET_PEAK_RSS_MB:.0f} MB", f"{peak_mb:.0f} MB",
-         peak_mb <= TARGET_PEAK_RSS_MB, f"+{(child['analysis'] - base['policy']) / 1024:.0f} MB "
-         "over the baseline child"),
-        ("whole process, small diff (best)", f"<= {TARGET_WHOLE_PROCESS_S:.2f} s", _s(whole.best),
-         whole.best <= TARGET_WHOLE_PROCESS_S,
-         f"median {_s(whole.median)} {_mark(whole.median <= TARGET_WHOLE_PROCESS_S)}, "
-         f"CPU {_s(whole.cpu)}"
-         + ("" if ok else "; stand-in: the real command failed")),
-    ]
-    p(f"{'target':<38} {'goal':<10} {'figure':<9} mark  note")
-    for name, goal, figure, passed, note in rows:
-        p(f"{name:<38} {goal:<10} {figure:<9} {_mark(passed)}  {note}")
-    ratios = f"ratios: analysis/unidiff full parse {ratio_unidiff:.2f}"
-    if ratio_grep:
-        ratios += f", analysis/grep {ratio_grep:.1f}x"
-    ratios += f", scan/python floor {whole.best / floor_t.best:.1f}x"
-    p(ratios)
-    if worst_line:
-        p(worst_line + "  (no target)")
+    p(f"{'target':<44} {'goal':<8} {'figure':<21} mark")
+    for r in results:
+        grep_ratio = r.analysis.best / r.grep.best
+        process_ratio = r.scan.best / r.unidiff_process.best
+        p(f"{r.name + ': in-process / grep -E':<44} {'<= 6x':<8} "
+          f"{r.ratio(r.analysis, r.grep):<21} {_mark(grep_ratio <= TARGET_GREP_RATIO)}")
+        p(f"{r.name + ': whole process / unidiff process':<44} {'<= 1':<8} "
+          f"{r.ratio(r.scan, r.unidiff_process):<21} "
+          f"{_mark(process_ratio <= TARGET_UNIDIFF_RATIO)}")
+        p(f"{r.name + ': peak RSS of the analysis child':<44} {'<= 150':<8} "
+          f"{f'{r.peak_mb:.0f} MB':<21} {_mark(r.peak_mb <= TARGET_PEAK_RSS_MB)}")
+    p(f"{'whole process, small diff (best)':<44} {'<= 0.3 s':<8} {_s(whole.best):<21} "
+      f"{_mark(whole.best <= TARGET_WHOLE_PROCESS_S)}"
+      + ("" if ok else "  (stand-in: the real command failed)"))
+    p(f"  scan of the small diff / python floor {whole.best / floor_t.best:.1f}x")
     return 0
+
+
+def _scan_command() -> list[str]:
+    """`modeltier` as installed (what a user runs), or `python -m bot.cli` without it."""
+    exe = shutil.which("modeltier") or shutil.which(
+        "modeltier", path=str(Path(sys.executable).parent)
+    )
+    return [exe] if exe else [sys.executable, "-m", "bot.cli"]
+
+
+def _show_shape(r: ShapeResult) -> None:
+    p = print
+    p(f"  analysis in-process           {r.analysis.show()}   ({r.flagged})")
+    p(f"  floor grep -E -c, both passes {r.grep.show()}")
+    p(f"  floor unidiff.PatchSet(text)  {r.unidiff.show()}")
+    p(f"  whole process: scan           {r.scan.show()}   ({r.scan_detail})")
+    p(f"  floor process: unidiff parse  {r.unidiff_process.show()}")
+    p(f"  ratios (min, and of medians): in-process/grep {r.ratio(r.analysis, r.grep)}, "
+      f"in-process/unidiff {r.ratio(r.analysis, r.unidiff)}, whole process/unidiff process "
+      f"{r.ratio(r.scan, r.unidiff_process)}")
+    p(f"  peak RSS (ru_maxrss) of a fresh analysis child {r.peak_mb:.0f} MB "
+      f"(+{r.increment_mb:.0f} MB over a child that only loads the policy)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,11 @@ The neutral vocabulary is chosen so that ordinary files match none of the defaul
 a share of files (about 7-8%: `sensitive_share`, SQL files included, since `**/*.sql` is a
 migrations path) touch a sensitive area by their path or by a few changed lines of their content,
 and some excluded files (tests, docs) mention sensitive words in passing, as real ones do.
-`worst=True` makes every file touch a sensitive area, so the analysis parses every file in full.
+`shape` picks one of `SHAPES`: "own" (the default above); "ordinary", where routine lines
+of every file (tests and docs too, 40% of files) use ordinary words a generic rule matches
+("discount", "session", "token"...), so nearly every file has a hit and most hits are not
+evidence; "worst", where every file touches a sensitive area, so every file is read in full; and
+"css", every file a style sheet, with a few class names that hold such words.
 
 Run it to write a diff: `python bench/gen_diff.py --files 20 --lines 600 -o small.diff`.
 """
@@ -25,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["DiffStats", "generate"]
+__all__ = ["SHAPES", "DiffStats", "generate"]
 
 def _split(words: str) -> tuple[str, ...]:
     return tuple(words.split())
@@ -68,6 +72,12 @@ SERVICES = _split("catalog search feeds media reports scheduler gateway notifier
 
 STACKS = ("python", "typescript", "go", "java", "ruby", "sql", "yaml", "markdown")
 STACK_WEIGHTS = (22, 22, 14, 12, 10, 2, 9, 9)
+SHAPES = ("own", "ordinary", "worst", "css")
+#: everyday words of business code that a generic rule of the default policy matches
+ORDINARY = _split(
+    "discount coupon invoice payment session token role owner admin login currency tax billing "
+    "refund password charge"
+)
 
 
 def _cap(word: str) -> str:
@@ -77,20 +87,23 @@ def _cap(word: str) -> str:
 class _Words:
     """Random identifiers and prose in each language's style."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, ordinary: float = 0.0) -> None:
         self.r = rng
+        self.ordinary = ordinary
 
     def noun(self) -> str:
+        if self.ordinary and self.r.random() < self.ordinary:
+            return self.r.choice(ORDINARY)
         return self.r.choice(NOUNS)
 
     def snake(self) -> str:
         r = self.r
         roll = r.random()
         if roll < 0.45:
-            return r.choice(NOUNS)
+            return self.noun()
         if roll < 0.8:
-            return f"{r.choice(ADJS)}_{r.choice(NOUNS)}"
-        return f"{r.choice(NOUNS)}_{r.choice(NOUNS)}"
+            return f"{r.choice(ADJS)}_{self.noun()}"
+        return f"{self.noun()}_{self.noun()}"
 
     def camel(self) -> str:
         parts = self.snake().split("_")
@@ -99,8 +112,8 @@ class _Words:
     def func(self) -> str:
         r = self.r
         if r.random() < 0.7:
-            return f"{r.choice(VERBS)}_{r.choice(NOUNS)}"
-        return f"{r.choice(VERBS)}_{r.choice(ADJS)}_{r.choice(NOUNS)}"
+            return f"{r.choice(VERBS)}_{self.noun()}"
+        return f"{r.choice(VERBS)}_{r.choice(ADJS)}_{self.noun()}"
 
     def func_camel(self) -> str:
         parts = self.func().split("_")
@@ -109,13 +122,17 @@ class _Words:
     def type_name(self) -> str:
         r = self.r
         if r.random() < 0.5:
-            return _cap(r.choice(NOUNS))
-        return _cap(r.choice(ADJS if r.random() < 0.4 else NOUNS)) + _cap(r.choice(NOUNS))
+            return _cap(self.noun())
+        first = r.choice(ADJS) if r.random() < 0.4 else self.noun()
+        return _cap(first) + _cap(self.noun())
 
     def words(self, low: int = 2, high: int = 5) -> str:
         r = self.r
         pool = (NOUNS, VERBS, ADJS, GLUE)
-        return " ".join(r.choice(r.choice(pool)) for _ in range(r.randint(low, high)))
+        return " ".join(
+            self.noun() if (kind := r.choice(pool)) is NOUNS else r.choice(kind)
+            for _ in range(r.randint(low, high))
+        )
 
     def sentence(self) -> str:
         return _cap(self.words(5, 13)) + "."
@@ -262,6 +279,23 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "# {S}",
         "{k}_enabled: false",
     ),
+    "css": (
+        ".{c}-{c2} {{",
+        ".{c}__{c2}--{c3}, .{c} > .{c2} {{",
+        "  color: #{h};",
+        "  background: #{h} url(\"/img/{c}.png\") no-repeat;",
+        "  margin: {n}px {n}px 0;",
+        "  padding: 0 {n}px;",
+        "  display: flex;",
+        "  grid-template-columns: repeat({n}, minmax(0, 1fr));",
+        "  font: 500 {n}px/1.4 system-ui, sans-serif;",
+        "  transition: opacity {n}ms ease-in-out;",
+        "  z-index: {n};",
+        "@media (max-width: {n}px) {{",
+        "  border: 1px solid var(--{c}-{c2});",
+        "/* {S} */",
+        "}}",
+    ),
     "markdown": (
         "{S}",
         "{S} {S2}",
@@ -280,6 +314,7 @@ _CLOSERS = {
     "ruby": ("end", ""),
     "sql": ("",),
     "yaml": ("",),
+    "css": ("}",),
     "markdown": ("",),
 }
 _INDENT = {
@@ -290,10 +325,11 @@ _INDENT = {
     "ruby": ("  ", (1, 2, 3)),
     "sql": ("    ", (0, 0, 1)),
     "yaml": ("  ", (0, 1, 2)),
+    "css": ("  ", (0, 0, 1)),
     "markdown": ("", (0,)),
 }
 _EXT = {"python": "py", "typescript": "ts", "go": "go", "java": "java", "ruby": "rb", "sql": "sql",
-        "yaml": "yml", "markdown": "md"}
+        "yaml": "yml", "css": "css", "markdown": "md"}
 
 # Hunk section headers (what git's funcname finds above the hunk).
 _SECTIONS: dict[str, tuple[str, ...]] = {
@@ -308,6 +344,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "ruby": ("def {f}({v})", "class {T}Controller < ApplicationController", "module {T}"),
     "sql": (),
     "yaml": ("{k}:",),
+    "css": ("@media (max-width: {n}px) {{", ".{c}-{c2} {{"),
     "markdown": ("## {T} {T2}",),
 }
 
@@ -405,6 +442,8 @@ _PATHS = {
              "app/jobs/{v}_job.rb"),
     "sql": ("db/queries/{v}.sql", "services/{svc}/sql/{v}.sql"),
     "yaml": ("config/{svc}/{v}.yml", "config/features/{v}.yaml", "services/{svc}/config.{v}.yml"),
+    "css": ("web/src/styles/{c}/{c2}.css", "web/src/components/{T}/{T}.module.css",
+            "assets/css/{c}-{c2}.css"),
     "markdown": ("docs/{m}/{v}.md", "services/{svc}/README.{v}.md", "docs/guides/{v}.md"),
 }
 _TEST_PATHS = {
@@ -486,10 +525,13 @@ def _fields(template: str) -> tuple[str, ...]:
 
 
 class _Gen:
-    def __init__(self, seed: int, worst: bool, sensitive_share: float) -> None:
+    def __init__(self, seed: int, shape: str, sensitive_share: float) -> None:
+        if shape not in SHAPES:
+            raise ValueError(f"unknown shape {shape!r}: one of {', '.join(SHAPES)}")
         self.r = random.Random(seed)
-        self.w = _Words(self.r)
-        self.worst = worst
+        self.w = _Words(self.r, ordinary=0.04 if shape in ("ordinary", "css") else 0.0)
+        self.shape = shape
+        self.worst = shape == "worst"
         self.sensitive_share = sensitive_share
         self.stats = DiffStats()
         self.out: list[str] = []
@@ -513,7 +555,10 @@ class _Gen:
             "a": lambda: r.choice("abcdeopqrstu"),
             "a2": lambda: r.choice("fghijklmnvxyz"),
             "svc": lambda: r.choice(SERVICES),
+            "h": lambda: f"{r.getrandbits(24):06x}",
         }
+        for name in ("c", "c2", "c3"):
+            self.makers[name] = w.noun
         for name in ("T", "T2", "T3"):
             self.makers[name] = w.type_name
         self.compiled = {
@@ -765,16 +810,17 @@ def _specs(g: _Gen, files: int, lines: int) -> list[_Spec]:
                                "src", ""))
             weights.append(0.0)
             continue
-        stack = r.choices(STACKS, STACK_WEIGHTS)[0]
+        stack = "css" if g.shape == "css" else r.choices(STACKS, STACK_WEIGHTS)[0]
         if g.worst and stack == "markdown":
             stack = r.choice(("python", "typescript", "yaml"))
         role = "doc" if stack == "markdown" else "src"
-        if stack in _TEST_PATHS and not g.worst and r.random() < 0.2:
+        test_share = {"own": 0.2, "ordinary": 0.4}.get(g.shape, 0.0)
+        if stack in _TEST_PATHS and test_share and r.random() < test_share:
             role = "test"
         sensitive = ""
         if stack == "sql":
             sensitive = "sql"
-        elif role == "src":
+        elif role == "src" and stack != "css":
             roll = r.random()
             if g.worst:
                 sensitive = "path" if roll < 0.5 else "content"
@@ -830,11 +876,12 @@ def generate(
     lines: int = 200_000,
     seed: int = 1,
     *,
-    worst: bool = False,
+    shape: str = "own",
     sensitive_share: float = 0.065,
 ) -> tuple[str, DiffStats]:
-    """A git diff over `files` files with `lines` changed lines (exactly, when files allow)."""
-    g = _Gen(seed, worst, sensitive_share)
+    """A git diff over `files` files with `lines` changed lines (exactly, when files allow), of
+    one of `SHAPES`."""
+    g = _Gen(seed, shape, sensitive_share)
     specs = _specs(g, files, lines)
     for spec in specs:
         g.file(spec)
@@ -849,10 +896,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--lines", type=int, default=200_000, help="changed lines (+ and -)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--worst", action="store_true", help="every file touches an area")
+    parser.add_argument("--shape", choices=SHAPES, default="own", help="see the module's doc")
     parser.add_argument("-o", "--output", default="-")
     args = parser.parse_args(argv)
-    text, stats = generate(args.files, args.lines, args.seed, worst=args.worst)
+    text, stats = generate(args.files, args.lines, args.seed, shape=args.shape)
     if args.output == "-":
         sys.stdout.write(text)
     else:
