@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, parse_diff
-from bot.analysis.models import Commit, Decision, PullRequestInfo
+from bot.analysis.models import Commit, Decision, PullRequestInfo, SessionRecord
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_OK, exit_status
 from bot.extras import needs_note, require
 from policies.errors import ModelTierError
@@ -85,6 +85,23 @@ def _git_commits(revision_range: str) -> tuple[Commit, ...]:
     return tuple(commits)
 
 
+_NOTES_FORMAT = "%H%x1f%N%x1e"
+
+
+def _git_ai_notes(revision_range: str) -> tuple[SessionRecord, ...]:
+    """The git-ai authorship notes (`refs/notes/ai`) of the range's commits, as session
+    records; a repository without that notes ref has none."""
+    from bot.analysis.records import git_ai_records
+
+    raw = _git("log", "--notes=refs/notes/ai", f"--format={_NOTES_FORMAT}", revision_range)
+    records: list[SessionRecord] = []
+    for entry in raw.decode("utf-8", "replace").split("\x1e"):
+        sha, _, note = entry.strip("\n").partition("\x1f")
+        if note.strip():
+            records += git_ai_records(note, f"git-ai note of commit {sha[:7]}")
+    return tuple(records)
+
+
 def _policy_at(revision: str) -> tuple[bytes | None, str]:
     """The repository policy committed at a revision (text, name), or (None, name)."""
     for path in REPOSITORY_POLICY_PATHS:
@@ -114,13 +131,15 @@ class NothingStaged(ModelTierError):
     be misleading."""
 
 
-def _scan_input(args: argparse.Namespace) -> tuple[Diff, tuple[Commit, ...], str | None]:
+def _scan_input(
+    args: argparse.Namespace,
+) -> tuple[Diff, tuple[Commit, ...], str | None, tuple[SessionRecord, ...]]:
     if args.git:
         if ".." not in args.git:
             raise UsageError("--git takes a range BASE..HEAD")
         base = args.git.split("..", 1)[0] or "HEAD"
         diff_text = _git("diff", "--no-color", "--no-ext-diff", "-M", args.git)
-        return parse_diff(diff_text), _git_commits(args.git), base
+        return parse_diff(diff_text), _git_commits(args.git), base, _git_ai_notes(args.git)
     if args.staged:
         _git("rev-parse", "--git-dir")  # outside a repository `git diff` would be --no-index
         diff_text = _git("diff", "--cached", "--no-color", "--no-ext-diff", "-M")
@@ -128,9 +147,9 @@ def _scan_input(args: argparse.Namespace) -> tuple[Diff, tuple[Commit, ...], str
             # a person reads this; json and sarif still give their (empty) report
             raise NothingStaged("modeltier: nothing staged (git diff --cached is empty): "
                                 "nothing to check")
-        return parse_diff(diff_text), (), None
+        return parse_diff(diff_text), (), None, ()
     diff_text = _read(args.diff or "-", "diff")
-    return parse_diff(diff_text), (), None
+    return parse_diff(diff_text), (), None, ()
 
 
 def _render(decision: Decision, policy: Policy, fmt: str) -> str:
@@ -150,7 +169,7 @@ def _render(decision: Decision, policy: Policy, fmt: str) -> str:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     try:
-        diff, commits, base = _scan_input(args)
+        diff, commits, base, records = _scan_input(args)
     except NothingStaged as e:
         print(e)
         return EXIT_OK
@@ -161,7 +180,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     ]
     body = _read(args.body, "description").decode("utf-8", "replace") if args.body else ""
     labels = tuple(label.strip() for label in (args.labels or "").split(",") if label.strip())
-    pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages))
+    pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages),
+                         records=records)
     # The staged change is a commit being made: its advice is a trailer, never a PR or a label.
     decision = decide(diff, policy, pr, "commit" if args.staged else "cli")
     advisory = args.staged and not args.enforce

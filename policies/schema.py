@@ -598,6 +598,11 @@ class EvidenceRules(_Strict):
         description="Trailers a person writes by hand (provenance 'declared', not 'tool').",
     )
     label_prefix: str = "model:"
+    agent_trace_paths: PathList = Field(
+        default_factory=lambda: [".agent-trace/**", "**/*.agent-trace.json"],
+        description="Where the repository keeps Agent Trace records (JSON, or JSON Lines): "
+                    "the lines a change adds there are read as session records.",
+    )
     human_values: list[str] = Field(
         default_factory=lambda: [
             "none", "human", "no ai", "n/a", "written by hand", "written without ai",

@@ -26,6 +26,7 @@ from bot.analysis.models import (
     Signals,
     Verdict,
 )
+from bot.analysis.records import agent_trace_records
 from bot.analysis.reviewers import review_requests
 from bot.analysis.scoping import ScopeGroup, classify_scopes, merge_classifications
 from policies.schema import Area, Policy, Risk, compile_paths
@@ -450,6 +451,25 @@ def _mark(
     return marked
 
 
+def _session_records(diff: Diff, pr: PullRequestInfo, policy: Policy) -> PullRequestInfo:
+    """The PR with the session records that speak for this change: Agent Trace records the
+    diff adds (at the policy's `agent_trace_paths`) and those the edge read (git-ai notes),
+    each kept only when it names a file the change touches (a trace file aside)."""
+    traces = compile_paths(policy.evidence.agent_trace_paths)
+    records = list(pr.records)
+    changed = set()
+    for index, item in enumerate(diff.files):
+        if not traces.check_file(item.path).include:
+            changed.add(item.path)
+            continue
+        added = sorted((c for c, _ in diff.changed_lines(index) if c.side == "new"),
+                       key=lambda c: c.line)
+        records += agent_trace_records("\n".join(c.text for c in added),
+                                       f"Agent Trace record {item.path}")
+    kept = tuple(r for r in records if changed & set(r.paths))
+    return pr.model_copy(update={"records": kept}) if kept or pr.records else pr
+
+
 def _owned_paths(classification: Classification, risk: Risk, diff: Diff) -> list[str]:
     """The files whose code owners can vouch for the change: those of the areas that set its
     risk, else (the risk came from files nobody could read) every file."""
@@ -539,7 +559,7 @@ def decide(
     )
     recommended = policy.tiers[tier].recommended
     accepted = [recommended] + [m for m in accepted if m != recommended]
-    found = declared_models(pr, policy)
+    found = declared_models(_session_records(diff, pr, policy), policy)
     counted, conflict = _conflict(found, policy)
     human, contradicted = _human_review(
         counted, pr, policy, _owned_paths(classification, risk, diff)

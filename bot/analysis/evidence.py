@@ -14,7 +14,8 @@ Each declaration carries its provenance: `tool` when an AI tool wrote it itself 
 commit author or footer), `declared` when a person did (a description line or box, a label, a
 trailer the policy lists as hand-written), `attested` for a label that someone with the override
 permission added (the edge checks that with GitHub and passes such labels in
-`PullRequestInfo.attested_labels`).
+`PullRequestInfo.attested_labels`), `recorded` for a session record (Agent Trace, git-ai notes:
+`bot.analysis.records`) that names the model for files the change touches.
 """
 
 from __future__ import annotations
@@ -660,6 +661,13 @@ def declared_models(pr: PullRequestInfo, policy: Policy) -> list[DeclaredModel]:
         )
     for commit in pr.commits:
         found.extend(_from_commit(commit, catalog))
+    for record in pr.records:
+        item = catalog.declare(
+            "record", record.location, f"{record.kind}: {record.model}", record.model,
+            Provenance.RECORDED, catalog.tool_named(record.tool) if record.tool else None,
+        )
+        if item is not None:
+            found.append(item)
     unique: dict[tuple[str, str, str | None, str | None, str, str], DeclaredModel] = {}
     for item in found:
         raw_key = item.raw.lower() if item.kind == "unknown" else ""

@@ -30,6 +30,7 @@ __all__ = [
     "Review",
     "ReviewRequest",
     "Risk",
+    "SessionRecord",
     "Signals",
     "Verdict",
 ]
@@ -91,6 +92,17 @@ class Review(_Frozen):
                                    "names them, that the reviewer is a member of.")
 
 
+class SessionRecord(_Frozen):
+    """A record of an AI session naming the model that changed some files (Agent Trace, git-ai
+    notes): evidence of provenance `recorded` for a change that touches those files."""
+
+    kind: Literal["agent-trace", "git-ai"]
+    location: str = Field(description="Where it was read ('git-ai note of commit abc1234').")
+    model: str
+    tool: str | None = None
+    paths: tuple[str, ...] = ()
+
+
 class PullRequestInfo(_Frozen):
     """What the core needs to know about a PR besides its diff (all optional for the CLI)."""
 
@@ -109,6 +121,10 @@ class PullRequestInfo(_Frozen):
     attested_labels: tuple[str, ...] = Field(
         default=(), description="`model:` labels that someone with the override permission "
         "(not the author) added, as GitHub says: evidence of provenance `attested`."
+    )
+    records: tuple[SessionRecord, ...] = Field(
+        default=(), description="Session records the edge read (git-ai notes); Agent Trace "
+        "files in the diff are read by the core itself."
     )
     reviews: tuple[Review, ...] | None = Field(
         default=None, description="None: not read (the CLI and pre-commit have no reviews)."
@@ -166,7 +182,7 @@ class Signals(_Frozen):
 class DeclaredModel(_Frozen):
     """One statement, found in the PR or its commits, of which model (or tool) made the change."""
 
-    source: Literal["description", "commit", "label", "author"]
+    source: Literal["description", "commit", "label", "author", "record"]
     location: str
     raw: str
     kind: Literal["model", "tool", "human", "unknown"]

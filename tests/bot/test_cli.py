@@ -583,3 +583,22 @@ def test_scan_ignores_a_declaration_in_a_code_block_of_the_description(
     body = write(tmp_path / "pr.md", "Template:\n\n```\nModel: GPT-5.4\n```\n")
     code, out, _ = run("scan", "--diff", diff, "--body", body, "--format", "json")
     assert (code, json.loads(out)["verdict"]) == (EXIT_ENFORCEMENT, "missing")
+
+
+def test_scan_git_reads_git_ai_notes_as_recorded_evidence(run: Run, repo: Repo) -> None:
+    base = repo.commit({"app/auth/views.py": VIEWS}, "Initial")
+    repo.commit({"app/auth/views.py": VIEWS_PROTECTED}, "Protect profile")
+    note = (
+        "app/auth/views.py\n  4f2a9c1e 1-3\n---\n"
+        '{"schema_version": "authorship/3.0.0", "prompts": {"4f2a9c1e": '
+        '{"agent_id": {"tool": "claude", "id": "s1", "model": "claude-opus-4-6"}}}}\n'
+    )
+    repo.git("notes", "--ref=ai", "add", "-m", note, "HEAD")
+    policy = write(repo.path / "strict.yml", "enforcement:\n  min_provenance: {premium: recorded}\n")
+    code, out, _ = run("scan", "--git", f"{base}..HEAD", "--format", "json", "--policy", policy)
+    data = json.loads(out)
+    assert (code, data["verdict"]) == (EXIT_OK, "pass")
+    (item,) = data["declared_models"]
+    assert (item["provenance"], item["source"], item["model"]) == (
+        "recorded", "record", "claude-opus-4.6")
+    assert item["location"].startswith("git-ai note of commit ")
