@@ -1,0 +1,63 @@
+"""The App and the evidence of the model used, against the fake GitHub through PyGithub: its fix
+text names what the App reads (a description line, a label, the override comment or label), and
+an Agent Trace record the pull request adds is `recorded` evidence."""
+
+from __future__ import annotations
+
+import json
+
+from bot.render.markdown import MARKER
+from tests.webhooks.conftest import REPO, pr_payload
+
+AUTH_PATCH = (
+    "@@ -10,3 +10,4 @@ def login(request):\n"
+    "     user = authenticate(request, username=u, password=p)\n"
+    "-    if user is None:\n"
+    "+    if user is None or not user.is_active:\n"
+    "+        request.session.flush()\n"
+    "         return HttpResponseForbidden()\n"
+)
+HEAD = "c" * 40
+AUTH_FILE = {"filename": "app/auth/views.py", "patch": AUTH_PATCH}
+
+
+def _pr(fake, files, body="Tightens the login check."):
+    fake.add_pull(REPO, number=7, title="Tighten login", body=body, head_sha=HEAD, files=files,
+                  commits=[{"sha": HEAD, "message": "Tighten login"}])
+
+
+def _comment(fake):
+    return next(c["body"] for c in fake.comments(REPO, 7) if MARKER in c["body"])
+
+
+def test_the_apps_fix_text_names_what_the_app_reads(make_service, fake):
+    svc = make_service()
+    _pr(fake, [AUTH_FILE])
+    svc.send("pull_request", pr_payload(fake, 7))
+    svc.wait_idle()
+    fix = next(line for line in _comment(fake).splitlines() if line.startswith("**How to fix"))
+    for what in ("<code>Model: GPT-5.4</code>", "<code>model:gpt-5.4</code>",
+                 "<code>Assisted-by: &lt;agent&gt;:gpt-5.4</code>",
+                 "<code>/modeltier override &lt;reason&gt;</code>",
+                 "<code>modeltier:override</code>"):
+        assert what in fix, fix
+
+
+def test_an_agent_trace_record_in_the_pull_request_is_recorded_evidence(make_service, fake):
+    record = {
+        "version": "0.1.0", "id": "6f1c6a1e-0000-4000-8000-000000000002",
+        "timestamp": "2026-05-01T10:00:00Z", "tool": {"name": "claude-code"},
+        "files": [{"path": "app/auth/views.py", "conversations": [{
+            "contributor": {"type": "ai", "model_id": "anthropic/claude-opus-4-6"},
+            "ranges": [{"start_line": 11, "end_line": 12}]}]}],
+    }
+    trace = {"filename": ".agent-trace/traces.jsonl", "status": "added",
+             "patch": "@@ -0,0 +1 @@\n+" + json.dumps(record)}
+    fake.set_file(REPO, path=".github/modeltier.yml",
+                  content="enforcement:\n  min_provenance: {premium: recorded}\n")
+    svc = make_service()
+    _pr(fake, [AUTH_FILE, trace])
+    svc.send("pull_request", pr_payload(fake, 7))
+    svc.wait_idle()
+    assert [r["conclusion"] for r in fake.check_runs(REPO, head_sha=HEAD)] == ["success"]
+    assert "recorded evidence" in _comment(fake)
