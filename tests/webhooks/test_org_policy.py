@@ -154,3 +154,17 @@ def test_a_pull_request_to_the_organisation_policy_gets_the_validated_preview(ma
     assert "enforcement.on_missing" in body  # the proposal's error, located
     (check,) = fake.check_runs(HOME, "a" * 40)
     assert check["conclusion"] == "failure"  # a policy change needs an override
+
+
+def test_a_repository_policy_change_is_previewed_over_the_organisation_policy(make_service, fake):
+    fake.set_file(HOME, path=".github/modeltier.yml", content=ORG_POLICY)
+    patch = "@@ -0,0 +1,2 @@\n+enforcement:\n+  on_missing: warn\n"
+    _pr(fake, files=[{"filename": ".github/modeltier.yml", "status": "added", "patch": patch}])
+    fake.set_file(REPO, path=".github/modeltier.yml", ref="a" * 40,
+                  content="enforcement:\n  on_missing: warn\n")
+    svc = make_service()
+    svc.send("pull_request", _payload(fake, 7, REPO))
+    svc.wait_idle()
+    body = _comment(fake)
+    assert "The proposed policy is invalid (1 error)" in body
+    assert "enforcement.on_missing: locked by the organisation policy" in body
