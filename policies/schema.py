@@ -455,7 +455,13 @@ class Override(_Strict):
     min_permission: Permission = Permission.MAINTAIN
     scope: Literal["pr", "sha"] = Field(
         default="pr",
-        description="pr: holds until a push changes the critical areas; sha: one head SHA only.",
+        description="pr: holds until a push adds critical evidence the override did not cover "
+                    "(a new area, file or line); sha: the head it was given on only.",
+    )
+    allow_author: bool = Field(
+        default=False,
+        description="Whether the pull request's author may override their own pull request "
+                    "(whatever their permission).",
     )
 
 

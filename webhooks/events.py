@@ -7,6 +7,7 @@ stay plain strings: GitHub's set is open.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -137,6 +138,7 @@ class _Comment(_Model):
     id: Id
     body: str | None = ""
     user: _User
+    created_at: datetime.datetime | None = None
 
 
 class _IssueCommentEvent(_Model):
@@ -145,6 +147,7 @@ class _IssueCommentEvent(_Model):
     comment: _Comment
     repository: _Repo
     installation: _Installation | None = None
+    sender: _User | None = None
 
 
 class _CheckPull(_Model):
@@ -239,8 +242,12 @@ def _pull_request(event: _PullRequestEvent, override_label: str) -> Routing:
         if event.action == "labeled" and label == override_label:
             if sender is None:
                 return Routing(**base, ignored="override label added by a bot or no one")
+            # the payload's head is the head the label was added on: the override binds to it
             job.update(kind="override", login=sender, via="label",
                        reason=f"label `{override_label}` added")
+        elif label == override_label and sender is not None:
+            job.update(kind="revoke", login=sender, via="label",
+                       reason=f"label `{override_label}` removed")
         elif not (label.startswith("model:") or label == override_label):
             return Routing(**base, ignored=f"label {label!r} does not affect modeltier")
     return Routing(**base, job=job)
@@ -251,25 +258,35 @@ def _issue_comment(
 ) -> Routing:
     repo = event.repository.full_name
     base: dict[str, Any] = {"action": event.action, "repo": repo}
-    if event.action != "created":
+    if event.action not in ("created", "deleted"):
         return Routing(**base, ignored=f"issue_comment.{event.action} is not handled")
     if event.issue.pull_request is None:
         return Routing(**base, ignored="comment on an issue, not a pull request")
-    user = event.comment.user
-    if user.type == "Bot":
+    comment = event.comment
+    if comment.user.type == "Bot":
         return Routing(**base, ignored="comment by a bot")
-    text = (event.comment.body or "").strip()
+    text = (comment.body or "").strip()
     first_line = text.splitlines()[0].strip() if text else ""
     job: dict[str, Any] = {
         "kind": "evaluate", "repo": repo, "number": event.issue.number,
-        "installation_id": _installation_id(event.installation), "login": user.login,
+        "installation_id": _installation_id(event.installation), "login": comment.user.login,
     }
+    is_override = first_line == override_command or first_line.startswith(override_command + " ")
+    if event.action == "deleted":
+        if not is_override:
+            return Routing(**base, ignored="a deleted comment that was no override")
+        deleted_by = event.sender.login if event.sender is not None else comment.user.login
+        job.update(kind="revoke", via="comment", comment_id=comment.id, login=deleted_by,
+                   reason="override comment deleted")
+        return Routing(**base, job=job)
     if first_line == f"{COMMAND_PREFIX} recheck":
         return Routing(**base, job=job)
-    if first_line == override_command or first_line.startswith(override_command + " "):
+    if is_override:
         # stored as text, which on PostgreSQL cannot hold a NUL
         reason = text[len(override_command):].strip().replace("\x00", "\ufffd")
-        job.update(kind="override", via="comment", reason=reason)
+        # the comment (its id: it grants once) and its time (it binds to the head then)
+        job.update(kind="override", via="comment", reason=reason, comment_id=comment.id,
+                   created_at=comment.created_at.isoformat() if comment.created_at else None)
         return Routing(**base, job=job)
     return Routing(**base, ignored="not a modeltier command")
 

@@ -4,8 +4,10 @@ the fake GitHub server; deliveries are signed and shaped as GitHub sends them.""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import threading
@@ -177,11 +179,18 @@ def pr_payload(fake: FakeGitHub, number: int, action: str = "opened", **extra: A
     }
 
 
-def comment_payload(fake: FakeGitHub, number: int, body: str, login: str) -> Any:
+_comment_ids = itertools.count(1001)
+
+
+def comment_payload(fake: FakeGitHub, number: int, body: str, login: str, *,
+                    action: str = "created", comment_id: int | None = None) -> Any:
+    """An issue_comment delivery: a new comment (its own id) written now, unless told."""
+    created_at = datetime.datetime.now(datetime.UTC).isoformat().replace("+00:00", "Z")
     return {
-        "action": "created",
+        "action": action,
         "issue": {"number": number, "pull_request": {"url": f"{fake.url}/repos/{REPO}/pulls/{number}"}},
-        "comment": {"id": 99, "body": body, "user": {"login": login, "type": "User", "id": 2}},
+        "comment": {"id": comment_id or next(_comment_ids), "body": body, "created_at": created_at,
+                    "user": {"login": login, "type": "User", "id": 2}},
         "repository": api_json(fake, f"/repos/{REPO}"),
         "installation": {"id": INSTALLATION},
         "sender": {"login": login, "type": "User", "id": 2},

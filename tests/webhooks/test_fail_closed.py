@@ -158,7 +158,7 @@ def test_a_pr_that_adds_a_policy_file_needs_an_override_whatever_it_declares(
     svc.wait_idle(30)
     run = fake.check_runs(REPO, head_sha=HEAD)[-1]
     assert run["conclusion"] == "success"
-    assert "policy" in svc.service.store.latest_override(REPO, 7)["areas"]
+    assert "policy" in svc.service.store.active_overrides(REPO, 7)[0]["areas"]
 
 
 # --- GitHub's lost answers never double a write ---------------------------------------------------
@@ -267,7 +267,7 @@ def test_a_nul_in_an_override_reason_is_stored_not_a_crash(make_service, fake):
     assert response.status_code == 202
     svc.wait_idle(30)
     assert fake.check_runs(REPO, head_sha=HEAD)[-1]["conclusion"] == "success"
-    [row] = [r for r in svc.service.store.audit() if r["type"] == "override"]
+    [row] = [r for r in svc.service.store.audit() if r["type"] == "override.granted"]
     assert row["reason"] == "hot\ufffdfix"
 
 

@@ -22,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.cli import main
 from tests.webhooks.conftest import REPO, SECRET, api_json, comment_payload, pr_payload
-from webhooks.runtime.store import decisions, overrides
+from webhooks.runtime.store import audit_events, decisions
 
 AUTH_PATCH = (
     "@@ -10,3 +10,4 @@ def login(request):\n"
@@ -210,7 +210,7 @@ def _summary(rows):
 APP_ROWS = [
     ("decision", REPO, 7, "failure", ""),
     ("decision", REPO, 7, "success", ""),
-    ("override", REPO, 7, "success", "bob"),
+    ("override.granted", REPO, 7, "", "bob"),
 ]
 LIB_ROWS = [("decision", LIB, 3, "neutral", "")]
 ALL_ROWS = sorted(APP_ROWS + LIB_ROWS)
@@ -221,7 +221,7 @@ def test_audit_json_lists_decisions_and_overrides(history, database_url, monkeyp
     assert (status, err) == (0, "")
     rows = json.loads(out)
     assert _summary(rows) == ALL_ROWS
-    override = next(r for r in rows if r["type"] == "override")
+    override = next(r for r in rows if r["type"] == "override.granted")
     assert (override["reason"], override["head_sha"]) == ("hotfix", "a" * 40)
     assert [r["at"] for r in rows] == sorted(r["at"] for r in rows)  # oldest first
 
@@ -243,7 +243,7 @@ def test_audit_filters_by_repo_and_since(history, database_url, monkeypatch, cap
     assert _summary(json.loads(out)) == LIB_ROWS
 
     with history.service.store.engine.begin() as conn:  # octo/app's history becomes old
-        for table in (decisions, overrides):
+        for table in (decisions, audit_events):
             conn.execute(table.update().where(table.c.repo == REPO).values(
                 created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)))
     _, out, _ = _audit(monkeypatch, capsys, database_url, "--format", "json",

@@ -221,7 +221,7 @@ def test_override_requires_enough_permission(make_service, fake, role, conclusio
         assert any(reply in r for r in replies)
     else:
         assert "bob" in _ours(fake)[0]["body"]
-        rows = [r for r in svc.service.store.audit() if r["type"] == "override"]
+        rows = [r for r in svc.service.store.audit() if r["type"] == "override.granted"]
         assert rows and rows[0]["who"] == "bob" and rows[0]["reason"] == "hotfix, reviewed"
 
 
