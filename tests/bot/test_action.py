@@ -370,6 +370,17 @@ def test_broken_base_policy_applies_the_default_visibly(fake: FakeGitHub, step: 
     assert "pathz" in our_comments(fake)[0]["body"]
 
 
+def test_the_organisation_policy_applies_to_the_action_too(fake: FakeGitHub, step: Step) -> None:
+    fake.add_repo("octo/.github", default_branch="main")
+    fake.set_file("octo/.github", path=".github/modeltier.yml",
+                  content="enforcement:\n  on_missing: warn\n")
+    fake.add_pull(REPO, NUMBER, files=[AUTH_FILE])
+    result = step(pr_event(fake))
+    assert result.code == EXIT_OK, result.stdout  # the organisation's `warn`
+    assert result.outputs["verdict"] == "missing"
+    assert "octo/.github:.github/modeltier.yml&#64;" in our_comments(fake)[0]["body"]
+
+
 def test_policy_input_names_a_file_on_the_base_branch(fake: FakeGitHub, step: Step) -> None:
     fake.set_file(REPO, ref="main", path="config/modeltier.yml",
                   content="enforcement:\n  on_missing: warn\n")
