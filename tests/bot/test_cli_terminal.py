@@ -15,6 +15,7 @@ import yaml
 from bot.cli import _git_reason, main
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_OK
 from policies.file_schema import policy_file_json_schema
+from policies.loader import load_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -197,3 +198,17 @@ def test_the_readme_shows_the_editor_schema_line() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "# yaml-language-server: $schema=" in readme
     assert "modeltier policy schema" in readme
+
+
+def test_the_organisation_policy_examples_fit_the_schema_and_load(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    # docs/organisation-policy.md: locked, scopes, owners, enforcement.when/unless, request_review
+    doc = (ROOT / "docs" / "organisation-policy.md").read_text(encoding="utf-8")
+    examples = [block.split("```", 1)[0] for block in doc.split("```yaml\n")[1:]]
+    assert len(examples) == 5
+    for example in examples:
+        data = yaml.safe_load(example)
+        assert list(validator.iter_errors(_as_json(data))) == [], example
+        load_policy(example)  # and the loader takes it
+    assert list(validator.iter_errors({"scopes": [{"paths": ["a/**"], "colour": 1}]}))
