@@ -21,7 +21,7 @@ import re2
 from bot.analysis.anchors import HeadLines
 from bot.analysis.codeowners import CodeOwners, normalise_owner
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
-from bot.analysis.mechanical import MANIFESTS, renamed_hunks, squash
+from bot.analysis.mechanical import MANIFESTS, renamed_hunks, squash, without_copy
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
 from policies.schema import Policy, compile_paths
@@ -450,7 +450,7 @@ def _content_evidence(
             continue
         path = diff.files[item.file].path
         text = item.text.rstrip("\n")
-        for rule in matcher.line_rules(text, path):
+        for rule in matcher.line_rules(without_copy(text), path):
             collector.add(
                 rule.area,
                 Evidence(

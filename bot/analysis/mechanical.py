@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 __all__ = ["MANIFESTS", "line_key", "mechanical_hunk", "prose_line", "renamed_hunks", "squash",
-           "tokens"]
+           "tokens", "without_copy"]
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
 #: a new or removed package, is not)
@@ -310,3 +310,23 @@ def renamed_hunks(
         index for index, pairs in paired.items()
         if all(pair in consistent or _respelt(0, *pair) for pair in pairs)
     }
+
+
+_LITERAL = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`""")
+#: a translation call and its key (`t("settings.billing.per_month")`, `__('auth.failed')`)
+_TRANSLATED_KEY = re.compile(
+    r"""(?:\b(?:t|i18n\.t|I18n\.t|\$t|__|_|gettext|ngettext|trans|trans_choice|translate|"""
+    r"""formatMessage|lang)\(\s*\{?\s*(?:id:\s*)?)(["'`])[\w.:/-]+\1"""
+)
+
+
+def without_copy(line: str) -> str:
+    """The line with the text written for people blanked out: string literals of prose (labels,
+    help texts, log and error messages) and the keys of translation calls. A sensitive word there
+    is copy (`"Occurs whenever a payout is confirmed"`, `t("settings.billing.per_year")`); the code
+    around it (`raise PermissionDenied(...)`, `log.warn(...)`) still counts, as do strings that
+    are data (`"Stripe-Signature"`, `{"password": ...}`, SQL, a CSP)."""
+    if '"' not in line and "'" not in line and "`" not in line:
+        return line
+    line = _TRANSLATED_KEY.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + '""', line)
+    return _LITERAL.sub(lambda m: '""' if _prose(m.group(0)[1:-1]) else m.group(0), line)

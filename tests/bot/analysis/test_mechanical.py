@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.mechanical import line_key, mechanical_hunk, renamed_hunks, tokens
+from bot.analysis.mechanical import (
+    line_key,
+    mechanical_hunk,
+    renamed_hunks,
+    tokens,
+    without_copy,
+)
 
 
 @pytest.mark.parametrize(
@@ -136,3 +142,23 @@ def test_an_import_follows_its_renamed_module() -> None:
     moved = [("api/verify-webhook.ts", "api/verify-webhook-signature.ts")]
     assert renamed_hunks([imported], moved) == {0}
     assert renamed_hunks([imported], []) == set()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('? t("environments.settings.billing.per_month")', '? t("")'),
+        ("__('auth.failed')", '__("")'),
+        ('"payout": "Occurs whenever a payout in your program is confirmed",', '"payout": "",'),
+        ('raise PermissionDenied("You do not have permission to do this")',
+         'raise PermissionDenied("")'),
+        ('headers["Stripe-Signature"]', 'headers["Stripe-Signature"]'),
+        ('{"password": pw}', '{"password": pw}'),
+        ('q = "SELECT * FROM docs WHERE owner_id = %s"', 'q = "SELECT * FROM docs WHERE owner_id = %s"'),
+        ('csp = "default-src self; script-src self"', 'csp = "default-src self; script-src self"'),
+    ],
+    ids=["translation-key", "translation-key-php", "prose-value", "message-beside-code",
+         "header-name", "dict-key", "sql", "csp"],
+)
+def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> None:
+    assert without_copy(line) == expected
