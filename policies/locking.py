@@ -22,6 +22,9 @@ wherever it stands under a locked entry):
 - `enforcement.when`: unchanged, or removed (enforcement then always applies).
 - Mappings (`areas`, `enforcement`, `override`, an area): each field by its own rule; a new
   area may be added (more is checked), a new entry anywhere else is a change.
+- A locked area locks the policy-wide lists that let paths off every area with it (`exclude`,
+  `content_only`, `generated`, `vendored`, `translations`): a repository could otherwise
+  exclude a locked area's paths without touching the area.
 - `title` and `description` are words, free to change. Any other field must stay as it is.
 
 Tier ranks are read from each layer's own `tiers`: a repository that lowers the rank of the
@@ -66,6 +69,8 @@ _MORE_IS_STRICTER = {"paths", "content", "owners", "checklist"}
 _LESS_IS_STRICTER = {"exclude", "generated", "vendored", "translations", "content_only",
                      "unless"}
 _TIER_MAPS = {"require", "recommend"}
+#: policy-wide lists that let paths off every area: locked with any area
+_AREA_EXEMPTIONS = ("exclude", "content_only", "generated", "vendored", "translations")
 _FREE = {"title", "description"}
 #: mappings where a new entry adds checks rather than changing one
 _OPEN_MAPS = {"areas"}
@@ -196,6 +201,8 @@ def weakenings(org: dict[str, Any], new: dict[str, Any], locked: Sequence[str]) 
     """Where `new` (the policy with the repository's file) weakens a field `org` (the policy
     the organisation set) locks. Both are policies as JSON data."""
     comparison = _Comparison(org, new)
+    if any(entry == "areas" or entry.startswith("areas.") for entry in locked):
+        locked = [*locked, *_AREA_EXEMPTIONS]
     for entry in dict.fromkeys(locked):
         loc: Loc = tuple(entry.split("."))
         found, org_value = _at(org, loc)

@@ -130,6 +130,14 @@ def test_a_scope_cannot_weaken_a_locked_field_for_its_files() -> None:
     assert scoped.areas["auth"].enabled
 
 
+def test_a_locked_area_locks_the_policy_wide_exclusions_with_it() -> None:
+    result = layered("exclude: ['**/identity/**']\ncontent_only: ['**/auth/**']\n")
+    assert sorted(p.field for p in result.problems) == ["content_only", "exclude"]
+    assert "**/identity/**" not in result.policy.exclude
+    unlocked = layered("exclude: ['**/identity/**']\n", org="comment: always\n")
+    assert unlocked.problems == [] and "**/identity/**" in unlocked.policy.exclude
+
+
 def test_a_repository_cannot_unlock_what_the_organisation_locked() -> None:
     result = layered("replace: [locked]\nlocked: []\nenforcement:\n  on_missing: warn\n")
     assert result.policy.locked == ["enforcement", "areas.auth"]
