@@ -2,12 +2,15 @@
 
     python bench/soak.py [--deliveries 5000] [--prs 500] [--rate 150] [--workers 2]
                          [--concurrency 4] [--senders 8] [--seed 7] [--timeout 900]
+                         [--lost-responses 0.05]
 
 Runs on loopback only, bounded in time (`--timeout`, then it stops by itself), and needs the
 PostgreSQL server at MODELTIER_TEST_POSTGRES_URL and the Redis server at MODELTIER_TEST_REDIS_URL
 (database 12, flushed). It starts, in this process, the fake GitHub (tests/fakegithub, a real HTTP
-server; 5% of its answers fail with 500, 502 or a 403 secondary rate limit with Retry-After, and
-a few are slow), and as subprocesses, sharing one fresh PostgreSQL schema and Redis: two web
+server; 5% of its answers fail with 500, 502 or a 403 secondary rate limit with Retry-After, a
+few are slow, and `--lost-responses` (5%) of the comment and check-run POSTs are processed and
+then left unanswered, the connection reset: the write happened, the service cannot know it), and
+as subprocesses, sharing one fresh PostgreSQL schema and Redis: two web
 processes (`modeltier serve` on two ports) and two Celery workers (`modeltier worker`), all
 given the fake's URL and the App key through the environment, as deployed. The workers run at a
 lower CPU priority (`--worker-nice`, default 10), standing in for machines of their own: on one
@@ -28,7 +31,8 @@ At the end (once everything settled, or at the timeout) it checks: every PR has 
 modeltier comment, showing its latest head, and exactly one modeltier check run on its latest
 head SHA with the expected conclusion; no job is pending or running; every delivery GitHub sent
 was recorded by the service; nothing was recorded or processed for the forged delivery. It
-prints deliveries sent, acknowledged, lost, duplicate comments, wrong final states, throughput,
+prints deliveries sent, acknowledged, lost, lost responses, duplicate comments and check runs
+(a write retried blindly after a lost response would make one), wrong final states, throughput,
 p99 acknowledgement latency and GitHub requests per delivery, each against its target
 (0 lost, 0 duplicates, 0 wrong, p99 <= 50 ms), and `RESULT: PASS` or `RESULT: MISS`.
 
@@ -46,6 +50,7 @@ import json
 import os
 import queue
 import random
+import re
 import shutil
 import signal
 import socket
@@ -76,6 +81,8 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_BASE = os.environ.get("MODELTIER_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
 REDIS_DB = 12
+#: the writes GitHub does not make idempotent: a lost answer must not lead to a second one
+WRITES = r"/issues/\d+/comments$|/check-runs$"
 PRS_PER_REPO = 50
 REPOS_PER_INSTALLATION = 2
 TARGET_P99_MS = 50.0
@@ -375,6 +382,9 @@ class Soak:
             wait_ready(web.url, 30)
         self.warm_up()
         self.fake.fail_rate(0.05, statuses=(500, 502, 403), seed=self.args.seed)
+        self.lost_responses = self.fake.inject_lost_response(
+            count=None, method="POST", path_regex=WRITES, probability=self.args.lost_responses,
+            seed=self.args.seed)
         self.note(f"ready: fake GitHub {self.fake.url}, web {[w.url for w in self.webs]}, "
                   f"{len(self.workers)} workers x {self.args.concurrency}, logs {self.logdir}")
 
@@ -611,6 +621,12 @@ class Soak:
             shutil.rmtree(self.logdir, ignore_errors=True)
 
 
+def writes(fake: FakeGitHub) -> int:
+    """Comment and check-run POSTs the fake received (lost answers included)."""
+    pattern = re.compile(WRITES)
+    return sum(1 for r in fake.requests if r.method == "POST" and pattern.search(r.path))
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -676,6 +692,9 @@ def run(args: argparse.Namespace) -> int:
               f" {soak.failed_attempts}; redelivered on the reconciler's request: "
               f"{soak.redelivered})")
         print(f"lost: {lost}  [{mark[ok['lost']]} target 0]")
+        print(f"lost responses: {soak.lost_responses.hits} of {writes(soak.fake)} comment and "
+              f"check-run POSTs (processed, then the connection reset; rate "
+              f"{args.lost_responses:.0%})")
         print(f"duplicate comments: {states['duplicate_comments']}  "
               f"(duplicate check runs: {states['duplicate_checks']})  "
               f"[{mark[ok['duplicates']]} target 0]")
@@ -720,6 +739,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--senders", type=int, default=8, help="client threads")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds, then it stops")
+    parser.add_argument("--lost-responses", type=float, default=0.05,
+                        help="share of comment and check-run POSTs answered by a reset")
     parser.add_argument("--worker-nice", type=int, default=10,
                         help="CPU niceness of the workers (0: same priority as the web)")
     parser.add_argument("--latencies", type=Path, default=None,

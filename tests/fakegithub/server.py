@@ -100,8 +100,9 @@ path relative to the API root)
     ``inject(status=500, count=1, *, method=None, path_contains=None, path_regex=None,
     headers=None, body=None, delay=0.0) -> Fault``; ``inject_delay(seconds, count=1, ...)``
     (slow but otherwise normal answer); ``inject_disconnect(count=1, ...)`` (close the socket
-    without answering); ``inject_lost_response(count=1, ...)`` (process the request, then close
-    the socket without answering: a reset after processing);
+    without answering); ``inject_lost_response(count=1, ..., probability=None, seed=None)``
+    (process the request, then close the socket without answering: a reset after processing;
+    with ``probability``, that share of the matching requests);
     ``inject_secondary_rate_limit(retry_after=1, count=1, *, status=403, ...)``;
     ``inject_primary_rate_limit(reset_in=1.0, count=1, ...)``; ``fail_rate(probability,
     statuses=(500, 502), *, seed=None, method=None, path_contains=None)`` for soak tests
@@ -260,6 +261,9 @@ class Fault:
     #: set by inject_primary_rate_limit: answer as an exhausted primary rate limit whose
     #: x-ratelimit-reset lies this many seconds after the answer
     primary_reset_in: float | None = None
+    #: set: the rule answers a matching request with this probability only (drawn from `rng`)
+    probability: float | None = None
+    rng: random.Random | None = None
     hits: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -269,7 +273,9 @@ class Fault:
             return False
         if self.path_contains is not None and self.path_contains not in path:
             return False
-        return self.path_regex is None or self.path_regex.search(path) is not None
+        if self.path_regex is not None and self.path_regex.search(path) is None:
+            return False
+        return self.probability is None or (self.rng or random.Random()).random() < self.probability
 
 
 @dataclass
@@ -727,13 +733,19 @@ class FakeGitHub:
         method: str | None = None,
         path_contains: str | None = None,
         path_regex: str | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
     ) -> Fault:
         """Process the next ``count`` matching requests, then close the connection without an
-        answer (a reset after processing): the write happened, the client cannot know it."""
+        answer (a reset after processing): the write happened, the client cannot know it. With
+        ``probability``, each matching request is answered so with that probability (a soak's
+        lost answers; ``seed`` makes the draw repeatable); ``hits`` counts the answers lost."""
         fault = self.inject(
             None, count, method=method, path_contains=path_contains, path_regex=path_regex
         )
         fault.lost_response = True
+        fault.probability = probability
+        fault.rng = random.Random(seed)
         return fault
 
     def inject_secondary_rate_limit(

@@ -723,6 +723,34 @@ def test_fail_rate_is_seeded_and_can_be_switched_off(fake: FakeGitHub, raw: http
     assert set(run()) == {200}
 
 
+def test_lost_responses_at_a_rate_write_then_hang_up(fake: FakeGitHub, raw: httpx.Client) -> None:
+    """A seeded share of the matching POSTs is processed and left unanswered; others pass."""
+    seed_pull(fake)
+
+    def run() -> list[bool]:
+        answered = []
+        for i in range(40):
+            try:
+                raw.post(f"/repos/{REPO}/issues/7/comments", json={"body": f"c{i}"})
+                answered.append(True)
+            except httpx.TransportError:
+                answered.append(False)
+        return answered
+
+    lost = fake.inject_lost_response(count=None, method="POST", path_contains="/comments",
+                                     probability=0.25, seed=3)
+    first = run()
+    assert 0 < first.count(False) < 40
+    assert lost.hits == first.count(False)
+    assert len(fake.comments(REPO, 7)) == 40  # every write happened, answered or not
+    assert raw.get(f"/repos/{REPO}").status_code == 200  # a GET does not match
+    fake.clear_faults()
+    again = fake.inject_lost_response(count=None, method="POST", path_contains="/comments",
+                                      probability=0.25, seed=3)
+    assert run() == first
+    assert again.hits == lost.hits
+
+
 # ---------------------------------------------------------------------- app webhooks
 def test_hook_deliveries_cursor_pagination_and_redelivery(
     fake: FakeGitHub, integration: github.GithubIntegration
