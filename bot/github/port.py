@@ -60,6 +60,9 @@ class PullRequestData:
     draft: bool = False
     changed_files: int | None = None
     state: str = "open"
+    #: set by the App's job runner when it had not seen this head before: no earlier attempt can
+    #: have created the head's check run, so publishing it need not look for one
+    new_head: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,11 @@ class GitHubPort(Protocol):
         ...
 
     def publish_check(
-        self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None
+        self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None,
+        *, new_head: bool = False,
     ) -> int | None:
-        """Create or update the check run; returns its id (None when a commit status was used)."""
+        """Create or update the check run; returns its id (None when a commit status was used).
+        Without `check_id`, ours on the head is looked for first, unless it is a `new_head`."""
         ...
 
     def permission(self, repo: str, login: str) -> Permission | None: ...

@@ -322,7 +322,8 @@ class PyGithubPort:
             raise _error(e, f"labelling {repo}#{number}") from e
 
     def publish_check(
-        self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None
+        self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None,
+        *, new_head: bool = False,
     ) -> int | None:
         if not self.use_checks:
             self._status(repo, head_sha, name, output)
@@ -357,7 +358,7 @@ class PyGithubPort:
         requester = self.client.requester
         base = f"{self._repo(repo).url}/check-runs"
         try:
-            if check_id is None:
+            if check_id is None and not new_head:
                 check_id = self._own_check_run(repo, head_sha, name)
             if check_id is None:
                 check_id = self._create_check_run(repo, head_sha, name, base, body)
