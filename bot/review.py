@@ -9,6 +9,7 @@ write that still fails is reported back so that the job retries it later.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -20,6 +21,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, GitHubFile, parse_github_files
 from bot.analysis.errors import DiffError
 from bot.analysis.models import Commit, Decision, PullRequestInfo, Review, Risk, Verdict
+from bot.coverage import POLICY_AREA, Coverage, coverage
 from bot.github.policy_layers import base_policy, codeowners_text, proposed_policy, uses_owners
 from bot.github.port import Annotation, CheckRunOutput, GitHubError, GitHubPort, PullRequestData
 from bot.render.checklist import Box, Gate, Tick, Undone, checklist_ticks, gate, tick_boxes
@@ -43,16 +45,19 @@ __all__ = [
     "JudgeError",
     "Override",
     "Published",
+    "Suspension",
     "check_output",
     "comment_body",
     "conclusion",
     "evaluate",
+    "evaluate_head",
     "evaluate_range",
     "load_base_policy",
     "override_applies",
     "publish",
     "read_checklist",
     "settle_comment",
+    "standing",
     "unjudged_output",
     "upsert_comment",
     "wanted_labels",
@@ -67,18 +72,36 @@ log = logging.getLogger("modeltier.service")
 
 @dataclass(frozen=True)
 class Override:
-    """An accepted override, as recorded: who, when, why, on which head and which areas."""
+    """An accepted override, as recorded: who, when, why, on the head its giver saw (not the
+    head when the job ran), and the critical evidence of that head it covers."""
 
     login: str
     reason: str
     created_at: datetime.datetime
     head_sha: str
     areas: tuple[str, ...]
+    coverage: Coverage = field(default_factory=Coverage)
+    id: int | None = None
 
 
-#: The area a change of the repository's policy file counts as: whatever the PR declares, it
-#: passes only with an override (the base policy may turn the area off).
-POLICY_AREA = "policy"
+@dataclass(frozen=True)
+class Suspension:
+    """An override that no longer holds, and what came since that it did not cover."""
+
+    override: Override
+    new: tuple[str, ...]
+
+    def note(self, command: str) -> str:
+        """The words the comment and the check give it."""
+        return (
+            f"**Override suspended:** the override by @{self.override.login} covered head "
+            f"`{self.override.head_sha[:12]}`; new critical changes since: "
+            f"{'; '.join(self.new)}. It takes a new override (`{command} <reason>`) to pass."
+        )
+
+
+# The area a change of the repository's policy file counts as (bot/coverage.py): whatever the
+# PR declares, it passes only with an override (the base policy may turn the area off).
 
 
 class JudgeError(ModelTierError):
@@ -96,13 +119,12 @@ class Evaluation:
     preview_errors: list[str] = field(default_factory=list)
     #: the repository policy files the PR adds, changes, renames or removes
     policy_change: tuple[str, ...] = ()
+    #: the critical evidence, as an override given on this head would cover it
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def critical_areas(self) -> tuple[str, ...]:
-        areas = {a.id for a in self.decision.areas if a.risk == Risk.CRITICAL}
-        if self.policy_change:
-            areas.add(POLICY_AREA)
-        return tuple(sorted(areas))
+        return tuple(sorted(self.coverage.areas))
 
 
 @dataclass(frozen=True)
@@ -113,6 +135,10 @@ class Published:
     comment_id: int | None
     #: the labels could not be written (after the client's retries): the caller retries later
     label_error: GitHubError | None = None
+    #: the override in force, if any
+    override: Override | None = None
+    #: no override is in force: the newest one did not cover this head
+    suspension: Suspension | None = None
 
 
 def _problems(error: PolicyError) -> list[str]:
@@ -175,17 +201,20 @@ def _preview(
         return None, [f"{changed[0].filename}: could not be applied ({type(e).__name__}: {e})"]
 
 
-def _policy_change(files: Sequence[GitHubFile], policy: Policy) -> tuple[str, ...]:
-    """The repository policy files this PR touches (unless the base policy turned the `policy`
-    area off): a PR cannot add a `.yaml` beside the `.yml`, or edit either, on its own say."""
+def _policy_files(files: Sequence[GitHubFile], policy: Policy) -> list[GitHubFile]:
+    """The changes of repository policy files in this PR (unless the base policy turned the
+    `policy` area off): a PR cannot add a `.yaml` beside the `.yml`, or edit either, on its own
+    say."""
     area = policy.areas.get(POLICY_AREA)
     if area is not None and not area.enabled:
-        return ()
+        return []
+    return [f for f in files
+            if f.filename in POLICY_PATHS or f.previous_filename in POLICY_PATHS]
+
+
+def _policy_change(files: Sequence[GitHubFile]) -> tuple[str, ...]:
     touched = {
-        name
-        for f in files
-        for name in (f.filename, f.previous_filename)
-        if name in POLICY_PATHS
+        name for f in files for name in (f.filename, f.previous_filename) if name in POLICY_PATHS
     }
     return tuple(sorted(touched))
 
@@ -314,8 +343,19 @@ def evaluate(
         diff, decision, policy, source, errors = _judge(
             lambda: diff, policy, info, source, errors, place)
     preview, preview_errors = _preview(port, repo, pr, files, diff, info)
+    policy_files = _policy_files(files, policy)
     return Evaluation(decision, policy, source, errors, preview, preview_errors,
-                      _policy_change(files, policy))
+                      _policy_change(policy_files), coverage(decision, policy_files))
+
+
+def evaluate_head(
+    port: GitHubPort, repo: str, pr: PullRequestData, head_sha: str
+) -> Evaluation:
+    """An earlier head of the PR (the one an overrider saw, when GitHub's head has moved on
+    since): its files from the comparison of the PR's base with that head."""
+    files, commits = port.compare(repo, pr.base_sha or pr.base_ref, head_sha)
+    return evaluate(port, repo, dataclasses.replace(pr, head_sha=head_sha),
+                    files=files, commits=commits)
 
 
 def evaluate_range(
@@ -328,17 +368,36 @@ def evaluate_range(
     _, decision, policy, source, errors = _judge(
         lambda: parse_github_files(files), policy, PullRequestInfo(commits=tuple(commits)),
         source, errors, place)
-    return Evaluation(decision, policy, source, errors)
+    return Evaluation(decision, policy, source, errors, coverage=coverage(decision))
+
+
+def _uncovered(override: Override, evaluation: Evaluation, head_sha: str) -> list[str]:
+    """What this head holds that the override did not cover (empty: it holds). Scope `pr`: new
+    critical evidence; scope `sha`: any other head, too."""
+    new = evaluation.coverage.new_since(override.coverage)
+    if evaluation.policy.enforcement.override.scope == "sha" and override.head_sha != head_sha:
+        new.insert(0, f"new commits (head `{head_sha[:12]}`; the policy's override scope is "
+                      "one head)")
+    return new
+
+
+def standing(
+    overrides: Sequence[Override], evaluation: Evaluation, head_sha: str
+) -> tuple[Override | None, Suspension | None]:
+    """The override in force (the newest that covers this head), else the newest one's
+    suspension; overrides newest first."""
+    for override in overrides:
+        if not _uncovered(override, evaluation, head_sha):
+            return override, None
+    if not overrides:
+        return None, None
+    return None, Suspension(overrides[0], tuple(_uncovered(overrides[0], evaluation, head_sha)))
 
 
 def override_applies(override: Override | None, evaluation: Evaluation, head_sha: str) -> bool:
-    """An override holds for the PR until a push changes its critical areas, or (scope `sha`)
-    for the head it was given on only."""
-    if override is None:
-        return False
-    if evaluation.policy.enforcement.override.scope == "sha":
-        return override.head_sha == head_sha
-    return set(evaluation.critical_areas) <= set(override.areas)
+    """An override holds while every critical area, file and line of the head is one it
+    covered (scope `sha`: on the head it was given on only)."""
+    return override is not None and not _uncovered(override, evaluation, head_sha)
 
 
 def conclusion(decision: Decision, overridden: bool, *, policy_change: bool = False) -> str:
@@ -518,28 +577,33 @@ def publish(
     pr: PullRequestData,
     evaluation: Evaluation,
     *,
-    override: Override | None,
+    overrides: Sequence[Override] = (),
     comment_id: int | None,
     check_run_id: int | None,
     override_label: str,
     ticks: Mapping[Box, Tick] | None = None,
     undone: Sequence[Undone] = (),
 ) -> Published:
-    """Write the result to GitHub: check run, then the one sticky comment, then labels."""
+    """Write the result to GitHub: check run, then the one sticky comment, then labels.
+    `overrides`: those not revoked, newest first."""
     decision = evaluation.decision
-    overridden = override_applies(override, evaluation, pr.head_sha)
+    override, suspension = standing(overrides, evaluation, pr.head_sha)
+    overridden = override is not None
     # the ticks of the App's record (who ticked is known): the comment is not read again
     checks, shown = gate(decision, ticks or {}, permission=evaluation.policy.checklist_permission,
                          author=pr.author_login, verified=True, undone=undone)
-    body = comment_body(evaluation, pr.head_sha, draft=pr.draft,
-                        override=override if overridden else None,
+    body = comment_body(evaluation, pr.head_sha, draft=pr.draft, override=override,
                         repository=repo, base_sha=pr.base_sha, checklist=checks)
+    if suspension is not None:
+        body += "\n\n" + suspension.note(evaluation.policy.enforcement.override.command)
     if evaluation.policy_change:
         body += _policy_change_note(evaluation, overridden)
     outcome = conclusion(decision, overridden, policy_change=bool(evaluation.policy_change))
     if outcome != "failure" and checks is not None and checks.open:
         outcome = "action_required"
     output = check_output(evaluation, body, outcome, overridden, checklist=checks)
+    if suspension is not None:
+        output = dataclasses.replace(output, title=f"Override suspended - {output.title}")
     check_run_id = port.publish_check(repo, pr.head_sha, CHECK_NAME, output, check_run_id,
                                       new_head=pr.new_head)
     comment_id = settle_comment(port, repo, pr.number, evaluation, body, head_sha=pr.head_sha,
@@ -554,4 +618,5 @@ def publish(
     except GitHubError as e:
         log.warning("labels not updated: %s", e)
         label_error = e
-    return Published(evaluation, outcome, check_run_id, comment_id, label_error)
+    return Published(evaluation, outcome, check_run_id, comment_id, label_error, override,
+                     suspension)

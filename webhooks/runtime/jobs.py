@@ -6,6 +6,7 @@ GitHub fails; a job that keeps failing ends as `dead`, with its last error, for 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import random
 import threading
@@ -15,9 +16,11 @@ from dataclasses import dataclass
 from bot import review
 from bot.analysis.models import Decision
 from bot.analysis.reviewers import split_reviewers
+from bot.coverage import Coverage
 from bot.github.port import GitHubError, GitHubPort, PullRequestData
 from bot.github.pygithub import Connection, connect
 from bot.render.checklist import box_of, ticks_from_events
+from policies.schema import Override as OverrideRules
 from policies.schema import Permission
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
@@ -110,6 +113,7 @@ class JobRunner:
         try:
             if job.kind == "merge_group":
                 return self._merge_group(port, job)
+            self._note_push(job)
             pr = self._current_pr(port, job)
             if pr.state != "open":
                 return "closed"
@@ -117,6 +121,8 @@ class JobRunner:
                 return self._override(port, job, pr)
             if job.kind == "checklist":
                 return self._checklist(port, job, pr, port.bot_login)
+            if job.kind == "revoke":
+                return self._revoke(port, job, pr)
             return self._evaluate(port, job, pr)
         finally:
             self.metrics.observe_rate(job.spec.get("installation_id"), port.rate.remaining,
@@ -129,9 +135,25 @@ class JobRunner:
         previous = self.store.note_head(job.repo, job.number, pr.head_sha)
         return dataclasses.replace(pr, new_head=previous != pr.head_sha)
 
+    def _note_push(self, job: Job) -> None:
+        """The head a pull_request delivery named, at GitHub's time for it: the timeline an
+        override comment is placed on (Store.head_before)."""
+        head_sha, head_at = job.spec.get("head_sha"), job.spec.get("head_at")
+        if not (head_sha and head_at and job.number):
+            return
+        try:
+            at = datetime.datetime.fromisoformat(head_at)
+        except (TypeError, ValueError):
+            return  # no time, no place on the timeline: the job's own read still counts
+        if at.tzinfo is not None:
+            self.store.note_push(job.repo, job.number, head_sha, at)
+
     def _evaluate(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
         if job.head_sha and job.head_sha != pr.head_sha:
             return "stale"  # a newer head exists; its own job publishes the result
+        return self._judge(port, job, pr)
+
+    def _judge(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
         try:
             evaluation = review.evaluate(port, job.repo, pr)
         except review.JudgeError as e:
@@ -152,25 +174,28 @@ class JobRunner:
     def _publish(
         self, port: GitHubPort, job: Job, pr: PullRequestData, evaluation: review.Evaluation
     ) -> str:
-        record = self.store.latest_override(job.repo, job.number)
-        override = (
+        overrides = [
             review.Override(
-                login=record["login"], reason=record["reason"], created_at=record["created_at"],
-                head_sha=record["head_sha"], areas=record["areas"],
+                login=r["login"], reason=r["reason"], created_at=r["created_at"],
+                head_sha=r["head_sha"], areas=r["areas"], id=r["id"],
+                coverage=Coverage.from_json(r["coverage"]) if r["coverage"] is not None
+                else Coverage.of_areas(r["areas"]),
             )
-            if record
-            else None
-        )
+            for r in self.store.active_overrides(job.repo, job.number)
+        ]
         comment_id, check_id = self.store.pull_ids(job.repo, job.number, pr.head_sha)
         # who ticked the review checklist, as recorded from GitHub's edit events
         ticks, undone = ticks_from_events(
             self.store.events(job.repo, job.number, kind_prefix="checklist."))
         published = review.publish(
-            port, job.repo, pr, evaluation, override=override, comment_id=comment_id,
+            port, job.repo, pr, evaluation, overrides=overrides, comment_id=comment_id,
             check_run_id=check_id,
             override_label=evaluation.policy.enforcement.override.label,
             ticks=ticks, undone=undone,
         )
+        override = published.override
+        if published.suspension is not None:
+            self._suspended(job, pr.head_sha, published.suspension)
         decision = evaluation.decision
         self.store.save_decision(job.repo, job.number, pr.head_sha, {
             "risk": decision.risk.value, "tier": decision.tier, "verdict": decision.verdict.value,
@@ -217,34 +242,127 @@ class JobRunner:
                                 detail={"reviewers": [r.reviewer for r in new],
                                         "reasons": {r.reviewer: r.reason for r in new}})
 
+    def _suspended(self, job: Job, head_sha: str, suspension: review.Suspension) -> None:
+        """On the record once per override and head: it no longer holds, and why."""
+        override = suspension.override
+        known = any(
+            e["head_sha"] == head_sha and e["detail"].get("override_id") == override.id
+            for e in self.store.events(job.repo, job.number, kind_prefix="override.suspended")
+        )
+        if not known:
+            self.store.record_event(
+                job.repo, job.number, "override.suspended", head_sha=head_sha, detail={
+                    "override_id": override.id, "granted_by": override.login,
+                    "covered_head": override.head_sha, "new": list(suspension.new),
+                    "reason": f"override by @{override.login} covered head "
+                              f"{override.head_sha[:12]}; new critical changes since: "
+                              f"{'; '.join(suspension.new)}",
+                })
+
+    def _refuse(
+        self, port: GitHubPort, job: Job, pr: PullRequestData, rules: OverrideRules,
+        reply: str, why: str,
+    ) -> str:
+        """An override not granted: the person is told, the audit says why, and a refused label
+        is removed (it would otherwise read, to everyone, as an override in force)."""
+        login = job.spec["login"]
+        port.create_comment(job.repo, pr.number, f"@{login} {reply}")
+        self.store.record_event(job.repo, pr.number, "override.refused", actor=login,
+                                head_sha=pr.head_sha, detail={
+                                    "reason": why, "via": job.spec.get("via", "comment"),
+                                    "comment_id": job.spec.get("comment_id")})
+        if job.spec.get("via") == "label":
+            port.set_labels(job.repo, pr.number, [], [rules.label])
+        return "refused"
+
+    def _permitted(
+        self, port: GitHubPort, job: Job, rules: OverrideRules
+    ) -> tuple[bool, str]:
+        """Whether the job's person has the role the policy asks, and theirs, in words."""
+        permission = port.permission(job.repo, job.spec["login"])
+        enough = permission is not None and permission.rank >= rules.min_permission.rank
+        return enough, permission.value if permission else "none"
+
+    def _head_seen(self, job: Job) -> str | None:
+        """The head the override was given on: a label's event names it; a comment's is the
+        newest head known before the comment was written. Never the head when the job runs."""
+        if job.spec.get("via") == "label":
+            return job.head_sha
+        created_at = job.spec.get("created_at")
+        if not created_at:
+            return None
+        return self.store.head_before(job.repo, job.number,
+                                      datetime.datetime.fromisoformat(created_at))
+
     def _override(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
         login, reason = job.spec["login"], (job.spec.get("reason") or "").strip()
+        comment_id, via = job.spec.get("comment_id"), job.spec.get("via", "comment")
+        if comment_id is not None and self.store.has_override_from(job.repo, comment_id):
+            return self._judge(port, job, pr)  # this comment granted its override already
         policy, _, _ = review.load_base_policy(port, job.repo, pr.base_sha or pr.base_ref)
         rules = policy.enforcement.override
         if not reason:
-            port.create_comment(job.repo, pr.number,
-                                f"@{login} an override needs a reason: `{rules.command} <reason>`.")
-            return "refused"
-        permission = port.permission(job.repo, login)
-        if permission is None or permission.rank < rules.min_permission.rank:
+            return self._refuse(port, job, pr, rules,
+                                f"an override needs a reason: `{rules.command} <reason>`.",
+                                "no reason given")
+        if login == pr.author_login and not rules.allow_author:
+            return self._refuse(
+                port, job, pr, rules,
+                "cannot override their own pull request here (the policy's "
+                "`enforcement.override.allow_author` is false): someone else with the "
+                f"{rules.min_permission.value} role can.", "the pull request's author")
+        enough, role = self._permitted(port, job, rules)
+        if not enough:
             allowed = [p.value for p in Permission if p.rank >= rules.min_permission.rank]
-            port.create_comment(
-                job.repo, pr.number,
-                f"@{login} cannot override modeltier here: it takes the {' or '.join(allowed)} "
-                f"role on this repository (you have {permission.value if permission else 'none'}"
-                ").",
-            )
-            if job.spec.get("via") == "label":
-                # A refused label would otherwise read, to everyone, as an override in force.
-                port.set_labels(job.repo, pr.number, [], [rules.label])
-            return "refused"
+            return self._refuse(
+                port, job, pr, rules,
+                f"cannot override modeltier here: it takes the {' or '.join(allowed)} role on "
+                f"this repository (you have {role}).", f"permission {role}")
+        head = self._head_seen(job)
+        if head is None:
+            return self._refuse(
+                port, job, pr, rules,
+                "your override could not be tied to a head of this pull request that modeltier "
+                "had seen before it was written: give it again once the check shows the current "
+                "head.", "no head known before the override")
+        if via == "label" and any(r["via"] == "label" and r["head_sha"] == head
+                                  and r["login"] == login
+                                  for r in self.store.active_overrides(job.repo, pr.number)):
+            return self._judge(port, job, pr)  # the same label event again
         try:
             evaluation = review.evaluate(port, job.repo, pr)
+            seen = evaluation if head == pr.head_sha else review.evaluate_head(
+                port, job.repo, pr, head)
         except review.JudgeError as e:
             return self._unjudged(port, job, pr.head_sha, e)
-        self.store.add_override(job.repo, pr.number, login, reason, pr.head_sha,
-                                evaluation.critical_areas, job.spec.get("via", "comment"))
+        self.store.add_override(job.repo, pr.number, login, reason, head, seen.critical_areas,
+                                via, coverage=seen.coverage.to_json(), comment_id=comment_id)
         return self._publish(port, job, pr, evaluation)
+
+    def _revoke(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
+        """The override comment was deleted (whoever GitHub let delete it), or the override
+        label removed by someone with the role to override: the override no longer holds."""
+        login, via = job.spec["login"], job.spec.get("via", "comment")
+        if via == "label":
+            policy, _, _ = review.load_base_policy(port, job.repo, pr.base_sha or pr.base_ref)
+            rules = policy.enforcement.override
+            enough, role = self._permitted(port, job, rules)
+            if not enough:
+                port.set_labels(job.repo, pr.number, [rules.label], [])  # it still holds
+                self.store.record_event(
+                    job.repo, pr.number, "override.refused", actor=login, head_sha=pr.head_sha,
+                    detail={"reason": f"label removed by @{login} (permission {role}), who "
+                                      "cannot revoke; the override stands", "via": via})
+                return "refused"
+            revoked = self.store.revoke_overrides(job.repo, pr.number, login,
+                                                  job.spec["reason"], via="label")
+        else:
+            revoked = self.store.revoke_overrides(job.repo, pr.number, login,
+                                                  job.spec["reason"],
+                                                  comment_id=job.spec["comment_id"])
+        if not revoked:
+            return "nothing to revoke"
+        return self._judge(port, job, pr)
 
     def _checklist(
         self, port: GitHubPort, job: Job, pr: PullRequestData, bot_login: str | None
