@@ -12,6 +12,7 @@ import contextlib
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -54,6 +55,9 @@ MAX_ANNOTATIONS_PER_REQUEST = 50
 #: changes, so a push to a PR does not read its base's policy again
 FILE_CACHE_ENTRIES = 128
 _COMMIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+#: seconds a default branch's head (the organisation policy's commit) is taken as known: the
+#: deliveries of one push or edit come in a burst, and each would otherwise ask again
+DEFAULT_BRANCH_TTL = 60.0
 #: attempts of a write this port retries itself (a POST: after looking whether the last one took)
 WRITE_ATTEMPTS = 3
 
@@ -146,6 +150,7 @@ class PyGithubPort:
     _repos: dict[str, Repository] = field(default_factory=dict)
     _files: OrderedDict[tuple[str, str, str], bytes | None] = field(default_factory=OrderedDict)
     _files_lock: threading.Lock = field(default_factory=threading.Lock)
+    _heads: dict[str, tuple[float, str | None]] = field(default_factory=dict)
 
     def _repo(self, name: str) -> Repository:
         repo = self._repos.get(name)
@@ -229,7 +234,17 @@ class PyGithubPort:
 
     def default_branch_head(self, repo: str) -> str | None:
         """`GET /repos/{o}/{r}/commits/HEAD`: one request, and a renamed default branch is
-        followed (GitHub resolves HEAD). 404: no such repository, or not one this App sees."""
+        followed (GitHub resolves HEAD). 404: no such repository, or not one this App sees.
+        The answer holds for DEFAULT_BRANCH_TTL seconds (a change of the organisation policy
+        applies from the first evaluation after that)."""
+        known = self._heads.get(repo)
+        if known is not None and time.monotonic() - known[0] < DEFAULT_BRANCH_TTL:
+            return known[1]
+        head = self._default_branch_head(repo)
+        self._heads[repo] = (time.monotonic(), head)
+        return head
+
+    def _default_branch_head(self, repo: str) -> str | None:
         url = f"{self._repo(repo).url}/commits/HEAD"
         try:
             _, data = self.client.requester.requestJsonAndCheck("GET", url)
