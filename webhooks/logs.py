@@ -139,7 +139,8 @@ def add_secrets(secrets: Sequence[str]) -> None:
 
 class AccessLog:
     """ASGI middleware: one line per request to `path` (the webhook endpoint) with the delivery
-    id, event, status and latency. A pure ASGI wrapper, so it costs the acknowledgement nothing
+    id, event, status and latency, and the repository and job the handler queued. A pure ASGI
+    wrapper, so it costs the acknowledgement nothing
     measurable."""
 
     def __init__(self, app: Any, path: str) -> None:
@@ -170,4 +171,6 @@ class AccessLog:
                 "delivery": headers.get("x-github-delivery"),
                 "event": headers.get("x-github-event"),
                 "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                # what the handler adds (`request.state.access_log`: the repository and job)
+                **scope.get("state", {}).get("access_log", {}),
             })

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
+import queue
 import random
 import threading
 import time
@@ -431,7 +432,12 @@ class JobRunner:
 
 
 class WorkerPool:
-    """Threads that claim and run jobs until stopped; woken early when a job is queued."""
+    """Worker threads that run jobs, fed by one claimer thread, until stopped.
+
+    A queued job wakes the claimer alone, and it claims only for an idle worker: deliveries do not
+    send every thread after the database's write lock, which the acknowledgement needs, to find
+    the job's PR busy. Each worker has its own owner id (two never share a PR lock); the claimer
+    claims in the name of the worker it hands the job to."""
 
     def __init__(
         self, store: Store, runner: JobRunner, metrics: Metrics, *, threads: int,
@@ -445,23 +451,34 @@ class WorkerPool:
         self.max_attempts = max_attempts
         self.retry_base_seconds = retry_base_seconds
         self._threads = [
-            threading.Thread(target=self._loop, args=(f"{self.owner}-{i}",),
-                             name=f"modeltier-worker-{i}", daemon=True)
+            threading.Thread(target=self._work, args=(i,), name=f"modeltier-worker-{i}",
+                             daemon=True)
             for i in range(threads)
         ]
+        self._claimer = threading.Thread(target=self._claim, name="modeltier-claimer",
+                                         daemon=True)
+        self._idle: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._handed: list[queue.SimpleQueue[Job | None]] = [
+            queue.SimpleQueue() for _ in range(threads)]
         self._stop = threading.Event()
         self._wake = threading.Event()
 
     def start(self) -> None:
         for thread in self._threads:
             thread.start()
+        self._claimer.start()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop taking jobs and wait (up to `timeout` in all) for the running ones to finish, so
         that no worker logs after the service has shut its logging down."""
         self._stop.set()
         self._wake.set()
+        self._idle.put(None)
         deadline = time.monotonic() + timeout
+        if self._claimer.is_alive():
+            self._claimer.join(max(0.0, deadline - time.monotonic()))
+        for handed in self._handed:  # after the claimer: a job it handed over still runs
+            handed.put(None)
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         running = [t.name for t in self._threads if t.is_alive()]
@@ -472,19 +489,34 @@ class WorkerPool:
     def wake(self) -> None:
         self._wake.set()
 
-    def _loop(self, owner: str) -> None:
-        """One worker thread; its owner id is its own, so two threads never share a PR lock."""
+    def _owner(self, worker: int) -> str:
+        return f"{self.owner}-{worker}"
+
+    def _claim(self) -> None:
+        """The claimer: for each idle worker, the next runnable job (waiting for one to be
+        queued, or 0.5 s for a back-off to end)."""
         while not self._stop.is_set():
-            try:
-                job = self.store.claim(owner, self.lease_seconds)
-            except Exception:
-                log.exception("claiming a job failed")
-                job = None
-            if job is None:
+            worker = self._idle.get()
+            while worker is not None and not self._stop.is_set():
+                try:
+                    job = self.store.claim(self._owner(worker), self.lease_seconds)
+                except Exception:
+                    log.exception("claiming a job failed")
+                    job = None
+                if job is not None:
+                    self._handed[worker].put(job)
+                    break
                 self._wake.wait(0.5)
                 self._wake.clear()
-                continue
-            self.run_one(job, owner)
+
+    def _work(self, worker: int) -> None:
+        """One worker thread: says it is idle, runs what it is handed, until handed None."""
+        while True:
+            self._idle.put(worker)
+            job = self._handed[worker].get()
+            if job is None:
+                return
+            self.run_one(job, self._owner(worker))
 
     def run_one(self, job: Job, owner: str) -> None:
         with bind(delivery=job.delivery_id, repo=job.repo, pr=job.number or None):
