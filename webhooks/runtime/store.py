@@ -109,6 +109,25 @@ overrides = sa.Table(
     sa.Column("areas", sa.Text, nullable=False),
     sa.Column("via", sa.String(16), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    # Since schema 0004: the comment that granted it (one comment grants once), the critical
+    # evidence it covers (bot/coverage.py, JSON; NULL: its areas only), and its revocation.
+    sa.Column("comment_id", sa.BigInteger),
+    sa.Column("coverage", sa.Text),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_by", sa.String(255)),
+    sa.UniqueConstraint("repo", "comment_id", name="uq_overrides_repo_comment"),
+)
+
+# The heads a PR had, each with the earliest time it is known to have been there (a delivery's
+# `updated_at`, or when a job read it): the head an override comment was made on is the newest
+# one seen before the comment's `created_at`, whatever the head is when its job runs.
+pull_heads = sa.Table(
+    "pull_heads",
+    metadata,
+    sa.Column("repo", sa.String(255), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("head_sha", sa.String(64), primary_key=True),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # Everything a person or the App did that an auditor asks about, beyond decisions: override
@@ -419,6 +438,7 @@ class Store:
         """GitHub's current head (read during a job) is the truth: record it as newest. Returns
         the head recorded before (a job that publishes on a head notes it first, so a head
         different from it has had no check run created by any attempt)."""
+        now = _now()
         with self._begin() as conn:
             self._ensure_pull(conn, repo, number)
             previous = conn.execute(
@@ -427,9 +447,44 @@ class Store:
             conn.execute(
                 pulls.update()
                 .where(pulls.c.repo == repo, pulls.c.number == number)
-                .values(head_sha=head_sha, head_at=_now())
+                .values(head_sha=head_sha, head_at=now)
             )
+            self._seen(conn, repo, number, head_sha, now)
         return previous
+
+    def note_push(self, repo: str, number: int, head_sha: str, at: datetime.datetime) -> None:
+        """A head a delivery named, at the time GitHub gave it (the PR's `updated_at`)."""
+        with self._begin() as conn:
+            self._seen(conn, repo, number, head_sha, at)
+
+    def _seen(
+        self, conn: Connection, repo: str, number: int, head_sha: str, at: datetime.datetime
+    ) -> None:
+        where = (pull_heads.c.repo == repo, pull_heads.c.number == number,
+                 pull_heads.c.head_sha == head_sha)
+        known = _aware(conn.execute(sa.select(pull_heads.c.seen_at).where(*where)).scalar())
+        if known is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(pull_heads.insert().values(
+                        repo=repo, number=number, head_sha=head_sha, seen_at=at))
+                return
+            except sa.exc.IntegrityError:
+                pass  # another worker saw it too: keep the earlier time
+        conn.execute(pull_heads.update().where(*where, pull_heads.c.seen_at > at)
+                     .values(seen_at=at))
+
+    def head_before(self, repo: str, number: int, at: datetime.datetime) -> str | None:
+        """The newest head seen before `at` (None: none known), by the times recorded above.
+        A time is when the head was there at the latest, so a late delivery can make this an
+        older head, never a newer one."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(pull_heads.c.head_sha)
+                .where(pull_heads.c.repo == repo, pull_heads.c.number == number,
+                       pull_heads.c.seen_at < at)
+                .order_by(pull_heads.c.seen_at.desc()).limit(1)
+            ).scalar()
 
     def claim(self, owner: str, lease_seconds: int) -> Job | None:
         """Take the oldest runnable job whose PR nobody else is working on. PRs locked by
@@ -680,26 +735,80 @@ class Store:
 
     def add_override(
         self, repo: str, number: int, login: str, reason: str, head_sha: str,
-        areas: tuple[str, ...], via: str,
-    ) -> None:
-        with self._begin() as conn:
-            conn.execute(overrides.insert().values(
-                repo=repo, number=number, login=login, reason=reason, head_sha=head_sha,
-                areas=json.dumps(list(areas)), via=via, created_at=_now(),
-            ))
-
-    def latest_override(self, repo: str, number: int) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(overrides).where(overrides.c.repo == repo, overrides.c.number == number)
-                .order_by(overrides.c.id.desc()).limit(1)
-            ).first()
-        if row is None:
+        areas: tuple[str, ...], via: str, *, coverage: dict[str, Any],
+        comment_id: int | None = None,
+    ) -> int | None:
+        """Record a granted override and its `override.granted` audit event, in one
+        transaction. Returns its id, or None when this comment granted one already."""
+        now = _now()
+        try:
+            with self._begin() as conn:
+                result = conn.execute(overrides.insert().values(
+                    repo=repo, number=number, login=login, reason=reason, head_sha=head_sha,
+                    areas=json.dumps(list(areas)), via=via, created_at=now,
+                    comment_id=comment_id, coverage=json.dumps(coverage, sort_keys=True),
+                ))
+                override_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+                conn.execute(audit_events.insert().values(
+                    repo=repo, number=number, head_sha=head_sha, kind="override.granted",
+                    actor=login, created_at=now, detail=json.dumps({
+                        "reason": reason, "via": via, "comment_id": comment_id,
+                        "override_id": override_id, "areas": list(areas)}, sort_keys=True),
+                ))
+                return override_id
+        except sa.exc.IntegrityError:
             return None
-        data = dict(row._mapping)
-        data["areas"] = tuple(json.loads(data["areas"]))
-        data["created_at"] = _aware(data["created_at"])
-        return data
+
+    def has_override_from(self, repo: str, comment_id: int) -> bool:
+        """This comment granted an override already (revoked or not)."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(overrides.c.id)
+                .where(overrides.c.repo == repo, overrides.c.comment_id == comment_id)
+            ).first() is not None
+
+    def active_overrides(self, repo: str, number: int) -> list[dict[str, Any]]:
+        """The PR's overrides not revoked, newest first (`areas` a tuple, `coverage` decoded or
+        None for one recorded before coverage was)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(overrides)
+                .where(overrides.c.repo == repo, overrides.c.number == number,
+                       overrides.c.revoked_at.is_(None))
+                .order_by(overrides.c.id.desc())
+            ).all()
+        return [
+            {**row._mapping, "areas": tuple(json.loads(row.areas)),
+             "coverage": json.loads(row.coverage) if row.coverage else None,
+             "created_at": _aware(row.created_at)}
+            for row in rows
+        ]
+
+    def revoke_overrides(
+        self, repo: str, number: int, by: str, reason: str, *, comment_id: int | None = None,
+        via: str | None = None,
+    ) -> list[int]:
+        """Revoke the PR's active overrides granted by this comment (or, `via`, by the label),
+        each with an `override.revoked` audit event. Returns the ids revoked."""
+        now = _now()
+        where = [overrides.c.repo == repo, overrides.c.number == number,
+                 overrides.c.revoked_at.is_(None)]
+        if comment_id is not None:
+            where.append(overrides.c.comment_id == comment_id)
+        if via is not None:
+            where.append(overrides.c.via == via)
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(overrides).where(*where)).all()
+            for row in rows:
+                conn.execute(overrides.update().where(overrides.c.id == row.id)
+                             .values(revoked_at=now, revoked_by=by))
+                conn.execute(audit_events.insert().values(
+                    repo=repo, number=number, head_sha=row.head_sha, kind="override.revoked",
+                    actor=by, created_at=now, detail=json.dumps({
+                        "reason": reason, "override_id": row.id, "granted_by": row.login,
+                        "via": row.via, "comment_id": row.comment_id}, sort_keys=True),
+                ))
+        return [row.id for row in rows]
 
     def record_event(
         self, repo: str, number: int, kind: str, *, actor: str | None = None,
@@ -754,17 +863,19 @@ class Store:
     def audit(
         self, repo: str | None = None, since: datetime.datetime | None = None
     ) -> list[dict[str, Any]]:
-        """Decisions and overrides, oldest first, as plain rows for CSV or JSON."""
+        """Decisions and audit events (override grants, suspensions, refusals and revocations
+        among them), oldest first, as plain rows for CSV or JSON; an event's `reason` is the
+        one its detail gives."""
         rows: list[dict[str, Any]] = []
         with self.engine.connect() as conn:
             query = sa.select(decisions)
-            oquery = sa.select(overrides)
+            equery = sa.select(audit_events)
             if repo:
                 query = query.where(decisions.c.repo == repo)
-                oquery = oquery.where(overrides.c.repo == repo)
+                equery = equery.where(audit_events.c.repo == repo)
             if since:
                 query = query.where(decisions.c.created_at >= since)
-                oquery = oquery.where(overrides.c.created_at >= since)
+                equery = equery.where(audit_events.c.created_at >= since)
             for row in conn.execute(query):
                 rows.append({
                     "type": "decision", "at": _aware(row.created_at), "repo": row.repo,
@@ -772,12 +883,12 @@ class Store:
                     "tier": row.tier, "verdict": row.verdict, "conclusion": row.conclusion,
                     "declared_models": row.declared_models, "who": "", "reason": "",
                 })
-            for row in conn.execute(oquery):
+            for row in conn.execute(equery):
                 rows.append({
-                    "type": "override", "at": _aware(row.created_at), "repo": row.repo,
-                    "pr": row.number, "head_sha": row.head_sha, "risk": "", "tier": "",
-                    "verdict": "", "conclusion": "success", "declared_models": "",
-                    "who": row.login, "reason": row.reason,
+                    "type": row.kind, "at": _aware(row.created_at), "repo": row.repo,
+                    "pr": row.number, "head_sha": row.head_sha or "", "risk": "", "tier": "",
+                    "verdict": "", "conclusion": "", "declared_models": "",
+                    "who": row.actor or "", "reason": str(json.loads(row.detail).get("reason", "")),
                 })
         rows.sort(key=lambda r: r["at"])
         return rows
