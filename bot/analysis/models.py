@@ -48,7 +48,8 @@ class Verdict(StrEnum):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators are built on first use, not at import (start-up of `scan`).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 FileStatus = Literal["added", "modified", "removed", "renamed", "copied"]

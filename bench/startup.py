@@ -1,0 +1,114 @@
+"""Start-up of `modeltier scan`: the whole process against a bare interpreter, and where it goes.
+
+    python bench/startup.py [--runs N] [--diff examples/billing-refund.diff]
+
+Measured in one run, interleaved:
+- floor: `python -c pass` (the interpreter's own start);
+- `modeltier scan --diff DIFF --format text` (as a person runs it; the default policy, no
+  repository policy in the working directory), whole process;
+- the stages of that scan, each timed in a fresh interpreter (`-X importtime` aside): import of
+  bot.cli, loading the bundled policy, compiling it (matchers for the analysis), the analysis
+  (parse and decide), the text renderer's import and the rendering.
+
+Wall-clock times are printed as minimum and median, beside the least CPU time (user + system) of
+the process: on a shared machine the CPU time is the steadier figure. It prints the figures and
+the target (scan <= 0.15 s) with PASS/MISS; it is a benchmark, exit status 0 whatever they are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 0.150
+
+# One fresh interpreter, timing each stage of a scan with perf_counter and process_time.
+STAGES = r"""
+import json, sys, time
+marks = [("start", time.perf_counter(), time.process_time())]
+def mark(name):
+    marks.append((name, time.perf_counter(), time.process_time()))
+import bot.cli
+mark("import bot.cli")
+from policies.loader import default_policy
+policy = default_policy()
+mark("load the bundled policy")
+from bot.analysis.classify import matcher_for
+matcher_for(policy)
+mark("compile (matchers)")
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.models import PullRequestInfo
+decision = decide(parse_diff(open(sys.argv[1], "rb").read()), policy, PullRequestInfo(), "cli")
+mark("analysis (parse + decide)")
+from bot import render
+mark("import the renderers")
+render.render_text(decision, color=False)
+mark("render (text)")
+print(json.dumps([(n, w1 - w0, c1 - c0) for (_, w0, c0), (n, w1, c1) in zip(marks, marks[1:])]))
+"""
+
+
+def timed(argv: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the child) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def show(name: str, runs: list[tuple[float, float]], floor: float | None = None) -> str:
+    walls = [w for w, _ in runs]
+    cpu = min(c for _, c in runs)
+    ratio = f"  {min(walls) / floor:5.1f}x the floor" if floor else ""
+    return (f"  {name:<34} min {min(walls) * 1000:6.0f} ms  median "
+            f"{statistics.median(walls) * 1000:6.0f} ms  least CPU {cpu * 1000:5.0f} ms{ratio}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--diff", default=str(ROOT / "examples" / "billing-refund.diff"))
+    args = parser.parse_args(argv)
+    modeltier = str(Path(sys.executable).with_name("modeltier"))
+    diff = str(Path(args.diff).resolve())
+    load1, _, _ = os.getloadavg()
+    print(f"modeltier scan start-up, {args.runs} interleaved runs; load average {load1:.2f}")
+    with tempfile.TemporaryDirectory() as empty:  # no .github/modeltier.yml here
+        cwd = Path(empty)
+        floor_runs, scan_runs = [], []
+        for _ in range(args.runs):
+            floor_runs.append(timed([sys.executable, "-c", "pass"], cwd))
+            scan_runs.append(timed([modeltier, "scan", "--diff", diff, "--format", "text"], cwd))
+        stages = [json.loads(subprocess.run(
+            [sys.executable, "-c", STAGES, diff], cwd=ROOT, capture_output=True, text=True,
+            check=True).stdout) for _ in range(max(3, args.runs // 3))]
+    floor = min(w for w, _ in floor_runs)
+    print(show("floor: python -c pass", floor_runs))
+    print(show("modeltier scan (whole process)", scan_runs, floor))
+    print("  stages in a fresh interpreter (least of "
+          f"{len(stages)}; wall / CPU ms):")
+    for i, (name, _, _) in enumerate(stages[0]):
+        wall = min(run[i][1] for run in stages)
+        cpu = min(run[i][2] for run in stages)
+        print(f"    {name:<32} {wall * 1000:6.1f} / {cpu * 1000:6.1f}")
+    best = min(w for w, _ in scan_runs)
+    print(f"\n  target: scan <= {TARGET * 1000:.0f} ms whole process: {best * 1000:.0f} ms -> "
+          f"{'PASS' if best <= TARGET else 'MISS'} ({best / floor:.1f}x python -c pass)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
