@@ -354,6 +354,33 @@ def test_closed_pr_is_nothing_to_decide(fake: FakeGitHub, step: Step) -> None:
     assert result.stdout == "::notice title=modeltier::#7 was closed: nothing to decide.\n"
 
 
+def test_a_required_checklist_is_kept_and_reported_as_the_comment_shows_it(
+    fake: FakeGitHub, step: Step
+) -> None:
+    """Issue 11: the Action sees the comment's boxes, not who ticked them. It keeps the ticks,
+    says how many of the required boxes are ticked, and does not claim to know by whom."""
+    fake.set_file(REPO, ref="main", path=".github/modeltier.yml", content="checklist: required\n")
+    fake.add_pull(REPO, NUMBER, body=DECLARED, files=[AUTH_FILE])
+    first = step(pr_event(fake))
+    (comment,) = our_comments(fake)
+    boxes = [line for line in comment["body"].splitlines() if line.startswith("- [ ] ")]
+    assert boxes
+    assert f"0 of {len(boxes)} boxes ticked in the comment. Who ticked is not known to the " \
+           "Action" in first.stdout
+    ticked = comment["body"].replace(boxes[0], "- [x] " + boxes[0][6:], 1)
+    edited = httpx.patch(f"{fake.url}/repos/{REPO}/issues/comments/{comment['id']}",
+                         headers={"Authorization": f"token {fake.token}"}, json={"body": ticked})
+    assert edited.status_code == 200, edited.text
+
+    second = step(pr_event(fake))
+    assert second.code == EXIT_OK, "the Action reports the checklist; the App gates on it"
+    (comment,) = our_comments(fake)
+    assert "- [x] " + boxes[0][6:] in comment["body"].splitlines()
+    assert boxes[1] in comment["body"].splitlines()
+    assert f"1 of {len(boxes)} boxes ticked in the comment" in second.stdout
+    assert "Who ticked is not known here (the Action reads the boxes only)" in second.summary
+
+
 # --- policy ----------------------------------------------------------------------------------------
 
 
