@@ -20,7 +20,16 @@ from bot.analysis.codeowners import CODEOWNERS_PATHS, parse_codeowners
 from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, GitHubFile, parse_github_files
 from bot.analysis.errors import DiffError
-from bot.analysis.models import Commit, Decision, PullRequestInfo, Review, Risk, Verdict
+from bot.analysis.models import (
+    Commit,
+    Decision,
+    PullRequestInfo,
+    Review,
+    Risk,
+    SessionRecord,
+    Verdict,
+)
+from bot.analysis.records import git_ai_records
 from bot.coverage import POLICY_AREA, Coverage, coverage
 from bot.github.policy_layers import base_policy, codeowners_text, proposed_policy, uses_owners
 from bot.github.port import Annotation, CheckRunOutput, GitHubError, GitHubPort, PullRequestData
@@ -262,6 +271,32 @@ def attested_labels(
     return tuple(found)
 
 
+#: where git-ai keeps its authorship notes
+NOTES_REF = "refs/notes/ai"
+#: most commits whose notes one evaluation reads
+MAX_NOTED_COMMITS = 250
+
+
+def _short_of_evidence(decision: Decision) -> bool:
+    """Whether a required tier is not met yet: only then are session notes read (one request
+    when the repository has none), since they can only add evidence."""
+    return decision.required_tier is not None and decision.verdict in (
+        Verdict.FAIL, Verdict.MISSING)
+
+
+def git_ai_notes(
+    port: GitHubPort, repo: str, commits: Sequence[Commit]
+) -> tuple[SessionRecord, ...]:
+    """The git-ai notes (`refs/notes/ai`) the PR's commits carry on GitHub, as session
+    records."""
+    shas = [c.sha for c in commits if c.sha][:MAX_NOTED_COMMITS]
+    notes = port.notes(repo, NOTES_REF, shas) if shas else {}
+    return tuple(
+        record for sha, text in notes.items()
+        for record in git_ai_records(text, f"git-ai note of commit {sha[:7]}")
+    )
+
+
 def _reviews_needed(decision: Decision) -> bool:
     """Whether the verdict rests on a declaration that no AI was used, which the policy accepts
     once the right person approves: only then are reviews and CODEOWNERS read."""
@@ -337,6 +372,10 @@ def evaluate(
     )
     diff, decision, policy, source, errors = _judge(
         lambda: parse_github_files(files), policy, info, source, errors, place)
+    if _short_of_evidence(decision) and (records := git_ai_notes(port, repo, commits)):
+        info = info.model_copy(update={"records": records})
+        diff, decision, policy, source, errors = _judge(
+            lambda: diff, policy, info, source, errors, place)
     if _reviews_needed(decision):
         reviews, codeowners = read_reviews(port, repo, pr, decision)
         info = info.model_copy(update={"reviews": reviews, "codeowners": codeowners})

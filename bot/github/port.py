@@ -152,6 +152,11 @@ class GitHubPort(Protocol):
         """The PR's reviews, oldest first (login, state, commit; no permission or teams)."""
         ...
 
+    def notes(self, repo: str, ref: str, shas: Sequence[str]) -> dict[str, str]:
+        """The git notes under `ref` (`refs/notes/ai`) of those commits that have one, by
+        commit sha; {} when the repository has no such ref."""
+        ...
+
     def label_added_by(self, repo: str, number: int, label: str) -> str | None:
         """Who last added the label to the PR (the issue events API), or None when GitHub
         does not say (the label was never added by an event it lists)."""

@@ -8,6 +8,7 @@ errors become our `GitHubError` at this boundary.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import re
@@ -466,6 +467,34 @@ class PyGithubPort:
                 if r.user is not None
             ]
 
+    def notes(self, repo: str, ref: str, shas: Sequence[str]) -> dict[str, str]:
+        """Through the git data API: the ref, its commit's tree (a note is a blob named by the
+        commit's sha, split into fan-out folders in a large notes tree), the wanted blobs."""
+        base = f"{self._repo(repo).url}/git"
+        requester = self.client.requester
+        with self._requests(f"reading {ref} of {repo}"):
+            try:
+                _, found = requester.requestJsonAndCheck(
+                    "GET", f"{base}/ref/{quote(ref.removeprefix('refs/'), safe='/')}")
+            except GithubException as e:
+                if e.status == 404:
+                    return {}
+                raise
+            _, commit = requester.requestJsonAndCheck(
+                "GET", f"{base}/commits/{found['object']['sha']}")
+            _, tree = requester.requestJsonAndCheck(
+                "GET", f"{base}/trees/{commit['tree']['sha']}", parameters={"recursive": "1"})
+            blobs = {
+                entry["path"].replace("/", ""): entry["sha"]
+                for entry in tree.get("tree", []) if entry.get("type") == "blob"
+            }
+            out = {}
+            for sha in shas:
+                if sha in blobs:
+                    _, blob = requester.requestJsonAndCheck("GET", f"{base}/blobs/{blobs[sha]}")
+                    out[sha] = base64.b64decode(blob.get("content", "")).decode("utf-8", "replace")
+            return out
+
     def label_added_by(self, repo: str, number: int, label: str) -> str | None:
         url = f"{self._repo(repo).url}/issues/{number}/events"
         with self._requests(f"listing the events of {repo}#{number}"):
@@ -489,7 +518,6 @@ class PyGithubPort:
                 return False
             raise _error(e, f"reading {login}'s membership of {team}") from e
         return isinstance(data, dict) and data.get("state") == "active"
-
 
 
 class _Installations:

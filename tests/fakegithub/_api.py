@@ -8,6 +8,8 @@ repository visibility are applied here exactly once per request.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import math
 import re
@@ -254,6 +256,10 @@ class Api:
             ("GET", r + r"/commits/(?P<ref>[^/]+)/status", self.combined_status, "any"),
             ("GET", r + r"/commits/(?P<ref>[^/]+)", self.get_commit, "any"),
             ("GET", r + r"/compare/(?P<basehead>.+)", self.compare, "any"),
+            ("GET", r + r"/git/ref/(?P<ref>.+)", self.git_ref, "any"),
+            ("GET", r + r"/git/commits/(?P<sha>[0-9a-f]{40})", self.git_commit, "any"),
+            ("GET", r + r"/git/trees/(?P<sha>[0-9a-f]{40})", self.git_tree, "any"),
+            ("GET", r + r"/git/blobs/(?P<sha>[0-9a-f]{40})", self.git_blob, "any"),
             ("POST", r + r"/statuses/(?P<sha>[^/]+)", self.create_status, "any"),
             (
                 "GET",
@@ -990,6 +996,69 @@ class Api:
         out["stats"] = {"total": 0, "additions": 0, "deletions": 0}
         out["files"] = []
         return 200, out
+
+    # ------------------------------------------------------------------ git data (notes refs)
+    # Only the objects of a notes ref are modelled: its commit, its tree (one blob per annotated
+    # commit, named by that commit's sha, as `git notes` writes a small notes tree) and blobs.
+
+    @staticmethod
+    def _object_sha(kind: str, key: str) -> str:
+        return hashlib.sha1(f"{kind}:{key}".encode(), usedforsecurity=False).hexdigest()
+
+    def _notes_objects(self, r: RepoState) -> dict[str, tuple[str, Any]]:
+        """sha -> (kind, payload) of every notes object: commit -> ref, tree -> ref, blob -> text."""
+        found: dict[str, tuple[str, Any]] = {}
+        for ref, notes in r.notes.items():
+            found[self._object_sha("commit", ref)] = ("commit", ref)
+            found[self._object_sha("tree", ref)] = ("tree", ref)
+            for text in notes.values():
+                found[self._object_sha("blob", text)] = ("blob", text)
+        return found
+
+    def git_ref(self, req: ApiRequest, owner: str, repo: str, ref: str) -> tuple[int, Any]:
+        r = self._repo(req, owner, repo)
+        self._need(req, ("contents", "read"))
+        full = "refs/" + unquote(ref)
+        if full not in r.notes:
+            raise not_found()
+        sha = self._object_sha("commit", full)
+        return 200, {"ref": full, "node_id": f"REF_{sha[:8]}",
+                     "url": f"{self.shapes.repo_url(r)}/git/{full}",
+                     "object": {"type": "commit", "sha": sha,
+                                "url": f"{self.shapes.repo_url(r)}/git/commits/{sha}"}}
+
+    def git_commit(self, req: ApiRequest, owner: str, repo: str, sha: str) -> tuple[int, Any]:
+        r = self._repo(req, owner, repo)
+        self._need(req, ("contents", "read"))
+        kind, ref = self._notes_objects(r).get(sha, ("", None))
+        if kind != "commit":
+            raise not_found()
+        tree = self._object_sha("tree", ref)
+        return 200, {"sha": sha, "message": "Notes added by 'git notes add'", "parents": [],
+                     "tree": {"sha": tree, "url": f"{self.shapes.repo_url(r)}/git/trees/{tree}"}}
+
+    def git_tree(self, req: ApiRequest, owner: str, repo: str, sha: str) -> tuple[int, Any]:
+        r = self._repo(req, owner, repo)
+        self._need(req, ("contents", "read"))
+        kind, ref = self._notes_objects(r).get(sha, ("", None))
+        if kind != "tree":
+            raise not_found()
+        entries = [
+            {"path": commit, "mode": "100644", "type": "blob",
+             "sha": self._object_sha("blob", text), "size": len(text.encode())}
+            for commit, text in sorted(r.notes[ref].items())
+        ]
+        return 200, {"sha": sha, "tree": entries, "truncated": False}
+
+    def git_blob(self, req: ApiRequest, owner: str, repo: str, sha: str) -> tuple[int, Any]:
+        r = self._repo(req, owner, repo)
+        self._need(req, ("contents", "read"))
+        kind, text = self._notes_objects(r).get(sha, ("", None))
+        if kind != "blob":
+            raise not_found()
+        data = text.encode()
+        return 200, {"sha": sha, "size": len(data), "encoding": "base64",
+                     "content": base64.b64encode(data).decode() + "\n"}
 
     def compare(self, req: ApiRequest, owner: str, repo: str, basehead: str) -> ApiResponse:
         """``GET /repos/{o}/{r}/compare/{base}...{head}``: a seeded comparison

@@ -231,6 +231,8 @@ class RepoState:
     issues: dict[int, IssueState] = field(default_factory=dict)
     #: sha -> commit info (see PullState.commits) for every commit the fake knows about
     commits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: git notes: ref ("refs/notes/ai") -> {annotated commit sha: note text}
+    notes: dict[str, dict[str, str]] = field(default_factory=dict)
     statuses: list[StatusState] = field(default_factory=list)
     check_run_ids: list[int] = field(default_factory=list)
     #: (base sha, head sha) -> seeded comparison

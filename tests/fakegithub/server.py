@@ -1166,6 +1166,12 @@ class FakeGitHub:
                 "unlabeled", "actor": actor, "label": name, "created_at": utcnow(),
             })
 
+    def add_note(self, repo: str, commit_sha: str, text: str, ref: str = "refs/notes/ai") -> None:
+        """A git note on a commit (`git notes --ref=ai add`), pushed: the git data API then
+        serves the notes ref, its tree and the note's blob."""
+        with self.lock:
+            self._repo(repo).notes.setdefault(ref, {})[commit_sha] = text
+
     def dismiss_review(self, repo: str, number: int, review_id: int) -> None:
         """What a dismissal (or a push under "dismiss stale approvals") does: state DISMISSED."""
         with self.lock:

@@ -61,3 +61,32 @@ def test_an_agent_trace_record_in_the_pull_request_is_recorded_evidence(make_ser
     svc.wait_idle()
     assert [r["conclusion"] for r in fake.check_runs(REPO, head_sha=HEAD)] == ["success"]
     assert "recorded evidence" in _comment(fake)
+
+
+def test_git_ai_notes_on_the_pull_requests_commits_are_recorded_evidence(make_service, fake):
+    """Read through the git data API (refs/notes/ai, its tree, the note's blob) only when the
+    evidence falls short: they can only add to it."""
+    note = (
+        "app/auth/views.py\n  4f2a9c1e 11-12\n---\n"
+        + json.dumps({"schema_version": "authorship/3.0.0", "prompts": {"4f2a9c1e": {
+            "agent_id": {"tool": "claude", "id": "s1", "model": "claude-opus-4-6"}}}})
+    )
+    fake.set_file(REPO, path=".github/modeltier.yml",
+                  content="enforcement:\n  min_provenance: {premium: recorded}\n")
+    fake.add_note(REPO, HEAD, note)
+    svc = make_service()
+    _pr(fake, [AUTH_FILE])
+    svc.send("pull_request", pr_payload(fake, 7))
+    svc.wait_idle()
+    assert [r["conclusion"] for r in fake.check_runs(REPO, head_sha=HEAD)] == ["success"]
+    body = _comment(fake)
+    assert "recorded evidence" in body and "git-ai note of commit ccccccc" in body
+    assert fake.count("GET", path_contains="/git/blobs/") == 1
+
+
+def test_notes_are_not_read_when_the_evidence_already_suffices(make_service, fake):
+    svc = make_service()
+    _pr(fake, [AUTH_FILE], body="Model: GPT-5.4")
+    svc.send("pull_request", pr_payload(fake, 7))
+    svc.wait_idle()
+    assert fake.count("GET", path_contains="/git/ref/") == 0

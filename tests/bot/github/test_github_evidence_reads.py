@@ -66,3 +66,10 @@ def test_team_membership_with_the_members_permission() -> None:
             assert port.team_member("octo/security", "carol") is True
             assert port.team_member("octo/Security", "erin") is False
             assert port.team_member("octo/nobody", "carol") is False
+
+
+def test_notes_are_read_through_the_git_data_api(fake, port):
+    assert port.notes(REPO, "refs/notes/ai", [HEAD]) == {}  # no such ref: nothing, no error
+    fake.add_note(REPO, HEAD, "app.py\n  h 1\n---\n{}\n")
+    fake.add_note(REPO, "b" * 40, "other")
+    assert port.notes(REPO, "refs/notes/ai", [HEAD, "c" * 40]) == {HEAD: "app.py\n  h 1\n---\n{}\n"}
