@@ -90,3 +90,18 @@ def test_notes_are_not_read_when_the_evidence_already_suffices(make_service, fak
     svc.send("pull_request", pr_payload(fake, 7))
     svc.wait_idle()
     assert fake.count("GET", path_contains="/git/ref/") == 0
+
+
+def test_the_audit_stores_the_provenance_of_the_evidence_used(make_service, fake):
+    """A premium model the description names (declared) met the tier; the tool marker in the
+    commits (tool, naming no model) did not: the decision's record says `declared`."""
+    from webhooks.runtime.store import AuditFilter
+
+    svc = make_service()
+    fake.add_pull(REPO, number=7, title="Tighten login", body="Model: GPT-5.4", head_sha=HEAD,
+                  files=[AUTH_FILE],
+                  commits=[{"sha": HEAD, "message": "Tighten login\n\nMade-with: Cursor"}])
+    svc.send("pull_request", pr_payload(fake, 7))
+    svc.wait_idle()
+    rows, _ = svc.service.store.audit_decisions(AuditFilter())
+    assert [(r["provenance"], r["evidence_met"]) for r in rows] == [(["declared"], True)]

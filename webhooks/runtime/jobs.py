@@ -208,7 +208,10 @@ class JobRunner:
             "check_run_id": published.check_run_id, "comment_id": published.comment_id,
             "policy_source": evaluation.policy_source,
             "overridden": review.override_applies(override, evaluation, pr.head_sha),
-            "provenance": ",".join(sorted({d.provenance.value for d in decision.declared_models})),
+            # the provenance of the evidence the verdict used (what met the tier), else of all
+            "provenance": ",".join(sorted({d.provenance.value for d in (
+                [d for d in decision.declared_models if d.satisfies] or decision.declared_models
+            )})),
             "evidence_met": (any(d.satisfies for d in decision.declared_models)
                              if decision.required_tier else None),
         })
