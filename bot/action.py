@@ -40,7 +40,7 @@ from bot.github.port import WORKFLOW_BOT_LOGIN, GitHubError, GitHubPort, PullReq
 from bot.github.pygithub import connect
 from bot.render.checklist import tick_boxes
 from bot.render.markdown import MARKER
-from bot.render.sarif import render_sarif_json
+from bot.render.sarif import head_line, render_sarif_json
 from bot.render.text import render_oneline
 from policies.errors import ModelTierError
 from policies.loader import REPOSITORY_POLICY_PATH
@@ -123,9 +123,10 @@ def annotation_commands(
     """With a SARIF file (`sarif`), one notice: the lines are flagged once, by code scanning,
     not twice. Otherwise one workflow command per piece of evidence on the head's files:
     `::error` for critical areas when enforcement fails (`::warning` when it does not),
-    `::warning` for elevated ones, `::notice` for the rest. Removed lines are skipped (they are
-    not in the head's files); a path match becomes a file-level annotation when no line of that
-    file was flagged. At most `MAX_ANNOTATIONS_PER_LEVEL` errors and warnings (GitHub drops the
+    `::warning` for elevated ones, `::notice` for the rest. A removed line is not in the head's
+    files: it is placed where SARIF and the App place it (the nearest head line) and says which
+    old line it was; a path match becomes a file-level annotation when no line of that file was
+    flagged. At most `MAX_ANNOTATIONS_PER_LEVEL` errors and warnings (GitHub drops the
     rest), with a notice saying how many more the summary lists."""
     if sarif:
         found = sum(len(a.evidence) for a in decision.areas)
@@ -142,19 +143,23 @@ def annotation_commands(
     for area in decision.areas:
         level = _level(area.risk, failing)
         title = f"{area.title} ({area.risk})"
-        lined = {ev.path for ev in area.evidence if ev.line is not None and ev.side != "old"}
+        lined = {ev.path for ev in area.evidence if ev.line is not None and ev.side != "path"}
         for ev in area.evidence:
-            if ev.side == "old" or (ev.line is None and ev.path in lined):
+            if (ev.line is None or ev.side == "path") and ev.path in lined:
                 continue
             if shown.get(level, 0) >= MAX_ANNOTATIONS_PER_LEVEL:
                 left_out += 1
                 continue
             shown[level] = shown.get(level, 0) + 1
-            if ev.line is None:
+            line: int | None = head_line(ev)
+            if ev.line is None or ev.side == "path":
                 message = f"Path matches {ev.snippet}" if ev.snippet else f"Rule {ev.rule}"
+                line = None
+            elif ev.side == "old":
+                message = f"Rule {ev.rule} (removed line {ev.line} of the old file): {ev.snippet}"
             else:
                 message = f"Rule {ev.rule}: {ev.snippet}"
-            out.append(workflow_command(level, message, file=ev.path, line=ev.line, title=title))
+            out.append(workflow_command(level, message, file=ev.path, line=line, title=title))
     if left_out:
         out.append(workflow_command(
             "notice", f"{left_out} more findings are listed in the job summary.",

@@ -22,14 +22,19 @@ import pytest
 
 from bot.action import (
     ActionError,
+    annotation_commands,
     escape_data,
     escape_property,
     output_file_text,
     read_inputs,
     workflow_command,
 )
+from bot.analysis.decide import decide
+from bot.analysis.diff import GitHubFile, parse_github_files
+from bot.analysis.models import PullRequestInfo
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_ENFORCEMENT, EXIT_OK
 from bot.render.markdown import MARKER
+from policies.loader import default_policy
 from tests.fakegithub import FakeGitHub
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -352,6 +357,23 @@ def test_closed_pr_is_nothing_to_decide(fake: FakeGitHub, step: Step) -> None:
     result = step(pr_event(fake, action="closed"))
     assert (result.code, result.outputs) == (EXIT_OK, {})
     assert result.stdout == "::notice title=modeltier::#7 was closed: nothing to decide.\n"
+
+
+def test_a_removed_line_is_annotated_where_sarif_places_it() -> None:
+    """Issue 11, section 3: a removed line is not in the head's files; its annotation goes on
+    the nearest head line (as in SARIF and the App's check run) and names the old line."""
+    patch = ("@@ -20,3 +20,3 @@ class RefundView(View):\n"
+             "     def post(self, request):\n"
+             "-        stripe.Refund.create(charge=request.POST[\"charge\"])\n"
+             "+        queue_refund(request.POST[\"charge\"])\n"
+             "         return JsonResponse({\"ok\": True})\n")
+    decision = decide(parse_github_files([GitHubFile("app/billing/refunds.py", patch=patch)]),
+                      default_policy(), PullRequestInfo())
+    lines = annotation_commands(decision, failing=True)
+    assert ("::error file=app/billing/refunds.py,line=20,title=Billing and payments (critical)::"
+            "Rule billing.stripe (removed line 21 of the old file): "
+            "stripe.Refund.create(charge=request.POST[\"charge\"])") in lines
+    assert not [line for line in lines if "line=21" in line and "billing.stripe" in line]
 
 
 def test_a_required_checklist_is_kept_and_reported_as_the_comment_shows_it(
