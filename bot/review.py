@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.analysis.advice import Place
+from bot.analysis.classify import under_generated_paths
 from bot.analysis.codeowners import CODEOWNERS_PATHS, parse_codeowners
 from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, GitHubFile, parse_github_files
@@ -73,6 +74,7 @@ __all__ = [
 ]
 
 CHECK_NAME = "modeltier"
+GITATTRIBUTES = ".gitattributes"
 LABEL_PREFIX = "modeltier:"
 POLICY_PATHS = REPOSITORY_POLICY_PATHS
 
@@ -369,6 +371,9 @@ def evaluate(
         base_ref=pr.base_ref,
         codeowners=codeowners_text(port, repo, pr.base_sha or pr.base_ref)
         if uses_owners(policy) else None,
+        # read, like the policy, from the base: a PR cannot mark its own code generated
+        gitattributes=port.file_at(repo, GITATTRIBUTES, pr.base_sha or pr.base_ref)
+        if under_generated_paths(policy, (f.filename for f in files)) else None,
     )
     diff, decision, policy, source, errors = _judge(
         lambda: parse_github_files(files), policy, info, source, errors, place)

@@ -21,12 +21,13 @@ import re2
 from bot.analysis.anchors import HeadLines
 from bot.analysis.codeowners import CodeOwners, normalise_owner
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
+from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.mechanical import MANIFESTS, renamed_hunks, squash, without_copy
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
 from policies.schema import Policy, compile_paths
 
-__all__ = ["Classification", "Matcher", "classify", "matcher_for"]
+__all__ = ["Classification", "Matcher", "classify", "matcher_for", "under_generated_paths"]
 
 
 def _unanchored(pattern: str) -> str:
@@ -293,13 +294,26 @@ def _translation_entries_only(diff: Diff, index: int) -> bool:
     )
 
 
-def _proven_excluded(diff: Diff, matcher: Matcher) -> set[int]:
+def under_generated_paths(policy: Policy, paths: Iterable[str]) -> bool:
+    """Whether any of these paths lies under the policy's generated-code paths: only then can
+    the base's `.gitattributes` change the decision, so only then is it worth reading."""
+    spec = matcher_for(policy).generated
+    return spec is not None and any(spec.match_file(path) for path in paths)
+
+
+def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) -> set[int]:
     """Files the policy excludes only on proof: under a generated-code path, data files and the
-    code files whose generated-code header the diff shows; vendored code in a change that also
-    updates a dependency manifest or lock file."""
+    code files whose generated-code header the diff shows or that the base's `.gitattributes`
+    marks `linguist-generated`; vendored code in a change that also updates a dependency
+    manifest or lock file."""
     proven: set[int] = set()
+
+    def generated(index: int) -> bool:
+        return (diff.shows_generated_header(index)
+                or attributes.generated(diff.files[index].path))
+
     code_proofs = (
-        (matcher.generated, diff.shows_generated_header),
+        (matcher.generated, generated),
         (matcher.translations, lambda index: _translation_entries_only(diff, index)),
     )
     for spec, code_proof in code_proofs:
@@ -503,15 +517,18 @@ def _owner_evidence(
 
 
 def classify(
-    diff: Diff, policy: Policy, owners: CodeOwners | None = None, only: set[int] | None = None
+    diff: Diff, policy: Policy, owners: CodeOwners | None = None, only: set[int] | None = None,
+    attributes: GitAttributes | None = None,
 ) -> Classification:
     """The areas the diff touches (in policy order) and the files it could not inspect.
 
     `owners`: the base branch's CODEOWNERS, for areas defined by ownership; `only`: the indexes
-    of the files to classify (a scope's), the others are left out as excluded files are."""
+    of the files to classify (a scope's), the others are left out as excluded files are;
+    `attributes`: the base branch's `.gitattributes`, whose `linguist-generated` proves a file
+    under a generated-code path generated."""
     matcher = matcher_for(policy)
     collector = _Collector(policy)
-    skip = _proven_excluded(diff, matcher)
+    skip = _proven_excluded(diff, matcher, attributes or GitAttributes())
     if only is not None:
         skip |= set(range(len(diff.files))) - only
     _path_evidence(diff, matcher, collector, skip)

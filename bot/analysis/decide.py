@@ -14,6 +14,7 @@ from bot.analysis.codeowners import CodeOwners, normalise_owner, parse_codeowner
 from bot.analysis.conditions import enforcement_exemption
 from bot.analysis.diff import Diff
 from bot.analysis.evidence import declared_models
+from bot.analysis.gitattributes import parse_gitattributes
 from bot.analysis.models import (
     ChecklistGroup,
     Decision,
@@ -533,7 +534,7 @@ def decide(
     written for the `place` it is read in (see `bot.analysis.advice`)."""
     pr = pr or PullRequestInfo()
     groups = classify_scopes(diff, policy, parse_codeowners(pr.codeowners) if pr.codeowners
-                             else None)
+                             else None, parse_gitattributes(pr.gitattributes))
     classification = merge_classifications(groups)
     signals = measure_shape(diff, policy, pr).model_copy(
         update={"mechanical_lines": classification.mechanical_lines}

@@ -133,6 +133,10 @@ class PullRequestInfo(_Frozen):
     codeowners: str | None = Field(
         default=None, description="The base branch's CODEOWNERS file, when it has one."
     )
+    gitattributes: str | None = Field(
+        default=None, description="The base branch's .gitattributes, when the change has a "
+        "file under a generated-code path (its `linguist-generated` proves a file generated)."
+    )
 
 
 class Evidence(_Frozen):

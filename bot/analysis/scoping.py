@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.analysis.classify import Classification, classify
 from bot.analysis.codeowners import CodeOwners
 from bot.analysis.diff import Diff
+from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.models import AreaResult
 from policies.schema import Policy, compile_paths
 from policies.scopes import scoped_policies
@@ -28,11 +29,14 @@ class ScopeGroup:
     classification: Classification
 
 
-def classify_scopes(diff: Diff, policy: Policy, owners: CodeOwners | None) -> list[ScopeGroup]:
+def classify_scopes(
+    diff: Diff, policy: Policy, owners: CodeOwners | None,
+    attributes: GitAttributes | None = None,
+) -> list[ScopeGroup]:
     """One group per scope the change touches, and one for the files outside every scope
     (always one group when the policy has no scopes, or the change no files)."""
     if not policy.scopes:
-        return [ScopeGroup(None, policy, classify(diff, policy, owners))]
+        return [ScopeGroup(None, policy, classify(diff, policy, owners, attributes=attributes))]
     scoped = scoped_policies(policy)
     members: list[set[int]] = [set() for _ in scoped]
     outside: set[int] = set()
@@ -48,9 +52,11 @@ def classify_scopes(diff: Diff, policy: Policy, owners: CodeOwners | None) -> li
             outside.add(index)
     groups = []
     if outside or not any(members):
-        groups.append(ScopeGroup(None, policy, classify(diff, policy, owners, outside)))
+        groups.append(ScopeGroup(None, policy, classify(diff, policy, owners, outside,
+                                                        attributes)))
     groups += [
-        ScopeGroup(scope.title, scope_policy, classify(diff, scope_policy, owners, files))
+        ScopeGroup(scope.title, scope_policy,
+                   classify(diff, scope_policy, owners, files, attributes))
         for (scope, scope_policy), files in zip(scoped, members, strict=True)
         if files
     ]

@@ -276,3 +276,35 @@ def test_a_delivery_id_longer_than_its_column_is_400(make_service):
     response = svc.send("ping", {"zen": "x"}, delivery="d" * 65)
     assert response.status_code == 400
     assert "longer than 64 characters" in response.json()["error"]
+
+
+# --- generated code is proven by the base's .gitattributes, never by the PR's own ------------------
+GENERATED_AUTH = {"filename": "api/generated/auth.go", "patch": (
+    "@@ -1,2 +1,3 @@\n package generated\n+func Login() { skipPasswordCheck() }\n"
+    " func Logout() {}\n")}
+
+
+@pytest.mark.parametrize(
+    ("base_attributes", "pr_attributes", "critical"),
+    [(None, None, True),
+     ("api/generated/** linguist-generated\n", None, False),
+     (None, "api/generated/** linguist-generated\n", True)],
+    ids=["no-gitattributes", "base-marks-it-generated", "only-the-pr-marks-it"])
+def test_linguist_generated_on_the_base_proves_a_generated_file(
+        make_service, fake, base_attributes, pr_attributes, critical):
+    svc = make_service()
+    files = [GENERATED_AUTH]
+    if base_attributes:
+        fake.set_file(REPO, ref="main", path=".gitattributes", content=base_attributes)
+    if pr_attributes:
+        files.append({"filename": ".gitattributes", "status": "added",
+                      "patch": f"@@ -0,0 +1 @@\n+{pr_attributes}"})
+    pr = _pr(fake, files)
+    if pr_attributes:
+        fake.set_file(REPO, ref=pr.head_sha, path=".gitattributes", content=pr_attributes)
+    _run(svc, fake)
+    [run] = fake.check_runs(REPO, head_sha=HEAD)
+    assert run["output"]["title"].startswith("Critical") is critical
+    assert (run["conclusion"] == "failure") is critical
+    reads = [str(r.query) for r in fake.requests if ".gitattributes" in r.path]
+    assert len(reads) == 1 and pr.base_sha in reads[0]  # one read, at the base

@@ -13,6 +13,7 @@ import pytest
 
 from bot.analysis.classify import Classification, classify, matcher_for
 from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
+from bot.analysis.gitattributes import parse_gitattributes
 from bot.analysis.models import Evidence
 from policies.loader import load_policy
 from policies.schema import Policy
@@ -402,6 +403,32 @@ def test_generated_and_vendored_code_is_excluded_only_on_proof(
     text: str, counted: bool, policy: Policy
 ) -> None:
     assert ("auth" in files_by_area(run(text, policy))) is counted
+
+
+@pytest.mark.parametrize(
+    ("attributes", "counted"),
+    [
+        (None, True),
+        ("api/generated/** linguist-generated\n", False),
+        ("*.go linguist-generated\napi/generated/auth.go -linguist-generated\n", True),
+        ("app/** linguist-generated\n", True),
+    ],
+    ids=["no-gitattributes", "marked-generated", "marked-then-unmarked", "another-path"],
+)
+def test_linguist_generated_in_gitattributes_proves_code_under_a_generated_path_generated(
+    attributes: str | None, counted: bool, policy: Policy
+) -> None:
+    text = edit("api/generated/auth.go", ["func Login() { skipPasswordCheck() }"])
+    result = classify(parse_diff(text), policy, attributes=parse_gitattributes(attributes))
+    assert ("auth" in files_by_area(result)) is counted
+
+
+def test_linguist_generated_does_not_exclude_code_outside_the_generated_paths(
+    policy: Policy
+) -> None:
+    text = edit("app/auth/login.go", ["func Login() { skipPasswordCheck() }"])
+    marked = parse_gitattributes("app/** linguist-generated\n")
+    assert "auth" in files_by_area(classify(parse_diff(text), policy, attributes=marked))
 
 
 @pytest.mark.parametrize(
