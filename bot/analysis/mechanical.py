@@ -43,7 +43,9 @@ _FORMATTING_LINES = 20
 #: version numbers and commit ids inside a token
 _VERSIONS = re.compile(r"\b[0-9a-f]{7,64}\b|\d[\w.+*-]*")
 _WORD = re.compile(r"\w+")
-_SQL = re.compile(r"\s*(select|insert|update|delete|with|create|alter|drop|grant|revoke)\s", re.I)
+_SQL = re.compile(
+    r"\s*(select|insert|update|delete|with|create|alter|drop|grant|revoke|truncate|merge)\s", re.I
+)
 _IMPORT = re.compile(
     r"\s*(import\s|from\s+\S+\s+import\s|using\s|require[\s(]|use\s|#\s*include\s|"
     r"(const|let|var)\s+.*=\s*require\()"

@@ -156,9 +156,10 @@ def test_an_import_follows_its_renamed_module() -> None:
         ('{"password": pw}', '{"password": pw}'),
         ('q = "SELECT * FROM docs WHERE owner_id = %s"', 'q = "SELECT * FROM docs WHERE owner_id = %s"'),
         ('csp = "default-src self; script-src self"', 'csp = "default-src self; script-src self"'),
+        ('db.execute("truncate table user sessions")', 'db.execute("truncate table user sessions")'),
     ],
     ids=["translation-key", "translation-key-php", "prose-value", "message-beside-code",
-         "header-name", "dict-key", "sql", "csp"],
+         "header-name", "dict-key", "sql", "csp", "sql-without-punctuation"],
 )
 def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> None:
     assert without_copy(line) == expected
