@@ -83,6 +83,7 @@ REDIS_BASE = os.environ.get("MODELTIER_TEST_REDIS_URL", "redis://127.0.0.1:6379"
 REDIS_DB = 12
 #: the writes GitHub does not make idempotent: a lost answer must not lead to a second one
 WRITES = r"/issues/\d+/comments$|/check-runs$"
+WRITES_PATH = re.compile(WRITES)
 PRS_PER_REPO = 50
 REPOS_PER_INSTALLATION = 2
 TARGET_P99_MS = 50.0
@@ -108,6 +109,7 @@ class CountingFake(FakeGitHub):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.total = 0
+        self.writes = 0  # comment and check-run POSTs, lost answers included
         self.errors: Counter[int] = Counter()
         self._counting = threading.Lock()
 
@@ -116,6 +118,8 @@ class CountingFake(FakeGitHub):
         resp = super()._serve_http(method, raw_path, headers, body)
         with self._counting:
             self.total += 1
+            if method == "POST" and WRITES_PATH.search(raw_path.split("?", 1)[0]):
+                self.writes += 1
             status = resp.status if resp is not None else 0
             if status >= 400 or status == 0:
                 self.errors[status] += 1
@@ -621,12 +625,6 @@ class Soak:
             shutil.rmtree(self.logdir, ignore_errors=True)
 
 
-def writes(fake: FakeGitHub) -> int:
-    """Comment and check-run POSTs the fake received (lost answers included)."""
-    pattern = re.compile(WRITES)
-    return sum(1 for r in fake.requests if r.method == "POST" and pattern.search(r.path))
-
-
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -692,7 +690,7 @@ def run(args: argparse.Namespace) -> int:
               f" {soak.failed_attempts}; redelivered on the reconciler's request: "
               f"{soak.redelivered})")
         print(f"lost: {lost}  [{mark[ok['lost']]} target 0]")
-        print(f"lost responses: {soak.lost_responses.hits} of {writes(soak.fake)} comment and "
+        print(f"lost responses: {soak.lost_responses.hits} of {soak.fake.writes} comment and "
               f"check-run POSTs (processed, then the connection reset; rate "
               f"{args.lost_responses:.0%})")
         print(f"duplicate comments: {states['duplicate_comments']}  "
