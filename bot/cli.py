@@ -19,8 +19,13 @@ from bot.analysis.diff import Diff, parse_diff
 from bot.analysis.models import Commit, Decision, PullRequestInfo, SessionRecord
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_OK, exit_status
 from bot.extras import needs_note, require
-from policies.errors import ModelTierError
-from policies.loader import REPOSITORY_POLICY_PATH, REPOSITORY_POLICY_PATHS, load_policy
+from policies.errors import ModelTierError, PolicyError
+from policies.loader import (
+    REPOSITORY_POLICY_PATH,
+    REPOSITORY_POLICY_PATHS,
+    load_layered,
+    load_policy,
+)
 from policies.schema import Policy
 
 __all__ = ["build_parser", "main"]
@@ -28,6 +33,8 @@ __all__ = ["build_parser", "main"]
 _FORMATS = ("text", "markdown", "json", "sarif", "oneline")
 _SERVICE_GROUP = "modeltier.commands"
 _CORE_COMMANDS = ("scan", "policy", "action")
+_ORG_POLICY_HELP = ("organisation policy (the .github/modeltier.yml of its .github repository): "
+                    "the layer between the default and the repository's")
 
 
 class UsageError(ModelTierError):
@@ -112,18 +119,33 @@ def _policy_at(revision: str) -> tuple[bytes | None, str]:
     return None, f"{revision}:{REPOSITORY_POLICY_PATH}"
 
 
+def _layered(text: bytes | None, name: str, args: argparse.Namespace) -> Policy:
+    """A repository policy file over the default, or, with --org-policy FILE, over that
+    organisation policy as the App layers them: every problem (a locked field the repository
+    weakens included) is an error here, where the App would fall back and show it."""
+    org = getattr(args, "org_policy", None)
+    if not org:
+        return load_policy(text, name=name)
+    layered = load_layered(None if text is None else (text, name),
+                           (_read(org, "organisation policy"), org))
+    if layered.problems:
+        raise PolicyError(layered.problems)
+    return layered.policy
+
+
 def _load_policy(args: argparse.Namespace, base_revision: str | None = None) -> Policy:
     """--policy FILE if given; else the repository's policy (from the base revision when
-    scanning a git range, so a branch cannot weaken its own check); else the default."""
+    scanning a git range, so a branch cannot weaken its own check); else the default. Over
+    --org-policy FILE when given."""
     if getattr(args, "policy", None):
-        return load_policy(_read(args.policy, "policy"), name=args.policy)
+        return _layered(_read(args.policy, "policy"), args.policy, args)
     if base_revision is not None:
         text, name = _policy_at(base_revision)
-        return load_policy(text, name=name)
+        return _layered(text, name, args)
     for path in map(Path, REPOSITORY_POLICY_PATHS):
         if path.is_file():
-            return load_policy(path.read_bytes(), name=str(path))
-    return load_policy(None)
+            return _layered(path.read_bytes(), str(path), args)
+    return _layered(None, REPOSITORY_POLICY_PATH, args)
 
 
 class NothingStaged(ModelTierError):
@@ -197,7 +219,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _cmd_policy_validate(args: argparse.Namespace) -> int:
-    policy = load_policy(_read(args.file, "policy"), name=args.file)
+    policy = _layered(_read(args.file, "policy"), args.file, args)
     active = len(policy.active_areas())
     print(f"{args.file}: valid ({active} active areas, {len(policy.models)} models)")
     return EXIT_OK
@@ -328,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--labels", metavar="A,B", help="PR labels, comma-separated")
     scan.add_argument("--policy", metavar="FILE", help="repository policy (merged over default)")
+    scan.add_argument("--org-policy", metavar="FILE", help=_ORG_POLICY_HELP)
     scan.add_argument("--format", choices=_FORMATS, help="output format (default: text)")
     scan.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     scan.add_argument(
@@ -339,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy_commands = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     validate = policy_commands.add_parser("validate", help="check a policy file")
     validate.add_argument("file", metavar="FILE")
+    validate.add_argument("--org-policy", metavar="FILE", help=_ORG_POLICY_HELP)
     validate.set_defaults(handler=_cmd_policy_validate)
     schema = policy_commands.add_parser(
         "schema", help="print the JSON Schema of a policy file (for editors and CI)"
@@ -346,6 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(handler=_cmd_policy_schema)
     show = policy_commands.add_parser("show", help="print the effective merged policy")
     show.add_argument("--policy", metavar="FILE")
+    show.add_argument("--org-policy", metavar="FILE", help=_ORG_POLICY_HELP)
     show.set_defaults(handler=_cmd_policy_show)
     explain = policy_commands.add_parser(
         "explain", help="which areas and rules match a path; how a model name resolves"
@@ -356,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--line", metavar="TEXT", help="a changed line to test content rules on")
     explain.add_argument("--policy", metavar="FILE")
+    explain.add_argument("--org-policy", metavar="FILE", help=_ORG_POLICY_HELP)
     explain.set_defaults(handler=_cmd_policy_explain)
 
     action = commands.add_parser(

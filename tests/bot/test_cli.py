@@ -585,6 +585,36 @@ def test_scan_ignores_a_declaration_in_a_code_block_of_the_description(
     assert (code, json.loads(out)["verdict"]) == (EXIT_ENFORCEMENT, "missing")
 
 
+# --- --org-policy (issue 13, section 1): the layers as the App makes them ----------------------
+ORG = "locked: [enforcement]\nenforcement:\n  on_missing: warn\n  on_lower: warn\n"
+
+
+def test_scan_applies_the_organisation_layer(run: Run, tmp_path: Path) -> None:
+    diff = write(tmp_path / "auth.diff", AUTH_DIFF)
+    assert run("scan", "--diff", diff)[0] == EXIT_ENFORCEMENT
+    org = write(tmp_path / "org.yml", ORG)
+    assert run("scan", "--diff", diff, "--org-policy", org)[0] == EXIT_OK  # warn, not fail
+
+
+def test_policy_show_prints_the_layers_merged(run: Run, tmp_path: Path) -> None:
+    org = write(tmp_path / "org.yml", ORG)
+    repo = write(tmp_path / "repo.yml", "enforcement:\n  on_lower: fail\n")
+    code, out, _ = run("policy", "show", "--policy", repo, "--org-policy", org)
+    shown = yaml.safe_load(out)
+    assert code == EXIT_OK and shown["locked"] == ["enforcement"]
+    assert shown["enforcement"]["on_missing"] == "warn"  # the organisation's
+    assert shown["enforcement"]["on_lower"] == "fail"  # tightened by the repository
+
+
+def test_error_when_validate_finds_a_weakened_locked_field(run: Run, tmp_path: Path) -> None:
+    org = write(tmp_path / "org.yml", "locked: [comment]\ncomment: always\n")
+    repo = write(tmp_path / "repo.yml", "comment: never\n")
+    code, _, err = run("policy", "validate", repo, "--org-policy", org)
+    assert code == EXIT_BAD_INPUT
+    assert f"{repo}:1:1: comment: locked by the organisation policy" in err
+    assert run("policy", "validate", repo)[0] == EXIT_OK  # alone, it is a valid policy
+
+
 def test_scan_git_reads_git_ai_notes_as_recorded_evidence(run: Run, repo: Repo) -> None:
     base = repo.commit({"app/auth/views.py": VIEWS}, "Initial")
     repo.commit({"app/auth/views.py": VIEWS_PROTECTED}, "Protect profile")
