@@ -317,18 +317,25 @@ def _override_label(
     """The policy's override label, honoured as the App honours it: only when whoever added it
     (the issue events API says who) has the policy's role, and then on the record: an audit
     line in the log says who, with which role, on which head and for which areas. A label
-    added by anyone else is refused, said so, and removed (when the token may)."""
+    added by anyone else (or by the PR's author, unless `allow_author`) is refused, said so,
+    and removed (when the token may)."""
     rules = evaluation.policy.enforcement.override
     if rules.label not in pr.labels:
         return None
     login = port.label_added_by(repo, pr.number, rules.label)
-    permission = port.permission(repo, login) if login else None
+    own = login is not None and login.lower() == (pr.author_login or "").lower()
+    may = login is not None and (rules.allow_author or not own)
+    permission = port.permission(repo, login) if login and may else None
     if login is None or permission is None or permission.rank < rules.min_permission.rank:
-        who = f"@{login} ({permission.value if permission else 'no'} role)" if login else (
-            "someone GitHub does not name")
+        if own and not rules.allow_author:
+            why = (f"@{login} added it to their own pull request (the policy's "
+                   "`enforcement.override.allow_author` is false)")
+        else:
+            who = f"@{login} ({permission.value if permission else 'no'} role)" if login else (
+                "someone GitHub does not name")
+            why = f"{who} added it, and it takes the {rules.min_permission.value} role or higher"
         print(workflow_command(
-            "warning", f"The label `{rules.label}` is not an override: {who} added it, and it "
-                       f"takes the {rules.min_permission.value} role or higher.",
+            "warning", f"The label `{rules.label}` is not an override: {why}.",
             title="modeltier override"), file=out)
         with contextlib.suppress(GitHubError):
             port.set_labels(repo, pr.number, [], [rules.label])

@@ -675,3 +675,20 @@ def test_a_review_event_passes_a_change_written_by_hand_once_approved(
     second = step(event, event_name="pull_request_review")
     assert second.code == EXIT_OK, second.stdout + second.stderr
     assert second.outputs["verdict"] == "pass"
+
+
+def test_the_pr_author_cannot_override_their_own_pr_with_the_label(
+    fake: FakeGitHub, step: Step
+) -> None:
+    """As in the App: `enforcement.override.allow_author` is false by default, whatever the
+    author's role."""
+    fake.add_pull(REPO, NUMBER, files=[AUTH_FILE], user_login="mia")
+    fake.set_permission(REPO, "mia", "admin")
+    fake.label(REPO, NUMBER, OVERRIDE_LABEL, "mia")
+    result = step(pr_event(fake, action="labeled"))
+    assert result.code == EXIT_ENFORCEMENT
+    assert (
+        "::warning title=modeltier override::The label `modeltier:override` is not an override: "
+        "@mia added it to their own pull request (the policy's "
+        "`enforcement.override.allow_author` is false)."
+    ) in result.stdout.splitlines()
