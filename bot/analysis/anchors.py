@@ -34,10 +34,11 @@ class HeadLines:
             return {}
         added = removed = 0
         anchors: dict[int, int] = {}
-        for item, _ in self.diff.changed_lines(file):
-            if item.side == "new":
-                added += 1
-            elif item.side == "old":
-                anchors[item.line] = max(item.line + added - removed - 1, 1)
-                removed += 1
+        for hunk in self.diff.hunks(file):
+            for item in hunk.lines:
+                if item.side == "new":
+                    added += 1
+                else:
+                    anchors[item.line] = max(item.line + added - removed - 1, 1)
+                    removed += 1
         return anchors

@@ -10,6 +10,7 @@ diff proves what they hold. Code that was only re-formatted, respelt or moved is
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -158,6 +159,57 @@ class Matcher:
                 continue
             matched.append(rule)
         return matched
+
+
+class _LineRules:
+    """`Matcher.line_rules` for one diff, answered once per distinct line text and once per
+    file: which rules a text matches does not depend on its file, and which rules a file allows
+    (its areas' exclusions, the rules' own file patterns) not on its lines."""
+
+    def __init__(self, matcher: Matcher, diff: Diff) -> None:
+        self.matcher = matcher
+        self.diff = diff
+        self._texts: dict[str, tuple[int, ...]] = {}
+        self._files: dict[int, frozenset[int]] = {}
+        # The rules of each area: plain ones, and those with file patterns or read in excluded
+        # files too, which need a look at the path.
+        self._areas: dict[str, tuple[list[int], list[int]]] = {}
+        for index, rule in enumerate(matcher.rules):
+            plain, special = self._areas.setdefault(rule.area, ([], []))
+            (special if rule.files is not None else plain).append(index)
+
+    def allowed(self, file: int) -> frozenset[int]:
+        """The indexes of the rules that may match a line of this file."""
+        allowed = self._files.get(file)
+        if allowed is None:
+            path = self.diff.files[file].path
+            rules = self.matcher.rules
+            excluded: dict[int, bool] = {}  # by exclusion spec: most areas share the policy's
+            found: list[int] = []
+            for area_id, (plain, special) in self._areas.items():
+                spec = self.matcher.excludes[area_id]
+                if id(spec) not in excluded:
+                    excluded[id(spec)] = bool(spec.check_file(path).include)
+                if not excluded[id(spec)]:
+                    found += plain
+                found += [
+                    index for index in special
+                    if (rules[index].excluded_too or not excluded[id(spec)])
+                    and rules[index].files.check_file(path).include  # type: ignore[union-attr]
+                ]
+            allowed = self._files[file] = frozenset(found)
+        return allowed
+
+    def of(self, text: str, file: int) -> list[_Rule]:
+        """The rules that match a line of a file (as `Matcher.line_rules`)."""
+        matched = self._texts.get(text)
+        if matched is None:
+            # re2.Set.Match returns None, not an empty list, when no rule matches
+            matched = self._texts[text] = tuple(sorted(self.matcher.rule_set.Match(text) or ()))
+        if not matched:
+            return []
+        allowed = self.allowed(file)
+        return [self.matcher.rules[index] for index in matched if index in allowed]
 
 
 _CACHE_SIZE = 16
@@ -364,43 +416,62 @@ _DEFINITION = re.compile(
 )
 
 
-def _moved_lines(diff: Diff, files: set[int]) -> set[tuple[int, str, int]]:
-    """(file, side, line) of code moved within the change: a run of at least three substantive
-    lines on one side whose every line appears, white space aside, on the other side of the diff
-    in another hunk or file.
+class _Moves:
+    """Code moved within the change: a run of at least three substantive lines on one side
+    whose every line appears, white space aside, on the other side of the diff in another hunk
+    or file (of `files`: those with a line the pre-filter found).
 
     One moved line alone is never discounted: a permission check taken out of one view and put
     into another changes both. Nor is a block re-indented within its own hunk: that is code put
     under a new condition, or taken out of one. Blocks moved elsewhere (a function moved to
     another module, a class split out) are what refactors are made of.
+
+    Asked only about the lines the rules matched: the lines around each one, and where their
+    text went, are looked at then (and whether a hunk only re-formats, only for those hunks).
     """
-    where: dict[str, dict[str, set[tuple[int, int]]]] = {"old": {}, "new": {}}
-    by_file: list[tuple[int, list[tuple[str, int, str, int]]]] = []
-    for index in sorted(files):
-        rows: list[tuple[str, int, str, int]] = [
-            (item.side, item.line, squash(item.text), item.hunk)
-            for item, substantive in diff.changed_lines(index)
-            if substantive and item.side != "header"
-        ]
-        for side, _, key, hunk in rows:
-            where[side].setdefault(key, set()).add((index, hunk))
-        by_file.append((index, rows))
-    moved: set[tuple[int, str, int]] = set()
-    opposite = {"old": where["new"], "new": where["old"]}
-    for index, rows in by_file:
-        for side in ("old", "new"):
-            run: list[int] = []
-            last = -2
-            for _, line, key, hunk in [*(r for r in rows if r[0] == side), (side, -9, "", -1)]:
-                present = key != "" and bool(opposite[side].get(key, set()) - {(index, hunk)})
-                if present and line == last + 1:
-                    run.append(line)
-                else:
-                    if len(run) >= _MOVED_RUN:
-                        moved.update((index, side, n) for n in run)
-                    run = [line] if present else []
-                last = line
-    return moved
+
+    def __init__(self, diff: Diff, files: set[int]) -> None:
+        self.diff = diff
+        self._where: dict[str, dict[str, list[ChangedLine]]] = {"old": {}, "new": {}}
+        old, new = self._where["old"], self._where["new"]
+        for index in sorted(files):
+            for hunk in diff.hunks(index):
+                for item in hunk.lines:
+                    key = "".join(item.text.split())  # squash(), inlined: every changed line
+                    (new if item.side == "new" else old).setdefault(key, []).append(item)
+        self._rows: dict[int, dict[tuple[str, int], ChangedLine]] = {}
+        self._present: dict[ChangedLine, bool] = {}
+
+    def _moved_row(self, file: int, side: str, line: int) -> bool:
+        """Whether the line at this place is substantive and its text is on the other side of
+        the change, in another hunk or file."""
+        rows = self._rows.get(file)
+        if rows is None:
+            rows = self._rows[file] = {
+                (item.side, item.line): item for hunk in self.diff.hunks(file)
+                for item in hunk.lines
+            }
+        item = rows.get((side, line))
+        if item is None:
+            return False
+        present = self._present.get(item)
+        if present is None:
+            present = self._present[item] = self.diff.substantive(item) and any(
+                (found.file, found.hunk) != (item.file, item.hunk)
+                and self.diff.substantive(found)
+                for found in self._where["new" if side == "old" else "old"].get(
+                    squash(item.text), ()
+                )
+            )
+        return present
+
+    def moved(self, item: ChangedLine) -> bool:
+        """Whether a substantive changed line is in a run of at least three moved lines."""
+        at = functools.partial(self._moved_row, item.file, item.side)
+        line = item.line
+        return at(line) and (
+            (at(line - 1) and (at(line - 2) or at(line + 1))) or (at(line + 1) and at(line + 2))
+        )
 
 
 def _renamed_lines(diff: Diff, hit: set[tuple[int, int]]) -> set[tuple[int, str, int]]:
@@ -410,11 +481,11 @@ def _renamed_lines(diff: Diff, hit: set[tuple[int, int]]) -> set[tuple[int, str,
     renamed_files = {index for index, change in enumerate(diff.files) if change.old_path}
     groups: dict[tuple[int, int], list[ChangedLine]] = {}
     for index in sorted({file for file, _ in hit} | renamed_files):
-        for item, substantive in diff.changed_lines(index):
-            if substantive and item.side != "header" and (
-                index in renamed_files or (index, item.hunk) in hit
-            ):
-                groups.setdefault((index, item.hunk), []).append(item)
+        for number, hunk in enumerate(diff.hunks(index)):
+            if index in renamed_files or (index, number) in hit:
+                for item in hunk.lines:
+                    if diff.substantive(item):
+                        groups.setdefault((index, number), []).append(item)
     keys = list(groups.values())
     hunks = [
         ([i.text for i in items if i.side == "old"], [i.text for i in items if i.side == "new"])
@@ -428,32 +499,45 @@ def _renamed_lines(diff: Diff, hit: set[tuple[int, int]]) -> set[tuple[int, str,
     }
 
 
-def _content_evidence(
-    lines: Iterable[tuple[ChangedLine, bool]], diff: Diff, matcher: Matcher, collector: _Collector,
-    skip: set[int],
-) -> int:
+def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int]) -> int:
     """Add what the content rules find; return how many lines they matched that were not
-    counted because the code was only re-formatted, respelt, re-worded or moved."""
+    counted because the code was only re-formatted, respelt, re-worded or moved.
+
+    The pre-filter says which lines of which files to read; a file no rule may read (excluded
+    for every area: a test, a style sheet) is read only if code may have moved from or to it.
+    """
     limit = matcher.policy.limits.snippet_chars
     anchors = HeadLines(diff)  # where removed lines sit in the head file
+    rules = _LineRules(matcher, diff)
+    found = {
+        file: lines for file, lines in diff.hit_lines(matcher.prefilter).items()
+        if file not in skip and diff.files[file].inspected
+    }
     hits: list[ChangedLine] = []
     mechanical: list[ChangedLine] = []
-    for item, substantive in lines:
-        if item.file in skip:
+    for file, lines in found.items():
+        if not rules.allowed(file):
             continue
-        if substantive:
-            hits.append(item)
-        elif item.side != "header" and is_substantive(item.text):
-            mechanical.append(item)  # code, in a hunk that keeps behaviour
-    moved = _moved_lines(diff, {item.file for item in hits}) if hits else set()
+        for item in diff.lines_at(file, lines):
+            if diff.substantive(item):
+                hits.append(item)
+            elif item.side != "header" and is_substantive(item.text):
+                mechanical.append(item)  # code, in a hunk that keeps behaviour
+    moved: set[ChangedLine] = set()
     if hits:
-        moved |= _renamed_lines(diff, {(item.file, item.hunk) for item in hits})
-    mechanical += [item for item in hits if (item.file, item.side, item.line) in moved]
-    uncounted = sum(
-        bool(matcher.line_rules(item.text, diff.files[item.file].path)) for item in mechanical
-    )
+        asked = {item.file for item in hits}
+        moves = _Moves(diff, asked | {
+            file for file, lines in found.items()
+            if file not in asked and not rules.allowed(file)
+            and any(map(diff.substantive, diff.lines_at(file, lines)))
+        })
+        moved = {item for item in hits if item.side != "header" and moves.moved(item)}
+        renamed = _renamed_lines(diff, {(item.file, item.hunk) for item in hits})
+        moved |= {item for item in hits if (item.file, item.side, item.line) in renamed}
+    mechanical += [item for item in hits if item in moved]
+    uncounted = sum(bool(rules.of(item.text, item.file)) for item in mechanical)
     for item in hits:
-        if (item.file, item.side, item.line) in moved:
+        if item in moved:
             continue
         if item.side == "header" and (
             _NAMESPACE.match(item.text) or not _DEFINITION.search(item.text)
@@ -464,7 +548,7 @@ def _content_evidence(
             continue
         path = diff.files[item.file].path
         text = item.text.rstrip("\n")
-        for rule in matcher.line_rules(without_copy(text), path):
+        for rule in rules.of(without_copy(text), item.file):
             collector.add(
                 rule.area,
                 Evidence(
@@ -536,9 +620,7 @@ def classify(
         _owner_evidence(diff, matcher, collector, skip, owners)
     mechanical = 0
     if matcher.prefilter is not None:
-        mechanical = _content_evidence(
-            diff.search(matcher.prefilter), diff, matcher, collector, skip
-        )
+        mechanical = _content_evidence(diff, matcher, collector, skip)
     not_inspected = [
         NotInspected(path=change.path, reason=change.note or "binary file")
         for change in diff.files
