@@ -96,11 +96,14 @@ def _serve_setup(args: argparse.Namespace) -> int:
     configure(os.environ.get("MODELTIER_LOG_LEVEL") or "INFO")
     host = args.host or os.environ.get("MODELTIER_HOST") or "127.0.0.1"
     port = args.port if args.port is not None else int(os.environ.get("MODELTIER_PORT") or 8000)
+    setup = SetupApp(os.environ)
+    # the one place the setup token is shown: whoever completes /setup owns the App
     logging.getLogger("modeltier.setup").warning(
-        "no GitHub App is configured: open /setup on this server to create one "
-        "(or set MODELTIER_WEBHOOK_SECRET with MODELTIER_GITHUB_APP_ID and a private key)",
-        extra={"url": f"http://{host}:{port}/setup"})
-    uvicorn.run(SetupApp(os.environ), host=host, port=port, log_config=None, access_log=False)
+        "no GitHub App is configured: open `url` (/setup with this start's one-time setup "
+        "token) to create one (or set MODELTIER_WEBHOOK_SECRET with MODELTIER_GITHUB_APP_ID "
+        "and a private key)",
+        extra={"url": setup.setup_url(f"http://{host}:{port}")})
+    uvicorn.run(setup, host=host, port=port, log_config=None, access_log=False)
     return 0
 
 

@@ -7,13 +7,22 @@ its confirmation page and redirects back to `/setup/callback` with a one-time co
 exchanged (`POST /app-manifests/{code}/conversions`) for the App's id, private key, webhook secret
 and OAuth client. They are written to the data directory (`github-app.json`, `github-app.pem`,
 mode 0600; never logged), the webhook service starts in this same process, and the page links to
-the App's installation page. From then on `/setup` only says that the App exists; a restart reads
-the stored App (`webhooks.settings`).
+the App's installation page. From then on `/setup` only says that this server is set up (nothing
+about the App); a restart reads the stored App (`webhooks.settings`).
+
+Whoever completes `/setup` first owns the App this deployment trusts, so the flow is not open to
+anyone who can reach the service first: at start-up a one-time setup token is made (or taken from
+`MODELTIER_SETUP_TOKEN`) and `modeltier serve` writes the address to open, `/setup?token=...`, in
+its log. The page needs the token; the manifest flow's `state` is signed with it (HMAC), so GitHub's
+redirect to `/setup/callback` carries the proof without carrying the token, and each state is
+accepted once. A missing or wrong token gets a 403 page saying where the token is.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import html
 import json
 import logging
@@ -24,6 +33,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 from fastapi import FastAPI, Request
@@ -42,10 +52,14 @@ from webhooks.settings import (
     data_dir_from_env,
     github_web_url,
     load_settings,
-    read_stored_app,
 )
 
-__all__ = ["SetupApp", "github_web_url", "manifest"]
+__all__ = ["SETUP_TOKEN_ENV", "SetupApp", "github_web_url", "manifest"]
+
+#: the environment variable that sets the setup token (default: a new random one per start)
+SETUP_TOKEN_ENV = "MODELTIER_SETUP_TOKEN"  # noqa: S105 (a variable name, not a secret)
+#: shorter tokens from the environment are refused: the token is all that guards the App
+MIN_SETUP_TOKEN = 16
 
 log = logging.getLogger("modeltier.setup")
 _PACKAGE = Path(__file__).resolve().parent
@@ -97,10 +111,39 @@ _STYLE = ("body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem aut
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    # no Referer: the page's address holds the setup token, and its form posts to GitHub
     return HTMLResponse(
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}"
         f"</title><style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{body}"
-        "</body></html>", status_code=status)
+        "</body></html>", status_code=status,
+        headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
+
+
+def _setup_token(environ: Mapping[str, str]) -> str:
+    """The token `/setup` asks for: MODELTIER_SETUP_TOKEN, or a new random one. Hexadecimal, so
+    the log's redaction of GitHub tokens (`gh?_...`) never hides it from the owner."""
+    given = environ.get(SETUP_TOKEN_ENV, "").strip()
+    if not given:
+        return secrets.token_hex(32)
+    if len(given) < MIN_SETUP_TOKEN or not given.isascii():
+        raise ModelTierError(f"{SETUP_TOKEN_ENV} must be at least {MIN_SETUP_TOKEN} ASCII "
+                             "characters (or unset, for a random one)")
+    return given
+
+
+def _no_token() -> HTMLResponse:
+    return _page("Setup token required", (
+        "<p>Creating this server's GitHub App needs the one-time setup token. Open the address "
+        "<code>modeltier serve</code> wrote to its log when it started (the line "
+        "<q>no GitHub App is configured</q>, field <code>url</code>: "
+        "<code>/setup?token=...</code>), or add <code>?token=</code> with the value of "
+        f"<code>{SETUP_TOKEN_ENV}</code> if you set it.</p>"), status=403)
+
+
+def _done_page(title: str, status: int = 200) -> HTMLResponse:
+    """What `/setup` says once the App exists: that it does, and nothing about it."""
+    return _page(title, "<p>This server has its GitHub App; this page is disabled.</p>",
+                 status=status)
 
 
 class SetupApp:
@@ -116,7 +159,7 @@ class SetupApp:
         self.public_url = environ.get("MODELTIER_PUBLIC_URL")
         self.service: Service | None = None
         self.inner: Any = None
-        self.app_info: dict[str, Any] | None = None
+        self.token = _setup_token(environ)
         self._states: set[str] = set()
         self._lock = threading.Lock()
         self.web = self._routes()
@@ -128,6 +171,34 @@ class SetupApp:
             await inner(scope, receive, send)
             return
         await self.web(scope, receive, send)
+
+    def setup_url(self, base: str) -> str:
+        """The address to open, with the token, on a service reachable at `base`."""
+        return f"{(self.public_url or base).rstrip('/')}/setup?token={quote(self.token)}"
+
+    def _has_token(self, given: str) -> bool:
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    def _sign(self, nonce: str) -> str:
+        return hmac.new(self.token.encode(), nonce.encode(), hashlib.sha256).hexdigest()
+
+    def _new_state(self) -> str:
+        """A one-time state for the manifest flow, signed with the setup token."""
+        nonce = secrets.token_urlsafe(16)
+        state = f"{nonce}.{self._sign(nonce)}"
+        with self._lock:
+            self._states.add(state)
+        return state
+
+    def _take_state(self, state: str) -> bool:
+        """Whether `state` was signed with the token, issued here and not used yet (it is used
+        up now)."""
+        nonce, _, signature = state.partition(".")
+        signed = hmac.compare_digest(signature.encode(), self._sign(nonce).encode())
+        with self._lock:
+            known = state in self._states
+            self._states.discard(state)
+        return signed and known
 
     def stop(self) -> None:
         if self.service is not None:
@@ -150,14 +221,9 @@ class SetupApp:
             service.start()
             self.inner = create_app(settings, service)
             self.service = service
-            self.app_info = read_stored_app(self.data_dir)
         log.info("GitHub App created; serving webhooks",
                  extra={"app_id": app.id, "app_slug": app.slug, "owner": app.owner})
         return app
-
-    def _install_url(self) -> str:
-        info = self.app_info or {}
-        return f"{info.get('html_url', '')}/installations/new"
 
     def _routes(self) -> FastAPI:
         @asynccontextmanager
@@ -185,12 +251,12 @@ class SetupApp:
             return JSONResponse({"error": "no GitHub App yet: open /setup"}, status_code=503)
 
         @web.get("/setup")
-        def setup(request: Request) -> HTMLResponse:
+        def setup(request: Request, token: str = "") -> HTMLResponse:
             if self.service is not None:
-                return self._done_page("modeltier is set up")
-            state = secrets.token_urlsafe(16)
-            with self._lock:
-                self._states.add(state)
+                return _done_page("modeltier is set up")
+            if not self._has_token(token):
+                return _no_token()
+            state = self._new_state()
             public = (self.public_url or str(request.base_url)).rstrip("/")
             document = json.dumps(manifest(public))
             action = f"{self.web_url}/settings/apps/new?state={state}"
@@ -222,33 +288,23 @@ class SetupApp:
         @web.get("/setup/callback")
         async def callback(code: str = "", state: str = "") -> HTMLResponse:
             if self.service is not None:
-                return self._done_page("The GitHub App already exists", status=409)
-            with self._lock:
-                known = state in self._states
-                self._states.discard(state)
-            if not code or not known:
+                return _done_page("modeltier is already set up", status=409)
+            if not self._take_state(state) or not code:
                 return _page("Setup link not recognised", (
                     "<p>This link did not come from this server's setup page (or was already "
-                    'used). <a href="/setup">Start again</a>.</p>'), status=403)
+                    "used). Start again from the setup address in the log.</p>"), status=403)
             try:
                 app = await run_in_threadpool(self._create, code)
             except (GitHubError, ModelTierError, OSError) as e:
                 log.error("creating the GitHub App failed: %s", e)
                 return _page("GitHub App not created", (
                     f"<p>{html.escape(str(e))}</p>"
-                    '<p><a href="/setup">Start again</a>.</p>'), status=502)
+                    "<p>Start again from the setup address in the log.</p>"), status=502)
             return _page(f"Created the GitHub App {app.name}", (
                 f"<p>modeltier now serves webhooks for App {app.id} "
                 f"(<code>{html.escape(app.slug)}</code>). Its credentials are stored in "
                 f"<code>{html.escape(str(self.data_dir))}</code>, readable by this user only."
-                f'</p><p><a id="install" href="{html.escape(self._install_url())}">'
+                f'</p><p><a id="install" href="{html.escape(app.html_url)}/installations/new">'
                 "Install it on your repositories</a></p>"))
 
         return web
-
-    def _done_page(self, title: str, status: int = 200) -> HTMLResponse:
-        info = self.app_info or {}
-        return _page(title, (
-            f"<p>The App {html.escape(str(info.get('name', '')))} exists; this page is "
-            f'disabled.</p><p><a id="install" href="{html.escape(self._install_url())}">'
-            "Install it on your repositories</a></p>"), status=status)

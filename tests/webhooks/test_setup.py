@@ -21,6 +21,7 @@ import httpx
 import pytest
 import uvicorn
 
+from policies.errors import ModelTierError
 from tests.fakegithub import FakeGitHub
 from tests.webhooks.conftest import INSTALLATION, REPO, pr_payload
 from tests.webhooks.test_operations import _auth_pr
@@ -45,6 +46,10 @@ class RunningSetup:
         port = self.server.servers[0].sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
         self.http = httpx.Client(base_url=self.url, timeout=15)
+
+    def page(self) -> httpx.Response:
+        """The setup page, opened as its owner does: with the token from the log."""
+        return self.http.get("/setup", params={"token": self.app.token})
 
     def stop(self) -> None:
         self.http.close()
@@ -108,8 +113,9 @@ def test_setup_creates_the_app_and_serves_webhooks_without_a_restart(
     assert svc.http.get("/readyz").status_code == 503
     assert svc.http.get("/healthz").status_code == 200
 
-    page = svc.http.get("/setup")
+    page = svc.page()
     assert page.status_code == 200
+    assert page.headers["referrer-policy"] == "no-referrer"  # the token stays off GitHub
     action, document = _form(page.text)
     assert action.startswith(f"{fake.web_url}/settings/apps/new?state=")
     assert document["hook_attributes"]["url"] == f"{svc.url}/webhooks/github"
@@ -150,9 +156,14 @@ def test_setup_creates_the_app_and_serves_webhooks_without_a_restart(
     assert fake.check_runs(REPO)[0]["conclusion"] == "failure"
     assert svc.http.get("/readyz").status_code == 200
 
-    # the page is disabled now; a second callback cannot replace the App
-    again = svc.http.get("/setup")
-    assert "this page is disabled" in again.text and "<form" not in again.text
+    # the page is disabled now, and says nothing about the App; a second callback cannot
+    # replace the App
+    for again in (svc.http.get("/setup"), svc.page()):
+        assert again.status_code == 200
+        assert "this page is disabled" in again.text and "<form" not in again.text
+        for detail in (stored["html_url"], stored["client_id"], str(fake.app_id),
+                       "installations", str(data_dir)):
+            assert detail not in again.text
     assert svc.http.get(callback).status_code == 409
     assert INSTALLATION
 
@@ -164,14 +175,56 @@ def test_setup_creates_the_app_and_serves_webhooks_without_a_restart(
     assert settings.private_key() == fake.app_private_key_pem
 
 
+@pytest.mark.parametrize("token", [None, "", "0" * 64, "wrong"], ids=["none", "empty", "wrong",
+                                                                     "short"])
+def test_error_when_the_setup_token_is_missing_or_wrong(setup_service, token):
+    """Whoever reaches the service first cannot make its App: no token, no form and no state."""
+    params = {} if token is None else {"token": token}
+    response = setup_service.http.get("/setup", params=params)
+    assert response.status_code == 403
+    assert "setup token" in response.text and "field <code>url</code>" in response.text
+    assert "<form" not in response.text and "state=" not in response.text
+    assert not setup_service.app._states
+    # the owner's token still works afterwards
+    assert setup_service.page().status_code == 200
+
+
 def test_error_when_callback_state_is_unknown(setup_service):
     response = setup_service.http.get("/setup/callback", params={"code": "x", "state": "forged"})
     assert response.status_code == 403
     assert "did not come from this server's setup page" in response.text
 
 
+def test_error_when_callback_state_is_not_signed_with_the_token(setup_service, fake):
+    """A state is accepted once, and only as issued: signed with this start's setup token."""
+    action, document = _form(setup_service.page().text)
+    callback = _confirm(fake, action, document)
+    state = re.search(r"state=([^&]+)", callback)[1]
+    nonce = state.partition(".")[0]
+    other = hmac.new(b"another token", nonce.encode(), hashlib.sha256).hexdigest()
+    forged = callback.replace(state, f"{nonce}.{other}")
+    assert httpx.get(forged, timeout=30).status_code == 403
+    unsigned = callback.replace(state, nonce)
+    assert httpx.get(unsigned, timeout=30).status_code == 403
+    assert setup_service.app.service is None
+    assert httpx.get(callback, timeout=30).status_code == 200
+    assert httpx.get(callback, timeout=30).status_code == 409
+
+
+def test_setup_token_from_the_environment(environ):
+    running = RunningSetup({**environ, "MODELTIER_SETUP_TOKEN": "correct horse battery staple"})
+    try:
+        assert running.http.get("/setup", params={"token": "correct horse battery staple"}
+                                ).status_code == 200
+        assert running.http.get("/setup", params={"token": "correct horse"}).status_code == 403
+    finally:
+        running.stop()
+    with pytest.raises(ModelTierError, match="MODELTIER_SETUP_TOKEN must be at least 16"):
+        SetupApp({**environ, "MODELTIER_SETUP_TOKEN": "guessable"})
+
+
 def test_error_when_github_refuses_the_code(setup_service, fake):
-    action, document = _form(setup_service.http.get("/setup").text)
+    action, document = _form(setup_service.page().text)
     callback = _confirm(fake, action, document)
     code = re.search(r"code=([^&]+)", callback)[1]
     # the code is used up elsewhere first (GitHub accepts each code once)
@@ -224,16 +277,22 @@ def test_serve_without_credentials_offers_setup(fake, tmp_path):
         deadline = time.monotonic() + 30
         while True:
             try:
-                page = httpx.get(f"http://127.0.0.1:{port}/setup", timeout=1)
+                refused = httpx.get(f"http://127.0.0.1:{port}/setup", timeout=1)
                 break
             except httpx.TransportError:
                 assert process.poll() is None and time.monotonic() < deadline
                 time.sleep(0.1)
+        assert refused.status_code == 403
+        # the address with the token is in the first log line, whole (not redacted away)
+        assert process.stderr is not None
+        first = json.loads(process.stderr.readline())
+        assert first["message"].startswith("no GitHub App is configured: open `url`")
+        url = first["url"]
+        assert url.startswith(f"http://127.0.0.1:{port}/setup?token=")
+        assert re.fullmatch(r"[0-9a-f]{64}", url.partition("token=")[2])
+        page = httpx.get(url, timeout=5)
         assert page.status_code == 200 and "Create GitHub App" in page.text
     finally:
         process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=30)
-    first = json.loads(err.splitlines()[0])
-    assert first["message"].startswith("no GitHub App is configured: open /setup")
-    assert first["url"] == f"http://127.0.0.1:{port}/setup"
+        process.communicate(timeout=30)
     assert not (tmp_path / "modeltier.sqlite3").exists()  # nothing created before the App exists

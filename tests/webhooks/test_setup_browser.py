@@ -66,7 +66,12 @@ def test_setup_in_a_browser_from_button_to_installed_app(
     page = browser_page
     svc = RunningSetup(environ)
     try:
-        page.goto(f"{svc.url}/setup")
+        # without the token from the log, the page says where to find it and offers nothing
+        refused = page.goto(f"{svc.url}/setup")
+        assert refused is not None and refused.status == 403
+        assert page.inner_text("h1") == "Setup token required"
+        assert page.locator("form").count() == 0
+        page.goto(f"{svc.url}/setup?token={svc.app.token}")
         assert page.title() == "Set up modeltier"
         if organisation:
             page.fill("#organization", organisation)
@@ -78,6 +83,8 @@ def test_setup_in_a_browser_from_button_to_installed_app(
         owner = organisation or "octocat"
         assert page.inner_text("h1") == "Create GitHub App modeltier-test"
         posted = fake.manifest_flow.manifests[-1]
+        sent = [r for r in fake.request_log("POST") if r.path.endswith("/settings/apps/new")]
+        assert sent and "referer" not in sent[-1].headers  # the token stays here
         assert posted["name"] == "modeltier-test"
         assert posted["hook_attributes"]["url"] == f"{svc.url}/webhooks/github"
         page.click(f"text=Create GitHub App for {owner}")
@@ -94,10 +101,10 @@ def test_setup_in_a_browser_from_button_to_installed_app(
         assert stored["owner"] == owner
         assert stat.S_IMODE((data_dir / KEY_FILE).stat().st_mode) == 0o600
 
-        # the setup page is now disabled
+        # the setup page is now disabled, and says nothing about the App
         page.goto(f"{svc.url}/setup")
         assert page.inner_text("h1") == "modeltier is set up"
-        assert page.locator("form").count() == 0
+        assert page.locator("form").count() == 0 and page.locator("#install").count() == 0
 
         # and a delivery signed with the new secret is processed
         _auth_pr(fake)
