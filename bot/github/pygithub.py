@@ -59,6 +59,9 @@ _COMMIT_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 #: seconds a default branch's head (the organisation policy's commit) is taken as known: the
 #: deliveries of one push or edit come in a burst, and each would otherwise ask again
 DEFAULT_BRANCH_TTL = 60.0
+#: how long a repository's missing notes ref is believed (a repository that starts pushing
+#: git-ai notes is read again after this long)
+NO_NOTES_TTL = 300.0
 #: attempts of a write this port retries itself (a POST: after looking whether the last one took)
 WRITE_ATTEMPTS = 3
 
@@ -152,6 +155,7 @@ class PyGithubPort:
     _files: OrderedDict[tuple[str, str, str], bytes | None] = field(default_factory=OrderedDict)
     _files_lock: threading.Lock = field(default_factory=threading.Lock)
     _heads: dict[str, tuple[float, str | None]] = field(default_factory=dict)
+    _no_notes: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def _repo(self, name: str) -> Repository:
         repo = self._repos.get(name)
@@ -470,6 +474,9 @@ class PyGithubPort:
     def notes(self, repo: str, ref: str, shas: Sequence[str]) -> dict[str, str]:
         """Through the git data API: the ref, its commit's tree (a note is a blob named by the
         commit's sha, split into fan-out folders in a large notes tree), the wanted blobs."""
+        missing = self._no_notes.get((repo, ref))
+        if missing is not None and time.monotonic() - missing < NO_NOTES_TTL:
+            return {}  # most repositories have none: asked once per NO_NOTES_TTL
         base = f"{self._repo(repo).url}/git"
         requester = self.client.requester
         with self._requests(f"reading {ref} of {repo}"):
@@ -478,6 +485,7 @@ class PyGithubPort:
                     "GET", f"{base}/ref/{quote(ref.removeprefix('refs/'), safe='/')}")
             except GithubException as e:
                 if e.status == 404:
+                    self._no_notes[(repo, ref)] = time.monotonic()
                     return {}
                 raise
             _, commit = requester.requestJsonAndCheck(

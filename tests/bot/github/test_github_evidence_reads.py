@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.github import pygithub
 from bot.github.pygithub import PyGithubPort, connect
 from tests.bot.github.conftest import HEAD, REPO
 from tests.fakegithub import FakeGitHub
@@ -68,8 +69,11 @@ def test_team_membership_with_the_members_permission() -> None:
             assert port.team_member("octo/nobody", "carol") is False
 
 
-def test_notes_are_read_through_the_git_data_api(fake, port):
+def test_notes_are_read_through_the_git_data_api(fake, port, monkeypatch):
     assert port.notes(REPO, "refs/notes/ai", [HEAD]) == {}  # no such ref: nothing, no error
+    assert port.notes(REPO, "refs/notes/ai", [HEAD]) == {}
+    assert fake.count("GET", path_contains="/git/ref/") == 1, "a missing ref is remembered"
+    monkeypatch.setattr(pygithub, "NO_NOTES_TTL", 0.0)  # ... for a while
     fake.add_note(REPO, HEAD, "app.py\n  h 1\n---\n{}\n")
     fake.add_note(REPO, "b" * 40, "other")
     assert port.notes(REPO, "refs/notes/ai", [HEAD, "c" * 40]) == {HEAD: "app.py\n  h 1\n---\n{}\n"}
