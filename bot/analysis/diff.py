@@ -225,9 +225,12 @@ def _hunks(
 class Diff:
     """A parsed diff: its files, and their changed lines on demand."""
 
-    def __init__(self, lines: list[str], patched: list[PatchedFile], files: list[FileChange]):
+    def __init__(
+        self, lines: list[str], patched: list[PatchedFile], files: list[FileChange],
+        text: str | None = None,
+    ):
         self._lines = lines
-        self._text: str | None = None
+        self._text = text  # the lines joined, when the caller has it: a second copy costs MBs
         self._patched = patched
         self.files = files
         # Where each file's lines start in the diff (0-based); files come in diff order.
@@ -459,7 +462,7 @@ def parse_diff(text: str | bytes, *, not_inspected: dict[str, str] | None = None
         change = _file_change(pf, None)
         reason = reasons.get(change.path)
         files.append(change if reason is None else _file_change(pf, reason))
-    return Diff(lines, list(patch), files)
+    return Diff(lines, list(patch), files, normalised)
 
 
 def _quote(path: str) -> str:
