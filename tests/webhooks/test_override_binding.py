@@ -223,6 +223,22 @@ def test_deleting_the_override_comment_revokes_it(overridden, fake):
     assert (revoked["who"], revoked["reason"]) == ("maya", "override comment deleted")
 
 
+def test_an_override_comment_deleted_before_its_job_ran_never_grants(make_service, fake):
+    svc = make_service()
+    _pr(fake)
+    fake.set_permission(REPO, "bob", "maintain")
+    _opened(svc, fake)
+    written = comment_payload(fake, 7, "/modeltier override reviewed the login change", "bob")
+    assert svc.send("issue_comment", {**written, "action": "deleted"}).status_code == 202
+    svc.wait_idle()
+    assert svc.send("issue_comment", written).status_code == 202  # delivered late, or retried
+    svc.wait_idle()
+    assert _run(fake, HEAD)["conclusion"] == "failure"
+    assert _events(svc, "override.granted") == []
+    [refused] = _events(svc, "override.refused")
+    assert refused["reason"] == "override comment deleted before it was acted on"
+
+
 def test_deleting_another_comment_revokes_nothing(overridden, fake):
     other = comment_payload(fake, 7, "/modeltier override something else", "bob",
                             action="deleted")

@@ -303,6 +303,8 @@ class JobRunner:
         comment_id, via = job.spec.get("comment_id"), job.spec.get("via", "comment")
         if comment_id is not None and self.store.has_override_from(job.repo, comment_id):
             return self._judge(port, job, pr)  # this comment granted its override already
+        if comment_id is not None and self._withdrawn(job, comment_id):
+            return "refused"  # the comment was deleted before this job ran
         policy, _, _ = review.load_base_policy(port, job.repo, pr.base_sha or pr.base_ref)
         rules = policy.enforcement.override
         if not reason:
@@ -364,9 +366,22 @@ class JobRunner:
             revoked = self.store.revoke_overrides(job.repo, pr.number, login,
                                                   job.spec["reason"],
                                                   comment_id=job.spec["comment_id"])
+            if not revoked:  # deleted before its grant ran (jobs wait, retry): it never grants
+                self.store.record_event(
+                    job.repo, pr.number, "override.refused", actor=login, head_sha=pr.head_sha,
+                    detail={"reason": "override comment deleted before it was acted on",
+                            "via": via, "comment_id": job.spec["comment_id"],
+                            "withdrawn": True})
         if not revoked:
             return "nothing to revoke"
         return self._judge(port, job, pr)
+
+    def _withdrawn(self, job: Job, comment_id: int) -> bool:
+        """This override comment was deleted before its grant job ran."""
+        return any(
+            e["detail"].get("withdrawn") and e["detail"].get("comment_id") == comment_id
+            for e in self.store.events(job.repo, job.number, kind_prefix="override.refused")
+        )
 
     def _checklist(
         self, port: GitHubPort, job: Job, pr: PullRequestData, bot_login: str | None
