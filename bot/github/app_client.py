@@ -20,12 +20,11 @@ from typing import Any
 from urllib.parse import quote
 
 import github
-import requests
-from github import Auth, GithubException, GithubIntegration
+from github import Auth, GithubIntegration
 from github.Requester import Requester
 
 from bot.github.port import GitHubError
-from bot.github.pygithub import Connection, _error, _retry
+from bot.github.pygithub import Connection, _retry, translated
 
 __all__ = ["AppClient", "BudgetLow", "CreatedApp", "HookDelivery", "OpenPull", "convert_manifest"]
 
@@ -96,11 +95,8 @@ def convert_manifest(base_url: str, code: str, *, timeout: int = 15) -> CreatedA
                            seconds_between_requests=None, seconds_between_writes=None)
     url = f"/app-manifests/{quote(code, safe='')}/conversions"
     try:
-        _, data = client.requester.requestJsonAndCheck("POST", url)
-    except GithubException as e:
-        raise _error(e, "converting the App manifest") from e
-    except requests.RequestException as e:
-        raise _error(e, "converting the App manifest") from e
+        with translated("converting the App manifest"):
+            _, data = client.requester.requestJsonAndCheck("POST", url)
     finally:
         client.close()
     try:
@@ -146,10 +142,8 @@ class AppClient:
     def _call(
         self, requester: Requester, verb: str, url: str, parameters: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], Any]:
-        try:
+        with translated(f"{verb} {url}"):
             headers, data = requester.requestJsonAndCheck(verb, url, parameters=parameters)
-        except GithubException as e:
-            raise _error(e, f"{verb} {url}") from e
         self.requests += 1
         remaining, _limit = requester.rate_limiting
         if 0 <= remaining < self.min_remaining:

@@ -113,6 +113,18 @@ def _error(e: Exception, what: str) -> GitHubError:
     return GitHubError(f"{what}: {type(e).__name__}: {e}")
 
 
+@contextmanager
+def translated(what: str) -> Iterator[None]:
+    """GitHub's refusals (GithubException) and the transport's failures (requests' connection
+    errors, timeouts, and RetryError once the retries are used up) as one GitHubError naming what
+    failed: the callers retry a GitHubError, and an outage must never pass as an answer or a
+    crash. A handler that reads a status (404: absent) sits inside the block and re-raises."""
+    try:
+        yield
+    except (GithubException, requests.RequestException) as e:
+        raise _error(e, what) from e
+
+
 def _maybe_processed(error: GitHubError) -> bool:
     """No answer, or a server error: the write may have happened on GitHub's side."""
     return error.status == 0 or error.status >= 500
@@ -174,10 +186,8 @@ class PyGithubPort:
     def _requests(self, what: str) -> Iterator[None]:
         """Translate PyGithub's and the transport's errors into GitHubError, naming what failed;
         note the rate limit GitHub reported when all went well."""
-        try:
+        with translated(what):
             yield
-        except (GithubException, requests.RequestException) as e:
-            raise _error(e, what) from e
         self._note_rate()
 
     def pull_request(self, repo: str, number: int) -> PullRequestData:
@@ -227,12 +237,13 @@ class PyGithubPort:
         return data
 
     def _read_file(self, repo: str, path: str, ref: str) -> bytes | None:
-        try:
-            content = self._repo(repo).get_contents(path, ref=ref)
-        except GithubException as e:
-            if e.status == 404:
-                return None
-            raise _error(e, f"reading {path}@{ref} in {repo}") from e
+        with translated(f"reading {path}@{ref} in {repo}"):
+            try:
+                content = self._repo(repo).get_contents(path, ref=ref)
+            except GithubException as e:
+                if e.status == 404:
+                    return None
+                raise
         if isinstance(content, list):
             return None
         return bytes(content.decoded_content)
@@ -251,14 +262,13 @@ class PyGithubPort:
 
     def _default_branch_head(self, repo: str) -> str | None:
         url = f"{self._repo(repo).url}/commits/HEAD"
-        try:
-            _, data = self.client.requester.requestJsonAndCheck("GET", url)
-        except GithubException as e:
-            if e.status in (404, 409):  # 409: the repository is empty
-                return None
-            raise _error(e, f"reading the default branch of {repo}") from e
-        except requests.RequestException as e:
-            raise _error(e, f"reading the default branch of {repo}") from e
+        with translated(f"reading the default branch of {repo}"):
+            try:
+                _, data = self.client.requester.requestJsonAndCheck("GET", url)
+            except GithubException as e:
+                if e.status in (404, 409):  # 409: the repository is empty
+                    return None
+                raise
         sha = data.get("sha") if isinstance(data, dict) else None
         return sha if isinstance(sha, str) else None
 
@@ -306,12 +316,13 @@ class PyGithubPort:
     def update_comment(self, repo: str, comment_id: int, body: str) -> bool:
         requester = self.client.requester
         url = f"{self._repo(repo).url}/issues/comments/{comment_id}"
-        try:
-            requester.requestJsonAndCheck("PATCH", url, input={"body": body})
-        except GithubException as e:
-            if e.status in (404, 410):
-                return False
-            raise _error(e, f"editing comment {comment_id} in {repo}") from e
+        with translated(f"editing comment {comment_id} in {repo}"):
+            try:
+                requester.requestJsonAndCheck("PATCH", url, input={"body": body})
+            except GithubException as e:
+                if e.status in (404, 410):
+                    return False
+                raise
         return True
 
     def set_labels(self, repo: str, number: int, add: Sequence[str], remove: Sequence[str]) -> None:
@@ -328,7 +339,7 @@ class PyGithubPort:
     def _set_labels(
         self, repo: str, number: int, add: Sequence[str], remove: Sequence[str]
     ) -> None:
-        try:
+        with translated(f"labelling {repo}#{number}"):
             issue = self._repo(repo).get_issue(number)
             if add:
                 issue.add_to_labels(*add)
@@ -338,8 +349,6 @@ class PyGithubPort:
                 except GithubException as e:
                     if e.status != 404:
                         raise
-        except (GithubException, requests.RequestException) as e:
-            raise _error(e, f"labelling {repo}#{number}") from e
 
     def publish_check(
         self, repo: str, head_sha: str, name: str, output: CheckRunOutput, check_id: int | None,
@@ -437,22 +446,21 @@ class PyGithubPort:
         # a commit status has no "action required": a checklist still to tick fails it
         state = {"success": "success", "failure": "failure",
                  "action_required": "failure"}.get(output.conclusion, "success")
-        try:
+        with translated(f"setting the commit status on {head_sha[:7]} in {repo}"):
             self._repo(repo).get_commit(head_sha).create_status(
                 state=state, description=output.title[:140], context=name
             )
-        except GithubException as e:
-            raise _error(e, f"setting the commit status on {head_sha[:7]} in {repo}") from e
 
     def permission(self, repo: str, login: str) -> Permission | None:
         requester = self.client.requester
         url = f"{self._repo(repo).url}/collaborators/{login}/permission"
-        try:
-            _, data = requester.requestJsonAndCheck("GET", url)
-        except GithubException as e:
-            if e.status == 404:
-                return None
-            raise _error(e, f"reading {login}'s permission on {repo}") from e
+        with translated(f"reading {login}'s permission on {repo}"):
+            try:
+                _, data = requester.requestJsonAndCheck("GET", url)
+            except GithubException as e:
+                if e.status == 404:
+                    return None
+                raise
         role = data.get("role_name") or _ROLE_BY_LEGACY.get(data.get("permission", "none"))
         try:
             return Permission(role) if role else None
@@ -518,13 +526,14 @@ class PyGithubPort:
         org, _, slug = team.partition("/")
         url = f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}/memberships/" \
               f"{quote(login, safe='')}"
-        try:
-            _, data = self.client.requester.requestJsonAndCheck("GET", url)
-        except GithubException as e:
-            if e.status in (403, 404):  # not a member, or the App may not read the team
-                log.info("membership of %s not confirmed for %s (%s)", team, login, e.status)
-                return False
-            raise _error(e, f"reading {login}'s membership of {team}") from e
+        with translated(f"reading {login}'s membership of {team}"):
+            try:
+                _, data = self.client.requester.requestJsonAndCheck("GET", url)
+            except GithubException as e:
+                if e.status in (403, 404):  # not a member, or the App may not read the team
+                    log.info("membership of %s not confirmed for %s (%s)", team, login, e.status)
+                    return False
+                raise
         return isinstance(data, dict) and data.get("state") == "active"
 
 
@@ -546,7 +555,8 @@ class _Installations:
     def bot_login(self) -> str:
         with self._lock:
             if self._bot_login is None:
-                self._bot_login = f"{self._integration.get_app().slug}[bot]"
+                with translated("reading the App's own name"):
+                    self._bot_login = f"{self._integration.get_app().slug}[bot]"
             return self._bot_login
 
     def port(self, installation_id: int) -> PyGithubPort:
@@ -632,12 +642,13 @@ def _token_login(client: github.Github) -> str:
     """Who comments with this token. A personal token can say (`GET /user`); an installation
     token, such as a workflow's `github.token`, is refused there (403) and comments as
     `github-actions[bot]`, a name no user can take."""
-    try:
-        return str(client.get_user().login)
-    except GithubException as e:
-        if e.status == 403:
-            return WORKFLOW_BOT_LOGIN
-        raise _error(e, "identifying the token's user") from e
+    with translated("identifying the token's user"):
+        try:
+            return str(client.get_user().login)
+        except GithubException as e:
+            if e.status == 403:
+                return WORKFLOW_BOT_LOGIN
+            raise
 
 
 @dataclass

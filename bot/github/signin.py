@@ -20,7 +20,7 @@ import requests
 from github import Auth, GithubException, GithubIntegration
 
 from bot.github.port import GitHubError
-from bot.github.pygithub import Connection, _error, _retry
+from bot.github.pygithub import Connection, _retry, translated
 from policies.schema import Permission
 
 __all__ = ["GitHubAccess", "authorize_url", "exchange_code", "user_login"]
@@ -68,9 +68,8 @@ def user_login(api_url: str, token: str, *, timeout: int = 15) -> str:
                            retry=_retry(10.0), seconds_between_requests=None,
                            seconds_between_writes=None)
     try:
-        return str(client.get_user().login)
-    except (GithubException, requests.RequestException) as e:
-        raise _error(e, "reading the signed-in user") from e
+        with translated("reading the signed-in user"):
+            return str(client.get_user().login)
     finally:
         client.close()
 
@@ -118,11 +117,9 @@ class GitHubAccess:
         if known is not None:
             return known
         owner, _, name = key.partition("/")
-        try:
+        with translated(f"finding the App's installation on {key}"):
             found = (app.get_repo_installation(owner, name) if name
                      else app.get_org_installation(owner))
-        except (GithubException, requests.RequestException) as e:
-            raise _error(e, f"finding the App's installation on {key}") from e
         with self._lock:
             self._installations[key] = int(found.id)
         return int(found.id)
@@ -136,10 +133,7 @@ class GitHubAccess:
             if e.status == 404:
                 return None
             raise
-        try:
-            return self.connection.port(installation).permission(repo, login)
-        except requests.RequestException as e:  # retries used up: the port lets these through
-            raise _error(e, f"reading {login}'s permission on {repo}") from e
+        return self.connection.port(installation).permission(repo, login)
 
     def in_team(self, team: str, login: str) -> bool:
         """Whether `login` is an active member of `team` (`org/slug`)."""
@@ -147,12 +141,11 @@ class GitHubAccess:
         requester = self.connection.port(self._installation(org)).client.requester
         url = (f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}/memberships/"
                f"{quote(login, safe='')}")
-        try:
-            _, data = requester.requestJsonAndCheck("GET", url)
-        except GithubException as e:
-            if e.status == 404:
-                return False
-            raise _error(e, f"reading {login}'s membership of {team}") from e
-        except requests.RequestException as e:
-            raise _error(e, f"reading {login}'s membership of {team}") from e
+        with translated(f"reading {login}'s membership of {team}"):
+            try:
+                _, data = requester.requestJsonAndCheck("GET", url)
+            except GithubException as e:
+                if e.status == 404:
+                    return False
+                raise
         return isinstance(data, dict) and data.get("state") == "active"

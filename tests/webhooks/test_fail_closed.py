@@ -5,12 +5,16 @@ and a lost answer from GitHub never doubles a comment or a check run."""
 from __future__ import annotations
 
 import json
+import logging
+import time
 
 import pytest
+import sqlalchemy as sa
 
 from bot import review
 from bot.render.markdown import MARKER
 from tests.webhooks.conftest import REPO, comment_payload, pr_payload
+from webhooks.runtime.store import jobs
 
 AUTH_PATCH = (
     "@@ -10,3 +10,4 @@ def login(request):\n"
@@ -183,6 +187,39 @@ def test_a_label_write_that_fails_after_its_retries_is_retried_with_the_job(make
     assert set(fake.labels_on(REPO, 7)) == {"modeltier:critical", "modeltier:tier:premium"}
     assert len(fake.check_runs(REPO, head_sha=HEAD)) == 1
     assert len(_ours(fake)) == 1
+
+
+def _retried_errors(svc) -> list[str]:
+    with svc.service.store.engine.connect() as conn:
+        return [e for (e,) in conn.execute(sa.select(jobs.c.last_error)) if e]
+
+
+def test_a_permission_check_during_an_outage_is_retried_never_granted(make_service, fake, caplog):
+    """GitHub down while an override's permission is checked: the job is retried with the
+    reason (requests' RetryError, as a GitHubError), the check stays failing and nothing is
+    granted until GitHub answers again; never a crash."""
+    svc = make_service()
+    _auth_pr(fake)
+    fake.set_permission(REPO, "maya", "maintain")
+    _run(svc, fake)
+    outage = fake.inject(502, count=None, path_contains="/collaborators/maya/permission")
+    caplog.set_level(logging.INFO, logger="modeltier")
+    svc.send("issue_comment", comment_payload(fake, 7, "/modeltier override reviewed", "maya"))
+    deadline = time.monotonic() + 30
+    while not _retried_errors(svc):
+        assert time.monotonic() < deadline, "the job did not fail"
+        time.sleep(0.05)
+    [error] = _retried_errors(svc)
+    assert error.startswith("GitHubError: reading maya's permission on octo/app: RetryError")
+    assert outage.hits > 1
+    assert fake.check_runs(REPO, head_sha=HEAD)[-1]["conclusion"] == "failure"
+    assert svc.service.store.active_overrides(REPO, 7) == []
+    assert not [r for r in caplog.records if r.exc_info]  # a known failure, not a crash
+
+    fake.clear_faults()  # GitHub is back: the retry grants it
+    svc.wait_idle(30)
+    assert fake.check_runs(REPO, head_sha=HEAD)[-1]["conclusion"] == "success"
+    assert svc.service.store.active_overrides(REPO, 7)[0]["login"] == "maya"
 
 
 # --- the public endpoint --------------------------------------------------------------------------

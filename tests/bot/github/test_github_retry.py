@@ -81,3 +81,57 @@ def test_check_run_created_by_an_earlier_attempt_is_updated_not_duplicated(fake,
     runs = fake.check_runs(REPO, head_sha=HEAD)
     assert [(r["id"], r["conclusion"]) for r in runs] == [(first, "success")]
     assert port.publish_check(REPO, HEAD, "another-check", output, None) != first
+
+
+# --- an outage: every read and write of the port ends as a GitHubError that says what failed ------
+
+OUTAGE_CALLS = {
+    "permission": ("/collaborators/maya/permission",
+                   lambda port: port.permission(REPO, "maya"), "reading maya's permission"),
+    "team-member": ("/memberships/maya", lambda port: port.team_member("octo/core", "maya"),
+                    "reading maya's membership of octo/core"),
+    "file": ("/contents/", lambda port: port.file_at(REPO, "a.py", "main"), "reading a.py@main"),
+    "default-branch": ("/commits/HEAD", lambda port: port.default_branch_head(REPO),
+                       "reading the default branch"),
+    "edit-comment": ("/issues/comments/", lambda port: port.update_comment(REPO, 1, "b"),
+                     "editing comment 1"),
+}
+
+
+@pytest.mark.parametrize("outage", ["502", "disconnect"])
+@pytest.mark.parametrize("call", list(OUTAGE_CALLS))
+def test_an_outage_is_a_github_error_with_the_reason_after_the_retries(
+        fake, port_for, call, outage):
+    """requests' RetryError (the 502s outlast the retries) or ConnectionError (no answer at all)
+    never escapes raw: the job that asked is retried, with the reason, rather than crashing."""
+    path, ask, what = OUTAGE_CALLS[call]
+    port = port_for()
+    if outage == "502":
+        fault = fake.inject(502, count=None, path_contains=path)
+    else:
+        fault = fake.inject_disconnect(count=None, path_contains=path)
+    with pytest.raises(GitHubError) as raised:
+        ask(port)
+    assert str(raised.value).startswith(what)
+    reason = "RetryError" if outage == "502" else "ConnectionError"
+    assert reason in str(raised.value) and raised.value.status == 0
+    assert fault.hits > 1  # retried before giving up
+
+
+def test_a_commit_status_during_an_outage_is_a_github_error(fake, port_for):
+    port = port_for()
+    port.use_checks = False  # a token that cannot create check runs sets commit statuses
+    fake.inject_disconnect(count=None, path_contains="/statuses/")
+    with pytest.raises(GitHubError, match=r"^setting the commit status .*ConnectionError"):
+        port.publish_check(REPO, HEAD, "modeltier", CheckRunOutput("failure", "t", "s"), None)
+
+
+def test_the_app_unreachable_when_naming_itself_is_a_github_error(fake):
+    connection = connect(fake.url, app_id=fake.app_id, private_key=fake.app_private_key_pem,
+                         max_wait=1.0)
+    fake.inject(502, count=None, path_regex=r"^/app$")
+    try:
+        with pytest.raises(GitHubError, match=r"^reading the App's own name: .*RetryError"):
+            connection.port(42)
+    finally:
+        connection.close()
