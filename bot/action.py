@@ -494,8 +494,9 @@ def run(
             return EXIT_OK
         failing = _write(report, env, inputs, out)
     except (ModelTierError, OSError) as e:
-        # OSError: GitHub unreachable (requests' errors are OSErrors), which the adapter does not
-        # translate; a failed run, never a pass, and not a traceback read as "enforcement failed".
+        # GitHub unreachable is a GitHubError (the adapter translates requests' errors); OSError:
+        # a file of the run. A failed run, never a pass, and not a traceback read as "enforcement
+        # failed".
         message = str(e) if isinstance(e, ModelTierError) else f"{type(e).__name__}: {e}"
         print(workflow_command("error", message, title="modeltier"), file=out)
         out.flush()

@@ -650,6 +650,22 @@ def test_the_override_label_is_honoured_with_the_apps_permission_check(
         assert OVERRIDE_LABEL not in fake.labels_on(REPO, NUMBER), "a refused label is removed"
 
 
+def test_an_override_label_whose_permission_check_meets_an_outage_fails_and_says_why(
+    fake: FakeGitHub, step: Step
+) -> None:
+    """GitHub down while the label's adder is checked: a failed run naming the check and the
+    reason, never an override honoured and never a traceback."""
+    fake.add_pull(REPO, NUMBER, files=[AUTH_FILE])
+    fake.set_permission(REPO, "mia", "maintain")
+    fake.label(REPO, NUMBER, OVERRIDE_LABEL, "mia")
+    fake.inject(502, count=None, path_contains="/collaborators/mia/permission")
+    result = step(pr_event(fake, action="labeled"))
+    assert result.code == EXIT_BAD_INPUT, result.stdout + result.stderr
+    assert f"::error title=modeltier::reading mia's permission on {REPO}: RetryError" in (
+        result.stdout)
+    assert "Traceback" not in result.stderr and "Override by" not in result.stdout
+
+
 def test_a_label_nobody_is_known_to_have_added_is_not_an_override(
     fake: FakeGitHub, step: Step
 ) -> None:
