@@ -64,6 +64,23 @@ class Coverage:
         )
 
     @classmethod
+    def union(cls, coverages: Iterable[Coverage]) -> Coverage:
+        """What any of these covered (a merge group's pull requests, each passed on its own)."""
+        areas: set[str] = set()
+        keys: set[tuple[str, str, str]] = set()
+        totals: dict[str, int] = {}
+        hidden: dict[str, int] = {}
+        titles: dict[str, str] = {}
+        for c in coverages:
+            areas |= c.areas
+            keys |= c.keys
+            titles.update(c.titles)
+            for mine, theirs in ((totals, c.totals), (hidden, c.hidden)):
+                for area, n in theirs.items():
+                    mine[area] = mine.get(area, 0) + n
+        return cls(frozenset(areas), frozenset(keys), totals, hidden, titles)
+
+    @classmethod
     def of_areas(cls, areas: Iterable[str]) -> Coverage:
         """An override recorded before evidence was: its areas, none of their lines."""
         return cls(areas=frozenset(areas))

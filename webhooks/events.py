@@ -384,7 +384,7 @@ def route(
         group = parsed.merge_group
         return Routing(action=parsed.action, repo=repo, job={
             "kind": "merge_group", "repo": repo, "number": 0, "head_sha": group.head_sha,
-            "base_sha": group.base_sha, "base_ref": group.base_ref,
+            "base_sha": group.base_sha, "base_ref": group.base_ref, "head_ref": group.head_ref,
             "installation_id": _installation_id(parsed.installation),
         })
     if event in ("installation", "installation_repositories"):

@@ -10,6 +10,7 @@ import datetime
 import logging
 import queue
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ log = logging.getLogger("modeltier.jobs")
 
 
 MAX_RETRY_DELAY = 300.0
+#: a merge group's head ref names the pull request it queues, and that PR's head
+QUEUE_REF = re.compile(r"/pr-(\d+)-([0-9a-f]{40})$")
 
 
 def jitter(low: float, high: float) -> float:
@@ -434,19 +437,52 @@ class JobRunner:
         return self._publish(port, job, pr, evaluation)
 
     def _merge_group(self, port: GitHubPort, job: Job) -> str:
-        """Merge queues wait for the required check on the group's head SHA: report it there."""
+        """Merge queues wait for the required check on the group's head SHA: report it there.
+        A group whose pull request passed on its own (its description, labels and overrides
+        judged there, on that head) passes unless the queue added critical evidence beyond that
+        head; otherwise the group is judged on its own commits."""
         spec = job.spec
         try:
             evaluation = review.evaluate_range(port, job.repo, spec["base_sha"], spec["head_sha"])
+            passed = self._passed_on_their_own(port, job)
         except review.JudgeError as e:
             return self._unjudged(port, job, spec["head_sha"], e)
         outcome = review.conclusion(evaluation.decision, overridden=False)
         body = review.comment_body(evaluation, spec["head_sha"], repository=job.repo,
                                    base_sha=spec["base_sha"])
+        title = "Merge group"
+        if passed:
+            names = ", ".join(f"#{number} at `{sha[:12]}`" for number, sha, _ in passed)
+            added = evaluation.coverage.new_since(Coverage.union(c for _, _, c in passed))
+            if not added:
+                outcome = "success"
+                title = f"Merge group ({names.replace('`', '')} passed on its own)"
+                body += (f"\n\n**Merge queue:** {names} passed on its own pull request; the "
+                         "queue added no critical change beyond that head.")
+            else:
+                body += (f"\n\n**Merge queue:** {names} passed on its own pull request, but "
+                         f"the queue added critical changes beyond it: {'; '.join(added)}.")
         output = review.check_output(evaluation, body, outcome, overridden=False)
-        output = dataclasses.replace(output, title=f"Merge group: {output.title}")
+        output = dataclasses.replace(output, title=f"{title}: {output.title}")
         port.publish_check(job.repo, spec["head_sha"], review.CHECK_NAME, output, None)
         return outcome
+
+    def _passed_on_their_own(
+        self, port: GitHubPort, job: Job
+    ) -> list[tuple[int, str, Coverage]]:
+        """The pull request the group's ref names (`gh-readonly-queue/<base>/pr-<n>-<head>`),
+        with the critical evidence of that head, when modeltier's check passed there and the
+        PR is still at that head; else none (the group is then judged on its own)."""
+        found = QUEUE_REF.search(job.spec.get("head_ref") or "")
+        if found is None:
+            return []
+        number, sha = int(found.group(1)), found.group(2)
+        if self.store.conclusion_of(job.repo, number, sha) != "success":
+            return []
+        pr = port.pull_request(job.repo, number)
+        if pr.head_sha != sha:
+            return []
+        return [(number, sha, review.evaluate(port, job.repo, pr).coverage)]
 
 
 class WorkerPool:

@@ -683,6 +683,16 @@ class Store:
                 sa.select(deliveries.c.delivery_id).where(deliveries.c.delivery_id == delivery_id)
             ).first() is not None
 
+    def conclusion_of(self, repo: str, number: int, head_sha: str) -> str | None:
+        """The conclusion last published for this PR's head (None: none was)."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(decisions.c.conclusion)
+                .where(decisions.c.repo == repo, decisions.c.number == number,
+                       decisions.c.head_sha == head_sha)
+                .order_by(decisions.c.id.desc()).limit(1)
+            ).scalar()
+
     def has_result(self, repo: str, head_sha: str) -> bool:
         """A decision was published for this head."""
         with self.engine.connect() as conn:
