@@ -213,7 +213,7 @@ def status(decision: Decision, *, overridden: bool = False) -> tuple[str, str, s
         word, what = "Missing", ": no evidence of the model used"
     if decision.blocking:
         return ("❌" if decision.verdict == Verdict.FAIL else "❓"), word, what
-    return "⚠️", word, what + " (a warning, not blocking)"
+    return "⚠️", word, what + " (a warning: the check still passes)"
 
 
 def _status(decision: Decision) -> tuple[str, str]:

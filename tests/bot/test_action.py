@@ -616,9 +616,9 @@ def test_enforce_false_never_says_blocking(fake: FakeGitHub, step: Step) -> None
     fake.add_pull(REPO, NUMBER, files=[AUTH_FILE])
     result = step(pr_event(fake), INPUT_ENFORCE="false")
     assert result.code == EXIT_OK
-    assert "(blocking)" not in result.stdout + result.summary
-    assert "❓ Missing" not in result.summary and "(a warning, not blocking)" in result.summary
-    assert "(blocking)" not in our_comments(fake)[0]["body"]
+    assert "❓ Missing" not in result.summary
+    assert "(a warning: the check still passes)" in result.summary
+    assert "blocking" not in result.stdout + result.summary + our_comments(fake)[0]["body"]
 
 
 @pytest.mark.parametrize(
