@@ -588,12 +588,13 @@ HOSTILE = {
 def test_hostile_text_is_read_in_linear_time(text: str, policy: Policy) -> None:
     import time
 
-    started = time.perf_counter()
+    # CPU time of this process, not wall time: other work on a shared machine does not count.
+    started = time.process_time()
     declared_models(
         PullRequestInfo(body=text, commits=(Commit(message=f"Fix\n\n{text}", author_name=text),)),
         policy,
     )
-    assert time.perf_counter() - started < 2.0  # quadratic scans took minutes here
+    assert time.process_time() - started < 2.0  # quadratic scans took minutes here
 
 
 @pytest.mark.parametrize("rule", ["reject", "require_review"])
