@@ -541,7 +541,8 @@ def test_error_when_github_is_unreachable(fake: FakeGitHub, step: Step) -> None:
         closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
     result = step(pr_event(fake), GITHUB_API_URL=closed)
     assert result.code == EXIT_BAD_INPUT, "not 1 (enforcement failed), never 0"
-    assert result.stderr.startswith("modeltier: error: ConnectionError: ")
+    assert result.stderr.startswith(
+        "modeltier: error: identifying the token's user: ConnectionError: ")
     assert "Traceback" not in result.stderr
 
 
