@@ -316,7 +316,7 @@ def _has_meaningful_change(diff: Diff, index: int, change: FileChange) -> bool:
     declarations and mechanical hunks (a Go package's `doc.go`, an empty `__init__.py`)."""
     if not change.inspected or change.binary or change.mode_only:
         return True
-    if change.status not in ("modified", "added", "deleted"):
+    if change.status not in ("modified", "added", "removed"):
         return True
     return any(
         flag and not _NAMESPACE.match(item.text) for item, flag in diff.changed_lines(index)

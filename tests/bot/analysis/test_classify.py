@@ -145,6 +145,23 @@ def test_an_added_file_of_comments_and_a_package_line_is_not_flagged(policy: Pol
     }
 
 
+def _removed(path: str, lines: list[str]) -> str:
+    body = "".join(f"-{line}\n" for line in lines)
+    return (
+        f"diff --git a/{path} b/{path}\ndeleted file mode 100644\nindex 2222222..0000000\n"
+        f"--- a/{path}\n+++ /dev/null\n@@ -1,{len(lines)} +0,0 @@\n{body}"
+    )
+
+
+def test_a_removed_file_of_comments_and_a_package_line_is_not_flagged(policy: Policy) -> None:
+    doc = ["// Package oauth2 implements the token endpoint.", "package oauth2"]
+    assert run(_removed("server/oauth2/doc.go", doc), policy).areas == []
+    code = [*doc, "func verify() bool { return true }"]
+    assert files_by_area(run(_removed("server/oauth2/doc.go", code), policy)) == {
+        "auth": ["server/oauth2/doc.go"]
+    }
+
+
 def test_a_real_edit_of_the_same_module_is_flagged(policy: Policy) -> None:
     text = edit("app/auth/views.py", ["# Check first.", "x = 2"], ["x = 1"])
     assert files_by_area(run(text, policy)) == {"auth": ["app/auth/views.py"]}
