@@ -72,7 +72,7 @@ import sqlalchemy as sa  # noqa: E402
 from bench.gen_diff import generate  # noqa: E402
 from bot.render.markdown import MARKER  # noqa: E402
 from tests.fakegithub import FakeGitHub  # noqa: E402
-from tests.webhooks.conftest import INSTALLATION, REPO, SECRET  # noqa: E402
+from tests.webhooks.conftest import AUTH_PATCH, INSTALLATION, REPO, SECRET  # noqa: E402
 from webhooks.runtime.store import Store  # noqa: E402
 from webhooks.runtime.store import deliveries as deliveries_table  # noqa: E402
 from webhooks.runtime.store import jobs as jobs_table  # noqa: E402
@@ -86,14 +86,6 @@ DRAIN_LIMIT = 120.0
 CHECK_POLL = 0.005
 CRITICAL_EVERY = 4  # one PR in four also changes a critical file
 
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 
 # A PR description as teams write them from a template (what a real payload's `body` carries).
 DESCRIPTION = """## What

@@ -74,6 +74,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from bot.render.markdown import MARKER  # noqa: E402
 from tests.fakegithub import FakeGitHub  # noqa: E402
+from tests.webhooks.conftest import AUTH_PATCH  # noqa: E402
 
 SECRET = "soak: It's a Secret to Everybody"
 POSTGRES_URL = os.environ.get(
@@ -87,14 +88,6 @@ WRITES_PATH = re.compile(WRITES)
 PRS_PER_REPO = 50
 REPOS_PER_INSTALLATION = 2
 TARGET_P99_MS = 50.0
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 TYPO_PATCH = "@@ -1,2 +1,2 @@\n <h1>Home</h1>\n-<p>Welcom</p>\n+<p>Welcome</p>\n"
 
 

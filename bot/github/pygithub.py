@@ -125,6 +125,18 @@ def translated(what: str) -> Iterator[None]:
         raise _error(e, what) from e
 
 
+def json_or_none(requester: Any, url: str, what: str) -> Any:
+    """GET an API path's JSON, or None when GitHub answers 404 (absent: not a collaborator, not
+    a member); any other refusal or failure is a GitHubError naming `what`, never an answer."""
+    with translated(what):
+        try:
+            return requester.requestJsonAndCheck("GET", url)[1]
+        except GithubException as e:
+            if e.status == 404:
+                return None
+            raise
+
+
 def _maybe_processed(error: GitHubError) -> bool:
     """No answer, or a server error: the write may have happened on GitHub's side."""
     return error.status == 0 or error.status >= 500
@@ -454,13 +466,9 @@ class PyGithubPort:
     def permission(self, repo: str, login: str) -> Permission | None:
         requester = self.client.requester
         url = f"{self._repo(repo).url}/collaborators/{login}/permission"
-        with translated(f"reading {login}'s permission on {repo}"):
-            try:
-                _, data = requester.requestJsonAndCheck("GET", url)
-            except GithubException as e:
-                if e.status == 404:
-                    return None
-                raise
+        data = json_or_none(requester, url, f"reading {login}'s permission on {repo}")
+        if data is None:
+            return None
         role = data.get("role_name") or _ROLE_BY_LEGACY.get(data.get("permission", "none"))
         try:
             return Permission(role) if role else None

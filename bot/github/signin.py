@@ -17,10 +17,10 @@ from urllib.parse import quote, urlencode
 
 import github
 import requests
-from github import Auth, GithubException, GithubIntegration
+from github import Auth, GithubIntegration
 
 from bot.github.port import GitHubError
-from bot.github.pygithub import Connection, _retry, translated
+from bot.github.pygithub import Connection, _retry, json_or_none, translated
 from policies.schema import Permission
 
 __all__ = ["GitHubAccess", "authorize_url", "exchange_code", "user_login"]
@@ -141,11 +141,5 @@ class GitHubAccess:
         requester = self.connection.port(self._installation(org)).client.requester
         url = (f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}/memberships/"
                f"{quote(login, safe='')}")
-        with translated(f"reading {login}'s membership of {team}"):
-            try:
-                _, data = requester.requestJsonAndCheck("GET", url)
-            except GithubException as e:
-                if e.status == 404:
-                    return False
-                raise
+        data = json_or_none(requester, url, f"reading {login}'s membership of {team}")
         return isinstance(data, dict) and data.get("state") == "active"

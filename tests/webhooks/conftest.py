@@ -28,6 +28,15 @@ from webhooks.settings import Settings
 SECRET = "It's a Secret to Everybody"
 REPO = "octo/app"
 INSTALLATION = 42
+#: a change to a login view: critical (authentication) under the default policy
+AUTH_PATCH = (
+    "@@ -10,3 +10,4 @@ def login(request):\n"
+    "     user = authenticate(request, username=u, password=p)\n"
+    "-    if user is None:\n"
+    "+    if user is None or not user.is_active:\n"
+    "+        request.session.flush()\n"
+    "         return HttpResponseForbidden()\n"
+)
 POSTGRES_URL = os.environ.get(
     "MODELTIER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

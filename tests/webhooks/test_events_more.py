@@ -13,17 +13,16 @@ import pytest
 import sqlalchemy as sa
 
 from bot.render.markdown import MARKER
-from tests.webhooks.conftest import INSTALLATION, REPO, api_json, comment_payload, pr_payload
+from tests.webhooks.conftest import (
+    AUTH_PATCH,
+    INSTALLATION,
+    REPO,
+    api_json,
+    comment_payload,
+    pr_payload,
+)
 from webhooks.runtime.store import installations
 
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 AUTH_PATCH_2 = (
     "@@ -12,2 +12,3 @@ def login(request):\n"
     "         request.session.flush()\n"

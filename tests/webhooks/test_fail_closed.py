@@ -13,17 +13,9 @@ import sqlalchemy as sa
 
 from bot import review
 from bot.render.markdown import MARKER
-from tests.webhooks.conftest import REPO, comment_payload, pr_payload
+from tests.webhooks.conftest import AUTH_PATCH, REPO, comment_payload, pr_payload
 from webhooks.runtime.store import jobs
 
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 DOCS_PATCH = "@@ -1,2 +1,2 @@\n # App\n-Welcom\n+Welcome\n"
 HEAD = "a" * 40
 

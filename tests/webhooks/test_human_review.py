@@ -8,16 +8,8 @@ from __future__ import annotations
 import pytest
 
 from bot.render.markdown import MARKER
-from tests.webhooks.conftest import INSTALLATION, REPO, api_json, pr_payload
+from tests.webhooks.conftest import AUTH_PATCH, INSTALLATION, REPO, api_json, pr_payload
 
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 HEAD = "a" * 40
 
 

@@ -21,17 +21,9 @@ import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.cli import main
-from tests.webhooks.conftest import REPO, SECRET, api_json, comment_payload, pr_payload
+from tests.webhooks.conftest import AUTH_PATCH, REPO, SECRET, api_json, comment_payload, pr_payload
 from webhooks.runtime.store import audit_events, decisions
 
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 TYPO_PATCH = "@@ -1,2 +1,2 @@\n <h1>Home</h1>\n-<p>Welcom</p>\n+<p>Welcome</p>\n"
 LIB = "octo/lib"
 LIB_INSTALLATION = 44

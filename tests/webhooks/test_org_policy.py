@@ -11,17 +11,9 @@ import pytest
 
 from bot.render.markdown import MARKER
 from tests.fakegithub import FakeGitHub
-from tests.webhooks.conftest import INSTALLATION, REPO, pr_payload
+from tests.webhooks.conftest import AUTH_PATCH, INSTALLATION, REPO, pr_payload
 
 HOME = "octo/.github"
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 ORG_POLICY = """\
 locked: [enforcement]
 enforcement:

@@ -16,18 +16,10 @@ import pytest
 
 from bot.cli import main
 from bot.render.markdown import MARKER
-from tests.webhooks.conftest import REPO, comment_payload, pr_payload
+from tests.webhooks.conftest import AUTH_PATCH, REPO, comment_payload, pr_payload
 
 HEAD = "a" * 40
 PUSHED = "b" * 40
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 AUTH_FILE = {"filename": "app/auth/views.py", "patch": AUTH_PATCH}
 # The same change, lower in the file (a push above it moved it): nothing new.
 MOVED_FILE = {"filename": "app/auth/views.py", "patch": AUTH_PATCH.replace("-10,3 +10,4",

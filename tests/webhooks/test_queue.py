@@ -32,7 +32,7 @@ from tests.webhooks._scale import (
     start_service,
     wait_for,
 )
-from tests.webhooks.conftest import INSTALLATION, REPO, pr_payload
+from tests.webhooks.conftest import AUTH_PATCH, INSTALLATION, REPO, pr_payload
 from webhooks.metrics import Metrics
 from webhooks.runtime.jobs import JobRunner
 from webhooks.runtime.queue import JobProcessor
@@ -47,14 +47,6 @@ from webhooks.runtime.store import Store
 
 REDIS_DB = 13
 pg_url = _scale.pg_url  # the fixture
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 TYPO_PATCH = "@@ -1,2 +1,2 @@\n <h1>Home</h1>\n-<p>Welcom</p>\n+<p>Welcome</p>\n"
 
 

@@ -8,16 +8,8 @@ import logging
 import pytest
 
 from bot.render.markdown import MARKER
-from tests.webhooks.conftest import REPO, SECRET, comment_payload, pr_payload
+from tests.webhooks.conftest import AUTH_PATCH, REPO, SECRET, comment_payload, pr_payload
 
-AUTH_PATCH = (
-    "@@ -10,3 +10,4 @@ def login(request):\n"
-    "     user = authenticate(request, username=u, password=p)\n"
-    "-    if user is None:\n"
-    "+    if user is None or not user.is_active:\n"
-    "+        request.session.flush()\n"
-    "         return HttpResponseForbidden()\n"
-)
 TYPO_PATCH = "@@ -1,2 +1,2 @@\n <h1>Home</h1>\n-<p>Welcom</p>\n+<p>Welcome</p>\n"
 
 
