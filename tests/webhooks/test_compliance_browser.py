@@ -13,27 +13,11 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.webhooks.compliance_fixtures import APP_REPO, BILLING, PAYMENTS
 from tests.webhooks.compliance_fixtures import audit_service as audit_service  # the fixture
 from tests.webhooks.conftest import pr_payload
 from tests.webhooks.test_operations import _auth_pr
-from tests.webhooks.test_setup_browser import _chromium
-
-
-@pytest.fixture
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=["--no-sandbox"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+from tests.webhooks.test_setup_browser import browser as browser  # the fixture
 
 
 def _sign_in(browser, svc, login: str):
