@@ -183,8 +183,9 @@ def _header(decision: Decision, ctx: CommentContext) -> str:
             f"{code(clip_middle(ctx.repository_policy or '', _PATH_CHARS))})")
         lines += [
             "> [!WARNING]",
-            f"> The repository's policy is invalid ({count(len(ctx.policy_errors), 'error')}),"
-            f" {applied}. Fix the policy file; the errors are below.",
+            f"> A policy file is invalid ({count(len(ctx.policy_errors), 'error')}),"
+            f" {applied}. Fix the file each error below names (the organisation's or the"
+            " repository's).",
             "",
         ]
     return "\n".join(lines) + "\n"

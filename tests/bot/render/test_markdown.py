@@ -149,6 +149,7 @@ def test_policy_errors_preview_draft_and_footer() -> None:
         "<code>.github/modeltier.yml:3:5: areas.auth.risk: Input should be 'critical'</code>"
         in comment
     )
+    assert "A policy file is invalid (1 error)" in comment  # not always the repository's
     assert "The proposed policy is invalid (1 error)" in comment
     assert "Under the proposed policy (not enforced): routine risk" in comment
     assert "📝 Draft pull request" in comment
