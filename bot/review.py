@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.analysis.advice import Place
 from bot.analysis.classify import under_generated_paths
-from bot.analysis.codeowners import CODEOWNERS_PATHS, parse_codeowners
+from bot.analysis.codeowners import parse_codeowners
 from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, GitHubFile, parse_github_files
 from bot.analysis.errors import DiffError
@@ -311,15 +311,15 @@ MAX_TEAMS_ASKED = 10
 
 
 def read_reviews(
-    port: GitHubPort, repo: str, pr: PullRequestData, decision: Decision
+    port: GitHubPort, repo: str, pr: PullRequestData, decision: Decision,
+    codeowners: str | None = None,
 ) -> tuple[tuple[Review, ...], str | None]:
     """The PR's reviews, each approver with their repository role and the CODEOWNERS teams (of
     the files that make the change what it is) they belong to; and the base branch's
-    CODEOWNERS file (the first GitHub would read), if any."""
-    ref = pr.base_sha or pr.base_ref
-    found = (port.file_at(repo, path, ref) for path in CODEOWNERS_PATHS)
-    text = next((t for t in found if t is not None), None)
-    codeowners = text.decode("utf-8", "replace") if text is not None else None
+    CODEOWNERS file (the first GitHub would read), if any: `codeowners` when the caller has
+    already read it for ownership areas, else read here."""
+    if codeowners is None:
+        codeowners = codeowners_text(port, repo, pr.base_sha or pr.base_ref)
     paths = [p for a in decision.areas if a.risk == decision.risk for p in a.files]
     owners = parse_codeowners(codeowners) if codeowners else None
     teams = sorted({
@@ -382,7 +382,7 @@ def evaluate(
         diff, decision, policy, source, errors = _judge(
             lambda: diff, policy, info, source, errors, place)
     if _reviews_needed(decision):
-        reviews, codeowners = read_reviews(port, repo, pr, decision)
+        reviews, codeowners = read_reviews(port, repo, pr, decision, info.codeowners)
         info = info.model_copy(update={"reviews": reviews, "codeowners": codeowners})
         diff, decision, policy, source, errors = _judge(
             lambda: diff, policy, info, source, errors, place)

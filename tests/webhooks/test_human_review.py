@@ -122,3 +122,18 @@ def test_a_model_label_added_by_a_maintainer_is_attested_evidence(
     assert _conclusions(fake)[-1] == conclusion
     strength = "attested evidence" if role == "maintain" else "declared"
     assert strength in _comment(fake)
+
+
+def test_codeowners_is_read_once_when_ownership_areas_and_an_approval_both_need_it(
+    make_service, fake
+):
+    fake.set_file(REPO, path=".github/CODEOWNERS", content="app/auth/ @carol\n")
+    fake.set_file(REPO, path=".github/modeltier.yml", content=(
+        "areas:\n  login:\n    title: Login\n    owners: ['@carol']\n"))
+    svc = make_service()
+    _no_ai_pr(fake)
+    svc.send("pull_request", pr_payload(fake, 7))
+    svc.wait_idle()
+    assert _conclusions(fake) == ["failure"]
+    assert fake.count("GET", path_contains="/reviews") == 1  # the approval was looked for
+    assert fake.count("GET", path_contains="CODEOWNERS") == 1
