@@ -13,11 +13,19 @@ so a busy machine weighs on all of them alike), it measures:
 
 - the analysis in-process, `decide(parse_diff(text), policy, PullRequestInfo())`, the policy
   loaded and compiled beforehand, after a warm-up;
-- floor 1: `grep -E -c` (LC_ALL=C) with the policy's content patterns translated to ERE over the
-  same diff on disk (the physical floor of a regex pass): a case-sensitive pass and a `-i` pass
-  for the `(?i)` patterns, their times added; inline `(?i:...)` groups are case-folded letter by
+- floor 1: `grep -E -c` (GNU grep, LC_ALL=C) of the policy's content patterns translated to ERE
+  over the same diff on disk (the physical floor of a regex pass): the `(?i)` patterns in `-i`
+  passes, the others in case-sensitive ones; inline `(?i:...)` groups are case-folded letter by
   letter, `^` anchors dropped as the core's own pre-filter drops them; untranslatable patterns
-  are counted;
+  are counted. The patterns are not run as one alternation: grep's lazily built DFA keeps a
+  bounded number of states and discards them all when it needs more, and the union of the ~90
+  patterns (their `\\b` contexts, their `.*`) overflows it on diffs with many candidate lines, so
+  one pass took 2-6 s where each part takes 0.05-0.1 s. Before the rounds, the patterns are
+  packed, in policy order, into as few passes as run at a one-pattern pass's speed on a 2 MB
+  sample of the shape's diff (`grep_passes`); the floor is the time of all passes, run one
+  after the other (their CPU is shown beside it): about 0.06 s a pass over a 16 MB diff, 4-7
+  passes for the bundled policy (two passes, as when the policy had fewer rules, would be
+  about 0.12 s, but grep cannot hold today's rules in two);
 - floor 2: unidiff's full parse of the same text (`unidiff.PatchSet(text)`), in-process;
 - the whole process `modeltier scan --diff SHAPE.diff --format json` (start-up included) against
   a whole process that only parses the same file with unidiff (`python -c "import unidiff;
@@ -389,10 +397,15 @@ def _grep_ok(args: list[str], env: dict[str, str]) -> bool:
 
 @dataclass
 class GrepPlan:
-    sensitive: str
-    insensitive: str
-    translated: int
+    """The policy's content patterns as ERE, split by case (`-i` for the `(?i)` ones)."""
+
+    sensitive: list[str]
+    insensitive: list[str]
     skipped: list[str]
+
+    @property
+    def translated(self) -> int:
+        return len(self.sensitive) + len(self.insensitive)
 
 
 def grep_plan(patterns: Sequence[str], env: dict[str, str]) -> GrepPlan:
@@ -405,12 +418,58 @@ def grep_plan(patterns: Sequence[str], env: dict[str, str]) -> GrepPlan:
             skipped.append(pattern)
             continue
         (insensitive if translated[0] else sensitive).append(translated[1])
-    return GrepPlan(
-        "|".join(f"({p})" for p in sensitive),
-        "|".join(f"({p})" for p in insensitive),
-        len(sensitive) + len(insensitive),
-        skipped,
-    )
+    return GrepPlan(sensitive, insensitive, skipped)
+
+
+#: a pattern joins a pass unless it makes the pass this many times slower on the sample: the
+#: cliff where grep's DFA starts to thrash is a jump of 5-10x from one pattern to the next, while
+#: a pass that fits grows by a few per cent a pattern
+_PASS_JUMP = 2.0
+#: nor past this many times a one-pattern pass (building a pass's DFA costs a few ms a pattern on
+#: the sample; 40 patterns that fit cost about 7x one, a union that thrashes 40-60x)
+_PASS_CAP = 8.0
+#: the part of a shape's diff the passes are packed on (the densest shapes show the blow-up)
+_SAMPLE_BYTES = 2 << 20
+
+
+def _grep_cpu(args: Sequence[str], path: Path, env: dict[str, str], runs: int = 2) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        before = _children_cpu()
+        subprocess.run(["grep", *args, str(path)], capture_output=True, check=False, env=env)
+        best = min(best, _children_cpu() - before)
+    return best
+
+
+def grep_passes(plan: GrepPlan, sample: Path, env: dict[str, str]) -> list[list[str]]:
+    """The grep commands (arguments before the file) that together run every pattern: each an
+    alternation of as many patterns as GNU grep's DFA runs at a single pattern's speed.
+
+    One alternation of all ~90 patterns is not a floor: grep's lazily built DFA keeps at most
+    1,024 states and throws them all away when it needs more, so on a diff with many candidate
+    lines the union (its `\\b` contexts and its `.*` patterns multiply the states) rebuilds its
+    states over and over and takes 2-6 s where each part takes 0.05 s. So patterns are packed,
+    in policy order, into passes, a pattern starting a new pass when adding it would make the
+    pass `_PASS_JUMP` times slower on a sample of the diff, or more than `_PASS_CAP` times a
+    one-pattern pass; the floor is the sum of the passes.
+    """
+    passes: list[list[str]] = []
+    for flags, patterns in (([], plan.sensitive), (["-i"], plan.insensitive)):
+        if not patterns:
+            continue
+        current = [patterns[0]]
+        cost = base = _grep_cpu(["-E", "-c", *flags, "-e", patterns[0]], sample, env)
+        for pattern in patterns[1:]:
+            wider = [*current, pattern]
+            wider_cost = _grep_cpu(["-E", "-c", *flags, "-e", "|".join(wider)], sample, env)
+            if wider_cost <= min(_PASS_JUMP * cost + 0.005, _PASS_CAP * base):
+                current, cost = wider, wider_cost
+            else:
+                passes.append(["-E", "-c", *flags, "-e", "|".join(current)])
+                current = [pattern]
+                cost = _grep_cpu(["-E", "-c", *flags, "-e", pattern], sample, env)
+        passes.append(["-E", "-c", *flags, "-e", "|".join(current)])
+    return passes
 
 
 # --- the measurements ---------------------------------------------------------------------------
@@ -442,6 +501,7 @@ class ShapeResult:
     flagged: str
     peak_mb: float
     increment_mb: float
+    grep_passes: int = 0
 
     def ratio(self, figure: Timing, floor: Timing) -> str:
         return f"{figure.best / floor.best:.2f} (median {figure.median / floor.median:.2f})"
@@ -459,11 +519,13 @@ def measure_shape(
     from bot.analysis.models import PullRequestInfo
 
     grep_env = dict(os.environ, LC_ALL="C")
-    passes = [] if plan is None else [([], plan.sensitive), (["-i"], plan.insensitive)]
-    greps = [
-        ["grep", "-E", "-c", *flag, "-e", alternation, str(path)]
-        for flag, alternation in passes if alternation
-    ]
+    passes: list[list[str]] = []
+    if plan is not None:
+        sample = path.with_suffix(".sample")
+        cut = text.rfind("\n", 0, _SAMPLE_BYTES) + 1 or len(text)
+        sample.write_text(text[:cut], encoding="utf-8")
+        passes = grep_passes(plan, sample, grep_env)
+    greps = [["grep", *args, str(path)] for args in passes]
     env = _child_env()
     unidiff_cmd = [sys.executable, "-c", _UNIDIFF_PROCESS, str(path)]
     decision = decide(parse_diff(text), policy, PullRequestInfo())  # the warm-up
@@ -510,6 +572,7 @@ def measure_shape(
         flagged=f"risk {decision.risk}; areas: {flagged}",
         peak_mb=child["analysis"] / 1024,
         increment_mb=(child["analysis"] - base["policy"]) / 1024,
+        grep_passes=len(greps),
     )
 
 
@@ -780,7 +843,7 @@ def _scan_command() -> list[str]:
 def _show_shape(r: ShapeResult) -> None:
     p = print
     p(f"  analysis in-process           {r.analysis.show()}   ({r.flagged})")
-    p(f"  floor grep -E -c, both passes {r.grep.show()}")
+    p(f"  floor grep -E -c, {r.grep_passes} passes  {r.grep.show()}")
     p(f"  floor unidiff.PatchSet(text)  {r.unidiff.show()}")
     p(f"  whole process: scan           {r.scan.show()}   ({r.scan_detail})")
     p(f"  floor process: unidiff parse  {r.unidiff_process.show()}")
