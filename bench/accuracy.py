@@ -1,6 +1,7 @@
 """Accuracy of modeltier's classifier: on real commits (`--real`), and on the hand-written corpus.
 
-    python bench/accuracy.py --real [--fold K | --hide-fold K] [--policy FILE] [--mirrors DIR]
+    python bench/accuracy.py --real [--fold K | --hide-fold K] [--corpus-file FILE] [--policy FILE]
+                             [--mirrors DIR]
     python bench/accuracy.py [--verbose] [--policy FILE] [--cases all|dev|heldout]
 
 `--real` evaluates the real-commit corpus (`bench/corpus/*.yml`, diffs from local git mirrors; see
@@ -10,7 +11,9 @@ the whole corpus, each of 5 folds of repositories (a repository's commits are al
 spread across folds is how far a figure can be trusted on repositories nobody tuned on), each
 repository, area, stack and trap kind, and then every miss and false alarm with the label's reason
 and the evidence behind the decision. `--hide-fold K` keeps fold K's cases out of the listing (the
-held-out fold while tuning), `--fold K` lists only fold K's.
+held-out fold while tuning), `--fold K` lists only fold K's. `--corpus-file FILE` evaluates the
+labels of one corpus file alone (e.g. `bench/corpus/fresh.yml`, the commits added after the rules
+were tuned), with the same tables.
 
 Without `--real` it evaluates the hand-written regression corpus (tests/fixtures/corpus):
 
@@ -47,7 +50,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.realcorpus import Label, load_labels, materialise, mirror_roots  # noqa: E402
+from bench.realcorpus import (  # noqa: E402
+    Label,
+    load_label_file,
+    load_labels,
+    materialise,
+    mirror_roots,
+)
 from bot.analysis.decide import decide  # noqa: E402
 from bot.analysis.diff import parse_diff  # noqa: E402
 from bot.analysis.models import AreaResult, Decision, PullRequestInfo  # noqa: E402
@@ -413,11 +422,12 @@ def _real_case(r: RealResult, out: list[str]) -> None:
 
 
 def real_main(args: argparse.Namespace, policy: Policy) -> int:
-    labels = load_labels()
+    labels = load_label_file(args.corpus_file) if args.corpus_file else load_labels()
     results, missing = real_run(policy, labels, mirror_roots(args.mirrors))
     repos = sorted({r.label.repo for r in results})
     out = [f"modeltier real-commit benchmark: {len(results)} commits from {len(repos)} "
-           f"repositories ({len(labels)} labelled; {len(missing)} without a local mirror), policy "
+           f"repositories ({len(labels)} labelled in {args.corpus_file or 'bench/corpus/*.yml'}; "
+           f"{len(missing)} without a local mirror), policy "
            f"{args.policy or 'policies/default.yml (bundled)'}"]
     if missing:
         absent = sorted({m.repo for m in missing})
@@ -478,6 +488,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="a folder of git mirrors (owner+name/), repeatable")
     parser.add_argument("--fold", type=int, help="with --real: list only this fold's cases")
     parser.add_argument("--hide-fold", type=int, help="with --real: list all but this fold's")
+    parser.add_argument("--corpus-file", type=Path,
+                        help="with --real: only the labels of this corpus file")
     args = parser.parse_args(argv)
 
     policy = load_policy_file(args.policy) if args.policy else default_policy()

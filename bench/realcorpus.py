@@ -27,7 +27,8 @@ CACHE_DIR = ROOT / "bench" / ".cache" / "real"
 DEFAULT_MIRRORS = Path("/work/.mirror")
 FOLDS = 5
 
-__all__ = ["FOLDS", "Label", "fold_of", "load_labels", "materialise", "mirror_roots"]
+__all__ = ["FOLDS", "Label", "fold_of", "load_label_file", "load_labels", "materialise",
+           "mirror_roots"]
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,22 @@ def fold_of(repo: str) -> int:
 
 
 def load_labels(corpus_dir: Path = CORPUS_DIR) -> list[Label]:
+    """Every label of the corpus: all `*.yml` files of the folder, in name order."""
+    return [label for path in sorted(corpus_dir.glob("*.yml")) for label in load_label_file(path)]
+
+
+def load_label_file(path: Path) -> list[Label]:
+    """The labels of one corpus file, e.g. to measure a set added later (`fresh.yml`) on its own."""
     labels = []
-    for path in sorted(corpus_dir.glob("*.yml")):
-        for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            labels.append(Label(
-                id=str(row["id"]), repo=str(row["repo"]), sha=str(row["sha"]),
-                stack=str(row["stack"]), critical=bool(row["critical"]),
-                areas=frozenset(row.get("areas") or ()),
-                mentions=frozenset(row.get("mentions") or ()), tier=str(row["tier"]),
-                files=int(row["files"]), lines=int(row["lines"]), trap=bool(row["trap"]),
-                trap_kind=row.get("trap_kind"), reason=str(row["reason"]),
-            ))
+    for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        labels.append(Label(
+            id=str(row["id"]), repo=str(row["repo"]), sha=str(row["sha"]),
+            stack=str(row["stack"]), critical=bool(row["critical"]),
+            areas=frozenset(row.get("areas") or ()),
+            mentions=frozenset(row.get("mentions") or ()), tier=str(row["tier"]),
+            files=int(row["files"]), lines=int(row["lines"]), trap=bool(row["trap"]),
+            trap_kind=row.get("trap_kind"), reason=str(row["reason"]),
+        ))
     return labels
 
 

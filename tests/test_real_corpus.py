@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from collections import Counter
+from functools import partial
 
 import pytest
 import yaml
 
-from bench.realcorpus import CORPUS_DIR, FOLDS, fold_of, load_labels
+from bench import accuracy
+from bench.realcorpus import CORPUS_DIR, FOLDS, fold_of, load_labels, materialise
 
 AREAS = {"auth", "permissions", "billing", "migrations", "transactions", "security",
          "infrastructure"}
@@ -85,3 +88,33 @@ def test_folds_are_by_repository_and_stable() -> None:
     assert fold_of("encode/django-rest-framework") == fold_of("Encode/Django-Rest-Framework")
     assert all(0 <= fold_of(label.repo) < FOLDS for label in LABELS)
     assert len({fold_of(label.repo) for label in LABELS}) == FOLDS
+
+
+def test_accuracy_measures_one_corpus_file_alone(tmp_path, monkeypatch, capsys) -> None:
+    """`--corpus-file` evaluates that file's labels only (the set added after tuning, on its own),
+    reading each diff from the mirror it names."""
+    work, mirror = tmp_path / "work", tmp_path / "mirrors" / "someone+project"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(work)]
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    for text in ("first\n", "first\nsecond line of the readme\n"):
+        (work / "README.md").write_text(text, encoding="utf-8")
+        subprocess.run([*git, "add", "README.md"], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", "readme"], check=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(mirror)], check=True)
+    sha = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    corpus_file = tmp_path / "later.yml"
+    corpus_file.write_text(yaml.safe_dump([{
+        "id": "project-readme", "repo": "someone/project", "sha": sha, "stack": "python",
+        "critical": False, "areas": [], "mentions": [], "tier": "everyday", "files": 1,
+        "lines": 1, "trap": False, "trap_kind": None, "reason": "A README line.",
+    }]), encoding="utf-8")
+    monkeypatch.setattr(accuracy, "materialise", partial(materialise, cache=tmp_path / "cache"))
+
+    accuracy.main(["--real", "--corpus-file", str(corpus_file), "--mirrors",
+                   str(tmp_path / "mirrors")])
+
+    out = capsys.readouterr().out
+    assert out.startswith("modeltier real-commit benchmark: 1 commits from 1 repositories "
+                          f"(1 labelled in {corpus_file}; 0 without a local mirror)")
+    assert "  someone/project " in out
