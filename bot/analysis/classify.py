@@ -318,9 +318,18 @@ def _has_meaningful_change(diff: Diff, index: int, change: FileChange) -> bool:
         return True
     if change.status not in ("modified", "added", "removed"):
         return True
-    return any(
-        flag and not _NAMESPACE.match(item.text) for item, flag in diff.changed_lines(index)
-    )
+    # What `Diff.changed_lines` flags, asked hunk by hunk and stopping at the first: whether a
+    # hunk only re-formats (the costly question) is asked only of hunks with a line that could
+    # count. A hunk header counts only beside a substantive line of its hunk.
+    for number, hunk in enumerate(diff.hunks(index)):
+        code = [item.text for item in hunk.lines if is_substantive(item.text)]
+        if not code or diff.cosmetic(index, number):
+            continue
+        if hunk.header is not None and not _NAMESPACE.match(hunk.header.text):
+            return True
+        if any(not _NAMESPACE.match(text) for text in code):
+            return True
+    return False
 
 
 #: source code, as opposed to data (JSON, YAML, a generated API spec)
