@@ -359,6 +359,12 @@ class ContentRule(_Strict):
                     "vendored code) among its `files`: where a dependency comes from is "
                     "security even in a lock file.",
     )
+    comments: bool = Field(
+        default=False,
+        description="Read the comments and docstrings of hunks that change code, instead of "
+                    "the code: the reason a change gives for itself ('so an attacker cannot "
+                    "...', 'so concurrent orders cannot deadlock').",
+    )
 
     @field_validator("pattern")
     @classmethod

@@ -23,6 +23,7 @@ from bot.analysis.anchors import HeadLines
 from bot.analysis.codeowners import CodeOwners, normalise_owner
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
 from bot.analysis.gitattributes import GitAttributes
+from bot.analysis.intent import StatedIntent
 from bot.analysis.mechanical import MANIFESTS, renamed_hunks, squash, without_copy
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
@@ -78,6 +79,8 @@ class _Rule:
     id: str
     files: pathspec.PathSpec[Any] | None
     excluded_too: bool = False
+    #: reads the comments of hunks that change code (bot/analysis/intent.py), not code
+    comments: bool = False
 
 
 @dataclass
@@ -117,9 +120,10 @@ class Matcher:
             for index, rule in enumerate(area.content):
                 rule_id = f"{area_id}.{rule.id or f'content[{index}]'}"
                 files = compile_paths(rule.files) if rule.files else None
-                matcher.rules.append(
-                    _Rule(area_id, rule_id, files, rule.excluded_too and files is not None)
-                )
+                matcher.rules.append(_Rule(
+                    area_id, rule_id, files, rule.excluded_too and files is not None,
+                    rule.comments,
+                ))
                 rule_set.Add(rule.pattern)
                 patterns.append(f"(?:{_unanchored(rule.pattern)})")
         # Most files belong to no area: one check against every area's positive patterns
@@ -524,6 +528,8 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
     }
     hits: list[ChangedLine] = []
     mechanical: list[ChangedLine] = []
+    comments: list[ChangedLine] = []
+    intent = StatedIntent(diff)
     for file, lines in found.items():
         if not rules.allowed(file):
             continue
@@ -532,6 +538,8 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
                 hits.append(item)
             elif item.side != "header" and is_substantive(item.text):
                 mechanical.append(item)  # code, in a hunk that keeps behaviour
+            elif intent.candidate(item):
+                comments.append(item)  # what a change of code says it is for
     moved: set[ChangedLine] = set()
     if hits:
         asked = {item.file for item in hits}
@@ -544,8 +552,11 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
         renamed = _renamed_lines(diff, {(item.file, item.hunk) for item in hits})
         moved |= {item for item in hits if (item.file, item.side, item.line) in renamed}
     mechanical += [item for item in hits if item in moved]
-    uncounted = sum(bool(rules.of(item.text, item.file)) for item in mechanical)
-    for item in hits:
+    uncounted = sum(
+        any(not rule.comments for rule in rules.of(item.text, item.file)) for item in mechanical
+    )
+    stated = intent.not_moved(comments)
+    for is_comment, item in [(False, item) for item in hits] + [(True, item) for item in stated]:
         if item in moved:
             continue
         if item.side == "header" and (
@@ -558,6 +569,8 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
         path = diff.files[item.file].path
         text = item.text.rstrip("\n")
         for rule in rules.of(without_copy(text), item.file):
+            if rule.comments != is_comment:
+                continue  # comment rules read comments, the others code
             collector.add(
                 rule.area,
                 Evidence(

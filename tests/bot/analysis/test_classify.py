@@ -466,3 +466,63 @@ def test_translations_are_excluded_but_code_under_them_counts(
     text: str, counted: bool, policy: Policy
 ) -> None:
     assert bool(files_by_area(run(text, policy))) is counted
+
+
+# ------------------------------------------------------- what a comment beside changed code says
+@pytest.mark.parametrize(
+    ("path", "added", "area"),
+    [
+        pytest.param("src/orders/utils.py", [
+            "# Allocate in stock-record order so concurrent placements take the row locks",
+            "# in the same order and cannot deadlock.",
+            "for line in sorted(lines, key=lambda l: l.stockrecord_id):",
+        ], "transactions", id="python-deadlock"),
+        pytest.param("internal/context/proxy.go", [
+            "\t// Only a trusted proxy may set the header: an attacker reaching us directly",
+            "\t// cannot forge it.",
+            "\tif !trusted(r.RemoteAddr) { return \"\" }",
+        ], "security", id="go-attacker"),
+        pytest.param("lib/models/confirmable.rb", [
+            "# Force the write even when unchanged, to prevent a race condition.",
+            "unconfirmed_email_will_change!",
+        ], "transactions", id="ruby-race"),
+        pytest.param("apps/web/lib/workspace.ts", [
+            "  // Billing members must never reach product data of the workspace.",
+            "  if (isBilling) redirect(fallback);",
+        ], "permissions", id="ts-must-never-reach"),
+        pytest.param("src/idm/oauth2.rs", [
+            "        // consent was not previously granted: ask for it",
+            "        let required = !granted || loopback;",
+        ], "auth", id="rust-consent"),
+    ],
+)
+def test_a_comment_stating_what_changed_code_guards_is_evidence(
+    policy: Policy, path: str, added: list[str], area: str
+) -> None:
+    [evidence, *_] = only_area(run(edit(path, added, ["x = 1"]), policy), area)
+    assert evidence.rule == f"{area}.stated-intent"
+    assert evidence.side == "new"
+    assert not evidence.snippet.startswith(("if", "let", "for", "unconfirmed"))
+
+
+def test_the_same_comment_in_a_comment_only_hunk_is_not_evidence(policy: Policy) -> None:
+    text = edit("src/orders/utils.py", ["# so concurrent placements cannot deadlock"],
+                ["# so placements cannot block"])
+    assert run(text, policy).areas == []
+
+
+def test_the_same_comment_in_a_test_file_is_not_evidence(policy: Policy) -> None:
+    text = edit("tests/test_orders.py", ["# an attacker must not forge it", "assert ok"])
+    assert run(text, policy).areas == []
+
+
+def test_a_comment_moved_with_its_code_is_not_evidence(policy: Policy) -> None:
+    comment = "# an attacker reaching us directly cannot forge it"
+    moved = (edit("app/net/a.py", [comment, "x = peer()"], ["x = 1"])
+             + edit("app/net/b.py", ["y = 2"], [comment, "y = peer()"]))
+    assert run(moved, policy).areas == []
+
+
+def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
+    text = edit("app/net/a.py", ["attackers = count_attackers(log)"], ["attackers = 0"])
+    assert run(text, policy).areas == []
