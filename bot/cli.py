@@ -25,6 +25,7 @@ from policies.loader import (
     REPOSITORY_POLICY_PATHS,
     load_layered,
     load_policy,
+    unsaved_artefact,
 )
 from policies.schema import Policy
 
@@ -125,12 +126,38 @@ def _layered(text: bytes | None, name: str, args: argparse.Namespace) -> Policy:
     weakens included) is an error here, where the App would fall back and show it."""
     org = getattr(args, "org_policy", None)
     if not org:
-        return load_policy(text, name=name)
-    layered = load_layered(None if text is None else (text, name),
-                           (_read(org, "organisation policy"), org))
-    if layered.problems:
-        raise PolicyError(layered.problems)
-    return layered.policy
+        policy = load_policy(text, name=name)
+    else:
+        layered = load_layered(None if text is None else (text, name),
+                               (_read(org, "organisation policy"), org))
+        if layered.problems:
+            raise PolicyError(layered.problems)
+        policy = layered.policy
+    _keep_bundled_artefact()
+    return policy
+
+
+def _keep_bundled_artefact() -> None:
+    """Store the bundled policy's artefact if this process had to validate the policy (the
+    first start after default.yml, the schema or the libraries changed), so that the next
+    start reads it (`policies.bundled`). Best effort: an install that cannot be written to
+    validates on every start."""
+    unsaved = unsaved_artefact()
+    if unsaved is None:
+        return
+    target, blob = unsaved
+    if not isinstance(target, Path):  # a package read from an archive: nowhere to keep it
+        return
+    partial = target.with_name(f"{target.name}.{os.getpid()}")
+    try:
+        target.parent.mkdir(exist_ok=True)
+        partial.write_bytes(blob)
+        partial.replace(target)  # whole or absent, whoever reads it at the same time
+        for old in target.parent.glob("default.*.pickle"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        partial.unlink(missing_ok=True)
 
 
 def _load_policy(args: argparse.Namespace, base_revision: str | None = None) -> Policy:

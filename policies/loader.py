@@ -22,14 +22,17 @@ import functools
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.abc import Traversable
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from policies import bundled
 from policies.errors import PolicyError, PolicyProblem
 from policies.locking import restore, scope_weakenings, unknown_locks, weakenings
 from policies.merging import merge
+from policies.paths import remember
 from policies.schema import Policy
 from policies.scopes import scope_problems
 
@@ -47,6 +50,8 @@ __all__ = [
     "load_policy",
     "merge",
     "parse_source",
+    "unsaved_artefact",
+    "validate_default",
 ]
 
 DEFAULT_POLICY_NAME = "policies/default.yml"
@@ -371,18 +376,54 @@ def _validate(
     return policy
 
 
+def _default_text() -> bytes:
+    return resources.files("policies").joinpath("default.yml").read_bytes()
+
+
 @functools.cache
 def _default_source() -> PolicySource:
-    text = resources.files("policies").joinpath("default.yml").read_text(encoding="utf-8")
-    return parse_source(text, DEFAULT_POLICY_NAME)
+    return parse_source(_default_text(), DEFAULT_POLICY_NAME)
+
+
+def _artefact(key: str) -> Traversable:
+    folder = resources.files("policies").joinpath(bundled.ARTEFACT_FOLDER)
+    return folder.joinpath(bundled.artefact_name(key))
+
+
+def validate_default() -> Policy:
+    """The bundled policy validated from its YAML, its patterns not compiled one by one (the
+    test suite validates it in full): what its artefact holds."""
+    source = _default_source()
+    return _validate(source.data, [source], trusted=True)
 
 
 @functools.cache
+def _bundled() -> tuple[bundled.Bundled, str, bytes | None]:
+    """The bundled policy from its artefact when there is one for this default.yml, else
+    validated; with the artefact's key, and its bytes when it was made here (to be kept)."""
+    key = bundled.fingerprint(_default_text())
+    try:
+        found = bundled.decode(_artefact(key).read_bytes())
+    except OSError:  # none yet (or unreadable): validate
+        found = None
+    if found is not None:
+        remember(found.translations)
+        return found, key, None
+    made = bundled.Bundled.of(validate_default())
+    return made, key, bundled.encode(made)
+
+
 def default_policy() -> Policy:
-    """The bundled policy, validated once per process (its schema and references; its patterns
-    are compiled where they are used)."""
-    source = _default_source()
-    return _validate(source.data, [source], trusted=True)
+    """The bundled policy, read from its artefact or validated once per process (its schema
+    and references; its patterns are compiled where they are used)."""
+    return _bundled()[0].policy
+
+
+def unsaved_artefact() -> tuple[Traversable, bytes] | None:
+    """Where the bundled policy's artefact goes and its bytes, when this process had to
+    validate the policy because there was none: the entry point keeps it for the next start."""
+    _, key, blob = _bundled()
+    return None if blob is None else (_artefact(key), blob)
 
 
 @functools.cache

@@ -12,14 +12,11 @@ analysis hang on a crafted line.
 from __future__ import annotations
 
 import datetime
-import functools
 import threading
 import warnings
-from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-import pathspec
 import re2
 from pydantic import (
     AfterValidator,
@@ -31,6 +28,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from policies.paths import compile_paths, engine_detail
 
 __all__ = [
     "MAX_CONTENT_RULES",
@@ -140,32 +139,6 @@ MAX_CONTENT_RULES = 1000
 _warnings_lock = threading.Lock()
 
 
-def _engine_detail(error: BaseException) -> str:
-    detail = error.args[0] if error.args else ""
-    if isinstance(detail, bytes):
-        detail = detail.decode("utf-8", "replace")
-    return str(detail) or type(error).__name__
-
-
-def compile_paths(patterns: Sequence[str]) -> pathspec.PathSpec[Any]:
-    """Compile gitignore-style path patterns with the engine that matches them (pathspec, on
-    RE2), or raise ValueError saying why it refuses them.
-
-    Whatever the engine raises (Python's `re`, RE2's own error, a recursion limit) becomes that
-    ValueError: no pattern can get past this function as anything else. A list compiled once
-    (to validate a policy) is not compiled again (to match with it): the specs are read-only.
-    """
-    return _compiled_paths(tuple(patterns))
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled_paths(patterns: tuple[str, ...]) -> pathspec.PathSpec[Any]:
-    try:
-        return pathspec.PathSpec.from_lines("gitignore", patterns)
-    except Exception as e:  # every refusal of the engine, whatever its type
-        raise ValueError(f"invalid path pattern: {_engine_detail(e)}") from e
-
-
 def _trusted(info: ValidationInfo | None) -> bool:
     """Whether the data being validated is the bundled policy, whose every pattern the test
     suite compiles (tests/policies): its hundreds of patterns are not compiled one by one again
@@ -185,6 +158,8 @@ def _check_path(pattern: str, info: ValidationInfo) -> str:
         return pattern
     if not pattern.strip():
         raise ValueError("path pattern is empty")
+    import pathspec  # only for patterns not trusted (the bundled ones were checked at build)
+
     try:
         with _warnings_lock, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -196,7 +171,7 @@ def _check_path(pattern: str, info: ValidationInfo) -> str:
             if regex is not None:
                 re2.compile(regex.pattern, options=_RE2_OPTIONS)
     except Exception as e:  # every refusal of either engine, whatever its type
-        raise ValueError(f"invalid path pattern {_shown(pattern)}: {_engine_detail(e)}") from e
+        raise ValueError(f"invalid path pattern {_shown(pattern)}: {engine_detail(e)}") from e
     return pattern
 
 
@@ -772,7 +747,7 @@ class Policy(_Strict):
             except Exception as e:  # every refusal of the engine
                 problems.append((("areas",), f"the areas' {len(rules)} content rules are more "
                                              "than RE2 can compile together "
-                                             f"({_engine_detail(e)})"))
+                                             f"({engine_detail(e)})"))
         return problems
 
     def reference_problems(self) -> list[tuple[tuple[str | int, ...], str]]:

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pathspec
 import re2
 
 from bot.analysis.anchors import HeadLines
@@ -27,6 +26,7 @@ from bot.analysis.intent import StatedIntent
 from bot.analysis.mechanical import MANIFESTS, renamed_hunks, squash, without_copy
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
+from policies.paths import PathSpec
 from policies.schema import Policy, compile_paths
 
 __all__ = ["Classification", "Matcher", "classify", "matcher_for", "under_generated_paths"]
@@ -69,7 +69,7 @@ def _options() -> re2.Options:
     return options
 
 
-def _optional_paths(patterns: list[str]) -> pathspec.PathSpec[Any] | None:
+def _optional_paths(patterns: list[str]) -> PathSpec | None:
     return compile_paths(patterns) if patterns else None
 
 
@@ -77,7 +77,7 @@ def _optional_paths(patterns: list[str]) -> pathspec.PathSpec[Any] | None:
 class _Rule:
     area: str
     id: str
-    files: pathspec.PathSpec[Any] | None
+    files: PathSpec | None
     excluded_too: bool = False
     #: reads the comments of hunks that change code (bot/analysis/intent.py), not code
     comments: bool = False
@@ -88,14 +88,14 @@ class Matcher:
     """A policy compiled for matching: path specs per area, one RE2 set over all content rules."""
 
     policy: Policy
-    default_exclude: pathspec.PathSpec[Any]
-    content_only: pathspec.PathSpec[Any] | None = None
-    generated: pathspec.PathSpec[Any] | None = None
-    vendored: pathspec.PathSpec[Any] | None = None
-    translations: pathspec.PathSpec[Any] | None = None
-    paths: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
-    any_path: pathspec.PathSpec[Any] | None = None
-    excludes: dict[str, pathspec.PathSpec[Any]] = field(default_factory=dict)
+    default_exclude: PathSpec
+    content_only: PathSpec | None = None
+    generated: PathSpec | None = None
+    vendored: PathSpec | None = None
+    translations: PathSpec | None = None
+    paths: dict[str, PathSpec] = field(default_factory=dict)
+    any_path: PathSpec | None = None
+    excludes: dict[str, PathSpec] = field(default_factory=dict)
     rules: list[_Rule] = field(default_factory=list)
     rule_set: Any = None
     prefilter: Any = None

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
 
-import pathspec
-
+from policies.paths import PathSpec
 from policies.schema import compile_paths, owner_problem
 
 __all__ = ["CODEOWNERS_PATHS", "CodeOwners", "OwnerRule", "normalise_owner", "parse_codeowners"]
@@ -55,7 +53,7 @@ class CodeOwners:
     #: (line number, why the line is skipped)
     problems: tuple[tuple[int, str], ...] = ()
     name: str = "CODEOWNERS"
-    _specs: list[tuple[int, pathspec.PathSpec[Any]]] = field(
+    _specs: list[tuple[int, PathSpec]] = field(
         default_factory=list, compare=False, repr=False
     )
 

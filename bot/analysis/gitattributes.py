@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Any
 
-import pathspec
-
+from policies.paths import PathSpec
 from policies.schema import compile_paths
 
 __all__ = ["GENERATED", "GitAttributes", "parse_gitattributes"]
@@ -29,7 +27,7 @@ GENERATED = "linguist-generated"
 class GitAttributes:
     """The `linguist-generated` lines of a `.gitattributes`, in file order."""
 
-    rules: tuple[tuple[pathspec.PathSpec[Any], bool], ...] = ()
+    rules: tuple[tuple[PathSpec, bool], ...] = ()
 
     def generated(self, path: str) -> bool:
         """Whether the last line that says anything about `linguist-generated` for this path
@@ -52,7 +50,7 @@ def _value(attribute: str) -> bool | None:
 
 def parse_gitattributes(text: str | None) -> GitAttributes:
     """The `linguist-generated` rules of a `.gitattributes` (None: the file does not exist)."""
-    rules: list[tuple[pathspec.PathSpec[Any], bool]] = []
+    rules: list[tuple[PathSpec, bool]] = []
     for line in (text or "").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):

@@ -57,3 +57,30 @@ def test_every_renderer_name_resolves_lazily() -> None:
 
     for name in bot.render.__all__:
         assert getattr(bot.render, name) is not None
+
+
+def test_a_scan_after_the_first_reads_the_bundled_policy_ready_made() -> None:
+    """The first scan leaves the bundled policy's artefact; the next validates nothing and
+    compiles no path pattern with Python's `re` (pathspec is not even imported)."""
+    scan = ("import json, sys\n"
+            "from bot.cli import main\n"
+            "main(['scan', '--diff', sys.argv[1], '--output', '/dev/null'])\n"
+            "from policies.loader import unsaved_artefact\n"
+            "from policies.schema import Policy\n"
+            "print(json.dumps([unsaved_artefact() is None, 'pathspec' in sys.modules,\n"
+            "                  Policy.__pydantic_complete__]))\n")
+    _python(scan, str(EXAMPLE))
+    read, pathspec, validated = json.loads(_python(scan, str(EXAMPLE)))
+    assert (read, pathspec, validated) == (True, False, False)
+
+
+def test_a_repository_policy_beside_the_artefact_is_still_validated(tmp_path: Path) -> None:
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "modeltier.yml").write_text("areas:\n  auth:\n    paths: ['**/[z-a]']\n")
+    _python("import sys\nfrom bot.cli import main\nmain(['scan', '--diff', sys.argv[1]])",
+            str(EXAMPLE))  # leaves the artefact
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "scan", "--diff", str(EXAMPLE)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 2
+    assert ".github/modeltier.yml:3" in result.stderr and "areas.auth.paths[0]" in result.stderr

@@ -1,0 +1,95 @@
+"""The bundled policy's artefact: `policies/default.yml` validated, and its path patterns
+translated, once per content, so that a start reads it instead of parsing YAML, building
+pydantic's validators and translating hundreds of patterns.
+
+The artefact is named by a fingerprint of everything that decides what it holds: the text of
+default.yml, the source of the modules that parse, validate and translate it, and the versions
+of pydantic and Python. Any edit of one of them names another artefact, so a stale one is never
+read: the next start validates the file again and leaves a new artefact. It lives in the
+package's `__pycache__` beside Python's own bytecode and is trusted as that bytecode is (it is
+a pickle); where that folder cannot be written (a read-only install), every start validates.
+
+Pure: bytes in, bytes out. Reading the package's files is `policies.loader`'s, writing the
+artefact is the entry point's (`bot.cli`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+import pydantic
+
+from policies.paths import Translation, translate
+from policies.schema import Policy
+
+__all__ = ["ARTEFACT_FOLDER", "Bundled", "artefact_name", "decode", "encode", "fingerprint",
+           "path_patterns"]
+
+#: the package folder the artefact is kept in, with the package's bytecode
+ARTEFACT_FOLDER = "__pycache__"
+#: the modules whose source decides what the artefact holds
+_SOURCES = ("schema.py", "loader.py", "paths.py", "bundled.py")
+
+
+@dataclass(frozen=True)
+class Bundled:
+    """The bundled policy, validated, and the translation of each of its path patterns."""
+
+    policy: Policy
+    translations: dict[str, Translation]
+
+    @classmethod
+    def of(cls, policy: Policy) -> Bundled:
+        """The artefact of a validated policy: its patterns translated (and checked) now."""
+        return cls(policy, {p: translate(p) for p in path_patterns(policy)})
+
+
+def fingerprint(text: bytes) -> str:
+    """What names the artefact of this default.yml text (see the module's docstring)."""
+    digest = hashlib.sha256(text)
+    package = resources.files("policies")
+    for name in _SOURCES:
+        digest.update(b"\0" + package.joinpath(name).read_bytes())
+    digest.update(f"\0{pydantic.VERSION}\0{sys.version}".encode())
+    return digest.hexdigest()
+
+
+def artefact_name(key: str) -> str:
+    return f"default.{key[:32]}.pickle"
+
+
+def encode(bundled: Bundled) -> bytes:
+    return pickle.dumps(bundled, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode(blob: bytes) -> Bundled | None:
+    """The artefact in these bytes, or None when they hold no artefact (cut short, another
+    format): the caller then validates the policy again."""
+    try:
+        bundled = pickle.loads(blob)  # noqa: S301 - our own artefact, trusted as bytecode is
+    except Exception:  # whatever a damaged file makes pickle raise
+        return None
+    return bundled if isinstance(bundled, Bundled) else None
+
+
+def path_patterns(policy: Policy) -> Iterator[str]:
+    """Every path pattern the policy holds, wherever it holds one."""
+    yield from policy.exclude
+    yield from policy.generated
+    yield from policy.translations
+    yield from policy.vendored
+    yield from policy.content_only
+    yield from policy.shape.context_heavy.paths
+    yield from policy.evidence.agent_trace_paths
+    for area in policy.areas.values():
+        yield from area.paths
+        yield from area.exclude or ()
+        for rule in area.content:
+            yield from rule.files
+    for scope in policy.scopes:
+        yield from scope.paths

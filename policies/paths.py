@@ -1,0 +1,134 @@
+"""Path patterns (gitignore's syntax) compiled for matching: each pattern translated to a regular
+expression once, every list matched as one RE2 set.
+
+pathspec translates the patterns (its gitignore rules: `**`, anchoring, `!` negation, a trailing
+`/`) and RE2 matches them, as pathspec's own RE2 back end does; what this module adds is that the
+translations can be handed over ready-made. pathspec compiles every pattern with Python's `re`
+as well (hundreds of compiles, most of a start-up's compile time, for expressions RE2 then
+matches); a translation that has been checked once (the bundled policy's, checked when its
+artefact was built: `policies.bundled`) is not checked again, and pathspec is not even imported.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+__all__ = ["PathMatch", "PathSpec", "Translation", "compile_paths", "engine_detail",
+           "remember", "translate"]
+
+#: a pattern's regular expression and whether a match includes (True) or excludes (False) the
+#: file; (None, None) for a line that says nothing (blank, a comment)
+Translation = tuple[str | None, bool | None]
+
+# pathspec's RE2 options for a set: no capture groups (a set cannot report them), no logging.
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.log_errors = False
+_SET_OPTIONS.never_capture = True
+
+#: translations known to be good: every one `translate` made, and those `remember` was given
+_KNOWN: dict[str, Translation] = {}
+
+
+def engine_detail(error: BaseException) -> str:
+    """What a regular-expression engine said when it refused something, as text."""
+    detail = error.args[0] if error.args else ""
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    return str(detail) or type(error).__name__
+
+
+def remember(translations: Mapping[str, Translation]) -> None:
+    """Take translations checked elsewhere (the bundled policy's artefact) as known good."""
+    _KNOWN.update(translations)
+
+
+def translate(pattern: str) -> Translation:
+    """One pattern as pathspec's gitignore rules read it, checked the way pathspec checks it
+    (its translation, then Python's `re`); ValueError when either refuses it."""
+    known = _KNOWN.get(pattern)
+    if known is not None:
+        return known
+    import re
+
+    from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern  # only for new patterns
+
+    try:
+        regex, include = GitIgnoreBasicPattern.pattern_to_regex(pattern)
+        if include is not None:
+            re.compile(regex)
+    except Exception as e:  # every refusal of the translation or of `re`, whatever its type
+        raise ValueError(engine_detail(e)) from e
+    _KNOWN[pattern] = (regex, include)
+    return regex, include
+
+
+@dataclass(frozen=True)
+class PathMatch:
+    """What a list of patterns says about one file: `include` True or False by the last pattern
+    that matches it (`index`), None when none does (pathspec's CheckResult)."""
+
+    file: str
+    include: bool | None
+    index: int | None
+
+
+class PathSpec:
+    """A list of path patterns, matched together; the last pattern that matches a file decides,
+    as in a `.gitignore` (pathspec's PathSpec, with the same answers)."""
+
+    __slots__ = ("_include", "_indices", "_set")
+
+    def __init__(self, translations: Sequence[Translation]) -> None:
+        self._include = [include for _, include in translations]
+        self._indices: list[int] = []  # the set's expression number -> the pattern's index
+        self._set: Any = None
+        rules = [(i, regex) for i, (regex, include) in enumerate(translations)
+                 if include is not None and regex is not None]
+        if rules:
+            self._set = re2.Set.SearchSet(_SET_OPTIONS)
+            for index, regex in rules:
+                self._set.Add(regex)
+                self._indices.append(index)
+            self._set.Compile()
+
+    def __len__(self) -> int:
+        return len(self._include)
+
+    def check_file(self, file: str) -> PathMatch:
+        """Which pattern decides for a file (a leading `/` or `./` is ignored)."""
+        if self._set is None:
+            return PathMatch(file, None, None)
+        path = file[1:] if file.startswith("/") else file[2:] if file.startswith("./") else file
+        found = self._set.Match(path)
+        if not found:
+            return PathMatch(file, None, None)
+        index = max(self._indices[i] for i in found)
+        return PathMatch(file, self._include[index], index)
+
+    def match_file(self, file: str) -> bool:
+        """Whether the patterns include a file."""
+        return bool(self.check_file(file).include)
+
+
+def compile_paths(patterns: Iterable[str]) -> PathSpec:
+    """Compile gitignore-style path patterns for matching, or raise ValueError saying why they
+    are refused (by the translation, by `re`, or by RE2, alone or together).
+
+    Whatever an engine raises becomes that ValueError: no pattern can get past this function
+    as anything else. A list compiled once (to validate a policy) is not compiled again (to
+    match with it): the specs are read-only.
+    """
+    return _compiled(tuple(patterns))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> PathSpec:
+    try:
+        return PathSpec([translate(p) for p in patterns])
+    except Exception as e:  # every refusal of an engine, whatever its type
+        raise ValueError(f"invalid path pattern: {engine_detail(e)}") from e

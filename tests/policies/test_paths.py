@@ -1,0 +1,79 @@
+"""policies.paths: path patterns matched as pathspec matches them, without pathspec's compiles."""
+
+from __future__ import annotations
+
+import pathspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policies.loader import default_policy
+from policies.paths import PathSpec, compile_paths, translate
+
+# Pieces of patterns and paths: gitignore's special characters among ordinary names.
+_PIECES = ["a", "b", "auth", "*", "**", "?", "[ab]", "/", ".", "-", "x.py", "!", "\\", " ", "#"]
+_NAMES = ["a", "b", "auth", "x.py", "c.lock", ".env", "a-b", "ab", "x", "[ab]", "#"]
+
+
+def _same(patterns: list[str], path: str) -> None:
+    theirs = pathspec.PathSpec.from_lines("gitignore", patterns).check_file(path)
+    ours = compile_paths(patterns).check_file(path)
+    assert (ours.include, ours.index) == (theirs.include, theirs.index), (patterns, path)
+    assert compile_paths(patterns).match_file(path) is bool(theirs.include)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    patterns=st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=5).map("".join),
+                      min_size=1, max_size=4),
+    path=st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4).map("/".join),
+    prefix=st.sampled_from(["", "/", "./"]),
+)
+def test_the_answers_are_pathspecs(patterns: list[str], path: str, prefix: str) -> None:
+    """Whatever the patterns (negations, `**`, anchors, classes, escapes, blanks, comments),
+    the deciding pattern is the one pathspec names; a pattern pathspec refuses is refused."""
+    try:
+        pathspec.PathSpec.from_lines("gitignore", patterns)
+    except Exception:  # any refusal of pathspec must be a refusal here too
+        with pytest.raises(ValueError, match="invalid path pattern"):
+            compile_paths(patterns)
+        return
+    _same(patterns, prefix + path)
+
+
+def test_the_bundled_policy_matches_as_pathspec_does() -> None:
+    policy = default_policy()
+    paths = ["src/auth/login.py", "app/billing/refund.rb", "package-lock.json", "vendor/x/y.go",
+             "docs/adr/0001.md", "migrations/0001_initial.py", ".github/workflows/ci.yml",
+             "src/payments/stripe/webhook.ts", "locale/fr/LC_MESSAGES/django.po", "README.md"]
+    lists = [policy.exclude, policy.generated, policy.vendored, policy.content_only,
+             policy.translations, *(area.paths for area in policy.areas.values())]
+    for patterns in lists:
+        for path in paths:
+            _same(list(patterns), path)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "include"),
+    [("", None), ("# a comment", None), ("!vendor/", False), ("**/auth/**", True)],
+    ids=["blank", "comment", "negation", "include"],
+)
+def test_a_translation_says_whether_it_includes(pattern: str, include: bool | None) -> None:
+    regex, included = translate(pattern)
+    assert included is include
+    assert (regex is None) is (include is None)
+
+
+def test_an_empty_list_matches_nothing() -> None:
+    spec = compile_paths([])
+    assert (len(spec), spec.check_file("a").include, spec.match_file("a")) == (0, None, False)
+
+
+def test_error_when_a_pattern_is_refused() -> None:
+    with pytest.raises(ValueError, match="invalid path pattern"):
+        compile_paths(["**/[z-a]"])
+
+
+def test_compiled_lists_are_shared() -> None:
+    assert compile_paths(["a/**"]) is compile_paths(("a/**",))
+    assert isinstance(compile_paths(["a/**"]), PathSpec)
