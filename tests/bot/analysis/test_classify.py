@@ -526,3 +526,60 @@ def test_a_comment_moved_with_its_code_is_not_evidence(policy: Policy) -> None:
 def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
     text = edit("app/net/a.py", ["attackers = count_attackers(log)"], ["attackers = 0"])
     assert run(text, policy).areas == []
+
+
+# ------------------------------------------------- semantic signals in ordinary files (issue 9)
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a row compared with, or a query keyed by, the caller's tenant
+        ("app/api/links/route.ts", "if (directory.data.tenant !== workspace.id) {",
+         "permissions.tenant-match"),
+        ("app/api/links/route.ts", "  where: { id: { in: ids }, projectId: workspace.id },",
+         "permissions.tenant-match"),
+        ("src/Orders/GiftVoucherExtensions.cs", "if (voucher.StoreId != store.Id) return false;",
+         "permissions.tenant-match"),
+        ("app/models/order.rb", "Spree::Company.where(store_id: current_store.id)",
+         "permissions.tenant-match"),
+        ("app/api/links/route.ts", "const total = items.length + offset;", None),
+        # who may see a record
+        ("app/Http/Controllers/Api.php", "if ($i['visibility'] === 'private') {",
+         "permissions.visibility"),
+        ("app/timeline.py", "qs = qs.exclude(visibility__in=['unlisted', 'direct'])",
+         "permissions.visibility"),
+        ("app/components/panel.ts", "const visibility = expanded ? 'shown' : 'collapsed';",
+         None),
+        # amounts converted between currencies, rounded
+        ("app/Jobs/CreateTransaction.php", "$error = round($converted_amount, $precision);",
+         "billing.money-conversion"),
+        ("app/services/fx.rb", "amount * order.exchange_rate", "billing.money-conversion"),
+        ("app/Jobs/CreateTransaction.php", "$rows = round($count / $perPage);", None),
+        # two hosts or origins compared
+        ("app/Util/Helpers.php", "if (strtolower($idDomain) !== strtolower($urlDomain)) {",
+         "security.origin-check"),
+        ("src/redirect.ts", "if (target.host !== request.host) return deny();",
+         "security.origin-check"),
+        ("src/redirect.go", "if u.Hostname() != allowedHost {", "security.origin-check"),
+        ("src/redirect.ts", "const hostname = os.hostname();", None),
+        # a secret compared with ==, or ignoring case
+        ("lib/auth/api.rb", "return head(:forbidden) unless token.downcase() == given",
+         "security.secret-comparison"),
+        ("server/verify.go", "if strings.EqualFold(tokenHeader, expected) {",
+         "security.secret-comparison"),
+        ("app/hooks.py", "if signature == request.headers['X-Sig']:",
+         "security.secret-comparison"),
+        ("app/hooks.py", "if hmac.compare_digest(signature, expected):", "security.hashing-hmac"),
+        # escaping at the sink, or printing raw
+        ("resources/views/invoice.blade.php", "{!! nl2br($document->notes) !!}",
+         "security.escaping"),
+        ("app/cli/run.py", "cmd = f'git log {shlex.quote(ref)}'", "security.escaping"),
+        ("app/helpers/links.rb", "ERB::Util.html_escape(name)", "security.escaping"),
+        ("src/components/Address.tsx", "invalid={!!errors.country_code}", None),
+    ],
+)
+def test_semantic_signals_in_ordinary_files(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    result = run(edit(path, [line], ["x = 1"]), policy)
+    found = {e.rule for area in result.areas for e in area.evidence}
+    assert (rule in found) if rule else (found == set()), found
