@@ -178,6 +178,8 @@ class Hunk:
     cosmetic: bool | None = None
     #: whether any of its lines is substantive (the header's own flag)
     substantive: bool | None = None
+    #: the first old and new line numbers the hunk covers (its header's)
+    starts: tuple[int, int] = (0, 0)
 
 
 def _hunks(
@@ -202,6 +204,7 @@ def _hunks(
         new_end = new + (1 if fields[4] is None else int(fields[4]))
         section = fields[5]
         header = ChangedLine(file, "header", new, section, number) if section else None
+        starts = (old, new)
         changed: list[ChangedLine] = []
         where: list[int] = []
         while at < end and (old < old_end or new < new_end):
@@ -219,7 +222,41 @@ def _hunks(
                 old += 1
                 new += 1
             at += 1
-        yield Hunk(header, changed), header_at, where
+        yield Hunk(header, changed, starts=starts), header_at, where
+
+
+#: a statement that ends what runs (an early return, a refusal): where it stands decides what
+#: the lines after it do
+_EXIT = re.compile(r"\b(return|raise|throw|abort|exit|die|panic|redirect|break|continue)\b")
+
+
+def _reordered(hunk: Hunk) -> bool:
+    """Whether a hunk moves an exit across unchanged lines: a run of its changes only removes
+    code and another only adds code (the same text, or the hunk would not look mechanical),
+    and the code moved holds a return, raise or the like. A guard moved ahead of an early return
+    (`if not user: return False` put before `if ignored: return True`) keeps every line and
+    changes what runs; imports put in another order do not.
+
+    A run is the changed lines between two unchanged ones; its place is the number of unchanged
+    lines above it, counted on either side."""
+    old_start, new_start = hunk.starts
+    removed = added = 0
+    runs: dict[int, list[bool]] = {}  # place -> [removes code, adds code, holds an exit]
+    for item in hunk.lines:
+        if item.side == "old":
+            place = item.line - old_start - removed
+            removed += 1
+        else:
+            place = item.line - new_start - added
+            added += 1
+        if is_substantive(item.text):
+            run = runs.setdefault(place, [False, False, False])
+            run[item.side == "new"] = True
+            run[2] = run[2] or _EXIT.search(item.text) is not None
+    moved = [exits for removes, adds, exits in runs.values() if removes != adds]
+    return any(moved) and any(r and not a for r, a, _ in runs.values()) and any(
+        a and not r for r, a, _ in runs.values()
+    )
 
 
 class Diff:
@@ -286,7 +323,7 @@ class Diff:
                 [i.text for i in hunk.lines if i.side == "old"],
                 [i.text for i in hunk.lines if i.side == "new"],
                 manifest=MANIFESTS.search(self.files[index].path) is not None,
-            )
+            ) and not _reordered(hunk)
         return hunk.cosmetic
 
     def substantive(self, item: ChangedLine) -> bool:

@@ -601,3 +601,74 @@ REORDER = REINDENT.replace("+  if not user.check_password(p):\n+      return den
 def test_whitespace_only_hunks_are_not_substantive(text: str, substantive: bool) -> None:
     lines = parse_diff(text).changed_lines(0)
     assert {flag for _, flag in lines} == {substantive}
+
+
+def _hunk(path: str, start: int, body: list[str]) -> str:
+    old = sum(not line.startswith("+") for line in body)
+    new = sum(not line.startswith("-") for line in body)
+    return (
+        f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
+        f"@@ -{start},{old} +{start},{new} @@\n" + "".join(line + "\n" for line in body)
+    )
+
+
+GUARD_MOVED = {
+    "python": _hunk("app/permissions.py", 230, [
+        "     def has_permission(self, request, view):",
+        "+        if not request.user or not request.user.is_authenticated:",
+        "+            return False",
+        "         if getattr(view, '_ignore_model_permissions', False):",
+        "             return True",
+        "-        if not request.user or not request.user.is_authenticated:",
+        "-            return False",
+        "         perms = self.get_required_permissions(request.method)",
+    ]),
+    "go": _hunk("internal/route/api.go", 40, [
+        "+\tif !ctx.IsSigned {",
+        "+\t\treturn ErrUnauthorized",
+        "+\t}",
+        " \tif repo.IsPublic {",
+        " \t\treturn nil",
+        " \t}",
+        "-\tif !ctx.IsSigned {",
+        "-\t\treturn ErrUnauthorized",
+        "-\t}",
+    ]),
+    "js": _hunk("src/middleware.js", 12, [
+        "-  if (req.path === '/health') return next();",
+        "   const user = await loadUser(req);",
+        "+  if (req.path === '/health') return next();",
+        "   if (!user) throw new Unauthorized();",
+    ]),
+}
+
+
+@pytest.mark.parametrize("text", GUARD_MOVED.values(), ids=GUARD_MOVED.keys())
+def test_a_guard_moved_across_unchanged_lines_is_substantive(text: str) -> None:
+    lines = parse_diff(text).changed_lines(0)
+    assert all(flag for item, flag in lines if item.side != "header")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param([
+            "-import { b } from './b';",
+            " import { a } from './a';",
+            "+import { b } from './b';",
+        ], id="imports-reordered"),
+        pytest.param([
+            "-    x = compute(a)",
+            " y = 2",
+            "+    x = compute(a)",
+        ], id="statement-without-exit-moved"),
+        pytest.param([
+            "-  if (!user) return deny();",
+            "+  if (!user)  return deny();",
+            "   return ok();",
+        ], id="exit-reformatted-in-place"),
+    ],
+)
+def test_code_moved_or_reformatted_without_moving_an_exit_stays_cosmetic(body: list[str]) -> None:
+    lines = parse_diff(_hunk("src/app.ts", 5, body)).changed_lines(0)
+    assert not any(flag for _, flag in lines)
