@@ -439,32 +439,46 @@ class _Moves:
     under a new condition, or taken out of one. Blocks moved elsewhere (a function moved to
     another module, a class split out) are what refactors are made of.
 
-    Asked only about the lines the rules matched: the lines around each one, and where their
-    text went, are looked at then (and whether a hunk only re-formats, only for those hunks).
+    Asked only about the lines the rules matched (`asked`): the lines around each one, and
+    where their text went, are looked at then (and whether a hunk only re-formats, only for
+    those hunks). Only the texts of those neighbourhoods are indexed on the other side: an
+    index of every changed line of every file with a hit was tens of MB on a large diff.
     """
 
-    def __init__(self, diff: Diff, files: set[int]) -> None:
+    def __init__(self, diff: Diff, files: set[int], asked: Iterable[ChangedLine]) -> None:
         self.diff = diff
+        self._rows: dict[int, dict[int, ChangedLine]] = {}
+        wanted: dict[str, set[str]] = {"old": set(), "new": set()}  # by the side indexed
+        for item in asked:
+            other = wanted["new" if item.side == "old" else "old"]
+            for line in range(item.line - 2, item.line + 3):
+                row = self._row(item.file, item.side, line)
+                if row is not None:
+                    other.add(squash(row.text))
         self._where: dict[str, dict[str, list[ChangedLine]]] = {"old": {}, "new": {}}
-        old, new = self._where["old"], self._where["new"]
         for index in sorted(files):
             for hunk in diff.hunks(index):
                 for item in hunk.lines:
+                    side = "new" if item.side == "new" else "old"
                     key = "".join(item.text.split())  # squash(), inlined: every changed line
-                    (new if item.side == "new" else old).setdefault(key, []).append(item)
-        self._rows: dict[int, dict[tuple[str, int], ChangedLine]] = {}
+                    if key in wanted[side]:
+                        self._where[side].setdefault(key, []).append(item)
         self._present: dict[ChangedLine, bool] = {}
+
+    def _row(self, file: int, side: str, line: int) -> ChangedLine | None:
+        """The changed line at this place of a file, if any."""
+        rows = self._rows.get(file)
+        if rows is None:
+            rows = self._rows[file] = {
+                2 * item.line + (item.side == "new"): item
+                for hunk in self.diff.hunks(file) for item in hunk.lines
+            }
+        return rows.get(2 * line + (side == "new"))
 
     def _moved_row(self, file: int, side: str, line: int) -> bool:
         """Whether the line at this place is substantive and its text is on the other side of
         the change, in another hunk or file."""
-        rows = self._rows.get(file)
-        if rows is None:
-            rows = self._rows[file] = {
-                (item.side, item.line): item for hunk in self.diff.hunks(file)
-                for item in hunk.lines
-            }
-        item = rows.get((side, line))
+        item = self._row(file, side, line)
         if item is None:
             return False
         present = self._present.get(item)
@@ -543,12 +557,13 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
     moved: set[ChangedLine] = set()
     if hits:
         asked = {item.file for item in hits}
+        movable = [item for item in hits if item.side != "header"]
         moves = _Moves(diff, asked | {
             file for file, lines in found.items()
             if file not in asked and not rules.allowed(file)
             and any(map(diff.substantive, diff.lines_at(file, lines)))
-        })
-        moved = {item for item in hits if item.side != "header" and moves.moved(item)}
+        }, movable)
+        moved = {item for item in movable if moves.moved(item)}
         renamed = _renamed_lines(diff, {(item.file, item.hunk) for item in hits})
         moved |= {item for item in hits if (item.file, item.side, item.line) in renamed}
     mechanical += [item for item in hits if item in moved]

@@ -14,6 +14,7 @@ from bot.analysis.codeowners import CodeOwners, normalise_owner, parse_codeowner
 from bot.analysis.conditions import enforcement_exemption
 from bot.analysis.diff import Diff
 from bot.analysis.evidence import declared_models
+from bot.analysis.gcpause import gc_paused
 from bot.analysis.gitattributes import parse_gitattributes
 from bot.analysis.models import (
     ChecklistGroup,
@@ -532,7 +533,11 @@ def decide(
 ) -> Decision:
     """Analyse a change under a policy and decide its risk, tier and verdict; the fix text is
     written for the `place` it is read in (see `bot.analysis.advice`)."""
-    pr = pr or PullRequestInfo()
+    with gc_paused():  # a large diff's lines and hunks are many objects and no cycles
+        return _decide(diff, policy, pr or PullRequestInfo(), place)
+
+
+def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> Decision:
     groups = classify_scopes(diff, policy, parse_codeowners(pr.codeowners) if pr.codeowners
                              else None, parse_gitattributes(pr.gitattributes))
     classification = merge_classifications(groups)
