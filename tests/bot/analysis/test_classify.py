@@ -575,6 +575,29 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("app/cli/run.py", "cmd = f'git log {shlex.quote(ref)}'", "security.escaping"),
         ("app/helpers/links.rb", "ERB::Util.html_escape(name)", "security.escaping"),
         ("src/components/Address.tsx", "invalid={!!errors.country_code}", None),
+        # work run inside a transaction by a helper
+        ("oauth2/handler.go", "if err := p.Transaction(ctx, func(ctx context.Context) error {",
+         "transactions.tx-helpers"),
+        ("internal/orders/store.go", "return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {",
+         "transactions.tx-helpers"),
+        ("src/orders/service.ts", "const transactionId = payload.id;", None),
+        # the scopes an API token must carry
+        ("app/Http/Controllers/AdminApi.php", "abort_unless($request->user()->tokenCan('admin:read'), 404);",
+         "auth.token-scopes"),
+        ("app/controllers/api/v1/notes_controller.rb", "before_action -> { doorkeeper_authorize! :write }",
+         "auth.token-scopes"),
+        ("api/views.py", "@require_scopes(['notes:write'])", "auth.token-scopes"),
+        ("api/views.py", "scope = request.GET.get('scope')", None),
+        # requests throttled
+        ("config/initializers/rack_attack.rb", 'throttle("logins/ip", limit: 20, period: 5.minutes) do |req|',
+         "security.rate-limiting"),
+        ("app/assets/search.js", "const onInput = throttle(update, 200);", None),
+        # configuration that holds only in production
+        ("config/initializers/enforce_ssl.rb", "elsif Rails.env.production?",
+         "infrastructure.production-only"),
+        ("next.config.js", "if (process.env.NODE_ENV === 'production') {",
+         "infrastructure.production-only"),
+        ("app/models/user.rb", "send_welcome if Rails.env.production?", None),
     ],
 )
 def test_semantic_signals_in_ordinary_files(
