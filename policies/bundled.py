@@ -33,7 +33,7 @@ __all__ = ["ARTEFACT_FOLDER", "Bundled", "artefact_name", "decode", "encode", "f
 #: the package folder the artefact is kept in, with the package's bytecode
 ARTEFACT_FOLDER = "__pycache__"
 #: the modules whose source decides what the artefact holds
-_SOURCES = ("schema.py", "loader.py", "paths.py", "bundled.py")
+_SOURCES = ("source.py", "schema.py", "loader.py", "paths.py", "bundled.py")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ModelTierError", "PolicyError", "PolicyProblem"]
+__all__ = ["Loc", "ModelTierError", "PolicyError", "PolicyProblem"]
+
+#: where a field stands in a policy: its keys and list indexes, outermost first
+Loc = tuple[str | int, ...]
 
 
 class ModelTierError(Exception):
@@ -21,6 +24,13 @@ class PolicyProblem:
     line: int | None = None
     column: int | None = None
 
+    @classmethod
+    def at(cls, file: str, loc: Loc, message: str, pos: tuple[int, int] | None) -> PolicyProblem:
+        """A problem of the field at `loc`, named as a person writes it (`areas.auth.paths[0]`),
+        at its (line, column) when known."""
+        line, column = pos if pos else (None, None)
+        return cls(file, _dotted(loc), message, line, column)
+
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
@@ -30,6 +40,16 @@ class PolicyProblem:
         if self.field:
             return f"{where}: {self.field}: {self.message}"
         return f"{where}: {self.message}"
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
 
 
 class PolicyError(ModelTierError):

@@ -1,7 +1,9 @@
-"""Read policy files: parse YAML with positions, merge the layers (the bundled default, then an
-organisation's policy from its `.github` repository, then a repository's own), validate the
-result strictly and report every problem with its file, field and line. Texts in, a policy
-out: reading the files is the caller's (the App reads them through the GitHub port).
+"""Read policy files: parse them (`policies.source`: YAML with positions), merge the layers
+(the bundled default, then an organisation's policy from its `.github` repository, then a
+repository's own), validate the result strictly and report every problem with its file, field
+and line. Texts in, a policy out: reading the files is the caller's (the App reads them through
+the GitHub port). The bundled policy comes ready-made from its artefact (`policies.bundled`)
+when there is one.
 
 Merge rules (each layer's `.github/modeltier.yml` over the ones below it):
 - Mappings merge key by key, recursively: an area, tier, model or tool that the repository names
@@ -20,36 +22,34 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from importlib.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
 from policies import bundled
-from policies.errors import PolicyError, PolicyProblem
+from policies.errors import Loc, PolicyError, PolicyProblem
 from policies.locking import restore, scope_weakenings, unknown_locks, weakenings
 from policies.merging import merge
 from policies.paths import remember
 from policies.schema import Policy
 from policies.scopes import scope_problems
 
+if TYPE_CHECKING:  # YAML is read only when a policy file is: never for the bundled artefact
+    from policies.source import PolicySource
+
 __all__ = [
     "DEFAULT_POLICY_NAME",
-    "MAX_POLICY_BYTES",
-    "MAX_POLICY_DEPTH",
     "ORGANISATION_POLICY_REPOSITORY",
     "REPOSITORY_POLICY_PATH",
     "REPOSITORY_POLICY_PATHS",
     "Layered",
-    "PolicySource",
     "default_policy",
     "load_layered",
     "load_policy",
     "merge",
-    "parse_source",
     "unsaved_artefact",
     "validate_default",
 ]
@@ -61,160 +61,6 @@ REPOSITORY_POLICY_PATHS = (REPOSITORY_POLICY_PATH, ".github/modeltier.yaml")
 #: the organisation's repository whose default branch holds the organisation policy (at the same
 #: paths): the layer between the bundled default and each repository's policy
 ORGANISATION_POLICY_REPOSITORY = ".github"
-# libyaml's loader when present (about 20x faster: it runs in every CLI start), same nodes/marks.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_POLICY_BYTES = 512 * 1024
-MAX_POLICY_DEPTH = 32
-
-Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class PolicySource:
-    """One parsed policy file: its data and where each field of it stands."""
-
-    name: str
-    data: dict[str, Any]
-    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-
-
-def _problem(source: str, loc: Loc, message: str, pos: tuple[int, int] | None) -> PolicyProblem:
-    line, column = pos if pos else (None, None)
-    return PolicyProblem(source, _dotted(loc), message, line, column)
-
-
-def _dotted(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _positions(node: yaml.Node, loc: Loc, out: dict[Loc, tuple[int, int]]) -> None:
-    out[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            _positions(value_node, (*loc, key), out)
-            out[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _positions(item, (*loc, index), out)
-
-
-def _duplicate_keys(node: yaml.Node, name: str, out: list[PolicyProblem], loc: Loc = ()) -> None:
-    """Every key written twice in one mapping: YAML keeps the last silently, which would let a
-    second `paths:` further down hide the first from a reviewer."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            if key in seen:
-                mark = key_node.start_mark
-                out.append(_problem(name, (*loc, key), "duplicate key (written more than once "
-                                    "in the same mapping)", (mark.line + 1, mark.column + 1)))
-            seen.add(key)
-            _duplicate_keys(value_node, name, out, (*loc, key))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _duplicate_keys(item, name, out, (*loc, index))
-
-
-def _check_events(text: str, name: str, loader: Any) -> None:
-    """Walk the YAML events (no tree is built, so no depth can exhaust the stack): nesting
-    deeper than MAX_POLICY_DEPTH and aliases are PolicyErrors, syntax errors YAMLErrors."""
-    depth = 0
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_POLICY_DEPTH:
-                mark = event.start_mark
-                raise PolicyError(
-                    [
-                        PolicyProblem(
-                            name, "", f"nested deeper than {MAX_POLICY_DEPTH} levels",
-                            mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                        )
-                    ]
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        elif isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            raise PolicyError(
-                [
-                    PolicyProblem(
-                        name, "", "YAML aliases are not allowed in a policy",
-                        mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                    )
-                ]
-            )
-
-
-def _yaml_problem(name: str, text: str, error: yaml.YAMLError) -> PolicyProblem:
-    if _Loader is not yaml.SafeLoader:
-        # libyaml words its errors differently: let the pure parser explain, as documented.
-        # Events only: composing a tree of what libyaml refused (its own depth limit, 1,000
-        # flow levels) would recurse past Python's stack.
-        try:
-            _check_events(text, name, yaml.SafeLoader)
-        except yaml.YAMLError as pure:
-            error = pure
-        except PolicyError as e:
-            return e.problems[0]
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
-    return PolicyProblem(
-        name, "", f"invalid YAML: {problem}",
-        mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-    )
-
-
-def parse_source(text: str | bytes, name: str) -> PolicySource:
-    """Parse one policy file's text; syntax problems become a PolicyError naming the place.
-
-    Anchors and aliases are refused: they let a few lines expand into an enormous document.
-    """
-    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "replace"))
-    if size > MAX_POLICY_BYTES:
-        raise PolicyError([PolicyProblem(name, "", f"larger than {MAX_POLICY_BYTES} bytes")])
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise PolicyError(
-                [PolicyProblem(name, "", f"not UTF-8 text (byte {e.start})")]
-            ) from e
-    try:
-        _check_events(text, name, _Loader)
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            try:
-                data = loader.construct_document(node) if node is not None else None
-            except ValueError as e:  # a well-formed scalar naming no value, e.g. 2026-02-30
-                raise PolicyError([PolicyProblem(name, "", f"invalid YAML value: {e}")]) from e
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as e:
-        raise PolicyError([_yaml_problem(name, text, e)]) from e
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise PolicyError([PolicyProblem(name, "", "a policy must be a YAML mapping", 1, 1)])
-    positions: dict[Loc, tuple[int, int]] = {}
-    if node is not None:
-        duplicates: list[PolicyProblem] = []
-        _duplicate_keys(node, name, duplicates)
-        if duplicates:
-            raise PolicyError(duplicates)
-        _positions(node, (), positions)
-    return PolicySource(name, data, positions)
-
-
 def _strip_replace(data: Any, loc: Loc, problems: list[tuple[Loc, str]]) -> Any:
     """Drop `replace:` keys after merging, and check they are lists of field names."""
     if isinstance(data, dict):
@@ -370,7 +216,7 @@ def _validate(
             if len(sources) > 1:
                 loc = _repository_loc(loc, data, sources[-1].data)
             name, pos = _locate(loc, sources)
-            problems.append(_problem(name, loc, message, pos))
+            problems.append(PolicyProblem.at(name, loc, message, pos))
         raise PolicyError(problems)
     assert policy is not None
     return policy
@@ -382,6 +228,8 @@ def _default_text() -> bytes:
 
 @functools.cache
 def _default_source() -> PolicySource:
+    from policies.source import parse_source
+
     return parse_source(_default_text(), DEFAULT_POLICY_NAME)
 
 
@@ -439,7 +287,7 @@ def _over(source: PolicySource, below: list[PolicySource], below_data: dict[str,
     if extends not in ("default", "none"):
         pos = source.positions.get(("extends",))
         raise PolicyError(
-            [_problem(source.name, ("extends",), "must be 'default' or 'none'", pos)]
+            [PolicyProblem.at(source.name, ("extends",), "must be 'default' or 'none'", pos)]
         )
     if extends == "none":
         return _validate(source.data, [source])
@@ -453,6 +301,8 @@ def load_policy(text: str | bytes | None, name: str = REPOSITORY_POLICY_PATH) ->
     """
     if text is None:
         return default_policy()
+    from policies.source import parse_source
+
     return _over(parse_source(text, name), [_default_source()], _default_data())
 
 
@@ -485,7 +335,7 @@ def _enforce_locks(
     for item in weak:
         pos = next((source.positions[item.loc[:n]] for n in range(len(item.loc), 0, -1)
                     if item.loc[:n] in source.positions), None)
-        problems.append(_problem(
+        problems.append(PolicyProblem.at(
             source.name, item.loc, f"locked by the organisation policy: {item.message}; the "
             "organisation's value applies", pos))
     # Every value here was validated in one of the two layers: no pattern is new.
@@ -502,6 +352,8 @@ def load_layered(
     its errors), a broken repository policy leaves the layers below it (with its errors), and a
     locked field the repository weakens keeps the organisation's value (with an error each).
     """
+    from policies.source import parse_source
+
     problems: list[PolicyProblem] = []
     below, below_data, base = [_default_source()], _default_data(), default_policy()
     org: Policy | None = None

@@ -60,18 +60,18 @@ def test_every_renderer_name_resolves_lazily() -> None:
 
 
 def test_a_scan_after_the_first_reads_the_bundled_policy_ready_made() -> None:
-    """The first scan leaves the bundled policy's artefact; the next validates nothing and
-    compiles no path pattern with Python's `re` (pathspec is not even imported)."""
+    """The first scan leaves the bundled policy's artefact; the next reads no YAML, validates
+    nothing and compiles no path pattern with Python's `re` (pathspec is not even imported)."""
     scan = ("import json, sys\n"
             "from bot.cli import main\n"
             "main(['scan', '--diff', sys.argv[1], '--output', '/dev/null'])\n"
             "from policies.loader import unsaved_artefact\n"
             "from policies.schema import Policy\n"
-            "print(json.dumps([unsaved_artefact() is None, 'pathspec' in sys.modules,\n"
-            "                  Policy.__pydantic_complete__]))\n")
+            "print(json.dumps([unsaved_artefact() is None, 'yaml' in sys.modules,\n"
+            "                  'pathspec' in sys.modules, Policy.__pydantic_complete__]))\n")
     _python(scan, str(EXAMPLE))
-    read, pathspec, validated = json.loads(_python(scan, str(EXAMPLE)))
-    assert (read, pathspec, validated) == (True, False, False)
+    read, yaml, pathspec, validated = json.loads(_python(scan, str(EXAMPLE)))
+    assert (read, yaml, pathspec, validated) == (True, False, False, False)
 
 
 def test_a_repository_policy_beside_the_artefact_is_still_validated(tmp_path: Path) -> None:

@@ -15,15 +15,13 @@ import pytest
 from policies.errors import PolicyError, PolicyProblem
 from policies.loader import (
     DEFAULT_POLICY_NAME,
-    MAX_POLICY_BYTES,
-    MAX_POLICY_DEPTH,
     REPOSITORY_POLICY_PATH,
     default_policy,
     load_policy,
     merge,
-    parse_source,
 )
 from policies.schema import Policy, Risk
+from policies.source import MAX_POLICY_BYTES, MAX_POLICY_DEPTH, parse_source
 
 REPO = REPOSITORY_POLICY_PATH
 DEFAULT_AREAS = {
