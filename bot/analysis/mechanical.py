@@ -144,6 +144,9 @@ _CODE_WORDS = frozenset({
     "return", "raise", "throw", "yield", "await", "assert", "import", "from", "use", "require",
     "include", "puts", "print", "echo", "if", "unless", "elif", "else", "while", "for", "end",
     "def", "class", "module", "go", "defer", "let", "var", "const", "val", "fn", "func",
+    # Dockerfile instructions: `RUN pnpm install --frozen-lockfile` is a command, not a sentence
+    "RUN", "FROM", "COPY", "ADD", "ENV", "ARG", "USER", "WORKDIR", "EXPOSE", "ENTRYPOINT", "CMD",
+    "LABEL", "VOLUME", "HEALTHCHECK", "SHELL", "ONBUILD", "STOPSIGNAL",
 })
 
 

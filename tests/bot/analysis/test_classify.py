@@ -598,6 +598,33 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("next.config.js", "if (process.env.NODE_ENV === 'production') {",
          "infrastructure.production-only"),
         ("app/models/user.rb", "send_welcome if Rails.env.production?", None),
+        # constant-time comparison, token verification
+        ("server/src/idm/oauth2.rs", "use subtle::ConstantTimeEq;", "security.constant-time"),
+        ("server/src/idm/oauth2.rs", "if secret.ct_eq(&given).into() {", "security.constant-time"),
+        ("lib/oauth/private_key_jwt.rb", "verify_expiration: true,", "security.token-verification"),
+        ("app/auth/tokens.py", "jwt.decode(token, key, leeway=10, algorithms=['RS256'])",
+         "security.token-verification"),
+        ("lib/jobs/cache_entry.rb", "expires_in: 3600,", None),
+        # a branch name or an input written into a CI script; locked installs
+        (".github/workflows/release.yml", 'run: ./publish.sh "${{ github.ref_name }}"',
+         "security.ci-interpolation"),
+        (".github/actions/build/action.yml", "run: make ${{ inputs.target }}",
+         "security.ci-interpolation"),
+        ("apps/web/Dockerfile", "RUN pnpm install --frozen-lockfile",
+         "security.dependency-integrity"),
+        ("Dockerfile", "RUN pip install --require-hashes -r requirements.txt",
+         "security.dependency-integrity"),
+        # single sign-on and address confirmation are authentication
+        ("app/Services/UserService.php", "#[Config('koel.sso.default_role')]", "auth.mfa-sso"),
+        ("lib/devise/models/confirmable.rb", "self.confirmation_token = generate_token",
+         "auth.account-confirmation"),
+        ("app/services/mailer.ts", "const subject = buildSubject(order);", None),
+        # the rules of a Kubernetes role
+        ("charts/prometheus/templates/clusterrole.yaml", "  - nodes/proxy",
+         "permissions.k8s-role-rules"),
+        ("charts/app/templates/role.yaml", "    verbs: [\"get\", \"list\"]",
+         "permissions.k8s-role-rules"),
+        ("config/sidebar.yml", "  - nodes/proxy", None),
     ],
 )
 def test_semantic_signals_in_ordinary_files(

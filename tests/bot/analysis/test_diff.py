@@ -431,6 +431,8 @@ def test_changed_lines_of_a_plain_diff_u() -> None:
         ("#include <openssl/hmac.h>", True),
         ("  #define ROUNDS 12", True),
         ("#!/usr/bin/env python", False),
+        ("RUN pip install --require-hashes -r requirements.txt", True),
+        ("    users who signed in before the change keep their session", False),
     ],
     ids=[
         "code",
@@ -450,6 +452,8 @@ def test_changed_lines_of_a_plain_diff_u() -> None:
         "c-include",
         "c-define",
         "shebang",
+        "dockerfile-instruction-of-words",
+        "sentence",
     ],
 )
 def test_is_substantive(text: str, substantive: bool) -> None:
