@@ -14,7 +14,10 @@ RUN groupadd --system --gid 10001 modeltier \
  && useradd --system --uid 10001 --gid 10001 --home-dir /data --no-create-home modeltier \
  && mkdir /data && chown 10001:10001 /data
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+# The bundled policy's artefact (policies/bundled.py), made here where site-packages can be
+# written: the service's user cannot, and would otherwise validate default.yml on every start.
+RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
+ && modeltier policy show > /dev/null
 # /data holds the SQLite database (the default MODELTIER_DATABASE_URL) and the App credentials
 # stored by /setup: mount a volume there, or the audit history goes with the container.
 ENV MODELTIER_DATA_DIR=/data \
