@@ -254,11 +254,9 @@ def _bundled() -> tuple[bundled.Bundled, str, bytes | None]:
         found = bundled.decode(_artefact(key).read_bytes())
     except OSError:  # none yet (or unreadable): validate
         found = None
-    if found is not None:
-        remember(found.translations)
-        return found, key, None
-    made = bundled.Bundled.of(validate_default())
-    return made, key, bundled.encode(made)
+    made = found or bundled.Bundled.of(validate_default())
+    remember(made.translations)
+    return made, key, None if found else bundled.encode(made)
 
 
 def default_policy() -> Policy:

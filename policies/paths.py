@@ -12,6 +12,7 @@ artefact was built: `policies.bundled`) is not checked again, and pathspec is no
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,7 @@ _SET_OPTIONS = re2.Options()
 _SET_OPTIONS.log_errors = False
 _SET_OPTIONS.never_capture = True
 
-#: translations known to be good: every one `translate` made, and those `remember` was given
+#: translations checked elsewhere (the bundled policy's artefact), as `remember` was given them
 _KNOWN: dict[str, Translation] = {}
 
 
@@ -51,10 +52,11 @@ def translate(pattern: str) -> Translation:
     """One pattern as pathspec's gitignore rules read it, checked the way pathspec checks it
     (its translation, then Python's `re`); ValueError when either refuses it."""
     known = _KNOWN.get(pattern)
-    if known is not None:
-        return known
-    import re
+    return known if known is not None else _translated(pattern)
 
+
+@functools.lru_cache(maxsize=4096)  # bounded: a service reads many repositories' patterns
+def _translated(pattern: str) -> Translation:
     from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern  # only for new patterns
 
     try:
@@ -63,7 +65,6 @@ def translate(pattern: str) -> Translation:
             re.compile(regex)
     except Exception as e:  # every refusal of the translation or of `re`, whatever its type
         raise ValueError(engine_detail(e)) from e
-    _KNOWN[pattern] = (regex, include)
     return regex, include
 
 

@@ -77,3 +77,15 @@ def test_error_when_a_pattern_is_refused() -> None:
 def test_compiled_lists_are_shared() -> None:
     assert compile_paths(["a/**"]) is compile_paths(("a/**",))
     assert isinstance(compile_paths(["a/**"]), PathSpec)
+
+
+def test_a_repositorys_patterns_are_not_kept_for_ever() -> None:
+    """Only the bundled policy's translations stay for the process's life; others are cached
+    within a bound (the service reads the patterns of every repository it serves)."""
+    from policies import paths
+
+    translate("some/repository-only/**")
+    assert "some/repository-only/**" not in paths._KNOWN
+    assert paths._translated.cache_info().maxsize is not None
+    assert "**/auth/**" in default_policy().areas["auth"].paths
+    assert "**/auth/**" in paths._KNOWN
