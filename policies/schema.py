@@ -334,6 +334,11 @@ class ContentRule(_Strict):
                     "vendored code) among its `files`: where a dependency comes from is "
                     "security even in a lock file.",
     )
+    headers: bool = Field(
+        default=False,
+        description="Read only hunk headers: the definition a change is made in (`class "
+                    "OAuth2Validator`, `impl DbTxn`), whatever the changed lines say.",
+    )
     comments: bool = Field(
         default=False,
         description="Read the comments and docstrings of hunks that change code, instead of "

@@ -81,6 +81,8 @@ class _Rule:
     excluded_too: bool = False
     #: reads the comments of hunks that change code (bot/analysis/intent.py), not code
     comments: bool = False
+    #: reads only hunk headers: the definition the change is made in
+    headers: bool = False
 
 
 @dataclass
@@ -122,7 +124,7 @@ class Matcher:
                 files = compile_paths(rule.files) if rule.files else None
                 matcher.rules.append(_Rule(
                     area_id, rule_id, files, rule.excluded_too and files is not None,
-                    rule.comments,
+                    rule.comments, rule.headers,
                 ))
                 rule_set.Add(rule.pattern)
                 patterns.append(f"(?:{_unanchored(rule.pattern)})")
@@ -584,8 +586,8 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
         path = diff.files[item.file].path
         text = item.text.rstrip("\n")
         for rule in rules.of(without_copy(text), item.file):
-            if rule.comments != is_comment:
-                continue  # comment rules read comments, the others code
+            if rule.comments != is_comment or (rule.headers and item.side != "header"):
+                continue  # comment rules read comments, the others code; header rules headers
             collector.add(
                 rule.area,
                 Evidence(

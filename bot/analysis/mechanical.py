@@ -59,9 +59,12 @@ _LAYOUT_TAG = re.compile(
     r"header|footer|label|tr|td|th|tbody|thead)\s*/?>",
     re.I,
 )
-#: `raise X from e` and `except E as e:` (Python): the chaining and the name the handler gives
-#: the exception change the traceback, not what is raised or caught
-_CHAINED = re.compile(r"^(\s*raise\b.*?)\s+from\s+\w+\s*$|^(\s*except\b.*?)\s+as\s+\w+\s*:")
+#: `raise X from e` (also `) from e` closing a raise written over several lines) and
+#: `except E as e:` (Python): the chaining and the name the handler gives the exception change
+#: the traceback, not what is raised or caught
+_CHAINED = re.compile(
+    r"^(\s*raise\b.*?|\s*\))\s+from\s+\w+\s*$|^(\s*except\b.*?)\s+as\s+\w+\s*:"
+)
 #: a variable annotation (`x: str | None = v` at module level, `let x: T = v`): a type hint,
 #: not a value. An indented Python one is left alone: in a dataclass or a model, annotating a
 #: class attribute makes it a field.
@@ -82,7 +85,7 @@ def _canonical(line: str) -> str:
     the cost of comparing hunks on a large diff."""
     if ">" in line:
         line = _LAYOUT_TAG.sub(" ", line)
-    if "raise" in line or "except" in line:
+    if "raise" in line or "except" in line or ") from " in line:
         line = _CHAINED.sub(lambda m: m.group(1) or f"{m.group(2)}:", line)
     if ":" in line:
         line = _ANNOTATED.sub(r"\1 \2", line)

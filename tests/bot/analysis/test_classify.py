@@ -633,3 +633,46 @@ def test_semantic_signals_in_ordinary_files(
     result = run(edit(path, [line], ["x = 1"]), policy)
     found = {e.rule for area in result.areas for e in area.evidence}
     assert (rule in found) if rule else (found == set()), found
+
+
+# ------------------------------------------------ the definition a change is made in (issue 9)
+@pytest.mark.parametrize(
+    ("path", "section", "area"),
+    [
+        ("oauth2_provider/validators.py", "class OAuth2Validator(RequestValidator):", "auth"),
+        ("app/Services/Sso.php", "class SamlLoginService extends Service", "auth"),
+        ("internal/auth/ldap.go", "func (s *Source) AuthenticateUser(name string) error {",
+         "auth"),
+        ("resolver/src/db.rs", "impl DbTxn<'_> {", "transactions"),
+        ("src/Billing/AccountLocker.java", "public class AccountLocker {", "transactions"),
+    ],
+)
+def test_a_change_inside_a_sensitive_definition_is_evidence(
+    policy: Policy, path: str, section: str, area: str
+) -> None:
+    text = edit(path, ["        if not deleted: return False"], ["        x.delete()"],
+                section=section)
+    found = {e.rule: e for a in run(text, policy).areas for e in a.evidence}
+    evidence = found[f"{area}.enclosing-symbol"]
+    assert (evidence.side, evidence.snippet) == ("header", section)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the name on a changed line, not in the header
+        edit("app/views.py", ["validator = OAuth2Validator()"], ["validator = None"]),
+        # a header that is not a definition of that name
+        edit("app/views.py", ["    x = 2"], ["    x = 1"],
+             section="validator = OAuth2Validator()"),
+        # a header over a hunk that changes only comments
+        edit("app/views.py", ["    # reworded"], ["    # worded"],
+             section="class OAuth2Validator(RequestValidator):"),
+    ],
+    ids=["name-in-a-changed-line", "header-not-a-definition", "comment-only-hunk"],
+)
+def test_a_sensitive_name_outside_a_definition_header_is_not_enclosing_symbol(
+    policy: Policy, text: str
+) -> None:
+    rules = {e.rule for a in run(text, policy).areas for e in a.evidence}
+    assert "auth.enclosing-symbol" not in rules

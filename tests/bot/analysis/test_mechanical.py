@@ -41,12 +41,15 @@ from bot.analysis.mechanical import (
         (['<%= f.label :password, "New password" %><br />'],
          ['<p><%= f.label :password, "New password" %></p>']),
         (['fmt.Printf("Supported TLS ciphers:\\n")'], ['fmt.Print("Supported TLS ciphers:\\n")']),
+        (["        raise AuthFailed(self, \"User doesn't belong to the organization\")"],
+         ["        raise AuthFailed(", "            self, \"User doesn't belong to the organization\"",
+          "        ) from err"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
          "help-text-wording", "concatenation-to-f-string", "format-to-f-string",
          "names-respelt", "exception-chaining", "module-variable-annotated", "hash-shorthand",
-         "layout-tags", "print-without-format"],
+         "layout-tags", "print-without-format", "exception-chaining-over-lines"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -76,13 +79,16 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["commit(jwt: jwt)"], ["commit(jwt: token)"]),
         (['<%= f.password_field :password %>'],
          ['<form method="post"><%= f.password_field :password %>']),
+        (["    raise AuthFailed(self, 'bad')"],
+         ["    raise AuthFailed(", "        self, 'bad'", "    ) from err", "    return None"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
          "two-word-string-is-not-prose", "only-added", "only-removed", "import-added",
          "f-string-with-another-variable", "operator-changed-beside-a-string",
          "chained-exception-reworded", "other-exception-caught", "class-attribute-annotated",
-         "keyword-argument-value-changed", "tag-with-attributes"],
+         "keyword-argument-value-changed", "tag-with-attributes",
+         "chained-over-lines-with-a-statement-added"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
