@@ -49,12 +49,17 @@ class Bundled:
         return cls(policy, {p: translate(p) for p in path_patterns(policy)})
 
 
-def fingerprint(text: bytes) -> str:
-    """What names the artefact of this default.yml text (see the module's docstring)."""
+def fingerprint(text: bytes) -> str | None:
+    """What names the artefact of this default.yml text (see the module's docstring); None for
+    an install without the modules' sources (bytecode only), which cannot tell a stale artefact
+    and so has none."""
     digest = hashlib.sha256(text)
     package = resources.files("policies")
-    for name in _SOURCES:
-        digest.update(b"\0" + package.joinpath(name).read_bytes())
+    try:
+        for name in _SOURCES:
+            digest.update(b"\0" + package.joinpath(name).read_bytes())
+    except OSError:
+        return None
     digest.update(f"\0{pydantic.VERSION}\0{sys.version}".encode())
     return digest.hexdigest()
 

@@ -19,6 +19,7 @@ Merge rules (each layer's `.github/modeltier.yml` over the ones below it):
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import re
@@ -246,17 +247,18 @@ def validate_default() -> Policy:
 
 
 @functools.cache
-def _bundled() -> tuple[bundled.Bundled, str, bytes | None]:
+def _bundled() -> tuple[bundled.Bundled, str | None, bytes | None]:
     """The bundled policy from its artefact when there is one for this default.yml, else
-    validated; with the artefact's key, and its bytes when it was made here (to be kept)."""
+    validated; with the artefact's key (None: it can have none), and its bytes when it was
+    made here (to be kept)."""
     key = bundled.fingerprint(_default_text())
-    try:
-        found = bundled.decode(_artefact(key).read_bytes())
-    except OSError:  # none yet (or unreadable): validate
-        found = None
+    found = None
+    if key is not None:
+        with contextlib.suppress(OSError):  # none yet (or unreadable): validate
+            found = bundled.decode(_artefact(key).read_bytes())
     made = found or bundled.Bundled.of(validate_default())
     remember(made.translations)
-    return made, key, None if found else bundled.encode(made)
+    return made, key, None if found or key is None else bundled.encode(made)
 
 
 def default_policy() -> Policy:
@@ -269,7 +271,7 @@ def unsaved_artefact() -> tuple[Traversable, bytes] | None:
     """Where the bundled policy's artefact goes and its bytes, when this process had to
     validate the policy because there was none: the entry point keeps it for the next start."""
     _, key, blob = _bundled()
-    return None if blob is None else (_artefact(key), blob)
+    return None if key is None or blob is None else (_artefact(key), blob)
 
 
 @functools.cache

@@ -26,7 +26,9 @@ def artefacts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 
 
 def _key() -> str:
-    return bundled.fingerprint(loader._default_text())
+    key = bundled.fingerprint(loader._default_text())
+    assert key is not None
+    return key
 
 
 def test_the_artefact_holds_what_full_validation_of_default_yml_gives() -> None:
@@ -98,6 +100,7 @@ def test_a_start_reads_the_artefact_of_this_policy(artefacts: Path) -> None:
 def test_an_artefact_of_another_text_is_never_read(artefacts: Path) -> None:
     marked = loader.validate_default().model_copy(update={"comment": "never"})
     stale = bundled.fingerprint(loader._default_text() + b"\n# before an edit\n")
+    assert stale is not None
     (artefacts / bundled.artefact_name(stale)).write_bytes(
         bundled.encode(bundled.Bundled.of(marked))
     )
@@ -116,3 +119,14 @@ def test_a_damaged_artefact_is_validated_again(artefacts: Path, damage: bytes) -
 def test_the_default_is_the_same_policy_object_within_a_process() -> None:
     assert isinstance(loader.default_policy(), Policy)
     assert loader.load_policy(None) is loader.default_policy()
+
+
+def test_an_install_without_sources_has_no_artefact(
+    artefacts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytecode alone cannot tell which sources an artefact was made by: such an install
+    validates on every start rather than risk reading a stale one."""
+    monkeypatch.setattr(bundled, "_SOURCES", ("no-such-module.py",))
+    assert bundled.fingerprint(loader._default_text()) is None
+    assert loader.default_policy() == loader.validate_default()
+    assert loader.unsaved_artefact() is None
