@@ -542,6 +542,12 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("app/models/order.rb", "Spree::Company.where(store_id: current_store.id)",
          "permissions.tenant-match"),
         ("app/api/links/route.ts", "const total = items.length + offset;", None),
+        ("forms/models.py", "return self.submissions._default_manager.filter(page=self)",
+         "permissions.container-scoping"),
+        ("app/models/company.rb", "Spree::Company.where(store_id: store_id)",
+         "permissions.container-scoping"),
+        ("src/repo.ts", "db.orders.where({ channelId: ctx.channel })", "permissions.container-scoping"),
+        ("app/models/company.rb", "Spree::Company.where(name: params[:q])", None),
         # who may see a record
         ("app/Http/Controllers/Api.php", "if ($i['visibility'] === 'private') {",
          "permissions.visibility"),
