@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, parse_diff
 from bot.analysis.models import Commit, Decision, PullRequestInfo, SessionRecord
-from bot.exitcodes import EXIT_BAD_INPUT, EXIT_OK, exit_status
+from bot.exitcodes import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_OK, exit_status
 from bot.extras import needs_note, require
 from policies.errors import ModelTierError, PolicyError
 from policies.loader import (
@@ -442,6 +442,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at exit
+    except BrokenPipeError:
+        # The reader went away (`modeltier policy show | head`): as a Unix filter does, stop
+        # quietly with SIGPIPE's status instead of a traceback; stdout goes to /dev/null so the
+        # interpreter's own flush at exit cannot raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except ModelTierError as e:
         print(f"modeltier: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from bot.analysis.models import Decision, Verdict
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_ENFORCEMENT", "EXIT_OK", "exit_status"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_BROKEN_PIPE", "EXIT_ENFORCEMENT", "EXIT_OK", "exit_status"]
 
 EXIT_OK = 0
 EXIT_ENFORCEMENT = 1
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a filter whose reader left
 
 
 def exit_status(decision: Decision) -> int:

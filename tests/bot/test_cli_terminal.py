@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from bot.cli import _git_reason, main
-from bot.exitcodes import EXIT_BAD_INPUT, EXIT_OK
+from bot.exitcodes import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_OK
 from policies.file_schema import policy_file_json_schema
 from policies.loader import load_policy
 
@@ -212,3 +213,23 @@ def test_the_organisation_policy_examples_fit_the_schema_and_load(
         assert list(validator.iter_errors(_as_json(data))) == [], example
         load_policy(example)  # and the loader takes it
     assert list(validator.iter_errors({"scopes": [{"paths": ["a/**"], "colour": 1}]}))
+
+
+# --- a reader that leaves early -----------------------------------------------------------------
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`modeltier policy show | head -1`: the reader has gone before the CLI writes (here it left
+    before the start, so the write fails however small the output); the CLI stops quietly with
+    SIGPIPE's status, as a Unix filter does, and writes nothing to stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "policy", "show"],
+            cwd=tmp_path, stdout=write_end, stderr=subprocess.PIPE, timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr.decode()) == (EXIT_BROKEN_PIPE, "")
