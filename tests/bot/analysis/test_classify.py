@@ -557,6 +557,15 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "permissions.permission-records"),
         ("app/services/grants.py", "revoke_all(user_permission_ids)", "permissions.permission-records"),
         ("app/services/cache.py", "cache.delete(key)", None),
+        # retried writes, writes decided by their row count
+        ("lib/gateways/cashnet.rb", "self.max_retries = 1", "transactions.retries"),
+        ("src/queue/worker.ts", "const retryAttempts = config.retryAttempts ?? 3;",
+         "transactions.retries"),
+        ("oauth2_provider/validators.py",
+         "deleted_count, _ = Grant.objects.filter(code=code).delete()", "transactions.row-count"),
+        ("internal/store/grants.go", "if n, _ := res.RowsAffected(); n == 0 {",
+         "transactions.row-count"),
+        ("src/queue/worker.ts", "const count = items.length;", None),
         # who may see a record
         ("app/Http/Controllers/Api.php", "if ($i['visibility'] === 'private') {",
          "permissions.visibility"),
