@@ -557,10 +557,8 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "permissions.permission-records"),
         ("app/services/grants.py", "revoke_all(user_permission_ids)", "permissions.permission-records"),
         ("app/services/cache.py", "cache.delete(key)", None),
-        # retried writes, writes decided by their row count
-        ("lib/gateways/cashnet.rb", "self.max_retries = 1", "transactions.retries"),
-        ("src/queue/worker.ts", "const retryAttempts = config.retryAttempts ?? 3;",
-         "transactions.retries"),
+        # writes decided by their row count (a retry count alone is not: a task's retries)
+        ("media/tasks.py", "@shared_task(bind=True, max_retries=5)", None),
         ("oauth2_provider/validators.py",
          "deleted_count, _ = Grant.objects.filter(code=code).delete()", "transactions.row-count"),
         ("internal/store/grants.go", "if n, _ := res.RowsAffected(); n == 0 {",
