@@ -557,6 +557,10 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "permissions.permission-records"),
         ("app/services/grants.py", "revoke_all(user_permission_ids)", "permissions.permission-records"),
         ("app/services/cache.py", "cache.delete(key)", None),
+        # a caller refused as unauthenticated
+        ("src/middlewares.js", "error.message = `unauthorized`;", "auth.unauthenticated"),
+        ("app/api/handler.go", "resp.Status = 404", None),
+        ("app/api/views.py", "return JsonResponse(body, status=401)", "auth.unauthenticated"),
         # writes decided by their row count (a retry count alone is not: a task's retries)
         ("media/tasks.py", "@shared_task(bind=True, max_retries=5)", None),
         ("oauth2_provider/validators.py",
