@@ -43,8 +43,16 @@ _FORMATTING_LINES = 20
 #: version numbers and commit ids inside a token
 _VERSIONS = re.compile(r"\b[0-9a-f]{7,64}\b|\d[\w.+*-]*")
 _WORD = re.compile(r"\w+")
+#: an SQL statement's opening words: the verb with what it needs next (`DELETE FROM`,
+#: `CREATE TABLE`, `UPDATE users SET`), so that a sentence starting with the same verb ("Create
+#: additional schemas", "Update the docs") stays a sentence
 _SQL = re.compile(
-    r"\s*(select|insert|update|delete|with|create|alter|drop|grant|revoke|truncate|merge)\s", re.I
+    r"\s*(select\s+(\*|distinct\b|count\s*\(|[\w.]+\s*(,|\bfrom\b|\bas\b))|insert\s+into\b|"
+    r"update\s+[\w.\"`]+\s+set\b|delete\s+from\b|with\s+(recursive\s+)?\w+\s+as\b|"
+    r"(create|alter|drop)\s+(or\s+replace\s+|unique\s+|temp(orary)?\s+)?(table|index|view|schema|"
+    r"sequence|type|function|procedure|trigger|extension|policy|role|user|database|column|"
+    r"constraint|materialized)\b|grant\s|revoke\s|truncate\s|merge\s+into\b)",
+    re.I,
 )
 _IMPORT = re.compile(
     r"\s*(import\s|from\s+\S+\s+import\s|using\s|require[\s(]|use\s|#\s*include\s|"
@@ -76,13 +84,66 @@ _ANNOTATED = re.compile(
 _SHORTHAND = re.compile(r"\b([A-Za-z_]\w*):\s*\1\b(?!\s*[(.\[])")
 
 
+#: a value explicitly discarded (`_ = f.Close()`, `_, _ = w.Write(b)`: Go's linters ask for it)
+#: is the call it discards
+_DISCARDED = re.compile(r"^(\s*)_\s*(?:,\s*_\s*)*=(?!=)\s*")
+#: Ruby's word and symbol arrays, `%w(a b)` for `['a', 'b']` and `%i(a b)` for `[:a, :b]`
+_WORD_ARRAY = re.compile(r"%([wiWI])[(\[{]((?:[^)\]}\\]|\\.)*)[)\]}]")
+_UNESCAPED_SPACE = re.compile(r"(?<!\\)\s+")
+#: a Django route written as an anchored regular expression of plain text and named groups
+#: (`re_path(r"^apps/(?P<pk>\d+)/$", ...)`) is the same route as `path("apps/<int:pk>/", ...)`
+_REGEX_ROUTE = re.compile(r"""r(["'])\^((?:[\w/.-]|\\\.|\(\?P<\w+>[^)]*\))*)\$\1""")
+_REGEX_ROUTE_CALL = re.compile(r"\b(?:re_path|url)\(")
+_ROUTE_GROUP = re.compile(r"\(\?P<(\w+)>([^)]*)\)")
+#: path converters for the usual group patterns (anything else stays a regular expression)
+_CONVERTERS = {r"\d+": "int", r"[0-9]+": "int", r"[\w-]+": "slug", r"[-\w]+": "slug",
+               r"[-a-zA-Z0-9_]+": "slug", r"[^/]+": "str", r".+": "path"}
+#: a comment at the end of a line of code (`x = y  # why`, `f(x) // why`) or on a line of its
+#: own: what follows the marker is for people; the quotes before it must be balanced (a `#` in
+#: a string is no comment)
+_TRAILING_COMMENT = re.compile(r"(?:^|\s)(?:#|//)(?:\s.*)?$")
+
+
+def _word_array(match: re.Match[str]) -> str:
+    words = [w.replace("\\ ", " ") for w in _UNESCAPED_SPACE.split(match.group(2).strip()) if w]
+    quoted = [f":{w}" if match.group(1) in "iI" else f"'{w}'" for w in words]
+    return f"[{', '.join(quoted)}]"
+
+
+def _route(match: re.Match[str]) -> str:
+    """The route's regular expression as a `path()` route, if it has one."""
+    groups_converted = True
+
+    def group(found: re.Match[str]) -> str:
+        nonlocal groups_converted
+        converter = _CONVERTERS.get(found.group(2))
+        groups_converted = groups_converted and converter is not None
+        return f"<{converter}:{found.group(1)}>"
+
+    path = _ROUTE_GROUP.sub(group, match.group(2)).replace("\\.", ".")
+    return f'"{path}"' if groups_converted else match.group(0)
+
+
+def _without_trailing_comment(line: str) -> str:
+    match = _TRAILING_COMMENT.search(line)
+    if match is None:
+        return line
+    code = line[: match.start()]
+    if any(code.count(quote) % 2 for quote in _QUOTES):
+        return line
+    return code
+
+
 def _canonical(line: str) -> str:
     """The line with spellings removed that keep what it does: layout-only markup tags,
-    exception chaining, variable annotations and hash shorthand.
+    exception chaining, variable annotations, hash shorthand, discarded results, Ruby word
+    arrays, plain-text Django routes and comments.
 
     Each substitution runs only on a line holding a character (or word) it cannot match
     without: most lines hold none, and four substitutions on every line of a hunk were half
     the cost of comparing hunks on a large diff."""
+    if "#" in line or "//" in line:
+        line = _without_trailing_comment(line)
     if ">" in line:
         line = _LAYOUT_TAG.sub(" ", line)
     if "raise" in line or "except" in line or ") from " in line:
@@ -90,6 +151,14 @@ def _canonical(line: str) -> str:
     if ":" in line:
         line = _ANNOTATED.sub(r"\1 \2", line)
         line = _SHORTHAND.sub(r"\1:", line)
+    if "_" in line:
+        line = _DISCARDED.sub(r"\1", line)
+    if "%" in line:
+        line = _WORD_ARRAY.sub(_word_array, line)
+    if "path(" in line or "url(" in line or line.lstrip()[:3] in ('r"^', "r'^"):
+        line = _REGEX_ROUTE.sub(_route, line)
+        if "r\"^" not in line and "r'^" not in line:
+            line = _REGEX_ROUTE_CALL.sub("path(", line)
     return line
 
 
@@ -153,12 +222,19 @@ _CODE_WORDS = frozenset({
 })
 
 
+#: code named inside a sentence: Markdown's `name`, reStructuredText's :class:`~a.b.C`
+_INLINE_CODE = re.compile(r"(?::[\w:.-]+:)?`(?!\$\{)[^`\s][^`]*`")
+
+
 def prose_line(text: str) -> bool:
     """A line of sentences (a docstring's or a heredoc's, a description's continuation): six
-    words or more of letters, digits and sentence punctuation, and not a statement."""
+    words or more of letters, digits and sentence punctuation, and not a statement. Code named
+    inside the sentence (`prompt_logout`, :class:`Permission`) counts as a word."""
     stripped = text.strip()
     if stripped.count(" ") < 5:
         return False  # fewer than six words: the common case, decided without a regex
+    if "`" in stripped:
+        stripped = _INLINE_CODE.sub("code", stripped)
     words = stripped.split()
     return (
         len(words) >= 6 and words[0] not in _CODE_WORDS and _SQL.match(stripped) is None
@@ -205,6 +281,13 @@ _FORMAT_WORDS = frozenset({"f", "format", "join", "str", "String", "fmt", "Sprin
 _FORMAT_OPS = frozenset({"+", "%", "(", ")", ".", "{", "}", "$", "#", "<<"})
 
 
+#: a logging or printing call's formatting variant (`Fatalf`, `Errorf`, `Println`): with a plain
+#: string it prints what the plain call (`Fatal`, `Error`) prints
+_FORMAT_VARIANT = re.compile(
+    r"(Fatal|Panic|Error|Warn|Warning|Info|Debug|Trace|Log|Skip|Print|Sprint|Fprint)(?:f|ln)"
+)
+
+
 def _words_and_ops(stream: list[str], strings: set[int]) -> tuple[list[str], list[str]]:
     words: list[str] = []
     ops: list[str] = []
@@ -213,7 +296,8 @@ def _words_and_ops(stream: list[str], strings: set[int]) -> tuple[list[str], lis
             words += _WORD.findall(token)
         elif _WORD.fullmatch(token):
             if token not in _FORMAT_WORDS:
-                words.append(token)
+                variant = _FORMAT_VARIANT.fullmatch(token)
+                words.append(variant.group(1) if variant else token)
         else:
             ops.append(token)
     return words, ops

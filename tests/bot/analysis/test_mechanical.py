@@ -7,6 +7,7 @@ import pytest
 from bot.analysis.mechanical import (
     line_key,
     mechanical_hunk,
+    prose_line,
     renamed_hunks,
     tokens,
     without_copy,
@@ -44,12 +45,24 @@ from bot.analysis.mechanical import (
         (["        raise AuthFailed(self, \"User doesn't belong to the organization\")"],
          ["        raise AuthFailed(", "            self, \"User doesn't belong to the organization\"",
           "        ) from err"]),
+        (['log.Fatalf("Nothing to logout from")'], ['log.Fatal("Nothing to logout from")']),
+        (["resp.Body.Close()"], ["_ = resp.Body.Close()"]),
+        (["CARDS = [%w(visa VC Visa\\ Card), %i(amex diners)]"],
+         ["CARDS = [['visa', 'VC', 'Visa Card'], [:amex, :diners]]"]),
+        (['re_path(r"^apps/(?P<pk>[\\w-]+)/token\\.json$", TokenView.as_view()),'],
+         ['path("apps/<slug:pk>/token.json", TokenView.as_view()),']),
+        (["except jwt.DecodeError:  # wrong signature", "    raise AuthCanceled(self)"],
+         ["except jwt.DecodeError as e:", "    # Wrong signature", "    raise AuthCanceled(self) from e"]),
+        (["tenant = account.tenant # empty if tenant isnt set"],
+         ["tenant = account.tenant # empty if tenant isn't set"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
          "help-text-wording", "concatenation-to-f-string", "format-to-f-string",
          "names-respelt", "exception-chaining", "module-variable-annotated", "hash-shorthand",
-         "layout-tags", "print-without-format", "exception-chaining-over-lines"],
+         "layout-tags", "print-without-format", "exception-chaining-over-lines",
+         "log-without-format", "result-discarded",
+         "ruby-word-arrays", "django-regex-route-as-path", "comment-moved", "trailing-comment"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -81,6 +94,12 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ['<form method="post"><%= f.password_field :password %>']),
         (["    raise AuthFailed(self, 'bad')"],
          ["    raise AuthFailed(", "        self, 'bad'", "    ) from err", "    return None"]),
+        (['log.Fatalf("no session for %s", user)'], ['log.Fatal("no session for %s", admin)']),
+        (["%w(read write)"], ["['read', 'write', 'admin']"]),
+        (['re_path(r"^admin/(?P<pk>[a-z]+)/$", v),'], ['path("admin/<slug:pk>/", v),']),
+        (['re_path(r"^admin/.*$", AdminView.as_view()),'], ['path("admin/", AdminView.as_view()),']),
+        (['x = "a # b"'], ['x = "a # c"']),
+        (["tenant = account.tenant # the tenant"], ["tenant = account.owner # the tenant"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -88,7 +107,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "f-string-with-another-variable", "operator-changed-beside-a-string",
          "chained-exception-reworded", "other-exception-caught", "class-attribute-annotated",
          "keyword-argument-value-changed", "tag-with-attributes",
-         "chained-over-lines-with-a-statement-added"],
+         "chained-over-lines-with-a-statement-added", "log-argument-changed",
+         "word-array-grown", "route-group-not-a-converter", "route-regex-not-plain",
+         "hash-inside-a-string", "code-before-a-comment-changed"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
@@ -169,3 +190,22 @@ def test_an_import_follows_its_renamed_module() -> None:
 )
 def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> None:
     assert without_copy(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "prose"),
+    [
+        ("Create additional schemas for a given database.", True),
+        ("Update the session settings before you deploy them", True),
+        ("They may be instances of :class:`~django.contrib.auth.models.Permission`, or", True),
+        ("`prompt_logout` says whether the logout has to be confirmed", True),
+        ("CREATE TABLE sessions (id int primary key, user_id int)", False),
+        ("DELETE FROM sessions WHERE expires_at before now", False),
+        ("UPDATE users SET role to admin where the id matches", False),
+        ("const url = `${base}/auth/${id}` is built here for you", False),
+    ],
+    ids=["sentence-starting-with-create", "sentence-starting-with-update", "sphinx-role",
+         "markdown-code", "create-table", "delete-from", "update-set", "template-literal"],
+)
+def test_prose_lines_are_sentences_not_statements(line: str, prose: bool) -> None:
+    assert prose_line(line) is prose
