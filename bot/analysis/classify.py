@@ -10,8 +10,10 @@ diff proves what they hold. Code that was only re-formatted, respelt or moved is
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,6 +169,11 @@ class Matcher:
         return matched
 
 
+#: distinct line texts whose matching rules are remembered: a diff repeats its common lines
+#: often, but a cache of every text of a large diff (its keys new strings) is tens of MB
+_TEXTS_KEPT = 4096
+
+
 class _LineRules:
     """`Matcher.line_rules` for one diff, answered once per distinct line text and once per
     file: which rules a text matches does not depend on its file, and which rules a file allows
@@ -210,6 +217,8 @@ class _LineRules:
         """The rules that match a line of a file (as `Matcher.line_rules`)."""
         matched = self._texts.get(text)
         if matched is None:
+            if len(self._texts) >= _TEXTS_KEPT:
+                self._texts.clear()
             # re2.Set.Match returns None, not an empty list, when no rule matches
             matched = self._texts[text] = tuple(sorted(self.matcher.rule_set.Match(text) or ()))
         if not matched:
@@ -449,7 +458,7 @@ class _Moves:
 
     def __init__(self, diff: Diff, files: set[int], asked: Iterable[ChangedLine]) -> None:
         self.diff = diff
-        self._rows: dict[int, dict[int, ChangedLine]] = {}
+        self._rows: dict[tuple[int, str], tuple[array[int], list[ChangedLine]]] = {}
         wanted: dict[str, set[str]] = {"old": set(), "new": set()}  # by the side indexed
         for item in asked:
             other = wanted["new" if item.side == "old" else "old"]
@@ -468,14 +477,16 @@ class _Moves:
         self._present: dict[ChangedLine, bool] = {}
 
     def _row(self, file: int, side: str, line: int) -> ChangedLine | None:
-        """The changed line at this place of a file, if any."""
-        rows = self._rows.get(file)
+        """The changed line at this place of a file, if any (found by bisection: each side's
+        line numbers grow through a file's hunks; a dict of every line was MBs)."""
+        rows = self._rows.get((file, side))
         if rows is None:
-            rows = self._rows[file] = {
-                2 * item.line + (item.side == "new"): item
-                for hunk in self.diff.hunks(file) for item in hunk.lines
-            }
-        return rows.get(2 * line + (side == "new"))
+            items = [item for hunk in self.diff.hunks(file) for item in hunk.lines
+                     if item.side == side]
+            rows = self._rows[file, side] = (array("q", [item.line for item in items]), items)
+        numbers, items = rows
+        at = bisect.bisect_left(numbers, line)
+        return items[at] if at < len(numbers) and numbers[at] == line else None
 
     def _moved_row(self, file: int, side: str, line: int) -> bool:
         """Whether the line at this place is substantive and its text is on the other side of
@@ -528,6 +539,24 @@ def _renamed_lines(diff: Diff, hit: set[tuple[int, int]]) -> set[tuple[int, str,
     }
 
 
+def _moved(
+    diff: Diff, rules: _LineRules, found: dict[int, list[int]], hits: list[ChangedLine]
+) -> set[ChangedLine]:
+    """The hits that are moved code (`_Moves`) or in hunks that only carry out declared
+    renames (`_renamed_lines`). Apart, so that their indexes are freed before the evidence is
+    built: on a large diff they are tens of MB."""
+    asked = {item.file for item in hits}
+    movable = [item for item in hits if item.side != "header"]
+    moves = _Moves(diff, asked | {
+        file for file, lines in found.items()
+        if file not in asked and not rules.allowed(file)
+        and any(map(diff.substantive, diff.lines_at(file, lines)))
+    }, movable)
+    moved = {item for item in movable if moves.moved(item)}
+    renamed = _renamed_lines(diff, {(item.file, item.hunk) for item in hits})
+    return moved | {item for item in hits if (item.file, item.side, item.line) in renamed}
+
+
 def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int]) -> int:
     """Add what the content rules find; return how many lines they matched that were not
     counted because the code was only re-formatted, respelt, re-worded or moved.
@@ -556,18 +585,7 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
                 mechanical.append(item)  # code, in a hunk that keeps behaviour
             elif intent.candidate(item):
                 comments.append(item)  # what a change of code says it is for
-    moved: set[ChangedLine] = set()
-    if hits:
-        asked = {item.file for item in hits}
-        movable = [item for item in hits if item.side != "header"]
-        moves = _Moves(diff, asked | {
-            file for file, lines in found.items()
-            if file not in asked and not rules.allowed(file)
-            and any(map(diff.substantive, diff.lines_at(file, lines)))
-        }, movable)
-        moved = {item for item in movable if moves.moved(item)}
-        renamed = _renamed_lines(diff, {(item.file, item.hunk) for item in hits})
-        moved |= {item for item in hits if (item.file, item.side, item.line) in renamed}
+    moved = _moved(diff, rules, found, hits) if hits else set()
     mechanical += [item for item in hits if item in moved]
     uncounted = sum(
         any(not rule.comments for rule in rules.of(item.text, item.file)) for item in mechanical
