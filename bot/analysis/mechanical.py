@@ -318,6 +318,26 @@ def _string_formatting(old: tuple[list[str], set[int]], new: tuple[list[str], se
     return rest_old == rest_new
 
 
+#: a named constant declared with a literal value, in the languages that say it is one:
+#: Java/Kotlin/C#/TypeScript/Go/Rust/PHP/C++ (`static final`, `const`, `static readonly`,
+#: `const val`). A plain assignment is not: in Python or Ruby a module's or a settings file's
+#: `NAME = value` may be read by a framework by name.
+_CONSTANT = re.compile(
+    r"""\s*(?:(?:public|private|protected|internal|export|pub(?:\([\w:]+\))?)\s+)*"""
+    r"""(?:static\s+final|final\s+static|static\s+readonly|readonly\s+static|const(?:\s+val)?)"""
+    r"""\s+(?:[\w<>\[\].?]+\s+)?[A-Z][A-Z0-9_]*\s*(?::\s*[&'\w<>\[\] ]+)?\s*=\s*"""
+    r"""(?:"[^"\\]*"|'[^'\\]*'|-?\d[\w.]*|true|false)\s*;?\s*"""
+)
+_COMMENT_START = ("//", "#", "/*", "*", "--")
+
+
+def _constants_only(added: Sequence[str]) -> bool:
+    """Whether added lines declare named constants and nothing else (blank and comment lines
+    aside)."""
+    code = [line for line in added if line.strip() and not line.strip().startswith(_COMMENT_START)]
+    return bool(code) and all(_CONSTANT.fullmatch(line) for line in code)
+
+
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False
                     ) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
@@ -326,10 +346,14 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     prefixes, names respelt (snake to camel case, exported or unexported), import lines put in
     another order, wording changes of prose strings (labels, help texts, messages) with the code
     around them unchanged, a string built another way with the same parts, and, in a dependency
-    manifest (`manifest`), version numbers bumped. A hunk that only adds or only removes is never
-    mechanical: what it adds or removes is the change.
+    manifest (`manifest`), version numbers bumped. A hunk that only adds or only removes is
+    mechanical only when all it adds are named constants (`private static final String
+    CODE_VALUE = "code_value";`): a constant does nothing until code uses it, and that code is
+    a change of its own.
     """
-    if not removed or not added:
+    if not any(line.strip() for line in removed):
+        return _constants_only(added)
+    if not added:
         return False
     old_squashed, new_squashed = _squashed(removed), _squashed(added)
     if old_squashed == new_squashed:

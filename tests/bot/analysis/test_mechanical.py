@@ -209,3 +209,23 @@ def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> N
 )
 def test_prose_lines_are_sentences_not_statements(line: str, prose: bool) -> None:
     assert prose_line(line) is prose
+
+
+@pytest.mark.parametrize(
+    ("added", "mechanical"),
+    [
+        (['\tprivate static final String CODE_VALUE = "code_value";', ""], True),
+        (["export const MAX_ATTEMPTS = 5", "// after that, the account locks"], True),
+        (["pub const SESSION_TTL: u64 = 3600;"], True),
+        (['const val ROLE_ADMIN = "admin"'], True),
+        (['private static final String CODE_VALUE = "code_value";', "check(CODE_VALUE);"], False),
+        (["SESSION_COOKIE_SECURE = False"], False),
+        (['const verify = require("./verify")'], False),
+    ],
+    ids=["java-constant", "ts-constant-and-comment", "rust-constant", "kotlin-constant",
+         "constant-and-its-use", "python-setting", "js-binding-to-code"],
+)
+def test_a_hunk_that_only_adds_named_constants_is_mechanical(
+    added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk([], added) is mechanical
