@@ -149,9 +149,10 @@ def _canonical(line: str) -> str:
     if "raise" in line or "except" in line or ") from " in line:
         line = _CHAINED.sub(lambda m: m.group(1) or f"{m.group(2)}:", line)
     if ":" in line:
-        line = _ANNOTATED.sub(r"\1 \2", line)
+        if "=" in line:
+            line = _ANNOTATED.sub(r"\1 \2", line)
         line = _SHORTHAND.sub(r"\1:", line)
-    if "_" in line:
+    if line.lstrip().startswith("_"):  # the pattern's own anchor: `^\s*_`
         line = _DISCARDED.sub(r"\1", line)
     if "%" in line:
         line = _WORD_ARRAY.sub(_word_array, line)
