@@ -89,10 +89,12 @@ def _risk(classification: Classification, signals: Signals, policy: Policy) -> R
 
 
 def _shape_tier(signals: Signals, policy: Policy) -> str:
-    if signals.long_context:
-        return policy.shape.long_context_tier
+    """Docs and contracts first: a large change made mostly of them (a docs tree re-organised,
+    an API spec regenerated) is reading and writing prose and schemas, not a long refactor."""
     if signals.context_heavy:
         return policy.shape.context_heavy_tier
+    if signals.long_context:
+        return policy.shape.long_context_tier
     return policy.shape.default_tier
 
 
@@ -107,11 +109,12 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             detail += " of evidence"
         reasons.append(f"Touches {area.title} ({area.risk}): {detail}.")
     long_cfg = policy.shape.long_context
-    if signals.long_context:
+    over = f" over {long_cfg.min_modules} folders" if long_cfg.min_modules > 1 else ""
+    if signals.long_context and not signals.context_heavy:
         reasons.append(
             f"Large change: {signals.files} files, {signals.changed_lines} changed lines across "
             f"{signals.modules} folders (threshold: {long_cfg.min_files} files or "
-            f"{long_cfg.min_changed_lines} lines over {long_cfg.min_modules} folders)."
+            f"{long_cfg.min_changed_lines} lines{over})."
         )
     if signals.context_heavy:
         reasons.append(

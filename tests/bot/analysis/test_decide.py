@@ -19,7 +19,7 @@ ROUTINE = edit("app/templates/home.html", ["<p>Welcome back</p>"], ["<p>Welcom b
 # 30 files over 5 top-level folders, one line each
 LARGE = "".join(edit(f"mod{i % 5}/file{i}.py", [f"x = {i}"]) for i in range(30))
 DOCS = (
-    edit("docs/guide.md", [f"Line {n} of the guide." for n in range(30)])
+    edit("docs/guide.md", [f"Line {n} of the guide." for n in range(90)])
     + edit("docs/api/openapi.yaml", ["paths: {}"])
     + edit("README.md", ["More"])
     + edit("app/views.py", ["y = 1"])
@@ -103,6 +103,11 @@ CASES = {
     ),
     "docs-dominated-context-heavy": Case(
         DOCS, Risk.ROUTINE, "context-heavy", None, Verdict.ADVISORY, False,
+    ),
+    "large-docs-change-is-context-heavy": Case(
+        "".join(edit(f"docs/d{i % 5}/page{i}.md", ["Text.", "More text.", "End."])
+                for i in range(30)),
+        Risk.ROUTINE, "context-heavy", None, Verdict.ADVISORY, False,
     ),
     "critical-and-large-critical-wins": Case(
         LARGE + AUTH, Risk.CRITICAL, "premium", "premium", Verdict.MISSING, True,
@@ -193,7 +198,7 @@ def test_reasons_explain_areas_and_shape() -> None:
     assert run_case(CASES["critical-and-large-critical-wins"]).reasons == [
         "Touches Authentication (critical): 1 file, 2 pieces of evidence.",
         "Large change: 31 files, 32 changed lines across 6 folders "
-        "(threshold: 20 files or 800 lines over 3 folders).",
+        "(threshold: 20 files or 500 lines).",
     ]
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
         "Docs and contracts dominate: 3 of 4 files (75%; threshold 60%).",
@@ -218,6 +223,8 @@ def test_files_github_did_not_list_make_the_change_critical(policy: Policy) -> N
     assert decision.signals.files == 5000
     assert decision.signals.files_not_listed == 4999
     assert decision.reasons == [
+        "Large change: 5000 files, 1 changed lines across 1 folders (threshold: 20 files or "
+        "500 lines).",
         "4999 changed files were not listed by GitHub (over its 3,000-file cap); they could "
         "not be analysed, so the risk is critical."
     ]
@@ -284,11 +291,16 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
             "".join(edit(f"m{i % 4}/f{i}.py", ["x"] * 400) for i in range(4)),
             4, 4, 0, True, False,
         ),
+        (edit("app/views.py", ["x"] * 300, ["y"] * 300), 1, 1, 0, True, False),
+        (edit("app/views.py", ["x"] * 200, ["y"] * 200), 1, 1, 0, False, False),
+        (edit("docs/guide.md", ["A longer guide."] * 60, ["The guide."] * 10), 1, 1, 1, False,
+         False),
         ("", 0, 0, 0, False, False),
     ],
     ids=["many-files", "docs", "small-docs-fix-is-not-context-heavy",
          "folders-two-levels-deep-are-modules", "root-file-counts-as-a-module", "many-lines",
-         "empty"],
+         "many-lines-in-one-package", "a-few-hundred-lines-in-one-package",
+         "a-screenful-of-docs-is-not-context-heavy", "empty"],
 )
 def test_measure_shape(
     text: str,
