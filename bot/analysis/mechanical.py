@@ -279,7 +279,7 @@ def _bumped(_: int, a: str, b: str) -> bool:
 _FORMAT_WORDS = frozenset({"f", "format", "join", "str", "String", "fmt", "Sprintf", "sprintf",
                            "concat", "to_s", "toString", "Printf", "Print", "Println",
                            "Fprintf", "Fprint", "Fprintln"})
-_FORMAT_OPS = frozenset({"+", "%", "(", ")", ".", "{", "}", "$", "#", "<<"})
+_FORMAT_OPS = frozenset({"+", "%", "(", ")", "[", "]", ".", "{", "}", "$", "#", "<<", ":"})
 
 
 #: a logging or printing call's formatting variant (`Fatalf`, `Errorf`, `Println`): with a plain

@@ -55,6 +55,10 @@ from bot.analysis.mechanical import (
          ["except jwt.DecodeError as e:", "    # Wrong signature", "    raise AuthCanceled(self) from e"]),
         (["tenant = account.tenant # empty if tenant isnt set"],
          ["tenant = account.tenant # empty if tenant isn't set"]),
+        (['raise AuthError(self, "Error was " + data["oauth_problem"])'],
+         ["raise AuthError(self, f\"Error was {data['oauth_problem']}\")"]),
+        (['url = f"{base}/me?" + urlencode(', '    {"access_token": token}', ")"],
+         ["url = (", "    f\"{base}/me?{urlencode({'access_token': token})}\"", ")"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -62,7 +66,8 @@ from bot.analysis.mechanical import (
          "names-respelt", "exception-chaining", "module-variable-annotated", "hash-shorthand",
          "layout-tags", "print-without-format", "exception-chaining-over-lines",
          "log-without-format", "result-discarded",
-         "ruby-word-arrays", "django-regex-route-as-path", "comment-moved", "trailing-comment"],
+         "ruby-word-arrays", "django-regex-route-as-path", "comment-moved", "trailing-comment",
+         "subscript-into-f-string", "dict-into-f-string"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -100,6 +105,7 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (['re_path(r"^admin/.*$", AdminView.as_view()),'], ['path("admin/", AdminView.as_view()),']),
         (['x = "a # b"'], ['x = "a # c"']),
         (["tenant = account.tenant # the tenant"], ["tenant = account.owner # the tenant"]),
+        (['h = "Bearer " + tokens[0]'], ['h = f"Bearer {tokens[1]}"']),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -109,7 +115,7 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "keyword-argument-value-changed", "tag-with-attributes",
          "chained-over-lines-with-a-statement-added", "log-argument-changed",
          "word-array-grown", "route-group-not-a-converter", "route-regex-not-plain",
-         "hash-inside-a-string", "code-before-a-comment-changed"],
+         "hash-inside-a-string", "code-before-a-comment-changed", "other-subscript-in-f-string"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
