@@ -202,11 +202,26 @@ def _imports_only(lines: Sequence[str]) -> bool:
     return all(_IMPORT.match(line) for line in lines if line.strip())
 
 
+#: words from which a text is long enough to be read as sentences even with markup, code
+#: spans and slashes in it (a help text in HTML, a description naming `options`)
+_LONG_PROSE_WORDS = 12
+
+
 def _prose(text: str) -> bool:
     """Words for people (a label, a help text, a log or error message), not data a program
-    acts on: at least three words, almost only letters and spaces, not a SQL statement."""
+    acts on: at least three words, almost only letters and spaces, not a SQL statement. A long
+    text (twelve words or more) may also hold layout tags, code spans (`name`), slashes and
+    percent signs; it still may not hold `=`, `;`, braces, `$` or backslashes, which code and
+    data need."""
     words = text.split()
-    if len(words) < 3 or _SQL.match(text) or any(c in text for c in "=;{}<>/\\$%"):
+    if len(words) < 3 or _SQL.match(text):
+        return False
+    if len(words) >= _LONG_PROSE_WORDS and ("<" in text or "`" in text or "/" in text):
+        text = _INLINE_CODE.sub("code", _LAYOUT_TAG.sub(" ", text)).replace("/", " ")
+        text = text.replace("%", " ")
+        if len(text.split()) < _LONG_PROSE_WORDS:
+            return False
+    if any(c in text for c in "=;{}<>/\\$%"):
         return False
     letters = sum(c.isalpha() or c.isspace() for c in text)
     return letters >= 0.85 * len(text)

@@ -30,6 +30,8 @@ from bot.analysis.mechanical import (
          ['raise AuthFailed(self, "The token signature does not match")']),
         (['help: "Restricts the use of the master key to a list of addresses."'],
          ['help: "Restricts the use of the master key to a list of addresses or ranges."']),
+        (['help: "Restricts the master key to a list of IP addresses.<br>For example `[\'10.0.0.1\']`<br>Defaults to localhost only, the server itself."'],
+         ['help: "Restricts the master key to a list of IP addresses or ranges.<br>For example `[\'10.0.1.0/24\']`<br>Defaults to localhost only, the server itself."']),
         (['h = {"Authorization": "Bearer " + token}'], ['h = {"Authorization": f"Bearer {token}"}']),
         (['key = "{}:{}".format(user, scope)'], ['key = f"{user}:{scope}"']),
         (["func (s *DefaultStrategy) verify(token_hint string) error {"],
@@ -62,7 +64,8 @@ from bot.analysis.mechanical import (
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
-         "help-text-wording", "concatenation-to-f-string", "format-to-f-string",
+         "help-text-wording", "long-help-text-with-markup-and-code", "concatenation-to-f-string",
+         "format-to-f-string",
          "names-respelt", "exception-chaining", "module-variable-annotated", "hash-shorthand",
          "layout-tags", "print-without-format", "exception-chaining-over-lines",
          "log-without-format", "result-discarded",
@@ -106,6 +109,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (['x = "a # b"'], ['x = "a # c"']),
         (["tenant = account.tenant # the tenant"], ["tenant = account.owner # the tenant"]),
         (['h = "Bearer " + tokens[0]'], ['h = f"Bearer {tokens[1]}"']),
+        (['csp = "default-src self; script-src self https://a.example/js and more words here"'],
+         ['csp = "default-src *; script-src * https://a.example/js and more words here too"']),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -115,7 +120,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "keyword-argument-value-changed", "tag-with-attributes",
          "chained-over-lines-with-a-statement-added", "log-argument-changed",
          "word-array-grown", "route-group-not-a-converter", "route-regex-not-plain",
-         "hash-inside-a-string", "code-before-a-comment-changed", "other-subscript-in-f-string"],
+         "hash-inside-a-string", "code-before-a-comment-changed", "other-subscript-in-f-string",
+         "long-csp-string"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
