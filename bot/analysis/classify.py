@@ -456,7 +456,8 @@ class _Moves:
     index of every changed line of every file with a hit was tens of MB on a large diff.
     """
 
-    def __init__(self, diff: Diff, files: set[int], asked: Iterable[ChangedLine]) -> None:
+    def __init__(self, diff: Diff, asked: Iterable[ChangedLine]) -> None:
+        """Ready to be asked about `asked`; `index` then reads the files to look in."""
         self.diff = diff
         self._rows: dict[tuple[int, str], tuple[array[int], list[ChangedLine]]] = {}
         wanted: dict[str, set[str]] = {"old": set(), "new": set()}  # by the side indexed
@@ -466,15 +467,18 @@ class _Moves:
                 row = self._row(item.file, item.side, line)
                 if row is not None:
                     other.add(squash(row.text))
+        self._wanted = wanted
         self._where: dict[str, dict[str, list[ChangedLine]]] = {"old": {}, "new": {}}
-        for index in sorted(files):
-            for hunk in diff.hunks(index):
-                for item in hunk.lines:
-                    side = "new" if item.side == "new" else "old"
-                    key = "".join(item.text.split())  # squash(), inlined: every changed line
-                    if key in wanted[side]:
-                        self._where[side].setdefault(key, []).append(item)
         self._present: dict[ChangedLine, bool] = {}
+
+    def index(self, file: int) -> None:
+        """Look for moved code in this file too (its lines whose text a question can ask)."""
+        for hunk in self.diff.hunks(file):
+            for item in hunk.lines:
+                side = "new" if item.side == "new" else "old"
+                key = "".join(item.text.split())  # squash(), inlined: every changed line
+                if key in self._wanted[side]:
+                    self._where[side].setdefault(key, []).append(item)
 
     def _row(self, file: int, side: str, line: int) -> ChangedLine | None:
         """The changed line at this place of a file, if any (found by bisection: each side's
@@ -547,11 +551,17 @@ def _moved(
     built: on a large diff they are tens of MB."""
     asked = {item.file for item in hits}
     movable = [item for item in hits if item.side != "header"]
-    moves = _Moves(diff, asked | {
-        file for file, lines in found.items()
-        if file not in asked and not rules.allowed(file)
-        and any(map(diff.substantive, diff.lines_at(file, lines)))
-    }, movable)
+    moves = _Moves(diff, movable)
+    for file in asked:
+        moves.index(file)
+    for file, lines in found.items():
+        if file in asked or rules.allowed(file):
+            continue
+        # A file no rule reads (a test, a doc) is read only to find code moved from or to
+        # it; its parsed hunks are not kept (a test suite's are tens of MB on a large diff).
+        if any(map(diff.substantive, diff.lines_at(file, lines))):
+            moves.index(file)
+        diff.forget(file)
     moved = {item for item in movable if moves.moved(item)}
     renamed = _renamed_lines(diff, {(item.file, item.hunk) for item in hits})
     return moved | {item for item in hits if (item.file, item.side, item.line) in renamed}

@@ -308,6 +308,12 @@ class Diff:
             self._located[index] = (positions, items)
         return hunks
 
+    def forget(self, index: int) -> None:
+        """Drop a file's parsed hunks to free their memory; they are read again if asked for
+        (the same lines, hunks and answers)."""
+        self._hunks.pop(index, None)
+        self._located.pop(index, None)
+
     def cosmetic(self, index: int, number: int) -> bool:
         """Whether hunk `number` of a file only re-formats, respells or re-words code
         (`mechanical_hunk`): its lines carry no meaning of their own."""
