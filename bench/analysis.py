@@ -255,10 +255,11 @@ def _fold(ch: str) -> str:
 def to_ere(pattern: str) -> tuple[bool, str] | None:
     """(case_insensitive, ERE) for an RE2 pattern, or None when it has no faithful translation.
 
-    A leading `(?i)` becomes the `-i` pass; an inline `(?i:...)` group is case-folded letter by
-    letter (`[aA]`); `(?:` becomes `(`; `^` anchors are dropped (the diff prefixes every line
-    with its marker, and the core's pre-filter drops them too); lazy quantifiers become greedy
-    (the same lines match); Perl classes become POSIX ones.
+    A leading `(?i)` becomes the `-i` pass; an inline `(?i:...)` group, and what follows a `(?i)`
+    inside a pattern (to the end of its group), is case-folded letter by letter (`[aA]`); `(?:`
+    becomes `(`; `^` anchors are dropped (the diff prefixes every line with its marker, and the
+    core's pre-filter drops them too); lazy quantifiers become greedy (the same lines match);
+    Perl classes become POSIX ones.
     """
     insensitive = pattern.startswith("(?i)")
     if insensitive:
@@ -339,6 +340,10 @@ def to_ere(pattern: str) -> tuple[bool, str] | None:
             after_quantifier = False
             continue
         if c == "(":
+            if pattern.startswith("(?i)", i):  # case-insensitive from here to the group's end
+                folding[-1] = True
+                i += 4
+                continue
             if pattern.startswith("(?:", i):
                 i += 3
                 folding.append(fold)
