@@ -87,6 +87,14 @@ _SHORTHAND = re.compile(r"\b([A-Za-z_]\w*):\s*\1\b(?!\s*[(.\[])")
 #: a value explicitly discarded (`_ = f.Close()`, `_, _ = w.Write(b)`: Go's linters ask for it)
 #: is the call it discards
 _DISCARDED = re.compile(r"^(\s*)_\s*(?:,\s*_\s*)*=(?!=)\s*")
+#: a Go context passed down instead of made on the spot (`f()` -> `f(ctx)`,
+#: `context.Background()` -> `ctx`, `func f(ctx context.Context, ...)`): the call is the same,
+#: now cancellable
+_NEW_CONTEXT = re.compile(r"\bcontext\.(?:Background|TODO)\(\)")
+_CONTEXT_ARGUMENT = re.compile(
+    r"(?<=\()\s*ctx(?:\s+context\.Context)?\s*(?:,\s*|(?=\)))"
+    r"|,\s*ctx(?:\s+context\.Context)?\s*(?=[,)])"
+)
 #: Ruby's word and symbol arrays, `%w(a b)` for `['a', 'b']` and `%i(a b)` for `[:a, :b]`
 _WORD_ARRAY = re.compile(r"%([wiWI])[(\[{]((?:[^)\]}\\]|\\.)*)[)\]}]")
 _UNESCAPED_SPACE = re.compile(r"(?<!\\)\s+")
@@ -136,8 +144,8 @@ def _without_trailing_comment(line: str) -> str:
 
 def _canonical(line: str) -> str:
     """The line with spellings removed that keep what it does: layout-only markup tags,
-    exception chaining, variable annotations, hash shorthand, discarded results, Ruby word
-    arrays, plain-text Django routes and comments.
+    exception chaining, variable annotations, hash shorthand, discarded results, a context
+    passed down, Ruby word arrays, plain-text Django routes and comments.
 
     Each substitution runs only on a line holding a character (or word) it cannot match
     without: most lines hold none, and four substitutions on every line of a hunk were half
@@ -154,6 +162,8 @@ def _canonical(line: str) -> str:
         line = _SHORTHAND.sub(r"\1:", line)
     if line.lstrip().startswith("_"):  # the pattern's own anchor: `^\s*_`
         line = _DISCARDED.sub(r"\1", line)
+    if "ctx" in line or "context." in line:
+        line = _CONTEXT_ARGUMENT.sub("", _NEW_CONTEXT.sub("ctx", line))
     if "%" in line:
         line = _WORD_ARRAY.sub(_word_array, line)
     if "path(" in line or "url(" in line or line.lstrip()[:3] in ('r"^', "r'^"):
@@ -284,6 +294,49 @@ def _respelt(_: int, a: str, b: str) -> bool:
     return _identifier(a) == _identifier(b)
 
 
+_CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}")
+
+
+def _dotted(stream: list[str]) -> list[str]:
+    """The stream with each dotted name (`Page . PERMISSION_CODENAMES . ADD`) as one token."""
+    out: list[str] = []
+    for part in stream:
+        if out and out[-1].endswith(".") and _WORD.match(part):
+            out[-1] += part
+        elif part == "." and out and _WORD.fullmatch(out[-1].rsplit(".", 1)[-1]):
+            out[-1] += "."
+        else:
+            out.append(part)
+    return out
+
+
+def _name_words(name: str) -> list[str]:
+    return sorted(w.lower().removesuffix("s") for w in re.split(r"[._]", name) if w)
+
+
+def _regrouped(_: int, a: str, b: str) -> bool:
+    """The same constant under another grouping: `Page.ADD_PERMISSION_CODENAME` ->
+    `Page.PERMISSION_CODENAMES.ADD`, `ROLE_ADMIN` -> `Role.ADMIN` (constants moved into an enum
+    or a namespace keep their words, in another order)."""
+    if a == b:
+        return True
+    return (
+        _CONSTANT_NAME.search(a) is not None and _CONSTANT_NAME.search(b) is not None
+        and _name_words(a) == _name_words(b)
+    )
+
+
+def _regrouped_constants(old: list[str], new: list[str]) -> bool:
+    """Whether the streams differ only by constants regrouped (`_regrouped`)."""
+    differing = set(old) ^ set(new)  # cheap: most hunks differ by more than names
+    if not differing or any(
+        part != "." and not _WORD.fullmatch(part) for part in differing
+    ) or not any(_CONSTANT_NAME.fullmatch(part) for part in differing):
+        return False
+    old_names, new_names = _dotted(old), _dotted(new)
+    return len(old_names) == len(new_names) and _pairwise(old_names, new_names, _regrouped)
+
+
 def _bumped(_: int, a: str, b: str) -> bool:
     """Another version number or commit id (`v3.9.0` -> `v3.10.0`, `"^1.2"` -> `"^1.3"`,
     `github:org/pkg#1d13dd1` -> `github:org/pkg#5e2f0a9`): the same package from the same
@@ -393,6 +446,8 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
         _pairwise(old, new, _respelt) or (manifest and _pairwise(old, new, _bumped))
         or _pairwise(old, new, reworded)
     ):
+        return True
+    if _regrouped_constants(old, new):
         return True
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting((old, old_strings), (new, new_strings))

@@ -57,6 +57,11 @@ from bot.analysis.mechanical import (
          ["except jwt.DecodeError as e:", "    # Wrong signature", "    raise AuthCanceled(self) from e"]),
         (["tenant = account.tenant # empty if tenant isnt set"],
          ["tenant = account.tenant # empty if tenant isn't set"]),
+        (["if perm.codename == Page.ADD_PERMISSION_CODENAME:"],
+         ["if perm.codename == Page.PERMISSION_CODENAMES.ADD:"]),
+        (["if user.role == ROLE_ADMIN:"], ["if user.role == Role.ADMIN:"]),
+        (["func (c *client) redeem() (string, error) {", "\tt, err := c.exchange(context.Background(), code)"],
+         ["func (c *client) redeem(ctx context.Context) (string, error) {", "\tt, err := c.exchange(ctx, code)"]),
         (['raise AuthError(self, "Error was " + data["oauth_problem"])'],
          ["raise AuthError(self, f\"Error was {data['oauth_problem']}\")"]),
         (['url = f"{base}/me?" + urlencode(', '    {"access_token": token}', ")"],
@@ -70,7 +75,8 @@ from bot.analysis.mechanical import (
          "layout-tags", "print-without-format", "exception-chaining-over-lines",
          "log-without-format", "result-discarded",
          "ruby-word-arrays", "django-regex-route-as-path", "comment-moved", "trailing-comment",
-         "subscript-into-f-string", "dict-into-f-string"],
+         "subscript-into-f-string", "dict-into-f-string", "constant-moved-into-a-namespace",
+         "constant-moved-into-an-enum", "context-passed-down"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -109,6 +115,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (['x = "a # b"'], ['x = "a # c"']),
         (["tenant = account.tenant # the tenant"], ["tenant = account.owner # the tenant"]),
         (['h = "Bearer " + tokens[0]'], ['h = f"Bearer {tokens[1]}"']),
+        (["if user.role == Role.ADMIN:"], ["if user.role == Role.OWNER:"]),
+        (["if user.role == ROLE_ADMIN:"], ["if user.role == Role.ADMIN.PARENT:"]),
+        (["t, err := c.exchange(ctx.Session, code)"], ["t, err := c.exchange(code)"]),
         (['csp = "default-src self; script-src self https://a.example/js and more words here"'],
          ['csp = "default-src *; script-src * https://a.example/js and more words here too"']),
     ],
@@ -121,7 +130,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "chained-over-lines-with-a-statement-added", "log-argument-changed",
          "word-array-grown", "route-group-not-a-converter", "route-regex-not-plain",
          "hash-inside-a-string", "code-before-a-comment-changed", "other-subscript-in-f-string",
-         "long-csp-string"],
+         "long-csp-string", "other-enum-member", "constant-with-another-word",
+         "context-field-dropped"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
