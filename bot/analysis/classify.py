@@ -184,6 +184,7 @@ class _LineRules:
         self.diff = diff
         self._texts: dict[str, tuple[int, ...]] = {}
         self._files: dict[int, frozenset[int]] = {}
+        self._sets: dict[frozenset[int], frozenset[int]] = {}
         # The rules of each area: plain ones, and those with file patterns or read in excluded
         # files too, which need a look at the path.
         self._areas: dict[str, tuple[list[int], list[int]]] = {}
@@ -210,7 +211,10 @@ class _LineRules:
                     if (rules[index].excluded_too or not excluded[id(spec)])
                     and rules[index].files.check_file(path).include  # type: ignore[union-attr]
                 ]
-            allowed = self._files[file] = frozenset(found)
+            # Files share a few such sets (those of the same exclusions): one copy of each,
+            # where a set of 120 rules for each of 3,000 files was 24 MB.
+            allowed = frozenset(found)
+            allowed = self._files[file] = self._sets.setdefault(allowed, allowed)
         return allowed
 
     def of(self, text: str, file: int) -> list[_Rule]:
