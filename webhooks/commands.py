@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import gc
 import json
 import os
 import sys
@@ -42,7 +43,7 @@ def _serve(args: argparse.Namespace) -> int:
     require("service", "`modeltier serve`")
     import uvicorn
 
-    from webhooks.app import create_app
+    from webhooks.app import Service, create_app
     from webhooks.logs import configure
     from webhooks.settings import SettingsError, unconfigured
 
@@ -54,7 +55,13 @@ def _serve(args: argparse.Namespace) -> int:
             raise
         return _serve_setup(args)
     configure(settings.log_level, settings.secrets())
-    uvicorn.run(create_app(settings), host=args.host or settings.host,
+    # the job workers in a child process: the web process keeps its interpreter to answer GitHub
+    app = create_app(settings, Service(settings, worker_process=True))
+    # What was built so far (modules, the app, pydantic's and SQLAlchemy's structures) lives as
+    # long as the process: out of the collector's sight, full collections do not walk it again
+    # and again while requests wait.
+    gc.freeze()
+    uvicorn.run(app, host=args.host or settings.host,
                 port=settings.port if args.port is None else args.port, log_config=None,
                 access_log=False)
     return 0

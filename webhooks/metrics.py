@@ -9,11 +9,13 @@ appear once GitHub has reported a limit for an installation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Metric
+from prometheus_client.samples import Sample
 
-__all__ = ["Metrics"]
+__all__ = ["Merged", "Metrics"]
 
 
 class Metrics:
@@ -76,6 +78,15 @@ class Metrics:
             registry=self.registry,
         )
 
+    def worker_families(self) -> list[Metric]:
+        """The families job workers move (jobs, their results and time, GitHub's requests and
+        rate limits): what a worker process reports to the web process, whose own gauges (job
+        counts from the database) it must not hide."""
+        moved = {self.latency, self.jobs, self.job_results, self.github_requests,
+                 self.rate_limit_remaining, self.rate_limit_reset}
+        names = {family.name for collector in moved for family in collector.describe()}
+        return [family for family in self.registry.collect() if family.name in names]
+
     def github_response(self, method: str, path: str, status: int) -> None:
         """Count one HTTP request GitHub answered (`bot.github.pygithub` calls this)."""
         self.github_requests.labels(method=method, endpoint=endpoint_class(path),
@@ -98,6 +109,40 @@ class Metrics:
         self.oldest_pending_age.set(stats["oldest_pending_age"])
         if queue_depth is not None:
             self.queue_depth.set(queue_depth)
+
+
+class Merged:
+    """A registry's metrics with another process's families of the same names added in (the
+    embedded service's worker child, `webhooks.runtime.embedded`): counters and histograms
+    summed, gauges the other process sets taken from it, creation times the earliest.
+    `prometheus_client.generate_latest` reads it as it reads a registry."""
+
+    def __init__(self, registry: CollectorRegistry, others: Iterable[Metric]) -> None:
+        self.registry = registry
+        self.others = list(others)
+
+    def collect(self) -> Iterable[Metric]:
+        families = {family.name: family for family in self.registry.collect()}
+        for other in self.others:
+            own = families.get(other.name)
+            if own is None or own.type != other.type:
+                families[other.name] = other
+                continue
+            values: dict[tuple[str, tuple[tuple[str, str], ...]], Sample] = {
+                (s.name, tuple(sorted(s.labels.items()))): s for s in own.samples}
+            for sample in other.samples:
+                key = (sample.name, tuple(sorted(sample.labels.items())))
+                mine = values.get(key)
+                if mine is None or own.type == "gauge":
+                    values[key] = sample
+                elif sample.name.endswith("_created"):
+                    values[key] = mine._replace(value=min(mine.value, sample.value))
+                else:
+                    values[key] = mine._replace(value=mine.value + sample.value)
+            merged = Metric(own.name, own.documentation, own.type, own.unit)
+            merged.samples = list(values.values())
+            families[own.name] = merged
+        return families.values()
 
 
 #: path segments that name a kind of resource; every other segment (owner, repository, number,

@@ -217,7 +217,7 @@ class SetupApp:
             store_app(self.data_dir, app)
             settings = load_settings()  # the environment, and now the stored App
             add_secrets([*settings.secrets(), app.client_secret])
-            service = Service(settings)
+            service = Service(settings, worker_process=True)  # as `modeltier serve` runs it
             service.start()
             self.inner = create_app(settings, service)
             self.service = service

@@ -92,10 +92,11 @@ def fake() -> Iterator[FakeGitHub]:
 class Running:
     """A service instance under uvicorn, and a client that signs deliveries for it."""
 
-    def __init__(self, fake: FakeGitHub, settings: Settings) -> None:
+    def __init__(self, fake: FakeGitHub, settings: Settings, *,
+                 worker_process: bool = False) -> None:
         self.fake = fake
         self.settings = settings
-        self.service = Service(settings)
+        self.service = Service(settings, worker_process=worker_process)
         app = create_app(settings, self.service)
         config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None,
                                 access_log=False, lifespan="on")
@@ -149,7 +150,7 @@ class Running:
 def make_service(fake: FakeGitHub, database_url: str) -> Iterator[Callable[..., Running]]:
     started: list[Running] = []
 
-    def make(**overrides: Any) -> Running:
+    def make(*, worker_process: bool = False, **overrides: Any) -> Running:
         values: dict[str, Any] = {
             "webhook_secret": SECRET,
             "github_app_id": fake.app_id,
@@ -160,7 +161,7 @@ def make_service(fake: FakeGitHub, database_url: str) -> Iterator[Callable[..., 
             "github_max_wait": 2.0,
         }
         values.update(overrides)
-        running = Running(fake, Settings(**values))
+        running = Running(fake, Settings(**values), worker_process=worker_process)
         started.append(running)
         return running
 

@@ -42,8 +42,11 @@ def test_endpoint_class_keeps_resources_and_drops_identifiers(path, endpoint):
     assert endpoint_class(path) == endpoint
 
 
-def test_each_family_moves_when_it_should(make_service, fake):
-    svc = make_service(max_attempts=2)
+@pytest.mark.parametrize("worker_process", [False, True], ids=["threads", "child-process"])
+def test_each_family_moves_when_it_should(make_service, fake, worker_process):
+    # in a child process (`modeltier serve`), the jobs' and GitHub's figures are the child's,
+    # added to the web process's own when /metrics is read
+    svc = make_service(max_attempts=2, worker_process=worker_process)
     before = _families(svc)
     # nothing has talked to GitHub yet: no request counted, no rate limit claimed
     assert before["modeltier_github_requests"] == []

@@ -1,0 +1,202 @@
+"""`modeltier serve`'s workers in a child process (webhooks/runtime/embedded.py): they do the
+work, come back when killed, stop with the service and never outlive it; writers of both
+processes take turns on the SQLite file without the acknowledgement waiting on its event loop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Metric
+
+from tests.webhooks.conftest import INSTALLATION, REPO, SECRET, pr_payload
+from tests.webhooks.test_service import _auth_pr
+from webhooks.metrics import Merged
+from webhooks.runtime.embedded import WorkerProcess
+from webhooks.runtime.store import Store
+
+
+def _wait(condition: Any, timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (dead, not yet reaped by its parent) is not alive
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_the_child_runs_the_jobs_and_is_started_again_when_killed(make_service, fake):
+    svc = make_service(worker_process=True)
+    workers = svc.service.pool
+    assert isinstance(workers, WorkerProcess)
+    _auth_pr(fake)
+    assert svc.send("pull_request", pr_payload(fake, 7)).status_code == 202
+    svc.wait_idle(60)
+    assert [r["conclusion"] for r in fake.check_runs(REPO, head_sha="a" * 40)] == ["failure"]
+
+    first = workers.pid
+    assert first is not None and first != os.getpid()
+    os.kill(first, signal.SIGKILL)
+    _wait(lambda: workers.restarts == 1, what="the restart")
+    assert workers.pid not in (None, first)
+    _auth_pr(fake, number=8, head_sha="b" * 40)
+    assert svc.send("pull_request", pr_payload(fake, 8)).status_code == 202
+    svc.wait_idle(60)
+    assert [r["conclusion"] for r in fake.check_runs(REPO, head_sha="b" * 40)] == ["failure"]
+
+
+def test_stopping_the_service_stops_the_child(make_service, fake):
+    svc = make_service(worker_process=True)
+    workers = svc.service.pool
+    assert isinstance(workers, WorkerProcess)
+    pid = workers.pid
+    assert pid is not None and _alive(pid)
+    svc.stop()
+    assert not _alive(pid)
+    assert workers.restarts == 0
+
+
+def test_a_child_whose_service_is_killed_exits_and_a_new_start_works_and_stops_cleanly(
+    fake, tmp_path: Path,
+) -> None:
+    env = {
+        **os.environ, "MODELTIER_WEBHOOK_SECRET": SECRET,
+        "MODELTIER_GITHUB_APP_ID": str(fake.app_id),
+        "MODELTIER_GITHUB_PRIVATE_KEY": fake.app_private_key_pem,
+        "MODELTIER_GITHUB_API_URL": fake.url,
+        "MODELTIER_DATABASE_URL": f"sqlite:///{tmp_path / 'modeltier.sqlite3'}",
+        "MODELTIER_LOG_LEVEL": "WARNING",
+    }
+
+    def serve() -> tuple[subprocess.Popen[bytes], str, int]:
+        port = _free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], env=env,
+            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        _wait(lambda: _ready(url), 60, "the service")
+        children: list[int] = []
+        _wait(lambda: bool(children.extend(_workers_of(process.pid)) or children), 60,
+              "the worker process")
+        return process, url, children[0]
+
+    web, url, child = serve()
+    web.kill()  # kill -9 of the service: its child must not run on unwatched
+    web.wait(10)
+    _wait(lambda: not _alive(child), 10, "the orphaned worker process to exit")
+
+    _auth_pr(fake)
+    second, url, child = serve()
+    try:
+        body = httpx.post(f"{url}/webhooks/github", **_signed(pr_payload(fake, 7)), timeout=10)
+        assert body.status_code == 202
+        _wait(lambda: fake.check_runs(REPO, head_sha="a" * 40), 60, "the check run")
+    finally:
+        second.send_signal(signal.SIGTERM)  # uvicorn shuts down, then exits by the signal
+        second.wait(40)
+    assert not _alive(child)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The service's worker child (not multiprocessing's resource tracker)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"spawn_main" in cmdline:
+                found.append(int(child))
+    return found
+
+
+def _signed(payload: Any) -> dict[str, Any]:
+    import hashlib
+    import hmac
+    import json
+    import uuid
+
+    raw = json.dumps(payload).encode()
+    digest = hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    return {"content": raw, "headers": {
+        "X-GitHub-Event": "pull_request", "X-GitHub-Delivery": str(uuid.uuid4()),
+        "X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}}
+
+
+def test_a_writer_in_another_process_makes_the_acknowledgement_wait_off_its_loop(tmp_path):
+    url = f"sqlite:///{tmp_path / 'modeltier.sqlite3'}"
+    web, worker = Store(url), Store(url)  # two open lock files: as two processes' stores
+    web.upgrade()
+    job = {"kind": "evaluate", "repo": REPO, "number": 7, "head_sha": "a" * 40,
+           "installation_id": INSTALLATION}
+    assert web.record_delivery_if_free("d1", "pull_request", "opened", REPO, job) is not None
+    with worker._begin():  # the worker's write transaction holds the turn
+        assert web.record_delivery_if_free("d2", "pull_request", "opened", REPO, job) is None
+        done = threading.Event()
+        waiting = threading.Thread(target=lambda: (
+            web.record_delivery("d2", "pull_request", "opened", REPO, job), done.set()))
+        waiting.start()
+        assert not done.wait(0.3)  # waits for its turn ...
+    waiting.join(10)
+    assert done.is_set()  # ... and has it once the other writer is done
+    assert web.has_delivery("d2")
+    assert web.record_delivery_if_free("d2", "pull_request", "opened", REPO, job) == (False, None)
+    web.dispose()
+    worker.dispose()
+
+
+def test_postgres_acknowledgements_never_run_on_the_loop(database_url):
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL only")
+    store = Store(database_url)
+    store.upgrade()
+    assert store.record_delivery_if_free("d1", "ping", None, None, None) is None
+    store.dispose()
+
+
+def _family(registry: CollectorRegistry, name: str) -> Metric:
+    return next(f for f in registry.collect() if f.name == name)
+
+
+def test_merged_metrics_add_counters_and_take_the_other_process_gauges():
+    web, child = CollectorRegistry(), CollectorRegistry()
+    for registry, requests, remaining in ((web, 2, None), (child, 5, 4000)):
+        counter = Counter("requests", "r", ["status"], registry=registry)
+        counter.labels(status="200").inc(requests)
+        gauge = Gauge("remaining", "g", ["installation"], registry=registry)
+        if remaining is not None:
+            gauge.labels(installation="42").set(remaining)
+    Counter("only_child", "c", registry=child).inc(3)
+    merged = {f.name: f for f in Merged(web, child.collect()).collect()}
+    totals = {s.name: s.value for f in merged.values() for s in f.samples
+              if not s.name.endswith("_created")}
+    assert totals == {"requests_total": 7, "remaining": 4000, "only_child_total": 3}
