@@ -295,12 +295,15 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
         (edit("app/views.py", ["x"] * 200, ["y"] * 200), 1, 1, 0, False, False),
         (edit("docs/guide.md", ["A longer guide."] * 60, ["The guide."] * 10), 1, 1, 1, False,
          False),
+        (edit("packages/cli/generated/admin-spec.json", ['"paths": {}'] * 50)
+         + edit("src/tests/snapshots/openapi_snapshot.snap", ["x"] * 50)
+         + edit("src/api/routes.rs", ["y"]), 3, 3, 2, False, True),
         ("", 0, 0, 0, False, False),
     ],
     ids=["many-files", "docs", "small-docs-fix-is-not-context-heavy",
          "folders-two-levels-deep-are-modules", "root-file-counts-as-a-module", "many-lines",
          "many-lines-in-one-package", "a-few-hundred-lines-in-one-package",
-         "a-screenful-of-docs-is-not-context-heavy", "empty"],
+         "a-screenful-of-docs-is-not-context-heavy", "api-specs-by-name", "empty"],
 )
 def test_measure_shape(
     text: str,
