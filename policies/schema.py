@@ -399,23 +399,43 @@ class Area(_Strict):
 
 
 class LongContextShape(_Strict):
-    """When a change is large and spread enough to call for the long-context tier."""
+    """When a change is large and spread enough to call for the long-context tier. Its size is
+    counted outside docs and contracts (context-heavy's paths) and outside `not_counted` files
+    (lock files, generated code): the lines and files someone wrote or moved by hand."""
 
     min_files: int = Field(default=25, ge=1)
-    min_changed_lines: int = Field(default=1500, ge=1)
+    min_files_lines: int = Field(
+        default=1, ge=1,
+        description="Changed lines the `min_files` files need between them: a lint sweep of a "
+                    "line or two in each of many files is routine work.",
+    )
+    min_changed_lines: int = Field(
+        default=1500, ge=1, description="Counted lines that make a change over 2+ files large.")
     min_modules: int = Field(
         default=4, ge=1,
         description="Distinct folders touched, two levels deep (`src/auth`; the root counts).",
     )
+    not_counted: PathList = Field(default_factory=list)
+
+    @field_validator("not_counted")
+    @classmethod
+    def _not_counted_compiles(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return _validate_paths(value, info)
 
 
 class ContextHeavyShape(_Strict):
     """When docs, contracts and diagrams dominate enough to call for the context-heavy tier."""
 
-    min_share: float = Field(default=0.6, gt=0, le=1)
+    min_share: float = Field(
+        default=0.6, gt=0, le=1,
+        description="Their share of the changed lines a reader takes in: docs and contracts "
+                    "against code, tests and other excluded paths left out.",
+    )
     min_files: int = Field(default=2, ge=1)
     min_changed_lines: int = Field(
-        default=1, ge=1, description="A docs typo fix is routine: below this, no context tier."
+        default=1, ge=1,
+        description="Changed lines of docs and contracts below which a change stays routine "
+                    "(a docs typo fix).",
     )
     paths: PathList = Field(default_factory=list)
 

@@ -44,33 +44,55 @@ def _module(path: str) -> str:
 
 
 def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
-    """Size and mix of the change, compared with the policy's thresholds."""
+    """Size and mix of the change, compared with the policy's thresholds.
+
+    Size is what someone wrote or moved by hand: the lines and files outside docs and contracts
+    and outside lock files and generated code (`long_context.not_counted`), so a docs overhaul
+    is not a large refactor and a regenerated lock file is not a large change. The mix is docs'
+    and contracts' share of the lines a reader takes in: tests and other excluded paths are left
+    out of it, so release notes beside a long test are still a docs change, and a docs page
+    beside a code fix is not."""
     files = diff.files
     listed = len(files)
     not_listed = max((pr.changed_files or 0) - listed, 0)
-    changed = sum(f.changed_lines for f in files)
     modules = {_module(f.path) for f in files}
-    docs = compile_paths(policy.shape.context_heavy.paths) if listed else None
-    doc_files = sum(1 for f in files if docs is not None and docs.check_file(f.path).include)
-    share = doc_files / listed if listed else 0.0
     long_cfg, heavy_cfg = policy.shape.long_context, policy.shape.context_heavy
-    total = listed + not_listed
-    long_context = len(modules) >= long_cfg.min_modules and (
-        total >= long_cfg.min_files or changed >= long_cfg.min_changed_lines
+    docs, not_counted = compile_paths(heavy_cfg.paths), compile_paths(long_cfg.not_counted)
+    excluded = compile_paths(policy.exclude)
+    doc_files = doc_lines = counted_files = counted_lines = read_lines = 0
+    for f in files:
+        if docs.match_file(f.path):
+            doc_files += 1
+            doc_lines += f.changed_lines
+            continue
+        if not not_counted.match_file(f.path):
+            counted_files += 1
+            counted_lines += f.changed_lines
+        if not excluded.match_file(f.path):
+            read_lines += f.changed_lines
+    share = doc_lines / (doc_lines + read_lines) if doc_lines else 0.0
+    spread = counted_files + not_listed
+    long_context = len(modules) >= long_cfg.min_modules and spread >= 2 and (
+        counted_lines >= long_cfg.min_changed_lines
+        or (spread >= long_cfg.min_files  # the lines of files GitHub did not list are unknown
+            and (counted_lines >= long_cfg.min_files_lines or not_listed > 0))
     )
     context_heavy = (
         doc_files >= heavy_cfg.min_files and share >= heavy_cfg.min_share
-        and changed >= heavy_cfg.min_changed_lines
+        and doc_lines >= heavy_cfg.min_changed_lines
     )
     return Signals(
-        files=total,
-        changed_lines=changed,
+        files=listed + not_listed,
+        changed_lines=sum(f.changed_lines for f in files),
         modules=len(modules),
         doc_files=doc_files,
         doc_share=round(share, 3),
         long_context=long_context,
         context_heavy=context_heavy,
         files_not_listed=not_listed,
+        doc_lines=doc_lines,
+        counted_files=spread,
+        counted_lines=counted_lines,
     )
 
 
@@ -108,18 +130,20 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             detail += f", {area.evidence_total} piece{'s' if area.evidence_total != 1 else ''}"
             detail += " of evidence"
         reasons.append(f"Touches {area.title} ({area.risk}): {detail}.")
-    long_cfg = policy.shape.long_context
-    over = f" over {long_cfg.min_modules} folders" if long_cfg.min_modules > 1 else ""
+    long_cfg, heavy_cfg = policy.shape.long_context, policy.shape.context_heavy
     if signals.long_context and not signals.context_heavy:
         reasons.append(
-            f"Large change: {signals.files} files, {signals.changed_lines} changed lines across "
-            f"{signals.modules} folders (threshold: {long_cfg.min_files} files or "
-            f"{long_cfg.min_changed_lines} lines{over})."
+            f"Large change: {signals.counted_lines} changed lines in {signals.counted_files} "
+            f"files across {signals.modules} folders, docs and generated files not counted "
+            f"(threshold: {long_cfg.min_changed_lines} lines over 2+ files, or "
+            f"{long_cfg.min_files} files changing {long_cfg.min_files_lines} lines)."
         )
     if signals.context_heavy:
         reasons.append(
-            f"Docs and contracts dominate: {signals.doc_files} of {signals.files} files "
-            f"({signals.doc_share:.0%}; threshold {policy.shape.context_heavy.min_share:.0%})."
+            f"Docs and contracts dominate: {signals.doc_lines} changed lines in "
+            f"{signals.doc_files} of {signals.files} files, {signals.doc_share:.0%} of the lines "
+            f"besides tests (threshold: {heavy_cfg.min_share:.0%} and "
+            f"{heavy_cfg.min_changed_lines} lines)."
         )
     if signals.files_not_listed:
         reasons.append(

@@ -171,12 +171,20 @@ class Signals(_Frozen):
     changed_lines: int
     modules: int
     doc_files: int
-    doc_share: float
+    doc_share: float = Field(
+        description="Docs' and contracts' share of the changed lines a reader takes in (code, "
+                    "docs and contracts; tests and other excluded paths left out).",
+    )
     long_context: bool
     context_heavy: bool
     files_not_listed: int = Field(
         default=0, description="Files GitHub counts but did not list (over its 3,000-file cap)."
     )
+    doc_lines: int = Field(default=0, description="Changed lines of docs and contracts.")
+    counted_files: int = Field(
+        default=0, description="Files that count toward the size: not docs, contracts, lock "
+                               "files or generated code.")
+    counted_lines: int = Field(default=0, description="Changed lines of those files.")
     mechanical_lines: int = Field(
         default=0,
         description="Changed lines a content rule matched that were not counted: re-formatted, "

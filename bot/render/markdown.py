@@ -370,7 +370,7 @@ def _reasons(decision: Decision, ctx: CommentContext, allowance: int) -> str:
     shape = (
         f"**Shape:** {count(s.files, 'file')}, {count(s.changed_lines, 'changed line')}, "
         f"{count(s.modules, 'top-level folder')}, {count(s.doc_files, 'doc/contract file')} "
-        f"({s.doc_share:.0%})"
+        f"({s.doc_share:.0%} of the lines besides tests)"
     )
     flags = [
         flag

@@ -16,8 +16,10 @@ from tests.bot._diffs import edit
 AUTH = edit("app/auth/views.py", ["@login_required", "def profile(request):"])
 INTEGRATION = edit("app/integrations/crm.py", ["client = build()"])
 ROUTINE = edit("app/templates/home.html", ["<p>Welcome back</p>"], ["<p>Welcom back</p>"])
-# 30 files over 5 top-level folders, one line each
-LARGE = "".join(edit(f"mod{i % 5}/file{i}.py", [f"x = {i}"]) for i in range(30))
+# 30 files over 5 top-level folders, 8 lines each (a pattern migration: many files, 240 lines)
+LARGE = "".join(
+    edit(f"mod{i % 5}/file{i}.py", [f"x_{n} = {i}" for n in range(8)]) for i in range(30)
+)
 DOCS = (
     edit("docs/guide.md", [f"Line {n} of the guide." for n in range(90)])
     + edit("docs/api/openapi.yaml", ["paths: {}"])
@@ -197,11 +199,13 @@ def test_recommended_and_accepted_models_follow_the_tier(policy: Policy) -> None
 def test_reasons_explain_areas_and_shape() -> None:
     assert run_case(CASES["critical-and-large-critical-wins"]).reasons == [
         "Touches Authentication (critical): 1 file, 2 pieces of evidence.",
-        "Large change: 31 files, 32 changed lines across 6 folders "
-        "(threshold: 20 files or 500 lines).",
+        "Large change: 242 changed lines in 31 files across 6 folders, docs and generated "
+        "files not counted (threshold: 400 lines over 2+ files, or 20 files changing 100 "
+        "lines).",
     ]
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
-        "Docs and contracts dominate: 3 of 4 files (75%; threshold 60%).",
+        "Docs and contracts dominate: 92 changed lines in 3 of 4 files, 99% of the lines "
+        "besides tests (threshold: 50% and 80 lines).",
     ]
     assert run_case(CASES["routine-advisory"]).reasons == [
         "Small routine change: no sensitive area touched.",
@@ -223,8 +227,8 @@ def test_files_github_did_not_list_make_the_change_critical(policy: Policy) -> N
     assert decision.signals.files == 5000
     assert decision.signals.files_not_listed == 4999
     assert decision.reasons == [
-        "Large change: 5000 files, 1 changed lines across 1 folders (threshold: 20 files or "
-        "500 lines).",
+        "Large change: 1 changed lines in 5000 files across 1 folders, docs and generated files "
+        "not counted (threshold: 400 lines over 2+ files, or 20 files changing 100 lines).",
         "4999 changed files were not listed by GitHub (over its 3,000-file cap); they could "
         "not be analysed, so the risk is critical."
     ]
@@ -291,7 +295,7 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
             "".join(edit(f"m{i % 4}/f{i}.py", ["x"] * 400) for i in range(4)),
             4, 4, 0, True, False,
         ),
-        (edit("app/views.py", ["x"] * 300, ["y"] * 300), 1, 1, 0, True, False),
+        (edit("app/views.py", ["x"] * 300, ["y"] * 300), 1, 1, 0, False, False),
         (edit("app/views.py", ["x"] * 200, ["y"] * 200), 1, 1, 0, False, False),
         (edit("docs/guide.md", ["A longer guide."] * 60, ["The guide."] * 10), 1, 1, 1, False,
          False),
@@ -299,11 +303,26 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
          + edit("src/tests/snapshots/openapi_snapshot.snap", ["x"] * 50)
          + edit("src/api/routes.rs", ["y"]), 3, 3, 2, False, True),
         ("", 0, 0, 0, False, False),
+        ("".join(edit(f"mod{i % 5}/f{i}.py", ["x = 1"]) for i in range(25)), 25, 5, 0, False,
+         False),
+        (edit("app/offers/views.py", [], ["x"] * 200) + edit("app/offers/wizard.py", ["x"] * 200),
+         2, 1, 0, True, False),
+        (edit("uv.lock", ["x"] * 900) + edit("pyproject.toml", ["y"]), 2, 1, 0, False, False),
+        ("".join(edit(f"docs/p{i}.md", ["x"] * 20) for i in range(30)), 30, 1, 30, False, True),
+        (edit("docs/releases/1.2.md", ["x"] * 90) + edit("tests/test_a.py", ["y"] * 200)
+         + edit("app/a.py", ["z"]), 3, 3, 1, False, True),
+        (edit("docs/releases/1.2.md", ["x"] * 90) + edit("app/a.py", ["z"] * 100), 2, 2, 1, False,
+         False),
+        (edit("examples/out/rendered.txt", ["x"] * 90), 1, 1, 0, False, False),
     ],
     ids=["many-files", "docs", "small-docs-fix-is-not-context-heavy",
          "folders-two-levels-deep-are-modules", "root-file-counts-as-a-module", "many-lines",
-         "many-lines-in-one-package", "a-few-hundred-lines-in-one-package",
-         "a-screenful-of-docs-is-not-context-heavy", "api-specs-by-name", "empty"],
+         "many-lines-in-one-file-is-not-multi-file", "a-few-hundred-lines-in-one-package",
+         "a-screenful-of-docs-is-not-context-heavy", "api-specs-by-name", "empty",
+         "a-line-in-each-of-many-files-is-not-large", "a-move-within-one-folder-is-large",
+         "a-lock-file-is-not-large", "a-docs-overhaul-is-context-heavy-not-large",
+         "tests-are-left-out-of-the-docs-share", "docs-beside-more-code-are-not-dominant",
+         "a-text-file-is-not-documentation-by-its-extension"],
 )
 def test_measure_shape(
     text: str,
