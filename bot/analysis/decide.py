@@ -110,10 +110,17 @@ def _risk(classification: Classification, signals: Signals, policy: Policy) -> R
     return max(candidates, key=lambda r: r.rank, default=Risk.ROUTINE)
 
 
+def _docs_win(signals: Signals) -> bool:
+    """Whether docs and contracts pick the tier: a large change made mostly of them (a docs tree
+    re-organised, an API spec regenerated) is reading and writing prose and schemas, not a long
+    refactor; a pattern migration across code and tests that also touches the docs is one."""
+    return signals.context_heavy and (
+        not signals.long_context or signals.doc_lines >= signals.counted_lines
+    )
+
+
 def _shape_tier(signals: Signals, policy: Policy) -> str:
-    """Docs and contracts first: a large change made mostly of them (a docs tree re-organised,
-    an API spec regenerated) is reading and writing prose and schemas, not a long refactor."""
-    if signals.context_heavy:
+    if _docs_win(signals):
         return policy.shape.context_heavy_tier
     if signals.long_context:
         return policy.shape.long_context_tier
@@ -131,14 +138,14 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             detail += " of evidence"
         reasons.append(f"Touches {area.title} ({area.risk}): {detail}.")
     long_cfg, heavy_cfg = policy.shape.long_context, policy.shape.context_heavy
-    if signals.long_context and not signals.context_heavy:
+    if signals.long_context and not _docs_win(signals):
         reasons.append(
             f"Large change: {signals.counted_lines} changed lines in {signals.counted_files} "
             f"files across {signals.modules} folders, docs and generated files not counted "
             f"(threshold: {long_cfg.min_changed_lines} lines over 2+ files, or "
             f"{long_cfg.min_files} files changing {long_cfg.min_files_lines} lines)."
         )
-    if signals.context_heavy:
+    if _docs_win(signals):
         reasons.append(
             f"Docs and contracts dominate: {signals.doc_lines} changed lines in "
             f"{signals.doc_files} of {signals.files} files, {signals.doc_share:.0%} of the lines "

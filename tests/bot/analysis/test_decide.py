@@ -340,6 +340,25 @@ def test_measure_shape(
     ) == (files, modules, doc_files, long_context, context_heavy)
 
 
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("".join(edit(f"docs/p{i}.md", ["x"] * 20) for i in range(30))
+         + edit("app/a.py", ["y"] * 200) + edit("app/b.py", ["z"] * 200), "context-heavy"),
+        ("".join(edit(f"tests/test_{i}.py", ["x"] * 25) for i in range(20))
+         + edit("docs/guide.md", ["y"] * 100), "long-context"),
+    ],
+    ids=["docs-larger-than-the-code", "a-migration-that-also-touches-the-docs"],
+)
+def test_when_both_shapes_fire_the_larger_part_picks_the_tier(
+    text: str, tier: str, policy: Policy
+) -> None:
+    decision = decide(parse_diff(text), policy)
+    assert (decision.signals.long_context, decision.signals.context_heavy) == (True, True)
+    assert decision.tier == tier
+    assert len([r for r in decision.reasons if r.startswith(("Large change", "Docs and"))]) == 1
+
+
 def test_an_empty_diff_is_a_routine_advisory(policy: Policy) -> None:
     decision = decide(parse_diff(""), policy)
     assert (decision.risk, decision.tier, decision.verdict) == (
