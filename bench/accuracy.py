@@ -10,8 +10,9 @@
 the whole corpus, each of 5 folds of repositories (a repository's commits are all in one fold; the
 spread across folds is how far a figure can be trusted on repositories nobody tuned on), each
 repository, area, stack and trap kind, and then every miss and false alarm with the label's reason
-and the evidence behind the decision. `--hide-fold K` keeps fold K's cases out of the listing (the
-held-out fold while tuning), `--fold K` lists only fold K's. `--corpus-file FILE` evaluates the
+and the evidence behind the decision. `--hide-fold K` keeps fold K's cases, and those of the files
+added after tuning (`realcorpus.BLIND_FILES`: fresh.yml), out of the listing (the view to tune
+with); `--fold K` lists only fold K's. `--corpus-file FILE` evaluates the
 labels of one corpus file alone (e.g. `bench/corpus/fresh.yml`, the commits added after the rules
 were tuned), with the same tables.
 
@@ -51,6 +52,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.realcorpus import (  # noqa: E402
+    BLIND_FILES,
     Label,
     load_label_file,
     load_labels,
@@ -462,7 +464,8 @@ def real_main(args: argparse.Namespace, policy: Policy) -> int:
         results, lambda r: [r.label.trap_kind or "not a trap"]), out)
     shown = [r for r in results
              if (args.fold is None or r.label.fold == args.fold)
-             and (args.hide_fold is None or r.label.fold != args.hide_fold)]
+             and (args.hide_fold is None
+                  or (r.label.fold != args.hide_fold and r.label.source not in BLIND_FILES))]
     wrong = [r for r in shown if r.critical != r.label.critical
              or (r.label.critical and not r.label.areas <= r.areas)]
     wrong.sort(key=lambda r: (r.critical, r.label.fold, r.label.id))
@@ -487,7 +490,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mirrors", type=Path, action="append", default=[],
                         help="a folder of git mirrors (owner+name/), repeatable")
     parser.add_argument("--fold", type=int, help="with --real: list only this fold's cases")
-    parser.add_argument("--hide-fold", type=int, help="with --real: list all but this fold's")
+    parser.add_argument("--hide-fold", type=int,
+                        help="with --real: list all but this fold's and the blind files' cases")
     parser.add_argument("--corpus-file", type=Path,
                         help="with --real: only the labels of this corpus file")
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bench import accuracy
-from bench.realcorpus import CORPUS_DIR, FOLDS, fold_of, load_labels, materialise
+from bench.realcorpus import BLIND_FILES, CORPUS_DIR, FOLDS, fold_of, load_labels, materialise
 
 AREAS = {"auth", "permissions", "billing", "migrations", "transactions", "security",
          "infrastructure"}
@@ -88,6 +88,14 @@ def test_folds_are_by_repository_and_stable() -> None:
     assert fold_of("encode/django-rest-framework") == fold_of("Encode/Django-Rest-Framework")
     assert all(0 <= fold_of(label.repo) < FOLDS for label in LABELS)
     assert len({fold_of(label.repo) for label in LABELS}) == FOLDS
+
+
+def test_the_blind_files_exist_and_their_labels_say_where_they_come_from() -> None:
+    """`--hide-fold` keeps the blind files' cases out of the tuning listing by each label's
+    source: a renamed file, or a label that lost its source, would show them again."""
+    sources = Counter(label.source for label in load_labels())
+    assert BLIND_FILES and all(sources[name] > 0 for name in BLIND_FILES)
+    assert set(sources) == {path.name for path in CORPUS_DIR.glob("*.yml")}
 
 
 def test_accuracy_measures_one_corpus_file_alone(tmp_path, monkeypatch, capsys) -> None:
