@@ -25,7 +25,14 @@ from bot.analysis.codeowners import CodeOwners, normalise_owner
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.intent import StatedIntent
-from bot.analysis.mechanical import MANIFESTS, renamed_hunks, squash, without_copy
+from bot.analysis.mechanical import (
+    MANIFESTS,
+    Swaps,
+    hunk_swaps,
+    renamed_hunks,
+    squash,
+    without_copy,
+)
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
 from policies.paths import PathSpec
@@ -535,14 +542,16 @@ def _renamed_lines(diff: Diff, hit: set[tuple[int, int]]) -> set[tuple[int, str,
                     if diff.substantive(item):
                         groups.setdefault((index, number), []).append(item)
     keys = list(groups.values())
-    hunks = [
-        ([i.text for i in items if i.side == "old"], [i.text for i in items if i.side == "new"])
-        for items in keys
-    ]
+    swaps: list[Swaps] = []
+    for (index, number), items in groups.items():
+        found = diff.hunks(index)[number].swaps  # found when its comparison tokenised it
+        swaps.append(found if found is not None else hunk_swaps(
+            [i.text for i in items if i.side == "old"], [i.text for i in items if i.side == "new"]
+        ))
     moves = [(diff.files[i].old_path or "", diff.files[i].path) for i in renamed_files]
     return {
         (item.file, item.side, item.line)
-        for index in renamed_hunks(hunks, moves)
+        for index in renamed_hunks(swaps, moves)
         for item in keys[index]
     }
 

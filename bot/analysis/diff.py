@@ -23,7 +23,7 @@ from unidiff.patch import PatchedFile, PatchSet
 
 from bot.analysis.errors import DiffError
 from bot.analysis.gcpause import gc_paused
-from bot.analysis.mechanical import MANIFESTS, mechanical_hunk, prose_line
+from bot.analysis.mechanical import MANIFESTS, Sides, Swaps, mechanical_sides, prose_line
 from bot.analysis.models import FileChange
 
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "is_substantive", "parse_diff"]
@@ -168,6 +168,9 @@ class Hunk:
     substantive: bool | None = None
     #: the first old and new line numbers the hunk covers (its header's)
     starts: tuple[int, int] = (0, 0)
+    #: the names its substantive lines swap (`bot.analysis.mechanical.Sides.swaps`), found with
+    #: `cosmetic` from the same tokens when that comparison tokenised them
+    swaps: Swaps | None = None
 
 
 def _hunks(
@@ -319,11 +322,16 @@ class Diff:
         (`mechanical_hunk`): its lines carry no meaning of their own."""
         hunk = self.hunks(index)[number]
         if hunk.cosmetic is None:
-            hunk.cosmetic = mechanical_hunk(
+            sides = Sides(
                 [i.text for i in hunk.lines if i.side == "old"],
                 [i.text for i in hunk.lines if i.side == "new"],
-                manifest=MANIFESTS.search(self.files[index].path) is not None,
+            )
+            hunk.cosmetic = mechanical_sides(
+                sides, manifest=MANIFESTS.search(self.files[index].path) is not None
             ) and not _reordered(hunk)
+            if not hunk.cosmetic:
+                # Its substantive lines are those `is_substantive` accepts.
+                hunk.swaps = sides.swaps(is_substantive)
         return hunk.cosmetic
 
     def substantive(self, item: ChangedLine) -> bool:

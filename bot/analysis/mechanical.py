@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["MANIFESTS", "line_key", "mechanical_hunk", "prose_line", "renamed_hunks", "squash",
-           "tokens", "without_copy"]
+__all__ = ["MANIFESTS", "NO_SWAPS", "Sides", "Swaps", "hunk_swaps", "line_key", "mechanical_hunk",
+           "mechanical_sides", "prose_line", "renamed_hunks", "squash", "tokens", "without_copy"]
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
 #: a new or removed package, is not)
@@ -173,29 +173,46 @@ def _canonical(line: str) -> str:
     return line
 
 
+def _line_stream(line: str) -> tuple[list[str], list[int]]:
+    """One line's tokens, layout dropped and strings reduced to their contents; and the indexes
+    of the tokens that were string literals. A line's tokens do not depend on its neighbours,
+    so a stream of lines is the concatenation of theirs."""
+    line = _canonical(line)
+    if '"' not in line and "'" not in line and "`" not in line:
+        # No string literal (most lines): the tokens as found, layout dropped.
+        return [token for token in _TOKEN.findall(line) if token not in _LAYOUT], []
+    out: list[str] = []
+    strings: list[int] = []
+    previous = ""
+    for token in _TOKEN.findall(line):
+        if token in _LAYOUT:
+            continue
+        if token[0] in _QUOTES:
+            if previous in _STRING_PREFIXES and out and out[-1] == previous:
+                out.pop()  # f"..", r'..', @"..": the prefix is style, not content
+            token = token.strip(_QUOTES)
+            strings.append(len(out))
+        out.append(token)
+        previous = token
+    return out, strings
+
+
+def _joined(streams: Iterable[tuple[list[str], list[int]]]) -> tuple[list[str], set[int]]:
+    """Lines' streams (`_line_stream`) as one: the tokens in order, the string indexes
+    shifted to where each line's tokens start."""
+    out: list[str] = []
+    strings: set[int] = set()
+    for line_tokens, line_strings in streams:
+        if line_strings:
+            strings.update(len(out) + index for index in line_strings)
+        out += line_tokens
+    return out, strings
+
+
 def _stream(lines: Iterable[str]) -> tuple[list[str], set[int]]:
     """The lines' tokens, layout dropped and strings reduced to their contents; and the indexes
     of the tokens that were string literals."""
-    out: list[str] = []
-    strings: set[int] = set()
-    for line in lines:
-        line = _canonical(line)
-        if '"' not in line and "'" not in line and "`" not in line:
-            # No string literal (most lines): the tokens as found, layout dropped.
-            out += [token for token in _TOKEN.findall(line) if token not in _LAYOUT]
-            continue
-        previous = ""
-        for token in _TOKEN.findall(line):
-            if token in _LAYOUT:
-                continue
-            if token[0] in _QUOTES:
-                if previous in _STRING_PREFIXES and out and out[-1] == previous:
-                    out.pop()  # f"..", r'..', @"..": the prefix is style, not content
-                token = token.strip(_QUOTES)
-                strings.add(len(out))
-            out.append(token)
-            previous = token
-    return out, strings
+    return _joined(map(_line_stream, lines))
 
 
 def tokens(lines: Iterable[str]) -> list[str]:
@@ -407,6 +424,43 @@ def _constants_only(added: Sequence[str]) -> bool:
     return bool(code) and all(_CONSTANT.fullmatch(line) for line in code)
 
 
+class Sides:
+    """A hunk's removed and added lines, each line tokenised at most once: whether the hunk is
+    mechanical (`mechanical_hunk`) and which names its code lines swap (`Sides.swaps`) are read
+    from the same tokens (tokenising every hunk twice was a third of a large analysis)."""
+
+    __slots__ = ("_lines", "added", "removed")
+
+    def __init__(self, removed: Sequence[str], added: Sequence[str]) -> None:
+        self.removed, self.added = removed, added
+        self._lines: dict[str, list[tuple[list[str], list[int]]]] = {}
+
+    def stream(self, side: str) -> tuple[list[str], set[int]]:
+        """The tokens of one side ("old" or "new") and the indexes of its string literals."""
+        return _joined(self._tokenised(side))
+
+    def _tokenised(self, side: str) -> list[tuple[list[str], list[int]]]:
+        lines = self._lines.get(side)
+        if lines is None:
+            lines = self._lines[side] = list(
+                map(_line_stream, self.removed if side == "old" else self.added)
+            )
+        return lines
+
+    def swaps(self, keep: Callable[[str], bool]) -> Swaps | None:
+        """`hunk_swaps` of the lines `keep` accepts, from the tokens `mechanical_hunk` made;
+        None when it made none (it decided without tokenising)."""
+        if len(self._lines) < 2:
+            return None
+        kept = [
+            [tokens for text, tokens in zip(lines, self._lines[side], strict=True) if keep(text)]
+            for side, lines in (("old", self.removed), ("new", self.added))
+        ]
+        if not kept[0] or not kept[1] or len(kept[0]) + len(kept[1]) > _MAX_LINES:
+            return NO_SWAPS
+        return _swaps(_joined(kept[0])[0], _joined(kept[1])[0])
+
+
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False
                     ) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
@@ -420,6 +474,12 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     CODE_VALUE = "code_value";`): a constant does nothing until code uses it, and that code is
     a change of its own.
     """
+    return mechanical_sides(Sides(removed, added), manifest=manifest)
+
+
+def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
+    """`mechanical_hunk` of a hunk's `Sides`, which keep the tokens it makes for `Sides.swaps`."""
+    removed, added = sides.removed, sides.added
     if not any(line.strip() for line in removed):
         return _constants_only(added)
     if not added:
@@ -432,7 +492,7 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     old_size, new_size = sum(map(len, old_squashed)), sum(map(len, new_squashed))
     if abs(old_size - new_size) > max(old_size, new_size) // 2 + 40:
         return False  # far more (or less) text on one side: not the same code re-spelt
-    (old, old_strings), (new, new_strings) = _stream(removed), _stream(added)
+    (old, old_strings), (new, new_strings) = sides.stream("old"), sides.stream("new")
     if old == new:
         return True
     if _imports_only(removed) and _imports_only(added):
@@ -471,8 +531,37 @@ def _defined(stream: list[str], index: int) -> bool:
     return before in _DEFINES or (before == ")" and stream[0] == "func")  # a Go method
 
 
+#: the names a hunk swaps (each differing old token with its new one), and those of them its
+#: definitions declare (`def old` -> `def new`)
+Swaps = tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]
+#: a hunk that swaps no names only
+NO_SWAPS: Swaps = (frozenset(), frozenset())
+
+
+def _swaps(old: list[str], new: list[str]) -> Swaps:
+    if len(old) != len(new):
+        return NO_SWAPS
+    pairs = {(a, b) for a, b in zip(old, new, strict=True) if a != b}
+    if not pairs or not all(_WORD.search(a) and _WORD.search(b) for a, b in pairs):
+        return NO_SWAPS
+    declared = {
+        (a, b) for position, (a, b) in enumerate(zip(old, new, strict=True))
+        if a != b and _WORD.fullmatch(a) and _WORD.fullmatch(b) and _defined(old, position)
+    }
+    return frozenset(pairs), frozenset(declared)
+
+
+def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
+    """The names a hunk's lines swap, when swapping names is all they do (`NO_SWAPS` when they
+    do more, or the hunk only adds or removes, or is too large to compare)."""
+    if not removed or not added or len(removed) + len(added) > _MAX_LINES:
+        return NO_SWAPS
+    return _swaps(_stream(removed)[0], _stream(added)[0])
+
+
 def renamed_hunks(
-    hunks: Sequence[tuple[Sequence[str], Sequence[str]]], renamed_files: Sequence[tuple[str, str]]
+    hunks: Sequence[Swaps],
+    renamed_files: Sequence[tuple[str, str]],
 ) -> set[int]:
     """The indexes of the hunks whose only differences are renames the change makes throughout.
 
@@ -482,24 +571,18 @@ def renamed_hunks(
     declared does what it did before: `verifyWebhookSignature(req)` ->
     `verifyIntercomWebhookSignature(req)` after the function and its file were renamed. A name
     swapped in one place only (`is_admin` -> `is_staff`) declares nothing and stays a change.
+    Each hunk is given as what `hunk_swaps` (or `Sides.swaps`) found of its lines.
     """
-    paired: dict[int, set[tuple[str, str]]] = {}
+    paired: dict[int, frozenset[tuple[str, str]]] = {}
     declared: set[tuple[str, str]] = set()
     targets: dict[str, set[str]] = {}
     stems = {(_stem(old), _stem(new)) for old, new in renamed_files}
-    for index, (removed, added) in enumerate(hunks):
-        if not removed or not added or len(removed) + len(added) > _MAX_LINES:
-            continue
-        (old, _), (new, _) = _stream(removed), _stream(added)
-        if len(old) != len(new):
-            continue
-        pairs = {(a, b) for a, b in zip(old, new, strict=True) if a != b}
-        if not pairs or not all(_WORD.search(a) and _WORD.search(b) for a, b in pairs):
+    for index, hunk in enumerate(hunks):
+        pairs, defined = hunk
+        if not pairs:
             continue
         paired[index] = pairs
-        for position, (a, b) in enumerate(zip(old, new, strict=True)):
-            if a != b and _WORD.fullmatch(a) and _WORD.fullmatch(b) and _defined(old, position):
-                declared.add((a, b))
+        declared.update(defined)
         declared.update(
             (a, b) for a, b in pairs if (_stem(a), _stem(b)) in stems and "/" in a + b
         )

@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bot.analysis.mechanical import (
+    NO_SWAPS,
+    Sides,
+    hunk_swaps,
     line_key,
     mechanical_hunk,
+    mechanical_sides,
     prose_line,
     renamed_hunks,
     tokens,
@@ -166,31 +170,35 @@ DEFINITION = (["def verify_sig(payload, sig):"], ["def check_sig(payload, sig):"
 CALL = (["    if not verify_sig(body, header):"], ["    if not check_sig(body, header):"])
 
 
+def _renamed(hunks: list[tuple[list[str], list[str]]], moved: list[tuple[str, str]]) -> set[int]:
+    return renamed_hunks([hunk_swaps(*hunk) for hunk in hunks], moved)
+
+
 def test_a_rename_declared_by_its_definition_is_mechanical_where_it_is_carried_out() -> None:
-    assert renamed_hunks([DEFINITION, CALL], []) == {0, 1}
+    assert _renamed([DEFINITION, CALL], []) == {0, 1}
 
 
 def test_a_name_swapped_without_its_definition_is_a_change() -> None:
-    assert renamed_hunks([CALL], []) == set()
-    assert renamed_hunks([(["if user.is_admin:"], ["if user.is_staff:"])], []) == set()
+    assert _renamed([CALL], []) == set()
+    assert _renamed([(["if user.is_admin:"], ["if user.is_staff:"])], []) == set()
 
 
 def test_a_rename_carried_out_two_ways_is_not_mechanical() -> None:
     other = (["    ok = verify_sig(body, header)"], ["    ok = verify_hmac(body, header)"])
-    assert renamed_hunks([DEFINITION, CALL, other], []) == set()
+    assert _renamed([DEFINITION, CALL, other], []) == set()
 
 
 def test_a_changed_line_beside_a_rename_is_a_change() -> None:
     widened = (["    if not verify_sig(body, header):"], ["    if not check_sig(body, header) or debug:"])
-    assert renamed_hunks([DEFINITION, widened], []) == {0}
+    assert _renamed([DEFINITION, widened], []) == {0}
 
 
 def test_an_import_follows_its_renamed_module() -> None:
     imported = (['import { verifySig } from "../verify-webhook";'],
                 ['import { verifySig } from "../verify-webhook-signature";'])
     moved = [("api/verify-webhook.ts", "api/verify-webhook-signature.ts")]
-    assert renamed_hunks([imported], moved) == {0}
-    assert renamed_hunks([imported], []) == set()
+    assert _renamed([imported], moved) == {0}
+    assert _renamed([imported], []) == set()
 
 
 @pytest.mark.parametrize(
@@ -251,3 +259,36 @@ def test_a_hunk_that_only_adds_named_constants_is_mechanical(
     added: list[str], mechanical: bool
 ) -> None:
     assert mechanical_hunk([], added) is mechanical
+
+
+def _code(line: str) -> bool:
+    return not line.lstrip().startswith("#")
+
+
+@pytest.mark.parametrize(
+    ("removed", "added"),
+    [
+        # comment lines left out on one side only: the kept lines still pair up
+        (["# check it", "if not verify_sig(body, f'x'):"], ["if not check_sig(body, f'x'):"]),
+        # a string literal on a line after another: string indexes shifted per line
+        (['a = "x"', "if not verify_sig(b):"], ['a = "y"', "if not check_sig(b):"]),
+        (["x = 1"], ["# only a comment"]),
+    ],
+)
+def test_sides_swaps_are_those_of_the_kept_lines_tokenised_anew(
+    removed: list[str], added: list[str]
+) -> None:
+    sides = Sides(removed, added)
+    assert sides.swaps(_code) is None  # nothing tokenised yet: the caller tokenises
+    mechanical_sides(sides)
+    expected = hunk_swaps([t for t in removed if _code(t)], [t for t in added if _code(t)])
+    assert sides.swaps(_code) == expected
+
+
+def test_sides_swaps_find_the_names_a_hunk_swaps() -> None:
+    sides = Sides(*DEFINITION)
+    assert not mechanical_sides(sides)
+    assert sides.swaps(_code) == (
+        frozenset({("verify_sig", "check_sig")}), frozenset({("verify_sig", "check_sig")})
+    )
+    assert hunk_swaps(["x = 1"], ["x = y + 1"]) == NO_SWAPS  # more than names swapped
