@@ -174,9 +174,8 @@ def test_a_writer_in_another_process_makes_the_acknowledgement_wait_off_its_loop
     worker.dispose()
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_postgres_acknowledgements_never_run_on_the_loop(database_url):
-    if database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL only")
     store = Store(database_url)
     store.upgrade()
     assert store.record_delivery_if_free("d1", "ping", None, None, None) is None
