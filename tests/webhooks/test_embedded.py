@@ -174,7 +174,7 @@ def test_a_writer_in_another_process_makes_the_acknowledgement_wait_off_its_loop
     worker.dispose()
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_postgres_acknowledgements_never_run_on_the_loop(database_url):
     store = Store(database_url)
     store.upgrade()
