@@ -534,25 +534,29 @@ def _renamed_lines(diff: Diff, hit: set[tuple[int, int]]) -> set[tuple[int, str,
     (`bot.analysis.mechanical.renamed_hunks`). Only hunks with a rule's hit can matter, and the
     hunks of renamed files, whose definitions may be renamed with them without any hit."""
     renamed_files = {index for index, change in enumerate(diff.files) if change.old_path}
-    groups: dict[tuple[int, int], list[ChangedLine]] = {}
+    places: list[tuple[int, int]] = []
+    swaps: list[Swaps] = []
     for index in sorted({file for file, _ in hit} | renamed_files):
         for number, hunk in enumerate(diff.hunks(index)):
-            if index in renamed_files or (index, number) in hit:
-                for item in hunk.lines:
-                    if diff.substantive(item):
-                        groups.setdefault((index, number), []).append(item)
-    keys = list(groups.values())
-    swaps: list[Swaps] = []
-    for (index, number), items in groups.items():
-        found = diff.hunks(index)[number].swaps  # found when its comparison tokenised it
-        swaps.append(found if found is not None else hunk_swaps(
-            [i.text for i in items if i.side == "old"], [i.text for i in items if i.side == "new"]
-        ))
+            if index not in renamed_files and (index, number) not in hit:
+                continue
+            if diff.cosmetic(index, number):
+                continue  # no substantive line
+            found = hunk.swaps  # found when its comparison tokenised it
+            if found is None:
+                found = hunk_swaps(*(
+                    [i.text for i in hunk.lines if i.side == side and is_substantive(i.text)]
+                    for side in ("old", "new")
+                ))
+            if found[0]:  # a hunk that swaps no names cannot be a rename's
+                places.append((index, number))
+                swaps.append(found)
     moves = [(diff.files[i].old_path or "", diff.files[i].path) for i in renamed_files]
     return {
         (item.file, item.side, item.line)
-        for index in renamed_hunks(swaps, moves)
-        for item in keys[index]
+        for at in renamed_hunks(swaps, moves)
+        for item in diff.hunks(places[at][0])[places[at][1]].lines
+        if is_substantive(item.text)  # in a hunk that is not cosmetic: substantive
     }
 
 
