@@ -146,13 +146,18 @@ async def _record(store: Store, record: tuple[Any, ...]) -> tuple[bool, int | No
     (the worker process's transactions are short: waiting a millisecond at a time lets the loop
     serve other requests, and costs less than a hop to a thread and back); otherwise, and on
     PostgreSQL, in a thread."""
-    if store.takes_turns:
-        for _ in range(TURN_TRIES):
+    if not store.takes_turns:
+        return await run_in_threadpool(store.record_delivery, *record)
+    recorded = store.record_delivery_if_free(*record)
+    if recorded is not None:
+        return recorded
+    with store.acknowledging():  # the worker process's writers let it go first meanwhile
+        for _ in range(TURN_TRIES - 1):
+            await asyncio.sleep(TURN_WAIT)
             recorded = store.record_delivery_if_free(*record)
             if recorded is not None:
                 return recorded
-            await asyncio.sleep(TURN_WAIT)
-    return await run_in_threadpool(store.record_delivery, *record)
+        return await run_in_threadpool(store.record_delivery, *record)
 
 
 async def get_service(request: Request) -> Service:

@@ -20,6 +20,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Metric
 from tests.webhooks.conftest import INSTALLATION, REPO, SECRET, pr_payload
 from tests.webhooks.test_service import _auth_pr
 from webhooks.metrics import Merged
+from webhooks.runtime import store as store_module
 from webhooks.runtime.embedded import WorkerProcess
 from webhooks.runtime.store import Store
 
@@ -170,6 +171,34 @@ def test_a_writer_in_another_process_makes_the_acknowledgement_wait_off_its_loop
     assert done.is_set()  # ... and has it once the other writer is done
     assert web.has_delivery("d2")
     assert web.record_delivery_if_free("d2", "pull_request", "opened", REPO, job) == (False, None)
+    web.dispose()
+    worker.dispose()
+
+
+def test_the_worker_process_lets_a_waiting_acknowledgement_write_first_for_a_while(
+        tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'modeltier.sqlite3'}"
+    web, worker = Store(url), Store(url, deferring=True)
+    web.upgrade()
+
+    def write(done: threading.Event) -> None:
+        with worker._begin():
+            done.set()
+
+    monkeypatch.setattr(store_module, "DEFER_SECONDS", 30.0)
+    with web.acknowledging():  # an acknowledgement waits for the turn
+        done = threading.Event()
+        writer = threading.Thread(target=write, args=(done,))
+        writer.start()
+        assert not done.wait(0.3)  # the worker's write waits for it ...
+    assert done.wait(10)  # ... and goes once no acknowledgement waits
+    writer.join(10)
+    monkeypatch.setattr(store_module, "DEFER_SECONDS", 0.05)
+    with web.acknowledging():  # acknowledgements that keep waiting hold a job's writes back
+        done = threading.Event()
+        write(done)  # only for a while
+    assert done.is_set()
+    assert web.record_delivery_if_free("d1", "ping", None, None, None) == (True, None)
     web.dispose()
     worker.dispose()
 

@@ -183,7 +183,7 @@ def _child(settings: Settings, wake: Connection, control: Connection) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     os.nice(NICENESS)
     configure(settings.log_level, settings.secrets())
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, deferring=True)  # the acknowledgement goes first
     recovered = store.recover()  # the embedded service's only workers: what ran is ours
     if recovered:
         log.info("resuming jobs left running by a previous process", extra={"jobs": recovered})

@@ -15,6 +15,7 @@ import functools
 import json
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -248,19 +249,39 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: how long a deferring writer lets waiting acknowledgements go first, and how often it looks
+DEFER_SECONDS, DEFER_POLL = 0.02, 0.0005
+
+
 class _WriteTurn:
     """Writers to one SQLite file take turns here: this process's threads on a lock, then the
     processes (`modeltier serve` and its worker child) on an exclusive `flock` of a file beside
     the database. SQLite itself makes a waiting writer sleep-poll for its lock (sleeps of up to
     100 ms: the acknowledgement's tail); the kernel hands a released `flock` to the next waiter
     at once. A write transaction that read first cannot find the database changed under it by
-    another process either (SQLite's `SQLITE_BUSY_SNAPSHOT`, which no timeout waits out)."""
+    another process either (SQLite's `SQLITE_BUSY_SNAPSHOT`, which no timeout waits out).
 
-    def __init__(self, database: str | None) -> None:
+    The acknowledgement goes first: while one waits (`waiting`), the web process holds a shared
+    `flock` of a second file, and a `deferring` process (the worker child) takes that file
+    exclusively, and lets it go at once, before each of its turns: it waits there (polling, for
+    `DEFER_SECONDS` at most), rather than chaining its transactions (a job writes several) ahead
+    of a delivery GitHub waits on. It never holds that file while it waits for or holds the
+    turn, so neither waits on the other in a cycle."""
+
+    def __init__(self, database: str | None, *, deferring: bool = False) -> None:
         self._threads = threading.Lock()
         self._path = (f"{database}.lock" if database and database != ":memory:"
                       and not database.startswith("file:") else None)
         self._fd: int | None = None
+        self._deferring = deferring
+        self._waiters = 0
+        self._waiters_lock = threading.Lock()
+        self._signalled = False  # the web process holds the shared `flock` of the second file
+        self._gate_fd: int | None = None
+
+    def _open(self, suffix: str) -> int:
+        assert self._path is not None
+        return os.open(f"{self._path}{suffix}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
 
     def acquire(self, *, wait: bool = True) -> bool:
         """Take the turn; without `wait`, only if it is free now (False if not)."""
@@ -269,7 +290,11 @@ class _WriteTurn:
         try:
             if self._path is not None:
                 if self._fd is None:
-                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                    self._fd = self._open("")
+                if self._deferring:
+                    if self._gate_fd is None:
+                        self._gate_fd = self._open("-wait")
+                    self._defer(self._gate_fd)
                 fcntl.flock(self._fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self._threads.release()
@@ -278,6 +303,22 @@ class _WriteTurn:
             self._threads.release()
             raise
         return True
+
+    @staticmethod
+    def _defer(gate: int) -> None:
+        """Wait until no acknowledgement waits, for `DEFER_SECONDS` at most: under sustained
+        load one always does, and a job's writes (its lease's renewal among them) must go on."""
+        deadline = time.monotonic() + DEFER_SECONDS
+        while True:
+            try:
+                fcntl.flock(gate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return
+                time.sleep(DEFER_POLL)
+            else:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+                return
 
     def release(self) -> None:
         if self._fd is not None:
@@ -290,18 +331,48 @@ class _WriteTurn:
     def __exit__(self, *exc: object) -> None:
         self.release()
 
+    @contextlib.contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Tell deferring processes an acknowledgement waits for the turn, while in this block.
+        Never blocks: when a worker is passing the second file just now, it goes first once."""
+        self._signal(+1)
+        try:
+            yield
+        finally:
+            self._signal(-1)
+
+    def _signal(self, change: int) -> None:
+        if self._path is None:
+            return
+        with self._waiters_lock:
+            self._waiters += change
+            if self._waiters and not self._signalled:
+                if self._gate_fd is None:
+                    self._gate_fd = self._open("-wait")
+                with contextlib.suppress(BlockingIOError):
+                    fcntl.flock(self._gate_fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    self._signalled = True
+            elif not self._waiters and self._signalled:
+                assert self._gate_fd is not None
+                fcntl.flock(self._gate_fd, fcntl.LOCK_UN)
+                self._signalled = False
+
     def close(self) -> None:
-        """Close the lock file (opened again by the next write)."""
-        with self._threads:
-            if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
+        """Close the lock files (opened again by the next write)."""
+        with self._threads, self._waiters_lock:
+            for fd in (self._fd, self._gate_fd):
+                if fd is not None:
+                    os.close(fd)
+            self._fd = self._gate_fd = None
+            self._signalled = False
 
 
 class Store:
     """The one module that talks to the database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, deferring: bool = False) -> None:
+        """`deferring`: on SQLite, this process's writers let a waiting acknowledgement of
+        another process go first (`_WriteTurn`): the worker child's."""
         self.url = url
         sqlite = url.startswith("sqlite")
         options: dict[str, Any] = {} if sqlite else {
@@ -310,7 +381,8 @@ class Store:
         self.engine: Engine = sa.create_engine(url, future=True, **options)
         # SQLite has one writer at a time: its writers take turns (`_WriteTurn`)
         self._write_lock: _WriteTurn | contextlib.nullcontext[None] = (
-            _WriteTurn(sa.make_url(url).database) if sqlite else contextlib.nullcontext()
+            _WriteTurn(sa.make_url(url).database, deferring=deferring) if sqlite
+            else contextlib.nullcontext()
         )
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -405,6 +477,12 @@ class Store:
     def takes_turns(self) -> bool:
         """Whether writers take turns on a lock here (SQLite) rather than in the database."""
         return isinstance(self._write_lock, _WriteTurn)
+
+    def acknowledging(self) -> contextlib.AbstractContextManager[None]:
+        """While in this block, an acknowledgement waits for the write turn: deferring writers
+        (the worker child's) let it go first (`_WriteTurn.waiting`); nothing on PostgreSQL."""
+        turn = self._write_lock
+        return turn.waiting() if isinstance(turn, _WriteTurn) else contextlib.nullcontext()
 
     def record_delivery_if_free(
         self, delivery_id: str, event_name: str, action: str | None, repo: str | None,
