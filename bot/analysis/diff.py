@@ -364,26 +364,31 @@ class Diff:
             self.substantive(item) for hunk in self.hunks(index) for item in hunk.lines
         )
 
-    def hit_lines(self, prefilter: Any) -> dict[int, list[int]]:
-        """Where a compiled RE2 pre-filter matches: the diff lines (0-based) of each file with a
-        hit, files and lines in diff order. Nothing is parsed: one RE2 search per line that
-        matches, each resuming at the next line."""
+    def hit_lines(self, *prefilters: Any) -> dict[int, list[int]]:
+        """Where any of some compiled RE2 pre-filters matches: the diff lines (0-based) of each
+        file with a hit, files and lines in diff order. Nothing is parsed: one RE2 search per
+        line that matches, each resuming at the next line. (A line has a hit when a match of one
+        of them starts on it, so the lines of several patterns are those of their union.)"""
         # On bytes: RE2 works in UTF-8, and str input costs a conversion of every offset.
         text = self.text.encode("utf-8", "surrogateescape")
+        found: set[int] = set()
+        for prefilter in prefilters:
+            line_no, offset = 0, 0
+            match = prefilter.search(text)
+            while match is not None:
+                start = match.start()
+                line_no += text.count(b"\n", offset, start)
+                offset = start
+                found.add(line_no)
+                end = text.find(b"\n", start)
+                if end < 0:
+                    break
+                match = prefilter.search(text, end + 1)
         hits: dict[int, list[int]] = {}
-        line_no, offset = 0, 0
-        match = prefilter.search(text)
-        while match is not None:
-            start = match.start()
-            line_no += text.count(b"\n", offset, start)
-            offset = start
+        for line_no in sorted(found):
             file_index = bisect.bisect_right(self._starts, line_no) - 1
             if file_index >= 0:
                 hits.setdefault(file_index, []).append(line_no)
-            end = text.find(b"\n", start)
-            if end < 0:
-                break
-            match = prefilter.search(text, end + 1)
         return hits
 
     def lines_at(self, index: int, diff_lines: Iterable[int]) -> list[ChangedLine]:
@@ -398,10 +403,10 @@ class Diff:
                 found.append(items[at])
         return found
 
-    def search(self, prefilter: Any) -> Iterator[tuple[ChangedLine, bool]]:
-        """Changed lines (and hunk headers) on which a compiled RE2 pre-filter matches, in the
-        files whose content was read; only files with a hit are parsed."""
-        for file_index, diff_lines in self.hit_lines(prefilter).items():
+    def search(self, *prefilters: Any) -> Iterator[tuple[ChangedLine, bool]]:
+        """Changed lines (and hunk headers) on which any of some compiled RE2 pre-filters
+        matches, in the files whose content was read; only files with a hit are parsed."""
+        for file_index, diff_lines in self.hit_lines(*prefilters).items():
             if self.files[file_index].inspected:
                 for item in self.lines_at(file_index, diff_lines):
                     yield item, self.substantive(item)

@@ -507,6 +507,24 @@ def test_search_agrees_with_changed_lines_when_everything_matches() -> None:
     assert everything == expected
 
 
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ["login_required", "^-a$|^\\+b$"],
+        ["login_required", "required"],  # the same lines twice: each once
+        ["^ x$", "^\\+#"],  # a context line (no change) and the changed line after it
+        ["\\s+x\\n\\+", "comment"],  # a match that runs on into the next line
+    ],
+    ids=["apart", "overlapping", "context-and-change", "across-lines"],
+)
+def test_search_with_several_prefilters_finds_the_lines_of_their_union(parts: list[str]) -> None:
+    diff = parse_diff(SEARCHED)
+    union = list(diff.search(re2.compile("(?m)" + "|".join(f"(?:{p})" for p in parts))))
+    several = list(diff.search(*(re2.compile(f"(?m){p}") for p in parts)))
+    assert several == union
+    assert union
+
+
 def test_search_with_no_hit_yields_nothing() -> None:
     assert list(parse_diff(SEARCHED).search(re2.compile("(?m)no_such_thing"))) == []
 
