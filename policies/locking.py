@@ -16,7 +16,8 @@ wherever it stands under a locked entry):
 - Lists of what counts (an area's `paths`, `content`, `owners`, `checklist`): every entry stays;
   entries may be added, except a path pattern starting with `!` (it takes paths back out).
 - Lists of what is let off (`exclude`, `generated`, `vendored`, `translations`,
-  `content_only`, `enforcement.unless`): entries may be removed, none added; an area's own
+  `content_only`, `enforcement.unless`, an area's `weak` rules): entries may be removed, none
+  added; an area's own
   `exclude` may not be set where the organisation left it unset (nor unset where it set it).
 - `request_review`: every reviewer stays; more may be added.
 - `enforcement.when`: unchanged, or removed (enforcement then always applies).
@@ -67,7 +68,7 @@ _ORDERS: dict[str, list[Any]] = {
 _PROVENANCE = ["declared", "tool", "recorded", "attested"]
 _MORE_IS_STRICTER = {"paths", "content", "owners", "checklist"}
 _LESS_IS_STRICTER = {"exclude", "generated", "vendored", "translations", "content_only",
-                     "unless"}
+                     "unless", "weak"}
 _TIER_MAPS = {"require", "recommend"}
 #: policy-wide lists that let paths off every area: locked with any area
 _AREA_EXEMPTIONS = ("exclude", "content_only", "generated", "vendored", "translations")

@@ -380,6 +380,15 @@ class Area(_Strict):
     exclude: PathList | None = Field(
         default=None, description="Replaces the policy-wide exclusions for this area when set."
     )
+    weak: list[str] = Field(
+        default_factory=list,
+        description="Rules that are weak evidence: content rule ids and path patterns of this "
+                    "area, as written (an entry naming neither is ignored). Evidence of weak "
+                    "rules alone puts the area one risk lower, unless two distinct rules of "
+                    "the area found it (a weak keyword in a file the area's paths claim) or "
+                    "another area makes the change as risky: on their own, these rules mostly "
+                    "fire on changes that are not what the area is about.",
+    )
     checklist: list[str] = Field(default_factory=list)
     checklist_mode: Literal["advisory", "required"] | None = Field(
         default=None,
@@ -396,6 +405,18 @@ class Area(_Strict):
     @classmethod
     def _exclude_compiles(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
         return None if value is None else _validate_paths(value, info)
+
+    def weak_keys(self, area_id: str) -> frozenset[str]:
+        """The weak rules as evidence names them: `<area>.<rule id>`, or the path pattern.
+
+        An entry that names no rule of the area names nothing: a repository that replaces the
+        area's `paths` leaves the default's weak patterns behind, and a misspelt entry leaves
+        the rule it meant strong, the safe side."""
+        ids = {rule.id for rule in self.content if rule.id}
+        return frozenset(
+            f"{area_id}.{name}" if name in ids else name
+            for name in self.weak if name in ids or name in self.paths
+        )
 
 
 class LongContextShape(_Strict):

@@ -36,7 +36,7 @@ from bot.analysis.mechanical import (
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
 from policies.paths import PathSpec
-from policies.schema import Policy, compile_paths
+from policies.schema import Area, Policy, Risk, compile_paths
 
 __all__ = ["Classification", "Matcher", "classify", "matcher_for", "under_generated_paths"]
 
@@ -273,6 +273,8 @@ class _AreaHits:
     lines: set[tuple[str, str, int | None]] = field(default_factory=set)
     live: dict[tuple[str, str, int | None], int] = field(default_factory=dict)
     bound: int = 0
+    #: the rules that found counted evidence, as `Area.weak_keys` names them
+    rules: dict[str, None] = field(default_factory=dict)
 
 
 @dataclass
@@ -284,6 +286,9 @@ class Classification:
     unread: list[str] = field(default_factory=list)
     #: changed lines a rule matched that were not counted (mechanical or moved code)
     mechanical_lines: int = 0
+    #: by area, the rules that found its evidence as `Area.weak` names them (what
+    #: bench/strengths.py learns which rules are weak from)
+    rules: dict[str, list[str]] = field(default_factory=dict)
 
 
 class _Collector:
@@ -294,8 +299,11 @@ class _Collector:
         self.ranking = EvidenceRanking.for_policy(policy)
         self.bound = 40 * policy.limits.evidence_per_area
 
-    def add(self, area_id: str, evidence: Evidence) -> None:
+    def add(self, area_id: str, evidence: Evidence, rule: str | None = None) -> None:
+        """Count evidence for an area; `rule` names what found it where `evidence.rule` does not
+        say which (a path match: its pattern)."""
         hits = self.hits.setdefault(area_id, _AreaHits())
+        hits.rules[rule or evidence.rule] = None
         key = (evidence.path, evidence.side, evidence.line)
         if key in hits.lines:  # one line, several rules: the strongest rule names it
             slot = hits.live.get(key)
@@ -320,16 +328,21 @@ class _Collector:
             hits.bound = 2 * len(hits.evidence)
 
     def results(self) -> list[AreaResult]:
+        found = [
+            (area_id, area, self.hits[area_id])
+            for area_id, area in self.policy.active_areas().items() if area_id in self.hits
+        ]
+        backed = [area for area_id, area, hits in found
+                  if not _weak_only(area_id, area, list(hits.rules))]
         out = []
-        for area_id, area in self.policy.active_areas().items():
-            hits = self.hits.get(area_id)
-            if hits is None:
-                continue
+        for area_id, area, hits in found:
+            risk, weak = _strength(area_id, area, list(hits.rules), backed)
             out.append(
                 AreaResult(
                     id=area_id,
                     title=area.title,
-                    risk=area.risk,
+                    risk=risk,
+                    weak_evidence=weak,
                     files=sorted(hits.files),
                     evidence=self.ranking.select(
                         hits.evidence,
@@ -340,6 +353,56 @@ class _Collector:
                 )
             )
         return out
+
+
+#: distinct weak rules of an area that corroborate each other
+_CORROBORATING = 2
+
+
+def _weak_rules(area_id: str, area: Area, rules: list[str]) -> bool:
+    """Whether every rule that found the area's evidence is one the policy calls weak."""
+    if not area.weak:
+        return False
+    weak = area.weak_keys(area_id)
+    return all(rule in weak for rule in rules)
+
+
+def _weak_only(area_id: str, area: Area, rules: list[str]) -> bool:
+    """Whether the area's evidence is weak and uncorroborated: weak rules, fewer than two."""
+    return _weak_rules(area_id, area, rules) and len(rules) < _CORROBORATING
+
+
+def _strength(
+    area_id: str, area: Area, rules: list[str], backed: list[Area]
+) -> tuple[Risk, str | None]:
+    """The risk an area's evidence earns, and why when it rests on weak rules alone.
+
+    A weak rule (`Area.weak`) is one that, alone, mostly fires on changes that are not what the
+    area is about (a word like `amount`, a path like `**/*Payment*.cs`). Alone, it puts the area
+    one risk lower, unless it is corroborated: by a second rule of the area (a weak keyword in
+    a file the area's paths claim), or by another area (`backed`: those with strong or
+    corroborated evidence) that makes the change as risky anyway, where naming this area too
+    only says what else to review. Decided once per area, after every hit is found.
+    """
+    if not _weak_rules(area_id, area, rules):
+        return area.risk, None
+    names = ", ".join(f"`{rule}`" for rule in rules)
+    if len(rules) >= _CORROBORATING:
+        return area.risk, f"weak rules only, but {len(rules)} agree ({names}): counted"
+    backer = next((other for other in backed if other.risk.rank >= area.risk.rank), None)
+    if backer is not None:
+        return area.risk, (
+            f"weak rule only ({names}), but the change is {area.risk} for {backer.title} "
+            "anyway: counted"
+        )
+    lower = _RISKS[max(area.risk.rank - 1, 0)]
+    return lower, (
+        f"weak rule only ({names}), not corroborated by a second rule of the area or another "
+        f"{area.risk} area: counted as {lower}, not {area.risk}"
+    )
+
+
+_RISKS = list(Risk)
 
 
 def _snippet(text: str, limit: int) -> str:
@@ -451,6 +514,7 @@ def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: se
                     collector.add(
                         area_id,
                         Evidence(path=path, side="path", rule=f"{area_id}.path", snippet=pattern),
+                        pattern,
                     )
 
 
@@ -727,4 +791,7 @@ def classify(
         if not change.inspected and index not in skip
         and not matcher.default_exclude.check_file(change.path).include
     ]
-    return Classification(collector.results(), not_inspected, unread, mechanical)
+    return Classification(
+        collector.results(), not_inspected, unread, mechanical,
+        {area_id: list(hits.rules) for area_id, hits in collector.hits.items()},
+    )

@@ -162,6 +162,11 @@ class AreaResult(_Frozen):
     files: list[str]
     evidence: list[Evidence]
     evidence_total: int = Field(description="Evidence found before the per-file/area caps.")
+    weak_evidence: str | None = Field(
+        default=None,
+        description="Set when all the area's evidence comes from rules the policy calls weak "
+                    "(`weak`): whether it counted at the area's risk, and why.",
+    )
 
 
 class Signals(_Frozen):

@@ -64,8 +64,12 @@ def classify_scopes(
 
 
 def _merge_area(first: AreaResult, other: AreaResult) -> AreaResult:
+    # The stronger part explains the risk: strong evidence in one scope needs no word on weak
+    # evidence in another.
+    stronger = max(first, other, key=lambda a: (a.risk.rank, a.weak_evidence is None))
     return first.model_copy(update={
-        "risk": max(first.risk, other.risk, key=lambda r: r.rank),
+        "risk": stronger.risk,
+        "weak_evidence": stronger.weak_evidence,
         "files": sorted(set(first.files) | set(other.files)),
         "evidence": first.evidence + [e for e in other.evidence if e not in first.evidence],
         "evidence_total": first.evidence_total + other.evidence_total,
@@ -87,4 +91,6 @@ def merge_classifications(groups: Sequence[ScopeGroup]) -> Classification:
         groups[0].classification.not_inspected,  # every group lists every file's
         unread,
         sum(g.classification.mechanical_lines for g in groups),
+        {area: list(dict.fromkeys(r for g in groups for r in g.classification.rules.get(area, ())))
+         for area in areas},
     )
