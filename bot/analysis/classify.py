@@ -386,7 +386,7 @@ def _strength(
     """
     if not _weak_rules(area_id, area, rules):
         return area.risk, None
-    names = ", ".join(f"`{rule}`" for rule in rules)
+    names = ", ".join(rules)
     if len(rules) >= _CORROBORATING:
         return area.risk, f"weak rules only, but {len(rules)} agree ({names}): counted"
     backer = next((other for other in backed if other.risk.rank >= area.risk.rank), None)

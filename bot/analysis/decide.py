@@ -136,6 +136,8 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
         if area.evidence_total > files or lines:
             detail += f", {area.evidence_total} piece{'s' if area.evidence_total != 1 else ''}"
             detail += " of evidence"
+        if area.weak_evidence:
+            detail += f"; {area.weak_evidence}"
         reasons.append(f"Touches {area.title} ({area.risk}): {detail}.")
     long_cfg, heavy_cfg = policy.shape.long_context, policy.shape.context_heavy
     if signals.long_context and not _docs_win(signals):

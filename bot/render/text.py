@@ -125,6 +125,8 @@ def _area(area: AreaResult, color: bool, evidence_per_area: int) -> list[str]:
         f"{count(len(area.files), 'file')}, {count(area.evidence_total, 'piece')} of evidence"
     )
     out = [head]
+    if area.weak_evidence:
+        out.append(_paint(f"  {terminal(clip(area.weak_evidence, 200))}", "dim", color))
     shown = area.evidence[:evidence_per_area]
     out += [f"  {_evidence(e, color)}" for e in shown]
     left = max(area.evidence_total - len(shown), 0)

@@ -267,3 +267,12 @@ def test_error_when_conditions_and_review_requests_name_nothing() -> None:
     assert sorted(p.field for p in error.value.problems) == [
         "enforcement.unless[0].touches_not", "request_review.billing[0]",
         "request_review.payroll"]
+
+
+def test_a_repository_cannot_make_a_locked_areas_rules_weak() -> None:
+    weakened = layered("areas:\n  auth:\n    weak: ['**/identity/**']\n")
+    assert [p.field for p in weakened.problems] == ["areas.auth.weak"]
+    assert weakened.policy.areas["auth"].weak == default_policy().areas["auth"].weak
+    unlocked = layered("areas:\n  auth:\n    weak: ['**/identity/**']\n", org="comment: always\n")
+    assert unlocked.problems == []
+    assert "**/identity/**" in unlocked.policy.areas["auth"].weak

@@ -1,0 +1,89 @@
+"""Weak evidence (`Area.weak`): alone it puts an area one risk lower; a second rule of the area,
+or another area as risky, corroborates it; and the decision says which happened."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from bot.analysis.classify import classify
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.models import AreaResult, PullRequestInfo
+from policies.loader import load_policy
+from policies.schema import Policy, Risk
+from tests.bot._diffs import edit
+
+POLICY = textwrap.dedent("""\
+    areas:
+      money:
+        title: Money
+        risk: critical
+        paths: ["**/till/**"]
+        content:
+          - {id: coin, pattern: 'coin_total'}
+          - {id: ledger, pattern: 'ledger_entry'}
+        weak: [coin, "**/till/**", misspelt]
+      vault:
+        title: Vault
+        risk: critical
+        content:
+          - {id: key, pattern: 'vault_key'}
+    """)
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return load_policy(POLICY)
+
+
+def money(text: str, policy: Policy) -> AreaResult:
+    found = {area.id: area for area in classify(parse_diff(text), policy).areas}
+    return found["money"]
+
+
+@pytest.mark.parametrize(
+    ("text", "risk", "note"),
+    [
+        (edit("app/x.py", ["coin_total = 1"]), Risk.ELEVATED,
+         "weak rule only (money.coin), not corroborated"),
+        (edit("app/till/x.py", ["y = 1"]), Risk.ELEVATED, "weak rule only (**/till/**)"),
+        (edit("app/till/x.py", ["coin_total = 1"]), Risk.CRITICAL,
+         "weak rules only, but 2 agree (**/till/**, money.coin): counted"),
+        (edit("app/x.py", ["coin_total = 1", "vault_key = 2"]), Risk.CRITICAL,
+         "but the change is critical for Vault anyway: counted"),
+        (edit("app/x.py", ["coin_total = 1", "ledger_entry = 2"]), Risk.CRITICAL, None),
+        (edit("app/x.py", ["ledger_entry = 2"]), Risk.CRITICAL, None),
+    ],
+    ids=["weak-content-alone", "weak-path-alone", "weak-path-and-weak-content",
+         "backed-by-another-critical-area", "weak-beside-strong", "strong-alone"],
+)
+def test_weak_evidence_counts_only_when_corroborated(
+    text: str, risk: Risk, note: str | None, policy: Policy
+) -> None:
+    area = money(text, policy)
+    assert area.risk == risk
+    if note is None:
+        assert area.weak_evidence is None
+    else:
+        assert area.weak_evidence is not None and note in area.weak_evidence
+
+
+def test_without_weak_rules_the_same_evidence_is_critical() -> None:
+    strong = load_policy(POLICY.replace('weak: [coin, "**/till/**", misspelt]', "weak: []"))
+    area = money(edit("app/x.py", ["coin_total = 1"]), strong)
+    assert (area.risk, area.weak_evidence) == (Risk.CRITICAL, None)
+
+
+def test_a_weak_entry_naming_no_rule_of_the_area_makes_nothing_weak(policy: Policy) -> None:
+    assert policy.areas["money"].weak_keys("money") == frozenset({"money.coin", "**/till/**"})
+
+
+def test_the_decision_says_why_weak_evidence_did_not_count(policy: Policy) -> None:
+    decision = decide(parse_diff(edit("app/x.py", ["coin_total = 1"])), policy, PullRequestInfo())
+    assert decision.risk == Risk.ELEVATED
+    assert any(
+        reason.startswith("Touches Money (elevated)") and "counted as elevated, not critical"
+        in reason for reason in decision.reasons
+    )
