@@ -63,7 +63,7 @@ from bot.analysis.decide import decide  # noqa: E402
 from bot.analysis.diff import parse_diff  # noqa: E402
 from bot.analysis.models import AreaResult, Decision, PullRequestInfo  # noqa: E402
 from policies.loader import default_policy, load_policy  # noqa: E402
-from policies.schema import Policy  # noqa: E402
+from policies.model import Policy  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 EXPECTED = CORPUS / "expected.yml"

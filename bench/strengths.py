@@ -26,6 +26,7 @@ It is a benchmark: the exit status is 0 whatever the figures.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from bot.analysis.decide import decide  # noqa: E402
 from bot.analysis.diff import parse_diff  # noqa: E402
 from bot.analysis.models import PullRequestInfo  # noqa: E402
 from policies.loader import default_policy  # noqa: E402
-from policies.schema import Policy, Risk  # noqa: E402
+from policies.model import Policy, Risk  # noqa: E402
 
 #: (area id, rule as `Area.weak_keys` names it)
 Rule = tuple[str, str]
@@ -112,10 +113,10 @@ def with_weak(policy: Policy, weak: Iterable[Rule]) -> Policy:
         prefix = f"{area}."
         by_area.setdefault(area, []).append(key.removeprefix(prefix))
     areas = {
-        area_id: area.model_copy(update={"weak": sorted(by_area.get(area_id, []))})
+        area_id: dataclasses.replace(area, weak=sorted(by_area.get(area_id, [])))
         for area_id, area in policy.areas.items()
     }
-    return policy.model_copy(update={"areas": areas})
+    return dataclasses.replace(policy, areas=areas)
 
 
 def measure(policy: Policy, commits: Iterable[Commit]) -> list[RealResult]:

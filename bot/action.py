@@ -44,7 +44,7 @@ from bot.render.sarif import head_line, render_sarif_json
 from bot.render.text import render_oneline
 from policies.errors import ModelTierError
 from policies.loader import REPOSITORY_POLICY_PATH
-from policies.schema import Policy
+from policies.model import Policy
 
 __all__ = [
     "ACTIONS_BOT_LOGIN",
@@ -358,7 +358,7 @@ def _as_run(
     false` the run is advisory, so nothing it writes says "blocking"."""
     failing = review.conclusion(evaluation.decision, overridden) == "failure"
     if not inputs.enforce:
-        advisory = evaluation.decision.model_copy(update={"blocking": False})
+        advisory = dataclasses.replace(evaluation.decision, blocking=False)
         evaluation = dataclasses.replace(evaluation, decision=advisory)
     return evaluation, failing
 

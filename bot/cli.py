@@ -9,6 +9,7 @@ in a pre-commit hook never pays for importing the web stack.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -27,7 +28,7 @@ from policies.loader import (
     load_policy,
     unsaved_artefact,
 )
-from policies.schema import Policy
+from policies.model import Policy, as_data
 
 __all__ = ["build_parser", "main"]
 
@@ -235,7 +236,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     decision = decide(diff, policy, pr, "commit" if args.staged else "cli")
     advisory = args.staged and not args.enforce
     if advisory:  # nothing this run says can block, so it never says "blocking"
-        decision = decision.model_copy(update={"blocking": False})
+        decision = dataclasses.replace(decision, blocking=False)
     fmt = args.format or ("oneline" if args.staged else "text")
     output = _render(decision, policy, fmt)
     if args.output:
@@ -256,7 +257,7 @@ def _cmd_policy_show(args: argparse.Namespace) -> int:
     import yaml
 
     policy = _load_policy(args)
-    data = policy.model_dump(mode="json", exclude_defaults=False)
+    data = as_data(policy)
     sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
     return EXIT_OK
 
@@ -328,7 +329,7 @@ def _cmd_policy_explain(args: argparse.Namespace) -> int:
 def _exclusion(policy: Policy, area_id: str, path: str) -> str:
     """Which exclusion pattern claims a path for an area, and from which list: the area's own
     `exclude` or the policy's."""
-    from policies.schema import compile_paths
+    from policies.model import compile_paths
 
     area = policy.areas[area_id]
     where, patterns = (

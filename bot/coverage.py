@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.analysis.diff import GitHubFile
 from bot.analysis.models import Decision
-from policies.schema import Risk
+from policies.model import Risk
 
 __all__ = ["POLICY_AREA", "Coverage", "coverage"]
 

@@ -46,7 +46,7 @@ from bot.render.markdown import (
 from bot.render.sarif import head_line
 from policies.errors import ModelTierError, PolicyError
 from policies.loader import REPOSITORY_POLICY_PATHS, default_policy
-from policies.schema import Policy
+from policies.model import Policy
 
 __all__ = [
     "CHECK_NAME",
@@ -334,13 +334,18 @@ def read_reviews(
             continue
         permission = port.permission(repo, item.login)
         member_of = tuple(t for t in teams if port.team_member(t, item.login))
-        learnt[key] = item.model_copy(update={"permission": permission, "teams": member_of})
+        learnt[key] = dataclasses.replace(item, permission=permission, teams=member_of)
     full = tuple(
-        item.model_copy(update={"permission": learnt[k].permission, "teams": learnt[k].teams})
+        dataclasses.replace(item, permission=learnt[k].permission, teams=learnt[k].teams)
         if (k := item.login.lower()) in learnt else item
         for item in reviews
     )
     return full, codeowners
+
+
+def _text(content: bytes | None) -> str | None:
+    """A file's content as text (as `codeowners_text` reads CODEOWNERS), or None when absent."""
+    return None if content is None else content.decode("utf-8", "replace")
 
 
 def evaluate(
@@ -372,18 +377,18 @@ def evaluate(
         codeowners=codeowners_text(port, repo, pr.base_sha or pr.base_ref)
         if uses_owners(policy) else None,
         # read, like the policy, from the base: a PR cannot mark its own code generated
-        gitattributes=port.file_at(repo, GITATTRIBUTES, pr.base_sha or pr.base_ref)
+        gitattributes=_text(port.file_at(repo, GITATTRIBUTES, pr.base_sha or pr.base_ref))
         if under_generated_paths(policy, (f.filename for f in files)) else None,
     )
     diff, decision, policy, source, errors = _judge(
         lambda: parse_github_files(files), policy, info, source, errors, place)
     if _short_of_evidence(decision) and (records := git_ai_notes(port, repo, commits)):
-        info = info.model_copy(update={"records": records})
+        info = dataclasses.replace(info, records=records)
         diff, decision, policy, source, errors = _judge(
             lambda: diff, policy, info, source, errors, place)
     if _reviews_needed(decision):
         reviews, codeowners = read_reviews(port, repo, pr, decision, info.codeowners)
-        info = info.model_copy(update={"reviews": reviews, "codeowners": codeowners})
+        info = dataclasses.replace(info, reviews=reviews, codeowners=codeowners)
         diff, decision, policy, source, errors = _judge(
             lambda: diff, policy, info, source, errors, place)
     preview, preview_errors = _preview(port, repo, pr, files, diff, info)

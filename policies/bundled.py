@@ -1,11 +1,13 @@
 """The bundled policy's artefact: `policies/default.yml` validated, and its path patterns
-translated, once per content, so that a start reads it instead of parsing YAML, building
-pydantic's validators and translating hundreds of patterns.
+translated, once per content, so that a start reads it instead of parsing YAML, importing
+pydantic, building its validators and translating hundreds of patterns. It holds the policy as
+plain data (`policies.model`): reading it imports nothing of pydantic.
 
 The artefact is named by a fingerprint of everything that decides what it holds: the text of
 default.yml, the source of the modules that parse, validate and translate it, and the versions
-of pydantic and Python. Any edit of one of them names another artefact, so a stale one is never
-read: the next start validates the file again and leaves a new artefact. It lives in the
+of pydantic (its version file, read without importing it) and Python. Any edit of one of them
+names another artefact, so a stale one is never read: the next start validates the file again
+and leaves a new artefact. It lives in the
 package's `__pycache__` beside Python's own bytecode and is trusted as that bytecode is (it is
 a pickle); where that folder cannot be written (a read-only install), every start validates.
 
@@ -16,16 +18,20 @@ artefact is the entry point's (`bot.cli`).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import pickle
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pydantic
-
+from policies.model import Policy
 from policies.paths import Translation, translate
-from policies.schema import Policy
+
+if TYPE_CHECKING:
+    from policies import schema
 
 __all__ = ["ARTEFACT_FOLDER", "Bundled", "artefact_name", "decode", "encode", "fingerprint",
            "path_patterns"]
@@ -33,7 +39,7 @@ __all__ = ["ARTEFACT_FOLDER", "Bundled", "artefact_name", "decode", "encode", "f
 #: the package folder the artefact is kept in, with the package's bytecode
 ARTEFACT_FOLDER = "__pycache__"
 #: the modules whose source decides what the artefact holds
-_SOURCES = ("source.py", "schema.py", "loader.py", "paths.py", "bundled.py")
+_SOURCES = ("source.py", "schema.py", "model.py", "loader.py", "paths.py", "bundled.py")
 
 
 @dataclass(frozen=True)
@@ -44,8 +50,11 @@ class Bundled:
     translations: dict[str, Translation]
 
     @classmethod
-    def of(cls, policy: Policy) -> Bundled:
+    def of(cls, validated: schema.Policy) -> Bundled:
         """The artefact of a validated policy: its patterns translated (and checked) now."""
+        from policies.schema import runtime
+
+        policy = runtime(validated)
         return cls(policy, {p: translate(p) for p in path_patterns(policy)})
 
 
@@ -58,10 +67,19 @@ def fingerprint(text: bytes) -> str | None:
     try:
         for name in _SOURCES:
             digest.update(b"\0" + package.joinpath(name).read_bytes())
+        digest.update(b"\0" + _pydantic_version())
     except OSError:
         return None
-    digest.update(f"\0{pydantic.VERSION}\0{sys.version}".encode())
+    digest.update(f"\0{sys.version}".encode())
     return digest.hexdigest()
+
+
+def _pydantic_version() -> bytes:
+    """pydantic's version file (which states its version), read without importing pydantic:
+    a start that reads the artefact never imports it."""
+    spec = importlib.util.find_spec("pydantic")
+    folders = list(spec.submodule_search_locations or ()) if spec else []
+    return (Path(folders[0]) / "version.py").read_bytes() if folders else b""
 
 
 def artefact_name(key: str) -> str:

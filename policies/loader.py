@@ -28,17 +28,18 @@ from importlib import resources
 from importlib.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from policies import bundled
 from policies.errors import Loc, PolicyError, PolicyProblem
-from policies.locking import restore, scope_weakenings, unknown_locks, weakenings
 from policies.merging import merge
+from policies.model import Policy, as_data
 from policies.paths import remember
-from policies.schema import Policy
-from policies.scopes import scope_problems
 
-if TYPE_CHECKING:  # YAML is read only when a policy file is: never for the bundled artefact
+if TYPE_CHECKING:
+    # YAML and pydantic are imported only when a policy file is read and validated: never for
+    # the bundled policy's artefact.
+    from pydantic import ValidationError
+
+    from policies import schema
     from policies.source import PolicySource
 
 __all__ = [
@@ -164,10 +165,16 @@ def _drop(data: Any, loc: Loc) -> Loc:
     return ()
 
 
-def _without_bad_fields(data: dict[str, Any], locs: list[Loc]) -> tuple[Policy | None, list[Loc]]:
+def _without_bad_fields(
+    data: dict[str, Any], locs: list[Loc]
+) -> tuple[schema.Policy | None, list[Loc]]:
     """The policy with every field that failed validation removed, if that leaves a valid one:
     so that its cross-references can be checked in the same pass (a few rounds, as removing a
     field can uncover another)."""
+    from pydantic import ValidationError
+
+    from policies.schema import Policy
+
     data = copy.deepcopy(data)
     removed: list[Loc] = []
     for _ in range(5):
@@ -181,9 +188,15 @@ def _without_bad_fields(data: dict[str, Any], locs: list[Loc]) -> tuple[Policy |
 
 def _validate(
     data: dict[str, Any], sources: list[PolicySource], *, trusted: bool = False
-) -> Policy:
+) -> schema.Policy:
     """`trusted` only for the bundled policy: its patterns are not compiled one by one again
     (the test suite validates it in full)."""
+    from pydantic import ValidationError
+
+    from policies.locking import unknown_locks
+    from policies.schema import Policy
+    from policies.scopes import scope_problems
+
     raw_problems: list[tuple[Loc, str]] = []
     data = _strip_replace(data, (), raw_problems)
     data.pop("extends", None)
@@ -239,7 +252,7 @@ def _artefact(key: str) -> Traversable:
     return folder.joinpath(bundled.artefact_name(key))
 
 
-def validate_default() -> Policy:
+def validate_default() -> schema.Policy:
     """The bundled policy validated from its YAML, its patterns not compiled one by one (the
     test suite validates it in full): what its artefact holds."""
     source = _default_source()
@@ -278,10 +291,13 @@ def unsaved_artefact() -> tuple[Traversable, bytes] | None:
 def _default_data() -> dict[str, Any]:
     """The default policy as data with every schema default spelled out, so that a repository's
     list appends to a built-in one even where default.yml leaves it implicit (`evidence.*`)."""
-    return default_policy().model_dump(mode="json")
+    data: dict[str, Any] = as_data(default_policy())
+    return data
 
 
-def _over(source: PolicySource, below: list[PolicySource], below_data: dict[str, Any]) -> Policy:
+def _over(
+    source: PolicySource, below: list[PolicySource], below_data: dict[str, Any]
+) -> schema.Policy:
     """A policy file merged over the layers below it (or alone, with `extends: none`)."""
     extends = source.data.get("extends", "default")
     if extends not in ("default", "none"):
@@ -301,9 +317,10 @@ def load_policy(text: str | bytes | None, name: str = REPOSITORY_POLICY_PATH) ->
     """
     if text is None:
         return default_policy()
+    from policies.schema import runtime
     from policies.source import parse_source
 
-    return _over(parse_source(text, name), [_default_source()], _default_data())
+    return runtime(_over(parse_source(text, name), [_default_source()], _default_data()))
 
 
 @dataclass(frozen=True)
@@ -318,10 +335,13 @@ class Layered:
 
 
 def _enforce_locks(
-    org: Policy, org_data: dict[str, Any], policy: Policy, source: PolicySource
-) -> tuple[Policy, list[PolicyProblem]]:
+    org: schema.Policy, org_data: dict[str, Any], policy: schema.Policy, source: PolicySource
+) -> tuple[schema.Policy, list[PolicyProblem]]:
     """The repository's policy with every locked field it weakened set back to the
     organisation's value, and a problem naming each (`policies.locking`)."""
+    from policies.locking import restore, scope_weakenings, weakenings
+    from policies.schema import Policy
+
     data = policy.model_dump(mode="json")
     weak = weakenings(org_data, data, org.locked)
     data = restore(data, org_data, [w.loc for w in weak])
@@ -352,11 +372,12 @@ def load_layered(
     its errors), a broken repository policy leaves the layers below it (with its errors), and a
     locked field the repository weakens keeps the organisation's value (with an error each).
     """
+    from policies.schema import runtime
     from policies.source import parse_source
 
     problems: list[PolicyProblem] = []
     below, below_data, base = [_default_source()], _default_data(), default_policy()
-    org: Policy | None = None
+    org: schema.Policy | None = None
     if organisation is not None:
         try:
             org_source = parse_source(*organisation)
@@ -364,7 +385,8 @@ def load_layered(
         except PolicyError as e:
             problems += e.problems
         else:
-            below, below_data, base = [*below, org_source], org.model_dump(mode="json"), org
+            below, below_data = [*below, org_source], org.model_dump(mode="json")
+            base = runtime(org)
     if repository is None:
         return Layered(base, problems, org is not None, False)
     try:
@@ -375,4 +397,4 @@ def load_layered(
     if org is not None and org.locked:
         policy, weakened = _enforce_locks(org, below_data, policy, source)
         problems += weakened
-    return Layered(policy, problems, org is not None, True)
+    return Layered(runtime(policy), problems, org is not None, True)

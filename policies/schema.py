@@ -7,6 +7,10 @@ typo in a policy is an error with its location, not a silently ignored setting.
 Content patterns use RE2 syntax (no look-around, no back-references). RE2 matches in linear time,
 which is what lets one pass over a 200,000-line diff stay fast, and it means no policy can make the
 analysis hang on a crafted line.
+
+What a check results in is `policies.model`'s plain data (`runtime`): the analysis never holds
+these pydantic models, so a start that reads the bundled policy's artefact never imports
+pydantic.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from __future__ import annotations
 import datetime
 import threading
 import warnings
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import re2
@@ -29,6 +32,16 @@ from pydantic import (
     model_validator,
 )
 
+from policies import model as plain
+from policies.model import (
+    MAX_CONTENT_RULES,
+    MAX_PATH_PATTERNS,
+    Permission,
+    Provenance,
+    Risk,
+    compile_pattern,
+    owner_problem,
+)
 from policies.paths import compile_paths, engine_detail
 
 __all__ = [
@@ -61,55 +74,8 @@ __all__ = [
     "compile_paths",
     "compile_pattern",
     "owner_problem",
+    "runtime",
 ]
-
-
-class Risk(StrEnum):
-    """How much damage a mistake in a change can do; ordered from least to most."""
-
-    ROUTINE = "routine"
-    ELEVATED = "elevated"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return _RISK_ORDER.index(self)
-
-
-_RISK_ORDER = [Risk.ROUTINE, Risk.ELEVATED, Risk.CRITICAL]
-
-
-class Permission(StrEnum):
-    """GitHub repository roles, weakest first (the order an override threshold compares)."""
-
-    READ = "read"
-    TRIAGE = "triage"
-    WRITE = "write"
-    MAINTAIN = "maintain"
-    ADMIN = "admin"
-
-    @property
-    def rank(self) -> int:
-        return list(Permission).index(self)
-
-
-class Provenance(StrEnum):
-    """How strong the evidence of a model is, weakest first.
-
-    declared: a person wrote it (a PR description line or box, a `model:` label, a hand-written
-    trailer); tool: an AI tool wrote it itself (its trailer, commit author or footer); recorded: a
-    record of the session names the model for the changed lines (Agent Trace, git-ai notes);
-    attested: someone with the override permission vouches for it.
-    """
-
-    DECLARED = "declared"
-    TOOL = "tool"
-    RECORDED = "recorded"
-    ATTESTED = "attested"
-
-    @property
-    def rank(self) -> int:
-        return list(Provenance).index(self)
 
 
 class _Strict(BaseModel):
@@ -120,22 +86,6 @@ class _Strict(BaseModel):
 
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.log_errors = False
-
-
-def compile_pattern(pattern: str) -> Any:
-    """Compile one content pattern with RE2, or raise ValueError saying why it is not accepted."""
-    try:
-        return re2.compile(pattern, options=_RE2_OPTIONS)
-    except re2.error as e:
-        detail = e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else str(e)
-        raise ValueError(f"invalid RE2 pattern {pattern!r}: {detail}") from e
-
-
-#: Most path patterns one list may hold. RE2 compiles a list into one automaton with a memory
-#: budget: past about 2,000 simple patterns it refuses, so the limit sits well below that.
-MAX_PATH_PATTERNS = 1000
-#: Most content rules a policy may hold (every active area's together: they run as one RE2 set).
-MAX_CONTENT_RULES = 1000
 _warnings_lock = threading.Lock()
 
 
@@ -237,14 +187,6 @@ class Tool(_Strict):
 _VERSION = re2.compile(r"^\d+(?:\.\d+)*$")
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """'4.6' -> (4, 6), trailing zeros dropped so that '5' and '5.0' compare equal."""
-    parts = [int(p) for p in version.split(".")]
-    while len(parts) > 1 and parts[-1] == 0:
-        parts.pop()
-    return tuple(parts)
-
-
 class Family(_Strict):
     """Models named by a pattern with a version (Claude Opus 4.x, GPT-5.x): the tier follows the
     version, so a model newer than the catalog still resolves.
@@ -300,13 +242,6 @@ class Family(_Strict):
             if not _VERSION.match(key):
                 raise ValueError(f"version floor {key!r} is not a version like '4.6'")
         return value
-
-    def floors(self) -> list[tuple[tuple[int, ...], str, str]]:
-        """(version key, floor as written, tier), highest floor first."""
-        return sorted(
-            ((version_key(v), v, t) for v, t in self.tiers.items()), reverse=True
-        )
-
 
 class SmallVariants(_Strict):
     """Small, cheap variants (mini, nano, lite, flash, haiku): whatever their family, never above
@@ -406,18 +341,6 @@ class Area(_Strict):
     def _exclude_compiles(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
         return None if value is None else _validate_paths(value, info)
 
-    def weak_keys(self, area_id: str) -> frozenset[str]:
-        """The weak rules as evidence names them: `<area>.<rule id>`, or the path pattern.
-
-        An entry that names no rule of the area names nothing: a repository that replaces the
-        area's `paths` leaves the default's weak patterns behind, and a misspelt entry leaves
-        the rule it meant strong, the safe side."""
-        ids = {rule.id for rule in self.content if rule.id}
-        return frozenset(
-            f"{area_id}.{name}" if name in ids else name
-            for name in self.weak if name in ids or name in self.paths
-        )
-
 
 class LongContextShape(_Strict):
     """When a change is large and spread enough to call for the long-context tier. Its size is
@@ -492,23 +415,6 @@ class Override(_Strict):
         description="Whether the pull request's author may override their own pull request "
                     "(whatever their permission).",
     )
-
-
-_GITHUB_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-_OWNER_USER = re2.compile(rf"@{_GITHUB_NAME}(?:\[bot\])?")
-_OWNER_TEAM = re2.compile(rf"@{_GITHUB_NAME}/[A-Za-z0-9_.-]+")
-_OWNER_EMAIL = re2.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-def owner_problem(owner: str, *, email: bool = True) -> str | None:
-    """Why a name is not an owner as CODEOWNERS writes one (`@user`, `@org/team`, or, where
-    `email`, an e-mail address), or None when it is one."""
-    if _OWNER_USER.fullmatch(owner) or _OWNER_TEAM.fullmatch(owner):
-        return None
-    if email and _OWNER_EMAIL.fullmatch(owner):
-        return None
-    forms = "@user, @org/team or an e-mail address" if email else "@user or @org/team"
-    return f"owner {owner!r} is not {forms}"
 
 
 def _owner(value: str) -> str:
@@ -677,10 +583,6 @@ class Scope(_Strict):
     @classmethod
     def _paths_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return _validate_paths(value, info)
-
-    @property
-    def title(self) -> str:
-        return self.name or self.paths[0]
 
 
 class Policy(_Strict):
@@ -853,8 +755,23 @@ class Policy(_Strict):
                 problems.append((loc, f"unknown tier {tier_ref!r}"))
         return problems
 
-    def tier_rank(self, tier_id: str) -> int:
-        return self.tiers[tier_id].rank
-
     def active_areas(self) -> dict[str, Area]:
         return {area_id: area for area_id, area in self.areas.items() if area.enabled}
+
+
+def runtime(policy: Policy) -> plain.Policy:
+    """A validated policy as the analysis reads it: `policies.model`'s classes, field for
+    field."""
+    converted: plain.Policy = _plain(policy)
+    return converted
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        cls = getattr(plain, type(value).__name__)
+        return cls(**{name: _plain(getattr(value, name)) for name in type(value).model_fields})
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value

@@ -8,12 +8,13 @@ review. Only what the scope adds is compiled again: the root's patterns were che
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from policies.merging import merge
-from policies.schema import Policy, Scope, compile_paths, compile_pattern
+from policies.model import Policy, Scope, as_data, compile_paths, compile_pattern
+
+if TYPE_CHECKING:  # pydantic only where a scope's policy is validated: a policy with scopes
+    from policies import schema
 
 __all__ = ["scope_problems", "scoped_policies"]
 
@@ -23,14 +24,19 @@ _CACHE_SIZE = 16
 _cache: dict[int, tuple[Policy, tuple[tuple[Scope, Policy], ...]]] = {}
 
 
-def _scope_policy(policy: Policy, scope: Scope) -> Policy:
-    data = policy.model_dump(mode="json", exclude={"scopes", "locked", "request_review"})
+def _scope_policy(data: dict[str, Any], scope: Scope | schema.Scope) -> schema.Policy:
+    """The policy (as data, with every field) with the scope's `areas` and `enforcement`
+    merged over it, validated."""
+    from policies.schema import Policy as Schema
+
+    data = {key: value for key, value in data.items()
+            if key not in ("scopes", "locked", "request_review")}
     overlay: dict[str, Any] = {}
     if scope.areas:
         overlay["areas"] = scope.areas
     if scope.enforcement:
         overlay["enforcement"] = scope.enforcement
-    return Policy.model_validate(merge(data, overlay), context={"trusted": True})
+    return Schema.model_validate(merge(data, overlay), context={"trusted": True})
 
 
 def scoped_policies(policy: Policy) -> tuple[tuple[Scope, Policy], ...]:
@@ -40,14 +46,19 @@ def scoped_policies(policy: Policy) -> tuple[tuple[Scope, Policy], ...]:
     hit = _cache.get(id(policy))
     if hit is not None and hit[0] is policy:
         return hit[1]
-    scoped = tuple((scope, _scope_policy(policy, scope)) for scope in policy.scopes)
+    scoped: tuple[tuple[Scope, Policy], ...] = ()
+    if policy.scopes:
+        from policies.schema import runtime
+
+        data = as_data(policy)
+        scoped = tuple((scope, runtime(_scope_policy(data, scope))) for scope in policy.scopes)
     if len(_cache) >= _CACHE_SIZE:
         _cache.pop(next(iter(_cache)))
     _cache[id(policy)] = (policy, scoped)
     return scoped
 
 
-def _added_patterns(index: int, scope: Scope) -> list[tuple[Loc, str]]:
+def _added_patterns(index: int, scope: schema.Scope) -> list[tuple[Loc, str]]:
     """The path and content patterns a scope adds, each compiled on its own (the merged policy
     is validated as trusted: the root's hundreds of patterns are not compiled again)."""
     problems: list[tuple[Loc, str]] = []
@@ -69,14 +80,17 @@ def _added_patterns(index: int, scope: Scope) -> list[tuple[Loc, str]]:
     return problems
 
 
-def scope_problems(policy: Policy) -> list[tuple[Loc, str]]:
+def scope_problems(policy: schema.Policy) -> list[tuple[Loc, str]]:
     """Every problem of the policy's scopes, located under `scopes[i]`."""
+    from pydantic import ValidationError
+
     problems: list[tuple[Loc, str]] = []
+    data = policy.model_dump(mode="json") if policy.scopes else {}
     reported = set(policy.reference_problems()) if policy.scopes else set()
     for index, scope in enumerate(policy.scopes):
         problems += _added_patterns(index, scope)
         try:
-            scoped = _scope_policy(policy, scope)
+            scoped = _scope_policy(data, scope)
         except ValidationError as e:
             for item in e.errors(include_url=False):
                 problems.append(

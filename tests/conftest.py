@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policies.loader import default_policy
-from policies.schema import Policy
+from policies.model import Policy
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from pydantic_settings import (
 )
 
 from policies.errors import ModelTierError
-from policies.schema import Permission
+from policies.model import Permission
 
 __all__ = [
     "Settings",

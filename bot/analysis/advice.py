@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from policies.schema import Policy
+from policies.model import Policy
 
 __all__ = ["Place", "declare", "human_rejected_fix", "human_review_fix", "override", "weak_fix"]
 

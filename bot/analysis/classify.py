@@ -35,8 +35,8 @@ from bot.analysis.mechanical import (
 )
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
 from bot.analysis.ranking import EvidenceRanking
+from policies.model import Area, Policy, Risk, compile_paths
 from policies.paths import PathSpec
-from policies.schema import Area, Policy, Risk, compile_paths
 
 __all__ = ["Classification", "Matcher", "classify", "matcher_for", "under_generated_paths"]
 

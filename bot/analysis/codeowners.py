@@ -18,8 +18,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from policies.model import compile_paths, owner_problem
 from policies.paths import PathSpec
-from policies.schema import compile_paths, owner_problem
 
 __all__ = ["CODEOWNERS_PATHS", "CodeOwners", "OwnerRule", "normalise_owner", "parse_codeowners"]
 

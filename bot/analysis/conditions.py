@@ -11,7 +11,7 @@ from collections.abc import Collection
 from fnmatch import fnmatchcase
 
 from bot.analysis.models import PullRequestInfo
-from policies.schema import Condition, Policy
+from policies.model import Condition, Policy
 
 __all__ = ["enforcement_exemption"]
 

@@ -6,6 +6,7 @@ This is the pure core the App, the Action and the CLI share: no I/O, no clock, n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.analysis import advice
 from bot.analysis.advice import Place
@@ -31,7 +32,7 @@ from bot.analysis.models import (
 from bot.analysis.records import agent_trace_records
 from bot.analysis.reviewers import review_requests
 from bot.analysis.scoping import ScopeGroup, classify_scopes, merge_classifications
-from policies.schema import Area, Policy, Risk, compile_paths
+from policies.model import Area, Policy, Risk, compile_paths
 
 __all__ = ["decide", "measure_shape"]
 
@@ -485,7 +486,7 @@ def _mark(
             and rank >= required_rank
             and _strong_enough(item, required, policy)
         )
-        marked.append(item.model_copy(update={"satisfies": satisfies}))
+        marked.append(replace(item, satisfies=satisfies))
     return marked
 
 
@@ -505,7 +506,7 @@ def _session_records(diff: Diff, pr: PullRequestInfo, policy: Policy) -> PullReq
         records += agent_trace_records("\n".join(c.text for c in added),
                                        f"Agent Trace record {item.path}")
     kept = tuple(r for r in records if changed & set(r.paths))
-    return pr.model_copy(update={"records": kept}) if kept or pr.records else pr
+    return replace(pr, records=kept) if kept or pr.records else pr
 
 
 def _owned_paths(classification: Classification, risk: Risk, diff: Diff) -> list[str]:
@@ -540,7 +541,7 @@ def _areas_as_judged(groups: Sequence[ScopeGroup]) -> dict[str, Area]:
             area = group.policy.areas[found.id]
             if found.id in areas:
                 checklist = list(dict.fromkeys([*areas[found.id].checklist, *area.checklist]))
-                area = areas[found.id].model_copy(update={"checklist": checklist})
+                area = replace(areas[found.id], checklist=checklist)
             areas[found.id] = area
     for group in groups:  # areas no group found keep their root definition
         for area_id, area in group.policy.areas.items():
@@ -577,9 +578,8 @@ def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> De
     groups = classify_scopes(diff, policy, parse_codeowners(pr.codeowners) if pr.codeowners
                              else None, parse_gitattributes(pr.gitattributes))
     classification = merge_classifications(groups)
-    signals = measure_shape(diff, policy, pr).model_copy(
-        update={"mechanical_lines": classification.mechanical_lines}
-    )
+    signals = replace(measure_shape(diff, policy, pr),
+                      mechanical_lines=classification.mechanical_lines)
     judged, required = _strictest(groups, signals)
     policy = judged.policy
     risk = _risk(classification, signals, policy)

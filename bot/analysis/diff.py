@@ -14,7 +14,7 @@ import bisect
 import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
@@ -24,7 +24,7 @@ from unidiff.patch import PatchedFile, PatchSet
 from bot.analysis.errors import DiffError
 from bot.analysis.gcpause import gc_paused
 from bot.analysis.mechanical import MANIFESTS, Sides, Swaps, mechanical_sides, prose_line
-from bot.analysis.models import FileChange
+from bot.analysis.models import FileChange, FileStatus
 
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "is_substantive", "parse_diff"]
 
@@ -92,7 +92,7 @@ def _strip_prefix(name: str) -> str:
     return name[2:] if name[:2] in ("a/", "b/") else name
 
 
-def _status(pf: PatchedFile) -> str:
+def _status(pf: PatchedFile) -> FileStatus:
     info = "".join(pf.patch_info or ())
     if pf.source_file == _DEV_NULL or "\nnew file mode" in "\n" + info:
         return "added"
@@ -565,12 +565,11 @@ def parse_github_files(files: Sequence[GitHubFile]) -> Diff:
     diff = parse_diff(github_files_to_diff(files), not_inspected=missing)
     sizes = {f.filename: f for f in files}
     diff.files = [
-        change.model_copy(
-            update={
-                "additions": sizes[change.path].additions,
-                "deletions": sizes[change.path].deletions,
-                "binary": change.binary and change.path not in missing,
-            }
+        replace(
+            change,
+            additions=sizes[change.path].additions,
+            deletions=sizes[change.path].deletions,
+            binary=change.binary and change.path not in missing,
         )
         if change.path in sizes
         else change

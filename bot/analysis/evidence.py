@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.analysis.models import Commit, DeclaredModel, Provenance, PullRequestInfo
-from policies.schema import Policy, compile_pattern, version_key
+from policies.model import Policy, compile_pattern, version_key
 
 __all__ = [
     "Catalog",
@@ -313,7 +313,7 @@ class Catalog:
         return self.record(base | {"tool": first_tool}, first)
 
     def record(self, base: dict[str, Any], resolution: Resolution) -> DeclaredModel:
-        if not resolution.known:
+        if resolution.how == "unknown":
             return DeclaredModel(
                 **base, kind="unknown", name=resolution.name, family=resolution.family,
                 version=resolution.version, note=resolution.reason,

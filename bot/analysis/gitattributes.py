@@ -14,8 +14,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
+from policies.model import compile_paths
 from policies.paths import PathSpec
-from policies.schema import compile_paths
 
 __all__ = ["GENERATED", "GitAttributes", "parse_gitattributes"]
 

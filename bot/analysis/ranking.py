@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.analysis.models import Evidence
-from policies.schema import Policy
+from policies.model import Policy
 
 __all__ = ["EvidenceRanking", "generic_rules", "is_generic_pattern", "rank", "select"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from bot.analysis.models import ReviewRequest
-from policies.schema import Policy, Risk
+from policies.model import Policy, Risk
 
 __all__ = ["review_requests", "split_reviewers"]
 

@@ -6,14 +6,14 @@ under the policy's own rules; the decision then takes the strictest of them (bot
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.analysis.classify import Classification, classify
 from bot.analysis.codeowners import CodeOwners
 from bot.analysis.diff import Diff
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.models import AreaResult
-from policies.schema import Policy, compile_paths
+from policies.model import Policy, compile_paths
 from policies.scopes import scoped_policies
 
 __all__ = ["ScopeGroup", "classify_scopes", "merge_classifications"]
@@ -67,13 +67,14 @@ def _merge_area(first: AreaResult, other: AreaResult) -> AreaResult:
     # The stronger part explains the risk: strong evidence in one scope needs no word on weak
     # evidence in another.
     stronger = max(first, other, key=lambda a: (a.risk.rank, a.weak_evidence is None))
-    return first.model_copy(update={
-        "risk": stronger.risk,
-        "weak_evidence": stronger.weak_evidence,
-        "files": sorted(set(first.files) | set(other.files)),
-        "evidence": first.evidence + [e for e in other.evidence if e not in first.evidence],
-        "evidence_total": first.evidence_total + other.evidence_total,
-    })
+    return replace(
+        first,
+        risk=stronger.risk,
+        weak_evidence=stronger.weak_evidence,
+        files=sorted(set(first.files) | set(other.files)),
+        evidence=first.evidence + [e for e in other.evidence if e not in first.evidence],
+        evidence_total=first.evidence_total + other.evidence_total,
+    )
 
 
 def merge_classifications(groups: Sequence[ScopeGroup]) -> Classification:

@@ -25,7 +25,7 @@ from policies.loader import (
     Layered,
     load_layered,
 )
-from policies.schema import Policy
+from policies.model import Policy
 from policies.scopes import scoped_policies
 
 __all__ = [

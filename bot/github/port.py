@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from bot.analysis.diff import GitHubFile
 from bot.analysis.models import Commit, Review
 from policies.errors import ModelTierError
-from policies.schema import Permission
+from policies.model import Permission
 
 __all__ = [
     "WORKFLOW_BOT_LOGIN",

@@ -47,7 +47,7 @@ from bot.github.port import (
     RateLimit,
     retry_after,
 )
-from policies.schema import Permission
+from policies.model import Permission
 
 __all__ = ["Connection", "PyGithubPort", "connect"]
 

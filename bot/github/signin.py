@@ -21,7 +21,7 @@ from github import Auth, GithubIntegration
 
 from bot.github.port import GitHubError
 from bot.github.pygithub import Connection, _retry, json_or_none, translated
-from policies.schema import Permission
+from policies.model import Permission
 
 __all__ = ["GitHubAccess", "authorize_url", "exchange_code", "user_login"]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.analysis.models import ChecklistGroup, Decision
 from bot.render._escape import clip, text
-from policies.schema import Permission
+from policies.model import Permission
 
 __all__ = [
     "CHECKLIST_HEADING",

@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from bot.analysis.models import AreaResult, Decision, Evidence, Verdict
 from bot.render._escape import clip, plain
-from policies.schema import Area, Policy, Risk
+from policies.model import Area, Policy, Risk
 
 __all__ = [
     "INFORMATION_URI",

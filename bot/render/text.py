@@ -16,7 +16,7 @@ import re
 from bot.analysis.models import AreaResult, Decision, Evidence, Verdict
 from bot.render._budget import count
 from bot.render._escape import clip, clip_middle, terminal
-from policies.schema import Risk
+from policies.model import Risk
 
 __all__ = ["render_oneline", "render_text"]
 

@@ -4,6 +4,7 @@ damaged or stale one only costs a validation."""
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +13,8 @@ import pytest
 from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
 from pydantic import BaseModel
 
-from policies import bundled, loader
-from policies.schema import PathList, Policy
+from policies import bundled, loader, model, schema
+from policies.schema import PathList, runtime
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_the_artefact_holds_what_full_validation_of_default_yml_gives() -> None:
     full = loader._validate(source.data, [source], trusted=False)
     made = bundled.decode(bundled.encode(bundled.Bundled.of(loader.validate_default())))
     assert made is not None
-    assert made.policy == full
+    assert made.policy == runtime(full)
     assert made.translations == {
         p: GitIgnoreBasicPattern.pattern_to_regex(p) for p in bundled.path_patterns(full)
     }
@@ -62,10 +63,30 @@ def _path_lists(model: BaseModel) -> Iterator[list[str]]:
 
 
 def test_every_path_pattern_of_the_policy_is_translated() -> None:
-    policy = loader.default_policy()
-    wanted = {p for patterns in _path_lists(policy) for p in patterns}
+    wanted = {p for patterns in _path_lists(loader.validate_default()) for p in patterns}
     assert len(wanted) > 100
-    assert set(bundled.path_patterns(policy)) == wanted
+    assert set(bundled.path_patterns(loader.default_policy())) == wanted
+
+
+def _schema_classes() -> list[type[BaseModel]]:
+    return [cls for cls in vars(schema).values()
+            if isinstance(cls, type) and issubclass(cls, schema._Strict)
+            and cls is not schema._Strict]
+
+
+@pytest.mark.parametrize("cls", _schema_classes(), ids=lambda cls: cls.__name__)
+def test_the_plain_policy_has_the_fields_of_the_schema(cls: type[BaseModel]) -> None:
+    """Each model of the schema has its plain class (what the analysis reads), with the same
+    fields in the same order: a field added to one only fails here, not in a review."""
+    plain = getattr(model, cls.__name__)
+    assert [f.name for f in dataclasses.fields(plain)] == list(cls.model_fields)
+
+
+def test_the_plain_policy_holds_what_validation_gave() -> None:
+    validated = loader.validate_default()
+    plain = runtime(validated)
+    assert isinstance(plain, model.Policy) and isinstance(plain.areas["auth"], model.Area)
+    assert model.as_data(plain) == validated.model_dump(mode="json")
 
 
 @pytest.mark.parametrize(
@@ -93,7 +114,7 @@ def test_a_start_reads_the_artefact_of_this_policy(artefacts: Path) -> None:
     (artefacts / bundled.artefact_name(_key())).write_bytes(
         bundled.encode(bundled.Bundled.of(marked))
     )
-    assert loader.default_policy() == marked  # read, not validated
+    assert loader.default_policy() == runtime(marked)  # read, not validated
     assert loader.unsaved_artefact() is None
 
 
@@ -104,7 +125,7 @@ def test_an_artefact_of_another_text_is_never_read(artefacts: Path) -> None:
     (artefacts / bundled.artefact_name(stale)).write_bytes(
         bundled.encode(bundled.Bundled.of(marked))
     )
-    assert loader.default_policy() == loader.validate_default()
+    assert loader.default_policy() == runtime(loader.validate_default())
     assert loader.unsaved_artefact() is not None
 
 
@@ -112,12 +133,12 @@ def test_an_artefact_of_another_text_is_never_read(artefacts: Path) -> None:
                                                                              "None"])
 def test_a_damaged_artefact_is_validated_again(artefacts: Path, damage: bytes) -> None:
     (artefacts / bundled.artefact_name(_key())).write_bytes(damage)
-    assert loader.default_policy() == loader.validate_default()
+    assert loader.default_policy() == runtime(loader.validate_default())
     assert loader.unsaved_artefact() is not None
 
 
 def test_the_default_is_the_same_policy_object_within_a_process() -> None:
-    assert isinstance(loader.default_policy(), Policy)
+    assert isinstance(loader.default_policy(), model.Policy)
     assert loader.load_policy(None) is loader.default_policy()
 
 
@@ -128,5 +149,5 @@ def test_an_install_without_sources_has_no_artefact(
     validates on every start rather than risk reading a stale one."""
     monkeypatch.setattr(bundled, "_SOURCES", ("no-such-module.py",))
     assert bundled.fingerprint(loader._default_text()) is None
-    assert loader.default_policy() == loader.validate_default()
+    assert loader.default_policy() == runtime(loader.validate_default())
     assert loader.unsaved_artefact() is None

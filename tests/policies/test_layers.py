@@ -11,7 +11,7 @@ import pytest
 from policies.errors import PolicyError
 from policies.loader import default_policy, load_layered, load_policy
 from policies.locking import restore, weakenings
-from policies.schema import Permission, Risk
+from policies.model import Permission, Risk
 from policies.scopes import scoped_policies
 
 ORG = "acme/.github:.github/modeltier.yml"

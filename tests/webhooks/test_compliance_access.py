@@ -11,7 +11,7 @@ import time
 import pytest
 
 from bot.github.port import GitHubError
-from policies.schema import Permission
+from policies.model import Permission
 from webhooks.compliance.access import AccessPolicy
 
 

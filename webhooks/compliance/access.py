@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bot.github.port import GitHubError
 from bot.github.signin import GitHubAccess
-from policies.schema import Permission
+from policies.model import Permission
 
 __all__ = ["AccessPolicy", "Scope"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from bot.analysis.models import Verdict
-from policies.schema import Provenance, Risk
+from policies.model import Provenance, Risk
 from webhooks.runtime.store import AuditFilter
 
 __all__ = ["FilterError", "Filters", "parse_filters"]

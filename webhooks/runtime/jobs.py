@@ -22,8 +22,8 @@ from bot.coverage import Coverage
 from bot.github.port import GitHubError, GitHubPort, PullRequestData
 from bot.github.pygithub import Connection, connect
 from bot.render.checklist import box_of, ticks_from_events
-from policies.schema import Override as OverrideRules
-from policies.schema import Permission
+from policies.model import Override as OverrideRules
+from policies.model import Permission
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
 from webhooks.runtime.store import Job, Store, new_owner_id

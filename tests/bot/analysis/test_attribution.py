@@ -17,7 +17,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.evidence import declared_models
 from bot.analysis.models import Commit, PullRequestInfo, Verdict
-from policies.schema import Policy
+from policies.model import Policy
 from tests.bot._diffs import edit
 
 AUTH = parse_diff(edit("app/auth/views.py", ["@login_required", "def profile(request):"]))

@@ -16,7 +16,7 @@ from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
 from bot.analysis.gitattributes import parse_gitattributes
 from bot.analysis.models import Evidence
 from policies.loader import load_policy
-from policies.schema import Policy
+from policies.model import Policy
 from tests.bot._diffs import binary, edit, rename
 
 

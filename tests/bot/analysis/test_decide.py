@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pytest
@@ -9,8 +10,9 @@ import pytest
 from bot.analysis.decide import decide, measure_shape
 from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
 from bot.analysis.models import Commit, Decision, PullRequestInfo, Risk, Verdict
+from bot.render import render_json
 from policies.loader import default_policy, load_policy
-from policies.schema import Policy
+from policies.model import Policy
 from tests.bot._diffs import edit
 
 AUTH = edit("app/auth/views.py", ["@login_required", "def profile(request):"])
@@ -276,7 +278,7 @@ def test_a_tool_trusted_by_policy_satisfies_the_tier() -> None:
 def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Policy) -> None:
     decision = decide(parse_diff(ROUTINE), policy, PullRequestInfo(draft=True))
     assert decision.draft is True
-    data = decision.model_dump(mode="json")
+    data = json.loads(render_json(decision))
     assert data["schema_version"] == "1.0"
     assert {"risk", "tier", "areas", "signals", "verdict", "blocking", "reasons"} <= set(data)
 

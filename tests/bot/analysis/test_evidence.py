@@ -12,7 +12,7 @@ from bot.analysis.evidence import Catalog, declared_models, normalise_model_name
 from bot.analysis.models import Commit, DeclaredModel, PullRequestInfo, Verdict
 from policies.errors import PolicyError
 from policies.loader import default_policy, load_policy
-from policies.schema import Policy
+from policies.model import Policy
 from tests.bot._diffs import edit
 
 # (kind, model, tool) of each declaration, in the order found

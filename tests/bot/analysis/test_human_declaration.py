@@ -12,7 +12,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.models import Commit, Decision, PullRequestInfo, Review, Verdict
 from policies.loader import load_policy
-from policies.schema import Permission
+from policies.model import Permission
 from tests.bot._diffs import edit
 
 AUTH = parse_diff(edit("app/auth/views.py", ["@login_required", "def profile(request):"]))

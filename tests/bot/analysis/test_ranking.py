@@ -17,10 +17,8 @@ EXAMPLE = (ROOT / "examples" / "billing-refund.diff").read_text(encoding="utf-8"
 
 
 def _ev(rule: str, side: str = "new", line: int | None = 1, path: str = "a.py") -> Evidence:
-    return Evidence.model_validate(
-        {"path": path, "line": None if side == "path" else line, "side": side, "rule": rule,
-         "snippet": rule}
-    )
+    return Evidence(path=path, line=None if side == "path" else line, side=side,  # type: ignore[arg-type]
+                    rule=rule, snippet=rule)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.models import AreaResult, PullRequestInfo
 from policies.loader import load_policy
-from policies.schema import Policy, Risk
+from policies.model import Policy, Risk
 from tests.bot._diffs import edit
 
 POLICY = textwrap.dedent("""\

@@ -11,7 +11,7 @@ import pytest
 from bot.github.port import GitHubError
 from bot.github.pygithub import connect
 from bot.github.signin import GitHubAccess, authorize_url, exchange_code, user_login
-from policies.schema import Permission
+from policies.model import Permission
 from tests.bot.github.conftest import REPO
 
 CALLBACK = "http://127.0.0.1:9/audit/callback"

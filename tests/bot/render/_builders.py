@@ -17,7 +17,7 @@ from bot.analysis.models import (
     Verdict,
 )
 from policies.loader import default_policy
-from policies.schema import Risk
+from policies.model import Risk
 
 AUTH_DIFF = """\
 diff --git a/app/auth/login.py b/app/auth/login.py

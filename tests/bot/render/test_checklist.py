@@ -3,6 +3,7 @@ record of who ticked, and the gate a required checklist makes; rendered with cma
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import cmarkgfm
@@ -23,7 +24,7 @@ from bot.render.checklist import (
 )
 from bot.render.markdown import MARKER, CommentContext, render_comment
 from policies.loader import load_policy
-from policies.schema import Permission
+from policies.model import Permission
 from tests.bot.render._builders import AUTH_DIFF, decision
 
 AT = datetime.datetime(2026, 11, 30, 15, 4, tzinfo=datetime.UTC)
@@ -106,7 +107,7 @@ def test_the_action_counts_the_boxes_it_sees_and_says_it_cannot_tell_who() -> No
 
 
 def test_an_advisory_checklist_makes_no_gate() -> None:
-    advisory = [g.model_copy(update={"required": False}) for g in GROUPS]
+    advisory = [dataclasses.replace(g, required=False) for g in GROUPS]
     checks, shown = gate(decision(checklist=advisory), {SESSIONS: Tick(SESSIONS, "x")},
                          permission=Permission.WRITE, author=None, verified=True)
     assert checks is None and shown == {SESSIONS}

@@ -3,6 +3,7 @@ alert from one push to the next."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from pathlib import Path
@@ -15,7 +16,7 @@ from bot.analysis.models import AreaResult, Decision, Evidence
 from bot.render import render_sarif, render_sarif_json
 from bot.render.sarif import tool_version
 from policies.loader import default_policy
-from policies.schema import Risk
+from policies.model import Risk
 from tests.bot.render._builders import (
     AUTH_DIFF,
     AUTH_DIFF_SHIFTED,
@@ -156,7 +157,7 @@ def test_result_levels_follow_the_verdict(diff: str, body: str, levels: dict[str
 
 
 def test_a_failure_the_policy_only_warns_about_is_a_warning() -> None:
-    d = decide_diff(AUTH_DIFF, "").model_copy(update={"blocking": False})
+    d = dataclasses.replace(decide_diff(AUTH_DIFF, ""), blocking=False)
     levels = {r["level"] for r in _results(render_sarif(d, default_policy()))}
     assert levels == {"warning"}
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.analysis.models import AreaResult, ChecklistGroup, Evidence, Verdict
 from bot.render import render_oneline, render_text
-from policies.schema import Risk
+from policies.model import Risk
 from tests.bot.render._builders import (
     AUTH_DIFF,
     ELEVATED_DIFF,
