@@ -4,18 +4,23 @@
 
 Measured in one run, interleaved:
 - floor: `python -c pass` (the interpreter's own start);
-- for reference, `python -c "from pydantic import BaseModel"`: what any start that defines a
-  pydantic model pays before its first line (the policy and the decision are pydantic models);
+- for reference, `python -c "from pydantic import BaseModel"`: what a start that imported
+  pydantic would pay before its first line (a scan of the bundled policy no longer does: the
+  policy and the decision are plain data; pydantic validates policy files);
 - `modeltier scan --diff DIFF --format text` (as a person runs it; the default policy, no
   repository policy in the working directory), whole process;
 - the stages of that scan, each timed in a fresh interpreter (`-X importtime` aside): import of
   bot.cli, loading the bundled policy, compiling it (matchers for the analysis), the analysis
-  (parse and decide; it builds the validators of the decision's models on first use), the text
-  renderer's import and the rendering.
+  (parse and decide), the text renderer's import and the rendering.
 
 The first start after default.yml (or the code that validates it) changed validates the policy
 and leaves its artefact (`policies/bundled.py`); one scan before the timed runs does that, so
 the figures are those of every later start.
+
+The project's bytecode is compiled first (`compileall` of bot/ and policies/, as pip does when
+it installs the package): where PYTHONDONTWRITEBYTECODE is set (this machine, the Dockerfile)
+an editable checkout would otherwise compile its ~40 modules from source on every start, about
+60 ms that no installed copy pays.
 
 Wall-clock times are printed as minimum and median, beside the least CPU time (user + system) of
 the process: on a shared machine the CPU time is the steadier figure. It prints the figures and
@@ -94,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     load1, _, _ = os.getloadavg()
     print(f"modeltier scan start-up, {args.runs} interleaved runs; load average {load1:.2f}")
     scan = [modeltier, "scan", "--diff", diff, "--format", "text"]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "bot", "policies"], cwd=ROOT,
+                   stdout=subprocess.DEVNULL, check=True)  # as an install has it
     with tempfile.TemporaryDirectory() as empty:  # no .github/modeltier.yml here
         cwd = Path(empty)
         timed(scan, cwd)  # leaves the bundled policy's artefact, if it was not there
@@ -117,8 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         cpu = min(run[i][2] for run in stages)
         print(f"    {name:<32} {wall * 1000:6.1f} / {cpu * 1000:6.1f}")
     best = min(w for w, _ in scan_runs)
+    cpu, floor_cpu = min(c for _, c in scan_runs), min(c for _, c in floor_runs)
     print(f"\n  target: scan <= {TARGET * 1000:.0f} ms whole process: {best * 1000:.0f} ms -> "
-          f"{'PASS' if best <= TARGET else 'MISS'} ({best / floor:.1f}x python -c pass)")
+          f"{'PASS' if best <= TARGET else 'MISS'} ({best / floor:.1f}x python -c pass); "
+          f"least CPU {cpu * 1000:.0f} ms -> {'PASS' if cpu <= TARGET else 'MISS'} "
+          f"({cpu / floor_cpu:.1f}x)")
     return 0
 
 

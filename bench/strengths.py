@@ -26,7 +26,6 @@ It is a benchmark: the exit status is 0 whatever the figures.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -113,10 +112,10 @@ def with_weak(policy: Policy, weak: Iterable[Rule]) -> Policy:
         prefix = f"{area}."
         by_area.setdefault(area, []).append(key.removeprefix(prefix))
     areas = {
-        area_id: dataclasses.replace(area, weak=sorted(by_area.get(area_id, [])))
+        area_id: area.replace(weak=sorted(by_area.get(area_id, [])))
         for area_id, area in policy.areas.items()
     }
-    return dataclasses.replace(policy, areas=areas)
+    return policy.replace(areas=areas)
 
 
 def measure(policy: Policy, commits: Iterable[Commit]) -> list[RealResult]:

@@ -541,7 +541,7 @@ def _areas_as_judged(groups: Sequence[ScopeGroup]) -> dict[str, Area]:
             area = group.policy.areas[found.id]
             if found.id in areas:
                 checklist = list(dict.fromkeys([*areas[found.id].checklist, *area.checklist]))
-                area = replace(areas[found.id], checklist=checklist)
+                area = areas[found.id].replace(checklist=checklist)
             areas[found.id] = area
     for group in groups:  # areas no group found keep their root definition
         for area_id, area in group.policy.areas.items():

@@ -4,7 +4,6 @@ damaged or stale one only costs a validation."""
 
 from __future__ import annotations
 
-import dataclasses
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,7 +78,7 @@ def test_the_plain_policy_has_the_fields_of_the_schema(cls: type[BaseModel]) -> 
     """Each model of the schema has its plain class (what the analysis reads), with the same
     fields in the same order: a field added to one only fails here, not in a review."""
     plain = getattr(model, cls.__name__)
-    assert [f.name for f in dataclasses.fields(plain)] == list(cls.model_fields)
+    assert plain._fields == tuple(cls.model_fields)
 
 
 def test_the_plain_policy_holds_what_validation_gave() -> None:
