@@ -87,3 +87,23 @@ def test_the_decision_says_why_weak_evidence_did_not_count(policy: Policy) -> No
         reason.startswith("Touches Money (elevated)") and "counted as elevated, not critical"
         in reason for reason in decision.reasons
     )
+
+
+def test_strong_evidence_in_one_scope_outweighs_weak_evidence_in_another() -> None:
+    scoped = load_policy(textwrap.dedent("""\
+        areas:
+          money:
+            title: Money
+            content: [{id: coin, pattern: 'coin_total'}]
+        scopes:
+          - name: shop
+            paths: ["shop/**"]
+            areas:
+              money: {weak: [coin]}
+        """))
+    in_shop = edit("shop/x.py", ["coin_total = 1"])
+    both = decide(parse_diff(edit("app/x.py", ["coin_total = 1"]) + in_shop), scoped,
+                  PullRequestInfo())
+    area = next(a for a in both.areas if a.id == "money")
+    assert (area.risk, area.weak_evidence) == (Risk.CRITICAL, None)
+    assert decide(parse_diff(in_shop), scoped, PullRequestInfo()).risk == Risk.ELEVATED
