@@ -666,9 +666,18 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
     The pre-filter says which lines of which files to read; a file no rule may read (excluded
     for every area: a test, a style sheet) is read only if code may have moved from or to it.
     """
+    rules = _LineRules(matcher, diff)
+    if not any(
+        (change.additions or change.deletions or diff.hunks(index)) and rules.allowed(index)
+        for index, change in enumerate(diff.files)
+        if index not in skip and change.inspected
+    ):
+        # No rule may read a line of this diff (all style sheets, tests or docs): what the
+        # pre-filter would find there could only be looked at for code moved to or from a
+        # line a rule read.
+        return 0
     limit = matcher.policy.limits.snippet_chars
     anchors = HeadLines(diff)  # where removed lines sit in the head file
-    rules = _LineRules(matcher, diff)
     found = {
         file: lines for file, lines in diff.hit_lines(*matcher.prefilters).items()
         if file not in skip and diff.files[file].inspected

@@ -330,6 +330,34 @@ def test_a_prefilter_hit_that_no_rule_confirms_is_not_evidence(policy: Policy) -
     assert run(text, policy).areas == []
 
 
+#: lines every content rule would read, in files no rule may read (a test, a style sheet, docs)
+UNREAD = (
+    edit("tests/test_refunds.py", ["assert user.check_password(secret)"])
+    + edit("app/static/site.css", [".password-reset { color: red }"])
+    + edit("docs/billing.md", ["Refunds go through stripe.Refund.create(...)"])
+)
+
+
+def test_a_diff_whose_lines_no_rule_may_read_is_not_searched(
+    policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diff = parse_diff(UNREAD)
+    assert all(change.additions for change in diff.files)
+
+    def searched(*_: object) -> None:
+        raise AssertionError("the pre-filter ran")
+
+    monkeypatch.setattr(diff, "hit_lines", searched)
+    result = classify(diff, policy)
+    assert (result.areas, result.mechanical_lines) == ([], 0)
+
+
+def test_one_file_a_rule_may_read_is_searched_with_the_others(policy: Policy) -> None:
+    text = UNREAD + edit("app/accounts.py", ["if user.check_password(secret):"])
+    [evidence] = only_area(run(text, policy), "auth")
+    assert evidence.path == "app/accounts.py"
+
+
 def test_a_disabled_area_is_not_reported() -> None:
     policy = load_policy("areas:\n  auth:\n    enabled: false\n")
     text = edit("app/auth/views.py", ["@login_required"]) + edit("app/billing/x.py", ["y = 1"])
