@@ -29,7 +29,8 @@ from bot.analysis.models import FileChange, FileStatus
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "is_substantive", "parse_diff"]
 
 _DEV_NULL = "/dev/null"
-_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e]")
+#: what str.splitlines also breaks at in ASCII text besides '\n'
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
 _HASH_CODE = re.compile(
     r"#(\[|!\[|\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|import)\b)"
 )
@@ -425,7 +426,9 @@ def _normalise(text: str | bytes) -> str:
 def _split_lines(text: str) -> list[str]:
     """The lines of a normalised diff, each ending in its '\n'. Not str.splitlines: it also breaks
     at form feeds, U+2028 and other characters that are ordinary content inside a diff line."""
-    if text.isascii() and not _OTHER_LINE_BREAKS.search(text):
+    # One `in` per character, not a regular expression's search: `in` runs at memchr's speed
+    # (a few ms on a 16 MB diff, where the search took 0.1 s).
+    if text.isascii() and not any(char in text for char in _OTHER_LINE_BREAKS):
         return text.splitlines(keepends=True)  # same result, twice as fast
     lines = text.split("\n")
     if lines[-1] == "":

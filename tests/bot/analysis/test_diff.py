@@ -212,8 +212,9 @@ def test_non_utf8_bytes_are_replaced_not_rejected() -> None:
 
 @pytest.mark.parametrize(
     "char",
-    ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\r"],
-    ids=["form-feed", "vertical-tab", "file-separator", "next-line", "line-separator", "lone-cr"],
+    ["\x0c", "\x0b", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\r"],
+    ids=["form-feed", "vertical-tab", "file-separator", "group-separator", "record-separator",
+         "next-line", "line-separator", "lone-cr"],
 )
 def test_only_newline_ends_a_line(char: str) -> None:
     # str.splitlines breaks at these; inside a diff line they are ordinary content
