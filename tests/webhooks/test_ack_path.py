@@ -5,16 +5,20 @@ pull request)."""
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import threading
 import time
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
+from webhooks.app import _nested_deeper_than
+from webhooks.events import EventError, route, route_json
 from webhooks.metrics import Metrics
 from webhooks.runtime.jobs import WorkerPool
-from webhooks.runtime.store import Job, Store
+from webhooks.runtime.store import BACKSTOP_CHECKPOINT_PAGES, Job, Store
 
 REPO = "octo/app"
 SQLALCHEMY_SQLITE_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$")
@@ -121,3 +125,93 @@ def test_deliveries_for_a_busy_pr_cost_idle_workers_no_write_transaction(tmp_pat
         runner.release.set()
         pool.stop(10)
         store.dispose()
+
+
+# -- what the acknowledgement reads of the body ----------------------------------------------
+def _pr_body(**changes: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "action": "synchronize", "number": 7,
+        "pull_request": {
+            "number": 7, "head": {"ref": "f", "sha": "a" * 40}, "base": {"ref": "main",
+                                                                       "sha": "b" * 40},
+            "title": "Tidy [the] {data} \"layer\"", "body": "C:\\path\\ and \\\"quoted\\\"",
+            "labels": [{"name": "x"}], "user": {"login": "alice"},
+            "updated_at": "2026-01-01T00:00:00Z", "head_repo_noise": [[1, {"a": []}]],
+        },
+        "repository": {"full_name": REPO, "owner": {"login": "octo"}},
+        "installation": {"id": 42}, "sender": {"login": "alice", "type": "User"},
+    }
+    payload.update(changes)
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("event", "payload"),
+    [
+        ("pull_request", _pr_body()),
+        ("pull_request", _pr_body(action="closed")),
+        ("pull_request", _pr_body(action="labeled", label={"name": "modeltier:override"})),
+        ("pull_request", _pr_body(repository={"full_name": "x" * 300})),
+        ("pull_request", _pr_body(pull_request={"number": 2**31})),
+        ("pull_request", [1, 2]),
+        ("ping", {"zen": "x"}),
+    ],
+    ids=["synchronize", "ignored-action", "override-label", "repo-too-long", "number-too-big",
+         "not-an-object", "other-event"],
+)
+def test_routing_the_raw_body_decides_and_fails_as_routing_the_parsed_payload(
+    event: str, payload: Any,
+) -> None:
+    body = json.dumps(payload).encode()
+    try:
+        expected: Any = route(event, json.loads(body))
+    except EventError as e:
+        expected = e
+    if isinstance(expected, EventError):
+        with pytest.raises(EventError, match=re.escape(str(expected))):
+            route_json(event, body)
+    else:
+        assert route_json(event, body) == expected
+
+
+def test_error_when_the_raw_body_is_not_json() -> None:
+    with pytest.raises(ValueError, match="EOF"):
+        route_json("pull_request", b'{"action": "opened",')
+
+
+@pytest.mark.parametrize(
+    ("body", "limit", "deeper"),
+    [
+        (b'[[["a", []]]]', 4, False),
+        (b'[[[["a", []]]]]', 4, True),
+        # brackets inside strings, escaped quotes and backslashes, adjacent strings
+        (b'[["[[[[[[", "\\"[[[[", "\\\\", [[]]]]', 4, False),
+        (b'[["\\\\\\"", [[[]]]]]', 4, True),
+        (b'["", "", ["", "]]]]", [""]]]', 3, False),
+        (b'["", "", ["", "]]]]", [[""]]]]', 3, True),
+    ],
+)
+def test_the_nesting_check_counts_only_brackets_outside_strings(
+    body: bytes, limit: int, deeper: bool,
+) -> None:
+    assert _nested_deeper_than(body, limit) is deeper
+
+
+def test_the_service_process_leaves_checkpoints_to_its_worker_child(tmp_path: Any) -> None:
+    database = tmp_path / "modeltier.sqlite3"
+    store = Store(f"sqlite:///{database}", checkpoint_pages=BACKSTOP_CHECKPOINT_PAGES)
+    store.upgrade()
+    for i in range(50):
+        store.record_delivery(f"d{i}", "pull_request", "opened", REPO, _job(i, "a" * 40))
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == (
+            BACKSTOP_CHECKPOINT_PAGES)
+    # the commits left their pages in the WAL; a checkpoint of another process copies them
+    before = database.stat().st_size
+    child = Store(f"sqlite:///{database}", deferring=True,
+                  checkpoint_pages=BACKSTOP_CHECKPOINT_PAGES)
+    child.checkpoint()
+    assert database.stat().st_size > before
+    assert store.has_delivery("d49")
+    child.dispose()
+    store.dispose()

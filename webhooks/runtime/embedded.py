@@ -10,6 +10,10 @@ answers GitHub waits for.
   already says "work to do"); the child's one claimer reads the database for it (`WorkerPool`).
 - The database: the same file, in WAL mode; writers of both processes take turns on a file lock
   (`Store`), so neither sleep-polls for SQLite's write lock.
+- Checkpoints: the child copies SQLite's WAL into the database file every
+  `CHECKPOINT_SECONDS`, without the write turn; the web process's commits (and the child's own)
+  only checkpoint past a backstop, so that none syncs the database file while the
+  acknowledgement waits for its turn.
 - Metrics: the child's job and GitHub figures are asked for over a control pipe when /metrics is
   read, and added to the web process's own.
 - Lifetime: the web process stops the child gracefully (running jobs finish, up to 30 s) at
@@ -50,6 +54,7 @@ ORPHANED = 3
 STOP_SECONDS = 30.0
 RESTART_BACKOFF = (1.0, 30.0)
 METRICS_TIMEOUT = 2.0
+CHECKPOINT_SECONDS = 0.25
 
 
 class WorkerProcess:
@@ -176,14 +181,16 @@ def _child(settings: Settings, wake: Connection, control: Connection) -> None:
     """The child process: a `WorkerPool` woken through `wake`, answering `control`."""
     from webhooks.logs import configure
     from webhooks.runtime.jobs import JobRunner, WorkerPool, connect_github
-    from webhooks.runtime.store import Store
+    from webhooks.runtime.store import BACKSTOP_CHECKPOINT_PAGES, Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the web process, which stops us
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     os.nice(NICENESS)
     configure(settings.log_level, settings.secrets())
-    store = Store(settings.database_url, deferring=True)  # the acknowledgement goes first
+    # the acknowledgement goes first; the WAL is checkpointed below, off the write turn
+    store = Store(settings.database_url, deferring=True,
+                  checkpoint_pages=BACKSTOP_CHECKPOINT_PAGES)
     recovered = store.recover()  # the embedded service's only workers: what ran is ours
     if recovered:
         log.info("resuming jobs left running by a previous process", extra={"jobs": recovered})
@@ -195,8 +202,15 @@ def _child(settings: Settings, wake: Connection, control: Connection) -> None:
                       max_attempts=settings.max_attempts)
     pool.start()
     wake_fd, control_fd = wake.fileno(), control.fileno()
+    checkpointed = time.monotonic()
     while not stop.is_set():
-        ready, _, _ = select.select([wake_fd, control_fd], [], [], 1.0)
+        ready, _, _ = select.select([wake_fd, control_fd], [], [], CHECKPOINT_SECONDS)
+        if time.monotonic() - checkpointed >= CHECKPOINT_SECONDS:
+            try:
+                store.checkpoint()
+            except Exception:  # a busy or failing disk: the backstop checkpoints meanwhile
+                log.exception("checkpointing the database failed")
+            checkpointed = time.monotonic()
         if wake_fd in ready:
             if not os.read(wake_fd, 4096):
                 os._exit(ORPHANED)  # the web process is gone: stop now, as it did

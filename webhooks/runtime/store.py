@@ -160,6 +160,79 @@ installations = sa.Table(
 )
 
 
+# == The job workers' statements, built once ==============================================
+# A statement built per call costs SQLAlchemy about ten times its execution (coercions, then a
+# cache key from a walk of the whole tree); one built once with bind parameters keeps its key
+# and its compiled form. On SQLite the workers run them holding the write turn that the
+# acknowledgement waits for, at a lower priority than the web process. Their parameters are
+# named `b_<name>` (`_bound`): an UPDATE's or INSERT's own column names are reserved.
+_pull_key = (pulls.c.repo == sa.bindparam("b_repo"), pulls.c.number == sa.bindparam("b_number"))
+_PULL_EXISTS = sa.select(pulls.c.repo).where(*_pull_key)
+_PULL_INSERT = pulls.insert().values(repo=sa.bindparam("b_repo"), number=sa.bindparam("b_number"))
+_PULL_HEAD = sa.select(pulls.c.head_sha).where(*_pull_key)
+_PULL_NOTE_HEAD = pulls.update().where(*_pull_key).values(
+    head_sha=sa.bindparam("b_head_sha"), head_at=sa.bindparam("b_now"))
+_PULL_LOCK = pulls.update().where(
+    *_pull_key, sa.or_(pulls.c.lock_owner.is_(None), pulls.c.lock_until < sa.bindparam("b_now"),
+                       pulls.c.lock_owner == sa.bindparam("b_owner")),
+).values(lock_owner=sa.bindparam("b_owner"), lock_until=sa.bindparam("b_until"))
+_PULL_UNLOCK = pulls.update().where(
+    *_pull_key, pulls.c.lock_owner == sa.bindparam("b_owner"),
+).values(lock_owner=None, lock_until=None)
+_PULL_EXTEND = pulls.update().where(
+    *_pull_key, pulls.c.lock_owner == sa.bindparam("b_owner"),
+).values(lock_until=sa.bindparam("b_until"))
+_PULL_COMMENT = pulls.update().where(*_pull_key).values(comment_id=sa.bindparam("b_comment_id"))
+_head_key = (pull_heads.c.repo == sa.bindparam("b_repo"),
+             pull_heads.c.number == sa.bindparam("b_number"),
+             pull_heads.c.head_sha == sa.bindparam("b_head_sha"))
+_HEAD_SEEN = sa.select(pull_heads.c.seen_at).where(*_head_key)
+_HEAD_INSERT = pull_heads.insert().values(
+    repo=sa.bindparam("b_repo"), number=sa.bindparam("b_number"),
+    head_sha=sa.bindparam("b_head_sha"), seen_at=sa.bindparam("b_at"))
+_HEAD_EARLIER = pull_heads.update().where(
+    *_head_key, pull_heads.c.seen_at > sa.bindparam("b_at")).values(seen_at=sa.bindparam("b_at"))
+#: a job a worker may take: pending (`due`: and its back-off over), or running past its lease
+_RUNNABLE = sa.or_(
+    jobs.c.status == "pending",
+    sa.and_(jobs.c.status == "running", jobs.c.lease_until < sa.bindparam("b_now")),
+)
+_RUNNABLE_DUE = sa.or_(
+    sa.and_(jobs.c.status == "pending", jobs.c.run_after <= sa.bindparam("b_now")),
+    sa.and_(jobs.c.status == "running", jobs.c.lease_until < sa.bindparam("b_now")),
+)
+_CANDIDATES = sa.select(jobs.c.id, jobs.c.repo, jobs.c.number).where(
+    _RUNNABLE, jobs.c.run_after <= sa.bindparam("b_now"),
+    ~sa.exists().where(
+        pulls.c.repo == jobs.c.repo, pulls.c.number == jobs.c.number,
+        pulls.c.lock_owner.is_not(None), pulls.c.lock_owner != sa.bindparam("b_owner"),
+        pulls.c.lock_until >= sa.bindparam("b_now"),
+    ),
+).order_by(jobs.c.id).limit(20)
+_JOB_TAKE = {
+    due: jobs.update().where(jobs.c.id == sa.bindparam("b_job_id"), runnable).values(
+        status="running", owner=sa.bindparam("b_owner"), lease_until=sa.bindparam("b_until"),
+        attempts=jobs.c.attempts + 1, updated_at=sa.bindparam("b_now"))
+    for due, runnable in ((False, _RUNNABLE), (True, _RUNNABLE_DUE))
+}
+_JOB_ROW = sa.select(jobs).where(jobs.c.id == sa.bindparam("b_job_id"))
+_JOB_FINISH = jobs.update().where(jobs.c.id == sa.bindparam("b_job_id")).values(
+    status=sa.bindparam("b_status"), last_error=sa.bindparam("b_error"),
+    updated_at=sa.bindparam("b_now"), lease_until=None)
+_JOB_RETRY = jobs.update().where(jobs.c.id == sa.bindparam("b_job_id")).values(
+    status="pending", last_error=sa.bindparam("b_error"), updated_at=sa.bindparam("b_now"),
+    lease_until=None, run_after=sa.bindparam("b_run_after"))
+_JOB_EXTEND = jobs.update().where(
+    jobs.c.id == sa.bindparam("b_job_id"), jobs.c.owner == sa.bindparam("b_owner"),
+    jobs.c.status == "running",
+).values(lease_until=sa.bindparam("b_until"))
+
+
+def _bound(**values: Any) -> dict[str, Any]:
+    """The parameters of a statement above: `repo=` binds `b_repo`."""
+    return {f"b_{name}": value for name, value in values.items()}
+
+
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
@@ -197,21 +270,25 @@ class Claim:
 class _Compiled:
     """A statement compiled once for a dialect and run on a raw DBAPI cursor, its values passed
     through the columns' bind processing (SQLite keeps datetimes as text, compared as text, so
-    they must be written exactly as SQLAlchemy writes them)."""
+    they must be written exactly as SQLAlchemy writes them). Its parameters are built here, not
+    by `construct_params` (a third of the acknowledgement's statements' CPU): the statement's
+    own literals, then the values given, each processed, in the driver's order."""
 
     def __init__(self, statement: Any, dialect: sa.Dialect, columns: list[str] | None = None
                  ) -> None:
-        self._compiled = statement.compile(dialect=dialect, column_keys=columns)
-        self.sql = self._compiled.string
-        self._order = self._compiled.positiontup  # None for named parameter styles
+        compiled = statement.compile(dialect=dialect, column_keys=columns)
+        self.sql = compiled.string
+        self._order = compiled.positiontup  # None for named parameter styles
+        self._literals = {name: bind.value for bind, name in compiled.bind_names.items()
+                          if not bind.required and bind.callable is None}
         self._process = {
-            name: process for name, bind in self._compiled.binds.items()
+            name: process for name, bind in compiled.binds.items()
             if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         }
 
     def execute(self, cursor: Any, values: dict[str, Any]) -> list[Any]:
         """Run it; the rows it returns (RETURNING), else []."""
-        params = self._compiled.construct_params(values)
+        params = {**self._literals, **values}
         for name, process in self._process.items():
             params[name] = process(params[name])
         cursor.execute(self.sql, params if self._order is None else
@@ -241,12 +318,26 @@ class _HotStatements:
             "delivery_id", "event", "action", "repo", "outcome", "job_id", "received_at"])
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+#: SQLite's own threshold (WAL pages) for a commit to checkpoint the WAL into the database file
+SQLITE_CHECKPOINT_PAGES = 1000
+#: the threshold when another process checkpoints (`Store.checkpoint`): only a backstop
+BACKSTOP_CHECKPOINT_PAGES = 20_000
+
+
+def _sqlite_pragmas(checkpoint_pages: int) -> Any:
+    """The connection set-up: WAL, whose commits survive a crash of the process (kill -9: the
+    log is in the operating system's page cache) though not of the machine (synchronous=NORMAL
+    syncs the log at checkpoints only), and the WAL size at which a commit checkpoints."""
+
+    def setup(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint_pages)}")
+        cursor.close()
+
+    return setup
 
 
 #: how long a deferring writer lets waiting acknowledgements go first, and how often it looks
@@ -370,9 +461,16 @@ class _WriteTurn:
 class Store:
     """The one module that talks to the database."""
 
-    def __init__(self, url: str, *, deferring: bool = False) -> None:
+    def __init__(
+        self, url: str, *, deferring: bool = False,
+        checkpoint_pages: int = SQLITE_CHECKPOINT_PAGES,
+    ) -> None:
         """`deferring`: on SQLite, this process's writers let a waiting acknowledgement of
-        another process go first (`_WriteTurn`): the worker child's."""
+        another process go first (`_WriteTurn`): the worker child's. `checkpoint_pages`: the
+        WAL size at which a commit of this process checkpoints it (a checkpoint syncs the
+        database file, milliseconds to a hundred under load, inside the commit and so inside
+        the write turn); `modeltier serve` leaves checkpoints to its worker child
+        (`checkpoint`), off the turn, and keeps a backstop."""
         self.url = url
         sqlite = url.startswith("sqlite")
         options: dict[str, Any] = {} if sqlite else {
@@ -385,7 +483,7 @@ class Store:
             else contextlib.nullcontext()
         )
         if sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_pragmas(checkpoint_pages))
 
     @contextlib.contextmanager
     def _begin(self) -> Iterator[Connection]:
@@ -442,6 +540,15 @@ class Store:
         except sa.exc.SQLAlchemyError:
             return False
         return True
+
+    def checkpoint(self) -> None:
+        """Copy the WAL's committed pages into the SQLite database file, without the write turn:
+        a PASSIVE checkpoint neither waits for nor blocks a writer (it stops short of pages a
+        reader still needs, for the next one). Nothing on PostgreSQL."""
+        if not self.takes_turns:
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -580,13 +687,11 @@ class Store:
         return int(job_id)
 
     def _ensure_pull(self, conn: Connection, repo: str, number: int) -> None:
-        exists = conn.execute(
-            sa.select(pulls.c.repo).where(pulls.c.repo == repo, pulls.c.number == number)
-        ).first()
-        if exists is None:
+        key = _bound(repo=repo, number=number)
+        if conn.execute(_PULL_EXISTS, key).first() is None:
             try:
                 with conn.begin_nested():
-                    conn.execute(pulls.insert().values(repo=repo, number=number))
+                    conn.execute(_PULL_INSERT, key)
             except sa.exc.IntegrityError:
                 pass
 
@@ -597,14 +702,9 @@ class Store:
         now = _now()
         with self._begin() as conn:
             self._ensure_pull(conn, repo, number)
-            previous = conn.execute(
-                sa.select(pulls.c.head_sha).where(pulls.c.repo == repo, pulls.c.number == number)
-            ).scalar()
-            conn.execute(
-                pulls.update()
-                .where(pulls.c.repo == repo, pulls.c.number == number)
-                .values(head_sha=head_sha, head_at=now)
-            )
+            previous = conn.execute(_PULL_HEAD, _bound(repo=repo, number=number)).scalar()
+            conn.execute(_PULL_NOTE_HEAD,
+                         _bound(repo=repo, number=number, head_sha=head_sha, now=now))
             self._seen(conn, repo, number, head_sha, now)
         return previous
 
@@ -616,19 +716,15 @@ class Store:
     def _seen(
         self, conn: Connection, repo: str, number: int, head_sha: str, at: datetime.datetime
     ) -> None:
-        where = (pull_heads.c.repo == repo, pull_heads.c.number == number,
-                 pull_heads.c.head_sha == head_sha)
-        known = _aware(conn.execute(sa.select(pull_heads.c.seen_at).where(*where)).scalar())
-        if known is None:
+        key = _bound(repo=repo, number=number, head_sha=head_sha, at=at)
+        if conn.execute(_HEAD_SEEN, key).first() is None:
             try:
                 with conn.begin_nested():
-                    conn.execute(pull_heads.insert().values(
-                        repo=repo, number=number, head_sha=head_sha, seen_at=at))
+                    conn.execute(_HEAD_INSERT, key)
                 return
             except sa.exc.IntegrityError:
                 pass  # another worker saw it too: keep the earlier time
-        conn.execute(pull_heads.update().where(*where, pull_heads.c.seen_at > at)
-                     .values(seen_at=at))
+        conn.execute(_HEAD_EARLIER, key)
 
     def head_before(self, repo: str, number: int, at: datetime.datetime) -> str | None:
         """The newest head seen before `at` (None: none known), by the times recorded above.
@@ -648,84 +744,47 @@ class Store:
         (and holds SQLite's one write lock meanwhile) rarely fails."""
         now = _now()
         until = now + datetime.timedelta(seconds=lease_seconds)
-        runnable = sa.or_(
-            jobs.c.status == "pending",
-            sa.and_(jobs.c.status == "running", jobs.c.lease_until < now),
-        )
-        busy = sa.exists().where(
-            pulls.c.repo == jobs.c.repo, pulls.c.number == jobs.c.number,
-            pulls.c.lock_owner.is_not(None), pulls.c.lock_owner != owner,
-            pulls.c.lock_until >= now,
-        )
         with self.engine.connect() as conn:
-            candidates = conn.execute(
-                sa.select(jobs.c.id, jobs.c.repo, jobs.c.number)
-                .where(runnable, jobs.c.run_after <= now, ~busy)
-                .order_by(jobs.c.id)
-                .limit(20)
-            ).all()
+            candidates = conn.execute(_CANDIDATES, _bound(now=now, owner=owner)).all()
         for job_id, repo, number in candidates:
-            job = self._take(job_id, repo, number, runnable, owner, now, until)
+            job = self._take(job_id, repo, number, False, owner, now, until)
             if job is not None:
                 return job
         return None
 
     def _take(
-        self, job_id: int, repo: str, number: int, runnable: Any, owner: str,
+        self, job_id: int, repo: str, number: int, due: bool, owner: str,
         now: datetime.datetime, until: datetime.datetime,
     ) -> Job | None:
-        """In one transaction: lock the job's PR for this owner, then lease the job; None when
-        another worker holds the PR or took the job meanwhile."""
+        """In one transaction: lock the job's PR for this owner, then lease the job (runnable,
+        `due`: its back-off over too); None when another worker holds the PR or took the job
+        meanwhile."""
+        values = _bound(repo=repo, number=number, job_id=job_id, owner=owner, now=now,
+                        until=until)
         with self._begin() as conn:
             self._ensure_pull(conn, repo, number)
-            locked = conn.execute(
-                pulls.update()
-                .where(pulls.c.repo == repo, pulls.c.number == number,
-                       sa.or_(pulls.c.lock_owner.is_(None), pulls.c.lock_until < now,
-                              pulls.c.lock_owner == owner))
-                .values(lock_owner=owner, lock_until=until)
-            )
-            if locked.rowcount != 1:
+            if conn.execute(_PULL_LOCK, values).rowcount != 1:
                 conn.rollback()
                 return None
-            taken = conn.execute(
-                jobs.update()
-                .where(jobs.c.id == job_id, runnable)
-                .values(status="running", owner=owner, lease_until=until,
-                        attempts=jobs.c.attempts + 1, updated_at=now)
-            )
-            if taken.rowcount != 1:
+            if conn.execute(_JOB_TAKE[due], values).rowcount != 1:
                 conn.rollback()
                 return None
-            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()
+            row = conn.execute(_JOB_ROW, values).one()
             return Job(row.id, row.kind, row.repo, row.number, row.head_sha,
                        json.loads(row.spec), row.attempts, row.delivery_id)
 
-    def _release(self, conn: Connection, job: Job, owner: str) -> None:
-        conn.execute(
-            pulls.update()
-            .where(pulls.c.repo == job.repo, pulls.c.number == job.number,
-                   pulls.c.lock_owner == owner)
-            .values(lock_owner=None, lock_until=None)
-        )
-
     def finish(self, job: Job, owner: str, status: str = "done", error: str | None = None) -> None:
         with self._begin() as conn:
-            conn.execute(
-                jobs.update().where(jobs.c.id == job.id)
-                .values(status=status, last_error=error, updated_at=_now(), lease_until=None)
-            )
-            self._release(conn, job, owner)
+            conn.execute(_JOB_FINISH, _bound(job_id=job.id, status=status, error=error,
+                                             now=_now()))
+            conn.execute(_PULL_UNLOCK, _bound(repo=job.repo, number=job.number, owner=owner))
 
     def retry(self, job: Job, owner: str, delay: float, error: str) -> None:
         now = _now()
         with self._begin() as conn:
-            conn.execute(
-                jobs.update().where(jobs.c.id == job.id)
-                .values(status="pending", last_error=error, updated_at=now, lease_until=None,
-                        run_after=now + datetime.timedelta(seconds=delay))
-            )
-            self._release(conn, job, owner)
+            conn.execute(_JOB_RETRY, _bound(job_id=job.id, error=error, now=now,
+                                            run_after=now + datetime.timedelta(seconds=delay)))
+            conn.execute(_PULL_UNLOCK, _bound(repo=job.repo, number=job.number, owner=owner))
 
     def recover(self) -> int:
         """At start-up of the embedded service: jobs left running by a dead process run again."""
@@ -762,29 +821,18 @@ class Store:
         run_after = _aware(row.run_after)
         if row.status == "pending" and run_after is not None and run_after > now:
             return Claim("later", wait=(run_after - now).total_seconds())
-        runnable = sa.or_(
-            sa.and_(jobs.c.status == "pending", jobs.c.run_after <= now),
-            sa.and_(jobs.c.status == "running", jobs.c.lease_until < now),
-        )
-        job = self._take(job_id, row.repo, row.number, runnable, owner, now, until)
+        job = self._take(job_id, row.repo, row.number, True, owner, now, until)
         # None: the PR is leased by another worker, or the job was taken or changed meanwhile.
         return Claim("busy") if job is None else Claim("claimed", job)
 
     def extend_lease(self, job: Job, owner: str, lease_seconds: int) -> bool:
         """Keep a running job's lease (and its PR lock) alive; False once it is no longer ours."""
         until = _now() + datetime.timedelta(seconds=lease_seconds)
+        values = _bound(repo=job.repo, number=job.number, job_id=job.id, owner=owner,
+                        until=until)
         with self._begin() as conn:
-            pr = conn.execute(
-                pulls.update()
-                .where(pulls.c.repo == job.repo, pulls.c.number == job.number,
-                       pulls.c.lock_owner == owner)
-                .values(lock_until=until)
-            )
-            held = conn.execute(
-                jobs.update()
-                .where(jobs.c.id == job.id, jobs.c.owner == owner, jobs.c.status == "running")
-                .values(lease_until=until)
-            )
+            pr = conn.execute(_PULL_EXTEND, values)
+            held = conn.execute(_JOB_EXTEND, values)
             return pr.rowcount == 1 and held.rowcount == 1
 
     def touch_job(self, job_id: int) -> None:
@@ -889,15 +937,13 @@ class Store:
 
     def save_decision(self, repo: str, number: int, head_sha: str, values: dict[str, Any]) -> None:
         with self._begin() as conn:
-            conn.execute(decisions.insert().values(
-                repo=repo, number=number, head_sha=head_sha, created_at=_now(), **values
-            ))
+            conn.execute(decisions.insert(), {
+                "repo": repo, "number": number, "head_sha": head_sha, "created_at": _now(),
+                **values})
             self._ensure_pull(conn, repo, number)
             if values.get("comment_id") is not None:
-                conn.execute(
-                    pulls.update().where(pulls.c.repo == repo, pulls.c.number == number)
-                    .values(comment_id=values["comment_id"])
-                )
+                conn.execute(_PULL_COMMENT, _bound(repo=repo, number=number,
+                                                   comment_id=values["comment_id"]))
 
     def add_override(
         self, repo: str, number: int, login: str, reason: str, head_sha: str,
