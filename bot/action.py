@@ -358,7 +358,7 @@ def _as_run(
     false` the run is advisory, so nothing it writes says "blocking"."""
     failing = review.conclusion(evaluation.decision, overridden) == "failure"
     if not inputs.enforce:
-        advisory = dataclasses.replace(evaluation.decision, blocking=False)
+        advisory = evaluation.decision.replace(blocking=False)
         evaluation = dataclasses.replace(evaluation, decision=advisory)
     return evaluation, failing
 

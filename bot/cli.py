@@ -9,32 +9,32 @@ in a pre-commit hook never pays for importing the web stack.
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.analysis.decide import decide
-from bot.analysis.diff import Diff, parse_diff
-from bot.analysis.models import Commit, Decision, PullRequestInfo, SessionRecord
+from bot.analysis.gcpause import gc_paused
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_OK, exit_status
 from bot.extras import needs_note, require
 from policies.errors import ModelTierError, PolicyError
-from policies.loader import (
-    REPOSITORY_POLICY_PATH,
-    REPOSITORY_POLICY_PATHS,
-    load_layered,
-    load_policy,
-    unsaved_artefact,
-)
-from policies.model import Policy, as_data
+
+if TYPE_CHECKING:
+    from bot.analysis.diff import Diff
+    from bot.analysis.models import Commit, Decision, SessionRecord
+    from policies.model import Policy
 
 __all__ = ["build_parser", "main"]
 
 _FORMATS = ("text", "markdown", "json", "sarif", "oneline")
 _SERVICE_GROUP = "modeltier.commands"
 _CORE_COMMANDS = ("scan", "policy", "action")
+#: commands whose process ends when they return: the cyclic collector is paused while they run
+#: (and import the analysis), since what they allocate lives until then and makes no cycle to
+#: free; it rescanned a scan's imports and policy 30 times, a tenth of its start
+_ONE_SHOT = ("scan", "policy")
 _ORG_POLICY_HELP = ("organisation policy (the .github/modeltier.yml of its .github repository): "
                     "the layer between the default and the repository's")
 
@@ -82,6 +82,8 @@ _LOG_FORMAT = "%H%x1f%an%x1f%ae%x1f%B%x1e"
 
 
 def _git_commits(revision_range: str) -> tuple[Commit, ...]:
+    from bot.analysis.models import Commit
+
     raw = _git("log", f"--format={_LOG_FORMAT}", revision_range).decode("utf-8", "replace")
     commits = []
     for record in raw.split("\x1e"):
@@ -113,6 +115,8 @@ def _git_ai_notes(revision_range: str) -> tuple[SessionRecord, ...]:
 
 def _policy_at(revision: str) -> tuple[bytes | None, str]:
     """The repository policy committed at a revision (text, name), or (None, name)."""
+    from policies.loader import REPOSITORY_POLICY_PATH, REPOSITORY_POLICY_PATHS
+
     for path in REPOSITORY_POLICY_PATHS:
         try:
             return _git("show", f"{revision}:{path}"), f"{revision}:{path}"
@@ -125,6 +129,8 @@ def _layered(text: bytes | None, name: str, args: argparse.Namespace) -> Policy:
     """A repository policy file over the default, or, with --org-policy FILE, over that
     organisation policy as the App layers them: every problem (a locked field the repository
     weakens included) is an error here, where the App would fall back and show it."""
+    from policies.loader import load_layered, load_policy
+
     org = getattr(args, "org_policy", None)
     if not org:
         policy = load_policy(text, name=name)
@@ -143,6 +149,8 @@ def _keep_bundled_artefact() -> None:
     first start after default.yml, the schema or the libraries changed), so that the next
     start reads it (`policies.bundled`). Best effort: an install that cannot be written to
     validates on every start."""
+    from policies.loader import unsaved_artefact
+
     unsaved = unsaved_artefact()
     if unsaved is None:
         return
@@ -165,6 +173,8 @@ def _load_policy(args: argparse.Namespace, base_revision: str | None = None) -> 
     """--policy FILE if given; else the repository's policy (from the base revision when
     scanning a git range, so a branch cannot weaken its own check); else the default. Over
     --org-policy FILE when given."""
+    from policies.loader import REPOSITORY_POLICY_PATH, REPOSITORY_POLICY_PATHS
+
     if getattr(args, "policy", None):
         return _layered(_read(args.policy, "policy"), args.policy, args)
     if base_revision is not None:
@@ -184,6 +194,8 @@ class NothingStaged(ModelTierError):
 def _scan_input(
     args: argparse.Namespace,
 ) -> tuple[Diff, tuple[Commit, ...], str | None, tuple[SessionRecord, ...]]:
+    from bot.analysis.diff import parse_diff
+
     if args.git:
         if ".." not in args.git:
             raise UsageError("--git takes a range BASE..HEAD")
@@ -218,6 +230,9 @@ def _render(decision: Decision, policy: Policy, fmt: str) -> str:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
+    from bot.analysis.decide import decide
+    from bot.analysis.models import Commit, PullRequestInfo
+
     try:
         diff, commits, base, records = _scan_input(args)
     except NothingStaged as e:
@@ -236,7 +251,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     decision = decide(diff, policy, pr, "commit" if args.staged else "cli")
     advisory = args.staged and not args.enforce
     if advisory:  # nothing this run says can block, so it never says "blocking"
-        decision = dataclasses.replace(decision, blocking=False)
+        decision = decision.replace(blocking=False)
     fmt = args.format or ("oneline" if args.staged else "text")
     output = _render(decision, policy, fmt)
     if args.output:
@@ -255,6 +270,8 @@ def _cmd_policy_validate(args: argparse.Namespace) -> int:
 
 def _cmd_policy_show(args: argparse.Namespace) -> int:
     import yaml
+
+    from policies.model import as_data
 
     policy = _load_policy(args)
     data = as_data(policy)
@@ -442,7 +459,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             register(subparsers)
     args = parser.parse_args(argv)
     try:
-        status: int = args.handler(args)
+        with gc_paused() if args.command in _ONE_SHOT else contextlib.nullcontext():
+            status: int = args.handler(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at exit
     except BrokenPipeError:
         # The reader went away (`modeltier policy show | head`): as a Unix filter does, stop

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.analysis.models import Decision, Verdict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports this before the analysis, which it imports when it runs
+    from bot.analysis.models import Decision
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_BROKEN_PIPE", "EXIT_ENFORCEMENT", "EXIT_OK", "exit_status"]
 
@@ -14,5 +17,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a filter whose reade
 
 def exit_status(decision: Decision) -> int:
     """0 unless the policy makes this decision's verdict fail enforcement."""
+    from bot.analysis.models import Verdict
+
     failing = decision.verdict in (Verdict.FAIL, Verdict.MISSING) and decision.blocking
     return EXIT_ENFORCEMENT if failing else EXIT_OK

@@ -334,9 +334,9 @@ def read_reviews(
             continue
         permission = port.permission(repo, item.login)
         member_of = tuple(t for t in teams if port.team_member(t, item.login))
-        learnt[key] = dataclasses.replace(item, permission=permission, teams=member_of)
+        learnt[key] = item.replace(permission=permission, teams=member_of)
     full = tuple(
-        dataclasses.replace(item, permission=learnt[k].permission, teams=learnt[k].teams)
+        item.replace(permission=learnt[k].permission, teams=learnt[k].teams)
         if (k := item.login.lower()) in learnt else item
         for item in reviews
     )
@@ -383,12 +383,12 @@ def evaluate(
     diff, decision, policy, source, errors = _judge(
         lambda: parse_github_files(files), policy, info, source, errors, place)
     if _short_of_evidence(decision) and (records := git_ai_notes(port, repo, commits)):
-        info = dataclasses.replace(info, records=records)
+        info = info.replace(records=records)
         diff, decision, policy, source, errors = _judge(
             lambda: diff, policy, info, source, errors, place)
     if _reviews_needed(decision):
         reviews, codeowners = read_reviews(port, repo, pr, decision, info.codeowners)
-        info = dataclasses.replace(info, reviews=reviews, codeowners=codeowners)
+        info = info.replace(reviews=reviews, codeowners=codeowners)
         diff, decision, policy, source, errors = _judge(
             lambda: diff, policy, info, source, errors, place)
     preview, preview_errors = _preview(port, repo, pr, files, diff, info)

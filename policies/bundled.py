@@ -23,7 +23,6 @@ import pickle
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,10 +30,12 @@ from policies.model import Policy
 from policies.paths import Translation, translate
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from policies import schema
 
 __all__ = ["ARTEFACT_FOLDER", "Bundled", "artefact_name", "decode", "encode", "fingerprint",
-           "path_patterns"]
+           "package_files", "path_patterns"]
 
 #: the package folder the artefact is kept in, with the package's bytecode
 ARTEFACT_FOLDER = "__pycache__"
@@ -58,12 +59,23 @@ class Bundled:
         return cls(policy, {p: translate(p) for p in path_patterns(policy)})
 
 
+def package_files() -> Traversable:
+    """The policies package's files: its folder, where it is one (importing importlib.resources
+    would cost every start 5 ms), else what importlib.resources reads it from (an archive)."""
+    folder = Path(__file__).parent
+    if folder.is_dir():
+        return folder
+    from importlib import resources
+
+    return resources.files("policies")
+
+
 def fingerprint(text: bytes) -> str | None:
     """What names the artefact of this default.yml text (see the module's docstring); None for
     an install without the modules' sources (bytecode only), which cannot tell a stale artefact
     and so has none."""
     digest = hashlib.sha256(text)
-    package = resources.files("policies")
+    package = package_files()
     try:
         for name in _SOURCES:
             digest.update(b"\0" + package.joinpath(name).read_bytes())

@@ -24,8 +24,6 @@ import copy
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
-from importlib.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
 from policies import bundled
@@ -37,6 +35,8 @@ from policies.paths import remember
 if TYPE_CHECKING:
     # YAML and pydantic are imported only when a policy file is read and validated: never for
     # the bundled policy's artefact.
+    from importlib.resources.abc import Traversable
+
     from pydantic import ValidationError
 
     from policies import schema
@@ -237,7 +237,7 @@ def _validate(
 
 
 def _default_text() -> bytes:
-    return resources.files("policies").joinpath("default.yml").read_bytes()
+    return bundled.package_files().joinpath("default.yml").read_bytes()
 
 
 @functools.cache
@@ -248,7 +248,7 @@ def _default_source() -> PolicySource:
 
 
 def _artefact(key: str) -> Traversable:
-    folder = resources.files("policies").joinpath(bundled.ARTEFACT_FOLDER)
+    folder = bundled.package_files().joinpath(bundled.ARTEFACT_FOLDER)
     return folder.joinpath(bundled.artefact_name(key))
 
 

@@ -13,13 +13,13 @@ The enums, RE2 helpers and limits the schema's checks share with the analysis li
 from __future__ import annotations
 
 import datetime
-import inspect
 from enum import Enum, StrEnum
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, Literal
 
 import re2
 
 from policies.paths import compile_paths
+from policies.plain import Plain
 
 __all__ = [
     "MAX_CONTENT_RULES",
@@ -36,7 +36,6 @@ __all__ = [
     "Model",
     "Override",
     "Permission",
-    "Plain",
     "Policy",
     "Provenance",
     "Risk",
@@ -145,52 +144,8 @@ def owner_problem(owner: str, *, email: bool = True) -> str | None:
     return f"owner {owner!r} is not {forms}"
 
 
-class Plain:
-    """Frozen plain data: its fields are its class's annotations, each given by keyword (by the
-    validated policy: the defaults are the schema's), compared and shown as a dataclass's.
-
-    Not a dataclass: a dataclass generates and compiles its methods when its class is defined,
-    0.8 ms for each of these 18 classes, a tenth of a scan's start; these share theirs. Each
-    class is the one of `policies.schema` of the same name.
-    """
-
-    _fields: ClassVar[tuple[str, ...]] = ()
-
-    def __init_subclass__(cls) -> None:
-        cls._fields = tuple(inspect.get_annotations(cls))
-
-    def __init__(self, **values: Any) -> None:
-        if values.keys() != set(self._fields):
-            wrong = sorted(set(self._fields).symmetric_difference(values))
-            raise TypeError(f"{type(self).__name__} takes exactly its fields; not: {wrong}")
-        for name in self._fields:
-            object.__setattr__(self, name, values[name])
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen")
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, Plain)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{type(self).__name__}({shown})"
-
-    def replace(self, **changes: Any) -> Self:
-        """A copy with some fields changed (as `dataclasses.replace`)."""
-        return type(self)(**{name: getattr(self, name) for name in self._fields} | changes)
+# Each class is the one of `policies.schema` of the same name, every field given by the
+# validated policy (no defaults here: they are the schema's).
 
 
 class Tier(Plain):

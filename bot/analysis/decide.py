@@ -6,7 +6,6 @@ This is the pure core the App, the Action and the CLI share: no I/O, no clock, n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from bot.analysis import advice
 from bot.analysis.advice import Place
@@ -486,7 +485,7 @@ def _mark(
             and rank >= required_rank
             and _strong_enough(item, required, policy)
         )
-        marked.append(replace(item, satisfies=satisfies))
+        marked.append(item.replace(satisfies=satisfies))
     return marked
 
 
@@ -506,7 +505,7 @@ def _session_records(diff: Diff, pr: PullRequestInfo, policy: Policy) -> PullReq
         records += agent_trace_records("\n".join(c.text for c in added),
                                        f"Agent Trace record {item.path}")
     kept = tuple(r for r in records if changed & set(r.paths))
-    return replace(pr, records=kept) if kept or pr.records else pr
+    return pr.replace(records=kept) if kept or pr.records else pr
 
 
 def _owned_paths(classification: Classification, risk: Risk, diff: Diff) -> list[str]:
@@ -578,8 +577,8 @@ def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> De
     groups = classify_scopes(diff, policy, parse_codeowners(pr.codeowners) if pr.codeowners
                              else None, parse_gitattributes(pr.gitattributes))
     classification = merge_classifications(groups)
-    signals = replace(measure_shape(diff, policy, pr),
-                      mechanical_lines=classification.mechanical_lines)
+    signals = measure_shape(diff, policy, pr).replace(
+        mechanical_lines=classification.mechanical_lines)
     judged, required = _strictest(groups, signals)
     policy = judged.policy
     risk = _risk(classification, signals, policy)

@@ -14,7 +14,7 @@ import bisect
 import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
@@ -568,8 +568,7 @@ def parse_github_files(files: Sequence[GitHubFile]) -> Diff:
     diff = parse_diff(github_files_to_diff(files), not_inspected=missing)
     sizes = {f.filename: f for f in files}
     diff.files = [
-        replace(
-            change,
+        change.replace(
             additions=sizes[change.path].additions,
             deletions=sizes[change.path].deletions,
             binary=change.binary and change.path not in missing,

@@ -7,11 +7,12 @@ schema version.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any, Literal
 
 from policies.model import Permission, Provenance, Risk
+from policies.plain import Plain
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -46,9 +47,9 @@ class Verdict(StrEnum):
     ADVISORY = "advisory"
 
 
-# Plain frozen dataclasses, not pydantic models: a scan builds thousands of them and its start
-# must not import pydantic (issue 14). pydantic still describes them where the contract is
-# published (`bot.render.jsonout`), a field's `description` read from its metadata.
+# Frozen plain data (`policies.plain`), not pydantic models: a scan builds thousands of them and
+# its start must not import pydantic (issue 14). pydantic still describes them where the
+# contract is published (`bot.render.jsonout`), a field's `description` read from its metadata.
 
 
 def _doc(*, description: str, **kwargs: Any) -> Any:
@@ -60,8 +61,7 @@ def _doc(*, description: str, **kwargs: Any) -> Any:
 FileStatus = Literal["added", "modified", "removed", "renamed", "copied"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FileChange:
+class FileChange(Plain):
     """One file of the change, as far as the diff (or GitHub's file list) tells."""
 
     path: str
@@ -79,8 +79,7 @@ class FileChange:
         return self.additions + self.deletions
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Commit:
+class Commit(Plain):
     sha: str = ""
     message: str = ""
     author_name: str = ""
@@ -88,8 +87,7 @@ class Commit:
     author_login: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Review:
+class Review(Plain):
     """One review of the PR as GitHub lists it (oldest first), with what the edge learnt of its
     author: the repository role and the CODEOWNERS teams the reviewer belongs to."""
 
@@ -101,8 +99,7 @@ class Review:
                                    "names them, that the reviewer is a member of.")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SessionRecord:
+class SessionRecord(Plain):
     """A record of an AI session naming the model that changed some files (Agent Trace, git-ai
     notes): evidence of provenance `recorded` for a change that touches those files."""
 
@@ -113,8 +110,7 @@ class SessionRecord:
     paths: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PullRequestInfo:
+class PullRequestInfo(Plain):
     """What the core needs to know about a PR besides its diff (all optional for the CLI)."""
 
     title: str = ""
@@ -149,8 +145,7 @@ class PullRequestInfo:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Evidence:
+class Evidence(Plain):
     """One reason an area was flagged: a path match or a line whose content matched a rule."""
 
     path: str
@@ -166,8 +161,7 @@ class Evidence:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AreaResult:
+class AreaResult(Plain):
     id: str
     title: str
     risk: Risk
@@ -181,8 +175,7 @@ class AreaResult:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Signals:
+class Signals(Plain):
     """The shape of the change, which picks the tier when no sensitive area does."""
 
     files: int
@@ -210,8 +203,7 @@ class Signals:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeclaredModel:
+class DeclaredModel(Plain):
     """One statement, found in the PR or its commits, of which model (or tool) made the change."""
 
     source: Literal["description", "commit", "label", "author", "record"]
@@ -248,8 +240,7 @@ class DeclaredModel:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HumanReview:
+class HumanReview(Plain):
     """A change declared as written without AI, under `enforcement.human_declaration`: what the
     policy asks of it, and whether the PR's reviews give it."""
 
@@ -268,8 +259,7 @@ class HumanReview:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChecklistGroup:
+class ChecklistGroup(Plain):
     area: str
     title: str
     items: list[str]
@@ -280,22 +270,19 @@ class ChecklistGroup:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NotInspected:
+class NotInspected(Plain):
     path: str
     reason: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReviewRequest:
+class ReviewRequest(Plain):
     """Someone the policy asks to review this change (`request_review`)."""
 
     reviewer: str = _doc(description="`@user` or `@org/team`, as the policy writes it.")
     reason: str = _doc(description="The risk or area that asks for them ('critical', 'billing').")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Decision:
+class Decision(Plain):
     """Everything the core concluded, with the reasons, in the shape of the JSON contract."""
 
     schema_version: str = SCHEMA_VERSION

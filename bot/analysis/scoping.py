@@ -6,7 +6,7 @@ under the policy's own rules; the decision then takes the strictest of them (bot
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.analysis.classify import Classification, classify
 from bot.analysis.codeowners import CodeOwners
@@ -67,8 +67,7 @@ def _merge_area(first: AreaResult, other: AreaResult) -> AreaResult:
     # The stronger part explains the risk: strong evidence in one scope needs no word on weak
     # evidence in another.
     stronger = max(first, other, key=lambda a: (a.risk.rank, a.weak_evidence is None))
-    return replace(
-        first,
+    return first.replace(
         risk=stronger.risk,
         weak_evidence=stronger.weak_evidence,
         files=sorted(set(first.files) | set(other.files)),

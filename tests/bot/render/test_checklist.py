@@ -3,7 +3,6 @@ record of who ticked, and the gate a required checklist makes; rendered with cma
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 
 import cmarkgfm
@@ -107,7 +106,7 @@ def test_the_action_counts_the_boxes_it_sees_and_says_it_cannot_tell_who() -> No
 
 
 def test_an_advisory_checklist_makes_no_gate() -> None:
-    advisory = [dataclasses.replace(g, required=False) for g in GROUPS]
+    advisory = [g.replace(required=False) for g in GROUPS]
     checks, shown = gate(decision(checklist=advisory), {SESSIONS: Tick(SESSIONS, "x")},
                          permission=Permission.WRITE, author=None, verified=True)
     assert checks is None and shown == {SESSIONS}

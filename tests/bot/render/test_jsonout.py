@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 
 import pytest
-from pydantic import TypeAdapter
 
 from bot.analysis.models import SCHEMA_VERSION, Decision
 from bot.render import decision_json_schema, render_json
@@ -22,11 +20,13 @@ from tests.bot.render._builders import AUTH_DIFF, MIXED_DIFF, decide_diff, hosti
         hostile_decision,
     ],
 )
-def test_json_round_trips(make: Callable[[], Decision]) -> None:
+def test_json_has_every_field_in_order(make: Callable[[], Decision]) -> None:
     d = make()
     out = render_json(d)
-    assert TypeAdapter(Decision).validate_json(out) == d
     data = json.loads(out)
+    assert list(data) == list(Decision._fields)
+    assert [item["id"] for item in data["areas"]] == [area.id for area in d.areas]
+    assert data["signals"]["files"] == d.signals.files
     assert data["schema_version"] == SCHEMA_VERSION
     assert out.startswith('{\n  "schema_version"')
 
@@ -35,7 +35,7 @@ def test_schema_describes_every_field() -> None:
     schema = decision_json_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["type"] == "object"
-    assert list(schema["properties"]) == [f.name for f in dataclasses.fields(Decision)]
+    assert list(schema["properties"]) == list(Decision._fields)
     assert {"risk", "tier", "verdict", "fix", "areas"} <= set(schema["required"])
     json.dumps(schema)  # serialisable as it is
 

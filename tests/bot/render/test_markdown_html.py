@@ -3,7 +3,6 @@ raw HTML allowed as GitHub allows it before sanitising) and read as HTML."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -223,7 +222,7 @@ def test_a_routine_pr_with_a_policy_problem_or_a_failure_still_gets_a_comment() 
     assert comment_wanted(routine, "sensitive", policy_problem=True)
     assert comment_wanted(routine, "sensitive", overridden=True)
     failing = decision(verdict=Verdict.MISSING)
-    assert comment_wanted(dataclasses.replace(failing, areas=[]), "sensitive")
+    assert comment_wanted(failing.replace(areas=[]), "sensitive")
 
 
 def test_the_routine_note_is_one_line_without_a_verdict() -> None:

@@ -3,7 +3,6 @@ alert from one push to the next."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 from pathlib import Path
@@ -157,7 +156,7 @@ def test_result_levels_follow_the_verdict(diff: str, body: str, levels: dict[str
 
 
 def test_a_failure_the_policy_only_warns_about_is_a_warning() -> None:
-    d = dataclasses.replace(decide_diff(AUTH_DIFF, ""), blocking=False)
+    d = decide_diff(AUTH_DIFF, "").replace(blocking=False)
     levels = {r["level"] for r in _results(render_sarif(d, default_policy()))}
     assert levels == {"warning"}
 
