@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +81,24 @@ def test_a_repository_policy_beside_the_artefact_is_still_validated(tmp_path: Pa
                             check=False)
     assert result.returncode == 2
     assert ".github/modeltier.yml:3" in result.stderr and "areas.auth.paths[0]" in result.stderr
+
+
+def test_a_scan_runs_without_the_cyclic_collector_and_restores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a scan allocates lives until it returns: the collector would only rescan it."""
+    import gc
+
+    from bot import cli
+
+    enabled: list[bool] = []
+    scan = cli._cmd_scan
+
+    def spy(args: Any) -> int:
+        enabled.append(gc.isenabled())
+        return scan(args)
+
+    monkeypatch.setattr(cli, "_cmd_scan", spy)
+    assert cli.main(["scan", "--diff", str(EXAMPLE), "--output", str(tmp_path / "out")]) in (0, 1)
+    assert enabled == [False]
+    assert gc.isenabled()
