@@ -281,6 +281,20 @@ class ContentRule(_Strict):
                     "...', 'so concurrent orders cannot deadlock').",
     )
 
+    guards: bool = Field(
+        default=False,
+        description="Names what a guard decides about (a permission, an owner, an amount): "
+                    "evidence only where a line it matches (or, for a changed condition, the "
+                    "definition its hunk is in) changes control flow in one of the ways the "
+                    "area's `guards` lists (bot/analysis/guards.py).",
+    )
+
+    @model_validator(mode="after")
+    def _one_reading(self) -> ContentRule:
+        if self.guards and (self.comments or self.headers):
+            raise ValueError("a rule with `guards` reads code: not with `comments` or `headers`")
+        return self
+
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str, info: ValidationInfo) -> str:
@@ -311,6 +325,14 @@ class Area(_Strict):
     )
     content: list[Annotated[ContentRule, BeforeValidator(_rule_from_string)]] = Field(
         default_factory=list
+    )
+    guards: list[Literal["condition-changed", "guard-removed", "guard-added"]] = Field(
+        default_factory=list,
+        description="The changes of control flow its `guards: true` content rules read: a "
+                    "condition whose operators, negation or conjuncts changed "
+                    "(condition-changed), an early exit (raise, return, throw, abort) under a "
+                    "condition removed (guard-removed) or added (guard-added). Evidence is named "
+                    "`<area>.<kind>`; `replace: [guards]` with `guards: []` turns them off.",
     )
     exclude: PathList | None = Field(
         default=None, description="Replaces the policy-wide exclusions for this area when set."

@@ -22,8 +22,9 @@ import re2
 
 from bot.analysis.anchors import HeadLines
 from bot.analysis.codeowners import CodeOwners, normalise_owner
-from bot.analysis.diff import ChangedLine, Diff, is_substantive
+from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.gitattributes import GitAttributes
+from bot.analysis.guards import Hit, guard_filter, guard_hits
 from bot.analysis.intent import StatedIntent
 from bot.analysis.mechanical import (
     MANIFESTS,
@@ -117,6 +118,11 @@ class Matcher:
     rule_set: Any = None
     #: compiled RE2 patterns, each the union of some rules: a line has a hit if any matches
     prefilters: tuple[Any, ...] = ()
+    #: the guard rules (`guards: true`), apart: they read only lines that decide or exit
+    #: (bot/analysis/guards.py), found by a search of their own
+    guard_rules: list[tuple[str, str, PathSpec | None]] = field(default_factory=list)
+    guard_set: Any = None
+    guard_prefilter: Any = None
 
     @classmethod
     def compile(cls, policy: Policy) -> Matcher:
@@ -129,6 +135,8 @@ class Matcher:
         positives: list[str] = []
         patterns: list[str] = []
         rule_set = re2.Set.SearchSet(_options())
+        guard_set = re2.Set.SearchSet(_options())
+        subjects: list[str] = []
         for area_id, area in policy.active_areas().items():
             matcher.paths[area_id] = compile_paths(area.paths)
             positives += [p for p in area.paths if not p.startswith("!")]
@@ -138,6 +146,12 @@ class Matcher:
             for index, rule in enumerate(area.content):
                 rule_id = f"{area_id}.{rule.id or f'content[{index}]'}"
                 files = compile_paths(rule.files) if rule.files else None
+                if rule.guards:
+                    if area.guards:
+                        matcher.guard_rules.append((area_id, ",".join(area.guards), files))
+                        guard_set.Add(rule.pattern)
+                        subjects.append(rule.pattern)
+                    continue
                 matcher.rules.append(_Rule(
                     area_id, rule_id, files, rule.excluded_too and files is not None,
                     rule.comments, rule.headers,
@@ -157,6 +171,12 @@ class Matcher:
                             options)
                 for i in range(0, len(patterns), _PREFILTER_RULES)
             )
+        if subjects:
+            guard_set.Compile()
+            matcher.guard_set = guard_set
+            options = _options()
+            options.never_capture = True
+            matcher.guard_prefilter = re2.compile(guard_filter(subjects).encode(), options)
         return matcher
 
     def excluded(self, area_id: str, path: str) -> bool:
@@ -731,6 +751,55 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
     return uncounted
 
 
+def _guard_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int]) -> None:
+    """Add the changes of control flow the guard rules name a subject of (`bot.analysis.guards`):
+    their own search finds the changed lines that name a subject and decide or exit, and the
+    hunk headers that name one; only their hunks are read (most such files have no other hit,
+    and parsing all of each was most of the cost), and a change in a hunk that only re-formats
+    is not counted."""
+    limit = matcher.policy.limits.snippet_chars
+    anchors = HeadLines(diff)
+    hits: list[Hit] = []
+    hunks: dict[tuple[int, int], Hunk] = {}
+    for file, lines in diff.hit_lines(matcher.guard_prefilter).items():
+        change = diff.files[file]
+        if file in skip or not change.inspected:
+            continue
+        allowed = [
+            (area, kinds) if (files is None or files.check_file(change.path).include)
+            and not matcher.excluded(area, change.path) else None
+            for area, kinds, files in matcher.guard_rules
+        ]
+        if not any(allowed):
+            continue
+        located: dict[int, ChangedLine] = {}
+        for line in lines:
+            if line not in located:
+                found = diff.hunk_at(file, line)
+                if found is None:
+                    continue
+                hunk, at = found
+                located.update(at)
+            item = located.get(line)
+            if item is None or (item.side == "header" and (
+                _NAMESPACE.match(item.text) or not _DEFINITION.search(item.text)
+            )):
+                continue
+            hunks[file, item.hunk] = hunk
+            for index in matcher.guard_set.Match(without_copy(item.text)) or ():
+                rule = allowed[index]
+                if rule is not None:
+                    hits.append((rule[0], rule[1].split(","), item))
+    for area, kind, item in guard_hits(diff, hits, hunks):
+        if not diff.substantive(item):
+            continue  # in a hunk that only re-formats (asked last: it reads the whole file)
+        collector.add(area, Evidence(
+            path=diff.files[item.file].path, line=item.line, side=item.side,
+            rule=f"{area}.{kind}", snippet=_snippet(item.text.rstrip("\n"), limit),
+            head_line=anchors.of(item.file, item.line) if item.side == "old" else None,
+        ))
+
+
 def _owner_evidence(
     diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], owners: CodeOwners
 ) -> None:
@@ -789,6 +858,8 @@ def classify(
     mechanical = 0
     if matcher.prefilters:
         mechanical = _content_evidence(diff, matcher, collector, skip)
+    if matcher.guard_prefilter is not None:
+        _guard_evidence(diff, matcher, collector, skip)
     not_inspected = [
         NotInspected(path=change.path, reason=change.note or "binary file")
         for change in diff.files

@@ -175,14 +175,14 @@ class Hunk:
 
 
 def _hunks(
-    text: str, ends: Sequence[int], start: int, end: int, file: int
+    text: str, ends: Sequence[int], start: int, end: int, file: int, first: int = 0
 ) -> Iterator[tuple[Hunk, int, list[int]]]:
     """The hunks of one file's part of a diff (its lines start to end, line i being
     text[ends[i-1]:ends[i]]), each with the diff line of its header and of each of its changed
     lines. Reads what unidiff's parse reads: a hunk's body is as long as its header's counts
     say; '\\ No newline' markers and lines outside hunks carry no change."""
     at = start
-    number = -1
+    number = first - 1
     while at < end:
         begin = ends[at - 1] if at else 0
         fields = _HUNK_FIELDS.match(text, begin, ends[at]) if text.startswith("@@", begin) else None
@@ -311,6 +311,30 @@ class Diff:
                 items += hunk.lines
             self._located[index] = (positions, items)
         return hunks
+
+    def hunk_at(self, index: int, line: int) -> tuple[Hunk, dict[int, ChangedLine]] | None:
+        """The hunk of one file that diff line `line` (0-based) is in, and its header and
+        changed lines by diff line; read alone when the file's hunks were not read (a question
+        about a few lines of a file need not parse all of it). None outside a hunk."""
+        parsed = self._hunks.get(index)
+        if parsed is not None:  # read already: where it is, not read again
+            found = self.lines_at(index, [line])
+            return (parsed[found[0].hunk], {line: found[0]}) if found else None
+        start = self._starts[index]
+        at = line
+        while at >= start and not self.text.startswith("@@", self._offset(at)):
+            at -= 1
+        if at < start:
+            return None
+        number = self.text.count("\n@@", self._offset(start), self._offset(at))
+        for hunk, header_at, where in _hunks(
+            self.text, self._ends, at, self._end_of(index), index, number
+        ):
+            lines = dict(zip(where, hunk.lines, strict=True))
+            if hunk.header is not None:
+                lines[header_at] = hunk.header
+            return hunk, lines
+        return None
 
     def forget(self, index: int) -> None:
         """Drop a file's parsed hunks to free their memory; they are read again if asked for

@@ -695,3 +695,19 @@ def test_a_guard_moved_across_unchanged_lines_is_substantive(text: str) -> None:
 def test_code_moved_or_reformatted_without_moving_an_exit_stays_cosmetic(body: list[str]) -> None:
     lines = parse_diff(_hunk("src/app.ts", 5, body)).changed_lines(0)
     assert not any(flag for _, flag in lines)
+
+
+def test_a_hunk_read_alone_is_the_hunk_the_whole_file_gives() -> None:
+    text = (
+        "diff --git a/app.py b/app.py\nindex 1111111..2222222 100644\n--- a/app.py\n+++ b/app.py\n"
+        "@@ -1,2 +1,2 @@ def first():\n-a = 1\n+a = 2\n b = 1\n"
+        "@@ -10,2 +10,3 @@ def second():\n c = 1\n-d = 1\n+d = 2\n+e = 3\n"
+    )
+    alone = parse_diff(text)
+    found = alone.hunk_at(0, 12)  # the `+e = 3` line, in the second hunk
+    assert found is not None
+    hunk, lines = found
+    whole = parse_diff(text).hunks(0)[1]
+    assert (hunk.header, hunk.lines, hunk.starts) == (whole.header, whole.lines, whole.starts)
+    assert lines[12] == whole.lines[-1] and lines[12].hunk == 1
+    assert alone.hunk_at(0, 1) is None  # the file's header, in no hunk

@@ -1,0 +1,346 @@
+"""What a change does to control flow: a guard taken out or put in, a condition changed.
+
+On real commits the critical changes that vocabulary missed were small edits of logic in code
+that names no framework or API: `parameters[id] !== false` -> `=== true` in `isAllowed` (every
+section shown unless denied, now only those allowed), `a.id < offer.id` -> `a.id != offer.id`
+deciding which discounts stack, `if token.application_id? && token.application.confidential?`
+losing its second half in `authorized?`. What these share is not a word but a shape: a condition
+whose operators, negation or conjuncts changed, or an early exit (`raise`, `return 403`,
+`throw`, `abort`) added or removed, on a line that names what it decides about (a permission,
+an owner, an amount, a session).
+
+The shapes are read from the language-neutral tokens `bot.analysis.mechanical` makes (`if`,
+`unless`, `&&`, `!==`, `not`, `return` are spelt alike across the languages the policy claims),
+and only in hunks the pre-filter already found: a guard rule's pattern (policy data, `guards:`
+on a content rule) names the subject, and this module says whether the line it matched, or the
+definition its hunk is in, changes control flow. The rule is evidence only then.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
+from bot.analysis.mechanical import squash, tokens
+
+__all__ = ["GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter", "guard_hits"]
+
+GuardKind = Literal["condition-changed", "guard-removed", "guard-added"]
+#: every kind a guard rule may name
+GUARD_KINDS: tuple[GuardKind, ...] = ("condition-changed", "guard-removed", "guard-added")
+
+#: words that open a condition in the languages the policy claims (`elsif`: Ruby, `guard`:
+#: Swift, `when`: Kotlin and Ruby, `unless`: Ruby and Perl)
+_CONDITIONALS = frozenset({"if", "elif", "elsif", "unless", "guard", "when", "while"})
+#: what makes a line a condition: comparisons (not `<` and `>`, which are also generics and
+#: markup), connectives and negation
+_DECIDING = frozenset({
+    "==", "!=", "===", "!==", "<=", ">=", "&&", "||", "!", "and", "or", "not",
+})
+#: what decides a condition's outcome: comparisons, connectives, negation, boolean literals
+_LOGIC = _DECIDING | {"<", ">", "is", "in", "true", "false", "True", "False", "nil", "None",
+                      "null", "undefined"}
+#: a definition's opening word: a guard that comes or goes with its definition is new or
+#: deleted code, not a check changed in place
+_DEFINITIONS = frozenset({"def", "func", "function", "fn", "class", "sub", "proc"})
+#: statements that end what runs: refusals and early returns
+_EXITS = frozenset({
+    "return", "raise", "throw", "abort", "abort_unless", "abort_if", "die", "panic", "halt",
+    "deny", "forbid", "reject", "redirect", "redirect_to", "head",
+})
+#: a hunk larger than this is a rewrite: its lines are not paired one by one
+_MAX_SIDE = 80
+#: how alike a removed and an added condition must be to be one condition changed
+_PAIRED = 0.6
+#: a condition this long (in tokens) found whole inside another is the other with a conjunct
+#: more or less
+_CONTAINED = 4
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of control flow: its kind and the changed lines it spans (the condition and
+    its exit for a guard; the removed and the added condition for a changed one)."""
+
+    kind: GuardKind
+    lines: tuple[ChangedLine, ...]
+
+    @property
+    def shown(self) -> ChangedLine:
+        """The line the evidence names: the added one, where there is one."""
+        return next((item for item in self.lines if item.side == "new"), self.lines[0])
+
+
+def _is_condition(stream: Sequence[str]) -> bool:
+    return any(token in _CONDITIONALS for token in stream)
+
+
+def _decides(stream: Sequence[str]) -> bool:
+    """Whether a line holds a condition: opens one, or compares or connects values."""
+    return any(token in _CONDITIONALS or token in _DECIDING for token in stream)
+
+
+def _error_check(stream: Sequence[str]) -> bool:
+    """Go's error propagation (`if err != nil { return err }`): a failure passed up, not a
+    decision about the caller."""
+    return "err" in stream and "nil" in stream
+
+
+def _markup(text: str) -> bool:
+    """A tag of a template or of JSX (`<Auth v-if="..." />`, `</>`): its `<` and `=` are
+    markup, not a comparison."""
+    return text.lstrip().startswith("<")
+
+
+def _has_exit(stream: Sequence[str]) -> bool:
+    return any(token in _EXITS for token in stream)
+
+
+#: words that make a line's `if` an expression's, not a branch of the code: a comprehension's
+#: filter (`[t for t in xs if t]`), a conditional expression (`a if c else b`)
+_EXPRESSION_IF = frozenset({"for", "else"})
+
+
+def _guard_line(stream: Sequence[str]) -> bool:
+    """A condition and an exit on one line (`return unless allowed?`, `if (!ok) return;`,
+    `raise Denied if user.banned?`), not an expression that filters or chooses a value."""
+    return _has_exit(stream) and not any(token in _EXPRESSION_IF for token in stream)
+
+
+def _logic_changed(old: list[str], new: list[str]) -> bool:
+    """Whether two versions of a condition differ in what decides it (an operator, a negation,
+    a connective with its operand, a boolean literal), not only in the names it reads."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal" and any(t in _LOGIC for t in (*old[i1:i2], *new[j1:j2])):
+            return True
+    return False
+
+
+def _paired(old: list[str], candidates: Iterable[tuple[int, list[str]]]) -> list[int]:
+    """The indexes of the added conditions most like a removed one (several when equally
+    alike: which one it became cannot be told), if any is alike enough: most of their tokens in
+    common, or all of the shorter one's (a conjunct dropped or added: `if a? && b?` -> `if a?`).
+    """
+    best: list[int] = []
+    best_ratio = 0.0
+    for index, new in candidates:
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        shorter = min(len(old), len(new))
+        if matcher.real_quick_ratio() < max(best_ratio, _PAIRED) and shorter < _CONTAINED:
+            continue
+        ratio = matcher.ratio()
+        if ratio < _PAIRED and not (
+            shorter >= _CONTAINED
+            and sum(block.size for block in matcher.get_matching_blocks()) == shorter
+        ):
+            continue
+        if ratio > best_ratio:
+            best, best_ratio = [index], ratio
+        elif ratio == best_ratio:
+            best.append(index)
+    return best
+
+
+#: a line that may take part in a change of control flow: it opens a condition, compares or
+#: connects values, or refuses (a bare `<` or `>`, `!` or `return` only beside one of these:
+#: alone they are as often a generic type, a tag, a negated call or a plain result). Guard rules
+#: read only such lines (`guard_filter`), and only they are tokenised.
+_MARKERS = (
+    r"\b(if|elif|elsif|unless|guard|raise|throw|abort\w*|panic|halt|deny|forbid|reject)\b|"
+    r"[=!<>]=|&&|\|\|"
+)
+_CANDIDATE = re.compile(_MARKERS)
+_DEFINITION_LINE = re.compile(r"\s*(def|func|function|fn|class|sub|proc)\b")
+
+
+def guard_filter(subjects: Sequence[str]) -> str:
+    """The search that finds what guard rules read: the changed lines that name one of the
+    `subjects` and also decide or exit (either order), and the hunk headers that name one. The
+    lines of a diff that name a subject are many; those that also decide or exit are few."""
+    subject = "|".join(f"(?:{pattern})" for pattern in subjects)
+    line = r"[^\n]*?"
+    return (
+        f"(?m)^[-+]{line}(?:{_MARKERS}){line}(?:{subject})"
+        f"|^[-+]{line}(?:{subject}){line}(?:{_MARKERS})|^@@{line}@@{line}(?:{subject})"
+    )
+
+
+class _Hunk:
+    """One hunk's changed lines by run (the lines changed between two unchanged ones: a
+    condition changed in place has its old and new text in one run) and side, read only where a
+    question needs them: which lines of a run hold a condition, their tokens."""
+
+    def __init__(self, hunk: Hunk) -> None:
+        old_start, new_start = hunk.starts
+        self.runs: dict[int, dict[str, list[ChangedLine]]] = {}
+        self.place: dict[ChangedLine, int] = {}
+        counted = {"old": 0, "new": 0}
+        for item in hunk.lines:
+            side = item.side
+            place = item.line - (old_start if side == "old" else new_start) - counted[side]
+            counted[side] += 1
+            self.runs.setdefault(place, {"old": [], "new": []})[side].append(item)
+            self.place[item] = place
+        self._streams: dict[ChangedLine, list[str]] = {}
+        self._conditions: dict[tuple[int, str], list[tuple[ChangedLine, list[str]]]] = {}
+
+    def run(self, item: ChangedLine) -> dict[str, list[ChangedLine]] | None:
+        """The run of a line, unless it is too large to pair line by line (a rewrite)."""
+        run = self.runs[self.place[item]]
+        return None if len(run["old"]) > _MAX_SIDE or len(run["new"]) > _MAX_SIDE else run
+
+    def stream(self, item: ChangedLine) -> list[str]:
+        found = self._streams.get(item)
+        if found is None:
+            found = self._streams[item] = tokens([item.text])
+        return found
+
+    def conditions(self, item: ChangedLine, side: str) -> list[tuple[ChangedLine, list[str]]]:
+        """The code lines of one side of a line's run that hold a condition, with their
+        tokens."""
+        key = (self.place[item], side)
+        found = self._conditions.get(key)
+        if found is None:
+            found = self._conditions[key] = [
+                (line, self.stream(line)) for line in self.runs[key[0]][side]
+                if _CANDIDATE.search(line.text) is not None and not _markup(line.text)
+                and is_substantive(line.text) and _decides(self.stream(line))
+            ]
+        return found
+
+    def neighbour(self, item: ChangedLine, step: int) -> ChangedLine | None:
+        """The code line just below (1) or above (-1) this one in its run, if any."""
+        lines = self.runs[self.place[item]][item.side]
+        at = lines.index(item) + step
+        if 0 <= at < len(lines) and is_substantive(lines[at].text):
+            return lines[at]
+        return None
+
+    def defines(self, item: ChangedLine) -> bool:
+        """Whether a line's run writes or deletes a definition on its side."""
+        return any(
+            _DEFINITION_LINE.match(line.text) for line in self.runs[self.place[item]][item.side]
+        )
+
+
+def _condition_changed(hunk: _Hunk, item: ChangedLine) -> Change | None:
+    """The change of a condition line whose most alike line on the other side differs from it
+    in logic."""
+    if _markup(item.text) or not _decides(hunk.stream(item)):
+        return None
+    other = "new" if item.side == "old" else "old"
+    candidates = hunk.conditions(item, other)
+    stream = hunk.stream(item)
+    for at in _paired(stream, ((i, s) for i, (_, s) in enumerate(candidates))):
+        partner, partner_stream = candidates[at]
+        if _logic_changed(stream, partner_stream):
+            return Change("condition-changed", (item, partner))
+    return None
+
+
+def _guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
+    """The guard this line is part of: a condition and an exit on one line (`return unless
+    allowed?`, `if (!ok) return;`, `raise Denied if user.banned?`, not a comprehension's or a
+    conditional expression's `if`), or a condition and the exit on the next line of its side
+    (`if not allowed:` / `raise PermissionDenied`)."""
+    stream = hunk.stream(item)
+    if _is_condition(stream):
+        if _error_check(stream):
+            return None
+        if _has_exit(stream):
+            return (item,) if _guard_line(stream) else None
+        following = hunk.neighbour(item, 1)
+        if following is not None:
+            after = hunk.stream(following)
+            if _has_exit(after) and not _is_condition(after):
+                return (item, following)
+        return None
+    if _has_exit(stream):
+        previous = hunk.neighbour(item, -1)
+        if previous is not None:
+            before = hunk.stream(previous)
+            if _is_condition(before) and not _has_exit(before) and not _error_check(before):
+                return (previous, item)
+    return None
+
+
+#: a guard rule's hit: the area, the kinds the rule reads and the line (or hunk header) matched
+Hit = tuple[str, Sequence[str], ChangedLine]
+
+
+class _File:
+    """The squashed texts of each side of one file's change: where a guard may have moved."""
+
+    def __init__(self, diff: Diff, file: int) -> None:
+        self.diff, self.file = diff, file
+        self._texts: dict[str, set[str]] | None = None
+
+    def has(self, side: str, text: str) -> bool:
+        if self._texts is None:
+            self._texts = {"old": set(), "new": set()}
+            for hunk in self.diff.hunks(self.file):
+                for item in hunk.lines:
+                    self._texts[item.side].add(squash(item.text))
+        return squash(text) in self._texts[side]
+
+
+def changes(hunk: Hunk, focus: Iterable[ChangedLine], file: _File, *, anywhere: bool = False
+            ) -> list[Change]:
+    """The changes of control flow in one hunk that lines of `focus` take part in, and with
+    `anywhere` every condition of the hunk changed. A guard whose condition is on the other
+    side of the file's change too was moved, not removed or added; one that comes or goes with
+    a definition is new or deleted code."""
+    lines = _Hunk(hunk)
+    found: list[Change] = []
+    focus = list(focus)
+    asked = [item for item in hunk.lines if item.side == "old"] if anywhere else []
+    asked += [item for item in focus if item not in asked]
+    for item in asked:
+        if (lines.run(item) is None or _CANDIDATE.search(item.text) is None
+                or not is_substantive(item.text)):
+            continue
+        change = _condition_changed(lines, item)
+        if change is not None:
+            found.append(change)
+    for item in focus:
+        if (lines.run(item) is None or _CANDIDATE.search(item.text) is None
+                or not is_substantive(item.text)):
+            continue
+        guard = _guard(lines, item)
+        other = "new" if item.side == "old" else "old"
+        if guard is not None and not lines.defines(item) and not file.has(other, guard[0].text):
+            found.append(Change("guard-removed" if item.side == "old" else "guard-added", guard))
+    return found
+
+
+def guard_hits(
+    diff: Diff, hits: Iterable[Hit], hunks: Mapping[tuple[int, int], Hunk]
+) -> Iterator[tuple[str, GuardKind, ChangedLine]]:
+    """(area, kind, line to show) for each change of control flow that a guard rule's hit is
+    part of: the line it matched is one of the change's lines, or, for a changed condition, it
+    matched the hunk's header (the change is made inside a definition named for the subject:
+    `def authorized?`). `hunks`: the hunk of each hit, by (file, hunk number)."""
+    by_hunk: dict[tuple[int, int], dict[ChangedLine, list[tuple[str, Sequence[str]]]]] = {}
+    for area, kinds, item in hits:
+        by_hunk.setdefault((item.file, item.hunk), {}).setdefault(item, []).append((area, kinds))
+    files: dict[int, _File] = {}
+    for (file, number), by_line in by_hunk.items():
+        where = files.setdefault(file, _File(diff, file))
+        headers = [pair for item, pairs in by_line.items() if item.side == "header"
+                   for pair in pairs]
+        focus = [item for item in by_line if item.side != "header"]
+        shown: set[tuple[str, str, ChangedLine]] = set()
+        for change in changes(hunks[file, number], focus, where, anywhere=bool(headers)):
+            pairs = [pair for item in change.lines for pair in by_line.get(item, ())]
+            if change.kind == "condition-changed":
+                pairs += headers
+            for area, kinds in pairs:
+                key = (area, change.kind, change.shown)
+                if change.kind in kinds and key not in shown:
+                    shown.add(key)
+                    yield area, change.kind, change.shown

@@ -1,0 +1,131 @@
+"""bot.analysis.guards: changes of control flow (a condition's logic, a guard removed) as evidence.
+
+Each case is a line or two of logic that no framework word marks; the area comes from what the
+changed line decides about, and the evidence names the kind of change.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.classify import Classification, classify
+from bot.analysis.diff import parse_diff
+from policies.loader import load_policy
+from policies.schema import Policy
+from tests.bot._diffs import edit
+
+
+def run(text: str, policy: Policy) -> Classification:
+    return classify(parse_diff(text), policy)
+
+
+def rules(result: Classification) -> set[str]:
+    return {e.rule for area in result.areas for e in area.evidence}
+
+
+@pytest.mark.parametrize(
+    ("path", "removed", "added", "section", "rule"),
+    [
+        pytest.param(
+            "src/app/share/SharePage.tsx",
+            ["  const isAllowed = pageKey === '' || parameters[pageKey] !== false;"],
+            ["  const isAllowed = pageKey === '' || parameters[pageKey] === true;"],
+            "", "permissions.condition-changed", id="ts-default-deny",
+        ),
+        pytest.param(
+            "src/shop/basket/utils.py",
+            ["        a.priority == offer.priority and a.id < offer.id"],
+            ["        a.priority == offer.priority and a.id != offer.id"],
+            "", "billing.condition-changed", id="py-operator",
+        ),
+        pytest.param(
+            "app/controllers/tokens_controller.rb",
+            ["      if client.application_id? && client.application.confidential?"],
+            ["      if client.application_id?"],
+            "def authorized?", "permissions.condition-changed", id="rb-conjunct-in-check",
+        ),
+        pytest.param(
+            "app/views/documents.py",
+            ["    if not collection.is_visible_to(request.user):", "        raise Http404"],
+            ["    log.info('serving %s', doc.id)"],
+            "", "permissions.guard-removed", id="py-guard-removed",
+        ),
+        pytest.param(
+            "src/orders/refunds.go",
+            ["\tif amount > order.Captured() {", "\t\treturn errTooMuch", "\t}"],
+            ["\tlog.Printf(\"refund %d\", id)"],
+            "", "billing.guard-removed", id="go-guard-removed",
+        ),
+    ],
+)
+def test_a_change_of_control_flow_on_a_subject_is_evidence(
+    policy: Policy, path: str, removed: list[str], added: list[str], section: str, rule: str
+) -> None:
+    assert rule in rules(run(edit(path, added, removed, section=section), policy))
+
+
+@pytest.mark.parametrize(
+    ("removed", "added"),
+    [
+        pytest.param(["    return [t for t in tokens if t]"],
+                     ["    return [t for t in tokens if t and t not in self.stop]"],
+                     id="comprehension-filter"),
+        pytest.param(["  if (isAllowed(user)) {"], ["  if (isPermitted(currentUser)) {"],
+                     id="names-only"),
+        pytest.param(["  <Auth v-if=\"layout === 'login'\" />"],
+                     ["  <Auth v-if=\"layout === 'auth'\" @done=\"allowed = true\" />"],
+                     id="markup"),
+        pytest.param(["\tif err := checkOwner(ctx); err != nil {", "\t\treturn err", "\t}"],
+                     ["\tcheckOwner(ctx)"], id="go-error-propagation"),
+        pytest.param(["def can_edit(user, doc):", "    if doc.owner != user:",
+                      "        return False", "    return True"], [],
+                     id="deleted-with-its-definition"),
+        pytest.param(["    allowed = compute(user)"], ["    allowed = compute_for(user)"],
+                     id="words-alone"),
+    ],
+)
+def test_the_subject_words_without_a_change_of_control_flow_are_not_evidence(
+    policy: Policy, removed: list[str], added: list[str]
+) -> None:
+    result = run(edit("app/services/sharing.py", added, removed), policy)
+    assert not {r for r in rules(result) if r.endswith(("-changed", "-removed", "-added"))}
+
+
+def test_a_guard_moved_elsewhere_in_its_file_is_not_removed(policy: Policy) -> None:
+    guard = ["    if not share.allows(section):", "        raise Http404"]
+    text = edit("app/views/share.py", ["    x = 1"], guard) + edit(
+        "app/views/share.py", [*guard, "    y = 2"], ["    y = 2"], start=40
+    ).split("\n", 4)[4]  # a second hunk of the same file
+    assert "permissions.guard-removed" not in rules(run(text, policy))
+    assert "permissions.guard-removed" in rules(run(text.split("@@ -40")[0], policy))
+
+
+def test_a_repository_chooses_the_kinds_an_area_reads() -> None:
+    text = edit("src/app/share/SharePage.tsx",
+                ["  const isAllowed = parameters[pageKey] === true;"],
+                ["  const isAllowed = parameters[pageKey] !== false;"])
+    only_removed = load_policy(
+        "areas:\n  permissions:\n    replace: [guards]\n    guards: [guard-removed]\n"
+    )
+    assert "permissions.condition-changed" not in rules(run(text, only_removed))
+    off = load_policy("areas:\n  permissions:\n    replace: [guards]\n    guards: []\n")
+    assert rules(run(text, off)) == set()
+
+
+def test_a_repository_names_more_subjects() -> None:
+    text = edit("src/kiosk/entry.ts", ["  if (badge.level >= floor) {"],
+                ["  if (badge.level > floor) {"])
+    assert rules(run(text, load_policy(""))) == set()
+    extended = load_policy(
+        "areas:\n  permissions:\n    content:\n"
+        "      - {id: badges, guards: true, pattern: '\\bbadge\\b'}\n"
+    )
+    assert rules(run(text, extended)) == {"permissions.condition-changed"}
+
+
+def test_a_guard_rule_cannot_also_read_comments() -> None:
+    with pytest.raises(Exception, match="guards"):
+        load_policy(
+            "areas:\n  permissions:\n    content:\n"
+            "      - {id: g, guards: true, comments: true, pattern: 'x'}\n"
+        )
