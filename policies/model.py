@@ -197,6 +197,7 @@ class ContentRule(Plain):
     excluded_too: bool
     headers: bool
     comments: bool
+    guards: bool
 
 
 class Area(Plain):
@@ -207,6 +208,7 @@ class Area(Plain):
     paths: list[str]
     owners: list[str]
     content: list[ContentRule]
+    guards: list[Literal["condition-changed", "guard-removed", "guard-added"]]
     exclude: list[str] | None
     weak: list[str]
     checklist: list[str]

@@ -757,20 +757,31 @@ def _guard_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: s
     hunk headers that name one; only their hunks are read (most such files have no other hit,
     and parsing all of each was most of the cost), and a change in a hunk that only re-formats
     is not counted."""
+    readable: dict[int, list[tuple[str, str] | None]] = {}
+
+    def allowed(file: int) -> list[tuple[str, str] | None]:
+        """Each guard rule's (area, kinds) if it may read this file, else None."""
+        found = readable.get(file)
+        if found is None:
+            path = diff.files[file].path
+            found = readable[file] = [
+                (area, kinds) if (files is None or files.check_file(path).include)
+                and not matcher.excluded(area, path) else None
+                for area, kinds, files in matcher.guard_rules
+            ]
+        return found
+
+    if not any(
+        (change.additions or change.deletions) and any(allowed(index))
+        for index, change in enumerate(diff.files) if index not in skip and change.inspected
+    ):
+        return  # no guard rule may read a line of this diff (tests, style sheets, docs)
     limit = matcher.policy.limits.snippet_chars
     anchors = HeadLines(diff)
     hits: list[Hit] = []
     hunks: dict[tuple[int, int], Hunk] = {}
     for file, lines in diff.hit_lines(matcher.guard_prefilter).items():
-        change = diff.files[file]
-        if file in skip or not change.inspected:
-            continue
-        allowed = [
-            (area, kinds) if (files is None or files.check_file(change.path).include)
-            and not matcher.excluded(area, change.path) else None
-            for area, kinds, files in matcher.guard_rules
-        ]
-        if not any(allowed):
+        if file in skip or not diff.files[file].inspected or not any(allowed(file)):
             continue
         located: dict[int, ChangedLine] = {}
         for line in lines:
@@ -787,7 +798,7 @@ def _guard_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: s
                 continue
             hunks[file, item.hunk] = hunk
             for index in matcher.guard_set.Match(without_copy(item.text)) or ():
-                rule = allowed[index]
+                rule = allowed(file)[index]
                 if rule is not None:
                     hits.append((rule[0], rule[1].split(","), item))
     for area, kind, item in guard_hits(diff, hits, hunks):
