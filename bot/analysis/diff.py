@@ -336,6 +336,18 @@ class Diff:
             return hunk, lines
         return None
 
+    def has_line(self, index: int, side: Literal["new", "old"], text: str) -> bool:
+        """Whether one file's change adds (`new`) or removes (`old`) a line of this text, its
+        indentation and trailing white space aside; read from the diff's text, without parsing
+        the file's hunks."""
+        stripped = text.strip()
+        if not stripped:
+            return False
+        marker = "+" if side == "new" else "-"
+        start, end = self._offset(self._starts[index]), self._offset(self._end_of(index))
+        pattern = re.compile(rf"^{re.escape(marker)}[ \t]*{re.escape(stripped)}[ \t]*$", re.M)
+        return pattern.search(self.text, start, end) is not None
+
     def forget(self, index: int) -> None:
         """Drop a file's parsed hunks to free their memory; they are read again if asked for
         (the same lines, hunks and answers)."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
-from bot.analysis.mechanical import squash, tokens
+from bot.analysis.mechanical import tokens
 
 __all__ = ["GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter", "guard_hits"]
 
@@ -273,23 +273,7 @@ def _guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
 Hit = tuple[str, Sequence[str], ChangedLine]
 
 
-class _File:
-    """The squashed texts of each side of one file's change: where a guard may have moved."""
-
-    def __init__(self, diff: Diff, file: int) -> None:
-        self.diff, self.file = diff, file
-        self._texts: dict[str, set[str]] | None = None
-
-    def has(self, side: str, text: str) -> bool:
-        if self._texts is None:
-            self._texts = {"old": set(), "new": set()}
-            for hunk in self.diff.hunks(self.file):
-                for item in hunk.lines:
-                    self._texts[item.side].add(squash(item.text))
-        return squash(text) in self._texts[side]
-
-
-def changes(hunk: Hunk, focus: Iterable[ChangedLine], file: _File, *, anywhere: bool = False
+def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: bool = False
             ) -> list[Change]:
     """The changes of control flow in one hunk that lines of `focus` take part in, and with
     `anywhere` every condition of the hunk changed. A guard whose condition is on the other
@@ -312,8 +296,9 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], file: _File, *, anywhere: 
                 or not is_substantive(item.text)):
             continue
         guard = _guard(lines, item)
-        other = "new" if item.side == "old" else "old"
-        if guard is not None and not lines.defines(item) and not file.has(other, guard[0].text):
+        if guard is not None and not lines.defines(item) and not diff.has_line(
+            item.file, "new" if item.side == "old" else "old", guard[0].text
+        ):
             found.append(Change("guard-removed" if item.side == "old" else "guard-added", guard))
     return found
 
@@ -328,14 +313,12 @@ def guard_hits(
     by_hunk: dict[tuple[int, int], dict[ChangedLine, list[tuple[str, Sequence[str]]]]] = {}
     for area, kinds, item in hits:
         by_hunk.setdefault((item.file, item.hunk), {}).setdefault(item, []).append((area, kinds))
-    files: dict[int, _File] = {}
     for (file, number), by_line in by_hunk.items():
-        where = files.setdefault(file, _File(diff, file))
         headers = [pair for item, pairs in by_line.items() if item.side == "header"
                    for pair in pairs]
         focus = [item for item in by_line if item.side != "header"]
         shown: set[tuple[str, str, ChangedLine]] = set()
-        for change in changes(hunks[file, number], focus, where, anywhere=bool(headers)):
+        for change in changes(hunks[file, number], focus, diff, anywhere=bool(headers)):
             pairs = [pair for item in change.lines for pair in by_line.get(item, ())]
             if change.kind == "condition-changed":
                 pairs += headers

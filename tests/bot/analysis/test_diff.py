@@ -711,3 +711,14 @@ def test_a_hunk_read_alone_is_the_hunk_the_whole_file_gives() -> None:
     assert (hunk.header, hunk.lines, hunk.starts) == (whole.header, whole.lines, whole.starts)
     assert lines[12] == whole.lines[-1] and lines[12].hunk == 1
     assert alone.hunk_at(0, 1) is None  # the file's header, in no hunk
+
+
+def test_a_line_is_found_on_its_side_of_a_file_whatever_its_indentation() -> None:
+    text = (
+        "diff --git a/app.py b/app.py\nindex 1111111..2222222 100644\n--- a/app.py\n+++ b/app.py\n"
+        "@@ -1,2 +1,2 @@\n-if not ok:\n+    if not ok:\n b = 1\n"
+    )
+    diff = parse_diff(text)
+    assert diff.has_line(0, "new", "if not ok:") and diff.has_line(0, "old", "  if not ok:  ")
+    assert not diff.has_line(0, "new", "if not ok")
+    assert not diff.has_line(0, "old", "b = 1")  # a context line is on neither side
