@@ -32,6 +32,10 @@ _GITHUB_TOKEN = re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9_]{20,}|github_pat_[A-Za-z
 _PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----",
                           re.DOTALL)
 REDACTED = "[REDACTED]"
+#: billiard's (Celery's process pool) logger: billiard turns its propagation off when it first
+#: uses it, after start-up, so its records ("Process ... exited with signal 15") would reach
+#: logging's last-resort handler as raw text; it gets the JSON handler itself
+_POOL_LOGGER = "multiprocessing"
 #: libraries that install handlers of their own: their records go to the root handler instead
 _LIBRARY_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "celery", "celery.app.trace",
                     "celery.worker", "celery.redirected", "alembic", "github", "py.warnings")
@@ -126,6 +130,10 @@ def configure(level: str, secrets: Sequence[str] = ()) -> None:
         logger.handlers = []
         logger.setLevel(logging.NOTSET)  # PyGithub pins its logger at INFO on import
         logger.propagate = True
+    pool = logging.getLogger(_POOL_LOGGER)
+    pool.handlers = [handler]
+    pool.setLevel(logging.NOTSET)
+    pool.propagate = False  # as billiard sets it: the handler above writes each record once
     logging.captureWarnings(True)  # `warnings` (PyGithub's deprecations) as JSON lines too
 
 

@@ -196,6 +196,30 @@ def test_no_logging_error_when_stderr_was_replaced_and_closed(monkeypatch):
         root.setLevel(saved[1])
 
 
+def test_the_process_pools_notices_are_json_lines_too(monkeypatch):
+    """billiard (Celery's prefork pool) turns its logger's propagation off when it first uses
+    it, after start-up: a pool process killed by a signal was reported as a raw line."""
+    util = pytest.importorskip("billiard.util", reason="billiard comes with the [scale] extra")
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", out)
+    monkeypatch.setattr(util, "_logger", None)  # as in a fresh worker: billiard not yet used
+    root = logging.getLogger()
+    pool = logging.getLogger("multiprocessing")
+    saved = root.handlers[:], root.level, pool.handlers[:], pool.propagate
+    try:
+        configure("INFO")
+        util.get_logger()  # billiard's first use: propagation off
+        util.error("Process %r pid:%r exited with %r", "ForkPoolWorker-1", 7, "signal 15")
+        lines = out.getvalue().splitlines()
+        assert len(lines) == 1, lines
+        record = json.loads(lines[0])
+        assert record["logger"] == "multiprocessing"
+        assert record["message"].endswith("exited with 'signal 15'")
+    finally:
+        logging.captureWarnings(False)
+        root.handlers, root.level, pool.handlers, pool.propagate = saved
+
+
 def test_stop_waits_for_running_jobs(make_service, fake):
     """Shutdown drains: a job in flight finishes before the workers are gone."""
     svc = make_service()
