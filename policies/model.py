@@ -63,6 +63,11 @@ class Risk(StrEnum):
     def rank(self) -> int:
         return _RISK_ORDER.index(self)
 
+    @property
+    def below(self) -> Risk:
+        """The next lower risk (routine stays routine): what weak evidence alone earns."""
+        return _RISK_ORDER[max(self.rank - 1, 0)]
+
 
 _RISK_ORDER = [Risk.ROUTINE, Risk.ELEVATED, Risk.CRITICAL]
 

@@ -120,7 +120,8 @@ class Matcher:
     prefilters: tuple[Any, ...] = ()
     #: the guard rules (`guards: true`), apart: they read only lines that decide or exit
     #: (bot/analysis/guards.py), found by a search of their own
-    guard_rules: list[tuple[str, str, PathSpec | None]] = field(default_factory=list)
+    guard_rules: list[tuple[str, tuple[str, ...], PathSpec | None]] = field(
+        default_factory=list)
     guard_set: Any = None
     guard_prefilter: Any = None
 
@@ -148,7 +149,7 @@ class Matcher:
                 files = compile_paths(rule.files) if rule.files else None
                 if rule.guards:
                     if area.guards:
-                        matcher.guard_rules.append((area_id, ",".join(area.guards), files))
+                        matcher.guard_rules.append((area_id, tuple(area.guards), files))
                         guard_set.Add(rule.pattern)
                         subjects.append(rule.pattern)
                     continue
@@ -415,14 +416,12 @@ def _strength(
             f"weak rule only ({names}), but the change is {area.risk} for {backer.title} "
             "anyway: counted"
         )
-    lower = _RISKS[max(area.risk.rank - 1, 0)]
+    lower = area.risk.below
     return lower, (
         f"weak rule only ({names}), not corroborated by a second rule of the area or another "
         f"{area.risk} area: counted as {lower}, not {area.risk}"
     )
 
-
-_RISKS = list(Risk)
 
 
 def _snippet(text: str, limit: int) -> str:
@@ -757,9 +756,9 @@ def _guard_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: s
     hunk headers that name one; only their hunks are read (most such files have no other hit,
     and parsing all of each was most of the cost), and a change in a hunk that only re-formats
     is not counted."""
-    readable: dict[int, list[tuple[str, str] | None]] = {}
+    readable: dict[int, list[tuple[str, tuple[str, ...]] | None]] = {}
 
-    def allowed(file: int) -> list[tuple[str, str] | None]:
+    def allowed(file: int) -> list[tuple[str, tuple[str, ...]] | None]:
         """Each guard rule's (area, kinds) if it may read this file, else None."""
         found = readable.get(file)
         if found is None:
@@ -800,7 +799,7 @@ def _guard_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: s
             for index in matcher.guard_set.Match(without_copy(item.text)) or ():
                 rule = allowed(file)[index]
                 if rule is not None:
-                    hits.append((rule[0], rule[1].split(","), item))
+                    hits.append((*rule, item))
     for area, kind, item in guard_hits(diff, hits, hunks):
         if not diff.substantive(item):
             continue  # in a hunk that only re-formats (asked last: it reads the whole file)

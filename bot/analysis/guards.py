@@ -194,6 +194,12 @@ class _Hunk:
         run = self.runs[self.place[item]]
         return None if len(run["old"]) > _MAX_SIDE or len(run["new"]) > _MAX_SIDE else run
 
+    def readable(self, item: ChangedLine) -> bool:
+        """Whether a line may take part in a change of control flow: code with a marker
+        (`_MARKERS`), in a run small enough to pair line by line."""
+        return (self.run(item) is not None and _CANDIDATE.search(item.text) is not None
+                and is_substantive(item.text))
+
     def stream(self, item: ChangedLine) -> list[str]:
         found = self._streams.get(item)
         if found is None:
@@ -285,15 +291,13 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
     asked = [item for item in hunk.lines if item.side == "old"] if anywhere else []
     asked += [item for item in focus if item not in asked]
     for item in asked:
-        if (lines.run(item) is None or _CANDIDATE.search(item.text) is None
-                or not is_substantive(item.text)):
+        if not lines.readable(item):
             continue
         change = _condition_changed(lines, item)
         if change is not None:
             found.append(change)
     for item in focus:
-        if (lines.run(item) is None or _CANDIDATE.search(item.text) is None
-                or not is_substantive(item.text)):
+        if not lines.readable(item):
             continue
         guard = _guard(lines, item)
         if guard is not None and not lines.defines(item) and not diff.has_line(
