@@ -35,9 +35,12 @@ class Plain:
     _metadata: ClassVar[dict[str, Mapping[str, Any]]] = {}
 
     def __init_subclass__(cls) -> None:
-        cls._fields = tuple(inspect.get_annotations(cls))
-        cls._defaults, cls._metadata = {}, {}
-        for name in cls._fields:
+        # a subclass of a Plain class keeps its base's fields (first, as a dataclass orders
+        # them) and adds its own annotations
+        own = tuple(inspect.get_annotations(cls))
+        cls._fields = (*cls._fields, *(name for name in own if name not in cls._fields))
+        cls._defaults, cls._metadata = dict(cls._defaults), dict(cls._metadata)
+        for name in own:
             value = cls.__dict__.get(name, _MISSING)
             if isinstance(value, dataclasses.Field):
                 cls._metadata[name] = value.metadata

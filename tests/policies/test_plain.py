@@ -49,3 +49,21 @@ def test_compared_hashed_shown_and_replaced_by_fields() -> None:
 def test_pickles() -> None:
     part = Part(name="a", tags=["x"])
     assert pickle.loads(pickle.dumps(part)) == part
+
+
+class Assembly(Part):
+    """A part made of parts: a subclass keeps its base's fields and adds its own."""
+
+    parts: list[Part]
+    size: int = 5  # a default redefined
+
+
+def test_a_subclass_keeps_its_bases_fields_and_defaults() -> None:
+    inner = Part(name="b")
+    whole = Assembly(name="a", parts=[inner])
+    assert Assembly._fields == ("name", "tags", "size", "parts")
+    assert (whole.name, whole.tags, whole.size, whole.parts) == ("a", [], 5, [inner])
+    assert Assembly._metadata["tags"] == {"description": "T."}
+    assert Part(name="a").size == 0  # the base's default is its own
+    with pytest.raises(TypeError):
+        Assembly(name="a")  # type: ignore[call-arg]
