@@ -11,10 +11,10 @@ the whole corpus, each of 5 folds of repositories (a repository's commits are al
 spread across folds is how far a figure can be trusted on repositories nobody tuned on), each
 repository, area, stack and trap kind, and then every miss and false alarm with the label's reason
 and the evidence behind the decision. `--hide-fold K` keeps fold K's cases, and those of the files
-added after tuning (`realcorpus.BLIND_FILES`: fresh.yml, fresh2.yml, fresh3.yml, fresh4.yml), out
-of the listing (the view to tune with); `--fold K` lists only fold K's. `--corpus-file FILE`
-evaluates the labels of one corpus file alone (e.g. `bench/corpus/fresh.yml`, the commits added
-after the rules were tuned), with the same tables.
+added after tuning (`realcorpus.BLIND_FILES`: fresh.yml, fresh2.yml, fresh3.yml, fresh4.yml,
+fresh5.yml), out of the listing (the view to tune with); `--fold K` lists only fold K's.
+`--corpus-file FILE` evaluates the labels of one corpus file alone (e.g. `bench/corpus/fresh.yml`,
+the commits added after the rules were tuned), with the same tables.
 
 Without `--real` it evaluates the hand-written regression corpus (tests/fixtures/corpus):
 
