@@ -1,7 +1,7 @@
 """Accuracy of modeltier's classifier: on real commits (`--real`), and on the hand-written corpus.
 
     python bench/accuracy.py --real [--fold K | --hide-fold K] [--corpus-file FILE] [--policy FILE]
-                             [--mirrors DIR]
+                             [--mirrors DIR] [--contents]
     python bench/accuracy.py [--verbose] [--policy FILE] [--cases all|dev|heldout]
 
 `--real` evaluates the real-commit corpus (`bench/corpus/*.yml`, diffs from local git mirrors; see
@@ -14,7 +14,9 @@ and the evidence behind the decision. `--hide-fold K` keeps fold K's cases, and 
 added after tuning (`realcorpus.BLIND_FILES`: fresh.yml, fresh2.yml, fresh3.yml, fresh4.yml,
 fresh5.yml), out of the listing (the view to tune with); `--fold K` lists only fold K's.
 `--corpus-file FILE` evaluates the labels of one corpus file alone (e.g. `bench/corpus/fresh.yml`,
-the commits added after the rules were tuned), with the same tables.
+the commits added after the rules were tuned), with the same tables. `--contents` gives the core
+the changed files' contents too, as `scan --git` does (the definitions a change is made in,
+`bot/analysis/enclosing.py`); without it, the diff alone, as `scan --diff` gives it.
 
 Without `--real` it evaluates the hand-written regression corpus (tests/fixtures/corpus):
 
@@ -57,6 +59,7 @@ from bench.realcorpus import (  # noqa: E402
     load_label_file,
     load_labels,
     materialise,
+    materialise_sources,
     mirror_roots,
 )
 from bot.analysis.decide import decide  # noqa: E402
@@ -361,15 +364,19 @@ class RealMetrics:
         }
 
 
-def real_run(policy: Policy, labels: Sequence[Label], roots: Sequence[Path]
-             ) -> tuple[list[RealResult], list[Label]]:
+def real_run(policy: Policy, labels: Sequence[Label], roots: Sequence[Path],
+             contents: bool = False) -> tuple[list[RealResult], list[Label]]:
+    """Each commit's decision; with `contents`, given the changed files' contents as `scan
+    --git` gives them (the definitions a change is made in), else the diff alone."""
     results, missing = [], []
     for label in labels:
         text = materialise(label, roots)
-        if text is None:
+        sources = materialise_sources(label, roots) if contents and text is not None else ()
+        if text is None or sources is None:
             missing.append(label)
             continue
-        results.append(RealResult(label, decide(parse_diff(text), policy, PullRequestInfo())))
+        pr = PullRequestInfo(sources=sources)
+        results.append(RealResult(label, decide(parse_diff(text), policy, pr)))
     return results, missing
 
 
@@ -425,12 +432,13 @@ def _real_case(r: RealResult, out: list[str]) -> None:
 
 def real_main(args: argparse.Namespace, policy: Policy) -> int:
     labels = load_label_file(args.corpus_file) if args.corpus_file else load_labels()
-    results, missing = real_run(policy, labels, mirror_roots(args.mirrors))
+    results, missing = real_run(policy, labels, mirror_roots(args.mirrors), args.contents)
     repos = sorted({r.label.repo for r in results})
     out = [f"modeltier real-commit benchmark: {len(results)} commits from {len(repos)} "
            f"repositories ({len(labels)} labelled in {args.corpus_file or 'bench/corpus/*.yml'}; "
            f"{len(missing)} without a local mirror), policy "
-           f"{args.policy or 'policies/default.yml (bundled)'}"]
+           f"{args.policy or 'policies/default.yml (bundled)'}"
+           f"{', with the changed files contents' if args.contents else ', diffs alone'}"]
     if missing:
         absent = sorted({m.repo for m in missing})
         out.append(f"  no mirror for {len(absent)} repositories: {', '.join(absent)}")
@@ -492,6 +500,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fold", type=int, help="with --real: list only this fold's cases")
     parser.add_argument("--hide-fold", type=int,
                         help="with --real: list all but this fold's and the blind files' cases")
+    parser.add_argument("--contents", action="store_true",
+                        help="with --real: give the core the changed files' contents, as "
+                             "scan --git does (read from the mirrors, cached)")
     parser.add_argument("--corpus-file", type=Path,
                         help="with --real: only the labels of this corpus file")
     args = parser.parse_args(argv)

@@ -12,8 +12,10 @@ by repository: a rule is judged on the folds of repositories it was not tuned on
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,13 +24,20 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.analysis.diff import parse_diff  # noqa: E402
+from bot.analysis.models import SourceFile  # noqa: E402
+from bot.cli import git_sources  # noqa: E402
+
 CORPUS_DIR = ROOT / "bench" / "corpus"
 CACHE_DIR = ROOT / "bench" / ".cache" / "real"
 DEFAULT_MIRRORS = Path("/work/.mirror")
 FOLDS = 5
 
 __all__ = ["BLIND_FILES", "FOLDS", "Label", "fold_of", "load_label_file", "load_labels",
-           "materialise", "mirror_roots"]
+           "materialise", "materialise_sources", "mirror_roots"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +126,22 @@ def materialise(label: Label, roots: Sequence[Path], cache: Path = CACHE_DIR) ->
     cache.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(result.stdout)
     return result.stdout
+
+
+def materialise_sources(label: Label, roots: Sequence[Path], cache: Path = CACHE_DIR
+                        ) -> tuple[SourceFile, ...] | None:
+    """The contents of the commit's changed files, before and after it (as `scan --git` reads
+    them: `bot.cli.git_sources`), or None when no mirror has the commit."""
+    cached = cache / f"{label.sha}.sources.json"
+    if cached.is_file():
+        rows = json.loads(cached.read_text(encoding="utf-8"))
+        return tuple(SourceFile(**row) for row in rows)
+    text = materialise(label, roots, cache)
+    git_dir = _git_dir(label.repo, roots)
+    if text is None or git_dir is None:
+        return None
+    sources = git_sources(parse_diff(text), f"{label.sha}^", label.sha,
+                          ("git", f"--git-dir={git_dir}"))
+    cached.write_text(json.dumps([{"path": s.path, "head": s.head, "base": s.base}
+                                  for s in sources]), encoding="utf-8")
+    return sources

@@ -23,10 +23,10 @@ from policies.errors import ModelTierError, PolicyError
 
 if TYPE_CHECKING:
     from bot.analysis.diff import Diff
-    from bot.analysis.models import Commit, Decision, SessionRecord
+    from bot.analysis.models import Commit, Decision, SessionRecord, SourceFile
     from policies.model import Policy
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "git_sources", "main"]
 
 _FORMATS = ("text", "markdown", "json", "sarif", "oneline")
 _SERVICE_GROUP = "modeltier.commands"
@@ -191,17 +191,75 @@ class NothingStaged(ModelTierError):
     be misleading."""
 
 
+#: the most changed files whose contents a scan reads, and the largest file it reads: the core
+#: finds the definitions a change is made in from them; beyond these bounds the hunk headers
+#: stand for those definitions, as they do for a plain diff
+_SOURCE_FILES = 300
+_SOURCE_BYTES = 1 << 20
+
+
+def git_sources(
+    diff: Diff, base: str, head: str, git: Sequence[str] = ("git",)
+) -> tuple[SourceFile, ...]:
+    """The contents of a diff's changed files, at `head` and (their old path) at `base`, read
+    by one `git cat-file --batch` (`git`: the command and its options, e.g. a `--git-dir`).
+    Binary, unread and oversized files, and those beyond the first `_SOURCE_FILES`, have none."""
+    import subprocess  # only git-reading commands need it
+
+    from bot.analysis.models import SourceFile
+
+    files = [f for f in diff.files if f.inspected and not f.binary][:_SOURCE_FILES]
+    asked: list[tuple[str, str]] = []
+    for f in files:
+        if f.status != "added":
+            asked.append(("base", f"{base}:{f.old_path or f.path}"))
+        if f.status != "removed":
+            asked.append(("head", f"{head}:{f.path}"))
+    if not asked:
+        return ()
+    result = subprocess.run(  # noqa: S603 (git and its options, from the caller)
+        [*git, "cat-file", "--batch"], capture_output=True, check=False,
+        input="".join(f"{name}\n" for _, name in asked).encode(),
+    )
+    if result.returncode != 0:
+        return ()
+    out, at = result.stdout, 0
+    found: dict[str, str] = {}
+    for _, name in asked:
+        end = out.find(b"\n", at)
+        fields = out[at:end].split()
+        at = end + 1
+        if end < 0 or len(fields) != 3 or fields[1] != b"blob":
+            continue  # "<name> missing", or not a file
+        size = int(fields[2])
+        blob, at = out[at : at + size], at + size + 1
+        if size <= _SOURCE_BYTES and b"\0" not in blob[:8000]:
+            found[name] = blob.decode("utf-8", "replace")
+    return tuple(
+        SourceFile(path=f.path, head=found.get(f"{head}:{f.path}"),
+                   base=found.get(f"{base}:{f.old_path or f.path}"))
+        for f in files
+    )
+
+
 def _scan_input(
     args: argparse.Namespace,
-) -> tuple[Diff, tuple[Commit, ...], str | None, tuple[SessionRecord, ...]]:
+) -> tuple[Diff, tuple[Commit, ...], str | None, tuple[SessionRecord, ...],
+           tuple[SourceFile, ...]]:
     from bot.analysis.diff import parse_diff
 
     if args.git:
         if ".." not in args.git:
             raise UsageError("--git takes a range BASE..HEAD")
-        base = args.git.split("..", 1)[0] or "HEAD"
+        base, _, head = args.git.partition("..")
+        base, head = base or "HEAD", head.lstrip(".") or "HEAD"
+        since = base  # the diff's old side: for BASE...HEAD, where the two met
+        if "..." in args.git:
+            since = _git("merge-base", base, head).decode().strip()
         diff_text = _git("diff", "--no-color", "--no-ext-diff", "-M", args.git)
-        return parse_diff(diff_text), _git_commits(args.git), base, _git_ai_notes(args.git)
+        diff = parse_diff(diff_text)
+        return (diff, _git_commits(args.git), base, _git_ai_notes(args.git),
+                git_sources(diff, since, head))
     if args.staged:
         _git("rev-parse", "--git-dir")  # outside a repository `git diff` would be --no-index
         diff_text = _git("diff", "--cached", "--no-color", "--no-ext-diff", "-M")
@@ -209,9 +267,9 @@ def _scan_input(
             # a person reads this; json and sarif still give their (empty) report
             raise NothingStaged("modeltier: nothing staged (git diff --cached is empty): "
                                 "nothing to check")
-        return parse_diff(diff_text), (), None, ()
+        return parse_diff(diff_text), (), None, (), ()
     diff_text = _read(args.diff or "-", "diff")
-    return parse_diff(diff_text), (), None, ()
+    return parse_diff(diff_text), (), None, (), ()
 
 
 def _render(decision: Decision, policy: Policy, fmt: str) -> str:
@@ -234,7 +292,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from bot.analysis.models import Commit, PullRequestInfo
 
     try:
-        diff, commits, base, records = _scan_input(args)
+        diff, commits, base, records, sources = _scan_input(args)
     except NothingStaged as e:
         print(e)
         return EXIT_OK
@@ -246,7 +304,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     body = _read(args.body, "description").decode("utf-8", "replace") if args.body else ""
     labels = tuple(label.strip() for label in (args.labels or "").split(",") if label.strip())
     pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages),
-                         records=records)
+                         records=records, sources=sources)
     # The staged change is a commit being made: its advice is a trailer, never a PR or a label.
     decision = decide(diff, policy, pr, "commit" if args.staged else "cli")
     advisory = args.staged and not args.enforce

@@ -201,6 +201,7 @@ class ContentRule(Plain):
     files: list[str]
     excluded_too: bool
     headers: bool
+    enclosing: bool
     comments: bool
     guards: bool
 

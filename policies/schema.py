@@ -272,7 +272,18 @@ class ContentRule(_Strict):
     headers: bool = Field(
         default=False,
         description="Read only hunk headers: the definition a change is made in (`class "
-                    "OAuth2Validator`, `impl DbTxn`), whatever the changed lines say.",
+                    "OAuth2Validator`, `impl DbTxn`), whatever the changed lines say; and, "
+                    "where the caller gives the changed files' contents, every definition a "
+                    "changed line of code is in, as `enclosing` rules do.",
+    )
+    enclosing: bool = Field(
+        default=False,
+        description="Read only the definitions a changed line of code is in, with their "
+                    "decorators and attributes (`def has_permission`, `@login_required`, "
+                    "`[Authorize]`), as the changed files' contents show them: evidence only "
+                    "where the caller gives those contents (the App, the Action, `scan "
+                    "--git`), and only for a line that decides, exits, calls or assigns "
+                    "(bot/analysis/enclosing.py), not for a log message or a comment.",
     )
     comments: bool = Field(
         default=False,
@@ -291,8 +302,12 @@ class ContentRule(_Strict):
 
     @model_validator(mode="after")
     def _one_reading(self) -> ContentRule:
-        if self.guards and (self.comments or self.headers):
-            raise ValueError("a rule with `guards` reads code: not with `comments` or `headers`")
+        if self.guards and (self.comments or self.headers or self.enclosing):
+            raise ValueError("a rule with `guards` reads code: not with `comments`, `headers` "
+                             "or `enclosing`")
+        if self.enclosing and (self.comments or self.headers):
+            raise ValueError("a rule with `enclosing` reads definitions: not with `comments` "
+                             "or `headers`")
         return self
 
     @field_validator("pattern")

@@ -14,7 +14,7 @@ import bisect
 import functools
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +23,9 @@ import re2
 from bot.analysis.anchors import HeadLines
 from bot.analysis.codeowners import CodeOwners, normalise_owner
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
+from bot.analysis.enclosing import Definition, Outline, acts
 from bot.analysis.gitattributes import GitAttributes
-from bot.analysis.guards import Hit, guard_filter, guard_hits
+from bot.analysis.guards import GuardKind, Hit, guard_filter, guard_hits
 from bot.analysis.intent import StatedIntent
 from bot.analysis.mechanical import (
     MANIFESTS,
@@ -34,7 +35,7 @@ from bot.analysis.mechanical import (
     squash,
     without_copy,
 )
-from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected
+from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, SourceFile
 from bot.analysis.ranking import EvidenceRanking
 from policies.model import Area, Policy, Risk, compile_paths
 from policies.paths import PathSpec
@@ -99,6 +100,9 @@ class _Rule:
     comments: bool = False
     #: reads only hunk headers: the definition the change is made in
     headers: bool = False
+    #: reads only the definitions a changed line is in, from the file's contents
+    #: (bot/analysis/enclosing.py)
+    enclosing: bool = False
 
 
 @dataclass
@@ -155,16 +159,18 @@ class Matcher:
                     continue
                 matcher.rules.append(_Rule(
                     area_id, rule_id, files, rule.excluded_too and files is not None,
-                    rule.comments, rule.headers,
+                    rule.comments, rule.headers, rule.enclosing,
                 ))
                 rule_set.Add(rule.pattern)
-                patterns.append(f"(?:{_unanchored(rule.pattern)})")
+                if not rule.enclosing:  # it reads no line of the diff: no pre-filter finds it
+                    patterns.append(f"(?:{_unanchored(rule.pattern)})")
         # Most files belong to no area: one check against every area's positive patterns
         # spares them a check per area.
         matcher.any_path = compile_paths(positives)
-        if patterns:
+        if matcher.rules:
             rule_set.Compile()
             matcher.rule_set = rule_set
+        if patterns:
             options = _options()
             options.never_capture = True  # only where it matches; groups would cost decoding
             matcher.prefilters = tuple(
@@ -734,7 +740,9 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
         path = diff.files[item.file].path
         text = item.text.rstrip("\n")
         for rule in rules.of(without_copy(text), item.file):
-            if rule.comments != is_comment or (rule.headers and item.side != "header"):
+            if rule.enclosing or rule.comments != is_comment or (
+                rule.headers and item.side != "header"
+            ):
                 continue  # comment rules read comments, the others code; header rules headers
             collector.add(
                 rule.area,
@@ -810,6 +818,112 @@ def _guard_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: s
         ))
 
 
+_CHANGED: GuardKind = "condition-changed"
+#: how much of a definition's line the evidence shows
+_DEFINITION_SHOWN = 60
+
+
+def _inside(text: str, definition: Definition, limit: int) -> str:
+    """The evidence's snippet for a line inside a definition: where, then what."""
+    name = _snippet(definition.text, _DEFINITION_SHOWN)
+    return _snippet(f"inside `{name}` (line {definition.line}): {text.strip()}", limit)
+
+
+class _Enclosures:
+    """The definitions the changed lines of one file are in, from its contents (head for added
+    lines, base for removed ones): only those the change leaves in place (a line of a new or
+    deleted definition is new or deleted code, not a change inside one), and no namespace
+    (`module Devise` is a whole library)."""
+
+    def __init__(self, diff: Diff, index: int, source: SourceFile) -> None:
+        self._texts = {"new": source.head, "old": source.base}
+        self._outlines: dict[str, Outline | None] = {}
+        self._changed: dict[str, set[int]] = {"new": set(), "old": set()}
+        for hunk in diff.hunks(index):
+            for item in hunk.lines:
+                self._changed[item.side].add(item.line)
+
+    def of(self, item: ChangedLine) -> list[Definition]:
+        side = item.side
+        if side not in self._outlines:
+            text = self._texts.get(side)
+            self._outlines[side] = Outline(text) if text else None
+        outline = self._outlines[side]
+        found: list[Definition] = []
+        for definition in outline.around(item.line) if outline is not None else ():
+            if definition.line in self._changed[side]:
+                return []
+            if not _NAMESPACE.match(definition.text):
+                found.append(definition)
+        return found
+
+
+def _enclosing_evidence(
+    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int],
+    sources: Sequence[SourceFile],
+) -> None:
+    """Add what the definitions a changed line is in say of it, where the caller gave the
+    file's contents: rules that read hunk headers or definitions (`headers`, `enclosing`) on
+    each definition and its decorators, for a line of code that acts (decides, exits, calls or
+    assigns: `bot.analysis.enclosing.acts`) in a hunk that does more than re-format; and guard
+    rules on them, for a change of control flow made inside (`bot.analysis.guards`)."""
+    by_path = {source.path: source for source in sources}
+    rules = _LineRules(matcher, diff)
+    limit = matcher.policy.limits.snippet_chars
+    anchors = HeadLines(diff)
+    for index, change in enumerate(diff.files):
+        source = by_path.get(change.path)
+        if source is None or index in skip or not change.inspected:
+            continue
+        guard_rules = [
+            (area, kinds) if (files is None or files.check_file(change.path).include)
+            and not matcher.excluded(area, change.path) else None
+            for area, kinds, files in matcher.guard_rules
+        ]
+        if not rules.allowed(index) and not any(guard_rules):
+            continue
+        enclosures = _Enclosures(diff, index, source)
+        hits: list[Hit] = []
+        hunks: dict[tuple[int, int], Hunk] = {}
+        inside: dict[ChangedLine, Definition] = {}
+        for number, hunk in enumerate(diff.hunks(index)):
+            acting = [item for item in hunk.lines
+                      if is_substantive(item.text) and acts(without_copy(item.text))]
+            if not acting or diff.cosmetic(index, number):
+                continue
+            for item in acting:
+                definitions = enclosures.of(item)
+                for definition in definitions:
+                    for text in definition.texts:
+                        for rule in rules.of(text, index):
+                            if rule.headers or rule.enclosing:
+                                collector.add(rule.area, Evidence(
+                                    path=change.path, line=item.line, side=item.side,
+                                    rule=rule.id, snippet=_inside(item.text, definition, limit),
+                                    head_line=anchors.of(index, item.line)
+                                    if item.side == "old" else None,
+                                ))
+                if definitions and matcher.guard_set is not None:
+                    # As for a hunk header: the function the line is in (not the class around
+                    # it: `class CustomerPayments` names a report, not what its lines decide),
+                    # and only a changed condition.
+                    inside[item] = definitions[0]
+                    for at in matcher.guard_set.Match(definitions[0].text) or ():
+                        rule = guard_rules[at]
+                        if rule is not None and _CHANGED in rule[1]:
+                            hits.append((rule[0], (_CHANGED,), item))
+                            hunks[index, number] = hunk
+        for area, kind, item in guard_hits(diff, hits, hunks):
+            shown = inside.get(item) or next(iter(enclosures.of(item)), None)
+            if shown is None:
+                continue  # the condition's other side, in a new definition
+            collector.add(area, Evidence(
+                path=change.path, line=item.line, side=item.side, rule=f"{area}.{kind}",
+                snippet=_inside(item.text, shown, limit),
+                head_line=anchors.of(index, item.line) if item.side == "old" else None,
+            ))
+
+
 def _owner_evidence(
     diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], owners: CodeOwners
 ) -> None:
@@ -849,14 +963,15 @@ def _owner_evidence(
 
 def classify(
     diff: Diff, policy: Policy, owners: CodeOwners | None = None, only: set[int] | None = None,
-    attributes: GitAttributes | None = None,
+    attributes: GitAttributes | None = None, sources: Sequence[SourceFile] = (),
 ) -> Classification:
     """The areas the diff touches (in policy order) and the files it could not inspect.
 
     `owners`: the base branch's CODEOWNERS, for areas defined by ownership; `only`: the indexes
     of the files to classify (a scope's), the others are left out as excluded files are;
     `attributes`: the base branch's `.gitattributes`, whose `linguist-generated` proves a file
-    under a generated-code path generated."""
+    under a generated-code path generated; `sources`: the changed files' contents where the
+    caller has them, for the definitions a change is made in (none: the hunk headers say)."""
     matcher = matcher_for(policy)
     collector = _Collector(policy)
     skip = _proven_excluded(diff, matcher, attributes or GitAttributes())
@@ -870,6 +985,8 @@ def classify(
         mechanical = _content_evidence(diff, matcher, collector, skip)
     if matcher.guard_prefilter is not None:
         _guard_evidence(diff, matcher, collector, skip)
+    if sources and matcher.rule_set is not None:
+        _enclosing_evidence(diff, matcher, collector, skip, sources)
     not_inspected = [
         NotInspected(path=change.path, reason=change.note or "binary file")
         for change in diff.files

@@ -575,7 +575,7 @@ def decide(
 
 def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> Decision:
     groups = classify_scopes(diff, policy, parse_codeowners(pr.codeowners) if pr.codeowners
-                             else None, parse_gitattributes(pr.gitattributes))
+                             else None, parse_gitattributes(pr.gitattributes), pr.sources)
     classification = merge_classifications(groups)
     signals = measure_shape(diff, policy, pr).replace(
         mechanical_lines=classification.mechanical_lines)

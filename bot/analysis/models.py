@@ -32,6 +32,7 @@ __all__ = [
     "Risk",
     "SessionRecord",
     "Signals",
+    "SourceFile",
     "Verdict",
 ]
 
@@ -110,6 +111,15 @@ class SessionRecord(Plain):
     paths: tuple[str, ...] = ()
 
 
+class SourceFile(Plain):
+    """A changed file's contents, as the caller read them (the core reads no files): the head
+    version and the base version, either absent (an added or a deleted file, or not read)."""
+
+    path: str = _doc(description="The file's path in the head (its new path when renamed).")
+    head: str | None = None
+    base: str | None = None
+
+
 class PullRequestInfo(Plain):
     """What the core needs to know about a PR besides its diff (all optional for the CLI)."""
 
@@ -142,6 +152,11 @@ class PullRequestInfo(Plain):
     gitattributes: str | None = _doc(
         default=None, description="The base branch's .gitattributes, when the change has a "
         "file under a generated-code path (its `linguist-generated` proves a file generated)."
+    )
+    sources: tuple[SourceFile, ...] = _doc(
+        default=(), description="Contents of changed files, where the caller has them: they "
+        "tell the definitions a change is made in (bot/analysis/enclosing.py). Optional: "
+        "without them the hunk headers stand for those definitions."
     )
 
 

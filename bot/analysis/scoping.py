@@ -12,7 +12,7 @@ from bot.analysis.classify import Classification, classify
 from bot.analysis.codeowners import CodeOwners
 from bot.analysis.diff import Diff
 from bot.analysis.gitattributes import GitAttributes
-from bot.analysis.models import AreaResult
+from bot.analysis.models import AreaResult, SourceFile
 from policies.model import Policy, compile_paths
 from policies.scopes import scoped_policies
 
@@ -31,12 +31,13 @@ class ScopeGroup:
 
 def classify_scopes(
     diff: Diff, policy: Policy, owners: CodeOwners | None,
-    attributes: GitAttributes | None = None,
+    attributes: GitAttributes | None = None, sources: Sequence[SourceFile] = (),
 ) -> list[ScopeGroup]:
     """One group per scope the change touches, and one for the files outside every scope
     (always one group when the policy has no scopes, or the change no files)."""
     if not policy.scopes:
-        return [ScopeGroup(None, policy, classify(diff, policy, owners, attributes=attributes))]
+        return [ScopeGroup(None, policy, classify(diff, policy, owners, attributes=attributes,
+                                                  sources=sources))]
     scoped = scoped_policies(policy)
     members: list[set[int]] = [set() for _ in scoped]
     outside: set[int] = set()
@@ -53,10 +54,10 @@ def classify_scopes(
     groups = []
     if outside or not any(members):
         groups.append(ScopeGroup(None, policy, classify(diff, policy, owners, outside,
-                                                        attributes)))
+                                                        attributes, sources)))
     groups += [
         ScopeGroup(scope.title, scope_policy,
-                   classify(diff, scope_policy, owners, files, attributes))
+                   classify(diff, scope_policy, owners, files, attributes, sources))
         for (scope, scope_policy), files in zip(scoped, members, strict=True)
         if files
     ]

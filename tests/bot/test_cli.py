@@ -632,3 +632,23 @@ def test_scan_git_reads_git_ai_notes_as_recorded_evidence(run: Run, repo: Repo) 
     assert (item["provenance"], item["source"], item["model"]) == (
         "recorded", "record", "claude-opus-4.6")
     assert item["location"].startswith("git-ai note of commit ")
+
+
+def _validator(check: str) -> str:
+    return ("class PasswordValidator:\n    def validate(self, a, b):\n        x = 1\n"
+            f"        return {check}\n")
+
+
+def test_scan_git_range_reads_the_definition_a_change_is_made_in(run: Run, repo: Repo) -> None:
+    base = repo.commit({"app/util.py": _validator("check(a, b)")}, "Initial")
+    repo.commit({"app/util.py": _validator("check(b, a)")}, "Swap the arguments")
+    _, out, _ = run("scan", "--git", f"{base}..HEAD", "--format", "json")
+    data = json.loads(out)
+    assert data["risk"] == "critical"
+    evidence = data["areas"][0]["evidence"][0]
+    assert (data["areas"][0]["id"], evidence["rule"]) == ("auth", "auth.enclosing-symbol")
+    assert evidence["snippet"].startswith("inside `class PasswordValidator:` (line 1)")
+    # the same diff alone says nothing of the class: git's hunk header names the method
+    diff = write(repo.path / "change.diff", repo.git("diff", f"{base}..HEAD") + "\n")
+    _, out, _ = run("scan", "--diff", diff, "--format", "json")
+    assert json.loads(out)["risk"] == "routine"

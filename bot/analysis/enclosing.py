@@ -1,0 +1,151 @@
+"""The definitions a changed line is made in, read from the file's contents.
+
+A hunk header names one definition, git's guess at the nearest line above the hunk that looks
+like one; for a method of an indented class it is often the class, or nothing. Where the caller
+has the changed files' contents (the App, the Action, `scan --git`), the whole chain is known:
+the function a line is in, the class around it, and the decorators and attributes above each
+(`@login_required`, `[Authorize]`, `@PreAuthorize(...)`). A check changed inside
+`def has_permission` is an access check even when no changed line names one.
+
+Definitions are found by indentation, which code in every language the policy claims follows
+for its blocks, and a definition pattern across those languages; no parser, so a file that does
+not parse (a template, a half-written change) still has an outline. Pure: the contents come as
+data.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass
+
+__all__ = ["Definition", "Outline", "acts"]
+
+#: words that may stand before a definition's keyword or type (Java, C#, Kotlin, TypeScript,
+#: PHP, Rust, Swift)
+_MODIFIERS = (
+    r"(?:(?:export|default|public|private|protected|internal|static|async|abstract|final|"
+    r"override|virtual|sealed|partial|readonly|unsafe|extern|open|suspend|inline|synchronized|"
+    r"declare|pub(?:\([^)]*\))?|const|fileprivate|mutating)\s+)"
+)
+#: the words that open a statement, not a definition, though a call or a typed name follows
+_STATEMENTS = (
+    r"(?!(?:if|for|foreach|while|switch|catch|with|return|using|lock|fixed|else|do|try|new|"
+    r"await|throw|yield|match|case|when|unless|elsif|elif|until|defer|go|select|typeof|sizeof|"
+    r"delete|raise|assert|print|puts|echo)\b)"
+)
+_DEFINITION = re.compile(
+    rf"[ \t]*{_MODIFIERS}*(?:"
+    # a keyword definition: Python, Ruby, Go, Rust, Kotlin, Scala, Elixir, PHP, JS, Swift
+    r"(?:def|defp|defmodule|class|func|function|fun|fn|interface|struct|impl|trait|module|"
+    r"object|record|enum|sub|proc|protocol|extension)\b"
+    # a typed method (Java, C#, C++): `Task<bool> HasPermissionAsync(User user)`
+    rf"|{_STATEMENTS}[\w<>\[\]?,.]+(?:<[^>]*>)?\s+\w+\s*\([^;=]*$"
+    # a function assigned to a name (JS, TS): `const authorize = async (req) =>`
+    r"|(?:const|let|var)\s+\w+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)[^=]*=>|"
+    r"\w+\s*=>)"
+    # a method of a JS/TS class or object: `authorize(req) {`, `async check(ctx): Promise<x> {`
+    rf"|{_STATEMENTS}(?:async\s+|get\s+|set\s+)?\w+\s*\([^;]*\)\s*(?::[^{{;]+)?\{{\s*$"
+    r")"
+)
+#: lines that stand for the definition below them: decorators, annotations, attributes
+_MARK = re.compile(r"[ \t]*(?:@\w|\[\w|#\[)")
+#: a line that closes a block, opens one on a line of its own (Allman style) or continues a
+#: signature (`)`, `}`, `{`, `]`, `):`): never the start of a sibling, whatever its indentation
+_CLOSING = re.compile(r"[ \t]*[)\]{}]")
+#: a comment line, which does not close a block whatever its indentation
+_COMMENT = re.compile(r"[ \t]*(?:#(?!\[)|//|/\*|\*|--|<!--)")
+#: decorators kept above a definition
+_MARKS_KEPT = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A definition of one version of a file: its line number, its first line, the decorators
+    and attributes above it (nearest last), and the definition it is in (an index, -1 if
+    none)."""
+
+    line: int
+    text: str
+    marks: tuple[str, ...]
+    parent: int
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """What names it: its own line and its marks."""
+        return (self.text, *self.marks)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t"))
+
+
+class Outline:
+    """The definitions of one version of a file, and the innermost one each line is in."""
+
+    def __init__(self, text: str) -> None:
+        lines = text.splitlines()
+        self.definitions: list[Definition] = []
+        #: by line (0-based), the index of the innermost definition it is in, or -1
+        self._inner = array("i", [-1]) * len(lines)
+        stack: list[tuple[int, int]] = []  # (indentation, definition) of the open ones
+        for at, line in enumerate(lines):
+            if not line.strip() or _COMMENT.match(line) or _CLOSING.match(line):
+                self._inner[at] = stack[-1][1] if stack else -1
+                continue
+            indent = _indent(line)
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            parent = stack[-1][1] if stack else -1
+            self._inner[at] = parent
+            if _DEFINITION.match(line):
+                marks: list[str] = []
+                above = at - 1
+                while above >= 0 and len(marks) < _MARKS_KEPT and _MARK.match(lines[above]) \
+                        and _indent(lines[above]) == indent:
+                    marks.append(lines[above].strip())
+                    above -= 1
+                self.definitions.append(
+                    Definition(at + 1, line.strip(), tuple(reversed(marks)), parent))
+                stack.append((indent, len(self.definitions) - 1))
+
+    def around(self, line: int) -> list[Definition]:
+        """The definitions line `line` (1-based) is in, innermost first (not the line's own
+        definition when it is one: a changed signature is not a change inside it)."""
+        if not 0 < line <= len(self._inner):
+            return []
+        found = []
+        at = self._inner[line - 1]
+        while at >= 0:
+            found.append(self.definitions[at])
+            at = self.definitions[at].parent
+        return found
+
+
+#: what makes a line act: a condition, a comparison or connective, an exit, a call, an
+#: assignment (`=`, `+=`, `:=`, not `==`, `=>` or `<=`)
+_ACTS = re.compile(
+    r"\b(?:if|elif|elsif|unless|while|when|case|switch|return|raise|throw|abort|yield|where|"
+    r"filter|exclude)\b|[=!<>]=|&&|\|\||\w\s*[(!?]\(?|(?<![=!<>+\-*/%&|^:])[+\-*/%&|^:]?=(?![=>~])"
+)
+#: a bare call with arguments (Ruby, Perl, Elixir: `redirect_to root_path`, `authorize! :read`)
+_BARE_CALL = re.compile(r"\s*[a-z_]\w*[!?]?\s+[:@\w\"'\[{]")
+#: a line that declares, not acts: an import, a module or package name
+_DECLARES = re.compile(
+    r"\s*(?:import|from\s+\S+\s+import|require|require_relative|use|using|include|extend|"
+    r"package|namespace|#include|end|else|begin|ensure|rescue|private|protected|public)\b"
+)
+#: a line that only writes a message: logging, printing, a debugging call
+_MESSAGE = re.compile(
+    r"^\s*(?:\w+\.)*(?:log|logger|logging|_log|LOG|LOGGER|Log|console|print|println|printf|"
+    r"puts|p|pp|warn|debug|info|echo|var_dump|dd|dump|fmt\.Print\w*|Rails\.logger|"
+    r"System\.(?:out|err))\b\s*[.(\s]"
+)
+
+
+def acts(code: str) -> bool:
+    """Whether a line of code (its prose strings blanked out: `mechanical.without_copy`) does
+    something a definition's name can give meaning to: decides, exits, calls or assigns, and is
+    not a message written to a log or a console."""
+    return (_ACTS.search(code) is not None or _BARE_CALL.match(code) is not None) and not (
+        _MESSAGE.match(code) or _DECLARES.match(code))
