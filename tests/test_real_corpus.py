@@ -126,3 +126,23 @@ def test_accuracy_measures_one_corpus_file_alone(tmp_path, monkeypatch, capsys) 
     assert out.startswith("modeltier real-commit benchmark: 1 commits from 1 repositories "
                           f"(1 labelled in {corpus_file}; 0 without a local mirror)")
     assert "  someone/project " in out
+
+
+def test_the_tuning_view_leaves_the_blind_files_out_of_every_figure(tmp_path, monkeypatch,
+                                                                     capsys) -> None:
+    """With `--hide-fold`, a blind file's commits count in no figure (not the totals, a fold's or
+    a repository's): they are judged once, alone, so no total of theirs may steer a rule."""
+    seen: list[list[str]] = []
+
+    def run(policy, labels, roots, contents):  # records which labels would be evaluated
+        seen.append([label.id for label in labels])
+        return [], []
+
+    monkeypatch.setattr(accuracy, "real_run", run)
+    blind = sorted(BLIND_FILES)[0]
+    accuracy.main(["--real", "--hide-fold", "0"])
+    accuracy.main(["--real"])
+    capsys.readouterr()
+    ids = {label.id for label in LABELS if label.source == blind}
+    assert ids and not ids & set(seen[0]) and ids <= set(seen[1])
+    assert len(seen[0]) == sum(label.source not in BLIND_FILES for label in LABELS)
