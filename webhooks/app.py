@@ -31,14 +31,19 @@ from webhooks.logs import AccessLog, bind
 from webhooks.metrics import Merged, Metrics
 from webhooks.runtime.embedded import WorkerProcess
 from webhooks.runtime.jobs import JobRunner, WorkerPool, connect_github
-from webhooks.runtime.store import BACKSTOP_CHECKPOINT_PAGES, SQLITE_CHECKPOINT_PAGES, Store
+from webhooks.runtime.store import (
+    BACKSTOP_CHECKPOINT_PAGES,
+    SQLITE_CHECKPOINT_PAGES,
+    Delivery,
+    Store,
+)
 from webhooks.settings import Settings
 from webhooks.signature import SignatureError, verify_signature
 
 if TYPE_CHECKING:
     from webhooks.runtime.queue import Dispatcher
 
-__all__ = ["MAX_BODY_BYTES", "MAX_JSON_DEPTH", "Service", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "MAX_JSON_DEPTH", "GroupCommit", "Service", "create_app"]
 
 MAX_BODY_BYTES = 25 * 1024 * 1024
 #: Deepest JSON nesting accepted; GitHub's payloads stay under 10 levels. Checked before parsing:
@@ -52,6 +57,70 @@ _ESCAPE = re.compile(rb"\\.", re.DOTALL)
 #: how often, and how long apart, the acknowledgement tries SQLite's write turn on its event loop
 TURN_TRIES, TURN_WAIT = 20, 0.001
 log = logging.getLogger("modeltier.webhooks")
+
+
+class GroupCommit:
+    """The acknowledgements' inserts, committed together (group commit): on SQLite, records
+    that arrive while the event loop is busy (reading, verifying and routing other deliveries)
+    go into one transaction, on one write turn, with one commit; each request is answered once
+    that commit is done, never before. A transaction costs more than its inserts (the commit
+    writes the log, the turn is two `flock` calls), and while a worker holds the turn one batch
+    waits for it, not every request polling on its own. On PostgreSQL each record is its own
+    transaction, in a thread, as the database takes concurrent writers itself."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._pending: list[tuple[Delivery, asyncio.Future[tuple[bool, int | None]]]] = []
+        self._flushing = False
+        self._task: asyncio.Task[None] | None = None  # the loop keeps only a weak reference
+
+    async def record(self, record: Delivery) -> tuple[bool, int | None]:
+        """`Store.record_delivery` of `record`, once its transaction is committed."""
+        if not self.store.takes_turns:
+            return await run_in_threadpool(self.store.record_delivery, *record)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[tuple[bool, int | None]] = loop.create_future()
+        self._pending.append((record, future))
+        if not self._flushing:
+            # it starts after the callbacks already due: requests whose bodies are in join it
+            self._flushing = True
+            self._task = loop.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    results = await self._commit([record for record, _ in batch])
+                except BaseException as e:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(e)
+                    if not isinstance(e, Exception):
+                        raise
+                else:
+                    for (_, future), result in zip(batch, results, strict=True):
+                        if not future.done():
+                            future.set_result(result)
+        finally:
+            self._flushing = False
+
+    async def _commit(self, records: list[Delivery]) -> list[tuple[bool, int | None]]:
+        """On the event loop while SQLite's write turn is free or soon free (the worker
+        process's transactions are short: waiting a millisecond at a time lets the loop serve
+        other requests, and costs less than a hop to a thread and back); otherwise in a
+        thread."""
+        recorded = self.store.record_deliveries_if_free(records)
+        if recorded is not None:
+            return recorded
+        with self.store.acknowledging():  # the worker process's writers let it go first
+            for _ in range(TURN_TRIES - 1):
+                await asyncio.sleep(TURN_WAIT)
+                recorded = self.store.record_deliveries_if_free(records)
+                if recorded is not None:
+                    return recorded
+            return await run_in_threadpool(self.store.record_deliveries, records)
 
 
 class Service:
@@ -72,6 +141,7 @@ class Service:
         self.connection = connection or connect_github(settings)
         self.connection.on_response = self.metrics.github_response
         self.runner = JobRunner(self.store, self.connection, self.metrics)
+        self.acks = GroupCommit(self.store)
         # Broker mode: Celery workers (`modeltier worker`) run the jobs, this process sends them.
         self.dispatcher: Dispatcher | None = None
         if settings.broker_url:
@@ -144,25 +214,6 @@ def _nested_deeper_than(body: bytes, limit: int) -> bool:
     return bool(brackets)
 
 
-async def _record(store: Store, record: tuple[Any, ...]) -> tuple[bool, int | None]:
-    """`Store.record_delivery`, on the event loop while SQLite's write turn is free or soon free
-    (the worker process's transactions are short: waiting a millisecond at a time lets the loop
-    serve other requests, and costs less than a hop to a thread and back); otherwise, and on
-    PostgreSQL, in a thread."""
-    if not store.takes_turns:
-        return await run_in_threadpool(store.record_delivery, *record)
-    recorded = store.record_delivery_if_free(*record)
-    if recorded is not None:
-        return recorded
-    with store.acknowledging():  # the worker process's writers let it go first meanwhile
-        for _ in range(TURN_TRIES - 1):
-            await asyncio.sleep(TURN_WAIT)
-            recorded = store.record_delivery_if_free(*record)
-            if recorded is not None:
-                return recorded
-        return await run_in_threadpool(store.record_delivery, *record)
-
-
 async def get_service(request: Request) -> Service:
     """Async, so that FastAPI calls it on the event loop rather than in a thread-pool hop."""
     return request.app.state.service  # type: ignore[no-any-return]
@@ -227,7 +278,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
                 await run_in_threadpool(svc.store.record_installation, **routing.installation)
             record = (x_github_delivery, x_github_event, routing.action, routing.repo,
                       routing.job)
-            new, job_id = await _record(svc.store, record)
+            new, job_id = await svc.acks.record(record)
             svc.metrics.ack_latency.observe(time.perf_counter() - started)
             if not new:
                 svc.metrics.deliveries.labels(event=event, outcome="duplicate").inc()

@@ -4,6 +4,7 @@ pull request)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 import re
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from webhooks.app import _nested_deeper_than
+from webhooks.app import GroupCommit, _nested_deeper_than
 from webhooks.events import EventError, route, route_json
 from webhooks.metrics import Metrics
 from webhooks.runtime.jobs import WorkerPool
@@ -63,6 +64,105 @@ def test_delivery_insert_writes_what_sqlalchemy_reads_and_a_redelivery_leaves_no
     assert stats["counts"] == {"superseded": 1, "running": 1}
     assert stats["oldest_pending_age"] == 0.0
     assert datetime.datetime.now(datetime.UTC) - before < datetime.timedelta(minutes=1)
+    store.dispose()
+
+
+def test_deliveries_recorded_together_and_a_redelivery_among_them_is_rolled_back_alone(
+    database_url: str,
+) -> None:
+    store = Store(database_url)
+    store.upgrade()
+    assert store.record_delivery("d0", "ping", None, None, None) == (True, None)
+    results = store.record_deliveries([
+        ("d1", "pull_request", "opened", REPO, _job(7, "a" * 40)),
+        ("d2", "pull_request", "synchronize", REPO, _job(7, "b" * 40)),
+        ("d1", "pull_request", "opened", REPO, _job(8, "c" * 40)),  # the same delivery again
+        ("d0", "ping", None, None, None),  # one recorded before
+        ("d3", "ping", None, None, None),
+    ])
+    (new1, first), (new2, second) = results[:2]
+    assert new1 and new2 and first is not None and second is not None
+    assert results[2:] == [(False, None), (False, None), (True, None)]
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT id, number, status, head_sha FROM jobs ORDER BY id")).all()
+        deliveries = dict(conn.execute(sa.text(
+            "SELECT delivery_id, job_id FROM deliveries")).all())
+    # the second delivery superseded the first's job within the batch; PR 8's job went with its
+    # delivery's duplicate id
+    assert [tuple(r) for r in rows] == [(first, 7, "superseded", "a" * 40), (second, 7, "pending", None)]
+    assert deliveries == {"d0": None, "d1": first, "d2": second, "d3": None}
+    store.dispose()
+
+
+def _record_together(acks: GroupCommit, records: list[Any]) -> list[Any]:
+    async def together() -> list[Any]:
+        return await asyncio.gather(*(acks.record(r) for r in records), return_exceptions=True)
+
+    return asyncio.run(together())
+
+
+def test_acknowledgements_that_arrive_together_share_one_commit(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'modeltier.sqlite3'}")
+    store.upgrade()
+    batches: list[list[str]] = []
+    record_if_free = store.record_deliveries_if_free
+
+    def spy(records: Any) -> Any:
+        batches.append([r[0] for r in records])
+        return record_if_free(records)
+
+    monkeypatch.setattr(store, "record_deliveries_if_free", spy)
+    records = [(f"d{i}", "pull_request", "opened", REPO, _job(i, "a" * 40)) for i in range(5)]
+    results = _record_together(GroupCommit(store), [*records, records[0]])
+    assert batches == [["d0", "d1", "d2", "d3", "d4", "d0"]]
+    assert [new for new, _ in results] == [True] * 5 + [False]
+    assert all(store.has_delivery(f"d{i}") for i in range(5))
+    store.dispose()
+
+
+def test_acknowledgements_that_wait_for_the_turn_wait_together_and_all_commit(
+    tmp_path: Any,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'modeltier.sqlite3'}"
+    web, worker = Store(url), Store(url)  # as the web process's store and its worker child's
+    web.upgrade()
+    held, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with worker._begin():
+            held.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert held.wait(10)
+    threading.Timer(0.1, release.set).start()
+    records = [(f"d{i}", "ping", None, None, None) for i in range(4)]
+    assert _record_together(GroupCommit(web), records) == [(True, None)] * 4
+    writer.join(10)
+    assert all(web.has_delivery(f"d{i}") for i in range(4))
+    web.dispose()
+    worker.dispose()
+
+
+def test_error_when_the_shared_commit_fails_every_acknowledgement_in_it_fails(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'modeltier.sqlite3'}")
+    store.upgrade()
+
+    def failing(records: Any) -> Any:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "record_deliveries_if_free", failing)
+    acks = GroupCommit(store)
+    results = _record_together(acks, [(f"d{i}", "ping", None, None, None) for i in range(3)])
+    assert [str(r) for r in results] == ["disk full"] * 3
+    monkeypatch.undo()
+    assert _record_together(acks, [("d0", "ping", None, None, None)]) == [(True, None)]
     store.dispose()
 
 

@@ -17,7 +17,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["AuditFilter", "Claim", "Job", "Store", "metadata", "new_owner_id"]
+__all__ = ["AuditFilter", "Claim", "Delivery", "Job", "Store", "metadata", "new_owner_id"]
 
 metadata = sa.MetaData()
 
@@ -242,6 +242,10 @@ def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=datetime.UTC)
     return value
+
+
+#: what `Store.record_delivery` records: delivery id, event, action, repository, job (or None)
+Delivery = tuple[str, str, str | None, str | None, dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -570,9 +574,15 @@ class Store:
         Returns (new, job id). A delivery id seen before is a redelivery: (False, None).
         A newer evaluation of the same PR supersedes a pending one (it would redo the same work).
         """
+        return self.record_deliveries([(delivery_id, event_name, action, repo, job)])[0]
+
+    def record_deliveries(self, records: Sequence[Delivery]) -> list[tuple[bool, int | None]]:
+        """`record_delivery` of each record, in order, all in one transaction: one commit (and
+        on SQLite one write turn) for acknowledgements that arrived together. A redelivery among
+        them is rolled back alone."""
         for attempt in range(3):
             try:
-                return self._record_delivery(delivery_id, event_name, action, repo, job)
+                return self._record_deliveries(records)
             except self._dbapi.OperationalError:
                 # Concurrent deliveries for one PR can deadlock on PostgreSQL while superseding
                 # each other's pending jobs; the loser's transaction is rolled back: try again.
@@ -595,7 +605,14 @@ class Store:
         self, delivery_id: str, event_name: str, action: str | None, repo: str | None,
         job: dict[str, Any] | None,
     ) -> tuple[bool, int | None] | None:
-        """`record_delivery` if SQLite's write turn is free now; None if it would have to wait
+        """`record_delivery` if SQLite's write turn is free now (`record_deliveries_if_free`)."""
+        recorded = self.record_deliveries_if_free([(delivery_id, event_name, action, repo, job)])
+        return None if recorded is None else recorded[0]
+
+    def record_deliveries_if_free(
+        self, records: Sequence[Delivery],
+    ) -> list[tuple[bool, int | None]] | None:
+        """`record_deliveries` if SQLite's write turn is free now; None if it would have to wait
         (or the database is not SQLite). An SQLite insert that need not wait takes a tenth of a
         millisecond: the web process makes it on its event loop, as the floor does, rather than
         pay a hop to a thread and back (more than the insert, and the interpreter lock's hand-over
@@ -604,30 +621,49 @@ class Store:
         if not isinstance(turn, _WriteTurn) or not turn.acquire(wait=False):
             return None
         try:
-            return self._record_delivery(delivery_id, event_name, action, repo, job, held=True)
+            return self._record_deliveries(records, held=True)
         except self._dbapi.OperationalError:
             return None  # SQLite busy after all (a writer that took no turn): wait off the loop
         finally:
             turn.release()
 
-    def _record_delivery(
-        self, delivery_id: str, event_name: str, action: str | None, repo: str | None,
-        job: dict[str, Any] | None, *, held: bool = False,
-    ) -> tuple[bool, int | None]:
+    def _record_deliveries(
+        self, records: Sequence[Delivery], *, held: bool = False,
+    ) -> list[tuple[bool, int | None]]:
         now = _now()
         try:
             with self._hot_transaction(held=held) as (cursor, hot):
-                # The job first: the delivery's row names it, and a redelivery's insert fails on
-                # the delivery id and rolls the job back with it.
-                job_id = self._insert_job(cursor, hot, job, delivery_id, now) if job else None
-                hot.delivery.execute(cursor, {
-                    "delivery_id": delivery_id, "event": event_name, "action": action,
-                    "repo": repo, "outcome": "queued" if job else "ignored", "job_id": job_id,
-                    "received_at": now,
-                })
-                return True, job_id
+                if len(records) == 1:  # a redelivery rolls the whole transaction back
+                    return [self._insert_delivery(cursor, hot, now, *records[0])]
+                if self.takes_turns:
+                    # pysqlite begins a transaction only before a data change: the savepoint
+                    # would begin it, and its release commit it
+                    cursor.execute("BEGIN")
+                results = []
+                for record in records:
+                    cursor.execute("SAVEPOINT delivery")
+                    try:
+                        results.append(self._insert_delivery(cursor, hot, now, *record))
+                    except self._dbapi.IntegrityError:
+                        cursor.execute("ROLLBACK TO SAVEPOINT delivery")
+                        results.append((False, None))
+                    cursor.execute("RELEASE SAVEPOINT delivery")
+                return results
         except self._dbapi.IntegrityError:
-            return False, None
+            return [(False, None)]
+
+    def _insert_delivery(
+        self, cursor: Any, hot: _HotStatements, now: datetime.datetime, delivery_id: str,
+        event_name: str, action: str | None, repo: str | None, job: dict[str, Any] | None,
+    ) -> tuple[bool, int | None]:
+        # The job first: the delivery's row names it, and a redelivery's insert fails on the
+        # delivery id and rolls the job back with it.
+        job_id = self._insert_job(cursor, hot, job, delivery_id, now) if job else None
+        hot.delivery.execute(cursor, {
+            "delivery_id": delivery_id, "event": event_name, "action": action, "repo": repo,
+            "outcome": "queued" if job else "ignored", "job_id": job_id, "received_at": now,
+        })
+        return True, job_id
 
     def enqueue(self, job: dict[str, Any]) -> int:
         with self._hot_transaction() as (cursor, hot):
