@@ -14,6 +14,7 @@ import bisect
 import functools
 import re
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ from bot.analysis.mechanical import (
     hunk_swaps,
     renamed_hunks,
     squash,
+    tokens,
     without_copy,
 )
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, SourceFile
@@ -858,6 +860,22 @@ class _Enclosures:
         return found
 
 
+def _renames(hunk: Hunk) -> bool:
+    """Whether a hunk only renames a name it brings in, at two places or more (`strategy` ->
+    `authentication_method`, declared and read): the same code under a new name. Not an
+    argument swapped (`check(a, b)` -> `check(b, a)`, its names all there before), nor one
+    name swapped once (`is_admin` -> `is_staff`)."""
+    old, new = (tokens([i.text for i in hunk.lines if i.side == side and is_substantive(i.text)])
+                for side in ("old", "new"))
+    if not old or len(old) != len(new):
+        return False
+    pairs = Counter((a, b) for a, b in zip(old, new, strict=True) if a != b)
+    if not pairs or not all(a.isidentifier() and b.isidentifier() for a, b in pairs):
+        return False
+    known = set(old)
+    return any(count >= 2 and b not in known for (_, b), count in pairs.items())
+
+
 def _enclosing_evidence(
     diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int],
     sources: Sequence[SourceFile],
@@ -889,12 +907,14 @@ def _enclosing_evidence(
         for number, hunk in enumerate(diff.hunks(index)):
             acting = [item for item in hunk.lines
                       if is_substantive(item.text) and acts(without_copy(item.text))]
-            if not acting or diff.cosmetic(index, number):
+            if not acting or diff.cosmetic(index, number) or _renames(hunk):
                 continue
             for item in acting:
                 definitions = enclosures.of(item)
-                for definition in definitions:
-                    for text in definition.texts:
+                for depth, definition in enumerate(definitions):
+                    # a class's decorators and attributes are about the class (how it is
+                    # registered or routed), not what each line in it does
+                    for text in definition.texts if depth == 0 else (definition.text,):
                         for rule in rules.of(text, index):
                             if rule.headers or rule.enclosing:
                                 collector.add(rule.area, Evidence(

@@ -57,6 +57,9 @@ _CLOSING = re.compile(r"[ \t]*[)\]{}]")
 _COMMENT = re.compile(r"[ \t]*(?:#(?!\[)|//|/\*|\*|--|<!--)")
 #: decorators kept above a definition
 _MARKS_KEPT = 6
+#: what opens and closes a string that spans lines (Python's docstrings and long strings)
+_LONG_STRING = re.compile(r'"""|\'\'\'')
+_STRING_ONLY = re.compile(r'\s*[rbuRBU]?("""|\'\'\').*("""|\'\'\')\s*')
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +91,19 @@ class Outline:
         self.definitions: list[Definition] = []
         #: by line (0-based), the index of the innermost definition it is in, or -1
         self._inner = array("i", [-1]) * len(lines)
+        #: the lines of strings that span lines: prose (a docstring), whatever they say
+        self._prose: set[int] = set()
         stack: list[tuple[int, int]] = []  # (indentation, definition) of the open ones
+        in_string = False
         for at, line in enumerate(lines):
+            quotes = len(_LONG_STRING.findall(line)) if "''" in line or '""' in line else 0
+            if in_string or quotes % 2:  # a line of the string: its indentation says nothing
+                self._prose.add(at + 1)
+                self._inner[at] = stack[-1][1] if stack else -1
+                in_string = in_string != bool(quotes % 2)
+                continue
+            if quotes and _STRING_ONLY.fullmatch(line):
+                self._prose.add(at + 1)  # a docstring on one line
             if not line.strip() or _COMMENT.match(line) or _CLOSING.match(line):
                 self._inner[at] = stack[-1][1] if stack else -1
                 continue
@@ -111,8 +125,9 @@ class Outline:
 
     def around(self, line: int) -> list[Definition]:
         """The definitions line `line` (1-based) is in, innermost first (not the line's own
-        definition when it is one: a changed signature is not a change inside it)."""
-        if not 0 < line <= len(self._inner):
+        definition when it is one: a changed signature is not a change inside it); none for a
+        line of a string that spans lines (a docstring's prose is not code)."""
+        if not 0 < line <= len(self._inner) or line in self._prose:
             return []
         found = []
         at = self._inner[line - 1]
@@ -128,8 +143,9 @@ _ACTS = re.compile(
     r"\b(?:if|elif|elsif|unless|while|when|case|switch|return|raise|throw|abort|yield|where|"
     r"filter|exclude)\b|[=!<>]=|&&|\|\||\w\s*[(!?]\(?|(?<![=!<>+\-*/%&|^:])[+\-*/%&|^:]?=(?![=>~])"
 )
-#: a bare call with arguments (Ruby, Perl, Elixir: `redirect_to root_path`, `authorize! :read`)
-_BARE_CALL = re.compile(r"\s*[a-z_]\w*[!?]?\s+[:@\w\"'\[{]")
+#: a call without parentheses whose arguments are a symbol or an instance variable (Ruby:
+#: `authorize! :read`, `redirect_to @post`); other bare words may be a docstring's prose
+_BARE_CALL = re.compile(r"\s*[a-z_]\w*[!?]?\s+[:@]\w")
 #: a line that declares, not acts: an import, a module or package name
 _DECLARES = re.compile(
     r"\s*(?:import|from\s+\S+\s+import|require|require_relative|use|using|include|extend|"

@@ -99,7 +99,8 @@ def test_outline_reads_the_definitions_of_each_language(
         ("        if user.is_active:", True),
         ("    return check(b, a)", True),
         ("    total = amount - discount", True),
-        ("    redirect_to root_path", True),
+        ("    redirect_to @post", True),
+        ("    given model instance.", False),
         ("    logger.info(\"\", user.id)", False),
         ("    console.log(\"\")", False),
         ("import os", False),
@@ -142,18 +143,18 @@ def test_a_log_message_inside_a_sensitive_class_is_not_evidence() -> None:
 
 
 def test_a_changed_condition_inside_a_function_named_for_a_subject_is_a_guard_change() -> None:
-    def refund(condition: str) -> str:
-        return (f"def refund_amount(order):\n    if {condition}:\n        return 0\n"
+    def total(condition: str) -> str:
+        return (f"def discounted_total(order):\n    if {condition}:\n        return 0\n"
                 "    return order.total\n")
 
     text = edit("app/orders.py", ["    if order.state == 'void':"],
                 ["    if order.state != 'void':"], start=2)
-    source = SourceFile(path="app/orders.py", head=refund("order.state == 'void'"),
-                        base=refund("order.state != 'void'"))
+    source = SourceFile(path="app/orders.py", head=total("order.state == 'void'"),
+                        base=total("order.state != 'void'"))
     found = classify(parse_diff(text), default_policy(), sources=(source,))
     billing = next(a for a in found.areas if a.id == "billing")
     assert {e.rule for e in billing.evidence} == {"billing.condition-changed"}
-    assert "inside `def refund_amount(order):` (line 1)" in billing.evidence[0].snippet
+    assert "inside `def discounted_total(order):` (line 1)" in billing.evidence[0].snippet
     assert classify(parse_diff(text), default_policy()).areas == []
 
 
@@ -185,3 +186,18 @@ def test_an_enclosing_rule_reads_nothing_else() -> None:
     with pytest.raises(PolicyError, match="enclosing"):
         load_policy("areas:\n  auth:\n    content:\n"
                     "      - {enclosing: true, headers: true, pattern: 'x'}\n")
+
+
+def test_a_docstring_is_prose_and_does_not_close_the_definition_it_documents() -> None:
+    text = ('class TokenPolicy:\n    def check(self):\n        """Check it.\n\n'
+            'Text at the margin (not code).\n        """\n        return self.ok\n')
+    outline = Outline(text)
+    assert outline.around(5) == [] and outline.around(3) == []
+    assert names(outline, 7) == ["def check", "class TokenPolicy:"]
+
+
+def test_a_local_variable_renamed_inside_a_sensitive_class_is_not_evidence() -> None:
+    assert run(["y = check(a, b)", "return y"], ["checked = check(a, b)", "return checked"],
+               sources=True).areas == []
+    # an argument swapped brings in no name: still a change inside the class
+    assert run(["return check(a, b)"], ["return check(b, a)"], sources=True).areas != []
