@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.analysis.advice import Place
-from bot.analysis.classify import under_generated_paths
+from bot.analysis.classify import sources_wanted, under_generated_paths
 from bot.analysis.codeowners import parse_codeowners
 from bot.analysis.decide import decide
 from bot.analysis.diff import Diff, GitHubFile, parse_github_files
@@ -28,6 +28,7 @@ from bot.analysis.models import (
     Review,
     Risk,
     SessionRecord,
+    SourceFile,
     Verdict,
 )
 from bot.analysis.records import git_ai_records
@@ -348,6 +349,30 @@ def _text(content: bytes | None) -> str | None:
     return None if content is None else content.decode("utf-8", "replace")
 
 
+#: the most changed files whose contents a judgement reads (two API calls each: the head's and
+#: the base's version), and only when the diff alone did not find the change critical
+SOURCE_FILES = 8
+
+
+def read_sources(
+    port: GitHubPort, repo: str, pr: PullRequestData, diff: Diff, policy: Policy
+) -> tuple[SourceFile, ...]:
+    """The contents of the changed files that can tell the definitions a change is made in
+    (`classify.sources_wanted`: code changed in place, at most `SOURCE_FILES`), at the PR's head
+    and base; none when the head is not known."""
+    if not pr.head_sha:
+        return ()
+    base = pr.base_sha or pr.base_ref
+    found = []
+    for index in sources_wanted(diff, policy, SOURCE_FILES):
+        change = diff.files[index]
+        found.append(SourceFile(
+            path=change.path, head=_text(port.file_at(repo, change.path, pr.head_sha)),
+            base=_text(port.file_at(repo, change.old_path or change.path, base)),
+        ))
+    return tuple(found)
+
+
 def evaluate(
     port: GitHubPort,
     repo: str,
@@ -384,6 +409,10 @@ def evaluate(
         lambda: parse_github_files(files), policy, info, source, errors, place)
     if _short_of_evidence(decision) and (records := git_ai_notes(port, repo, commits)):
         info = info.replace(records=records)
+        diff, decision, policy, source, errors = _judge(
+            lambda: diff, policy, info, source, errors, place)
+    if decision.risk != Risk.CRITICAL and (sources := read_sources(port, repo, pr, diff, policy)):
+        info = info.replace(sources=sources)
         diff, decision, policy, source, errors = _judge(
             lambda: diff, policy, info, source, errors, place)
     if _reviews_needed(decision):

@@ -42,7 +42,8 @@ from bot.analysis.ranking import EvidenceRanking
 from policies.model import Area, Policy, Risk, compile_paths
 from policies.paths import PathSpec
 
-__all__ = ["Classification", "Matcher", "classify", "matcher_for", "under_generated_paths"]
+__all__ = ["Classification", "Matcher", "classify", "matcher_for", "sources_wanted",
+           "under_generated_paths"]
 
 
 def _unanchored(pattern: str) -> str:
@@ -487,6 +488,29 @@ def under_generated_paths(policy: Policy, paths: Iterable[str]) -> bool:
     the base's `.gitattributes` change the decision, so only then is it worth reading."""
     spec = matcher_for(policy).generated
     return spec is not None and any(spec.match_file(path) for path in paths)
+
+
+def sources_wanted(diff: Diff, policy: Policy, limit: int) -> list[int]:
+    """The files (indexes, at most `limit`) whose contents can tell the definitions a change is
+    made in (`_enclosing_evidence`), for a caller that pays for each file it reads (the App and
+    the Action, one API call a version): source code the policy does not exclude, changed in
+    place (an added or deleted file's definitions are all new or gone), with a line that can
+    carry meaning."""
+    if not any(r.headers or r.enclosing for r in matcher_for(policy).rules) and not (
+        matcher_for(policy).guard_rules
+    ):
+        return []
+    excluded = matcher_for(policy).default_exclude
+    wanted: list[int] = []
+    for index, change in enumerate(diff.files):
+        if len(wanted) >= limit:
+            break
+        if (change.status in ("modified", "renamed") and change.inspected and not change.binary
+                and _CODE_FILE.search(change.path)
+                and not excluded.check_file(change.path).include
+                and diff.changes_meaning(index)):
+            wanted.append(index)
+    return wanted
 
 
 def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) -> set[int]:

@@ -337,3 +337,33 @@ def test_linguist_generated_on_the_base_proves_a_generated_file(
     assert (run["conclusion"] == "failure") is critical
     reads = [str(r.query) for r in fake.requests if ".gitattributes" in r.path]
     assert len(reads) == 1 and pr.base_sha in reads[0]  # one read, at the base
+
+
+# --- the definitions a change is made in, from a bounded read of the changed files ---------------
+def _validator(check: str) -> str:
+    return ("class PasswordValidator:\n    def validate(self, a, b):\n        x = 1\n"
+            f"        return {check}\n")
+
+
+def test_a_change_inside_a_sensitive_class_is_read_from_the_files_at_head_and_base(
+        make_service, fake):
+    svc = make_service()
+    patch = ("@@ -3,2 +3,2 @@ def validate(self, a, b):\n         x = 1\n"
+             "-        return check(a, b)\n+        return check(b, a)\n")
+    pr = _pr(fake, [{"filename": "app/util.py", "patch": patch}])
+    fake.set_file(REPO, ref=pr.base_sha, path="app/util.py", content=_validator("check(a, b)"))
+    fake.set_file(REPO, ref=HEAD, path="app/util.py", content=_validator("check(b, a)"))
+    _run(svc, fake)
+    [run] = fake.check_runs(REPO, head_sha=HEAD)
+    assert run["output"]["title"].startswith("Critical")
+    [comment] = _ours(fake)
+    assert "class PasswordValidator:" in comment["body"] and "(line 1)" in comment["body"]
+    reads = [str(r.query) for r in fake.requests if r.path.endswith("/contents/app/util.py")]
+    assert len(reads) == 2 and any(HEAD in q for q in reads)
+
+
+def test_a_change_found_critical_from_its_diff_reads_no_file(make_service, fake):
+    svc = make_service()
+    _auth_pr(fake)
+    _run(svc, fake)
+    assert not [r for r in fake.requests if r.path.endswith("/contents/app/auth/views.py")]
