@@ -617,6 +617,17 @@ class _Moves:
                 if key in self._wanted[side]:
                     self._where[side].setdefault(key, []).append(item)
 
+    def may_find(self, file: int) -> bool:
+        """Whether `index` could find anything in this file that counts: a line of code (only
+        code counts as moved, `_moved_row`) of a text asked about, on its side. Read from the
+        file's raw lines (`Diff.marked_lines`), without parsing it: most files with a
+        pre-filter's hit hold none of the lines asked about but blank lines and the like."""
+        wanted = self._wanted
+        return any(
+            "".join(text.split()) in wanted[side] and is_substantive(text)
+            for side, text in self.diff.marked_lines(file)
+        )
+
     def _row(self, file: int, side: str, line: int) -> ChangedLine | None:
         """The changed line at this place of a file, if any (found by bisection: each side's
         line numbers grow through a file's hunks; a dict of every line was MBs)."""
@@ -701,8 +712,9 @@ def _moved(
         if file in asked or rules.allowed(file):
             continue
         # A file no rule reads (a test, a doc) is read only to find code moved from or to
-        # it; its parsed hunks are not kept (a test suite's are tens of MB on a large diff).
-        if any(map(diff.substantive, diff.lines_at(file, lines))):
+        # it, and parsed only if it holds a line asked about; its parsed hunks are not kept (a
+        # test suite's are tens of MB on a large diff).
+        if moves.may_find(file) and any(map(diff.substantive, diff.lines_at(file, lines))):
             moves.index(file)
         diff.forget(file)
     moved = {item for item in movable if moves.moved(item)}

@@ -348,6 +348,18 @@ class Diff:
         pattern = re.compile(rf"^{re.escape(marker)}[ \t]*{re.escape(stripped)}[ \t]*$", re.M)
         return pattern.search(self.text, start, end) is not None
 
+    def marked_lines(self, index: int) -> Iterator[tuple[Literal["new", "old"], str]]:
+        """The lines of one file's part of the diff that start with '+' or '-', each as the side
+        it would be on and its text: its changed lines, and its '---'/'+++' header lines too.
+        Read from the text without parsing the hunks, for questions that no other line can
+        answer yes to (whether any of its changed lines is one of some texts)."""
+        start, end = self._offset(self._starts[index]), self._offset(self._end_of(index))
+        for row in self.text[start:end].split("\n"):
+            if row.startswith("+"):
+                yield "new", row[1:]
+            elif row.startswith("-"):
+                yield "old", row[1:]
+
     def forget(self, index: int) -> None:
         """Drop a file's parsed hunks to free their memory; they are read again if asked for
         (the same lines, hunks and answers)."""

@@ -228,6 +228,18 @@ def test_only_newline_ends_a_line(char: str) -> None:
     assert [(i.side, i.line) for i, _ in diff.search(re2.compile("(?m)y"))] == [("new", 1)]
 
 
+@pytest.mark.parametrize("text", [ADDED + DELETED, NO_NEWLINE + RENAMED, PLAIN_DIFF_U],
+                         ids=["added-and-deleted", "no-newline-and-renamed", "plain-diff"])
+def test_marked_lines_hold_every_changed_line_of_their_file(text: str) -> None:
+    # read from the raw text: a question only a changed line can answer yes to is asked of them
+    diff = parse_diff(text)
+    marked = [set(diff.marked_lines(index)) for index in range(len(diff.files))]
+    for index in range(len(diff.files)):
+        changed = {(i.side, i.text.rstrip("\n")) for i, _ in diff.changed_lines(index)
+                   if i.side != "header"}
+        assert changed and changed <= marked[index]
+
+
 def test_crlf_is_stripped_from_changed_lines() -> None:
     diff = parse_diff(NO_NEWLINE.replace("\n", "\r\n").encode())
     assert [item.text for item, _ in diff.changed_lines(0)] == ["x = 1\n", "x = 2\n"]
