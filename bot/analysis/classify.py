@@ -39,6 +39,7 @@ from bot.analysis.mechanical import (
 )
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, SourceFile
 from bot.analysis.ranking import EvidenceRanking
+from bot.analysis.removal import Removals
 from policies.model import Area, Policy, Risk, compile_paths
 from policies.paths import PathSpec
 
@@ -319,6 +320,11 @@ class Classification:
     #: by area, the rules that found its evidence as `Area.weak` names them (what
     #: bench/strengths.py learns which rules are weak from)
     rules: dict[str, list[str]] = field(default_factory=dict)
+    #: changed lines a rule matched that were not counted: unused code deleted whole
+    #: (`bot.analysis.removal`)
+    removed_lines: int = 0
+    #: edited files whose path matched an area but that only lose unused code
+    removed_paths: list[str] = field(default_factory=list)
 
 
 class _Collector:
@@ -438,14 +444,20 @@ def _snippet(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _has_meaningful_change(diff: Diff, index: int, change: FileChange) -> bool:
+def _has_meaningful_change(
+    diff: Diff, index: int, change: FileChange, removals: Removals
+) -> bool:
     """Whether a path match counts: renames, binary and uninspected files always do; an edit,
     an added or a deleted file only when it changes more than comments, blank lines, package
-    declarations and mechanical hunks (a Go package's `doc.go`, an empty `__init__.py`)."""
+    declarations and mechanical hunks (a Go package's `doc.go`, an empty `__init__.py`), and an
+    edit only when it does more than delete unused code (`bot.analysis.removal`). A deleted
+    file keeps its path's weight: a migration or a workflow deleted changes what runs."""
     if not change.inspected or change.binary or change.mode_only:
         return True
     if change.status not in ("modified", "added", "removed"):
         return True
+    if change.status == "modified" and removals.file(index):
+        return False
     # What `Diff.changed_lines` flags, asked hunk by hunk and stopping at the first: whether a
     # hunk only re-formats (the costly question) is asked only of hunks with a line that could
     # count. A hunk header counts only beside a substantive line of its hunk.
@@ -542,7 +554,9 @@ def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) ->
     return proven
 
 
-def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int]) -> None:
+def _path_evidence(
+    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals
+) -> None:
     for index, change in enumerate(diff.files):
         if index in skip:
             continue
@@ -560,7 +574,7 @@ def _path_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: se
                 if pattern is None:
                     continue
                 if meaningful is None:
-                    meaningful = _has_meaningful_change(diff, index, change)
+                    meaningful = _has_meaningful_change(diff, index, change, removals)
                 if meaningful:
                     collector.add(
                         area_id,
@@ -722,7 +736,9 @@ def _moved(
     return moved | {item for item in hits if (item.file, item.side, item.line) in renamed}
 
 
-def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int]) -> int:
+def _content_evidence(
+    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals
+) -> int:
     """Add what the content rules find; return how many lines they matched that were not
     counted because the code was only re-formatted, respelt, re-worded or moved.
 
@@ -777,11 +793,15 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
             continue
         path = diff.files[item.file].path
         text = item.text.rstrip("\n")
-        for rule in rules.of(without_copy(text), item.file):
-            if rule.enclosing or rule.comments != is_comment or (
-                rule.headers and item.side != "header"
-            ):
-                continue  # comment rules read comments, the others code; header rules headers
+        matched = [
+            rule for rule in rules.of(without_copy(text), item.file)
+            # comment rules read comments, the others code; header rules headers
+            if not rule.enclosing and rule.comments == is_comment
+            and (not rule.headers or item.side == "header")
+        ]
+        if not matched or removals.line(item):
+            continue  # nothing found, or found in unused code deleted whole
+        for rule in matched:
             collector.add(
                 rule.area,
                 Evidence(
@@ -796,7 +816,9 @@ def _content_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip:
     return uncounted
 
 
-def _guard_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int]) -> None:
+def _guard_evidence(
+    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals
+) -> None:
     """Add the changes of control flow the guard rules name a subject of (`bot.analysis.guards`):
     their own search finds the changed lines that name a subject and decide or exit, and the
     hunk headers that name one; only their hunks are read (most such files have no other hit,
@@ -849,6 +871,8 @@ def _guard_evidence(diff: Diff, matcher: Matcher, collector: _Collector, skip: s
     for area, kind, item in guard_hits(diff, hits, hunks):
         if not diff.substantive(item):
             continue  # in a hunk that only re-formats (asked last: it reads the whole file)
+        if removals.line(item):
+            continue  # in unused code deleted whole
         collector.add(area, Evidence(
             path=diff.files[item.file].path, line=item.line, side=item.side,
             rule=f"{area}.{kind}", snippet=_snippet(item.text.rstrip("\n"), limit),
@@ -981,7 +1005,8 @@ def _enclosing_evidence(
 
 
 def _owner_evidence(
-    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], owners: CodeOwners
+    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], owners: CodeOwners,
+    removals: Removals,
 ) -> None:
     """A file the CODEOWNERS file gives to one of an area's `owners` counts toward the area as
     a path match does (the same exclusions, and only for a change that is more than comments)."""
@@ -1007,7 +1032,7 @@ def _owner_evidence(
                 if not have & names or matcher.excluded(area_id, path):
                     continue
                 if meaningful is None:
-                    meaningful = _has_meaningful_change(diff, index, change)
+                    meaningful = _has_meaningful_change(diff, index, change, removals)
                 if not meaningful:
                     continue
                 collector.add(area_id, Evidence(
@@ -1033,14 +1058,15 @@ def classify(
     skip = _proven_excluded(diff, matcher, attributes or GitAttributes())
     if only is not None:
         skip |= set(range(len(diff.files))) - only
-    _path_evidence(diff, matcher, collector, skip)
+    removals = Removals(diff)
+    _path_evidence(diff, matcher, collector, skip, removals)
     if owners is not None:
-        _owner_evidence(diff, matcher, collector, skip, owners)
+        _owner_evidence(diff, matcher, collector, skip, owners, removals)
     mechanical = 0
     if matcher.prefilters:
-        mechanical = _content_evidence(diff, matcher, collector, skip)
+        mechanical = _content_evidence(diff, matcher, collector, skip, removals)
     if matcher.guard_prefilter is not None:
-        _guard_evidence(diff, matcher, collector, skip)
+        _guard_evidence(diff, matcher, collector, skip, removals)
     if sources and matcher.rule_set is not None:
         _enclosing_evidence(diff, matcher, collector, skip, sources)
     not_inspected = [
@@ -1057,4 +1083,5 @@ def classify(
     return Classification(
         collector.results(), not_inspected, unread, mechanical,
         {area_id: list(hits.rules) for area_id, hits in collector.hits.items()},
+        len(removals.discounted), sorted(removals.paths),
     )

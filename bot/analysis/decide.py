@@ -176,7 +176,22 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             "Not counted as evidence (mechanical: re-formatted, respelt, re-worded or moved "
             f"code): {n} changed line{'s' if n != 1 else ''} naming a sensitive area."
         )
+    if signals.removed_lines or classification.removed_paths:
+        reasons.append(_removal_reason(signals.removed_lines, classification.removed_paths))
     return reasons
+
+
+def _removal_reason(lines: int, paths: Sequence[str]) -> str:
+    """Why evidence in deleted code was set aside (`bot.analysis.removal`)."""
+    what = [f"{lines} changed line{'s' if lines != 1 else ''} naming a sensitive area"] * bool(
+        lines)
+    if paths:
+        what.append(f"the path{'s' if len(paths) != 1 else ''} of {_shown_paths(paths)}, "
+                    "which only lose such code")
+    return (
+        "Not counted as evidence (removal: unused code deleted whole, definitions that no "
+        f"remaining line of the change names): {' and '.join(what)}."
+    )
 
 
 def _strongest(tier_ids: Sequence[str | None], policy: Policy) -> str:
@@ -578,7 +593,8 @@ def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> De
                              else None, parse_gitattributes(pr.gitattributes), pr.sources)
     classification = merge_classifications(groups)
     signals = measure_shape(diff, policy, pr).replace(
-        mechanical_lines=classification.mechanical_lines)
+        mechanical_lines=classification.mechanical_lines,
+        removed_lines=classification.removed_lines)
     judged, required = _strictest(groups, signals)
     policy = judged.policy
     risk = _risk(classification, signals, policy)

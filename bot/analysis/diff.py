@@ -440,6 +440,12 @@ class Diff:
                 hits.setdefault(file_index, []).append(line_no)
         return hits
 
+    def file_at(self, offset: int) -> int:
+        """The index of the file whose part of the diff holds this offset of the text (-1
+        before the first file)."""
+        line = bisect.bisect_right(self._ends, offset)
+        return bisect.bisect_right(self._starts, line) - 1
+
     def lines_at(self, index: int, diff_lines: Iterable[int]) -> list[ChangedLine]:
         """The changed lines and hunk headers of one file found at these diff lines (others, a
         context line or a file header, have none)."""

@@ -216,6 +216,11 @@ class Signals(Plain):
         description="Changed lines a content rule matched that were not counted: re-formatted, "
                     "respelt, re-worded or moved code.",
     )
+    removed_lines: int = _doc(
+        default=0,
+        description="Changed lines a rule matched that were not counted: unused code deleted "
+                    "whole (definitions nothing left in the change names).",
+    )
 
 
 class DeclaredModel(Plain):

@@ -94,4 +94,6 @@ def merge_classifications(groups: Sequence[ScopeGroup]) -> Classification:
         sum(g.classification.mechanical_lines for g in groups),
         {area: list(dict.fromkeys(r for g in groups for r in g.classification.rules.get(area, ())))
          for area in areas},
+        sum(g.classification.removed_lines for g in groups),
+        sorted({p for g in groups for p in g.classification.removed_paths}),
     )
