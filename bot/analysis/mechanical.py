@@ -254,6 +254,16 @@ def _prose(text: str) -> bool:
     return letters >= 0.85 * len(text)
 
 
+#: a short title for people: capitalised words (`Payout confirmed`, `Sign in`)
+_LABEL = re.compile(r"[A-Z][a-z]+(?: [A-Za-z][a-z]*)+[.!?]?")
+
+
+def _label(text: str) -> bool:
+    """A label of two words or more (`Payout confirmed`): too short to be read as a sentence,
+    but reworded into one (`Occurs whenever a payout is confirmed`) it is copy all the same."""
+    return _LABEL.fullmatch(text) is not None
+
+
 _PROSE_LINE = re.compile(r"[^\W\d_][\w .,'`!?-]*")
 _CODE_WORDS = frozenset({
     "return", "raise", "throw", "yield", "await", "assert", "import", "from", "use", "require",
@@ -499,8 +509,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))
     strings = old_strings & new_strings
 
-    def reworded(index: int, a: str, b: str) -> bool:  # prose strings on both sides
-        return index in strings and _prose(a) and _prose(b)
+    def reworded(index: int, a: str, b: str) -> bool:  # copy on both sides, prose on one
+        return index in strings and (
+            (_prose(a) and (_prose(b) or _label(b))) or (_label(a) and _prose(b))
+        )
 
     if len(old) == len(new) and (
         _pairwise(old, new, _respelt) or (manifest and _pairwise(old, new, _bumped))

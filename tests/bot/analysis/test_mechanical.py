@@ -70,6 +70,8 @@ from bot.analysis.mechanical import (
          ["raise AuthError(self, f\"Error was {data['oauth_problem']}\")"]),
         (['url = f"{base}/me?" + urlencode(', '    {"access_token": token}', ")"],
          ["url = (", "    f\"{base}/me?{urlencode({'access_token': token})}\"", ")"]),
+        (['  "payout.confirmed": "Payout confirmed",'],
+         ['  "payout.confirmed": "Occurs whenever a payout in your program is confirmed",']),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -80,7 +82,7 @@ from bot.analysis.mechanical import (
          "log-without-format", "result-discarded",
          "ruby-word-arrays", "django-regex-route-as-path", "comment-moved", "trailing-comment",
          "subscript-into-f-string", "dict-into-f-string", "constant-moved-into-a-namespace",
-         "constant-moved-into-an-enum", "context-passed-down"],
+         "constant-moved-into-an-enum", "context-passed-down", "label-reworded-as-a-sentence"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
