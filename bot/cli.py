@@ -201,45 +201,55 @@ _SOURCE_BYTES = 1 << 20
 def git_sources(
     diff: Diff, base: str, head: str, git: Sequence[str] = ("git",)
 ) -> tuple[SourceFile, ...]:
-    """The contents of a diff's changed files, at `head` and (their old path) at `base`, read
-    by one `git cat-file --batch` (`git`: the command and its options, e.g. a `--git-dir`).
+    """The contents of a diff's changed files, at `head` and (their old path) at `base`
+    (`git`: the command and its options, e.g. a `--git-dir`). One `git cat-file --batch-check`
+    gives each object's size, and one `--batch` reads only the blobs within `_SOURCE_BYTES`: a
+    change to a vendored bundle or a data file of hundreds of megabytes is never read into memory.
     Binary, unread and oversized files, and those beyond the first `_SOURCE_FILES`, have none."""
-    import subprocess  # only git-reading commands need it
-
     from bot.analysis.models import SourceFile
 
     files = [f for f in diff.files if f.inspected and not f.binary][:_SOURCE_FILES]
-    asked: list[tuple[str, str]] = []
-    for f in files:
-        if f.status != "added":
-            asked.append(("base", f"{base}:{f.old_path or f.path}"))
-        if f.status != "removed":
-            asked.append(("head", f"{head}:{f.path}"))
+    asked = [name for f in files for name in (
+        f"{base}:{f.old_path or f.path}" if f.status != "added" else None,
+        f"{head}:{f.path}" if f.status != "removed" else None,
+    ) if name is not None]
     if not asked:
         return ()
-    result = subprocess.run(  # noqa: S603 (git and its options, from the caller)
-        [*git, "cat-file", "--batch"], capture_output=True, check=False,
-        input="".join(f"{name}\n" for _, name in asked).encode(),
-    )
-    if result.returncode != 0:
-        return ()
-    out, at = result.stdout, 0
+    sizes = _cat_file(git, "--batch-check", [name.encode() for name in asked])
+    wanted: dict[str, bytes] = {}  # name -> object id, for blobs small enough to read
+    if sizes is not None:
+        for name, line in zip(asked, sizes.splitlines(), strict=False):
+            fields = line.split()  # "<oid> blob <size>", or "<name> missing"
+            if len(fields) == 3 and fields[1] == b"blob" and int(fields[2]) <= _SOURCE_BYTES:
+                wanted[name] = fields[0]
     found: dict[str, str] = {}
-    for _, name in asked:
+    out = (_cat_file(git, "--batch", list(wanted.values())) if wanted else None) or b""
+    at = 0
+    for name in wanted:
         end = out.find(b"\n", at)
         fields = out[at:end].split()
-        at = end + 1
-        if end < 0 or len(fields) != 3 or fields[1] != b"blob":
-            continue  # "<name> missing", or not a file
+        if end < 0 or len(fields) != 3:
+            break  # the output ended early: the files after it have no contents
         size = int(fields[2])
-        blob, at = out[at : at + size], at + size + 1
-        if size <= _SOURCE_BYTES and b"\0" not in blob[:8000]:
+        blob, at = out[end + 1 : end + 1 + size], end + 1 + size + 1
+        if b"\0" not in blob[:8000]:
             found[name] = blob.decode("utf-8", "replace")
     return tuple(
         SourceFile(path=f.path, head=found.get(f"{head}:{f.path}"),
                    base=found.get(f"{base}:{f.old_path or f.path}"))
         for f in files
     )
+
+
+def _cat_file(git: Sequence[str], mode: str, names: list[bytes]) -> bytes | None:
+    """`git cat-file <mode>` of `names`, one per line; None when git fails."""
+    import subprocess  # only git-reading commands need it
+
+    result = subprocess.run(  # noqa: S603 (git and its options, from the caller)
+        [*git, "cat-file", mode], capture_output=True, check=False,
+        input=b"".join(name + b"\n" for name in names),
+    )
+    return result.stdout if result.returncode == 0 else None
 
 
 def _scan_input(

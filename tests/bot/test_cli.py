@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -652,3 +653,33 @@ def test_scan_git_range_reads_the_definition_a_change_is_made_in(run: Run, repo:
     diff = write(repo.path / "change.diff", repo.git("diff", f"{base}..HEAD") + "\n")
     _, out, _ = run("scan", "--diff", diff, "--format", "json")
     assert json.loads(out)["risk"] == "routine"
+
+
+def test_git_sources_reads_no_file_beyond_the_size_bound(repo: Repo,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contents come from the objects' sizes first: an oversized file is not read at all (a
+    vendored bundle of hundreds of megabytes would otherwise be held in memory), the others are,
+    at head and at base, whatever their names."""
+    from bot import cli
+    from bot.analysis.diff import parse_diff
+
+    base = repo.commit({"small one.py": "a = 1\n", "big.py": "x = 1\n" * 50,
+                        "gone.py": "b = 2\n"}, "Initial")
+    repo.git("rm", "-q", "gone.py")
+    head = repo.commit({"small one.py": "a = 2\n", "big.py": "x = 2\n" * 50}, "Change")
+    monkeypatch.setattr(cli, "_SOURCE_BYTES", 100)
+    monkeypatch.chdir(repo.path)
+    outputs: list[bytes] = []
+    run_process = subprocess.run
+
+    def spy(*args: Any, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        result = run_process(*args, **kwargs)
+        outputs.append(result.stdout)
+        return result
+
+    diff = parse_diff(repo.git("diff", "-M", f"{base}..{head}").encode() + b"\n")
+    monkeypatch.setattr(subprocess, "run", spy)
+    sources = {s.path: (s.base, s.head) for s in cli.git_sources(diff, base, head)}
+    assert sources == {"big.py": (None, None), "gone.py": ("b = 2\n", None),
+                       "small one.py": ("a = 1\n", "a = 2\n")}
+    assert outputs and not any(b"x = " in out for out in outputs)
