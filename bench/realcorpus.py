@@ -141,7 +141,8 @@ def materialise_sources(label: Label, roots: Sequence[Path], cache: Path = CACHE
     git_dir = _git_dir(label.repo, roots)
     if text is None or git_dir is None:
         return None
-    sources = git_sources(parse_diff(text), f"{label.sha}^", label.sha,
+    diff = parse_diff(text)  # every file: the policy evaluated may want any of them
+    sources = git_sources(diff, f"{label.sha}^", label.sha, range(len(diff.files)),
                           ("git", f"--git-dir={git_dir}"))
     cached.write_text(json.dumps([{"path": s.path, "head": s.head, "base": s.base}
                                   for s in sources]), encoding="utf-8")

@@ -199,16 +199,16 @@ _SOURCE_BYTES = 1 << 20
 
 
 def git_sources(
-    diff: Diff, base: str, head: str, git: Sequence[str] = ("git",)
+    diff: Diff, base: str, head: str, indexes: Sequence[int], git: Sequence[str] = ("git",)
 ) -> tuple[SourceFile, ...]:
-    """The contents of a diff's changed files, at `head` and (their old path) at `base`
-    (`git`: the command and its options, e.g. a `--git-dir`). One `git cat-file --batch-check`
-    gives each object's size, and one `--batch` reads only the blobs within `_SOURCE_BYTES`: a
-    change to a vendored bundle or a data file of hundreds of megabytes is never read into memory.
-    Binary, unread and oversized files, and those beyond the first `_SOURCE_FILES`, have none."""
+    """The contents of some of a diff's changed files (`indexes`), at `head` and (their old
+    path) at `base` (`git`: the command and its options, e.g. a `--git-dir`). One `git cat-file
+    --batch-check` gives each object's size, and one `--batch` reads only the blobs within
+    `_SOURCE_BYTES`: a change to a vendored bundle or a data file of hundreds of megabytes is
+    never read into memory. Binary, unread and oversized files have none."""
     from bot.analysis.models import SourceFile
 
-    files = [f for f in diff.files if f.inspected and not f.binary][:_SOURCE_FILES]
+    files = [f for f in map(diff.files.__getitem__, indexes) if f.inspected and not f.binary]
     asked = [name for f in files for name in (
         f"{base}:{f.old_path or f.path}" if f.status != "added" else None,
         f"{head}:{f.path}" if f.status != "removed" else None,
@@ -255,7 +255,9 @@ def _cat_file(git: Sequence[str], mode: str, names: list[bytes]) -> bytes | None
 def _scan_input(
     args: argparse.Namespace,
 ) -> tuple[Diff, tuple[Commit, ...], str | None, tuple[SessionRecord, ...],
-           tuple[SourceFile, ...]]:
+           tuple[str, str] | None]:
+    """The change to scan, its commits, the revision its policy is read at, its git-ai
+    records, and the two revisions its files' contents can be read at (a git range only)."""
     from bot.analysis.diff import parse_diff
 
     if args.git:
@@ -267,9 +269,8 @@ def _scan_input(
         if "..." in args.git:
             since = _git("merge-base", base, head).decode().strip()
         diff_text = _git("diff", "--no-color", "--no-ext-diff", "-M", args.git)
-        diff = parse_diff(diff_text)
-        return (diff, _git_commits(args.git), base, _git_ai_notes(args.git),
-                git_sources(diff, since, head))
+        return (parse_diff(diff_text), _git_commits(args.git), base, _git_ai_notes(args.git),
+                (since, head))
     if args.staged:
         _git("rev-parse", "--git-dir")  # outside a repository `git diff` would be --no-index
         diff_text = _git("diff", "--cached", "--no-color", "--no-ext-diff", "-M")
@@ -277,9 +278,9 @@ def _scan_input(
             # a person reads this; json and sarif still give their (empty) report
             raise NothingStaged("modeltier: nothing staged (git diff --cached is empty): "
                                 "nothing to check")
-        return parse_diff(diff_text), (), None, (), ()
+        return parse_diff(diff_text), (), None, (), None
     diff_text = _read(args.diff or "-", "diff")
-    return parse_diff(diff_text), (), None, (), ()
+    return parse_diff(diff_text), (), None, (), None
 
 
 def _render(decision: Decision, policy: Policy, fmt: str) -> str:
@@ -302,11 +303,16 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from bot.analysis.models import Commit, PullRequestInfo
 
     try:
-        diff, commits, base, records, sources = _scan_input(args)
+        diff, commits, base, records, revisions = _scan_input(args)
     except NothingStaged as e:
         print(e)
         return EXIT_OK
     policy = _load_policy(args, base)
+    sources: tuple[SourceFile, ...] = ()
+    if revisions is not None:  # the files the App would read too, within the CLI's bound
+        from bot.analysis.classify import sources_wanted
+
+        sources = git_sources(diff, *revisions, sources_wanted(diff, policy, _SOURCE_FILES))
     messages = [
         Commit(message=_read(path, "commit message").decode("utf-8", "replace"))
         for path in args.commit_message

@@ -508,11 +508,10 @@ def sources_wanted(diff: Diff, policy: Policy, limit: int) -> list[int]:
     the Action, one API call a version): source code the policy does not exclude, changed in
     place (an added or deleted file's definitions are all new or gone), with a line that can
     carry meaning."""
-    if not any(r.headers or r.enclosing for r in matcher_for(policy).rules) and not (
-        matcher_for(policy).guard_rules
-    ):
+    matcher = matcher_for(policy)
+    if not matcher.guard_rules and not any(r.headers or r.enclosing for r in matcher.rules):
         return []
-    excluded = matcher_for(policy).default_exclude
+    excluded = matcher.default_exclude
     wanted: list[int] = []
     for index, change in enumerate(diff.files):
         if len(wanted) >= limit:

@@ -183,8 +183,8 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
 
 def _removal_reason(lines: int, paths: Sequence[str]) -> str:
     """Why evidence in deleted code was set aside (`bot.analysis.removal`)."""
-    what = [f"{lines} changed line{'s' if lines != 1 else ''} naming a sensitive area"] * bool(
-        lines)
+    what = [f"{lines} changed line{'s' if lines != 1 else ''} naming a sensitive area"] if lines \
+        else []
     if paths:
         what.append(f"the path{'s' if len(paths) != 1 else ''} of {_shown_paths(paths)}, "
                     "which only lose such code")

@@ -679,7 +679,33 @@ def test_git_sources_reads_no_file_beyond_the_size_bound(repo: Repo,
 
     diff = parse_diff(repo.git("diff", "-M", f"{base}..{head}").encode() + b"\n")
     monkeypatch.setattr(subprocess, "run", spy)
-    sources = {s.path: (s.base, s.head) for s in cli.git_sources(diff, base, head)}
+    sources = {s.path: (s.base, s.head)
+               for s in cli.git_sources(diff, base, head, range(len(diff.files)))}
     assert sources == {"big.py": (None, None), "gone.py": ("b = 2\n", None),
                        "small one.py": ("a = 1\n", "a = 2\n")}
     assert outputs and not any(b"x = " in out for out in outputs)
+
+
+def test_scan_git_reads_only_the_files_the_app_would_read(run: Run, repo: Repo,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`scan --git` asks git for the contents of the files `classify.sources_wanted` names (code
+    changed in place), as the App does: not a document's, nor an added file's, whose definitions
+    are all new; the CLI and the App judge a change from the same contents."""
+    from bot import cli
+
+    asked: list[bytes] = []
+    cat_file = cli._cat_file
+
+    def spy(git: Any, mode: str, names: list[bytes]) -> bytes | None:
+        asked.extend(names)
+        return cat_file(git, mode, names)
+
+    monkeypatch.setattr(cli, "_cat_file", spy)
+    base = repo.commit({"app/util.py": _validator("check(a, b)"),
+                        "docs/guide.md": "# Guide\n\nOld words.\n"}, "Initial")
+    repo.commit({"app/util.py": _validator("check(b, a)"), "docs/guide.md": "# Guide\n\nNew.\n",
+                 "app/new.py": "def f():\n    return 1\n"}, "Swap, reword, add")
+    _, out, _ = run("scan", "--git", f"{base}..HEAD", "--format", "json")
+    assert json.loads(out)["risk"] == "critical"
+    names = {name.decode() for name in asked if b":" in name}
+    assert names == {f"{base}:app/util.py", "HEAD:app/util.py"}
