@@ -47,6 +47,7 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("Containerfile.distroless", ["FROM gcr.io/distroless/static"]),
          {"infrastructure": ["Containerfile.distroless"]}),
         (edit(".github/modeltier.yml", ["limits: {}"]), {"policy": [".github/modeltier.yml"]}),
+        (edit("p/.htaccess", ["RewriteEngine On"]), {"infrastructure": ["p/.htaccess"]}),
         (edit("app/integrations/crm.py", ["x = 1"]), {"integrations": ["app/integrations/crm.py"]}),
         (edit("tests/auth/test_views.py", ["@login_required"]), {}),
         (edit("app/auth/tests/test_login.py", ["@login_required"]), {}),
@@ -108,6 +109,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "dockerfile-variant-dash",
         "containerfile-variant",
         "policy-file",
+        "web-server-config",
         "elevated-integrations-path",
         "excluded-tests-folder",
         "excluded-test-file-in-auth",
@@ -730,6 +732,30 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("charts/app/templates/role.yaml", "    verbs: [\"get\", \"list\"]",
          "permissions.k8s-role-rules"),
         ("config/sidebar.yml", "  - nodes/proxy", None),
+        # a web server's access rules, headers and proxy trust, wherever its config lives
+        ("Docker/FreshRSS.Apache.conf", "\tRequire all denied", "security.web-server-access"),
+        ("deploy/site.conf", "    set_real_ip_from 10.0.0.0/8;", "security.web-server-access"),
+        ("conf/vhost.conf", "    deny all;", "security.web-server-access"),
+        ("conf/app.conf", "log_level = debug", None),
+        ("app/Http/Controllers/OrderController.php", "Require all denied", None),
+        # a container's start script: whose files, as which user
+        ("docker/start.sh", '    chown -R "$USER:$USER" /data', "infrastructure.container-start"),
+        ("deploy/docker-entrypoint.sh", 'exec su-exec app "$@"', "infrastructure.container-start"),
+        ("docker/start.sh", 'echo "starting $APP"', None),
+        ("scripts/fix-perms.sh", "chown -R www-data storage", None),
+        # a Helm chart's templates, wherever the chart lives
+        ("traefik/templates/_helpers.tpl",
+         '{{- .Values.image.repository | default "traefik-hub/traefik-hub" -}}',
+         "infrastructure.helm-templates"),
+        ("traefik/templates/rbac/clusterrole.yaml", "    verbs:", "infrastructure.helm-templates"),
+        ("templates/mail/welcome.tpl", '{{ define "body" }}Hello {{ .User.Name }}{{ end }}',
+         None),
+        # how long a session lives
+        ("Docker/FreshRSS.Apache.conf", "OIDCSessionInactivityTimeout ${OIDC_SESSION_TIMEOUT}",
+         "auth.session-handling"),
+        ("config/settings.py", "SESSION_COOKIE_AGE = 1209600", "auth.session-handling"),
+        ("app/jobs/cleanup.py", "job_timeout = 30", None),
+        ("cookiecutter/templates/settings.yaml", "title: Welcome", None),
     ],
 )
 def test_semantic_signals_in_ordinary_files(
