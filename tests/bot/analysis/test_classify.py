@@ -750,6 +750,17 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("traefik/templates/rbac/clusterrole.yaml", "    verbs:", "infrastructure.helm-templates"),
         ("templates/mail/welcome.tpl", '{{ define "body" }}Hello {{ .User.Name }}{{ end }}',
          None),
+        # a record's owner compared with the caller; a query keyed by an owning id
+        ("api/application.go", "if app == nil || app.UserID != auth.GetUserID(ctx) {",
+         "permissions.owner-match"),
+        ("app/controllers/posts_controller.rb", "head :not_found unless current_user.id == post.user_id",
+         "permissions.owner-match"),
+        ("Services/PullPaymentHostedService.cs",
+         ".Where(pp => ids.Contains(pp.Id) && storeIds.Contains(pp.StoreId))",
+         "permissions.owner-match"),
+        ("src/components/MemberRow.tsx", "if (member.userId === currentUserId) {", None),
+        ("app/services/report.py", "if row.user_id == previous_id:", None),
+        ("Services/Catalog.cs", ".Where(p => p.CategoryId == categoryId)", None),
         # how long a session lives
         ("Docker/FreshRSS.Apache.conf", "OIDCSessionInactivityTimeout ${OIDC_SESSION_TIMEOUT}",
          "auth.session-handling"),
