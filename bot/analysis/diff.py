@@ -220,20 +220,27 @@ def _hunks(
 #: a statement that ends what runs (an early return, a refusal): where it stands decides what
 #: the lines after it do
 _EXIT = re.compile(r"\b(return|raise|throw|abort|exit|die|panic|redirect|break|continue)\b")
+#: a decorator, attribute or annotation (`@login_required`, `#[IsGranted('report')]`,
+#: `[Authorize(Roles = "Admin")]`): it applies to the declaration that follows it
+_ANNOTATION = re.compile(r"\s*(@[A-Za-z_]|#\[|\[[A-Za-z_][\w.]*\s*(\(|\]))")
 
 
 def _reordered(hunk: Hunk) -> bool:
-    """Whether a hunk moves an exit across unchanged lines: a run of its changes only removes
-    code and another only adds code (the same text, or the hunk would not look mechanical),
-    and the code moved holds a return, raise or the like. A guard moved ahead of an early return
-    (`if not user: return False` put before `if ignored: return True`) keeps every line and
-    changes what runs; imports put in another order do not.
+    """Whether a hunk moves an exit or an annotation across unchanged lines: a run of its
+    changes only removes code and another only adds code (the same text, or the hunk would not
+    look mechanical), and the code moved holds a return, raise or the like, or a decorator,
+    attribute or annotation. A guard moved ahead of an early return (`if not user: return
+    False` put before `if ignored: return True`) keeps every line and changes what runs; so
+    does an access attribute lifted from a method to its class (`#[IsGranted(...)]`, C#
+    `[Authorize]`, a Java annotation), which then guards every route of the class. Imports
+    put in another order do not.
 
     A run is the changed lines between two unchanged ones; its place is the number of unchanged
     lines above it, counted on either side."""
     old_start, new_start = hunk.starts
     removed = added = 0
-    runs: dict[int, list[bool]] = {}  # place -> [removes code, adds code, holds an exit]
+    # place -> [removes code, adds code, holds an exit or an annotation]
+    runs: dict[int, list[bool]] = {}
     for item in hunk.lines:
         if item.side == "old":
             place = item.line - old_start - removed
@@ -244,7 +251,7 @@ def _reordered(hunk: Hunk) -> bool:
         if is_substantive(item.text):
             run = runs.setdefault(place, [False, False, False])
             run[item.side == "new"] = True
-            run[2] = run[2] or _EXIT.search(item.text) is not None
+            run[2] = run[2] or bool(_EXIT.search(item.text) or _ANNOTATION.match(item.text))
     moved = [exits for removes, adds, exits in runs.values() if removes != adds]
     return any(moved) and any(r and not a for r, a, _ in runs.values()) and any(
         a and not r for r, a, _ in runs.values()

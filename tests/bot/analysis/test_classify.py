@@ -750,6 +750,12 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("traefik/templates/rbac/clusterrole.yaml", "    verbs:", "infrastructure.helm-templates"),
         ("templates/mail/welcome.tpl", '{{ define "body" }}Hello {{ .User.Name }}{{ end }}',
          None),
+        # Symfony's access attributes and voters
+        ("src/Controller/ReportController.php", "#[IsGranted('report:project')]",
+         "permissions.symfony-authz"),
+        ("src/Controller/TeamController.php", "$this->denyAccessUnlessGranted('edit', $team);",
+         "permissions.symfony-authz"),
+        ("src/Controller/ReportController.php", "#[Route(path: '/reporting/project_view')]", None),
         # a record's owner compared with the caller; a query keyed by an owning id
         ("api/application.go", "if app == nil || app.UserID != auth.GetUserID(ctx) {",
          "permissions.owner-match"),

@@ -675,6 +675,21 @@ GUARD_MOVED = {
         "+  if (req.path === '/health') return next();",
         "   if (!user) throw new Unauthorized();",
     ]),
+    "php-attribute-lifted-to-class": _hunk("src/Controller/ReportController.php", 24, [
+        " #[Route(path: '/reporting/project_view')]",
+        "+#[IsGranted('report:project')]",
+        " final class ProjectViewController extends AbstractController",
+        " {",
+        "-    #[IsGranted('report:project')]",
+        "     public function __invoke(Request $request): Response",
+    ]),
+    "csharp-attribute-moved": _hunk("Controllers/OrdersController.cs", 10, [
+        "+    [Authorize(Roles = \"Admin\")]",
+        "     public class OrdersController : Controller",
+        "     {",
+        "-        [Authorize(Roles = \"Admin\")]",
+        "         public IActionResult Delete(int id)",
+    ]),
 }
 
 
@@ -697,6 +712,16 @@ def test_a_guard_moved_across_unchanged_lines_is_substantive(text: str) -> None:
             " y = 2",
             "+    x = compute(a)",
         ], id="statement-without-exit-moved"),
+        pytest.param([
+            "-    @property",
+            "+    @property",
+            "     def name(self):",
+        ], id="annotation-reindented-in-place"),
+        pytest.param([
+            "-    [1, 2],",
+            " x = 2",
+            "+    [1, 2],",
+        ], id="list-literal-moved"),
         pytest.param([
             "-  if (!user) return deny();",
             "+  if (!user)  return deny();",
