@@ -750,6 +750,12 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("traefik/templates/rbac/clusterrole.yaml", "    verbs:", "infrastructure.helm-templates"),
         ("templates/mail/welcome.tpl", '{{ define "body" }}Hello {{ .User.Name }}{{ end }}',
          None),
+        # what deleting a record does to its dependants
+        ("app/models/user.rb", "  has_many :case_assignments, dependent: :restrict_with_error",
+         "transactions.referential-actions"),
+        ("shop/models.py", "    order = models.ForeignKey(Order, on_delete=models.PROTECT)",
+         "transactions.referential-actions"),
+        ("app/models/user.rb", "  has_many :case_assignments, foreign_key: :volunteer_id", None),
         # Symfony's access attributes and voters
         ("src/Controller/ReportController.php", "#[IsGranted('report:project')]",
          "permissions.symfony-authz"),
