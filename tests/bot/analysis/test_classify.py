@@ -750,6 +750,11 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("traefik/templates/rbac/clusterrole.yaml", "    verbs:", "infrastructure.helm-templates"),
         ("templates/mail/welcome.tpl", '{{ define "body" }}Hello {{ .User.Name }}{{ end }}',
          None),
+        # which client-supplied keys may reach a query or a model
+        ("helpdesk/query.py", "ALLOWED_FILTER_FIELDS = {", "security.input-allowlist"),
+        ("app/controllers/application_controller.rb", "def configure_permitted_parameters",
+         "security.input-allowlist"),
+        ("helpdesk/query.py", "FILTER_FIELDS = {", None),
         # what deleting a record does to its dependants
         ("app/models/user.rb", "  has_many :case_assignments, dependent: :restrict_with_error",
          "transactions.referential-actions"),
