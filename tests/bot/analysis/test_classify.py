@@ -750,6 +750,12 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("traefik/templates/rbac/clusterrole.yaml", "    verbs:", "infrastructure.helm-templates"),
         ("templates/mail/welcome.tpl", '{{ define "body" }}Hello {{ .User.Name }}{{ end }}',
          None),
+        # a lock taken by its key, or with Redis SETNX
+        ("CTFd/api/v1/challenges.py", 'lock_key = f"submission_lock_{user.account_id}"',
+         "transactions.locks"),
+        ("app/jobs/sync.js", "await redis.set(key, token, { NX: true, PX: 30000 });",
+         "transactions.locks"),
+        ("app/ui/keyboard.js", "const capsLockKeyCode = 20;", None),
         # which client-supplied keys may reach a query or a model
         ("helpdesk/query.py", "ALLOWED_FILTER_FIELDS = {", "security.input-allowlist"),
         ("app/controllers/application_controller.rb", "def configure_permitted_parameters",
