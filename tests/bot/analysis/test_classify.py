@@ -761,12 +761,6 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("app/controllers/application_controller.rb", "def configure_permitted_parameters",
          "security.input-allowlist"),
         ("helpdesk/query.py", "FILTER_FIELDS = {", None),
-        # what deleting a record does to its dependants
-        ("app/models/user.rb", "  has_many :case_assignments, dependent: :restrict_with_error",
-         "transactions.referential-actions"),
-        ("shop/models.py", "    order = models.ForeignKey(Order, on_delete=models.PROTECT)",
-         "transactions.referential-actions"),
-        ("app/models/user.rb", "  has_many :case_assignments, foreign_key: :volunteer_id", None),
         # Symfony's access attributes and voters
         ("src/Controller/ReportController.php", "#[IsGranted('report:project')]",
          "permissions.symfony-authz"),
