@@ -74,7 +74,6 @@ from bot.render.markdown import MARKER  # noqa: E402
 from tests.fakegithub import FakeGitHub  # noqa: E402
 from tests.webhooks.conftest import AUTH_PATCH, INSTALLATION, REPO, SECRET  # noqa: E402
 from webhooks.runtime.store import Store  # noqa: E402
-from webhooks.runtime.store import deliveries as deliveries_table  # noqa: E402
 from webhooks.runtime.store import jobs as jobs_table  # noqa: E402
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -480,9 +479,7 @@ class Bench:
             self.world.add_pr(number)
 
     def deliveries_recorded(self) -> int:
-        with self.store.engine.connect() as conn:
-            return int(conn.execute(
-                sa.select(sa.func.count()).select_from(deliveries_table)).scalar_one())
+        return self.store.count_deliveries()
 
     # -- jobs -------------------------------------------------------------------------------
     def idle(self) -> bool:

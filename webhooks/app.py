@@ -1,7 +1,8 @@
 """The webhook service: verify, record, acknowledge; the work happens in the job workers.
 
 `POST /webhooks/github` checks the signature over the raw body before anything else, records the
-delivery and its job in one transaction, wakes a worker and answers 202. A redelivery (same
+delivery and its job in one transaction (the embedded service: the delivery into its inbox, the
+worker process makes the job), wakes a worker and answers 202. A redelivery (same
 X-GitHub-Delivery) is acknowledged and not processed again. In broker mode (MODELTIER_BROKER_URL)
 no worker runs here: the job id goes to the broker once GitHub has its answer (webhooks/queue.py).
 """
@@ -66,17 +67,22 @@ class GroupCommit:
     that commit is done, never before. A transaction costs more than its inserts (the commit
     writes the log, the turn is two `flock` calls), and while a worker holds the turn one batch
     waits for it, not every request polling on its own. On PostgreSQL each record is its own
-    transaction, in a thread, as the database takes concurrent writers itself."""
+    transaction, in a thread, as the database takes concurrent writers itself.
 
-    def __init__(self, store: Store) -> None:
+    `inbox` (the embedded service, whose worker process creates the jobs): the records go into
+    the inbox only this process writes (`Store.accept_deliveries`), on the event loop, and never
+    wait for the store's write turn; their job ids are not known yet (None)."""
+
+    def __init__(self, store: Store, *, inbox: bool = False) -> None:
         self.store = store
+        self.inbox = inbox
         self._pending: list[tuple[Delivery, asyncio.Future[tuple[bool, int | None]]]] = []
         self._flushing = False
         self._task: asyncio.Task[None] | None = None  # the loop keeps only a weak reference
 
     async def record(self, record: Delivery) -> tuple[bool, int | None]:
         """`Store.record_delivery` of `record`, once its transaction is committed."""
-        if not self.store.takes_turns:
+        if not self.inbox and not self.store.takes_turns:
             return await run_in_threadpool(self.store.record_delivery, *record)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[tuple[bool, int | None]] = loop.create_future()
@@ -111,6 +117,8 @@ class GroupCommit:
         process's transactions are short: waiting a millisecond at a time lets the loop serve
         other requests, and costs less than a hop to a thread and back); otherwise in a
         thread."""
+        if self.inbox:
+            return [(new, None) for new in self.store.accept_deliveries(records)]
         recorded = self.store.record_deliveries_if_free(records)
         if recorded is not None:
             return recorded
@@ -141,13 +149,15 @@ class Service:
         self.connection = connection or connect_github(settings)
         self.connection.on_response = self.metrics.github_response
         self.runner = JobRunner(self.store, self.connection, self.metrics)
-        self.acks = GroupCommit(self.store)
         # Broker mode: Celery workers (`modeltier worker`) run the jobs, this process sends them.
         self.dispatcher: Dispatcher | None = None
         if settings.broker_url:
             from webhooks.runtime.queue import Dispatcher
 
             self.dispatcher = Dispatcher.from_settings(settings)
+        # the worker process makes the jobs of what the web process keeps in its inbox
+        self.acks = GroupCommit(self.store, inbox=(
+            worker_process and workers and self.dispatcher is None and self.store.keeps_inbox))
         self.pool: WorkerPool | WorkerProcess | None = None
         if workers and self.dispatcher is None:
             self.pool = WorkerProcess(settings) if worker_process else WorkerPool(
@@ -283,7 +293,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
             if not new:
                 svc.metrics.deliveries.labels(event=event, outcome="duplicate").inc()
                 return JSONResponse({"status": "duplicate"}, status_code=200)
-            if job_id is None:
+            if routing.job is None:
                 svc.metrics.deliveries.labels(event=event, outcome="ignored").inc()
                 return JSONResponse({"status": "ignored", "reason": routing.ignored},
                                     status_code=200)
@@ -293,6 +303,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
             send = None
             if svc.dispatcher is not None:
                 # After the commit and the answer; if the broker fails, the reconciler sends it.
+                assert job_id is not None  # no inbox in broker mode: the job is made here
                 installation = (routing.job or {}).get("installation_id")
                 send = BackgroundTask(svc.dispatcher.send, job_id, installation)
             request.state.access_log = {"repo": routing.repo, "job": job_id}  # one line each

@@ -59,9 +59,9 @@ def test_db_upgrade_creates_then_reports_nothing_to_do(workdir, capsys, monkeypa
     url = f"sqlite:///{workdir / 'new.sqlite3'}"
     monkeypatch.setenv("MODELTIER_DATABASE_URL", url)
     assert _run(capsys, "db", "upgrade") == (
-        0, f"created the modeltier schema (revision 0004) in {url}\n", "")
+        0, f"created the modeltier schema (revision 0005) in {url}\n", "")
     assert _run(capsys, "db", "upgrade") == (
-        0, f"{url} is already at the newest schema revision (0004): nothing to do\n", "")
+        0, f"{url} is already at the newest schema revision (0005): nothing to do\n", "")
     # and audit reads it (an empty history, from a database that exists)
     status, out, _ = _run(capsys, "audit", "--format", "json")
     assert (status, out) == (0, "[]\n")
@@ -74,7 +74,7 @@ def test_db_upgrade_uses_the_data_directory(workdir, capsys, monkeypatch):
     monkeypatch.setenv("MODELTIER_DATA_DIR", str(data))
     status, out, _ = _run(capsys, "db", "upgrade")
     assert status == 0
-    assert out == f"created the modeltier schema (revision 0004) in sqlite:///{data}/modeltier.sqlite3\n"
+    assert out == f"created the modeltier schema (revision 0005) in sqlite:///{data}/modeltier.sqlite3\n"
 
 
 def test_db_upgrade_hides_the_password(workdir, capsys, monkeypatch):

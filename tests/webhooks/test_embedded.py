@@ -4,8 +4,10 @@ processes take turns on the SQLite file without the acknowledgement waiting on i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -228,3 +230,89 @@ def test_merged_metrics_add_counters_and_take_the_other_process_gauges():
     totals = {s.name: s.value for f in merged.values() for s in f.samples
               if not s.name.endswith("_created")}
     assert totals == {"requests_total": 7, "remaining": 4000, "only_child_total": 3}
+
+
+def _evaluate(number: int, head: str) -> dict[str, Any]:
+    return {"kind": "evaluate", "repo": REPO, "number": number, "head_sha": head,
+            "installation_id": INSTALLATION}
+
+
+def _job_rows(store: Store) -> list[tuple[str, str, str | None]]:
+    with store.engine.connect() as conn:
+        return [tuple(row) for row in conn.exec_driver_sql(
+            "SELECT delivery_id, status, head_sha FROM jobs ORDER BY id")]
+
+
+def test_a_delivery_accepted_while_a_worker_holds_the_write_turn_is_kept_and_then_run(tmp_path):
+    url = f"sqlite:///{tmp_path / 'modeltier.sqlite3'}"
+    web, worker = Store(url), Store(url, deferring=True)  # as the two processes' stores
+    web.upgrade()
+    done = threading.Event()
+    with worker._begin():  # a job's write transaction holds the turn ...
+        accepting = threading.Thread(target=lambda: (
+            web.accept_deliveries([("d1", "pull_request", "opened", REPO, _evaluate(7, "a" * 40))]),
+            done.set()))
+        accepting.start()
+        assert done.wait(5)  # ... and the acknowledgement does not wait for it
+    accepting.join(5)
+    assert web.has_delivery("d1") and web.count_jobs("pending") == 1  # kept, not moved yet
+    assert _job_rows(worker) == []
+    job = worker.claim("w1", 60)  # the worker moves it, then claims it
+    assert job is not None and (job.delivery_id, job.head_sha) == ("d1", "a" * 40)
+    assert web.accept_deliveries([("d1", "pull_request", "opened", REPO, None)]) == [False]
+    web.dispose()
+    worker.dispose()
+
+
+def test_a_crash_between_the_inbox_and_the_jobs_loses_nothing_and_duplicates_nothing(
+        tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'modeltier.sqlite3'}"
+    web, worker = Store(url), Store(url)
+    web.upgrade()
+    records = [("d1", "pull_request", "opened", REPO, _evaluate(7, "a" * 40)),
+               ("d2", "pull_request", "synchronize", REPO, _evaluate(7, "b" * 40)),
+               ("d3", "ping", None, None, None)]
+    assert web.accept_deliveries(records) == [True, True, True]
+    assert web.accept_deliveries(records[1:2]) == [False]  # a redelivery, not moved yet
+
+    def crash(*args: Any) -> Any:  # the worker process dies before its commit
+        insert_each(*args)
+        raise KeyboardInterrupt
+
+    insert_each = worker._insert_each
+    monkeypatch.setattr(worker, "_insert_each", crash)
+    with pytest.raises(KeyboardInterrupt):
+        worker.move_inbox()
+    assert _job_rows(web) == [] and web.count_deliveries() == 3
+    worker.dispose()
+
+    restarted = Store(url)
+    assert restarted.move_inbox() == 3
+    # the newer head supersedes the older one's pending job, as when recorded directly (and
+    # stands in for it: it evaluates whatever head is current)
+    assert _job_rows(web) == [("d1", "superseded", "a" * 40), ("d2", "pending", None)]
+    restarted.dispose()
+    again = Store(url)  # a crash after the commit, before the web process pruned the rows
+    assert again.move_inbox() == 0
+    assert web.accept_deliveries([records[0], ("d4", "ping", None, None, None)]) == [False, True]
+    assert again.move_inbox() == 1
+    assert web.count_deliveries() == 4 and web.count_jobs("pending") == 1
+    # the moved rows are gone from the inbox (d4 goes with the next acknowledgement)
+    with contextlib.closing(sqlite3.connect(tmp_path / "modeltier.sqlite3-inbox")) as inbox:
+        assert inbox.execute("SELECT delivery_id FROM inbox").fetchall() == [("d4",)]
+    web.dispose()
+    again.dispose()
+
+
+def test_the_embedded_service_answers_a_redelivery_as_a_duplicate_before_and_after_its_job(
+        make_service, fake):
+    svc = make_service(worker_process=True)
+    _auth_pr(fake)
+    first = svc.send("pull_request", pr_payload(fake, 7), delivery="once")
+    again = svc.send("pull_request", pr_payload(fake, 7), delivery="once")
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json()["status"] == "duplicate"
+    svc.wait_idle(60)
+    assert [r["conclusion"] for r in fake.check_runs(REPO, head_sha="a" * 40)] == ["failure"]
+    late = svc.send("pull_request", pr_payload(fake, 7), delivery="once")
+    assert (late.status_code, late.json()["status"]) == (200, "duplicate")

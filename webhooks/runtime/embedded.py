@@ -9,7 +9,9 @@ answers GitHub waits for.
 - Waking: the web process writes one byte to a pipe per queued job, never blocking (a full pipe
   already says "work to do"); the child's one claimer reads the database for it (`WorkerPool`).
 - The database: the same file, in WAL mode; writers of both processes take turns on a file lock
-  (`Store`), so neither sleep-polls for SQLite's write lock.
+  (`Store`), so neither sleep-polls for SQLite's write lock. The acknowledgements go into an
+  inbox file only the web process writes; the child's claimer makes their deliveries and jobs
+  (`Store.move_inbox`), so an acknowledgement never waits for the child's turn.
 - Checkpoints: the child copies SQLite's WAL into the database file every
   `CHECKPOINT_SECONDS`, without the write turn; the web process's commits (and the child's own)
   only checkpoint past a backstop, so that none syncs the database file while the

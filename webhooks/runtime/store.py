@@ -2,8 +2,10 @@
 
 SQLAlchemy 2 Core over SQLite (the embedded default, one file) or PostgreSQL; the schema is
 created and migrated by Alembic (`webhooks/runtime/migrations`). The job table is the source of
-truth: a delivery and its job are committed together before GitHub gets its answer, and work is
-claimed with conditional UPDATEs (no database-specific locking), one PR at a time.
+truth: a delivery and its job are committed together before GitHub gets its answer (or, for the
+embedded service, the delivery is committed into an inbox beside the SQLite file and moved into
+both later, `_Inbox`), and work is claimed with conditional UPDATEs (no database-specific
+locking), one PR at a time.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import fcntl
 import functools
 import json
 import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -147,6 +150,16 @@ audit_events = sa.Table(
     sa.Column("actor", sa.String(255)),
     sa.Column("detail", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+# How far the worker process has moved each inbox (`_Inbox`, keyed by the id the inbox file was
+# created with): its rows up to `moved` are deliveries and jobs here, moved in one transaction
+# with this mark, so that a crash either side of it loses nothing and moves nothing twice.
+inbox_marks = sa.Table(
+    "inbox_marks",
+    metadata,
+    sa.Column("inbox", sa.String(64), primary_key=True),
+    sa.Column("moved", sa.Integer, nullable=False),
 )
 
 installations = sa.Table(
@@ -344,6 +357,15 @@ def _sqlite_pragmas(checkpoint_pages: int) -> Any:
     return setup
 
 
+def _sqlite_file(url: str) -> str | None:
+    """The path of the SQLite file `url` names; None for PostgreSQL or an in-memory database."""
+    if not url.startswith("sqlite"):
+        return None
+    database = sa.make_url(url).database
+    return database if database and database != ":memory:" and not database.startswith(
+        "file:") else None
+
+
 #: how long a deferring writer lets waiting acknowledgements go first, and how often it looks
 DEFER_SECONDS, DEFER_POLL = 0.02, 0.0005
 
@@ -365,8 +387,7 @@ class _WriteTurn:
 
     def __init__(self, database: str | None, *, deferring: bool = False) -> None:
         self._threads = threading.Lock()
-        self._path = (f"{database}.lock" if database and database != ":memory:"
-                      and not database.startswith("file:") else None)
+        self._path = f"{database}.lock" if database else None
         self._fd: int | None = None
         self._deferring = deferring
         self._waiters = 0
@@ -462,6 +483,146 @@ class _WriteTurn:
             self._signalled = False
 
 
+#: the inbox's rows the worker process moves in one transaction at most
+INBOX_BATCH = 200
+_INBOX_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS inbox_id (id TEXT NOT NULL)",
+    # AUTOINCREMENT: ids are never reused once pruned, as the mark in the store counts on
+    "CREATE TABLE IF NOT EXISTS inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "delivery_id TEXT NOT NULL UNIQUE, event TEXT NOT NULL, action TEXT, repo TEXT, job TEXT, "
+    "received_at TEXT NOT NULL)",
+)
+# The rows up to the store's mark of this inbox (0: nothing moved yet; read through the attached
+# store) are deliveries and jobs there already.
+_INBOX_PRUNE = ("DELETE FROM inbox WHERE id <= "
+                "coalesce((SELECT moved FROM store.inbox_marks WHERE inbox = ?), 0)")
+_INBOX_UNMOVED = ("SELECT id, delivery_id, event, action, repo, job, received_at FROM inbox "
+                  "WHERE id > coalesce((SELECT moved FROM store.inbox_marks WHERE inbox = ?), 0) "
+                  "ORDER BY id LIMIT ?")
+_INBOX_WAITING = ("SELECT count(*) FROM inbox WHERE id > "
+                  "coalesce((SELECT moved FROM store.inbox_marks WHERE inbox = ?), 0)")
+
+
+class _Inbox:
+    """The embedded service's acknowledgements, in an SQLite file (WAL) beside the store's that
+    only the web process writes (`accept`): an acknowledgement never waits for the worker
+    process's write turn on the store, which a job's transactions hold at a lower priority.
+
+    The worker process reads the rows past the store's mark of this inbox (`inbox_marks`) and
+    makes them deliveries and jobs in one store transaction that moves the mark too
+    (`Store.move_inbox`); reading takes no write lock here. The web process deletes the rows
+    up to the mark in its own next commit. The store is attached to this file's connection
+    (`store.`), read only: a deferred transaction that writes the inbox alone takes only its
+    write lock. Each inbox file has an id of its own, so a new file (deleted, restored) starts
+    from no mark rather than from an old file's."""
+
+    def __init__(self, database: str, checkpoint_pages: int) -> None:
+        self.path = f"{database}-inbox"
+        self._database = database
+        self._checkpoint_pages = checkpoint_pages
+        self._lock = threading.Lock()  # one connection, used by the loop and by threads
+        self._db: sqlite3.Connection | None = None
+        self.id = ""
+
+    def _open(self, *, create: bool) -> sqlite3.Connection | None:
+        """The connection (opened on first use); None while no inbox exists and not `create`."""
+        if self._db is not None:
+            return self._db
+        if not create and not os.path.exists(self.path):
+            return None
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA busy_timeout=10000")
+            if create:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("BEGIN IMMEDIATE")
+                for statement in _INBOX_SCHEMA:
+                    db.execute(statement)
+                if db.execute("SELECT id FROM inbox_id").fetchone() is None:
+                    db.execute("INSERT INTO inbox_id VALUES (?)", (uuid.uuid4().hex,))
+                db.execute("COMMIT")
+            row = db.execute("SELECT id FROM inbox_id").fetchone()
+        except sqlite3.OperationalError:  # being created by the web process: nothing in it yet
+            db.close()
+            return None
+        if row is None:
+            db.close()
+            return None
+        db.execute("PRAGMA synchronous=NORMAL")  # as the store's: survives a process crash
+        db.execute(f"PRAGMA wal_autocheckpoint={int(self._checkpoint_pages)}")
+        db.execute("ATTACH DATABASE ? AS store", (self._database,))
+        self.id, self._db = row[0], db
+        return db
+
+    def accept(self, records: Sequence[Delivery], received: datetime.datetime) -> list[bool]:
+        """Keep the records, committed, and delete the rows moved already; for each record,
+        whether it is new (not in the inbox, nor a delivery in the store)."""
+        stamp = received.isoformat()
+        with self._lock:
+            db = self._open(create=True)
+            assert db is not None
+            db.execute("BEGIN")
+            try:
+                new = []
+                for delivery_id, event_name, action, repo, job in records:
+                    if db.execute("SELECT 1 FROM store.deliveries WHERE delivery_id = ?",
+                                  (delivery_id,)).fetchone() is not None:
+                        new.append(False)
+                        continue
+                    new.append(db.execute(
+                        "INSERT OR IGNORE INTO inbox (delivery_id, event, action, repo, job, "
+                        "received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (delivery_id, event_name, action, repo,
+                         None if job is None else json.dumps(job), stamp),
+                    ).rowcount == 1)
+                # after the inserts: a redelivery of a row deleted here collides with it first
+                db.execute(_INBOX_PRUNE, (self.id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return new
+
+    def unmoved(self, limit: int) -> list[tuple[int, Delivery, datetime.datetime]]:
+        """The oldest rows past the store's mark: (row id, the delivery, when it was received)."""
+        with self._lock:
+            db = self._open(create=False)
+            if db is None:
+                return []
+            rows = db.execute(_INBOX_UNMOVED, (self.id, limit)).fetchall()
+        return [(row_id, (delivery_id, event_name, action, repo,
+                          None if job is None else json.loads(job)),
+                 datetime.datetime.fromisoformat(received))
+                for row_id, delivery_id, event_name, action, repo, job, received in rows]
+
+    def waiting(self, *, jobs_only: bool) -> int:
+        """Its rows not moved yet (`jobs_only`: those that make a job)."""
+        with self._lock:
+            db = self._open(create=False)
+            return 0 if db is None else int(db.execute(
+                _INBOX_WAITING + (" AND job IS NOT NULL" if jobs_only else ""),
+                (self.id,)).fetchone()[0])
+
+    def holds(self, delivery_id: str) -> bool:
+        with self._lock:
+            db = self._open(create=False)
+            return db is not None and db.execute(
+                "SELECT 1 FROM inbox WHERE delivery_id = ?", (delivery_id,)).fetchone() is not None
+
+    def checkpoint(self) -> None:
+        """A PASSIVE checkpoint (`Store.checkpoint`), from the worker process."""
+        with self._lock:
+            db = self._open(create=False)
+            if db is not None:
+                db.execute("PRAGMA main.wal_checkpoint(PASSIVE)")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+            self._db = None
+
+
 class Store:
     """The one module that talks to the database."""
 
@@ -482,10 +643,11 @@ class Store:
         }
         self.engine: Engine = sa.create_engine(url, future=True, **options)
         # SQLite has one writer at a time: its writers take turns (`_WriteTurn`)
+        database = _sqlite_file(url)
         self._write_lock: _WriteTurn | contextlib.nullcontext[None] = (
-            _WriteTurn(sa.make_url(url).database, deferring=deferring) if sqlite
-            else contextlib.nullcontext()
+            _WriteTurn(database, deferring=deferring) if sqlite else contextlib.nullcontext()
         )
+        self._inbox = _Inbox(database, checkpoint_pages) if database else None
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas(checkpoint_pages))
 
@@ -553,11 +715,15 @@ class Store:
             return
         with self.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        if self._inbox is not None:
+            self._inbox.checkpoint()
 
     def dispose(self) -> None:
         self.engine.dispose()
         if isinstance(self._write_lock, _WriteTurn):
             self._write_lock.close()
+        if self._inbox is not None:
+            self._inbox.close()
 
     # -- deliveries and jobs ----------------------------------------------------------------
 
@@ -635,22 +801,70 @@ class Store:
             with self._hot_transaction(held=held) as (cursor, hot):
                 if len(records) == 1:  # a redelivery rolls the whole transaction back
                     return [self._insert_delivery(cursor, hot, now, *records[0])]
-                if self.takes_turns:
-                    # pysqlite begins a transaction only before a data change: the savepoint
-                    # would begin it, and its release commit it
-                    cursor.execute("BEGIN")
-                results = []
-                for record in records:
-                    cursor.execute("SAVEPOINT delivery")
-                    try:
-                        results.append(self._insert_delivery(cursor, hot, now, *record))
-                    except self._dbapi.IntegrityError:
-                        cursor.execute("ROLLBACK TO SAVEPOINT delivery")
-                        results.append((False, None))
-                    cursor.execute("RELEASE SAVEPOINT delivery")
-                return results
+                return self._insert_each(cursor, hot, [(now, record) for record in records])
         except self._dbapi.IntegrityError:
             return [(False, None)]
+
+    def _insert_each(
+        self, cursor: Any, hot: _HotStatements,
+        records: Sequence[tuple[datetime.datetime, Delivery]],
+    ) -> list[tuple[bool, int | None]]:
+        """`_insert_delivery` of each (received at, record) in one transaction, a redelivery
+        among them rolled back alone."""
+        if self.takes_turns:
+            # pysqlite begins a transaction only before a data change: the savepoint would
+            # begin it, and its release commit it
+            cursor.execute("BEGIN")
+        results = []
+        for received, record in records:
+            cursor.execute("SAVEPOINT delivery")
+            try:
+                results.append(self._insert_delivery(cursor, hot, received, *record))
+            except self._dbapi.IntegrityError:
+                cursor.execute("ROLLBACK TO SAVEPOINT delivery")
+                results.append((False, None))
+            cursor.execute("RELEASE SAVEPOINT delivery")
+        return results
+
+    @property
+    def keeps_inbox(self) -> bool:
+        """Whether acknowledgements can go into an inbox (`accept_deliveries`): an SQLite
+        file."""
+        return self._inbox is not None
+
+    def accept_deliveries(self, records: Sequence[Delivery]) -> list[bool]:
+        """Keep each record, durably, in the inbox beside the SQLite file, which only the
+        process that calls this writes (the embedded service's web process): no wait for the
+        store's write turn. Returns, for each, whether it is new (a redelivery is not). They
+        become deliveries and jobs, superseding older pending ones, when a worker process
+        claims work (`move_inbox`)."""
+        assert self._inbox is not None, "an inbox needs an SQLite file"
+        return self._inbox.accept(records, _now())
+
+    def move_inbox(self) -> int:
+        """Make the inbox's rows past this store's mark deliveries and jobs (what
+        `record_deliveries` makes of them), moving the mark in the same transaction; returns how
+        many rows moved. Finding none takes no write lock, of the inbox or of the store. One
+        process moves at a time (the worker process's claimer); under the turn the mark is read
+        again, so that a second mover would skip what the first moved."""
+        if self._inbox is None:
+            return 0
+        rows = self._inbox.unmoved(INBOX_BATCH)
+        if not rows:
+            return 0
+        inbox_id = self._inbox.id
+        with self._hot_transaction() as (cursor, hot):
+            cursor.execute("SELECT moved FROM inbox_marks WHERE inbox = ?", (inbox_id,))
+            mark = (cursor.fetchone() or (0,))[0]
+            rows = [row for row in rows if row[0] > mark]
+            if not rows:
+                return 0
+            self._insert_each(cursor, hot, [(received, record) for _, record, received in rows])
+            cursor.execute(
+                "INSERT INTO inbox_marks (inbox, moved) VALUES (?, ?) "
+                "ON CONFLICT (inbox) DO UPDATE SET moved = excluded.moved",
+                (inbox_id, rows[-1][0]))
+        return len(rows)
 
     def _insert_delivery(
         self, cursor: Any, hot: _HotStatements, now: datetime.datetime, delivery_id: str,
@@ -778,6 +992,7 @@ class Store:
         """Take the oldest runnable job whose PR nobody else is working on. PRs locked by
         others are left out as the candidates are read, so the write transaction that takes one
         (and holds SQLite's one write lock meanwhile) rarely fails."""
+        self.move_inbox()
         now = _now()
         until = now + datetime.timedelta(seconds=lease_seconds)
         with self.engine.connect() as conn:
@@ -833,8 +1048,12 @@ class Store:
             return int(result.rowcount)
 
     def count_jobs(self, status: str) -> int:
+        """Jobs in `status`; pending ones include those still in the inbox (counted first: a
+        row moved meanwhile is counted twice, never missed)."""
+        waiting = self._inbox.waiting(jobs_only=True) if (
+            status == "pending" and self._inbox is not None) else 0
         with self.engine.connect() as conn:
-            return int(conn.execute(
+            return waiting + int(conn.execute(
                 sa.select(sa.func.count()).select_from(jobs).where(jobs.c.status == status)
             ).scalar_one())
 
@@ -917,7 +1136,17 @@ class Store:
         age = (_now() - oldest).total_seconds() if oldest is not None else 0.0
         return {"counts": counts, "retries": int(retries), "oldest_pending_age": max(age, 0.0)}
 
+    def count_deliveries(self) -> int:
+        """Deliveries recorded, those in the inbox too (counted first, as in `count_jobs`)."""
+        waiting = self._inbox.waiting(jobs_only=False) if self._inbox is not None else 0
+        with self.engine.connect() as conn:
+            return waiting + int(conn.execute(
+                sa.select(sa.func.count()).select_from(deliveries)).scalar_one())
+
     def has_delivery(self, delivery_id: str) -> bool:
+        """Whether the delivery was recorded (in the inbox or moved from it)."""
+        if self._inbox is not None and self._inbox.holds(delivery_id):
+            return True
         with self.engine.connect() as conn:
             return conn.execute(
                 sa.select(deliveries.c.delivery_id).where(deliveries.c.delivery_id == delivery_id)
