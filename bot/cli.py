@@ -451,13 +451,22 @@ def _cmd_action(args: argparse.Namespace) -> int:
     return run(policy=args.policy, comment=args.comment, enforce=args.enforce, sarif=args.sarif)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser: every command's, or only the one a run names (`command`, one of
+    `_CORE_COMMANDS`): a start that builds the arguments of every command it does not run pays
+    a few ms for them."""
     parser = argparse.ArgumentParser(
         prog="modeltier",
         description="Which AI-model tier does a change call for, and was it used?",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, add in (("scan", _add_scan), ("policy", _add_policy), ("action", _add_action)):
+        if command in (None, name):
+            add(commands)
+    return parser
 
+
+def _add_scan(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     scan = commands.add_parser("scan", help="analyse a diff")
     source = scan.add_mutually_exclusive_group()
     source.add_argument("--diff", metavar="FILE", help="unified diff file ('-' or omitted: stdin)")
@@ -477,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.set_defaults(handler=_cmd_scan)
 
+
+def _add_policy(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     policy = commands.add_parser("policy", help="validate, show or explain a policy")
     policy_commands = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     validate = policy_commands.add_parser("validate", help="check a policy file")
@@ -503,6 +514,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--org-policy", metavar="FILE", help=_ORG_POLICY_HELP)
     explain.set_defaults(handler=_cmd_policy_explain)
 
+
+def _add_action(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     action = commands.add_parser(
         "action",
         help="a GitHub Actions step (reads GITHUB_* and INPUT_* from the environment)"
@@ -513,7 +526,6 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--enforce", choices=("true", "false"), help="exit 1 on failure")
     action.add_argument("--sarif", metavar="FILE", help="also write the decision as SARIF")
     action.set_defaults(handler=_cmd_action)
-    return parser
 
 
 def _service_commands() -> dict[str, Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
@@ -524,7 +536,7 @@ def _service_commands() -> dict[str, Callable[[argparse._SubParsersAction], None
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv and argv[0] in _CORE_COMMANDS else None)
     if not argv or argv[0] not in _CORE_COMMANDS:  # service commands, and --help lists them
         subparsers = next(
             a for a in parser._actions if isinstance(a, argparse._SubParsersAction)

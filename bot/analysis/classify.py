@@ -17,14 +17,13 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import re2
 
 from bot.analysis.anchors import HeadLines
 from bot.analysis.codeowners import CodeOwners, normalise_owner
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
-from bot.analysis.enclosing import Definition, Outline, acts
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.guards import GuardKind, Hit, guard_filter, guard_hits
 from bot.analysis.intent import StatedIntent
@@ -42,6 +41,9 @@ from bot.analysis.ranking import EvidenceRanking
 from bot.analysis.removal import Removals
 from policies.model import Area, Policy, Risk, compile_paths
 from policies.paths import PathSpec
+
+if TYPE_CHECKING:  # imported where the files' contents are read (most scans have none)
+    from bot.analysis.enclosing import Definition, Outline
 
 __all__ = ["Classification", "Matcher", "classify", "matcher_for", "sources_wanted",
            "under_generated_paths"]
@@ -905,6 +907,8 @@ class _Enclosures:
                 self._changed[item.side].add(item.line)
 
     def of(self, item: ChangedLine) -> list[Definition]:
+        from bot.analysis.enclosing import Outline
+
         side = item.side
         if side not in self._outlines:
             text = self._texts.get(side)
@@ -944,6 +948,9 @@ def _enclosing_evidence(
     each definition and its decorators, for a line of code that acts (decides, exits, calls or
     assigns: `bot.analysis.enclosing.acts`) in a hunk that does more than re-format; and guard
     rules on them, for a change of control flow made inside (`bot.analysis.guards`)."""
+    # Only here: its parsers cost every start a few ms, and most scans give no contents.
+    from bot.analysis.enclosing import acts
+
     by_path = {source.path: source for source in sources}
     rules = _LineRules(matcher, diff)
     limit = matcher.policy.limits.snippet_chars

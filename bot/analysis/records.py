@@ -16,7 +16,6 @@ Anything else, and a record that does not parse, yields nothing: such text is ne
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,6 +65,8 @@ def agent_trace_records(text: str, location: str) -> list[SessionRecord]:
     """The records in a file's text: one JSON record, or one a line (JSON Lines)."""
     if len(text) > _MAX_TEXT:
         return []
+    import json  # here: most changes hold no record, and its import cost every start 2 ms
+
     try:
         whole = json.loads(text)
     except ValueError:
@@ -89,6 +90,8 @@ def git_ai_records(note: str, location: str) -> list[SessionRecord]:
     attestation, separator, metadata = note.partition("\n---\n")
     if not separator:
         return []
+    import json  # here, as in agent_trace_records
+
     try:
         data = json.loads(metadata)
     except ValueError:
