@@ -15,7 +15,7 @@ import functools
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -327,6 +327,9 @@ class Classification:
     removed_lines: int = 0
     #: edited files whose path matched an area but that only lose unused code
     removed_paths: list[str] = field(default_factory=list)
+    #: edited files whose path matched an area but that only carry out renames the change
+    #: declares (`bot.analysis.mechanical.renamed_hunks`)
+    renamed_paths: list[str] = field(default_factory=list)
 
 
 class _Collector:
@@ -447,13 +450,15 @@ def _snippet(text: str, limit: int) -> str:
 
 
 def _has_meaningful_change(
-    diff: Diff, index: int, change: FileChange, removals: Removals
+    diff: Diff, index: int, change: FileChange, removals: Removals, renames: _Renames
 ) -> bool:
     """Whether a path match counts: renames, binary and uninspected files always do; an edit,
     an added or a deleted file only when it changes more than comments, blank lines, package
-    declarations and mechanical hunks (a Go package's `doc.go`, an empty `__init__.py`), and an
-    edit only when it does more than delete unused code (`bot.analysis.removal`). A deleted
-    file keeps its path's weight: a migration or a workflow deleted changes what runs."""
+    declarations, mechanical hunks and hunks that only carry out renames the change makes
+    throughout (`_Renames`; a Go package's `doc.go`, an empty `__init__.py`, the callers of a
+    renamed method), and an edit only when it does more than delete unused code
+    (`bot.analysis.removal`). A deleted file keeps its path's weight: a migration or a
+    workflow deleted changes what runs."""
     if not change.inspected or change.binary or change.mode_only:
         return True
     if change.status not in ("modified", "added", "removed"):
@@ -465,7 +470,7 @@ def _has_meaningful_change(
     # count. A hunk header counts only beside a substantive line of its hunk.
     for number, hunk in enumerate(diff.hunks(index)):
         code = [item.text for item in hunk.lines if is_substantive(item.text)]
-        if not code or diff.cosmetic(index, number):
+        if not code or diff.cosmetic(index, number) or (index, number) in renames:
             continue
         if hunk.header is not None and not _NAMESPACE.match(hunk.header.text):
             return True
@@ -555,9 +560,12 @@ def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) ->
     return proven
 
 
-def _path_evidence(
-    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals
-) -> None:
+def _path_matches(
+    diff: Diff, matcher: Matcher, skip: set[int]
+) -> list[tuple[int, list[tuple[str, str, str]]]]:
+    """The files an area's path patterns match, each with (area, path, pattern) of its matches:
+    its path, or the one it had before a rename."""
+    matches: list[tuple[int, list[tuple[str, str, str]]]] = []
     for index, change in enumerate(diff.files):
         if index in skip:
             continue
@@ -568,20 +576,36 @@ def _path_evidence(
             continue
         if matcher.content_only is not None and matcher.content_only.match_file(change.path):
             continue  # a template's path is not evidence; its lines are read below
-        meaningful: bool | None = None
-        for area_id in matcher.paths:
-            for path in paths:
-                pattern = matcher.path_match(area_id, path)
-                if pattern is None:
-                    continue
-                if meaningful is None:
-                    meaningful = _has_meaningful_change(diff, index, change, removals)
-                if meaningful:
-                    collector.add(
-                        area_id,
-                        Evidence(path=path, side="path", rule=f"{area_id}.path", snippet=pattern),
-                        pattern,
-                    )
+        found = [
+            (area_id, path, pattern)
+            for area_id in matcher.paths
+            for path in paths
+            if (pattern := matcher.path_match(area_id, path)) is not None
+        ]
+        if found:
+            matches.append((index, found))
+    return matches
+
+
+def _path_evidence(
+    diff: Diff, collector: _Collector, matches: list[tuple[int, list[tuple[str, str, str]]]],
+    removals: Removals, renames: _Renames,
+) -> list[str]:
+    """Add the path matches of the files whose change counts; return the paths set aside
+    because their only changes carry out declared renames."""
+    renamed: list[str] = []
+    for index, found in matches:
+        if not _has_meaningful_change(diff, index, diff.files[index], removals, renames):
+            if any((index, number) in renames for number in range(len(diff.hunks(index)))):
+                renamed.append(diff.files[index].path)
+            continue
+        for area_id, path, pattern in found:
+            collector.add(
+                area_id,
+                Evidence(path=path, side="path", rule=f"{area_id}.path", snippet=pattern),
+                pattern,
+            )
+    return renamed
 
 
 _MOVED_RUN = 3
@@ -681,43 +705,77 @@ class _Moves:
         )
 
 
-def _renamed_lines(diff: Diff, hit: set[tuple[int, int]]) -> set[tuple[int, str, int]]:
-    """(file, side, line) of the hunks that only carry out renames the change declares
-    (`bot.analysis.mechanical.renamed_hunks`). Only hunks with a rule's hit can matter, and the
-    hunks of renamed files, whose definitions may be renamed with them without any hit."""
-    renamed_files = {index for index, change in enumerate(diff.files) if change.old_path}
-    places: list[tuple[int, int]] = []
-    swaps: list[Swaps] = []
-    for index in sorted({file for file, _ in hit} | renamed_files):
-        for number, hunk in enumerate(diff.hunks(index)):
-            if index not in renamed_files and (index, number) not in hit:
-                continue
+def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
+    """The names a hunk that does more than re-format swaps (`Hunk.swaps`, or found now when
+    its comparison did not tokenise it)."""
+    hunk = diff.hunks(index)[number]
+    if hunk.swaps is None:
+        hunk.swaps = hunk_swaps(*(
+            [i.text for i in hunk.lines if i.side == side and is_substantive(i.text)]
+            for side in ("old", "new")
+        ))
+    return hunk.swaps
+
+
+class _Renames:
+    """The hunks of the change that only carry out renames it makes throughout
+    (`bot.analysis.mechanical.renamed_hunks`), as (file, hunk) pairs, worked out when first
+    asked from the hunks that can matter: those with a rule's hit (`hits`, called then), those
+    of renamed files, whose definitions may be renamed with them without any hit, and those of
+    the files a path rule matches (`path_files`), up to the first that does more than swap
+    names (past it the path counts whatever the others do)."""
+
+    def __init__(self, diff: Diff, hits: Callable[[], Iterable[tuple[int, int]]],
+                 path_files: Callable[[], Iterable[int]]) -> None:
+        self.diff = diff
+        self._hits = hits
+        self._path_files = path_files
+        self._found: set[tuple[int, int]] | None = None
+
+    def __contains__(self, place: tuple[int, int]) -> bool:
+        if self._found is None:
+            self._found = self._work_out()
+        return place in self._found
+
+    def _work_out(self) -> set[tuple[int, int]]:
+        diff = self.diff
+        renamed_files = {index for index, change in enumerate(diff.files) if change.old_path}
+        asked = set(self._hits())
+        asked.update(
+            (index, number) for index in renamed_files
+            for number in range(len(diff.hunks(index)))
+        )
+        for index in self._path_files():
+            for number, hunk in enumerate(diff.hunks(index)):
+                if diff.cosmetic(index, number) or not any(
+                    is_substantive(item.text) for item in hunk.lines
+                ):
+                    continue
+                asked.add((index, number))
+                if not _hunk_swaps(diff, index, number)[0]:
+                    break  # a change of its own: the path counts
+        places: list[tuple[int, int]] = []
+        swaps: list[Swaps] = []
+        for index, number in sorted(asked):
             if diff.cosmetic(index, number):
                 continue  # no substantive line
-            found = hunk.swaps  # found when its comparison tokenised it
-            if found is None:
-                found = hunk_swaps(*(
-                    [i.text for i in hunk.lines if i.side == side and is_substantive(i.text)]
-                    for side in ("old", "new")
-                ))
+            found = _hunk_swaps(diff, index, number)
             if found[0]:  # a hunk that swaps no names cannot be a rename's
                 places.append((index, number))
                 swaps.append(found)
-    moves = [(diff.files[i].old_path or "", diff.files[i].path) for i in renamed_files]
-    return {
-        (item.file, item.side, item.line)
-        for at in renamed_hunks(swaps, moves)
-        for item in diff.hunks(places[at][0])[places[at][1]].lines
-        if is_substantive(item.text)  # in a hunk that is not cosmetic: substantive
-    }
+        if not swaps:
+            return set()
+        moves = [(diff.files[i].old_path or "", diff.files[i].path) for i in renamed_files]
+        return {places[at] for at in renamed_hunks(swaps, moves)}
 
 
 def _moved(
-    diff: Diff, rules: _LineRules, found: dict[int, list[int]], hits: list[ChangedLine]
+    diff: Diff, rules: _LineRules, found: dict[int, list[int]], hits: list[ChangedLine],
+    renames: _Renames,
 ) -> set[ChangedLine]:
     """The hits that are moved code (`_Moves`) or in hunks that only carry out declared
-    renames (`_renamed_lines`). Apart, so that their indexes are freed before the evidence is
-    built: on a large diff they are tens of MB."""
+    renames (`_Renames`), hunk headers included. Apart, so that their indexes are freed before
+    the evidence is built: on a large diff they are tens of MB."""
     asked = {item.file for item in hits}
     movable = [item for item in hits if item.side != "header"]
     moves = _Moves(diff, movable)
@@ -733,20 +791,43 @@ def _moved(
             moves.index(file)
         diff.forget(file)
     moved = {item for item in movable if moves.moved(item)}
-    renamed = _renamed_lines(diff, {(item.file, item.hunk) for item in hits})
-    return moved | {item for item in hits if (item.file, item.side, item.line) in renamed}
+    return moved | {item for item in hits if (item.file, item.hunk) in renames}
+
+
+def _prefilter_hits(diff: Diff, matcher: Matcher, skip: set[int]) -> dict[int, list[int]]:
+    """The diff lines the content rules' pre-filters find, by file, in the files not skipped
+    whose content was read."""
+    if not matcher.prefilters:
+        return {}
+    return {
+        file: lines for file, lines in diff.hit_lines(*matcher.prefilters).items()
+        if file not in skip and diff.files[file].inspected
+    }
+
+
+def _hit_hunks(
+    diff: Diff, rules: _LineRules, found: dict[int, list[int]]
+) -> Iterator[tuple[int, int]]:
+    """(file, hunk) of each changed line the pre-filters found where a rule may read it."""
+    for file, lines in found.items():
+        if rules.allowed(file):
+            for item in diff.lines_at(file, lines):
+                yield file, item.hunk
 
 
 def _content_evidence(
-    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals
+    diff: Diff, rules: _LineRules, collector: _Collector, skip: set[int],
+    found_lines: Callable[[], dict[int, list[int]]], removals: Removals, renames: _Renames,
 ) -> int:
-    """Add what the content rules find; return how many lines they matched that were not
-    counted because the code was only re-formatted, respelt, re-worded or moved.
+    """Add what the content rules find (on the lines the pre-filters find, `found_lines`,
+    asked only when a rule may read a changed file); return how many
+    lines they matched that were not counted because the code was only re-formatted, respelt,
+    re-worded, renamed or moved.
 
-    The pre-filter says which lines of which files to read; a file no rule may read (excluded
-    for every area: a test, a style sheet) is read only if code may have moved from or to it.
+    A file no rule may read (excluded for every area: a test, a style sheet) is read only if
+    code may have moved from or to it.
     """
-    rules = _LineRules(matcher, diff)
+    matcher = rules.matcher
     if not any(
         (change.additions or change.deletions or diff.hunks(index)) and rules.allowed(index)
         for index, change in enumerate(diff.files)
@@ -758,10 +839,7 @@ def _content_evidence(
         return 0
     limit = matcher.policy.limits.snippet_chars
     anchors = HeadLines(diff)  # where removed lines sit in the head file
-    found = {
-        file: lines for file, lines in diff.hit_lines(*matcher.prefilters).items()
-        if file not in skip and diff.files[file].inspected
-    }
+    found = found_lines()
     hits: list[ChangedLine] = []
     mechanical: list[ChangedLine] = []
     comments: list[ChangedLine] = []
@@ -776,7 +854,7 @@ def _content_evidence(
                 mechanical.append(item)  # code, in a hunk that keeps behaviour
             elif intent.candidate(item):
                 comments.append(item)  # what a change of code says it is for
-    moved = _moved(diff, rules, found, hits) if hits else set()
+    moved = _moved(diff, rules, found, hits, renames) if hits else set()
     mechanical += [item for item in hits if item in moved]
     uncounted = sum(
         any(not rule.comments for rule in rules.of(item.text, item.file)) for item in mechanical
@@ -941,7 +1019,7 @@ def _renames(hunk: Hunk) -> bool:
 
 def _enclosing_evidence(
     diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int],
-    sources: Sequence[SourceFile],
+    sources: Sequence[SourceFile], renames: _Renames,
 ) -> None:
     """Add what the definitions a changed line is in say of it, where the caller gave the
     file's contents: rules that read hunk headers or definitions (`headers`, `enclosing`) on
@@ -973,7 +1051,8 @@ def _enclosing_evidence(
         for number, hunk in enumerate(diff.hunks(index)):
             acting = [item for item in hunk.lines
                       if is_substantive(item.text) and acts(without_copy(item.text))]
-            if not acting or diff.cosmetic(index, number) or _renames(hunk):
+            if (not acting or diff.cosmetic(index, number) or _renames(hunk)
+                    or (index, number) in renames):
                 continue
             for item in acting:
                 definitions = enclosures.of(item)
@@ -1012,7 +1091,7 @@ def _enclosing_evidence(
 
 def _owner_evidence(
     diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], owners: CodeOwners,
-    removals: Removals,
+    removals: Removals, renames: _Renames,
 ) -> None:
     """A file the CODEOWNERS file gives to one of an area's `owners` counts toward the area as
     a path match does (the same exclusions, and only for a change that is more than comments)."""
@@ -1038,7 +1117,7 @@ def _owner_evidence(
                 if not have & names or matcher.excluded(area_id, path):
                     continue
                 if meaningful is None:
-                    meaningful = _has_meaningful_change(diff, index, change, removals)
+                    meaningful = _has_meaningful_change(diff, index, change, removals, renames)
                 if not meaningful:
                     continue
                 collector.add(area_id, Evidence(
@@ -1065,16 +1144,25 @@ def classify(
     if only is not None:
         skip |= set(range(len(diff.files))) - only
     removals = Removals(diff)
-    _path_evidence(diff, matcher, collector, skip, removals)
+    rules = _LineRules(matcher, diff)
+    found_lines = functools.cache(lambda: _prefilter_hits(diff, matcher, skip))
+    path_matches = _path_matches(diff, matcher, skip)
+    renames = _Renames(
+        diff, lambda: _hit_hunks(diff, rules, found_lines()),
+        lambda: [index for index, _ in path_matches],
+    )
+    renamed_paths = _path_evidence(diff, collector, path_matches, removals, renames)
     if owners is not None:
-        _owner_evidence(diff, matcher, collector, skip, owners, removals)
+        _owner_evidence(diff, matcher, collector, skip, owners, removals, renames)
     mechanical = 0
     if matcher.prefilters:
-        mechanical = _content_evidence(diff, matcher, collector, skip, removals)
+        mechanical = _content_evidence(
+            diff, rules, collector, skip, found_lines, removals, renames
+        )
     if matcher.guard_prefilter is not None:
         _guard_evidence(diff, matcher, collector, skip, removals)
     if sources and matcher.rule_set is not None:
-        _enclosing_evidence(diff, matcher, collector, skip, sources)
+        _enclosing_evidence(diff, matcher, collector, skip, sources, renames)
     not_inspected = [
         NotInspected(path=change.path, reason=change.note or "binary file")
         for change in diff.files
@@ -1089,5 +1177,5 @@ def classify(
     return Classification(
         collector.results(), not_inspected, unread, mechanical,
         {area_id: list(hits.rules) for area_id, hits in collector.hits.items()},
-        len(removals.discounted), sorted(removals.paths),
+        len(removals.discounted), sorted(removals.paths), renamed_paths,
     )

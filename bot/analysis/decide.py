@@ -173,11 +173,18 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
     if signals.mechanical_lines:
         n = signals.mechanical_lines
         reasons.append(
-            "Not counted as evidence (mechanical: re-formatted, respelt, re-worded or moved "
-            f"code): {n} changed line{'s' if n != 1 else ''} naming a sensitive area."
+            "Not counted as evidence (mechanical: re-formatted, respelt, re-worded, renamed or "
+            f"moved code): {n} changed line{'s' if n != 1 else ''} naming a sensitive area."
         )
     if signals.removed_lines or classification.removed_paths:
         reasons.append(_removal_reason(signals.removed_lines, classification.removed_paths))
+    if classification.renamed_paths:
+        paths = classification.renamed_paths
+        reasons.append(
+            f"Not counted as evidence (renamed: names renamed throughout, their definition "
+            f"renamed in the change): the path{'s' if len(paths) != 1 else ''} of "
+            f"{_shown_paths(paths)}, which only carry out such renames."
+        )
     return reasons
 
 

@@ -526,21 +526,53 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
     )
 
 
-#: words after which a name is being defined (`def name`, `func (s *T) name`, `const name =`)
+#: words after which a name is being defined (`def name`, `func (s *T) name`, `const name =`,
+#: Terraform's `variable "name"`)
 _DEFINES = frozenset({
     "def", "class", "func", "function", "fn", "type", "interface", "struct", "enum", "trait",
     "const", "let", "var", "val", "module", "record", "object", "protocol", "sub", "proc",
+    "variable", "output",
 })
+#: modifiers that open a declaration in the typed languages (`private String name;`,
+#: `public static bool Name(`): the name after one of them and a type is being declared
+_MODIFIERS = frozenset({
+    "public", "private", "protected", "internal", "static", "final", "override", "abstract",
+    "virtual", "async", "readonly", "sealed", "open", "lateinit", "export", "declare", "partial",
+    "extern", "unsafe", "synchronized", "transient", "volatile",
+})
+#: a name renamed at its definition also renames the names made of it (`targetIssuer` ->
+#: `targetOp` renames `getTargetIssuer` and `setTargetIssuer`); shorter names are parts of too
+#: many others
+_DERIVING_NAME = 4
 
 
 def _stem(path: str) -> str:
     return path.rsplit("/", 1)[-1].split(".", 1)[0]
 
 
+def _typed_declaration(stream: list[str], index: int) -> bool:
+    """Whether the token at `index` follows a type that follows a modifier: `private String
+    name`, `public static ImmutableArray<string> Name`, `protected int[] name`."""
+    at, depth = index - 1, 0
+    while at > 0:  # back over a generic or array type's brackets and a nullable's `?`
+        part = stream[at]
+        if part in (">", "]"):
+            depth += 1
+        elif part in ("<", "["):
+            depth -= 1
+        elif not depth and part != "?":
+            break
+        at -= 1
+    return at > 0 and _WORD.fullmatch(stream[at]) is not None and stream[at - 1] in _MODIFIERS
+
+
 def _defined(stream: list[str], index: int) -> bool:
     """Whether the token at `index` is the name a definition gives."""
     before = stream[index - 1] if index else ""
-    return before in _DEFINES or (before == ")" and stream[0] == "func")  # a Go method
+    return (
+        before in _DEFINES or (before == ")" and stream[0] == "func")  # a Go method
+        or _typed_declaration(stream, index)
+    )
 
 
 #: the names a hunk swaps (each differing old token with its new one), and those of them its
@@ -571,6 +603,19 @@ def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
     return _swaps(_stream(removed)[0], _stream(added)[0])
 
 
+def _derived(declared: tuple[str, str], pair: tuple[str, str]) -> bool:
+    """Whether `pair` renames a name made of a declared rename's old name the same way
+    (`targetIssuer` -> `targetOp` declared: `getTargetIssuer` -> `getTargetOp`)."""
+    old, new = declared
+    if len(old) < _DERIVING_NAME or not _WORD.fullmatch(old) or not _WORD.fullmatch(new):
+        return False
+    return any(
+        a in pair[0] and pair[0].replace(a, b) == pair[1]
+        for a, b in ((old, new), (old[0].upper() + old[1:], new[0].upper() + new[1:]),
+                     (old[0].lower() + old[1:], new[0].lower() + new[1:]))
+    )
+
+
 def renamed_hunks(
     hunks: Sequence[Swaps],
     renamed_files: Sequence[tuple[str, str]],
@@ -578,9 +623,14 @@ def renamed_hunks(
     """The indexes of the hunks whose only differences are renames the change makes throughout.
 
     A rename counts when the change shows where it is made (a definition `def old` -> `def new`,
-    or, for a module path in an import, the file renamed) and every hunk of the change that
-    replaces the old name replaces it by the same new one. A hunk that only swaps names so
-    declared does what it did before: `verifyWebhookSignature(req)` ->
+    `private String old;` -> `private String new;`, Terraform's `variable "old"`, or, for a
+    module path in an import, the file renamed), and every hunk of the change that replaces the
+    old name replaces it by the same new one. A rename so declared also renames the names made
+    of the old one (`targetIssuer` -> `targetOp`: `getTargetIssuer` -> `getTargetOp`). A
+    name replaced the same way in many places without its definition is not enough: a client
+    swapped for a safer one (`Faraday.get` -> `SsrfFilter.get`) or a misspelt header name
+    corrected in three configurations (`X-Forward-For`) reads the same. A hunk that only
+    swaps names so declared does what it did before: `verifyWebhookSignature(req)` ->
     `verifyIntercomWebhookSignature(req)` after the function and its file were renamed. A name
     swapped in one place only (`is_admin` -> `is_staff`) declares nothing and stays a change.
     Each hunk is given as what `hunk_swaps` (or `Sides.swaps`) found of its lines.
@@ -589,8 +639,7 @@ def renamed_hunks(
     declared: set[tuple[str, str]] = set()
     targets: dict[str, set[str]] = {}
     stems = {(_stem(old), _stem(new)) for old, new in renamed_files}
-    for index, hunk in enumerate(hunks):
-        pairs, defined = hunk
+    for index, (pairs, defined) in enumerate(hunks):
         if not pairs:
             continue
         paired[index] = pairs
@@ -600,10 +649,15 @@ def renamed_hunks(
         )
         for a, b in pairs:
             targets.setdefault(a, set()).add(b)
-    consistent = {(a, b) for a, b in declared if targets.get(a) == {b}}
+    # each old name replaced by one new name wherever the change replaces it
+    candidates = {(a, b) for a, new in targets.items() if len(new) == 1 for b in new}
+    declared &= candidates
+    declared.update(
+        pair for pair in candidates - declared if any(_derived(d, pair) for d in declared)
+    )
     return {
         index for index, pairs in paired.items()
-        if all(pair in consistent or _respelt(0, *pair) for pair in pairs)
+        if all(pair in declared or _respelt(0, *pair) for pair in pairs)
     }
 
 

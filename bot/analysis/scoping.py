@@ -96,4 +96,5 @@ def merge_classifications(groups: Sequence[ScopeGroup]) -> Classification:
          for area in areas},
         sum(g.classification.removed_lines for g in groups),
         sorted({p for g in groups for p in g.classification.removed_paths}),
+        sorted({p for g in groups for p in g.classification.renamed_paths}),
     )

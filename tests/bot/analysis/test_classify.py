@@ -12,6 +12,7 @@ import textwrap
 import pytest
 
 from bot.analysis.classify import Classification, classify, matcher_for
+from bot.analysis.decide import decide
 from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
 from bot.analysis.gitattributes import parse_gitattributes
 from bot.analysis.models import Evidence
@@ -437,6 +438,31 @@ def test_one_moved_line_is_still_evidence(policy: Policy) -> None:
     moved = (edit("app/views/a.py", ["x = 1"], ["@login_required"])
              + edit("app/views/b.py", ["@login_required", "y = 2"], ["y = 2"]))
     assert "auth" in files_by_area(run(moved, policy))
+
+
+# ------------------------------------------------------------------------------ renamed names
+def test_a_file_that_only_carries_out_a_declared_rename_is_not_its_paths_evidence(
+    policy: Policy,
+) -> None:
+    definition = edit("lib/oidc/Properties.java", ["    private String targetOp;"],
+                      ["    private String targetIssuer;"])
+    reader = edit("lib/oidc/Resolver.java", ["        return config.getTargetOp();"],
+                  ["        return config.getTargetIssuer();"])
+    result = run(definition + reader, policy)
+    assert files_by_area(result) == {}
+    assert result.renamed_paths == ["lib/oidc/Properties.java", "lib/oidc/Resolver.java"]
+    reasons = decide(parse_diff(definition + reader), policy).reasons
+    assert reasons[-1] == (
+        "Not counted as evidence (renamed: names renamed throughout, their definition renamed "
+        "in the change): the paths of `lib/oidc/Properties.java`, `lib/oidc/Resolver.java`, "
+        "which only carry out such renames."
+    )
+
+
+def test_a_name_swapped_without_its_definition_keeps_its_paths_evidence(policy: Policy) -> None:
+    reader = edit("lib/oidc/Resolver.java", ["        return config.getTargetOp();"],
+                  ["        return config.getTargetIssuer();"])
+    assert files_by_area(run(reader, policy)) == {"auth": ["lib/oidc/Resolver.java"]}
 
 
 # ----------------------------------------------------------------- where dependencies come from

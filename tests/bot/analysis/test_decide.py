@@ -408,8 +408,8 @@ def test_mechanical_changes_are_routine_and_say_what_was_not_counted() -> None:
     assert (decision.risk, decision.tier) == (Risk.ROUTINE, "everyday")
     assert decision.signals.mechanical_lines == 4
     assert decision.reasons[-1] == (
-        "Not counted as evidence (mechanical: re-formatted, respelt, re-worded or moved code): "
-        "4 changed lines naming a sensitive area."
+        "Not counted as evidence (mechanical: re-formatted, respelt, re-worded, renamed or "
+        "moved code): 4 changed lines naming a sensitive area."
     )
     # the same lines changed for real are evidence
     real = edit("app/auth/views.py", ["if not user.check_password(password):"],

@@ -203,6 +203,52 @@ def test_an_import_follows_its_renamed_module() -> None:
     assert _renamed([imported], []) == set()
 
 
+FIELD = (["    private String targetIssuer;"], ["    private String targetOp;"])
+GETTER = (["    return isNotBlank(getFederation().getTargetIssuer());"],
+          ["    return isNotBlank(getFederation().getTargetOp());"])
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        (["    public static bool HasPrompt(this Request request, string prompt)"],
+         ["    public static bool HasPromptValue(this Request request, string prompt)"]),
+        (["    public static ImmutableArray<string> HasPrompt(this Request request)"],
+         ["    public static ImmutableArray<string> HasPromptValue(this Request request)"]),
+        (['variable "HasPrompt" {'], ['variable "HasPromptValue" {']),
+    ],
+    ids=["typed-method", "generic-return-type", "terraform-variable"],
+)
+def test_a_typed_or_terraform_definition_declares_its_rename(
+    definition: tuple[list[str], list[str]],
+) -> None:
+    caller = (["    if (request.HasPrompt(PromptValues.Login)) {"],
+              ["    if (request.HasPromptValue(PromptValues.Login)) {"])
+    assert _renamed([definition, caller], []) == {0, 1}
+
+
+def test_a_type_and_name_without_a_modifier_declare_nothing() -> None:
+    assignment = (["    result = String targetIssuer"], ["    result = String targetOp"])
+    assert _renamed([assignment, GETTER], []) == set()
+
+
+def test_a_renamed_field_renames_its_accessors() -> None:
+    setter = (['    config.setTargetIssuer("https://op.example.org");'],
+              ['    config.setTargetOp("https://op.example.org");'])
+    assert _renamed([FIELD, GETTER, setter], []) == {0, 1, 2}
+
+
+def test_an_accessor_renamed_another_way_is_a_change() -> None:
+    other = (["    return getTargetIssuer();"], ["    return getTrustAnchor();"])
+    assert _renamed([FIELD, other], []) == {0}
+
+
+def test_a_name_swapped_alike_in_many_places_without_its_definition_is_a_change() -> None:
+    calls = [([f"    response = Faraday.get({uri})"], [f"    response = SsrfFilter.get({uri})"])
+             for uri in ("jwks_uri", "sector_identifier_uri", "value")]
+    assert _renamed(calls, []) == set()
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
