@@ -73,8 +73,9 @@ class JsonFormatter(_LibraryJsonFormatter):
         log_data["level"] = record.levelname.lower()
         for key, value in (_context.get() or {}).items():
             log_data.setdefault(key, value)
-        if isinstance(log_data.get("message"), str):
-            log_data["message"] = _ANSI.sub("", log_data["message"])
+        message = log_data.get("message")
+        if isinstance(message, str) and "\x1b" in message:
+            log_data["message"] = _ANSI.sub("", message)
 
     def format(self, record: logging.LogRecord) -> str:
         return self.redact(super().format(record))
@@ -94,7 +95,8 @@ class JsonFormatter(_LibraryJsonFormatter):
         for needle in self._needles:
             if needle in line:
                 line = line.replace(needle, REDACTED)
-        line = _GITHUB_TOKEN.sub(REDACTED, line)
+        if "gh" in line or "github_pat_" in line:  # what every token starts with, found in C
+            line = _GITHUB_TOKEN.sub(REDACTED, line)
         if "PRIVATE KEY" in line:
             line = _PRIVATE_KEY.sub(REDACTED, line)
         return line
@@ -186,11 +188,15 @@ class AccessLog:
     def _line(self, scope: dict[str, Any], status: int, started: float) -> None:
         headers = {k.lower(): v for k, v in scope.get("headers", ())
                    if k.lower() in _ACCESS_HEADERS}
-        self.log.info("webhook", extra={
+        fields = {
             "method": scope.get("method"), "path": scope["path"], "status": status,
             "delivery": _text(headers.get(b"x-github-delivery")),
             "event": _text(headers.get(b"x-github-event")),
             "latency_ms": round((time.perf_counter() - started) * 1000, 2),
             # what the handler adds (`request.state.access_log`: the repository and job)
             **scope.get("state", {}).get("access_log", {}),
-        })
+        }
+        # the record made and handled as `info` would, without its walk of the call stack for
+        # a source file and line that the JSON line does not show (a sixth of the line's CPU)
+        self.log.handle(self.log.makeRecord(
+            self.log.name, logging.INFO, __file__, 0, "webhook", (), None, extra=fields))

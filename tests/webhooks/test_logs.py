@@ -260,3 +260,36 @@ def test_celery_worker_writes_only_json_lines(fake, pg_url, broker_url, services
     assert any(r["message"].endswith("ready.") for r in records)  # Celery's, not a banner
     assert any("Warm shutdown" in r["message"] for r in records)  # not a raw write
     assert "\x1b" not in text and SECRET not in text
+
+
+@pytest.mark.parametrize("token", ["ghp_" + "B" * 36, "github_pat_" + "C" * 40])
+def test_formatter_redacts_every_kind_of_token_in_a_line_without_colours(token):
+    record = logging.LogRecord("github.Requester", logging.INFO, __file__, 1, "token %s ok",
+                               (token,), None)
+    assert json.loads(JsonFormatter().format(record))["message"] == "token [REDACTED] ok"
+
+
+def test_the_access_line_carries_the_request_and_what_the_handler_added(monkeypatch):
+    from webhooks.logs import AccessLog
+
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", out)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure("INFO")
+        scope = {"type": "http", "method": "POST", "path": "/webhooks/github", "headers": [
+            (b"X-GitHub-Event", b"pull_request"), (b"x-github-delivery", b"d-7"),
+            (b"x-hub-signature-256", b"sha256=00")],
+            "state": {"access_log": {"repo": REPO, "job": 12}}}
+        with bind(pr=7):
+            AccessLog(None, "/webhooks/github")._line(scope, 202, time.perf_counter())
+    finally:
+        logging.captureWarnings(False)
+        root.handlers, _ = saved
+        root.setLevel(saved[1])
+    line = json.loads(out.getvalue())
+    assert line.pop("latency_ms") >= 0 and line.pop("time")
+    assert line == {"level": "info", "logger": "modeltier.access", "message": "webhook",
+                    "method": "POST", "path": "/webhooks/github", "status": 202,
+                    "delivery": "d-7", "event": "pull_request", "repo": REPO, "job": 12, "pr": 7}
