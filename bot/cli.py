@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from bot.analysis.gcpause import gc_paused
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_OK, exit_status
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from bot.analysis.models import Commit, Decision, SessionRecord, SourceFile
     from policies.model import Policy
 
-__all__ = ["build_parser", "git_sources", "main"]
+__all__ = ["build_parser", "git_sources", "main", "run"]
 
 _FORMATS = ("text", "markdown", "json", "sarif", "oneline")
 _SERVICE_GROUP = "modeltier.commands"
@@ -562,5 +562,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def run() -> NoReturn:
+    """The `modeltier` command: `main`, and after a one-shot command an exit that skips the
+    interpreter's teardown. Freeing every module, the compiled policy and RE2's automata one by
+    one cost each scan 10-20 ms (a tenth of its start) and does nothing a finished scan needs.
+    What is still buffered (`main` flushes a report, not what a command wrote before it failed)
+    is flushed first; a failing flush takes the usual exit, which reports it as before. A
+    service command (`serve`) exits as usual: what it opened is closed as it should be."""
+    status = main()
+    if sys.argv[1:2] and sys.argv[1] in _ONE_SHOT:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:
+            sys.exit(status)
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

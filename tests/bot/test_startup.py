@@ -39,7 +39,8 @@ def _scan_imports(fmt: str) -> set[str]:
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif", "oneline"])
 def test_a_scan_imports_only_what_it_uses(fmt: str) -> None:
     """Neither pydantic (the policy and the decision are plain data; pydantic validates policy
-    files), nor YAML, nor a renderer the scan does not print with."""
+    files), nor YAML, nor a renderer the scan does not print with, nor the parsers of files'
+    contents (a diff alone gives none)."""
     modules = _scan_imports(fmt)
     renderers = {"text": "text", "oneline": "text", "json": "jsonout", "markdown": "markdown",
                  "sarif": "sarif"}
@@ -48,6 +49,24 @@ def test_a_scan_imports_only_what_it_uses(fmt: str) -> None:
     assert not ({f"bot.render.{name}" for name in renderers.values()} - {wanted}) & modules
     assert not {m.partition(".")[0] for m in modules} & {"pydantic", "pydantic_core", "yaml",
                                                           "pathspec"}
+    assert "bot.analysis.enclosing" not in modules
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_the_command_prints_its_whole_report_and_status_before_its_quick_exit(fmt: str) -> None:
+    """`modeltier` (bot.cli.run) ends a scan without the interpreter's teardown: its report is
+    whole, as `main` in a process that exits as usual prints it, and its status the scan's."""
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "scan", "--diff", str(EXAMPLE),
+                             "--format", fmt], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 1  # critical, and no model declared
+    in_process = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom bot.cli import main\nmain(sys.argv[1:])",
+         "scan", "--diff", str(EXAMPLE), "--format", fmt],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert result.stdout == in_process.stdout
+    if fmt == "json":
+        assert json.loads(result.stdout)["risk"] == "critical"
 
 
 def test_every_renderer_name_resolves_lazily() -> None:
