@@ -122,7 +122,8 @@ class Matcher:
     vendored: PathSpec | None = None
     translations: PathSpec | None = None
     paths: dict[str, PathSpec] = field(default_factory=dict)
-    any_path: PathSpec | None = None
+    #: every area's positive path patterns (`any_path`)
+    positives: tuple[str, ...] = ()
     excludes: dict[str, PathSpec] = field(default_factory=dict)
     rules: list[_Rule] = field(default_factory=list)
     rule_set: Any = None
@@ -170,9 +171,7 @@ class Matcher:
                 rule_set.Add(rule.pattern)
                 if not rule.enclosing:  # it reads no line of the diff: no pre-filter finds it
                     patterns.append(f"(?:{_unanchored(rule.pattern)})")
-        # Most files belong to no area: one check against every area's positive patterns
-        # spares them a check per area.
-        matcher.any_path = compile_paths(positives)
+        matcher.positives = tuple(positives)
         if matcher.rules:
             rule_set.Compile()
             matcher.rule_set = rule_set
@@ -191,6 +190,13 @@ class Matcher:
             options.never_capture = True
             matcher.guard_prefilter = re2.compile(guard_filter(subjects).encode(), options)
         return matcher
+
+    @functools.cached_property
+    def any_path(self) -> PathSpec:
+        """Every area's positive path patterns as one spec: most files of a large diff belong to
+        no area, and one check against it spares them a check per area. Compiled on first use:
+        it is a few ms of a start, more than a small diff's checks per area cost."""
+        return compile_paths(self.positives)
 
     def excluded(self, area_id: str, path: str) -> bool:
         return bool(self.excludes[area_id].check_file(path).include)
@@ -560,19 +566,23 @@ def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) ->
     return proven
 
 
+#: files from which one check of each against every area's patterns together (`Matcher.any_path`)
+#: pays for compiling them together: below it, asking each area costs less
+_ANY_PATH_FILES = 64
+
+
 def _path_matches(
     diff: Diff, matcher: Matcher, skip: set[int]
 ) -> list[tuple[int, list[tuple[str, str, str]]]]:
     """The files an area's path patterns match, each with (area, path, pattern) of its matches:
     its path, or the one it had before a rename."""
     matches: list[tuple[int, list[tuple[str, str, str]]]] = []
+    any_path = matcher.any_path if len(diff.files) >= _ANY_PATH_FILES else None
     for index, change in enumerate(diff.files):
         if index in skip:
             continue
         paths = [change.path] + ([change.old_path] if change.old_path else [])
-        if matcher.any_path is not None and not any(
-            matcher.any_path.check_file(path).include for path in paths
-        ):
+        if any_path is not None and not any(any_path.check_file(path).include for path in paths):
             continue
         if matcher.content_only is not None and matcher.content_only.match_file(change.path):
             continue  # a template's path is not evidence; its lines are read below

@@ -11,6 +11,7 @@ import textwrap
 
 import pytest
 
+from bot.analysis import classify as classify_module
 from bot.analysis.classify import Classification, classify, matcher_for
 from bot.analysis.decide import decide
 from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
@@ -156,6 +157,32 @@ def test_path_evidence_names_the_pattern(policy: Policy) -> None:
     assert evidence == Evidence(
         path="app/auth/views.py", side="path", rule="auth.path", snippet="**/auth/**"
     )
+
+
+def test_a_large_diffs_single_path_check_against_every_area_gives_the_same_answers(
+    policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large diff checks each path against every area's patterns at once first
+    (`Matcher.any_path`), and asks the areas only about the paths that one matches; a small
+    diff asks each area. Both must find the same: a path some area claims (by its new name or
+    its old one) is never passed over."""
+    text = "".join([
+        edit("app/auth/views.py", ["x = compute()"]),
+        edit("app/billing/refund.py", ["x = compute()"]),
+        edit(CI_FILE, ["on: push"]),
+        edit("tests/auth/test_views.py", ["x = compute()"]),
+        edit("src/helpers/format.py", ["x = compute()"]),
+        rename("app/auth/session.py", "app/accounts/session.py"),
+    ])
+    found = []
+    for threshold in (0, 10**6):
+        monkeypatch.setattr(classify_module, "_ANY_PATH_FILES", threshold)
+        found.append(run(text, policy))
+    assert found[0] == found[1]
+    assert files_by_area(found[0]) == {
+        "auth": ["app/accounts/session.py", "app/auth/session.py", "app/auth/views.py"],
+        "billing": ["app/billing/refund.py"], "infrastructure": [CI_FILE],
+    }
 
 
 def test_comment_only_edit_of_an_auth_module_is_not_flagged(policy: Policy) -> None:
