@@ -23,7 +23,15 @@ from unidiff.patch import PatchedFile, PatchSet
 
 from bot.analysis.errors import DiffError
 from bot.analysis.gcpause import gc_paused
-from bot.analysis.mechanical import MANIFESTS, Sides, Swaps, mechanical_sides, prose_line
+from bot.analysis.mechanical import (
+    INDENTED,
+    MANIFESTS,
+    Sides,
+    Swaps,
+    mechanical_sides,
+    prose_line,
+    relaid,
+)
 from bot.analysis.models import FileChange, FileStatus
 
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "is_substantive", "parse_diff"]
@@ -172,6 +180,9 @@ class Hunk:
     #: the names its substantive lines swap (`bot.analysis.mechanical.Sides.swaps`), found with
     #: `cosmetic` from the same tokens when that comparison tokenised them
     swaps: Swaps | None = None
+    #: the diff lines (0-based) of its first and last changed line: what lies between, the
+    #: unchanged lines too, is the code the hunk rewrites
+    span: tuple[int, int] = (0, 0)
 
 
 def _hunks(
@@ -214,7 +225,8 @@ def _hunks(
                 old += 1
                 new += 1
             at += 1
-        yield Hunk(header, changed, starts=starts), header_at, where
+        span = (where[0], where[-1]) if where else (0, 0)
+        yield Hunk(header, changed, starts=starts, span=span), header_at, where
 
 
 #: a statement that ends what runs (an early return, a refusal): where it stands decides what
@@ -382,13 +394,32 @@ class Diff:
                 [i.text for i in hunk.lines if i.side == "old"],
                 [i.text for i in hunk.lines if i.side == "new"],
             )
-            hunk.cosmetic = mechanical_sides(
-                sides, manifest=MANIFESTS.search(self.files[index].path) is not None
-            ) and not _reordered(hunk)
+            hunk.cosmetic = (
+                mechanical_sides(
+                    sides, manifest=MANIFESTS.search(self.files[index].path) is not None
+                ) and not _reordered(hunk)
+            ) or self._relaid(index, hunk, sides)
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts.
                 hunk.swaps = sides.swaps(is_substantive)
         return hunk.cosmetic
+
+    def _relaid(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """Whether the code a hunk rewrites, its unchanged lines among the changed ones
+        included, reads the same before and after it, indentation aside (`relaid`): a block
+        re-indented where git kept some of its lines as unchanged ones (a `}` or a `return`
+        at a depth the new code also has), in a language whose indentation carries no
+        meaning."""
+        if not sides.removed or not sides.added or INDENTED.search(self.files[index].path):
+            return False
+        first, last = hunk.span
+
+        def code() -> tuple[list[str], list[str]]:
+            rows = self.text[self._offset(first): self._offset(last + 1)].split("\n")
+            return ([row[1:] for row in rows if row[:1] in (" ", "-")],
+                    [row[1:] for row in rows if row[:1] in (" ", "+")])
+
+        return relaid(sides, code)
 
     def substantive(self, item: ChangedLine) -> bool:
         """Whether a changed line can carry meaning: code (`is_substantive`) in a hunk that does

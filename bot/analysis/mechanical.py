@@ -16,8 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["MANIFESTS", "NO_SWAPS", "Sides", "Swaps", "hunk_swaps", "line_key", "mechanical_hunk",
-           "mechanical_sides", "prose_line", "renamed_hunks", "squash", "tokens", "without_copy"]
+__all__ = ["INDENTED", "MANIFESTS", "NO_SWAPS", "Sides", "Swaps", "hunk_swaps", "line_key",
+           "mechanical_hunk", "mechanical_sides", "prose_line", "relaid", "renamed_hunks", "squash",
+           "tokens", "without_copy"]
+
+#: files whose indentation is syntax (Python, YAML, Haml, Slim, Pug, CoffeeScript, Sass, a
+#: Makefile): there a line re-indented may leave or enter a block
+INDENTED = re.compile(
+    r"(\.(py|pyi|ya?ml|haml|slim|pug|jade|coffee|sass|styl|nim|fs|fsx)|(^|/)(GNU)?[Mm]akefile)$"
+)
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
 #: a new or removed package, is not)
@@ -439,11 +446,19 @@ class Sides:
     mechanical (`mechanical_hunk`) and which names its code lines swap (`Sides.swaps`) are read
     from the same tokens (tokenising every hunk twice was a third of a large analysis)."""
 
-    __slots__ = ("_lines", "added", "removed")
+    __slots__ = ("_lines", "_squashed", "added", "removed")
 
     def __init__(self, removed: Sequence[str], added: Sequence[str]) -> None:
         self.removed, self.added = removed, added
         self._lines: dict[str, list[tuple[list[str], list[int]]]] = {}
+        self._squashed: dict[str, list[str]] = {}
+
+    def squashed(self, side: str) -> list[str]:
+        """The non-blank lines of one side ("old" or "new") without their white space."""
+        lines = self._squashed.get(side)
+        if lines is None:
+            lines = self._squashed[side] = _squashed(self.removed if side == "old" else self.added)
+        return lines
 
     def stream(self, side: str) -> tuple[list[str], set[int]]:
         """The tokens of one side ("old" or "new") and the indexes of its string literals."""
@@ -494,7 +509,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
         return _constants_only(added)
     if not added:
         return False
-    old_squashed, new_squashed = _squashed(removed), _squashed(added)
+    old_squashed, new_squashed = sides.squashed("old"), sides.squashed("new")
     if old_squashed == new_squashed:
         return True  # white space alone: the common case, without tokenising
     if len(removed) + len(added) > _MAX_LINES:
@@ -524,6 +539,24 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting((old, old_strings), (new, new_strings))
     )
+
+
+def relaid(sides: Sides, code: Callable[[], tuple[list[str], list[str]]]) -> bool:
+    """Whether a hunk's code, its unchanged lines among the changed ones included (`code()`:
+    before and after), is the same lines on both sides, indentation aside: a block re-indented
+    where git paired some of its lines (a `}`, a `return`) with lines of another depth and so
+    kept them as unchanged, which leaves the removed and added lines differing by those lines.
+
+    `code` is read only where the removed and added lines hold as much code as each other
+    (white space aside: unchanged lines are the same on both sides), and the hunk has at most
+    `_MAX_LINES` changed lines."""
+    old, new = sides.squashed("old"), sides.squashed("new")
+    if len(sides.removed) + len(sides.added) > _MAX_LINES or (
+        sum(map(len, old)) != sum(map(len, new))
+    ):
+        return False
+    before, after = code()
+    return _squashed(before) == _squashed(after)
 
 
 #: words after which a name is being defined (`def name`, `func (s *T) name`, `const name =`,

@@ -734,6 +734,44 @@ def test_code_moved_or_reformatted_without_moving_an_exit_stays_cosmetic(body: l
     assert not any(flag for _, flag in lines)
 
 
+#: a block re-indented where git kept a line of another depth as unchanged: the removed and
+#: added `return` sit in runs of their own, as if the exit had moved across that line
+RELAID = [
+    "-if ($a) {",
+    "+\tif ($a) {",
+    " \t\tf();",
+    "-    return;",
+    " \treturn;",
+    "+\t\treturn;",
+]
+
+
+def test_a_block_reindented_around_lines_git_kept_is_cosmetic() -> None:
+    lines = parse_diff(_hunk("app/Models/Auth.php", 5, RELAID)).changed_lines(0)
+    assert not any(flag for _, flag in lines)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("app/models/auth.py", [line.replace("\t", "    ") for line in RELAID]),
+        ("app/Models/Auth.php", [
+            " if ($a) {",
+            " \tf();",
+            "-\treturn;",
+            " }",
+            "+return;",
+        ]),
+    ],
+    ids=["python-indentation-is-syntax", "exit-moved-out-of-its-block"],
+)
+def test_code_reindented_where_indentation_or_order_means_something_is_substantive(
+    path: str, body: list[str]
+) -> None:
+    lines = parse_diff(_hunk(path, 5, body)).changed_lines(0)
+    assert any(flag for item, flag in lines if item.side != "header")
+
+
 def test_a_hunk_read_alone_is_the_hunk_the_whole_file_gives() -> None:
     text = (
         "diff --git a/app.py b/app.py\nindex 1111111..2222222 100644\n--- a/app.py\n+++ b/app.py\n"

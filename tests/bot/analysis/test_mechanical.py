@@ -12,6 +12,7 @@ from bot.analysis.mechanical import (
     mechanical_hunk,
     mechanical_sides,
     prose_line,
+    relaid,
     renamed_hunks,
     tokens,
     without_copy,
@@ -201,6 +202,25 @@ def test_an_import_follows_its_renamed_module() -> None:
     moved = [("api/verify-webhook.ts", "api/verify-webhook-signature.ts")]
     assert _renamed([imported], moved) == {0}
     assert _renamed([imported], []) == set()
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (["if ($a) {", "\t\tf();", "    return;", "\treturn;"],
+         ["\tif ($a) {", "\t\tf();", "\treturn;", "\t\treturn;"], True),
+        (["if ($a) {", "\tf();", "\treturn;", "}"], ["if ($a) {", "\tf();", "}", "return;"],
+         False),
+        (["if ($a) {", "\tf();", "}"], ["if ($a) {", "\tf(); }"], False),
+    ],
+    ids=["reindented", "exit-moved-out-of-block", "lines-joined"],
+)
+def test_relaid_is_the_same_lines_indentation_aside(
+    before: list[str], after: list[str], expected: bool
+) -> None:
+    removed = [line for line in before if line not in after]
+    added = [line for line in after if line not in before]
+    assert relaid(Sides(removed, added), lambda: (before, after)) is expected
 
 
 FIELD = (["    private String targetIssuer;"], ["    private String targetOp;"])
