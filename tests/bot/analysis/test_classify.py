@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from bot.analysis import classify as classify_module
-from bot.analysis.classify import Classification, classify, matcher_for
+from bot.analysis.classify import Classification, _passes, classify, matcher_for
 from bot.analysis.decide import decide
 from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
 from bot.analysis.gitattributes import parse_gitattributes
@@ -888,3 +888,18 @@ def test_a_sensitive_name_outside_a_definition_header_is_not_enclosing_symbol(
 ) -> None:
     rules = {e.rule for a in run(text, policy).areas for e in a.evidence}
     assert "auth.enclosing-symbol" not in rules
+
+
+@pytest.mark.parametrize(
+    ("rules", "sizes"),
+    [(24, [24]), (36, [18, 18]), (120, [24] * 5), (126, [26, 26, 26, 26, 22]),
+     (132, [22] * 6)],
+    ids=["one-pass", "two-halves", "five-full", "a-few-more-share-five", "six-passes"],
+)
+def test_prefilter_passes_share_the_rules_evenly(rules: int, sizes: list[int]) -> None:
+    # a few rules past a multiple of the pass size join the passes there are instead of
+    # reading the whole diff once more
+    patterns = [f"r{i}" for i in range(rules)]
+    groups = _passes(patterns)
+    assert [len(g) for g in groups] == sizes
+    assert [p for g in groups for p in g] == patterns
