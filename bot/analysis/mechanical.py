@@ -35,6 +35,10 @@ MANIFESTS = re.compile(
     r"package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|Gemfile\.lock|poetry\.lock|"
     r"uv\.lock|composer\.lock|go\.sum|vendor/modules\.txt)$"
 )
+#: a manifest's line naming what is deployed, not depended on: a Helm chart's `appVersion` is
+#: the release of the application the chart runs (its default image tag), so another one is a
+#: deploy change, as a new image tag in a Dockerfile or a manifest is
+_DEPLOYED = re.compile(r"\s*appVersion\s*:")
 
 _TOKEN = re.compile(
     r"""[^\W\d]\w*|\d[\w.]*|"(?:\\.|[^"\\])*"?|'(?:\\.|[^'\\])*'?|`(?:\\.|[^`\\])*`?"""
@@ -494,10 +498,10 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     prefixes, names respelt (snake to camel case, exported or unexported), import lines put in
     another order, wording changes of prose strings (labels, help texts, messages) with the code
     around them unchanged, a string built another way with the same parts, and, in a dependency
-    manifest (`manifest`), version numbers bumped. A hunk that only adds or only removes is
-    mechanical only when all it adds are named constants (`private static final String
-    CODE_VALUE = "code_value";`): a constant does nothing until code uses it, and that code is
-    a change of its own.
+    manifest (`manifest`), version numbers bumped (not what it deploys: a chart's appVersion).
+    A hunk that only adds or only removes is mechanical only when all it adds are named
+    constants (`private static final String CODE_VALUE = "code_value";`): a constant does
+    nothing until code uses it, and that code is a change of its own.
     """
     return mechanical_sides(Sides(removed, added), manifest=manifest)
 
@@ -530,7 +534,8 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
         )
 
     if len(old) == len(new) and (
-        _pairwise(old, new, _respelt) or (manifest and _pairwise(old, new, _bumped))
+        _pairwise(old, new, _respelt)
+        or (manifest and not any(map(_DEPLOYED.match, removed)) and _pairwise(old, new, _bumped))
         or _pairwise(old, new, reworded)
     ):
         return True

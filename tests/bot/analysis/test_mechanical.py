@@ -159,9 +159,13 @@ def test_tokens_drop_layout_and_quotes_but_keep_operators() -> None:
          True, False),
         (["FROM node:18-slim"], ["FROM node:20-slim"], False, False),
         (['"jsonwebtoken": "^8.5.1",'], ['"jose": "^8.5.1",'], True, False),
+        (["version: 1.52.1"], ["version: 1.52.2"], True, True),
+        (["version: 1.52.1", "appVersion: 2.9.0"], ["version: 1.47.2", "appVersion: 2.8.2"],
+         True, False),
     ],
     ids=["go-mod-bump", "package-json-bump", "package-source-changed",
-         "version-outside-a-manifest", "package-swapped"],
+         "version-outside-a-manifest", "package-swapped", "helm-chart-version-bump",
+         "helm-app-version-deployed"],
 )
 def test_version_bumps_are_mechanical_only_in_manifests(
     removed: list[str], added: list[str], manifest: bool, expected: bool
