@@ -487,7 +487,7 @@ class Sides:
         ]
         if not kept[0] or not kept[1] or len(kept[0]) + len(kept[1]) > _MAX_LINES:
             return NO_SWAPS
-        return _swaps(_joined(kept[0])[0], _joined(kept[1])[0])
+        return _swaps(_joined(kept[0]), _joined(kept[1]))
 
 
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False
@@ -613,24 +613,26 @@ def _defined(stream: list[str], index: int) -> bool:
     )
 
 
-#: the names a hunk swaps (each differing old token with its new one), and those of them its
-#: definitions declare (`def old` -> `def new`)
-Swaps = tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]
+#: the names a hunk swaps (each differing old token with its new one), those of them its
+#: definitions declare (`def old` -> `def new`), and those swapped inside string literals
+Swaps = tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[tuple[str, str]]]
 #: a hunk that swaps no names only
-NO_SWAPS: Swaps = (frozenset(), frozenset())
+NO_SWAPS: Swaps = (frozenset(), frozenset(), frozenset())
 
 
-def _swaps(old: list[str], new: list[str]) -> Swaps:
-    if len(old) != len(new):
+def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]]) -> Swaps:
+    """What two token streams (`_stream`: tokens and the indexes of string literals) swap."""
+    if len(old[0]) != len(new[0]):
         return NO_SWAPS
-    pairs = {(a, b) for a, b in zip(old, new, strict=True) if a != b}
-    if not pairs or not all(_WORD.search(a) and _WORD.search(b) for a, b in pairs):
+    swapped = [(at, a, b) for at, (a, b) in enumerate(zip(old[0], new[0], strict=True)) if a != b]
+    if not swapped or not all(_WORD.search(a) and _WORD.search(b) for _, a, b in swapped):
         return NO_SWAPS
     declared = {
-        (a, b) for position, (a, b) in enumerate(zip(old, new, strict=True))
-        if a != b and _WORD.fullmatch(a) and _WORD.fullmatch(b) and _defined(old, position)
+        (a, b) for at, a, b in swapped
+        if _WORD.fullmatch(a) and _WORD.fullmatch(b) and _defined(old[0], at)
     }
-    return frozenset(pairs), frozenset(declared)
+    quoted = {(a, b) for at, a, b in swapped if at in old[1] or at in new[1]}
+    return frozenset((a, b) for _, a, b in swapped), frozenset(declared), frozenset(quoted)
 
 
 def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
@@ -638,14 +640,16 @@ def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
     do more, or the hunk only adds or removes, or is too large to compare)."""
     if not removed or not added or len(removed) + len(added) > _MAX_LINES:
         return NO_SWAPS
-    return _swaps(_stream(removed)[0], _stream(added)[0])
+    return _swaps(_stream(removed), _stream(added))
 
 
 def _derived(declared: tuple[str, str], pair: tuple[str, str]) -> bool:
     """Whether `pair` renames a name made of a declared rename's old name the same way
-    (`targetIssuer` -> `targetOp` declared: `getTargetIssuer` -> `getTargetOp`)."""
+    (`targetIssuer` -> `targetOp` declared: `getTargetIssuer` -> `getTargetOp`). Names only
+    (`renamed_hunks` leaves out pairs swapped inside strings: a column `"target_issuer_url"`
+    or a permission made of the name is data another program reads)."""
     old, new = declared
-    if len(old) < _DERIVING_NAME or not _WORD.fullmatch(old) or not _WORD.fullmatch(new):
+    if len(old) < _DERIVING_NAME or not all(map(_WORD.fullmatch, (old, new, *pair))):
         return False
     return any(
         a in pair[0] and pair[0].replace(a, b) == pair[1]
@@ -677,11 +681,13 @@ def renamed_hunks(
     declared: set[tuple[str, str]] = set()
     targets: dict[str, set[str]] = {}
     stems = {(_stem(old), _stem(new)) for old, new in renamed_files}
-    for index, (pairs, defined) in enumerate(hunks):
+    quoted: set[tuple[str, str]] = set()
+    for index, (pairs, defined, in_strings) in enumerate(hunks):
         if not pairs:
             continue
         paired[index] = pairs
         declared.update(defined)
+        quoted.update(in_strings)
         declared.update(
             (a, b) for a, b in pairs if (_stem(a), _stem(b)) in stems and "/" in a + b
         )
@@ -691,7 +697,8 @@ def renamed_hunks(
     candidates = {(a, b) for a, new in targets.items() if len(new) == 1 for b in new}
     declared &= candidates
     declared.update(
-        pair for pair in candidates - declared if any(_derived(d, pair) for d in declared)
+        pair for pair in candidates - declared - quoted
+        if any(_derived(d, pair) for d in declared)
     )
     return {
         index for index, pairs in paired.items()

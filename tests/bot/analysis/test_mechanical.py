@@ -262,6 +262,12 @@ def test_a_renamed_field_renames_its_accessors() -> None:
     assert _renamed([FIELD, GETTER, setter], []) == {0, 1, 2}
 
 
+def test_a_string_made_of_a_renamed_name_is_a_change() -> None:
+    column = (['    @Column(name = "target_issuer_url")'], ['    @Column(name = "target_op_url")'])
+    field = (["    private String target_issuer;"], ["    private String target_op;"])
+    assert _renamed([field, column], []) == {0}
+
+
 def test_an_accessor_renamed_another_way_is_a_change() -> None:
     other = (["    return getTargetIssuer();"], ["    return getTrustAnchor();"])
     assert _renamed([FIELD, other], []) == {0}
@@ -361,6 +367,13 @@ def test_sides_swaps_find_the_names_a_hunk_swaps() -> None:
     sides = Sides(*DEFINITION)
     assert not mechanical_sides(sides)
     assert sides.swaps(_code) == (
-        frozenset({("verify_sig", "check_sig")}), frozenset({("verify_sig", "check_sig")})
+        frozenset({("verify_sig", "check_sig")}), frozenset({("verify_sig", "check_sig")}),
+        frozenset(),
+    )
+    quoted = Sides(['log("verify_sig failed")'], ['log("check_sig failed")'])
+    mechanical_sides(quoted)
+    assert quoted.swaps(_code) == (
+        frozenset({("verify_sig failed", "check_sig failed")}), frozenset(),
+        frozenset({("verify_sig failed", "check_sig failed")}),
     )
     assert hunk_swaps(["x = 1"], ["x = y + 1"]) == NO_SWAPS  # more than names swapped
