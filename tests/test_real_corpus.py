@@ -14,7 +14,7 @@ from functools import partial
 import pytest
 import yaml
 
-from bench import accuracy
+from bench import accuracy, strengths
 from bench.realcorpus import BLIND_FILES, CORPUS_DIR, FOLDS, fold_of, load_labels, materialise
 
 AREAS = {"auth", "permissions", "billing", "migrations", "transactions", "security",
@@ -146,3 +146,21 @@ def test_the_tuning_view_leaves_the_blind_files_out_of_every_figure(tmp_path, mo
     ids = {label.id for label in LABELS if label.source == blind}
     assert ids and not ids & set(seen[0]) and ids <= set(seen[1])
     assert len(seen[0]) == sum(label.source not in BLIND_FILES for label in LABELS)
+
+
+def test_learning_weak_rules_leaves_the_blind_files_out_of_every_figure(monkeypatch,
+                                                                          capsys) -> None:
+    """`bench/strengths.py` prints per-fold and pooled totals: a blind file's commits must not
+    count in them either, or a weak list chosen by those totals is partly chosen on them."""
+    seen: list[str] = []
+
+    def commits(policy, labels, roots):  # records which labels would be evaluated
+        seen.extend(label.id for label in labels)
+        return []
+
+    monkeypatch.setattr(strengths, "_commits", commits)
+    strengths.main([])
+    capsys.readouterr()
+    blind = {label.id for label in LABELS if label.source in BLIND_FILES}
+    assert blind and seen and not blind & set(seen)
+    assert len(seen) == len(LABELS) - len(blind)
