@@ -170,6 +170,12 @@ class Service:
 
     def start(self) -> None:
         self.store.upgrade()
+        if not self.acks.inbox:
+            # an embedded install run before in its default mode (an inbox beside the SQLite
+            # file) and restarted with threads, no workers or a broker: what that inbox still
+            # holds was acknowledged, so it becomes jobs here (a broker's reconciler sends them)
+            while self.store.move_inbox():
+                pass
         # embedded: any job left running was this process's own (a worker process puts them
         # back itself, at each of its starts)
         if self.dispatcher is None and not isinstance(self.pool, WorkerProcess):

@@ -316,3 +316,22 @@ def test_the_embedded_service_answers_a_redelivery_as_a_duplicate_before_and_aft
     assert [r["conclusion"] for r in fake.check_runs(REPO, head_sha="a" * 40)] == ["failure"]
     late = svc.send("pull_request", pr_payload(fake, 7), delivery="once")
     assert (late.status_code, late.json()["status"]) == (200, "duplicate")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_deliveries_left_in_the_inbox_become_jobs_when_the_service_starts_with_a_broker(
+        tmp_path, make_service):
+    """The inbox is moved by claimers of the embedded modes: an install restarted with a broker,
+    whose workers claim jobs by id, must still run what the inbox held, acknowledged before."""
+    url = f"sqlite:///{tmp_path / 'left.sqlite3'}"
+    web = Store(url)
+    web.upgrade()
+    assert web.accept_deliveries([("d1", "pull_request", "opened", REPO,
+                                   _evaluate(7, "a" * 40))]) == [True]
+    assert _job_rows(web) == []
+    web.dispose()
+
+    running = make_service(database_url=url, broker_url="redis://127.0.0.1:6379/15")
+    assert not running.service.acks.inbox
+    assert _job_rows(running.service.store) == [("d1", "pending", "a" * 40)]
+    assert running.service.store.move_inbox() == 0
