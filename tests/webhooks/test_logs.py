@@ -16,6 +16,7 @@ import sys
 import time
 import uuid
 import warnings
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -155,45 +156,43 @@ def test_formatter_redacts_any_private_key():
     assert json.loads(line)["message"].startswith('body {"pem": "[REDACTED]')
 
 
-def test_secrets_that_arrive_later_are_redacted_too(monkeypatch):
+@pytest.fixture
+def root_logging() -> Iterator[None]:
+    """The root logger's handlers and level as a test found them, put back after it (`configure`
+    replaces them), with warnings no longer captured."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    logging.captureWarnings(False)
+    root.handlers = handlers
+    root.setLevel(level)
+
+
+def test_secrets_that_arrive_later_are_redacted_too(monkeypatch, root_logging):
     """/setup learns the webhook secret after start-up: from then on it is redacted."""
     out = io.StringIO()
     monkeypatch.setattr(sys, "stderr", out)
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    try:
-        configure("INFO", ["first-secret"])
-        add_secrets(["later-secret", 'quo"ted'])
-        logging.getLogger("modeltier.setup").info("%s %s %s", "first-secret", "later-secret",
-                                                  'quo"ted')
-        assert json.loads(out.getvalue())["message"] == "[REDACTED] [REDACTED] [REDACTED]"
-    finally:
-        logging.captureWarnings(False)
-        root.handlers, _ = saved
-        root.setLevel(saved[1])
+    configure("INFO", ["first-secret"])
+    add_secrets(["later-secret", 'quo"ted'])
+    logging.getLogger("modeltier.setup").info("%s %s %s", "first-secret", "later-secret",
+                                              'quo"ted')
+    assert json.loads(out.getvalue())["message"] == "[REDACTED] [REDACTED] [REDACTED]"
 
 
-def test_no_logging_error_when_stderr_was_replaced_and_closed(monkeypatch):
+def test_no_logging_error_when_stderr_was_replaced_and_closed(monkeypatch, root_logging):
     """A handler bound to a closed stream makes Python print 'Logging error'; ours follows
     `sys.stderr` as it is now."""
     first = io.StringIO()
     monkeypatch.setattr(sys, "stderr", first)
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    try:
-        configure("INFO")
-        logging.getLogger("modeltier.jobs").info("job done")
-        first.close()
-        second = io.StringIO()
-        monkeypatch.setattr(sys, "stderr", second)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            logging.getLogger("modeltier.jobs").info("job done again")
-        assert json.loads(second.getvalue())["message"] == "job done again"
-    finally:
-        logging.captureWarnings(False)
-        root.handlers, _ = saved
-        root.setLevel(saved[1])
+    configure("INFO")
+    logging.getLogger("modeltier.jobs").info("job done")
+    first.close()
+    second = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", second)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        logging.getLogger("modeltier.jobs").info("job done again")
+    assert json.loads(second.getvalue())["message"] == "job done again"
 
 
 def test_the_process_pools_notices_are_json_lines_too(monkeypatch):
@@ -269,25 +268,18 @@ def test_formatter_redacts_every_kind_of_token_in_a_line_without_colours(token):
     assert json.loads(JsonFormatter().format(record))["message"] == "token [REDACTED] ok"
 
 
-def test_the_access_line_carries_the_request_and_what_the_handler_added(monkeypatch):
+def test_the_access_line_carries_the_request_and_what_the_handler_added(monkeypatch, root_logging):
     from webhooks.logs import AccessLog
 
     out = io.StringIO()
     monkeypatch.setattr(sys, "stderr", out)
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    try:
-        configure("INFO")
-        scope = {"type": "http", "method": "POST", "path": "/webhooks/github", "headers": [
-            (b"X-GitHub-Event", b"pull_request"), (b"x-github-delivery", b"d-7"),
-            (b"x-hub-signature-256", b"sha256=00")],
-            "state": {"access_log": {"repo": REPO, "job": 12}}}
-        with bind(pr=7):
-            AccessLog(None, "/webhooks/github")._line(scope, 202, time.perf_counter())
-    finally:
-        logging.captureWarnings(False)
-        root.handlers, _ = saved
-        root.setLevel(saved[1])
+    configure("INFO")
+    scope = {"type": "http", "method": "POST", "path": "/webhooks/github", "headers": [
+        (b"X-GitHub-Event", b"pull_request"), (b"x-github-delivery", b"d-7"),
+        (b"x-hub-signature-256", b"sha256=00")],
+        "state": {"access_log": {"repo": REPO, "job": 12}}}
+    with bind(pr=7):
+        AccessLog(None, "/webhooks/github")._line(scope, 202, time.perf_counter())
     line = json.loads(out.getvalue())
     assert line.pop("latency_ms") >= 0 and line.pop("time")
     assert line == {"level": "info", "logger": "modeltier.access", "message": "webhook",
