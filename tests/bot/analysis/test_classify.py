@@ -105,6 +105,14 @@ CI_FILE = ".github/workflows/ci.yml"
          {"auth": ["src/auth/TokenService.java"]}),
         (edit("app/auth/settings.py", ["LOGIN_ATTEMPTS = 5"]),
          {"auth": ["app/auth/settings.py"]}),
+        (edit("charts/app/README.md.gotmpl", ['{{ template "chart.valuesTable" . }}']), {}),
+        (edit("src/Shared/Texts.de.resx", ['<data name="login.password" xml:space="preserve">']),
+         {}),
+        (edit("src/Core/Migrations/ShopDataSeeder.cs",
+              ['builder.AddOrUpdate("Admin.Orders.InclTax", "Tax (gross)");']), {}),
+        (edit("backend/json_schema/app.config.json", ['"password",', '"mfa",']), {}),
+        (edit("config/app.schema.json", ['"password",', '"mfa",']), {}),
+        (edit("contrib/docs-code-samples/tokens/main.go", ['return "ApiKey", id']), {}),
     ],
     ids=[
         "auth-path",
@@ -149,6 +157,12 @@ CI_FILE = ".github/workflows/ci.yml"
         "constant-added-and-used",
         "constant-value-changed",
         "python-setting-added",
+        "helm-docs-readme-template",
+        "dotnet-resource-strings",
+        "data-seeder-under-migrations",
+        "json-schema-folder",
+        "json-schema-document",
+        "docs-code-samples",
     ],
 )
 def test_areas_by_path_and_exclusion(
