@@ -113,6 +113,9 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("backend/json_schema/app.config.json", ['"password",', '"mfa",']), {}),
         (edit("config/app.schema.json", ['"password",', '"mfa",']), {}),
         (edit("contrib/docs-code-samples/tokens/main.go", ['return "ApiKey", id']), {}),
+        (edit("packaging/systemd/app.service", ["AmbientCapabilities=CAP_NET_BIND_SERVICE"]),
+         {"infrastructure": ["packaging/systemd/app.service"]}),
+        (edit("src/app/user.service.ts", ["const x = 1;"]), {}),
     ],
     ids=[
         "auth-path",
@@ -163,6 +166,8 @@ CI_FILE = ".github/workflows/ci.yml"
         "json-schema-folder",
         "json-schema-document",
         "docs-code-samples",
+        "systemd-unit",
+        "angular-service-is-not-a-unit",
     ],
 )
 def test_areas_by_path_and_exclusion(
@@ -856,6 +861,47 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("config/settings.py", "SESSION_COOKIE_AGE = 1209600", "auth.session-handling"),
         ("app/jobs/cleanup.py", "job_timeout = 30", None),
         ("cookiecutter/templates/settings.yaml", "title: Welcome", None),
+        # other sessions ended at once; a password checked, reset or stored in another format
+        ("lib/features/active_sessions.rb",
+         "remove_all_active_sessions_except_current if @clear", "auth.sessions-ended"),
+        ("src/Controllers/IdentityController.cs",
+         "if (await _userManager.CheckPasswordAsync(customer, model.OldPassword))",
+         "auth.password-operations"),
+        ("src/Controllers/CustomerController.cs",
+         "customer.PasswordFormat = _customerSettings.DefaultPasswordFormat;",
+         "auth.password-operations"),
+        ("app/models/session_note.rb", "notes = sessions_count + 1", None),
+        # a query keyed by its owner with the column and value as two arguments
+        ("app/Domain/Timesheets/Repositories/Timesheets.php",
+         "->where('zp_timesheets.userId', $userId);", "permissions.owner-scoping-args"),
+        ("app/Models/PaymentMethod.php", "$query->where('company_id', $id);",
+         "permissions.owner-scoping-args"),
+        ("app/Models/Tag.php", "$query->where('name', $name);", None),
+        # a class mapped to a table by name
+        ("app/models.py", '    __tablename__ = "order_feedback"', "migrations.orm-table"),
+        ("src/main/java/shop/OrderFeedback.java", "private String tableName;", None),
+        # the options of every transaction, and whether transactions are used at all
+        ("lib/rodauth/features/base.rb",
+         "opts = opts.empty? ? transaction_opts : transaction_opts.merge(opts)",
+         "transactions.tx-options"),
+        ("src/MongoContentRepository.cs",
+         "CanUseTransactions = clusteredAsReplica && options.UseTransactions;",
+         "transactions.tx-options"),
+        ("src/Core/History.cs", "var transactions = await LoadAsync(accountId);", None),
+        # a cap on decompressing attacker input; request input kept in the session
+        ("pkg/hpke/url.go", "zstd.WithDecoderMaxMemory(4*1024*1024),",
+         "security.decompression-limits"),
+        ("pkg/upload/read.go", "body := http.MaxBytesReader(w, r.Body, limit)",
+         "security.decompression-limits"),
+        ("pkg/hpke/url.go", "zstd.WithDecoderConcurrency(1),", None),
+        ("lib/omniauth/strategy.rb", "session['omniauth.params'] = request.params",
+         "security.session-from-input"),
+        ("lib/omniauth/strategy.rb", "session['omniauth.origin'] = origin", None),
+        # the database connection pool of a deployed configuration
+        ("src/main/resources/profiles/cloud/database.properties", "db.maxPoolSize=18",
+         "infrastructure.db-pool"),
+        ("config/database.yml", "  pool: 10", None),
+        ("src/db/pool.go", "pool_size := 10", None),
     ],
 )
 def test_semantic_signals_in_ordinary_files(
@@ -864,6 +910,15 @@ def test_semantic_signals_in_ordinary_files(
     result = run(edit(path, [line], ["x = 1"]), policy)
     found = {e.rule for area in result.areas for e in area.evidence}
     assert (rule in found) if rule else (found == set()), found
+
+
+def test_a_class_mapped_to_a_new_table_is_a_schema_change(policy: Policy) -> None:
+    # `@Entity` alone is weak (an annotation on any model class); the table it maps names the
+    # schema that generation creates.
+    text = edit("src/main/java/shop/OrderFeedback.java",
+                ["@Entity", '@Table (name="ORDER_FEEDBACK" )', "public class OrderFeedback {"])
+    area = {a.id: a for a in run(text, policy).areas}["migrations"]
+    assert str(area.risk) == "critical"
 
 
 # ------------------------------------------------ the definition a change is made in (issue 9)
