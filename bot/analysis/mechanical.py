@@ -123,6 +123,46 @@ _CONVERTERS = {r"\d+": "int", r"[0-9]+": "int", r"[\w-]+": "slug", r"[-\w]+": "s
 _TRAILING_COMMENT = re.compile(r"(?:^|\s)(?:#|//)(?:\s.*)?$")
 
 
+#: one operation under two names a language or framework gives it, the older spelling written
+#: as the newer one (each with a substring a line needs to hold for its pattern to match): Go's
+#: `http.MethodPost` is the string "POST", `interface{}` is `any`, `reflect.TypeOf(T{})` is
+#: `reflect.TypeFor[T]()`, protobuf's `proto.String(v)` is Go 1.26's `new(v)`; JavaScript's
+#: `substr` is `substring` from 0 or with a start alone that is not negative; Laravel's
+#: `bigIncrements('id')` is `id()` and `unsignedBigInteger` is `foreignId`. A spelling
+#: with another meaning (`increments('id')`, an int; `substr(-3)`) is left alone.
+_IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    ("http.Method", re.compile(r"\bhttp\.Method(Get|Head|Post|Put|Patch|Delete|Connect|Options|"
+                               r"Trace)\b"), lambda m: f'"{m.group(1).upper()}"'),
+    ("interface{}", re.compile(r"\binterface\{\}"), "any"),
+    ("reflect.TypeOf(", re.compile(r"\breflect\.TypeOf\((&?)([\w.\[\]*]+)\{\}\)"),
+     lambda m: f"reflect.TypeFor[{'*' if m.group(1) else ''}{m.group(2)}]()"),
+    ("proto.", re.compile(r"\bproto\.(?:String|Bool|Int32|Int64|Uint32|Uint64|Float32|Float64)\("),
+     "new("),
+    ("substr(", re.compile(r"\.substr\((?=\s*(?:0\s*,|\d+\s*\)))"), ".substring("),
+    ("bigIncrements(", re.compile(r"->bigIncrements\(\s*(['\"])id\1\s*\)"), "->id()"),
+    ("unsignedBigInteger(", re.compile(r"->unsignedBigInteger\("), "->foreignId("),
+)
+
+
+#: the tokens an older or a newer spelling of `_IDIOMS` holds: only a hunk whose sides differ
+#: by one of them is tokenised again with the idioms written alike (scanning every line for
+#: the idioms cost 5% of tokenising them)
+_IDIOM_TOKENS = frozenset({
+    "MethodGet", "MethodHead", "MethodPost", "MethodPut", "MethodPatch", "MethodDelete",
+    "MethodConnect", "MethodOptions", "MethodTrace", "interface", "any", "TypeOf", "TypeFor",
+    "proto", "new", "substr", "substring", "bigIncrements", "id", "unsignedBigInteger",
+    "foreignId",
+})
+
+
+def _newer_idioms(line: str) -> str:
+    """The line with each older spelling of `_IDIOMS` written as the newer one."""
+    for needle, pattern, newer in _IDIOMS:
+        if needle in line:
+            line = pattern.sub(newer, line)
+    return line
+
+
 def _word_array(match: re.Match[str]) -> str:
     words = [w.replace("\\ ", " ") for w in _UNESCAPED_SPACE.split(match.group(2).strip()) if w]
     quoted = [f":{w}" if match.group(1) in "iI" else f"'{w}'" for w in words]
@@ -468,6 +508,12 @@ class Sides:
         """The tokens of one side ("old" or "new") and the indexes of its string literals."""
         return _joined(self._tokenised(side))
 
+    def idiomatic_stream(self, side: str) -> tuple[list[str], set[int]]:
+        """`stream` with the older spellings of `_IDIOMS` written as the newer ones (not kept:
+        asked only of the rare hunk whose sides differ by an idiom's token)."""
+        lines = self.removed if side == "old" else self.added
+        return _stream(map(_newer_idioms, lines))
+
     def _tokenised(self, side: str) -> list[tuple[list[str], list[int]]]:
         lines = self._lines.get(side)
         if lines is None:
@@ -524,6 +570,12 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
     (old, old_strings), (new, new_strings) = sides.stream("old"), sides.stream("new")
     if old == new:
         return True
+    if not _IDIOM_TOKENS.isdisjoint(set(old).symmetric_difference(new)):
+        (old, old_strings), (new, new_strings) = (
+            sides.idiomatic_stream("old"), sides.idiomatic_stream("new")
+        )
+        if old == new:
+            return True
     if _imports_only(removed) and _imports_only(added):
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))
     strings = old_strings & new_strings

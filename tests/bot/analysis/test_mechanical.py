@@ -73,6 +73,14 @@ from bot.analysis.mechanical import (
          ["url = (", "    f\"{base}/me?{urlencode({'access_token': token})}\"", ")"]),
         (['  "payout.confirmed": "Payout confirmed",'],
          ['  "payout.confirmed": "Occurs whenever a payout in your program is confirmed",']),
+        (['\tif req.Method != "POST" || p.validator == nil {'],
+         ["\tif req.Method != http.MethodPost || p.validator == nil {"]),
+        (["func claims(m map[string]interface{}) {", "\tif t != reflect.TypeOf(&Policy{}) {"],
+         ["func claims(m map[string]any) {", "\tif t != reflect.TypeFor[*Policy]() {"]),
+        (['\tSessionId: proto.String("s1"),'], ['\tSessionId: new("s1"),']),
+        (["key = hash.digest('base64').substr(0, 32)"], ["key = hash.digest('base64').substring(0, 32)"]),
+        (["$table->bigIncrements('id');", "$table->unsignedBigInteger('user_id');"],
+         ["$table->id();", "$table->foreignId('user_id');"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -83,7 +91,9 @@ from bot.analysis.mechanical import (
          "log-without-format", "result-discarded",
          "ruby-word-arrays", "django-regex-route-as-path", "comment-moved", "trailing-comment",
          "subscript-into-f-string", "dict-into-f-string", "constant-moved-into-a-namespace",
-         "constant-moved-into-an-enum", "context-passed-down", "label-reworded-as-a-sentence"],
+         "constant-moved-into-an-enum", "context-passed-down", "label-reworded-as-a-sentence",
+         "go-http-method-constant", "go-any-and-type-for", "go-new-of-a-value",
+         "js-substring-from-zero", "laravel-id-and-foreign-id"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -127,6 +137,11 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["t, err := c.exchange(ctx.Session, code)"], ["t, err := c.exchange(code)"]),
         (['csp = "default-src self; script-src self https://a.example/js and more words here"'],
          ['csp = "default-src *; script-src * https://a.example/js and more words here too"']),
+
+        (['req, _ := http.NewRequest("GET", "/", nil)'],
+         ["req, _ := http.NewRequest(http.MethodPost, \"/\", nil)"]),
+        (["key = s.substr(-3)"], ["key = s.substring(-3)"]),
+        (["$table->increments('id');"], ["$table->id();"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -138,7 +153,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "word-array-grown", "route-group-not-a-converter", "route-regex-not-plain",
          "hash-inside-a-string", "code-before-a-comment-changed", "other-subscript-in-f-string",
          "long-csp-string", "other-enum-member", "constant-with-another-word",
-         "context-field-dropped"],
+         "context-field-dropped", "another-http-method", "js-substr-from-the-end",
+         "laravel-int-id-made-big"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
