@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,6 +26,7 @@ from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.guards import GuardKind, Hit, guard_filter, guard_hits
 from bot.analysis.intent import StatedIntent
+from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
     MANIFESTS,
     Swaps,
@@ -494,14 +494,14 @@ def _has_meaningful_change(
 
 
 #: source code, as opposed to data (JSON, YAML, a generated API spec)
-_CODE_FILE = re.compile(
+_CODE_FILE = compile_lazily(
     r"\.(py|pyi|rb|go|rs|java|kt|kts|scala|groovy|cs|fs|vb|php|js|jsx|mjs|cjs|ts|tsx|vue|svelte|"
     r"swift|m|mm|c|cc|cpp|cxx|h|hpp|ex|exs|erl|clj|dart|lua|pl|sh|bash|sql)$"
 )
 
 
 #: a translation entry, or the brackets and return around a table of them
-_TRANSLATION_LINE = re.compile(
+_TRANSLATION_LINE = compile_lazily(
     r"""\s*(["']?[\w.\- ]+["']?\s*(=>|:|=)\s*(["'`].*["'`]|\[|\{|\()\s*,?|"""
     r"""["'`].*["'`]\s*,?|return\s*[\[{(]|export\s+default\s*\{|module\.exports\s*=\s*\{|"""
     r"""<\?php|[\]})]+\s*[,;]?)\s*"""
@@ -627,8 +627,8 @@ def _path_evidence(
 
 
 _MOVED_RUN = 3
-_NAMESPACE = re.compile(r"\s*(module|namespace|package)\s")
-_DEFINITION = re.compile(
+_NAMESPACE = compile_lazily(r"\s*(module|namespace|package)\s")
+_DEFINITION = compile_lazily(
     r"\b(def|class|func|function|fn|interface|struct|impl|trait|type|enum|record|object|sub|"
     r"proc|procedure|resource|data|module|describe|context)\b|\w\s*\(|=>|^\s*[\w.]+\s*:\s*$"
 )

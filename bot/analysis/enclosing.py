@@ -15,9 +15,10 @@ data.
 
 from __future__ import annotations
 
-import re
 from array import array
 from dataclasses import dataclass
+
+from bot.analysis.lazyre import compile_lazily
 
 __all__ = ["Definition", "Outline", "acts"]
 
@@ -34,7 +35,7 @@ _STATEMENTS = (
     r"await|throw|yield|match|case|when|unless|elsif|elif|until|defer|go|select|typeof|sizeof|"
     r"delete|raise|assert|print|puts|echo)\b)"
 )
-_DEFINITION = re.compile(
+_DEFINITION = compile_lazily(
     rf"[ \t]*{_MODIFIERS}*(?:"
     # a keyword definition: Python, Ruby, Go, Rust, Kotlin, Scala, Elixir, PHP, JS, Swift
     r"(?:def|defp|defmodule|class|func|function|fun|fn|interface|struct|impl|trait|module|"
@@ -49,17 +50,17 @@ _DEFINITION = re.compile(
     r")"
 )
 #: lines that stand for the definition below them: decorators, annotations, attributes
-_MARK = re.compile(r"[ \t]*(?:@\w|\[\w|#\[)")
+_MARK = compile_lazily(r"[ \t]*(?:@\w|\[\w|#\[)")
 #: a line that closes a block, opens one on a line of its own (Allman style) or continues a
 #: signature (`)`, `}`, `{`, `]`, `):`): never the start of a sibling, whatever its indentation
-_CLOSING = re.compile(r"[ \t]*[)\]{}]")
+_CLOSING = compile_lazily(r"[ \t]*[)\]{}]")
 #: a comment line, which does not close a block whatever its indentation
-_COMMENT = re.compile(r"[ \t]*(?:#(?!\[)|//|/\*|\*|--|<!--)")
+_COMMENT = compile_lazily(r"[ \t]*(?:#(?!\[)|//|/\*|\*|--|<!--)")
 #: decorators kept above a definition
 _MARKS_KEPT = 6
 #: what opens and closes a string that spans lines (Python's docstrings and long strings)
-_LONG_STRING = re.compile(r'"""|\'\'\'')
-_STRING_ONLY = re.compile(r'\s*[rbuRBU]?("""|\'\'\').*("""|\'\'\')\s*')
+_LONG_STRING = compile_lazily(r'"""|\'\'\'')
+_STRING_ONLY = compile_lazily(r'\s*[rbuRBU]?("""|\'\'\').*("""|\'\'\')\s*')
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,20 +140,20 @@ class Outline:
 
 #: what makes a line act: a condition, a comparison or connective, an exit, a call, an
 #: assignment (`=`, `+=`, `:=`, not `==`, `=>` or `<=`)
-_ACTS = re.compile(
+_ACTS = compile_lazily(
     r"\b(?:if|elif|elsif|unless|while|when|case|switch|return|raise|throw|abort|yield|where|"
     r"filter|exclude)\b|[=!<>]=|&&|\|\||\w\s*[(!?]\(?|(?<![=!<>+\-*/%&|^:])[+\-*/%&|^:]?=(?![=>~])"
 )
 #: a call without parentheses whose arguments are a symbol or an instance variable (Ruby:
 #: `authorize! :read`, `redirect_to @post`); other bare words may be a docstring's prose
-_BARE_CALL = re.compile(r"\s*[a-z_]\w*[!?]?\s+[:@]\w")
+_BARE_CALL = compile_lazily(r"\s*[a-z_]\w*[!?]?\s+[:@]\w")
 #: a line that declares, not acts: an import, a module or package name
-_DECLARES = re.compile(
+_DECLARES = compile_lazily(
     r"\s*(?:import|from\s+\S+\s+import|require|require_relative|use|using|include|extend|"
     r"package|namespace|#include|end|else|begin|ensure|rescue|private|protected|public)\b"
 )
 #: a line that only writes a message: logging, printing, a debugging call
-_MESSAGE = re.compile(
+_MESSAGE = compile_lazily(
     r"^\s*(?:\w+\.)*(?:log|logger|logging|_log|LOG|LOGGER|Log|console|print|println|printf|"
     r"puts|p|pp|warn|debug|info|echo|var_dump|dd|dump|fmt\.Print\w*|Rails\.logger|"
     r"System\.(?:out|err))\b\s*[.(\s]"

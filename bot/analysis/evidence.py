@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.analysis.lazyre import compile_lazily
 from bot.analysis.models import Commit, DeclaredModel, Provenance, PullRequestInfo
 from policies.model import Policy, compile_pattern, version_key
 
@@ -38,28 +39,28 @@ __all__ = [
 ]
 
 # Bounded repetitions: an unclosed bracket in a long line must not make a scan quadratic.
-_BRACKETS = re.compile(r"\([^)]{0,200}\)|\[[^\]]{0,200}\]")
-_EMAIL = re.compile(r"<[^>]{0,200}>")
+_BRACKETS = compile_lazily(r"\([^)]{0,200}\)|\[[^\]]{0,200}\]")
+_EMAIL = compile_lazily(r"<[^>]{0,200}>")
 _NAME_CHARS = 200  # longer than any model name: such a value is never resolved
-_SEPARATORS = re.compile(r"[\s._:]+|-+")
-_DATE_STAMP = re.compile(r"-(?:20\d{6}|20\d\d-\d\d-\d\d)$")
+_SEPARATORS = compile_lazily(r"[\s._:]+|-+")
+_DATE_STAMP = compile_lazily(r"-(?:20\d{6}|20\d\d-\d\d-\d\d)$")
 # No pattern below ends in a lazy group before `\s*$`, which rescans trailing blanks from every
 # position (quadratic on a long line); values are stripped in code instead.
-_KEY_VALUE = re.compile(
+_KEY_VALUE = compile_lazily(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z -]{0,30}?)\s*(?:\*\*|__)?\s*[:=]"
     r"(?P<value>.*)"
 )
-_CHECKED = re.compile(r"^\s*[-*+]\s*\[[xX]\](?P<value>.*\S)")
-_TRAILER = re.compile(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:(?P<value>.*)")
-_LIST_SPLIT = re.compile(r",|;|\band\b|\+|/ ")
-_AIDER = re.compile(r"\baider\s*\((?P<model>[^)]{1,200})\)", re.I)
-_TOOL_AND_MODEL = re.compile(r"^(?P<tool>[^(]*)\((?P<model>[^)]*)\)")
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
-_BACKTICKS = re.compile(r"`+")
-_MASK = re.compile(r"\x00(\d+)\x00")
-_TRAILING_VERSION = re.compile(r"(?:-v?\d+)+$")
-_VIA = re.compile(r"(?<!\s)\s+(?:via|with|in|using)\s+", re.I)  # matched once per blank run
+_CHECKED = compile_lazily(r"^\s*[-*+]\s*\[[xX]\](?P<value>.*\S)")
+_TRAILER = compile_lazily(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:(?P<value>.*)")
+_LIST_SPLIT = compile_lazily(r",|;|\band\b|\+|/ ")
+_AIDER = compile_lazily(r"\baider\s*\((?P<model>[^)]{1,200})\)", re.I)
+_TOOL_AND_MODEL = compile_lazily(r"^(?P<tool>[^(]*)\((?P<model>[^)]*)\)")
+_FENCE = compile_lazily(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+_LIST_ITEM = compile_lazily(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+_BACKTICKS = compile_lazily(r"`+")
+_MASK = compile_lazily(r"\x00(\d+)\x00")
+_TRAILING_VERSION = compile_lazily(r"(?:-v?\d+)+$")
+_VIA = compile_lazily(r"(?<!\s)\s+(?:via|with|in|using)\s+", re.I)  # matched once per blank run
 
 How = Literal["exact", "alias", "family", "unknown"]
 

@@ -19,12 +19,12 @@ definition its hunk is in, changes control flow. The rule is evidence only then.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
+from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import tokens
 
 __all__ = ["GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter", "guard_hits"]
@@ -154,8 +154,8 @@ _MARKERS = (
     r"\b(if|elif|elsif|unless|guard|raise|throw|abort\w*|panic|halt|deny|forbid|reject)\b|"
     r"[=!<>]=|&&|\|\|"
 )
-_CANDIDATE = re.compile(_MARKERS)
-_DEFINITION_LINE = re.compile(r"\s*(def|func|function|fn|class|sub|proc)\b")
+_CANDIDATE = compile_lazily(_MARKERS)
+_DEFINITION_LINE = compile_lazily(r"\s*(def|func|function|fn|class|sub|proc)\b")
 
 
 def guard_filter(subjects: Sequence[str]) -> str:

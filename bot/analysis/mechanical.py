@@ -16,19 +16,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from bot.analysis.lazyre import compile_lazily
+
 __all__ = ["INDENTED", "MANIFESTS", "NO_SWAPS", "Sides", "Swaps", "hunk_swaps", "line_key",
            "mechanical_hunk", "mechanical_sides", "prose_line", "relaid", "renamed_hunks", "squash",
            "tokens", "without_copy"]
 
 #: files whose indentation is syntax (Python, YAML, Haml, Slim, Pug, CoffeeScript, Sass, a
 #: Makefile): there a line re-indented may leave or enter a block
-INDENTED = re.compile(
+INDENTED = compile_lazily(
     r"(\.(py|pyi|ya?ml|haml|slim|pug|jade|coffee|sass|styl|nim|fs|fsx)|(^|/)(GNU)?[Mm]akefile)$"
 )
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
 #: a new or removed package, is not)
-MANIFESTS = re.compile(
+MANIFESTS = compile_lazily(
     r"(^|/)(go\.mod|package\.json|requirements[\w.-]*\.txt|pyproject\.toml|Pipfile|Gemfile|"
     r"[\w.-]+\.gemspec|Cargo\.toml|composer\.json|pom\.xml|build\.gradle(\.kts)?|"
     r"[\w.-]+\.csproj|Directory\.Packages\.props|packages\.config|Chart\.yaml|mix\.exs|"
@@ -38,9 +40,9 @@ MANIFESTS = re.compile(
 #: a manifest's line naming what is deployed, not depended on: a Helm chart's `appVersion` is
 #: the release of the application the chart runs (its default image tag), so another one is a
 #: deploy change, as a new image tag in a Dockerfile or a manifest is
-_DEPLOYED = re.compile(r"\s*appVersion\s*:")
+_DEPLOYED = compile_lazily(r"\s*appVersion\s*:")
 
-_TOKEN = re.compile(
+_TOKEN = compile_lazily(
     r"""[^\W\d]\w*|\d[\w.]*|"(?:\\.|[^"\\])*"?|'(?:\\.|[^'\\])*'?|`(?:\\.|[^`\\])*`?"""
     r"""|===|!==|==|!=|<=|>=|&&|\|\||->|=>|::|\?\?|\S"""
 )
@@ -52,12 +54,12 @@ _MAX_LINES = 400
 #: string-building conversions come a line or two at a time; past this a hunk is something else
 _FORMATTING_LINES = 20
 #: version numbers and commit ids inside a token
-_VERSIONS = re.compile(r"\b[0-9a-f]{7,64}\b|\d[\w.+*-]*")
-_WORD = re.compile(r"\w+")
+_VERSIONS = compile_lazily(r"\b[0-9a-f]{7,64}\b|\d[\w.+*-]*")
+_WORD = compile_lazily(r"\w+")
 #: an SQL statement's opening words: the verb with what it needs next (`DELETE FROM`,
 #: `CREATE TABLE`, `UPDATE users SET`), so that a sentence starting with the same verb ("Create
 #: additional schemas", "Update the docs") stays a sentence
-_SQL = re.compile(
+_SQL = compile_lazily(
     r"\s*(select\s+(\*|distinct\b|count\s*\(|[\w.]+\s*(,|\bfrom\b|\bas\b))|insert\s+into\b|"
     r"update\s+[\w.\"`]+\s+set\b|delete\s+from\b|with\s+(recursive\s+)?\w+\s+as\b|"
     r"(create|alter|drop)\s+(or\s+replace\s+|unique\s+|temp(orary)?\s+)?(table|index|view|schema|"
@@ -65,7 +67,7 @@ _SQL = re.compile(
     r"constraint|materialized)\b|grant\s|revoke\s|truncate\s|merge\s+into\b)",
     re.I,
 )
-_IMPORT = re.compile(
+_IMPORT = compile_lazily(
     r"\s*(import\s|from\s+\S+\s+import\s|using\s|require[\s(]|use\s|#\s*include\s|"
     r"(const|let|var)\s+.*=\s*require\()"
 )
@@ -73,7 +75,7 @@ _IMPORT = re.compile(
 
 #: tags that only lay text out (`<br />` -> `<p>...</p>`); a tag with attributes (a form, an
 #: input, a link) is kept
-_LAYOUT_TAG = re.compile(
+_LAYOUT_TAG = compile_lazily(
     r"</?\s*(p|br|hr|div|span|em|strong|b|i|u|small|li|ul|ol|dd|dt|dl|h[1-6]|section|"
     r"header|footer|label|tr|td|th|tbody|thead)\s*/?>",
     re.I,
@@ -81,46 +83,46 @@ _LAYOUT_TAG = re.compile(
 #: `raise X from e` (also `) from e` closing a raise written over several lines) and
 #: `except E as e:` (Python): the chaining and the name the handler gives the exception change
 #: the traceback, not what is raised or caught
-_CHAINED = re.compile(
+_CHAINED = compile_lazily(
     r"^(\s*raise\b.*?|\s*\))\s+from\s+\w+\s*$|^(\s*except\b.*?)\s+as\s+\w+\s*:"
 )
 #: a variable annotation (`x: str | None = v` at module level, `let x: T = v`): a type hint,
 #: not a value. An indented Python one is left alone: in a dataclass or a model, annotating a
 #: class attribute makes it a field.
-_ANNOTATED = re.compile(
+_ANNOTATED = compile_lazily(
     r"^((?:\s*(?:let|const|var|val)\s+)?(?!(?:else|try|finally|lambda|case|default)\b)"
     r"[A-Za-z_]\w*)\s*:\s*[\w.\[\], |]+?\s*(=[^=])"
 )
 #: `key: key` in a hash or keyword argument, shortened to `key:` (Ruby 3.1) or `{ key }` (JS)
-_SHORTHAND = re.compile(r"\b([A-Za-z_]\w*):\s*\1\b(?!\s*[(.\[])")
+_SHORTHAND = compile_lazily(r"\b([A-Za-z_]\w*):\s*\1\b(?!\s*[(.\[])")
 
 
 #: a value explicitly discarded (`_ = f.Close()`, `_, _ = w.Write(b)`: Go's linters ask for it)
 #: is the call it discards
-_DISCARDED = re.compile(r"^(\s*)_\s*(?:,\s*_\s*)*=(?!=)\s*")
+_DISCARDED = compile_lazily(r"^(\s*)_\s*(?:,\s*_\s*)*=(?!=)\s*")
 #: a Go context passed down instead of made on the spot (`f()` -> `f(ctx)`,
 #: `context.Background()` -> `ctx`, `func f(ctx context.Context, ...)`): the call is the same,
 #: now cancellable
-_NEW_CONTEXT = re.compile(r"\bcontext\.(?:Background|TODO)\(\)")
-_CONTEXT_ARGUMENT = re.compile(
+_NEW_CONTEXT = compile_lazily(r"\bcontext\.(?:Background|TODO)\(\)")
+_CONTEXT_ARGUMENT = compile_lazily(
     r"(?<=\()\s*ctx(?:\s+context\.Context)?\s*(?:,\s*|(?=\)))"
     r"|,\s*ctx(?:\s+context\.Context)?\s*(?=[,)])"
 )
 #: Ruby's word and symbol arrays, `%w(a b)` for `['a', 'b']` and `%i(a b)` for `[:a, :b]`
-_WORD_ARRAY = re.compile(r"%([wiWI])[(\[{]((?:[^)\]}\\]|\\.)*)[)\]}]")
-_UNESCAPED_SPACE = re.compile(r"(?<!\\)\s+")
+_WORD_ARRAY = compile_lazily(r"%([wiWI])[(\[{]((?:[^)\]}\\]|\\.)*)[)\]}]")
+_UNESCAPED_SPACE = compile_lazily(r"(?<!\\)\s+")
 #: a Django route written as an anchored regular expression of plain text and named groups
 #: (`re_path(r"^apps/(?P<pk>\d+)/$", ...)`) is the same route as `path("apps/<int:pk>/", ...)`
-_REGEX_ROUTE = re.compile(r"""r(["'])\^((?:[\w/.-]|\\\.|\(\?P<\w+>[^)]*\))*)\$\1""")
-_REGEX_ROUTE_CALL = re.compile(r"\b(?:re_path|url)\(")
-_ROUTE_GROUP = re.compile(r"\(\?P<(\w+)>([^)]*)\)")
+_REGEX_ROUTE = compile_lazily(r"""r(["'])\^((?:[\w/.-]|\\\.|\(\?P<\w+>[^)]*\))*)\$\1""")
+_REGEX_ROUTE_CALL = compile_lazily(r"\b(?:re_path|url)\(")
+_ROUTE_GROUP = compile_lazily(r"\(\?P<(\w+)>([^)]*)\)")
 #: path converters for the usual group patterns (anything else stays a regular expression)
 _CONVERTERS = {r"\d+": "int", r"[0-9]+": "int", r"[\w-]+": "slug", r"[-\w]+": "slug",
                r"[-a-zA-Z0-9_]+": "slug", r"[^/]+": "str", r".+": "path"}
 #: a comment at the end of a line of code (`x = y  # why`, `f(x) // why`) or on a line of its
 #: own: what follows the marker is for people; the quotes before it must be balanced (a `#` in
 #: a string is no comment)
-_TRAILING_COMMENT = re.compile(r"(?:^|\s)(?:#|//)(?:\s.*)?$")
+_TRAILING_COMMENT = compile_lazily(r"(?:^|\s)(?:#|//)(?:\s.*)?$")
 
 
 #: one operation under two names a language or framework gives it, the older spelling written
@@ -306,7 +308,7 @@ def _prose(text: str) -> bool:
 
 
 #: a short title for people: capitalised words (`Payout confirmed`, `Sign in`)
-_LABEL = re.compile(r"[A-Z][a-z]+(?: [A-Za-z][a-z]*)+[.!?]?")
+_LABEL = compile_lazily(r"[A-Z][a-z]+(?: [A-Za-z][a-z]*)+[.!?]?")
 
 
 def _label(text: str) -> bool:
@@ -315,7 +317,7 @@ def _label(text: str) -> bool:
     return _LABEL.fullmatch(text) is not None
 
 
-_PROSE_LINE = re.compile(r"[^\W\d_][\w .,'`!?-]*")
+_PROSE_LINE = compile_lazily(r"[^\W\d_][\w .,'`!?-]*")
 _CODE_WORDS = frozenset({
     "return", "raise", "throw", "yield", "await", "assert", "import", "from", "use", "require",
     "include", "puts", "print", "echo", "if", "unless", "elif", "else", "while", "for", "end",
@@ -327,7 +329,7 @@ _CODE_WORDS = frozenset({
 
 
 #: code named inside a sentence: Markdown's `name`, reStructuredText's :class:`~a.b.C`
-_INLINE_CODE = re.compile(r"(?::[\w:.-]+:)?`(?!\$\{)[^`\s][^`]*`")
+_INLINE_CODE = compile_lazily(r"(?::[\w:.-]+:)?`(?!\$\{)[^`\s][^`]*`")
 
 
 def prose_line(text: str) -> bool:
@@ -372,7 +374,7 @@ def _respelt(_: int, a: str, b: str) -> bool:
     return _identifier(a) == _identifier(b)
 
 
-_CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}")
+_CONSTANT_NAME = compile_lazily(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}")
 
 
 def _dotted(stream: list[str]) -> list[str]:
@@ -430,7 +432,7 @@ _FORMAT_OPS = frozenset({"+", "%", "(", ")", "[", "]", ".", "{", "}", "$", "#", 
 
 #: a logging or printing call's formatting variant (`Fatalf`, `Errorf`, `Println`): with a plain
 #: string it prints what the plain call (`Fatal`, `Error`) prints
-_FORMAT_VARIANT = re.compile(
+_FORMAT_VARIANT = compile_lazily(
     r"(Fatal|Panic|Error|Warn|Warning|Info|Debug|Trace|Log|Skip|Print|Sprint|Fprint)(?:f|ln)"
 )
 
@@ -469,7 +471,7 @@ def _string_formatting(old: tuple[list[str], set[int]], new: tuple[list[str], se
 #: Java/Kotlin/C#/TypeScript/Go/Rust/PHP/C++ (`static final`, `const`, `static readonly`,
 #: `const val`). A plain assignment is not: in Python or Ruby a module's or a settings file's
 #: `NAME = value` may be read by a framework by name.
-_CONSTANT = re.compile(
+_CONSTANT = compile_lazily(
     r"""\s*(?:(?:public|private|protected|internal|export|pub(?:\([\w:]+\))?)\s+)*"""
     r"""(?:static\s+final|final\s+static|static\s+readonly|readonly\s+static|const(?:\s+val)?)"""
     r"""\s+(?:[\w<>\[\].?]+\s+)?[A-Z][A-Z0-9_]*\s*(?::\s*[&'\w<>\[\] ]+)?\s*=\s*"""
@@ -758,9 +760,9 @@ def renamed_hunks(
     }
 
 
-_LITERAL = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`""")
+_LITERAL = compile_lazily(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`""")
 #: a translation call and its key (`t("settings.billing.per_month")`, `__('auth.failed')`)
-_TRANSLATED_KEY = re.compile(
+_TRANSLATED_KEY = compile_lazily(
     r"""(?:\b(?:t|i18n\.t|I18n\.t|\$t|__|_|gettext|ngettext|trans|trans_choice|translate|"""
     r"""formatMessage|lang)\(\s*\{?\s*(?:id:\s*)?)(["'`])[\w.:/-]+\1"""
 )

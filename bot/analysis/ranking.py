@@ -20,17 +20,17 @@ comment, the terminal, JSON and SARIF all show the same evidence first.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.analysis.lazyre import compile_lazily
 from bot.analysis.models import Evidence
 from policies.model import Policy
 
 __all__ = ["EvidenceRanking", "generic_rules", "is_generic_pattern", "rank", "select"]
 
 # Code punctuation in a pattern: a call, an attribute, a scope, a decorator, a tag, an index.
-_CODE_MARKS = re.compile(r"\\\.|\\\(|::|->|@|\\\[|=>")
+_CODE_MARKS = compile_lazily(r"\\\.|\\\(|::|->|@|\\\[|=>")
 _SIDE_RANK = {"new": 0, "old": 1, "header": 2, "path": 0}
 _SPECIFIC, _PATH, _GENERIC = 0, 1, 2
 

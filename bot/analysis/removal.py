@@ -32,19 +32,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
+from bot.analysis.lazyre import compile_lazily
 
 __all__ = ["Removals"]
 
 #: a definition's opening line: the keyword that gives a name (with modifiers before it), or a
 #: typed method signature (Java, C#, Kotlin, Swift, Scala)
-_KEYWORD_DEFINITION = re.compile(
+_KEYWORD_DEFINITION = compile_lazily(
     r"^\s*(?:(?:export|default|public|private|protected|internal|static|final|abstract|async|"
     r"override|virtual|sealed|open|suspend|partial|unsafe|extern|inline|data|pub(?:\([\w:]+\))?)"
     r"\s+)*(def|class|func|function|fn|fun|interface|struct|trait|enum|module|record|object|"
     r"type|impl|sub|proc|const|let|var|val|namespace|package)\s+"
     r"(?:\([^)]*\)\s*)?(?:self\.)?([A-Za-z_$][\w$]*(?:(?:::|\.)[A-Za-z_$][\w$]*)*[?!]?)"
 )
-_SIGNATURE = re.compile(
+_SIGNATURE = compile_lazily(
     r"^\s*(?:(?:public|private|protected|internal|static|final|abstract|async|override|"
     r"virtual|sealed|synchronized|native|default|partial|unsafe|extern|new)\s+)+"
     r"(?:[\w<>\[\],.?]+\s+)*([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\("
@@ -52,9 +53,9 @@ _SIGNATURE = re.compile(
 #: definitions that only hold others: their names are everyone's (`module Spree`)
 _CONTAINERS = frozenset({"module", "namespace", "package"})
 #: a line that closes what a definition opened, or opens its body alone
-_CLOSER = re.compile(r"^\s*(?:[{}()\[\];,]+|end\b.*|\)\s*(?:->.*)?:?)\s*$")
+_CLOSER = compile_lazily(r"^\s*(?:[{}()\[\];,]+|end\b.*|\)\s*(?:->.*)?:?)\s*$")
 #: a decorator or annotation line (`@login_required`, `@Override`, `#[test]`, `[HttpGet]`)
-_DECORATOR = re.compile(r"^\s*(?:@([\w.]+)|#\[([\w:]+)|\[([\w.]+)[\](])")
+_DECORATOR = compile_lazily(r"^\s*(?:@([\w.]+)|#\[([\w:]+)|\[([\w.]+)[\](])")
 #: decorators and annotations that describe a definition without registering it anywhere
 _DESCRIPTIVE = frozenset({
     "Override", "override", "Deprecated", "deprecated", "staticmethod", "classmethod",
@@ -64,31 +65,31 @@ _DESCRIPTIVE = frozenset({
     "CheckReturnValue", "VisibleForTesting", "typing.overload", "overload", "wraps",
     "functools.wraps", "SafeVarargs", "FunctionalInterface", "Pure", "MethodImpl",
 })
-_IMPORT = re.compile(
+_IMPORT = compile_lazily(
     r"\s*(import\s|from\s+\S+\s+import\s|using\s|require(_relative|_dependency)?[\s(]|use\s|"
     r"#\s*include\s|"
     r"(const|let|var)\s+.*=\s*require\()"
 )
 #: languages in which a method that overrides says so: one without the mark is called by name
-_EXPLICIT_OVERRIDE = re.compile(r"\.(java|kt|kts|cs|scala|swift|rs|go)$")
-_OVERRIDE = re.compile(r"@Override\b|\boverride\b")
+_EXPLICIT_OVERRIDE = compile_lazily(r"\.(java|kt|kts|cs|scala|swift|rs|go)$")
+_OVERRIDE = compile_lazily(r"@Override\b|\boverride\b")
 #: files written for people: a name there is a mention (a changelog's "removed `f`"), not a use
-_PROSE_FILE = re.compile(
+_PROSE_FILE = compile_lazily(
     r"\.(md|mdx|markdown|rst|txt|adoc)$|(^|/)(CHANGELOG|CHANGES|HISTORY|NEWS|UPGRADING)[^/]*$",
     re.I,
 )
 #: a method declared without a body (an interface's, an abstract one): `T name(args);`
-_DECLARATION = re.compile(
+_DECLARATION = compile_lazily(
     r"^\s*(?:[\w<>\[\],.?@]+\s+)+([A-Za-z_]\w*)\s*\([^;{]*\)\s*(?:throws\s+[\w.,\s]+)?;\s*$"
 )
 #: a constant given a literal string or number (`READABILITY_API = "https://..."`): a name
 #: like any other definition's (its booleans and lists stay statements: a deleted settings
 #: file's `SESSION_COOKIE_SECURE = True` is configuration)
-_LITERAL_CONSTANT = re.compile(
+_LITERAL_CONSTANT = compile_lazily(
     r"""^\s*([A-Z][A-Z0-9_]*)\s*(?::\s*[\w.\[\]]+)?\s*=\s*(?:f?"[^"]*"|f?'[^']*'|-?\d[\d_.]*)\s*;?$"""
 )
 #: a docstring's quotes (Python's, or Kotlin's and Swift's raw strings)
-_DOC_QUOTES = re.compile(r'"""|\'\'\'')
+_DOC_QUOTES = compile_lazily(r'"""|\'\'\'')
 
 
 def _indent(text: str) -> int:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.analysis.lazyre import compile_lazily
+
 __all__ = [
     "clip",
     "clip_middle",
@@ -31,7 +33,7 @@ ZWJ = "\u200d"
 # Invisible or direction-changing characters that could make a line read differently from what
 # it does (Trojan Source), and line separators that would end a table row or a list item.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u0085\u2028\u2029\v\f]")
+_LINE_BREAKS = compile_lazily(r"\r\n|[\r\n\u0085\u2028\u2029\v\f]")
 
 # Characters that mean something to Markdown, GitHub's extensions or HTML, as references.
 _MARKUP = {
@@ -52,13 +54,13 @@ _MARKUP = {
 _TEXT_TABLE = str.maketrans(_MARKUP)
 _CODE_TABLE = str.maketrans({**_MARKUP, "@": "&#64;"})
 # At the start of a line item's content these would open a nested list or a heading underline.
-_BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d{1,9})([.)]))")
+_BLOCK_START = compile_lazily(r"^(\s*)(?:([-+=])|(\d{1,9})([.)]))")
 # "@name" pings a user or team and "#12" / "owner/repo#12" links (and notifies) an issue.
-_MENTION = re.compile(r"@(?=[A-Za-z0-9_-])")
-_REFERENCE = re.compile(r"&#35;(?=[A-Za-z0-9])")
+_MENTION = compile_lazily(r"@(?=[A-Za-z0-9_-])")
+_REFERENCE = compile_lazily(r"&#35;(?=[A-Za-z0-9])")
 # Bare URLs GitHub would turn into links ("https://…", "www.…"): a PR should not get to place
 # clickable links in the bot's voice.
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<![a-z0-9])www(?=\.)")
+_AUTOLINK = compile_lazily(r"(?i)(?<=[a-z]):(?=//)|(?<![a-z0-9])www(?=\.)")
 
 
 def _unlink(value: str) -> str:

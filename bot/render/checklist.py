@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.analysis.lazyre import compile_lazily
 from bot.analysis.models import ChecklistGroup, Decision
 from bot.render._escape import clip, text
 from policies.model import Permission
@@ -37,8 +38,8 @@ __all__ = [
 ]
 
 CHECKLIST_HEADING = "#### Review checklist"
-_BOX = re.compile(r"^- \[([ xX])\] (.*)$")
-_GROUP = re.compile(r"^\*\*(.+)\*\*$")
+_BOX = compile_lazily(r"^- \[([ xX])\] (.*)$")
+_GROUP = compile_lazily(r"^\*\*(.+)\*\*$")
 _TITLE_CHARS = 100
 _ITEM_CHARS = 1_500
 

@@ -11,8 +11,7 @@ makes control characters visible, so a diff cannot move the cursor or recolour t
 
 from __future__ import annotations
 
-import re
-
+from bot.analysis.lazyre import compile_lazily
 from bot.analysis.models import AreaResult, Decision, Evidence, Verdict
 from bot.render._budget import count
 from bot.render._escape import clip, clip_middle, terminal
@@ -22,7 +21,7 @@ __all__ = ["render_oneline", "render_text"]
 
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
 _RISK_STYLE = {Risk.CRITICAL: "red", Risk.ELEVATED: "yellow", Risk.ROUTINE: "green"}
-_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
+_FIRST_SENTENCE = compile_lazily(r"^(.+?[.!?])(?:\s|$)")
 
 
 def _paint(value: str, style: str, color: bool) -> str:

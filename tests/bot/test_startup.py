@@ -121,3 +121,20 @@ def test_a_scan_runs_without_the_cyclic_collector_and_restores_it(
     assert cli.main(["scan", "--diff", str(EXAMPLE), "--output", str(tmp_path / "out")]) in (0, 1)
     assert enabled == [False]
     assert gc.isenabled()
+
+
+def test_no_module_of_the_analysis_or_the_renderers_compiles_a_pattern_at_import() -> None:
+    """Their patterns compile when first used (`bot.analysis.lazyre`): a run pays only for those
+    it uses, and a scan of a small diff uses few of them."""
+    code = ("import json, re, sys\n"
+            "compiled = []\n"
+            "original = re.compile\n"
+            "def spy(pattern, flags=0):\n"
+            "    compiled.append(sys._getframe(1).f_globals.get('__name__', ''))\n"
+            "    return original(pattern, flags)\n"
+            "re.compile = spy\n"
+            "import bot.analysis.decide, bot.analysis.enclosing, bot.render\n"
+            "for name in bot.render.__all__:\n"
+            "    getattr(bot.render, name)\n"
+            "print(json.dumps(sorted({m for m in compiled if m.startswith('bot.')})))\n")
+    assert json.loads(_python(code)) == []
