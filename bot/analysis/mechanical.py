@@ -133,16 +133,16 @@ _TRAILING_COMMENT = compile_lazily(r"(?:^|\s)(?:#|//)(?:\s.*)?$")
 #: `bigIncrements('id')` is `id()` and `unsignedBigInteger` is `foreignId`. A spelling
 #: with another meaning (`increments('id')`, an int; `substr(-3)`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    ("http.Method", re.compile(r"\bhttp\.Method(Get|Head|Post|Put|Patch|Delete|Connect|Options|"
-                               r"Trace)\b"), lambda m: f'"{m.group(1).upper()}"'),
-    ("interface{}", re.compile(r"\binterface\{\}"), "any"),
-    ("reflect.TypeOf(", re.compile(r"\breflect\.TypeOf\((&?)([\w.\[\]*]+)\{\}\)"),
+    ("http.Method", compile_lazily(r"\bhttp\.Method(Get|Head|Post|Put|Patch|Delete|Connect|"
+                                   r"Options|Trace)\b"), lambda m: f'"{m.group(1).upper()}"'),
+    ("interface{}", compile_lazily(r"\binterface\{\}"), "any"),
+    ("reflect.TypeOf(", compile_lazily(r"\breflect\.TypeOf\((&?)([\w.\[\]*]+)\{\}\)"),
      lambda m: f"reflect.TypeFor[{'*' if m.group(1) else ''}{m.group(2)}]()"),
-    ("proto.", re.compile(r"\bproto\.(?:String|Bool|Int32|Int64|Uint32|Uint64|Float32|Float64)\("),
-     "new("),
-    ("substr(", re.compile(r"\.substr\((?=\s*(?:0\s*,|\d+\s*\)))"), ".substring("),
-    ("bigIncrements(", re.compile(r"->bigIncrements\(\s*(['\"])id\1\s*\)"), "->id()"),
-    ("unsignedBigInteger(", re.compile(r"->unsignedBigInteger\("), "->foreignId("),
+    ("proto.", compile_lazily(r"\bproto\.(?:String|Bool|Int32|Int64|Uint32|Uint64|Float32|"
+                              r"Float64)\("), "new("),
+    ("substr(", compile_lazily(r"\.substr\((?=\s*(?:0\s*,|\d+\s*\)))"), ".substring("),
+    ("bigIncrements(", compile_lazily(r"->bigIncrements\(\s*(['\"])id\1\s*\)"), "->id()"),
+    ("unsignedBigInteger(", compile_lazily(r"->unsignedBigInteger\("), "->foreignId("),
 )
 
 
