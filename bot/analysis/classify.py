@@ -54,8 +54,11 @@ def _unanchored(pattern: str) -> str:
 
     In the diff every line starts with its +/- marker, so an anchored rule would never match
     there. Dropping anchors only widens the match, which is all a pre-filter needs: each line it
-    finds is then checked with the exact rule.
+    finds is then checked with the exact rule. Most rules have no '^' to drop: they are returned
+    as they are, without the walk over each character (1 ms of every start).
     """
+    if "^" not in pattern:
+        return pattern
     out: list[str] = []
     escaped = in_class = False
     for index, char in enumerate(pattern):

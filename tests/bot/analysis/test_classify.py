@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from bot.analysis import classify as classify_module
-from bot.analysis.classify import Classification, _passes, classify, matcher_for
+from bot.analysis.classify import Classification, _passes, _unanchored, classify, matcher_for
 from bot.analysis.decide import decide
 from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
 from bot.analysis.gitattributes import parse_gitattributes
@@ -977,3 +977,25 @@ def test_prefilter_passes_share_the_rules_evenly(rules: int, sizes: list[int]) -
     groups = _passes(patterns)
     assert [len(g) for g in groups] == sizes
     assert [p for g in groups for p in g] == patterns
+
+
+@pytest.mark.parametrize(
+    ("pattern", "unanchored"),
+    [
+        (r"^\s*def login", r"(?:)\s*def login"),
+        (r"(?m)^a|^?b", r"(?m)(?:)a|(?:)?b"),
+        (r"[^a-z]+x", r"[^a-z]+x"),  # a negated class keeps its '^'
+        (r"[]^]x", r"[]^]x"),  # a ']' first in a class is a member, not its end
+        (r"\^x", r"\^x"),  # an escaped '^' is a character
+    ],
+    ids=["anchor", "several", "negated-class", "bracket-first", "escaped"],
+)
+def test_prefilter_patterns_drop_their_anchors(pattern: str, unanchored: str) -> None:
+    assert _unanchored(pattern) == unanchored
+
+
+def test_a_pattern_without_a_caret_is_taken_as_it_is() -> None:
+    """Not rebuilt character by character: most rules have no anchor, and the walk over each
+    was 1 ms of every start."""
+    pattern = "".join(["(?i)\\bpassword", "_reset\\b"])
+    assert _unanchored(pattern) is pattern
