@@ -5,7 +5,10 @@ plain data (`policies.model`): reading it imports nothing of pydantic.
 
 The artefact is named by a fingerprint of everything that decides what it holds: the text of
 default.yml, the source of the modules that parse, validate and translate it, and the versions
-of pydantic (its version file, read without importing it) and Python. Any edit of one of them
+of pydantic (its version file, read without importing it) and Python. The fingerprint is
+Python's own hash of sources for hash-based bytecode (`importlib.util.source_hash`, 64 bits):
+the artefact is trusted as bytecode is and told stale as bytecode can be, and the hash needs no
+import (hashlib loads OpenSSL's library, 2 ms of every start). Any edit of one of them
 names another artefact, so a stale one is never read: the next start validates the file again
 and leaves a new artefact. It lives in the
 package's `__pycache__` beside Python's own bytecode and is trusted as that bytecode is (it is
@@ -17,7 +20,6 @@ artefact is the entry point's (`bot.cli`).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import pickle
 import sys
@@ -74,16 +76,14 @@ def fingerprint(text: bytes) -> str | None:
     """What names the artefact of this default.yml text (see the module's docstring); None for
     an install without the modules' sources (bytecode only), which cannot tell a stale artefact
     and so has none."""
-    digest = hashlib.sha256(text)
     package = package_files()
     try:
-        for name in _SOURCES:
-            digest.update(b"\0" + package.joinpath(name).read_bytes())
-        digest.update(b"\0" + _pydantic_version())
+        parts = [text, *(package.joinpath(name).read_bytes() for name in _SOURCES),
+                 _pydantic_version()]
     except OSError:
         return None
-    digest.update(f"\0{sys.version}".encode())
-    return digest.hexdigest()
+    parts.append(sys.version.encode())
+    return importlib.util.source_hash(b"\0".join(parts)).hex()
 
 
 def _pydantic_version() -> bytes:
