@@ -2,10 +2,10 @@
 
 Speed shapes this module: a 3,000-file PR must be analysed in well under a second, and a full
 line-by-line parse of such a diff with unidiff already costs about that. So the whole diff is
-parsed once with unidiff's metadata-only mode (files, modes, renames, and each hunk checked
-against its counts), and the hunks of a file are read from its lines only for the files that a
-caller asks about: those whose path matched an area, or whose text matched a cheap RE2
-pre-filter over the raw diff.
+scanned once for its files (`bot.analysis.diffscan`: headers, modes, renames, and each hunk
+checked against its counts, with no object per line), and the hunks of a file are read from its
+lines only for the files that a caller asks about: those whose path matched an area, or whose
+text matched a cheap RE2 pre-filter over the raw diff.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
-from unidiff.errors import UnidiffParseError
-from unidiff.patch import PatchedFile, PatchSet
-
+from bot.analysis.diffscan import DEV_NULL, RawFile, scan
 from bot.analysis.errors import DiffError
 from bot.analysis.gcpause import gc_paused
 from bot.analysis.lazyre import compile_lazily
@@ -37,7 +35,6 @@ from bot.analysis.models import FileChange, FileStatus
 
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "is_substantive", "parse_diff"]
 
-_DEV_NULL = "/dev/null"
 #: what str.splitlines also breaks at in ASCII text besides '\n'
 _OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
 _HASH_CODE = compile_lazily(
@@ -102,11 +99,11 @@ def _strip_prefix(name: str) -> str:
     return name[2:] if name[:2] in ("a/", "b/") else name
 
 
-def _status(pf: PatchedFile) -> FileStatus:
-    info = "".join(pf.patch_info or ())
-    if pf.source_file == _DEV_NULL or "\nnew file mode" in "\n" + info:
+def _status(pf: RawFile) -> FileStatus:
+    info = "".join(pf.info or ())
+    if pf.source == DEV_NULL or "\nnew file mode" in "\n" + info:
         return "added"
-    if pf.target_file == _DEV_NULL or "\ndeleted file mode" in "\n" + info:
+    if pf.target == DEV_NULL or "\ndeleted file mode" in "\n" + info:
         return "removed"
     if "\ncopy from " in "\n" + info:
         return "copied"
@@ -115,52 +112,28 @@ def _status(pf: PatchedFile) -> FileStatus:
     return "modified"
 
 
-def _old_path(pf: PatchedFile, status: str) -> str | None:
+def _old_path(pf: RawFile, status: str) -> str | None:
     if status not in ("renamed", "copied"):
         return None
-    for line in pf.patch_info or ():
+    for line in pf.info or ():
         for key in ("rename from ", "copy from "):
             if line.startswith(key):
                 return line[len(key) :].rstrip("\n")
-    return _strip_prefix(pf.source_file)
+    return _strip_prefix(pf.source)
 
 
-def _path(pf: PatchedFile, status: str) -> str:
+def _path(pf: RawFile, status: str) -> str:
     if status == "removed":
-        return _strip_prefix(pf.source_file)
-    target = pf.target_file if pf.target_file not in (None, _DEV_NULL) else pf.source_file
+        return _strip_prefix(pf.source)
+    target = pf.target if pf.target != DEV_NULL else pf.source
     return _strip_prefix(target)
 
 
-class _Tracking:
-    """Iterates lines and remembers the last one read, so a parse error can name its line."""
-
-    def __init__(self, lines: Sequence[str]) -> None:
-        self._lines = lines
-        self.position = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for index, line in enumerate(self._lines):
-            self.position = index + 1
-            yield line
-
-
-def _parse(lines: Sequence[str]) -> PatchSet:
-    """unidiff's metadata parse: files, modes, renames, and every hunk checked against its
-    counts (what `_hunks` relies on)."""
-    try:
-        with gc_paused():
-            return PatchSet(lines, metadata_only=True)
-    except UnidiffParseError:
-        pass
-    # Only a broken diff pays for tracking which line the parser stopped at.
-    tracking = _Tracking(lines)
-    try:
-        PatchSet(tracking, metadata_only=True)
-    except UnidiffParseError as e:
-        line = tracking.position
-        raise DiffError(f"malformed diff at line {line}: {e}") from e
-    raise AssertionError("unidiff failed once and not twice on the same lines")
+def _scan(lines: Sequence[str]) -> list[RawFile]:
+    """The diff's files (`bot.analysis.diffscan.scan`), with the collector paused: a large
+    diff's files and their header lines are many small objects that form no cycles."""
+    with gc_paused():
+        return scan(lines)
 
 
 _HUNK_FIELDS = compile_lazily(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
@@ -191,7 +164,7 @@ def _hunks(
 ) -> Iterator[tuple[Hunk, int, list[int]]]:
     """The hunks of one file's part of a diff (its lines start to end, line i being
     text[ends[i-1]:ends[i]]), each with the diff line of its header and of each of its changed
-    lines. Reads what unidiff's parse reads: a hunk's body is as long as its header's counts
+    lines. Reads what `diffscan.scan` checked: a hunk's body is as long as its header's counts
     say; '\\ No newline' markers and lines outside hunks carry no change."""
     at = start
     number = first - 1
@@ -275,8 +248,7 @@ class Diff:
     """A parsed diff: its files, and their changed lines on demand."""
 
     def __init__(
-        self, text: str, lines: Sequence[str], patched: list[PatchedFile],
-        files: list[FileChange],
+        self, text: str, lines: Sequence[str], scanned: list[RawFile], files: list[FileChange],
     ):
         """`text`: the normalised diff, `lines` its lines (each with its '\\n'). Only the text is
         kept, with where each line ends: a list of a large diff's lines is a second copy of it
@@ -285,17 +257,17 @@ class Diff:
         self._ends = array("q", accumulate(map(len, lines)))
         self.files = files
         # Where each file's lines start in the diff (0-based); files come in diff order.
-        self._starts = [self._start_of(pf) for pf in patched]
+        self._starts = [self._start_of(pf) for pf in scanned]
         self._hunks: dict[int, list[Hunk]] = {}
         # The diff line of each changed line and hunk header of a file, in diff order, and them.
         self._located: dict[int, tuple[array[int], list[ChangedLine]]] = {}
 
     @staticmethod
-    def _start_of(pf: PatchedFile) -> int:
-        start = (pf.diff_line_no or 1) - 1
-        git_header = bool(pf.patch_info) and str(pf.patch_info[0]).startswith("diff --git")  # type: ignore[index]
+    def _start_of(pf: RawFile) -> int:
+        start = pf.line - 1
+        git_header = bool(pf.info and pf.info[0].startswith("diff --git"))
         # Without a git header the file starts at its '+++' line; its '---' line is just above.
-        return start if git_header or pf.is_binary_file else max(start - 1, 0)
+        return start if git_header or pf.binary else max(start - 1, 0)
 
     def _offset(self, line: int) -> int:
         """Where diff line `line` (0-based) starts in the text."""
@@ -529,11 +501,11 @@ def _split_lines(text: str) -> list[str]:
     return [line + "\n" for line in lines]
 
 
-def _file_change(pf: PatchedFile, not_inspected: str | None) -> FileChange:
+def _file_change(pf: RawFile, not_inspected: str | None) -> FileChange:
     status = _status(pf)
     mode_only = (
-        not pf.is_binary_file
-        and len(pf) == 0
+        not pf.binary
+        and pf.hunks == 0
         and status == "modified"
         and pf.source_mode != pf.target_mode
     )
@@ -541,7 +513,7 @@ def _file_change(pf: PatchedFile, not_inspected: str | None) -> FileChange:
         path=_path(pf, status),
         old_path=_old_path(pf, status),
         status=status,
-        binary=pf.is_binary_file,
+        binary=pf.binary,
         mode_only=mode_only,
         additions=pf.added,
         deletions=pf.removed,
@@ -551,8 +523,8 @@ def _file_change(pf: PatchedFile, not_inspected: str | None) -> FileChange:
 
 
 # What follows '@@' at the start of a line must be a hunk header: anything else (`@@ --1,1 +-1,1
-# @@`) unidiff would keep, with the changed lines under it, as file metadata, reading the file as
-# unchanged.
+# @@`) the diff's grammar (`diffscan.scan`, unidiff's) keeps, with the changed lines under it, as
+# file metadata, reading the file as unchanged.
 _HUNK_HEADER = compile_lazily(r"@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
 # A carriage return inside a hunk or git header, or just before one: a diff with CR-only line
 # endings, which would otherwise read as one long header line and no change at all.
@@ -571,8 +543,8 @@ def _line_starts(text: str, prefix: str) -> Iterator[int]:
 
 
 def _check_structure(text: str) -> None:
-    """Refuse what unidiff would silently misread as metadata: a diff whose changes it would
-    not see is bad input, never a diff with no changes."""
+    """Refuse what the diff's grammar would silently misread as metadata: a diff whose changes
+    it would not see is bad input, never a diff with no changes."""
     for start in _line_starts(text, "@@"):
         if _HUNK_HEADER.match(text, start) is None:
             line = text.count("\n", 0, start) + 1
@@ -597,14 +569,14 @@ def parse_diff(text: str | bytes, *, not_inspected: dict[str, str] | None = None
     normalised = _normalise(text)
     _check_structure(normalised)
     lines = _split_lines(normalised)
-    patch = _parse(lines)
+    patch = _scan(lines)
     if not patch and any(line.strip() for line in lines):
         raise DiffError("no file changes found: the input is not a unified diff")
     for pf in patch:
-        for name in (pf.source_file, pf.target_file):
-            if name is not None and "\r" in name:
+        for name in (pf.source, pf.target):
+            if "\r" in name:
                 raise DiffError(
-                    f"malformed diff at line {pf.diff_line_no or 1}: carriage return inside a "
+                    f"malformed diff at line {pf.line}: carriage return inside a "
                     "file header (CR-only line endings?)"
                 )
     reasons = not_inspected or {}
@@ -613,7 +585,7 @@ def parse_diff(text: str | bytes, *, not_inspected: dict[str, str] | None = None
         change = _file_change(pf, None)
         reason = reasons.get(change.path)
         files.append(change if reason is None else _file_change(pf, reason))
-    return Diff(normalised, lines, list(patch), files)
+    return Diff(normalised, lines, patch, files)
 
 
 def _quote(path: str) -> str:
