@@ -902,6 +902,23 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "infrastructure.db-pool"),
         ("config/database.yml", "  pool: 10", None),
         ("src/db/pool.go", "pool_size := 10", None),
+        # an access check called by name; a tenant written as a literal
+        ("lib/trpc/routers/stripe/getSetupIntent.ts", "  .use(requireWorkspaceAdmin)",
+         "permissions.access-check-calls"),
+        ("src/components/MembersView.tsx", "isTeamAdmin={isTeamAdminUser}", None),
+        ("lib/ts/recipe/saml/api/implementation.ts", 'tenantId: "public",',
+         "permissions.tenant-literal"),
+        ("src/api/links.ts", "tenantId: input.tenantId,", None),
+        # CSRF inside a longer name, cross-origin protection; a secrets manager resource; the
+        # types an upload accepts
+        ("lib/clearance/configuration.rb", "@rotate_csrf_on_sign_in = true",
+         "security.web-protections"),
+        ("auth/authentication.go", "protection := http.NewCrossOriginProtection()",
+         "security.web-protections"),
+        ("modules/db/main.tf", 'resource "aws_secretsmanager_secret_rotation" "this" {',
+         "security.secrets"),
+        ("app/Rules/Base64Mime.php", "$allowed_mime_types = ['image/png', 'image/jpeg'];",
+         "security.upload-types"),
     ],
 )
 def test_semantic_signals_in_ordinary_files(
