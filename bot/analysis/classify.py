@@ -36,6 +36,7 @@ from bot.analysis.mechanical import (
     tokens,
     without_copy,
 )
+from bot.analysis.metadata import MetadataLines
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, SourceFile
 from bot.analysis.ranking import EvidenceRanking
 from bot.analysis.removal import Removals
@@ -347,6 +348,11 @@ class Classification:
     #: edited files whose path matched an area but that only carry out renames the change
     #: declares (`bot.analysis.mechanical.renamed_hunks`)
     renamed_paths: list[str] = field(default_factory=list)
+    #: changed lines a rule matched that were not counted: a chart's or a Terraform module's
+    #: metadata (`bot.analysis.metadata`)
+    metadata_lines: int = 0
+    #: edited files whose path matched an area but whose change is only such metadata
+    metadata_paths: list[str] = field(default_factory=list)
 
 
 class _Collector:
@@ -467,13 +473,15 @@ def _snippet(text: str, limit: int) -> str:
 
 
 def _has_meaningful_change(
-    diff: Diff, index: int, change: FileChange, removals: Removals, renames: _Renames
+    diff: Diff, index: int, change: FileChange, removals: Removals, renames: _Renames,
+    metadata: MetadataLines,
 ) -> bool:
     """Whether a path match counts: renames, binary and uninspected files always do; an edit,
     an added or a deleted file only when it changes more than comments, blank lines, package
-    declarations, mechanical hunks and hunks that only carry out renames the change makes
+    declarations, mechanical hunks, hunks that only carry out renames the change makes
     throughout (`_Renames`; a Go package's `doc.go`, an empty `__init__.py`, the callers of a
-    renamed method), and an edit only when it does more than delete unused code
+    renamed method) and hunks of metadata (`MetadataLines`: a chart's version and changelog,
+    a Terraform output), and an edit only when it does more than delete unused code
     (`bot.analysis.removal`). A deleted file keeps its path's weight: a migration or a
     workflow deleted changes what runs."""
     if not change.inspected or change.binary or change.mode_only:
@@ -487,7 +495,8 @@ def _has_meaningful_change(
     # count. A hunk header counts only beside a substantive line of its hunk.
     for number, hunk in enumerate(diff.hunks(index)):
         code = [item.text for item in hunk.lines if is_substantive(item.text)]
-        if not code or diff.cosmetic(index, number) or (index, number) in renames:
+        if (not code or diff.cosmetic(index, number) or (index, number) in renames
+                or metadata.hunk(index, number, is_substantive)):
             continue
         if hunk.header is not None and not _NAMESPACE.match(hunk.header.text):
             return True
@@ -610,15 +619,22 @@ def _path_matches(
 
 def _path_evidence(
     diff: Diff, collector: _Collector, matches: list[tuple[int, list[tuple[str, str, str]]]],
-    removals: Removals, renames: _Renames,
-) -> list[str]:
+    removals: Removals, renames: _Renames, metadata: MetadataLines,
+) -> tuple[list[str], list[str]]:
     """Add the path matches of the files whose change counts; return the paths set aside
-    because their only changes carry out declared renames."""
+    because their only changes carry out declared renames, and those set aside because their
+    only changes are metadata."""
     renamed: list[str] = []
+    described: list[str] = []
     for index, found in matches:
-        if not _has_meaningful_change(diff, index, diff.files[index], removals, renames):
-            if any((index, number) in renames for number in range(len(diff.hunks(index)))):
+        if not _has_meaningful_change(
+            diff, index, diff.files[index], removals, renames, metadata
+        ):
+            hunks = range(len(diff.hunks(index)))
+            if any((index, number) in renames for number in hunks):
                 renamed.append(diff.files[index].path)
+            elif any(metadata.hunk(index, number, is_substantive) for number in hunks):
+                described.append(diff.files[index].path)
             continue
         for area_id, path, pattern in found:
             collector.add(
@@ -626,7 +642,7 @@ def _path_evidence(
                 Evidence(path=path, side="path", rule=f"{area_id}.path", snippet=pattern),
                 pattern,
             )
-    return renamed
+    return renamed, described
 
 
 _MOVED_RUN = 3
@@ -839,11 +855,13 @@ def _hit_hunks(
 def _content_evidence(
     diff: Diff, rules: _LineRules, collector: _Collector, skip: set[int],
     found_lines: Callable[[], dict[int, list[int]]], removals: Removals, renames: _Renames,
-) -> int:
+    metadata: MetadataLines,
+) -> tuple[int, int]:
     """Add what the content rules find (on the lines the pre-filters find, `found_lines`,
     asked only when a rule may read a changed file); return how many
     lines they matched that were not counted because the code was only re-formatted, respelt,
-    re-worded, renamed or moved.
+    re-worded, renamed or moved, and how many because they are metadata (`MetadataLines`; the
+    header of a hunk of metadata alone is not read either).
 
     A file no rule may read (excluded for every area: a test, a style sheet) is read only if
     code may have moved from or to it.
@@ -857,19 +875,24 @@ def _content_evidence(
         # No rule may read a line of this diff (all style sheets, tests or docs): what the
         # pre-filter would find there could only be looked at for code moved to or from a
         # line a rule read.
-        return 0
+        return 0, 0
     limit = matcher.policy.limits.snippet_chars
     anchors = HeadLines(diff)  # where removed lines sit in the head file
     found = found_lines()
     hits: list[ChangedLine] = []
     mechanical: list[ChangedLine] = []
+    described: list[ChangedLine] = []
     comments: list[ChangedLine] = []
     intent = StatedIntent(diff)
     for file, lines in found.items():
         if not rules.allowed(file):
             continue
         for item in diff.lines_at(file, lines):
-            if diff.substantive(item):
+            if item.side == "header" and metadata.hunk(file, item.hunk, is_substantive):
+                continue
+            if diff.substantive(item) and metadata.line(file, item.side, item.line):
+                described.append(item)
+            elif diff.substantive(item):
                 hits.append(item)
             elif item.side != "header" and is_substantive(item.text):
                 mechanical.append(item)  # code, in a hunk that keeps behaviour
@@ -877,9 +900,9 @@ def _content_evidence(
                 comments.append(item)  # what a change of code says it is for
     moved = _moved(diff, rules, found, hits, renames) if hits else set()
     mechanical += [item for item in hits if item in moved]
-    uncounted = sum(
-        any(not rule.comments for rule in rules.of(item.text, item.file)) for item in mechanical
-    )
+    uncounted, described_count = (sum(
+        any(not rule.comments for rule in rules.of(item.text, item.file)) for item in items
+    ) for items in (mechanical, described))
     stated = intent.not_moved(comments)
     for is_comment, item in [(False, item) for item in hits] + [(True, item) for item in stated]:
         if item in moved:
@@ -913,7 +936,7 @@ def _content_evidence(
                     head_line=anchors.of(item.file, item.line) if item.side == "old" else None,
                 ),
             )
-    return uncounted
+    return uncounted, described_count
 
 
 def _guard_evidence(
@@ -1112,7 +1135,7 @@ def _enclosing_evidence(
 
 def _owner_evidence(
     diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], owners: CodeOwners,
-    removals: Removals, renames: _Renames,
+    removals: Removals, renames: _Renames, metadata: MetadataLines,
 ) -> None:
     """A file the CODEOWNERS file gives to one of an area's `owners` counts toward the area as
     a path match does (the same exclusions, and only for a change that is more than comments)."""
@@ -1138,7 +1161,9 @@ def _owner_evidence(
                 if not have & names or matcher.excluded(area_id, path):
                     continue
                 if meaningful is None:
-                    meaningful = _has_meaningful_change(diff, index, change, removals, renames)
+                    meaningful = _has_meaningful_change(
+                        diff, index, change, removals, renames, metadata
+                    )
                 if not meaningful:
                     continue
                 collector.add(area_id, Evidence(
@@ -1172,13 +1197,16 @@ def classify(
         diff, lambda: _hit_hunks(diff, rules, found_lines()),
         lambda: [index for index, _ in path_matches],
     )
-    renamed_paths = _path_evidence(diff, collector, path_matches, removals, renames)
+    metadata = MetadataLines(diff)
+    renamed_paths, described_paths = _path_evidence(
+        diff, collector, path_matches, removals, renames, metadata
+    )
     if owners is not None:
-        _owner_evidence(diff, matcher, collector, skip, owners, removals, renames)
-    mechanical = 0
+        _owner_evidence(diff, matcher, collector, skip, owners, removals, renames, metadata)
+    mechanical = described = 0
     if matcher.prefilters:
-        mechanical = _content_evidence(
-            diff, rules, collector, skip, found_lines, removals, renames
+        mechanical, described = _content_evidence(
+            diff, rules, collector, skip, found_lines, removals, renames, metadata
         )
     if matcher.guard_prefilter is not None:
         _guard_evidence(diff, matcher, collector, skip, removals)
@@ -1198,5 +1226,6 @@ def classify(
     return Classification(
         collector.results(), not_inspected, unread, mechanical,
         {area_id: list(hits.rules) for area_id, hits in collector.hits.items()},
-        len(removals.discounted), sorted(removals.paths), renamed_paths,
+        len(removals.discounted), sorted(removals.paths), renamed_paths, described,
+        described_paths,
     )

@@ -185,6 +185,10 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             f"renamed in the change): the path{'s' if len(paths) != 1 else ''} of "
             f"{_shown_paths(paths)}, which only carry out such renames."
         )
+    if classification.metadata_lines or classification.metadata_paths:
+        reasons.append(_metadata_reason(
+            classification.metadata_lines, classification.metadata_paths
+        ))
     return reasons
 
 
@@ -198,6 +202,20 @@ def _removal_reason(lines: int, paths: Sequence[str]) -> str:
     return (
         "Not counted as evidence (removal: unused code deleted whole, definitions that no "
         f"remaining line of the change names): {' and '.join(what)}."
+    )
+
+
+def _metadata_reason(lines: int, paths: Sequence[str]) -> str:
+    """Why evidence in metadata was set aside (`bot.analysis.metadata`)."""
+    what = [f"{lines} changed line{'s' if lines != 1 else ''} naming a sensitive area"] if lines \
+        else []
+    if paths:
+        what.append(f"the path{'s' if len(paths) != 1 else ''} of {_shown_paths(paths)}, "
+                    "which only change such metadata")
+    return (
+        "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
+        "annotations, a Terraform module's outputs, variable descriptions and provider "
+        f"requirements): {' and '.join(what)}."
     )
 
 

@@ -328,6 +328,18 @@ class Diff:
             return hunk, lines
         return None
 
+    def hunk_rows(self, index: int, number: int) -> list[str]:
+        """Hunk `number` of a file as its diff shows it, from its first line to its last changed
+        one, unchanged lines included, each with its '+', '-' or ' ' marker: what a question
+        about the lines around a change (the block a line is in) reads."""
+        hunk = self.hunks(index)[number]
+        if not hunk.lines:
+            return []
+        first = hunk.lines[0]
+        leading = first.line - hunk.starts[first.side == "new"]
+        begin, last = hunk.span
+        return self.text[self._offset(begin - leading): self._ends[last]].split("\n")[:-1]
+
     def has_line(self, index: int, side: Literal["new", "old"], text: str) -> bool:
         """Whether one file's change adds (`new`) or removes (`old`) a line of this text, its
         indentation and trailing white space aside; read from the diff's text, without parsing

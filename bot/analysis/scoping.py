@@ -97,4 +97,6 @@ def merge_classifications(groups: Sequence[ScopeGroup]) -> Classification:
         sum(g.classification.removed_lines for g in groups),
         sorted({p for g in groups for p in g.classification.removed_paths}),
         sorted({p for g in groups for p in g.classification.renamed_paths}),
+        sum(g.classification.metadata_lines for g in groups),
+        sorted({p for g in groups for p in g.classification.metadata_paths}),
     )

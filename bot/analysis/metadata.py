@@ -1,0 +1,154 @@
+"""Lines of a deployment's configuration that describe it rather than change what it deploys.
+
+A Helm chart's `Chart.yaml` carries its release metadata beside what it deploys: a chart
+repository bumps `version:` and writes its changelog into `annotations:`
+(`artifacthub.io/changes`) in every pull request, so a docs-only change of a chart would be
+critical infrastructure through `**/Chart.yaml`, and the changelog's words ("the admin
+password") evidence of their own. A Terraform module declares its interface beside its
+resources: an `output` block publishes a value, a variable's `description` documents it, and the
+`terraform` block's provider requirements say which providers it is written for. None of these
+changes what is deployed. A chart's `appVersion`, `dependencies` or `kubeVersion`, a variable's
+type, default or validation, an output made or unmade `sensitive`, a `backend` and every
+resource still count.
+
+Read from the hunk alone, with no file contents: the top-level key or block a changed line is
+in is the nearest line above it at column 0 among the hunk's lines, or else the hunk header,
+where git names the last such line before the hunk (its default function-name rule takes a
+line that starts with a letter). A line whose block the hunk does not show counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.analysis.diff import Diff
+from bot.analysis.lazyre import compile_lazily
+
+__all__ = ["MetadataLines"]
+
+_CHART = compile_lazily(r"(^|/)Chart\.ya?ml$")
+_TERRAFORM = compile_lazily(r"\.tf$")
+
+#: a chart's keys that name, describe and version the chart itself
+_CHART_METADATA = frozenset({
+    "version", "description", "annotations", "maintainers", "keywords", "home", "sources",
+    "icon", "deprecated",
+})
+#: a YAML top-level key, and an HCL top-level block (its type)
+_YAML_KEY = compile_lazily(r"([\w./-]+)\s*:")
+_HCL_BLOCK = compile_lazily(r"([A-Za-z_][\w-]*)\b")
+#: a heredoc's opening (`<<-EOT`, `<<EOF`): what follows up to its tag is one string
+_HEREDOC = compile_lazily(r"<<-?\s*\"?([A-Za-z_]\w*)\"?\s*$")
+_DESCRIPTION = compile_lazily(r"\s*description\s*=")
+_SENSITIVE = compile_lazily(r"\s*sensitive\s*=")
+#: what a `terraform` block says of the providers a module is written for (not `backend` or
+#: `cloud`: where its state lives)
+_REQUIREMENT = compile_lazily(
+    r"""\s*(required_version\s*=.*|required_providers\s*\{|[\w-]+\s*=\s*\{|"""
+    r"""(source|version|configuration_aliases|module_name)\s*=.*|"""
+    r"""provider_meta\s+"[\w-]+"\s*\{|user_agent\s*=\s*\[?|"[^"]*"\s*,?|[\]}]+\s*,?)\s*"""
+)
+
+#: (block or key, line text, whether it is inside a description's heredoc) -> metadata
+_Rule = Callable[[str, str, bool], bool]
+
+
+def _chart(key: str, text: str, described: bool) -> bool:
+    return key in _CHART_METADATA
+
+
+def _terraform(block: str, text: str, described: bool) -> bool:
+    if block == "output":
+        return not _SENSITIVE.match(text)
+    if block == "variable":
+        return described or bool(_DESCRIPTION.match(text))
+    if block == "terraform":
+        return bool(_REQUIREMENT.fullmatch(text))
+    return False
+
+
+def _rule(path: str) -> tuple[_Rule, re.Pattern[str]] | None:
+    if _CHART.search(path):
+        return _chart, _YAML_KEY
+    if _TERRAFORM.search(path):
+        return _terraform, _HCL_BLOCK
+    return None
+
+
+class _Side:
+    """Where one side of a hunk is: the line number, the enclosing top-level block, and the
+    heredoc it is in (its tag, and whether it is a description)."""
+
+    def __init__(self, line: int, block: str) -> None:
+        self.line = line
+        self.block = block
+        self.heredoc: str | None = None
+        self.described = False
+
+    def read(self, text: str, opener: re.Pattern[str]) -> None:
+        """Take in a line of this side: a new top-level block, or a heredoc opened or closed."""
+        if self.heredoc is not None:
+            if text.strip() == self.heredoc:
+                self.heredoc, self.described = None, False
+            return
+        if text[:1].isalpha() or text[:1] == "_":
+            found = opener.match(text)
+            self.block = found[1] if found else ""
+        heredoc = _HEREDOC.search(text)
+        if heredoc is not None:
+            self.heredoc, self.described = heredoc[1], bool(_DESCRIPTION.match(text))
+
+
+class MetadataLines:
+    """The changed lines of a diff that only describe a chart or a module (as the module's
+    docstring says), asked file by file and worked out once per file."""
+
+    def __init__(self, diff: Diff) -> None:
+        self.diff = diff
+        self._files: dict[int, frozenset[tuple[str, int]]] = {}
+
+    def of(self, index: int) -> frozenset[tuple[str, int]]:
+        """The (side, line) of each changed line of a file that is metadata."""
+        found = self._files.get(index)
+        if found is None:
+            found = self._files[index] = self._work_out(index)
+        return found
+
+    def line(self, index: int, side: str, line: int) -> bool:
+        """Whether a changed line of a file is metadata (a hunk header never is)."""
+        return side != "header" and (side, line) in self.of(index)
+
+    def hunk(self, index: int, number: int, substantive: Callable[[str], bool]) -> bool:
+        """Whether every `substantive` changed line of a hunk is metadata (and it has one)."""
+        found = self.of(index)
+        if not found:
+            return False
+        lines = [item for item in self.diff.hunks(index)[number].lines
+                 if substantive(item.text)]
+        return bool(lines) and all((i.side, i.line) in found for i in lines)
+
+    def _work_out(self, index: int) -> frozenset[tuple[str, int]]:
+        rule = _rule(self.diff.files[index].path)
+        if rule is None:
+            return frozenset()
+        metadata, opener = rule
+        found: set[tuple[str, int]] = set()
+        for number, hunk in enumerate(self.diff.hunks(index)):
+            header = hunk.header.text if hunk.header is not None else ""
+            start = opener.match(header)
+            block = start[1] if start else ""
+            sides = {"-": _Side(hunk.starts[0], block), "+": _Side(hunk.starts[1], block)}
+            for row in self.diff.hunk_rows(index, number):
+                marker, text = row[:1], row[1:]
+                for at in ("-", "+") if marker == " " else (marker,) if marker in sides else ():
+                    side = sides[at]
+                    # a heredoc's closing tag is still inside it
+                    described = side.described
+                    side.read(text, opener)
+                    if marker != " " and side.block and metadata(
+                        side.block, text, described or side.described
+                    ):
+                        found.add(("old" if at == "-" else "new", side.line))
+                    side.line += 1
+        return frozenset(found)

@@ -1,0 +1,213 @@
+"""bot.analysis.metadata: a chart's release metadata and a Terraform module's interface are not
+evidence; what they deploy still is."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.classify import classify
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.metadata import MetadataLines
+from policies.model import Policy
+
+
+def patch(path: str, *hunks: str) -> str:
+    """One modified file whose hunks are written as git shows them (header, context, +/-)."""
+    return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
+            f"--- a/{path}\n+++ b/{path}\n" + "".join(hunks))
+
+
+CHART_VERSION = """\
+@@ -3,7 +3,7 @@ appVersion: v3.0.12
+ kubeVersion: ">=1.25.0-0"
+ description: A Helm chart for Argo CD.
+ name: argo-cd
+-version: 8.2.2
++version: 8.2.3
+ home: https://github.com/argoproj/argo-helm
+ icon: https://argo-cd.readthedocs.io/logo.png
+ sources:
+"""
+CHART_CHANGELOG = """\
+@@ -26,4 +26,4 @@ annotations:
+     url: https://argoproj.github.io/argo-helm/pgp_keys.asc
+   artifacthub.io/changes: |
+     - kind: changed
+-      description: Bump argo-cd to v3.0.11
++      description: Document setting the admin password via `helm.values`
+"""
+CHART_APP_VERSION = """\
+@@ -1,5 +1,5 @@
+ apiVersion: v2
+-appVersion: v3.0.11
++appVersion: v3.0.12
+ kubeVersion: ">=1.25.0-0"
+ description: A Helm chart for Argo CD.
+ name: argo-cd
+"""
+CHART_DEPENDENCY = """\
+@@ -20,3 +20,6 @@ dependencies:
+   - name: redis-ha
+     version: 4.33.7
+     repository: https://dandydeveloper.github.io/charts/
++  - name: postgresql
++    version: 12.1.0
++    repository: https://charts.bitnami.com/bitnami
+"""
+OUTPUT_ADDED = """\
+@@ -10,3 +10,8 @@ output "private_subnets" {
+   description = "List of IDs of private subnets"
+   value       = aws_subnet.private[*].id
+ }
++
++output "private_subnet_objects" {
++  description = "A list of all private subnets, containing the full objects."
++  value       = aws_subnet.private
++}
+"""
+OUTPUT_SENSITIVE = """\
+@@ -20,4 +20,3 @@ output "db_password" {
+   description = "The master password"
+   value       = aws_db_instance.this.password
+-  sensitive   = true
+ }
+"""
+RESOURCE_AFTER_OUTPUT = """\
+@@ -10,2 +10,6 @@ output "vpc_id" {
+   value = aws_vpc.this.id
+ }
++
++resource "aws_eip" "nat" {
++  domain = "vpc"
++}
+"""
+VARIABLE_DESCRIPTION = """\
+@@ -45,4 +45,5 @@ variable "rds_replica_snapshot" {
+ variable "rds_replica_multi_az" {
+   type        = string
+   default     = "false"
++  description = "Run instances in multiple az"
+ }
+"""
+VARIABLE_HEREDOC = """\
+@@ -125,7 +125,7 @@ variable "event_patterns" {
+     detail      = optional(map(list(string)))
+   }))
+   description = <<-EOF
+-    Map of title => CloudWatch Event patterns to forward. <https://docs.aws.amazon.com/events>
++    Map of title to CloudWatch Event patterns to forward. https://docs.aws.amazon.com/events
+     Example:
+     ```hcl
+     rules = {
+"""
+VARIABLE_DEFAULT = """\
+@@ -45,5 +45,5 @@ variable "rds_replica_snapshot" {
+ variable "rds_replica_multi_az" {
+   type        = string
+-  default     = "false"
++  default     = "true"
+   description = "Run instances in multiple az"
+ }
+"""
+PROVIDER_REQUIREMENTS = """\
+@@ -4,7 +4,13 @@ terraform {
+   required_providers {
+     aws = {
+       source  = "hashicorp/aws"
+-      version = ">= 6.0"
++      version = ">= 6.28"
+     }
+   }
++
++  provider_meta "aws" {
++    user_agent = [
++      "github.com/terraform-aws-modules/terraform-aws-iam"
++    ]
++  }
+ }
+"""
+BACKEND = """\
+@@ -1,6 +1,6 @@
+ terraform {
+   backend "s3" {
+-    bucket = "state-staging"
++    bucket = "state-production"
+     key    = "network.tfstate"
+   }
+ }
+"""
+BLOCK_NOT_SHOWN = """\
+@@ -40,3 +40,3 @@
+     cidr_blocks = ["10.0.0.0/16"]
+-    from_port   = 443
++    from_port   = 22
+     to_port     = 443
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        (patch("charts/argo-cd/Chart.yaml", CHART_VERSION, CHART_CHANGELOG), {}),
+        (patch("outputs.tf", OUTPUT_ADDED), {}),
+        (patch("rds.tf", VARIABLE_DESCRIPTION), {}),
+        (patch("modules/forwarder/variables.tf", VARIABLE_HEREDOC), {}),
+        (patch("modules/iam-group/versions.tf", PROVIDER_REQUIREMENTS), {}),
+        (patch("charts/argo-cd/Chart.yaml", CHART_APP_VERSION),
+         {"infrastructure": ["charts/argo-cd/Chart.yaml"]}),
+        (patch("charts/argo-cd/Chart.yaml", CHART_DEPENDENCY),
+         {"infrastructure": ["charts/argo-cd/Chart.yaml"]}),
+        (patch("outputs.tf", OUTPUT_SENSITIVE), {"infrastructure": ["outputs.tf"]}),
+        (patch("main.tf", RESOURCE_AFTER_OUTPUT), {"infrastructure": ["main.tf"]}),
+        (patch("rds.tf", VARIABLE_DEFAULT), {"infrastructure": ["rds.tf"]}),
+        (patch("backend.tf", BACKEND), {"infrastructure": ["backend.tf"]}),
+        (patch("main.tf", BLOCK_NOT_SHOWN), {"infrastructure": ["main.tf"]}),
+    ],
+    ids=[
+        "chart-version-and-changelog",
+        "terraform-output-added",
+        "terraform-variable-description",
+        "terraform-variable-description-heredoc",
+        "terraform-provider-requirements",
+        "chart-app-version-counts",
+        "chart-dependency-counts",
+        "terraform-output-made-not-sensitive-counts",
+        "terraform-resource-after-an-output-counts",
+        "terraform-variable-default-counts",
+        "terraform-backend-counts",
+        "terraform-block-not-shown-counts",
+    ],
+)
+def test_metadata_is_not_evidence_and_what_is_deployed_is(
+    text: str, areas: dict[str, list[str]], policy: Policy
+) -> None:
+    found = classify(parse_diff(text), policy).areas
+    assert {area.id: area.files for area in found} == areas
+
+
+def test_a_changelogs_words_are_not_evidence_and_the_report_says_why(policy: Policy) -> None:
+    text = patch("charts/argo-cd/Chart.yaml", CHART_VERSION, CHART_CHANGELOG)
+    result = classify(parse_diff(text), policy)
+    assert result.metadata_lines == 1  # "the admin password"
+    assert result.metadata_paths == ["charts/argo-cd/Chart.yaml"]
+    assert decide(parse_diff(text), policy).reasons[-1] == (
+        "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
+        "annotations, a Terraform module's outputs, variable descriptions and provider "
+        "requirements): 1 changed line naming a sensitive area and the path of "
+        "`charts/argo-cd/Chart.yaml`, which only change such metadata."
+    )
+
+
+def test_each_side_of_a_hunk_has_its_own_block() -> None:
+    # the old side's lines were an output's, the new side's are a resource's
+    text = patch("main.tf", """\
+@@ -1,3 +1,3 @@
+-output "id" {
+-  value = aws_vpc.this.id
++resource "aws_vpc" "this" {
++  cidr_block = var.cidr
+ }
+""")
+    diff = parse_diff(text)
+    assert MetadataLines(diff).of(0) == {("old", 1), ("old", 2)}
