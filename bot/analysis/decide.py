@@ -17,6 +17,7 @@ from bot.analysis.evidence import declared_models
 from bot.analysis.gcpause import gc_paused
 from bot.analysis.gitattributes import parse_gitattributes
 from bot.analysis.models import (
+    AreaResult,
     ChecklistGroup,
     Decision,
     DeclaredModel,
@@ -101,13 +102,27 @@ def _uninspected_risk(policy: Policy) -> Risk:
     return max(policy.enforcement.uninspected, Risk.ELEVATED, key=lambda r: r.rank)
 
 
-def _risk(classification: Classification, signals: Signals, policy: Policy) -> Risk:
-    """The strongest area's risk, and the policy's `uninspected` risk (critical by default,
-    never below elevated) when a file's content was not read or GitHub did not list it."""
-    candidates = [a.risk for a in classification.areas]
+def _risk(classification: Classification, signals: Signals, policy: Policy,
+          areas: Sequence[AreaResult] | None = None) -> Risk:
+    """The strongest area's risk (of `areas`, by default all those found), and the policy's
+    `uninspected` risk (critical by default, never below elevated) when a file's content was
+    not read or GitHub did not list it."""
+    candidates = [a.risk for a in (classification.areas if areas is None else areas)]
     if signals.files_not_listed or classification.unread:
         candidates.append(_uninspected_risk(policy))
     return max(candidates, key=lambda r: r.rank, default=Risk.ROUTINE)
+
+
+def _advised_risk(classification: Classification, signals: Signals, policy: Policy,
+                  areas: dict[str, Area]) -> Risk:
+    """The risk whose `recommend` entry advises a tier: the change's, leaving out the areas
+    counted one risk lower than their own for weak, uncorroborated evidence
+    (`classify._strength`). Such an area is still reported, with its evidence, for a reviewer
+    to weigh; but the evidence did not make the change sensitive, so what the change needs is
+    the shape's tier (a clippy clean-up naming `session` is everyday, a hundred-line move of
+    such code long-context), not the premium model its area would call for if it counted."""
+    full = [a for a in classification.areas if a.risk.rank >= areas[a.id].risk.rank]
+    return _risk(classification, signals, policy, full)
 
 
 def _docs_win(signals: Signals) -> bool:
@@ -627,8 +642,11 @@ def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> De
     if overall is not None and (required is None or _strongest([required, overall], policy)
                                 == overall):
         required = overall
+    areas_by_id = _areas_as_judged(groups)
+    advised = _advised_risk(classification, signals, policy, areas_by_id)
     tier = _strongest(
-        [_shape_tier(signals, policy), policy.enforcement.recommend.get(risk), required], policy
+        [_shape_tier(signals, policy), policy.enforcement.recommend.get(advised), required],
+        policy,
     )
     touched = [a.id for a in classification.areas]
     exemption = enforcement_exemption(policy, pr, touched)
@@ -657,7 +675,6 @@ def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> De
         policy, risk, touched, pr.author_login)
     if required is None or any(d.satisfies for d in declared):
         human = None  # the verdict did not rest on it
-    areas_by_id = _areas_as_judged(groups)
     checklist = [
         ChecklistGroup(
             area=a.id, title=a.title, items=list(areas_by_id[a.id].checklist),

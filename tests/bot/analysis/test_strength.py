@@ -107,3 +107,22 @@ def test_strong_evidence_in_one_scope_outweighs_weak_evidence_in_another() -> No
     area = next(a for a in both.areas if a.id == "money")
     assert (area.risk, area.weak_evidence) == (Risk.CRITICAL, None)
     assert decide(parse_diff(in_shop), scoped, PullRequestInfo()).risk == Risk.ELEVATED
+
+
+def test_weak_evidence_alone_leaves_the_tier_to_the_shape(policy: Policy) -> None:
+    """The area is still reported, elevated, with its evidence; but the evidence did not make
+    the change sensitive, so the tier is the shape's, not the one `recommend` gives an elevated
+    change."""
+    assert policy.enforcement.recommend[Risk.ELEVATED] == "premium"
+    decision = decide(parse_diff(edit("app/x.py", ["coin_total = 1"])), policy, PullRequestInfo())
+    assert (decision.risk, [a.id for a in decision.areas]) == (Risk.ELEVATED, ["money"])
+    assert decision.areas[0].evidence
+    assert (decision.tier, decision.required_tier) == ("everyday", None)
+
+
+def test_an_area_elevated_by_its_own_risk_is_advised_the_elevated_tier() -> None:
+    partner = load_policy(POLICY + "  partner:\n    title: Partner sync\n    risk: elevated\n"
+                          "    content: [{id: sync, pattern: 'partner_sync'}]\n")
+    decision = decide(parse_diff(edit("app/x.py", ["partner_sync()"])), partner,
+                      PullRequestInfo())
+    assert (decision.risk, decision.tier) == (Risk.ELEVATED, "premium")
