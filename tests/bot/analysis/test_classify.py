@@ -105,6 +105,8 @@ CI_FILE = ".github/workflows/ci.yml"
          {"auth": ["src/auth/TokenService.java"]}),
         (edit("app/auth/settings.py", ["LOGIN_ATTEMPTS = 5"]),
          {"auth": ["app/auth/settings.py"]}),
+        (edit(".env.production", ["APP_NAME=Acme"]), {"security": [".env.production"]}),
+        (edit(".env.example", ["APP_NAME=Acme"]), {}),
         (edit("charts/app/README.md.gotmpl", ['{{ template "chart.valuesTable" . }}']), {}),
         (edit("src/Shared/Texts.de.resx", ['<data name="login.password" xml:space="preserve">']),
          {}),
@@ -160,6 +162,8 @@ CI_FILE = ".github/workflows/ci.yml"
         "constant-added-and-used",
         "constant-value-changed",
         "python-setting-added",
+        "env-file",
+        "env-template",
         "helm-docs-readme-template",
         "dotnet-resource-strings",
         "data-seeder-under-migrations",
@@ -861,6 +865,13 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("config/settings.py", "SESSION_COOKIE_AGE = 1209600", "auth.session-handling"),
         ("app/jobs/cleanup.py", "job_timeout = 30", None),
         ("cookiecutter/templates/settings.yaml", "title: Welcome", None),
+        # code named for the timing attack it prevents
+        ("lib/clearance/user.rb", "prevent_timing_attack", "security.timing-attacks"),
+        ("lib/metrics.rb", "record_timing(attack_duration)", None),
+        # a Go model's ORM tags: the columns AutoMigrate creates
+        ("model/user.go", 'OIDCID *string `gorm:"column:oidc_id;type:text;uniqueIndex"`',
+         "migrations.go-orm-tags"),
+        ("model/user.go", 'Name string `json:"name"`', None),
         # other sessions ended at once; a password checked, reset or stored in another format
         ("lib/features/active_sessions.rb",
          "remove_all_active_sessions_except_current if @clear", "auth.sessions-ended"),
