@@ -930,6 +930,20 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "security.secrets"),
         ("app/Rules/Base64Mime.php", "$allowed_mime_types = ['image/png', 'image/jpeg'];",
          "security.upload-types"),
+        # what deleting a row does to the rows that point at it
+        ("app/models/user.rb",
+         'has_many :case_assignments, foreign_key: "volunteer_id", dependent: :restrict_with_error',
+         "transactions.delete-behaviour"),
+        ("shop/models.py", "order = models.ForeignKey(Order, on_delete=models.PROTECT)",
+         "transactions.delete-behaviour"),
+        ("app/models/user.rb", 'has_many :case_assignments, foreign_key: "volunteer_id"', None),
+        # a subscription's trial, in code; shown in a component it is display
+        ("src/Http/Controllers/WebhookController.php",
+         "$user->update(['trial_ends_at' => null]);", "billing.trials"),
+        ("apps/web/ui/layout/sidebar/nav.tsx", "isWorkspaceBillingTrialActive(trialEndsAt)", None),
+        # a password reset sent (Devise)
+        ("app/controllers/partner_users_controller.rb", "user.send_reset_password_instructions",
+         "auth.devise"),
     ],
 )
 def test_semantic_signals_in_ordinary_files(
