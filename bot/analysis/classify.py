@@ -30,6 +30,7 @@ from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
     MANIFESTS,
     Swaps,
+    defines,
     hunk_swaps,
     renamed_hunks,
     squash,
@@ -754,13 +755,19 @@ def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
     return hunk.swaps
 
 
+#: a name whose definition is worth looking for: an identifier of three characters or more
+#: (`i`, `x`, `ok` are everywhere)
+_SOUGHT_NAME = compile_lazily(r"[^\W\d]\w{2,}")
+
+
 class _Renames:
     """The hunks of the change that only carry out renames it makes throughout
     (`bot.analysis.mechanical.renamed_hunks`), as (file, hunk) pairs, worked out when first
     asked from the hunks that can matter: those with a rule's hit (`hits`, called then), those
-    of renamed files, whose definitions may be renamed with them without any hit, and those of
+    of renamed files, whose definitions may be renamed with them without any hit, those of
     the files a path rule matches (`path_files`), up to the first that does more than swap
-    names (past it the path counts whatever the others do)."""
+    names (past it the path counts whatever the others do), and those that define a name the
+    others swap without declaring it (`_definitions`)."""
 
     def __init__(self, diff: Diff, hits: Callable[[], Iterable[tuple[int, int]]],
                  path_files: Callable[[], Iterable[int]]) -> None:
@@ -793,17 +800,45 @@ class _Renames:
                     break  # a change of its own: the path counts
         places: list[tuple[int, int]] = []
         swaps: list[Swaps] = []
-        for index, number in sorted(asked):
-            if diff.cosmetic(index, number):
-                continue  # no substantive line
-            found = _hunk_swaps(diff, index, number)
-            if found[0]:  # a hunk that swaps no names cannot be a rename's
-                places.append((index, number))
-                swaps.append(found)
+
+        def ask(hunks: Iterable[tuple[int, int]]) -> None:
+            for index, number in sorted(hunks):
+                if diff.cosmetic(index, number):
+                    continue  # no substantive line
+                found = _hunk_swaps(diff, index, number)
+                if found.pairs:  # a hunk that swaps no names cannot be a rename's
+                    places.append((index, number))
+                    swaps.append(found)
+
+        ask(asked)
         if not swaps:
             return set()
+        ask(self._definitions(swaps, asked))
         moves = [(diff.files[i].old_path or "", diff.files[i].path) for i in renamed_files]
         return {places[at] for at in renamed_hunks(swaps, moves)}
+
+    def _definitions(self, swaps: Sequence[Swaps], asked: set[tuple[int, int]]
+                     ) -> set[tuple[int, int]]:
+        """The hunks not yet asked about that remove a line defining a name the asked ones swap
+        without declaring it (`defines`): where that rename may be declared (an extension
+        method renamed where no rule reads, its callers in a controller a rule reads). Found
+        by one search of the diff for those names, then only the lines it finds tokenised."""
+        declared = {a for found in swaps for a, _ in found.declared | found.parameters}
+        names = sorted(
+            {a for found in swaps for a, _ in found.pairs if _SOUGHT_NAME.fullmatch(a)} - declared
+        )
+        if not names:
+            return set()
+        # names are word characters only (`_SOUGHT_NAME`): nothing to escape
+        pattern = re2.compile(rb"\b(?:" + "|".join(names).encode() + rb")\b", _options())
+        sought = frozenset(names)
+        return {
+            (file, item.hunk)
+            for file, lines in self.diff.hit_lines(pattern).items()
+            for item in self.diff.lines_at(file, lines)
+            if item.side == "old" and (file, item.hunk) not in asked
+            and defines(item.text, sought)
+        }
 
 
 def _moved(

@@ -14,13 +14,14 @@ Operators and brackets are kept, so `!`, `==`/`!=`, `+`/`-` and grouping changes
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import NamedTuple
 
 from bot.analysis.lazyre import compile_lazily
 
-__all__ = ["INDENTED", "MANIFESTS", "NO_SWAPS", "Sides", "Swaps", "hunk_swaps", "line_key",
-           "mechanical_hunk", "mechanical_sides", "prose_line", "relaid", "renamed_hunks", "squash",
-           "tokens", "without_copy"]
+__all__ = ["INDENTED", "MANIFESTS", "NO_SWAPS", "Sides", "Swaps", "defines", "hunk_swaps",
+           "line_key", "mechanical_hunk", "mechanical_sides", "prose_line", "relaid",
+           "renamed_hunks", "squash", "tokens", "without_copy"]
 
 #: files whose indentation is syntax (Python, YAML, Haml, Slim, Pug, CoffeeScript, Sass, a
 #: Makefile): there a line re-indented may leave or enter a block
@@ -658,8 +659,49 @@ def _typed_declaration(stream: list[str], index: int) -> bool:
     return at > 0 and _WORD.fullmatch(stream[at]) is not None and stream[at - 1] in _MODIFIERS
 
 
+#: words that open a function's definition whose parameters are named before their type or
+#: stand alone (`def f(name=None)`, `function f($name)`, `fn f(name: T)`); Go's `func` is not
+#: among them: there `(name Type)` and `(Type)` cannot be told apart without commas
+_SIGNATURES = frozenset({"def", "function", "fn", "fun", "sub"})
+#: what a parameter's name is followed by: its default, its type, or the end of the list
+_AFTER_PARAMETER = frozenset({"=", ":", ")"})
+
+
+def _signature(stream: list[str], opening: int) -> bool:
+    """Whether the `(` at `opening` opens a definition's parameters: `def name(`, `function
+    name(`, `public static bool Name(`."""
+    if opening < 2 or not _WORD.fullmatch(stream[opening - 1]):
+        return False
+    return stream[opening - 2] in _SIGNATURES or _typed_declaration(stream, opening - 1)
+
+
+def _parameter(stream: list[str], index: int) -> bool:
+    """Whether the token at `index` is a parameter's name in a definition's signature: a PHP
+    `$name`, or a name followed by its default, its type or the list's end (`name=None`,
+    `name: str`, `String name)`). A type or a default value (`x: Old`, `x=ADMIN`, `Old x`) is
+    not: what follows a name (or a type) tells which it is."""
+    before, after = stream[index - 1], stream[index + 1] if index + 1 < len(stream) else ""
+    if before != "$" and after not in _AFTER_PARAMETER:
+        return False
+    if before not in ("(", "$", ")", "]") and not _WORD.fullmatch(before):
+        return False  # after `=`, `:`, `.`, `|`: a value or a type
+    depth = 0
+    for at in range(index - 1, 0, -1):
+        part = stream[at]
+        if part in (")", "]"):
+            depth += 1
+        elif part in ("(", "["):
+            if not depth:
+                return part == "(" and _signature(stream, at)
+            depth -= 1
+        elif part in ("{", "}", ";"):
+            return False
+    return False
+
+
 def _defined(stream: list[str], index: int) -> bool:
-    """Whether the token at `index` is the name a definition gives."""
+    """Whether the token at `index` is the name a definition gives: a function, a type, a
+    variable or a typed field."""
     before = stream[index - 1] if index else ""
     return (
         before in _DEFINES or (before == ")" and stream[0] == "func")  # a Go method
@@ -667,11 +709,38 @@ def _defined(stream: list[str], index: int) -> bool:
     )
 
 
-#: the names a hunk swaps (each differing old token with its new one), those of them its
-#: definitions declare (`def old` -> `def new`), and those swapped inside string literals
-Swaps = tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]], frozenset[tuple[str, str]]]
+def defines(line: str, names: Collection[str]) -> bool:
+    """Whether a line defines one of some names, as a function, a type, a variable, a typed
+    field or a parameter (where a hunk that renames it would declare the rename)."""
+    stream = _line_stream(line)[0]
+    return any(
+        part in names and (_defined(stream, at) or _parameter(stream, at))
+        for at, part in enumerate(stream) if at
+    )
+
+
+_Pairs = frozenset[tuple[str, str]]
+#: a member reached through a value (`user.is_admin`, `$this->name`, `Role::ADMIN`)
+_ACCESSORS = frozenset({".", "->", "::", "?."})
+
+
+class Swaps(NamedTuple):
+    """What a hunk swaps, when swapping names is all it does."""
+
+    #: each differing old token with its new one
+    pairs: _Pairs
+    #: those of them its definitions declare (`def old` -> `def new`, `private T old;`)
+    declared: _Pairs
+    #: those swapped inside string literals
+    quoted: _Pairs
+    #: those a function's signature declares as its parameters (`def f(old=None)`, `$old`)
+    parameters: _Pairs
+    #: those swapped as a member reached through a value (`user.old`)
+    members: _Pairs
+
+
 #: a hunk that swaps no names only
-NO_SWAPS: Swaps = (frozenset(), frozenset(), frozenset())
+NO_SWAPS = Swaps(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
 
 
 def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]]) -> Swaps:
@@ -681,12 +750,14 @@ def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]]) -> 
     swapped = [(at, a, b) for at, (a, b) in enumerate(zip(old[0], new[0], strict=True)) if a != b]
     if not swapped or not all(_WORD.search(a) and _WORD.search(b) for _, a, b in swapped):
         return NO_SWAPS
-    declared = {
-        (a, b) for at, a, b in swapped
-        if _WORD.fullmatch(a) and _WORD.fullmatch(b) and _defined(old[0], at)
-    }
-    quoted = {(a, b) for at, a, b in swapped if at in old[1] or at in new[1]}
-    return frozenset((a, b) for _, a, b in swapped), frozenset(declared), frozenset(quoted)
+    names = [(at, a, b) for at, a, b in swapped if _WORD.fullmatch(a) and _WORD.fullmatch(b)]
+    return Swaps(
+        pairs=frozenset((a, b) for _, a, b in swapped),
+        declared=frozenset((a, b) for at, a, b in names if _defined(old[0], at)),
+        quoted=frozenset((a, b) for at, a, b in swapped if at in old[1] or at in new[1]),
+        parameters=frozenset((a, b) for at, a, b in names if at and _parameter(old[0], at)),
+        members=frozenset((a, b) for at, a, b in names if at and old[0][at - 1] in _ACCESSORS),
+    )
 
 
 def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
@@ -719,8 +790,10 @@ def renamed_hunks(
     """The indexes of the hunks whose only differences are renames the change makes throughout.
 
     A rename counts when the change shows where it is made (a definition `def old` -> `def new`,
-    `private String old;` -> `private String new;`, Terraform's `variable "old"`, or, for a
-    module path in an import, the file renamed), and every hunk of the change that replaces the
+    `private String old;` -> `private String new;`, Terraform's `variable "old"`, a parameter
+    in a function's signature, `def f(old=None)` or PHP's `bool $old`, as long as no hunk
+    swaps the name as a member of a value, or, for a module path in an import, the file
+    renamed), and every hunk of the change that replaces the
     old name replaces it by the same new one. A rename so declared also renames the names made
     of the old one (`targetIssuer` -> `targetOp`: `getTargetIssuer` -> `getTargetOp`). A
     name replaced the same way in many places without its definition is not enough: a client
@@ -736,12 +809,16 @@ def renamed_hunks(
     targets: dict[str, set[str]] = {}
     stems = {(_stem(old), _stem(new)) for old, new in renamed_files}
     quoted: set[tuple[str, str]] = set()
-    for index, (pairs, defined, in_strings) in enumerate(hunks):
+    parameters: set[tuple[str, str]] = set()
+    members: set[tuple[str, str]] = set()
+    for index, (pairs, defined, in_strings, in_signatures, reached) in enumerate(hunks):
         if not pairs:
             continue
         paired[index] = pairs
         declared.update(defined)
         quoted.update(in_strings)
+        parameters.update(in_signatures)
+        members.update(reached)
         declared.update(
             (a, b) for a, b in pairs if (_stem(a), _stem(b)) in stems and "/" in a + b
         )
@@ -754,6 +831,9 @@ def renamed_hunks(
         pair for pair in candidates - declared - quoted
         if any(_derived(d, pair) for d in declared)
     )
+    # a parameter is named where it is passed by name (`f(old=1)`, `f(old: true)`), never as
+    # a member of a value: `user.is_admin` -> `user.is_staff` is no parameter's rename
+    declared.update((parameters & candidates) - members)
     return {
         index for index, pairs in paired.items()
         if all(pair in declared or _respelt(0, *pair) for pair in pairs)

@@ -514,6 +514,19 @@ def test_a_file_that_only_carries_out_a_declared_rename_is_not_its_paths_evidenc
     )
 
 
+def test_a_rename_declared_where_no_rule_reads_clears_its_callers(policy: Policy) -> None:
+    definition = edit(
+        "src/Primitives/RequestExtensions.cs",
+        ["    public static bool HasPromptValue(this Request request, string prompt)"],
+        ["    public static bool HasPrompt(this Request request, string prompt)"],
+    )
+    caller = edit("src/Web/HomeController.cs",
+                  ["        if (request.HasPromptValue(PromptValues.Login)) {"],
+                  ["        if (request.HasPrompt(PromptValues.Login)) {"])
+    assert files_by_area(run(caller, policy)) == {"auth": ["src/Web/HomeController.cs"]}
+    assert files_by_area(run(definition + caller, policy)) == {}
+
+
 def test_a_name_swapped_without_its_definition_keeps_its_paths_evidence(policy: Policy) -> None:
     reader = edit("lib/oidc/Resolver.java", ["        return config.getTargetOp();"],
                   ["        return config.getTargetIssuer();"])

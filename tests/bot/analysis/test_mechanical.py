@@ -267,6 +267,49 @@ def test_a_typed_or_terraform_definition_declares_its_rename(
     assert _renamed([definition, caller], []) == {0, 1}
 
 
+@pytest.mark.parametrize(
+    ("signature", "caller"),
+    [
+        ((["    public static function param(string $key, bool $specialchars = false) {"],
+          ["    public static function param(string $key, bool $plaintext = false) {"]),
+         (["$password = Request::param('p', specialchars: true);"],
+          ["$password = Request::param('p', plaintext: true);"])),
+        ((["    def login(self, request, remember: bool = False):"],
+          ["    def login(self, request, persistent: bool = False):"]),
+         (["    auth.login(request, remember=True)"], ["    auth.login(request, persistent=True)"])),
+    ],
+    ids=["php-named-argument", "python-keyword-argument"],
+)
+def test_a_parameter_renamed_in_its_signature_is_renamed_where_it_is_passed(
+    signature: tuple[list[str], list[str]], caller: tuple[list[str], list[str]],
+) -> None:
+    assert _renamed([signature, caller], []) == {0, 1}
+    assert _renamed([caller], []) == set()
+
+
+def test_a_parameter_rename_does_not_rename_a_member_of_the_same_name() -> None:
+    signature = (["def grant(self, is_admin=False):"], ["def grant(self, is_staff=False):"])
+    member = (["    if user.is_admin:"], ["    if user.is_staff:"])
+    assert _renamed([signature, member], []) == set()
+
+
+@pytest.mark.parametrize(
+    ("removed", "added"),
+    [
+        (["def grant(self, role: Admin = None):"], ["def grant(self, role: Owner = None):"]),
+        (["def grant(self, role=ADMIN):"], ["def grant(self, role=OWNER):"]),
+        (["public void grant(String key, Admin role) {"], ["public void grant(String key, Owner role) {"]),
+        (["func grant(role string) {"], ["func grant(role int) {"]),
+        (["    grant(admin)"], ["    grant(owner)"]),
+    ],
+    ids=["python-annotation", "default-value", "java-parameter-type", "go-parameter-type", "call"],
+)
+def test_a_signature_s_types_and_defaults_declare_nothing(removed: list[str], added: list[str]
+                                                         ) -> None:
+    swaps = hunk_swaps(removed, added)
+    assert swaps.pairs and not swaps.declared and not swaps.parameters
+
+
 def test_a_type_and_name_without_a_modifier_declare_nothing() -> None:
     assignment = (["    result = String targetIssuer"], ["    result = String targetOp"])
     assert _renamed([assignment, GETTER], []) == set()
@@ -382,14 +425,14 @@ def test_sides_swaps_are_those_of_the_kept_lines_tokenised_anew(
 def test_sides_swaps_find_the_names_a_hunk_swaps() -> None:
     sides = Sides(*DEFINITION)
     assert not mechanical_sides(sides)
-    assert sides.swaps(_code) == (
-        frozenset({("verify_sig", "check_sig")}), frozenset({("verify_sig", "check_sig")}),
-        frozenset(),
-    )
+    swaps = sides.swaps(_code)
+    assert swaps is not None
+    assert swaps.pairs == swaps.declared == frozenset({("verify_sig", "check_sig")})
+    assert not swaps.quoted
     quoted = Sides(['log("verify_sig failed")'], ['log("check_sig failed")'])
     mechanical_sides(quoted)
-    assert quoted.swaps(_code) == (
-        frozenset({("verify_sig failed", "check_sig failed")}), frozenset(),
-        frozenset({("verify_sig failed", "check_sig failed")}),
-    )
+    swaps = quoted.swaps(_code)
+    assert swaps is not None
+    assert swaps.pairs == swaps.quoted == frozenset({("verify_sig failed", "check_sig failed")})
+    assert not swaps.declared
     assert hunk_swaps(["x = 1"], ["x = y + 1"]) == NO_SWAPS  # more than names swapped
