@@ -24,12 +24,12 @@ import importlib.util
 import pickle
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policies.model import Policy
 from policies.paths import Translation, translate
+from policies.plain import Plain
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -45,8 +45,7 @@ ARTEFACT_FOLDER = "__pycache__"
 _SOURCES = ("source.py", "schema.py", "model.py", "loader.py", "paths.py", "bundled.py")
 
 
-@dataclass(frozen=True)
-class Bundled:
+class Bundled(Plain):
     """The bundled policy, validated, and the translation of each of its path patterns."""
 
     policy: Policy
@@ -58,7 +57,8 @@ class Bundled:
         from policies.schema import runtime
 
         policy = runtime(validated)
-        return cls(policy, {p: translate(p) for p in path_patterns(policy)})
+        return cls(policy=policy,
+                   translations={p: translate(p) for p in path_patterns(policy)})
 
 
 def package_files() -> Traversable:

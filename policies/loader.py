@@ -23,7 +23,6 @@ import contextlib
 import copy
 import functools
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from policies import bundled
@@ -31,6 +30,7 @@ from policies.errors import Loc, PolicyError, PolicyProblem
 from policies.merging import merge
 from policies.model import Policy, as_data
 from policies.paths import remember
+from policies.plain import Plain
 
 if TYPE_CHECKING:
     # YAML and pydantic are imported only when a policy file is read and validated: never for
@@ -323,8 +323,7 @@ def load_policy(text: str | bytes | None, name: str = REPOSITORY_POLICY_PATH) ->
     return runtime(_over(parse_source(text, name), [_default_source()], _default_data()))
 
 
-@dataclass(frozen=True)
-class Layered:
+class Layered(Plain):
     """The effective policy of a repository under an organisation policy, with every problem
     found on the way; `organisation`/`repository`: whether that layer is part of it."""
 
@@ -388,13 +387,15 @@ def load_layered(
             below, below_data = [*below, org_source], org.model_dump(mode="json")
             base = runtime(org)
     if repository is None:
-        return Layered(base, problems, org is not None, False)
+        return Layered(policy=base, problems=problems, organisation=org is not None)
     try:
         source = parse_source(*repository)
         policy = _over(source, below, below_data)
     except PolicyError as e:
-        return Layered(base, problems + e.problems, org is not None, False)
+        return Layered(policy=base, problems=problems + e.problems,
+                       organisation=org is not None)
     if org is not None and org.locked:
         policy, weakened = _enforce_locks(org, below_data, policy, source)
         problems += weakened
-    return Layered(runtime(policy), problems, org is not None, True)
+    return Layered(policy=runtime(policy), problems=problems, organisation=org is not None,
+                   repository=True)

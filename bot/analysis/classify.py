@@ -43,6 +43,7 @@ from bot.analysis.ranking import EvidenceRanking
 from bot.analysis.removal import Removals
 from policies.model import Area, Policy, Risk, compile_paths
 from policies.paths import PathSpec
+from policies.plain import Plain
 
 if TYPE_CHECKING:  # imported where the files' contents are read (most scans have none)
     from bot.analysis.enclosing import Definition, Outline
@@ -110,8 +111,7 @@ def _optional_paths(patterns: list[str]) -> PathSpec | None:
     return compile_paths(patterns) if patterns else None
 
 
-@dataclass(frozen=True)
-class _Rule:
+class _Rule(Plain):
     area: str
     id: str
     files: PathSpec | None
@@ -179,8 +179,9 @@ class Matcher:
                         subjects.append(rule.pattern)
                     continue
                 matcher.rules.append(_Rule(
-                    area_id, rule_id, files, rule.excluded_too and files is not None,
-                    rule.comments, rule.headers, rule.enclosing,
+                    area=area_id, id=rule_id, files=files,
+                    excluded_too=rule.excluded_too and files is not None,
+                    comments=rule.comments, headers=rule.headers, enclosing=rule.enclosing,
                 ))
                 rule_set.Add(rule.pattern)
                 if not rule.enclosing:  # it reads no line of the diff: no pre-filter finds it

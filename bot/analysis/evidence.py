@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.models import Commit, DeclaredModel, Provenance, PullRequestInfo
 from policies.model import Policy, compile_pattern, version_key
+from policies.plain import Plain
 
 __all__ = [
     "Catalog",
@@ -81,8 +81,7 @@ def _clean_name(value: str) -> str:
     return " ".join(text.split())[:80]
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Plain):
     """How one model name resolves through the policy: `how` and `reason` say why."""
 
     name: str
@@ -139,19 +138,20 @@ class Catalog:
         """Exact catalog entry or alias, else family and version, else unknown; with the reason."""
         if len(name) > _NAME_CHARS:
             return Resolution(
-                name.strip()[:80], "unknown", "Text this long is not a model name."
+                name=name.strip()[:80], how="unknown", reason="Text this long is not a model name."
             )
         cleaned = _clean_name(name) or name.strip()[:80]
         key = normalise_model_name(name)
         if not key:
-            return Resolution(cleaned, "unknown", "An empty name names no model.")
+            return Resolution(name=cleaned, how="unknown", reason="An empty name names no model.")
         found = self._models.get(key)
         if found is not None:
             model_id, how = found
             model = self.policy.models[model_id]
             what = "is the catalog entry" if how == "exact" else "is an alias of the catalog entry"
             return Resolution(
-                cleaned, how, f"{cleaned} {what} {model.name} (`{model_id}`), {model.tier}.",
+                name=cleaned, how=how,
+                reason=f"{cleaned} {what} {model.name} (`{model_id}`), {model.tier}.",
                 model=model_id, display=model.name, tier=model.tier,
             )
         for family_id, _, patterns in self._families:
@@ -160,9 +160,9 @@ class Catalog:
                 if match is not None and match.end() == len(key):
                     return self._through_family(cleaned, family_id, match, pattern)
         return Resolution(
-            cleaned, "unknown",
-            f"{cleaned} is not in the catalog{self._dated} and matches no family. To count it, "
-            f"add it to the policy: `{self.suggested_edit(cleaned)}`.",
+            name=cleaned, how="unknown",
+            reason=f"{cleaned} is not in the catalog{self._dated} and matches no family. "
+            f"To count it, add it to the policy: `{self.suggested_edit(cleaned)}`.",
         )
 
     def suggested_edit(self, name: str) -> str:
@@ -179,9 +179,9 @@ class Catalog:
         if not all(d.isdigit() for d in digits):
             top = max(family.tiers, key=version_key)
             return Resolution(
-                name, "unknown",
-                f"{name} names the {family.name} family but no version, so its tier is unknown. "
-                f"Name the version (e.g. `{self._display(family_id, top)}`).",
+                name=name, how="unknown",
+                reason=f"{name} names the {family.name} family but no version, so its tier is "
+                f"unknown. Name the version (e.g. `{self._display(family_id, top)}`).",
                 **base,
             )
         version = ".".join(str(int(d)) for d in digits)
@@ -190,9 +190,9 @@ class Catalog:
         strange = [w for w in words if w not in family.variants and w not in self._small]
         if strange:
             return Resolution(
-                name, "unknown",
-                f"{name} looks like {self._display(family_id, version)}, but the policy knows "
-                f"no variant `{'-'.join(strange)}` of it. To count it, add it to the policy: "
+                name=name, how="unknown",
+                reason=f"{name} looks like {self._display(family_id, version)}, but the policy "
+                f"knows no variant `{'-'.join(strange)}` of it. To count it, add it to the policy: "
                 f"`{self.suggested_edit(name)}`.",
                 version=version, **base,
             )
@@ -205,8 +205,8 @@ class Catalog:
             tier, as_what = family.older, f"{family.name} older than {floors[-1][1]}"
         else:
             return Resolution(
-                name, "unknown",
-                f"{display} is older than every {family.name} version the policy rates "
+                name=name, how="unknown",
+                reason=f"{display} is older than every {family.name} version the policy rates "
                 f"(from {floors[-1][1]}), and the family sets no tier for older ones.",
                 version=version, **base,
             )
@@ -227,7 +227,7 @@ class Catalog:
         else:
             why = f"as {as_what} it counts as {tier}"
         return Resolution(
-            name, "family", f"{display} is not in the catalog{self._dated}; {why}.",
+            name=name, how="family", reason=f"{display} is not in the catalog{self._dated}; {why}.",
             model=model_id, display=display, tier=tier, version=version, **base,
         )
 

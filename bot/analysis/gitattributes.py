@@ -12,10 +12,10 @@ out.
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
 
 from policies.model import compile_paths
 from policies.paths import PathSpec
+from policies.plain import Plain
 
 __all__ = ["GENERATED", "GitAttributes", "parse_gitattributes"]
 
@@ -23,8 +23,7 @@ __all__ = ["GENERATED", "GitAttributes", "parse_gitattributes"]
 GENERATED = "linguist-generated"
 
 
-@dataclass(frozen=True)
-class GitAttributes:
+class GitAttributes(Plain):
     """The `linguist-generated` lines of a `.gitattributes`, in file order."""
 
     rules: tuple[tuple[PathSpec, bool], ...] = ()
@@ -68,4 +67,4 @@ def parse_gitattributes(text: str | None) -> GitAttributes:
             rules.append((compile_paths([pattern]), values[-1]))
         except ValueError:
             continue  # a pattern the engine refuses: git would match nothing with it either
-    return GitAttributes(tuple(rules))
+    return GitAttributes(rules=tuple(rules))

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import tokens
+from policies.plain import Plain
 
 __all__ = ["GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter", "guard_hits"]
 
@@ -61,8 +61,7 @@ _PAIRED = 0.6
 _CONTAINED = 4
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Plain):
     """One change of control flow: its kind and the changed lines it spans (the condition and
     its exit for a guard; the removed and the added condition for a changed one)."""
 
@@ -245,7 +244,7 @@ def _condition_changed(hunk: _Hunk, item: ChangedLine) -> Change | None:
     for at in _paired(stream, ((i, s) for i, (_, s) in enumerate(candidates))):
         partner, partner_stream = candidates[at]
         if _logic_changed(stream, partner_stream):
-            return Change("condition-changed", (item, partner))
+            return Change(kind="condition-changed", lines=(item, partner))
     return None
 
 
@@ -303,7 +302,8 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
         if guard is not None and not lines.defines(item) and not diff.has_line(
             item.file, "new" if item.side == "old" else "old", guard[0].text
         ):
-            found.append(Change("guard-removed" if item.side == "old" else "guard-added", guard))
+            found.append(Change(kind="guard-removed" if item.side == "old" else "guard-added",
+                                lines=guard))
     return found
 
 

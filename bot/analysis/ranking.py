@@ -21,11 +21,12 @@ comment, the terminal, JSON and SARIF all show the same evidence first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.models import Evidence
 from policies.model import Policy
+from policies.plain import Plain
 
 __all__ = ["EvidenceRanking", "generic_rules", "is_generic_pattern", "rank", "select"]
 
@@ -47,8 +48,7 @@ def generic_rules(policy: Policy) -> frozenset[str]:
     return EvidenceRanking.for_policy(policy).generic
 
 
-@dataclass(frozen=True)
-class EvidenceRanking:
+class EvidenceRanking(Plain):
     """How strong each piece of evidence is, for one policy (`generic`: its generic rules;
     `order`: each rule's place among its area's rules)."""
 
@@ -65,7 +65,7 @@ class EvidenceRanking:
                 order[rule_id] = index
                 if is_generic_pattern(rule.id or "", rule.pattern):
                     generic.add(rule_id)
-        return cls(frozenset(generic), order)
+        return cls(generic=frozenset(generic), order=order)
 
     def kind(self, evidence: Evidence) -> int:
         if evidence.side == "path":
@@ -135,8 +135,8 @@ class EvidenceRanking:
 
 
 def rank(evidence: Iterable[Evidence], generic: frozenset[str] = frozenset()) -> list[Evidence]:
-    """`EvidenceRanking(generic).rank(evidence)`."""
-    return EvidenceRanking(generic).rank(evidence)
+    """`EvidenceRanking(generic=generic).rank(evidence)`."""
+    return EvidenceRanking(generic=generic).rank(evidence)
 
 
 def select(
@@ -145,5 +145,5 @@ def select(
     per_area: int,
     generic: frozenset[str] = frozenset(),
 ) -> list[Evidence]:
-    """`EvidenceRanking(generic).select(evidence, per_file, per_area)`."""
-    return EvidenceRanking(generic).select(evidence, per_file, per_area)
+    """`EvidenceRanking(generic=generic).select(evidence, per_file, per_area)`."""
+    return EvidenceRanking(generic=generic).select(evidence, per_file, per_area)

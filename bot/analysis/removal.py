@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
 from bot.analysis.lazyre import compile_lazily
+from policies.plain import Plain
 
 __all__ = ["Removals"]
 
@@ -111,8 +111,7 @@ _TYPES = frozenset({"class", "interface", "struct", "trait", "enum", "record", "
                     "impl"})
 
 
-@dataclass(frozen=True)
-class _Unit:
+class _Unit(Plain):
     """What a run of removed lines deletes: the names of its outermost definitions, whether
     one is a function nested in something that survives (a method), and whether one overrides."""
 
@@ -179,7 +178,7 @@ def _unit(lines: Sequence[str]) -> _Unit | None:
         return None  # a statement outside any definition
     if not names:
         return None
-    return _Unit(tuple(names), nested=functions and base > 0, overrides=overrides)
+    return _Unit(names=tuple(names), nested=functions and base > 0, overrides=overrides)
 
 
 def _runs(lines: Iterable[ChangedLine]) -> list[list[ChangedLine]]:

@@ -6,7 +6,6 @@ under the policy's own rules; the decision then takes the strictest of them (bot
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.analysis.classify import Classification, classify
 from bot.analysis.codeowners import CodeOwners
@@ -14,13 +13,13 @@ from bot.analysis.diff import Diff
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.models import AreaResult, SourceFile
 from policies.model import Policy, compile_paths
+from policies.plain import Plain
 from policies.scopes import scoped_policies
 
 __all__ = ["ScopeGroup", "classify_scopes", "merge_classifications"]
 
 
-@dataclass(frozen=True)
-class ScopeGroup:
+class ScopeGroup(Plain):
     """The files of one scope (title None: the files no scope claims), classified under its
     policy."""
 
@@ -36,8 +35,8 @@ def classify_scopes(
     """One group per scope the change touches, and one for the files outside every scope
     (always one group when the policy has no scopes, or the change no files)."""
     if not policy.scopes:
-        return [ScopeGroup(None, policy, classify(diff, policy, owners, attributes=attributes,
-                                                  sources=sources))]
+        return [ScopeGroup(title=None, policy=policy, classification=classify(
+            diff, policy, owners, attributes=attributes, sources=sources))]
     scoped = scoped_policies(policy)
     members: list[set[int]] = [set() for _ in scoped]
     outside: set[int] = set()
@@ -53,11 +52,12 @@ def classify_scopes(
             outside.add(index)
     groups = []
     if outside or not any(members):
-        groups.append(ScopeGroup(None, policy, classify(diff, policy, owners, outside,
-                                                        attributes, sources)))
+        groups.append(ScopeGroup(title=None, policy=policy, classification=classify(
+            diff, policy, owners, outside, attributes, sources)))
     groups += [
-        ScopeGroup(scope.title, scope_policy,
-                   classify(diff, scope_policy, owners, files, attributes, sources))
+        ScopeGroup(title=scope.title, policy=scope_policy,
+                   classification=classify(diff, scope_policy, owners, files, attributes,
+                                           sources))
         for (scope, scope_policy), files in zip(scoped, members, strict=True)
         if files
     ]
