@@ -514,10 +514,17 @@ _CODE_FILE = compile_lazily(
 )
 
 
-#: a translation entry, or the brackets and return around a table of them
+#: a translation entry (its key alone where a formatter put the text on the next line), or what
+#: makes a table of them: the brackets and return around it, a constant holding it or the
+#: tables of each language by name (`export const all: Translations = { de, en };`), and the
+#: import of a sibling module's table
 _TRANSLATION_LINE = compile_lazily(
     r"""\s*(["']?[\w.\- ]+["']?\s*(=>|:|=)\s*(["'`].*["'`]|\[|\{|\()\s*,?|"""
+    r"""["']?[\w.\- ]+["']?\s*:|"""
     r"""["'`].*["'`]\s*,?|return\s*[\[{(]|export\s+default\s*\{|module\.exports\s*=\s*\{|"""
+    r"""(export\s+)?(const|let|var)\s+[\w$]+(\s*:\s*[\w$.<>\[\]]+)?\s*=\s*\{"""
+    r"""(\s*[\w$]+(\s*,\s*[\w$]+)*\s*,?\s*\}\s*;?)?|"""
+    r"""import\s+(type\s+)?[\w${},*\s]+\s+from\s+["']\.\.?/[^"']*["']\s*;?|"""
     r"""<\?php|[\]})]+\s*[,;]?)\s*"""
 )
 

@@ -633,8 +633,20 @@ def test_linguist_generated_does_not_exclude_code_outside_the_generated_paths(
         (edit("app/i18n/session.py", ["def locale_from(request):",
                                       "    return request.session.get('locale') or login(request)"]),
          True),
+        (edit("frontend/src/i18n/ko.ts", ['import { Translation } from "./translations";',
+                                          "export const ko: Translation = {",
+                                          "  texts: {", "    password:",
+                                          '      "비밀번호를 입력하세요",', "  },", "};"]), False),
+        (edit("frontend/src/i18n/all.ts", ['import { ko } from "./ko";',
+                                           "export const all: Translations = { de, en, ko };",
+                                           "export const password = check(ko);"]), True),
+        (edit("BTCPayServer/Plugins/Translations/Translations.Default.cs",
+              ['  "Issue refund": "",', '  "Password": "",']), False),
+        (edit("src/Web/Localization/LocalizedRoutes.cs", ["    return Unauthorized();"]), True),
     ],
-    ids=["laravel-lang-entries", "js-locale-module", "rails-locale-yaml", "code-under-i18n"],
+    ids=["laravel-lang-entries", "js-locale-module", "rails-locale-yaml", "code-under-i18n",
+         "ts-locale-module-wrapped-and-imported", "ts-code-beside-the-table-of-languages",
+         "dotnet-translations-folder", "dotnet-code-under-localization"],
 )
 def test_translations_are_excluded_but_code_under_them_counts(
     text: str, counted: bool, policy: Policy
