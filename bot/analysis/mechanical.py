@@ -539,6 +539,77 @@ class Sides:
         return _swaps(_joined(kept[0]), _joined(kept[1]))
 
 
+#: tokens that end the left operand of `instanceof` (read backwards from it)
+_OPERAND_ENDS = frozenset({"(", "&&", "||", "!", "=", "==", "!=", "?", ":", "return", "{", "}"})
+
+
+def _operand(stream: list[str], end: int) -> list[str]:
+    """The tokens of the expression that ends just before `end` (`instanceof`'s left operand:
+    `authentication`, `principal . getPrincipal ( )`)."""
+    at, depth = end, 0
+    while at > 0:
+        part = stream[at - 1]
+        if part in (")", "]"):
+            depth += 1
+        elif part in ("(", "[") and depth:
+            depth -= 1
+        elif not depth and part in _OPERAND_ENDS:
+            break
+        at -= 1
+    return stream[at:end]
+
+
+def _replace(stream: list[str], sought: list[str], by: str) -> list[str]:
+    """The stream with each run of tokens equal to `sought` replaced by the one token `by`."""
+    out: list[str] = []
+    at, size = 0, len(sought)
+    while at < len(stream):
+        if stream[at: at + size] == sought:
+            out.append(by)
+            at += size
+        else:
+            out.append(stream[at])
+            at += 1
+    return out
+
+
+def _unwrapped(stream: list[str], token: str) -> list[str]:
+    """The stream with `( token )` written `token`: a cast's own parentheses, `((T) x).m()`."""
+    out: list[str] = []
+    for part in stream:
+        out.append(part)
+        if part == ")" and out[-3:] == ["(", token, ")"]:
+            del out[-3:]
+            out.append(token)
+    return out
+
+
+def _pattern_bound(old: list[str], new: list[str]) -> bool:
+    """Whether `new` binds with pattern matching what `old` cast by hand (Java 16): `if (x
+    instanceof T t) { t.m(); }` for `if (x instanceof T) { ((T) x).m(); }`, or for `T t = (T)
+    x;` declared first. Each binding stands for its cast of the same operand; nothing else may
+    differ."""
+    if "instanceof" not in new:
+        return False
+    at = new.index("instanceof")
+    while at + 2 < len(new):
+        kind, name = new[at + 1], new[at + 2]
+        if _WORD.fullmatch(kind) and _WORD.fullmatch(name):  # a binding: `instanceof T t`
+            operand = _operand(new, at)
+            if not operand or name in operand:
+                return False
+            cast = f"({kind}){''.join(operand)}"
+            new = new[: at + 2] + [cast if part == name else part for part in new[at + 3:]]
+            old = _replace(old, ["(", kind, ")", *operand], cast)
+            # `T t = (T) x;` declared by hand
+            old = [part for part in _replace(old, [kind, name, "=", cast], "") if part]
+            old, new = _unwrapped(old, cast), _unwrapped(new, cast)
+        if "instanceof" not in new[at + 1:]:
+            break
+        at = new.index("instanceof", at + 1)
+    return old == new
+
+
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False
                     ) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
@@ -594,7 +665,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
         or _pairwise(old, new, reworded)
     ):
         return True
-    if _regrouped_constants(old, new):
+    if _regrouped_constants(old, new) or (len(new) < len(old) and _pattern_bound(old, new)):
         return True
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting((old, old_strings), (new, new_strings))

@@ -81,6 +81,15 @@ from bot.analysis.mechanical import (
         (["key = hash.digest('base64').substr(0, 32)"], ["key = hash.digest('base64').substring(0, 32)"]),
         (["$table->bigIncrements('id');", "$table->unsignedBigInteger('user_id');"],
          ["$table->id();", "$table->foreignId('user_id');"]),
+        (["if (jwk instanceof AsymmetricJWK) {", "    key = ((AsymmetricJWK) jwk).toPublicKey();"],
+         ["if (jwk instanceof AsymmetricJWK asymmetric) {", "    key = asymmetric.toPublicKey();"]),
+        (["if (principal.getPrincipal() instanceof OidcUser) {",
+          "    OidcUser user = (OidcUser) principal.getPrincipal();"],
+         ["if (principal.getPrincipal() instanceof OidcUser user) {"]),
+        (["if (p.get() instanceof OidcUser) {", "    this.handler.accept((OidcUser) p.get());"],
+         ["if (p.get() instanceof OidcUser user) {", "    this.handler.accept(user);"]),
+        (["if (a instanceof X) {", "  ((X) a).f();", "} else if (b instanceof Y) {", "  ((Y) b).g();"],
+         ["if (a instanceof X x) {", "  x.f();", "} else if (b instanceof Y y) {", "  y.g();"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -93,7 +102,9 @@ from bot.analysis.mechanical import (
          "subscript-into-f-string", "dict-into-f-string", "constant-moved-into-a-namespace",
          "constant-moved-into-an-enum", "context-passed-down", "label-reworded-as-a-sentence",
          "go-http-method-constant", "go-any-and-type-for", "go-new-of-a-value",
-         "js-substring-from-zero", "laravel-id-and-foreign-id"],
+         "js-substring-from-zero", "laravel-id-and-foreign-id", "java-pattern-for-a-cast",
+         "java-pattern-for-a-declared-cast", "java-pattern-as-an-argument",
+         "java-patterns-in-two-branches"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -142,6 +153,12 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ["req, _ := http.NewRequest(http.MethodPost, \"/\", nil)"]),
         (["key = s.substr(-3)"], ["key = s.substring(-3)"]),
         (["$table->increments('id');"], ["$table->id();"]),
+        (["if (auth instanceof Token) {", "    ((Token) auth).setDetails(d);"],
+         ["if (auth instanceof Token token && token.isValid()) {", "    token.setDetails(d);"]),
+        (["if (auth instanceof Token) {", "    ((Token) other).setDetails(d);"],
+         ["if (auth instanceof Token token) {", "    token.setDetails(d);"]),
+        (["if (auth instanceof Token) {", "    ((Token) auth).setDetails(d);"],
+         ["if (auth instanceof Admin token) {", "    token.setDetails(d);"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -154,7 +171,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "hash-inside-a-string", "code-before-a-comment-changed", "other-subscript-in-f-string",
          "long-csp-string", "other-enum-member", "constant-with-another-word",
          "context-field-dropped", "another-http-method", "js-substr-from-the-end",
-         "laravel-int-id-made-big"],
+         "laravel-int-id-made-big", "java-pattern-with-a-condition-added",
+         "java-pattern-for-another-operand", "java-pattern-of-another-type"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
