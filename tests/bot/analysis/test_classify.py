@@ -126,6 +126,8 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("packaging/systemd/app.service", ["AmbientCapabilities=CAP_NET_BIND_SERVICE"]),
          {"infrastructure": ["packaging/systemd/app.service"]}),
         (edit("src/app/user.service.ts", ["const x = 1;"]), {}),
+        (edit("src/Shop.Core/Checkout/Orders/CheckoutWorkflow.cs", ["var x = 1;"]),
+         {"billing": ["src/Shop.Core/Checkout/Orders/CheckoutWorkflow.cs"]}),
     ],
     ids=[
         "auth-path",
@@ -184,6 +186,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "docs-code-samples",
         "systemd-unit",
         "angular-service-is-not-a-unit",
+        "pascal-case-checkout-folder",
     ],
 )
 def test_areas_by_path_and_exclusion(
