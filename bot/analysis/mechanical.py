@@ -515,7 +515,12 @@ class Sides:
         """`stream` with the older spellings of `_IDIOMS` written as the newer ones (not kept:
         asked only of the rare hunk whose sides differ by an idiom's token)."""
         lines = self.removed if side == "old" else self.added
-        return _stream(map(_newer_idioms, lines))
+        # A line no idiom rewrites keeps the tokens `stream` made of it: most lines of such a
+        # hunk hold no older spelling (a token like `id` or `new` is all it takes to ask).
+        return _joined(
+            streamed if (newer := _newer_idioms(line)) == line else _line_stream(newer)
+            for line, streamed in zip(lines, self._tokenised(side), strict=True)
+        )
 
     def _tokenised(self, side: str) -> list[tuple[list[str], list[int]]]:
         lines = self._lines.get(side)

@@ -454,3 +454,23 @@ def test_sides_swaps_find_the_names_a_hunk_swaps() -> None:
     assert swaps.pairs == swaps.quoted == frozenset({("verify_sig failed", "check_sig failed")})
     assert not swaps.declared
     assert hunk_swaps(["x = 1"], ["x = y + 1"]) == NO_SWAPS  # more than names swapped
+
+
+def test_an_idiom_tokenises_again_only_the_lines_it_rewrites(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.analysis import mechanical
+
+    tokenised: list[str] = []
+    line_stream = mechanical._line_stream
+
+    def counting(line: str) -> tuple[list[str], list[int]]:
+        tokenised.append(line)
+        return line_stream(line)
+
+    monkeypatch.setattr(mechanical, "_line_stream", counting)
+    removed = ["\tid := r.URL.Query().Get(key)", '\tif req.Method != "POST" {', "\t\treturn"]
+    added = ["\tid := r.URL.Query().Get(key)", "\tif req.Method != http.MethodPost {", "\t\treturn"]
+    assert mechanical_sides(Sides(removed, added))
+    # each line once, and the one line an idiom rewrites again: `http.MethodPost` as "POST"
+    assert sorted(tokenised) == sorted([*removed, *added, '\tif req.Method != "POST" {'])
