@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import re2
 
 from bot.analysis.anchors import HeadLines
-from bot.analysis.codeowners import CodeOwners, normalise_owner
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.guards import GuardKind, Hit, guard_filter, guard_hits
@@ -45,7 +44,9 @@ from policies.model import Area, Policy, Risk, compile_paths
 from policies.paths import PathSpec
 from policies.plain import Plain
 
-if TYPE_CHECKING:  # imported where the files' contents are read (most scans have none)
+if TYPE_CHECKING:  # imported where a CODEOWNERS file or the files' contents are read (most
+    # scans have neither)
+    from bot.analysis.codeowners import CodeOwners
     from bot.analysis.enclosing import Definition, Outline
 
 __all__ = ["Classification", "Matcher", "classify", "matcher_for", "sources_wanted",
@@ -1182,6 +1183,8 @@ def _owner_evidence(
 ) -> None:
     """A file the CODEOWNERS file gives to one of an area's `owners` counts toward the area as
     a path match does (the same exclusions, and only for a change that is more than comments)."""
+    from bot.analysis.codeowners import normalise_owner  # there are owners: it is imported
+
     wanted = {
         area_id: {normalise_owner(o) for o in area.owners}
         for area_id, area in matcher.policy.active_areas().items()

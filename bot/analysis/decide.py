@@ -6,11 +6,11 @@ This is the pure core the App, the Action and the CLI share: no I/O, no clock, n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.analysis import advice
 from bot.analysis.advice import Place
 from bot.analysis.classify import Classification
-from bot.analysis.codeowners import CodeOwners, normalise_owner, parse_codeowners
 from bot.analysis.conditions import enforcement_exemption
 from bot.analysis.diff import Diff
 from bot.analysis.evidence import declared_models
@@ -33,6 +33,9 @@ from bot.analysis.records import agent_trace_records
 from bot.analysis.reviewers import review_requests
 from bot.analysis.scoping import ScopeGroup, classify_scopes, merge_classifications
 from policies.model import Area, Policy, Risk, compile_paths
+
+if TYPE_CHECKING:  # imported where a CODEOWNERS file is read (a scan of a diff has none)
+    from bot.analysis.codeowners import CodeOwners
 
 __all__ = ["decide", "measure_shape"]
 
@@ -337,8 +340,20 @@ def _latest_states(reviews: Sequence[Review]) -> dict[str, Review]:
     return latest
 
 
+def _codeowners(pr: PullRequestInfo) -> CodeOwners | None:
+    """The base branch's CODEOWNERS, parsed; None without one. Its reader is imported only
+    then: a scan of a diff (the CLI's) has none."""
+    if not pr.codeowners:
+        return None
+    from bot.analysis.codeowners import parse_codeowners
+
+    return parse_codeowners(pr.codeowners)
+
+
 def _owned_by(owners: CodeOwners, paths: Sequence[str], reviewer: Review) -> list[str]:
     """The paths a reviewer owns, in person (`@login`) or through a team they belong to."""
+    from bot.analysis.codeowners import normalise_owner  # there are owners: it is imported
+
     names = {normalise_owner(f"@{n}") for n in (reviewer.login, *reviewer.teams)}
     return [p for p in paths if names & {normalise_owner(o) for o in owners.owners_of(p)}]
 
@@ -367,7 +382,7 @@ def _human_review(
             "carries an AI tool's own marker, so that declaration is not counted."
         )
     minimum = policy.enforcement.override.min_permission
-    owners = parse_codeowners(pr.codeowners) if pr.codeowners else None
+    owners = _codeowners(pr)
     owned = [p for p in paths if owners is not None and owners.owners_of(p)]
     # Before the reviews are read the CODEOWNERS file is not either: say what it will be.
     whose = "the touched files" if pr.reviews is None else _shown_paths(owned)
@@ -629,8 +644,8 @@ def decide(
 
 
 def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> Decision:
-    groups = classify_scopes(diff, policy, parse_codeowners(pr.codeowners) if pr.codeowners
-                             else None, parse_gitattributes(pr.gitattributes), pr.sources)
+    groups = classify_scopes(diff, policy, _codeowners(pr), parse_gitattributes(pr.gitattributes),
+                             pr.sources)
     classification = merge_classifications(groups)
     signals = measure_shape(diff, policy, pr).replace(
         mechanical_lines=classification.mechanical_lines,

@@ -6,15 +6,18 @@ under the policy's own rules; the decision then takes the strictest of them (bot
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.analysis.classify import Classification, classify
-from bot.analysis.codeowners import CodeOwners
 from bot.analysis.diff import Diff
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.models import AreaResult, SourceFile
 from policies.model import Policy, compile_paths
 from policies.plain import Plain
 from policies.scopes import scoped_policies
+
+if TYPE_CHECKING:  # imported where a CODEOWNERS file is read (a scan of a diff has none)
+    from bot.analysis.codeowners import CodeOwners
 
 __all__ = ["ScopeGroup", "classify_scopes", "merge_classifications"]
 
