@@ -35,7 +35,7 @@ CHART_CHANGELOG = """\
    artifacthub.io/changes: |
      - kind: changed
 -      description: Bump argo-cd to v3.0.11
-+      description: Document setting the admin password via `helm.values`
++      description: Document setting the bcrypt admin password via `helm.values`
 """
 CHART_APP_VERSION = """\
 @@ -1,5 +1,5 @@
@@ -189,7 +189,7 @@ def test_metadata_is_not_evidence_and_what_is_deployed_is(
 def test_a_changelogs_words_are_not_evidence_and_the_report_says_why(policy: Policy) -> None:
     text = patch("charts/argo-cd/Chart.yaml", CHART_VERSION, CHART_CHANGELOG)
     result = classify(parse_diff(text), policy)
-    assert result.metadata_lines == 1  # "the admin password"
+    assert result.metadata_lines == 1  # "the bcrypt admin password"
     assert result.metadata_paths == ["charts/argo-cd/Chart.yaml"]
     assert decide(parse_diff(text), policy).reasons[-1] == (
         "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
