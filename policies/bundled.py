@@ -121,6 +121,7 @@ def path_patterns(policy: Policy) -> Iterator[str]:
     yield from policy.content_only
     yield from policy.shape.long_context.not_counted
     yield from policy.shape.context_heavy.paths
+    yield from policy.shape.context_heavy.contracts
     yield from policy.evidence.agent_trace_paths
     for area in policy.areas.values():
         yield from area.paths

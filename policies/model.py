@@ -246,6 +246,8 @@ class ContextHeavyShape(Plain):
     min_files: int
     min_changed_lines: int
     paths: list[str]
+    contracts: list[str]
+    min_contract_lines: int
 
 
 class Shape(Plain):

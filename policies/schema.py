@@ -419,8 +419,18 @@ class ContextHeavyShape(_Strict):
                     "(a docs typo fix).",
     )
     paths: PathList = Field(default_factory=list)
+    contracts: PathList = Field(
+        default_factory=list,
+        description="API contracts (OpenAPI, GraphQL, protobuf, JSON Schema): they count as "
+                    "docs do, and `min_contract_lines` of them is enough.",
+    )
+    min_contract_lines: int = Field(
+        default=1, ge=1,
+        description="Changed lines of contracts that make a change they dominate context-heavy "
+                    "short of `min_changed_lines`: a contract is read whole to change a field.",
+    )
 
-    @field_validator("paths")
+    @field_validator("paths", "contracts")
     @classmethod
     def _paths_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return _validate_paths(value, info)

@@ -55,19 +55,24 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
     is not a large refactor and a regenerated lock file is not a large change. The mix is docs'
     and contracts' share of the lines a reader takes in: tests and other excluded paths are left
     out of it, so release notes beside a long test are still a docs change, and a docs page
-    beside a code fix is not."""
+    beside a code fix is not. API contracts (`context_heavy.contracts`) count as docs do, and
+    need fewer lines (`min_contract_lines`): prose is context-heavy when it is long, a contract
+    when a change is made of it."""
     files = diff.files
     listed = len(files)
     not_listed = max((pr.changed_files or 0) - listed, 0)
     modules = {_module(f.path) for f in files}
     long_cfg, heavy_cfg = policy.shape.long_context, policy.shape.context_heavy
-    docs, not_counted = compile_paths(heavy_cfg.paths), compile_paths(long_cfg.not_counted)
+    docs = compile_paths([*heavy_cfg.paths, *heavy_cfg.contracts])
+    contracts, not_counted = compile_paths(heavy_cfg.contracts), compile_paths(long_cfg.not_counted)
     excluded = compile_paths(policy.exclude)
-    doc_files = doc_lines = counted_files = counted_lines = read_lines = 0
+    doc_files = doc_lines = contract_lines = counted_files = counted_lines = read_lines = 0
     for f in files:
         if docs.match_file(f.path):
             doc_files += 1
             doc_lines += f.changed_lines
+            if contracts.match_file(f.path):
+                contract_lines += f.changed_lines
             continue
         if not not_counted.match_file(f.path):
             counted_files += 1
@@ -83,7 +88,8 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
     )
     context_heavy = (
         doc_files >= heavy_cfg.min_files and share >= heavy_cfg.min_share
-        and doc_lines >= heavy_cfg.min_changed_lines
+        and (doc_lines >= heavy_cfg.min_changed_lines
+             or contract_lines >= heavy_cfg.min_contract_lines)
     )
     return Signals(
         files=listed + not_listed,
@@ -170,7 +176,9 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             f"Docs and contracts dominate: {signals.doc_lines} changed lines in "
             f"{signals.doc_files} of {signals.files} files, {signals.doc_share:.0%} of the lines "
             f"besides tests (threshold: {heavy_cfg.min_share:.0%} and "
-            f"{heavy_cfg.min_changed_lines} lines)."
+            f"{heavy_cfg.min_changed_lines} lines"
+            + (f", or {heavy_cfg.min_contract_lines} lines of API contracts"
+               if heavy_cfg.contracts else "") + ")."
         )
     if signals.files_not_listed:
         reasons.append(

@@ -48,7 +48,7 @@ def _policy(paths: list[str], exclude: list[str], content_only: list[str], conte
                 "content": ([rule] if rule else []) + content[1:],
             }
         },
-        "shape": {"context_heavy": {"paths": docs}},
+        "shape": {"context_heavy": {"paths": docs, "contracts": docs[::-1]}},
     }
 
 

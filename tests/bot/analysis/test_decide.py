@@ -207,7 +207,7 @@ def test_reasons_explain_areas_and_shape() -> None:
     ]
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
         "Docs and contracts dominate: 92 changed lines in 3 of 4 files, 99% of the lines "
-        "besides tests (threshold: 50% and 80 lines).",
+        "besides tests (threshold: 50% and 80 lines, or 30 lines of API contracts).",
     ]
     assert run_case(CASES["routine-advisory"]).reasons == [
         "Small routine change: no sensitive area touched.",
@@ -316,6 +316,11 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
         (edit("docs/releases/1.2.md", ["x"] * 90) + edit("app/a.py", ["z"] * 100), 2, 2, 1, False,
          False),
         (edit("examples/out/rendered.txt", ["x"] * 90), 1, 1, 0, False, False),
+        (edit("api/openapi.yaml", ["x"] * 40) + edit("src/handler.go", ["y"] * 10), 2, 2, 1,
+         False, True),
+        (edit("proto/v1/service.proto", ["// old"], ["// new"]) + edit("gen/service.pb.go", ["x"]),
+         2, 2, 1, False, False),
+        (edit("backend/json_schema/config.json", ["x"] * 40), 1, 1, 1, False, True),
     ],
     ids=["many-files", "docs", "small-docs-fix-is-not-context-heavy",
          "folders-two-levels-deep-are-modules", "root-file-counts-as-a-module", "many-lines",
@@ -324,7 +329,9 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
          "a-line-in-each-of-many-files-is-not-large", "a-move-within-one-folder-is-large",
          "a-lock-file-is-not-large", "a-docs-overhaul-is-context-heavy-not-large",
          "tests-are-left-out-of-the-docs-share", "docs-beside-more-code-are-not-dominant",
-         "a-text-file-is-not-documentation-by-its-extension"],
+         "a-text-file-is-not-documentation-by-its-extension",
+         "a-contract-need-not-be-as-long-as-prose", "a-contract-comment-fix-is-not-context-heavy",
+         "a-json-schema-document-is-a-contract"],
 )
 def test_measure_shape(
     text: str,
@@ -359,6 +366,14 @@ def test_when_both_shapes_fire_the_larger_part_picks_the_tier(
     assert (decision.signals.long_context, decision.signals.context_heavy) == (True, True)
     assert decision.tier == tier
     assert len([r for r in decision.reasons if r.startswith(("Large change", "Docs and"))]) == 1
+
+
+def test_the_reason_names_the_contract_threshold(policy: Policy) -> None:
+    decision = decide(parse_diff(edit("api/schema.graphql", ["type A { id: ID }"] * 40)), policy)
+    assert decision.tier == "context-heavy"
+    assert any(r.startswith("Docs and contracts dominate: 40 changed lines") and
+               r.endswith("(threshold: 50% and 80 lines, or 30 lines of API contracts).")
+               for r in decision.reasons)
 
 
 def test_an_empty_diff_is_a_routine_advisory(policy: Policy) -> None:
