@@ -108,6 +108,34 @@ def _options() -> re2.Options:
     return options
 
 
+class _RuleSets:
+    """Which content rules match a line: RE2 sets of the rules, shared out as the pre-filter
+    passes share them (`_passes`). One set of every rule answers the same, but RE2 builds a
+    set's DFA lazily, each state standing for every rule's position, and a fresh process pays
+    for building them: the first 4,558 lines of the benchmark's "ordinary" diff took 0.28 s of
+    CPU to match against one set of 132 rules (0.013 s once built), 0.11 s against five sets
+    (0.033 s once built)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self._sets: list[tuple[int, Any]] = []
+        start = 0
+        for group in _passes(patterns):
+            rule_set = re2.Set.SearchSet(_options())
+            for pattern in group:
+                rule_set.Add(pattern)
+            rule_set.Compile()
+            self._sets.append((start, rule_set))
+            start += len(group)
+
+    def match(self, text: str) -> tuple[int, ...]:
+        """The indexes of the rules that match the text, in rule order."""
+        found: list[int] = []
+        for start, rule_set in self._sets:
+            # re2.Set.Match returns None, not an empty list, when no rule matches
+            found += [start + index for index in rule_set.Match(text) or ()]
+        return tuple(sorted(found))
+
+
 def _optional_paths(patterns: list[str]) -> PathSpec | None:
     return compile_paths(patterns) if patterns else None
 
@@ -141,7 +169,7 @@ class Matcher:
     positives: tuple[str, ...] = ()
     excludes: dict[str, PathSpec] = field(default_factory=dict)
     rules: list[_Rule] = field(default_factory=list)
-    rule_set: Any = None
+    rule_set: _RuleSets | None = None
     #: compiled RE2 patterns, each the union of some rules: a line has a hit if any matches
     prefilters: tuple[Any, ...] = ()
     #: the guard rules (`guards: true`), apart: they read only lines that decide or exit
@@ -161,7 +189,7 @@ class Matcher:
         matcher.translations = _optional_paths(policy.translations)
         positives: list[str] = []
         patterns: list[str] = []
-        rule_set = re2.Set.SearchSet(_options())
+        rule_patterns: list[str] = []
         guard_set = re2.Set.SearchSet(_options())
         subjects: list[str] = []
         for area_id, area in policy.active_areas().items():
@@ -184,13 +212,12 @@ class Matcher:
                     excluded_too=rule.excluded_too and files is not None,
                     comments=rule.comments, headers=rule.headers, enclosing=rule.enclosing,
                 ))
-                rule_set.Add(rule.pattern)
+                rule_patterns.append(rule.pattern)
                 if not rule.enclosing:  # it reads no line of the diff: no pre-filter finds it
                     patterns.append(f"(?:{_unanchored(rule.pattern)})")
         matcher.positives = tuple(positives)
         if matcher.rules:
-            rule_set.Compile()
-            matcher.rule_set = rule_set
+            matcher.rule_set = _RuleSets(rule_patterns)
         if patterns:
             options = _options()
             options.never_capture = True  # only where it matches; groups would cost decoding
@@ -230,8 +257,7 @@ class Matcher:
         if self.rule_set is None:
             return []
         matched = []
-        # re2.Set.Match returns None, not an empty list, when no rule matches
-        for index in sorted(self.rule_set.Match(text) or ()):
+        for index in self.rule_set.match(text):
             rule = self.rules[index]
             if rule.files is not None and not rule.files.check_file(path).include:
                 continue
@@ -295,8 +321,8 @@ class _LineRules:
         if matched is None:
             if len(self._texts) >= _TEXTS_KEPT:
                 self._texts.clear()
-            # re2.Set.Match returns None, not an empty list, when no rule matches
-            matched = self._texts[text] = tuple(sorted(self.matcher.rule_set.Match(text) or ()))
+            rule_set = self.matcher.rule_set
+            matched = self._texts[text] = () if rule_set is None else rule_set.match(text)
         if not matched:
             return []
         allowed = self.allowed(file)

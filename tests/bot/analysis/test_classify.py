@@ -10,9 +10,17 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+import re2
 
 from bot.analysis import classify as classify_module
-from bot.analysis.classify import Classification, _passes, _unanchored, classify, matcher_for
+from bot.analysis.classify import (
+    Classification,
+    _passes,
+    _RuleSets,
+    _unanchored,
+    classify,
+    matcher_for,
+)
 from bot.analysis.decide import decide
 from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
 from bot.analysis.gitattributes import parse_gitattributes
@@ -1071,6 +1079,21 @@ def test_prefilter_passes_share_the_rules_evenly(rules: int, sizes: list[int]) -
     groups = _passes(patterns)
     assert [len(g) for g in groups] == sizes
     assert [p for g in groups for p in g] == patterns
+
+
+def test_content_rules_are_matched_in_sets_of_a_pre_filter_pass_each() -> None:
+    """Several smaller RE2 sets, not one of every rule (whose lazily built DFA a fresh process
+    paid for), giving the indexes one set gives, in order."""
+    patterns = [rf"\bword{i}\b" for i in range(60)] + [r"(?i)^\s*shared", r"word1\d"]
+    sets = _RuleSets(patterns)
+    assert len(sets._sets) == len(_passes(patterns)) > 1
+    one = re2.Set.SearchSet(re2.Options())
+    for pattern in patterns:
+        one.Add(pattern)
+    one.Compile()
+    for text in ["word3 and word45 and word12", "  Shared word59", "nothing here", "word1 word10"]:
+        assert sets.match(text) == tuple(sorted(one.Match(text) or ()))
+    assert sets.match("word3 and word45 and word12") == (3, 12, 45, 61)
 
 
 @pytest.mark.parametrize(
