@@ -31,6 +31,7 @@ from bot.analysis.mechanical import (
     Swaps,
     defines,
     hunk_swaps,
+    name_imports,
     renamed_hunks,
     squash,
     tokens,
@@ -507,12 +508,13 @@ def _has_meaningful_change(
 ) -> bool:
     """Whether a path match counts: renames, binary and uninspected files always do; an edit,
     an added or a deleted file only when it changes more than comments, blank lines, package
-    declarations, mechanical hunks, hunks that only carry out renames the change makes
-    throughout (`_Renames`; a Go package's `doc.go`, an empty `__init__.py`, the callers of a
-    renamed method) and hunks of metadata (`MetadataLines`: a chart's version and changelog,
-    a Terraform output), and an edit only when it does more than delete unused code
-    (`bot.analysis.removal`). A deleted file keeps its path's weight: a migration or a
-    workflow deleted changes what runs."""
+    declarations, mechanical hunks, hunks that only import names (`name_imports`: a Go or a
+    Java import, a C# using, whose use is a change of its own), hunks that only carry out
+    renames the change makes throughout (`_Renames`; a Go package's `doc.go`, an empty
+    `__init__.py`, the callers of a renamed method) and hunks of metadata (`MetadataLines`: a
+    chart's version and changelog, a Terraform output), and an edit only when it does more
+    than delete unused code (`bot.analysis.removal`). A deleted file keeps its path's weight:
+    a migration or a workflow deleted changes what runs."""
     if not change.inspected or change.binary or change.mode_only:
         return True
     if change.status not in ("modified", "added", "removed"):
@@ -525,7 +527,8 @@ def _has_meaningful_change(
     for number, hunk in enumerate(diff.hunks(index)):
         code = [item.text for item in hunk.lines if is_substantive(item.text)]
         if (not code or diff.cosmetic(index, number) or (index, number) in renames
-                or metadata.hunk(index, number, is_substantive)):
+                or metadata.hunk(index, number, is_substantive)
+                or name_imports(change.path, code)):
             continue
         if hunk.header is not None and not _NAMESPACE.match(hunk.header.text):
             return True

@@ -19,9 +19,25 @@ from typing import NamedTuple
 
 from bot.analysis.lazyre import compile_lazily
 
-__all__ = ["INDENTED", "MANIFESTS", "NO_SWAPS", "Sides", "Swaps", "defines", "hunk_swaps",
-           "line_key", "mechanical_hunk", "mechanical_sides", "prose_line", "relaid",
-           "renamed_hunks", "squash", "tokens", "without_copy"]
+__all__ = [
+    "INDENTED",
+    "MANIFESTS",
+    "NO_SWAPS",
+    "Sides",
+    "Swaps",
+    "defines",
+    "hunk_swaps",
+    "line_key",
+    "mechanical_hunk",
+    "mechanical_sides",
+    "name_imports",
+    "prose_line",
+    "relaid",
+    "renamed_hunks",
+    "squash",
+    "tokens",
+    "without_copy",
+]
 
 #: files whose indentation is syntax (Python, YAML, Haml, Slim, Pug, CoffeeScript, Sass, a
 #: Makefile): there a line re-indented may leave or enter a block
@@ -277,6 +293,31 @@ def tokens(lines: Iterable[str]) -> list[str]:
 def line_key(text: str) -> str:
     """A line's identity for finding it elsewhere in a change (moved code): its tokens."""
     return " ".join(tokens([text]))
+
+
+#: an import that only brings names into scope, by language: a Go import spec (a package must
+#: be used, so the use is a change of its own; a blank `_` or dot import runs or merges the
+#: package and is left out), a Java, Kotlin, Scala or Groovy import, a C# using directive, a
+#: Rust use declaration. Python, JavaScript, Ruby and PHP are not among them: there an import
+#: or a `use` may run code (a module registering signals, a polyfill, a PHP trait).
+_NAME_IMPORTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (compile_lazily(r"\.go$"),
+     compile_lazily(r"\s*(?:import\s*\(?\s*)?(?:[A-Za-z]\w*\s+)?\"[^\"]+\"\s*\)?\s*|\s*\)\s*")),
+    (compile_lazily(r"\.(?:java|kt|kts|scala|groovy)$"),
+     compile_lazily(r"\s*import\s+(?:static\s+)?[\w.]+(?:\.\*)?(?:\s+as\s+\w+)?\s*;?\s*")),
+    (compile_lazily(r"\.cs$"),
+     compile_lazily(r"\s*(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?[\w.]+\s*;\s*")),
+    (compile_lazily(r"\.rs$"), compile_lazily(r"\s*(?:pub\s+)?use\s+[\w:{}, *]+;\s*")),
+)
+
+
+def name_imports(path: str, lines: Sequence[str]) -> bool:
+    """Whether these lines of a file are imports that only bring names into scope
+    (`_NAME_IMPORTS`): what uses the names is a change of its own, elsewhere in the diff."""
+    for file_pattern, line_pattern in _NAME_IMPORTS:
+        if file_pattern.search(path):
+            return bool(lines) and all(map(line_pattern.fullmatch, lines))
+    return False
 
 
 def _imports_only(lines: Sequence[str]) -> bool:
@@ -615,6 +656,64 @@ def _pattern_bound(old: list[str], new: list[str]) -> bool:
     return old == new
 
 
+_LENGTH_OF = "len\x00(\x00"
+
+
+def _ranged(count: str) -> str:
+    """What a counted loop ranges over: a slice whose length it counts (`len(ids)`: `ids`), or
+    the count itself."""
+    if count.startswith(_LENGTH_OF) and count.endswith(")\x00") and count.count("(") == 1:
+        return count[len(_LENGTH_OF): -2]
+    return count
+
+
+#: Go's modernizers (`go fix`, gopls' `modernize`): a loop or a call written the older way,
+#: as a pattern over a token stream joined with NUL after each token (`_T`: one token, `_E`:
+#: an expression, tokens without braces), and the newer form it becomes. A map copied key by
+#: key is `maps.Copy`; a loop returning at the first element equal to a value (or satisfying a
+#: function) is `slices.Contains` (`slices.ContainsFunc`), and `return true` there with
+#: `return false` after it returns the call itself; a counted loop from 0 is a range over the
+#: count (over a slice when it counts its length); `[]byte(fmt.Sprintf(...))` is
+#: `fmt.Appendf(nil, ...)`. Each must leave the rest of the hunk as it was.
+_E = r"(?:[^\x00{}]+\x00)+?"
+_GO_MODERNIZERS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (compile_lazily(rf"for\x00(\w+)\x00(\w+)\x00:\x00=\x00range\x00(?P<src>{_E}){{\x00"
+                    rf"(?P<dst>{_E})\[\x00\1\x00]\x00=\x00\2\x00}}\x00"),
+     "maps\x00.\x00Copy\x00(\x00\\g<dst>\\g<src>)\x00"),
+    (compile_lazily(rf"for\x00_\x00(\w+)\x00:\x00=\x00range\x00(?P<s>{_E}){{\x00if\x00"
+                    rf"(?:\1\x00==\x00(?P<v>{_E})|(?P<w>{_E})==\x00\1\x00){{\x00"
+                    rf"(?P<body>return\x00(?:{_E})?)}}\x00(?P<end>}}\x00)?"),
+     lambda m: (f"if\x00slices\x00.\x00Contains\x00(\x00{m['s']}{m['v'] or m['w']})\x00{{\x00"
+                f"{m['body']}{m['end'] or ''}")),
+    (compile_lazily(rf"for\x00_\x00(\w+)\x00:\x00=\x00range\x00(?P<s>{_E}){{\x00if\x00"
+                    rf"(?P<f>{_E})\(\x00\1\x00\)\x00{{\x00(?P<body>return\x00(?:{_E})?)}}\x00"
+                    r"(?P<end>}\x00)?"),
+     lambda m: (f"if\x00slices\x00.\x00ContainsFunc\x00(\x00{m['s']}{m['f']})\x00{{\x00"
+                f"{m['body']}{m['end'] or ''}")),
+    (compile_lazily(r"if\x00(slices\x00.\x00Contains(?:Func)?\x00\(\x00(?:[^\x00{}]+\x00)+?)"
+                    r"{\x00return\x00true\x00}\x00return\x00false\x00"),
+     "return\x00\\1"),
+    (compile_lazily(rf"for\x00(\w+)\x00:\x00=\x000\x00\1\x00<\x00(?P<n>{_E})\1\x00\+\x00\+\x00"
+                    r"{\x00"),
+     lambda m: f"for\x00{m[1]}\x00:\x00=\x00range\x00{_ranged(m['n'])}{{\x00"),
+    (compile_lazily(rf"\[\x00]\x00byte\x00\(\x00fmt\x00.\x00Sprint(f|ln|)\x00\(\x00"
+                    rf"(?P<args>{_E})\)\x00\)\x00"),
+     "fmt\x00.\x00Append\\1\x00(\x00nil\x00\\g<args>)\x00"),
+)
+#: what the newer forms call: only a hunk whose new side holds one is rewritten
+_GO_MODERN_WORDS = frozenset({"maps", "slices", "range", "Append", "Appendf", "Appendln"})
+
+
+def _go_modernized(old: list[str], new: list[str]) -> bool:
+    """Whether `new` is `old` with Go's modernizers applied (`_GO_MODERNIZERS`)."""
+    if _GO_MODERN_WORDS.isdisjoint(new) or "\x00" in "".join(old):
+        return False
+    text = "".join(part + "\x00" for part in old)
+    for pattern, newer in _GO_MODERNIZERS:
+        text = pattern.sub(newer, text)
+    return text == "".join(part + "\x00" for part in new)
+
+
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False
                     ) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
@@ -670,7 +769,9 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
         or _pairwise(old, new, reworded)
     ):
         return True
-    if _regrouped_constants(old, new) or (len(new) < len(old) and _pattern_bound(old, new)):
+    if _regrouped_constants(old, new) or (
+        len(new) < len(old) and (_pattern_bound(old, new) or _go_modernized(old, new))
+    ):
         return True
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting((old, old_strings), (new, new_strings))

@@ -554,6 +554,19 @@ def test_a_rename_declared_where_no_rule_reads_clears_its_callers(policy: Policy
     assert files_by_area(run(definition + caller, policy)) == {}
 
 
+def test_a_go_file_that_only_imports_what_a_modernized_loop_calls_is_not_its_paths_evidence(
+    policy: Policy,
+) -> None:
+    imports = edit("authenticate/pkce.go", ['\t"slices"'], section="import (")
+    loop = edit("authenticate/pkce.go", ['\treturn slices.Contains(p.Methods(), "S256")'],
+                ["\tfor _, m := range p.Methods() {", '\t\tif m == "S256" {',
+                 "\t\t\treturn true", "\t\t}", "\t}", "\treturn false"],
+                start=170).split("\n", 4)[4]  # the file's second hunk
+    assert files_by_area(run(imports + loop, policy)) == {}
+    blank = edit("authenticate/pkce.go", ['\t_ "github.com/lib/pq"'], section="import (")
+    assert files_by_area(run(blank, policy)) == {"auth": ["authenticate/pkce.go"]}
+
+
 def test_a_name_swapped_without_its_definition_keeps_its_paths_evidence(policy: Policy) -> None:
     reader = edit("lib/oidc/Resolver.java", ["        return config.getTargetOp();"],
                   ["        return config.getTargetIssuer();"])

@@ -11,6 +11,7 @@ from bot.analysis.mechanical import (
     line_key,
     mechanical_hunk,
     mechanical_sides,
+    name_imports,
     prose_line,
     relaid,
     renamed_hunks,
@@ -90,6 +91,23 @@ from bot.analysis.mechanical import (
          ["if (p.get() instanceof OidcUser user) {", "    this.handler.accept(user);"]),
         (["if (a instanceof X) {", "  ((X) a).f();", "} else if (b instanceof Y) {", "  ((Y) b).g();"],
          ["if (a instanceof X x) {", "  x.f();", "} else if (b instanceof Y y) {", "  y.g();"]),
+
+        (["\tfor k, vs := range decrypted {", "\t\tvalues[k] = vs", "\t}"],
+         ["\tmaps.Copy(values, decrypted)"]),
+        # the loop's closing brace is a context line git shares with the new `if`
+        (["\tfor _, allowed := range doc.RedirectURIs {", "\t\tif allowed == redirectURI {",
+          "\t\t\treturn nil", "\t\t}"],
+         ["\tif slices.Contains(doc.RedirectURIs, redirectURI) {", "\t\treturn nil"]),
+        (["\tfor _, m := range p.Methods() {", '\t\tif m == "S256" {', "\t\t\treturn true",
+          "\t\t}", "\t}", "\treturn false"],
+         ['\treturn slices.Contains(p.Methods(), "S256")']),
+        (["\tfor _, name := range cert.DNSNames {", "\t\tif r.MatchString(name) {",
+          "\t\t\treturn nil", "\t\t}", "\t}"],
+         ["\tif slices.ContainsFunc(cert.DNSNames, r.MatchString) {", "\t\treturn nil", "\t}"]),
+        (["\tfor i := 0; i < 100; i++ {", "\tfor j := 0; j < len(ids); j++ {"],
+         ["\tfor i := range 100 {", "\tfor j := range ids {"]),
+        (['\tb := []byte(fmt.Sprintf("%s|%d", token, now))'],
+         ['\tb := fmt.Appendf(nil, "%s|%d", token, now)']),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -104,7 +122,9 @@ from bot.analysis.mechanical import (
          "go-http-method-constant", "go-any-and-type-for", "go-new-of-a-value",
          "js-substring-from-zero", "laravel-id-and-foreign-id", "java-pattern-for-a-cast",
          "java-pattern-for-a-declared-cast", "java-pattern-as-an-argument",
-         "java-patterns-in-two-branches"],
+         "java-patterns-in-two-branches", "go-maps-copy", "go-slices-contains-sharing-a-brace",
+         "go-slices-contains-returned", "go-slices-contains-func", "go-range-over-int-and-slice",
+         "go-fmt-appendf"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -159,6 +179,18 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ["if (auth instanceof Token token) {", "    token.setDetails(d);"]),
         (["if (auth instanceof Token) {", "    ((Token) auth).setDetails(d);"],
          ["if (auth instanceof Admin token) {", "    token.setDetails(d);"]),
+
+        (["\tfor _, allowed := range uris {", "\t\tif allowed != redirectURI {",
+          "\t\t\treturn nil", "\t\t}", "\t}"],
+         ["\tif slices.Contains(uris, redirectURI) {", "\t\treturn nil", "\t}"]),
+        (["\tfor _, u := range users {", "\t\tif u == admin {", "\t\t\tgrant(u)", "\t\t}",
+          "\t}"],
+         ["\tif slices.Contains(users, admin) {", "\t\tgrant(admin)", "\t}"]),
+        (["\tfor k, v := range claims {", '\t\tif k != "sub" {', "\t\t\tout[k] = v", "\t\t}",
+          "\t}"],
+         ["\tmaps.Copy(out, claims)"]),
+        (["\tfor i := 1; i < len(ids); i++ {"], ["\tfor i := range ids {"]),
+        (["\tfor i := 0; i < len(ids)-1; i++ {"], ["\tfor i := range ids {"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -172,10 +204,33 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "long-csp-string", "other-enum-member", "constant-with-another-word",
          "context-field-dropped", "another-http-method", "js-substr-from-the-end",
          "laravel-int-id-made-big", "java-pattern-with-a-condition-added",
-         "java-pattern-for-another-operand", "java-pattern-of-another-type"],
+         "java-pattern-for-another-operand", "java-pattern-of-another-type",
+         "go-contains-for-a-negated-test", "go-contains-for-a-loop-that-does-not-return",
+         "go-copy-of-some-keys", "go-range-from-one", "go-range-short-of-the-end"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
+
+
+@pytest.mark.parametrize(
+    ("path", "lines", "expected"),
+    [
+        ("auth/pkce.go", ['\t"slices"', '\tstd "maps"'], True),
+        ("auth/pkce.go", ['import "slices"'], True),
+        ("auth/db.go", ['\t_ "github.com/lib/pq"'], False),
+        ("auth/Login.java", ["import java.util.List;", "import static java.util.Objects.*;"], True),
+        ("Auth/Login.cs", ["using System.Linq;", "global using static System.Math;"], True),
+        ("Auth/Login.cs", ["using (var tx = db.BeginTransaction())"], False),
+        ("auth/login.rs", ["use std::collections::{HashMap, HashSet};"], True),
+        ("auth/login.py", ["import signals"], False),
+        ("auth/pkce.go", ['\t"slices"', "\tx := 1"], False),
+    ],
+    ids=["go-block", "go-single", "go-blank-import", "java", "csharp", "csharp-using-statement",
+         "rust", "python-may-run-code", "with-code"],
+)
+def test_name_imports_only_bring_names_into_scope(path: str, lines: list[str], expected: bool
+                                                  ) -> None:
+    assert name_imports(path, lines) is expected
 
 
 def test_tokens_drop_layout_and_quotes_but_keep_operators() -> None:
