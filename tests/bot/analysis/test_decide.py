@@ -321,6 +321,14 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
         (edit("proto/v1/service.proto", ["// old"], ["// new"]) + edit("gen/service.pb.go", ["x"]),
          2, 2, 1, False, False),
         (edit("backend/json_schema/config.json", ["x"] * 40), 1, 1, 1, False, True),
+        ("".join(edit(f"app/translations/{lang}/LC_MESSAGES/messages.po", ['msgstr "x"'] * 300)
+                 for lang in ("ca", "es")) + edit("app/translations/messages.pot", ["#: x"] * 300),
+         3, 1, 0, False, False),
+        (edit("config/locales/fr.yml", ["  x: y"] * 250) + edit("config/locales/de.yml",
+                                                               ["  x: z"] * 250),
+         2, 1, 0, False, False),
+        (edit("app/i18n/loader.py", ["x"] * 250) + edit("app/i18n/plural.py", ["y"] * 250),
+         2, 1, 0, True, False),
     ],
     ids=["many-files", "docs", "small-docs-fix-is-not-context-heavy",
          "folders-two-levels-deep-are-modules", "root-file-counts-as-a-module", "many-lines",
@@ -331,7 +339,8 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
          "tests-are-left-out-of-the-docs-share", "docs-beside-more-code-are-not-dominant",
          "a-text-file-is-not-documentation-by-its-extension",
          "a-contract-need-not-be-as-long-as-prose", "a-contract-comment-fix-is-not-context-heavy",
-         "a-json-schema-document-is-a-contract"],
+         "a-json-schema-document-is-a-contract", "translation-catalogues-are-not-large",
+         "locale-data-files-are-not-large", "code-in-a-translation-folder-counts"],
 )
 def test_measure_shape(
     text: str,
