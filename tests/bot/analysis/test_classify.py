@@ -1011,6 +1011,11 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "security.secrets"),
         ("app/Rules/Base64Mime.php", "$allowed_mime_types = ['image/png', 'image/jpeg'];",
          "security.upload-types"),
+        # a spreadsheet cell checked for the characters a formula starts with
+        ("src/Invoice/Renderer/SpreadsheetRenderer.php",
+         "if (\\is_string($content) && \\in_array($content[0], ['=', '-', '+', '@'])) {",
+         "security.formula-injection"),
+        ("src/Export/Csv.php", "$sep = [';', ','];", None),
         # what deleting a row does to the rows that point at it
         ("app/models/user.rb",
          'has_many :case_assignments, foreign_key: "volunteer_id", dependent: :restrict_with_error',
