@@ -938,6 +938,11 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("config/settings.py", "SESSION_COOKIE_AGE = 1209600", "auth.session-handling"),
         ("app/jobs/cleanup.py", "job_timeout = 30", None),
         ("cookiecutter/templates/settings.yaml", "title: Welcome", None),
+        # OmniAuth's classes and the keys it leaves in the request
+        ("lib/omniauth/strategy.rb", "rescue OmniAuth::AuthenticityError => e", "auth.omniauth"),
+        ("app/controllers/callbacks_controller.rb", "auth = request.env['omniauth.auth']",
+         "auth.omniauth"),
+        ("app/controllers/callbacks_controller.rb", "cover = request.env['cover.url']", None),
         # code named for the timing attack it prevents
         ("lib/clearance/user.rb", "prevent_timing_attack", "security.timing-attacks"),
         ("lib/metrics.rb", "record_timing(attack_duration)", None),
