@@ -12,7 +12,8 @@ Measured in one run, interleaved:
 - the stages of that scan, each timed in a fresh interpreter (`-X importtime` aside), the cyclic
   collector paused as the CLI pauses it: import of bot.cli, import of the analysis (which a
   command imports when it runs), loading the bundled policy, compiling it (matchers for the
-  analysis), the analysis (parse and decide), the text renderer's import and the rendering.
+  analysis; the content rules' pre-filters, whose passes depend on the diff's size, compile in
+  the analysis), the analysis (parse and decide), the text renderer's import and the rendering.
 
 The first start after default.yml (or the code that validates it) changed validates the policy
 and leaves its artefact (`policies/bundled.py`); one scan before the timed runs does that, so

@@ -86,19 +86,30 @@ def _unanchored(pattern: str) -> str:
 #: with RE2's default 8 MB the union of about 80 rules overflows the cache, which RE2 then
 #: flushes and rebuilds over and over (a 3 MB diff took 1.1 s instead of 0.03 s).
 _RE2_MAX_MEM = 64 << 20
-#: rules per pre-filter pass. Each state of RE2's lazily built DFA costs in proportion to the
-#: automaton it stands for, and a fresh process builds them all: one pass of the union of 120
-#: rules took 1.2-2.4 s of CPU over a 16 MB diff (0.1-2.4 s even once built, its cache
-#: overflowing), passes of 20-24 rules 0.3-0.45 s in all, passes of one rule 3.4 s (about 27 ms
-#: each just to read the text). The rules are shared out evenly over the passes this size
+#: rules per pre-filter pass on a large diff. Each state of RE2's lazily built DFA costs in
+#: proportion to the automaton it stands for, and a fresh process builds them all: one pass of
+#: the union of 120 rules took 1.2-2.4 s of CPU over a 16 MB diff (0.1-2.4 s even once built, its
+#: cache overflowing), passes of 20-24 rules 0.3-0.45 s in all, passes of one rule 3.4 s (about
+#: 27 ms each just to read the text). The rules are shared out evenly over the passes this size
 #: makes, rounded: 126 rules are 5 passes of 26, not 5 of 24 and a sixth that reads the whole
 #: text again for 6.
 _PREFILTER_RULES = 24
+#: rules per pass on a smaller diff (below so many characters): there building the DFA's states
+#: costs more than reading the text, and smaller automata build fewer and cheaper states.
+#: Compiling the bundled policy's passes and their first search took (CPU, a fresh process,
+#: passes of 6 / 12 / 24 rules) 12 / 13 / 14 ms on a 5 kB diff, 26 / 32 / 44 ms on 49 kB, 55 / 62
+#: / 86 ms on 0.5 MB, 126 / 112 / 136 ms on 2 MB, 258 / 196 / 206 ms on 4.9 MB.
+_SMALLER_PASSES = ((1 << 20, 6), (8 << 20, 12))
 
 
-def _passes(patterns: Sequence[str]) -> list[Sequence[str]]:
-    """The rules of each pre-filter pass: about `_PREFILTER_RULES` each, evenly shared."""
-    count = max(1, round(len(patterns) / _PREFILTER_RULES))
+def _rules_per_pass(size: int) -> int:
+    """How many rules a pre-filter pass holds on a diff text of `size` characters."""
+    return next((rules for below, rules in _SMALLER_PASSES if size < below), _PREFILTER_RULES)
+
+
+def _passes(patterns: Sequence[str], per_pass: int = _PREFILTER_RULES) -> list[Sequence[str]]:
+    """The rules of each pre-filter pass: about `per_pass` each, evenly shared."""
+    count = max(1, round(len(patterns) / per_pass))
     size = -(-len(patterns) // count)
     return [patterns[i : i + size] for i in range(0, len(patterns), size)]
 
@@ -110,12 +121,12 @@ def _options() -> re2.Options:
 
 
 class _RuleSets:
-    """Which content rules match a line: RE2 sets of the rules, shared out as the pre-filter
-    passes share them (`_passes`). One set of every rule answers the same, but RE2 builds a
-    set's DFA lazily, each state standing for every rule's position, and a fresh process pays
-    for building them: the first 4,558 lines of the benchmark's "ordinary" diff took 0.28 s of
-    CPU to match against one set of 132 rules (0.013 s once built), 0.11 s against five sets
-    (0.033 s once built)."""
+    """Which content rules match a line: RE2 sets of the rules, shared out as a large diff's
+    pre-filter passes share them (`_passes`). One set of every rule answers the same, but RE2
+    builds a set's DFA lazily, each state standing for every rule's position, and a fresh
+    process pays for building them: the first 4,558 lines of the benchmark's "ordinary" diff
+    took 0.28 s of CPU to match against one set of 132 rules (0.013 s once built), 0.11 s against
+    five sets (0.033 s once built)."""
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self._sets: list[tuple[int, Any]] = []
@@ -171,8 +182,10 @@ class Matcher:
     excludes: dict[str, PathSpec] = field(default_factory=dict)
     rules: list[_Rule] = field(default_factory=list)
     rule_set: _RuleSets | None = None
-    #: compiled RE2 patterns, each the union of some rules: a line has a hit if any matches
-    prefilters: tuple[Any, ...] = ()
+    #: each content rule that reads lines as the pre-filters search for it (no anchors)
+    prefilter_patterns: tuple[str, ...] = ()
+    #: the compiled pre-filter passes, by rules per pass (`prefilters`)
+    compiled_passes: dict[int, tuple[Any, ...]] = field(default_factory=dict, repr=False)
     #: the guard rules (`guards: true`), apart: they read only lines that decide or exit
     #: (bot/analysis/guards.py), found by a search of their own
     guard_rules: list[tuple[str, tuple[str, ...], PathSpec | None]] = field(
@@ -219,13 +232,7 @@ class Matcher:
         matcher.positives = tuple(positives)
         if matcher.rules:
             matcher.rule_set = _RuleSets(rule_patterns)
-        if patterns:
-            options = _options()
-            options.never_capture = True  # only where it matches; groups would cost decoding
-            matcher.prefilters = tuple(
-                re2.compile(("(?m)" + "|".join(group)).encode(), options)
-                for group in _passes(patterns)
-            )
+        matcher.prefilter_patterns = tuple(patterns)
         if subjects:
             guard_set.Compile()
             matcher.guard_set = guard_set
@@ -233,6 +240,21 @@ class Matcher:
             options.never_capture = True
             matcher.guard_prefilter = re2.compile(guard_filter(subjects).encode(), options)
         return matcher
+
+    def prefilters(self, size: int) -> tuple[Any, ...]:
+        """The pre-filter passes for a diff text of `size` characters: compiled RE2 patterns,
+        each the union of some rules (a line has a hit if any matches; their hits are the
+        same however the rules are shared out). Compiled when a diff first needs them."""
+        per_pass = _rules_per_pass(size)
+        compiled = self.compiled_passes.get(per_pass)
+        if compiled is None:
+            options = _options()
+            options.never_capture = True  # only where it matches; groups would cost decoding
+            compiled = self.compiled_passes[per_pass] = tuple(
+                re2.compile(("(?m)" + "|".join(group)).encode(), options)
+                for group in _passes(self.prefilter_patterns, per_pass)
+            )
+        return compiled
 
     @functools.cached_property
     def any_path(self) -> PathSpec:
@@ -907,10 +929,10 @@ def _moved(
 def _prefilter_hits(diff: Diff, matcher: Matcher, skip: set[int]) -> dict[int, list[int]]:
     """The diff lines the content rules' pre-filters find, by file, in the files not skipped
     whose content was read."""
-    if not matcher.prefilters:
+    if not matcher.prefilter_patterns:
         return {}
     return {
-        file: lines for file, lines in diff.hit_lines(*matcher.prefilters).items()
+        file: lines for file, lines in diff.hit_lines(*matcher.prefilters(len(diff.text))).items()
         if file not in skip and diff.files[file].inspected
     }
 
@@ -1279,7 +1301,7 @@ def classify(
     if owners is not None:
         _owner_evidence(diff, matcher, collector, skip, owners, removals, renames, metadata)
     mechanical = described = 0
-    if matcher.prefilters:
+    if matcher.prefilter_patterns:
         mechanical, described = _content_evidence(
             diff, rules, collector, skip, found_lines, removals, renames, metadata
         )

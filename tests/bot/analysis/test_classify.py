@@ -16,6 +16,7 @@ from bot.analysis import classify as classify_module
 from bot.analysis.classify import (
     Classification,
     _passes,
+    _rules_per_pass,
     _RuleSets,
     _unanchored,
     classify,
@@ -1125,6 +1126,28 @@ def test_content_rules_are_matched_in_sets_of_a_pre_filter_pass_each() -> None:
     for text in ["word3 and word45 and word12", "  Shared word59", "nothing here", "word1 word10"]:
         assert sets.match(text) == tuple(sorted(one.Match(text) or ()))
     assert sets.match("word3 and word45 and word12") == (3, 12, 45, 61)
+
+
+@pytest.mark.parametrize(
+    ("size", "rules"),
+    [(5_000, 6), ((1 << 20) - 1, 6), (1 << 20, 12), ((8 << 20) - 1, 12), (8 << 20, 24)],
+    ids=["small", "just-under-1MB", "1MB", "just-under-8MB", "8MB"],
+)
+def test_a_smaller_diff_is_searched_in_passes_of_fewer_rules(size: int, rules: int) -> None:
+    assert _rules_per_pass(size) == rules
+
+
+def test_the_prefilters_find_the_same_lines_however_the_rules_are_shared_out(
+    policy: Policy,
+) -> None:
+    diff = parse_diff(edit("app/billing/refunds.py", [
+        "def refund(order):", "    stripe.Refund.create(charge=order.charge_id)",
+        "    order.save()", "# password reset", "x = 1",
+    ]))
+    matcher = matcher_for(policy)
+    small, large = matcher.prefilters(len(diff.text)), matcher.prefilters(8 << 20)
+    assert len(small) > len(large)
+    assert diff.hit_lines(*small) == diff.hit_lines(*large) != {}
 
 
 @pytest.mark.parametrize(
