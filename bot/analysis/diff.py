@@ -443,25 +443,38 @@ class Diff:
         of them starts on it, so the lines of several patterns are those of their union.)"""
         # On bytes: RE2 works in UTF-8, and str input costs a conversion of every offset.
         text = self.text.encode("utf-8", "surrogateescape")
-        found: set[int] = set()
+        starts: list[int] = []  # where a match starts, in bytes
         for prefilter in prefilters:
-            line_no, offset = 0, 0
             match = prefilter.search(text)
             while match is not None:
                 start = match.start()
-                line_no += text.count(b"\n", offset, start)
-                offset = start
-                found.add(line_no)
+                starts.append(start)
                 end = text.find(b"\n", start)
                 if end < 0:
                     break
                 match = prefilter.search(text, end + 1)
+        found = self._lines_of(text, starts)
         hits: dict[int, list[int]] = {}
         for line_no in sorted(found):
             file_index = bisect.bisect_right(self._starts, line_no) - 1
             if file_index >= 0:
                 hits.setdefault(file_index, []).append(line_no)
         return hits
+
+    def _lines_of(self, text: bytes, starts: list[int]) -> set[int]:
+        """The diff lines (0-based) of these byte offsets of the text (the diff in UTF-8). In an
+        ASCII diff a byte's offset is its character's, and each is looked up among the lines'
+        ends; otherwise the line breaks before each are counted, in offset order (a count from
+        the last one: counting every pass's breaks anew was 15% of the search on a 16 MB diff)."""
+        if len(text) == len(self.text):
+            return {bisect.bisect_right(self._ends, start) for start in starts}
+        found: set[int] = set()
+        line_no = offset = 0
+        for start in sorted(starts):
+            line_no += text.count(b"\n", offset, start)
+            offset = start
+            found.add(line_no)
+        return found
 
     def file_at(self, offset: int) -> int:
         """The index of the file whose part of the diff holds this offset of the text (-1

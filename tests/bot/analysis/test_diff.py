@@ -538,6 +538,26 @@ def test_search_with_several_prefilters_finds_the_lines_of_their_union(parts: li
     assert union
 
 
+@pytest.mark.parametrize(
+    "other",
+    ["-a\n+b\n", "-" + "caf\u00e9 " * 20 + "\n+" + "\U0001f600" * 30 + "\n", "-\udc80\n+\udcff\n"],
+    ids=["ascii", "multi-byte-before-the-hits", "undecodable-bytes-before-the-hits"],
+)
+def test_search_finds_the_same_lines_whatever_characters_come_before(other: str) -> None:
+    # in UTF-8 a character before a hit may take several bytes (or an undecodable byte kept
+    # as a lone surrogate, one): the lines found are counted in lines, not bytes
+    text = SEARCHED.replace("-a\n+b\n", other) + git_file(
+        "app/fourth.py", "@@ -1 +1 @@\n-\u00e9\n+login_required = \u00e9\n"
+    )
+    found = [
+        (item.file, item.side, item.line)
+        for item, _ in parse_diff(text).search(re2.compile("(?m)login_required"))
+    ]
+    assert sorted(found) == [
+        (0, "header", 5), (0, "new", 6), (0, "old", 6), (2, "new", 2), (3, "new", 1)
+    ]
+
+
 def test_search_with_no_hit_yields_nothing() -> None:
     assert list(parse_diff(SEARCHED).search(re2.compile("(?m)no_such_thing"))) == []
 
