@@ -207,7 +207,7 @@ def test_reasons_explain_areas_and_shape() -> None:
     ]
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
         "Docs and contracts dominate: 92 changed lines in 3 of 4 files, 99% of the lines "
-        "besides tests (threshold: 50% and 80 lines, or 30 lines of API contracts).",
+        "besides tests (threshold: 50% and 80 lines, or 10 lines of API contracts).",
     ]
     assert run_case(CASES["routine-advisory"]).reasons == [
         "Small routine change: no sensitive area touched.",
@@ -316,7 +316,7 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
         (edit("docs/releases/1.2.md", ["x"] * 90) + edit("app/a.py", ["z"] * 100), 2, 2, 1, False,
          False),
         (edit("examples/out/rendered.txt", ["x"] * 90), 1, 1, 0, False, False),
-        (edit("api/openapi.yaml", ["x"] * 40) + edit("src/handler.go", ["y"] * 10), 2, 2, 1,
+        (edit("api/openapi.yaml", ["x"] * 12) + edit("src/handler.go", ["y"] * 10), 2, 2, 1,
          False, True),
         (edit("proto/v1/service.proto", ["// old"], ["// new"]) + edit("gen/service.pb.go", ["x"]),
          2, 2, 1, False, False),
@@ -381,7 +381,7 @@ def test_the_reason_names_the_contract_threshold(policy: Policy) -> None:
     decision = decide(parse_diff(edit("api/schema.graphql", ["type A { id: ID }"] * 40)), policy)
     assert decision.tier == "context-heavy"
     assert any(r.startswith("Docs and contracts dominate: 40 changed lines") and
-               r.endswith("(threshold: 50% and 80 lines, or 30 lines of API contracts).")
+               r.endswith("(threshold: 50% and 80 lines, or 10 lines of API contracts).")
                for r in decision.reasons)
 
 
