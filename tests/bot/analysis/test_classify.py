@@ -1038,6 +1038,12 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("src/Http/Controllers/WebhookController.php",
          "$user->update(['trial_ends_at' => null]);", "billing.trials"),
         ("apps/web/ui/layout/sidebar/nav.tsx", "isWorkspaceBillingTrialActive(trialEndsAt)", None),
+        # ASP.NET Core's authentication handlers: challenges, authentication properties
+        ("src/Client/AspNetCoreHandlers.cs",
+         "_ => request.HttpContext.Features.Get<IAuthenticationFeature>()?.OriginalPath,",
+         "auth.aspnet-identity"),
+        ("src/Web/AccountController.cs", "await HttpContext.ChallengeAsync(scheme, properties);",
+         "auth.aspnet-identity"),
         # a password reset sent (Devise)
         ("app/controllers/partner_users_controller.rb", "user.send_reset_password_instructions",
          "auth.devise"),
