@@ -241,7 +241,8 @@ def _metadata_reason(lines: int, paths: Sequence[str]) -> str:
     return (
         "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
         "annotations, a Terraform module's outputs, variable descriptions and provider "
-        f"requirements): {' and '.join(what)}."
+        "requirements, a Django migration that only alters model options): "
+        f"{' and '.join(what)}."
     )
 
 

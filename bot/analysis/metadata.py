@@ -9,7 +9,9 @@ resources: an `output` block publishes a value, a variable's `description` docum
 `terraform` block's provider requirements say which providers it is written for. None of these
 changes what is deployed. A chart's `appVersion`, `dependencies` or `kubeVersion`, a variable's
 type, default or validation, an output made or unmade `sensitive`, a `backend` and every
-resource still count.
+resource still count. A Django migration whose operations only alter a model's options or
+managers (`AlterModelOptions`: ordering, verbose names) changes Django's record of the models,
+not the database; one with any other operation counts whole.
 
 Read from the hunk alone, with no file contents: the top-level key or block a changed line is
 in is the nearest line above it at column 0 among the hunk's lines, or else the hunk header,
@@ -27,6 +29,12 @@ from bot.analysis.lazyre import compile_lazily
 
 __all__ = ["MetadataLines"]
 
+#: a Django migration module (`app/migrations/0004_alter_token_options.py`) and the operations
+#: it names (`migrations.AlterModelOptions(`; `migrations.Migration` is its class's base)
+_DJANGO_MIGRATION = compile_lazily(r"(^|/)migrations/\d{4}_\w+\.py$")
+_OPERATION = compile_lazily(r"\bmigrations\.(\w+)\(")
+#: operations that change only Django's state of the models, never the database
+_STATE_ONLY = frozenset({"AlterModelOptions", "AlterModelManagers"})
 _CHART = compile_lazily(r"(^|/)Chart\.ya?ml$")
 _TERRAFORM = compile_lazily(r"\.tf$")
 
@@ -129,7 +137,10 @@ class MetadataLines:
         return bool(lines) and all((i.side, i.line) in found for i in lines)
 
     def _work_out(self, index: int) -> frozenset[tuple[str, int]]:
-        rule = _rule(self.diff.files[index].path)
+        path = self.diff.files[index].path
+        if _DJANGO_MIGRATION.search(path):
+            return self._state_only(index)
+        rule = _rule(path)
         if rule is None:
             return frozenset()
         metadata, opener = rule
@@ -152,3 +163,16 @@ class MetadataLines:
                         found.add(("old" if at == "-" else "new", side.line))
                     side.line += 1
         return frozenset(found)
+
+    def _state_only(self, index: int) -> frozenset[tuple[str, int]]:
+        """Every changed line of a Django migration when the operations its hunks show (their
+        unchanged lines and headers too) are all state-only, and there is one; else none."""
+        hunks = self.diff.hunks(index)
+        texts = [row[1:] for number in range(len(hunks))
+                 for row in self.diff.hunk_rows(index, number)]
+        texts += [hunk.header.text for hunk in hunks if hunk.header is not None]
+        operations = {found[1] for text in texts for found in _OPERATION.finditer(text)}
+        operations.discard("Migration")
+        if not operations or not operations <= _STATE_ONLY:
+            return frozenset()
+        return frozenset((item.side, item.line) for hunk in hunks for item in hunk.lines)

@@ -12,6 +12,25 @@ from bot.analysis.metadata import MetadataLines
 from policies.model import Policy
 
 
+def added(path: str, lines: list[str]) -> str:
+    """One added file of these lines."""
+    body = "".join(f"+{line}\n" for line in lines)
+    return (f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..2222222\n"
+            f"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{len(lines)} @@\n{body}")
+
+
+def django_migration(*operations: str) -> list[str]:
+    return ["from django.db import migrations, models", "",
+            "class Migration(migrations.Migration):",
+            "    dependencies = [('authtoken', '0003_tokenproxy')]",
+            "    operations = [", *operations, "    ]"]
+
+
+MIGRATION = "rest_framework/authtoken/migrations/0004_alter_tokenproxy_options.py"
+OPTIONS = ("        migrations.AlterModelOptions(name='tokenproxy', "
+           "options={'verbose_name': 'Token'}),")
+
+
 def patch(path: str, *hunks: str) -> str:
     """One modified file whose hunks are written as git shows them (header, context, +/-)."""
     return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
@@ -163,6 +182,13 @@ BLOCK_NOT_SHOWN = """\
         (patch("rds.tf", VARIABLE_DEFAULT), {"infrastructure": ["rds.tf"]}),
         (patch("backend.tf", BACKEND), {"infrastructure": ["backend.tf"]}),
         (patch("main.tf", BLOCK_NOT_SHOWN), {"infrastructure": ["main.tf"]}),
+        (added(MIGRATION, django_migration(OPTIONS)), {}),
+        (added(MIGRATION, django_migration(
+            OPTIONS, "        migrations.AddField(model_name='token', name='scope',",
+            "            field=models.CharField(max_length=40)),")),
+         {"migrations": [MIGRATION]}),
+        (added(MIGRATION, django_migration(
+            OPTIONS, "        migrations.RunPython(copy_keys),")), {"migrations": [MIGRATION]}),
     ],
     ids=[
         "chart-version-and-changelog",
@@ -177,6 +203,9 @@ BLOCK_NOT_SHOWN = """\
         "terraform-variable-default-counts",
         "terraform-backend-counts",
         "terraform-block-not-shown-counts",
+        "django-migration-of-model-options",
+        "django-migration-adding-a-field-counts",
+        "django-migration-running-code-counts",
     ],
 )
 def test_metadata_is_not_evidence_and_what_is_deployed_is(
@@ -194,7 +223,8 @@ def test_a_changelogs_words_are_not_evidence_and_the_report_says_why(policy: Pol
     assert decide(parse_diff(text), policy).reasons[-1] == (
         "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
         "annotations, a Terraform module's outputs, variable descriptions and provider "
-        "requirements): 1 changed line naming a sensitive area and the path of "
+        "requirements, a Django migration that only alters model options): 1 changed line "
+        "naming a sensitive area and the path of "
         "`charts/argo-cd/Chart.yaml`, which only change such metadata."
     )
 
