@@ -65,6 +65,35 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("src/Web/Program.cs", "app.UseCors();", "security.web-protections"),
         ("src/Data/OrderConfiguration.cs", "builder.HasIndex(o => o.Number).IsUnique();",
          "migrations.ef-migrations"),
+        # Symfony's security configuration; Doctrine migrations outside a migrations folder
+        ("config/packages/security.yaml", "        lazy: true", "auth.path"),
+        ("src/DoctrineMigrations/Version20240927155535.php",
+         "final class Version20240927155535 extends AbstractMigration",
+         "migrations.doctrine-migrations"),
+        # Laravel: a password broker, the can: middleware, Cashier
+        ("app/Http/Controllers/AccountController.php",
+         "$status = Password::sendResetLink($request->only('email'));", "auth.laravel-auth"),
+        ("routes/web.php", "Route::put('/posts/{post}', $update)->middleware('can:update,post');",
+         "permissions.laravel-authz"),
+        ("app/Models/Team.php", "use Laravel\\Cashier\\Billable;", "billing.stripe"),
+        # Rails: a controller's sign-in filter, HTTP authentication; CanCanCan with parentheses
+        ("app/controllers/reports_controller.rb", "  before_action :require_login, only: :show",
+         "auth.rails-auth"),
+        ("app/controllers/api/base_controller.rb",
+         "    authenticate_or_request_with_http_token do |token, _options|", "auth.rails-auth"),
+        ("app/controllers/reports_controller.rb", "    @reports = Report.accessible_by(ability)",
+         "permissions.rails-authz"),
+        # Django REST framework's authentication and permission defaults; Django's security
+        # settings; Flask-Security's decorators; FastAPI's scopes
+        ("shop/settings.py", '    "DEFAULT_AUTHENTICATION_CLASSES": [', "auth.django-auth"),
+        ("shop/settings.py", "AUTHENTICATION_BACKENDS = [", "auth.django-auth"),
+        ("shop/settings.py", '    "DEFAULT_PERMISSION_CLASSES": [', "permissions.django-perms"),
+        ("shop/settings.py", "SECURE_PROXY_SSL_HEADER = (name, value)",
+         "security.security-headers"),
+        ("shop/views.py", "@auth_required()", "auth.flask-login"),
+        ("shop/views.py", '@roles_accepted("admin", "editor")', "permissions.roles"),
+        ("shop/api.py", "async def read_items(security_scopes: SecurityScopes):",
+         "auth.fastapi-security"),
         # Go's net/http adds a cookie to a request: not ASP.NET Core's cookie handler
         ("server/client.go", "req.AddCookie(&http.Cookie{Name: name, Value: value})", None),
     ],
