@@ -94,6 +94,32 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("shop/views.py", '@roles_accepted("admin", "editor")', "permissions.roles"),
         ("shop/api.py", "async def read_items(security_scopes: SecurityScopes):",
          "auth.fastapi-security"),
+        # JS/TS: jose's JWT API, express-session, Sequelize and Knex migrations, drizzle-kit's
+        # SQL, NestJS's throttler
+        ("src/lib/tokens.ts", "const { payload } = await jwtVerify(token, key);", "auth.jwt"),
+        ("src/server.ts", 'import session from "express-session";', "auth.session-handling"),
+        ("db/20240101-add-plan.js",
+         "await queryInterface.addColumn('Users', 'plan', { type: Sequelize.STRING });",
+         "migrations.js-migrations"),
+        ("db/20240101_orders.js", "  return knex.schema.alterTable('orders', (t) => {",
+         "migrations.js-migrations"),
+        ("drizzle/0003_tidy_orders.sql", "--> statement-breakpoint", "migrations.path"),
+        ("src/app.module.ts", "  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],",
+         "security.rate-limiting"),
+        # Go: goose's migrations, Gin's and Echo's authentication middleware, basic auth read
+        ("db/20240101_orders.go", "\tgoose.AddMigrationContext(upOrders, downOrders)",
+         "migrations.go-rust-migrations"),
+        ("server/routes.go", 'admin := r.Group("/admin", gin.BasicAuth(accounts))',
+         "auth.go-auth"),
+        ("server/routes.go", "\tuser, pass, ok := r.BasicAuth()", "auth.go-auth"),
+        # Rust: actix's and axum's bearer extractors; rustls
+        ("src/routes.rs", "async fn me(auth: BearerAuth) -> impl Responder {", "auth.rust-auth"),
+        ("src/server.rs", "let config = rustls::ServerConfig::builder()", "security.transport"),
+        # Kubernetes pod security; cloud key management
+        ("deploy/api.yaml", "      seccompProfile:", "security.container-hardening"),
+        ("deploy/namespace.yaml", "    pod-security.kubernetes.io/enforce: restricted",
+         "security.container-hardening"),
+        ("modules/storage/main.tf", 'resource "aws_kms_key" "bucket" {', "security.encryption"),
         # Go's net/http adds a cookie to a request: not ASP.NET Core's cookie handler
         ("server/client.go", "req.AddCookie(&http.Cookie{Name: name, Value: value})", None),
     ],
