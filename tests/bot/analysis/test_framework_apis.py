@@ -120,6 +120,54 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("deploy/namespace.yaml", "    pod-security.kubernetes.io/enforce: restricted",
          "security.container-hardening"),
         ("modules/storage/main.tf", 'resource "aws_kms_key" "bucket" {', "security.encryption"),
+        # Spring WebFlux security, Spring's CORS configuration, ASP.NET Core's HTTPS redirection
+        # and roles
+        ("src/main/java/org/shop/web/WebConfig.java",
+         "@EnableWebFluxSecurity",
+         "auth.spring-security"),
+        ("src/main/java/org/shop/web/WebConfig.java",
+         "CorsConfiguration config = new CorsConfiguration();", "security.web-protections"),
+        ("src/Web/Program.cs", "app.UseHttpsRedirection();", "security.transport"),
+        ("src/Web/TeamService.cs", "private readonly RoleManager<IdentityRole> _roles;",
+         "permissions.roles"),
+        # Symfony's authenticators; Doctrine's transactions and locks; Symfony's lock component
+        ("src/Web/ApiKeyAuthenticator.php",
+         "class ApiKeyAuthenticator extends AbstractAuthenticator", "auth.symfony-auth"),
+        ("src/Repository/OrderRepository.php", "$this->em->beginTransaction();",
+         "transactions.rails-laravel-tx"),
+        ("src/Repository/OrderRepository.php",
+         "$order = $this->em->find(Order::class, $id, LockMode::PESSIMISTIC_WRITE);",
+         "transactions.rails-laravel-tx"),
+        ("src/Command/ImportCommand.php", "    private LockFactory $lockFactory,",
+         "transactions.locks"),
+        # Rails: tokens for password resets
+        ("app/models/user.rb", "  generates_token_for :password_reset, expires_in: 15.minutes",
+         "auth.rails-auth"),
+        # Django's signing, itsdangerous
+        ("shop/views.py", "value = signing.loads(request.GET['t'], max_age=3600)",
+         "security.signing"),
+        # Sign-in services' SDKs
+        ("src/server/clerk.ts", "export default clerkMiddleware();", "auth.auth-services"),
+        ("src/server/api.ts", "const decoded = await admin.auth().verifyIdToken(idToken);",
+         "auth.auth-services"),
+        # TypeORM's and Sequelize's locks and optimistic versions
+        ("src/orders/order.entity.ts", "  @VersionColumn()", "transactions.js-tx"),
+        ("src/orders/service.ts", "const row = await Order.findByPk(id, { lock: t.LOCK.UPDATE });",
+         "transactions.js-tx"),
+        # Go: a transaction opened with its isolation level; certificates by ACME
+        ("store/store.go", "tx, err := s.handle.BeginTx(ctx, nil)", "transactions.go-tx"),
+        ("store/store.go", "Isolation: sql.LevelSerializable,", "transactions.go-tx"),
+        ("cmd/server/main.go", "m := &autocert.Manager{Prompt: autocert.AcceptTOS}",
+         "security.transport"),
+        # Relationship-based authorisation services; Rust's rate limiter
+        ("internal/authz/check.go", 'import openfga "github.com/openfga/go-sdk/client"',
+         "permissions.acl-rbac"),
+        ("src/server.rs", "let governor = GovernorLayer { config: Arc::new(conf) };",
+         "security.rate-limiting"),
+        # Public S3 buckets; pod security kinds
+        ("modules/storage/main.tf", "  block_public_acls       = false",
+         "security.network-exposure"),
+        ("deploy/psp.yaml", "kind: PodSecurityPolicy", "security.container-hardening"),
         # Go's net/http adds a cookie to a request: not ASP.NET Core's cookie handler
         ("server/client.go", "req.AddCookie(&http.Cookie{Name: name, Value: value})", None),
     ],
