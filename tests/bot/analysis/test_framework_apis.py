@@ -177,3 +177,21 @@ def test_a_framework_security_api_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        # a Django app's single test module
+        ("shop/accounts/tests.py", '        user.set_password("secret")'),
+        # a .NET test project's helpers (named after the project under test, not *Tests.cs)
+        ("Shop.Web.Tests/Helpers/SignInHelper.cs",
+         "private readonly SignInManager<User> _signInManager;"),
+        ("BTCPayServer.Tests/ServerTester.cs", "await _signInManager.SignOutAsync();"),
+        # Gradle's test fixtures and integration-test source sets
+        ("shop/src/testFixtures/java/org/shop/Users.java", '@PreAuthorize("hasRole(\'ADMIN\')")'),
+        ("shop/src/integrationTest/kotlin/org/shop/Orders.kt", "@Transactional"),
+    ],
+)
+def test_a_framework_test_convention_is_not_evidence(policy: Policy, path: str, line: str) -> None:
+    assert rules_found(path, line, policy) == set()
