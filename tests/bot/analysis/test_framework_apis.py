@@ -168,6 +168,17 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("modules/storage/main.tf", "  block_public_acls       = false",
          "security.network-exposure"),
         ("deploy/psp.yaml", "kind: PodSecurityPolicy", "security.container-hardening"),
+        # The frameworks' security configuration files: Rails' session store, encrypted
+        # credentials, log filter and CSP; Laravel's hashing and CSRF middleware; Spring's
+        # security properties
+        ("config/initializers/session_store.rb", "  key: '_shop_app'", "auth.path"),
+        ("config/hashing.php", "    'driver' => 'argon2id',", "auth.path"),
+        ("app/Http/Middleware/VerifyCsrfToken.php", "        '/stripe/*',", "security.path"),
+        ("config/credentials.yml.enc", "aGVsbG8=--c2FsdA==--aXY=", "security.path"),
+        ("config/initializers/filter_parameter_logging.rb", "  :email, :ssn, :otp", "security.path"),
+        ("src/main/resources/application.properties",
+         "spring.security.oauth2.client.registration.github.scope=read:user",
+         "auth.spring-security"),
         # Go's net/http adds a cookie to a request: not ASP.NET Core's cookie handler
         ("server/client.go", "req.AddCookie(&http.Cookie{Name: name, Value: value})", None),
     ],
