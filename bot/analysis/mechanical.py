@@ -14,7 +14,8 @@ Operators and brackets are kept, so `!`, `==`/`!=`, `+`/`-` and grouping changes
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from itertools import zip_longest
 from typing import NamedTuple
 
 from bot.analysis.lazyre import compile_lazily
@@ -576,13 +577,11 @@ class Sides:
         None when it made none (it decided without tokenising)."""
         if len(self._lines) < 2:
             return None
-        kept = [
-            [tokens for text, tokens in zip(lines, self._lines[side], strict=True) if keep(text)]
+        old, new = (
+            (tokens for text, tokens in zip(lines, self._lines[side], strict=True) if keep(text))
             for side, lines in (("old", self.removed), ("new", self.added))
-        ]
-        if not kept[0] or not kept[1] or len(kept[0]) + len(kept[1]) > _MAX_LINES:
-            return NO_SWAPS
-        return _swaps(_joined(kept[0]), _joined(kept[1]))
+        )
+        return _lines_swaps(old, new)
 
 
 #: tokens that end the left operand of `instanceof` (read backwards from it)
@@ -937,12 +936,51 @@ def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]]) -> 
     )
 
 
+def _recorded(
+    lines: Iterable[tuple[list[str], list[int]]], into: list[tuple[list[str], list[int]]]
+) -> Iterator[str]:
+    """The tokens of lines' streams (`_line_stream`), each line's stream kept in `into` as it
+    is reached."""
+    for line in lines:
+        into.append(line)
+        yield from line[0]
+
+
+def _swappable(a: str | None, b: str | None) -> bool:
+    """Whether two tokens at one place of two streams can be part of a swap (`_swaps`): the
+    same token, or two tokens with a word in each (None: past a stream's end)."""
+    return a == b or (
+        a is not None and b is not None and _WORD.search(a) is not None
+        and _WORD.search(b) is not None
+    )
+
+
+def _lines_swaps(
+    old: Iterable[tuple[list[str], list[int]]], new: Iterable[tuple[list[str], list[int]]]
+) -> Swaps:
+    """`_swaps` of two sides' lines, given as their streams (`_line_stream`) one line at a time,
+    and `NO_SWAPS` when a side has no line or the two have more than `_MAX_LINES`.
+
+    The lines are read only as far as the first place where the streams cannot be a swap (a
+    token against another that is not a name, one stream longer than the other), where
+    `_swaps` would answer `NO_SWAPS` whatever follows: in most hunks that do more than swap
+    names it comes within the first lines, and the rest need not be tokenised or filtered."""
+    old_lines: list[tuple[list[str], list[int]]] = []
+    new_lines: list[tuple[list[str], list[int]]] = []
+    pairs = zip_longest(_recorded(old, old_lines), _recorded(new, new_lines))
+    if not all(_swappable(a, b) for a, b in pairs):
+        return NO_SWAPS
+    if not old_lines or not new_lines or len(old_lines) + len(new_lines) > _MAX_LINES:
+        return NO_SWAPS
+    return _swaps(_joined(old_lines), _joined(new_lines))
+
+
 def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
     """The names a hunk's lines swap, when swapping names is all they do (`NO_SWAPS` when they
     do more, or the hunk only adds or removes, or is too large to compare)."""
     if not removed or not added or len(removed) + len(added) > _MAX_LINES:
         return NO_SWAPS
-    return _swaps(_stream(removed), _stream(added))
+    return _lines_swaps(map(_line_stream, removed), map(_line_stream, added))
 
 
 def _derived(declared: tuple[str, str], pair: tuple[str, str]) -> bool:

@@ -529,3 +529,56 @@ def test_an_idiom_tokenises_again_only_the_lines_it_rewrites(
     assert mechanical_sides(Sides(removed, added))
     # each line once, and the one line an idiom rewrites again: `http.MethodPost` as "POST"
     assert sorted(tokenised) == sorted([*removed, *added, '\tif req.Method != "POST" {'])
+
+
+#: hunks for the short-cut of `hunk_swaps` (it stops at the first place that cannot be a swap)
+_SWAP_HUNKS = [
+    (["if not verify_sig(body):"], ["if not check_sig(body):"]),
+    (["def verify_sig(body, key):", "    return hmac(body, key)"],
+     ["def check_sig(body, key):", "    return hmac(body, key)"]),
+    (["charge(amount,", "       currency)"], ["charge(amount, currency)"]),
+    (["charge(a,", "  b)"], ["pay(a, b)", ""]),
+    (['log("verify_sig failed")'], ['log("check_sig failed")']),
+    (['sep = "-"'], ['sep = "+"']),
+    (["x = 1"], ["x = y + 1"]),
+    (["x = a", "y = b"], ["x = a"]),
+    (["x = a"], ["x = a", "y = b"]),
+    (["x = old_name"], ["x = new_name", ""]),
+    (["", "   "], ["x = a"]),
+    (["x = a"], ["x = a"]),
+    (["user.is_admin and ok", "z = 1"], ["user.is_staff or ok", "z = 2"]),
+    (["a = 1.0"], ["a = 2.5"]),
+]
+
+
+@pytest.mark.parametrize(("removed", "added"), _SWAP_HUNKS)
+def test_hunk_swaps_answers_as_the_comparison_of_whole_streams(
+    removed: list[str], added: list[str]
+) -> None:
+    from bot.analysis import mechanical
+
+    whole = mechanical._swaps(mechanical._stream(removed), mechanical._stream(added))
+    assert hunk_swaps(removed, added) == whole
+    sides = Sides(removed, added)
+    mechanical_sides(sides)
+    if sides.swaps(_code) is not None:  # tokenised by the comparison
+        assert sides.swaps(_code) == whole
+
+
+def test_hunk_swaps_stops_tokenising_where_the_streams_cannot_be_a_swap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.analysis import mechanical
+
+    tokenised: list[str] = []
+    line_stream = mechanical._line_stream
+
+    def recording(line: str) -> tuple[list[str], list[int]]:
+        tokenised.append(line)
+        return line_stream(line)
+
+    monkeypatch.setattr(mechanical, "_line_stream", recording)
+    removed = ["x = a", "verify(a)", "charge(b)"]
+    added = ["x -= a", "check(a)", "pay(b)"]
+    assert hunk_swaps(removed, added) == NO_SWAPS
+    assert tokenised == ["x = a", "x -= a"]  # `=` against `-`: past it nothing is read
