@@ -206,3 +206,19 @@ def test_a_framework_security_api_is_evidence(
 )
 def test_a_framework_test_convention_is_not_evidence(policy: Policy, path: str, line: str) -> None:
     assert rules_found(path, line, policy) == set()
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        # Terraform's provider lock: an .hcl file, but no infrastructure
+        ("infra/.terraform.lock.hcl", '  version     = "5.31.0"'),
+        # npm's and NuGet's lock files name packages, whatever the packages are about
+        ("npm-shrinkwrap.json", '    "node_modules/jsonwebtoken": {'),
+        ("src/Web/packages.lock.json", '      "Microsoft.AspNetCore.Authentication.JwtBearer": {'),
+    ],
+)
+def test_a_lock_file_of_another_ecosystem_is_not_evidence(
+    policy: Policy, path: str, line: str
+) -> None:
+    assert rules_found(path, line, policy) == set()
