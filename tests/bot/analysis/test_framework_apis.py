@@ -179,6 +179,12 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("src/main/resources/application.properties",
          "spring.security.oauth2.client.registration.github.scope=read:user",
          "auth.spring-security"),
+        # Identity providers, host volumes, TLS policies and WAFs configured as code
+        ("modules/users/main.tf", 'resource "aws_cognito_user_pool" "users" {', "auth.iac-identity"),
+        ("deploy/agent.yaml", "        hostPath:", "security.container-hardening"),
+        ("modules/lb/main.tf", '  ssl_policy        = "ELBSecurityPolicy-2016-08"', "security.transport"),
+        ("modules/lb/main.tf", 'resource "aws_wafv2_web_acl_association" "lb" {',
+         "security.network-exposure"),
         # Go's net/http adds a cookie to a request: not ASP.NET Core's cookie handler
         ("server/client.go", "req.AddCookie(&http.Cookie{Name: name, Value: value})", None),
     ],
