@@ -959,6 +959,11 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         # a refusal by name, not a bare status code
         ("src/middlewares.js", "error.status = 403;", None),
         ("app/views.py", "return HttpResponseForbidden()", "permissions.ownership-check"),
+        # a secret masked before it is logged
+        ("src/Logging/TokenRequestValidationLog.cs",
+         "RefreshToken = request.RefreshTokenHandle.Obfuscate();", "security.secret-redaction"),
+        ("app/logging.py", "logger.info(redact(api_key))", "security.secret-redaction"),
+        ("app/ui/avatar.py", "image = mask(image_bytes)", None),
         # code named for the timing attack it prevents
         ("lib/clearance/user.rb", "prevent_timing_attack", "security.timing-attacks"),
         ("lib/metrics.rb", "record_timing(attack_duration)", None),
