@@ -269,6 +269,11 @@ class Diff:
         # Without a git header the file starts at its '+++' line; its '---' line is just above.
         return start if git_header or pf.binary else max(start - 1, 0)
 
+    def row(self, line: int) -> str:
+        """Diff line `line` (0-based) as written, its marker first, without its line break:
+        read from the text, nothing parsed (to look at a line before parsing its file)."""
+        return self.text[self._offset(line): self._offset(line + 1)].rstrip("\r\n")
+
     def _offset(self, line: int) -> int:
         """Where diff line `line` (0-based) starts in the text."""
         return self._ends[line - 1] if line else 0

@@ -572,6 +572,23 @@ def test_a_rename_declared_where_no_rule_reads_clears_its_callers(policy: Policy
     assert files_by_area(run(definition + caller, policy)) == {}
 
 
+def test_a_definition_is_not_searched_for_in_a_diff_past_the_search_size(
+    policy: Policy, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    definition = edit(
+        "src/Primitives/RequestExtensions.cs",
+        ["    public static bool HasPromptValue(this Request request, string prompt)"],
+        ["    public static bool HasPrompt(this Request request, string prompt)"],
+    )
+    caller = edit("src/Web/HomeController.cs",
+                  ["        if (request.HasPromptValue(PromptValues.Login)) {"],
+                  ["        if (request.HasPrompt(PromptValues.Login)) {"])
+    monkeypatch.setattr(classify_module, "_DEFINITION_SEARCH_CHARS", len(definition))
+    assert files_by_area(run(definition + caller, policy)) == {
+        "auth": ["src/Web/HomeController.cs"]
+    }
+
+
 def test_a_go_file_that_only_imports_what_a_modernized_loop_calls_is_not_its_paths_evidence(
     policy: Policy,
 ) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import re2
 
 from bot.analysis.mechanical import (
     NO_SWAPS,
     Sides,
+    definitions_pattern,
     hunk_swaps,
     line_key,
     mechanical_hunk,
@@ -358,6 +360,24 @@ def test_a_parameter_renamed_in_its_signature_is_renamed_where_it_is_passed(
 ) -> None:
     assert _renamed([signature, caller], []) == {0, 1}
     assert _renamed([caller], []) == set()
+
+
+@pytest.mark.parametrize(
+    ("row", "found"),
+    [
+        ("-    public static bool HasPrompt(this Request request)", True),
+        ("-def verify_sig(payload, sig):", True),
+        ("-    public function param(string $key, bool $verify_sig = false)", True),
+        ("-    ok = verify_sig(body) and HasPrompt", False),
+        ("+def verify_sig(payload, sig):", False),
+    ],
+    ids=["typed-method", "python-def", "php-parameter", "a-use", "an-added-line"],
+)
+def test_the_definitions_pattern_finds_removed_lines_that_may_define_a_name(
+    row: str, found: bool
+) -> None:
+    pattern = re2.compile(definitions_pattern(["HasPrompt", "verify_sig"]))
+    assert (pattern.search(f"context\n{row}\n".encode()) is not None) is found
 
 
 def test_a_parameter_rename_does_not_rename_a_member_of_the_same_name() -> None:
