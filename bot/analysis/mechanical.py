@@ -1058,8 +1058,9 @@ def renamed_hunks(
         if any(_derived(d, pair) for d in declared)
     )
     # a parameter is named where it is passed by name (`f(old=1)`, `f(old: true)`), never as
-    # a member of a value: `user.is_admin` -> `user.is_staff` is no parameter's rename
-    declared.update((parameters & candidates) - members)
+    # a member of a value (`user.is_admin` -> `user.is_staff` is no parameter's rename) nor
+    # inside a string (`$table->string('name')` -> `'type'`: a column another program reads)
+    declared.update((parameters & candidates) - members - quoted)
     return {
         index for index, pairs in paired.items()
         if all(pair in declared or _respelt(0, *pair) for pair in pairs)

@@ -386,6 +386,13 @@ def test_a_parameter_rename_does_not_rename_a_member_of_the_same_name() -> None:
     assert _renamed([signature, member], []) == set()
 
 
+def test_a_parameter_rename_does_not_rename_a_column_of_the_same_name() -> None:
+    signature = (["    public function subscription($name = 'default')"],
+                 ["    public function subscription($type = 'default')"])
+    column = (["            $table->string('name');"], ["            $table->string('type');"])
+    assert _renamed([signature, column], []) == set()
+
+
 @pytest.mark.parametrize(
     ("removed", "added"),
     [
