@@ -480,34 +480,37 @@ _FORMAT_VARIANT = compile_lazily(
 )
 
 
-def _words_and_ops(stream: list[str], strings: set[int]) -> tuple[list[str], list[str]]:
-    words: list[str] = []
-    ops: list[str] = []
+def _words(stream: list[str], strings: set[int]) -> Iterator[str]:
+    """The words of a stream, strings' words included, format words left out and a formatting
+    variant's name as its plain call's (`_string_formatting`), in order."""
     for index, token in enumerate(stream):
         if index in strings:
-            words += _WORD.findall(token)
-        elif _WORD.fullmatch(token):
-            if token not in _FORMAT_WORDS:
-                variant = _FORMAT_VARIANT.fullmatch(token)
-                words.append(variant.group(1) if variant else token)
-        else:
-            ops.append(token)
-    return words, ops
+            yield from _WORD.findall(token)
+        elif _WORD.fullmatch(token) and token not in _FORMAT_WORDS:
+            variant = _FORMAT_VARIANT.fullmatch(token)
+            yield variant.group(1) if variant else token
+
+
+def _operators(stream: list[str], strings: set[int]) -> list[str]:
+    """The operators of a stream other than those string building uses (`_FORMAT_OPS`)."""
+    return [
+        token for index, token in enumerate(stream)
+        if index not in strings and not _WORD.fullmatch(token) and token not in _FORMAT_OPS
+    ]
 
 
 def _string_formatting(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]]) -> bool:
     """The same words, strings included, in the same order, the operators differing only by
     concatenation, `%`, placeholders and call parentheses: `"Bearer " + t` -> `f"Bearer {t}"`,
-    `"%s/%s" % (a, b)` -> `"{}/{}".format(a, b)`. Both sides must build a string."""
+    `"%s/%s" % (a, b)` -> `"{}/{}".format(a, b)`. Both sides must build a string.
+
+    The words are compared as they are found, up to the first that differs (where most hunks
+    part), and the operators only when all are the same."""
     if not old[1] or not new[1]:
         return False
-    old_words, old_ops = _words_and_ops(*old)
-    new_words, new_ops = _words_and_ops(*new)
-    if old_words != new_words:
+    if any(a != b for a, b in zip_longest(_words(*old), _words(*new))):
         return False
-    rest_old = [op for op in old_ops if op not in _FORMAT_OPS]
-    rest_new = [op for op in new_ops if op not in _FORMAT_OPS]
-    return rest_old == rest_new
+    return _operators(*old) == _operators(*new)
 
 
 #: a named constant declared with a literal value, in the languages that say it is one:

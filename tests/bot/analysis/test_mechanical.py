@@ -609,3 +609,25 @@ def test_hunk_swaps_stops_tokenising_where_the_streams_cannot_be_a_swap(
     added = ["x -= a", "check(a)", "pay(b)"]
     assert hunk_swaps(removed, added) == NO_SWAPS
     assert tokenised == ["x = a", "x -= a"]  # `=` against `-`: past it nothing is read
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "formatting"),
+    [
+        (['url = "Bearer " + token'], ['url = f"Bearer {token}"'], True),
+        (['log.Fatalf("user failed")'], ['log.Fatal("user failed")'], True),
+        # the words of one side a prefix of the other's: compared to the end
+        (['url = "Bearer " + token'], ['url = f"Bearer {token}{suffix}"'], False),
+        (['url = f"Bearer {token}{suffix}"'], ['url = "Bearer " + token'], False),
+        # the same words, another operator that is not string building
+        (['x = "a" + b'], ['x = "a" - b'], False),
+        (['x = "a" + b'], ['y = "a" + b'], False),
+    ],
+)
+def test_string_formatting_compares_all_the_words_then_the_operators(
+    removed: list[str], added: list[str], formatting: bool
+) -> None:
+    from bot.analysis import mechanical
+
+    old, new = mechanical._stream(removed), mechanical._stream(added)
+    assert mechanical._string_formatting(old, new) is formatting
