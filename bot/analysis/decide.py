@@ -203,7 +203,9 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             f"moved code): {n} changed line{'s' if n != 1 else ''} naming a sensitive area."
         )
     if signals.removed_lines or classification.removed_paths:
-        reasons.append(_removal_reason(signals.removed_lines, classification.removed_paths))
+        reasons.append(_set_aside_reason(
+            "removal", signals.removed_lines, classification.removed_paths
+        ))
     if classification.renamed_paths:
         paths = classification.renamed_paths
         reasons.append(
@@ -212,38 +214,32 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             f"{_shown_paths(paths)}, which only carry out such renames."
         )
     if classification.metadata_lines or classification.metadata_paths:
-        reasons.append(_metadata_reason(
-            classification.metadata_lines, classification.metadata_paths
+        reasons.append(_set_aside_reason(
+            "metadata", classification.metadata_lines, classification.metadata_paths
         ))
     return reasons
 
 
-def _removal_reason(lines: int, paths: Sequence[str]) -> str:
-    """Why evidence in deleted code was set aside (`bot.analysis.removal`)."""
+#: why evidence was set aside, by kind: what the kind is, and what its paths only do
+_SET_ASIDE = {
+    "removal": ("unused code deleted whole, definitions that no remaining line of the change "
+                "names", "lose such code"),
+    "metadata": ("a Helm chart's version, description and changelog annotations, a Terraform "
+                 "module's outputs, variable descriptions and provider requirements, a Django "
+                 "migration that only alters model options", "change such metadata"),
+}
+
+
+def _set_aside_reason(kind: str, lines: int, paths: Sequence[str]) -> str:
+    """Why evidence of one kind (`_SET_ASIDE`: deleted code, `bot.analysis.removal`; deployment
+    metadata, `bot.analysis.metadata`) was set aside: its lines and the paths it alone touched."""
+    meaning, paths_only = _SET_ASIDE[kind]
     what = [f"{lines} changed line{'s' if lines != 1 else ''} naming a sensitive area"] if lines \
         else []
     if paths:
         what.append(f"the path{'s' if len(paths) != 1 else ''} of {_shown_paths(paths)}, "
-                    "which only lose such code")
-    return (
-        "Not counted as evidence (removal: unused code deleted whole, definitions that no "
-        f"remaining line of the change names): {' and '.join(what)}."
-    )
-
-
-def _metadata_reason(lines: int, paths: Sequence[str]) -> str:
-    """Why evidence in metadata was set aside (`bot.analysis.metadata`)."""
-    what = [f"{lines} changed line{'s' if lines != 1 else ''} naming a sensitive area"] if lines \
-        else []
-    if paths:
-        what.append(f"the path{'s' if len(paths) != 1 else ''} of {_shown_paths(paths)}, "
-                    "which only change such metadata")
-    return (
-        "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
-        "annotations, a Terraform module's outputs, variable descriptions and provider "
-        "requirements, a Django migration that only alters model options): "
-        f"{' and '.join(what)}."
-    )
+                    f"which only {paths_only}")
+    return f"Not counted as evidence ({kind}: {meaning}): {' and '.join(what)}."
 
 
 def _strongest(tier_ids: Sequence[str | None], policy: Policy) -> str:
