@@ -39,18 +39,38 @@ def _missing(what: str, where: str) -> None:
     pytest.skip(f"{what} not reachable at {where}")
 
 
-def redis_url_for(db: int) -> str:
-    """A Redis URL on its own database number, checked reachable and flushed."""
+#: the database numbers a test may lease: not 0 (the leases), 12 (bench/soak.py) or 15 (test_embedded)
+_LEASABLE_DBS = (*range(1, 12), 13, 14)
+_LEASE = "modeltier-tests:redis-db:{}"
+
+
+@contextmanager
+def leased_redis_url() -> Iterator[str]:
+    """A Redis URL on a database no other test run holds, flushed before and after. Engineers
+    sharing a machine run the suite at the same time: on one fixed database each run flushed the
+    other's queue and its Celery workers took the other's jobs (lost messages, then time-outs).
+    The lease is a key in database 0 that expires by itself if a run dies holding it."""
     import redis
 
+    token = uuid.uuid4().hex
+    try:
+        leases = redis.Redis.from_url(f"{REDIS_BASE}/0", socket_connect_timeout=2,
+                                      socket_timeout=5)
+        db = next((n for n in _LEASABLE_DBS
+                   if leases.set(_LEASE.format(n), token, nx=True, ex=1800)), None)
+    except Exception:
+        _missing("Redis", REDIS_BASE)
+    if db is None:
+        pytest.fail(f"every Redis database {_LEASABLE_DBS} is leased by another test run")
     url = f"{REDIS_BASE}/{db}"
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
-        client.flushdb()
-        client.close()
-    except Exception:
-        _missing("Redis", url)
-    return url
+        flush(url)
+        yield url
+        flush(url)
+    finally:
+        if leases.get(_LEASE.format(db)) == token.encode():
+            leases.delete(_LEASE.format(db))
+        leases.close()
 
 
 def flush(url: str) -> None:
@@ -117,7 +137,7 @@ def in_thread_worker(settings: Settings, *, hostname: str,
     try:
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
                           loglevel="WARNING", hostname=hostname,
-                          queues=[JOB_QUEUE, CONTROL_QUEUE], shutdown_timeout=10) as worker:
+                          queues=[JOB_QUEUE, CONTROL_QUEUE], shutdown_timeout=60) as worker:
             yield worker
     finally:
         app.modeltier_context.close()
@@ -139,6 +159,14 @@ class WorkerProcess:
         if log:
             out.close()  # type: ignore[union-attr]
 
+    def log_tail(self, lines: int = 20) -> str:
+        """The end of the worker's log (what a failed wait reports), and whether it still runs."""
+        state = "running" if self.proc.poll() is None else f"exited {self.proc.returncode}"
+        if self.log_path is None or not self.log_path.exists():
+            return f"[{state}, no log]"
+        tail = self.log_path.read_text(errors="replace").splitlines()[-lines:]
+        return f"[{state}] " + "\n".join(tail)
+
     def children(self) -> list[int]:
         """Pids of the worker's pool processes."""
         found = []
@@ -158,25 +186,38 @@ class WorkerProcess:
         """SIGKILL the whole worker (main process and pool) at once."""
         with suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
+        self.proc.wait(60)  # the kernel reaps it; 60 s only on a machine under heavy load
 
     def stop(self) -> None:
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(15)
+                self.proc.wait(30)  # a warm shutdown; SIGKILL after that
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 self.kill()
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str,
+             seen: Callable[[], object] | None = None) -> Any:
+    """The predicate's first true value. `timeout` is a generous bound for a loaded machine, not
+    the expected time (the wait ends as soon as the condition holds); on timeout the message names
+    what was awaited and, from `seen`, the state found then (job counts, a worker's log)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    state = f"; seen: {seen()}" if seen is not None else ""
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}{state}")
+
+
+def job_counts(database_url: str) -> dict[str, int]:
+    """How many jobs are in each status (what a failed wait reports)."""
+    counts: dict[str, int] = {}
+    for row in job_rows(database_url):
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    return counts
 
 
 def job_rows(database_url: str) -> list[dict[str, Any]]:

@@ -103,10 +103,13 @@ class Running:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
-        deadline = time.monotonic() + 10
+        # start-up upgrades the database and starts the workers: seconds on a loaded machine
+        deadline = time.monotonic() + 60
         while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("service did not start")
+            if not self.thread.is_alive():
+                raise RuntimeError("service did not start: its server thread ended")
+            if time.monotonic() > deadline:
+                raise RuntimeError("service did not start within 60 s")
             time.sleep(0.01)
         port = self.server.servers[0].sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
@@ -115,7 +118,7 @@ class Running:
     def stop(self) -> None:
         self.http.close()
         self.server.should_exit = True
-        self.thread.join(10)
+        self.thread.join(30)  # shutdown drains the jobs in flight
         self.service.store.dispose()
 
     def send(self, event: str, payload: Any, *, delivery: str | None = None,
@@ -132,8 +135,9 @@ class Running:
             headers["X-Hub-Signature-256"] = f"sha256={digest}"
         return self.http.post("/webhooks/github", content=raw, headers=headers)
 
-    def wait_idle(self, timeout: float = 20) -> None:
-        """Until no job is pending or running (the workers have caught up)."""
+    def wait_idle(self, timeout: float = 60) -> None:
+        """Until no job is pending or running (the workers have caught up). `timeout` is a bound
+        for a loaded machine, not the expected time; on timeout the job counts are reported."""
         store = self.service.store
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -143,7 +147,8 @@ class Running:
                     and store.count_jobs("pending") == 0):
                 return
             time.sleep(0.05)
-        raise AssertionError("jobs did not finish in time")
+        counts = {s: store.count_jobs(s) for s in ("pending", "running", "done", "dead")}
+        raise AssertionError(f"jobs did not finish within {timeout} s: {counts}")
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def _ours(fake, number=7):
 def _run(svc, fake, number=7):
     response = svc.send("pull_request", pr_payload(fake, number))
     assert response.status_code == 202, response.text
-    svc.wait_idle(30)
+    svc.wait_idle()
 
 
 # --- a PR that cannot be judged gets a failing check that says why --------------------------------
@@ -151,7 +151,7 @@ def test_a_pr_that_adds_a_policy_file_needs_an_override_whatever_it_declares(
     assert f"this pull request changes `{path}`" in _ours(fake)[0]["body"]
 
     svc.send("issue_comment", comment_payload(fake, 7, "/modeltier override reviewed", "maya"))
-    svc.wait_idle(30)
+    svc.wait_idle()
     run = fake.check_runs(REPO, head_sha=HEAD)[-1]
     assert run["conclusion"] == "success"
     assert "policy" in svc.service.store.active_overrides(REPO, 7)[0]["areas"]
@@ -175,7 +175,7 @@ def test_a_label_write_that_fails_after_its_retries_is_retried_with_the_job(make
     _auth_pr(fake)
     fake.inject(502, count=3, method="POST", path_contains="/issues/7/labels")  # the port's 3
     _run(svc, fake)
-    svc.wait_idle(30)
+    svc.wait_idle()
     assert set(fake.labels_on(REPO, 7)) == {"modeltier:critical", "modeltier:tier:premium"}
     assert len(fake.check_runs(REPO, head_sha=HEAD)) == 1
     assert len(_ours(fake)) == 1
@@ -209,7 +209,7 @@ def test_a_permission_check_during_an_outage_is_retried_never_granted(make_servi
     assert not [r for r in caplog.records if r.exc_info]  # a known failure, not a crash
 
     fake.clear_faults()  # GitHub is back: the retry grants it
-    svc.wait_idle(30)
+    svc.wait_idle()
     assert fake.check_runs(REPO, head_sha=HEAD)[-1]["conclusion"] == "success"
     assert svc.service.store.active_overrides(REPO, 7)[0]["login"] == "maya"
 
@@ -294,7 +294,7 @@ def test_a_nul_in_an_override_reason_is_stored_not_a_crash(make_service, fake):
     response = svc.send("issue_comment",
                         comment_payload(fake, 7, "/modeltier override hot\x00fix", "maya"))
     assert response.status_code == 202
-    svc.wait_idle(30)
+    svc.wait_idle()
     assert fake.check_runs(REPO, head_sha=HEAD)[-1]["conclusion"] == "success"
     [row] = [r for r in svc.service.store.audit() if r["type"] == "override.granted"]
     assert row["reason"] == "hot\ufffdfix"

@@ -15,10 +15,9 @@ from bot.render.markdown import MARKER
 from tests.webhooks import _scale
 from tests.webhooks._scale import (
     WorkerProcess,
-    flush,
     in_thread_worker,
     job_rows,
-    redis_url_for,
+    leased_redis_url,
     settings_for,
     wait_for,
 )
@@ -27,16 +26,14 @@ from webhooks.runtime.ratelimit import LocalRateGate
 from webhooks.runtime.reconcile import LocalCoordination, Reconciler, coordination
 from webhooks.runtime.store import Store
 
-REDIS_DB = 14
 pg_url = _scale.pg_url  # the fixture
 TYPO_PATCH = "@@ -1,2 +1,2 @@\n <h1>Home</h1>\n-<p>Welcom</p>\n+<p>Welcome</p>\n"
 
 
 @pytest.fixture
 def broker_url():
-    url = redis_url_for(REDIS_DB)
-    yield url
-    flush(url)
+    with leased_redis_url() as url:
+        yield url
 
 
 @pytest.fixture

@@ -238,7 +238,7 @@ def test_github_faults_are_retried(make_service, fake):
     fake.inject(status=502, count=2, path_contains="/pulls/7/files")
     fake.inject_secondary_rate_limit(retry_after=1, count=1, path_contains="/check-runs")
     svc.send("pull_request", pr_payload(fake, 7))
-    svc.wait_idle(30)
+    svc.wait_idle()
     assert len(fake.check_runs(REPO, head_sha="a" * 40)) == 1
     assert len(_ours(fake)) == 1
 
