@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import logging
 import os
 import threading
 import time
@@ -87,6 +88,22 @@ def fake() -> Iterator[FakeGitHub]:
         server.add_repo(REPO, default_branch="main")
         server.add_installation(INSTALLATION, repos=[REPO])
         yield server
+
+
+@pytest.fixture
+def root_logging() -> Iterator[None]:
+    """Logging as the test found it, put back after it: `webhooks.logs.configure` (which a command
+    run in-process calls) puts a JSON handler on the root and the pool's loggers that writes to
+    whatever `sys.stderr` is. Left in place, the later tests' services wrote their access lines
+    through it, some while pytest's capture was suspended: JSON lines in pytest's own output."""
+    loggers = [logging.getLogger(), *(v for v in logging.root.manager.loggerDict.values()
+                                      if isinstance(v, logging.Logger))]
+    saved = [(lg, lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
+    yield
+    logging.captureWarnings(False)
+    for logger, handlers, level, propagate in saved:
+        logger.handlers, logger.propagate = handlers, propagate
+        logger.setLevel(level)
 
 
 class Running:

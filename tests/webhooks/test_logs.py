@@ -16,7 +16,6 @@ import sys
 import time
 import uuid
 import warnings
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -154,18 +153,6 @@ def test_formatter_redacts_any_private_key():
     line = JsonFormatter().format(record)
     assert "MIIEabc" not in line and "PRIVATE KEY" not in line
     assert json.loads(line)["message"].startswith('body {"pem": "[REDACTED]')
-
-
-@pytest.fixture
-def root_logging() -> Iterator[None]:
-    """The root logger's handlers and level as a test found them, put back after it (`configure`
-    replaces them), with warnings no longer captured."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    logging.captureWarnings(False)
-    root.handlers = handlers
-    root.setLevel(level)
 
 
 def test_secrets_that_arrive_later_are_redacted_too(monkeypatch, root_logging):

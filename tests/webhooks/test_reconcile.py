@@ -5,6 +5,7 @@ GitHub's budget; `modeltier reconcile`, and the pass a `modeltier worker` runs b
 from __future__ import annotations
 
 import datetime
+import logging
 import time
 
 import pytest
@@ -22,6 +23,7 @@ from tests.webhooks._scale import (
     wait_for,
 )
 from tests.webhooks.conftest import INSTALLATION, REPO
+from webhooks.logs import JsonFormatter
 from webhooks.runtime.ratelimit import LocalRateGate
 from webhooks.runtime.reconcile import LocalCoordination, Reconciler, coordination
 from webhooks.runtime.store import Store
@@ -217,7 +219,7 @@ def test_only_one_pass_runs_at_a_time_and_once_per_interval(fake, database_url, 
     assert reconciler.run().skipped is None
 
 
-def test_reconcile_command_prints_what_it_did(fake, tmp_path, monkeypatch, capsys):
+def test_reconcile_command_prints_what_it_did(fake, tmp_path, monkeypatch, capsys, root_logging):
     wanted = _failed(fake, "g-cli")
     _typo_pr(fake, 7)
     settings = settings_for(fake, f"sqlite:///{tmp_path / 'db.sqlite3'}", None)
@@ -229,6 +231,12 @@ def test_reconcile_command_prints_what_it_did(fake, tmp_path, monkeypatch, capsy
     assert "failed deliveries redelivered: 1" in out
     assert "pull requests queued (no check run on their head): 1" in out
     assert fake.redeliveries() == [wanted]
+
+
+def test_the_command_before_left_no_json_handler_on_the_root_logger():
+    """Runs after the command's test (file order): the JSON handler `configure` installed there
+    would write the later tests' access lines, some into pytest's own output."""
+    assert not [h for h in logging.getLogger().handlers if isinstance(h.formatter, JsonFormatter)]
 
 
 @pytest.mark.postgres
