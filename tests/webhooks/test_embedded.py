@@ -101,8 +101,8 @@ def test_a_child_whose_service_is_killed_exits_and_a_new_start_works_and_stops_c
 
     web, url, child = serve()
     web.kill()  # kill -9 of the service: its child must not run on unwatched
-    web.wait(10)
-    _wait(lambda: not _alive(child), 10, "the orphaned worker process to exit")
+    web.wait(60)
+    _wait(lambda: not _alive(child), 60, "the orphaned worker process to exit")
 
     _auth_pr(fake)
     second, url, child = serve()
