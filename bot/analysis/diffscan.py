@@ -29,8 +29,8 @@ _GIT_HEADERS = (
     compile_lazily(r"diff --git (?P<source>.*://[^\t\n]+) (?P<target>.*://[^\t\n]+)"),  # URI-like
     compile_lazily(r"diff --git (?P<source>[^\t\n]+) (?P<target>[^\t\n]+)"),  # no a/ b/ prefixes
 )
-_NEW_FILE = compile_lazily(r"new file mode (\d+)$")
-_DELETED_FILE = compile_lazily(r"deleted file mode (\d+)$")
+#: a file git adds or deletes whole, and the mode of the one side it has
+_FILE_MODE = compile_lazily(r"(?P<kind>new|deleted) file mode (?P<mode>\d+)$")
 _OLD_MODE = compile_lazily(r"old mode (\d+)$")
 _NEW_MODE = compile_lazily(r"new mode (\d+)$")
 _INDEX = compile_lazily(r"index [0-9a-f]+\.\.[0-9a-f]+ (\d+)$")
@@ -138,16 +138,15 @@ def scan(lines: Sequence[str]) -> list[RawFile]:
             current = RawFile(info, source, git["target"], at)
             files.append(current)
             continue
-        if line.startswith("new file mode ") and (mode := _NEW_FILE.match(line)):
+        if line.startswith(("new file mode ", "deleted file mode ")) and (
+            mode := _FILE_MODE.match(line)
+        ):
             if current is None or info is None:
-                raise _error(at, f"Unexpected new file found: {line}")
-            current.source, current.target_mode = DEV_NULL, mode[1]
-            info.append(line)
-            continue
-        if line.startswith("deleted file mode ") and (mode := _DELETED_FILE.match(line)):
-            if current is None or info is None:
-                raise _error(at, f"Unexpected deleted file found: {line}")
-            current.target, current.source_mode = DEV_NULL, mode[1]
+                raise _error(at, f"Unexpected {mode['kind']} file found: {line}")
+            if mode["kind"] == "new":  # no source side: its mode is the target's
+                current.source, current.target_mode = DEV_NULL, mode["mode"]
+            else:  # no target side: its mode is the source's
+                current.target, current.source_mode = DEV_NULL, mode["mode"]
             info.append(line)
             continue
         if current is not None and info is not None:
