@@ -143,6 +143,27 @@ def in_thread_worker(settings: Settings, *, hostname: str,
         app.modeltier_context.close()
 
 
+#: Run by the subprocesses this module starts in process groups of their own: ask the kernel to
+#: SIGKILL the process when the test process that started it dies, however it dies (a pytest
+#: killed with -9 would otherwise leave Celery workers consuming the shared Redis), then become
+#: the command. A parent that died before the request was made is caught by the pid check.
+_DIE_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+    "if os.getppid() != int(sys.argv[1]):\n"
+    "    os._exit(1)\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])\n"
+)
+
+
+def dying_with_this_process(argv: list[str]) -> list[str]:
+    """`argv` run so that it dies with this process (Linux; elsewhere `argv` as it is). Start it
+    from the main thread: the kernel ties the child to the thread that forked it."""
+    if not sys.platform.startswith("linux"):
+        return argv
+    return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *argv]
+
+
 class WorkerProcess:
     """`modeltier worker` in a subprocess of its own process group (SIGKILL takes all of it)."""
 
@@ -151,8 +172,9 @@ class WorkerProcess:
         self.log_path = log
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "worker", "--concurrency", str(concurrency),
-             "--pool", pool, "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@test"],
+            dying_with_this_process(
+                [sys.executable, "-m", "bot.cli", "worker", "--concurrency", str(concurrency),
+                 "--pool", pool, "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@test"]),
             env=env_for(settings), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
