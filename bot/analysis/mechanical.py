@@ -142,6 +142,9 @@ _CONVERTERS = {r"\d+": "int", r"[0-9]+": "int", r"[\w-]+": "slug", r"[-\w]+": "s
 #: own: what follows the marker is for people; the quotes before it must be balanced (a `#` in
 #: a string is no comment)
 _TRAILING_COMMENT = compile_lazily(r"(?:^|\s)(?:#|//)(?:\s.*)?$")
+#: an octal literal in the explicit `0o` form (Go 1.13, Python 3, ES2015, Rust) that gofumpt,
+#: pyupgrade and the like write for the leading-zero form (`0600`): the same file mode
+_OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
 
 
 #: one operation under two names a language or framework gives it, the older spelling written
@@ -216,7 +219,8 @@ def _without_trailing_comment(line: str) -> str:
 def _canonical(line: str) -> str:
     """The line with spellings removed that keep what it does: layout-only markup tags,
     exception chaining, variable annotations, hash shorthand, discarded results, a context
-    passed down, Ruby word arrays, plain-text Django routes and comments.
+    passed down, Ruby word arrays, plain-text Django routes, comments and the `0o` of octal
+    literals.
 
     Each substitution runs only on a line holding a character (or word) it cannot match
     without: most lines hold none, and four substitutions on every line of a hunk were half
@@ -237,6 +241,8 @@ def _canonical(line: str) -> str:
         line = _CONTEXT_ARGUMENT.sub("", _NEW_CONTEXT.sub("ctx", line))
     if "%" in line:
         line = _WORD_ARRAY.sub(_word_array, line)
+    if "0o" in line or "0O" in line:
+        line = _OCTAL.sub(r"0\1", line)
     if "path(" in line or "url(" in line or line.lstrip()[:3] in ('r"^', "r'^"):
         line = _REGEX_ROUTE.sub(_route, line)
         if "r\"^" not in line and "r'^" not in line:

@@ -1,5 +1,6 @@
 """The sinks and safeguards each stack names in its documentation: HTML sanitisers and output
-encoders, and the switches that print raw markup.
+encoders, the switches that print raw markup, file modes, the headers a proxy passes on,
+redirect URIs matched by a prefix, and text evaluated as a template.
 
 Missed critical changes in repositories nobody tuned on often use a framework's API that no
 content rule knew; a rule written from the API's documented names carries over to every codebase
@@ -60,6 +61,79 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("app/models/comment.rb", "  # bodies are sanitized by Loofah when they are rendered", None),
         ("lab/compounds.py", 'nh3 = Compound("NH3", molar_mass=17.031)', None),
         ("internal/render/page.go", '\t"github.com/acme/site/text/templates"', None),
+        # File modes: chmod and umask in each stack, a world-writable mode given to a call
+        ("internal/server/socket.go", "\tif err := os.Chmod(sockPath, 0o660); err != nil {",
+         "security.file-modes"),
+        ("src/listen.rs", "fs::set_permissions(&path, fs::Permissions::from_mode(0o600))?;",
+         "security.file-modes"),
+        ("lib/storage.js", "fs.chmodSync(keyPath, 0o600);", "security.file-modes"),
+        ("src/main/java/org/shop/KeyStore.java",
+         'Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));',
+         "security.file-modes"),
+        ("app/worker.py", "old = os.umask(0o077)", "security.file-modes"),
+        ("app/uploads.py", "os.makedirs(upload_dir, mode=0o777, exist_ok=True)",
+         "security.file-modes"),
+        ("internal/cache/store.go", "\treturn os.WriteFile(path, data, 0666)",
+         "security.file-modes"),
+        ("scripts/start.sh", "chmod 777 /var/run/app.sock", "security.file-modes"),
+        # a mode only its owner may write, a chmod named in help text
+        ("internal/cache/store.go", "\treturn os.WriteFile(path, data, 0644)", None),
+        ("app/help.py", 'HINT = "run chmod +x on the script first"', None),
+        # The headers a proxy passes on, and whom a framework believes
+        ("src/Web/Program.cs", 'options.KnownProxies.Add(IPAddress.Parse("10.0.0.100"));',
+         "security.proxy-trust"),
+        ("src/main/java/org/shop/web/WebConfig.java", "return new ForwardedHeaderFilter();",
+         "security.proxy-trust"),
+        ("src/main/resources/application.properties", "server.forward-headers-strategy=native",
+         "security.proxy-trust"),
+        ("src/app.js", "app.set('trust proxy', 1);", "security.proxy-trust"),
+        ("server/router.go", '\tr.RemoteIPHeaders = []string{"X-Client-IP"}',
+         "security.proxy-trust"),
+        ("shop/middleware.py",
+         'ip = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0]',
+         "security.proxy-trust"),
+        ("shop/settings.py", "USE_X_FORWARDED_HOST = True", "security.proxy-trust"),
+        ("internal/proxy/headers.go", '\tr.Header.Del("Proxy")', "security.proxy-trust"),
+        ("internal/proxy/headers.go", "\tfor _, h := range hopByHopHeaders {",
+         "security.proxy-trust"),
+        # an HTTP client's own proxy setting
+        ("app/clients/http.py", 'proxy = config.get("proxy")', None),
+        # Redirect URIs, origins and referrers matched by a prefix, a suffix or whole
+        ("lib/clients.rb", "return false unless redirect_uri.start_with?(client.redirect_uri)",
+         "security.url-prefix-match"),
+        ("server/authorize.go", "\tif !strings.HasPrefix(redirectURI, client.RedirectURI) {",
+         "security.url-prefix-match"),
+        ("server/authorize.go", "\tif redirectURI != client.RedirectURI {",
+         "security.url-prefix-match"),
+        ("src/cors.ts", "if (origin.endsWith('.example.com')) {", "security.url-prefix-match"),
+        ("app/Http/Controllers/HomeController.php", "if (str_starts_with($returnTo, '/')) {",
+         "security.url-prefix-match"),
+        ("shop/views.py", "if referrer.startswith(settings.SITE_URL):",
+         "security.url-prefix-match"),
+        # a route or a file name matched by its prefix or suffix
+        ("src/ui/nav.ts", "if (path.startsWith('/settings')) {", None),
+        ("shop/export.py", "if name.endswith('.csv'):", None),
+        # Text evaluated as a template or an expression
+        ("shop/views.py", "return render_template_string(request.args.get('tpl'))",
+         "security.template-evaluation"),
+        ("shop/mailer.py", "body = self.env.from_string(template.body).render(ctx)",
+         "security.template-evaluation"),
+        ("app/models/notice.rb", "ERB.new(template).result(binding)",
+         "security.template-evaluation"),
+        ("src/mail.js", "const render = Handlebars.compile(source);",
+         "security.template-evaluation"),
+        ("src/Service/Mailer.php", "$template = $this->twig->createTemplate($body);",
+         "security.template-evaluation"),
+        ("src/main/java/org/shop/Rules.java", "ExpressionParser parser = new SpelExpressionParser();",
+         "security.template-evaluation"),
+        ("src/main/java/org/shop/UniqueValidator.java",
+         'ctx.buildConstraintViolationWithTemplate(value + " is taken").addConstraintViolation();',
+         "security.template-evaluation"),
+        ("src/plugins/run.js", "const fn = new Function('ctx', code);",
+         "security.template-evaluation"),
+        # another class's from_string, lodash's other helpers
+        ("lib/scopes.rb", "    Scopes.from_string(params[:scope])", None),
+        ("src/ui/list.ts", "const ids = _.map(rows, 'id');", None),
     ],
 )
 def test_a_documented_sink_or_safeguard_is_evidence(

@@ -110,6 +110,7 @@ from bot.analysis.mechanical import (
          ["\tfor i := range 100 {", "\tfor j := range ids {"]),
         (['\tb := []byte(fmt.Sprintf("%s|%d", token, now))'],
          ['\tb := fmt.Appendf(nil, "%s|%d", token, now)']),
+        (["\tif err = f.Chmod(0600); err != nil {"], ["\tif err = f.Chmod(0o600); err != nil {"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -126,7 +127,7 @@ from bot.analysis.mechanical import (
          "java-pattern-for-a-declared-cast", "java-pattern-as-an-argument",
          "java-patterns-in-two-branches", "go-maps-copy", "go-slices-contains-sharing-a-brace",
          "go-slices-contains-returned", "go-slices-contains-func", "go-range-over-int-and-slice",
-         "go-fmt-appendf"],
+         "go-fmt-appendf", "go-octal-literal-prefix"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -193,6 +194,7 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ["\tmaps.Copy(out, claims)"]),
         (["\tfor i := 1; i < len(ids); i++ {"], ["\tfor i := range ids {"]),
         (["\tfor i := 0; i < len(ids)-1; i++ {"], ["\tfor i := range ids {"]),
+        (["\tif err = f.Chmod(0600); err != nil {"], ["\tif err = f.Chmod(0o666); err != nil {"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -208,7 +210,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "laravel-int-id-made-big", "java-pattern-with-a-condition-added",
          "java-pattern-for-another-operand", "java-pattern-of-another-type",
          "go-contains-for-a-negated-test", "go-contains-for-a-loop-that-does-not-return",
-         "go-copy-of-some-keys", "go-range-from-one", "go-range-short-of-the-end"],
+         "go-copy-of-some-keys", "go-range-from-one", "go-range-short-of-the-end",
+         "go-octal-literal-of-another-mode"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
