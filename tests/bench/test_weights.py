@@ -101,6 +101,7 @@ def test_it_runs_on_a_tiny_corpus_and_lists_no_case(monkeypatch, capsys) -> None
                           " 5 candidate areas")
     assert "  pooled       15     1.000     1.000     1.000     1.000   [tp 5 fp 0 fn 0]" in out
     assert "== per-area regressions fitted on folds 1-4 ==" in out
+    assert "  p >= 0.7         15     1.000     1.000     1.000     1.000   [tp 5 fp 0 fn 0]" in out
     assert not any(label.id in out for label in labels)
 
 
