@@ -226,7 +226,8 @@ _SET_ASIDE = {
                 "names", "lose such code"),
     "metadata": ("a Helm chart's version, description and changelog annotations, a Terraform "
                  "module's outputs, variable descriptions and provider requirements, a Django "
-                 "migration that only alters model options", "change such metadata"),
+                 "migration that only alters model options, a workflow's pinned action moved to "
+                 "another version", "change such metadata"),
 }
 
 

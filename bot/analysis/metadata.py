@@ -11,7 +11,11 @@ changes what is deployed. A chart's `appVersion`, `dependencies` or `kubeVersion
 type, default or validation, an output made or unmade `sensitive`, a `backend` and every
 resource still count. A Django migration whose operations only alter a model's options or
 managers (`AlterModelOptions`: ordering, verbose names) changes Django's record of the models,
-not the database; one with any other operation counts whole.
+not the database; one with any other operation counts whole. A GitHub Actions workflow's step
+that moves a pinned action to another version (`uses: actions/setup-java@<sha> # v5` to another
+commit of the same action, as Dependabot and Renovate write it) updates a dependency, as a lock
+file does: the action it names, a pin to a commit given up for a tag or branch, and a tag moved
+to a branch still count.
 
 Read from the hunk alone, with no file contents: the top-level key or block a changed line is
 in is the nearest line above it at column 0 among the hunk's lines, or else the hunk header,
@@ -35,6 +39,13 @@ _DJANGO_MIGRATION = compile_lazily(r"(^|/)migrations/\d{4}_\w+\.py$")
 _OPERATION = compile_lazily(r"\bmigrations\.(\w+)\(")
 #: operations that change only Django's state of the models, never the database
 _STATE_ONLY = frozenset({"AlterModelOptions", "AlterModelManagers"})
+#: a workflow or a composite action, and a step's `uses:` of an action at a commit or a
+#: version tag (`v4`, `4.1.7`; not a branch), a trailing comment (`# v5`) aside
+_WORKFLOW = compile_lazily(r"(^|/)\.github/(workflows/[^/]+|actions/.+/action)\.ya?ml$")
+_USES = compile_lazily(
+    r"""\s*(-\s+)?uses:\s*["']?([\w.-]+/[\w./-]+)@(?:([0-9a-f]{40})|(v?\d+(?:\.\d+)*))["']?"""
+    r"""\s*(#.*)?\s*"""
+)
 _CHART = compile_lazily(r"(^|/)Chart\.ya?ml$")
 _TERRAFORM = compile_lazily(r"\.tf$")
 
@@ -140,6 +151,8 @@ class MetadataLines:
         path = self.diff.files[index].path
         if _DJANGO_MIGRATION.search(path):
             return self._state_only(index)
+        if _WORKFLOW.search(path):
+            return self._action_bumps(index)
         rule = _rule(path)
         if rule is None:
             return frozenset()
@@ -176,3 +189,21 @@ class MetadataLines:
         if not operations or not operations <= _STATE_ONLY:
             return frozenset()
         return frozenset((item.side, item.line) for hunk in hunks for item in hunk.lines)
+
+    def _action_bumps(self, index: int) -> frozenset[tuple[str, int]]:
+        """The `uses:` lines of each hunk whose every change of an action's steps is a move to
+        another version of the same kind: as many steps of the action removed as added, at a
+        commit on both sides or at a version tag on both sides."""
+        found: set[tuple[str, int]] = set()
+        for hunk in self.diff.hunks(index):
+            steps: dict[str, dict[str, list[tuple[bool, int]]]] = {}
+            for item in hunk.lines:
+                uses = _USES.fullmatch(item.text) if item.side != "header" else None
+                if uses is not None:
+                    sides = steps.setdefault(uses[2], {"old": [], "new": []})
+                    sides[item.side].append((uses[3] is not None, item.line))
+            for sides in steps.values():
+                old, new = sides["old"], sides["new"]
+                if len(old) == len(new) and len({pinned for pinned, _ in old + new}) == 1:
+                    found.update((side, line) for side in ("old", "new") for _, line in sides[side])
+        return frozenset(found)

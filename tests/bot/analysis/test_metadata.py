@@ -164,6 +164,16 @@ BLOCK_NOT_SHOWN = """\
      to_port     = 443
 """
 
+WORKFLOW = ".github/workflows/ci.yml"
+SETUP_JAVA = "              uses: actions/setup-java@{} # v5\n"
+OLD_SHA, NEW_SHA = "03ad4de0992f5dab5e18fcb136590ce7c4a0ac95", "b6effb05e454b25005698d916606bdc6ffcbf961"
+
+
+def step(old: str, new: str, *more: str) -> str:
+    """A workflow's hunk that changes a step's `uses:` line (and any lines after it)."""
+    return (f"@@ -21,3 +21,{3 + len(more)} @@ jobs:\n             - name: Set up JDK\n"
+            f"-{old}+{new}" + "".join(more) + "               with:\n")
+
 
 @pytest.mark.parametrize(
     ("text", "areas"),
@@ -189,6 +199,27 @@ BLOCK_NOT_SHOWN = """\
          {"migrations": [MIGRATION]}),
         (added(MIGRATION, django_migration(
             OPTIONS, "        migrations.RunPython(copy_keys),")), {"migrations": [MIGRATION]}),
+        (patch(WORKFLOW, step(SETUP_JAVA.format(OLD_SHA), SETUP_JAVA.format(NEW_SHA))), {}),
+        (patch(WORKFLOW, step("      - uses: actions/checkout@v3\n",
+                              "      - uses: actions/checkout@v4.1.7\n")), {}),
+        (patch(".github/actions/setup/action.yml",
+               step(SETUP_JAVA.format(OLD_SHA), SETUP_JAVA.format(NEW_SHA))), {}),
+        (patch(WORKFLOW, step("      - uses: actions/checkout@v4\n",
+                              f"      - uses: actions/checkout@{NEW_SHA} # v4\n")),
+         {"infrastructure": [WORKFLOW]}),
+        (patch(WORKFLOW, step(SETUP_JAVA.format(OLD_SHA), "              uses: actions/setup-java@v5\n")),
+         {"infrastructure": [WORKFLOW]}),
+        (patch(WORKFLOW, step("      - uses: actions/checkout@v4\n",
+                              "      - uses: actions/checkout@main\n")),
+         {"infrastructure": [WORKFLOW]}),
+        (patch(WORKFLOW, step(SETUP_JAVA.format(OLD_SHA),
+                              f"              uses: someone/setup-java@{NEW_SHA} # v5\n")),
+         {"infrastructure": [WORKFLOW]}),
+        (patch(WORKFLOW, step(SETUP_JAVA.format(OLD_SHA), SETUP_JAVA.format(NEW_SHA),
+                              "+              with: {java-version: 21}\n")),
+         {"infrastructure": [WORKFLOW]}),
+        (patch(WORKFLOW, step(SETUP_JAVA.format(OLD_SHA), "              run: ./gradlew build\n")),
+         {"infrastructure": [WORKFLOW]}),
     ],
     ids=[
         "chart-version-and-changelog",
@@ -206,6 +237,15 @@ BLOCK_NOT_SHOWN = """\
         "django-migration-of-model-options",
         "django-migration-adding-a-field-counts",
         "django-migration-running-code-counts",
+        "workflow-action-moved-to-another-commit",
+        "workflow-action-moved-to-another-version-tag",
+        "composite-action-moved-to-another-commit",
+        "workflow-action-pinned-to-a-commit-counts",
+        "workflow-action-unpinned-to-a-tag-counts",
+        "workflow-action-moved-to-a-branch-counts",
+        "workflow-action-of-another-owner-counts",
+        "workflow-action-bumped-with-its-inputs-changed-counts",
+        "workflow-action-replaced-by-a-command-counts",
     ],
 )
 def test_metadata_is_not_evidence_and_what_is_deployed_is(
@@ -223,7 +263,8 @@ def test_a_changelogs_words_are_not_evidence_and_the_report_says_why(policy: Pol
     assert decide(parse_diff(text), policy).reasons[-1] == (
         "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
         "annotations, a Terraform module's outputs, variable descriptions and provider "
-        "requirements, a Django migration that only alters model options): 1 changed line "
+        "requirements, a Django migration that only alters model options, a workflow's pinned "
+        "action moved to another version): 1 changed line "
         "naming a sensitive area and the path of "
         "`charts/argo-cd/Chart.yaml`, which only change such metadata."
     )
