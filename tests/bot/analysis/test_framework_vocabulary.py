@@ -1,6 +1,7 @@
 """The sinks and safeguards each stack names in its documentation: HTML sanitisers and output
 encoders, the switches that print raw markup, file modes, the headers a proxy passes on,
-redirect URIs matched by a prefix, and text evaluated as a template.
+redirect URIs matched by a prefix, text evaluated as a template, money types, locks and session
+expiry.
 
 Missed critical changes in repositories nobody tuned on often use a framework's API that no
 content rule knew; a rule written from the API's documented names carries over to every codebase
@@ -134,6 +135,53 @@ from tests.bot.analysis.test_framework_apis import rules_found
         # another class's from_string, lodash's other helpers
         ("lib/scopes.rb", "    Scopes.from_string(params[:scope])", None),
         ("src/ui/list.ts", "const ids = _.map(rows, 'id');", None),
+        # Money types: bcmath, Dinero.js, JSR 354, an exact decimal holding a price or a fee;
+        # .NET's rounding modes
+        ("app/Services/Totals.php", "$total = bcadd($subtotal, $shipping, 2);", "billing.amounts"),
+        ("src/cart/total.ts", "const price = Dinero({ amount: 5000 });", "billing.amounts"),
+        ("src/main/java/org/shop/cart/Cart.java",
+         "MonetaryAmount total = Monetary.getDefaultAmountFactory().setNumber(sum).create();",
+         "billing.amounts"),
+        ("shop/cart.py", "line_total = Decimal(item.price) * quantity", "billing.amounts"),
+        ("shop/orders.py", '    fee = Decimal("0.30")', "billing.amounts"),
+        ("internal/orders/fees.go", "\tfee := decimal.NewFromFloat(0.3)", "billing.amounts"),
+        ("src/orders.rs", "let price = Decimal::from_str(&raw)?;", "billing.amounts"),
+        ("src/Orders/OrderLine.cs", "public decimal UnitPrice { get; set; }", "billing.amounts"),
+        ("src/Orders/Totals.cs",
+         "var rounded = Math.Round(value, 2, MidpointRounding.AwayFromZero);",
+         "billing.money-arithmetic"),
+        # a decimal that is not money
+        ("shop/stats.py", 'ratio = Decimal("0.5")', None),
+        ("src/Charts/Axis.cs", "public decimal Scale { get; set; }", None),
+        # Locks by their libraries' names: redsync, cache and Redis locks, Python's
+        # thread locks, ShedLock, Rails' row lock
+        ("internal/jobs/lock.go", "\trs := redsync.New(pool)", "transactions.locks"),
+        ("app/Jobs/SyncOrders.php", "$lock = Cache::lock('orders-sync', 10);",
+         "transactions.locks"),
+        ("shop/tasks.py", 'with cache.lock(f"sync-{shop.id}", timeout=60):',
+         "transactions.locks"),
+        ("shop/tasks.py", 'with redis_client.lock("sync", blocking_timeout=5):',
+         "transactions.locks"),
+        ("shop/state.py", "_lock = threading.Lock()", "transactions.locks"),
+        ("src/main/java/org/shop/Jobs.java", '@SchedulerLock(name = "invoiceRun")',
+         "transactions.locks"),
+        ("app/models/account.rb", "account = Account.lock(true).find(id)",
+         "transactions.locks"),
+        # a screen's orientation locked
+        ("src/ui/screen.ts", "screen.orientation.lock('portrait');", None),
+        # Session expiry: read, and set (Rails, ASP.NET Core, Django)
+        ("app/controllers/application_controller.rb",
+         "    redirect_to root_path if session[:expires_at] < Time.current",
+         "auth.session-handling"),
+        ("internal/web/handlers.go", "\tif session.ExpiresAt.Before(time.Now()) {",
+         "auth.session-handling"),
+        ("config/application.rb", "config.session_store :cookie_store, expire_after: 2.hours",
+         "auth.session-handling"),
+        ("src/Web/Program.cs", "    options.ExpireTimeSpan = TimeSpan.FromMinutes(20);",
+         "auth.session-handling"),
+        ("shop/views.py", "request.session.set_expiry(300)", "auth.session-handling"),
+        # a cache entry's expiry
+        ("internal/cache/entry.go", "\tif entry.ExpiresAt.Before(now) {", None),
     ],
 )
 def test_a_documented_sink_or_safeguard_is_evidence(
