@@ -714,6 +714,24 @@ _DEFINITION = compile_lazily(
     r"proc|procedure|resource|data|module|describe|context)\b|\w\s*\(|=>|^\s*[\w.]+\s*:\s*$"
 )
 
+#: a line at the top level of a file (git's default pattern for a hunk header's line): where a
+#: definition starts (`class OfferWizardStepView(FormView):`, `func setAllowed(`, `@app.get`)
+_TOP_LEVEL = compile_lazily(r"[A-Za-z_$@]")
+
+
+def _header_encloses(diff: Diff, header: ChangedLine) -> bool:
+    """Whether a hunk's header names the definition its change is made in (`def
+    authenticate(`, `class Refund`). Not a namespace (`module Devise` is a whole library), nor a
+    line that defines nothing (git puts any line there when it finds no definition: a usage
+    string, a docstring's sentence), nor the definition above a hunk whose first line of code
+    starts another at the top level: a class deleted, added or moved out whole below
+    `class OfferListView` is not a change of `OfferListView`."""
+    if _NAMESPACE.match(header.text) or not _DEFINITION.search(header.text):
+        return False
+    first = next((item for item in diff.hunks(header.file)[header.hunk].lines
+                  if is_substantive(item.text)), None)
+    return first is None or not _TOP_LEVEL.match(first.text)
+
 
 class _Moves:
     """Code moved within the change: a run of at least three substantive lines on one side
@@ -1013,12 +1031,7 @@ def _content_evidence(
     for is_comment, item in [(False, item) for item in hits] + [(True, item) for item in stated]:
         if item in moved:
             continue
-        if item.side == "header" and (
-            _NAMESPACE.match(item.text) or not _DEFINITION.search(item.text)
-        ):
-            # A header names the enclosing definition (`def authenticate(`, `class Refund`);
-            # `module Devise` is a whole library, and git puts any line there when it finds no
-            # definition (a usage string, a docstring's sentence).
+        if item.side == "header" and not _header_encloses(diff, item):
             continue
         path = diff.files[item.file].path
         text = item.text.rstrip("\n")
@@ -1088,9 +1101,7 @@ def _guard_evidence(
                 hunk, at = found
                 located.update(at)
             item = located.get(line)
-            if item is None or (item.side == "header" and (
-                _NAMESPACE.match(item.text) or not _DEFINITION.search(item.text)
-            )):
+            if item is None or (item.side == "header" and not _header_encloses(diff, item)):
                 continue
             hunks[file, item.hunk] = hunk
             for index in matcher.guard_set.Match(without_copy(item.text)) or ():

@@ -1111,6 +1111,14 @@ def test_a_class_mapped_to_a_new_table_is_a_schema_change(policy: Policy) -> Non
         ("server/handlers.go", "func (s *Server) handleSignOut(w http.ResponseWriter) {", "auth"),
         ("resolver/src/db.rs", "impl DbTxn<'_> {", "transactions"),
         ("src/Billing/AccountLocker.java", "public class AccountLocker {", "transactions"),
+        # what a customer pays less, or gets back: promotions, coupons, discounts, offers
+        ("src/service/promotion.service.ts", "export class PromotionService {", "billing"),
+        ("shop/views.py", "def apply_coupon(request, order):", "billing"),
+        ("internal/cart/redeem.go", "func (s *Store) RedeemVoucher(code string) error {",
+         "billing"),
+        ("src/main/java/org/shop/dao/OfferUsageDao.java", "public class OfferUsageDao {",
+         "billing"),
+        ("app/models/order.rb", "class RefundCalculator", "billing"),
     ],
 )
 def test_a_change_inside_a_sensitive_definition_is_evidence(
@@ -1134,14 +1142,39 @@ def test_a_change_inside_a_sensitive_definition_is_evidence(
         # a header over a hunk that changes only comments
         edit("app/views.py", ["    # reworded"], ["    # worded"],
              section="class OAuth2Validator(RequestValidator):"),
+        # the definition above a hunk that starts another at the top level: a function added
+        # (or a class moved out) below the header's class is not a change of that class
+        edit("app/views.py", ["def helper(request):", "    if not deleted: return False"],
+             section="class OAuth2Validator(RequestValidator):"),
     ],
-    ids=["name-in-a-changed-line", "header-not-a-definition", "comment-only-hunk"],
+    ids=["name-in-a-changed-line", "header-not-a-definition", "comment-only-hunk",
+         "new-top-level-definition-below"],
 )
 def test_a_sensitive_name_outside_a_definition_header_is_not_enclosing_symbol(
     policy: Policy, text: str
 ) -> None:
     rules = {e.rule for a in run(text, policy).areas for e in a.evidence}
     assert "auth.enclosing-symbol" not in rules
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        # an invoice's or a payment's class: its file's path already says billing (weakly,
+        # for its sheets and views), the header would only say it again
+        "class InvoiceItems extends Export implements WithParentSheet",
+        "public class PaymentMethodView extends View {",
+        # a price shown, not one decided
+        "class PriceTag(Component):",
+    ],
+)
+def test_a_definition_named_for_what_money_is_about_is_not_billing_enclosing_symbol(
+    policy: Policy, section: str
+) -> None:
+    text = edit("app/Exports/Sheets.php", ["        if not deleted: return False"],
+                ["        x.delete()"], section=section)
+    rules = {e.rule for a in run(text, policy).areas for e in a.evidence}
+    assert "billing.enclosing-symbol" not in rules
 
 
 @pytest.mark.parametrize(

@@ -144,7 +144,7 @@ def test_a_log_message_inside_a_sensitive_class_is_not_evidence() -> None:
 
 def test_a_changed_condition_inside_a_function_named_for_a_subject_is_a_guard_change() -> None:
     def total(condition: str) -> str:
-        return (f"def discounted_total(order):\n    if {condition}:\n        return 0\n"
+        return (f"def amount_due(order):\n    if {condition}:\n        return 0\n"
                 "    return order.total\n")
 
     text = edit("app/orders.py", ["    if order.state == 'void':"],
@@ -154,7 +154,7 @@ def test_a_changed_condition_inside_a_function_named_for_a_subject_is_a_guard_ch
     found = classify(parse_diff(text), default_policy(), sources=(source,))
     billing = next(a for a in found.areas if a.id == "billing")
     assert {e.rule for e in billing.evidence} == {"billing.condition-changed"}
-    assert "inside `def discounted_total(order):` (line 1)" in billing.evidence[0].snippet
+    assert "inside `def amount_due(order):` (line 1)" in billing.evidence[0].snippet
     assert classify(parse_diff(text), default_policy()).areas == []
 
 
