@@ -336,6 +336,16 @@ def _imports_only(lines: Sequence[str]) -> bool:
 _LONG_PROSE_WORDS = 12
 
 
+#: where a log or error message takes its values: printf's conversions (`%s`, `%d`, Python's
+#: `%(name)s`, Go's `%v`/`%q`/`%w`), Ruby's `%{name}`, and the braces of SLF4J, Python's
+#: `str.format`, Rust's `format!` and .NET's composite and structured-logging formats (`{}`,
+#: `{0}`, `{name}`)
+_PLACEHOLDER = compile_lazily(
+    r"%(?:\(\w+\))?[-+ 0#]?\d*(?:\.\d+)?[sdifeEgGxXoucrvqwT](?!\w)|%\{\w+\}|"
+    r"\{(?:\d+|[A-Za-z_]\w*)?\}"
+)
+
+
 def _prose(text: str) -> bool:
     """Words for people (a label, a help text, a log or error message), not data a program
     acts on: at least three words, almost only letters and spaces, not a SQL statement. A long
@@ -354,6 +364,16 @@ def _prose(text: str) -> bool:
         return False
     letters = sum(c.isalpha() or c.isspace() for c in text)
     return letters >= 0.85 * len(text)
+
+
+def _message(text: str) -> bool:
+    """A log or error message: prose once its placeholders (`_PLACEHOLDER`: `No provider for
+    %s`, `Failed for {}`) are read as words. Only for a message reworded in place: the values go
+    in as arguments, which are code and compared as such; an added message's words still count
+    (`already completed "%s"` beside the check that refuses a replay)."""
+    if "%" in text or "{" in text:
+        text = _PLACEHOLDER.sub("value", text)
+    return _prose(text)
 
 
 #: a short title for people: capitalised words (`Payout confirmed`, `Sign in`)
@@ -768,7 +788,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
 
     def reworded(index: int, a: str, b: str) -> bool:  # copy on both sides, prose on one
         return index in strings and (
-            (_prose(a) and (_prose(b) or _label(b))) or (_label(a) and _prose(b))
+            (_message(a) and (_message(b) or _label(b))) or (_label(a) and _message(b))
         )
 
     if len(old) == len(new) and (
