@@ -611,7 +611,7 @@ def test_hunk_swaps_answers_as_the_comparison_of_whole_streams(
 ) -> None:
     from bot.analysis import mechanical
 
-    whole = mechanical._swaps(mechanical._stream(removed), mechanical._stream(added))
+    whole = mechanical._swaps(mechanical.stream(removed), mechanical.stream(added))
     assert hunk_swaps(removed, added) == whole
     sides = Sides(removed, added)
     mechanical_sides(sides)
@@ -656,5 +656,5 @@ def test_string_formatting_compares_all_the_words_then_the_operators(
 ) -> None:
     from bot.analysis import mechanical
 
-    old, new = mechanical._stream(removed), mechanical._stream(added)
+    old, new = mechanical.stream(removed), mechanical.stream(added)
     assert mechanical._string_formatting(old, new) is formatting
