@@ -40,6 +40,10 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("src/main/java/org/shop/web/FeedView.java",
          "String title = StringEscapeUtils.escapeHtml4(entry.getTitle());",
          "security.html-sanitisers"),
+        ("src/main/java/org/shop/web/ListGrid.java", "protected boolean htmlEscapeLinks = true;",
+         "security.html-sanitisers"),
+        ("src/main/webapp/WEB-INF/web.xml", "<param-name>defaultHtmlEscape</param-name>",
+         "security.html-sanitisers"),
         ("src/main/resources/templates/comment.html", '<p th:utext="${comment.body}"></p>',
          "security.html-sanitisers"),
         ("src/main/webapp/WEB-INF/views/comment.jsp",
@@ -97,6 +101,8 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("internal/proxy/headers.go", '\tr.Header.Del("Proxy")', "security.proxy-trust"),
         ("internal/proxy/headers.go", "\tfor _, h := range hopByHopHeaders {",
          "security.proxy-trust"),
+        ("internal/fcgi/env.go", '\t\tif http.CanonicalHeaderKey(field) == "Proxy" {',
+         "security.proxy-trust"),
         # an HTTP client's own proxy setting
         ("app/clients/http.py", 'proxy = config.get("proxy")', None),
         # Redirect URIs, origins and referrers matched by a prefix, a suffix or whole
@@ -111,8 +117,13 @@ from tests.bot.analysis.test_framework_apis import rules_found
          "security.url-prefix-match"),
         ("shop/views.py", "if referrer.startswith(settings.SITE_URL):",
          "security.url-prefix-match"),
+        ("lib/models/client.js", "if (allowedUris.includes(value)) {", "security.url-prefix-match"),
+        ("src/server/hosts.ts", "if (!allowedHosts.has(host)) {", "security.url-prefix-match"),
+        ("app/models/client.rb", "registered_redirect_uris.include?(uri)",
+         "security.url-prefix-match"),
         # a route or a file name matched by its prefix or suffix
         ("src/ui/nav.ts", "if (path.startsWith('/settings')) {", None),
+        ("src/ui/menu.ts", "if (visibleItems.includes(item)) {", None),
         ("shop/export.py", "if name.endswith('.csv'):", None),
         # Text evaluated as a template or an expression
         ("shop/views.py", "return render_template_string(request.args.get('tpl'))",
@@ -146,6 +157,12 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("shop/orders.py", '    fee = Decimal("0.30")', "billing.amounts"),
         ("internal/orders/fees.go", "\tfee := decimal.NewFromFloat(0.3)", "billing.amounts"),
         ("src/orders.rs", "let price = Decimal::from_str(&raw)?;", "billing.amounts"),
+        ("src/orders/service.ts", "let amount = new Big(data.unitPrice).mul(data.quantity);",
+         "billing.amounts"),
+        # arithmetic by method on a money value (big.js, BigDecimal)
+        ("src/orders/service.ts", "amount = amount.minus(data.fee);", "billing.money-operations"),
+        ("src/main/java/org/shop/Order.java", "due = price.multiply(quantity);",
+         "billing.money-operations"),
         ("src/Orders/OrderLine.cs", "public decimal UnitPrice { get; set; }", "billing.amounts"),
         ("src/Orders/Totals.cs",
          "var rounded = Math.Round(value, 2, MidpointRounding.AwayFromZero);",
@@ -153,6 +170,9 @@ from tests.bot.analysis.test_framework_apis import rules_found
         # a decimal that is not money
         ("shop/stats.py", 'ratio = Decimal("0.5")', None),
         ("src/Charts/Axis.cs", "public decimal Scale { get; set; }", None),
+        # a set of feeds or of ids grown
+        ("src/feeds/reader.ts", "feeds.add(feed);", None),
+        ("src/stats/counter.ts", "totalIds.add(id);", None),
         # Locks by their libraries' names: redsync, cache and Redis locks, Python's
         # thread locks, ShedLock, Rails' row lock
         ("internal/jobs/lock.go", "\trs := redsync.New(pool)", "transactions.locks"),
@@ -167,8 +187,11 @@ from tests.bot.analysis.test_framework_apis import rules_found
          "transactions.locks"),
         ("app/models/account.rb", "account = Account.lock(true).find(id)",
          "transactions.locks"),
-        # a screen's orientation locked
+        ("shop/util.py", "@global_lock(timeout=300)", "transactions.locks"),
+        ("app/jobs/import_job.rb", '  with_distributed_lock("import") do', "transactions.locks"),
+        # a screen's orientation locked, a keyboard's caps lock
         ("src/ui/screen.ts", "screen.orientation.lock('portrait');", None),
+        ("src/ui/keyboard.ts", "const capsLock = event.getModifierState('CapsLock');", None),
         # Session expiry: read, and set (Rails, ASP.NET Core, Django)
         ("app/controllers/application_controller.rb",
          "    redirect_to root_path if session[:expires_at] < Time.current",
