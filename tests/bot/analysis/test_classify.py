@@ -99,7 +99,7 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("lib/actions/tags.ts", ['throwIfNoPermission({ role, requiredRoles: ["owner"] });']),
          {"permissions": ["lib/actions/tags.ts"]}),
         (edit("src/Data/ShopDbContext.cs", ['property.SetColumnType("decimal(18,2)");']),
-         {"migrations": ["src/Data/ShopDbContext.cs"]}),
+         {"migrations": ["src/Data/ShopDbContext.cs"], "billing": ["src/Data/ShopDbContext.cs"]}),
         (edit("packages/app-msw/handlers/tokens.ts", ["if (!user) return forbidden(403);"]), {}),
         (edit("tests/mirage/config.js", ["if (!user) return forbidden(403);"]), {}),
         (edit("public/build/app.7e3186b2.js", ["if(!e.isAdmin)return!1"]), {}),
