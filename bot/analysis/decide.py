@@ -231,9 +231,9 @@ _SET_ASIDE = {
     "removal": ("unused code deleted whole, definitions that no remaining line of the change "
                 "names", "lose such code"),
     "metadata": ("a Helm chart's version, description and changelog annotations, a Terraform "
-                 "module's outputs, variable descriptions and provider requirements, a Django "
-                 "migration that only alters model options, a workflow's pinned action moved to "
-                 "another version", "change such metadata"),
+                 "module's outputs, variable descriptions and provider requirements, a model's "
+                 "ordering, names and permissions as a Django migration records them, a "
+                 "workflow's pinned action moved to another version", "change such metadata"),
 }
 
 

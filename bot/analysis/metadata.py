@@ -11,11 +11,13 @@ changes what is deployed. A chart's `appVersion`, `dependencies` or `kubeVersion
 type, default or validation, an output made or unmade `sensitive`, a `backend` and every
 resource still count. A Django migration whose operations only alter a model's options or
 managers (`AlterModelOptions`: ordering, verbose names) changes Django's record of the models,
-not the database; one with any other operation counts whole. A GitHub Actions workflow's step
-that moves a pinned action to another version (`uses: actions/setup-java@<sha> # v5` to another
-commit of the same action, as Dependabot and Renovate write it) updates a dependency, as a lock
-file does: the action it names, a pin to a commit given up for a tag or branch, and a tag moved
-to a branch still count.
+not the database; in one with other operations, a change of the same options inside a model's
+`options={...}` (`'permissions': ...` dropped from a `CreateModel`) is metadata too, and every
+other line counts (`db_table`, `unique_together`, `managed`, the fields). A GitHub Actions
+workflow's step that moves a pinned action to another version (`uses: actions/setup-java@<sha>
+# v5` to another commit of the same action, as Dependabot and Renovate write it) updates a
+dependency, as a lock file does: the action it names, a pin to a commit given up for a tag or
+branch, and a tag moved to a branch still count.
 
 Read from the hunk alone, with no file contents: the top-level key or block a changed line is
 in is the nearest line above it at column 0 among the hunk's lines, or else the hunk header,
@@ -39,6 +41,22 @@ _DJANGO_MIGRATION = compile_lazily(r"(^|/)migrations/\d{4}_\w+\.py$")
 _OPERATION = compile_lazily(r"\bmigrations\.(\w+)\(")
 #: operations that change only Django's state of the models, never the database
 _STATE_ONLY = frozenset({"AlterModelOptions", "AlterModelManagers"})
+#: the model options those operations carry (Django's `AlterModelOptions.ALTER_OPTION_KEYS`
+#: but `managed`, which decides whether a later migration creates the table)
+_STATE_OPTIONS = frozenset({
+    "ordering", "permissions", "default_permissions", "verbose_name", "verbose_name_plural",
+    "get_latest_by", "default_related_name", "base_manager_name", "default_manager_name",
+    "select_on_save",
+})
+#: every option of a model (Django's "Model Meta options"), as a migration records them
+_MODEL_OPTIONS = _STATE_OPTIONS | {
+    "db_table", "db_table_comment", "db_tablespace", "unique_together", "index_together",
+    "indexes", "constraints", "managed", "abstract", "proxy", "swappable", "app_label",
+    "order_with_respect_to", "required_db_features", "required_db_vendor",
+}
+#: a model's options in a migration (`options={`), an option's key (`'ordering':`)
+_OPTIONS = compile_lazily(r"(\s*)options\s*=\s*\{(.*)")
+_OPTION_KEY = compile_lazily(r"""["'](\w+)["']\s*:""")
 #: a workflow or a composite action, and a step's `uses:` of an action at a commit or a
 #: version tag (`v4`, `4.1.7`; not a branch), a trailing comment (`# v5`) aside
 _WORKFLOW = compile_lazily(r"(^|/)\.github/(workflows/[^/]+|actions/.+/action)\.ya?ml$")
@@ -179,7 +197,8 @@ class MetadataLines:
 
     def _state_only(self, index: int) -> frozenset[tuple[str, int]]:
         """Every changed line of a Django migration when the operations its hunks show (their
-        unchanged lines and headers too) are all state-only, and there is one; else none."""
+        unchanged lines and headers too) are all state-only, and there is one; else its changes
+        of state-only options (`_options`)."""
         hunks = self.diff.hunks(index)
         texts = [row[1:] for number in range(len(hunks))
                  for row in self.diff.hunk_rows(index, number)]
@@ -187,8 +206,47 @@ class MetadataLines:
         operations = {found[1] for text in texts for found in _OPERATION.finditer(text)}
         operations.discard("Migration")
         if not operations or not operations <= _STATE_ONLY:
-            return frozenset()
+            return self._options(index)
         return frozenset((item.side, item.line) for hunk in hunks for item in hunk.lines)
+
+    def _options(self, index: int) -> frozenset[tuple[str, int]]:
+        """The changed lines of a migration that only change a model's state-only options: an
+        `options={...}` written on one line whose keys are all such options, or, inside one
+        opened on a line of the hunk and written one option a line, an option of them (its
+        continuation lines, indented deeper, with it)."""
+        found: set[tuple[str, int]] = set()
+        for number, hunk in enumerate(self.diff.hunks(index)):
+            for at, side in (("-", "old"), ("+", "new")):
+                line = hunk.starts[side == "new"]
+                rows = [row for row in self.diff.hunk_rows(index, number) if row[:1] in (" ", at)]
+                #: the indentation of its options and of the open `options={` (or less than
+                #: its options' where the hunk starts inside them), and the option a line is in
+                entry = _starts_inside_options([row[1:] for row in rows])
+                opened = None if entry is None else entry - 1
+                key = ""
+                for row in rows:
+                    marker, text = row[:1], row[1:]
+                    indent = len(text) - len(text.lstrip())
+                    start = _OPTIONS.match(text)
+                    if opened is not None and text.strip() and indent <= opened:
+                        opened = None  # the dict's closing bracket, or code after it
+                    if start is not None:
+                        keys = _OPTION_KEY.findall(start[2])
+                        if start[2].rstrip().rstrip(",").endswith("}"):
+                            key = "" if not keys or set(keys) - _STATE_OPTIONS else keys[0]
+                        else:
+                            opened, entry, key = len(start[1]), None, ""
+                    elif opened is not None and text.strip():
+                        entry = indent if entry is None else entry
+                        if indent == entry and not text.lstrip().startswith((")", "]", "}")):
+                            named = _OPTION_KEY.match(text.strip())
+                            key = named[1] if named else ""
+                    else:
+                        key = ""
+                    if marker == at and key in _STATE_OPTIONS:
+                        found.add((side, line))
+                    line += 1
+        return frozenset(found)
 
     def _action_bumps(self, index: int) -> frozenset[tuple[str, int]]:
         """The `uses:` lines of each hunk whose every change of an action's steps is a move to
@@ -207,3 +265,27 @@ class MetadataLines:
                 if len(old) == len(new) and len({pinned for pinned, _ in old + new}) == 1:
                     found.update((side, line) for side in ("old", "new") for _, line in sides[side])
         return frozenset(found)
+
+
+def _starts_inside_options(texts: list[str]) -> int | None:
+    """The indentation of a model's options where a hunk starts inside its `options={...}`
+    without showing the opener: the lines it starts with, up to the first indented less, are
+    options one a line, their keys all model options (`_MODEL_OPTIONS`) and `verbose_name` or
+    `verbose_name_plural`, which only a model's options hold, among them."""
+    keys: set[str] = set()
+    entry: int | None = None
+    for text in texts:
+        if not text.strip():
+            continue
+        indent = len(text) - len(text.lstrip())
+        entry = indent if entry is None else entry
+        if indent < entry:
+            break
+        if indent == entry and not text.lstrip().startswith((")", "]", "}")):
+            named = _OPTION_KEY.match(text.strip())
+            if named is None:
+                return None
+            keys.add(named[1])
+    if keys <= _MODEL_OPTIONS and keys & {"verbose_name", "verbose_name_plural"}:
+        return entry
+    return None

@@ -174,6 +174,34 @@ def step(old: str, new: str, *more: str) -> str:
     return (f"@@ -21,3 +21,{3 + len(more)} @@ jobs:\n             - name: Set up JDK\n"
             f"-{old}+{new}" + "".join(more) + "               with:\n")
 
+INITIAL = "taiga/projects/issues/migrations/0001_initial.py"
+
+
+def create_model(*changed: str, closing: tuple[str, ...] = ("             },",)) -> str:
+    """A hunk of a `CreateModel` whose multi-line options have these lines changed (and the
+    lines that close them)."""
+    rows = [*changed, "                 'verbose_name': 'issue',", *closing]
+    old = sum(not row.startswith("+") for row in rows)
+    new = sum(not row.startswith("-") for row in rows)
+    body = "".join(f"{row}\n" for row in rows)
+    return (f"@@ -42,{old + 4} +42,{new + 4} @@ class Migration(migrations.Migration):\n"
+            "             ],\n"
+            "             options={\n"
+            "                 'verbose_name_plural': 'issues',\n"
+            f"{body}"
+            "             bases=(models.Model,),\n")
+
+
+def one_line_options(old: str, new: str) -> str:
+    """A hunk of a migration that adds a field and alters a model's options on one line."""
+    return ("@@ -10,4 +10,4 @@ class Migration(migrations.Migration):\n"
+            "         migrations.AddField(model_name='issue', name='ref', "
+            "field=models.IntegerField()),\n"
+            "         migrations.AlterModelOptions(\n"
+            f"-            options={{{old}}},\n"
+            f"+            options={{{new}}},\n"
+            "         ),\n")
+
 
 @pytest.mark.parametrize(
     ("text", "areas"),
@@ -199,6 +227,51 @@ def step(old: str, new: str, *more: str) -> str:
          {"migrations": [MIGRATION]}),
         (added(MIGRATION, django_migration(
             OPTIONS, "        migrations.RunPython(copy_keys),")), {"migrations": [MIGRATION]}),
+        (patch(INITIAL, create_model(
+            "-                'permissions': (('view_issue', 'Can view issue'),),")), {}),
+        (patch(INITIAL, create_model(
+            "-                'permissions': (",
+            "-                    ('view_issue', 'Can view issue'),",
+            "-                ),",
+            "+                'ordering': ['project', '-created_date'],")), {}),
+        (patch(INITIAL, one_line_options("'ordering': ['-id'], 'verbose_name': 'issue'",
+                                         "'ordering': ['id'], 'verbose_name': 'issue'")), {}),
+        (patch(INITIAL, create_model("+                'db_table': 'issues_issue',")),
+         {"migrations": [INITIAL]}),
+        (patch(INITIAL, create_model("-                'managed': True,",
+                                     "+                'managed': False,")),
+         {"migrations": [INITIAL]}),
+        (patch(INITIAL, create_model(
+            "-                'permissions': (('view_issue', 'Can view issue'),),",
+            "+                'unique_together': {('project', 'ref')},")),
+         {"migrations": [INITIAL]}),
+        (patch(INITIAL, create_model(
+            "-                'permissions': (('view_issue', 'Can view issue'),),",
+            closing=("-            },", "+            },",
+                     "+            managers=[('objects', IssueManager())],"))),
+         {"migrations": [INITIAL]}),
+        (patch(INITIAL, one_line_options("'ordering': ['-id']",
+                                         "'ordering': ['-id'], 'unique_together': {('a', 'b')}")),
+         {"migrations": [INITIAL]}),
+        (patch(INITIAL, "@@ -44,5 +44,4 @@ class Migration(migrations.Migration):\n"
+                        "                 'verbose_name_plural': 'issues',\n"
+                        "-                'permissions': (('view_issue', 'Can view issue'),),\n"
+                        "                 'ordering': ['project', '-created_date'],\n"
+                        "             },\n"
+                        "             bases=(models.Model,),\n"), {}),
+        (patch(INITIAL, "@@ -44,4 +44,3 @@ class Migration(migrations.Migration):\n"
+                        "                 'ordering': ['project', '-created_date'],\n"
+                        "-                'permissions': (('view_issue', 'Can view issue'),),\n"
+                        "             },\n"
+                        "             bases=(models.Model,),\n"),
+         {"migrations": [INITIAL]}),
+        (patch("app/migrations/0007_editors.py",
+               "@@ -20,4 +20,3 @@ def create_groups(apps, schema_editor):\n"
+               "         'name': 'editors',\n"
+               "-        'permissions': ['change_page', 'publish_page'],\n"
+               "         'verbose_name': 'Editors',\n"
+               "     },\n"),
+         {"migrations": ["app/migrations/0007_editors.py"]}),
         (patch(WORKFLOW, step(SETUP_JAVA.format(OLD_SHA), SETUP_JAVA.format(NEW_SHA))), {}),
         (patch(WORKFLOW, step("      - uses: actions/checkout@v3\n",
                               "      - uses: actions/checkout@v4.1.7\n")), {}),
@@ -237,6 +310,17 @@ def step(old: str, new: str, *more: str) -> str:
         "django-migration-of-model-options",
         "django-migration-adding-a-field-counts",
         "django-migration-running-code-counts",
+        "django-create-model-permissions-dropped",
+        "django-create-model-permissions-over-lines-swapped-for-ordering",
+        "django-options-on-one-line-beside-another-operation",
+        "django-create-model-db-table-counts",
+        "django-create-model-managed-counts",
+        "django-create-model-unique-together-counts",
+        "django-create-model-managers-after-the-options-count",
+        "django-one-line-options-with-a-database-option-count",
+        "django-options-opened-above-the-hunk",
+        "django-options-above-the-hunk-not-known-as-a-models-count",
+        "django-data-migration-dict-counts",
         "workflow-action-moved-to-another-commit",
         "workflow-action-moved-to-another-version-tag",
         "composite-action-moved-to-another-commit",
@@ -263,8 +347,8 @@ def test_a_changelogs_words_are_not_evidence_and_the_report_says_why(policy: Pol
     assert decide(parse_diff(text), policy).reasons[-1] == (
         "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
         "annotations, a Terraform module's outputs, variable descriptions and provider "
-        "requirements, a Django migration that only alters model options, a workflow's pinned "
-        "action moved to another version): 1 changed line "
+        "requirements, a model's ordering, names and permissions as a Django migration records "
+        "them, a workflow's pinned action moved to another version): 1 changed line "
         "naming a sensitive area and the path of "
         "`charts/argo-cd/Chart.yaml`, which only change such metadata."
     )
