@@ -61,6 +61,13 @@ from tests.bot.analysis.test_framework_apis import rules_found
          "security.html-sanitisers"),
         ("src/Web/Helpers/Markdown.cs", "return new HtmlString(rendered);",
          "security.html-sanitisers"),
+        # Raw markup in the JavaScript frameworks: Ember's htmlSafe, Svelte's {@html}, Lit's
+        # unsafeHTML
+        ("app/helpers/format-bio.js", "  return htmlSafe(marked(bio));", "security.html-sanitisers"),
+        ("src/routes/post/+page.svelte", "<div>{@html post.body}</div>", "security.html-sanitisers"),
+        ("src/components/comment-view.ts", "return html`<p>${unsafeHTML(this.body)}</p>`;",
+         "security.html-sanitisers"),
+        ("src/util/strings.js", "const ok = checkHtmlSafety(value);", None),
         # a comment naming the sanitiser, a chemistry module's ammonia, another package's
         # templates: none is a sanitiser called
         ("app/models/comment.rb", "  # bodies are sanitized by Loofah when they are rendered", None),
