@@ -659,6 +659,31 @@ def test_generated_and_vendored_code_is_excluded_only_on_proof(
     assert ("auth" in files_by_area(run(text, policy))) is counted
 
 
+WRAPPER = ['module "wrapper" {', '  source = "../../modules/db_instance"', "  for_each = var.items",
+           "  publicly_accessible = try(each.value.publicly_accessible, "
+           "var.defaults.publicly_accessible, false)", "}"]
+
+
+@pytest.mark.parametrize(
+    ("path", "lines", "areas"),
+    [
+        ("wrappers/db_instance/main.tf", WRAPPER, set()),
+        ("wrappers/main.tf", WRAPPER, set()),
+        ("modules/db_instance/main.tf", ['resource "aws_db_instance" "this" {',
+                                         "  publicly_accessible = var.publicly_accessible", "}"],
+         {"infrastructure", "security"}),
+        ("wrappers/db_instance/handler.py", ["def login(user, password):", "    return True"],
+         {"auth"}),
+    ],
+    ids=["terraform-wrapper-module", "terraform-root-wrapper", "the-wrapped-module-counts",
+         "code-under-wrappers-counts"],
+)
+def test_terraform_wrappers_are_generated_and_the_module_they_wrap_is_not(
+    path: str, lines: list[str], areas: set[str], policy: Policy
+) -> None:
+    assert set(files_by_area(run(edit(path, lines), policy))) == areas
+
+
 @pytest.mark.parametrize(
     ("attributes", "counted"),
     [
