@@ -85,3 +85,28 @@ def test_a_look_alike_is_not_that_signal(
     policy: Policy, path: str, line: str, rule: str
 ) -> None:
     assert rule not in rules_found(path, line, policy)
+
+
+def header_rules_found(path: str, section: str, policy: Policy) -> set[str]:
+    diff = edit(path, ["    x = 2"], ["    x = 1"], section=section)
+    return {e.rule for area in classify(parse_diff(diff), policy).areas for e in area.evidence}
+
+
+@pytest.mark.parametrize(
+    ("path", "section", "found"),
+    [
+        # a token stored as a row: Django, Flask-SQLAlchemy, SQLAlchemy, Rails
+        ("rest_framework/authtoken/models.py", "class Token(models.Model):", True),
+        ("app/models.py", "class ApiToken(db.Model):", True),
+        ("app/db/tables.py", "class RefreshToken(Base):", True),
+        ("app/models/access_token.rb", "class AccessToken < ApplicationRecord", True),
+        # a lexer's token, a token type, a tokenizer
+        ("src/lexer.py", "class Token(NamedTuple):", False),
+        ("src/lexer.py", "class TokenType(Enum):", False),
+        ("src/text/models.py", "class Tokenizer(models.Model):", False),
+    ],
+)
+def test_a_change_inside_a_persisted_token_is_auth(
+    policy: Policy, path: str, section: str, found: bool
+) -> None:
+    assert ("auth.token-models" in header_rules_found(path, section, policy)) is found
