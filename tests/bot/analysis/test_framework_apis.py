@@ -83,6 +83,12 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
          "    authenticate_or_request_with_http_token do |token, _options|", "auth.rails-auth"),
         ("app/controllers/reports_controller.rb", "    @reports = Report.accessible_by(ability)",
          "permissions.rails-authz"),
+        # the Rails Security Guide's unauthorised access: a record found through its model by
+        # the id the request names, whoever it belongs to
+        ("app/controllers/projects_controller.rb", "    @project = Project.find(params[:id])",
+         "permissions.unscoped-lookup"),
+        ("app/controllers/admin/users_controller.rb",
+         "    user = Admin::User.find_by!(id: params[:user_id])", "permissions.unscoped-lookup"),
         # Django REST framework's authentication and permission defaults; Django's security
         # settings; Flask-Security's decorators; FastAPI's scopes
         ("shop/settings.py", '    "DEFAULT_AUTHENTICATION_CLASSES": [', "auth.django-auth"),
@@ -228,3 +234,19 @@ def test_a_lock_file_of_another_ecosystem_is_not_evidence(
     policy: Policy, path: str, line: str
 ) -> None:
     assert rules_found(path, line, policy) == set()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # through the caller's own records (the guide's remedy)
+        "    @project = current_user.projects.find(params[:id])",
+        # an id the code holds, not one the request names
+        "    project = Project.find(job.project_id)",
+        # a request's id read for something other than a lookup
+        "    redirect_to project_path(params[:id])",
+    ],
+)
+def test_a_lookup_through_the_callers_records_is_not_unscoped(policy: Policy, line: str) -> None:
+    found = rules_found("app/controllers/projects_controller.rb", line, policy)
+    assert "permissions.unscoped-lookup" not in found, found
