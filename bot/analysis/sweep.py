@@ -8,15 +8,18 @@ same everywhere, token for token, whatever code surrounds it: a fix is made of i
 
 An edit is a place where a hunk's removed and added tokens differ (`mechanical.stream`, the
 sides compared with difflib): the tokens removed there and those added, string literals kept
-quoted. The same edit made in `MIN_FILES` files or more is swept, and a hunk whose every edit
-is swept only carries the sweep out. Some edits are never a sweep's, however often they are
+quoted; where both sides are copy (a message, a label), the words it changes (`"Sign in with
+Github"` -> `"Sign in with GitHub"` is `Github` -> `GitHub`, as the name's respelling is). The
+same edit made in `MIN_FILES` files or more is swept, and a hunk whose every edit is swept only
+carries the sweep out. Some edits are never a sweep's, however often they are
 made: a large one (`MAX_EDIT_TOKENS`: a block of code copied into many files is logic, and is
 reviewed as logic), one without a name (a `!` or a `&&` alone is the same in any code by
-chance; so are `not`, `return` and the other words of control flow), and one that changes a
-literal a program acts on (a number, `true`/`false`/`null`, a string that is not copy: turning
-`verify=True` into `False`, or a cookie's `"Lax"` into `"None"`, in every file is a setting
-changed everywhere). The caller adds what it alone knows: an edit a content rule of the
-policy matches (`@login_required` added to every view) is evidence however often it is made.
+chance; so are `not`, `return` and the other words of control flow, and `null` or `undefined`
+passed alone), and one that changes a literal a program acts on (a number, `true`/`false`, a
+string that is not copy, the values a message interpolates aside: turning `verify=True` into
+`False`, or a cookie's `"Lax"` into `"None"`, in every file is a setting changed everywhere).
+The caller adds what it alone knows: an edit a content rule of the policy matches
+(`@login_required` added to every view) is evidence however often it is made.
 """
 
 from __future__ import annotations
@@ -40,8 +43,10 @@ MIN_FILES = 3
 #: error's cause `{ cause: err }` is 5, a logger's call `logger.LogInformation` 3, an import
 #: path one)
 MAX_EDIT_TOKENS = 16
-#: changed lines of a hunk beyond which it is not read for edits: a sweep's hunks are small
-MAX_HUNK_LINES = 20
+#: changed lines of a hunk beyond which it is not read for edits: a sweep's hunks are small,
+#: but one function may make the edit at each of its exits (an error's cause added to each
+#: `throw` of a `catch` block of checks)
+MAX_HUNK_LINES = 60
 
 #: one side's tokens and the other's, where the two differ
 Edit = tuple[tuple[str, ...], tuple[str, ...]]
@@ -50,9 +55,14 @@ Edit = tuple[tuple[str, ...], tuple[str, ...]]
 _SHOWN = 60
 _NAME = compile_lazily(r"[^\W\d]\w*")
 _NUMBER = compile_lazily(r"\d")
-_LITERAL_WORDS = frozenset({
-    "true", "false", "True", "False", "TRUE", "FALSE", "nil", "null", "None", "NULL", "undefined",
-})
+_WORDS = compile_lazily(r"\w+")
+_LITERAL_WORDS = frozenset({"true", "false", "True", "False", "TRUE", "FALSE"})
+#: no value: no name either, but passing one where nothing was (`f(msg, undefined, {cause})`)
+#: sets nothing
+_NO_VALUE = frozenset({"nil", "null", "None", "NULL", "undefined"})
+#: what a string interpolates (`${err.message}`, `{name}`, `#{id}`, `%s`): a message that
+#: names a value is copy all the same
+_INTERPOLATION = compile_lazily(r"[$#]?\{[^{}]*\}|%[sdrifv]")
 #: words that decide or exit: an edit made of them alone changes control flow wherever it is
 _FLOW_WORDS = frozenset({
     "not", "and", "or", "if", "else", "elif", "unless", "return", "raise", "throw", "break",
@@ -102,13 +112,18 @@ def _quoted(lines: Sequence[str]) -> list[str]:
     return [f'"{token}"' if at in strings else token for at, token in enumerate(tokens)]
 
 
+def _copy(text: str) -> bool:
+    """Whether a string's text is copy (`copy_text`), the values it interpolates aside."""
+    return copy_text(_INTERPOLATION.sub(" ", text).strip())
+
+
 def _literals(side: Iterable[str], imports: bool) -> Counter[str]:
-    """The literals of an edit's side a program acts on: numbers, booleans and nulls, and
-    strings that are not copy (in imports, whose strings are module paths, none)."""
+    """The literals of an edit's side a program acts on: numbers, booleans, and strings that
+    are not copy (in imports, whose strings are module paths, none)."""
     return Counter(
         token for token in side
         if token in _LITERAL_WORDS or _NUMBER.match(token)
-        or (token[:1] == '"' and not imports and not copy_text(token[1:-1]))
+        or (token[:1] == '"' and not imports and not _copy(token[1:-1]))
     )
 
 
@@ -120,12 +135,29 @@ def _sweepable(edit: Edit, imports: bool) -> bool:
     if max(len(old), len(new)) > MAX_EDIT_TOKENS:
         return False
     if not any(
-        (_NAME.fullmatch(token) and token not in _LITERAL_WORDS and token not in _FLOW_WORDS)
+        (_NAME.fullmatch(token) and token not in _LITERAL_WORDS | _FLOW_WORDS | _NO_VALUE)
         or (imports and token[:1] == '"')
         for token in old + new
     ):
         return False
     return _literals(old, imports) == _literals(new, imports)
+
+
+def _reworded(old: Sequence[str], new: Sequence[str]) -> Edit | None:
+    """A message's or a label's edit as the words it changes, where the two sides are copy
+    (`_copy`) that differ at one place: `"Sign in with Github"` -> `"Sign in with GitHub"` is
+    `Github` -> `GitHub`, as the same respelling of a name is."""
+    if len(old) != 1 or len(new) != 1 or old[0][:1] != '"' or new[0][:1] != '"':
+        return None
+    if not (_copy(old[0][1:-1]) and _copy(new[0][1:-1])):
+        return None
+    before, after = _WORDS.findall(old[0]), _WORDS.findall(new[0])
+    changed = [op for op in difflib.SequenceMatcher(None, before, after, autojunk=False)
+               .get_opcodes() if op[0] != "equal"]
+    if len(changed) != 1:
+        return None
+    _, i1, i2, j1, j2 = changed[0]
+    return tuple(before[i1:i2]), tuple(after[j1:j2])
 
 
 def hunk_edits(removed: Sequence[str], added: Sequence[str], *, imports: bool = False
@@ -146,7 +178,7 @@ def hunk_edits(removed: Sequence[str], added: Sequence[str], *, imports: bool = 
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        edit = (tuple(old[i1:i2]), tuple(new[j1:j2]))
+        edit = _reworded(old[i1:i2], new[j1:j2]) or (tuple(old[i1:i2]), tuple(new[j1:j2]))
         if not _sweepable(edit, imports):
             return None
         edits.add(edit)
