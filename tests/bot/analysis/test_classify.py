@@ -1191,6 +1191,8 @@ def test_a_sensitive_name_outside_a_definition_header_is_not_enclosing_symbol(
         "public class PaymentMethodView extends View {",
         # a price shown, not one decided
         "class PriceTag(Component):",
+        # WebRTC's session description offer, not a commercial one
+        "async function createOffer(peer) {",
     ],
 )
 def test_a_definition_named_for_what_money_is_about_is_not_billing_enclosing_symbol(
