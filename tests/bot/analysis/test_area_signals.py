@@ -54,6 +54,14 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("database/migrations/2024_01_01_create_orders.php",
          "            $table->decimal('total', 12, 2);", "billing.money-columns"),
         ("db/schema.sql", "  amount NUMERIC(19, 4) NOT NULL,", "billing.money-columns"),
+        # A return path's leading slashes collapsed or refused (protocol-relative URLs)
+        ("lib/clearance/authorization.rb", '      uri.path.sub(/\\A\\/+/, "/")',
+         "security.protocol-relative-urls"),
+        ("app/views.py", '    path = re.sub(r"^/+", "/", path)', "security.protocol-relative-urls"),
+        ("src/redirect.ts", "  if (next.startsWith('//')) return '/';",
+         "security.protocol-relative-urls"),
+        ("server/redirect.go", '\tif strings.HasPrefix(next, "//") {',
+         "security.protocol-relative-urls"),
     ],
 )
 def test_a_second_area_signal_is_evidence(
@@ -79,6 +87,11 @@ def test_a_second_area_signal_is_evidence(
          "billing.money-columns"),
         ("src/Data/MapConfiguration.cs",
          "builder.Property(p => p.Lat).HasPrecision(9, 6);", "billing.money-columns"),
+        # trailing slashes, one leading slash, a scheme's slashes
+        ("src/urls.ts", "  return base.replace(/\\/+$/, '');", "security.protocol-relative-urls"),
+        ("src/redirect.ts", "  if (next.startsWith('/')) return next;",
+         "security.protocol-relative-urls"),
+        ("src/client.py", '    url = "https://" + host', "security.protocol-relative-urls"),
     ],
 )
 def test_a_look_alike_is_not_that_signal(
