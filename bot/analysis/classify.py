@@ -416,6 +416,12 @@ class Classification:
     swept_paths: list[str] = field(default_factory=list)
     #: the repeated edits that set those lines and paths aside, most files first
     sweeps: list[Sweep] = field(default_factory=list)
+    #: changed lines a rule matched that were not counted: inside a docstring or a block
+    #: comment (`Diff.in_prose`)
+    prose_lines: int = 0
+    #: edited files whose path matched an area but whose change is only such prose (and
+    #: comments)
+    prose_paths: list[str] = field(default_factory=list)
 
 
 class _Collector:
@@ -559,7 +565,7 @@ def _has_meaningful_change(
     # hunk only re-formats (the costly question) is asked only of hunks with a line that could
     # count. A hunk header counts only beside a substantive line of its hunk.
     for number, hunk in enumerate(diff.hunks(index)):
-        code = [item.text for item in hunk.lines if is_substantive(item.text)]
+        code = [item.text for item in hunk.lines if diff.code(item)]
         if (not code or diff.cosmetic(index, number) or (index, number) in renames
                 or (index, number) in sweeps or metadata.hunk(index, number, is_substantive)
                 or name_imports(change.path, code)):
@@ -693,13 +699,16 @@ def _path_matches(
 def _path_evidence(
     diff: Diff, collector: _Collector, matches: list[tuple[int, list[tuple[str, str, str]]]],
     removals: Removals, renames: _Renames, sweeps: _Sweeps, metadata: MetadataLines,
-) -> tuple[list[str], list[str], list[str]]:
+) -> tuple[list[str], list[str], list[str], list[str]]:
     """Add the path matches of the files whose change counts; return the paths set aside
     because their only changes carry out declared renames, those set aside because their only
-    changes are metadata, and those set aside because they only carry out repeated edits."""
+    changes are metadata, those set aside because they only carry out repeated edits, and those
+    set aside because their only changes are prose inside code (docstrings and block comments,
+    `Diff.in_prose`)."""
     renamed: list[str] = []
     described: list[str] = []
     repeated: list[str] = []
+    prosed: list[str] = []
     for index, found in matches:
         if not _has_meaningful_change(
             diff, index, diff.files[index], removals, renames, sweeps, metadata
@@ -713,6 +722,9 @@ def _path_evidence(
                 sweeps.note(swept_hunks)
             elif any(metadata.hunk(index, number, is_substantive) for number in hunks):
                 described.append(diff.files[index].path)
+            elif any(is_substantive(item.text) and diff.in_prose(item)
+                     for hunk in diff.hunks(index) for item in hunk.lines):
+                prosed.append(diff.files[index].path)
             continue
         for area_id, path, pattern in found:
             collector.add(
@@ -720,7 +732,7 @@ def _path_evidence(
                 Evidence(path=path, side="path", rule=f"{area_id}.path", snippet=pattern),
                 pattern,
             )
-    return renamed, described, repeated
+    return renamed, described, repeated, prosed
 
 
 _MOVED_RUN = 3
@@ -1092,13 +1104,15 @@ def _content_evidence(
     diff: Diff, rules: _LineRules, collector: _Collector, skip: set[int],
     found_lines: Callable[[], dict[int, list[int]]], removals: Removals, renames: _Renames,
     sweeps: _Sweeps, metadata: MetadataLines,
-) -> tuple[int, int, int]:
+) -> tuple[int, int, int, int]:
     """Add what the content rules find (on the lines the pre-filters find, `found_lines`,
     asked only when a rule may read a changed file); return how many
     lines they matched that were not counted because the code was only re-formatted, respelt,
     re-worded, renamed or moved, how many because they are metadata (`MetadataLines`; the
-    header of a hunk of metadata alone is not read either), and how many because their hunk
-    only carries out an edit repeated across the change (`_Sweeps`; nor is its header read).
+    header of a hunk of metadata alone is not read either), how many because their hunk
+    only carries out an edit repeated across the change (`_Sweeps`; nor is its header read),
+    and how many because they are prose inside code (`Diff.in_prose`: a docstring's or a block
+    comment's lines that read as code, `Args:`, `user (User): ...`).
 
     A file no rule may read (excluded for every area: a test, a style sheet) is read only if
     code may have moved from or to it.
@@ -1112,13 +1126,14 @@ def _content_evidence(
         # No rule may read a line of this diff (all style sheets, tests or docs): what the
         # pre-filter would find there could only be looked at for code moved to or from a
         # line a rule read.
-        return 0, 0, 0
+        return 0, 0, 0, 0
     limit = matcher.policy.limits.snippet_chars
     anchors = HeadLines(diff)  # where removed lines sit in the head file
     found = found_lines()
     hits: list[ChangedLine] = []
     mechanical: list[ChangedLine] = []
     described: list[ChangedLine] = []
+    prose: list[ChangedLine] = []
     comments: list[ChangedLine] = []
     intent = StatedIntent(diff)
     for file, lines in found.items():
@@ -1132,7 +1147,8 @@ def _content_evidence(
             elif diff.substantive(item):
                 hits.append(item)
             elif item.side != "header" and is_substantive(item.text):
-                mechanical.append(item)  # code, in a hunk that keeps behaviour
+                # inside a docstring or a block comment, or code in a hunk that keeps behaviour
+                (prose if diff.in_prose(item) else mechanical).append(item)
             elif intent.candidate(item):
                 comments.append(item)  # what a change of code says it is for
     moved = _moved(diff, rules, found, hits, renames) if hits else set()
@@ -1175,7 +1191,8 @@ def _content_evidence(
                     head_line=anchors.of(item.file, item.line) if item.side == "old" else None,
                 ),
             )
-    return len(code_hits(mechanical)), len(code_hits(described)), len(swept_hits)
+    return (len(code_hits(mechanical)), len(code_hits(described)), len(swept_hits),
+            len(code_hits(prose)))
 
 
 def _guard_evidence(
@@ -1331,7 +1348,7 @@ def _enclosing_evidence(
         inside: dict[ChangedLine, Definition] = {}
         for number, hunk in enumerate(diff.hunks(index)):
             acting = [item for item in hunk.lines
-                      if is_substantive(item.text) and acts(without_copy(item.text))]
+                      if diff.code(item) and acts(without_copy(item.text))]
             if (not acting or diff.cosmetic(index, number) or _renames(hunk)
                     or (index, number) in renames or (index, number) in sweeps):
                 continue
@@ -1438,16 +1455,17 @@ def classify(
     )
     sweeps = _Sweeps(diff, rules, skip)
     metadata = MetadataLines(diff)
-    renamed_paths, described_paths, swept_paths = _path_evidence(
+    diff.read_contents(sources)
+    renamed_paths, described_paths, swept_paths, prose_paths = _path_evidence(
         diff, collector, path_matches, removals, renames, sweeps, metadata
     )
     if owners is not None:
         _owner_evidence(
             diff, matcher, collector, skip, owners, removals, renames, sweeps, metadata
         )
-    mechanical = described = swept_lines = 0
+    mechanical = described = swept_lines = prose = 0
     if matcher.prefilter_patterns:
-        mechanical, described, swept_lines = _content_evidence(
+        mechanical, described, swept_lines, prose = _content_evidence(
             diff, rules, collector, skip, found_lines, removals, renames, sweeps, metadata
         )
     if matcher.guard_prefilter is not None:
@@ -1469,5 +1487,5 @@ def classify(
         collector.results(), not_inspected, unread, mechanical,
         {area_id: list(hits.rules) for area_id, hits in collector.hits.items()},
         len(removals.discounted), sorted(removals.paths), renamed_paths, described,
-        described_paths, swept_lines, swept_paths, sweeps.sweeps(),
+        described_paths, swept_lines, swept_paths, sweeps.sweeps(), prose, prose_paths,
     )

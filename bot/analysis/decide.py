@@ -223,6 +223,10 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             _repeated(classification.sweeps), "make such edits", classification.swept_lines,
             classification.swept_paths,
         ))
+    if classification.prose_lines or classification.prose_paths:
+        reasons.append(_set_aside_reason(
+            "prose", classification.prose_lines, classification.prose_paths
+        ))
     return reasons
 
 
@@ -234,12 +238,15 @@ _SET_ASIDE = {
                  "module's outputs, variable descriptions and provider requirements, a model's "
                  "ordering, names and permissions as a Django migration records them, a "
                  "workflow's pinned action moved to another version", "change such metadata"),
+    "prose": ("lines inside docstrings and block comments, written for people whatever words "
+              "they hold", "change such prose and comments"),
 }
 
 
 def _set_aside_reason(kind: str, lines: int, paths: Sequence[str]) -> str:
     """Why evidence of one kind (`_SET_ASIDE`: deleted code, `bot.analysis.removal`; deployment
-    metadata, `bot.analysis.metadata`) was set aside: its lines and the paths it alone touched."""
+    metadata, `bot.analysis.metadata`; prose inside code, `bot.analysis.prose`) was set aside:
+    its lines and the paths it alone touched."""
     meaning, paths_only = _SET_ASIDE[kind]
     return _set_aside(f"{kind}: {meaning}", paths_only, lines, paths)
 

@@ -31,7 +31,8 @@ from bot.analysis.mechanical import (
     prose_line,
     relaid,
 )
-from bot.analysis.models import FileChange, FileStatus
+from bot.analysis.models import FileChange, FileStatus, SourceFile
+from bot.analysis.prose import markers, prose_flags
 
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "is_substantive", "parse_diff"]
 
@@ -157,6 +158,9 @@ class Hunk:
     #: the diff lines (0-based) of its first and last changed line: what lies between, the
     #: unchanged lines too, is the code the hunk rewrites
     span: tuple[int, int] = (0, 0)
+    #: the (side, line) of its changed lines inside a docstring or a block comment
+    #: (`bot.analysis.prose`), worked out when first asked
+    prose: frozenset[tuple[str, int]] | None = None
 
 
 def _hunks(
@@ -261,6 +265,13 @@ class Diff:
         self._hunks: dict[int, list[Hunk]] = {}
         # The diff line of each changed line and hunk header of a file, in diff order, and them.
         self._located: dict[int, tuple[array[int], list[ChangedLine]]] = {}
+        # The changed files' contents the caller read (`read_contents`), by path, and the lines
+        # of each side of a file that are prose, read from them.
+        self._contents: dict[str, SourceFile] = {}
+        self._prose_of_file: dict[tuple[int, str], tuple[list[str], list[bool]]] = {}
+        # What opens or closes a docstring or a block comment in each file's language (asked
+        # of every line).
+        self._markers: dict[int, tuple[str, ...]] = {}
 
     @staticmethod
     def _start_of(pf: RawFile) -> int:
@@ -340,10 +351,15 @@ class Diff:
         hunk = self.hunks(index)[number]
         if not hunk.lines:
             return []
-        first = hunk.lines[0]
-        leading = first.line - hunk.starts[first.side == "new"]
         begin, last = hunk.span
-        return self.text[self._offset(begin - leading): self._ends[last]].split("\n")[:-1]
+        return self.text[self._offset(begin - self._leading(hunk)): self._ends[last]].split(
+            "\n")[:-1]
+
+    @staticmethod
+    def _leading(hunk: Hunk) -> int:
+        """How many unchanged lines a hunk shows before its first change."""
+        first = hunk.lines[0]
+        return first.line - hunk.starts[first.side == "new"]
 
     def has_line(self, index: int, side: Literal["new", "old"], text: str) -> bool:
         """Whether one file's change adds (`new`) or removes (`old`) a line of this text, its
@@ -374,6 +390,85 @@ class Diff:
         (the same lines, hunks and answers)."""
         self._hunks.pop(index, None)
         self._located.pop(index, None)
+
+    def read_contents(self, sources: Iterable[SourceFile]) -> None:
+        """Take the changed files' contents, where the caller has them: what a hunk starts
+        inside (a docstring, a block comment) is then read from its file's first line instead
+        of guessed from the hunk (`in_prose`). Answers given before are worked out again."""
+        contents = {source.path: source for source in sources}
+        if contents == self._contents:
+            return
+        self._contents = contents
+        self._prose_of_file.clear()
+        for hunks in self._hunks.values():
+            for hunk in hunks:
+                hunk.prose = hunk.substantive = None
+
+    def in_prose(self, item: ChangedLine) -> bool:
+        """Whether a changed line lies inside a docstring or a block comment, all of it
+        (`bot.analysis.prose`): prose for people whatever it says, as a comment line is."""
+        if item.side == "header":
+            return False
+        found = self._markers.get(item.file)
+        if found is None:
+            found = self._markers[item.file] = markers(self.files[item.file].path)
+        if not found:
+            return False
+        hunk = self.hunks(item.file)[item.hunk]
+        if hunk.prose is None:
+            hunk.prose = self._prose(item.file, item.hunk)
+        return (item.side, item.line) in hunk.prose
+
+    def code(self, item: ChangedLine) -> bool:
+        """Whether a changed line is code: `is_substantive`, and not inside a docstring or a
+        block comment (`in_prose`); whatever its hunk does."""
+        return is_substantive(item.text) and not self.in_prose(item)
+
+    def _prose(self, index: int, number: int) -> frozenset[tuple[str, int]]:
+        """The (side, line) of a hunk's changed lines inside prose: read from the file's
+        contents on a side the caller gave them, else from the hunk's own lines (its unchanged
+        ones too), where what it starts inside is unknown until a delimiter says."""
+        hunk = self.hunks(index)[number]
+        path = self.files[index].path
+        first, last = hunk.span
+        end = self._end_of(index)
+        while last + 1 < end and self.text.startswith(" ", self._offset(last + 1)):
+            last += 1  # the unchanged lines after the last change
+        begin, stop = self._offset(first - self._leading(hunk)), self._ends[last]
+        if path not in self._contents and not any(
+            self.text.find(marker, begin, stop) >= 0 for marker in self._markers[index]
+        ):
+            return frozenset()  # no delimiter: nothing in the hunk says it is inside one
+        rows = self.text[begin:stop].split("\n")[:-1]
+        found: set[tuple[str, int]] = set()
+        for side, kinds, start in (("old", " -", hunk.starts[0]), ("new", " +", hunk.starts[1])):
+            changed = {i.line: i.text for i in hunk.lines if i.side == side}
+            whole = self._file_prose(index, side)
+            if whole is not None:
+                lines, flags = whole
+                found.update((side, line) for line, text in changed.items()  # the same line
+                             if line <= len(lines) and flags[line - 1]
+                             and lines[line - 1] == text.rstrip("\n"))
+                continue
+            texts = [row[1:] for row in rows if row[:1] in kinds]
+            flags = prose_flags(path, texts, from_start=start <= 1)
+            found.update((side, start + at) for at, flag in enumerate(flags)
+                         if flag and start + at in changed)
+        return frozenset(found)
+
+    def _file_prose(self, index: int, side: str) -> tuple[list[str], list[bool]] | None:
+        """One side's version of a file ("old": the base, "new": the head) and which of its
+        lines are prose, where the caller gave its contents."""
+        key = (index, side)
+        if key not in self._prose_of_file:
+            change = self.files[index]
+            source = self._contents.get(change.path)
+            text = None if source is None else source.base if side == "old" else source.head
+            if text is None:
+                return None
+            lines = text.splitlines()
+            self._prose_of_file[key] = (lines, prose_flags(change.path, lines, from_start=True))
+        return self._prose_of_file[key]
 
     def cosmetic(self, index: int, number: int) -> bool:
         """Whether hunk `number` of a file only re-formats, respells or re-words code
@@ -412,16 +507,16 @@ class Diff:
         return relaid(sides, code)
 
     def substantive(self, item: ChangedLine) -> bool:
-        """Whether a changed line can carry meaning: code (`is_substantive`) in a hunk that does
+        """Whether a changed line can carry meaning: code (`code`) in a hunk that does
         more than re-format; a hunk header when its hunk changes such a line."""
         hunk = self.hunks(item.file)[item.hunk]
         if item.side == "header":
             if hunk.substantive is None:
                 hunk.substantive = not self.cosmetic(item.file, item.hunk) and any(
-                    is_substantive(line.text) for line in hunk.lines
+                    map(self.code, hunk.lines)
                 )
             return hunk.substantive
-        return is_substantive(item.text) and not self.cosmetic(item.file, item.hunk)
+        return self.code(item) and not self.cosmetic(item.file, item.hunk)
 
     def changed_lines(self, index: int) -> list[tuple[ChangedLine, bool]]:
         """Every changed line and hunk header of one file, each with whether it is substantive.

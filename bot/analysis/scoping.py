@@ -105,4 +105,6 @@ def merge_classifications(groups: Sequence[ScopeGroup]) -> Classification:
         sum(g.classification.swept_lines for g in groups),
         sorted({p for g in groups for p in g.classification.swept_paths}),
         sorted({s for g in groups for s in g.classification.sweeps}, key=lambda s: -s.files),
+        sum(g.classification.prose_lines for g in groups),
+        sorted({p for g in groups for p in g.classification.prose_paths}),
     )

@@ -1,0 +1,300 @@
+"""Prose inside code: the lines of docstrings and block comments.
+
+A line inside a Python docstring, a `/* */` or Javadoc block, a Ruby `=begin`/`=end` block, an
+Elixir `@doc` heredoc or a template's comment is written for people, whatever words it holds
+(`Args:`, `user (User): the user to sign in`, :class:`~django.contrib.auth.models.Permission`).
+`diff.is_substantive` reads a line alone, so it knows prose only by a comment marker at the
+line's start or by sentences; what a line is inside is known from the lines above it.
+
+The lines are read as a lexer reads them, by language family (the file's extension): from a
+file's first line, where what is open is known (nothing), or from a hunk's first line, where
+it is not until a delimiter settles it. A delimiter that can only close (`*/` ending a
+comment's line, `=end`, `-->`) says the lines above it were inside a block comment; one that
+can only open (`/*`, a triple quote with a summary after it) says they were code. A Python or
+Elixir closing quote does not say whether the string was a docstring or data (an SQL
+statement), so the lines above it stay code: with the file's contents, read from its first
+line, nothing is unknown. A string that is data is never prose: a Python triple-quoted string
+that is not a statement of its own (assigned, an argument, a dict's value, an f-string or
+bytes) and an Elixir heredoc other than `@doc`, `@moduledoc` and `@typedoc`. A line is prose
+only when all of it is: code before an opening or after a closing delimiter on its line counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.analysis.lazyre import compile_lazily
+
+__all__ = ["markers", "prose_flags"]
+
+_SHORT_STRINGS = r""""(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'"""
+
+
+@dataclass(frozen=True, slots=True)
+class _Family:
+    """How one family of languages writes prose blocks: what a lexer meets in code (`tokens`:
+    strings it skips, line comments that end the line's code, block openers), each opener's
+    closer, and the substrings without which a line holds no delimiter at all."""
+
+    tokens: re.Pattern[str]
+    #: a block opener's text -> the closer it waits for
+    closers: dict[str, str]
+    #: line comment markers: what follows them on a line is no delimiter
+    comments: tuple[str, ...]
+    markers: tuple[str, ...]
+    #: whether a block is prose by what opens it (comments), or by where it stands (strings)
+    quoted: bool = False
+    #: closers that can only close (a lexer meeting one at a hunk's start knows it was inside)
+    certain_closers: tuple[str, ...] = ()
+
+
+def _family(openers: Sequence[str], closers: Sequence[str], comments: Sequence[str],
+            strings: str | None = _SHORT_STRINGS, *, quoted: bool = False) -> _Family:
+    # openers first: at a quote, `"""` must win over the empty string `""`
+    alternatives = [*map(re.escape, (*openers, *comments)), *([strings] if strings else [])]
+    return _Family(
+        tokens=compile_lazily("|".join(alternatives)),
+        closers=dict(zip(openers, closers, strict=True)),
+        comments=tuple(comments),
+        markers=tuple(dict.fromkeys((*openers, *closers))),
+        quoted=quoted,
+        certain_closers=() if quoted else tuple(dict.fromkeys(closers)),
+    )
+
+
+_C = _family(["/*"], ["*/"], ["//"], _SHORT_STRINGS + r"|`(?:\\.|[^`\\\n])*`")
+_PHP = _family(["/*"], ["*/"], ["//", "#"])
+_SQL = _family(["/*"], ["*/"], ["--"])
+_CSS = _family(["/*"], ["*/"], [])
+_PYTHON = _family(['"""', "'''"], ['"""', "'''"], ["#"], quoted=True)
+_ELIXIR = _family(['"""'], ['"""'], ["#"], quoted=True)
+_MARKUP = _family(["<!--", "{#", "{{!--", "{{--"], ["-->", "#}", "--}}", "--}}"], [], None)
+_MIXED = _family(["<!--", "{{!--", "{{--", "/*"], ["-->", "--}}", "--}}", "*/"], ["//"])
+
+_FAMILIES: tuple[tuple[re.Pattern[str], _Family], ...] = (
+    (compile_lazily(r"\.(pyi?)$"), _PYTHON),
+    (compile_lazily(r"\.exs?$"), _ELIXIR),
+    (compile_lazily(r"\.(vue|svelte)$"), _MIXED),
+    (compile_lazily(r"\.(html?|xml|xhtml|jinja2?|j2|twig|hbs|handlebars|mustache|njk|liquid|"
+                    r"erb|ejs|cshtml|razor|jsp|svg)$|\.blade\.php$"), _MARKUP),
+    (compile_lazily(r"\.php$"), _PHP),
+    (compile_lazily(r"\.sql$"), _SQL),
+    (compile_lazily(r"\.(css|scss|less|sass)$"), _CSS),
+    (compile_lazily(r"\.(c|h|cc|cpp|cxx|hpp|hh|m|mm|java|kt|kts|scala|groovy|gradle|cs|fs|go|rs|"
+                    r"swift|dart|js|jsx|mjs|cjs|ts|tsx|mts|cts|proto|zig)$"), _C),
+)
+_RUBY = compile_lazily(r"\.(rb|rake|gemspec|ru)$|(^|/)(Gemfile|Rakefile)$")
+_BEGIN, _END = compile_lazily(r"=begin(\s|$)"), compile_lazily(r"=end(\s|$)")
+
+#: a Python string's prefix (`r`, `b`, `rb`...): only `r` and `u` can prefix a docstring
+_PREFIX = compile_lazily(r"[rRbBuUfF]{1,2}")
+_DOC_PREFIX = compile_lazily(r"[rRuU]?")
+#: an Elixir heredoc that documents: `@doc """`, `@moduledoc ~S"""`
+_ELIXIR_DOC = compile_lazily(r"@(?:module|type)?doc\s+(?:~[sS])?")
+#: a Python line that opens a block (or ends a signature written over lines, `) -> None:`): a
+#: string after it is the block's first statement
+_BLOCK_OPENER = compile_lazily(
+    r"\s*(?:(?:async\s+)?(?:def|class|if|elif|else|for|while|with|try|except|finally|match|"
+    r"case)\b|\)).*:\s*(?:#.*)?$"
+)
+#: what text before a quote ends with when the quote starts an expression (data): an operator,
+#: an opening bracket, a separator, a keyword that takes a value
+_EXPRESSION = compile_lazily(
+    r"(?:[=(\[{,+%:*<>|&!-]|\b(?:return|yield|in|and|or|not|else|lambda|await|assert|print))\s*$"
+)
+#: where a quote's neighbour says it closes a string used as a value (`""")`, `""".format(`)
+_AFTER_VALUE = ("(", ")", ",", ".", "]", "}", ";", ":", "%", "+")
+
+
+class _Lexer:
+    """One side's lines read in order, with what is open at each point."""
+
+    def __init__(self, family: _Family, known: bool) -> None:
+        self.family = family
+        #: the closer of the open block, "" in code, None while unknown (a hunk's start)
+        self.closer: str | None = "" if known else None
+        #: whether the open block is prose
+        self.prose = False
+        #: the last line of code read (what a Python string after it is part of)
+        self.previous: str | None = None if known else ""
+        #: the lines read while unknown, each with whether it is all prose if they were
+        #: inside a comment
+        self.pending: list[int] = []
+
+    def line(self, text: str, at: int, flags: list[bool]) -> None:
+        """Read one line; set `flags[at]` (and those pending) to whether it is all prose."""
+        if self.closer is None:
+            self._unknown(text, at, flags)
+            return
+        flags[at] = self._read(text, 0)
+
+    def _read(self, text: str, start: int) -> bool:
+        """Read a line from `start`, known state: whether all of it from there is prose."""
+        all_prose = True
+        position = start
+        while True:
+            if self.closer:  # inside a block
+                end = text.find(self.closer, position)
+                if end < 0:
+                    return all_prose and self.prose
+                all_prose = all_prose and self.prose
+                self.closer, position = "", end + len(self.closer)
+                continue
+            opened = self._next_opener(text, position)
+            if opened is None:
+                rest = text[position:]
+                if rest.strip() and not rest.lstrip().startswith(self.family.comments or "\0"):
+                    all_prose = False
+                    self.previous = text
+                return all_prose and position > 0  # a blank line of code is not prose
+            begin, end, opener = opened
+            before = text[position:begin]
+            self.prose = self._opens_prose(text[:begin], opener)
+            if before.strip() and not (self.family.quoted and _PREFIX.fullmatch(before.strip())):
+                all_prose = False
+            self.closer, position = self.family.closers[opener], end
+
+    def _next_opener(self, text: str, position: int) -> tuple[int, int, str] | None:
+        for found in self.family.tokens.finditer(text, position):
+            token = found.group(0)
+            if token in self.family.closers:
+                return found.start(), found.end(), token
+            if token in self.family.comments:
+                return None
+        return None
+
+    def _opens_prose(self, before: str, opener: str) -> bool:
+        """Whether a block opened after `before` (the line's text up to the opener) is prose."""
+        if not self.family.quoted:
+            return True
+        if self.family is _ELIXIR:
+            return _ELIXIR_DOC.fullmatch(before.strip() + " ") is not None
+        stripped = before.strip()
+        if not _DOC_PREFIX.fullmatch(stripped):
+            return False  # `x = """`, `f("""`, an f-string or bytes
+        previous = self.previous
+        if previous is None:
+            return True  # a file's first statement: its docstring
+        return bool(previous) and (
+            _BLOCK_OPENER.match(previous) is not None
+            or (_EXPRESSION.search(previous.split("#")[0].rstrip()) is None
+                and not previous.rstrip().endswith("\\"))
+        )
+
+    def _unknown(self, text: str, at: int, flags: list[bool]) -> None:
+        """Read a line while what the hunk starts inside is unknown: a delimiter that settles
+        it ends the wait; the lines before it are prose if it closed a comment."""
+        family = self.family
+        for found in family.tokens.finditer(text):
+            token = found.group(0)
+            if token in family.comments:
+                break
+            if token not in family.closers:
+                continue  # a string on one line
+            closes = self._settle(text, found.start(), token)
+            if closes is None:
+                break  # a lone quote: open or close, no one can tell
+            # A quote that closes says nothing of what the string was: the lines before it
+            # stay code, and so does the line (`self.prose` False).
+            self.closer, self.prose, self.pending = token if closes else "", False, []
+            flags[at] = self._read(text, 0)
+            return
+        closer = None if family.quoted else self._comment_closer(text)
+        if closer is not None:
+            for line in self.pending:
+                flags[line] = True
+            self.closer, self.prose, self.pending = closer, True, []
+            flags[at] = self._read(text, 0)
+            return
+        self.pending.append(at)
+        if text.strip() and not text.lstrip().startswith(family.comments or "\0"):
+            self.previous = text
+
+    def _comment_closer(self, text: str) -> str | None:
+        """The closer a line ends a block comment with, if only a comment's end looks so: the
+        closer ends the line, and what is before it holds no opener, no assignment and no
+        statement's end (`/a*/` is a JavaScript pattern)."""
+        stripped = text.strip()
+        for closer in self.family.certain_closers:
+            if not stripped.endswith(closer):
+                continue
+            before = stripped[: -len(closer)]
+            if any(opener in before for opener in self.family.closers):
+                return None
+            if closer != "*/" or not before or before.startswith("*") or not any(
+                c in before for c in "/=;{}\"`"
+            ):
+                return closer
+        return None
+
+    def _settle(self, text: str, begin: int, token: str) -> bool | None:
+        """Whether a delimiter met while unknown closes (True) or opens (False) a block; None
+        when it could do either (a Python quote alone on its line after no telling line). Only
+        a quoted family's delimiter needs it: a comment's opener (`/*`) only opens."""
+        if not self.family.quoted:
+            return False
+        before, after = text[:begin].strip(), text[begin + len(token):].strip()
+        if token in after or (self.family is _ELIXIR and _ELIXIR_DOC.fullmatch(before + " ")):
+            return False  # a string on one line, or an Elixir doc's heredoc: it opens
+        if before and not _PREFIX.fullmatch(before):
+            return _EXPRESSION.search(before) is None  # `text."""` closes, `x = """` opens
+        if after:
+            return after.startswith(_AFTER_VALUE)  # `""")` closes, `"""Summary` opens
+        previous = self.previous.split("#")[0].rstrip() if self.previous else ""
+        if previous and (_BLOCK_OPENER.match(previous) or _EXPRESSION.search(previous)):
+            return False
+        return None
+
+
+def _ruby_flags(lines: Sequence[str], known: bool) -> list[bool]:
+    """Ruby's `=begin`/`=end` blocks (at a line's start): `=end` met first closes one."""
+    flags = [False] * len(lines)
+    inside: bool | None = False if known else None
+    pending: list[int] = []
+    for at, text in enumerate(lines):
+        if inside:
+            flags[at] = True
+            inside = _END.match(text) is None
+        elif _BEGIN.match(text):
+            flags[at], inside, pending = True, True, []
+        elif inside is None and _END.match(text):
+            for line in (*pending, at):
+                flags[line] = True
+            inside = False
+        elif inside is None:
+            pending.append(at)
+    return flags
+
+
+def _family_of(path: str) -> _Family | None:
+    return next((family for pattern, family in _FAMILIES if pattern.search(path)), None)
+
+
+def markers(path: str) -> tuple[str, ...]:
+    """What a line must hold for a docstring or a block comment of the file's language to open
+    or close on it (none: a language without them). A hunk with none of them, its unchanged
+    lines included, starts and ends inside one or outside, as the file says."""
+    if _RUBY.search(path):
+        return ("=begin", "=end")
+    family = _family_of(path)
+    return () if family is None else family.markers
+
+
+def prose_flags(path: str, lines: Sequence[str], *, from_start: bool) -> list[bool]:
+    """For each line, whether all of it is inside a docstring or a block comment of the file's
+    language (none: a language without such blocks). `from_start`: the lines start at the
+    file's first line (else a hunk's, where what is open is unknown at first)."""
+    if _RUBY.search(path):
+        if not any(line.startswith(("=begin", "=end")) for line in lines):
+            return [False] * len(lines)
+        return _ruby_flags(lines, from_start)
+    family = _family_of(path)
+    if family is None or not any(m in line for line in lines for m in family.markers):
+        return [False] * len(lines)
+    flags = [False] * len(lines)
+    lexer = _Lexer(family, from_start)
+    for at, text in enumerate(lines):
+        lexer.line(text, at, flags)
+    return flags

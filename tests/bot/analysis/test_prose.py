@@ -1,0 +1,165 @@
+"""bot.analysis.prose: the lines inside docstrings and block comments are prose whatever they
+say; code, strings used as data and decorators around them are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.classify import classify
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.models import PullRequestInfo, SourceFile
+from bot.analysis.prose import prose_flags
+from policies.model import Policy
+
+
+def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
+    """The lines of `text` that `prose_flags` calls prose, stripped."""
+    lines = text.split("\n")
+    return [line.strip() for line, flag in
+            zip(lines, prose_flags(path, lines, from_start=from_start), strict=True) if flag]
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "prose"),
+    [
+        ("app/auth.py", 'def login(user):\n    """Sign a user in.\n\n    Args:\n'
+         '        user (User): the user to authenticate\n    """\n    return user.password',
+         ['"""Sign a user in.', "", "Args:", "user (User): the user to authenticate", '"""']),
+        ("app/auth.py", 'def login(\n    user,\n) -> bool:\n    """\n    password: checked\n'
+         '    """\n    return user.password',
+         ['"""', "password: checked", '"""']),
+        ("app/auth.py", '"""Module.\n\nPermission: the model\n"""\nimport os',
+         ['"""Module.', "", "Permission: the model", '"""']),
+        ("app/auth.py", 'class Token:\n    password_hash = ""\n    """\n    Attribute: the hash\n'
+         '    """', ['"""', "Attribute: the hash", '"""']),
+        # data, never prose: assigned, an argument, a dict's value, an f-string
+        ("app/auth.py", '    query = """\n        SELECT password FROM users\n    """', []),
+        ("app/auth.py", '    cursor.execute(\n        """\n        DELETE FROM tokens\n'
+         '        """,\n    )', []),
+        ("app/auth.py", '    roles = {\n        "admin":\n        """\n        grant all\n'
+         '        """\n    }', []),
+        ("app/auth.py", 'def f():\n    f"""\n    {password}\n    """', []),
+        # a hunk that starts inside a string: a closing quote does not say it was a docstring
+        ("app/auth.py", '    Args:\n        user (User): the user\n    """\n    return user.password',
+         []),
+        # code after a closing quote, and a decorator after a docstring, are code
+        ("app/auth.py", 'def f():\n    """Doc."""\n    @login_required\n    def g(): pass',
+         ['"""Doc."""']),
+        ("app/Auth.java", "  /*\n  password check\n  */\n  public void auth() {",
+         ["/*", "password check", "*/"]),
+        ("app/Auth.java", "   * @param user the user\n   password: x\n   */\n  void auth() {",
+         ["* @param user the user", "password: x", "*/"]),
+        ("app/Auth.java", "  void auth() { /* inline\n  password\n  */ check(password);",
+         ["password"]),
+        ("app/auth.go", "/*\nPackage auth signs users in.\n  Token: a bearer token\n*/\npackage auth",
+         ["/*", "Package auth signs users in.", "Token: a bearer token", "*/"]),
+        ("app/auth.js", "  const re = /a*/\n  check(password);", []),
+        ("app/auth.ts", '  const glob = "src/**/*"\n  check(password);', []),
+        ("app/auth.rb", "=begin\npassword: check\n=end\ncheck(password)",
+         ["=begin", "password: check", "=end"]),
+        ("app/auth.rb", "password: check\n=end\ncheck(password)", ["password: check", "=end"]),
+        ("lib/auth.ex", '  @doc """\n  password: check\n  """\n  def check(password), do: x',
+         ["password: check", '"""']),
+        ("lib/auth.ex", '  @body """\n  password: check\n  """', []),
+        ("templates/login.html", '  password: <b>x</b>\n  -->\n  <input type="password">',
+         ["password: <b>x</b>", "-->"]),
+        ("templates/login.html", '<!-- <input type="password"> -->\n<input name="token">',
+         ['<!-- <input type="password"> -->']),
+        ("config/app.yml", "  /*\n  password: x\n  */", []),
+    ],
+    ids=[
+        "python-docstring", "python-docstring-after-a-signature-over-lines",
+        "python-module-docstring", "python-attribute-docstring", "python-assigned-string",
+        "python-argument-string", "python-dict-value-string", "python-f-string",
+        "python-hunk-inside-a-string", "python-code-after-a-docstring", "c-block-comment",
+        "javadoc-hunk-inside-its-comment", "code-around-an-inline-comment", "go-package-comment",
+        "js-regex-ending-like-a-comment", "glob-in-a-string", "ruby-begin-end",
+        "ruby-hunk-inside-begin-end", "elixir-doc", "elixir-heredoc-is-data",
+        "html-hunk-inside-a-comment", "html-comment-then-markup", "yaml-has-no-block-comments",
+    ],
+)
+def test_prose_is_what_a_docstring_or_block_comment_holds(
+    path: str, text: str, prose: list[str]
+) -> None:
+    # a file's first lines (what is open there is known), or a hunk's
+    assert flagged(path, text, from_start=text.startswith(('"""', "class "))) == prose
+
+
+AUTH_DOCSTRING = '''\
+@@ -10,6 +10,6 @@ class PermissionPolicy:
+     def has_permission(self, user):
+         """
+         Whether the user may act.
+-        :class:`~django.contrib.auth.models.Permission` model;
++        the :class:`~django.contrib.auth.models.Permission` model
+         """
+         return user.is_active
+'''
+INSIDE_DOCSTRING = '''\
+@@ -20,5 +20,5 @@ class PermissionPolicy:
+     Args:
+-        user (User): the user whose is_authenticated is checked
++        user (User): the user whose is_authenticated flag is checked
+     Returns:
+     """
+     return user.is_active
+'''
+BASE = '''\
+class PermissionPolicy:
+    """A policy.
+
+    Args:
+        user (User): the user whose is_authenticated is checked
+    Returns:
+    """
+    return user.is_active
+'''
+
+
+def patch(path: str, hunk: str) -> str:
+    return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
+            f"--- a/{path}\n+++ b/{path}\n{hunk}")
+
+
+def test_a_docstrings_lines_are_not_evidence_and_the_report_says_why(policy: Policy) -> None:
+    text = patch("app/policies.py", AUTH_DOCSTRING)
+    result = classify(parse_diff(text), policy)
+    assert result.areas == []
+    assert result.prose_lines == 2
+    assert "Not counted as evidence (prose: lines inside docstrings and block comments, " \
+           "written for people whatever words they hold): 2 changed lines naming a " \
+           "sensitive area." in decide(parse_diff(text), policy).reasons
+
+
+def test_a_hunk_inside_a_docstring_is_prose_with_the_files_contents(policy: Policy) -> None:
+    text = patch("app/policies.py", INSIDE_DOCSTRING.replace("@@ -20,5 +20,5", "@@ -4,5 +4,5"))
+    diff = parse_diff(text)
+    # Without the contents, the closing quote does not say the string was a docstring.
+    assert [diff.code(item) for item in diff.hunks(0)[0].lines] == [True, True]
+    head = BASE.replace("is_authenticated is", "is_authenticated flag is")
+    diff.read_contents([SourceFile(path="app/policies.py", head=head, base=BASE)])
+    assert [diff.code(item) for item in diff.hunks(0)[0].lines] == [False, False]
+    sources = (SourceFile(path="app/policies.py", head=head, base=BASE),)
+    assert decide(parse_diff(text), policy, PullRequestInfo(sources=sources)).areas == []
+
+
+def test_contents_that_are_not_the_diffs_file_prove_nothing() -> None:
+    text = patch("app/policies.py", INSIDE_DOCSTRING.replace("@@ -20,5 +20,5", "@@ -4,5 +4,5"))
+    diff = parse_diff(text)
+    other = '"""Another file."""\n' * 10
+    diff.read_contents([SourceFile(path="app/policies.py", head=other, base=other)])
+    assert [diff.code(item) for item in diff.hunks(0)[0].lines] == [True, True]
+
+
+def test_a_string_used_as_data_still_counts(policy: Policy) -> None:
+    text = patch("app/tokens.py", '''\
+@@ -10,4 +10,4 @@ def revoke(db):
+     db.execute(
+         """
+-        DELETE FROM tokens WHERE user_id = %s
++        DELETE FROM tokens WHERE user_id = %s AND revoked_at IS NULL
+         """,
+''')
+    diff = parse_diff(text)
+    assert all(diff.code(item) for item in diff.hunks(0)[0].lines)
