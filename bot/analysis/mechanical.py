@@ -13,6 +13,7 @@ Operators and brackets are kept, so `!`, `==`/`!=`, `+`/`-` and grouping changes
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import zip_longest
@@ -73,6 +74,9 @@ _STRING_PREFIXES = frozenset({"f", "r", "b", "u", "rb", "br", "fr", "rf", "F", "
                               "$"})
 _QUOTES = "\"'`"
 _MAX_LINES = 400
+#: a hunk side's token stream, read from its start as far as a comparison needs: each call
+#: gives the tokens in order, each with whether it was a string literal
+_Tokens = Callable[[], Iterator[tuple[str, bool]]]
 #: string-building conversions come a line or two at a time; past this a hunk is something else
 _FORMATTING_LINES = 20
 #: version numbers and commit ids inside a token
@@ -427,12 +431,6 @@ def prose_line(text: str) -> bool:
     )
 
 
-def _pairwise(old: list[str], new: list[str], same: Callable[[int, str, str], bool]) -> bool:
-    """Two token streams of one length that differ only where `same(index, old, new)` allows
-    (checked pair by pair, stopping at the first real difference)."""
-    return all(a == b or same(i, a, b) for i, (a, b) in enumerate(zip(old, new, strict=True)))
-
-
 def squash(text: str) -> str:
     """A line without its white space: how a line is recognised when only its layout moved."""
     return "".join(text.split())
@@ -448,7 +446,7 @@ def _identifier(token: str) -> str:
     return token.replace("_", "").lower() if _WORD.fullmatch(token) else token
 
 
-def _respelt(_: int, a: str, b: str) -> bool:
+def _respelt(a: str, b: str) -> bool:
     """Names spelt in another style."""
     return _identifier(a) == _identifier(b)
 
@@ -456,47 +454,54 @@ def _respelt(_: int, a: str, b: str) -> bool:
 _CONSTANT_NAME = compile_lazily(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}")
 
 
-def _dotted(stream: list[str]) -> list[str]:
-    """The stream with each dotted name (`Page . PERMISSION_CODENAMES . ADD`) as one token."""
-    out: list[str] = []
+def _dotted(stream: Iterable[str]) -> Iterator[str]:
+    """The stream with each dotted name (`Page . PERMISSION_CODENAMES . ADD`) as one token,
+    each given once the next token does not extend it."""
+    last: str | None = None
     for part in stream:
-        if out and out[-1].endswith(".") and _WORD.match(part):
-            out[-1] += part
-        elif part == "." and out and _WORD.fullmatch(out[-1].rsplit(".", 1)[-1]):
-            out[-1] += "."
+        if last is not None and last.endswith(".") and _WORD.match(part):
+            last += part
+        elif part == "." and last is not None and _WORD.fullmatch(last.rsplit(".", 1)[-1]):
+            last += "."
         else:
-            out.append(part)
-    return out
+            if last is not None:
+                yield last
+            last = part
+    if last is not None:
+        yield last
 
 
 def _name_words(name: str) -> list[str]:
     return sorted(w.lower().removesuffix("s") for w in re.split(r"[._]", name) if w)
 
 
-def _regrouped(_: int, a: str, b: str) -> bool:
+def _regrouped(a: str | None, b: str | None) -> bool:
     """The same constant under another grouping: `Page.ADD_PERMISSION_CODENAME` ->
     `Page.PERMISSION_CODENAMES.ADD`, `ROLE_ADMIN` -> `Role.ADMIN` (constants moved into an enum
-    or a namespace keep their words, in another order)."""
+    or a namespace keep their words, in another order). None: past a stream's end."""
     if a == b:
         return True
     return (
-        _CONSTANT_NAME.search(a) is not None and _CONSTANT_NAME.search(b) is not None
+        a is not None and b is not None
+        and _CONSTANT_NAME.search(a) is not None and _CONSTANT_NAME.search(b) is not None
         and _name_words(a) == _name_words(b)
     )
 
 
-def _regrouped_constants(old: list[str], new: list[str]) -> bool:
-    """Whether the streams differ only by constants regrouped (`_regrouped`)."""
-    differing = set(old) ^ set(new)  # cheap: most hunks differ by more than names
-    if not differing or any(
-        part != "." and not _WORD.fullmatch(part) for part in differing
-    ) or not any(_CONSTANT_NAME.fullmatch(part) for part in differing):
+def _regrouped_constants(old: _Tokens, new: _Tokens) -> bool:
+    """Whether the streams differ only by constants regrouped (`_regrouped`): their dotted
+    names pair up, compared up to the first pair that does not (where most hunks part), and
+    then the tokens that differ are names, one of them a constant's."""
+    names = zip_longest(*(_dotted(token for token, _ in side()) for side in (old, new)))
+    if not all(_regrouped(a, b) for a, b in names):
         return False
-    old_names, new_names = _dotted(old), _dotted(new)
-    return len(old_names) == len(new_names) and _pairwise(old_names, new_names, _regrouped)
+    differing = {token for token, _ in old()} ^ {token for token, _ in new()}
+    return bool(differing) and all(
+        part == "." or _WORD.fullmatch(part) for part in differing
+    ) and any(_CONSTANT_NAME.fullmatch(part) for part in differing)
 
 
-def _bumped(_: int, a: str, b: str) -> bool:
+def _bumped(a: str, b: str) -> bool:
     """Another version number or commit id (`v3.9.0` -> `v3.10.0`, `"^1.2"` -> `"^1.3"`,
     `github:org/pkg#1d13dd1` -> `github:org/pkg#5e2f0a9`): the same package from the same
     source, another release of it."""
@@ -516,37 +521,39 @@ _FORMAT_VARIANT = compile_lazily(
 )
 
 
-def _words(stream: list[str], strings: set[int]) -> Iterator[str]:
-    """The words of a stream, strings' words included, format words left out and a formatting
-    variant's name as its plain call's (`_string_formatting`), in order."""
-    for index, token in enumerate(stream):
-        if index in strings:
+def _words(stream: Iterable[tuple[str, bool]]) -> Iterator[str]:
+    """The words of a stream (`_Tokens`), strings' words included, format words left out and a
+    formatting variant's name as its plain call's (`_string_formatting`), in order."""
+    for token, string in stream:
+        if string:
             yield from _WORD.findall(token)
         elif _WORD.fullmatch(token) and token not in _FORMAT_WORDS:
             variant = _FORMAT_VARIANT.fullmatch(token)
             yield variant.group(1) if variant else token
 
 
-def _operators(stream: list[str], strings: set[int]) -> list[str]:
-    """The operators of a stream other than those string building uses (`_FORMAT_OPS`)."""
+def _operators(stream: Iterable[tuple[str, bool]]) -> list[str]:
+    """The operators of a stream (`_Tokens`) other than those string building uses
+    (`_FORMAT_OPS`)."""
     return [
-        token for index, token in enumerate(stream)
-        if index not in strings and not _WORD.fullmatch(token) and token not in _FORMAT_OPS
+        token for token, string in stream
+        if not string and not _WORD.fullmatch(token) and token not in _FORMAT_OPS
     ]
 
 
-def _string_formatting(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]]) -> bool:
+def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
     """The same words, strings included, in the same order, the operators differing only by
     concatenation, `%`, placeholders and call parentheses: `"Bearer " + t` -> `f"Bearer {t}"`,
     `"%s/%s" % (a, b)` -> `"{}/{}".format(a, b)`. Both sides must build a string.
 
     The words are compared as they are found, up to the first that differs (where most hunks
-    part), and the operators only when all are the same."""
-    if not old[1] or not new[1]:
+    part, and past which nothing need be tokenised), and the rest only when all are the same."""
+    if any(a != b for a, b in zip_longest(_words(old()), _words(new()))):
         return False
-    if any(a != b for a, b in zip_longest(_words(*old), _words(*new))):
-        return False
-    return _operators(*old) == _operators(*new)
+    return (
+        any(string for _, string in old()) and any(string for _, string in new())
+        and _operators(old()) == _operators(new())
+    )
 
 
 #: a named constant declared with a literal value, in the languages that say it is one:
@@ -570,9 +577,11 @@ def _constants_only(added: Sequence[str]) -> bool:
 
 
 class Sides:
-    """A hunk's removed and added lines, each line tokenised at most once: whether the hunk is
-    mechanical (`mechanical_hunk`) and which names its code lines swap (`Sides.swaps`) are read
-    from the same tokens (tokenising every hunk twice was a third of a large analysis)."""
+    """A hunk's removed and added lines, each line tokenised at most once and only when a
+    comparison reaches it: whether the hunk is mechanical (`mechanical_hunk`) and which names
+    its code lines swap (`Sides.swaps`) are read from the same tokens (tokenising every hunk
+    twice was a third of a large analysis), and most hunks that do more than re-format are
+    told apart within their first lines (tokenising all of every hunk was a fifth of it)."""
 
     __slots__ = ("_lines", "_squashed", "added", "removed")
 
@@ -590,7 +599,18 @@ class Sides:
 
     def stream(self, side: str) -> tuple[list[str], set[int]]:
         """The tokens of one side ("old" or "new") and the indexes of its string literals."""
-        return _joined(self._tokenised(side))
+        return _joined(self._streams(side))
+
+    def tokens(self, side: str) -> Iterator[tuple[str, bool]]:
+        """The tokens of one side ("old" or "new") in order, each with whether it was a string
+        literal, its lines tokenised as they are reached."""
+        for line_tokens, strings in self._streams(side):
+            if strings:
+                for at, token in enumerate(line_tokens):
+                    yield token, at in strings
+            else:
+                for token in line_tokens:
+                    yield token, False
 
     def idiomatic_stream(self, side: str) -> tuple[list[str], set[int]]:
         """`stream` with the older spellings of `_IDIOMS` written as the newer ones (not kept:
@@ -600,24 +620,31 @@ class Sides:
         # hunk hold no older spelling (a token like `id` or `new` is all it takes to ask).
         return _joined(
             streamed if (newer := _newer_idioms(line)) == line else _line_stream(newer)
-            for line, streamed in zip(lines, self._tokenised(side), strict=True)
+            for line, streamed in zip(lines, self._streams(side), strict=True)
         )
 
-    def _tokenised(self, side: str) -> list[tuple[list[str], list[int]]]:
-        lines = self._lines.get(side)
-        if lines is None:
-            lines = self._lines[side] = list(
-                map(_line_stream, self.removed if side == "old" else self.added)
-            )
-        return lines
+    def _streams(self, side: str) -> Iterator[tuple[list[str], list[int]]]:
+        """The streams (`_line_stream`) of one side's lines in order, each line tokenised when
+        first reached and kept for the next reader."""
+        done = self._lines.setdefault(side, [])
+        lines = self.removed if side == "old" else self.added
+
+        def read() -> Iterator[tuple[list[str], list[int]]]:
+            for at, line in enumerate(lines):
+                if at == len(done):
+                    done.append(_line_stream(line))
+                yield done[at]
+
+        return read()
 
     def swaps(self, keep: Callable[[str], bool]) -> Swaps | None:
-        """`hunk_swaps` of the lines `keep` accepts, from the tokens `mechanical_hunk` made;
-        None when it made none (it decided without tokenising)."""
+        """`hunk_swaps` of the lines `keep` accepts, from the tokens `mechanical_hunk` made (and
+        those of the lines it did not reach); None when it made none (it decided without
+        tokenising)."""
         if len(self._lines) < 2:
             return None
         old, new = (
-            (tokens for text, tokens in zip(lines, self._lines[side], strict=True) if keep(text))
+            (tokens for text, tokens in zip(lines, self._streams(side), strict=True) if keep(text))
             for side, lines in (("old", self.removed), ("new", self.added))
         )
         return _lines_swaps(old, new)
@@ -768,8 +795,64 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     return mechanical_sides(Sides(removed, added), manifest=manifest)
 
 
+def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bumps: bool
+           ) -> tuple[bool, bool]:
+    """Whether two streams (`_Tokens`) are the same, and whether they are as long as each other
+    and differ only by names respelt (`_respelt`), only by version numbers bumped (`_bumped`,
+    asked only when `bumps`) or only by prose strings reworded (`_reworded`). Read up to the
+    first place where none of the three holds: past it neither answer can be yes."""
+    same = respelt = reworded = True
+    for (a, a_string), (b, b_string) in zip_longest(old, new, fillvalue=(None, False)):
+        if a == b:
+            continue
+        if a is None or b is None:
+            return False, False
+        same = False
+        respelt = respelt and _respelt(a, b)
+        bumps = bumps and _bumped(a, b)
+        reworded = reworded and a_string and b_string and _reworded(a, b)
+        if not (respelt or bumps or reworded):
+            return False, False
+    return same, True
+
+
+def _reworded(a: str, b: str) -> bool:
+    """Two strings of copy, a message on one side at least (`_message`; a label reworded into a
+    sentence)."""
+    return (_message(a) and (_message(b) or _label(b))) or (_label(a) and _message(b))
+
+
+#: the older spellings of `_IDIOMS` as text (a line without one holds no such token)
+_OLDER_IDIOM = compile_lazily("|".join(sorted(_OLDER_IDIOM_TOKENS)))
+#: the words a shorter form holds (`_pattern_bound`'s `instanceof`, `_GO_MODERN_WORDS`), as
+#: text: an added side without one is no such rewrite
+_SHORTER_FORM = compile_lazily(r"instanceof|maps|slices|range|Append")
+
+
+def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
+    """A whole stream (tokens, string indexes) read as `_Tokens`."""
+    tokens, strings = whole
+    return lambda: ((token, at in strings) for at, token in enumerate(tokens))
+
+
+def _shortened(old: _Tokens, new: _Tokens, added: Sequence[str]) -> bool:
+    """Whether the new stream is the old one with a cast bound by pattern matching
+    (`_pattern_bound`) or a Go modernizer applied (`_go_modernized`): both make it shorter."""
+    if not any(map(_SHORTER_FORM.search, added)):
+        return False
+    old_tokens, new_tokens = [token for token, _ in old()], [token for token, _ in new()]
+    return len(new_tokens) < len(old_tokens) and (
+        _pattern_bound(old_tokens, new_tokens) or _go_modernized(old_tokens, new_tokens)
+    )
+
+
 def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
-    """`mechanical_hunk` of a hunk's `Sides`, which keep the tokens it makes for `Sides.swaps`."""
+    """`mechanical_hunk` of a hunk's `Sides`, which keep the tokens it makes for `Sides.swaps`.
+
+    The token streams are compared as they are read (`Sides.tokens`), each comparison up to the
+    first place that rules it out, so a hunk that does more than re-format is mostly told
+    apart without tokenising all of it; only the rare hunks whose text holds an idiom's older
+    spelling or a shorter form's word are read whole."""
     removed, added = sides.removed, sides.added
     if not any(line.strip() for line in removed):
         return _constants_only(added)
@@ -783,36 +866,27 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
     old_size, new_size = sum(map(len, old_squashed)), sum(map(len, new_squashed))
     if abs(old_size - new_size) > max(old_size, new_size) // 2 + 40:
         return False  # far more (or less) text on one side: not the same code re-spelt
-    (old, old_strings), (new, new_strings) = sides.stream("old"), sides.stream("new")
-    if old == new:
+    old: _Tokens = functools.partial(sides.tokens, "old")
+    new: _Tokens = functools.partial(sides.tokens, "new")
+    bumps = manifest and not any(map(_DEPLOYED.match, removed))
+    same, alike = _alike(old(), new(), bumps)
+    if same:
         return True
-    if not _OLDER_IDIOM_TOKENS.isdisjoint(old):
-        (old, old_strings), (new, new_strings) = (
-            sides.idiomatic_stream("old"), sides.idiomatic_stream("new")
+    if any(map(_OLDER_IDIOM.search, removed)) and not _OLDER_IDIOM_TOKENS.isdisjoint(
+        sides.stream("old")[0]
+    ):
+        old, new = _from_stream(sides.idiomatic_stream("old")), _from_stream(
+            sides.idiomatic_stream("new")
         )
-        if old == new:
+        same, alike = _alike(old(), new(), bumps)
+        if same:
             return True
     if imports_only(removed) and imports_only(added):
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))
-    strings = old_strings & new_strings
-
-    def reworded(index: int, a: str, b: str) -> bool:  # copy on both sides, prose on one
-        return index in strings and (
-            (_message(a) and (_message(b) or _label(b))) or (_label(a) and _message(b))
-        )
-
-    if len(old) == len(new) and (
-        _pairwise(old, new, _respelt)
-        or (manifest and not any(map(_DEPLOYED.match, removed)) and _pairwise(old, new, _bumped))
-        or _pairwise(old, new, reworded)
-    ):
-        return True
-    if _regrouped_constants(old, new) or (
-        len(new) < len(old) and (_pattern_bound(old, new) or _go_modernized(old, new))
-    ):
+    if alike or _regrouped_constants(old, new) or _shortened(old, new, added):
         return True
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
-        _string_formatting((old, old_strings), (new, new_strings))
+        _string_formatting(old, new)
     )
 
 
@@ -1102,7 +1176,7 @@ def renamed_hunks(
     declared.update((parameters & candidates) - members - quoted)
     return {
         index for index, pairs in paired.items()
-        if all(pair in declared or _respelt(0, *pair) for pair in pairs)
+        if all(pair in declared or _respelt(*pair) for pair in pairs)
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 import re2
 
@@ -565,19 +567,25 @@ def test_sides_swaps_find_the_names_a_hunk_swaps() -> None:
     assert hunk_swaps(["x = 1"], ["x = y + 1"]) == NO_SWAPS  # more than names swapped
 
 
-def test_an_idiom_tokenises_again_only_the_lines_it_rewrites(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _recording(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The lines tokenised from now on, in order."""
     from bot.analysis import mechanical
 
     tokenised: list[str] = []
     line_stream = mechanical._line_stream
 
-    def counting(line: str) -> tuple[list[str], list[int]]:
+    def recording(line: str) -> tuple[list[str], list[int]]:
         tokenised.append(line)
         return line_stream(line)
 
-    monkeypatch.setattr(mechanical, "_line_stream", counting)
+    monkeypatch.setattr(mechanical, "_line_stream", recording)
+    return tokenised
+
+
+def test_an_idiom_tokenises_again_only_the_lines_it_rewrites(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tokenised = _recording(monkeypatch)
     removed = ["\tid := r.URL.Query().Get(key)", '\tif req.Method != "POST" {', "\t\treturn"]
     added = ["\tid := r.URL.Query().Get(key)", "\tif req.Method != http.MethodPost {", "\t\treturn"]
     assert mechanical_sides(Sides(removed, added))
@@ -622,16 +630,7 @@ def test_hunk_swaps_answers_as_the_comparison_of_whole_streams(
 def test_hunk_swaps_stops_tokenising_where_the_streams_cannot_be_a_swap(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.analysis import mechanical
-
-    tokenised: list[str] = []
-    line_stream = mechanical._line_stream
-
-    def recording(line: str) -> tuple[list[str], list[int]]:
-        tokenised.append(line)
-        return line_stream(line)
-
-    monkeypatch.setattr(mechanical, "_line_stream", recording)
+    tokenised = _recording(monkeypatch)
     removed = ["x = a", "verify(a)", "charge(b)"]
     added = ["x -= a", "check(a)", "pay(b)"]
     assert hunk_swaps(removed, added) == NO_SWAPS
@@ -656,5 +655,70 @@ def test_string_formatting_compares_all_the_words_then_the_operators(
 ) -> None:
     from bot.analysis import mechanical
 
-    old, new = mechanical.stream(removed), mechanical.stream(added)
+    sides = Sides(removed, added)
+    old, new = (functools.partial(sides.tokens, side) for side in ("old", "new"))
     assert mechanical._string_formatting(old, new) is formatting
+
+
+_GRANTS = ["    grant(user, scope)", "    audit.log(user, scope)"]
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "read", "expected"),
+    [
+        # a condition changed on the first line: every comparison parts there
+        (["if user.is_admin:", *_GRANTS], ["if user.is_staff or user.is_admin:", *_GRANTS], 1,
+         False),
+        # the first lines only re-indented: read up to the line that differs
+        (["  if user.is_admin:", "      grant(user)", "      revoke(user)"],
+         ["if user.is_admin:", "    grant(user)", "    audit(user)"], 3, False),
+        # the same code re-wrapped: read whole (it is mechanical)
+        (["charge(amount, currency)", "log(amount)"],
+         ["charge(", "  amount, currency)", "log(amount)"], 3, True),
+    ],
+    ids=["differs-on-the-first-line", "differs-on-the-last-line", "mechanical"],
+)
+def test_a_hunk_is_tokenised_only_as_far_as_its_comparisons_read(
+    monkeypatch: pytest.MonkeyPatch, removed: list[str], added: list[str], read: int,
+    expected: bool,
+) -> None:
+    tokenised = _recording(monkeypatch)
+    assert mechanical_sides(Sides(removed, added)) is expected
+    assert sorted(tokenised) == sorted([*removed[:read], *added[:read]])
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        (["func (s *DefaultStrategy) verify(token_hint string) error {"],
+         ["func (s *defaultStrategy) verify(tokenHint string) error {"], True),
+        (['  "payout.confirmed": "Payout confirmed",'],
+         ['  "payout.confirmed": "Occurs whenever a payout in your program is confirmed",'], True),
+        (["if user.role == ROLE_ADMIN:"], ["if user.role == Role.ADMIN:"], True),
+        (["if user.role == ROLE_ADMIN:"], ["if user.role == Role.ADMIN.PARENT:"], False),
+        (['h = {"Authorization": "Bearer " + token}'],
+         ['h = {"Authorization": f"Bearer {token}"}'], True),
+        (['h = {"Authorization": "Bearer " + token}'],
+         ['h = {"Authorization": "Bearer " - token}'], False),
+        (['	if req.Method != "POST" || p.validator == nil {'],
+         ["	if req.Method != http.MethodPost || p.validator == nil {"], True),
+        (["if (auth instanceof Token) {", "    ((Token) auth).setDetails(d);"],
+         ["if (auth instanceof Token token) {", "    token.setDetails(d);"], True),
+        (["if (auth instanceof Token) {", "    ((Token) other).setDetails(d);"],
+         ["if (auth instanceof Token token) {", "    token.setDetails(d);"], False),
+        (["	for i := 0; i < len(ids); i++ {"], ["	for i := range ids {"], True),
+        (["	for i := 1; i < len(ids); i++ {"], ["	for i := range ids {"], False),
+    ],
+    ids=["names-respelt", "label-reworded", "constant-regrouped", "constant-with-another-word",
+         "string-formatting", "operator-changed-beside-a-string", "go-http-method-constant",
+         "java-pattern-for-a-cast", "java-pattern-for-another-operand", "go-range-over-a-slice",
+         "go-range-from-one"],
+)
+def test_the_place_that_decides_may_come_after_lines_that_only_moved(
+    removed: list[str], added: list[str], expected: bool
+) -> None:
+    # the same answer with the decisive place on the first line and after a re-indented line
+    # whose tokens are the same on both sides (the comparisons read past it)
+    assert mechanical_hunk(removed, added) is expected
+    lead = (["  total = compute(a, b)"], ["total = compute(a, b)"])
+    assert mechanical_hunk([*lead[0], *removed], [*lead[1], *added]) is expected
