@@ -25,6 +25,7 @@ from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
     INDENTED,
     MANIFESTS,
+    MARKUP,
     Sides,
     Swaps,
     mechanical_sides,
@@ -481,7 +482,8 @@ class Diff:
             )
             hunk.cosmetic = (
                 mechanical_sides(
-                    sides, manifest=MANIFESTS.search(self.files[index].path) is not None
+                    sides, manifest=MANIFESTS.search(self.files[index].path) is not None,
+                    markup=MARKUP.search(self.files[index].path) is not None,
                 ) and not _reordered(hunk)
             ) or self._relaid(index, hunk, sides)
             if not hunk.cosmetic:

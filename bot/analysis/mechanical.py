@@ -24,6 +24,7 @@ from bot.analysis.lazyre import compile_lazily
 __all__ = [
     "INDENTED",
     "MANIFESTS",
+    "MARKUP",
     "NO_SWAPS",
     "Sides",
     "Swaps",
@@ -49,6 +50,20 @@ __all__ = [
 #: Makefile): there a line re-indented may leave or enter a block
 INDENTED = compile_lazily(
     r"(\.(py|pyi|ya?ml|haml|slim|pug|jade|coffee|sass|styl|nim|fs|fsx)|(^|/)(GNU)?[Mm]akefile)$"
+)
+
+#: files written as markup (templates, components), where an element's attributes are read
+MARKUP = compile_lazily(
+    r"\.(html?|xhtml|erb|jinja2?|j2|twig|hbs|handlebars|mustache|njk|liquid|ejs|cshtml|razor|"
+    r"jsx|tsx|vue|svelte)$|\.blade\.php$"
+)
+#: an element's attributes that only describe it to people: WAI-ARIA's `aria-*` states and
+#: properties, HTML's `alt` text and `title` tooltip (bound too: Vue's `:title`, JSX's
+#: `alt={...}`). What a screen reader says or a tooltip shows, never what a form submits or who
+#: may see it
+_LABELLING = compile_lazily(
+    r"""(?:^|(?<=\s))(?::|v-bind:)?(?:aria-[a-z]+|alt|title)\s*=\s*"""
+    r"""(?:"[^"]*"|'[^']*'|\{[^{}]*\})"""
 )
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
@@ -779,8 +794,19 @@ def _go_modernized(old: list[str], new: list[str]) -> bool:
     return text == "".join(part + "\x00" for part in new)
 
 
-def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False
-                    ) -> bool:
+def _labels_only(sides: Sides) -> bool:
+    """Whether a markup hunk's sides differ only by attributes that label elements for people
+    (`_LABELLING`: an `aria-label` added, an `alt` text or a `title` reworded), white space
+    aside."""
+    lines = (*sides.removed, *sides.added)
+    if not any("aria-" in line or "alt" in line or "title" in line for line in lines):
+        return False
+    return _squashed([_LABELLING.sub("", line) for line in sides.removed]) == _squashed(
+        [_LABELLING.sub("", line) for line in sides.added])
+
+
+def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False,
+                    markup: bool = False) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
 
     True for re-indentation, re-wrapping, trailing commas and semicolons, quote style and string
@@ -790,9 +816,10 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     manifest (`manifest`), version numbers bumped (not what it deploys: a chart's appVersion).
     A hunk that only adds or only removes is mechanical only when all it adds are named
     constants (`private static final String CODE_VALUE = "code_value";`): a constant does
-    nothing until code uses it, and that code is a change of its own.
+    nothing until code uses it, and that code is a change of its own. In markup (`markup`), a
+    hunk that only adds, removes or rewords accessibility labels (`aria-*`, `alt`, `title`).
     """
-    return mechanical_sides(Sides(removed, added), manifest=manifest)
+    return mechanical_sides(Sides(removed, added), manifest=manifest, markup=markup)
 
 
 def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bumps: bool
@@ -846,7 +873,7 @@ def _shortened(old: _Tokens, new: _Tokens, added: Sequence[str]) -> bool:
     )
 
 
-def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
+def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = False) -> bool:
     """`mechanical_hunk` of a hunk's `Sides`, which keep the tokens it makes for `Sides.swaps`.
 
     The token streams are compared as they are read (`Sides.tokens`), each comparison up to the
@@ -854,6 +881,8 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False) -> bool:
     apart without tokenising all of it; only the rare hunks whose text holds an idiom's older
     spelling or a shorter form's word are read whole."""
     removed, added = sides.removed, sides.added
+    if markup and _labels_only(sides):
+        return True
     if not any(line.strip() for line in removed):
         return _constants_only(added)
     if not added:

@@ -722,3 +722,31 @@ def test_the_place_that_decides_may_come_after_lines_that_only_moved(
     assert mechanical_hunk(removed, added) is expected
     lead = (["  total = compute(a, b)"], ["total = compute(a, b)"])
     assert mechanical_hunk([*lead[0], *removed], [*lead[1], *added]) is expected
+@pytest.mark.parametrize(
+    ("removed", "added", "markup", "mechanical"),
+    [
+        (['<a href="/logout">Log out</a>'],
+         ['<a href="/logout" aria-label="Log out of your account">Log out</a>'], True, True),
+        (['<img src="card.png" alt="Card">'], ['<img src="card.png" alt="Credit card">'], True,
+         True),
+        ([], ['    title="Change your password"'], True, True),
+        (["<button onClick={logout}>"], ['<button onClick={logout} aria-label={t("logout")}>'],
+         True, True),
+        (['<button :aria-label="$t(\'signIn\')">'], ['<button :aria-label="$t(\'logIn\')">'],
+         True, True),
+        # counter-examples: what a form submits, an element's role, a file that is not markup
+        (['<input name="token" aria-label="Token">'], ['<input name="api_token" aria-label="Key">'],
+         True, False),
+        (['<option value="member" title="Member">'], ['<option value="admin" title="Admin">'],
+         True, False),
+        (['<div role="button">'], ['<div role="admin">'], True, False),
+        (['<a href="/logout">'], ['<a href="/logout" aria-label="Log out">'], False, False),
+    ],
+    ids=["aria-label-added", "alt-reworded", "title-on-its-own-line", "jsx-aria-label",
+         "vue-bound-aria-label", "field-name-changed-beside-a-label",
+         "option-value-changed-beside-a-title", "role-is-not-a-label", "not-markup"],
+)
+def test_accessibility_labels_in_markup_are_mechanical(
+    removed: list[str], added: list[str], markup: bool, mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added, markup=markup) is mechanical
