@@ -974,7 +974,10 @@ class _Sweeps:
     (`@login_required` added to every view, `bcrypt` swapped for `argon2`), and a hunk whose
     lines they match differently before and after (a misspelt header corrected in every
     configuration, `X-Forward-For` -> `X-Forwarded-For`: the edit completes a rule's match
-    that neither of its sides holds alone)."""
+    that neither of its sides holds alone). A condition a sweep's hunk changes is the
+    sweep's alone (`if (err?.code === ...)` -> `if (cause?.code === ...)`, the caught error
+    renamed in every `catch`) when the guard rules' subjects are left alone as well
+    (`unguarded`)."""
 
     def __init__(self, diff: Diff, rules: _LineRules, skip: set[int]) -> None:
         self.diff = diff
@@ -1026,6 +1029,21 @@ class _Sweeps:
         self._swept = swept(edits)
         return edits
 
+    def unguarded(self, place: tuple[int, int]) -> bool:
+        """Whether a sweep's hunk leaves the guard rules' subjects alone: no edit of it names
+        one, and its lines name them as often before as after. Only then is a condition it
+        changes the sweep's alone (`_guard_evidence`)."""
+        if place not in self:
+            return False
+        if any(self._guarded(without_copy(rendered(side)))
+               for edit in self._all()[place] for side in edit if side):
+            return False
+        counts: dict[str, Counter[int]] = {"old": Counter(), "new": Counter()}
+        for item in self.diff.hunks(place[0])[place[1]].lines:
+            if is_substantive(item.text):
+                counts[item.side].update(self._guarded(without_copy(item.text.rstrip("\n"))))
+        return counts["old"] == counts["new"]
+
     def _ruled(self, edit: Edit, file: int) -> bool:
         """Whether a content rule that may read the file matches a side of the edit."""
         return any(
@@ -1033,6 +1051,11 @@ class _Sweeps:
             for side in edit if side
             for rule in self._rules.of(without_copy(rendered(side)), file)
         )
+
+    def _guarded(self, text: str) -> tuple[int, ...]:
+        """The guard rules whose subject a text names (none without guard rules)."""
+        guard_set = self._rules.matcher.guard_set
+        return tuple(guard_set.Match(text) or ()) if guard_set is not None else ()
 
     def _rules_differ(self, file: int, number: int) -> bool:
         """Whether the content rules match the hunk's removed lines otherwise than its added
@@ -1196,7 +1219,8 @@ def _content_evidence(
 
 
 def _guard_evidence(
-    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals
+    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals,
+    sweeps: _Sweeps,
 ) -> None:
     """Add the changes of control flow the guard rules name a subject of (`bot.analysis.guards`):
     their own search finds the changed lines that name a subject and decide or exit, and the
@@ -1250,6 +1274,8 @@ def _guard_evidence(
             continue  # in a hunk that only re-formats (asked last: it reads the whole file)
         if removals.line(item):
             continue  # in unused code deleted whole
+        if sweeps.unguarded((item.file, item.hunk)):
+            continue  # a condition changed by an edit repeated across the change alone
         collector.add(area, Evidence(
             path=diff.files[item.file].path, line=item.line, side=item.side,
             rule=f"{area}.{kind}", snippet=_snippet(item.text.rstrip("\n"), limit),
@@ -1469,7 +1495,7 @@ def classify(
             diff, rules, collector, skip, found_lines, removals, renames, sweeps, metadata
         )
     if matcher.guard_prefilter is not None:
-        _guard_evidence(diff, matcher, collector, skip, removals)
+        _guard_evidence(diff, matcher, collector, skip, removals, sweeps)
     if sources and matcher.rule_set is not None:
         _enclosing_evidence(diff, matcher, collector, skip, sources, renames, sweeps)
     not_inspected = [

@@ -178,3 +178,25 @@ def test_a_sweep_set_aside_is_named_in_the_reasons(policy: Policy) -> None:
         "`src/auth/login.js`, `src/auth/session.js`, `src/auth/token.js` and 1 more, which "
         "only make such edits."
     )
+
+
+LIBRARY = [f"src/lib/{name}.js" for name in ("a", "b", "c")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "areas"),
+    [
+        (["  } catch (err) {", "    if (err.code === 'ERR_NOT_ALLOWED') {",
+          "      throw new Forbidden('not allowed');"],
+         ["  } catch (cause) {", "    if (cause.code === 'ERR_NOT_ALLOWED') {",
+          "      throw new Forbidden('not allowed', { cause });"], {}),
+        (["    if (!user.verified) {", "      return res.status(401);"],
+         ["    if (!user.confirmed) {", "      return res.status(401);"], {"auth": LIBRARY}),
+    ],
+    ids=["the-caught-error-renamed-in-each-condition", "a-guards-subject-swapped-counts"],
+)
+def test_a_condition_changed_by_the_sweep_alone_is_not_evidence(
+    old: list[str], new: list[str], areas: dict[str, list[str]], policy: Policy
+) -> None:
+    found = classify(parse_diff(swept_through(LIBRARY, old, new)), policy).areas
+    assert {area.id: area.files for area in found} == areas
