@@ -5,8 +5,7 @@ more than comments and blank lines), or when one of its added or removed lines, 
 of a hunk with real changes, matches one of the area's content rules. Excluded paths (tests,
 docs, lock files...) are never evidence; generated, vendored and translation paths only where the
 diff proves what they hold. Code that was only re-formatted, respelt or moved is not evidence
-(`bot.analysis.mechanical`), nor is an edit repeated across the change (`bot.analysis.sweep`),
-and the classification counts what it set aside that way.
+(`bot.analysis.mechanical`), and the classification counts what it set aside that way.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from bot.analysis.mechanical import (
     defines,
     definitions_pattern,
     hunk_swaps,
-    imports_only,
     name_imports,
     renamed_hunks,
     squash,
@@ -44,7 +42,6 @@ from bot.analysis.metadata import MetadataLines
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, SourceFile
 from bot.analysis.ranking import EvidenceRanking
 from bot.analysis.removal import Removals
-from bot.analysis.sweep import MIN_FILES, Edit, Sweep, hunk_edits, rendered, swept
 from policies.model import Area, Policy, Risk, compile_paths
 from policies.paths import PathSpec
 from policies.plain import Plain
@@ -409,13 +406,6 @@ class Classification:
     metadata_lines: int = 0
     #: edited files whose path matched an area but whose change is only such metadata
     metadata_paths: list[str] = field(default_factory=list)
-    #: changed lines a rule matched that were not counted: an edit repeated across the change
-    #: (`bot.analysis.sweep`)
-    swept_lines: int = 0
-    #: edited files whose path matched an area but that only carry out such edits
-    swept_paths: list[str] = field(default_factory=list)
-    #: the repeated edits that set those lines and paths aside, most files first
-    sweeps: list[Sweep] = field(default_factory=list)
     #: changed lines a rule matched that were not counted: inside a docstring or a block
     #: comment (`Diff.in_prose`)
     prose_lines: int = 0
@@ -543,15 +533,14 @@ def _snippet(text: str, limit: int) -> str:
 
 def _has_meaningful_change(
     diff: Diff, index: int, change: FileChange, removals: Removals, renames: _Renames,
-    sweeps: _Sweeps, metadata: MetadataLines,
+    metadata: MetadataLines,
 ) -> bool:
     """Whether a path match counts: renames, binary and uninspected files always do; an edit,
     an added or a deleted file only when it changes more than comments, blank lines, package
     declarations, mechanical hunks, hunks that only import names (`name_imports`: a Go or a
     Java import, a C# using, whose use is a change of its own), hunks that only carry out
     renames the change makes throughout (`_Renames`; a Go package's `doc.go`, an empty
-    `__init__.py`, the callers of a renamed method), hunks that only carry out an edit
-    repeated across the change (`_Sweeps`) and hunks of metadata (`MetadataLines`: a
+    `__init__.py`, the callers of a renamed method) and hunks of metadata (`MetadataLines`: a
     chart's version and changelog, a Terraform output), and an edit only when it does more
     than delete unused code (`bot.analysis.removal`). A deleted file keeps its path's weight:
     a migration or a workflow deleted changes what runs."""
@@ -567,7 +556,7 @@ def _has_meaningful_change(
     for number, hunk in enumerate(diff.hunks(index)):
         code = [item.text for item in hunk.lines if diff.code(item)]
         if (not code or diff.cosmetic(index, number) or (index, number) in renames
-                or (index, number) in sweeps or metadata.hunk(index, number, is_substantive)
+                or metadata.hunk(index, number, is_substantive)
                 or name_imports(change.path, code)):
             continue
         if hunk.header is not None and not _NAMESPACE.match(hunk.header.text):
@@ -698,28 +687,22 @@ def _path_matches(
 
 def _path_evidence(
     diff: Diff, collector: _Collector, matches: list[tuple[int, list[tuple[str, str, str]]]],
-    removals: Removals, renames: _Renames, sweeps: _Sweeps, metadata: MetadataLines,
-) -> tuple[list[str], list[str], list[str], list[str]]:
+    removals: Removals, renames: _Renames, metadata: MetadataLines,
+) -> tuple[list[str], list[str], list[str]]:
     """Add the path matches of the files whose change counts; return the paths set aside
     because their only changes carry out declared renames, those set aside because their only
-    changes are metadata, those set aside because they only carry out repeated edits, and those
-    set aside because their only changes are prose inside code (docstrings and block comments,
-    `Diff.in_prose`)."""
+    changes are metadata, and those set aside because their only changes are prose inside code
+    (docstrings and block comments, `Diff.in_prose`)."""
     renamed: list[str] = []
     described: list[str] = []
-    repeated: list[str] = []
     prosed: list[str] = []
     for index, found in matches:
         if not _has_meaningful_change(
-            diff, index, diff.files[index], removals, renames, sweeps, metadata
+            diff, index, diff.files[index], removals, renames, metadata
         ):
             hunks = range(len(diff.hunks(index)))
-            swept_hunks = [(index, number) for number in hunks if (index, number) in sweeps]
             if any((index, number) in renames for number in hunks):
                 renamed.append(diff.files[index].path)
-            elif swept_hunks:
-                repeated.append(diff.files[index].path)
-                sweeps.note(swept_hunks)
             elif any(metadata.hunk(index, number, is_substantive) for number in hunks):
                 described.append(diff.files[index].path)
             elif any(is_substantive(item.text) and diff.in_prose(item)
@@ -732,7 +715,7 @@ def _path_evidence(
                 Evidence(path=path, side="path", rule=f"{area_id}.path", snippet=pattern),
                 pattern,
             )
-    return renamed, described, repeated, prosed
+    return renamed, described, prosed
 
 
 _MOVED_RUN = 3
@@ -958,125 +941,6 @@ class _Renames:
         return found - asked
 
 
-#: the size of diff (in characters) past which edits repeated across it are not looked for:
-#: finding them tokenises every small hunk of the change
-_SWEEP_SEARCH_CHARS = 4_000_000
-
-
-class _Sweeps:
-    """The hunks of the change that only carry out edits repeated across it
-    (`bot.analysis.sweep`), as (file, hunk) pairs, worked out when first asked: the edits of
-    every hunk of the files read (tests too: a file that makes the edit is one more place the
-    sweep reaches), then, of a hunk asked about, whether its edits are all swept and what the
-    content rules say of it.
-
-    The rules keep two kinds of sweep as evidence: an edit they match as written
-    (`@login_required` added to every view, `bcrypt` swapped for `argon2`), and a hunk whose
-    lines they match differently before and after (a misspelt header corrected in every
-    configuration, `X-Forward-For` -> `X-Forwarded-For`: the edit completes a rule's match
-    that neither of its sides holds alone). A condition a sweep's hunk changes is the
-    sweep's alone (`if (err?.code === ...)` -> `if (cause?.code === ...)`, the caught error
-    renamed in every `catch`) when the guard rules' subjects are left alone as well
-    (`unguarded`)."""
-
-    def __init__(self, diff: Diff, rules: _LineRules, skip: set[int]) -> None:
-        self.diff = diff
-        self._rules = rules
-        self._skip = skip
-        self._edits: dict[tuple[int, int], frozenset[Edit]] | None = None
-        self._swept: dict[Edit, int] = {}
-        self._answers: dict[tuple[int, int], bool] = {}
-        self._used: dict[Edit, None] = {}
-
-    def __contains__(self, place: tuple[int, int]) -> bool:
-        answer = self._answers.get(place)
-        if answer is None:
-            answer = self._answers[place] = self._sweeping(place)
-        return answer
-
-    def note(self, places: Iterable[tuple[int, int]]) -> None:
-        """Record that these hunks, sweeps' all, set evidence aside (`sweeps` names them)."""
-        for place in places:
-            self._used.update(dict.fromkeys(self._all()[place]))
-
-    def sweeps(self) -> list[Sweep]:
-        """The repeated edits that set evidence aside, most files first."""
-        found = [Sweep(edit, self._swept[edit]) for edit in self._used]
-        return sorted(found, key=lambda sweep: -sweep.files)
-
-    def _all(self) -> dict[tuple[int, int], frozenset[Edit]]:
-        """Every hunk's edits (`hunk_edits`), where each could be a sweep's."""
-        if self._edits is not None:
-            return self._edits
-        diff = self.diff
-        edits: dict[tuple[int, int], frozenset[Edit]] = {}
-        if len(diff.text) <= _SWEEP_SEARCH_CHARS and len(diff.files) >= MIN_FILES:
-            for index, change in enumerate(diff.files):
-                if index in self._skip or not change.inspected or change.binary:
-                    continue
-                for number, hunk in enumerate(diff.hunks(index)):
-                    removed, added = (
-                        [i.text for i in hunk.lines if i.side == side and is_substantive(i.text)]
-                        for side in ("old", "new")
-                    )
-                    code = removed + added
-                    found = hunk_edits(removed, added, imports=bool(code) and (
-                        imports_only(code) or name_imports(change.path, code)
-                    ))
-                    if found:
-                        edits[index, number] = found
-        self._edits = edits
-        self._swept = swept(edits)
-        return edits
-
-    def unguarded(self, place: tuple[int, int]) -> bool:
-        """Whether a sweep's hunk leaves the guard rules' subjects alone: no edit of it names
-        one, and its lines name them as often before as after. Only then is a condition it
-        changes the sweep's alone (`_guard_evidence`)."""
-        if place not in self:
-            return False
-        if any(self._guarded(without_copy(rendered(side)))
-               for edit in self._all()[place] for side in edit if side):
-            return False
-        counts: dict[str, Counter[int]] = {"old": Counter(), "new": Counter()}
-        for item in self.diff.hunks(place[0])[place[1]].lines:
-            if is_substantive(item.text):
-                counts[item.side].update(self._guarded(without_copy(item.text.rstrip("\n"))))
-        return counts["old"] == counts["new"]
-
-    def _ruled(self, edit: Edit, file: int) -> bool:
-        """Whether a content rule that may read the file matches a side of the edit."""
-        return any(
-            not rule.comments
-            for side in edit if side
-            for rule in self._rules.of(without_copy(rendered(side)), file)
-        )
-
-    def _guarded(self, text: str) -> tuple[int, ...]:
-        """The guard rules whose subject a text names (none without guard rules)."""
-        guard_set = self._rules.matcher.guard_set
-        return tuple(guard_set.Match(text) or ()) if guard_set is not None else ()
-
-    def _rules_differ(self, file: int, number: int) -> bool:
-        """Whether the content rules match the hunk's removed lines otherwise than its added
-        ones (which rules, how many times)."""
-        counts: dict[str, Counter[str]] = {"old": Counter(), "new": Counter()}
-        for item in self.diff.hunks(file)[number].lines:
-            if is_substantive(item.text):
-                counts[item.side].update(
-                    rule.id for rule in self._rules.of(without_copy(item.text.rstrip("\n")), file)
-                    if not (rule.comments or rule.headers or rule.enclosing)
-                )
-        return counts["old"] != counts["new"]
-
-    def _sweeping(self, place: tuple[int, int]) -> bool:
-        edits = self._all().get(place)
-        return bool(edits) and all(edit in self._swept for edit in edits or ()) and not (
-            any(self._ruled(edit, place[0]) for edit in edits or ())
-            or self._rules_differ(*place)
-        )
-
-
 def _moved(
     diff: Diff, rules: _LineRules, found: dict[int, list[int]], hits: list[ChangedLine],
     renames: _Renames,
@@ -1126,16 +990,15 @@ def _hit_hunks(
 def _content_evidence(
     diff: Diff, rules: _LineRules, collector: _Collector, skip: set[int],
     found_lines: Callable[[], dict[int, list[int]]], removals: Removals, renames: _Renames,
-    sweeps: _Sweeps, metadata: MetadataLines,
-) -> tuple[int, int, int, int]:
+    metadata: MetadataLines,
+) -> tuple[int, int, int]:
     """Add what the content rules find (on the lines the pre-filters find, `found_lines`,
     asked only when a rule may read a changed file); return how many
     lines they matched that were not counted because the code was only re-formatted, respelt,
     re-worded, renamed or moved, how many because they are metadata (`MetadataLines`; the
-    header of a hunk of metadata alone is not read either), how many because their hunk
-    only carries out an edit repeated across the change (`_Sweeps`; nor is its header read),
-    and how many because they are prose inside code (`Diff.in_prose`: a docstring's or a block
-    comment's lines that read as code, `Args:`, `user (User): ...`).
+    header of a hunk of metadata alone is not read either), and how many because they are
+    prose inside code (`Diff.in_prose`: a docstring's or a block comment's lines that read as
+    code, `Args:`, `user (User): ...`).
 
     A file no rule may read (excluded for every area: a test, a style sheet) is read only if
     code may have moved from or to it.
@@ -1149,7 +1012,7 @@ def _content_evidence(
         # No rule may read a line of this diff (all style sheets, tests or docs): what the
         # pre-filter would find there could only be looked at for code moved to or from a
         # line a rule read.
-        return 0, 0, 0, 0
+        return 0, 0, 0
     limit = matcher.policy.limits.snippet_chars
     anchors = HeadLines(diff)  # where removed lines sit in the head file
     found = found_lines()
@@ -1176,19 +1039,12 @@ def _content_evidence(
                 comments.append(item)  # what a change of code says it is for
     moved = _moved(diff, rules, found, hits, renames) if hits else set()
     mechanical += [item for item in hits if item in moved]
-
-    def code_hits(items: Iterable[ChangedLine]) -> list[ChangedLine]:
-        return [item for item in items
-                if any(not rule.comments for rule in rules.of(item.text, item.file))]
-
-    swept_hits = code_hits(
-        item for item in hits
-        if item.side != "header" and item not in moved and (item.file, item.hunk) in sweeps
-    )
-    sweeps.note({(item.file, item.hunk) for item in swept_hits})
+    uncounted, described_count, prose_count = (sum(
+        any(not rule.comments for rule in rules.of(item.text, item.file)) for item in items
+    ) for items in (mechanical, described, prose))
     stated = intent.not_moved(comments)
     for is_comment, item in [(False, item) for item in hits] + [(True, item) for item in stated]:
-        if item in moved or (not is_comment and (item.file, item.hunk) in sweeps):
+        if item in moved:
             continue
         if item.side == "header" and not _header_encloses(diff, item):
             continue
@@ -1214,13 +1070,11 @@ def _content_evidence(
                     head_line=anchors.of(item.file, item.line) if item.side == "old" else None,
                 ),
             )
-    return (len(code_hits(mechanical)), len(code_hits(described)), len(swept_hits),
-            len(code_hits(prose)))
+    return uncounted, described_count, prose_count
 
 
 def _guard_evidence(
-    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals,
-    sweeps: _Sweeps,
+    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals
 ) -> None:
     """Add the changes of control flow the guard rules name a subject of (`bot.analysis.guards`):
     their own search finds the changed lines that name a subject and decide or exit, and the
@@ -1274,8 +1128,6 @@ def _guard_evidence(
             continue  # in a hunk that only re-formats (asked last: it reads the whole file)
         if removals.line(item):
             continue  # in unused code deleted whole
-        if sweeps.unguarded((item.file, item.hunk)):
-            continue  # a condition changed by an edit repeated across the change alone
         collector.add(area, Evidence(
             path=diff.files[item.file].path, line=item.line, side=item.side,
             rule=f"{area}.{kind}", snippet=_snippet(item.text.rstrip("\n"), limit),
@@ -1343,7 +1195,7 @@ def _renames(hunk: Hunk) -> bool:
 
 def _enclosing_evidence(
     diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int],
-    sources: Sequence[SourceFile], renames: _Renames, sweeps: _Sweeps,
+    sources: Sequence[SourceFile], renames: _Renames,
 ) -> None:
     """Add what the definitions a changed line is in say of it, where the caller gave the
     file's contents: rules that read hunk headers or definitions (`headers`, `enclosing`) on
@@ -1376,7 +1228,7 @@ def _enclosing_evidence(
             acting = [item for item in hunk.lines
                       if diff.code(item) and acts(without_copy(item.text))]
             if (not acting or diff.cosmetic(index, number) or _renames(hunk)
-                    or (index, number) in renames or (index, number) in sweeps):
+                    or (index, number) in renames):
                 continue
             for item in acting:
                 definitions = enclosures.of(item)
@@ -1415,7 +1267,7 @@ def _enclosing_evidence(
 
 def _owner_evidence(
     diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], owners: CodeOwners,
-    removals: Removals, renames: _Renames, sweeps: _Sweeps, metadata: MetadataLines,
+    removals: Removals, renames: _Renames, metadata: MetadataLines,
 ) -> None:
     """A file the CODEOWNERS file gives to one of an area's `owners` counts toward the area as
     a path match does (the same exclusions, and only for a change that is more than comments)."""
@@ -1444,7 +1296,7 @@ def _owner_evidence(
                     continue
                 if meaningful is None:
                     meaningful = _has_meaningful_change(
-                        diff, index, change, removals, renames, sweeps, metadata
+                        diff, index, change, removals, renames, metadata
                     )
                 if not meaningful:
                     continue
@@ -1479,25 +1331,22 @@ def classify(
         diff, lambda: _hit_hunks(diff, rules, found_lines()),
         lambda: [index for index, _ in path_matches],
     )
-    sweeps = _Sweeps(diff, rules, skip)
     metadata = MetadataLines(diff)
     diff.read_contents(sources)
-    renamed_paths, described_paths, swept_paths, prose_paths = _path_evidence(
-        diff, collector, path_matches, removals, renames, sweeps, metadata
+    renamed_paths, described_paths, prose_paths = _path_evidence(
+        diff, collector, path_matches, removals, renames, metadata
     )
     if owners is not None:
-        _owner_evidence(
-            diff, matcher, collector, skip, owners, removals, renames, sweeps, metadata
-        )
-    mechanical = described = swept_lines = prose = 0
+        _owner_evidence(diff, matcher, collector, skip, owners, removals, renames, metadata)
+    mechanical = described = prose = 0
     if matcher.prefilter_patterns:
-        mechanical, described, swept_lines, prose = _content_evidence(
-            diff, rules, collector, skip, found_lines, removals, renames, sweeps, metadata
+        mechanical, described, prose = _content_evidence(
+            diff, rules, collector, skip, found_lines, removals, renames, metadata
         )
     if matcher.guard_prefilter is not None:
-        _guard_evidence(diff, matcher, collector, skip, removals, sweeps)
+        _guard_evidence(diff, matcher, collector, skip, removals)
     if sources and matcher.rule_set is not None:
-        _enclosing_evidence(diff, matcher, collector, skip, sources, renames, sweeps)
+        _enclosing_evidence(diff, matcher, collector, skip, sources, renames)
     not_inspected = [
         NotInspected(path=change.path, reason=change.note or "binary file")
         for change in diff.files
@@ -1513,5 +1362,5 @@ def classify(
         collector.results(), not_inspected, unread, mechanical,
         {area_id: list(hits.rules) for area_id, hits in collector.hits.items()},
         len(removals.discounted), sorted(removals.paths), renamed_paths, described,
-        described_paths, swept_lines, swept_paths, sweeps.sweeps(), prose, prose_paths,
+        described_paths, prose, prose_paths,
     )

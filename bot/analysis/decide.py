@@ -36,7 +36,6 @@ from policies.model import Area, Policy, Risk, compile_paths
 
 if TYPE_CHECKING:  # imported where a CODEOWNERS file is read (a scan of a diff has none)
     from bot.analysis.codeowners import CodeOwners
-    from bot.analysis.sweep import Sweep
 
 __all__ = ["decide", "measure_shape"]
 
@@ -218,11 +217,6 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
         reasons.append(_set_aside_reason(
             "metadata", classification.metadata_lines, classification.metadata_paths
         ))
-    if classification.sweeps:
-        reasons.append(_set_aside(
-            _repeated(classification.sweeps), "make such edits", classification.swept_lines,
-            classification.swept_paths,
-        ))
     if classification.prose_lines or classification.prose_paths:
         reasons.append(_set_aside_reason(
             "prose", classification.prose_lines, classification.prose_paths
@@ -248,32 +242,12 @@ def _set_aside_reason(kind: str, lines: int, paths: Sequence[str]) -> str:
     metadata, `bot.analysis.metadata`; prose inside code, `bot.analysis.prose`) was set aside:
     its lines and the paths it alone touched."""
     meaning, paths_only = _SET_ASIDE[kind]
-    return _set_aside(f"{kind}: {meaning}", paths_only, lines, paths)
-
-
-#: repeated edits a reason names (the others are counted)
-_SWEEPS_SHOWN = 3
-
-
-def _repeated(sweeps: Sequence[Sweep]) -> str:
-    """What repeated edits (`bot.analysis.sweep`) set evidence aside: the edit and its files,
-    or the first few of several."""
-    if len(sweeps) == 1:
-        return f"repeated edit in {sweeps[0].files} files: {sweeps[0]}"
-    shown = "; ".join(f"{sweep} in {sweep.files} files" for sweep in sweeps[:_SWEEPS_SHOWN])
-    more = len(sweeps) - _SWEEPS_SHOWN
-    return f"repeated edits: {shown}{f'; and {more} more' if more > 0 else ''}"
-
-
-def _set_aside(why: str, paths_only: str, lines: int, paths: Sequence[str]) -> str:
-    """Why evidence was set aside, and what of it: its lines and the paths it alone touched
-    (`paths_only`: what those paths' changes only do)."""
     what = [f"{lines} changed line{'s' if lines != 1 else ''} naming a sensitive area"] if lines \
         else []
     if paths:
         what.append(f"the path{'s' if len(paths) != 1 else ''} of {_shown_paths(paths)}, "
                     f"which only {paths_only}")
-    return f"Not counted as evidence ({why}): {' and '.join(what)}."
+    return f"Not counted as evidence ({kind}: {meaning}): {' and '.join(what)}."
 
 
 def _strongest(tier_ids: Sequence[str | None], policy: Policy) -> str:

@@ -28,11 +28,9 @@ __all__ = [
     "NO_SWAPS",
     "Sides",
     "Swaps",
-    "copy_text",
     "defines",
     "definitions_pattern",
     "hunk_swaps",
-    "imports_only",
     "line_key",
     "mechanical_hunk",
     "mechanical_sides",
@@ -41,7 +39,6 @@ __all__ = [
     "relaid",
     "renamed_hunks",
     "squash",
-    "stream",
     "tokens",
     "without_copy",
 ]
@@ -308,7 +305,7 @@ def _joined(streams: Iterable[tuple[list[str], list[int]]]) -> tuple[list[str], 
     return out, strings
 
 
-def stream(lines: Iterable[str]) -> tuple[list[str], set[int]]:
+def _stream(lines: Iterable[str]) -> tuple[list[str], set[int]]:
     """The lines' tokens, layout dropped and strings reduced to their contents; and the indexes
     of the tokens that were string literals."""
     return _joined(map(_line_stream, lines))
@@ -316,7 +313,7 @@ def stream(lines: Iterable[str]) -> tuple[list[str], set[int]]:
 
 def tokens(lines: Iterable[str]) -> list[str]:
     """The lines' tokens with layout dropped and strings reduced to their contents."""
-    return stream(lines)[0]
+    return _stream(lines)[0]
 
 
 def line_key(text: str) -> str:
@@ -349,8 +346,7 @@ def name_imports(path: str, lines: Sequence[str]) -> bool:
     return False
 
 
-def imports_only(lines: Sequence[str]) -> bool:
-    """Whether every line that is not blank imports, requires, uses or includes a module."""
+def _imports_only(lines: Sequence[str]) -> bool:
     return all(_IMPORT.match(line) for line in lines if line.strip())
 
 
@@ -407,12 +403,6 @@ def _label(text: str) -> bool:
     """A label of two words or more (`Payout confirmed`): too short to be read as a sentence,
     but reworded into one (`Occurs whenever a payout is confirmed`) it is copy all the same."""
     return _LABEL.fullmatch(text) is not None
-
-
-def copy_text(text: str) -> bool:
-    """Whether a string literal's contents are copy, words for people (a sentence or a label),
-    not data a program acts on (a key, a header's name, a URL, a setting's value)."""
-    return _prose(text) or _label(text)
 
 
 _PROSE_LINE = compile_lazily(r"[^\W\d_][\w .,'`!?-]*")
@@ -910,7 +900,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         same, alike = _alike(old(), new(), bumps)
         if same:
             return True
-    if imports_only(removed) and imports_only(added):
+    if _imports_only(removed) and _imports_only(added):
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))
     if alike or _regrouped_constants(old, new) or _shortened(old, new, added):
         return True

@@ -102,9 +102,6 @@ def merge_classifications(groups: Sequence[ScopeGroup]) -> Classification:
         sorted({p for g in groups for p in g.classification.renamed_paths}),
         sum(g.classification.metadata_lines for g in groups),
         sorted({p for g in groups for p in g.classification.metadata_paths}),
-        sum(g.classification.swept_lines for g in groups),
-        sorted({p for g in groups for p in g.classification.swept_paths}),
-        sorted({s for g in groups for s in g.classification.sweeps}, key=lambda s: -s.files),
         sum(g.classification.prose_lines for g in groups),
         sorted({p for g in groups for p in g.classification.prose_paths}),
     )

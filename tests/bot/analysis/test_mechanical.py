@@ -619,7 +619,7 @@ def test_hunk_swaps_answers_as_the_comparison_of_whole_streams(
 ) -> None:
     from bot.analysis import mechanical
 
-    whole = mechanical._swaps(mechanical.stream(removed), mechanical.stream(added))
+    whole = mechanical._swaps(mechanical._stream(removed), mechanical._stream(added))
     assert hunk_swaps(removed, added) == whole
     sides = Sides(removed, added)
     mechanical_sides(sides)
