@@ -17,9 +17,10 @@ import os
 import subprocess
 import sys
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import yaml
 
@@ -36,8 +37,8 @@ CACHE_DIR = ROOT / "bench" / ".cache" / "real"
 DEFAULT_MIRRORS = Path("/work/.mirror")
 FOLDS = 5
 
-__all__ = ["BLIND_FILES", "FOLDS", "Label", "fold_of", "load_label_file", "load_labels",
-           "materialise", "materialise_sources", "mirror_roots"]
+__all__ = ["BLIND_FILES", "FOLDS", "Label", "by_fold", "development_labels", "fold_of",
+           "load_label_file", "load_labels", "materialise", "materialise_sources", "mirror_roots"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,28 @@ def fold_of(repo: str) -> int:
 def load_labels(corpus_dir: Path = CORPUS_DIR) -> list[Label]:
     """Every label of the corpus: all `*.yml` files of the folder, in name order."""
     return [label for path in sorted(corpus_dir.glob("*.yml")) for label in load_label_file(path)]
+
+
+def development_labels(corpus_dir: Path = CORPUS_DIR) -> list[Label]:
+    """The labels that learning from the corpus may read: every file's but the blind ones'
+    (`BLIND_FILES`), which are judged once, alone."""
+    return [label for label in load_labels(corpus_dir) if label.source not in BLIND_FILES]
+
+
+class _Labelled(Protocol):
+    @property
+    def label(self) -> Label: ...
+
+
+_L = TypeVar("_L", bound=_Labelled)
+
+
+def by_fold(items: Iterable[_L]) -> list[list[_L]]:
+    """The items by their label's fold of repositories: `by_fold(x)[k]` is fold k's."""
+    folds: list[list[_L]] = [[] for _ in range(FOLDS)]
+    for item in items:
+        folds[item.label.fold].append(item)
+    return folds
 
 
 def load_label_file(path: Path) -> list[Label]:

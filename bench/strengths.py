@@ -37,7 +37,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.accuracy import RealResult, _figure_row, _real_metrics  # noqa: E402
-from bench.realcorpus import BLIND_FILES, FOLDS, Label, load_labels, materialise, mirror_roots  # noqa: E402
+from bench.realcorpus import (  # noqa: E402
+    FOLDS,
+    Label,
+    by_fold,
+    development_labels,
+    materialise,
+    mirror_roots,
+)
 from bot.analysis.classify import classify  # noqa: E402
 from bot.analysis.decide import decide  # noqa: E402
 from bot.analysis.diff import parse_diff  # noqa: E402
@@ -141,9 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     policy = default_policy()
-    labels = [label for label in load_labels() if label.source not in BLIND_FILES]
-    commits = _commits(policy, labels, mirror_roots(args.mirrors))
-    folds = [[c for c in commits if c.label.fold == k] for k in range(FOLDS)]
+    commits = _commits(policy, development_labels(), mirror_roots(args.mirrors))
+    folds = by_fold(commits)
     fitted = {
         k: learn((c for j, fold in enumerate(folds) if j != k for c in fold),
                  args.threshold, args.min_support, args.min_repos)

@@ -39,7 +39,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.accuracy import RealResult  # noqa: E402
-from bench.realcorpus import BLIND_FILES, FOLDS, Label, load_labels, materialise, mirror_roots  # noqa: E402
+from bench.realcorpus import (  # noqa: E402
+    FOLDS,
+    Label,
+    by_fold,
+    development_labels,
+    materialise,
+    mirror_roots,
+)
 from bench.strengths import _table  # noqa: E402
 from bot.analysis.classify import Classification, classify  # noqa: E402
 from bot.analysis.decide import _shape_tier, _strongest, decide  # noqa: E402
@@ -295,9 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     policy = default_policy()
-    labels = [label for label in load_labels() if label.source not in BLIND_FILES]
-    commits = _commits(policy, labels, mirror_roots(args.mirrors))
-    folds = [[c for c in commits if c.label.fold == k] for k in range(FOLDS)]
+    commits = _commits(policy, development_labels(), mirror_roots(args.mirrors))
+    folds = by_fold(commits)
     areas = sorted({c.area for commit in commits for c in commit.candidates})
 
     def train(ks: Iterable[int]) -> list[Candidate]:

@@ -92,7 +92,7 @@ def test_it_runs_on_a_tiny_corpus_and_lists_no_case(monkeypatch, capsys) -> None
             diffs[f"{kind}-{n}"] = text
             labels.append(_label(f"{kind}-{n}", repo, kind == "sign-in"))
     monkeypatch.setattr(weights, "materialise", lambda label, roots: diffs[label.id].encode())
-    monkeypatch.setattr(weights, "load_labels", lambda: labels)
+    monkeypatch.setattr(weights, "development_labels", lambda: labels)
 
     assert weights.main([]) == 0
 

@@ -559,15 +559,19 @@ def test_a_file_that_only_carries_out_a_declared_rename_is_not_its_paths_evidenc
     )
 
 
+#: a method renamed at its definition, where no rule reads, and a caller that an auth rule reads
+_RENAMED_DEFINITION = edit(
+    "src/Primitives/RequestExtensions.cs",
+    ["    public static bool HasPromptValue(this Request request, string prompt)"],
+    ["    public static bool HasPrompt(this Request request, string prompt)"],
+)
+_RENAMED_CALLER = edit("src/Web/HomeController.cs",
+                       ["        if (request.HasPromptValue(PromptValues.Login)) {"],
+                       ["        if (request.HasPrompt(PromptValues.Login)) {"])
+
+
 def test_a_rename_declared_where_no_rule_reads_clears_its_callers(policy: Policy) -> None:
-    definition = edit(
-        "src/Primitives/RequestExtensions.cs",
-        ["    public static bool HasPromptValue(this Request request, string prompt)"],
-        ["    public static bool HasPrompt(this Request request, string prompt)"],
-    )
-    caller = edit("src/Web/HomeController.cs",
-                  ["        if (request.HasPromptValue(PromptValues.Login)) {"],
-                  ["        if (request.HasPrompt(PromptValues.Login)) {"])
+    definition, caller = _RENAMED_DEFINITION, _RENAMED_CALLER
     assert files_by_area(run(caller, policy)) == {"auth": ["src/Web/HomeController.cs"]}
     assert files_by_area(run(definition + caller, policy)) == {}
 
@@ -575,14 +579,7 @@ def test_a_rename_declared_where_no_rule_reads_clears_its_callers(policy: Policy
 def test_a_definition_is_not_searched_for_in_a_diff_past_the_search_size(
     policy: Policy, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    definition = edit(
-        "src/Primitives/RequestExtensions.cs",
-        ["    public static bool HasPromptValue(this Request request, string prompt)"],
-        ["    public static bool HasPrompt(this Request request, string prompt)"],
-    )
-    caller = edit("src/Web/HomeController.cs",
-                  ["        if (request.HasPromptValue(PromptValues.Login)) {"],
-                  ["        if (request.HasPrompt(PromptValues.Login)) {"])
+    definition, caller = _RENAMED_DEFINITION, _RENAMED_CALLER
     monkeypatch.setattr(classify_module, "_DEFINITION_SEARCH_CHARS", len(definition))
     assert files_by_area(run(definition + caller, policy)) == {
         "auth": ["src/Web/HomeController.cs"]
