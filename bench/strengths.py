@@ -37,14 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.accuracy import RealResult, _figure_row, _real_metrics  # noqa: E402
-from bench.realcorpus import (  # noqa: E402
-    FOLDS,
-    Label,
-    by_fold,
-    development_labels,
-    materialise,
-    mirror_roots,
-)
+from bench.realcorpus import FOLDS, Label, by_fold, development_labels, materialise, mirror_roots  # noqa: E402
 from bot.analysis.classify import classify  # noqa: E402
 from bot.analysis.decide import decide  # noqa: E402
 from bot.analysis.diff import parse_diff  # noqa: E402

@@ -39,14 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.accuracy import RealResult  # noqa: E402
-from bench.realcorpus import (  # noqa: E402
-    FOLDS,
-    Label,
-    by_fold,
-    development_labels,
-    materialise,
-    mirror_roots,
-)
+from bench.realcorpus import FOLDS, Label, by_fold, development_labels, materialise, mirror_roots  # noqa: E402
 from bench.strengths import _table  # noqa: E402
 from bot.analysis.classify import Classification, classify  # noqa: E402
 from bot.analysis.decide import _shape_tier, _strongest, decide  # noqa: E402
