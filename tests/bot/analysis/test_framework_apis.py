@@ -191,6 +191,14 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("modules/lb/main.tf", '  ssl_policy        = "ELBSecurityPolicy-2016-08"', "security.transport"),
         ("modules/lb/main.tf", 'resource "aws_wafv2_web_acl_association" "lb" {',
          "security.network-exposure"),
+        # ASP.NET Core Identity's role API on UserManager
+        ("src/Web/Approval/ApproveRule.cs",
+         "if (await _users.IsInRoleAsync(user, StaffRoles.Approver))", "permissions.roles"),
+        ("src/Web/Admin/StaffService.cs", 'await _users.AddToRoleAsync(user, "Manager");',
+         "permissions.roles"),
+        # a password hashing algorithm named inside an identifier
+        ("src/utils/crypto.ts", "const key = await hashWithScrypt(secret.normalize('NFKC'), salt);",
+         "auth.password-hashing"),
         # Go's net/http adds a cookie to a request: not ASP.NET Core's cookie handler
         ("server/client.go", "req.AddCookie(&http.Cookie{Name: name, Value: value})", None),
     ],
@@ -250,3 +258,26 @@ def test_a_lock_file_of_another_ecosystem_is_not_evidence(
 def test_a_lookup_through_the_callers_records_is_not_unscoped(policy: Policy, line: str) -> None:
     found = rules_found("app/controllers/projects_controller.rb", line, policy)
     assert "permissions.unscoped-lookup" not in found, found
+
+
+PINNED = "actions/checkout@8f4b7f84864484a7bf31766abe9204da3cbe65b3 # v3.5.0"
+
+
+@pytest.mark.parametrize(
+    ("added", "removed", "pinned"),
+    [
+        # an action pinned to a full commit SHA (GitHub's hardening guide), and the pin removed
+        ([f"      - uses: {PINNED}"], ["      - uses: actions/checkout@v3"], True),
+        (["      - uses: actions/checkout@v3"], [f"      - uses: {PINNED}"], True),
+        # a tag or a branch is a mutable reference: nothing was pinned
+        (["      - uses: actions/checkout@v4"], ["      - uses: actions/checkout@v3"], False),
+        # a local action has no source to pin
+        (["      - uses: ./.github/actions/setup"], [], False),
+    ],
+)
+def test_a_ci_action_pin_is_security_evidence(
+    policy: Policy, added: list[str], removed: list[str], pinned: bool
+) -> None:
+    result = classify(parse_diff(edit(".github/workflows/ci.yml", added, removed)), policy)
+    found = {e.rule for area in result.areas for e in area.evidence}
+    assert ("security.ci-action-pinning" in found) is pinned, found
