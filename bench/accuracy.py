@@ -1,7 +1,7 @@
 """Accuracy of modeltier's classifier: on real commits (`--real`), and on the hand-written corpus.
 
     python bench/accuracy.py --real [--fold K | --hide-fold K] [--corpus-file FILE] [--policy FILE]
-                             [--mirrors DIR] [--contents]
+                             [--mirrors DIR] [--contents] [--tiers]
     python bench/accuracy.py [--verbose] [--policy FILE] [--cases all|dev|heldout]
 
 `--real` evaluates the real-commit corpus (`bench/corpus/*.yml`, diffs from local git mirrors; see
@@ -13,6 +13,9 @@ repository, area, stack and trap kind, and then every miss and false alarm with 
 and the evidence behind the decision. `--hide-fold K` keeps fold K's cases out of the listing (its
 totals stay) and leaves the files added after tuning (`realcorpus.BLIND_FILES`, the
 fresh*.yml files) out of every figure: the view to tune with. `--fold K` lists only fold K's.
+The listed folds also get a tier confusion matrix each (expected against decided tier, for the
+commits whose `critical` is right: the shape rules' own agreement); `--tiers` lists those
+commits' tier disagreements with the shape figures behind them.
 `--corpus-file FILE` evaluates the labels of one corpus file alone (e.g. `bench/corpus/fresh.yml`,
 the commits added after the rules were tuned), with the same tables. `--contents` gives the core
 the changed files' contents too, as `scan --git` does (the definitions a change is made in,
@@ -43,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -430,6 +434,43 @@ def _real_case(r: RealResult, out: list[str]) -> None:
             out.extend(_evidence_lines(area, "      ")[:4])
 
 
+#: the tiers as the matrices list them, strongest first
+_TIER_ORDER = ("premium", "long-context", "context-heavy", "everyday")
+
+
+def tier_matrices(results: Sequence[RealResult], listed: bool = False) -> list[str]:
+    """Expected against decided tier, fold by fold, for the commits whose `critical` is right
+    (a false alarm is premium and a miss is not, whatever the shape rules say, so those say
+    nothing of the tier rules and are counted apart); with `listed`, every such commit whose
+    tier disagrees, with the shape figures the tier was chosen from."""
+    out = ["== TIERS BY FOLD (commits whose critical is right: rows expected, columns got) =="]
+    wrong: list[RealResult] = []
+    for fold, rs in _group(results, lambda r: [f"fold {r.label.fold}"]).items():
+        right = [r for r in rs if r.critical == r.label.critical]
+        cells = Counter((r.label.tier, r.decision.tier) for r in right)
+        agree = sum(r.tier_ok for r in right)
+        out.append(f"  {fold}: {agree}/{len(right)} agree; {len(rs) - len(right)} more with "
+                   f"critical wrong, of which {sum(not r.tier_ok for r in rs if r not in right)}"
+                   " disagree")
+        out.append(f"    {'':<14}" + "".join(f"{t:>14}" for t in _TIER_ORDER))
+        for expected in _TIER_ORDER:
+            out.append(f"    {expected:<14}"
+                       + "".join(f"{cells[expected, got]:>14}" for got in _TIER_ORDER))
+        wrong.extend(r for r in right if not r.tier_ok)
+    out.append("")
+    if listed:
+        out.append(f"== TIER DISAGREEMENTS, CRITICAL RIGHT ({len(wrong)}) ==")
+        for r in sorted(wrong, key=lambda r: (r.label.tier, r.decision.tier, r.label.id)):
+            s = r.decision.signals
+            out.append(f"  {r.label.tier} -> {r.decision.tier}  {r.label.id} (fold "
+                       f"{r.label.fold}, {r.decision.risk}): {s.counted_lines} lines in "
+                       f"{s.counted_files} counted files, {s.doc_lines} lines in {s.doc_files} "
+                       f"docs and contracts ({s.doc_share:.0%})")
+            out.append(f"      why: {r.label.reason}")
+        out.append("")
+    return out
+
+
 def real_main(args: argparse.Namespace, policy: Policy) -> int:
     labels = load_label_file(args.corpus_file) if args.corpus_file else load_labels()
     if args.hide_fold is not None:
@@ -477,6 +518,7 @@ def real_main(args: argparse.Namespace, policy: Policy) -> int:
     shown = [r for r in results
              if (args.fold is None or r.label.fold == args.fold)
              and (args.hide_fold is None or r.label.fold != args.hide_fold)]
+    out.extend(tier_matrices(shown, args.tiers))
     wrong = [r for r in shown if r.critical != r.label.critical
              or (r.label.critical and not r.label.areas <= r.areas)]
     wrong.sort(key=lambda r: (r.critical, r.label.fold, r.label.id))
@@ -507,6 +549,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--contents", action="store_true",
                         help="with --real: give the core the changed files' contents, as "
                              "scan --git does (read from the mirrors, cached)")
+    parser.add_argument("--tiers", action="store_true",
+                        help="with --real: list the listed folds' tier disagreements among the "
+                             "commits whose critical is right")
     parser.add_argument("--corpus-file", type=Path,
                         help="with --real: only the labels of this corpus file")
     args = parser.parse_args(argv)

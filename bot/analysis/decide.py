@@ -15,7 +15,7 @@ from bot.analysis.conditions import enforcement_exemption
 from bot.analysis.diff import Diff
 from bot.analysis.evidence import declared_models
 from bot.analysis.gcpause import gc_paused
-from bot.analysis.gitattributes import parse_gitattributes
+from bot.analysis.gitattributes import GitAttributes, parse_gitattributes
 from bot.analysis.models import (
     AreaResult,
     ChecklistGroup,
@@ -47,12 +47,16 @@ def _module(path: str) -> str:
     return "/".join(parts[:2]) if len(parts) > 2 else (parts[0] if len(parts) == 2 else "(root)")
 
 
-def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
+def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
+                  attributes: GitAttributes | None = None) -> Signals:
     """Size and mix of the change, compared with the policy's thresholds.
 
     Size is what someone wrote or moved by hand: the lines and files outside docs and contracts
-    and outside lock files and generated code (`long_context.not_counted`), so a docs overhaul
-    is not a large refactor and a regenerated lock file is not a large change. The mix is docs'
+    and outside lock files and generated code, so a docs overhaul is not a large refactor and a
+    regenerated lock file or client is not a large change. Generated code is known by its name
+    (`long_context.not_counted`) or proven whatever its name: the diff shows its generated-code
+    header, or the base's `.gitattributes` (`attributes`, by default parsed from `pr`) marks it
+    `linguist-generated`, as the generators and GitHub's own diff view mark it. The mix is docs'
     and contracts' share of the lines a reader takes in: tests and other excluded paths are left
     out of it, so release notes beside a long test are still a docs change, and a docs page
     beside a code fix is not. API contracts (`context_heavy.contracts`) count as docs do, and
@@ -66,15 +70,18 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo) -> Signals:
     docs = compile_paths([*heavy_cfg.paths, *heavy_cfg.contracts])
     contracts, not_counted = compile_paths(heavy_cfg.contracts), compile_paths(long_cfg.not_counted)
     excluded = compile_paths(policy.exclude)
+    if attributes is None:
+        attributes = parse_gitattributes(pr.gitattributes)
     doc_files = doc_lines = contract_lines = counted_files = counted_lines = read_lines = 0
-    for f in files:
+    for index, f in enumerate(files):
         if docs.match_file(f.path):
             doc_files += 1
             doc_lines += f.changed_lines
             if contracts.match_file(f.path):
                 contract_lines += f.changed_lines
             continue
-        if not not_counted.match_file(f.path):
+        if not (not_counted.match_file(f.path) or diff.shows_generated_header(index)
+                or attributes.generated(f.path)):
             counted_files += 1
             counted_lines += f.changed_lines
         if not excluded.match_file(f.path):
@@ -657,10 +664,10 @@ def decide(
 
 
 def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> Decision:
-    groups = classify_scopes(diff, policy, _codeowners(pr), parse_gitattributes(pr.gitattributes),
-                             pr.sources)
+    attributes = parse_gitattributes(pr.gitattributes)
+    groups = classify_scopes(diff, policy, _codeowners(pr), attributes, pr.sources)
     classification = merge_classifications(groups)
-    signals = measure_shape(diff, policy, pr).replace(
+    signals = measure_shape(diff, policy, pr, attributes).replace(
         mechanical_lines=classification.mechanical_lines,
         removed_lines=classification.removed_lines)
     judged, required = _strictest(groups, signals)
