@@ -6,8 +6,9 @@ section shown unless denied, now only those allowed), `a.id < offer.id` -> `a.id
 deciding which discounts stack, `if token.application_id? && token.application.confidential?`
 losing its second half in `authorized?`. What these share is not a word but a shape: a condition
 whose operators, negation or conjuncts changed, or an early exit (`raise`, `return 403`,
-`throw`, `abort`) added or removed, on a line that names what it decides about (a permission,
-an owner, an amount, a session).
+`throw`, `abort`, a loop's `continue`) added or removed, on a line that names what it decides
+about (a permission, an owner, an amount, a session). An exit added in a template or a
+component only hides what it shows; the server is what refuses.
 
 The shapes are read from the language-neutral tokens `bot.analysis.mechanical` makes (`if`,
 `unless`, `&&`, `!==`, `not`, `return` are spelt alike across the languages the policy claims),
@@ -24,7 +25,7 @@ from typing import Literal
 
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.lazyre import compile_lazily
-from bot.analysis.mechanical import tokens
+from bot.analysis.mechanical import MARKUP, tokens
 from policies.plain import Plain
 
 __all__ = ["GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter", "guard_hits"]
@@ -47,10 +48,11 @@ _LOGIC = _DECIDING | {"<", ">", "is", "in", "true", "false", "True", "False", "n
 #: a definition's opening word: a guard that comes or goes with its definition is new or
 #: deleted code, not a check changed in place
 _DEFINITIONS = frozenset({"def", "func", "function", "fn", "class", "sub", "proc"})
-#: statements that end what runs: refusals and early returns
+#: statements that end what runs: refusals and early returns, and a loop's item skipped or the
+#: loop left (`if len(group) == 0 { continue }`: what the loop grants or collects)
 _EXITS = frozenset({
     "return", "raise", "throw", "abort", "abort_unless", "abort_if", "die", "panic", "halt",
-    "deny", "forbid", "reject", "redirect", "redirect_to", "head",
+    "deny", "forbid", "reject", "redirect", "redirect_to", "head", "break", "continue",
 })
 #: a hunk larger than this is a rewrite: its lines are not paired one by one
 _MAX_SIDE = 80
@@ -295,8 +297,10 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
         change = _condition_changed(lines, item)
         if change is not None:
             found.append(change)
+    # A template's or a component's added guard only hides what it shows: the server refuses.
+    shows = bool(hunk.lines) and MARKUP.search(diff.files[hunk.lines[0].file].path) is not None
     for item in focus:
-        if not lines.readable(item):
+        if not lines.readable(item) or (shows and item.side == "new"):
             continue
         guard = _guard(lines, item)
         if guard is not None and not lines.defines(item) and not diff.has_line(

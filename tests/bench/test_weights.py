@@ -16,7 +16,7 @@ from tests.bot._diffs import edit
 
 POLICY = default_policy()
 SIGN_IN = edit("app/auth/login.py", ["if not check_password(user, password):",
-                                     "    raise Denied()"])
+                                     "    raise AuthenticationFailed()"])
 README = edit("README.md", ["A line of the readme."])
 STYLE = edit("app/styles/site.css", ["body { color: red; }"])
 

@@ -56,6 +56,35 @@ def rules(result: Classification) -> set[str]:
             ["\tlog.Printf(\"refund %d\", id)"],
             "", "billing.guard-removed", id="go-guard-removed",
         ),
+        # a protection put in weighs as much as one taken out
+        pytest.param(
+            "core/Security/SecurityContext.php",
+            ["        return $this->getSession()?->getAdminUser();"],
+            ["        if ($user instanceof Admin && !$this->stillExists($user)) {",
+             "            return null;", "        }"],
+            "", "permissions.guard-added", id="php-guard-added",
+        ),
+        # a loop's item skipped, or the loop left, under a condition: an exit too
+        pytest.param(
+            "providers/groups.go",
+            ["\t\tif !p.allowed(group) {", "\t\t\tcontinue", "\t\t}"],
+            ["\t\tlog.Print(group)"],
+            "", "permissions.guard-removed", id="go-continue-removed",
+        ),
+        pytest.param(
+            "internal/plan/plan.go",
+            ["\t\tscopeDeny := rules.deny(scope)"],
+            ["\t\tif childOverrideAllow != nil && childOverrideAllow.Always() {", "\t\t\tbreak",
+             "\t\t}", "\t\tscopeDeny := rules.deny(scope)"],
+            "", "permissions.guard-added", id="go-break-added",
+        ),
+        # a condition changed inside a definition named for the access it decides
+        pytest.param(
+            "app/logic/converters.py",
+            ["    if isinstance(value, dict):"], ["    if not isinstance(value, dict):"],
+            "def cascade_storage_access(value):", "permissions.condition-changed",
+            id="py-access-definition",
+        ),
     ],
 )
 def test_a_change_of_control_flow_on_a_subject_is_evidence(
@@ -89,6 +118,17 @@ def test_the_subject_words_without_a_change_of_control_flow_are_not_evidence(
 ) -> None:
     result = run(edit("app/services/sharing.py", added, removed), policy)
     assert not {r for r in rules(result) if r.endswith(("-changed", "-removed", "-added"))}
+
+
+def test_a_guard_added_to_a_component_only_hides_what_it_shows(policy: Policy) -> None:
+    added = ["  if (!role) return null;"]
+    removed = ["  const t = await getTranslate();"]
+    assert rules(run(edit("app/settings/EditMemberships.tsx", added, removed), policy)) == set()
+    assert rules(run(edit("app/settings/memberships.ts", added, removed), policy)) == {
+        "permissions.guard-added"}
+    # taken out of a component, it showed nothing the server refused: that still counts
+    assert "permissions.guard-removed" in rules(
+        run(edit("app/settings/EditMemberships.tsx", removed, added), policy))
 
 
 def test_a_guard_moved_elsewhere_in_its_file_is_not_removed(policy: Policy) -> None:
