@@ -834,15 +834,28 @@ class _Moves:
 
 
 def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
-    """The names a hunk that does more than re-format swaps (`Hunk.swaps`, or found now when
-    its comparison did not tokenise it)."""
+    """The names a hunk that does more than re-format swaps in its code (`Hunk.code_swaps`): its
+    substantive lines' (`Hunk.swaps`, or found now when its comparison did not tokenise it),
+    or, where some of them lie inside a docstring or a block comment (`Diff.in_prose`), those
+    of the others."""
     hunk = diff.hunks(index)[number]
-    if hunk.swaps is None:
-        hunk.swaps = hunk_swaps(*(
-            [i.text for i in hunk.lines if i.side == side and is_substantive(i.text)]
-            for side in ("old", "new")
-        ))
-    return hunk.swaps
+    if hunk.code_swaps is None:
+        if any(map(diff.in_prose, hunk.lines)):
+            # A definition renamed where its docstring is reworded too (`def is_allowed_authn`
+            # -> `def is_locked`, "Return True if ..."): the prose is for people, the code
+            # swaps names.
+            hunk.code_swaps = hunk_swaps(*(
+                [i.text for i in hunk.lines if i.side == side and diff.code(i)]
+                for side in ("old", "new")
+            ))
+        else:
+            if hunk.swaps is None:
+                hunk.swaps = hunk_swaps(*(
+                    [i.text for i in hunk.lines if i.side == side and is_substantive(i.text)]
+                    for side in ("old", "new")
+                ))
+            hunk.code_swaps = hunk.swaps
+    return hunk.code_swaps
 
 
 #: a name whose definition is worth looking for: an identifier of three characters or more

@@ -156,6 +156,9 @@ class Hunk:
     #: the names its substantive lines swap (`bot.analysis.mechanical.Sides.swaps`), found with
     #: `cosmetic` from the same tokens when that comparison tokenised them
     swaps: Swaps | None = None
+    #: the names its code swaps, its lines inside prose aside (`bot.analysis.classify`), worked
+    #: out when first asked
+    code_swaps: Swaps | None = None
     #: the diff lines (0-based) of its first and last changed line: what lies between, the
     #: unchanged lines too, is the code the hunk rewrites
     span: tuple[int, int] = (0, 0)

@@ -816,7 +816,8 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bum
            ) -> tuple[bool, bool]:
     """Whether two streams (`_Tokens`) are the same, and whether they are as long as each other
     and differ only by names respelt (`_respelt`), only by version numbers bumped (`_bumped`,
-    asked only when `bumps`) or only by prose strings reworded (`_reworded`). Read up to the
+    asked only when `bumps`) or only by prose strings reworded (`_reworded`), names respelt
+    beside them (`Github` -> `GitHub` in a type and in its messages). Read up to the
     first place where none of the three holds: past it neither answer can be yes."""
     same = respelt = reworded = True
     for (a, a_string), (b, b_string) in zip_longest(old, new, fillvalue=(None, False)):
@@ -827,7 +828,9 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bum
         same = False
         respelt = respelt and _respelt(a, b)
         bumps = bumps and _bumped(a, b)
-        reworded = reworded and a_string and b_string and _reworded(a, b)
+        reworded = reworded and (
+            _respelt(a, b) or (a_string and b_string and _reworded(a, b))
+        )
         if not (respelt or bumps or reworded):
             return False, False
     return same, True
@@ -835,8 +838,22 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bum
 
 def _reworded(a: str, b: str) -> bool:
     """Two strings of copy, a message on one side at least (`_message`; a label reworded into a
-    sentence)."""
-    return (_message(a) and (_message(b) or _label(b))) or (_label(a) and _message(b))
+    sentence), or one text of several words recapitalised (`_recased`)."""
+    return (_message(a) and (_message(b) or _label(b))) or (_label(a) and _message(b)) or (
+        _recased(a, b)
+    )
+
+
+def _recased(a: str, b: str) -> bool:
+    """The same text of several words with other capitals (`decoding Github response {err:?}`
+    -> `GitHub`: a brand's spelling fixed in a message that also holds a placeholder or a path,
+    which `_message` does not read as prose). A single word is a name's (`_respelt`); a text
+    with a quote or an `=` is left out (a query's condition, whose quoted values compare with
+    their capitals)."""
+    return (
+        a != b and a.lower() == b.lower() and " " in a.strip()
+        and not any(c in a for c in "='\"`")
+    )
 
 
 #: the older spellings of `_IDIOMS` as text (a line without one holds no such token)
@@ -880,6 +897,8 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     old_squashed, new_squashed = sides.squashed("old"), sides.squashed("new")
     if old_squashed == new_squashed:
         return True  # white space alone: the common case, without tokenising
+    if "".join(old_squashed) == "".join(new_squashed) and _rewrapped(removed, added):
+        return True
     if len(removed) + len(added) > _MAX_LINES:
         return False  # tokenising a huge hunk costs more than the rare false alarm it saves
     old_size, new_size = sum(map(len, old_squashed)), sum(map(len, new_squashed))
@@ -909,6 +928,22 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     )
 
 
+def _rewrapped_tokens(lines: Sequence[str]) -> list[str]:
+    """The tokens of lines read as one text, each string literal's white space as one space."""
+    return [
+        " ".join(token.split()) if token[0] in _QUOTES else token
+        for token in _TOKEN.findall(" ".join(lines))
+    ]
+
+
+def _rewrapped(removed: Sequence[str], added: Sequence[str]) -> bool:
+    """Whether lines whose text is the same, white space and line breaks aside, are the same
+    code re-wrapped over another number of lines: the same tokens once each side is read as one
+    text, so that a string literal split over lines (a query put on a line per clause) is one
+    string, still with spaces where it had them, and no two words were run together."""
+    return _rewrapped_tokens(removed) == _rewrapped_tokens(added)
+
+
 def relaid(sides: Sides, code: Callable[[], tuple[list[str], list[str]]]) -> bool:
     """Whether a hunk's code, its unchanged lines among the changed ones included (`code()`:
     before and after), is the same lines on both sides, indentation aside: a block re-indented
@@ -916,12 +951,10 @@ def relaid(sides: Sides, code: Callable[[], tuple[list[str], list[str]]]) -> boo
     kept them as unchanged, which leaves the removed and added lines differing by those lines.
 
     `code` is read only where the removed and added lines hold as much code as each other
-    (white space aside: unchanged lines are the same on both sides), and the hunk has at most
-    `_MAX_LINES` changed lines."""
+    (white space aside: unchanged lines are the same on both sides); nothing is tokenised, so
+    a hunk of any size is compared (a formatter's run over a whole template is one hunk)."""
     old, new = sides.squashed("old"), sides.squashed("new")
-    if len(sides.removed) + len(sides.added) > _MAX_LINES or (
-        sum(map(len, old)) != sum(map(len, new))
-    ):
+    if sum(map(len, old)) != sum(map(len, new)):
         return False
     before, after = code()
     return _squashed(before) == _squashed(after)

@@ -576,6 +576,36 @@ def test_a_rename_declared_where_no_rule_reads_clears_its_callers(policy: Policy
     assert files_by_area(run(definition + caller, policy)) == {}
 
 
+#: a method renamed where its docstring is reworded too (the delimiters are unchanged lines)
+_RENAMED_DOCUMENTED_DEFINITION = textwrap.dedent('''\
+    diff --git a/app/models/account.py b/app/models/account.py
+    --- a/app/models/account.py
+    +++ b/app/models/account.py
+    @@ -10,5 +10,5 @@ class Account:
+    -    def may_sign_in(self, errors=None):
+    +    def is_usable(self, errors=None):
+             """
+    -        Return True if the account may be signed in to.
+    +        Return True if the account is usable: called by every anonymous endpoint.
+             """
+             return self.failures < self.limit
+    ''')
+_RENAMED_DOCUMENTED_CALLER = edit("app/auth/forms.py",
+                                  ["        if not self.account.is_usable(self.email.errors):"],
+                                  ["        if not self.account.may_sign_in(self.email.errors):"])
+
+
+def test_a_rename_declared_beside_a_reworded_docstring_clears_its_callers(policy: Policy) -> None:
+    definition, caller = _RENAMED_DOCUMENTED_DEFINITION, _RENAMED_DOCUMENTED_CALLER
+    assert files_by_area(run(caller, policy)) == {"auth": ["app/auth/forms.py"]}
+    assert files_by_area(run(definition + caller, policy)) == {}
+    # the same definition with a line of code changed beside the rename declares nothing
+    changed = definition.replace("         return self.failures < self.limit",
+                                 "-        return self.failures < self.limit\n"
+                                 "+        return self.failures <= self.limit")
+    assert files_by_area(run(changed + caller, policy)) == {"auth": ["app/auth/forms.py"]}
+
+
 def test_a_definition_is_not_searched_for_in_a_diff_past_the_search_size(
     policy: Policy, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

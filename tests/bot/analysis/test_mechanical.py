@@ -121,6 +121,13 @@ from bot.analysis.mechanical import (
          ['    _logger.LogWarning("The provider declined refund {RefundId}", id);']),
         (['    raise PermissionDenied("user %(name)s may not see this" % {"name": n})'],
          ['    raise PermissionDenied("user %(name)s is not allowed to see this" % {"name": n})']),
+        (['    $q = $db->query("SELECT id, rate FROM " . PREFIX . "tax WHERE class = " . $id);'],
+         ['    $q = $db->query("SELECT id, rate', '        FROM " . PREFIX . "tax',
+          '        WHERE class = " . $id);']),
+        (['    return Err(format!("decoding Github response: {err:?}"));'],
+         ['    return Err(format!("decoding GitHub response: {err:?}"));']),
+        (["    Github => {", '        debug!("fetching the e-mail via Github /user/emails");'],
+         ["    GitHub => {", '        debug!("fetching the e-mail via GitHub /user/emails");']),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -139,7 +146,8 @@ from bot.analysis.mechanical import (
          "go-slices-contains-returned", "go-slices-contains-func", "go-range-over-int-and-slice",
          "go-fmt-appendf", "go-octal-literal-prefix", "message-with-printf-placeholder-reworded",
          "log-with-slf4j-placeholder-reworded", "log-with-named-placeholder-reworded",
-         "message-with-python-named-placeholder-reworded"],
+         "message-with-python-named-placeholder-reworded", "query-string-rewrapped-over-lines",
+         "message-recapitalised", "name-respelt-beside-a-recapitalised-message"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -216,6 +224,11 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["\tfor i := 1; i < len(ids); i++ {"], ["\tfor i := range ids {"]),
         (["\tfor i := 0; i < len(ids)-1; i++ {"], ["\tfor i := range ids {"]),
         (["\tif err = f.Chmod(0600); err != nil {"], ["\tif err = f.Chmod(0o666); err != nil {"]),
+        (["    allowed = is", "    admin(user)"], ["    allowed = isadmin(user)"]),
+        (['    q = "SELECT id FROM users', '    WHERE active"'],
+         ['    q = "SELECT id FROM usersWHERE active"']),
+        (['    q = "SELECT id FROM users WHERE role = \'Admin\'"'],
+         ['    q = "SELECT id FROM users WHERE role = \'admin\'"']),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -234,7 +247,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "java-pattern-for-another-operand", "java-pattern-of-another-type",
          "go-contains-for-a-negated-test", "go-contains-for-a-loop-that-does-not-return",
          "go-copy-of-some-keys", "go-range-from-one", "go-range-short-of-the-end",
-         "go-octal-literal-of-another-mode"],
+         "go-octal-literal-of-another-mode", "words-run-together-over-lines",
+         "string-words-run-together-over-lines", "query-value-recapitalised"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
@@ -323,6 +337,14 @@ def test_an_import_follows_its_renamed_module() -> None:
     moved = [("api/verify-webhook.ts", "api/verify-webhook-signature.ts")]
     assert _renamed([imported], moved) == {0}
     assert _renamed([imported], []) == set()
+
+
+def test_relaid_compares_a_hunk_of_any_size() -> None:
+    before = ["<div>", *(f"    <p>{n}</p>" for n in range(300)), "</div>"]
+    after = ["<div>", *(f"  <p>{n}</p>" for n in range(300)), "</div>"]
+    assert relaid(Sides(before[1:-1], after[1:-1]), lambda: (before, after))
+    after[150] = "  <p>x</p>"
+    assert not relaid(Sides(before[1:-1], after[1:-1]), lambda: (before, after))
 
 
 @pytest.mark.parametrize(
@@ -672,9 +694,10 @@ _GRANTS = ["    grant(user, scope)", "    audit.log(user, scope)"]
         # the first lines only re-indented: read up to the line that differs
         (["  if user.is_admin:", "      grant(user)", "      revoke(user)"],
          ["if user.is_admin:", "    grant(user)", "    audit(user)"], 3, False),
-        # the same code re-wrapped: read whole (it is mechanical)
+        # the same code re-wrapped: the same text, line breaks aside, read as one text (it is
+        # mechanical), no line tokenised on its own
         (["charge(amount, currency)", "log(amount)"],
-         ["charge(", "  amount, currency)", "log(amount)"], 3, True),
+         ["charge(", "  amount, currency)", "log(amount)"], 0, True),
     ],
     ids=["differs-on-the-first-line", "differs-on-the-last-line", "mechanical"],
 )
