@@ -29,7 +29,9 @@ so a busy machine weighs on all of them alike), it measures:
 - floor 2: unidiff's full parse of the same text (`unidiff.PatchSet(text)`), in-process;
 - the whole process `modeltier scan --diff SHAPE.diff --format json` (start-up included) against
   a whole process that only parses the same file with unidiff (`python -c "import unidiff;
-  unidiff.PatchSet(...)"`);
+  unidiff.PatchSet(...)"`); the project's bytecode is compiled first, as bench/startup.py does
+  (`compile_bytecode`): unidiff is installed with its bytecode, and where PYTHONDONTWRITEBYTECODE
+  is set each scan would otherwise compile every module from source (70-100 ms of CPU);
 - peak RSS (ru_maxrss) of a fresh child that runs the analysis, and of a child that only imports
   and loads the policy (the baseline), so the increment shows.
 
@@ -76,6 +78,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.gen_diff import SHAPES, DiffStats, generate  # noqa: E402
+from bench.startup import compile_bytecode  # noqa: E402
 
 #: the analysis in-process against the grep floor, the whole process against unidiff's
 TARGET_GREP_RATIO = 6.0
@@ -714,6 +717,7 @@ def _bench(args: argparse.Namespace, repeat: int, workdir: Path) -> int:
     p(f"modeltier analysis benchmark - Python {platform.python_version()}, {os.cpu_count()} CPUs, "
       f"seed {args.seed}, {repeat} interleaved rounds after a warm-up")
     p(f"before: {_load()}")
+    compile_bytecode()  # as bench/startup.py: the processes load what an install has
 
     # 1. the small diff (the big ones are made shape by shape)
     small_text, small_stats = generate(SMALL_FILES, SMALL_LINES, args.seed)

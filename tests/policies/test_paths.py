@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policies.loader import default_policy
-from policies.paths import PathSpec, compile_paths, translate
+from policies.paths import PathSpec, PathSpecs, compile_paths, translate
 
 # Pieces of patterns and paths: gitignore's special characters among ordinary names.
 _PIECES = ["a", "b", "auth", "*", "**", "?", "[ab]", "/", ".", "-", "x.py", "!", "\\", " ", "#"]
@@ -39,6 +39,41 @@ def test_the_answers_are_pathspecs(patterns: list[str], path: str, prefix: str) 
             compile_paths(patterns)
         return
     _same(patterns, prefix + path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lists=st.lists(
+        st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4).map("".join),
+                 min_size=0, max_size=3),
+        min_size=0, max_size=4),
+    path=st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4).map("/".join),
+    prefix=st.sampled_from(["", "/", "./"]),
+)
+def test_lists_matched_together_answer_as_each_alone(
+    lists: list[list[str]], path: str, prefix: str
+) -> None:
+    """Each list's answer from the one set is its own `match_file`'s: the last of its patterns
+    that matches decides, whatever the other lists hold (negations, blanks, empty lists)."""
+    try:
+        alone = [compile_paths(patterns).match_file(prefix + path) for patterns in lists]
+    except ValueError:
+        return  # a refused pattern never reaches a set: compile_paths refused its list first
+    together = PathSpecs([[translate(p) for p in patterns] for patterns in lists])
+    assert together.includes(prefix + path) == alone
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("a/b", [False, True, False]), ("a/x.py", [True, True, True]), ("/c/d", [False, True, True]),
+     ("./a/c", [True, True, False])],
+    ids=["negated-later", "re-included-last", "leading-slash", "leading-dot-slash"],
+)
+def test_the_last_pattern_of_each_list_decides(path: str, expected: list[bool]) -> None:
+    lists = [["a/**", "!a/b"], ["**"], ["**", "!a/**", "a/x.py"], []]
+    together = PathSpecs([[translate(p) for p in patterns] for patterns in lists])
+    assert together.includes(path) == [*expected, False]
+    assert [compile_paths(patterns).match_file(path) for patterns in lists] == [*expected, False]
 
 
 def test_the_bundled_policy_matches_as_pathspec_does() -> None:

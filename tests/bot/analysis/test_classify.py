@@ -427,6 +427,20 @@ def test_content_rules_of_a_repository_area(text: str, expected: list[str]) -> N
     assert [e.rule for area in money for e in area.evidence] == expected
 
 
+def test_a_large_diff_asks_the_rules_file_patterns_together() -> None:
+    """From `_ANY_PATH_FILES` files on, the rules' own file patterns are matched as one set
+    (`Matcher.rule_files`); the evidence is what each rule's own patterns allow, as below."""
+    changes = [("app/prices.py", ["price = Decimal(1)"]), ("app/prices.js", ["price = Decimal(1)"]),
+               ("tests/test_prices.py", ["price = Decimal(1)"])]
+    filler = [(f"src/module{n}.txt", ["plain text"]) for n in range(classify_module._ANY_PATH_FILES)]
+    text = "".join(edit(path, lines) for path, lines in changes + filler)
+    result = run(text, load_policy(CUSTOM))
+    money = [area for area in result.areas if area.id == "money"]
+    assert [(e.path, e.rule) for area in money for e in area.evidence] == [
+        ("app/prices.py", "money.decimal")
+    ]
+
+
 def test_a_prefilter_hit_that_no_rule_confirms_is_not_evidence(policy: Policy) -> None:
     # The pre-filter drops anchors, so it hits this line; the anchored rule itself does not.
     text = edit("app/x.py", ['x = 1; resource "aws_instance" "web" {}'])
