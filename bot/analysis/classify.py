@@ -562,13 +562,16 @@ def _has_meaningful_change(
     renames the change makes throughout (`_Renames`; a Go package's `doc.go`, an empty
     `__init__.py`, the callers of a renamed method) and hunks of metadata (`MetadataLines`: a
     chart's version and changelog, a Terraform output), and an edit only when it does more
-    than delete unused code (`bot.analysis.removal`). A deleted file keeps its path's weight:
-    a migration or a workflow deleted changes what runs."""
+    than delete unused code (`bot.analysis.removal`). A deleted file keeps its path's weight
+    (a migration or a workflow deleted changes what runs) unless it held only dead code that
+    the change also stops loading by name (`Removals.deleted`)."""
     if not change.inspected or change.binary or change.mode_only:
         return True
     if change.status not in ("modified", "added", "removed"):
         return True
     if change.status == "modified" and removals.file(index):
+        return False
+    if change.status == "removed" and removals.deleted(index):
         return False
     # What `Diff.changed_lines` flags, asked hunk by hunk and stopping at the first: whether a
     # hunk only re-formats (the costly question) is asked only of hunks with a line that could
@@ -1356,8 +1359,8 @@ def classify(
     skip = _proven_excluded(diff, matcher, attributes or GitAttributes())
     if only is not None:
         skip |= set(range(len(diff.files))) - only
-    removals = Removals(diff)
     rules = _LineRules(matcher, diff)
+    removals = Removals(diff, unread=lambda file: not rules.allowed(file))
     found_lines = functools.cache(lambda: _prefilter_hits(diff, matcher, skip))
     path_matches = _path_matches(diff, matcher, skip)
     renames = _Renames(

@@ -23,12 +23,27 @@ a unit nothing calls any more. What tells the two apart is a shape, the same in 
 
 A check deleted inside a surviving function, a decorator taken off a view, a `before_action`
 line removed: none is a complete definition, so each stays evidence.
+
+What goes with dead code goes with it too:
+- an unchanged line that declares the same name is no use of it: another overload of a Java or
+  C# method (`getInvoices(boolean)` beside the `getInvoices(offset, limit)` deleted);
+- a hunk of imports that only stops importing dead code the change deletes (a name a dead
+  definition gave, a deleted file that held only dead definitions: `require
+  'shop/helpers/auth'`, `import { deleteRole } from "./rbac/deleteRole"`), lines of an import
+  list re-wrapped without such a name included;
+- a deleted file's path, when it held only dead definitions (its `package` line, its Lombok
+  annotations and a Ruby `class Shop::BaseController < ApplicationController` among them) and
+  the change takes out what loaded it by name, every removed line of a surviving file that
+  names it being itself such a removal (`Removals.deleted`). A file nothing named (a
+  migration, a file-system route) runs by convention, and one unregistered (`app.use(auth)`
+  removed, `include Helpers::Auth` taken out of a controller that stays) took a protection from
+  code that runs: both keep their path's weight.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
 from bot.analysis.lazyre import compile_lazily
@@ -50,8 +65,12 @@ _SIGNATURE = compile_lazily(
     r"virtual|sealed|synchronized|native|default|partial|unsafe|extern|new)\s+)+"
     r"(?:[\w<>\[\],.?]+\s+)*([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\("
 )
-#: definitions that only hold others: their names are everyone's (`module Spree`)
+#: definitions that only hold others: their names are everyone's (`module Spree`, `package
+#: org.pac4j.couch;`, `namespace App.Billing;`)
 _CONTAINERS = frozenset({"module", "namespace", "package"})
+#: a Ruby class made in a namespace, its superclass stated: a new class, where a bare
+#: `class ActionView::Base` reopens one that survives
+_SUBCLASS = compile_lazily(r"^\s*class\s+[\w:]+\s*<\s*[A-Z][\w:]*")
 #: a line that closes what a definition opened, or opens its body alone
 _CLOSER = compile_lazily(r"^\s*(?:[{}()\[\];,]+|end\b.*|\)\s*(?:->.*)?:?)\s*$")
 #: a decorator or annotation line (`@login_required`, `@Override`, `#[test]`, `[HttpGet]`)
@@ -64,6 +83,9 @@ _DESCRIPTIVE = frozenset({
     "Obsolete", "inline", "must_use", "allow", "cfg", "doc", "JvmStatic", "Throws",
     "CheckReturnValue", "VisibleForTesting", "typing.overload", "overload", "wraps",
     "functools.wraps", "SafeVarargs", "FunctionalInterface", "Pure", "MethodImpl",
+    # Lombok's: they write a class's own accessors and constructors, registering nothing
+    "Getter", "Setter", "ToString", "EqualsAndHashCode", "Data", "Value", "Builder",
+    "NoArgsConstructor", "AllArgsConstructor", "RequiredArgsConstructor", "Slf4j", "Log4j2",
 })
 _IMPORT = compile_lazily(
     r"\s*(import\s|from\s+\S+\s+import\s|using\s|require(_relative|_dependency)?[\s(]|use\s|"
@@ -104,6 +126,20 @@ def _definition(text: str) -> tuple[str, str] | None:
         return found.group(1), found.group(2)
     found = _SIGNATURE.match(text) or _DECLARATION.match(text) or _LITERAL_CONSTANT.match(text)
     return ("", found.group(1)) if found is not None else None
+
+
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding offset `at` ends (the text's end for its last line)."""
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _declares(text: str, name: str) -> bool:
+    """Whether a line declares the name rather than uses it: another overload of a method
+    (`List<Invoice> getInvoices(boolean all);` beside the `getInvoices(offset, limit)` deleted),
+    resolved by its parameters and no caller of the one deleted."""
+    found = _definition(text)
+    return found is not None and found[1] == name
 
 
 #: definitions of types: one indented is in a namespace or an outer type, and goes whole
@@ -162,8 +198,10 @@ def _unit(lines: Sequence[str]) -> _Unit | None:
         found = _definition(text)
         if found is not None:
             keyword, name = found
-            if "." in name or "::" in name:
-                return None  # `class ActionView::Base`, `fun String.x`: extends what survives
+            if ("." in name or "::" in name) and keyword not in _CONTAINERS:
+                if not (keyword == "class" and _SUBCLASS.match(text)):
+                    return None  # `class ActionView::Base`, `fun String.x`: extends what survives
+                name = name.rpartition("::")[2]  # `class Spree::BaseController < Controller`
             overrides = overrides or _OVERRIDE.search(text) is not None
             if all(container for _, container in stack) and keyword not in _CONTAINERS:
                 names.append(name)  # outermost but for containers
@@ -192,17 +230,92 @@ def _runs(lines: Iterable[ChangedLine]) -> list[list[ChangedLine]]:
     return runs
 
 
+#: a name an import binds or a word of its statement, and the quoted module it names
+_NAME = compile_lazily(r"[A-Za-z_$][\w$]*(?:(?:\.|::|\\)[A-Za-z_$][\w$]*)*")
+_QUOTED = compile_lazily(r"""(["'`])([^"'`\s]+)\1""")
+#: the words of import statements themselves, in the languages `_IMPORT` reads
+_IMPORT_WORDS = frozenset({
+    "import", "from", "as", "type", "typeof", "require", "require_relative",
+    "require_dependency", "use", "using", "include", "static", "const", "let", "var", "export",
+    "function", "default",
+})
+#: a word of code as a name is written (`supported_currency?` among them)
+_WORD = compile_lazily(r"[A-Za-z_$][\w$]*[?!]?")
+_FROM = compile_lazily(r"\s*from\s+(\S+)\s+import\b")
+#: a file's extension, and the file that stands for its folder (`index.ts`, `__init__.py`)
+_EXTENSION = compile_lazily(r"(/(index|__init__|mod))?\.\w+$")
+
+
+def _import_words(text: str) -> tuple[set[str], set[str]]:
+    """The names an import line binds and the modules it names: a quoted path (`"./rbac/x"`,
+    `'spree/core/auth'`) or a dotted one (`org.pac4j.couch.Profile`, `app.auth.backends`,
+    `App\\Auth\\Guard`) as a path (`org/pac4j/couch/Profile`); a module's segments are not names."""
+    modules = {found.group(2) for found in _QUOTED.finditer(text)}
+    source = _FROM.match(text)
+    if source is not None:  # Python's `from app.auth import x`: the module binds nothing
+        modules.add(source.group(1))
+        text = text[source.end():]
+    names: set[str] = set()
+    for found in _NAME.finditer(_QUOTED.sub(" ", text)):
+        word = found.group(0)
+        if word in _IMPORT_WORDS:
+            continue
+        if any(mark in word for mark in (".", "::", "\\")):
+            modules.add(word)
+            names.add(re.split(r"\.|::|\\", word)[-1])
+        else:
+            names.add(word)
+    return names, modules
+
+
+def _folded(word: str) -> str:
+    """A word as a file's name and a constant's compare (`controller_helpers` and
+    `ControllerHelpers`, `order-helper` and `OrderHelper`)."""
+    return word.replace("_", "").replace("-", "").lower()
+
+
+def _module_of(path: str) -> str:
+    """A file as an import names it: its path without the extension (a folder's index file
+    as the folder)."""
+    return _EXTENSION.sub("", path)
+
+
+def _names_module(reference: str, module: str) -> bool:
+    """Whether an import's module reference resolves to the file (`_module_of`): a relative
+    path (`./rbac/deleteRole`, `../auth`) or a path of two segments or more that ends its
+    path, a dotted one read as a path."""
+    relative = reference.startswith(".") and "/" in reference
+    if "/" not in reference:
+        reference = re.sub(r"\.|::|\\", "/", reference)
+    reference = re.sub(r"^(\.\.?/)+", "", reference)
+    if not reference or ("/" not in reference and not relative):
+        return False
+    return module == reference or module.endswith("/" + reference)
+
+
 class Removals:
     """Which hunks of a diff only delete unused code (the module's docstring says how), asked
     hunk by hunk and answered once."""
 
-    def __init__(self, diff: Diff) -> None:
+    def __init__(self, diff: Diff, unread: Callable[[int], bool] = lambda _: False) -> None:
+        """`unread`: whether no rule reads a file's lines (a test, a doc): a deleted file's
+        name removed there (a test's fake controller that included it) loaded it for no code
+        that runs."""
         self.diff = diff
+        self._unread = unread
         self._hunks: dict[tuple[int, int], bool] = {}
         self._files: dict[int, bool] = {}
         self._units: dict[tuple[int, int], list[_Unit] | None] = {}
         self._referenced: dict[str, bool] = {}
         self._declared: dict[str, bool] = {}
+        self._imports: dict[tuple[int, int], frozenset[tuple[str, int]]] = {}
+        self._deleted: dict[int, bool] = {}
+        self._words: list[tuple[int, int, frozenset[str], frozenset[str],
+                                frozenset[str]]] | None = None
+        #: the names and the modules (`_module_of`) of the dead code the change deletes, once
+        #: asked (`_dead_code`)
+        self._dead_names: frozenset[str] | None = None
+        self._dead_modules: tuple[str, ...] = ()
         #: the changed lines whose evidence a removal took out (counted once each)
         self.discounted: set[ChangedLine] = set()
         #: the edited files whose path was no evidence because they only lose unused code
@@ -215,13 +328,24 @@ class Removals:
         if key not in self._units:
             hunk = self.diff.hunks(file)[number]
             units: list[_Unit] | None = []
-            if any(item.side == "new" and is_substantive(item.text) for item in hunk.lines):
-                units = None
+            added = [item for item in hunk.lines
+                     if item.side == "new" and is_substantive(item.text)]
+            imports = self._import_rows(file, number) if added else frozenset()
+            if added and not (
+                all(("new", item.line) in imports for item in added)
+                and set().union(*(_import_words(item.text)[0] for item in added))
+                <= set().union(*(_import_words(item.text)[0] for item in hunk.lines
+                                 if ("old", item.line) in imports))
+            ):
+                units = None  # adds code, or an import of a name the hunk did not import
             else:
                 for run in _runs(item for item in hunk.lines if item.side == "old"):
                     texts = [item.text for item in run]
-                    code = [text for text in texts if is_substantive(text)]
-                    if not code or all(_IMPORT.match(text) for text in code):
+                    code = [item for item in run if is_substantive(item.text)]
+                    if not code or all(
+                        _IMPORT.match(item.text) or ("old", item.line) in imports
+                        for item in code
+                    ):
                         continue
                     unit = _unit(texts)
                     if unit is None:
@@ -230,6 +354,81 @@ class Removals:
                     units.append(unit)  # type: ignore[union-attr]
             self._units[key] = units
         return self._units[key]
+
+    def _import_rows(self, file: int, number: int) -> frozenset[tuple[str, int]]:
+        """The (side, line) of a hunk's changed lines that are imports, read side by side with
+        the unchanged lines around them: a line `_IMPORT` matches or one inside its brackets
+        (`from x import (` over several lines, a re-wrapped `import {`)."""
+        key = (file, number)
+        found = self._imports.get(key)
+        if found is None:
+            rows: set[tuple[str, int]] = set()
+            hunk = self.diff.hunks(file)[number]
+            at = {"old": hunk.starts[0], "new": hunk.starts[1]}
+            open_ = {"old": False, "new": False}
+            for row in self.diff.hunk_rows(file, number):
+                sides = {"-": ("old",), "+": ("new",), " ": ("old", "new")}.get(row[:1], ())
+                text = row[1:]
+                for side in sides:
+                    if _IMPORT.match(text) or open_[side]:
+                        rows.add((side, at[side]))
+                        opened = text.count("(") + text.count("{")
+                        closed = text.count(")") + text.count("}")
+                        open_[side] = opened > closed or (open_[side] and not closed)
+                    at[side] += 1
+            found = self._imports[key] = frozenset(rows)
+        return found
+
+    def _dead_code(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The names of the definitions the change deletes as dead (in hunks that only remove
+        lines), and the modules of the files it deletes that held only such definitions."""
+        if self._dead_names is None:
+            names: set[str] = set()
+            modules: list[str] = []
+            for file, change in enumerate(self.diff.files):
+                whole = True
+                for number, hunk in enumerate(self.diff.hunks(file)):
+                    if any(item.side == "new" and is_substantive(item.text)
+                           for item in hunk.lines):
+                        whole = False
+                        continue
+                    units = self._hunk_units(file, number)
+                    if units and all(self._dead(file, unit) for unit in units):
+                        names.update(name for unit in units for name in unit.names)
+                    elif units is None or units:
+                        whole = False
+                if change.status == "removed" and whole:
+                    modules.append(_module_of(change.path))
+            self._dead_names, self._dead_modules = frozenset(names), tuple(modules)
+        return self._dead_names, self._dead_modules
+
+    def _dead_imports(self, file: int, number: int) -> bool:
+        """Whether a hunk of imports only drops imports of dead code the change deletes: each
+        name it stops importing is a dead definition's, each module it stops naming a deleted
+        file of dead definitions (`require 'spree/core/helpers/auth'`, `import { deleteRole }
+        from "./rbac/deleteRole"`, `RHOAuthErrors` taken out of a re-wrapped import list)."""
+        hunk = self.diff.hunks(file)[number]
+        imports = self._import_rows(file, number)
+        sides: dict[str, tuple[set[str], set[str]]] = {"old": (set(), set()),
+                                                       "new": (set(), set())}
+        for item in hunk.lines:
+            if item.side in sides and is_substantive(item.text):
+                if item.side == "old" and not (
+                    _IMPORT.match(item.text) or ("old", item.line) in imports
+                ):
+                    return False
+                names, modules = _import_words(item.text)
+                sides[item.side][0].update(names)
+                sides[item.side][1].update(modules)
+        dropped = sides["old"][0] - sides["new"][0]
+        references = sides["old"][1] - sides["new"][1]
+        if not dropped and not references:
+            return False
+        dead_names, dead_modules = self._dead_code()
+        return dropped <= dead_names and all(
+            any(_names_module(reference, module) for module in dead_modules)
+            for reference in references
+        )
 
     def _declared_elsewhere(self, name: str) -> bool:
         """Whether the change removes the name on two lines or more: an overriding method and
@@ -268,6 +467,7 @@ class Removals:
                 and not (at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_$"))
                 and not (end < len(text) and (text[end].isalnum() or text[end] in "_$"))
                 and not _PROSE_FILE.search(self.diff.files[self.diff.file_at(at)].path)
+                and not _declares(text[start + 1: _line_end(text, end)], name)
             ):
                 return True
             at = text.find(name, end)
@@ -295,11 +495,67 @@ class Removals:
                     other != number and self._hunk_units(file, other)
                     and self.hunk(file, other)
                     for other in range(len(self.diff.hunks(file)))
-                )
+                ) or self._dead_imports(file, number)  # or are of dead code deleted elsewhere
             else:
                 found = all(self._dead(file, unit) for unit in units)
             self._hunks[key] = found
         return found
+
+    def deleted(self, index: int) -> bool:
+        """Whether a deleted file's path is no evidence: it held only dead definitions, the
+        change takes out what loaded it by name (an import or a `require` of it, in a file that
+        survives), and every removed line of a surviving file that names it (one of its
+        definitions, or its file's name: `include Helpers::Auth`) is itself a removal. A file
+        nothing named (a migration, a file-system route, `middleware.ts`) runs by convention,
+        and one whose registration goes (`app.use(auth)`, a `before_action`, a settings entry)
+        took a protection from code that runs: both keep their path's weight."""
+        found = self._deleted.get(index)
+        if found is None:
+            change = self.diff.files[index]
+            module = _module_of(change.path)
+            found = change.status == "removed" and module in self._dead_code()[1]
+            if found:
+                references = self._references(index, module)
+                found = bool(references) and all(
+                    self.hunk(file, number) for file, number in references
+                )
+            if found:
+                self.paths.add(change.path)
+            self._deleted[index] = found
+        return found
+
+    def _references(self, index: int, module: str) -> set[tuple[int, int]]:
+        """The hunks of surviving files with a removed line that names a deleted file: one of
+        its definitions, its file's name as a word, or its module in an import."""
+        names = {name for number in range(len(self.diff.hunks(index)))
+                 for unit in self._hunk_units(index, number) or () for name in unit.names}
+        stem = _folded(module.rpartition("/")[2])
+        return {
+            (file, number) for file, number, words, folded, modules in self._removed_words()
+            if names & words or stem in folded
+            or any(_names_module(reference, module) for reference in modules)
+        }
+
+    def _removed_words(self) -> list[tuple[int, int, frozenset[str], frozenset[str],
+                                           frozenset[str]]]:
+        """The removed lines of code of the surviving files, read once: (file, hunk, its
+        words, the same folded as a file's name is, the modules it imports). What a deleted
+        file or a test named goes with it, or never ran."""
+        if self._words is None:
+            self._words = []
+            for file, change in enumerate(self.diff.files):
+                if change.status == "removed" or self._unread(file):
+                    continue
+                for number, hunk in enumerate(self.diff.hunks(file)):
+                    for item in hunk.lines:
+                        if item.side == "old" and is_substantive(item.text):
+                            words = frozenset(_WORD.findall(item.text))
+                            modules = (_import_words(item.text)[1] if _IMPORT.match(item.text)
+                                       else set())
+                            self._words.append((file, number, words,
+                                                frozenset(map(_folded, words)),
+                                                frozenset(modules)))
+        return self._words
 
     def line(self, item: ChangedLine) -> bool:
         """Whether a changed line (or hunk header) is in a hunk that only deletes unused code;
@@ -310,9 +566,9 @@ class Removals:
         return False
 
     def file(self, index: int) -> bool:
-        """Whether every hunk of an edited file that changes code only deletes unused code:
-        then the file's path is no evidence either (and the file is remembered as such). A
-        file with a line of code added is answered without looking further."""
+        """Whether every hunk of an edited file that changes code only deletes unused code
+        (and the imports of dead code): then the file's path is no evidence either (and the
+        file is remembered as such)."""
         found = self._files.get(index)
         if found is None:
             hunks = self.diff.hunks(index)
@@ -320,10 +576,9 @@ class Removals:
                 number for number, hunk in enumerate(hunks)
                 if any(is_substantive(item.text) for item in hunk.lines)
             ]
-            found = self._files[index] = bool(numbers) and not any(
-                item.side == "new" and is_substantive(item.text)
-                for number in numbers for item in hunks[number].lines
-            ) and all(self.hunk(index, number) for number in numbers)
+            found = self._files[index] = bool(numbers) and all(
+                self.hunk(index, number) for number in numbers
+            )
             if found:
                 self.paths.add(self.diff.files[index].path)
         return found

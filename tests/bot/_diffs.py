@@ -24,6 +24,15 @@ def edit(
     )
 
 
+def deleted(path: str, lines: Sequence[str]) -> str:
+    """One deleted file: every line removed."""
+    body = "".join(f"-{line}\n" for line in lines)
+    return (
+        f"diff --git a/{path} b/{path}\ndeleted file mode 100644\nindex 2222222..0000000\n"
+        f"--- a/{path}\n+++ /dev/null\n@@ -1,{len(lines)} +0,0 @@\n{body}"
+    )
+
+
 def rename(old: str, new: str) -> str:
     """A pure rename (no content change)."""
     return (

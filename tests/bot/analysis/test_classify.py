@@ -28,7 +28,7 @@ from bot.analysis.gitattributes import parse_gitattributes
 from bot.analysis.models import Evidence
 from policies.loader import load_policy
 from policies.model import Policy
-from tests.bot._diffs import binary, edit, rename
+from tests.bot._diffs import binary, deleted, edit, rename
 
 
 def run(text: str, policy: Policy) -> Classification:
@@ -286,19 +286,11 @@ def test_an_added_file_of_comments_and_a_package_line_is_not_flagged(policy: Pol
     }
 
 
-def _removed(path: str, lines: list[str]) -> str:
-    body = "".join(f"-{line}\n" for line in lines)
-    return (
-        f"diff --git a/{path} b/{path}\ndeleted file mode 100644\nindex 2222222..0000000\n"
-        f"--- a/{path}\n+++ /dev/null\n@@ -1,{len(lines)} +0,0 @@\n{body}"
-    )
-
-
 def test_a_removed_file_of_comments_and_a_package_line_is_not_flagged(policy: Policy) -> None:
     doc = ["// Package oauth2 implements the token endpoint.", "package oauth2"]
-    assert run(_removed("server/oauth2/doc.go", doc), policy).areas == []
+    assert run(deleted("server/oauth2/doc.go", doc), policy).areas == []
     code = [*doc, "func verify() bool { return true }"]
-    assert files_by_area(run(_removed("server/oauth2/doc.go", code), policy)) == {
+    assert files_by_area(run(deleted("server/oauth2/doc.go", code), policy)) == {
         "auth": ["server/oauth2/doc.go"]
     }
 

@@ -14,7 +14,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.removal import Removals
 from policies.schema import Policy
-from tests.bot._diffs import edit
+from tests.bot._diffs import deleted, edit
 
 _PY_HELPER = [
     "def refund_fee(payment, amount):",
@@ -121,3 +121,179 @@ def test_check_deleted_from_surviving_function_is_still_evidence(policy: Policy)
     decision = decide(parse_diff(diff), policy)
     assert str(decision.risk) == "critical"
     assert decision.signals.removed_lines == 0
+
+
+_JAVA_OVERLOAD = [
+    "    List<Invoice> getInvoices(Account account, boolean includeVoided);",
+]
+
+
+@pytest.mark.parametrize(
+    ("context", "removal"),
+    [
+        pytest.param(_JAVA_OVERLOAD, True, id="another-overload-declared"),
+        pytest.param(["    return dao.getInvoices(offset, limit, context);"], False,
+                     id="a-call-survives"),
+    ],
+)
+def test_an_overload_declared_beside_is_no_use(context: list[str], removal: bool) -> None:
+    """A surviving overload's declaration names the method without calling the one deleted."""
+    diff = _with_context(
+        "src/main/java/billing/InvoiceDao.java",
+        ["    Pagination<Invoice> getInvoices(Long offset, Long limit, Context context);"],
+        context,
+    )
+    assert Removals(parse_diff(diff)).hunk(0, 0) is removal
+
+
+_JAVA_SERVICE = [
+    "/* Licensed under the Apache License. */",
+    "package org.example.couch.service;",
+    "",
+    "import org.example.core.credentials.PasswordEncoder;",
+    "",
+    "@Getter",
+    "@Setter",
+    "@ToString(callSuper = true)",
+    "@Deprecated",
+    "public class CouchProfileService extends AbstractProfileService<CouchProfile> {",
+    "    public CouchProfileService(final PasswordEncoder passwordEncoder) {",
+    "        setPasswordEncoder(passwordEncoder);",
+    "    }",
+    "}",
+]
+
+
+@pytest.mark.parametrize(
+    ("diff", "removal"),
+    [
+        pytest.param(deleted("couch/src/main/java/org/example/couch/service/CouchProfileService"
+                             ".java", _JAVA_SERVICE), True, id="java-file-package-lombok"),
+        pytest.param(
+            deleted("src/main/java/org/example/security/TokenFilter.java", [
+                "package org.example.security;",
+                "@Component",
+                "public class TokenFilter extends OncePerRequestFilter {",
+                "    protected void doFilterInternal(HttpServletRequest request) {",
+                "        requireToken(request);",
+                "    }",
+                "}",
+            ]), False, id="java-file-registered-component",
+        ),
+        pytest.param(
+            deleted("app/controllers/spree/base_controller.rb", [
+                "require 'cancan'",
+                "class Spree::BaseController < ApplicationController",
+                "  include Spree::Core::ControllerHelpers::Auth",
+                "end",
+            ]), True, id="rb-namespaced-subclass",
+        ),
+    ],
+)
+def test_deleted_files_shapes(diff: str, removal: bool) -> None:
+    assert Removals(parse_diff(diff)).hunk(0, 0) is removal
+
+
+_TS_HANDLER = deleted("lib/trpc/routers/rbac/deleteRole.ts", [
+    'import { workspaceProcedure } from "../../trpc";',
+    "export const deleteRole = workspaceProcedure",
+    "  .mutation(async ({ input, ctx }) => {",
+    "    await db.delete(roles).where(eq(roles.workspaceId, ctx.workspace.id));",
+    "  });",
+])
+_PY_VIEW = edit("app/oauth/controllers.py", removed=[
+    "class RHOAuthErrors(RHProtected):",
+    "    def _process(self):",
+    "        return render_template('errors.html')",
+])
+
+
+def _rewrapped_import(dropped: str) -> str:
+    """A Python import list re-wrapped without one name, its opener unchanged above."""
+    path = "app/oauth/blueprint.py"
+    return (
+        f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n"
+        f"+++ b/{path}\n@@ -9,4 +9,3 @@\n"
+        " from app.oauth.controllers import (RHOAuthAdmin, RHOAuthAuthorize,\n"
+        f"-                                   RHOAuthIntrospect, {dropped},\n"
+        "-                                   RHOAuthToken)\n"
+        "+                                   RHOAuthIntrospect, RHOAuthToken)\n"
+        " from app.web import Blueprint\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("diff", "removal"),
+    [
+        pytest.param(edit("lib/trpc/routers/index.ts", removed=[
+            'import { deleteRole } from "./rbac/deleteRole";',
+        ]) + _TS_HANDLER, True, id="import-of-deleted-dead-file"),
+        pytest.param(edit("lib/trpc/routers/index.ts", removed=[
+            'import { deleteRole } from "./rbac/deleteRole";',
+        ]) + _TS_HANDLER + edit("lib/trpc/routers/admin.ts", added=["  remove: deleteRole,"]),
+            False, id="import-of-deleted-file-still-named"),
+        pytest.param(edit("config/boot.rb", removed=["require 'app/helpers/legacy_auth'"])
+                     + deleted("lib/app/helpers/legacy_auth.rb", [
+                         "def legacy_current_user", "  @user", "end"]),
+                     True, id="require-of-deleted-dead-file"),
+        pytest.param(edit("config/boot.rb", removed=["require 'app/helpers/legacy_auth'"]),
+                     False, id="require-of-surviving-file"),
+        pytest.param(_rewrapped_import("RHOAuthErrors") + _PY_VIEW, True,
+                     id="py-import-list-loses-dead-name"),
+        pytest.param(_rewrapped_import("RHOAuthDelete") + _PY_VIEW, False,
+                     id="py-import-list-loses-live-name"),
+    ],
+)
+def test_imports_of_dead_code(diff: str, removal: bool) -> None:
+    """A hunk of imports that only stops importing code the change deletes as dead."""
+    assert Removals(parse_diff(diff)).hunk(0, 0) is removal
+
+
+_RB_HELPER = deleted("lib/shop/controller_helpers/auth.rb", [
+    "module Shop",
+    "  module ControllerHelpers",
+    "    module Auth",
+    "      def current_ability",
+    "        @current_ability ||= Ability.new(try_current_user)",
+    "      end",
+    "    end",
+    "  end",
+    "end",
+])
+_RB_REQUIRE = edit("lib/shop.rb", removed=["require 'shop/controller_helpers/auth'"])
+
+
+@pytest.mark.parametrize(
+    ("diff", "critical"),
+    [
+        pytest.param(_RB_HELPER + _RB_REQUIRE, False, id="dead-helper-and-its-require"),
+        pytest.param(_RB_HELPER + _RB_REQUIRE + edit(
+            "app/controllers/shop/orders_controller.rb",
+            removed=["  include Shop::ControllerHelpers::Auth"],
+            section="class Shop::OrdersController < ApplicationController",
+        ), True, id="unincluded-from-a-surviving-controller"),
+        pytest.param(_RB_HELPER + _RB_REQUIRE + edit(
+            "spec/controllers/fake_controller_spec.rb",
+            removed=["  include Shop::ControllerHelpers::Auth"],
+        ), False, id="unincluded-from-a-test"),
+        pytest.param(_RB_HELPER, True, id="nothing-loaded-it-by-name"),
+        pytest.param(
+            deleted("src/middleware/auth.ts", [
+                "export function authMiddleware(req, res, next) {",
+                "  if (!req.session.user) return res.status(401).end();",
+                "  next();",
+                "}",
+            ])
+            + edit("src/server.ts", removed=[
+                'import { authMiddleware } from "./middleware/auth";',
+                "app.use(authMiddleware);",
+            ]),
+            True, id="middleware-unregistered",
+        ),
+    ],
+)
+def test_a_deleted_files_path(diff: str, critical: bool, policy: Policy) -> None:
+    """A deleted file of dead code loses its path's weight only when the change takes out
+    what loaded it by name and nothing that runs still did (a registration removed stays)."""
+    decision = decide(parse_diff(diff), policy)
+    assert (str(decision.risk) == "critical") is critical
