@@ -252,14 +252,21 @@ def _cat_file(git: Sequence[str], mode: str, names: list[bytes]) -> bytes | None
     return result.stdout if result.returncode == 0 else None
 
 
+def _parse(diff_text: bytes) -> Diff:
+    """The diff parsed; a large one's pre-filter passes are searched on two processes
+    (`bot.searching`)."""
+    from bot.analysis.diff import parse_diff
+    from bot.searching import searcher_for
+
+    return parse_diff(diff_text, searcher=searcher_for(len(diff_text)))
+
+
 def _scan_input(
     args: argparse.Namespace,
 ) -> tuple[Diff, tuple[Commit, ...], str | None, tuple[SessionRecord, ...],
            tuple[str, str] | None]:
     """The change to scan, its commits, the revision its policy is read at, its git-ai
     records, and the two revisions its files' contents can be read at (a git range only)."""
-    from bot.analysis.diff import parse_diff
-
     if args.git:
         if ".." not in args.git:
             raise UsageError("--git takes a range BASE..HEAD")
@@ -269,7 +276,7 @@ def _scan_input(
         if "..." in args.git:
             since = _git("merge-base", base, head).decode().strip()
         diff_text = _git("diff", "--no-color", "--no-ext-diff", "-M", args.git)
-        return (parse_diff(diff_text), _git_commits(args.git), base, _git_ai_notes(args.git),
+        return (_parse(diff_text), _git_commits(args.git), base, _git_ai_notes(args.git),
                 (since, head))
     if args.staged:
         _git("rev-parse", "--git-dir")  # outside a repository `git diff` would be --no-index
@@ -278,9 +285,9 @@ def _scan_input(
             # a person reads this; json and sarif still give their (empty) report
             raise NothingStaged("modeltier: nothing staged (git diff --cached is empty): "
                                 "nothing to check")
-        return parse_diff(diff_text), (), None, (), None
+        return _parse(diff_text), (), None, (), None
     diff_text = _read(args.diff or "-", "diff")
-    return parse_diff(diff_text), (), None, (), None
+    return _parse(diff_text), (), None, (), None
 
 
 def _render(decision: Decision, policy: Policy, fmt: str) -> str:

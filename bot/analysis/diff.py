@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
@@ -35,7 +35,8 @@ from bot.analysis.mechanical import (
 from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import markers, prose_flags
 
-__all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "is_substantive", "parse_diff"]
+__all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "Searcher", "is_substantive",
+           "match_starts", "parse_diff"]
 
 #: what str.splitlines also breaks at in ASCII text besides '\n'
 _OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
@@ -252,16 +253,43 @@ def _reordered(hunk: Hunk) -> bool:
     )
 
 
+def match_starts(text: bytes, prefilters: Sequence[Any]) -> list[int]:
+    """Where matches of some compiled RE2 pre-filters start in a text (UTF-8): for each
+    pre-filter, one search per line that matches, each resuming at the next line, so at most
+    one start per line and pre-filter (a line has a hit when a match of one of them starts on
+    it, so the lines of several patterns are those of their union)."""
+    starts: list[int] = []
+    for prefilter in prefilters:
+        match = prefilter.search(text)
+        while match is not None:
+            start = match.start()
+            starts.append(start)
+            end = text.find(b"\n", start)
+            if end < 0:
+                break
+            match = prefilter.search(text, end + 1)
+    return starts
+
+
+#: how a diff's pre-filter passes are searched: `match_starts`, or what gives the same starts
+#: (in any order) another way, as the CLI's searches of a large diff on two processes
+#: (`bot.searching`); the analysis core itself runs no process
+Searcher = Callable[[bytes, Sequence[Any]], list[int]]
+
+
 class Diff:
     """A parsed diff: its files, and their changed lines on demand."""
 
     def __init__(
         self, text: str, lines: Sequence[str], scanned: list[RawFile], files: list[FileChange],
+        searcher: Searcher = match_starts,
     ):
         """`text`: the normalised diff, `lines` its lines (each with its '\\n'). Only the text is
         kept, with where each line ends: a list of a large diff's lines is a second copy of it
-        (tens of MB), and the hunks of a file are read from the text when asked for."""
+        (tens of MB), and the hunks of a file are read from the text when asked for.
+        `searcher`: how its pre-filter passes are searched (`hit_lines`)."""
         self.text = text
+        self.searcher = searcher
         self._ends = array("q", accumulate(map(len, lines)))
         self.files = files
         # Where each file's lines start in the diff (0-based); files come in diff order.
@@ -543,22 +571,11 @@ class Diff:
 
     def hit_lines(self, *prefilters: Any) -> dict[int, list[int]]:
         """Where any of some compiled RE2 pre-filters matches: the diff lines (0-based) of each
-        file with a hit, files and lines in diff order. Nothing is parsed: one RE2 search per
-        line that matches, each resuming at the next line. (A line has a hit when a match of one
-        of them starts on it, so the lines of several patterns are those of their union.)"""
+        file with a hit, files and lines in diff order. Nothing is parsed: the starts of their
+        matches (`match_starts`, through `searcher`) are looked up among the lines."""
         # On bytes: RE2 works in UTF-8, and str input costs a conversion of every offset.
         text = self.text.encode("utf-8", "surrogateescape")
-        starts: list[int] = []  # where a match starts, in bytes
-        for prefilter in prefilters:
-            match = prefilter.search(text)
-            while match is not None:
-                start = match.start()
-                starts.append(start)
-                end = text.find(b"\n", start)
-                if end < 0:
-                    break
-                match = prefilter.search(text, end + 1)
-        found = self._lines_of(text, starts)
+        found = self._lines_of(text, self.searcher(text, prefilters))
         hits: dict[int, list[int]] = {}
         for line_no in sorted(found):
             file_index = bisect.bisect_right(self._starts, line_no) - 1
@@ -691,10 +708,14 @@ def _check_structure(text: str) -> None:
         )
 
 
-def parse_diff(text: str | bytes, *, not_inspected: dict[str, str] | None = None) -> Diff:
+def parse_diff(
+    text: str | bytes, *, not_inspected: dict[str, str] | None = None,
+    searcher: Searcher = match_starts,
+) -> Diff:
     """Parse a unified diff. Raises DiffError, with the diff line, on malformed input.
 
-    `not_inspected` maps paths whose content is unknown (GitHub omitted the patch) to the reason.
+    `not_inspected` maps paths whose content is unknown (GitHub omitted the patch) to the reason;
+    `searcher` is how its pre-filter passes are searched (`Diff.hit_lines`).
     """
     normalised = _normalise(text)
     _check_structure(normalised)
@@ -715,7 +736,7 @@ def parse_diff(text: str | bytes, *, not_inspected: dict[str, str] | None = None
         change = _file_change(pf, None)
         reason = reasons.get(change.path)
         files.append(change if reason is None else _file_change(pf, reason))
-    return Diff(normalised, lines, patch, files)
+    return Diff(normalised, lines, patch, files, searcher)
 
 
 def _quote(path: str) -> str:
