@@ -171,7 +171,9 @@ _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
 #: `http.MethodPost` is the string "POST", `interface{}` is `any`, `reflect.TypeOf(T{})` is
 #: `reflect.TypeFor[T]()`, protobuf's `proto.String(v)` is Go 1.26's `new(v)`; JavaScript's
 #: `substr` is `substring` from 0 or with a start alone that is not negative; Laravel's
-#: `bigIncrements('id')` is `id()` and `unsignedBigInteger` is `foreignId`. A spelling
+#: `bigIncrements('id')` is `id()` and `unsignedBigInteger` is `foreignId`; Rails'
+#: `skip_forgery_protection` is documented as a wrapper for `skip_before_action
+#: :verify_authenticity_token` (with `raise: false`, its options passed on). A spelling
 #: with another meaning (`increments('id')`, an int; `substr(-3)`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     ("http.Method", compile_lazily(r"\bhttp\.Method(Get|Head|Post|Put|Patch|Delete|Connect|"
@@ -184,6 +186,9 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("substr(", compile_lazily(r"\.substr\((?=\s*(?:0\s*,|\d+\s*\)))"), ".substring("),
     ("bigIncrements(", compile_lazily(r"->bigIncrements\(\s*(['\"])id\1\s*\)"), "->id()"),
     ("unsignedBigInteger(", compile_lazily(r"->unsignedBigInteger\("), "->foreignId("),
+    ("verify_authenticity_token", compile_lazily(
+        r"\bskip_before_action\s*\(?\s*:verify_authenticity_token\b(?:\s*,\s*raise:\s*false\b)?"
+    ), "skip_forgery_protection"),
 )
 
 
@@ -193,7 +198,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
 #: sets, 2% of a large analysis)
 _OLDER_IDIOM_TOKENS = frozenset({
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "interface",
-    "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger",
+    "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger", "verify_authenticity_token",
 })
 
 
@@ -799,10 +804,12 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
                     markup: bool = False) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
 
-    True for re-indentation, re-wrapping, trailing commas and semicolons, quote style and string
-    prefixes, names respelt (snake to camel case, exported or unexported), import lines put in
-    another order, wording changes of prose strings (labels, help texts, messages) with the code
-    around them unchanged, a string built another way with the same parts, and, in a dependency
+    True for re-indentation, re-wrapping (a string literal's text split over lines too),
+    trailing commas and semicolons, quote style and string prefixes, names respelt (snake to
+    camel case, exported or unexported), import lines put in another order, wording changes of
+    prose strings (labels, help texts, messages) with the code around them unchanged, a block of
+    one statement under a condition written with a statement modifier (Ruby's `stmt if cond`),
+    a string built another way with the same parts, and, in a dependency
     manifest (`manifest`), version numbers bumped (not what it deploys: a chart's appVersion).
     A hunk that only adds or only removes is mechanical only when all it adds are named
     constants (`private static final String CODE_VALUE = "code_value";`): a constant does
@@ -863,6 +870,37 @@ _OLDER_IDIOM = compile_lazily("|".join(sorted(_OLDER_IDIOM_TOKENS)))
 _SHORTER_FORM = compile_lazily(r"instanceof|maps|slices|range|Append")
 
 
+#: a block of one statement under a condition, as Ruby writes it (`if cond` / `stmt` / `end`),
+#: and the line that closes it
+_CONDITION_LINE = compile_lazily(r"\s*(if|unless)\s+(.+?)\s*")
+_END_LINE = compile_lazily(r"\s*end\s*")
+#: what cannot be the one statement of such a block: another clause or block of its own
+_CLAUSE = compile_lazily(
+    r"\s*(?:if|unless|else|elsif|end|when|in|rescue|ensure|then)\b|.*\bdo\s*(?:\|[^|]*\|)?\s*$"
+)
+
+
+def _modifiers_inline(lines: Sequence[str]) -> list[str] | None:
+    """The lines with each block of one statement under a condition written as that statement
+    with a modifier (`if cond` / `stmt` / `end` -> `stmt if cond`: Ruby's statement modifiers,
+    the same code as the block, which RuboCop's Style/IfUnlessModifier writes); None when the
+    lines hold no such block."""
+    out: list[str] = []
+    at = 0
+    while at < len(lines):
+        condition = _CONDITION_LINE.fullmatch(lines[at].rstrip("\n"))
+        if (condition is not None and at + 2 < len(lines)
+                and _END_LINE.fullmatch(lines[at + 2].rstrip("\n"))
+                and not condition.group(2).endswith("then")
+                and _CLAUSE.match(lines[at + 1]) is None and lines[at + 1].strip()):
+            out.append(f"{lines[at + 1].rstrip()} {condition.group(1)} {condition.group(2)}")
+            at += 3
+        else:
+            out.append(lines[at])
+            at += 1
+    return out if len(out) < len(lines) else None
+
+
 def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
     """A whole stream (tokens, string indexes) read as `_Tokens`."""
     tokens, strings = whole
@@ -910,6 +948,12 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     same, alike = _alike(old(), new(), bumps)
     if same:
         return True
+    if any(map(_END_LINE.fullmatch, (*removed, *added))):
+        inline = _modifiers_inline(removed), _modifiers_inline(added)
+        if inline != (None, None):
+            return mechanical_sides(
+                Sides(inline[0] or removed, inline[1] or added), manifest=manifest, markup=markup
+            )
     if any(map(_OLDER_IDIOM.search, removed)) and not _OLDER_IDIOM_TOKENS.isdisjoint(
         sides.stream("old")[0]
     ):

@@ -128,6 +128,13 @@ from bot.analysis.mechanical import (
          ['    return Err(format!("decoding GitHub response: {err:?}"));']),
         (["    Github => {", '        debug!("fetching the e-mail via Github /user/emails");'],
          ["    GitHub => {", '        debug!("fetching the e-mail via GitHub /user/emails");']),
+        (["  if user.admin?", "    grant(user)", "  end"], ["  grant(user) if user.admin?"]),
+        (["  return head(:forbidden) unless token.valid?"],
+         ["  unless token.valid?", "    return head(:forbidden)", "  end"]),
+        (["  if config.default_protect_from_forgery", "    skip_before_action :verify_authenticity_token",
+          "  end"], ["  skip_forgery_protection if config.default_protect_from_forgery"]),
+        (["  skip_before_action :verify_authenticity_token, only: [:create]"],
+         ["  skip_forgery_protection only: [:create]"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -147,7 +154,9 @@ from bot.analysis.mechanical import (
          "go-fmt-appendf", "go-octal-literal-prefix", "message-with-printf-placeholder-reworded",
          "log-with-slf4j-placeholder-reworded", "log-with-named-placeholder-reworded",
          "message-with-python-named-placeholder-reworded", "query-string-rewrapped-over-lines",
-         "message-recapitalised", "name-respelt-beside-a-recapitalised-message"],
+         "message-recapitalised", "name-respelt-beside-a-recapitalised-message",
+         "ruby-block-as-a-statement-modifier", "ruby-statement-modifier-as-a-block",
+         "rails-skip-forgery-protection-in-a-block", "rails-skip-forgery-protection-options"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -229,6 +238,11 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ['    q = "SELECT id FROM usersWHERE active"']),
         (['    q = "SELECT id FROM users WHERE role = \'Admin\'"'],
          ['    q = "SELECT id FROM users WHERE role = \'admin\'"']),
+        (["  if user.admin?", "    grant(user)", "  end"], ["  grant(user) unless user.admin?"]),
+        (["  if user.admin?", "    grant(user)", "  end"], ["  grant(user) if user.staff?"]),
+        (["  if user.admin?", "    grant(user)", "    audit(user)", "  end"],
+         ["  grant(user) if user.admin?"]),
+        (["  skip_before_action :authenticate_user!"], ["  skip_forgery_protection"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -248,7 +262,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "go-contains-for-a-negated-test", "go-contains-for-a-loop-that-does-not-return",
          "go-copy-of-some-keys", "go-range-from-one", "go-range-short-of-the-end",
          "go-octal-literal-of-another-mode", "words-run-together-over-lines",
-         "string-words-run-together-over-lines", "query-value-recapitalised"],
+         "string-words-run-together-over-lines", "query-value-recapitalised",
+         "ruby-modifier-negated", "ruby-modifier-on-another-condition",
+         "ruby-block-of-two-statements", "rails-another-callback-skipped"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
