@@ -218,6 +218,19 @@ from tests.bot.analysis.test_framework_apis import rules_found
          "transactions.concurrency"),
         ("internal/plugins/load.go", '\treturn fmt.Errorf("extension conflicts with %s", name)',
          None),
+        # SQL's AND binds tighter than OR: alternatives grouped apart from the filters beside
+        # them, in a query's text or around a condition built in code
+        ("src/main/java/org/shop/repo/ItemRepository.java",
+         '        + " WHERE (v.sku = ?1 OR i.sku = ?1) AND i.shop_id = ?2")',
+         "permissions.or-grouping"),
+        ("internal/store/query.go", "\t\tclause = \"(\" + clause + \")\"", "permissions.or-grouping"),
+        ("src/Model/ItemRepository.php", '        $sql .= " AND (" . $where . ")";',
+         "permissions.or-grouping"),
+        ("shop/reports.py", '    query = f"({where_sql})"', "permissions.or-grouping"),
+        # a group without an alternative, a label in parentheses
+        ("src/main/java/org/shop/repo/ItemRepository.java",
+         '    @Query("SELECT i FROM Item i WHERE (i.shopId = ?1)")', None),
+        ("src/ui/label.ts", "const label = \"(\" + name + \")\";", None),
     ],
 )
 def test_a_documented_sink_or_safeguard_is_evidence(
