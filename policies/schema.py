@@ -295,9 +295,10 @@ class ContentRule(_Strict):
     guards: bool = Field(
         default=False,
         description="Names what a guard decides about (a permission, an owner, an amount): "
-                    "evidence only where a line it matches (or, for a changed condition, the "
-                    "definition its hunk is in) changes control flow in one of the ways the "
-                    "area's `guards` lists (bot/analysis/guards.py).",
+                    "evidence only where a line it matches, or the function the change is made "
+                    "in (a function the hunk shows above the change; for a changed condition, "
+                    "also the hunk's header or the file's definition), changes control flow in "
+                    "one of the ways the area's `guards` lists (bot/analysis/guards.py).",
     )
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ diff proves what they hold. Code that was only re-formatted, respelt or moved is
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 from array import array
 from collections import Counter
@@ -23,7 +24,7 @@ import re2
 from bot.analysis.anchors import HeadLines
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.gitattributes import GitAttributes
-from bot.analysis.guards import GuardKind, Hit, guard_filter, guard_hits
+from bot.analysis.guards import FUNCTION, GuardKind, Hit, guard_filter, guard_hits
 from bot.analysis.intent import StatedIntent
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
@@ -743,6 +744,7 @@ def _path_evidence(
 
 _MOVED_RUN = 3
 _NAMESPACE = compile_lazily(r"\s*(module|namespace|package)\s")
+_FUNCTION = compile_lazily(FUNCTION)
 _DEFINITION = compile_lazily(
     r"\b(def|class|func|function|fn|interface|struct|impl|trait|type|enum|record|object|sub|"
     r"proc|procedure|resource|data|module|describe|context)\b|\w\s*\(|=>|^\s*[\w.]+\s*:\s*$"
@@ -1114,9 +1116,10 @@ def _guard_evidence(
 ) -> None:
     """Add the changes of control flow the guard rules name a subject of (`bot.analysis.guards`):
     their own search finds the changed lines that name a subject and decide or exit, and the
-    hunk headers that name one; only their hunks are read (most such files have no other hit,
-    and parsing all of each was most of the cost), and a change in a hunk that only re-formats
-    is not counted."""
+    hunk headers and the unchanged lines opening a function that name one (the changed lines
+    in such a function count as naming it: `_shown_definitions`); only their hunks are read
+    (most such files have no other hit, and parsing all of each was most of the cost), and a
+    change in a hunk that only re-formats is not counted."""
     readable: dict[int, list[tuple[str, tuple[str, ...]] | None]] = {}
 
     def allowed(file: int) -> list[tuple[str, tuple[str, ...]] | None]:
@@ -1140,35 +1143,91 @@ def _guard_evidence(
     anchors = HeadLines(diff)
     hits: list[Hit] = []
     hunks: dict[tuple[int, int], Hunk] = {}
+    showing: set[tuple[int, int]] = set()  # hunks that show a function naming a subject
     for file, lines in diff.hit_lines(matcher.guard_prefilter).items():
         if file in skip or not diff.files[file].inspected or not any(allowed(file)):
             continue
         located: dict[int, ChangedLine] = {}
+        unchanged: list[int] = []  # the unchanged lines opening a function
         for line in lines:
             if line not in located:
                 found = diff.hunk_at(file, line)
-                if found is None:
-                    continue
-                hunk, at = found
-                located.update(at)
+                if found is not None:
+                    hunk, at = found
+                    located.update(at)
             item = located.get(line)
-            if item is None or (item.side == "header" and not _header_encloses(diff, item)):
+            if item is None:
+                unchanged.append(line)
+                continue
+            if item.side == "header" and not _header_encloses(diff, item):
                 continue
             hunks[file, item.hunk] = hunk
             for index in matcher.guard_set.Match(without_copy(item.text)) or ():
                 rule = allowed(file)[index]
                 if rule is not None:
                     hits.append((*rule, item))
+        if unchanged:
+            showing.update((file, number) for number in diff.hunk_numbers_at(file, unchanged)
+                           .values())
+    inside: dict[ChangedLine, Definition] = {}
+    for file, number in sorted(showing):
+        hunk = diff.hunks(file)[number]
+        for item, definition in _shown_definitions(diff, file, number).items():
+            # Every kind the area reads, as on a line naming the subject: the function is known
+            # to enclose the line (a hunk header is git's guess, and may name the one before).
+            for index in matcher.guard_set.Match(without_copy(definition.text)) or ():
+                rule = allowed(file)[index]
+                if rule is not None:
+                    hits.append((rule[0], rule[1], item))
+                    hunks[file, number] = hunk
+                    inside[item] = definition
     for area, kind, item in guard_hits(diff, hits, hunks):
         if not diff.substantive(item):
             continue  # in a hunk that only re-formats (asked last: it reads the whole file)
         if removals.line(item):
             continue  # in unused code deleted whole
+        text = item.text.rstrip("\n")
         collector.add(area, Evidence(
             path=diff.files[item.file].path, line=item.line, side=item.side,
-            rule=f"{area}.{kind}", snippet=_snippet(item.text.rstrip("\n"), limit),
+            rule=f"{area}.{kind}",
+            snippet=_inside(text, inside[item], limit) if item in inside
+            else _snippet(text, limit),
             head_line=anchors.of(item.file, item.line) if item.side == "old" else None,
         ))
+
+
+def _shown_definitions(diff: Diff, file: int, number: int) -> dict[ChangedLine, Definition]:
+    """The function each changed line of a hunk is in, where the hunk shows it as an unchanged
+    line above (what a hunk header names when git finds it: `def authorized?` shown three lines
+    above `if token.application_id?`, its header naming only `module Doorkeeper`), read by
+    indentation from the hunk's lines of each side; its line numbered as in the file. Not a
+    class a line is directly in: its name says what it is, not what each line decides."""
+    from bot.analysis.enclosing import Outline
+
+    hunk = diff.hunks(file)[number]
+    rows = diff.hunk_rows(file, number)
+    changed = iter(hunk.lines)
+    sides: dict[str, tuple[list[str], dict[int, ChangedLine]]] = {
+        "old": ([], {}), "new": ([], {})}
+    for row in rows:
+        marker = row[:1]
+        if marker == " ":
+            for texts, _ in sides.values():
+                texts.append(row[1:])
+        elif marker in ("+", "-"):
+            item = next(changed)
+            texts, at = sides[item.side]
+            texts.append(row[1:])
+            at[len(texts)] = item
+    found: dict[ChangedLine, Definition] = {}
+    for side, (texts, at) in sides.items():
+        outline = Outline("\n".join(texts))
+        first = hunk.starts[side == "new"]
+        for place, item in at.items():
+            around = outline.around(place)
+            if around and around[0].line not in at and _FUNCTION.match(around[0].text):
+                found[item] = dataclasses.replace(around[0], line=first + around[0].line - 1)
+    return found
 
 
 _CHANGED: GuardKind = "condition-changed"

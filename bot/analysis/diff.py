@@ -386,6 +386,20 @@ class Diff:
             return hunk, lines
         return None
 
+    def hunk_numbers_at(self, index: int, lines: Iterable[int]) -> dict[int, int]:
+        """The number of the hunk each of these diff lines (0-based) of one file is in, its
+        unchanged lines too (lines outside every hunk left out); one pass over the file's part
+        of the diff, none of it parsed."""
+        wanted = set(lines)
+        found: dict[int, int] = {}
+        number = -1
+        for at in range(self._starts[index], min(self._end_of(index), max(wanted, default=-1) + 1)):
+            if self.text.startswith("@@", self._offset(at)):
+                number += 1
+            elif at in wanted and number >= 0:
+                found[at] = number
+        return found
+
     def hunk_rows(self, index: int, number: int) -> list[str]:
         """Hunk `number` of a file as its diff shows it, from its first line to its last changed
         one, unchanged lines included, each with its '+', '-' or ' ' marker: what a question

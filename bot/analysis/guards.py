@@ -28,7 +28,8 @@ from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import MARKUP, tokens
 from policies.plain import Plain
 
-__all__ = ["GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter", "guard_hits"]
+__all__ = ["FUNCTION", "GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter",
+           "guard_hits"]
 
 GuardKind = Literal["condition-changed", "guard-removed", "guard-added"]
 #: every kind a guard rule may name
@@ -157,17 +158,23 @@ _MARKERS = (
 )
 _CANDIDATE = compile_lazily(_MARKERS)
 _DEFINITION_LINE = compile_lazily(r"\s*(def|func|function|fn|class|sub|proc)\b")
+#: a line that opens a function (its modifiers first: `public static function`, `pub fn`,
+#: `async def`); unchanged, it is the definition a hunk's changes below it are made in, as a
+#: hunk header names one
+FUNCTION = r"[ \t]*(?:\w+[ \t]+)*?(?:def|func|function|fn|sub)\b"
 
 
 def guard_filter(subjects: Sequence[str]) -> str:
     """The search that finds what guard rules read: the changed lines that name one of the
-    `subjects` and also decide or exit (either order), and the hunk headers that name one. The
-    lines of a diff that name a subject are many; those that also decide or exit are few."""
+    `subjects` and also decide or exit (either order), and the hunk headers and the unchanged
+    lines opening a function that name one. The lines of a diff that name a subject are many;
+    those that also decide or exit are few."""
     subject = "|".join(f"(?:{pattern})" for pattern in subjects)
     line = r"[^\n]*?"
     return (
         f"(?m)^[-+]{line}(?:{_MARKERS}){line}(?:{subject})"
         f"|^[-+]{line}(?:{subject}){line}(?:{_MARKERS})|^@@{line}@@{line}(?:{subject})"
+        f"|^ {FUNCTION}{line}(?:{subject})"
     )
 
 

@@ -809,6 +809,19 @@ def test_a_hunk_read_alone_is_the_hunk_the_whole_file_gives() -> None:
     assert alone.hunk_at(0, 1) is None  # the file's header, in no hunk
 
 
+def test_an_unchanged_line_is_in_its_hunk_whether_or_not_the_file_was_read() -> None:
+    text = (
+        "diff --git a/app.py b/app.py\nindex 1111111..2222222 100644\n--- a/app.py\n+++ b/app.py\n"
+        "@@ -1,2 +1,2 @@\n-a = 1\n+a = 2\n b = 1\n"
+        "@@ -10,2 +10,2 @@\n c = 1\n-d = 1\n+d = 2\n"
+    )
+    diff = parse_diff(text)
+    # ` b = 1`, ` c = 1`; the file's header is in no hunk
+    assert diff.hunk_numbers_at(0, [9, 7, 1]) == {7: 0, 9: 1}
+    diff.hunks(0)
+    assert diff.hunk_numbers_at(0, [9]) == {9: 1}
+
+
 def test_a_line_is_found_on_its_side_of_a_file_whatever_its_indentation() -> None:
     text = (
         "diff --git a/app.py b/app.py\nindex 1111111..2222222 100644\n--- a/app.py\n+++ b/app.py\n"

@@ -131,6 +131,73 @@ def test_a_guard_added_to_a_component_only_hides_what_it_shows(policy: Policy) -
         run(edit("app/settings/EditMemberships.tsx", removed, added), policy))
 
 
+def _shown(path: str, rows: list[str], section: str = "") -> str:
+    """One hunk of unchanged (` `), removed (`-`) and added (`+`) rows, from line 10."""
+    old = sum(not row.startswith("+") for row in rows)
+    new = sum(not row.startswith("-") for row in rows)
+    header = f"@@ -10,{old} +10,{new} @@" + (f" {section}" if section else "")
+    return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n"
+            f"+++ b/{path}\n{header}\n" + "".join(f"{row}\n" for row in rows))
+
+
+def test_a_change_in_a_function_the_hunk_shows_is_read_as_in_a_header(policy: Policy) -> None:
+    """git names the module in the header; the function the condition is in is shown above."""
+    text = _shown("app/controllers/documents_controller.rb", [
+        "   def authorized?",
+        "     # a published document of an open team",
+        "-    if document.published? && document.team.open?",
+        "+    if document.published?",
+        "       document.readable_by?(user)",
+    ], section="module Shop")
+    found = [e for area in run(text, policy).areas for e in area.evidence]
+    assert {e.rule for e in found} == {"permissions.condition-changed"}
+    assert {e.snippet for e in found} == {
+        "inside `def authorized?` (line 10): if document.published?"}
+
+
+def test_an_exit_put_in_a_function_the_hunk_shows_is_read_too(policy: Policy) -> None:
+    text = _shown("providers/provider_data.go", [
+        " func (p *ProviderData) setAllowedGroups(groups []string) {",
+        " \tfor _, group := range groups {",
+        "+\t\tif len(group) == 0 {",
+        "+\t\t\tcontinue",
+        "+\t\t}",
+        " \t\tp.AllowedGroups[group] = struct{}{}",
+    ])
+    assert rules(run(text, policy)) == {"permissions.guard-added"}
+
+
+def test_a_function_the_hunk_shows_closed_above_the_change_is_not_its_own(
+    policy: Policy,
+) -> None:
+    text = _shown("app/models/document.rb", [
+        "   def can_edit?(user)",
+        "     owner == user",
+        "   end",
+        "",
+        "   def title",
+        "-    if draft? && name.blank?",
+        "+    if name.blank?",
+        "       'Untitled'",
+    ])
+    assert rules(run(text, policy)) == set()
+
+
+def test_a_class_the_hunk_shows_names_what_it_is_not_what_its_lines_decide(
+    policy: Policy,
+) -> None:
+    text = _shown("app/panels.py", [
+        " class OwnerPanel:",
+        "     def allowed(self):",
+        "         return True",
+        "",
+        "-    if settings.DEBUG and settings.LOCAL:",
+        "+    if settings.DEBUG:",
+        "         extra = 1",
+    ])
+    assert rules(run(text, policy)) == set()
+
+
 def test_a_guard_moved_elsewhere_in_its_file_is_not_removed(policy: Policy) -> None:
     guard = ["    if not share.allows(section):", "        raise Http404"]
     text = edit("app/views/share.py", ["    x = 1"], guard) + edit(
