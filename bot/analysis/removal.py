@@ -241,6 +241,8 @@ _IMPORT_WORDS = frozenset({
 })
 #: a word of code as a name is written (`supported_currency?` among them)
 _WORD = compile_lazily(r"[A-Za-z_$][\w$]*[?!]?")
+#: a line of an import's list of names, over several lines
+_IMPORT_LIST = compile_lazily(r"""[\s\w$,.{}()\\]*(?:from\s+["'][^"']*["'];?)?\s*$""")
 _FROM = compile_lazily(r"\s*from\s+(\S+)\s+import\b")
 #: a file's extension, and the file that stands for its folder (`index.ts`, `__init__.py`)
 _EXTENSION = compile_lazily(r"(/(index|__init__|mod))?\.\w+$")
@@ -266,6 +268,12 @@ def _import_words(text: str) -> tuple[set[str], set[str]]:
         else:
             names.add(word)
     return names, modules
+
+
+def _importing(item: ChangedLine) -> bool:
+    """Whether a line may be an import or a line of an import's list (`    a, b)`, `} from
+    "./x";`): what `Removals._import_rows` reads the hunk for (most added code is not)."""
+    return bool(_IMPORT.match(item.text) or _IMPORT_LIST.match(item.text))
 
 
 def _folded(word: str) -> str:
@@ -328,17 +336,12 @@ class Removals:
         if key not in self._units:
             hunk = self.diff.hunks(file)[number]
             units: list[_Unit] | None = []
-            added = [item for item in hunk.lines
-                     if item.side == "new" and is_substantive(item.text)]
-            imports = self._import_rows(file, number) if added else frozenset()
-            if added and not (
-                all(("new", item.line) in imports for item in added)
-                and set().union(*(_import_words(item.text)[0] for item in added))
-                <= set().union(*(_import_words(item.text)[0] for item in hunk.lines
-                                 if ("old", item.line) in imports))
-            ):
-                units = None  # adds code, or an import of a name the hunk did not import
+            if self._adds_code(file, number):
+                units = None
             else:
+                # the import rows `_adds_code` read where the hunk adds lines (a deletion's
+                # imports are read line by line, `_IMPORT` here and `_unit` over a run)
+                imports = self._imports.get(key, frozenset())
                 for run in _runs(item for item in hunk.lines if item.side == "old"):
                     texts = [item.text for item in run]
                     code = [item for item in run if is_substantive(item.text)]
@@ -354,6 +357,27 @@ class Removals:
                     units.append(unit)  # type: ignore[union-attr]
             self._units[key] = units
         return self._units[key]
+
+    def _adds_code(self, file: int, number: int) -> bool:
+        """Whether a hunk adds a line other than an import of names it removed (an import list
+        re-wrapped without some of them). Each added line is first asked whether it may be an
+        import at all: most hunks that add lines add code, and say so on their first."""
+        hunk = self.diff.hunks(file)[number]
+        added: list[ChangedLine] = []
+        for item in hunk.lines:
+            if item.side == "new" and is_substantive(item.text):
+                if not _importing(item):
+                    return True
+                added.append(item)
+        if not added:
+            return False
+        imports = self._import_rows(file, number)
+        removed = set().union(*(_import_words(item.text)[0] for item in hunk.lines
+                                if item.side == "old" and ("old", item.line) in imports))
+        return not (
+            all(("new", item.line) in imports for item in added)
+            and set().union(*(_import_words(item.text)[0] for item in added)) <= removed
+        )
 
     def _import_rows(self, file: int, number: int) -> frozenset[tuple[str, int]]:
         """The (side, line) of a hunk's changed lines that are imports, read side by side with
@@ -386,21 +410,26 @@ class Removals:
             names: set[str] = set()
             modules: list[str] = []
             for file, change in enumerate(self.diff.files):
-                whole = True
                 for number, hunk in enumerate(self.diff.hunks(file)):
                     if any(item.side == "new" and is_substantive(item.text)
                            for item in hunk.lines):
-                        whole = False
                         continue
                     units = self._hunk_units(file, number)
                     if units and all(self._dead(file, unit) for unit in units):
                         names.update(name for unit in units for name in unit.names)
-                    elif units is None or units:
-                        whole = False
-                if change.status == "removed" and whole:
+                if change.status == "removed" and self._only_dead(file):
                     modules.append(_module_of(change.path))
             self._dead_names, self._dead_modules = frozenset(names), tuple(modules)
         return self._dead_names, self._dead_modules
+
+    def _only_dead(self, file: int) -> bool:
+        """Whether each hunk of a file that changes code deletes dead definitions (and no
+        hunk only imports: a deleted file's imports go with its definitions)."""
+        numbers = [number for number, hunk in enumerate(self.diff.hunks(file))
+                   if any(is_substantive(item.text) for item in hunk.lines)]
+        return bool(numbers) and all(
+            self._hunk_units(file, number) and self.hunk(file, number) for number in numbers
+        )
 
     def _dead_imports(self, file: int, number: int) -> bool:
         """Whether a hunk of imports only drops imports of dead code the change deletes: each
@@ -513,7 +542,7 @@ class Removals:
         if found is None:
             change = self.diff.files[index]
             module = _module_of(change.path)
-            found = change.status == "removed" and module in self._dead_code()[1]
+            found = change.status == "removed" and self._only_dead(index)
             if found:
                 references = self._references(index, module)
                 found = bool(references) and all(
