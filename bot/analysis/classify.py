@@ -865,7 +865,7 @@ def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
     of the others."""
     hunk = diff.hunks(index)[number]
     if hunk.code_swaps is None:
-        if any(map(diff.in_prose, hunk.lines)):
+        if diff.prose_of(index, number):
             # A definition renamed where its docstring is reworded too (`def is_allowed_authn`
             # -> `def is_locked`, "Return True if ..."): the prose is for people, the code
             # swaps names.

@@ -465,15 +465,20 @@ class Diff:
         (`bot.analysis.prose`): prose for people whatever it says, as a comment line is."""
         if item.side == "header":
             return False
-        found = self._markers.get(item.file)
+        return (item.side, item.line) in self.prose_of(item.file, item.hunk)
+
+    def prose_of(self, index: int, number: int) -> frozenset[tuple[str, int]]:
+        """The (side, line) of a hunk's changed lines inside a docstring or a block comment
+        (`in_prose`), worked out when first asked; empty in a file without such delimiters."""
+        found = self._markers.get(index)
         if found is None:
-            found = self._markers[item.file] = markers(self.files[item.file].path)
+            found = self._markers[index] = markers(self.files[index].path)
         if not found:
-            return False
-        hunk = self.hunks(item.file)[item.hunk]
+            return frozenset()
+        hunk = self.hunks(index)[number]
         if hunk.prose is None:
-            hunk.prose = self._prose(item.file, item.hunk)
-        return (item.side, item.line) in hunk.prose
+            hunk.prose = self._prose(index, number)
+        return hunk.prose
 
     def code(self, item: ChangedLine) -> bool:
         """Whether a changed line is code: `is_substantive`, and not inside a docstring or a

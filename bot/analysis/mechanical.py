@@ -948,7 +948,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     same, alike = _alike(old(), new(), bumps)
     if same:
         return True
-    if any(map(_END_LINE.fullmatch, (*removed, *added))):
+    if len(removed) != len(added) and any(map(_END_LINE.fullmatch, (*removed, *added))):
         inline = _modifiers_inline(removed), _modifiers_inline(added)
         if inline != (None, None):
             return mechanical_sides(

@@ -163,3 +163,22 @@ def test_a_string_used_as_data_still_counts(policy: Policy) -> None:
 ''')
     diff = parse_diff(text)
     assert all(diff.code(item) for item in diff.hunks(0)[0].lines)
+
+
+def test_a_hunk_s_prose_is_the_changed_lines_inside_its_docstring() -> None:
+    diff = parse_diff(
+        "diff --git a/app/account.py b/app/account.py\n"
+        "--- a/app/account.py\n+++ b/app/account.py\n"
+        "@@ -10,4 +10,4 @@ class Account:\n"
+        "-    def may_sign_in(self):\n+    def is_usable(self):\n"
+        '         """\n'
+        "-        Return True if the account may be signed in to.\n"
+        "+        Return True if the account is usable.\n"
+        '         """\n'
+        "diff --git a/app/notes.txt b/app/notes.txt\n"
+        "--- a/app/notes.txt\n+++ b/app/notes.txt\n"
+        "@@ -1 +1 @@\n-Return True if it may.\n+Return True if it can.\n"
+    )
+    assert diff.prose_of(0, 0) == frozenset({("old", 12), ("new", 12)})
+    assert [diff.in_prose(item) for item in diff.hunks(0)[0].lines] == [False, False, True, True]
+    assert diff.prose_of(1, 0) == frozenset()
