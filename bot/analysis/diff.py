@@ -31,6 +31,7 @@ from bot.analysis.mechanical import (
     mechanical_sides,
     prose_line,
     relaid,
+    same_blocks,
 )
 from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import markers, prose_flags
@@ -540,16 +541,36 @@ class Diff:
                 [i.text for i in hunk.lines if i.side == "old"],
                 [i.text for i in hunk.lines if i.side == "new"],
             )
+            path = self.files[index].path
             hunk.cosmetic = (
                 mechanical_sides(
-                    sides, manifest=MANIFESTS.search(self.files[index].path) is not None,
-                    markup=MARKUP.search(self.files[index].path) is not None,
-                ) and not _reordered(hunk)
+                    sides, manifest=MANIFESTS.search(path) is not None,
+                    markup=MARKUP.search(path) is not None,
+                ) and not _reordered(hunk) and (
+                    INDENTED.search(path) is None or self._blocks_kept(index, hunk)
+                )
             ) or self._relaid(index, hunk, sides)
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts.
                 hunk.swaps = sides.swaps(is_substantive)
         return hunk.cosmetic
+
+    def _blocks_kept(self, index: int, hunk: Hunk) -> bool:
+        """In a file whose indentation is syntax, whether a hunk leaves each statement in the
+        block it was in (`same_blocks`), read with the unchanged lines around its changes: the
+        `if` a line is indented under is often one of them."""
+        first, last = hunk.span
+        start, end = self._starts[index], self._end_of(index)
+        while first > start and self.text.startswith(" ", self._offset(first - 1)):
+            first -= 1
+        while last + 1 < end and self.text.startswith(" ", self._offset(last + 1)):
+            last += 1
+        rows = self.text[self._offset(first): self._offset(last + 1)].split("\n")
+        return same_blocks(
+            [row[1:] for row in rows if row[:1] in (" ", "-")],
+            [row[1:] for row in rows if row[:1] in (" ", "+")],
+            yaml=self.files[index].path.endswith((".yml", ".yaml")),
+        )
 
     def _relaid(self, index: int, hunk: Hunk, sides: Sides) -> bool:
         """Whether the code a hunk rewrites, its unchanged lines among the changed ones

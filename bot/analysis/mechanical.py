@@ -38,6 +38,7 @@ __all__ = [
     "prose_line",
     "relaid",
     "renamed_hunks",
+    "same_blocks",
     "squash",
     "tokens",
     "without_copy",
@@ -1002,6 +1003,47 @@ def relaid(sides: Sides, code: Callable[[], tuple[list[str], list[str]]]) -> boo
         return False
     before, after = code()
     return _squashed(before) == _squashed(after)
+
+
+#: a string literal on one line, whose brackets are text, not code
+_ONE_LINE_STRING = compile_lazily(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'")
+
+
+def same_blocks(old: Sequence[str], new: Sequence[str], *, yaml: bool = False) -> bool:
+    """Whether a hunk of a file whose indentation is syntax (`INDENTED`), its unchanged lines
+    included (`old`: before, `new`: after), leaves every statement in the block it was in.
+
+    White space is meaning there: `user.set_password(p)` indented under the `if` above it now
+    runs only when that condition holds, though its text is the same. Re-indenting keeps
+    meaning only when each statement keeps the statement it is nested in (`_parents`): a whole
+    block moved in or out by one level, tabs made spaces, two spaces made four. Lines inside
+    brackets (an argument list re-wrapped) and comments are no statements. In YAML (`yaml`) an
+    item's dash belongs to its value, so `key:` over `- a` and over `  - a` are the same list."""
+    return _parents(old, yaml) == _parents(new, yaml)
+
+
+def _parents(lines: Sequence[str], yaml: bool) -> list[int]:
+    """For each statement of `lines` (blank lines, comments and lines inside brackets aside),
+    the ordinal of the statement it is nested in (-1 at the hunk's outer level)."""
+    parents: list[int] = []
+    open_blocks: list[tuple[float, int]] = []  # (indentation, ordinal) of the enclosing ones
+    depth = 0
+    for line in lines:
+        text = line.expandtabs(8)
+        body = text.lstrip()
+        if not body or body.startswith("#"):
+            continue
+        if depth == 0:
+            indent: float = len(text) - len(body)
+            if yaml and (body == "-" or body.startswith("- ")):
+                indent += 0.5
+            while open_blocks and open_blocks[-1][0] >= indent:
+                open_blocks.pop()
+            parents.append(open_blocks[-1][1] if open_blocks else -1)
+            open_blocks.append((indent, len(parents) - 1))
+        code = _ONE_LINE_STRING.sub("", body)
+        depth = max(0, depth + sum(map(code.count, "([{")) - sum(map(code.count, ")]}")))
+    return parents
 
 
 #: words after which a name is being defined (`def name`, `func (s *T) name`, `const name =`,

@@ -295,6 +295,51 @@ def test_a_removed_file_of_comments_and_a_package_line_is_not_flagged(policy: Po
     }
 
 
+def _in_context(path: str, lines: list[str]) -> str:
+    """One hunk of `lines` as a diff writes them (" " unchanged, "-" removed, "+" added)."""
+    old = sum(1 for line in lines if line[0] in " -")
+    new = sum(1 for line in lines if line[0] in " +")
+    return (
+        f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n"
+        f"+++ b/{path}\n@@ -10,{old} +10,{new} @@\n" + "".join(f"{line}\n" for line in lines)
+    )
+
+
+def test_a_python_line_moved_into_a_block_is_evidence_though_only_white_space_changed(
+    policy: Policy,
+) -> None:
+    # in Python indentation is syntax: the password is now set only when the check fails
+    moved = [
+        '     if not request.user.has_perm("accounts.change_user"):',
+        "         log_denied(request)",
+        '-    user.set_password(request.POST["password"])',
+        '+        user.set_password(request.POST["password"])',
+        "     return HttpResponse(status=204)",
+    ]
+    assert files_by_area(run(_in_context("app/accounts/views.py", moved), policy)) == {
+        "auth": ["app/accounts/views.py"]
+    }
+    # the same white space in a language of braces, and the whole block re-indented in
+    # Python, change nothing
+    braces = [
+        "     if (!user.hasPerm('change_user')) {",
+        "       logDenied(req);",
+        "-    user.setPassword(req.body.password);",
+        "+      user.setPassword(req.body.password);",
+        "     }",
+    ]
+    assert run(_in_context("src/accounts/views.js", braces), policy).areas == []
+    block = [
+        '-    if not request.user.has_perm("accounts.change_user"):',
+        "-        log_denied(request)",
+        '-    user.set_password(request.POST["password"])',
+        '+  if not request.user.has_perm("accounts.change_user"):',
+        "+    log_denied(request)",
+        '+  user.set_password(request.POST["password"])',
+    ]
+    assert run(_in_context("app/accounts/views.py", block), policy).areas == []
+
+
 def test_a_real_edit_of_the_same_module_is_flagged(policy: Policy) -> None:
     text = edit("app/auth/views.py", ["# Check first.", "x = 2"], ["x = 1"])
     assert files_by_area(run(text, policy)) == {"auth": ["app/auth/views.py"]}

@@ -635,24 +635,43 @@ def test_parse_github_files_without_patch_is_not_inspected_and_keeps_sizes(
     assert diff.changed_lines(0) == []
 
 
-REINDENT = (
+_LOGIN = (
     "diff --git a/app/auth/views.py b/app/auth/views.py\n"
     "--- a/app/auth/views.py\n+++ b/app/auth/views.py\n"
-    "@@ -1,3 +1,3 @@ def login(request):\n"
+)
+# the `if`'s body re-indented: every statement stays in its block
+REINDENT = (
+    _LOGIN + "@@ -1,3 +1,3 @@ def login(request):\n"
+    "     if not user.check_password(p):\n"
+    "-        return deny()\n"
+    "+      return deny()\n"
+    "     return ok()\n"
+)
+REORDER = (
+    _LOGIN + "@@ -1,3 +1,3 @@ def login(request):\n"
+    "-    if not user.check_password(p):\n"
+    "-        return deny()\n"
+    "+      return deny()\n"
+    "+  if not user.check_password(p):\n"
+    "     return ok()\n"
+)
+# the `if` moved out by two spaces, its body with it, and the unchanged `return ok()` below
+# now indented past it: in Python that line is in another block (or no longer parses)
+REINDENT_PAST_CONTEXT = (
+    _LOGIN + "@@ -1,3 +1,3 @@ def login(request):\n"
     "-    if not user.check_password(p):\n"
     "-        return deny()\n"
     "+  if not user.check_password(p):\n"
     "+      return deny()\n"
     "     return ok()\n"
 )
-REORDER = REINDENT.replace("+  if not user.check_password(p):\n+      return deny()\n",
-                           "+      return deny()\n+  if not user.check_password(p):\n")
 
 
 @pytest.mark.parametrize(
     ("text", "substantive"),
-    [(REINDENT, False), (REORDER, True)],
-    ids=["reindented-hunk-is-cosmetic", "reordered-lines-are-real"],
+    [(REINDENT, False), (REORDER, True), (REINDENT_PAST_CONTEXT, True)],
+    ids=["reindented-hunk-is-cosmetic", "reordered-lines-are-real",
+         "python-re-indented-past-an-unchanged-line-is-real"],
 )
 def test_whitespace_only_hunks_are_not_substantive(text: str, substantive: bool) -> None:
     lines = parse_diff(text).changed_lines(0)

@@ -19,6 +19,7 @@ from bot.analysis.mechanical import (
     prose_line,
     relaid,
     renamed_hunks,
+    same_blocks,
     tokens,
     without_copy,
 )
@@ -789,3 +790,39 @@ def test_accessibility_labels_in_markup_are_mechanical(
     removed: list[str], added: list[str], markup: bool, mechanical: bool
 ) -> None:
     assert mechanical_hunk(removed, added, markup=markup) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "yaml", "kept"),
+    [
+        # a statement indented under the `if` above it now runs only when the condition holds
+        (["if not allowed:", "    deny()", "grant()"], ["if not allowed:", "    deny()", "    grant()"],
+         False, False),
+        # and one taken out of a block now runs always
+        (["if admin:", "    grant()"], ["if admin:", "grant()"], False, False),
+        # a dedent of two levels where one was: the line leaves the inner block and the outer
+        (["if a:", "    if b:", "        x()", "    y()"], ["if a:", "    if b:", "        x()", "y()"],
+         False, False),
+        # a block moved as a whole, tabs made spaces, two spaces made four: nothing moves
+        (["def f(a):", "    if a:", "        x()", "    y()"],
+         ["def f(a):", "  if a:", "    x()", "  y()"], False, True),
+        (["class A:", "\tdef f(self):", "\t\treturn 1"],
+         ["class A:", "    def f(self):", "        return 1"], False, True),
+        # an argument list re-wrapped (lines inside brackets, a bracket inside a string) and a
+        # comment re-indented are no statements
+        (["call(a,", "     b)", "z()"], ["call(a,", "    b)", "z()"], False, True),
+        (['log("(", a,', "      b)", "z()"], ['log("(", a,', "    b)", "z()"], False, True),
+        (["if a:", "    x()", "# note"], ["if a:", "    x()", "    # note"], False, True),
+        # YAML: a list indented under its key or not is the same list; a key moved into a
+        # mapping is not the same key
+        (["steps:", "- run: a", "- run: b"], ["steps:", "  - run: a", "  - run: b"], True, True),
+        (["a:", "  b: 1", "c: 2"], ["a:", "  b: 1", "  c: 2"], True, False),
+    ],
+    ids=["moved-under-a-condition", "taken-out-of-a-block", "dedented-past-its-block",
+         "block-re-indented", "tabs-to-spaces", "arguments-re-wrapped", "bracket-in-a-string",
+         "comment-re-indented", "yaml-list-style", "yaml-key-moved-into-a-mapping"],
+)
+def test_indentation_that_is_syntax_keeps_each_statement_in_its_block(
+    old: list[str], new: list[str], yaml: bool, kept: bool
+) -> None:
+    assert same_blocks(old, new, yaml=yaml) is kept
