@@ -482,21 +482,25 @@ def _dotted(stream: Iterable[str]) -> Iterator[str]:
         yield last
 
 
-def _name_words(name: str) -> list[str]:
-    return sorted(w.lower().removesuffix("s") for w in re.split(r"[._]", name) if w)
+def _name_words(name: str, plural: bool) -> list[str]:
+    words = (w.lower() for w in re.split(r"[._]", name) if w)
+    return sorted(w.removesuffix("s") for w in words) if plural else sorted(words)
 
 
 def _regrouped(a: str | None, b: str | None) -> bool:
     """The same constant under another grouping: `Page.ADD_PERMISSION_CODENAME` ->
     `Page.PERMISSION_CODENAMES.ADD`, `ROLE_ADMIN` -> `Role.ADMIN` (constants moved into an enum
-    or a namespace keep their words, in another order). None: past a stream's end."""
+    or a namespace keep their words, in another order). A word's plural is the same word only
+    where the grouping changed (a namespace named in the plural): in the same one,
+    `Scope.READ_USER` -> `Scope.READ_USERS` is another constant. None: past a stream's end."""
     if a == b:
         return True
-    return (
-        a is not None and b is not None
-        and _CONSTANT_NAME.search(a) is not None and _CONSTANT_NAME.search(b) is not None
-        and _name_words(a) == _name_words(b)
-    )
+    if a is None or b is None or _CONSTANT_NAME.search(a) is None or (
+        _CONSTANT_NAME.search(b) is None
+    ):
+        return False
+    plural = a.count(".") != b.count(".")
+    return _name_words(a, plural) == _name_words(b, plural)
 
 
 def _regrouped_constants(old: _Tokens, new: _Tokens) -> bool:
@@ -555,7 +559,10 @@ def _operators(stream: Iterable[tuple[str, bool]]) -> list[str]:
 def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
     """The same words, strings included, in the same order, the operators differing only by
     concatenation, `%`, placeholders and call parentheses: `"Bearer " + t` -> `f"Bearer {t}"`,
-    `"%s/%s" % (a, b)` -> `"{}/{}".format(a, b)`. Both sides must build a string.
+    `"%s/%s" % (a, b)` -> `"{}/{}".format(a, b)`. Both sides must build a string, and neither
+    an SQL statement: there the same words may be a value bound as a parameter on one side and
+    pasted into the query on the other (`execute("... id = %s", (i,))` -> `execute("... id = %s"
+    % (i,))`, commas being layout), which is an injection, not a spelling.
 
     The words are compared as they are found, up to the first that differs (where most hunks
     part, and past which nothing need be tokenised), and the rest only when all are the same."""
@@ -564,6 +571,9 @@ def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
     return (
         any(string for _, string in old()) and any(string for _, string in new())
         and _operators(old()) == _operators(new())
+        and not any(
+            string and _SQL.match(token) for side in (old, new) for token, string in side()
+        )
     )
 
 
@@ -834,11 +844,13 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bum
         if a is None or b is None:
             return False, False
         same = False
-        respelt = respelt and _respelt(a, b)
+        # a string respelt is another string, data another program reads (`claims["is_admin"]`
+        # -> `"isAdmin"`, a role `"ADMIN"` -> `"admin"`); a string and a name respelt are a
+        # literal given a constant's name (`"access_token"` -> `ACCESS_TOKEN`)
+        names = not (a_string and b_string) and _respelt(a, b)
+        respelt = respelt and names
         bumps = bumps and _bumped(a, b)
-        reworded = reworded and (
-            _respelt(a, b) or (a_string and b_string and _reworded(a, b))
-        )
+        reworded = reworded and (names or (a_string and b_string and _reworded(a, b)))
         if not (respelt or bumps or reworded):
             return False, False
     return same, True
@@ -1314,7 +1326,7 @@ def renamed_hunks(
     declared.update((parameters & candidates) - members - quoted)
     return {
         index for index, pairs in paired.items()
-        if all(pair in declared or _respelt(*pair) for pair in pairs)
+        if all(pair in declared or (pair not in quoted and _respelt(*pair)) for pair in pairs)
     }
 
 

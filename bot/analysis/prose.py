@@ -50,10 +50,18 @@ class _Family:
     certain_closers: tuple[str, ...] = ()
 
 
+#: openers that are a delimiter only where the character before them does not make them part
+#: of other syntax: `/*` after a backslash is an escaped slash and a `*` in a JavaScript pattern
+#: (`/\/*$/`, trailing slashes), not a comment; Jinja's and Twig's comment `{#` inside `{{#` is
+#: a Handlebars or Mustache section (`{{#if}}`, `{{#each}}`), which is markup
+_GUARDED = {"/*": r"(?<!\\)/\*", "{#": r"(?<!\{)\{#"}
+
+
 def _family(openers: Sequence[str], closers: Sequence[str], comments: Sequence[str],
             strings: str | None = _SHORT_STRINGS, *, quoted: bool = False) -> _Family:
     # openers first: at a quote, `"""` must win over the empty string `""`
-    alternatives = [*map(re.escape, (*openers, *comments)), *([strings] if strings else [])]
+    alternatives = [*(_GUARDED.get(opener, re.escape(opener)) for opener in openers),
+                    *map(re.escape, comments), *([strings] if strings else [])]
     return _Family(
         tokens=compile_lazily("|".join(alternatives)),
         closers=dict(zip(openers, closers, strict=True)),

@@ -110,6 +110,10 @@ _DECLARATION = compile_lazily(
 _LITERAL_CONSTANT = compile_lazily(
     r"""^\s*([A-Z][A-Z0-9_]*)\s*(?::\s*[\w.\[\]]+)?\s*=\s*(?:f?"[^"]*"|f?'[^']*'|-?\d[\d_.]*)\s*;?$"""
 )
+#: functions a language's runtime calls with no name at the call site, so that nothing ever
+#: names them: Go's `init` (run when its package loads; the specification forbids referring
+#: to it). Deleting one changes what runs, as a registering decorator's removal does
+_RUN_UNNAMED = frozenset({"init"})
 #: a docstring's quotes (Python's, or Kotlin's and Swift's raw strings)
 _DOC_QUOTES = compile_lazily(r'"""|\'\'\'')
 
@@ -214,7 +218,7 @@ def _unit(lines: Sequence[str]) -> _Unit | None:
             importing = text.count("(") > text.count(")") or (importing and ")" not in text)
             continue  # an import it used (over several lines: `from x import (`)
         return None  # a statement outside any definition
-    if not names:
+    if not names or _RUN_UNNAMED.intersection(names):
         return None
     return _Unit(names=tuple(names), nested=functions and base > 0, overrides=overrides)
 

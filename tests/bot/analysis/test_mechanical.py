@@ -244,6 +244,10 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["  if user.admin?", "    grant(user)", "    audit(user)", "  end"],
          ["  grant(user) if user.admin?"]),
         (["  skip_before_action :authenticate_user!"], ["  skip_forgery_protection"]),
+        (['    if claims.get("is_admin"):'], ['    if claims.get("isAdmin"):']),
+        (['    cur.execute("UPDATE invoices SET paid = 1 WHERE id = %s", (invoice_id,))'],
+         ['    cur.execute("UPDATE invoices SET paid = 1 WHERE id = %s" % (invoice_id,))']),
+        (["    required = Scope.READ_USER"], ["    required = Scope.READ_USERS"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -265,7 +269,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "go-octal-literal-of-another-mode", "words-run-together-over-lines",
          "string-words-run-together-over-lines", "query-value-recapitalised",
          "ruby-modifier-negated", "ruby-modifier-on-another-condition",
-         "ruby-block-of-two-statements", "rails-another-callback-skipped"],
+         "ruby-block-of-two-statements", "rails-another-callback-skipped",
+         "string-key-respelt", "sql-parameter-pasted-into-the-query",
+         "constant-of-the-same-group-in-the-plural"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
@@ -490,6 +496,11 @@ def test_a_string_made_of_a_renamed_name_is_a_change() -> None:
     column = (['    @Column(name = "target_issuer_url")'], ['    @Column(name = "target_op_url")'])
     field = (["    private String target_issuer;"], ["    private String target_op;"])
     assert _renamed([field, column], []) == {0}
+
+
+def test_a_string_respelt_is_no_rename() -> None:
+    key = (['    if claims.get("is_admin"):'], ['    if claims.get("isAdmin"):'])
+    assert _renamed([key], []) == set()
 
 
 def test_an_accessor_renamed_another_way_is_a_change() -> None:

@@ -56,6 +56,8 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
          ["/*", "Package auth signs users in.", "Token: a bearer token", "*/"]),
         ("app/auth.js", "  const re = /a*/\n  check(password);", []),
         ("app/auth.ts", '  const glob = "src/**/*"\n  check(password);', []),
+        # an escaped slash before a star, in a pattern (`/\/*$/`): no comment opens
+        ("app/auth.js", "  path = path.replace(/\\/*$/, '')\n  check(password);", []),
         ("app/auth.rb", "=begin\npassword: check\n=end\ncheck(password)",
          ["=begin", "password: check", "=end"]),
         ("app/auth.rb", "password: check\n=end\ncheck(password)", ["password: check", "=end"]),
@@ -67,6 +69,11 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         ("templates/login.html", '<!-- <input type="password"> -->\n<input name="token">',
          ['<!-- <input type="password"> -->']),
         ("config/app.yml", "  /*\n  password: x\n  */", []),
+        # a Handlebars section holds markup; `{# #}` is a Jinja or Twig comment
+        ("templates/users.hbs", '{{#if session.isAdmin}}\n  <button {{on "click" this.revoke}}>\n'
+         '{{/if}}', []),
+        ("templates/users.html", "{# {% if user.is_staff %} #}\n{{ user.password }}",
+         ["{# {% if user.is_staff %} #}"]),
     ],
     ids=[
         "python-docstring", "python-docstring-after-a-signature-over-lines",
@@ -74,9 +81,10 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         "python-argument-string", "python-dict-value-string", "python-f-string",
         "python-hunk-inside-a-string", "python-code-after-a-docstring", "c-block-comment",
         "javadoc-hunk-inside-its-comment", "code-around-an-inline-comment", "go-package-comment",
-        "js-regex-ending-like-a-comment", "glob-in-a-string", "ruby-begin-end",
+        "js-regex-ending-like-a-comment", "glob-in-a-string", "js-regex-escaped-slash-star", "ruby-begin-end",
         "ruby-hunk-inside-begin-end", "elixir-doc", "elixir-heredoc-is-data",
         "html-hunk-inside-a-comment", "html-comment-then-markup", "yaml-has-no-block-comments",
+        "handlebars-section-is-markup", "jinja-comment",
     ],
 )
 def test_prose_is_what_a_docstring_or_block_comment_holds(

@@ -77,6 +77,13 @@ def _with_context(path: str, removed: list[str], context: list[str]) -> str:
             ]), False, id="registered-by-decorator",
         ),
         pytest.param(
+            edit("internal/auth/middleware.go", removed=[
+                "func init() {",
+                "\tserver.Use(requireToken)",
+                "}",
+            ]), False, id="go-init-runs-unnamed",
+        ),
+        pytest.param(
             edit("app/views.py", removed=["@login_required"]), False, id="decorator-only",
         ),
         pytest.param(
