@@ -371,14 +371,24 @@ _PLACEHOLDER = compile_lazily(
 )
 
 
+#: SQL's words of a condition, in the capitals a query writes them (`deleted_at IS NULL AND
+#: hidden IS NOT TRUE`): two of them in a text make it a query's condition, not a sentence
+_SQL_CONDITION_WORD = compile_lazily(
+    r"\b(?:AND|OR|NOT|NULL|IS|IN|LIKE|BETWEEN|EXISTS|TRUE|FALSE)\b"
+)
+
+
 def _prose(text: str) -> bool:
     """Words for people (a label, a help text, a log or error message), not data a program
-    acts on: at least three words, almost only letters and spaces, not a SQL statement. A long
+    acts on: at least three words, almost only letters and spaces, not a SQL statement nor a
+    condition (`_SQL_CONDITION_WORD`: `AND` -> `OR` in a fragment is another query). A long
     text (twelve words or more) may also hold layout tags, code spans (`name`), slashes and
     percent signs; it still may not hold `=`, `;`, braces, `$` or backslashes, which code and
     data need."""
     words = text.split()
     if len(words) < 3 or _SQL.match(text):
+        return False
+    if any(word.isupper() for word in words) and _sql_condition(text):
         return False
     if len(words) >= _LONG_PROSE_WORDS and ("<" in text or "`" in text or "/" in text):
         text = _INLINE_CODE.sub("code", _LAYOUT_TAG.sub(" ", text)).replace("/", " ")
@@ -389,6 +399,12 @@ def _prose(text: str) -> bool:
         return False
     letters = sum(c.isalpha() or c.isspace() for c in text)
     return letters >= 0.85 * len(text)
+
+
+def _sql_condition(text: str) -> bool:
+    """Whether a text holds two of SQL's words of a condition (`_SQL_CONDITION_WORD`)."""
+    found = _SQL_CONDITION_WORD.finditer(text)
+    return next(found, None) is not None and next(found, None) is not None
 
 
 def _message(text: str) -> bool:
