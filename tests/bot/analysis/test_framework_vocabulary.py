@@ -212,6 +212,16 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("shop/views.py", "request.session.set_expiry(300)", "auth.session-handling"),
         # a cache entry's expiry
         ("internal/cache/entry.go", "\tif entry.ExpiresAt.Before(now) {", None),
+        # certificate checks switched by a setting's name (requests, Elasticsearch, libpq), and
+        # the token settings that choose what a JWT is signed with
+        ("app/settings.py", "VERIFY_SSL = False", "security.transport"),
+        ("app/search.py", "es = Elasticsearch(hosts, verify_certs=False)", "security.transport"),
+        ("config/database.yml", "  url: postgres://db/app?sslmode=disable", "security.transport"),
+        ("internal/client/config.go", "\tTLSVerify bool `yaml:\"tls_verify\"`", "security.transport"),
+        ("app/settings.py", 'JWT_ALGORITHM = "none"', "auth.jwt"),
+        ("config/auth.php", "'jwt_secret' => env('JWT_SECRET'),", "auth.jwt"),
+        ("app/jobs/report.py", "jwt_count = len(rows)", None),
+        ("app/settings.py", 'VERIFY_HOSTNAME_FORMAT = r"^[a-z.]+$"', None),
         # an upsert that settles a race in the database, not a word ending in "on" before "conflict"
         ("internal/store/tokens.go",
          '\tq := "INSERT INTO tokens (id) VALUES ($1) ON CONFLICT DO NOTHING"',
