@@ -418,6 +418,15 @@ class Diff:
         first = hunk.lines[0]
         return first.line - hunk.starts[first.side == "new"]
 
+    def _shown(self, index: int, hunk: Hunk) -> tuple[int, int]:
+        """The diff lines (0-based) of the first and the last line a hunk of a file shows: its
+        changed lines with the unchanged ones before the first and after the last."""
+        first, last = hunk.span
+        end = self._end_of(index)
+        while last + 1 < end and self.text.startswith(" ", self._offset(last + 1)):
+            last += 1
+        return first - (self._leading(hunk) if hunk.lines else 0), last
+
     def has_line(self, index: int, side: Literal["new", "old"], text: str) -> bool:
         """Whether one file's change adds (`new`) or removes (`old`) a line of this text, its
         indentation and trailing white space aside; read from the diff's text, without parsing
@@ -492,11 +501,8 @@ class Diff:
         ones too), where what it starts inside is unknown until a delimiter says."""
         hunk = self.hunks(index)[number]
         path = self.files[index].path
-        first, last = hunk.span
-        end = self._end_of(index)
-        while last + 1 < end and self.text.startswith(" ", self._offset(last + 1)):
-            last += 1  # the unchanged lines after the last change
-        begin, stop = self._offset(first - self._leading(hunk)), self._ends[last]
+        first, last = self._shown(index, hunk)
+        begin, stop = self._offset(first), self._ends[last]
         if path not in self._contents and not any(
             self.text.find(marker, begin, stop) >= 0 for marker in self._markers[index]
         ):
@@ -559,13 +565,8 @@ class Diff:
         """In a file whose indentation is syntax, whether a hunk leaves each statement in the
         block it was in (`same_blocks`), read with the unchanged lines around its changes: the
         `if` a line is indented under is often one of them."""
-        first, last = hunk.span
-        start, end = self._starts[index], self._end_of(index)
-        while first > start and self.text.startswith(" ", self._offset(first - 1)):
-            first -= 1
-        while last + 1 < end and self.text.startswith(" ", self._offset(last + 1)):
-            last += 1
-        rows = self.text[self._offset(first): self._offset(last + 1)].split("\n")
+        first, last = self._shown(index, hunk)
+        rows = self.text[self._offset(first): self._ends[last]].split("\n")
         return same_blocks(
             [row[1:] for row in rows if row[:1] in (" ", "-")],
             [row[1:] for row in rows if row[:1] in (" ", "+")],
