@@ -19,7 +19,10 @@ a unit nothing calls any more. What tells the two apart is a shape, the same in 
   (`has_permission`, `authenticate`), so deleting one changes what runs;
 - a definition with a decorator or annotation that registers it (`@app.before_request`,
   `@Component`, `[HttpGet]`) is not dead: the framework calls it. Those that only document or
-  type (`@Override`, `@property`, `[Obsolete]`) are kept out of that.
+  type (`@Override`, `@property`, `[Obsolete]`) are kept out of that;
+- nor is an export a JavaScript framework runs by its name in a module it loads by path, before
+  the pages it guards (Next.js's `middleware`, SvelteKit's `handle` and `load`, a Remix route's
+  `loader`): nothing names it, and deleting it leaves those pages open.
 
 A check deleted inside a surviving function, a decorator taken off a view, a `before_action`
 line removed: none is a complete definition, so each stays evidence.
@@ -114,6 +117,24 @@ _LITERAL_CONSTANT = compile_lazily(
 #: names them: Go's `init` (run when its package loads; the specification forbids referring
 #: to it). Deleting one changes what runs, as a registering decorator's removal does
 _RUN_UNNAMED = frozenset({"init"})
+#: modules a JavaScript framework loads by their path, and the exports it runs in them before
+#: the code they guard, with no call site anywhere: Next.js's middleware (and its `config`
+#: matcher; `proxy` since Next.js 16), Astro's and Cloudflare Pages' `onRequest`, SvelteKit's
+#: server hooks and `load`, a Next.js page's `getServerSideProps`, a Remix or React Router
+#: route's `loader`. Deleting one leaves the pages it gated reachable without its checks. A
+#: handler (`GET`, `action`, a page's default export) deleted takes its endpoint with it, as
+#: a view deleted with its URL pattern does, and stays a removal
+_CONVENTION_GATES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
+    (compile_lazily(path), frozenset(names.split())) for path, names in (
+        (r"(^|/)(middleware|proxy|_middleware)\.[cm]?[jt]s$|(^|/)middleware/index\.[cm]?[jt]s$",
+         "middleware proxy config onRequest"),
+        (r"(^|/)hooks\.server\.[jt]s$", "handle handleFetch"),
+        (r"(^|/)\+(page|layout)(\.server)?\.[jt]s$", "load"),
+        (r"(^|/)pages/.+\.[cm]?[jt]sx?$", "getServerSideProps"),
+        (r"(^|/)(routes/.+|root)\.[cm]?[jt]sx?$",
+         "loader clientLoader middleware unstable_middleware onRequest"),
+    )
+)
 #: a docstring's quotes (Python's, or Kotlin's and Swift's raw strings)
 _DOC_QUOTES = compile_lazily(r'"""|\'\'\'')
 
@@ -507,8 +528,12 @@ class Removals:
         return False
 
     def _dead(self, file: int, unit: _Unit) -> bool:
+        path = self.diff.files[file].path
+        if any(gated.search(path) and names.intersection(unit.names)
+               for gated, names in _CONVENTION_GATES):
+            return False  # the framework runs it by its name and its module's path
         if unit.nested:
-            if not _EXPLICIT_OVERRIDE.search(self.diff.files[file].path):
+            if not _EXPLICIT_OVERRIDE.search(path):
                 return False  # a method a framework may call by convention
             if unit.overrides and not all(map(self._declared_elsewhere, unit.names)):
                 return False

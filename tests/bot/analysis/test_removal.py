@@ -171,6 +171,57 @@ _JAVA_SERVICE = [
 ]
 
 
+_GATE = [
+    "  const session = request.cookies.get('session');",
+    "  if (!session) throw redirect(303, '/login');",
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "opener", "removal"),
+    [
+        # the exports a framework runs, by name, before the pages of a module it loads by path
+        pytest.param("src/middleware.ts", "export function middleware(request) {", False,
+                     id="next-middleware"),
+        pytest.param("apps/web/middleware.js", "export const config = {", False,
+                     id="next-middleware-matcher"),
+        pytest.param("src/middleware/index.ts", "export const onRequest = defineMiddleware(() => {",
+                     False, id="astro-middleware"),
+        pytest.param("functions/admin/_middleware.ts", "export async function onRequest(ctx) {",
+                     False, id="cloudflare-pages-middleware"),
+        pytest.param("src/hooks.server.ts", "export const handle: Handle = async (input) => {",
+                     False, id="sveltekit-handle"),
+        pytest.param("src/routes/admin/+layout.server.ts",
+                     "export const load: LayoutServerLoad = async (event) => {", False,
+                     id="sveltekit-layout-load"),
+        pytest.param("src/pages/admin/index.tsx",
+                     "export async function getServerSideProps(context) {", False,
+                     id="next-get-server-side-props"),
+        pytest.param("app/routes/admin.users.tsx", "export async function loader({ request }) {",
+                     False, id="remix-loader"),
+        pytest.param("app/root.tsx", "export async function loader({ request }) {", False,
+                     id="remix-root-loader"),
+        # the same names elsewhere, and the handlers that take their endpoint with them
+        pytest.param("src/lib/events.ts", "export function handle(request) {", True,
+                     id="handle-in-a-library"),
+        pytest.param("src/lib/loader.ts", "export async function loader({ request }) {", True,
+                     id="loader-outside-routes"),
+        pytest.param("src/middleware.ts", "function isPublicPath(request) {", True,
+                     id="helper-in-middleware"),
+        pytest.param("app/api/projects/route.ts", "export async function DELETE(request) {", True,
+                     id="route-handler-with-its-endpoint"),
+        pytest.param("src/routes/admin/+page.server.ts", "export const actions = {", True,
+                     id="sveltekit-actions-with-their-endpoint"),
+    ],
+)
+def test_a_frameworks_gate_export_is_not_dead(path: str, opener: str, removal: bool) -> None:
+    """Nothing names `middleware`, `handle` or `loader`: the framework calls them by the
+    module's path, and deleting one opens what it guarded."""
+    closer = "});" if opener.endswith("=> {") else "};" if opener.endswith("= {") else "}"
+    diff = edit(path, removed=[opener, *_GATE, closer])
+    assert Removals(parse_diff(diff)).hunk(0, 0) is removal
+
+
 @pytest.mark.parametrize(
     ("diff", "removal"),
     [
