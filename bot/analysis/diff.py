@@ -571,6 +571,7 @@ class Diff:
             [row[1:] for row in rows if row[:1] in (" ", "-")],
             [row[1:] for row in rows if row[:1] in (" ", "+")],
             yaml=self.files[index].path.endswith((".yml", ".yaml")),
+            python=self.files[index].path.endswith((".py", ".pyi")),
         )
 
     def _relaid(self, index: int, hunk: Hunk, sides: Sides) -> bool:

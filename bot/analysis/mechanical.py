@@ -1037,7 +1037,9 @@ def relaid(sides: Sides, code: Callable[[], tuple[list[str], list[str]]]) -> boo
 _ONE_LINE_STRING = compile_lazily(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'")
 
 
-def same_blocks(old: Sequence[str], new: Sequence[str], *, yaml: bool = False) -> bool:
+def same_blocks(
+    old: Sequence[str], new: Sequence[str], *, yaml: bool = False, python: bool = False
+) -> bool:
     """Whether a hunk of a file whose indentation is syntax (`INDENTED`), its unchanged lines
     included (`old`: before, `new`: after), leaves every statement in the block it was in.
 
@@ -1046,16 +1048,51 @@ def same_blocks(old: Sequence[str], new: Sequence[str], *, yaml: bool = False) -
     meaning only when each statement keeps the statement it is nested in (`_parents`): a whole
     block moved in or out by one level, tabs made spaces, two spaces made four. Lines inside
     brackets (an argument list re-wrapped) and comments are no statements. In YAML (`yaml`) an
-    item's dash belongs to its value, so `key:` over `- a` and over `  - a` are the same list."""
-    return _parents(old, yaml) == _parents(new, yaml)
+    item's dash belongs to its value, so `key:` over `- a` and over `  - a` are the same list.
+    In Python (`python`) a hunk may begin inside brackets opened above it (a signature's
+    parameters re-wrapped by a formatter, under a hunk header `def authorize(`): a line there
+    that no statement can begin with (`_INSIDE_BRACKETS`) says so, and both sides, which share
+    what is above the hunk, are read from inside one bracket."""
+    depth = int(python and _opens_above(old, new))
+    return _parents(old, yaml, depth) == _parents(new, yaml, depth)
 
 
-def _parents(lines: Sequence[str], yaml: bool) -> list[int]:
-    """For each statement of `lines` (blank lines, comments and lines inside brackets aside),
-    the ordinal of the statement it is nested in (-1 at the hunk's outer level)."""
+#: how a Python line inside brackets may begin and a statement never does: a closing bracket,
+#: a comma, an operator between two operands (`| None = Depends(...)`, `and x`, `.filter(...)`);
+#: a backslash at the end of the line before is the only other way to get there
+_INSIDE_BRACKETS = compile_lazily(
+    r"(?:[)\]},|&^%:<>]|==|!=|//?(?!/)|\.(?!\.)|(?:and|or|is|in|not\s+in)\b)"
+)
+
+
+def _opens_above(*sides: Sequence[str]) -> bool:
+    """Whether a hunk of Python begins inside brackets opened above it: a line of one of its
+    sides, read where a statement would begin, begins as only a line inside brackets does
+    (`_INSIDE_BRACKETS`), and the line before it does not end with a backslash. Not where a
+    line holds a triple quote: the text of a docstring may begin with anything."""
+    for lines in sides:
+        if any('"""' in line or "'''" in line for line in lines):
+            return False
+    for lines in sides:
+        depth, before = 0, ""
+        for line in lines:
+            body = line.strip()
+            if not body or body.startswith("#"):
+                continue
+            if depth == 0 and not before.endswith("\\") and _INSIDE_BRACKETS.match(body):
+                return True
+            code = _ONE_LINE_STRING.sub("", body)
+            depth = max(0, depth + sum(map(code.count, "([{")) - sum(map(code.count, ")]}")))
+            before = body
+    return False
+
+
+def _parents(lines: Sequence[str], yaml: bool, depth: int = 0) -> list[int]:
+    """For each statement of `lines` (blank lines, comments and lines inside brackets aside,
+    read from `depth` brackets in), the ordinal of the statement it is nested in (-1 at the
+    hunk's outer level)."""
     parents: list[int] = []
     open_blocks: list[tuple[float, int]] = []  # (indentation, ordinal) of the enclosing ones
-    depth = 0
     for line in lines:
         text = line.expandtabs(8)
         body = text.lstrip()

@@ -666,12 +666,26 @@ REINDENT_PAST_CONTEXT = (
     "     return ok()\n"
 )
 
+# a formatter re-wraps a parameter of a signature that opened above the hunk (its header)
+REWRAPPED_INSIDE_A_SIGNATURE = (
+    _LOGIN + "@@ -3,4 +3,5 @@ async def authorize(\n"
+    "     scope: str = Depends(get_scope),\n"
+    "-    code_challenge: tuple[str, str]\n"
+    "-    | None = Depends(get_code_challenge),\n"
+    "+    code_challenge: tuple[str, str] | None = Depends(\n"
+    "+        get_code_challenge\n"
+    "+    ),\n"
+    "     nonce: str | None = Depends(get_nonce),\n"
+)
+
 
 @pytest.mark.parametrize(
     ("text", "substantive"),
-    [(REINDENT, False), (REORDER, True), (REINDENT_PAST_CONTEXT, True)],
+    [(REINDENT, False), (REORDER, True), (REINDENT_PAST_CONTEXT, True),
+     (REWRAPPED_INSIDE_A_SIGNATURE, False)],
     ids=["reindented-hunk-is-cosmetic", "reordered-lines-are-real",
-         "python-re-indented-past-an-unchanged-line-is-real"],
+         "python-re-indented-past-an-unchanged-line-is-real",
+         "python-re-wrapped-inside-brackets-opened-above-is-cosmetic"],
 )
 def test_whitespace_only_hunks_are_not_substantive(text: str, substantive: bool) -> None:
     lines = parse_diff(text).changed_lines(0)

@@ -839,3 +839,49 @@ def test_indentation_that_is_syntax_keeps_each_statement_in_its_block(
     old: list[str], new: list[str], yaml: bool, kept: bool
 ) -> None:
     assert same_blocks(old, new, yaml=yaml) is kept
+
+
+#: a signature's parameter re-wrapped by a formatter, the signature opened above the hunk
+_PARAMETER = ["    scope: str = Depends(get_scope),", "    challenge: tuple[str, str]",
+              "    | None = Depends(get_challenge),", "    nonce: str = Depends(get_nonce),"]
+_REWRAPPED = ["    scope: str = Depends(get_scope),",
+              "    challenge: tuple[str, str] | None = Depends(", "        get_challenge",
+              "    ),", "    nonce: str = Depends(get_nonce),"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept"),
+    [
+        # a line beginning with an operator or a closing bracket is inside brackets opened
+        # above the hunk: both sides are read from inside them
+        (_PARAMETER, _REWRAPPED, True),
+        (["    a,", "    b,", ")", "if x:", "    y()"], ["    a, b,", ")", "if x:", "    y()"], True),
+        (["    .filter(active=True)", "    .first()", ")"],
+         ["    .filter(active=True).first()", ")"], True),
+        # counter-examples: once the brackets close, a statement moved into a block still moves
+        (["    | None = f(x),", ")", "if admin:", "    deny()", "grant()"],
+         ["    | None = f(x),", ")", "if admin:", "    deny()", "    grant()"], False),
+        # a line continued by a backslash is no bracket: the statements below still count
+        (["x = a \\", "    | b", "if admin:", "    deny()", "grant()"],
+         ["x = a \\", "    | b", "if admin:", "    deny()", "    grant()"], False),
+        # the text of a docstring may begin with anything
+        (['    """', "    | a table |", '    """', "    if admin:", "        deny()", "    grant()"],
+         ['    """', "    | a table |", '    """', "    if admin:", "        deny()",
+          "        grant()"], False),
+        # a statement cannot begin with these, but a name can (`is_admin`, `order`, `android`)
+        (["is_admin = 1", "if x:", "    y()", "order()"],
+         ["is_admin = 1", "if x:", "    y()", "    order()"], False),
+    ],
+    ids=["parameter-re-wrapped", "closing-bracket-first", "method-chain-re-wrapped",
+         "statement-moved-after-the-brackets-close", "backslash-continuation",
+         "docstring-text", "names-beginning-with-an-operator-word"],
+)
+def test_a_python_hunk_may_begin_inside_brackets_opened_above_it(
+    old: list[str], new: list[str], kept: bool
+) -> None:
+    assert same_blocks(old, new, python=True) is kept
+
+
+def test_only_python_is_read_from_inside_brackets_opened_above() -> None:
+    # Pug's and Slim's `| text` is a line of text, where a re-indent moves it
+    assert same_blocks(_PARAMETER, _REWRAPPED) is False
