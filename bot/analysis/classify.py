@@ -696,7 +696,7 @@ def _path_matches(
         paths = [change.path] + ([change.old_path] if change.old_path else [])
         if any_path is not None and not any(any_path.check_file(path).include for path in paths):
             continue
-        if matcher.content_only is not None and matcher.content_only.match_file(change.path):
+        if _markup(matcher, change.path):
             continue  # a template's path is not evidence; its lines are read below
         found = [
             (area_id, path, pattern)
@@ -753,6 +753,14 @@ _DEFINITION = compile_lazily(
 #: a line at the top level of a file (git's default pattern for a hunk header's line): where a
 #: definition starts (`class OfferWizardStepView(FormView):`, `func setAllowed(`, `@app.get`)
 _TOP_LEVEL = compile_lazily(r"[A-Za-z_$@]")
+
+
+def _markup(matcher: Matcher, path: str) -> bool:
+    """Whether a file is a template or a UI component (`content_only`): there a hunk header
+    names the page or the component a change is made in (`class ForgotPasswordModal`, `function
+    SignIn()`), as its path does, and is no evidence either; what the server does with a
+    password is elsewhere, and the changed lines are read as in any file."""
+    return matcher.content_only is not None and bool(matcher.content_only.match_file(path))
 
 
 def _header_encloses(diff: Diff, header: ChangedLine) -> bool:
@@ -1084,9 +1092,10 @@ def _content_evidence(
     for is_comment, item in [(False, item) for item in hits] + [(True, item) for item in stated]:
         if item in moved:
             continue
-        if item.side == "header" and not _header_encloses(diff, item):
-            continue
         path = diff.files[item.file].path
+        if item.side == "header" and (not _header_encloses(diff, item)
+                                      or _markup(matcher, path)):
+            continue
         text = item.text.rstrip("\n")
         matched = [
             rule for rule in rules.of(without_copy(text), item.file)
@@ -1376,9 +1385,7 @@ def _owner_evidence(
     if not wanted:
         return
     for index, change in enumerate(diff.files):
-        if index in skip or (
-            matcher.content_only is not None and matcher.content_only.match_file(change.path)
-        ):
+        if index in skip or _markup(matcher, change.path):
             continue
         meaningful: bool | None = None
         for path in [change.path] + ([change.old_path] if change.old_path else []):

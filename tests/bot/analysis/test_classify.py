@@ -1381,3 +1381,33 @@ def test_a_pattern_without_a_caret_is_taken_as_it_is() -> None:
     was 1 ms of every start."""
     pattern = "".join(["(?i)\\bpassword", "_reset\\b"])
     assert _unanchored(pattern) is pattern
+
+
+_MODAL = "export default class ForgotPasswordModal extends Modal {"
+
+
+@pytest.mark.parametrize("path", ["js/src/forum/components/ForgotPasswordModal.tsx",
+                                  "src/components/LoginForm.vue",
+                                  "app/views/sessions/new.html.erb"])
+def test_a_hunk_header_in_a_template_or_ui_component_is_not_evidence(
+    policy: Policy, path: str
+) -> None:
+    # the header names the component, as its path does; the line is a label's
+    text = edit(path, ["    const emailLabel = extractText(app.translator.trans('email'));"],
+                section=_MODAL)
+    assert run(text, policy).areas == []
+
+
+def test_the_same_hunk_header_in_code_is_evidence(policy: Policy) -> None:
+    text = edit("js/src/forum/ForgotPassword.ts",
+                ["    const emailLabel = extractText(app.translator.trans('email'));"],
+                section=_MODAL)
+    [evidence] = only_area(run(text, policy), "auth")
+    assert (evidence.side, evidence.rule) == ("header", "auth.enclosing-symbol")
+
+
+def test_the_changed_lines_of_a_ui_component_are_still_read(policy: Policy) -> None:
+    text = edit("src/components/LoginForm.tsx", ["    const claims = jwt.verify(token, secret);"],
+                section=_MODAL)
+    evidence = only_area(run(text, policy), "auth")
+    assert [(e.side, e.path) for e in evidence] == [("new", "src/components/LoginForm.tsx")]
