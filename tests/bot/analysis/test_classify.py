@@ -168,6 +168,8 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("app/code/Acme/Shop/etc/db_schema.xml", ['<column name="note"/>']),
          {"migrations": ["app/code/Acme/Shop/etc/db_schema.xml"]}),
         (edit("crates/db_schema/src/impls/post.rs", ["let x = 1;"]), {}),
+        (edit("app/Http/Controllers/Auth/ConfirmController.php", ["$x = 1;"]),
+         {"auth": ["app/Http/Controllers/Auth/ConfirmController.php"]}),
     ],
     ids=[
         "auth-path",
@@ -244,6 +246,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "declarative-schema-php",
         "declarative-schema-xml",
         "crate-named-db-schema",
+        "pascal-case-auth-folder",
     ],
 )
 def test_areas_by_path_and_exclusion(

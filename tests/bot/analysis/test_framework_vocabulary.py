@@ -276,6 +276,18 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("server/api/memos.go", "\tfind.CreatorID = &currentUser.ID", "permissions.owner-match"),
         ("server/api/memos.go", "\tmemo.CreatorID = creator.ID", None),
         ("server/api/users.go", "\tif u.ID != user.ID {", None),
+        # what a user consented to grant an OAuth client; a cookie banner's consent is not that
+        ("src/ResponseHandling/InteractionGenerator.cs",
+         "    await Consent.UpdateConsentAsync(request.Subject, request.Client, parsedScopes);",
+         "auth.oauth-consent"),
+        ("src/components/CookieBanner.tsx", "  saveConsent(choice);", None),
+        ("app/analytics.py", "    consent_banner_shown = True", None),
+        # an IPv4 address written as IPv6 turned back, or checked for, before a range check
+        ("pkg/caveats/types/ipaddress.go", "\treturn IPAddress{parsed.Unmap()}, err",
+         "security.ssrf-addresses"),
+        ("config/initializers/rack_attack.rb", "    if parsed.ipv6? && !parsed.ipv4_mapped?",
+         "security.ssrf-addresses"),
+        ("internal/storage/mmap.go", "\tdefer region.Unmap()", None),
     ],
 )
 def test_a_documented_sink_or_safeguard_is_evidence(
