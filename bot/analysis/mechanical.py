@@ -55,12 +55,12 @@ MARKUP = compile_lazily(
     r"\.(html?|xhtml|erb|jinja2?|j2|twig|hbs|handlebars|mustache|njk|liquid|ejs|cshtml|razor|"
     r"jsx|tsx|vue|svelte)$|\.blade\.php$"
 )
-#: an element's attributes that only describe it to people: WAI-ARIA's `aria-*` states and
-#: properties, HTML's `alt` text and `title` tooltip (bound too: Vue's `:title`, JSX's
-#: `alt={...}`). What a screen reader says or a tooltip shows, never what a form submits or who
-#: may see it
+#: an element's attributes that only present it to people: WAI-ARIA's `aria-*` states and
+#: properties, HTML's `alt` text and `title` tooltip, and its style (`class`, JSX's
+#: `className`, `style`), bound too: Vue's `:title`, JSX's `alt={...}`. What a screen reader
+#: says, a tooltip shows or a style sheet draws, never what a form submits or who may see it
 _LABELLING = compile_lazily(
-    r"""(?:^|(?<=\s))(?::|v-bind:)?(?:aria-[a-z]+|alt|title)\s*=\s*"""
+    r"""(?:^|(?<=\s))(?::|v-bind:)?(?:aria-[a-z]+|alt|title|class|className|style)\s*=\s*"""
     r"""(?:"[^"]*"|'[^']*'|\{[^{}]*\})"""
 )
 
@@ -817,11 +817,12 @@ def _go_modernized(old: list[str], new: list[str]) -> bool:
 
 
 def _labels_only(sides: Sides) -> bool:
-    """Whether a markup hunk's sides differ only by attributes that label elements for people
-    (`_LABELLING`: an `aria-label` added, an `alt` text or a `title` reworded), white space
-    aside."""
+    """Whether a markup hunk's sides differ only by attributes that present elements to people
+    (`_LABELLING`: an `aria-label` added, an `alt` text or a `title` reworded, a `class`
+    dropped), white space aside."""
     lines = (*sides.removed, *sides.added)
-    if not any("aria-" in line or "alt" in line or "title" in line for line in lines):
+    if not any(word in line for line in lines
+               for word in ("aria-", "alt", "title", "class", "style")):
         return False
     return _squashed([_LABELLING.sub("", line) for line in sides.removed]) == _squashed(
         [_LABELLING.sub("", line) for line in sides.added])
@@ -841,7 +842,8 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     A hunk that only adds or only removes is mechanical only when all it adds are named
     constants (`private static final String CODE_VALUE = "code_value";`): a constant does
     nothing until code uses it, and that code is a change of its own. In markup (`markup`), a
-    hunk that only adds, removes or rewords accessibility labels (`aria-*`, `alt`, `title`).
+    hunk that only adds, removes or rewords accessibility labels (`aria-*`, `alt`, `title`) or
+    styles (`class`, `className`, `style`).
     """
     return mechanical_sides(Sides(removed, added), manifest=manifest, markup=markup)
 

@@ -787,19 +787,33 @@ def test_the_place_that_decides_may_come_after_lines_that_only_moved(
          True, True),
         (['<button :aria-label="$t(\'signIn\')">'], ['<button :aria-label="$t(\'logIn\')">'],
          True, True),
+        # styles: a class dropped beside an unchanged raw filter, a JSX className, a style
+        (["<p class=\"help\">{{ 'faq.description'|trans|raw }}</p>"],
+         ["<p>{{ 'faq.description'|trans|raw }}</p>"], True, True),
+        (['<input type="password" className="field" />'],
+         ['<input type="password" className={styles.field} />'], True, True),
+        (['<form method="post" style="margin: 0">'], ['<form method="post">'], True, True),
         # counter-examples: what a form submits, an element's role, a file that is not markup
         (['<input name="token" aria-label="Token">'], ['<input name="api_token" aria-label="Key">'],
          True, False),
         (['<option value="member" title="Member">'], ['<option value="admin" title="Admin">'],
          True, False),
         (['<div role="button">'], ['<div role="admin">'], True, False),
+        # a class beside a filter that stops escaping, an input's type, a data attribute
+        (["<p class=\"help\">{{ description }}</p>"], ["<p>{{ description|raw }}</p>"], True,
+         False),
+        (['<input type="password" class="field">'], ['<input type="text">'], True, False),
+        (['<div data-class="member">'], ['<div data-class="admin">'], True, False),
         (['<a href="/logout">'], ['<a href="/logout" aria-label="Log out">'], False, False),
     ],
     ids=["aria-label-added", "alt-reworded", "title-on-its-own-line", "jsx-aria-label",
-         "vue-bound-aria-label", "field-name-changed-beside-a-label",
-         "option-value-changed-beside-a-title", "role-is-not-a-label", "not-markup"],
+         "vue-bound-aria-label", "class-dropped-beside-a-raw-filter", "jsx-class-name",
+         "style-dropped", "field-name-changed-beside-a-label",
+         "option-value-changed-beside-a-title", "role-is-not-a-label",
+         "raw-filter-added-beside-a-class", "input-type-beside-a-class",
+         "data-attribute-is-not-a-class", "not-markup"],
 )
-def test_accessibility_labels_in_markup_are_mechanical(
+def test_labels_and_styles_in_markup_are_mechanical(
     removed: list[str], added: list[str], markup: bool, mechanical: bool
 ) -> None:
     assert mechanical_hunk(removed, added, markup=markup) is mechanical
