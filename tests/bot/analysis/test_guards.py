@@ -85,6 +85,12 @@ def rules(result: Classification) -> set[str]:
             "def cascade_storage_access(value):", "permissions.condition-changed",
             id="py-access-definition",
         ),
+        # a token's expiry claim compared: an expired token let through when the check goes
+        pytest.param(
+            "pkg/verify/numeric.go",
+            ["\t\tif exp == 0 {", "\t\t\treturn nil, nil", "\t\t}"], ["\t\tlog.Print(key)"],
+            "", "auth.guard-removed", id="go-expiry-claim-guard-removed",
+        ),
     ],
 )
 def test_a_change_of_control_flow_on_a_subject_is_evidence(
@@ -111,6 +117,8 @@ def test_a_change_of_control_flow_on_a_subject_is_evidence(
                      id="deleted-with-its-definition"),
         pytest.param(["    allowed = compute(user)"], ["    allowed = compute_for(user)"],
                      id="words-alone"),
+        pytest.param(["    if math.exp(growth) > cap:", "        return cap"], ["    return cap"],
+                     id="exponential-is-no-expiry-claim"),
     ],
 )
 def test_the_subject_words_without_a_change_of_control_flow_are_not_evidence(
