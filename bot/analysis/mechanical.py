@@ -241,6 +241,13 @@ def _without_trailing_comment(line: str) -> str:
     return code
 
 
+def _declarations(lines: Sequence[str]) -> list[str]:
+    """A manifest's declarations in a canonical order, comments and blank lines aside: each
+    line declares one dependency whole (its name, version and source), wherever it stands."""
+    return sorted(key for key in (line_key(_without_trailing_comment(line)) for line in lines)
+                  if key)
+
+
 def _canonical(line: str) -> str:
     """The line with spellings removed that keep what it does: layout-only markup tags,
     exception chaining, variable annotations, hash shorthand, discarded results, a context
@@ -838,7 +845,8 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     prose strings (labels, help texts, messages) with the code around them unchanged, a block of
     one statement under a condition written with a statement modifier (Ruby's `stmt if cond`),
     a string built another way with the same parts, and, in a dependency
-    manifest (`manifest`), version numbers bumped (not what it deploys: a chart's appVersion).
+    manifest (`manifest`), version numbers bumped (not what it deploys: a chart's appVersion)
+    and the same declarations put in another order, comments aside.
     A hunk that only adds or only removes is mechanical only when all it adds are named
     constants (`private static final String CODE_VALUE = "code_value";`): a constant does
     nothing until code uses it, and that code is a change of its own. In markup (`markup`), a
@@ -963,6 +971,8 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         return _constants_only(added)
     if not added:
         return False
+    if manifest and _declarations(removed) == _declarations(added):
+        return True  # the same dependencies, sorted or grouped another way
     old_squashed, new_squashed = sides.squashed("old"), sides.squashed("new")
     if old_squashed == new_squashed:
         return True  # white space alone: the common case, without tokenising
