@@ -94,6 +94,18 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("public/login.php", "    $_SESSION['user_id'] = $row['id'];", "auth.session-user"),
         # Downloaded modules checked against their recorded checksums in an image build
         ("Dockerfile", "RUN go mod download && go mod verify", "security.dependency-integrity"),
+        # An email address confirmed before it is trusted, by the frameworks' names
+        ("src/Forum/Controller/ConfirmEmailViewController.php",
+         "class ConfirmEmailViewController extends AbstractHtmlController", "auth.account-confirmation"),
+        ("src/Areas/Identity/Data/User.cs", "    if (!user.EmailConfirmed)", "auth.account-confirmation"),
+        # Money paid out or back inside a name; money moved on a customer's account
+        ("app/services/expense_payout_service/process_single.rb",
+         "      idempotency_key: expense_payout.id,", "billing.money-words"),
+        ("api/src/main/java/org/shop/invoice/InvoiceDao.java",
+         "    final PaymentModelDao refund = dao.createRefund(paymentId, amount);", "billing.money-words"),
+        ("app/controllers/api/v1/customer_account_transaction_controller.rb",
+         "        customer = Customer.find(customer_account_transaction_params[:customer_id])",
+         "billing.money-words"),
     ],
 )
 def test_a_second_area_signal_is_evidence(
@@ -157,6 +169,11 @@ def test_a_second_area_signal_is_evidence(
          "auth.session-user"),
         # modules downloaded, not verified
         ("Dockerfile", "RUN go mod download", "security.dependency-integrity"),
+        # a confirmation of something else; a word that only ends in "refund"
+        ("src/components/dialog.ts", "  const confirmed = await confirmDelete(item);",
+         "auth.account-confirmation"),
+        ("src/funds/model.py", "    prefund = allocation.initial", "billing.money-words"),
+        ("src/db/runner.py", "    with session.begin() as transaction:", "billing.money-words"),
     ],
 )
 def test_a_look_alike_is_not_that_signal(
