@@ -743,7 +743,9 @@ def _path_evidence(
 
 
 _MOVED_RUN = 3
-_NAMESPACE = compile_lazily(r"\s*(module|namespace|package)\s")
+#: a line that opens a namespace (`module Devise`, `namespace App\\Billing;`, `package auth`):
+#: where code lives, as its path says; not Terraform's `module "vpc" {`, which calls a module
+_NAMESPACE = compile_lazily(r"\s*(module|namespace|package)\s+[\w\\]")
 _FUNCTION = compile_lazily(FUNCTION)
 _DEFINITION = compile_lazily(
     r"\b(def|class|func|function|fn|interface|struct|impl|trait|type|enum|record|object|sub|"
@@ -1096,6 +1098,8 @@ def _content_evidence(
         if item.side == "header" and (not _header_encloses(diff, item)
                                       or _markup(matcher, path)):
             continue
+        if item.side != "header" and _NAMESPACE.match(item.text):
+            continue  # `module Pundit`, `namespace App\Billing;`: where code lives, as a path
         text = item.text.rstrip("\n")
         matched = [
             rule for rule in rules.of(without_copy(text), item.file)

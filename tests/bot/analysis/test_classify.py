@@ -1414,3 +1414,34 @@ def test_the_changed_lines_of_a_ui_component_are_still_read(policy: Policy) -> N
                 section=_MODAL)
     evidence = only_area(run(text, policy), "auth")
     assert [(e.side, e.path) for e in evidence] == [("new", "src/components/LoginForm.tsx")]
+
+
+@pytest.mark.parametrize(
+    ("path", "lines"),
+    [
+        ("lib/pundit/cache_store.rb",
+         ["module Pundit", "  # Where policies are cached.", "  module CacheStore", "  end", "end"]),
+        ("src/Listener/OrderListener.php",
+         ["<?php", "namespace Shop\\Invoice\\Listener;", "", "final class OrderListener {}"]),
+    ],
+    ids=["ruby-module", "php-namespace"],
+)
+def test_a_namespace_line_is_not_evidence(policy: Policy, path: str, lines: list[str]) -> None:
+    # it says where the code lives, as a path does; what the code does is in its other lines
+    assert run(_added(path, lines), policy).areas == []
+
+
+@pytest.mark.parametrize(
+    ("path", "lines"),
+    [
+        ("lib/shop/guard.rb", ["class Guard", "  include Pundit", "end"]),
+        # Terraform's module block calls a module: it is no namespace
+        ("infra/main.tf", ['module "pundit_roles" {  # Pundit', '  source = "./roles"', "}"]),
+    ],
+    ids=["ruby-include", "terraform-module-block"],
+)
+def test_a_line_that_uses_the_name_or_calls_a_module_is_evidence(
+    policy: Policy, path: str, lines: list[str]
+) -> None:
+    [area] = [a for a in run(_added(path, lines), policy).areas if a.id == "permissions"]
+    assert [(e.side, e.rule) for e in area.evidence] == [("new", "permissions.rails-authz")]
