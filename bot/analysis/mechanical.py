@@ -63,6 +63,14 @@ _LABELLING = compile_lazily(
     r"""(?:^|(?<=\s))(?::|v-bind:)?(?:aria-[a-z]+|alt|title|class|className|style)\s*=\s*"""
     r"""(?:"[^"]*"|'[^']*'|\{[^{}]*\})"""
 )
+#: the HTML attributes a Python form renders on a field: WTForms' `render_kw={"autofocus":
+#: True}` and a Django widget's `attrs={...}` (`forms.PasswordInput(attrs={...})`). What the
+#: browser shows, like the markup's own (`_LABELLING`); what the form accepts is its
+#: validators and fields. With the comma that joined it to the arguments before it
+_RENDER_HINTS = compile_lazily(
+    r"\s*,?\s*\brender_kw\s*=\s*\{[^{}]*\}|(?<=\()\s*attrs\s*=\s*\{[^{}]*\}\s*,?"
+)
+_WIDGET_CALL = compile_lazily(r"(?:Input|Select|Textarea|Widget)\($")
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
 #: a new or removed package, is not)
@@ -835,6 +843,22 @@ def _labels_only(sides: Sides) -> bool:
         [_LABELLING.sub("", line) for line in sides.added])
 
 
+def _without_render_hints(lines: Sequence[str]) -> list[str]:
+    """The lines without the HTML attributes a Python form renders (`_RENDER_HINTS`), read as
+    one text so that an argument re-wrapped onto its own line goes with its comma; a Django
+    `attrs` only as a widget's argument (`TextInput(attrs={...})`), where elsewhere it may be
+    data (`ldap.modify(dn, attrs={...})`)."""
+    text = "\n".join(lines)
+
+    def strip(found: re.Match[str]) -> str:
+        hint = found.group(0)
+        if "render_kw" in hint or _WIDGET_CALL.search(text, 0, found.start()):
+            return ""
+        return hint
+
+    return _RENDER_HINTS.sub(strip, text).split("\n")
+
+
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False,
                     markup: bool = False) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
@@ -851,7 +875,8 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     constants (`private static final String CODE_VALUE = "code_value";`): a constant does
     nothing until code uses it, and that code is a change of its own. In markup (`markup`), a
     hunk that only adds, removes or rewords accessibility labels (`aria-*`, `alt`, `title`) or
-    styles (`class`, `className`, `style`).
+    styles (`class`, `className`, `style`); in any file, the HTML attributes a Python form
+    renders on a field (`render_kw`, a widget's `attrs`), the rest of the hunk mechanical.
     """
     return mechanical_sides(Sides(removed, added), manifest=manifest, markup=markup)
 
@@ -967,6 +992,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     removed, added = sides.removed, sides.added
     if markup and _labels_only(sides):
         return True
+    if any("render_kw" in line or "attrs" in line for line in (*removed, *added)):
+        unhinted = _without_render_hints(removed), _without_render_hints(added)
+        if unhinted != (list(removed), list(added)):
+            return mechanical_sides(Sides(*unhinted), manifest=manifest, markup=markup)
     if not any(line.strip() for line in removed):
         return _constants_only(added)
     if not added:

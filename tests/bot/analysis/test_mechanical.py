@@ -899,3 +899,36 @@ def test_a_python_hunk_may_begin_inside_brackets_opened_above_it(
 def test_only_python_is_read_from_inside_brackets_opened_above() -> None:
     # Pug's and Slim's `| text` is a line of text, where a re-indent moves it
     assert same_blocks(_PARAMETER, _REWRAPPED) is False
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        # WTForms' render_kw and a Django widget's attrs are HTML attributes the browser shows
+        (['    name = StringField("Name or Email", validators=[InputRequired()])'],
+         ["    name = StringField(", '        "Name or Email",', "        validators=[InputRequired()],",
+          '        render_kw={"autofocus": True},', "    )"], True),
+        (['    password = PasswordField("Password", validators=[InputRequired()])'],
+         ["    password = PasswordField(",
+          '        "Password", validators=[InputRequired()], render_kw={"autofocus": True}',
+          "    )"], True),
+        (["    widget=forms.PasswordInput(),"],
+         ['    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),'], True),
+        # counter-examples: a validator dropped beside a hint, a field disabled beside a widget's
+        # attrs (Django then ignores what is posted), attrs that are data
+        (['    password = PasswordField("Password", validators=[InputRequired()])'],
+         ['    password = PasswordField("Password", render_kw={"autofocus": True})'], False),
+        (["    email = forms.EmailField(widget=forms.EmailInput())"],
+         ['    email = forms.EmailField(disabled=True, widget=forms.EmailInput(attrs={"readonly": 1}))'],
+         False),
+        (['    ldap.modify(dn, attrs={"memberOf": group})'],
+         ['    ldap.modify(dn, attrs={"memberOf": admins})'], False),
+    ],
+    ids=["render-kw-re-wrapped", "render-kw-on-the-arguments-line", "django-widget-attrs",
+         "validator-dropped-beside-a-hint", "field-disabled-beside-widget-attrs",
+         "attrs-that-are-data"],
+)
+def test_html_attributes_a_python_form_renders_are_mechanical(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
