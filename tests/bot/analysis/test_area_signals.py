@@ -94,6 +94,26 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("public/login.php", "    $_SESSION['user_id'] = $row['id'];", "auth.session-user"),
         # Downloaded modules checked against their recorded checksums in an image build
         ("Dockerfile", "RUN go mod download && go mod verify", "security.dependency-integrity"),
+        # A write that lost a race, caught by name; a counter updated in the database
+        ("app/models/vote.rb", "  rescue ActiveRecord::RecordNotUnique", "transactions.conflict-handling"),
+        ("app/models/order.rb", "  rescue ActiveRecord::StaleObjectError => e",
+         "transactions.conflict-handling"),
+        ("shop/services.py", "    except IntegrityError:", "transactions.conflict-handling"),
+        ("shop/services.py", "    except (ValueError, db.IntegrityError) as exc:",
+         "transactions.conflict-handling"),
+        ("src/subscription.service.ts", "    if (error.code === 'P2002') {",
+         "transactions.conflict-handling"),
+        ("internal/controller/sync.go",
+         "\terr := retry.RetryOnConflict(retry.DefaultRetry, func() error {",
+         "transactions.conflict-handling"),
+        ("app/db/models.py", '    __mapper_args__ = {"version_id_col": version}',
+         "transactions.conflict-handling"),
+        ("src/Entity/Order.php", "    #[ORM\\Version]", "transactions.conflict-handling"),
+        ("shop/views.py", '    Product.objects.filter(pk=pk).update(stock=F("stock") - 1)',
+         "transactions.conflict-handling"),
+        # Migrations kept as one module rather than a folder
+        ("server/lib/src/server/migrations.rs", "    let entries = vec![member_entry];",
+         "migrations.path"),
         # An email address confirmed before it is trusted, by the frameworks' names
         ("src/Forum/Controller/ConfirmEmailViewController.php",
          "class ConfirmEmailViewController extends AbstractHtmlController", "auth.account-confirmation"),
@@ -169,6 +189,15 @@ def test_a_second_area_signal_is_evidence(
          "auth.session-user"),
         # modules downloaded, not verified
         ("Dockerfile", "RUN go mod download", "security.dependency-integrity"),
+        # a file's integrity checked (CarrierWave), the error imported, not caught; F() alone
+        ("app/controllers/photos_controller.rb", "  rescue CarrierWave::IntegrityError",
+         "transactions.conflict-handling"),
+        ("shop/views.py", "from django.db import IntegrityError", "transactions.conflict-handling"),
+        ("shop/views.py", '    qs = qs.order_by(F("created").desc())',
+         "transactions.conflict-handling"),
+        # one migration's guide, a module named for the one step it migrates
+        ("docs/migrations.md", "Run the migrations before upgrading.", "migrations.path"),
+        ("src/store/migration.ts", "  const state = upgrade(saved);", "migrations.path"),
         # a confirmation of something else; a word that only ends in "refund"
         ("src/components/dialog.ts", "  const confirmed = await confirmDelete(item);",
          "auth.account-confirmation"),
