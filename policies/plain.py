@@ -27,8 +27,10 @@ class Plain:
     """Frozen plain data: its fields are its class's annotations, each given by keyword or by
     its default."""
 
-    #: the fields' names, in order
+    #: the fields' names, in order, and as a set (asked of every instance made: an analysis
+    #: makes tens of thousands)
     _fields: ClassVar[tuple[str, ...]] = ()
+    _names: ClassVar[frozenset[str]] = frozenset()
     #: each field's default value (a value, or a factory called once per instance)
     _defaults: ClassVar[dict[str, tuple[Any, Callable[[], Any] | None]]] = {}
     #: each field's metadata (`dataclasses.field(metadata=...)`: a description)
@@ -39,6 +41,7 @@ class Plain:
         # them) and adds its own annotations
         own = tuple(inspect.get_annotations(cls))
         cls._fields = (*cls._fields, *(name for name in own if name not in cls._fields))
+        cls._names = frozenset(cls._fields)
         cls._defaults, cls._metadata = dict(cls._defaults), dict(cls._metadata)
         for name in own:
             value = cls.__dict__.get(name, _MISSING)
@@ -53,8 +56,8 @@ class Plain:
                 cls._defaults[name] = (value, None)
 
     def __init__(self, **values: Any) -> None:
-        unknown = values.keys() - set(self._fields)
-        if unknown:
+        if not values.keys() <= self._names:
+            unknown = values.keys() - self._names
             raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)}")
         for name in self._fields:
             if name in values:

@@ -1076,9 +1076,10 @@ def _content_evidence(
         for item in diff.lines_at(file, lines):
             if item.side == "header" and metadata.hunk(file, item.hunk, is_substantive):
                 continue
-            if diff.substantive(item) and metadata.line(file, item.side, item.line):
+            substantive = diff.substantive(item)
+            if substantive and metadata.line(file, item.side, item.line):
                 described.append(item)
-            elif diff.substantive(item):
+            elif substantive:
                 hits.append(item)
             elif item.side != "header" and is_substantive(item.text):
                 # inside a docstring or a block comment, or code in a hunk that keeps behaviour
