@@ -1,0 +1,63 @@
+"""The settings a deployment reads that switch a protection off: debug mode, CORS for any
+origin with credentials, the hosts a server answers for, HTTPS.
+
+Each is one line in a settings file and says nothing about authentication in its words, so
+only a rule that knows the framework's name for the switch sees it. The same line in a
+development or test environment's settings, which no deployment reads, is routine, as is a
+hardening nicety taken out (Express's `x-powered-by` header).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis.test_framework_apis import rules_found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # debug mode: Django's DEBUG (in the settings, a package of them, the production ones),
+        # Laravel's 'debug', Werkzeug's debugger, ASP.NET's exception page, PHP's errors shown,
+        # Spring Boot's actuator over the web
+        ("shop/settings.py", "DEBUG = True", "security.debug-settings"),
+        ("shop/settings/base.py", "DEBUG = env.bool('DEBUG', default=True)",
+         "security.debug-settings"),
+        ("config/app.php", "    'debug' => true,", "security.debug-settings"),
+        ("app/__init__.py", "    app.run(host='0.0.0.0', debug=True)", "security.debug-mode"),
+        ("src/Web/Program.cs", "app.UseDeveloperExceptionPage();", "security.debug-mode"),
+        ("public/index.php", "ini_set('display_errors', '1');", "security.debug-mode"),
+        ("src/main/resources/application.properties",
+         "management.endpoints.web.exposure.include=*", "security.debug-mode"),
+        ("src/main/resources/application.yml", "        include: '*'", "security.debug-settings"),
+        # CORS for any origin, with credentials (django-cors-headers, FastAPI/Starlette,
+        # Flask-CORS, ASP.NET Core)
+        ("shop/settings.py", "CORS_ALLOW_ALL_ORIGINS = True", "security.web-protections"),
+        ("shop/settings.py", "CORS_ALLOW_CREDENTIALS = True", "security.web-protections"),
+        ("app/main.py", "    allow_credentials=True,", "security.web-protections"),
+        ("app/__init__.py", "CORS(app, supports_credentials=True)", "security.web-protections"),
+        ("src/Web/Program.cs", "    policy.AllowAnyOrigin().AllowAnyHeader();",
+         "security.web-protections"),
+        # the hosts a server answers for: Rails' host authorization, ASP.NET's host filtering
+        ("config/application.rb", "    config.hosts.clear", "security.ssrf-redirect-traversal"),
+        ("src/Web/appsettings.json", '  "AllowedHosts": "*",', "security.ssrf-redirect-traversal"),
+        # HTTPS in a deployed environment's settings
+        ("config/environments/staging.rb", "  config.force_ssl = false", "security.transport"),
+        # look-alikes: the development and test environments' own settings, a variable named
+        # debug, a debug log level, a hardening header taken out
+        ("shop/settings/dev.py", "DEBUG = True", None),
+        ("shop/settings/local.py", "DEBUG = True", None),
+        ("config/environments/development.rb", "  config.force_ssl = false", None),
+        ("config/environments/test.rb", "  config.ssl_options = { hsts: false }", None),
+        ("src/Web/appsettings.Development.json", '  "RequireHttps": false,', None),
+        ("shop/logging.py", "debug = True", None),
+        ("shop/settings.py", 'LOG_LEVEL = "DEBUG"', None),
+        ("src/server.ts", "app.disable('x-powered-by');", None),
+    ],
+)
+def test_a_protection_switched_off_where_it_is_deployed_is_security(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
