@@ -281,3 +281,27 @@ def test_a_ci_action_pin_is_security_evidence(
     result = classify(parse_diff(edit(".github/workflows/ci.yml", added, removed)), policy)
     found = {e.rule for area in result.areas for e in area.evidence}
     assert ("security.ci-action-pinning" in found) is pinned, found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "found"),
+    [
+        # the browser code of a server-rendered application: a field's name, shown or hidden
+        ("app/javascript/controllers/password_visibility_controller.js",
+         '    this.passwordTarget.type = visible ? "password" : "text";', False),
+        ("app/assets/javascripts/login.js", "  $('#password').focus();", False),
+        ("resources/js/components/login.js", "    const password = form.querySelector('#password');",
+         False),
+        ("assets/js/app.js", '  document.getElementById("remember_me").checked = true;', False),
+        # counter-examples: the server's code, a Node server's routes
+        ("app/controllers/sessions_controller.rb", "    @password = params.require(:password)",
+         True),
+        ("src/routes/login.js", "  const ok = await verify(req.body.password, user.hash);", True),
+    ],
+    ids=["rails-stimulus-controller", "rails-sprockets", "laravel-resources-js", "assets-js",
+         "rails-controller", "node-route"],
+)
+def test_credential_words_in_browser_asset_folders_are_not_evidence(
+    policy: Policy, path: str, line: str, found: bool
+) -> None:
+    assert ("auth.credentials" in rules_found(path, line, policy)) is found
