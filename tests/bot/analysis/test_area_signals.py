@@ -111,6 +111,25 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("src/Entity/Order.php", "    #[ORM\\Version]", "transactions.conflict-handling"),
         ("shop/views.py", '    Product.objects.filter(pk=pk).update(stock=F("stock") - 1)',
          "transactions.conflict-handling"),
+        ("internal/model/account.go", "\tVersion optimisticlock.Version",
+         "transactions.conflict-handling"),
+        ("src/models/order.ts", "  { timestamps: true, optimisticConcurrency: true },",
+         "transactions.conflict-handling"),
+        # Authorisation libraries by their API; Django's permissions in a template
+        ("src/auth/abilities.ts", "  const { can, cannot, build } = new AbilityBuilder(createMongoAbility);",
+         "permissions.authz-libraries"),
+        ("src/routes/posts.ts", "  if (!ability.can('update', post)) {", "permissions.authz-libraries"),
+        ("app/routes.py", "    if not oso.is_allowed(user, \"read\", repository):",
+         "permissions.authz-libraries"),
+        ("internal/authz/check.go", "\tok, err := enforcer.Enforce(sub, obj, act)",
+         "permissions.authz-libraries"),
+        ("shop/templates/orders/detail.html", "{% if perms.shop.change_order %}",
+         "permissions.authz-libraries"),
+        # A secret baked into an image, and the build secret mount that keeps it out
+        ("Dockerfile", "ARG NPM_TOKEN", "security.image-secrets"),
+        ("docker/api.Dockerfile", "ENV STRIPE_API_KEY=sk_live_placeholder", "security.image-secrets"),
+        ("Dockerfile", "COPY .env /app/.env", "security.image-secrets"),
+        ("Dockerfile", "RUN --mount=type=secret,id=npmrc npm ci", "security.image-secrets"),
         # Migrations kept as one module rather than a folder
         ("server/lib/src/server/migrations.rs", "    let entries = vec![member_entry];",
          "migrations.path"),
@@ -195,6 +214,13 @@ def test_a_second_area_signal_is_evidence(
         ("shop/views.py", "from django.db import IntegrityError", "transactions.conflict-handling"),
         ("shop/views.py", '    qs = qs.order_by(F("created").desc())',
          "transactions.conflict-handling"),
+        # a permission word in a comment-free UI string; an ability score; build settings that
+        # are not secrets; the same ARG outside a Dockerfile
+        ("src/game/stats.ts", "  const bonus = abilityScore(player);", "permissions.authz-libraries"),
+        ("Dockerfile", "ARG NODE_VERSION=20", "security.image-secrets"),
+        ("Dockerfile", "ENV TOKENIZERS_PARALLELISM=false", "security.image-secrets"),
+        ("Dockerfile", "COPY package.json pnpm-lock.yaml ./", "security.image-secrets"),
+        ("scripts/build.sh", "ARG NPM_TOKEN", "security.image-secrets"),
         # one migration's guide, a module named for the one step it migrates
         ("docs/migrations.md", "Run the migrations before upgrading.", "migrations.path"),
         ("src/store/migration.ts", "  const state = upgrade(saved);", "migrations.path"),
