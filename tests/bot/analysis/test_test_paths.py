@@ -1,0 +1,58 @@
+"""Test code by each stack's convention is no evidence: a permission check in an end-to-end
+suite, a test helper package or a generated mock runs in no deployment.
+
+Each path holds the same access check; in a test path it must be silent, and in a look-alike
+(end-to-end encryption, an A/B-tests feature, a package whose name starts with "mock") it is
+production code and must stay evidence.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
+from policies.model import Policy
+from tests.bot._diffs import edit
+
+_CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
+
+
+@pytest.mark.parametrize(
+    ("path", "evidence"),
+    [
+        # end-to-end suites: Nx's <app>-e2e project, a folder named for them, Nest's e2e specs,
+        # Detox's, Cypress's component tests, Playwright's folders
+        ("apps/admin-e2e/src/roles.ts", False),
+        ("apps/mobile/e2e_tests/login.ts", False),
+        ("e2e-tests/admin.ts", False),
+        ("src/auth/guard.e2e-spec.ts", False),
+        ("mobile/firstTest.e2e.js", False),
+        ("src/components/AdminMenu.cy.ts", False),
+        ("apps/web/playwright-tests/auth.ts", False),
+        ("integration-tests/admin.ts", False),
+        # test helpers by any suffix (Go's testutil, testutilities, testhelpers)
+        ("pkg/testutilities/auth.go", False),
+        ("internal/testhelpers/auth.go", False),
+        ("web/test-helpers/auth.ts", False),
+        # the test files of Scala, Swift, Elixir, Dart and Deno; Swift's and Symfony's Tests
+        ("core/src/auth/AuthSpec.scala", False),
+        ("Tests/AppTests/AuthTests.swift", False),
+        ("src/Bundle/Tests/Security/VoterTest.php", False),
+        ("lib/shop/auth_test.exs", False),
+        ("lib/auth/guard_test.dart", False),
+        ("auth/guard_test.ts", False),
+        # mocks: mockgen's files, a TypeScript module's mock
+        ("internal/auth/mock_store.go", False),
+        ("internal/auth/store_mock.go", False),
+        ("src/auth/session.mock.ts", False),
+        # look-alikes: production code whose name holds the same letters
+        ("src/crypto/e2ee/keys.ts", True),
+        ("app/ab_tests/pricing.ts", True),
+        ("internal/mockery/auth.go", True),
+        ("src/auth/guard.ts", True),
+    ],
+)
+def test_a_stacks_test_code_is_no_evidence(policy: Policy, path: str, evidence: bool) -> None:
+    result = classify(parse_diff(edit(path, _CHECK)), policy)
+    assert (result.areas != []) is evidence, result.areas
