@@ -1430,15 +1430,24 @@ _TRANSLATED_KEY = compile_lazily(
     r"""(?:\b(?:t|i18n\.t|I18n\.t|\$t|__|_|gettext|ngettext|trans|trans_choice|translate|"""
     r"""formatMessage|lang)\(\s*\{?\s*(?:id:\s*)?)(["'`])[\w.:/-]+\1"""
 )
+#: a string given as a description or a summary (`Description = "Unauthorized"`, `@Operation(
+#: summary = "Refund a payment")`, Django's `help_text="..."`), the key quoted or not: text for
+#: people, however few its words
+_DESCRIBED = compile_lazily(
+    r"""(?i)(\b(?:description|summary|help_?text)["']?\s*(?:=|:|=>)\s*)"""
+    r"""(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')"""
+)
 
 
 def without_copy(line: str) -> str:
     """The line with the text written for people blanked out: string literals of prose (labels,
-    help texts, log and error messages) and the keys of translation calls. A sensitive word there
+    help texts, log and error messages), the keys of translation calls and what is given as a
+    description or a summary (`_DESCRIBED`, `Description = "Unauthorized"`). A sensitive word there
     is copy (`"Occurs whenever a payout is confirmed"`, `t("settings.billing.per_year")`); the code
     around it (`raise PermissionDenied(...)`, `log.warn(...)`) still counts, as do strings that
     are data (`"Stripe-Signature"`, `{"password": ...}`, SQL, a CSP)."""
     if '"' not in line and "'" not in line and "`" not in line:
         return line
     line = _TRANSLATED_KEY.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + '""', line)
+    line = _DESCRIBED.sub(lambda m: m.group(1) + '""', line)
     return _LITERAL.sub(lambda m: '""' if _prose(m.group(0)[1:-1]) else m.group(0), line)

@@ -1445,3 +1445,12 @@ def test_a_line_that_uses_the_name_or_calls_a_module_is_evidence(
 ) -> None:
     [area] = [a for a in run(_added(path, lines), policy).areas if a.id == "permissions"]
     assert [(e.side, e.rule) for e in area.evidence] == [("new", "permissions.rails-authz")]
+
+
+def test_a_response_described_as_unauthorized_is_no_evidence(policy: Policy) -> None:
+    # an API's documentation says what it answers; the answer itself is code
+    documented = edit("src/Web/Infrastructure/ApiResponses.cs",
+                      ['            Description = "Unauthorized"'])
+    assert run(documented, policy).areas == []
+    answered = edit("src/Web/Infrastructure/ApiResponses.cs", ["            return Unauthorized();"])
+    assert [a.id for a in run(answered, policy).areas] == ["auth"]

@@ -531,10 +531,22 @@ def test_a_name_swapped_alike_in_many_places_without_its_definition_is_a_change(
         ('db.execute("truncate table user sessions")', 'db.execute("truncate table user sessions")'),
         ("throw new NotFoundHttpException(sprintf('Request %s is already completed.', $h));",
          "throw new NotFoundHttpException(sprintf('Request %s is already completed.', $h));"),
+        # a description or a summary, one word or many, the key quoted or not
+        ('    Description = "Unauthorized"', '    Description = ""'),
+        ('@Operation(summary = "Refund", responses = {})', '@Operation(summary = "", responses = {})'),
+        ('  "description": "Forbidden",', '  "description": "",'),
+        ("    help_text='Designates admin access.',", '    help_text="",'),
+        # counter-examples: what the line does beside it, a name that starts with the word, a
+        # value that is not a description's
+        ('description = "Admin" if user.is_admin else ""', 'description = "" if user.is_admin else ""'),
+        ('x = descriptionOf("admin")', 'x = descriptionOf("admin")'),
+        ('role = "admin"  # its description', 'role = "admin"  # its description'),
     ],
     ids=["translation-key", "translation-key-php", "prose-value", "message-beside-code",
          "header-name", "dict-key", "sql", "csp", "sql-without-punctuation",
-         "added-message-with-placeholder-still-read"],
+         "added-message-with-placeholder-still-read", "description-of-one-word",
+         "openapi-summary", "json-description", "django-help-text", "code-beside-a-description",
+         "name-starting-with-description", "value-before-a-comment"],
 )
 def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> None:
     assert without_copy(line) == expected
