@@ -114,6 +114,12 @@ _SQL = compile_lazily(
     r"constraint|materialized)\b|grant\s|revoke\s|truncate\s|merge\s+into\b)",
     re.I,
 )
+#: a value bound as a parameter where an SQL condition compares it (`reference = ?`,
+#: `id = $1`, `name LIKE :q`, `Id = @id`): the string is a query's fragment, even without the
+#: statement's opening words. Not `%s`, which a log message's `"id = %s"` uses as well.
+_BOUND_PARAMETER = compile_lazily(
+    r"(=|<>|<|>|\blike|\bin)\s*\(?\s*(\?|\$\d+|:[a-z_]\w*|@[a-z_]\w*)", re.I
+)
 _IMPORT = compile_lazily(
     r"\s*(import\s|from\s+\S+\s+import\s|using\s|require[\s(]|use\s|#\s*include\s|"
     r"(const|let|var)\s+.*=\s*require\()"
@@ -591,9 +597,10 @@ def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
     """The same words, strings included, in the same order, the operators differing only by
     concatenation, `%`, placeholders and call parentheses: `"Bearer " + t` -> `f"Bearer {t}"`,
     `"%s/%s" % (a, b)` -> `"{}/{}".format(a, b)`. Both sides must build a string, and neither
-    an SQL statement: there the same words may be a value bound as a parameter on one side and
-    pasted into the query on the other (`execute("... id = %s", (i,))` -> `execute("... id = %s"
-    % (i,))`, commas being layout), which is an injection, not a spelling.
+    an SQL statement or a condition with a bound parameter (`_BOUND_PARAMETER`): there the same
+    words may be a value bound as a parameter on one side and pasted into the query on the other
+    (`execute("... id = %s", (i,))` -> `execute("... id = %s" % (i,))`, commas being layout;
+    `where("ref = ?", ref)` -> `where("ref = '#{ref}'")`), which is an injection, not a spelling.
 
     The words are compared as they are found, up to the first that differs (where most hunks
     part, and past which nothing need be tokenised), and the rest only when all are the same."""
@@ -603,7 +610,8 @@ def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
         any(string for _, string in old()) and any(string for _, string in new())
         and _operators(old()) == _operators(new())
         and not any(
-            string and _SQL.match(token) for side in (old, new) for token, string in side()
+            string and (_SQL.match(token) or _BOUND_PARAMETER.search(token))
+            for side in (old, new) for token, string in side()
         )
     )
 

@@ -250,6 +250,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["    required = Scope.READ_USER"], ["    required = Scope.READ_USERS"]),
         (['  scope :visible, -> { where("hidden IS NOT TRUE AND deleted_at IS NULL") }'],
          ['  scope :visible, -> { where("hidden IS NOT TRUE OR deleted_at IS NULL") }']),
+        (['    where("reference = ?", term)'], ['    where("reference = \'#{term}\'")']),
+        (["  q.whereRaw('email = :email', { email })"], ["  q.whereRaw(`email = '${email}'`)"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -273,7 +275,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "ruby-modifier-negated", "ruby-modifier-on-another-condition",
          "ruby-block-of-two-statements", "rails-another-callback-skipped",
          "string-key-respelt", "sql-parameter-pasted-into-the-query",
-         "constant-of-the-same-group-in-the-plural", "sql-condition-is-no-message"],
+         "constant-of-the-same-group-in-the-plural", "sql-condition-is-no-message",
+         "bound-fragment-parameter-interpolated", "named-fragment-parameter-interpolated"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)

@@ -1,0 +1,250 @@
+"""Each stack's well-known sensitive idioms: cookie flags, mass assignment, SQL built by
+interpolation, unsafe deserialisers, markup printed raw, redirects to where the request says,
+CORS credentials and origins, and the switches that turn a token's verification off.
+
+They were found by reading each stack's conventions, not the corpus, which has few of them:
+the point is code nobody here has seen. Each row is a line written with the idiom, in a file no
+path pattern claims, and the rule that must read it; every named row was routine (no evidence)
+or read by another rule only before. A row with no rule is a look-alike that must stay silent:
+the safe spelling of the same thing, or code that merely resembles it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
+from policies.model import Policy, Risk
+from tests.bot._diffs import edit
+from tests.bot.analysis.test_framework_apis import rules_found
+
+COOKIE = "security.cookie-flags"
+MASS = "security.input-allowlist"
+SQL = "security.sql-interpolation"
+DESER = "security.deserialisation"
+RAW = "security.sanitisation"
+REDIRECT = "security.redirect-from-input"
+CORS = "security.web-protections"
+TOKEN = "security.token-verification"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # Cookie flags: the Servlet API's setters, Spring Boot's properties, express-session,
+        # ASP.NET's policies, PHP's ini settings and cookie parameters, the Rust cookie crate
+        ("src/main/java/org/shop/web/TokenFilter.java", "        cookie.setHttpOnly(true);", COOKIE),
+        ("src/main/java/org/shop/web/TokenFilter.java", "        cookie.setSecure(false);", COOKIE),
+        ("src/main/resources/application.properties",
+         "server.servlet.session.cookie.http-only=false", COOKIE),
+        ("src/server.js", "  cookie: { secure: false },", COOKIE),
+        ("src/Web/Program.cs", "    Secure = CookieSecurePolicy.SameAsRequest,", COOKIE),
+        ("src/Web/Program.cs", "    MinimumSameSitePolicy = SameSiteMode.Strict,", COOKIE),
+        ("internal/web/handlers.go", "\treturn http.SameSiteNoneMode", COOKIE),
+        ("public/index.php", "ini_set('session.cookie_secure', '1');", COOKIE),
+        ("php.ini", "session.cookie_httponly = 0", COOKIE),
+        ("public/index.php", "session_set_cookie_params(['lifetime' => 0, 'secure' => true]);",
+         COOKIE),
+        ("config/session.php", "    'secure' => env('SESSION_SECURE_COOKIE'),", COOKIE),
+        ("src/routes.rs", "    cookie.set_secure(false);", COOKIE),
+        ("src/routes.rs", "    cookie.set_http_only(false);", COOKIE),
+        ("src/ui/theme.js", "  document.cookie = 'theme=dark';", None),
+        ("src/net/client.go", '\tsecure := u.Scheme == "https"', None),
+        ("app/secure_headers.py", "    secure = request.is_secure()", None),
+        # Mass assignment: Rails, Laravel, Django, Spring, ASP.NET, Express
+        ("app/controllers/users_controller.rb", "    params.require(:user).permit!", MASS),
+        ("app/models/user.rb", "  attr_accessible :name, :email, :role", MASS),
+        ("app/models/user.rb", "  attr_protected :admin", MASS),
+        ("app/Models/User.php", "    protected $guarded = [];", MASS),
+        ("app/Models/User.php", "    protected $fillable = ['name', 'email', 'is_admin'];", MASS),
+        ("app/Http/Controllers/UserController.php", "        User::unguard();", MASS),
+        ("app/Http/Controllers/UserController.php", "        $user->update($request->all());",
+         MASS),
+        ("shop/forms.py", "        fields = '__all__'", MASS),
+        ("shop/serializers.py", '        fields = "__all__"', MASS),
+        ("src/main/java/org/shop/web/UserController.java", "    @InitBinder", MASS),
+        ("src/Web/Controllers/UsersController.cs",
+         '    public async Task<IActionResult> Edit([Bind("Id,Name,Email")] User user)', MASS),
+        ("src/Web/Models/User.cs", "    [BindNever]", MASS),
+        ("src/routes/users.js", "  Object.assign(user, req.body);", MASS),
+        ("src/routes/users.js", "  await User.findByIdAndUpdate(id, req.body);", MASS),
+        ("app/controllers/users_controller.rb", "    params.require(:user).permit(:name, :email)",
+         None),
+        ("app/Http/Controllers/UserController.php",
+         "        $user->update($request->validated());", None),
+        ("app/Models/Post.php", "    protected $casts = ['published' => 'boolean'];", None),
+        ("src/util/merge.js", "  Object.assign(target, defaults);", None),
+        ("src/ui/a.js", "  const merged = { ...defaults, ...options };", None),
+        # SQL built from a value: a template literal, an f-string, % and .format(), concatenation,
+        # C#'s $"", fmt.Sprintf, PHP's "$var", Ruby's #{}, Rust's format!
+        ("src/routes/users.js",
+         "  const rows = await db.query(`SELECT * FROM users WHERE id = ${req.params.id}`);", SQL),
+        ("src/routes/users.js", "  await sequelize.query(`DELETE FROM t WHERE user_id = ${id}`);",
+         SQL),
+        ("src/routes/users.ts", "  await prisma.$queryRawUnsafe(sql);", SQL),
+        ("app/repo.py", '    cur.execute("SELECT * FROM users WHERE name = \'%s\'" % name)', SQL),
+        ("app/repo.py", '    cur.execute("DELETE FROM t WHERE id = {}".format(id))', SQL),
+        ("app/repo.py", '    db.session.execute(text(f"UPDATE users SET name = \'{n}\'"))', SQL),
+        ("app/Http/Controllers/UserController.php", '        $q->whereRaw("name = \'$name\'");',
+         SQL),
+        ("src/Repository/UserRepository.php",
+         '        $conn->query("SELECT * FROM user WHERE id = " . $id);', SQL),
+        ("internal/store/users.go",
+         '\trows, err := db.Query(fmt.Sprintf("SELECT * FROM users WHERE name = \'%s\'", name))',
+         SQL),
+        ("internal/store/users.go", '\t_, err := db.Exec("DELETE FROM users WHERE id = " + id)', SQL),
+        ("src/main/java/org/shop/repo/UserRepo.java",
+         '        em.createQuery("SELECT u FROM User u WHERE u.name = \'" + name + "\'");', SQL),
+        ("src/main/java/org/shop/repo/UserRepo.java",
+         '        jdbcTemplate.queryForList("select * from orders where status = " + status);', SQL),
+        ("src/Data/UserStore.cs",
+         '        var users = db.Users.FromSqlRaw($"SELECT * FROM Users WHERE Name = \'{name}\'");',
+         SQL),
+        ("src/Data/UserStore.cs",
+         '        var cmd = new SqlCommand("SELECT * FROM Users WHERE Name = \'" + name + "\'", c);',
+         SQL),
+        ("app/models/user.rb", '    where("name = \'#{params[:name]}\'")', SQL),
+        ("app/models/user.rb", '    find_by_sql("SELECT * FROM users WHERE id = #{id}")', SQL),
+        ("src/db.rs", '    diesel::sql_query(format!("DELETE FROM users WHERE id = {}", id))', SQL),
+        # bound parameters; a table or column name interpolated; EF Core's safe spelling;
+        # a log message; a header name formatted
+        ("src/routes/users.js",
+         "  const rows = await db.query('SELECT * FROM users WHERE id = $1', [id]);", None),
+        ("app/repo.py", '    cur.execute("SELECT * FROM users WHERE name = %s", (name,))', None),
+        ("src/db/users.js",
+         "  const rows = await db.query(`SELECT * FROM ${table} WHERE id = $1`, [id]);", None),
+        ("app/models/user.rb", '    where("#{table_name}.created_at > ?", since)', None),
+        ("internal/store/users.go",
+         '\trows, err := db.Query(fmt.Sprintf("SELECT %s FROM users WHERE id = $1", cols), id)',
+         None),
+        ("src/Data/UserStore.cs",
+         '        var users = db.Users.FromSqlInterpolated($"SELECT * FROM Users WHERE Name = {n}");',
+         None),
+        ("app/log.py", '    logger.info(f"selected {n} users")', None),
+        ("internal/web/h.go", '\tv := r.Header.Get(fmt.Sprintf("X-%s", name))', None),
+        ("src/main/java/org/shop/web/A.java", '        log.info("count = " + count);', None),
+        # Deserialisers that build what the input names
+        ("app/cache.py", "    return pickle.load(fh)", DESER),
+        ("app/cache.py", "    obj = dill.loads(payload)", DESER),
+        ("app/config.py", "    data = yaml.unsafe_load(stream)", DESER),
+        ("app/config.py", "    data = yaml.load(stream, Loader=yaml.Loader)", DESER),
+        ("app/models.py", "    model = torch.load(path, weights_only=False)", DESER),
+        ("app/models/preference.rb", "    Marshal.load(Base64.decode64(cookie))", DESER),
+        ("app/models/preference.rb", "    YAML.unsafe_load(params[:data])", DESER),
+        ("src/main/java/org/shop/web/Import.java",
+         "        ObjectInputStream in = new ObjectInputStream(request.getInputStream());", DESER),
+        ("src/main/java/org/shop/web/Import.java", "        Object o = xstream.fromXML(body);", DESER),
+        ("src/main/java/org/shop/web/JsonConfig.java",
+         "        mapper.activateDefaultTyping(ptv, DefaultTyping.NON_FINAL);", DESER),
+        ("src/main/java/org/shop/web/Event.java", "@JsonTypeInfo(use = JsonTypeInfo.Id.CLASS)", DESER),
+        ("src/Web/Import.cs", "        var formatter = new BinaryFormatter();", DESER),
+        ("src/Web/Import.cs", "        TypeNameHandling = TypeNameHandling.Auto,", DESER),
+        ("src/routes/import.js", "  const obj = serialize.unserialize(req.body.data);", DESER),
+        ("app/config.py", "    data = yaml.safe_load(stream)", None),
+        ("app/models/preference.rb", "    YAML.safe_load(params[:data])", None),
+        ("app/api.py", "    data = json.loads(body)", None),
+        ("app/ser.py", "    blob = pickle.dumps(obj)", None),
+        ("src/Web/Import.cs", "        TypeNameHandling = TypeNameHandling.None,", None),
+        ("src/Web/Cache.cs", "        var s = JsonConvert.SerializeObject(o);", None),
+        # Markup printed raw: ERB, Handlebars/Mustache, Angular, maud, the DOM
+        ("app/views/posts/show.html.erb", "<%= raw @post.body %>", RAW),
+        ("templates/post.hbs", "  <div>{{{post.body}}}</div>", RAW),
+        ("src/app/post.component.html", '  <div [innerHTML]="post.body"></div>', RAW),
+        ("src/render.rs", "    html! { (PreEscaped(post.body)) }", RAW),
+        ("src/ui/post.js", "  el.insertAdjacentHTML('beforeend', body);", RAW),
+        ("src/ui/post.js", "  el.outerHTML = body;", RAW),
+        ("src/ui/post.js", "  document.write(body);", RAW),
+        ("templates/post.hbs", "  <div>{{post.body}}</div>", None),
+        ("templates/a.hbs", "  {{#if user}}{{user.name}}{{/if}}", None),
+        ("src/ui/post.js", "  el.textContent = body;", None),
+        ("src/ui/a.js", "  if (el.outerHTML == other) {", None),
+        # Redirects to where the request says
+        ("app/views.py", "    return redirect(request.GET['next'])", REDIRECT),
+        ("app/views.py", "    return HttpResponseRedirect(request.POST.get('next'))", REDIRECT),
+        ("app/views.py", "    return redirect(request.args.get('next') or url_for('index'))",
+         REDIRECT),
+        ("app/controllers/home_controller.rb", "    redirect_to params[:return_to]", REDIRECT),
+        ("app/controllers/home_controller.rb",
+         "    redirect_back fallback_location: root_path, allow_other_host: true", REDIRECT),
+        ("src/routes/go.js", "  return res.redirect(req.query.returnTo || '/');", REDIRECT),
+        ("src/main/java/org/shop/web/GoController.java",
+         '        return "redirect:" + request.getParameter("url");', REDIRECT),
+        ("src/main/java/org/shop/web/GoController.java",
+         '        response.sendRedirect(request.getParameter("next"));', REDIRECT),
+        ("internal/web/handlers.go",
+         '\thttp.Redirect(w, r, r.URL.Query().Get("next"), http.StatusFound)', REDIRECT),
+        ("internal/web/handlers.go", '\treturn c.Redirect(http.StatusFound, c.QueryParam("to"))',
+         REDIRECT),
+        ("public/go.php", "header('Location: ' . $_GET['url']);", REDIRECT),
+        ("app/Http/Controllers/GoController.php",
+         "        return redirect($request->input('redirect'));", REDIRECT),
+        ("app/Http/Controllers/GoController.php", "        return redirect()->away($url);",
+         REDIRECT),
+        ("src/Web/Controllers/AccountController.cs", "        return Redirect(returnUrl);",
+         REDIRECT),
+        ("src/handlers.rs", "    Redirect::to(&params.next)", REDIRECT),
+        ("src/Web/Controllers/AccountController.cs", "        return LocalRedirect(returnUrl);",
+         None),
+        ("src/Web/Controllers/HomeController.cs", '        return RedirectToAction("Index");', None),
+        ("app/views.py", "    return redirect('orders:list')", None),
+        ("src/main/java/org/shop/web/B.java", '        return "redirect:/orders/" + id;', None),
+        # CORS: credentials and origins allowed, in each stack's words
+        ("app/main.py", "app.add_middleware(CORSMiddleware, **options)", CORS),
+        ("src/main.ts", "  app.enableCors({ origin: true });", CORS),
+        ("src/main/java/org/shop/web/WebConfig.java", "        config.setAllowCredentials(true);",
+         CORS),
+        ("internal/web/router.go", "\t\tAllowAllOrigins: true,", CORS),
+        ("internal/web/router.go", "\t\tAllowOriginFunc: func(origin string) bool { return true },",
+         CORS),
+        ("src/main.rs", "    let layer = CorsLayer::very_permissive();", CORS),
+        ("src/net/fetch.js", "  fetch(url, { credentials: 'include' });", None),
+        # A token's verification turned off: the none algorithm, expiry ignored, unverified
+        # parsing, ASP.NET's validation parameters, jjwt's parser
+        ("app/tokens.py", '        algorithms=["HS256", "none"],', TOKEN),
+        ("src/middleware/verify.js", "    ignoreExpiration: true,", TOKEN),
+        ("src/middleware/verify.js", "    algorithms: ['none'],", TOKEN),
+        ("internal/web/tokens.go", "\ttok, _, err := parser.ParseUnverified(raw, claims)", TOKEN),
+        ("internal/web/tokens.go", "\tp := jwt.NewParser(jwt.WithoutClaimsValidation())", TOKEN),
+        ("src/Web/Program.cs", "        ValidateLifetime = false,", TOKEN),
+        ("src/Web/Program.cs", "        RequireSignedTokens = false,", TOKEN),
+        ("src/tokens.rs", "    validation.validate_exp = false;", TOKEN),
+        ("src/main/java/org/shop/web/TokenParser.java",
+         "        Claims c = Jwts.parser().setSigningKey(key).parseClaimsJws(t).getBody();", "auth.jwt"),
+        ("src/main/java/org/shop/web/TokenParser.java",
+         "        Claims c = parser.parseClaimsJwt(t).getBody();", TOKEN),
+        ("src/tokens.rs", "    let algorithm = Algorithm::HS256;", None),
+        ("src/ui/select.js", "  const alg = options.alg || 'none';", None),
+        ("src/app/compress.js", "  compression: 'none',", None),
+    ],
+)
+def test_a_stack_idiom_is_evidence(policy: Policy, path: str, line: str, rule: str | None) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        ("app/cache.py", "    return pickle.loads(blob)"),
+        ("app/Http/Controllers/CartController.php", "        $cart = unserialize($_COOKIE['cart']);"),
+        ("app/repo.py", '    cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")'),
+    ],
+)
+def test_an_unsafe_deserialiser_or_built_query_alone_is_critical(
+    policy: Policy, path: str, line: str
+) -> None:
+    """pickle.loads and unserialize were weak evidence (injection-sinks) and an f-string query
+    still is: alone they made the change elevated, which recommends nothing. The rules that read
+    them now are not weak."""
+    result = classify(parse_diff(edit(path, [line], ["x = 1"])), policy)
+    assert [(area.id, area.risk) for area in result.areas] == [("security", Risk.CRITICAL)]
+
+
+def test_a_bound_parameter_pasted_into_the_query_is_no_respelling(policy: Policy) -> None:
+    """`where("reference = ?", term)` -> `where("reference = '#{term}'")` has the same words on
+    both sides; it is the injection itself, not a string built another way."""
+    text = edit("app/models/order.rb", ["    where(\"reference = '#{term}'\")"],
+                ['    where("reference = ?", term)'])
+    result = classify(parse_diff(text), policy)
+    assert [e.rule for area in result.areas for e in area.evidence] == [SQL]
