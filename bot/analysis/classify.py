@@ -850,12 +850,18 @@ class _Moves:
             return False
         present = self._present.get(item)
         if present is None:
-            present = self._present[item] = self.diff.substantive(item) and any(
-                (found.file, found.hunk) != (item.file, item.hunk)
-                and self.diff.substantive(found)
-                for found in self._where["new" if side == "old" else "old"].get(
+            # Where its text is on the other side first: most lines asked about are nowhere
+            # else, and whether a line is substantive is the costlier question (it may compare
+            # a whole hunk's sides).
+            elsewhere = (
+                found for found in self._where["new" if side == "old" else "old"].get(
                     squash(item.text), ()
                 )
+                if (found.file, found.hunk) != (item.file, item.hunk)
+            )
+            first = next(elsewhere, None)
+            present = self._present[item] = first is not None and self.diff.substantive(item) and (
+                self.diff.substantive(first) or any(map(self.diff.substantive, elsewhere))
             )
         return present
 
