@@ -1,0 +1,54 @@
+"""Where a framework puts routes behind a sign-in or a role, outside any controller: Devise's
+route helpers and a Rails route constraint in config/routes.rb, Django's admin decorators
+wrapped around a view in urls.py, a loader's `requireUserId(request)`.
+
+Taking one out opens the routes it held, though the routes themselves stay. Each row is such a
+line and the rule that must read it; a row with no rule is routing that decides nobody's access
+and must stay silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis.test_framework_apis import rules_found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # Devise's route helpers
+        ("config/routes.rb", "  authenticate :user do", "auth.devise"),
+        ("config/routes.rb", "  authenticated :admin_user do", "auth.devise"),
+        ("config/routes.rb", "  devise_for :users, skip: [:registrations]", "auth.devise"),
+        # route constraints over the session, Warden's user or a class named for the check
+        ("config/routes.rb", "  constraints ->(req) { req.session[:admin] } do",
+         "permissions.route-constraints"),
+        ("config/routes/admin.rb", "  constraints AdminConstraint.new do",
+         "permissions.route-constraints"),
+        ("config/routes.rb",
+         "  constraints lambda { |req| req.env['warden'].user&.staff? } do",
+         "permissions.route-constraints"),
+        # Django's decorators around a view in urls.py
+        ("shop/urls.py", "    path('reports/', staff_member_required(views.reports)),",
+         "permissions.django-perms"),
+        # a sign-in required by a helper's name (Remix's stacks, connect-ensure-login)
+        ("app/routes/notes.tsx", "  const userId = await requireUserId(request);",
+         "auth.sign-in-required"),
+        ("src/routes/admin.js", "router.get('/admin', ensureLoggedIn('/login'), admin.index);",
+         "auth.sign-in-required"),
+        # routing that decides nobody's access: a subdomain, a format, resources; a helper that
+        # requires something else
+        ("config/routes.rb", "  constraints subdomain: 'admin' do", None),
+        ("config/routes.rb", "  constraints format: :json do", None),
+        ("config/routes.rb", "  resources :posts, only: [:index, :show]", None),
+        ("app/routes/notes.tsx", "  const body = requireUserConfirmation(form);", None),
+        # a constraint outside the routes files (a solver's, a report's) is no route's
+        ("lib/planner/solver.rb", "  constraints AdminConstraint.new(limit: 3)", None),
+    ],
+)
+def test_a_routes_guard_is_evidence(policy: Policy, path: str, line: str, rule: str | None
+                                    ) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
