@@ -876,6 +876,8 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     camel case, exported or unexported), import lines put in another order, wording changes of
     prose strings (labels, help texts, messages) with the code around them unchanged, a block of
     one statement under a condition written with a statement modifier (Ruby's `stmt if cond`),
+    a method that only forwards written as Rails' `delegate`, a value compared with several
+    literals written as one membership test (`[a, b].include?(x)`, `x in (a, b)`),
     a string built another way with the same parts, and, in a dependency
     manifest (`manifest`), version numbers bumped (not what it deploys: a chart's appVersion)
     and the same declarations put in another order, comments aside.
@@ -973,6 +975,66 @@ def _modifiers_inline(lines: Sequence[str]) -> list[str] | None:
     return out if len(out) < len(lines) else None
 
 
+#: a method of no arguments that calls the same method of another object, as Ruby writes it
+#: (`def currency_symbol` / `Spree::Money.currency_symbol` / `end`)
+_DEF_LINE = compile_lazily(r"\s*def\s+([a-z_]\w*[?!]?)\s*(?:\(\s*\))?\s*")
+_FORWARD_LINE = compile_lazily(r"\s*(@?[A-Za-z_][\w:]*)\.([a-z_]\w*[?!]?)\s*")
+
+
+def _delegated(lines: Sequence[str]) -> list[str] | None:
+    """The lines with each method that only forwards to the same method of another object
+    written as Rails' `delegate :name, to: :receiver` (what RuboCop's Rails/Delegate writes:
+    the same method, defined by the framework); None when the lines hold no such method."""
+    out: list[str] = []
+    at = 0
+    while at < len(lines):
+        definition = _DEF_LINE.fullmatch(lines[at].rstrip("\n"))
+        forward = (_FORWARD_LINE.fullmatch(lines[at + 1].rstrip("\n"))
+                   if definition is not None and at + 2 < len(lines) else None)
+        if (definition is not None and forward is not None
+                and forward.group(2) == definition.group(1)
+                and _END_LINE.fullmatch(lines[at + 2].rstrip("\n"))):
+            receiver = forward.group(1)
+            target = f"'{receiver}'" if "::" in receiver else receiver
+            indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+            out.append(f"{indent}delegate :{definition.group(1)}, to: :{target}")
+            at += 3
+        else:
+            out.append(lines[at])
+            at += 1
+    return out if len(out) < len(lines) else None
+
+
+#: a value compared with several literals, each alternative alone (`state == 'paid' || state ==
+#: 'owed'`, Python's `or`): the whole of a condition, nothing joined to it by another operator
+_LITERAL_VALUE = r"""(?:'[^'\\]*'|"[^"\\]*"|:\w+|-?\d+|None|nil)"""
+_COMPARISONS = compile_lazily(
+    r"(?:^|(?<=[(=]\s)|(?<=\()|(?<=\bif\s)|(?<=\bunless\s)|(?<=\breturn\s)|(?<=\belsif\s)"
+    r"|(?<=\belif\s)|(?<=\bwhile\s))\s*"
+    rf"(?P<subject>[\w.@\[\]:\"']+) == (?P<first>{_LITERAL_VALUE})"
+    rf"(?P<rest>(?: (?:\|\||or) (?P=subject) == {_LITERAL_VALUE})+)"
+    r"(?=\s*(?:$|\)|:\s*$|\bthen\b))"
+)
+_ALTERNATIVE = compile_lazily(rf"(?:\|\||or) [^=]+ == ({_LITERAL_VALUE})")
+#: Python's membership test written with a list or a set: the same test as with a tuple
+_PYTHON_MEMBERSHIP = compile_lazily(r"\bin ([\[{])([^\[\]{}]*)[\]}]")
+
+
+def _grouped(lines: Sequence[str], *, python: bool) -> list[str]:
+    """The lines with a value compared with several literals written as one membership test
+    (RuboCop's Style/MultipleComparison: `[a, b].include?(x)`; Python's `x in (a, b)`), and
+    Python's membership in a list or a set as in a tuple."""
+    def group(found: re.Match[str]) -> str:
+        values = [found.group("first"), *_ALTERNATIVE.findall(found.group("rest"))]
+        subject = found.group("subject")
+        if python:
+            return f"{subject} in ({', '.join(values)})"
+        return f"[{', '.join(values)}].include?({subject})"
+
+    out = [_COMPARISONS.sub(group, line.rstrip("\n")) for line in lines]
+    return [_PYTHON_MEMBERSHIP.sub(r"in (\2)", line) for line in out] if python else out
+
+
 def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
     """A whole stream (tokens, string indexes) read as `_Tokens`."""
     tokens, strings = whole
@@ -1027,11 +1089,19 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     if same:
         return True
     if len(removed) != len(added) and any(map(_END_LINE.fullmatch, (*removed, *added))):
-        inline = _modifiers_inline(removed), _modifiers_inline(added)
-        if inline != (None, None):
-            return mechanical_sides(
-                Sides(inline[0] or removed, inline[1] or added), manifest=manifest, markup=markup
-            )
+        for rewrite in (_modifiers_inline, _delegated):
+            inline = rewrite(removed), rewrite(added)
+            if inline != (None, None):
+                return mechanical_sides(Sides(inline[0] or removed, inline[1] or added),
+                                        manifest=manifest, markup=markup)
+    if any(" == " in line for line in removed) and any(
+        ".include?(" in line or " in " in line for line in added
+    ):
+        python = any(" in " in line for line in added)
+        grouped = _grouped(removed, python=python), _grouped(added, python=python)
+        if grouped != ([line.rstrip("\n") for line in removed],
+                       [line.rstrip("\n") for line in added]):
+            return mechanical_sides(Sides(*grouped), manifest=manifest, markup=markup)
     if any(map(_OLDER_IDIOM.search, removed)) and not _OLDER_IDIOM_TOKENS.isdisjoint(
         sides.stream("old")[0]
     ):

@@ -947,3 +947,38 @@ def test_html_attributes_a_python_form_renders_are_mechanical(
     removed: list[str], added: list[str], mechanical: bool
 ) -> None:
     assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        # RuboCop's Rails/Delegate: a method that forwards to the same method of another object
+        (["  def currency_symbol", "    Spree::Money.currency_symbol", "  end"],
+         ["  delegate :currency_symbol, to: :'Spree::Money'"], True),
+        (["  def admin?", "    user.admin?", "  end"], ["  delegate :admin?, to: :user"], True),
+        # Style/MultipleComparison, and Python's membership test
+        (["      data[:state] == 'paid' || data[:state] == 'credit_owed'"],
+         ["      ['paid', 'credit_owed'].include?(data[:state])"], True),
+        (['    if role == "admin" or role == "owner":'], ['    if role in ["admin", "owner"]:'],
+         True),
+        # counter-examples: another method forwarded to, an argument, another value or subject,
+        # a condition joined to one alternative
+        (["  def admin?", "    user.staff?", "  end"], ["  delegate :admin?, to: :user"], False),
+        (["  def can?(action)", "    policy.can?(action)", "  end"], ["  delegate :can?, to: :policy"],
+         False),
+        (['    if role == "admin" or role == "owner":'], ['    if role in ["admin", "staff"]:'],
+         False),
+        (["  a == 'x' || b == 'y'"], ["  ['x', 'y'].include?(a)"], False),
+        (["  state == 'paid' || state == 'owed' && admin?"],
+         ["  ['paid', 'owed'].include?(state) && admin?"], False),
+        (["  admin? && state == 'paid' || state == 'owed'"],
+         ["  admin? && ['paid', 'owed'].include?(state)"], False),
+    ],
+    ids=["rails-delegate-to-a-constant", "rails-delegate-to-a-method", "ruby-multiple-comparison",
+         "python-membership", "another-method-forwarded-to", "method-with-an-argument",
+         "another-value", "another-subject", "and-joined-after", "and-joined-before"],
+)
+def test_rubocop_and_python_rewrites_of_the_same_code_are_mechanical(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
