@@ -1,6 +1,7 @@
 """Where a framework puts routes behind a sign-in or a role, outside any controller: Devise's
 route helpers and a Rails route constraint in config/routes.rb, Django's admin decorators
-wrapped around a view in urls.py, a loader's `requireUserId(request)`.
+wrapped around a view in urls.py, a loader's `requireUserId(request)`, a Next.js middleware's
+matcher (in a monorepo's apps too).
 
 Taking one out opens the routes it held, though the routes themselves stay. Each row is such a
 line and the rule that must read it; a row with no rule is routing that decides nobody's access
@@ -11,7 +12,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
 from policies.model import Policy
+from tests.bot._diffs import edit
 from tests.bot.analysis.test_framework_apis import rules_found
 
 
@@ -52,3 +56,25 @@ def test_a_routes_guard_is_evidence(policy: Policy, path: str, line: str, rule: 
                                     ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+@pytest.mark.parametrize(
+    ("path", "auth"),
+    [
+        ("middleware.ts", True),
+        ("apps/web/middleware.ts", True),
+        ("apps/admin/src/middleware.js", True),
+        # an Express or Koa package's middleware module, a library's
+        ("packages/server/src/middleware.ts", False),
+        ("apps/web/lib/middleware.ts", False),
+    ],
+)
+def test_a_nextjs_middleware_is_auth_in_a_monorepos_apps_too(
+    policy: Policy, path: str, auth: bool
+) -> None:
+    """Which pages its matcher sends through the session check is the whole of what it does:
+    a changed matcher names no auth word."""
+    matcher = edit(path, ["  matcher: ['/dashboard/:path*', '/admin/:path*'],"],
+                   ["  matcher: ['/dashboard/:path*'],"])
+    areas = {area.id for area in classify(parse_diff(matcher), policy).areas}
+    assert ("auth" in areas) is auth, areas
