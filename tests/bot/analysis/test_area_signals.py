@@ -145,8 +145,8 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("internal/cache/stock.go", "\t_, err := rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {",
          "transactions.tx-helpers"),
         ("app/cache.py", "    with r.pipeline(transaction=True) as pipe:", "transactions.tx-helpers"),
-        # XML parsers kept from external entities, deserialisers that build any type, a path
-        # kept inside its root
+        # XML parsers kept from external entities, a path kept inside its root; deserialisers
+        # that build any type (security.deserialisation)
         ("app/feeds.py", "    from defusedxml.ElementTree import fromstring", "security.parser-hardening"),
         ("app/feeds.py", "    parser = etree.XMLParser(resolve_entities=False)",
          "security.parser-hardening"),
@@ -155,10 +155,10 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
          "security.parser-hardening"),
         ("src/Import/Reader.cs", "    settings.DtdProcessing = DtdProcessing.Prohibit;",
          "security.parser-hardening"),
-        ("src/Api/Json.cs", "    TypeNameHandling = TypeNameHandling.None,", "security.parser-hardening"),
+        ("src/Api/Json.cs", "    TypeNameHandling = TypeNameHandling.None,", "security.deserialisation"),
         ("src/main/java/org/shop/Json.java", "    mapper.activateDefaultTyping(validator);",
-         "security.parser-hardening"),
-        ("lib/cache.rb", "    Marshal.load(payload)", "security.parser-hardening"),
+         "security.deserialisation"),
+        ("lib/cache.rb", "    Marshal.load(payload)", "security.deserialisation"),
         ("internal/files/serve.go", "\tif !filepath.IsLocal(name) {", "security.parser-hardening"),
         ("internal/files/serve.go", "\tp, err := securejoin.SecureJoin(root, name)",
          "security.parser-hardening"),
