@@ -1020,15 +1020,75 @@ def _moved(
     return moved | {item for item in hits if (item.file, item.hunk) in renames}
 
 
-def _prefilter_hits(diff: Diff, matcher: Matcher, skip: set[int]) -> dict[int, list[int]]:
-    """The diff lines the content rules' pre-filters find, by file, in the files not skipped
-    whose content was read."""
-    if not matcher.prefilter_patterns:
-        return {}
-    return {
-        file: lines for file, lines in diff.hit_lines(*matcher.prefilters(len(diff.text))).items()
-        if file not in skip and diff.files[file].inspected
-    }
+class _GuardReaders:
+    """Which guard rules may read each file of a diff, asked once per file."""
+
+    def __init__(self, diff: Diff, matcher: Matcher) -> None:
+        self.diff = diff
+        self.matcher = matcher
+        self._readable: dict[int, list[tuple[str, tuple[str, ...]] | None]] = {}
+
+    def __call__(self, file: int) -> list[tuple[str, tuple[str, ...]] | None]:
+        """Each guard rule's (area, kinds) if it may read this file, else None."""
+        found = self._readable.get(file)
+        if found is None:
+            path = self.diff.files[file].path
+            found = self._readable[file] = [
+                (area, kinds) if (files is None or files.check_file(path).include)
+                and not self.matcher.excluded(area, path) else None
+                for area, kinds, files in self.matcher.guard_rules
+            ]
+        return found
+
+    def read_any(self, skip: set[int]) -> bool:
+        """Whether a guard rule may read a changed line of a file not skipped (none may in a
+        change of tests, style sheets or docs)."""
+        return self.matcher.guard_prefilter is not None and any(
+            (change.additions or change.deletions) and any(self(index))
+            for index, change in enumerate(self.diff.files)
+            if index not in skip and change.inspected
+        )
+
+
+class _Searches:
+    """The diff lines the pre-filters find, by file, each search run when first asked: the
+    content rules' (in the files not skipped whose content was read) and the guard rules'.
+    Where both are to be asked, the first search runs both, in one UTF-8 copy of the diff
+    (`Diff.hit_lines_apart`): the guard rules' own copy, made later, came when the most hunks
+    were parsed and was the peak of a large diff's memory (16 MB over 139 MB on
+    bench/analysis.py's worst shape)."""
+
+    def __init__(self, diff: Diff, matcher: Matcher, skip: set[int],
+                 guards_wanted: Callable[[], bool]) -> None:
+        self.diff = diff
+        self.matcher = matcher
+        self.skip = skip
+        self._guards_wanted = guards_wanted
+        self._content: dict[int, list[int]] | None = None
+        self._guards: dict[int, list[int]] | None = None
+
+    def content(self) -> dict[int, list[int]]:
+        if self._content is None:
+            diff, matcher = self.diff, self.matcher
+            both = self._guards is None and self._guards_wanted()
+            groups: list[Sequence[Any]] = []
+            if matcher.prefilter_patterns:
+                groups.append(matcher.prefilters(len(diff.text)))
+            if both:
+                groups.append((matcher.guard_prefilter,))
+            found = diff.hit_lines_apart(*groups) if groups else []
+            if both:
+                self._guards = found.pop()
+            self._content = {
+                file: lines for file, lines in (found[0] if found else {}).items()
+                if file not in self.skip and diff.files[file].inspected
+            }
+        return self._content
+
+    def guards(self) -> dict[int, list[int]]:
+        if self._guards is None:
+            self._guards = self.diff.hit_lines(self.matcher.guard_prefilter)
+        return self._guards
 
 
 def _hit_hunks(
@@ -1132,39 +1192,22 @@ def _content_evidence(
 
 
 def _guard_evidence(
-    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals
+    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals,
+    allowed: _GuardReaders, found_lines: dict[int, list[int]],
 ) -> None:
     """Add the changes of control flow the guard rules name a subject of (`bot.analysis.guards`):
-    their own search finds the changed lines that name a subject and decide or exit, and the
-    hunk headers and the unchanged lines opening a function that name one (the changed lines
-    in such a function count as naming it: `_shown_definitions`); only their hunks are read
-    (most such files have no other hit, and parsing all of each was most of the cost), and a
-    change in a hunk that only re-formats is not counted."""
-    readable: dict[int, list[tuple[str, tuple[str, ...]] | None]] = {}
-
-    def allowed(file: int) -> list[tuple[str, tuple[str, ...]] | None]:
-        """Each guard rule's (area, kinds) if it may read this file, else None."""
-        found = readable.get(file)
-        if found is None:
-            path = diff.files[file].path
-            found = readable[file] = [
-                (area, kinds) if (files is None or files.check_file(path).include)
-                and not matcher.excluded(area, path) else None
-                for area, kinds, files in matcher.guard_rules
-            ]
-        return found
-
-    if not any(
-        (change.additions or change.deletions) and any(allowed(index))
-        for index, change in enumerate(diff.files) if index not in skip and change.inspected
-    ):
-        return  # no guard rule may read a line of this diff (tests, style sheets, docs)
+    their own search (`found_lines`) finds the changed lines that name a subject and decide or
+    exit, and the hunk headers and the unchanged lines opening a function that name one (the
+    changed lines in such a function count as naming it: `_shown_definitions`); only their
+    hunks are read (most such files have no other hit, and parsing all of each was most of the
+    cost), and a change in a hunk that only re-formats is not counted. Asked only where a guard
+    rule may read a file (`_GuardReaders.read_any`)."""
     limit = matcher.policy.limits.snippet_chars
     anchors = HeadLines(diff)
     hits: list[Hit] = []
     hunks: dict[tuple[int, int], Hunk] = {}
     showing: set[tuple[int, int]] = set()  # hunks that show a function naming a subject
-    for file, lines in diff.hit_lines(matcher.guard_prefilter).items():
+    for file, lines in found_lines.items():
         if file in skip or not diff.files[file].inspected or not any(allowed(file)):
             continue
         located: dict[int, ChangedLine] = {}
@@ -1438,10 +1481,12 @@ def classify(
         skip |= set(range(len(diff.files))) - only
     rules = _LineRules(matcher, diff)
     removals = Removals(diff, unread=lambda file: not rules.allowed(file))
-    found_lines = functools.cache(lambda: _prefilter_hits(diff, matcher, skip))
+    guard_readers = _GuardReaders(diff, matcher)
+    guards_read = functools.cache(lambda: guard_readers.read_any(skip))
+    searches = _Searches(diff, matcher, skip, guards_read)
     path_matches = _path_matches(diff, matcher, skip)
     renames = _Renames(
-        diff, lambda: _hit_hunks(diff, rules, found_lines()),
+        diff, lambda: _hit_hunks(diff, rules, searches.content()),
         lambda: [index for index, _ in path_matches],
     )
     metadata = MetadataLines(diff)
@@ -1454,10 +1499,11 @@ def classify(
     mechanical = described = prose = 0
     if matcher.prefilter_patterns:
         mechanical, described, prose = _content_evidence(
-            diff, rules, collector, skip, found_lines, removals, renames, metadata
+            diff, rules, collector, skip, searches.content, removals, renames, metadata
         )
-    if matcher.guard_prefilter is not None:
-        _guard_evidence(diff, matcher, collector, skip, removals)
+    if guards_read():
+        _guard_evidence(diff, matcher, collector, skip, removals, guard_readers,
+                        searches.guards())
     if sources and matcher.rule_set is not None:
         _enclosing_evidence(diff, matcher, collector, skip, sources, renames)
     not_inspected = [

@@ -634,15 +634,23 @@ class Diff:
         """Where any of some compiled RE2 pre-filters matches: the diff lines (0-based) of each
         file with a hit, files and lines in diff order. Nothing is parsed: the starts of their
         matches (`match_starts`, through `searcher`) are looked up among the lines."""
+        return self.hit_lines_apart(prefilters)[0]
+
+    def hit_lines_apart(self, *groups: Sequence[Any]) -> list[dict[int, list[int]]]:
+        """`hit_lines` of each group of pre-filters, kept apart, searched in one UTF-8 copy of
+        the text: the copy is as large as the diff, and one made for a later search came when
+        the most hunks were parsed (the peak of a large diff's memory)."""
         # On bytes: RE2 works in UTF-8, and str input costs a conversion of every offset.
         text = self.text.encode("utf-8", "surrogateescape")
-        found = self._lines_of(text, self.searcher(text, prefilters))
-        hits: dict[int, list[int]] = {}
-        for line_no in sorted(found):
-            file_index = bisect.bisect_right(self._starts, line_no) - 1
-            if file_index >= 0:
-                hits.setdefault(file_index, []).append(line_no)
-        return hits
+        found: list[dict[int, list[int]]] = []
+        for prefilters in groups:
+            hits: dict[int, list[int]] = {}
+            for line_no in sorted(self._lines_of(text, self.searcher(text, prefilters))):
+                file_index = bisect.bisect_right(self._starts, line_no) - 1
+                if file_index >= 0:
+                    hits.setdefault(file_index, []).append(line_no)
+            found.append(hits)
+        return found
 
     def _lines_of(self, text: bytes, starts: list[int]) -> set[int]:
         """The diff lines (0-based) of these byte offsets of the text (the diff in UTF-8). In an

@@ -8,6 +8,7 @@ ids of the rules inside them.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 import pytest
 import re2
@@ -532,8 +533,30 @@ def test_a_diff_whose_lines_no_rule_may_read_is_not_searched(
         raise AssertionError("the pre-filter ran")
 
     monkeypatch.setattr(diff, "hit_lines", searched)
+    monkeypatch.setattr(diff, "hit_lines_apart", searched)
     result = classify(diff, policy)
     assert (result.areas, result.mechanical_lines) == ([], 0)
+
+
+def test_the_content_and_the_guard_searches_read_one_copy_of_the_diff(
+    policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the guard rules' pre-filter is searched with the content rules' passes, not in a UTF-8
+    # copy of its own made later, when memory is at its highest
+    diff = parse_diff(edit("app/accounts.py", [
+        "def login(user, secret):", "    if not user.check_password(secret):", "        return None",
+    ]))
+    searches: list[int] = []
+    apart = diff.hit_lines_apart
+
+    def counted(*groups: Sequence[object]) -> list[dict[int, list[int]]]:
+        searches.append(len(groups))
+        return apart(*groups)
+
+    monkeypatch.setattr(diff, "hit_lines_apart", counted)
+    monkeypatch.setattr(diff, "hit_lines", lambda *prefilters: counted(prefilters)[0])
+    only_area(classify(diff, policy), "auth")
+    assert searches == [2]
 
 
 def test_one_file_a_rule_may_read_is_searched_with_the_others(policy: Policy) -> None:

@@ -559,6 +559,16 @@ def test_search_finds_the_same_lines_whatever_characters_come_before(other: str)
     ]
 
 
+def test_hit_lines_apart_gives_each_group_the_lines_hit_lines_gives_it() -> None:
+    diff = parse_diff(SEARCHED)
+    login, context = re2.compile("(?m)login_required"), re2.compile("(?m)^ x$")
+    apart = diff.hit_lines_apart((login,), (context,), (login, context), ())
+    assert apart == [
+        diff.hit_lines(login), diff.hit_lines(context), diff.hit_lines(login, context), {}
+    ]
+    assert apart[0] != apart[1]
+
+
 def test_search_with_no_hit_yields_nothing() -> None:
     assert list(parse_diff(SEARCHED).search(re2.compile("(?m)no_such_thing"))) == []
 
