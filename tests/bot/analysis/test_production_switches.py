@@ -31,6 +31,14 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("src/main/resources/application.properties",
          "management.endpoints.web.exposure.include=*", "security.debug-mode"),
         ("src/main/resources/application.yml", "        include: '*'", "security.debug-settings"),
+        # Spring Boot's H2 console, Blazor's detailed errors, EF Core's sensitive data logging,
+        # a GraphQL server's introspection
+        ("src/main/resources/application.properties", "spring.h2.console.enabled=true",
+         "security.debug-mode"),
+        ("src/Web/appsettings.json", '  "DetailedErrors": true,', "security.debug-mode"),
+        ("src/Data/ShopContext.cs", "    options.EnableSensitiveDataLogging();",
+         "security.debug-mode"),
+        ("src/server.ts", "  introspection: true,", "security.debug-mode"),
         # CORS for any origin, with credentials (django-cors-headers, FastAPI/Starlette,
         # Flask-CORS, ASP.NET Core)
         ("shop/settings.py", "CORS_ALLOW_ALL_ORIGINS = True", "security.web-protections"),
@@ -44,6 +52,8 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("src/Web/appsettings.json", '  "AllowedHosts": "*",', "security.ssrf-redirect-traversal"),
         # HTTPS in a deployed environment's settings
         ("config/environments/staging.rb", "  config.force_ssl = false", "security.transport"),
+        ("src/main/resources/application.properties", "server.ssl.enabled=false",
+         "security.transport"),
         # look-alikes: the development and test environments' own settings, a variable named
         # debug, a debug log level, a hardening header taken out
         ("shop/settings/dev.py", "DEBUG = True", None),
@@ -54,6 +64,8 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("shop/logging.py", "debug = True", None),
         ("shop/settings.py", 'LOG_LEVEL = "DEBUG"', None),
         ("src/server.ts", "app.disable('x-powered-by');", None),
+        ("src/main/resources/application.properties", "server.port=8443", None),
+        ("src/schema/docs.ts", "const title = 'Schema introspection';", None),
     ],
 )
 def test_a_protection_switched_off_where_it_is_deployed_is_security(
