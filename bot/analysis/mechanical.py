@@ -877,7 +877,8 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     prose strings (labels, help texts, messages) with the code around them unchanged, a block of
     one statement under a condition written with a statement modifier (Ruby's `stmt if cond`),
     a method that only forwards written as Rails' `delegate`, a value compared with several
-    literals written as one membership test (`[a, b].include?(x)`, `x in (a, b)`),
+    literals written as one membership test (`[a, b].include?(x)`, `x in (a, b)`), Go's deferred
+    call whose error a closure discards (`defer func() { _ = f.Close() }()`),
     a string built another way with the same parts, and, in a dependency
     manifest (`manifest`), version numbers bumped (not what it deploys: a chart's appVersion)
     and the same declarations put in another order, comments aside.
@@ -1005,6 +1006,26 @@ def _delegated(lines: Sequence[str]) -> list[str] | None:
     return out if len(out) < len(lines) else None
 
 
+#: Go's deferred call whose error is discarded in a closure (errcheck's fix): `defer func(b
+#: io.ReadCloser) { _ = b.Close() }(resp.Body)` defers `resp.Body.Close()`, its receiver read
+#: when deferred as before; without a parameter the closure reads it when it runs
+_DEFERRED_DISCARD = compile_lazily(
+    r"\bdefer func\((\w+) [\w.*\[\]]+\) \{ _ = \1\.(\w+)\(\) \}\(([^()]+)\)"
+    r"|\bdefer func\(\) \{ _ = ([\w.]+)\(\) \}\(\)"
+)
+
+
+def _undeferred(lines: Sequence[str]) -> list[str]:
+    """The lines with each deferred call whose error a closure discards (`_DEFERRED_DISCARD`)
+    written as the call deferred itself."""
+    def plain(found: re.Match[str]) -> str:
+        if found.group(4) is not None:
+            return f"defer {found.group(4)}()"
+        return f"defer {found.group(3)}.{found.group(2)}()"
+
+    return [_DEFERRED_DISCARD.sub(plain, line.rstrip("\n")) for line in lines]
+
+
 #: a value compared with several literals, each alternative alone (`state == 'paid' || state ==
 #: 'owed'`, Python's `or`): the whole of a condition, nothing joined to it by another operator
 _LITERAL_VALUE = r"""(?:'[^'\\]*'|"[^"\\]*"|:\w+|-?\d+|None|nil)"""
@@ -1094,6 +1115,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             if inline != (None, None):
                 return mechanical_sides(Sides(inline[0] or removed, inline[1] or added),
                                         manifest=manifest, markup=markup)
+    if any("defer func(" in line for line in added):
+        undeferred = _undeferred(added)
+        if undeferred != [line.rstrip("\n") for line in added]:
+            return mechanical_sides(Sides(removed, undeferred), manifest=manifest, markup=markup)
     if any(" == " in line for line in removed) and any(
         ".include?(" in line or " in " in line for line in added
     ):

@@ -982,3 +982,23 @@ def test_rubocop_and_python_rewrites_of_the_same_code_are_mechanical(
     removed: list[str], added: list[str], mechanical: bool
 ) -> None:
     assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        # errcheck's fix: the deferred call's error discarded in a closure
+        (["\tdefer response.Body.Close()"],
+         ["\tdefer func(Body io.ReadCloser) { _ = Body.Close() }(response.Body)"], True),
+        (["\tdefer resp.Body.Close()"], ["\tdefer func() { _ = resp.Body.Close() }()"], True),
+        # counter-examples: another call deferred, a commit where a rollback was
+        (["\tdefer resp.Body.Close()"], ["\tdefer func() { _ = tx.Rollback() }()"], False),
+        (["\tdefer tx.Rollback()"], ["\tdefer func(t *sql.Tx) { _ = t.Commit() }(tx)"], False),
+    ],
+    ids=["closure-with-the-receiver", "closure-without-a-parameter", "another-call",
+         "commit-for-rollback"],
+)
+def test_a_go_deferred_call_whose_error_is_discarded_is_mechanical(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
