@@ -162,6 +162,14 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("internal/files/serve.go", "\tif !filepath.IsLocal(name) {", "security.parser-hardening"),
         ("internal/files/serve.go", "\tp, err := securejoin.SecureJoin(root, name)",
          "security.parser-hardening"),
+        # Payment providers of other regions; the amounts orders and invoices name
+        ("app/gateway.py", "from alipay import AliPay", "billing.providers"),
+        ("src/checkout/paystack.ts", "  const res = await paystack.transaction.verify(reference);",
+         "billing.providers"),
+        ("app/models/order.rb", "    self.amount_refunded = 0", "billing.order-amounts"),
+        ("src/Sales/Order.php", "        $this->grand_total = $subtotal;", "billing.order-amounts"),
+        ("src/main/java/org/shop/CreditNotes.java", "    creditNote.apply(account);",
+         "billing.order-amounts"),
         # Migrations kept as one module rather than a folder
         ("server/lib/src/server/migrations.rs", "    let entries = vec![member_entry];",
          "migrations.path"),
@@ -258,6 +266,10 @@ def test_a_second_area_signal_is_evidence(
         ("src/Web/Log.cs", "        VerifyAccessor(logger);", "permissions.access-check-calls"),
         ("src/shop/ledger.ts", "  const transaction = { id, amount };", "transactions.tx-helpers"),
         ("internal/files/serve.go", "\tp := filepath.Join(root, name)", "security.parser-hardening"),
+        # a square shape; a grand total shown in a UI component
+        ("src/geometry/shapes.py", "    side = squared(width)", "billing.providers"),
+        ("src/components/OrderSummary.tsx", "  <span>{order.grand_total}</span>",
+         "billing.order-amounts"),
         # one migration's guide, a module named for the one step it migrates
         ("docs/migrations.md", "Run the migrations before upgrading.", "migrations.path"),
         ("src/store/migration.ts", "  const state = upgrade(saved);", "migrations.path"),
