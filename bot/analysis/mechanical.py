@@ -461,12 +461,22 @@ _CODE_WORDS = frozenset({
 
 #: code named inside a sentence: Markdown's `name`, reStructuredText's :class:`~a.b.C`
 _INLINE_CODE = compile_lazily(r"(?::[\w:.-]+:)?`(?!\$\{)[^`\s][^`]*`")
+#: a condition written in words, as Python's and SQL's are: an operator word beside an
+#: attribute read or a constant (`user is not None and user.is_active`, `or request.user.is_staff`).
+#: A sentence puts an operator word beside a dotted name or `None` rarely, and when it does the
+#: line is read as code: a docstring line weighed is a false alarm at worst, a condition changed
+#: inside a multi-line `if (...)` read as prose is a guard let through
+_WORDED_CONDITION = compile_lazily(
+    r"\b(?:and|or|not|is|in)\s+(?:[A-Za-z_]\w+\.[A-Za-z_]\w+|None|True|False)\b"
+    r"|\b(?:[A-Za-z_]\w+\.[A-Za-z_]\w+|None|True|False)\s+(?:and|or|is|in|not)\b"
+)
 
 
 def prose_line(text: str) -> bool:
     """A line of sentences (a docstring's or a heredoc's, a description's continuation): six
-    words or more of letters, digits and sentence punctuation, and not a statement. Code named
-    inside the sentence (`prompt_logout`, :class:`Permission`) counts as a word."""
+    words or more of letters, digits and sentence punctuation, and not a statement nor a condition
+    in words (`_WORDED_CONDITION`). Code named inside the sentence (`prompt_logout`,
+    :class:`Permission`) counts as a word."""
     stripped = text.strip()
     if stripped.count(" ") < 5:
         return False  # fewer than six words: the common case, decided without a regex
@@ -476,6 +486,7 @@ def prose_line(text: str) -> bool:
     return (
         len(words) >= 6 and words[0] not in _CODE_WORDS and _SQL.match(stripped) is None
         and _PROSE_LINE.fullmatch(stripped) is not None
+        and _WORDED_CONDITION.search(stripped) is None
     )
 
 

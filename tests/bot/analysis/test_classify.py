@@ -300,6 +300,23 @@ def test_comment_only_edit_of_an_auth_module_is_not_flagged(policy: Policy) -> N
     assert result.not_inspected == []
 
 
+def test_a_condition_continued_in_words_in_a_sensitive_module_is_code(policy: Policy) -> None:
+    """Inside a multi-line `if (...)`, a condition of words and attribute reads has no operator
+    sign; it was read as a docstring's sentence and the module's path evidence went with it."""
+    condition = edit(
+        "app/permissions.py",
+        ["            or report.shared_link is not None or report.draft"],
+        ["            or report.shared_link is not None and report.shared_link.enabled"],
+    )
+    sentence = edit(
+        "app/permissions.py",
+        ["    Returns the reports a viewer may see, shared ones included."],
+        ["    Returns the reports a viewer may see, shared ones first."],
+    )
+    assert [area.id for area in run(condition, policy).areas] == ["permissions"]
+    assert run(sentence, policy).areas == []
+
+
 def _added(path: str, lines: list[str]) -> str:
     body = "".join(f"+{line}\n" for line in lines)
     return (

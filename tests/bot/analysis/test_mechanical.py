@@ -566,9 +566,19 @@ def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> N
         ("DELETE FROM sessions WHERE expires_at before now", False),
         ("UPDATE users SET role to admin where the id matches", False),
         ("const url = `${base}/auth/${id}` is built here for you", False),
+        # a condition continued over lines inside `if (...)`: words only, but code
+        ("user is not None and user.is_active and not user.is_locked", False),
+        ("or request.user.is_staff and obj.owner_id in allowed_ids", False),
+        ("and invoice.paid_at is None and invoice.total in range", False),
+        # look-alikes that stay sentences: `None` and a dotted name away from operator words
+        ("Returns None if the user cannot be found here.", True),
+        ("See the settings.AUTH_USER_MODEL setting for the model used", True),
+        ("It is checked on login and on every request after that", True),
     ],
     ids=["sentence-starting-with-create", "sentence-starting-with-update", "sphinx-role",
-         "markdown-code", "create-table", "delete-from", "update-set", "template-literal"],
+         "markdown-code", "create-table", "delete-from", "update-set", "template-literal",
+         "condition-with-none", "condition-with-attributes", "condition-with-is-none",
+         "sentence-naming-none", "sentence-naming-a-setting", "sentence-with-operator-words"],
 )
 def test_prose_lines_are_sentences_not_statements(line: str, prose: bool) -> None:
     assert prose_line(line) is prose
