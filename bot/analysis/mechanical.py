@@ -966,25 +966,35 @@ _CLAUSE = compile_lazily(
 )
 
 
-def _modifiers_inline(lines: Sequence[str]) -> list[str] | None:
-    """The lines with each block of one statement under a condition written as that statement
-    with a modifier (`if cond` / `stmt` / `end` -> `stmt if cond`: Ruby's statement modifiers,
-    the same code as the block, which RuboCop's Style/IfUnlessModifier writes); None when the
-    lines hold no such block."""
+def _three_line_blocks(
+    lines: Sequence[str], rewrite: Callable[[str, str, str], str | None]
+) -> list[str] | None:
+    """The lines with each run of three that `rewrite` writes as one line (a Ruby block of one
+    statement: its opening line, the statement, `end`) replaced by that line; None when no
+    three lines are such a block."""
     out: list[str] = []
     at = 0
     while at < len(lines):
-        condition = _CONDITION_LINE.fullmatch(lines[at].rstrip("\n"))
-        if (condition is not None and at + 2 < len(lines)
-                and _END_LINE.fullmatch(lines[at + 2].rstrip("\n"))
-                and not condition.group(2).endswith("then")
-                and _CLAUSE.match(lines[at + 1]) is None and lines[at + 1].strip()):
-            out.append(f"{lines[at + 1].rstrip()} {condition.group(1)} {condition.group(2)}")
+        one = rewrite(lines[at], lines[at + 1], lines[at + 2]) if at + 2 < len(lines) else None
+        if one is not None:
+            out.append(one)
             at += 3
         else:
             out.append(lines[at])
             at += 1
     return out if len(out) < len(lines) else None
+
+
+def _modifier_inline(opening: str, statement: str, closing: str) -> str | None:
+    """A block of one statement under a condition written as that statement with a modifier
+    (`if cond` / `stmt` / `end` -> `stmt if cond`: Ruby's statement modifiers, the same code as
+    the block, which RuboCop's Style/IfUnlessModifier writes)."""
+    condition = _CONDITION_LINE.fullmatch(opening.rstrip("\n"))
+    if (condition is None or not _END_LINE.fullmatch(closing.rstrip("\n"))
+            or condition.group(2).endswith("then")
+            or _CLAUSE.match(statement) is not None or not statement.strip()):
+        return None
+    return f"{statement.rstrip()} {condition.group(1)} {condition.group(2)}"
 
 
 #: a method of no arguments that calls the same method of another object, as Ruby writes it
@@ -993,28 +1003,19 @@ _DEF_LINE = compile_lazily(r"\s*def\s+([a-z_]\w*[?!]?)\s*(?:\(\s*\))?\s*")
 _FORWARD_LINE = compile_lazily(r"\s*(@?[A-Za-z_][\w:]*)\.([a-z_]\w*[?!]?)\s*")
 
 
-def _delegated(lines: Sequence[str]) -> list[str] | None:
-    """The lines with each method that only forwards to the same method of another object
-    written as Rails' `delegate :name, to: :receiver` (what RuboCop's Rails/Delegate writes:
-    the same method, defined by the framework); None when the lines hold no such method."""
-    out: list[str] = []
-    at = 0
-    while at < len(lines):
-        definition = _DEF_LINE.fullmatch(lines[at].rstrip("\n"))
-        forward = (_FORWARD_LINE.fullmatch(lines[at + 1].rstrip("\n"))
-                   if definition is not None and at + 2 < len(lines) else None)
-        if (definition is not None and forward is not None
-                and forward.group(2) == definition.group(1)
-                and _END_LINE.fullmatch(lines[at + 2].rstrip("\n"))):
-            receiver = forward.group(1)
-            target = f"'{receiver}'" if "::" in receiver else receiver
-            indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-            out.append(f"{indent}delegate :{definition.group(1)}, to: :{target}")
-            at += 3
-        else:
-            out.append(lines[at])
-            at += 1
-    return out if len(out) < len(lines) else None
+def _delegated(opening: str, statement: str, closing: str) -> str | None:
+    """A method that only forwards to the same method of another object written as Rails'
+    `delegate :name, to: :receiver` (what RuboCop's Rails/Delegate writes: the same method,
+    defined by the framework)."""
+    definition = _DEF_LINE.fullmatch(opening.rstrip("\n"))
+    forward = _FORWARD_LINE.fullmatch(statement.rstrip("\n")) if definition is not None else None
+    if (definition is None or forward is None or forward.group(2) != definition.group(1)
+            or not _END_LINE.fullmatch(closing.rstrip("\n"))):
+        return None
+    receiver = forward.group(1)
+    target = f"'{receiver}'" if "::" in receiver else receiver
+    indent = opening[: len(opening) - len(opening.lstrip())]
+    return f"{indent}delegate :{definition.group(1)}, to: :{target}"
 
 
 #: Go's deferred call whose error is discarded in a closure (errcheck's fix): `defer func(b
@@ -1121,8 +1122,8 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     if same:
         return True
     if len(removed) != len(added) and any(map(_END_LINE.fullmatch, (*removed, *added))):
-        for rewrite in (_modifiers_inline, _delegated):
-            inline = rewrite(removed), rewrite(added)
+        for rewrite in (_modifier_inline, _delegated):
+            inline = _three_line_blocks(removed, rewrite), _three_line_blocks(added, rewrite)
             if inline != (None, None):
                 return mechanical_sides(Sides(inline[0] or removed, inline[1] or added),
                                         manifest=manifest, markup=markup)
