@@ -1,0 +1,110 @@
+"""Infrastructure by each tool's own conventions: the file names CI services, container
+orchestrators, deploy platforms and proxies document for their configuration, and the lines
+that declare cloud resources or root on a host in any file.
+
+Found by writing made-up changes to each tool's configuration and running them through
+`modeltier scan`: each named row was routine before (or, for an Ansible role, read as
+permissions because of its `roles/` folder). A row with no rule is a look-alike that must stay
+silent: application code or data whose name or words merely resemble the tool's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
+from policies.model import Policy
+from tests.bot._diffs import edit
+from tests.bot.analysis.test_framework_apis import rules_found
+
+PATH = "infrastructure.path"
+IAC = "infrastructure.iac-resources"
+_SETTING = "    timeout_in_minutes: 30"
+
+
+@pytest.mark.parametrize(
+    ("path", "rule"),
+    [
+        # CI services' pipelines by their documented names
+        (".gitlab/ci/deploy.yml", PATH),
+        ("ci/release.gitlab-ci.yml", PATH),
+        (".gitlab-ci.yaml", PATH),
+        ("bitbucket-pipelines.yml", PATH),
+        (".drone.yml", PATH),
+        (".woodpecker.yml", PATH),
+        (".woodpecker/deploy.yaml", PATH),
+        (".travis.yml", PATH),
+        ("cloudbuild.yaml", PATH),
+        ("buildspec-deploy.yml", PATH),
+        ("appveyor.yml", PATH),
+        ("azure-pipelines-release.yml", PATH),
+        (".azure-pipelines/deploy.yml", PATH),
+        ("jenkins/Jenkinsfile.deploy", PATH),
+        ("ci/release.Jenkinsfile", PATH),
+        # containers and clusters: Compose overrides, a Swarm stack, OpenTofu, kube/, Helm and
+        # Skaffold
+        ("compose.prod.yaml", PATH),
+        ("deploy-tools/docker-stack.yml", PATH),
+        ("infra/network.tofu", PATH),
+        ("kube/web.yaml", PATH),
+        ("chart/values-production.yml", PATH),
+        ("helmfile.yaml", PATH),
+        ("helmfile.d/10-web.yaml", PATH),
+        ("skaffold.yaml", PATH),
+        # an Ansible role's tasks, Capistrano, serverless, Fly, Railway, Cloudflare Workers
+        ("ansible-roles/roles/web/tasks/main.yml", PATH),
+        ("roles/db/defaults/main.yml", PATH),
+        ("config/deploy.rb", PATH),
+        ("serverless.yaml", PATH),
+        ("fly.staging.toml", PATH),
+        ("railway.toml", PATH),
+        ("wrangler.toml", PATH),
+        # proxies: Traefik's static configuration, HAProxy's
+        ("traefik.yml", PATH),
+        ("lb/haproxy.cfg", PATH),
+        # look-alikes: application code and data named like the tools
+        ("src/mail/compose.tsx", None),
+        ("lib/haproxy_stats.go", None),
+        ("src/jenkins/client.ts", None),
+        ("app/values/prices.yml", None),
+        ("docs/travis.md", None),
+    ],
+)
+def test_a_tools_configuration_file_is_infrastructure(
+    policy: Policy, path: str, rule: str | None
+) -> None:
+    found = rules_found(path, _SETTING, policy)
+    assert (rule in found) if rule else (found == set()), found
+
+
+def test_an_ansible_role_is_not_a_permission_role(policy: Policy) -> None:
+    """`roles/` names who may do what in an application, and what runs on a host in Ansible;
+    the role layout's folders (tasks, handlers, defaults, vars) say which one it is."""
+    ansible = classify(parse_diff(edit("roles/web/tasks/main.yml", [_SETTING])), policy)
+    app = classify(parse_diff(edit("app/roles/admin.rb", [_SETTING])), policy)
+    assert [area.id for area in ansible.areas] == ["infrastructure"]
+    assert [area.id for area in app.areas] == ["permissions"]
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a CloudFormation or SAM resource, in YAML or JSON, in a file of any name
+        ("template.yaml", "    Type: AWS::Serverless::Function", IAC),
+        ("stacks/storage.yml", "    Type: 'AWS::S3::Bucket'", IAC),
+        ("stacks/roles.json", '    "Type": "AWS::IAM::Role",', IAC),
+        # an Ansible play or task run as root
+        ("site.yml", "  become: true", IAC),
+        ("provision.yml", "      become: yes", IAC),
+        # look-alikes: a template's parameter type, become switched off, copy
+        ("template.yaml", "    Type: String", None),
+        ("site.yml", "  become: false", None),
+        ("config/locales/en.yml", "  cta: Become a member", None),
+    ],
+)
+def test_a_resource_or_root_on_a_host_is_infrastructure(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
