@@ -398,18 +398,27 @@ _SQL_CONDITION_WORD = compile_lazily(
     r"\b(?:AND|OR|NOT|NULL|IS|IN|LIKE|BETWEEN|EXISTS|TRUE|FALSE)\b"
 )
 
+#: a row-locking clause handed to a query builder on its own (Rails' `lock("FOR UPDATE SKIP
+#: LOCKED")`, Knex's and Ecto's fragments), in the capitals SQL is written in: a query's part,
+#: not a sentence, though it has no statement's opening words
+_SQL_LOCK_CLAUSE = compile_lazily(
+    r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b"
+)
+
 
 def _prose(text: str) -> bool:
     """Words for people (a label, a help text, a log or error message), not data a program
-    acts on: at least three words, almost only letters and spaces, not a SQL statement nor a
-    condition (`_SQL_CONDITION_WORD`: `AND` -> `OR` in a fragment is another query). A long
-    text (twelve words or more) may also hold layout tags, code spans (`name`), slashes and
-    percent signs; it still may not hold `=`, `;`, braces, `$` or backslashes, which code and
-    data need."""
+    acts on: at least three words, almost only letters and spaces, not a SQL statement, a
+    condition (`_SQL_CONDITION_WORD`: `AND` -> `OR` in a fragment is another query) nor a row
+    lock (`_SQL_LOCK_CLAUSE`). A long text (twelve words or more) may also hold layout tags,
+    code spans (`name`), slashes and percent signs; it still may not hold `=`, `;`, braces, `$`
+    or backslashes, which code and data need."""
     words = text.split()
     if len(words) < 3 or _SQL.match(text):
         return False
-    if any(word.isupper() for word in words) and _sql_condition(text):
+    if any(word.isupper() for word in words) and (
+        _sql_condition(text) or _SQL_LOCK_CLAUSE.search(text)
+    ):
         return False
     if len(words) >= _LONG_PROSE_WORDS and ("<" in text or "`" in text or "/" in text):
         text = _INLINE_CODE.sub("code", _LAYOUT_TAG.sub(" ", text)).replace("/", " ")

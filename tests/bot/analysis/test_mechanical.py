@@ -534,6 +534,11 @@ def test_a_name_swapped_alike_in_many_places_without_its_definition_is_a_change(
         ('db.execute("truncate table user sessions")', 'db.execute("truncate table user sessions")'),
         ("throw new NotFoundHttpException(sprintf('Request %s is already completed.', $h));",
          "throw new NotFoundHttpException(sprintf('Request %s is already completed.', $h));"),
+        # a row lock given to a query builder alone is part of a query; the same words in a
+        # sentence's case are a sentence
+        ("Order.where(id: id).lock('FOR UPDATE SKIP LOCKED').first",
+         "Order.where(id: id).lock('FOR UPDATE SKIP LOCKED').first"),
+        ('notify("Check back for update news")', 'notify("")'),
         # a description or a summary, one word or many, the key quoted or not
         ('    Description = "Unauthorized"', '    Description = ""'),
         ('@Operation(summary = "Refund", responses = {})', '@Operation(summary = "", responses = {})'),
@@ -547,7 +552,8 @@ def test_a_name_swapped_alike_in_many_places_without_its_definition_is_a_change(
     ],
     ids=["translation-key", "translation-key-php", "prose-value", "message-beside-code",
          "header-name", "dict-key", "sql", "csp", "sql-without-punctuation",
-         "added-message-with-placeholder-still-read", "description-of-one-word",
+         "added-message-with-placeholder-still-read", "row-lock-clause", "for-update-in-a-sentence",
+         "description-of-one-word",
          "openapi-summary", "json-description", "django-help-text", "code-beside-a-description",
          "name-starting-with-description", "value-before-a-comment"],
 )

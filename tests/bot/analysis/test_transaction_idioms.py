@@ -1,0 +1,88 @@
+"""Each stack's transaction and locking API as its documentation spells it: Spring's
+transactionTemplate and rollback-only status, a TransactionScope completed, Sequelize's, Knex's
+and MongoDB's transaction objects, BEGIN sent through node-postgres, Diesel's and SeaORM's row
+locks, Rails' nested transactions and the writes it leaves the database to settle, Redis' SET
+NX, Redlock and redsync. A commit callback that only enqueues a job stays silent.
+
+They were found by writing made-up diffs of each stack's idioms and running them through
+`modeltier scan`, not by reading the corpus: each named row was routine before. A row with no
+rule is a look-alike that must stay silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis.test_framework_apis import rules_found
+
+TX = "transactions.stack-tx"
+LOCKS = "transactions.locks"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # Spring
+        ("src/main/java/org/shop/OrderService.java",
+         "        return transactionTemplate.execute(status -> repo.save(order));", TX),
+        ("src/main/java/org/shop/OrderService.java",
+         "        template.setIsolationLevel(TransactionDefinition.ISOLATION_SERIALIZABLE);", TX),
+        ("src/main/java/org/shop/OrderService.java", "        status.setRollbackOnly();", TX),
+        ("src/main/java/org/shop/OrderService.java",
+         "        TransactionSynchronizationManager.registerSynchronization(sync);", TX),
+        # .NET
+        ("src/Services/OrderService.cs", "        scope.Complete();", TX),
+        ("src/Services/OrderService.cs", "        await transaction.RollbackAsync();", TX),
+        ("src/Services/OrderService.cs",
+         "        var strategy = _db.Database.CreateExecutionStrategy();", TX),
+        # Node: Sequelize, Knex, MongoDB, node-postgres, Redis, Redlock
+        ("src/services/orders.ts", "  await t.commit();", TX),
+        ("src/services/orders.ts", "  await trx.rollback();", TX),
+        ("src/services/orders.ts",
+         "  await Order.update({ status }, { where: { id }, transaction: t });", TX),
+        ("src/services/orders.ts", "  const session = await mongoose.startSession();", TX),
+        ("src/services/orders.ts", "  await client.query('BEGIN');", TX),
+        ("src/services/orders.ts", "  await client.query('COMMIT');", TX),
+        ("src/services/orders.ts", "  const ok = await redis.set(key, token, 'NX', 'PX', 30000);",
+         LOCKS),
+        ("src/services/orders.ts", "  const lock = await redlock.acquire([`order:${id}`], 5000);",
+         LOCKS),
+        ("src/services/orders.ts",
+         "  await this.em.findOne(Order, id, { lockMode: LockMode.PESSIMISTIC_WRITE });", TX),
+        # Go: redsync
+        ("internal/store/orders.go", '\tmutex := rs.NewMutex("order-" + id)', LOCKS),
+        # Rust: Diesel, SeaORM
+        ("src/store.rs", "    conn.transaction::<_, diesel::result::Error, _>(|conn| {", TX),
+        ("src/store.rs", "    txn.commit().await?;", TX),
+        ("src/store.rs", "        .for_update()", TX),
+        ("src/store.rs", "        .lock_exclusive()", TX),
+        # Rails
+        ("app/services/order_service.rb", "    Order.transaction(requires_new: true) do", TX),
+        ("app/services/order_service.rb", "    raise ActiveRecord::Rollback", TX),
+        ("app/services/order_service.rb", "    Order.lock.find(id)", TX),
+        ("app/services/order_service.rb",
+         "    Order.where(id: id).lock('FOR UPDATE SKIP LOCKED').first", LOCKS),
+        ("app/services/order_service.rb", "    Order.create_or_find_by!(reference: ref)", TX),
+        ("app/services/order_service.rb",
+         "    Order.upsert_all(rows, unique_by: :reference)", TX),
+        ("app/services/order_service.rb", "    Order.increment_counter(:paid_count, id)", TX),
+        # look-alikes: another callback, a git commit, a plain mutex, a Redis write without NX,
+        # a lock method of another object, a scope that is not a transaction's
+        ("app/models/order.rb", "  after_create :send_welcome_mail", None),
+        ("app/models/user.rb", "  after_commit -> { SyncContactJob.perform_later(id) }, on: :create",
+         None),
+        ("app/Jobs/ChargeJob.php", "class ChargeJob implements ShouldQueue, ShouldBeUnique", None),
+        ("src/release.ts", "  await repo.commit(message);", None),
+        ("internal/store/cache.go", "\tmu.Lock()", None),
+        ("src/services/cache.ts", "  await redis.set(key, value, 'EX', 60);", None),
+        ("src/ui/screen.ts", "  await screen.orientation.lock('portrait');", None),
+        ("src/Services/Search.cs", "        scope.Dispose();", None),
+        ("src/jobs/export.ts", "  const session = await auth.getSession();", None),
+    ],
+)
+def test_a_transaction_idiom_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
