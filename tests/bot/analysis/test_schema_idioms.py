@@ -1,0 +1,75 @@
+"""Each stack's schema as its ORM or migration tool declares it: Prisma's schema split over
+files, Drizzle's tables, Kotlin Exposed's table objects, ent's schema, SeaORM's entities and
+migrations, an EF Core DbSet, Doctrine's mapping attributes, Ecto's schemas and migrations, bun's
+tags, SQLAlchemy 2.0's mapped_column, Sequelize's DataTypes, TypeORM's and JPA's key and
+relation annotations, and Hibernate's schema generation switched on.
+
+They were found by writing made-up diffs of each stack's idioms and running them through
+`modeltier scan`, not by reading the corpus: each named row was routine before. A row with no
+rule is a look-alike that must stay silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis.test_framework_apis import rules_found
+
+TABLE = "migrations.orm-table"
+COLUMN = "migrations.orm-schema"
+MARKER = "migrations.migration-markers"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        ("prisma/schema/orders.prisma", "model Order {", "migrations.path"),
+        ("src/db/schema.ts", "export const orders = pgTable('orders', {", TABLE),
+        ("src/db/schema.ts", 'export const users = mysqlTable("users", {', TABLE),
+        ("src/db/schema.ts", "export const users = sqliteTable('users', {", TABLE),
+        ("src/main/kotlin/org/shop/Orders.kt", 'object Orders : Table("orders") {', TABLE),
+        ("src/main/kotlin/org/shop/Orders.kt", 'object Users : LongIdTable("users") {', TABLE),
+        ("internal/store/schema/order.go", "func (Order) Fields() []ent.Field {", TABLE),
+        ("internal/store/schema/order.go", "func (Order) Edges() []ent.Edge {", TABLE),
+        ("src/entities/order.rs", "#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]", TABLE),
+        ("src/Data/AppDbContext.cs", "    public DbSet<Order> Orders { get; set; }", TABLE),
+        ("src/Entity/Order.php", "#[ORM\\Entity(repositoryClass: OrderRepository::class)]", TABLE),
+        ("lib/shop/orders/order.ex", '  schema "orders" do', TABLE),
+        ("internal/store/models.go", '\tbun.BaseModel `bun:"table:orders,alias:o"`',
+         "migrations.go-orm-tags"),
+        ("internal/store/models.go", '\tTotal int64 `bun:"total,notnull"`', "migrations.go-orm-tags"),
+        ("priv/repo/data/add_orders.exs", "  use Ecto.Migration", MARKER),
+        ("migration/src/m20240101_create_orders.rs", "#[derive(DeriveMigrationName)]", MARKER),
+        ("src/main/resources/application.properties", "spring.jpa.hibernate.ddl-auto=update",
+         MARKER),
+        ("src/main/resources/application.yml", "      ddl-auto: create-drop", MARKER),
+        ("src/main/resources/hibernate.properties", "hibernate.hbm2ddl.auto=update", MARKER),
+        # column mappings (weak alone, as the other ORMs' are)
+        ("app/models.py", "    total: Mapped[Decimal] = mapped_column(Numeric(12, 2))", COLUMN),
+        ("src/db/models/order.js", "  status: { type: DataTypes.STRING, allowNull: false },", COLUMN),
+        ("src/db/models/order.js", "const Order = sequelize.define('Order', {", COLUMN),
+        ("src/entity/Order.ts", "  @PrimaryGeneratedColumn('uuid')", COLUMN),
+        ("src/entity/Order.ts", "  @ManyToMany(() => Tag)", COLUMN),
+        ("src/main/java/org/shop/Order.java",
+         "    @GeneratedValue(strategy = GenerationType.IDENTITY)", COLUMN),
+        ("src/Entity/Order.php", "    #[ORM\\Column(type: 'decimal', precision: 12, scale: 2)]",
+         COLUMN),
+        ("src/Entity/Order.php", "    #[ORM\\ManyToOne(targetEntity: User::class)]", COLUMN),
+        ("lib/shop/orders/order.ex", "    field :status, :string", COLUMN),
+        ("lib/shop/orders/order.ex", "    belongs_to :user, Shop.Accounts.User", COLUMN),
+        # look-alikes: a table in the UI, a form field, another derive, a set that is no DbSet,
+        # a Kotlin object of another type, a test's schema block
+        ("src/ui/OrdersTable.tsx", "  const table = useReactTable({ data, columns });", None),
+        ("lib/shop_web/live/order_live.ex", "    field = form[:status]", None),
+        ("src/entities/order.rs", "#[derive(Clone, Debug, PartialEq, Serialize)]", None),
+        ("src/Services/Cart.cs", "    public HashSet<Order> Orders { get; set; }", None),
+        ("src/main/kotlin/org/shop/Routes.kt", 'object Routes : Router("orders") {', None),
+        ("lib/shop_web/schema.ex", '  object :order do', None),
+    ],
+)
+def test_a_schema_idiom_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
