@@ -1,0 +1,58 @@
+"""Money as each stack's conventions handle it, and mishandle it: an amount held in binary
+floating point (a money-named double, float64 or f64, Django's FloatField, float() or
+parseFloat() of an amount), an exact decimal rounded to cents, rates between currencies in
+camelCase, a VAT rate, and the parameters of a provider's call that decide what is charged
+(Braintree's transaction.sale and nonce, a capture method, a platform's application fee).
+
+They were found by writing made-up diffs of each stack's idioms and running them through
+`modeltier scan`, not by reading the corpus: each named row was routine before. A row with no
+rule is a look-alike that must stay silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis.test_framework_apis import rules_found
+
+FLOAT = "billing.float-money"
+PROVIDERS = "billing.providers"
+CONVERSION = "billing.money-conversion"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        ("src/Services/Calc.cs", "        public double UnitCost { get; set; }", FLOAT),
+        ("src/main/java/org/shop/Line.java", "    private double price;", FLOAT),
+        ("internal/calc/line.go", '\tPrice float64 `json:"price"`', FLOAT),
+        ("src/calc.rs", "    pub amount: f64,", FLOAT),
+        ("app/models.py", "    price = models.FloatField()", FLOAT),
+        ("app/calc.py", '    amount = float(request.POST["amount"])', FLOAT),
+        ("src/lib/calc.js", "  const fee = parseFloat(body.fee);", FLOAT),
+        ("app/calc.py", '    return value.quantize(Decimal("0.01"))', FLOAT),
+        ("src/calc.rs", "    let total = Decimal::from_str(&raw)?.round_dp(2);", FLOAT),
+        ("internal/calc/line.go", "\treturn d.RoundBank(2)", FLOAT),
+        ("src/lib/pay.ts",
+         "  await gateway.transaction.sale({ amount: '10.00', paymentMethodNonce: nonce });",
+         PROVIDERS),
+        ("src/lib/pay.ts", "  capture_method: 'manual',", PROVIDERS),
+        ("src/lib/pay.ts", "  application_fee_amount: 123,", PROVIDERS),
+        ("src/lib/calc.ts", "  const rate = await getExchangeRate('EUR', 'USD');", CONVERSION),
+        ("src/lib/calc.ts", "  const vatRate = 0.21;", CONVERSION),
+        # look-alikes: coordinates, ratios, a frame rate, a decimal to three places, a float
+        # shown in a component
+        ("src/lib/geo.ts", "  const lat = parseFloat(coords.lat);", None),
+        ("src/main/java/org/shop/Geo.java", "    private double latitude;", None),
+        ("internal/calc/stats.go", '\tRatio float64 `json:"ratio"`', None),
+        ("app/calc.py", '    ratio = value.quantize(Decimal("0.001"))', None),
+        ("src/lib/video.ts", "  const frameRate = 60;", None),
+        ("src/ui/Price.tsx", "  const shown = parseFloat(props.price);", None),
+    ],
+)
+def test_a_money_idiom_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
