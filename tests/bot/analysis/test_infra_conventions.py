@@ -108,3 +108,73 @@ def test_a_resource_or_root_on_a_host_is_infrastructure(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+NET = "security.network-exposure"
+CONTAINER = "security.container-hardening"
+IAM = "permissions.cloud-iam"
+FETCHED = "security.dependency-integrity"
+CI = "security.ci-hardening"
+TLS = "security.transport"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # public storage and open networks in Pulumi, CDK, CloudFormation, Google and Azure
+        ("infra/index.ts", "const b = new aws.s3.Bucket('b', { acl: 'public-read' });", NET),
+        ("infra/__main__.py", "bucket = aws.s3.Bucket('b', acl='public-read')", NET),
+        ("lib/storage-stack.ts", "      publicReadAccess: true,", NET),
+        ("lib/storage-stack.ts", "      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS,", NET),
+        ("lib/network-stack.ts", "    sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));", NET),
+        ("template.yaml", "        AccessControl: PublicRead", NET),
+        ("template.yaml", "        PubliclyAccessible: true", NET),
+        ("gcs.tf", '  members = ["allUsers"]', NET),
+        ("azure.tf", "  public_network_access_enabled = true", NET),
+        ("azure.tf", "  allow_nested_items_to_be_public = true", NET),
+        ("k8s/ingress.yaml",
+         "    nginx.ingress.kubernetes.io/whitelist-source-range: 10.0.0.0/8", NET),
+        ("k8s/service.yaml", "  loadBalancerSourceRanges:", NET),
+        # Compose's host namespaces, capabilities, profiles, the Docker socket; a unit's sandbox
+        ("docker-compose.yml", "    network_mode: host", CONTAINER),
+        ("docker-compose.yml", '    pid: "host"', CONTAINER),
+        ("docker-compose.yml", "    cap_add:", CONTAINER),
+        ("docker-compose.yml", "      - seccomp:unconfined", CONTAINER),
+        ("docker-compose.yml", "      - /var/run/docker.sock:/var/run/docker.sock:ro", CONTAINER),
+        ("deploy/app.service", "User=root", CONTAINER),
+        ("deploy/app.service", "NoNewPrivileges=yes", CONTAINER),
+        ("deploy/app.service", "ProtectSystem=strict", CONTAINER),
+        # any action at once, Google's basic roles
+        ("iam.json", '      "Action": "*",', IAM),
+        ("modules/ci/main.tf", '    actions   = ["*"]', IAM),
+        ("lib/app-stack.ts", "      actions: ['*'],", IAM),
+        ("project.tf", '  role    = "roles/owner"', IAM),
+        # code run as downloaded
+        ("Dockerfile", "RUN curl -fsSL https://example.com/install.sh | sh", FETCHED),
+        ("scripts/bootstrap.sh", "wget -qO- https://example.com/setup | sudo -E bash", FETCHED),
+        ("Dockerfile", "ADD https://example.com/tool.tar.gz /opt/", FETCHED),
+        # a called workflow given every secret, a self-hosted runner, workflow_run's head
+        (".github/workflows/release.yml", "    secrets: inherit", CI),
+        (".github/workflows/ci.yml", "    runs-on: [self-hosted, linux]", CI),
+        (".github/workflows/preview.yml",
+         "          ref: ${{ github.event.workflow_run.head_sha }}", CI),
+        # HTTPS enforced or not: Fly, Flask-Talisman, Azure's App Service and databases
+        ("fly.toml", "  force_https = false", TLS),
+        ("app/__init__.py", "talisman = Talisman(app, force_https=False)", TLS),
+        ("app.tf", "  https_only = false", TLS),
+        ("db.tf", "  ssl_enforcement_enabled = false", TLS),
+        # look-alikes: the same words in application code
+        ("scripts/fetch.sh", "curl -fsSL https://example.com/data.json | jq .name", None),
+        ("src/net/peers.ts", "const peer = Peer.create(config);", None),
+        ("src/ui/menu.ts", "const actions = ['open', 'close'];", None),
+        ("config/app.yml", "  network_mode: bridge", None),
+        ("src/ci/labels.ts", "const runner = 'self-hosted';", None),
+        ("app/settings.py", "ADMIN_USER = 'root'", None),
+        ("src/team.ts", "const members = [owner];", None),
+    ],
+)
+def test_an_infrastructure_security_idiom_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
