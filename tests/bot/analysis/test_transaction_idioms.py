@@ -2,7 +2,8 @@
 transactionTemplate and rollback-only status, a TransactionScope completed, Sequelize's, Knex's
 and MongoDB's transaction objects, BEGIN sent through node-postgres, Diesel's and SeaORM's row
 locks, Rails' nested transactions and the writes it leaves the database to settle, Redis' SET
-NX, Redlock and redsync. A commit callback that only enqueues a job stays silent.
+NX, Redlock and redsync, Django's ATOMIC_REQUESTS, a row's version bumped where it is checked. A
+commit callback that only enqueues a job stays silent.
 
 They were found by writing made-up diffs of each stack's idioms and running them through
 `modeltier scan`, not by reading the corpus: each named row was routine before. A row with no
@@ -67,6 +68,17 @@ LOCKS = "transactions.locks"
         ("app/services/order_service.rb",
          "    Order.upsert_all(rows, unique_by: :reference)", TX),
         ("app/services/order_service.rb", "    Order.increment_counter(:paid_count, id)", TX),
+        # Django's one transaction per request; a version bumped where it is checked
+        ("shop/settings/base.py", '        "ATOMIC_REQUESTS": True,', "transactions.python-tx"),
+        ("shop/views.py", "@transaction.non_atomic_requests", "transactions.python-tx"),
+        ("src/services/orders.ts",
+         "    data: { status, version: { increment: 1 } },", TX),
+        ("shop/services.py",
+         "    Order.objects.filter(pk=pk, version=version).update(version=version + 1)", TX),
+        ("app/Services/OrderService.php",
+         "        ->update(['status' => $s, 'version' => $v + 1]);", TX),
+        ("src/lib/migrate.ts", "  const next = { schemaVersion: schemaVersion + 1 };", None),
+        ("src/lib/client.ts", "  const body = { version: 2 };", None),
         # look-alikes: another callback, a git commit, a plain mutex, a Redis write without NX,
         # a lock method of another object, a scope that is not a transaction's
         ("app/models/order.rb", "  after_create :send_welcome_mail", None),
