@@ -114,8 +114,22 @@ LIBRARIES = "permissions.authz-libraries"
         ("internal/server/rbac.go", "\tif !casbinEnforcer.Enforce(user, path, method) {",
          LIBRARIES),
         ("src/main.rs", '#[protect("ADMIN")]', LIBRARIES),
+        # Rails' filter named for the check, JHipster's SecurityUtils, Spring's signed-in
+        # principal, ASP.NET's refusal, TypeGraphQL's role check
+        ("app/controllers/orders_controller.rb", "  before_action :authorize_order!, only: [:update]",
+         "permissions.rails-authz"),
+        ("src/main/java/org/shop/web/OrderController.java",
+         "        if (!SecurityUtils.isCurrentUserInRole(AuthoritiesConstants.ADMIN)) {",
+         "permissions.jvm-authz"),
+        ("src/main/java/org/shop/web/OrderController.java",
+         "    public ResponseEntity<Order> get(@AuthenticationPrincipal User user, @PathVariable Long id) {",
+         "auth.spring-security"),
+        ("src/Web/Controllers/OrdersController.cs", "            return Forbid();",
+         "permissions.ownership-check"),
+        ("src/orders/orders.resolver.ts", "  @Authorized('ADMIN')", "permissions.roles"),
+        ("src/orders/orders.resolver.ts", "  @Authorized()", "permissions.roles"),
         # Look-alikes: middleware that is no sign-in, routes about authors, a component's
-        # React.use, another status, another Enforce, the same line in a test
+        # React.use, another status, another Enforce, the same line in a test, another filter
         ("src/app.js", "app.use(express.json());", None),
         ("src/routes/index.js", "router.use('/authors', authorRouter);", None),
         ("src/routes/index.js", "router.get('/authors', listAuthors);", None),
@@ -134,6 +148,8 @@ LIBRARIES = "permissions.authz-libraries"
         ("src/main/java/org/shop/web/Report.java", "        report.authenticated = true;", None),
         ("src/routes/+page.server.ts", "  const theme = !locals.userPrefs;", None),
         ("test/routes.test.js", "router.use(requireAuth);", None),
+        ("app/controllers/orders_controller.rb", "  before_action :set_order, only: [:update]", None),
+        ("src/main/java/org/shop/web/Page.java", "        if (page.isCurrentUserInRoom()) {", None),
     ],
 )
 def test_who_may_reach_an_endpoint_is_evidence(
