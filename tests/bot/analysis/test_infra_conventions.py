@@ -116,6 +116,7 @@ IAM = "permissions.cloud-iam"
 FETCHED = "security.dependency-integrity"
 CI = "security.ci-hardening"
 TLS = "security.transport"
+AT_REST = "security.encryption-at-rest"
 
 
 @pytest.mark.parametrize(
@@ -163,7 +164,21 @@ TLS = "security.transport"
         ("app/__init__.py", "talisman = Talisman(app, force_https=False)", TLS),
         ("app.tf", "  https_only = false", TLS),
         ("db.tf", "  ssl_enforcement_enabled = false", TLS),
+        # storage encrypted at rest as Terraform, CloudFormation and CDK declare it
+        ("rds.tf", "  storage_encrypted = false", AT_REST),
+        ("ebs.tf", "    encrypted   = true", AT_REST),
+        ("s3.tf", 'resource "aws_s3_bucket_server_side_encryption_configuration" "b" {', AT_REST),
+        ("sqs.tf", "  kms_master_key_id = var.kms_key", AT_REST),
+        ("template.yaml", "      StorageEncrypted: true", AT_REST),
+        ("lib/db-stack.ts", "      storageEncrypted: false,", AT_REST),
+        # a port published on every interface, a chart's network policy, Traefik's open API
+        ("docker-compose.yml", '      - "0.0.0.0:5432:5432"', NET),
+        ("charts/web/values.yaml", "networkPolicy:", NET),
+        ("compose.yaml", '      - "--api.insecure=true"', "security.debug-mode"),
         # look-alikes: the same words in application code
+        ("app/models/note.rb", "  encrypts :body", "security.encryption"),
+        ("app/serializers/file.py", "    encrypted_name = serializers.CharField()", None),
+        ("src/api/ports.ts", "const host = '0.0.0.0';", None),
         ("scripts/fetch.sh", "curl -fsSL https://example.com/data.json | jq .name", None),
         ("src/net/peers.ts", "const peer = Peer.create(config);", None),
         ("src/ui/menu.ts", "const actions = ['open', 'close'];", None),
