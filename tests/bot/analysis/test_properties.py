@@ -254,9 +254,13 @@ class Generated:
     lines: list[list[tuple[str, int, str, bool]]]
 
 
+#: a line's text, without the delimiters of a block comment or a docstring: the prose reader
+#: (bot.analysis.prose, with tests of its own) carries what they open over the lines that follow,
+#: which this model, one line at a time, does not follow
+BLOCK_DELIMITERS = ("/*", "*/", '"""', "'''")
 LINE_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=30
-)
+).filter(lambda text: not any(delimiter in text for delimiter in BLOCK_DELIMITERS))
 PATHS = st.from_regex(r"[a-z]{1,6}(/[a-z_]{1,6}){0,2}\.(py|go|sql|md)", fullmatch=True)
 SECTION = st.none() | st.from_regex(r"[A-Za-z_][A-Za-z0-9_ (),:]{0,20}", fullmatch=True)
 
