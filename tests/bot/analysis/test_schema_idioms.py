@@ -2,7 +2,9 @@
 files, Drizzle's tables, Kotlin Exposed's table objects, ent's schema, SeaORM's entities and
 migrations, an EF Core DbSet, Doctrine's mapping attributes, Ecto's schemas and migrations, bun's
 tags, SQLAlchemy 2.0's mapped_column, Sequelize's DataTypes, TypeORM's and JPA's key and
-relation annotations, and Hibernate's schema generation switched on.
+relation annotations, Hibernate's schema generation switched on, and the migration tools' own
+API (Flyway's Java migrations, Liquibase's YAML changelogs, Alembic's batch mode, Rails' join
+tables and references, goose run from code).
 
 They were found by writing made-up diffs of each stack's idioms and running them through
 `modeltier scan`, not by reading the corpus: each named row was routine before. A row with no
@@ -45,6 +47,22 @@ MARKER = "migrations.migration-markers"
          MARKER),
         ("src/main/resources/application.yml", "      ddl-auto: create-drop", MARKER),
         ("src/main/resources/hibernate.properties", "hibernate.hbm2ddl.auto=update", MARKER),
+        # migration tools' own API: Flyway's Java migrations, Liquibase's YAML changelogs,
+        # Alembic's batch mode, Rails' join tables and references, goose run from code
+        ("src/main/java/db/data/V3__Backfill.java",
+         "public class V3__Backfill extends BaseJavaMigration {", "migrations.flyway-liquibase"),
+        ("src/main/resources/db/changes.yaml", "  - changeSet:", "migrations.flyway-liquibase"),
+        ("app/db/versions_x.py", '    with op.batch_alter_table("orders") as batch_op:',
+         "migrations.alembic"),
+        ("app/db/versions_x.py", '        batch_op.add_column(sa.Column("total", sa.Integer()))',
+         "migrations.alembic"),
+        ("lib/tasks/schema.rb", "    create_join_table :orders, :tags",
+         "migrations.rails-migrations"),
+        ("lib/tasks/schema.rb", "      t.references :user, foreign_key: true",
+         "migrations.rails-migrations"),
+        ("cmd/server/db.go", "	goose.SetBaseFS(embedMigrations)", "migrations.go-rust-migrations"),
+        ("app/services/export.rb", "    batch_op.run", None),
+        ("app/views/orders/row.rb", "  references :user", None),
         # column mappings (weak alone, as the other ORMs' are)
         ("app/models.py", "    total: Mapped[Decimal] = mapped_column(Numeric(12, 2))", COLUMN),
         ("src/db/models/order.js", "  status: { type: DataTypes.STRING, allowNull: false },", COLUMN),
