@@ -1,6 +1,6 @@
 """Infrastructure by each tool's own conventions: the file names CI services, container
 orchestrators, deploy platforms and proxies document for their configuration, and the lines
-that declare cloud resources or root on a host in any file.
+that declare cloud resources (CloudFormation, CDK, Pulumi) or root on a host in any file.
 
 Found by writing made-up changes to each tool's configuration and running them through
 `modeltier scan`: each named row was routine before (or, for an Ansible role, read as
@@ -97,6 +97,16 @@ def test_an_ansible_role_is_not_a_permission_role(policy: Policy) -> None:
         # an Ansible play or task run as root
         ("site.yml", "  become: true", IAC),
         ("provision.yml", "      become: yes", IAC),
+        # a CDK stack and its constructs, a Pulumi resource in TypeScript and Python
+        ("lib/web-stack.ts", "export class WebStack extends cdk.Stack {", IAC),
+        ("lib/web-stack.ts", "    const queue = new sqs.Queue(this, 'Jobs', {", IAC),
+        ("infra/index.ts", 'const cluster = new aws.ecs.Cluster("web");', IAC),
+        ("infra/__main__.py", 'bucket = aws.s3.BucketV2("assets")', IAC),
+        # look-alikes: an SDK client, a data structure, a call stack
+        ("src/storage.ts", "const s3 = new AWS.S3({ region });", None),
+        ("src/util/stack.ts", "const pending = new Stack<number>();", None),
+        ("app/storage.py", 'client = boto3.client("s3")', None),
+        ("src/debug/trace.ts", "export class CallStack extends Array<Frame> {", None),
         # look-alikes: a template's parameter type, become switched off, copy
         ("template.yaml", "    Type: String", None),
         ("site.yml", "  become: false", None),
