@@ -169,6 +169,10 @@ AT_REST = "security.encryption-at-rest"
         (".github/workflows/ci.yml", "    runs-on: [self-hosted, linux]", CI),
         (".github/workflows/preview.yml",
          "          ref: ${{ github.event.workflow_run.head_sha }}", CI),
+        # GitLab's protected branches and masked variables, Ansible's no_log
+        (".gitlab/ci/deploy.yml", '    - if: $CI_COMMIT_REF_PROTECTED == "true"', CI),
+        ("gitlab.tf", "  masked    = false", CI),
+        ("roles/db/tasks/main.yml", "  no_log: false", CI),
         # HTTPS enforced or not: Fly, Flask-Talisman, Azure's App Service and databases
         ("fly.toml", "  force_https = false", TLS),
         ("app/__init__.py", "talisman = Talisman(app, force_https=False)", TLS),
@@ -196,6 +200,8 @@ AT_REST = "security.encryption-at-rest"
         ("src/ci/labels.ts", "const runner = 'self-hosted';", None),
         ("app/settings.py", "ADMIN_USER = 'root'", None),
         ("src/team.ts", "const members = [owner];", None),
+        ("src/ui/input.ts", "    maskedValue: true,", None),
+        ("app/logging.py", "    log_level = 'info'", None),
     ],
 )
 def test_an_infrastructure_security_idiom_is_evidence(
