@@ -34,7 +34,7 @@ from bot.analysis.mechanical import (
     same_blocks,
 )
 from bot.analysis.models import FileChange, FileStatus, SourceFile
-from bot.analysis.prose import markers, prose_flags
+from bot.analysis.prose import docblock_annotation, markers, prose_flags
 
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "Searcher", "is_substantive",
            "match_starts", "parse_diff"]
@@ -98,6 +98,8 @@ def is_substantive(text: str) -> bool:
         return False
     if stripped[0] == "#" and _HASH_CODE.match(stripped):  # asked only of lines it could match
         return True  # '#' that starts code: C preprocessor, Rust/C# attributes
+    if stripped[0] == "*" and docblock_annotation(stripped):
+        return True  # a framework's annotation in a docblock: `* @IsGranted("ROLE_ADMIN")`
     if stripped in ("--", "---"):
         return False  # an SQL comment marker alone, a YAML document separator
     return not stripped.startswith(_COMMENT_PREFIXES) and not prose_line(stripped)

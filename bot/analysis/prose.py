@@ -276,6 +276,20 @@ def _ruby_flags(lines: Sequence[str], known: bool) -> list[bool]:
     return flags
 
 
+#: a docblock line that is an annotation PHP's frameworks read as code (Doctrine's, Symfony's:
+#: `* @IsGranted("ROLE_ADMIN")`, `* @ORM\Column(type="string")`, `* @ORM\Entity`): a capitalised
+#: name, called or namespaced; PHPDoc's own tags (`@param`, `@return`) are lowercase
+_ANNOTATION = compile_lazily(r"\*\s*@[A-Z]\w*(?:\\[A-Z]\w*)*\s*(?:\(|$)|\*\s*@[A-Z]\w*\\")
+
+
+def docblock_annotation(text: str) -> bool:
+    """Whether a comment line is an annotation that a framework reads: who may reach a route,
+    how a column is stored. Removing `@IsGranted` from a controller's docblock opens the route,
+    so such a line is code although it sits in a comment."""
+    stripped = text.lstrip()
+    return stripped.startswith("*") and _ANNOTATION.match(stripped) is not None
+
+
 def _family_of(path: str) -> _Family | None:
     return next((family for pattern, family in _FAMILIES if pattern.search(path)), None)
 
@@ -305,4 +319,7 @@ def prose_flags(path: str, lines: Sequence[str], *, from_start: bool) -> list[bo
     lexer = _Lexer(family, from_start)
     for at, text in enumerate(lines):
         lexer.line(text, at, flags)
+    if family is _PHP:
+        flags = [flag and not docblock_annotation(text)
+                 for flag, text in zip(flags, lines, strict=True)]
     return flags

@@ -190,3 +190,32 @@ def test_a_hunk_s_prose_is_the_changed_lines_inside_its_docstring() -> None:
     assert diff.prose_of(0, 0) == frozenset({("old", 12), ("new", 12)})
     assert [diff.in_prose(item) for item in diff.hunks(0)[0].lines] == [False, False, True, True]
     assert diff.prose_of(1, 0) == frozenset()
+
+
+SYMFONY_ROUTE = '''\
+@@ -20,7 +20,6 @@ class ReportController extends AbstractController
+ {
+     /**
+      * @Route("/reports/{id}/edit", name="report_edit")
+-     * @IsGranted("ROLE_ADMIN")
+      */
+     public function edit(Report $report): Response
+     {
+'''
+
+
+def test_an_annotation_in_a_php_docblock_is_code(policy: Policy) -> None:
+    """Symfony and Doctrine read a docblock's annotations: `@IsGranted` removed opens the
+    route, so the line counts though it sits in a comment."""
+    text = patch("src/Controller/ReportController.php", SYMFONY_ROUTE)
+    assert [area.id for area in classify(parse_diff(text), policy).areas] == ["permissions"]
+    lines = ["/**", ' * @ORM\\Column(type="string", unique=true)', " * @ORM\\Entity",
+             " * @param Report $report the report to edit", " * Only admins may edit it.", " */"]
+    assert prose_flags("src/Entity/Report.php", lines, from_start=True) == [
+        True, False, False, True, True, True]
+
+
+def test_a_docblocks_prose_and_phpdoc_tags_stay_prose(policy: Policy) -> None:
+    text = patch("src/Controller/ReportController.php", SYMFONY_ROUTE.replace(
+        '-     * @IsGranted("ROLE_ADMIN")', "-     * @param Report $report checked by the admin voter"))
+    assert classify(parse_diff(text), policy).areas == []
