@@ -1036,15 +1036,20 @@ _DEFERRED_DISCARD = compile_lazily(
 )
 
 
-def _undeferred(lines: Sequence[str]) -> list[str]:
+def _undeferred(lines: Sequence[str]) -> list[str] | None:
     """The lines with each deferred call whose error a closure discards (`_DEFERRED_DISCARD`)
-    written as the call deferred itself."""
+    written as the call deferred itself; None when the lines hold no such call."""
     def plain(found: re.Match[str]) -> str:
         if found.group(4) is not None:
             return f"defer {found.group(4)}()"
         return f"defer {found.group(3)}.{found.group(2)}()"
 
-    return [_DEFERRED_DISCARD.sub(plain, line.rstrip("\n")) for line in lines]
+    return _if_rewritten(lines, [_DEFERRED_DISCARD.sub(plain, line.rstrip("\n")) for line in lines])
+
+
+def _if_rewritten(lines: Sequence[str], rewritten: list[str]) -> list[str] | None:
+    """A rewrite's lines, or None when it changed none of them (line ends aside)."""
+    return None if rewritten == [line.rstrip("\n") for line in lines] else rewritten
 
 
 #: a value compared with several literals, each alternative alone (`state == 'paid' || state ==
@@ -1062,10 +1067,10 @@ _ALTERNATIVE = compile_lazily(rf"(?:\|\||or) [^=]+ == ({_LITERAL_VALUE})")
 _PYTHON_MEMBERSHIP = compile_lazily(r"\bin ([\[{])([^\[\]{}]*)[\]}]")
 
 
-def _grouped(lines: Sequence[str], *, python: bool) -> list[str]:
+def _grouped(lines: Sequence[str], *, python: bool) -> list[str] | None:
     """The lines with a value compared with several literals written as one membership test
     (RuboCop's Style/MultipleComparison: `[a, b].include?(x)`; Python's `x in (a, b)`), and
-    Python's membership in a list or a set as in a tuple."""
+    Python's membership in a list or a set as in a tuple; None when the lines hold neither."""
     def group(found: re.Match[str]) -> str:
         values = [found.group("first"), *_ALTERNATIVE.findall(found.group("rest"))]
         subject = found.group("subject")
@@ -1074,7 +1079,9 @@ def _grouped(lines: Sequence[str], *, python: bool) -> list[str]:
         return f"[{', '.join(values)}].include?({subject})"
 
     out = [_COMPARISONS.sub(group, line.rstrip("\n")) for line in lines]
-    return [_PYTHON_MEMBERSHIP.sub(r"in (\2)", line) for line in out] if python else out
+    if python:
+        out = [_PYTHON_MEMBERSHIP.sub(r"in (\2)", line) for line in out]
+    return _if_rewritten(lines, out)
 
 
 def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
@@ -1138,16 +1145,16 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
                                         manifest=manifest, markup=markup)
     if any("defer func(" in line for line in added):
         undeferred = _undeferred(added)
-        if undeferred != [line.rstrip("\n") for line in added]:
+        if undeferred is not None:
             return mechanical_sides(Sides(removed, undeferred), manifest=manifest, markup=markup)
     if any(" == " in line for line in removed) and any(
         ".include?(" in line or " in " in line for line in added
     ):
         python = any(" in " in line for line in added)
         grouped = _grouped(removed, python=python), _grouped(added, python=python)
-        if grouped != ([line.rstrip("\n") for line in removed],
-                       [line.rstrip("\n") for line in added]):
-            return mechanical_sides(Sides(*grouped), manifest=manifest, markup=markup)
+        if grouped != (None, None):
+            return mechanical_sides(Sides(grouped[0] or removed, grouped[1] or added),
+                                    manifest=manifest, markup=markup)
     if any(map(_OLDER_IDIOM.search, removed)) and not _OLDER_IDIOM_TOKENS.isdisjoint(
         sides.stream("old")[0]
     ):
