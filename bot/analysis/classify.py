@@ -29,6 +29,7 @@ from bot.analysis.intent import StatedIntent
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
     MANIFESTS,
+    MARKUP,
     Swaps,
     defines,
     definitions_pattern,
@@ -1168,8 +1169,9 @@ def _content_evidence(
         if item.side != "header" and _NAMESPACE.match(item.text):
             continue  # `module Pundit`, `namespace App\Billing;`: where code lives, as a path
         text = item.text.rstrip("\n")
+        markup = item.side != "header" and MARKUP.search(path) is not None
         matched = [
-            rule for rule in rules.of(without_copy(text), item.file)
+            rule for rule in rules.of(without_copy(text, markup=markup), item.file)
             # comment rules read comments, the others code; header rules headers
             if not rule.enclosing and rule.comments == is_comment
             and (not rule.headers or item.side == "header")

@@ -1570,13 +1570,42 @@ _DESCRIBED = compile_lazily(
 )
 
 
-def without_copy(line: str) -> str:
+#: an element's tag in markup (`<p>`, `<a href="..." title="...">`, `</p>`, `<br/>`), not a
+#: template's own tags (`<%= ... %>`, `<?php`) nor a comparison (`a < b`)
+_TAG = compile_lazily(r"<[A-Za-z/!][^<>]*>")
+
+
+def _without_text_nodes(line: str) -> str:
+    """A markup line with the text between its elements' tags blanked out where it is prose
+    (`_prose`): a paragraph's sentences are what the page says, not what it does. The tags and
+    their attributes (a form's `action`, an input's `name`) and the template's expressions stay:
+    text with `{{ }}`, `<%= %>` or `=` in it is no prose."""
+    tags = list(_TAG.finditer(line))
+    if not tags:
+        return line
+    out: list[str] = []
+    start = 0
+    for tag in [*tags, None]:
+        end = tag.start() if tag is not None else len(line)
+        text = line[start:end]
+        out.append(" " if text.strip() and _prose(text.strip()) else text)
+        if tag is not None:
+            out.append(tag.group(0))
+            start = tag.end()
+    return "".join(out)
+
+
+def without_copy(line: str, *, markup: bool = False) -> str:
     """The line with the text written for people blanked out: string literals of prose (labels,
     help texts, log and error messages), the keys of translation calls and what is given as a
-    description or a summary (`_DESCRIBED`, `Description = "Unauthorized"`). A sensitive word there
-    is copy (`"Occurs whenever a payout is confirmed"`, `t("settings.billing.per_year")`); the code
+    description or a summary (`_DESCRIBED`, `Description = "Unauthorized"`), and in a template or
+    a component (`markup`) the prose between its elements' tags (`_without_text_nodes`). A
+    sensitive word there is copy (`"Occurs whenever a payout is confirmed"`,
+    `t("settings.billing.per_year")`, `<p>... FIDO compatible credit cards ...</p>`); the code
     around it (`raise PermissionDenied(...)`, `log.warn(...)`) still counts, as do strings that
     are data (`"Stripe-Signature"`, `{"password": ...}`, SQL, a CSP)."""
+    if markup and "<" in line:
+        line = _without_text_nodes(line)
     if '"' not in line and "'" not in line and "`" not in line:
         return line
     line = _TRANSLATED_KEY.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + '""', line)

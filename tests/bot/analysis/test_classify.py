@@ -1495,3 +1495,26 @@ def test_a_response_described_as_unauthorized_is_no_evidence(policy: Policy) -> 
     assert run(documented, policy).areas == []
     answered = edit("src/Web/Infrastructure/ApiResponses.cs", ["            return Unauthorized();"])
     assert [a.id for a in run(answered, policy).areas] == ["auth"]
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "areas"),
+    [
+        # a paragraph's sentences between a template's or a component's tags are copy
+        ("warehouse/templates/pages/help.html",
+         "<p>Use FIDO compatible credit cards or a <a href=\"/keys\">security key</a>.</p>", {}),
+        ("src/components/RefundHelp.tsx",
+         "      <p>Refunds are paid back to the card you paid with.</p>", {}),
+        # the element itself and a template's expression stay evidence
+        ("shop/templates/pay.html",
+         '<input type="text" name="card_number" autocomplete="cc-number">',
+         {"billing": ["shop/templates/pay.html"]}),
+        ("shop/templates/pay.html", "<p>{{ refund.amount }} paid back to your card</p>",
+         {"billing": ["shop/templates/pay.html"]}),
+    ],
+    ids=["paragraph", "component-paragraph", "input", "template-expression"],
+)
+def test_a_templates_sentences_are_copy_and_its_elements_code(
+    policy: Policy, path: str, line: str, areas: dict[str, list[str]]
+) -> None:
+    assert files_by_area(run(edit(path, [line]), policy)) == areas

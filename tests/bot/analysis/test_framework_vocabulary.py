@@ -288,6 +288,15 @@ from tests.bot.analysis.test_framework_apis import rules_found
         ("config/initializers/rack_attack.rb", "    if parsed.ipv6? && !parsed.ipv4_mapped?",
          "security.ssrf-addresses"),
         ("internal/storage/mmap.go", "\tdefer region.Unmap()", None),
+        # an address checked for the private or loopback ranges (Python's ipaddress, Rust's
+        # std::net); a record's column of the same name set or compared with `=` is a flag
+        ("app/fetch.py", "    if ip.is_private or ip.is_loopback:", "security.ssrf-addresses"),
+        ("app/fetch.py", "    return not address.is_private", "security.ssrf-addresses"),
+        ("src/fetch.rs", "    if addr.is_loopback() || addr.is_private() {",
+         "security.ssrf-addresses"),
+        ("app/models/issue.rb", '      "(#{table_name}.is_private = #{connection.quoted_false})"',
+         None),
+        ("tracker/queries.py", "    projects = Project.objects.filter(is_private=False)", None),
     ],
 )
 def test_a_documented_sink_or_safeguard_is_evidence(

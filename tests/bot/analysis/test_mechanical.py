@@ -562,6 +562,31 @@ def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a paragraph's sentences between an element's tags, around a link
+        ("<p>Use FIDO compatible credit cards or a <a href=\"/help\">security key</a>.</p>",
+         "<p> <a href=\"/help\">security key</a>.</p>"),
+        ("      <p>Refunds are paid back to the card you paid with.</p>", "      <p> </p>"),
+        # what the element is and does stays: its attributes, a template's expressions, words
+        # too few to be sentences
+        ('<input type="text" name="card_number" autocomplete="cc-number">',
+         '<input type="text" name="card_number" autocomplete="cc-number">'),
+        ("<p>{{ invoice.total }} refunded to your card</p>",
+         "<p>{{ invoice.total }} refunded to your card</p>"),
+        ("<td>Refund</td>", "<td>Refund</td>"),
+        ("<%= link_to 'Refund', refund_path %> refunds the whole payment",
+         "<%= link_to 'Refund', refund_path %> refunds the whole payment"),
+    ],
+    ids=["paragraph-around-a-link", "paragraph", "attributes", "template-expression",
+         "one-word", "erb-tag"],
+)
+def test_without_copy_blanks_a_templates_sentences_between_tags(line: str, expected: str) -> None:
+    assert without_copy(line, markup=True) == expected
+    assert without_copy(line) == line
+
+
+@pytest.mark.parametrize(
     ("line", "prose"),
     [
         ("Create additional schemas for a given database.", True),

@@ -73,3 +73,29 @@ def test_a_protection_switched_off_where_it_is_deployed_is_security(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "evidence"),
+    [
+        # the development and test environments' own configuration, by each framework's name
+        # for it: Symfony's (config_dev.yml, config/packages/dev/, .env.dev, .env.test), a dev
+        # server's dotenv mode (Vite, Create React App), Laravel's .env.testing
+        ("app/config/config_dev.yml", "        remember_me:", False),
+        ("config/packages/dev/security.yaml", "        remember_me:", False),
+        ("config/packages/test/security.yaml", "        remember_me:", False),
+        (".env.dev", "REMEMBER_ME_COOKIE_NAME=REMEMBERME", False),
+        (".env.test", "APP_SECRET=not-a-secret", False),
+        ("frontend/.env.development", "VITE_API_KEY=dev-key", False),
+        (".env.testing", "STRIPE_SECRET=sk_test_123", False),
+        # look-alikes: what a deployment reads
+        ("app/config/config.yml", "        remember_me:", True),
+        ("config/packages/security.yaml", "        remember_me:", True),
+        (".env", "APP_SECRET=not-a-secret", True),
+        ("frontend/.env.production", "VITE_API_KEY=prod-key", True),
+    ],
+)
+def test_a_development_or_test_environments_own_configuration_is_no_evidence(
+    policy: Policy, path: str, line: str, evidence: bool
+) -> None:
+    assert bool(rules_found(path, line, policy)) is evidence
