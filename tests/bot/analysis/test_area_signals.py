@@ -16,6 +16,9 @@ from bot.analysis.diff import parse_diff
 from policies.model import Policy
 from tests.bot._diffs import edit
 
+ALEMBIC = "transactions.alembic-constraints"
+EKS = "permissions.eks-cluster-access"
+
 
 def rules_found(path: str, line: str, policy: Policy) -> set[str]:
     result = classify(parse_diff(edit(path, [line], ["x = 1"])), policy)
@@ -185,6 +188,43 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("app/controllers/api/v1/customer_account_transaction_controller.rb",
          "        customer = Customer.find(customer_account_transaction_params[:customer_id])",
          "billing.money-words"),
+        # A unique or check constraint in an Alembic revision (Flask-Migrate's too), whose
+        # operation's arguments run over several lines
+        ("app/migrations/versions/3f2a1b9c7d10_unique_active_email.py",
+         "        unique=True, postgresql_where=sa.text(\"state = 'active'\"))", ALEMBIC),
+        ("alembic/versions/2024_05_01_9d8e7f6a_order_ref.py",
+         '    op.create_index("ix_orders_ref", "orders", ["ref"], unique=True)', ALEMBIC),
+        ("alembic/versions/7c1d2e3f4a5b_create_payments.py",
+         '        sa.CheckConstraint("amount > 0", name="ck_positive_amount"),', ALEMBIC),
+        ("migrations/versions/e4f5a6b7c8d9_team_members.py",
+         '        sa.UniqueConstraint("team_id", "user_id"),', ALEMBIC),
+        # A column's database default in EF Core's fluent mapping and model snapshot
+        ("src/Data/Configurations/OrderConfiguration.cs",
+         "        builder.Property(o => o.Status).HasDefaultValue(OrderStatus.Pending);",
+         "migrations.ef-migrations"),
+        ("src/Shop.Migrations/ShopDbContextModelSnapshot.cs",
+         '                        .HasDefaultValueSql("now()");', "migrations.ef-migrations"),
+        # A Mongoose schema's fields by their SchemaTypes
+        ("src/models/order.js",
+         "  customer: { type: Schema.Types.ObjectId, ref: 'Customer', required: true },",
+         "migrations.orm-schema"),
+        ("libs/dal/src/schemas/account.schema.ts", "    externalId: Schema.Types.String,",
+         "migrations.orm-schema"),
+        ("src/models/event.ts", "  payload: mongoose.Schema.Types.Mixed,", "migrations.orm-schema"),
+        # Who may administer an EKS cluster: Terraform's access entries (the provider's resources,
+        # the terraform-aws-eks module's inputs), CloudFormation's and eksctl's, the aws-auth
+        # ConfigMap's role mappings
+        ("infra/eks.tf", "  enable_cluster_creator_admin_permissions = true", EKS),
+        ("infra/eks.tf", "  access_entries = {", EKS),
+        ("infra/eks.tf", 'resource "aws_eks_access_policy_association" "admin" {', EKS),
+        ("infra/eks.tf",
+         '      policy_arn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"',
+         EKS),
+        ("modules/cluster/main.tf", "  aws_auth_roles = [{", EKS),
+        ("cloudformation/cluster.yaml", "    Type: AWS::EKS::AccessEntry", EKS),
+        ("eksctl/cluster.yaml", "  accessEntries:", EKS),
+        ("k8s/aws-auth.yaml", "  mapRoles: |", EKS),
+        ("k8s/aws-auth.yaml", "        - system:masters", EKS),
     ],
 )
 def test_a_second_area_signal_is_evidence(
@@ -278,6 +318,29 @@ def test_a_second_area_signal_is_evidence(
          "auth.account-confirmation"),
         ("src/funds/model.py", "    prefund = allocation.initial", "billing.money-words"),
         ("src/db/runner.py", "    with session.begin() as transaction:", "billing.money-words"),
+        # a unique field of a model or of a Django migration, a plain index, a foreign key, a
+        # module of API versions
+        ("app/models.py", "    email = Column(String(255), unique=True)", ALEMBIC),
+        ("shop/migrations/0013_voucher_code.py",
+         "            field=models.CharField(max_length=64, unique=True),", ALEMBIC),
+        ("alembic/versions/2024_05_02_aa11bb22_created_idx.py",
+         '    op.create_index("ix_orders_created", "orders", ["created_at"])', ALEMBIC),
+        ("alembic/versions/5e6f7a8b9c0d_order_user.py",
+         '        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),', ALEMBIC),
+        ("app/api/versions/v2.py", "    unique=True,", ALEMBIC),
+        # a default read in code, another schema library's (ProseMirror, Vue props, Joi)
+        ("src/Web/Forms/FieldModel.cs", "        if (field.HasDefaultValue) return field.Value;",
+         "migrations.ef-migrations"),
+        ("src/editor/schema.js", "const schema = new Schema({ nodes, marks });",
+         "migrations.orm-schema"),
+        ("src/components/OrderCard.vue", "    title: { type: String, required: true },",
+         "migrations.orm-schema"),
+        ("src/validation/user.js", "  name: Joi.string().required(),", "migrations.orm-schema"),
+        # an access log's entries in code, a node's groups in aws-auth, other policies
+        ("app/audit.py", "    access_entries = AccessLog.objects.filter(user=user)", EKS),
+        ("k8s/aws-auth.yaml", "        - system:nodes", EKS),
+        ("infra/s3.tf", '  policy = data.aws_iam_policy_document.read.json', EKS),
+        ("config/app.yml", "  entries:", EKS),
     ],
 )
 def test_a_look_alike_is_not_that_signal(
