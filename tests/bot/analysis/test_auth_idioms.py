@@ -1,0 +1,186 @@
+"""How a change alters authentication, in each stack's own spelling: session and cookie settings
+and the session renewed at sign-in, what a token check accepts (audience, issuer, keys, clock
+skew, lifetime, refresh-token rotation), password-reset tokens, remember-me, a second factor,
+an OAuth client's PKCE, state and redirect URIs, sign-in attempts and lockout, API-key schemes.
+
+Found by writing made-up diffs of each framework's documented idioms and running them through
+`modeltier scan`: every named row was routine (no evidence of its rule) before. A row with no
+rule is a look-alike that must stay silent: a retry counter, a cache's lifetime, a session of
+another kind, a lockout of a quiz, an OAuth word in a component.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis.test_framework_apis import rules_found
+
+SESSION = "auth.session-handling"
+TOKENS = "auth.token-validation"
+JWT = "auth.jwt"
+OAUTH = "auth.oauth-flow"
+MFA = "auth.mfa-sso"
+ATTEMPTS = "auth.login-throttling"
+CREDENTIALS = "auth.credentials"
+
+JAVA = "src/main/java/org/shop/web/TokenService.java"
+SPRING = "src/main/java/org/shop/config/WebConfig.java"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # Python: Django's session engine and reset tokens, Flask-Login's remember cookie,
+        # FastAPI's API-key schemes, passlib, django-axes, Simple JWT, an OAuth client's state
+        ("shop/settings.py",
+         'SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"', SESSION),
+        ("shop/settings.py", "PASSWORD_RESET_TIMEOUT = 60 * 60 * 24", CREDENTIALS),
+        ("shop/views.py", "    if not default_token_generator.check_token(user, token):",
+         CREDENTIALS),
+        ("shop/tokens.py", "class ActivationTokenGenerator(PasswordResetTokenGenerator):",
+         CREDENTIALS),
+        ("shop/config.py", "    REMEMBER_COOKIE_DURATION = timedelta(days=14)", CREDENTIALS),
+        ("shop/api.py", "api_key_header = APIKeyHeader(name=API_KEY_NAME)",
+         "auth.fastapi-security"),
+        ("shop/api.py", "async def get_key(key: str = Security(api_key_header)):",
+         "auth.fastapi-security"),
+        ("shop/security.py", "    return pwd_context.verify(plain, hashed)",
+         "auth.password-hashing"),
+        ("shop/settings.py", "AXES_FAILURE_LIMIT = 5", ATTEMPTS),
+        ("shop/settings.py", "SIMPLE_JWT = {", JWT),
+        ("shop/settings.py", '    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),', TOKENS),
+        ("shop/settings.py", '    "ROTATE_REFRESH_TOKENS": True,', TOKENS),
+        ("shop/models.py", "    otp_secret = models.CharField(max_length=32)", MFA),
+        ("shop/views.py",
+         '    if request.args.get("state") != session.pop("oauth_state", None):', OAUTH),
+        ("shop/views.py", "    code_verifier = secrets.token_urlsafe(64)", OAUTH),
+        # Rails: the session store, OmniAuth's configuration, a remember token, signed ids for
+        # a reset, Doorkeeper's token lifetime, refresh tokens and redirect URIs
+        ("config/application.rb",
+         '    config.session_store :cookie_store, key: "_shop_session"', SESSION),
+        ("config/initializers/omniauth.rb",
+         "OmniAuth.config.allowed_request_methods = [:post]", "auth.omniauth"),
+        ("app/models/user.rb",
+         "    cookies.permanent.encrypted[:remember_token] = remember_token", CREDENTIALS),
+        ("app/models/user.rb",
+         "    user = User.find_signed!(params[:token], purpose: :password_reset)", CREDENTIALS),
+        ("app/models/user.rb", "    self.reset_password_sent_at = Time.current", CREDENTIALS),
+        ("config/initializers/doorkeeper.rb", "  access_token_expires_in 2.hours", TOKENS),
+        ("config/initializers/doorkeeper.rb", "  use_refresh_token", TOKENS),
+        ("config/initializers/doorkeeper.rb",
+         "  force_ssl_in_redirect_uri !Rails.env.development?", OAUTH),
+        # JS/TS: express-session's options, Lucia's session cookie, jose's key set and clock
+        # tolerance, @nestjs/jwt, openid-client's PKCE, NextAuth's checks, otplib, a reset token
+        ("src/app.js", "  resave: false, saveUninitialized: false,", SESSION),
+        ("src/lib/lucia.ts",
+         "  sessionCookie: { attributes: { secure: process.env.NODE_ENV === 'production' } },",
+         SESSION),
+        ("src/api.js", "    clockTolerance: 60,", JWT),
+        ("src/api.js", "const JWKS = createRemoteJWKSet(new URL(issuerJwksUrl));", JWT),
+        ("src/app.module.ts", "    JwtModule.register({ secret: jwtConstants.secret }),", JWT),
+        ("src/app.module.ts", "      signOptions: { expiresIn: '7d' },", JWT),
+        ("src/api.js", "  const codeChallenge = generators.codeChallenge(codeVerifier);", OAUTH),
+        ("src/api.js", "      checks: ['pkce', 'state'],", OAUTH),
+        ("src/api.ts", "    if (user.twoFactorEnabled) {", MFA),
+        ("src/api.ts",
+         "  const valid = authenticator.verify({ token: code, secret: user.otpSecret });", MFA),
+        ("src/api.ts", "  user.resetPasswordExpires = Date.now() + 3600000;", CREDENTIALS),
+        # Go: gorilla/sessions' options, go-oidc's checks switched off, x/oauth2's flow
+        ("internal/server/store.go", "\tstore.Options = &sessions.Options{MaxAge: 86400 * 7}",
+         "auth.go-auth"),
+        ("internal/server/server.go", "\t\tSkipExpiryCheck: true,", "auth.go-auth"),
+        ("internal/server/server.go", "\turl := conf.AuthCodeURL(state, oauth2.AccessTypeOffline)",
+         "auth.go-auth"),
+        ("internal/server/server.go",
+         "\ttok, err := conf.Exchange(ctx, code, oauth2.VerifierOption(verifier))",
+         "auth.go-auth"),
+        # Spring Security's session policy and fixation, Boot's session properties, jjwt's
+        # parser, Nimbus, Spring Authorization Server's client and token settings
+        (SPRING, "            .sessionCreationPolicy(SessionCreationPolicy.STATELESS)",
+         "auth.spring-security"),
+        (SPRING, "            .sessionFixation().migrateSession()", "auth.spring-security"),
+        (SPRING, "            .invalidateHttpSession(true)", "auth.spring-security"),
+        ("src/main/resources/application.properties", "server.servlet.session.timeout=30m",
+         "auth.spring-security"),
+        (JAVA, "        .setAllowedClockSkewSeconds(60)", TOKENS),
+        (JAVA, '        .requireAudience("shop-api")', TOKENS),
+        (JAVA, "    return NimbusJwtDecoder.withJwkSetUri(jwkSetUri).build();", JWT),
+        (JAVA, "        .requireProofKey(true)", TOKENS),
+        (JAVA, "        .accessTokenTimeToLive(Duration.ofMinutes(5))", TOKENS),
+        # ASP.NET Core: TokenValidationParameters, Identity's lockout,
+        # the OIDC handler's PKCE, reset and two-factor tokens
+        ("src/Web/Program.cs", "        ClockSkew = TimeSpan.Zero,", TOKENS),
+        ("src/Web/Program.cs", "        IssuerSigningKey = new SymmetricSecurityKey(key),", TOKENS),
+        ("src/Web/Program.cs", "    options.Lockout.MaxFailedAccessAttempts = 5;", ATTEMPTS),
+        ("src/Web/Controllers/AccountController.cs", "            lockoutOnFailure: true);",
+         ATTEMPTS),
+        ("src/Web/Program.cs", "    options.UsePkce = true;", OAUTH),
+        ("src/Web/Controllers/AccountController.cs",
+         "        var code = await _userManager.GeneratePasswordResetTokenAsync(user);",
+         CREDENTIALS),
+        ("src/Web/Controllers/AccountController.cs",
+         "        var ok = await _userManager.VerifyTwoFactorTokenAsync(user, provider, code);",
+         MFA),
+        # PHP: Laravel's session renewed and invalidated, PHP's strict session mode, Google2FA
+        ("app/Http/Controllers/AccountController.php",
+         "        $request->session()->regenerate();", SESSION),
+        ("app/Http/Controllers/AccountController.php",
+         "        $request->session()->invalidate();", SESSION),
+        ("public/index.php", "ini_set('session.use_strict_mode', 1);", SESSION),
+        ("app/Models/User.php",
+         "    $valid = $google2fa->verifyKey($user->google2fa_secret, $code);", MFA),
+        # Rust: jsonwebtoken's Validation and keys, actix-session's and tower-sessions' lifetime
+        # and renewal, oauth2-rs's PKCE
+        ("src/main.rs", "    let mut validation = Validation::new(Algorithm::RS256);", TOKENS),
+        ("src/main.rs", '    validation.set_audience(&["shop"]);', TOKENS),
+        ("src/main.rs",
+         "    let data = decode::<Claims>(&token, &DecodingKey::from_secret(secret), &validation)?;",
+         TOKENS),
+        ("src/main.rs",
+         "        .session_lifecycle(PersistentSession::default().session_ttl(Duration::days(7)))",
+         SESSION),
+        ("src/main.rs", "    session.renew();", SESSION),
+        ("src/main.rs", "    session.cycle_id().await?;", SESSION),
+        ("src/main.rs", "        .with_expiry(Expiry::OnInactivity(Duration::hours(1)))", SESSION),
+        ("src/main.rs",
+         "    let (pkce_challenge, pkce_verifier) = PkceCodeChallenge::new_random_sha256();",
+         OAUTH),
+        # Look-alikes: retry counters, a quiz's lockout, a time clock, a cache's lifetime, an LLM's
+        # tokens, a session's flash and cart, SQLAlchemy's session, words that begin like OTP,
+        # PKCE in a component, a redirect that is no redirect URI
+        ("shop/jobs.py", "    max_attempts = 3", None),
+        ("app/models/delivery.rb", "    self.failed_attempts += 1", None),
+        ("app/api/challenges.py",
+         '    behavior = get_config("max_attempts_behavior", "lockout")', None),
+        ("app/models/timesheet.rb", "    entry.clock_out = Time.current", None),
+        ("app/conf.py", "AXES_VERBOSE = True", None),
+        ("src/llm.py", "    max_tokens = 4096", None),
+        ("src/cache.js", "  const cacheTtl = 60;", None),
+        ("src/app.module.ts", "    CacheModule.register({ ttl: 5 }),", None),
+        ("src/main/java/org/shop/web/Report.java",
+         "        settings = CacheSettings.builder().ttl(60).build();", None),
+        ("src/main/java/org/shop/web/Report.java", "        .requireNonNull(order)", None),
+        ("src/main.rs", "        .with_expiry(Duration::from_secs(60))", None),
+        ("app/Http/Controllers/OrderController.php",
+         "        $request->session()->flash('status', 'Order saved');", None),
+        ("app/Http/Controllers/OrderController.php",
+         "        $request->session()->put('cart', $cart);", None),
+        ("shop/views.py", "    db.session.merge(order)", None),
+        ("src/hot.ts", "  const hotPath = resolve(dir);", None),
+        ("src/carbon.py", "    footprint = compute(trip)", None),
+        ("src/ui/options.ts", "  this.setOptions(opts);", None),
+        ("src/ui/Login.tsx", "  const codeChallenge = await pkceChallenge(verifier);", None),
+        ("app/controllers/orders_controller.rb", '    redirect_to orders_path, notice: "Saved"',
+         None),
+        ("src/mail.js",
+         "  const transport = nodemailer.createTransport({ host, port: 465, secure: true });",
+         None),
+        ("internal/server/server.go", '\tif r.URL.Query().Get("page") != "" {', None),
+    ],
+)
+def test_how_a_change_alters_authentication_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
