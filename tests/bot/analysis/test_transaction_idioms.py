@@ -19,6 +19,7 @@ from tests.bot.analysis.test_framework_apis import rules_found
 
 TX = "transactions.stack-tx"
 LOCKS = "transactions.locks"
+HELPERS = "transactions.tx-helpers"
 
 
 @pytest.mark.parametrize(
@@ -77,6 +78,18 @@ LOCKS = "transactions.locks"
          "    Order.objects.filter(pk=pk, version=version).update(version=version + 1)", TX),
         ("app/Services/OrderService.php",
          "        ->update(['status' => $s, 'version' => $v + 1]);", TX),
+        # Go: a function literal handed its transaction (bbolt, badger, a store's own helper);
+        # the transaction manager fetched to run one (JTA, EspoCRM)
+        ("internal/store/orders.go", "\treturn s.db.Update(func(tx *bolt.Tx) error {", HELPERS),
+        ("internal/store/orders.go", "\terr := db.View(func(txn *badger.Txn) error {", HELPERS),
+        ("internal/handler/orders.go",
+         "\terr := h.Store.UpdateTx(func(tx store.OrdersTx) error {", HELPERS),
+        ("internal/handler/orders.go",
+         "\treturn db.Retry(ctx, func(ctx context.Context, tx db.DBTX) error {", HELPERS),
+        ("src/main/java/org/shop/OrderService.java",
+         "        TransactionManager tm = ctx.getTransactionManager();", HELPERS),
+        ("application/Shop/Tools/Orders/Merger.php",
+         "        $this->entityManager->getTransactionManager()->run(function () {", HELPERS),
         ("src/lib/migrate.ts", "  const next = { schemaVersion: schemaVersion + 1 };", None),
         ("src/lib/client.ts", "  const body = { version: 2 };", None),
         # look-alikes: another callback, a git commit, a plain mutex, a Redis write without NX,
@@ -91,6 +104,14 @@ LOCKS = "transactions.locks"
         ("src/ui/screen.ts", "  await screen.orientation.lock('portrait');", None),
         ("src/Services/Search.cs", "        scope.Dispose();", None),
         ("src/jobs/export.ts", "  const session = await auth.getSession();", None),
+        # look-alikes of the Go literal: a test's, a comparator's, a payment transaction passed
+        # as a value; a repository fetched from the entity manager
+        ("internal/orders/report.go", "\tt.Run(name, func(t *testing.T) {", None),
+        ("internal/orders/report.go", "\tsort.Slice(txs, func(i, j int) bool {", None),
+        ("internal/orders/filter.go",
+         "\tpaid := filter(txs, func(tx *ledger.Transaction) bool {", None),
+        ("application/Shop/Tools/Orders/Merger.php",
+         "        $repo = $this->entityManager->getRDBRepository(Order::ENTITY_TYPE);", None),
     ],
 )
 def test_a_transaction_idiom_is_evidence(
