@@ -1,0 +1,108 @@
+"""Security sinks in each stack's spelling, beside the ones `test_framework_apis` covers: a file
+read, sent or deleted at a path with a value interpolated after a directory (path traversal), a
+value put between quotes in SQL built away from the call that runs it (injection), and
+Cache-Control's `private` (a response no shared cache may store).
+
+Each named row was routine before; a row with no rule is a look-alike that must stay silent: a
+fixed path, a number formatted into one, a bound parameter, a table name interpolated, caching
+directives about freshness.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis.test_framework_apis import rules_found
+
+PATH = "security.path-interpolation"
+SQL = "security.sql-quoted-value"
+HEADERS = "security.security-headers"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # Node: fs and Express with a template literal
+        ("src/pages/guide.ts",
+         "  const text = fs.readFileSync(`${docsDir}/${req.query.page}.md`, 'utf8');", PATH),
+        ("src/routes/files.ts", "  res.sendFile(`/srv/uploads/${req.params.name}`);", PATH),
+        ("src/routes/files.ts", "  await fs.promises.unlink(`${uploadDir}/${name}`);", PATH),
+        # Python: an f-string
+        ("shop/views.py", '    with open(f"{settings.MEDIA_ROOT}/{name}") as fh:', PATH),
+        ("shop/views.py", '    return send_file(f"/srv/exports/{request.args[\'f\']}")', PATH),
+        # Ruby, PHP, .NET, Go, Java
+        ("app/controllers/files_controller.rb",
+         '    send_file "#{Rails.root}/exports/#{params[:name]}"', PATH),
+        ("app/Http/Controllers/FileController.php",
+         '        $body = file_get_contents("{$this->dir}/$name");', PATH),
+        ("app/Http/Controllers/FileController.php",
+         '        include __DIR__ . "/lang/$lang.php";', PATH),
+        ("src/Web/FilesController.cs",
+         '        var text = File.ReadAllText($"{_root}/{name}.txt");', PATH),
+        ("internal/files/handler.go",
+         '\tdata, err := os.ReadFile(fmt.Sprintf("%s/%s.json", dir, name))', PATH),
+        ("src/main/java/org/shop/Files.java",
+         '        InputStream in = new FileInputStream(baseDir + "/" + name);', PATH),
+        # look-alikes: a fixed path, a path made of the directory alone, a number formatted in,
+        # a path joined and checked, a string that is not read from disk
+        ("src/build/copy.ts", "  const pkg = fs.readFileSync(`${__dirname}`, 'utf8');", None),
+        ("src/build/copy.ts", "  const pkg = fs.readFileSync('package.json', 'utf8');", None),
+        ("internal/stats/proc.go",
+         '\traw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))', None),
+        ("shop/views.py", '    with open(os.path.join(BASE_DIR, "config.json")) as fh:', None),
+        ("src/ui/links.ts", "  const href = `${base}/${slug}`;", None),
+        # SQL: a value quoted by hand in a statement built away from its call
+        ("core/Updates/5.1.0.php",
+         """            sprintf('DELETE FROM %s WHERE option_name = "%s"', $table, $name),""", SQL),
+        ("shop/reports.py",
+         """    sql = "SELECT * FROM orders WHERE status = '{}'".format(status)""", SQL),
+        ("src/reports/query.ts",
+         "  const sql = `SELECT id FROM users WHERE email LIKE '${pattern}'`;", SQL),
+        ("app/models/report.rb",
+         """    sql = "UPDATE orders SET state = '#{state}' WHERE id = 1\"""", SQL),
+        ("app/Reports/Export.php",
+         """        $sql = "SELECT * FROM users WHERE name = '$name'";""", SQL),
+        ("internal/report/sql.go",
+         """\tq := fmt.Sprintf("INSERT INTO audit (who) VALUES ('%s')", who)""", SQL),
+        # look-alikes: bound parameters, a table name interpolated, a log message
+        ("core/Updates/5.1.0.php",
+         """            sprintf('DELETE FROM `%s` WHERE option_name = ?', $table),""", None),
+        ("shop/reports.py",
+         """    cursor.execute("SELECT * FROM orders WHERE status = %s", [status])""", None),
+        ("internal/report/sql.go",
+         """\trows, err := db.Query("SELECT id FROM users WHERE email = $1", email)""", None),
+        ("src/reports/query.ts", "  const sql = `SELECT id FROM ${table} WHERE id = ?`;", None),
+        ("shop/reports.py", """    log.info("no order with status '%s'", status)""", None),
+        # Cache-Control: private, as a header and in each stack's API
+        ("flask_shop/utils.py", '    "CACHE_CONTROL": {"private": True, "no-store": True},',
+         HEADERS),
+        ("flask_shop/utils.py", "    resp.cache_control.private = True", HEADERS),
+        ("shop/views.py", "@cache_control(private=True, max_age=0)", HEADERS),
+        ("src/server/account.ts", "  res.set('Cache-Control', 'private, no-store');", HEADERS),
+        ("app/Http/Middleware/NoSharedCache.php",
+         "        $response->headers->set('Cache-Control', 'private');", HEADERS),
+    ],
+)
+def test_a_security_sink_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        ("src/server/assets.ts", "  res.set('Cache-Control', 'public, max-age=31536000, immutable');"),
+        ("app/Http/Controllers/HealthController.php",
+         "            'Cache-Control' => 'max-age=0, must-revalidate, no-cache, no-store',"),
+        ("src/app/page.tsx", "  const res = await fetch(url, { cache: 'no-store' });"),
+    ],
+)
+def test_caching_for_freshness_is_not_a_security_header(
+    policy: Policy, path: str, line: str
+) -> None:
+    """Directives about freshness (`public`, `max-age`, `no-cache`, `no-store`) stay with the
+    weak request-limits rule: alone they do not make a change critical."""
+    assert HEADERS not in rules_found(path, line, policy)
