@@ -17,7 +17,17 @@ other line counts (`db_table`, `unique_together`, `managed`, the fields). A GitH
 workflow's step that moves a pinned action to another version (`uses: actions/setup-java@<sha>
 # v5` to another commit of the same action, as Dependabot and Renovate write it) updates a
 dependency, as a lock file does: the action it names, a pin to a commit given up for a tag or
-branch, and a tag moved to a branch still count.
+branch, and a tag moved to a branch still count. An API's documentation written in its code
+describes the endpoints for the OpenAPI document a library generates: swagger-core's and
+springdoc's annotations (`@Operation`, `@ApiResponse`, `@Schema`, Swagger 2's `@ApiOperation`,
+`@ApiModelProperty`), NestJS's (`@ApiProperty`, `@ApiBearerAuth`), Swashbuckle's and ASP.NET's
+attributes (`[SwaggerOperation]`, `[ProducesResponseType]`), drf-spectacular's and drf-yasg's
+decorators (`@extend_schema`), swagger-php's `#[OA\\...]`, each with the lines its brackets
+hold; the statements that build the document's security schemes (Swashbuckle's
+`AddSecurityDefinition`, `AddSecurityRequirement` and filters, an `OpenApiSecurityScheme`,
+swagger-core's `new SecurityScheme()` and the calls chained on it, `addSecuritySchemes`, NestJS's
+`new DocumentBuilder()`); and the imports of those libraries. What callers must send is decided
+where requests are authenticated, which still counts; so does any other line of the file.
 
 Read from the hunk alone, with no file contents: the top-level key or block a changed line is
 in is the nearest line above it at column 0 among the hunk's lines, or else the hunk header,
@@ -65,6 +75,88 @@ _USES = compile_lazily(
     r"""\s*(#.*)?\s*"""
 )
 _CHART = compile_lazily(r"(^|/)Chart\.ya?ml$")
+#: source files in the languages whose OpenAPI libraries read annotations, attributes or
+#: decorators (`_API_DOCS`), and those where swagger-core's OpenAPI 3 names are its own
+#: (`@Schema` in TypeScript is Mongoose's)
+_API_DOCS_FILE = compile_lazily(r"\.(java|kt|cs|ts|js|mjs|py|php)$")
+_JVM_FILE = compile_lazily(r"\.(java|kt)$")
+#: a line that starts documenting an endpoint or a model for the OpenAPI document: an
+#: annotation of Swagger 2's or NestJS's `@Api*`, an attribute of Swashbuckle, NSwag or ASP.NET's
+#: API explorer, a drf-spectacular or drf-yasg decorator, a swagger-php attribute; or a
+#: statement that builds the document's security schemes (Swagger 2's models too:
+#: `swagger.addSecurityDefinition`, `new ApiKeyAuthDefinition(...)`); or an import of one of those
+#: libraries
+_API_DOCS = compile_lazily(
+    r"\s*(?:"
+    r"@Api(?:[A-Z]\w*)?\b(?!\s*[.:=])"
+    r"|\[\s*(?:SwaggerOperation|SwaggerResponse|SwaggerSchema|SwaggerTag|SwaggerParameter|"
+    r"SwaggerRequestBody|ProducesResponseType|OpenApiOperation|OpenApiTag|EndpointSummary|"
+    r"EndpointDescription|ApiExplorerSettings)\b"
+    r"|@(?:extend_schema\w*|swagger_auto_schema)\b"
+    r"|#\[\s*OA\\"
+    r"|.*\b(?:[Aa]ddSecurityDefinition|AddSecurityRequirement)\s*\("
+    r"|.*\b(?:Operation|Document|Schema)Filter\s*<"
+    r"|.*\bnew\s+(?:OpenApiSecurityScheme|OpenApiSecurityRequirement|SecurityScheme|"
+    r"SecurityRequirement|DocumentBuilder|ApiKeyAuthDefinition|BasicAuthDefinition|"
+    r"OAuth2Definition)\b\s*(?:[({]|$)"
+    r"|.*\.(?:addSecuritySchemes|addSecurityItem)\s*\("
+    r"|(?:import|using|from)\s+(?:static\s+)?(?:io\.swagger\.|org\.springdoc\.|Swashbuckle\.|"
+    r"Microsoft\.OpenApi\b|NSwag\.|drf_spectacular\b|drf_yasg\b)"
+    r"|import\s.*\bfrom\s+[\"']@nestjs/swagger[\"']"
+    r"|use\s+OpenApi\\"
+    r")"
+)
+#: swagger-core's OpenAPI 3 annotations (springdoc's too), in Java and Kotlin
+_JVM_API_DOCS = compile_lazily(
+    r"\s*@(?:Operation|ApiResponses?|Schema|ArraySchema|ExampleObject|Tag|SecurityRequirements?|"
+    r"SecuritySchemes?|OpenAPIDefinition|SwaggerDefinition)\b(?!\s*[.:=])"
+)
+#: a substring every line `_API_DOCS` or `_JVM_API_DOCS` starts holds: a hunk holding none is
+#: not read line by line (most hunks of most files)
+_API_DOCS_HINTS = (
+    "@Api", "wagger", "OpenApi", "OpenAPI", "SecurityScheme", "SecurityRequirement",
+    "ecurityDefinition", "extend_schema", "OA\\", "ProducesResponseType", "EndpointSummary",
+    "EndpointDescription", "ApiExplorer", "DocumentBuilder", "AuthDefinition", "Filter<",
+    "@Operation", "@Schema", "@ArraySchema", "@ExampleObject", "@Tag", "drf_", "springdoc",
+    "NSwag",
+)
+#: brackets, outside strings, that open and close what an annotation or a statement holds
+_OPENING, _CLOSING = "([{", ")]}"
+_QUOTED = compile_lazily(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""")
+#: a bracketed group holding no other, and what may follow an annotation or a statement on its
+#: line: more annotations (their groups taken out), separators
+_GROUP = compile_lazily(r"\([^()\[\]{}]*\)|\[[^()\[\]{}]*\]|\{[^()\[\]{}]*\}")
+_TRAILING = compile_lazily(r"(?:\s*(?:@[\w.]+|[,;)\]}]))*\s*")
+
+
+def _depth(code: str) -> int:
+    return sum(map(code.count, _OPENING)) - sum(map(code.count, _CLOSING))
+
+
+def _documenting(code: str, depth: int, start: int = 0) -> tuple[bool, int]:
+    """Whether a line (strings taken out) inside an annotation or a statement that documents
+    the API, read from `start` (where the annotation's name or the call ends) `depth` brackets
+    deep, holds nothing else: what follows where those brackets first all close is only more
+    annotations or separators (`@Schema(...) private String password;` declares a field). And
+    the depth where the line ends."""
+    rest: str | None = None
+    for at, char in enumerate(code[start:], start):
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth -= 1
+            if depth <= 0 and rest is None:
+                rest = code[at + 1:]
+    if rest is None:
+        return True, depth  # still inside, or an annotation without brackets (`@Hidden`)
+    while True:
+        shorter = _GROUP.sub("", rest)
+        if shorter == rest:
+            break
+        rest = shorter
+    return _TRAILING.fullmatch(rest) is not None, depth
+
+
 _TERRAFORM = compile_lazily(r"\.tf$")
 
 #: a chart's keys that name, describe and version the chart itself
@@ -171,6 +263,8 @@ class MetadataLines:
             return self._state_only(index)
         if _WORKFLOW.search(path):
             return self._action_bumps(index)
+        if _API_DOCS_FILE.search(path):
+            return self._api_docs(index)
         rule = _rule(path)
         if rule is None:
             return frozenset()
@@ -245,6 +339,48 @@ class MetadataLines:
                         key = ""
                     if marker == at and key in _STATE_OPTIONS:
                         found.add((side, line))
+                    line += 1
+        return frozenset(found)
+
+    def _api_docs(self, index: int) -> frozenset[tuple[str, int]]:
+        """The changed lines of a source file that document its API for a generated OpenAPI
+        document (`_API_DOCS`): each one that starts such an annotation or statement, and the
+        lines after it up to where the brackets it opened close and no call is chained on (a
+        line starting with `.`), as long as the line holds nothing else (`_documenting`)."""
+        if not self.diff.holds(index, _API_DOCS_HINTS):
+            return frozenset()
+        path = self.diff.files[index].path
+        openers = (_API_DOCS, _JVM_API_DOCS) if _JVM_FILE.search(path) else (_API_DOCS,)
+        found: set[tuple[str, int]] = set()
+        for number, hunk in enumerate(self.diff.hunks(index)):
+            rows = self.diff.hunk_rows(index, number)
+            joined = "".join(rows)
+            if not any(hint in joined for hint in _API_DOCS_HINTS):
+                continue
+            for at, side in (("-", "old"), ("+", "new")):
+                line = hunk.starts[side == "new"]
+                depth = 0
+                inside = False
+                for row in rows:
+                    marker, text = row[:1], row[1:]
+                    if marker not in (" ", at):
+                        continue
+                    if inside and depth <= 0 and not text.lstrip().startswith("."):
+                        inside = False
+                    code = _QUOTED.sub('""', text)
+                    start = 0
+                    if not inside:
+                        opened = next(filter(None, (opener.match(code) for opener in openers)),
+                                      None)
+                        if opened is not None:
+                            inside, start = True, opened.end()
+                            depth = max(0, _depth(code[:start]))
+                    if inside:
+                        documenting, depth = _documenting(code, depth, start)
+                        if marker == at and documenting:
+                            found.add((side, line))
+                        if not documenting:
+                            inside = False
                     line += 1
         return frozenset(found)
 

@@ -15,6 +15,7 @@ from bot.analysis.diff import (
 )
 from bot.analysis.errors import DiffError
 from policies.errors import ModelTierError
+from tests.bot._diffs import edit
 
 
 def git_file(path: str, hunks: str, *, header: str = "index 1111111..2222222 100644\n") -> str:
@@ -911,3 +912,9 @@ def test_every_generated_header_holds_a_word_looked_for_first() -> None:
     for alternative in alternatives:
         assert any(word in alternative.lower() for word in diff_module._GENERATED_WORDS), (
             alternative)
+
+
+def test_holds_reads_only_the_files_own_part_of_the_diff() -> None:
+    diff = parse_diff(edit("a.py", ["x = 1"]) + edit("b.java", ["@Schema(name = \"id\")"]))
+    assert not diff.holds(0, ("@Schema", "wagger"))
+    assert diff.holds(1, ("@Schema", "wagger"))

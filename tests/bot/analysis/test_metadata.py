@@ -10,6 +10,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.metadata import MetadataLines
 from policies.model import Policy
+from tests.bot._diffs import edit
 
 
 def added(path: str, lines: list[str]) -> str:
@@ -348,7 +349,8 @@ def test_a_changelogs_words_are_not_evidence_and_the_report_says_why(policy: Pol
         "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
         "annotations, a Terraform module's outputs, variable descriptions and provider "
         "requirements, a model's ordering, names and permissions as a Django migration records "
-        "them, a workflow's pinned action moved to another version): 1 changed line "
+        "them, a workflow's pinned action moved to another version, an API's OpenAPI "
+        "annotations and security schemes): 1 changed line "
         "naming a sensitive area and the path of "
         "`charts/argo-cd/Chart.yaml`, which only change such metadata."
     )
@@ -366,3 +368,61 @@ def test_each_side_of_a_hunk_has_its_own_block() -> None:
 """)
     diff = parse_diff(text)
     assert MetadataLines(diff).of(0) == {("old", 1), ("old", 2)}
+
+
+@pytest.mark.parametrize(
+    ("path", "lines", "rules"),
+    [
+        # an API documented for its generated OpenAPI document: swagger-core's and springdoc's
+        # annotations, Swashbuckle's security definitions, swagger-core's scheme built and
+        # registered, NestJS's, drf-spectacular's and swagger-php's
+        ("src/main/java/shop/api/OrderController.java",
+         ['    @Schema(name = "password", requiredMode = Schema.RequiredMode.REQUIRED)'], set()),
+        ("src/main/java/shop/api/OrderController.java",
+         ['    @Operation(summary = "Rotate", security = @SecurityRequirement(name = "api_key"))'],
+         set()),
+        ("src/Shop.Api/Swagger/SwaggerSetup.cs",
+         ['        options.AddSecurityDefinition("api_key", new OpenApiSecurityScheme', "        {",
+          "            Type = SecuritySchemeType.ApiKey,", '            Name = "api_key",',
+          "            In = ParameterLocation.Header,", "        });"], set()),
+        ("src/main/java/shop/config/OpenApiConfig.java",
+         ["        final SecurityScheme apiKey = new SecurityScheme()",
+          "                .type(SecurityScheme.Type.APIKEY)", '                .name("X-Api-Key")',
+          "                .in(SecurityScheme.In.HEADER);",
+          '        openAPI.getComponents().addSecuritySchemes("api_key", apiKey);'], set()),
+        ("src/orders/orders.controller.ts", ["  @ApiBearerAuth('access_token')"], set()),
+        ("shop/api/views.py",
+         ['    @extend_schema(parameters=[OpenApiParameter("api_key", str, OpenApiParameter.HEADER)])'],
+         set()),
+        ("src/Controller/OrderController.php",
+         ["    #[OA\\Parameter(name: 'api_key', in: 'header')]"], set()),
+        # look-alikes: a field declared after the annotation, a guard or a role on the next
+        # line, the authentication itself, a statement after the scheme's
+        ("src/main/java/shop/api/Account.java",
+         ['    @Schema(description = "x") private String password;'], {"auth.credentials"}),
+        ("src/orders/account.dto.ts", ["  @ApiProperty() password: string;"],
+         {"auth.credentials"}),
+        ("src/orders/orders.controller.ts",
+         ["  @ApiBearerAuth('access_token')", "  @UseGuards(AuthGuard('jwt'))"],
+         {"auth.jwt", "permissions.nest-guards"}),
+        ("src/Shop.Api/Controllers/OrdersController.cs",
+         ["    [ProducesResponseType(403)]", '    [Authorize(Roles = "admin")]'],
+         {"permissions.roles"}),
+        ("src/Shop.Api/Program.cs",
+         ["builder.Services.AddAuthentication().AddJwtBearer(options =>",
+          '    options.Authority = "https://id.example.com");'], {"auth.jwt"}),
+        ("src/main/java/shop/config/OpenApiConfig.java",
+         ["        final SecurityScheme apiKey = new SecurityScheme();",
+          "        http.authorizeHttpRequests(a -> a.anyRequest().authenticated());"],
+         {"permissions.spring-authz"}),
+    ],
+    ids=["springdoc-schema", "springdoc-operation", "swashbuckle-definition",
+         "swagger-core-scheme", "nest-bearer", "drf-spectacular", "swagger-php",
+         "field-after-annotation", "nest-field", "nest-guard", "aspnet-role",
+         "aspnet-authentication", "statement-after-scheme"],
+)
+def test_an_apis_openapi_documentation_in_code_is_metadata(
+    policy: Policy, path: str, lines: list[str], rules: set[str]
+) -> None:
+    result = classify(parse_diff(edit(path, lines)), policy)
+    assert {e.rule for area in result.areas for e in area.evidence} == rules
