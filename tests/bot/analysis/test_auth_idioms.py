@@ -55,10 +55,20 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("shop/views.py",
          '    if request.args.get("state") != session.pop("oauth_state", None):', OAUTH),
         ("shop/views.py", "    code_verifier = secrets.token_urlsafe(64)", OAUTH),
+        # ... Django 5.1's exemption from LoginRequiredMiddleware, Flask-Login's LoginManager
+        ("shop/views.py", "@login_not_required", "auth.django-auth"),
+        ("shop/app.py", "login_manager = LoginManager(app)", "auth.flask-login"),
+        ("shop/app.py", 'login_manager.session_protection = "strong"', "auth.flask-login"),
+        ("shop/app.py", "@login_manager.user_loader", "auth.flask-login"),
         # Rails: the session store, OmniAuth's configuration, a remember token, signed ids for
         # a reset, Doorkeeper's token lifetime, refresh tokens and redirect URIs
         ("config/application.rb",
          '    config.session_store :cookie_store, key: "_shop_session"', SESSION),
+        # ... Rails 8's authentication generator: routes let in, a session started and ended
+        ("app/controllers/orders_controller.rb",
+         "  allow_unauthenticated_access only: %i[new create]", "auth.rails-auth"),
+        ("app/controllers/concerns/access.rb", "    start_new_session_for user", "auth.rails-auth"),
+        ("app/controllers/application_controller.rb", "    terminate_session", "auth.rails-auth"),
         ("config/initializers/omniauth.rb",
          "OmniAuth.config.allowed_request_methods = [:post]", "auth.omniauth"),
         ("app/models/user.rb",
@@ -86,6 +96,10 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/api.ts",
          "  const valid = authenticator.verify({ token: code, secret: user.otpSecret });", MFA),
         ("src/api.ts", "  user.resetPasswordExpires = Date.now() + 3600000;", CREDENTIALS),
+        # ... Clerk's protected routes
+        ("src/proxy.ts", "  if (isProtectedRoute(req)) await auth.protect();", "auth.auth-services"),
+        ("src/proxy.ts", "const isPublicRoute = createRouteMatcher(['/sign-in(.*)', '/api(.*)']);",
+         "auth.auth-services"),
         # Go: gorilla/sessions' options, go-oidc's checks switched off, x/oauth2's flow
         ("internal/server/store.go", "\tstore.Options = &sessions.Options{MaxAge: 86400 * 7}",
          "auth.go-auth"),
@@ -177,6 +191,8 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
          "  const transport = nodemailer.createTransport({ host, port: 465, secure: true });",
          None),
         ("internal/server/server.go", '\tif r.URL.Query().Get("page") != "" {', None),
+        ("src/routes.ts", "  if (route.isProtected) await guard.check(req);", None),
+        ("app/models/player.rb", "    resume_playback", None),
     ],
 )
 def test_how_a_change_alters_authentication_is_evidence(
