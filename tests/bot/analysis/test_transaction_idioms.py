@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
 from policies.model import Policy
+from tests.bot._diffs import edit
 from tests.bot.analysis.test_framework_apis import rules_found
 
 TX = "transactions.stack-tx"
@@ -119,3 +122,54 @@ def test_a_transaction_idiom_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+def _rules(path: str, added: list[str], policy: Policy) -> set[str]:
+    result = classify(parse_diff(edit(path, added, ["x = 1"])), policy)
+    return {e.rule for area in result.areas for e in area.evidence}
+
+
+@pytest.mark.parametrize(
+    ("path", "added", "caught"),
+    [
+        # a write undone by hand when a later step fails, in the stacks' comments
+        ("src/main/java/org/shop/mapping/MappingService.java", [
+            "            } catch (Exception ex) {",
+            "                // rolling back changes in the document store",
+            "                store.save(previous);",
+        ], True),
+        ("internal/orders/place.go", [
+            "\t// the reservation is rolled back when the charge fails",
+            "\tif err := s.release(ctx, id); err != nil {",
+        ], True),
+        ("shop/services/merge.py", [
+            "    # all-or-nothing: a failed merge must leave both records as they were",
+            "    target.save()",
+        ], True),
+        # look-alikes: an optimistic update of what a page shows, a comment-only hunk, the
+        # words in a test
+        ("src/components/OrderList.tsx", [
+            "    // roll back the optimistic update when the request fails",
+            "    setOrders(previous);",
+        ], False),
+        ("src/hooks/useOrders.ts", [
+            "    // rollback the cached list on error",
+            "    queryClient.setQueryData(key, context.previous);",
+        ], False),
+        ("tests/test_merge.py", [
+            "    # the merge is rolled back",
+            "    assert target.name == 'a'",
+        ], False),
+    ],
+)
+def test_a_comment_saying_what_is_rolled_back_is_evidence(
+    policy: Policy, path: str, added: list[str], caught: bool
+) -> None:
+    assert ("transactions.stated-rollback" in _rules(path, added, policy)) is caught
+
+
+def test_a_rollback_comment_alone_is_not_evidence(policy: Policy) -> None:
+    text = edit("shop/services/merge.py", ["    # the merge is rolled back on failure"],
+                ["    # the merge is undone on failure"])
+    result = classify(parse_diff(text), policy)
+    assert result.areas == []
