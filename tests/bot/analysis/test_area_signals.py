@@ -13,11 +13,12 @@ import pytest
 
 from bot.analysis.classify import classify
 from bot.analysis.diff import parse_diff
-from policies.model import Policy
+from policies.model import Policy, Risk
 from tests.bot._diffs import edit
 
 ALEMBIC = "transactions.alembic-constraints"
 EKS = "permissions.eks-cluster-access"
+VERSION = "migrations.schema-version"
 
 
 def rules_found(path: str, line: str, policy: Policy) -> set[str]:
@@ -225,6 +226,16 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("eksctl/cluster.yaml", "  accessEntries:", EKS),
         ("k8s/aws-auth.yaml", "  mapRoles: |", EKS),
         ("k8s/aws-auth.yaml", "        - system:masters", EKS),
+        # A migration runner's schema version (weak alone: test_a_schema_version_is_a_second_area)
+        ("internal/store/sqlcommon.go",
+         "\t\tcurrent, err := sqlGetDatabaseVersion(conn, false)", VERSION),
+        ("app/db.py", '    conn.execute(f"PRAGMA user_version = {target}")', VERSION),
+        ("src/store/upgrade.rs", "    let db_version = read_db_version(&rtxn)?;", VERSION),
+        ("lib/Install/Update.php",
+         "        $this->connection->exec('UPDATE schema_version SET version = ' . $v);", VERSION),
+        ("scripts/repair.sql", "DELETE FROM flyway_schema_history WHERE success = false;", VERSION),
+        ("lib/tasks/db.rake", '    rows = conn.select_values("SELECT version FROM schema_migrations")',
+         VERSION),
     ],
 )
 def test_a_second_area_signal_is_evidence(
@@ -341,6 +352,11 @@ def test_a_second_area_signal_is_evidence(
         ("k8s/aws-auth.yaml", "        - system:nodes", EKS),
         ("infra/s3.tf", '  policy = data.aws_iam_policy_document.read.json', EKS),
         ("config/app.yml", "  entries:", EKS),
+        # other versions: an API's, an app's, a document's, a browser store's schema
+        ("src/lib/persist.ts", "  const state = { schemaVersion: 3, items };", VERSION),
+        ("src/client.ts", "  const apiVersion = '2024-06-20';", VERSION),
+        ("app/about.py", "    app_version = metadata.version('shop')", VERSION),
+        ("src/docs/store.go", "\tdoc.Version = doc.Version + 1", VERSION),
     ],
 )
 def test_a_look_alike_is_not_that_signal(
@@ -372,3 +388,19 @@ def test_a_change_inside_a_persisted_token_is_auth(
     policy: Policy, path: str, section: str, found: bool
 ) -> None:
     assert ("auth.token-models" in header_rules_found(path, section, policy)) is found
+
+
+@pytest.mark.parametrize(
+    ("lines", "risk"),
+    [
+        # alone, a version read is as likely the database server's: weak, one risk lower
+        (["\t\tcurrent, err := sqlGetDatabaseVersion(conn, false)"], Risk.ELEVATED),
+        # read inside the migration transaction: the runner's, and the change critical anyway
+        (["\t\ttx, err := conn.BeginTx(ctx, nil)",
+          "\t\tcurrent, err := sqlGetDatabaseVersion(conn, false)"], Risk.CRITICAL),
+    ],
+    ids=["alone", "beside-a-transaction"],
+)
+def test_a_schema_version_is_a_second_area(policy: Policy, lines: list[str], risk: Risk) -> None:
+    result = classify(parse_diff(edit("internal/store/sqlcommon.go", lines)), policy)
+    assert {a.id: a.risk for a in result.areas}["migrations"] == risk
