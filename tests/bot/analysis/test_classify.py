@@ -17,6 +17,7 @@ from bot.analysis import classify as classify_module
 from bot.analysis.classify import (
     Classification,
     _passes,
+    _prefilter_passes,
     _rules_per_pass,
     _RuleSets,
     _unanchored,
@@ -1403,6 +1404,34 @@ def test_the_prefilters_find_the_same_lines_however_the_rules_are_shared_out(
     small, large = matcher.prefilters(len(diff.text)), matcher.prefilters(8 << 20)
     assert len(small) > len(large)
     assert diff.hit_lines(*small) == diff.hit_lines(*large) != {}
+
+
+def test_rules_a_match_of_which_may_start_almost_anywhere_are_searched_in_passes_apart() -> None:
+    """What `(^|[^"])` becomes once its anchor is dropped lets a match start at almost any
+    character, which multiplies the states of a pass's DFA: such rules are passes of their own,
+    after the others, every rule kept once."""
+    loose = [r'(?:((?:)|[^"])git\+https://)', r"(?:(?i)((?:)|[^\w-])(login|logout)([^\w-]|$))"]
+    rest = [rf"(?:\bword{i}\b)" for i in range(30)] + [r"(?:(?:)\s*def login)", r"(?:[^a-z]+x)"]
+    groups = _prefilter_passes([rest[0], loose[0], *rest[1:20], loose[1], *rest[20:]], 24)
+    assert [list(g) for g in groups] == [rest, loose]
+    assert _prefilter_passes(rest, 24) == _passes(rest, 24)
+    assert _prefilter_passes(loose, 24) == _passes(loose, 24)
+
+
+@pytest.mark.parametrize("size", [5_000, 1 << 20, 8 << 20], ids=["small", "1MB", "8MB"])
+def test_the_bundled_policys_prefilter_passes_find_the_lines_of_their_union(
+    policy: Policy, size: int
+) -> None:
+    diff = parse_diff(edit("package.json", [
+        '  "name": "shop",', '  "left-pad": "^1.3.0",', '  "auth": "1.0.0"',
+    ], [
+        '  "name": "shop",', '  "left-pad": "git+https://example.com/left-pad.git",',
+        '  "sign": "login",', '  "auth": "1.0.0"',
+    ]))
+    matcher = matcher_for(policy)
+    union = re2.compile("(?m)" + "|".join(matcher.prefilter_patterns))
+    assert any(classify_module._LOOSE_START in p for p in matcher.prefilter_patterns)
+    assert diff.hit_lines(*matcher.prefilters(size)) == diff.hit_lines(union) != {}
 
 
 @pytest.mark.parametrize(
