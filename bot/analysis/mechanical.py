@@ -1570,6 +1570,14 @@ _DESCRIBED = compile_lazily(
 )
 
 
+#: a link to pages written for people: a documentation, help or support site, a wiki, or such a
+#: folder of a site (`https://help.example.com/en/articles/123-what-are-invoices`,
+#: `https://example.com/docs/billing/refunds`). The words of its path are a page's title, not
+#: an endpoint a program calls (`https://api.stripe.com/v1/refunds` stays code)
+_DOCS_LINK = compile_lazily(
+    r"https?://(?:(?:docs?|help|support|wiki|kb|learn)\.[\w.-]+|[\w.-]+(?::\d+)?(?:/[^\s/]*)*?"
+    r"/(?:docs?|help|wiki|articles|guides?|kb|knowledge-base)/)[^\s]*"
+)
 #: an element's tag in markup (`<p>`, `<a href="..." title="...">`, `</p>`, `<br/>`), not a
 #: template's own tags (`<%= ... %>`, `<?php`) nor a comparison (`a < b`)
 _TAG = compile_lazily(r"<[A-Za-z/!][^<>]*>")
@@ -1598,7 +1606,8 @@ def _without_text_nodes(line: str) -> str:
 def without_copy(line: str, *, markup: bool = False) -> str:
     """The line with the text written for people blanked out: string literals of prose (labels,
     help texts, log and error messages), the keys of translation calls and what is given as a
-    description or a summary (`_DESCRIBED`, `Description = "Unauthorized"`), and in a template or
+    description or a summary (`_DESCRIBED`, `Description = "Unauthorized"`), links to
+    documentation (`_DOCS_LINK`: a help article's title in its path), and in a template or
     a component (`markup`) the prose between its elements' tags (`_without_text_nodes`). A
     sensitive word there is copy (`"Occurs whenever a payout is confirmed"`,
     `t("settings.billing.per_year")`, `<p>... FIDO compatible credit cards ...</p>`); the code
@@ -1610,4 +1619,9 @@ def without_copy(line: str, *, markup: bool = False) -> str:
         return line
     line = _TRANSLATED_KEY.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + '""', line)
     line = _DESCRIBED.sub(lambda m: m.group(1) + '""', line)
-    return _LITERAL.sub(lambda m: '""' if _prose(m.group(0)[1:-1]) else m.group(0), line)
+    return _LITERAL.sub(lambda m: '""' if _copy(m.group(0)[1:-1]) else m.group(0), line)
+
+
+def _copy(text: str) -> bool:
+    """Whether a string literal's text is for people: prose, or a link to documentation."""
+    return _prose(text) or (text.startswith("http") and _DOCS_LINK.fullmatch(text) is not None)

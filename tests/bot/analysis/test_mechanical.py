@@ -549,13 +549,24 @@ def test_a_name_swapped_alike_in_many_places_without_its_definition_is_a_change(
         ('description = "Admin" if user.is_admin else ""', 'description = "" if user.is_admin else ""'),
         ('x = descriptionOf("admin")', 'x = descriptionOf("admin")'),
         ('role = "admin"  # its description', 'role = "admin"  # its description'),
+        # a link to documentation, a help article's title in its path; an API's endpoint is code
+        ('    support_article: "https://help.example.com/en/articles/1340-what-are-invoices",',
+         '    support_article: "",'),
+        ('DOCS = "https://docs.example.com/payments/refunds"', 'DOCS = ""'),
+        ('link_to "Learn more", "https://example.com/docs/billing/refunds"',
+         'link_to "Learn more", ""'),
+        ('REFUNDS_URL = "https://api.stripe.com/v1/refunds"',
+         'REFUNDS_URL = "https://api.stripe.com/v1/refunds"'),
+        ('fetch("https://billing.example.com/charges")',
+         'fetch("https://billing.example.com/charges")'),
     ],
     ids=["translation-key", "translation-key-php", "prose-value", "message-beside-code",
          "header-name", "dict-key", "sql", "csp", "sql-without-punctuation",
          "added-message-with-placeholder-still-read", "row-lock-clause", "for-update-in-a-sentence",
          "description-of-one-word",
          "openapi-summary", "json-description", "django-help-text", "code-beside-a-description",
-         "name-starting-with-description", "value-before-a-comment"],
+         "name-starting-with-description", "value-before-a-comment", "help-article",
+         "docs-site", "docs-folder", "api-endpoint", "billing-host"],
 )
 def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> None:
     assert without_copy(line) == expected
