@@ -28,6 +28,7 @@ HEADERS = "security.security-headers"
          "  const text = fs.readFileSync(`${docsDir}/${req.query.page}.md`, 'utf8');", PATH),
         ("src/routes/files.ts", "  res.sendFile(`/srv/uploads/${req.params.name}`);", PATH),
         ("src/routes/files.ts", "  await fs.promises.unlink(`${uploadDir}/${name}`);", PATH),
+        ("src/routes/files.ts", "  res.download(`${exportDir}/${req.query.file}`);", PATH),
         # Python: an f-string
         ("shop/views.py", '    with open(f"{settings.MEDIA_ROOT}/{name}") as fh:', PATH),
         ("shop/views.py", '    return send_file(f"/srv/exports/{request.args[\'f\']}")', PATH),
@@ -52,6 +53,9 @@ HEADERS = "security.security-headers"
          '\traw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))', None),
         ("shop/views.py", '    with open(os.path.join(BASE_DIR, "config.json")) as fh:', None),
         ("src/ui/links.ts", "  const href = `${base}/${slug}`;", None),
+        # ... a browser opened at a URL, a file downloaded by the page from the API
+        ("tools/cli.py", '    webbrowser.open(f"{base_url}/{path}")', None),
+        ("src/ui/exports.ts", "  await api.download(`/api/exports/${id}`);", None),
         # SQL: a value quoted by hand in a statement built away from its call
         ("core/Updates/5.1.0.php",
          """            sprintf('DELETE FROM %s WHERE option_name = "%s"', $table, $name),""", SQL),
