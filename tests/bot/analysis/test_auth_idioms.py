@@ -1,7 +1,9 @@
 """How a change alters authentication, in each stack's own spelling: session and cookie settings
 and the session renewed at sign-in, what a token check accepts (audience, issuer, keys, clock
 skew, lifetime, refresh-token rotation), password-reset tokens, remember-me, a second factor,
-an OAuth client's PKCE, state and redirect URIs, sign-in attempts and lockout, API-key schemes.
+an OAuth client's PKCE, state and redirect URIs, sign-in attempts and lockout, API-key schemes,
+WebAuthn ceremonies, recovery codes and magic links, the sign-in helpers of Rails 8, Django 5.1,
+Flask-Login and Clerk.
 
 Found by writing made-up diffs of each framework's documented idioms and running them through
 `modeltier scan`: every named row was routine (no evidence of its rule) before. A row with no
@@ -96,6 +98,18 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/api.ts",
          "  const valid = authenticator.verify({ token: code, secret: user.otpSecret });", MFA),
         ("src/api.ts", "  user.resetPasswordExpires = Date.now() + 3600000;", CREDENTIALS),
+        # ... a WebAuthn server's ceremony (SimpleWebAuthn, py_webauthn), recovery codes, magic links
+        ("src/api.ts",
+         "  const verification = await verifyAuthenticationResponse({ response, expectedChallenge });",
+         MFA),
+        ("src/api.ts", "  const options = await generateRegistrationOptions({ rpName, rpID, userName });",
+         MFA),
+        ("shop/views.py",
+         "    result = verify_registration_response(credential=credential, expected_challenge=c)", MFA),
+        ("src/api.ts", "      requireUserVerification: true,", MFA),
+        ("src/api.ts", "  expectedRPID: rpID,", MFA),
+        ("shop/models.py", "    user.recovery_codes = generate_codes()", MFA),
+        ("src/api.ts", "  await sendMagicLink(email, token);", MFA),
         # ... Clerk's protected routes
         ("src/proxy.ts", "  if (isProtectedRoute(req)) await auth.protect();", "auth.auth-services"),
         ("src/proxy.ts", "const isPublicRoute = createRouteMatcher(['/sign-in(.*)', '/api(.*)']);",
@@ -193,6 +207,8 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("internal/server/server.go", '\tif r.URL.Query().Get("page") != "" {', None),
         ("src/routes.ts", "  if (route.isProtected) await guard.check(req);", None),
         ("app/models/player.rb", "    resume_playback", None),
+        ("src/errors.py", "    code = recovery_plan.code", None),
+        ("src/api.ts", "  const options = await generateReportOptions(req);", None),
     ],
 )
 def test_how_a_change_alters_authentication_is_evidence(
