@@ -226,6 +226,13 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
         ("eksctl/cluster.yaml", "  accessEntries:", EKS),
         ("k8s/aws-auth.yaml", "  mapRoles: |", EKS),
         ("k8s/aws-auth.yaml", "        - system:masters", EKS),
+        # A Matomo update's migrations, by the update API
+        ("plugins/Shop/Updates/1.2.0.php",
+         "        $migrations[] = $this->migration->db->boundSql('DELETE FROM `t` WHERE id = ?', [$id]);",
+         "migrations.migration-markers"),
+        ("plugins/Shop/Updates/1.2.0.php",
+         "            $this->migration->db->addColumn('shop_order', 'origin', 'VARCHAR(20) NULL'),",
+         "migrations.migration-markers"),
         # A migration runner's schema version (weak alone: test_a_schema_version_is_a_second_area)
         ("internal/store/sqlcommon.go",
          "\t\tcurrent, err := sqlGetDatabaseVersion(conn, false)", VERSION),
@@ -352,6 +359,11 @@ def test_a_second_area_signal_is_evidence(
         ("k8s/aws-auth.yaml", "        - system:nodes", EKS),
         ("infra/s3.tf", '  policy = data.aws_iam_policy_document.read.json', EKS),
         ("config/app.yml", "  entries:", EKS),
+        # a migration factory kept or another service's call: not an update's migration
+        ("plugins/Shop/Updates/1.2.0.php", "        $this->migration = $factory;",
+         "migrations.migration-markers"),
+        ("src/Service/Installer.php", "        $this->migrationService->run($version);",
+         "migrations.migration-markers"),
         # other versions: an API's, an app's, a document's, a browser store's schema
         ("src/lib/persist.ts", "  const state = { schemaVersion: 3, items };", VERSION),
         ("src/client.ts", "  const apiVersion = '2024-06-20';", VERSION),
