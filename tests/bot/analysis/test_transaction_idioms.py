@@ -91,6 +91,11 @@ HELPERS = "transactions.tx-helpers"
          "\treturn db.Retry(ctx, func(ctx context.Context, tx db.DBTX) error {", HELPERS),
         ("src/main/java/org/shop/OrderService.java",
          "        TransactionManager tm = ctx.getTransactionManager();", HELPERS),
+        # Go: a statement handed the open transaction (sqlc's DBTX argument, WithTx)
+        ("internal/keys/handler.go",
+         "\t\tcurrent, err := db.Query.ListPermissionsByKeyID(ctx, tx, req.KeyID)",
+         "transactions.go-tx"),
+        ("internal/keys/handler.go", "\tqtx := queries.WithTx(tx)", "transactions.go-tx"),
         ("application/Shop/Tools/Orders/Merger.php",
          "        $this->entityManager->getTransactionManager()->run(function () {", HELPERS),
         ("src/lib/migrate.ts", "  const next = { schemaVersion: schemaVersion + 1 };", None),
@@ -111,6 +116,12 @@ HELPERS = "transactions.tx-helpers"
         # as a value; a repository fetched from the entity manager
         ("internal/orders/report.go", "\tt.Run(name, func(t *testing.T) {", None),
         ("internal/orders/report.go", "\tsort.Slice(txs, func(i, j int) bool {", None),
+        # ... and of a statement handed its transaction: a replica's connection, a transaction's
+        # id, a list of payments
+        ("internal/keys/handler.go",
+         "\tcurrent, err := db.Query.ListPermissionsByKeyID(ctx, h.DB.RO(), req.KeyID)", None),
+        ("internal/orders/report.go", "\tevent, err := s.events.Get(ctx, txID)", None),
+        ("internal/orders/report.go", "\ttotal := sum(ctx, txs)", None),
         ("internal/orders/filter.go",
          "\tpaid := filter(txs, func(tx *ledger.Transaction) bool {", None),
         ("application/Shop/Tools/Orders/Merger.php",
