@@ -17,7 +17,7 @@ from bot.analysis.diff import parse_diff
 from bot.analysis.models import Risk
 from policies.model import Policy
 from tests.bot._diffs import edit
-from tests.bot.analysis.test_framework_apis import rules_found
+from tests.bot.analysis._rules import rules_found
 
 SNAKE = "permissions.access-check-snake"
 GUARDS = "permissions.role-guard-names"

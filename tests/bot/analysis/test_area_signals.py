@@ -15,15 +15,13 @@ from bot.analysis.classify import classify
 from bot.analysis.diff import parse_diff
 from policies.model import Policy, Risk
 from tests.bot._diffs import edit
+from tests.bot.analysis._rules import rules_found
 
 ALEMBIC = "transactions.alembic-constraints"
 EKS = "permissions.eks-cluster-access"
 VERSION = "migrations.schema-version"
 
 
-def rules_found(path: str, line: str, policy: Policy) -> set[str]:
-    result = classify(parse_diff(edit(path, [line], ["x = 1"])), policy)
-    return {e.rule for area in result.areas for e in area.evidence}
 
 
 @pytest.mark.parametrize(

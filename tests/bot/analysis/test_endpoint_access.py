@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from policies.model import Policy
-from tests.bot.analysis.test_framework_apis import rules_found
+from tests.bot.analysis._rules import rules_found
 
 MIDDLEWARE = "auth.auth-middleware"
 PUBLIC = "auth.public-routes"

@@ -15,11 +15,7 @@ from bot.analysis.classify import classify
 from bot.analysis.diff import parse_diff
 from policies.model import Policy
 from tests.bot._diffs import edit
-
-
-def rules_found(path: str, line: str, policy: Policy) -> set[str]:
-    result = classify(parse_diff(edit(path, [line], ["x = 1"])), policy)
-    return {e.rule for area in result.areas for e in area.evidence}
+from tests.bot.analysis._rules import rules_found
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from bot.analysis.classify import classify
 from bot.analysis.diff import parse_diff
 from policies.model import Policy
 from tests.bot._diffs import edit
-from tests.bot.analysis.test_framework_apis import rules_found
+from tests.bot.analysis._rules import rules_found
 
 TX = "transactions.stack-tx"
 LOCKS = "transactions.locks"

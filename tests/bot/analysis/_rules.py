@@ -1,0 +1,15 @@
+"""The rules a one-line change fires: the convention tests' shared probe."""
+
+from __future__ import annotations
+
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
+from policies.model import Policy
+from tests.bot._diffs import edit
+
+
+def rules_found(path: str, line: str, policy: Policy) -> set[str]:
+    """The ids of the rules whose evidence a change of `path` adding `line` holds (the line
+    replaces a neutral one, so removal and move handling stay out of the way)."""
+    result = classify(parse_diff(edit(path, [line], ["x = 1"])), policy)
+    return {e.rule for area in result.areas for e in area.evidence}
