@@ -36,8 +36,8 @@ from bot.analysis.mechanical import (
 from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import docblock_annotation, markers, prose_flags
 
-__all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "Searcher", "is_substantive",
-           "match_starts", "parse_diff"]
+__all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses", "Searcher",
+           "is_substantive", "match_starts", "parse_diff"]
 
 #: what str.splitlines also breaks at in ASCII text besides '\n'
 _OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
@@ -278,6 +278,9 @@ def match_starts(text: bytes, prefilters: Sequence[Any]) -> list[int]:
     it, so the lines of several patterns are those of their union)."""
     starts: list[int] = []
     for prefilter in prefilters:
+        if isinstance(prefilter, LinePasses):
+            starts += prefilter.line_starts(text)
+            continue
         match = prefilter.search(text)
         while match is not None:
             start = match.start()
@@ -287,6 +290,41 @@ def match_starts(text: bytes, prefilters: Sequence[Any]) -> list[int]:
                 break
             match = prefilter.search(text, end + 1)
     return starts
+
+
+class LinePasses:
+    """A small diff's pre-filter passes, asked at the start of each line instead of searched
+    for: each pass compiled as `(?m)[^\\n]*?(?:rules)`, a match of which at a line's start is a
+    match of one of the rules starting on that line (in the whole text's context: the text
+    before the line still decides `\\b` and `^`, and a match may run on over the next lines).
+    So the lines are those a search of the rules finds (`match_starts`), and a fresh process
+    spares what the search's first use costs besides the DFA: RE2 finds where a searched match
+    starts by a second, reversed automaton, compiled and built on first use (on a 1.7 kB diff,
+    about 16 ms for the search of the bundled policy's passes against 8 ms asked line by line).
+    A line asks the passes in turn until one matches: on a large diff that is a call per line
+    and pass, which the search is not (`Matcher.prefilters` decides by the diff's size)."""
+
+    def __init__(self, passes: Sequence[Any]) -> None:
+        self.passes = tuple(passes)
+
+    def line_starts(self, text: bytes) -> list[int]:
+        """The offset of each line of the text (UTF-8) on which a rule's match starts."""
+        try:
+            text.decode("utf-8")
+        except UnicodeDecodeError:
+            # `[^\n]` does not step over a byte that is not UTF-8: searched, the leftmost match
+            # of a pass still starts on the line its rule's match starts on
+            return match_starts(text, self.passes)
+        found: list[int] = []
+        start, size = 0, len(text)
+        while start < size:
+            if any(rules.match(text, start) is not None for rules in self.passes):
+                found.append(start)
+            end = text.find(b"\n", start)
+            if end < 0:
+                break
+            start = end + 1
+        return found
 
 
 #: how a diff's pre-filter passes are searched: `match_starts`, or what gives the same starts

@@ -25,7 +25,13 @@ from bot.analysis.classify import (
     matcher_for,
 )
 from bot.analysis.decide import decide
-from bot.analysis.diff import GitHubFile, parse_diff, parse_github_files
+from bot.analysis.diff import (
+    GitHubFile,
+    LinePasses,
+    match_starts,
+    parse_diff,
+    parse_github_files,
+)
 from bot.analysis.gitattributes import parse_gitattributes
 from bot.analysis.models import Evidence
 from policies.loader import load_policy
@@ -1401,9 +1407,36 @@ def test_the_prefilters_find_the_same_lines_however_the_rules_are_shared_out(
         "    order.save()", "# password reset", "x = 1",
     ]))
     matcher = matcher_for(policy)
-    small, large = matcher.prefilters(len(diff.text)), matcher.prefilters(8 << 20)
+    small, large = matcher.prefilters(64 << 10), matcher.prefilters(8 << 20)
     assert len(small) > len(large)
     assert diff.hit_lines(*small) == diff.hit_lines(*large) != {}
+    by_line = matcher.prefilters(len(diff.text))
+    assert [type(p) for p in by_line] == [LinePasses] and len(by_line[0].passes) == len(small)
+    assert diff.hit_lines(*by_line) == diff.hit_lines(*small)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("word\n", {0}),                      # at the line's start
+    ("a  word here\n", {0}),              # inside it
+    ("x\nthe wor\nd\n", set()),          # nowhere: split over two lines
+    ("sword\nswords word\n", {1}),       # `\b` (not in "sword"), then found
+    ("a\nb word\nwordy\nword\n", {1, 3}),  # several lines, "wordy" not one
+    ("x\nends in wo\nwok\n", {1}),        # `wo$`: only where the line ends
+    ("spans\nthen\nspans\n", {0}),        # a match that runs on over the next line
+    ("caf\xe9\nb word\n", {1}),           # not UTF-8: searched instead, the same lines
+])
+def test_line_passes_find_the_lines_a_search_finds(text: str, expected: set[int]) -> None:
+    """Asked at each line's start, `(?m)[^\\n]*?(?:rules)` finds the lines on which a match of
+    the rules starts, as a search of them does (`match_starts`), in the whole text's context."""
+    rules = [r"\bword\b", r"wo$", r"spans\nthen"]
+    searched = [re2.compile(f"(?m){rule}".encode()) for rule in rules]
+    asked = LinePasses([re2.compile(f"(?m)[^\n]*?(?:{rule})".encode()) for rule in rules])
+    data = text.encode("latin-1")
+
+    def lines(starts: list[int]) -> set[int]:
+        return {data.count(b"\n", 0, start) for start in starts}
+
+    assert lines(match_starts(data, [asked])) == lines(match_starts(data, searched)) == expected
 
 
 def test_rules_a_match_of_which_may_start_almost_anywhere_are_searched_in_passes_apart() -> None:
