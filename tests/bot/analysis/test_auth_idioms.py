@@ -25,6 +25,7 @@ OAUTH = "auth.oauth-flow"
 MFA = "auth.mfa-sso"
 ATTEMPTS = "auth.login-throttling"
 CREDENTIALS = "auth.credentials"
+RESET = "auth.reset-tokens"
 
 JAVA = "src/main/java/org/shop/web/TokenService.java"
 SPRING = "src/main/java/org/shop/config/WebConfig.java"
@@ -39,7 +40,7 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
          'SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"', SESSION),
         ("shop/settings.py", "PASSWORD_RESET_TIMEOUT = 60 * 60 * 24", CREDENTIALS),
         ("shop/views.py", "    if not default_token_generator.check_token(user, token):",
-         CREDENTIALS),
+         RESET),
         ("shop/tokens.py", "class ActivationTokenGenerator(PasswordResetTokenGenerator):",
          CREDENTIALS),
         ("shop/config.py", "    REMEMBER_COOKIE_DURATION = timedelta(days=14)", CREDENTIALS),
@@ -76,7 +77,7 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("app/models/user.rb",
          "    cookies.permanent.encrypted[:remember_token] = remember_token", CREDENTIALS),
         ("app/models/user.rb",
-         "    user = User.find_signed!(params[:token], purpose: :password_reset)", CREDENTIALS),
+         "    user = User.find_signed!(params[:token], purpose: :password_reset)", RESET),
         ("app/models/user.rb", "    self.reset_password_sent_at = Time.current", CREDENTIALS),
         ("config/initializers/doorkeeper.rb", "  access_token_expires_in 2.hours", TOKENS),
         ("config/initializers/doorkeeper.rb", "  use_refresh_token", TOKENS),
