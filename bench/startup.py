@@ -76,12 +76,22 @@ print(json.dumps([(n, w1 - w0, c1 - c0) for (_, w0, c0), (n, w1, c1) in zip(mark
 """
 
 
+def checkout_env() -> dict[str, str]:
+    """The environment of a measured process: this checkout's code first on the path, so that a
+    second worktree measures its own code, not the copy the `modeltier` script was installed
+    from (an editable install points at one checkout only)."""
+    env = dict(os.environ)
+    extra = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + extra if extra else "")
+    return env
+
+
 def timed(argv: list[str], cwd: Path) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the child) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False)
+                   check=False, env=checkout_env())
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
