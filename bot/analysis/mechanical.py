@@ -616,7 +616,8 @@ def _operators(stream: Iterable[tuple[str, bool]]) -> list[str]:
 def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
     """The same words, strings included, in the same order, the operators differing only by
     concatenation, `%`, placeholders and call parentheses: `"Bearer " + t` -> `f"Bearer {t}"`,
-    `"%s/%s" % (a, b)` -> `"{}/{}".format(a, b)`. Both sides must build a string, and neither
+    `"{}:{}".format(user, scope)` -> `f"{user}:{scope}"` (not `.format` against `%`: the
+    method's name is a word one side lacks). Both sides must build a string, and neither
     an SQL statement or a condition with a bound parameter (`_BOUND_PARAMETER`): there the same
     words may be a value bound as a parameter on one side and pasted into the query on the other
     (`execute("... id = %s", (i,))` -> `execute("... id = %s" % (i,))`, commas being layout;
