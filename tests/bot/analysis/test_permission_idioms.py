@@ -1,0 +1,160 @@
+"""Who may do what, said in shapes the other access rules did not read: an IAM policy document's
+statement, a Ruby model's access predicate over a user, an access check named for what it
+grants, a membership looked up by Prisma's compound key, a record's privacy decided by a
+condition.
+
+Each named row was routine (no evidence of the rule) before its rule was written; a row with no
+rule is a look-alike that must stay silent (a translation's "Resource", a predicate over no user,
+a UI's check, a compound key of no owner).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.models import Risk
+from policies.model import Policy
+from tests.bot._diffs import edit
+from tests.bot.analysis._rules import rules_found
+
+IAM = "permissions.iam-policy-documents"
+PREDICATES = "permissions.ruby-access-predicates"
+HAS_ACCESS = "permissions.has-access-calls"
+PRISMA = "permissions.prisma-membership-keys"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # an IAM policy document's statement (AWS's IAM JSON policy element reference)
+        ("modules/runners/policies/instance-policy.json", '      "Condition": {', IAM),
+        ("modules/runners/policies/instance-policy.json", '        "StringLike": {', IAM),
+        ("modules/runners/policies/instance-policy.json",
+         '          "ec2:SourceInstanceARN": "*/$${aws:ResourceTag/InstanceId}"', IAM),
+        ("modules/runners/policies/instance-policy.json",
+         '      "Resource": "${arn_ssm_parameters_path}/*",', IAM),
+        ("modules/runners/policies/instance-policy.json", '      "Action": [', IAM),
+        ("modules/runners/policies/instance-policy.json", '        "ssm:GetParameter",', IAM),
+        ("modules/runners/policies/instance-policy.json", '      "Principal": {', IAM),
+        ("modules/bucket/main.tf", '        Resource = "arn:aws:s3:::${var.bucket}/*"', IAM),
+        ("templates/lambda-policy.json.tpl", '            "s3:PutObject"', IAM),
+        # look-alikes: a translation's words, a script name, an ESLint preset, a README
+        ("locales/en.json", '  "Resource": "Resource",', None),
+        ("locales/de.json", '  "Action": "Aktion",', None),
+        ("package.json", '    "build:prod": "vite build",', None),
+        (".eslintrc.json", '    "eslint:recommended",', None),
+        ("docs/iam.md", '      "Condition": {', None),
+        # a Ruby model's access predicate over a user; Redmine's allowed_to?
+        ("app/models/issue.rb", "  def attachments_deletable?(user=User.current)", PREDICATES),
+        ("app/models/issue.rb", "    attributes_editable?(user)", PREDICATES),
+        ("app/models/post.rb", "  def editable_by?(user)", PREDICATES),
+        ("app/controllers/posts_controller.rb",
+         "    redirect_to root_path unless @post.visible?(current_user)", PREDICATES),
+        ("app/models/wiki_page.rb", "    user.allowed_to?(:edit_wiki_pages, project)", PREDICATES),
+        # look-alikes: a state predicate, a predicate over something else, Python
+        ("app/models/post.rb", "  def visible?", None),
+        ("app/models/post.rb", "    return unless published? && editable?", None),
+        ("app/models/post.rb", "  def deletable?(force = false)", None),
+        ("app/views/posts/show.py", "    editable_by(user)", None),
+        # an access check named for what it grants, called with the thing checked
+        ("app/Conversation.php", "        if ($user->hasAccessToMailbox($mailbox_id)) {",
+         HAS_ACCESS),
+        ("app/models/project.rb", "    return redirect_to(root_path) unless has_access_to?(project)",
+         HAS_ACCESS),
+        ("src/documents/service.ts", "  if (!user.hasPermissionTo(doc)) throw new Error();",
+         HAS_ACCESS),
+        # look-alikes: in a UI component; a flag with no argument; a different verb
+        ("src/components/Mailbox.tsx", "  {user.hasAccessToMailbox(id) && <Inbox />}", None),
+        ("app/Conversation.php", "        $hasAccess = true;", None),
+        ("app/Conversation.php", "        $this->grantAccessToTheme($theme);", None),
+        # a membership looked up by Prisma's compound unique key
+        ("app/api/views/route.ts", "        userId_teamId: {", PRISMA),
+        ("app/api/views/route.ts",
+         "    where: { teamId_userId: { teamId, userId: session.user.id } },", PRISMA),
+        # look-alikes: a compound key of no owner, a Prisma create
+        ("app/api/views/route.ts", "    where: { linkId_documentId: { linkId, documentId } },",
+         None),
+        ("app/api/views/route.ts", "    data: { userId, teamId, role: 'MEMBER' },", None),
+    ],
+)
+def test_a_permission_idiom_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
+
+
+@pytest.mark.parametrize(
+    ("path", "removed", "added"),
+    [
+        # an IAM statement narrowed by a condition
+        ("modules/runners/policies/instance-policy.json",
+         ['      "Resource": "${arn_tokens}*"'],
+         ['      "Resource": "${arn_tokens}/*",', '      "Condition": {',
+          '        "StringLike": {',
+          '          "ec2:SourceInstanceARN": "*/$${aws:ResourceTag/InstanceId}"',
+          "        }", "      }"]),
+        # a model's access predicate overridden
+        ("app/models/issue.rb", [],
+         ["  def attachments_deletable?(user=User.current)", "    attributes_editable?(user)",
+          "  end"]),
+        # a membership looked up for the session's user instead of the client's
+        ("app/api/views/route.ts",
+         ["        where: { userId_teamId: { userId: userId, teamId: link.teamId } },"],
+         ["        where: { userId_teamId: { userId: sessionUserId, teamId: link.teamId } },"]),
+    ],
+)
+def test_a_permission_idiom_changed_is_critical(
+    policy: Policy, path: str, removed: list[str], added: list[str]
+) -> None:
+    decision = decide(parse_diff(edit(path, added, removed)), policy)
+    assert decision.risk is Risk.CRITICAL, decision.reasons
+
+
+PRIVACY = """\
+diff --git a/app/models/mixins.py b/app/models/mixins.py
+--- a/app/models/mixins.py
++++ b/app/models/mixins.py
+@@ -10,9 +10,7 @@ class CollectionItemMixin(Model):
+     @property
+     def privacy(self):
+         \"\"\"inherit the privacy of the collection\"\"\"
+         collection_field = getattr(self, self.collection_field)
+-        if self.approved:
+-            return collection_field.privacy
+-        return "direct"
++        return collection_field.privacy
+{blank}
+     def save(self, *args, **kwargs):
+         super().save(*args, **kwargs)
+""".format(blank=" ")
+
+SUMMARY = """\
+diff --git a/app/models/mixins.py b/app/models/mixins.py
+--- a/app/models/mixins.py
++++ b/app/models/mixins.py
+@@ -10,9 +10,7 @@ class CollectionItemMixin(Model):
+     @property
+     def summary(self):
+         \"\"\"the collection's title\"\"\"
+         collection_field = getattr(self, self.collection_field)
+-        if self.approved:
+-            return collection_field.title
+-        return "pending"
++        return collection_field.title
+{blank}
+     def save(self, *args, **kwargs):
+         super().save(*args, **kwargs)
+""".format(blank=" ")
+
+
+def test_a_condition_taken_out_of_a_privacy_property_is_permissions(policy: Policy) -> None:
+    decision = decide(parse_diff(PRIVACY), policy)
+    assert "permissions" in {a.id for a in decision.areas}, decision.reasons
+
+
+def test_the_same_condition_in_another_property_is_not_permissions(policy: Policy) -> None:
+    decision = decide(parse_diff(SUMMARY), policy)
+    assert "permissions" not in {a.id for a in decision.areas}, decision.reasons
