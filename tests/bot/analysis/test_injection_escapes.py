@@ -1,0 +1,85 @@
+"""Escaping for the query languages beside SQL and HTML, in each stack's spelling: an LDAP filter
+(RFC 4515: `*`, `(`, `)`, `\\` and NUL in a value change the filter), and a value matched as a
+pattern (LIKE's `%` and `_`, a glob's or Redis MATCH's `*` and `?`, a regular expression's
+metacharacters), where a user's wildcard matches everyone's rows or keys. Also a setting that
+keeps a token in an HttpOnly cookie by its `_HTTPONLY` suffix.
+
+Each named row was routine before; a row with no rule is a look-alike that must stay silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis._rules import rules_found
+
+LDAP = "security.ldap-injection"
+PATTERN = "security.pattern-escaping"
+COOKIE = "security.cookie-flags"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # LDAP: each library's escaper
+        ("apps/directory/search.py",
+         "        extra += '({}={})'.format(attr, escape_filter_chars(value))", LDAP),
+        ("apps/directory/search.py",
+         "    query = ldap.filter.filter_format('(uid=%s)', [username])", LDAP),
+        ("internal/ldap/search.go",
+         '\tfilter := "(uid=" + ldap.EscapeFilter(username) + ")"', LDAP),
+        ("src/Auth/LdapProvider.php",
+         "        $user = ldap_escape($username, '', LDAP_ESCAPE_FILTER);", LDAP),
+        ("src/main/java/org/shop/LdapLookup.java",
+         '        String f = "(cn=" + LdapEncoder.filterEncode(name) + ")";', LDAP),
+        # ... and a filter built with the value spliced in
+        ("apps/directory/search.py",
+         "    conn.search(base, '(uid=%s)' % username, attributes=['cn'])", LDAP),
+        ("apps/directory/search.py",
+         '    conn.search(base, f"(mail={email})")', LDAP),
+        ("internal/ldap/search.go",
+         '\tfilter := fmt.Sprintf("(&(objectClass=person)(sAMAccountName=%s))", user)', LDAP),
+        ("src/main/java/org/shop/LdapLookup.java",
+         '        ctx.search(base, "(uid=" + login + ")", controls);', LDAP),
+        # look-alikes: a filter with no value in it, a repr, a keyword argument
+        ("apps/directory/search.py",
+         "    conn.search(base, '(objectClass=person)', attributes=['cn'])", None),
+        ("apps/directory/models.py",
+         '        return f"Entry(id={self.id})"', None),
+        ("apps/directory/views.py",
+         "    return render(request, 'entry.html', dict(uid=uid))", None),
+        # patterns: LIKE, glob and regular-expression metacharacters escaped
+        ("app/Repositories/UserRepository.php",
+         "        $term = addcslashes($term, '%_\\\\');", PATTERN),
+        ("pkg/keyvalue/redis.go",
+         '\tvar globEscaper = strings.NewReplacer("*", "\\\\*", "?", "\\\\?", "[", "\\\\[")',
+         PATTERN),
+        ("shop/search.py",
+         "    term = term.replace('%', '\\\\%').replace('_', '\\\\_')", PATTERN),
+        ("pkg/search/match.go", "\tre := regexp.MustCompile(regexp.QuoteMeta(q))", PATTERN),
+        ("src/main/java/org/shop/Search.java",
+         "        Pattern p = Pattern.compile(Pattern.quote(query));", PATTERN),
+        ("src/Search/Matcher.php", "        $re = '/' . preg_quote($q, '/') . '/i';", PATTERN),
+        ("src/search/match.ts", "  const re = new RegExp(escapeRegExp(query), 'i');", PATTERN),
+        ("lib/search/matcher.rb", "    re = /#{Regexp.quote(query)}/i", PATTERN),
+        # look-alikes: a pattern written out, a string replaced by another, a plain LIKE
+        ("shop/search.py", "    pattern = re.compile(r'^[a-z]+$')", None),
+        ("shop/search.py", "    slug = title.replace('_', '-')", None),
+        ("shop/search.py", "    name = name.replace('*', '')", None),
+        ("app/models/user.rb", '    where("name LIKE ?", "%#{term}%")', None),
+        # cookies: a token kept out of scripts by a setting named for it
+        ("dj_rest_auth/jwt_auth.py", "                if api_settings.JWT_AUTH_HTTPONLY:", COOKIE),
+        ("config/settings.py", "    \"JWT_AUTH_HTTPONLY\": False,", COOKIE),
+        # look-alikes: an HTTP client, an only-HTTP transport flag named otherwise
+        ("shop/client.py", "    client = httpx.Client(http2=True)", None),
+    ],
+)
+def test_escape_idioms(
+    path: str, line: str, rule: str | None, policy: Policy
+) -> None:
+    found = rules_found(path, line, policy)
+    if rule is None:
+        assert not {LDAP, PATTERN, COOKIE} & found, found
+    else:
+        assert rule in found, found
