@@ -23,6 +23,9 @@ IAM = "permissions.iam-policy-documents"
 PREDICATES = "permissions.ruby-access-predicates"
 HAS_ACCESS = "permissions.has-access-calls"
 PRISMA = "permissions.prisma-membership-keys"
+ROLE_CHECKS = "permissions.role-checks"
+CACHE_KEYS = "permissions.tenant-cache-keys"
+CHAIN = "permissions.association-chain"
 
 
 @pytest.mark.parametrize(
@@ -77,6 +80,33 @@ PRISMA = "permissions.prisma-membership-keys"
         ("app/api/views/route.ts", "    where: { linkId_documentId: { linkId, documentId } },",
          None),
         ("app/api/views/route.ts", "    data: { userId, teamId, role: 'MEMBER' },", None),
+        # a role named by a PHP 8.1 enum case, as a Java or TypeScript one is
+        ("app/Livewire/Team/Member.php",
+         "        $member->teams()->updateExistingPivot($teamId, ['role' => Role::ADMIN->value]);",
+         ROLE_CHECKS),
+        ("app/Http/Controllers/TeamController.php",
+         "        $invitation->update(['role' => Role::MEMBER]);", ROLE_CHECKS),
+        # look-alikes: a chat message's role, another enum
+        ("app/Services/Chat.php", "        $message->role = ChatRole::ASSISTANT;", None),
+        ("app/Models/Order.php", "        $this->status = Status::ADMIN_REVIEW;", None),
+        # a cache key that holds the caller's tenant
+        ("apps/dashboard/api.py",
+         '        cache_key = f"stats:top10_users:{self.org.id}:{self.days}"', CACHE_KEYS),
+        ("apps/dashboard/api.py",
+         '        return f"ongoing_change_secret_cache_key:{current_org.id}"', CACHE_KEYS),
+        ("app/models/report.rb", '    cache_key = "dashboard:#{current_tenant.id}"', CACHE_KEYS),
+        ("src/stats/service.ts", "    const cacheKey = `stats:${tenantId}:${days}`;",
+         CACHE_KEYS),
+        # look-alikes: a key of no tenant, an organisation's name in it
+        ("apps/dashboard/api.py", '        cache_key = f"stats:top10_users:{self.days}"', None),
+        ("apps/dashboard/api.py", '        cache_key = "settings:organization_name"', None),
+        # inherited_resources' association chain, which keeps records to their owner
+        ("app/controllers/projects_controller.rb", "    def begin_of_association_chain", CHAIN),
+        ("app/controllers/active_admin/resource_controller/data_access.rb",
+         "      def method_for_association_chain", CHAIN),
+        # look-alikes: another controller hook, a chain of another kind
+        ("app/controllers/projects_controller.rb", "    def build_resource_params", None),
+        ("app/models/chain.rb", "    def association_chain_length", None),
     ],
 )
 def test_a_permission_idiom_is_evidence(
