@@ -239,7 +239,8 @@ _SET_ASIDE = {
                  "module's outputs, variable descriptions and provider requirements, a model's "
                  "ordering, names and permissions as a Django migration records them, a "
                  "workflow's pinned action moved to another version, an API's OpenAPI "
-                 "annotations and security schemes", "change such metadata"),
+                 "annotations and security schemes, a Go field's documentation tags",
+                 "change such metadata"),
     "prose": ("lines inside docstrings and block comments, written for people whatever words "
               "they hold", "change such prose and comments"),
 }

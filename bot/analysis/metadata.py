@@ -28,6 +28,12 @@ hold; the statements that build the document's security schemes (Swashbuckle's
 swagger-core's `new SecurityScheme()` and the calls chained on it, `addSecuritySchemes`, NestJS's
 `new DocumentBuilder()`); and the imports of those libraries. What callers must send is decided
 where requests are authenticated, which still counts; so does any other line of the file.
+A Go struct's field whose tag only gains, loses or rewords documentation for the JSON Schema or
+OpenAPI document a library builds from it (Huma's `doc`, swaggo's `example` and `swaggertype`,
+JSON Schema's annotations `description`, `title`, `readOnly`, `writeOnly`, `deprecated`), its
+name, type and every other key of its tag (`xorm:"..."`, `gorm:"..."`, `json:"..."`,
+`validate:"..."`) unchanged, is metadata on both sides; a field whose ORM or JSON tag changes
+too still counts.
 
 Read from the hunk alone, with no file contents: the top-level key or block a changed line is
 in is the nearest line above it at column 0 among the hunk's lines, or else the hunk header,
@@ -157,7 +163,53 @@ def _documenting(code: str, depth: int, start: int = 0) -> tuple[bool, int]:
     return _TRAILING.fullmatch(rest) is not None, depth
 
 
+#: a Go struct's field with a tag: its names (none for an embedded field), its type, its tag (a
+#: raw string) and a comment after it
+_GO_FIELD = compile_lazily(
+    r"\s*((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*\s+)?([*\[\]\w.{}]+(?:\[[\w.,\s*]+\])?)"
+    r"\s+`([^`]*)`\s*(//.*)?"
+)
+#: a tag's `key:"value"` pairs, as Go's reflect.StructTag reads them
+_GO_TAG_PAIR = compile_lazily(r'\s*([^\s:"]+):"((?:\\.|[^"\\])*)"')
+#: the keys of a field's tag that only document it in the schema a library builds from the
+#: struct: Huma's `doc`, swaggo's `example`, `swaggertype` and `swaggerignore`, JSON Schema's
+#: meta-data annotations (which no validator enforces), invopop/jsonschema's description
+_GO_DOC_TAGS = frozenset({
+    "doc", "description", "title", "example", "examples", "readOnly", "writeOnly",
+    "deprecated", "swaggertype", "swaggerignore", "jsonschema_description",
+})
+#: a substring of a hunk whose field tags may change only in those keys
+_GO_DOC_HINTS = tuple(f'{key}:"' for key in sorted(_GO_DOC_TAGS))
+
+
+def _go_tag(tag: str) -> dict[str, str] | None:
+    """A Go field's tag as its keys' values, or None when it is not written as
+    `key:"value"` pairs."""
+    pairs: dict[str, str] = {}
+    at = 0
+    while at < len(tag):
+        found = _GO_TAG_PAIR.match(tag, at)
+        if found is None:
+            return None if tag[at:].strip() else pairs
+        pairs[found[1]] = found[2]
+        at = found.end()
+    return pairs
+
+
+def _go_field(text: str) -> tuple[tuple[str, str], dict[str, str]] | None:
+    """A changed line that declares a struct's field with a tag: (its names and type, its
+    tag's keys), or None."""
+    found = _GO_FIELD.fullmatch(text.rstrip("\n"))
+    if found is None:
+        return None
+    tag = _go_tag(found[3])
+    if tag is None:
+        return None
+    return (" ".join((found[1] or "").replace(",", " ").split()), found[2]), tag
+
+
 _TERRAFORM = compile_lazily(r"\.tf$")
+_GO_FILE = compile_lazily(r"\.go$")
 
 #: a chart's keys that name, describe and version the chart itself
 _CHART_METADATA = frozenset({
@@ -265,6 +317,8 @@ class MetadataLines:
             return self._action_bumps(index)
         if _API_DOCS_FILE.search(path):
             return self._api_docs(index)
+        if _GO_FILE.search(path):
+            return self._go_field_docs(index)
         rule = _rule(path)
         if rule is None:
             return frozenset()
@@ -382,6 +436,32 @@ class MetadataLines:
                         if not documenting:
                             inside = False
                     line += 1
+        return frozenset(found)
+
+    def _go_field_docs(self, index: int) -> frozenset[tuple[str, int]]:
+        """The changed lines of a Go file that declare the same struct field on both sides of a
+        hunk (its names and type; one such line a side) with tags that differ only in keys that
+        document it (`_GO_DOC_TAGS`): both lines."""
+        if not self.diff.holds(index, _GO_DOC_HINTS):
+            return frozenset()
+        found: set[tuple[str, int]] = set()
+        for hunk in self.diff.hunks(index):
+            fields: dict[tuple[str, str], dict[str, list[tuple[int, dict[str, str]]]]] = {}
+            for item in hunk.lines:
+                if item.side == "header":
+                    continue
+                field = _go_field(item.text)
+                if field is not None:
+                    sides = fields.setdefault(field[0], {"old": [], "new": []})
+                    sides[item.side].append((item.line, field[1]))
+            for sides in fields.values():
+                if len(sides["old"]) != 1 or len(sides["new"]) != 1:
+                    continue
+                (old_line, old_tag), (new_line, new_tag) = sides["old"][0], sides["new"][0]
+                changed = {key for key in old_tag.keys() | new_tag.keys()
+                           if old_tag.get(key) != new_tag.get(key)}
+                if changed and changed <= _GO_DOC_TAGS:
+                    found.update((("old", old_line), ("new", new_line)))
         return frozenset(found)
 
     def _action_bumps(self, index: int) -> frozenset[tuple[str, int]]:

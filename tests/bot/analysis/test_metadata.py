@@ -350,7 +350,7 @@ def test_a_changelogs_words_are_not_evidence_and_the_report_says_why(policy: Pol
         "annotations, a Terraform module's outputs, variable descriptions and provider "
         "requirements, a model's ordering, names and permissions as a Django migration records "
         "them, a workflow's pinned action moved to another version, an API's OpenAPI "
-        "annotations and security schemes): 1 changed line "
+        "annotations and security schemes, a Go field's documentation tags): 1 changed line "
         "naming a sensitive area and the path of "
         "`charts/argo-cd/Chart.yaml`, which only change such metadata."
     )
@@ -425,4 +425,48 @@ def test_an_apis_openapi_documentation_in_code_is_metadata(
     policy: Policy, path: str, lines: list[str], rules: set[str]
 ) -> None:
     result = classify(parse_diff(edit(path, lines)), policy)
+    assert {e.rule for area in result.areas for e in area.evidence} == rules
+
+
+#: made-up Go models: a gorm-mapped order and an xorm-mapped API token
+ORDER_TOTAL = '\tTotal int64 `gorm:"not null" json:"total"{}`'
+TOKEN_SECRET = '\tSecret string `xorm:"varchar(64) not null" json:"secret"{}`'
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "rules"),
+    [
+        # documentation added to, reworded in or dropped from a field's tag, for the OpenAPI or
+        # JSON Schema document Huma or swaggo build from the struct
+        ([ORDER_TOTAL.format("")], [ORDER_TOTAL.format(' doc:"The order total in cents."')],
+         set()),
+        ([TOKEN_SECRET.format(' doc:"The secret."')],
+         [TOKEN_SECRET.format(' writeOnly:"true" doc:"Signs requests; never returned."')],
+         set()),
+        ([ORDER_TOTAL.format(' example:"1999"')], [ORDER_TOTAL.format("")], set()),
+        (["\tOwner *User `xorm:\"-\" json:\"owner\"` // who made it",
+          ORDER_TOTAL.format("")],
+         ["\tOwner *User `xorm:\"-\" json:\"owner\" readOnly:\"true\"`",
+          ORDER_TOTAL.format(' swaggertype:"integer"')], set()),
+        # look-alikes: the column's own tag changed too, the field added, another field's tag
+        # changed, the JSON name that hides a secret changed
+        ([ORDER_TOTAL.format("")],
+         ['\tTotal int64 `gorm:"not null;index" json:"total" doc:"The order total."`'],
+         {"migrations.go-orm-tags"}),
+        ([], [ORDER_TOTAL.format(' doc:"The order total in cents."')],
+         {"migrations.go-orm-tags"}),
+        ([ORDER_TOTAL.format("")], ['\tPaid int64 `gorm:"not null" json:"total" doc:"Paid."`'],
+         {"migrations.go-orm-tags"}),
+        (['\tSecret string `xorm:"varchar(64)" json:"-"`'],
+         ['\tSecret string `xorm:"varchar(64)" json:"secret" doc:"The secret."`'],
+         {"migrations.go-orm-tags"}),
+    ],
+    ids=["doc-added", "write-only-and-doc", "example-dropped", "two-fields",
+         "column-changed-too", "field-added", "another-field", "json-name-changed"],
+)
+def test_a_go_fields_documentation_tags_are_metadata(
+    policy: Policy, removed: list[str], added: list[str], rules: set[str]
+) -> None:
+    text = edit("pkg/models/orders.go", added, removed, section="type Order struct {")
+    result = classify(parse_diff(text), policy)
     assert {e.rule for area in result.areas for e in area.evidence} == rules
