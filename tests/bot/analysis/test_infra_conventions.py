@@ -69,6 +69,19 @@ _SETTING = "    timeout_in_minutes: 30"
         ("src/jenkins/client.ts", None),
         ("app/values/prices.yml", None),
         ("docs/travis.md", None),
+        # look-alikes: a Go program's packages named for the cluster, the chart or Terraform
+        # they talk to (a client-go caller, a Helm SDK wrapper)
+        ("internal/k8s/main.go", None),
+        ("pkg/kube/client.go", None),
+        ("server/kubernetes/namespaces.go", None),
+        ("util/helm/cmd.go", None),
+        ("internal/terraform/state.go", None),
+        # beside them, what those folders deploy still counts, and a Go file elsewhere in a
+        # deploy folder too
+        ("internal/k8s/deployment.yaml", PATH),
+        ("deploy/helm/templates/web.yaml", PATH),
+        ("infra/terraform/main.tf", PATH),
+        ("deploy/k8s/gen.go", PATH),
     ],
 )
 def test_a_tools_configuration_file_is_infrastructure(
