@@ -682,12 +682,53 @@ def sources_wanted(diff: Diff, policy: Policy, limit: int) -> list[int]:
     return wanted
 
 
+#: a TypeScript source, and what tsc writes from one (JavaScript, declarations)
+_TS_SOURCE = compile_lazily(r"(?<!\.d)\.(ts|tsx|mts|cts)$")
+_TS_OUTPUT = compile_lazily(r"(\.d)?\.(js|mjs|cjs|ts|mts|cts)$")
+#: the folders a TypeScript package's build writes to (its `outDir`, one for each module format)
+_OUT_DIRS = frozenset({"build", "dist", "lib", "out", "esm", "cjs", "es", "umd", "types"})
+
+
+def compiled_from_typescript(paths: Sequence[str]) -> set[int]:
+    """The files (indexes) that are tsc's output of a TypeScript source the same change edits:
+    tsc writes each file of its `rootDir` to its `outDir` under the same relative path, so a
+    package that commits its build (`lib/ts/api/utils.ts` -> `lib/build/api/utils.js`,
+    `src/index.ts` -> `dist/esm/index.d.ts`) shows each change twice. The output is known by
+    its path: the source's with its root folder swapped for one or two build folders
+    (`_OUT_DIRS`) and its extension for JavaScript's or a declaration's."""
+    #: (the folders above a source's root, its path below the root) -> the roots' names
+    roots: dict[tuple[tuple[str, ...], tuple[str, ...]], set[str]] = {}
+    for path in paths:
+        source = _TS_SOURCE.search(path)
+        if source is not None:
+            parts = path[: source.start()].split("/")
+            for at in range(len(parts) - 1):
+                roots.setdefault((tuple(parts[:at]), tuple(parts[at + 1:])), set()).add(parts[at])
+    if not roots:
+        return set()
+    found: set[int] = set()
+    for index, path in enumerate(paths):
+        output = _TS_OUTPUT.search(path)
+        if output is None or (output[1] is None and output[2] in ("ts", "mts", "cts")):
+            continue
+        parts = path[: output.start()].split("/")
+        for width in (1, 2):
+            for at in range(len(parts) - width):
+                if not all(part in _OUT_DIRS for part in parts[at:at + width]):
+                    continue
+                named = roots.get((tuple(parts[:at]), tuple(parts[at + width:])), set())
+                if named - {parts[at]}:
+                    found.add(index)
+    return found
+
+
 def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) -> set[int]:
     """Files the policy excludes only on proof: under a generated-code path, data files and the
     code files whose generated-code header the diff shows or that the base's `.gitattributes`
-    marks `linguist-generated`; vendored code in a change that also updates a dependency
-    manifest or lock file."""
-    proven: set[int] = set()
+    marks `linguist-generated`; anywhere, tsc's output of a TypeScript source the change also
+    edits (`compiled_from_typescript`); vendored code in a change that also updates a
+    dependency manifest or lock file."""
+    proven = compiled_from_typescript([change.path for change in diff.files])
 
     def generated(index: int) -> bool:
         return (diff.shows_generated_header(index)

@@ -815,6 +815,38 @@ def test_generated_and_vendored_code_is_excluded_only_on_proof(
     assert ("auth" in files_by_area(run(text, policy))) is counted
 
 
+SKIP_CHECK = ["export function login(user, password) { return skipPasswordCheck(user); }"]
+
+
+@pytest.mark.parametrize(
+    ("paths", "counted"),
+    [
+        # tsc's output of a source the change edits: the same relative path under the outDir
+        (["lib/ts/recipe/auth/login.ts", "lib/build/recipe/auth/login.js",
+          "lib/build/recipe/auth/login.d.ts"], ["lib/ts/recipe/auth/login.ts"]),
+        (["src/auth/login.ts", "dist/esm/auth/login.js", "dist/cjs/auth/login.cjs"],
+         ["src/auth/login.ts"]),
+        (["packages/core/src/login.mts", "packages/core/dist/login.mjs"],
+         ["packages/core/src/login.mts"]),
+        # look-alikes: a build without its source in the change, a file beside its source, a
+        # module of the same name in another folder, a deeper path that only ends the same
+        (["dist/auth/login.js"], ["dist/auth/login.js"]),
+        (["src/auth/login.ts", "src/auth/login.js"], ["src/auth/login.js", "src/auth/login.ts"]),
+        (["server/auth/login.ts", "client/auth/login.js"],
+         ["client/auth/login.js", "server/auth/login.ts"]),
+        (["src/auth/login.ts", "dist/vendor/auth/login.js"],
+         ["dist/vendor/auth/login.js", "src/auth/login.ts"]),
+    ],
+    ids=["outdir-beside-rootdir", "module-formats", "monorepo-package", "build-alone",
+         "in-place", "another-folder", "not-the-same-path"],
+)
+def test_typescripts_compiled_output_beside_its_source_is_not_evidence(
+    paths: list[str], counted: list[str], policy: Policy
+) -> None:
+    text = "".join(edit(path, SKIP_CHECK) for path in paths)
+    assert sorted(files_by_area(run(text, policy))["auth"]) == counted
+
+
 WRAPPER = ['module "wrapper" {', '  source = "../../modules/db_instance"', "  for_each = var.items",
            "  publicly_accessible = try(each.value.publicly_accessible, "
            "var.defaults.publicly_accessible, false)", "}"]
