@@ -26,7 +26,10 @@ decorators (`@extend_schema`), swagger-php's `#[OA\\...]`, each with the lines i
 hold; the statements that build the document's security schemes (Swashbuckle's
 `AddSecurityDefinition`, `AddSecurityRequirement` and filters, an `OpenApiSecurityScheme`,
 swagger-core's `new SecurityScheme()` and the calls chained on it, `addSecuritySchemes`, NestJS's
-`new DocumentBuilder()`); and the imports of those libraries. What callers must send is decided
+`new DocumentBuilder()`, swagger-core's `new SwaggerConfiguration()`); a Java or Kotlin line of a
+signature that only swaps its parameters' annotations (`@ApiParam(required=true) @QueryParam(..)
+UUID id` -> `@Parameter(required = true) @QueryParam(..) UUID id`, paired with the line it
+replaces); and the imports of those libraries. What callers must send is decided
 where requests are authenticated, which still counts; so does any other line of the file.
 A Go struct's field whose tag only gains, loses or rewords documentation for the JSON Schema or
 OpenAPI document a library builds from it (Huma's `doc`, swaggo's `example` and `swaggertype`,
@@ -46,7 +49,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.analysis.diff import Diff
+from bot.analysis.diff import Diff, Hunk
 from bot.analysis.lazyre import compile_lazily
 
 __all__ = ["MetadataLines"]
@@ -104,7 +107,7 @@ _API_DOCS = compile_lazily(
     r"|.*\b(?:Operation|Document|Schema)Filter\s*<"
     r"|.*\bnew\s+(?:OpenApiSecurityScheme|OpenApiSecurityRequirement|SecurityScheme|"
     r"SecurityRequirement|DocumentBuilder|ApiKeyAuthDefinition|BasicAuthDefinition|"
-    r"OAuth2Definition)\b\s*(?:[({]|$)"
+    r"OAuth2Definition|SwaggerConfiguration)\b\s*(?:[({]|$)"
     r"|.*\.(?:addSecuritySchemes|addSecurityItem)\s*\("
     r"|(?:import|using|from)\s+(?:static\s+)?(?:io\.swagger\.|org\.springdoc\.|Swashbuckle\.|"
     r"Microsoft\.OpenApi\b|NSwag\.|drf_spectacular\b|drf_yasg\b)"
@@ -124,8 +127,12 @@ _API_DOCS_HINTS = (
     "ecurityDefinition", "extend_schema", "OA\\", "ProducesResponseType", "EndpointSummary",
     "EndpointDescription", "ApiExplorer", "DocumentBuilder", "AuthDefinition", "Filter<",
     "@Operation", "@Schema", "@ArraySchema", "@ExampleObject", "@Tag", "drf_", "springdoc",
-    "NSwag",
+    "NSwag", "@Parameter", "SwaggerConfiguration",
 )
+#: swagger-core's and Swagger 2's annotations of a method's parameter, with what their brackets
+#: hold (strings taken out first): a signature's line that only swaps them declares the same
+#: parameters
+_PARAMETER_DOCS = compile_lazily(r"@(?:ApiParam|Parameter|Schema|ApiModelProperty|Hidden)\b\s*")
 #: brackets, outside strings, that open and close what an annotation or a statement holds
 _OPENING, _CLOSING = "([{", ")]}"
 _QUOTED = compile_lazily(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""")
@@ -133,6 +140,24 @@ _QUOTED = compile_lazily(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""")
 #: line: more annotations (their groups taken out), separators
 _GROUP = compile_lazily(r"\([^()\[\]{}]*\)|\[[^()\[\]{}]*\]|\{[^()\[\]{}]*\}")
 _TRAILING = compile_lazily(r"(?:\s*(?:@[\w.]+|[,;)\]}]))*\s*")
+
+
+def _without_parameter_docs(code: str) -> str:
+    """A line of code (strings taken out) without the OpenAPI annotations of parameters it holds
+    (`_PARAMETER_DOCS`, each with its bracketed arguments), its spaces closed up."""
+    while (found := _PARAMETER_DOCS.search(code)) is not None:
+        end = found.end()
+        if code[end:end + 1] == "(":
+            depth = 0
+            for at in range(end, len(code)):
+                depth += (code[at] == "(") - (code[at] == ")")
+                if depth == 0:
+                    end = at + 1
+                    break
+            else:
+                return code  # its brackets close on another line
+        code = code[:found.start()] + code[end:]
+    return "".join(code.split())
 
 
 def _depth(code: str) -> int:
@@ -436,7 +461,33 @@ class MetadataLines:
                         if not documenting:
                             inside = False
                     line += 1
+            if openers[-1] is _JVM_API_DOCS:
+                found |= self._parameter_swaps(hunk)
         return frozenset(found)
+
+    @staticmethod
+    def _parameter_swaps(hunk: Hunk) -> set[tuple[str, int]]:
+        """The changed lines of a hunk that, paired one removed with one added, are the same
+        code once their parameters' OpenAPI annotations are taken out (`@ApiParam(required =
+        true) @QueryParam("id") UUID id` -> `@Parameter(required = true) @QueryParam("id") UUID
+        id`), and held one at least."""
+        sides: dict[str, dict[str, list[tuple[int, bool]]]] = {"old": {}, "new": {}}
+        for item in hunk.lines:
+            if item.side == "header":
+                continue
+            code = _QUOTED.sub('""', item.text)
+            rest = _without_parameter_docs(code)
+            if rest:
+                annotated = _PARAMETER_DOCS.search(code) is not None
+                sides[item.side].setdefault(rest, []).append((item.line, annotated))
+        found: set[tuple[str, int]] = set()
+        for rest, old in sides["old"].items():
+            for (old_line, old_doc), (new_line, new_doc) in zip(
+                old, sides["new"].get(rest, []), strict=False
+            ):
+                if old_doc or new_doc:
+                    found.update((("old", old_line), ("new", new_line)))
+        return found
 
     def _go_field_docs(self, index: int) -> frozenset[tuple[str, int]]:
         """The changed lines of a Go file that declare the same struct field on both sides of a

@@ -470,3 +470,42 @@ def test_a_go_fields_documentation_tags_are_metadata(
     text = edit("pkg/models/orders.go", added, removed, section="type Order struct {")
     result = classify(parse_diff(text), policy)
     assert {e.rule for area in result.areas for e in area.evidence} == rules
+
+
+INVOICES = "src/main/java/shop/api/InvoiceResource.java"
+TAGS_OLD = ('    public Response getTags(@ApiParam(required=true) @QueryParam("accountId") '
+            "final UUID accountId,")
+TAGS_NEW = ('    public Response getTags(@Parameter(required = true, description = "The (owning) '
+            'account") @QueryParam("accountId") final UUID accountId,')
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "areas"),
+    [
+        # a signature whose parameters' OpenAPI annotations move from Swagger 2 to swagger-core's
+        # OpenAPI 3, or are dropped; swagger-core's configuration of the document it scans for
+        ([TAGS_OLD], [TAGS_NEW], {}),
+        (['                            @ApiParam(hidden = true) @HeaderParam("X-Reason") '
+          "final String reason,"],
+         ['                            @HeaderParam("X-Reason") final String reason,'], {}),
+        ([], ["        final SwaggerConfiguration config = new SwaggerConfiguration()",
+              '                .resourcePackages(Set.of("shop.api"))',
+              "                .prettyPrint(true);"], {}),
+        # look-alikes: the parameter's type or binding changed too, a line added, a statement
+        # after the configuration
+        ([TAGS_OLD], [TAGS_NEW.replace("UUID accountId", "String accountId")],
+         {"billing": [INVOICES]}),
+        ([TAGS_OLD], [TAGS_NEW.replace("QueryParam", "PathParam")], {"billing": [INVOICES]}),
+        ([], [TAGS_NEW], {"billing": [INVOICES]}),
+        ([], ["        final SwaggerConfiguration config = new SwaggerConfiguration();",
+              "        invoices.refundAll(config);"], {"billing": [INVOICES]}),
+    ],
+    ids=["parameter-annotation-migrated", "parameter-annotation-dropped", "swagger-configuration",
+         "parameter-type-changed", "parameter-binding-changed", "parameter-added",
+         "statement-after-configuration"],
+)
+def test_a_signatures_openapi_parameter_annotations_are_metadata(
+    policy: Policy, removed: list[str], added: list[str], areas: dict[str, list[str]]
+) -> None:
+    found = classify(parse_diff(edit(INVOICES, added, removed)), policy).areas
+    assert {area.id: area.files for area in found} == areas
