@@ -248,6 +248,7 @@ class ContextHeavyShape(Plain):
     paths: list[str]
     contracts: list[str]
     min_contract_lines: int
+    min_written_lines: int | None = None
 
 
 class Shape(Plain):

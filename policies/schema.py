@@ -430,6 +430,13 @@ class ContextHeavyShape(_Strict):
         description="Changed lines of contracts that make a change they dominate context-heavy "
                     "short of `min_changed_lines`: a contract is read whole to change a field.",
     )
+    min_written_lines: int | None = Field(
+        default=None, ge=1,
+        description="Lines of docs a change writes (those it adds beyond those it removes) that "
+                    "make a change they dominate context-heavy short of `min_changed_lines`: a "
+                    "new section or page is written, a typo fix or a reworded paragraph edited. "
+                    "Absent: only `min_changed_lines` counts.",
+    )
 
     @field_validator("paths", "contracts")
     @classmethod

@@ -61,7 +61,14 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     out of it, so release notes beside a long test are still a docs change, and a docs page
     beside a code fix is not. API contracts (`context_heavy.contracts`) count as docs do, and
     need fewer lines (`min_contract_lines`): prose is context-heavy when it is long, a contract
-    when a change is made of it."""
+    when a change is made of it. Docs written (`min_written_lines`: the lines added beyond
+    those removed) need fewer lines too: a new page is written, a typo fix of its size edited.
+
+    Prose in code (comments, doc comments, docstrings: `_prose_in_code`) is not code to read,
+    so it is left out of the mix; the prose lines a file gains (those it adds beyond those it
+    removes) are documentation written, as the doc comments YARD, rustdoc, PHPDoc, Javadoc
+    and the OpenAPI generators reading them (utoipa, swaggo) publish are, and count as docs.
+    A comment reworded or a licence header rewritten gains none."""
     files = diff.files
     listed = len(files)
     not_listed = max((pr.changed_files or 0) - listed, 0)
@@ -73,19 +80,31 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     if attributes is None:
         attributes = parse_gitattributes(pr.gitattributes)
     doc_files = doc_lines = contract_lines = counted_files = counted_lines = read_lines = 0
+    written = 0
+    budget = _PROSE_BUDGET
     for index, f in enumerate(files):
         if docs.match_file(f.path):
             doc_files += 1
             doc_lines += f.changed_lines
+            written += f.additions - f.deletions
             if contracts.match_file(f.path):
                 contract_lines += f.changed_lines
             continue
-        if not (not_counted.match_file(f.path) or diff.shows_generated_header(index)
-                or attributes.generated(f.path)):
+        counted = not (not_counted.match_file(f.path) or diff.shows_generated_header(index)
+                       or attributes.generated(f.path))
+        if counted:
             counted_files += 1
             counted_lines += f.changed_lines
         if not excluded.match_file(f.path):
             read_lines += f.changed_lines
+            if counted and 0 < f.changed_lines <= budget:
+                budget -= f.changed_lines
+                added, removed = _prose_in_code(diff, index)
+                read_lines -= added + removed
+                if added > removed:
+                    doc_files += 1
+                    doc_lines += added - removed
+                    written += added - removed
     share = doc_lines / (doc_lines + read_lines) if doc_lines else 0.0
     spread = counted_files + not_listed
     long_context = len(modules) >= long_cfg.min_modules and spread >= 2 and (
@@ -96,7 +115,9 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     context_heavy = (
         doc_files >= heavy_cfg.min_files and share >= heavy_cfg.min_share
         and (doc_lines >= heavy_cfg.min_changed_lines
-             or contract_lines >= heavy_cfg.min_contract_lines)
+             or contract_lines >= heavy_cfg.min_contract_lines
+             or (heavy_cfg.min_written_lines is not None
+                 and written >= heavy_cfg.min_written_lines))
     )
     return Signals(
         files=listed + not_listed,
@@ -111,6 +132,26 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
         counted_files=spread,
         counted_lines=counted_lines,
     )
+
+
+#: how many changed lines of code `measure_shape` reads for prose: a change that large is read
+#: for its code, and its comments would not make docs its larger part
+_PROSE_BUDGET = 5000
+
+
+def _prose_in_code(diff: Diff, index: int) -> tuple[int, int]:
+    """The lines of prose (a comment, a doc comment, a docstring's text: not code, not blank)
+    a file of code adds and removes."""
+    added = removed = 0
+    for hunk in diff.hunks(index):
+        for item in hunk.lines:
+            if item.side == "header" or not item.text.strip() or diff.code(item):
+                continue
+            if item.side == "new":
+                added += 1
+            else:
+                removed += 1
+    return added, removed
 
 
 def _uninspected_risk(policy: Policy) -> Risk:
@@ -185,7 +226,9 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             f"besides tests (threshold: {heavy_cfg.min_share:.0%} and "
             f"{heavy_cfg.min_changed_lines} lines"
             + (f", or {heavy_cfg.min_contract_lines} lines of API contracts"
-               if heavy_cfg.contracts else "") + ")."
+               if heavy_cfg.contracts else "")
+            + (f", or {heavy_cfg.min_written_lines} lines written"
+               if heavy_cfg.min_written_lines is not None else "") + ")."
         )
     if signals.files_not_listed:
         reasons.append(

@@ -208,7 +208,8 @@ def test_reasons_explain_areas_and_shape() -> None:
     ]
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
         "Docs and contracts dominate: 92 changed lines in 3 of 4 files, 99% of the lines "
-        "besides tests (threshold: 50% and 80 lines, or 10 lines of API contracts).",
+        "besides tests (threshold: 50% and 80 lines, or 10 lines of API contracts, or 40 "
+        "lines written).",
     ]
     assert run_case(CASES["routine-advisory"]).reasons == [
         "Small routine change: no sensitive area touched.",
@@ -300,7 +301,7 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
         ),
         (edit("app/views.py", ["x"] * 300, ["y"] * 300), 1, 1, 0, False, False),
         (edit("app/views.py", ["x"] * 200, ["y"] * 200), 1, 1, 0, False, False),
-        (edit("docs/guide.md", ["A longer guide."] * 60, ["The guide."] * 10), 1, 1, 1, False,
+        (edit("docs/guide.md", ["A longer guide."] * 40, ["The guide."] * 30), 1, 1, 1, False,
          False),
         (edit("packages/cli/generated/admin-spec.json", ['"paths": {}'] * 50)
          + edit("src/tests/snapshots/openapi_snapshot.snap", ["x"] * 50)
@@ -374,6 +375,73 @@ def test_measure_shape(
     ) == (files, modules, doc_files, long_context, context_heavy)
 
 
+YARD = [f"  # @param user [User] the {i}th caller whose record the policy reads" for i in range(45)]
+RUSTDOC = [f"/// Filter expression number {i}: only documents matching it are returned." for i in
+           range(45)]
+
+
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # doc comments written over a library's public methods (YARD, rustdoc): documentation
+        (edit("lib/policy/finder.rb", [*YARD, "  def find(user)"], ["  def find(user)"])
+         + edit("lib/policy/cache.rb", YARD), True),
+        (edit("src/routes/documents.rs", [*RUSTDOC, "    pub filter: Option<Value>,"])
+         + edit("src/routes/search.rs", RUSTDOC[:40]), True),
+        # the same number of lines of code is a code change
+        (edit("lib/policy/finder.rb", [f"  x{i} = find(user, {i})" for i in range(46)])
+         + edit("lib/policy/cache.rb", [f"  y{i} = 1" for i in range(45)]), False),
+        # comments reworded or a licence header rewritten in every file write no documentation
+        ("".join(edit(f"src/main/java/app/F{i}.java", [" * Copyright 2025 the authors."] * 4,
+                      [" * Copyright 2024 the authors."] * 4) for i in range(30)), False),
+        (edit("lib/policy/finder.rb", YARD, [y.replace("caller", "user") for y in YARD]), False),
+        # a few doc comments beside the code they describe are not docs dominating
+        (edit("app/service.py", ["    # Read the owner first.", *["    x = call()"] * 90]),
+         False),
+    ],
+    ids=["yard-doc-comments-written", "rustdoc-comments-written", "code-of-the-same-size",
+         "licence-headers-rewritten", "doc-comments-reworded", "a-comment-beside-code"],
+)
+def test_doc_comments_written_count_as_docs(text: str, context_heavy: bool,
+                                            policy: Policy) -> None:
+    """Prose a change writes in code (doc comments, docstrings) is documentation, as the doc
+    generators publish it; comments reworded or rewritten are not new documentation."""
+    signals = measure_shape(parse_diff(text), policy, PullRequestInfo())
+    assert signals.context_heavy is context_heavy
+    assert (decide(parse_diff(text), policy).tier == "context-heavy") is context_heavy
+
+
+PAGE = [f"Step {i}: set the value the operator chose for the deployment." for i in range(40)]
+
+
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # a new page or section of docs, shorter than the 80 changed lines of a long edit
+        (edit("SECURITY.md", PAGE), True),
+        (edit("docs/api.md", PAGE[:30]) + edit("README.md", PAGE[:12], PAGE[:2]), True),
+        # an edit of the same size (typos, links, a reworded paragraph) writes nothing new
+        (edit("docs/guide.md", PAGE[:30], [p.replace("value", "valeu") for p in PAGE[:30]]),
+         False),
+        (edit("README.md", PAGE[:20], PAGE[:20]), False),
+        # a short addition, a six-line typo fix
+        (edit("docs/api.md", PAGE[:10]), False),
+        (edit("docs/guide.md", PAGE[:3], PAGE[3:6]), False),
+        # docs written beside more code do not dominate
+        (edit("docs/api.md", PAGE) + edit("app/api.py", ["x = 1"] * 60), False),
+    ],
+    ids=["a-new-security-policy", "a-new-api-page-linked-from-the-readme",
+         "a-reworded-page", "a-rewritten-section", "a-short-addition", "a-six-line-typo-fix",
+         "docs-written-beside-more-code"],
+)
+def test_docs_written_are_context_heavy_from_fewer_lines(text: str, context_heavy: bool,
+                                                          policy: Policy) -> None:
+    """A page or section written (lines added beyond those removed) is context-heavy from
+    `min_written_lines`; an edit of the same size stays routine below `min_changed_lines`."""
+    signals = measure_shape(parse_diff(text), policy, PullRequestInfo())
+    assert signals.context_heavy is context_heavy
+
+
 def test_code_gitattributes_mark_generated_is_not_large(policy: Policy) -> None:
     """`linguist-generated` in the base's .gitattributes proves a file generated whatever its
     name, as GitHub's diff view takes it: its lines are not someone's refactor."""
@@ -407,7 +475,8 @@ def test_the_reason_names_the_contract_threshold(policy: Policy) -> None:
     decision = decide(parse_diff(edit("api/schema.graphql", ["type A { id: ID }"] * 40)), policy)
     assert decision.tier == "context-heavy"
     assert any(r.startswith("Docs and contracts dominate: 40 changed lines") and
-               r.endswith("(threshold: 50% and 80 lines, or 10 lines of API contracts).")
+               r.endswith("(threshold: 50% and 80 lines, or 10 lines of API contracts, or 40 "
+                          "lines written).")
                for r in decision.reasons)
 
 
