@@ -184,3 +184,29 @@ def test_a_rollback_comment_alone_is_not_evidence(policy: Policy) -> None:
                 ["    # the merge is undone on failure"])
     result = classify(parse_diff(text), policy)
     assert result.areas == []
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a payment gateway's retries (ActiveMerchant) and a Stripe client's (which sends its
+        # retries with an idempotency key)
+        ("lib/active_merchant/billing/gateways/campus_pay.rb", "      self.max_retries = 1",
+         "transactions.payment-retries"),
+        ("lib/active_merchant/billing/gateways/campus_pay.rb", "      self.retry_safe = true",
+         "transactions.payment-retries"),
+        ("src/lib/stripe.ts", "export const stripe = new Stripe(key, { maxNetworkRetries: 2 });",
+         "transactions.stripe-retries"),
+        ("shop/billing/client.py", "stripe.max_network_retries = 2",
+         "transactions.stripe-retries"),
+        # look-alikes: an HTTP client's or a background job's retries outside payment code
+        ("app/jobs/sync_contacts_job.rb", "  sidekiq_options max_retries: 5", None),
+        ("worker/tasks.py", "@app.task(bind=True, max_retries=3)", None),
+    ],
+)
+def test_a_payment_client_s_retries_are_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else ("transactions" not in {r.split(".")[0] for r in found}), \
+        found
