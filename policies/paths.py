@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import re2
@@ -68,16 +67,30 @@ def _translated(pattern: str) -> Translation:
     return regex, include
 
 
-@dataclass(slots=True)
 class PathMatch:
     """What a list of patterns says about one file: `include` True or False by the last pattern
     that matches it (`index`), None when none does (pathspec's CheckResult). Not frozen: an
     analysis makes tens of thousands of them, and a frozen one took three times as long to make
-    (a fresh one for each question, so nobody shares it to change it)."""
+    (a fresh one for each question, so nobody shares it to change it). Written out, not a
+    dataclass, which compiles its methods when its class is defined (about 1 ms of a start)."""
 
-    file: str
-    include: bool | None
-    index: int | None
+    __slots__ = ("file", "include", "index")
+
+    def __init__(self, file: str, include: bool | None, index: int | None) -> None:
+        self.file = file
+        self.include = include
+        self.index = index
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, PathMatch)
+        return (self.file, self.include, self.index) == (other.file, other.include, other.index)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"PathMatch(file={self.file!r}, include={self.include!r}, index={self.index!r})"
 
 
 class PathSpec:

@@ -16,7 +16,6 @@ import functools
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import re2
@@ -45,7 +44,7 @@ from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, 
 from bot.analysis.ranking import EvidenceRanking
 from bot.analysis.removal import Removals
 from policies.model import Area, Policy, Risk, compile_paths
-from policies.paths import PathSpec, PathSpecs, translate
+from policies.paths import PathMatch, PathSpec, PathSpecs, translate
 from policies.plain import Plain
 
 if TYPE_CHECKING:  # imported where a CODEOWNERS file or the files' contents are read (most
@@ -181,10 +180,29 @@ def _optional_paths(patterns: list[str]) -> PathSpec | None:
     return compile_paths(patterns) if patterns else None
 
 
+class _OwnPaths:
+    """A content rule's own file patterns, compiled (`compile_paths`) when a file is first
+    asked about them: a small diff asks only about the rules that match one of its lines, or
+    that alone could read one of its files (`_FileRules`), and compiling every rule's patterns
+    was about 4 ms of a start. A policy read from a file had its patterns compiled when it was
+    checked (the specs are shared), the bundled policy's when its artefact was built."""
+
+    __slots__ = ("_patterns", "_spec")
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self._patterns = tuple(patterns)
+        self._spec: PathSpec | None = None
+
+    def check_file(self, path: str) -> PathMatch:
+        if self._spec is None:
+            self._spec = compile_paths(self._patterns)
+        return self._spec.check_file(path)
+
+
 class _Rule(Plain):
     area: str
     id: str
-    files: PathSpec | None
+    files: _OwnPaths | None
     excluded_too: bool = False
     #: reads the comments of hunks that change code (bot/analysis/intent.py), not code
     comments: bool = False
@@ -195,36 +213,37 @@ class _Rule(Plain):
     enclosing: bool = False
 
 
-@dataclass
 class Matcher:
-    """A policy compiled for matching: path specs per area, one RE2 set over all content rules."""
+    """A policy compiled for matching: path specs per area, one RE2 set over all content rules.
 
-    policy: Policy
-    default_exclude: PathSpec
-    content_only: PathSpec | None = None
-    generated: PathSpec | None = None
-    vendored: PathSpec | None = None
-    translations: PathSpec | None = None
-    paths: dict[str, PathSpec] = field(default_factory=dict)
-    #: every area's positive path patterns (`any_path`)
-    positives: tuple[str, ...] = ()
-    excludes: dict[str, PathSpec] = field(default_factory=dict)
-    rules: list[_Rule] = field(default_factory=list)
-    rule_set: _RuleSets | None = None
-    #: the file patterns of each content rule that has them, in rule order (`rule_files`)
-    file_patterns: list[tuple[str, ...]] = field(default_factory=list)
-    #: each content rule that reads lines as the pre-filters search for it (no anchors)
-    prefilter_patterns: tuple[str, ...] = ()
-    #: the compiled pre-filter passes, by rules per pass and whether they are asked line by
-    #: line (`prefilters`)
-    compiled_passes: dict[tuple[int, bool], tuple[Any, ...]] = field(default_factory=dict,
-                                                                      repr=False)
-    #: the guard rules (`guards: true`), apart: they read only lines that decide or exit
-    #: (bot/analysis/guards.py), found by a search of their own
-    guard_rules: list[tuple[str, tuple[str, ...], PathSpec | None]] = field(
-        default_factory=list)
-    guard_set: Any = None
-    guard_prefilter: Any = None
+    A plain class, not a dataclass: a dataclass compiles the source of its methods when it is
+    defined, about 1 ms of every start for each (issue 14; `policies.plain`)."""
+
+    def __init__(self, policy: Policy, default_exclude: PathSpec) -> None:
+        self.policy = policy
+        self.default_exclude = default_exclude
+        self.content_only: PathSpec | None = None
+        self.generated: PathSpec | None = None
+        self.vendored: PathSpec | None = None
+        self.translations: PathSpec | None = None
+        self.paths: dict[str, PathSpec] = {}
+        #: every area's positive path patterns (`any_path`)
+        self.positives: tuple[str, ...] = ()
+        self.excludes: dict[str, PathSpec] = {}
+        self.rules: list[_Rule] = []
+        self.rule_set: _RuleSets | None = None
+        #: the file patterns of each content rule that has them, in rule order (`rule_files`)
+        self.file_patterns: list[tuple[str, ...]] = []
+        #: each content rule that reads lines as the pre-filters search for it (no anchors)
+        self.prefilter_patterns: tuple[str, ...] = ()
+        #: the compiled pre-filter passes, by rules per pass and whether they are asked line
+        #: by line (`prefilters`)
+        self.compiled_passes: dict[tuple[int, bool], tuple[Any, ...]] = {}
+        #: the guard rules (`guards: true`), apart: they read only lines that decide or exit
+        #: (bot/analysis/guards.py), found by a search of their own
+        self.guard_rules: list[tuple[str, tuple[str, ...], _OwnPaths | None]] = []
+        self.guard_set: Any = None
+        self.guard_prefilter: Any = None
 
     @classmethod
     def compile(cls, policy: Policy) -> Matcher:
@@ -247,15 +266,16 @@ class Matcher:
             )
             for index, rule in enumerate(area.content):
                 rule_id = f"{area_id}.{rule.id or f'content[{index}]'}"
-                files = compile_paths(rule.files) if rule.files else None
-                if files is not None and not rule.guards:
-                    matcher.file_patterns.append(tuple(rule.files))
                 if rule.guards:
                     if area.guards:
-                        matcher.guard_rules.append((area_id, tuple(area.guards), files))
+                        matcher.guard_rules.append((area_id, tuple(area.guards), (
+                            _OwnPaths(rule.files) if rule.files else None)))
                         guard_set.Add(rule.pattern)
                         subjects.append(rule.pattern)
                     continue
+                files = _OwnPaths(rule.files) if rule.files else None
+                if files is not None:
+                    matcher.file_patterns.append(tuple(rule.files))
                 matcher.rules.append(_Rule(
                     area=area_id, id=rule_id, files=files,
                     excluded_too=rule.excluded_too and files is not None,
@@ -350,7 +370,7 @@ class _LineRules:
         self.matcher = matcher
         self.diff = diff
         self._texts: dict[str, tuple[int, ...]] = {}
-        self._files: dict[int, frozenset[int]] = {}
+        self._files: dict[int, frozenset[int] | _FileRules] = {}
         self._sets: dict[frozenset[int], frozenset[int]] = {}
         # The rules of each area: plain ones, and those with file patterns or read in excluded
         # files too, which need a look at the path.
@@ -364,14 +384,17 @@ class _LineRules:
             if rule.files is not None and self._together is not None:
                 self._together.append(index)
 
-    def allowed(self, file: int) -> frozenset[int]:
-        """The indexes of the rules that may match a line of this file."""
+    def allowed(self, file: int) -> frozenset[int] | _FileRules:
+        """The indexes of the rules that may match a line of this file (a set, or on a small
+        diff a `_FileRules`, which answers `in` and truth as the set would)."""
         allowed = self._files.get(file)
         if allowed is None:
             path = self.diff.files[file].path
             rules = self.matcher.rules
             excluded: dict[int, bool] = {}  # by exclusion spec: most areas share the policy's
             found: list[int] = []
+            # rules whose own file patterns are still to be asked (a small diff's)
+            pending: list[int] = []
             # whether each rule's own file patterns include the file, asked together
             own = (dict(zip(self._together, self.matcher.rule_files.includes(path), strict=True))
                    if self._together else None)
@@ -381,16 +404,19 @@ class _LineRules:
                     excluded[id(spec)] = bool(spec.check_file(path).include)
                 if not excluded[id(spec)]:
                     found += plain
-                found += [
-                    index for index in special
-                    if (rules[index].excluded_too or not excluded[id(spec)])
-                    and (own[index] if own is not None
-                         else rules[index].files.check_file(path).include)  # type: ignore[union-attr]
-                ]
-            # Files share a few such sets (those of the same exclusions): one copy of each,
-            # where a set of 120 rules for each of 3,000 files was 24 MB.
-            allowed = frozenset(found)
-            allowed = self._files[file] = self._sets.setdefault(allowed, allowed)
+                candidates = [index for index in special
+                              if rules[index].excluded_too or not excluded[id(spec)]]
+                if own is None:
+                    pending += candidates
+                else:
+                    found += [index for index in candidates if own[index]]
+            if own is None:
+                allowed = self._files[file] = _FileRules(frozenset(found), pending, path, rules)
+            else:
+                # Files share a few such sets (those of the same exclusions): one copy of each,
+                # where a set of 120 rules for each of 3,000 files was 24 MB.
+                allowed = frozenset(found)
+                allowed = self._files[file] = self._sets.setdefault(allowed, allowed)
         return allowed
 
     def of(self, text: str, file: int) -> list[_Rule]:
@@ -405,6 +431,38 @@ class _LineRules:
             return []
         allowed = self.allowed(file)
         return [self.matcher.rules[index] for index in matched if index in allowed]
+
+
+class _FileRules:
+    """The rules that may read a file of a small diff (`_LineRules.allowed`): those its areas
+    allow whatever the path (`plain`), and those whose own file patterns are asked about the
+    path only when an answer needs them (`_OwnPaths`: a rule that matches one of the file's
+    lines, or every such rule of a file that no other rule may read), each asked once."""
+
+    __slots__ = ("_answers", "_path", "_pending", "_plain", "_rules")
+
+    def __init__(self, plain: frozenset[int], pending: Sequence[int], path: str,
+                 rules: Sequence[_Rule]) -> None:
+        self._plain = plain
+        self._pending = frozenset(pending)
+        self._path = path
+        self._rules = rules
+        self._answers: dict[int, bool] = {}
+
+    def _reads(self, index: int) -> bool:
+        answer = self._answers.get(index)
+        if answer is None:
+            files = self._rules[index].files
+            answer = self._answers[index] = (
+                files is None or bool(files.check_file(self._path).include))
+        return answer
+
+    def __contains__(self, index: object) -> bool:
+        return index in self._plain or (
+            isinstance(index, int) and index in self._pending and self._reads(index))
+
+    def __bool__(self) -> bool:
+        return bool(self._plain) or any(self._reads(index) for index in sorted(self._pending))
 
 
 _CACHE_SIZE = 16
@@ -423,49 +481,51 @@ def matcher_for(policy: Policy) -> Matcher:
     return matcher
 
 
-@dataclass
 class _AreaHits:
-    files: dict[str, None] = field(default_factory=dict)
-    evidence: list[Evidence] = field(default_factory=list)
-    total: int = 0
-    lines: set[tuple[str, str, int | None]] = field(default_factory=set)
-    live: dict[tuple[str, str, int | None], int] = field(default_factory=dict)
-    bound: int = 0
-    #: the rules that found counted evidence, as `Area.weak_keys` names them
-    rules: dict[str, None] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.files: dict[str, None] = {}
+        self.evidence: list[Evidence] = []
+        self.total = 0
+        self.lines: set[tuple[str, str, int | None]] = set()
+        self.live: dict[tuple[str, str, int | None], int] = {}
+        self.bound = 0
+        #: the rules that found counted evidence, as `Area.weak_keys` names them
+        self.rules: dict[str, None] = {}
 
 
-@dataclass
-class Classification:
+class Classification(Plain):
+    """What a diff touches: its areas with their evidence, and what was set aside and why
+    (`Plain` data: the class costs a start no compiled methods, as a dataclass's would)."""
+
     areas: list[AreaResult]
     not_inspected: list[NotInspected]
     #: paths whose content is unknown (GitHub sent no patch) that no exclusion covers: what they
     #: change was not read, so it cannot be called routine
-    unread: list[str] = field(default_factory=list)
+    unread: list[str] = dataclasses.field(default_factory=list)
     #: changed lines a rule matched that were not counted (mechanical or moved code)
     mechanical_lines: int = 0
     #: by area, the rules that found its evidence as `Area.weak` names them (what
     #: bench/strengths.py learns which rules are weak from)
-    rules: dict[str, list[str]] = field(default_factory=dict)
+    rules: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     #: changed lines a rule matched that were not counted: unused code deleted whole
     #: (`bot.analysis.removal`)
     removed_lines: int = 0
     #: edited files whose path matched an area but that only lose unused code
-    removed_paths: list[str] = field(default_factory=list)
+    removed_paths: list[str] = dataclasses.field(default_factory=list)
     #: edited files whose path matched an area but that only carry out renames the change
     #: declares (`bot.analysis.mechanical.renamed_hunks`)
-    renamed_paths: list[str] = field(default_factory=list)
+    renamed_paths: list[str] = dataclasses.field(default_factory=list)
     #: changed lines a rule matched that were not counted: a chart's or a Terraform module's
     #: metadata (`bot.analysis.metadata`)
     metadata_lines: int = 0
     #: edited files whose path matched an area but whose change is only such metadata
-    metadata_paths: list[str] = field(default_factory=list)
+    metadata_paths: list[str] = dataclasses.field(default_factory=list)
     #: changed lines a rule matched that were not counted: inside a docstring or a block
     #: comment (`Diff.in_prose`)
     prose_lines: int = 0
     #: edited files whose path matched an area but whose change is only such prose (and
     #: comments)
-    prose_paths: list[str] = field(default_factory=list)
+    prose_paths: list[str] = dataclasses.field(default_factory=list)
 
 
 class _Collector:
@@ -1593,8 +1653,10 @@ def classify(
         and not matcher.default_exclude.check_file(change.path).include
     ]
     return Classification(
-        collector.results(), not_inspected, unread, mechanical,
-        {area_id: list(hits.rules) for area_id, hits in collector.hits.items()},
-        len(removals.discounted), sorted(removals.paths), renamed_paths, described,
-        described_paths, prose, prose_paths,
+        areas=collector.results(), not_inspected=not_inspected, unread=unread,
+        mechanical_lines=mechanical,
+        rules={area_id: list(hits.rules) for area_id, hits in collector.hits.items()},
+        removed_lines=len(removals.discounted), removed_paths=sorted(removals.paths),
+        renamed_paths=renamed_paths, metadata_lines=described, metadata_paths=described_paths,
+        prose_lines=prose, prose_paths=prose_paths,
     )

@@ -23,20 +23,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.analysis.lazyre import compile_lazily
+from policies.plain import Plain
 
 __all__ = ["markers", "prose_flags"]
 
 _SHORT_STRINGS = r""""(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'"""
 
 
-@dataclass(frozen=True, slots=True)
-class _Family:
+class _Family(Plain):
     """How one family of languages writes prose blocks: what a lexer meets in code (`tokens`:
     strings it skips, line comments that end the line's code, block openers), each opener's
-    closer, and the substrings without which a line holds no delimiter at all."""
+    closer, and the substrings without which a line holds no delimiter at all (`Plain` data,
+    not a dataclass, whose methods are compiled when its class is defined)."""
 
     tokens: re.Pattern[str]
     #: a block opener's text -> the closer it waits for

@@ -91,17 +91,18 @@ def merge_classifications(groups: Sequence[ScopeGroup]) -> Classification:
             areas[area.id] = _merge_area(areas[area.id], area) if area.id in areas else area
     unread = list(dict.fromkeys(p for g in groups for p in g.classification.unread))
     return Classification(
-        list(areas.values()),
-        groups[0].classification.not_inspected,  # every group lists every file's
-        unread,
-        sum(g.classification.mechanical_lines for g in groups),
-        {area: list(dict.fromkeys(r for g in groups for r in g.classification.rules.get(area, ())))
-         for area in areas},
-        sum(g.classification.removed_lines for g in groups),
-        sorted({p for g in groups for p in g.classification.removed_paths}),
-        sorted({p for g in groups for p in g.classification.renamed_paths}),
-        sum(g.classification.metadata_lines for g in groups),
-        sorted({p for g in groups for p in g.classification.metadata_paths}),
-        sum(g.classification.prose_lines for g in groups),
-        sorted({p for g in groups for p in g.classification.prose_paths}),
+        areas=list(areas.values()),
+        not_inspected=groups[0].classification.not_inspected,  # every group lists every file's
+        unread=unread,
+        mechanical_lines=sum(g.classification.mechanical_lines for g in groups),
+        rules={area: list(dict.fromkeys(r for g in groups
+                                        for r in g.classification.rules.get(area, ())))
+               for area in areas},
+        removed_lines=sum(g.classification.removed_lines for g in groups),
+        removed_paths=sorted({p for g in groups for p in g.classification.removed_paths}),
+        renamed_paths=sorted({p for g in groups for p in g.classification.renamed_paths}),
+        metadata_lines=sum(g.classification.metadata_lines for g in groups),
+        metadata_paths=sorted({p for g in groups for p in g.classification.metadata_paths}),
+        prose_lines=sum(g.classification.prose_lines for g in groups),
+        prose_paths=sorted({p for g in groups for p in g.classification.prose_paths}),
     )

@@ -534,6 +534,56 @@ def test_a_large_diff_asks_the_rules_file_patterns_together() -> None:
     ]
 
 
+#: an area whose rules each have their own file patterns (no rule of it reads every file)
+OWN_FILES = textwrap.dedent(r"""
+    areas:
+      money:
+        title: Money
+        risk: elevated
+        content:
+          - {id: decimal, pattern: 'Decimal\(', files: ["**/*.py"]}
+          - {id: unsafe, pattern: 'unsafe\s*\{', files: ["**/*.rs"]}
+    """)
+
+
+def test_a_small_diff_compiles_only_the_file_patterns_it_asks_about() -> None:
+    """Below `_ANY_PATH_FILES` files a rule's own file patterns are compiled when a file is
+    asked about them: the Rust rule's are never asked of a Python change."""
+    policy = load_policy(OWN_FILES)
+    result = run(edit("app/prices.py", ["price = Decimal(1)"]), policy)
+    assert [(e.path, e.rule) for area in result.areas if area.id == "money"
+            for e in area.evidence] == [("app/prices.py", "money.decimal")]
+    compiled = {rule.id: rule.files._spec is not None  # type: ignore[union-attr]
+                for rule in matcher_for(policy).rules if rule.area == "money"}
+    assert compiled == {"money.decimal": True, "money.unsafe": False}
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "expected"),
+    [
+        ("app/prices.py", "price = Decimal(1)", ["money.decimal"]),
+        ("app/prices.js", "price = Decimal(1)", []),
+        ("src/lib.rs", "let p = unsafe { ptr.read() };", ["money.unsafe"]),
+        ("app/prices.py", "let p = unsafe { ptr.read() };", []),
+        ("tests/test_prices.py", "price = Decimal(1)", []),
+    ],
+    ids=["own-files-match", "own-files-skip", "other-rule-own-files-match",
+         "other-rule-own-files-skip", "excluded-path"],
+)
+def test_a_file_only_rules_with_file_patterns_may_read(
+    path: str, line: str, expected: list[str]
+) -> None:
+    """A file whose lines only rules with their own file patterns may read is read by those
+    whose patterns include it, on a small diff as on a large one."""
+    policy = load_policy(OWN_FILES)
+    filler = [edit(f"src/module{n}.txt", ["plain text"])
+              for n in range(classify_module._ANY_PATH_FILES)]
+    for text in (edit(path, [line]), edit(path, [line]) + "".join(filler)):
+        result = run(text, policy)
+        assert [e.rule for area in result.areas if area.id == "money"
+                for e in area.evidence] == expected
+
+
 def test_a_prefilter_hit_that_no_rule_confirms_is_not_evidence(policy: Policy) -> None:
     # The pre-filter drops anchors, so it hits this line; the anchored rule itself does not.
     text = edit("app/x.py", ['x = 1; resource "aws_instance" "web" {}'])
