@@ -56,31 +56,42 @@ __all__ = ["Classification", "Matcher", "classify", "matcher_for", "sources_want
            "under_generated_paths"]
 
 
+#: the characters `_unanchored` reads: an escape, a class's brackets, an anchor
+_ANCHOR_SYNTAX = compile_lazily(r"[\\\[\]^]")
+
+
 def _unanchored(pattern: str) -> str:
     """The pattern with its '^' anchors removed, so it can run over raw diff text.
 
     In the diff every line starts with its +/- marker, so an anchored rule would never match
     there. Dropping anchors only widens the match, which is all a pre-filter needs: each line it
     finds is then checked with the exact rule. Most rules have no '^' to drop: they are returned
-    as they are, without the walk over each character (1 ms of every start).
+    as they are. The others are read only at the characters that decide (`_ANCHOR_SYNTAX`): a
+    walk over each of their characters in Python was about 2 ms of every start.
     """
     if "^" not in pattern:
         return pattern
     out: list[str] = []
-    escaped = in_class = False
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
+    kept = 0  # where the text not yet copied to `out` starts
+    escaped = -1  # the index of the character an escape stands before
+    in_class = False
+    for found in _ANCHOR_SYNTAX.finditer(pattern):
+        index = found.start()
+        char = pattern[index]
+        if index == escaped:
+            continue
+        if char == "\\":
+            escaped = index + 1
         elif in_class:
+            # a ']' right after a '[' is one of the class's characters
             in_class = char != "]" or pattern[index - 1] == "["
         elif char == "[":
             in_class = True
         elif char == "^":
-            out.append("(?:)")  # an empty group, not nothing: `^?` and `^*` stay valid
-            continue
-        out.append(char)
+            # an empty group, not nothing: `^?` and `^*` stay valid
+            out += (pattern[kept:index], "(?:)")
+            kept = index + 1
+    out.append(pattern[kept:])
     return "".join(out)
 
 
@@ -1424,7 +1435,7 @@ def _shown_definitions(diff: Diff, file: int, number: int) -> dict[ChangedLine, 
         for place, item in at.items():
             around = outline.around(place)
             if around and around[0].line not in at and _FUNCTION.match(around[0].text):
-                found[item] = dataclasses.replace(around[0], line=first + around[0].line - 1)
+                found[item] = around[0].at(first + around[0].line - 1)
     return found
 
 

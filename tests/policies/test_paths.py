@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policies.loader import default_policy
-from policies.paths import PathSpec, PathSpecs, compile_paths, translate
+from policies.paths import PathMatch, PathSpec, PathSpecs, compile_paths, translate
 
 # Pieces of patterns and paths: gitignore's special characters among ordinary names.
 _PIECES = ["a", "b", "auth", "*", "**", "?", "[ab]", "/", ".", "-", "x.py", "!", "\\", " ", "#"]
@@ -124,3 +124,12 @@ def test_a_repositorys_patterns_are_not_kept_for_ever() -> None:
     assert paths._translated.cache_info().maxsize is not None
     assert "**/auth/**" in default_policy().areas["auth"].paths
     assert "**/auth/**" in paths._KNOWN
+
+
+def test_a_path_match_is_plain_data() -> None:
+    """Written out, not a dataclass (whose methods are compiled when its class is defined)."""
+    match = compile_paths(["docs/**", "!docs/api/**"]).check_file("docs/api/x.md")
+    assert match == PathMatch("docs/api/x.md", False, 1)
+    assert match != PathMatch("docs/api/x.md", True, 1)
+    assert repr(match) == "PathMatch(file='docs/api/x.md', include=False, index=1)"
+    assert compile_paths(["docs/**"]).check_file("src/x.py") == PathMatch("src/x.py", None, None)

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import pytest
 import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.analysis import classify as classify_module
 from bot.analysis.classify import (
@@ -1562,6 +1564,44 @@ def test_the_bundled_policys_prefilter_passes_find_the_lines_of_their_union(
 )
 def test_prefilter_patterns_drop_their_anchors(pattern: str, unanchored: str) -> None:
     assert _unanchored(pattern) == unanchored
+
+
+def _unanchored_by_characters(pattern: str) -> str:
+    """`_unanchored` as a walk over every character: the reference it must agree with."""
+    out: list[str] = []
+    escaped = in_class = False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]" or pattern[index - 1] == "["
+        elif char == "[":
+            in_class = True
+        elif char == "^":
+            out.append("(?:)")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="[]^\\a(", max_size=16))
+def test_prefilter_patterns_drop_the_anchors_a_walk_over_each_character_drops(
+    pattern: str,
+) -> None:
+    """`_unanchored` reads only escapes, brackets and carets, and drops what a walk over every
+    character drops: escaped characters, classes (a ']' right after a '[' included) and all."""
+    assert _unanchored(pattern) == _unanchored_by_characters(pattern)
+
+
+def test_the_bundled_policys_anchors_are_dropped_as_a_walk_over_each_character_drops(
+    policy: Policy,
+) -> None:
+    patterns = [rule.pattern for area in policy.active_areas().values() for rule in area.content]
+    assert any("^" in pattern for pattern in patterns)
+    assert [_unanchored(p) for p in patterns] == [_unanchored_by_characters(p) for p in patterns]
 
 
 def test_a_pattern_without_a_caret_is_taken_as_it_is() -> None:

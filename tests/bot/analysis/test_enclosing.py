@@ -201,3 +201,25 @@ def test_a_local_variable_renamed_inside_a_sensitive_class_is_not_evidence() -> 
                sources=True).areas == []
     # an argument swapped brings in no name: still a change inside the class
     assert run(["return check(a, b)"], ["return check(b, a)"], sources=True).areas != []
+
+
+def test_a_definition_is_frozen_plain_data() -> None:
+    """Written out, not a dataclass (whose methods are compiled when its class is defined): it
+    compares, hashes, shows, copies and pickles by its fields, and refuses a change."""
+    import copy
+    import dataclasses
+    import pickle
+
+    from bot.analysis.enclosing import Definition
+
+    definition = Definition(3, "def refund(self):", ("@login_required",), -1)
+    assert definition == Definition(3, "def refund(self):", ("@login_required",), -1)
+    assert definition != Definition(4, "def refund(self):", ("@login_required",), -1)
+    assert hash(definition) == hash(Definition(3, "def refund(self):", ("@login_required",), -1))
+    assert repr(definition) == ("Definition(line=3, text='def refund(self):', "
+                                "marks=('@login_required',), parent=-1)")
+    assert pickle.loads(pickle.dumps(definition)) == copy.deepcopy(definition) == definition
+    assert definition.at(9) == Definition(9, "def refund(self):", ("@login_required",), -1)
+    assert definition.texts == ("def refund(self):", "@login_required")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        definition.line = 4  # type: ignore[misc]
