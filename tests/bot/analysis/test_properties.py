@@ -21,7 +21,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import is_substantive, parse_diff
 from bot.analysis.errors import DiffError
 from bot.analysis.evidence import declared_models
-from bot.analysis.mechanical import mechanical_hunk
+from bot.analysis.mechanical import mechanical_hunk, same_blocks
 from bot.analysis.models import Commit, PullRequestInfo, Verdict
 from bot.cli import main
 from policies.errors import PolicyError
@@ -290,9 +290,15 @@ def well_formed_diffs(draw: st.DrawFn) -> Generated:
             parts.append(f" {section}\n" if section else "\n")
             old_no, new_no = old_start, new_start
             # A mechanical hunk (same tokens: re-formatted, re-wrapped...) is cosmetic: nothing
-            # in it counts. bot.analysis.mechanical has its own table-driven tests.
-            cosmetic = mechanical_hunk([t for op, t in ops if op == "-"],
-                                       [t for op, t in ops if op == "+"])
+            # in it counts, unless, in Python, a line moved into or out of the block or bracket
+            # an unchanged line opens (`+0`, ` {`, `-0`). bot.analysis.mechanical has its own
+            # table-driven tests.
+            cosmetic = mechanical_hunk(
+                [t for op, t in ops if op == "-"], [t for op, t in ops if op == "+"]
+            ) and (not path.endswith(".py") or same_blocks(
+                [t for op, t in ops if op in " -"], [t for op, t in ops if op in " +"],
+                python=True,
+            ))
             hunk_substantive = False
             for op, text in ops:
                 parts.append(f"{op}{text}\n")
@@ -314,8 +320,18 @@ def well_formed_diffs(draw: st.DrawFn) -> Generated:
     return Generated("".join(parts), paths, counts, lines)
 
 
+#: a line moved out of the bracket an unchanged line opens, in Python: no longer cosmetic,
+#: though both sides hold the same tokens
+MOVED_OUT_OF_A_BRACKET = Generated(
+    "diff --git a/a.py b/a.py\nindex 1111111..2222222 100644\n--- a/a.py\n+++ b/a.py\n"
+    "@@ -1,2 +1,2 @@\n+0\n {\n-0\n",
+    ["a.py"], [(1, 1)], [[("new", 1, "0", True), ("old", 2, "0", True)]],
+)
+
+
 @BOUNDED
 @given(well_formed_diffs())
+@example(MOVED_OUT_OF_A_BRACKET)
 def test_well_formed_diffs_parse_to_what_was_written(generated: Generated) -> None:
     diff = parse_diff(generated.text)
     assert [f.path for f in diff.files] == generated.paths
