@@ -174,8 +174,12 @@ _CONVERTERS = {r"\d+": "int", r"[0-9]+": "int", r"[\w-]+": "slug", r"[-\w]+": "s
                r"[-a-zA-Z0-9_]+": "slug", r"[^/]+": "str", r".+": "path"}
 #: a comment at the end of a line of code (`x = y  # why`, `f(x) // why`) or on a line of its
 #: own: what follows the marker is for people; the quotes before it must be balanced (a `#` in
-#: a string is no comment)
-_TRAILING_COMMENT = compile_lazily(r"(?:^|\s)(?:#|//)(?:\s.*)?$")
+#: a string is no comment). Also a linter's directive written against the marker at the end of
+#: a line of code, which only a linter reads: golangci-lint's `//nolint` and `//nolint:name`
+#: (its documented form has no space), staticcheck's `//lint:ignore`, Sonar's `//NOSONAR`
+_TRAILING_COMMENT = compile_lazily(
+    r"(?:^|\s)(?:#|//)(?:\s.*)?$|\s//(?:nolint\b|lint:ignore\b|NOSONAR\b).*$"
+)
 #: an octal literal in the explicit `0o` form (Go 1.13, Python 3, ES2015, Rust) that gofumpt,
 #: pyupgrade and the like write for the leading-zero form (`0600`): the same file mode
 _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")

@@ -30,6 +30,11 @@ line removed: none is a complete definition, so each stays evidence.
 What goes with dead code goes with it too:
 - an unchanged line that declares the same name is no use of it: another overload of a Java or
   C# method (`getInvoices(boolean)` beside the `getInvoices(offset, limit)` deleted);
+- a route or a router's entry that only registers dead handlers the change deletes
+  (`_bp.add_url_rule('/oauth/errors', 'oauth_errors', RHOAuthErrors)`, `path("x/",
+  views.dead)`, a tRPC router's `deleteRole: deleteRole,`): the endpoint goes with its handler.
+  A middleware unmounted (`app.use("/admin", requireAdmin)`) or a handler registered inside a
+  call (`login_required(view)`) is no such line;
 - a hunk of imports that only stops importing dead code the change deletes (a name a dead
   definition gave, a deleted file that held only dead definitions: `require
   'shop/helpers/auth'`, `import { deleteRole } from "./rbac/deleteRole"`), lines of an import
@@ -174,11 +179,66 @@ _TYPES = frozenset({"class", "interface", "struct", "trait", "enum", "record", "
 
 class _Unit(Plain):
     """What a run of removed lines deletes: the names of its outermost definitions, whether
-    one is a function nested in something that survives (a method), and whether one overrides."""
+    one is a function nested in something that survives (a method), and whether one overrides;
+    or, for a run of registrations (`_registrations`), the names it registers, which must all
+    be dead code the change deletes elsewhere."""
 
     names: tuple[str, ...]
     nested: bool
     overrides: bool
+    registers: tuple[str, ...] = ()
+
+
+#: a route registered by a call that names its URL first, then its handler: Flask's
+#: `add_url_rule`, Django's `path`/`re_path`/`url`, FastAPI's `add_api_route`, Express's,
+#: Sinatra's, Laravel's and the Go routers' verbs (`router.get`, `Route::post`, `r.HandleFunc`,
+#: `e.GET`), the URL a path (a slash in it, or a regular expression's `^`) or empty (Django's
+#: root). A middleware mounted on a path (`app.use("/admin", requireAdmin)`) is no route:
+#: `use` and `all` are left out, so its removal stays evidence
+_ROUTE_CALL = compile_lazily(
+    r"""\s*(?:[\w$]+(?:\.|::|->))*(?:add_url_rule|add_api_route|add_route|path|re_path|url|"""
+    r"""route|get|post|put|patch|delete|head|options|match|Handle|HandleFunc|GET|POST|PUT|PATCH|"""
+    r"""DELETE|HEAD|OPTIONS|Get|Post|Put|Patch|Delete)\s*\(\s*"""
+    r"""(["'`])(?:\^?[^"'`]*/[^"'`]*|\^[^"'`]*)?\1\s*,(.*)\)\s*[;,]?\s*"""
+)
+#: an entry of a table keyed by its handler's own name (`deleteRole: deleteRole,` in a tRPC
+#: router, `"oauth_errors": oauth_errors` in a dispatch dict): the key says what it registers
+_NAMED_ENTRY = compile_lazily(r"""\s*(["']?)([A-Za-z_$][\w$]*)\1\s*:\s*\2\s*,?\s*""")
+#: a string literal, left out of a registration's words (a URL, a route's name)
+_STRING = compile_lazily(r"""(["'`])(?:\\.|(?!\1).)*\1""")
+#: a keyword argument's name (`methods=`, `name=`), and brackets holding nothing but layout
+#: once strings are left out (`methods=("GET",)`, `as_view()`)
+_KEYWORD = compile_lazily(r"[A-Za-z_$][\w$]*\s*=(?!=)")
+_EMPTY_BRACKETS = compile_lazily(r"\(\s*[\s,]*\)")
+#: a reference to a handler: a name, or a dotted one (`views.dead_view`, `DeadView.as_view`,
+#: `DeadController::class`)
+_REFERENCE = compile_lazily(r"[A-Za-z_$][\w$]*(?:\s*(?:\.|::|->)\s*[A-Za-z_$][\w$]*)*")
+_SEPARATOR = compile_lazily(r"\s*(?:\.|::|->)\s*")
+
+
+def _registrations(lines: Sequence[str]) -> tuple[str, ...] | None:
+    """The handlers a run of removed lines registers (each reference's names joined by `.`),
+    when each of its lines of code registers handlers and does nothing else: a route to a
+    handler (`_ROUTE_CALL`, its other arguments strings and keyword arguments) or an entry
+    keyed by its handler's name (`_NAMED_ENTRY`). None for anything else. Whether the
+    handlers are dead is asked later (`Removals._dead`): a route goes with the view it served,
+    as the view's URL pattern does, and takes its endpoint with it, while a middleware
+    unregistered (`app.use(auth)`) is no such line and stays evidence."""
+    references: list[str] = []
+    for text in _code(lines):
+        entry = _NAMED_ENTRY.fullmatch(text)
+        if entry is not None:
+            references.append(entry.group(2))
+            continue
+        route = _ROUTE_CALL.fullmatch(text)
+        if route is None:
+            return None
+        arguments = _EMPTY_BRACKETS.sub(" ", _KEYWORD.sub(" ", _STRING.sub(" ", route.group(2))))
+        found = [_SEPARATOR.sub(".", found.group(0)) for found in _REFERENCE.finditer(arguments)]
+        if not found or _REFERENCE.sub(" ", arguments).strip(" \t,[]"):
+            return None  # a call or an expression around the handler (`login_required(v)`)
+        references += found
+    return tuple(references) or None
 
 
 def _code(lines: Sequence[str]) -> list[str]:
@@ -376,6 +436,11 @@ class Removals:
                     ):
                         continue
                     unit = _unit(texts)
+                    if unit is None and self.diff.files[file].status != "removed":
+                        registered = _registrations(texts)
+                        if registered is not None:
+                            unit = _Unit(names=(), nested=False, overrides=False,
+                                         registers=registered)
                     if unit is None:
                         units = None
                         break
@@ -439,7 +504,8 @@ class Removals:
                     if any(item.side == "new" and is_substantive(item.text)
                            for item in hunk.lines):
                         continue
-                    units = self._hunk_units(file, number)
+                    units = [unit for unit in self._hunk_units(file, number) or ()
+                             if not unit.registers]  # registrations name dead code, define none
                     if units and all(self._dead(file, unit) for unit in units):
                         names.update(name for unit in units for name in unit.names)
                 if change.status == "removed" and self._only_dead(file):
@@ -528,6 +594,9 @@ class Removals:
         return False
 
     def _dead(self, file: int, unit: _Unit) -> bool:
+        if unit.registers:  # a route or an entry of handlers the change deletes as dead
+            dead = self._dead_code()[0]
+            return all(dead.intersection(reference.split(".")) for reference in unit.registers)
         path = self.diff.files[file].path
         if any(gated.search(path) and names.intersection(unit.names)
                for gated, names in _CONVENTION_GATES):

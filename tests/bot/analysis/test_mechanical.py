@@ -1054,3 +1054,28 @@ def test_a_go_deferred_call_whose_error_is_discarded_is_mechanical(
     removed: list[str], added: list[str], mechanical: bool
 ) -> None:
     assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        pytest.param(["\t\treturn tx.Sync2(totp20200417175201{})"],
+                     ["\t\treturn tx.Sync2(totp20200417175201{}) //nolint:forbidigo // new table"],
+                     True, id="go-nolint-directive-added"),
+        pytest.param(["\terr = db.Exec(q) //nolint"], ["\terr = db.Exec(q) //lint:ignore SA1019 old"],
+                     True, id="go-directive-swapped"),
+        pytest.param(["    String token = req.getHeader(h);"],
+                     ["    String token = req.getHeader(h); //NOSONAR"], True,
+                     id="sonar-suppression-added"),
+        pytest.param(["\t\treturn tx.Sync2(totp20200417175201{})"],
+                     ["\t\treturn tx.Sync(totp20200417175201{}) //nolint:forbidigo // new table"],
+                     False, id="code-changed-beside-a-directive"),
+        pytest.param(['\turl := "https://example.com/nolint"'],
+                     ['\turl := "https://example.com"'], False, id="directive-word-in-a-string"),
+    ],
+)
+def test_linter_directives_are_comments(removed: list[str], added: list[str],
+                                        mechanical: bool) -> None:
+    """A linter's suppression written against the comment marker (`//nolint:name`) is a
+    comment: only the linter reads it."""
+    assert mechanical_hunk(removed, added) is mechanical

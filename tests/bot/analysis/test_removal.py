@@ -355,3 +355,67 @@ def test_a_deleted_files_path(diff: str, critical: bool, policy: Policy) -> None
     what loaded it by name and nothing that runs still did (a registration removed stays)."""
     decision = decide(parse_diff(diff), policy)
     assert (str(decision.risk) == "critical") is critical
+
+
+_PY_ROUTE = "_bp.add_url_rule('/oauth/errors', 'oauth_errors', RHOAuthErrors)"
+_EXPRESS_GUARD = deleted("src/middleware/requireAdmin.ts", [
+    "export function requireAdmin(req, res, next) {",
+    "  if (!req.user?.isAdmin) return res.status(403).end();",
+    "  next();",
+    "}",
+])
+
+
+@pytest.mark.parametrize(
+    ("diff", "removal"),
+    [
+        pytest.param(edit("app/oauth/blueprint.py", removed=[_PY_ROUTE]) + _PY_VIEW, True,
+                     id="flask-route-of-deleted-view"),
+        pytest.param(edit("app/oauth/blueprint.py", removed=[_PY_ROUTE]), False,
+                     id="flask-route-of-surviving-view"),
+        pytest.param(edit("app/oauth/blueprint.py", removed=[_PY_ROUTE]) + _PY_VIEW
+                     + edit("app/oauth/api.py", added=["api.register(RHOAuthErrors)"]), False,
+                     id="flask-route-of-view-still-named"),
+        pytest.param(edit("app/urls.py", removed=[
+            '    path("oauth/errors/", views.RHOAuthErrors.as_view(), name="errors"),',
+        ]) + _PY_VIEW, True, id="django-path-of-deleted-view"),
+        pytest.param(edit("app/urls.py", removed=[
+            '    path("oauth/errors/", login_required(views.RHOAuthErrors)),',
+        ]) + _PY_VIEW, False, id="django-path-wrapped-in-a-guard"),
+        pytest.param(edit("lib/trpc/routers/index.ts", removed=["    deleteRole: deleteRole,"])
+                     + _TS_HANDLER, True, id="trpc-entry-of-deleted-procedure"),
+        pytest.param(edit("lib/trpc/routers/index.ts", removed=["    remove: deleteRole,"])
+                     + _TS_HANDLER, False, id="entry-under-another-key"),
+        pytest.param(edit("src/server.ts", removed=["app.use('/admin', requireAdmin);"])
+                     + _EXPRESS_GUARD, False, id="middleware-mounted-on-a-path"),
+        pytest.param(edit("src/server.ts", removed=["router.get('/admin', requireAdmin);"])
+                     + _EXPRESS_GUARD, True, id="express-route-of-deleted-handler"),
+    ],
+)
+def test_routes_of_dead_handlers(diff: str, removal: bool) -> None:
+    """A route or a router's entry removed with the handler it served, which the change
+    deletes as dead, goes with it (the endpoint is gone); a middleware unmounted, a route whose
+    handler survives or is wrapped in a guard, stays evidence."""
+    assert Removals(parse_diff(diff)).hunk(0, 0) is removal
+
+
+@pytest.mark.parametrize(
+    ("diff", "critical"),
+    [
+        pytest.param(_rewrapped_import("RHOAuthErrors") + edit(
+            "app/oauth/blueprint.py", removed=[_PY_ROUTE], start=20,
+        ) + _PY_VIEW, False, id="obsolete-oauth-endpoint-deleted"),
+        pytest.param(edit("lib/trpc/routers/index.ts", removed=[
+            'import { deleteRole } from "./rbac/deleteRole";',
+        ]) + edit("lib/trpc/routers/index.ts", removed=["    deleteRole: deleteRole,"],
+                  start=360).split("+++ b/lib/trpc/routers/index.ts\n", 1)[1]
+            + _TS_HANDLER, False, id="orphaned-procedure-deleted"),
+        pytest.param(edit("src/server.ts", removed=[
+            'import { requireAdmin } from "./middleware/requireAdmin";',
+            "app.use('/admin', requireAdmin);",
+        ]) + _EXPRESS_GUARD, True, id="admin-middleware-unmounted"),
+    ],
+)
+def test_an_endpoint_deleted_with_its_route(diff: str, critical: bool, policy: Policy) -> None:
+    decision = decide(parse_diff(diff), policy)
+    assert (str(decision.risk) == "critical") is critical
