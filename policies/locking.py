@@ -16,16 +16,16 @@ wherever it stands under a locked entry):
 - Lists of what counts (an area's `paths`, `content`, `owners`, `checklist`): every entry stays;
   entries may be added, except a path pattern starting with `!` (it takes paths back out).
 - Lists of what is let off (`exclude`, `generated`, `vendored`, `translations`,
-  `content_only`, `enforcement.unless`, an area's `weak` rules): entries may be removed, none
-  added; an area's own
+  `content_only`, `client_side`, `enforcement.unless`, an area's `weak` rules): entries may be
+  removed, none added; an area's own
   `exclude` may not be set where the organisation left it unset (nor unset where it set it).
 - `request_review`: every reviewer stays; more may be added.
 - `enforcement.when`: unchanged, or removed (enforcement then always applies).
 - Mappings (`areas`, `enforcement`, `override`, an area): each field by its own rule; a new
   area may be added (more is checked), a new entry anywhere else is a change.
 - A locked area locks the policy-wide lists that let paths off every area with it (`exclude`,
-  `content_only`, `generated`, `vendored`, `translations`): a repository could otherwise
-  exclude a locked area's paths without touching the area.
+  `content_only`, `client_side`, `generated`, `vendored`, `translations`): a repository could
+  otherwise exclude a locked area's paths without touching the area.
 - `title` and `description` are words, free to change. Any other field must stay as it is.
 
 Tier ranks are read from each layer's own `tiers`: a repository that lowers the rank of the
@@ -68,10 +68,11 @@ _ORDERS: dict[str, list[Any]] = {
 _PROVENANCE = ["declared", "tool", "recorded", "attested"]
 _MORE_IS_STRICTER = {"paths", "content", "owners", "checklist"}
 _LESS_IS_STRICTER = {"exclude", "generated", "vendored", "translations", "content_only",
-                     "unless", "weak"}
+                     "client_side", "unless", "weak"}
 _TIER_MAPS = {"require", "recommend"}
 #: policy-wide lists that let paths off every area: locked with any area
-_AREA_EXEMPTIONS = ("exclude", "content_only", "generated", "vendored", "translations")
+_AREA_EXEMPTIONS = ("exclude", "content_only", "client_side", "generated", "vendored",
+                    "translations")
 _FREE = {"title", "description"}
 #: mappings where a new entry adds checks rather than changing one
 _OPEN_MAPS = {"areas"}

@@ -217,6 +217,7 @@ class Area(Plain):
     guards: list[Literal["condition-changed", "guard-removed", "guard-added"]]
     exclude: list[str] | None
     weak: list[str]
+    enforced_by_server: bool
     checklist: list[str]
     checklist_mode: Literal["advisory", "required"] | None
 
@@ -337,6 +338,7 @@ class Policy(Plain):
     translations: list[str]
     vendored: list[str]
     content_only: list[str]
+    client_side: list[str]
     areas: dict[str, Area]
     locked: list[str]
     scopes: list[Scope]

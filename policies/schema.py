@@ -362,6 +362,13 @@ class Area(_Strict):
                     "another area makes the change as risky: on their own, these rules mostly "
                     "fire on changes that are not what the area is about.",
     )
+    enforced_by_server: bool = Field(
+        default=False,
+        description="What the area decides is enforced by the server (who may do what, what "
+                    "is charged): evidence found only in `client_side` files, which can show "
+                    "or hide but not enforce, puts the area one risk lower, unless another "
+                    "area makes the change as risky.",
+    )
     checklist: list[str] = Field(default_factory=list)
     checklist_mode: Literal["advisory", "required"] | None = Field(
         default=None,
@@ -674,6 +681,12 @@ class Policy(_Strict):
         description="Files whose path alone is not evidence (templates, UI components): an "
                     "area counts them only for what their changed lines say.",
     )
+    client_side: PathList = Field(
+        default_factory=list,
+        description="Code that runs in the browser (front-end folders, UI components; not "
+                    "server-rendered templates, server components or API routes): an area "
+                    "`enforced_by_server` found only there counts one risk lower.",
+    )
     areas: dict[str, Area]
     locked: list[str] = Field(
         default_factory=list,
@@ -716,7 +729,8 @@ class Policy(_Strict):
                     "that can approve a pull request; overrides have their own, higher, one).",
     )
 
-    @field_validator("exclude", "content_only", "generated", "vendored", "translations")
+    @field_validator("exclude", "content_only", "client_side", "generated", "vendored",
+                     "translations")
     @classmethod
     def _exclude_compiles(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return _validate_paths(value, info)

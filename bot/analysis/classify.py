@@ -234,6 +234,7 @@ class Matcher:
         self.policy = policy
         self.default_exclude = default_exclude
         self.content_only: PathSpec | None = None
+        self.client_side: PathSpec | None = None
         self.generated: PathSpec | None = None
         self.vendored: PathSpec | None = None
         self.translations: PathSpec | None = None
@@ -261,6 +262,7 @@ class Matcher:
         default_exclude = compile_paths(policy.exclude)
         matcher = cls(policy, default_exclude)
         matcher.content_only = _optional_paths(policy.content_only)
+        matcher.client_side = _optional_paths(policy.client_side)
         matcher.generated = _optional_paths(policy.generated)
         matcher.vendored = _optional_paths(policy.vendored)
         matcher.translations = _optional_paths(policy.translations)
@@ -540,8 +542,10 @@ class Classification(Plain):
 
 
 class _Collector:
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, client_side: PathSpec | None) -> None:
         self.policy = policy
+        #: code that runs in the browser (`Policy.client_side`)
+        self.client_side = client_side
         self.hits: dict[str, _AreaHits] = {}
         # The caps keep the strongest evidence, not the first (bot/analysis/ranking.py).
         self.ranking = EvidenceRanking.for_policy(policy)
@@ -580,11 +584,18 @@ class _Collector:
             (area_id, area, self.hits[area_id])
             for area_id, area in self.policy.active_areas().items() if area_id in self.hits
         ]
-        backed = [area for area_id, area, hits in found
-                  if not _weak_only(area_id, area, list(hits.rules))]
+        client_only = {area_id for area_id, area, hits in found
+                       if area.enforced_by_server and self._client_only(hits)}
+        backed = [area for area_id, area, hits in found if area_id not in client_only
+                  and not _weak_only(area_id, area, list(hits.rules))]
         out = []
         for area_id, area, hits in found:
-            risk, weak = _strength(area_id, area, list(hits.rules), backed)
+            risk, weak = (
+                _alone(area, backed, "found only in client-side files (`client_side`)",
+                       f"which show or hide what the server enforces, and no other {area.risk} "
+                       "area")
+                if area_id in client_only else _strength(area_id, area, list(hits.rules), backed)
+            )
             out.append(
                 AreaResult(
                     id=area_id,
@@ -601,6 +612,12 @@ class _Collector:
                 )
             )
         return out
+
+    def _client_only(self, hits: _AreaHits) -> bool:
+        """Whether every file that holds the area's evidence runs in the browser: there a
+        check shows or hides a button, a price or a page, and the server's own check decides."""
+        spec = self.client_side
+        return spec is not None and all(spec.check_file(path).include for path in hits.files)
 
 
 #: distinct weak rules of an area that corroborate each other
@@ -637,17 +654,21 @@ def _strength(
     names = ", ".join(rules)
     if len(rules) >= _CORROBORATING:
         return area.risk, f"weak rules only, but {len(rules)} agree ({names}): counted"
+    return _alone(area, backed, f"weak rule only ({names})",
+                  f"not corroborated by a second rule of the area or another {area.risk} area")
+
+
+def _alone(area: Area, backed: list[Area], what: str, unbacked: str) -> tuple[Risk, str]:
+    """What evidence that cannot make the change sensitive by itself (`what`) earns: the
+    area's risk when another area (`backed`) makes the change as risky anyway, where naming
+    this one too only says what else to review; else one risk lower, and why (`unbacked`)."""
     backer = next((other for other in backed if other.risk.rank >= area.risk.rank), None)
     if backer is not None:
         return area.risk, (
-            f"weak rule only ({names}), but the change is {area.risk} for {backer.title} "
-            "anyway: counted"
+            f"{what}, but the change is {area.risk} for {backer.title} anyway: counted"
         )
     lower = area.risk.below
-    return lower, (
-        f"weak rule only ({names}), not corroborated by a second rule of the area or another "
-        f"{area.risk} area: counted as {lower}, not {area.risk}"
-    )
+    return lower, f"{what}, {unbacked}: counted as {lower}, not {area.risk}"
 
 
 
@@ -1621,7 +1642,7 @@ def classify(
     under a generated-code path generated; `sources`: the changed files' contents where the
     caller has them, for the definitions a change is made in (none: the hunk headers say)."""
     matcher = matcher_for(policy)
-    collector = _Collector(policy)
+    collector = _Collector(policy, matcher.client_side)
     skip = _proven_excluded(diff, matcher, attributes or GitAttributes())
     if only is not None:
         skip |= set(range(len(diff.files))) - only

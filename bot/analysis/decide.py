@@ -173,11 +173,12 @@ def _risk(classification: Classification, signals: Signals, policy: Policy,
 def _advised_risk(classification: Classification, signals: Signals, policy: Policy,
                   areas: dict[str, Area]) -> Risk:
     """The risk whose `recommend` entry advises a tier: the change's, leaving out the areas
-    counted one risk lower than their own for weak, uncorroborated evidence
-    (`classify._strength`). Such an area is still reported, with its evidence, for a reviewer
-    to weigh; but the evidence did not make the change sensitive, so what the change needs is
-    the shape's tier (a clippy clean-up naming `session` is everyday, a hundred-line move of
-    such code long-context), not the premium model its area would call for if it counted."""
+    counted one risk lower than their own for weak, uncorroborated evidence or evidence only
+    in the browser's code (`classify._alone`). Such an area is still reported, with its
+    evidence, for a reviewer to weigh; but the evidence did not make the change sensitive, so
+    what the change needs is the shape's tier (a clippy clean-up naming `session` is everyday,
+    a hundred-line move of such code long-context), not the premium model its area would call
+    for if it counted."""
     full = [a for a in classification.areas if a.risk.rank >= areas[a.id].risk.rank]
     return _risk(classification, signals, policy, full)
 

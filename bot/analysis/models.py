@@ -186,7 +186,8 @@ class AreaResult(Plain):
     weak_evidence: str | None = _doc(
         default=None,
         description="Set when all the area's evidence comes from rules the policy calls weak "
-                    "(`weak`): whether it counted at the area's risk, and why.",
+                    "(`weak`), or, for an area `enforced_by_server`, from `client_side` files "
+                    "only: whether it counted at the area's risk, and why.",
     )
 
 

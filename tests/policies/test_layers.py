@@ -130,9 +130,19 @@ def test_a_scope_cannot_weaken_a_locked_field_for_its_files() -> None:
     assert scoped.areas["auth"].enabled
 
 
+def test_a_locked_area_cannot_be_made_weak_in_the_browser() -> None:
+    org = LOCKING_ORG.replace('paths: ["**/identity/**"]',
+                              'paths: ["**/identity/**"]\n    enforced_by_server: false')
+    result = layered("areas:\n  auth:\n    enforced_by_server: true\n", org=org)
+    assert [p.field for p in result.problems] == ["areas.auth.enforced_by_server"]
+    assert not result.policy.areas["auth"].enforced_by_server
+
+
 def test_a_locked_area_locks_the_policy_wide_exclusions_with_it() -> None:
-    result = layered("exclude: ['**/identity/**']\ncontent_only: ['**/auth/**']\n")
-    assert sorted(p.field for p in result.problems) == ["content_only", "exclude"]
+    result = layered("exclude: ['**/identity/**']\ncontent_only: ['**/auth/**']\n"
+                     "client_side: ['**/identity/**']\n")
+    assert sorted(p.field for p in result.problems) == ["client_side", "content_only", "exclude"]
+    assert "**/identity/**" not in result.policy.client_side
     assert "**/identity/**" not in result.policy.exclude
     unlocked = layered("exclude: ['**/identity/**']\n", org="comment: always\n")
     assert unlocked.problems == [] and "**/identity/**" in unlocked.policy.exclude

@@ -1,0 +1,95 @@
+"""Evidence that lives only in code the browser runs (`Policy.client_side`): for an area the
+server enforces (`Area.enforced_by_server`: sign-in, permissions, billing), a component or a
+front-end module can show or hide a button, a price or a page, but not decide who may do it or
+what it costs, so alone it counts one risk lower. Server-rendered templates, server components,
+API routes and security evidence in the browser keep their weight."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis.decide import decide
+from bot.analysis.diff import parse_diff
+from bot.analysis.models import Decision, PullRequestInfo
+from policies.loader import default_policy
+from policies.model import Risk
+from tests.bot._diffs import edit
+
+#: a list filtered by a permission check, and an admin flag deciding what is shown
+_PERMISSION = ["  const plans = all.filter((plan) => hasPermission(user, 'space|update'));"]
+_ADMIN = ["    if (item.teamIdList && user && !(allowAllForAdmin && user.isAdmin())) {"]
+
+
+def _decide(text: str) -> Decision:
+    return decide(parse_diff(text), default_policy(), PullRequestInfo())
+
+
+def _risks(decision: Decision) -> dict[str, Risk]:
+    return {area.id: area.risk for area in decision.areas}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        edit("apps/web/src/features/billing/PlanList.tsx", _PERMISSION),
+        edit("frontend/src/billing/plans.ts", _PERMISSION),
+        edit("client/src/utils.ts", _ADMIN),
+        edit("app/javascript/controllers/plans_controller.js", _PERMISSION),
+        edit("src/Web/ClientApp/src/app/plans/plans.component.ts", _PERMISSION),
+    ],
+    ids=["react-component", "frontend-folder", "client-folder", "rails-app-javascript",
+         "aspnet-clientapp"],
+)
+def test_permission_evidence_only_in_browser_code_is_not_critical(text: str) -> None:
+    decision = _decide(text)
+    assert decision.risk != Risk.CRITICAL
+    (area,) = [a for a in decision.areas if a.id == "permissions"]
+    assert area.risk == Risk.ELEVATED
+    assert area.weak_evidence is not None and "client-side files" in area.weak_evidence
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "apps/web/src/pages/api/billing/plans.ts",
+        "frontend/pages/api/plans.ts",
+        "apps/web/src/app/billing/page.tsx",
+        "app/routes/billing.tsx",
+        "frontend/src/routes/billing/+page.server.ts",
+        "frontend/server/plans.ts",
+        "apps/api/src/billing/plans.ts",
+        "resources/views/billing/index.blade.php",
+        "frontend/billing/views.py",
+        "pkg/client/plans.go",
+    ],
+    ids=["next-api-route", "api-route-in-frontend", "next-server-component", "remix-route",
+         "sveltekit-server-load", "frontend-server-folder", "backend", "server-template",
+         "python-package-named-frontend", "go-client-package"],
+)
+def test_the_same_check_where_the_server_runs_it_stays_critical(path: str) -> None:
+    decision = _decide(edit(path, _PERMISSION))
+    assert decision.risk == Risk.CRITICAL
+    assert _risks(decision)["permissions"] == Risk.CRITICAL
+
+
+def test_browser_evidence_counts_when_the_server_side_changes_too() -> None:
+    text = (edit("frontend/src/billing/PlanList.tsx", _PERMISSION)
+            + edit("apps/api/src/billing/plans.ts", _PERMISSION))
+    assert _risks(_decide(text))["permissions"] == Risk.CRITICAL
+
+
+def test_browser_evidence_is_named_when_another_area_makes_the_change_critical() -> None:
+    text = (edit("frontend/src/billing/PlanList.tsx", _PERMISSION)
+            + edit("db/migrate/20240101_add_plans.rb", ["    create_table :plans do |t|"]))
+    decision = _decide(text)
+    assert decision.risk == Risk.CRITICAL
+    (area,) = [a for a in decision.areas if a.id == "permissions"]
+    assert area.risk == Risk.CRITICAL
+    assert area.weak_evidence is not None and "anyway: counted" in area.weak_evidence
+
+
+def test_security_evidence_in_a_component_stays_critical() -> None:
+    decision = _decide(edit("frontend/src/Comment.tsx",
+                            ["  return <div dangerouslySetInnerHTML={{ __html: comment.body }} />;"]))
+    assert decision.risk == Risk.CRITICAL
+    assert _risks(decision)["security"] == Risk.CRITICAL
