@@ -55,6 +55,21 @@ from tests.bot.analysis._rules import rules_found
         ("src/Web/OrdersController.cs",
          "var result = await _authz.AuthorizeAsync(User, order, Operations.Update);",
          "permissions.aspnet-authz-handlers"),
+        # ASP.NET Core's external sign-in providers, added by name; a look-alike that is not one
+        ("src/Web/Startup.cs", "    .AddGoogle(options => options.ClientId = id)",
+         "auth.aspnet-identity"),
+        ("src/Web/Startup.cs", "    .AddMicrosoftAccount(options => options.ClientId = id)",
+         "auth.aspnet-identity"),
+        ("src/Web/Startup.cs", "services.AddGoogleAnalytics(options => options.Id = id);", None),
+        # the session id kept out of URLs: the Servlet API's tracking modes, Shiro's session
+        # manager, PHP's settings; a look-alike that tracks something else
+        ("src/main/java/org/shop/web/WebInit.java",
+         "ctx.setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));",
+         "security.session-id-transport"),
+        ("src/main/java/org/shop/web/AdminSessionManager.java",
+         "        setSessionIdUrlRewritingEnabled(false);", "security.session-id-transport"),
+        ("docker/php.ini", "session.use_only_cookies = 1", "security.session-id-transport"),
+        ("src/main/java/org/shop/web/Analytics.java", "tracker.setMode(TrackingMode.URL);", None),
         # ASP.NET Core antiforgery and CORS; EF Core's model configuration
         ("src/Web/Program.cs", "builder.Services.AddAntiforgery(o => o.HeaderName = name);",
          "security.web-protections"),
@@ -277,6 +292,44 @@ def test_a_ci_action_pin_is_security_evidence(
     result = classify(parse_diff(edit(".github/workflows/ci.yml", added, removed)), policy)
     found = {e.rule for area in result.areas for e in area.evidence}
     assert ("security.ci-action-pinning" in found) is pinned, found
+
+
+@pytest.mark.parametrize(
+    ("path", "added", "removed", "fires"),
+    [
+        # an expression expanded into a script (GitHub's script-injection guidance): inline,
+        # as a shell assignment, as a command's argument, in a composite action; and moved out
+        # of one into the step's env (the removed line is the evidence)
+        (".github/workflows/test.yml", ["        run: chainsaw test tests/${{ matrix.test }}"],
+         [], True),
+        (".github/workflows/release.yml", ["          ASSIGNEE=${{ github.actor }}"], [], True),
+        (".github/workflows/release.yml",
+         ['          gh pr comment ${{ steps.pr.outputs.number }} --body "done"'], [], True),
+        (".github/actions/setup/action.yml", ['      run: docker push "${{ steps.meta.outputs.tag }}"'], [],
+         True),
+        (".github/workflows/test.yml", ["          MATRIX_TEST: ${{ matrix.test }}",
+                                        '        run: chainsaw test "tests/${MATRIX_TEST}"'],
+         ["        run: chainsaw test tests/${{ matrix.test }}"], True),
+        # look-alikes: expressions in YAML keys (env entries, action inputs, conditions, names),
+        # a script reading an environment variable, the same line outside a workflow
+        (".github/workflows/test.yml", ["          MATRIX_TEST: ${{ matrix.test }}"], [], False),
+        (".github/workflows/test.yml", ["          python-version: ${{ matrix.python }}"], [],
+         False),
+        (".github/workflows/test.yml", ["    if: ${{ github.event_name == 'push' }}"], [], False),
+        (".github/workflows/test.yml", ["    name: test (${{ matrix.os }})"], [], False),
+        (".github/workflows/release.yml", ["            type=raw,value=${{ github.sha }}"], [],
+         False),
+        (".github/workflows/test.yml", ['        run: chainsaw test "tests/${MATRIX_TEST}"'], [],
+         False),
+        ("docs/ci.md", ["    run: chainsaw test tests/${{ matrix.test }}"], [], False),
+    ],
+)
+def test_an_expression_in_a_ci_script_is_security_evidence(
+    policy: Policy, path: str, added: list[str], removed: list[str], fires: bool
+) -> None:
+    result = classify(parse_diff(edit(path, added, removed)), policy)
+    found = {e.rule for area in result.areas for e in area.evidence}
+    assert ("security.ci-script-expressions" in found) is fires, found
 
 
 @pytest.mark.parametrize(
