@@ -16,12 +16,13 @@ so a busy machine weighs on all of them alike), it measures:
 - floor 1: `grep -E -c` (GNU grep, LC_ALL=C) of the policy's content patterns translated to ERE
   over the same diff on disk (the physical floor of a regex pass): the `(?i)` patterns in `-i`
   passes, the others in case-sensitive ones; inline `(?i:...)` groups are case-folded letter by
-  letter, `^` anchors dropped as the core's own pre-filter drops them; untranslatable patterns
-  are counted. The patterns are not run as one alternation: grep's lazily built DFA keeps a
-  bounded number of states and discards them all when it needs more, and the union of the ~90
-  patterns (their `\\b` contexts, their `.*`) overflows it on diffs with many candidate lines, so
-  one pass took 2-6 s where each part takes 0.05-0.1 s. Before the rounds, the patterns are
-  packed, in policy order, into as few passes as run at a one-pattern pass's speed on a 2 MB
+  letter, `^` anchors dropped (the core's pre-filter puts them after each line's marker: the
+  floor finds more lines, not fewer); untranslatable patterns are counted. The patterns are not
+  run as one alternation: grep's lazily built DFA keeps a bounded number of states and discards
+  them all when it needs more, and the union of the ~90 patterns (their `\\b` contexts, their
+  `.*`) overflows it on diffs with many candidate lines, so one pass took 2-6 s where each part
+  takes 0.05-0.1 s. Before the rounds, the patterns are packed, in policy order, into as few
+  passes as run at a one-pattern pass's speed on a 2 MB
   sample of the shape's diff (`grep_passes`); the floor is the time of all passes, run one
   after the other (their CPU is shown beside it): about 0.06 s a pass over a 16 MB diff, 4-7
   passes for the bundled policy (two passes, as when the policy had fewer rules, would be
@@ -263,8 +264,8 @@ def to_ere(pattern: str) -> tuple[bool, str] | None:
 
     A leading `(?i)` becomes the `-i` pass; an inline `(?i:...)` group, and what follows a `(?i)`
     inside a pattern (to the end of its group), is case-folded letter by letter (`[aA]`); `(?:`
-    becomes `(`; `^` anchors are dropped (the diff prefixes every line with its marker, and the
-    core's pre-filter drops them too); lazy quantifiers become greedy (the same lines match);
+    becomes `(`; `^` anchors are dropped (the diff prefixes every line with its marker; the
+    core's pre-filter puts them after it); lazy quantifiers become greedy (the same lines match);
     Perl classes become POSIX ones.
     """
     insensitive = pattern.startswith("(?i)")

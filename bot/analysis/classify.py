@@ -56,18 +56,27 @@ __all__ = ["Classification", "Matcher", "classify", "matcher_for", "sources_want
            "under_generated_paths"]
 
 
-#: the characters `_unanchored` reads: an escape, a class's brackets, an anchor
+#: where a line's text starts in a diff (in multi-line mode): after its marker (`+`, `-`, a space
+#: for an unchanged line), or after a hunk header's `@@` (its text is the definition git names)
+_LINE_START = "(?:^[-+ ]|@@ ?)"
+#: the characters `_reanchored` reads: an escape, a class's brackets, an anchor
 _ANCHOR_SYNTAX = compile_lazily(r"[\\\[\]^]")
 
 
-def _unanchored(pattern: str) -> str:
-    """The pattern with its '^' anchors removed, so it can run over raw diff text.
+def _reanchored(pattern: str) -> str:
+    """The pattern with each '^' anchor put where a line's text starts in the raw diff
+    (`_LINE_START`), so it can run over the diff's text.
 
-    In the diff every line starts with its +/- marker, so an anchored rule would never match
-    there. Dropping anchors only widens the match, which is all a pre-filter needs: each line it
-    finds is then checked with the exact rule. Most rules have no '^' to drop: they are returned
-    as they are. The others are read only at the characters that decide (`_ANCHOR_SYNTAX`): a
-    walk over each of their characters in Python was about 2 ms of every start.
+    In the diff every line starts with its marker, so a rule's anchor, which stands before a
+    line's text, stands after the marker there. Anchored there, not dropped: the pre-filter's
+    lines are the hunks asked about renames and the files looked in for moved code, and an
+    anchor dropped made `^\\s*==\\s` (Slim's unescaped output) find every `a == b` of a diff,
+    about 9,000 lines of bench/analysis.py's "ordinary" shape, each then located, compared and
+    matched for nothing (its in-process analysis 4.7 s of CPU without them, 6.9 s with). The
+    match is no narrower than the rule's: each line it finds is then checked with the exact
+    rule. Most rules have no '^': they are returned as they are. The others are read only at
+    the characters that decide (`_ANCHOR_SYNTAX`): a walk over each of their characters in
+    Python was about 2 ms of every start.
     """
     if "^" not in pattern:
         return pattern
@@ -88,8 +97,8 @@ def _unanchored(pattern: str) -> str:
         elif char == "[":
             in_class = True
         elif char == "^":
-            # an empty group, not nothing: `^?` and `^*` stay valid
-            out += (pattern[kept:index], "(?:)")
+            # a group: `^?` and `^*` stay valid
+            out += (pattern[kept:index], _LINE_START)
             kept = index + 1
     out.append(pattern[kept:])
     return "".join(out)
@@ -135,11 +144,12 @@ def _passes(patterns: Sequence[str], per_pass: int = _PREFILTER_RULES) -> list[S
 
 
 #: what a pattern's pre-filter form holds where its rule asks for a line's start or a character
-#: other than some (`(^|[^"])git\+`, RE2 having no look-behind): its anchor dropped
-#: (`_unanchored`), a match of it may start at almost any character, and in a pass with other
-#: rules the DFA's states multiply with it. One such rule (the dependency sources') made its
-#: pass of 23 rules cost 0.36 s of CPU in a fresh process over a 16 MB diff, 0.09 s without it.
-_LOOSE_START = "(?:)|[^"
+#: other than some (`(^|[^"])git\+`, RE2 having no look-behind): its anchor put after the
+#: line's marker (`_reanchored`), a match of it may still start at almost any character, and in
+#: a pass with other rules the DFA's states multiply with it. One such rule (the dependency
+#: sources') made its pass of 23 rules cost 0.36 s of CPU in a fresh process over a 16 MB diff,
+#: 0.09 s without it.
+_LOOSE_START = _LINE_START + "|[^"
 
 
 def _prefilter_passes(patterns: Sequence[str], per_pass: int) -> list[Sequence[str]]:
@@ -296,7 +306,7 @@ class Matcher:
                 ))
                 rule_patterns.append(rule.pattern)
                 if not rule.enclosing:  # it reads no line of the diff: no pre-filter finds it
-                    patterns.append(f"(?:{_unanchored(rule.pattern)})")
+                    patterns.append(f"(?:{_reanchored(rule.pattern)})")
         matcher.positives = tuple(positives)
         if matcher.rules:
             matcher.rule_set = _RuleSets(rule_patterns)

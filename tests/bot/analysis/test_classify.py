@@ -20,9 +20,9 @@ from bot.analysis.classify import (
     Classification,
     _passes,
     _prefilter_passes,
+    _reanchored,
     _rules_per_pass,
     _RuleSets,
-    _unanchored,
     classify,
     matcher_for,
 )
@@ -1524,11 +1524,14 @@ def test_line_passes_find_the_lines_a_search_finds(text: str, expected: set[int]
 
 
 def test_rules_a_match_of_which_may_start_almost_anywhere_are_searched_in_passes_apart() -> None:
-    """What `(^|[^"])` becomes once its anchor is dropped lets a match start at almost any
-    character, which multiplies the states of a pass's DFA: such rules are passes of their own,
-    after the others, every rule kept once."""
-    loose = [r'(?:((?:)|[^"])git\+https://)', r"(?:(?i)((?:)|[^\w-])(login|logout)([^\w-]|$))"]
-    rest = [rf"(?:\bword{i}\b)" for i in range(30)] + [r"(?:(?:)\s*def login)", r"(?:[^a-z]+x)"]
+    """What `(^|[^"])` becomes once its anchor is put after the line's marker still lets a match
+    start at almost any character, which multiplies the states of a pass's DFA: such rules are
+    passes of their own, after the others, every rule kept once."""
+    start = classify_module._LINE_START
+    loose = [rf'(?:({start}|[^"])git\+https://)',
+             rf"(?:(?i)({start}|[^\w-])(login|logout)([^\w-]|$))"]
+    rest = [rf"(?:\bword{i}\b)" for i in range(30)] + [rf"(?:{start}\s*def login)",
+                                                       r"(?:[^a-z]+x)"]
     groups = _prefilter_passes([rest[0], loose[0], *rest[1:20], loose[1], *rest[20:]], 24)
     assert [list(g) for g in groups] == [rest, loose]
     assert _prefilter_passes(rest, 24) == _passes(rest, 24)
@@ -1551,23 +1554,36 @@ def test_the_bundled_policys_prefilter_passes_find_the_lines_of_their_union(
     assert diff.hit_lines(*matcher.prefilters(size)) == diff.hit_lines(union) != {}
 
 
+@pytest.mark.parametrize("size", [5_000, 8 << 20], ids=["small", "large"])
+def test_an_anchored_rules_prefilter_finds_it_only_where_a_lines_text_starts(
+    policy: Policy, size: int
+) -> None:
+    """A rule's '^' stands after a line's marker in the diff, and after a hunk header's `@@`:
+    Slim's unescaped output (`== html` at a line's start) is found there, a comparison inside a
+    line (`a == b`) is not. With the anchor dropped, every comparison of a diff was a hit."""
+    diff = parse_diff(edit("app/views/page.slim", ["  == raw_html", "p = a == b"],
+                           ["- if a == b"], section="== header"))
+    matcher = matcher_for(policy)
+    assert diff.hit_lines(*matcher.prefilters(size)) == {0: [4, 6]}
+
+
 @pytest.mark.parametrize(
-    ("pattern", "unanchored"),
+    ("pattern", "reanchored"),
     [
-        (r"^\s*def login", r"(?:)\s*def login"),
-        (r"(?m)^a|^?b", r"(?m)(?:)a|(?:)?b"),
+        (r"^\s*def login", r"(?:^[-+ ]|@@ ?)\s*def login"),
+        (r"(?m)^a|^?b", r"(?m)(?:^[-+ ]|@@ ?)a|(?:^[-+ ]|@@ ?)?b"),
         (r"[^a-z]+x", r"[^a-z]+x"),  # a negated class keeps its '^'
         (r"[]^]x", r"[]^]x"),  # a ']' first in a class is a member, not its end
         (r"\^x", r"\^x"),  # an escaped '^' is a character
     ],
     ids=["anchor", "several", "negated-class", "bracket-first", "escaped"],
 )
-def test_prefilter_patterns_drop_their_anchors(pattern: str, unanchored: str) -> None:
-    assert _unanchored(pattern) == unanchored
+def test_prefilter_patterns_anchor_after_the_lines_marker(pattern: str, reanchored: str) -> None:
+    assert _reanchored(pattern) == reanchored
 
 
-def _unanchored_by_characters(pattern: str) -> str:
-    """`_unanchored` as a walk over every character: the reference it must agree with."""
+def _reanchored_by_characters(pattern: str) -> str:
+    """`_reanchored` as a walk over every character: the reference it must agree with."""
     out: list[str] = []
     escaped = in_class = False
     for index, char in enumerate(pattern):
@@ -1580,7 +1596,7 @@ def _unanchored_by_characters(pattern: str) -> str:
         elif char == "[":
             in_class = True
         elif char == "^":
-            out.append("(?:)")
+            out.append(classify_module._LINE_START)
             continue
         out.append(char)
     return "".join(out)
@@ -1588,27 +1604,28 @@ def _unanchored_by_characters(pattern: str) -> str:
 
 @settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet="[]^\\a(", max_size=16))
-def test_prefilter_patterns_drop_the_anchors_a_walk_over_each_character_drops(
+def test_prefilter_patterns_move_the_anchors_a_walk_over_each_character_moves(
     pattern: str,
 ) -> None:
-    """`_unanchored` reads only escapes, brackets and carets, and drops what a walk over every
-    character drops: escaped characters, classes (a ']' right after a '[' included) and all."""
-    assert _unanchored(pattern) == _unanchored_by_characters(pattern)
+    """`_reanchored` reads only escapes, brackets and carets, and moves the anchors a walk over
+    every character moves: not escaped characters, nor classes (a ']' right after a '['
+    included)."""
+    assert _reanchored(pattern) == _reanchored_by_characters(pattern)
 
 
-def test_the_bundled_policys_anchors_are_dropped_as_a_walk_over_each_character_drops(
+def test_the_bundled_policys_anchors_are_moved_as_a_walk_over_each_character_moves(
     policy: Policy,
 ) -> None:
     patterns = [rule.pattern for area in policy.active_areas().values() for rule in area.content]
     assert any("^" in pattern for pattern in patterns)
-    assert [_unanchored(p) for p in patterns] == [_unanchored_by_characters(p) for p in patterns]
+    assert [_reanchored(p) for p in patterns] == [_reanchored_by_characters(p) for p in patterns]
 
 
 def test_a_pattern_without_a_caret_is_taken_as_it_is() -> None:
     """Not rebuilt character by character: most rules have no anchor, and the walk over each
     was 1 ms of every start."""
     pattern = "".join(["(?i)\\bpassword", "_reset\\b"])
-    assert _unanchored(pattern) is pattern
+    assert _reanchored(pattern) is pattern
 
 
 _MODAL = "export default class ForgotPasswordModal extends Modal {"
