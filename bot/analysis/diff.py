@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
+from bot.analysis.buildsteps import DOCKERFILE, same_steps
 from bot.analysis.diffscan import DEV_NULL, RawFile, scan
 from bot.analysis.errors import DiffError
 from bot.analysis.gcpause import gc_paused
+from bot.analysis.gotemplate import TEMPLATES, same_render
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
     INDENTED,
@@ -611,7 +613,7 @@ class Diff:
                 ) and not _reordered(hunk) and (
                     INDENTED.search(path) is None or self._blocks_kept(index, hunk)
                 )
-            ) or self._relaid(index, hunk, sides)
+            ) or self._relaid(index, hunk, sides) or self._same_output(index, hunk)
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts.
                 hunk.swaps = sides.swaps(is_substantive)
@@ -621,14 +623,29 @@ class Diff:
         """In a file whose indentation is syntax, whether a hunk leaves each statement in the
         block it was in (`same_blocks`), read with the unchanged lines around its changes: the
         `if` a line is indented under is often one of them."""
-        first, last = self._shown(index, hunk)
-        rows = self.text[self._offset(first): self._ends[last]].split("\n")
         return same_blocks(
-            [row[1:] for row in rows if row[:1] in (" ", "-")],
-            [row[1:] for row in rows if row[:1] in (" ", "+")],
+            *self._shown_sides(index, hunk),
             yaml=self.files[index].path.endswith((".yml", ".yaml")),
             python=self.files[index].path.endswith((".py", ".pyi")),
         )
+
+    def _shown_sides(self, index: int, hunk: Hunk) -> tuple[list[str], list[str]]:
+        """A hunk's lines before and after it, each with the unchanged lines it shows."""
+        first, last = self._shown(index, hunk)
+        rows = self.text[self._offset(first): self._ends[last]].split("\n")
+        return ([row[1:] for row in rows if row[:1] in (" ", "-")],
+                [row[1:] for row in rows if row[:1] in (" ", "+")])
+
+    def _same_output(self, index: int, hunk: Hunk) -> bool:
+        """Whether a hunk of a file that is run or rendered whole leaves what it builds the
+        same, read with the unchanged lines it shows (the RUN a split chain began in, the
+        line a trim marker joins, are often among them): a Dockerfile's that only regroups
+        the same shell commands into other RUN instructions (`same_steps`), a template's that
+        only changes its actions' white-space trimming (`same_render`)."""
+        path = self.files[index].path
+        same = (same_steps if DOCKERFILE.search(path)
+                else same_render if TEMPLATES.search(path) else None)
+        return same is not None and same(*self._shown_sides(index, hunk))
 
     def _relaid(self, index: int, hunk: Hunk, sides: Sides) -> bool:
         """Whether the code a hunk rewrites, its unchanged lines among the changed ones
