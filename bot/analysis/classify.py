@@ -1151,7 +1151,7 @@ class _Renames:
         method renamed where no rule reads, its callers in a controller a rule reads). Found
         by one search of the diff's removed lines (`definitions_pattern`), then only the lines
         it finds tokenised, and only the files where one defines a name parsed."""
-        declared = {a for found in swaps for a, _ in found.declared | found.parameters}
+        declared = {a for found in swaps for a, _ in found.declared | found.scoped}
         names = sorted(
             {a for found in swaps for a, _ in found.pairs if _SOUGHT_NAME.fullmatch(a)} - declared
         )

@@ -1368,9 +1368,29 @@ def _parameter(stream: list[str], index: int) -> bool:
     return False
 
 
+#: what may open a Go statement before its short variable declaration (`for i, v := range`,
+#: `if v, ok := m[k]; ok`, `} else if err := f(); err != nil`)
+_SHORT_DECLARATION_OPENERS = frozenset({"}", "else", "for", "if", "switch"})
+
+
+def _short_declared(line: list[str]) -> range:
+    """The indexes of the names one line's stream (`_line_stream`) declares with Go's short
+    variable declaration (`name := value`, `u, err := f()`, commas being layout): the names
+    before `:=` at the statement's start. The Go specification allows it only inside a
+    function, so what it declares is a local that nothing outside reads by name."""
+    start = 0
+    while start < len(line) and line[start] in _SHORT_DECLARATION_OPENERS:
+        start += 1
+    end = start
+    while end < len(line) and _WORD.fullmatch(line[end]):
+        end += 1
+    return range(start, end) if end > start and line[end: end + 2] == [":", "="] else range(0)
+
+
 def _defined(stream: list[str], index: int) -> bool:
     """Whether the token at `index` is the name a definition gives: a function, a type, a
-    variable or a typed field."""
+    variable or a typed field (a local declared with Go's `:=` is found per line instead:
+    `_short_declared`)."""
     before = stream[index - 1] if index else ""
     return (
         before in _DEFINES or (before == ")" and stream[0] == "func")  # a Go method
@@ -1380,20 +1400,21 @@ def _defined(stream: list[str], index: int) -> bool:
 
 def definitions_pattern(names: Iterable[str]) -> bytes:
     """An RE2 pattern (multi-line, on a diff's bytes) of the removed lines that may define one
-    of some names (word characters only): a definition's or a modifier's word before it, or
-    PHP's `$name`. A line it finds is then asked `defines`; the pattern only spares that
-    question (and parsing the line's file) for the lines that cannot define a name."""
+    of some names (word characters only): a definition's or a modifier's word before it, PHP's
+    `$name`, or Go's `name :=` (`_short_declared`). A line it finds is then asked `defines`;
+    the pattern only spares that question (and parsing the line's file) for the lines that
+    cannot define a name."""
     words = "|".join(sorted(_DEFINES | _MODIFIERS | _SIGNATURES)).encode()
     sought = "|".join(names).encode()
     return (rb"(?m)^-[^\n]*(?:\b(?:" + words + rb")\b[^\n]*\b(?:" + sought + rb")\b|\$(?:"
-            + sought + rb")\b)")
+            + sought + rb")\b)|^-[\w \t,}]*\b(?:" + sought + rb")\b[\w \t,]*:=")
 
 
 def defines(line: str, names: Collection[str]) -> bool:
     """Whether a line defines one of some names, as a function, a type, a variable, a typed
     field or a parameter (where a hunk that renames it would declare the rename)."""
     stream = _line_stream(line)[0]
-    return any(
+    return any(stream[at] in names for at in _short_declared(stream)) or any(
         part in names and (_defined(stream, at) or _parameter(stream, at))
         for at, part in enumerate(stream) if at
     )
@@ -1413,8 +1434,9 @@ class Swaps(NamedTuple):
     declared: _Pairs
     #: those swapped inside string literals
     quoted: _Pairs
-    #: those a function's signature declares as its parameters (`def f(old=None)`, `$old`)
-    parameters: _Pairs
+    #: those a function declares for itself: its signature's parameters (`def f(old=None)`,
+    #: `$old`) and Go's locals (`old := v`, `_short_declared`)
+    scoped: _Pairs
     #: those swapped as a member reached through a value (`user.old`)
     members: _Pairs
 
@@ -1423,8 +1445,11 @@ class Swaps(NamedTuple):
 NO_SWAPS = Swaps(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
 
 
-def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]]) -> Swaps:
-    """What two token streams (`_stream`: tokens and the indexes of string literals) swap."""
+def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]],
+           short_declared: Collection[int] = ()) -> Swaps:
+    """What two token streams (`_stream`: tokens and the indexes of string literals) swap;
+    `short_declared`: the indexes of the old stream's names a Go `:=` declares
+    (`_short_declared`, found per line)."""
     if len(old[0]) != len(new[0]):
         return NO_SWAPS
     swapped = [(at, a, b) for at, (a, b) in enumerate(zip(old[0], new[0], strict=True)) if a != b]
@@ -1435,7 +1460,10 @@ def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]]) -> 
         pairs=frozenset((a, b) for _, a, b in swapped),
         declared=frozenset((a, b) for at, a, b in names if _defined(old[0], at)),
         quoted=frozenset((a, b) for at, a, b in swapped if at in old[1] or at in new[1]),
-        parameters=frozenset((a, b) for at, a, b in names if at and _parameter(old[0], at)),
+        scoped=frozenset(
+            (a, b) for at, a, b in names
+            if at in short_declared or (at and _parameter(old[0], at))
+        ),
         members=frozenset((a, b) for at, a, b in names if at and old[0][at - 1] in _ACCESSORS),
     )
 
@@ -1476,7 +1504,12 @@ def _lines_swaps(
         return NO_SWAPS
     if not old_lines or not new_lines or len(old_lines) + len(new_lines) > _MAX_LINES:
         return NO_SWAPS
-    return _swaps(_joined(old_lines), _joined(new_lines))
+    short_declared: set[int] = set()
+    start = 0
+    for line_tokens, _ in old_lines:
+        short_declared.update(start + at for at in _short_declared(line_tokens))
+        start += len(line_tokens)
+    return _swaps(_joined(old_lines), _joined(new_lines), short_declared)
 
 
 def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
@@ -1510,33 +1543,34 @@ def renamed_hunks(
 
     A rename counts when the change shows where it is made (a definition `def old` -> `def new`,
     `private String old;` -> `private String new;`, Terraform's `variable "old"`, a parameter
-    in a function's signature, `def f(old=None)` or PHP's `bool $old`, as long as no hunk
-    swaps the name as a member of a value, or, for a module path in an import, the file
-    renamed), and every hunk of the change that replaces the
-    old name replaces it by the same new one. A rename so declared also renames the names made
+    in a function's signature, `def f(old=None)` or PHP's `bool $old`, or a local Go declares
+    with `old := v`, as long as no hunk swaps the name as a member of a value, or, for a module
+    path in an import, the file renamed), and every hunk of the change that replaces the old
+    name replaces it by the same new one. A rename so declared also renames the names made
     of the old one (`targetIssuer` -> `targetOp`: `getTargetIssuer` -> `getTargetOp`). A
     name replaced the same way in many places without its definition is not enough: a client
     swapped for a safer one (`Faraday.get` -> `SsrfFilter.get`) or a misspelt header name
     corrected in three configurations (`X-Forward-For`) reads the same. A hunk that only
     swaps names so declared does what it did before: `verifyWebhookSignature(req)` ->
     `verifyIntercomWebhookSignature(req)` after the function and its file were renamed. A name
-    swapped in one place only (`is_admin` -> `is_staff`) declares nothing and stays a change.
-    Each hunk is given as what `hunk_swaps` (or `Sides.swaps`) found of its lines.
+    swapped in one place only (`is_admin` -> `is_staff`) declares nothing and stays a change,
+    and so does a hunk that makes two names one. Each hunk is given as what `hunk_swaps` (or
+    `Sides.swaps`) found of its lines.
     """
     paired: dict[int, frozenset[tuple[str, str]]] = {}
     declared: set[tuple[str, str]] = set()
     targets: dict[str, set[str]] = {}
     stems = {(_stem(old), _stem(new)) for old, new in renamed_files}
     quoted: set[tuple[str, str]] = set()
-    parameters: set[tuple[str, str]] = set()
+    scoped: set[tuple[str, str]] = set()
     members: set[tuple[str, str]] = set()
-    for index, (pairs, defined, in_strings, in_signatures, reached) in enumerate(hunks):
+    for index, (pairs, defined, in_strings, in_functions, reached) in enumerate(hunks):
         if not pairs:
             continue
         paired[index] = pairs
         declared.update(defined)
         quoted.update(in_strings)
-        parameters.update(in_signatures)
+        scoped.update(in_functions)
         members.update(reached)
         declared.update(
             (a, b) for a, b in pairs if (_stem(a), _stem(b)) in stems and "/" in a + b
@@ -1550,13 +1584,17 @@ def renamed_hunks(
         pair for pair in candidates - declared - quoted
         if any(_derived(d, pair) for d in declared)
     )
-    # a parameter is named where it is passed by name (`f(old=1)`, `f(old: true)`), never as
-    # a member of a value (`user.is_admin` -> `user.is_staff` is no parameter's rename) nor
-    # inside a string (`$table->string('name')` -> `'type'`: a column another program reads)
-    declared.update((parameters & candidates) - members - quoted)
+    # a parameter is named where it is passed by name (`f(old=1)`, `f(old: true)`) and a local
+    # only inside its function, never as a member of a value (`user.is_admin` ->
+    # `user.is_staff` is no parameter's rename) nor inside a string (`$table->string('name')`
+    # -> `'type'`: a column another program reads)
+    declared.update((scoped & candidates) - members - quoted)
+    # two names made one in a hunk (`if pw1 != pw2` -> `if pw != pw`) is no rename, though
+    # each is renamed the same way throughout (locals of two functions may take one new name)
     return {
         index for index, pairs in paired.items()
-        if all(pair in declared or (pair not in quoted and _respelt(*pair)) for pair in pairs)
+        if len({new for _, new in pairs}) == len(pairs)
+        and all(pair in declared or (pair not in quoted and _respelt(*pair)) for pair in pairs)
     }
 
 

@@ -787,6 +787,37 @@ def test_a_rename_declared_beside_a_reworded_docstring_clears_its_callers(policy
     assert files_by_area(run(changed + caller, policy)) == {"auth": ["app/auth/forms.py"]}
 
 
+#: Go locals renamed where `:=` declares them and where a hash is made of one of them
+_RENAMED_GO_LOCALS = textwrap.dedent('''\
+    diff --git a/auth/auth.go b/auth/auth.go
+    --- a/auth/auth.go
+    +++ b/auth/auth.go
+    @@ -102,4 +102,4 @@ func ChangePassword(r *http.Request) error {
+     \tu := ctx.Get(r, "user").(models.User)
+    -\tpw1 := r.FormValue("new_password")
+    -\tpw2 := r.FormValue("confirm_new_password")
+    +\tnewPassword := r.FormValue("new_password")
+    +\tconfirmPassword := r.FormValue("confirm_new_password")
+     \t// Check that new passwords match
+    @@ -115,5 +115,5 @@ func ChangePassword(r *http.Request) error {
+    -\tif pw1 != pw2 {
+    +\tif newPassword != confirmPassword {
+     \t\treturn ErrPasswordMismatch
+     \t}
+    -\th, err := bcrypt.GenerateFromPassword([]byte(pw1), bcrypt.DefaultCost)
+    +\th, err := bcrypt.GenerateFromPassword([]byte(newPassword), bcrypt.DefaultCost)
+     \tif err != nil {
+    ''')
+
+
+def test_go_locals_renamed_where_they_are_short_declared_are_no_evidence(policy: Policy) -> None:
+    assert files_by_area(run(_RENAMED_GO_LOCALS, policy)) == {}
+    # the same rename beside a check changed: the check counts
+    changed = _RENAMED_GO_LOCALS.replace("+\tif newPassword != confirmPassword {",
+                                         "+\tif newPassword == confirmPassword {")
+    assert "auth" in files_by_area(run(changed, policy))
+
+
 def test_a_definition_is_not_searched_for_in_a_diff_past_the_search_size(
     policy: Policy, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -10,6 +10,7 @@ import re2
 from bot.analysis.mechanical import (
     NO_SWAPS,
     Sides,
+    defines,
     definitions_pattern,
     hunk_swaps,
     line_key,
@@ -483,7 +484,7 @@ def test_a_parameter_rename_does_not_rename_a_column_of_the_same_name() -> None:
 def test_a_signature_s_types_and_defaults_declare_nothing(removed: list[str], added: list[str]
                                                          ) -> None:
     swaps = hunk_swaps(removed, added)
-    assert swaps.pairs and not swaps.declared and not swaps.parameters
+    assert swaps.pairs and not swaps.declared and not swaps.scoped
 
 
 def test_a_type_and_name_without_a_modifier_declare_nothing() -> None:
@@ -1079,3 +1080,58 @@ def test_linter_directives_are_comments(removed: list[str], added: list[str],
     """A linter's suppression written against the comment marker (`//nolint:name`) is a
     comment: only the linter reads it."""
     assert mechanical_hunk(removed, added) is mechanical
+
+
+GO_LOCALS = (['\tpw1 := r.FormValue("new_password")', '\tpw2 := r.FormValue("confirm_password")'],
+             ['\tnewPassword := r.FormValue("new_password")',
+              '\tconfirmPassword := r.FormValue("confirm_password")'])
+GO_CHECK = (["\tif pw1 != pw2 {"], ["\tif newPassword != confirmPassword {"])
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        GO_LOCALS,
+        (["\tpw1, pw2 := form.Passwords()"], ["\tnewPassword, confirmPassword := form.Passwords()"]),
+        (["\tfor pw1, pw2 := range pairs {"], ["\tfor newPassword, confirmPassword := range pairs {"]),
+        (["\t} else if pw1, pw2 := split(v); ok {"],
+         ["\t} else if newPassword, confirmPassword := split(v); ok {"]),
+    ],
+    ids=["one-per-line", "identifier-list", "range-clause", "if-statement"],
+)
+def test_a_go_local_renamed_where_it_is_short_declared_is_renamed_where_it_is_read(
+    declaration: tuple[list[str], list[str]],
+) -> None:
+    assert _renamed([declaration, GO_CHECK], []) == {0, 1}
+
+
+@pytest.mark.parametrize(
+    "hunks",
+    [
+        [(['\tpw1 = r.FormValue("new_password")', '\tpw2 = r.FormValue("confirm_password")'],
+          ['\tnewPassword = r.FormValue("new_password")',
+           '\tconfirmPassword = r.FormValue("confirm_password")']), GO_CHECK],
+        [GO_LOCALS, GO_CHECK, (["\tif u.pw1 == nil {"], ["\tif u.newPassword == nil {"])],
+        [(['\tpw1 := r.FormValue("new_password")', '\tpw2 := r.FormValue("confirm_password")'],
+          ['\tpw := r.FormValue("new_password")', '\tpw := r.FormValue("confirm_password")']),
+         (["\tif pw1 != pw2 {"], ["\tif pw != pw {"])],
+    ],
+    ids=["assigned-not-declared", "swapped-as-a-member-too", "two-names-made-one"],
+)
+def test_a_go_local_swapped_without_its_short_declaration_is_a_change(
+    hunks: list[tuple[list[str], list[str]]],
+) -> None:
+    assert _renamed(hunks, []) == set()
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [("\tok, verify_sig := check(body)", True), ("\tverify_sig = check(body)", False),
+     ("\tx := verify_sig(body)", False)],
+    ids=["short-declaration", "assignment", "a-use"],
+)
+def test_a_go_short_declaration_defines_its_names(line: str, found: bool) -> None:
+    names = ["verify_sig"]
+    assert defines(line, names) is found
+    pattern = re2.compile(definitions_pattern(names))
+    assert (pattern.search(f"context\n-{line}\n".encode()) is not None) is found
