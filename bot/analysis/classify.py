@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import posixpath
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -1375,7 +1376,8 @@ def _guard_evidence(
     """Add the changes of control flow the guard rules name a subject of (`bot.analysis.guards`):
     their own search (`found_lines`) finds the changed lines that name a subject and decide or
     exit, and the hunk headers and the unchanged lines opening a function that name one (the
-    changed lines in such a function count as naming it: `_shown_definitions`); only their
+    changed lines in such a function count as naming it: `_shown_definitions`), and the hunks
+    of a file whose name names one read as if their headers did (`_named_by_file`); only their
     hunks are read (most such files have no other hit, and parsing all of each was most of the
     cost), and a change in a hunk that only re-formats is not counted. Asked only where a guard
     rule may read a file (`_GuardReaders.read_any`)."""
@@ -1409,6 +1411,9 @@ def _guard_evidence(
         if unchanged:
             showing.update((file, number) for number in diff.hunk_numbers_at(file, unchanged)
                            .values())
+    for hit, hunk in _named_by_file(diff, matcher, skip, allowed):
+        hits.append(hit)
+        hunks[hit[2].file, hit[2].hunk] = hunk
     inside: dict[ChangedLine, Definition] = {}
     for file, number in sorted(showing):
         hunk = diff.hunks(file)[number]
@@ -1434,6 +1439,27 @@ def _guard_evidence(
             else _snippet(text, limit),
             head_line=anchors.of(item.file, item.line) if item.side == "old" else None,
         ))
+
+
+def _named_by_file(diff: Diff, matcher: Matcher, skip: set[int], allowed: _GuardReaders
+                   ) -> Iterator[tuple[Hit, Hunk]]:
+    """A hunk header's hit, for a changed condition, on each hunk of a file named for a guard
+    rule's subject (`session.rs`, `permissions.py`, `PaymentService.java`): the file is the
+    definition all its code is in, as the function a hunk header names is that of the hunk's
+    lines, and a condition changed anywhere in it decides about what its name says. Only the
+    file's name (its extension aside), not its folders: `auth/views.py` holds views."""
+    for file, change in enumerate(diff.files):
+        if file in skip or not change.inspected or not any(allowed(file)):
+            continue
+        name = posixpath.splitext(posixpath.basename(change.path))[0]
+        rules = [rule for rule in (allowed(file)[at] for at in matcher.guard_set.Match(name) or ())
+                 if rule is not None and _CHANGED in rule[1]]
+        if not rules:
+            continue
+        for number, hunk in enumerate(diff.hunks(file)):
+            named = ChangedLine(file, "header", hunk.starts[1], change.path, number)
+            for area, _ in rules:
+                yield (area, (_CHANGED,), named), hunk
 
 
 def _shown_definitions(diff: Diff, file: int, number: int) -> dict[ChangedLine, Definition]:

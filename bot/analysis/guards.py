@@ -287,15 +287,46 @@ def _guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
 Hit = tuple[str, Sequence[str], ChangedLine]
 
 
+#: a line that opens a condition's other branch and does nothing else (`else`, `} else {`,
+#: `else:`); `elif` and `else if` carry a condition of their own
+_ELSE = compile_lazily(r"\s*\}?\s*else\s*[:{]?\s*")
+
+
+def _swapped(hunk: Hunk) -> Change | None:
+    """The branches of a condition exchanged: a hunk that only moves its lines, code taken
+    from one side of an `else` to the other (`if not ok: deny() else: grant()` with the two
+    calls trading places). What ran when the condition held now runs when it does not: the
+    condition negated, though no line of it changed. A block re-indented keeps its lines in
+    their order, and is not one."""
+    sides = {side: [item for item in hunk.lines if item.side == side
+                    and is_substantive(item.text)] for side in ("old", "new")}
+    old, new = sides["old"], sides["new"]
+    if not old or len(old) != len(new) or len(old) > _MAX_SIDE:
+        return None
+    old_texts, new_texts = ([item.text.strip() for item in lines] for lines in (old, new))
+    if sorted(old_texts) != sorted(new_texts) or old_texts == new_texts:
+        return None
+    for at, text in enumerate(old_texts):
+        if _ELSE.fullmatch(text) and text in new_texts:
+            above = set(old_texts[:at])
+            if above != set(new_texts[:new_texts.index(text)]):
+                shown = new[new_texts.index(text)]
+                return Change(kind="condition-changed",
+                              lines=(shown, *(item for item in (*old, *new) if item != shown)))
+    return None
+
+
 def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: bool = False
             ) -> list[Change]:
     """The changes of control flow in one hunk that lines of `focus` take part in, and with
     `anywhere` every condition of the hunk changed. A guard whose condition is on the other
     side of the file's change too was moved, not removed or added; one that comes or goes with
-    a definition is new or deleted code."""
+    a definition is new or deleted code; branches exchanged (`_swapped`) are a condition
+    changed."""
     lines = _Hunk(hunk)
-    found: list[Change] = []
     focus = list(focus)
+    swapped = _swapped(hunk) if anywhere or focus else None
+    found: list[Change] = [swapped] if swapped is not None else []
     asked = [item for item in hunk.lines if item.side == "old"] if anywhere else []
     asked += [item for item in focus if item not in asked]
     for item in asked:

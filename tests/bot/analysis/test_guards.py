@@ -206,6 +206,60 @@ def test_a_class_the_hunk_shows_names_what_it_is_not_what_its_lines_decide(
     assert rules(run(text, policy)) == set()
 
 
+_SWAPPED = [
+    "     if not user.check(form.password):",
+    "         errors.add('invalid login')",
+    "-        return user.id",
+    "-    else:",
+    "         return None",
+    "+    else:",
+    "+        return user.id",
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "rows", "section", "found"),
+    [
+        # the branches exchanged: the condition negated, though no line of it changed
+        pytest.param("app/views.py", _SWAPPED, "def authenticate(request):", True,
+                     id="branches-swapped-in-a-named-function"),
+        pytest.param("app/session.py", _SWAPPED, "", True,
+                     id="branches-swapped-in-a-named-file"),
+        pytest.param("app/views.py", _SWAPPED, "def render_page(request):", False,
+                     id="branches-swapped-in-code-named-for-nothing"),
+        # the same lines re-indented in their order: no branch exchanged
+        pytest.param("app/session.py", [
+            "     if not user.check(form.password):",
+            "-        return None",
+            "-    else:",
+            "-        return user.id",
+            "+      return None",
+            "+    else:",
+            "+      return user.id",
+        ], "", False, id="re-indented"),
+        # a file named for the subject is the definition its conditions are in
+        pytest.param("billing/payments.py", [
+            "     total = order.total()",
+            "-    if total < limit:",
+            "+    if total <= limit:",
+            "         approve(order)",
+        ], "", True, id="condition-changed-in-a-named-file"),
+        pytest.param("billing/payments/helpers.py", [
+            "     total = order.total()",
+            "-    if total < limit:",
+            "+    if total <= limit:",
+            "         approve(order)",
+        ], "", False, id="only-its-folder-named"),
+    ],
+)
+def test_a_condition_changed_in_code_named_for_its_subject(
+    policy: Policy, path: str, rows: list[str], section: str, found: bool
+) -> None:
+    changed = {r for r in rules(run(_shown(path, rows, section), policy))
+               if r.endswith("condition-changed")}
+    assert bool(changed) == found
+
+
 def test_a_guard_moved_elsewhere_in_its_file_is_not_removed(policy: Policy) -> None:
     guard = ["    if not share.allows(section):", "        raise Http404"]
     text = edit("app/views/share.py", ["    x = 1"], guard) + edit(
