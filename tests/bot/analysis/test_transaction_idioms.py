@@ -106,6 +106,12 @@ HELPERS = "transactions.tx-helpers"
         ("app/models/user.rb", "  after_commit -> { SyncContactJob.perform_later(id) }, on: :create",
          None),
         ("app/Jobs/ChargeJob.php", "class ChargeJob implements ShouldQueue, ShouldBeUnique", None),
+        # the isolation level, not Java's marker interface of the same word
+        ("db/migrate/001_isolation.sql", "set transaction isolation level serializable;",
+         "transactions.sql-tx"),
+        ("src/db.ts", '  isolationLevel: "SERIALIZABLE",', "transactions.sql-tx"),
+        ("src/main/java/org/shop/Order.java", "public class Order implements Serializable {",
+         None),
         ("src/release.ts", "  await repo.commit(message);", None),
         ("internal/store/cache.go", "\tmu.Lock()", None),
         ("src/services/cache.ts", "  await redis.set(key, value, 'EX', 60);", None),
