@@ -1449,17 +1449,22 @@ def _named_by_file(diff: Diff, matcher: Matcher, skip: set[int], allowed: _Guard
     lines, and a condition changed anywhere in it decides about what its name says. Only the
     file's name (its extension aside), not its folders: `auth/views.py` holds views."""
     for file, change in enumerate(diff.files):
-        if file in skip or not change.inspected or not any(allowed(file)):
+        if file in skip or not change.inspected:
             continue
-        name = posixpath.splitext(posixpath.basename(change.path))[0]
-        rules = [rule for rule in (allowed(file)[at] for at in matcher.guard_set.Match(name) or ())
+        # the name first: one match, where which rules may read the file is one file-pattern
+        # check per guard rule, on every file of a large diff
+        named = matcher.guard_set.Match(posixpath.splitext(posixpath.basename(change.path))[0])
+        if not named:
+            continue
+        readers = allowed(file)
+        rules = [rule for rule in (readers[at] for at in named)
                  if rule is not None and _CHANGED in rule[1]]
         if not rules:
             continue
         for number, hunk in enumerate(diff.hunks(file)):
-            named = ChangedLine(file, "header", hunk.starts[1], change.path, number)
+            header = ChangedLine(file, "header", hunk.starts[1], change.path, number)
             for area, _ in rules:
-                yield (area, (_CHANGED,), named), hunk
+                yield (area, (_CHANGED,), header), hunk
 
 
 def _shown_definitions(diff: Diff, file: int, number: int) -> dict[ChangedLine, Definition]:

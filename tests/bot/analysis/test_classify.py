@@ -488,15 +488,18 @@ def test_long_snippets_are_clipped() -> None:
     assert len(evidence.snippet) == 20
 
 
-CUSTOM = textwrap.dedent(r"""
+#: an area whose rules each have their own file patterns (no rule of it reads every file)
+OWN_FILES = textwrap.dedent(r"""
     areas:
       money:
         title: Money
         risk: elevated
         content:
           - {id: decimal, pattern: 'Decimal\(', files: ["**/*.py"]}
-          - {id: anchored, pattern: '^\s*DANGER\b'}
+          - {id: unsafe, pattern: 'unsafe\s*\{', files: ["**/*.rs"]}
     """)
+#: the same area with a rule that reads every file, anchored at a line's start
+CUSTOM = OWN_FILES + "      - {id: anchored, pattern: '^\\s*DANGER\\b'}\n"
 
 
 @pytest.mark.parametrize(
@@ -534,18 +537,6 @@ def test_a_large_diff_asks_the_rules_file_patterns_together() -> None:
     assert [(e.path, e.rule) for area in money for e in area.evidence] == [
         ("app/prices.py", "money.decimal")
     ]
-
-
-#: an area whose rules each have their own file patterns (no rule of it reads every file)
-OWN_FILES = textwrap.dedent(r"""
-    areas:
-      money:
-        title: Money
-        risk: elevated
-        content:
-          - {id: decimal, pattern: 'Decimal\(', files: ["**/*.py"]}
-          - {id: unsafe, pattern: 'unsafe\s*\{', files: ["**/*.rs"]}
-    """)
 
 
 def test_a_small_diff_compiles_only_the_file_patterns_it_asks_about() -> None:
@@ -587,8 +578,13 @@ def test_a_file_only_rules_with_file_patterns_may_read(
 
 
 def test_a_prefilter_hit_that_no_rule_confirms_is_not_evidence(policy: Policy) -> None:
-    # The pre-filter drops anchors, so it hits this line; the anchored rule itself does not.
-    text = edit("app/x.py", ['x = 1; resource "aws_instance" "web" {}'])
+    """The pre-filter puts a rule's anchor after a line's marker or a hunk header's `@@`, so
+    it finds the header naming a resource; the anchored rule reads changed lines, and no
+    changed line names one."""
+    text = ("diff --git a/app/x.py b/app/x.py\n--- a/app/x.py\n+++ b/app/x.py\n"
+            '@@ -1 +1 @@ resource "aws_instance" "web" {\n-x = 1\n+x = 2\n')
+    diff = parse_diff(text)
+    assert diff.hit_lines(*matcher_for(policy).prefilters(len(diff.text))) == {0: [3]}
     assert run(text, policy).areas == []
 
 
