@@ -691,8 +691,9 @@ class Sides:
         literal, its lines tokenised as they are reached."""
         for line_tokens, strings in self._streams(side):
             if strings:
+                marked = set(strings)  # a minified line holds thousands of strings
                 for at, token in enumerate(line_tokens):
-                    yield token, at in strings
+                    yield token, at in marked
             else:
                 for token in line_tokens:
                     yield token, False

@@ -298,3 +298,16 @@ def test_a_guard_rule_cannot_also_read_comments() -> None:
             "areas:\n  permissions:\n    content:\n"
             "      - {id: g, guards: true, comments: true, pattern: 'x'}\n"
         )
+
+
+def test_a_minified_line_is_not_read_for_its_conditions(policy: Policy) -> None:
+    """A bundle's line (hundreds of kB in real commits) is no condition anyone wrote, and
+    pairing two of them token by token is quadratic: only lines a person writes are read."""
+    old, new = ("  const isAllowed = pageKey === '' || parameters[pageKey] !== false;",
+                "  const isAllowed = pageKey === '' || parameters[pageKey] === true;")
+    padding = "var n=t(1);" * 200
+    changed = {r for r in rules(run(edit("src/app/share/SharePage.tsx", [new], [old]), policy))
+               if r.endswith("condition-changed")}
+    assert changed
+    wide = edit("src/app/share/SharePage.tsx", [new + padding], [old + padding])
+    assert not {r for r in rules(run(wide, policy)) if r.endswith("condition-changed")}
