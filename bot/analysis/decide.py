@@ -282,8 +282,8 @@ _SET_ASIDE = {
     "metadata": ("a Helm chart's version, description and changelog annotations, a Terraform "
                  "module's outputs, variable descriptions and provider requirements, a model's "
                  "ordering, names and permissions as a Django migration records them, a "
-                 "workflow's pinned action moved to another version, an API's OpenAPI "
-                 "annotations and security schemes, a Go field's documentation tags",
+                 "workflow's pinned action moved to another version of its major, an API's "
+                 "OpenAPI annotations and security schemes, a Go field's documentation tags",
                  "change such metadata"),
     "prose": ("lines inside docstrings and block comments, written for people whatever words "
               "they hold", "change such prose and comments"),

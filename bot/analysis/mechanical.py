@@ -180,6 +180,12 @@ _CONVERTERS = {r"\d+": "int", r"[0-9]+": "int", r"[\w-]+": "slug", r"[-\w]+": "s
 _TRAILING_COMMENT = compile_lazily(
     r"(?:^|\s)(?:#|//)(?:\s.*)?$|\s//(?:nolint\b|lint:ignore\b|NOSONAR\b).*$"
 )
+#: a here-document whose delimiter is in single quotes (`<<'EOF'`, `<<-'EOF'`, Ruby's
+#: `<<~'EOS'`, PHP's nowdoc `<<<'EOT'`): the shell, Ruby, PHP and Perl then keep its lines
+#: verbatim, no variable or command expanded, so quoting the delimiter is not quote style.
+#: After a space only an upper-case word of two letters or more (`cat << 'EOF'`): Ruby's
+#: `items << 'done'` and C++'s `out << 'x'` append a string or a character, in either quotes
+_VERBATIM_HEREDOC = compile_lazily(r"(<<<?[-~]?)(?:'([A-Za-z_]\w+)'|\s+'([A-Z_][A-Z0-9_]+)')")
 #: an octal literal in the explicit `0o` form (Go 1.13, Python 3, ES2015, Rust) that gofumpt,
 #: pyupgrade and the like write for the leading-zero form (`0600`): the same file mode
 _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
@@ -266,11 +272,16 @@ def _declarations(lines: Sequence[str]) -> list[str]:
                   if key)
 
 
+def _verbatim_heredoc(match: re.Match[str]) -> str:
+    """A verbatim here-document's opening as tokens no expanding one makes."""
+    return f"{match.group(1)} {match.group(2) or match.group(3)} verbatim"
+
+
 def _canonical(line: str) -> str:
     """The line with spellings removed that keep what it does: layout-only markup tags,
     exception chaining, variable annotations, hash shorthand, discarded results, a context
     passed down, Ruby word arrays, plain-text Django routes, comments and the `0o` of octal
-    literals.
+    literals; and a verbatim here-document's quoted delimiter kept apart from an expanding one.
 
     Each substitution runs only on a line holding a character (or word) it cannot match
     without: most lines hold none, and four substitutions on every line of a hunk were half
@@ -289,6 +300,8 @@ def _canonical(line: str) -> str:
         line = _DISCARDED.sub(r"\1", line)
     if "ctx" in line or "context." in line:
         line = _CONTEXT_ARGUMENT.sub("", _NEW_CONTEXT.sub("ctx", line))
+    if "<<" in line:
+        line = _VERBATIM_HEREDOC.sub(_verbatim_heredoc, line)
     if "%" in line:
         line = _WORD_ARRAY.sub(_word_array, line)
     if "0o" in line or "0O" in line:

@@ -17,7 +17,8 @@ other line counts (`db_table`, `unique_together`, `managed`, the fields). A GitH
 workflow's step that moves a pinned action to another version (`uses: actions/setup-java@<sha>
 # v5` to another commit of the same action, as Dependabot and Renovate write it) updates a
 dependency, as a lock file does: the action it names, a pin to a commit given up for a tag or
-branch, and a tag moved to a branch still count. An API's documentation written in its code
+branch, a tag moved to a branch and a new major version (`@v3` to `@v4`) still count.
+An API's documentation written in its code
 describes the endpoints for the OpenAPI document a library generates: swagger-core's and
 springdoc's annotations (`@Operation`, `@ApiResponse`, `@Schema`, Swagger 2's `@ApiOperation`,
 `@ApiModelProperty`), NestJS's (`@ApiProperty`, `@ApiBearerAuth`), Swashbuckle's and ASP.NET's
@@ -83,6 +84,8 @@ _USES = compile_lazily(
     r"""\s*(-\s+)?uses:\s*["']?([\w.-]+/[\w./-]+)@(?:([0-9a-f]{40})|(v?\d+(?:\.\d+)*))["']?"""
     r"""\s*(#.*)?\s*"""
 )
+#: the version a pinned commit's trailing comment names (`# v5`, `# 4.1.7`, `# tag=v4`)
+_COMMENTED_VERSION = compile_lazily(r"#\s*(?:tag\s*[=:]\s*)?(v?\d+(?:\.\d+)*)\b")
 _CHART = compile_lazily(r"(^|/)Chart\.ya?ml$")
 #: source files in the languages whose OpenAPI libraries read annotations, attributes or
 #: decorators (`_API_DOCS`), and those where swagger-core's OpenAPI 3 names are its own
@@ -517,21 +520,37 @@ class MetadataLines:
 
     def _action_bumps(self, index: int) -> frozenset[tuple[str, int]]:
         """The `uses:` lines of each hunk whose every change of an action's steps is a move to
-        another version of the same kind: as many steps of the action removed as added, at a
-        commit on both sides or at a version tag on both sides."""
+        another version of the same kind within one major version: as many steps of the action
+        removed as added, at a commit on both sides or at a version tag on both sides. A new
+        major version (`@v3` to `@v4`, or a pin's `# v4` to `# v5`) is where an action may break
+        its interface or behaviour, as GitHub's guidance on releasing actions says: it counts."""
         found: set[tuple[str, int]] = set()
         for hunk in self.diff.hunks(index):
-            steps: dict[str, dict[str, list[tuple[bool, int]]]] = {}
+            steps: dict[str, dict[str, list[tuple[bool, str | None, int]]]] = {}
             for item in hunk.lines:
                 uses = _USES.fullmatch(item.text) if item.side != "header" else None
                 if uses is not None:
                     sides = steps.setdefault(uses[2], {"old": [], "new": []})
-                    sides[item.side].append((uses[3] is not None, item.line))
+                    sides[item.side].append((uses[3] is not None, _major(uses), item.line))
             for sides in steps.values():
                 old, new = sides["old"], sides["new"]
-                if len(old) == len(new) and len({pinned for pinned, _ in old + new}) == 1:
-                    found.update((side, line) for side in ("old", "new") for _, line in sides[side])
+                majors = {major for _, major, _ in old + new if major is not None}
+                if (len(old) == len(new) and len({pinned for pinned, _, _ in old + new}) == 1
+                        and len(majors) <= 1):
+                    found.update((side, line) for side in ("old", "new")
+                                 for _, _, line in sides[side])
         return frozenset(found)
+
+
+def _major(uses: re.Match[str]) -> str | None:
+    """The major version a `uses:` line names: its tag's (`v4.1.7`), or for a commit the one
+    its trailing comment gives (`# v5.0.0`); None when it names none."""
+    if uses[4]:
+        version = uses[4]
+    else:
+        commented = _COMMENTED_VERSION.match(uses[5] or "")
+        version = commented[1] if commented else ""
+    return version.lstrip("v").split(".")[0] or None
 
 
 def _starts_inside_options(texts: list[str]) -> int | None:

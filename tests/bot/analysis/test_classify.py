@@ -1207,6 +1207,9 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "permissions.k8s-role-rules"),
         ("charts/app/templates/role.yaml", "    verbs: [\"get\", \"list\"]",
          "permissions.k8s-role-rules"),
+        ("charts/app/templates/clusterrole.yaml", "{{- if not .Values.namespaced }}",
+         "permissions.k8s-role-rules"),
+        ("site/layouts/partials/role.html", "{{- if not .Params.hidden }}", None),
         ("config/sidebar.yml", "  - nodes/proxy", None),
         # a web server's access rules, headers and proxy trust, wherever its config lives
         ("Docker/FreshRSS.Apache.conf", "\tRequire all denied", "security.web-server-access"),

@@ -20,6 +20,7 @@ from tests.bot.analysis._rules import rules_found
 
 PATH = "infrastructure.path"
 IAC = "infrastructure.iac-resources"
+IMAGE = "infrastructure.image-build-plugins"
 _SETTING = "    timeout_in_minutes: 30"
 
 
@@ -63,7 +64,17 @@ _SETTING = "    timeout_in_minutes: 30"
         # proxies: Traefik's static configuration, HAProxy's
         ("traefik.yml", PATH),
         ("lb/haproxy.cfg", PATH),
+        # a container's start script, a cloud machine's first-boot script (EC2 user data,
+        # cloud-init), wherever a module keeps them
+        ("docker/entrypoint.sh", PATH),
+        ("docker-entrypoint.sh", PATH),
+        ("modules/web/templates/user-data.sh", PATH),
+        ("user_data.sh", PATH),
+        ("infra/cloud-init.yaml", PATH),
         # look-alikes: application code and data named like the tools
+        ("src/cli/entrypoint.py", None),
+        ("scripts/export_user_data.sh", None),
+        ("app/services/user_data.py", None),
         ("src/mail/compose.tsx", None),
         ("lib/haproxy_stats.go", None),
         ("src/jenkins/client.ts", None),
@@ -115,6 +126,15 @@ def test_an_ansible_role_is_not_a_permission_role(policy: Policy) -> None:
         ("lib/web-stack.ts", "    const queue = new sqs.Queue(this, 'Jobs', {", IAC),
         ("infra/index.ts", 'const cluster = new aws.ecs.Cluster("web");', IAC),
         ("infra/__main__.py", 'bucket = aws.s3.BucketV2("assets")', IAC),
+        # a container image built by Maven's docker-maven-plugin or Jib
+        ("docker/pom.xml", "  <dockerFileDir>${project.build.directory}/tmp</dockerFileDir>",
+         IMAGE),
+        ("pom.xml", "        <artifactId>jib-maven-plugin</artifactId>", IMAGE),
+        ("build.gradle", "jib {", IMAGE),
+        # look-alikes: a build's other output folders, the words outside a build file
+        ("pom.xml", "  <outputDirectory>${project.build.directory}/lib</outputDirectory>",
+         None),
+        ("src/main/resources/layout.xml", "  <dockerFileDir>tmp</dockerFileDir>", None),
         # look-alikes: an SDK client, a data structure, a call stack
         ("src/storage.ts", "const s3 = new AWS.S3({ region });", None),
         ("src/util/stack.ts", "const pending = new Stack<number>();", None),

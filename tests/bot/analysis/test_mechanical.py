@@ -137,6 +137,9 @@ from bot.analysis.mechanical import (
           "  end"], ["  skip_forgery_protection if config.default_protect_from_forgery"]),
         (["  skip_before_action :verify_authenticity_token, only: [:create]"],
          ["  skip_forgery_protection only: [:create]"]),
+        # appending a string (Ruby) is no here-document: its quotes are style
+        (['    flags << "verbose"'], ["    flags << 'verbose'"]),
+        (["cat > /etc/app/hook.sh << 'EOF'"], ["cat > /etc/app/hook.sh <<'EOF'"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -158,7 +161,8 @@ from bot.analysis.mechanical import (
          "message-with-python-named-placeholder-reworded", "query-string-rewrapped-over-lines",
          "message-recapitalised", "name-respelt-beside-a-recapitalised-message",
          "ruby-block-as-a-statement-modifier", "ruby-statement-modifier-as-a-block",
-         "rails-skip-forgery-protection-in-a-block", "rails-skip-forgery-protection-options"],
+         "rails-skip-forgery-protection-in-a-block", "rails-skip-forgery-protection-options",
+         "ruby-string-appended-in-other-quotes", "verbatim-heredoc-respaced"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -253,6 +257,10 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ['  scope :visible, -> { where("hidden IS NOT TRUE OR deleted_at IS NULL") }']),
         (['    where("reference = ?", term)'], ['    where("reference = \'#{term}\'")']),
         (["  q.whereRaw('email = :email', { email })"], ["  q.whereRaw(`email = '${email}'`)"]),
+        # a here-document's delimiter quoted: its lines are no longer expanded (shell, Ruby)
+        (["cat > /etc/app/hook.sh << EOF"], ["cat > /etc/app/hook.sh << 'EOF'"]),
+        (["cat > /etc/app/hook.sh <<-EOF"], ["cat > /etc/app/hook.sh <<-'EOF'"]),
+        (["    script = <<~SCRIPT"], ["    script = <<~'SCRIPT'"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -277,7 +285,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "ruby-block-of-two-statements", "rails-another-callback-skipped",
          "string-key-respelt", "sql-parameter-pasted-into-the-query",
          "constant-of-the-same-group-in-the-plural", "sql-condition-is-no-message",
-         "bound-fragment-parameter-interpolated", "named-fragment-parameter-interpolated"],
+         "bound-fragment-parameter-interpolated", "named-fragment-parameter-interpolated",
+         "shell-heredoc-made-verbatim", "shell-indented-heredoc-made-verbatim",
+         "ruby-heredoc-made-verbatim"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)

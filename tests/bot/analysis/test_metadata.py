@@ -274,8 +274,14 @@ def one_line_options(old: str, new: str) -> str:
                "     },\n"),
          {"migrations": ["app/migrations/0007_editors.py"]}),
         (patch(WORKFLOW, step(SETUP_JAVA.format(OLD_SHA), SETUP_JAVA.format(NEW_SHA))), {}),
-        (patch(WORKFLOW, step("      - uses: actions/checkout@v3\n",
+        (patch(WORKFLOW, step("      - uses: actions/checkout@v4\n",
                               "      - uses: actions/checkout@v4.1.7\n")), {}),
+        (patch(WORKFLOW, step("      - uses: actions/checkout@v3\n",
+                              "      - uses: actions/checkout@v4.1.7\n")),
+         {"infrastructure": [WORKFLOW]}),
+        (patch(WORKFLOW, step(SETUP_JAVA.format(OLD_SHA),
+                              f"              uses: actions/setup-java@{NEW_SHA} # v6.0.1\n")),
+         {"infrastructure": [WORKFLOW], "security": [WORKFLOW]}),
         (patch(".github/actions/setup/action.yml",
                step(SETUP_JAVA.format(OLD_SHA), SETUP_JAVA.format(NEW_SHA))), {}),
         (patch(WORKFLOW, step("      - uses: actions/checkout@v4\n",
@@ -324,6 +330,8 @@ def one_line_options(old: str, new: str) -> str:
         "django-data-migration-dict-counts",
         "workflow-action-moved-to-another-commit",
         "workflow-action-moved-to-another-version-tag",
+        "workflow-action-moved-to-another-major-version-counts",
+        "workflow-action-pinned-to-a-commit-of-another-major-version-counts",
         "composite-action-moved-to-another-commit",
         "workflow-action-pinned-to-a-commit-counts",
         "workflow-action-unpinned-to-a-tag-counts",
@@ -349,8 +357,8 @@ def test_a_changelogs_words_are_not_evidence_and_the_report_says_why(policy: Pol
         "Not counted as evidence (metadata: a Helm chart's version, description and changelog "
         "annotations, a Terraform module's outputs, variable descriptions and provider "
         "requirements, a model's ordering, names and permissions as a Django migration records "
-        "them, a workflow's pinned action moved to another version, an API's OpenAPI "
-        "annotations and security schemes, a Go field's documentation tags): 1 changed line "
+        "them, a workflow's pinned action moved to another version of its major, an API's "
+        "OpenAPI annotations and security schemes, a Go field's documentation tags): 1 changed line "
         "naming a sensitive area and the path of "
         "`charts/argo-cd/Chart.yaml`, which only change such metadata."
     )
