@@ -56,11 +56,13 @@ MARKUP = compile_lazily(
     r"jsx|tsx|vue|svelte)$|\.blade\.php$"
 )
 #: an element's attributes that only present it to people: WAI-ARIA's `aria-*` states and
-#: properties, HTML's `alt` text and `title` tooltip, and its style (`class`, JSX's
-#: `className`, `style`), bound too: Vue's `:title`, JSX's `alt={...}`. What a screen reader
-#: says, a tooltip shows or a style sheet draws, never what a form submits or who may see it
+#: properties, HTML's `alt` text and `title` tooltip, its style (`class`, JSX's `className`,
+#: `style`) and its `id` (what a style sheet, a script or a `#fragment` link finds it by; a
+#: form submits its fields by `name`), bound too: Vue's `:title`, JSX's `alt={...}`. What a
+#: screen reader says, a tooltip shows or a style sheet draws, never what a form submits or
+#: who may see it
 _LABELLING = compile_lazily(
-    r"""(?:^|(?<=\s))(?::|v-bind:)?(?:aria-[a-z]+|alt|title|class|className|style)\s*=\s*"""
+    r"""(?:^|(?<=\s))(?::|v-bind:)?(?:aria-[a-z]+|alt|title|class|className|style|id)\s*=\s*"""
     r"""(?:"[^"]*"|'[^']*'|\{[^{}]*\})"""
 )
 #: the HTML attributes a Python form renders on a field: WTForms' `render_kw={"autofocus":
@@ -71,6 +73,12 @@ _RENDER_HINTS = compile_lazily(
     r"\s*,?\s*\brender_kw\s*=\s*\{[^{}]*\}|(?<=\()\s*attrs\s*=\s*\{[^{}]*\}\s*,?"
 )
 _WIDGET_CALL = compile_lazily(r"(?:Input|Select|Textarea|Widget)\($")
+#: Python's hashlib flag that declares a digest not used for security (`hashlib.md5(data,
+#: usedforsecurity=False)`, Python 3.9): the digest is the same, and a FIPS build then allows
+#: the algorithm for a checksum or a cache key. With the comma that joined it to the arguments
+_NOT_FOR_SECURITY = compile_lazily(
+    r"\s*,\s*usedforsecurity\s*=\s*False\b|(?<=\()\s*usedforsecurity\s*=\s*False\s*,?"
+)
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
 #: a new or removed package, is not)
@@ -881,10 +889,10 @@ def _go_modernized(old: list[str], new: list[str]) -> bool:
 def _labels_only(sides: Sides) -> bool:
     """Whether a markup hunk's sides differ only by attributes that present elements to people
     (`_LABELLING`: an `aria-label` added, an `alt` text or a `title` reworded, a `class`
-    dropped), white space aside."""
+    dropped, an `id` given), white space aside."""
     lines = (*sides.removed, *sides.added)
     if not any(word in line for line in lines
-               for word in ("aria-", "alt", "title", "class", "style")):
+               for word in ("aria-", "alt", "title", "class", "style", "id")):
         return False
     return _squashed([_LABELLING.sub("", line) for line in sides.removed]) == _squashed(
         [_LABELLING.sub("", line) for line in sides.added])
@@ -904,6 +912,13 @@ def _without_render_hints(lines: Sequence[str]) -> list[str]:
         return hint
 
     return _RENDER_HINTS.sub(strip, text).split("\n")
+
+
+def _not_for_security_dropped(lines: Sequence[str]) -> list[str]:
+    """The lines without hashlib's `usedforsecurity=False` (`_NOT_FOR_SECURITY`), read as one
+    text so that the flag re-wrapped onto its own line goes with its comma: adding it keeps
+    every digest as it was, so only what else the hunk changes counts."""
+    return _NOT_FOR_SECURITY.sub("", "\n".join(lines)).split("\n")
 
 
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False,
@@ -1134,6 +1149,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         unhinted = _without_render_hints(removed), _without_render_hints(added)
         if unhinted != (list(removed), list(added)):
             return mechanical_sides(Sides(*unhinted), manifest=manifest, markup=markup)
+    if any("usedforsecurity" in line for line in added):
+        unflagged = _not_for_security_dropped(removed), _not_for_security_dropped(added)
+        if unflagged != (list(removed), list(added)):
+            return mechanical_sides(Sides(*unflagged), manifest=manifest, markup=markup)
     if not any(line.strip() for line in removed):
         return _constants_only(added)
     if not added:

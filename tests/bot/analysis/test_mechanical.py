@@ -871,6 +871,12 @@ def test_the_place_that_decides_may_come_after_lines_that_only_moved(
         (['<input type="password" className="field" />'],
          ['<input type="password" className={styles.field} />'], True, True),
         (['<form method="post" style="margin: 0">'], ['<form method="post">'], True, True),
+        # an id given to an element a script or a style sheet finds, a bound one changed
+        (['<li class=""><a href="#permissions-pane" role="tab">Permissions</a></li>'],
+         ['<li class="" id="permissions-tab"><a href="#permissions-pane" role="tab">Permissions'
+          '</a></li>'], True, True),
+        (['<input type="password" :id="fieldId">'], ['<input type="password" :id="`pw-${uid}`">'],
+         True, True),
         # counter-examples: what a form submits, an element's role, a file that is not markup
         (['<input name="token" aria-label="Token">'], ['<input name="api_token" aria-label="Key">'],
          True, False),
@@ -882,14 +888,19 @@ def test_the_place_that_decides_may_come_after_lines_that_only_moved(
          False),
         (['<input type="password" class="field">'], ['<input type="text">'], True, False),
         (['<div data-class="member">'], ['<div data-class="admin">'], True, False),
+        # what a form submits beside an id, an id that is part of another attribute's name
+        (['<input id="role" name="role">'], ['<input id="role-field" name="is_admin">'], True,
+         False),
+        (['<Member user_id={member.id} />'], ['<Member user_id={owner.id} />'], True, False),
         (['<a href="/logout">'], ['<a href="/logout" aria-label="Log out">'], False, False),
     ],
     ids=["aria-label-added", "alt-reworded", "title-on-its-own-line", "jsx-aria-label",
          "vue-bound-aria-label", "class-dropped-beside-a-raw-filter", "jsx-class-name",
-         "style-dropped", "field-name-changed-beside-a-label",
+         "style-dropped", "id-given", "bound-id-changed", "field-name-changed-beside-a-label",
          "option-value-changed-beside-a-title", "role-is-not-a-label",
          "raw-filter-added-beside-a-class", "input-type-beside-a-class",
-         "data-attribute-is-not-a-class", "not-markup"],
+         "data-attribute-is-not-a-class", "field-name-changed-beside-an-id",
+         "attribute-named-with-id", "not-markup"],
 )
 def test_labels_and_styles_in_markup_are_mechanical(
     removed: list[str], added: list[str], markup: bool, mechanical: bool
@@ -1007,6 +1018,38 @@ def test_only_python_is_read_from_inside_brackets_opened_above() -> None:
          "attrs-that-are-data"],
 )
 def test_html_attributes_a_python_form_renders_are_mechanical(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        # hashlib's usedforsecurity=False keeps the digest; on its own line with its comma too
+        (['    email_md5 = hashlib.md5(email.lower().encode()).hexdigest()'],
+         ['    email_md5 = hashlib.md5(email.lower().encode(), usedforsecurity=False).hexdigest()'],
+         True),
+        (['    key = hashlib.md5("{},{}".format(user.email, user.password_hash).encode()).hexdigest()'],
+         ['    key = hashlib.md5(',
+          '        "{},{}".format(user.email, user.password_hash).encode(), usedforsecurity=False',
+          '    ).hexdigest()'], True),
+        (['    digest = hashlib.sha1()'], ['    digest = hashlib.sha1(usedforsecurity=False)'], True),
+        # counter-examples: the algorithm or the hashed text changed beside the flag, and the
+        # flag turned on (the digest is then refused where the algorithm is not approved)
+        (['    token_hash = hashlib.sha256(token.encode()).hexdigest()'],
+         ['    token_hash = hashlib.md5(token.encode(), usedforsecurity=False).hexdigest()'], False),
+        (['    key = hashlib.md5(user.email.encode()).hexdigest()'],
+         ['    key = hashlib.md5(user.password_hash.encode(), usedforsecurity=False).hexdigest()'],
+         False),
+        (['    h = hashlib.md5(data, usedforsecurity=False)'],
+         ['    h = hashlib.md5(data, usedforsecurity=True)'], False),
+    ],
+    ids=["flag-added", "flag-added-and-re-wrapped", "flag-as-the-only-argument",
+         "algorithm-changed-beside-the-flag", "hashed-text-changed-beside-the-flag",
+         "flag-turned-on"],
+)
+def test_a_digest_declared_not_for_security_is_mechanical(
     removed: list[str], added: list[str], mechanical: bool
 ) -> None:
     assert mechanical_hunk(removed, added) is mechanical
