@@ -2,7 +2,10 @@
 repository's, a scope's overrides): pure data in, data out.
 
 - Mappings merge key by key, recursively; a new key adds an entry.
-- Scalars replace. Lists append (without repeating an entry already there).
+- Scalars replace. Lists append (without repeating an entry already there: an entry of
+  mappings is there when one below holds every key it spells with the same value, as the
+  layer below holds it with the schema's defaults spelled out; a copy of the bundled policy
+  used as a repository's adds nothing).
 - `replace: [field, ...]` beside fields of a mapping makes those fields replace instead.
 """
 
@@ -12,6 +15,18 @@ import copy
 from typing import Any
 
 __all__ = ["merge"]
+
+
+def _held(item: Any, entries: list[Any]) -> bool:
+    """Whether a list already holds an entry: the same value, or for a mapping, an entry that
+    spells each of its keys the same (and may spell more: the defaults the layer below had
+    filled in, `files: []` beside a content rule's `pattern`)."""
+    if item in entries:
+        return True
+    return isinstance(item, dict) and any(
+        isinstance(entry, dict) and all(k in entry and entry[k] == v for k, v in item.items())
+        for entry in entries
+    )
 
 
 def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +45,7 @@ def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(current, dict) and isinstance(value, dict):
             result[key] = merge(current, value)
         elif isinstance(current, list) and isinstance(value, list):
-            result[key] = current + [item for item in value if item not in current]
+            result[key] = current + [item for item in value if not _held(item, current)]
         else:
             result[key] = copy.deepcopy(value)
     return result

@@ -36,6 +36,7 @@ from policies import model as plain
 from policies.model import (
     MAX_CONTENT_RULES,
     MAX_PATH_PATTERNS,
+    RE2_MAX_MEM,
     Permission,
     Provenance,
     Risk,
@@ -753,12 +754,15 @@ class Policy(_Strict):
                                          f"{MAX_CONTENT_RULES}"))
         elif rules:
             try:
-                rule_set = re2.Set.SearchSet(_RE2_OPTIONS)
+                # with the analysis' memory budget: RE2's default refuses a set the
+                # analysis compiles (the bundled rules and as many again)
+                options = re2.Options()
+                options.log_errors = False
+                options.max_mem = RE2_MAX_MEM
+                rule_set = re2.Set.SearchSet(options)
                 for rule in rules:
                     rule_set.Add(rule)
                 rule_set.Compile()
-                options = re2.Options()
-                options.log_errors = False
                 options.never_capture = True
                 re2.compile(("(?m)" + "|".join(f"(?:{r})" for r in rules)).encode(), options)
             except Exception as e:  # every refusal of the engine

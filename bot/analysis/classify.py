@@ -44,7 +44,7 @@ from bot.analysis.metadata import MetadataLines
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, SourceFile
 from bot.analysis.ranking import EvidenceRanking
 from bot.analysis.removal import Removals
-from policies.model import Area, Policy, Risk, compile_paths
+from policies.model import RE2_MAX_MEM, Area, Policy, Risk, compile_paths
 from policies.paths import PathMatch, PathSpec, PathSpecs, translate
 from policies.plain import Plain
 
@@ -105,10 +105,6 @@ def _reanchored(pattern: str) -> str:
     return "".join(out)
 
 
-#: RE2's memory budget for the union of all rules. Its DFA is built lazily as the text is read;
-#: with RE2's default 8 MB the union of about 80 rules overflows the cache, which RE2 then
-#: flushes and rebuilds over and over (a 3 MB diff took 1.1 s instead of 0.03 s).
-_RE2_MAX_MEM = 64 << 20
 #: rules per pre-filter pass on a large diff. Each state of RE2's lazily built DFA costs in
 #: proportion to the automaton it stands for, and a fresh process builds them all: one pass of
 #: the union of 120 rules took 1.2-2.4 s of CPU over a 16 MB diff (0.1-2.4 s even once built, its
@@ -166,7 +162,7 @@ def _prefilter_passes(patterns: Sequence[str], per_pass: int) -> list[Sequence[s
 
 def _options() -> re2.Options:
     options = re2.Options()
-    options.max_mem = _RE2_MAX_MEM
+    options.max_mem = RE2_MAX_MEM
     return options
 
 

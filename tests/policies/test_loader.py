@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any
 
 import pytest
+import yaml
 
 from policies.errors import PolicyError, PolicyProblem
 from policies.loader import (
@@ -21,7 +22,7 @@ from policies.loader import (
     merge,
     validate_default,
 )
-from policies.model import Policy, Risk
+from policies.model import Policy, Risk, as_data
 from policies.source import MAX_POLICY_BYTES, MAX_POLICY_DEPTH, parse_source
 
 REPO = REPOSITORY_POLICY_PATH
@@ -125,6 +126,12 @@ def test_an_empty_repository_file_changes_nothing(text: str | bytes) -> None:
         ({"m": {"a": 1}}, {"replace": ["m"], "m": {"b": 2}}, {"m": {"b": 2}}),
         ({"a": 1}, {"new": {"k": [1]}}, {"a": 1, "new": {"k": [1]}}),
         ({"a": [1]}, {"a": "scalar"}, {"a": "scalar"}),
+        (
+            {"a": [{"pattern": "x", "files": []}]},
+            {"a": [{"pattern": "x"}, {"pattern": "x", "files": ["y"]}, {"pattern": "z"}]},
+            {"a": [{"pattern": "x", "files": []}, {"pattern": "x", "files": ["y"]},
+                   {"pattern": "z"}]},
+        ),
     ],
     ids=[
         "lists-append-without-duplicates",
@@ -135,6 +142,7 @@ def test_an_empty_repository_file_changes_nothing(text: str | bytes) -> None:
         "replace-whole-mapping",
         "new-key-added",
         "scalar-over-list-replaces",
+        "an-entry-held-with-its-defaults-spelled-out-is-not-repeated",
     ],
 )
 def test_merge_rules(
@@ -154,6 +162,25 @@ def test_merge_lists_append_without_duplicates_in_a_real_area(policy: Policy) ->
     default_paths = policy.areas["auth"].paths
     assert merged.areas["auth"].paths == [*default_paths, "src/identity/**"]
     assert merged.areas["auth"].content == policy.areas["auth"].content
+
+
+def test_a_copy_of_the_default_as_a_repository_policy_is_the_default(policy: Policy) -> None:
+    """A team starts its policy from a copy of the bundled file: its rules are the default's
+    (held below with the schema's defaults spelled out), not a second set of them."""
+    text = resources.files("policies").joinpath("default.yml").read_text(encoding="utf-8")
+    assert as_data(load_policy(text)) == as_data(policy)
+
+
+def test_a_repository_may_add_as_many_content_rules_as_the_default_holds(policy: Policy) -> None:
+    """The check that a policy's rules compile together gives RE2 the analysis' memory
+    budget: with RE2's default, the bundled rules and as many again did not compile."""
+    patterns = [rule.pattern for area in policy.active_areas().values()
+                for rule in area.content]
+    rules = [{"id": f"own-{n}", "pattern": pattern} for n, pattern in enumerate(patterns)]
+    merged = load_policy(yaml.safe_dump({"areas": {"security": {"content": rules}}}))
+    assert len(merged.areas["security"].content) == (
+        len(policy.areas["security"].content) + len(rules)
+    )
 
 
 def test_merge_replace_paths_inside_an_area(policy: Policy) -> None:
