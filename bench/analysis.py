@@ -1,15 +1,18 @@
-"""Speed and memory of modeltier's analysis core on large PRs of four shapes, against floors.
+"""Speed and memory of modeltier's analysis core on large PRs of five shapes, against floors.
 
     python bench/analysis.py [--files 3000] [--lines 200000] [--seed 1] [--repeat 5]
-                             [--shapes own,ordinary,worst,css] [--profile SHAPE] [--keep-dir DIR]
+                             [--shapes own,ordinary,worst,css,bundle] [--profile SHAPE]
+                             [--keep-dir DIR]
 
 It generates (deterministically, see bench/gen_diff.py) a 3,000-file git diff with about 200,000
-changed lines in each of four shapes: "own" (the project's own: 7% of files sensitive),
+changed lines in each of five shapes: "own" (the project's own: 7% of files sensitive),
 "ordinary" (routine lines of every file use ordinary words a generic rule matches, "discount",
-"session", "token"; 40% tests and docs), "worst" (every file sensitive, most lines read) and
-"css" (every file a style sheet, a few class names with such words); and a typical 20-file
-(~600-line) one. For each shape, in interleaved rounds (each round measures every figure once,
-so a busy machine weighs on all of them alike), it measures:
+"session", "token"; 40% tests and docs), "worst" (every file sensitive, most lines read), "css"
+(every file a style sheet, a few class names with such words) and "bundle" (the project's own
+with three compiled JavaScript bundles the policy does not exclude, each rebuilding one or two
+minified lines of 100-900 kB full of such words: a line's cost must not grow faster than its
+width); and a typical 20-file (~600-line) one. For each shape, in interleaved rounds (each round
+measures every figure once, so a busy machine weighs on all of them alike), it measures:
 
 - the analysis in-process, `decide(parse_diff(text), policy, PullRequestInfo())`, the policy
   loaded and compiled beforehand, after a warm-up;

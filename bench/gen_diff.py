@@ -13,8 +13,13 @@ and some excluded files (tests, docs) mention sensitive words in passing, as rea
 `shape` picks one of `SHAPES`: "own" (the default above); "ordinary", where routine lines
 of every file (tests and docs too, 40% of files) use ordinary words a generic rule matches
 ("discount", "session", "token"...), so nearly every file has a hit and most hits are not
-evidence; "worst", where every file touches a sensitive area, so every file is read in full; and
-"css", every file a style sheet, with a few class names that hold such words.
+evidence; "worst", where every file touches a sensitive area, so every file is read in full;
+"css", every file a style sheet, with a few class names that hold such words; and "bundle", the
+default with a few files (`BUNDLES`) that are compiled JavaScript bundles at paths no exclusion of
+the default policy names (`public/js/app.js`, `dist/x.bundle.js`, a 20-digit content hash), each
+changing one or two minified lines of 100-900 kB on each side (`BUNDLE_WIDTH`), the new line the
+old one with a few pieces rebuilt, full of words the policy reads (auth, token, password,
+price, `===`, `if(`, `return`): a rebuilt bundle committed with its sources.
 
 Run it to write a diff: `python bench/gen_diff.py --files 20 --lines 600 -o small.diff`.
 """
@@ -29,7 +34,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["SHAPES", "DiffStats", "generate"]
+__all__ = ["BUNDLES", "BUNDLE_WIDTH", "SHAPES", "DiffStats", "generate"]
 
 def _split(words: str) -> tuple[str, ...]:
     return tuple(words.split())
@@ -72,7 +77,10 @@ SERVICES = _split("catalog search feeds media reports scheduler gateway notifier
 
 STACKS = ("python", "typescript", "go", "java", "ruby", "sql", "yaml", "markdown")
 STACK_WEIGHTS = (22, 22, 14, 12, 10, 2, 9, 9)
-SHAPES = ("own", "ordinary", "worst", "css")
+SHAPES = ("own", "ordinary", "worst", "css", "bundle")
+#: the "bundle" shape's bundles, and the width range of their minified lines (characters)
+BUNDLES = 3
+BUNDLE_WIDTH = (100_000, 900_000)
 #: everyday words of business code that a generic rule of the default policy matches
 ORDINARY = _split(
     "discount coupon invoice payment session token role owner admin login currency tax billing "
@@ -473,6 +481,29 @@ _SENSITIVE_PATHS = {
 }
 _BINARY_PATHS = ("web/public/images/{v}.png", "assets/fonts/{v}.woff2", "docs/img/{v}.png",
                  "web/public/{v}.ico", "data/{v}.parquet")
+#: where builds write bundles, none of them excluded by the default policy (`*.min.js`,
+#: `public/build/`, `*.<8 hex digits>.js` are): the analysis reads them
+_BUNDLE_PATHS = ("public/js/{m}.js", "dist/{m}.bundle.js", "static/js/main.{x}.js",
+                 "publishable/assets/js/{m}.js")
+#: pieces of minified JavaScript (`{i}`..: mangled names, `{w}`: a word, `{o}`: an ordinary word
+#: a generic rule matches, `{n}`: a number, `{s}`: words)
+_MINIFIED = (
+    "function {i}({j},{k}){{if({j}==={k})return!0;var {l}={j}.{o}Token;"
+    "return {l}&&{l}.length>{n}}}",
+    "{i}.prototype.{w}=function({j}){{return this.{o}[{j}]}};",
+    'var {i}="/api/auth/{w}";',
+    'if(!{i}.password||{i}.password.length<{n})throw new Error("{s}");',
+    '{i}.headers.Authorization="Bearer "+{j}.token;',
+    "{i}.price={j}.price*(1-{k}.{o}/100);",
+    'case"{w}":return {i}.{o}({j});',
+    "const {i}=({j},{k})=>{j}.{w}===({k}||{{}}).{o};",
+    '{i}({j},"{w}",function(){{return {k}}});',
+    "e.exports={{{w}:{i},{o}:{j}}};",
+    "n.d(t,{{{w}:()=>{i}}});",
+    "{i}=Object.assign({{}},{j},{{{w}:{n}}});",
+    "for(var {i}=0;{i}<{j}.length;{i}++){k}.push({j}[{i}].{w});",
+    '{i}.{w}?{j}("{s}"):{k}.{o}={n};',
+)
 
 
 @dataclass
@@ -556,6 +587,7 @@ class _Gen:
             "a2": lambda: r.choice("fghijklmnvxyz"),
             "svc": lambda: r.choice(SERVICES),
             "h": lambda: f"{r.getrandbits(24):06x}",
+            "x": lambda: f"{r.getrandbits(80):020x}",
         }
         for name in ("c", "c2", "c3"):
             self.makers[name] = w.noun
@@ -651,9 +683,43 @@ class _Gen:
         for index in r.sample(changed, min(count, len(changed))):
             body[index] = (body[index][0], r.choice(pool))
 
+    def _minified(self, width: int) -> list[str]:
+        """Pieces of minified JavaScript (`_MINIFIED`) adding up to at least `width` characters."""
+        r, w = self.r, self.w
+        letters = string.ascii_letters
+
+        def name() -> str:  # a mangled name: one or two characters
+            return r.choice(letters) + (r.choice(letters + string.digits) * (r.random() < 0.5))
+
+        pieces: list[str] = []
+        size = 0
+        while size < width:
+            piece = r.choice(_MINIFIED).format(
+                i=name(), j=name(), k=name(), l=name(), w=w.noun(), o=r.choice(ORDINARY),
+                n=r.choice(NUMBERS), s=w.words(2, 4),
+            )
+            pieces.append(piece)
+            size += len(piece)
+        return pieces
+
+    def _bundle_hunk(self, n_lines: int) -> tuple[str, list[tuple[str, str]], str]:
+        """A rebuilt bundle's one hunk: `n_lines` minified lines (`BUNDLE_WIDTH` wide) removed,
+        and each added again with a few of its pieces rebuilt, as a build rewrites a bundle."""
+        old, new = [], []
+        for _ in range(n_lines):
+            pieces = self._minified(self.r.randint(*BUNDLE_WIDTH))
+            old.append(("-", "".join(pieces)))
+            for at in self.r.sample(range(len(pieces)), min(3, len(pieces))):
+                pieces[at] = self._minified(1)[0]
+            new.append(("+", "".join(pieces)))
+        return f"@@ -1{_count(n_lines)} +1{_count(n_lines)} @@", old + new, ""
+
     def _hunks(self, stack: str, n_changed: int, status: str) -> tuple[list[str], int, int]:
         """The hunk lines of a file with n_changed changed lines; returns (lines, +, -)."""
         r = self.r
+        if stack == "bundle":
+            half = n_changed // 2
+            return self._render([self._bundle_hunk(half)], stack), half, half
         out: list[tuple[str, list[tuple[str, str]], str]] = []  # header, body, section
         added = removed = 0
         if status in ("added", "removed"):
@@ -795,7 +861,13 @@ def _specs(g: _Gen, files: int, lines: int) -> list[_Spec]:
     specs: list[_Spec] = []
     weights = []
     share = g.sensitive_share
-    for _ in range(files):
+    bundles = set(r.sample(range(files), min(BUNDLES, files))) if g.shape == "bundle" else set()
+    for at in range(files):
+        if at in bundles:  # one or two minified lines, each removed and added
+            specs.append(_Spec(g.path(_BUNDLE_PATHS, "typescript"), "bundle", "modified", "src",
+                               "", n_changed=2 * r.randint(1, 2)))
+            weights.append(0.0)
+            continue
         roll = r.random()
         status = (
             "added" if roll < 0.03 else "removed" if roll < 0.04 else "renamed" if roll < 0.052
@@ -845,6 +917,7 @@ def _specs(g: _Gen, files: int, lines: int) -> list[_Spec]:
             weight *= 2
         specs.append(_Spec(path, stack, status, role, sensitive, old_path=old_path))
         weights.append(weight)
+    lines -= sum(spec.n_changed for spec in specs)  # the bundles' lines, counted already
     total = sum(weights)
     if total > 0:
         cap = max(lines * 0.03, 50)
@@ -867,7 +940,8 @@ def _specs(g: _Gen, files: int, lines: int) -> list[_Spec]:
             if step > 10 * len(eligible) + abs(diff) * 2:
                 break
         for spec, count in zip(specs, counts, strict=True):
-            spec.n_changed = count
+            if spec.stack != "bundle":
+                spec.n_changed = count
     return specs
 
 

@@ -25,7 +25,7 @@ from typing import Literal
 
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.lazyre import compile_lazily
-from bot.analysis.mechanical import MARKUP, tokens
+from bot.analysis.mechanical import MARKUP, legible, tokens
 from policies.plain import Plain
 
 __all__ = ["FUNCTION", "GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter",
@@ -57,10 +57,6 @@ _EXITS = frozenset({
 })
 #: a hunk larger than this is a rewrite: its lines are not paired one by one
 _MAX_SIDE = 80
-#: a line longer than this (in characters) is minified or generated (a bundle, a data blob):
-#: nobody reads a condition in it, and pairing two such lines token by token is quadratic (a
-#: changed 900 kB bundle line took minutes)
-_MAX_WIDTH = 2000
 #: how alike a removed and an added condition must be to be one condition changed
 _PAIRED = 0.6
 #: a condition this long (in tokens) found whole inside another is the other with a conjunct
@@ -182,11 +178,6 @@ def guard_filter(subjects: Sequence[str]) -> str:
     )
 
 
-def _legible(text: str) -> bool:
-    """Whether a line is short enough to be read as written by hand (`_MAX_WIDTH`)."""
-    return len(text) <= _MAX_WIDTH
-
-
 class _Hunk:
     """One hunk's changed lines by run (the lines changed between two unchanged ones: a
     condition changed in place has its old and new text in one run) and side, read only where a
@@ -214,7 +205,7 @@ class _Hunk:
     def readable(self, item: ChangedLine) -> bool:
         """Whether a line may take part in a change of control flow: code with a marker
         (`_MARKERS`), in a run small enough to pair line by line."""
-        return (self.run(item) is not None and _legible(item.text)
+        return (self.run(item) is not None and legible(item.text)
                 and _CANDIDATE.search(item.text) is not None and is_substantive(item.text))
 
     def stream(self, item: ChangedLine) -> list[str]:
@@ -231,7 +222,7 @@ class _Hunk:
         if found is None:
             found = self._conditions[key] = [
                 (line, self.stream(line)) for line in self.runs[key[0]][side]
-                if _legible(line.text) and _CANDIDATE.search(line.text) is not None
+                if legible(line.text) and _CANDIDATE.search(line.text) is not None
                 and not _markup(line.text)
                 and is_substantive(line.text) and _decides(self.stream(line))
             ]

@@ -25,12 +25,14 @@ __all__ = [
     "INDENTED",
     "MANIFESTS",
     "MARKUP",
+    "MAX_WIDTH",
     "NO_SWAPS",
     "Sides",
     "Swaps",
     "defines",
     "definitions_pattern",
     "hunk_swaps",
+    "legible",
     "line_key",
     "mechanical_hunk",
     "mechanical_sides",
@@ -103,6 +105,11 @@ _STRING_PREFIXES = frozenset({"f", "r", "b", "u", "rb", "br", "fr", "rf", "F", "
                               "$"})
 _QUOTES = "\"'`"
 _MAX_LINES = 400
+#: a line wider than this (in characters) is minified or generated (a bundle, a data blob): no
+#: one writes it, re-formats it or reads a condition in it by hand; reading it token by token
+#: costs seconds (a rebuilt bundle's 900 kB line), and pairing two such lines token by token
+#: (a condition changed, `bot.analysis.guards`) is quadratic
+MAX_WIDTH = 2000
 #: a hunk side's token stream, read from its start as far as a comparison needs: each call
 #: gives the tokens in order, each with whether it was a string literal
 _Tokens = Callable[[], Iterator[tuple[str, bool]]]
@@ -271,6 +278,11 @@ def _without_trailing_comment(line: str) -> str:
     if any(code.count(quote) % 2 for quote in _QUOTES):
         return line
     return code
+
+
+def legible(text: str) -> bool:
+    """Whether a line is short enough to be read as written by hand (`MAX_WIDTH`)."""
+    return len(text) <= MAX_WIDTH
 
 
 def _declarations(lines: Sequence[str]) -> list[str]:
@@ -942,6 +954,8 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     hunk that only adds, removes or rewords accessibility labels (`aria-*`, `alt`, `title`) or
     styles (`class`, `className`, `style`); in any file, the HTML attributes a Python form
     renders on a field (`render_kw`, a widget's `attrs`), the rest of the hunk mechanical.
+    A hunk holding a line wider than `MAX_WIDTH` (minified) is mechanical only when its sides
+    are the same text, white space aside.
     """
     return mechanical_sides(Sides(removed, added), manifest=manifest, markup=markup)
 
@@ -1166,6 +1180,8 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         return True
     if len(removed) + len(added) > _MAX_LINES:
         return False  # tokenising a huge hunk costs more than the rare false alarm it saves
+    if not all(map(legible, (*removed, *added))):
+        return False  # a minified line is compared as whole text only (above), not respelt
     old_size, new_size = sum(map(len, old_squashed)), sum(map(len, new_squashed))
     if abs(old_size - new_size) > max(old_size, new_size) // 2 + 40:
         return False  # far more (or less) text on one side: not the same code re-spelt
@@ -1547,9 +1563,12 @@ def _lines_swaps(
 
 def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
     """The names a hunk's lines swap, when swapping names is all they do (`NO_SWAPS` when they
-    do more, or the hunk only adds or removes, or is too large to compare)."""
+    do more, or the hunk only adds or removes, or is too large to compare: too many lines, or a
+    line wider than `MAX_WIDTH`)."""
     if not removed or not added or len(removed) + len(added) > _MAX_LINES:
         return NO_SWAPS
+    if not all(map(legible, (*removed, *added))):
+        return NO_SWAPS  # a minified line's names are a build's, not renames anyone made
     return _lines_swaps(map(_line_stream, removed), map(_line_stream, added))
 
 

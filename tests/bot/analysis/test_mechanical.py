@@ -8,6 +8,7 @@ import pytest
 import re2
 
 from bot.analysis.mechanical import (
+    MAX_WIDTH,
     NO_SWAPS,
     Sides,
     defines,
@@ -1188,3 +1189,17 @@ def test_a_go_short_declaration_defines_its_names(line: str, found: bool) -> Non
     assert defines(line, names) is found
     pattern = re2.compile(definitions_pattern(names))
     assert (pattern.search(f"context\n-{line}\n".encode()) is not None) is found
+
+
+def test_a_minified_line_is_compared_as_whole_text_only() -> None:
+    """A bundle's line (hundreds of kB in real commits) is nobody's re-formatting nor renaming:
+    a hunk holding one is the same code only white space aside, and the names a build mangles
+    swap no names anyone declared (tokenising two 900 kB lines to ask took seconds)."""
+    padding = "var n=t(1);" * (MAX_WIDTH // 10)
+    quoted, requoted = ["token = 'abc';"], ['token = "abc"']
+    assert mechanical_hunk(quoted, requoted)
+    assert not mechanical_hunk([quoted[0] + padding], [requoted[0] + padding])
+    assert mechanical_hunk(["  " + quoted[0] + padding], [quoted[0] + padding])
+    renamed = ["x = old_name(a)"], ["x = new_name(a)"]
+    assert hunk_swaps(*renamed).pairs == {("old_name", "new_name")}
+    assert hunk_swaps(*([line + padding for line in side] for side in renamed)) == NO_SWAPS
