@@ -2,10 +2,10 @@
 repository's, a scope's overrides): pure data in, data out.
 
 - Mappings merge key by key, recursively; a new key adds an entry.
-- Scalars replace. Lists append (without repeating an entry already there: an entry of
-  mappings is there when one below holds every key it spells with the same value, as the
-  layer below holds it with the schema's defaults spelled out; a copy of the bundled policy
-  used as a repository's adds nothing).
+- Scalars replace. Lists append (without repeating an entry already there: a mapping is there
+  when one below spells its keys the same and leaves the others empty, as the layer below
+  holds it with the schema's defaults spelled out; a copy of the bundled policy used as a
+  repository's adds nothing).
 - `replace: [field, ...]` beside fields of a mapping makes those fields replace instead.
 """
 
@@ -19,12 +19,16 @@ __all__ = ["merge"]
 
 def _held(item: Any, entries: list[Any]) -> bool:
     """Whether a list already holds an entry: the same value, or for a mapping, an entry that
-    spells each of its keys the same (and may spell more: the defaults the layer below had
-    filled in, `files: []` beside a content rule's `pattern`)."""
+    spells each of its keys the same and leaves the rest empty, as the defaults the layer below
+    had filled in are (`files: []`, `headers: false` beside a content rule's `pattern`; a list
+    entry's fields default to nothing). An entry below with a key the new one leaves out set
+    (`files: [a/**]`) is another entry: the new one asks for more."""
     if item in entries:
         return True
     return isinstance(item, dict) and any(
-        isinstance(entry, dict) and all(k in entry and entry[k] == v for k, v in item.items())
+        isinstance(entry, dict)
+        and all(k in entry and entry[k] == v for k, v in item.items())
+        and not any(entry[k] for k in entry.keys() - item.keys())
         for entry in entries
     )
 

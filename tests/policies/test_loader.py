@@ -127,10 +127,10 @@ def test_an_empty_repository_file_changes_nothing(text: str | bytes) -> None:
         ({"a": 1}, {"new": {"k": [1]}}, {"a": 1, "new": {"k": [1]}}),
         ({"a": [1]}, {"a": "scalar"}, {"a": "scalar"}),
         (
-            {"a": [{"pattern": "x", "files": []}]},
-            {"a": [{"pattern": "x"}, {"pattern": "x", "files": ["y"]}, {"pattern": "z"}]},
-            {"a": [{"pattern": "x", "files": []}, {"pattern": "x", "files": ["y"]},
-                   {"pattern": "z"}]},
+            {"a": [{"pattern": "x", "files": []}, {"pattern": "w", "files": ["v"]}]},
+            {"a": [{"pattern": "x"}, {"pattern": "x", "files": ["y"]}, {"pattern": "w"}]},
+            {"a": [{"pattern": "x", "files": []}, {"pattern": "w", "files": ["v"]},
+                   {"pattern": "x", "files": ["y"]}, {"pattern": "w"}]},
         ),
     ],
     ids=[
