@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from policies.literals import Condition, required
 from policies.model import Policy
 from policies.paths import Translation, translate
 from policies.plain import Plain
@@ -42,14 +43,17 @@ __all__ = ["ARTEFACT_FOLDER", "Bundled", "artefact_name", "decode", "encode", "f
 #: the package folder the artefact is kept in, with the package's bytecode
 ARTEFACT_FOLDER = "__pycache__"
 #: the modules whose source decides what the artefact holds
-_SOURCES = ("source.py", "schema.py", "model.py", "loader.py", "paths.py", "bundled.py")
+_SOURCES = ("source.py", "schema.py", "model.py", "loader.py", "paths.py", "bundled.py",
+            "literals.py")
 
 
 class Bundled(Plain):
-    """The bundled policy, validated, and the translation of each of its path patterns."""
+    """The bundled policy, validated, the translation of each of its path patterns and the
+    condition a text meets where each of its content patterns may match (`policies.literals`)."""
 
     policy: Policy
     translations: dict[str, Translation]
+    conditions: dict[str, Condition | None]
 
     @classmethod
     def of(cls, validated: schema.Policy) -> Bundled:
@@ -58,7 +62,9 @@ class Bundled(Plain):
 
         policy = runtime(validated)
         return cls(policy=policy,
-                   translations={p: translate(p) for p in path_patterns(policy)})
+                   translations={p: translate(p) for p in path_patterns(policy)},
+                   conditions={rule.pattern: required(rule.pattern)
+                               for area in policy.areas.values() for rule in area.content})
 
 
 def package_files() -> Traversable:

@@ -25,7 +25,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from policies import bundled
+from policies import bundled, literals
 from policies.errors import Loc, PolicyError, PolicyProblem
 from policies.merging import merge
 from policies.model import Policy, as_data
@@ -271,6 +271,7 @@ def _bundled() -> tuple[bundled.Bundled, str | None, bytes | None]:
             found = bundled.decode(_artefact(key).read_bytes())
     made = found or bundled.Bundled.of(validate_default())
     remember(made.translations)
+    literals.remember(made.conditions)
     return made, key, None if found or key is None else bundled.encode(made)
 
 

@@ -44,6 +44,7 @@ from bot.analysis.metadata import MetadataLines
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, SourceFile
 from bot.analysis.ranking import EvidenceRanking
 from bot.analysis.removal import Removals
+from policies.literals import Conditions, condition
 from policies.model import RE2_MAX_MEM, Area, Policy, Risk, compile_paths
 from policies.paths import PathMatch, PathSpec, PathSpecs, translate
 from policies.plain import Plain
@@ -127,6 +128,16 @@ _SMALLER_PASSES = ((1 << 20, 6), (8 << 20, 12))
 #: 22 kB diff of long lines 72 ms against 77 ms.
 _LINE_PASSES_BELOW = 32 << 10
 
+#: below so many characters, a diff's content rules are compiled only where a text may hold a
+#: match of them (`policies.literals`: the text holds one string of each of the rule's
+#: clauses): a small diff's text holds those of about one rule in seven of the bundled policy,
+#: and compiling all of them, as RE2 sets and as pre-filter passes, was about 60 ms of a 240 ms
+#: scan of a 1.7 kB diff (issue 14). Past it most rules are in the text anyway, and the texts
+#: asked many: one set of every rule answers them faster.
+_NARROW_BELOW = _LINE_PASSES_BELOW
+#: compiled pre-filter passes of some of the rules (`Matcher.prefilters_of`) a matcher keeps
+_NARROWED_KEPT = 16
+
 
 def _rules_per_pass(size: int) -> int:
     """How many rules a pre-filter pass holds on a diff text of `size` characters."""
@@ -158,6 +169,19 @@ def _prefilter_passes(patterns: Sequence[str], per_pass: int) -> list[Sequence[s
         return _passes(patterns, per_pass)
     rest = [pattern for pattern in patterns if _LOOSE_START not in pattern]
     return [*_passes(rest, per_pass), *_passes(loose, per_pass)]
+
+
+def _compiled_passes(patterns: Sequence[str], per_pass: int, by_line: bool) -> tuple[Any, ...]:
+    """Pre-filter passes of these patterns (`_prefilter_passes`), compiled: RE2 patterns each
+    the union of some, or on a small diff one `LinePasses` of them (`Matcher.prefilters`)."""
+    options = _options()
+    options.never_capture = True  # only where it matches; groups would cost decoding
+    before, after = ("(?m)[^\n]*?(?:", ")") if by_line else ("(?m)", "")
+    passes = tuple(
+        re2.compile((before + "|".join(group) + after).encode(), options)
+        for group in _prefilter_passes(patterns, per_pass)
+    ) if patterns else ()
+    return (LinePasses(passes),) if by_line and passes else passes
 
 
 def _options() -> re2.Options:
@@ -232,7 +256,8 @@ class _Rule(Plain):
 
 
 class Matcher:
-    """A policy compiled for matching: path specs per area, one RE2 set over all content rules.
+    """A policy compiled for matching: path specs per area; the content rules as RE2 sets, or
+    on a small diff only those its texts may hold a match of (`rules_in`), compiled when asked.
 
     A plain class, not a dataclass: a dataclass compiles the source of its methods when it is
     defined, about 1 ms of every start for each (issue 14; `policies.plain`)."""
@@ -250,14 +275,21 @@ class Matcher:
         self.positives: tuple[str, ...] = ()
         self.excludes: dict[str, PathSpec] = {}
         self.rules: list[_Rule] = []
-        self.rule_set: _RuleSets | None = None
+        #: each content rule's pattern, in rule order
+        self.patterns: list[str] = []
         #: the file patterns of each content rule that has them, in rule order (`rule_files`)
         self.file_patterns: list[tuple[str, ...]] = []
         #: each content rule that reads lines as the pre-filters search for it (no anchors)
         self.prefilter_patterns: tuple[str, ...] = ()
+        #: the index of the rule of each pre-filter pattern
+        self.prefilter_rules: tuple[int, ...] = ()
         #: the compiled pre-filter passes, by rules per pass and whether they are asked line
-        #: by line (`prefilters`)
+        #: by line (`prefilters`), and by the pre-filter patterns they hold (`prefilters_of`)
         self.compiled_passes: dict[tuple[int, bool], tuple[Any, ...]] = {}
+        self.narrowed_passes: dict[tuple[int, ...], tuple[Any, ...]] = {}
+        #: each content rule compiled alone, when a text first may hold a match of it
+        #: (`rules_in`)
+        self.compiled_rules: dict[int, Any] = {}
         #: the guard rules (`guards: true`), apart: they read only lines that decide or exit
         #: (bot/analysis/guards.py), found by a search of their own
         self.guard_rules: list[tuple[str, tuple[str, ...], _OwnPaths | None]] = []
@@ -275,7 +307,7 @@ class Matcher:
         matcher.translations = _optional_paths(policy.translations)
         positives: list[str] = []
         patterns: list[str] = []
-        rule_patterns: list[str] = []
+        prefilter_rules: list[int] = []
         guard_set = re2.Set.SearchSet(_options())
         subjects: list[str] = []
         for area_id, area in policy.active_areas().items():
@@ -301,13 +333,13 @@ class Matcher:
                     excluded_too=rule.excluded_too and files is not None,
                     comments=rule.comments, headers=rule.headers, enclosing=rule.enclosing,
                 ))
-                rule_patterns.append(rule.pattern)
                 if not rule.enclosing:  # it reads no line of the diff: no pre-filter finds it
                     patterns.append(f"(?:{_reanchored(rule.pattern)})")
+                    prefilter_rules.append(len(matcher.patterns))
+                matcher.patterns.append(rule.pattern)
         matcher.positives = tuple(positives)
-        if matcher.rules:
-            matcher.rule_set = _RuleSets(rule_patterns)
         matcher.prefilter_patterns = tuple(patterns)
+        matcher.prefilter_rules = tuple(prefilter_rules)
         if subjects:
             guard_set.Compile()
             matcher.guard_set = guard_set
@@ -324,16 +356,55 @@ class Matcher:
         key = (_rules_per_pass(size), size < _LINE_PASSES_BELOW)
         compiled = self.compiled_passes.get(key)
         if compiled is None:
-            per_pass, by_line = key
-            options = _options()
-            options.never_capture = True  # only where it matches; groups would cost decoding
-            before, after = ("(?m)[^\n]*?(?:", ")") if by_line else ("(?m)", "")
-            passes = tuple(
-                re2.compile((before + "|".join(group) + after).encode(), options)
-                for group in _prefilter_passes(self.prefilter_patterns, per_pass)
-            )
-            compiled = self.compiled_passes[key] = (LinePasses(passes),) if by_line else passes
+            compiled = self.compiled_passes[key] = _compiled_passes(self.prefilter_patterns,
+                                                                    *key)
         return compiled
+
+    def prefilters_of(self, text: str) -> tuple[Any, ...]:
+        """The pre-filter passes to search this diff text with (`prefilters`); on a small
+        diff, passes of only the rules the text may hold a match of (`conditions`): a rule
+        that matches nowhere in the text finds no line, so the lines found are the same."""
+        if len(text) >= _NARROW_BELOW:
+            return self.prefilters(len(text))
+        held = set(self.conditions.met(text))
+        wanted = tuple(at for at, rule in enumerate(self.prefilter_rules) if rule in held)
+        compiled = self.narrowed_passes.get(wanted)
+        if compiled is None:
+            if len(self.narrowed_passes) >= _NARROWED_KEPT:
+                self.narrowed_passes.pop(next(iter(self.narrowed_passes)))
+            compiled = self.narrowed_passes[wanted] = _compiled_passes(
+                [self.prefilter_patterns[at] for at in wanted],
+                _rules_per_pass(len(text)), len(text) < _LINE_PASSES_BELOW)
+        return compiled
+
+    @functools.cached_property
+    def conditions(self) -> Conditions:
+        """What a text holds where each content rule may match it (`policies.literals`), known
+        from the artefact for the bundled policy's rules."""
+        return Conditions(condition(pattern) for pattern in self.patterns)
+
+    @functools.cached_property
+    def rule_set(self) -> _RuleSets | None:
+        """Every content rule, as RE2 sets (None: the policy has none). Compiled on first use:
+        a small diff asks only some rules (`rules_in`)."""
+        return _RuleSets(self.patterns) if self.patterns else None
+
+    def rules_in(self, text: str, narrow: bool) -> tuple[int, ...]:
+        """The indexes of the content rules that match a text, in rule order: with `narrow`,
+        each rule the text may hold a match of (`conditions`) asked alone, compiled when first
+        asked; else the sets of every rule (`rule_set`). The same indexes either way."""
+        if not narrow:
+            rule_set = self.rule_set
+            return () if rule_set is None else rule_set.match(text)
+        found = []
+        for index in self.conditions.met(text):
+            compiled = self.compiled_rules.get(index)
+            if compiled is None:
+                compiled = self.compiled_rules[index] = re2.compile(
+                    self.patterns[index], _options())
+            if compiled.search(text) is not None:
+                found.append(index)
+        return tuple(found)
 
     @functools.cached_property
     def any_path(self) -> PathSpec:
@@ -363,10 +434,8 @@ class Matcher:
 
     def line_rules(self, text: str, path: str) -> list[_Rule]:
         """The content rules that match a line of a file, for areas that do not exclude it."""
-        if self.rule_set is None:
-            return []
         matched = []
-        for index in self.rule_set.match(text):
+        for index in self.rules_in(text, narrow=False):
             rule = self.rules[index]
             if rule.files is not None and not rule.files.check_file(path).include:
                 continue
@@ -384,11 +453,13 @@ _TEXTS_KEPT = 4096
 class _LineRules:
     """`Matcher.line_rules` for one diff, answered once per distinct line text and once per
     file: which rules a text matches does not depend on its file, and which rules a file allows
-    (its areas' exclusions, the rules' own file patterns) not on its lines."""
+    (its areas' exclusions, the rules' own file patterns) not on its lines. A small diff's
+    texts are asked only of the rules they may hold a match of (`Matcher.rules_in`)."""
 
     def __init__(self, matcher: Matcher, diff: Diff) -> None:
         self.matcher = matcher
         self.diff = diff
+        self._narrow = len(diff.text) < _NARROW_BELOW
         self._texts: dict[str, tuple[int, ...]] = {}
         self._files: dict[int, frozenset[int] | _FileRules] = {}
         self._sets: dict[frozenset[int], frozenset[int]] = {}
@@ -445,8 +516,7 @@ class _LineRules:
         if matched is None:
             if len(self._texts) >= _TEXTS_KEPT:
                 self._texts.clear()
-            rule_set = self.matcher.rule_set
-            matched = self._texts[text] = () if rule_set is None else rule_set.match(text)
+            matched = self._texts[text] = self.matcher.rules_in(text, self._narrow)
         if not matched:
             return []
         allowed = self.allowed(file)
@@ -1246,7 +1316,7 @@ class _Searches:
             both = self._guards is None and self._guards_wanted()
             groups: list[Sequence[Any]] = []
             if matcher.prefilter_patterns:
-                groups.append(matcher.prefilters(len(diff.text)))
+                groups.append(matcher.prefilters_of(diff.text))
             if both:
                 groups.append((matcher.guard_prefilter,))
             found = diff.hit_lines_apart(*groups) if groups else []
@@ -1708,7 +1778,7 @@ def classify(
     if guards_read():
         _guard_evidence(diff, matcher, collector, skip, removals, guard_readers,
                         searches.guards())
-    if sources and matcher.rule_set is not None:
+    if sources and matcher.rules:
         _enclosing_evidence(diff, matcher, collector, skip, sources, renames)
     not_inspected = [
         NotInspected(path=change.path, reason=change.note or "binary file")

@@ -1546,6 +1546,27 @@ def test_the_prefilters_find_the_same_lines_however_the_rules_are_shared_out(
     assert diff.hit_lines(*by_line) == diff.hit_lines(*small)
 
 
+def test_a_small_diff_asks_only_the_rules_its_text_may_hold_a_match_of(
+    policy: Policy,
+) -> None:
+    """On a small diff the pre-filter passes hold only the rules whose strings the diff's text
+    holds, and a line is asked only of the rules whose strings it holds (`policies.literals`):
+    the lines found and the rules matched are those of every rule."""
+    lines = ["def refund(order):", "    with transaction.atomic():",
+             "        stripe.Refund.create(charge=order.charge_id)", "# password reset", "x = 1"]
+    diff = parse_diff(edit("app/billing/refunds.py", lines))
+    matcher = matcher_for(policy)
+    narrowed, every = matcher.prefilters_of(diff.text), matcher.prefilters(len(diff.text))
+    assert len(narrowed[0].passes) < len(every[0].passes)
+    assert diff.hit_lines(*narrowed) == diff.hit_lines(*every) != {}
+    for text in [*lines, "    payment = Payment.objects.select_for_update().get(pk=1)",
+                 "@login_required", "nothing here", ""]:
+        assert matcher.rules_in(text, narrow=True) == matcher.rules_in(text, narrow=False)
+    assert matcher.rules_in(lines[1], narrow=True)
+    plain = parse_diff(edit("notes.txt", ["x = 1"]))
+    assert plain.hit_lines(*matcher.prefilters_of(plain.text)) == {}
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("word\n", {0}),                      # at the line's start
     ("a  word here\n", {0}),              # inside it
