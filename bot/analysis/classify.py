@@ -135,7 +135,7 @@ _LINE_PASSES_BELOW = 32 << 10
 #: scan of a 1.7 kB diff (issue 14). Past it most rules are in the text anyway, and the texts
 #: asked many: one set of every rule answers them faster.
 _NARROW_BELOW = _LINE_PASSES_BELOW
-#: compiled pre-filter passes of some of the rules (`Matcher.prefilters_of`) a matcher keeps
+#: compiled pre-filter passes of some of the rules (`Matcher.prefilters_of`) a process keeps
 _NARROWED_KEPT = 16
 
 
@@ -182,6 +182,15 @@ def _compiled_passes(patterns: Sequence[str], per_pass: int, by_line: bool) -> t
         for group in _prefilter_passes(patterns, per_pass)
     ) if patterns else ()
     return (LinePasses(passes),) if by_line and passes else passes
+
+
+@functools.lru_cache(maxsize=_NARROWED_KEPT)
+def _narrowed_passes(patterns: tuple[str, ...], per_pass: int, by_line: bool
+                     ) -> tuple[Any, ...]:
+    """`_compiled_passes` of the rules a small diff may match (`Matcher.prefilters_of`), the
+    last few kept: an lru_cache, safe where the service's worker threads share a matcher (a
+    dict evicted by hand could be changed by one thread while another iterates it)."""
+    return _compiled_passes(patterns, per_pass, by_line)
 
 
 def _options() -> re2.Options:
@@ -284,9 +293,8 @@ class Matcher:
         #: the index of the rule of each pre-filter pattern
         self.prefilter_rules: tuple[int, ...] = ()
         #: the compiled pre-filter passes, by rules per pass and whether they are asked line
-        #: by line (`prefilters`), and by the pre-filter patterns they hold (`prefilters_of`)
+        #: by line (`prefilters`; a small diff's narrowed ones: `_narrowed_passes`)
         self.compiled_passes: dict[tuple[int, bool], tuple[Any, ...]] = {}
-        self.narrowed_passes: dict[tuple[int, ...], tuple[Any, ...]] = {}
         #: each content rule compiled alone, when a text first may hold a match of it
         #: (`rules_in`)
         self.compiled_rules: dict[int, Any] = {}
@@ -367,15 +375,11 @@ class Matcher:
         if len(text) >= _NARROW_BELOW:
             return self.prefilters(len(text))
         held = set(self.conditions.met(text))
-        wanted = tuple(at for at, rule in enumerate(self.prefilter_rules) if rule in held)
-        compiled = self.narrowed_passes.get(wanted)
-        if compiled is None:
-            if len(self.narrowed_passes) >= _NARROWED_KEPT:
-                self.narrowed_passes.pop(next(iter(self.narrowed_passes)))
-            compiled = self.narrowed_passes[wanted] = _compiled_passes(
-                [self.prefilter_patterns[at] for at in wanted],
-                _rules_per_pass(len(text)), len(text) < _LINE_PASSES_BELOW)
-        return compiled
+        wanted = tuple(pattern for pattern, rule in zip(self.prefilter_patterns,
+                                                        self.prefilter_rules, strict=True)
+                       if rule in held)
+        return _narrowed_passes(wanted, _rules_per_pass(len(text)),
+                                len(text) < _LINE_PASSES_BELOW)
 
     @functools.cached_property
     def conditions(self) -> Conditions:
