@@ -285,6 +285,11 @@ def legible(text: str) -> bool:
     return len(text) <= MAX_WIDTH
 
 
+def _all_legible(removed: Sequence[str], added: Sequence[str]) -> bool:
+    """Whether every line of a hunk is `legible`: one wider is read as whole text only."""
+    return all(map(legible, removed)) and all(map(legible, added))
+
+
 def _declarations(lines: Sequence[str]) -> list[str]:
     """A manifest's declarations in a canonical order, comments and blank lines aside: each
     line declares one dependency whole (its name, version and source), wherever it stands."""
@@ -1180,7 +1185,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         return True
     if len(removed) + len(added) > _MAX_LINES:
         return False  # tokenising a huge hunk costs more than the rare false alarm it saves
-    if not all(map(legible, (*removed, *added))):
+    if not _all_legible(removed, added):
         return False  # a minified line is compared as whole text only (above), not respelt
     old_size, new_size = sum(map(len, old_squashed)), sum(map(len, new_squashed))
     if abs(old_size - new_size) > max(old_size, new_size) // 2 + 40:
@@ -1567,7 +1572,7 @@ def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
     line wider than `MAX_WIDTH`)."""
     if not removed or not added or len(removed) + len(added) > _MAX_LINES:
         return NO_SWAPS
-    if not all(map(legible, (*removed, *added))):
+    if not _all_legible(removed, added):
         return NO_SWAPS  # a minified line's names are a build's, not renames anyone made
     return _lines_swaps(map(_line_stream, removed), map(_line_stream, added))
 
