@@ -1108,9 +1108,18 @@ class _Moves:
             )
             first = next(elsewhere, None)
             present = self._present[item] = first is not None and self.diff.substantive(item) and (
-                self.diff.substantive(first) or any(map(self.diff.substantive, elsewhere))
+                self.counterpart(first) or any(map(self.counterpart, elsewhere))
             )
         return present
+
+    def counterpart(self, item: ChangedLine) -> bool:
+        """Whether a line holding an asked line's text elsewhere is that code, moved: a
+        substantive line, or code of a test-only item (`Diff.test_only`: tests moved out of a
+        Rust `#[cfg(test)]` module into a file of their own)."""
+        diff = self.diff
+        return diff.substantive(item) or (
+            diff.test_only(item) and diff.code(item) and not diff.cosmetic(item.file, item.hunk)
+        )
 
     def moved(self, item: ChangedLine) -> bool:
         """Whether a substantive changed line is in a run of at least three moved lines."""
@@ -1255,14 +1264,16 @@ def _moved(
     for file in asked:
         moves.index(file)
     for file, lines in found.items():
-        if file in asked or rules.allowed(file):
+        if file in asked:
             continue
-        # A file no rule reads (a test, a doc) is read only to find code moved from or to
-        # it, and parsed only if it holds a line asked about; its parsed hunks are not kept (a
-        # test suite's are tens of MB on a large diff).
-        if moves.may_find(file) and any(map(diff.substantive, diff.lines_at(file, lines))):
+        # A file no rule reads (a test, a doc), or one whose lines found are no evidence (a
+        # Rust test module's), is read only to find code moved from or to it, and parsed only
+        # if it holds a line asked about; the parsed hunks of a file no rule reads are not kept
+        # (a test suite's are tens of MB on a large diff).
+        if moves.may_find(file) and any(map(moves.counterpart, diff.lines_at(file, lines))):
             moves.index(file)
-        diff.forget(file)
+        if not rules.allowed(file):
+            diff.forget(file)
     moved = {item for item in movable if moves.moved(item)}
     return moved | {item for item in hits if (item.file, item.hunk) in renames}
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
+from bot.analysis import testcode
 from bot.analysis.buildsteps import DOCKERFILE, same_steps
 from bot.analysis.diffscan import DEV_NULL, RawFile, scan
 from bot.analysis.errors import DiffError
@@ -177,6 +178,9 @@ class Hunk:
     #: the (side, line) of its changed lines inside a docstring or a block comment
     #: (`bot.analysis.prose`), worked out when first asked
     prose: frozenset[tuple[str, int]] | None = None
+    #: the (side, line) of its changed lines in test-only code (`bot.analysis.testcode`),
+    #: worked out when first asked
+    tests: frozenset[tuple[str, int]] | None = None
 
 
 def _hunks(
@@ -553,6 +557,32 @@ class Diff:
         block comment (`in_prose`); whatever its hunk does."""
         return is_substantive(item.text) and not self.in_prose(item)
 
+    def test_only(self, item: ChangedLine) -> bool:
+        """Whether a changed line lies in test-only code of a source file (`bot.analysis.
+        testcode`: a Rust item under `#[cfg(test)]`), built for the tests alone, as a test
+        file's lines are: never evidence, and no reason for a path match to count."""
+        if item.side == "header":
+            return False
+        hunk = self.hunks(item.file)[item.hunk]
+        if hunk.tests is None:
+            hunk.tests = self._tests(item.file, hunk)
+        return (item.side, item.line) in hunk.tests
+
+    def _tests(self, index: int, hunk: Hunk) -> frozenset[tuple[str, int]]:
+        """The (side, line) of a hunk's changed lines in test-only code, read from each side's
+        lines as the hunk shows them (its unchanged ones too)."""
+        if not testcode.reads(self.files[index].path):
+            return frozenset()
+        first, last = self._shown(index, hunk)
+        if self.text.find(testcode.MARKER, self._offset(first), self._ends[last]) < 0:
+            return frozenset()
+        found: set[tuple[str, int]] = set()
+        for side, lines in zip(("old", "new"), self._shown_sides(index, hunk), strict=True):
+            start = hunk.starts[0 if side == "old" else 1]
+            flags = testcode.test_flags(lines)
+            found.update((side, start + at) for at, flag in enumerate(flags) if flag)
+        return frozenset(found)
+
     def _prose(self, index: int, number: int) -> frozenset[tuple[str, int]]:
         """The (side, line) of a hunk's changed lines inside prose: read from the file's
         contents on a side the caller gave them, else from the hunk's own lines (its unchanged
@@ -671,10 +701,11 @@ class Diff:
         if item.side == "header":
             if hunk.substantive is None:
                 hunk.substantive = not self.cosmetic(item.file, item.hunk) and any(
-                    map(self.code, hunk.lines)
+                    self.code(line) and not self.test_only(line) for line in hunk.lines
                 )
             return hunk.substantive
-        return self.code(item) and not self.cosmetic(item.file, item.hunk)
+        return (self.code(item) and not self.test_only(item)
+                and not self.cosmetic(item.file, item.hunk))
 
     def changed_lines(self, index: int) -> list[tuple[ChangedLine, bool]]:
         """Every changed line and hunk header of one file, each with whether it is substantive.

@@ -1,0 +1,146 @@
+"""Test-only code inside a source file (`bot.analysis.testcode`): a Rust item under
+`#[cfg(test)]` is built for `cargo test` alone, so a throwaway key or a signer in it is no
+evidence, as in a test file; the same code outside such an item, or under an attribute that
+builds it outside tests too, still counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis import testcode
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
+from policies.model import Policy
+
+
+def patch(path: str, hunk: str, *, new: bool = False) -> str:
+    """A diff of one file whose hunk header's counts are those of its lines (`hunk`: a header
+    `@@ -A +B @@ section` without counts, then the lines)."""
+    header, body = hunk.split("\n", 1)
+    rows = body.splitlines()
+    old = sum(row[:1] in " -" for row in rows)
+    added = sum(row[:1] in " +" for row in rows)
+    start_old, start_new, section = [*header.split(" ", 4)[1:3], header.partition(" @@")[2]]
+    hunk = f"@@ {start_old},{old} {start_new},{added} @@{section}\n{body}"
+    if new:
+        return (f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..2222222\n"
+                f"--- /dev/null\n+++ b/{path}\n{hunk}")
+    return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
+            f"--- a/{path}\n+++ b/{path}\n{hunk}")
+
+
+#: a unit test module added at the end of a file: a signer with a private key of its own
+_TEST_MODULE = """\
+@@ -40 +40 @@ pub fn sign_request(signer: &dyn Signer, body: &str) -> String {
+     signer.sign(body)
+ }
++
++#[cfg(test)]
++mod tests {
++    use openssl::{hash::MessageDigest, pkey::PKey};
++
++    #[test]
++    fn signs() {
++        let mut signer = openssl::sign::Signer::new(MessageDigest::sha256(), &key).unwrap();
++        assert!(signer.verify("{", sig).is_ok());
++    }
++}
+"""
+
+
+def _areas(policy: Policy, text: str) -> list[str]:
+    return [area.id for area in classify(parse_diff(text), policy).areas]
+
+
+def test_a_test_module_added_to_a_source_file_is_no_evidence(policy: Policy) -> None:
+    assert _areas(policy, patch("src/request.rs", _TEST_MODULE)) == []
+
+
+@pytest.mark.parametrize(
+    "hunk",
+    [
+        # the same code in an ordinary module ships
+        _TEST_MODULE.replace("#[cfg(test)]", "#[cfg(feature = \"openssl\")]"),
+        # built outside tests too: test is one condition of several
+        _TEST_MODULE.replace("#[cfg(test)]", "#[cfg(any(test, feature = \"mocks\"))]"),
+    ],
+    ids=["other-cfg", "any-test"],
+)
+def test_the_same_code_outside_a_test_only_item_counts(policy: Policy, hunk: str) -> None:
+    assert _areas(policy, patch("src/request.rs", hunk)) == ["security"]
+
+
+_INSIDE_TESTS = """\
+@@ -120 +120 @@ mod tests {
+         verify();
+     }
++
++    #[test]
++    fn signs() {
++        let signer = openssl::sign::Signer::new(MessageDigest::sha256(), &key).unwrap();
++        assert!(signer.sign_to_vec().is_ok());
++    }
+ }
+"""
+
+
+def test_a_hunk_that_starts_inside_the_tests_module_is_read_as_code(policy: Policy) -> None:
+    # git's header names the module, not how deep in it the hunk starts (here in a function
+    # whose `}` comes first), so where the module closes is unknown: the hunk is code
+    assert _areas(policy, patch("src/request.rs", _INSIDE_TESTS)) == ["security"]
+
+
+def test_code_after_a_test_module_closes_counts(policy: Policy) -> None:
+    after = _TEST_MODULE.replace("+}\n", "+}\n+pub fn sign(key: &PKey<Private>) -> Signer {\n"
+                                 "+    openssl::sign::Signer::new(MessageDigest::sha256(), key)\n"
+                                 "+}\n")
+    assert _areas(policy, patch("src/request.rs", after)) == ["security"]
+
+
+def test_a_file_of_another_language_is_not_read_for_test_modules(policy: Policy) -> None:
+    assert not testcode.reads("src/request.cpp")
+    assert _areas(policy, patch("src/request.cpp", _TEST_MODULE)) == ["security"]
+
+
+def test_tests_moved_out_of_a_test_module_into_a_file_are_moved_code(policy: Policy) -> None:
+    body = [
+        "let txn = index.env.write_txn().unwrap();",
+        "index.put(&mut txn, 1).unwrap();",
+        "txn.commit().unwrap();",
+    ]
+    removed = "".join(f"-        {line}\n" for line in body)
+    added = "".join(f"+    {line}\n" for line in body)
+    text = patch("src/search.rs", f"""\
+@@ -10 +10 @@ pub fn search() {{
+ }}
+-#[cfg(test)]
+-mod tests {{
+-    fn puts() {{
+{removed}-    }}
+-}}
+""") + patch("src/search_tests.rs", f"""\
+@@ -0 +1 @@
++fn puts() {{
+{added}+}}
+""", new=True)
+    assert "transactions" not in _areas(policy, text)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # the attribute, the module, a brace in a string, the close; code after it ships
+        (["#[cfg(test)]", "mod tests {", '    fn x() { "}" }', "}", "fn b() {}"],
+         [True, True, True, True, False]),
+        # a helper function under the attribute, its signature over several lines
+        (["#[cfg(test)]", "#[allow(dead_code)]", "fn helper(", "  a: u8,", ") -> u8 {", "  a",
+          "}", "fn real() {}"], [True] * 7 + [False]),
+        # a `use` under the attribute is one line
+        (["#[cfg(test)]", "use mock::Store;", "use store::Store;"], [True, True, False]),
+        # look-alike: built outside tests too
+        (['#[cfg(any(test, feature = "mocks"))]', "fn helper() {}"], [False, False]),
+    ],
+    ids=["module", "helper-fn", "use", "any-test"],
+)
+def test_which_lines_are_test_only(lines: list[str], expected: list[bool]) -> None:
+    assert testcode.test_flags(lines) == expected
