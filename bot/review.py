@@ -45,6 +45,7 @@ from bot.render.markdown import (
     render_routine_note,
 )
 from bot.render.sarif import head_line
+from bot.time_limit import AnalysisStopped, Decider
 from policies.errors import ModelTierError, PolicyError
 from policies.loader import REPOSITORY_POLICY_PATHS, default_policy
 from policies.model import Policy
@@ -194,7 +195,7 @@ def load_base_policy(
 
 def _preview(
     port: GitHubPort, repo: str, pr: PullRequestData, files: Sequence[GitHubFile],
-    diff: Diff, info: PullRequestInfo,
+    diff: Diff, info: PullRequestInfo, decider: Decider = decide,
 ) -> tuple[Decision | None, list[str]]:
     """What the PR's own proposed policy would decide: shown, never enforced."""
     changed = [f for f in files if f.filename in POLICY_PATHS and f.status != "removed"]
@@ -205,7 +206,7 @@ def _preview(
         return None, []
     try:
         proposed = proposed_policy(port, repo, changed[0].filename, text)
-        return decide(diff, proposed, info), []
+        return decider(diff, proposed, info), []
     except PolicyError as e:
         return None, _problems(e)
     except Exception as e:  # the proposal cannot stop the check the base policy gives
@@ -233,15 +234,19 @@ def _policy_change(files: Sequence[GitHubFile]) -> tuple[str, ...]:
 
 def _judge(
     diff_of: Callable[[], Diff], policy: Policy, info: PullRequestInfo, source: str,
-    errors: list[str], place: Place = "app",
+    errors: list[str], place: Place = "app", decider: Decider = decide,
 ) -> tuple[Diff, Decision, Policy, str, list[str]]:
     """Parse and decide; what the PR's own input breaks is a JudgeError, and a repository
-    policy the analysis cannot run gives way to the default, with the error shown."""
+    policy the analysis cannot run gives way to the default, with the error shown. An analysis
+    that was stopped (`bot.time_limit`) is not tried again with the default policy: the same
+    diff would stop it again."""
     try:
         diff = diff_of()
-        return diff, decide(diff, policy, info, place), policy, source, errors
+        return diff, decider(diff, policy, info, place), policy, source, errors
     except DiffError as e:
         raise JudgeError(f"the diff could not be read: {e}") from e
+    except AnalysisStopped as e:
+        raise JudgeError(str(e)) from e
     except Exception as e:
         if source == "default":
             log.exception("judging with the default policy failed")
@@ -249,7 +254,7 @@ def _judge(
         log.exception("judging with %s failed", source)
         errors = [*errors, f"{source}: could not be applied ({type(e).__name__}: {e}); the "
                            "default policy judged this pull request"]
-        return _judge(diff_of, default_policy(), info, "default", errors, place)
+        return _judge(diff_of, default_policy(), info, "default", errors, place, decider)
 
 
 def attested_labels(
@@ -382,10 +387,12 @@ def evaluate(
     commits: Sequence[Commit] | None = None,
     policy_path: str | None = None,
     place: Place = "app",
+    decider: Decider = decide,
 ) -> Evaluation:
     """Read what the decision needs (files and commits unless given; reviews and CODEOWNERS
-    when a declaration that no AI was used awaits an approval) and decide, the fix text written
-    for the `place` (the App or the Action)."""
+    when a declaration that no AI was used awaits an approval) and decide (by `decider`: the
+    App's runs in a child process with a time limit), the fix text written for the `place` (the
+    App or the Action)."""
     policy, source, errors = load_base_policy(port, repo, pr.base_sha or pr.base_ref, policy_path)
     files = list(files) if files is not None else port.pull_files(repo, pr.number)
     commits = list(commits) if commits is not None else port.pull_commits(repo, pr.number)
@@ -406,46 +413,46 @@ def evaluate(
         if under_generated_paths(policy, (f.filename for f in files)) else None,
     )
     diff, decision, policy, source, errors = _judge(
-        lambda: parse_github_files(files), policy, info, source, errors, place)
+        lambda: parse_github_files(files), policy, info, source, errors, place, decider)
     if _short_of_evidence(decision) and (records := git_ai_notes(port, repo, commits)):
         info = info.replace(records=records)
         diff, decision, policy, source, errors = _judge(
-            lambda: diff, policy, info, source, errors, place)
+            lambda: diff, policy, info, source, errors, place, decider)
     if decision.risk != Risk.CRITICAL and (sources := read_sources(port, repo, pr, diff, policy)):
         info = info.replace(sources=sources)
         diff, decision, policy, source, errors = _judge(
-            lambda: diff, policy, info, source, errors, place)
+            lambda: diff, policy, info, source, errors, place, decider)
     if _reviews_needed(decision):
         reviews, codeowners = read_reviews(port, repo, pr, decision, info.codeowners)
         info = info.replace(reviews=reviews, codeowners=codeowners)
         diff, decision, policy, source, errors = _judge(
-            lambda: diff, policy, info, source, errors, place)
-    preview, preview_errors = _preview(port, repo, pr, files, diff, info)
+            lambda: diff, policy, info, source, errors, place, decider)
+    preview, preview_errors = _preview(port, repo, pr, files, diff, info, decider)
     policy_files = _policy_files(files, policy)
     return Evaluation(decision, policy, source, errors, preview, preview_errors,
                       _policy_change(policy_files), coverage(decision, policy_files))
 
 
 def evaluate_head(
-    port: GitHubPort, repo: str, pr: PullRequestData, head_sha: str
+    port: GitHubPort, repo: str, pr: PullRequestData, head_sha: str, decider: Decider = decide
 ) -> Evaluation:
     """An earlier head of the PR (the one an overrider saw, when GitHub's head has moved on
     since): its files from the comparison of the PR's base with that head."""
     files, commits = port.compare(repo, pr.base_sha or pr.base_ref, head_sha)
     return evaluate(port, repo, dataclasses.replace(pr, head_sha=head_sha),
-                    files=files, commits=commits)
+                    files=files, commits=commits, decider=decider)
 
 
 def evaluate_range(
     port: GitHubPort, repo: str, base_sha: str, head_sha: str, policy_path: str | None = None,
-    place: Place = "app",
+    place: Place = "app", decider: Decider = decide,
 ) -> Evaluation:
     """A merge group (base...head): judged on the comparison, evidence from its commits."""
     policy, source, errors = load_base_policy(port, repo, base_sha, policy_path)
     files, commits = port.compare(repo, base_sha, head_sha)
     _, decision, policy, source, errors = _judge(
         lambda: parse_github_files(files), policy, PullRequestInfo(commits=tuple(commits)),
-        source, errors, place)
+        source, errors, place, decider)
     return Evaluation(decision, policy, source, errors, coverage=coverage(decision))
 
 

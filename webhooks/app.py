@@ -25,6 +25,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.background import BackgroundTask
 
 from bot.github.pygithub import Connection
+from bot.time_limit import TimedDecider
 from policies.loader import default_policy
 from webhooks.compliance.pages import add_compliance
 from webhooks.events import EventError, metric_event, route_json
@@ -148,7 +149,8 @@ class Service:
             BACKSTOP_CHECKPOINT_PAGES if worker_process else SQLITE_CHECKPOINT_PAGES))
         self.connection = connection or connect_github(settings)
         self.connection.on_response = self.metrics.github_response
-        self.runner = JobRunner(self.store, self.connection, self.metrics)
+        self.runner = JobRunner(self.store, self.connection, self.metrics,
+                                TimedDecider(settings.analysis_timeout()))
         # Broker mode: Celery workers (`modeltier worker`) run the jobs, this process sends them.
         self.dispatcher: Dispatcher | None = None
         if settings.broker_url:
@@ -189,6 +191,7 @@ class Service:
     def stop(self) -> None:
         if self.pool is not None:
             self.pool.stop()
+        self.runner.close()
 
 
 def _reject(status: int, reason: str) -> JSONResponse:

@@ -45,6 +45,7 @@ __all__ = [
 
 GITHUB_API = "https://api.github.com"
 DATABASE_FILE = "modeltier.sqlite3"
+DEFAULT_ANALYSIS_TIMEOUT = 120.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 #: what a valid value of each setting looks like, appended to a problem with it
@@ -63,6 +64,7 @@ VALID: dict[str, str] = {
     "log_level": " | ".join(LOG_LEVELS),
     "workers": "a whole number from 1 to 64",
     "job_lease_seconds": "a whole number of seconds, at least 10",
+    "analysis_timeout_seconds": "seconds, more than 0 and less than job_lease_seconds, e.g. 120",
     "max_attempts": "a whole number, at least 1",
     "github_max_wait": "seconds, more than 0, e.g. 60",
     "broker_visibility_timeout": "a whole number of seconds, at least 5",
@@ -246,6 +248,11 @@ class Settings(BaseSettings):
     workers: int = Field(default=4, ge=1, le=64, description="In-process job threads.")
     job_lease_seconds: int = Field(default=300, ge=10)
     max_attempts: int = Field(default=5, ge=1)
+    analysis_timeout_seconds: float | None = Field(
+        default=None, gt=0,
+        description="A job's analysis runs in a child process killed after this long; the pull "
+                    "request then gets a failing check that says so (default: 120 s, or half "
+                    "the job lease if that is shorter).")
     github_max_wait: float = Field(default=60.0, gt=0, description="Longest rate-limit wait.")
     # Scale-out, with broker_url set (docs/running-at-scale.md)
     broker_visibility_timeout: int = Field(
@@ -324,11 +331,28 @@ class Settings(BaseSettings):
         return value.upper()
 
     @model_validator(mode="after")
+    def _analysis_within_lease(self) -> Settings:
+        """An analysis still running when its job's lease lapses would be run a second time by
+        another worker: the limit must come first."""
+        if (self.analysis_timeout_seconds is not None
+                and self.analysis_timeout_seconds >= self.job_lease_seconds):
+            raise ValueError(
+                f"MODELTIER_ANALYSIS_TIMEOUT_SECONDS ({self.analysis_timeout_seconds:g}) must be "
+                f"less than MODELTIER_JOB_LEASE_SECONDS ({self.job_lease_seconds})")
+        return self
+
+    @model_validator(mode="after")
     def _credentials(self) -> Settings:
         problems = _credential_problems(dict(self))
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def analysis_timeout(self) -> float:
+        """The analysis time limit: the one set, else 120 s within the job lease."""
+        if self.analysis_timeout_seconds is not None:
+            return self.analysis_timeout_seconds
+        return min(DEFAULT_ANALYSIS_TIMEOUT, self.job_lease_seconds / 2)
 
     def private_key(self) -> str | None:
         if self.github_private_key is not None:

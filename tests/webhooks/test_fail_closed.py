@@ -11,7 +11,6 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from bot import review
 from bot.render.markdown import MARKER
 from tests.webhooks.conftest import AUTH_PATCH, REPO, comment_payload, pr_payload
 from webhooks.runtime.store import jobs
@@ -64,19 +63,33 @@ def test_a_diff_that_is_not_a_diff_fails_the_check_and_says_why(make_service, fa
     assert store.count_jobs("done") == 1 and store.count_jobs("dead") == 0  # not retried
 
 
-def test_a_job_the_analysis_fails_on_still_ends_with_a_failing_check(make_service, fake,
-                                                                     monkeypatch):
+def test_a_job_the_analysis_fails_on_still_ends_with_a_failing_check(make_service, fake):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(review, "decide", broken)
     svc = make_service()
+    svc.service.runner.decider = broken
     _auth_pr(fake)
     _run(svc, fake)
     [run] = fake.check_runs(REPO, head_sha=HEAD)
     assert run["conclusion"] == "failure"
     assert "internal error while judging: RuntimeError: boom" in run["output"]["summary"]
     assert svc.service.store.count_jobs("dead") == 0
+
+
+def test_an_analysis_that_runs_past_its_limit_fails_the_check_and_frees_the_worker(
+    make_service, fake
+):
+    # a millisecond: less than any child needs to compile the policy's rules
+    svc = make_service(analysis_timeout_seconds=0.001)
+    _auth_pr(fake)
+    _run(svc, fake)
+    [run] = fake.check_runs(REPO, head_sha=HEAD)
+    assert run["conclusion"] == "failure"
+    assert run["output"]["title"] == "modeltier could not judge this pull request"
+    assert "the analysis did not finish within 0.001 s" in run["output"]["summary"]
+    store = svc.service.store
+    assert store.count_jobs("done") == 1 and store.count_jobs("dead") == 0  # not retried
 
 
 # --- no policy content stops the check ------------------------------------------------------------

@@ -141,3 +141,19 @@ def test_database_defaults_to_a_file_in_the_data_directory(tmp_path):
     explicit = Settings(webhook_secret=SECRET, github_token="ghp_x", data_dir=tmp_path,
                         database_url="postgresql+psycopg://u@db/modeltier")
     assert explicit.database_url == "postgresql+psycopg://u@db/modeltier"
+
+
+def test_the_analysis_time_limit_defaults_within_the_job_lease(tmp_path):
+    base = {"webhook_secret": SECRET, "github_token": "ghp_x", "data_dir": tmp_path}
+    assert Settings(**base).analysis_timeout() == 120
+    assert Settings(**base, job_lease_seconds=60).analysis_timeout() == 30
+    assert Settings(**base, analysis_timeout_seconds=10).analysis_timeout() == 10
+
+
+def test_an_analysis_time_limit_past_the_job_lease_is_refused(env):
+    env(webhook_secret=SECRET, github_token="ghp_x", analysis_timeout_seconds="300")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert _problems(caught.value) == [
+        "MODELTIER_ANALYSIS_TIMEOUT_SECONDS (300) must be less than MODELTIER_JOB_LEASE_SECONDS "
+        "(300)"]

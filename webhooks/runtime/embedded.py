@@ -181,6 +181,7 @@ class WorkerProcess:
 
 def _child(settings: Settings, wake: Connection, control: Connection) -> None:
     """The child process: a `WorkerPool` woken through `wake`, answering `control`."""
+    from bot.time_limit import TimedDecider
     from webhooks.logs import configure
     from webhooks.runtime.jobs import JobRunner, WorkerPool, connect_github
     from webhooks.runtime.store import BACKSTOP_CHECKPOINT_PAGES, Store
@@ -199,9 +200,9 @@ def _child(settings: Settings, wake: Connection, control: Connection) -> None:
     metrics = Metrics()
     connection = connect_github(settings)
     connection.on_response = metrics.github_response
-    pool = WorkerPool(store, JobRunner(store, connection, metrics), metrics,
-                      threads=settings.workers, lease_seconds=settings.job_lease_seconds,
-                      max_attempts=settings.max_attempts)
+    runner = JobRunner(store, connection, metrics, TimedDecider(settings.analysis_timeout()))
+    pool = WorkerPool(store, runner, metrics, threads=settings.workers,
+                      lease_seconds=settings.job_lease_seconds, max_attempts=settings.max_attempts)
     pool.start()
     wake_fd, control_fd = wake.fileno(), control.fileno()
     checkpointed = time.monotonic()
@@ -227,5 +228,6 @@ def _child(settings: Settings, wake: Connection, control: Connection) -> None:
             elif message == "stop":
                 stop.set()
     pool.stop(STOP_SECONDS)
+    runner.close()
     store.dispose()
     connection.close()

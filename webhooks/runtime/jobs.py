@@ -16,12 +16,14 @@ import time
 from dataclasses import dataclass
 
 from bot import review
+from bot.analysis.decide import decide
 from bot.analysis.models import Decision
 from bot.analysis.reviewers import split_reviewers
 from bot.coverage import Coverage
 from bot.github.port import GitHubError, GitHubPort, PullRequestData
 from bot.github.pygithub import Connection, connect
 from bot.render.checklist import box_of, ticks_from_events
+from bot.time_limit import Decider, TimedDecider
 from policies.model import Override as OverrideRules
 from policies.model import Permission
 from webhooks.logs import bind
@@ -68,10 +70,19 @@ class Settled:
 class JobRunner:
     """Executes one job: reads GitHub, decides, publishes, records."""
 
-    def __init__(self, store: Store, connection: Connection, metrics: Metrics) -> None:
+    def __init__(self, store: Store, connection: Connection, metrics: Metrics,
+                 decider: Decider = decide) -> None:
+        """`decider`: how a job decides; the service passes a `TimedDecider`, so that no diff
+        holds a worker past the analysis time limit."""
         self.store = store
         self.connection = connection
         self.metrics = metrics
+        self.decider = decider
+
+    def close(self) -> None:
+        """Stop what the runner started: its analysis processes."""
+        if isinstance(self.decider, TimedDecider):
+            self.decider.close()
 
     def run(
         self, job: Job, owner: str, *, max_attempts: int, retry_base_seconds: float
@@ -159,7 +170,7 @@ class JobRunner:
 
     def _judge(self, port: GitHubPort, job: Job, pr: PullRequestData) -> str:
         try:
-            evaluation = review.evaluate(port, job.repo, pr)
+            evaluation = review.evaluate(port, job.repo, pr, decider=self.decider)
         except review.JudgeError as e:
             return self._unjudged(port, job, pr.head_sha, e)
         return self._publish(port, job, pr, evaluation)
@@ -339,9 +350,9 @@ class JobRunner:
                                   for r in self.store.active_overrides(job.repo, pr.number)):
             return self._judge(port, job, pr)  # the same label event again
         try:
-            evaluation = review.evaluate(port, job.repo, pr)
+            evaluation = review.evaluate(port, job.repo, pr, decider=self.decider)
             seen = evaluation if head == pr.head_sha else review.evaluate_head(
-                port, job.repo, pr, head)
+                port, job.repo, pr, head, self.decider)
         except review.JudgeError as e:
             return self._unjudged(port, job, pr.head_sha, e)
         self.store.add_override(job.repo, pr.number, login, reason, head, seen.critical_areas,
@@ -401,7 +412,7 @@ class JobRunner:
         if job.spec["login"] == bot_login:
             return "our own edit"  # token mode: modeltier writes as a user, not as a bot
         try:
-            evaluation = review.evaluate(port, job.repo, pr)
+            evaluation = review.evaluate(port, job.repo, pr, decider=self.decider)
         except review.JudgeError as e:
             return self._unjudged(port, job, pr.head_sha, e)
         login = job.spec["login"]
@@ -443,7 +454,8 @@ class JobRunner:
         head; otherwise the group is judged on its own commits."""
         spec = job.spec
         try:
-            evaluation = review.evaluate_range(port, job.repo, spec["base_sha"], spec["head_sha"])
+            evaluation = review.evaluate_range(port, job.repo, spec["base_sha"], spec["head_sha"],
+                                                 decider=self.decider)
             passed = self._passed_on_their_own(port, job)
         except review.JudgeError as e:
             return self._unjudged(port, job, spec["head_sha"], e)
@@ -482,7 +494,7 @@ class JobRunner:
         pr = port.pull_request(job.repo, number)
         if pr.head_sha != sha:
             return []
-        return [(number, sha, review.evaluate(port, job.repo, pr).coverage)]
+        return [(number, sha, review.evaluate(port, job.repo, pr, decider=self.decider).coverage)]
 
 
 class WorkerPool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.github.port import GitHubError
+from bot.time_limit import TimedDecider
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
 from webhooks.runtime.jobs import JobRunner, connect_github, jitter
@@ -273,7 +274,8 @@ class _Context:
         connection = connect_github(settings)
         gate = rate_gate(settings.broker_url)
         dispatcher = Dispatcher(self.app, max_countdown=max_countdown(settings))
-        runner = JobRunner(store, connection, Metrics())
+        runner = JobRunner(store, connection, Metrics(),
+                           TimedDecider(settings.analysis_timeout()))
         self._processor = JobProcessor(settings, store, runner, gate, dispatcher,
                                        retry_base_seconds=self.retry_base_seconds)
         from webhooks.runtime.reconcile import Reconciler, coordination
@@ -290,6 +292,7 @@ class _Context:
             if self._processor is not None:
                 self._processor.store.dispose()
                 self._processor.runner.connection.close()
+                self._processor.runner.close()
             self._processor = self._reconciler = None
             self._pid = None
 
