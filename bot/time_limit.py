@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -191,6 +192,9 @@ def _serve(requests: IO[bytes], answers: IO[bytes]) -> None:
 
 
 if __name__ == "__main__":
+    # the process that started this one decides when it ends (by closing its input): a Ctrl-C
+    # meant for the service reaches the whole terminal's group, this process included
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     answers = sys.stdout.buffer
     sys.stdout = sys.stderr  # whatever prints goes to the log, never into an answer
     _serve(sys.stdin.buffer, answers)
