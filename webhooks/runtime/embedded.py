@@ -67,6 +67,7 @@ class WorkerProcess:
         self.settings = settings
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded process
         self._lock = threading.Lock()  # one exchange on the control pipe at a time
+        self._asked = 0  # metrics requests sent: each answer carries its request's number
         self._stopping = threading.Event()
         self._process: BaseProcess | None = None
         self._control: Connection | None = None
@@ -145,14 +146,18 @@ class WorkerProcess:
             control = self._control
             if control is None or self._process is None or not self._process.is_alive():
                 return []
+            self._asked += 1
+            deadline = time.monotonic() + METRICS_TIMEOUT
             try:
-                control.send("metrics")
-                if not control.poll(METRICS_TIMEOUT):
-                    return []
-                families: list[Metric] = control.recv()
+                control.send(("metrics", self._asked))
+                # an answer that came too late for an earlier call is read and dropped here
+                while control.poll(max(0.0, deadline - time.monotonic())):
+                    asked, families = control.recv()
+                    if asked == self._asked:
+                        return families  # type: ignore[no-any-return]
             except (EOFError, OSError):
-                return []
-            return families
+                pass
+            return []
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """Ask the child to stop taking jobs and finish the running ones; kill it past
@@ -223,10 +228,10 @@ def _child(settings: Settings, wake: Connection, control: Connection) -> None:
                 message = control.recv()
             except (EOFError, OSError):
                 os._exit(ORPHANED)
-            if message == "metrics":
-                control.send(metrics.worker_families())
-            elif message == "stop":
+            if message == "stop":
                 stop.set()
+            elif message[0] == "metrics":  # ("metrics", n): answered with its number n
+                control.send((message[1], metrics.worker_families()))
     pool.stop(STOP_SECONDS)
     runner.close()
     store.dispose()
