@@ -1,13 +1,15 @@
 """Frozen plain data held in slots, for the few classes a start or a large diff cannot afford
 as dataclasses or `Plain` classes: a dataclass compiles its methods when its class is defined
-(about 1 ms each), and `policies.plain` imports `inspect`. A `Slotted` class writes its own
-`__init__` (positional, fast) and names its fields in `_order`; comparison, hashing, copying,
-pickling and its repr come from here, by those fields."""
+(about 1 ms each), and a `Plain` instance is made by keyword, field by field (its `__init__`
+is shared). A `Slotted` class writes its own `__init__` (positional, fast) and names its fields
+in `_order`; comparison, hashing, copying, pickling and its repr come from here, by those
+fields."""
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError
 from typing import Any, ClassVar, Self
+
+from policies.plain import FrozenInstanceError
 
 __all__ = ["Slotted"]
 

@@ -11,7 +11,6 @@ diff proves what they hold. Code that was only re-formatted, respelt or moved is
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import posixpath
 from array import array
@@ -47,7 +46,7 @@ from bot.analysis.removal import Removals
 from policies.literals import Conditions, condition
 from policies.model import RE2_MAX_MEM, Area, Policy, Risk, compile_paths
 from policies.paths import PathMatch, PathSpec, PathSpecs, translate
-from policies.plain import Plain
+from policies.plain import Plain, field
 
 if TYPE_CHECKING:  # imported where a CODEOWNERS file or the files' contents are read (most
     # scans have neither)
@@ -595,31 +594,31 @@ class Classification(Plain):
     not_inspected: list[NotInspected]
     #: paths whose content is unknown (GitHub sent no patch) that no exclusion covers: what they
     #: change was not read, so it cannot be called routine
-    unread: list[str] = dataclasses.field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
     #: changed lines a rule matched that were not counted (mechanical or moved code)
     mechanical_lines: int = 0
     #: by area, the rules that found its evidence as `Area.weak` names them (what
     #: bench/strengths.py learns which rules are weak from)
-    rules: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    rules: dict[str, list[str]] = field(default_factory=dict)
     #: changed lines a rule matched that were not counted: unused code deleted whole
     #: (`bot.analysis.removal`)
     removed_lines: int = 0
     #: edited files whose path matched an area but that only lose unused code
-    removed_paths: list[str] = dataclasses.field(default_factory=list)
+    removed_paths: list[str] = field(default_factory=list)
     #: edited files whose path matched an area but that only carry out renames the change
     #: declares (`bot.analysis.mechanical.renamed_hunks`)
-    renamed_paths: list[str] = dataclasses.field(default_factory=list)
+    renamed_paths: list[str] = field(default_factory=list)
     #: changed lines a rule matched that were not counted: a chart's or a Terraform module's
     #: metadata (`bot.analysis.metadata`)
     metadata_lines: int = 0
     #: edited files whose path matched an area but whose change is only such metadata
-    metadata_paths: list[str] = dataclasses.field(default_factory=list)
+    metadata_paths: list[str] = field(default_factory=list)
     #: changed lines a rule matched that were not counted: inside a docstring or a block
     #: comment (`Diff.in_prose`)
     prose_lines: int = 0
     #: edited files whose path matched an area but whose change is only such prose (and
     #: comments)
-    prose_paths: list[str] = dataclasses.field(default_factory=list)
+    prose_paths: list[str] = field(default_factory=list)
 
 
 class _Collector:

@@ -14,7 +14,6 @@ import bisect
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
@@ -38,6 +37,7 @@ from bot.analysis.mechanical import (
 )
 from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import docblock_annotation, markers, prose_flags
+from policies.slotted import Slotted
 
 __all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses", "Searcher",
            "is_substantive", "match_starts", "parse_diff"]
@@ -76,16 +76,26 @@ class ChangedLine(NamedTuple):
     hunk: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class GitHubFile:
-    """A file as GitHub's PR files endpoint lists it; `patch` is None when GitHub omitted it."""
+class GitHubFile(Slotted):
+    """A file as GitHub's PR files endpoint lists it; `patch` is None when GitHub omitted it.
+    `Slotted`, not a dataclass: no dataclass is defined on a scan's way (`policies.plain`)."""
+
+    __slots__ = ("additions", "deletions", "filename", "patch", "previous_filename", "status")
+    _order = ("filename", "status", "additions", "deletions", "patch", "previous_filename")
 
     filename: str
-    status: str = "modified"
-    additions: int = 0
-    deletions: int = 0
-    patch: str | None = None
-    previous_filename: str | None = None
+    status: str
+    additions: int
+    deletions: int
+    patch: str | None
+    previous_filename: str | None
+
+    def __init__(self, filename: str, status: str = "modified", additions: int = 0,
+                 deletions: int = 0, patch: str | None = None,
+                 previous_filename: str | None = None) -> None:
+        for name, value in zip(self._order, (filename, status, additions, deletions, patch,
+                                             previous_filename), strict=True):
+            object.__setattr__(self, name, value)
 
 
 def is_substantive(text: str) -> bool:
@@ -154,33 +164,38 @@ def _scan(lines: Sequence[str]) -> list[RawFile]:
 _HUNK_FIELDS = compile_lazily(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
 
 
-@dataclass(slots=True)
 class Hunk:
     """One hunk of a file: its header (when git named the enclosing definition) and its added
-    and removed lines; whether it only re-formats code is worked out when first asked."""
+    and removed lines; whether it only re-formats code is worked out when first asked. Written
+    out, not a dataclass: no dataclass is defined on a scan's way (`policies.plain`)."""
 
-    header: ChangedLine | None
-    lines: list[ChangedLine]
-    cosmetic: bool | None = None
-    #: whether any of its lines is substantive (the header's own flag)
-    substantive: bool | None = None
-    #: the first old and new line numbers the hunk covers (its header's)
-    starts: tuple[int, int] = (0, 0)
-    #: the names its substantive lines swap (`bot.analysis.mechanical.Sides.swaps`), found with
-    #: `cosmetic` from the same tokens when that comparison tokenised them
-    swaps: Swaps | None = None
-    #: the names its code swaps, its lines inside prose aside (`bot.analysis.classify`), worked
-    #: out when first asked
-    code_swaps: Swaps | None = None
-    #: the diff lines (0-based) of its first and last changed line: what lies between, the
-    #: unchanged lines too, is the code the hunk rewrites
-    span: tuple[int, int] = (0, 0)
-    #: the (side, line) of its changed lines inside a docstring or a block comment
-    #: (`bot.analysis.prose`), worked out when first asked
-    prose: frozenset[tuple[str, int]] | None = None
-    #: the (side, line) of its changed lines in test-only code (`bot.analysis.testcode`),
-    #: worked out when first asked
-    tests: frozenset[tuple[str, int]] | None = None
+    __slots__ = ("code_swaps", "cosmetic", "header", "lines", "prose", "span", "starts",
+                 "substantive", "swaps", "tests")
+
+    def __init__(self, header: ChangedLine | None, lines: list[ChangedLine], *,
+                 starts: tuple[int, int] = (0, 0), span: tuple[int, int] = (0, 0)) -> None:
+        self.header = header
+        self.lines = lines
+        self.cosmetic: bool | None = None
+        #: whether any of its lines is substantive (the header's own flag)
+        self.substantive: bool | None = None
+        #: the first old and new line numbers the hunk covers (its header's)
+        self.starts = starts
+        #: the names its substantive lines swap (`bot.analysis.mechanical.Sides.swaps`), found
+        #: with `cosmetic` from the same tokens when that comparison tokenised them
+        self.swaps: Swaps | None = None
+        #: the names its code swaps, its lines inside prose aside (`bot.analysis.classify`),
+        #: worked out when first asked
+        self.code_swaps: Swaps | None = None
+        #: the diff lines (0-based) of its first and last changed line: what lies between, the
+        #: unchanged lines too, is the code the hunk rewrites
+        self.span = span
+        #: the (side, line) of its changed lines inside a docstring or a block comment
+        #: (`bot.analysis.prose`), worked out when first asked
+        self.prose: frozenset[tuple[str, int]] | None = None
+        #: the (side, line) of its changed lines in test-only code (`bot.analysis.testcode`),
+        #: worked out when first asked
+        self.tests: frozenset[tuple[str, int]] | None = None
 
 
 def _hunks(

@@ -15,7 +15,6 @@ same input reads as the same files, and fails at the same line with the same mes
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.analysis.errors import DiffError
 from bot.analysis.lazyre import compile_lazily
@@ -44,25 +43,30 @@ _BINARY = compile_lazily(
 )
 
 
-@dataclass(slots=True)
 class RawFile:
-    """One file of a diff as its headers and hunk counts give it."""
+    """One file of a diff as its headers and hunk counts give it. Written out, not a
+    dataclass: no dataclass is defined on a scan's way (`policies.plain`)."""
 
-    #: its extended header lines (git's `diff --git`, `new file mode`, `rename from`...), the
-    #: lines before its `---` in other diffs; None when it has none
-    info: list[str] | None
-    #: its `---` and `+++` names as written (prefix and quotes kept), or git's header's
-    source: str
-    target: str
-    #: the diff line (1-based) where its part starts: its `diff --git`, its `+++` (without a git
-    #: header) or its binary marker
-    line: int
-    binary: bool = False
-    source_mode: str | None = None
-    target_mode: str | None = None
-    hunks: int = 0
-    added: int = 0
-    removed: int = 0
+    __slots__ = ("added", "binary", "hunks", "info", "line", "removed", "source", "source_mode",
+                 "target", "target_mode")
+
+    def __init__(self, info: list[str] | None, source: str, target: str, line: int, *,
+                 binary: bool = False) -> None:
+        #: its extended header lines (git's `diff --git`, `new file mode`, `rename from`...),
+        #: the lines before its `---` in other diffs; None when it has none
+        self.info = info
+        #: its `---` and `+++` names as written (prefix and quotes kept), or git's header's
+        self.source = source
+        self.target = target
+        #: the diff line (1-based) where its part starts: its `diff --git`, its `+++` (without
+        #: a git header) or its binary marker
+        self.line = line
+        self.binary = binary
+        self.source_mode: str | None = None
+        self.target_mode: str | None = None
+        self.hunks = 0
+        self.added = 0
+        self.removed = 0
 
     @property
     def is_rename(self) -> bool:

@@ -7,12 +7,11 @@ schema version.
 
 from __future__ import annotations
 
-from dataclasses import field
 from enum import StrEnum
 from typing import Any, Literal
 
 from policies.model import Permission, Provenance, Risk
-from policies.plain import Plain
+from policies.plain import Plain, field
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -55,7 +54,7 @@ class Verdict(StrEnum):
 
 def _doc(*, description: str, **kwargs: Any) -> Any:
     """A field with its description for the contract's JSON Schema (`default`,
-    `default_factory` as `dataclasses.field` takes them)."""
+    `default_factory` as `policies.plain.field` takes them)."""
     return field(metadata={"description": description}, **kwargs)
 
 

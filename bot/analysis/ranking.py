@@ -21,12 +21,11 @@ comment, the terminal, JSON and SARIF all show the same evidence first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import field
 
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.models import Evidence
 from policies.model import Policy
-from policies.plain import Plain
+from policies.plain import Plain, field
 
 __all__ = ["EvidenceRanking", "generic_rules", "is_generic_pattern", "rank", "select"]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import pickle
 
 import pytest
 
 from policies.errors import PolicyError, PolicyProblem
+from policies.plain import FrozenInstanceError
 
 
 @pytest.mark.parametrize(
@@ -38,5 +38,5 @@ def test_a_problem_is_frozen_plain_data() -> None:
     assert repr(problem) == ("PolicyProblem(file='p.yml', field='areas', message='bad', line=1, "
                              "column=2)")
     assert pickle.loads(pickle.dumps(problem)) == copy.deepcopy(problem) == problem
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         problem.line = 4  # type: ignore[misc]

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import pickle
 
 import pytest
 
-from policies.plain import Plain
+from policies.plain import FrozenInstanceError, Plain, field
 
 
 class Part(Plain):
     """A part."""
 
     name: str
-    tags: list[str] = dataclasses.field(default_factory=list, metadata={"description": "T."})
+    tags: list[str] = field(default_factory=list, metadata={"description": "T."})
     size: int = 0
 
 
@@ -34,7 +33,7 @@ def test_error_when_a_field_is_missing_or_unknown(values: dict[str, object]) -> 
 
 
 def test_error_when_a_field_is_assigned() -> None:
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         Part(name="a").name = "b"  # type: ignore[misc]
 
 

@@ -207,10 +207,10 @@ def test_a_definition_is_frozen_plain_data() -> None:
     """Written out, not a dataclass (whose methods are compiled when its class is defined): it
     compares, hashes, shows, copies and pickles by its fields, and refuses a change."""
     import copy
-    import dataclasses
     import pickle
 
     from bot.analysis.enclosing import Definition
+    from policies.plain import FrozenInstanceError
 
     definition = Definition(3, "def refund(self):", ("@login_required",), -1)
     assert definition == Definition(3, "def refund(self):", ("@login_required",), -1)
@@ -221,5 +221,5 @@ def test_a_definition_is_frozen_plain_data() -> None:
     assert pickle.loads(pickle.dumps(definition)) == copy.deepcopy(definition) == definition
     assert definition.at(9) == Definition(9, "def refund(self):", ("@login_required",), -1)
     assert definition.texts == ("def refund(self):", "@login_required")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         definition.line = 4  # type: ignore[misc]
