@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bot.analysis.gcpause import gc_paused
 from bot.exitcodes import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_OK, exit_status
@@ -458,11 +458,47 @@ def _cmd_action(args: argparse.Namespace) -> int:
     return run(policy=args.policy, comment=args.comment, enforce=args.enforce, sarif=args.sarif)
 
 
+def _terminal_columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` tells it: $COLUMNS if it is a positive
+    number, else the width of the terminal standard output goes to, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+            columns = 0
+    return columns or 80
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, told the width without importing `shutil`: argparse makes
+    one for every argument it adds (to check its metavar), and its own asks
+    `shutil.get_terminal_size`, whose import (with zlib, bz2 and lzma) was about 2 ms of every
+    start, help or none (issue 14)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _terminal_columns() - 2 if width is None else width)
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """A parser whose help is formatted by `_HelpFormatter`, and so are its subcommands' (their
+    parsers are of their parent's class)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(**kwargs)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The CLI's parser: every command's, or only the one a run names (`command`, one of
     `_CORE_COMMANDS`): a start that builds the arguments of every command it does not run pays
     a few ms for them."""
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="modeltier",
         description="Which AI-model tier does a change call for, and was it used?",
     )

@@ -233,3 +233,22 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
     finally:
         os.close(write_end)
     assert (proc.returncode, proc.stderr.decode()) == (EXIT_BROKEN_PIPE, "")
+
+
+@pytest.mark.parametrize("columns", ["60", "132", "", "not-a-number"])
+def test_help_wraps_as_argparses_own_formatter_wraps_it(
+    columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's formatter finds the width without importing shutil (bot.cli._HelpFormatter):
+    the help is the same text argparse's own formatter, which asks shutil, makes of it."""
+    import argparse
+
+    from bot.cli import build_parser
+
+    monkeypatch.setenv("COLUMNS", columns)
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for sub in (parser, commands.choices["scan"]):
+        ours = sub.format_help()
+        sub.formatter_class = argparse.HelpFormatter
+        assert ours == sub.format_help()
