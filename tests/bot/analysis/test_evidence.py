@@ -342,6 +342,18 @@ def test_no_declaration_anywhere(policy: Policy) -> None:
     assert declared_models(pr, policy) == []
 
 
+
+def test_a_catalog_compiles_its_families_only_for_a_name_that_needs_them(policy: Policy) -> None:
+    """The families' patterns are compiled when a name first needs them (a scan without a
+    declared model compiles none): an exact name or an alias asks no family; a name of a
+    family still resolves through it."""
+    catalog = Catalog(policy)
+    assert catalog.resolve("GPT-5.4").how == "exact"
+    assert catalog.resolve("gpt-5.4-codex").how == "alias"
+    assert "_families" not in vars(catalog)
+    assert catalog.resolve("GPT-5.5").how == "family"
+    assert "_families" in vars(catalog)
+
 # --- resolution: exact, alias, family, unknown ---------------------------------------------------
 
 
