@@ -193,6 +193,11 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("crates/db_schema/src/impls/post.rs", ["let x = 1;"]), {}),
         (edit("app/Http/Controllers/Auth/ConfirmController.php", ["$x = 1;"]),
          {"auth": ["app/Http/Controllers/Auth/ConfirmController.php"]}),
+        (edit("app/services/sqlstore/postgres/billing.go", ["x := 1"]),
+         {"billing": ["app/services/sqlstore/postgres/billing.go"]}),
+        (edit("packages/utils/src/billing-utils.ts", ["const x = 1;"]),
+         {"billing": ["packages/utils/src/billing-utils.ts"]}),
+        (edit("app/services/sqlstore/postgres/bill.go", ["x := 1"]), {}),
     ],
     ids=[
         "auth-path",
@@ -275,6 +280,9 @@ CI_FILE = ".github/workflows/ci.yml"
         "declarative-schema-xml",
         "crate-named-db-schema",
         "pascal-case-auth-folder",
+        "billing-module-in-go",
+        "billing-module-in-typescript",
+        "bill-is-not-billing",
     ],
 )
 def test_areas_by_path_and_exclusion(

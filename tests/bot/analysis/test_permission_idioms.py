@@ -26,6 +26,9 @@ PRISMA = "permissions.prisma-membership-keys"
 ROLE_CHECKS = "permissions.role-checks"
 CACHE_KEYS = "permissions.tenant-cache-keys"
 CHAIN = "permissions.association-chain"
+NAMED = "permissions.named-permissions"
+CHECK_CALLS = "permissions.access-check-calls"
+CHECK_SNAKE = "permissions.access-check-snake"
 
 
 @pytest.mark.parametrize(
@@ -107,6 +110,25 @@ CHAIN = "permissions.association-chain"
         # look-alikes: another controller hook, a chain of another kind
         ("app/controllers/projects_controller.rb", "    def build_resource_params", None),
         ("app/models/chain.rb", "    def association_chain_length", None),
+        # a permission named by its subject and action, required by a view or an API method
+        ("edms/apps/documents/dashboard_widgets.py",
+         "            permission=permission_document_view, user=self.request.user,", NAMED),
+        ("edms/apps/documents/api_views.py",
+         "        'DELETE': (permission_trashed_document_delete,),", NAMED),
+        ("include/class.role.php", "    if ($role->has(PERMISSION_TICKET_EDIT))", NAMED),
+        # look-alikes: a permission's fields, a prompt's text
+        ("edms/apps/documents/serializers.py", "    permission_label = label", None),
+        ("src/notify.js", "  const permission_prompt_shown = true;", None),
+        # the tenant a caller must act in, checked by name
+        ("src/main/java/io/tokens/webserver/api/SessionUserAPI.java",
+         "            enforcePublicTenantAndGetStorage(req, userId);", CHECK_CALLS),
+        ("internal/api/middleware.go", "	if err := RequireOrganizationMember(ctx); err != nil {",
+         CHECK_CALLS),
+        ("app/controllers/application_controller.rb", "  before_action :ensure_tenant!",
+         CHECK_SNAKE),
+        # look-alikes: a tenant validated as a value, a word that only starts alike
+        ("internal/api/config.go", "	if err := validateTenantName(name); err != nil {", None),
+        ("src/setup.ts", "  checkTenancyDocs(dir);", None),
     ],
 )
 def test_a_permission_idiom_is_evidence(

@@ -42,12 +42,18 @@ from tests.bot.analysis._rules import rules_found
          "auth.sign-in-required"),
         ("src/routes/admin.js", "router.get('/admin', ensureLoggedIn('/login'), admin.index);",
          "auth.sign-in-required"),
+        # ... or checked first thing in a socket handler or a view
+        ("server/socket-handlers/general.js", "            checkLogin(socket);",
+         "auth.sign-in-required"),
+        ("app/views.py", "    check_auth(request)", "auth.sign-in-required"),
         # routing that decides nobody's access: a subdomain, a format, resources; a helper that
         # requires something else
         ("config/routes.rb", "  constraints subdomain: 'admin' do", None),
         ("config/routes.rb", "  constraints format: :json do", None),
         ("config/routes.rb", "  resources :posts, only: [:index, :show]", None),
         ("app/routes/notes.tsx", "  const body = requireUserConfirmation(form);", None),
+        ("src/form.js", "  checkLoginFormLayout(form);", None),
+        ("src/form.js", "  checkAuthor(post);", None),
         # a constraint outside the routes files (a solver's, a report's) is no route's
         ("lib/planner/solver.rb", "  constraints AdminConstraint.new(limit: 3)", None),
     ],

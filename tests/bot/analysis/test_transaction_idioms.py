@@ -23,6 +23,7 @@ from tests.bot.analysis._rules import rules_found
 TX = "transactions.stack-tx"
 LOCKS = "transactions.locks"
 HELPERS = "transactions.tx-helpers"
+JAVA_TX = "transactions.java-tx"
 
 
 @pytest.mark.parametrize(
@@ -36,6 +37,16 @@ HELPERS = "transactions.tx-helpers"
         ("src/main/java/org/shop/OrderService.java", "        status.setRollbackOnly();", TX),
         ("src/main/java/org/shop/OrderService.java",
          "        TransactionSynchronizationManager.registerSynchronization(sync);", TX),
+        # the transaction manager a configuration declares (Spring Data's, JTA's)
+        ("src/main/java/org/shop/config/DatabaseConfiguration.java",
+         "    public Neo4jTransactionManager transactionManager(Driver driver) {", JAVA_TX),
+        ("src/main/java/org/shop/config/DatabaseConfiguration.java",
+         "        return new JpaTransactionManager(entityManagerFactory);", JAVA_TX),
+        # look-alikes: a manager of something else, a view named for one
+        ("src/main/java/org/shop/config/CacheConfiguration.java",
+         "    public CacheManager cacheManager(RedisConnectionFactory factory) {", None),
+        ("src/main/java/org/shop/reports/Views.java",
+         "        TransactionManagerView view = render(model);", None),
         # .NET
         ("src/Services/OrderService.cs", "        scope.Complete();", TX),
         ("src/Services/OrderService.cs", "        await transaction.RollbackAsync();", TX),
