@@ -122,13 +122,13 @@ CHECK_SNAKE = "permissions.access-check-snake"
         # the tenant a caller must act in, checked by name
         ("src/main/java/io/tokens/webserver/api/SessionUserAPI.java",
          "            enforcePublicTenantAndGetStorage(req, userId);", CHECK_CALLS),
-        ("internal/api/middleware.go", "	if err := RequireOrganizationMember(ctx); err != nil {",
-         CHECK_CALLS),
+        ("app/cmd/routes.go", "\tr.Use(middlewares.RequireTenant())", CHECK_CALLS),
         ("app/controllers/application_controller.rb", "  before_action :ensure_tenant!",
          CHECK_SNAKE),
         # look-alikes: a tenant validated as a value, a word that only starts alike
-        ("internal/api/config.go", "	if err := validateTenantName(name); err != nil {", None),
+        ("internal/api/config.go", "\tif err := validateTenantName(name); err != nil {", None),
         ("src/setup.ts", "  checkTenancyDocs(dir);", None),
+        ("src/orgs/slug.ts", "  const free = await checkOrganizationSlug(slug);", None),
     ],
 )
 def test_a_permission_idiom_is_evidence(

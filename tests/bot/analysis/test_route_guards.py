@@ -46,6 +46,8 @@ from tests.bot.analysis._rules import rules_found
         ("server/socket-handlers/general.js", "            checkLogin(socket);",
          "auth.sign-in-required"),
         ("app/views.py", "    check_auth(request)", "auth.sign-in-required"),
+        ("src/main/java/org/shop/OrderController.java", "        StpUtil.checkLogin();",
+         "auth.sign-in-required"),
         # routing that decides nobody's access: a subdomain, a format, resources; a helper that
         # requires something else
         ("config/routes.rb", "  constraints subdomain: 'admin' do", None),
