@@ -220,9 +220,11 @@ class _RuleSets:
     def match(self, text: str) -> tuple[int, ...]:
         """The indexes of the rules that match the text, in rule order."""
         found: list[int] = []
+        # Encoded once for all the sets: given a str, each set's Match encodes it again.
+        encoded = text.encode("utf-8")
         for start, rule_set in self._sets:
             # re2.Set.Match returns None, not an empty list, when no rule matches
-            found += [start + index for index in rule_set.Match(text) or ()]
+            found += [start + index for index in rule_set.Match(encoded) or ()]
         return tuple(sorted(found))
 
 

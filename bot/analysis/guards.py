@@ -298,7 +298,12 @@ def _swapped(hunk: Hunk) -> Change | None:
     from one side of an `else` to the other (`if not ok: deny() else: grant()` with the two
     calls trading places). What ran when the condition held now runs when it does not: the
     condition negated, though no line of it changed. A block re-indented keeps its lines in
-    their order, and is not one."""
+    their order, and is not one.
+
+    Only a hunk with a line holding `else` can be one (the exchange is found at an `_ELSE`
+    line): most hunks are ruled out by that search, before their lines are read as code."""
+    if not any("else" in item.text for item in hunk.lines):
+        return None
     sides = {side: [item for item in hunk.lines if item.side == side
                     and is_substantive(item.text)] for side in ("old", "new")}
     old, new = sides["old"], sides["new"]

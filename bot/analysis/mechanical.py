@@ -1145,10 +1145,17 @@ def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
 
 def _shortened(old: _Tokens, new: _Tokens, added: Sequence[str]) -> bool:
     """Whether the new stream is the old one with a cast bound by pattern matching
-    (`_pattern_bound`) or a Go modernizer applied (`_go_modernized`): both make it shorter."""
+    (`_pattern_bound`) or a Go modernizer applied (`_go_modernized`): both make it shorter.
+
+    Each needs one of its words as a token of the new stream (`instanceof`, `_GO_MODERN_WORDS`),
+    so the old one is tokenised only where the new one holds such a token: the words are
+    common inside longer ones (`arrange`, `Appender`) and in strings."""
     if not any(map(_SHORTER_FORM.search, added)):
         return False
-    old_tokens, new_tokens = [token for token, _ in old()], [token for token, _ in new()]
+    new_tokens = [token for token, _ in new()]
+    if "instanceof" not in new_tokens and _GO_MODERN_WORDS.isdisjoint(new_tokens):
+        return False
+    old_tokens = [token for token, _ in old()]
     return len(new_tokens) < len(old_tokens) and (
         _pattern_bound(old_tokens, new_tokens) or _go_modernized(old_tokens, new_tokens)
     )
