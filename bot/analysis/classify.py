@@ -1048,24 +1048,26 @@ class _Moves:
         self.diff = diff
         self._rows: dict[tuple[int, str], tuple[array[int], list[ChangedLine]]] = {}
         wanted: dict[str, set[str]] = {"old": set(), "new": set()}  # by the side indexed
-        for item in asked:
-            other = wanted["new" if item.side == "old" else "old"]
-            for line in range(item.line - 2, item.line + 3):
-                row = self._row(item.file, item.side, line)
-                if row is not None:
-                    other.add(squash(row.text))
+        # Each place looked up once: the lines asked about are often next to each other (on a
+        # large diff most lines of a sensitive file), and their neighbourhoods overlap.
+        places = {(item.file, item.side, line) for item in asked
+                  for line in range(item.line - 2, item.line + 3)}
+        for file, side, line in places:
+            row = self._row(file, side, line)
+            if row is not None:
+                wanted["new" if side == "old" else "old"].add(squash(row.text))
         self._wanted = wanted
         self._where: dict[str, dict[str, list[ChangedLine]]] = {"old": {}, "new": {}}
         self._present: dict[ChangedLine, bool] = {}
 
     def index(self, file: int) -> None:
         """Look for moved code in this file too (its lines whose text a question can ask)."""
+        wanted, where = self._wanted, self._where
         for hunk in self.diff.hunks(file):
-            for item in hunk.lines:
-                side = "new" if item.side == "new" else "old"
+            for item in hunk.lines:  # "old" or "new": a hunk's lines hold no header
                 key = "".join(item.text.split())  # squash(), inlined: every changed line
-                if key in self._wanted[side]:
-                    self._where[side].setdefault(key, []).append(item)
+                if key in wanted[item.side]:
+                    where[item.side].setdefault(key, []).append(item)
 
     def may_find(self, file: int) -> bool:
         """Whether `index` could find anything in this file that counts: a line of code (only
@@ -1123,7 +1125,13 @@ class _Moves:
         )
 
     def moved(self, item: ChangedLine) -> bool:
-        """Whether a substantive changed line is in a run of at least three moved lines."""
+        """Whether a substantive changed line is in a run of at least three moved lines.
+
+        Most lines asked about are nowhere on the other side: they are told apart by one look
+        at the index (`_moved_row` of the line itself says no for them too, after finding
+        the line's row again by bisection)."""
+        if squash(item.text) not in self._where["new" if item.side == "old" else "old"]:
+            return False
         at = functools.partial(self._moved_row, item.file, item.side)
         line = item.line
         return at(line) and (
