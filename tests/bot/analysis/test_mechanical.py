@@ -239,6 +239,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ["\tmaps.Copy(out, claims)"]),
         (["\tfor i := 1; i < len(ids); i++ {"], ["\tfor i := range ids {"]),
         (["\tfor i := 0; i < len(ids)-1; i++ {"], ["\tfor i := range ids {"]),
+        # a shorter form's word only inside a longer name or a string: no token of its own
+        (["\tfor i := 0; i < n; i++ {"], ["\tfor i := arrange(n) {"]),
+        (["\tlog.Print(a, b)"], ['\tlog.Print("range")']),
         (["\tif err = f.Chmod(0600); err != nil {"], ["\tif err = f.Chmod(0o666); err != nil {"]),
         (["    allowed = is", "    admin(user)"], ["    allowed = isadmin(user)"]),
         (['    q = "SELECT id FROM users', '    WHERE active"'],
@@ -280,6 +283,7 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "java-pattern-for-another-operand", "java-pattern-of-another-type",
          "go-contains-for-a-negated-test", "go-contains-for-a-loop-that-does-not-return",
          "go-copy-of-some-keys", "go-range-from-one", "go-range-short-of-the-end",
+         "go-word-inside-a-name", "go-word-inside-a-string",
          "go-octal-literal-of-another-mode", "words-run-together-over-lines",
          "string-words-run-together-over-lines", "query-value-recapitalised",
          "ruby-modifier-negated", "ruby-modifier-on-another-condition",
