@@ -1582,6 +1582,8 @@ def _shown_definitions(diff: Diff, file: int, number: int) -> dict[ChangedLine, 
             at[len(texts)] = item
     found: dict[ChangedLine, Definition] = {}
     for side, (texts, at) in sides.items():
+        if not at:
+            continue  # no changed line on this side (a hunk that only adds, or only removes)
         outline = Outline("\n".join(texts))
         first = hunk.starts[side == "new"]
         for place, item in at.items():

@@ -1167,15 +1167,22 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     The token streams are compared as they are read (`Sides.tokens`), each comparison up to the
     first place that rules it out, so a hunk that does more than re-format is mostly told
     apart without tokenising all of it; only the rare hunks whose text holds an idiom's older
-    spelling or a shorter form's word are read whole."""
+    spelling or a shorter form's word are read whole.
+
+    Whether a side holds a word (the hints of the rewrites below) is asked of its lines joined
+    by line breaks, once, not line by line: no word sought holds a line break, so it is in the
+    joined text exactly where it is in a line."""
     removed, added = sides.removed, sides.added
     if markup and _labels_only(sides):
         return True
-    if any("render_kw" in line or "attrs" in line for line in (*removed, *added)):
+    old_text, new_text = "\n".join(removed), "\n".join(added)
+    if "render_kw" in old_text or "attrs" in old_text or "render_kw" in new_text or (
+        "attrs" in new_text
+    ):
         unhinted = _without_render_hints(removed), _without_render_hints(added)
         if unhinted != (list(removed), list(added)):
             return mechanical_sides(Sides(*unhinted), manifest=manifest, markup=markup)
-    if any("usedforsecurity" in line for line in added):
+    if "usedforsecurity" in new_text:
         unflagged = _not_for_security_dropped(removed), _not_for_security_dropped(added)
         if unflagged != (list(removed), list(added)):
             return mechanical_sides(Sides(*unflagged), manifest=manifest, markup=markup)
@@ -1209,19 +1216,17 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             if inline != (None, None):
                 return mechanical_sides(Sides(inline[0] or removed, inline[1] or added),
                                         manifest=manifest, markup=markup)
-    if any("defer func(" in line for line in added):
+    if "defer func(" in new_text:
         undeferred = _undeferred(added)
         if undeferred is not None:
             return mechanical_sides(Sides(removed, undeferred), manifest=manifest, markup=markup)
-    if any(" == " in line for line in removed) and any(
-        ".include?(" in line or " in " in line for line in added
-    ):
-        python = any(" in " in line for line in added)
+    if " == " in old_text and (".include?(" in new_text or " in " in new_text):
+        python = " in " in new_text
         grouped = _grouped(removed, python=python), _grouped(added, python=python)
         if grouped != (None, None):
             return mechanical_sides(Sides(grouped[0] or removed, grouped[1] or added),
                                     manifest=manifest, markup=markup)
-    if any(map(_OLDER_IDIOM.search, removed)) and not _OLDER_IDIOM_TOKENS.isdisjoint(
+    if _OLDER_IDIOM.search(old_text) and not _OLDER_IDIOM_TOKENS.isdisjoint(
         sides.stream("old")[0]
     ):
         old, new = _from_stream(sides.idiomatic_stream("old")), _from_stream(
