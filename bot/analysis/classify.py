@@ -1048,14 +1048,14 @@ class _Moves:
         self.diff = diff
         self._rows: dict[tuple[int, str], tuple[array[int], list[ChangedLine]]] = {}
         wanted: dict[str, set[str]] = {"old": set(), "new": set()}  # by the side indexed
-        # Each place looked up once: the lines asked about are often next to each other (on a
-        # large diff most lines of a sensitive file), and their neighbourhoods overlap.
-        places = {(item.file, item.side, line) for item in asked
-                  for line in range(item.line - 2, item.line + 3)}
-        for file, side, line in places:
-            row = self._row(file, side, line)
-            if row is not None:
-                wanted["new" if side == "old" else "old"].add(squash(row.text))
+        for item in asked:
+            other = wanted["new" if item.side == "old" else "old"]
+            # the rows of lines line - 2 to line + 2 that exist: one bisection, then in order
+            numbers, items = self._rows_of(item.file, item.side)
+            at = bisect.bisect_left(numbers, item.line - 2)
+            while at < len(numbers) and numbers[at] <= item.line + 2:
+                other.add(squash(items[at].text))
+                at += 1
         self._wanted = wanted
         self._where: dict[str, dict[str, list[ChangedLine]]] = {"old": {}, "new": {}}
         self._present: dict[ChangedLine, bool] = {}
@@ -1080,31 +1080,38 @@ class _Moves:
             for side, text in self.diff.marked_lines(file)
         )
 
-    def _row(self, file: int, side: str, line: int) -> ChangedLine | None:
-        """The changed line at this place of a file, if any (found by bisection: each side's
-        line numbers grow through a file's hunks; a dict of every line was MBs)."""
+    def _rows_of(self, file: int, side: str) -> tuple[array[int], list[ChangedLine]]:
+        """The line numbers of one side of a file's changed lines, growing through its hunks,
+        and the lines."""
         rows = self._rows.get((file, side))
         if rows is None:
             items = [item for hunk in self.diff.hunks(file) for item in hunk.lines
                      if item.side == side]
             rows = self._rows[file, side] = (array("q", [item.line for item in items]), items)
-        numbers, items = rows
+        return rows
+
+    def _row(self, file: int, side: str, line: int) -> ChangedLine | None:
+        """The changed line at this place of a file, if any (found by bisection: a dict of
+        every line was MBs)."""
+        numbers, items = self._rows_of(file, side)
         at = bisect.bisect_left(numbers, line)
         return items[at] if at < len(numbers) and numbers[at] == line else None
 
     def _moved_row(self, file: int, side: str, line: int) -> bool:
-        """Whether the line at this place is substantive and its text is on the other side of
-        the change, in another hunk or file."""
+        """Whether there is a changed line at this place and it is `_moved_line`."""
         item = self._row(file, side, line)
-        if item is None:
-            return False
+        return item is not None and self._moved_line(item)
+
+    def _moved_line(self, item: ChangedLine) -> bool:
+        """Whether a changed line is substantive and its text is on the other side of the
+        change, in another hunk or file."""
         present = self._present.get(item)
         if present is None:
             # Where its text is on the other side first: most lines asked about are nowhere
             # else, and whether a line is substantive is the costlier question (it may compare
             # a whole hunk's sides).
             elsewhere = (
-                found for found in self._where["new" if side == "old" else "old"].get(
+                found for found in self._where["new" if item.side == "old" else "old"].get(
                     squash(item.text), ()
                 )
                 if (found.file, found.hunk) != (item.file, item.hunk)
@@ -1125,16 +1132,14 @@ class _Moves:
         )
 
     def moved(self, item: ChangedLine) -> bool:
-        """Whether a substantive changed line is in a run of at least three moved lines.
-
-        Most lines asked about are nowhere on the other side: they are told apart by one look
-        at the index (`_moved_row` of the line itself says no for them too, after finding
-        the line's row again by bisection)."""
-        if squash(item.text) not in self._where["new" if item.side == "old" else "old"]:
+        """Whether a substantive changed line is in a run of at least three moved lines. The
+        line itself is asked first, as it is (its row, found by bisection, is the same line):
+        most lines asked about are nowhere else, and their neighbours are then not looked up."""
+        if not self._moved_line(item):
             return False
         at = functools.partial(self._moved_row, item.file, item.side)
         line = item.line
-        return at(line) and (
+        return (
             (at(line - 1) and (at(line - 2) or at(line + 1))) or (at(line + 1) and at(line + 2))
         )
 
