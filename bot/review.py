@@ -391,8 +391,8 @@ def evaluate(
 ) -> Evaluation:
     """Read what the decision needs (files and commits unless given; reviews and CODEOWNERS
     when a declaration that no AI was used awaits an approval) and decide (by `decider`: the
-    App's runs in a child process with a time limit), the fix text written for the `place` (the
-    App or the Action)."""
+    App's runs in an analysis process with a time limit, `bot.time_limit`), the fix text written
+    for the `place` (the App or the Action)."""
     policy, source, errors = load_base_policy(port, repo, pr.base_sha or pr.base_ref, policy_path)
     files = list(files) if files is not None else port.pull_files(repo, pr.number)
     commits = list(commits) if commits is not None else port.pull_commits(repo, pr.number)

@@ -11,8 +11,8 @@ Each calling thread keeps one analysis process (`python -m bot.time_limit`), sta
 use and fed one request at a time over its standard input and output, so the imports and compiled
 rules are paid once, not per pull request. It is a plain subprocess, not a multiprocessing child:
 the service's worker process and Celery's pool processes are daemonic, and multiprocessing lets
-no daemonic process have children. A process that was stopped, died, or read a large diff (whose
-memory Python keeps) is replaced by a fresh one on the next call.
+no daemonic process have children. A process that was stopped, died, or holds much memory after
+an answer (Python keeps what a large diff took) is replaced by a fresh one on the next call.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ from policies.model import Policy
 
 __all__ = ["AnalysisStopped", "Decider", "TimedDecider"]
 
-#: a request this large (pickled) leaves its process holding the memory it took: replaced after
-RENEW_AFTER_BYTES = 4 * 1024 * 1024
+#: an analysis process resident in more memory than this after an answer is replaced: a large
+#: diff's memory stays with the process that read it (the analysis of a 3,000-file diff peaks
+#: near 150 MB, bench/analysis.py)
+RENEW_ABOVE_BYTES = 300 * 1024 * 1024
 _LENGTH = 8  # bytes of the length that precedes each pickled message
 
 
@@ -88,8 +90,7 @@ class _Analyser:
         while wanted:
             left = max(0.0, deadline - time.monotonic())
             ready, _, _ = select.select([self.answers], [], [], left)
-            if not ready:
-                self.stop()
+            if not ready:  # the caller stops this process
                 raise AnalysisStopped(
                     f"the analysis did not finish within {seconds:g} s and was stopped "
                     "(MODELTIER_ANALYSIS_TIMEOUT_SECONDS)")
@@ -101,11 +102,21 @@ class _Analyser:
         return b"".join(chunks)
 
     def _died(self) -> AnalysisStopped:
-        self.stop()
+        self.stop()  # reaped, for its exit code
         return AnalysisStopped(f"the analysis process ended without an answer (exit code "
                                f"{self.process.returncode})")
 
+    def resident_bytes(self) -> int:
+        """The process's resident memory, as Linux's /proc tells it (0 where it does not)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return 0
+
     def stop(self) -> None:
+        """Kill the process if it still runs, reap it and close this side's pipe ends (again:
+        nothing happens)."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
@@ -135,7 +146,7 @@ class TimedDecider:
         except BaseException:
             self._drop(analyser)  # stopped or dead: a fresh one next time
             raise
-        if len(request) > RENEW_AFTER_BYTES:
+        if analyser.resident_bytes() > RENEW_ABOVE_BYTES:
             self._drop(analyser)
         assert isinstance(answer, tuple)
         kind, value = answer
@@ -144,7 +155,6 @@ class TimedDecider:
             raise value
         assert isinstance(value, Decision)
         return value
-
 
     def close(self) -> None:
         """Stop every analysis process (the service stops)."""

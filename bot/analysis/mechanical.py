@@ -1176,9 +1176,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     if markup and _labels_only(sides):
         return True
     old_text, new_text = "\n".join(removed), "\n".join(added)
-    if "render_kw" in old_text or "attrs" in old_text or "render_kw" in new_text or (
-        "attrs" in new_text
-    ):
+    if any(hint in text for text in (old_text, new_text) for hint in ("render_kw", "attrs")):
         unhinted = _without_render_hints(removed), _without_render_hints(added)
         if unhinted != (list(removed), list(added)):
             return mechanical_sides(Sides(*unhinted), manifest=manifest, markup=markup)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot import review
+from bot import review, time_limit
 from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.models import PullRequestInfo
@@ -50,6 +50,17 @@ def test_the_analysis_process_decides_as_this_one_does_and_serves_the_next_call(
     assert _processes(timed) == [first]  # one process, kept warm
     timed.close()
     assert first.returncode is not None and _processes(timed) == []
+
+
+def test_a_process_holding_much_memory_after_an_answer_is_replaced(
+    timed: TimedDecider, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    diff, info = _example(), PullRequestInfo()
+    timed(diff, default_policy(), info)
+    [process] = _processes(timed)
+    monkeypatch.setattr(time_limit, "RENEW_ABOVE_BYTES", 1024)  # less than any Python holds
+    assert timed(diff, default_policy(), info) == decide(diff, default_policy(), info)
+    assert process.returncode is not None and _processes(timed) == []  # answered, then replaced
 
 
 def test_an_analysis_past_its_limit_is_stopped_not_waited_for(timed: TimedDecider) -> None:
