@@ -227,6 +227,29 @@ def test_deliveries_for_a_busy_pr_cost_idle_workers_no_write_transaction(tmp_pat
         store.dispose()
 
 
+def test_an_embedded_job_running_past_its_lease_keeps_it_and_runs_once(tmp_path: Any) -> None:
+    """The embedded pool's workers extend their job's lease as it runs: a job that takes longer
+    than the lease (a slow GitHub) is not claimed again by an idle worker meanwhile."""
+    store = Store(f"sqlite:///{tmp_path / 'modeltier.sqlite3'}")
+    store.upgrade()
+    runner = _BlockingRunner(store)
+    pool = WorkerPool(store, runner, Metrics(), threads=2,  # type: ignore[arg-type]
+                      lease_seconds=1, max_attempts=3)
+    pool.start()
+    try:
+        store.record_delivery("d0", "pull_request", "opened", REPO, _job(7, "a" * 40))
+        pool.wake()
+        assert runner.started.wait(10)
+        time.sleep(3.0)  # three leases; the idle worker's claimer looks every 0.5 s
+        pool.wake()
+        time.sleep(0.6)
+        assert runner.ran == [runner.ran[0]]  # nobody took the running job
+    finally:
+        runner.release.set()
+        pool.stop(10)
+        store.dispose()
+
+
 # -- what the acknowledgement reads of the body ----------------------------------------------
 def _pr_body(**changes: Any) -> dict[str, Any]:
     payload: dict[str, Any] = {

@@ -497,6 +497,36 @@ class JobRunner:
         return [(number, sha, review.evaluate(port, job.repo, pr, decider=self.decider).coverage)]
 
 
+class LeaseHeartbeat:
+    """Extends a running job's lease every third of it, so only a dead worker loses a lease: a job
+    that outlives its lease (a slow GitHub, several decisions each up to the analysis time limit)
+    would otherwise be claimed and run a second time while the first run still posts."""
+
+    def __init__(self, store: Store, job: Job, owner: str, lease_seconds: int) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(store, job, owner, lease_seconds),
+            name=f"modeltier-lease-{job.id}", daemon=True,
+        )
+
+    def _run(self, store: Store, job: Job, owner: str, lease_seconds: int) -> None:
+        while not self._stop.wait(lease_seconds / 3):
+            try:
+                if not store.extend_lease(job, owner, lease_seconds):
+                    log.warning("job %s: lease lost (another worker may run it)", job.id)
+                    return
+            except Exception as e:
+                log.warning("job %s: lease not extended: %s", job.id, e)
+
+    def __enter__(self) -> LeaseHeartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
 class WorkerPool:
     """Worker threads that run jobs, fed by one claimer thread, until stopped.
 
@@ -585,6 +615,7 @@ class WorkerPool:
             self.run_one(job, self._owner(worker))
 
     def run_one(self, job: Job, owner: str) -> None:
-        with bind(delivery=job.delivery_id, repo=job.repo, pr=job.number or None):
+        with bind(delivery=job.delivery_id, repo=job.repo, pr=job.number or None), \
+                LeaseHeartbeat(self.store, job, owner, self.lease_seconds):
             self.runner.run(job, owner, max_attempts=self.max_attempts,
                             retry_base_seconds=self.retry_base_seconds)

@@ -27,7 +27,7 @@ from bot.github.port import GitHubError
 from bot.time_limit import TimedDecider
 from webhooks.logs import bind
 from webhooks.metrics import Metrics
-from webhooks.runtime.jobs import JobRunner, connect_github, jitter
+from webhooks.runtime.jobs import JobRunner, LeaseHeartbeat, connect_github, jitter
 from webhooks.runtime.ratelimit import RateGate, blocked_until_from, rate_gate
 from webhooks.runtime.store import Job, Store, new_owner_id
 from webhooks.settings import Settings
@@ -163,34 +163,6 @@ class Outcome:
     detail: str = ""
 
 
-class _Heartbeat:
-    """Extends a running job's lease every third of it, so only a dead worker loses a lease."""
-
-    def __init__(self, store: Store, job: Job, owner: str, lease_seconds: int) -> None:
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(store, job, owner, lease_seconds),
-            name=f"modeltier-lease-{job.id}", daemon=True,
-        )
-
-    def _run(self, store: Store, job: Job, owner: str, lease_seconds: int) -> None:
-        while not self._stop.wait(lease_seconds / 3):
-            try:
-                if not store.extend_lease(job, owner, lease_seconds):
-                    log.warning("job %s: lease lost (another worker may run it)", job.id)
-                    return
-            except Exception as e:
-                log.warning("job %s: lease not extended: %s", job.id, e)
-
-    def __enter__(self) -> _Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-
 class JobProcessor:
     """Runs the job a message names, in a worker process (one per process, threads share it)."""
 
@@ -233,7 +205,7 @@ class JobProcessor:
 
     def _run(self, job: Job, owner: str, installation_id: int | None) -> Outcome:
         with bind(delivery=job.delivery_id, repo=job.repo, pr=job.number or None), \
-                _Heartbeat(self.store, job, owner, self.settings.job_lease_seconds):
+                LeaseHeartbeat(self.store, job, owner, self.settings.job_lease_seconds):
             settled = self.runner.run(job, owner, max_attempts=self.settings.max_attempts,
                                       retry_base_seconds=self.retry_base_seconds)
         self._note_budget(installation_id, settled.error)
