@@ -5,11 +5,13 @@ pull request)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import json
 import re
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -182,6 +184,26 @@ class _BlockingRunner:
         self.store.finish(job, owner)
 
 
+@contextlib.contextmanager
+def _pool_running_a_job(store: Store, *, threads: int, lease_seconds: int
+                        ) -> Iterator[tuple[WorkerPool, _BlockingRunner]]:
+    """A started pool whose first worker runs (and blocks in) the job of delivery d0; released,
+    stopped and the store disposed on the way out."""
+    runner = _BlockingRunner(store)
+    pool = WorkerPool(store, runner, Metrics(), threads=threads,  # type: ignore[arg-type]
+                      lease_seconds=lease_seconds, max_attempts=3)
+    pool.start()
+    try:
+        store.record_delivery("d0", "pull_request", "opened", REPO, _job(7, "a" * 40))
+        pool.wake()
+        assert runner.started.wait(10)
+        yield pool, runner
+    finally:
+        runner.release.set()
+        pool.stop(10)
+        store.dispose()
+
+
 def test_deliveries_for_a_busy_pr_cost_idle_workers_no_write_transaction(tmp_path: Any) -> None:
     store = Store(f"sqlite:///{tmp_path / 'modeltier.sqlite3'}")
     store.upgrade()
@@ -199,14 +221,7 @@ def test_deliveries_for_a_busy_pr_cost_idle_workers_no_write_transaction(tmp_pat
 
     store._take = counted_take  # type: ignore[method-assign]
     store.claim = counted_claim  # type: ignore[method-assign]
-    runner = _BlockingRunner(store)
-    pool = WorkerPool(store, runner, Metrics(), threads=3,  # type: ignore[arg-type]
-                      lease_seconds=60, max_attempts=3)
-    pool.start()
-    try:
-        store.record_delivery("d0", "pull_request", "opened", REPO, _job(7, "a" * 40))
-        pool.wake()
-        assert runner.started.wait(10)
+    with _pool_running_a_job(store, threads=3, lease_seconds=60) as (pool, runner):
         busy_since = len(takes)
         for i in range(1, 11):  # pushes to the PR being worked on, two workers idle
             store.record_delivery(f"d{i}", "pull_request", "synchronize", REPO,
@@ -221,10 +236,6 @@ def test_deliveries_for_a_busy_pr_cost_idle_workers_no_write_transaction(tmp_pat
             time.sleep(0.02)
         assert len(runner.ran) == 2  # the first job, then the one left of the ten
         assert claims == {"modeltier-claimer"}
-    finally:
-        runner.release.set()
-        pool.stop(10)
-        store.dispose()
 
 
 def test_an_embedded_job_running_past_its_lease_keeps_it_and_runs_once(tmp_path: Any) -> None:
@@ -232,22 +243,11 @@ def test_an_embedded_job_running_past_its_lease_keeps_it_and_runs_once(tmp_path:
     than the lease (a slow GitHub) is not claimed again by an idle worker meanwhile."""
     store = Store(f"sqlite:///{tmp_path / 'modeltier.sqlite3'}")
     store.upgrade()
-    runner = _BlockingRunner(store)
-    pool = WorkerPool(store, runner, Metrics(), threads=2,  # type: ignore[arg-type]
-                      lease_seconds=1, max_attempts=3)
-    pool.start()
-    try:
-        store.record_delivery("d0", "pull_request", "opened", REPO, _job(7, "a" * 40))
-        pool.wake()
-        assert runner.started.wait(10)
+    with _pool_running_a_job(store, threads=2, lease_seconds=1) as (pool, runner):
         time.sleep(3.0)  # three leases; the idle worker's claimer looks every 0.5 s
         pool.wake()
         time.sleep(0.6)
         assert runner.ran == [runner.ran[0]]  # nobody took the running job
-    finally:
-        runner.release.set()
-        pool.stop(10)
-        store.dispose()
 
 
 # -- what the acknowledgement reads of the body ----------------------------------------------
