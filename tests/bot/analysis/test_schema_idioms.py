@@ -24,6 +24,7 @@ TABLE = "migrations.orm-table"
 COLUMN = "migrations.orm-schema"
 MARKER = "migrations.migration-markers"
 DATA = "migrations.data-migrations"
+FLUENT = "migrations.fluentmigrator"
 
 
 @pytest.mark.parametrize(
@@ -64,6 +65,19 @@ DATA = "migrations.data-migrations"
         ("lib/tasks/schema.rb", "      t.references :user, foreign_key: true",
          "migrations.rails-migrations"),
         ("cmd/server/db.go", "	goose.SetBaseFS(embedMigrations)", "migrations.go-rust-migrations"),
+        # FluentMigrator (.NET): the version attribute, a forward-only base, fluent expressions;
+        # and the PascalCase singular folder .NET and PSR-4 projects keep migrations in
+        ("src/Shop.Core/Db/Steps/041_add_refunds.cs", "    [Migration(41)]", FLUENT),
+        ("src/Shop.Core/Db/Steps/041_add_refunds.cs",
+         "    public class add_refunds : ForwardOnlyMigration", FLUENT),
+        ("src/Shop.Core/Db/Steps/041_add_refunds.cs",
+         '            Alter.Table("Orders").AddColumn("Refunded").AsBoolean();', FLUENT),
+        ("src/Shop.Core/Db/Steps/041_add_refunds.cs",
+         '            Execute.Sql("UPDATE \\"Orders\\" SET \\"Refunded\\" = 0");', FLUENT),
+        ("src/Shop.Core/Datastore/Migration/041_add_refunds.cs", "    var rows = new List<int>();",
+         "migrations.path"),
+        ("src/Shop.Web/Views/Migration.cs", "    var rows = new List<int>();", None),
+        ("src/Shop.Core/Orders/Alter.cs", "    var table = Create.Order(id);", None),
         ("app/services/export.rb", "    batch_op.run", None),
         ("app/views/orders/row.rb", "  references :user", None),
         # column mappings (weak alone, as the other ORMs' are)
