@@ -191,9 +191,14 @@ _CONVERTERS = {r"\d+": "int", r"[0-9]+": "int", r"[\w-]+": "slug", r"[-\w]+": "s
 #: own: what follows the marker is for people; the quotes before it must be balanced (a `#` in
 #: a string is no comment). Also a linter's directive written against the marker at the end of
 #: a line of code, which only a linter reads: golangci-lint's `//nolint` and `//nolint:name`
-#: (its documented form has no space), staticcheck's `//lint:ignore`, Sonar's `//NOSONAR`
+#: (its documented form has no space), staticcheck's `//lint:ignore`, Sonar's `//NOSONAR`.
+#: A line of its own opening with `//` is a comment with or without the space (`//todo`, which
+#: PSR-12 fixers, Pint and ESLint's spaced-comment rule write as `// todo`), except Go's
+#: directives (`//go:build`, `//go:embed`, `// +build`'s older `//+build`) and TypeScript's
+#: triple-slash ones (`/// <reference path="..." />`), which the compiler reads
 _TRAILING_COMMENT = compile_lazily(
     r"(?:^|\s)(?:#|//)(?:\s.*)?$|\s//(?:nolint\b|lint:ignore\b|NOSONAR\b).*$"
+    r"|^\s*//(?!go:|\+build|/\s*<).*$"
 )
 #: a here-document whose delimiter is in single quotes (`<<'EOF'`, `<<-'EOF'`, Ruby's
 #: `<<~'EOS'`, PHP's nowdoc `<<<'EOT'`): the shell, Ruby, PHP and Perl then keep its lines
@@ -201,6 +206,14 @@ _TRAILING_COMMENT = compile_lazily(
 #: After a space only an upper-case word of two letters or more (`cat << 'EOF'`): Ruby's
 #: `items << 'done'` and C++'s `out << 'x'` append a string or a character, in either quotes
 _VERBATIM_HEREDOC = compile_lazily(r"(<<<?[-~]?)(?:'([A-Za-z_]\w+)'|\s+'([A-Z_][A-Z0-9_]+)')")
+#: an object made with an empty argument list (`new Foo()`, `new class() extends Base`): PHP and
+#: JavaScript make the same object without the parentheses (`new Foo`), and their formatters
+#: write one or the other (Laravel Pint's preset drops them, PHP-CS-Fixer's
+#: `new_with_parentheses` and Prettier add them). Not where something follows that would then
+#: bind to the class name instead (`new Foo().bar`, `new Foo()->bar()`, `new Foo()(x)`)
+_NEW_NO_ARGUMENTS = compile_lazily(
+    r"\bnew\s+(class\b|[A-Za-z_\\][\w\\]*)\s*\(\s*\)(?!\s*(?:\.|->|\?->|\(|\[|::))"
+)
 #: an octal literal in the explicit `0o` form (Go 1.13, Python 3, ES2015, Rust) that gofumpt,
 #: pyupgrade and the like write for the leading-zero form (`0600`): the same file mode
 _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
@@ -305,8 +318,9 @@ def _verbatim_heredoc(match: re.Match[str]) -> str:
 def _canonical(line: str) -> str:
     """The line with spellings removed that keep what it does: layout-only markup tags,
     exception chaining, variable annotations, hash shorthand, discarded results, a context
-    passed down, Ruby word arrays, plain-text Django routes, comments and the `0o` of octal
-    literals; and a verbatim here-document's quoted delimiter kept apart from an expanding one.
+    passed down, Ruby word arrays, plain-text Django routes, comments, an empty argument list
+    after `new` and the `0o` of octal literals; and a verbatim here-document's quoted
+    delimiter kept apart from an expanding one.
 
     Each substitution runs only on a line holding a character (or word) it cannot match
     without: most lines hold none, and four substitutions on every line of a hunk were half
@@ -329,6 +343,8 @@ def _canonical(line: str) -> str:
         line = _VERBATIM_HEREDOC.sub(_verbatim_heredoc, line)
     if "%" in line:
         line = _WORD_ARRAY.sub(_word_array, line)
+    if "new" in line:
+        line = _NEW_NO_ARGUMENTS.sub(r"new \1", line)
     if "0o" in line or "0O" in line:
         line = _OCTAL.sub(r"0\1", line)
     if "path(" in line or "url(" in line or line.lstrip()[:3] in ('r"^', "r'^"):

@@ -141,6 +141,13 @@ from bot.analysis.mechanical import (
         # appending a string (Ruby) is no here-document: its quotes are style
         (['    flags << "verbose"'], ["    flags << 'verbose'"]),
         (["cat > /etc/app/hook.sh << 'EOF'"], ["cat > /etc/app/hook.sh <<'EOF'"]),
+        # PHP and JavaScript make the same object with or without an empty argument list
+        (["        //look the number up", "        $serial = (new NumberFormatter())",
+          "            ->setModel(new Charge())"],
+         ["        // look the number up", "        $serial = (new NumberFormatter)",
+          "            ->setModel(new Charge)"]),
+        (["    return new class() extends Migration"], ["    return new class extends Migration"]),
+        (["  const store = new TokenStore;"], ["  const store = new TokenStore();"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -163,7 +170,9 @@ from bot.analysis.mechanical import (
          "message-recapitalised", "name-respelt-beside-a-recapitalised-message",
          "ruby-block-as-a-statement-modifier", "ruby-statement-modifier-as-a-block",
          "rails-skip-forgery-protection-in-a-block", "rails-skip-forgery-protection-options",
-         "ruby-string-appended-in-other-quotes", "verbatim-heredoc-respaced"],
+         "ruby-string-appended-in-other-quotes", "verbatim-heredoc-respaced",
+         "php-new-without-parentheses-and-comment-spaced", "php-anonymous-class-without-parentheses",
+         "js-new-with-parentheses"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -265,6 +274,13 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["cat > /etc/app/hook.sh << EOF"], ["cat > /etc/app/hook.sh << 'EOF'"]),
         (["cat > /etc/app/hook.sh <<-EOF"], ["cat > /etc/app/hook.sh <<-'EOF'"]),
         (["    script = <<~SCRIPT"], ["    script = <<~'SCRIPT'"]),
+        # an argument given, or a call chained onto the new object (without the parentheses,
+        # JavaScript's `new Foo.bar()` makes a `Foo.bar`)
+        (["    $gateway = new Gateway();"], ["    $gateway = new Gateway($key);"]),
+        (["  const c = new Client().connect();"], ["  const c = new Client.connect();"]),
+        # a Go directive is read by the compiler, whatever its spacing
+        (["//go:build linux"], ["//go:build darwin"]),
+        (["/// <reference path=\"./auth.d.ts\" />"], ["/// <reference path=\"./billing.d.ts\" />"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -292,7 +308,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "constant-of-the-same-group-in-the-plural", "sql-condition-is-no-message",
          "bound-fragment-parameter-interpolated", "named-fragment-parameter-interpolated",
          "shell-heredoc-made-verbatim", "shell-indented-heredoc-made-verbatim",
-         "ruby-heredoc-made-verbatim"],
+         "ruby-heredoc-made-verbatim", "argument-added-to-a-new-object",
+         "js-call-chained-onto-a-new-object", "go-build-constraint-changed",
+         "ts-triple-slash-reference-changed"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
