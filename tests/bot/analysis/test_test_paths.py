@@ -46,8 +46,12 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         ("internal/auth/mock_store.go", False),
         ("internal/auth/store_mock.go", False),
         ("src/auth/session.mock.ts", False),
+        # Prisma's seed script, alone or split into a folder beside the schema
+        ("prisma/seed.ts", False),
+        ("packages/database/prisma/seed/users.ts", False),
         # look-alikes: production code whose name holds the same letters
         ("src/crypto/e2ee/keys.ts", True),
+        ("packages/database/prisma/seeding-guard.ts", True),
         ("app/ab_tests/pricing.ts", True),
         ("internal/mockery/auth.go", True),
         ("src/auth/guard.ts", True),
