@@ -167,7 +167,13 @@ TOKEN = "security.token-verification"
         ("src/Web/Cache.cs", "        var s = JsonConvert.SerializeObject(o);", None),
         # Markup printed raw: ERB, Handlebars/Mustache, Angular, maud, the DOM
         ("app/views/posts/show.html.erb", "<%= raw @post.body %>", RAW),
-        ("templates/post.hbs", "  <div>{{{post.body}}}</div>", RAW),
+        ("templates/post.hbs", "  <div>{{{post.body}}}</div>", "security.raw-mustache"),
+        ("src/ui/post.js", "  const tpl = Handlebars.compile('<p>{{{body}}}</p>');",
+         "security.raw-mustache"),
+        # a value between literal braces in a format string (Rust, Python, C#)
+        ("src/metrics.rs", '        "{name}{{{labels}}} {value}",', None),
+        ("app/metrics.py", '    line = f"{name}{{{labels}}} {value}"', None),
+        ("src/Metrics/Exporter.cs", '        var line = $"{name}{{{labels}}} {value}";', None),
         ("src/app/post.component.html", '  <div [innerHTML]="post.body"></div>', RAW),
         ("src/render.rs", "    html! { (PreEscaped(post.body)) }", RAW),
         ("src/ui/post.js", "  el.insertAdjacentHTML('beforeend', body);", RAW),
