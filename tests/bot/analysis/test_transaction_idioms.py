@@ -2,11 +2,13 @@
 transactionTemplate and rollback-only status, a TransactionScope completed, Sequelize's, Knex's
 and MongoDB's transaction objects, BEGIN sent through node-postgres, Diesel's and SeaORM's row
 locks, Rails' nested transactions and the writes it leaves the database to settle, Redis' SET
-NX, Redlock and redsync, Django's ATOMIC_REQUESTS, a row's version bumped where it is checked. A
+NX, Redlock and redsync, a named lock fetched from a lock service (Redisson, MinIO's dsync,
+Curator) and Redis' SET KEEPTTL, Django's ATOMIC_REQUESTS, a row's version bumped where it is checked. A
 commit callback that only enqueues a job stays silent.
 
 They were found by writing made-up diffs of each stack's idioms and running them through
-`modeltier scan`, not by reading the corpus: each named row was routine before. A row with no
+`modeltier scan`, not by reading the corpus (the lock-service rows excepted: misses of the
+development folds in two repositories, written again as made-up lines): each named row was routine before. A row with no
 rule is a look-alike that must stay silent.
 """
 
@@ -68,6 +70,22 @@ JAVA_TX = "transactions.java-tx"
          "  await this.em.findOne(Order, id, { lockMode: LockMode.PESSIMISTIC_WRITE });", TX),
         # Go: redsync
         ("internal/store/orders.go", '\tmutex := rs.NewMutex("order-" + id)', LOCKS),
+        # a named lock fetched from a lock service (Redisson, MinIO's dsync, Curator) and
+        # Redis' SET KEEPTTL
+        ("src/main/java/org/shop/Stock.java",
+         '        RLock lock = redisson.getLock("stock:" + sku);', LOCKS),
+        ("src/main/java/org/shop/Stock.java",
+         '        RReadWriteLock rw = redisson.getReadWriteLock("stock");', LOCKS),
+        ("cmd/orders.go", "	lk := s.NewNSLock(bucket, pathJoin(object, id))", LOCKS),
+        ("cmd/orders.go", "	lkctx, err := lk.GetRLock(ctx, opTimeout)", LOCKS),
+        ("src/main/java/org/shop/Jobs.java",
+         '        InterProcessMutex mutex = new InterProcessMutex(client, "/jobs");', LOCKS),
+        ("src/main/java/org/shop/SessionDao.java", "        bucket.setAndKeepTTL(value);", LOCKS),
+        ("src/lib/session.ts", "  await redis.set(key, value, 'KEEPTTL');", LOCKS),
+        # look-alikes: a lock icon's getter, a TTL read alone
+        ("src/main/java/org/shop/Icons.java", "        Icon icon = icons.getLockIcon();", None),
+        ("src/main/java/org/shop/SessionDao.java", "        long ttl = bucket.remainTimeToLive();",
+         None),
         # Rust: Diesel, SeaORM
         ("src/store.rs", "    conn.transaction::<_, diesel::result::Error, _>(|conn| {", TX),
         ("src/store.rs", "    txn.commit().await?;", TX),
