@@ -132,6 +132,17 @@ from tests.bot.analysis._rules import rules_found
         # Rust: actix's and axum's bearer extractors; rustls
         ("src/routes.rs", "async fn me(auth: BearerAuth) -> impl Responder {", "auth.rust-auth"),
         ("src/server.rs", "let config = rustls::ServerConfig::builder()", "security.transport"),
+        # a TLS private key parsed from PEM (rustls-pemfile); a registry reached
+        # over plain HTTP (ORAS, Helm, Docker)
+        ("src/tls.rs", "use rustls_pemfile::{certs, pkcs8_private_keys};", "security.transport"),
+        ("pkg/oci/pull.go", "\trepo.PlainHTTP = opts.PlainHTTP", "security.transport"),
+        ("cmd/pull.go", '\tcmd.Flags().BoolVar(&plainHTTP, "plain-http", false, "pull over HTTP")',
+         "security.transport"),
+        ("deploy/daemon.json", '  "insecure-registries": ["registry.local:5000"],',
+         "security.transport"),
+        # look-alikes: a plain-text body, a key kind parsed from a form, an HTTP client named
+        ("server/mail.go", "\tmsg.SetBody(plainText)", None),
+        ("src/forms.rs", "    let kind = parse_key_kind(&form.kind)?;", None),
         # Kubernetes pod security; cloud key management
         ("deploy/api.yaml", "      seccompProfile:", "security.container-hardening"),
         ("deploy/namespace.yaml", "    pod-security.kubernetes.io/enforce: restricted",
