@@ -36,9 +36,11 @@ def _risks(decision: Decision) -> dict[str, Risk]:
         edit("client/src/utils.ts", _ADMIN),
         edit("app/javascript/controllers/plans_controller.js", _PERMISSION),
         edit("src/Web/ClientApp/src/app/plans/plans.component.ts", _PERMISSION),
+        edit("portal/src/main/resources/static/scripts/controller/PlanController.js",
+             _PERMISSION),
     ],
     ids=["react-component", "frontend-folder", "client-folder", "rails-app-javascript",
-         "aspnet-clientapp"],
+         "aspnet-clientapp", "spring-boot-static"],
 )
 def test_permission_evidence_only_in_browser_code_is_not_critical(text: str) -> None:
     decision = _decide(text)
@@ -61,10 +63,13 @@ def test_permission_evidence_only_in_browser_code_is_not_critical(text: str) -> 
         "resources/views/billing/index.blade.php",
         "frontend/billing/views.py",
         "pkg/client/plans.go",
+        "portal/src/main/java/com/example/portal/PlanService.java",
+        "portal/src/main/resources/templates/plans.html",
     ],
     ids=["next-api-route", "api-route-in-frontend", "next-server-component", "remix-route",
          "sveltekit-server-load", "frontend-server-folder", "backend", "server-template",
-         "python-package-named-frontend", "go-client-package"],
+         "python-package-named-frontend", "go-client-package", "spring-backend",
+         "spring-thymeleaf-template"],
 )
 def test_the_same_check_where_the_server_runs_it_stays_critical(path: str) -> None:
     decision = _decide(edit(path, _PERMISSION))
