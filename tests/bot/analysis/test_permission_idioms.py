@@ -1,6 +1,6 @@
 """Who may do what, said in shapes the other access rules did not read: an IAM policy document's
 statement, a Ruby model's access predicate over a user, an access check named for what it
-grants, a membership looked up by Prisma's compound key, a record's privacy decided by a
+grants, the PHP ACL API of Laminas Permissions, a membership looked up by Prisma's compound key, a record's privacy decided by a
 condition.
 
 Each named row was routine (no evidence of the rule) before its rule was written; a row with no
@@ -29,6 +29,7 @@ CHAIN = "permissions.association-chain"
 NAMED = "permissions.named-permissions"
 CHECK_CALLS = "permissions.access-check-calls"
 CHECK_SNAKE = "permissions.access-check-snake"
+PHP_ACL = "permissions.php-acl"
 
 
 @pytest.mark.parametrize(
@@ -129,6 +130,15 @@ CHECK_SNAKE = "permissions.access-check-snake"
         ("internal/api/config.go", "\tif err := validateTenantName(name); err != nil {", None),
         ("src/setup.ts", "  checkTenancyDocs(dir);", None),
         ("src/orgs/slug.ts", "  const free = await checkOrganizationSlug(slug);", None),
+        # the PHP ACL API of Laminas Permissions and the apps modelled on it
+        ("src/Controller/Api/ProfileController.php",
+         "        if (!$request->getAcl()->isAllowed(ShopPermissions::Refunds, $shop)) {", PHP_ACL),
+        ("module/Shop/src/Controller/OrderController.php",
+         "        return $this->acl->isAllowed($role, 'order', 'refund');", PHP_ACL),
+        ("module/Shop/src/Module.php", "use Laminas\\Permissions\\Acl\\Acl;", PHP_ACL),
+        # look-alikes: a value allowed by a validator, an upload's type
+        ("src/Validator/Hostname.php", "        return in_array($host, $this->allowedHosts);", None),
+        ("src/Upload/Type.php", "        $ok = $this->mime->allowed($type);", None),
     ],
 )
 def test_a_permission_idiom_is_evidence(
