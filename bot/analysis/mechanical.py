@@ -300,7 +300,9 @@ def legible(text: str) -> bool:
 
 def _all_legible(removed: Sequence[str], added: Sequence[str]) -> bool:
     """Whether every line of a hunk is `legible`: one wider is read as whole text only."""
-    return all(map(legible, removed)) and all(map(legible, added))
+    return max(map(len, removed), default=0) <= MAX_WIDTH and (
+        max(map(len, added), default=0) <= MAX_WIDTH
+    )
 
 
 def _declarations(lines: Sequence[str]) -> list[str]:
@@ -563,7 +565,9 @@ def squash(text: str) -> str:
 
 
 def _squashed(lines: Sequence[str]) -> list[str]:
-    return [squash(line) for line in lines if line.strip()]
+    """The lines' `squash`, blank ones left out (a line squashes to nothing exactly when it is
+    blank: `split` and `strip` know the same white space)."""
+    return [squashed for squashed in ("".join(line.split()) for line in lines) if squashed]
 
 
 def _identifier(token: str) -> str:
@@ -923,9 +927,8 @@ def _labels_only(sides: Sides) -> bool:
     """Whether a markup hunk's sides differ only by attributes that present elements to people
     (`_LABELLING`: an `aria-label` added, an `alt` text or a `title` reworded, a `class`
     dropped, an `id` given), white space aside."""
-    lines = (*sides.removed, *sides.added)
-    if not any(word in line for line in lines
-               for word in ("aria-", "alt", "title", "class", "style", "id")):
+    text = "\n".join((*sides.removed, *sides.added))  # no word sought holds a line break
+    if not any(word in text for word in ("aria-", "alt", "title", "class", "style", "id")):
         return False
     return _squashed([_LABELLING.sub("", line) for line in sides.removed]) == _squashed(
         [_LABELLING.sub("", line) for line in sides.added])
@@ -1159,14 +1162,15 @@ def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
     return lambda: ((token, at in strings) for at, token in enumerate(tokens))
 
 
-def _shortened(old: _Tokens, new: _Tokens, added: Sequence[str]) -> bool:
+def _shortened(old: _Tokens, new: _Tokens, added: str) -> bool:
     """Whether the new stream is the old one with a cast bound by pattern matching
     (`_pattern_bound`) or a Go modernizer applied (`_go_modernized`): both make it shorter.
 
     Each needs one of its words as a token of the new stream (`instanceof`, `_GO_MODERN_WORDS`),
     so the old one is tokenised only where the new one holds such a token: the words are
-    common inside longer ones (`arrange`, `Appender`) and in strings."""
-    if not any(map(_SHORTER_FORM.search, added)):
+    common inside longer ones (`arrange`, `Appender`) and in strings. `added` is the added
+    side's text, its lines joined by line breaks (no word sought holds one)."""
+    if not _SHORTER_FORM.search(added):
         return False
     new_tokens = [token for token, _ in new()]
     if "instanceof" not in new_tokens and _GO_MODERN_WORDS.isdisjoint(new_tokens):
@@ -1251,7 +1255,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             return True
     if _imports_only(removed) and _imports_only(added):
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))
-    if alike or _regrouped_constants(old, new) or _shortened(old, new, added):
+    if alike or _regrouped_constants(old, new) or _shortened(old, new, new_text):
         return True
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting(old, new)
