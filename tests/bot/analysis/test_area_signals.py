@@ -158,6 +158,11 @@ VERSION = "migrations.schema-version"
         ("src/Import/Reader.cs", "    settings.DtdProcessing = DtdProcessing.Prohibit;",
          "security.parser-hardening"),
         ("src/Api/Json.cs", "    TypeNameHandling = TypeNameHandling.None,", "security.deserialisation"),
+        ("config/initializers/cookies_serializer.rb",
+         "Rails.application.config.action_dispatch.cookies_serializer = :hybrid",
+         "security.deserialisation"),
+        ("config/application.rb", "    config.active_support.message_serializer = :json_allow_marshal",
+         "security.deserialisation"),
         ("src/main/java/org/shop/Json.java", "    mapper.activateDefaultTyping(validator);",
          "security.deserialisation"),
         ("lib/cache.rb", "    Marshal.load(payload)", "security.deserialisation"),
@@ -247,6 +252,11 @@ def test_a_second_area_signal_is_evidence(
     policy: Policy, path: str, line: str, rule: str
 ) -> None:
     assert rule in rules_found(path, line, policy)
+
+
+def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Policy) -> None:
+    line = "  attributes :id, :message, :serializer_name"
+    assert rules_found("app/serializers/order_serializer.rb", line, policy) == set()
 
 
 @pytest.mark.parametrize(
