@@ -102,11 +102,14 @@ class GitHubFile(Slotted):
 #: the texts whose `is_substantive` answer is kept: a large diff asks it of each changed line
 #: of a read hunk several times over (its code, whether its hunk swaps names, whether a moved
 #: line's counterpart is code), and repeats short lines (`}`, `end`, `return nil`) throughout;
-#: 8,192 kept answered 40% of the questions of the benchmark's "worst" diff, 23% of "ordinary"
+#: 8,192 kept answered 40% of the questions of the benchmark's "worst" diff, 23% of "ordinary".
+#: Only lines up to `_SUBSTANTIVE_KEPT_WIDTH` are kept: the ones that repeat are short, and a
+#: diff of long lines (a minified bundle's run 100-900 kB each) must not stay in memory after
+#: its analysis through this cache (at most 8,192 x 256 characters, about 2 MB)
 _SUBSTANTIVE_KEPT = 8192
+_SUBSTANTIVE_KEPT_WIDTH = 256
 
 
-@functools.lru_cache(maxsize=_SUBSTANTIVE_KEPT)
 def is_substantive(text: str) -> bool:
     """Whether a changed line can carry meaning: blank lines, comments and prose cannot.
 
@@ -115,6 +118,12 @@ def is_substantive(text: str) -> bool:
     is lost; a comment-only edit of an auth module is not an auth change. A line of sentences
     (inside a docstring or a heredoc) is prose for people, as a comment is.
     """
+    if len(text) <= _SUBSTANTIVE_KEPT_WIDTH:
+        return _kept_substantive(text)
+    return _substantive(text)
+
+
+def _substantive(text: str) -> bool:
     stripped = text.strip()
     if not stripped:
         return False
@@ -125,6 +134,9 @@ def is_substantive(text: str) -> bool:
     if stripped in ("--", "---"):
         return False  # an SQL comment marker alone, a YAML document separator
     return not stripped.startswith(_COMMENT_PREFIXES) and not prose_line(stripped)
+
+
+_kept_substantive = functools.lru_cache(maxsize=_SUBSTANTIVE_KEPT)(_substantive)
 
 
 def _strip_prefix(name: str) -> str:

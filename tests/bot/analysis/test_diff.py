@@ -918,3 +918,18 @@ def test_holds_reads_only_the_files_own_part_of_the_diff() -> None:
     diff = parse_diff(edit("a.py", ["x = 1"]) + edit("b.java", ["@Schema(name = \"id\")"]))
     assert not diff.holds(0, ("@Schema", "wagger"))
     assert diff.holds(1, ("@Schema", "wagger"))
+
+
+def test_is_substantive_keeps_short_lines_answers_and_not_long_lines() -> None:
+    """Short lines repeat and their answers are kept; a long line (a minified bundle's) is
+    answered the same way but not held in memory after the analysis that read it."""
+    kept = diff_module._kept_substantive
+    kept.cache_clear()
+    assert is_substantive("    return total")
+    assert not is_substantive("    # return total")
+    assert kept.cache_info().currsize == 2
+    long_code = "var a=" + "1+" * 50_000 + "1;"
+    long_comment = "// " + "x" * 100_000
+    assert is_substantive(long_code)
+    assert not is_substantive(long_comment)
+    assert kept.cache_info().currsize == 2

@@ -1,11 +1,11 @@
 """Who may do what, said in shapes the other access rules did not read: an IAM policy document's
 statement, a Ruby model's access predicate over a user, an access check named for what it
-grants, the PHP ACL API of Laminas Permissions, a membership looked up by Prisma's compound key, a record's privacy decided by a
-condition.
+grants, the PHP ACL API of Laminas Permissions, a membership looked up by Prisma's compound key,
+a record's privacy decided by a condition.
 
 Each named row was routine (no evidence of the rule) before its rule was written; a row with no
-rule is a look-alike that must stay silent (a translation's "Resource", a predicate over no user,
-a UI's check, a compound key of no owner).
+rule is a look-alike that must stay silent (a translation's "Resource", a predicate over no user, a
+UI's check, a compound key of no owner).
 """
 
 from __future__ import annotations

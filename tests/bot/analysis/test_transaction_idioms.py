@@ -3,13 +3,13 @@ transactionTemplate and rollback-only status, a TransactionScope completed, Sequ
 and MongoDB's transaction objects, BEGIN sent through node-postgres, Diesel's and SeaORM's row
 locks, Rails' nested transactions and the writes it leaves the database to settle, Redis' SET
 NX, Redlock and redsync, a named lock fetched from a lock service (Redisson, MinIO's dsync,
-Curator) and Redis' SET KEEPTTL, Django's ATOMIC_REQUESTS, a row's version bumped where it is checked. A
-commit callback that only enqueues a job stays silent.
+Curator) and Redis' SET KEEPTTL, Django's ATOMIC_REQUESTS, a row's version bumped where it is
+checked. A commit callback that only enqueues a job stays silent.
 
 They were found by writing made-up diffs of each stack's idioms and running them through
 `modeltier scan`, not by reading the corpus (the lock-service rows excepted: misses of the
-development folds in two repositories, written again as made-up lines): each named row was routine before. A row with no
-rule is a look-alike that must stay silent.
+development folds in two repositories, written again as made-up lines): each named row was
+routine before. A row with no rule is a look-alike that must stay silent.
 """
 
 from __future__ import annotations
