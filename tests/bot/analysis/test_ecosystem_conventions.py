@@ -1,0 +1,38 @@
+"""Conventions of one ecosystem that the rules did not know: how a framework, a library or a tool
+spells a transaction, a lock, a token's signing key or a permission check.
+
+Found by reading the misses of the corpus files added as development data (issue 9), grouped by
+cause; each row is written here from the ecosystem's documented spelling, not copied from a
+commit. A row with no rule is a look-alike that must stay silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis._rules import rules_found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # October CMS and Winter CMS alias Laravel's DB facade as `Db`
+        (
+            "modules/backend/behaviors/ListController.php",
+            "        Db::transaction(function () use ($records) {",
+            "transactions.rails-laravel-tx",
+        ),
+        (
+            "plugins/acme/shop/models/Order.php",
+            "        Db::beginTransaction();",
+            "transactions.rails-laravel-tx",
+        ),
+        ("plugins/acme/shop/models/Order.php", "        $rows = Db::table('orders')->get();", None),
+    ],
+)
+def test_an_ecosystem_convention_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
