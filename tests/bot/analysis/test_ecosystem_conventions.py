@@ -29,6 +29,10 @@ from tests.bot.analysis._rules import rules_found
             "transactions.rails-laravel-tx",
         ),
         ("plugins/acme/shop/models/Order.php", "        $rows = Db::table('orders')->get();", None),
+        # celery-singleton's lock_expiry, a lock's expiry in a lock helper's options
+        ("app/reports/tasks.py", "    lock_expiry=REPORT_TIME_LIMIT,", "transactions.locks"),
+        ("src/jobs/sync.ts", "  const lockExpiry = 30_000;", "transactions.locks"),
+        ("app/reports/tasks.py", "    soft_time_limit=REPORT_TIME_LIMIT,", None),
     ],
 )
 def test_an_ecosystem_convention_is_evidence(
