@@ -33,6 +33,14 @@ from tests.bot.analysis._rules import rules_found
         ("app/reports/tasks.py", "    lock_expiry=REPORT_TIME_LIMIT,", "transactions.locks"),
         ("src/jobs/sync.ts", "  const lockExpiry = 30_000;", "transactions.locks"),
         ("app/reports/tasks.py", "    soft_time_limit=REPORT_TIME_LIMIT,", None),
+        # djangorestframework-simplejwt's settings that name no JWT
+        ("app/settings/base.py", '    "SIGNING_KEY": os.environ["APP_JWT_KEY"],', "auth.jwt"),
+        (
+            "app/settings/base.py",
+            '    "USER_AUTHENTICATION_RULE": lambda user: user.is_active,',
+            "auth.jwt",
+        ),
+        ("app/settings/base.py", '    "PAGE_SIZE": 50,', None),
     ],
 )
 def test_an_ecosystem_convention_is_evidence(
