@@ -41,6 +41,24 @@ from tests.bot.analysis._rules import rules_found
             "auth.jwt",
         ),
         ("app/settings/base.py", '    "PAGE_SIZE": 50,', None),
+        # digests on the JVM by Guava's and Commons Codec's helpers, .NET's algorithm classes
+        (
+            "src/main/java/org/shop/api/ApiKeys.java",
+            "    return Hashing.sha256().hashString(raw, UTF_8).toString();",
+            "security.hashing-hmac",
+        ),
+        (
+            "src/main/java/org/shop/api/ApiKeys.java",
+            "    return DigestUtils.sha256Hex(raw);",
+            "security.hashing-hmac",
+        ),
+        (
+            "src/Shop/Api/ApiKeys.cs",
+            "        var digest = SHA256.HashData(bytes);",
+            "security.hashing-hmac",
+        ),
+        ("src/main/java/org/shop/api/ApiKeys.java", "    return Objects.hash(raw, owner);", None),
+        ("src/Shop/Api/ApiKeys.cs", "        var code = HashCode.Combine(raw, owner);", None),
     ],
 )
 def test_an_ecosystem_convention_is_evidence(
