@@ -59,6 +59,15 @@ from tests.bot.analysis._rules import rules_found
         ),
         ("src/main/java/org/shop/api/ApiKeys.java", "    return Objects.hash(raw, owner);", None),
         ("src/Shop/Api/ApiKeys.cs", "        var code = HashCode.Combine(raw, owner);", None),
+        # a Go helper handed the open transaction
+        (
+            "internal/state/jobs.go",
+            "\t\tjob, err := s.jobByID(dbTxn, ref.Id)",
+            "transactions.go-tx-argument",
+        ),
+        ("internal/state/jobs.go", "\t\terr = putUser(tx, user)", "transactions.go-tx-argument"),
+        ("src/chain/wallet.ts", "  const fee = estimate(tx, rate);", None),
+        ("internal/state/jobs.go", "\t\tjob, err := s.jobByID(ctxb, ref.Id)", None),
     ],
 )
 def test_an_ecosystem_convention_is_evidence(
