@@ -59,6 +59,18 @@ from tests.bot.analysis._rules import rules_found
         ),
         ("src/main/java/org/shop/api/ApiKeys.java", "    return Objects.hash(raw, owner);", None),
         ("src/Shop/Api/ApiKeys.cs", "        var code = HashCode.Combine(raw, owner);", None),
+        # money in minor units, in camelCase too (`costInCents`, `amountInCents`)
+        (
+            "src/engine/usage.ts",
+            "      costInCents: run.costInCents + attemptCost,",
+            "billing.amounts",
+        ),
+        (
+            "src/engine/usage.ts",
+            "  const priceInCents = plan.monthlyPriceInCents;",
+            "billing.amounts",
+        ),
+        ("src/engine/usage.ts", "  const durationInSeconds = usage.durationMs / 1000;", None),
         # a Go helper handed the open transaction
         (
             "internal/state/jobs.go",
