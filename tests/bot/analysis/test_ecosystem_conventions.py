@@ -71,6 +71,17 @@ from tests.bot.analysis._rules import rules_found
             "billing.amounts",
         ),
         ("src/engine/usage.ts", "  const durationInSeconds = usage.durationMs / 1000;", None),
+        # Prisma's relation filter over a membership
+        (
+            "app/routes/orgs.$slug.settings/route.ts",
+            "    where: { slug: organizationSlug, members: { some: { userId } } },",
+            "permissions.orm-owner-filter",
+        ),
+        (
+            "app/routes/orgs.$slug.settings/route.ts",
+            "    where: { slug, projects: { some: { deletedAt: null } } },",
+            None,
+        ),
         # a Go helper handed the open transaction
         (
             "internal/state/jobs.go",
