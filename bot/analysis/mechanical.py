@@ -1119,6 +1119,47 @@ def _undeferred(lines: Sequence[str]) -> list[str] | None:
     return _if_rewritten(lines, [_DEFERRED_DISCARD.sub(plain, line.rstrip("\n")) for line in lines])
 
 
+#: a Python import of names from a module whose names are in brackets, as Black and isort
+#: write one too long for its line (`from pkg.mod import (` / `    name,` / `)`): the brackets
+#: only let the statement span lines (PEP 328), and import the names `from pkg.mod import name`
+#: imports. No other language writes `from X import (`
+_BRACKETED_IMPORT = compile_lazily(r"(\s*from\s+\.*[\w.]*\s+import)\s*\((.*)")
+
+
+def _unbracketed_imports(lines: Sequence[str]) -> list[str] | None:
+    """The lines with each bracketed Python import (`_BRACKETED_IMPORT`) written on one line
+    without its brackets; None when the lines hold none, or one whose closing bracket they do
+    not show."""
+    out: list[str] = []
+    opened: list[str] | None = None  # the import being gathered: its opening and its names
+    for line in lines:
+        text = _without_trailing_comment(line.rstrip("\n"))
+        if opened is not None:
+            names, closed, rest = text.partition(")")
+            opened.append(names.strip())
+            if closed:
+                if rest.strip():
+                    return None
+                out.append(" ".join(filter(None, opened)))
+                opened = None
+            continue
+        found = _BRACKETED_IMPORT.match(text)
+        if found is None:
+            out.append(line.rstrip("\n"))
+            continue
+        opened = [found.group(1)]
+        names, closed, rest = found.group(2).partition(")")
+        opened.append(names.strip())
+        if closed:
+            if rest.strip():
+                return None
+            out.append(" ".join(filter(None, opened)))
+            opened = None
+    if opened is not None:
+        return None
+    return _if_rewritten(lines, out)
+
+
 def _if_rewritten(lines: Sequence[str], rewritten: list[str]) -> list[str] | None:
     """A rewrite's lines, or None when it changed none of them (line ends aside)."""
     return None if rewritten == [line.rstrip("\n") for line in lines] else rewritten
@@ -1238,6 +1279,13 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         undeferred = _undeferred(added)
         if undeferred is not None:
             return mechanical_sides(Sides(removed, undeferred), manifest=manifest, markup=markup)
+    if "import" in old_text and "import" in new_text and (
+        _BRACKETED_IMPORT.search(old_text) or _BRACKETED_IMPORT.search(new_text)
+    ):
+        unbracketed = _unbracketed_imports(removed), _unbracketed_imports(added)
+        if unbracketed != (None, None):
+            return mechanical_sides(Sides(unbracketed[0] or removed, unbracketed[1] or added),
+                                    manifest=manifest, markup=markup)
     if " == " in old_text and (".include?(" in new_text or " in " in new_text):
         python = " in " in new_text
         grouped = _grouped(removed, python=python), _grouped(added, python=python)

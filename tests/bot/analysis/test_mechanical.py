@@ -148,6 +148,12 @@ from bot.analysis.mechanical import (
           "            ->setModel(new Charge)"]),
         (["    return new class() extends Migration"], ["    return new class extends Migration"]),
         (["  const store = new TokenStore;"], ["  const store = new TokenStore();"]),
+        # a Python import's names put in brackets over lines, as Black and isort write it
+        (["    from app.auth.permissions import PermissionTypes, require_role"],
+         ["    from app.auth.permissions import (", "        PermissionTypes,",
+          "        require_role,", "    )"]),
+        (["from .tokens import (  # noqa: F401", "    issue_token, revoke_token)"],
+         ["from .tokens import issue_token, revoke_token  # noqa: F401"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -172,7 +178,7 @@ from bot.analysis.mechanical import (
          "rails-skip-forgery-protection-in-a-block", "rails-skip-forgery-protection-options",
          "ruby-string-appended-in-other-quotes", "verbatim-heredoc-respaced",
          "php-new-without-parentheses-and-comment-spaced", "php-anonymous-class-without-parentheses",
-         "js-new-with-parentheses"],
+         "js-new-with-parentheses", "python-import-bracketed", "python-import-unbracketed"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -281,6 +287,11 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         # a Go directive is read by the compiler, whatever its spacing
         (["//go:build linux"], ["//go:build darwin"]),
         (["/// <reference path=\"./auth.d.ts\" />"], ["/// <reference path=\"./billing.d.ts\" />"]),
+        # a name more in the brackets, or a bracket the hunk does not close
+        (["from app.auth.permissions import PermissionTypes"],
+         ["from app.auth.permissions import (", "    PermissionTypes,", "    require_role,", ")"]),
+        (["from app.auth.permissions import PermissionTypes"],
+         ["from app.auth.permissions import (", "    PermissionTypes,"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -310,7 +321,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "shell-heredoc-made-verbatim", "shell-indented-heredoc-made-verbatim",
          "ruby-heredoc-made-verbatim", "argument-added-to-a-new-object",
          "js-call-chained-onto-a-new-object", "go-build-constraint-changed",
-         "ts-triple-slash-reference-changed"],
+         "ts-triple-slash-reference-changed", "python-import-name-added",
+         "python-import-bracket-not-closed"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
