@@ -1160,6 +1160,23 @@ def _unbracketed_imports(lines: Sequence[str]) -> list[str] | None:
     return _if_rewritten(lines, out)
 
 
+#: SQLAlchemy's comparison with a singleton as a column's method (`User.deleted_at.is_(None)`,
+#: `.isnot(None)`, 1.4's `.is_not(None)`, `.is_(True)`), which pycodestyle's E711 and E712 ask
+#: for where `== None` was written: SQLAlchemy renders `column == None` as `IS NULL` too, so
+#: the two build the same query
+_SINGLETON_METHOD = compile_lazily(r"\.(is_|isnot|is_not)\(\s*(None|True|False)\s*\)")
+
+
+def _singleton_compared(lines: Sequence[str]) -> list[str] | None:
+    """The lines with each `_SINGLETON_METHOD` call written as the comparison it renders
+    (`.is_(None)` -> ` == None`); None when the lines hold none."""
+    def compared(found: re.Match[str]) -> str:
+        return f" {'==' if found.group(1) == 'is_' else '!='} {found.group(2)}"
+
+    return _if_rewritten(lines, [_SINGLETON_METHOD.sub(compared, line.rstrip("\n"))
+                                 for line in lines])
+
+
 def _if_rewritten(lines: Sequence[str], rewritten: list[str]) -> list[str] | None:
     """A rewrite's lines, or None when it changed none of them (line ends aside)."""
     return None if rewritten == [line.rstrip("\n") for line in lines] else rewritten
@@ -1285,6 +1302,12 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         unbracketed = _unbracketed_imports(removed), _unbracketed_imports(added)
         if unbracketed != (None, None):
             return mechanical_sides(Sides(unbracketed[0] or removed, unbracketed[1] or added),
+                                    manifest=manifest, markup=markup)
+    if any(method in text for text in (old_text, new_text)
+           for method in (".is_(", ".isnot(", ".is_not(")):
+        compared = _singleton_compared(removed), _singleton_compared(added)
+        if compared != (None, None):
+            return mechanical_sides(Sides(compared[0] or removed, compared[1] or added),
                                     manifest=manifest, markup=markup)
     if " == " in old_text and (".include?(" in new_text or " in " in new_text):
         python = " in " in new_text

@@ -154,6 +154,11 @@ from bot.analysis.mechanical import (
           "        require_role,", "    )"]),
         (["from .tokens import (  # noqa: F401", "    issue_token, revoke_token)"],
          ["from .tokens import issue_token, revoke_token  # noqa: F401"]),
+        # SQLAlchemy's comparisons with a singleton as a column's method (E711, E712)
+        (["            (perm == None, 'change_password'),"],
+         ["            (perm.is_(None), 'change_password'),"]),
+        (["    q = q.filter(Token.revoked_at != None, User.is_admin == True)"],
+         ["    q = q.filter(Token.revoked_at.is_not(None), User.is_admin.is_(True))"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -178,7 +183,8 @@ from bot.analysis.mechanical import (
          "rails-skip-forgery-protection-in-a-block", "rails-skip-forgery-protection-options",
          "ruby-string-appended-in-other-quotes", "verbatim-heredoc-respaced",
          "php-new-without-parentheses-and-comment-spaced", "php-anonymous-class-without-parentheses",
-         "js-new-with-parentheses", "python-import-bracketed", "python-import-unbracketed"],
+         "js-new-with-parentheses", "python-import-bracketed", "python-import-unbracketed",
+         "sqlalchemy-is-none", "sqlalchemy-is-not-none-and-is-true"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -292,6 +298,10 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ["from app.auth.permissions import (", "    PermissionTypes,", "    require_role,", ")"]),
         (["from app.auth.permissions import PermissionTypes"],
          ["from app.auth.permissions import (", "    PermissionTypes,"]),
+        # `.is_(None)` for `!= None`, and Python's own `is None` (another test where `==` is
+        # overridden)
+        (["    q = q.filter(Token.revoked_at != None)"], ["    q = q.filter(Token.revoked_at.is_(None))"]),
+        (["    if user.token == None:"], ["    if user.token is None:"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -322,7 +332,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "ruby-heredoc-made-verbatim", "argument-added-to-a-new-object",
          "js-call-chained-onto-a-new-object", "go-build-constraint-changed",
          "ts-triple-slash-reference-changed", "python-import-name-added",
-         "python-import-bracket-not-closed"],
+         "python-import-bracket-not-closed", "sqlalchemy-is-none-for-not-none",
+         "python-is-none-for-equals-none"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
