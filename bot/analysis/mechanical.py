@@ -226,8 +226,11 @@ _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
 #: `substr` is `substring` from 0 or with a start alone that is not negative; Laravel's
 #: `bigIncrements('id')` is `id()` and `unsignedBigInteger` is `foreignId`; Rails'
 #: `skip_forgery_protection` is documented as a wrapper for `skip_before_action
-#: :verify_authenticity_token` (with `raise: false`, its options passed on). A spelling
-#: with another meaning (`increments('id')`, an int; `substr(-3)`) is left alone.
+#: :verify_authenticity_token` (with `raise: false`, its options passed on); Rust's
+#: `opt.map_or(false, f)` is `opt.is_some_and(f)` (`res.is_ok_and(f)` on a `Result`, written
+#: alike here: the type is not in the line) and `opt.map_or(true, f)` is `opt.is_none_or(f)`,
+#: as Clippy's `unnecessary_map_or` rewrites them. A spelling with another meaning
+#: (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     ("http.Method", compile_lazily(r"\bhttp\.Method(Get|Head|Post|Put|Patch|Delete|Connect|"
                                    r"Options|Trace)\b"), lambda m: f'"{m.group(1).upper()}"'),
@@ -242,6 +245,9 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("verify_authenticity_token", compile_lazily(
         r"\bskip_before_action\s*\(?\s*:verify_authenticity_token\b(?:\s*,\s*raise:\s*false\b)?"
     ), "skip_forgery_protection"),
+    ("map_or(", compile_lazily(r"\.map_or\(\s*false\s*,\s*"), ".is_some_and("),
+    ("map_or(", compile_lazily(r"\.map_or\(\s*true\s*,\s*"), ".is_none_or("),
+    ("is_ok_and(", compile_lazily(r"\.is_ok_and\("), ".is_some_and("),
 )
 
 
@@ -252,6 +258,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _OLDER_IDIOM_TOKENS = frozenset({
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "interface",
     "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger", "verify_authenticity_token",
+    "map_or",
 })
 
 
