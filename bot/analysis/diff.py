@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
+import re2
+
 from bot.analysis import testcode
 from bot.analysis.buildsteps import DOCKERFILE, same_steps
 from bot.analysis.diffscan import DEV_NULL, RawFile, scan
@@ -137,6 +139,15 @@ def _substantive(text: str) -> bool:
 
 
 _kept_substantive = functools.lru_cache(maxsize=_SUBSTANTIVE_KEPT)(_substantive)
+
+
+@functools.lru_cache(maxsize=8)
+def _any_of(words: tuple[str, ...]) -> Any:
+    """RE2's pattern of any of some words, literally (on UTF-8 bytes: a word is in a text
+    exactly where its UTF-8 is in the text's)."""
+    options = re2.Options()
+    options.never_capture = True
+    return re2.compile(b"|".join(re2.escape(word.encode("utf-8")) for word in words), options)
 
 
 def _strip_prefix(name: str) -> str:
@@ -432,12 +443,14 @@ class Diff:
         # of each.
         return _GENERATED.search(self.text, begin, stop) is not None
 
-    def holds(self, index: int, words: Sequence[str]) -> bool:
-        """Whether the file's part of the diff holds any of these words (searched in place, at
-        memchr's speed: no copy of the part, no line split)."""
+    def holds(self, index: int, words: tuple[str, ...]) -> bool:
+        """Whether the file's part of the diff holds any of these words: one search of RE2 for
+        them all (`_any_of`) over the part's UTF-8, where a `find` for each word read the part
+        once a word (26 words: 4% of the analysis of bench/analysis.py's worst shape)."""
         begin = self._offset(self._starts[index])
         stop = self._offset(self._end_of(index))
-        return any(self.text.find(word, begin, stop) >= 0 for word in words)
+        part = self.text[begin:stop].encode("utf-8", "surrogatepass")
+        return _any_of(words).search(part) is not None
 
     def _end_of(self, index: int) -> int:
         return self._starts[index + 1] if index + 1 < len(self._starts) else len(self._ends)

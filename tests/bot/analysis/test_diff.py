@@ -920,6 +920,22 @@ def test_holds_reads_only_the_files_own_part_of_the_diff() -> None:
     assert diff.holds(1, ("@Schema", "wagger"))
 
 
+@pytest.mark.parametrize(
+    ("line", "words", "held"),
+    [
+        ('#[OA\\Get(path: "/users")]', ("OA\\", "Filter<"), True),
+        ("$auth = new OAuth($client);", ("OA\\", "Filter<"), False),
+        ("services.AddScoped<IFilter<User>>();", ("OA\\", "Filter<"), True),
+        ("name = 'Zoë' # @Tag", ("@Tag",), True),
+        ("name = 'Zoë' # @Ta g", ("@Tag",), False),
+    ],
+    ids=["backslash", "no-backslash", "angle-bracket", "after-non-ascii", "split-word"],
+)
+def test_holds_finds_words_literally(line: str, words: tuple[str, ...], held: bool) -> None:
+    """The words are text, not patterns: a backslash or a bracket in one is that character."""
+    assert parse_diff(edit("a.php", [line])).holds(0, words) is held
+
+
 def test_is_substantive_keeps_short_lines_answers_and_not_long_lines() -> None:
     """Short lines repeat and their answers are kept; a long line (a minified bundle's) is
     answered the same way but not held in memory after the analysis that read it."""
