@@ -226,8 +226,11 @@ _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
 #: `substr` is `substring` from 0 or with a start alone that is not negative; Laravel's
 #: `bigIncrements('id')` is `id()` and `unsignedBigInteger` is `foreignId`; Rails'
 #: `skip_forgery_protection` is documented as a wrapper for `skip_before_action
-#: :verify_authenticity_token` (with `raise: false`, its options passed on). A spelling
-#: with another meaning (`increments('id')`, an int; `substr(-3)`) is left alone.
+#: :verify_authenticity_token` (with `raise: false`, its options passed on); Rust's
+#: `opt.map_or(false, f)` is `opt.is_some_and(f)` (`res.is_ok_and(f)` on a `Result`, written
+#: alike here: the type is not in the line) and `opt.map_or(true, f)` is `opt.is_none_or(f)`,
+#: as Clippy's `unnecessary_map_or` rewrites them. A spelling with another meaning
+#: (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     ("http.Method", compile_lazily(r"\bhttp\.Method(Get|Head|Post|Put|Patch|Delete|Connect|"
                                    r"Options|Trace)\b"), lambda m: f'"{m.group(1).upper()}"'),
@@ -242,6 +245,9 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("verify_authenticity_token", compile_lazily(
         r"\bskip_before_action\s*\(?\s*:verify_authenticity_token\b(?:\s*,\s*raise:\s*false\b)?"
     ), "skip_forgery_protection"),
+    ("map_or(", compile_lazily(r"\.map_or\(\s*false\s*,\s*"), ".is_some_and("),
+    ("map_or(", compile_lazily(r"\.map_or\(\s*true\s*,\s*"), ".is_none_or("),
+    ("is_ok_and(", compile_lazily(r"\.is_ok_and\("), ".is_some_and("),
 )
 
 
@@ -252,6 +258,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _OLDER_IDIOM_TOKENS = frozenset({
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "interface",
     "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger", "verify_authenticity_token",
+    "map_or",
 })
 
 
@@ -1119,6 +1126,64 @@ def _undeferred(lines: Sequence[str]) -> list[str] | None:
     return _if_rewritten(lines, [_DEFERRED_DISCARD.sub(plain, line.rstrip("\n")) for line in lines])
 
 
+#: a Python import of names from a module whose names are in brackets, as Black and isort
+#: write one too long for its line (`from pkg.mod import (` / `    name,` / `)`): the brackets
+#: only let the statement span lines (PEP 328), and import the names `from pkg.mod import name`
+#: imports. No other language writes `from X import (`
+_BRACKETED_IMPORT = compile_lazily(r"(\s*from\s+\.*[\w.]*\s+import)\s*\((.*)")
+
+
+def _unbracketed_imports(lines: Sequence[str]) -> list[str] | None:
+    """The lines with each bracketed Python import (`_BRACKETED_IMPORT`) written on one line
+    without its brackets; None when the lines hold none, or one whose closing bracket they do
+    not show."""
+    out: list[str] = []
+    opened: list[str] | None = None  # the import being gathered: its opening and its names
+    for line in lines:
+        text = _without_trailing_comment(line.rstrip("\n"))
+        if opened is not None:
+            names, closed, rest = text.partition(")")
+            opened.append(names.strip())
+            if closed:
+                if rest.strip():
+                    return None
+                out.append(" ".join(filter(None, opened)))
+                opened = None
+            continue
+        found = _BRACKETED_IMPORT.match(text)
+        if found is None:
+            out.append(line.rstrip("\n"))
+            continue
+        opened = [found.group(1)]
+        names, closed, rest = found.group(2).partition(")")
+        opened.append(names.strip())
+        if closed:
+            if rest.strip():
+                return None
+            out.append(" ".join(filter(None, opened)))
+            opened = None
+    if opened is not None:
+        return None
+    return _if_rewritten(lines, out)
+
+
+#: SQLAlchemy's comparison with a singleton as a column's method (`User.deleted_at.is_(None)`,
+#: `.isnot(None)`, 1.4's `.is_not(None)`, `.is_(True)`), which pycodestyle's E711 and E712 ask
+#: for where `== None` was written: SQLAlchemy renders `column == None` as `IS NULL` too, so
+#: the two build the same query
+_SINGLETON_METHOD = compile_lazily(r"\.(is_|isnot|is_not)\(\s*(None|True|False)\s*\)")
+
+
+def _singleton_compared(lines: Sequence[str]) -> list[str] | None:
+    """The lines with each `_SINGLETON_METHOD` call written as the comparison it renders
+    (`.is_(None)` -> ` == None`); None when the lines hold none."""
+    def compared(found: re.Match[str]) -> str:
+        return f" {'==' if found.group(1) == 'is_' else '!='} {found.group(2)}"
+
+    return _if_rewritten(lines, [_SINGLETON_METHOD.sub(compared, line.rstrip("\n"))
+                                 for line in lines])
+
+
 def _if_rewritten(lines: Sequence[str], rewritten: list[str]) -> list[str] | None:
     """A rewrite's lines, or None when it changed none of them (line ends aside)."""
     return None if rewritten == [line.rstrip("\n") for line in lines] else rewritten
@@ -1238,6 +1303,19 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         undeferred = _undeferred(added)
         if undeferred is not None:
             return mechanical_sides(Sides(removed, undeferred), manifest=manifest, markup=markup)
+    if "import" in old_text and "import" in new_text and (
+        _BRACKETED_IMPORT.search(old_text) or _BRACKETED_IMPORT.search(new_text)
+    ):
+        unbracketed = _unbracketed_imports(removed), _unbracketed_imports(added)
+        if unbracketed != (None, None):
+            return mechanical_sides(Sides(unbracketed[0] or removed, unbracketed[1] or added),
+                                    manifest=manifest, markup=markup)
+    if any(method in text for text in (old_text, new_text)
+           for method in (".is_(", ".isnot(", ".is_not(")):
+        compared = _singleton_compared(removed), _singleton_compared(added)
+        if compared != (None, None):
+            return mechanical_sides(Sides(compared[0] or removed, compared[1] or added),
+                                    manifest=manifest, markup=markup)
     if " == " in old_text and (".include?(" in new_text or " in " in new_text):
         python = " in " in new_text
         grouped = _grouped(removed, python=python), _grouped(added, python=python)

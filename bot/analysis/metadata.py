@@ -38,6 +38,11 @@ JSON Schema's annotations `description`, `title`, `readOnly`, `writeOnly`, `depr
 name, type and every other key of its tag (`xorm:"..."`, `gorm:"..."`, `json:"..."`,
 `validate:"..."`) unchanged, is metadata on both sides; a field whose ORM or JSON tag changes
 too still counts.
+A Ruby class that runs its lazy load hooks (`ActiveSupport.run_load_hooks :pay_charge,
+Pay::Charge`, as Rails' own classes and engines end theirs) only announces that it is loaded, so
+that the blocks an application registers for that name (`ActiveSupport.on_load(:pay_charge)`)
+run then: the class does what it did, and what a hook's block does is counted where it is
+registered.
 
 Read from the hunk alone, with no file contents: the top-level key or block a changed line is
 in is the nearest line above it at column 0 among the hunk's lines, or else the hunk header,
@@ -238,6 +243,13 @@ def _go_field(text: str) -> tuple[tuple[str, str], dict[str, str]] | None:
 
 _TERRAFORM = compile_lazily(r"\.tf$")
 _GO_FILE = compile_lazily(r"\.go$")
+_RUBY_FILE = compile_lazily(r"\.rb$")
+#: a statement that runs a name's lazy load hooks with a class or `self`, the whole line
+_LOAD_HOOK_ARGUMENTS = r":\w+\s*,\s*(?:self|(?:::)?[A-Z]\w*(?:::[A-Z]\w*)*)"
+_LOAD_HOOKS = compile_lazily(
+    r"\s*ActiveSupport\.run_load_hooks"
+    rf"(?:\(\s*{_LOAD_HOOK_ARGUMENTS}\s*\)|\s+{_LOAD_HOOK_ARGUMENTS})\s*"
+)
 
 #: a chart's keys that name, describe and version the chart itself
 _CHART_METADATA = frozenset({
@@ -347,6 +359,8 @@ class MetadataLines:
             return self._api_docs(index)
         if _GO_FILE.search(path):
             return self._go_field_docs(index)
+        if _RUBY_FILE.search(path):
+            return self._load_hooks(index)
         rule = _rule(path)
         if rule is None:
             return frozenset()
@@ -517,6 +531,16 @@ class MetadataLines:
                 if changed and changed <= _GO_DOC_TAGS:
                     found.update((("old", old_line), ("new", new_line)))
         return frozenset(found)
+
+    def _load_hooks(self, index: int) -> frozenset[tuple[str, int]]:
+        """The changed lines of a Ruby file that run a class's lazy load hooks
+        (`_LOAD_HOOKS`)."""
+        if not self.diff.holds(index, ("run_load_hooks",)):
+            return frozenset()
+        return frozenset(
+            (item.side, item.line) for hunk in self.diff.hunks(index) for item in hunk.lines
+            if item.side != "header" and _LOAD_HOOKS.fullmatch(item.text.rstrip("\n"))
+        )
 
     def _action_bumps(self, index: int) -> frozenset[tuple[str, int]]:
         """The `uses:` lines of each hunk whose every change of an action's steps is a move to

@@ -60,7 +60,19 @@ def test_a_process_holding_much_memory_after_an_answer_is_replaced(
     [process] = _processes(timed)
     monkeypatch.setattr(time_limit, "RENEW_ABOVE_BYTES", 1024)  # less than any Python holds
     assert timed(diff, default_policy(), info) == decide(diff, default_policy(), info)
-    assert process.returncode is not None and _processes(timed) == []  # answered, then replaced
+    assert process.returncode is not None  # answered, then replaced at once by a fresh one
+    [fresh] = _processes(timed)
+    assert fresh.pid != process.pid and fresh.poll() is None
+
+
+def test_a_process_started_ahead_serves_the_first_call(timed: TimedDecider) -> None:
+    timed.warm()
+    [process] = _processes(timed)
+    timed.warm()  # the thread has one: no second
+    assert _processes(timed) == [process]
+    diff, info = _example(), PullRequestInfo()
+    assert timed(diff, default_policy(), info) == decide(diff, default_policy(), info)
+    assert _processes(timed) == [process] and process.poll() is None
 
 
 def test_an_analysis_past_its_limit_is_stopped_not_waited_for(timed: TimedDecider) -> None:

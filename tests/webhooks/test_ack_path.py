@@ -176,6 +176,10 @@ class _BlockingRunner:
         self.started = threading.Event()
         self.release = threading.Event()
         self.ran: list[int] = []
+        self.warmed: list[str] = []
+
+    def warm(self) -> None:
+        self.warmed.append(threading.current_thread().name)
 
     def run(self, job: Job, owner: str, **_: Any) -> None:
         self.ran.append(job.id)
@@ -248,6 +252,17 @@ def test_an_embedded_job_running_past_its_lease_keeps_it_and_runs_once(tmp_path:
         pool.wake()
         time.sleep(0.6)
         assert runner.ran == [runner.ran[0]]  # nobody took the running job
+
+
+def test_each_worker_starts_its_analysis_process_before_it_waits_for_work(tmp_path: Any
+                                                                         ) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'modeltier.sqlite3'}")
+    store.upgrade()
+    with _pool_running_a_job(store, threads=3, lease_seconds=60) as (_, runner):
+        deadline = time.monotonic() + 10
+        while len(runner.warmed) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert sorted(runner.warmed) == [f"modeltier-worker-{i}" for i in range(3)]
 
 
 # -- what the acknowledgement reads of the body ----------------------------------------------

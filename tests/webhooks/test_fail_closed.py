@@ -68,13 +68,17 @@ def test_a_job_the_analysis_fails_on_still_ends_with_a_failing_check(make_servic
         raise RuntimeError("boom")
 
     svc = make_service()
+    started = svc.service.runner.decider  # its workers' analysis processes already run
     svc.service.runner.decider = broken
-    _auth_pr(fake)
-    _run(svc, fake)
-    [run] = fake.check_runs(REPO, head_sha=HEAD)
-    assert run["conclusion"] == "failure"
-    assert "internal error while judging: RuntimeError: boom" in run["output"]["summary"]
-    assert svc.service.store.count_jobs("dead") == 0
+    try:
+        _auth_pr(fake)
+        _run(svc, fake)
+        [run] = fake.check_runs(REPO, head_sha=HEAD)
+        assert run["conclusion"] == "failure"
+        assert "internal error while judging: RuntimeError: boom" in run["output"]["summary"]
+        assert svc.service.store.count_jobs("dead") == 0
+    finally:
+        started.close()
 
 
 def test_an_analysis_that_runs_past_its_limit_fails_the_check_and_frees_the_worker(

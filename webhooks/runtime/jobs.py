@@ -79,6 +79,18 @@ class JobRunner:
         self.metrics = metrics
         self.decider = decider
 
+    def warm(self) -> None:
+        """Start the calling thread's analysis process, if the runner decides in one
+        (`TimedDecider.warm`): a worker thread calls this before it waits for its first job.
+        A process that cannot start now is logged, not raised: the first job starts one again,
+        and fails as a job does if it cannot."""
+        if isinstance(self.decider, TimedDecider):
+            try:
+                self.decider.warm()
+            except OSError:
+                log.warning("the analysis process could not start ahead of the first job",
+                            exc_info=True)
+
     def close(self) -> None:
         """Stop what the runner started: its analysis processes."""
         if isinstance(self.decider, TimedDecider):
@@ -606,7 +618,9 @@ class WorkerPool:
                 self._wake.clear()
 
     def _work(self, worker: int) -> None:
-        """One worker thread: says it is idle, runs what it is handed, until handed None."""
+        """One worker thread: starts its analysis process, says it is idle, runs what it is
+        handed, until handed None."""
+        self.runner.warm()
         while True:
             self._idle.put(worker)
             job = self._handed[worker].get()

@@ -148,6 +148,24 @@ from bot.analysis.mechanical import (
           "            ->setModel(new Charge)"]),
         (["    return new class() extends Migration"], ["    return new class extends Migration"]),
         (["  const store = new TokenStore;"], ["  const store = new TokenStore();"]),
+        # a Python import's names put in brackets over lines, as Black and isort write it
+        (["    from app.auth.permissions import PermissionTypes, require_role"],
+         ["    from app.auth.permissions import (", "        PermissionTypes,",
+          "        require_role,", "    )"]),
+        (["from .tokens import (  # noqa: F401", "    issue_token, revoke_token)"],
+         ["from .tokens import issue_token, revoke_token  # noqa: F401"]),
+        # SQLAlchemy's comparisons with a singleton as a column's method (E711, E712)
+        (["            (perm == None, 'change_password'),"],
+         ["            (perm.is_(None), 'change_password'),"]),
+        (["    q = q.filter(Token.revoked_at != None, User.is_admin == True)"],
+         ["    q = q.filter(Token.revoked_at.is_not(None), User.is_admin.is_(True))"]),
+        # Clippy's unnecessary_map_or: Option's is_some_and and is_none_or, Result's is_ok_and
+        (["        if expected_grant_type.map_or(false, |g| g != grant_type) {",
+          "            .map_or(false, |ip| matches!(ip, IpAddr::V4(_)))",
+          "        session.expires_at.map_or(true, |at| at > now)"],
+         ["        if expected_grant_type.is_some_and(|g| g != grant_type) {",
+          "            .is_ok_and(|ip| matches!(ip, IpAddr::V4(_)))",
+          "        session.expires_at.is_none_or(|at| at > now)"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -172,7 +190,8 @@ from bot.analysis.mechanical import (
          "rails-skip-forgery-protection-in-a-block", "rails-skip-forgery-protection-options",
          "ruby-string-appended-in-other-quotes", "verbatim-heredoc-respaced",
          "php-new-without-parentheses-and-comment-spaced", "php-anonymous-class-without-parentheses",
-         "js-new-with-parentheses"],
+         "js-new-with-parentheses", "python-import-bracketed", "python-import-unbracketed",
+         "sqlalchemy-is-none", "sqlalchemy-is-not-none-and-is-true", "rust-map-or-as-is-some-and"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -281,6 +300,18 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         # a Go directive is read by the compiler, whatever its spacing
         (["//go:build linux"], ["//go:build darwin"]),
         (["/// <reference path=\"./auth.d.ts\" />"], ["/// <reference path=\"./billing.d.ts\" />"]),
+        # a name more in the brackets, or a bracket the hunk does not close
+        (["from app.auth.permissions import PermissionTypes"],
+         ["from app.auth.permissions import (", "    PermissionTypes,", "    require_role,", ")"]),
+        (["from app.auth.permissions import PermissionTypes"],
+         ["from app.auth.permissions import (", "    PermissionTypes,"]),
+        # `.is_(None)` for `!= None`, and Python's own `is None` (another test where `==` is
+        # overridden)
+        (["    q = q.filter(Token.revoked_at != None)"], ["    q = q.filter(Token.revoked_at.is_(None))"]),
+        (["    if user.token == None:"], ["    if user.token is None:"]),
+        # map_or's default flipped, or one that is no boolean
+        (["        .map_or(false, |at| at > now)"], ["        .is_none_or(|at| at > now)"]),
+        (["        .map_or(0, |c| c.len())"], ["        .is_some_and(|c| c.len())"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -310,7 +341,10 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "shell-heredoc-made-verbatim", "shell-indented-heredoc-made-verbatim",
          "ruby-heredoc-made-verbatim", "argument-added-to-a-new-object",
          "js-call-chained-onto-a-new-object", "go-build-constraint-changed",
-         "ts-triple-slash-reference-changed"],
+         "ts-triple-slash-reference-changed", "python-import-name-added",
+         "python-import-bracket-not-closed", "sqlalchemy-is-none-for-not-none",
+         "python-is-none-for-equals-none", "rust-map-or-default-flipped",
+         "rust-map-or-of-a-number"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)

@@ -517,3 +517,31 @@ def test_a_signatures_openapi_parameter_annotations_are_metadata(
 ) -> None:
     found = classify(parse_diff(edit(INVOICES, added, removed)), policy).areas
     assert {area.id: area.files for area in found} == areas
+
+
+CHARGE = "app/models/billing/stripe/charge.rb"
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "areas"),
+    [
+        # a class that runs its lazy load hooks, as Rails' own classes and engines end theirs
+        ([], ["ActiveSupport.run_load_hooks :billing_stripe_charge, Billing::Stripe::Charge"], {}),
+        ([], ["  ActiveSupport.run_load_hooks(:billing_charge, self)"], {}),
+        # look-alikes: a hook's block registered (what it does counts), a statement after the
+        # hooks, a line of the class beside them
+        ([], ["ActiveSupport.on_load(:billing_charge) { include Refundable }"],
+         {"billing": [CHARGE]}),
+        ([], ["ActiveSupport.run_load_hooks :billing_charge, Charge; Charge.refund_all!"],
+         {"billing": [CHARGE]}),
+        ([], ["  has_many :refunds", "ActiveSupport.run_load_hooks :billing_charge, self"],
+         {"billing": [CHARGE]}),
+    ],
+    ids=["hooks-run-with-a-class", "hooks-run-with-self", "hook-registered",
+         "statement-after-the-hooks", "line-beside-the-hooks"],
+)
+def test_a_class_running_its_load_hooks_is_metadata(
+    policy: Policy, removed: list[str], added: list[str], areas: dict[str, list[str]]
+) -> None:
+    found = classify(parse_diff(edit(CHARGE, added, removed)), policy).areas
+    assert {area.id: area.files for area in found} == areas

@@ -1,0 +1,100 @@
+"""Conventions of one ecosystem that the rules did not know: how a framework, a library or a tool
+spells a transaction, a lock, a token's signing key or a permission check.
+
+Found by reading the misses of the corpus files added as development data (issue 9), grouped by
+cause; each row is written here from the ecosystem's documented spelling, not copied from a
+commit. A row with no rule is a look-alike that must stay silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis._rules import rules_found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # October CMS and Winter CMS alias Laravel's DB facade as `Db`
+        (
+            "modules/backend/behaviors/ListController.php",
+            "        Db::transaction(function () use ($records) {",
+            "transactions.rails-laravel-tx",
+        ),
+        (
+            "plugins/acme/shop/models/Order.php",
+            "        Db::beginTransaction();",
+            "transactions.rails-laravel-tx",
+        ),
+        ("plugins/acme/shop/models/Order.php", "        $rows = Db::table('orders')->get();", None),
+        # celery-singleton's lock_expiry, a lock's expiry in a lock helper's options
+        ("app/reports/tasks.py", "    lock_expiry=REPORT_TIME_LIMIT,", "transactions.locks"),
+        ("src/jobs/sync.ts", "  const lockExpiry = 30_000;", "transactions.locks"),
+        ("app/reports/tasks.py", "    soft_time_limit=REPORT_TIME_LIMIT,", None),
+        # djangorestframework-simplejwt's settings that name no JWT
+        ("app/settings/base.py", '    "SIGNING_KEY": os.environ["APP_JWT_KEY"],', "auth.jwt"),
+        (
+            "app/settings/base.py",
+            '    "USER_AUTHENTICATION_RULE": lambda user: user.is_active,',
+            "auth.jwt",
+        ),
+        ("app/settings/base.py", '    "PAGE_SIZE": 50,', None),
+        # digests on the JVM by Guava's and Commons Codec's helpers, .NET's algorithm classes
+        (
+            "src/main/java/org/shop/api/ApiKeys.java",
+            "    return Hashing.sha256().hashString(raw, UTF_8).toString();",
+            "security.hashing-hmac",
+        ),
+        (
+            "src/main/java/org/shop/api/ApiKeys.java",
+            "    return DigestUtils.sha256Hex(raw);",
+            "security.hashing-hmac",
+        ),
+        (
+            "src/Shop/Api/ApiKeys.cs",
+            "        var digest = SHA256.HashData(bytes);",
+            "security.hashing-hmac",
+        ),
+        ("src/main/java/org/shop/api/ApiKeys.java", "    return Objects.hash(raw, owner);", None),
+        ("src/Shop/Api/ApiKeys.cs", "        var code = HashCode.Combine(raw, owner);", None),
+        # money in minor units, in camelCase too (`costInCents`, `amountInCents`)
+        (
+            "src/engine/usage.ts",
+            "      costInCents: run.costInCents + attemptCost,",
+            "billing.amounts",
+        ),
+        (
+            "src/engine/usage.ts",
+            "  const priceInCents = plan.monthlyPriceInCents;",
+            "billing.amounts",
+        ),
+        ("src/engine/usage.ts", "  const durationInSeconds = usage.durationMs / 1000;", None),
+        # Prisma's relation filter over a membership
+        (
+            "app/routes/orgs.$slug.settings/route.ts",
+            "    where: { slug: organizationSlug, members: { some: { userId } } },",
+            "permissions.orm-owner-filter",
+        ),
+        (
+            "app/routes/orgs.$slug.settings/route.ts",
+            "    where: { slug, projects: { some: { deletedAt: null } } },",
+            None,
+        ),
+        # a Go helper handed the open transaction
+        (
+            "internal/state/jobs.go",
+            "\t\tjob, err := s.jobByID(dbTxn, ref.Id)",
+            "transactions.go-tx-argument",
+        ),
+        ("internal/state/jobs.go", "\t\terr = putUser(tx, user)", "transactions.go-tx-argument"),
+        ("src/chain/wallet.ts", "  const fee = estimate(tx, rate);", None),
+        ("internal/state/jobs.go", "\t\tjob, err := s.jobByID(ctxb, ref.Id)", None),
+    ],
+)
+def test_an_ecosystem_convention_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
