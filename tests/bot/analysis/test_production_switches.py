@@ -80,7 +80,8 @@ def test_a_protection_switched_off_where_it_is_deployed_is_security(
     [
         # the development and test environments' own configuration, by each framework's name
         # for it: Symfony's (config_dev.yml, config/packages/dev/, .env.dev, .env.test), a dev
-        # server's dotenv mode (Vite, Create React App), Laravel's .env.testing
+        # server's dotenv mode (Vite, Create React App), Laravel's .env.testing, the testing
+        # environment's folder of Laravel 4, October CMS and Winter CMS
         ("app/config/config_dev.yml", "        remember_me:", False),
         ("config/packages/dev/security.yaml", "        remember_me:", False),
         ("config/packages/test/security.yaml", "        remember_me:", False),
@@ -88,10 +89,14 @@ def test_a_protection_switched_off_where_it_is_deployed_is_security(
         (".env.test", "APP_SECRET=not-a-secret", False),
         ("frontend/.env.development", "VITE_API_KEY=dev-key", False),
         (".env.testing", "STRIPE_SECRET=sk_test_123", False),
+        ("config/testing/cms.php", "    'enableCsrfProtection' => false,", False),
+        ("app/config/testing/session.php", "    'secure' => false,", False),
         # look-alikes: what a deployment reads
         ("app/config/config.yml", "        remember_me:", True),
         ("config/packages/security.yaml", "        remember_me:", True),
         (".env", "APP_SECRET=not-a-secret", True),
+        ("config/cms.php", "    'enableCsrfProtection' => false,", True),
+        ("app/config/session.php", "    'secure' => false,", True),
         ("frontend/.env.production", "VITE_API_KEY=prod-key", True),
     ],
 )
