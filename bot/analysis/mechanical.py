@@ -1769,6 +1769,11 @@ _TRANSLATED_KEY = compile_lazily(
     r"""(?:\b(?:t|i18n\.t|I18n\.t|\$t|__|_|gettext|ngettext|trans|trans_choice|translate|"""
     r"""formatMessage|lang)\(\s*\{?\s*(?:id:\s*)?)(["'`])[\w.:/-]+\1"""
 )
+#: a Rails translation looked up by a symbol (`t :currency`, `t(:refund_policy)`,
+#: `I18n.t(:discount)`, as a view writes one): the symbol names a message, as a quoted key does
+_TRANSLATED_SYMBOL = compile_lazily(
+    r"(\b(?:t|translate|I18n\.t|I18n\.translate)(?:\(\s*|[ \t]+)):[A-Za-z_]\w*"
+)
 #: a string given as a description or a summary (`Description = "Unauthorized"`, `@Operation(
 #: summary = "Refund a payment")`, Django's `help_text="..."`), the key quoted or not: text for
 #: people, however few its words
@@ -1814,7 +1819,8 @@ def _without_text_nodes(line: str) -> str:
 def without_copy(line: str, *, markup: bool = False) -> str:
     """The line with the text written for people blanked out: string literals of prose (labels,
     help texts, log and error messages), the keys of translation calls and what is given as a
-    description or a summary (`_DESCRIBED`, `Description = "Unauthorized"`), links to
+    description or a summary (`_DESCRIBED`, `Description = "Unauthorized"`), the symbol of a Rails
+    translation (`_TRANSLATED_SYMBOL`, `t :currency`), links to
     documentation (`_DOCS_LINK`: a help article's title in its path), and in a template or
     a component (`markup`) the prose between its elements' tags (`_without_text_nodes`). A
     sensitive word there is copy (`"Occurs whenever a payout is confirmed"`,
@@ -1823,6 +1829,8 @@ def without_copy(line: str, *, markup: bool = False) -> str:
     are data (`"Stripe-Signature"`, `{"password": ...}`, SQL, a CSP)."""
     if markup and "<" in line:
         line = _without_text_nodes(line)
+    if "t :" in line or "t(:" in line or "te :" in line or "te(:" in line:
+        line = _TRANSLATED_SYMBOL.sub(r'\1""', line)
     if '"' not in line and "'" not in line and "`" not in line:
         return line
     line = _TRANSLATED_KEY.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + '""', line)

@@ -627,6 +627,12 @@ def test_a_name_swapped_alike_in_many_places_without_its_definition_is_a_change(
          'REFUNDS_URL = "https://api.stripe.com/v1/refunds"'),
         ('fetch("https://billing.example.com/charges")',
          'fetch("https://billing.example.com/charges")'),
+        # a Rails translation looked up by a symbol, as a view writes one; a symbol given to
+        # another method, or after a name that only ends in t, is data
+        (".label #{t :discount} (#{t :currency}):", '.label #{t ""} (#{t ""}):'),
+        ("<%= I18n.t(:refund_policy) %>", '<%= I18n.t("") %>'),
+        ("  total = format :currency", "  total = format :currency"),
+        ("  charge.refund(:amount)", "  charge.refund(:amount)"),
     ],
     ids=["translation-key", "translation-key-php", "prose-value", "message-beside-code",
          "header-name", "dict-key", "sql", "csp", "sql-without-punctuation",
@@ -634,7 +640,9 @@ def test_a_name_swapped_alike_in_many_places_without_its_definition_is_a_change(
          "description-of-one-word",
          "openapi-summary", "json-description", "django-help-text", "code-beside-a-description",
          "name-starting-with-description", "value-before-a-comment", "help-article",
-         "docs-site", "docs-folder", "api-endpoint", "billing-host"],
+         "docs-site", "docs-folder", "api-endpoint", "billing-host",
+         "rails-translation-symbol", "rails-translation-symbol-called", "symbol-to-a-method",
+         "symbol-as-an-argument"],
 )
 def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> None:
     assert without_copy(line) == expected

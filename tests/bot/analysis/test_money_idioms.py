@@ -76,3 +76,23 @@ def test_a_money_idiom_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "evidence"),
+    [
+        # a Rails view's label looked up by a symbol names a message, as a quoted key does
+        ("app/views/leads/_form.html.haml", "      .label #{t :discount} (#{t :currency}):",
+         False),
+        ("app/views/orders/show.html.erb", "  <th><%= t(:refund_policy) %></th>", False),
+        # look-alikes: the amount itself shown, a symbol given to a money helper
+        ("app/views/leads/_form.html.haml", "      .label #{number_to_currency(@lead.discount)}",
+         True),
+        ("app/views/orders/show.html.erb", "  <td><%= format_amount(@order.refund, :currency) %></td>",
+         True),
+    ],
+)
+def test_a_translation_looked_up_by_a_symbol_is_copy(
+    policy: Policy, path: str, line: str, evidence: bool
+) -> None:
+    assert bool(rules_found(path, line, policy)) is evidence
