@@ -91,6 +91,24 @@ from tests.bot.analysis._rules import rules_found
         ("internal/state/jobs.go", "\t\terr = putUser(tx, user)", "transactions.go-tx-argument"),
         ("src/chain/wallet.ts", "  const fee = estimate(tx, rate);", None),
         ("internal/state/jobs.go", "\t\tjob, err := s.jobByID(ctxb, ref.Id)", None),
+        # a secret handed to a logger as a value
+        (
+            "app/hooks/views.py",
+            '        logger.debug("OAuth2 response: {0}", token)',
+            "security.secrets-in-logs",
+        ),
+        (
+            "app/hooks/views.py",
+            '        log.info(f"callback id token {id_token}")',
+            "security.secrets-in-logs",
+        ),
+        (
+            "src/auth/callback.ts",
+            '  console.log("issued", user.apiKey);',
+            "security.secrets-in-logs",
+        ),
+        ("app/hooks/views.py", '        logger.info("token refreshed for %s", user_id)', None),
+        ("app/hooks/views.py", '        logger.info("revoking %s", token_id)', None),
     ],
 )
 def test_an_ecosystem_convention_is_evidence(
