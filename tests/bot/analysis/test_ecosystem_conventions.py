@@ -109,6 +109,18 @@ from tests.bot.analysis._rules import rules_found
         ),
         ("app/hooks/views.py", '        logger.info("token refreshed for %s", user_id)', None),
         ("app/hooks/views.py", '        logger.info("revoking %s", token_id)', None),
+        # a file fetched from a URL in an image's build
+        (
+            "docker/Dockerfile",
+            '    curl -fsSL "https://downloads.example.org/tool-linux-${ARCH}.zip" -o /tmp/t.zip && \\',
+            "security.image-downloads",
+        ),
+        (
+            "Dockerfile.worker",
+            "RUN wget -q https://example.org/tool.tar.gz",
+            "security.image-downloads",
+        ),
+        ("scripts/fetch.sh", "curl -fsSL https://example.org/tool.tar.gz -o tool.tar.gz", None),
     ],
 )
 def test_an_ecosystem_convention_is_evidence(
