@@ -121,6 +121,19 @@ from tests.bot.analysis._rules import rules_found
             "security.image-downloads",
         ),
         ("scripts/fetch.sh", "curl -fsSL https://example.org/tool.tar.gz -o tool.tar.gz", None),
+        # the hosts a request may name, as Symfony, Laravel and October spell them
+        ("config/app.php", "    'trustedHosts' => true,", "security.ssrf-redirect-traversal"),
+        (
+            "src/Kernel.php",
+            "        Request::setTrustedHosts(['^shop\\.example$']);",
+            "security.ssrf-redirect-traversal",
+        ),
+        (
+            "app/Http/Kernel.php",
+            "        \\App\\Http\\Middleware\\TrustHosts::class,",
+            "security.ssrf-redirect-traversal",
+        ),
+        ("config/app.php", "    'timezone' => 'UTC',", None),
     ],
 )
 def test_an_ecosystem_convention_is_evidence(
