@@ -23,11 +23,13 @@ describes the endpoints for the OpenAPI document a library generates: swagger-co
 springdoc's annotations (`@Operation`, `@ApiResponse`, `@Schema`, Swagger 2's `@ApiOperation`,
 `@ApiModelProperty`), NestJS's (`@ApiProperty`, `@ApiBearerAuth`), Swashbuckle's and ASP.NET's
 attributes (`[SwaggerOperation]`, `[ProducesResponseType]`), drf-spectacular's and drf-yasg's
-decorators (`@extend_schema`), swagger-php's `#[OA\\...]`, each with the lines its brackets
-hold; the statements that build the document's security schemes (Swashbuckle's
-`AddSecurityDefinition`, `AddSecurityRequirement` and filters, an `OpenApiSecurityScheme`,
-swagger-core's `new SecurityScheme()` and the calls chained on it, `addSecuritySchemes`, NestJS's
-`new DocumentBuilder()`, swagger-core's `new SwaggerConfiguration()`); a Java or Kotlin line of a
+decorators (`@extend_schema`), swagger-php's `#[OA\\...]` and the annotations it reads in a
+docblock (`* @OA\\Post(`, Swagger 2's `* @SWG\\Get(`, each docblock line read without its
+leading `*`), each with the lines its brackets hold; the statements that build the document's
+security schemes (Swashbuckle's `AddSecurityDefinition`, `AddSecurityRequirement` and filters,
+an `OpenApiSecurityScheme`, swagger-core's `new SecurityScheme()` and the calls chained on it,
+`addSecuritySchemes`, NestJS's `new DocumentBuilder()`, swagger-core's `new
+SwaggerConfiguration()`); a Java or Kotlin line of a
 signature that only swaps its parameters' annotations (`@ApiParam(required=true) @QueryParam(..)
 UUID id` -> `@Parameter(required = true) @QueryParam(..) UUID id`, paired with the line it
 replaces); and the imports of those libraries. What callers must send is decided
@@ -97,10 +99,15 @@ _CHART = compile_lazily(r"(^|/)Chart\.ya?ml$")
 #: (`@Schema` in TypeScript is Mongoose's)
 _API_DOCS_FILE = compile_lazily(r"\.(java|kt|cs|ts|js|mjs|py|php)$")
 _JVM_FILE = compile_lazily(r"\.(java|kt)$")
+_PHP_FILE = compile_lazily(r"\.php$")
+#: a docblock line's leading star (not the `*/` that closes it): a PHP line is read without it,
+#: so that swagger-php's annotations in a docblock are read as its attributes are
+_DOCBLOCK_STAR = compile_lazily(r"\s*\*(?!/)")
 #: a line that starts documenting an endpoint or a model for the OpenAPI document: an
 #: annotation of Swagger 2's or NestJS's `@Api*`, an attribute of Swashbuckle, NSwag or ASP.NET's
-#: API explorer, a drf-spectacular or drf-yasg decorator, a swagger-php attribute; or a
-#: statement that builds the document's security schemes (Swagger 2's models too:
+#: API explorer, a drf-spectacular or drf-yasg decorator, a swagger-php attribute or docblock
+#: annotation (`@OA\\Post(` once its line's star is taken off); or a statement that builds the
+#: document's security schemes (Swagger 2's models too:
 #: `swagger.addSecurityDefinition`, `new ApiKeyAuthDefinition(...)`); or an import of one of those
 #: libraries
 _API_DOCS = compile_lazily(
@@ -111,6 +118,7 @@ _API_DOCS = compile_lazily(
     r"EndpointDescription|ApiExplorerSettings)\b"
     r"|@(?:extend_schema\w*|swagger_auto_schema)\b"
     r"|#\[\s*OA\\"
+    r"|@(?:OA|SWG)\\\w+"
     r"|.*\b(?:[Aa]ddSecurityDefinition|AddSecurityRequirement)\s*\("
     r"|.*\b(?:Operation|Document|Schema)Filter\s*<"
     r"|.*\bnew\s+(?:OpenApiSecurityScheme|OpenApiSecurityRequirement|SecurityScheme|"
@@ -120,7 +128,7 @@ _API_DOCS = compile_lazily(
     r"|(?:import|using|from)\s+(?:static\s+)?(?:io\.swagger\.|org\.springdoc\.|Swashbuckle\.|"
     r"Microsoft\.OpenApi\b|NSwag\.|drf_spectacular\b|drf_yasg\b)"
     r"|import\s.*\bfrom\s+[\"']@nestjs/swagger[\"']"
-    r"|use\s+OpenApi\\"
+    r"|use\s+(?:OpenApi|Swagger)\\"
     r")"
 )
 #: swagger-core's OpenAPI 3 annotations (springdoc's too), in Java and Kotlin
@@ -135,7 +143,7 @@ _API_DOCS_HINTS = (
     "ecurityDefinition", "extend_schema", "OA\\", "ProducesResponseType", "EndpointSummary",
     "EndpointDescription", "ApiExplorer", "DocumentBuilder", "AuthDefinition", "Filter<",
     "@Operation", "@Schema", "@ArraySchema", "@ExampleObject", "@Tag", "drf_", "springdoc",
-    "NSwag", "@Parameter", "SwaggerConfiguration",
+    "NSwag", "@Parameter", "SwaggerConfiguration", "SWG\\",
 )
 #: swagger-core's and Swagger 2's annotations of a method's parameter, with what their brackets
 #: hold (strings taken out first): a signature's line that only swaps them declares the same
@@ -442,11 +450,13 @@ class MetadataLines:
         """The changed lines of a source file that document its API for a generated OpenAPI
         document (`_API_DOCS`): each one that starts such an annotation or statement, and the
         lines after it up to where the brackets it opened close and no call is chained on (a
-        line starting with `.`), as long as the line holds nothing else (`_documenting`)."""
+        line starting with `.`), as long as the line holds nothing else (`_documenting`). A PHP
+        line is read without a docblock's leading star (`_DOCBLOCK_STAR`)."""
         if not self.diff.holds(index, _API_DOCS_HINTS):
             return frozenset()
         path = self.diff.files[index].path
         openers = (_API_DOCS, _JVM_API_DOCS) if _JVM_FILE.search(path) else (_API_DOCS,)
+        php = _PHP_FILE.search(path) is not None
         found: set[tuple[str, int]] = set()
         for number, hunk in enumerate(self.diff.hunks(index)):
             rows = self.diff.hunk_rows(index, number)
@@ -461,6 +471,8 @@ class MetadataLines:
                     marker, text = row[:1], row[1:]
                     if marker not in (" ", at):
                         continue
+                    if php and (star := _DOCBLOCK_STAR.match(text)) is not None:
+                        text = text[star.end():]
                     if inside and depth <= 0 and not text.lstrip().startswith("."):
                         inside = False
                     code = _QUOTED.sub('""', text)

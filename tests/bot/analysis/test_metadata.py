@@ -545,3 +545,35 @@ def test_a_class_running_its_load_hooks_is_metadata(
 ) -> None:
     found = classify(parse_diff(edit(CHARGE, added, removed)), policy).areas
     assert {area.id: area.files for area in found} == areas
+
+
+LOGIN = "app/Http/Controllers/Auth/LoginController.php"
+OA_POST = ["    /**", "     * Sign a user in.", "     *", "     * @OA\\Post(",
+           '     *     path="/api/login",', '     *     security={{"bearerAuth": {}}},',
+           '     *     @OA\\Response(response=200, description="Signed in")', "     * )",
+           "     */"]
+
+
+@pytest.mark.parametrize(
+    ("added", "areas"),
+    [
+        # swagger-php's annotations in a docblock, over lines or on one, and Swagger 2's
+        (OA_POST, {}),
+        (['     * @OA\\Get(path="/api/session", security={{"api_key": {}}})'], {}),
+        (['     * @SWG\\Get(path="/api/tokens", security={{"api_key": {}}})'], {}),
+        (["use OpenApi\\Annotations as OA;"], {}),
+        # look-alikes: a framework's annotation that decides who reaches the route in the same
+        # docblock, code after the docblock
+        ([*OA_POST[:-1], '     * @IsGranted("ROLE_ADMIN")', "     */"],
+         {"auth": [LOGIN], "permissions": [LOGIN]}),
+        ([*OA_POST, "    public function __construct()", "    {",
+          "        $this->middleware('guest')->except('logout');", "    }"], {"auth": [LOGIN]}),
+    ],
+    ids=["docblock-over-lines", "docblock-one-line", "swagger-2-docblock", "annotations-imported",
+         "access-annotation-beside", "code-after-the-docblock"],
+)
+def test_swagger_phps_docblock_annotations_are_metadata(
+    policy: Policy, added: list[str], areas: dict[str, list[str]]
+) -> None:
+    found = classify(parse_diff(edit(LOGIN, added)), policy).areas
+    assert {area.id: area.files for area in found} == areas
