@@ -1192,35 +1192,43 @@ class _Renames:
     Worked out only when a hunk asked about swaps names itself (`_swaps_names`): a hunk that
     swaps none is none of them, whatever the others swap, and in most changes no hunk asked
     about swaps any, so the hunks nobody asks about are never compared (on bench/analysis.py's
-    large shapes none of 7,800 hunks swapped names, and a sixth were asked only here)."""
+    large shapes none of 7,800 hunks swapped names, and a sixth were asked only here).
+
+    `searched` (the pre-filters' search, which finds the hits) runs at the first question all
+    the same, as when every question worked the set out: its UTF-8 copy of the diff is then
+    made before most hunks are parsed, not beside them (bench/analysis.py's "worst" shape peaked
+    at 151-152 MB instead of 149 MB with the search left to the content rules)."""
 
     def __init__(self, diff: Diff, hits: Callable[[], Iterable[tuple[int, int]]],
-                 path_files: Callable[[], Iterable[int]]) -> None:
+                 path_files: Callable[[], Iterable[int]],
+                 searched: Callable[[], object] | None = None) -> None:
         self.diff = diff
         self._hits = hits
         self._path_files = path_files
+        self._searched = searched
         self._found: set[tuple[int, int]] | None = None
-        #: whether each hunk asked about swaps names (`_swaps_names`), until `_found` is known
-        self._swapping: dict[tuple[int, int], bool] = {}
 
     def __contains__(self, place: tuple[int, int]) -> bool:
+        if self._searched is not None:
+            searched, self._searched = self._searched, None
+            searched()
         if self._found is None:
-            swapping = self._swapping.get(place)
-            if swapping is None:
-                swapping = self._swapping[place] = self._swaps_names(*place)
-            if not swapping:
+            if not self._swaps_names(*place):
                 return False
             self._found = self._work_out()
-            self._swapping.clear()
         return place in self._found
 
     def _swaps_names(self, index: int, number: int) -> bool:
         """Whether a hunk swaps names, asked as `_work_out` asks each hunk (whether it only
         re-formats, then what it swaps), so with the same answers: a hunk without a substantive
         line on each side swaps nothing (its code's swaps, or its substantive lines', compare
-        two sides), and is not compared."""
+        two sides), and is not compared. A hunk asked again answers from what it swaps, kept
+        on it (`Hunk.code_swaps`, found only for a hunk that does more than re-format)."""
         diff = self.diff
-        lines = diff.hunks(index)[number].lines
+        hunk = diff.hunks(index)[number]
+        if hunk.code_swaps is not None:
+            return bool(hunk.code_swaps.pairs)
+        lines = hunk.lines
         return (
             any(item.side == "old" and is_substantive(item.text) for item in lines)
             and any(item.side == "new" and is_substantive(item.text) for item in lines)
@@ -1819,7 +1827,7 @@ def classify(
     path_matches = _path_matches(diff, matcher, skip)
     renames = _Renames(
         diff, lambda: _hit_hunks(diff, rules, searches.content()),
-        lambda: [index for index, _ in path_matches],
+        lambda: [index for index, _ in path_matches], searches.content,
     )
     metadata = MetadataLines(diff)
     diff.read_contents(sources)
