@@ -58,8 +58,10 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     header, or the base's `.gitattributes` (`attributes`, by default parsed from `pr`) marks it
     `linguist-generated`, as the generators and GitHub's own diff view mark it. The mix is docs'
     and contracts' share of the lines a reader takes in: tests and other excluded paths are left
-    out of it, so release notes beside a long test are still a docs change, and a docs page
-    beside a code fix is not. API contracts (`context_heavy.contracts`) count as docs do, and
+    out of it, and so is generated code (a client or stubs regenerated from the contract beside
+    it: nobody reads them), so release notes beside a long test are still a docs change, a
+    .proto message added with its regenerated .pb.go a contract change, and a docs page beside
+    a code fix is not. API contracts (`context_heavy.contracts`) count as docs do, and
     need fewer lines (`min_contract_lines`): prose is context-heavy when it is long, a contract
     when a change is made of it. Docs written (`min_written_lines`: the lines added beyond
     those removed) need fewer lines too: a new page is written, a typo fix of its size edited.
@@ -95,7 +97,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
         if counted:
             counted_files += 1
             counted_lines += f.changed_lines
-        if not excluded.match_file(f.path):
+        if counted and not excluded.match_file(f.path):
             read_lines += f.changed_lines
             if counted and 0 < f.changed_lines <= budget:
                 budget -= f.changed_lines

@@ -442,6 +442,37 @@ def test_docs_written_are_context_heavy_from_fewer_lines(text: str, context_heav
     assert signals.context_heavy is context_heavy
 
 
+MESSAGE = ["message RunnerToken {", *[f"  string field_{i} = {i + 1};" for i in range(15)], "}"]
+STUBS = [f"\tx.Field{i} = in.Field{i}" for i in range(600)]
+
+
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # a message added to a .proto, its stubs regenerated beside it: a contract change
+        (edit("server/proto/server.proto", MESSAGE) + edit("server/gen/server.pb.gw.go", STUBS),
+         True),
+        (edit("api/service.proto", MESSAGE)
+         + edit("api/client/service_client.go", [GENERATED_GO, *STUBS]), True),
+        # the same message with as much hand-written code beside it is a code change
+        (edit("server/proto/server.proto", MESSAGE) + edit("server/tokens.go", STUBS[:40]),
+         False),
+        # regenerated stubs beside a comment fixed in the contract are nothing to read
+        (edit("server/proto/server.proto", ["// new"], ["// old"])
+         + edit("server/gen/server.pb.gw.go", STUBS), False),
+    ],
+    ids=["a-message-with-its-regenerated-stubs", "stubs-with-a-generated-header",
+         "a-message-beside-as-much-code", "a-contract-comment-fix-with-regenerated-stubs"],
+)
+def test_generated_code_is_not_read_for_the_docs_share(text: str, context_heavy: bool,
+                                                       policy: Policy) -> None:
+    """Generated code is left out of the lines a reader takes in, as it is out of the size:
+    the contract it was generated from is what the change is made of."""
+    signals = measure_shape(parse_diff(text), policy, PullRequestInfo())
+    assert signals.context_heavy is context_heavy
+    assert (decide(parse_diff(text), policy).tier == "context-heavy") is context_heavy
+
+
 def test_code_gitattributes_mark_generated_is_not_large(policy: Policy) -> None:
     """`linguist-generated` in the base's .gitattributes proves a file generated whatever its
     name, as GitHub's diff view takes it: its lines are not someone's refactor."""
