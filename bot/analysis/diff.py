@@ -42,8 +42,8 @@ from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import docblock_annotation, markers, prose_flags
 from policies.slotted import Slotted
 
-__all__ = ["ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses", "Searcher",
-           "is_substantive", "match_starts", "parse_diff"]
+__all__ = ["NO_LINES", "ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses", "Searcher",
+           "is_substantive", "match_starts", "parse_diff", "places"]
 
 #: what str.splitlines also breaks at in ASCII text besides '\n'
 _OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
@@ -64,6 +64,17 @@ _GENERATED_WORDS = ("generated", "manually")
 #: how far into a file's part of the diff its generated-code header is looked for
 _HEADER_LINES = 40
 _COMMENT_PREFIXES = ("#", "//", "/*", "*", "*/", "-- ", "<!--", "-->", ";", "%", "'''", '"""')
+
+
+#: no (side, line) places: the one empty set every question about a hunk's lines answers with
+#: (CPython makes a new empty frozenset per call, 216 bytes each: a 16 MB diff's hunks asked for
+#: their prose, tests and metadata kept about 3 MB of them)
+NO_LINES: frozenset[tuple[str, int]] = frozenset()
+
+
+def places(found: set[tuple[str, int]]) -> frozenset[tuple[str, int]]:
+    """`found` as the frozenset a hunk keeps, `NO_LINES` when it is empty."""
+    return frozenset(found) if found else NO_LINES
 
 
 class ChangedLine(NamedTuple):
@@ -595,7 +606,7 @@ class Diff:
         if found is None:
             found = self._markers[index] = markers(self.files[index].path)
         if not found:
-            return frozenset()
+            return NO_LINES
         hunk = self.hunks(index)[number]
         if hunk.prose is None:
             hunk.prose = self._prose(index, number)
@@ -621,16 +632,16 @@ class Diff:
         """The (side, line) of a hunk's changed lines in test-only code, read from each side's
         lines as the hunk shows them (its unchanged ones too)."""
         if not testcode.reads(self.files[index].path):
-            return frozenset()
+            return NO_LINES
         first, last = self._shown(index, hunk)
         if self.text.find(testcode.MARKER, self._offset(first), self._ends[last]) < 0:
-            return frozenset()
+            return NO_LINES
         found: set[tuple[str, int]] = set()
         for side, lines in zip(("old", "new"), self._shown_sides(index, hunk), strict=True):
             start = hunk.starts[0 if side == "old" else 1]
             flags = testcode.test_flags(lines)
             found.update((side, start + at) for at, flag in enumerate(flags) if flag)
-        return frozenset(found)
+        return places(found)
 
     def _prose(self, index: int, number: int) -> frozenset[tuple[str, int]]:
         """The (side, line) of a hunk's changed lines inside prose: read from the file's
@@ -643,7 +654,7 @@ class Diff:
         if path not in self._contents and not any(
             self.text.find(marker, begin, stop) >= 0 for marker in self._markers[index]
         ):
-            return frozenset()  # no delimiter: nothing in the hunk says it is inside one
+            return NO_LINES  # no delimiter: nothing in the hunk says it is inside one
         rows = self.text[begin:stop].split("\n")[:-1]
         found: set[tuple[str, int]] = set()
         for side, kinds, start in (("old", " -", hunk.starts[0]), ("new", " +", hunk.starts[1])):
@@ -659,7 +670,7 @@ class Diff:
             flags = prose_flags(path, texts, from_start=start <= 1)
             found.update((side, start + at) for at, flag in enumerate(flags)
                          if flag and start + at in changed)
-        return frozenset(found)
+        return places(found)
 
     def _file_prose(self, index: int, side: str) -> tuple[list[str], list[bool]] | None:
         """One side's version of a file ("old": the base, "new": the head) and which of its

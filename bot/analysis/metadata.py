@@ -57,7 +57,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.analysis.diff import Diff, Hunk
+from bot.analysis.diff import NO_LINES, Diff, Hunk, places
 from bot.analysis.lazyre import compile_lazily
 
 __all__ = ["MetadataLines"]
@@ -371,7 +371,7 @@ class MetadataLines:
             return self._load_hooks(index)
         rule = _rule(path)
         if rule is None:
-            return frozenset()
+            return NO_LINES
         metadata, opener = rule
         found: set[tuple[str, int]] = set()
         for number, hunk in enumerate(self.diff.hunks(index)):
@@ -391,7 +391,7 @@ class MetadataLines:
                     ):
                         found.add(("old" if at == "-" else "new", side.line))
                     side.line += 1
-        return frozenset(found)
+        return places(found)
 
     def _state_only(self, index: int) -> frozenset[tuple[str, int]]:
         """Every changed line of a Django migration when the operations its hunks show (their
@@ -444,7 +444,7 @@ class MetadataLines:
                     if marker == at and key in _STATE_OPTIONS:
                         found.add((side, line))
                     line += 1
-        return frozenset(found)
+        return places(found)
 
     def _api_docs(self, index: int) -> frozenset[tuple[str, int]]:
         """The changed lines of a source file that document its API for a generated OpenAPI
@@ -453,7 +453,7 @@ class MetadataLines:
         line starting with `.`), as long as the line holds nothing else (`_documenting`). A PHP
         line is read without a docblock's leading star (`_DOCBLOCK_STAR`)."""
         if not self.diff.holds(index, _API_DOCS_HINTS):
-            return frozenset()
+            return NO_LINES
         path = self.diff.files[index].path
         openers = (_API_DOCS, _JVM_API_DOCS) if _JVM_FILE.search(path) else (_API_DOCS,)
         php = _PHP_FILE.search(path) is not None
@@ -492,7 +492,7 @@ class MetadataLines:
                     line += 1
             if openers[-1] is _JVM_API_DOCS:
                 found |= self._parameter_swaps(hunk)
-        return frozenset(found)
+        return places(found)
 
     @staticmethod
     def _parameter_swaps(hunk: Hunk) -> set[tuple[str, int]]:
@@ -523,7 +523,7 @@ class MetadataLines:
         hunk (its names and type; one such line a side) with tags that differ only in keys that
         document it (`_GO_DOC_TAGS`): both lines."""
         if not self.diff.holds(index, _GO_DOC_HINTS):
-            return frozenset()
+            return NO_LINES
         found: set[tuple[str, int]] = set()
         for hunk in self.diff.hunks(index):
             fields: dict[tuple[str, str], dict[str, list[tuple[int, dict[str, str]]]]] = {}
@@ -542,13 +542,13 @@ class MetadataLines:
                            if old_tag.get(key) != new_tag.get(key)}
                 if changed and changed <= _GO_DOC_TAGS:
                     found.update((("old", old_line), ("new", new_line)))
-        return frozenset(found)
+        return places(found)
 
     def _load_hooks(self, index: int) -> frozenset[tuple[str, int]]:
         """The changed lines of a Ruby file that run a class's lazy load hooks
         (`_LOAD_HOOKS`)."""
         if not self.diff.holds(index, ("run_load_hooks",)):
-            return frozenset()
+            return NO_LINES
         return frozenset(
             (item.side, item.line) for hunk in self.diff.hunks(index) for item in hunk.lines
             if item.side != "header" and _LOAD_HOOKS.fullmatch(item.text.rstrip("\n"))
@@ -575,7 +575,7 @@ class MetadataLines:
                         and len(majors) <= 1):
                     found.update((side, line) for side in ("old", "new")
                                  for _, _, line in sides[side])
-        return frozenset(found)
+        return places(found)
 
 
 def _major(uses: re.Match[str]) -> str | None:
