@@ -331,6 +331,12 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
          2, 1, 0, False, False),
         (edit("app/i18n/loader.py", ["x"] * 250) + edit("app/i18n/plural.py", ["y"] * 250),
          2, 1, 0, True, False),
+        (edit("src/Core/Localization/Core/cs.json", ['  "ApiKey": "x",'] * 450)
+         + edit("src/Core/Localization/Core/ru.json", ['  "Password": "y",'] * 20),
+         2, 1, 0, False, False),
+        (edit("src/Core/Localization/LocalizationService.cs", ["x"] * 250)
+         + edit("src/Core/Localization/LocalizedString.cs", ["y"] * 250),
+         2, 1, 0, True, False),
         ("".join(edit(f"client/api_{name}.go", [GENERATED_GO, *["x"] * 200])
                  for name in ("users", "teams", "keys")), 3, 1, 0, False, False),
         (edit("api/v1/zz_generated.deepcopy.go", ["x"] * 500) + edit("api/v1/types.go", ["y"] * 10),
@@ -354,6 +360,8 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
          "a-contract-need-not-be-as-long-as-prose", "a-contract-comment-fix-is-not-context-heavy",
          "a-json-schema-document-is-a-contract", "translation-catalogues-are-not-large",
          "locale-data-files-are-not-large", "code-in-a-translation-folder-counts",
+         "a-localization-folder-s-strings-are-not-large",
+         "code-in-a-localization-folder-counts",
          "code-with-a-generated-header-is-not-large", "generated-code-by-its-generator-s-name",
          "vendored-code-is-not-large", "a-package-s-docs-folder-is-docs",
          "a-changelog-fragment-is-docs", "an-asyncapi-document-is-a-contract",
