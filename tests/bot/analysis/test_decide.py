@@ -481,6 +481,29 @@ def test_generated_code_is_not_read_for_the_docs_share(text: str, context_heavy:
     assert (decide(parse_diff(text), policy).tier == "context-heavy") is context_heavy
 
 
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # a test module in a folder named after the API spec is a test, not the contract
+        (edit("tests/openapi/test_match_except.py", ["    assert x"] * 300)
+         + edit("lib/index/map.rs", ["    y"] * 2, ["    z"] * 17), False),
+        (edit("api/openapi/users_test.go", ["\tassert(t, x)"] * 300)
+         + edit("api/users.go", ["\ty"] * 2, ["\tz"] * 17), False),
+        # the contract in that folder still is one
+        (edit("tests/openapi/openapi.json", ['    "type": "string",'] * 300)
+         + edit("lib/index/map.rs", ["    y"] * 2, ["    z"] * 17), True),
+    ],
+    ids=["a-python-test-in-a-tests-openapi-folder", "a-go-test-in-an-openapi-folder",
+         "the-spec-in-that-folder"],
+)
+def test_a_test_module_is_not_a_contract(text: str, context_heavy: bool,
+                                         policy: Policy) -> None:
+    """`**/*openapi*` names a folder too; a test module in it is a test, which the docs share
+    leaves out."""
+    signals = measure_shape(parse_diff(text), policy, PullRequestInfo())
+    assert signals.context_heavy is context_heavy
+
+
 def test_code_gitattributes_mark_generated_is_not_large(policy: Policy) -> None:
     """`linguist-generated` in the base's .gitattributes proves a file generated whatever its
     name, as GitHub's diff view takes it: its lines are not someone's refactor."""
