@@ -164,6 +164,21 @@ def dying_with_this_process(argv: list[str]) -> list[str]:
     return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid()), *argv]
 
 
+def children_of(parent: int) -> list[int]:
+    """Pids of the processes whose parent is `parent` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
 class WorkerProcess:
     """`modeltier worker` in a subprocess of its own process group (SIGKILL takes all of it)."""
 
@@ -191,18 +206,7 @@ class WorkerProcess:
 
     def children(self) -> list[int]:
         """Pids of the worker's pool processes."""
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == self.proc.pid:
-                found.append(int(entry.name))
-        return found
+        return children_of(self.proc.pid)
 
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool) at once."""

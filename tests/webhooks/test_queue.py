@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from tests.webhooks import _scale
 from tests.webhooks._scale import (
     ROOT,
     WorkerProcess,
+    children_of,
     env_for,
     in_thread_worker,
     job_counts,
@@ -241,6 +243,31 @@ def test_job_that_keeps_failing_ends_as_a_dead_letter(fake, pg_url, broker_url, 
     assert _metric(metrics, "modeltier_job_retries") == 1
     assert _metric(metrics, "modeltier_queue_depth") == 0
     assert _metric(metrics, "modeltier_job_oldest_pending_age_seconds") == 0
+
+
+def _analysis_processes(pool_pid: int) -> list[int]:
+    found = []
+    for pid in children_of(pool_pid):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"bot.time_limit" in cmdline:
+            found.append(pid)
+    return found
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_pool_process_starts_its_analysis_process_before_its_first_job(
+        fake, pg_url, broker_url, services, processes, tmp_path):
+    svc = _serve(fake, pg_url, broker_url, services)
+    worker = WorkerProcess(svc.settings, concurrency=1, name="warm", log=tmp_path / "w.log")
+    processes.append(worker)
+    # no delivery sent: the pool process has no job, and its analysis process runs already
+    wait_for(lambda: [pid for pool in worker.children() for pid in _analysis_processes(pool)],
+             60, "the pool process's analysis process", worker.log_tail)
+    assert job_counts(pg_url).get("done", 0) == 0
 
 
 @pytest.mark.postgres

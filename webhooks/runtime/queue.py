@@ -286,6 +286,7 @@ class _Context:
 def create_celery(settings: Settings, *, retry_base_seconds: float = 2.0) -> Celery:
     """The Celery app of a worker: configuration from the settings, and the two tasks."""
     from celery import Celery
+    from celery.signals import worker_process_init
 
     if not settings.broker_url:
         raise ValueError("broker mode needs MODELTIER_BROKER_URL")
@@ -302,6 +303,16 @@ def create_celery(settings: Settings, *, retry_base_seconds: float = 2.0) -> Cel
     def reconcile() -> dict[str, Any]:
         return context.reconciler().run(periodic=True).as_dict()
 
+    def warm(**_: Any) -> None:
+        """A pool process starts its analysis process when it starts, not at its first job, as
+        the embedded pool's threads do (`JobRunner.warm`). What cannot be built now (the
+        database down) is logged: the first job builds it again, and fails as a job does."""
+        try:
+            context.processor().runner.warm()
+        except Exception:
+            log.warning("the job runner could not start ahead of the first job", exc_info=True)
+
+    worker_process_init.connect(warm, weak=False)
     app.modeltier_context = context
     return app
 
