@@ -1141,21 +1141,13 @@ def _unbracketed_imports(lines: Sequence[str]) -> list[str] | None:
     opened: list[str] | None = None  # the import being gathered: its opening and its names
     for line in lines:
         text = _without_trailing_comment(line.rstrip("\n"))
-        if opened is not None:
-            names, closed, rest = text.partition(")")
-            opened.append(names.strip())
-            if closed:
-                if rest.strip():
-                    return None
-                out.append(" ".join(filter(None, opened)))
-                opened = None
-            continue
-        found = _BRACKETED_IMPORT.match(text)
-        if found is None:
-            out.append(line.rstrip("\n"))
-            continue
-        opened = [found.group(1)]
-        names, closed, rest = found.group(2).partition(")")
+        if opened is None:
+            found = _BRACKETED_IMPORT.match(text)
+            if found is None:
+                out.append(line.rstrip("\n"))
+                continue
+            opened, text = [found.group(1)], found.group(2)  # its names start on this line
+        names, closed, rest = text.partition(")")
         opened.append(names.strip())
         if closed:
             if rest.strip():

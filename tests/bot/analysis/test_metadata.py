@@ -3,6 +3,8 @@ evidence; what they deploy still is."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from bot.analysis.classify import classify
@@ -11,6 +13,13 @@ from bot.analysis.diff import parse_diff
 from bot.analysis.metadata import MetadataLines
 from policies.model import Policy
 from tests.bot._diffs import edit
+
+
+def areas_of_edit(policy: Policy, path: str, added: Sequence[str], removed: Sequence[str] = ()
+                  ) -> dict[str, list[str]]:
+    """The areas (with their files) of an edit of `path` that removes and adds these lines."""
+    found = classify(parse_diff(edit(path, added, removed)), policy).areas
+    return {area.id: area.files for area in found}
 
 
 def added(path: str, lines: list[str]) -> str:
@@ -515,8 +524,7 @@ TAGS_NEW = ('    public Response getTags(@Parameter(required = true, description
 def test_a_signatures_openapi_parameter_annotations_are_metadata(
     policy: Policy, removed: list[str], added: list[str], areas: dict[str, list[str]]
 ) -> None:
-    found = classify(parse_diff(edit(INVOICES, added, removed)), policy).areas
-    assert {area.id: area.files for area in found} == areas
+    assert areas_of_edit(policy, INVOICES, added, removed) == areas
 
 
 CHARGE = "app/models/billing/stripe/charge.rb"
@@ -543,8 +551,7 @@ CHARGE = "app/models/billing/stripe/charge.rb"
 def test_a_class_running_its_load_hooks_is_metadata(
     policy: Policy, removed: list[str], added: list[str], areas: dict[str, list[str]]
 ) -> None:
-    found = classify(parse_diff(edit(CHARGE, added, removed)), policy).areas
-    assert {area.id: area.files for area in found} == areas
+    assert areas_of_edit(policy, CHARGE, added, removed) == areas
 
 
 LOGIN = "app/Http/Controllers/Auth/LoginController.php"
@@ -575,5 +582,4 @@ OA_POST = ["    /**", "     * Sign a user in.", "     *", "     * @OA\\Post(",
 def test_swagger_phps_docblock_annotations_are_metadata(
     policy: Policy, added: list[str], areas: dict[str, list[str]]
 ) -> None:
-    found = classify(parse_diff(edit(LOGIN, added)), policy).areas
-    assert {area.id: area.files for area in found} == areas
+    assert areas_of_edit(policy, LOGIN, added) == areas
