@@ -1126,6 +1126,48 @@ def _undeferred(lines: Sequence[str]) -> list[str] | None:
     return _if_rewritten(lines, [_DEFERRED_DISCARD.sub(plain, line.rstrip("\n")) for line in lines])
 
 
+#: Go's `if` with a simple statement before its condition (`if err := f(x); err != nil {`),
+#: the inlined error check gofmt-era linters ask for: it runs the statement, then tests the
+#: condition, as the statement on its own line above `if err != nil {` does. The statement
+#: is an assignment to names (`:=` or `=`, the names `_`, `err`, `ok`, `v`...) of an
+#: expression holding no `;` or `{`; no other language writes `if` without brackets before a
+#: `;` (C, Java and JavaScript bracket the condition)
+_GO_IF_INIT = compile_lazily(
+    r"(\s*)if\s+((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s*:?=\s*([^;{}\n]+?)\s*;\s*"
+    r"([^;{}\n]+?)\s*\{\s*"
+)
+#: an assignment to names, the statement an inlined check takes into its `if`
+_GO_ASSIGNMENT = compile_lazily(
+    r"(\s*)((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s*:?=\s*([^;{}\n]+?)\s*"
+)
+
+
+def _go_checks_split(lines: Sequence[str], *, other: bool = False) -> list[str] | None:
+    """The lines with each Go `if` that runs a statement before its condition
+    (`_GO_IF_INIT`) written as the statement on its own line and the `if` below it, and each
+    assignment to names on the line above an `if` written with `=` (`err := f()` as `err =
+    f()`, the inlined check's names being the function's own or new); None when no line is
+    such an `if` (the other side of a hunk that has one is given as `other`, and read alike)."""
+    out: list[str] = []
+    split = other
+    for line in (line.rstrip("\n") for line in lines):
+        found = _GO_IF_INIT.fullmatch(line)
+        if found is not None:
+            indent, names, value, condition = found.groups()
+            out += [f"{indent}{names} = {value}", f"{indent}if {condition} {{"]
+            split = True
+        else:
+            out.append(line)
+    if not split:
+        return None
+    for at in range(len(out) - 1):
+        assigned = _GO_ASSIGNMENT.fullmatch(out[at])
+        if assigned is not None and out[at + 1].lstrip().startswith("if "):
+            indent, names, value = assigned.groups()
+            out[at] = f"{indent}{names} = {value}"
+    return _if_rewritten(lines, out)
+
+
 #: a Python import of names from a module whose names are in brackets, as Black and isort
 #: write one too long for its line (`from pkg.mod import (` / `    name,` / `)`): the brackets
 #: only let the statement span lines (PEP 328), and import the names `from pkg.mod import name`
@@ -1295,6 +1337,13 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         undeferred = _undeferred(added)
         if undeferred is not None:
             return mechanical_sides(Sides(removed, undeferred), manifest=manifest, markup=markup)
+    if ";" in old_text + new_text and ("if " in old_text or "if " in new_text):
+        old_split, new_split = _go_checks_split(removed), _go_checks_split(added)
+        if old_split is not None or new_split is not None:
+            old_split = old_split or _go_checks_split(removed, other=True)
+            new_split = new_split or _go_checks_split(added, other=True)
+            return mechanical_sides(Sides(old_split or removed, new_split or added),
+                                    manifest=manifest, markup=markup)
     if "import" in old_text and "import" in new_text and (
         _BRACKETED_IMPORT.search(old_text) or _BRACKETED_IMPORT.search(new_text)
     ):
@@ -1766,6 +1815,38 @@ _TRANSLATED_KEY = compile_lazily(
 _TRANSLATED_SYMBOL = compile_lazily(
     r"(\b(?:t|translate|I18n\.t|I18n\.translate)(?:\(\s*|[ \t]+)):[A-Za-z_]\w*"
 )
+#: a translation looked up by a literal key or message alone, no value interpolated into it
+#: (`$t('visibility.warning')`, `__('auth.notice')`, `_("Read the <b>terms</b>")`)
+_LITERAL_TRANSLATION = (
+    r"""(?<![\w.$])(?:\$tc?|t|i18n\.t|I18n\.t|__|_|gettext|trans|trans_choice|@lang|lang|translate)"""
+    r"""\(\s*(?:"[^"\\]*"|'[^'\\]*')\s*\)"""
+)
+#: a translation printed as HTML, unescaped (Vue's `v-html="$t('key')"`, React's
+#: `dangerouslySetInnerHTML={{ __html: t('key') }}`, Blade's `{!! __('key') !!}`, ERB's `<%=
+#: raw t('key') %>` and `t('key').html_safe`, Django's `mark_safe(_("..."))`, Twig's `{{
+#: 'key'|trans|raw }}`, Angular's `[innerHTML]="'key' | translate"`): the HTML is the
+#: application's own message (links and emphasis in a sentence), as a template's markup is,
+#: not input printed raw. A value passed into the message (`$t('hi', {name})`) keeps it a sink
+_RAW_TRANSLATION = compile_lazily(
+    rf"""\bv-html\s*=\s*"\s*{_LITERAL_TRANSLATION}\s*"|"""
+    rf"""\bdangerouslySetInnerHTML=\{{\{{\s*__html:\s*{_LITERAL_TRANSLATION}\s*,?\s*\}}\}}|"""
+    rf"""\{{!!\s*{_LITERAL_TRANSLATION}\s*!!\}}|"""
+    rf"""<%=\s*raw\s*\(?\s*{_LITERAL_TRANSLATION}\s*\)?\s*-?%>|<%==\s*{_LITERAL_TRANSLATION}\s*-?%>|"""
+    rf"""{_LITERAL_TRANSLATION}\.html_safe\b|\bmark_safe\(\s*{_LITERAL_TRANSLATION}\s*\)|"""
+    r"""\{\{\s*(?:"[^"\\]*"|'[^'\\]*')\s*\|\s*trans\s*\|\s*raw\s*\}\}|"""
+    r"""\[innerHTML\]\s*=\s*"\s*'[^'\\]*'\s*\|\s*translate\s*\""""
+)
+#: what a line holds where it may print a translation raw (`_RAW_TRANSLATION`)
+_RAW_HINTS = ("v-html", "__html", "!!", "raw", "<%==", "html_safe", "mark_safe", "innerHTML")
+#: a form field's input type that hides what is typed (`type="password"`, `type: 'password'`,
+#: `type === "password"`, Lit's and Flutter's `InputType.PASSWORD`/`TextInputType.
+#: visiblePassword`): how a field shows its value, what a template's markup says, never what
+#: the server does with it. Only the key `type` itself (OAuth's `grant_type: "password"` is a
+#: grant the server accepts)
+_PASSWORD_INPUT = compile_lazily(
+    r"""(?<![\w$.-])type\s*(?:=|:|===?|!==?)\s*(["'])password\1|"""
+    r"""\b(?:Text)?InputType\.(?:PASSWORD|Password|password|visiblePassword)\b"""
+)
 #: a string given as a description or a summary (`Description = "Unauthorized"`, `@Operation(
 #: summary = "Refund a payment")`, Django's `help_text="..."`), the key quoted or not: text for
 #: people, however few its words
@@ -1819,6 +1900,10 @@ def without_copy(line: str, *, markup: bool = False) -> str:
     `t("settings.billing.per_year")`, `<p>... FIDO compatible credit cards ...</p>`); the code
     around it (`raise PermissionDenied(...)`, `log.warn(...)`) still counts, as do strings that
     are data (`"Stripe-Signature"`, `{"password": ...}`, SQL, a CSP)."""
+    if any(hint in line for hint in _RAW_HINTS):
+        line = _RAW_TRANSLATION.sub('""', line)
+    if "assword" in line or "ASSWORD" in line:
+        line = _PASSWORD_INPUT.sub('""', line)
     if markup and "<" in line:
         line = _without_text_nodes(line)
     if "t :" in line or "t(:" in line or "te :" in line or "te(:" in line:

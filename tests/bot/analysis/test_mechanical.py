@@ -25,6 +25,8 @@ from bot.analysis.mechanical import (
     tokens,
     without_copy,
 )
+from policies.loader import default_policy
+from tests.bot.analysis._rules import rules_found
 
 
 @pytest.mark.parametrize(
@@ -1267,3 +1269,110 @@ def test_a_minified_line_is_compared_as_whole_text_only() -> None:
     renamed = ["x = old_name(a)"], ["x = new_name(a)"]
     assert hunk_swaps(*renamed).pairs == {("old_name", "new_name")}
     assert hunk_swaps(*([line + padding for line in side] for side in renamed)) == NO_SWAPS
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        pytest.param(["\terr := seal(input, output, passphrase)", "\tif err != nil {"],
+                     ["\tif err := seal(input, output, passphrase); err != nil {"], True,
+                     id="declared-error-inlined"),
+        pytest.param(["\t\t_, err = buf.Write(plaintext)", "\t\tif err != nil {"],
+                     ["\t\tif _, err := buf.Write(plaintext); err != nil {"], True,
+                     id="assigned-error-inlined"),
+        pytest.param(["\tif ok := session.Valid(token); ok {"],
+                     ["\tok := session.Valid(token)", "\tif ok {"], True, id="init-taken-out"),
+        pytest.param(["\terr := check(token)", "\tif err != nil {"],
+                     ["\tif err := check(token); err == nil {"], False, id="condition-inverted"),
+        pytest.param(["\terr := check(token)", "\tif err != nil {"],
+                     ["\tif err := verify(token); err != nil {"], False, id="other-call"),
+        pytest.param(["\tif err := check(token); err != nil {"],
+                     ["\terr := check(token)", "\tif err != nil && !admin {"], False,
+                     id="condition-widened"),
+        pytest.param(["\terr := check(token)", "\tif err != nil {"],
+                     ["\tif err := check(token, admin); err != nil {"], False,
+                     id="argument-added"),
+    ],
+)
+def test_a_go_error_check_inlined_into_its_if_is_mechanical(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    """Go's `if err := f(); err != nil {` runs `f()` and tests `err`, as the statement on the
+    line above the `if` does (the inlined check linters ask for)."""
+    assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("line", "markup", "expected"),
+    [
+        pytest.param("""<p v-html="$t('visibility.warning')"></p>""", True, '<p ""></p>',
+                     id="vue-translation"),
+        pytest.param("""<div dangerouslySetInnerHTML={{ __html: t('billing.notice') }} />""",
+                     True, '<div "" />', id="react-translation"),
+        pytest.param("""{!! __('auth.notice') !!}""", True, '""', id="blade-translation"),
+        pytest.param("""<%= raw t('.intro_html') %>""", True, '""', id="erb-translation"),
+        pytest.param("""help = mark_safe(_("Read the <a href='/terms'>terms</a>"))""", False,
+                     'help = ""', id="django-translation"),
+        pytest.param("""<p v-html="$t('hello', { name: user.name })"></p>""", True,
+                     """<p v-html="$t("", { name: user.name })"></p>""",
+                     id="vue-value-interpolated"),
+        pytest.param("""<p v-html="message"></p>""", True, """<p v-html="message"></p>""",
+                     id="vue-variable"),
+        pytest.param("""<div dangerouslySetInnerHTML={{ __html: t(props.key) }} />""", True,
+                     """<div dangerouslySetInnerHTML={{ __html: t(props.key) }} />""",
+                     id="react-key-from-props"),
+        pytest.param("""{!! $user->bio !!}""", True, """{!! $user->bio !!}""",
+                     id="blade-variable"),
+        pytest.param("""<%= raw @post.body %>""", True, """<%= raw @post.body %>""",
+                     id="erb-variable"),
+        pytest.param("""format('x').html_safe""", False, """format('x').html_safe""",
+                     id="not-a-translation-call"),
+    ],
+)
+def test_a_translation_printed_raw_is_copy(line: str, markup: bool, expected: str) -> None:
+    """The HTML of an application's own message (a link in a sentence) is its copy; a value
+    put into the message, or anything else printed raw, stays a sink."""
+    assert without_copy(line, markup=markup) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param("if(this.censored) type = InputType.PASSWORD;", 'if(this.censored) type = "";',
+                     id="lit-input-type"),
+        pytest.param("""<input type="password" name="pw">""", '<input "" name="pw">',
+                     id="html-input-type"),
+        pytest.param("""const field = { type: 'password', label }""",
+                     'const field = { "", label }', id="field-definition"),
+        pytest.param("""data = {grant_type: 'password', username: u}""",
+                     """data = {grant_type: 'password', username: u}""", id="oauth-grant"),
+        pytest.param("""if (credential.type === 'password') {""",
+                     """if (credential.type === 'password') {""", id="credential-kind"),
+        pytest.param("user.password = hash(pw)", "user.password = hash(pw)", id="password-set"),
+    ],
+)
+def test_a_password_fields_input_type_is_markup(line: str, expected: str) -> None:
+    """Whether a field hides what is typed is how it shows its value; OAuth's password grant
+    and a stored credential's kind are what a server accepts."""
+    assert without_copy(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "fires"),
+    [
+        pytest.param("web/components/VisibilityForm.vue",
+                     """<p v-html="$t('visibilityForm.warningMessage')"></p>""", False,
+                     id="vue-message"),
+        pytest.param("web/components/VisibilityForm.vue", """<p v-html="element.text"></p>""",
+                     True, id="vue-value"),
+        pytest.param("app/Notice.tsx",
+                     """<div dangerouslySetInnerHTML={{ __html: t('notice.body') }} />""",
+                     False, id="react-message"),
+        pytest.param("app/Notice.tsx", """<div dangerouslySetInnerHTML={{ __html: body }} />""",
+                     True, id="react-value"),
+    ],
+)
+def test_a_message_printed_raw_is_no_sanitisation_evidence(path: str, line: str,
+                                                           fires: bool) -> None:
+    found = rules_found(path, line, default_policy())
+    assert ("security.sanitisation" in found) is fires
