@@ -46,6 +46,11 @@ _SOURCE = "security.dependency-source"
         ("go.mod", "\tgithub.com/golang-jwt/jwt/v5 => github.com/someone/jwt/v5 v5.2.1", _SOURCE),
         # npm: an alias to another package, a GitHub shorthand at a ref, a tarball URL
         ("package.json", '    "left-pad": "npm:@someone/left-pad@1.3.0",', _SOURCE),
+        ("package.json", '    "left-pad": "npm:pad-left@1.3.0",', _SOURCE),
+        ("yarn.lock", '    left-pad: "npm:@someone/left-pad@1.3.0"', _SOURCE),
+        # ... but not Yarn 2+'s lock file naming the default registry's version range
+        ("yarn.lock", '    tslib: "npm:2.3.0"', None),
+        ("yarn.lock", '    zrender: "npm:^5.6.1"', None),
         ("package.json", '    "left-pad": "someone/left-pad#fix",', _SOURCE),
         ("package.json", '    "left-pad": "https://example.com/left-pad-1.3.0.tgz",', _SOURCE),
         ("yarn.lock", '"left-pad@https://example.com/left-pad-1.3.0.tgz":', _SOURCE),

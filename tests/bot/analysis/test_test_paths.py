@@ -46,6 +46,9 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         ("internal/auth/mock_store.go", False),
         ("internal/auth/store_mock.go", False),
         ("src/auth/session.mock.ts", False),
+        # a package of test doubles named in the singular (a mock server tests start)
+        ("mock/server/authentication.go", False),
+        ("internal/auth/mock/store.go", False),
         # Prisma's seed script, alone or split into a folder beside the schema
         ("prisma/seed.ts", False),
         ("packages/database/prisma/seed/users.ts", False),
@@ -54,6 +57,8 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         ("packages/database/prisma/seeding-guard.ts", True),
         ("app/ab_tests/pricing.ts", True),
         ("internal/mockery/auth.go", True),
+        ("internal/mocking/auth.go", True),
+        ("src/auth/mock_login.ts", True),
         ("src/auth/guard.ts", True),
     ],
 )
