@@ -325,10 +325,10 @@ def _swapped(hunk: Hunk) -> Change | None:
 def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: bool = False
             ) -> list[Change]:
     """The changes of control flow in one hunk that lines of `focus` take part in, and with
-    `anywhere` every condition of the hunk changed. A guard whose condition is on the other
-    side of the file's change too was moved, not removed or added; one that comes or goes with
-    a definition is new or deleted code; branches exchanged (`_swapped`) are a condition
-    changed."""
+    `anywhere` every condition of the hunk changed and every guard it takes out or puts in. A
+    guard whose condition is on the other side of the file's change too was moved, not removed
+    or added; one that comes or goes with a definition is new or deleted code; branches
+    exchanged (`_swapped`) are a condition changed."""
     lines = _Hunk(hunk)
     focus = list(focus)
     swapped = _swapped(hunk) if anywhere or focus else None
@@ -343,7 +343,9 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
             found.append(change)
     # A template's or a component's added guard only hides what it shows: the server refuses.
     shows = bool(hunk.lines) and MARKUP.search(diff.files[hunk.lines[0].file].path) is not None
-    for item in focus:
+    focused = set(focus)
+    guarding = [*focus, *(i for i in hunk.lines if i not in focused)] if anywhere else focus
+    for item in guarding:
         if not lines.readable(item) or (shows and item.side == "new"):
             continue
         guard = _guard(lines, item)
@@ -359,9 +361,13 @@ def guard_hits(
     diff: Diff, hits: Iterable[Hit], hunks: Mapping[tuple[int, int], Hunk]
 ) -> Iterator[tuple[str, GuardKind, ChangedLine]]:
     """(area, kind, line to show) for each change of control flow that a guard rule's hit is
-    part of: the line it matched is one of the change's lines, or, for a changed condition, it
-    matched the hunk's header (the change is made inside a definition named for the subject:
-    `def authorized?`). `hunks`: the hunk of each hit, by (file, hunk number)."""
+    part of: the line it matched is one of the change's lines, or it matched the hunk's header
+    (the change is made inside a definition named for the subject: a condition changed in `def
+    authorized?`, an early `return True` taken out of `func CheckAllowlist`, a `throw` put in
+    `assertOwnerMayInvite`; the guard's own lines need name nothing, as a check's seldom say
+    what they protect). A header hit reads the kinds its rule names: one a file's name makes
+    (`_named_by_file`) reads only a changed condition. `hunks`: the hunk of each hit, by (file,
+    hunk number)."""
     by_hunk: dict[tuple[int, int], dict[ChangedLine, list[tuple[str, Sequence[str]]]]] = {}
     for area, kinds, item in hits:
         by_hunk.setdefault((item.file, item.hunk), {}).setdefault(item, []).append((area, kinds))
@@ -372,8 +378,7 @@ def guard_hits(
         shown: set[tuple[str, str, ChangedLine]] = set()
         for change in changes(hunks[file, number], focus, diff, anywhere=bool(headers)):
             pairs = [pair for item in change.lines for pair in by_line.get(item, ())]
-            if change.kind == "condition-changed":
-                pairs += headers
+            pairs += headers
             for area, kinds in pairs:
                 key = (area, change.kind, change.shown)
                 if change.kind in kinds and key not in shown:

@@ -311,3 +311,63 @@ def test_a_minified_line_is_not_read_for_its_conditions(policy: Policy) -> None:
     assert changed
     wide = edit("src/app/share/SharePage.tsx", [new + padding], [old + padding])
     assert not {r for r in rules(run(wide, policy)) if r.endswith("condition-changed")}
+
+
+_EARLY_EXIT = [
+    "     for pattern in patterns:",
+    "-        if pattern.endswith('/*') and repo.startswith(pattern[:-2]):",
+    "-            return True",
+    "         if pattern == repo:",
+    "             return True",
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "rows", "section", "found"),
+    [
+        # a guard taken out of a definition the hunk header names for its subject: its lines
+        # name nothing, the definition says what they decide
+        pytest.param("util/repos.py", _EARLY_EXIT, "def check_allowlist(repo, patterns):",
+                     {"permissions.guard-removed"}, id="removed-in-a-named-function"),
+        pytest.param("app/managers.py", [
+            "     def filter_queryset(self, actor, queryset):",
+            "-        if isinstance(actor, User):",
+            "-            return queryset",
+            "         return queryset.filter(visible=True)",
+        ], "class ElementPermissionManager(Base):", {"permissions.guard-removed"},
+            id="removed-in-a-named-class"),
+        pytest.param("src/Service/Quota.php", [
+            "         $plan = $this->plans->find($id);",
+            "+        if ($plan->seats <= count($members)) {",
+            "+            throw new LimitReached();",
+            "+        }",
+            "         $members[] = $user;",
+        ], "public function assertOwnerMayInvite($id, $user)", {"permissions.guard-added"},
+            id="added-in-a-named-function"),
+        # the same lines in a definition named for nothing
+        pytest.param("util/repos.py", _EARLY_EXIT, "def matches(repo, patterns):", set(),
+                     id="removed-in-a-function-named-for-nothing"),
+        # the auth area reads no guard put in: a login check added is as often a message
+        pytest.param("app/login.py", [
+            "     user = find(form.email)",
+            "+    if user is None:",
+            "+        return render_form(form)",
+            "     return start(user)",
+        ], "def authenticate(form):", set(), id="auth-reads-no-added-guard"),
+        # a failure passed up is no decision about the caller
+        pytest.param("pkg/acl/store.go", [
+            " \trows, err := s.db.Query(q)",
+            "-\tif err != nil {",
+            "-\t\treturn nil, err",
+            "-\t}",
+            " \tdefer rows.Close()",
+        ], "func (s *Store) Permissions(ctx context.Context) ([]Rule, error) {", set(),
+            id="error-propagation-in-a-named-function"),
+    ],
+)
+def test_a_guard_in_a_definition_the_header_names_for_its_subject(
+    policy: Policy, path: str, rows: list[str], section: str, found: set[str]
+) -> None:
+    guards = {r for r in rules(run(_shown(path, rows, section), policy))
+              if r.endswith(("-removed", "-added"))}
+    assert guards == found
