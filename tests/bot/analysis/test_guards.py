@@ -371,3 +371,35 @@ def test_a_guard_in_a_definition_the_header_names_for_its_subject(
     guards = {r for r in rules(run(_shown(path, rows, section), policy))
               if r.endswith(("-removed", "-added"))}
     assert guards == found
+
+
+@pytest.mark.parametrize(
+    ("path", "removed", "added", "found"),
+    [
+        # what the user belongs to compared with what the request names: whose data it is
+        pytest.param("app/rest/middleware.go",
+                     ["\t\tif siteID != \"\" && user.SiteID != siteID {"],
+                     ["\t\tif siteID == \"\" || user.SiteID != siteID {"],
+                     {"permissions.condition-changed"}, id="go-site-of-the-user"),
+        pytest.param("app/api/boards.py",
+                     ["    if board.group_id != user.group_id:", "        raise NotFound()"],
+                     ["    log.info('board %s', board.pk)"],
+                     {"permissions.guard-removed"}, id="py-group-of-the-user"),
+        pytest.param("src/notes.ts",
+                     ["  if (note.groupId === user.groupId) {"],
+                     ["  if (note.groupId === user.groupId || note.published) {"],
+                     {"permissions.condition-changed"}, id="ts-group-of-the-user"),
+        # the user's other attributes, and an id beside no decision, say nothing of access
+        pytest.param("app/rest/middleware.go",
+                     ["\t\tif name != \"\" && user.Name != name {"],
+                     ["\t\tif name == \"\" || user.Name != name {"], set(), id="go-user-name"),
+        pytest.param("src/notes.ts", ["  log(user.id);"], ["  log(user.id, note.id);"], set(),
+                     id="ts-id-logged"),
+    ],
+)
+def test_a_condition_on_what_the_user_belongs_to_decides_whose_data(
+    policy: Policy, path: str, removed: list[str], added: list[str], found: set[str]
+) -> None:
+    guards = {r for r in rules(run(edit(path, added, removed), policy))
+              if r.endswith(("-changed", "-removed", "-added"))}
+    assert guards == found
