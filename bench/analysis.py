@@ -36,9 +36,10 @@ measures every figure once, so a busy machine weighs on all of them alike), it m
   unidiff.PatchSet(...)"`); the project's bytecode is compiled first, as bench/startup.py does
   (`compile_bytecode`): unidiff is installed with its bytecode, and where PYTHONDONTWRITEBYTECODE
   is set each scan would otherwise compile every module from source (70-100 ms of CPU); a
-  scan of a diff this large searches its pre-filter passes on two processes where the machine
-  has two cores (`bot.searching`): its wall time then depends on a second core being idle,
-  which the in-process figure, one process, does not;
+  scan of a diff this large searches its pre-filter passes, and finds its path and guard rules'
+  evidence and half of what its content rules ask of their lines, on two processes where the
+  machine has two cores (`bot.searching`): its wall time then depends on a second core being
+  idle, which the in-process figure, one process, does not;
 - peak RSS (ru_maxrss) of a fresh child that runs the analysis, and of a child that only imports
   and loads the policy (the baseline), so the increment shows.
 

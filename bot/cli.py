@@ -253,12 +253,13 @@ def _cat_file(git: Sequence[str], mode: str, names: list[bytes]) -> bytes | None
 
 
 def _parse(diff_text: bytes) -> Diff:
-    """The diff parsed; a large one's pre-filter passes are searched on two processes
-    (`bot.searching`)."""
+    """The diff parsed; a large one's pre-filter passes are searched on two processes, and a
+    part of its analysis runs beside the rest (`bot.searching`)."""
     from bot.analysis.diff import parse_diff
-    from bot.searching import searcher_for
+    from bot.searching import beside_for, searcher_for
 
-    return parse_diff(diff_text, searcher=searcher_for(len(diff_text)))
+    return parse_diff(diff_text, searcher=searcher_for(len(diff_text)),
+                      beside=beside_for(len(diff_text)))
 
 
 def _scan_input(

@@ -1,4 +1,5 @@
-"""A large diff's pre-filter passes searched on two processes, for the one-shot CLI.
+"""A large diff's pre-filter passes searched on two processes, and a part of its analysis run
+beside the rest, for the one-shot CLI.
 
 The content rules' pre-filters read the whole diff text, one pass of RE2 per group of rules
 (`bot.analysis.classify`): on a 16 MB diff seven passes, 0.3-0.4 s of CPU once RE2 has built
@@ -11,18 +12,27 @@ the interpreter lock while it matches, so threads would not overlap.
 The analysis core runs no process (it is pure); the CLI hands this searcher to `parse_diff`.
 The decision cannot differ: the starts are the same whichever process found them, and if the
 child cannot be started, fails or is killed, this process searches its passes too.
+
+The same way, `forked` runs a part of the analysis that does not wait on the rest (the path and
+guard rules' evidence, `Diff.beside`) in a forked child while this process does the rest (the
+content rules'), and its result, pickled, comes back through a pipe: on the worst shape of
+bench/analysis.py that part is a third of the analysis. If the child cannot be started or
+fails, this process does that part when its result is asked for: the same work, on the same
+diff, finds the same.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import pickle
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.analysis.diff import Searcher, match_starts
+from bot.analysis.diff import Beside, Searcher, match_starts
 
-__all__ = ["PARALLEL_CHARS", "forked_starts", "searcher_for"]
+__all__ = ["PARALLEL_CHARS", "beside_for", "forked", "forked_starts", "searcher_for"]
 
 #: the diff size (characters) from which its passes are shared with a child: below it, the
 #: passes cost less than the fork and what it makes the parent copy (its pages are shared with
@@ -42,6 +52,61 @@ def searcher_for(size: int) -> Searcher:
     if size >= PARALLEL_CHARS and hasattr(os, "fork") and _cores() > 1:
         return forked_starts
     return match_starts
+
+
+def beside_for(size: int) -> Beside | None:
+    """How a part of the analysis of a diff of `size` characters runs beside the rest: in a
+    forked child (`forked`) where the passes are searched on two processes, else in turn."""
+    return forked if searcher_for(size) is forked_starts else None
+
+
+def forked(works: Sequence[Callable[[], Any]]) -> list[Callable[[], Any]]:
+    """`works` started, in order, in a forked child; for each, what returns its result (each
+    pickled back through a pipe as it is found, after its size) once this process asks, in
+    order. If the child could not start or failed, what it did not send is done here."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return list(works)
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return list(works)
+    if child == 0:  # pragma: no cover - the child's coverage is not collected
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as out:
+                for work in works:
+                    data = pickle.dumps(work(), pickle.HIGHEST_PROTOCOL)
+                    out.write(len(data).to_bytes(8, "little") + data)
+                    out.flush()
+            status = 0
+        finally:
+            os._exit(status)  # no clean-up of the parent's state, no flush of its buffers
+    os.close(write_end)
+    pipe = os.fdopen(read_end, "rb")
+    failed = reaped = False
+
+    def result(at: int) -> Any:
+        nonlocal failed, reaped
+        found = None
+        if not failed:
+            size = pipe.read(8)
+            data = pipe.read(int.from_bytes(size, "little")) if len(size) == 8 else b""
+            if len(size) == 8 and len(data) == int.from_bytes(size, "little"):
+                found = pickle.loads(data)  # noqa: S301 - written by this process's own fork
+            else:
+                failed = True
+        if (failed or at == len(works) - 1) and not reaped:
+            pipe.close()
+            _, status = os.waitpid(child, 0)
+            reaped, failed = True, failed or status != 0
+        return works[at]() if failed else found  # the child failed: its work here
+
+    return [functools.partial(result, at) for at in range(len(works))]
 
 
 def forked_starts(text: bytes, prefilters: Sequence[Any]) -> list[int]:

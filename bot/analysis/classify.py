@@ -16,7 +16,7 @@ import posixpath
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import re2
 
@@ -623,6 +623,13 @@ class Classification(Plain):
     prose_paths: list[str] = field(default_factory=list)
 
 
+class _Adds(Protocol):
+    """What counts evidence for an area: the collector, or what records it for the collector
+    (`_Recorder`)."""
+
+    def add(self, area_id: str, evidence: Evidence, rule: str | None = None) -> None: ...
+
+
 class _Collector:
     def __init__(self, policy: Policy, client_side: PathSpec | None) -> None:
         self.policy = policy
@@ -958,7 +965,7 @@ def _path_matches(
 
 
 def _path_evidence(
-    diff: Diff, collector: _Collector, matches: list[tuple[int, list[tuple[str, str, str]]]],
+    diff: Diff, collector: _Adds, matches: list[tuple[int, list[tuple[str, str, str]]]],
     removals: Removals, renames: _Renames, metadata: MetadataLines,
 ) -> tuple[list[str], list[str], list[str]]:
     """Add the path matches of the files whose change counts; return the paths set aside
@@ -1408,8 +1415,17 @@ def _hit_hunks(
                 yield file, item.hunk
 
 
+def _rules_read(diff: Diff, rules: _LineRules, skip: set[int]) -> bool:
+    """Whether a content rule may read a changed line of a file not skipped."""
+    return any(
+        (change.additions or change.deletions or diff.hunks(index)) and rules.allowed(index)
+        for index, change in enumerate(diff.files)
+        if index not in skip and change.inspected
+    )
+
+
 def _content_evidence(
-    diff: Diff, rules: _LineRules, collector: _Collector, skip: set[int],
+    diff: Diff, rules: _LineRules, collector: _Adds, skip: set[int],
     found_lines: Callable[[], dict[int, list[int]]], removals: Removals, renames: _Renames,
     metadata: MetadataLines,
 ) -> tuple[int, int, int]:
@@ -1425,11 +1441,7 @@ def _content_evidence(
     code may have moved from or to it.
     """
     matcher = rules.matcher
-    if not any(
-        (change.additions or change.deletions or diff.hunks(index)) and rules.allowed(index)
-        for index, change in enumerate(diff.files)
-        if index not in skip and change.inspected
-    ):
+    if not _rules_read(diff, rules, skip):
         # No rule may read a line of this diff (all style sheets, tests or docs): what the
         # pre-filter would find there could only be looked at for code moved to or from a
         # line a rule read.
@@ -1500,7 +1512,7 @@ def _content_evidence(
 
 
 def _guard_evidence(
-    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], removals: Removals,
+    diff: Diff, matcher: Matcher, collector: _Adds, skip: set[int], removals: Removals,
     allowed: _GuardReaders, found_lines: dict[int, list[int]],
 ) -> None:
     """Add the changes of control flow the guard rules name a subject of (`bot.analysis.guards`):
@@ -1764,7 +1776,7 @@ def _enclosing_evidence(
 
 
 def _owner_evidence(
-    diff: Diff, matcher: Matcher, collector: _Collector, skip: set[int], owners: CodeOwners,
+    diff: Diff, matcher: Matcher, collector: _Adds, skip: set[int], owners: CodeOwners,
     removals: Removals, renames: _Renames, metadata: MetadataLines,
 ) -> None:
     """A file the CODEOWNERS file gives to one of an area's `owners` counts toward the area as
@@ -1803,6 +1815,81 @@ def _owner_evidence(
                 ))
 
 
+class _Recorder:
+    """What a part of the analysis adds to the evidence, in order, to be added to the collector
+    in the place that part has when the parts run in turn (`_Collector.add` keeps the
+    strongest evidence it is given first: the order decides which of equals it keeps)."""
+
+    def __init__(self) -> None:
+        self.adds: list[tuple[str, Evidence, str | None]] = []
+
+    def add(self, area_id: str, evidence: Evidence, rule: str | None = None) -> None:
+        self.adds.append((area_id, evidence, rule))
+
+
+class _Beside(Plain):
+    """What the path and guard rules found (`_beside`): the paths `_path_evidence` set aside,
+    the evidence of each in the order it was found, and the lines and paths a removal took out
+    (`Removals.discounted`, `Removals.paths`) while they were looked at."""
+
+    paths: tuple[list[str], list[str], list[str]]
+    path_adds: list[tuple[str, Evidence, str | None]]
+    guard_adds: list[tuple[str, Evidence, str | None]]
+    discounted: set[ChangedLine]
+    removed_paths: set[str]
+
+
+def _halves(rules: _LineRules, found: dict[int, list[int]]
+            ) -> tuple[list[tuple[int, list[int]]], list[tuple[int, list[int]]]]:
+    """The files with a content rule's hit that a rule may read, with their lines found, in
+    two parts of about as many lines, in diff order."""
+    files = [(file, lines) for file, lines in found.items() if rules.allowed(file)]
+    half, seen = sum(len(lines) for _, lines in files) / 2, 0
+    for at, (_, lines) in enumerate(files):
+        seen += len(lines)
+        if seen >= half:
+            return files[: at + 1], files[at + 1:]
+    return files, []
+
+
+def _warm(diff: Diff, files: Sequence[tuple[int, list[int]]]) -> None:
+    """Ask what `_content_evidence` asks first of each line found in these files: whether it is
+    substantive (whether its hunk only re-formats, and the names the hunk swaps), and, for a
+    line of code that is not, whether it is prose (`Diff.in_prose`); the answers are kept on
+    the hunks (`Hunk.FACTS`)."""
+    for file, lines in files:
+        for item in diff.lines_at(file, lines):
+            if not diff.substantive(item) and item.side != "header" and is_substantive(item.text):
+                diff.in_prose(item)
+
+
+def _warmed(diff: Diff, files: Sequence[tuple[int, list[int]]]
+            ) -> list[tuple[int, int, tuple[Any, ...]]]:
+    """`_warm`, and what it worked out (`Diff.facts`), for another process to learn."""
+    _warm(diff, files)
+    return diff.facts(file for file, _ in files)
+
+
+def _beside(
+    diff: Diff, matcher: Matcher, path_matches: list[tuple[int, list[tuple[str, str, str]]]],
+    skip: set[int], removals: Removals, renames: _Renames,
+    metadata: MetadataLines, guard_readers: _GuardReaders, searches: _Searches,
+    guards_read: Callable[[], bool],
+) -> _Beside:
+    """The path rules' evidence and the guard rules', as `classify` finds them in turn, for a
+    process beside the one that finds the content rules' (`Diff.beside`). Every cache they
+    fill (parsed hunks, whether a hunk only re-formats, removals) answers what the diff says,
+    whichever process asked first, so what they find is what one process finds; the removals
+    they count are a set, joined with the other part's."""
+    paths, guards = _Recorder(), _Recorder()
+    found = _path_evidence(diff, paths, path_matches, removals, renames, metadata)
+    if guards_read():
+        _guard_evidence(diff, matcher, guards, skip, removals, guard_readers,
+                        searches.guards())
+    return _Beside(paths=found, path_adds=paths.adds, guard_adds=guards.adds,
+                   discounted=removals.discounted, removed_paths=removals.paths)
+
+
 def classify(
     diff: Diff, policy: Policy, owners: CodeOwners | None = None, only: set[int] | None = None,
     attributes: GitAttributes | None = None, sources: Sequence[SourceFile] = (),
@@ -1831,19 +1918,52 @@ def classify(
     )
     metadata = MetadataLines(diff)
     diff.read_contents(sources)
-    renamed_paths, described_paths, prose_paths = _path_evidence(
-        diff, collector, path_matches, removals, renames, metadata
-    )
-    if owners is not None:
-        _owner_evidence(diff, matcher, collector, skip, owners, removals, renames, metadata)
     mechanical = described = prose = 0
-    if matcher.prefilter_patterns:
-        mechanical, described, prose = _content_evidence(
-            diff, rules, collector, skip, searches.content, removals, renames, metadata
+    if diff.beside is None:
+        renamed_paths, described_paths, prose_paths = _path_evidence(
+            diff, collector, path_matches, removals, renames, metadata
         )
-    if guards_read():
-        _guard_evidence(diff, matcher, collector, skip, removals, guard_readers,
-                        searches.guards())
+        if owners is not None:
+            _owner_evidence(diff, matcher, collector, skip, owners, removals, renames, metadata)
+        if matcher.prefilter_patterns:
+            mechanical, described, prose = _content_evidence(
+                diff, rules, collector, skip, searches.content, removals, renames, metadata
+            )
+        if guards_read():
+            _guard_evidence(diff, matcher, collector, skip, removals, guard_readers,
+                            searches.guards())
+    else:
+        # The path and guard rules' evidence beside the rest (`_beside`), added in turn.
+        # The searches `_content_evidence` and `_guard_evidence` would run, here, once: their
+        # results are the child's too.
+        read = bool(matcher.prefilter_patterns) and _rules_read(diff, rules, skip)
+        found_lines = searches.content() if read else {}
+        if guards_read():
+            searches.guards()
+        # Whether the hunks with a content rule's hit only re-format, and the like (`_warm`),
+        # worked out for half of them (by hits) in each process, before the rest.
+        mine, theirs = _halves(rules, found_lines)
+        warmed, paths_and_guards = diff.beside([
+            functools.partial(_warmed, diff, theirs),
+            functools.partial(_beside, diff, matcher, path_matches, skip, removals, renames,
+                              metadata, guard_readers, searches, guards_read),
+        ])
+        _warm(diff, mine)
+        diff.learn(warmed())
+        here = _Recorder()
+        if owners is not None:
+            _owner_evidence(diff, matcher, here, skip, owners, removals, renames, metadata)
+        if matcher.prefilter_patterns:
+            mechanical, described, prose = _content_evidence(
+                diff, rules, here, skip, searches.content, removals, renames, metadata
+            )
+        found = paths_and_guards()
+        renamed_paths, described_paths, prose_paths = found.paths
+        removals.discounted |= found.discounted
+        removals.paths |= found.removed_paths
+        for adds in (found.path_adds, here.adds, found.guard_adds):
+            for args in adds:
+                collector.add(*args)
     if sources and matcher.rules:
         _enclosing_evidence(diff, matcher, collector, skip, sources, renames)
     not_inspected = [

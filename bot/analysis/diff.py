@@ -42,7 +42,8 @@ from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import docblock_annotation, markers, prose_flags
 from policies.slotted import Slotted
 
-__all__ = ["NO_LINES", "ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses", "Searcher",
+__all__ = ["NO_LINES", "Beside", "ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses",
+           "Searcher",
            "is_substantive", "match_starts", "parse_diff", "places"]
 
 #: what str.splitlines also breaks at in ASCII text besides '\n'
@@ -214,6 +215,10 @@ class Hunk:
 
     __slots__ = ("code_swaps", "cosmetic", "header", "lines", "prose", "span", "starts",
                  "substantive", "swaps", "tests")
+
+    #: what is worked out about a hunk when first asked (None until then), from its diff alone
+    #: once the files' contents are read (`Diff.read_contents`)
+    FACTS = ("cosmetic", "substantive", "swaps", "code_swaps", "prose", "tests")
 
     def __init__(self, header: ChangedLine | None, lines: list[ChangedLine], *,
                  starts: tuple[int, int] = (0, 0), span: tuple[int, int] = (0, 0)) -> None:
@@ -396,20 +401,28 @@ class LinePasses:
 #: (`bot.searching`); the analysis core itself runs no process
 Searcher = Callable[[bytes, Sequence[Any]], list[int]]
 
+#: how some parts of a diff's analysis that do not wait on the rest are run beside it: given
+#: the works, in order, it returns for each what gives its result when asked (asked in order).
+#: The analysis core runs them in turn (`Diff.beside` is None); the CLI, on a large diff, in a
+#: forked child (`bot.searching`), whose results must be those this process would have found.
+Beside = Callable[[Sequence[Callable[[], Any]]], list[Callable[[], Any]]]
+
 
 class Diff:
     """A parsed diff: its files, and their changed lines on demand."""
 
     def __init__(
         self, text: str, lines: Sequence[str], scanned: list[RawFile], files: list[FileChange],
-        searcher: Searcher = match_starts,
+        searcher: Searcher = match_starts, beside: Beside | None = None,
     ):
         """`text`: the normalised diff, `lines` its lines (each with its '\\n'). Only the text is
         kept, with where each line ends: a list of a large diff's lines is a second copy of it
         (tens of MB), and the hunks of a file are read from the text when asked for.
-        `searcher`: how its pre-filter passes are searched (`hit_lines`)."""
+        `searcher`: how its pre-filter passes are searched (`hit_lines`); `beside`: how a part
+        of its analysis is run beside the rest (`Beside`; None: all of it in turn)."""
         self.text = text
         self.searcher = searcher
+        self.beside = beside
         self._ends = array("q", accumulate(map(len, lines)))
         self.files = files
         # Where each file's lines start in the diff (0-based); files come in diff order.
@@ -578,6 +591,24 @@ class Diff:
         (the same lines, hunks and answers)."""
         self._hunks.pop(index, None)
         self._located.pop(index, None)
+
+    def facts(self, files: Iterable[int]) -> list[tuple[int, int, tuple[Any, ...]]]:
+        """What has been worked out about the parsed hunks of some files (`Hunk.FACTS`), as
+        (file, hunk, values), for another copy of this diff to `learn`."""
+        return [
+            (index, number, tuple(getattr(hunk, name) for name in Hunk.FACTS))
+            for index in files for number, hunk in enumerate(self._hunks.get(index, ()))
+            if any(getattr(hunk, name) is not None for name in Hunk.FACTS)
+        ]
+
+    def learn(self, facts: Iterable[tuple[int, int, tuple[Any, ...]]]) -> None:
+        """Take what another copy of this diff worked out about its hunks (`facts`) where this
+        one has not: each is what the diff says, whichever copy worked it out."""
+        for index, number, values in facts:
+            hunk = self.hunks(index)[number]
+            for name, value in zip(Hunk.FACTS, values, strict=True):
+                if value is not None and getattr(hunk, name) is None:
+                    setattr(hunk, name, value)
 
     def read_contents(self, sources: Iterable[SourceFile]) -> None:
         """Take the changed files' contents, where the caller has them: what a hunk starts
@@ -934,12 +965,13 @@ def _check_structure(text: str) -> None:
 
 def parse_diff(
     text: str | bytes, *, not_inspected: dict[str, str] | None = None,
-    searcher: Searcher = match_starts,
+    searcher: Searcher = match_starts, beside: Beside | None = None,
 ) -> Diff:
     """Parse a unified diff. Raises DiffError, with the diff line, on malformed input.
 
     `not_inspected` maps paths whose content is unknown (GitHub omitted the patch) to the reason;
-    `searcher` is how its pre-filter passes are searched (`Diff.hit_lines`).
+    `searcher` is how its pre-filter passes are searched (`Diff.hit_lines`), `beside` how a part
+    of its analysis is run beside the rest (`Diff.beside`).
     """
     normalised = _normalise(text)
     _check_structure(normalised)
@@ -960,7 +992,7 @@ def parse_diff(
         change = _file_change(pf, None)
         reason = reasons.get(change.path)
         files.append(change if reason is None else _file_change(pf, reason))
-    return Diff(normalised, lines, patch, files, searcher)
+    return Diff(normalised, lines, patch, files, searcher, beside)
 
 
 def _quote(path: str) -> str:

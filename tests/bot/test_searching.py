@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import re2
 
+from bench.gen_diff import generate
 from bot import searching
+from bot.analysis.classify import classify
+from bot.analysis.decide import decide
 from bot.analysis.diff import match_starts, parse_diff
+from bot.analysis.models import PullRequestInfo
 from bot.cli import main
+from policies.loader import default_policy
 from tests.bot._diffs import edit
 
 TEXT = (
@@ -101,3 +107,90 @@ def test_a_scan_searched_on_two_processes_decides_as_one(
     assert reports[0] == reports[1]
     assert reports[0]["risk"] == "critical"
     assert parse_diff(TEXT).searcher is match_starts
+
+
+def test_works_beside_give_their_results_in_order() -> None:
+    getters = searching.forked([lambda: {"a": [1, 2]}, lambda: None, lambda: ("b", 3)])
+    assert [get() for get in getters] == [{"a": [1, 2]}, None, ("b", 3)]
+
+
+def test_works_beside_run_in_a_child() -> None:
+    parent = os.getpid()
+    first, second = searching.forked([os.getpid, lambda: "done"])
+    assert first() != parent
+    assert second() == "done"
+
+
+def test_when_no_child_starts_the_works_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise OSError("fork refused")
+
+    monkeypatch.setattr(os, "fork", refused)
+    first, second = searching.forked([os.getpid, lambda: "done"])
+    assert (first(), second()) == (os.getpid(), "done")
+
+
+def test_when_the_child_fails_its_works_left_run_here() -> None:
+    parent = os.getpid()
+
+    def fails_in_child() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return 2
+
+    first, second, third = searching.forked([lambda: 1, fails_in_child, lambda: os.getpid()])
+    assert (first(), second(), third()) == (1, 2, parent)
+
+
+def test_a_part_of_the_analysis_beside_only_for_a_large_diff(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(searching, "_cores", lambda: 2)
+    assert searching.beside_for(searching.PARALLEL_CHARS) is searching.forked
+    assert searching.beside_for(searching.PARALLEL_CHARS - 1) is None
+    monkeypatch.setattr(searching, "_cores", lambda: 1)
+    assert searching.beside_for(searching.PARALLEL_CHARS) is None
+
+
+def _in_turn_when_asked(works: Sequence[Callable[[], Any]]) -> list[Callable[[], Any]]:
+    """Each work done in this process only when its result is asked for: after the rest of the
+    analysis has filled every cache it fills."""
+    return list(works)
+
+
+#: what a removal takes out (`bot.analysis.removal`): an unused helper deleted whole from a file
+#: a path rule matches (its path no evidence), and one holding a check a guard rule reads
+_REMOVALS = (
+    edit("src/Payments/PaymentExtensions.cs", removed=[
+        "        public static double CalculateAdditionalFee(this IPaymentProvider payment,",
+        "            double fee, bool usePercentage)",
+        "        {",
+        "            if (fee <= 0)",
+        "                return fee;",
+        "            return payment.Total * fee / 100;",
+        "        }",
+    ])
+    + edit("app/auth/helpers.py", removed=[
+        "def legacy_admin_refund(user, payment):",
+        "    if not user.is_admin:",
+        "        raise PermissionDenied()",
+        "    return payment.refund()",
+        "",
+    ], added=["ADMIN_ROLE = 'admin'"])
+)
+
+
+@pytest.mark.parametrize("shape", ["worst", "ordinary"])
+@pytest.mark.parametrize("beside", [searching.forked, _in_turn_when_asked],
+                         ids=["forked", "in-turn-when-asked"])
+def test_the_path_and_guard_evidence_beside_decides_as_one_process(
+    shape: str, beside: Any
+) -> None:
+    text = generate(files=80, lines=4000, seed=3, shape=shape)[0] + _REMOVALS
+    policy = default_policy()
+    alone = classify(parse_diff(text), policy)
+    assert alone.areas  # evidence found, by path, content and guard rules
+    assert "src/Payments/PaymentExtensions.cs" in alone.removed_paths
+    assert classify(parse_diff(text, beside=beside), policy) == alone
+    assert decide(parse_diff(text, beside=beside), policy, PullRequestInfo()) == decide(
+        parse_diff(text), policy, PullRequestInfo())
