@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+#: an unused C# extension method holding a fee computation: deleted whole, it is dead code taken
+#: out (`bot.analysis.removal`), not a billing change
+CS_UNUSED_HELPER = (
+    "        public static double CalculateAdditionalFee(this IPaymentProvider payment,",
+    "            double fee, bool usePercentage)",
+    "        {",
+    "            if (fee <= 0)",
+    "                return fee;",
+    "            return payment.Total * fee / 100;",
+    "        }",
+)
+
 
 def edit(
     path: str,

@@ -20,7 +20,7 @@ from bot.analysis.diff import match_starts, parse_diff
 from bot.analysis.models import PullRequestInfo
 from bot.cli import main
 from policies.loader import default_policy
-from tests.bot._diffs import edit
+from tests.bot._diffs import CS_UNUSED_HELPER, edit
 
 TEXT = (
     edit("app/auth/login.py", ["if not user.check_password(secret):", "    raise Denied()"])
@@ -161,15 +161,7 @@ def _in_turn_when_asked(works: Sequence[Callable[[], Any]]) -> list[Callable[[],
 #: what a removal takes out (`bot.analysis.removal`): an unused helper deleted whole from a file
 #: a path rule matches (its path no evidence), and one holding a check a guard rule reads
 _REMOVALS = (
-    edit("src/Payments/PaymentExtensions.cs", removed=[
-        "        public static double CalculateAdditionalFee(this IPaymentProvider payment,",
-        "            double fee, bool usePercentage)",
-        "        {",
-        "            if (fee <= 0)",
-        "                return fee;",
-        "            return payment.Total * fee / 100;",
-        "        }",
-    ])
+    edit("src/Payments/PaymentExtensions.cs", removed=CS_UNUSED_HELPER)
     + edit("app/auth/helpers.py", removed=[
         "def legacy_admin_refund(user, payment):",
         "    if not user.is_admin:",

@@ -14,7 +14,7 @@ from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.removal import Removals
 from policies.schema import Policy
-from tests.bot._diffs import deleted, edit
+from tests.bot._diffs import CS_UNUSED_HELPER, deleted, edit
 
 _PY_HELPER = [
     "def refund_fee(payment, amount):",
@@ -23,15 +23,6 @@ _PY_HELPER = [
     "        raise ValueError(amount)",
     "    return payment.fee * amount",
     "",
-]
-_CS_HELPER = [
-    "        public static double CalculateAdditionalFee(this IPaymentProvider payment,",
-    "            double fee, bool usePercentage)",
-    "        {",
-    "            if (fee <= 0)",
-    "                return fee;",
-    "            return payment.Total * fee / 100;",
-    "        }",
 ]
 
 
@@ -47,7 +38,7 @@ def _with_context(path: str, removed: list[str], context: list[str]) -> str:
     ("diff", "removal"),
     [
         pytest.param(edit("billing/fees.py", removed=_PY_HELPER), True, id="py-unused-function"),
-        pytest.param(edit("src/Payments/PaymentExtensions.cs", removed=_CS_HELPER), True,
+        pytest.param(edit("src/Payments/PaymentExtensions.cs", removed=CS_UNUSED_HELPER), True,
                      id="cs-unused-method"),
         pytest.param(
             _with_context("billing/fees.py", _PY_HELPER, ["total = refund_fee(p, 3)"]), False,
@@ -111,7 +102,7 @@ def test_removal_shapes(diff: str, removal: bool) -> None:
 
 
 def test_unused_helper_deleted_is_not_evidence_and_says_why(policy: Policy) -> None:
-    diff = edit("src/Payments/PaymentExtensions.cs", removed=_CS_HELPER)
+    diff = edit("src/Payments/PaymentExtensions.cs", removed=CS_UNUSED_HELPER)
     result = classify(parse_diff(diff), policy)
     assert result.areas == []
     assert result.removed_paths == ["src/Payments/PaymentExtensions.cs"]
