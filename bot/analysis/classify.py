@@ -768,9 +768,12 @@ def _snippet(text: str, limit: int) -> str:
 
 def _has_meaningful_change(
     diff: Diff, index: int, change: FileChange, removals: Removals, renames: _Renames,
-    metadata: MetadataLines,
+    metadata: MetadataLines, *, moved_within: bool = False,
 ) -> bool:
-    """Whether a path match counts: renames, binary and uninspected files always do; an edit,
+    """Whether a path match counts: binary and uninspected files always do; a renamed file does
+    unless its changes only carry out renames the change declares (the file renamed with the
+    names in it: `package auth` -> `package authn`, `_Renames`), or it only moved within its
+    areas (`moved_within`), where it is judged as an edit; an edit,
     an added or a deleted file only when it changes more than comments, blank lines, package
     declarations, mechanical hunks, hunks that only import names (`name_imports`: a Go or a
     Java import, a C# using, whose use is a change of its own), hunks that only carry out
@@ -782,7 +785,15 @@ def _has_meaningful_change(
     the change also stops loading by name (`Removals.deleted`)."""
     if not change.inspected or change.binary or change.mode_only:
         return True
-    if change.status not in ("modified", "added", "removed"):
+    if change.status == "renamed" and not moved_within:
+        # renamed in place, or into or out of an area: a hunk must carry out a declared rename
+        # and the others only re-format
+        numbers = range(len(diff.hunks(index)))
+        carried_out = [number for number in numbers if (index, number) in renames]
+        return not carried_out or not all(
+            number in carried_out or diff.cosmetic(index, number) for number in numbers
+        )
+    if change.status not in ("modified", "added", "removed", "renamed"):
         return True
     if change.status == "modified" and removals.file(index):
         return False
@@ -977,7 +988,8 @@ def _path_evidence(
     prosed: list[str] = []
     for index, found in matches:
         if not _has_meaningful_change(
-            diff, index, diff.files[index], removals, renames, metadata
+            diff, index, diff.files[index], removals, renames, metadata,
+            moved_within=_moved_within(diff.files[index], found),
         ):
             hunks = range(len(diff.hunks(index)))
             if any((index, number) in renames for number in hunks):
@@ -995,6 +1007,22 @@ def _path_evidence(
                 pattern,
             )
     return renamed, described, prosed
+
+
+def _moved_within(change: FileChange, found: list[tuple[str, str, str]]) -> bool:
+    """Whether a renamed file only moved to another folder of the same areas: its name kept
+    (`internal/server/auth/method/http.go` -> `internal/server/authn/method/http.go`), and
+    each area its path matches (`found`: area, path, pattern) matching both the old path and
+    the new one. It is the same code in the same role; what its hunks change decides, as for
+    an edit. A file renamed in place (a migration given another version) or moved into or out
+    of an area keeps the rename's weight."""
+    old = change.old_path
+    if change.status != "renamed" or not old or posixpath.basename(old) != posixpath.basename(
+        change.path
+    ) or posixpath.dirname(old) == posixpath.dirname(change.path):
+        return False
+    before = {area for area, path, _ in found if path == old}
+    return bool(before) and before == {area for area, path, _ in found if path == change.path}
 
 
 _MOVED_RUN = 3

@@ -206,6 +206,12 @@ _TRAILING_COMMENT = compile_lazily(
 #: After a space only an upper-case word of two letters or more (`cat << 'EOF'`): Ruby's
 #: `items << 'done'` and C++'s `out << 'x'` append a string or a character, in either quotes
 _VERBATIM_HEREDOC = compile_lazily(r"(<<<?[-~]?)(?:'([A-Za-z_]\w+)'|\s+'([A-Z_][A-Z0-9_]+)')")
+#: a here-document's opening by how it treats its body's indentation (Ruby's `<<~SQL`, which
+#: strips it, `<<-SQL` and `<<SQL`, which keep it; the shell's and Terraform's `<<-EOT`): the
+#: body's lines are the same tokens either way, white space being layout here as everywhere
+#: (RuboCop's Layout/HeredocIndentation writes `<<~` for the others). An upper-case delimiter
+#: of two letters or more only: `x <<-y` and `x <<~y` shift by a negated value
+_HEREDOC_INDENT = compile_lazily(r"<<[~-]?(?=[A-Z_][A-Z0-9_]+\b)")
 #: an object made with an empty argument list (`new Foo()`, `new class() extends Base`): PHP and
 #: JavaScript make the same object without the parentheses (`new Foo`), and their formatters
 #: write one or the other (Laravel Pint's preset drops them, PHP-CS-Fixer's
@@ -349,7 +355,7 @@ def _canonical(line: str) -> str:
     if "ctx" in line or "context." in line:
         line = _CONTEXT_ARGUMENT.sub("", _NEW_CONTEXT.sub("ctx", line))
     if "<<" in line:
-        line = _VERBATIM_HEREDOC.sub(_verbatim_heredoc, line)
+        line = _HEREDOC_INDENT.sub("<<~", _VERBATIM_HEREDOC.sub(_verbatim_heredoc, line))
     if "%" in line:
         line = _WORD_ARRAY.sub(_word_array, line)
     if "new" in line:
@@ -1497,6 +1503,9 @@ _DEFINES = frozenset({
     "def", "class", "func", "function", "fn", "type", "interface", "struct", "enum", "trait",
     "const", "let", "var", "val", "module", "record", "object", "protocol", "sub", "proc",
     "variable", "output",
+    # Go's package clause (`package auth`): the name its importers qualify each use with
+    # (`auth.NewServer`), so `package auth` -> `package authn` declares that rename
+    "package",
 })
 #: modifiers that open a declaration in the typed languages (`private String name;`,
 #: `public static bool Name(`): the name after one of them and a type is being declared
@@ -1741,6 +1750,50 @@ def _derived(declared: tuple[str, str], pair: tuple[str, str]) -> bool:
     )
 
 
+#: a folder the change moves: the renamed part of its path on each side, and the folders the
+#: two paths share after it (`internal/server/auth/method/` -> `internal/server/authn/method/`:
+#: `auth`, `authn`, `method`)
+_Folder = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _moved_folders(renamed_files: Sequence[tuple[str, str]]) -> set[_Folder]:
+    """The folders the renamed files were moved between (`_Folder`)."""
+    found: set[_Folder] = set()
+    for old, new in renamed_files:
+        before, after = old.split("/")[:-1], new.split("/")[:-1]
+        if before == after:
+            continue
+        shortest = min(len(before), len(after))
+        tail = 0
+        while tail < shortest and before[-1 - tail] == after[-1 - tail]:
+            tail += 1
+        head = 0
+        while head < shortest - tail and before[head] == after[head]:
+            head += 1
+        was, now = tuple(before[head:len(before) - tail]), tuple(after[head:len(after) - tail])
+        if was and now:  # a folder renamed, not one added or taken out of the path
+            found.add((was, now, tuple(before[len(before) - tail:])))
+    return found
+
+
+def _names_folder(a: str, b: str, folders: set[_Folder]) -> bool:
+    """Whether two module paths of an import name one folder the change moves
+    (`_moved_folders`), as Go imports a package by its folder's path
+    (`go.flipt.io/flipt/internal/server/auth/method` when the package's files moved from
+    `internal/server/auth/method/` to `internal/server/authn/method/`): each ends with the
+    folder's renamed part and what follows it, and what comes before is the same (a module's
+    own path, a relative `../`)."""
+    old, new = a.split("/"), b.split("/")
+    for was, now, shared in folders:
+        end_old, end_new = (*was, *shared), (*now, *shared)
+        if (len(old) >= len(end_old) and len(new) >= len(end_new)
+                and tuple(old[len(old) - len(end_old):]) == end_old
+                and tuple(new[len(new) - len(end_new):]) == end_new
+                and old[:len(old) - len(end_old)] == new[:len(new) - len(end_new)]):
+            return True
+    return False
+
+
 def renamed_hunks(
     hunks: Sequence[Swaps],
     renamed_files: Sequence[tuple[str, str]],
@@ -1767,6 +1820,7 @@ def renamed_hunks(
     declared: set[tuple[str, str]] = set()
     targets: dict[str, set[str]] = {}
     stems = {(_stem(old), _stem(new)) for old, new in renamed_files}
+    folders = _moved_folders(renamed_files)
     quoted: set[tuple[str, str]] = set()
     scoped: set[tuple[str, str]] = set()
     members: set[tuple[str, str]] = set()
@@ -1779,7 +1833,8 @@ def renamed_hunks(
         scoped.update(in_functions)
         members.update(reached)
         declared.update(
-            (a, b) for a, b in pairs if (_stem(a), _stem(b)) in stems and "/" in a + b
+            (a, b) for a, b in pairs
+            if "/" in a + b and ((_stem(a), _stem(b)) in stems or _names_folder(a, b, folders))
         )
         for a, b in pairs:
             targets.setdefault(a, set()).add(b)

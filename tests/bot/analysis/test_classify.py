@@ -311,7 +311,7 @@ def test_a_large_diffs_single_path_check_against_every_area_gives_the_same_answe
         edit(CI_FILE, ["on: push"]),
         edit("tests/auth/test_views.py", ["x = compute()"]),
         edit("src/helpers/format.py", ["x = compute()"]),
-        rename("app/auth/session.py", "app/accounts/session.py"),
+        rename("app/auth/tokens.py", "app/accounts/session.py"),
     ])
     found = []
     for threshold in (0, 10**6):
@@ -319,7 +319,7 @@ def test_a_large_diffs_single_path_check_against_every_area_gives_the_same_answe
         found.append(run(text, policy))
     assert found[0] == found[1]
     assert files_by_area(found[0]) == {
-        "auth": ["app/accounts/session.py", "app/auth/session.py", "app/auth/views.py"],
+        "auth": ["app/accounts/session.py", "app/auth/tokens.py", "app/auth/views.py"],
         "billing": ["app/billing/refund.py"], "infrastructure": [CI_FILE],
     }
 
@@ -836,6 +836,54 @@ def test_go_locals_renamed_where_they_are_short_declared_are_no_evidence(policy:
     # the same rename beside a check changed: the check counts
     changed = _RENAMED_GO_LOCALS.replace("+\tif newPassword != confirmPassword {",
                                          "+\tif newPassword == confirmPassword {")
+    assert "auth" in files_by_area(run(changed, policy))
+
+
+def _moved(old: str, new: str, removed: Sequence[str], added: Sequence[str],
+           section: str = "") -> str:
+    """One renamed file with one hunk: the removed lines, then the added ones."""
+    header = f"@@ -10,{len(removed)} +10,{len(added)} @@" + (f" {section}" if section else "")
+    body = "".join(f"-{line}\n" for line in removed) + "".join(f"+{line}\n" for line in added)
+    return (f"diff --git a/{old} b/{new}\nsimilarity index 90%\nrename from {old}\n"
+            f"rename to {new}\nindex 1111111..2222222 100644\n--- a/{old}\n+++ b/{new}\n"
+            f"{header}\n{body}")
+
+
+def test_a_file_moved_within_its_area_counts_by_what_its_hunks_change(policy: Policy) -> None:
+    reworded = _moved("app/auth/tokens.py", "app/auth/legacy/tokens.py",
+                      ["# Tokens issued before 2020."], ["# Tokens issued before 2021."])
+    assert files_by_area(run(reworded, policy)) == {}
+    # moved whole, no line changed: the same file in the same role
+    assert files_by_area(run(rename("app/auth/session.py", "app/accounts/session.py"),
+                             policy)) == {}
+    checked = _moved("app/auth/tokens.py", "app/auth/legacy/tokens.py",
+                     ["    if token.expired:"], ["    if token.expired or token.revoked:"],
+                     section="def validate(token):")
+    assert "auth" in files_by_area(run(checked, policy))
+    # renamed in place, or moved out of the area: the rename keeps its weight
+    for old, new in (("app/auth/tokens.py", "app/auth/tokens_v1.py"),
+                     ("app/auth/tokens.py", "app/accounts/tokens.py")):
+        moved = _moved(old, new, ["# Tokens issued before 2020."], ["# Tokens issued before 2021."])
+        assert "auth" in files_by_area(run(moved, policy)), new
+
+
+#: a Go package renamed with its folder (`package auth` -> `package authn`) and a file renamed
+#: in place that only qualifies its calls with the new name
+_RENAMED_GO_PACKAGE = (
+    _moved("internal/server/auth/server.go", "internal/server/authn/server.go",
+           ["package auth"], ["package authn"])
+    + _moved("internal/cmd/auth.go", "internal/cmd/authn.go",
+             ['\t"example.com/app/internal/server/auth"', "\ts := auth.NewServer(logger)"],
+             ['\t"example.com/app/internal/server/authn"', "\ts := authn.NewServer(logger)"],
+             section="func serve() {")
+)
+
+
+def test_a_go_package_renamed_with_its_folder_is_no_evidence(policy: Policy) -> None:
+    assert files_by_area(run(_RENAMED_GO_PACKAGE, policy)) == {}
+    # the same rename beside an argument changed: the file renamed in place counts
+    changed = _RENAMED_GO_PACKAGE.replace("+\ts := authn.NewServer(logger)",
+                                          "+\ts := authn.NewServer(nil)")
     assert "auth" in files_by_area(run(changed, policy))
 
 

@@ -437,6 +437,50 @@ def test_an_import_follows_its_renamed_module() -> None:
     assert _renamed([imported], []) == set()
 
 
+def test_a_go_package_clause_declares_the_rename_of_its_qualifier() -> None:
+    clause = (["package auth"], ["package authn"])
+    call = (["\ts := auth.NewServer(logger)"], ["\ts := authn.NewServer(logger)"])
+    assert _renamed([clause, call], []) == {0, 1}
+    assert _renamed([call], []) == set()
+
+
+@pytest.mark.parametrize(
+    ("moved", "expected"),
+    [
+        ([("internal/server/auth/method/http.go", "internal/server/authn/method/http.go")], {0}),
+        ([("internal/server/auth/http.go", "internal/server/authn/http.go")], set()),
+        ([("internal/server/auth/method/http.go", "internal/server/login/method/http.go")],
+         set()),
+        ([], set()),
+    ],
+    ids=["its-folder-moved", "another-folder-moved", "moved-elsewhere", "nothing-moved"],
+)
+def test_an_import_follows_the_folder_its_package_moved_to(
+    moved: list[tuple[str, str]], expected: set[int]
+) -> None:
+    imported = (['\t"example.com/app/internal/server/auth/method"'],
+                ['\t"example.com/app/internal/server/authn/method"'])
+    assert _renamed([imported], moved) == expected
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        ("    execute <<-SQL.squish", "    execute <<~SQL.squish", True),
+        ("    body = <<EOS", "    body = <<~EOS", True),
+        ("    execute <<-SQL.squish", "    execute <<~EOS.squish", False),
+        ("    x = a <<-b", "    x = a <<~b", False),
+        ("    cat <<'EOF'", "    cat <<EOF", False),
+    ],
+    ids=["dash-to-squiggly", "plain-to-squiggly", "delimiter-changed", "shift-by-negated",
+         "verbatim-to-expanding"],
+)
+def test_a_here_document_s_indentation_style_is_layout(
+    removed: str, added: str, expected: bool
+) -> None:
+    assert mechanical_hunk([removed], [added]) is expected
+
+
 def test_relaid_compares_a_hunk_of_any_size() -> None:
     before = ["<div>", *(f"    <p>{n}</p>" for n in range(300)), "</div>"]
     after = ["<div>", *(f"  <p>{n}</p>" for n in range(300)), "</div>"]
