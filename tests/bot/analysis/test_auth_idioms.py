@@ -180,6 +180,13 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/main.rs",
          "    let (pkce_challenge, pkce_verifier) = PkceCodeChallenge::new_random_sha256();",
          OAUTH),
+        # the session cookie's flags and lifetime under a session's options (Symfony's
+        # framework.session, a PHP app's own setting)
+        ("config/packages/framework.yaml", "        cookie_secure: auto", SESSION),
+        ("config/packages/framework.yaml", "        cookie_samesite: lax", SESSION),
+        ("config/packages/framework.yaml", "        cookie_lifetime: 1440", SESSION),
+        ("system/src/Common/Service/SessionServiceProvider.php",
+         "            $secure = $config->get('system.session.secure_https', true);", SESSION),
         # Look-alikes: retry counters, a quiz's lockout, a time clock, a cache's lifetime, an LLM's
         # tokens, a session's flash and cart, SQLAlchemy's session, words that begin like OTP,
         # PKCE in a component, a redirect that is no redirect URI
@@ -211,6 +218,9 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/mail.js",
          "  const transport = nodemailer.createTransport({ host, port: 465, secure: true });",
          None),
+        # ... a cookie of another kind named in camel case, a session's other settings
+        ("src/Web/Settings.cs", "        var lifetime = options.CookieLifeTimeDays;", None),
+        ("config/packages/framework.yaml", "        handler_id: null", None),
         ("internal/server/server.go", '\tif r.URL.Query().Get("page") != "" {', None),
         ("src/routes.ts", "  if (route.isProtected) await guard.check(req);", None),
         ("app/models/player.rb", "    resume_playback", None),

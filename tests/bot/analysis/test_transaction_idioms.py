@@ -245,3 +245,78 @@ def test_a_payment_client_s_retries_are_evidence(
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else ("transactions" not in {r.split(".")[0] for r in found}), \
         found
+
+
+@pytest.mark.parametrize(
+    ("path", "added", "rule"),
+    [
+        # a statement sent through Go's open transaction by database/sql's and sqlx's methods
+        ("internal/store/visibility.go",
+         ["\t_, err = tx.NamedExecContext(ctx, deleteAttributes, filter)"], "transactions.go-tx"),
+        ("internal/store/visibility.go",
+         ["\terr = tx.QueryRowContext(ctx, q, id).Scan(&owner)"], "transactions.go-tx"),
+        ("internal/store/visibility.go", ["\terr = txn.GetContext(ctx, &row, q, id)"],
+         "transactions.go-tx"),
+        # ... not a gorm builder named tx, nor the pool's own statement
+        ("internal/store/report.go", ['\ttx = tx.Select("name", "total")'], None),
+        ("internal/store/visibility.go",
+         ["\t_, err = mdb.NamedExecContext(ctx, deleteAttributes, filter)"], None),
+        # gorm's row count decides what happens next
+        ("internal/oidc/store.go", ["\t\tif result.RowsAffected != 1 {"],
+         "transactions.row-count"),
+        ("internal/oidc/store.go", ["\t\trows := result.RowsReturned"], None),
+        # a Rails unique index whose options run on to the next line, and as db/schema.rb
+        # records it
+        ("db/migrate/20240816121641_remove_uniq_index.rb", ["                 unique: true,"],
+         "transactions.rails-unique-index"),
+        ("db/schema.rb",
+         ['    t.index ["record_id", "blob_id"], name: "index_uniqueness", unique: true'],
+         "transactions.rails-unique-index"),
+        # ... not an index that is not unique, nor the option in a model's validation
+        ("db/schema.rb", ['    t.index ["record_id", "blob_id"], name: "index_on_record"'], None),
+        ("app/models/attachment.rb", ["    unique: true,"], None),
+    ],
+)
+def test_a_transaction_s_statement_and_a_unique_index_are_evidence(
+    policy: Policy, path: str, added: list[str], rule: str | None
+) -> None:
+    found = _rules(path, added, policy)
+    assert (rule in found) if rule else ("transactions" not in {r.split(".")[0] for r in found}), \
+        found
+
+
+@pytest.mark.parametrize(
+    ("path", "added", "caught"),
+    [
+        # what runs at once, in the comment beside the code a change writes
+        ("src/Workers/Functions.php", [
+            "        // Concurrent messages each carry their own snapshot, so each would write it.",
+            "        ($this->locks)($key, 60, fn () => $db->updateDocument('projects', $id, $doc));",
+        ], True),
+        ("service/history/api.go", [
+            "\t\t// Read the status before releasing the lock, to avoid a data race",
+            "\t\tstatus := lease.State().Status",
+        ], True),
+        ("app/services/pullreq/mergeable.go", [
+            "\t\t// to avoid racing conditions with merge",
+            "\t\tif pr.State != enum.StateOpen {",
+        ], True),
+        # look-alikes: work run in parallel, a type's contract, a limit on sessions
+        ("fief/repositories/base.py", [
+            "        # FIXME: running it concurrently causes issues with SQLite",
+            "        count = await self._count(statement)",
+        ], False),
+        ("provider/verify.go", [
+            "// Implementations must be safe for concurrent use.",
+            "type Verifier interface {",
+        ], False),
+        ("app/settings.py", [
+            "# how many concurrent sessions a user may hold",
+            "MAX_SESSIONS = 3",
+        ], False),
+    ],
+)
+def test_a_comment_saying_what_runs_at_once_is_evidence(
+    policy: Policy, path: str, added: list[str], caught: bool
+) -> None:
+    assert ("transactions.stated-intent" in _rules(path, added, policy)) is caught
