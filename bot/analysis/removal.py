@@ -8,7 +8,8 @@ one on an added line. That is right for a check taken out of code that still run
 a unit nothing calls any more. What tells the two apart is a shape, the same in every language:
 
 - the hunk adds no code, and each of its runs of removed lines is one or more complete
-  definitions (`def`, `func`, `class`, a Java or C# method signature, ...), with their
+  definitions (`def`, `func`, `class`, a Java or C# method signature, a CommonJS
+  `exports.name = function`, ...), with their
   decorators, comments and closing brackets, and the imports they used;
 - the names those definitions give appear on no added or unchanged line of the change (their
   callers, if any, are deleted too);
@@ -72,6 +73,13 @@ _SIGNATURE = compile_lazily(
     r"^\s*(?:(?:public|private|protected|internal|static|final|abstract|async|override|"
     r"virtual|sealed|synchronized|native|default|partial|unsafe|extern|new)\s+)+"
     r"(?:[\w<>\[\],.?]+\s+)*([A-Za-z_]\w*)\s*(?:<[^>]*>)?\s*\("
+)
+#: a CommonJS export defined by assignment (`exports.mysqlQuery = function (...) {`,
+#: `module.exports.check = async (req) => {`): the module's `export function`, named by what it
+#: exports
+_EXPORT_ASSIGNMENT = compile_lazily(
+    r"^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=\s*(?:async\s+)?"
+    r"(?:function\b|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)"
 )
 #: definitions that only hold others: their names are everyone's (`module Spree`, `package
 #: org.pac4j.couch;`, `namespace App.Billing;`)
@@ -154,6 +162,9 @@ def _definition(text: str) -> tuple[str, str] | None:
     found = _KEYWORD_DEFINITION.match(text)
     if found is not None:
         return found.group(1), found.group(2)
+    exported = _EXPORT_ASSIGNMENT.match(text)
+    if exported is not None:
+        return "function", exported.group(1)
     found = _SIGNATURE.match(text) or _DECLARATION.match(text) or _LITERAL_CONSTANT.match(text)
     return ("", found.group(1)) if found is not None else None
 

@@ -26,6 +26,15 @@ _PY_HELPER = [
 ]
 
 
+#: a CommonJS module's export defined by assignment, its body reading a password
+_JS_EXPORT = [
+    "exports.dbQuery = function (dsn, query, password = undefined) {",
+    "    const connection = mysql.createConnection({ uri: dsn, password });",
+    "    return connection.query(query);",
+    "};",
+]
+
+
 def _with_context(path: str, removed: list[str], context: list[str]) -> str:
     """A hunk of removed lines followed by unchanged ones."""
     body = "".join(f"-{line}\n" for line in removed) + "".join(f" {line}\n" for line in context)
@@ -48,6 +57,17 @@ def _with_context(path: str, removed: list[str], context: list[str]) -> str:
             edit("billing/fees.py", removed=_PY_HELPER)
             + edit("CHANGELOG.md", added=["- Removed the unused `refund_fee` helper."]), True,
             id="named-in-changelog-only",
+        ),
+        pytest.param(edit("server/util.js", removed=_JS_EXPORT), True,
+                     id="js-unused-commonjs-export"),
+        pytest.param(
+            _with_context("server/util.js", _JS_EXPORT,
+                          ["exports.verify = (dsn) => exports.dbQuery(dsn, 'SELECT 1');"]),
+            False, id="js-commonjs-export-still-called-below",
+        ),
+        pytest.param(
+            edit("server/util.js", removed=["exports.dbPassword = config.password;"]), False,
+            id="js-commonjs-export-of-a-value",
         ),
         pytest.param(
             edit("billing/fees.py", removed=["    if amount <= 0:", "        raise ValueError"]),
