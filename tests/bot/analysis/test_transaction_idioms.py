@@ -320,3 +320,40 @@ def test_a_comment_saying_what_runs_at_once_is_evidence(
     policy: Policy, path: str, added: list[str], caught: bool
 ) -> None:
     assert ("transactions.stated-intent" in _rules(path, added, policy)) is caught
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # the work's own record asked whether it is already done before doing it again
+        ("api/integrations/imports/services.py",
+         "    if import_request.completed_at is not None:", "transactions.done-guards"),
+        ("app/services/capture_payment.rb", "    return if payment.captured_at?",
+         "transactions.done-guards"),
+        ("src/services/orders.ts", "  if (order.paidAt !== null) return;",
+         "transactions.done-guards"),
+        ("internal/jobs/settle.go", "\tif job.ProcessedAt != nil {", "transactions.done-guards"),
+        # ... not a deadline, nor the time shown or set
+        ("app/controllers/downloads_controller.rb",
+         "    if submitter.completed_at < TTL.ago", None),
+        ("src/components/order.ts", "  const shown = formatDate(order.paidAt);", None),
+        ("shop/services.py", "    order.completed_at = timezone.now()", None),
+        # a lock that could not be taken, by the error or flag that says so
+        ("src/Licensing/Outpost.php", "        } catch (LockTimeoutException $e) {",
+         "transactions.locks"),
+        ("src/Vcs/InstallationTokens.php",
+         "            throw new Exception(Exception::GENERAL_RESOURCE_LOCKED);",
+         "transactions.locks"),
+        ("src/lib/util/db-lock.ts", "        let lockAcquired = false;", "transactions.locks"),
+        # ... not an account or a record locked for editing
+        ("app/Models/User.php", "        if ($user->isLocked()) {", None),
+        ("src/Exceptions/AccountLockedException.php",
+         "class AccountLockedException extends Exception", None),
+    ],
+)
+def test_a_done_check_and_a_lock_not_taken_are_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else ("transactions" not in {r.split(".")[0] for r in found}), \
+        found
