@@ -467,7 +467,10 @@ class _LineRules:
         self._narrow = len(diff.text) < _NARROW_BELOW
         self._texts: dict[str, tuple[int, ...]] = {}
         self._files: dict[int, frozenset[int] | _FileRules] = {}
-        self._sets: dict[frozenset[int], frozenset[int]] = {}
+        # The rules a file allows, by what decides them (`_answered`): files share a few.
+        self._answered: dict[tuple[tuple[bool, ...], tuple[bool, ...]], frozenset[int]] = {}
+        # The areas' exclusion specs, each once (most areas share the policy's).
+        self._specs = list({id(spec): spec for spec in matcher.excludes.values()}.values())
         # The rules of each area: plain ones, and those with file patterns or read in excluded
         # files too, which need a look at the path.
         self._areas: dict[str, tuple[list[int], list[int]]] = {}
@@ -486,33 +489,48 @@ class _LineRules:
         allowed = self._files.get(file)
         if allowed is None:
             path = self.diff.files[file].path
+            if self._together:  # asked together, and shared with the files answered alike
+                allowed = self._files[file] = self._answered_for(path)
+                return allowed
             rules = self.matcher.rules
             excluded: dict[int, bool] = {}  # by exclusion spec: most areas share the policy's
             found: list[int] = []
             # rules whose own file patterns are still to be asked (a small diff's)
             pending: list[int] = []
-            # whether each rule's own file patterns include the file, asked together
-            own = (dict(zip(self._together, self.matcher.rule_files.includes(path), strict=True))
-                   if self._together else None)
             for area_id, (plain, special) in self._areas.items():
                 spec = self.matcher.excludes[area_id]
                 if id(spec) not in excluded:
                     excluded[id(spec)] = bool(spec.check_file(path).include)
                 if not excluded[id(spec)]:
                     found += plain
-                candidates = [index for index in special
-                              if rules[index].excluded_too or not excluded[id(spec)]]
-                if own is None:
-                    pending += candidates
-                else:
-                    found += [index for index in candidates if own[index]]
-            if own is None:
-                allowed = self._files[file] = _FileRules(frozenset(found), pending, path, rules)
-            else:
-                # Files share a few such sets (those of the same exclusions): one copy of each,
-                # where a set of 120 rules for each of 3,000 files was 24 MB.
-                allowed = frozenset(found)
-                allowed = self._files[file] = self._sets.setdefault(allowed, allowed)
+                pending += [index for index in special
+                            if rules[index].excluded_too or not excluded[id(spec)]]
+            allowed = self._files[file] = _FileRules(frozenset(found), pending, path, rules)
+        return allowed
+
+    def _answered_for(self, path: str) -> frozenset[int]:
+        """The rules a file of a diff with many files allows (`allowed`), given by what decides
+        them: whether each exclusion spec excludes the path, and whether each rule's own file
+        patterns include it. Worked out once for each such pair of answers: files share a few
+        (those of the same exclusions; one copy each, where a set of 120 rules for each of
+        3,000 files was 24 MB)."""
+        specs = tuple(bool(spec.check_file(path).include) for spec in self._specs)
+        together = self._together or []
+        own = tuple(self.matcher.rule_files.includes(path))
+        key = (specs, own)
+        allowed = self._answered.get(key)
+        if allowed is None:
+            excluded = {id(spec): answer for spec, answer in zip(self._specs, specs, strict=True)}
+            includes = dict(zip(together, own, strict=True))
+            rules = self.matcher.rules
+            found: list[int] = []
+            for area_id, (plain, special) in self._areas.items():
+                out = excluded[id(self.matcher.excludes[area_id])]
+                if not out:
+                    found += plain
+                found += [index for index in special
+                          if (rules[index].excluded_too or not out) and includes[index]]
+            allowed = self._answered[key] = frozenset(found)
         return allowed
 
     def of(self, text: str, file: int) -> list[_Rule]:
@@ -1094,9 +1112,18 @@ class _Moves:
         self._wanted = wanted
         self._where: dict[str, dict[str, list[ChangedLine]]] = {"old": {}, "new": {}}
         self._present: dict[ChangedLine, bool] = {}
+        # The files indexed on a condition (`index`'s `found`): its diff lines, until it is
+        # asked, then whether it holds.
+        self._conditions: dict[int, list[int] | bool] = {}
 
-    def index(self, file: int) -> None:
-        """Look for moved code in this file too (its lines whose text a question can ask)."""
+    def index(self, file: int, found: list[int] | None = None) -> None:
+        """Look for moved code in this file too (its lines whose text a question can ask). With
+        `found` (diff lines of the file), what it finds counts only if one of those lines is a
+        `counterpart`: asked only when a line elsewhere is first looked for there (most such
+        files hold no line any question reaches, and the question reads their hunks as code:
+        a fifth of `_moved` on bench/analysis.py's "ordinary" shape)."""
+        if found is not None:
+            self._conditions[file] = found
         wanted, where = self._wanted, self._where
         for hunk in self.diff.hunks(file):
             for item in hunk.lines:  # "old" or "new": a hunk's lines hold no header
@@ -1149,13 +1176,22 @@ class _Moves:
                 found for found in self._where["new" if item.side == "old" else "old"].get(
                     squash(item.text), ()
                 )
-                if (found.file, found.hunk) != (item.file, item.hunk)
+                if (found.file, found.hunk) != (item.file, item.hunk) and self._counts(found.file)
             )
             first = next(elsewhere, None)
             present = self._present[item] = first is not None and self.diff.substantive(item) and (
                 self.counterpart(first) or any(map(self.counterpart, elsewhere))
             )
         return present
+
+    def _counts(self, file: int) -> bool:
+        """Whether what `index` found in a file counts: in a file indexed on a condition, one
+        of the lines it was given is a `counterpart` (asked once)."""
+        condition = self._conditions.get(file, True)
+        if not isinstance(condition, bool):
+            condition = self._conditions[file] = any(
+                map(self.counterpart, self.diff.lines_at(file, condition)))
+        return condition
 
     def counterpart(self, item: ChangedLine) -> bool:
         """Whether a line holding an asked line's text elsewhere is that code, moved: a
@@ -1354,8 +1390,9 @@ def _moved(
         # Rust test module's), is read only to find code moved from or to it, and parsed only
         # if it holds a line asked about; the parsed hunks of a file no rule reads are not kept
         # (a test suite's are tens of MB on a large diff).
-        if moves.may_find(file) and any(map(moves.counterpart, diff.lines_at(file, lines))):
-            moves.index(file)
+        # Its lines count only if a line found there is code moved (`_Moves.index`).
+        if moves.may_find(file):
+            moves.index(file, lines)
         if not rules.allowed(file):
             diff.forget(file)
     moved = {item for item in movable if moves.moved(item)}

@@ -571,8 +571,19 @@ class Diff:
             return False
         marker = "+" if side == "new" else "-"
         start, end = self._offset(self._starts[index]), self._offset(self._end_of(index))
-        pattern = re.compile(rf"^{re.escape(marker)}[ \t]*{re.escape(stripped)}[ \t]*$", re.M)
-        return pattern.search(self.text, start, end) is not None
+        # The lines that hold the text, each read whole once (the text can stand in only one
+        # place of a line it is the whole of): a search of the part for the text, where a
+        # pattern compiled for each text asked was most of the question's cost.
+        whole = self.text
+        at = whole.find(stripped, start, end)
+        while at >= 0:
+            begin = whole.rfind("\n", start, at) + 1 or start
+            stop = whole.find("\n", at + len(stripped), end)
+            stop = end if stop < 0 else stop
+            if whole.startswith(marker, begin) and whole[begin + 1: stop].strip(" \t") == stripped:
+                return True
+            at = whole.find(stripped, stop + 1, end)
+        return False
 
     def marked_lines(self, index: int) -> Iterator[tuple[Literal["new", "old"], str]]:
         """The lines of one file's part of the diff that start with '+' or '-', each as the side

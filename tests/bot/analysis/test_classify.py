@@ -564,6 +564,23 @@ def test_a_large_diff_asks_the_rules_file_patterns_together() -> None:
     ]
 
 
+def test_a_large_diffs_files_answered_alike_share_the_rules_they_allow() -> None:
+    """A large diff's files whose exclusions and rules' own file patterns answer alike allow
+    one set of rules, worked out once; the others their own."""
+    paths = ["app/prices.py", "lib/orders.py", "app/prices.js", "tests/test_prices.py"]
+    filler = [f"src/module{n}.txt" for n in range(classify_module._ANY_PATH_FILES)]
+    diff = parse_diff("".join(edit(path, ["x = 1"]) for path in paths + filler))
+    matcher = matcher_for(load_policy(CUSTOM))
+    rules = classify_module._LineRules(matcher, diff)
+    python, other_python, script, test = map(rules.allowed, range(len(paths)))
+    ids = {index: rule.id for index, rule in enumerate(matcher.rules)}
+    assert python is other_python
+    assert {"money.decimal", "money.anchored"} <= {ids[index] for index in python}
+    assert "money.decimal" not in {ids[index] for index in script}
+    assert "money.anchored" in {ids[index] for index in script}
+    assert not {ids[index] for index in test} & {"money.decimal", "money.anchored"}
+
+
 def test_a_small_diff_compiles_only_the_file_patterns_it_asks_about() -> None:
     """Below `_ANY_PATH_FILES` files a rule's own file patterns are compiled when a file is
     asked about them: the Rust rule's are never asked of a Python change."""
@@ -740,6 +757,31 @@ def test_one_moved_line_is_still_evidence(policy: Policy) -> None:
     moved = (edit("app/views/a.py", ["x = 1"], ["@login_required"])
              + edit("app/views/b.py", ["@login_required", "y = 2"], ["y = 2"]))
     assert "auth" in files_by_area(run(moved, policy))
+
+
+def test_code_moved_into_files_no_rule_reads_is_not_evidence(policy: Policy) -> None:
+    # its middle line to one test, the lines around it to another whose found lines are code
+    block = ["    total = compute_total(order)", "    with transaction.atomic():",
+             "        order.save()"]
+    moved = (edit("app/orders/service.py", ["    pass"], [*block, "    pass"])
+             + edit("tests/test_atomic.py", [block[1]], [])
+             + edit("tests/test_totals.py", [block[0], block[2], "    transaction.on_commit(f)"],
+                    []))
+    assert files_by_area(run(moved, policy)) == {}
+
+
+def test_code_moved_beside_only_comments_in_a_file_no_rule_reads_is_evidence(
+    policy: Policy,
+) -> None:
+    # the lines around it went to a test whose only found line is a comment: that file is not
+    # looked in for moved code, so the middle line is a run of one
+    block = ["    total = compute_total(order)", "    with transaction.atomic():",
+             "        order.save()"]
+    moved = (edit("app/orders/service.py", ["    pass"], [*block, "    pass"])
+             + edit("tests/test_atomic.py", [block[1]], [])
+             + edit("tests/test_totals.py", [block[0], block[2], "    # transaction.atomic()"],
+                    []))
+    assert "transactions" in files_by_area(run(moved, policy))
 
 
 # ------------------------------------------------------------------------------ renamed names

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from typing import Literal
+
 import pytest
 import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.analysis import diff as diff_module
 from bot.analysis.diff import (
@@ -875,6 +880,46 @@ def test_a_line_is_found_on_its_side_of_a_file_whatever_its_indentation() -> Non
     assert diff.has_line(0, "new", "if not ok:") and diff.has_line(0, "old", "  if not ok:  ")
     assert not diff.has_line(0, "new", "if not ok")
     assert not diff.has_line(0, "old", "b = 1")  # a context line is on neither side
+
+
+def test_a_line_is_found_whole_in_its_own_file_and_nowhere_else() -> None:
+    text = (
+        "diff --git a/app.py b/app.py\nindex 1111111..2222222 100644\n--- a/app.py\n+++ b/app.py\n"
+        "@@ -1,2 +1,3 @@\n-x = ok(ok)\n+\t ok(ok) \t\n+y = ok\n ok\n"
+        "diff --git a/b.py b/b.py\nindex 1111111..2222222 100644\n--- a/b.py\n+++ b/b.py\n"
+        "@@ -1 +1 @@\n-done\n+ done()\n"
+    )
+    diff = parse_diff(text)
+    # found past its other places in a line (`ok` in `x = ok(ok)`, `y = ok`, a context line)
+    assert diff.has_line(0, "new", "ok(ok)") and not diff.has_line(0, "old", "ok(ok)")
+    assert not diff.has_line(0, "new", "ok") and not diff.has_line(0, "old", "ok")
+    assert diff.has_line(0, "old", "x = ok(ok)") and not diff.has_line(0, "new", "x = ok(ok)")
+    # the file's own part only, to its last line
+    assert diff.has_line(1, "old", "done") and not diff.has_line(0, "old", "done")
+    assert diff.has_line(1, "new", "done()") and not diff.has_line(1, "new", "done")
+    # white space other than spaces and tabs around it is part of the line
+    assert not parse_diff(text.replace("+y = ok", "+\x0bok(ok)")).has_line(0, "new", "y = ok")
+    assert not parse_diff(text.replace("+\t ok(ok)", "+\x0cok(ok)")).has_line(0, "new", "ok(ok)")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["+", "-", " "]).flatmap(
+    lambda marker: st.text(" \tab()\x0b", max_size=8).map(lambda text: marker + text)),
+    min_size=1, max_size=6), st.text(" \tab()\x0b", max_size=5), st.sampled_from(["new", "old"]))
+def test_a_line_is_found_where_its_pattern_matches(
+    rows: list[str], text: str, side: Literal["new", "old"]
+) -> None:
+    """`has_line` answers as the search of its pattern (a marker, spaces and tabs, the text,
+    spaces and tabs, a whole line) over the file's part of the diff."""
+    old = sum(row[0] != "+" for row in rows)
+    new = sum(row[0] != "-" for row in rows)
+    diff = parse_diff(git_file("a.py", f"@@ -1,{old} +1,{new} @@\n" + "".join(
+        row + "\n" for row in rows)))
+    stripped = text.strip()
+    marker = "+" if side == "new" else "-"
+    pattern = re.compile(rf"^{re.escape(marker)}[ \t]*{re.escape(stripped)}[ \t]*$", re.M)
+    expected = bool(stripped) and pattern.search(diff.text) is not None
+    assert diff.has_line(0, side, text) == expected
 
 
 @pytest.mark.parametrize(
