@@ -1391,6 +1391,18 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "RefreshToken = request.RefreshTokenHandle.Obfuscate();", "security.secret-redaction"),
         ("app/logging.py", "logger.info(redact(api_key))", "security.secret-redaction"),
         ("app/ui/avatar.py", "image = mask(image_bytes)", None),
+        # the key tokens are signed with, and what it falls back to; not a key of something else
+        ("app/settings/base.py",
+         '    "SIGNING_KEY": os.getenv("APP_JWT_SIGNING_KEY") or os.getenv("SECRET_KEY"),',
+         "security.signing-keys"),
+        ("lib/api_token.rb", "    JWT.encode(payload, Rails.application.secret_key_base)",
+         "security.signing-keys"),
+        ("src/main/java/org/shop/TokenProvider.java", "        .setSigningKey(signingKey)",
+         "security.signing-keys"),
+        ("src/config/auth.ts", "  jwtSecret: process.env.JWT_SECRET,", "security.signing-keys"),
+        ("app/reports/export.py", "    sorting_key = row.created_at", None),
+        ("src/lib/cache.ts", "const cacheKey = `report:${reportId}`;", None),
+        ("app/services/designer.rb", "    design_key = theme.palette_key", None),
         # code named for the timing attack it prevents
         ("lib/clearance/user.rb", "prevent_timing_attack", "security.timing-attacks"),
         ("lib/metrics.rb", "record_timing(attack_duration)", None),

@@ -156,6 +156,7 @@ def test_a_resource_or_root_on_a_host_is_infrastructure(
 NET = "security.network-exposure"
 CONTAINER = "security.container-hardening"
 IAM = "permissions.cloud-iam"
+RESOURCE_POLICY = "permissions.cloud-resource-policies"
 FETCHED = "security.dependency-integrity"
 CI = "security.ci-hardening"
 TLS = "security.transport"
@@ -193,6 +194,16 @@ AT_REST = "security.encryption-at-rest"
         ("modules/ci/main.tf", '    actions   = ["*"]', IAM),
         ("lib/app-stack.ts", "      actions: ['*'],", IAM),
         ("project.tf", '  role    = "roles/owner"', IAM),
+        # access granted on the resource itself: a Lambda's invoke permission and function URL,
+        # a queue's or a bucket's resource policy, an API Gateway method's authorisation
+        ("modules/api/main.tf", 'resource "aws_lambda_permission" "gateway" {', RESOURCE_POLICY),
+        ("modules/api/main.tf", "  function_url_auth_type = var.url_auth_type", RESOURCE_POLICY),
+        ("modules/api/main.tf", '  authorization_type = "NONE"', RESOURCE_POLICY),
+        ("modules/api/main.tf", '  authorization = "NONE"', RESOURCE_POLICY),
+        ("modules/queue/main.tf", 'resource "aws_sqs_queue_policy" "events" {', RESOURCE_POLICY),
+        ("template.yaml", "    Type: AWS::Lambda::Permission", RESOURCE_POLICY),
+        # look-alike: the same word in application code
+        ("app/services/exports.py", "    authorization_type = request.json['kind']", None),
         # code run as downloaded
         ("Dockerfile", "RUN curl -fsSL https://example.com/install.sh | sh", FETCHED),
         ("scripts/bootstrap.sh", "wget -qO- https://example.com/setup | sudo -E bash", FETCHED),
@@ -242,3 +253,21 @@ def test_an_infrastructure_security_idiom_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        ("modules/api/main.tf", 'resource "aws_lambda_function" "gateway" {'),
+        ("modules/queue/main.tf", 'resource "aws_sqs_queue" "events" {'),
+        ("modules/api/main.tf", '  auth_type = "basic"'),
+        ("modules/api/variables.tf", '  description = "Whether the authorization is NONE"'),
+    ],
+)
+def test_a_resource_that_grants_nothing_is_no_resource_policy(
+    policy: Policy, path: str, line: str
+) -> None:
+    # infrastructure still, but no access granted on the resource
+    found = rules_found(path, line, policy)
+    assert RESOURCE_POLICY not in found, found
+    assert not any(rule.startswith("permissions.") for rule in found), found
