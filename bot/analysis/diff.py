@@ -37,6 +37,7 @@ from bot.analysis.mechanical import (
     prose_line,
     relaid,
     same_blocks,
+    without_described_values,
 )
 from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import docblock_annotation, markers, prose_flags
@@ -745,11 +746,30 @@ class Diff:
                 ) and not _reordered(hunk) and (
                     INDENTED.search(path) is None or self._blocks_kept(index, hunk)
                 )
-            ) or self._relaid(index, hunk, sides) or self._same_output(index, hunk)
+            ) or self._relaid(index, hunk, sides) or self._same_output(index, hunk) or (
+                self._described_only(index, hunk, sides)
+            )
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts.
                 hunk.swaps = sides.swaps(is_substantive)
         return hunk.cosmetic
+
+    def _described_only(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """In a YAML file, whether a hunk only rewords the values that describe a field for
+        people (`without_described_values`: a form field's `hint`, a `description`) and
+        otherwise re-formats: a settings form's help text beside an OpenID Connect endpoint's
+        field is copy, whatever it names. Not in a manifest: a chart's `description` entries
+        are its changelog, which `MetadataLines` reports as such. Each line stays in the block
+        it was in, as in any hunk of an indented file."""
+        path = self.files[index].path
+        if not path.endswith((".yml", ".yaml")) or MANIFESTS.search(path):
+            return False
+        removed, added = (without_described_values(sides.removed),
+                          without_described_values(sides.added))
+        if removed == list(sides.removed) and added == list(sides.added):
+            return False
+        return (mechanical_sides(Sides(removed, added)) and not _reordered(hunk)
+                and self._blocks_kept(index, hunk))
 
     def _blocks_kept(self, index: int, hunk: Hunk) -> bool:
         """In a file whose indentation is syntax, whether a hunk leaves each statement in the

@@ -44,6 +44,7 @@ __all__ = [
     "squash",
     "tokens",
     "without_copy",
+    "without_described_values",
 ]
 
 #: files whose indentation is syntax (Python, YAML, Haml, Slim, Pug, CoffeeScript, Sass, a
@@ -1909,6 +1910,27 @@ _DESCRIBED = compile_lazily(
     r"""(?i)(\b(?:description|summary|help_?text)["']?\s*(?:=|:|=>)\s*)"""
     r"""(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')"""
 )
+
+
+#: a data file's entry whose value is text for people (a form field's `hint`, `placeholder` or
+#: `tooltip`, a `description`, a `summary`, a `help` text), its value quoted or not (`hint: e.g.
+#: https://HOST/realms/REALM/protocol/openid-connect/auth`, `description: Grants read access`).
+#: What a settings page or a generated document shows beside a field, never what the program
+#: reads; a value on the lines below (`description: |`) is left as it is
+_DESCRIBED_ENTRY = compile_lazily(
+    r"""(?i)(\s*(?:-\s+)?["']?(?:description|summary|hint|help|help_?text|placeholder|"""
+    r"""tooltip)["']?\s*:\s+)(?![|>][-+]?\s*$)\S.*"""
+)
+
+
+def without_described_values(lines: Sequence[str]) -> list[str]:
+    """A data file's lines (YAML's) with the values of the entries that describe a field for
+    people (`_DESCRIBED_ENTRY`) blanked out: a hunk that only rewords them is copy."""
+    return [
+        line if ":" not in line or (found := _DESCRIBED_ENTRY.match(line)) is None
+        else found.group(1) + '""' + line[found.end():]
+        for line in lines
+    ]
 
 
 #: a link to pages written for people: a documentation, help or support site, a wiki, or such a

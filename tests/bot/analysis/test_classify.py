@@ -1897,3 +1897,29 @@ def test_a_templates_sentences_are_copy_and_its_elements_code(
     policy: Policy, path: str, line: str, areas: dict[str, list[str]]
 ) -> None:
     assert files_by_area(run(edit(path, [line]), policy)) == areas
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "areas"),
+    [
+        # a settings form's hint reworded beside an OpenID Connect endpoint's field: copy
+        (["    hint: e.g. https://HOST/auth/realms/REALM/protocol/openid-connect/token"],
+         ["    hint: e.g. https://HOST/realms/REALM/protocol/openid-connect/token"], {}),
+        (['  - description: "Signs in with the identity provider"'],
+         ["  - description: Signs users in with SAML single sign-on"], {}),
+        # the field's value itself, and a description turned into a block, stay evidence
+        (["    tokenURL: https://HOST/auth/realms/REALM/protocol/openid-connect/token"],
+         ["    tokenURL: https://HOST/realms/REALM/protocol/openid-connect/token"],
+         {"auth": ["config/authentication/keycloak.yml"]}),
+        (["    hint: e.g. https://HOST/realms/REALM/protocol/openid-connect/token"],
+         ["    hint: e.g. https://HOST/realms/REALM/protocol/openid-connect/token",
+          "    tokenURL: https://HOST/realms/REALM/protocol/openid-connect/token"],
+         {"auth": ["config/authentication/keycloak.yml"]}),
+    ],
+    ids=["hint", "description", "value", "value-added-beside-hint"],
+)
+def test_a_data_files_descriptions_reworded_are_copy(
+    policy: Policy, removed: list[str], added: list[str], areas: dict[str, list[str]]
+) -> None:
+    change = edit("config/authentication/keycloak.yml", added, removed)
+    assert files_by_area(run(change, policy)) == areas

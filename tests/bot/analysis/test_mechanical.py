@@ -24,6 +24,7 @@ from bot.analysis.mechanical import (
     same_blocks,
     tokens,
     without_copy,
+    without_described_values,
 )
 from policies.loader import default_policy
 from tests.bot.analysis._rules import rules_found
@@ -1420,3 +1421,27 @@ def test_a_message_printed_raw_is_no_sanitisation_evidence(path: str, line: str,
                                                            fires: bool) -> None:
     found = rules_found(path, line, default_policy())
     assert ("security.sanitisation" in found) is fires
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # the values that describe a field for people, quoted or not, in a list or a mapping
+        ("    hint: e.g. https://HOST/realms/REALM/protocol/openid-connect/auth\n",
+         '    hint: ""\n'),
+        ('  - Description: "Grants read access to invoices"', '  - Description: ""'),
+        ("    placeholder: Your password", '    placeholder: ""'),
+        # a value on the lines below, an empty one and any other key stay
+        ("  description: |", "  description: |"),
+        ("  description: >-\n", "  description: >-\n"),
+        ("  description:", "  description:"),
+        ("    authorizationURL: https://HOST/auth", "    authorizationURL: https://HOST/auth"),
+        ("    descriptionTemplate: admin", "    descriptionTemplate: admin"),
+    ],
+    ids=["hint", "list-description", "placeholder", "block", "folded-block", "empty",
+         "other-key", "longer-key"],
+)
+def test_without_described_values_blanks_a_fields_description_only(
+    line: str, expected: str
+) -> None:
+    assert without_described_values([line]) == [expected]
