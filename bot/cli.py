@@ -252,22 +252,43 @@ def _cat_file(git: Sequence[str], mode: str, names: list[bytes]) -> bytes | None
     return result.stdout if result.returncode == 0 else None
 
 
-def _parse(diff_text: bytes) -> Diff:
-    """The diff parsed; a large one's pre-filter passes are searched on two processes, and a
-    part of its analysis runs beside the rest (`bot.searching`)."""
+def _parse(diff_text: bytes, policy: Callable[[], Policy | None] = lambda: None) -> Diff:
+    """The diff parsed; a large one's pre-filter passes are searched on two processes, from
+    before it is parsed where its `policy` is known then, and a part of its analysis runs
+    beside the rest (`bot.searching`)."""
     from bot.analysis.diff import parse_diff
-    from bot.searching import beside_for, searcher_for
+    from bot.searching import EarlySearch, beside_for, forked_starts, searcher_for
 
-    return parse_diff(diff_text, searcher=searcher_for(len(diff_text)),
-                      beside=beside_for(len(diff_text)))
+    searcher = searcher_for(len(diff_text))
+    early = None
+    known = policy() if searcher is forked_starts else None
+    if known is not None:
+        from bot.analysis.classify import matcher_for
+
+        matcher = matcher_for(known)
+        # the passes a diff of this size is searched with (the guard rules' first), as
+        # `classify` will ask them (a pass it asks that is not among them is searched then)
+        plan = [matcher.guard_prefilter] if matcher.guard_prefilter is not None else []
+        if matcher.prefilter_patterns:
+            plan += matcher.prefilters(len(diff_text))
+        searcher = early = EarlySearch(diff_text, plan)
+    try:
+        return parse_diff(diff_text, searcher=searcher, beside=beside_for(len(diff_text)))
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
 
 
 def _scan_input(
     args: argparse.Namespace,
+    policy_at: Callable[[str | None], Callable[[], Policy | None]] = lambda base: lambda: None,
 ) -> tuple[Diff, tuple[Commit, ...], str | None, tuple[SessionRecord, ...],
            tuple[str, str] | None]:
     """The change to scan, its commits, the revision its policy is read at, its git-ai
-    records, and the two revisions its files' contents can be read at (a git range only)."""
+    records, and the two revisions its files' contents can be read at (a git range only).
+    `policy_at(base)` gives what loads the policy at that revision, for a large diff's search
+    started before it is parsed (`_parse`)."""
     if args.git:
         if ".." not in args.git:
             raise UsageError("--git takes a range BASE..HEAD")
@@ -277,8 +298,8 @@ def _scan_input(
         if "..." in args.git:
             since = _git("merge-base", base, head).decode().strip()
         diff_text = _git("diff", "--no-color", "--no-ext-diff", "-M", args.git)
-        return (_parse(diff_text), _git_commits(args.git), base, _git_ai_notes(args.git),
-                (since, head))
+        return (_parse(diff_text, policy_at(base)), _git_commits(args.git), base,
+                _git_ai_notes(args.git), (since, head))
     if args.staged:
         _git("rev-parse", "--git-dir")  # outside a repository `git diff` would be --no-index
         diff_text = _git("diff", "--cached", "--no-color", "--no-ext-diff", "-M")
@@ -286,9 +307,9 @@ def _scan_input(
             # a person reads this; json and sarif still give their (empty) report
             raise NothingStaged("modeltier: nothing staged (git diff --cached is empty): "
                                 "nothing to check")
-        return _parse(diff_text), (), None, (), None
+        return _parse(diff_text, policy_at(None)), (), None, (), None
     diff_text = _read(args.diff or "-", "diff")
-    return _parse(diff_text), (), None, (), None
+    return _parse(diff_text, policy_at(None)), (), None, (), None
 
 
 def _render(decision: Decision, policy: Policy, fmt: str) -> str:
@@ -310,12 +331,24 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from bot.analysis.decide import decide
     from bot.analysis.models import Commit, PullRequestInfo
 
+    loaded: dict[str | None, Policy] = {}
+
+    def policy_at(base: str | None) -> Callable[[], Policy | None]:
+        def load() -> Policy | None:
+            # after the diff was read, as below; a policy that fails to load is loaded again
+            # below, so that it fails where it always did (a bad diff's error comes first)
+            with contextlib.suppress(ModelTierError, OSError):
+                loaded[base] = _load_policy(args, base)
+            return loaded.get(base)
+
+        return load
+
     try:
-        diff, commits, base, records, revisions = _scan_input(args)
+        diff, commits, base, records, revisions = _scan_input(args, policy_at)
     except NothingStaged as e:
         print(e)
         return EXIT_OK
-    policy = _load_policy(args, base)
+    policy = loaded[base] if base in loaded else _load_policy(args, base)
     sources: tuple[SourceFile, ...] = ()
     if revisions is not None:  # the files the App would read too, within the CLI's bound
         from bot.analysis.classify import sources_wanted
@@ -331,6 +364,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                          records=records, sources=sources)
     # The staged change is a commit being made: its advice is a trailer, never a PR or a label.
     decision = decide(diff, policy, pr, "commit" if args.staged else "cli")
+    close = getattr(diff.searcher, "close", None)  # a search started early (`_parse`)
+    if close is not None:
+        close()  # its child, if it still runs, searches nothing the analysis asked for
     advisory = args.staged and not args.enforce
     if advisory:  # nothing this run says can block, so it never says "blocking"
         decision = decision.replace(blocking=False)

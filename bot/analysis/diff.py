@@ -45,7 +45,7 @@ from policies.slotted import Slotted
 
 __all__ = ["NO_LINES", "Beside", "ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses",
            "Searcher",
-           "is_substantive", "match_starts", "parse_diff", "places"]
+           "is_substantive", "match_starts", "parse_diff", "places", "search_text"]
 
 #: what str.splitlines also breaks at in ASCII text besides '\n'
 _OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
@@ -909,6 +909,13 @@ class Diff:
             if self.files[file_index].inspected:
                 for item in self.lines_at(file_index, diff_lines):
                     yield item, self.substantive(item)
+
+
+def search_text(text: str | bytes) -> bytes:
+    """The text a diff's pre-filter passes are searched in (`Diff.hit_lines_apart`): the diff
+    as `parse_diff` normalises it (once: normalising twice may differ, `\r\r\n`), in UTF-8.
+    For a search started before the diff is parsed (`bot.searching.EarlySearch`)."""
+    return _normalise(text).encode("utf-8", "surrogateescape")
 
 
 def _normalise(text: str | bytes) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,65 @@ def test_a_scan_searched_on_two_processes_decides_as_one(
     assert reports[0] == reports[1]
     assert reports[0]["risk"] == "critical"
     assert parse_diff(TEXT).searcher is match_starts
+
+
+def _early(plan: Sequence[Any], text: bytes = TEXT) -> searching.EarlySearch:
+    return searching.EarlySearch(text, plan)
+
+
+@pytest.mark.parametrize("wait", [0.0, 0.2], ids=["asked-at-once", "asked-after-the-child"])
+def test_a_search_started_early_finds_the_starts_one_finds(wait: float) -> None:
+    early = _early(PREFILTERS)
+    time.sleep(wait)
+    # asked in two groups, as the content and the guard rules' passes are, and a pass not in
+    # the plan (searched here)
+    other = _compiled(r"\bif\b")
+    assert sorted(early(TEXT, PREFILTERS[1:] + other)) == sorted(
+        match_starts(TEXT, PREFILTERS[1:] + other))
+    assert sorted(early(TEXT, PREFILTERS[:1])) == sorted(match_starts(TEXT, PREFILTERS[:1]))
+    early.close()
+    assert sorted(early(TEXT, PREFILTERS)) == sorted(match_starts(TEXT, PREFILTERS))
+
+
+def test_a_search_started_early_searches_the_diff_as_parsed() -> None:
+    crlf = TEXT.replace(b"\n", b"\r\n").rstrip(b"\n")  # normalised as parse_diff does
+    text = parse_diff(crlf).text.encode()
+    assert sorted(_early(PREFILTERS, crlf)(text, PREFILTERS)) == sorted(
+        match_starts(text, PREFILTERS))
+
+
+def test_a_search_started_early_for_another_text_searches_here() -> None:
+    other = TEXT + edit("app/auth/more.py", ["password = token"]).encode()
+    assert sorted(_early(PREFILTERS)(other, PREFILTERS)) == sorted(
+        match_starts(other, PREFILTERS))
+
+
+def test_a_search_started_early_without_a_child_searches_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused() -> int:
+        raise OSError("fork refused")
+
+    monkeypatch.setattr(os, "fork", refused)
+    assert sorted(_early(PREFILTERS)(TEXT, PREFILTERS)) == sorted(
+        match_starts(TEXT, PREFILTERS))
+
+
+@pytest.mark.parametrize("fails", ["at-once", "after-a-pass"])
+def test_a_search_started_early_whose_child_fails_is_done_here(
+    monkeypatch: pytest.MonkeyPatch, fails: str
+) -> None:
+    if fails == "at-once":
+        def no_text(text: bytes) -> bytes:
+            raise RuntimeError("the child fails")
+
+        monkeypatch.setattr(searching, "search_text", no_text)
+        plan: list[Any] = list(PREFILTERS)
+    else:
+        plan = [PREFILTERS[0], *(_FailsInChild(pattern) for pattern in PREFILTERS[1:])]
+    early = _early(plan)
+    time.sleep(0.2)
+    assert sorted(early(TEXT, plan)) == sorted(match_starts(TEXT, PREFILTERS))
 
 
 def test_works_beside_give_their_results_in_order() -> None:
