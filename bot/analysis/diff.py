@@ -38,6 +38,7 @@ from bot.analysis.mechanical import (
     relaid,
     same_blocks,
     without_described_values,
+    without_imported_qualifiers,
 )
 from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import docblock_annotation, markers, prose_flags
@@ -47,6 +48,8 @@ __all__ = ["NO_LINES", "Beside", "ChangedLine", "Diff", "GitHubFile", "Hunk", "L
            "Searcher",
            "is_substantive", "match_starts", "parse_diff", "places", "search_text"]
 
+#: how an import that brings names into scope opens its line (`_imports_shorten`)
+_IMPORT_WORDS = ("use ", "import ", "from ", "using ")
 #: what str.splitlines also breaks at in ASCII text besides '\n'
 _OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
 _HASH_CODE = compile_lazily(
@@ -748,11 +751,67 @@ class Diff:
                 )
             ) or self._relaid(index, hunk, sides) or self._same_output(index, hunk) or (
                 self._described_only(index, hunk, sides)
+            ) or self._commented_aside(index, hunk, path) or self._imports_shorten(
+                index, hunk, sides, path
             )
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts.
                 hunk.swaps = sides.swaps(is_substantive)
         return hunk.cosmetic
+
+    def _commented_aside(self, index: int, hunk: Hunk, path: str) -> bool:
+        """Whether a hunk that also rewrites a docblock or a block comment only re-formats its
+        code: compared without the lines inside the comment (`in_prose`), as a hunk of code alone
+        is. A signature given the return type its docblock stated (`@return void` dropped,
+        `function up(): void`) re-words the comment and respells the code. Only where both
+        sides keep code and a comment's line changed; a file whose indentation is syntax keeps
+        the whole hunk's comparison."""
+        if INDENTED.search(path) is not None:
+            return False
+        changed = [item for item in hunk.lines if item.side in ("old", "new")]
+        if not any(self.in_prose(item) for item in changed):
+            return False
+        code = [item for item in changed if not self.in_prose(item)]
+        removed = [item.text for item in code if item.side == "old"]
+        added = [item.text for item in code if item.side == "new"]
+        if not removed or not added:
+            return False
+        return mechanical_sides(
+            Sides(removed, added), manifest=MANIFESTS.search(path) is not None,
+            markup=MARKUP.search(path) is not None,
+        ) and not _reordered(hunk)
+
+    def _imports_shorten(self, index: int, hunk: Hunk, sides: Sides, path: str) -> bool:
+        """Whether a hunk only writes qualified names short that the same change imports into
+        the file (`without_imported_qualifiers`: `java.util.List<String>` -> `List<String>` with
+        `import java.util.List;` added above), or long that it stops importing, and otherwise
+        re-formats. The imports, in this hunk or another, only bring the names into scope
+        (`name_imports`)."""
+        if not any(("\\" in text or "." in text) for text in (*sides.removed, *sides.added)):
+            return False
+        # a file's imports, at the start of their lines (an indented PHP `use Name;` is a
+        # trait the class takes)
+        added: list[str] = []
+        removed: list[str] = []
+        for other in self.hunks(index):
+            for item in other.lines:
+                if item.text.startswith(_IMPORT_WORDS):
+                    if item.side == "new":
+                        added.append(item.text)
+                    elif item.side == "old":
+                        removed.append(item.text)
+        old = without_imported_qualifiers(sides.removed, added)
+        new = without_imported_qualifiers(sides.added, removed)
+        if old == list(sides.removed) and new == list(sides.added):
+            return False
+        # the imports themselves, when the hunk holds them, only bring the names into scope
+        old = [line for line in old if line not in removed]
+        new = [line for line in new if line not in added]
+        return mechanical_sides(
+            Sides(old, new), manifest=MANIFESTS.search(path) is not None,
+            markup=MARKUP.search(path) is not None,
+        ) and not _reordered(hunk) and (INDENTED.search(path) is None
+                                        or self._blocks_kept(index, hunk))
 
     def _described_only(self, index: int, hunk: Hunk, sides: Sides) -> bool:
         """In a YAML file, whether a hunk only rewords the values that describe a field for

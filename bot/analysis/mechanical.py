@@ -45,6 +45,7 @@ __all__ = [
     "tokens",
     "without_copy",
     "without_described_values",
+    "without_imported_qualifiers",
 ]
 
 #: files whose indentation is syntax (Python, YAML, Haml, Slim, Pug, CoffeeScript, Sass, a
@@ -161,6 +162,15 @@ _CHAINED = compile_lazily(
 _ANNOTATED = compile_lazily(
     r"^((?:\s*(?:let|const|var|val)\s+)?(?!(?:else|try|finally|lambda|case|default)\b)"
     r"[A-Za-z_]\w*)\s*:\s*[\w.\[\], |]+?\s*(=[^=])"
+)
+#: a function's declared return of nothing (`function up(): void`, TypeScript's `(): void`,
+#: Python's `def up() -> None:`, Kotlin's `: Unit`, Swift's `-> Void`): what PHP-CS-Fixer's
+#: `void_return`, Rector, ruff's ANN rules and ESLint's explicit-function-return-type add to a
+#: signature that already returned nothing. It declares, not changes, what the function gives
+#: back; a return type naming a value (`-> UserPublic`, which FastAPI reads as the response's
+#: model, `: bool`, which PHP enforces) is left as it is
+_RETURNS_NOTHING = compile_lazily(
+    r"\)\s*(?::\s*(?:void|Unit)|->\s*(?:None|Void))(?=\s*(?:[{:;]|=>|$))"
 )
 #: `key: key` in a hash or keyword argument, shortened to `key:` (Ruby 3.1) or `{ key }` (JS)
 _SHORTHAND = compile_lazily(r"\b([A-Za-z_]\w*):\s*\1\b(?!\s*[(.\[])")
@@ -333,10 +343,10 @@ def _verbatim_heredoc(match: re.Match[str]) -> str:
 
 def _canonical(line: str) -> str:
     """The line with spellings removed that keep what it does: layout-only markup tags,
-    exception chaining, variable annotations, hash shorthand, discarded results, a context
-    passed down, Ruby word arrays, plain-text Django routes, comments, an empty argument list
-    after `new` and the `0o` of octal literals; and a verbatim here-document's quoted
-    delimiter kept apart from an expanding one.
+    exception chaining, a declared return of nothing, variable annotations, hash shorthand,
+    discarded results, a context passed down, Ruby word arrays, plain-text Django routes,
+    comments, an empty argument list after `new` and the `0o` of octal literals; and a
+    verbatim here-document's quoted delimiter kept apart from an expanding one.
 
     Each substitution runs only on a line holding a character (or word) it cannot match
     without: most lines hold none, and four substitutions on every line of a hunk were half
@@ -347,6 +357,8 @@ def _canonical(line: str) -> str:
         line = _LAYOUT_TAG.sub(" ", line)
     if "raise" in line or "except" in line or ") from " in line:
         line = _CHAINED.sub(lambda m: m.group(1) or f"{m.group(2)}:", line)
+    if ("void" in line or "None" in line or "Unit" in line or "Void" in line) and ")" in line:
+        line = _RETURNS_NOTHING.sub(")", line)
     if ":" in line:
         if "=" in line:
             line = _ANNOTATED.sub(r"\1 \2", line)
@@ -435,6 +447,10 @@ _NAME_IMPORTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (compile_lazily(r"\.cs$"),
      compile_lazily(r"\s*(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?[\w.]+\s*;\s*")),
     (compile_lazily(r"\.rs$"), compile_lazily(r"\s*(?:pub\s+)?use\s+[\w:{}, *]+;\s*")),
+    # PHP's imports stand at the start of the line (PSR-12); an indented `use Name;` is a
+    # class taking a trait's methods, a change of what the class does
+    (compile_lazily(r"\.php$"),
+     compile_lazily(r"use\s+(?:function\s+|const\s+)?\\?[\w\\{}, ]+(?:\s+as\s+\w+)?;\s*")),
 )
 
 
@@ -1995,3 +2011,60 @@ def without_copy(line: str, *, markup: bool = False) -> str:
 def _copy(text: str) -> bool:
     """Whether a string literal's text is for people: prose, or a link to documentation."""
     return _prose(text) or (text.startswith("http") and _DOCS_LINK.fullmatch(text) is not None)
+
+
+#: an import that brings one name into scope by its qualified name: PHP's `use A\\B\\C;` (a
+#: global class's `use SensitiveParameter;` too), Java's, Kotlin's and Scala's `import a.b.C`,
+#: Python's `from a.b import C, D`; and C#'s `using A.B;`, which brings every name of a
+#: namespace. An alias (`use A\\B as C`, `import x as y`) and a static or wildcard import are
+#: left out: the short name is not the qualified one's last part
+_QUALIFYING_IMPORT = compile_lazily(
+    r"\s*use\s+\\?((?:[A-Za-z_]\w*\\)*[A-Za-z_]\w*)\s*;\s*"
+    r"|\s*import\s+((?:[a-z_]\w*\.)+[A-Z]\w*)\s*;?\s*"
+    r"|\s*from\s+([A-Za-z_][\w.]*)\s+import\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*"
+    r"|\s*using\s+([A-Z]\w*(?:\.[A-Z]\w*)*)\s*;\s*"
+)
+
+
+def _qualifiers(imports: Iterable[str]) -> list[re.Pattern[str]]:
+    """For import lines, the patterns of the qualified spellings they let a file shorten: PHP's
+    `\\A\\B\\C` (fully qualified, with its leading separator) for `use A\\B\\C;`, `a.b.C` for
+    Java's `import a.b.C;`, `a.b.C` for Python's `from a.b import C`, and `A.B.` before a
+    capitalised name for C#'s `using A.B;`. Each pattern's match is the part to drop."""
+    found: list[re.Pattern[str]] = []
+    for line in imports:
+        match = _QUALIFYING_IMPORT.fullmatch(line)
+        if match is None:
+            continue
+        php, java, module, names, namespace = match.groups()
+        if php is not None:
+            *space, name = php.split("\\")
+            qualifier = "".join("\\" + part for part in space) + "\\"
+            found.append(re.compile(rf"(?<![\w\\]){re.escape(qualifier)}(?={name}\b)"))
+        elif java is not None:
+            qualifier, _, name = java.rpartition(".")
+            found.append(re.compile(rf"(?<![\w.]){re.escape(qualifier)}\.(?={name}\b)"))
+        elif module is not None and names is not None:
+            alternatives = "|".join(re.escape(name.strip()) for name in names.split(","))
+            found.append(re.compile(rf"(?<![\w.]){re.escape(module)}\.(?=(?:{alternatives})\b)"))
+        elif namespace is not None:
+            found.append(re.compile(rf"(?<![\w.]){re.escape(namespace)}\.(?=[A-Z]\w*\b)"))
+    return found
+
+
+def without_imported_qualifiers(lines: Sequence[str], imports: Iterable[str]) -> list[str]:
+    """The lines with a name's qualifier dropped where the file imports the name (`imports`,
+    the import lines the same change adds): `#[\\SensitiveParameter]` beside an added `use
+    SensitiveParameter;` is `#[SensitiveParameter]`, `java.util.List<String>` beside `import
+    java.util.List;` is `List<String>`. The same class either way, as PHP-CS-Fixer's
+    `fully_qualified_strict_types` and IntelliJ's "shorten FQ names" write it; without the import
+    the short name would resolve elsewhere (PHP's current namespace), so nothing is dropped."""
+    patterns = _qualifiers(imports)
+    if not patterns:
+        return list(lines)
+    out = []
+    for line in lines:
+        for pattern in patterns:
+            line = pattern.sub("", line)
+        out.append(line)
+    return out

@@ -1923,3 +1923,134 @@ def test_a_data_files_descriptions_reworded_are_copy(
 ) -> None:
     change = edit("config/authentication/keycloak.yml", added, removed)
     assert files_by_area(run(change, policy)) == areas
+
+
+def _hunks(path: str, *hunks: str) -> str:
+    """One modified file with several hunks, each given as its lines prefixed `+`, `-` or ` `."""
+    body = ""
+    start = 1
+    for hunk in hunks:
+        lines = textwrap.dedent(hunk).strip("\n").split("\n")
+        old = sum(1 for line in lines if line[:1] in (" ", "-"))
+        new = sum(1 for line in lines if line[:1] in (" ", "+"))
+        body += f"@@ -{start},{old} +{start},{new} @@\n" + "".join(f"{line}\n" for line in lines)
+        start += 40
+    return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
+            f"--- a/{path}\n+++ b/{path}\n{body}")
+
+
+_MIGRATION = "database/migrations/2016_06_01_000001_create_oauth_clients_table.php"
+
+
+@pytest.mark.parametrize(
+    ("diff", "areas"),
+    [
+        # Rector's and PHP-CS-Fixer's void return with the docblock that stated it dropped
+        (_hunks(_MIGRATION, """\
+             |    /**
+             |     * Run the migrations.
+             |-     *
+             |-     * @return void
+             |     */
+             |-    public function up()
+             |+    public function up(): void
+             |    {
+             """.replace("             |", "")), {}),
+        (_hunks("app/auth/session.ts", """\
+             |  /** Forgets the session. */
+             |-  logout() {
+             |+  logout(): void {
+             """.replace("             |", "")), {}),
+        (_hunks("app/auth/views.py", """\
+             |-def logout(request):
+             |+def logout(request) -> None:
+             |     request.session.flush()
+             """.replace("             |", "")), {}),
+        # a return type naming a value is enforced (PHP) or read (FastAPI's response model)
+        (_hunks(_MIGRATION, """\
+             |-    public function up()
+             |+    public function up(): bool
+             """.replace("             |", "")), {"migrations": [_MIGRATION]}),
+        (_hunks("app/auth/views.py", """\
+             |-def login(form):
+             |+def login(form) -> Token:
+             |     return issue(form)
+             """.replace("             |", "")), {"auth": ["app/auth/views.py"]}),
+        # the docblock reworded beside a schema change: the change counts
+        (_hunks(_MIGRATION, """\
+             |    /**
+             |-     * @return void
+             |+     * Adds the secret column.
+             |     */
+             |-        $table->string('name');
+             |+        $table->string('secret', 100);
+             """.replace("             |", "")), {"migrations": [_MIGRATION]}),
+    ],
+    ids=["php-void-docblock", "ts-void", "python-none", "php-bool", "python-response-model",
+         "docblock-beside-schema-change"],
+)
+def test_a_declared_return_of_nothing_is_a_respelling(
+    policy: Policy, diff: str, areas: dict[str, list[str]]
+) -> None:
+    assert files_by_area(run(diff, policy)) == areas
+
+
+_GUARD = "src/Auth/TokenGuard.php"
+_FILTER = "src/main/java/com/example/auth/TokenFilter.java"
+
+
+@pytest.mark.parametrize(
+    ("diff", "areas"),
+    [
+        # a fully qualified name written short, the same change importing it
+        (_hunks(_GUARD, """\
+             | use Psr\\Http\\Message\\ServerRequestInterface;
+             |+use SensitiveParameter;
+             """.replace("             |", ""), """\
+             |     public function __construct(
+             |-        #[\\SensitiveParameter]
+             |+        #[SensitiveParameter]
+             |         private string $secret
+             """.replace("             |", "")), {}),
+        (_hunks(_FILTER, """\
+             |+import java.util.List;
+             | import javax.servlet.Filter;
+             """.replace("             |", ""), """\
+             |-        java.util.List<String> roles = token.roles();
+             |+        List<String> roles = token.roles();
+             """.replace("             |", "")), {}),
+        (_hunks("src/Auth/ClaimsReader.cs", """\
+             |+using System.Security.Claims;
+             | using Microsoft.AspNetCore.Http;
+             """.replace("             |", ""), """\
+             |-        var principal = new System.Security.Claims.ClaimsPrincipal(identity);
+             |+        var principal = new ClaimsPrincipal(identity);
+             """.replace("             |", "")), {}),
+        # without the import the short name is another class: the package's own
+        (_hunks(_FILTER, """\
+             |-        com.example.roles.Role role = token.role();
+             |+        Role role = token.role();
+             """.replace("             |", "")), {"auth": [_FILTER]}),
+        # shortened beside a change of its own, or beside a trait the class now takes
+        (_hunks(_FILTER, """\
+             |+import java.util.List;
+             | import javax.servlet.Filter;
+             """.replace("             |", ""), """\
+             |-        java.util.List<String> roles = token.roles();
+             |+        List<String> roles = token.scopes();
+             """.replace("             |", "")), {"auth": [_FILTER]}),
+        (_hunks(_GUARD, """\
+             | {
+             |+    use SensitiveParameter;
+             |     public function __construct(
+             |-        #[\\SensitiveParameter]
+             |+        #[SensitiveParameter]
+             """.replace("             |", "")), {"auth": [_GUARD]}),
+    ],
+    ids=["php-attribute", "java-type", "csharp-namespace", "java-no-import",
+         "java-beside-change", "php-trait"],
+)
+def test_a_qualified_name_the_change_imports_is_a_respelling(
+    policy: Policy, diff: str, areas: dict[str, list[str]]
+) -> None:
+    assert files_by_area(run(diff, policy)) == areas

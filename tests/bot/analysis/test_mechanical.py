@@ -25,6 +25,7 @@ from bot.analysis.mechanical import (
     tokens,
     without_copy,
     without_described_values,
+    without_imported_qualifiers,
 )
 from policies.loader import default_policy
 from tests.bot.analysis._rules import rules_found
@@ -1445,3 +1446,47 @@ def test_without_described_values_blanks_a_fields_description_only(
     line: str, expected: str
 ) -> None:
     assert without_described_values([line]) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("line", "imports", "expected"),
+    [
+        ("        #[\\Vendor\\Attr\\Sensitive]", ["use Vendor\\Attr\\Sensitive;"],
+         "        #[Sensitive]"),
+        ("    java.util.List<String> roles;", ["import java.util.List;"], "    List<String> roles;"),
+        ("    var p = new System.Security.Claims.ClaimsPrincipal();",
+         ["using System.Security.Claims;"], "    var p = new ClaimsPrincipal();"),
+        ("    return app.auth.tokens.issue(user)", ["from app.auth.tokens import issue"],
+         "    return issue(user)"),
+        # another name, an alias, an import not at the start of its line: left as written
+        ("    java.util.Set<String> roles;", ["import java.util.List;"],
+         "    java.util.Set<String> roles;"),
+        ("    java.util.List<String> roles;", ["import java.util.List as L"],
+         "    java.util.List<String> roles;"),
+        ("    myjava.util.List<String> roles;", ["import java.util.List;"],
+         "    myjava.util.List<String> roles;"),
+    ],
+    ids=["php", "java", "csharp", "python", "other-name", "alias", "longer-qualifier"],
+)
+def test_a_qualifier_the_file_imports_is_dropped(line: str, imports: list[str],
+                                                 expected: str) -> None:
+    assert without_imported_qualifiers([line], imports) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        (["    public function up()"], ["    public function up(): void"], True),
+        (["  logout() {"], ["  logout(): void {"], True),
+        (["def logout(request):"], ["def logout(request) -> None:"], True),
+        (["fun reset() {"], ["fun reset(): Unit {"], True),
+        (["    public function up()"], ["    public function up(): bool"], False),
+        (["def login(form):"], ["def login(form) -> Token:"], False),
+        (["    callback(): void;"], ["    callback(): Promise<void>;"], False),
+    ],
+    ids=["php-void", "ts-void", "python-none", "kotlin-unit", "php-bool", "python-model",
+         "ts-promise"],
+)
+def test_a_declared_return_of_nothing_is_no_change(removed: list[str], added: list[str],
+                                                  expected: bool) -> None:
+    assert mechanical_hunk(removed, added) is expected
