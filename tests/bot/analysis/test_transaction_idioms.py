@@ -360,3 +360,41 @@ def test_a_done_check_and_a_lock_not_taken_are_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     _assert_found_or_quiet(found, rule)
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # how long a write waits for a lock another connection holds (SQLite's busy timeout as
+        # a pragma, a connection-string option, a DSN parameter)
+        ("src/Datastore/ConnectionFactory.cs", "                BusyTimeout = 100,",
+         "transactions.lock-contention"),
+        ("app/db.py", '    conn.execute("PRAGMA busy_timeout = 5000")',
+         "transactions.lock-contention"),
+        ("internal/store/sqlite.go", '\tdsn := path + "?_busy_timeout=5000&_journal_mode=WAL"',
+         "transactions.lock-contention"),
+        # ... and the busy, deadlock or lock-wait error caught and retried, by name or number
+        ("src/Datastore/Repository.cs",
+         "            .Handle<SQLiteException>(ex => ex.ResultCode == SQLiteErrorCode.Busy)",
+         "transactions.lock-contention"),
+        ("lib/store.rb", "  rescue SQLite3::BusyException", "transactions.lock-contention"),
+        ("src/db/retry.ts", "    if (err.code === 'ER_LOCK_DEADLOCK') continue;",
+         "transactions.lock-contention"),
+        ("include/db.php", "    static $retry_codes = array(2006 => 1, 1213 => 1);",
+         "transactions.lock-contention"),
+        ("internal/store/retry.go",
+         '\tif pgErr.Code == "40P01" || pgErr.Code == "40001" { // retry the transaction',
+         "transactions.lock-contention"),
+        # look-alikes: a request's or a socket's timeout, numbers that are no error code, an
+        # HTTP client's retries
+        ("src/Http/Client.cs", "                Timeout = 100,", None),
+        ("src/config/ports.ts", "  const port = 1213;", None),
+        ("src/api/client.ts", "  const retries = 3;", None),
+        ("src/db/errors.ts", "    if (err.code === 'ER_DUP_FIELDNAME') return;", None),
+    ],
+)
+def test_waiting_for_or_retrying_after_a_database_lock_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    _assert_found_or_quiet(found, rule)
