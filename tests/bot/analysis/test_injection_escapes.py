@@ -83,3 +83,37 @@ def test_escape_idioms(
         assert not {LDAP, PATTERN, COOKIE} & found, found
     else:
         assert rule in found, found
+
+
+NAMED = "security.named-escapers"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # an escaper a codebase writes for itself, named for the syntax it escapes
+        ("server/plugins/auth/ldap.ts", "\tconst value = escapeLdapFilter(user);", NAMED),
+        ("crates/dav/src/responses.rs",
+         "    fn write_cdata_escaped_to(&self, out: &mut impl Write) -> fmt::Result {", NAMED),
+        ("apisix/init.lua", "    ctx.upstream_uri = core.utils.escape_uri_control_chars(uri)",
+         NAMED),
+        ("core/Renderer/Export.php", "        $cell = $this->csvEscape($value);", NAMED),
+        ("lib/reports/export.rb", "    row.map { |v| formula_escape(v) }", NAMED),
+        ("internal/search/query.go", "\tq := escapeSQLLike(term)", NAMED),
+        ("src/main/java/org/shop/Feed.java", "        out.append(xmlEscape(title));", NAMED),
+        # ... and Go's URL path read escaped, not decoded
+        ("controllers/route.go", "\t\tpath := u.EscapedPath()", NAMED),
+        # look-alikes: a regex's escaper (another rule's), an escape key's handler, a value
+        # unescaped for display, a path read decoded
+        ("src/search/match.ts", "  const re = new RegExp(escapeRegexParentheses(q));", None),
+        ("src/components/Dialog.ts", "  onEscapeKeyDown(event);", None),
+        ("src/ui/shortcuts.ts", "  handleEscape(event);", None),
+        ("controllers/route.go", "\t\tpath := u.Path", None),
+        ("src/format/text.ts", "  const label = escapedLength(name);", None),
+    ],
+)
+def test_an_escaper_named_for_its_sink_is_evidence(
+    path: str, line: str, rule: str | None, policy: Policy
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (NAMED not in found), found
