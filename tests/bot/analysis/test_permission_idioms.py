@@ -220,3 +220,37 @@ def test_a_condition_taken_out_of_a_privacy_property_is_permissions(policy: Poli
 def test_the_same_condition_in_another_property_is_not_permissions(policy: Policy) -> None:
     decision = decide(parse_diff(SUMMARY), policy)
     assert "permissions" not in {a.id for a in decision.areas}, decision.reasons
+
+
+DATA = "permissions.permission-data-migrations"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # who may do what rewritten as data by a migration or an upgrade script
+        ("include/upgrader/streams/core/1a2b-3c4d.patch.sql",
+         "UPDATE `%TABLE_PREFIX%role` A1", DATA),
+        ("src/migrations/20260101-add-export-permission.js",
+         "        INSERT INTO permissions (permission, display_name, type) VALUES", DATA),
+        ("src/migrations/20260101-add-export-permission.js",
+         "        SELECT assign_app_permission_to_role('EXPORT', 'Owner');", DATA),
+        ("db/migrate/20260101120000_drop_guest_roles.rb",
+         "      execute \"DELETE FROM user_roles WHERE role_id = 3\"", DATA),
+        ("src/main/resources/db/migration/V42__grant_viewer.sql",
+         "update user_roles set role_id = 2 where role_id = 5;", DATA),
+        # look-alikes: the same statement in an application's query file, a migration that
+        # writes other rows, prose naming roles
+        ("queries/roles.sql",
+         "INSERT INTO roles (name, type, permissions) VALUES($1, $2, $3) RETURNING *;", None),
+        ("db/migrate/20260101120000_backfill_names.rb",
+         "      execute \"UPDATE users SET name = email WHERE name IS NULL\"", None),
+        ("src/migrations/20260101-notes.js",
+         "    // update roles associated to a user in a later release", None),
+    ],
+)
+def test_permissions_rewritten_by_a_migration_are_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (DATA not in found), found
