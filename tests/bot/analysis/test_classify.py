@@ -2054,3 +2054,33 @@ def test_a_qualified_name_the_change_imports_is_a_respelling(
     policy: Policy, diff: str, areas: dict[str, list[str]]
 ) -> None:
     assert files_by_area(run(diff, policy)) == areas
+
+
+@pytest.mark.parametrize(
+    ("path", "added", "removed", "areas"),
+    [
+        # other stacks' server-rendered pages: their path under auth/ or named login is no
+        # evidence, as an ERB's or a Blade view's is not
+        ("pages/login.tmpl", ["\tfont-size: 0.8em;"], ["\tfont-size: 0.86em;"], {}),
+        ("web/auth/login.gohtml", ['<p class="forgot">Forgot?</p>'], [], {}),
+        ("src/main/webapp/WEB-INF/auth/login.jsp", ['<div class="row">'], [], {}),
+        ("lib/app_web/live/auth/login.html.heex", ['<div class="row">'], [], {}),
+        # what their changed lines say still counts
+        ("web/auth/login.gohtml", [], ['<input type="hidden" name="csrf_token" value="{{.CSRF}}">'],
+         {"security": ["web/auth/login.gohtml"]}),
+        # a `.tmpl` outside a pages folder may render a manifest: its path keeps its weight
+        ("deploy/k8s/deployment.yaml.tmpl", ["  replicas: 2"], ["  replicas: 1"],
+         {"infrastructure": ["deploy/k8s/deployment.yaml.tmpl"]}),
+        # nor is a generator's template of code an EJS view
+        ("generators/liquibase/templates/config/liquibase/changelog/entity.xml.ejs",
+         ['        <column name="<%= field.columnName %>" type="varchar(255)"/>'], [],
+         {"migrations": ["generators/liquibase/templates/config/liquibase/changelog/"
+                         "entity.xml.ejs"]}),
+    ],
+    ids=["go-page-style", "gohtml", "jsp", "heex", "gohtml-csrf-removed", "manifest-template",
+         "generator-template"],
+)
+def test_server_rendered_pages_of_other_stacks_are_content_only(
+    policy: Policy, path: str, added: list[str], removed: list[str], areas: dict[str, list[str]]
+) -> None:
+    assert files_by_area(run(edit(path, added, removed), policy)) == areas
