@@ -162,6 +162,12 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("app/Http/Controllers/AccountController.php",
          "        $request->session()->invalidate();", SESSION),
         ("public/index.php", "ini_set('session.use_strict_mode', 1);", SESSION),
+        ("app/Http/Controllers/LoginController.php", "        Session::regenerate();", SESSION),
+        # Lua: lua-resty-session's session id renewed by a method call
+        ("lib/resty/openidc.lua", "  local ok, err = session:regenerate()", SESSION),
+        # ... not a value read from it, nor another object's cache cleared
+        ("lib/resty/cart.lua", '  local items = session:get("cart")', None),
+        ("lib/resty/cart.lua", "  cache:flush()", None),
         ("app/Models/User.php",
          "    $valid = $google2fa->verifyKey($user->google2fa_secret, $code);", MFA),
         # Rust: jsonwebtoken's Validation and keys, actix-session's and tower-sessions' lifetime
