@@ -34,7 +34,6 @@ import mmap
 import os
 import pickle
 import signal
-import tempfile
 from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -192,6 +191,10 @@ class EarlySearch:
         self._file: Any = None
         self._claims: Any = None
         try:
+            # imported here: tempfile imports shutil (with bz2 and lzma), which a scan of a
+            # small diff, never searched early, does not pay for (tests/bot/test_startup.py)
+            import tempfile
+
             self._claims = mmap.mmap(-1, max(1, len(self._plan)))
             self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             read_end, write_end = os.pipe()
