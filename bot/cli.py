@@ -252,7 +252,7 @@ def _cat_file(git: Sequence[str], mode: str, names: list[bytes]) -> bytes | None
     return result.stdout if result.returncode == 0 else None
 
 
-def _parse(diff_text: bytes, policy: Callable[[], Policy | None] = lambda: None) -> Diff:
+def _parse(diff_text: bytes, policy: Callable[[], Policy | None]) -> Diff:
     """The diff parsed; a large one's pre-filter passes are searched on two processes, from
     before it is parsed where its `policy` is known then, and a part of its analysis runs
     beside the rest (`bot.searching`)."""
@@ -282,7 +282,7 @@ def _parse(diff_text: bytes, policy: Callable[[], Policy | None] = lambda: None)
 
 def _scan_input(
     args: argparse.Namespace,
-    policy_at: Callable[[str | None], Callable[[], Policy | None]] = lambda base: lambda: None,
+    policy_at: Callable[[str | None], Callable[[], Policy | None]],
 ) -> tuple[Diff, tuple[Commit, ...], str | None, tuple[SessionRecord, ...],
            tuple[str, str] | None]:
     """The change to scan, its commits, the revision its policy is read at, its git-ai
@@ -348,25 +348,27 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     except NothingStaged as e:
         print(e)
         return EXIT_OK
-    policy = loaded[base] if base in loaded else _load_policy(args, base)
-    sources: tuple[SourceFile, ...] = ()
-    if revisions is not None:  # the files the App would read too, within the CLI's bound
-        from bot.analysis.classify import sources_wanted
-
-        sources = git_sources(diff, *revisions, sources_wanted(diff, policy, _SOURCE_FILES))
-    messages = [
-        Commit(message=_read(path, "commit message").decode("utf-8", "replace"))
-        for path in args.commit_message
-    ]
-    body = _read(args.body, "description").decode("utf-8", "replace") if args.body else ""
-    labels = tuple(label.strip() for label in (args.labels or "").split(",") if label.strip())
-    pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages),
-                         records=records, sources=sources)
-    # The staged change is a commit being made: its advice is a trailer, never a PR or a label.
-    decision = decide(diff, policy, pr, "commit" if args.staged else "cli")
     close = getattr(diff.searcher, "close", None)  # a search started early (`_parse`)
-    if close is not None:
-        close()  # its child, if it still runs, searches nothing the analysis asked for
+    try:
+        policy = loaded[base] if base in loaded else _load_policy(args, base)
+        sources: tuple[SourceFile, ...] = ()
+        if revisions is not None:  # the files the App would read too, within the CLI's bound
+            from bot.analysis.classify import sources_wanted
+
+            sources = git_sources(diff, *revisions, sources_wanted(diff, policy, _SOURCE_FILES))
+        messages = [
+            Commit(message=_read(path, "commit message").decode("utf-8", "replace"))
+            for path in args.commit_message
+        ]
+        body = _read(args.body, "description").decode("utf-8", "replace") if args.body else ""
+        labels = tuple(label.strip() for label in (args.labels or "").split(",") if label.strip())
+        pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages),
+                             records=records, sources=sources)
+        # The staged change is a commit being made: its advice is a trailer, never a PR or a label.
+        decision = decide(diff, policy, pr, "commit" if args.staged else "cli")
+    finally:  # its child, if it still runs, searches nothing the analysis asks for any more
+        if close is not None:
+            close()
     advisory = args.staged and not args.enforce
     if advisory:  # nothing this run says can block, so it never says "blocking"
         decision = decision.replace(blocking=False)

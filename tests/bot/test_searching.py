@@ -110,6 +110,29 @@ def test_a_scan_searched_on_two_processes_decides_as_one(
     assert parse_diff(TEXT).searcher is match_starts
 
 
+def test_a_scan_that_fails_after_its_early_search_started_stops_its_child(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A commit message that cannot be read is an error after the diff was parsed: the child
+    searching it early is stopped and reaped, not left to search on."""
+    diff = tmp_path / "change.diff"
+    diff.write_bytes(TEXT)
+    monkeypatch.setattr(searching, "PARALLEL_CHARS", 0)
+    monkeypatch.setattr(searching, "_cores", lambda: 2)
+    children: list[int] = []
+    close = searching.EarlySearch.close
+
+    def recorded(self: searching.EarlySearch) -> None:
+        children.append(self._child)
+        close(self)
+
+    monkeypatch.setattr(searching.EarlySearch, "close", recorded)
+    assert main(["scan", "--diff", str(diff), "--commit-message", str(tmp_path / "missing")]) != 0
+    assert children and children[0] > 0  # a child was running, and close() was called
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)  # already reaped
+
+
 def _early(plan: Sequence[Any], text: bytes = TEXT) -> searching.EarlySearch:
     return searching.EarlySearch(text, plan)
 
