@@ -20,8 +20,8 @@ from bench.realcorpus import BLIND_FILES, CORPUS_DIR, FOLDS, fold_of, load_label
 AREAS = {"auth", "permissions", "billing", "migrations", "transactions", "security",
          "infrastructure"}
 TIERS = {"premium", "long-context", "context-heavy", "everyday"}
-STACKS = {"python", "js-ts", "ruby", "go", "rust", "php", "csharp", "java-kotlin", "lua", "sql",
-          "infra", "ci"}
+STACKS = {"python", "js-ts", "ruby", "go", "rust", "php", "csharp", "java-kotlin", "lua", "elixir",
+          "sql", "infra", "ci"}
 TRAP_KINDS = {"mechanical", "tests", "contract", "copy", "seed", "docs", "dependency", "removal",
               "hidden"}
 KEYS = {"id", "repo", "sha", "stack", "critical", "areas", "mentions", "tier", "files", "lines",
