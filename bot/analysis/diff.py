@@ -33,12 +33,13 @@ from bot.analysis.mechanical import (
     MARKUP,
     Sides,
     Swaps,
+    imported_qualifiers,
     mechanical_sides,
     prose_line,
     relaid,
     same_blocks,
     without_described_values,
-    without_imported_qualifiers,
+    without_qualifiers,
 )
 from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import docblock_annotation, markers, prose_flags
@@ -303,6 +304,17 @@ def _hunks(
         yield Hunk(header, changed, starts=starts, span=span), header_at, where
 
 
+class _Imports(NamedTuple):
+    """The import lines a file's hunks add and remove (`Diff._imports_of`), and the qualified
+    spellings each lets the file write short (`imported_qualifiers`): the added ones, where it
+    shortens them; the removed ones, where it writes them long again."""
+
+    added: frozenset[str]
+    removed: frozenset[str]
+    shorten: tuple[re.Pattern[str], ...]
+    lengthen: tuple[re.Pattern[str], ...]
+
+
 #: a statement that ends what runs (an early return, a refusal): where it stands decides what
 #: the lines after it do
 _EXIT = compile_lazily(r"\b(return|raise|throw|abort|exit|die|panic|redirect|break|continue)\b")
@@ -441,6 +453,8 @@ class Diff:
         # What opens or closes a docstring or a block comment in each file's language (asked
         # of every line).
         self._markers: dict[int, tuple[str, ...]] = {}
+        # The import lines each file's hunks add and remove (`_imports_of`).
+        self._imports: dict[int, _Imports] = {}
 
     @staticmethod
     def _start_of(pf: RawFile) -> int:
@@ -606,6 +620,7 @@ class Diff:
         (the same lines, hunks and answers)."""
         self._hunks.pop(index, None)
         self._located.pop(index, None)
+        self._imports.pop(index, None)
 
     def facts(self, files: Iterable[int]) -> list[tuple[int, int, tuple[Any, ...]]]:
         """What has been worked out about the parsed hunks of some files (`Hunk.FACTS`), as
@@ -743,21 +758,29 @@ class Diff:
             )
             path = self.files[index].path
             hunk.cosmetic = (
-                mechanical_sides(
-                    sides, manifest=MANIFESTS.search(path) is not None,
-                    markup=MARKUP.search(path) is not None,
-                ) and not _reordered(hunk) and (
-                    INDENTED.search(path) is None or self._blocks_kept(index, hunk)
-                )
-            ) or self._relaid(index, hunk, sides) or self._same_output(index, hunk) or (
-                self._described_only(index, hunk, sides)
-            ) or self._commented_aside(index, hunk, path) or self._imports_shorten(
-                index, hunk, sides, path
+                self._mechanical(index, hunk, sides) or self._relaid(index, hunk, sides)
+                or self._same_output(index, hunk) or self._described_only(index, hunk, sides)
+                or self._commented_aside(index, hunk, path)
+                or self._imports_shorten(index, hunk, sides)
             )
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts.
                 hunk.swaps = sides.swaps(is_substantive)
         return hunk.cosmetic
+
+    def _mechanical(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """Whether a hunk's sides, as a rule gives them (the hunk's own, or with what it may
+        leave aside), only re-format, respell or re-word code (`mechanical_sides`, read as the
+        file's kind says: a manifest, markup), move no exit or annotation across unchanged lines
+        (`_reordered`), and, in a file whose indentation is syntax, leave each line in its block
+        (`_blocks_kept`)."""
+        path = self.files[index].path
+        return mechanical_sides(
+            sides, manifest=MANIFESTS.search(path) is not None,
+            markup=MARKUP.search(path) is not None,
+        ) and not _reordered(hunk) and (
+            INDENTED.search(path) is None or self._blocks_kept(index, hunk)
+        )
 
     def _commented_aside(self, index: int, hunk: Hunk, path: str) -> bool:
         """Whether a hunk that also rewrites a docblock or a block comment only re-formats its
@@ -776,12 +799,9 @@ class Diff:
         added = [item.text for item in code if item.side == "new"]
         if not removed or not added:
             return False
-        return mechanical_sides(
-            Sides(removed, added), manifest=MANIFESTS.search(path) is not None,
-            markup=MARKUP.search(path) is not None,
-        ) and not _reordered(hunk)
+        return self._mechanical(index, hunk, Sides(removed, added))
 
-    def _imports_shorten(self, index: int, hunk: Hunk, sides: Sides, path: str) -> bool:
+    def _imports_shorten(self, index: int, hunk: Hunk, sides: Sides) -> bool:
         """Whether a hunk only writes qualified names short that the same change imports into
         the file (`without_imported_qualifiers`: `java.util.List<String>` -> `List<String>` with
         `import java.util.List;` added above), or long that it stops importing, and otherwise
@@ -789,29 +809,36 @@ class Diff:
         (`name_imports`)."""
         if not any(("\\" in text or "." in text) for text in (*sides.removed, *sides.added)):
             return False
-        # a file's imports, at the start of their lines (an indented PHP `use Name;` is a
-        # trait the class takes)
-        added: list[str] = []
-        removed: list[str] = []
-        for other in self.hunks(index):
-            for item in other.lines:
-                if item.text.startswith(_IMPORT_WORDS):
-                    if item.side == "new":
-                        added.append(item.text)
-                    elif item.side == "old":
-                        removed.append(item.text)
-        old = without_imported_qualifiers(sides.removed, added)
-        new = without_imported_qualifiers(sides.added, removed)
+        imports = self._imports_of(index)
+        old = without_qualifiers(sides.removed, imports.shorten)
+        new = without_qualifiers(sides.added, imports.lengthen)
         if old == list(sides.removed) and new == list(sides.added):
             return False
         # the imports themselves, when the hunk holds them, only bring the names into scope
-        old = [line for line in old if line not in removed]
-        new = [line for line in new if line not in added]
-        return mechanical_sides(
-            Sides(old, new), manifest=MANIFESTS.search(path) is not None,
-            markup=MARKUP.search(path) is not None,
-        ) and not _reordered(hunk) and (INDENTED.search(path) is None
-                                        or self._blocks_kept(index, hunk))
+        old = [line for line in old if line not in imports.removed]
+        new = [line for line in new if line not in imports.added]
+        return self._mechanical(index, hunk, Sides(old, new))
+
+    def _imports_of(self, index: int) -> _Imports:
+        """The import lines a file's hunks add and remove (`_imports_shorten`): those at the
+        start of their lines (an indented PHP `use Name;` is a trait the class takes). Worked
+        out once per file, not again for each of its hunks."""
+        found = self._imports.get(index)
+        if found is None:
+            added: list[str] = []
+            removed: list[str] = []
+            for other in self.hunks(index):
+                for item in other.lines:
+                    if item.text.startswith(_IMPORT_WORDS):
+                        if item.side == "new":
+                            added.append(item.text)
+                        elif item.side == "old":
+                            removed.append(item.text)
+            found = self._imports[index] = _Imports(
+                frozenset(added), frozenset(removed),
+                imported_qualifiers(added), imported_qualifiers(removed),
+            )
+        return found
 
     def _described_only(self, index: int, hunk: Hunk, sides: Sides) -> bool:
         """In a YAML file, whether a hunk only rewords the values that describe a field for
@@ -827,8 +854,7 @@ class Diff:
                           without_described_values(sides.added))
         if removed == list(sides.removed) and added == list(sides.added):
             return False
-        return (mechanical_sides(Sides(removed, added)) and not _reordered(hunk)
-                and self._blocks_kept(index, hunk))
+        return self._mechanical(index, hunk, Sides(removed, added))
 
     def _blocks_kept(self, index: int, hunk: Hunk) -> bool:
         """In a file whose indentation is syntax, whether a hunk leaves each statement in the

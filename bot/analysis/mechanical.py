@@ -32,6 +32,7 @@ __all__ = [
     "defines",
     "definitions_pattern",
     "hunk_swaps",
+    "imported_qualifiers",
     "legible",
     "line_key",
     "mechanical_hunk",
@@ -46,6 +47,7 @@ __all__ = [
     "without_copy",
     "without_described_values",
     "without_imported_qualifiers",
+    "without_qualifiers",
 ]
 
 #: files whose indentation is syntax (Python, YAML, Haml, Slim, Pug, CoffeeScript, Sass, a
@@ -2026,7 +2028,7 @@ _QUALIFYING_IMPORT = compile_lazily(
 )
 
 
-def _qualifiers(imports: Iterable[str]) -> list[re.Pattern[str]]:
+def imported_qualifiers(imports: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     """For import lines, the patterns of the qualified spellings they let a file shorten: PHP's
     `\\A\\B\\C` (fully qualified, with its leading separator) for `use A\\B\\C;`, `a.b.C` for
     Java's `import a.b.C;`, `a.b.C` for Python's `from a.b import C`, and `A.B.` before a
@@ -2049,7 +2051,7 @@ def _qualifiers(imports: Iterable[str]) -> list[re.Pattern[str]]:
             found.append(re.compile(rf"(?<![\w.]){re.escape(module)}\.(?=(?:{alternatives})\b)"))
         elif namespace is not None:
             found.append(re.compile(rf"(?<![\w.]){re.escape(namespace)}\.(?=[A-Z]\w*\b)"))
-    return found
+    return tuple(found)
 
 
 def without_imported_qualifiers(lines: Sequence[str], imports: Iterable[str]) -> list[str]:
@@ -2059,7 +2061,12 @@ def without_imported_qualifiers(lines: Sequence[str], imports: Iterable[str]) ->
     java.util.List;` is `List<String>`. The same class either way, as PHP-CS-Fixer's
     `fully_qualified_strict_types` and IntelliJ's "shorten FQ names" write it; without the import
     the short name would resolve elsewhere (PHP's current namespace), so nothing is dropped."""
-    patterns = _qualifiers(imports)
+    return without_qualifiers(lines, imported_qualifiers(imports))
+
+
+def without_qualifiers(lines: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> list[str]:
+    """The lines with the qualifiers `imported_qualifiers` gave dropped (`patterns`, worked out
+    once for a file's imports), as `without_imported_qualifiers` drops them."""
     if not patterns:
         return list(lines)
     out = []
