@@ -161,6 +161,8 @@ _FREE, _CHILD, _PARENT = 0, 1, 2
 #: a record of the child's notification pipe: the pass, where its starts are in the file, their
 #: size (8-byte integers each)
 _RECORD = 24
+#: the byte of the starts' file whose record lock guards the claims (`EarlySearch._claim`)
+_LOCKED_BYTE = 1 << 62
 
 
 class EarlySearch:
@@ -173,9 +175,9 @@ class EarlySearch:
     claims and searches those of the plan the child has not claimed, from the last back, and
     takes the child's starts for the others: on a machine with a second core idle, the two meet
     where the passes are shared evenly, however long the parse took. The claims are bytes of a
-    shared map, so at most the pass where they meet is searched twice (the same starts). The
-    child's starts go to an unlinked file (a pipe's buffer would stop a child far ahead), and
-    one record per pass to a pipe that this process reads when it needs them.
+    shared map, each read and set under a record lock (`_claim`), so each pass is searched once.
+    The child's starts go to an unlinked file (a pipe's buffer would stop a child far ahead),
+    and one record per pass to a pipe that this process reads when it needs them.
 
     The starts are those `match_starts` finds in the text given: the child's text is compared
     with it by size, a pass not in the plan is searched here, and if the child cannot start,
@@ -192,9 +194,13 @@ class EarlySearch:
         self._claims: Any = None
         try:
             # imported here: tempfile imports shutil (with bz2 and lzma), which a scan of a
-            # small diff, never searched early, does not pay for (tests/bot/test_startup.py)
+            # small diff, never searched early, does not pay for (tests/bot/test_startup.py);
+            # fcntl, which the claims' lock needs, likewise
+            import fcntl
             import tempfile
 
+            self._lockf = fcntl.lockf
+            self._locked, self._unlocked = fcntl.LOCK_EX, fcntl.LOCK_UN
             self._claims = mmap.mmap(-1, max(1, len(self._plan)))
             self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             read_end, write_end = os.pipe()
@@ -226,9 +232,8 @@ class EarlySearch:
         fd, offset = self._file.fileno(), 0
         os.write(out, len(text).to_bytes(8, "little"))
         for at, prefilter in enumerate(self._plan):
-            if self._claims[at] != _FREE:
+            if not self._claim(at, _CHILD):
                 continue
-            self._claims[at] = _CHILD
             data = array("q", match_starts(text, [prefilter])).tobytes()
             written = 0
             while written < len(data):
@@ -254,9 +259,8 @@ class EarlySearch:
         for at in sorted(planned, reverse=True):  # the child's last first, until it has one
             if at in self._found:
                 continue
-            if self._failed or self._claims[at] != _FREE:
+            if self._failed or not self._claim(at, _PARENT):
                 break
-            self._claims[at] = _PARENT
             self._found[at] = match_starts(text, [self._plan[at]])
         while not self._failed and any(at not in self._found for at in planned):
             self._receive()
@@ -266,6 +270,22 @@ class EarlySearch:
         if len(self._found) == len(self._plan):
             self.close()  # nothing left it could send
         return starts
+
+    def _claim(self, at: int, side: int) -> bool:
+        """Whether pass `at` was nobody's and is now `side`'s. The claim is read and set under
+        a POSIX record lock on the starts' file (`lockf`): such locks belong to a process, not
+        to the descriptor the child shares, so the two processes' claims exclude each other
+        (unlocked, both could read a pass as free and search it). The lock is advisory and its
+        byte, past any offset the child writes at, is never read or written."""
+        fd = self._file.fileno()
+        self._lockf(fd, self._locked, 1, _LOCKED_BYTE)
+        try:
+            if self._claims[at] != _FREE:
+                return False
+            self._claims[at] = side
+            return True
+        finally:
+            self._lockf(fd, self._unlocked, 1, _LOCKED_BYTE)
 
     def _read_size(self) -> int:
         data = self._pipe.read(8)

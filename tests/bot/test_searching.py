@@ -175,6 +175,25 @@ def test_a_search_started_early_without_a_child_searches_here(
         match_starts(TEXT, PREFILTERS))
 
 
+def test_a_search_started_early_claims_no_pass_while_the_other_process_holds_the_lock(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    import fcntl
+    import tempfile
+
+    # the claims' lock taken by this process before the child starts: the child waits on it
+    # (record locks belong to a process), so it claims nothing until this process's first
+    # claim lets the lock go; then each pass is claimed by one process, and searched once
+    held = (tmp_path / "starts").open("w+b")
+    fcntl.lockf(held.fileno(), fcntl.LOCK_EX, 1, searching._LOCKED_BYTE)
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda: held)
+    early = _early(PREFILTERS)
+    time.sleep(0.2)
+    assert bytes(early._claims) == bytes(len(PREFILTERS))  # all free: the child waits
+    assert sorted(early(TEXT, PREFILTERS)) == sorted(match_starts(TEXT, PREFILTERS))
+    assert early._claims is None  # every pass's starts known: closed
+
+
 @pytest.mark.parametrize("fails", ["at-once", "after-a-pass"])
 def test_a_search_started_early_whose_child_fails_is_done_here(
     monkeypatch: pytest.MonkeyPatch, fails: str
