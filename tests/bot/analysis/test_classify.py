@@ -581,6 +581,23 @@ def test_a_large_diffs_files_answered_alike_share_the_rules_they_allow() -> None
     assert not {ids[index] for index in test} & {"money.decimal", "money.anchored"}
 
 
+def test_the_texts_asked_ahead_match_the_rules_asked_one_by_one() -> None:
+    """A large diff's texts worked out together (`_LineRules.ask`, set by set) match the rules
+    each matches asked alone; a text too long to keep is asked when needed."""
+    texts = ["price = Decimal(1)", "x = 1", "total = Decimal(amount)",
+             "y = Decimal(2)" + " " * classify_module._ASKED_CHARS]
+    diff = parse_diff(edit("app/prices.py", texts) * 200)
+    assert len(diff.text) >= classify_module._NARROW_BELOW
+    matcher = matcher_for(load_policy(CUSTOM))
+    alone, ahead = (classify_module._LineRules(matcher, diff) for _ in range(2))
+    ahead.ask(texts)
+    assert set(ahead._asked) == set(texts[:3])
+    assert [ahead.of(text, 0) for text in texts] == [alone.of(text, 0) for text in texts]
+    assert any(ahead.of(text, 0) for text in texts)
+    ahead.forget()
+    assert ahead._asked == {}
+
+
 def test_a_small_diff_compiles_only_the_file_patterns_it_asks_about() -> None:
     """Below `_ANY_PATH_FILES` files a rule's own file patterns are compiled when a file is
     asked about them: the Rust rule's are never asked of a Python change."""
@@ -1629,6 +1646,9 @@ def test_content_rules_are_matched_in_sets_of_a_pre_filter_pass_each() -> None:
     for text in ["word3 and word45 and word12", "  Shared word59", "nothing here", "word1 word10"]:
         assert sets.match(text) == tuple(sorted(one.Match(text) or ()))
     assert sets.match("word3 and word45 and word12") == (3, 12, 45, 61)
+    texts = ["word3 and word45 and word12", "nothing here", "  Shared word59", "word1 word10"]
+    assert sets.match_all(texts) == [sets.match(text) for text in texts]  # set by set
+    assert sets.match_all([]) == []
 
 
 @pytest.mark.parametrize(
