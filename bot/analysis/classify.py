@@ -27,9 +27,11 @@ from bot.analysis.guards import FUNCTION, GuardKind, Hit, guard_filter, guard_hi
 from bot.analysis.intent import StatedIntent
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
+    ALIAS_WORDS,
     MANIFESTS,
     MARKUP,
     Swaps,
+    aliased_names,
     defines,
     definitions_pattern,
     hunk_swaps,
@@ -1273,6 +1275,13 @@ def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
     return hunk.code_swaps
 
 
+@functools.cache
+def _alias_lines() -> Any:
+    """An added line that may give a name an alias (`aliased_names`), on the diff's bytes."""
+    words = "|".join(ALIAS_WORDS).encode()
+    return re2.compile(rb"(?m)^\+[^\n]*\b(?:" + words + rb")\b", _options())
+
+
 #: a name whose definition is worth looking for: an identifier of three characters or more
 #: (`i`, `x`, `ok` are everywhere)
 _SOUGHT_NAME = compile_lazily(r"[^\W\d]\w{2,}")
@@ -1372,10 +1381,24 @@ class _Renames:
         ask(asked)
         if not swaps:
             return set()
+        aliases: list[frozenset[str]] = []
         if len(diff.text) <= _DEFINITION_SEARCH_CHARS:
             ask(self._definitions(swaps, asked))
+            aliases = self._aliases()
         moves = [(diff.files[i].old_path or "", diff.files[i].path) for i in renamed_files]
-        return {places[at] for at in renamed_hunks(swaps, moves)}
+        return {places[at] for at in renamed_hunks(swaps, moves, aliases)}
+
+    def _aliases(self) -> list[frozenset[str]]:
+        """The names each line of code the change adds to give a name an alias makes one
+        (`aliased_names`), found by one search of the diff's added lines (`_alias_lines`)."""
+        diff = self.diff
+        found: list[frozenset[str]] = []
+        for file, lines in diff.hit_lines(_alias_lines()).items():
+            found.extend(
+                aliased_names(item.text) for item in diff.lines_at(file, lines)
+                if item.side == "new" and diff.code(item)
+            )
+        return found
 
     def _definitions(self, swaps: Sequence[Swaps], asked: set[tuple[int, int]]
                      ) -> set[tuple[int, int]]:

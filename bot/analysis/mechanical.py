@@ -22,6 +22,7 @@ from typing import NamedTuple
 from bot.analysis.lazyre import compile_lazily
 
 __all__ = [
+    "ALIAS_WORDS",
     "INDENTED",
     "MANIFESTS",
     "MARKUP",
@@ -29,6 +30,7 @@ __all__ = [
     "NO_SWAPS",
     "Sides",
     "Swaps",
+    "aliased_names",
     "defines",
     "definitions_pattern",
     "hunk_swaps",
@@ -1813,9 +1815,43 @@ def _names_folder(a: str, b: str, folders: set[_Folder]) -> bool:
     return False
 
 
+#: the words that make one name another's alias: Ruby's `alias new old`, `alias_method` and
+#: Rails' `alias_attribute`, PHP's `class_alias`, a Symfony service's or a route's `alias="old"`
+ALIAS_WORDS = ("alias", "alias_method", "alias_attribute", "class_alias")
+
+
+def aliased_names(line: str) -> frozenset[str]:
+    """The names a line makes one, when it gives a name an alias (`ALIAS_WORDS`): its names and
+    its string literals' contents (`alias_attribute :whitelist, :allowlist`, `<service
+    id="sylius.resolver.tax_rate" alias="sylius.tax_rate_resolver" />`); empty for any other
+    line."""
+    stream, strings = _line_stream(line)
+    if not any(_aliases(stream, strings, at) for at, word in enumerate(stream)
+               if word in ALIAS_WORDS):
+        return frozenset()
+    return frozenset(token for token in stream
+                     if token not in ALIAS_WORDS and _WORD.search(token) is not None)
+
+
+#: what makes an alias word a value's name rather than the statement or the attribute
+#: (`const alias = a || b`, `$alias`, `query.alias`)
+_NOT_ALIASING = frozenset({".", "$", "->", "::", "const", "let", "var", "val", "def", "function",
+                           "fn", "func"})
+
+
+def _aliases(stream: list[str], strings: list[int], at: int) -> bool:
+    """Whether the alias word at `at` of a line's stream gives a name an alias: a statement or
+    a call (`alias new old`, `alias_method :new, :old`, `class_alias(A::class, 'B')`) or an
+    attribute given a string (`alias="old"`), not a variable named so (`alias = a || b`)."""
+    if at and stream[at - 1] in _NOT_ALIASING:
+        return False
+    return stream[at + 1: at + 2] != ["="] or at + 2 in strings
+
+
 def renamed_hunks(
     hunks: Sequence[Swaps],
     renamed_files: Sequence[tuple[str, str]],
+    aliases: Iterable[frozenset[str]] = (),
 ) -> set[int]:
     """The indexes of the hunks whose only differences are renames the change makes throughout.
 
@@ -1834,6 +1870,11 @@ def renamed_hunks(
     swapped in one place only (`is_admin` -> `is_staff`) declares nothing and stays a change,
     and so does a hunk that makes two names one. Each hunk is given as what `hunk_swaps` (or
     `Sides.swaps`) found of its lines.
+
+    A rename is declared too where the change keeps the old name as an alias of the new one,
+    or gives the old one the new name as an alias (`aliases`: the names each added alias line
+    makes one, `aliased_names`): the two name one thing, so a use swapped from one to the other
+    does what it did, in a string too (a service's id in a container's configuration).
     """
     paired: dict[int, frozenset[tuple[str, str]]] = {}
     declared: set[tuple[str, str]] = set()
@@ -1860,6 +1901,10 @@ def renamed_hunks(
     # each old name replaced by one new name wherever the change replaces it
     candidates = {(a, b) for a, new in targets.items() if len(new) == 1 for b in new}
     declared &= candidates
+    aliased = [names for names in aliases if len(names) > 1]
+    declared.update(
+        (a, b) for a, b in candidates if any(a in names and b in names for names in aliased)
+    )
     declared.update(
         pair for pair in candidates - declared - quoted
         if any(_derived(d, pair) for d in declared)

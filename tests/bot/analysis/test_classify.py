@@ -837,6 +837,31 @@ def test_a_rename_declared_where_no_rule_reads_clears_its_callers(policy: Policy
     assert files_by_area(run(definition + caller, policy)) == {}
 
 
+#: an accessor renamed where the old name is kept as its alias (the declaring hunk adds the alias,
+#: so it swaps no names only), and a use of it a security rule reads
+_ALIASED_ACCESSOR = edit(
+    "lib/forum/formatter.rb",
+    ["      attr_accessor :allowlist", "      alias_attribute :whitelist, :allowlist"],
+    ["      attr_accessor :whitelist"],
+)
+_ALIASED_USE = edit("lib/forum/formatter_config.rb",
+                    ["    self.allowlist = HTML::Pipeline::SanitizationFilter::WHITELIST.dup"],
+                    ["    self.whitelist = HTML::Pipeline::SanitizationFilter::WHITELIST.dup"])
+
+
+def test_a_name_kept_as_an_alias_of_its_new_one_clears_its_uses(policy: Policy) -> None:
+    use = _ALIASED_USE
+    assert files_by_area(run(use, policy)) == {"security": ["lib/forum/formatter_config.rb"]}
+    assert files_by_area(run(_ALIASED_ACCESSOR + use, policy)) == {}
+    # an alias of another name declares nothing of this one
+    other = edit("lib/forum/formatter.rb",
+                 ["      attr_accessor :allowlist", "      alias_attribute :safelist, :allowlist"],
+                 ["      attr_accessor :whitelist"])
+    assert files_by_area(run(other + use, policy)) == {
+        "security": ["lib/forum/formatter_config.rb"]
+    }
+
+
 #: a method renamed where its docstring is reworded too (the delimiters are unchanged lines)
 _RENAMED_DOCUMENTED_DEFINITION = textwrap.dedent('''\
     diff --git a/app/models/account.py b/app/models/account.py

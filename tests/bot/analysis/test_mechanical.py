@@ -11,6 +11,7 @@ from bot.analysis.mechanical import (
     MAX_WIDTH,
     NO_SWAPS,
     Sides,
+    aliased_names,
     defines,
     definitions_pattern,
     hunk_swaps,
@@ -444,6 +445,46 @@ def test_a_go_package_clause_declares_the_rename_of_its_qualifier() -> None:
     call = (["\ts := auth.NewServer(logger)"], ["\ts := authn.NewServer(logger)"])
     assert _renamed([clause, call], []) == {0, 1}
     assert _renamed([call], []) == set()
+
+
+_RUBY_USE = (["    self.whitelist = SanitizationFilter::DEFAULTS.deep_merge("],
+             ["    self.allowlist = SanitizationFilter::DEFAULTS.deep_merge("])
+
+
+@pytest.mark.parametrize(
+    ("use", "alias", "expected"),
+    [
+        (_RUBY_USE, "      alias_attribute :whitelist, :allowlist", {0}),
+        (_RUBY_USE, "  alias allowlist whitelist", {0}),
+        (_RUBY_USE, "  alias_method :allowlist, :whitelist", {0}),
+        ((["        $list = new Whitelist($tags);"], ["        $list = new Allowlist($tags);"]),
+         "class_alias(Allowlist::class, 'Whitelist');", {0}),
+        (_RUBY_USE, "      alias_attribute :blocklist, :allowlist", set()),
+        (_RUBY_USE, "  whitelist = allowlist", set()),
+        (_RUBY_USE, "  alias = whitelist || allowlist", set()),
+        (_RUBY_USE, "  const alias = [whitelist, allowlist]", set()),
+    ],
+    ids=["ruby-alias-attribute", "ruby-alias", "ruby-alias-method", "php-class-alias",
+         "another-name-aliased", "no-alias-word", "variable-named-alias",
+         "constant-named-alias"],
+)
+def test_a_name_kept_as_the_other_s_alias_declares_the_rename(
+    use: tuple[list[str], list[str]], alias: str, expected: set[int]
+) -> None:
+    swaps = [hunk_swaps(*use)]
+    assert renamed_hunks(swaps, [], [aliased_names(alias)]) == expected
+    assert renamed_hunks(swaps, []) == set()
+
+
+def test_a_service_id_aliased_to_its_new_one_is_renamed_in_strings_too() -> None:
+    argument = (['    <argument type="service" id="shop.tax_rate_resolver" />'],
+                ['    <argument type="service" id="shop.resolver.tax_rate" />'])
+    alias = '    <service id="shop.resolver.tax_rate" alias="shop.tax_rate_resolver" />'
+    other = '    <service id="shop.resolver.tax_rate" class="Shop\\TaxRateResolver" />'
+    swaps = [hunk_swaps(*argument)]
+    assert renamed_hunks(swaps, [], [aliased_names(alias)]) == {0}
+    assert renamed_hunks(swaps, [], [aliased_names(other)]) == set()
+    assert aliased_names(other) == frozenset()
 
 
 @pytest.mark.parametrize(
