@@ -240,6 +240,45 @@ _NEW_NO_ARGUMENTS = compile_lazily(
 _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
 
 
+#: a collection class named as a declaration's type (a variable's, a field's, a parameter's, a
+#: return's, a type argument's) where its interface would do: Java's `ArrayList<Integer> ids` and
+#: `List<Integer> ids`, C#'s `IList<int> ids` and `List<int> ids`, each name of `_COLLECTIONS`
+#: written as its kind. The static type alone: the object and the methods its calls reach are
+#: the same. Not where an object is made (`new HashMap<>()` -> `new TreeMap<>()`, Kotlin's
+#: `HashMap<K, V>()`: another order, another class) nor where a type is tested or named as a
+#: value (`is`, `as`, `typeof(...)`, `instanceof`)
+_COLLECTION_TYPE = compile_lazily(
+    r"(?<!\bnew )(?<!\bis )(?<!\bas )(?<!typeof\()(?<!instanceof )(?<![\w.$])"
+    r"(ArrayList|LinkedList|IList|HashMap|LinkedHashMap|TreeMap|IDictionary|Dictionary|HashSet"
+    r"|LinkedHashSet|TreeSet|ISet)(?=\s*<)"
+)
+_COLLECTIONS = {
+    "ArrayList": "List", "LinkedList": "List", "IList": "List",
+    "HashMap": "Map", "LinkedHashMap": "Map", "TreeMap": "Map", "IDictionary": "Map",
+    "Dictionary": "Map",
+    "HashSet": "Set", "LinkedHashSet": "Set", "TreeSet": "Set", "ISet": "Set",
+}
+
+
+def _collection_kind(match: re.Match[str]) -> str:
+    """A declared collection type's kind (`_COLLECTION_TYPE`), unless its type arguments are
+    followed by a call's or an initialiser's bracket (`HashMap<K, V>()`: an object made)."""
+    text, depth, at = match.string, 0, match.end()
+    while at < len(text):
+        char = text[at]
+        if char == "<":
+            depth += 1
+        elif char == ">":
+            depth -= 1
+            if not depth:
+                break
+        elif char in "();{}=":
+            return match.group(1)  # not a type's arguments
+        at += 1
+    rest = text[at + 1:].lstrip()
+    return match.group(1) if rest[:1] in ("(", "{") else _COLLECTIONS[match.group(1)]
+
+
 #: one operation under two names a language or framework gives it, the older spelling written
 #: as the newer one (each with a substring a line needs to hold for its pattern to match): Go's
 #: `http.MethodPost` is the string "POST", `interface{}` is `any`, `reflect.TypeOf(T{})` is
@@ -250,7 +289,8 @@ _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
 #: :verify_authenticity_token` (with `raise: false`, its options passed on); Rust's
 #: `opt.map_or(false, f)` is `opt.is_some_and(f)` (`res.is_ok_and(f)` on a `Result`, written
 #: alike here: the type is not in the line) and `opt.map_or(true, f)` is `opt.is_none_or(f)`,
-#: as Clippy's `unnecessary_map_or` rewrites them. A spelling with another meaning
+#: as Clippy's `unnecessary_map_or` rewrites them; a collection's class declared as its
+#: interface (`_COLLECTION_TYPE`). A spelling with another meaning
 #: (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     ("http.Method", compile_lazily(r"\bhttp\.Method(Get|Head|Post|Put|Patch|Delete|Connect|"
@@ -269,6 +309,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("map_or(", compile_lazily(r"\.map_or\(\s*false\s*,\s*"), ".is_some_and("),
     ("map_or(", compile_lazily(r"\.map_or\(\s*true\s*,\s*"), ".is_none_or("),
     ("is_ok_and(", compile_lazily(r"\.is_ok_and\("), ".is_some_and("),
+    ("<", _COLLECTION_TYPE, _collection_kind),
 )
 
 
@@ -279,7 +320,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _OLDER_IDIOM_TOKENS = frozenset({
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "interface",
     "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger", "verify_authenticity_token",
-    "map_or",
+    "map_or", *_COLLECTIONS,
 })
 
 

@@ -447,6 +447,35 @@ def test_a_go_package_clause_declares_the_rename_of_its_qualifier() -> None:
     assert _renamed([call], []) == set()
 
 
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        ("        final ArrayList<Integer> ids = new ArrayList<>();",
+         "        final List<Integer> ids = new ArrayList<>();", True),
+        ("        HashSet<String> allowedOrigins = new HashSet<>(",
+         "        Set<String> allowedOrigins = new HashSet<>(", True),
+        ("    public Map<Integer, ArrayList<Integer>> getExclusions() {",
+         "    public Map<Integer, List<Integer>> getExclusions() {", True),
+        ("    private readonly IDictionary<string, Role> _roles = new Dictionary<string, Role>();",
+         "    private readonly Dictionary<string, Role> _roles = new Dictionary<string, Role>();",
+         True),
+        # another class made, in Java or Kotlin; a type tested; another kind of collection
+        ("        Map<String, Grant> grants = new HashMap<>();",
+         "        Map<String, Grant> grants = new TreeMap<>();", False),
+        ("        val grants = HashMap<String, Grant>()", "        val grants = TreeMap<String, Grant>()",
+         False),
+        ("        if (roles is List<Role>) {", "        if (roles is IList<Role>) {", False),
+        ("        ArrayList<Integer> ids = load();", "        Set<Integer> ids = load();", False),
+    ],
+    ids=["java-list", "java-set", "java-type-argument", "csharp-dictionary", "other-class-made",
+         "kotlin-other-class-made", "csharp-type-tested", "other-kind"],
+)
+def test_a_collection_declared_as_its_interface_is_the_same_code(
+    removed: str, added: str, expected: bool
+) -> None:
+    assert mechanical_hunk([removed], [added]) is expected
+
+
 _RUBY_USE = (["    self.whitelist = SanitizationFilter::DEFAULTS.deep_merge("],
              ["    self.allowlist = SanitizationFilter::DEFAULTS.deep_merge("])
 
