@@ -398,3 +398,33 @@ def test_waiting_for_or_retrying_after_a_database_lock_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     _assert_found_or_quiet(found, rule)
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a critical section opened (or closed) by the statement that scopes it, in each stack
+        ("src/Core/Commands/CommandQueueManager.cs", "            lock (_queue)",
+         "transactions.lock-blocks"),
+        ("src/Core/Commands/CommandQueueManager.vb", "        SyncLock _queue",
+         "transactions.lock-blocks"),
+        ("src/main/java/org/shop/rules/Engine.java",
+         "    public synchronized void apply(Fact fact) {", "transactions.lock-blocks"),
+        ("app/storage.py", "        with self._lock:", "transactions.lock-blocks"),
+        ("app/storage.py", "    async with self.write_mutex:", "transactions.lock-blocks"),
+        ("lib/queue.rb", "    @mutex.synchronize do", "transactions.lock-blocks"),
+        ("src/Core/Cache.cs", "            Monitor.Enter(_sync);", "transactions.lock-blocks"),
+        # look-alikes: a lock's name in an expression, a file opened, Go's everyday mutex call,
+        # a method named lock, a word in a string
+        ("src/Core/Cache.cs", "            var locked = IsLocked(item);", None),
+        ("app/storage.py", "        with open(path) as handle:", None),
+        ("internal/store/store.go", "\ts.mu.Lock()", None),
+        ("src/main/java/org/shop/Account.java", "        account.lock(reason);", None),
+        ("app/models/user.rb", '    flash[:notice] = "Account locked (too many attempts)"', None),
+    ],
+)
+def test_a_lock_statement_put_in_or_taken_out_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    _assert_found_or_quiet(found, rule)
