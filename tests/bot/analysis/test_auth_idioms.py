@@ -239,3 +239,30 @@ def test_how_a_change_alters_authentication_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+SWITCHES = "auth.auth-switches"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a way of signing in, or a check at sign-in, switched on or off by its default
+        ("src/Passport.php", "    public static $passwordGrantEnabled = false;", SWITCHES),
+        ("config/settings.yml", "registration_enabled: true", SWITCHES),
+        ("app/settings.py", "SOCIAL_SIGNUP_ALLOWED = False", SWITCHES),
+        ("src/config/defaults.ts", "  allowSignup: false,", SWITCHES),
+        ("config/app.php", "    'enable_password_login' => true,", SWITCHES),
+        ("internal/config/config.go", "\tEmailVerificationRequired: true,", SWITCHES),
+        # look-alikes: a feature of another kind, a switch read rather than set, a count
+        ("config/settings.yml", "notifications_enabled: true", None),
+        ("src/config/defaults.ts", "  darkModeEnabled: false,", None),
+        ("app/views.py", "    if settings.REGISTRATION_ENABLED:", None),
+        ("app/settings.py", "MAX_UPLOADS = 5", None),
+    ],
+)
+def test_a_sign_in_switch_set_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (SWITCHES not in found), found
