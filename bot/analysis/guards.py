@@ -255,6 +255,30 @@ def _condition_changed(hunk: _Hunk, item: ChangedLine) -> Change | None:
         partner, partner_stream = candidates[at]
         if _logic_changed(stream, partner_stream):
             return Change(kind="condition-changed", lines=(item, partner))
+    return _continued_condition_changed(hunk, item, candidates)
+
+
+def _continued_condition_changed(
+    hunk: _Hunk, item: ChangedLine, candidates: list[tuple[ChangedLine, list[str]]]
+) -> Change | None:
+    """A condition written over several lines, changed as a whole: each side's condition lines
+    of the run read as one (`return actor != nil &&` / `(actor.Admin ||` / `v.Owners && owner
+    ||` losing its middle line, the operand and its `||` gone with it, where no line of one
+    side is alike enough to one of the other): one side is the other with operands and their
+    connectives taken out, nothing else changed. Only where a side has more than one such
+    line."""
+    own = hunk.conditions(item, item.side)
+    if not candidates or (len(own) < 2 and len(candidates) < 2):
+        return None
+    joined = [token for _, line_stream in own for token in line_stream]
+    other = [token for _, line_stream in candidates for token in line_stream]
+    shorter, longer = sorted((joined, other), key=len)
+    if len(shorter) < _CONTAINED or len(shorter) == len(longer):
+        return None
+    matcher = difflib.SequenceMatcher(None, shorter, longer, autojunk=False)
+    if sum(block.size for block in matcher.get_matching_blocks()) == len(shorter) and \
+            _logic_changed(joined, other):
+        return Change(kind="condition-changed", lines=(item, candidates[0][0]))
     return None
 
 

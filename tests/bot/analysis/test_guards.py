@@ -403,3 +403,44 @@ def test_a_condition_on_what_the_user_belongs_to_decides_whose_data(
     guards = {r for r in rules(run(edit(path, added, removed), policy))
               if r.endswith(("-changed", "-removed", "-added"))}
     assert guards == found
+
+
+def test_a_condition_over_several_lines_losing_an_operand_is_a_condition_changed(
+    policy: Policy,
+) -> None:
+    """No line of either side is alike enough to one of the other; read as one, the condition
+    lost `actor.Admin ||`."""
+    text = _shown("app/services/protection/bypass.go", [
+        " func (v DefBypass) matches(actor *Principal, isRepoOwner bool) bool {",
+        " \treturn actor != nil &&",
+        "-\t\t(actor.Admin ||",
+        "-\t\t\tv.RepoOwners && isRepoOwner ||",
+        "+\t\t(v.RepoOwners && isRepoOwner ||",
+        " \t\t\tslices.Contains(v.UserIDs, actor.ID))",
+        " }",
+    ])
+    assert rules(run(text, policy)) == {"permissions.condition-changed"}
+
+
+def test_a_condition_over_several_lines_re_wrapped_or_renamed_is_not(policy: Policy) -> None:
+    rewrapped = _shown("app/services/protection/bypass.go", [
+        " func (v DefBypass) matches(actor *Principal, isRepoOwner bool) bool {",
+        " \treturn actor != nil &&",
+        "-\t\t(actor.Admin ||",
+        "-\t\t\tv.RepoOwners && isRepoOwner ||",
+        "+\t\t(actor.Admin || v.RepoOwners && isRepoOwner ||",
+        " \t\t\tslices.Contains(v.UserIDs, actor.ID))",
+        " }",
+    ])
+    renamed = _shown("app/services/protection/bypass.go", [
+        " func (v DefBypass) matches(actor *Principal, isRepoOwner bool) bool {",
+        " \treturn actor != nil &&",
+        "-\t\t(actor.Admin ||",
+        "-\t\t\tv.RepoOwners && isRepoOwner ||",
+        "+\t\t(actor.IsSiteAdmin ||",
+        "+\t\t\tv.OwnersMayBypass && ownsRepository ||",
+        " \t\t\tslices.Contains(v.UserIDs, actor.ID))",
+        " }",
+    ])
+    assert rules(run(rewrapped, policy)) == set()
+    assert rules(run(renamed, policy)) == set()
