@@ -199,8 +199,7 @@ class EarlySearch:
             import fcntl
             import tempfile
 
-            self._lockf = fcntl.lockf
-            self._locked, self._unlocked = fcntl.LOCK_EX, fcntl.LOCK_UN
+            self._fcntl = fcntl
             self._claims = mmap.mmap(-1, max(1, len(self._plan)))
             self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             read_end, write_end = os.pipe()
@@ -278,14 +277,14 @@ class EarlySearch:
         (unlocked, both could read a pass as free and search it). The lock is advisory and its
         byte, past any offset the child writes at, is never read or written."""
         fd = self._file.fileno()
-        self._lockf(fd, self._locked, 1, _LOCKED_BYTE)
+        self._fcntl.lockf(fd, self._fcntl.LOCK_EX, 1, _LOCKED_BYTE)
         try:
             if self._claims[at] != _FREE:
                 return False
             self._claims[at] = side
             return True
         finally:
-            self._lockf(fd, self._unlocked, 1, _LOCKED_BYTE)
+            self._fcntl.lockf(fd, self._fcntl.LOCK_UN, 1, _LOCKED_BYTE)
 
     def _read_size(self) -> int:
         data = self._pipe.read(8)
