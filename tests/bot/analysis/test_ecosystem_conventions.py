@@ -134,6 +134,54 @@ from tests.bot.analysis._rules import rules_found
             "security.ssrf-redirect-traversal",
         ),
         ("config/app.php", "    'timezone' => 'UTC',", None),
+        # Django's and DRF's settings under a prefix that namespaces them (dynaconf)
+        (
+            "app/settings/hooks.py",
+            '    data["REST_FRAMEWORK__DEFAULT_AUTHENTICATION_CLASSES"] = ["app.auth.HubAuth"]',
+            "auth.django-auth",
+        ),
+        (
+            "app/settings/hooks.py",
+            '    data["REST_FRAMEWORK__DEFAULT_PAGINATION_CLASS"] = "app.pages.Pages"',
+            None,
+        ),
+        # a token's audience read from its claims, to be checked by hand
+        ("app/hooks/views.py", '            audience = payload.get("aud")', "auth.token-validation"),
+        ("app/hooks/views.py", '            issuer = claims["iss"]', "auth.token-validation"),
+        ("app/hooks/views.py", '            audit = payload.get("audit")', None),
+        # a key printed as a placeholder by its Debug implementation
+        ("src/keys.rs", '            .field("content", &"[redacted]")', "security.secret-redaction"),
+        ("src/keys.rs", '            .field("family", &self.family)', None),
+        # a CSP's directives that govern no script
+        ("src/headers/policy.ts", "  \"form-action\": [\"'self'\"],", "security.csp"),
+        ("src/headers/policy.ts", "  \"base-uri\": [\"'none'\"],", "security.csp"),
+        ("src/search/form.ts", '  formAction: "/search",', None),
+        # the mode a file is written with
+        (
+            "cmd/cli/machines.go",
+            "\t\terr = os.WriteFile(credentialsPath, out, 0o600)",
+            "security.file-modes",
+        ),
+        ("scripts/keys.ts", "  fs.writeFileSync(keyPath, pem, { mode: 0o600 });", "security.file-modes"),
+        ("cmd/cli/machines.go", "\t\terr = os.WriteFile(credentialsPath, out, perm)", None),
+        # an LDAP filter's value escaped by hand, with RFC 4515's escapes
+        (
+            "app/resolvers/ldap.py",
+            '        return name.replace("*", "\\\\2a").replace("(", "\\\\28")',
+            "security.ldap-injection",
+        ),
+        ("app/resolvers/ldap.py", '        colour = "#2a2a2a"', None),
+        # the credentials a proxy passes on
+        (
+            "gateway/src/proxy.lua",
+            '        ngx.req.set_header("Proxy-Authorization", proxy_auth)',
+            "security.proxy-trust",
+        ),
+        ("internal/proxy/redirect.go", '\treq.Header.Del("Authorization")', "security.proxy-trust"),
+        ("internal/proxy/redirect.go", '\treq.Header.Del("Accept-Encoding")', None),
+        # a view that refuses a GET (login CSRF)
+        ("social_django/views.py", "@require_POST", "security.web-protections"),
+        ("social_django/views.py", "@require_GET", None),
     ],
 )
 def test_an_ecosystem_convention_is_evidence(
