@@ -1323,6 +1323,38 @@ def _grouped(lines: Sequence[str], *, python: bool) -> list[str] | None:
     return _if_rewritten(lines, out)
 
 
+#: a string literal joined to the next by a concatenation operator (`+`, PHP's `.`, Lua's `..`),
+#: on one line or at the end of one: a message split over several literals
+_CONCATENATION = compile_lazily(r"""["'`]\s*(?:\+|\.\.?)\s*(?:["'`]|$)""", re.MULTILINE)
+#: the tokens that join two string literals into one
+_CONCATENATORS = frozenset({"+", ".", ".."})
+
+
+def _concatenated(whole: tuple[list[str], set[int]]) -> tuple[list[str], set[int]] | None:
+    """A stream (tokens, string indexes) with each run of string literals joined by
+    concatenation operators (`"Unable to " + "sign in"`, `'a' . 'b'`) read as one literal of
+    their texts joined, so that a message reworded as it is split over lines (or joined back)
+    is compared as the message it makes (`_reworded`); None where no two literals are joined.
+    Only literals with an operator between them: commas are layout to the stream, so two
+    literals side by side may be two items of a list."""
+    tokens, strings = whole
+    out: list[str] = []
+    literals: set[int] = set()
+    at, joined = 0, False
+    while at < len(tokens):
+        text = tokens[at]
+        if at in strings:
+            while (at + 2 < len(tokens) and at + 2 in strings
+                   and tokens[at + 1] in _CONCATENATORS):
+                text += tokens[at + 2]
+                at += 2
+                joined = True
+            literals.add(len(out))
+        out.append(text)
+        at += 1
+    return (out, literals) if joined else None
+
+
 def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
     """A whole stream (tokens, string indexes) read as `_Tokens`."""
     tokens, strings = whole
@@ -1444,6 +1476,13 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))
     if alike or _regrouped_constants(old, new) or _shortened(old, new, new_text):
         return True
+    if _CONCATENATION.search(old_text) or _CONCATENATION.search(new_text):
+        joined = _concatenated(sides.stream("old")), _concatenated(sides.stream("new"))
+        if joined != (None, None) and _alike(
+            _from_stream(joined[0] or sides.stream("old"))(),
+            _from_stream(joined[1] or sides.stream("new"))(), False,
+        )[1]:
+            return True
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting(old, new)
     )

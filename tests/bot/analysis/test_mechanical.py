@@ -171,6 +171,14 @@ from tests.bot.analysis._rules import rules_found
          ["        if expected_grant_type.is_some_and(|g| g != grant_type) {",
           "            .is_ok_and(|ip| matches!(ip, IpAddr::V4(_)))",
           "        session.expires_at.is_none_or(|at| at > now)"]),
+        # a message reworded as it is split over literals joined by concatenation
+        (["            throw new Exception('The request does not hold the authentication service');"],
+         ["            throw new Exception(",
+          "                'The request does not hold the authentication service. Check that ' .",
+          "                'the authentication middleware is added.'",
+          "            );"]),
+        (['        log.warn("Could not refresh the access token for this user");'],
+         ['        log.warn("Could not refresh the access token " +', '            "for the signed in user");']),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -196,7 +204,9 @@ from tests.bot.analysis._rules import rules_found
          "ruby-string-appended-in-other-quotes", "verbatim-heredoc-respaced",
          "php-new-without-parentheses-and-comment-spaced", "php-anonymous-class-without-parentheses",
          "js-new-with-parentheses", "python-import-bracketed", "python-import-unbracketed",
-         "sqlalchemy-is-none", "sqlalchemy-is-not-none-and-is-true", "rust-map-or-as-is-some-and"],
+         "sqlalchemy-is-none", "sqlalchemy-is-not-none-and-is-true", "rust-map-or-as-is-some-and",
+         "php-message-reworded-over-concatenated-literals",
+         "java-message-reworded-over-concatenated-literals"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -317,6 +327,11 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         # map_or's default flipped, or one that is no boolean
         (["        .map_or(false, |at| at > now)"], ["        .is_none_or(|at| at > now)"]),
         (["        .map_or(0, |c| c.len())"], ["        .is_some_and(|c| c.len())"]),
+        # a literal joined to a value, or to a query: not a message split over literals
+        (["    throw new Exception('The request does not hold the authentication service');"],
+         ["    throw new Exception('The request does not hold the service ' . $name);"]),
+        (['    $sql = "SELECT * FROM tokens " . "WHERE user_id = ?";'],
+         ['    $sql = "SELECT * FROM tokens " . "WHERE user_id = ? OR 1 = 1";']),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -349,7 +364,7 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "ts-triple-slash-reference-changed", "python-import-name-added",
          "python-import-bracket-not-closed", "sqlalchemy-is-none-for-not-none",
          "python-is-none-for-equals-none", "rust-map-or-default-flipped",
-         "rust-map-or-of-a-number"],
+         "rust-map-or-of-a-number", "literal-joined-to-a-value", "query-joined-and-changed"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
