@@ -279,6 +279,14 @@ def _collection_kind(match: re.Match[str]) -> str:
     return match.group(1) if rest[:1] in ("(", "{") else _COLLECTIONS[match.group(1)]
 
 
+#: Go's `io/ioutil` functions, deprecated since Go 1.16, and what they now call
+_IOUTIL = {
+    "ReadFile": "os.ReadFile", "WriteFile": "os.WriteFile", "ReadAll": "io.ReadAll",
+    "NopCloser": "io.NopCloser", "Discard": "io.Discard", "TempFile": "os.CreateTemp",
+    "TempDir": "os.MkdirTemp",
+}
+
+
 #: one operation under two names a language or framework gives it, the older spelling written
 #: as the newer one (each with a substring a line needs to hold for its pattern to match): Go's
 #: `http.MethodPost` is the string "POST", `interface{}` is `any`, `reflect.TypeOf(T{})` is
@@ -290,8 +298,15 @@ def _collection_kind(match: re.Match[str]) -> str:
 #: `opt.map_or(false, f)` is `opt.is_some_and(f)` (`res.is_ok_and(f)` on a `Result`, written
 #: alike here: the type is not in the line) and `opt.map_or(true, f)` is `opt.is_none_or(f)`,
 #: as Clippy's `unnecessary_map_or` rewrites them; a collection's class declared as its
-#: interface (`_COLLECTION_TYPE`). A spelling with another meaning
-#: (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`) is left alone.
+#: interface (`_COLLECTION_TYPE`); a Laravel migration's named class is the anonymous class
+#: the file returns (`return new class extends Migration`), which the migrator runs alike since
+#: Laravel 8.37; a TypeScript interface of no parent is the type alias of the same object
+#: type (`interface Options {` -> `type Options = {`, as typescript-eslint's
+#: `consistent-type-definitions` rewrites it: the emitted JavaScript is the same); Go's
+#: deprecated `io/ioutil` functions are the `os` and `io` ones its documentation names as their
+#: replacements (`_IOUTIL`). A spelling with another
+#: meaning (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`; `ioutil.ReadDir`, which
+#: returns other values than `os.ReadDir`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     ("http.Method", compile_lazily(r"\bhttp\.Method(Get|Head|Post|Put|Patch|Delete|Connect|"
                                    r"Options|Trace)\b"), lambda m: f'"{m.group(1).upper()}"'),
@@ -310,6 +325,11 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("map_or(", compile_lazily(r"\.map_or\(\s*true\s*,\s*"), ".is_none_or("),
     ("is_ok_and(", compile_lazily(r"\.is_ok_and\("), ".is_some_and("),
     ("<", _COLLECTION_TYPE, _collection_kind),
+    ("extends Migration", compile_lazily(r"^\s*class\s+\w+\s+extends\s+Migration\b"),
+     "return new class extends Migration"),
+    ("interface ", compile_lazily(r"\binterface\s+(\w+)\s*\{"), r"type \1 = {"),
+    ("ioutil.", compile_lazily(r"\bioutil\.(ReadFile|WriteFile|ReadAll|NopCloser|Discard|TempFile|"
+                               r"TempDir)\b"), lambda m: _IOUTIL[m.group(1)]),
 )
 
 
@@ -320,7 +340,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _OLDER_IDIOM_TOKENS = frozenset({
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "interface",
     "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger", "verify_authenticity_token",
-    "map_or", *_COLLECTIONS,
+    "map_or", "ioutil", "Migration", *_COLLECTIONS,
 })
 
 

@@ -179,6 +179,16 @@ from tests.bot.analysis._rules import rules_found
           "            );"]),
         (['        log.warn("Could not refresh the access token for this user");'],
          ['        log.warn("Could not refresh the access token " +', '            "for the signed in user");']),
+        # Go's io/ioutil functions and their replacements in os and io
+        (["\t\t\tdata, err := ioutil.ReadFile(splitKey[1])",
+          "\tbody, _ := ioutil.ReadAll(resp.Body)"],
+         ["\t\t\tdata, err := os.ReadFile(splitKey[1])", "\tbody, _ := io.ReadAll(resp.Body)"]),
+        # a Laravel migration's class as the anonymous class the file returns
+        (["class CreateSessionsTable extends Migration", "}"],
+         ["return new class extends Migration", "};"]),
+        # a TypeScript interface as the type alias of the same object type
+        (["export interface ContentSecurityPolicyOptions {", "}"],
+         ["export type ContentSecurityPolicyOptions = {", "};"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -206,7 +216,8 @@ from tests.bot.analysis._rules import rules_found
          "js-new-with-parentheses", "python-import-bracketed", "python-import-unbracketed",
          "sqlalchemy-is-none", "sqlalchemy-is-not-none-and-is-true", "rust-map-or-as-is-some-and",
          "php-message-reworded-over-concatenated-literals",
-         "java-message-reworded-over-concatenated-literals"],
+         "java-message-reworded-over-concatenated-literals", "go-ioutil-as-os-and-io",
+         "laravel-anonymous-migration", "ts-interface-as-type-alias"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -332,6 +343,14 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ["    throw new Exception('The request does not hold the service ' . $name);"]),
         (['    $sql = "SELECT * FROM tokens " . "WHERE user_id = ?";'],
          ['    $sql = "SELECT * FROM tokens " . "WHERE user_id = ? OR 1 = 1";']),
+        # ioutil.ReadDir returns other values than os.ReadDir; a read limit added
+        (["\tfiles, _ := ioutil.ReadDir(dir)"], ["\tfiles, _ := os.ReadDir(dir)"]),
+        (["\tbody, _ := ioutil.ReadAll(resp.Body)"],
+         ["\tbody, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))"]),
+        # another parent class, or an interface that extends another
+        (["class CreateSessionsTable extends Migration"],
+         ["return new class extends TenantMigration"]),
+        (["export interface Options extends BaseOptions {"], ["export type Options = {"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -364,7 +383,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "ts-triple-slash-reference-changed", "python-import-name-added",
          "python-import-bracket-not-closed", "sqlalchemy-is-none-for-not-none",
          "python-is-none-for-equals-none", "rust-map-or-default-flipped",
-         "rust-map-or-of-a-number", "literal-joined-to-a-value", "query-joined-and-changed"],
+         "rust-map-or-of-a-number", "literal-joined-to-a-value", "query-joined-and-changed",
+         "go-ioutil-read-dir", "go-read-limit-added",
+         "laravel-migration-of-another-parent", "ts-interface-with-a-parent"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
