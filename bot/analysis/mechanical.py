@@ -750,12 +750,18 @@ _FORMAT_VARIANT = compile_lazily(
 )
 
 
+#: a printf conversion that writes its value as it is (`%s`, Go's `%v`): the place of a value
+#: that an f-string or a concatenation writes without one. Not `%d` or `%.2f`, which format it
+_AS_IS_CONVERSION = compile_lazily(r"%[sv](?![A-Za-z])")
+
+
 def _words(stream: Iterable[tuple[str, bool]]) -> Iterator[str]:
-    """The words of a stream (`_Tokens`), strings' words included, format words left out and a
-    formatting variant's name as its plain call's (`_string_formatting`), in order."""
+    """The words of a stream (`_Tokens`), strings' words included (their `%s` conversions left
+    out: `"%s : %s" % (a, b)` -> `f"{a} : {b}"`), format words left out and a formatting
+    variant's name as its plain call's (`_string_formatting`), in order."""
     for token, string in stream:
         if string:
-            yield from _WORD.findall(token)
+            yield from _WORD.findall(_AS_IS_CONVERSION.sub(" ", token) if "%" in token else token)
         elif _WORD.fullmatch(token) and token not in _FORMAT_WORDS:
             variant = _FORMAT_VARIANT.fullmatch(token)
             yield variant.group(1) if variant else token

@@ -189,6 +189,10 @@ from tests.bot.analysis._rules import rules_found
         # a TypeScript interface as the type alias of the same object type
         (["export interface ContentSecurityPolicyOptions {", "}"],
          ["export type ContentSecurityPolicyOptions = {", "};"]),
+        # printf's `%s` as an f-string's or a concatenation's place of the same value
+        (["        return '%s : %s' % (self.digest, self.user)"],
+         ["        return f'{self.digest} : {self.user}'"]),
+        (['\tkey := fmt.Sprintf("%s:%s", user, scope)'], ['\tkey := user + ":" + scope']),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -217,7 +221,8 @@ from tests.bot.analysis._rules import rules_found
          "sqlalchemy-is-none", "sqlalchemy-is-not-none-and-is-true", "rust-map-or-as-is-some-and",
          "php-message-reworded-over-concatenated-literals",
          "java-message-reworded-over-concatenated-literals", "go-ioutil-as-os-and-io",
-         "laravel-anonymous-migration", "ts-interface-as-type-alias"],
+         "laravel-anonymous-migration", "ts-interface-as-type-alias",
+         "python-percent-s-as-f-string", "go-sprintf-as-concatenation"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -351,6 +356,10 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["class CreateSessionsTable extends Migration"],
          ["return new class extends TenantMigration"]),
         (["export interface Options extends BaseOptions {"], ["export type Options = {"]),
+        # a value formatted by printf (`%.2f`), or the values swapped
+        (["        return '%.2f EUR' % (amount)"], ["        return f'{amount} EUR'"]),
+        (["        return '%s : %s' % (self.digest, self.user)"],
+         ["        return f'{self.user} : {self.digest}'"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -385,7 +394,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "python-is-none-for-equals-none", "rust-map-or-default-flipped",
          "rust-map-or-of-a-number", "literal-joined-to-a-value", "query-joined-and-changed",
          "go-ioutil-read-dir", "go-read-limit-added",
-         "laravel-migration-of-another-parent", "ts-interface-with-a-parent"],
+         "laravel-migration-of-another-parent", "ts-interface-with-a-parent",
+         "printf-float-as-f-string", "f-string-values-swapped"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
