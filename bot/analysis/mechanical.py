@@ -1381,6 +1381,51 @@ def _concatenated(whole: tuple[list[str], set[int]]) -> tuple[list[str], set[int
     return (out, literals) if joined else None
 
 
+#: a line of names only, with the braces of nested lists (`Algorithm, DecodingKey,`,
+#: `errors::{self, Error},`): a list of imported names the hunk continues from a line it keeps
+_NAME_LIST = compile_lazily(r"[\w:*{}\s,]+")
+
+
+def _sorted_names(text: str) -> str:
+    """A text's brace-enclosed lists of names with their items sorted, nested ones too, and
+    its white space dropped: `use a::{new_error, ErrorKind, b::{Y, X}};` ->
+    `usea::{ErrorKind,b::{X,Y},new_error};`."""
+    lists: list[list[str]] = [[""]]  # the items of each list still open, the text outside first
+    for char in text:
+        if char == "{":
+            lists.append([""])
+        elif char == "}" and len(lists) > 1:
+            inner = sorted(item for item in lists.pop() if item)
+            lists[-1][-1] += "{" + ",".join(inner) + "}"
+        elif char == "," and len(lists) > 1:
+            lists[-1].append("")
+        elif not char.isspace():
+            lists[-1][-1] += char
+    return "".join(lists[0]) + "{" * (len(lists) - 1)
+
+
+def _import_lists(lines: Sequence[str]) -> tuple[list[str], str] | None:
+    """A hunk side's import statements and the names of the import list it continues, each
+    list of names in braces sorted (`_sorted_names`) and the statements in sorted order: cargo
+    fmt's, Prettier's and isort's orders of the same imports are the same imports. None where
+    a line is neither (code), or where no line is an import statement (a list of names is an
+    import's only beside one)."""
+    statements: list[str] = []
+    names: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        if _IMPORT.match(line):
+            statements.append(_sorted_names(line))
+        elif _NAME_LIST.fullmatch(line) and line.count("{") == line.count("}"):
+            names.append(line)
+        else:
+            return None
+    if not statements:
+        return None
+    return sorted(statements), _sorted_names("{" + ",".join(names) + "}")
+
+
 def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
     """A whole stream (tokens, string indexes) read as `_Tokens`."""
     tokens, strings = whole
@@ -1497,6 +1542,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         )
         same, alike = _alike(old(), new(), bumps)
         if same:
+            return True
+    if "{" in old_text and "{" in new_text:
+        listed = _import_lists(removed)
+        if listed is not None and listed == _import_lists(added):
             return True
     if _imports_only(removed) and _imports_only(added):
         return sorted(map(line_key, removed)) == sorted(map(line_key, added))

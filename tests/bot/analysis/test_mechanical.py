@@ -193,6 +193,17 @@ from tests.bot.analysis._rules import rules_found
         (["        return '%s : %s' % (self.digest, self.user)"],
          ["        return f'{self.digest} : {self.user}'"]),
         (['\tkey := fmt.Sprintf("%s:%s", user, scope)'], ['\tkey := user + ":" + scope']),
+        # the names of import lists in another order, over lines too (cargo fmt, Prettier)
+        (["use crate::errors::{new_error, ErrorKind, Result};",
+          "use aws_lc_rs::rand::SystemRandom;",
+          "    EcdsaKeyPair, VerificationAlgorithm, ECDSA_P256_SHA256_FIXED,",
+          "    ECDSA_P384_SHA384_FIXED, errors::{self, Error},"],
+         ["use crate::errors::{ErrorKind, Result, new_error};",
+          "use aws_lc_rs::rand::SystemRandom;",
+          "    ECDSA_P256_SHA256_FIXED, ECDSA_P384_SHA384_FIXED, EcdsaKeyPair,",
+          "    VerificationAlgorithm, errors::{Error, self},"]),
+        (["import { verify, sign, decode } from 'jsonwebtoken';"],
+         ["import { decode, sign, verify } from 'jsonwebtoken';"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -222,7 +233,8 @@ from tests.bot.analysis._rules import rules_found
          "php-message-reworded-over-concatenated-literals",
          "java-message-reworded-over-concatenated-literals", "go-ioutil-as-os-and-io",
          "laravel-anonymous-migration", "ts-interface-as-type-alias",
-         "python-percent-s-as-f-string", "go-sprintf-as-concatenation"],
+         "python-percent-s-as-f-string", "go-sprintf-as-concatenation",
+         "rust-import-lists-reordered-over-lines", "js-named-imports-reordered"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -360,6 +372,13 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["        return '%.2f EUR' % (amount)"], ["        return f'{amount} EUR'"]),
         (["        return '%s : %s' % (self.digest, self.user)"],
          ["        return f'{self.user} : {self.digest}'"]),
+        # a name imported from another list, one more, or a list of values beside the imports
+        (["use a::{Reader, Writer};", "use b::{Signer};"],
+         ["use a::{Reader};", "use b::{Signer, Writer};"]),
+        (["use crate::errors::{new_error, ErrorKind};"],
+         ["use crate::errors::{ErrorKind, Result, new_error};"]),
+        (["use crate::errors::{new_error, ErrorKind};", "    let roles = [admin, viewer];"],
+         ["use crate::errors::{ErrorKind, new_error};", "    let roles = [viewer, admin];"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -395,7 +414,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "rust-map-or-of-a-number", "literal-joined-to-a-value", "query-joined-and-changed",
          "go-ioutil-read-dir", "go-read-limit-added",
          "laravel-migration-of-another-parent", "ts-interface-with-a-parent",
-         "printf-float-as-f-string", "f-string-values-swapped"],
+         "printf-float-as-f-string", "f-string-values-swapped", "name-imported-from-another-list",
+         "name-added-to-an-import-list", "values-reordered-beside-imports"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
