@@ -559,8 +559,14 @@ class _LineRules:
         if self._narrow or self.matcher.rule_set is None:
             return
         new = list({text: None for text in texts
-                    if len(text) <= _ASKED_CHARS and text not in self._texts})
+                    if self.asks(text) and text not in self._texts})
         self._asked.update(zip(new, self.matcher.rule_set.match_all(new), strict=True))
+
+    @staticmethod
+    def asks(text: str) -> bool:
+        """Whether `ask` works this text out ahead: a longer one (`_ASKED_CHARS`) is asked
+        when `of` is, and not kept."""
+        return len(text) <= _ASKED_CHARS
 
     def forget(self) -> None:
         """Let what `ask` worked out go."""
@@ -1595,12 +1601,15 @@ def _content_evidence(
     moved = _moved(diff, rules, found, hits, renames) if hits else set()
     mechanical += [item for item in hits if item in moved]
     stated = intent.not_moved(comments)
-    # The texts asked below (`rules.of`), worked out together (`_LineRules.ask`).
+    # The texts asked below (`rules.of`), worked out together (`_LineRules.ask`). A line
+    # `ask` would drop is not blanked for it (`without_copy` never lengthens a line): on a
+    # minified bundle's lines of 100-900 kB, blanking is slow (0.6 s of CPU for bench/
+    # analysis.py's "bundle" shape), and the loop below blanks them again.
     rules.ask(item.text for items in (mechanical, described, prose) for item in items)
     rules.ask(
         without_copy(item.text.rstrip("\n"), markup=item.side != "header"
                      and MARKUP.search(diff.files[item.file].path) is not None)
-        for item in [*hits, *stated] if item not in moved
+        for item in [*hits, *stated] if item not in moved and rules.asks(item.text)
     )
     uncounted, described_count, prose_count = (sum(
         any(not rule.comments for rule in rules.of(item.text, item.file)) for item in items

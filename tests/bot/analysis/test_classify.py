@@ -35,6 +35,7 @@ from bot.analysis.diff import (
     parse_github_files,
 )
 from bot.analysis.gitattributes import parse_gitattributes
+from bot.analysis.mechanical import without_copy
 from bot.analysis.models import Evidence
 from policies.loader import load_policy
 from policies.model import Policy
@@ -596,6 +597,29 @@ def test_the_texts_asked_ahead_match_the_rules_asked_one_by_one() -> None:
     assert any(ahead.of(text, 0) for text in texts)
     ahead.forget()
     assert ahead._asked == {}
+
+
+def test_a_line_too_long_to_ask_ahead_is_blanked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line `_LineRules.ask` does not keep (a minified bundle's) is not blanked for it:
+    blanking such a line is slow, and `_content_evidence` blanks it again when it reads it.
+    Its evidence is found all the same."""
+    long = "y = Decimal(2)" + " " * classify_module._ASKED_CHARS
+    filler = [(f"docs/page{n}.txt", ["plain text " * 40]) for n in range(80)]
+    text = "".join(edit(path, lines) for path, lines in
+                   [("app/prices.py", ["price = Decimal(1)", long]), *filler])
+    assert len(text) >= classify_module._NARROW_BELOW
+    blanked: list[str] = []
+
+    def counted(line: str, *, markup: bool = False) -> str:
+        blanked.append(line)
+        return without_copy(line, markup=markup)
+
+    monkeypatch.setattr(classify_module, "without_copy", counted)
+    result = run(text, load_policy(CUSTOM))
+    assert [(e.snippet[:14], e.rule) for area in result.areas if area.id == "money"
+            for e in area.evidence] == [("price = Decima", "money.decimal"),
+                                        ("y = Decimal(2)", "money.decimal")]
+    assert [len(line) for line in blanked if len(line) > 100] == [len(long)]
 
 
 def test_a_small_diff_compiles_only_the_file_patterns_it_asks_about() -> None:
