@@ -199,6 +199,13 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("packages/utils/src/billing-utils.ts", ["const x = 1;"]),
          {"billing": ["packages/utils/src/billing-utils.ts"]}),
         (edit("app/services/sqlstore/postgres/bill.go", ["x := 1"]), {}),
+        # release notes by the names GNU and others give them, without an extension; a class
+        # named alike is code
+        (edit("Changelog", ["- The login of users with passkeys locks them out (#5628)"]), {}),
+        (edit("lib/auth/ChangeLog", ["\t* login.c: check the password hash"]), {}),
+        (edit("NEWS", ["* Password logins can be limited per realm"]), {}),
+        (edit("app/Auth/ChangeLog.php", ["if (!Auth::check()) { abort(403); }"]),
+         {"auth": ["app/Auth/ChangeLog.php"]}),
     ],
     ids=[
         "auth-path",
@@ -284,6 +291,10 @@ CI_FILE = ".github/workflows/ci.yml"
         "billing-module-in-go",
         "billing-module-in-typescript",
         "bill-is-not-billing",
+        "changelog-without-extension",
+        "gnu-changelog",
+        "news-file",
+        "class-named-changelog-is-code",
     ],
 )
 def test_areas_by_path_and_exclusion(
