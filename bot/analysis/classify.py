@@ -973,13 +973,42 @@ def compiled_from_typescript(paths: Sequence[str]) -> set[int]:
     return found
 
 
+#: a protocol buffer definition, and what protoc's plugins write from one: Go's messages,
+#: gRPC stubs, grpc-gateway handlers and validators, Python's `_pb2` modules and their stubs,
+#: JavaScript's and TypeScript's `_pb` modules, C++'s sources; the part before is the
+#: definition's name
+_PROTO_SOURCE = compile_lazily(r"([^/]+)\.proto$")
+_PROTO_OUTPUT = compile_lazily(
+    r"([^/]+?)(?:_grpc\.pb\.go|\.pb\.gw\.go|\.pb\.validate\.go|_vtproto\.pb\.go|\.pb\.go|"
+    r"_pb2(?:_grpc)?\.pyi?|(?:_grpc)?_pb\.(?:js|d\.ts|ts)|\.pb\.(?:cc|h))$"
+)
+
+
+def compiled_from_protobuf(paths: Sequence[str]) -> set[int]:
+    """The files (indexes) that are protoc's output of a protocol buffer definition the same
+    change edits (`auth.proto` -> `auth.pb.go`, `auth_grpc.pb.go`, `auth.pb.gw.go`,
+    `auth_pb2.py`): the definition is the change, and the API contract it is (a `.proto` is
+    one) says what it changes; its regenerated stubs repeat it in code nobody writes. The output
+    is known by its name, the definition's with a plugin's suffix, in any folder (`go_package`
+    and `--go_out` put it where the build wants it)."""
+    sources = {found[1] for path in paths if (found := _PROTO_SOURCE.search(path))}
+    if not sources:
+        return set()
+    return {
+        index for index, path in enumerate(paths)
+        if (found := _PROTO_OUTPUT.search(path)) is not None and found[1] in sources
+    }
+
+
 def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) -> set[int]:
     """Files the policy excludes only on proof: under a generated-code path, data files and the
     code files whose generated-code header the diff shows or that the base's `.gitattributes`
     marks `linguist-generated`; anywhere, tsc's output of a TypeScript source the change also
-    edits (`compiled_from_typescript`); vendored code in a change that also updates a
-    dependency manifest or lock file."""
-    proven = compiled_from_typescript([change.path for change in diff.files])
+    edits (`compiled_from_typescript`) and protoc's of a definition it edits
+    (`compiled_from_protobuf`); vendored code in a change that also updates a dependency
+    manifest or lock file."""
+    paths = [change.path for change in diff.files]
+    proven = compiled_from_typescript(paths) | compiled_from_protobuf(paths)
 
     def generated(index: int) -> bool:
         return (diff.shows_generated_header(index)

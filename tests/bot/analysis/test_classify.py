@@ -1118,6 +1118,36 @@ def test_typescripts_compiled_output_beside_its_source_is_not_evidence(
     assert sorted(files_by_area(run(text, policy))["auth"]) == counted
 
 
+HANDLER = ['\tmux.Handle("GET", pattern_AuthService_Login_0, func(w http.ResponseWriter, '
+           'req *http.Request, pathParams map[string]string) {']
+
+
+@pytest.mark.parametrize(
+    ("definition", "paths", "counted"),
+    [
+        # protoc's output of a definition the change edits, wherever go_package puts it
+        ("rpc/auth/auth.proto",
+         ["rpc/auth/auth.pb.gw.go", "rpc/auth/auth_grpc.pb.go", "rpc/auth/auth.pb.go"], []),
+        ("proto/auth/v1/auth.proto", ["gen/go/auth/v1/auth.pb.gw.go", "server/auth/middleware.go"],
+         ["server/auth/middleware.go"]),
+        # look-alikes: stubs without their definition in the change, a hand-written file named
+        # like the definition, stubs of another definition
+        (None, ["rpc/auth/auth.pb.gw.go"], ["rpc/auth/auth.pb.gw.go"]),
+        ("rpc/auth/auth.proto", ["rpc/auth/auth.go"], ["rpc/auth/auth.go"]),
+        ("rpc/auth/auth.proto", ["rpc/auth/login.pb.gw.go"], ["rpc/auth/login.pb.gw.go"]),
+    ],
+    ids=["stubs-beside-their-definition", "stubs-elsewhere-and-a-handler", "stubs-alone",
+         "hand-written-namesake", "stubs-of-another-definition"],
+)
+def test_protocs_output_beside_its_definition_is_not_evidence(
+    definition: str | None, paths: list[str], counted: list[str], policy: Policy
+) -> None:
+    text = "".join(edit(path, HANDLER) for path in paths)
+    if definition is not None:
+        text += edit(definition, ["  rpc Login(LoginRequest) returns (LoginResponse);"])
+    assert sorted(files_by_area(run(text, policy)).get("auth", [])) == counted
+
+
 WRAPPER = ['module "wrapper" {', '  source = "../../modules/db_instance"', "  for_each = var.items",
            "  publicly_accessible = try(each.value.publicly_accessible, "
            "var.defaults.publicly_accessible, false)", "}"]
