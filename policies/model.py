@@ -256,6 +256,7 @@ class ContextHeavyShape(Plain):
     contracts: list[str]
     min_contract_lines: int
     min_written_lines: int | None = None
+    min_written_lines_alone: int | None = None
 
 
 class Shape(Plain):

@@ -445,6 +445,12 @@ class ContextHeavyShape(_Strict):
                     "new section or page is written, a typo fix or a reworded paragraph edited. "
                     "Absent: only `min_changed_lines` counts.",
     )
+    min_written_lines_alone: int | None = Field(
+        default=None, ge=1,
+        description="Lines of docs written that make a change of docs alone (nothing counted "
+                    "toward the size beside them) context-heavy: with no code to change, the "
+                    "work is writing the docs. Absent: `min_written_lines` counts alone too.",
+    )
 
     @field_validator("paths", "contracts")
     @classmethod

@@ -5,6 +5,7 @@ This is the pure core the App, the Action and the CLI share: no I/O, no clock, n
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,7 @@ from bot.analysis.models import (
 from bot.analysis.records import agent_trace_records
 from bot.analysis.reviewers import review_requests
 from bot.analysis.scoping import ScopeGroup, classify_scopes, merge_classifications
-from policies.model import Area, Policy, Risk, compile_paths
+from policies.model import Area, ContextHeavyShape, Policy, Risk, compile_paths
 
 if TYPE_CHECKING:  # imported where a CODEOWNERS file is read (a scan of a diff has none)
     from bot.analysis.codeowners import CodeOwners
@@ -64,7 +65,9 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     a code fix is not. API contracts (`context_heavy.contracts`) count as docs do, and
     need fewer lines (`min_contract_lines`): prose is context-heavy when it is long, a contract
     when a change is made of it. Docs written (`min_written_lines`: the lines added beyond
-    those removed) need fewer lines too: a new page is written, a typo fix of its size edited.
+    those removed) need fewer lines too: a new page is written, a typo fix of its size edited;
+    and fewer still in a change of docs alone (`min_written_lines_alone`), where writing them
+    is all the work there is.
 
     Prose in code (comments, doc comments, docstrings: `_prose_in_code`) is not code to read,
     so it is left out of the mix; the prose lines a file gains (those it adds beyond those it
@@ -118,8 +121,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
         doc_files >= heavy_cfg.min_files and share >= heavy_cfg.min_share
         and (doc_lines >= heavy_cfg.min_changed_lines
              or contract_lines >= heavy_cfg.min_contract_lines
-             or (heavy_cfg.min_written_lines is not None
-                 and written >= heavy_cfg.min_written_lines))
+             or written >= _written_floor(heavy_cfg, alone=counted_lines == 0))
     )
     return Signals(
         files=listed + not_listed,
@@ -134,6 +136,14 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
         counted_files=spread,
         counted_lines=counted_lines,
     )
+
+
+def _written_floor(cfg: ContextHeavyShape, alone: bool) -> float:
+    """The docs lines a change must write to be context-heavy short of `min_changed_lines`:
+    fewer when docs are all it counts (`alone`: no code, tests or configuration beside them),
+    where writing them is the whole work; infinite when the policy sets no floor."""
+    floors = [cfg.min_written_lines, cfg.min_written_lines_alone if alone else None]
+    return min((f for f in floors if f is not None), default=math.inf)
 
 
 #: how many changed lines of code `measure_shape` reads for prose: a change that large is read
@@ -231,7 +241,9 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
             + (f", or {heavy_cfg.min_contract_lines} lines of API contracts"
                if heavy_cfg.contracts else "")
             + (f", or {heavy_cfg.min_written_lines} lines written"
-               if heavy_cfg.min_written_lines is not None else "") + ")."
+               if heavy_cfg.min_written_lines is not None else "")
+            + (f", or {heavy_cfg.min_written_lines_alone} in docs alone"
+               if heavy_cfg.min_written_lines_alone is not None else "") + ")."
         )
     if signals.files_not_listed:
         reasons.append(

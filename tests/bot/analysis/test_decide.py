@@ -208,8 +208,8 @@ def test_reasons_explain_areas_and_shape() -> None:
     ]
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
         "Docs and contracts dominate: 92 changed lines in 3 of 4 files, 99% of the lines "
-        "besides tests (threshold: 50% and 80 lines, or 10 lines of API contracts, or 40 "
-        "lines written).",
+        "besides tests (threshold: 50% and 80 lines, or 5 lines of API contracts, or 40 "
+        "lines written, or 10 in docs alone).",
     ]
     assert run_case(CASES["routine-advisory"]).reasons == [
         "Small routine change: no sensitive area touched.",
@@ -301,7 +301,7 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
         ),
         (edit("app/views.py", ["x"] * 300, ["y"] * 300), 1, 1, 0, False, False),
         (edit("app/views.py", ["x"] * 200, ["y"] * 200), 1, 1, 0, False, False),
-        (edit("docs/guide.md", ["A longer guide."] * 40, ["The guide."] * 30), 1, 1, 1, False,
+        (edit("docs/guide.md", ["A longer guide."] * 38, ["The guide."] * 34), 1, 1, 1, False,
          False),
         (edit("packages/cli/generated/admin-spec.json", ['"paths": {}'] * 50)
          + edit("src/tests/snapshots/openapi_snapshot.snap", ["x"] * 50)
@@ -432,22 +432,54 @@ PAGE = [f"Step {i}: set the value the operator chose for the deployment." for i 
         (edit("docs/guide.md", PAGE[:30], [p.replace("value", "valeu") for p in PAGE[:30]]),
          False),
         (edit("README.md", PAGE[:20], PAGE[:20]), False),
-        # a short addition, a six-line typo fix
-        (edit("docs/api.md", PAGE[:10]), False),
+        # a paragraph written in a change of docs alone; the same beside a line of code
+        (edit("docs/api.md", PAGE[:12]), True),
+        (edit("README.md", PAGE[:14], PAGE[:2]), True),
+        (edit("docs/api.md", PAGE[:12]) + edit("app/api.py", ["x = 1"]), False),
+        # a few lines added, a six-line typo fix
+        (edit("docs/api.md", PAGE[:6]), False),
         (edit("docs/guide.md", PAGE[:3], PAGE[3:6]), False),
         # docs written beside more code do not dominate
         (edit("docs/api.md", PAGE) + edit("app/api.py", ["x = 1"] * 60), False),
     ],
     ids=["a-new-security-policy", "a-new-api-page-linked-from-the-readme",
-         "a-reworded-page", "a-rewritten-section", "a-short-addition", "a-six-line-typo-fix",
-         "docs-written-beside-more-code"],
+         "a-reworded-page", "a-rewritten-section", "a-paragraph-in-docs-alone",
+         "a-readme-section-in-docs-alone", "a-paragraph-beside-code", "a-few-lines-added",
+         "a-six-line-typo-fix", "docs-written-beside-more-code"],
 )
 def test_docs_written_are_context_heavy_from_fewer_lines(text: str, context_heavy: bool,
                                                           policy: Policy) -> None:
     """A page or section written (lines added beyond those removed) is context-heavy from
-    `min_written_lines`; an edit of the same size stays routine below `min_changed_lines`."""
+    `min_written_lines`, and in a change of docs alone from `min_written_lines_alone`; an edit
+    of the same size stays routine below `min_changed_lines`."""
     signals = measure_shape(parse_diff(text), policy, PullRequestInfo())
     assert signals.context_heavy is context_heavy
+
+
+POLICY_LINES = ["## Reporting a vulnerability", "Email security@example.org.",
+                "We answer within 3 days.", "## Supported versions", "2.x only."]
+OLD_TERMS = ["Open a public issue.", "We answer when we can.", "All versions."]
+
+
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # the security policy's reporting channel or supported versions changed
+        (edit("SECURITY.md", POLICY_LINES[1:3] + POLICY_LINES[4:], OLD_TERMS), True),
+        (edit(".github/SECURITY.md", POLICY_LINES), True),
+        # a typo fixed in it; the same lines changed in another page
+        (edit("SECURITY.md", ["Email security@example.org."], ["Email secuirty@example.org."]),
+         False),
+        (edit("docs/support.md", POLICY_LINES[1:3] + POLICY_LINES[4:], OLD_TERMS), False),
+    ],
+    ids=["reporting-terms-changed", "a-policy-under-github", "a-typo-fixed",
+         "the-same-lines-in-another-page"],
+)
+def test_a_security_policy_is_a_contract(text: str, context_heavy: bool,
+                                         policy: Policy) -> None:
+    """SECURITY.md states the terms of vulnerability reports (channel, supported versions,
+    scope): a few lines of it changed are contract work, a typo fixed is not."""
+    assert decide(parse_diff(text), policy).signals.context_heavy is context_heavy
 
 
 MESSAGE = ["message RunnerToken {", *[f"  string field_{i} = {i + 1};" for i in range(15)], "}"]
@@ -537,8 +569,8 @@ def test_the_reason_names_the_contract_threshold(policy: Policy) -> None:
     decision = decide(parse_diff(edit("api/schema.graphql", ["type A { id: ID }"] * 40)), policy)
     assert decision.tier == "context-heavy"
     assert any(r.startswith("Docs and contracts dominate: 40 changed lines") and
-               r.endswith("(threshold: 50% and 80 lines, or 10 lines of API contracts, or 40 "
-                          "lines written).")
+               r.endswith("(threshold: 50% and 80 lines, or 5 lines of API contracts, or 40 "
+                          "lines written, or 10 in docs alone).")
                for r in decision.reasons)
 
 
