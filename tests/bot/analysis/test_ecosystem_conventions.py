@@ -189,3 +189,52 @@ def test_an_ecosystem_convention_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule", "fires"),
+    [
+        # a Terraform value kept out of plans and state, in a file whose path is evidence of
+        # another area already
+        ("modules/db/variables.tf", "  sensitive   = true", "security.iac-sensitive-values", True),
+        ("modules/db/variables.tf", "  ephemeral   = true", "security.iac-sensitive-values", True),
+        ("modules/db/variables.tf", "  nullable    = false", "security.iac-sensitive-values", False),
+        ("src/forms/fields.ts", "  sensitive = true", "security.iac-sensitive-values", False),
+        # Jackson told to refuse a JSON document's duplicate members
+        (
+            "src/main/java/org/shop/io/Json.java",
+            "            .configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);",
+            "security.parser-hardening",
+            True,
+        ),
+        (
+            "src/main/java/org/shop/io/Json.java",
+            "            .configure(SerializationFeature.INDENT_OUTPUT, true);",
+            "security.parser-hardening",
+            False,
+        ),
+    ],
+)
+def test_a_convention_beside_other_evidence(
+    policy: Policy, path: str, line: str, rule: str, fires: bool
+) -> None:
+    assert (rule in rules_found(path, line, policy)) is fires
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "fires"),
+    [
+        # an element named with the attributes a sanitiser lets it keep, in each stack's config
+        ("lib/forum/content_formatter.rb", "        'td'     => %w[style],", True),
+        ("app/markup/clean.py", '    "a": ["href", "title", "rel"],', True),
+        ("src/markup/clean.ts", "    img: ['src', 'alt'],", True),
+        # look-alikes: an element's name mapped to something else, a list of elements
+        ("src/markup/clean.ts", "    img: 'image',", False),
+        ("app/markup/clean.py", '    "tags": ["a", "img"],', False),
+    ],
+)
+def test_a_sanitisers_allow_list_is_evidence(
+    policy: Policy, path: str, line: str, fires: bool
+) -> None:
+    found = rules_found(path, line, policy)
+    assert ("security.sanitiser-allowlists" in found) is fires, found
