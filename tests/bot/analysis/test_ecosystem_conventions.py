@@ -134,6 +134,14 @@ from tests.bot.analysis._rules import rules_found
             "security.ssrf-redirect-traversal",
         ),
         ("config/app.php", "    'timezone' => 'UTC',", None),
+        # a redirect target checked by a validator named for it
+        (
+            "src/main/java/org/shop/oauth2/AuthorizeHandler.java",
+            "        template.checkRedirectUri(request.clientId, request.redirectUri);",
+            "security.ssrf-redirect-traversal",
+        ),
+        ("app/controllers/sessions.py", "    if not validate_return_to(url):", "security.ssrf-redirect-traversal"),
+        ("app/controllers/pages.py", "    return_page = next_page(url)", None),
         # Django's and DRF's settings under a prefix that namespaces them (dynaconf)
         (
             "app/settings/hooks.py",

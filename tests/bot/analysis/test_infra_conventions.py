@@ -64,6 +64,10 @@ _SETTING = "    timeout_in_minutes: 30"
         # proxies: Traefik's static configuration, HAProxy's
         ("traefik.yml", PATH),
         ("lb/haproxy.cfg", PATH),
+        # the data stores' own server configuration
+        ("redis.conf", PATH),
+        ("docker/postgres/pg_hba.conf", PATH),
+        ("deploy/mysql/my.cnf", PATH),
         # a container's start script, a cloud machine's first-boot script (EC2 user data,
         # cloud-init), wherever a module keeps them
         ("docker/entrypoint.sh", PATH),
@@ -77,6 +81,8 @@ _SETTING = "    timeout_in_minutes: 30"
         ("app/services/user_data.py", None),
         ("src/mail/compose.tsx", None),
         ("lib/haproxy_stats.go", None),
+        ("app/cache/redis_conf.py", None),
+        ("src/db/postgresql_config.ts", None),
         ("src/jenkins/client.ts", None),
         ("app/values/prices.yml", None),
         ("docs/travis.md", None),
