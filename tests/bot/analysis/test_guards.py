@@ -64,6 +64,15 @@ def rules(result: Classification) -> set[str]:
              "            return null;", "        }"],
             "", "permissions.guard-added", id="php-guard-added",
         ),
+        # ... a secret's too: a stored key no longer reused for another host
+        pytest.param(
+            "src/server/llm-keys/router.ts",
+            ["    const headers = stored.headers;"],
+            ["    if (baseUrlChanged && !input.secretKey) {",
+             "      throw new Error('a new secret key is required');", "    }",
+             "    const headers = stored.headers;"],
+            "", "security.guard-added", id="ts-secret-guard-added",
+        ),
         # a loop's item skipped, or the loop left, under a condition: an exit too
         pytest.param(
             "providers/groups.go",
@@ -97,6 +106,14 @@ def test_a_change_of_control_flow_on_a_subject_is_evidence(
     policy: Policy, path: str, removed: list[str], added: list[str], section: str, rule: str
 ) -> None:
     assert rule in rules(run(edit(path, added, removed, section=section), policy))
+
+
+def test_a_guard_put_in_on_what_no_area_names_is_not_security(policy: Policy) -> None:
+    text = edit("src/server/feeds/router.ts",
+                ["    if (!input.title) {", "      throw new Error('a title is required');", "    }",
+                 "    const headers = stored.headers;"],
+                ["    const headers = stored.headers;"])
+    assert "security.guard-added" not in rules(run(text, policy))
 
 
 @pytest.mark.parametrize(
