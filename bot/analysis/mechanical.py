@@ -240,6 +240,14 @@ _NEW_NO_ARGUMENTS = compile_lazily(
 _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
 
 
+#: the collection classes `_COLLECTION_TYPE` reads, and the kind each is written as
+_COLLECTIONS = {
+    "ArrayList": "List", "LinkedList": "List", "IList": "List",
+    "HashMap": "Map", "LinkedHashMap": "Map", "TreeMap": "Map", "IDictionary": "Map",
+    "Dictionary": "Map",
+    "HashSet": "Set", "LinkedHashSet": "Set", "TreeSet": "Set", "ISet": "Set",
+}
+
 #: a collection class named as a declaration's type (a variable's, a field's, a parameter's, a
 #: return's, a type argument's) where its interface would do: Java's `ArrayList<Integer> ids` and
 #: `List<Integer> ids`, C#'s `IList<int> ids` and `List<int> ids`, each name of `_COLLECTIONS`
@@ -249,15 +257,8 @@ _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
 #: value (`is`, `as`, `typeof(...)`, `instanceof`)
 _COLLECTION_TYPE = compile_lazily(
     r"(?<!\bnew )(?<!\bis )(?<!\bas )(?<!typeof\()(?<!instanceof )(?<![\w.$])"
-    r"(ArrayList|LinkedList|IList|HashMap|LinkedHashMap|TreeMap|IDictionary|Dictionary|HashSet"
-    r"|LinkedHashSet|TreeSet|ISet)(?=\s*<)"
+    rf"({'|'.join(_COLLECTIONS)})(?=\s*<)"
 )
-_COLLECTIONS = {
-    "ArrayList": "List", "LinkedList": "List", "IList": "List",
-    "HashMap": "Map", "LinkedHashMap": "Map", "TreeMap": "Map", "IDictionary": "Map",
-    "Dictionary": "Map",
-    "HashSet": "Set", "LinkedHashSet": "Set", "TreeSet": "Set", "ISet": "Set",
-}
 
 
 def _collection_kind(match: re.Match[str]) -> str:
@@ -328,8 +329,8 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("extends Migration", compile_lazily(r"^\s*class\s+\w+\s+extends\s+Migration\b"),
      "return new class extends Migration"),
     ("interface ", compile_lazily(r"\binterface\s+(\w+)\s*\{"), r"type \1 = {"),
-    ("ioutil.", compile_lazily(r"\bioutil\.(ReadFile|WriteFile|ReadAll|NopCloser|Discard|TempFile|"
-                               r"TempDir)\b"), lambda m: _IOUTIL[m.group(1)]),
+    ("ioutil.", compile_lazily(rf"\bioutil\.({'|'.join(_IOUTIL)})\b"),
+     lambda m: _IOUTIL[m.group(1)]),
 )
 
 
