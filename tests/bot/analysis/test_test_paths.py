@@ -52,9 +52,20 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         # Prisma's seed script, alone or split into a folder beside the schema
         ("prisma/seed.ts", False),
         ("packages/database/prisma/seed/users.ts", False),
+        # a JavaScript or TypeScript seed script by its name, wherever it lives
+        ("apps/webapp/seed.ts", False),
+        ("db/seed.mjs", False),
+        # Orchestra Testbench's workbench application and its configuration
+        ("workbench/app/Models/User.php", False),
+        ("workbench/database/factories/UserFactory.php", False),
+        ("testbench.yaml", False),
         # look-alikes: production code whose name holds the same letters
         ("src/crypto/e2ee/keys.ts", True),
         ("packages/database/prisma/seeding-guard.ts", True),
+        ("src/crypto/seed.go", True),
+        ("apps/webapp/seed-guard.ts", True),
+        ("src/workbench/app/guard.ts", True),
+        ("app/Http/Controllers/WorkbenchController.php", True),
         ("app/ab_tests/pricing.ts", True),
         ("internal/mockery/auth.go", True),
         ("internal/mocking/auth.go", True),
