@@ -232,6 +232,15 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("app/models/player.rb", "    resume_playback", None),
         ("src/errors.py", "    code = recovery_plan.code", None),
         ("src/api.ts", "  const options = await generateReportOptions(req);", None),
+        # HTTP Basic credentials put into an Authorization header by hand
+        ("src/Two/AbstractProvider.php",
+         "            'Authorization' => 'Basic '.base64_encode($this->clientId.':'.$secret),",
+         "auth.bearer-extraction"),
+        ("src/client.ts", '  headers.Authorization = "Basic " + btoa(`${id}:${secret}`);',
+         "auth.bearer-extraction"),
+        # look-alikes: a plan named Basic, a word of a label
+        ("src/catalog.ts", '  const tier = "Basic";', None),
+        ("src/ui.ts", '  const title = "Basic settings";', None),
     ],
 )
 def test_how_a_change_alters_authentication_is_evidence(

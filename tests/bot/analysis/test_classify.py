@@ -1257,6 +1257,10 @@ def test_translations_are_excluded_but_code_under_them_counts(
             "        // consent was not previously granted: ask for it",
             "        let required = !granted || loopback;",
         ], "auth", id="rust-consent"),
+        pytest.param("src/main/java/org/shop/web/FilesController.java", [
+            "        // loading the flow here runs the RBAC checks for the FLOW permission",
+            "        Optional<Flow> flow = flows.findById(tenant, namespace, flowId);",
+        ], "permissions", id="java-rbac-checks"),
     ],
 )
 def test_a_comment_stating_what_changed_code_guards_is_evidence(

@@ -453,6 +453,9 @@ def test_changed_lines_of_a_plain_diff_u() -> None:
         ("#!/usr/bin/env python", False),
         ("RUN pip install --require-hashes -r requirements.txt", True),
         ("    users who signed in before the change keep their session", False),
+        ('            **user.dict(exclude={"id", "is_superuser"}),', True),
+        ("        **kwargs", True),
+        ("**Note**: the token expires", False),
     ],
     ids=[
         "code",
@@ -474,6 +477,9 @@ def test_changed_lines_of_a_plain_diff_u() -> None:
         "shebang",
         "dockerfile-instruction-of-words",
         "sentence",
+        "mapping-unpacked-into-a-call",
+        "keyword-arguments-unpacked",
+        "markdown-bold",
     ],
 )
 def test_is_substantive(text: str, substantive: bool) -> None:

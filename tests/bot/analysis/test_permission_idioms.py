@@ -30,6 +30,10 @@ NAMED = "permissions.named-permissions"
 CHECK_CALLS = "permissions.access-check-calls"
 CHECK_SNAKE = "permissions.access-check-snake"
 PHP_ACL = "permissions.php-acl"
+REQUIREMENTS = "permissions.role-requirements"
+DJANGO = "permissions.django-perms"
+ROLES = "permissions.roles"
+OWNER = "permissions.owner-match"
 
 
 @pytest.mark.parametrize(
@@ -139,6 +143,32 @@ PHP_ACL = "permissions.php-acl"
         # look-alikes: a value allowed by a validator, an upload's type
         ("src/Validator/Hostname.php", "        return in_array($host, $this->allowedHosts);", None),
         ("src/Upload/Type.php", "        $ok = $this->mime->allowed($type);", None),
+        # a helper that refuses the request unless the caller holds a permission
+        ("shop/orders/views.py", '    user_has_global_permission_or_403(request.user, "edit")',
+         REQUIREMENTS),
+        ("shop/orders/views.py", "    project_member_or_403(request.user, order.project)",
+         REQUIREMENTS),
+        # look-alikes: a row fetched or a 404 raised, whoever asks
+        ("shop/orders/views.py", "    order = get_object_or_404(Order, id=order_id)", None),
+        ("shop/orders/views.py", "    return value_or_404(cache, key)", None),
+        # a custom admin site's view kept to signed-in staff
+        ("shop/admin.py", "            self.admin_view(background_task_view),", DJANGO),
+        # look-alike: a view routed as it is
+        ("shop/admin.py", '            path("tasks/", background_task_view),', None),
+        # roles given to a user or a client through an identity provider's API
+        ("src/main/java/org/shop/gateway/GatewayService.java",
+         "        identityProvider.updateUserRoles(realm, user.getId(), CLIENT_ID, WRITE);", ROLES),
+        ("src/users/service.ts", "  await keycloak.assignUserRoles(userId, roles);", ROLES),
+        # look-alikes: a user's fields updated, roles of a form listed
+        ("src/users/service.ts", "  await users.updateUserProfile(userId, profile);", None),
+        ("src/forms/options.ts", "  const choices = listRoles(form);", None),
+        # a Java stream kept to one tenant's rows by a lambda
+        ("src/main/java/org/shop/runner/Executor.java",
+         "    flows.stream().filter(f -> Objects.equals(f.getTenantId(), flow.getTenantId()))",
+         OWNER),
+        # look-alike: a stream filtered by another field
+        ("src/main/java/org/shop/runner/Executor.java",
+         "    flows.stream().filter(f -> Objects.equals(f.getNamespace(), ns))", None),
     ],
 )
 def test_a_permission_idiom_is_evidence(
