@@ -80,6 +80,12 @@ VERSION = "migrations.schema-version"
          "transactions.integrity-constraints"),
         ("db/V7__order_ref.sql", "create unique index orders_ref_key on orders (ref);",
          "transactions.integrity-constraints"),
+        # ... or declared by a table a migration creates: its own UNIQUE or CHECK line
+        ("store/migrate/postgres/files/016_create_templates.sql",
+         "    ,UNIQUE(template_name, template_namespace)", "transactions.integrity-constraints"),
+        ("db/V9__templates.sql", "    UNIQUE (org_id, name)", "transactions.integrity-constraints"),
+        ("db/V9__payments.sql", "    CONSTRAINT positive_amount CHECK (amount > 0),",
+         "transactions.integrity-constraints"),
         ("src/Migrations/20240101_OrderHash.cs", "                .WithOptions().Unique()",
          "transactions.integrity-constraints"),
         # An access check by its abbreviated name; a row fetched by its owner (Django)
@@ -297,6 +303,10 @@ def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Poli
         ("model/user.go", '\tOIDCID *string `gorm:"uniqueIndex:uix_users_oidc_id"`',
          "transactions.integrity-constraints"),
         ("db/migrate/20240101000000_add_fk.rb", "    add_foreign_key :orders, :users",
+         "transactions.integrity-constraints"),
+        # a unique list of values computed, a table's column list
+        ("src/lib/tags.js", "  unique(tags).forEach(add);", "transactions.integrity-constraints"),
+        ("db/V9__templates.sql", "    , template_namespace VARCHAR(50)",
          "transactions.integrity-constraints"),
         ("db/migrate/20240101000000_add_idx.rb", "    add_index :orders, :created_at",
          "transactions.integrity-constraints"),

@@ -1443,6 +1443,13 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("Docker/FreshRSS.Apache.conf", "\tRequire all denied", "security.web-server-access"),
         ("deploy/site.conf", "    set_real_ip_from 10.0.0.0/8;", "security.web-server-access"),
         ("conf/vhost.conf", "    deny all;", "security.web-server-access"),
+        # ... also a request refused by a rewrite to Forbidden or by nginx's return, not one
+        # rewritten to the front controller
+        ("conf/site.conf", "RewriteRule ^(user)/(.*)\\.(md|json|yaml)$ error [NC,F]",
+         "security.web-server-access"),
+        ("conf/vhost.conf", "    location ~* /user/.*\\.(md|json|yaml)$ { return 403; }",
+         "security.web-server-access"),
+        ("conf/site.conf", "RewriteRule ^ index.php [L,QSA]", None),
         ("conf/app.conf", "log_level = debug", None),
         ("app/Http/Controllers/OrderController.php", "Require all denied", None),
         # a container's start script: whose files, as which user

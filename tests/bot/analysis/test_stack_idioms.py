@@ -256,7 +256,19 @@ TOKEN = "security.token-verification"
          "        Claims c = Jwts.parser().setSigningKey(key).parseClaimsJws(t).getBody();", "auth.jwt"),
         ("src/main/java/org/shop/web/TokenParser.java",
          "        Claims c = parser.parseClaimsJwt(t).getBody();", TOKEN),
+        # ... or which signing algorithms a verifier accepts: PyJWT's list, a library's option
+        # or setting, an allow-list by name; an algorithm chosen for a hash or a compression is
+        # none
+        ("app/tokens.py", '    claims = jwt.decode(token, key, algorithms=["RS256"])', TOKEN),
+        ("src/Authenticator/JwtAuthenticator.php",
+         "            $this->setConfig('algorithms', $config['algorithms'], false);", TOKEN),
+        ("lib/resty/openidc.lua",
+         "local function is_algorithm_expected(jwt_header, expected_algs)", TOKEN),
+        ("config/oidc.py", '    "id_token_signing_alg_values_expected": ["RS256"],', TOKEN),
         ("src/tokens.rs", "    let algorithm = Algorithm::HS256;", None),
+        ("src/storage/digest.py", '    algorithm = "sha256"', None),
+        ("src/main/java/org/shop/Zip.java",
+         "        List<String> supportedAlgorithms = List.of(\"gzip\");", None),
         ("src/ui/select.js", "  const alg = options.alg || 'none';", None),
         ("src/app/compress.js", "  compression: 'none',", None),
     ],

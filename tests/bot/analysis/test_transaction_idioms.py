@@ -91,6 +91,13 @@ JAVA_TX = "transactions.java-tx"
         ("src/store.rs", "    txn.commit().await?;", TX),
         ("src/store.rs", "        .for_update()", TX),
         ("src/store.rs", "        .lock_exclusive()", TX),
+        # jOOQ and Knex: the row lock a query builder appends, and what it does when the row is
+        # already locked; a flag named for an edit form is none
+        ("src/main/java/org/shop/QueueStorage.java", "            .forUpdate()", TX),
+        ("src/main/java/org/shop/QueueStorage.java", "            .skipLocked();", TX),
+        ("src/services/jobs.ts",
+         "  const job = await trx('jobs').where({ state }).forUpdate().noWait().first();", TX),
+        ("src/ui/orderForm.ts", "  const forUpdate = mode === 'edit';", None),
         # Rails
         ("app/services/order_service.rb", "    Order.transaction(requires_new: true) do", TX),
         ("app/services/order_service.rb", "    raise ActiveRecord::Rollback", TX),
