@@ -1559,9 +1559,37 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             _from_stream(joined[1] or sides.stream("new"))(), False,
         )[1]:
             return True
+    if _QUALIFIED_CONSTANT.search(new_text) or _QUALIFIED_CONSTANT.search(old_text):
+        named = _literals_named(removed, new_text), _literals_named(added, old_text)
+        if named != (None, None):
+            return mechanical_sides(Sides(named[0] or removed, named[1] or added),
+                                    manifest=manifest, markup=markup)
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting(old, new)
     )
+
+
+#: a class's constant reached through its class (`RequestOptions::FORM_PARAMS`, `Keys.QUERY`)
+_QUALIFIED_CONSTANT = compile_lazily(r"\b[A-Z]\w*(?:::|\.)([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b")
+
+
+def _literals_named(lines: Sequence[str], other: str) -> list[str] | None:
+    """The lines with each qualified constant (`_QUALIFIED_CONSTANT`) whose name respells a
+    string literal of the other side's text (`RequestOptions::FORM_PARAMS` beside
+    `'form_params'`) written as that literal, or None when there is none: a magic string given
+    the name its library declares for it (Guzzle's request options, a header's constant) is the
+    same value. A constant that names no string the other side holds stays a change
+    (`'admin'` -> `Role::SUPERADMIN`)."""
+    named: dict[str, str] = {_identifier(text[1:-1]): text for text in _LITERAL.findall(other)
+                             if _WORD.fullmatch(text[1:-1])}
+    if not named:
+        return None
+
+    def literal(found: re.Match[str]) -> str:
+        return named.get(_identifier(found.group(1)), found.group(0))
+
+    rewritten = [_QUALIFIED_CONSTANT.sub(literal, line) for line in lines]
+    return rewritten if rewritten != list(lines) else None
 
 
 def _rewrapped_tokens(lines: Sequence[str]) -> list[str]:

@@ -204,6 +204,11 @@ from tests.bot.analysis._rules import rules_found
           "    VerificationAlgorithm, errors::{Error, self},"]),
         (["import { verify, sign, decode } from 'jsonwebtoken';"],
          ["import { decode, sign, verify } from 'jsonwebtoken';"]),
+        # a string key given the constant its library declares for it (Guzzle's options)
+        (["    'query' => ['access_token' => $token],", "    'form_params' => $fields,"],
+         ["    RequestOptions::QUERY => ['access_token' => $token],",
+          "    RequestOptions::FORM_PARAMS => $fields,"]),
+        (['headers = {"authorization": token}'], ["headers = {Headers.AUTHORIZATION: token}"]),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -234,7 +239,8 @@ from tests.bot.analysis._rules import rules_found
          "java-message-reworded-over-concatenated-literals", "go-ioutil-as-os-and-io",
          "laravel-anonymous-migration", "ts-interface-as-type-alias",
          "python-percent-s-as-f-string", "go-sprintf-as-concatenation",
-         "rust-import-lists-reordered-over-lines", "js-named-imports-reordered"],
+         "rust-import-lists-reordered-over-lines", "js-named-imports-reordered",
+         "php-string-key-as-its-class-constant", "python-string-key-as-its-class-constant"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -379,6 +385,10 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ["use crate::errors::{ErrorKind, Result, new_error};"]),
         (["use crate::errors::{new_error, ErrorKind};", "    let roles = [admin, viewer];"],
          ["use crate::errors::{ErrorKind, new_error};", "    let roles = [viewer, admin];"]),
+        # a constant that names no string the other side holds is another value
+        (["$role = 'admin';"], ["$role = Role::SUPERADMIN;"]),
+        (["    'query' => ['access_token' => $token],"],
+         ["    RequestOptions::JSON => ['access_token' => $token],"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -415,7 +425,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "go-ioutil-read-dir", "go-read-limit-added",
          "laravel-migration-of-another-parent", "ts-interface-with-a-parent",
          "printf-float-as-f-string", "f-string-values-swapped", "name-imported-from-another-list",
-         "name-added-to-an-import-list", "values-reordered-beside-imports"],
+         "name-added-to-an-import-list", "values-reordered-beside-imports",
+         "string-as-a-constant-of-another-name", "string-key-as-another-option"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
