@@ -205,7 +205,7 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("lib/auth/ChangeLog", ["\t* login.c: check the password hash"]), {}),
         (edit("NEWS", ["* Password logins can be limited per realm"]), {}),
         (edit("app/Auth/ChangeLog.php", ["if (!Auth::check()) { abort(403); }"]),
-         {"auth": ["app/Auth/ChangeLog.php"]}),
+         {"auth": ["app/Auth/ChangeLog.php"], "permissions": ["app/Auth/ChangeLog.php"]}),
     ],
     ids=[
         "auth-path",

@@ -140,6 +140,9 @@ OWNER = "permissions.owner-match"
         ("module/Shop/src/Controller/OrderController.php",
          "        return $this->acl->isAllowed($role, 'order', 'refund');", PHP_ACL),
         ("module/Shop/src/Module.php", "use Laminas\\Permissions\\Acl\\Acl;", PHP_ACL),
+        ("phpBB/search.php",
+         "    if ($auth->acl_get('f_list_topics', $forum_id) && !$auth->acl_get('f_read', $forum_id))",
+         PHP_ACL),
         # look-alikes: a value allowed by a validator, an upload's type
         ("src/Validator/Hostname.php", "        return in_array($host, $this->allowedHosts);", None),
         ("src/Upload/Type.php", "        $ok = $this->mime->allowed($type);", None),
@@ -151,6 +154,14 @@ OWNER = "permissions.owner-match"
         # look-alikes: a row fetched or a 404 raised, whoever asks
         ("shop/orders/views.py", "    order = get_object_or_404(Order, id=order_id)", None),
         ("shop/orders/views.py", "    return value_or_404(cache, key)", None),
+        # a request ended with 403, or a 403 page rendered
+        ("app/Http/Controllers/TeamController.php", "            abort(403);", "permissions.ownership-check"),
+        ("src/routes/orders.js", "    return res.sendStatus(403);", "permissions.ownership-check"),
+        ("src/routes/posts.rs", '                Template::render("errors/403", json!({',
+         "permissions.ownership-check"),
+        # look-alikes: a 403 documented, a page of another error
+        ("src/routes/posts.rs", '                Template::render("errors/404", json!({', None),
+        ("app/api/docs.py", "    responses = {403: ForbiddenSchema}", None),
         # a custom admin site's view kept to signed-in staff
         ("shop/admin.py", "            self.admin_view(background_task_view),", DJANGO),
         # look-alike: a view routed as it is

@@ -176,6 +176,13 @@ TOKEN = "security.token-verification"
         ("src/Metrics/Exporter.cs", '        var line = $"{name}{{{labels}}} {value}";', None),
         ("src/app/post.component.html", '  <div [innerHTML]="post.body"></div>', RAW),
         ("src/render.rs", "    html! { (PreEscaped(post.body)) }", RAW),
+        # an application's own input filter, called by its class
+        ("app/bundles/LeadBundle/Model/LeadModel.php", "            $val = InputHelper::clean($val);",
+         RAW),
+        ("src/Controller/PostController.php", "        $body = XssFilter::filter($body);", RAW),
+        # look-alikes: a cache cleaned, a filter of rows
+        ("src/Service/CacheHelper.php", "        CacheHelper::clean($pool);", None),
+        ("src/Repository/PostRepository.php", "        $rows = QueryFilter::filter($rows);", None),
         ("src/ui/post.js", "  el.insertAdjacentHTML('beforeend', body);", RAW),
         ("src/ui/post.js", "  el.outerHTML = body;", RAW),
         ("src/ui/post.js", "  document.write(body);", RAW),
