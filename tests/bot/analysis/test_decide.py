@@ -203,12 +203,12 @@ def test_reasons_explain_areas_and_shape() -> None:
     assert run_case(CASES["critical-and-large-critical-wins"]).reasons == [
         "Touches Authentication (critical): 1 file, 2 pieces of evidence.",
         "Large change: 242 changed lines in 31 files across 6 folders, docs and generated "
-        "files not counted (threshold: 400 lines over 2+ files, or 20 files changing 100 "
+        "files not counted (threshold: 400 lines over 2+ files, or 18 files changing 100 "
         "lines).",
     ]
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
         "Docs and contracts dominate: 92 changed lines in 3 of 4 files, 99% of the lines "
-        "besides tests (threshold: 50% and 80 lines, or 5 lines of API contracts, or 40 "
+        "besides tests (threshold: 50% and 80 lines, or 5 lines of API contracts, or 35 "
         "lines written, or 10 in docs alone).",
     ]
     assert run_case(CASES["routine-advisory"]).reasons == [
@@ -232,7 +232,7 @@ def test_files_github_did_not_list_make_the_change_critical(policy: Policy) -> N
     assert decision.signals.files_not_listed == 4999
     assert decision.reasons == [
         "Large change: 1 changed lines in 5000 files across 1 folders, docs and generated files "
-        "not counted (threshold: 400 lines over 2+ files, or 20 files changing 100 lines).",
+        "not counted (threshold: 400 lines over 2+ files, or 18 files changing 100 lines).",
         "4999 changed files were not listed by GitHub (over its 3,000-file cap); they could "
         "not be analysed, so the risk is critical."
     ]
@@ -309,6 +309,10 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
         ("", 0, 0, 0, False, False),
         ("".join(edit(f"mod{i % 5}/f{i}.py", ["x = 1"]) for i in range(25)), 25, 5, 0, False,
          False),
+        ("".join(edit(f"tests/t{i}.cs", ["x.ShouldBe(1);"] * 3, ["Assert.Equal(1, x);"] * 3)
+                 for i in range(18)), 18, 1, 0, True, False),
+        ("".join(edit(f"tests/t{i}.cs", ["x.ShouldBe(1);"] * 3, ["Assert.Equal(1, x);"] * 3)
+                 for i in range(17)), 17, 1, 0, False, False),
         (edit("app/offers/views.py", [], ["x"] * 200) + edit("app/offers/wizard.py", ["x"] * 200),
          2, 1, 0, True, False),
         (edit("uv.lock", ["x"] * 900) + edit("pyproject.toml", ["y"]), 2, 1, 0, False, False),
@@ -353,7 +357,9 @@ def test_draft_is_carried_and_decision_has_the_json_contract_fields(policy: Poli
          "folders-two-levels-deep-are-modules", "root-file-counts-as-a-module", "many-lines",
          "many-lines-in-one-file-is-not-multi-file", "a-few-hundred-lines-in-one-package",
          "a-screenful-of-docs-is-not-context-heavy", "api-specs-by-name", "empty",
-         "a-line-in-each-of-many-files-is-not-large", "a-move-within-one-folder-is-large",
+         "a-line-in-each-of-many-files-is-not-large",
+         "an-assertion-library-swapped-across-18-files-is-large",
+         "the-same-across-17-files-is-not", "a-move-within-one-folder-is-large",
          "a-lock-file-is-not-large", "a-docs-overhaul-is-context-heavy-not-large",
          "tests-are-left-out-of-the-docs-share", "docs-beside-more-code-are-not-dominant",
          "a-text-file-is-not-documentation-by-its-extension",
@@ -441,11 +447,15 @@ PAGE = [f"Step {i}: set the value the operator chose for the deployment." for i 
         (edit("docs/guide.md", PAGE[:3], PAGE[3:6]), False),
         # docs written beside more code do not dominate
         (edit("docs/api.md", PAGE) + edit("app/api.py", ["x = 1"] * 60), False),
+        # an upgrade guide's section written beside a line of code; a shorter one
+        (edit("docs/upgrading.md", PAGE[:35]) + edit("app/version.py", ["V = 3"]), True),
+        (edit("docs/upgrading.md", PAGE[:34]) + edit("app/version.py", ["V = 3"]), False),
     ],
     ids=["a-new-security-policy", "a-new-api-page-linked-from-the-readme",
          "a-reworded-page", "a-rewritten-section", "a-paragraph-in-docs-alone",
          "a-readme-section-in-docs-alone", "a-paragraph-beside-code", "a-few-lines-added",
-         "a-six-line-typo-fix", "docs-written-beside-more-code"],
+         "a-six-line-typo-fix", "docs-written-beside-more-code",
+         "an-upgrade-guide-section-beside-code", "a-shorter-section-beside-code"],
 )
 def test_docs_written_are_context_heavy_from_fewer_lines(text: str, context_heavy: bool,
                                                           policy: Policy) -> None:
@@ -569,7 +579,7 @@ def test_the_reason_names_the_contract_threshold(policy: Policy) -> None:
     decision = decide(parse_diff(edit("api/schema.graphql", ["type A { id: ID }"] * 40)), policy)
     assert decision.tier == "context-heavy"
     assert any(r.startswith("Docs and contracts dominate: 40 changed lines") and
-               r.endswith("(threshold: 50% and 80 lines, or 5 lines of API contracts, or 40 "
+               r.endswith("(threshold: 50% and 80 lines, or 5 lines of API contracts, or 35 "
                           "lines written, or 10 in docs alone).")
                for r in decision.reasons)
 
