@@ -242,7 +242,7 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
                if heavy_cfg.contracts else "")
             + (f", or {heavy_cfg.min_written_lines} lines written"
                if heavy_cfg.min_written_lines is not None else "")
-            + (f", or {heavy_cfg.min_written_lines_alone} in docs alone"
+            + (f", or {heavy_cfg.min_written_lines_alone} lines written in a change of docs alone"
                if heavy_cfg.min_written_lines_alone is not None else "") + ")."
         )
     if signals.files_not_listed:
