@@ -192,6 +192,13 @@ from tests.bot.analysis._rules import rules_found
          "permissions.acl-rbac"),
         ("src/server.rs", "let governor = GovernorLayer { config: Arc::new(conf) };",
          "security.rate-limiting"),
+        # Go's limiters asked before a request goes on
+        ("internal/api/webdav.go", "\t\tif limiter.Auth.Reject(clientIp) {", "security.rate-limiting"),
+        ("internal/server/mw.go", "\tif !ipLimiter.Allow() {", "security.rate-limiting"),
+        ("internal/server/mw.go", "\tl := rate.NewLimiter(rate.Every(time.Second), 5)",
+         "security.rate-limiting"),
+        ("internal/feed/filter.go", "\tif !filter.Allow(item) {", None),
+        ("internal/server/mw.go", "\tlimiter := newWindow(cfg)", None),
         # Public S3 buckets; pod security kinds
         ("modules/storage/main.tf", "  block_public_acls       = false",
          "security.network-exposure"),

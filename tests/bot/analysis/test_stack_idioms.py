@@ -272,6 +272,15 @@ TOKEN = "security.token-verification"
         ("lib/resty/openidc.lua",
          "local function is_algorithm_expected(jwt_header, expected_algs)", TOKEN),
         ("config/oidc.py", '    "id_token_signing_alg_values_expected": ["RS256"],', TOKEN),
+        # ... or the audience claim a verifier compares with its own client id, and php-jwt's
+        # decode, which checks the signature; its encode signs, a claim built is not read
+        ("app/webhooks.py", '    audience = payload.get("aud")', TOKEN),
+        ("src/auth/verify.js", "  if (claims['aud'] !== clientId) throw new Error('aud');", TOKEN),
+        ("lib/OAuth.php", "        $body = (array) JWT::decode($jwt, JWK::parseKeySet($jwks));",
+         TOKEN),
+        ("lib/OAuth.php", "        $jwt = JWT::encode($claims, $key, 'RS256');", "auth.jwt"),
+        ("app/tokens.py", '    payload = {"sub": user.id, "aud": audience}', None),
+        ("app/ui/audio.py", '    track = tracks.get("audio")', None),
         ("src/tokens.rs", "    let algorithm = Algorithm::HS256;", None),
         ("src/storage/digest.py", '    algorithm = "sha256"', None),
         ("src/main/java/org/shop/Zip.java",
