@@ -529,10 +529,6 @@ def name_imports(path: str, lines: Sequence[str]) -> bool:
     return False
 
 
-def _imports_only(lines: Sequence[str]) -> bool:
-    return all(_IMPORT.match(line) for line in lines if line.strip())
-
-
 #: words from which a text is long enough to be read as sentences even with markup, code
 #: spans and slashes in it (a help text in HTML, a description naming `options`)
 _LONG_PROSE_WORDS = 12
@@ -1405,26 +1401,68 @@ def _sorted_names(text: str) -> str:
     return "".join(lists[0]) + "{" * (len(lists) - 1)
 
 
-def _import_lists(lines: Sequence[str]) -> tuple[list[str], str] | None:
-    """A hunk side's import statements and the names of the import list it continues, each
-    list of names in braces sorted (`_sorted_names`) and the statements in sorted order: cargo
-    fmt's, Prettier's and isort's orders of the same imports are the same imports. None where
-    a line is neither (code), or where no line is an import statement (a list of names is an
-    import's only beside one)."""
+class _ImportLines(NamedTuple):
+    """A hunk side read as imports, blank lines left out: its import statements (`_IMPORT`)
+    and its lines of names only (`_NAME_LIST`, the list of an import the hunk continues from a
+    line it keeps)."""
+
+    statements: list[str]
+    names: list[str]
+
+
+def _import_lines(lines: Sequence[str]) -> _ImportLines | None:
+    """A hunk side's `_ImportLines`; None where a line is neither (code): the lines are read
+    once for both orders `_reordered_imports` asks about."""
     statements: list[str] = []
     names: list[str] = []
     for line in lines:
         if not line.strip():
             continue
         if _IMPORT.match(line):
-            statements.append(_sorted_names(line))
+            statements.append(line)
         elif _NAME_LIST.fullmatch(line) and line.count("{") == line.count("}"):
             names.append(line)
         else:
             return None
-    if not statements:
+    return _ImportLines(statements, names)
+
+
+def _sorted_import_lists(side: _ImportLines) -> tuple[list[str], str]:
+    """A side's import statements and the names of the list it continues, each list of names
+    in braces sorted (`_sorted_names`) and the statements in sorted order: cargo fmt's,
+    Prettier's and isort's orders of the same imports are the same imports."""
+    names = _sorted_names("{" + ",".join(side.names) + "}")
+    return sorted(map(_sorted_names, side.statements)), names
+
+
+def _reordered_imports(removed: Sequence[str], added: Sequence[str]) -> bool | None:
+    """Whether a hunk of imports only puts the same imports in another order; None where a
+    side holds code (`_import_lines`), for the checks after this one to judge.
+
+    Two orders are asked, and each catches what the other does not, so they stay two:
+    - the names inside an import's braces sorted anew (`_sorted_import_lists`), lines of names
+      continuing a list included; asked only where each side has a brace and a statement (a
+      line of names is an import's only beside one). It compares the text without its white
+      space, blank lines aside, so a quote style changed beside the sorting is still a change;
+      it only ever says yes.
+    - whole import statements put in another order (`line_key`): token by token, so quote
+      style, spacing and trailing commas aside, but names in braces in their order; no lines
+      of names, and blank lines counted. It decides: a hunk of import statements only that is
+      not the same lines is a change, never a name respelt (`_alike`), as `import Github` ->
+      `import GitHub` names another module. It is asked second, since it would say no to a
+      list sorted anew."""
+    old = _import_lines(removed)
+    new = _import_lines(added) if old is not None else None
+    if old is None or new is None:
         return None
-    return sorted(statements), _sorted_names("{" + ",".join(names) + "}")
+    braces = any("{" in line for line in removed) and any("{" in line for line in added)
+    if braces and old.statements and new.statements and (
+        _sorted_import_lists(old) == _sorted_import_lists(new)
+    ):
+        return True
+    if old.names or new.names:
+        return None
+    return sorted(map(line_key, removed)) == sorted(map(line_key, added))
 
 
 def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
@@ -1544,12 +1582,9 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         same, alike = _alike(old(), new(), bumps)
         if same:
             return True
-    if "{" in old_text and "{" in new_text:
-        listed = _import_lists(removed)
-        if listed is not None and listed == _import_lists(added):
-            return True
-    if _imports_only(removed) and _imports_only(added):
-        return sorted(map(line_key, removed)) == sorted(map(line_key, added))
+    reordered = _reordered_imports(removed, added)
+    if reordered is not None:
+        return reordered
     if alike or _regrouped_constants(old, new) or _shortened(old, new, new_text):
         return True
     if _CONCATENATION.search(old_text) or _CONCATENATION.search(new_text):

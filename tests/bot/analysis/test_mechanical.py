@@ -204,6 +204,9 @@ from tests.bot.analysis._rules import rules_found
           "    VerificationAlgorithm, errors::{Error, self},"]),
         (["import { verify, sign, decode } from 'jsonwebtoken';"],
          ["import { decode, sign, verify } from 'jsonwebtoken';"]),
+        # import lines in another order, in another quote style too (token by token)
+        (["import { sign } from 'jsonwebtoken';", "import { hash } from 'bcrypt';"],
+         ['import { hash } from "bcrypt";', 'import { sign } from "jsonwebtoken";']),
         # a string key given the constant its library declares for it (Guzzle's options)
         (["    'query' => ['access_token' => $token],", "    'form_params' => $fields,"],
          ["    RequestOptions::QUERY => ['access_token' => $token],",
@@ -240,6 +243,7 @@ from tests.bot.analysis._rules import rules_found
          "laravel-anonymous-migration", "ts-interface-as-type-alias",
          "python-percent-s-as-f-string", "go-sprintf-as-concatenation",
          "rust-import-lists-reordered-over-lines", "js-named-imports-reordered",
+         "js-import-lines-reordered-in-another-quote-style",
          "php-string-key-as-its-class-constant", "python-string-key-as-its-class-constant"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
@@ -385,6 +389,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ["use crate::errors::{ErrorKind, Result, new_error};"]),
         (["use crate::errors::{new_error, ErrorKind};", "    let roles = [admin, viewer];"],
          ["use crate::errors::{ErrorKind, new_error};", "    let roles = [viewer, admin];"]),
+        # an imported name respelt names another class or module, not a rename
+        (["import com.example.auth.Github;"], ["import com.example.auth.GitHub;"]),
         # a constant that names no string the other side holds is another value
         (["$role = 'admin';"], ["$role = Role::SUPERADMIN;"]),
         (["    'query' => ['access_token' => $token],"],
@@ -426,6 +432,7 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "laravel-migration-of-another-parent", "ts-interface-with-a-parent",
          "printf-float-as-f-string", "f-string-values-swapped", "name-imported-from-another-list",
          "name-added-to-an-import-list", "values-reordered-beside-imports",
+         "imported-name-respelt",
          "string-as-a-constant-of-another-name", "string-key-as-another-option"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
