@@ -1179,6 +1179,10 @@ class _Moves:
             while at < len(numbers) and numbers[at] <= item.line + 2:
                 other.add(squash(items[at].text))
                 at += 1
+        for keys in wanted.values():
+            # A blank line is never moved code (`_moved_line` asks `Diff.substantive`), so the
+            # blank lines elsewhere, often a tenth of a file's, are not indexed nor looked at.
+            keys.discard("")
         self._wanted = wanted
         self._where: dict[str, dict[str, list[ChangedLine]]] = {"old": {}, "new": {}}
         self._present: dict[ChangedLine, bool] = {}

@@ -807,6 +807,13 @@ def test_a_block_moved_to_another_module_is_not_evidence(policy: Policy) -> None
     assert files_by_area(run(moved, policy)) == {}
 
 
+def test_blank_lines_moved_between_lines_of_code_break_their_run(policy: Policy) -> None:
+    # a blank line is never moved code: each line of this block is a run of one
+    spaced = [part for line in BLOCK for part in (line, "")][:-1]
+    moved = edit("app/orders/service.py", [], spaced) + edit("app/orders/legacy.py", spaced)
+    assert {"billing", "transactions"} <= set(files_by_area(run(moved, policy)))
+
+
 def test_a_block_put_under_a_new_condition_in_its_hunk_is_evidence(policy: Policy) -> None:
     wrapped = edit(
         "app/orders/service.py",
