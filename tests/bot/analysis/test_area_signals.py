@@ -198,6 +198,12 @@ VERSION = "migrations.schema-version"
         ("app/controllers/api/v1/customer_account_transaction_controller.rb",
          "        customer = Customer.find(customer_account_transaction_params[:customer_id])",
          "billing.money-words"),
+        # a billing plan or a payment method inside a compound name
+        ("src/routers/marketplace/controller.ts", "  paymentMethodRequired: true,",
+         "billing.money-words"),
+        ("src/Apps/DomainObject/AppDomainObject.cs",
+         "        get => BillingPlans.GetActualPlan(Snapshot.Plan?.PlanId).Plan;", "billing.money-words"),
+        ("app/services/plans.py", "    plan = billing_plan_for(org)", "billing.money-words"),
         # A unique or check constraint in an Alembic revision (Flask-Migrate's too), whose
         # operation's arguments run over several lines
         ("app/migrations/versions/3f2a1b9c7d10_unique_active_email.py",
@@ -353,6 +359,9 @@ def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Poli
         ("src/components/dialog.ts", "  const confirmed = await confirmDelete(item);",
          "auth.account-confirmation"),
         ("src/funds/model.py", "    prefund = allocation.initial", "billing.money-words"),
+        # a plan of another kind, a method of something else
+        ("src/trips/planner.ts", "  const travelPlanRequired = true;", "billing.money-words"),
+        ("src/http/client.ts", "  const requestMethodName = req.method;", "billing.money-words"),
         ("src/db/runner.py", "    with session.begin() as transaction:", "billing.money-words"),
         # a unique field of a model or of a Django migration, a plain index, a foreign key, a
         # module of API versions

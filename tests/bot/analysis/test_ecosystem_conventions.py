@@ -109,6 +109,18 @@ from tests.bot.analysis._rules import rules_found
         ),
         ("app/hooks/views.py", '        logger.info("token refreshed for %s", user_id)', None),
         ("app/hooks/views.py", '        logger.info("revoking %s", token_id)', None),
+        # ... and a database's URL or DSN (user and password in it) put into an error's
+        # message or a log line
+        (
+            "internal/store/open.go",
+            '\t\treturn nil, fmt.Errorf("open database %q: %w", databaseURL, err)',
+            "security.secrets-in-logs",
+        ),
+        ("internal/store/open.go", '\tlog.Printf("connecting to %s", dsn)', "security.secrets-in-logs"),
+        ("src/Data/Setup.cs", '        logger.info("using " + connectionString);',
+         "security.secrets-in-logs"),
+        ("internal/store/open.go", '\t\treturn nil, fmt.Errorf("open database: %w", err)', None),
+        ("internal/store/open.go", '\tlog.Printf("parsed %d dsn options", count)', None),
         # a file fetched from a URL in an image's build
         (
             "docker/Dockerfile",

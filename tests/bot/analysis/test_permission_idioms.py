@@ -151,6 +151,24 @@ OWNER = "permissions.owner-match"
          REQUIREMENTS),
         ("shop/orders/views.py", "    project_member_or_403(request.user, order.project)",
          REQUIREMENTS),
+        # the scopes a caller must hold, or may grant, named as data (an OAuth scope guard's
+        # required scopes, the scopes an editor may hand on)
+        ("web/api/users.go", "\tallowedScopes := Union(viewModel.Scopes, editor.Scopes)",
+         REQUIREMENTS),
+        ("src/guards/scope.guard.ts",
+         "    const requiredScopes = this.reflector.get<Scope[]>(KEY, ctx.getHandler());",
+         REQUIREMENTS),
+        # look-alikes: a language's nested scopes, scopes shown in a list
+        ("src/lang/parser.ts", "  const nestedScopes = stack.length;", None),
+        ("src/lang/parser.ts", "  const visibleScopes = frames.map(f => f.name);", None),
+        # a record's creator compared with the user asking
+        ("protected/modules/file/models/File.php",
+         "            return $user !== null && $this->created_by == $user->id;", OWNER),
+        ("app/models/note.rb", "    return false unless note.created_by_id == user.id", OWNER),
+        # look-alikes: the creator set, two of a record's fields compared
+        ("protected/modules/file/models/File.php", "        $this->created_by = $user->id;", None),
+        ("protected/modules/file/models/File.php",
+         "        $same = $this->created_by == $this->updated_by;", None),
         # look-alikes: a row fetched or a 404 raised, whoever asks
         ("shop/orders/views.py", "    order = get_object_or_404(Order, id=order_id)", None),
         ("shop/orders/views.py", "    return value_or_404(cache, key)", None),
@@ -251,6 +269,24 @@ diff --git a/app/models/mixins.py b/app/models/mixins.py
      def save(self, *args, **kwargs):
          super().save(*args, **kwargs)
 """.format(blank=" ")
+
+
+@pytest.mark.parametrize(
+    ("condition", "area"),
+    [
+        # who may edit: the record's creator, compared in a condition that changed
+        ("user == creator", True),
+        # look-alike: the same change, deciding nothing about who
+        ("draft?", False),
+    ],
+)
+def test_a_changed_condition_naming_the_creator_is_permissions(
+    policy: Policy, condition: str, area: bool
+) -> None:
+    removed = [f'      (name.present? && name.first != "*") || {condition}']
+    added = [f'      editable = !persisted? || (name.present? && name.first != "*") || {condition}']
+    decision = decide(parse_diff(edit("app/models/query.rb", added, removed)), policy)
+    assert ("permissions" in {a.id for a in decision.areas}) is area, decision.reasons
 
 
 def test_a_condition_taken_out_of_a_privacy_property_is_permissions(policy: Policy) -> None:
