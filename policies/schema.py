@@ -448,8 +448,9 @@ class ContextHeavyShape(_Strict):
     min_written_lines_alone: int | None = Field(
         default=None, ge=1,
         description="Lines of docs written that make a change of docs alone (nothing counted "
-                    "toward the size beside them) context-heavy: with no code to change, the "
-                    "work is writing the docs. Absent: `min_written_lines` counts alone too.",
+                    "toward the size beside them but comments) context-heavy: with no code to "
+                    "change, the work is writing the docs. Absent: `min_written_lines` counts "
+                    "alone too.",
     )
 
     @field_validator("paths", "contracts")

@@ -67,7 +67,8 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     when a change is made of it. Docs written (`min_written_lines`: the lines added beyond
     those removed) need fewer lines too: a new page is written, a typo fix of its size edited;
     and fewer still in a change of docs alone (`min_written_lines_alone`), where writing them
-    is all the work there is.
+    is all the work there is. Comments and doc comments are docs for that: a change that only
+    writes a rustdoc example or a JSDoc paragraph beside its docs changes no code either.
 
     Prose in code (comments, doc comments, docstrings: `_prose_in_code`) is not code to read,
     so it is left out of the mix; the prose lines a file gains (those it adds beyond those it
@@ -85,7 +86,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     if attributes is None:
         attributes = parse_gitattributes(pr.gitattributes)
     doc_files = doc_lines = contract_lines = counted_files = counted_lines = read_lines = 0
-    written = 0
+    written = prose = 0  # prose: the comment lines changed in counted code (`_prose_in_code`)
     budget = _PROSE_BUDGET
     for index, f in enumerate(files):
         if docs.match_file(f.path):
@@ -106,6 +107,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
                 budget -= f.changed_lines
                 added, removed = _prose_in_code(diff, index)
                 read_lines -= added + removed
+                prose += added + removed
                 if added > removed:
                     doc_files += 1
                     doc_lines += added - removed
@@ -121,7 +123,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
         doc_files >= heavy_cfg.min_files and share >= heavy_cfg.min_share
         and (doc_lines >= heavy_cfg.min_changed_lines
              or contract_lines >= heavy_cfg.min_contract_lines
-             or written >= _written_floor(heavy_cfg, alone=counted_lines == 0))
+             or written >= _written_floor(heavy_cfg, alone=counted_lines == prose))
     )
     return Signals(
         files=listed + not_listed,

@@ -450,12 +450,26 @@ PAGE = [f"Step {i}: set the value the operator chose for the deployment." for i 
         # an upgrade guide's section written beside a line of code; a shorter one
         (edit("docs/upgrading.md", PAGE[:35]) + edit("app/version.py", ["V = 3"]), True),
         (edit("docs/upgrading.md", PAGE[:34]) + edit("app/version.py", ["V = 3"]), False),
+        # a doc comment's example written, comments alone: docs alone; the same beside a code
+        # line, or beside a test changed
+        (edit("src/store/tx.rs", [f"/// Step {i} of the example: run the query." for i in
+                                  range(12)]), True),
+        (edit("src/store/tx.rs", [f"/// Step {i} of the example." for i in range(12)])
+         + edit("src/store/pool.rs", ["    let size = 4;"]), False),
+        (edit("lib/strategy.js", [f" * The {i}th option the strategy reads." for i in range(12)])
+         + edit("test/strategy.test.js", ["  it('reads the options', check);"]), False),
+        # a licence replaced beside a README paragraph: legal prose and docs, nothing counted
+        (edit("LICENSE", [f"Term {i} of the licence." for i in range(40)],
+              [f"Clause {i} of the old licence." for i in range(30)])
+         + edit("README.md", PAGE[:12]), True),
     ],
     ids=["a-new-security-policy", "a-new-api-page-linked-from-the-readme",
          "a-reworded-page", "a-rewritten-section", "a-paragraph-in-docs-alone",
          "a-readme-section-in-docs-alone", "a-paragraph-beside-code", "a-few-lines-added",
          "a-six-line-typo-fix", "docs-written-beside-more-code",
-         "an-upgrade-guide-section-beside-code", "a-shorter-section-beside-code"],
+         "an-upgrade-guide-section-beside-code", "a-shorter-section-beside-code",
+         "doc-comments-alone", "doc-comments-beside-a-code-line", "doc-comments-beside-a-test",
+         "a-licence-replaced-beside-a-readme-section"],
 )
 def test_docs_written_are_context_heavy_from_fewer_lines(text: str, context_heavy: bool,
                                                           policy: Policy) -> None:
