@@ -120,6 +120,14 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/proxy.ts", "  if (isProtectedRoute(req)) await auth.protect();", "auth.auth-services"),
         ("src/proxy.ts", "const isPublicRoute = createRouteMatcher(['/sign-in(.*)', '/api(.*)']);",
          "auth.auth-services"),
+        # ... Hono's bearer and basic auth middleware
+        ("src/api/keys.ts", "const verifyKey = bearerAuth({", "auth.passport"),
+        ("src/api/admin.ts", "app.use('/admin/*', basicAuth({ username, password }));",
+         "auth.passport"),
+        ("src/api/keys.ts", 'import { bearerAuth } from "hono/bearer-auth";', "auth.passport"),
+        # a caller refused as unauthenticated by an error named so in camel case
+        ("common/authorization/interceptor.go", "\t\t\t\treturn errUnauthorized",
+         "auth.unauthenticated"),
         # Go: gorilla/sessions' options, go-oidc's checks switched off, x/oauth2's flow
         ("internal/server/store.go", "\tstore.Options = &sessions.Options{MaxAge: 86400 * 7}",
          "auth.go-auth"),
@@ -174,6 +182,9 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         # and renewal, oauth2-rs's PKCE
         ("src/main.rs", "    let mut validation = Validation::new(Algorithm::RS256);", TOKENS),
         ("src/main.rs", '    validation.set_audience(&["shop"]);', TOKENS),
+        # ... and its claim checks switched on or off
+        ("src/validation.rs", "        if options.validate_exp && expired(&claims) {", TOKENS),
+        ("src/main.rs", "    validation.validate_nbf = true;", TOKENS),
         ("src/main.rs",
          "    let data = decode::<Claims>(&token, &DecodingKey::from_secret(secret), &validation)?;",
          TOKENS),
@@ -232,6 +243,8 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("app/models/player.rb", "    resume_playback", None),
         ("src/errors.py", "    code = recovery_plan.code", None),
         ("src/api.ts", "  const options = await generateReportOptions(req);", None),
+        ("src/api.ts", "  const hasAuth = basicAuthEnabled(config);", None),
+        ("src/schema.py", "    rules.validate_expression(expr)", None),
         # HTTP Basic credentials put into an Authorization header by hand
         ("src/Two/AbstractProvider.php",
          "            'Authorization' => 'Basic '.base64_encode($this->clientId.':'.$secret),",

@@ -133,6 +133,24 @@ from tests.bot.analysis._rules import rules_found
             "security.image-downloads",
         ),
         ("scripts/fetch.sh", "curl -fsSL https://example.org/tool.tar.gz -o tool.tar.gz", None),
+        # ... a package installed from a URL, and where the image's OS packages come from
+        (
+            "Dockerfile",
+            "RUN luarocks install --tree /usr/local https://luarocks.org/manifests/someone/x-0.2.4-1.src.rock",
+            "security.image-downloads",
+        ),
+        (
+            "docker/Dockerfile",
+            'RUN echo "deb http://mirrors.example.com/debian/ bookworm main" > /etc/apt/sources.list \\',
+            "security.image-downloads",
+        ),
+        (
+            "Dockerfile",
+            "RUN add-apt-repository ppa:someone/tools && apt-get update",
+            "security.image-downloads",
+        ),
+        ("scripts/setup.sh", "pip install https://example.org/tool-1.0.tar.gz", None),
+        ("docs/install.txt", "deb https://packages.example.org/debian stable main", None),
         # the hosts a request may name, as Symfony, Laravel and October spell them
         ("config/app.php", "    'trustedHosts' => true,", "security.ssrf-redirect-traversal"),
         (

@@ -137,6 +137,16 @@ def test_an_ansible_role_is_not_a_permission_role(policy: Policy) -> None:
          IMAGE),
         ("pom.xml", "        <artifactId>jib-maven-plugin</artifactId>", IMAGE),
         ("build.gradle", "jib {", IMAGE),
+        # an IAM policy document kept as a file beside the Terraform that renders it
+        ("modules/runners/policies/instance-policy.json",
+         '      "Resource": "${arn_ssm_parameters_path}/*",', "infrastructure.iam-policy-documents"),
+        ("modules/runners/policies/lambda-scale-up.json", '      "Effect": "Allow",',
+         "infrastructure.iam-policy-documents"),
+        ("modules/runners/policies/lambda-scale-up.json", '                "ssm:AddTagsToResource"',
+         "infrastructure.iam-policy-documents"),
+        # look-alikes: a translation's words, a script of package.json
+        ("locales/en.json", '  "Effect": "Effect",', None),
+        ("package.json", '    "lint:fix": "eslint --fix .",', None),
         # look-alikes: a build's other output folders, the words outside a build file
         ("pom.xml", "  <outputDirectory>${project.build.directory}/lib</outputDirectory>",
          None),
@@ -214,6 +224,12 @@ AT_REST = "security.encryption-at-rest"
         ("Dockerfile", "RUN curl -fsSL https://example.com/install.sh | sh", FETCHED),
         ("scripts/bootstrap.sh", "wget -qO- https://example.com/setup | sudo -E bash", FETCHED),
         ("Dockerfile", "ADD https://example.com/tool.tar.gz /opt/", FETCHED),
+        # ... and a download checked against its pinned digest or signature before use
+        (".github/workflows/e2e.yaml",
+         '          echo "$SOPS_CHECKSUM  $HOME/.local/bin/sops" | sha256sum -c -', FETCHED),
+        ("scripts/install.sh", "shasum -a 256 --check tool.tar.gz.sha256", FETCHED),
+        ("scripts/install.sh", "gpg --batch --verify tool.tar.gz.asc tool.tar.gz", FETCHED),
+        ("scripts/install.sh", "cosign verify-blob --key cosign.pub tool.tar.gz", FETCHED),
         # a called workflow given every secret, a self-hosted runner, workflow_run's head
         (".github/workflows/release.yml", "    secrets: inherit", CI),
         (".github/workflows/ci.yml", "    runs-on: [self-hosted, linux]", CI),
@@ -244,6 +260,7 @@ AT_REST = "security.encryption-at-rest"
         ("app/serializers/file.py", "    encrypted_name = serializers.CharField()", None),
         ("src/api/ports.ts", "const host = '0.0.0.0';", None),
         ("scripts/fetch.sh", "curl -fsSL https://example.com/data.json | jq .name", None),
+        ("scripts/release.sh", "sha256sum dist/*.tar.gz > dist/SHA256SUMS", None),
         ("src/net/peers.ts", "const peer = Peer.create(config);", None),
         ("src/ui/menu.ts", "const actions = ['open', 'close'];", None),
         ("config/app.yml", "  network_mode: bridge", None),

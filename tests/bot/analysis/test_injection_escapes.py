@@ -117,3 +117,32 @@ def test_an_escaper_named_for_its_sink_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (NAMED not in found), found
+
+
+ESCAPING = "security.escaping"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # HTML escaping by the frameworks' own helpers: Yii's Html::encode (and Yii 1's
+        # CHtml::encode), WordPress's esc_html, esc_attr and esc_url
+        ("protected/modules/market/views/list.php",
+         "    <p><?= Html::encode($module['description']); ?></p>", ESCAPING),
+        ("protected/views/site/index.php", "<h1><?php echo CHtml::encode($title); ?></h1>",
+         ESCAPING),
+        ("wp-content/plugins/shop/admin.php",
+         "    echo '<td>' . esc_html( $order->note ) . '</td>';", ESCAPING),
+        ("wp-content/themes/shop/header.php",
+         '<a href="<?php echo esc_url( $link ); ?>">', ESCAPING),
+        # look-alikes: JSON and URL encoders, an HTML helper that builds a tag
+        ("protected/components/Api.php", "        return Json::encode($data);", None),
+        ("protected/views/site/index.php", "<?= Html::a('Home', ['site/index']) ?>", None),
+        ("src/lib/format.ts", "  const q = encodeURIComponent(term);", None),
+    ],
+)
+def test_a_framework_html_escaper_is_evidence(
+    path: str, line: str, rule: str | None, policy: Policy
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (ESCAPING not in found), found

@@ -53,6 +53,11 @@ PAID = "billing.paid-edition"
         ("src/main/java/org/shop/Seats.java",
          "    public static final int MAX_NUMBER_OF_FREE_SEATS = 3;", PAID),
         ("app/plans.py", "    if account.plan in PAID_PLANS:", PAID),
+        # ... and renewed before it expires
+        ("cmd/license-update.go",
+         '\tlicRenewURL = "https://subnet.example.com/api/cluster/renew-license"', PAID),
+        ("cmd/license-update.go", "\t\t\tperformLicenseUpdate(ctx, objAPI)", PAID),
+        ("src/Licensing/Manager.php", "        $expires = $this->licenseExpiresAt();", PAID),
         # look-alikes: a product, a profile, a license shown in a component or named in a
         # translation, the project's own licence
         ("src/Catalog/Product.php", "        return $this->product();", None),
@@ -61,6 +66,7 @@ PAID = "billing.paid-edition"
         ("resources/lang/en/messages.php", "    'license_key_error' => 'Unable to read it.',",
          None),
         ("package.json", '  "license": "MIT",', None),
+        ("scripts/headers.py", "    write_license_header(path)", None),
         # look-alikes: coordinates, ratios, a frame rate, a decimal to three places, a float
         # shown in a component
         ("src/lib/geo.ts", "  const lat = parseFloat(coords.lat);", None),

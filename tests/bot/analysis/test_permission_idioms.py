@@ -134,6 +134,19 @@ OWNER = "permissions.owner-match"
         ("internal/api/config.go", "\tif err := validateTenantName(name); err != nil {", None),
         ("src/setup.ts", "  checkTenancyDocs(dir);", None),
         ("src/orgs/slug.ts", "  const free = await checkOrganizationSlug(slug);", None),
+        # a request authorised for the action it asks for, by a server's own helper
+        ("cmd/object-handlers.go",
+         "\tif s3Error := authorizeRequest(ctx, r, policy.GetObjectAction); s3Error != ErrNone {",
+         CHECK_CALLS),
+        # look-alike: an OAuth authorisation request built (the auth area's)
+        ("pkg/op/handler.go", "\tar, err := provider.NewAuthorizeRequest(ctx, r)", None),
+        # rows kept to those whose relation to the caller is an admin's, as a Django lookup
+        ("project/repos/querysets.py", "            remote_repository_relations__admin=True,",
+         "permissions.admin-flags"),
+        ("project/teams/views.py", "    teams = Team.objects.filter(members__is_owner=True)",
+         "permissions.admin-flags"),
+        # look-alike: a lookup on another flag
+        ("project/repos/querysets.py", "            remote_repository_relations__active=True,", None),
         # the PHP ACL API of Laminas Permissions and the apps modelled on it
         ("src/Controller/Api/ProfileController.php",
          "        if (!$request->getAcl()->isAllowed(ShopPermissions::Refunds, $shop)) {", PHP_ACL),

@@ -65,6 +65,12 @@ FLUENT = "migrations.fluentmigrator"
         ("lib/tasks/schema.rb", "      t.references :user, foreign_key: true",
          "migrations.rails-migrations"),
         ("cmd/server/db.go", "	goose.SetBaseFS(embedMigrations)", "migrations.go-rust-migrations"),
+        # gorm's Migrator, which a Go service calls from its own start-up code
+        ("internal/store/setup.go",
+         '\t\tif !db.Migrator().HasColumn(&models.Grant{}, "admin") {',
+         "migrations.go-rust-migrations"),
+        ("internal/store/setup.go", '\treturn tx.Migrator().DropIndex(&Order{}, "idx_ref")',
+         "migrations.go-rust-migrations"),
         # FluentMigrator (.NET): the version attribute, a forward-only base, fluent expressions;
         # and the PascalCase singular folder .NET and PSR-4 projects keep migrations in
         ("src/Shop.Core/Db/Steps/041_add_refunds.cs", "    [Migration(41)]", FLUENT),
@@ -80,6 +86,7 @@ FLUENT = "migrations.fluentmigrator"
         ("src/Shop.Core/Orders/Alter.cs", "    var table = Create.Order(id);", None),
         ("app/services/export.rb", "    batch_op.run", None),
         ("app/views/orders/row.rb", "  references :user", None),
+        ("internal/store/setup.go", "\tm := newMigrator(cfg)", None),
         # column mappings (weak alone, as the other ORMs' are)
         ("app/models.py", "    total: Mapped[Decimal] = mapped_column(Numeric(12, 2))", COLUMN),
         ("src/db/models/order.js", "  status: { type: DataTypes.STRING, allowNull: false },", COLUMN),

@@ -287,6 +287,15 @@ def test_a_payment_client_s_retries_are_evidence(
         # ... not an index that is not unique, nor the option in a model's validation
         ("db/schema.rb", ['    t.index ["record_id", "blob_id"], name: "index_on_record"'], None),
         ("app/models/attachment.rb", ["    unique: true,"], None),
+        # an Ecto migration's unique index, named so or with its option on the next line
+        ("priv/repo/migrations/20161228200617_constraints.exs",
+         ["    create unique_index(:users, [:email])"], "transactions.ecto-unique-index"),
+        ("priv/repo/migrations/20161228200617_constraints.exs",
+         ["      name: :users_login_index, unique: true)"], "transactions.ecto-unique-index"),
+        # ... not an index that is not unique, nor a changeset's constraint in a schema module
+        ("priv/repo/migrations/20161228200617_constraints.exs",
+         ["    create index(:users, [:login])"], None),
+        ("lib/shop/accounts/user.ex", ["      unique: true,"], None),
     ],
 )
 def test_a_transaction_s_statement_and_a_unique_index_are_evidence(
