@@ -217,6 +217,16 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("NEWS", ["* Password logins can be limited per realm"]), {}),
         (edit("app/Auth/ChangeLog.php", ["if (!Auth::check()) { abort(403); }"]),
          {"auth": ["app/Auth/ChangeLog.php"], "permissions": ["app/Auth/ChangeLog.php"]}),
+        # numbered migrations in a folder named for their kind; a tool's code kept in one is none
+        (edit("db/upgrade_migrations/20161113161801_upgrade_v1_to_v2.rb", ["x = 1"]),
+         {"migrations": ["db/upgrade_migrations/20161113161801_upgrade_v1_to_v2.rb"]}),
+        (edit("shop/db_migrations/0274_order_index.py", ["x = 1"]),
+         {"migrations": ["shop/db_migrations/0274_order_index.py"]}),
+        (edit("db/db-migrations/src/main.rs", ["let x = 1;"]), {}),
+        # a bundle of trusted roots shipped with a client; a test's certificate is none
+        (edit("lib/data/ca-certificates.crt", ["MIIDdTCCAl2gAwIBAgILBAAAAAABFUtaw5QwDQYJ"]),
+         {"security": ["lib/data/ca-certificates.crt"]}),
+        (edit("spec/fixtures/certs/server.crt", ["MIIDdTCCAl2gAwIBAgILBAAAAAABFUtaw5QwDQYJ"]), {}),
     ],
     ids=[
         "auth-path",
@@ -312,6 +322,11 @@ CI_FILE = ".github/workflows/ci.yml"
         "gnu-changelog",
         "news-file",
         "class-named-changelog-is-code",
+        "numbered-upgrade-migrations",
+        "numbered-db-migrations",
+        "migration-tool-code",
+        "ca-bundle",
+        "test-certificate",
     ],
 )
 def test_areas_by_path_and_exclusion(

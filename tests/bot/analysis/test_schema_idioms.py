@@ -120,6 +120,15 @@ FLUENT = "migrations.fluentmigrator"
         ("app/store/upgrade.py", '    log.info("migrations done: %s", versions)', None),
         ("src/store/version.ts", "  const migrated = toVersion(state);", None),
         ("lib/common/src/flags.rs", "            compact_payload_storage: true,", None),
+        # a Django migration kept outside a migrations/ folder (MIGRATION_MODULES), and the
+        # PostgreSQL operations that build an index without locking the table
+        ("shop/db_migrations/0274_order_created_index.py",
+         "class Migration(migrations.Migration):", "migrations.django-migrations"),
+        ("shop/db_migrations/0274_order_created_index.py", "        AddIndexConcurrently(",
+         "migrations.django-migrations"),
+        # look-alikes: a class named for migrating something else, an index read
+        ("shop/importer/steps.py", "class Migration(BaseStep):", None),
+        ("shop/search/indexes.py", "    index = get_index_concurrently(name)", None),
     ],
 )
 def test_a_schema_idiom_is_evidence(
