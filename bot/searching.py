@@ -156,6 +156,21 @@ def forked_starts(text: bytes, prefilters: Sequence[Any]) -> list[int]:
     return starts + found.tolist()
 
 
+def _starts_file() -> Any:
+    """An unnamed file, read and written at offsets, for a child's starts (`EarlySearch`): in
+    memory (`memfd_create`) where the system has it, else a temporary file. tempfile imports
+    shutil (with bz2 and lzma) and random: 3-4 ms of a large diff's scan, before its search
+    starts, which a scan of a small diff, never searched early, did not pay for either
+    (tests/bot/test_startup.py)."""
+    create = getattr(os, "memfd_create", None)
+    if create is not None:
+        with contextlib.suppress(OSError):  # not allowed here: the temporary file below
+            return os.fdopen(create("modeltier-starts", getattr(os, "MFD_CLOEXEC", 0)), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()  # closed by EarlySearch.close()
+
+
 #: a pass's state in `EarlySearch`'s shared claims: nobody's yet, the child's, this process's
 _FREE, _CHILD, _PARENT = 0, 1, 2
 #: a record of the child's notification pipe: the pass, where its starts are in the file, their
@@ -193,15 +208,13 @@ class EarlySearch:
         self._file: Any = None
         self._claims: Any = None
         try:
-            # imported here: tempfile imports shutil (with bz2 and lzma), which a scan of a
-            # small diff, never searched early, does not pay for (tests/bot/test_startup.py);
-            # fcntl, which the claims' lock needs, likewise
+            # imported here: a scan of a small diff, never searched early, does not pay for
+            # fcntl, which the claims' lock needs
             import fcntl
-            import tempfile
 
             self._fcntl = fcntl
             self._claims = mmap.mmap(-1, max(1, len(self._plan)))
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+            self._file = _starts_file()
             read_end, write_end = os.pipe()
         except OSError:
             self._failed = True

@@ -1013,7 +1013,12 @@ class Diff:
 def search_text(text: str | bytes) -> bytes:
     """The text a diff's pre-filter passes are searched in (`Diff.hit_lines_apart`): the diff
     as `parse_diff` normalises it (once: normalising twice may differ, `\r\r\n`), in UTF-8.
-    For a search started before the diff is parsed (`bot.searching.EarlySearch`)."""
+    For a search started before the diff is parsed (`bot.searching.EarlySearch`). An ASCII
+    diff with no carriage return, ending in a line break, is that text already: it is not
+    decoded and encoded again (two copies of it: 15-20 ms of CPU on a 16 MB diff)."""
+    if (isinstance(text, bytes) and text.isascii() and text.endswith(b"\n")
+            and b"\r" not in text):
+        return text
     return _normalise(text).encode("utf-8", "surrogateescape")
 
 

@@ -8,8 +8,6 @@ only then) for the same reason: there is no copy to keep in step.
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import json
 import types
 import typing
@@ -49,6 +47,10 @@ _DESCRIBED: dict[type[Plain], type] = {}
 def _described(cls: type[Plain]) -> type:
     """A dataclass with the fields of a part of the decision (its parts' dataclasses in its
     types): what pydantic can describe. Its docstring is set on the schema afterwards."""
+    # Imported here, as `inspect` is below: only the schema needs them, and a scan printing
+    # JSON paid for their import at its end (with ast, dis and tokenize: 4-6 ms).
+    import dataclasses
+
     if cls in _DESCRIBED:
         return _DESCRIBED[cls]
     hints = typing.get_type_hints(cls)
@@ -83,6 +85,8 @@ def decision_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of `render_json`'s output, as pydantic derives it from
     the decision's fields, with each part's docstring as its description, unknown keys refused,
     the dialect and the contract's schema version stated."""
+    import inspect
+
     from pydantic import TypeAdapter
 
     schema = TypeAdapter(_described(Decision)).json_schema(mode="serialization")

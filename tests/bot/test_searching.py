@@ -179,19 +179,34 @@ def test_a_search_started_early_claims_no_pass_while_the_other_process_holds_the
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
     import fcntl
-    import tempfile
 
     # the claims' lock taken by this process before the child starts: the child waits on it
     # (record locks belong to a process), so it claims nothing until this process's first
     # claim lets the lock go; then each pass is claimed by one process, and searched once
     held = (tmp_path / "starts").open("w+b")
     fcntl.lockf(held.fileno(), fcntl.LOCK_EX, 1, searching._LOCKED_BYTE)
-    monkeypatch.setattr(tempfile, "TemporaryFile", lambda: held)
+    monkeypatch.setattr(searching, "_starts_file", lambda: held)
     early = _early(PREFILTERS)
     time.sleep(0.2)
     assert bytes(early._claims) == bytes(len(PREFILTERS))  # all free: the child waits
     assert sorted(early(TEXT, PREFILTERS)) == sorted(match_starts(TEXT, PREFILTERS))
     assert early._claims is None  # every pass's starts known: closed
+
+
+@pytest.mark.parametrize("memfd", ["refused", "missing"])
+def test_a_search_started_early_without_a_file_in_memory_uses_a_temporary_file(
+    monkeypatch: pytest.MonkeyPatch, memfd: str,
+) -> None:
+    def refused(name: str, flags: int = 0) -> int:
+        raise OSError("memfd_create refused")
+
+    if memfd == "refused":
+        monkeypatch.setattr(os, "memfd_create", refused, raising=False)
+    else:
+        monkeypatch.delattr(os, "memfd_create", raising=False)
+    early = _early(PREFILTERS)
+    assert sorted(early(TEXT, PREFILTERS)) == sorted(match_starts(TEXT, PREFILTERS))
+    assert early._claims is None
 
 
 @pytest.mark.parametrize("fails", ["at-once", "after-a-pass"])

@@ -94,7 +94,7 @@ def test_a_scan_after_the_first_reads_the_bundled_policy_ready_made() -> None:
     assert (read, yaml, pathspec, validated) == (True, False, False, False)
 
 
-@pytest.mark.parametrize("fmt", ["text", "oneline"])
+@pytest.mark.parametrize("fmt", ["text", "oneline", "json"])
 def test_a_scan_imports_no_dataclasses(fmt: str) -> None:
     """A dataclass compiles the source of its methods when its class is defined (about 1 ms of
     a start each), and the dataclasses module imports `inspect` (with `ast`, `dis` and

@@ -1000,3 +1000,24 @@ def test_is_substantive_keeps_short_lines_answers_and_not_long_lines() -> None:
     assert is_substantive(long_code)
     assert not is_substantive(long_comment)
     assert kept.cache_info().currsize == 2
+
+
+@pytest.mark.parametrize("raw", [
+    b"diff --git a/x b/x\n+ok\n",
+    b"diff --git a/x b/x\n+no final break",
+    b"diff --git a/x b/x\r\n+crlf\r\n",
+    b"diff --git a/x b/x\n+lone \r return\n",
+    "diff --git a/x b/x\n+caf\u00e9\n".encode(),
+    b"diff --git a/x b/x\n+not utf-8 \xff\n",
+], ids=["ascii", "no-final-break", "crlf", "lone-cr", "utf-8", "invalid-utf-8"])
+def test_search_text_is_the_normalised_diff_in_utf_8(raw: bytes) -> None:
+    """What an early search reads is what `Diff.hit_lines_apart` searches: the normalised
+    diff's UTF-8, whether or not the text could be taken as it is."""
+    expected = diff_module._normalise(raw).encode("utf-8", "surrogateescape")
+    assert diff_module.search_text(raw) == expected
+    assert diff_module.search_text(raw.decode("utf-8", "replace")) == expected
+
+
+def test_search_text_takes_an_ascii_diff_as_it_is() -> None:
+    raw = b"diff --git a/x b/x\n+ok\n"
+    assert diff_module.search_text(raw) is raw
