@@ -1427,42 +1427,60 @@ def _import_lines(lines: Sequence[str]) -> _ImportLines | None:
     return _ImportLines(statements, names)
 
 
-def _sorted_import_lists(side: _ImportLines) -> tuple[list[str], str]:
-    """A side's import statements and the names of the list it continues, each list of names
-    in braces sorted (`_sorted_names`) and the statements in sorted order: cargo fmt's,
-    Prettier's and isort's orders of the same imports are the same imports."""
+#: what an import statement's spelling may change beside the order of its names: the quote
+#: style of its module (`'x'` -> `"x"`) and the semicolon closing it (Prettier's options)
+_IMPORT_SPELLING = str.maketrans("'`", '""', ";")
+#: a Python import of names (`from app.auth import logout, login`): isort sorts the names
+_FROM_IMPORT_NAMES = compile_lazily(r"(\s*from\s+\S+\s+import\s+)([\w\s,]+)")
+
+
+def _listed(statement: str) -> str:
+    """An import statement with its spelling aside (`_IMPORT_SPELLING`), and a Python import's
+    names (`_FROM_IMPORT_NAMES`) written as a list in braces, for `_sorted_names` to sort."""
+    spelt = statement.translate(_IMPORT_SPELLING)
+    names = _FROM_IMPORT_NAMES.fullmatch(spelt)
+    return f"{names.group(1)}{{{names.group(2)}}}" if names else spelt
+
+
+def _sorted_import_lists(side: _ImportLines) -> tuple[list[str], str] | None:
+    """A side's import statements (`_listed`) and the names of the list it continues, each
+    list of names in braces sorted (`_sorted_names`) and the statements in sorted order: cargo
+    fmt's, Prettier's and isort's orders of the same imports are the same imports. None where
+    the side has no statement or no list of names (a line of names is an import's only beside
+    a statement)."""
+    statements = list(map(_listed, side.statements))
+    if not statements or not any("{" in line for line in (*statements, *side.names)):
+        return None
     names = _sorted_names("{" + ",".join(side.names) + "}")
-    return sorted(map(_sorted_names, side.statements)), names
+    return sorted(map(_sorted_names, statements)), names
 
 
 def _reordered_imports(removed: Sequence[str], added: Sequence[str]) -> bool | None:
     """Whether a hunk of imports only puts the same imports in another order; None where a
-    side holds code (`_import_lines`), for the checks after this one to judge.
+    side holds code (`_import_lines`), for the checks after this one to judge. Blank lines are
+    left aside by both: isort's blank lines between sections (standard library, third party,
+    local) put in or taken out beside a re-sorting are layout.
 
     Two orders are asked, and each catches what the other does not, so they stay two:
-    - the names inside an import's braces sorted anew (`_sorted_import_lists`), lines of names
-      continuing a list included; asked only where each side has a brace and a statement (a
-      line of names is an import's only beside one). It compares the text without its white
-      space, blank lines aside, so a quote style changed beside the sorting is still a change;
-      it only ever says yes.
+    - the names of an import's list sorted anew (`_sorted_import_lists`: in braces, or a
+      Python import's names, in brackets or not), lines of names continuing a list included;
+      asked only where each side has a list and a statement. It compares the text without its
+      white space, quote style and closing semicolons; it only ever says yes.
     - whole import statements put in another order (`line_key`): token by token, so quote
       style, spacing and trailing commas aside, but names in braces in their order; no lines
-      of names, and blank lines counted. It decides: a hunk of import statements only that is
-      not the same lines is a change, never a name respelt (`_alike`), as `import Github` ->
-      `import GitHub` names another module. It is asked second, since it would say no to a
-      list sorted anew."""
+      of names. It decides: a hunk of import statements only that is not the same lines is a
+      change, never a name respelt (`_alike`), as `import Github` -> `import GitHub` names
+      another module. It is asked second, since it would say no to a list sorted anew."""
     old = _import_lines(removed)
     new = _import_lines(added) if old is not None else None
     if old is None or new is None:
         return None
-    braces = any("{" in line for line in removed) and any("{" in line for line in added)
-    if braces and old.statements and new.statements and (
-        _sorted_import_lists(old) == _sorted_import_lists(new)
-    ):
+    lists = _sorted_import_lists(old)
+    if lists is not None and lists == _sorted_import_lists(new):
         return True
     if old.names or new.names:
         return None
-    return sorted(map(line_key, removed)) == sorted(map(line_key, added))
+    return sorted(map(line_key, old.statements)) == sorted(map(line_key, new.statements))
 
 
 def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:

@@ -207,6 +207,18 @@ from tests.bot.analysis._rules import rules_found
         # import lines in another order, in another quote style too (token by token)
         (["import { sign } from 'jsonwebtoken';", "import { hash } from 'bcrypt';"],
          ['import { hash } from "bcrypt";', 'import { sign } from "jsonwebtoken";']),
+        # imports put in sections (standard library, third party, local) with a blank line
+        # between them, as isort writes them, or joined back into one block
+        (["from app.auth import login", "import os", "import stripe"],
+         ["import os", "", "import stripe", "", "from app.auth import login"]),
+        (["import stripe", "", "from app.auth import login"],
+         ["from app.auth import login", "import stripe"]),
+        # the names of an import list sorted anew in another quote style, without the
+        # semicolon too (Prettier's options), or inside a Python import's brackets (isort)
+        (["import { verify, sign } from 'jsonwebtoken';"],
+         ['import { sign, verify } from "jsonwebtoken"']),
+        (["from app.auth.permissions import (", "    require_role,", "    PermissionTypes,", ")"],
+         ["from app.auth.permissions import (", "    PermissionTypes,", "    require_role,", ")"]),
         # a string key given the constant its library declares for it (Guzzle's options)
         (["    'query' => ['access_token' => $token],", "    'form_params' => $fields,"],
          ["    RequestOptions::QUERY => ['access_token' => $token],",
@@ -244,6 +256,9 @@ from tests.bot.analysis._rules import rules_found
          "python-percent-s-as-f-string", "go-sprintf-as-concatenation",
          "rust-import-lists-reordered-over-lines", "js-named-imports-reordered",
          "js-import-lines-reordered-in-another-quote-style",
+         "python-import-sections-separated", "python-import-sections-joined",
+         "js-named-imports-reordered-in-another-quote-style",
+         "python-import-names-reordered-in-brackets",
          "php-string-key-as-its-class-constant", "python-string-key-as-its-class-constant"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
@@ -391,6 +406,17 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          ["use crate::errors::{ErrorKind, new_error};", "    let roles = [viewer, admin];"]),
         # an imported name respelt names another class or module, not a rename
         (["import com.example.auth.Github;"], ["import com.example.auth.GitHub;"]),
+        # imports put in sections with one more or one less among them
+        (["from app.auth import login", "import stripe"],
+         ["import stripe", "", "import braintree", "", "from app.auth import login"]),
+        (["from app.auth import login", "import os", "import stripe"],
+         ["import os", "", "import stripe"]),
+        # a list sorted anew in another quote style with a name more, or from another module
+        (["import { verify, sign } from 'jsonwebtoken';"],
+         ['import { decode, sign, verify } from "jsonwebtoken"']),
+        (["import { verify, sign } from 'jsonwebtoken';"], ['import { sign, verify } from "jose"']),
+        (["from app.auth.permissions import (", "    require_role,", "    PermissionTypes,", ")"],
+         ["from app.auth.permissions import (", "    PermissionTypes,", "    require_admin,", ")"]),
         # a constant that names no string the other side holds is another value
         (["$role = 'admin';"], ["$role = Role::SUPERADMIN;"]),
         (["    'query' => ['access_token' => $token],"],
@@ -433,6 +459,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "printf-float-as-f-string", "f-string-values-swapped", "name-imported-from-another-list",
          "name-added-to-an-import-list", "values-reordered-beside-imports",
          "imported-name-respelt",
+         "import-added-among-sections", "import-dropped-among-sections",
+         "name-added-to-a-list-in-another-quote-style", "list-from-another-module-in-another-quote-style",
+         "python-import-name-swapped-in-brackets",
          "string-as-a-constant-of-another-name", "string-key-as-another-option"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
