@@ -104,6 +104,10 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/api.ts",
          "  const valid = authenticator.verify({ token: code, secret: user.otpSecret });", MFA),
         ("src/api.ts", "  user.resetPasswordExpires = Date.now() + 3600000;", CREDENTIALS),
+        # ... a token minted by a function named for it
+        ("src/main/java/org/shop/openapi/ConsumerService.java",
+         "  String generateToken(String appId, Date generationTime, String salt) {", CREDENTIALS),
+        ("app/services/keys.py", "    key = generate_api_token(user)", CREDENTIALS),
         # ... a WebAuthn server's ceremony (SimpleWebAuthn, py_webauthn), recovery codes, magic links
         ("src/api.ts",
          "  const verification = await verifyAuthenticationResponse({ response, expectedChallenge });",
@@ -215,6 +219,7 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("app/conf.py", "AXES_VERBOSE = True", None),
         ("shop/settings.py", '    "django.middleware.locale.LocaleMiddleware",', None),
         ("src/llm.py", "    max_tokens = 4096", None),
+        ("src/lexer.ts", "  const parts = generateTokenStream(source);", None),
         ("src/cache.js", "  const cacheTtl = 60;", None),
         ("src/app.module.ts", "    CacheModule.register({ ttl: 5 }),", None),
         ("src/main/java/org/shop/web/Report.java",

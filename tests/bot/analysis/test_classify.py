@@ -1610,6 +1610,9 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("lib/omniauth/strategy.rb", "session['omniauth.params'] = request.params",
          "security.session-from-input"),
         ("lib/omniauth/strategy.rb", "session['omniauth.origin'] = origin", None),
+        ("app/controllers/home_controller.rb", "      session[params[:id].to_sym] = true",
+         "security.session-from-input"),
+        ("app/controllers/home_controller.rb", "    if session[:toggle_states][key]", None),
         # the database connection pool of a deployed configuration
         ("src/main/resources/profiles/cloud/database.properties", "db.maxPoolSize=18",
          "infrastructure.db-pool"),

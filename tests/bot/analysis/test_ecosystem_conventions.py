@@ -171,6 +171,12 @@ from tests.bot.analysis._rules import rules_found
             "security.ssrf-redirect-traversal",
         ),
         ("app/controllers/sessions.py", "    if not validate_return_to(url):", "security.ssrf-redirect-traversal"),
+        (
+            "pkg/op/auth_request.go",
+            "\tif err := ValidateAuthReqRedirectURI(client, authReq.RedirectURI, rt); err != nil {",
+            "security.ssrf-redirect-traversal",
+        ),
+        ("pkg/http/client.go", "\tif err := validateRedirectCount(n); err != nil {", None),
         ("app/controllers/pages.py", "    return_page = next_page(url)", None),
         # Django's and DRF's settings under a prefix that namespaces them (dynaconf)
         (

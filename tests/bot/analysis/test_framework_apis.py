@@ -40,6 +40,12 @@ from tests.bot.analysis._rules import rules_found
         ("src/main/java/org/shop/web/OrderResource.java", "@DenyAll", "permissions.jvm-authz"),
         ("src/main/java/org/shop/web/OrderResource.java",
          'if (ctx.isUserInRole("manager")) {', "permissions.jvm-authz"),
+        # ... and the permissions a Shiro realm grants
+        ("src/main/java/org/shop/shiro/AdminRealm.java", '        info.addStringPermission("*");',
+         "permissions.jvm-authz"),
+        ("src/main/java/org/shop/shiro/AdminRealm.java",
+         "        SimpleAuthorizationInfo info = new SimpleAuthorizationInfo();",
+         "permissions.jvm-authz"),
         # Liquibase changelog in YAML
         ("src/main/resources/db/master.yaml", "databaseChangeLog:",
          "migrations.flyway-liquibase"),

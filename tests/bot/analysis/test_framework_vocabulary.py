@@ -228,6 +228,12 @@ from tests.bot.analysis._rules import rules_found
          "transactions.concurrency"),
         ("internal/plugins/load.go", '\treturn fmt.Errorf("extension conflicts with %s", name)',
          None),
+        # a Rust RwLock's guard taken for reading or writing
+        ("src/rbac/role_manager.rs", "        role1.write().unwrap().add_role(role2);",
+         "transactions.concurrency"),
+        ("src/rbac/role_manager.rs", '        let roles = self.all_roles.read().expect("poisoned");',
+         "transactions.concurrency"),
+        ("src/io/copy.rs", "        let n = reader.read(&mut buf).unwrap();", None),
         # SQL's AND binds tighter than OR: alternatives grouped apart from the filters beside
         # them, in a query's text or around a condition built in code
         ("src/main/java/org/shop/repo/ItemRepository.java",

@@ -253,6 +253,10 @@ AT_REST = "security.encryption-at-rest"
         ("lib/db-stack.ts", "      storageEncrypted: false,", AT_REST),
         # a port published on every interface, a chart's network policy, Traefik's open API
         ("docker-compose.yml", '      - "0.0.0.0:5432:5432"', NET),
+        # the ports a security group rule opens
+        ("modules/sg/main.tf", "    from_port   = 22", NET),
+        ("modules/sg/rules.tf", '    loki-grafana-grpc = [9095, 9095, "tcp", "Grafana Loki GRPC"]', NET),
+        ("app/net/forward.py", "    from_port = args.port", None),
         ("charts/web/values.yaml", "networkPolicy:", NET),
         ("compose.yaml", '      - "--api.insecure=true"', "security.debug-mode"),
         # look-alikes: the same words in application code

@@ -230,7 +230,9 @@ def one_line_options(old: str, new: str) -> str:
         (patch("main.tf", RESOURCE_AFTER_OUTPUT), {"infrastructure": ["main.tf"]}),
         (patch("rds.tf", VARIABLE_DEFAULT), {"infrastructure": ["rds.tf"]}),
         (patch("backend.tf", BACKEND), {"infrastructure": ["backend.tf"]}),
-        (patch("main.tf", BLOCK_NOT_SHOWN), {"infrastructure": ["main.tf"]}),
+        # the port a security group rule opens is also the security area's (network-exposure)
+        (patch("main.tf", BLOCK_NOT_SHOWN),
+         {"infrastructure": ["main.tf"], "security": ["main.tf"]}),
         (added(MIGRATION, django_migration(OPTIONS)), {}),
         (added(MIGRATION, django_migration(
             OPTIONS, "        migrations.AddField(model_name='token', name='scope',",

@@ -43,6 +43,8 @@ PAID = "billing.paid-edition"
          PROVIDERS),
         ("src/lib/pay.ts", "  capture_method: 'manual',", PROVIDERS),
         ("src/lib/pay.ts", "  application_fee_amount: 123,", PROVIDERS),
+        ("src/main/java/org/shop/wx/OrderService.java",
+         '            return WxPayNotifyResponse.fail("expired");', PROVIDERS),
         ("src/lib/calc.ts", "  const rate = await getExchangeRate('EUR', 'USD');", CONVERSION),
         ("src/lib/calc.ts", "  const vatRate = 0.21;", CONVERSION),
         # the product's paid edition: a license key verified, the edition checked, a free plan's

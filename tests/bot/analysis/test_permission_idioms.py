@@ -94,9 +94,14 @@ OWNER = "permissions.owner-match"
          ROLE_CHECKS),
         ("app/Http/Controllers/TeamController.php",
          "        $invitation->update(['role' => Role::MEMBER]);", ROLE_CHECKS),
+        # ... a role compared by a query builder's operator (Drizzle)
+        ("packages/api/src/router/stripe/webhook.ts",
+         '            ne(usersToWorkspaces.role, "owner"),', ROLE_CHECKS),
+        ("packages/api/src/router/members.ts", "    .where(eq(members.role, role))", ROLE_CHECKS),
         # look-alikes: a chat message's role, another enum
         ("app/Services/Chat.php", "        $message->role = ChatRole::ASSISTANT;", None),
         ("app/Models/Order.php", "        $this->status = Status::ADMIN_REVIEW;", None),
+        ("packages/api/src/router/monitors.ts", "    .where(eq(monitor.active, true))", None),
         # a cache key that holds the caller's tenant
         ("apps/dashboard/api.py",
          '        cache_key = f"stats:top10_users:{self.org.id}:{self.days}"', CACHE_KEYS),

@@ -48,6 +48,9 @@ from tests.bot.analysis._rules import rules_found
         ("app/views.py", "    check_auth(request)", "auth.sign-in-required"),
         ("src/main/java/org/shop/OrderController.java", "        StpUtil.checkLogin();",
          "auth.sign-in-required"),
+        # ... also under an engine's prefix
+        ("app/controllers/forum/post_previews_controller.rb",
+         "    before_action :forum_require_login!", "auth.sign-in-required"),
         # routing that decides nobody's access: a subdomain, a format, resources; a helper that
         # requires something else
         ("config/routes.rb", "  constraints subdomain: 'admin' do", None),
@@ -56,6 +59,7 @@ from tests.bot.analysis._rules import rules_found
         ("app/routes/notes.tsx", "  const body = requireUserConfirmation(form);", None),
         ("src/form.js", "  checkLoginFormLayout(form);", None),
         ("src/form.js", "  checkAuthor(post);", None),
+        ("app/models/order.rb", "    order_requires_user_review!", None),
         # a constraint outside the routes files (a solver's, a report's) is no route's
         ("lib/planner/solver.rb", "  constraints AdminConstraint.new(limit: 3)", None),
     ],
