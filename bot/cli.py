@@ -328,7 +328,6 @@ def _render(decision: Decision, policy: Policy, fmt: str) -> str:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from bot.analysis.decide import decide
     from bot.analysis.models import Commit, PullRequestInfo
 
     loaded: dict[str | None, Policy] = {}
@@ -364,6 +363,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         labels = tuple(label.strip() for label in (args.labels or "").split(",") if label.strip())
         pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages),
                              records=records, sources=sources)
+        # Imported here: what it imports beyond the diff's parse and the policy's compile (the
+        # declarations' reader, scopes, advice) is then imported while a large diff's search,
+        # started before the parse (`_parse`), runs beside, not before that search starts.
+        from bot.analysis.decide import decide
+
         # The staged change is a commit being made: its advice is a trailer, never a PR or a label.
         decision = decide(diff, policy, pr, "commit" if args.staged else "cli")
     finally:  # its child, if it still runs, searches nothing the analysis asks for any more

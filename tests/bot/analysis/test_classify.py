@@ -1881,6 +1881,23 @@ def test_rules_a_match_of_which_may_start_almost_anywhere_are_searched_in_passes
     assert _prefilter_passes(loose, 24) == _passes(loose, 24)
 
 
+def test_a_searched_pass_is_compiled_when_first_searched_and_finds_what_it_would_have() -> None:
+    """A large diff's passes are compiled where they are searched (a child of the CLI searches
+    some): none is compiled when the passes are made, each is once searched, and the lines they
+    find are those of the same patterns compiled at once."""
+    patterns = [r"(?:\bpassword\b)", r"(?:(?i)refund)", r"(?:token\s*=)"]
+    passes = classify_module._compiled_passes(patterns, 1, by_line=False)
+    assert len(passes) == 3
+    assert all(p._compiled is None for p in passes)
+    diff = parse_diff(edit("app/auth.py", ["x = 1", "check(password)", "Refund.create()",
+                                           "nothing", "token = new()"]))
+    compiled = [re2.compile(("(?m)" + p).encode()) for p in patterns]
+    assert diff.hit_lines(*passes) == diff.hit_lines(*compiled) != {}
+    assert all(p._compiled is not None for p in passes)
+    assert diff.hit_lines(passes[0]) == diff.hit_lines(compiled[0])  # asked again: the same
+    assert parse_diff(edit("notes.txt", ["x = 1"])).hit_lines(*passes) == {}
+
+
 @pytest.mark.parametrize("size", [5_000, 1 << 20, 8 << 20], ids=["small", "1MB", "8MB"])
 def test_the_bundled_policys_prefilter_passes_find_the_lines_of_their_union(
     policy: Policy, size: int
