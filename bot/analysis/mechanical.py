@@ -609,7 +609,7 @@ def _label(text: str) -> bool:
     return _LABEL.fullmatch(text) is not None
 
 
-_PROSE_LINE = compile_lazily(r"[^\W\d_][\w .,'`!?-]*")
+_PROSE_LINE = compile_lazily(r"[^\W\d_](?:[\w .,'`!?\"-]| \(|\))*")
 _CODE_WORDS = frozenset({
     "return", "raise", "throw", "yield", "await", "assert", "import", "from", "use", "require",
     "include", "puts", "print", "echo", "if", "unless", "elif", "else", "while", "for", "end",
@@ -2008,6 +2008,24 @@ def _derived(declared: tuple[str, str], pair: tuple[str, str]) -> bool:
     )
 
 
+#: where a string interpolates a name: C#'s and Python's `{name}`, JavaScript's and Kotlin's
+#: `${name}`, Ruby's `#{name}`, PHP's `{$name}` and `$name`
+_PLACEHOLDER_OPENING = r"(\$\{|#\{|\{\$?|\$)"
+
+
+def _interpolated(declared: tuple[str, str], pair: tuple[str, str]) -> bool:
+    """Whether two string literals differ only where they interpolate a variable a declared
+    rename renames (`_PLACEHOLDER_OPENING`): the string is built from the same value under its
+    new name. A name written in the text itself (`"target_issuer_url"`, a column or a
+    permission another program reads) is not interpolated and stays data."""
+    old, new = declared
+    if not all(map(_WORD.fullmatch, declared)):
+        return False
+    placeholder = re.compile(_PLACEHOLDER_OPENING + re.escape(old) + r"(?!\w)")
+    renamed, count = placeholder.subn(lambda m: m.group(1) + new, pair[0])
+    return count > 0 and renamed == pair[1]
+
+
 #: a folder the change moves: the renamed part of its path on each side, and the folders the
 #: two paths share after it (`internal/server/auth/method/` -> `internal/server/authn/method/`:
 #: `auth`, `authn`, `method`)
@@ -2145,6 +2163,12 @@ def renamed_hunks(
     declared.update(
         pair for pair in candidates - declared - quoted
         if any(_derived(d, pair) for d in declared)
+    )
+    # a string that names a renamed variable only where it interpolates it (`$"UPDATE
+    # {_retryName} SET ..."` -> `{_lockName}`) builds the same text from the same value
+    declared.update(
+        pair for pair in (candidates & quoted) - declared
+        if any(_interpolated(d, pair) for d in declared)
     )
     # a parameter is named where it is passed by name (`f(old=1)`, `f(old: true)`) and a local
     # only inside its function, never as a member of a value (`user.is_admin` ->

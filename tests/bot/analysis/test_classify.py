@@ -936,6 +936,27 @@ def test_a_name_kept_as_an_alias_of_its_new_one_clears_its_uses(policy: Policy) 
     }
 
 
+def _service_renamed(*kept: str) -> str:
+    """A service id renamed where it is referenced, with the lines the same hunk adds beside."""
+    return edit(
+        "config/services/pricing.xml",
+        ['    <argument type="service" id="shop.checker.tax_rate_date" />', *kept],
+        ['    <argument type="service" id="shop.tax_rate_date_checker" />'],
+    )
+
+
+def test_an_alias_added_beside_the_rename_it_keeps_declares_it(policy: Policy) -> None:
+    alias = '    <service id="shop.checker.tax_rate_date" alias="shop.tax_rate_date_checker" />'
+    assert files_by_area(run(_service_renamed(alias), policy)) == {}
+    # the rename alone, an alias of another name, or another line beside the alias: a change
+    other = '    <service id="shop.checker.tax_rate_date" alias="shop.tax_zone_checker" />'
+    argument = '    <argument type="service" id="shop.tax_calculator" />'
+    for lines in ((), (other,), (alias, argument)):
+        assert files_by_area(run(_service_renamed(*lines), policy)) == {
+            "billing": ["config/services/pricing.xml"]
+        }
+
+
 #: a method renamed where its docstring is reworded too (the delimiters are unchanged lines)
 _RENAMED_DOCUMENTED_DEFINITION = textwrap.dedent('''\
     diff --git a/app/models/account.py b/app/models/account.py

@@ -618,6 +618,40 @@ def test_a_name_kept_as_the_other_s_alias_declares_the_rename(
     assert renamed_hunks(swaps, []) == set()
 
 
+_RENAMED_FIELD = (["    private readonly string _retryTable;"],
+                  ["    private readonly string _lockTable;"])
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        ('        var sql = $"UPDATE {_retryTable} SET Owner=@owner WHERE Key=@key";',
+         '        var sql = $"UPDATE {_lockTable} SET Owner=@owner WHERE Key=@key";', {0, 1}),
+        ("    const sql = `DELETE FROM ${_retryTable} WHERE id = $1`;",
+         "    const sql = `DELETE FROM ${_lockTable} WHERE id = $1`;", {0, 1}),
+        ('    sql = "UPDATE #{_retryTable} SET owner = ?"',
+         '    sql = "UPDATE #{_lockTable} SET owner = ?"', {0, 1}),
+        ('        $sql = "UPDATE {$_retryTable} SET owner = ?";',
+         '        $sql = "UPDATE {$_lockTable} SET owner = ?";', {0, 1}),
+        # the name written in the text, not interpolated: data another program reads
+        ('        var sql = "UPDATE _retryTable SET Owner=@owner";',
+         '        var sql = "UPDATE _lockTable SET Owner=@owner";', {0}),
+        # the string changes besides the name
+        ('        var sql = $"UPDATE {_retryTable} SET Owner=@owner";',
+         '        var sql = $"UPDATE {_lockTable} SET Owner=NULL";', {0}),
+    ],
+    ids=["csharp-interpolation", "template-literal", "ruby-interpolation", "php-interpolation",
+         "name-in-the-text", "text-changed-too"],
+)
+def test_a_renamed_variable_interpolated_into_a_string_is_renamed_there(
+    removed: str, added: str, expected: set[int]
+) -> None:
+    swaps = [hunk_swaps(*_RENAMED_FIELD), hunk_swaps([removed], [added])]
+    assert renamed_hunks(swaps, []) == expected
+    # without the field's declaration renamed, nothing declares it
+    assert renamed_hunks(swaps[1:], []) == set()
+
+
 def test_a_service_id_aliased_to_its_new_one_is_renamed_in_strings_too() -> None:
     argument = (['    <argument type="service" id="shop.tax_rate_resolver" />'],
                 ['    <argument type="service" id="shop.resolver.tax_rate" />'])
@@ -923,11 +957,18 @@ def test_without_copy_blanks_a_templates_sentences_between_tags(line: str, expec
         ("Returns None if the user cannot be found here.", True),
         ("See the settings.AUTH_USER_MODEL setting for the model used", True),
         ("It is checked on login and on every request after that", True),
+        # a quoted name and an aside in brackets stay a sentence; a call does not
+        ('to work.  We implement the "Extended Key Check" (RFC 1234) extension for it', True),
+        ('The session is "sticky" (see the settings page) until it ends', True),
+        ('log.Info("Failed to verify the session token for user")', False),
+        ('session.Set("token", value) before the response is written out', False),
     ],
     ids=["sentence-starting-with-create", "sentence-starting-with-update", "sphinx-role",
          "markdown-code", "create-table", "delete-from", "update-set", "template-literal",
          "condition-with-none", "condition-with-attributes", "condition-with-is-none",
-         "sentence-naming-none", "sentence-naming-a-setting", "sentence-with-operator-words"],
+         "sentence-naming-none", "sentence-naming-a-setting", "sentence-with-operator-words",
+         "sentence-with-quotes-and-an-aside", "sentence-with-quoted-word-and-aside",
+         "log-call-of-a-sentence", "call-then-words"],
 )
 def test_prose_lines_are_sentences_not_statements(line: str, prose: bool) -> None:
     assert prose_line(line) is prose
