@@ -76,3 +76,25 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
 def test_a_stacks_test_code_is_no_evidence(policy: Policy, path: str, evidence: bool) -> None:
     result = classify(parse_diff(edit(path, _CHECK)), policy)
     assert (result.areas != []) is evidence, result.areas
+
+
+_DOCUMENTED_CHECK = ["<pre>if (!$auth->acl_get('a_user')) { trigger_error('NO_ADMIN'); }</pre>"]
+
+
+@pytest.mark.parametrize(
+    ("path", "evidence"),
+    [
+        # a docs folder's HTML pages at any depth: documentation of the API, not the API
+        ("phpBB/docs/auth_api.html", False),
+        ("docs/api/permissions.htm", False),
+        ("packages/core/doc/acl.html", False),
+        # look-alikes: a template of the application, a docs feature's code
+        ("phpBB/styles/prosilver/template/acp_users.html", True),
+        ("app/docs/permissions.php", True),
+    ],
+)
+def test_a_docs_folders_html_pages_are_no_evidence(
+    policy: Policy, path: str, evidence: bool
+) -> None:
+    result = classify(parse_diff(edit(path, _DOCUMENTED_CHECK)), policy)
+    assert (result.areas != []) is evidence, result.areas
