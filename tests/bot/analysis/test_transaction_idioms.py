@@ -168,6 +168,17 @@ JAVA_TX = "transactions.java-tx"
          "\tpaid := filter(txs, func(tx *ledger.Transaction) bool {", None),
         ("application/Shop/Tools/Orders/Merger.php",
          "        $repo = $this->entityManager->getRDBRepository(Order::ENTITY_TYPE);", None),
+        # the callback a transaction runs (Spring's TransactionCallback, an app's persistence
+        # service); a cluster-wide lock of Erlang's :global
+        ("src/main/java/org/shop/orders/OrderService.java",
+         "            public Order doInTransaction(TransactionStatus status) {", HELPERS),
+        ("src/main/java/org/shop/assets/AssetService.java",
+         "        Event result = persistence.doReturningTransaction(em -> {", HELPERS),
+        ("lib/shop/plug/session.ex",
+         "    case :global.set_lock({[__MODULE__, token], self()}, nodes, 0) do", LOCKS),
+        # look-alikes: a transaction shown, a global value read
+        ("src/main/java/org/shop/orders/OrderView.java", "        doShowTransaction(row);", None),
+        ("lib/shop/config.ex", "    value = :global.whereis_name(:config)", None),
     ],
 )
 def test_a_transaction_idiom_is_evidence(
