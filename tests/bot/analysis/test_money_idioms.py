@@ -54,6 +54,8 @@ PAID = "billing.paid-edition"
         ("src/Http/Controllers/UsersController.php", "        $this->requirePro();", PAID),
         ("src/main/java/org/shop/Seats.java",
          "    public static final int MAX_NUMBER_OF_FREE_SEATS = 3;", PAID),
+        ("enterprise/role/constants.py",
+         "FREE_ROLE_UIDS = [VIEWER_ROLE_UID, NO_ACCESS_ROLE_UID]", PAID),
         ("app/plans.py", "    if account.plan in PAID_PLANS:", PAID),
         # ... and renewed before it expires
         ("cmd/license-update.go",
@@ -69,6 +71,7 @@ PAID = "billing.paid-edition"
          None),
         ("package.json", '  "license": "MIT",', None),
         ("scripts/headers.py", "    write_license_header(path)", None),
+        ("app/memory.py", "FREE_MEMORY_MB = 512", None),
         # look-alikes: coordinates, ratios, a frame rate, a decimal to three places, a float
         # shown in a component
         ("src/lib/geo.ts", "  const lat = parseFloat(coords.lat);", None),
