@@ -202,13 +202,17 @@ class _SearchedPass:
         self._options = options
         self._compiled: Any = None
 
-    def search(self, text: bytes, pos: int | None = None) -> Any:
-        """`re2`'s search of the pass (compiled now if it was not)."""
+    def compile(self) -> Any:
+        """The pass compiled (now, if it was not)."""
         compiled = self._compiled
         if compiled is None:
             # two threads of the service may both compile it: the same pattern, either is kept
             compiled = self._compiled = re2.compile(self.pattern, self._options)
-        return compiled.search(text, pos)
+        return compiled
+
+    def search(self, text: bytes, pos: int | None = None) -> Any:
+        """`re2`'s search of the pass."""
+        return self.compile().search(text, pos)
 
 
 @functools.lru_cache(maxsize=_NARROWED_KEPT)

@@ -1919,6 +1919,35 @@ def test_a_searched_pass_is_compiled_when_first_searched_and_finds_what_it_would
     assert parse_diff(edit("notes.txt", ["x = 1"])).hit_lines(*passes) == {}
 
 
+def test_passes_searched_in_process_are_compiled_before_the_search() -> None:
+    """Searched in this process (`match_starts`), the passes are compiled before the text's
+    copy is made, not beside it at the peak of memory; another searcher compiles each pass
+    it searches itself."""
+    passes = classify_module._compiled_passes([r"(?:\bpassword\b)"], 1, by_line=False)
+    seen: list[bool] = []
+
+    def searcher(text: bytes, prefilters: Sequence[object]) -> list[int]:
+        seen.extend(p._compiled is not None for p in passes)
+        return match_starts(text, prefilters)
+
+    lines = ["check(password)"]
+    assert parse_diff(edit("app/auth.py", lines), searcher=searcher).hit_lines(*passes) != {}
+    assert seen == [False]
+    fresh = classify_module._compiled_passes([r"(?:\bpassword\b)"], 1, by_line=False)
+    diff = parse_diff(edit("app/auth.py", lines))
+    original = classify_module._SearchedPass.search
+    state: list[bool] = []
+
+    def watched(self: object, text: bytes, pos: int | None = None) -> object:
+        state.append(fresh[0]._compiled is not None)
+        return original(self, text, pos)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(classify_module._SearchedPass, "search", watched)
+        assert diff.hit_lines(*fresh) != {}
+    assert state and state[0]
+
+
 @pytest.mark.parametrize("size", [5_000, 1 << 20, 8 << 20], ids=["small", "1MB", "8MB"])
 def test_the_bundled_policys_prefilter_passes_find_the_lines_of_their_union(
     policy: Policy, size: int
