@@ -74,6 +74,10 @@ _GENERATED_WORDS = ("generated", "manually")
 #: how far into a file's part of the diff its generated-code header is looked for
 _HEADER_LINES = 40
 _COMMENT_PREFIXES = ("#", "//", "/*", "*", "*/", "-- ", "<!--", "-->", ";", "%", "'''", '"""')
+#: the end of a sentence wrapped onto a line of its own: one to five words of letters (an
+#: apostrophe or a hyphen inside one), the last followed by a full stop, an exclamation or a
+#: question mark (`Diff._sentence_end`)
+_SENTENCE_END = compile_lazily(r"[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,4}[.!?]")
 
 
 #: no (side, line) places: the one empty set every question about a hunk's lines answers with
@@ -684,8 +688,24 @@ class Diff:
 
     def code(self, item: ChangedLine) -> bool:
         """Whether a changed line is code: `is_substantive`, and not inside a docstring or a
-        block comment (`in_prose`); whatever its hunk does."""
-        return is_substantive(item.text) and not self.in_prose(item)
+        block comment (`in_prose`) nor the last words of a sentence (`_sentence_end`);
+        whatever its hunk does."""
+        return (is_substantive(item.text) and not self.in_prose(item)
+                and not self._sentence_end(item))
+
+    def _sentence_end(self, item: ChangedLine) -> bool:
+        """Whether a changed line is the last few words of a sentence the line above it on the
+        same side began (`_SENTENCE_END`): a line of sentences (`prose_line`), changed or not,
+        wrapped onto a short one (`user enumeration.`, `Misago's standard one.`) in a
+        docstring, a heredoc or a doc comment whose delimiters the hunk does not show. Too
+        short to read as prose alone, it ends the same paragraph."""
+        if item.side == "header" or _SENTENCE_END.fullmatch(item.text.strip()) is None:
+            return False
+        hunk = self.hunks(item.file)[item.hunk]
+        old, new = self._shown_sides(item.file, hunk)
+        lines, start = (old, hunk.starts[0]) if item.side == "old" else (new, hunk.starts[1])
+        above = item.line - 1 - start
+        return 0 <= above < len(lines) and prose_line(lines[above].strip())
 
     def test_only(self, item: ChangedLine) -> bool:
         """Whether a changed line lies in test-only code of a source file (`bot.analysis.

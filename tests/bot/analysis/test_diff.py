@@ -1021,3 +1021,43 @@ def test_search_text_is_the_normalised_diff_in_utf_8(raw: bytes) -> None:
 def test_search_text_takes_an_ascii_diff_as_it_is() -> None:
     raw = b"diff --git a/x b/x\n+ok\n"
     assert diff_module.search_text(raw) is raw
+
+
+def _wrapped_sentence(last: str) -> str:
+    """A doc comment's paragraph whose last words are changed, the sentence's start unchanged."""
+    return git_file("lib/shop/accounts.ex", (
+        "@@ -30,4 +30,4 @@ defmodule Shop.Accounts do\n"
+        "   When an account cannot be created because its email is taken, the visitor sees\n"
+        "   the same page as on success, so that nobody can learn who has an account. This\n"
+        "-  prevents enumeration.\n"
+        f"+{last}\n"
+        '   """\n'
+    ))
+
+
+@pytest.mark.parametrize(
+    ("last", "code"),
+    [
+        ("  prevents account enumeration.", False),
+        ("  stops enumeration here!", False),
+        # not a sentence's end: code after a line of prose stays code
+        ("  allow_enumeration(true)", True),
+        ("  enumeration = false", True),
+        ("  end", True),
+    ],
+    ids=["sentence-end", "exclamation", "call", "assignment", "word-without-stop"],
+)
+def test_the_last_words_of_a_wrapped_sentence_are_prose(last: str, code: bool) -> None:
+    diff = parse_diff(_wrapped_sentence(last))
+    added = next(item for item in diff.hunks(0)[0].lines if item.side == "new")
+    removed = next(item for item in diff.hunks(0)[0].lines if item.side == "old")
+    assert diff.code(added) is code
+    assert not diff.code(removed)
+    # alone, with no line of prose above it, a short line is read as code
+    alone = parse_diff(git_file("lib/shop/accounts.ex", (
+        "@@ -30,2 +30,2 @@ defmodule Shop.Accounts do\n"
+        "   x = 1\n"
+        "-  prevents enumeration.\n"
+        "+  prevents account enumeration.\n"
+    )))
+    assert all(alone.code(item) for item in alone.hunks(0)[0].lines)
