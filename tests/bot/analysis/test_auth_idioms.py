@@ -106,8 +106,8 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/api.ts", "  user.resetPasswordExpires = Date.now() + 3600000;", CREDENTIALS),
         # ... a token minted by a function named for it
         ("src/main/java/org/shop/openapi/ConsumerService.java",
-         "  String generateToken(String appId, Date generationTime, String salt) {", CREDENTIALS),
-        ("app/services/keys.py", "    key = generate_api_token(user)", CREDENTIALS),
+         "  String generateToken(String appId, Date generationTime, String salt) {", RESET),
+        ("app/services/keys.py", "    key = generate_api_token(user)", RESET),
         # ... a WebAuthn server's ceremony (SimpleWebAuthn, py_webauthn), recovery codes, magic links
         ("src/api.ts",
          "  const verification = await verifyAuthenticationResponse({ response, expectedChallenge });",
