@@ -1341,25 +1341,26 @@ def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
                     for side in ("old", "new")
                 ))
             hunk.code_swaps = hunk.swaps
-            if not hunk.swaps.pairs and _declares_aliases(hunk):
+            aliasing = _declared_aliases(hunk) if not hunk.swaps.pairs else frozenset()
+            if aliasing:
                 # The old name kept as an alias of the new one where the rename is made (`<service
                 # id="new.id" alias="old.id" />` added beside the references renamed): the
                 # alias declares the rename (`renamed_hunks`), it is not another change.
                 hunk.code_swaps = hunk_swaps(*(
                     [i.text for i in hunk.lines if i.side == side and is_substantive(i.text)
-                     and not (side == "new" and aliased_names(i.text))]
+                     and not (side == "new" and i.text in aliasing)]
                     for side in ("old", "new")
                 ))
     return hunk.code_swaps
 
 
-def _declares_aliases(hunk: Hunk) -> bool:
-    """Whether a hunk adds a line that gives a name an alias (`aliased_names`) and keeps another
-    added line: the old name kept beside a rename made in the same hunk."""
+def _declared_aliases(hunk: Hunk) -> frozenset[str]:
+    """The lines a hunk adds that give a name an alias (`aliased_names`), where it adds another
+    line beside them (the old name kept beside a rename made in the same hunk); else none."""
     added = [item.text for item in hunk.lines if item.side == "new" and is_substantive(item.text)]
-    aliasing = sum(1 for text in added if any(word in text for word in ALIAS_WORDS)
-                   and aliased_names(text))
-    return 0 < aliasing < len(added)
+    aliasing = frozenset(text for text in added
+                         if any(word in text for word in ALIAS_WORDS) and aliased_names(text))
+    return aliasing if any(text not in aliasing for text in added) else frozenset()
 
 
 @functools.cache
