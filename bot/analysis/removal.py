@@ -65,7 +65,7 @@ __all__ = ["Removals"]
 _KEYWORD_DEFINITION = compile_lazily(
     r"^\s*(?:(?:export|default|public|private|protected|internal|static|final|abstract|async|"
     r"override|virtual|sealed|open|suspend|partial|unsafe|extern|inline|data|pub(?:\([\w:]+\))?)"
-    r"\s+)*(def|class|func|function|fn|fun|interface|struct|trait|enum|module|record|object|"
+    r"\s+)*(defp|defmacrop?|def|class|func|function|fn|fun|interface|struct|trait|enum|module|record|object|"
     r"type|impl|sub|proc|const|let|var|val|namespace|package)\s+"
     r"(?:\([^)]*\)\s*)?(?:self\.)?([A-Za-z_$][\w$]*(?:(?:::|\.)[A-Za-z_$][\w$]*)*[?!]?)"
 )
@@ -102,15 +102,31 @@ _DESCRIPTIVE = frozenset({
     # Lombok's: they write a class's own accessors and constructors, registering nothing
     "Getter", "Setter", "ToString", "EqualsAndHashCode", "Data", "Value", "Builder",
     "NoArgsConstructor", "AllArgsConstructor", "RequiredArgsConstructor", "Slf4j", "Log4j2",
+    # Elixir's typespecs: they say what a function takes and gives
+    "spec",
 })
 _IMPORT = compile_lazily(
     r"\s*(import\s|from\s+\S+\s+import\s|using\s|require(_relative|_dependency)?[\s(]|use\s|"
     r"#\s*include\s|"
     r"(const|let|var)\s+.*=\s*require\()"
 )
-#: languages in which a method that overrides says so: one without the mark is called by name
-_EXPLICIT_OVERRIDE = compile_lazily(r"\.(java|kt|kts|cs|scala|swift|rs|go)$")
+#: languages in which a method that overrides says so: one without the mark is called by name.
+#: Elixir's too: a module's function is called by its name (`UserSessions.all_for(user)`), and
+#: one a behaviour calls is marked `@impl` (a registering decorator here), but for the
+#: callbacks its frameworks call by name, marked or not (`_ELIXIR_CALLBACKS`)
+_EXPLICIT_OVERRIDE = compile_lazily(r"\.(java|kt|kts|cs|scala|swift|rs|go|ex)$")
 _OVERRIDE = compile_lazily(r"@Override\b|\boverride\b")
+#: the functions of an Elixir module that Phoenix, Plug, LiveView, GenServer and the
+#: authorisation libraries call by their names (a plug's `call`, a LiveView's `mount`, a
+#: Bodyguard policy's `authorize`), `@impl` or not: deleting one changes what runs
+_ELIXIR_CALLBACKS = frozenset({
+    "call", "init", "mount", "on_mount", "handle_params", "handle_event", "handle_info",
+    "handle_call", "handle_cast", "handle_continue", "terminate", "authorize", "permit",
+    "can?", "update", "render", "start_link", "child_spec", "fetch_current_user",
+})
+_ELIXIR = compile_lazily(r"\.ex$")
+#: an Elixir doc's heredoc opened on its own line (`@doc """`, `@moduledoc ~S"""`)
+_ELIXIR_DOC_OPENS = compile_lazily(r'\s*@(?:module|type)?doc\s+(?:~[sS])?"""\s*$')
 #: files written for people: a name there is a mention (a changelog's "removed `f`"), not a use
 _PROSE_FILE = compile_lazily(
     r"\.(md|mdx|markdown|rst|txt|adoc)$|(^|/)(CHANGELOG|CHANGES|HISTORY|NEWS|UPGRADING)[^/]*$",
@@ -258,6 +274,9 @@ def _code(lines: Sequence[str]) -> list[str]:
     code: list[str] = []
     in_doc = False
     for text in lines:
+        if not in_doc and _ELIXIR_DOC_OPENS.match(text):
+            in_doc = True  # what it documents follows its closing quotes
+            continue
         quotes = len(_DOC_QUOTES.findall(text))
         if in_doc or (quotes and text.lstrip()[:3] in ('"""', "'''")):
             in_doc = in_doc != (quotes % 2 == 1)
@@ -615,6 +634,8 @@ class Removals:
         if unit.nested:
             if not _EXPLICIT_OVERRIDE.search(path):
                 return False  # a method a framework may call by convention
+            if _ELIXIR.search(path) and _ELIXIR_CALLBACKS.intersection(unit.names):
+                return False
             if unit.overrides and not all(map(self._declared_elsewhere, unit.names)):
                 return False
         return not any(map(self._referenced_name, unit.names))

@@ -35,6 +35,20 @@ _JS_EXPORT = [
 ]
 
 
+#: an Elixir module's query function with its doc, deleted from the module that stays
+_EX_HELPER = [
+    '  @doc """',
+    "  Gets all active browser sessions for a user.",
+    '  """',
+    "  defp all_browser_for_user(user) do",
+    "    from(s in UserSession,",
+    '      where: s.user_id == ^user.id and s.type == "browser" and is_nil(s.revoked_at)',
+    "    )",
+    "    |> Repo.all()",
+    "  end",
+]
+
+
 def _with_context(path: str, removed: list[str], context: list[str]) -> str:
     """A hunk of removed lines followed by unchanged ones."""
     body = "".join(f"-{line}\n" for line in removed) + "".join(f" {line}\n" for line in context)
@@ -113,6 +127,28 @@ def _with_context(path: str, removed: list[str], context: list[str]) -> str:
                 "        return dao.byAccount(account);",
                 "    }",
             ]), False, id="java-override-of-what-survives",
+        ),
+        pytest.param(edit("lib/app/user_sessions.ex", removed=_EX_HELPER), True,
+                     id="ex-unused-module-function"),
+        pytest.param(
+            _with_context("lib/app/user_sessions.ex", _EX_HELPER,
+                          ["  def list(user), do: all_browser_for_user(user)"]),
+            False, id="ex-function-still-called-below",
+        ),
+        pytest.param(
+            edit("lib/app_web/live/admin_live.ex", removed=[
+                "  def mount(_params, session, socket) do",
+                "    if session[\"admin\"], do: {:ok, socket}, else: {:halt, socket}",
+                "  end",
+            ]), False, id="ex-callback-a-framework-calls",
+        ),
+        pytest.param(
+            edit("lib/app_web/plugs/require_admin.ex", removed=[
+                "  @impl true",
+                "  def check_admin(conn, _opts) do",
+                "    if conn.assigns.current_user.admin, do: conn, else: halt(conn)",
+                "  end",
+            ]), False, id="ex-impl-of-a-behaviour",
         ),
     ],
 )
