@@ -38,9 +38,12 @@ def _risks(decision: Decision) -> dict[str, Risk]:
         edit("src/Web/ClientApp/src/app/plans/plans.component.ts", _PERMISSION),
         edit("portal/src/main/resources/static/scripts/controller/PlanController.js",
              _PERMISSION),
+        edit("client/frontend/src/components/server/Tokens.vue", _PERMISSION),
+        edit("web/src/routes/api/keys/KeyList.svelte", _PERMISSION),
     ],
     ids=["react-component", "frontend-folder", "client-folder", "rails-app-javascript",
-         "aspnet-clientapp", "spring-boot-static"],
+         "aspnet-clientapp", "spring-boot-static", "vue-component-in-a-server-folder",
+         "svelte-component-in-an-api-folder"],
 )
 def test_permission_evidence_only_in_browser_code_is_not_critical(text: str) -> None:
     decision = _decide(text)
@@ -59,6 +62,7 @@ def test_permission_evidence_only_in_browser_code_is_not_critical(text: str) -> 
         "app/routes/billing.tsx",
         "frontend/src/routes/billing/+page.server.ts",
         "frontend/server/plans.ts",
+        "frontend/server/api/plans.vue.ts",
         "apps/api/src/billing/plans.ts",
         "resources/views/billing/index.blade.php",
         "frontend/billing/views.py",
@@ -67,7 +71,8 @@ def test_permission_evidence_only_in_browser_code_is_not_critical(text: str) -> 
         "portal/src/main/resources/templates/plans.html",
     ],
     ids=["next-api-route", "api-route-in-frontend", "next-server-component", "remix-route",
-         "sveltekit-server-load", "frontend-server-folder", "backend", "server-template",
+         "sveltekit-server-load", "frontend-server-folder", "nuxt-server-module-named-vue",
+         "backend", "server-template",
          "python-package-named-frontend", "go-client-package", "spring-backend",
          "spring-thymeleaf-template"],
 )
