@@ -58,20 +58,25 @@ INDENTED = compile_lazily(
     r"(\.(py|pyi|ya?ml|haml|slim|pug|jade|coffee|sass|styl|nim|fs|fsx)|(^|/)(GNU)?[Mm]akefile)$"
 )
 
-#: files written as markup (templates, components), where an element's attributes are read
+#: files written as markup (templates, components), where an element's attributes are read;
+#: PHP's own templates too: a `views/` folder's `.php` files (CodeIgniter's, Yii's, Kohana's),
+#: Zend's and Magento's `.phtml`, CakePHP's `.ctp`
 MARKUP = compile_lazily(
     r"\.(html?|xhtml|erb|jinja2?|j2|twig|hbs|handlebars|mustache|njk|liquid|ejs|cshtml|razor|"
-    r"jsx|tsx|vue|svelte)$|\.blade\.php$"
+    r"jsx|tsx|vue|svelte|phtml|ctp)$|\.blade\.php$|(^|/)views/(.+/)?[^/]+\.php$"
 )
 #: an element's attributes that only present it to people: WAI-ARIA's `aria-*` states and
 #: properties, HTML's `alt` text and `title` tooltip, its style (`class`, JSX's `className`,
 #: `style`) and its `id` (what a style sheet, a script or a `#fragment` link finds it by; a
 #: form submits its fields by `name`), bound too: Vue's `:title`, JSX's `alt={...}`. What a
 #: screen reader says, a tooltip shows or a style sheet draws, never what a form submits or
-#: who may see it
+#: who may see it. With them a field's `placeholder`, its place in the tab order, and what the
+#: browser checks or does before a form is sent (`required`, `autofocus`): the server still
+#: validates what it receives
 _LABELLING = compile_lazily(
-    r"""(?:^|(?<=\s))(?::|v-bind:)?(?:aria-[a-z]+|alt|title|class|className|style|id)\s*=\s*"""
-    r"""(?:"[^"]*"|'[^']*'|\{[^{}]*\})"""
+    r"""(?:^|(?<=\s))(?::|v-bind:)?(?:aria-[a-z]+|alt|title|class|className|style|id|"""
+    r"""placeholder|tabindex|tabIndex)\s*=\s*(?:"[^"]*"|'[^']*'|\{[^{}]*\})"""
+    r"""|(?:^|(?<=\s))(?:required|autofocus|autoFocus)(?=\s|/?>|$)"""
 )
 #: the HTML attributes a Python form renders on a field: WTForms' `render_kw={"autofocus":
 #: True}` and a Django widget's `attrs={...}` (`forms.PasswordInput(attrs={...})`). What the
@@ -1024,9 +1029,10 @@ def _go_modernized(old: list[str], new: list[str]) -> bool:
 def _labels_only(sides: Sides) -> bool:
     """Whether a markup hunk's sides differ only by attributes that present elements to people
     (`_LABELLING`: an `aria-label` added, an `alt` text or a `title` reworded, a `class`
-    dropped, an `id` given), white space aside."""
+    dropped, an `id` given, a field marked `required` for the browser), white space aside."""
     text = "\n".join((*sides.removed, *sides.added))  # no word sought holds a line break
-    if not any(word in text for word in ("aria-", "alt", "title", "class", "style", "id")):
+    if not any(word in text for word in ("aria-", "alt", "title", "class", "style", "id",
+                                         "placeholder", "tab", "required", "auto")):
         return False
     return _squashed([_LABELLING.sub("", line) for line in sides.removed]) == _squashed(
         [_LABELLING.sub("", line) for line in sides.added])

@@ -2297,9 +2297,23 @@ def test_a_qualified_name_the_change_imports_is_a_respelling(
         ("web/auth/login.gohtml", ['<p class="forgot">Forgot?</p>'], [], {}),
         ("src/main/webapp/WEB-INF/auth/login.jsp", ['<div class="row">'], [], {}),
         ("lib/app_web/live/auth/login.html.heex", ['<div class="row">'], [], {}),
+        # PHP's own templates: a views/ folder's .php (CodeIgniter, Yii), .phtml, .ctp
+        ("protected/modules/user/views/auth/login.php",
+         ['<div id="user-auth-login" class="container container-login">'],
+         ['<div id="user-auth-login" class="container">'], {}),
+        ("application/modules/tax_rates/views/form.php",
+         ['    value="<?php echo $this->mdl_tax_rates->form_value(\'tax_rate_name\'); ?>" required>'],
+         ['    value="<?php echo $this->mdl_tax_rates->form_value(\'tax_rate_name\'); ?>">'], {}),
+        ("app/design/frontend/checkout/billing.phtml", ['<div class="row">'], [], {}),
         # what their changed lines say still counts
         ("web/auth/login.gohtml", [], ['<input type="hidden" name="csrf_token" value="{{.CSRF}}">'],
          {"security": ["web/auth/login.gohtml"]}),
+        ("application/views/auth/login.php", [],
+         ['<input type="hidden" name="<?= $csrf[\'name\'] ?>" value="<?= $csrf[\'hash\'] ?>">'],
+         {"security": ["application/views/auth/login.php"]}),
+        # a PHP file outside a views folder is code, whatever it prints
+        ("application/controllers/auth/login.php", ['<div class="row">'], [],
+         {"auth": ["application/controllers/auth/login.php"]}),
         # a `.tmpl` outside a pages folder may render a manifest: its path keeps its weight
         ("deploy/k8s/deployment.yaml.tmpl", ["  replicas: 2"], ["  replicas: 1"],
          {"infrastructure": ["deploy/k8s/deployment.yaml.tmpl"]}),
@@ -2309,8 +2323,9 @@ def test_a_qualified_name_the_change_imports_is_a_respelling(
          {"migrations": ["generators/liquibase/templates/config/liquibase/changelog/"
                          "entity.xml.ejs"]}),
     ],
-    ids=["go-page-style", "gohtml", "jsp", "heex", "gohtml-csrf-removed", "manifest-template",
-         "generator-template"],
+    ids=["go-page-style", "gohtml", "jsp", "heex", "php-views-folder", "php-view-required-field",
+         "phtml", "gohtml-csrf-removed", "php-view-csrf-removed", "php-controller",
+         "manifest-template", "generator-template"],
 )
 def test_server_rendered_pages_of_other_stacks_are_content_only(
     policy: Policy, path: str, added: list[str], removed: list[str], areas: dict[str, list[str]]

@@ -1230,6 +1230,19 @@ def test_the_place_that_decides_may_come_after_lines_that_only_moved(
          False),
         (['<Member user_id={member.id} />'], ['<Member user_id={owner.id} />'], True, False),
         (['<a href="/logout">'], ['<a href="/logout" aria-label="Log out">'], False, False),
+        # what the browser checks or does before a form is sent: the server still validates
+        (['<input type="text" name="tax_rate" value="<?= $rate ?>">'],
+         ['<input type="text" name="tax_rate" value="<?= $rate ?>" required>'], True, True),
+        (['<input type="password" name="password" placeholder="Password">'],
+         ['<input type="password" name="password" placeholder="Your password" autofocus>'],
+         True, True),
+        (['<a href="/billing" tabindex="3">'], ['<a href="/billing" tabindex="-1">'], True, True),
+        # ...but not what a field submits, nor whether it is sent at all
+        (['<input type="text" name="tax_rate">'], ['<input type="text" name="tax_rate" disabled>'],
+         True, False),
+        (['<input name="role" required>'], ['<input name="is_admin" required>'], True, False),
+        (['  userId: { type: String },'], ['  userId: { type: String, required: true },'], True,
+         False),
     ],
     ids=["aria-label-added", "alt-reworded", "title-on-its-own-line", "jsx-aria-label",
          "vue-bound-aria-label", "class-dropped-beside-a-raw-filter", "jsx-class-name",
@@ -1237,7 +1250,9 @@ def test_the_place_that_decides_may_come_after_lines_that_only_moved(
          "option-value-changed-beside-a-title", "role-is-not-a-label",
          "raw-filter-added-beside-a-class", "input-type-beside-a-class",
          "data-attribute-is-not-a-class", "field-name-changed-beside-an-id",
-         "attribute-named-with-id", "not-markup"],
+         "attribute-named-with-id", "not-markup", "required-added", "placeholder-and-autofocus",
+         "tab-order", "disabled-is-not-a-label", "field-name-changed-beside-required",
+         "vue-prop-required-is-code"],
 )
 def test_labels_and_styles_in_markup_are_mechanical(
     removed: list[str], added: list[str], markup: bool, mechanical: bool
