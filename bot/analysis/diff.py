@@ -261,18 +261,38 @@ class Hunk:
         self.tests: frozenset[tuple[str, int]] | None = None
 
 
+#: the diff size (characters) from which its changed lines share their line numbers' objects
+#: (`_line_numbers`)
+_SHARED_NUMBERS_FROM = 1 << 20
+
+
+@functools.cache
+def _line_numbers() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Line numbers, each one object that every changed line of that number holds, and the
+    number after each, as the same objects (`_hunks` counts with them): counted anew for each
+    line, a number past 256 was an int of its own (28 bytes) in each of a large diff's changed
+    lines, 3 MB of the worst bench shape's peak. Made when a large diff is first read: 0.3 ms
+    that a small diff's scan does not pay."""
+    numbers = tuple(range(1 << 14))
+    return numbers, numbers[1:]
+
+
 def _hunks(
-    text: str, ends: Sequence[int], start: int, end: int, file: int, first: int = 0
+    text: str, ends: Sequence[int], start: int, end: int, file: int, first: int = 0,
+    numbers: tuple[tuple[int, ...], tuple[int, ...]] = ((), ()),
 ) -> Iterator[tuple[Hunk, int, list[int]]]:
     """The hunks of one file's part of a diff (its lines start to end, line i being
     text[ends[i-1]:ends[i]]), each with the diff line of its header and of each of its changed
     lines. Reads what `diffscan.scan` checked: a hunk's body is as long as its header's counts
-    say; '\\ No newline' markers and lines outside hunks carry no change."""
+    say; '\\ No newline' markers and lines outside hunks carry no change. `numbers`: the line
+    numbers its lines share (`_line_numbers`), or none."""
     at = start
     number = first - 1
     # Each changed line made by tuple's own __new__: a named tuple's is a Python function, and
     # calling it for each of a large diff's lines was a fifth of reading them.
     make = tuple.__new__
+    shared, following = numbers
+    last = len(following)
     while at < end:
         begin = ends[at - 1] if at else 0
         fields = _HUNK_FIELDS.match(text, begin, ends[at]) if text.startswith("@@", begin) else None
@@ -284,6 +304,8 @@ def _hunks(
         old, new = int(fields[1]), int(fields[3])
         old_end = old + (1 if fields[2] is None else int(fields[2]))
         new_end = new + (1 if fields[4] is None else int(fields[4]))
+        if old < last and new < last:
+            old, new = shared[old], shared[new]
         section = fields[5]
         header = ChangedLine(file, "header", new, section, number) if section else None
         starts = (old, new)
@@ -298,16 +320,16 @@ def _hunks(
                     make(ChangedLine, (file, "new", new, text[begin + 1 : stop], number))
                 )
                 where.append(at)
-                new += 1
+                new = following[new] if new < last else new + 1
             elif kind == "-":
                 changed.append(
                     make(ChangedLine, (file, "old", old, text[begin + 1 : stop], number))
                 )
                 where.append(at)
-                old += 1
+                old = following[old] if old < last else old + 1
             elif kind != "\\":
-                old += 1
-                new += 1
+                old = following[old] if old < last else old + 1
+                new = following[new] if new < last else new + 1
             at += 1
             begin = stop
         span = (where[0], where[-1]) if where else (0, 0)
@@ -515,10 +537,14 @@ class Diff:
         hunks = self._hunks.get(index)
         if hunks is None:
             hunks = self._hunks[index] = []
-            positions: array[int] = array("q")
+            # diff lines, as `_ends` holds offsets: 4 bytes each where the text allows (1 MB of
+            # the worst bench shape's peak, whose every file's hunks are parsed)
+            positions: array[int] = array(self._ends.typecode)
             items: list[ChangedLine] = []
+            numbers = _line_numbers() if len(self.text) >= _SHARED_NUMBERS_FROM else ((), ())
             for hunk, header_at, where in _hunks(
-                self.text, self._ends, self._starts[index], self._end_of(index), index
+                self.text, self._ends, self._starts[index], self._end_of(index), index,
+                numbers=numbers,
             ):
                 hunks.append(hunk)
                 if hunk.header is not None:
