@@ -1486,7 +1486,42 @@ def _reordered_imports(removed: Sequence[str], added: Sequence[str]) -> bool | N
         return True
     if old.names or new.names:
         return None
-    return sorted(map(line_key, old.statements)) == sorted(map(line_key, new.statements))
+    return sorted(map(line_key, old.statements)) == sorted(map(line_key, new.statements)) or (
+        _pruned_imports(old.statements, new.statements)
+    )
+
+
+def _import_list(statement: str) -> tuple[str, frozenset[str]]:
+    """An import statement (`_listed`, white space dropped) as the text around its one list of
+    names, and the names: `import{sign,verify}from"jsonwebtoken"` -> (`import{}from"jsonwebt
+    oken"`, {sign, verify}); a statement without one list (or with nested ones) as its text and
+    no names. Nor a Python import from a package itself (`from . import signals, views`), whose
+    names are mostly its modules: dropping one no longer loads it (receivers it registers)."""
+    listed = "".join(_listed(statement).split())
+    if listed.count("{") != 1 or listed.count("}") != 1 or (
+        listed.startswith("from.") and listed[4:].lstrip(".").startswith("import{")
+    ):
+        return listed, frozenset()
+    head, _, rest = listed.partition("{")
+    inner, _, tail = rest.partition("}")
+    return f"{head}{{}}{tail}", frozenset(name for name in inner.split(",") if name)
+
+
+def _pruned_imports(removed: Sequence[str], added: Sequence[str]) -> bool:
+    """Whether import statements only lose names from their lists: each module imported as
+    before, by a statement of the same spelling, that binds fewer of the names it did
+    (`from typing import Optional, Set` -> `from typing import Optional`, `import { a, b } from
+    "x"` -> `import { a } from "x"`), as ruff's F401, ESLint's no-unused-vars and IDEs prune
+    unused imports. The module is still loaded (whatever loading it runs runs alike), and a name
+    still used would fail to resolve; a module no longer imported, a name added, or a list
+    emptied is left to the other checks."""
+    if len(removed) != len(added):
+        return False
+    old, new = sorted(map(_import_list, removed)), sorted(map(_import_list, added))
+    return any(a != b for a, b in zip(old, new, strict=True)) and all(
+        text_a == text_b and (names_b <= names_a) and (bool(names_b) or not names_a)
+        for (text_a, names_a), (text_b, names_b) in zip(old, new, strict=True)
+    )
 
 
 def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:

@@ -1747,3 +1747,31 @@ def test_a_qualifier_the_file_imports_is_dropped(line: str, imports: list[str],
 def test_a_declared_return_of_nothing_is_no_change(removed: list[str], added: list[str],
                                                   expected: bool) -> None:
     assert mechanical_hunk(removed, added) is expected
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        (["from typing import Optional, Set, Tuple, TypeVar"],
+         ["from typing import Optional, TypeVar"], True),
+        (["import { login, logout, refresh } from './auth';"],
+         ["import { login, refresh } from './auth';"], True),
+        (["use App\\Auth\\{Guard, Token};", "import os"], ["use App\\Auth\\{Guard};", "import os"],
+         True),
+        # a name added is a use of its own to come; another module, a module dropped
+        (["from app.auth import login"], ["from app.auth import login, logout"], False),
+        (["from app.auth import login, logout"], ["from app.perms import login"], False),
+        (["from app.auth import login, logout", "import signals"],
+         ["from app.auth import login"], False),
+        # a package's own modules: dropping one stops loading it (its receivers)
+        (["from . import signals, views"], ["from . import views"], False),
+        (["from .. import handlers, views"], ["from .. import views"], False),
+    ],
+    ids=["python-unused-names-pruned", "js-unused-name-pruned", "php-group-pruned",
+         "name-added", "module-changed", "module-dropped", "package-module-dropped",
+         "parent-package-module-dropped"],
+)
+def test_an_import_pruned_of_unused_names_is_mechanical(
+    removed: list[str], added: list[str], expected: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is expected
