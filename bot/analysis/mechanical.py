@@ -1134,6 +1134,8 @@ def _recased(a: str, b: str) -> bool:
     )
 
 
+#: a negated group or a negated test of `_NEGATED_TESTS` as text (`_negations_pushed`)
+_NEGATED_GROUP = compile_lazily(r"!\s*\(|\bnot\s*\(|\bis_some_and\b|\bis_none_or\b")
 #: the older spellings of `_IDIOMS` as text (a line without one holds no such token)
 _OLDER_IDIOM = compile_lazily("|".join(sorted(_OLDER_IDIOM_TOKENS)))
 #: the words a shorter form holds (`_pattern_bound`'s `instanceof`, `_GO_MODERN_WORDS`), as
@@ -1641,6 +1643,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         same, alike = _alike(old(), new(), bumps)
         if same:
             return True
+    if _NEGATED_GROUP.search(old_text) or _NEGATED_GROUP.search(new_text):
+        pushed = _negations_pushed(list(old())), _negations_pushed(list(new()))
+        if _alike(iter(pushed[0]), iter(pushed[1]), False)[1]:
+            return True
     reordered = _reordered_imports(removed, added)
     if reordered is not None:
         return reordered
@@ -1661,6 +1667,170 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting(old, new)
     )
+
+
+#: negation, the connectives it swaps (De Morgan's laws) and the comparisons it flips, by
+#: family: C-like (`!`, `&&`, `||`) and word operators (Python's, Ruby's `not`, `and`, `or`)
+_NEGATION = {"!": ("&&", "||"), "not": ("and", "or")}
+_FLIPPED = {"==": "!=", "!=": "==", "===": "!==", "!==": "==="}
+#: tokens that end an operand of a connective or a negation read forward: any binary operator
+#: (an operand holding one is negated whole, in brackets)
+_BINARY = frozenset({
+    "==", "!=", "===", "!==", "<", ">", "<=", ">=", "&&", "||", "and", "or", "not", "is", "in",
+    "+", "-", "*", "/", "%", "&", "|", "^", "?", ":", "=", "??", "=>", "->", "<<", ">>", "!",
+})
+_OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+#: what may stand before and after a negated group for its negation pushed in to need no
+#: brackets: it is a whole condition (`if !(a && b) {`, `return not (a or b)`, `x = !(...)`)
+_CONDITION_BEFORE = frozenset({None, "if", "elif", "elsif", "unless", "while", "return", "(",
+                               "=", "{", "=>", "?", ":", "when"})
+_CONDITION_AFTER = frozenset({None, ")", "{", ":", "then", "do", "?", "]", "}"})
+#: Rust's `Option` tests that negate into each other: `!x.is_some_and(|v| p)` is
+#: `x.is_none_or(|v| !p)`, as Clippy's `nonminimal_bool` writes it
+_NEGATED_TESTS = {"is_some_and": "is_none_or", "is_none_or": "is_some_and"}
+
+_Token = tuple[str, bool]
+
+
+def _closing(stream: Sequence[_Token], at: int) -> int | None:
+    """The index of the bracket that closes the one opened at `at`; None when it is not there."""
+    depth = 0
+    for index in range(at, len(stream)):
+        token, string = stream[index]
+        if string:
+            continue
+        if token in _OPENING:
+            depth += 1
+        elif token in _CLOSING:
+            depth -= 1
+            if not depth:
+                return index
+    return None
+
+
+def _top_level(stream: Sequence[_Token]) -> Iterator[tuple[int, str]]:
+    """The binary operators of a stream outside its brackets and strings, with their indexes:
+    not an operator in a prefix's place (`*c`, `-1`, `!a`, first or after another operator)."""
+    depth = 0
+    operand = False  # whether an operand stands before the token (a prefix cannot)
+    for index, (token, string) in enumerate(stream):
+        if string:
+            operand = True
+        elif token in _OPENING:
+            depth += 1
+            operand = False
+        elif token in _CLOSING:
+            depth -= 1
+            operand = True
+        elif token in _BINARY:
+            if not depth and operand:
+                yield index, token
+            operand = False
+        else:
+            operand = True
+
+
+def _negated(operand: list[_Token], negation: str) -> list[_Token]:
+    """An operand negated as a person would write it: a negation taken off (`!a` -> `a`), a
+    comparison flipped (`a == b` -> `a != b`), a plain operand negated (`a.b()` -> `!a.b()`),
+    anything else negated in brackets."""
+    if operand[:1] == [(negation, False)] and (
+        negation == "not" or next(_top_level(operand[1:]), None) is None
+    ):
+        return operand[1:]
+    operators = list(_top_level(operand))
+    if not operators:
+        return [(negation, False), *operand]
+    if len(operators) == 1 and operators[0][1] in _FLIPPED:
+        index, token = operators[0]
+        return [*operand[:index], (_FLIPPED[token], False), *operand[index + 1:]]
+    return [(negation, False), ("(", False), *operand, (")", False)]
+
+
+def _pushed_group(inner: list[_Token], negation: str) -> list[_Token] | None:
+    """A negated group's tokens (`inner`, without its brackets) with the negation pushed in:
+    one connective throughout swapped for the other, each operand negated (`_negated`); a
+    single operand negated. None where it mixes connectives (their precedence would decide)."""
+    connectives = _NEGATION[negation]
+    cuts = [(index, token) for index, token in _top_level(inner) if token in connectives]
+    if len({token for _, token in cuts}) > 1:
+        return None
+    swapped = {connectives[0]: connectives[1], connectives[1]: connectives[0]}
+    out: list[_Token] = []
+    start = 0
+    for index, token in [*cuts, (len(inner), "")]:
+        out += _negated(inner[start:index], negation)
+        if token:
+            out.append((swapped[token], False))
+        start = index + 1
+    return out
+
+
+def _negations_pushed(stream: Sequence[_Token]) -> list[_Token]:
+    """The stream with each negated group written with its negation pushed in (De Morgan's
+    laws, comparisons flipped: `!(a && b)` -> `!a || !b`, `not (a == b)` -> `a != b`), in
+    brackets unless it is a whole condition (`_CONDITION_BEFORE`, `_CONDITION_AFTER`); and
+    Rust's `!x.is_some_and(|v| p)` written `x.is_none_or(|v| !p)` (`_NEGATED_TESTS`)."""
+    out: list[_Token] = []
+    at = 0
+    while at < len(stream):
+        token, string = stream[at]
+        if string or token not in _NEGATION or at + 1 == len(stream):
+            out.append(stream[at])
+            at += 1
+            continue
+        if stream[at + 1] == ("(", False) and (end := _closing(stream, at + 1)) is not None:
+            inner = _negations_pushed(stream[at + 2:end])
+            pushed = _pushed_group(inner, token)
+            if pushed is None:
+                out += [stream[at], stream[at + 1], *inner, stream[end]]
+            else:
+                before = out[-1][0] if out else None
+                after = stream[end + 1][0] if end + 1 < len(stream) else None
+                bare = before in _CONDITION_BEFORE and after in _CONDITION_AFTER
+                out += pushed if bare else [("(", False), *pushed, (")", False)]
+            at = end + 1
+            continue
+        tested = _negated_test(stream, at + 1, token)
+        if tested is None:
+            out.append(stream[at])
+            at += 1
+        else:
+            rewritten, at = tested
+            out += rewritten
+    return out
+
+
+def _negated_test(stream: Sequence[_Token], at: int, negation: str
+                  ) -> tuple[list[_Token], int] | None:
+    """A negated chain of calls ending in a test of `_NEGATED_TESTS` with a closure (`!x.last()
+    .is_some_and(|c| p)`, from `at`, past the negation) written as the other test of the
+    negated closure, and the index past it; None for anything else."""
+    index = at
+    while index < len(stream):
+        token, string = stream[index]
+        if string:
+            return None
+        if token in ("(", "["):
+            end = _closing(stream, index)
+            if end is None:
+                return None
+            if (stream[index - 2][0] == "." and stream[index - 1][0] in _NEGATED_TESTS
+                    and index + 3 < end and stream[index + 1] == ("|", False)
+                    and _WORD.fullmatch(stream[index + 2][0])
+                    and stream[index + 3] == ("|", False)):
+                if end + 1 < len(stream) and stream[end + 1][0] in (".", "(", "[", "?"):
+                    return None  # the test's result is not what is negated
+                body = _negations_pushed(stream[index + 4:end])
+                test = (_NEGATED_TESTS[stream[index - 1][0]], False)
+                return [*stream[at:index - 1], test, *stream[index:index + 4],
+                        *_negated(body, negation), stream[end]], end + 1
+            index = end + 1
+        elif _WORD.fullmatch(token) or token in (".", "::"):
+            index += 1
+        else:
+            return None
+    return None
 
 
 #: a class's constant reached through its class (`RequestOptions::FORM_PARAMS`, `Keys.QUERY`)

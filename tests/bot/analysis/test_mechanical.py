@@ -1775,3 +1775,44 @@ def test_an_import_pruned_of_unused_names_is_mechanical(
     removed: list[str], added: list[str], expected: bool
 ) -> None:
     assert mechanical_hunk(removed, added) is expected
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        # De Morgan's laws, a comparison flipped by the negation, brackets where they bind
+        (["if !(a && b) {"], ["if !a || !b {"], True),
+        (["if !(token == expected && user.active()) {"],
+         ["if token != expected || !user.active() {"], True),
+        (["if not (user.is_staff or user.is_superuser):"],
+         ["if not user.is_staff and not user.is_superuser:"], True),
+        (["ok = !(x && y) && z"], ["ok = (!x || !y) && z"], True),
+        (["if !(!a && b) {"], ["if a || !b {"], True),
+        # Clippy: a negated `map_or(false, ..)` as `is_none_or` of the negated closure
+        (["if !value.last().map_or(false, |c| *c == b'\\n') {"],
+         ["if value.last().is_none_or(|c| *c != b'\\n') {"], True),
+        # the negation lost, a connective or comparison not swapped, precedence changed
+        (["if !(a && b) {"], ["if !a && !b {"], False),
+        (["if !(token == expected && user.active()) {"],
+         ["if token == expected || !user.active() {"], False),
+        (["if not (user.is_staff or user.is_superuser):"],
+         ["if not user.is_staff or not user.is_superuser:"], False),
+        (["ok = !(x && y) && z"], ["ok = !x || !y && z"], False),
+        (["if !(a || b && c) {"], ["if !a && !b || !c {"], False),
+        (["if !(a < b) {"], ["if a > b {"], False),
+        (["if !value.last().map_or(false, |c| *c == b'\\n') {"],
+         ["if value.last().is_none_or(|c| *c == b'\\n') {"], False),
+        (["if !session.user().is_some_and(|u| u.is_admin()) {"],
+         ["if session.user().is_some_and(|u| !u.is_admin()) {"], False),
+    ],
+    ids=["de-morgan-and", "de-morgan-with-comparison", "python-de-morgan-or",
+         "de-morgan-bracketed-beside-another-connective", "double-negation",
+         "rust-negated-map-or-as-is-none-or",
+         "negation-lost", "comparison-not-flipped", "python-connective-not-swapped",
+         "precedence-changed", "mixed-connectives", "comparison-flipped-wrongly",
+         "closure-not-negated", "test-not-swapped"],
+)
+def test_a_negation_pushed_inwards_is_mechanical(
+    removed: list[str], added: list[str], expected: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is expected
