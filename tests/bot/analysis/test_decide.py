@@ -560,6 +560,56 @@ def test_a_test_module_is_not_a_contract(text: str, context_heavy: bool,
     assert signals.context_heavy is context_heavy
 
 
+SAMPLE = [f"  const step{i} = await client.check(subject, relation{i});" for i in range(30)]
+
+
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # code samples kept for the docs site, in a folder named for the docs
+        ("".join(edit(f"contrib/docs-code-samples/step-{i}/index.js", SAMPLE) for i in range(4)),
+         True),
+        ("".join(edit(f"docs_src/tutorial/step_{i}.py", SAMPLE) for i in range(4)), True),
+        # the same code in a folder whose name merely starts with the word
+        ("".join(edit(f"src/docstore/step_{i}.js", SAMPLE) for i in range(4)), False),
+        ("".join(edit(f"lib/docsearch/step_{i}.js", SAMPLE) for i in range(4)), False),
+    ],
+    ids=["a-docs-code-samples-folder", "a-docs-src-folder", "a-docstore-package",
+         "a-docsearch-package"],
+)
+def test_a_docs_folder_named_with_a_suffix_is_docs(text: str, context_heavy: bool,
+                                                  policy: Policy) -> None:
+    """`docs-code-samples/`, `docs_src/`, `docs-site/` hold the docs' pages and examples as
+    `docs/` does; a package whose name only begins with the letters is code."""
+    assert measure_shape(parse_diff(text), policy, PullRequestInfo()).context_heavy \
+        is context_heavy
+
+
+ACL_SCHEMA = ['    "items": {', '        "type": "object",', '        "properties": {',
+              '            "read": {"type": "string"}', "        }", "    }"]
+
+
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # a JSON document under a schema folder: the shape of metadata or a payload
+        (edit("schema/metadata/app/aclPortal.json", ACL_SCHEMA, ACL_SCHEMA[:2]), True),
+        (edit("api/schema/events/order.json", ACL_SCHEMA), True),
+        # the same lines in a data file elsewhere, or a schema folder's code
+        (edit("app/metadata/aclPortal.json", ACL_SCHEMA, ACL_SCHEMA[:2]), False),
+        (edit("app/schema/users.py", ['    "read": fields.Str(),'] * 8), False),
+    ],
+    ids=["metadata-schema", "an-event-payload-schema", "a-data-file-elsewhere",
+         "python-in-a-schema-folder"],
+)
+def test_json_under_a_schema_folder_is_a_contract(text: str, context_heavy: bool,
+                                                 policy: Policy) -> None:
+    """A schema folder's JSON documents describe a shape (JSON Schema, metadata definitions)
+    as `*.schema.json` files do: a few lines of them changed are contract work."""
+    assert measure_shape(parse_diff(text), policy, PullRequestInfo()).context_heavy \
+        is context_heavy
+
+
 def test_code_gitattributes_mark_generated_is_not_large(policy: Policy) -> None:
     """`linguist-generated` in the base's .gitattributes proves a file generated whatever its
     name, as GitHub's diff view takes it: its lines are not someone's refactor."""
