@@ -15,11 +15,12 @@ import functools
 import posixpath
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import re2
 
+from bot.analysis.affordance import ActionGates
 from bot.analysis.anchors import HeadLines
 from bot.analysis.diff import ChangedLine, Diff, Hunk, LinePasses, is_substantive
 from bot.analysis.gitattributes import GitAttributes
@@ -720,10 +721,14 @@ class _Adds(Protocol):
 
 
 class _Collector:
-    def __init__(self, policy: Policy, client_side: PathSpec | None) -> None:
+    def __init__(self, policy: Policy, client_side: PathSpec | None,
+                 gates: Container[object] = ()) -> None:
         self.policy = policy
         #: code that runs in the browser (`Policy.client_side`)
         self.client_side = client_side
+        #: the places of template conditions that only show an action's way in
+        #: (`bot.analysis.affordance`), asked as (path, side, line)
+        self.gates = gates
         self.hits: dict[str, _AreaHits] = {}
         # The caps keep the strongest evidence, not the first (bot/analysis/ranking.py).
         self.ranking = EvidenceRanking.for_policy(policy)
@@ -769,7 +774,8 @@ class _Collector:
         out = []
         for area_id, area, hits in found:
             risk, weak = (
-                _alone(area, backed, "found only in client-side files (`client_side`)",
+                _alone(area, backed, "found only in client-side files (`client_side`) or in "
+                       "template conditions around an action's link, button or form",
                        f"which show or hide what the server enforces, and no other {area.risk} "
                        "area")
                 if area_id in client_only else _strength(area_id, area, list(hits.rules), backed)
@@ -792,10 +798,19 @@ class _Collector:
         return out
 
     def _client_only(self, hits: _AreaHits) -> bool:
-        """Whether every file that holds the area's evidence runs in the browser: there a
-        check shows or hides a button, a price or a page, and the server's own check decides."""
+        """Whether every file that holds the area's evidence runs in the browser, or each
+        place of it elsewhere is a template's condition around an action's link, button or
+        form (`self.gates`): there a check shows or hides a button, a price or a page, and the
+        server's own check decides."""
         spec = self.client_side
-        return spec is not None and all(spec.check_file(path).include for path in hits.files)
+        if spec is None:
+            return False
+        if all(spec.check_file(path).include for path in hits.files):
+            return True
+        return bool(self.gates) and all(
+            place in self.gates for place in hits.lines
+            if not spec.check_file(place[0]).include
+        )
 
 
 #: distinct weak rules of an area that corroborate each other
@@ -2122,7 +2137,7 @@ def classify(
     under a generated-code path generated; `sources`: the changed files' contents where the
     caller has them, for the definitions a change is made in (none: the hunk headers say)."""
     matcher = matcher_for(policy)
-    collector = _Collector(policy, matcher.client_side)
+    collector = _Collector(policy, matcher.client_side, ActionGates(diff))
     skip = _proven_excluded(diff, matcher, attributes or GitAttributes())
     if only is not None:
         skip |= set(range(len(diff.files))) - only

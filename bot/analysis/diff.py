@@ -926,6 +926,12 @@ class Diff:
             python=self.files[index].path.endswith((".py", ".pyi")),
         )
 
+    def shown_sides(self, index: int, number: int) -> tuple[list[str], list[str]]:
+        """Hunk `number` of a file before and after it, each side with the unchanged lines the
+        hunk shows (those after its last change too); each side's first line is the hunk's
+        start on that side (`Hunk.starts`)."""
+        return self._shown_sides(index, self.hunks(index)[number])
+
     def _shown_sides(self, index: int, hunk: Hunk) -> tuple[list[str], list[str]]:
         """A hunk's lines before and after it, each with the unchanged lines it shows."""
         first, last = self._shown(index, hunk)

@@ -103,3 +103,81 @@ def test_security_evidence_in_a_component_stays_critical() -> None:
                             ["  return <div dangerouslySetInnerHTML={{ __html: comment.body }} />;"]))
     assert decision.risk == Risk.CRITICAL
     assert _risks(decision)["security"] == Risk.CRITICAL
+
+
+#: a server-rendered page's condition around the way to an action: the endpoint checks again
+_ACTION_GATES = [
+    ("resources/views/subscribers/index.blade.php", [
+        "    @if($currentUser->isAdmin)",
+        "    <a class=\"btn\" href=\"{{ route('dashboard.subscribers.create') }}\">",
+        "        {{ trans('dashboard.subscribers.add.title') }}",
+        "    </a>",
+        "    @endif",
+    ]),
+    ("app/views/posts/show.html.erb", [
+        "<% if can?(:update, @post) %>",
+        "  <%= link_to t('.edit'), edit_post_path(@post), class: 'btn' %>",
+        "<% end %>",
+    ]),
+    ("bookmarks/templates/bookmarks/tag_section.html", [
+        "{% if user.is_authenticated %}",
+        "  <a href=\"{% url 'bookmarks:tags.index' %}\" class=\"menu-link\">Manage tags</a>",
+        "{% endif %}",
+    ]),
+    ("Areas/Manager/Views/Role/List.cshtml", [
+        "@if ((await Auth.AuthorizeAsync(User, Permissions.RolesDelete)).Succeeded)",
+        "{",
+        "    <form method=\"post\" action=\"~/manager/role/delete\">",
+        "        <input type=\"hidden\" name=\"id\" value=\"@role.Id\">",
+        "        <button class=\"danger\">Delete</button>",
+        "    </form>",
+        "}",
+    ]),
+]
+
+
+@pytest.mark.parametrize(("path", "added"), _ACTION_GATES,
+                         ids=["blade-admin-button", "erb-can-edit-link", "django-signed-in-menu",
+                              "razor-authorized-delete-form"])
+def test_a_template_condition_around_an_actions_link_is_not_critical(
+    path: str, added: list[str]
+) -> None:
+    decision = _decide(edit(path, added))
+    assert decision.risk != Risk.CRITICAL
+    assert all(area.risk != Risk.CRITICAL for area in decision.areas)
+    assert any(area.weak_evidence and "template conditions" in area.weak_evidence
+               for area in decision.areas)
+
+
+@pytest.mark.parametrize(
+    ("path", "added"),
+    [
+        # the condition decides who reads the page's data
+        ("resources/views/invoices/show.blade.php", [
+            "    @if($currentUser->isAdmin)",
+            "    <p>{{ $invoice->internal_notes }}</p>",
+            "    <a href=\"{{ route('invoices.edit', $invoice) }}\">Edit</a>",
+            "    @endif",
+        ]),
+        ("notes/templates/notes/list.html", [
+            "{% if user.is_authenticated %}",
+            "  <a href=\"{% url 'notes:edit' note.pk %}\">{{ note.body }}</a>",
+            "{% endif %}",
+        ]),
+        # no link, button or form in what it shows
+        ("app/views/reports/index.html.erb", [
+            "<% if can?(:read, Report) %>",
+            "  <%= render 'reports/table', reports: @reports %>",
+            "<% end %>",
+        ]),
+        # where the condition ends is not shown, nor what it holds after the first lines
+        ("resources/views/users/index.blade.php", [
+            "    @if($currentUser->isAdmin)",
+            "    <div class=\"admin-tools\">",
+        ]),
+    ],
+    ids=["blade-data-beside-a-link", "django-data-in-a-link", "erb-no-action",
+         "blade-end-not-shown"],
+)
+def test_a_template_condition_around_data_stays_critical(path: str, added: list[str]) -> None:
+    assert _decide(edit(path, added)).risk == Risk.CRITICAL
