@@ -246,6 +246,7 @@ class LongContextShape(Plain):
     min_changed_lines: int
     min_modules: int
     not_counted: list[str]
+    tests_alone_by_lines: bool = True
 
 
 class ContextHeavyShape(Plain):

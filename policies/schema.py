@@ -406,6 +406,12 @@ class LongContextShape(_Strict):
         description="Distinct folders touched, two levels deep (`src/auth`; the root counts).",
     )
     not_counted: PathList = Field(default_factory=list)
+    tests_alone_by_lines: bool = Field(
+        default=True,
+        description="Whether a change of tests alone (nothing counted outside the `exclude`d "
+                    "paths: tests, fixtures, mocks) is large by `min_changed_lines`; false: "
+                    "only as a pattern migration over `min_files` files.",
+    )
 
     @field_validator("not_counted")
     @classmethod

@@ -74,7 +74,12 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     so it is left out of the mix; the prose lines a file gains (those it adds beyond those it
     removes) are documentation written, as the doc comments YARD, rustdoc, PHPDoc, Javadoc
     and the OpenAPI generators reading them (utoipa, swaggo) publish are, and count as docs.
-    A comment reworded or a licence header rewritten gains none."""
+    A comment reworded or a licence header rewritten gains none.
+
+    A change of tests alone (every counted line in an excluded path: tests, fixtures, mocks)
+    is large, where the policy says so (`tests_alone_by_lines: false`), only as a pattern
+    migration over many files: a suite rewritten in a few files, or obsolete tests and fixtures
+    deleted, is everyday work however many lines it moves."""
     files = diff.files
     listed = len(files)
     not_listed = max((pr.changed_files or 0) - listed, 0)
@@ -87,6 +92,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
         attributes = parse_gitattributes(pr.gitattributes)
     doc_files = doc_lines = contract_lines = counted_files = counted_lines = read_lines = 0
     written = prose = 0  # prose: the comment lines changed in counted code (`_prose_in_code`)
+    code_lines = 0  # the counted lines outside excluded paths (tests, fixtures, mocks)
     budget = _PROSE_BUDGET
     for index, f in enumerate(files):
         if docs.match_file(f.path):
@@ -102,6 +108,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
             counted_files += 1
             counted_lines += f.changed_lines
         if counted and not excluded.match_file(f.path):
+            code_lines += f.changed_lines
             read_lines += f.changed_lines
             if counted and 0 < f.changed_lines <= budget:
                 budget -= f.changed_lines
@@ -115,7 +122,8 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     share = doc_lines / (doc_lines + read_lines) if doc_lines else 0.0
     spread = counted_files + not_listed
     long_context = len(modules) >= long_cfg.min_modules and spread >= 2 and (
-        counted_lines >= long_cfg.min_changed_lines
+        (counted_lines >= long_cfg.min_changed_lines
+         and (code_lines > 0 or long_cfg.tests_alone_by_lines))
         or (spread >= long_cfg.min_files  # the lines of files GitHub did not list are unknown
             and (counted_lines >= long_cfg.min_files_lines or not_listed > 0))
     )

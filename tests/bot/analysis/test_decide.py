@@ -13,7 +13,7 @@ from bot.analysis.models import Commit, Decision, PullRequestInfo, Risk, Verdict
 from bot.render import render_json
 from policies.loader import default_policy, load_policy
 from policies.model import Policy
-from tests.bot._diffs import edit
+from tests.bot._diffs import deleted, edit
 
 AUTH = edit("app/auth/views.py", ["@login_required", "def profile(request):"])
 INTEGRATION = edit("app/integrations/crm.py", ["client = build()"])
@@ -608,6 +608,38 @@ def test_json_under_a_schema_folder_is_a_contract(text: str, context_heavy: bool
     as `*.schema.json` files do: a few lines of them changed are contract work."""
     assert measure_shape(parse_diff(text), policy, PullRequestInfo()).context_heavy \
         is context_heavy
+
+
+SUITE = [f"    assert client.get('/items/{i}').status_code == 200" for i in range(150)]
+
+
+@pytest.mark.parametrize(
+    ("text", "long_context"),
+    [
+        # a suite rewritten in a few files, obsolete fixtures deleted: tests alone
+        ("".join(edit(f"tests/test_items_{i}.py", SUITE) for i in range(3)), False),
+        (deleted("spec/fixtures/feed.json", ['{"id": 1},'] * 900)
+         + deleted("spec/fixtures/old.json", ['{"id": 2},'] * 900), False),
+        # the same lines beside a line of code, or spread as a migration over many test files
+        ("".join(edit(f"tests/test_items_{i}.py", SUITE) for i in range(3))
+         + edit("app/items.py", ["    return item"]), True),
+        ("".join(edit(f"tests/test_items_{i}.py", SUITE[:10]) for i in range(20)), True),
+    ],
+    ids=["a-suite-rewritten-in-three-files", "obsolete-fixtures-deleted",
+         "the-same-tests-beside-code", "a-migration-across-twenty-test-files"],
+)
+def test_tests_alone_are_large_only_across_many_files(text: str, long_context: bool,
+                                                      policy: Policy) -> None:
+    """A change of tests alone is long-context as a pattern migration (`min_files`), not by
+    its lines (`tests_alone_by_lines: false`): rewriting or deleting one suite is routine."""
+    assert measure_shape(parse_diff(text), policy, PullRequestInfo()).long_context \
+        is long_context
+
+
+def test_tests_alone_are_large_by_lines_where_the_policy_says_so() -> None:
+    text = "".join(edit(f"tests/test_items_{i}.py", SUITE) for i in range(3))
+    policy = load_policy("shape:\n  long_context:\n    tests_alone_by_lines: true\n")
+    assert measure_shape(parse_diff(text), policy, PullRequestInfo()).long_context
 
 
 def test_code_gitattributes_mark_generated_is_not_large(policy: Policy) -> None:
