@@ -422,6 +422,35 @@ def test_a_condition_on_what_the_user_belongs_to_decides_whose_data(
     assert guards == found
 
 
+_IDENTIFIER = [
+    "     $parts = [$this->attributes['name']];",
+    "-    if ($this->attributes['entity_id']) {",
+    "+    if ($this->attributes['entity_id'] !== null) {",
+    "         $parts[] = $this->attributes['entity_id'];",
+]
+
+
+@pytest.mark.parametrize(
+    ("section", "found"),
+    [
+        # an ability is what an authorization library grants or forbids (CanCan's `Ability`,
+        # Bouncer's, CASL's): a condition changed in its definition decides who may
+        pytest.param("trait IsAbility", True, id="in-an-ability"),
+        pytest.param("class Ability", True, id="in-a-class-named-ability"),
+        pytest.param("public function abilities()", True, id="in-a-function-named-abilities"),
+        # a word that only ends in "ability" says nothing of access
+        pytest.param("trait HasAvailability", False, id="in-an-availability"),
+        pytest.param("class Capability", False, id="in-a-capability"),
+    ],
+)
+def test_a_condition_changed_in_an_ability_decides_who_may(
+    policy: Policy, section: str, found: bool
+) -> None:
+    changed = {r for r in rules(run(_shown("src/Models/Entry.php", _IDENTIFIER, section), policy))
+               if r.endswith("condition-changed")}
+    assert bool(changed) == found
+
+
 def test_a_condition_over_several_lines_losing_an_operand_is_a_condition_changed(
     policy: Policy,
 ) -> None:
