@@ -2068,15 +2068,30 @@ def _short_declared(line: list[str]) -> range:
     return range(start, end) if end > start and line[end: end + 2] == [":", "="] else range(0)
 
 
+def _go_method(stream: list[str], index: int) -> bool:
+    """Whether the token at `index` follows a Go method's receiver: `func (s *Server) name`.
+    The receiver's own `func` is looked for, not the stream's first token: a hunk's stream
+    joins its lines, and a method is often not the first of them (below a type or a comment)."""
+    if not index or stream[index - 1] != ")":
+        return False
+    at, depth = index - 1, 0
+    while at >= 0:
+        if stream[at] == ")":
+            depth += 1
+        elif stream[at] == "(":
+            depth -= 1
+            if not depth:
+                return at > 0 and stream[at - 1] == "func"
+        at -= 1
+    return False
+
+
 def _defined(stream: list[str], index: int) -> bool:
-    """Whether the token at `index` is the name a definition gives: a function, a type, a
-    variable or a typed field (a local declared with Go's `:=` is found per line instead:
-    `_short_declared`)."""
+    """Whether the token at `index` is the name a definition gives: a function, a Go method
+    (`_go_method`), a type, a variable or a typed field (a local declared with Go's `:=` is
+    found per line instead: `_short_declared`)."""
     before = stream[index - 1] if index else ""
-    return (
-        before in _DEFINES or (before == ")" and stream[0] == "func")  # a Go method
-        or _typed_declaration(stream, index)
-    )
+    return before in _DEFINES or _go_method(stream, index) or _typed_declaration(stream, index)
 
 
 def definitions_pattern(names: Iterable[str]) -> bytes:

@@ -751,6 +751,28 @@ def test_a_typed_or_terraform_definition_declares_its_rename(
     assert _renamed([definition, caller], []) == {0, 1}
 
 
+GO_METHOD_CALLER = (["\tselector, token, err := ab.Core.Tokens.GenerateCreds()"],
+                    ["\tselector, token, err := ab.Core.Tokens.GenerateToken()"])
+
+
+def test_a_go_method_renamed_below_another_definition_declares_its_rename() -> None:
+    # the hunk opens with the type the method belongs to: the receiver's own `func` is what
+    # makes the name after it a definition, not the hunk's first word
+    definition = (["type Sha512Generator struct{}", "",
+                   "func (g *Sha512Generator) GenerateCreds() (string, string, error) {"],
+                  ["type Sha512Generator struct{}", "",
+                   "func (g *Sha512Generator) GenerateToken() (string, string, error) {"])
+    assert _renamed([definition, GO_METHOD_CALLER], []) == {0, 1}
+
+
+def test_a_go_return_type_swapped_declares_no_rename() -> None:
+    # `)` before the name closes the parameters, not a receiver: the function returns another
+    # type, and the call elsewhere that swaps the same names is a change of its own
+    returned = (["func NewStore(db *sql.DB) Store {"], ["func NewStore(db *sql.DB) Cache {"])
+    caller = (["	var s Store = NewStore(db)"], ["	var s Cache = NewStore(db)"])
+    assert _renamed([returned, caller], []) == set()
+
+
 @pytest.mark.parametrize(
     ("signature", "caller"),
     [
