@@ -905,16 +905,17 @@ def _has_meaningful_change(
         return False
     # What `Diff.changed_lines` flags, asked hunk by hunk and stopping at the first: whether a
     # hunk only re-formats (the costly question) is asked only of hunks with a line that could
-    # count. A hunk header counts only beside a substantive line of its hunk.
+    # count. A hunk header counts only beside a substantive line of its hunk: a hunk that only
+    # moves the file's code to another namespace and brings names into scope (`namespace App`
+    # -> `namespace Shop.App` beside its `using` lines renamed alike) changes where the code
+    # lives, whatever definition stands above it.
     for number, hunk in enumerate(diff.hunks(index)):
         code = [item.text for item in hunk.lines if diff.code(item)]
         if (not code or diff.cosmetic(index, number) or (index, number) in renames
-                or metadata.hunk(index, number, is_substantive)
-                or name_imports(change.path, code)):
+                or metadata.hunk(index, number, is_substantive)):
             continue
-        if hunk.header is not None and not _NAMESPACE.match(hunk.header.text):
-            return True
-        if any(not _NAMESPACE.match(text) for text in code):
+        rest = [text for text in code if not _NAMESPACE.match(text.lstrip(_BYTE_ORDER_MARK))]
+        if rest and not name_imports(change.path, rest):
             return True
     return False
 
@@ -1162,6 +1163,9 @@ _MOVED_RUN = 3
 #: a line that opens a namespace (`module Devise`, `namespace App\\Billing;`, `package auth`):
 #: where code lives, as its path says; not Terraform's `module "vpc" {`, which calls a module
 _NAMESPACE = compile_lazily(r"\s*(module|namespace|package)\s+[\w\\]")
+#: the mark some editors write before a file's first character (Visual Studio's C# files):
+#: no part of the line it opens
+_BYTE_ORDER_MARK = "\ufeff"
 _FUNCTION = compile_lazily(FUNCTION)
 _DEFINITION = compile_lazily(
     r"\b(def|class|func|function|fn|interface|struct|impl|trait|type|enum|record|object|sub|"

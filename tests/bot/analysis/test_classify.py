@@ -2091,6 +2091,38 @@ def test_a_namespace_line_is_not_evidence(policy: Policy, path: str, lines: list
     assert run(_added(path, lines), policy).areas == []
 
 
+_MOVED_NAMESPACE = "src/Infrastructure/Identity/Migrations/InitialIdentityModel.cs"
+
+
+def _namespace_moved(*extra: str) -> str:
+    """A C# file moved to another namespace, its using renamed alike, under a hunk header
+    that names the using above it (and `extra` changed lines in the same hunk)."""
+    lines = ["-using Infrastructure.Identity;", "+using Shop.Infrastructure.Identity;",
+             " ", "-\ufeffnamespace Infrastructure.Identity.Migrations",
+             "+namespace Shop.Infrastructure.Identity.Migrations", " {", *extra]
+    old = sum(1 for line in lines if line[:1] in (" ", "-"))
+    new = sum(1 for line in lines if line[:1] in (" ", "+"))
+    return (f"diff --git a/{_MOVED_NAMESPACE} b/{_MOVED_NAMESPACE}\nindex 1111111..2222222 100644\n"
+            f"--- a/{_MOVED_NAMESPACE}\n+++ b/{_MOVED_NAMESPACE}\n"
+            f"@@ -3,{old} +3,{new} @@ using Microsoft.EntityFrameworkCore;\n"
+            + "".join(f"{line}\n" for line in lines))
+
+
+def test_a_file_moved_to_another_namespace_is_not_its_paths_evidence(policy: Policy) -> None:
+    # where the code lives and the names it brings into scope, not what it does: the header
+    # above the hunk is no line of it
+    assert run(_namespace_moved(), policy).areas == []
+
+
+def test_a_namespace_moved_beside_a_changed_line_keeps_its_paths_evidence(
+    policy: Policy,
+) -> None:
+    changed = _namespace_moved("-    public int MaxFailedAccessAttempts = 5;",
+                               "+    public int MaxFailedAccessAttempts = 50;")
+    assert files_by_area(run(changed, policy)) == {"auth": [_MOVED_NAMESPACE],
+                                                   "migrations": [_MOVED_NAMESPACE]}
+
+
 @pytest.mark.parametrize(
     ("path", "lines"),
     [
