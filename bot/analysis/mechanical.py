@@ -243,6 +243,18 @@ _NEW_NO_ARGUMENTS = compile_lazily(
 #: an octal literal in the explicit `0o` form (Go 1.13, Python 3, ES2015, Rust) that gofumpt,
 #: pyupgrade and the like write for the leading-zero form (`0600`): the same file mode
 _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
+#: a JavaScript import of a module's default export (`import withActions from './withActions'`,
+#: beside named ones: `import React, { useState } from 'react'`), written as the named import
+#: of the same name (`import { withActions } from ...`), as a codemod to named exports writes
+#: it (ESLint's import/no-default-export): the same module loaded, the same local name bound
+_DEFAULT_IMPORT = compile_lazily(
+    r"^(\s*import\s+(?:type\s+)?)([A-Za-z_$][\w$]*)\s*(?:,\s*\{([^{}]*)\})?(?=\s*from\s)"
+)
+#: a function or a class exported as a module's default under its own name (`export default
+#: function withAuth(`): the same definition as its named export (`export function withAuth(`)
+_DEFAULT_DEFINITION = compile_lazily(
+    r"^(\s*export\s+)default\s+(?=(?:async\s+)?function\s*\*?\s*[A-Za-z_$]|class\s+[A-Za-z_$])"
+)
 
 
 #: the collection classes `_COLLECTION_TYPE` reads, and the kind each is written as
@@ -412,12 +424,19 @@ def _verbatim_heredoc(match: re.Match[str]) -> str:
     return f"{match.group(1)} {match.group(2) or match.group(3)} verbatim"
 
 
+def _named_import(match: re.Match[str]) -> str:
+    """A default import (`_DEFAULT_IMPORT`) as the named import of the same name."""
+    names = ", ".join(filter(None, (match.group(2), (match.group(3) or "").strip())))
+    return f"{match.group(1)}{{ {names} }}"
+
+
 def _canonical(line: str) -> str:
     """The line with spellings removed that keep what it does: layout-only markup tags,
     exception chaining, a declared return of nothing, variable annotations, hash shorthand,
     discarded results, a context passed down, Ruby word arrays, plain-text Django routes,
-    comments, an empty argument list after `new` and the `0o` of octal literals; and a
-    verbatim here-document's quoted delimiter kept apart from an expanding one.
+    comments, an empty argument list after `new`, the `0o` of octal literals and a JavaScript
+    module's default export of a named definition, or its import, written as the named one; and
+    a verbatim here-document's quoted delimiter kept apart from an expanding one.
 
     Each substitution runs only on a line holding a character (or word) it cannot match
     without: most lines hold none, and four substitutions on every line of a hunk were half
@@ -446,6 +465,10 @@ def _canonical(line: str) -> str:
         line = _NEW_NO_ARGUMENTS.sub(r"new \1", line)
     if "0o" in line or "0O" in line:
         line = _OCTAL.sub(r"0\1", line)
+    if "import" in line and line.lstrip().startswith("import"):
+        line = _DEFAULT_IMPORT.sub(_named_import, line)
+    if "export default" in line:
+        line = _DEFAULT_DEFINITION.sub(r"\1", line)
     if "path(" in line or "url(" in line or line.lstrip()[:3] in ('r"^', "r'^"):
         line = _REGEX_ROUTE.sub(_route, line)
         if "r\"^" not in line and "r'^" not in line:
@@ -1659,6 +1682,11 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             _from_stream(joined[1] or sides.stream("new"))(), False,
         )[1]:
             return True
+    if not markup and ("export default" in old_text or "export default" in new_text):
+        named = _exports_named(removed, new_text), _exports_named(added, old_text)
+        if named != (None, None):
+            return mechanical_sides(Sides(named[0] or removed, named[1] or added),
+                                    manifest=manifest, markup=markup)
     if _QUALIFIED_CONSTANT.search(new_text) or _QUALIFIED_CONSTANT.search(old_text):
         named = _literals_named(removed, new_text), _literals_named(added, old_text)
         if named != (None, None):
@@ -1831,6 +1859,31 @@ def _negated_test(stream: Sequence[_Token], at: int, negation: str
         else:
             return None
     return None
+
+
+#: a JavaScript module's default export of a value (`export default connect(...)`), and its
+#: export of a value under a name (`export const withActions = connect(...)`)
+_DEFAULT_EXPORT = compile_lazily(r"(\s*export\s+)default\s+(?!(?:async\s+)?function\b|class\b)")
+_NAMED_EXPORT = compile_lazily(
+    r"^\s*export\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=(?!=)", re.MULTILINE
+)
+
+
+def _exports_named(lines: Sequence[str], other: str) -> list[str] | None:
+    """The lines with a module's default export of a value (`_DEFAULT_EXPORT`) written as the
+    one value the other side's text exports by name (`_NAMED_EXPORT`: `export default
+    connect(...)` -> `export const withActions = connect(...)`), or None when there is no
+    such pair. A module's default export made a named one (or back), as a codemod to named
+    exports writes it: the same value, which its importers now bind by name (`_DEFAULT_IMPORT`).
+    Not in a component's markup (a Vue or Svelte file, `mechanical_sides`' `markup`), whose
+    default export is what the framework compiles."""
+    names = set(_NAMED_EXPORT.findall(other)) - set(_NAMED_EXPORT.findall("\n".join(lines)))
+    if len(names) != 1:
+        return None
+    [name] = names
+    rewritten = [_DEFAULT_EXPORT.sub(rf"\1const {name} = ", line, count=1)
+                 if _DEFAULT_EXPORT.match(line) else line for line in lines]
+    return rewritten if rewritten != list(lines) else None
 
 
 #: a class's constant reached through its class (`RequestOptions::FORM_PARAMS`, `Keys.QUERY`)

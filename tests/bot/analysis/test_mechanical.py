@@ -469,6 +469,50 @@ def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -
 
 
 @pytest.mark.parametrize(
+    ("removed", "added", "markup", "expected"),
+    [
+        (["import withActions from './withActions';"],
+         ["import { withActions } from './withActions';"], False, True),
+        (["import React, { useState } from 'react';"],
+         ["import { React, useState } from 'react';"], False, True),
+        (["import type Props from './props';"], ["import type { Props } from './props';"],
+         False, True),
+        (["export default function withAuth(Component) {"],
+         ["export function withAuth(Component) {"], False, True),
+        (["export default class TokenStore extends Store {"],
+         ["export class TokenStore extends Store {"], False, True),
+        (["export default connect(null, mapDispatchToProps);"],
+         ["export const withInvoiceActions = connect(null, mapDispatchToProps);"], False, True),
+        (["export const withInvoiceActions = (mapState) => {"],
+         ["export default (mapState) => {"], False, True),
+        # another name bound, another module, another value: changes
+        (["import withActions from './withActions';"],
+         ["import { withPayments } from './withActions';"], False, False),
+        (["import withActions from './withActions';"],
+         ["import { withActions } from './withPayments';"], False, False),
+        (["export default connect(null, mapDispatchToProps);"],
+         ["export const withInvoiceActions = connect(mapStateToProps, mapDispatchToProps);"],
+         False, False),
+        (["export default function (Component) {"], ["export function withAuth(Component) {"],
+         False, False),
+        # a component's default export is what its framework compiles
+        (["export default defineComponent({ name: 'Checkout' });"],
+         ["export const Checkout = defineComponent({ name: 'Checkout' });"], True, False),
+    ],
+    ids=["default-import-as-named", "default-beside-named", "type-import",
+         "function-exported-by-name", "class-exported-by-name", "value-exported-by-name",
+         "value-exported-as-default", "another-name-imported", "another-module",
+         "another-value-exported", "anonymous-function-named", "component-markup"],
+)
+def test_a_default_export_made_a_named_one_is_mechanical(
+    removed: list[str], added: list[str], markup: bool, expected: bool
+) -> None:
+    # a codemod to named exports (ESLint's import/no-default-export): the same value, exported
+    # and imported under the same name
+    assert mechanical_hunk(removed, added, markup=markup) is expected
+
+
+@pytest.mark.parametrize(
     ("path", "lines", "expected"),
     [
         ("auth/pkce.go", ['\t"slices"', '\tstd "maps"'], True),
