@@ -1882,3 +1882,38 @@ def test_a_negation_pushed_inwards_is_mechanical(
     removed: list[str], added: list[str], expected: bool
 ) -> None:
     assert mechanical_hunk(removed, added) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "found"),
+    [
+        # `_NEGATED_GROUP`: each alternative, and a word that only ends in `not` or `is_...`
+        ("_NEGATED_GROUP", "if !(a && b) {", "!("),
+        ("_NEGATED_GROUP", "if ! (a) {", "! ("),
+        ("_NEGATED_GROUP", "return not (a or b)", "not ("),
+        ("_NEGATED_GROUP", "x.is_some_and(|v| v)", "is_some_and"),
+        ("_NEGATED_GROUP", "x.is_none_or(|v| v)", "is_none_or"),
+        ("_NEGATED_GROUP", "cannot(a) and knot (b)", None),
+        ("_NEGATED_GROUP", "ünot(a)", None),
+        ("_NEGATED_GROUP", "this_is_some_and_more(a) != b", None),
+        # `_QUALIFIED_CONSTANT`: at a word's start only, a non-ASCII letter being a word's
+        ("_QUALIFIED_CONSTANT", "RequestOptions::FORM_PARAMS => $x", "RequestOptions::FORM_PARAMS"),
+        ("_QUALIFIED_CONSTANT", "x = Keys.QUERY", "Keys.QUERY"),
+        ("_QUALIFIED_CONSTANT", "aKeys.QUERY", None),
+        ("_QUALIFIED_CONSTANT", "éKeys.QUERY", None),
+        # `_LABELLING`: bound, plain and bare attributes, after white space or at the start
+        ("_LABELLING", '<a :title="t" class="c">', ':title="t"'),
+        ("_LABELLING", 'v-bind:id="x"', 'v-bind:id="x"'),
+        ("_LABELLING", "<input required/>", "required"),
+        ("_LABELLING", 'data-title="t" myclass="c" notrequired', None),
+    ],
+)
+def test_a_pattern_s_leading_lookahead_finds_what_it_did_without(
+    name: str, text: str, found: str | None
+) -> None:
+    # The lookahead of the characters a match starts with only makes these patterns faster:
+    # it must neither lose a match at a word's start nor add one inside a word.
+    from bot.analysis import mechanical
+
+    match = getattr(mechanical, name).search(text)
+    assert (match.group(0) if match else None) == found
