@@ -17,7 +17,11 @@ a unit nothing calls any more. What tells the two apart is a shape, the same in 
   counts only in the languages that mark an override (`@Override`, `override`): there a method
   without the mark is called by name, and one with it only when the overridden declaration goes
   too. In Python, Ruby, PHP or JavaScript a framework may call a method by convention
-  (`has_permission`, `authenticate`), so deleting one changes what runs;
+  (`has_permission`, `authenticate`), so deleting one changes what runs, unless the change
+  also takes out the tests' calls of it by name (`contribution.can_refund?` in its spec): then
+  the tests were its only callers, and nothing that runs called it;
+- a name only tests still mention (an unchanged `context "#idempotent_replayed?"`) is no use
+  of it: tests exercise code, they make none of it run;
 - a definition with a decorator or annotation that registers it (`@app.before_request`,
   `@Component`, `[HttpGet]`) is not dead: the framework calls it. Those that only document or
   type (`@Override`, `@property`, `[Obsolete]`) are kept out of that;
@@ -596,9 +600,28 @@ class Removals:
             found = self._declared[name] = len(lines) >= 2
         return found
 
+    def _tests_called(self, name: str) -> bool:
+        """Whether a removed line of a test (a file no rule reads) calls the name as a method,
+        on a receiver (`contribution.can_refund?`, `$user->getSession()`): the method was
+        called by name, and the change takes that call out."""
+        text = self.diff.text
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            start = text.rfind("\n", 0, at) + 1
+            if (
+                text[start] == "-" and not text.startswith("--- ", start)
+                and text[max(start, at - 1):at] in (".", ">")
+                and not (end < len(text) and (text[end].isalnum() or text[end] in "_$?!"))
+                and self._unread(self.diff.file_at(at))
+            ):
+                return True
+            at = text.find(name, end)
+        return False
+
     def _referenced_name(self, name: str) -> bool:
         """Whether an added or unchanged line of code names it: a file's `+++` line aside, and
-        the lines of docs and changelogs (which say what was removed). Each place the name
+        the lines of docs, changelogs and tests (`_mention`). Each place the name
         occurs is looked at in turn, stopping at the first use: a dead name occurs on few lines,
         all removed, and a regular expression over every line of a large diff cost seconds."""
         found = self._referenced.get(name)
@@ -616,12 +639,17 @@ class Removals:
                 text[start] in "+ " and not text.startswith("+++ ", start)
                 and not (at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_$"))
                 and not (end < len(text) and (text[end].isalnum() or text[end] in "_$"))
-                and not _PROSE_FILE.search(self.diff.files[self.diff.file_at(at)].path)
+                and not self._mention(self.diff.file_at(at))
                 and not _declares(text[start + 1: _line_end(text, end)], name)
             ):
                 return True
             at = text.find(name, end)
         return False
+
+    def _mention(self, file: int) -> bool:
+        """Whether a name on a file's lines only mentions it: a doc or a changelog says what
+        was removed, and a test exercises code without making it run."""
+        return bool(_PROSE_FILE.search(self.diff.files[file].path)) or self._unread(file)
 
     def _dead(self, file: int, unit: _Unit) -> bool:
         if unit.registers:  # a route or an entry of handlers the change deletes as dead
@@ -632,7 +660,9 @@ class Removals:
                for gated, names in _CONVENTION_GATES):
             return False  # the framework runs it by its name and its module's path
         if unit.nested:
-            if not _EXPLICIT_OVERRIDE.search(path):
+            if not _EXPLICIT_OVERRIDE.search(path) and not all(
+                map(self._tests_called, unit.names)
+            ):
                 return False  # a method a framework may call by convention
             if _ELIXIR.search(path) and _ELIXIR_CALLBACKS.intersection(unit.names):
                 return False

@@ -466,3 +466,73 @@ def test_routes_of_dead_handlers(diff: str, removal: bool) -> None:
 def test_an_endpoint_deleted_with_its_route(diff: str, critical: bool, policy: Policy) -> None:
     decision = decide(parse_diff(diff), policy)
     assert (str(decision.risk) == "critical") is critical
+
+
+#: a model's predicate deleted from the class that stays (Ruby: a framework may call a method
+#: by convention, so its deletion alone is evidence)
+_RB_PREDICATE = edit("app/models/contribution.rb", removed=[
+    "  def can_refund?",
+    "    confirmed? && project.failed?",
+    "  end",
+], section="class Contribution < ActiveRecord::Base")
+_SPEC_CALL = edit("spec/models/contribution_spec.rb", removed=[
+    "    subject { contribution.can_refund? }",
+    "    it { is_expected.to eq(true) }",
+])
+
+
+def _in_tests(diff: str) -> Removals:
+    """The removals of a diff whose `spec/` and `test/` files no rule reads, as the policy's."""
+    parsed = parse_diff(diff)
+    return Removals(parsed, unread=lambda file: parsed.files[file].path.startswith(
+        ("spec/", "test/")))
+
+
+@pytest.mark.parametrize(
+    ("diff", "removal"),
+    [
+        pytest.param(_RB_PREDICATE + _SPEC_CALL, True, id="rb-method-only-its-tests-called"),
+        pytest.param(_RB_PREDICATE, False, id="rb-method-nothing-called-by-name"),
+        pytest.param(_RB_PREDICATE + edit("app/controllers/refunds_controller.rb", removed=[
+            "    head :forbidden unless contribution.can_refund?",
+        ]), False, id="rb-method-whose-check-in-code-goes-too"),
+        pytest.param(_RB_PREDICATE + _SPEC_CALL + edit(
+            "app/views/contributions/show.html.erb",
+            added=["<% if @contribution.can_refund? %>"],
+        ), False, id="rb-method-still-called-by-a-view"),
+        pytest.param(_RB_PREDICATE + _SPEC_CALL.replace(
+            "contribution.can_refund? }", "contribution.can_refund }"
+        ), False, id="rb-tests-call-another-method"),
+        pytest.param(edit("app/permissions.py", removed=[
+            "    def has_permission(self, request, view):",
+            "        return request.user.is_staff",
+        ]) + edit("tests/test_permissions.py", removed=[
+            "    assert not IsStaff().has_permission_for(request, None)",
+        ]), False, id="py-method-a-framework-calls-tests-call-another"),
+        pytest.param(edit("lib/stripe/errors.rb", removed=[
+            "    def idempotent_replayed?",
+            "      @idempotent_replayed",
+            "    end",
+        ]) + _with_context("test/stripe/errors_test.rb", [
+            "      assert_equal true, e.idempotent_replayed?",
+        ], ['    context "#idempotent_replayed?" do']), True,
+            id="rb-reader-a-test-still-mentions"),
+    ],
+)
+def test_a_method_only_tests_called(diff: str, removal: bool) -> None:
+    """A method of a class that stays, in a language whose frameworks call methods by
+    convention, is dead when the change takes its tests' calls of it out and nothing else names
+    it; a call taken out of code that runs, or none at all, keeps it evidence."""
+    assert _in_tests(diff).hunk(0, 0) is removal
+
+
+@pytest.mark.parametrize(
+    ("diff", "critical"),
+    [
+        pytest.param(_RB_PREDICATE + _SPEC_CALL, False, id="dead-predicate-and-its-spec"),
+        pytest.param(_RB_PREDICATE, True, id="predicate-a-framework-may-call"),
+    ],
+)
+def test_a_method_deleted_with_its_tests(diff: str, critical: bool, policy: Policy) -> None:
+    decision = decide(parse_diff(diff), policy)
+    assert (str(decision.risk) == "critical") is critical
