@@ -467,7 +467,7 @@ def _canonical(line: str) -> str:
         line = _NEW_NO_ARGUMENTS.sub(r"new \1", line)
     if "0o" in line or "0O" in line:
         line = _OCTAL.sub(r"0\1", line)
-    if "import" in line and line.lstrip().startswith("import"):
+    if "import" in line:
         line = _DEFAULT_IMPORT.sub(_named_import, line)
     if "export default" in line:
         line = _DEFAULT_DEFINITION.sub(r"\1", line)
@@ -1869,7 +1869,7 @@ def _negated_test(stream: Sequence[_Token], at: int, negation: str
 
 #: a JavaScript module's default export of a value (`export default connect(...)`), and its
 #: export of a value under a name (`export const withActions = connect(...)`)
-_DEFAULT_EXPORT = compile_lazily(r"(\s*export\s+)default\s+(?!(?:async\s+)?function\b|class\b)")
+_DEFAULT_EXPORT = compile_lazily(r"^(\s*export\s+)default\s+(?!(?:async\s+)?function\b|class\b)")
 _NAMED_EXPORT = compile_lazily(
     r"^\s*export\s+(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=(?!=)", re.MULTILINE
 )
@@ -1887,8 +1887,7 @@ def _exports_named(lines: Sequence[str], other: str) -> list[str] | None:
     if len(names) != 1:
         return None
     [name] = names
-    rewritten = [_DEFAULT_EXPORT.sub(rf"\1const {name} = ", line, count=1)
-                 if _DEFAULT_EXPORT.match(line) else line for line in lines]
+    rewritten = [_DEFAULT_EXPORT.sub(rf"\1const {name} = ", line, count=1) for line in lines]
     return rewritten if rewritten != list(lines) else None
 
 

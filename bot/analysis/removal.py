@@ -56,7 +56,7 @@ What goes with dead code goes with it too:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from bot.analysis.diff import ChangedLine, Diff, is_substantive
 from bot.analysis.lazyre import compile_lazily
@@ -187,6 +187,12 @@ def _definition(text: str) -> tuple[str, str] | None:
         return "function", exported.group(1)
     found = _SIGNATURE.match(text) or _DECLARATION.match(text) or _LITERAL_CONSTANT.match(text)
     return ("", found.group(1)) if found is not None else None
+
+
+def _word_goes_on(text: str, at: int, word_marks: str) -> bool:
+    """Whether the character at offset `at` continues the word before it: a letter, a digit or
+    one of `word_marks` (`_$`, and Ruby's `?!` ending a method's name)."""
+    return at < len(text) and (text[at].isalnum() or text[at] in word_marks)
 
 
 def _line_end(text: str, at: int) -> int:
@@ -589,14 +595,12 @@ class Removals:
         the declaration it overrides (an interface's) deleted together."""
         found = self._declared.get(name)
         if found is None:
-            text = self.diff.text
             lines: set[int] = set()
-            at = text.find(name)
-            while at >= 0 and len(lines) < 2:
-                start = text.rfind("\n", 0, at) + 1
-                if text[start] == "-" and not text.startswith("--- ", start):
+            for _, start, _ in self._places(name):
+                if self._removed_line(start):
                     lines.add(start)
-                at = text.find(name, at + len(name))
+                    if len(lines) == 2:
+                        break
             found = self._declared[name] = len(lines) >= 2
         return found
 
@@ -605,25 +609,33 @@ class Removals:
         on a receiver (`contribution.can_refund?`, `$user->getSession()`): the method was
         called by name, and the change takes that call out."""
         text = self.diff.text
+        return any(
+            self._removed_line(start) and text[max(start, at - 1):at] in (".", ">")
+            and not _word_goes_on(text, end, "_$?!") and self._unread(self.diff.file_at(at))
+            for at, start, end in self._places(name)
+        )
+
+    def _places(self, name: str) -> Iterator[tuple[int, int, int]]:
+        """Each place the diff's text holds the name, in order: where it starts, where its line
+        starts and where it ends. Looked at in turn, a caller stops at the first that answers:
+        a dead name occurs on few lines, and a regular expression over every line of a large
+        diff cost seconds."""
+        text = self.diff.text
         at = text.find(name)
         while at >= 0:
             end = at + len(name)
-            start = text.rfind("\n", 0, at) + 1
-            if (
-                text[start] == "-" and not text.startswith("--- ", start)
-                and text[max(start, at - 1):at] in (".", ">")
-                and not (end < len(text) and (text[end].isalnum() or text[end] in "_$?!"))
-                and self._unread(self.diff.file_at(at))
-            ):
-                return True
+            yield at, text.rfind("\n", 0, at) + 1, end
             at = text.find(name, end)
-        return False
+
+    def _removed_line(self, start: int) -> bool:
+        """Whether the diff's line starting at `start` is a removed line (not a `---` header)."""
+        text = self.diff.text
+        return text[start] == "-" and not text.startswith("--- ", start)
 
     def _referenced_name(self, name: str) -> bool:
         """Whether an added or unchanged line of code names it: a file's `+++` line aside, and
-        the lines of docs, changelogs and tests (`_mention`). Each place the name
-        occurs is looked at in turn, stopping at the first use: a dead name occurs on few lines,
-        all removed, and a regular expression over every line of a large diff cost seconds."""
+        the lines of docs, changelogs and tests (`_mention`), each place the name occurs looked
+        at in turn (`_places`), stopping at the first use."""
         found = self._referenced.get(name)
         if found is None:
             found = self._referenced[name] = self._used(name)
@@ -631,20 +643,14 @@ class Removals:
 
     def _used(self, name: str) -> bool:
         text = self.diff.text
-        at = text.find(name)
-        while at >= 0:
-            end = at + len(name)
-            start = text.rfind("\n", 0, at) + 1
-            if (
-                text[start] in "+ " and not text.startswith("+++ ", start)
-                and not (at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_$"))
-                and not (end < len(text) and (text[end].isalnum() or text[end] in "_$"))
-                and not self._mention(self.diff.file_at(at))
-                and not _declares(text[start + 1: _line_end(text, end)], name)
-            ):
-                return True
-            at = text.find(name, end)
-        return False
+        return any(
+            text[start] in "+ " and not text.startswith("+++ ", start)
+            and not (at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_$"))
+            and not _word_goes_on(text, end, "_$")
+            and not self._mention(self.diff.file_at(at))
+            and not _declares(text[start + 1: _line_end(text, end)], name)
+            for at, start, end in self._places(name)
+        )
 
     def _mention(self, file: int) -> bool:
         """Whether a name on a file's lines only mentions it: a doc or a changelog says what

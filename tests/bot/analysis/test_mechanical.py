@@ -7,6 +7,7 @@ import functools
 import pytest
 import re2
 
+from bot.analysis import mechanical
 from bot.analysis.mechanical import (
     MAX_WIDTH,
     NO_SWAPS,
@@ -1913,7 +1914,5 @@ def test_a_pattern_s_leading_lookahead_finds_what_it_did_without(
 ) -> None:
     # The lookahead of the characters a match starts with only makes these patterns faster:
     # it must neither lose a match at a word's start nor add one inside a word.
-    from bot.analysis import mechanical
-
     match = getattr(mechanical, name).search(text)
     assert (match.group(0) if match else None) == found
