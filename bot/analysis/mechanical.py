@@ -324,7 +324,9 @@ _IOUTIL = {
 #: type (`interface Options {` -> `type Options = {`, as typescript-eslint's
 #: `consistent-type-definitions` rewrites it: the emitted JavaScript is the same); Go's
 #: deprecated `io/ioutil` functions are the `os` and `io` ones its documentation names as their
-#: replacements (`_IOUTIL`). A spelling with another
+#: replacements (`_IOUTIL`); Ruby's `BigDecimal.new(v)`, deprecated in bigdecimal 1.3.3 and
+#: removed in 2.0, is the `Kernel#BigDecimal(v)` it called (a class of that name inside another
+#: namespace, `Money::BigDecimal.new`, is left alone). A spelling with another
 #: meaning (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`; `ioutil.ReadDir`, which
 #: returns other values than `os.ReadDir`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
@@ -350,6 +352,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("interface ", compile_lazily(r"\binterface\s+(\w+)\s*\{"), r"type \1 = {"),
     ("ioutil.", compile_lazily(rf"\bioutil\.({'|'.join(_IOUTIL)})\b"),
      lambda m: _IOUTIL[m.group(1)]),
+    ("BigDecimal.new(", compile_lazily(r"(?<![\w.:])BigDecimal\.new\("), "BigDecimal("),
 )
 
 
@@ -360,7 +363,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _OLDER_IDIOM_TOKENS = frozenset({
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "interface",
     "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger", "verify_authenticity_token",
-    "map_or", "ioutil", "Migration", *_COLLECTIONS,
+    "map_or", "ioutil", "Migration", "BigDecimal", *_COLLECTIONS,
 })
 
 
