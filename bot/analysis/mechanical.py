@@ -1216,6 +1216,59 @@ def _modifier_inline(opening: str, statement: str, closing: str) -> str | None:
     return f"{statement.rstrip()} {condition.group(1)} {condition.group(2)}"
 
 
+#: what may not stand in the condition of a ternary written as a modifier (`_modifier_of`): an
+#: operator that binds more loosely than `?:` (an assignment, Ruby's `and`, `or`, `not`, a
+#: `rescue` modifier), a string or another ternary
+_LOOSE_CONDITION = compile_lazily(
+    r"""(?<![=!<>])=(?![=~>])|\b(?:and|or|not|rescue|if|unless)\b|["'`]| [?:] """
+)
+_EMPTY_STRINGS = ('""', "''")
+
+
+def _modifier_of(content: str) -> str | None:
+    """A Ruby interpolation's ternary with an empty string for one branch written as the other
+    branch with a statement modifier (`#{c ? x : ""}` -> `#{x if c}`, `#{c ? "" : x}` -> `#{x
+    unless c}`, as RuboCop's Style/IfUnlessModifier writes it): a modifier whose condition fails
+    gives nil, which interpolates as the empty string. None when `content` is no such ternary."""
+    condition, mark, rest = content.strip().partition(" ? ")
+    if not mark or not condition or _LOOSE_CONDITION.search(condition):
+        return None
+    if rest[:2] in _EMPTY_STRINGS and rest[2:5] == " : ":
+        value, modifier = rest[5:], "unless"
+    elif rest[-2:] in _EMPTY_STRINGS and rest[-5:-2] == " : ":
+        value, modifier = rest[:-5], "if"
+    else:
+        return None
+    if not value.strip() or " ? " in value or " : " in value:
+        return None
+    return f"{value.strip()} {modifier} {condition}"
+
+
+def _interpolated_modifiers(lines: Sequence[str]) -> list[str] | None:
+    """The lines with each Ruby interpolation that `_modifier_of` rewrites written so; None when
+    none is. An interpolation runs from `#{` to the brace that closes it (the braces of a
+    string or a block inside it are balanced)."""
+    out: list[str] = []
+    for line in lines:
+        line = line.rstrip("\n")
+        at = line.find("#{")
+        while at >= 0:
+            depth, end = 0, at + 1
+            for end in range(at + 1, len(line)):
+                depth += {"{": 1, "}": -1}.get(line[end], 0)
+                if depth == 0:
+                    break
+            if depth:
+                break  # the interpolation goes on past the line
+            written = _modifier_of(line[at + 2:end])
+            if written is not None:
+                line = f"{line[:at + 2]}{written}{line[end:]}"
+                end = at + 2 + len(written)
+            at = line.find("#{", end)
+        out.append(line)
+    return _if_rewritten(lines, out)
+
+
 #: a method of no arguments that calls the same method of another object, as Ruby writes it
 #: (`def currency_symbol` / `Spree::Money.currency_symbol` / `end`)
 _DEF_LINE = compile_lazily(r"\s*def\s+([a-z_]\w*[?!]?)\s*(?:\(\s*\))?\s*")
@@ -1636,6 +1689,11 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             if inline != (None, None):
                 return mechanical_sides(Sides(inline[0] or removed, inline[1] or added),
                                         manifest=manifest, markup=markup)
+    if "#{" in old_text and "#{" in new_text and (" ? " in old_text or " ? " in new_text):
+        written = _interpolated_modifiers(removed), _interpolated_modifiers(added)
+        if written != (None, None):
+            return mechanical_sides(Sides(written[0] or removed, written[1] or added),
+                                    manifest=manifest, markup=markup)
     if "defer func(" in new_text:
         undeferred = _undeferred(added)
         if undeferred is not None:

@@ -184,6 +184,13 @@ from tests.bot.analysis._rules import rules_found
         (["\t\t\tdata, err := ioutil.ReadFile(splitKey[1])",
           "\tbody, _ := ioutil.ReadAll(resp.Body)"],
          ["\t\t\tdata, err := os.ReadFile(splitKey[1])", "\tbody, _ := io.ReadAll(resp.Body)"]),
+        # a Ruby interpolation's ternary with an empty branch as a statement modifier
+        (['    "Couldn\'t find a policy for #{target.inspect}" \\',
+          '    "#{target.is_a?(Module) ? "" : " (#{target.class})"}"'],
+         ['    "Couldn\'t find a policy for #{target.inspect}" \\',
+          '    "#{" (#{target.class})" unless target.is_a?(Module)}"']),
+        (['  "expected #{record} #{context ? "with #{context.inspect}" : \'\'}"'],
+         ['  "expected #{record} #{"with #{context.inspect}" if context}"']),
         # Ruby's deprecated BigDecimal.new as the Kernel#BigDecimal it called
         (["        BigDecimal.new(amount)", '    total.should == BigDecimal.new("10.00")'],
          ["        BigDecimal(amount)", '    total.should == BigDecimal("10.00")']),
@@ -256,7 +263,9 @@ from tests.bot.analysis._rules import rules_found
          "sqlalchemy-is-none", "sqlalchemy-is-not-none-and-is-true", "rust-map-or-as-is-some-and",
          "php-message-reworded-over-concatenated-literals",
          "java-message-reworded-over-concatenated-literals", "go-ioutil-as-os-and-io",
-         "ruby-big-decimal-kernel-call", "laravel-anonymous-migration", "ts-interface-as-type-alias",
+         "ruby-interpolated-ternary-as-unless", "ruby-interpolated-ternary-as-if",
+         "ruby-big-decimal-kernel-call", "laravel-anonymous-migration",
+         "ts-interface-as-type-alias",
          "python-percent-s-as-f-string", "go-sprintf-as-concatenation",
          "rust-import-lists-reordered-over-lines", "js-named-imports-reordered",
          "js-import-lines-reordered-in-another-quote-style",
@@ -393,6 +402,11 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["\tfiles, _ := ioutil.ReadDir(dir)"], ["\tfiles, _ := os.ReadDir(dir)"]),
         (["\tbody, _ := ioutil.ReadAll(resp.Body)"],
          ["\tbody, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))"]),
+        # an interpolated ternary whose other branch is no empty string, whose modifier is the
+        # other one, or whose condition an assignment ends
+        (['  "#{admin ? "admin" : "user"}"'], ['  "#{"admin" if admin}"']),
+        (['  "#{admin ? "" : "(guest)"}"'], ['  "#{"(guest)" if admin}"']),
+        (['  "#{role = admin ? "" : "(guest)"}"'], ['  "#{"(guest)" unless role = admin}"']),
         # a namespace's own BigDecimal class, or the value rounded too
         (["        Money::BigDecimal.new(amount)"], ["        BigDecimal(amount)"]),
         (["        BigDecimal.new(amount)"], ["        BigDecimal(amount).round(2)"]),
@@ -462,7 +476,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "python-is-none-for-equals-none", "rust-map-or-default-flipped",
          "rust-map-or-of-a-number", "literal-joined-to-a-value", "query-joined-and-changed",
          "go-ioutil-read-dir", "go-read-limit-added",
-         "ruby-namespaced-big-decimal", "ruby-big-decimal-rounded",
+         "ruby-interpolated-ternary-of-two-values", "ruby-interpolated-ternary-modifier-flipped",
+         "ruby-interpolated-ternary-after-an-assignment", "ruby-namespaced-big-decimal",
+         "ruby-big-decimal-rounded",
          "laravel-migration-of-another-parent", "ts-interface-with-a-parent",
          "printf-float-as-f-string", "f-string-values-swapped", "name-imported-from-another-list",
          "name-added-to-an-import-list", "values-reordered-beside-imports",
