@@ -1050,6 +1050,13 @@ class Diff:
         line = bisect.bisect_right(self._ends, offset)
         return bisect.bisect_right(self._starts, line) - 1
 
+    def part_end(self, index: int) -> int:
+        """Where the file's part of the diff ends in the text: the offset of the next file's
+        first line, or the text's end (for -1, the part before the first file)."""
+        if index < 0:
+            return self._offset(self._starts[0] if self._starts else len(self._ends))
+        return self._offset(self._end_of(index))
+
     def lines_at(self, index: int, diff_lines: Iterable[int]) -> list[ChangedLine]:
         """The changed lines and hunk headers of one file found at these diff lines (others, a
         context line or a file header, have none)."""

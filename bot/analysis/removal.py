@@ -441,6 +441,7 @@ class Removals:
         self._units: dict[tuple[int, int], list[_Unit] | None] = {}
         self._referenced: dict[str, bool] = {}
         self._declared: dict[str, bool] = {}
+        self._unread_spans: list[tuple[int, int]] | None = None
         self._imports: dict[tuple[int, int], frozenset[tuple[str, int]]] = {}
         self._deleted: dict[int, bool] = {}
         self._words: list[tuple[int, int, frozenset[str], frozenset[str],
@@ -609,11 +610,38 @@ class Removals:
         on a receiver (`contribution.can_refund?`, `$user->getSession()`): the method was
         called by name, and the change takes that call out."""
         text = self.diff.text
-        return any(
-            self._removed_line(start) and text[max(start, at - 1):at] in (".", ">")
-            and not _word_goes_on(text, end, "_$?!") and self._unread(self.diff.file_at(at))
-            for at, start, end in self._places(name)
-        )
+        for low, high in self._unread_parts():
+            at = text.find(name, low, high)
+            while at >= 0:
+                end = at + len(name)
+                start = text.rfind("\n", 0, at) + 1
+                if (self._removed_line(start) and text[max(start, at - 1):at] in (".", ">")
+                        and not _word_goes_on(text, end, "_$?!")):
+                    return True
+                at = text.find(name, end, high)
+        return False
+
+    def _unread_parts(self) -> list[tuple[int, int]]:
+        """Where the parts of the diff of the files no rule reads lie in its text (start and
+        end offsets, neighbours joined, in order; the text before the first file's too, when
+        there is any and `unread` says so of -1), worked out when first asked. A name holds no
+        line break, so each place of it lies in one file's part: `_tests_called` searches
+        these parts alone, not the whole text once for each name (on bench/analysis.py's
+        "worst" shape, 0.47 s of CPU for its 64 names, 0.02 s this way)."""
+        if self._unread_spans is None:
+            diff = self.diff
+            spans: list[tuple[int, int]] = []
+            low = 0
+            for index in range(-1, len(diff.files)):
+                high = diff.part_end(index)
+                if high > low and self._unread(index):
+                    if spans and spans[-1][1] == low:
+                        spans[-1] = (spans[-1][0], high)
+                    else:
+                        spans.append((low, high))
+                low = high
+            self._unread_spans = spans
+        return self._unread_spans
 
     def _places(self, name: str) -> Iterator[tuple[int, int, int]]:
         """Each place the diff's text holds the name, in order: where it starts, where its line

@@ -1061,3 +1061,19 @@ def test_the_last_words_of_a_wrapped_sentence_are_prose(last: str, code: bool) -
         "+  prevents account enumeration.\n"
     )))
     assert all(alone.code(item) for item in alone.hunks(0)[0].lines)
+
+
+@pytest.mark.parametrize("preamble", ["", "From abc Mon Sep 17 00:00:00 2001\nSubject: x\n\n"])
+def test_each_part_ends_where_the_next_file_starts(preamble: str) -> None:
+    """`Diff.part_end`: each file's part of the text ends where `file_at` finds the next file,
+    the text before the first file (-1) where the first file starts."""
+    text = preamble + "".join(
+        f"diff --git a/{name} b/{name}\n--- a/{name}\n+++ b/{name}\n@@ -1 +1 @@\n-a\n+b\n"
+        for name in ("a.py", "b.py", "c.py")
+    )
+    diff = parse_diff(text)
+    assert diff.part_end(-1) == len(preamble)
+    for index in range(-1, 3):
+        end = diff.part_end(index)
+        assert (diff.file_at(end - 1) == index) if end else (index == -1)
+        assert (end == len(text)) if index == 2 else (diff.file_at(end) == index + 1)

@@ -517,6 +517,16 @@ def _in_tests(diff: str) -> Removals:
             "      assert_equal true, e.idempotent_replayed?",
         ], ['    context "#idempotent_replayed?" do']), True,
             id="rb-reader-a-test-still-mentions"),
+        pytest.param(_RB_PREDICATE + edit("app/models/refund.rb", removed=[
+            "    refund.can_refund_now? && contribution.can_refund?",
+        ]) + _SPEC_CALL, True, id="rb-tests-call-it-after-code-that-calls-it"),
+        pytest.param(_RB_PREDICATE + edit("spec/models/refund_spec.rb", removed=[
+            "    it { is_expected.to be_valid }",
+        ]) + edit("app/models/refund.rb", removed=[
+            "    contribution.can_refund?",
+        ]) + edit("test/models/refund_test.rb", removed=[
+            "    assert refund.valid?",
+        ]), False, id="rb-only-code-between-tests-calls-it"),
     ],
 )
 def test_a_method_only_tests_called(diff: str, removal: bool) -> None:
