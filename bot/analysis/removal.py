@@ -610,16 +610,12 @@ class Removals:
         on a receiver (`contribution.can_refund?`, `$user->getSession()`): the method was
         called by name, and the change takes that call out."""
         text = self.diff.text
-        for low, high in self._unread_parts():
-            at = text.find(name, low, high)
-            while at >= 0:
-                end = at + len(name)
-                start = text.rfind("\n", 0, at) + 1
-                if (self._removed_line(start) and text[max(start, at - 1):at] in (".", ">")
-                        and not _word_goes_on(text, end, "_$?!")):
-                    return True
-                at = text.find(name, end, high)
-        return False
+        return any(
+            self._removed_line(start) and text[max(start, at - 1):at] in (".", ">")
+            and not _word_goes_on(text, end, "_$?!")
+            for low, high in self._unread_parts()
+            for at, start, end in self._places(name, low, high)
+        )
 
     def _unread_parts(self) -> list[tuple[int, int]]:
         """Where the parts of the diff of the files no rule reads lie in its text (start and
@@ -643,17 +639,20 @@ class Removals:
             self._unread_spans = spans
         return self._unread_spans
 
-    def _places(self, name: str) -> Iterator[tuple[int, int, int]]:
-        """Each place the diff's text holds the name, in order: where it starts, where its line
-        starts and where it ends. Looked at in turn, a caller stops at the first that answers:
-        a dead name occurs on few lines, and a regular expression over every line of a large
-        diff cost seconds."""
+    def _places(self, name: str, low: int = 0, high: int | None = None
+                ) -> Iterator[tuple[int, int, int]]:
+        """Each place the diff's text (or its part from `low` to `high`) holds the name, in
+        order: where it starts, where its line starts and where it ends. Looked at in turn, a
+        caller stops at the first that answers: a dead name occurs on few lines, and a regular
+        expression over every line of a large diff cost seconds."""
         text = self.diff.text
-        at = text.find(name)
+        if high is None:
+            high = len(text)
+        at = text.find(name, low, high)
         while at >= 0:
             end = at + len(name)
             yield at, text.rfind("\n", 0, at) + 1, end
-            at = text.find(name, end)
+            at = text.find(name, end, high)
 
     def _removed_line(self, start: int) -> bool:
         """Whether the diff's line starting at `start` is a removed line (not a `---` header)."""
