@@ -1223,6 +1223,8 @@ _LOOSE_CONDITION = compile_lazily(
     r"""(?<![=!<>])=(?![=~>])|\b(?:and|or|not|rescue|if|unless)\b|["'`]| [?:] """
 )
 _EMPTY_STRINGS = ('""', "''")
+#: how a character changes the depth of braces (`_interpolated_modifiers`)
+_BRACE_DEPTH = {"{": 1, "}": -1}
 
 
 def _modifier_of(content: str) -> str | None:
@@ -1255,7 +1257,7 @@ def _interpolated_modifiers(lines: Sequence[str]) -> list[str] | None:
         while at >= 0:
             depth, end = 0, at + 1
             for end in range(at + 1, len(line)):
-                depth += {"{": 1, "}": -1}.get(line[end], 0)
+                depth += _BRACE_DEPTH.get(line[end], 0)
                 if depth == 0:
                     break
             if depth:

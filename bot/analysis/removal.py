@@ -619,16 +619,16 @@ class Removals:
 
     def _unread_parts(self) -> list[tuple[int, int]]:
         """Where the parts of the diff of the files no rule reads lie in its text (start and
-        end offsets, neighbours joined, in order; the text before the first file's too, when
-        there is any and `unread` says so of -1), worked out when first asked. A name holds no
-        line break, so each place of it lies in one file's part: `_tests_called` searches
-        these parts alone, not the whole text once for each name (on bench/analysis.py's
-        "worst" shape, 0.47 s of CPU for its 64 names, 0.02 s this way)."""
+        end offsets, neighbours joined, in order), worked out when first asked: the text before
+        the first file (a commit message) is no test's. A name holds no line break, so each
+        place of it lies in one file's part: `_tests_called` searches these parts alone, not
+        the whole text once for each name (on bench/analysis.py's "worst" shape, 0.47 s of CPU
+        for its 64 names, 0.02 s this way)."""
         if self._unread_spans is None:
             diff = self.diff
             spans: list[tuple[int, int]] = []
-            low = 0
-            for index in range(-1, len(diff.files)):
+            low = diff.part_end(-1)
+            for index in range(len(diff.files)):
                 high = diff.part_end(index)
                 if high > low and self._unread(index):
                     if spans and spans[-1][1] == low:
@@ -680,9 +680,11 @@ class Removals:
         )
 
     def _mention(self, file: int) -> bool:
-        """Whether a name on a file's lines only mentions it: a doc or a changelog says what
-        was removed, and a test exercises code without making it run."""
-        return bool(_PROSE_FILE.search(self.diff.files[file].path)) or self._unread(file)
+        """Whether a name on a file's lines only mentions it: a doc, a changelog or the commit
+        message before the first file (-1) says what was removed, and a test exercises code
+        without making it run."""
+        return (file < 0 or bool(_PROSE_FILE.search(self.diff.files[file].path))
+                or self._unread(file))
 
     def _dead(self, file: int, unit: _Unit) -> bool:
         if unit.registers:  # a route or an entry of handlers the change deletes as dead

@@ -481,6 +481,10 @@ _SPEC_CALL = edit("spec/models/contribution_spec.rb", removed=[
 ])
 
 
+#: the head of a `git format-patch` file, whose message holds `line`
+_MESSAGE = "From 1111111 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] Refunds\n\n{line}\n---\n"
+
+
 def _in_tests(diff: str) -> Removals:
     """The removals of a diff whose `spec/` and `test/` files no rule reads, as the policy's."""
     parsed = parse_diff(diff)
@@ -527,6 +531,14 @@ def _in_tests(diff: str) -> Removals:
         ]) + edit("test/models/refund_test.rb", removed=[
             "    assert refund.valid?",
         ]), False, id="rb-only-code-between-tests-calls-it"),
+        # a commit message before the first file (`git format-patch`, `git show`) is no file's:
+        # its lines name what the change does, neither a use of the name nor a test's call
+        pytest.param(_MESSAGE.format(line="    Drop contribution.can_refund?") + _RB_PREDICATE
+                     + _SPEC_CALL + edit("app/models/refund.rb", removed=["    # unused"]),
+                     True, id="rb-message-names-the-method-code-last"),
+        pytest.param(_MESSAGE.format(line="- contribution.can_refund? is gone") + _RB_PREDICATE
+                     + _SPEC_CALL.replace("contribution.can_refund? }", "contribution.valid? }"),
+                     False, id="rb-message-bullet-is-no-test-call"),
     ],
 )
 def test_a_method_only_tests_called(diff: str, removal: bool) -> None:
