@@ -38,6 +38,7 @@ from bot.analysis.mechanical import (
     hunk_swaps,
     name_imports,
     renamed_hunks,
+    script_import,
     squash,
     tokens,
     without_copy,
@@ -1715,6 +1716,7 @@ def _content_evidence(
     uncounted, described_count, prose_count = (sum(
         any(not rule.comments for rule in rules.of(item.text, item.file)) for item in items
     ) for items in (mechanical, described, prose))
+    imported: dict[tuple[int, int], dict[str, set[str]]] = {}  # `_names_imported`, by hunk
     for is_comment, item in [(False, item) for item in hits] + [(True, item) for item in stated]:
         if item in moved:
             continue
@@ -1725,6 +1727,10 @@ def _content_evidence(
         if item.side != "header" and _NAMESPACE.match(item.text):
             continue  # `module Pundit`, `namespace App\Billing;`: where code lives, as a path
         text = item.text.rstrip("\n")
+        if not is_comment and item.side != "header" and _names_imported(
+            diff, item, text, path, imported
+        ):
+            continue  # the use of the names is the evidence, where it is
         markup = item.side != "header" and MARKUP.search(path) is not None
         matched = [
             rule for rule in rules.of(without_copy(text, markup=markup), item.file)
@@ -1748,6 +1754,31 @@ def _content_evidence(
             )
     rules.forget()
     return uncounted, described_count, prose_count
+
+
+def _names_imported(diff: Diff, item: ChangedLine, text: str, path: str,
+                    imported: dict[tuple[int, int], dict[str, set[str]]]) -> bool:
+    """Whether a changed line of a JavaScript or TypeScript file only imports names from a
+    module of the project (`script_import`) and its hunk imports no other module under the same
+    names on the other side. A sensitive word there is where a module lives in the project, as
+    a path (`from '@/access-control/types'`), or what a name is called; the code that uses the
+    names is a line of its own, and is evidence there. An import from a package still counts (a
+    session store, a raw-HTML plugin adopted), as Go's and Java's import lines do, and so does
+    an import swapped for another module's under the same names (a sanitiser taken from
+    elsewhere): the swap is the change. `imported` keeps the names each side of a hunk imports,
+    worked out once per hunk."""
+    names = script_import(path, text)
+    if names is None:
+        return False
+    sides = imported.get((item.file, item.hunk))
+    if sides is None:
+        sides = imported[item.file, item.hunk] = {"old": set(), "new": set()}
+        for line in diff.hunks(item.file)[item.hunk].lines:
+            if line.side != "header":
+                found = script_import(path, line.text.rstrip("\n"))
+                if found is not None:
+                    sides[line.side].add(found)
+    return names not in sides["old" if item.side == "new" else "new"]
 
 
 def _guard_evidence(

@@ -44,6 +44,7 @@ __all__ = [
     "relaid",
     "renamed_hunks",
     "same_blocks",
+    "script_import",
     "squash",
     "tokens",
     "without_copy",
@@ -551,6 +552,30 @@ _NAME_IMPORTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (compile_lazily(r"\.php$"),
      compile_lazily(r"use\s+(?:function\s+|const\s+)?\\?[\w\\{}, ]+(?:\s+as\s+\w+)?;\s*")),
 )
+
+
+#: a JavaScript or TypeScript import that binds names from a module of the project itself
+#: (`import { A, B } from "./m"`, `import A from "../m"`, `import * as A from "@/m"`, `import type
+#: { A } from "~/m"`, a subpath import `#m`), or the line closing one written over several (`}
+#: from "./m";`), with the names it binds (group 1). A bare `import "./m"` binds none and is left
+#: out: it runs the module; so is an import from a package (`express-session`, `rehype-raw`),
+#: which brings the package's code into the project
+_BINDING_IMPORT = compile_lazily(
+    r"""\s*(import\s+(?:type\s+)?(?:[\w$]+\s*,\s*)?(?:\{[^}]*\}|\*\s*as\s+[\w$]+|[\w$]+)"""
+    r"""|\})\s*from\s*["'](?:\.|/|[@~]/|~~/|#)[^"']*["']\s*;?\s*"""
+)
+#: JavaScript and TypeScript sources, components included
+_SCRIPT = compile_lazily(r"\.(?:js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte)$")
+
+
+def script_import(path: str, line: str) -> str | None:
+    """The names a line of a JavaScript or TypeScript file imports, as written (`import { A, B }`;
+    `}` for the closing line of an import over several), when the line is an import binding
+    names from a module of the project (`_BINDING_IMPORT`); else None."""
+    if _SCRIPT.search(path) is None:
+        return None
+    found = _BINDING_IMPORT.fullmatch(line)
+    return None if found is None else " ".join(found.group(1).split())
 
 
 def name_imports(path: str, lines: Sequence[str]) -> bool:
