@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
 from policies.model import Policy
+from tests.bot._diffs import edit
 from tests.bot.analysis._rules import rules_found
 
 TABLE = "migrations.orm-table"
@@ -136,3 +139,42 @@ def test_a_schema_idiom_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+def _header_rules(path: str, section: str, policy: Policy) -> set[str]:
+    result = classify(parse_diff(edit(path, ["        return err"], ["        return nil"],
+                                      section=section)), policy)
+    return {e.rule for area in result.areas for e in area.evidence}
+
+
+@pytest.mark.parametrize(
+    ("path", "section", "found"),
+    [
+        # a change made inside the code that applies the migrations, named in the hunk header
+        ("internal/db/schema/manager.go",
+         "func (b *Manager) runMigrations(ctx context.Context, p *Provider) error {", True),
+        ("crates/orm-migration/src/migrator.rs", "pub trait MigratorTrait: Send {", True),
+        ("src/migration/MigrationExecutor.ts", "export class MigrationExecutor {", True),
+        ("lib/store/upgrade.py", "def apply_migrations(conn, steps):", True),
+        ("lib/db/runner.rb", "class SchemaMigrator", True),
+        # look-alikes: a migration's own class, a function that only names migrations, a data
+        # import step
+        ("app/importers/steps.py", "def print_migration_status(rows):", False),
+        ("app/importers/steps.py", "class MigrationStep(BaseStep):", False),
+        ("cmd/cli/status.go", "func listMigrations(w io.Writer) error {", False),
+    ],
+)
+def test_a_change_inside_a_migration_runner_is_evidence(
+    policy: Policy, path: str, section: str, found: bool
+) -> None:
+    assert ("migrations.migration-runner" in _header_rules(path, section, policy)) == found
+
+
+def test_a_migration_runner_alone_is_weak(policy: Policy) -> None:
+    """A runner's own change (its logging, its output) is routine alone: the rule is weak, so
+    alone it puts the area one risk lower."""
+    result = classify(parse_diff(edit(
+        "cmd/cli/run.go", ['\tlog.Printf("applied %d", n)'], ['\tlog.Printf("ok %d", n)'],
+        section="func (p *Provider) runMigrations(ctx context.Context) error {")), policy)
+    area = next(a for a in result.areas if a.id == "migrations")
+    assert str(area.risk) != "critical", area

@@ -455,3 +455,34 @@ def test_a_lock_statement_put_in_or_taken_out_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     _assert_found_or_quiet(found, rule)
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # how long a lock is held before it lapses, as a setting names it
+        ("config/config.go", "\t\tLockDuration:               30 * time.Minute,", LOCKS),
+        ("app/jobs/settle.py", "    lock_lease = timedelta(seconds=30)", LOCKS),
+        # a lock that could not be acquired, as the log line or the error says
+        ("src/main/java/org/shop/InvoiceDispatcher.java",
+         '        log.info("Failed to acquire lock, rescheduling invoice at {}", next);', LOCKS),
+        ("internal/jobs/runner.go", '\tlog.Printf("could not obtain the lock for %s", id)', LOCKS),
+        ("app/jobs/settle.py", '        logger.warning("Unable to acquire lock for %s", key)', LOCKS),
+        # look-alikes: a session's duration, an account locked out, a lock screen's message
+        ("config/config.go", "\t\tSessionDuration:            30 * time.Minute,", None),
+        ("app/models/user.rb", '    errors.add(:base, "Account locked for 30 minutes")', None),
+        ("src/ui/screen.ts", '  const hint = "Unable to unlock the screen";', None),
+        # a write handed the context that carries the open transaction
+        ("pkg/authz/feature/service.go",
+         "\t\terr = svc.EventSvc.TrackResourceCreated(txCtx, ResourceTypeFeature, id, spec)",
+         "transactions.go-tx"),
+        # look-alike: an ordinary request context
+        ("pkg/authz/feature/service.go",
+         "\terr = svc.EventSvc.TrackResourceCreated(ctx, ResourceTypeFeature, id, spec)", None),
+    ],
+)
+def test_a_lock_s_duration_a_lock_not_acquired_and_a_transaction_s_context_are_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    _assert_found_or_quiet(found, rule)
