@@ -22,7 +22,14 @@ import re2
 
 from bot.analysis.affordance import ActionGates
 from bot.analysis.anchors import HeadLines
-from bot.analysis.diff import ChangedLine, Diff, Hunk, LinePasses, is_substantive
+from bot.analysis.diff import (
+    ChangedLine,
+    Diff,
+    Hunk,
+    LinePasses,
+    is_substantive,
+    substantive_code,
+)
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.guards import FUNCTION, GuardKind, Hit, guard_filter, guard_hits
 from bot.analysis.intent import StatedIntent
@@ -893,10 +900,14 @@ def _has_meaningful_change(
     if change.status == "renamed" and not moved_within:
         # renamed in place, or into or out of an area: a hunk must carry out a declared rename
         # and the others only re-format
+        # a hunk that changes no code (a docstring or a comment reworded beside the rename) is
+        # left aside, as in an edit below
         numbers = range(len(diff.hunks(index)))
         carried_out = [number for number in numbers if (index, number) in renames]
         return not carried_out or not all(
-            number in carried_out or diff.cosmetic(index, number) for number in numbers
+            number in carried_out or diff.cosmetic(index, number)
+            or not any(diff.code(item) for item in diff.hunks(index)[number].lines)
+            for number in numbers
         )
     if change.status not in ("modified", "added", "removed", "renamed"):
         return True
@@ -1339,12 +1350,18 @@ class _Moves:
         )
 
 
+#: a Python file, where a line that assigns a name at the module's top level defines it
+#: (`bot.analysis.mechanical.hunk_swaps`)
+_PYTHON_FILE = compile_lazily(r"\.pyi?$")
+
+
 def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
     """The names a hunk that does more than re-format swaps in its code (`Hunk.code_swaps`): its
     substantive lines' (`Hunk.swaps`, or found now when its comparison did not tokenise it),
     or, where some of them lie inside a docstring or a block comment (`Diff.in_prose`), those
     of the others."""
     hunk = diff.hunks(index)[number]
+    python = _PYTHON_FILE.search(diff.files[index].path) is not None
     if hunk.code_swaps is None:
         if diff.prose_of(index, number):
             # A definition renamed where its docstring is reworded too (`def is_allowed_authn`
@@ -1353,13 +1370,14 @@ def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
             hunk.code_swaps = hunk_swaps(*(
                 [i.text for i in hunk.lines if i.side == side and diff.code(i)]
                 for side in ("old", "new")
-            ))
+            ), python=python)
         else:
             if hunk.swaps is None:
                 hunk.swaps = hunk_swaps(*(
-                    [i.text for i in hunk.lines if i.side == side and is_substantive(i.text)]
+                    [i.text for i in hunk.lines
+                     if i.side == side and substantive_code(i.text, python=python)]
                     for side in ("old", "new")
-                ))
+                ), python=python)
             hunk.code_swaps = hunk.swaps
             aliasing = _declared_aliases(hunk) if not hunk.swaps.pairs else frozenset()
             if aliasing:
@@ -1367,10 +1385,11 @@ def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
                 # id="new.id" alias="old.id" />` added beside the references renamed): the
                 # alias declares the rename (`renamed_hunks`), it is not another change.
                 hunk.code_swaps = hunk_swaps(*(
-                    [i.text for i in hunk.lines if i.side == side and is_substantive(i.text)
+                    [i.text for i in hunk.lines
+                     if i.side == side and substantive_code(i.text, python=python)
                      and not (side == "new" and i.text in aliasing)]
                     for side in ("old", "new")
-                ))
+                ), python=python)
     return hunk.code_swaps
 
 

@@ -74,6 +74,28 @@ _GENERATED_WORDS = ("generated", "manually")
 #: how far into a file's part of the diff its generated-code header is looked for
 _HEADER_LINES = 40
 _COMMENT_PREFIXES = ("#", "//", "/*", "*", "*/", "-- ", "<!--", "-->", ";", "%", "'''", '"""')
+#: a Python line that leaves a one-line string open (`A queryset returning thread's events.`):
+#: Python ends a `'...'` or `"..."` string on its line, so such a line is no code but the
+#: inside of a triple-quoted string (a docstring whose quotes the hunk does not show). What
+#: comes before the open quote is code or closed strings, never a comment; a line with a
+#: triple quote or a continuation backslash is left as it is
+_OPEN_STRING = compile_lazily(
+    r"""(?:[^'"#\\\n]|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")*"""
+    r"""(?:'(?:[^'\\\n]|\\.)*|"(?:[^"\\\n]|\\.)*)\n?"""
+)
+_PYTHON = (".py", ".pyi")
+
+
+def open_string(text: str) -> bool:
+    """Whether a Python line leaves a one-line string open (`_OPEN_STRING`): it lies inside a
+    triple-quoted string, whatever the hunk shows of its quotes."""
+    if "'" not in text and '"' not in text:
+        return False
+    if '"""' in text or "'''" in text or text.rstrip().endswith("\\"):
+        return False
+    return _OPEN_STRING.fullmatch(text) is not None
+
+
 #: the end of a sentence wrapped onto a line of its own: one to five words of letters (an
 #: apostrophe or a hyphen inside one), the last followed by a full stop, an exclamation or a
 #: question mark (`Diff._sentence_end`)
@@ -148,6 +170,12 @@ def is_substantive(text: str) -> bool:
     if len(text) <= _SUBSTANTIVE_KEPT_WIDTH:
         return _kept_substantive(text)
     return _substantive(text)
+
+
+def substantive_code(text: str, *, python: bool = False) -> bool:
+    """`is_substantive`, and in a Python file (`python`) not a line inside a triple-quoted
+    string (`open_string`): the lines whose names a hunk's swaps are read from."""
+    return is_substantive(text) and not (python and open_string(text))
 
 
 def _substantive(text: str) -> bool:
@@ -714,10 +742,14 @@ class Diff:
 
     def code(self, item: ChangedLine) -> bool:
         """Whether a changed line is code: `is_substantive`, and not inside a docstring or a
-        block comment (`in_prose`) nor the last words of a sentence (`_sentence_end`);
-        whatever its hunk does."""
+        block comment (`in_prose`) nor the last words of a sentence (`_sentence_end`), nor,
+        in a Python file, a line inside a triple-quoted string (`open_string`); whatever its
+        hunk does."""
         return (is_substantive(item.text) and not self.in_prose(item)
-                and not self._sentence_end(item))
+                and not self._sentence_end(item)
+                and not (("'" in item.text or '"' in item.text)
+                         and self.files[item.file].path.endswith(_PYTHON)
+                         and open_string(item.text)))
 
     def _sentence_end(self, item: ChangedLine) -> bool:
         """Whether a changed line is the last few words of a sentence the line above it on the
@@ -819,8 +851,12 @@ class Diff:
                 or self._imports_shorten(index, hunk, sides)
             )
             if not hunk.cosmetic:
-                # Its substantive lines are those `is_substantive` accepts.
-                hunk.swaps = sides.swaps(is_substantive)
+                # Its substantive lines are those `is_substantive` accepts (in Python, not
+                # inside a triple-quoted string: `substantive_code`).
+                python = path.endswith(_PYTHON)
+                hunk.swaps = sides.swaps(
+                    functools.partial(substantive_code, python=python), python=python
+                )
         return hunk.cosmetic
 
     def _mechanical(self, index: int, hunk: Hunk, sides: Sides) -> bool:

@@ -937,17 +937,19 @@ class Sides:
 
         return read()
 
-    def swaps(self, keep: Callable[[str], bool]) -> Swaps | None:
+    def swaps(self, keep: Callable[[str], bool], *, python: bool = False) -> Swaps | None:
         """`hunk_swaps` of the lines `keep` accepts, from the tokens `mechanical_hunk` made (and
         those of the lines it did not reach); None when it made none (it decided without
-        tokenising)."""
+        tokenising). `python`: the hunk is a Python file's (`hunk_swaps`)."""
         if len(self._lines) < 2:
             return None
         old, new = (
             (tokens for text, tokens in zip(lines, self._streams(side), strict=True) if keep(text))
             for side, lines in (("old", self.removed), ("new", self.added))
         )
-        return _lines_swaps(old, new)
+        return _lines_swaps(
+            old, new, functools.partial(_module_assignments, self.removed, python, keep)
+        )
 
 
 #: tokens that end the left operand of `instanceof` (read backwards from it)
@@ -2266,6 +2268,14 @@ def defines(line: str, names: Collection[str]) -> bool:
 
 
 _Pairs = frozenset[tuple[str, str]]
+#: a Python module's top-level assignment of a name (`filter_hook = FilterHook()`, `default:
+#: Final = 3`), from the line's first column: where a module defines a name it exports. Not
+#: `==`, and not a keyword argument or a class attribute (indented)
+_MODULE_ASSIGNMENT = compile_lazily(r"[A-Za-z_]\w*\s*(?::[^=\n]*)?=(?!=)")
+#: a name such an assignment defines that a rename of it may carry out: not a dunder, which
+#: Python itself reads (`__all__`, `__version__`), nor an upper-case constant, which a
+#: framework may read from the module by name (Django's and Flask's settings: `SESSION_COOKIE_AGE`)
+_ASSIGNABLE = compile_lazily(r"(?!__)\w*[a-z]\w*")
 #: a member reached through a value (`user.is_admin`, `$this->name`, `Role::ADMIN`)
 _ACCESSORS = frozenset({".", "->", "::", "?."})
 
@@ -2284,6 +2294,9 @@ class Swaps(NamedTuple):
     scoped: _Pairs
     #: those swapped as a member reached through a value (`user.old`)
     members: _Pairs
+    #: those a Python module assigns at its top level (`old_hook = Hook()`,
+    #: `_module_assignments`): a definition once the change carries the rename out elsewhere
+    assigned: _Pairs = frozenset()
 
 
 #: a hunk that swaps no names only
@@ -2291,10 +2304,11 @@ NO_SWAPS = Swaps(frozenset(), frozenset(), frozenset(), frozenset(), frozenset()
 
 
 def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]],
-           short_declared: Collection[int] = ()) -> Swaps:
+           short_declared: Collection[int] = (), assigned: Collection[int] = ()) -> Swaps:
     """What two token streams (`_stream`: tokens and the indexes of string literals) swap;
     `short_declared`: the indexes of the old stream's names a Go `:=` declares
-    (`_short_declared`, found per line)."""
+    (`_short_declared`, found per line); `assigned`: those a Python module assigns at its top
+    level (`_module_assignments`)."""
     if len(old[0]) != len(new[0]):
         return NO_SWAPS
     swapped = [(at, a, b) for at, (a, b) in enumerate(zip(old[0], new[0], strict=True)) if a != b]
@@ -2310,6 +2324,10 @@ def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]],
             if at in short_declared or (at and _parameter(old[0], at))
         ),
         members=frozenset((a, b) for at, a, b in names if at and old[0][at - 1] in _ACCESSORS),
+        assigned=frozenset(
+            (a, b) for at, a, b in names
+            if at in assigned and _ASSIGNABLE.fullmatch(a) and _ASSIGNABLE.fullmatch(b)
+        ),
     )
 
 
@@ -2332,11 +2350,26 @@ def _swappable(a: str | None, b: str | None) -> bool:
     )
 
 
+def _module_assignments(lines: Sequence[str], python: bool,
+                        keep: Callable[[str], bool] | None = None) -> frozenset[int]:
+    """The ordinals, among the lines `keep` accepts (all when None), of those that assign a
+    name at a Python module's top level (`_MODULE_ASSIGNMENT`); none in another language's
+    file (`python` false), where a line's `key = value` at its start may be a configuration's
+    key (INI, TOML) that a program reads."""
+    if not python or not any(_MODULE_ASSIGNMENT.match(line) for line in lines):
+        return frozenset()
+    kept = lines if keep is None else filter(keep, lines)
+    return frozenset(at for at, line in enumerate(kept) if _MODULE_ASSIGNMENT.match(line))
+
+
 def _lines_swaps(
-    old: Iterable[tuple[list[str], list[int]]], new: Iterable[tuple[list[str], list[int]]]
+    old: Iterable[tuple[list[str], list[int]]], new: Iterable[tuple[list[str], list[int]]],
+    assigning: Callable[[], Collection[int]] = frozenset,
 ) -> Swaps:
     """`_swaps` of two sides' lines, given as their streams (`_line_stream`) one line at a time,
-    and `NO_SWAPS` when a side has no line or the two have more than `_MAX_LINES`.
+    and `NO_SWAPS` when a side has no line or the two have more than `_MAX_LINES`;
+    `assigning`: the ordinals of the old lines that assign a name at a Python module's top
+    level (`_module_assignments`), asked only of two sides that may be a swap.
 
     The lines are read only as far as the first place where the streams cannot be a swap (a
     token against another that is not a name, one stream longer than the other), where
@@ -2350,22 +2383,28 @@ def _lines_swaps(
     if not old_lines or not new_lines or len(old_lines) + len(new_lines) > _MAX_LINES:
         return NO_SWAPS
     short_declared: set[int] = set()
+    assigned: set[int] = set()
+    assigning_lines = assigning()
     start = 0
-    for line_tokens, _ in old_lines:
+    for ordinal, (line_tokens, _) in enumerate(old_lines):
         short_declared.update(start + at for at in _short_declared(line_tokens))
+        if ordinal in assigning_lines:
+            assigned.add(start)
         start += len(line_tokens)
-    return _swaps(_joined(old_lines), _joined(new_lines), short_declared)
+    return _swaps(_joined(old_lines), _joined(new_lines), short_declared, assigned)
 
 
-def hunk_swaps(removed: Sequence[str], added: Sequence[str]) -> Swaps:
+def hunk_swaps(removed: Sequence[str], added: Sequence[str], *, python: bool = False) -> Swaps:
     """The names a hunk's lines swap, when swapping names is all they do (`NO_SWAPS` when they
     do more, or the hunk only adds or removes, or is too large to compare: too many lines, or a
-    line wider than `MAX_WIDTH`)."""
+    line wider than `MAX_WIDTH`). `python`: the lines are a Python file's, where a line that
+    assigns a name at the module's top level defines it (`Swaps.assigned`)."""
     if not removed or not added or len(removed) + len(added) > _MAX_LINES:
         return NO_SWAPS
     if not _all_legible(removed, added):
         return NO_SWAPS  # a minified line's names are a build's, not renames anyone made
-    return _lines_swaps(map(_line_stream, removed), map(_line_stream, added))
+    return _lines_swaps(map(_line_stream, removed), map(_line_stream, added),
+                        functools.partial(_module_assignments, removed, python))
 
 
 def _derived(declared: tuple[str, str], pair: tuple[str, str]) -> bool:
@@ -2489,7 +2528,8 @@ def renamed_hunks(
     `private String old;` -> `private String new;`, Terraform's `variable "old"`, a parameter
     in a function's signature, `def f(old=None)` or PHP's `bool $old`, or a local Go declares
     with `old := v`, as long as no hunk swaps the name as a member of a value, or, for a module
-    path in an import, the file renamed), and every hunk of the change that replaces the old
+    path in an import, the file renamed, or a Python module's top-level assignment `old = v`
+    that another hunk's rename carries out), and every hunk of the change that replaces the old
     name replaces it by the same new one. A rename so declared also renames the names made
     of the old one (`targetIssuer` -> `targetOp`: `getTargetIssuer` -> `getTargetOp`). A
     name replaced the same way in many places without its definition is not enough: a client
@@ -2514,11 +2554,14 @@ def renamed_hunks(
     quoted: set[tuple[str, str]] = set()
     scoped: set[tuple[str, str]] = set()
     members: set[tuple[str, str]] = set()
-    for index, (pairs, defined, in_strings, in_functions, reached) in enumerate(hunks):
+    assigned: dict[tuple[str, str], set[int]] = {}
+    for index, (pairs, defined, in_strings, in_functions, reached, top_level) in enumerate(hunks):
         if not pairs:
             continue
         paired[index] = pairs
         declared.update(defined)
+        for pair in top_level:
+            assigned.setdefault(pair, set()).add(index)
         quoted.update(in_strings)
         scoped.update(in_functions)
         members.update(reached)
@@ -2528,6 +2571,13 @@ def renamed_hunks(
         )
         for a, b in pairs:
             targets.setdefault(a, set()).add(b)
+    # a name a Python module assigns at its top level (`old_hook = Hook()`) is defined there,
+    # once another hunk carries the rename out (an import, a call, `__all__`): a name renamed
+    # only where it is assigned may be one that something else reads by name
+    declared.update(
+        pair for pair, places in assigned.items()
+        if any(pair in pairs for index, pairs in paired.items() if index not in places)
+    )
     # each old name replaced by one new name wherever the change replaces it
     candidates = {(a, b) for a, new in targets.items() if len(new) == 1 for b in new}
     declared &= candidates

@@ -2371,3 +2371,69 @@ def test_server_rendered_pages_of_other_stacks_are_content_only(
     policy: Policy, path: str, added: list[str], removed: list[str], areas: dict[str, list[str]]
 ) -> None:
     assert files_by_area(run(edit(path, added, removed), policy)) == areas
+
+
+def test_a_python_hook_renamed_where_its_module_assigns_it_clears_its_users(
+    policy: Policy,
+) -> None:
+    assigned = edit("forum/permissions/hooks.py",
+                    ["filter_thread_events_hook = FilterHook()"],
+                    ["filter_thread_updates_hook = FilterHook()"], start=40)
+    user = edit("forum/permissions/threads.py",
+                ["    return filter_thread_events_hook(action, user, queryset)"],
+                ["    return filter_thread_updates_hook(action, user, queryset)"])
+    assert files_by_area(run(assigned + user, policy)) == {}
+    # renamed where it is assigned with another value: that file's path still counts
+    swapped = assigned.replace("+filter_thread_events_hook = FilterHook()",
+                               "+filter_thread_events_hook = OpenHook()")
+    assert files_by_area(run(swapped + user, policy)) == {
+        "permissions": ["forum/permissions/hooks.py"]
+    }
+
+
+def _renamed_hook_module(second_hunk: str) -> str:
+    """A Python module renamed with the class it defines (the rename declared), and a second
+    hunk below."""
+    old, new = "forum/permissions/thread_updates.py", "forum/permissions/thread_events.py"
+    return (
+        f"diff --git a/{old} b/{new}\nsimilarity index 80%\nrename from {old}\nrename to {new}\n"
+        f"index 1111111..2222222 100644\n--- a/{old}\n+++ b/{new}\n"
+        "@@ -9,3 +9,3 @@ from .base import FilterHook\n"
+        " \n"
+        "-class FilterThreadUpdatesHook(FilterHook):\n"
+        "+class FilterThreadEventsHook(FilterHook):\n"
+        '     """\n'
+        + second_hunk
+        + edit("forum/threads/views.py", ["    hook = FilterThreadEventsHook()"],
+               ["    hook = FilterThreadUpdatesHook()"])
+    )
+
+
+def test_a_renamed_file_s_hunk_that_changes_no_code_beside_its_rename_is_no_evidence(
+    policy: Policy,
+) -> None:
+    # a docstring's short line reworded, its quotes not shown: the line leaves an
+    # apostrophe's string open, which Python's code cannot
+    docstring = ("@@ -22,3 +22,3 @@ class FilterThreadUpdatesHook(FilterHook):\n"
+                 " \n"
+                 "-    A queryset returning thread's updates.\n"
+                 "+    A queryset returning thread's events.\n"
+                 " \n")
+    assert files_by_area(run(_renamed_hook_module(docstring), policy)) == {}
+    # a comment reworded beside the rename
+    comment = ("@@ -22,3 +22,3 @@ class FilterThreadUpdatesHook(FilterHook):\n"
+               "         queryset = queryset.filter(thread=thread)\n"
+               "-        # only the updates the user may see\n"
+               "+        # only the events the user may see, newest first\n"
+               "         return queryset\n")
+    assert files_by_area(run(_renamed_hook_module(comment), policy)) == {}
+    # a line of code changed below the rename: the renamed file's path counts
+    code = ("@@ -22,3 +22,3 @@ class FilterThreadUpdatesHook(FilterHook):\n"
+            " \n"
+            "-        return queryset\n"
+            "+        return queryset.all()\n"
+            " \n")
+    assert files_by_area(run(_renamed_hook_module(code), policy)) == {
+        "permissions": ["forum/permissions/thread_events.py",
+                        "forum/permissions/thread_updates.py"]
+    }

@@ -1077,3 +1077,41 @@ def test_each_part_ends_where_the_next_file_starts(preamble: str) -> None:
         end = diff.part_end(index)
         assert (diff.file_at(end - 1) == index) if end else (index == -1)
         assert (end == len(text)) if index == 2 else (diff.file_at(end) == index + 1)
+
+
+def _inside_a_docstring(path: str, old: str, new: str) -> str:
+    """A hunk inside a docstring whose quotes it does not show (a file's section header
+    aside), changing one short line."""
+    return git_file(path, (
+        "@@ -22,4 +22,4 @@ class FilterThreadEventsHook(FilterHook):\n"
+        "     ## `queryset: Queryset`\n"
+        " \n"
+        f"-{old}\n"
+        f"+{new}\n"
+        " \n"
+    ))
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "code"),
+    [
+        # Python ends a one-line string on its line: one left open lies inside a docstring
+        ("forum/hooks.py", "    A queryset of thread's updates.", "    A queryset of thread's events.",
+         False),
+        ("forum/hooks.py", '    Say "hi to the user.', '    Say "hello to the user.', False),
+        # closed strings, a comment's apostrophe: code
+        ("forum/hooks.py", "    return f\"{user}'s updates\"", "    return f\"{user}'s events\"",
+         True),
+        ("forum/hooks.py", "    x = 1  # don't", "    x = 2  # don't", True),
+        # Ruby's and PHP's strings may span lines: a quote left open there may be code's
+        ("app/models/thread.rb", "    A queryset of thread's updates.",
+         "    A queryset of thread's events.", True),
+    ],
+    ids=["apostrophe", "double-quote", "closed-string", "comment", "ruby"],
+)
+def test_a_python_line_leaving_a_one_line_string_open_is_no_code(
+    path: str, old: str, new: str, code: bool,
+) -> None:
+    diff = parse_diff(_inside_a_docstring(path, old, new))
+    changed = [item for item in diff.hunks(0)[0].lines if item.side in ("old", "new")]
+    assert [diff.code(item) for item in changed] == [code, code]

@@ -1939,3 +1939,63 @@ def test_a_pattern_s_leading_lookahead_finds_what_it_did_without(
     # it must neither lose a match at a word's start nor add one inside a word.
     match = getattr(mechanical, name).search(text)
     assert (match.group(0) if match else None) == found
+
+
+# --------------------------------------------------------- Python module-level assignments
+#: a hook a Python module makes at its top level, renamed there, and where another module
+#: imports it, calls it and lists it in `__all__`
+MODULE_HOOK = (["filter_thread_updates_hook = FilterThreadUpdatesHook()"],
+               ["filter_thread_events_hook = FilterThreadEventsHook()"])
+HOOK_CLASS = (["class FilterThreadUpdatesHook(FilterHook):"],
+              ["class FilterThreadEventsHook(FilterHook):"])
+HOOK_IMPORT = (["    filter_thread_updates_hook,"], ["    filter_thread_events_hook,"])
+HOOK_CALL = (["    return filter_thread_updates_hook(action, user, queryset)"],
+             ["    return filter_thread_events_hook(action, user, queryset)"])
+HOOK_EXPORTED = (['    "filter_thread_updates_hook",'], ['    "filter_thread_events_hook",'])
+
+
+def _python_renamed(hunks: list[tuple[list[str], list[str]]], *, python: bool = True) -> set[int]:
+    return renamed_hunks([hunk_swaps(*hunk, python=python) for hunk in hunks], [])
+
+
+def test_a_python_module_level_assignment_declares_the_rename_carried_out_elsewhere() -> None:
+    hunks = [HOOK_CLASS, MODULE_HOOK, HOOK_IMPORT, HOOK_CALL, HOOK_EXPORTED]
+    assert _python_renamed(hunks) == {0, 1, 2, 3, 4}
+    # annotated too
+    annotated = (["default_hook: Hook = FilterThreadUpdatesHook()"],
+                 ["checked_hook: Hook = FilterThreadEventsHook()"])
+    uses = (["    default_hook.append_filter(f)"], ["    checked_hook.append_filter(f)"])
+    assert _python_renamed([HOOK_CLASS, annotated, uses]) == {0, 1, 2}
+
+
+def test_a_python_module_level_assignment_renamed_alone_or_changed_declares_nothing() -> None:
+    # no other hunk carries the rename out: a name something may read by name
+    assert _python_renamed([HOOK_CLASS, MODULE_HOOK]) == {0}
+    # the value changed with the name: the assignment stays a change (its users only follow
+    # the name, as a caller follows a `def` renamed beside a changed line)
+    changed = (["filter_thread_updates_hook = FilterThreadUpdatesHook()"],
+               ["filter_thread_events_hook = SaferHook()"])
+    assert 0 not in _python_renamed([changed, HOOK_IMPORT, HOOK_CALL])
+    # a comparison at a line's start is no assignment
+    compared = (["filter_thread_updates_hook == FilterThreadUpdatesHook()"],
+                ["filter_thread_events_hook == FilterThreadUpdatesHook()"])
+    assert _python_renamed([compared, HOOK_IMPORT, HOOK_CALL]) == set()
+    # not a Python file's (a configuration's `key = value`)
+    assert _python_renamed([HOOK_CLASS, MODULE_HOOK, HOOK_CALL], python=False) == {0}
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        (["    permission_classes = [IsAdminUser]"], ["    permissions_classes = [IsAdminUser]"]),
+        (["SESSION_COOKIE_AGE = 3600"], ["SESSION_COOKIE_TTL = 3600"]),
+        (["__all__ = exported"], ["__public__ = exported"]),
+    ],
+    ids=["class-attribute", "upper-case-setting", "dunder"],
+)
+def test_an_indented_upper_case_or_dunder_assignment_declares_no_rename(
+    assignment: tuple[list[str], list[str]],
+) -> None:
+    old, new = assignment[0][0].split()[0], assignment[1][0].split()[0]
+    use = ([f"    value = settings.{old}"], [f"    value = settings.{new}"])
+    assert _python_renamed([assignment, use]) == set()

@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.analysis.decide import decide
-from bot.analysis.diff import is_substantive, parse_diff
+from bot.analysis.diff import parse_diff, substantive_code
 from bot.analysis.errors import DiffError
 from bot.analysis.evidence import declared_models
 from bot.analysis.mechanical import mechanical_hunk, same_blocks
@@ -302,7 +302,11 @@ def well_formed_diffs(draw: st.DrawFn) -> Generated:
             hunk_substantive = False
             for op, text in ops:
                 parts.append(f"{op}{text}\n")
-                meaningful = not cosmetic and is_substantive(text)
+                # in Python, a line that leaves a one-line string open lies inside a
+                # triple-quoted one (`bot.analysis.diff.open_string`): no code
+                meaningful = not cosmetic and substantive_code(
+                    text, python=path.endswith(".py")
+                )
                 if op == "+":
                     file_lines.append(("new", new_no, text, meaningful))
                     added += 1
