@@ -27,6 +27,7 @@ from bot.analysis.diff import (
     Diff,
     Hunk,
     LinePasses,
+    is_python,
     is_substantive,
     substantive_code,
 )
@@ -1350,18 +1351,14 @@ class _Moves:
         )
 
 
-#: a Python file, where a line that assigns a name at the module's top level defines it
-#: (`bot.analysis.mechanical.hunk_swaps`)
-_PYTHON_FILE = compile_lazily(r"\.pyi?$")
-
-
 def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
     """The names a hunk that does more than re-format swaps in its code (`Hunk.code_swaps`): its
     substantive lines' (`Hunk.swaps`, or found now when its comparison did not tokenise it),
     or, where some of them lie inside a docstring or a block comment (`Diff.in_prose`), those
     of the others."""
     hunk = diff.hunks(index)[number]
-    python = _PYTHON_FILE.search(diff.files[index].path) is not None
+    # in Python, a module's top-level assignment defines the name it assigns (`hunk_swaps`)
+    python = is_python(diff.files[index].path)
     if hunk.code_swaps is None:
         if diff.prose_of(index, number):
             # A definition renamed where its docstring is reworded too (`def is_allowed_authn`

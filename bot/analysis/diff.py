@@ -47,7 +47,8 @@ from policies.slotted import Slotted
 
 __all__ = ["NO_LINES", "Beside", "ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses",
            "Searcher",
-           "is_substantive", "match_starts", "parse_diff", "places", "search_text"]
+           "is_python", "is_substantive", "match_starts", "parse_diff", "places", "search_text",
+           "substantive_code"]
 
 #: how an import that brings names into scope opens its line (`_imports_shorten`)
 _IMPORT_WORDS = ("use ", "import ", "from ", "using ")
@@ -84,6 +85,12 @@ _OPEN_STRING = compile_lazily(
     r"""(?:'(?:[^'\\\n]|\\.)*|"(?:[^"\\\n]|\\.)*)\n?"""
 )
 _PYTHON = (".py", ".pyi")
+
+
+def is_python(path: str) -> bool:
+    """Whether a file is Python source (a stub included), whose one-line strings end on their
+    line (`open_string`) and whose module assigns the names it exports at its top level."""
+    return path.endswith(_PYTHON)
 
 
 def open_string(text: str) -> bool:
@@ -747,9 +754,7 @@ class Diff:
         hunk does."""
         return (is_substantive(item.text) and not self.in_prose(item)
                 and not self._sentence_end(item)
-                and not (("'" in item.text or '"' in item.text)
-                         and self.files[item.file].path.endswith(_PYTHON)
-                         and open_string(item.text)))
+                and not (open_string(item.text) and is_python(self.files[item.file].path)))
 
     def _sentence_end(self, item: ChangedLine) -> bool:
         """Whether a changed line is the last few words of a sentence the line above it on the
@@ -853,7 +858,7 @@ class Diff:
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts (in Python, not
                 # inside a triple-quoted string: `substantive_code`).
-                python = path.endswith(_PYTHON)
+                python = is_python(path)
                 hunk.swaps = sides.swaps(
                     functools.partial(substantive_code, python=python), python=python
                 )

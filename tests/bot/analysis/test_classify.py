@@ -2412,27 +2412,23 @@ def _renamed_hook_module(second_hunk: str) -> str:
 def test_a_renamed_file_s_hunk_that_changes_no_code_beside_its_rename_is_no_evidence(
     policy: Policy,
 ) -> None:
+    def hunk(*lines: str) -> str:
+        return "@@ -22,3 +22,3 @@ class FilterThreadUpdatesHook(FilterHook):\n" + "".join(
+            f"{line}\n" for line in lines)
+
     # a docstring's short line reworded, its quotes not shown: the line leaves an
     # apostrophe's string open, which Python's code cannot
-    docstring = ("@@ -22,3 +22,3 @@ class FilterThreadUpdatesHook(FilterHook):\n"
-                 " \n"
-                 "-    A queryset returning thread's updates.\n"
-                 "+    A queryset returning thread's events.\n"
-                 " \n")
+    docstring = hunk(" ", "-    A queryset returning thread's updates.",
+                     "+    A queryset returning thread's events.", " ")
     assert files_by_area(run(_renamed_hook_module(docstring), policy)) == {}
     # a comment reworded beside the rename
-    comment = ("@@ -22,3 +22,3 @@ class FilterThreadUpdatesHook(FilterHook):\n"
-               "         queryset = queryset.filter(thread=thread)\n"
-               "-        # only the updates the user may see\n"
-               "+        # only the events the user may see, newest first\n"
-               "         return queryset\n")
+    comment = hunk("         queryset = queryset.filter(thread=thread)",
+                   "-        # only the updates the user may see",
+                   "+        # only the events the user may see, newest first",
+                   "         return queryset")
     assert files_by_area(run(_renamed_hook_module(comment), policy)) == {}
     # a line of code changed below the rename: the renamed file's path counts
-    code = ("@@ -22,3 +22,3 @@ class FilterThreadUpdatesHook(FilterHook):\n"
-            " \n"
-            "-        return queryset\n"
-            "+        return queryset.all()\n"
-            " \n")
+    code = hunk(" ", "-        return queryset", "+        return queryset.all()", " ")
     assert files_by_area(run(_renamed_hook_module(code), policy)) == {
         "permissions": ["forum/permissions/thread_events.py",
                         "forum/permissions/thread_updates.py"]
