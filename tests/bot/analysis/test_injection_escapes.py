@@ -146,3 +146,33 @@ def test_a_framework_html_escaper_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (ESCAPING not in found), found
+
+
+ESCAPERS = "security.escaper-names"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # an escaper named as a type or a writer
+        ("src/response/attachment.rs",
+         '    let value = format!("attachment; filename=\\"{}\\"", EscapedQuotedString(name));',
+         ESCAPERS),
+        ("src/options/connect.rs", '    write!(OptionsWriteEscaped(out), "{k}={v}").ok();', ESCAPERS),
+        ("src/main/java/org/shop/Feed.java", "        var escaper = new HeaderParamEscaper();",
+         ESCAPERS),
+        # ... and a backslash doubled by hand, in each stack's spelling
+        ("src/pg/array.ts", "  return `\"${item.replace(/\\\\/g, '\\\\\\\\')}\"`;", ESCAPERS),
+        ("internal/quote/quote.go", "\ts = strings.ReplaceAll(s, `\\`, `\\\\`)", ESCAPERS),
+        ("shop/export.py", "    value = value.replace('\\\\', '\\\\\\\\')", ESCAPERS),
+        # look-alikes: a parser's state, the Escape key, a backslash turned into a slash
+        ("src/parser/lexer.ts", "  if (isEscaped) return token;", None),
+        ("src/ui/keys.ts", "  if (key === Key.Escape) close();", None),
+        ("shop/paths.py", "    path = path.replace('\\\\', '/')", None),
+    ],
+)
+def test_an_escaper_type_and_a_doubled_backslash_are_evidence(
+    path: str, line: str, rule: str | None, policy: Policy
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (ESCAPERS not in found), found
