@@ -486,3 +486,34 @@ def test_a_lock_s_duration_a_lock_not_acquired_and_a_transaction_s_context_are_e
 ) -> None:
     found = rules_found(path, line, policy)
     _assert_found_or_quiet(found, rule)
+
+
+HANDLES = "transactions.tx-handles"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # the transaction begun, committed or rolled back by the object that owns it
+        ("src/Catalog/Manager/Standard.php", "\t\t$this->begin();", HANDLES),
+        ("src/Catalog/Manager/Standard.php", "\t\t\t$this->rollback();", HANDLES),
+        ("src/Db/Store.php", "        $pdo->rollBack();", HANDLES),
+        ("scripts/import_rows.py", "    conn.commit()", HANDLES),
+        ("lib/shop/repo/transaction.ex",
+         "          adapter_meta.adapter.rollback(adapter_meta, reason)", HANDLES),
+        # ... and Knex's open transaction handed to a query
+        ("src/services/ledger/sync.ts",
+         "    const account = await Account.query(trx).findOne({ id });", HANDLES),
+        # look-alikes: a Vuex store's commit, a blockchain transaction sent, a git commit, a
+        # method that only begins with the word
+        ("src/store/user.ts", "    this.commit('setUser', user);", None),
+        ("src/wallet/send.ts", "    await sendTransaction(tx);", None),
+        ("tools/release.py", "    repo.index.commit('release')", None),
+        ("src/View/Page.php", "        $this->beginRender();", None),
+    ],
+)
+def test_a_transaction_s_owner_and_its_handle_are_evidence(
+    path: str, line: str, rule: str | None, policy: Policy
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (HANDLES not in found), found
