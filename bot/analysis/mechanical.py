@@ -2094,17 +2094,22 @@ def _opens_above(*sides: Sequence[str]) -> bool:
 
 
 def _parents(lines: Sequence[str], yaml: bool, depth: int = 0) -> list[int]:
-    """For each statement of `lines` (blank lines, comments and lines inside brackets aside,
-    read from `depth` brackets in), the ordinal of the statement it is nested in (-1 at the
-    hunk's outer level)."""
+    """For each statement of `lines` (blank lines, comments, lines inside brackets and lines
+    a backslash continues aside, read from `depth` brackets in), the ordinal of the statement
+    it is nested in (-1 at the hunk's outer level). A line after one that ends with a
+    backslash goes on with its statement wherever it is indented (`if a and \\` over `b:`), as
+    a line inside brackets does: a formatter that puts the condition in brackets instead keeps
+    it where it was."""
     parents: list[int] = []
     open_blocks: list[tuple[float, int]] = []  # (indentation, ordinal) of the enclosing ones
+    continued = False
     for line in lines:
         text = line.expandtabs(8)
         body = text.lstrip()
         if not body or body.startswith("#"):
             continue
-        if depth == 0:
+        was_continued, continued = continued, body.rstrip().endswith("\\")
+        if depth == 0 and not was_continued:
             indent: float = len(text) - len(body)
             if yaml and (body == "-" or body.startswith("- ")):
                 indent += 0.5

@@ -1371,6 +1371,15 @@ def test_labels_and_styles_in_markup_are_mechanical(
         (["call(a,", "     b)", "z()"], ["call(a,", "    b)", "z()"], False, True),
         (['log("(", a,', "      b)", "z()"], ['log("(", a,', "    b)", "z()"], False, True),
         (["if a:", "    x()", "# note"], ["if a:", "    x()", "    # note"], False, True),
+        # a condition a backslash continued, put in brackets by a formatter: the continued
+        # line was never a statement of the block below it
+        (["if not session and \\", "        config.get('REMEMBER'):", "    remember()", "done()"],
+         ["if not session and config.get(", "    'REMEMBER'", "):", "    remember()", "done()"],
+         False, True),
+        # but a statement after the continued one still keeps its block
+        (["if not session and \\", "        config.get('REMEMBER'):", "    remember()", "done()"],
+         ["if not session and config.get(", "    'REMEMBER'", "):", "    remember()",
+          "    done()"], False, False),
         # YAML: a list indented under its key or not is the same list; a key moved into a
         # mapping is not the same key
         (["steps:", "- run: a", "- run: b"], ["steps:", "  - run: a", "  - run: b"], True, True),
@@ -1378,7 +1387,9 @@ def test_labels_and_styles_in_markup_are_mechanical(
     ],
     ids=["moved-under-a-condition", "taken-out-of-a-block", "dedented-past-its-block",
          "block-re-indented", "tabs-to-spaces", "arguments-re-wrapped", "bracket-in-a-string",
-         "comment-re-indented", "yaml-list-style", "yaml-key-moved-into-a-mapping"],
+         "comment-re-indented", "backslash-continuation-bracketed",
+         "statement-moved-after-a-backslash-continuation", "yaml-list-style",
+         "yaml-key-moved-into-a-mapping"],
 )
 def test_indentation_that_is_syntax_keeps_each_statement_in_its_block(
     old: list[str], new: list[str], yaml: bool, kept: bool
