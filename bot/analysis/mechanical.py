@@ -2242,12 +2242,35 @@ def _go_method(stream: list[str], index: int) -> bool:
     return False
 
 
+#: what follows a generic type parameter where it is declared: its bound (`<T extends Key>`,
+#: Rust's `<T: Key>`), its default (`<T = Key>`) or the end of the list
+_AFTER_TYPE_PARAMETER = frozenset({"extends", ":", "=", ">"})
+
+
+def _type_parameter(stream: list[str], index: int) -> bool:
+    """Whether the token at `index` declares a generic type parameter: the first of the
+    brackets that follow a name a definition gives (`function verify<T extends KeyLike>(`,
+    `class LocalJWKSet<T>`, `interface Cache<T = Key>`, `fn f<T: Key>`) or a modifier (Java's
+    `public <T> T get(`). The parameter is a name the definition makes for itself, as a
+    function's parameter is; a type argument (`Promise<T>`, `new Set<T>()`) is a use."""
+    if index < 2 or stream[index - 1] != "<" or (
+        index + 1 < len(stream) and stream[index + 1] not in _AFTER_TYPE_PARAMETER
+    ):
+        return False
+    before = stream[index - 2]
+    return before in _MODIFIERS or (
+        _WORD.fullmatch(before) is not None and _defined(stream, index - 2)
+    )
+
+
 def _defined(stream: list[str], index: int) -> bool:
     """Whether the token at `index` is the name a definition gives: a function, a Go method
-    (`_go_method`), a type, a variable or a typed field (a local declared with Go's `:=` is
-    found per line instead: `_short_declared`)."""
+    (`_go_method`), a type, a variable, a typed field or a generic type parameter
+    (`_type_parameter`; a local declared with Go's `:=` is found per line instead:
+    `_short_declared`)."""
     before = stream[index - 1] if index else ""
-    return before in _DEFINES or _go_method(stream, index) or _typed_declaration(stream, index)
+    return (before in _DEFINES or _go_method(stream, index) or _typed_declaration(stream, index)
+            or (before == "<" and _type_parameter(stream, index)))
 
 
 def definitions_pattern(names: Iterable[str]) -> bytes:

@@ -628,6 +628,35 @@ def test_a_go_package_clause_declares_the_rename_of_its_qualifier() -> None:
     assert _renamed([call], []) == set()
 
 
+#: a generic type parameter renamed where a function declares it, and its uses in the signature
+_TYPE_PARAMETER = (["export function verify<T extends KeyLike = KeyLike>(", "  key: T,",
+                    "): Promise<Result<T>>"],
+                   ["export function verify<KeyLikeType extends KeyLike = KeyLike>(",
+                    "  key: KeyLikeType,", "): Promise<Result<KeyLikeType>>"])
+_TYPE_ARGUMENT = (["  const set = new LocalSet<T>(jwks)"],
+                  ["  const set = new LocalSet<KeyLikeType>(jwks)"])
+
+
+@pytest.mark.parametrize(
+    ("hunks", "expected"),
+    [
+        # the definition declares the rename of its type parameter: its uses follow it
+        ([_TYPE_PARAMETER, _TYPE_ARGUMENT], {0, 1}),
+        ([(["class Cache<T> {", "  [alg: string]: T"], ["class Cache<K> {", "  [alg: string]: K"])],
+         {0}),
+        # a type argument swapped without a parameter declared is a change (another type)
+        ([_TYPE_ARGUMENT], set()),
+        ([(["  verify<Old>(key)"], ["  verify<New>(key)"])], set()),
+    ],
+    ids=["type-parameter-and-its-uses", "class-type-parameter", "type-argument-only",
+         "explicit-type-argument-only"],
+)
+def test_a_generic_type_parameter_declares_its_rename(
+    hunks: list[tuple[list[str], list[str]]], expected: set[int]
+) -> None:
+    assert _renamed(hunks, []) == expected
+
+
 @pytest.mark.parametrize(
     ("removed", "added", "expected"),
     [
