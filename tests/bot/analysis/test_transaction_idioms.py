@@ -517,3 +517,30 @@ def test_a_transaction_s_owner_and_its_handle_are_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (HANDLES not in found), found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # whether a transaction is open, asked before it is committed or rolled back
+        ("src/Service/Importer.php", "        if ($this->connection->inTransaction()) {",
+         "transactions.tx-state"),
+        ("src/Repository/BalanceRepository.php",
+         "        if (!$connection->isTransactionActive()) {", "transactions.tx-state"),
+        ("src/migration/Runner.ts",
+         "        if (migration.transaction && !queryRunner.isTransactionActive) {",
+         "transactions.tx-state"),
+        ("app/store/session.py", "    if not conn.in_transaction():", "transactions.tx-state"),
+        # whether a migration runs inside one
+        ("lib/Migrations/Version/Executor.php", "        if ($migration->isTransactional()) {",
+         "transactions.tx-state"),
+        # look-alikes: a transaction's amount, a state of something else
+        ("src/Billing/Ledger.php", "        $total = $transaction->getAmount();", None),
+        ("src/Editor/Canvas.php", "        if ($this->isDrawingActive()) {", None),
+    ],
+)
+def test_a_transaction_s_state_asked_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    _assert_found_or_quiet(found, rule)
