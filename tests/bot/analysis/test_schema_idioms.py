@@ -178,3 +178,22 @@ def test_a_migration_runner_alone_is_weak(policy: Policy) -> None:
         section="func (p *Provider) runMigrations(ctx context.Context) error {")), policy)
     area = next(a for a in result.areas if a.id == "migrations")
     assert str(area.risk) != "critical", area
+
+
+@pytest.mark.parametrize(
+    ("path", "migrations"),
+    [
+        # the code that applies migrations, kept in a module named for it
+        ("drizzle-orm/src/libsql/migrator.ts", True),
+        ("lib/lockbox/migrator.rb", True),
+        ("src/Infrastructure/Database/SchemaMigrator.cs", True),
+        # look-alikes: a module named for migrating alone, a migration's status printer
+        ("src/settings/migrate_prefs.ts", False),
+        ("cmd/cli/migration_status.go", False),
+    ],
+)
+def test_a_migration_runner_s_module_is_the_migrations_area(
+    policy: Policy, path: str, migrations: bool
+) -> None:
+    result = classify(parse_diff(edit(path, ["x = 1"])), policy)
+    assert ("migrations" in {a.id for a in result.areas}) == migrations, result.areas
