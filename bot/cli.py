@@ -459,11 +459,18 @@ def _cmd_policy_explain(args: argparse.Namespace) -> int:
             print(f"  {area_id} ({area.risk}): path matches {pattern!r}")
     if args.line is not None:
         rules = matcher.line_rules(args.line, args.path)
+        # the rules that read only definitions count where the line names the one a change
+        # is made in, not where it is changed itself
+        definitions = matcher.line_rules(args.line, args.path, definitions=True)
         print(f"line {args.line!r}:")
-        if not rules:
+        if not rules and not definitions:
             print("  no content rule matches")
         for rule in rules:
             print(f"  {rule.area} ({policy.areas[rule.area].risk}): content rule {rule.id}")
+        for rule in definitions:
+            where = "a hunk header or " if rule.headers else ""
+            print(f"  {rule.area} ({policy.areas[rule.area].risk}): content rule {rule.id},"
+                  f" only as {where}the definition a change is made in")
     return EXIT_OK
 
 

@@ -117,6 +117,27 @@ def _reanchored(pattern: str) -> str:
     return "".join(out)
 
 
+#: what a header rule's pre-filter form (`_header_form`) puts before its pattern: a hunk header's
+#: start (in the diff, only a hunk header's line starts with `@@`; a changed line starts with its
+#: marker)
+_HEADER_START = "^@@[^\n]*?"
+
+
+def _header_form(pattern: str) -> str:
+    """A header rule's pattern as the pre-filters search for it: only on a hunk header's line
+    (`_HEADER_START`), its anchors put where a line's text starts (`_reanchored`; on a header,
+    after its second `@@`). A header rule counts only on hunk headers (and on the definitions a
+    changed line is in, which no pre-filter reads): searched for on every line, it found
+    changed lines for nothing, and its automaton's states followed every line of the diff. No
+    narrower than the rule on a header's text: what it may skip before the text is the
+    header's line numbers."""
+    return f"{_HEADER_OPENING}(?:{_reanchored(pattern)}))"
+
+
+#: how a header rule's pre-filter form starts (`_prefilter_passes` puts them in passes apart)
+_HEADER_OPENING = f"(?:{_HEADER_START}"
+
+
 #: rules per pre-filter pass on a large diff. Each state of RE2's lazily built DFA costs in
 #: proportion to the automaton it stands for, and a fresh process builds them all: one pass of
 #: the union of 120 rules took 1.2-2.4 s of CPU over a 16 MB diff (0.1-2.4 s even once built, its
@@ -173,13 +194,20 @@ _LOOSE_START = _LINE_START + "|[^"
 
 def _prefilter_passes(patterns: Sequence[str], per_pass: int) -> list[Sequence[str]]:
     """The rules of each pre-filter pass (`_passes`), the rules a match of which may start at
-    almost any character (`_LOOSE_START`) in passes apart, after the others. A line has a hit
-    when a pass matches on it whichever pass holds a rule: the hits are the same."""
-    loose = [pattern for pattern in patterns if _LOOSE_START in pattern]
-    if not loose or len(loose) == len(patterns):
-        return _passes(patterns, per_pass)
-    rest = [pattern for pattern in patterns if _LOOSE_START not in pattern]
-    return [*_passes(rest, per_pass), *_passes(loose, per_pass)]
+    almost any character (`_LOOSE_START`) in passes apart, after the others, and the header
+    rules' (`_header_form`) in passes apart after those. A line has a hit when a pass matches
+    on it whichever pass holds a rule: the hits are the same.
+
+    In the others' passes (unanchored, as they were), the bundled policy's five header rules
+    made the search of bench/analysis.py's worst shape take 33.2 MB of memory in a fresh
+    process; with their forms in a pass apart, 28.4 MB (28.2 MB without them at all, 29.7 MB
+    without them in as many passes as with them). That pass's automaton reads a line that is
+    no hunk header in a few states: the same rules unanchored there took 0.06 s more CPU."""
+    kinds: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for pattern in patterns:
+        kinds[2 if pattern.startswith(_HEADER_OPENING) else
+              1 if _LOOSE_START in pattern else 0].append(pattern)
+    return [group for kind in kinds if kind for group in _passes(kind, per_pass)]
 
 
 def _compiled_passes(patterns: Sequence[str], per_pass: int, by_line: bool) -> tuple[Any, ...]:
@@ -246,10 +274,14 @@ class _RuleSets:
     builds a set's DFA lazily, each state standing for every rule's position, and a fresh
     process pays for building them: the first 4,558 lines of the benchmark's "ordinary" diff
     took 0.28 s of CPU to match against one set of 132 rules (0.013 s once built), 0.11 s against
-    five sets (0.033 s once built)."""
+    five sets (0.033 s once built).
 
-    def __init__(self, patterns: Sequence[str]) -> None:
+    `indexes`: the index each pattern's rule has among all the content rules (`Matcher.rules`),
+    ascending, which the answers give; by default its place among the patterns."""
+
+    def __init__(self, patterns: Sequence[str], indexes: Sequence[int] | None = None) -> None:
         self._sets: list[tuple[int, Any]] = []
+        self._indexes = tuple(range(len(patterns)) if indexes is None else indexes)
         start = 0
         for group in _passes(patterns):
             rule_set = re2.Set.SearchSet(_options())
@@ -267,7 +299,8 @@ class _RuleSets:
         for start, rule_set in self._sets:
             # re2.Set.Match returns None, not an empty list, when no rule matches
             found += [start + index for index in rule_set.Match(encoded) or ()]
-        return tuple(sorted(found))
+        indexes = self._indexes
+        return tuple(indexes[at] for at in sorted(found))
 
     def match_all(self, texts: Sequence[str]) -> list[tuple[int, ...]]:
         """`match` of each text, asked of one set after the other: each set's DFA then works
@@ -280,7 +313,8 @@ class _RuleSets:
         for start, rule_set in self._sets:
             for text_found, text in zip(found, encoded, strict=True):
                 text_found += [start + index for index in rule_set.Match(text) or ()]
-        return [tuple(sorted(text_found)) for text_found in found]
+        indexes = self._indexes
+        return [tuple(indexes[at] for at in sorted(text_found)) for text_found in found]
 
 
 def _optional_paths(patterns: list[str]) -> PathSpec | None:
@@ -342,9 +376,14 @@ class Matcher:
         self.rules: list[_Rule] = []
         #: each content rule's pattern, in rule order
         self.patterns: list[str] = []
+        #: the content rules that read definitions (`headers`, `enclosing`), which count only
+        #: on a hunk header or a definition a changed line is in: matched apart
+        #: (`definition_set`), not against every line's text (`rule_set`)
+        self.definition_rules: frozenset[int] = frozenset()
         #: the file patterns of each content rule that has them, in rule order (`rule_files`)
         self.file_patterns: list[tuple[str, ...]] = []
-        #: each content rule that reads lines as the pre-filters search for it (no anchors)
+        #: each content rule that reads lines as the pre-filters search for it (its anchors
+        #: after a line's marker; a header rule's only on a hunk header: `_header_form`)
         self.prefilter_patterns: tuple[str, ...] = ()
         #: the index of the rule of each pre-filter pattern
         self.prefilter_rules: tuple[int, ...] = ()
@@ -397,11 +436,16 @@ class Matcher:
                     excluded_too=rule.excluded_too and files is not None,
                     comments=rule.comments, headers=rule.headers, enclosing=rule.enclosing,
                 ))
-                if not rule.enclosing:  # it reads no line of the diff: no pre-filter finds it
-                    patterns.append(f"(?:{_reanchored(rule.pattern)})")
+                # An enclosing rule reads no line of the diff: no pre-filter finds it. A header
+                # rule reads only hunk headers: its pre-filter finds only them.
+                if not rule.enclosing:
+                    patterns.append(_header_form(rule.pattern) if rule.headers
+                                    else f"(?:{_reanchored(rule.pattern)})")
                     prefilter_rules.append(len(matcher.patterns))
                 matcher.patterns.append(rule.pattern)
         matcher.positives = tuple(positives)
+        matcher.definition_rules = frozenset(
+            index for index, rule in enumerate(matcher.rules) if rule.headers or rule.enclosing)
         matcher.prefilter_patterns = tuple(patterns)
         matcher.prefilter_rules = tuple(prefilter_rules)
         if subjects:
@@ -445,19 +489,38 @@ class Matcher:
 
     @functools.cached_property
     def rule_set(self) -> _RuleSets | None:
-        """Every content rule, as RE2 sets (None: the policy has none). Compiled on first use:
-        a small diff asks only some rules (`rules_in`)."""
-        return _RuleSets(self.patterns) if self.patterns else None
+        """Every content rule that reads changed lines (not `definition_rules`), as RE2 sets
+        (None: the policy has none). Compiled on first use: a small diff asks only some rules
+        (`rules_in`)."""
+        return self._sets_of(definitions=False)
 
-    def rules_in(self, text: str, narrow: bool) -> tuple[int, ...]:
-        """The indexes of the content rules that match a text, in rule order: with `narrow`,
-        each rule the text may hold a match of (`conditions`) asked alone, compiled when first
-        asked; else the sets of every rule (`rule_set`). The same indexes either way."""
+    @functools.cached_property
+    def definition_set(self) -> _RuleSets | None:
+        """The `definition_rules`, as RE2 sets (None: the policy has none), asked only of hunk
+        headers and of the definitions a changed line is in. Apart from `rule_set`, which every
+        line's text is asked: there they were states of its automata for every line (the
+        peak memory of bench/analysis.py's ordinary shape 1.8 MB higher, its worst's 0.2 MB)."""
+        return self._sets_of(definitions=True)
+
+    def _sets_of(self, definitions: bool) -> _RuleSets | None:
+        indexes = [index for index in range(len(self.patterns))
+                   if (index in self.definition_rules) == definitions]
+        return _RuleSets([self.patterns[index] for index in indexes],
+                         indexes) if indexes else None
+
+    def rules_in(self, text: str, narrow: bool, definitions: bool = False) -> tuple[int, ...]:
+        """The indexes of the content rules that read changed lines (with `definitions`: the
+        `definition_rules`) that match a text, in rule order: with `narrow`, each rule the text
+        may hold a match of (`conditions`) asked alone, compiled when first asked; else the
+        sets of them all (`rule_set`, `definition_set`). The same indexes either way."""
         if not narrow:
-            rule_set = self.rule_set
+            rule_set = self.definition_set if definitions else self.rule_set
             return () if rule_set is None else rule_set.match(text)
         found = []
+        wanted = self.definition_rules
         for index in self.conditions.met(text):
+            if (index in wanted) != definitions:
+                continue
             compiled = self.compiled_rules.get(index)
             if compiled is None:
                 compiled = self.compiled_rules[index] = re2.compile(
@@ -492,10 +555,12 @@ class Matcher:
         index = result.index if result.index is not None else 0
         return str(self.policy.areas[area_id].paths[index])
 
-    def line_rules(self, text: str, path: str) -> list[_Rule]:
-        """The content rules that match a line of a file, for areas that do not exclude it."""
+    def line_rules(self, text: str, path: str, definitions: bool = False) -> list[_Rule]:
+        """The content rules that match a changed line of a file, for areas that do not exclude
+        it; with `definitions`, the `definition_rules` that match the text as a hunk header or
+        as a definition a changed line is in."""
         matched = []
-        for index in self.rules_in(text, narrow=False):
+        for index in self.rules_in(text, narrow=False, definitions=definitions):
             rule = self.rules[index]
             if rule.files is not None and not rule.files.check_file(path).include:
                 continue
@@ -517,13 +582,18 @@ class _LineRules:
     """`Matcher.line_rules` for one diff, answered once per distinct line text and once per
     file: which rules a text matches does not depend on its file, and which rules a file allows
     (its areas' exclusions, the rules' own file patterns) not on its lines. A small diff's
-    texts are asked only of the rules they may hold a match of (`Matcher.rules_in`)."""
+    texts are asked only of the rules they may hold a match of (`Matcher.rules_in`).
+
+    The rules that read definitions (`Matcher.definition_rules`) are asked only of hunk headers
+    and definitions (`of` with `header`, `definitions`), and their answers kept apart: a
+    header's text may be a changed line's too, which they do not read."""
 
     def __init__(self, matcher: Matcher, diff: Diff) -> None:
         self.matcher = matcher
         self.diff = diff
         self._narrow = len(diff.text) < _NARROW_BELOW
         self._texts: dict[str, tuple[int, ...]] = {}
+        self._definitions: dict[str, tuple[int, ...]] = {}  # `definition_rules` matched
         self._asked: dict[str, tuple[int, ...]] = {}  # worked out ahead (`ask`)
         self._files: dict[int, frozenset[int] | _FileRules] = {}
         # The rules a file allows, by what decides them (`_answered`): files share a few.
@@ -612,8 +682,9 @@ class _LineRules:
         """Let what `ask` worked out go."""
         self._asked = {}
 
-    def of(self, text: str, file: int) -> list[_Rule]:
-        """The rules that match a line of a file (as `Matcher.line_rules`)."""
+    def of(self, text: str, file: int, header: bool = False) -> list[_Rule]:
+        """The rules that match a changed line of a file (as `Matcher.line_rules`); with
+        `header`, a hunk header's: those and the header rules (`headers`), in rule order."""
         matched = self._texts.get(text)
         if matched is None:
             matched = self._asked.get(text)
@@ -621,10 +692,33 @@ class _LineRules:
             if len(self._texts) >= _TEXTS_KEPT:
                 self._texts.clear()
             matched = self._texts[text] = self.matcher.rules_in(text, self._narrow)
+        if header:
+            rules = self.matcher.rules
+            headers = [index for index in self._defined(text) if rules[index].headers]
+            if headers:
+                matched = tuple(sorted((*matched, *headers)))
         if not matched:
             return []
         allowed = self.allowed(file)
         return [self.matcher.rules[index] for index in matched if index in allowed]
+
+    def definitions(self, text: str, file: int) -> list[_Rule]:
+        """The rules that read definitions (`Matcher.definition_rules`) that match a definition
+        a changed line of a file is in."""
+        matched = self._defined(text)
+        if not matched:
+            return []
+        allowed = self.allowed(file)
+        return [self.matcher.rules[index] for index in matched if index in allowed]
+
+    def _defined(self, text: str) -> tuple[int, ...]:
+        matched = self._definitions.get(text)
+        if matched is None:
+            if len(self._definitions) >= _TEXTS_KEPT:
+                self._definitions.clear()
+            matched = self._definitions[text] = self.matcher.rules_in(
+                text, self._narrow, definitions=True)
+        return matched
 
 
 class _FileRules:
@@ -1749,10 +1843,10 @@ def _content_evidence(
             continue  # the use of the names is the evidence, where it is
         markup = item.side != "header" and MARKUP.search(path) is not None
         matched = [
-            rule for rule in rules.of(without_copy(text, markup=markup), item.file)
-            # comment rules read comments, the others code; header rules headers
-            if not rule.enclosing and rule.comments == is_comment
-            and (not rule.headers or item.side == "header")
+            rule for rule in rules.of(without_copy(text, markup=markup), item.file,
+                                      header=item.side == "header")
+            # comment rules read comments, the others code (header rules headers)
+            if rule.comments == is_comment
         ]
         if not matched or removals.line(item):
             continue  # nothing found, or found in unused code deleted whole
@@ -2032,14 +2126,13 @@ def _enclosing_evidence(
                     # a class's decorators and attributes are about the class (how it is
                     # registered or routed), not what each line in it does
                     for text in definition.texts if depth == 0 else (definition.text,):
-                        for rule in rules.of(text, index):
-                            if rule.headers or rule.enclosing:
-                                collector.add(rule.area, Evidence(
-                                    path=change.path, line=item.line, side=item.side,
-                                    rule=rule.id, snippet=_inside(item.text, definition, limit),
-                                    head_line=anchors.of(index, item.line)
-                                    if item.side == "old" else None,
-                                ))
+                        for rule in rules.definitions(text, index):
+                            collector.add(rule.area, Evidence(
+                                path=change.path, line=item.line, side=item.side,
+                                rule=rule.id, snippet=_inside(item.text, definition, limit),
+                                head_line=anchors.of(index, item.line)
+                                if item.side == "old" else None,
+                            ))
                 if definitions and matcher.guard_set is not None:
                     # As for a hunk header: the function the line is in (not the class around
                     # it: `class CustomerPayments` names a report, not what its lines decide),

@@ -472,6 +472,29 @@ def test_policy_explain_a_line_no_rule_matches(run: Run) -> None:
     assert (code, out) == (EXIT_OK, "app/views.py:\nline 'x = 1':\n  no content rule matches\n")
 
 
+def test_policy_explain_names_where_a_rule_that_reads_only_definitions_counts(
+    run: Run, tmp_path: Path
+) -> None:
+    """A header or enclosing rule counts on no changed line: it is named apart, with where it
+    does count, not as a content rule the line matches."""
+    path = write(tmp_path / "p.yml", (
+        "areas:\n  zorbs:\n    title: Zorbs\n    risk: elevated\n    content:\n"
+        "      - {id: settle, headers: true, pattern: 'def settle_zorbs'}\n"
+        "      - {id: ledger, pattern: 'ZorbLedger'}\n"
+        "      - {id: keeper, enclosing: true, pattern: 'class Zorbkeeper'}\n"))
+    line = "class Zorbkeeper: def settle_zorbs(x): ZorbLedger"
+    code, out, _ = run("policy", "explain", "app/zorbs.py", "--policy", path, "--line", line)
+    assert (code, out.splitlines()) == (EXIT_OK, [
+        "app/zorbs.py:",
+        f"line {line!r}:",
+        "  zorbs (elevated): content rule zorbs.ledger",
+        "  zorbs (elevated): content rule zorbs.settle, only as a hunk header or the definition"
+        " a change is made in",
+        "  zorbs (elevated): content rule zorbs.keeper, only as the definition a change is made"
+        " in",
+    ])
+
+
 def test_policy_explain_excluded_and_disabled(run: Run, tmp_path: Path) -> None:
     path = write(tmp_path / "p.yml", "areas:\n  auth:\n    enabled: false\n")
     code, out, _ = run("policy", "explain", "tests/auth/test_views.py", "--policy", path)

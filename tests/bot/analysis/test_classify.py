@@ -1910,6 +1910,30 @@ def test_rules_a_match_of_which_may_start_almost_anywhere_are_searched_in_passes
     assert _prefilter_passes(loose, 24) == _passes(loose, 24)
 
 
+def test_header_rules_are_searched_in_passes_apart_after_the_others() -> None:
+    """A header rule's form (`_header_form`) in a pass with others multiplied its automaton's
+    states: the header rules are passes of their own, after the loose rules', each rule once."""
+    start = classify_module._LINE_START
+    headers = [classify_module._header_form(rf"\bdef\s+word{i}") for i in range(3)]
+    loose = [rf'(?:({start}|[^"])git\+https://)']
+    rest = [rf"(?:\bword{i}\b)" for i in range(30)]
+    groups = _prefilter_passes(
+        [headers[0], *rest[:10], loose[0], headers[1], *rest[10:], headers[2]], 24)
+    assert [list(g) for g in groups] == [rest, loose, headers]
+    assert _prefilter_passes(headers, 24) == _passes(headers, 24)
+
+
+def test_the_bundled_policys_header_rules_have_a_pass_of_their_own(policy: Policy) -> None:
+    matcher = matcher_for(policy)
+    headers = [classify_module._header_form(matcher.patterns[rule])
+               for rule in matcher.prefilter_rules if matcher.rules[rule].headers]
+    assert headers and set(headers) <= set(matcher.prefilter_patterns)
+    for size in (5_000, 8 << 20):
+        groups = _prefilter_passes(matcher.prefilter_patterns, _rules_per_pass(size))
+        assert [list(group) for group in groups if set(group) & set(headers)] == [headers]
+    assert matcher.prefilters(8 << 20)[-1].pattern == ("(?m)" + "|".join(headers)).encode()
+
+
 def test_a_searched_pass_is_compiled_when_first_searched_and_finds_what_it_would_have() -> None:
     """A large diff's passes are compiled where they are searched (a child of the CLI searches
     some): none is compiled when the passes are made, each is once searched, and the lines they
@@ -1983,6 +2007,119 @@ def test_an_anchored_rules_prefilter_finds_it_only_where_a_lines_text_starts(
                            ["- if a == b"], section="== header"))
     matcher = matcher_for(policy)
     assert diff.hit_lines(*matcher.prefilters(size)) == {0: [4, 6]}
+
+
+#: an area with rules that read only definitions: two header rules (one anchored at the
+#: text's start), a rule of changed lines, an enclosing rule; words no bundled rule reads
+HEADER_RULES = textwrap.dedent(r"""
+    areas:
+      zorbs:
+        title: Zorbs
+        risk: elevated
+        content:
+          - {id: settle, headers: true, pattern: '\bdef\s+settle_zorbs\b'}
+          - {id: ledger, pattern: '\bZorbLedger\b'}
+          - {id: vault, headers: true, pattern: '^class\s+Zorbvault\b'}
+          - {id: keeper, enclosing: true, pattern: '\bclass\s+Zorbkeeper\b'}
+    """)
+
+
+@pytest.mark.parametrize("size", [5_000, 8 << 20], ids=["small", "large"])
+def test_a_header_rules_prefilter_finds_hunk_headers_not_changed_lines(size: int) -> None:
+    """A header rule counts only on a hunk header (`_content_evidence`), so its pre-filter
+    finds only them, asked line by line or searched: a changed line that holds its match is
+    not a hit (on the old code it was, and was located, compared and matched for nothing),
+    a header is, its anchor at the header's text."""
+    diff = parse_diff(
+        edit("app/zorbs.py", ["    x = 1", "def settle_zorbs(ledger):"],
+             section="def settle_zorbs(old):")
+        + edit("app/heap.py", ["    y = 2", "class Zorbvault:"], section="class Zorbvault:")
+        + edit("app/pile.py", ["    z = 3"], section="x = Zorbvault()")
+    )
+    matcher = matcher_for(load_policy(HEADER_RULES))
+    headers = {0: [4], 1: [11]}  # each file's hunk header (its diff line), not the third's
+    assert diff.hit_lines(*matcher.prefilters(size)) == headers
+    assert diff.hit_lines(*matcher.prefilters_of(diff.text)) == headers
+    assert diff.hit_lines(*matcher.prefilters(size)) == diff.hit_lines(
+        re2.compile("(?m)" + "|".join(matcher.prefilter_patterns)))
+    evidence = only_area(classify(diff, load_policy(HEADER_RULES)), "zorbs")
+    assert [(e.path, e.side, e.rule) for e in evidence] == [
+        ("app/zorbs.py", "header", "zorbs.settle"), ("app/heap.py", "header", "zorbs.vault")]
+
+
+def test_a_header_rules_prefilter_is_no_narrower_than_the_rule_on_a_header() -> None:
+    """Its anchor stands where the header's text starts, after the second `@@`, with or
+    without the space git puts there."""
+    form = classify_module._header_form(r"^class\s+Zorbvault\b")
+    compiled = re2.compile(f"(?m){form}")
+    for header in ["@@ -1,2 +1,2 @@ class Zorbvault:", "@@ -1 +1 @@class Zorbvault:",
+                   "@@ -10,0 +11,3 @@ class Zorbvault(Base):"]:
+        assert compiled.search(f"+x\n{header}\n+y\n") is not None, header
+    for line in ["+class Zorbvault:", " class Zorbvault:", "@@ -1 +1 @@ x = Zorbvault",
+                 "@@ -1 +1 @@   class Zorbvault:"]:
+        assert compiled.search(f"{line}\n") is None, line
+
+
+@pytest.mark.parametrize("narrow", [True, False], ids=["narrow", "sets"])
+def test_the_rules_a_line_is_asked_hold_no_rule_that_reads_only_definitions(
+    narrow: bool,
+) -> None:
+    """Every changed line's text is asked the rules that read changed lines; the header and
+    enclosing rules only a hunk header's text or a definition's, apart."""
+    matcher = matcher_for(load_policy(HEADER_RULES))
+    text = "class Zorbkeeper: def settle_zorbs(x): ZorbLedger"
+
+    def ids(indexes: Sequence[int]) -> list[str]:
+        return [matcher.rules[index].id for index in indexes if index in
+                {i for i, rule in enumerate(matcher.rules) if rule.area == "zorbs"}]
+
+    assert ids(matcher.rules_in(text, narrow)) == ["zorbs.ledger"]
+    assert ids(matcher.rules_in(text, narrow, definitions=True)) == [
+        "zorbs.settle", "zorbs.keeper"]
+    assert ids(matcher.rules_in("class Zorbvault:", narrow, definitions=True)) == [
+        "zorbs.vault"]
+    assert [r.id for r in matcher.line_rules(text, "app/zorbs.py")] == ["zorbs.ledger"]
+    assert [r.id for r in matcher.line_rules(text, "app/zorbs.py", definitions=True)] == [
+        "zorbs.settle", "zorbs.keeper"]
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["asked-when-needed", "asked-ahead"])
+@pytest.mark.parametrize("header_first", [False, True], ids=["line-first", "header-first"])
+def test_a_header_and_a_changed_line_of_the_same_text_each_get_their_own_rules(
+    ahead: bool, header_first: bool,
+) -> None:
+    """The answers for a text are kept (`_LineRules`), a changed line's apart from what the
+    rules that read definitions add for a header's: asked in either order, a header gets the
+    header rule too, in rule order, a changed line of the same text does not, and a
+    definition's text only the header and enclosing rules."""
+    text = "def settle_zorbs(ZorbLedger):"
+    lines = ["x = 1"] * (1 if not ahead else 6000)
+    diff = parse_diff(edit("app/zorbs.py", lines))
+    assert (len(diff.text) < classify_module._NARROW_BELOW) != ahead
+    rules = classify_module._LineRules(matcher_for(load_policy(HEADER_RULES)), diff)
+    if ahead:
+        rules.ask([text])
+
+    def ids(found: Sequence[classify_module._Rule]) -> list[str]:
+        return [rule.id for rule in found if rule.area == "zorbs"]
+
+    asked = [lambda: rules.of(text, 0, header=True), lambda: rules.of(text, 0)]
+    expected = [["zorbs.settle", "zorbs.ledger"], ["zorbs.ledger"]]
+    if not header_first:
+        asked, expected = asked[::-1], expected[::-1]
+    assert [ids(ask()) for ask in asked * 2] == expected * 2
+    assert ids(rules.definitions(text, 0)) == ["zorbs.settle"]
+
+
+def test_a_reformatted_line_only_a_header_rule_matches_is_not_set_aside_as_mechanical() -> None:
+    """Lines a rule matched but set aside as mechanical are those it would have counted: a
+    header rule counts on no changed line, so a changed line only it matches is not one."""
+    policy = load_policy(HEADER_RULES)
+    header_only = edit("app/zorbs.py", ["def settle_zorbs(ledger) :"],
+                       ["def settle_zorbs(ledger):"])
+    line_rule = edit("app/zorbs.py", ["x = ZorbLedger( )"], ["x = ZorbLedger()"])
+    assert (run(header_only, policy).mechanical_lines, run(line_rule, policy).mechanical_lines) \
+        == (0, 2)
 
 
 @pytest.mark.parametrize(
