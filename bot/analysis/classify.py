@@ -121,6 +121,8 @@ def _reanchored(pattern: str) -> str:
 #: start (in the diff, only a hunk header's line starts with `@@`; a changed line starts with its
 #: marker)
 _HEADER_START = "^@@[^\n]*?"
+#: how a header rule's pre-filter form starts (`_prefilter_passes` puts them in passes apart)
+_HEADER_OPENING = f"(?:{_HEADER_START}"
 
 
 def _header_form(pattern: str) -> str:
@@ -132,10 +134,6 @@ def _header_form(pattern: str) -> str:
     narrower than the rule on a header's text: what it may skip before the text is the
     header's line numbers."""
     return f"{_HEADER_OPENING}(?:{_reanchored(pattern)}))"
-
-
-#: how a header rule's pre-filter form starts (`_prefilter_passes` puts them in passes apart)
-_HEADER_OPENING = f"(?:{_HEADER_START}"
 
 
 #: rules per pre-filter pass on a large diff. Each state of RE2's lazily built DFA costs in
@@ -689,36 +687,40 @@ class _LineRules:
         if matched is None:
             matched = self._asked.get(text)
         if matched is None:
-            if len(self._texts) >= _TEXTS_KEPT:
-                self._texts.clear()
-            matched = self._texts[text] = self.matcher.rules_in(text, self._narrow)
+            matched = self._matched(self._texts, text, definitions=False)
         if header:
             rules = self.matcher.rules
             headers = [index for index in self._defined(text) if rules[index].headers]
             if headers:
                 matched = tuple(sorted((*matched, *headers)))
-        if not matched:
-            return []
-        allowed = self.allowed(file)
-        return [self.matcher.rules[index] for index in matched if index in allowed]
+        return self._allowed_of(matched, file)
 
     def definitions(self, text: str, file: int) -> list[_Rule]:
         """The rules that read definitions (`Matcher.definition_rules`) that match a definition
         a changed line of a file is in."""
-        matched = self._defined(text)
-        if not matched:
-            return []
-        allowed = self.allowed(file)
-        return [self.matcher.rules[index] for index in matched if index in allowed]
+        return self._allowed_of(self._defined(text), file)
 
     def _defined(self, text: str) -> tuple[int, ...]:
         matched = self._definitions.get(text)
         if matched is None:
-            if len(self._definitions) >= _TEXTS_KEPT:
-                self._definitions.clear()
-            matched = self._definitions[text] = self.matcher.rules_in(
-                text, self._narrow, definitions=True)
+            matched = self._matched(self._definitions, text, definitions=True)
         return matched
+
+    def _matched(self, kept: dict[str, tuple[int, ...]], text: str, definitions: bool
+                 ) -> tuple[int, ...]:
+        """`Matcher.rules_in` of a text not yet asked, kept in `kept` (emptied when it holds
+        `_TEXTS_KEPT` texts)."""
+        if len(kept) >= _TEXTS_KEPT:
+            kept.clear()
+        matched = kept[text] = self.matcher.rules_in(text, self._narrow, definitions=definitions)
+        return matched
+
+    def _allowed_of(self, matched: tuple[int, ...], file: int) -> list[_Rule]:
+        """The rules of these indexes that may read a line of this file (`allowed`)."""
+        if not matched:
+            return []
+        allowed = self.allowed(file)
+        return [self.matcher.rules[index] for index in matched if index in allowed]
 
 
 class _FileRules:
