@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.analysis import diff as diff_module
+from bot.analysis.decide import decide
 from bot.analysis.diff import (
     ChangedLine,
     GitHubFile,
@@ -20,6 +21,7 @@ from bot.analysis.diff import (
 )
 from bot.analysis.errors import DiffError
 from policies.errors import ModelTierError
+from policies.schema import Policy
 from tests.bot._diffs import edit
 
 
@@ -456,6 +458,15 @@ def test_changed_lines_of_a_plain_diff_u() -> None:
         ('            **user.dict(exclude={"id", "is_superuser"}),', True),
         ("        **kwargs", True),
         ("**Note**: the token expires", False),
+        ("    @Deprecated", False),
+        ('    @SuppressWarnings("java:S3077")', False),
+        ('    [Obsolete("Use SignInAsync")]', False),
+        ("#[allow(clippy::too_many_arguments)]", False),
+        ("#pragma warning disable CS0618", False),
+        ("    @Override public boolean isSigned(String jwt) {", True),
+        ('    @Deprecated(forRemoval = true) @PreAuthorize("hasRole(ADMIN)")', True),
+        ("    [Obsolete, Authorize]", True),
+        ("#[derive(Debug)]", True),
     ],
     ids=[
         "code",
@@ -480,10 +491,50 @@ def test_changed_lines_of_a_plain_diff_u() -> None:
         "mapping-unpacked-into-a-call",
         "keyword-arguments-unpacked",
         "markdown-bold",
+        "deprecation-annotation",
+        "warning-suppressed",
+        "obsolete-attribute",
+        "lint-allowed",
+        "warning-pragma",
+        "annotation-before-code",
+        "deprecation-beside-an-access-rule",
+        "obsolete-beside-an-access-attribute",
+        "rust-derive",
     ],
 )
 def test_is_substantive(text: str, substantive: bool) -> None:
     assert is_substantive(text) is substantive
+
+
+_DEPRECATED_JAVADOC = [
+    "    /**",
+    "     * @deprecated a structural check only, to be removed in 1.0; parse the token instead.",
+    "     */",
+]
+
+
+@pytest.mark.parametrize(
+    ("added", "critical"),
+    [
+        ([*_DEPRECATED_JAVADOC, "    @Deprecated"], False),
+        (['    @SuppressWarnings("java:S3077")'], False),
+        ([*_DEPRECATED_JAVADOC, "    @Deprecated", "    @PreAuthorize(\"hasRole('ADMIN')\")"],
+         True),
+        ([*_DEPRECATED_JAVADOC, "    @Deprecated", "    boolean isSigned(String jwt, Key key);"],
+         True),
+    ],
+    ids=["deprecated-with-javadoc", "warning-suppressed", "beside-an-access-rule",
+         "beside-a-new-method"],
+)
+def test_a_method_only_deprecated_or_a_warning_only_silenced_changes_nothing(
+    added: list[str], critical: bool, policy: Policy,
+) -> None:
+    """A javadoc and an annotation only compilers and linters read, added in a sensitive
+    file inside a sensitive definition, change how the code is built and warned about, not
+    what it does: neither the file's path nor the definition above the hunk is evidence."""
+    diff = edit("src/main/java/io/acme/auth/JwtParser.java", added,
+                section="public interface JwtParser extends Parser<Jwt> {")
+    assert (str(decide(parse_diff(diff), policy).risk) == "critical") is critical
 
 
 # --- search --------------------------------------------------------------------------------------
