@@ -379,7 +379,7 @@ def real_run(policy: Policy, labels: Sequence[Label], roots: Sequence[Path],
         if text is None or sources is None:
             missing.append(label)
             continue
-        pr = PullRequestInfo(sources=sources)
+        pr = PullRequestInfo(sources=sources, repository=label.repo)
         results.append(RealResult(label, decide(parse_diff(text), policy, pr)))
     return results, missing
 

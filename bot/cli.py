@@ -362,7 +362,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         body = _read(args.body, "description").decode("utf-8", "replace") if args.body else ""
         labels = tuple(label.strip() for label in (args.labels or "").split(",") if label.strip())
         pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages),
-                             records=records, sources=sources)
+                             records=records, sources=sources,
+                             repository=args.repository or None)
         # Imported here: what it imports beyond the diff's parse and the policy's compile (the
         # declarations' reader, scopes, advice) is then imported while a large diff's search,
         # started before the parse (`_parse`), runs beside, not before that search starts.
@@ -570,6 +571,11 @@ def _add_scan(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
         "--commit-message", metavar="FILE", action="append", default=[], help="repeatable"
     )
     scan.add_argument("--labels", metavar="A,B", help="PR labels, comma-separated")
+    scan.add_argument(
+        "--repository", metavar="OWNER/NAME",
+        help="the repository's name: a name that says what the whole project is about (a JWT "
+             "library, a payment SDK) makes its source files that area's evidence",
+    )
     scan.add_argument("--policy", metavar="FILE", help="repository policy (merged over default)")
     scan.add_argument("--org-policy", metavar="FILE", help=_ORG_POLICY_HELP)
     scan.add_argument("--format", choices=_FORMATS, help="output format (default: text)")

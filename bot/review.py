@@ -406,6 +406,7 @@ def evaluate(
         changed_files=pr.changed_files,
         draft=pr.draft,
         base_ref=pr.base_ref,
+        repository=repo,
         codeowners=codeowners_text(port, repo, pr.base_sha or pr.base_ref)
         if uses_owners(policy) else None,
         # read, like the policy, from the base: a PR cannot mark its own code generated
@@ -451,7 +452,8 @@ def evaluate_range(
     policy, source, errors = load_base_policy(port, repo, base_sha, policy_path)
     files, commits = port.compare(repo, base_sha, head_sha)
     _, decision, policy, source, errors = _judge(
-        lambda: parse_github_files(files), policy, PullRequestInfo(commits=tuple(commits)),
+        lambda: parse_github_files(files), policy,
+        PullRequestInfo(commits=tuple(commits), repository=repo),
         source, errors, place, decider)
     return Evaluation(decision, policy, source, errors, coverage=coverage(decision))
 

@@ -126,6 +126,7 @@ def path_patterns(policy: Policy) -> Iterator[str]:
     yield from policy.vendored
     yield from policy.content_only
     yield from policy.client_side
+    yield from policy.source_files
     yield from policy.shape.long_context.not_counted
     yield from policy.shape.context_heavy.paths
     yield from policy.shape.context_heavy.contracts

@@ -219,6 +219,7 @@ class Area(Plain):
     description: str
     paths: list[str]
     owners: list[str]
+    repository: list[str]
     content: list[ContentRule]
     guards: list[Literal["condition-changed", "guard-removed", "guard-added"]]
     exclude: list[str] | None
@@ -228,16 +229,20 @@ class Area(Plain):
     checklist_mode: Literal["advisory", "required"] | None
 
     def weak_keys(self, area_id: str) -> frozenset[str]:
-        """The weak rules as evidence names them: `<area>.<rule id>`, or the path pattern.
+        """The weak rules as evidence names them: `<area>.<rule id>`, or the path pattern;
+        and `<area>.repository`, the evidence of a repository named for the area.
 
         An entry that names no rule of the area names nothing: a repository that replaces the
         area's `paths` leaves the default's weak patterns behind, and a misspelt entry leaves
         the rule it meant strong, the safe side."""
         ids = {rule.id for rule in self.content if rule.id}
-        return frozenset(
+        named = frozenset(
             f"{area_id}.{name}" if name in ids else name
             for name in self.weak if name in ids or name in self.paths
         )
+        # A repository's name says what the project is about, not what a change does: its
+        # evidence (`repository`) is always weak
+        return named | {f"{area_id}.repository"} if self.repository else named
 
 
 class LongContextShape(Plain):
@@ -347,6 +352,7 @@ class Policy(Plain):
     vendored: list[str]
     content_only: list[str]
     client_side: list[str]
+    source_files: list[str]
     areas: dict[str, Area]
     locked: list[str]
     scopes: list[Scope]

@@ -340,6 +340,14 @@ class Area(_Strict):
         description="CODEOWNERS owners (`@org/team`, `@user`, e-mail): a file the base branch's "
                     "CODEOWNERS gives one of them counts toward this area, as a path match.",
     )
+    repository: list[str] = Field(
+        default_factory=list,
+        description="Words of a repository's name (RE2, each matched in full against one word "
+                    "of the name, lowercased: `pyjwt`, `stripe`, `migrate`) that say the whole "
+                    "project is about this area (a JWT library, a payment SDK, a migration "
+                    "tool): there a changed `source_files` file counts toward the area, as a "
+                    "path match, when the analysis is told the repository's name.",
+    )
     content: list[Annotated[ContentRule, BeforeValidator(_rule_from_string)]] = Field(
         default_factory=list
     )
@@ -381,6 +389,16 @@ class Area(_Strict):
     @classmethod
     def _paths_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return _validate_paths(value, info)
+
+    @field_validator("repository")
+    @classmethod
+    def _words_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if not _trusted(info):
+            for word in value:
+                if not word:
+                    raise ValueError("repository word is empty")
+                compile_pattern(word)
+        return value
 
     @field_validator("exclude")
     @classmethod
@@ -701,6 +719,12 @@ class Policy(_Strict):
                     "server-rendered templates, server components or API routes): an area "
                     "`enforced_by_server` found only there counts one risk lower.",
     )
+    source_files: PathList = Field(
+        default_factory=list,
+        description="Source code in a programming language: the files an area's `repository` "
+                    "words claim in a repository named for the area (tests, docs, examples and "
+                    "the other exclusions stay out).",
+    )
     areas: dict[str, Area]
     locked: list[str] = Field(
         default_factory=list,
@@ -744,7 +768,7 @@ class Policy(_Strict):
     )
 
     @field_validator("exclude", "content_only", "client_side", "generated", "vendored",
-                     "translations")
+                     "translations", "source_files")
     @classmethod
     def _exclude_compiles(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return _validate_paths(value, info)

@@ -924,7 +924,7 @@ _CORROBORATING = 2
 
 def _weak_rules(area_id: str, area: Area, rules: list[str]) -> bool:
     """Whether every rule that found the area's evidence is one the policy calls weak."""
-    if not area.weak:
+    if not area.weak and not area.repository:
         return False
     weak = area.weak_keys(area_id)
     return all(rule in weak for rule in rules)
@@ -2196,6 +2196,57 @@ def _owner_evidence(
                 ))
 
 
+#: where a repository's name breaks into words: any mark, and a lower-case letter or a digit
+#: before a capital (`PyJWT`, `OmniAuth`, `stripe-go`, `action_policy`)
+_NAME_BREAK = compile_lazily(r"[^A-Za-z0-9]+|([a-z0-9])([A-Z])")
+
+
+def repository_words(repository: str) -> list[str]:
+    """The words of a repository's name (`owner/name`: the name's), lower-cased."""
+    name = repository.rsplit("/", 1)[-1]
+    return [w for w in _NAME_BREAK.sub(r"\1 \2", name).lower().split() if w]
+
+
+def _repository_evidence(
+    diff: Diff, matcher: Matcher, collector: _Adds, skip: set[int], repository: str,
+    removals: Removals, renames: _Renames, metadata: MetadataLines,
+) -> None:
+    """In a repository whose name says what the whole project is about (an area's `repository`
+    words: `pyjwt`, `stripe-go`, `golang-migrate`), a changed source file (`source_files`)
+    counts toward the area as a path match does: the same exclusions, and only a change that
+    is more than comments or mechanical."""
+    words = repository_words(repository)
+    named: dict[str, str] = {}
+    for area_id, area in matcher.policy.active_areas().items():
+        for pattern in area.repository:
+            compiled = re2.compile(f"(?:{pattern})")
+            word = next((w for w in words if compiled.fullmatch(w)), None)
+            if word is not None:
+                named[area_id] = word
+                break
+    if not named or not matcher.policy.source_files:
+        return
+    source = compile_paths(matcher.policy.source_files)
+    for index, change in enumerate(diff.files):
+        if index in skip or _markup(matcher, change.path) or not source.match_file(change.path):
+            continue
+        meaningful: bool | None = None
+        for area_id, word in named.items():
+            if matcher.excluded(area_id, change.path):
+                continue
+            if meaningful is None:
+                meaningful = _has_meaningful_change(
+                    diff, index, change, removals, renames, metadata
+                )
+            if not meaningful:
+                break
+            collector.add(area_id, Evidence(
+                path=change.path, side="path", rule=f"{area_id}.repository",
+                snippet=f"{repository}'s source files: its name ({word!r}) says the project "
+                        f"is about {matcher.policy.areas[area_id].title.lower()}",
+            ))
+
+
 class _Recorder:
     """What a part of the analysis adds to the evidence, in order, to be added to the collector
     in the place that part has when the parts run in turn (`_Collector.add` keeps the
@@ -2274,6 +2325,7 @@ def _beside(
 def classify(
     diff: Diff, policy: Policy, owners: CodeOwners | None = None, only: set[int] | None = None,
     attributes: GitAttributes | None = None, sources: Sequence[SourceFile] = (),
+    repository: str | None = None,
 ) -> Classification:
     """The areas the diff touches (in policy order) and the files it could not inspect.
 
@@ -2281,7 +2333,9 @@ def classify(
     of the files to classify (a scope's), the others are left out as excluded files are;
     `attributes`: the base branch's `.gitattributes`, whose `linguist-generated` proves a file
     under a generated-code path generated; `sources`: the changed files' contents where the
-    caller has them, for the definitions a change is made in (none: the hunk headers say)."""
+    caller has them, for the definitions a change is made in (none: the hunk headers say);
+    `repository`: the repository's `owner/name`, whose words may claim its source files for an
+    area (`Area.repository`)."""
     matcher = matcher_for(policy)
     collector = _Collector(policy, matcher.client_side, ActionGates(diff))
     skip = _proven_excluded(diff, matcher, attributes or GitAttributes())
@@ -2306,6 +2360,9 @@ def classify(
         )
         if owners is not None:
             _owner_evidence(diff, matcher, collector, skip, owners, removals, renames, metadata)
+        if repository:
+            _repository_evidence(diff, matcher, collector, skip, repository, removals, renames,
+                                 metadata)
         if matcher.prefilter_patterns:
             mechanical, described, prose = _content_evidence(
                 diff, rules, collector, skip, searches.content, removals, renames, metadata
@@ -2334,6 +2391,9 @@ def classify(
         here = _Recorder()
         if owners is not None:
             _owner_evidence(diff, matcher, here, skip, owners, removals, renames, metadata)
+        if repository:
+            _repository_evidence(diff, matcher, here, skip, repository, removals, renames,
+                                 metadata)
         if matcher.prefilter_patterns:
             mechanical, described, prose = _content_evidence(
                 diff, rules, here, skip, searches.content, removals, renames, metadata

@@ -735,7 +735,8 @@ def decide(
 
 def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> Decision:
     attributes = parse_gitattributes(pr.gitattributes)
-    groups = classify_scopes(diff, policy, _codeowners(pr), attributes, pr.sources)
+    groups = classify_scopes(diff, policy, _codeowners(pr), attributes, pr.sources,
+                             pr.repository)
     classification = merge_classifications(groups)
     signals = measure_shape(diff, policy, pr, attributes).replace(
         mechanical_lines=classification.mechanical_lines,

@@ -134,6 +134,11 @@ class PullRequestInfo(Plain):
     base_ref: str | None = _doc(
         default=None, description="The base branch (None: not known, e.g. in the CLI)."
     )
+    repository: str | None = _doc(
+        default=None, description="The repository's `owner/name` (None: not known): a name "
+        "that says what the whole project is about (an area's `repository` words) makes its "
+        "source files that area's evidence."
+    )
     attested_labels: tuple[str, ...] = _doc(
         default=(), description="`model:` labels that someone with the override permission "
         "(not the author) added, as GitHub says: evidence of provenance `attested`."

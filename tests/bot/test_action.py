@@ -217,6 +217,20 @@ def test_declared_model_read_from_github_passes(fake: FakeGitHub, step: Step) ->
     assert "GPT-5.4" in comments[0]["body"]
 
 
+def test_the_repository_name_comes_from_github_repository(fake: FakeGitHub, step: Step) -> None:
+    """The Action tells the analysis the repository's name (GITHUB_REPOSITORY, `octo/app`): a
+    policy whose auth area names the word `app` claims the repository's source files for it."""
+    plain = {"filename": "lib/util.py", "patch": "@@ -10,1 +10,1 @@\n-    x = 1\n+    x = 2"}
+    fake.add_pull(REPO, NUMBER, files=[plain])
+    assert step(pr_event(fake)).outputs["risk"] == "routine"
+    fake.set_file(REPO, ref="main", path=".github/modeltier.yml",
+                  content="areas:\n  auth:\n    repository: [app]\n")
+    result = step(pr_event(fake))
+    assert result.outputs["risk"] == "elevated", result.stdout  # weak alone: one risk lower
+    assert ("title=Authentication (elevated)::Path matches octo/app's source files: its name "
+            "('app') says the project is about authentication") in result.stdout
+
+
 def test_routine_pr_passes_with_outputs(fake: FakeGitHub, step: Step) -> None:
     fake.add_pull(REPO, NUMBER, files=[ROUTINE_FILE])
     result = step(pr_event(fake), "--sarif", "out/modeltier.sarif")

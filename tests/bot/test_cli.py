@@ -99,6 +99,19 @@ def test_scan_exit_status_follows_enforcement(
     assert (json.loads(out)["verdict"], status) == (verdict, code)
 
 
+def test_scan_reads_the_repository_name_only_from_its_option(run: Run, tmp_path: Path) -> None:
+    """A repository named for an area (`--repository`) makes its source files that area's
+    evidence; without the option the CLI knows no name (it asks git for none)."""
+    diff = write(tmp_path / "lib.diff", edit("jwt/api_jws.py", ["        return None"],
+                                             ["    if len(parts) != expected:"]))
+    _, plain, _ = run("scan", "--diff", diff, "--format", "json")
+    assert json.loads(plain)["areas"] == []
+    _, named, _ = run("scan", "--diff", diff, "--format", "json", "--repository",
+                      "jpadilla/pyjwt")
+    assert [(a["id"], a["evidence"][0]["rule"]) for a in json.loads(named)["areas"]] == [
+        ("auth", "auth.repository")]
+
+
 def test_scan_routine_change_is_advisory_and_exits_0(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("scan", "--diff", write(tmp_path / "r.diff", ROUTINE_DIFF), "--format",
                        "json")
