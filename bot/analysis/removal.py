@@ -8,9 +8,9 @@ one on an added line. That is right for a check taken out of code that still run
 a unit nothing calls any more. What tells the two apart is a shape, the same in every language:
 
 - the hunk adds no code, and each of its runs of removed lines is one or more complete
-  definitions (`def`, `func`, `class`, a Java or C# method signature, a CommonJS
-  `exports.name = function`, ...), with their
-  decorators, comments and closing brackets, and the imports they used;
+  definitions (`def`, `func`, `class`, a Java or C# method signature, an interface's method
+  declared without a body in Java, C# or Go, a CommonJS `exports.name = function`, ...), with
+  their decorators, comments and closing brackets, and the imports they used;
 - the names those definitions give appear on no added or unchanged line of the change (their
   callers, if any, are deleted too);
 - a definition indented inside something that survives (a method of a class the change keeps)
@@ -140,6 +140,15 @@ _PROSE_FILE = compile_lazily(
 _DECLARATION = compile_lazily(
     r"^\s*(?:[\w<>\[\],.?@]+\s+)+([A-Za-z_]\w*)\s*\([^;{]*\)\s*(?:throws\s+[\w.,\s]+)?;\s*$"
 )
+#: a Go interface's method (`ListAll(ctx context.Context) ([]Model, error)`), the counterpart of
+#: `_DECLARATION`'s abstract methods: no `func`, no body, and each parameter named and typed
+#: (`ctx context.Context`, `a, b string`), which no call's arguments are, or none and a result
+#: (`Close() error`; `Close()` alone is a call); its results one type or a bracketed list
+_GO_DECLARATION = compile_lazily(
+    r"^\s*([A-Za-z_]\w*)\((?:(?:[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s+\.{0,3}[\w.*\[\]]+"
+    r"(?:\s*,\s*[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s+\.{0,3}[\w.*\[\]]+)*)\)\s*"
+    r"|\)\s*(?=\S))(?:\([^()]*\)|[\w.*\[\]]+)?\s*$"
+)
 #: a constant given a literal string or number (`READABILITY_API = "https://..."`): a name
 #: like any other definition's (its booleans and lists stay statements: a deleted settings
 #: file's `SESSION_COOKIE_SECURE = True` is configuration)
@@ -185,7 +194,8 @@ def _definition(text: str) -> tuple[str, str] | None:
     exported = _EXPORT_ASSIGNMENT.match(text)
     if exported is not None:
         return "function", exported.group(1)
-    found = _SIGNATURE.match(text) or _DECLARATION.match(text) or _LITERAL_CONSTANT.match(text)
+    found = (_SIGNATURE.match(text) or _DECLARATION.match(text) or _GO_DECLARATION.match(text)
+             or _LITERAL_CONSTANT.match(text))
     return ("", found.group(1)) if found is not None else None
 
 

@@ -49,6 +49,10 @@ _EX_HELPER = [
 ]
 
 
+#: a Go interface's method: no `func`, each parameter named and typed
+_GO_INTERFACE_METHOD = "\tListAll(ctx context.Context) ([]Model, error)"
+
+
 def _with_context(path: str, removed: list[str], context: list[str]) -> str:
     """A hunk of removed lines followed by unchanged ones."""
     body = "".join(f"-{line}\n" for line in removed) + "".join(f" {line}\n" for line in context)
@@ -150,11 +154,37 @@ def _with_context(path: str, removed: list[str], context: list[str]) -> str:
                 "  end",
             ]), False, id="ex-impl-of-a-behaviour",
         ),
+        pytest.param(edit("pkg/authz/repository.go", removed=[_GO_INTERFACE_METHOD]), True,
+                     id="go-interface-method-unused"),
+        pytest.param(
+            _with_context("pkg/authz/repository.go", [_GO_INTERFACE_METHOD],
+                          ["\tmodels, err := repo.ListAll(ctx)"]), False,
+            id="go-interface-method-still-called",
+        ),
+        pytest.param(edit("pkg/authz/middleware.go", removed=["\tcheckAccess(ctx, user)"]), False,
+                     id="go-call-statement"),
+        pytest.param(edit("pkg/authz/middleware.go", removed=["\tRevokeAll()"]), False,
+                     id="go-call-without-arguments"),
     ],
 )
 def test_removal_shapes(diff: str, removal: bool) -> None:
     parsed = parse_diff(diff)
     assert Removals(parsed).hunk(0, 0) is removal
+
+
+def test_a_go_interface_method_deleted_with_its_implementation(policy: Policy) -> None:
+    """An unused method taken out of a Go interface and out of the type that implemented it
+    is dead code in both places, as an abstract method's declaration is in Java or C#."""
+    implementation = [
+        "func (repo SQLRepository) ListAll(ctx context.Context) ([]Model, error) {",
+        "\tmodels := make([]Model, 0)",
+        '\terr := repo.DB.SelectContext(ctx, &models, "SELECT id, role FROM grants")',
+        "\treturn models, err",
+        "}",
+    ]
+    diff = (edit("pkg/authz/repository.go", removed=[_GO_INTERFACE_METHOD])
+            + edit("pkg/authz/sql.go", removed=implementation))
+    assert str(decide(parse_diff(diff), policy).risk) != "critical"
 
 
 def test_unused_helper_deleted_is_not_evidence_and_says_why(policy: Policy) -> None:
