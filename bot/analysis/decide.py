@@ -57,18 +57,20 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     regenerated lock file or client is not a large change. Generated code is known by its name
     (`long_context.not_counted`) or proven whatever its name: the diff shows its generated-code
     header, or the base's `.gitattributes` (`attributes`, by default parsed from `pr`) marks it
-    `linguist-generated`, as the generators and GitHub's own diff view mark it. The mix is docs'
-    and contracts' share of the lines a reader takes in: tests and other excluded paths are left
-    out of it, and so is generated code (a client or stubs regenerated from the contract beside
-    it: nobody reads them), so release notes beside a long test are still a docs change, a
-    .proto message added with its regenerated .pb.go a contract change, and a docs page beside
-    a code fix is not. API contracts (`context_heavy.contracts`) count as docs do, and
-    need fewer lines (`min_contract_lines`): prose is context-heavy when it is long, a contract
-    when a change is made of it. Docs written (`min_written_lines`: the lines added beyond
-    those removed) need fewer lines too: a new page is written, a typo fix of its size edited;
-    and fewer still in a change of docs alone (`min_written_lines_alone`), where writing them
-    is all the work there is. Comments and doc comments are docs for that: a change that only
-    writes a rustdoc example or a JSDoc paragraph beside its docs changes no code either.
+    `linguist-generated`, as the generators and GitHub's own diff view mark it; in a docs folder
+    too (a docs site's lock file is neither docs nor size), unless it is an API contract (a
+    snapshot of the OpenAPI spec is the contract still). The mix is docs' and contracts' share
+    of the lines a reader takes in: tests and other excluded paths are left out of it, and so
+    is generated code (a client or stubs regenerated from the contract beside it: nobody reads
+    them), so release notes beside a long test are still a docs change, a .proto message added
+    with its regenerated .pb.go a contract change, and a docs page beside a code fix is not.
+    API contracts (`context_heavy.contracts`) count as docs do, and need fewer lines
+    (`min_contract_lines`): prose is context-heavy when it is long, a contract when a change is
+    made of it. Docs written (`min_written_lines`: the lines added beyond those removed) need
+    fewer lines too: a new page is written, a typo fix of its size edited; and fewer still in a
+    change of docs alone (`min_written_lines_alone`), where writing them is all the work there
+    is. Comments and doc comments are docs for that: a change that only writes a rustdoc
+    example or a JSDoc paragraph beside its docs changes no code either.
 
     Prose in code (comments, doc comments, docstrings: `_prose_in_code`) is not code to read,
     so it is left out of the mix; the prose lines a file gains (those it adds beyond those it
@@ -95,15 +97,18 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     code_lines = 0  # the counted lines outside excluded paths (tests, fixtures, mocks)
     budget = _PROSE_BUDGET
     for index, f in enumerate(files):
-        if docs.match_file(f.path):
+        doc = docs.match_file(f.path)
+        contract = doc and contracts.match_file(f.path)
+        generated = bool(not_counted.match_file(f.path) or diff.shows_generated_header(index)
+                         or attributes.generated(f.path))
+        if contract or (doc and not generated):
             doc_files += 1
             doc_lines += f.changed_lines
             written += f.additions - f.deletions
-            if contracts.match_file(f.path):
+            if contract:
                 contract_lines += f.changed_lines
             continue
-        counted = not (not_counted.match_file(f.path) or diff.shows_generated_header(index)
-                       or attributes.generated(f.path))
+        counted = not generated
         if counted:
             counted_files += 1
             counted_lines += f.changed_lines

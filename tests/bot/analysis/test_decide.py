@@ -642,6 +642,61 @@ def test_tests_alone_are_large_by_lines_where_the_policy_says_so() -> None:
     assert measure_shape(parse_diff(text), policy, PullRequestInfo()).long_context
 
 
+LOCK = [line for i in range(150) for line in (f"  /@docusaurus/core@3.{i}.0:",
+                                               f"    resolution: {{integrity: sha512-{i}}}")]
+
+
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # a docs site's lock file or vendored code, updated alone: nobody writes or reads them
+        (edit("docs/pnpm-lock.yaml", LOCK), False),
+        (edit("website/docs/package-lock.json", LOCK, LOCK[:40]), False),
+        (edit("docs/vendor/theme/theme.js", ["x"] * 150), False),
+        # the docs site's pages beside them are docs; a snapshot of the API contract is the
+        # contract, generated or not
+        (edit("docs/pnpm-lock.yaml", LOCK) + edit("docs/guide.md", [f"Step {i}." for i in
+                                                                     range(90)]), True),
+        (edit("src/tests/snapshots/integration__openapi__openapi_snapshot-2.snap",
+              ['      "type": "string",'] * 35, ['      "type": "integer",'] * 35), True),
+    ],
+    ids=["a-docs-site-lock-file", "a-docs-site-npm-lock-file", "vendored-code-under-docs",
+         "a-docs-page-beside-the-lock-file", "a-generated-snapshot-of-the-openapi-spec"],
+)
+def test_generated_files_in_a_docs_folder_are_not_docs(text: str, context_heavy: bool,
+                                                       policy: Policy) -> None:
+    """A lock file or generated file is not counted toward the size, and not read as docs
+    either where it lies in a docs folder; an API contract stays one, generated or not."""
+    signals = measure_shape(parse_diff(text), policy, PullRequestInfo())
+    assert signals.context_heavy is context_heavy
+    assert not signals.long_context
+
+
+FORM = [f"- [ ] Step {i}: what did you expect the service to answer?" for i in range(20)]
+
+
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # issue templates and forms added: repository configuration, not documentation
+        (edit(".github/ISSUE_TEMPLATE/bug_report.md", FORM)
+         + edit(".github/ISSUE_TEMPLATE/feature_request.md", FORM), False),
+        (edit(".github/ISSUE_TEMPLATE/bug.yml", [f"      label: {f}" for f in FORM] * 3), False),
+        # the contributing guide or the pull request template written: docs, as before
+        (edit(".github/CONTRIBUTING.md", FORM + FORM), True),
+        (edit(".github/pull_request_template.md", FORM + FORM), True),
+        (edit("docs/issue-templates.md", FORM + FORM), True),
+    ],
+    ids=["markdown-issue-templates", "an-issue-form", "a-contributing-guide-under-github",
+         "a-pull-request-template", "a-docs-page-about-issue-templates"],
+)
+def test_issue_templates_are_not_docs(text: str, context_heavy: bool, policy: Policy) -> None:
+    """`.github/ISSUE_TEMPLATE` holds the templates and forms a reporter fills in: a change
+    of them is everyday work, not a docs change, however many lines it writes."""
+    assert measure_shape(parse_diff(text), policy, PullRequestInfo()).context_heavy \
+        is context_heavy
+
+
 def test_code_gitattributes_mark_generated_is_not_large(policy: Policy) -> None:
     """`linguist-generated` in the base's .gitattributes proves a file generated whatever its
     name, as GitHub's diff view takes it: its lines are not someone's refactor."""
