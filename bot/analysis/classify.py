@@ -2207,6 +2207,12 @@ def repository_words(repository: str) -> list[str]:
     return [w for w in _NAME_BREAK.sub(r"\1 \2", name).lower().split() if w]
 
 
+@functools.lru_cache(maxsize=256)
+def _repository_word(pattern: str) -> Any:
+    """An area's `repository` word compiled, once per process: each decision asks them all."""
+    return re2.compile(f"(?:{pattern})")
+
+
 def _repository_evidence(
     diff: Diff, matcher: Matcher, collector: _Adds, skip: set[int], repository: str,
     removals: Removals, renames: _Renames, metadata: MetadataLines,
@@ -2219,7 +2225,7 @@ def _repository_evidence(
     named: dict[str, str] = {}
     for area_id, area in matcher.policy.active_areas().items():
         for pattern in area.repository:
-            compiled = re2.compile(f"(?:{pattern})")
+            compiled = _repository_word(pattern)
             word = next((w for w in words if compiled.fullmatch(w)), None)
             if word is not None:
                 named[area_id] = word
