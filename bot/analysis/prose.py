@@ -94,6 +94,24 @@ _FAMILIES: tuple[tuple[re.Pattern[str], _Family], ...] = (
                     r"swift|dart|js|jsx|mjs|cjs|ts|tsx|mts|cts|proto|zig)$"), _C),
 )
 _RUBY = compile_lazily(r"\.(rb|rake|gemspec|ru)$|(^|/)(Gemfile|Rakefile)$")
+_RUST = compile_lazily(r"\.rs$")
+#: a line that only closes a Rust raw string (`"#`, `"##);`): in code a `"` would open a string,
+#: so a hunk that meets one before any quote of its own starts inside a raw string
+_RAW_CLOSER = compile_lazily(r'\s*"#+[),;]*\s*$')
+#: a sentence of a message written in a raw string (`You will never see this message again!`):
+#: a capitalised word, then three words or more of letters with sentence punctuation between,
+#: once format placeholders (`{issuer}`) and quoted names (`'{email}'`) are taken out; a
+#: statement, an SQL line (`CREATE TABLE`, `id INTEGER PRIMARY KEY,`) or a lower-case
+#: continuation is no such line
+_MESSAGE_LINE = compile_lazily(
+    r"[A-Z][a-z][A-Za-z'-]*(?:[ ,.:!?/-]+[A-Za-z][A-Za-z'-]*){3,}[ ,.:!?/-]*"
+)
+#: words of a column's definition in SQL, which a raw string often holds (`email text not null`,
+#: `role TEXT DEFAULT 'member'`: keywords in capitals, two in a row)
+_SQL_WORDS = compile_lazily(
+    r"(?i:\b(?:null|primary\s+key|foreign\s+key|references)\b)|\b[A-Z]{2,}\s+[A-Z]{2,}\b"
+)
+_PLACEHOLDER = compile_lazily(r"'[^'\n]*'|\{\w*\}")
 _BEGIN, _END = compile_lazily(r"=begin(\s|$)"), compile_lazily(r"=end(\s|$)")
 
 #: a Python string's prefix (`r`, `b`, `rb`...): only `r` and `u` can prefix a docstring
@@ -300,6 +318,8 @@ def markers(path: str) -> tuple[str, ...]:
     lines included, starts and ends inside one or outside, as the file says."""
     if _RUBY.search(path):
         return ("=begin", "=end")
+    if _RUST.search(path):
+        return (*_C.markers, '"#')
     family = _family_of(path)
     return () if family is None else family.markers
 
@@ -313,7 +333,36 @@ def prose_flags(path: str, lines: Sequence[str], *, from_start: bool) -> list[bo
             return [False] * len(lines)
         return _ruby_flags(lines, from_start)
     family = _family_of(path)
-    if family is None or not any(m in line for line in lines for m in family.markers):
+    if family is None:
+        return [False] * len(lines)
+    flags = _lexed(family, lines, from_start=from_start)
+    if _RUST.search(path) and not from_start:
+        return _raw_text_flags(lines, flags)
+    return flags
+
+
+def _raw_text_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:
+    """A Rust hunk's lines above a raw string's closer (`_RAW_CLOSER`) met before any quote:
+    the lines of a message's text (`_MESSAGE_LINE`) among them are prose, as a comment is;
+    any other line (a format argument, SQL) stays what it was."""
+    for at, text in enumerate(lines):
+        if _RAW_CLOSER.fullmatch(text):
+            return [flag or (index < at and _message_line(line))
+                    for index, (flag, line) in enumerate(zip(flags, lines, strict=True))]
+        if '"' in text:
+            break
+    return flags
+
+
+def _message_line(text: str) -> bool:
+    """Whether a line reads as a message's sentence (`_MESSAGE_LINE`)."""
+    return (_MESSAGE_LINE.fullmatch(_PLACEHOLDER.sub("", text.strip())) is not None
+            and _SQL_WORDS.search(text) is None)
+
+
+def _lexed(family: _Family, lines: Sequence[str], *, from_start: bool) -> list[bool]:
+    """`prose_flags` of a family's lines, read by its lexer."""
+    if not any(m in line for line in lines for m in family.markers):
         return [False] * len(lines)
     flags = [False] * len(lines)
     lexer = _Lexer(family, from_start)

@@ -74,6 +74,16 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
          '{{/if}}', []),
         ("templates/users.html", "{# {% if user.is_staff %} #}\n{{ user.password }}",
          ["{# {% if user.is_staff %} #}"]),
+        # a Rust hunk inside a raw string: its closer (`"#`) met first; a message's sentences
+        # are prose, SQL, format arguments and lower-case continuations are not
+        ("src/migration/admin.rs", "    Please change it immediately: {issuer}/account\n"
+         "    You will never see this message again!\n    password,\n        \"#\n    );",
+         ["Please change it immediately: {issuer}/account",
+          "You will never see this message again!"]),
+        ("src/migration/users.rs", "    CREATE TABLE users (\n        Email text not null unique,\n"
+         "        Password_hash text,\n        Role TEXT DEFAULT 'member'\n    )\n    \"#,\n)", []),
+        ("src/migration/admin.rs", '    let password = "x";\n    Please change it right now\n'
+         '    "#\n    );', []),
     ],
     ids=[
         "python-docstring", "python-docstring-after-a-signature-over-lines",
@@ -84,7 +94,8 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         "js-regex-ending-like-a-comment", "glob-in-a-string", "js-regex-escaped-slash-star", "ruby-begin-end",
         "ruby-hunk-inside-begin-end", "elixir-doc", "elixir-heredoc-is-data",
         "html-hunk-inside-a-comment", "html-comment-then-markup", "yaml-has-no-block-comments",
-        "handlebars-section-is-markup", "jinja-comment",
+        "handlebars-section-is-markup", "jinja-comment", "rust-raw-string-message",
+        "rust-raw-string-sql", "rust-quote-before-the-closer",
     ],
 )
 def test_prose_is_what_a_docstring_or_block_comment_holds(
@@ -171,6 +182,22 @@ def test_a_string_used_as_data_still_counts(policy: Policy) -> None:
 ''')
     diff = parse_diff(text)
     assert all(diff.code(item) for item in diff.hunks(0)[0].lines)
+
+
+def test_a_message_in_a_rust_raw_string_is_no_evidence_of_its_path(policy: Policy) -> None:
+    text = patch("src/migration/bootstrap/admin.rs", '''\
+@@ -21,5 +21,5 @@ pub async fn bootstrap() -> Result<(), Error> {
+     First-Time setup - a bootstrap password has been given for '{email}'
+-    Please change it immediately: {issuer}/account
++    Please change it immediately: {issuer}account
+     You will never see this message again!
+         "#
+             );
+''')
+    assert decide(parse_diff(text), policy).areas == []
+    code = text.replace("-    Please change it immediately: {issuer}/account",
+                        "-    db.migrate(admin).await?;")
+    assert decide(parse_diff(code), policy).areas != []
 
 
 def test_a_hunk_s_prose_is_the_changed_lines_inside_its_docstring() -> None:
