@@ -2174,7 +2174,7 @@ def _owner_evidence(
     for index, change in enumerate(diff.files):
         if index in skip or _markup(matcher, change.path):
             continue
-        meaningful: bool | None = None
+        meaningful = _asked_once(diff, index, change, removals, renames, metadata)
         for path in [change.path] + ([change.old_path] if change.old_path else []):
             rule = owners.rule_for(path)
             if rule is None or not rule.owners:
@@ -2183,17 +2183,24 @@ def _owner_evidence(
             for area_id, names in wanted.items():
                 if not have & names or matcher.excluded(area_id, path):
                     continue
-                if meaningful is None:
-                    meaningful = _has_meaningful_change(
-                        diff, index, change, removals, renames, metadata
-                    )
-                if not meaningful:
+                if not meaningful():
                     continue
                 collector.add(area_id, Evidence(
                     path=path, side="path", rule=f"{area_id}.owners",
                     snippet=f"{rule.pattern} {' '.join(rule.owners)} ({owners.name} line "
                             f"{rule.line})",
                 ))
+
+
+def _asked_once(
+    diff: Diff, index: int, change: FileChange, removals: Removals, renames: _Renames,
+    metadata: MetadataLines,
+) -> Callable[[], bool]:
+    """`_has_meaningful_change` of a file, asked when first needed and then remembered: the
+    evidence that names a file for its owners or its repository asks it only of a file some
+    area would claim, and at most once however many areas do."""
+    return functools.cache(
+        lambda: _has_meaningful_change(diff, index, change, removals, renames, metadata))
 
 
 #: where a repository's name breaks into words: any mark, and a lower-case letter or a digit
@@ -2236,15 +2243,11 @@ def _repository_evidence(
     for index, change in enumerate(diff.files):
         if index in skip or _markup(matcher, change.path) or not source.match_file(change.path):
             continue
-        meaningful: bool | None = None
+        meaningful = _asked_once(diff, index, change, removals, renames, metadata)
         for area_id, word in named.items():
             if matcher.excluded(area_id, change.path):
                 continue
-            if meaningful is None:
-                meaningful = _has_meaningful_change(
-                    diff, index, change, removals, renames, metadata
-                )
-            if not meaningful:
+            if not meaningful():
                 break
             collector.add(area_id, Evidence(
                 path=change.path, side="path", rule=f"{area_id}.repository",
