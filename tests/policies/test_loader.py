@@ -373,6 +373,23 @@ def test_error_when_a_content_pattern_uses_look_behind() -> None:
     assert str(problem).startswith(f"{REPO}:4:9:")
 
 
+@pytest.mark.parametrize(("word", "expected"), [
+    ("(?<=py)jwt", "invalid RE2 pattern '(?<=py)jwt'"),
+    ("", "repository word is empty"),
+])
+def test_error_when_a_repository_word_is_refused(word: str, expected: str) -> None:
+    """An area's `repository` words are patterns too: one RE2 refuses, or an empty one (which
+    would claim no name, silently), is the repository's mistake, named where it wrote it."""
+    [problem] = problems_of(yml(f"""
+        areas:
+          auth:
+            repository: ['{word}']
+        """))
+    assert problem.file == REPO
+    assert problem.field.startswith("areas.auth.repository")
+    assert expected in problem.message
+
+
 def test_error_when_a_replaced_rule_list_has_a_bad_pattern_points_at_the_repository_item() -> None:
     # The merged list is the repository's own here, so its index 1 is the repository's
     # second item, even though the default's content[1] is a mapping with a deeper position.
