@@ -1766,6 +1766,16 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         pushed = _negations_pushed(list(old())), _negations_pushed(list(new()))
         if _alike(iter(pushed[0]), iter(pushed[1]), False)[1]:
             return True
+    # a whole expression wrapped in brackets or unwrapped: one side holds more brackets, one
+    # opened where such a group opens (`_GROUP_OPENED`). The commas a side adds or drops are
+    # layout to the tokens (`x = a, b` -> `x = (a, b)` is one tuple in Python, two values in
+    # JavaScript), so a side that adds one is left to the other comparisons
+    if old_text.count("(") != new_text.count("(") and old_text.count(",") == new_text.count(
+        ","
+    ) and (_GROUP_OPENED.search(old_text) or _GROUP_OPENED.search(new_text)) and _alike(
+        iter(_ungrouped(list(old()))), iter(_ungrouped(list(new()))), False
+    )[1]:
+        return True
     reordered = _reordered_imports(removed, added)
     if reordered is not None:
         return reordered
@@ -1955,6 +1965,63 @@ def _negated_test(stream: Sequence[_Token], at: int, negation: str
         else:
             return None
     return None
+
+
+#: what a group of brackets wrapping a whole expression follows: an assignment, a `return` or
+#: `yield`, or a condition's keyword (`_ungrouped`). Not `assert`: Python's `assert (a, "m")`
+#: asserts a tuple, always true, where `assert a, "m"` asserts `a`
+_GROUPED_AFTER = frozenset({"=", ":=", "return", "yield", "if", "elif", "while", "unless"})
+#: a bracket opened after one of `_GROUPED_AFTER`, as text (`_ungrouped` reads the tokens)
+_GROUP_OPENED = compile_lazily(r"(?:=|\b(?:return|yield|if|elif|while|unless))\s*\(")
+#: words that carry an expression on past a closing bracket (`x = (a) if b else c`, `(a) and
+#: b`): a word after a group other than these starts the next statement
+_CONTINUING = frozenset({"if", "else", "and", "or", "not", "in", "is", "for", "as", "instanceof",
+                         "unless", "rescue", "then", "do", "when", "with", "async", "await"})
+#: what may follow a condition's group and end it: Python's `:`, a block's `{`, Ruby's `then`
+#: and `do`
+_CONDITION_ENDS = frozenset({":", "{", "then", "do"})
+
+
+def _ungrouped(stream: Sequence[_Token]) -> list[_Token]:
+    """A stream with the brackets taken off each group that wraps a whole expression: one
+    opened after an assignment, a `return` or a condition's keyword (`_GROUPED_AFTER`) and
+    closed where the statement or the condition ends, at the stream's end or before the next
+    statement's first name (`_CONTINUING` aside) or, after a condition's keyword, before
+    what ends the condition (`_CONDITION_ENDS`). Black and Prettier wrap a long expression so
+    (`if (\n    (a is not None)\n    and b\n):`, `x = (\n    f(y) if y else None\n)`)
+    and drop such brackets around a short one (`return (a is not None)`), which changes
+    nothing: the brackets group what the statement reads whole. A group an operator, a call,
+    an index or a member follows (`x = (a + b) * c`, `(f)(x)`, `(a).b`) is an operand's and
+    kept, and so is a group opened anywhere else (`not (a and b)`)."""
+    out = list(stream)
+    at = 1
+    while at < len(out):
+        opening, string = out[at]
+        before, before_string = out[at - 1]
+        if opening == "(" and not string and not before_string and before in _GROUPED_AFTER:
+            end = _closing(out, at)
+            if end is not None and end > at + 1 and _ends_statement(out, end, before):
+                del out[end]
+                del out[at]
+                continue
+        at += 1
+    return out
+
+
+def _ends_statement(stream: Sequence[_Token], end: int, opener: str) -> bool:
+    """Whether what follows the bracket closing at `end` ends the statement (or the condition)
+    a group opened after `opener` wraps (`_ungrouped`)."""
+    if end + 1 == len(stream):
+        return True
+    following, string = stream[end + 1]
+    if string:
+        return False
+    if following in _CONDITION_ENDS:
+        return opener in ("if", "elif", "while", "unless")
+    return following == "}" or (
+        _WORD.fullmatch(following) is not None and not following[0].isdigit()
+        and following not in _CONTINUING
+    )
 
 
 #: a JavaScript module's default export of a value (`export default connect(...)`), and its

@@ -537,6 +537,43 @@ def test_a_default_export_made_a_named_one_is_mechanical(
 
 
 @pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        (["    if (self.token is not None) and (token == self.token) and (now < self.valid_until):"],
+         ["    if (", "        (self.token is not None)", "        and (token == self.token)",
+          "        and (now < self.valid_until)", "    ):"], True),
+        (["    device = self._device_from_id(persistent_id) if persistent_id else None"],
+         ["    device = (", "        self._device_from_id(persistent_id)", "        if persistent_id",
+          "        else None", "    )"], True),
+        (["    return (match is not None)", "    user.save()"],
+         ["    return match is not None", "    user.save()"], True),
+        (["  const allowed = (", "    user.isAdmin && invoice.ownerId === user.id", "  );"],
+         ["  const allowed = user.isAdmin && invoice.ownerId === user.id;"], True),
+        # the brackets group an operand, or something else changed with them: changes
+        (["total = (price + fee) * qty"], ["total = price + fee * qty"], False),
+        (["if not (user.is_admin and user.is_active):"],
+         ["if not user.is_admin and user.is_active:"], False),
+        (["allowed = (is_owner or is_admin) and is_active"],
+         ["allowed = is_owner or is_admin and is_active"], False),
+        (["check = (lambda: user.is_admin) if strict else allow"],
+         ["check = lambda: user.is_admin if strict else allow"], False),
+        (["return (user.is_admin)"], ["return user.is_staff"], False),
+        (["roles = (admin,)"], ["roles = admin"], False),
+    ],
+    ids=["black-condition-wrapped", "black-conditional-value-wrapped",
+         "return-unwrapped", "prettier-value-unwrapped", "operand-group-dropped",
+         "negated-group-dropped", "group-before-a-connective", "lambda-unwrapped-before-if",
+         "another-name-unwrapped", "tuple-unwrapped"],
+)
+def test_a_whole_expression_wrapped_in_brackets_is_the_same_code(
+    removed: list[str], added: list[str], expected: bool
+) -> None:
+    # Black and Prettier wrap a long expression in brackets to break it over lines, and drop
+    # them around a short one: the statement reads the same expression whole
+    assert mechanical_hunk(removed, added) is expected
+
+
+@pytest.mark.parametrize(
     ("path", "lines", "expected"),
     [
         ("auth/pkce.go", ['\t"slices"', '\tstd "maps"'], True),
