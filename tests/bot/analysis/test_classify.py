@@ -97,6 +97,19 @@ CI_FILE = ".github/workflows/ci.yml"
          {"auth": ["internal/gen/users.swagger.json"]}),
         (edit("internal/swagger/users.go", ["\tif !user.CheckPassword(password) {"]),
          {"auth": ["internal/swagger/users.go"]}),
+        # an OpenAPI document by a name holding the word or a folder named for it: a field's
+        # description, title or example is its prose, a security scheme is still evidence; a
+        # workflow named for the document is CI configuration
+        (edit("openapi/api.yaml", ["      description: Invoice state.", "      title: VAT Number"]),
+         {}),
+        (edit("codegen/lib-openapi.json", ['  "example": "https://app.example.com/login#key=abc"']),
+         {}),
+        (edit("openapi/api.yaml", ["  securitySchemes:", "    bearerAuth:"]),
+         {"auth": ["openapi/api.yaml"]}),
+        (edit("codegen/lib-openapi.json", ['  "securitySchemes": {', '    "HTTPBearer": {']),
+         {"auth": ["codegen/lib-openapi.json"]}),
+        (edit(".github/workflows/openapi-compatibility-check.yml", ["on: push"]),
+         {"infrastructure": [".github/workflows/openapi-compatibility-check.yml"]}),
         # Semgrep's rules quote the code they warn on; a Go file in a folder of that name runs
         (edit(".semgrep/avoid-math-rand.yml", ['      import "crypto/rand"']), {}),
         (edit("tools/semgrep/keys.go", ['import "crypto/rand"']),
@@ -259,6 +272,9 @@ CI_FILE = ".github/workflows/ci.yml"
         "grpc-gateway-swagger-example",
         "grpc-gateway-swagger-security-definitions",
         "code-in-a-folder-named-swagger",
+        "openapi-folder-description-and-title", "openapi-named-document-example",
+        "openapi-folder-security-scheme", "openapi-named-document-security-scheme",
+        "workflow-named-for-openapi",
         "semgrep-rule-quoting-code",
         "code-in-a-folder-named-semgrep",
         "java-package-prefix",
