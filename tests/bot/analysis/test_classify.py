@@ -1635,6 +1635,16 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("app/Models/PaymentMethod.php", "$query->where('company_id', $id);",
          "permissions.owner-scoping-args"),
         ("app/Models/Tag.php", "$query->where('name', $name);", None),
+        # the OAuth scopes a token may carry, checked or narrowed where they are granted
+        ("src/Bridge/ScopeRepository.php", "    && $client->hasScope($scope->getIdentifier());",
+         "permissions.scope-checks"),
+        ("oauthlib/oauth2/rfc6749/grant_types/refresh_token.py",
+         "        self.validate_scopes(request)", "permissions.scope-checks"),
+        ("oauthlib/oauth2/rfc6749/grant_types/refresh_token.py",
+         "    if not all(s in original_scopes for s in request.scopes):",
+         "permissions.scope-checks"),
+        ("src/compiler/binder.ts", "    const scopes = collectScopes(node);", None),
+        ("app/models/post.rb", "  scope :published, -> { where(published: true) }", None),
         # a class mapped to a table by name
         ("app/models.py", '    __tablename__ = "order_feedback"', "migrations.orm-table"),
         ("src/main/java/shop/OrderFeedback.java", "private String tableName;", None),
