@@ -204,6 +204,13 @@ VERSION = "migrations.schema-version"
         ("src/Apps/DomainObject/AppDomainObject.cs",
          "        get => BillingPlans.GetActualPlan(Snapshot.Plan?.PlanId).Plan;", "billing.money-words"),
         ("app/services/plans.py", "    plan = billing_plan_for(org)", "billing.money-words"),
+        # billing inside a snake-case name; a proration anywhere in a name
+        ("internal/db/schema/migrations/oss/postgres/84/08_hcp_user_billing_view.up.sql",
+         "  create function hcp_billing_monthly_sessions_current_month()", "billing.money-words"),
+        ("src/Modules/Multitenancy/Services/TenantService.cs",
+         "        _billingOptions = billingOptions.Value;", "billing.money-words"),
+        ("src/subscriptionItems/index.ts", "    disable_prorations: disableProrations,",
+         "billing.money-words"),
         # A unique or check constraint in an Alembic revision (Flask-Migrate's too), whose
         # operation's arguments run over several lines
         ("app/migrations/versions/3f2a1b9c7d10_unique_active_email.py",
@@ -359,6 +366,13 @@ def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Poli
         ("src/components/dialog.ts", "  const confirmed = await confirmDelete(item);",
          "auth.account-confirmation"),
         ("src/funds/model.py", "    prefund = allocation.initial", "billing.money-words"),
+        # a surname that only starts with "billing"; an invoicing product's namespace, a billing
+        # period shown on a page
+        ("src/books/authors.py", "    billingsley = author.name", "billing.money-words"),
+        ("src/ClientBundle/Form/Type/ContactDetailType.php",
+         "use SolidInvoice\\ClientBundle\\Entity\\ContactType;", "billing.money-words"),
+        ("src/user/AccountPage.ts", "  const endOfBillingPeriod = new Date(datePaid);",
+         "billing.money-words"),
         # a plan of another kind, a method of something else
         ("src/trips/planner.ts", "  const travelPlanRequired = true;", "billing.money-words"),
         ("src/http/client.ts", "  const requestMethodName = req.method;", "billing.money-words"),
