@@ -1758,6 +1758,11 @@ def test_a_class_mapped_to_a_new_table_is_a_schema_change(policy: Policy) -> Non
         ("server/handlers.go", "func (s *Server) handleSignOut(w http.ResponseWriter) {", "auth"),
         ("resolver/src/db.rs", "impl DbTxn<'_> {", "transactions"),
         ("src/Billing/AccountLocker.java", "public class AccountLocker {", "transactions"),
+        # the object an ORM or a migration tool begins, commits and rolls back with
+        ("packages/core/src/transaction.ts", "export class Transaction {", "transactions"),
+        ("lib/dialects/sqlite3/execution/sqlite-transaction.js",
+         "class Transaction_Sqlite extends Transaction {", "transactions"),
+        ("alembic/runtime/migration.py", "class _ProxyTransaction(object):", "transactions"),
         # what a customer pays less, or gets back: promotions, coupons, discounts, offers
         ("src/service/promotion.service.ts", "export class PromotionService {", "billing"),
         ("shop/views.py", "def apply_coupon(request, order):", "billing"),
@@ -1802,6 +1807,26 @@ def test_a_sensitive_name_outside_a_definition_header_is_not_enclosing_symbol(
 ) -> None:
     rules = {e.rule for a in run(text, policy).areas for e in a.evidence}
     assert "auth.enclosing-symbol" not in rules
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        # a function that lists or exports a ledger's transactions begins none
+        "def get_transactions(request, account):",
+        "function exportTransactions(rows) {",
+        # transactional email, and a ledger's pages
+        "class TransactionalMailer < ApplicationMailer",
+        "class TransactionsController < ApplicationController",
+    ],
+)
+def test_a_function_named_for_transactions_is_not_transactions_enclosing_symbol(
+    policy: Policy, section: str
+) -> None:
+    text = edit("app/views.py", ["        if not deleted: return False"], ["        x.delete()"],
+                section=section)
+    rules = {e.rule for a in run(text, policy).areas for e in a.evidence}
+    assert "transactions.enclosing-symbol" not in rules
 
 
 @pytest.mark.parametrize(
