@@ -26,6 +26,7 @@ MFA = "auth.mfa-sso"
 ATTEMPTS = "auth.login-throttling"
 CREDENTIALS = "auth.credentials"
 RESET = "auth.reset-tokens"
+CLIENTS = "auth.client-credentials"
 
 JAVA = "src/main/java/org/shop/web/TokenService.java"
 SPRING = "src/main/java/org/shop/config/WebConfig.java"
@@ -259,6 +260,23 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         # look-alikes: a plan named Basic, a word of a label
         ("src/catalog.ts", '  const tier = "Basic";', None),
         ("src/ui.ts", '  const title = "Basic settings";', None),
+        # how a client proves who it is to an identity provider: an OAuth client's secret
+        # compared or sent, AWS STS role assumption and its input
+        ("revoke_handler.go",
+         "\tif err := f.Hasher.Compare(client.GetHashedSecret(), []byte(secret)); err != nil {",
+         CLIENTS),
+        ("provider/azure.go", "\tif len(cfg.ClientID) > 0 && len(cfg.ClientSecret) > 0 {",
+         CLIENTS),
+        ("src/Web/Program.cs", '        options.ClientSecret = config["Google:Secret"];', CLIENTS),
+        ("pkg/aws/cloud.go", "\tinput := &sts.AssumeRoleInput{RoleArn: aws.String(arn)}",
+         CLIENTS),
+        ("pkg/aws/cloud.go", "\tout, err := stsClient.AssumeRoleWithWebIdentity(ctx, input)",
+         CLIENTS),
+        # look-alikes: a Stripe intent's secret for the browser, a client of another kind, a
+        # role assumed in a game
+        ("src/api/cards.ts", "  return { clientSecret: intent.client_secret };", None),
+        ("src/http.ts", "  const client = createClient({ baseUrl, secretary });", None),
+        ("src/game.py", "    player.assume_role(role)", None),
     ],
 )
 def test_how_a_change_alters_authentication_is_evidence(
