@@ -25,7 +25,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from policies import bundled, literals
+from policies import bundled, literals, pathsets
 from policies.errors import Loc, PolicyError, PolicyProblem
 from policies.merging import merge
 from policies.model import Policy, as_data
@@ -181,7 +181,8 @@ def _without_bad_fields(
     for _ in range(5):
         removed += [r for r in (_drop(data, loc) for loc in locs) if r]
         try:
-            return Policy.model_validate(data), removed
+            context = pathsets.context(data, trusted=False)
+            return Policy.model_validate(data, context=context), removed
         except ValidationError as e:
             locs = [tuple(item["loc"]) for item in e.errors(include_url=False)]
     return None, removed
@@ -203,7 +204,7 @@ def _validate(
     data.pop("extends", None)
     policy: Policy | None = None
     try:
-        policy = Policy.model_validate(data, context={"trusted": trusted})
+        policy = Policy.model_validate(data, context=pathsets.context(data, trusted=trusted))
     except ValidationError as e:
         fields = _field_problems(e)
         raw_problems += fields
@@ -309,7 +310,11 @@ def _over(
         )
     if extends == "none":
         return _validate(source.data, [source])
-    return _validate(merge(below_data, source.data), [*below, source])
+    sets = pathsets.context(merge({"path_sets": below_data.get("path_sets", {})},
+                                  {"path_sets": source.data.get("path_sets", {})}),
+                            trusted=False)["path_sets"]
+    overlay = pathsets.expanded_lists(source.data, sets)
+    return _validate(merge(below_data, overlay), [*below, source])
 
 
 def load_policy(text: str | bytes | None, name: str = REPOSITORY_POLICY_PATH) -> Policy:
@@ -360,7 +365,7 @@ def _enforce_locks(
             source.name, item.loc, f"locked by the organisation policy: {item.message}; the "
             "organisation's value applies", pos))
     # Every value here was validated in one of the two layers: no pattern is new.
-    return Policy.model_validate(data, context={"trusted": True}), problems
+    return Policy.model_validate(data, context=pathsets.context(data, trusted=True)), problems
 
 
 def load_layered(

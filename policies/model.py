@@ -346,6 +346,7 @@ class Policy(Plain):
     tools: dict[str, Tool]
     families: dict[str, Family]
     small_variants: SmallVariants
+    path_sets: dict[str, list[str]]
     exclude: list[str]
     generated: list[str]
     translations: list[str]

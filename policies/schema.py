@@ -27,12 +27,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from policies import model as plain
+from policies import pathsets
 from policies.model import (
     MAX_CONTENT_RULES,
     MAX_PATH_PATTERNS,
@@ -132,10 +134,26 @@ def _at_most(value: object) -> object:
     return value
 
 
+def _sets_expanded(value: object, info: ValidationInfo) -> object:
+    """The list with the policy's named path sets spelled out (`policies.pathsets`), counted."""
+    if isinstance(value, list):
+        sets = info.context.get("path_sets", {}) if info.context else {}
+        value = pathsets.expand(value, sets)
+    return _at_most(value)
+
+
+def _set_members(value: object) -> object:
+    return _at_most(pathsets.plain_entries(value) if isinstance(value, list) else value)
+
+
 #: A path pattern, checked on its own (so an error names its index in the list).
 PathPattern = Annotated[str, AfterValidator(_check_path)]
-#: A list of them: counted before any is compiled, compiled together after each is checked.
-PathList = Annotated[list[PathPattern], BeforeValidator(_at_most)]
+#: A list of them, `@name` standing for a named set's patterns: counted before any is compiled,
+#: compiled together after each is checked.
+PathList = Annotated[list[PathPattern], BeforeValidator(_sets_expanded)]
+#: A named set's own patterns (`path_sets`): plain patterns, no set named in them.
+PathSetMembers = Annotated[list[PathPattern], BeforeValidator(_set_members)]
+PathSetName = Annotated[str, StringConstraints(pattern=rf"^{pathsets.NAME}$")]
 
 
 def _validate_paths(patterns: list[str], info: ValidationInfo | None = None) -> list[str]:
@@ -691,6 +709,12 @@ class Policy(_Strict):
     tools: dict[str, Tool] = Field(default_factory=dict)
     families: dict[str, Family] = Field(default_factory=dict)
     small_variants: SmallVariants = Field(default_factory=SmallVariants)
+    path_sets: dict[PathSetName, PathSetMembers] = Field(
+        default_factory=dict,
+        description="Named lists of path patterns: in any path list, `@name` stands for the "
+                    "set's patterns and `!@name` for each of them excluded (a file whose name "
+                    "starts with '@' is written '\\@name').",
+    )
     exclude: PathList = Field(default_factory=list)
     generated: PathList = Field(
         default_factory=list,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from policies import pathsets
 from policies.merging import merge
 from policies.model import Policy, Scope, as_data, compile_paths, compile_pattern
 
@@ -36,7 +37,8 @@ def _scope_policy(data: dict[str, Any], scope: Scope | schema.Scope) -> schema.P
         overlay["areas"] = scope.areas
     if scope.enforcement:
         overlay["enforcement"] = scope.enforcement
-    return Schema.model_validate(merge(data, overlay), context={"trusted": True})
+    merged = merge(data, overlay)
+    return Schema.model_validate(merged, context=pathsets.context(merged, trusted=True))
 
 
 def scoped_policies(policy: Policy) -> tuple[tuple[Scope, Policy], ...]:
