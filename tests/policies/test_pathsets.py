@@ -146,3 +146,29 @@ def test_the_fields_spelt_out_before_a_merge_are_the_schemas_path_lists() -> Non
             found |= {name for name, hint in hints.items()
                       if schema.PathList in (hint, *typing.get_args(hint))}
     assert found == pathsets.PATH_LIST_FIELDS
+
+
+def test_a_repository_names_its_organisations_sets_and_cannot_widen_its_rules() -> None:
+    from policies.loader import load_layered
+
+    org = textwrap.dedent("""\
+        path_sets:
+          generated-clients: ["**/clients/**"]
+        areas:
+          billing:
+            content:
+              - {id: payout-calls, pattern: 'payout\\(', files: ["**", "!@generated-clients"]}
+        """)
+    repo = textwrap.dedent("""\
+        path_sets:
+          generated-clients: ["**/sdk/**"]
+        areas:
+          auth:
+            content:
+              - {id: session-words, pattern: 'session_store', files: ["**", "!@generated-clients"]}
+        """)
+    layered = load_layered(repository=(repo, "repo.yml"), organisation=(org, "org.yml"))
+    assert not layered.problems
+    policy = layered.policy
+    assert rule_files(policy, "billing", "payout-calls") == ["**", "!**/clients/**"]
+    assert rule_files(policy, "auth", "session-words") == ["**", "!**/clients/**", "!**/sdk/**"]
