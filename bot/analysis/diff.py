@@ -28,6 +28,7 @@ from bot.analysis.gcpause import gc_paused
 from bot.analysis.gotemplate import TEMPLATES, same_render
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
+    ELIXIR,
     INDENTED,
     MANIFESTS,
     MARKUP,
@@ -39,6 +40,7 @@ from bot.analysis.mechanical import (
     relaid,
     same_blocks,
     without_described_values,
+    without_empty_remote_calls,
     without_qualifiers,
 )
 from bot.analysis.models import FileChange, FileStatus, SourceFile
@@ -875,6 +877,7 @@ class Diff:
                 or self._same_output(index, hunk) or self._described_only(index, hunk, sides)
                 or self._commented_aside(index, number, path)
                 or self._imports_shorten(index, hunk, sides)
+                or self._remote_calls_bracketed(index, hunk, sides)
             )
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts (in Python, not
@@ -974,6 +977,18 @@ class Diff:
             return False
         removed, added = (without_described_values(sides.removed),
                           without_described_values(sides.added))
+        if removed == list(sides.removed) and added == list(sides.added):
+            return False
+        return self._mechanical(index, hunk, Sides(removed, added))
+
+    def _remote_calls_bracketed(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """In an Elixir file, whether a hunk only writes a module's zero-arity calls with or
+        without their empty brackets (`without_empty_remote_calls`: `String.t` -> `String.t()`,
+        as `mix format` does in typespecs) and otherwise re-formats."""
+        if ELIXIR.search(self.files[index].path) is None:
+            return False
+        removed, added = (without_empty_remote_calls(sides.removed),
+                          without_empty_remote_calls(sides.added))
         if removed == list(sides.removed) and added == list(sides.added):
             return False
         return self._mechanical(index, hunk, Sides(removed, added))

@@ -23,6 +23,7 @@ from bot.analysis.lazyre import compile_lazily
 
 __all__ = [
     "ALIAS_WORDS",
+    "ELIXIR",
     "INDENTED",
     "MANIFESTS",
     "MARKUP",
@@ -49,6 +50,7 @@ __all__ = [
     "tokens",
     "without_copy",
     "without_described_values",
+    "without_empty_remote_calls",
     "without_imported_qualifiers",
     "without_qualifiers",
 ]
@@ -2780,6 +2782,23 @@ def without_described_values(lines: Sequence[str]) -> list[str]:
         else found.group(1) + '""' + line[found.end():]
         for line in lines
     ]
+
+
+#: Elixir's source files (`mix format` runs over them)
+ELIXIR = compile_lazily(r"\.exs?$")
+#: a remote call of a module's zero-arity function written with its empty brackets
+#: (`String.t()`, `Stripe.Rule.t()`, `GBits.plug_option()`): the module an alias, capitalised.
+#: In Elixir `Alias.name` and `Alias.name()` are the same call (a type in a typespec, a function
+#: elsewhere), and `mix format` writes the brackets. Not a variable's `map.key`, a field read
+#: that the brackets would make a call of another thing
+_EMPTY_REMOTE_CALL = compile_lazily(r"\b([A-Z]\w*(?:\.[A-Z]\w*)*\.[a-z_]\w*[?!]?)\(\)")
+
+
+def without_empty_remote_calls(lines: Sequence[str]) -> list[str]:
+    """An Elixir file's lines with a module's zero-arity calls written without their empty
+    brackets (`_EMPTY_REMOTE_CALL`: `String.t()` -> `String.t`): a hunk `mix format` only gave
+    the brackets to is re-formatting."""
+    return [line if "()" not in line else _EMPTY_REMOTE_CALL.sub(r"\1", line) for line in lines]
 
 
 #: a link to pages written for people: a documentation, help or support site, a wiki, or such a

@@ -1184,3 +1184,41 @@ def test_a_file_that_is_not_python_is_not_read_for_an_open_string(
     assert all(python.code(item) for item in python.hunks(0)[0].lines
                if item.side in ("old", "new"))
     assert asked  # a Python file's lines still are
+
+
+@pytest.mark.parametrize(
+    ("path", "removed", "added", "substantive"),
+    [
+        ("lib/app/permissions/bits.ex",
+         ["  @spec init([Bits.plug_option]) :: [Bits.plug_option]"],
+         ["  @spec init([Bits.plug_option()]) :: [Bits.plug_option()]"], False),
+        ("lib/app/billing/charge.ex",
+         ["    amount: non_neg_integer,", "    currency: String.t | nil,",
+          "    rule: Shop.id | Shop.Rule.t"],
+         ["          amount: non_neg_integer,", "          currency: String.t() | nil,",
+          "          rule: Shop.id() | Shop.Rule.t()"], False),
+        ("lib/app/auth/session.exs",
+         ["    token = Auth.Token.generate"], ["    token = Auth.Token.generate()"], False),
+        # a variable's field read written as a call is another thing
+        ("lib/app/auth/plug.ex",
+         ["    user = conn.assigns"], ["    user = conn.assigns()"], True),
+        # brackets given and the type changed beside them
+        ("lib/app/billing/charge.ex",
+         ["    currency: String.t | nil,"], ["    currency: Money.Currency.t() | nil,"], True),
+        # a call given its argument
+        ("lib/app/auth/plug.ex",
+         ["    Auth.verify"], ["    Auth.verify(token)"], True),
+        # in Python an attribute read and a call are two things
+        ("app/auth/views.py",
+         ["    token = Auth.token"], ["    token = Auth.token()"], True),
+    ],
+    ids=["elixir-typespec-brackets", "elixir-mix-format-struct-type", "elixir-zero-arity-call",
+         "elixir-variable-field-made-a-call", "elixir-type-changed-too",
+         "elixir-argument-added", "python-attribute-made-a-call"],
+)
+def test_elixir_remote_calls_given_their_empty_brackets_are_not_substantive(
+    path: str, removed: list[str], added: list[str], substantive: bool
+) -> None:
+    text = _hunk(path, 10, [*("-" + line for line in removed), *("+" + line for line in added)])
+    lines = parse_diff(text).changed_lines(0)
+    assert {flag for item, flag in lines if item.side != "header"} == {substantive}

@@ -27,6 +27,7 @@ from bot.analysis.mechanical import (
     tokens,
     without_copy,
     without_described_values,
+    without_empty_remote_calls,
     without_imported_qualifiers,
 )
 from policies.loader import default_policy
@@ -2076,3 +2077,21 @@ def test_an_indented_upper_case_or_dunder_assignment_declares_no_rename(
     old, new = assignment[0][0].split()[0], assignment[1][0].split()[0]
     use = ([f"    value = settings.{old}"], [f"    value = settings.{new}"])
     assert _python_renamed([assignment, use]) == set()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("  @spec call(Plug.Conn.t(), [Bits.opt()]) :: Plug.Conn.t()",
+         "  @spec call(Plug.Conn.t, [Bits.opt]) :: Plug.Conn.t"),
+        ("    valid = Auth.Token.valid?()", "    valid = Auth.Token.valid?"),
+        ("    user = conn.assigns()", "    user = conn.assigns()"),
+        ("    Auth.verify(token)", "    Auth.verify(token)"),
+        ("    run.()", "    run.()"),
+    ],
+    ids=["typespec", "predicate", "variable-field", "arguments", "anonymous-function"],
+)
+def test_without_empty_remote_calls_drops_only_a_modules_empty_brackets(
+    line: str, expected: str
+) -> None:
+    assert without_empty_remote_calls([line]) == [expected]
