@@ -27,6 +27,7 @@ RAW = "security.sanitisation"
 REDIRECT = "security.redirect-from-input"
 CORS = "security.web-protections"
 TOKEN = "security.token-verification"
+KEYS = "security.key-algorithm-checks"
 
 
 @pytest.mark.parametrize(
@@ -287,6 +288,16 @@ TOKEN = "security.token-verification"
          "        List<String> supportedAlgorithms = List.of(\"gzip\");", None),
         ("src/ui/select.js", "  const alg = options.alg || 'none';", None),
         ("src/app/compress.js", "  compression: 'none',", None),
+        # ... and the algorithms and keys a signature check accepts: go-oidc's allow-list, a
+        # public key refused as an HMAC secret, the key an algorithm prepares, an OpenSSL key
+        # loaded before signing; a codec's list, a cache key and a PEM file's name are none
+        ("internal/web/verify.go", "\tif len(config.SupportedSigningAlgs) == 0 {", KEYS),
+        ("lib/algorithms.py", "        if is_pem_format(key) or is_ssh_key(key):", KEYS),
+        ("lib/backends.py", "        prepared = self.alg_obj.prepare_key(raw)", KEYS),
+        ("src/Token/Signer.php", "        if (!openssl_pkey_get_private($pem)) {", KEYS),
+        ("internal/web/codecs.go", "\tsupportedCodecs := []string{\"gzip\"}", None),
+        ("app/cache.py", "    name = prepare_cache_name(raw)", None),
+        ("app/files.py", '    if path.endswith(".pem"):', None),
     ],
 )
 def test_a_stack_idiom_is_evidence(policy: Policy, path: str, line: str, rule: str | None) -> None:
