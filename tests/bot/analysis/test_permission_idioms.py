@@ -349,3 +349,37 @@ def test_permissions_rewritten_by_a_migration_are_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (DATA not in found), found
+
+
+SCOPES = "permissions.oauth-scopes"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # the scopes a client registered, requested or was granted, as a server checks them
+        ("src/Validation/RegistrationValidator.cs",
+         "            var validApiScopes = await _resources.FindApiScopesByNameAsync(scopes);",
+         SCOPES),
+        ("oauth/grants/refresh.py", "        if set(requested_scopes) - set(granted_scopes):",
+         SCOPES),
+        ("src/Controller/Authorize.php",
+         "        if ($clientScope && !$this->scopes->contains($requestedScope)) {", SCOPES),
+        ("internal/index/builder.go", "\t\tinvalidScopes = append(invalidScopes, n.name)",
+         SCOPES),
+        # the scope parameter joined into a request; the matcher of requested and granted scopes
+        ("src/client.rs", '        let scopes = self.scopes.join(" ");', SCOPES),
+        ("strategy.go", "func HierarchicScopeStrategy(haystack []string, needle string) bool {",
+         SCOPES),
+        # look-alikes: the error code a server answers with, a language's or a container's scope
+        ("lib/errors.js", "    super(400, 'invalid_scope', options);", None),
+        ("src/lang/parser.ts", "  const scope = stack.pop();", None),
+        ("src/di/container.cs", "        using var scope = _provider.CreateScope();", None),
+        ("src/lang/checker.rs", "        let names = self.locals.join(\", \");", None),
+    ],
+)
+def test_oauth_scopes_handled_are_permissions(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (SCOPES not in found), found
