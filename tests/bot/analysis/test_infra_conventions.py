@@ -230,6 +230,13 @@ AT_REST = "security.encryption-at-rest"
         ("scripts/install.sh", "shasum -a 256 --check tool.tar.gz.sha256", FETCHED),
         ("scripts/install.sh", "gpg --batch --verify tool.tar.gz.asc tool.tar.gz", FETCHED),
         ("scripts/install.sh", "cosign verify-blob --key cosign.pub tool.tar.gz", FETCHED),
+        # ... and the package managers' guards against a compromised release: install scripts
+        # not run, versions younger than a cooling-off period refused
+        (".npmrc", "min-release-age=7", FETCHED),
+        ("web/.npmrc", "ignore-scripts=true", FETCHED),
+        ("pnpm-workspace.yaml", "minimumReleaseAge: 1440", FETCHED),
+        (".yarnrc.yml", "npmMinimalAgeGate: 3d", FETCHED),
+        (".github/workflows/ci.yml", "      - run: npm ci --ignore-scripts", FETCHED),
         # a called workflow given every secret, a self-hosted runner, workflow_run's head
         (".github/workflows/release.yml", "    secrets: inherit", CI),
         (".github/workflows/ci.yml", "    runs-on: [self-hosted, linux]", CI),
@@ -273,6 +280,9 @@ AT_REST = "security.encryption-at-rest"
         ("src/team.ts", "const members = [owner];", None),
         ("src/ui/input.ts", "    maskedValue: true,", None),
         ("app/logging.py", "    log_level = 'info'", None),
+        (".npmrc", "save-exact=true", None),
+        ("src/releases.ts", "const minReleaseAge = 7;", None),
+        (".npmrc", "ignore-scripts=false", None),
     ],
 )
 def test_an_infrastructure_security_idiom_is_evidence(
