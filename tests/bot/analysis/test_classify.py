@@ -1969,6 +1969,36 @@ def test_rules_a_match_of_which_may_start_almost_anywhere_are_searched_in_passes
     assert _prefilter_passes(loose, 24) == _passes(loose, 24)
 
 
+def test_rules_with_a_wide_bounded_repeat_are_searched_in_passes_apart() -> None:
+    """A bounded repeat of ten characters or more (`.{0,60}`) multiplies the states of its
+    pass's DFA with every other rule's: such rules are passes of their own, after the others
+    and before the loose rules', every rule kept once. Narrow or exact counts stay."""
+    start = classify_module._LINE_START
+    wide = [r"(?:(?i)\bvisibility\b.{0,60}\bprivate\b)", r"(?:\.use\(([^;]{0,80}?,)?auth)",
+            r"(?:header[^\n]{5,25}proxy)"]
+    loose = [rf'(?:({start}|[^"])git\+https://)']
+    rest = [rf"(?:\bword{i}\b)" for i in range(30)] + [r"(?:\bv\d{1,3}\b)", r"(?:\d{16})",
+                                                       r"(?:\{\w+,\d+\})"]
+    groups = _prefilter_passes([wide[0], *rest[:10], loose[0], wide[1], *rest[10:], wide[2]], 24)
+    assert [list(g) for g in groups] == [rest, wide, loose]
+    assert _prefilter_passes(wide, 24) == _passes(wide, 24)
+
+
+@pytest.mark.parametrize("size", [5_000, 8 << 20], ids=["small", "large"])
+def test_wide_repeat_rules_apart_find_the_lines_of_the_union(size: int) -> None:
+    """Searched apart, a wide repeat's rule finds the lines it found inside a pass with the
+    others (its match starting on the line, spanning other rules' words), and no more."""
+    patterns = [r"(?:(?i)\bvisibility\b.{0,60}\bprivate\b)", r"(?:\bprivate_key\b)",
+                r"(?:\btoken\b)"]
+    diff = parse_diff(edit("app/models/post.py", [
+        "visibility = 'public'", "self.visibility, token, private", "private_key = k",
+        "visible private note", "visibility" + " x" * 40 + " private",
+    ]))
+    passes = classify_module._compiled_passes(patterns, _rules_per_pass(size), size < (32 << 10))
+    union = re2.compile("(?m)" + "|".join(patterns))
+    assert diff.hit_lines(*passes) == diff.hit_lines(union) == {0: [6, 7]}
+
+
 def test_header_rules_are_searched_in_passes_apart_after_the_others() -> None:
     """A header rule's form (`_header_form`) in a pass with others multiplied its automaton's
     states: the header rules are passes of their own, after the loose rules', each rule once."""
