@@ -975,11 +975,7 @@ class Diff:
         path = self.files[index].path
         if not path.endswith((".yml", ".yaml")) or MANIFESTS.search(path):
             return False
-        removed, added = (without_described_values(sides.removed),
-                          without_described_values(sides.added))
-        if removed == list(sides.removed) and added == list(sides.added):
-            return False
-        return self._mechanical(index, hunk, Sides(removed, added))
+        return self._mechanical_without(index, hunk, sides, without_described_values)
 
     def _remote_calls_bracketed(self, index: int, hunk: Hunk, sides: Sides) -> bool:
         """In an Elixir file, whether a hunk only writes a module's zero-arity calls with or
@@ -987,8 +983,16 @@ class Diff:
         as `mix format` does in typespecs) and otherwise re-formats."""
         if ELIXIR.search(self.files[index].path) is None:
             return False
-        removed, added = (without_empty_remote_calls(sides.removed),
-                          without_empty_remote_calls(sides.added))
+        return self._mechanical_without(index, hunk, sides, without_empty_remote_calls)
+
+    def _mechanical_without(
+        self, index: int, hunk: Hunk, sides: Sides,
+        strip: Callable[[Sequence[str]], list[str]],
+    ) -> bool:
+        """Whether a hunk is mechanical once `strip` takes out of both sides what does not
+        count (a described value, a call's empty brackets); False when it takes out nothing,
+        as the plain comparison already ran."""
+        removed, added = strip(sides.removed), strip(sides.added)
         if removed == list(sides.removed) and added == list(sides.added):
             return False
         return self._mechanical(index, hunk, Sides(removed, added))
