@@ -28,6 +28,8 @@ from typing import Any
 
 import re2
 
+from policies.model import MAX_PATH_PATTERNS
+
 __all__ = ["NAME", "PATH_LIST_FIELDS", "context", "expand", "expanded_lists", "plain_entries"]
 
 #: The schema's fields that hold a path list (`policies.schema.PathList`; a test keeps the two
@@ -49,8 +51,9 @@ def _reference(entry: str) -> tuple[bool, str] | None:
 
 def expand(patterns: list[Any], sets: Mapping[str, list[str]]) -> list[Any]:
     """The list with every `@name` and `!@name` replaced by the set's patterns. Raises
-    ValueError naming the entry for an unknown set, and for an excluded set that holds an
-    exclusion. Entries that are not strings are left for the schema to refuse."""
+    ValueError naming the entry for an unknown set, for an excluded set that holds an
+    exclusion, and for a list longer than a path list may be once spelt out. Entries that are
+    not strings are left for the schema to refuse."""
     if not any(isinstance(p, str) and p.lstrip("!").startswith("@") for p in patterns):
         return patterns
     expanded: list[Any] = []
@@ -74,6 +77,11 @@ def expand(patterns: list[Any], sets: Mapping[str, list[str]]) -> list[Any]:
                                  f"exclusion ({negated[0]!r}): name its patterns instead")
             members = [f"!{m}" for m in members]
         expanded.extend(members)
+        if len(expanded) > MAX_PATH_PATTERNS:
+            # checked as it grows: a list naming a large set many times must not become a
+            # million patterns before the schema counts them (the blow-up aliases are refused for)
+            raise ValueError(f"more than {MAX_PATH_PATTERNS} path patterns once its sets are "
+                             f"spelt out (at entry {index} {entry!r})")
     return expanded
 
 

@@ -84,6 +84,9 @@ def test_an_unknown_name_is_an_error_on_its_line_not_a_pattern_that_matches_noth
     ('path_sets:\n  a: ["@b"]\n  b: ["x/**"]\n', "path_sets.a", "cannot name another set"),
     ('path_sets:\n  Web: ["x/**"]\n', "path_sets.Web", "should match pattern"),
     ('path_sets:\n  a: ["[[:alpha:]"]\n', "path_sets.a", "invalid path pattern"),
+    # 600 patterns named twice: over the 1,000 a list holds, refused before it is built whole
+    ("path_sets:\n  big: [" + ", ".join(f'"d{i}/**"' for i in range(600)) + ']\n'
+     'exclude: ["@big", "@big"]\n', "exclude", "more than 1000 path patterns"),
 ])
 def test_riddles_and_bad_sets_are_errors(text: str, field: str, message: str) -> None:
     with pytest.raises(PolicyError) as error:
