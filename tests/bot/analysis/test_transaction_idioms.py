@@ -544,3 +544,34 @@ def test_a_transaction_s_state_asked_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     _assert_found_or_quiet(found, rule)
+
+
+NOT_EXISTS = "transactions.not-exists-guards"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a row written or taken only where none already records it, asked in the same
+        # statement: SQL, a query builder's clause, a raw condition handed to Active Record
+        ("db/queries/ledger.sql",
+         "INSERT INTO ledger_locks (is_locked) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM ledger_locks);",
+         NOT_EXISTS),
+        ("internal/store/credits.go",
+         '\t\tAND NOT EXISTS (SELECT 1 FROM credit_grants g WHERE g.invoice_id = i.id)`', NOT_EXISTS),
+        ("src/store/locks.js", "      return this.select(1).whereNotExists(function () {",
+         NOT_EXISTS),
+        ("lib/tasks/credits.rake",
+         "    Payment.where('not exists(select 1 from credits where credits.payment_id = payments.id)')",
+         NOT_EXISTS),
+        # look-alikes: a schema statement's own guard, a file's existence, a prose sentence
+        ("db/schema.sql", "CREATE TABLE IF NOT EXISTS ledger_locks (is_locked integer);", None),
+        ("scripts/setup.py", "    if not os.path.exists(target):", None),
+        ("src/store/locks.js", "  // the folder does not exist yet", None),
+    ],
+)
+def test_a_write_guarded_by_not_exists_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    _assert_found_or_quiet(found, rule)
