@@ -1643,6 +1643,13 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("app/Models/PaymentMethod.php", "$query->where('company_id', $id);",
          "permissions.owner-scoping-args"),
         ("app/Models/Tag.php", "$query->where('name', $name);", None),
+        # ... as supabase-js and PostgREST clients filter, and CodeIgniter's query builder
+        ("apps/dashboard/src/app/api/banking/route.ts", '            .eq("team_id", teamId)',
+         "permissions.owner-scoping-args"),
+        ("application/modules/guest/controllers/projects.php",
+         "            ->where_in('ip_projects.user_id', $user_ids)",
+         "permissions.owner-scoping-args"),
+        ("apps/dashboard/src/app/api/banking/route.ts", '            .eq("status", "active")', None),
         # the OAuth scopes a token may carry, checked or narrowed where they are granted
         ("src/Bridge/ScopeRepository.php", "    && $client->hasScope($scope->getIdentifier());",
          "permissions.scope-checks"),
