@@ -183,13 +183,6 @@ OWNER = "permissions.owner-match"
         ("protected/modules/file/models/File.php",
          "            return $user !== null && $this->created_by == $user->id;", OWNER),
         ("app/models/note.rb", "    return false unless note.created_by_id == user.id", OWNER),
-        # ... a record's user, by the user's id or primary key
-        ("shop/devices/middleware.py",
-         "            if (device is not None) and (device.user_id != user.pk):", OWNER),
-        ("shop/bookings/api.py", "    if not booking or booking.user_id != user.id:", OWNER),
-        # look-alikes: a record's user set, a user compared with a group's id
-        ("shop/bookings/api.py", "    booking.user_id = user.id", None),
-        ("shop/bookings/api.py", "    same = booking.user_id == group.id", None),
         # look-alikes: the creator set, two of a record's fields compared
         ("protected/modules/file/models/File.php", "        $this->created_by = $user->id;", None),
         ("protected/modules/file/models/File.php",
