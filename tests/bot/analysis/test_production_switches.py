@@ -54,6 +54,10 @@ from tests.bot.analysis._rules import rules_found
         ("config/environments/staging.rb", "  config.force_ssl = false", "security.transport"),
         ("src/main/resources/application.properties", "server.ssl.enabled=false",
          "security.transport"),
+        # ... and a setting named for SSL or TLS given its value, wherever it is spelt
+        ("deploy/prod/main.tf", '    SHOP_POSTGRES_SSL            = "false"', "security.transport"),
+        ("config/pooler.yaml", "    server_tls: false", "security.transport"),
+        (".env", "MAILER_SMTP_TLS=true", "security.transport"),
         # look-alikes: the development and test environments' own settings, a variable named
         # debug, a debug log level, a hardening header taken out
         ("shop/settings/dev.py", "DEBUG = True", None),
@@ -65,6 +69,8 @@ from tests.bot.analysis._rules import rules_found
         ("shop/settings.py", 'LOG_LEVEL = "DEBUG"', None),
         ("src/server.ts", "app.disable('x-powered-by');", None),
         ("src/main/resources/application.properties", "server.port=8443", None),
+        ("config/pooler.yaml", "    server_tls_port: 8443", None),
+        ("shop/settings/dev.py", 'SHOP_POSTGRES_SSL = "false"', None),
         ("src/schema/docs.ts", "const title = 'Schema introspection';", None),
     ],
 )
