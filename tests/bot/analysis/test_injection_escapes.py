@@ -2,7 +2,8 @@
 (RFC 4515: `*`, `(`, `)`, `\\` and NUL in a value change the filter), and a value matched as a
 pattern (LIKE's `%` and `_`, a glob's or Redis MATCH's `*` and `?`, a regular expression's
 metacharacters), where a user's wildcard matches everyone's rows or keys. Also a setting that
-keeps a token in an HttpOnly cookie by its `_HTTPONLY` suffix.
+keeps a token in an HttpOnly cookie by its `_HTTPONLY` suffix, and a quote doubled by hand (SQL's
+own escape inside a quoted identifier or literal).
 
 Each named row was routine before; a row with no rule is a look-alike that must stay silent.
 """
@@ -176,3 +177,31 @@ def test_an_escaper_type_and_a_doubled_backslash_are_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (ESCAPERS not in found), found
+
+
+QUOTES = "security.quote-doubling"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a quote doubled by hand, SQL's escape inside a quoted identifier or literal, in each
+        # stack's spelling
+        ("lib/dialect/schema.js",
+         "  const list = names.map((n) => `\"${n.replace(/\"/g, '\"\"')}\"`).join(',');", QUOTES),
+        ("internal/store/filter.go", "\treturn strings.ReplaceAll(v, \"'\", \"''\")", QUOTES),
+        ("shop/db/ddl.py", "        quoted = name.replace('\"', '\"\"')", QUOTES),
+        ("shop/db/ddl.py", "        literal = \"'%s'\" % value.replace(\"'\", \"''\")", QUOTES),
+        ("src/Db/Quoter.php", "        return \"'\" . str_replace(\"'\", \"''\", $value) . \"'\";", QUOTES),
+        ("lib/db/quote.rb", "    \"'#{value.gsub(\"'\", \"''\")}'\"", QUOTES),
+        # look-alikes: a quote removed or turned typographic, a dash for an underscore
+        ("shop/db/ddl.py", "        name = name.replace('\"', '')", None),
+        ("src/lib/text.ts", "  const label = title.replace(/'/g, '\\u2019');", None),
+        ("shop/search.py", "    slug = title.replace('_', '-')", None),
+    ],
+)
+def test_a_doubled_quote_is_evidence(
+    path: str, line: str, rule: str | None, policy: Policy
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (QUOTES not in found), found
