@@ -150,9 +150,24 @@ from tests.bot.analysis._rules import rules_found
          "security.template-evaluation"),
         ("src/plugins/run.js", "const fn = new Function('ctx', code);",
          "security.template-evaluation"),
+        # ... and the expression evaluators a rule engine or a config reader hands text to
+        ("src/rules.rs", "    let ok = engine.eval_with_scope::<bool>(&mut scope, &rule)?;",
+         "security.template-evaluation"),
+        ("src/rules.rs",
+         "    let ok = engine.eval_expression_with_scope::<bool>(&mut scope, &rule)?;",
+         "security.template-evaluation"),
+        ("shop/config.py", "    value = ast.literal_eval(raw)", "security.template-evaluation"),
+        ("src/rules.ts", "import { compile } from 'expression-eval';",
+         "security.template-evaluation"),
+        ("shop/rules.py", "    result = simple_eval(expr, names=context)",
+         "security.template-evaluation"),
+        ("internal/rules/eval.go", "	program, err := expr.Compile(rule, expr.Env(env))",
+         "security.template-evaluation"),
         # another class's from_string, lodash's other helpers
         ("lib/scopes.rb", "    Scopes.from_string(params[:scope])", None),
         ("src/ui/list.ts", "const ids = _.map(rows, 'id');", None),
+        ("shop/rules.py", "    value = evaluate(expression)", None),
+        ("src/rules.rs", "    let ast = engine.compile(&rule)?;", None),
         # Money types: bcmath, Dinero.js, JSR 354, an exact decimal holding a price or a fee;
         # .NET's rounding modes
         ("app/Services/Totals.php", "$total = bcadd($subtotal, $shipping, 2);", "billing.amounts"),
