@@ -226,6 +226,16 @@ from tests.bot.analysis._rules import rules_found
         # a view that refuses a GET (login CSRF)
         ("social_django/views.py", "@require_POST", "security.web-protections"),
         ("social_django/views.py", "@require_GET", None),
+        # Erlang's crypto module, from Elixir and from Erlang: MACs, digests, random bytes
+        ("lib/shop/webhook.ex", "    :crypto.mac(:hmac, :sha256, secret, payload)",
+         "security.erlang-crypto"),
+        ("lib/shop/webhook.ex", "    :crypto.hmac(:sha256, secret, payload)", "security.erlang-crypto"),
+        ("lib/shop/token.ex", "    24 |> :crypto.strong_rand_bytes() |> Base.url_encode64()",
+         "security.erlang-crypto"),
+        ("src/shop_token.erl", "    Mac = crypto:mac(hmac, sha256, Key, Body),", "security.erlang-crypto"),
+        # ... not a module of the application's own named for it, nor Elixir's :rand
+        ("lib/shop/token.ex", "    :crypto_helpers.format(value)", None),
+        ("lib/shop/token.ex", "    n = :rand.uniform(100)", None),
     ],
 )
 def test_an_ecosystem_convention_is_evidence(
