@@ -184,6 +184,13 @@ KEYS = "security.key-algorithm-checks"
         # look-alikes: a cache cleaned, a filter of rows
         ("src/Service/CacheHelper.php", "        CacheHelper::clean($pool);", None),
         ("src/Repository/PostRepository.php", "        $rows = QueryFilter::filter($rows);", None),
+        # a scrubber named for what it scrubs
+        ("lib/headers/policy.rb", "      value = scrub_directive_value(name, value)", RAW),
+        ("internal/web/verify.go", "\tr = scrubTokenFromRequest(r)", RAW),
+        ("lib/converters/rtf.rb", "    html = scrub_html(html)", RAW),
+        # look-alikes: Ruby's String#scrub, which replaces invalid bytes, a list scrubbed of blanks
+        ("lib/import/reader.rb", "    line = line.scrub('?')", None),
+        ("lib/import/reader.rb", "    rows = rows.scrub", None),
         ("src/ui/post.js", "  el.insertAdjacentHTML('beforeend', body);", RAW),
         ("src/ui/post.js", "  el.outerHTML = body;", RAW),
         ("src/ui/post.js", "  document.write(body);", RAW),
