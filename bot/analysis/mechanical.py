@@ -833,6 +833,33 @@ def _operators(stream: Iterable[tuple[str, bool]]) -> list[str]:
     ]
 
 
+#: a value's place in a string: a brace placeholder (`{}`, `{user}`, Ruby's `#{x}`, a template
+#: literal's `${x}`) or a printf conversion (`%s`, `%-5d`)
+_PLACE = compile_lazily(r"[#$]?\{[^{}]*\}|%[-+ #0]*\d*(?:\.\d+)?[A-Za-z]")
+#: what `_literal_punctuation` leaves out: words, white space, and the doubling of a
+#: backslash, which a raw string (`r"\d"`) writes once and a plain one (`"\\d"`) twice
+_WORD_OR_SPACE = compile_lazily(r"[\w\s]+|(?<=\\)\\+")
+
+
+def _literal_punctuation(stream: Iterable[tuple[str, bool]]) -> str:
+    """The punctuation the string literals of a stream (`_Tokens`) hold, in order, with the
+    places of their values left out: what a string built another way keeps (`"{}:{}"` ->
+    `f"{user}:{scope}"` both write `:`), and what a separator or a delimiter changed
+    (`scopes.join(",")` -> `scopes.join(" ")`) does not: such a string holds no word for
+    `_words` to tell apart, yet it is data another program parses."""
+    return "".join(_WORD_OR_SPACE.sub("", _unplaced(token)) for token, string in stream if string)
+
+
+def _unplaced(text: str) -> str:
+    """A string literal's text without the places of its values (`_PLACE`), inner ones first:
+    an f-string's value may hold a call with braces of its own (`{urlencode({"a": t})}`)."""
+    while True:
+        bare = _PLACE.sub("", text)
+        if bare == text:
+            return bare
+        text = bare
+
+
 def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
     """The same words, strings included, in the same order, the operators differing only by
     concatenation, `%`, placeholders and call parentheses: `"Bearer " + t` -> `f"Bearer {t}"`,
@@ -849,6 +876,7 @@ def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
         return False
     return (
         any(string for _, string in old()) and any(string for _, string in new())
+        and _literal_punctuation(old()) == _literal_punctuation(new())
         and _operators(old()) == _operators(new())
         and not any(
             string and (_SQL.match(token) or _BOUND_PARAMETER.search(token))

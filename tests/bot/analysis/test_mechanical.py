@@ -236,6 +236,9 @@ from tests.bot.analysis._rules import rules_found
          ["    RequestOptions::QUERY => ['access_token' => $token],",
           "    RequestOptions::FORM_PARAMS => $fields,"]),
         (['headers = {"authorization": token}'], ["headers = {Headers.AUTHORIZATION: token}"]),
+        # a plain string's doubled backslashes written once in a raw string: the same regex
+        ([r'keys = [re.sub("(?<=[^\\\\])_", "\\_", re.escape(k)) for k in allowed]'],
+         [r'keys = [re.sub(r"(?<=[^\\])_", "\\_", re.escape(k)) for k in allowed]']),
     ],
     ids=["reindented", "rewrapped-with-trailing-commas", "quote-style-and-semicolon",
          "trailing-comma-in-literal", "string-prefix", "imports-reordered", "message-wording",
@@ -273,7 +276,8 @@ from tests.bot.analysis._rules import rules_found
          "python-import-sections-separated", "python-import-sections-joined",
          "js-named-imports-reordered-in-another-quote-style",
          "python-import-names-reordered-in-brackets",
-         "php-string-key-as-its-class-constant", "python-string-key-as-its-class-constant"],
+         "php-string-key-as-its-class-constant", "python-string-key-as-its-class-constant",
+         "python-plain-string-as-raw-string"],
 )
 def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -443,6 +447,11 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (["$role = 'admin';"], ["$role = Role::SUPERADMIN;"]),
         (["    'query' => ['access_token' => $token],"],
          ["    RequestOptions::JSON => ['access_token' => $token],"]),
+        # a separator or a delimiter changed: a string of no words is data another program
+        # parses (`scope=a,b` -> `scope=a b`), not a string built another way
+        (['scopes = self.scopes.join(",")'], ['scopes = self.scopes.join(" ")']),
+        (['parts = header.split(";")'], ['parts = header.split(",")']),
+        (['url = base + "/" + path'], ['url = f"{base}:{path}"']),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -487,7 +496,8 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "import-added-among-sections", "import-dropped-among-sections",
          "name-added-to-a-list-in-another-quote-style", "list-from-another-module-in-another-quote-style",
          "python-import-name-swapped-in-brackets",
-         "string-as-a-constant-of-another-name", "string-key-as-another-option"],
+         "string-as-a-constant-of-another-name", "string-key-as-another-option",
+         "separator-changed", "delimiter-changed", "separator-changed-while-formatting"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
