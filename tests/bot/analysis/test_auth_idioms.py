@@ -27,6 +27,7 @@ ATTEMPTS = "auth.login-throttling"
 CREDENTIALS = "auth.credentials"
 RESET = "auth.reset-tokens"
 CLIENTS = "auth.client-credentials"
+LIFECYCLE = "auth.session-lifecycle"
 
 JAVA = "src/main/java/org/shop/web/TokenService.java"
 SPRING = "src/main/java/org/shop/config/WebConfig.java"
@@ -202,6 +203,29 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/main.rs",
          "    let (pkce_challenge, pkce_verifier) = PkceCodeChallenge::new_random_sha256();",
          OAUTH),
+        # the session itself renewed, dropped, created or forgotten through the stack's own API:
+        # Plug's configure_session and phx.gen.auth's renew_session, actix-identity, the
+        # Servlet API (getSession() creates one; getSession(false) does not)
+        ("lib/shop_web/user_plug.ex", "    |> configure_session(renew: true)", LIFECYCLE),
+        ("lib/shop_web/user_plug.ex", "    {:ok, configure_session(conn, drop: true)}", LIFECYCLE),
+        ("lib/shop_web/user_plug.ex", "    |> renew_session()", LIFECYCLE),
+        ("src/handlers/account.rs",
+         "    Identity::login(&req.extensions(), user.id.to_string())?;", LIFECYCLE),
+        ("src/handlers/account.rs", "                id.forget();", LIFECYCLE),
+        ("src/main/java/org/shop/web/AuditFilter.java",
+         "        HttpSession session = request.getSession(false);", LIFECYCLE),
+        ("src/main/java/org/shop/web/AuditFilter.java",
+         "        String sid = req.getSession().getId();", LIFECYCLE),
+        ("src/main/java/org/shop/web/AuditFilter.java", "        httpRequest.changeSessionId();",
+         LIFECYCLE),
+        # look-alikes: Hibernate's session, a cart kept in the session, a cache's entry forgotten
+        ("src/main/java/org/shop/dao/OrderDao.java",
+         "        Session session = sessionFactory.getCurrentSession();", None),
+        ("src/main/java/org/shop/dao/OrderDao.java",
+         "        return getSession().createQuery(hql).list();", None),
+        ("lib/shop_web/cart_plug.ex", "    |> put_session(:cart_id, cart.id)", None),
+        ("src/cache.rs", "    cache.forget(&key);", None),
+        ("src/handlers/orders.rs", "    let order_id = id.to_string();", None),
         # the session cookie's flags and lifetime under a session's options (Symfony's
         # framework.session, a PHP app's own setting)
         ("config/packages/framework.yaml", "        cookie_secure: auto", SESSION),
