@@ -213,7 +213,7 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
          "    Identity::login(&req.extensions(), user.id.to_string())?;", LIFECYCLE),
         ("src/handlers/account.rs", "                id.forget();", LIFECYCLE),
         ("src/main/java/org/shop/web/AuditFilter.java",
-         "        HttpSession session = request.getSession(false);", LIFECYCLE),
+         "        HttpSession session = request.getSession(true);", LIFECYCLE),
         ("src/main/java/org/shop/web/AuditFilter.java",
          "        String sid = req.getSession().getId();", LIFECYCLE),
         ("src/main/java/org/shop/web/AuditFilter.java", "        httpRequest.changeSessionId();",
@@ -225,6 +225,9 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
          "        return getSession().createQuery(hql).list();", None),
         ("lib/shop_web/cart_plug.ex", "    |> put_session(:cart_id, cart.id)", None),
         ("src/cache.rs", "    cache.forget(&key);", None),
+        # ... and the session there is, read without creating one
+        ("src/main/java/org/shop/web/AuditFilter.java",
+         "        HttpSession session = request.getSession(false);", None),
         ("src/handlers/orders.rs", "    let order_id = id.to_string();", None),
         # the session cookie's flags and lifetime under a session's options (Symfony's
         # framework.session, a PHP app's own setting)
