@@ -334,6 +334,19 @@ DATA = "permissions.permission-data-migrations"
          "      execute \"DELETE FROM user_roles WHERE role_id = 3\"", DATA),
         ("src/main/resources/db/migration/V42__grant_viewer.sql",
          "update user_roles set role_id = 2 where role_id = 5;", DATA),
+        # ... a table named for access or for authorities, and a DELETE split before its FROM
+        ("db/migrate/20260101120000_backfill_access_limiting.rb",
+         "        INSERT INTO access_limiting_organisations (edition_id, organisation_id)", DATA),
+        ("prisma/migrations/20260101_scopes/migration.sql", 'UPDATE "Access"', DATA),
+        ("src/main/resources/db/migration/V2_42_9__Remove_authority.sql",
+         "from userroleauthorities", DATA),
+        ("src/main/resources/db/migration/V2_42_10__authorities.sql",
+         "UPDATE userauthorities SET authority = 'M_new' WHERE authority = 'M_old';", DATA),
+        # look-alikes: an access token's or a log's rows, a Python import in a migration
+        ("db/migrate/20260101120000_expire_tokens.rb",
+         "      execute \"UPDATE oauth_access_tokens SET revoked_at = NOW()\"", None),
+        ("src/migrations/0042_prune.sql", "DELETE FROM access_logs WHERE created < now();", None),
+        ("app/migrations/0042_roles.py", "from roles import ADMIN", None),
         # look-alikes: the same statement in an application's query file, a migration that
         # writes other rows, prose naming roles
         ("queries/roles.sql",
