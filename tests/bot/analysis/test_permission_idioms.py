@@ -216,6 +216,16 @@ OWNER = "permissions.owner-match"
         # look-alike: a stream filtered by another field
         ("src/main/java/org/shop/runner/Executor.java",
          "    flows.stream().filter(f -> Objects.equals(f.getNamespace(), ns))", None),
+        # a record's user column compared with a user's own key; a model's owner column with a
+        # user id in SQLAlchemy's filter
+        ("src/devices/middleware.py",
+         "            if (device is not None) and (device.user_id != user.pk):", OWNER),
+        ("src/recipes/permissions.ts", "    if (user.id === recipe.userId) {", OWNER),
+        ("server/orgs/service.py", "                Membership.user_id == user_id,", OWNER),
+        # look-alikes: two users' ids, a record's other column, a member list in a UI component
+        ("src/devices/middleware.py", "            if device.user_id == other.device_id:", None),
+        ("server/orgs/service.py", "                Membership.role_name == name,", None),
+        ("src/components/Members.tsx", "  if (member.userId === user.id) {", None),
     ],
 )
 def test_a_permission_idiom_is_evidence(
