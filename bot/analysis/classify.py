@@ -1289,7 +1289,8 @@ _BYTE_ORDER_MARK = "\ufeff"
 _FUNCTION = compile_lazily(FUNCTION)
 _DEFINITION = compile_lazily(
     r"\b(def|class|func|function|fn|interface|struct|impl|trait|type|enum|record|object|sub|"
-    r"proc|procedure|resource|data|module|describe|context)\b|\w\s*\(|=>|^\s*[\w.]+\s*:\s*$"
+    r"proc|procedure|resource|data|module|describe|context)\b|\w\s*\(|=>|^\s*[\w.]+\s*:\s*$|"
+    r"\b(const|let|var)\s+[\w$]+\s*=\s*\(\s*$"
 )
 
 #: a line at the top level of a file (git's default pattern for a hunk header's line): where a
@@ -1307,7 +1308,8 @@ def _markup(matcher: Matcher, path: str) -> bool:
 
 def _header_encloses(diff: Diff, header: ChangedLine) -> bool:
     """Whether a hunk's header names the definition its change is made in (`def
-    authenticate(`, `class Refund`). Not a namespace (`module Devise` is a whole library), nor a
+    authenticate(`, `class Refund`, an arrow function whose parameters run on below it: `export
+    const apiAccessMiddleware = (`). Not a namespace (`module Devise` is a whole library), nor a
     line that defines nothing (git puts any line there when it finds no definition: a usage
     string, a docstring's sentence), nor the definition above a hunk whose first line of code
     starts another at the top level: a class deleted, added or moved out whole below

@@ -52,6 +52,23 @@ RUST_ADMIN = "permissions.rust-admin-extractors"
         ("src/main.rs", "        .layer(from_fn(admin_only))", GUARDS),
         ("app/Http/Kernel.php", "        'role' => \\App\\Http\\Middleware\\RoleMiddleware::class,",
          GUARDS),
+        # ... or for the access control it applies, named in the hunk header a change is in
+        ("src/lib/middleware/api-token-middleware.ts",
+         "export const apiAccessMiddleware = (", GUARDS),
+        ("src/main/java/org/shop/config/SecurityConfig.java",
+         "        http.addFilterAfter(new AuthorizationFilter(manager), ExceptionTranslationFilter.class);",
+         GUARDS),
+        ("src/Middleware/RequestAuthorizationMiddleware.php",
+         "class RequestAuthorizationMiddleware implements MiddlewareInterface", GUARDS),
+        ("src/Ocelot/Authorisation/Middleware.cs",
+         "    public class AuthorisationMiddleware : OcelotMiddleware", GUARDS),
+        ("plugins/UsersManager/UserAccessFilter.php", "class UserAccessFilter", GUARDS),
+        ("app/routes.py", "app.before_request(acl_guard)", GUARDS),
+        # look-alikes: a request log's middleware, a token's filter, an accessibility filter
+        ("src/app.ts", "app.use(accessLogMiddleware);", None),
+        ("src/main/java/org/shop/config/WebConfig.java",
+         "        http.addFilterBefore(accessTokenFilter, UsernamePasswordFilter.class);", None),
+        ("src/components/list.ts", "  const shown = accessibilityFilter(items);", None),
         ("src/main.rs", "        .wrap(NormalizePath::trim())", None),
         ("src/main.rs", "        .wrap(Compress::default())", None),
         ("src/routes/index.js", "router.use('/admin', adminRouter);", None),
@@ -242,3 +259,25 @@ def test_an_access_check_taken_away_is_critical(
 ) -> None:
     decision = decide(parse_diff(edit(path, added, removed)), policy)
     assert decision.risk is Risk.CRITICAL, decision.reasons
+
+
+@pytest.mark.parametrize(
+    ("section", "rule"),
+    [
+        # an arrow function named for the access control it applies, its parameters on the
+        # lines below the hunk header git chose
+        ("export const apiAccessMiddleware = (", GUARDS),
+        ("const adminOnly = (", GUARDS),
+        # look-alikes: an expression that names a guard, not a definition; a definition of
+        # another name
+        ("const total = (a + b) * adminOnly", None),
+        ("export const formatDate = (", None),
+    ],
+)
+def test_a_change_inside_an_arrow_function_named_for_access_is_evidence(
+    policy: Policy, section: str, rule: str | None
+) -> None:
+    text = edit("src/lib/middleware/api-token-middleware.ts", ["        limit = 2;"],
+                ["        limit = 1;"], section=section)
+    found = {e.rule for a in decide(parse_diff(text), policy).areas for e in a.evidence}
+    assert (rule in found) if rule else (found == set()), found
