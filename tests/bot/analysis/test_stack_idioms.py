@@ -1,6 +1,7 @@
 """Each stack's well-known sensitive idioms: cookie flags, mass assignment, SQL built by
 interpolation, unsafe deserialisers, markup printed raw, redirects to where the request says,
-CORS credentials and origins, and the switches that turn a token's verification off.
+CORS credentials and origins, the switches that turn a token's verification off, and the
+certificates a verifier trusts.
 
 They were found by reading each stack's conventions, not the corpus, which has few of them:
 the point is code nobody here has seen. Each row is a line written with the idiom, in a file no
@@ -28,6 +29,7 @@ REDIRECT = "security.redirect-from-input"
 CORS = "security.web-protections"
 TOKEN = "security.token-verification"
 KEYS = "security.key-algorithm-checks"
+CERTS = "security.certificate-trust"
 
 
 @pytest.mark.parametrize(
@@ -305,6 +307,20 @@ KEYS = "security.key-algorithm-checks"
         ("internal/web/codecs.go", "\tsupportedCodecs := []string{\"gzip\"}", None),
         ("app/cache.py", "    name = prepare_cache_name(raw)", None),
         ("app/files.py", '    if path.endswith(".pem"):', None),
+        # The certificates a verifier trusts: a chain or path walked to a trust anchor, the CA
+        # file a TLS client is handed, Go's client CAs, a store of roots, a revocation list, an
+        # attestation's x5c; a concert's path, a certificate's display name and a cache folder
+        # are none
+        ("src/helpers/attestation.ts",
+         "    await validateCertificatePath(x5c.map(toPEM), trustAnchors);", CERTS),
+        ("payments/http_client.py", "                cafile=self.ca_bundle_path,", CERTS),
+        ("internal/server/listen.go", "		ClientCAs:  pool,", CERTS),
+        ("app/mailers/smtp.rb", "    ctx.cert_store = store", CERTS),
+        ("lib/Service/RevocationService.php", "        $crl = $this->generate($revoked);", CERTS),
+        ("src/verify.rs", "    let anchors = trust_anchors(&roots)?;", CERTS),
+        ("app/events/views.py", "    concert_path = reverse('concerts')", None),
+        ("src/ui/CertificateCard.tsx", "  const certificateName = props.name;", None),
+        ("app/storage.py", "    cache_path = settings.CACHE_DIR", None),
     ],
 )
 def test_a_stack_idiom_is_evidence(policy: Policy, path: str, line: str, rule: str | None) -> None:
