@@ -237,6 +237,20 @@ from tests.bot.analysis._rules import rules_found
         ("app/Http/Middleware/VerifyCsrfToken.php", "        '/stripe/*',", "security.path"),
         ("config/credentials.yml.enc", "aGVsbG8=--c2FsdA==--aXY=", "security.path"),
         ("config/initializers/filter_parameter_logging.rb", "  :email, :ssn, :otp", "security.path"),
+        # ... and, wherever a framework or a middleware builds them, the Content-Security-Policy
+        # and Strict-Transport-Security headers (helmet's folders, Hanami's file, an ASP.NET
+        # middleware by its class); a settings screen about them and a folder of that name are
+        # not
+        ("middlewares/content-security-policy/index.ts",
+         "  const directives = structuredClone(DEFAULT_DIRECTIVES);", "security.path"),
+        ("lib/hanami/config/actions/content_security_policy.rb", '          end.join(";")',
+         "security.path"),
+        ("middlewares/strict-transport-security/index.ts",
+         "const DEFAULT_MAX_AGE = 365 * 24 * 60 * 60;", "security.path"),
+        ("src/Web/Middleware/ContentSecurityPolicyMiddleware.cs",
+         "        var header = BuildHeader(options);", "security.path"),
+        ("src/components/ContentSecurityPolicyHelp.vue", "  <p>{{ t('help') }}</p>", None),
+        ("app/content/security/policy.py", "    limit = 20", None),
         ("src/main/resources/application.properties",
          "spring.security.oauth2.client.registration.github.scope=read:user",
          "auth.spring-security"),
