@@ -1,7 +1,7 @@
 """Each stack's well-known sensitive idioms: cookie flags, mass assignment, SQL built by
 interpolation, unsafe deserialisers, markup printed raw, redirects to where the request says,
-CORS credentials and origins, the switches that turn a token's verification off, and the
-certificates a verifier trusts.
+CORS credentials and origins, the switches that turn a token's verification off, the
+certificates a verifier trusts and the size of a secret's random bytes.
 
 They were found by reading each stack's conventions, not the corpus, which has few of them:
 the point is code nobody here has seen. Each row is a line written with the idiom, in a file no
@@ -30,6 +30,7 @@ CORS = "security.web-protections"
 TOKEN = "security.token-verification"
 KEYS = "security.key-algorithm-checks"
 CERTS = "security.certificate-trust"
+RANDOM = "security.randomness"
 
 
 @pytest.mark.parametrize(
@@ -321,6 +322,14 @@ CERTS = "security.certificate-trust"
         ("app/events/views.py", "    concert_path = reverse('concerts')", None),
         ("src/ui/CertificateCard.tsx", "  const certificateName = props.name;", None),
         ("app/storage.py", "    cache_path = settings.CACHE_DIR", None),
+        # How many random bytes a secret, a salt or a nonce is made of; a model's token window,
+        # a title's length and a secretary are none
+        ("totp/generate.go", "\t\topts.SecretSize = 20", RANDOM),
+        ("knox/settings.py", "    SALT_LENGTH = 16", RANDOM),
+        ("internal/seal/page.go", "\tnonce := make([]byte, aead.NonceSize())", RANDOM),
+        ("app/nlp/chunks.py", "    max_token_length = 512", None),
+        ("app/forms/post.py", "    title_length = len(title)", None),
+        ("src/ui/Secretary.tsx", "  const secretaryName = user.name;", None),
     ],
 )
 def test_a_stack_idiom_is_evidence(policy: Policy, path: str, line: str, rule: str | None) -> None:
