@@ -501,6 +501,11 @@ HANDLES = "transactions.tx-handles"
         ("scripts/import_rows.py", "    conn.commit()", HANDLES),
         ("lib/shop/repo/transaction.ex",
          "          adapter_meta.adapter.rollback(adapter_meta, reason)", HANDLES),
+        # a database handle's own transaction method, however its block is written
+        ("lib/sequel/dataset/actions.rb",
+         "      return @db.transaction{insert(columns, values)} if values.is_a?(Dataset)", HANDLES),
+        ("lib/sequel/adapters/postgres.rb", "          DB.transaction(server_opts) do", HANDLES),
+        ("src/models/signups.rs", "        conn.transaction(|| {", HANDLES),
         # ... and Knex's open transaction handed to a query
         ("src/services/ledger/sync.ts",
          "    const account = await Account.query(trx).findOne({ id });", HANDLES),
@@ -510,6 +515,9 @@ HANDLES = "transactions.tx-handles"
         ("src/wallet/send.ts", "    await sendTransaction(tx);", None),
         ("tools/release.py", "    repo.index.commit('release')", None),
         ("src/View/Page.php", "        $this->beginRender();", None),
+        # ... a transaction of money listed, a method of another receiver
+        ("app/models/report.rb", "    rows = ledger.transactions.where(paid: true)", None),
+        ("lib/shop/export.rb", "    payment.transaction_id = response.id", None),
     ],
 )
 def test_a_transaction_s_owner_and_its_handle_are_evidence(
