@@ -527,6 +527,35 @@ def test_a_transaction_s_owner_and_its_handle_are_evidence(
     assert (rule in found) if rule else (HANDLES not in found), found
 
 
+ROLLBACK = "transactions.rollback-calls"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a transaction rolled back by a call named for it, whoever owns it
+        ("playhouse/orm.py", "            self.rollback(False)", ROLLBACK),
+        ("handler/oauth2/flow_refresh.go",
+         "\t\tif rbErr := storage.MaybeRollbackTx(ctx, h.Storage); rbErr != nil {", ROLLBACK),
+        ("app/Services/Orders/PlaceOrder.php", "            $this->databaseManager->rollBack();",
+         ROLLBACK),
+        ("src/store/ledger.ts", "    await this.rollbackTransaction();", ROLLBACK),
+        # look-alikes: a release rolled back in CI or a chart, an optimistic update undone in a
+        # component or a hook, the word in a message
+        (".github/workflows/deploy.yml", "        run: ./deploy.sh rollback(previous)", None),
+        ("charts/app/templates/job.yaml", "          args: [\"rollback(1)\"]", None),
+        ("src/components/TodoList.tsx", "      onError: () => rollback(previous),", None),
+        ("src/hooks/useLike.ts", "    rollbackLike(postId);", None),
+        ("src/store/ledger.ts", '    log.info("rolled back the import");', None),
+    ],
+)
+def test_a_transaction_rolled_back_by_name_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (ROLLBACK not in found), found
+
+
 @pytest.mark.parametrize(
     ("path", "line", "rule"),
     [
