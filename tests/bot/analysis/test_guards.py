@@ -100,6 +100,19 @@ def rules(result: Classification) -> set[str]:
             ["\t\tif exp == 0 {", "\t\t\treturn nil, nil", "\t\t}"], ["\t\tlog.Print(key)"],
             "", "auth.guard-removed", id="go-expiry-claim-guard-removed",
         ),
+        # ... its authorised party or audience: a token for another client let through
+        pytest.param(
+            "packages/backend/src/tokens/assertions.ts",
+            ["  if (!azp || !allowedParties || allowedParties.length === 0) {"],
+            ["  if (!allowedParties || allowedParties.length === 0) {"],
+            "", "auth.condition-changed", id="ts-authorised-party-condition-changed",
+        ),
+        pytest.param(
+            "internal/webhooks/verify.go",
+            ["\tif aud != cfg.ClientID {", "\t\treturn errForbidden", "\t}"],
+            ["\tlog.Print(event.ID)"],
+            "", "auth.guard-removed", id="go-audience-claim-guard-removed",
+        ),
     ],
 )
 def test_a_change_of_control_flow_on_a_subject_is_evidence(
@@ -143,6 +156,13 @@ def test_the_subject_words_without_a_change_of_control_flow_are_not_evidence(
 ) -> None:
     result = run(edit("app/services/sharing.py", added, removed), policy)
     assert not {r for r in rules(result) if r.endswith(("-changed", "-removed", "-added"))}
+
+
+def test_words_that_only_begin_like_a_claim_are_no_auth_subject(policy: Policy) -> None:
+    # `aud` and `iss` are claims as words of their own: not an audit log, not an issue
+    text = edit("app/services/tracker.py", ["    log.info('notify %s', issue.id)"],
+                ["    if audit_log.enabled and issue.open:", "        return None"])
+    assert "auth.guard-removed" not in rules(run(text, policy))
 
 
 def test_a_guard_added_to_a_component_only_hides_what_it_shows(policy: Policy) -> None:
