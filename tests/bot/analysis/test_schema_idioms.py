@@ -141,6 +141,37 @@ def test_a_schema_idiom_is_evidence(
     assert (rule in found) if rule else (found == set()), found
 
 
+FK_ACTIONS = "migrations.fk-actions"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a foreign key's action passed on or read back where code builds the schema: a
+        # migrator rebuilding the constraint, a generator's migration template, a metadata
+        # builder reading a relation's action, an action set by name
+        ("playhouse/migrate.py", "                    fk_metadata.on_delete,", FK_ACTIONS),
+        ("priv/templates/gen.schema/migration.exs.eex",
+         "      add :user_id, references(:users, on_delete: :delete_all)", FK_ACTIONS),
+        ("app/models/base.py", '    owner_id = sa.Column(sa.ForeignKey("users.id", ondelete="SET NULL"))',
+         FK_ACTIONS),
+        ("src/metadata-builder/JunctionEntityMetadataBuilder.ts",
+         "        onDelete: (relation.inverseRelation?.onDelete ??", FK_ACTIONS),
+        ("src/schema/builder.ts", "    table.foreign('user_id').references('users.id').onDelete('cascade');",
+         FK_ACTIONS),
+        # look-alikes: a callback of that name defined or handed on, a component's handler
+        ("app/hooks.py", "    def on_delete(self, instance):", None),
+        ("src/store/list.ts", "    props.onDelete(item.id);", None),
+        ("src/store/list.ts", "  onUpdate: (value) => setValue(value),", None),
+    ],
+)
+def test_a_foreign_key_s_action_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (FK_ACTIONS not in found), found
+
+
 def _header_rules(path: str, section: str, policy: Policy) -> set[str]:
     result = classify(parse_diff(edit(path, ["        return err"], ["        return nil"],
                                       section=section)), policy)
