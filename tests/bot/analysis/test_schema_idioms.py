@@ -228,3 +228,27 @@ def test_a_migration_runner_s_module_is_the_migrations_area(
 ) -> None:
     result = classify(parse_diff(edit(path, ["x = 1"])), policy)
     assert ("migrations" in {a.id for a in result.areas}) == migrations, result.areas
+
+
+@pytest.mark.parametrize(
+    ("path", "migrations"),
+    [
+        # the modules of an ORM or a migration tool that write the schema or record which
+        # migrations ran
+        ("tortoise/backends/mssql/schema_generator.py", True),
+        ("src/Tools/SchemaTool.php", True),
+        ("lib/dialects/sqlite3/schema/ddl.js", True),
+        ("flyway-core/src/main/java/org/flywaydb/core/internal/schemahistory/JdbcTableSchemaHistory.java",
+         True),
+        ("activerecord/lib/active_record/schema_dumper.rb", True),
+        # look-alikes: a JSON Schema generator, an API's schema module, a DDL parser's name
+        ("core/src/main/java/io/kestra/core/docs/JsonSchemaGenerator.java", False),
+        ("src/api/schema.ts", False),
+        ("src/sql/ddl_parser.py", False),
+    ],
+)
+def test_a_schema_writing_module_is_the_migrations_area(
+    policy: Policy, path: str, migrations: bool
+) -> None:
+    result = classify(parse_diff(edit(path, ["x = 1"])), policy)
+    assert ("migrations" in {a.id for a in result.areas}) == migrations, result.areas
