@@ -1,7 +1,7 @@
 """Each stack's well-known sensitive idioms: cookie flags, mass assignment, SQL built by
 interpolation, unsafe deserialisers, markup printed raw, redirects to where the request says,
 CORS credentials and origins, the switches that turn a token's verification off, the
-certificates a verifier trusts and the size of a secret's random bytes.
+certificates a verifier trusts, the size of a secret's random bytes and an OAuth client's PKCE.
 
 They were found by reading each stack's conventions, not the corpus, which has few of them:
 the point is code nobody here has seen. Each row is a line written with the idiom, in a file no
@@ -31,6 +31,7 @@ TOKEN = "security.token-verification"
 KEYS = "security.key-algorithm-checks"
 CERTS = "security.certificate-trust"
 RANDOM = "security.randomness"
+PKCE = "security.pkce"
 
 
 @pytest.mark.parametrize(
@@ -330,11 +331,26 @@ RANDOM = "security.randomness"
         ("app/nlp/chunks.py", "    max_token_length = 512", None),
         ("app/forms/post.py", "    title_length = len(title)", None),
         ("src/ui/Secretary.tsx", "  const secretaryName = user.name;", None),
+        # An OAuth client's PKCE, made optional or sent: the protection of the code it redeems;
+        # a captcha's challenge and a component that builds the verifier are none
+        ("src/Two/AbstractProvider.php", "        $this->usesPKCE = true;", PKCE),
+        ("lib/oauth/client.rb", "      params[:code_challenge_method] = 'S256'", PKCE),
+        ("internal/oidc/exchange.go", '\t\tparams.Set("code_verifier", verifier)', PKCE),
+        ("app/captcha/views.py", "    challenge_code = captcha.new_code()", None),
+        ("src/components/ConnectButton.tsx", "  const codeVerifier = makeVerifier();", None),
     ],
 )
 def test_a_stack_idiom_is_evidence(policy: Policy, path: str, line: str, rule: str | None) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+def test_a_coding_challenge_is_no_pkce(policy: Policy) -> None:
+    """`code_challenges` of a quiz names no PKCE challenge: the security rule wants the word to
+    end there (auth's oauth-flow, which reads it as part of a sign-in, does not)."""
+    found = rules_found("app/quiz/models.py", "    code_challenges = models.ManyToManyField(Quiz)",
+                        policy)
+    assert PKCE not in found, found
 
 
 @pytest.mark.parametrize(
