@@ -1,7 +1,8 @@
 """Security sinks in each stack's spelling, beside the ones `test_framework_apis` covers: a file
 read, sent or deleted at a path with a value interpolated after a directory (path traversal), a
-value put between quotes in SQL built away from the call that runs it (injection), and
-Cache-Control's `private` (a response no shared cache may store).
+value put between quotes in SQL built away from the call that runs it (injection),
+Cache-Control's `private` (a response no shared cache may store) and input refused unless it
+matches an anchored allow-list (what may reach the sink at all).
 
 Each named row was routine before; a row with no rule is a look-alike that must stay silent: a
 fixed path, a number formatted into one, a bound parameter, a table name interpolated, caching
@@ -18,6 +19,7 @@ from tests.bot.analysis._rules import rules_found
 PATH = "security.path-interpolation"
 SQL = "security.sql-quoted-value"
 HEADERS = "security.security-headers"
+ALLOWLIST = "security.anchored-allowlist"
 
 
 @pytest.mark.parametrize(
@@ -86,6 +88,21 @@ HEADERS = "security.security-headers"
         ("src/server/account.ts", "  res.set('Cache-Control', 'private, no-store');", HEADERS),
         ("app/Http/Middleware/NoSharedCache.php",
          "        $response->headers->set('Cache-Control', 'private');", HEADERS),
+        # Input refused unless the whole of it matches an allow-list written where it is
+        # checked, in each stack's spelling; a match that only finds, one that accepts, and a
+        # form's field checked in a component are none
+        ("server/socket-handlers/general-socket-handler.js",
+         "        if (!/^[a-z-]+$/.test(language)) {", ALLOWLIST),
+        ("admin/modules/user/users.php",
+         "        if(!preg_match('/^fid[0-9]+(_blank)?$/', $column))", ALLOWLIST),
+        ("shop/views.py", '    if not re.fullmatch(r"[a-z0-9-]+", slug):', ALLOWLIST),
+        ("lib/exports.rb", "    raise ArgumentError unless name =~ /\\A[\\w.-]+\\z/", ALLOWLIST),
+        ("src/Files/Store.cs", '        if (!Regex.IsMatch(name, @"^[\\w-]+$")) return null;',
+         ALLOWLIST),
+        ("src/http/client.ts", "    if (!allowedHostnameRegex.test(url.hostname)) {", ALLOWLIST),
+        ("src/format/dates.ts", "  const parts = value.match(/^(\\d+)-(\\d+)$/);", None),
+        ("app/Support/Slug.php", "        if (preg_match('/^[a-z-]+$/', $slug)) {", None),
+        ("src/components/AgeField.tsx", "    if (!/^\\d+$/.test(age)) setError(true);", None),
     ],
 )
 def test_a_security_sink_is_evidence(
