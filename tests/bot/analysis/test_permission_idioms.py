@@ -406,35 +406,3 @@ def test_oauth_scopes_handled_are_permissions(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (SCOPES not in found), found
-
-
-@pytest.mark.parametrize(
-    ("section", "removed", "added", "area"),
-    [
-        # a guard put in on the policy an authorization layer evaluates
-        ("public function saveUserPolicy(string $policyKey): void", [],
-         ["        if ($policyKey !== RequestSignGroupsPolicy::KEY) {",
-          "            throw new \\InvalidArgumentException('User scope is not supported');",
-          "        }"], True),
-        # ... and a condition changed on a stored policy's templates
-        ("func (s *SQLManager) create(p Policy, tx *sqlx.Tx) (err error) {",
-         ["\t\tif strings.Index(tpl, string(policy.GetStartDelimiter())) >= -1 {"],
-         ["\t\tif strings.Index(tpl, string(policy.GetStartDelimiter())) > -1 {"], True),
-        # look-alikes: the same guard on a setting, the same condition on a format
-        ("public function saveUserSetting(string $settingKey): void", [],
-         ["        if ($settingKey !== RequestSignGroupsSetting::KEY) {",
-          "            throw new \\InvalidArgumentException('User scope is not supported');",
-          "        }"], False),
-        ("func (s *SQLManager) create(r Record, tx *sqlx.Tx) (err error) {",
-         ["\t\tif strings.Index(tpl, string(format.GetStartDelimiter())) >= -1 {"],
-         ["\t\tif strings.Index(tpl, string(format.GetStartDelimiter())) > -1 {"], False),
-    ],
-    ids=["guard-added-on-a-policy", "condition-changed-on-a-policy", "guard-added-on-a-setting",
-         "condition-changed-on-a-format"],
-)
-def test_a_guard_or_a_condition_on_a_policy_is_permissions(
-    policy: Policy, section: str, removed: list[str], added: list[str], area: bool
-) -> None:
-    path = "lib/Service/SignService.php" if "$" in section else "manager/sql/manager_sql.go"
-    decision = decide(parse_diff(edit(path, added, removed, section=section)), policy)
-    assert ("permissions" in {a.id for a in decision.areas}) is area, decision.reasons
