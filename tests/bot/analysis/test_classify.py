@@ -196,6 +196,9 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("lib/shop/policies/order_policy.rb", ["x = 1"]),
          {"permissions": ["lib/shop/policies/order_policy.rb"]}),
         (edit("lib/secure_headers/headers/referrer_policy.rb", ["x = 1"]), {}),
+        # ... but a model of that name keeps its policy (a Feature model's, in app/policies)
+        (edit("app/policies/feature_policy.rb", ["x = 1"]),
+         {"permissions": ["app/policies/feature_policy.rb"]}),
         (edit("config/initializers/permissions_policy.rb", ["x = 1"]), {}),
         (edit("lib/secure_headers/headers/cross_origin_opener_policy.rb", ["x = 1"]), {}),
         (edit("lib/hanami/config/actions/content_security_policy.rb", ["x = 1"]),
@@ -334,7 +337,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "pascal-case-permissions-folder",
         "pascal-case-permissions-prefix-only",
         "pundit-style-policy-outside-app",
-        "referrer-policy-header",
+        "referrer-policy-header", "feature-model-policy",
         "permissions-policy-header-initializer",
         "cross-origin-opener-policy-header",
         "content-security-policy-header",

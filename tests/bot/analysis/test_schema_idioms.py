@@ -245,6 +245,9 @@ def test_a_migration_runner_s_module_is_the_migrations_area(
         ("core/src/main/java/io/kestra/core/docs/JsonSchemaGenerator.java", False),
         ("src/api/schema.ts", False),
         ("src/sql/ddl_parser.py", False),
+        # ... a GraphQL library's schema generator and a SQL parser's DDL module
+        ("src/main/java/graphql/schema/idl/SchemaGenerator.java", False),
+        ("go/vt/sqlparser/ddl.go", False),
     ],
 )
 def test_a_schema_writing_module_is_the_migrations_area(

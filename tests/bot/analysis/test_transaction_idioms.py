@@ -545,6 +545,9 @@ MUTEX = "transactions.mutex-calls"
         ("shop/db/pool.py", "        pool.release(conn)", None),
         ("shop/auth/client.py", "        token = self.acquire_token(scopes)", None),
         ("src/main/java/org/shop/Files.java", "        boolean locked = file.isLocked();", None),
+        # ... and objects whose names only end in "lock": a block, a clock
+        ("app/render/blocks.py", "        self.block.release()", None),
+        ("app/sim/timer.py", "        self.clock.release()", None),
     ],
 )
 def test_a_lock_taken_or_released_is_evidence(
