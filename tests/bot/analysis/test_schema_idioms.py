@@ -163,6 +163,10 @@ FK_ACTIONS = "migrations.fk-actions"
         ("app/hooks.py", "    def on_delete(self, instance):", None),
         ("src/store/list.ts", "    props.onDelete(item.id);", None),
         ("src/store/list.ts", "  onUpdate: (value) => setValue(value),", None),
+        # ... and a column's value written on update, a timestamp; a key's action named there is
+        ("app/models/base.py", "    updated_at = sa.Column(sa.DateTime, onupdate=func.now())", None),
+        ("app/models/base.py", '    owner_id = sa.Column(sa.ForeignKey("users.id", onupdate="CASCADE"))',
+         FK_ACTIONS),
     ],
 )
 def test_a_foreign_key_s_action_is_evidence(
@@ -248,6 +252,8 @@ def test_a_migration_runner_s_module_is_the_migrations_area(
         # ... a GraphQL library's schema generator and a SQL parser's DDL module
         ("src/main/java/graphql/schema/idl/SchemaGenerator.java", False),
         ("go/vt/sqlparser/ddl.go", False),
+        # ... and an API description's generator
+        ("drf_spectacular/openapi/schema_generator.py", False),
     ],
 )
 def test_a_schema_writing_module_is_the_migrations_area(

@@ -100,6 +100,9 @@ ALLOWLIST = "security.anchored-allowlist"
         ("src/Files/Store.cs", '        if (!Regex.IsMatch(name, @"^[\\w-]+$")) return null;',
          ALLOWLIST),
         ("src/http/client.ts", "    if (!allowedHostnameRegex.test(url.hostname)) {", ALLOWLIST),
+        # ... and a pattern of any other name, or a .NET match that only finds a digit
+        ("src/signup/phone.ts", "    if (!phoneRegex.test(value)) return false;", None),
+        ("src/Files/Store.cs", '        if (!Regex.IsMatch(input, @"\\d")) return null;', None),
         ("src/format/dates.ts", "  const parts = value.match(/^(\\d+)-(\\d+)$/);", None),
         ("app/Support/Slug.php", "        if (preg_match('/^[a-z-]+$/', $slug)) {", None),
         ("src/components/AgeField.tsx", "    if (!/^\\d+$/.test(age)) setError(true);", None),

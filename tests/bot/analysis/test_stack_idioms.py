@@ -332,11 +332,11 @@ PKCE = "security.pkce"
         ("app/forms/post.py", "    title_length = len(title)", None),
         ("src/ui/Secretary.tsx", "  const secretaryName = user.name;", None),
         # An OAuth client's PKCE, made optional or sent: the protection of the code it redeems;
-        # a captcha's challenge and a component that builds the verifier are none
+        # a component that builds the verifier is none
         ("src/Two/AbstractProvider.php", "        $this->usesPKCE = true;", PKCE),
         ("lib/oauth/client.rb", "      params[:code_challenge_method] = 'S256'", PKCE),
         ("internal/oidc/exchange.go", '\t\tparams.Set("code_verifier", verifier)', PKCE),
-        ("app/captcha/views.py", "    challenge_code = captcha.new_code()", None),
+        ("app/oidc/discovery.py", '        "code_challenge_methods_supported": ["S256"],', PKCE),
         ("src/components/ConnectButton.tsx", "  const codeVerifier = makeVerifier();", None),
     ],
 )
@@ -345,11 +345,18 @@ def test_a_stack_idiom_is_evidence(policy: Policy, path: str, line: str, rule: s
     assert (rule in found) if rule else (found == set()), found
 
 
-def test_a_coding_challenge_is_no_pkce(policy: Policy) -> None:
-    """`code_challenges` of a quiz names no PKCE challenge: the security rule wants the word to
-    end there (auth's oauth-flow, which reads it as part of a sign-in, does not)."""
-    found = rules_found("app/quiz/models.py", "    code_challenges = models.ManyToManyField(Quiz)",
-                        policy)
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        ("app/quiz/models.py", "    code_challenges = models.ManyToManyField(Quiz)"),
+        ("app/captcha/views.py", "    self.code_challenge_id = captcha.new_id()"),
+    ],
+)
+def test_a_coding_challenge_is_no_pkce(policy: Policy, path: str, line: str) -> None:
+    """A quiz's `code_challenges` and a captcha's `code_challenge_id` name no PKCE challenge:
+    the security rule wants the word to end there (auth's oauth-flow, which reads it as part of
+    a sign-in, does not)."""
+    found = rules_found(path, line, policy)
     assert PKCE not in found, found
 
 
