@@ -44,7 +44,7 @@ from bot.analysis.mechanical import (
     without_qualifiers,
 )
 from bot.analysis.models import FileChange, FileStatus, SourceFile
-from bot.analysis.prose import docblock_annotation, markers, prose_flags
+from bot.analysis.prose import GO_DOC, docblock_annotation, go_doc_inside, markers, prose_flags
 from policies.slotted import Slotted
 
 __all__ = ["NO_LINES", "Beside", "ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses",
@@ -827,11 +827,19 @@ class Diff:
         path = self.files[index].path
         first, last = self._shown(index, hunk)
         begin, stop = self._offset(first), self._ends[last]
+        rows: list[str] | None = None
         if path not in self._contents and not any(
             self.text.find(marker, begin, stop) >= 0 for marker in self._markers[index]
         ):
-            return NO_LINES  # no delimiter: nothing in the hunk says it is inside one
-        rows = self.text[begin:stop].split("\n")[:-1]
+            # no delimiter: nothing in the hunk says it is inside one, but in a Go `doc.go`
+            # where the file holds nothing else (`go_doc_inside`)
+            if not GO_DOC.search(path):
+                return NO_LINES
+            rows = self.text[begin:stop].split("\n")[:-1]
+            if not go_doc_inside([row[1:] for row in rows]):
+                return NO_LINES
+        if rows is None:
+            rows = self.text[begin:stop].split("\n")[:-1]
         found: set[tuple[str, int]] = set()
         for side, kinds, start in (("old", " -", hunk.starts[0]), ("new", " +", hunk.starts[1])):
             changed = {i.line: i.text for i in hunk.lines if i.side == side}

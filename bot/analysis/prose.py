@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from bot.analysis.lazyre import compile_lazily
 from policies.plain import Plain
 
-__all__ = ["markers", "prose_flags"]
+__all__ = ["GO_DOC", "go_doc_inside", "markers", "prose_flags"]
 
 _SHORT_STRINGS = r""""(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'"""
 
@@ -95,6 +95,12 @@ _FAMILIES: tuple[tuple[re.Pattern[str], _Family], ...] = (
 )
 _RUBY = compile_lazily(r"\.(rb|rake|gemspec|ru)$|(^|/)(Gemfile|Rakefile)$")
 _RUST = compile_lazily(r"\.rs$")
+#: Go's `doc.go`: the file the Go documentation conventions give a package's doc comment alone
+#: (a comment, then the `package` clause), often a `/* */` block of many screens
+GO_DOC = compile_lazily(r"(?:^|/)doc\.go$")
+#: a line of Go code at a file's top level (the package clause, an import, a declaration, a
+#: build directive): a hunk of a `doc.go` that shows one is outside the doc comment
+_GO_TOP_LEVEL = compile_lazily(r"\s*(?:package|import|func|var|const|type)\b|\s*//go:")
 #: a line that only closes a Rust raw string (`"#`, `"##);`): in code a `"` would open a string,
 #: so a hunk that meets one before any quote of its own starts inside a raw string
 _RAW_CLOSER = compile_lazily(r'\s*"#+[),;]*\s*$')
@@ -335,10 +341,24 @@ def prose_flags(path: str, lines: Sequence[str], *, from_start: bool) -> list[bo
     family = _family_of(path)
     if family is None:
         return [False] * len(lines)
+    if not from_start and GO_DOC.search(path) and go_doc_inside(lines):
+        return [bool(line.strip()) for line in lines]
     flags = _lexed(family, lines, from_start=from_start)
     if _RUST.search(path) and not from_start:
         return _raw_text_flags(lines, flags)
     return flags
+
+
+def go_doc_inside(lines: Sequence[str]) -> bool:
+    """Whether a hunk of a Go `doc.go` (`GO_DOC`) lies inside its doc comment: it holds no
+    delimiter of a block comment (`/*`, `*/`: where it opens or closes, the lexer reads it) and
+    no line of code at a file's top level (`_GO_TOP_LEVEL`: the package clause the comment
+    stands above). The file holds the comment and the package clause alone, so what else a
+    hunk in the middle of it shows (`CREATE INDEX ... CONCURRENTLY;`, `-- +migrate Up`, a
+    paragraph ending in a colon) is the comment's text, an example quoted for the reader."""
+    return not any(
+        "/*" in line or "*/" in line or _GO_TOP_LEVEL.match(line) for line in lines
+    )
 
 
 def _raw_text_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:

@@ -84,6 +84,17 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
          "        Password_hash text,\n        Role TEXT DEFAULT 'member'\n    )\n    \"#,\n)", []),
         ("src/migration/admin.rs", '    let password = "x";\n    Please change it right now\n'
          '    "#\n    );', []),
+        # a hunk in the middle of a Go doc.go, no delimiter shown: inside its doc comment, the
+        # file's only text; one that shows the package clause, or another file's, is code
+        ("doc.go", "the migration can be run using the notransaction option:\n\n"
+         "\t-- +migrate Up notransaction\n\tCREATE UNIQUE INDEX i CONCURRENTLY ON people (id);",
+         ["the migration can be run using the notransaction option:",
+          "-- +migrate Up notransaction", "CREATE UNIQUE INDEX i CONCURRENTLY ON people (id);"]),
+        ("internal/auth/doc.go", "\tCREATE UNIQUE INDEX i ON people (id);\n*/\npackage auth",
+         ["CREATE UNIQUE INDEX i ON people (id);", "*/"]),
+        ("internal/auth/doc.go", "// Package auth signs users in.\npackage auth\n\n"
+         "func check(password string) {}", []),
+        ("internal/auth/migrate.go", "\tCREATE UNIQUE INDEX i CONCURRENTLY ON people (id);", []),
     ],
     ids=[
         "python-docstring", "python-docstring-after-a-signature-over-lines",
@@ -95,7 +106,8 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         "ruby-hunk-inside-begin-end", "elixir-doc", "elixir-heredoc-is-data",
         "html-hunk-inside-a-comment", "html-comment-then-markup", "yaml-has-no-block-comments",
         "handlebars-section-is-markup", "jinja-comment", "rust-raw-string-message",
-        "rust-raw-string-sql", "rust-quote-before-the-closer",
+        "rust-raw-string-sql", "rust-quote-before-the-closer", "go-doc-go-hunk-inside-its-comment",
+        "go-doc-go-hunk-at-its-comments-end", "go-doc-go-code", "go-other-file",
     ],
 )
 def test_prose_is_what_a_docstring_or_block_comment_holds(
@@ -198,6 +210,28 @@ def test_a_message_in_a_rust_raw_string_is_no_evidence_of_its_path(policy: Polic
     code = text.replace("-    Please change it immediately: {issuer}/account",
                         "-    db.migrate(admin).await?;")
     assert decide(parse_diff(code), policy).areas != []
+
+
+def test_an_example_in_a_go_doc_go_is_no_evidence(policy: Policy) -> None:
+    """A Go package's doc.go holds its doc comment alone, often a `/* */` block of many
+    screens: a hunk in its middle shows no delimiter, and an SQL example quoted there (with the
+    migration tool's own markers) is the comment's text. The same lines elsewhere, or a hunk of
+    the doc.go that shows code, still count."""
+    text = patch("doc.go", '''\
+@@ -162,3 +162,7 @@ If you have complex statements which contain semicolons, use StatementBegin and
+ The order in which migrations are applied is defined through the filename.
++Some SQL commands cannot be executed inside a transaction. In such a case, use this option:
++
++	-- +migrate Up notransaction
++	CREATE UNIQUE INDEX people_unique_id_idx CONCURRENTLY ON people (id);
+ Embedding migrations with bindata
+ If you like your Go applications self-contained, embed the migration files.
+''')
+    assert decide(parse_diff(text), policy).areas == []
+    assert decide(parse_diff(text.replace("doc.go", "migrate.go")), policy).areas != []
+    code = text.replace("+Some SQL commands", "+func Up() {}\n+Some SQL commands")
+    assert decide(parse_diff(code.replace("@@ -162,3 +162,7 @@", "@@ -162,3 +162,8 @@")),
+                  policy).areas != []
 
 
 def test_a_hunk_s_prose_is_the_changed_lines_inside_its_docstring() -> None:

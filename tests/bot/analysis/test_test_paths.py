@@ -98,3 +98,32 @@ def test_a_docs_folders_html_pages_are_no_evidence(
 ) -> None:
     result = classify(parse_diff(edit(path, _DOCUMENTED_CHECK)), policy)
     assert (result.areas != []) is evidence, result.areas
+
+
+_QUOTED_STATEMENT = ["    CREATE UNIQUE INDEX people_unique_id_idx CONCURRENTLY ON people (id);"]
+
+
+@pytest.mark.parametrize(
+    ("path", "evidence"),
+    [
+        # the files each stack writes its docs in: RDoc's, ExDoc's cheatsheets, an AI coding
+        # agent's rules (Cursor's); and a hunk in the middle of a Go doc.go, inside the
+        # package's doc comment (the file's only text: bot/analysis/prose.py)
+        ("README.rdoc", False),
+        ("lib/shop/README.rdoc", False),
+        ("guides/cheatsheets/associations.cheatmd", False),
+        (".cursor/rules/migrations.mdc", False),
+        (".cursorrules", False),
+        ("doc.go", False),
+        ("internal/auth/doc.go", False),
+        # look-alikes: code whose name holds the same letters
+        ("internal/auth/docs.go", True),
+        ("internal/auth/godoc.go", True),
+        ("lib/rdoc/parser.rb", True),
+        ("src/mdc/client.ts", True),
+        ("src/cursorrules.ts", True),
+    ],
+)
+def test_a_stacks_docs_files_are_no_evidence(policy: Policy, path: str, evidence: bool) -> None:
+    result = classify(parse_diff(edit(path, _QUOTED_STATEMENT)), policy)
+    assert (result.areas != []) is evidence, result.areas
