@@ -1,7 +1,7 @@
 """Accuracy of modeltier's classifier: on real commits (`--real`), and on the hand-written corpus.
 
     python bench/accuracy.py --real [--fold K | --hide-fold K] [--corpus-file FILE] [--policy FILE]
-                             [--mirrors DIR] [--contents] [--tiers]
+                             [--mirrors DIR] [--contents] [--titles] [--tiers]
     python bench/accuracy.py [--verbose] [--policy FILE] [--cases all|dev|heldout]
 
 `--real` evaluates the real-commit corpus (`bench/corpus/*.yml`, diffs from local git mirrors; see
@@ -19,7 +19,9 @@ commits' tier disagreements with the shape figures behind them.
 `--corpus-file FILE` evaluates the labels of one corpus file alone (e.g. `bench/corpus/fresh.yml`,
 the commits added after the rules were tuned), with the same tables. `--contents` gives the core
 the changed files' contents too, as `scan --git` does (the definitions a change is made in,
-`bot/analysis/enclosing.py`); without it, the diff alone, as `scan --diff` gives it.
+`bot/analysis/enclosing.py`); without it, the diff alone, as `scan --diff` gives it. `--titles`
+gives it each commit's subject as the pull request's title (a squash-merged PR's commit subject
+is its title), as the App and the Action give the PR's: an area's `titles` phrases read it.
 
 Without `--real` it evaluates the hand-written regression corpus (tests/fixtures/corpus):
 
@@ -64,6 +66,7 @@ from bench.realcorpus import (  # noqa: E402
     load_labels,
     materialise,
     materialise_sources,
+    materialise_title,
     mirror_roots,
 )
 from bot.analysis.decide import decide  # noqa: E402
@@ -369,17 +372,19 @@ class RealMetrics:
 
 
 def real_run(policy: Policy, labels: Sequence[Label], roots: Sequence[Path],
-             contents: bool = False) -> tuple[list[RealResult], list[Label]]:
+             contents: bool = False, titles: bool = False) -> tuple[list[RealResult], list[Label]]:
     """Each commit's decision; with `contents`, given the changed files' contents as `scan
-    --git` gives them (the definitions a change is made in), else the diff alone."""
+    --git` gives them (the definitions a change is made in), else the diff alone; with
+    `titles`, given the commit's subject as the pull request's title."""
     results, missing = [], []
     for label in labels:
         text = materialise(label, roots)
         sources = materialise_sources(label, roots) if contents and text is not None else ()
-        if text is None or sources is None:
+        title = materialise_title(label, roots) if titles and text is not None else ""
+        if text is None or sources is None or title is None:
             missing.append(label)
             continue
-        pr = PullRequestInfo(sources=sources, repository=label.repo)
+        pr = PullRequestInfo(sources=sources, repository=label.repo, title=title)
         results.append(RealResult(label, decide(parse_diff(text), policy, pr)))
     return results, missing
 
@@ -477,13 +482,15 @@ def real_main(args: argparse.Namespace, policy: Policy) -> int:
         # the tuning view: the blind files are judged once, alone (--corpus-file), so none of
         # their figures, not even a fold's or a repository's totals, may steer a rule
         labels = [label for label in labels if label.source not in BLIND_FILES]
-    results, missing = real_run(policy, labels, mirror_roots(args.mirrors), args.contents)
+    results, missing = real_run(policy, labels, mirror_roots(args.mirrors), args.contents,
+                                args.titles)
     repos = sorted({r.label.repo for r in results})
     out = [f"modeltier real-commit benchmark: {len(results)} commits from {len(repos)} "
            f"repositories ({len(labels)} labelled in {args.corpus_file or 'bench/corpus/*.yml'}; "
            f"{len(missing)} without a local mirror), policy "
            f"{args.policy or 'policies/default.yml (bundled)'}"
-           f"{', with the changed files contents' if args.contents else ', diffs alone'}"]
+           f"{', with the changed files contents' if args.contents else ', diffs alone'}"
+           f"{', the commit subject as the PR title' if args.titles else ''}"]
     if missing:
         absent = sorted({m.repo for m in missing})
         out.append(f"  no mirror for {len(absent)} repositories: {', '.join(absent)}")
@@ -549,6 +556,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--contents", action="store_true",
                         help="with --real: give the core the changed files' contents, as "
                              "scan --git does (read from the mirrors, cached)")
+    parser.add_argument("--titles", action="store_true",
+                        help="with --real: give the core each commit's subject as the pull "
+                             "request's title, as the App and the Action give the PR's")
     parser.add_argument("--tiers", action="store_true",
                         help="with --real: list the listed folds' tier disagreements among the "
                              "commits whose critical is right")

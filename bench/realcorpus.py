@@ -38,7 +38,8 @@ DEFAULT_MIRRORS = Path("/work/.mirror")
 FOLDS = 5
 
 __all__ = ["BLIND_FILES", "FOLDS", "Label", "by_fold", "development_labels", "fold_of",
-           "load_label_file", "load_labels", "materialise", "materialise_sources", "mirror_roots"]
+           "load_label_file", "load_labels", "materialise", "materialise_sources",
+           "materialise_title", "mirror_roots"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,27 @@ def materialise(label: Label, roots: Sequence[Path], cache: Path = CACHE_DIR) ->
     cache.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(result.stdout)
     return result.stdout
+
+
+def materialise_title(label: Label, roots: Sequence[Path], cache: Path = CACHE_DIR) -> str | None:
+    """The commit's subject, the first line of its message (a squash-merged pull request's
+    title), or None when no mirror has the commit."""
+    cached = cache / f"{label.sha}.title"
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    git_dir = _git_dir(label.repo, roots)
+    if git_dir is None:
+        return None
+    result = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "log", "-1", "--format=%s", label.sha],
+        capture_output=True, check=False,
+    )
+    if result.returncode != 0:
+        return None
+    title = result.stdout.decode("utf-8", "replace").strip()
+    cache.mkdir(parents=True, exist_ok=True)
+    cached.write_text(title, encoding="utf-8")
+    return title
 
 
 def materialise_sources(label: Label, roots: Sequence[Path], cache: Path = CACHE_DIR

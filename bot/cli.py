@@ -361,9 +361,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         ]
         body = _read(args.body, "description").decode("utf-8", "replace") if args.body else ""
         labels = tuple(label.strip() for label in (args.labels or "").split(",") if label.strip())
-        pr = PullRequestInfo(body=body, labels=labels, commits=commits + tuple(messages),
-                             records=records, sources=sources,
-                             repository=args.repository or None)
+        pr = PullRequestInfo(title=args.title or "", body=body, labels=labels,
+                             commits=commits + tuple(messages), records=records,
+                             sources=sources, repository=args.repository or None)
         # Imported here: what it imports beyond the diff's parse and the policy's compile (the
         # declarations' reader, scopes, advice) is then imported while a large diff's search,
         # started before the parse (`_parse`), runs beside, not before that search starts.
@@ -566,6 +566,11 @@ def _add_scan(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
     source.add_argument("--diff", metavar="FILE", help="unified diff file ('-' or omitted: stdin)")
     source.add_argument("--git", metavar="BASE..HEAD", help="diff and commits of a git range")
     source.add_argument("--staged", action="store_true", help="the staged change (pre-commit)")
+    scan.add_argument(
+        "--title", metavar="TEXT",
+        help="the PR's title: one that says the change fixes a weakness (`Fix XSS in ...`, a "
+             "GHSA id) makes its source files that area's evidence",
+    )
     scan.add_argument("--body", metavar="FILE", help="PR description")
     scan.add_argument(
         "--commit-message", metavar="FILE", action="append", default=[], help="repeatable"

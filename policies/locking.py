@@ -13,8 +13,8 @@ wherever it stands under a locked entry):
   of the same rank or higher; a new risk may be added. `min_provenance`: every tier stays, with
   the same provenance or a stronger one. `tool_only_tier`: the same tier or a lower one, or
   none (a tool marker then proves nothing).
-- Lists of what counts (an area's `paths`, `content`, `owners`, `repository`, `checklist`; the
-  policy's `source_files`): every entry stays;
+- Lists of what counts (an area's `paths`, `content`, `owners`, `repository`, `titles`,
+  `checklist`; the policy's `source_files`): every entry stays;
   entries may be added, except a path pattern starting with `!` (it takes paths back out).
 - Lists of what is let off (`exclude`, `generated`, `vendored`, `translations`,
   `content_only`, `client_side`, `enforcement.unless`, an area's `weak` rules): entries may be
@@ -67,7 +67,8 @@ _ORDERS: dict[str, list[Any]] = {
     "checklist": ["advisory", "required"],
 }
 _PROVENANCE = ["declared", "tool", "recorded", "attested"]
-_MORE_IS_STRICTER = {"paths", "content", "owners", "repository", "source_files", "checklist"}
+_MORE_IS_STRICTER = {"paths", "content", "owners", "repository", "titles", "source_files",
+                     "checklist"}
 _LESS_IS_STRICTER = {"exclude", "generated", "vendored", "translations", "content_only",
                      "client_side", "unless", "weak"}
 _TIER_MAPS = {"require", "recommend"}

@@ -220,6 +220,7 @@ class Area(Plain):
     paths: list[str]
     owners: list[str]
     repository: list[str]
+    titles: list[str]
     content: list[ContentRule]
     guards: list[Literal["condition-changed", "guard-removed", "guard-added"]]
     exclude: list[str] | None

@@ -366,6 +366,14 @@ class Area(_Strict):
                     "tool): there a changed `source_files` file counts toward the area, as a "
                     "path match, when the analysis is told the repository's name.",
     )
+    titles: list[str] = Field(
+        default_factory=list,
+        description="Phrases of a pull request's title (RE2, searched, case-insensitive: "
+                    "`fix(es|ed)? .{0,40}\\bxss\\b`, `GHSA(-[a-z0-9]{4}){3}`) that say the change "
+                    "fixes or closes a weakness of this area: there a changed `source_files` "
+                    "file counts toward the area, as a path match, when the analysis is told "
+                    "the title. A title only adds an area; it never takes one away.",
+    )
     content: list[Annotated[ContentRule, BeforeValidator(_rule_from_string)]] = Field(
         default_factory=list
     )
@@ -416,6 +424,16 @@ class Area(_Strict):
                 if not word:
                     raise ValueError("repository word is empty")
                 compile_pattern(word)
+        return value
+
+    @field_validator("titles")
+    @classmethod
+    def _titles_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if not _trusted(info):
+            for phrase in value:
+                if not phrase:
+                    raise ValueError("title phrase is empty")
+                compile_pattern(phrase)
         return value
 
     @field_validator("exclude")

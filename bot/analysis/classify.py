@@ -2233,23 +2233,61 @@ def _repository_word(pattern: str) -> Any:
     return re2.compile(f"(?:{pattern})")
 
 
-def _repository_evidence(
-    diff: Diff, matcher: Matcher, collector: _Adds, skip: set[int], repository: str,
-    removals: Removals, renames: _Renames, metadata: MetadataLines,
-) -> None:
-    """In a repository whose name says what the whole project is about (an area's `repository`
-    words: `pyjwt`, `stripe-go`, `golang-migrate`), a changed source file (`source_files`)
-    counts toward the area as a path match does: the same exclusions, and only a change that
-    is more than comments or mechanical."""
+@functools.lru_cache(maxsize=256)
+def _title_phrase(pattern: str) -> Any:
+    """An area's `titles` phrase compiled, once per process, without regard to case."""
+    return re2.compile(f"(?i:{pattern})")
+
+
+#: an area a pull request is named for: the evidence's rule and what it says
+_Named = dict[str, tuple[str, str]]
+
+
+def _named_by_repository(matcher: Matcher, repository: str) -> _Named:
+    """The areas whose `repository` words match a word of the repository's name (`pyjwt`,
+    `stripe-go`, `golang-migrate`): the whole project is about them."""
     words = repository_words(repository)
-    named: dict[str, str] = {}
+    named: _Named = {}
     for area_id, area in matcher.policy.active_areas().items():
         for pattern in area.repository:
             compiled = _repository_word(pattern)
             word = next((w for w in words if compiled.fullmatch(w)), None)
             if word is not None:
-                named[area_id] = word
+                named[area_id] = (
+                    f"{area_id}.repository",
+                    f"{repository}'s source files: its name ({word!r}) says the project is "
+                    f"about {area.title.lower()}",
+                )
                 break
+    return named
+
+
+def _named_by_title(matcher: Matcher, title: str) -> _Named:
+    """The areas whose `titles` phrases the pull request's title holds (`fix XSS in ...`,
+    `Merge pull request from GHSA-...`): the change says it closes a weakness of theirs."""
+    named: _Named = {}
+    for area_id, area in matcher.policy.active_areas().items():
+        for pattern in area.titles:
+            found = _title_phrase(pattern).search(title)
+            if found is not None:
+                named[area_id] = (
+                    f"{area_id}.title",
+                    f"the pull request's title says it fixes a weakness of "
+                    f"{area.title.lower()}: {_snippet(found.group(0), 80)!r}",
+                )
+                break
+    return named
+
+
+def _named_evidence(
+    diff: Diff, matcher: Matcher, collector: _Adds, skip: set[int], named: _Named,
+    removals: Removals, renames: _Renames, metadata: MetadataLines,
+) -> None:
+    """For the areas a pull request is named for, by its repository's name or its title
+    (`_named_by_repository`, `_named_by_title`), a changed source file (`source_files`) counts
+    toward the area as a path match does: the same exclusions, and only a change that is more
+    than comments or mechanical. The name says what the code is for, where the code alone reads
+    as ordinary code (a token splitter, a query's escaping)."""
     if not named or not matcher.policy.source_files:
         return
     source = compile_paths(matcher.policy.source_files)
@@ -2257,16 +2295,22 @@ def _repository_evidence(
         if index in skip or _markup(matcher, change.path) or not source.match_file(change.path):
             continue
         meaningful = _asked_once(diff, index, change, removals, renames, metadata)
-        for area_id, word in named.items():
+        for area_id, (rule, snippet) in named.items():
             if matcher.excluded(area_id, change.path):
                 continue
             if not meaningful():
                 break
-            collector.add(area_id, Evidence(
-                path=change.path, side="path", rule=f"{area_id}.repository",
-                snippet=f"{repository}'s source files: its name ({word!r}) says the project "
-                        f"is about {matcher.policy.areas[area_id].title.lower()}",
-            ))
+            collector.add(area_id, Evidence(path=change.path, side="path", rule=rule,
+                                            snippet=snippet))
+
+
+def _named(matcher: Matcher, repository: str | None, title: str | None) -> _Named:
+    """The areas the repository's name and the pull request's title name; the repository's
+    evidence first (both are path-like: the collector keeps the first of equals)."""
+    named = _named_by_repository(matcher, repository) if repository else {}
+    for area_id, evidence in (_named_by_title(matcher, title) if title else {}).items():
+        named.setdefault(area_id, evidence)
+    return named
 
 
 class _Recorder:
@@ -2347,7 +2391,7 @@ def _beside(
 def classify(
     diff: Diff, policy: Policy, owners: CodeOwners | None = None, only: set[int] | None = None,
     attributes: GitAttributes | None = None, sources: Sequence[SourceFile] = (),
-    repository: str | None = None,
+    repository: str | None = None, title: str | None = None,
 ) -> Classification:
     """The areas the diff touches (in policy order) and the files it could not inspect.
 
@@ -2357,7 +2401,8 @@ def classify(
     under a generated-code path generated; `sources`: the changed files' contents where the
     caller has them, for the definitions a change is made in (none: the hunk headers say);
     `repository`: the repository's `owner/name`, whose words may claim its source files for an
-    area (`Area.repository`)."""
+    area (`Area.repository`); `title`: the pull request's title, whose phrases may claim them
+    likewise (`Area.titles`)."""
     matcher = matcher_for(policy)
     collector = _Collector(policy, matcher.client_side, ActionGates(diff))
     skip = _proven_excluded(diff, matcher, attributes or GitAttributes())
@@ -2374,6 +2419,7 @@ def classify(
         lambda: [index for index, _ in path_matches], searches.content,
     )
     metadata = MetadataLines(diff)
+    named = _named(matcher, repository, title)
     diff.read_contents(sources)
     mechanical = described = prose = 0
     if diff.beside is None:
@@ -2382,9 +2428,7 @@ def classify(
         )
         if owners is not None:
             _owner_evidence(diff, matcher, collector, skip, owners, removals, renames, metadata)
-        if repository:
-            _repository_evidence(diff, matcher, collector, skip, repository, removals, renames,
-                                 metadata)
+        _named_evidence(diff, matcher, collector, skip, named, removals, renames, metadata)
         if matcher.prefilter_patterns:
             mechanical, described, prose = _content_evidence(
                 diff, rules, collector, skip, searches.content, removals, renames, metadata
@@ -2413,9 +2457,7 @@ def classify(
         here = _Recorder()
         if owners is not None:
             _owner_evidence(diff, matcher, here, skip, owners, removals, renames, metadata)
-        if repository:
-            _repository_evidence(diff, matcher, here, skip, repository, removals, renames,
-                                 metadata)
+        _named_evidence(diff, matcher, here, skip, named, removals, renames, metadata)
         if matcher.prefilter_patterns:
             mechanical, described, prose = _content_evidence(
                 diff, rules, here, skip, searches.content, removals, renames, metadata

@@ -741,7 +741,7 @@ def decide(
 def _decide(diff: Diff, policy: Policy, pr: PullRequestInfo, place: Place) -> Decision:
     attributes = parse_gitattributes(pr.gitattributes)
     groups = classify_scopes(diff, policy, _codeowners(pr), attributes, pr.sources,
-                             pr.repository)
+                             pr.repository, pr.title or None)
     classification = merge_classifications(groups)
     signals = measure_shape(diff, policy, pr, attributes).replace(
         mechanical_lines=classification.mechanical_lines,

@@ -34,14 +34,14 @@ class ScopeGroup(Plain):
 def classify_scopes(
     diff: Diff, policy: Policy, owners: CodeOwners | None,
     attributes: GitAttributes | None = None, sources: Sequence[SourceFile] = (),
-    repository: str | None = None,
+    repository: str | None = None, title: str | None = None,
 ) -> list[ScopeGroup]:
     """One group per scope the change touches, and one for the files outside every scope
     (always one group when the policy has no scopes, or the change no files)."""
     if not policy.scopes:
         return [ScopeGroup(title=None, policy=policy, classification=classify(
             diff, policy, owners, attributes=attributes, sources=sources,
-            repository=repository))]
+            repository=repository, title=title))]
     scoped = scoped_policies(policy)
     members: list[set[int]] = [set() for _ in scoped]
     outside: set[int] = set()
@@ -58,11 +58,11 @@ def classify_scopes(
     groups = []
     if outside or not any(members):
         groups.append(ScopeGroup(title=None, policy=policy, classification=classify(
-            diff, policy, owners, outside, attributes, sources, repository)))
+            diff, policy, owners, outside, attributes, sources, repository, title)))
     groups += [
         ScopeGroup(title=scope.title, policy=scope_policy,
                    classification=classify(diff, scope_policy, owners, files, attributes,
-                                           sources, repository))
+                                           sources, repository, title))
         for (scope, scope_policy), files in zip(scoped, members, strict=True)
         if files
     ]

@@ -112,6 +112,19 @@ def test_scan_reads_the_repository_name_only_from_its_option(run: Run, tmp_path:
         ("auth", "auth.repository")]
 
 
+def test_scan_reads_the_title_from_its_option(run: Run, tmp_path: Path) -> None:
+    """A title that says the change fixes a weakness (`--title`) makes its source files that
+    area's evidence; without the option the CLI knows no title."""
+    diff = write(tmp_path / "fix.diff", edit("app/render.py", ["        return None"],
+                                             ["    if len(parts) != expected:"]))
+    _, plain, _ = run("scan", "--diff", diff, "--format", "json")
+    assert json.loads(plain)["areas"] == []
+    _, named, _ = run("scan", "--diff", diff, "--format", "json", "--title",
+                      "Fix stored XSS in the comment preview (#412)")
+    assert [(a["id"], a["evidence"][0]["rule"]) for a in json.loads(named)["areas"]] == [
+        ("security", "security.title")]
+
+
 def test_scan_routine_change_is_advisory_and_exits_0(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("scan", "--diff", write(tmp_path / "r.diff", ROUTINE_DIFF), "--format",
                        "json")

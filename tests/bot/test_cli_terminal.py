@@ -204,11 +204,11 @@ def test_the_readme_shows_the_editor_schema_line() -> None:
 def test_the_organisation_policy_examples_fit_the_schema_and_load(
     validator: jsonschema.Draft202012Validator,
 ) -> None:
-    # docs/organisation-policy.md: locked, scopes, owners, repository words, enforcement.when/unless,
-    # request_review
+    # docs/organisation-policy.md: locked, scopes, owners, repository words, title phrases,
+    # enforcement.when/unless, request_review
     doc = (ROOT / "docs" / "organisation-policy.md").read_text(encoding="utf-8")
     examples = [block.split("```", 1)[0] for block in doc.split("```yaml\n")[1:]]
-    assert len(examples) == 6
+    assert len(examples) == 7
     for example in examples:
         data = yaml.safe_load(example)
         assert list(validator.iter_errors(_as_json(data))) == [], example

@@ -390,6 +390,23 @@ def test_error_when_a_repository_word_is_refused(word: str, expected: str) -> No
     assert expected in problem.message
 
 
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("(?<=fix )xss", "invalid RE2 pattern '(?<=fix )xss'"),
+    ("", "title phrase is empty"),
+])
+def test_error_when_a_title_phrase_is_refused(phrase: str, expected: str) -> None:
+    """An area's `titles` phrases likewise: one RE2 refuses, or an empty one (which would
+    match every title), is the repository's mistake, named where it wrote it."""
+    [problem] = problems_of(yml(f"""
+        areas:
+          security:
+            titles: ['{phrase}']
+        """))
+    assert problem.file == REPO
+    assert problem.field.startswith("areas.security.titles")
+    assert expected in problem.message
+
+
 def test_error_when_a_replaced_rule_list_has_a_bad_pattern_points_at_the_repository_item() -> None:
     # The merged list is the repository's own here, so its index 1 is the repository's
     # second item, even though the default's content[1] is a mapping with a deeper position.
