@@ -31,6 +31,7 @@ def _title_rules(path: str, lines: tuple[str, ...], title: str, policy: Policy,
     ("title", "area"),
     [
         ("Merge pull request from GHSA-v5gw-mw7f-84px", "security"),
+        ("Merge commit from fork", "security"),
         ("Fix CVE-2024-24762: bound the multipart parser", "security"),
         ("fix: reject MongoDB operator injection in query filter params", "security"),
         ("fix(proxy): block 6to4/Teredo IPv6 SSRF bypass", "security"),
@@ -68,6 +69,9 @@ def test_a_title_that_says_the_change_fixes_a_weakness_names_its_area(
         "Fix dependency injection of the mailer",
         "Add fixtures for XSS tests",
         "Fix typo in README",
+        # a pull request from a contributor's fork, merged as any other
+        "Merge pull request #88 from octo/fork-sync",
+        "Merge branch 'main' of github.com:octo/app into fork",
     ],
 )
 def test_a_title_that_fixes_no_weakness_claims_nothing(title: str, policy: Policy) -> None:
