@@ -179,6 +179,13 @@ class Evidence(Plain):
         "shows only the head file (code scanning) can place it.",
     )
 
+    @property
+    def says_why(self) -> bool:
+        """Whether a path's evidence is a sentence of its own (a repository named for the
+        area, a title that says the change fixes a weakness): shown as it is, not as a pattern
+        the path `matches`."""
+        return self.side == "path" and self.rule.endswith((".repository", ".title"))
+
 
 class AreaResult(Plain):
     id: str

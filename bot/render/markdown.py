@@ -493,7 +493,9 @@ def _checklist(decision: Decision, ctx: CommentContext, allowance: int) -> str:
 
 
 def _evidence_line(evidence: Evidence, ctx: CommentContext) -> str:
-    if evidence.side == "path":
+    if evidence.says_why:
+        what = text(clip(evidence.snippet, _SNIPPET_CHARS))
+    elif evidence.side == "path":
         what = f"matches {code(clip(evidence.snippet, _SNIPPET_CHARS))}"
     else:
         what = code(clip(evidence.snippet, _SNIPPET_CHARS)) if evidence.snippet else ""

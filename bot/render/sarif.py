@@ -196,6 +196,9 @@ def _message_text(value: str, limit: int) -> str:
 
 
 def _where(evidence: Evidence) -> str:
+    if evidence.says_why:
+        sentence = _message_text(evidence.snippet, _SNIPPET_CHARS)
+        return sentence[:1].upper() + sentence[1:]
     if evidence.side == "path" or evidence.line is None:
         return f"The path matches {_message_text(evidence.snippet, _SNIPPET_CHARS)}"
     what = {

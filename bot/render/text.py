@@ -136,6 +136,8 @@ def _area(area: AreaResult, color: bool, evidence_per_area: int) -> list[str]:
 
 def _evidence(evidence: Evidence, color: bool) -> str:
     path = terminal(clip_middle(evidence.path, 160))
+    if evidence.says_why:
+        return f"{path}  {_paint(f'({terminal(clip(evidence.snippet, 160))})', 'dim', color)}"
     if evidence.side == "path" or evidence.line is None:
         pattern = terminal(clip(evidence.snippet, 80))
         return f"{path}  {_paint(f'(path matches {pattern})', 'dim', color)}"
