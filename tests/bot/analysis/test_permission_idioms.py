@@ -1,7 +1,8 @@
 """Who may do what, said in shapes the other access rules did not read: an IAM policy document's
 statement, a Ruby model's access predicate over a user, an access check named for what it
 grants, the PHP ACL API of Laminas Permissions, a membership looked up by Prisma's compound key,
-a record's privacy decided by a condition.
+a record's privacy decided by a condition, Django admin's permission hooks, a change made inside a
+definition named for what it allows.
 
 Each named row was routine (no evidence of the rule) before its rule was written; a row with no
 rule is a look-alike that must stay silent (a translation's "Resource", a predicate over no user, a
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.analysis.classify import classify
 from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.models import Risk
@@ -406,3 +408,70 @@ def test_oauth_scopes_handled_are_permissions(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (SCOPES not in found), found
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # Django admin's permission hooks, and the permissions an admin action requires
+        ("openwisp_users/admin.py",
+         "    @admin.action(description=delete_selected.short_description, permissions=['delete'])",
+         DJANGO),
+        ("openwisp_users/admin.py",
+         "        description=_('Flag selected users as active'), permissions=['change']", DJANGO),
+        ("simple_history/admin.py", "    def has_delete_permission(self, request, obj=None):",
+         DJANGO),
+        ("django_otp/admin.py", "        if not self.has_change_permission(request, obj):",
+         DJANGO),
+        # look-alikes: a GitHub token's permissions, a file's, a model's changed fields
+        ("scripts/release.py", '    permissions = ["contents", "packages"]', None),
+        ("app/storage.py", '    permissions = ["read", "write"]', None),
+        ("app/models.py", "    def has_changed(self, field):", None),
+    ],
+)
+def test_a_django_admin_permission_hook_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else DJANGO not in found, found
+
+
+ENCLOSING = "permissions.enclosing-symbol"
+
+
+@pytest.mark.parametrize(
+    ("path", "section", "area"),
+    [
+        # a definition named for what it allows or the abilities it grants
+        ("ladon.go",
+         "func (l *Ladon) DoPoliciesAllow(r *Request, policies []Policy) (err error) {", True),
+        ("internal/check/step/dispatch.go",
+         "func (s IsAllowedStep) Execute(ctx context.Context, req check.CheckRequest) Result {",
+         True),
+        ("src/Acl.php", "    public function isAllowed($user, $resource)", True),
+        ("src/Conductors/SyncsRolesAndAbilities.php", "class SyncsRolesAndAbilities", True),
+        ("app/models/ability.rb", "class Ability", True),
+        # look-alikes: a rate limiter's Allow, CORS's allowed origins, a retry, cache or
+        # image-pull policy, a word that holds "ability", an allowance
+        ("internal/rate/limiter.go", "func (lim *Limiter) Allow() bool {", False),
+        ("internal/cors/config.go", "func (c *Config) AllowedOrigins() []string {", False),
+        ("src/http/retry.py", "class RetryPolicy:", False),
+        ("src/http/cache.py", "class CachePolicy(Enum):", False),
+        ("pkg/apis/core/types.go", "func (p ImagePullPolicy) String() string {", False),
+        ("app/models.py", "class Availability(models.Model):", False),
+        ("app/config.py", "class ObservabilityConfig:", False),
+        ("app/models.py", "    def allowance(self):", False),
+        # ... and the names in test code, a UI component and a GraphQL schema
+        ("tests/test_abilities.py", "class AbilityTest(TestCase):", False),
+        ("src/engine_test.go", "func TestIsAllowed(t *testing.T) {", False),
+        ("src/components/Toolbar.tsx", "function isAllowedToEdit(props) {", False),
+        ("schema.graphql", "type Ability {", False),
+    ],
+)
+def test_a_change_inside_a_definition_named_for_what_it_allows_is_evidence(
+    policy: Policy, path: str, section: str, area: bool
+) -> None:
+    text = edit(path, ["        if not deleted: return False"], ["        x.delete()"],
+                section=section)
+    rules = {e.rule for a in classify(parse_diff(text), policy).areas for e in a.evidence}
+    assert (ENCLOSING in rules) is area, rules
