@@ -136,7 +136,7 @@ def test_the_tuning_view_leaves_the_blind_files_out_of_every_figure(tmp_path, mo
     a repository's): they are judged once, alone, so no total of theirs may steer a rule."""
     seen: list[list[str]] = []
 
-    def run(policy, labels, roots, contents):  # records which labels would be evaluated
+    def run(policy, labels, roots, contents, titles):  # records which labels would be evaluated
         seen.append([label.id for label in labels])
         return [], []
 
