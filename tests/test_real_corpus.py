@@ -14,7 +14,7 @@ from functools import partial
 import pytest
 import yaml
 
-from bench import accuracy, strengths
+from bench import accuracy, realcorpus, strengths
 from bench.realcorpus import BLIND_FILES, CORPUS_DIR, FOLDS, fold_of, load_labels, materialise
 
 AREAS = {"auth", "permissions", "billing", "migrations", "transactions", "security",
@@ -100,19 +100,27 @@ def test_the_blind_files_exist_and_their_labels_say_where_they_come_from() -> No
     assert set(sources) == {path.name for path in CORPUS_DIR.glob("*.yml")}
 
 
-def test_accuracy_measures_one_corpus_file_alone(tmp_path, monkeypatch, capsys) -> None:
-    """`--corpus-file` evaluates that file's labels only (the set added after tuning, on its own),
-    reading each diff from the mirror it names."""
+def _mirrored_commit(tmp_path, path: str, texts: tuple[str, str], subject: str) -> str:
+    """A two-commit repository mirrored as `someone/project` under tmp_path/mirrors: the
+    second commit's SHA (it changes `path` from the first text to the second)."""
     work, mirror = tmp_path / "work", tmp_path / "mirrors" / "someone+project"
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(work)]
     subprocess.run(["git", "init", "-q", str(work)], check=True)
-    for text in ("first\n", "first\nsecond line of the readme\n"):
-        (work / "README.md").write_text(text, encoding="utf-8")
-        subprocess.run([*git, "add", "README.md"], check=True)
-        subprocess.run([*git, "commit", "-q", "-m", "readme"], check=True)
+    (work / path).parent.mkdir(parents=True, exist_ok=True)
+    for text, message in zip(texts, ("first", subject), strict=True):
+        (work / path).write_text(text, encoding="utf-8")
+        subprocess.run([*git, "add", path], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", message], check=True)
     subprocess.run(["git", "clone", "-q", "--bare", str(work), str(mirror)], check=True)
-    sha = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True,
-                         text=True).stdout.strip()
+    return subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def test_accuracy_measures_one_corpus_file_alone(tmp_path, monkeypatch, capsys) -> None:
+    """`--corpus-file` evaluates that file's labels only (the set added after tuning, on its own),
+    reading each diff from the mirror it names."""
+    sha = _mirrored_commit(tmp_path, "README.md",
+                           ("first\n", "first\nsecond line of the readme\n"), "readme")
     corpus_file = tmp_path / "later.yml"
     corpus_file.write_text(yaml.safe_dump([{
         "id": "project-readme", "repo": "someone/project", "sha": sha, "stack": "python",
@@ -128,6 +136,38 @@ def test_accuracy_measures_one_corpus_file_alone(tmp_path, monkeypatch, capsys) 
     assert out.startswith("modeltier real-commit benchmark: 1 commits from 1 repositories "
                           f"(1 labelled in {corpus_file}; 0 without a local mirror)")
     assert "  someone/project " in out
+
+
+def test_titles_gives_the_commit_subject_as_the_pull_request_s_title(tmp_path, monkeypatch,
+                                                                     capsys) -> None:
+    """`--titles` reads each commit's subject from its mirror (a squash-merged PR's title) and
+    gives it to the core as the PR's title: a fix titled as one is found, not without it."""
+    sha = _mirrored_commit(
+        tmp_path, "app/render.py",
+        ("def show(parts, expected):\n    if len(parts) != expected:\n        return None\n",
+         "def show(parts, expected):\n    if len(parts) < expected:\n        return None\n"),
+        "Fix stored XSS in the preview (#412)")
+    corpus_file = tmp_path / "later.yml"
+    corpus_file.write_text(yaml.safe_dump([{
+        "id": "project-xss", "repo": "someone/project", "sha": sha, "stack": "python",
+        "critical": True, "areas": ["security"], "mentions": [], "tier": "premium", "files": 1,
+        "lines": 2, "trap": False, "trap_kind": None, "reason": "An XSS fix.",
+    }]), encoding="utf-8")
+    for name in ("materialise", "materialise_title"):
+        monkeypatch.setattr(accuracy, name, partial(getattr(realcorpus, name),
+                                                    cache=tmp_path / "cache"))
+    args = ["--real", "--corpus-file", str(corpus_file), "--mirrors", str(tmp_path / "mirrors")]
+
+    accuracy.main(args)
+    alone = capsys.readouterr().out
+    accuracy.main([*args, "--titles"])
+    titled = capsys.readouterr().out
+
+    assert "[critical: tp 0, fp 0, fn 1" in alone
+    assert ", the commit subject as the PR title" in titled.splitlines()[0]
+    assert "[critical: tp 1, fp 0, fn 0" in titled
+    assert (tmp_path / "cache" / f"{sha}.title").read_text(encoding="utf-8") == (
+        "Fix stored XSS in the preview (#412)")
 
 
 def test_the_tuning_view_leaves_the_blind_files_out_of_every_figure(tmp_path, monkeypatch,
