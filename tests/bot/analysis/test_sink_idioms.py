@@ -130,3 +130,81 @@ def test_caching_for_freshness_is_not_a_security_header(
     """Directives about freshness (`public`, `max-age`, `no-cache`, `no-store`) stay with the
     weak request-limits rule: alone they do not make a change critical."""
     assert HEADERS not in rules_found(path, line, policy)
+
+
+CONFINED = "security.path-confinement"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # A value escaped into the path segment it fills, in each stack's spelling
+        ("lib/recurly/BaseClient.js",
+         "      path = path.replace(`{${name}}`, encodeURIComponent(parameters[name].toString()))",
+         CONFINED),
+        ("src/api/customers.ts", "  const url = base + '/' + encodeURIComponent(customerId);",
+         CONFINED),
+        ("src/api/customers.ts", "  return http.get(`/customers/${encodeURIComponent(id)}`);",
+         CONFINED),
+        ("internal/client/users.go", '\tu := base + "/users/" + url.PathEscape(id)', CONFINED),
+        ("src/Client.php", "        $uri = '/customers/' . rawurlencode($id);", CONFINED),
+        ("sdk/client.py", "        path = \"/customers/\" + quote(customer_id, safe=\"\")",
+         CONFINED),
+        # ... a `..` segment refused, a resolved path checked against its root
+        ("packages/backend/src/util/path.ts",
+         "    if (parts.some(p => p === '.' || p === '..')) {", CONFINED),
+        ("app/storage.py", "        if part == '..':", CONFINED),
+        ("starlette/staticfiles.py",
+         "            if os.path.commonpath([full_path, directory]) != str(directory):", CONFINED),
+        ("app/storage.py", "    if not resolved.is_relative_to(root):", CONFINED),
+        # look-alikes: a query string's value, a common prefix of strings, a link a component
+        # builds, a path compared with the root itself
+        ("src/api/search.ts", "  const url = `/search?q=${encodeURIComponent(query)}`;", None),
+        ("src/Client.php", "        $url = $base . '?q=' . rawurlencode($q);", None),
+        ("tools/diffutil.py", "    prefix = os.path.commonprefix([left, right])", None),
+        ("src/components/TagLink.tsx",
+         "  return <a href={'/' + encodeURIComponent(slug)}>{slug}</a>;", None),
+        ("src/router.ts", "  if (path === '/') return home;", None),
+    ],
+)
+def test_a_value_kept_to_its_path_segment_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    """An id put into an API's URL path unescaped (`../customers/1`), or a file path no longer
+    checked against its root, reaches another resource: the escaping and the check are the
+    traversal's fix."""
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
+
+
+WORK = "security.work-limits"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # A body read within the limit, a form's parts counted, a JWE's PBES2 count capped
+        ("axum-extra/src/json_lines.rs", "        let body = req.into_limited_body();", WORK),
+        ("src/main.rs", "        .layer(DefaultBodyLimit::max(1024 * 1024))", WORK),
+        ("src/main.rs", "        .layer(RequestBodyLimitLayer::new(4096))", WORK),
+        ("starlette/formparsers.py", "        max_files: typing.Union[int, float] = 1000,",
+         WORK),
+        ("app/views.py", "    form = await request.form(max_files=10, max_fields=100)", WORK),
+        ("impl/src/main/java/io/jsonwebtoken/impl/security/Pbes2HsAkwAlgorithm.java",
+         "        final int iterations = reader.get(DefaultJweHeader.P2C);", WORK),
+        ("src/jwe/pbes2.ts", "  const iterations = header.p2c;", WORK),
+        # look-alikes: a log rotation's file count, a load balancer's power of two choices, a
+        # constant of another name, the body read as it is
+        ("src/logger.ts", "  maxFiles: '14d',", None),
+        ("pkg/balancer/balancer.go", "\tpicker := p2c.New(nodes)", None),
+        ("backup/rotate.py", "MAX_FILES = 5", None),
+        ("app/views.py", "    body = await request.body()", None),
+    ],
+)
+def test_a_cap_on_what_parsing_input_costs_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    """What a request or a token may make the server parse or derive, capped (or not): each
+    cap left out is a denial of service the sender sizes."""
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
