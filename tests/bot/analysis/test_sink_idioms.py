@@ -208,3 +208,33 @@ def test_a_cap_on_what_parsing_input_costs_is_evidence(
     cap left out is a denial of service the sender sizes."""
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+EXPECTED = "security.token-expectations"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # The issuer claim read to be compared, the issuer or audience handed to the decoder,
+        # the algorithms an OpenID Connect client registered for its responses
+        ("jwt/api_jwt.py", '            if payload["iss"] != issuer:', EXPECTED),
+        ("h/services/jwt.py", "                issuer=issuer,", EXPECTED),
+        ("app/auth/oidc.py", "            issuer=settings.OIDC_ISSUER,", EXPECTED),
+        ("lib/client.js", "    const expectedAlg = this.id_token_signed_response_alg;", EXPECTED),
+        ("lib/client.js", "    if (!this.userinfo_encrypted_response_enc) {", EXPECTED),
+        # look-alikes: an issuer stored as a column, computed, or named in Terraform
+        ("app/models/totp.py", "    issuer = Column(String(64), nullable=False)", None),
+        ("app/otp.py", "    issuer = build_issuer(account)", None),
+        ("main.tf", "      issuer = default_action.value.issuer", None),
+        # ... and a mailing's audience
+        ("app/campaigns/send.py", "        audience = segment.id", None),
+    ],
+)
+def test_what_a_verifier_expects_of_a_token_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    """A claim no longer compared, or a response verified with another client's algorithm,
+    loosens what a token must say; an issuer elsewhere (a column, Terraform) is other areas'."""
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (EXPECTED not in found), found
