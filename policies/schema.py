@@ -416,24 +416,17 @@ class Area(_Strict):
     def _paths_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return _validate_paths(value, info)
 
-    @field_validator("repository")
+    @field_validator("repository", "titles")
     @classmethod
     def _words_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        """Each repository word or title phrase compiles; an empty one would claim no name or
+        every title, silently."""
         if not _trusted(info):
-            for word in value:
-                if not word:
-                    raise ValueError("repository word is empty")
-                compile_pattern(word)
-        return value
-
-    @field_validator("titles")
-    @classmethod
-    def _titles_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        if not _trusted(info):
-            for phrase in value:
-                if not phrase:
-                    raise ValueError("title phrase is empty")
-                compile_pattern(phrase)
+            what = {"repository": "repository word", "titles": "title phrase"}[str(info.field_name)]
+            for pattern in value:
+                if not pattern:
+                    raise ValueError(f"{what} is empty")
+                compile_pattern(pattern)
         return value
 
     @field_validator("exclude")

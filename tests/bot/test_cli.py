@@ -99,30 +99,27 @@ def test_scan_exit_status_follows_enforcement(
     assert (json.loads(out)["verdict"], status) == (verdict, code)
 
 
-def test_scan_reads_the_repository_name_only_from_its_option(run: Run, tmp_path: Path) -> None:
-    """A repository named for an area (`--repository`) makes its source files that area's
-    evidence; without the option the CLI knows no name (it asks git for none)."""
-    diff = write(tmp_path / "lib.diff", edit("jwt/api_jws.py", ["        return None"],
-                                             ["    if len(parts) != expected:"]))
+@pytest.mark.parametrize(
+    ("path", "option", "value", "rule"),
+    [
+        ("jwt/api_jws.py", "--repository", "jpadilla/pyjwt", "auth.repository"),
+        ("app/render.py", "--title", "Fix stored XSS in the comment preview (#412)",
+         "security.title"),
+    ],
+)
+def test_scan_reads_the_repository_name_and_the_title_only_from_their_options(
+    run: Run, tmp_path: Path, path: str, option: str, value: str, rule: str
+) -> None:
+    """A repository named for an area (`--repository`), or a title that says the change fixes a
+    weakness (`--title`), makes the change's source files that area's evidence; without the
+    option the CLI knows neither (it asks git for none)."""
+    diff = write(tmp_path / "change.diff", edit(path, ["        return None"],
+                                                ["    if len(parts) != expected:"]))
     _, plain, _ = run("scan", "--diff", diff, "--format", "json")
     assert json.loads(plain)["areas"] == []
-    _, named, _ = run("scan", "--diff", diff, "--format", "json", "--repository",
-                      "jpadilla/pyjwt")
+    _, named, _ = run("scan", "--diff", diff, "--format", "json", option, value)
     assert [(a["id"], a["evidence"][0]["rule"]) for a in json.loads(named)["areas"]] == [
-        ("auth", "auth.repository")]
-
-
-def test_scan_reads_the_title_from_its_option(run: Run, tmp_path: Path) -> None:
-    """A title that says the change fixes a weakness (`--title`) makes its source files that
-    area's evidence; without the option the CLI knows no title."""
-    diff = write(tmp_path / "fix.diff", edit("app/render.py", ["        return None"],
-                                             ["    if len(parts) != expected:"]))
-    _, plain, _ = run("scan", "--diff", diff, "--format", "json")
-    assert json.loads(plain)["areas"] == []
-    _, named, _ = run("scan", "--diff", diff, "--format", "json", "--title",
-                      "Fix stored XSS in the comment preview (#412)")
-    assert [(a["id"], a["evidence"][0]["rule"]) for a in json.loads(named)["areas"]] == [
-        ("security", "security.title")]
+        (rule.split(".")[0], rule)]
 
 
 def test_scan_routine_change_is_advisory_and_exits_0(run: Run, tmp_path: Path) -> None:

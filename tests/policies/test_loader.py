@@ -373,37 +373,25 @@ def test_error_when_a_content_pattern_uses_look_behind() -> None:
     assert str(problem).startswith(f"{REPO}:4:9:")
 
 
-@pytest.mark.parametrize(("word", "expected"), [
-    ("(?<=py)jwt", "invalid RE2 pattern '(?<=py)jwt'"),
-    ("", "repository word is empty"),
+@pytest.mark.parametrize(("area", "field", "pattern", "expected"), [
+    ("auth", "repository", "(?<=py)jwt", "invalid RE2 pattern '(?<=py)jwt'"),
+    ("auth", "repository", "", "repository word is empty"),
+    ("security", "titles", "(?<=fix )xss", "invalid RE2 pattern '(?<=fix )xss'"),
+    ("security", "titles", "", "title phrase is empty"),
 ])
-def test_error_when_a_repository_word_is_refused(word: str, expected: str) -> None:
-    """An area's `repository` words are patterns too: one RE2 refuses, or an empty one (which
-    would claim no name, silently), is the repository's mistake, named where it wrote it."""
+def test_error_when_a_repository_word_or_title_phrase_is_refused(
+    area: str, field: str, pattern: str, expected: str
+) -> None:
+    """An area's `repository` words and `titles` phrases are patterns too: one RE2 refuses, or
+    an empty one (which would claim no name, or every title, silently), is the repository's
+    mistake, named where it wrote it."""
     [problem] = problems_of(yml(f"""
         areas:
-          auth:
-            repository: ['{word}']
+          {area}:
+            {field}: ['{pattern}']
         """))
     assert problem.file == REPO
-    assert problem.field.startswith("areas.auth.repository")
-    assert expected in problem.message
-
-
-@pytest.mark.parametrize(("phrase", "expected"), [
-    ("(?<=fix )xss", "invalid RE2 pattern '(?<=fix )xss'"),
-    ("", "title phrase is empty"),
-])
-def test_error_when_a_title_phrase_is_refused(phrase: str, expected: str) -> None:
-    """An area's `titles` phrases likewise: one RE2 refuses, or an empty one (which would
-    match every title), is the repository's mistake, named where it wrote it."""
-    [problem] = problems_of(yml(f"""
-        areas:
-          security:
-            titles: ['{phrase}']
-        """))
-    assert problem.file == REPO
-    assert problem.field.startswith("areas.security.titles")
+    assert problem.field.startswith(f"areas.{area}.{field}")
     assert expected in problem.message
 
 
