@@ -338,3 +338,55 @@ def test_a_sign_in_switch_set_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (SWITCHES not in found), found
+
+
+NORMALISED = "auth.login-normalisation"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # the name a user signs in with trimmed or folded to one case before it is looked up or
+        # counted: which account a credential is checked against, which failures lock it out
+        ("defender/utils.py",
+         "        return request.POST[config.USERNAME_FORM_FIELD][:255].strip()", NORMALISED),
+        ("src/main/java/org/shop/users/InMemoryUsers.java",
+         "        MutableUserDetails user = this.users.get(username.toLowerCase(Locale.ROOT));",
+         NORMALISED),
+        ("internal/users/store.go", "\tu, err := s.byName(ctx, strings.ToLower(username))",
+         NORMALISED),
+        ("app/Models/Member.php",
+         "        $member = Member::where('username', strtolower($username))->first();",
+         NORMALISED),
+        ("app/models/member.rb", "    self.username = username.strip.downcase", NORMALISED),
+        ("src/users/users.service.ts",
+         "    const user = await this.repo.findOne({ where: { username: dto.username.trim() } });",
+         NORMALISED),
+        ("src/Shop.Identity/Stores/MemberStore.cs",
+         "            var key = userName.ToLowerInvariant();", NORMALISED),
+        # ... or the normalised name kept for it
+        ("accounts/managers.py", "        username = self.model.normalize_username(username)",
+         NORMALISED),
+        ("src/Shop.Identity/Stores/MemberStore.cs",
+         "            member.NormalizedUserName = member.UserName.ToUpperInvariant();", NORMALISED),
+        ("app/api/verify-code/route.ts",
+         "  const record = await getLoginCode(normalizedEmail, normalizedCode);", NORMALISED),
+        # look-alikes: another field trimmed, a username shown, the same call in a component, in
+        # a server-rendered app's browser code, in a template; a username's schema field
+        ("app/catalog/forms.py", "        name = self.cleaned_data['product_name'].strip()", None),
+        ("src/report.go", "\ttitle := strings.ToLower(displayName)", None),
+        ("app/views/profile.py", "    header = user.username.upper()", None),
+        ("src/components/ProfileCard.tsx", "  const shown = username.trim();", None),
+        ("app/javascript/controllers/profile_controller.js",
+         "    const name = this.username.trim()", None),
+        ("templates/profile.html", "  <p>{{ user.username.lower() }}</p>", None),
+        ("schema.graphql", "  username: String!", None),
+        ("src/orders/service.ts", "  const email = order.contactEmail.trim();", None),
+        ("tests/test_accounts.py", '    username = "alice"', None),
+    ],
+)
+def test_a_sign_in_name_normalised_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (NORMALISED not in found), found

@@ -113,6 +113,27 @@ def rules(result: Classification) -> set[str]:
             ["\tlog.Print(event.ID)"],
             "", "auth.guard-removed", id="go-audience-claim-guard-removed",
         ),
+        # an Authorization header's value read by a Basic auth middleware: which credentials
+        # reach the password check
+        pytest.param(
+            "middleware/basic/basic.go",
+            ["\t\tif len(auth) <= 6 || strings.ToLower(auth[:5]) != \"basic\" {"],
+            ["\t\tif len(auth) <= 6 || !utils.EqualFold(auth[:6], \"basic \") {"],
+            "", "auth.condition-changed", id="go-authorization-value-condition-changed",
+        ),
+        # ... a switch named for the sign-in a route requires
+        pytest.param(
+            "internal/server/httpapi/trigger.go",
+            ["\tif !requireAuth && !cfg.Public {"], ["\tif !requireAuth {"],
+            "", "auth.condition-changed", id="go-require-auth-condition-changed",
+        ),
+        # ... the name a user signs in with, no longer refused when empty
+        pytest.param(
+            "app/backends.py",
+            ["        if not username:", "            return None"],
+            ["        users = self.get_users(username)"],
+            "", "auth.guard-removed", id="py-username-guard-removed",
+        ),
     ],
 )
 def test_a_change_of_control_flow_on_a_subject_is_evidence(
@@ -149,6 +170,15 @@ def test_a_guard_put_in_on_what_no_area_names_is_not_security(policy: Policy) ->
                      id="words-alone"),
         pytest.param(["    if math.exp(growth) > cap:", "        return cap"], ["    return cap"],
                      id="exponential-is-no-expiry-claim"),
+        # an author, an authority, an OAuth app are no `auth`
+        pytest.param(["    if post.author != user:", "        return None"], ["    return post"],
+                     id="author-is-no-auth"),
+        pytest.param(["    if authority.revoked:", "        return None"], ["    return cert"],
+                     id="authority-is-no-auth"),
+        pytest.param(["    if isAuthor && draft {", "        return nil", "    }"],
+                     ["    return doc"], id="camel-author-is-no-auth"),
+        pytest.param(["    if app.OAuth.Enabled {", "        return nil", "    }"],
+                     ["    return app"], id="oauth-is-no-auth-word"),
     ],
 )
 def test_the_subject_words_without_a_change_of_control_flow_are_not_evidence(
