@@ -1422,12 +1422,26 @@ class _Moves:
                     squash(item.text), ()
                 )
                 if (found.file, found.hunk) != (item.file, item.hunk) and self._counts(found.file)
+                and not self._reordered(found, item)
             )
             first = next(elsewhere, None)
             present = self._present[item] = first is not None and self.diff.substantive(item) and (
                 self.counterpart(first) or any(map(self.counterpart, elsewhere))
             )
         return present
+
+    def _reordered(self, found: ChangedLine, item: ChangedLine) -> bool:
+        """Whether a line's text on the other side is in another hunk of the same function (the
+        two hunks' headers are one function's opening line, `func (w *TenantWriter)
+        DeleteTenant(`): statements put in another order within one function, not code moved
+        elsewhere. A commit taken after the statement it followed, a mutex's release deferred
+        before the early returns it preceded, change what the transaction or the lock covers."""
+        if found.file != item.file:
+            return False
+        hunks = self.diff.hunks(item.file)
+        header, other = hunks[item.hunk].header, hunks[found.hunk].header
+        return (header is not None and other is not None and header.text == other.text
+                and _FUNCTION.match(header.text) is not None)
 
     def _counts(self, file: int) -> bool:
         """Whether what `index` found in a file counts: in a file indexed on a condition, one

@@ -898,6 +898,64 @@ def test_one_moved_line_is_still_evidence(policy: Policy) -> None:
     assert "auth" in files_by_area(run(moved, policy))
 
 
+def _two_hunks(path: str, headers: tuple[str, str], first: list[str],
+               second: list[str]) -> str:
+    """One modified file with two hunks far apart, each under its header: `first` removed
+    from the first hunk (`-` lines) and `second` added to the second."""
+    body = (f"@@ -10,{len(first) + 1} +10,1 @@ {headers[0]}\n x := 1\n"
+            + "".join(f"-{line}\n" for line in first)
+            + f"@@ -40,1 +38,{len(second) + 1} @@ {headers[1]}\n y := 2\n"
+            + "".join(f"+{line}\n" for line in second))
+    return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
+            f"--- a/{path}\n+++ b/{path}\n{body}")
+
+
+#: a transaction's commit and its error check, moved below the read it came before
+COMMIT = ["\terr = tx.Commit(ctx)", "\tif err != nil {",
+          "\t\treturn nil, utils.HandleError(ctx, span, err)", "\t}"]
+DELETE_TENANT = "func (w *TenantWriter) DeleteTenant(ctx context.Context, id string) (err error) {"
+
+
+def test_a_block_moved_within_its_function_is_evidence(policy: Policy) -> None:
+    # statements put in another order in one function: the commit now comes after the read,
+    # a mutex's release is deferred before the early returns it followed
+    moved = _two_hunks("internal/storage/postgres/tenantWriter.go",
+                       (DELETE_TENANT, DELETE_TENANT), COMMIT, COMMIT)
+    assert "transactions" in files_by_area(run(moved, policy))
+    unlock = ["\tdefer func() {", "\t\tr.mu.Unlock()", "\t\tr.updateSubs(ctx, refs)", "\t}()"]
+    fetch = "func (r *Repository) Fetch(ctx context.Context, specific ...string) (err error) {"
+    moved = _two_hunks("internal/storage/git/repository.go", (fetch, fetch), unlock, unlock)
+    assert "transactions" in files_by_area(run(moved, policy))
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        # from one function to another
+        (DELETE_TENANT, "func (w *TenantWriter) CreateTenant(ctx context.Context) error {"),
+        # within a class: a method moved, as a hunk header names the class around it
+        ("class TenantWriter:", "class TenantWriter:"),
+        # no header at all
+        ("", ""),
+    ],
+    ids=["another-function", "same-class", "no-header"],
+)
+def test_a_block_moved_elsewhere_in_its_file_is_not_evidence(
+    policy: Policy, headers: tuple[str, str]
+) -> None:
+    moved = _two_hunks("internal/storage/postgres/tenantWriter.go", headers, COMMIT, COMMIT)
+    assert files_by_area(run(moved, policy)) == {}
+
+
+def test_a_block_moved_to_a_function_of_the_same_name_in_another_file_is_not_evidence(
+    policy: Policy,
+) -> None:
+    moved = (edit("internal/storage/postgres/tenantWriter.go", ["\tx := 1"], COMMIT,
+                  section=DELETE_TENANT)
+             + edit("internal/storage/mysql/tenantWriter.go", COMMIT, section=DELETE_TENANT))
+    assert files_by_area(run(moved, policy)) == {}
+
+
 def test_code_moved_into_files_no_rule_reads_is_not_evidence(policy: Policy) -> None:
     # its middle line to one test, the lines around it to another whose found lines are code
     block = ["    total = compute_total(order)", "    with transaction.atomic():",
