@@ -73,6 +73,25 @@ def rules(result: Classification) -> set[str]:
              "    const headers = stored.headers;"],
             "", "security.guard-added", id="ts-secret-guard-added",
         ),
+        # ... and money's: a total refused above the limit its format holds, a payment
+        # record's lifecycle stopped where its invoice is gone
+        pytest.param(
+            "batchControl.go",
+            ["\treturn nil"],
+            ["\tif bc.TotalDebitEntryDollarAmount > NachaBatchDebitCreditLimit {",
+             "\t\treturn fieldError(\"TotalDebitEntryDollarAmount\", errOverflow)", "\t}",
+             "\treturn nil"],
+            "", "billing.guard-added", id="go-amount-guard-added",
+        ),
+        pytest.param(
+            "controllers/erpControllers/invoiceController.js",
+            ["    const payments = await PaymentInvoice.updateMany(filter, update);"],
+            ["    if (!deletedInvoice) {",
+             "      return res.status(404).json({ success: false, message: 'Invoice not found' });",
+             "    }",
+             "    const payments = await PaymentInvoice.updateMany(filter, update);"],
+            "", "billing.guard-added", id="js-invoice-guard-added",
+        ),
         # a loop's item skipped, or the loop left, under a condition: an exit too
         pytest.param(
             "providers/groups.go",
@@ -193,6 +212,34 @@ def test_words_that_only_begin_like_a_claim_are_no_auth_subject(policy: Policy) 
     text = edit("app/services/tracker.py", ["    log.info('notify %s', issue.id)"],
                 ["    if audit_log.enabled and issue.open:", "        return None"])
     assert "auth.guard-removed" not in rules(run(text, policy))
+
+
+@pytest.mark.parametrize(
+    ("path", "added"),
+    [
+        # a price shown by a component: hiding it refuses nothing
+        pytest.param("src/components/PriceTag.tsx",
+                     ["  if (!price) return null;", "  const label = format(price);"],
+                     id="ui-price-display"),
+        # an analytics counter or a page's row count, a cache's miss: no money is decided
+        pytest.param("src/reports/pageviews.ts",
+                     ["  if (views.total > MAX_ROWS) {", "    return views.rows.slice(0, MAX_ROWS);",
+                      "  }", "  const label = format(views);"],
+                     id="analytics-counter"),
+        pytest.param("app/cache/results.py",
+                     ["    if entry is None:", "        return None", "    label = format(entry)"],
+                     id="cache-miss"),
+        # a test's fixture
+        pytest.param("tests/fixtures/invoices.py",
+                     ["    if not invoice.amount:", "        return None",
+                      "    label = format(invoice)"], id="test-fixture"),
+    ],
+)
+def test_a_guard_put_in_where_no_money_is_decided_is_not_billing(
+    policy: Policy, path: str, added: list[str]
+) -> None:
+    text = edit(path, added, ["  const label = format(price);"])
+    assert "billing.guard-added" not in rules(run(text, policy))
 
 
 def test_a_guard_added_to_a_component_only_hides_what_it_shows(policy: Policy) -> None:
