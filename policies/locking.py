@@ -17,16 +17,17 @@ wherever it stands under a locked entry):
   `checklist`; the policy's `source_files`): every entry stays;
   entries may be added, except a path pattern starting with `!` (it takes paths back out).
 - Lists of what is let off (`exclude`, `generated`, `vendored`, `translations`,
-  `content_only`, `client_side`, `enforcement.unless`, an area's `weak` rules): entries may be
-  removed, none added; an area's own
-  `exclude` may not be set where the organisation left it unset (nor unset where it set it).
+  `content_only`, `client_side`, `title_vetoes`, `enforcement.unless`, an area's `weak` rules):
+  entries may be removed, none added; an area's own `exclude` may not be set where the
+  organisation left it unset (nor unset where it set it).
 - `request_review`: every reviewer stays; more may be added.
 - `enforcement.when`: unchanged, or removed (enforcement then always applies).
 - Mappings (`areas`, `enforcement`, `override`, an area): each field by its own rule; a new
   area may be added (more is checked), a new entry anywhere else is a change.
 - A locked area locks the policy-wide lists that let paths off every area with it (`exclude`,
-  `content_only`, `client_side`, `generated`, `vendored`, `translations`): a repository could
-  otherwise exclude a locked area's paths without touching the area.
+  `content_only`, `client_side`, `generated`, `vendored`, `translations`, `title_vetoes`): a
+  repository could otherwise exclude a locked area's paths (or veto its titles) without
+  touching the area.
 - `title` and `description` are words, free to change. Any other field must stay as it is.
 
 Tier ranks are read from each layer's own `tiers`: a repository that lowers the rank of the
@@ -70,11 +71,11 @@ _PROVENANCE = ["declared", "tool", "recorded", "attested"]
 _MORE_IS_STRICTER = {"paths", "content", "owners", "repository", "titles", "source_files",
                      "checklist"}
 _LESS_IS_STRICTER = {"exclude", "generated", "vendored", "translations", "content_only",
-                     "client_side", "unless", "weak"}
+                     "client_side", "unless", "weak", "title_vetoes"}
 _TIER_MAPS = {"require", "recommend"}
 #: policy-wide lists that let paths off every area: locked with any area
 _AREA_EXEMPTIONS = ("exclude", "content_only", "client_side", "generated", "vendored",
-                    "translations")
+                    "translations", "title_vetoes")
 _FREE = {"title", "description"}
 #: mappings where a new entry adds checks rather than changing one
 _OPEN_MAPS = {"areas"}

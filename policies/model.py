@@ -354,6 +354,7 @@ class Policy(Plain):
     vendored: list[str]
     content_only: list[str]
     client_side: list[str]
+    title_vetoes: list[str]
     source_files: list[str]
     areas: dict[str, Area]
     locked: list[str]

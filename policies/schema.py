@@ -754,6 +754,13 @@ class Policy(_Strict):
                     "server-rendered templates, server components or API routes): an area "
                     "`enforced_by_server` found only there counts one risk lower.",
     )
+    title_vetoes: list[str] = Field(
+        default_factory=list,
+        description="Phrases (RE2, searched without regard to case) that make a pull "
+                    "request's title about something other than a fix, though it names a "
+                    "weakness (a test, docs, a detector's findings: `Fix flaky test for CSRF "
+                    "middleware`): no area's `titles` phrase is then looked for in it.",
+    )
     source_files: PathList = Field(
         default_factory=list,
         description="Source code in a programming language: the files an area's `repository` "
@@ -807,6 +814,16 @@ class Policy(_Strict):
     @classmethod
     def _exclude_compiles(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return _validate_paths(value, info)
+
+    @field_validator("title_vetoes")
+    @classmethod
+    def _vetoes_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if not _trusted(info):
+            for pattern in value:
+                if not pattern:
+                    raise ValueError("title veto is empty")
+                compile_pattern(pattern)
+        return value
 
     def pattern_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Patterns that each compile but not together, the way the analysis runs them: every

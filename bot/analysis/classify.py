@@ -2253,8 +2253,8 @@ def _title_phrase(pattern: str) -> Any:
     return re2.compile(f"(?i:{pattern})")
 
 
-#: an area a pull request is named for: the evidence's rule and what it says
-_Named = dict[str, tuple[str, str]]
+#: the areas a pull request is named for: each one's evidence, as its rule and what it says
+_Named = dict[str, list[tuple[str, str]]]
 
 
 def _named_by_repository(matcher: Matcher, repository: str) -> _Named:
@@ -2267,28 +2267,34 @@ def _named_by_repository(matcher: Matcher, repository: str) -> _Named:
             compiled = _repository_word(pattern)
             word = next((w for w in words if compiled.fullmatch(w)), None)
             if word is not None:
-                named[area_id] = (
+                named[area_id] = [(
                     f"{area_id}.repository",
                     f"{repository}'s source files: its name ({word!r}) says the project is "
                     f"about {area.title.lower()}",
-                )
+                )]
                 break
     return named
 
 
 def _named_by_title(matcher: Matcher, title: str) -> _Named:
     """The areas whose `titles` phrases the pull request's title holds (`fix XSS in ...`,
-    `Merge pull request from GHSA-...`): the change says it closes a weakness of theirs."""
+    `Merge pull request from GHSA-...`): the change says it closes a weakness of theirs. None
+    when a `title_vetoes` phrase says the title is about something else that names one (a
+    test, docs, a detector's findings)."""
+    policy = matcher.policy
+    if any(_title_phrase(veto).search(title) for veto in policy.title_vetoes):
+        return {}
     named: _Named = {}
-    for area_id, area in matcher.policy.active_areas().items():
+    for area_id, area in policy.active_areas().items():
         for pattern in area.titles:
             found = _title_phrase(pattern).search(title)
             if found is not None:
-                named[area_id] = (
+                named[area_id] = [(
                     f"{area_id}.title",
                     f"the pull request's title says it fixes a weakness of "
-                    f"{area.title.lower()}: {_snippet(found.group(0), 80)!r}",
-                )
+                    f"{area.title.lower()} ({_snippet(found.group(0), 40)!r}): "
+                    f"{_snippet(title, 120)!r}",
+                )]
                 break
     return named
 
@@ -2309,21 +2315,25 @@ def _named_evidence(
         if index in skip or _markup(matcher, change.path) or not source.match_file(change.path):
             continue
         meaningful = _asked_once(diff, index, change, removals, renames, metadata)
-        for area_id, (rule, snippet) in named.items():
+        for area_id, reasons in named.items():
             if matcher.excluded(area_id, change.path):
                 continue
             if not meaningful():
                 break
-            collector.add(area_id, Evidence(path=change.path, side="path", rule=rule,
-                                            snippet=snippet))
+            for rule, snippet in reasons:
+                collector.add(area_id, Evidence(path=change.path, side="path", rule=rule,
+                                                snippet=snippet))
 
 
 def _named(matcher: Matcher, repository: str | None, title: str | None) -> _Named:
-    """The areas the repository's name and the pull request's title name; the repository's
-    evidence first (both are path-like: the collector keeps the first of equals)."""
-    named = _named_by_repository(matcher, repository) if repository else {}
-    for area_id, evidence in (_named_by_title(matcher, title) if title else {}).items():
-        named.setdefault(area_id, evidence)
+    """The areas the pull request's title and the repository's name name, each with all the
+    evidence that names it: the title's first, since it is strong where a name is weak
+    (`Area.weak_keys`), so a library named for an area cannot turn a fix its title states
+    into weak evidence."""
+    named = _named_by_title(matcher, title) if title else {}
+    for area_id, reasons in (_named_by_repository(matcher, repository) if repository
+                             else {}).items():
+        named.setdefault(area_id, []).extend(reasons)
     return named
 
 

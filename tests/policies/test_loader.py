@@ -395,6 +395,20 @@ def test_error_when_a_repository_word_or_title_phrase_is_refused(
     assert expected in problem.message
 
 
+@pytest.mark.parametrize(("veto", "expected"), [
+    ("(?<=fix )tests", "invalid RE2 pattern '(?<=fix )tests'"),
+    ("", "title veto is empty"),
+])
+def test_error_when_a_title_veto_is_refused(veto: str, expected: str) -> None:
+    """A `title_vetoes` phrase likewise: an empty one would veto every title, silently."""
+    [problem] = problems_of(yml(f"""
+        title_vetoes: ['{veto}']
+        """))
+    assert problem.file == REPO
+    assert problem.field.startswith("title_vetoes")
+    assert expected in problem.message
+
+
 def test_error_when_a_replaced_rule_list_has_a_bad_pattern_points_at_the_repository_item() -> None:
     # The merged list is the repository's own here, so its index 1 is the repository's
     # second item, even though the default's content[1] is a mapping with a deeper position.

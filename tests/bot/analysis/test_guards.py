@@ -198,6 +198,11 @@ def test_a_guard_put_in_on_what_no_area_names_is_not_security(policy: Policy) ->
                      ["    return doc"], id="camel-author-is-no-auth"),
         pytest.param(["    if app.OAuth.Enabled {", "        return nil", "    }"],
                      ["    return app"], id="oauth-is-no-auth-word"),
+        # another service's credentials: an image registry's, a mail server's
+        pytest.param(["    if registryAuth == \"\" {", "        return nil", "    }"],
+                     ["    return pull(image)"], id="registry-auth-is-no-sign-in"),
+        pytest.param(["    if !mailAuth {", "        return nil", "    }"],
+                     ["    return send(msg)"], id="mail-auth-is-no-sign-in"),
     ],
 )
 def test_the_subject_words_without_a_change_of_control_flow_are_not_evidence(

@@ -461,6 +461,9 @@ ENCLOSING = "permissions.enclosing-symbol"
         ("app/models.py", "class Availability(models.Model):", False),
         ("app/config.py", "class ObservabilityConfig:", False),
         ("app/models.py", "    def allowance(self):", False),
+        ("internal/retry/retry.go", "func (b *Backoff) retryAllowed() bool {", False),
+        ("pkg/images/puller.go", "func (p *Puller) pullAllowed() bool {", False),
+        ("app/game/stats.py", "class AbilityScore:", False),
         # ... and the names in test code, a UI component and a GraphQL schema
         ("tests/test_abilities.py", "class AbilityTest(TestCase):", False),
         ("src/engine_test.go", "func TestIsAllowed(t *testing.T) {", False),

@@ -165,6 +165,10 @@ CONFINED = "security.path-confinement"
         ("src/components/TagLink.tsx",
          "  return <a href={'/' + encodeURIComponent(slug)}>{slug}</a>;", None),
         ("src/router.ts", "  if (path === '/') return home;", None),
+        # ... an image name escaped, a cache key quoted, a build script's common path
+        ("registry/pull.go", "\tu := base + url.PathEscape(image)", None),
+        ("app/cache.py", '    key = quote(key, safe="")', None),
+        ("scripts/build.py", "    root = os.path.commonpath(paths)", None),
     ],
 )
 def test_a_value_kept_to_its_path_segment_is_evidence(
@@ -199,6 +203,9 @@ WORK = "security.work-limits"
         ("pkg/balancer/balancer.go", "\tpicker := p2c.New(nodes)", None),
         ("backup/rotate.py", "MAX_FILES = 5", None),
         ("app/views.py", "    body = await request.body()", None),
+        # ... a log rotation's file count passed on, a balancer's P2C type
+        ("app/log.py", "    handler = RotatingFileHandler(path, max_files=5)", None),
+        ("lb/balancer.go", "\tb := P2C{}", None),
     ],
 )
 def test_a_cap_on_what_parsing_input_costs_is_evidence(
@@ -227,8 +234,10 @@ EXPECTED = "security.token-expectations"
         ("app/models/totp.py", "    issuer = Column(String(64), nullable=False)", None),
         ("app/otp.py", "    issuer = build_issuer(account)", None),
         ("main.tf", "      issuer = default_action.value.issuer", None),
-        # ... and a mailing's audience
+        # ... and a mailing's audience, a certificate's issuer, the claim written
         ("app/campaigns/send.py", "        audience = segment.id", None),
+        ("app/tls.py", "    issuer = cert.issuer", None),
+        ("app/tokens.py", '    claims["iss"] = issuer', None),
     ],
 )
 def test_what_a_verifier_expects_of_a_token_is_evidence(

@@ -28,7 +28,8 @@ def test_a_title_s_evidence_reads_as_its_sentence() -> None:
     assert evidence.says_why
     text = render_text(decision, color=False)
     assert ("  app/handlers.py  (the pull request's title says it fixes a weakness of "
-            "security-sensitive code: 'Fix stored XSS')") in text
+            "security-sensitive code ('Fix stored XSS'): 'Fix stored XSS in the preview "
+            "(#412)')") in text
     assert "path matches" not in text
     [result] = render_sarif(decision, default_policy())["runs"][0]["results"]
     assert ("(critical risk). The pull request's title says it fixes a weakness"
@@ -57,7 +58,8 @@ def test_a_path_pattern_still_matches() -> None:
 
 def test_a_hostile_title_is_escaped_in_the_comment() -> None:
     comment = render_comment(_decided(
-        title="Fix XSS <img src=x onerror=alert(1)> for @octocat [a](http://x)"))
+        title="Fix <img src=x onerror=alert(1)> @octocat [a](http://x) XSS"))
+    assert "onerror" in comment  # the title is shown, escaped
     assert "<img" not in comment
     assert "@octocat" not in comment
     assert "[a](http" not in comment
