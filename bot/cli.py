@@ -436,16 +436,34 @@ def _explain_model(policy: Policy, name: str) -> None:
         print(f"  why: {resolution.reason}")
 
 
+def _explain_title(policy: Policy, title: str) -> None:
+    """Which areas a pull request's title names (`titles`), or the veto that keeps it out."""
+    from bot.analysis.classify import title_phrases
+
+    veto, found = title_phrases(policy, title)
+    print(f"title {title!r}:")
+    if veto is not None:
+        print(f"  vetoed: {veto!r} is a title_vetoes phrase's (a test, docs, a detector...): "
+              "it names no area")
+    elif not found:
+        print("  names no area (no area's titles phrase is in it)")
+    for area_id, phrase in found.items():
+        print(f"  {area_id} ({policy.areas[area_id].risk}): says it fixes {phrase!r}; the "
+              "change's source files count as this area's evidence")
+
+
 def _cmd_policy_explain(args: argparse.Namespace) -> int:
     from bot.analysis.classify import matcher_for
 
-    if args.path is None and args.model is None:
-        raise UsageError("policy explain needs a PATH or --model NAME")
+    if args.path is None and args.model is None and args.title is None:
+        raise UsageError("policy explain needs a PATH, --model NAME or --title TEXT")
     policy = _load_policy(args)
     if args.model is not None:
         _explain_model(policy, args.model)
-        if args.path is None:
-            return EXIT_OK
+    if args.title is not None:
+        _explain_title(policy, args.title)
+    if args.path is None:
+        return EXIT_OK
     matcher = matcher_for(policy)
     print(f"{args.path}:")
     for area_id, area in policy.areas.items():
@@ -607,13 +625,15 @@ def _add_policy(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     show.add_argument("--org-policy", metavar="FILE", help=_ORG_POLICY_HELP)
     show.set_defaults(handler=_cmd_policy_show)
     explain = policy_commands.add_parser(
-        "explain", help="which areas and rules match a path; how a model name resolves"
+        "explain",
+        help="which areas and rules match a path; how a model name resolves; what a title names"
     )
     explain.add_argument("path", metavar="PATH", nargs="?")
     explain.add_argument(
         "--model", metavar="NAME", help="how a model name resolves (exact, alias, family, unknown)"
     )
     explain.add_argument("--line", metavar="TEXT", help="a changed line to test content rules on")
+    explain.add_argument("--title", metavar="TEXT", help="which areas a PR's title names")
     explain.add_argument("--policy", metavar="FILE")
     explain.add_argument("--org-policy", metavar="FILE", help=_ORG_POLICY_HELP)
     explain.set_defaults(handler=_cmd_policy_explain)

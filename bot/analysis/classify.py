@@ -2276,27 +2276,38 @@ def _named_by_repository(matcher: Matcher, repository: str) -> _Named:
     return named
 
 
+def title_phrases(policy: Policy, title: str) -> tuple[str | None, dict[str, str]]:
+    """What a pull request's title says to the policy: the text a `title_vetoes` phrase found,
+    which keeps it out (then nothing else), or None and, for each active area with a `titles`
+    phrase in it, the text that phrase found (`policy explain --title` shows both)."""
+    veto = next((m.group(0) for m in (_title_phrase(v).search(title) for v in policy.title_vetoes)
+                 if m is not None), None)
+    if veto is not None:
+        return veto, {}
+    found: dict[str, str] = {}
+    for area_id, area in policy.active_areas().items():
+        match = next((m for m in (_title_phrase(p).search(title) for p in area.titles)
+                      if m is not None), None)
+        if match is not None:
+            found[area_id] = match.group(0)
+    return None, found
+
+
 def _named_by_title(matcher: Matcher, title: str) -> _Named:
     """The areas whose `titles` phrases the pull request's title holds (`fix XSS in ...`,
     `Merge pull request from GHSA-...`): the change says it closes a weakness of theirs. None
     when a `title_vetoes` phrase says the title is about something else that names one (a
     test, docs, a detector's findings)."""
     policy = matcher.policy
-    if any(_title_phrase(veto).search(title) for veto in policy.title_vetoes):
-        return {}
-    named: _Named = {}
-    for area_id, area in policy.active_areas().items():
-        for pattern in area.titles:
-            found = _title_phrase(pattern).search(title)
-            if found is not None:
-                named[area_id] = [(
-                    f"{area_id}.title",
-                    f"the pull request's title says it fixes a weakness of "
-                    f"{area.title.lower()} ({_snippet(found.group(0), 40)!r}): "
-                    f"{_snippet(title, 120)!r}",
-                )]
-                break
-    return named
+    return {
+        area_id: [(
+            f"{area_id}.title",
+            f"the pull request's title says it fixes a weakness of "
+            f"{policy.areas[area_id].title.lower()} ({_snippet(phrase, 40)!r}): "
+            f"{_snippet(title, 120)!r}",
+        )]
+        for area_id, phrase in title_phrases(policy, title)[1].items()
+    }
 
 
 def _named_evidence(

@@ -122,6 +122,27 @@ def test_scan_reads_the_repository_name_and_the_title_only_from_their_options(
         (rule.split(".")[0], rule)]
 
 
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Fix stored XSS in the preview (#412)",
+         ["  security (critical): says it fixes 'Fix stored XSS'"]),
+        ("Fix flaky test for CSRF middleware", ["  vetoed: 'flaky' is a title_vetoes phrase's"]),
+        ("Bump lodash to 4.17.21", ["  names no area"]),
+    ],
+)
+def test_policy_explain_says_what_a_title_names(
+    run: Run, title: str, shown: list[str]
+) -> None:
+    """`policy explain --title` says which areas a title names, which veto keeps it out, or
+    that it names none: what `scan --title` and the App will make of it."""
+    code, out, _ = run("policy", "explain", "--title", title)
+    assert code == EXIT_OK
+    lines = out.splitlines()
+    assert lines[0] == f"title {title!r}:"
+    assert all(any(line.startswith(want) for line in lines[1:]) for want in shown), out
+
+
 def test_scan_routine_change_is_advisory_and_exits_0(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("scan", "--diff", write(tmp_path / "r.diff", ROUTINE_DIFF), "--format",
                        "json")
@@ -575,10 +596,10 @@ def test_policy_explain_model(run: Run, name: str, expected: list[str]) -> None:
     assert out.splitlines() == expected
 
 
-def test_error_when_policy_explain_has_neither_path_nor_model(run: Run) -> None:
+def test_error_when_policy_explain_has_no_path_model_or_title(run: Run) -> None:
     code, out, err = run("policy", "explain")
     assert (code, out) == (EXIT_BAD_INPUT, "")
-    assert err == "modeltier: error: policy explain needs a PATH or --model NAME\n"
+    assert err == "modeltier: error: policy explain needs a PATH, --model NAME or --title TEXT\n"
 
 
 @pytest.mark.parametrize(
