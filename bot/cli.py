@@ -443,8 +443,8 @@ def _explain_title(policy: Policy, title: str) -> None:
     veto, found = title_phrases(policy, title)
     print(f"title {title!r}:")
     if veto is not None:
-        print(f"  vetoed: {veto!r} is a title_vetoes phrase's (a test, docs, a detector...): "
-              "it names no area")
+        print(f"  vetoed: {veto!r} matches a title_vetoes phrase (a test, docs, a "
+              "detector's findings), so it names no area")
     elif not found:
         print("  names no area (no area's titles phrase is in it)")
     for area_id, phrase in found.items():

@@ -345,6 +345,21 @@ class ContentRule(_Strict):
         return _validate_paths(value, info)
 
 
+#: what an empty entry of each list of words is called in its error
+_WORDS = {"repository": "repository word", "titles": "title phrase", "title_vetoes": "title veto"}
+
+
+def _validate_words(value: list[str], info: ValidationInfo) -> list[str]:
+    """Each repository word, title phrase or title veto compiles as RE2; an empty one would
+    claim no name, or every title, silently."""
+    if not _trusted(info):
+        for pattern in value:
+            if not pattern:
+                raise ValueError(f"{_WORDS[str(info.field_name)]} is empty")
+            compile_pattern(pattern)
+    return value
+
+
 class Area(_Strict):
     """A sensitive area: where it lives (paths), what it looks like (content), what to check."""
 
@@ -369,8 +384,8 @@ class Area(_Strict):
     titles: list[str] = Field(
         default_factory=list,
         description="Phrases of a pull request's title (RE2, searched, case-insensitive: "
-                    "`fix(es|ed)? .{0,40}\\bxss\\b`, `GHSA(-[a-z0-9]{4}){3}`) that say the change "
-                    "fixes or closes a weakness of this area: there a changed `source_files` "
+                    "`\\bfix(es|ed)?\\b.{0,60}\\bxss\\b`, `GHSA(-[a-z0-9]{4}){3}`) that say the "
+                    "change fixes a weakness of this area: there a changed `source_files` "
                     "file counts toward the area, as a path match, when the analysis is told "
                     "the title. A title only adds an area; it never takes one away.",
     )
@@ -419,15 +434,7 @@ class Area(_Strict):
     @field_validator("repository", "titles")
     @classmethod
     def _words_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        """Each repository word or title phrase compiles; an empty one would claim no name or
-        every title, silently."""
-        if not _trusted(info):
-            what = {"repository": "repository word", "titles": "title phrase"}[str(info.field_name)]
-            for pattern in value:
-                if not pattern:
-                    raise ValueError(f"{what} is empty")
-                compile_pattern(pattern)
-        return value
+        return _validate_words(value, info)
 
     @field_validator("exclude")
     @classmethod
@@ -764,7 +771,8 @@ class Policy(_Strict):
     source_files: PathList = Field(
         default_factory=list,
         description="Source code in a programming language: the files an area's `repository` "
-                    "words claim in a repository named for the area (tests, docs, examples and "
+                    "words claim in a repository named for the area, and its `titles` phrases in "
+                    "a pull request titled as the fix of its weakness (tests, docs, examples and "
                     "the other exclusions stay out).",
     )
     areas: dict[str, Area]
@@ -818,12 +826,7 @@ class Policy(_Strict):
     @field_validator("title_vetoes")
     @classmethod
     def _vetoes_compile(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        if not _trusted(info):
-            for pattern in value:
-                if not pattern:
-                    raise ValueError("title veto is empty")
-                compile_pattern(pattern)
-        return value
+        return _validate_words(value, info)
 
     def pattern_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Patterns that each compile but not together, the way the analysis runs them: every

@@ -827,19 +827,14 @@ class Diff:
         path = self.files[index].path
         first, last = self._shown(index, hunk)
         begin, stop = self._offset(first), self._ends[last]
-        rows: list[str] | None = None
-        if path not in self._contents and not any(
+        delimited = path in self._contents or any(
             self.text.find(marker, begin, stop) >= 0 for marker in self._markers[index]
-        ):
-            # no delimiter: nothing in the hunk says it is inside one, but in a Go `doc.go`
-            # where the file holds nothing else (`go_doc_inside`)
-            if not GO_DOC.search(path):
-                return NO_LINES
-            rows = self.text[begin:stop].split("\n")[:-1]
-            if not go_doc_inside([row[1:] for row in rows]):
-                return NO_LINES
-        if rows is None:
-            rows = self.text[begin:stop].split("\n")[:-1]
+        )
+        if not delimited and not GO_DOC.search(path):
+            return NO_LINES  # no delimiter: nothing in the hunk says it is inside one
+        rows = self.text[begin:stop].split("\n")[:-1]
+        if not delimited and not go_doc_inside([row[1:] for row in rows]):
+            return NO_LINES  # ... but in a Go `doc.go`, where the file holds nothing else
         found: set[tuple[str, int]] = set()
         for side, kinds, start in (("old", " -", hunk.starts[0]), ("new", " +", hunk.starts[1])):
             changed = {i.line: i.text for i in hunk.lines if i.side == side}
