@@ -7,15 +7,16 @@
 `--real` evaluates the real-commit corpus (`bench/corpus/*.yml`, diffs from local git mirrors; see
 `bench/realcorpus.py`; the commits whose mirror is absent are named and left out) and prints, for
 `critical` recall and precision, area recall, and tier agreement (targets 0.95, 0.90, 0.85, 0.85):
-the whole corpus, each of 5 folds of repositories (a repository's commits are all in one fold; the
-spread across folds is how far a figure can be trusted on repositories nobody tuned on), each
-repository, area, stack and trap kind, and then every miss and false alarm with the label's reason
-and the evidence behind the decision. `--hide-fold K` keeps fold K's cases out of the listing (its
-totals stay) and leaves the files added after tuning (`realcorpus.BLIND_FILES`, the
-fresh*.yml files) out of every figure: the view to tune with. `--fold K` lists only fold K's.
-The listed folds also get a tier confusion matrix each (expected against decided tier, for the
-commits whose `critical` is right: the shape rules' own agreement); `--tiers` lists those
-commits' tier disagreements with the shape figures behind them.
+the whole corpus (with each figure's 95% interval over its repositories drawn again, which says how
+much a set of that many repositories can tell), each of 5 folds of repositories (a repository's
+commits are all in one fold; the spread across folds is how far a figure can be trusted on
+repositories nobody tuned on), each repository, area, stack and trap kind, and then every miss and
+false alarm with the label's reason and the evidence behind the decision. `--hide-fold K` keeps
+fold K's cases out of the listing (its totals stay) and leaves the files added after tuning
+(`realcorpus.BLIND_FILES`, the fresh*.yml files) out of every figure: the view to tune with.
+`--fold K` lists only fold K's. The listed folds also get a tier confusion matrix each (expected
+against decided tier, for the commits whose `critical` is right: the shape rules' own agreement);
+`--tiers` lists those commits' tier disagreements with the shape figures behind them.
 `--corpus-file FILE` evaluates the labels of one corpus file alone (e.g. `bench/corpus/fresh.yml`,
 the commits added after the rules were tuned), with the same tables. `--contents` gives the core
 the changed files' contents too, as `scan --git` does (the definitions a change is made in,
@@ -47,6 +48,8 @@ It is a benchmark: the exit status is 0 whatever the figures.
 from __future__ import annotations
 
 import argparse
+import random
+import statistics
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -389,6 +392,44 @@ def real_run(policy: Policy, labels: Sequence[Label], roots: Sequence[Path],
     return results, missing
 
 
+#: how many times `repository_interval` draws the repositories again, and the draws' seed (fixed,
+#: so that a run's intervals are the same on every run)
+BOOTSTRAP_DRAWS = 1000
+BOOTSTRAP_SEED = 52
+
+
+def repository_interval(results: Sequence[RealResult], draws: int = BOOTSTRAP_DRAWS,
+                        seed: int = BOOTSTRAP_SEED) -> dict[str, tuple[float, float] | None]:
+    """Each figure's 95% interval when the repositories are drawn again with replacement (a
+    bootstrap by repository): a repository's commits share its conventions and its labeller, so
+    they are not independent draws, and the spread that matters is over repositories. It says
+    how far a figure can move by the luck of which repositories a set holds: a change smaller
+    than a blind set's interval cannot show on that set."""
+    per_repo = [(c.tp, c.fp, c.fn, m.area_hits, m.area_total, m.tier_ok, m.n)
+                for m in (_real_metrics(rs) for rs in
+                          _group(results, lambda r: [r.label.repo]).values())
+                for c in [m.critical]]
+    if not per_repo:
+        return dict.fromkeys(REAL_TARGETS)
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {name: [] for name in REAL_TARGETS}
+    for _ in range(draws):
+        tp, fp, fn, hits, areas, tier_ok, n = (sum(col) for col in zip(
+            *rng.choices(per_repo, k=len(per_repo)), strict=True))
+        for name, num, den in (("critical recall", tp, tp + fn),
+                               ("critical precision", tp, tp + fp),
+                               ("area recall", hits, areas), ("tier agreement", tier_ok, n)):
+            if den:
+                samples[name].append(num / den)
+    return {name: _middle_95(values) if len(values) > 1 else None
+            for name, values in samples.items()}
+
+
+def _middle_95(values: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(values, n=40, method="inclusive")
+    return cuts[0], cuts[-1]
+
+
 def _real_metrics(results: Iterable[RealResult]) -> RealMetrics:
     m = RealMetrics()
     for r in results:
@@ -503,6 +544,10 @@ def real_main(args: argparse.Namespace, policy: Policy) -> int:
     c = total.critical
     out.append(f"  [critical: tp {c.tp}, fp {c.fp}, fn {c.fn}, tn {c.tn}; areas found "
                f"{total.area_hits}/{total.area_total}; extra critical areas {total.area_false}]")
+    spans = ", ".join(f"{name} {span[0]:.3f}-{span[1]:.3f}"
+                      for name, span in repository_interval(results).items() if span)
+    out.append(f"  [95% interval, its {len(repos)} repositories drawn again {BOOTSTRAP_DRAWS:,} "
+               f"times: {spans}]")
     out.append("")
     by_fold = _group(results, lambda r: [f"fold {r.label.fold}"])
     _figure_table("BY FOLD OF REPOSITORIES (leave-repositories-out view)", by_fold, out)

@@ -1,11 +1,12 @@
 """`bench/accuracy.py`: the tier matrices of the real-commit view count the commits whose
-`critical` is right apart from the others, and list only those commits' disagreements."""
+`critical` is right apart from the others, and list only those commits' disagreements; the
+figures' intervals draw repositories, not commits."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from bench.accuracy import RealResult, tier_matrices
+from bench.accuracy import RealResult, repository_interval, tier_matrices
 from bench.realcorpus import Label
 from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
@@ -49,3 +50,33 @@ def test_a_tier_matrix_counts_the_commits_whose_critical_is_wrong_apart() -> Non
 def test_the_disagreements_are_listed_only_when_asked() -> None:
     out = tier_matrices([RealResult(replace(LABEL, tier="context-heavy"), README)])
     assert not any(line.startswith("== TIER DISAGREEMENTS") for line in out)
+
+
+def _sign_ins(repo: str, found: bool, count: int) -> list[RealResult]:
+    label = replace(LABEL, repo=repo, critical=True, areas=frozenset({"auth"}), tier="premium")
+    return [RealResult(replace(label, id=f"{repo}-{i}"), SIGN_IN if found else README)
+            for i in range(count)]
+
+
+def test_the_interval_draws_repositories_so_their_commits_move_together() -> None:
+    # 20 commits that would give a narrow interval as independent draws, but from two
+    # repositories only: one whose critical commits are all found, one whose are all missed
+    results = _sign_ins("a/found", True, 10) + _sign_ins("b/missed", False, 10)
+
+    span = repository_interval(results)["critical recall"]
+
+    assert span == (0.0, 1.0)
+    assert repository_interval(results) == repository_interval(list(reversed(results)))
+
+
+def test_the_interval_narrows_to_the_figure_when_repositories_agree() -> None:
+    results = [r for i in range(6) for r in _sign_ins(f"r/{i}", i % 2 == 0, 1)
+               + _sign_ins(f"r/{i}", True, 3)]
+
+    spans = repository_interval(results)
+    same = repository_interval([r for i in range(6) for r in _sign_ins(f"r/{i}", True, 4)])
+
+    low, high = spans["critical recall"] or (0.0, 0.0)
+    assert 0.75 < high <= 1.0 and low < 0.875
+    assert same["critical recall"] == (1.0, 1.0)
+    assert same["critical precision"] == (1.0, 1.0)
