@@ -508,6 +508,27 @@ def test_a_guard_in_a_definition_the_header_names_for_its_subject(
                      ["  if (note.groupId === user.groupId) {"],
                      ["  if (note.groupId === user.groupId || note.published) {"],
                      {"permissions.condition-changed"}, id="ts-group-of-the-user"),
+        # the team, organisation or workspace a record or a request names: a tenant by another
+        # name
+        pytest.param("apps/api/src/rest/routers/oauth.ts", [],
+                     ["    if (!application.teamId) {", "      return c.json({ error }, 400);",
+                      "    }"],
+                     {"permissions.guard-added"}, id="ts-team-of-the-record"),
+        pytest.param("app/controller/views.py", [],
+                     ["            if attr in ['organization', 'organization_id']:",
+                      "                continue"],
+                     {"permissions.guard-added"}, id="py-organization-asked-for"),
+        pytest.param("src/Traits/UserTrait.php",
+                     ["        if (!Config::get('app.use_teams')) {"],
+                     ["        if (!Config::get('app.use_teams') || $team === null) {"],
+                     {"permissions.condition-changed"}, id="php-teams-setting"),
+        # ... not its name, nor a word that only begins like one
+        pytest.param("apps/api/src/rest/routers/teams.ts", [],
+                     ["    if (!team.name) {", "      return c.json({ error }, 400);", "    }"],
+                     set(), id="ts-team-name"),
+        pytest.param("app/charts/views.py", [],
+                     ["    if not org_chart_enabled:", "        return None"],
+                     set(), id="py-org-chart"),
         # the user's other attributes, and an id beside no decision, say nothing of access
         pytest.param("app/rest/middleware.go",
                      ["\t\tif name != \"\" && user.Name != name {"],
