@@ -44,7 +44,14 @@ from bot.analysis.mechanical import (
     without_qualifiers,
 )
 from bot.analysis.models import FileChange, FileStatus, SourceFile
-from bot.analysis.prose import GO_DOC, docblock_annotation, go_doc_inside, markers, prose_flags
+from bot.analysis.prose import (
+    GO_DOC,
+    docblock_annotation,
+    go_doc_inside,
+    markers,
+    prose_flags,
+    python_doc_inside,
+)
 from policies.slotted import Slotted
 
 __all__ = ["NO_LINES", "Beside", "ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses",
@@ -830,11 +837,18 @@ class Diff:
         delimited = path in self._contents or any(
             self.text.find(marker, begin, stop) >= 0 for marker in self._markers[index]
         )
-        if not delimited and not GO_DOC.search(path):
+        python = is_python(path)
+        if not delimited and not GO_DOC.search(path) and not python:
             return NO_LINES  # no delimiter: nothing in the hunk says it is inside one
         rows = self.text[begin:stop].split("\n")[:-1]
-        if not delimited and not go_doc_inside([row[1:] for row in rows]):
-            return NO_LINES  # ... but in a Go `doc.go`, where the file holds nothing else
+        if not delimited and not (
+            python_doc_inside([row[1:] for row in rows if row[:1] in " -"])
+            or python_doc_inside([row[1:] for row in rows if row[:1] in " +"])
+            if python else go_doc_inside([row[1:] for row in rows])
+        ):
+            # ... but in a Go `doc.go`, where the file holds nothing else, and in a Python
+            # hunk that shows a docstring's section (`Args:`, `Returns:`)
+            return NO_LINES
         found: set[tuple[str, int]] = set()
         for side, kinds, start in (("old", " -", hunk.starts[0]), ("new", " +", hunk.starts[1])):
             changed = {i.line: i.text for i in hunk.lines if i.side == side}

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from bot.analysis.lazyre import compile_lazily
 from policies.plain import Plain
 
-__all__ = ["GO_DOC", "go_doc_inside", "markers", "prose_flags"]
+__all__ = ["GO_DOC", "go_doc_inside", "markers", "prose_flags", "python_doc_inside"]
 
 _SHORT_STRINGS = r""""(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'"""
 
@@ -119,6 +119,29 @@ _SQL_WORDS = compile_lazily(
 )
 _PLACEHOLDER = compile_lazily(r"'[^'\n]*'|\{\w*\}")
 _BEGIN, _END = compile_lazily(r"=begin(\s|$)"), compile_lazily(r"=end(\s|$)")
+#: a section of a Google-style docstring opening on a line of its own (`Args:`, `Returns:`,
+#: `Raises:`), or a NumPy-style one's name above its underline (`Parameters` over `----------`,
+#: `_DOC_UNDERLINE`): no Python statement (a capitalised name and a colon alone is none), so a
+#: hunk of a Python file that shows one lies inside a triple-quoted string, and one that holds
+#: the sections of a function's documentation is its docstring
+_DOC_SECTION = compile_lazily(
+    r"\s*(?:Args|Arguments|Keyword Args|Keyword Arguments|Returns|Yields|Raises):\s*"
+)
+#: ... NumPy's names, only over their underline: a data string's YAML may hold `Parameters:`
+#: (a CloudFormation template's)
+_DOC_SECTION_NAME = compile_lazily(
+    r"\s*(?:Parameters|Other Parameters|Returns|Yields|Raises|Attributes|Examples)\s*"
+)
+_DOC_UNDERLINE = compile_lazily(r"\s*-{3,}\s*")
+#: what stands at an Elixir module's top level after a doc's heredoc: the definition the doc
+#: documents, or the module's next attribute or directive (`defmacro __using__`, `use Plug.Builder`,
+#: `@spec`, `@doc`): a heredoc closed on the line above one, at its indentation, was a doc
+_ELIXIR_TOP_LEVEL = compile_lazily(
+    r"(\s*)(?:(?:def|defp|defmacro|defmacrop|defdelegate|defguard|defguardp|defstruct|"
+    r"defexception|defimpl|defprotocol|defmodule|defoverridable|use|import|alias|require)\b|"
+    r"@(?:doc|moduledoc|typedoc|spec|impl|callback|macrocallback|type|typep|opaque|behaviour|"
+    r"deprecated|since)\b)"
+)
 
 #: a Python string's prefix (`r`, `b`, `rb`...): only `r` and `u` can prefix a docstring
 _PREFIX = compile_lazily(r"[rRbBuUfF]{1,2}")
@@ -344,6 +367,10 @@ def prose_flags(path: str, lines: Sequence[str], *, from_start: bool) -> list[bo
     if not from_start and GO_DOC.search(path) and go_doc_inside(lines):
         return [bool(line.strip()) for line in lines]
     flags = _lexed(family, lines, from_start=from_start)
+    if not from_start and family is _PYTHON:
+        return _doc_section_flags(lines, flags)
+    if not from_start and family is _ELIXIR:
+        return _elixir_doc_flags(lines, flags)
     if _RUST.search(path) and not from_start:
         return _raw_text_flags(lines, flags)
     return flags
@@ -359,6 +386,58 @@ def go_doc_inside(lines: Sequence[str]) -> bool:
     return not any(
         "/*" in line or "*/" in line or _GO_TOP_LEVEL.match(line) for line in lines
     )
+
+
+def python_doc_inside(lines: Sequence[str]) -> bool:
+    """Whether a Python hunk's lines show a docstring's section (`_DOC_SECTION`, a NumPy
+    section's name over its underline) before any triple quote: the hunk starts inside a
+    docstring, though it shows no quote that says so."""
+    for at, line in enumerate(lines):
+        if '"""' in line or "'''" in line:
+            return False
+        if _DOC_SECTION.fullmatch(line) or (
+            _DOC_SECTION_NAME.fullmatch(line) and at + 1 < len(lines)
+            and _DOC_UNDERLINE.fullmatch(lines[at + 1])
+        ):
+            return True
+    return False
+
+
+def _doc_section_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:
+    """A Python hunk that starts inside a docstring (`python_doc_inside`): its lines up to the
+    first triple quote are the docstring's (a signature in an `Args:` entry, an example's
+    `{'keys': [...]}`), prose as the lexer would find them with the opening quote in view. The
+    quote and what follows stay as the lexer read them."""
+    if not python_doc_inside(lines):
+        return flags
+    end = next((at for at, line in enumerate(lines) if '"""' in line or "'''" in line),
+               len(lines))
+    return [flag or (at < end and bool(line.strip()))
+            for at, (flag, line) in enumerate(zip(flags, lines, strict=True))]
+
+
+def _elixir_doc_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:
+    """An Elixir hunk whose first heredoc quote closes a doc: the three quotes alone on a line,
+    the next line that is not blank standing at the module's top level at the same indentation
+    (`_ELIXIR_TOP_LEVEL`: `defmacro __using__`, `use Pow.Plug.Base`), every line above it indented
+    at least as far. A heredoc of data closes inside a function, before more of its body or its
+    `end`; one that documents closes before what it documents. The lines above it are the doc's
+    (its prose and the examples quoted in it)."""
+    for at, line in enumerate(lines):
+        if '"""' not in line:
+            continue
+        if line.strip() != '"""':
+            return flags
+        indent = len(line) - len(line.lstrip())
+        following = next((text for text in lines[at + 1:] if text.strip()), None)
+        found = None if following is None else _ELIXIR_TOP_LEVEL.match(following)
+        if found is None or len(found.group(1)) != indent or any(
+            text.strip() and len(text) - len(text.lstrip()) < indent for text in lines[:at]
+        ):
+            return flags
+        return [flag or (index < at and bool(text.strip()))
+                for index, (flag, text) in enumerate(zip(flags, lines, strict=True))]
+    return flags
 
 
 def _raw_text_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:

@@ -41,8 +41,19 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
          '        """\n    }', []),
         ("app/auth.py", 'def f():\n    f"""\n    {password}\n    """', []),
         # a hunk that starts inside a string: a closing quote does not say it was a docstring
+        ("app/auth.py", '        user (User): the user\n    """\n    return user.password', []),
+        # ... but a docstring's section does (`Args:`, NumPy's `Parameters` over its underline):
+        # the lines up to the first quote are the docstring's; the quote and the code after it
+        # stay as they were. A YAML key in a data string (`Parameters:`) is no section
         ("app/auth.py", '    Args:\n        user (User): the user\n    """\n    return user.password',
-         []),
+         ["Args:", "user (User): the user"]),
+        ("app/auth.py", "    key (str or dict): {'keys': [password]}\n\n    Returns:\n"
+         "        dict: the claims", ["key (str or dict): {'keys': [password]}", "Returns:",
+                                    "dict: the claims"]),
+        ("app/auth.py", "    Parameters\n    ----------\n    password : str",
+         ["Parameters", "----------", "password : str"]),
+        ("app/auth.py", "    Parameters:\n      DbPassword:\n        NoEcho: true", []),
+        ("app/auth.py", '    query = """\n    Args:\n    """', []),
         # code after a closing quote, and a decorator after a docstring, are code
         ("app/auth.py", 'def f():\n    """Doc."""\n    @login_required\n    def g(): pass',
          ['"""Doc."""']),
@@ -64,6 +75,15 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         ("lib/auth.ex", '  @doc """\n  password: check\n  """\n  def check(password), do: x',
          ["password: check", '"""']),
         ("lib/auth.ex", '  @body """\n  password: check\n  """', []),
+        # a hunk inside a heredoc closed before a definition at its indentation: a doc (the
+        # lines above the quote); one closed before more of a function's body is data
+        ("lib/auth.ex", '  session_store: {CredentialsCache, ttl: 15}\n  """\n  use Plug.Base',
+         ["session_store: {CredentialsCache, ttl: 15}"]),
+        ("lib/auth.ex", '  > authorize the payload\n\n  """\n\n  @spec join(map) :: :ok',
+         ["> authorize the payload"]),
+        ("lib/auth.ex", '    password: check\n    """\n    Repo.query!(sql)', []),
+        ("lib/auth.ex", '    password: check\n    """\n  def check(password), do: x', []),
+        ("lib/auth.ex", '  password: check\n  """\n  end', []),
         ("templates/login.html", '  password: <b>x</b>\n  -->\n  <input type="password">',
          ["password: <b>x</b>", "-->"]),
         ("templates/login.html", '<!-- <input type="password"> -->\n<input name="token">',
@@ -100,10 +120,16 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         "python-docstring", "python-docstring-after-a-signature-over-lines",
         "python-module-docstring", "python-attribute-docstring", "python-assigned-string",
         "python-argument-string", "python-dict-value-string", "python-f-string",
-        "python-hunk-inside-a-string", "python-code-after-a-docstring", "c-block-comment",
+        "python-hunk-inside-a-string", "python-hunk-inside-a-docstrings-args",
+        "python-hunk-inside-a-docstrings-returns", "python-hunk-inside-a-numpy-section",
+        "python-yaml-key-is-no-section", "python-section-after-an-opening-quote",
+        "python-code-after-a-docstring", "c-block-comment",
         "javadoc-hunk-inside-its-comment", "code-around-an-inline-comment", "go-package-comment",
         "js-regex-ending-like-a-comment", "glob-in-a-string", "js-regex-escaped-slash-star", "ruby-begin-end",
         "ruby-hunk-inside-begin-end", "elixir-doc", "elixir-heredoc-is-data",
+        "elixir-hunk-inside-a-doc-closed-before-use", "elixir-hunk-inside-a-doc-closed-before-spec",
+        "elixir-heredoc-closed-in-a-function", "elixir-heredoc-closed-deeper-than-a-def",
+        "elixir-heredoc-closed-before-end",
         "html-hunk-inside-a-comment", "html-comment-then-markup", "yaml-has-no-block-comments",
         "handlebars-section-is-markup", "jinja-comment", "rust-raw-string-message",
         "rust-raw-string-sql", "rust-quote-before-the-closer", "go-doc-go-hunk-inside-its-comment",
@@ -129,10 +155,10 @@ AUTH_DOCSTRING = '''\
 '''
 INSIDE_DOCSTRING = '''\
 @@ -20,5 +20,5 @@ class PermissionPolicy:
-     Args:
+     user: the one asking
 -        user (User): the user whose is_authenticated is checked
 +        user (User): the user whose is_authenticated flag is checked
-     Returns:
+     roles: what they hold
      """
      return user.is_active
 '''
@@ -140,9 +166,9 @@ BASE = '''\
 class PermissionPolicy:
     """A policy.
 
-    Args:
+    user: the one asking
         user (User): the user whose is_authenticated is checked
-    Returns:
+    roles: what they hold
     """
     return user.is_active
 '''
@@ -173,6 +199,48 @@ def test_a_hunk_inside_a_docstring_is_prose_with_the_files_contents(policy: Poli
     assert [diff.code(item) for item in diff.hunks(0)[0].lines] == [False, False]
     sources = (SourceFile(path="app/policies.py", head=head, base=BASE),)
     assert decide(parse_diff(text), policy, PullRequestInfo(sources=sources)).areas == []
+
+
+def test_a_hunk_inside_a_docstrings_sections_is_no_evidence_of_its_path(policy: Policy) -> None:
+    """A hunk in the middle of a function's docstring shows no quote, but its `Args:` section
+    says where it is: a key's description (`JWK set`, `{'keys': [...]}`) in `jose/jwt.py` is no
+    change of the JWT code. Without the section the same lines are read as code."""
+    text = patch("jose/jwt.py", '''\
+@@ -68,6 +68,7 @@ def decode(token, key, algorithms=None, options=None, audience=None):
+
+     Args:
+         token (str): A signed JWS to be verified.
+-        key (str or dict): A key to attempt to verify the payload with. Can be
+-            individual JWK or JWK set.
++        key (str or iterable): A key to attempt to verify the payload with.
++            a dict with the 'keys' key (e.g {'keys': [...]} ) or
++            a dict or JSON string for a JWK set as defined by RFC 7517
+         algorithms (str or list): Valid algorithms that should be used to verify the JWS.
+''')
+    assert decide(parse_diff(text), policy).areas == []
+    code = text.replace("     Args:\n", "     verify_args(\n")
+    assert decide(parse_diff(code), policy).areas != []
+
+
+def test_an_elixir_doc_closed_before_what_it_documents_is_no_evidence(policy: Policy) -> None:
+    """A hunk of a moduledoc shows its closing quotes, then the module's code at the doc's
+    indentation: an example in the doc (a session store's TTL) is the doc's. A heredoc closed
+    inside a function, before more of its body, is data and still counts."""
+    text = patch("lib/pow/plug/session.ex", '''\
+@@ -78,4 +78,9 @@ defmodule Pow.Plug.Session do
+   to ensure that the metadata, if any, has been fetched.
++
++  ## Session expiration
++
++      plug Pow.Plug.Session, otp_app: :my_app,
++        session_store: {Pow.Store.CredentialsCache, ttl: :timer.minutes(15)}
+   """
+   use Pow.Plug.Base
+
+''')
+    assert decide(parse_diff(text), policy).areas == []
+    data = text.replace("   use Pow.Plug.Base", "   Pow.Plug.Base.call(conn)")
+    assert decide(parse_diff(data), policy).areas != []
 
 
 def test_contents_that_are_not_the_diffs_file_prove_nothing() -> None:

@@ -55,6 +55,15 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         # a JavaScript or TypeScript seed script by its name, wherever it lives
         ("apps/webapp/seed.ts", False),
         ("db/seed.mjs", False),
+        # tsd's type tests, by name or in its folder
+        ("test-tsd/transaction.test-d.ts", False),
+        ("src/auth/guard.test-d.tsx", False),
+        ("test-d/guard.ts", False),
+        # Go's `_examples/` beside a module, a repository's demo application at its root
+        ("_examples/pubsubs/sqlite/guard.go", False),
+        ("pkg/_examples/auth/guard.go", False),
+        ("demo/login_required_example.ts", False),
+        ("demos/admin/guard.ts", False),
         # Orchestra Testbench's workbench application and its configuration
         ("workbench/app/Models/User.php", False),
         ("workbench/database/factories/UserFactory.php", False),
@@ -67,6 +76,11 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         ("src/workbench/app/guard.ts", True),
         ("app/Http/Controllers/WorkbenchController.php", True),
         ("app/ab_tests/pricing.ts", True),
+        ("src/auth/guard.test-data.ts", True),
+        ("src/test-driver/guard.ts", True),
+        ("pkg/examples_loader/guard.go", True),
+        ("app/demo/guard.ts", True),
+        ("src/demo_mode/guard.ts", True),
         ("internal/mockery/auth.go", True),
         ("internal/mocking/auth.go", True),
         ("src/auth/mock_login.ts", True),
@@ -116,14 +130,44 @@ _QUOTED_STATEMENT = ["    CREATE UNIQUE INDEX people_unique_id_idx CONCURRENTLY 
         (".cursorrules", False),
         ("doc.go", False),
         ("internal/auth/doc.go", False),
+        # a documentation site at the repository's root (its pages and navigation data)
+        ("website/content/docs/server/auth/oidc.mdx.ts", False),
+        ("website/data/docs-nav-data.json", False),
         # look-alikes: code whose name holds the same letters
         ("internal/auth/docs.go", True),
         ("internal/auth/godoc.go", True),
         ("lib/rdoc/parser.rb", True),
         ("src/mdc/client.ts", True),
         ("src/cursorrules.ts", True),
+        ("apps/website/app/auth.ts", True),
+        ("internal/website/handlers.go", True),
     ],
 )
 def test_a_stacks_docs_files_are_no_evidence(policy: Policy, path: str, evidence: bool) -> None:
     result = classify(parse_diff(edit(path, _QUOTED_STATEMENT)), policy)
+    assert (result.areas != []) is evidence, result.areas
+
+
+_VERSION_BUMP = ['  VERSION = "4.34.0"']
+
+
+@pytest.mark.parametrize(
+    ("path", "evidence"),
+    [
+        # a package's version constant in the file its ecosystem keeps it in (Bundler's
+        # lib/<gem>/version.rb, a Python package's version.py, _version.py, __version__.py):
+        # a release bump, though the package's folder is a billing one
+        ("lib/billing/version.rb", False),
+        ("gems/shop/lib/shop/billing/version.rb", False),
+        ("shop/billing/version.py", False),
+        ("shop/billing/_version.py", False),
+        ("shop/billing/__version__.py", False),
+        # look-alikes: the API version a client sends, a module that compares versions
+        ("lib/billing/api_version.rb", True),
+        ("shop/billing/versioning.py", True),
+        ("app/billing/version.rb", True),
+    ],
+)
+def test_a_packages_version_file_is_no_evidence(policy: Policy, path: str, evidence: bool) -> None:
+    result = classify(parse_diff(edit(path, _VERSION_BUMP)), policy)
     assert (result.areas != []) is evidence, result.areas
