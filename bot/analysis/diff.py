@@ -32,6 +32,7 @@ from bot.analysis.mechanical import (
     INDENTED,
     MANIFESTS,
     MARKUP,
+    SOURCE_CODE,
     Sides,
     Swaps,
     imported_qualifiers,
@@ -914,7 +915,7 @@ class Diff:
         path = self.files[index].path
         return mechanical_sides(
             sides, manifest=MANIFESTS.search(path) is not None,
-            markup=MARKUP.search(path) is not None,
+            markup=MARKUP.search(path) is not None, code=SOURCE_CODE.search(path) is not None,
         ) and not _reordered(hunk) and (
             INDENTED.search(path) is None or self._blocks_kept(index, hunk)
         )

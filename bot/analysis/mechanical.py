@@ -29,6 +29,7 @@ __all__ = [
     "MARKUP",
     "MAX_WIDTH",
     "NO_SWAPS",
+    "SOURCE_CODE",
     "Sides",
     "Swaps",
     "aliased_names",
@@ -262,6 +263,15 @@ _DEFAULT_DEFINITION = compile_lazily(
 )
 
 
+#: PHP's explicit nullable type on a parameter whose default is null (`?Scope $scope = null`):
+#: the type `Scope $scope = null` already declares, implicitly nullable, which PHP 8.4
+#: deprecates and PHP-CS-Fixer's `nullable_type_declaration_for_default_null_value` and Rector
+#: rewrite. The `?` is dropped; a default other than null keeps it
+_EXPLICIT_NULLABLE = compile_lazily(
+    r"(?<![\w?])\?\s*(?=[A-Za-z_\\][\w\\]*\s+&?(?:\.\.\.)?\$\w+\s*=\s*(?i:null)\b)"
+)
+
+
 #: the collection classes `_COLLECTION_TYPE` reads, and the kind each is written as
 _COLLECTIONS = {
     "ArrayList": "List", "LinkedList": "List", "IList": "List",
@@ -442,7 +452,8 @@ def _canonical(line: str) -> str:
     """The line with spellings removed that keep what it does: layout-only markup tags,
     exception chaining, a declared return of nothing, variable annotations, hash shorthand,
     discarded results, a context passed down, Ruby word arrays, plain-text Django routes,
-    comments, an empty argument list after `new`, the `0o` of octal literals and a JavaScript
+    comments, an empty argument list after `new`, PHP's explicit nullable type of a parameter
+    whose default is null, the `0o` of octal literals and a JavaScript
     module's default export of a named definition, or its import, written as the named one; and
     a verbatim here-document's quoted delimiter kept apart from an expanding one.
 
@@ -471,6 +482,8 @@ def _canonical(line: str) -> str:
         line = _WORD_ARRAY.sub(_word_array, line)
     if "new" in line:
         line = _NEW_NO_ARGUMENTS.sub(r"new \1", line)
+    if "?" in line and "$" in line:
+        line = _EXPLICIT_NULLABLE.sub("", line)
     if "0o" in line or "0O" in line:
         line = _OCTAL.sub(r"0\1", line)
     if "import" in line:
@@ -1147,12 +1160,13 @@ def _not_for_security_dropped(lines: Sequence[str]) -> list[str]:
 
 
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False,
-                    markup: bool = False) -> bool:
+                    markup: bool = False, code: bool = False) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
 
     True for re-indentation, re-wrapping (a string literal's text split over lines too),
     trailing commas and semicolons, quote style and string prefixes, names respelt (snake to
-    camel case, exported or unexported), import lines put in another order, wording changes of
+    camel case, exported or unexported), import lines put in another order or grouped
+    otherwise around the same names (`_regrouped_imports`), wording changes of
     prose strings (labels, help texts, messages) with the code around them unchanged, a block of
     one statement under a condition written with a statement modifier (Ruby's `stmt if cond`),
     a method that only forwards written as Rails' `delegate`, a value compared with several
@@ -1160,7 +1174,8 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     call whose error a closure discards (`defer func() { _ = f.Close() }()`),
     a string built another way with the same parts, and, in a dependency
     manifest (`manifest`), version numbers bumped (not what it deploys: a chart's appVersion)
-    and the same declarations put in another order, comments aside.
+    and the same declarations put in another order, comments aside; in a source file (`code`),
+    a release's number in its strings (`_released`: an SDK's version in its User-Agent).
     A hunk that only adds or only removes is mechanical only when all it adds are named
     constants (`private static final String CODE_VALUE = "code_value";`): a constant does
     nothing until code uses it, and that code is a change of its own. In markup (`markup`), a
@@ -1170,19 +1185,23 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     A hunk holding a line wider than `MAX_WIDTH` (minified) is mechanical only when its sides
     are the same text, white space aside.
     """
-    return mechanical_sides(Sides(removed, added), manifest=manifest, markup=markup)
+    return mechanical_sides(Sides(removed, added), manifest=manifest, markup=markup, code=code)
 
 
-def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bumps: bool
-           ) -> tuple[bool, bool]:
+def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bumps: bool,
+           releases: bool = False) -> tuple[bool, bool]:
     """Whether two streams (`_Tokens`) are the same, and whether they are as long as each other
     and differ only by names respelt (`_respelt`), only by version numbers bumped (`_bumped`,
-    asked only when `bumps`) or only by prose strings reworded (`_reworded`), names respelt
-    beside them (`Github` -> `GitHub` in a type and in its messages). Read up to the
-    first place where none of the three holds: past it neither answer can be yes."""
+    asked only when `bumps`), only by a release's number in strings (`_released`, asked only
+    when `releases`) or only by prose strings reworded (`_reworded`), names respelt beside them
+    (`Github` -> `GitHub` in a type and in its messages). Read up to the first place where
+    none of them holds: past it neither answer can be yes."""
     same = respelt = reworded = True
+    released = releases
+    before: str | None = None  # the token before the one read, the same on both sides
     for (a, a_string), (b, b_string) in zip_longest(old, new, fillvalue=(None, False)):
         if a == b:
+            before = a
             continue
         if a is None or b is None:
             return False, False
@@ -1193,10 +1212,38 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bum
         names = not (a_string and b_string) and _respelt(a, b)
         respelt = respelt and names
         bumps = bumps and _bumped(a, b)
+        released = released and a_string and b_string and before not in _VERSION_GATES and (
+            _released(a, b)
+        )
+        before = a
         reworded = reworded and (names or (a_string and b_string and _reworded(a, b)))
-        if not (respelt or bumps or reworded):
+        if not (respelt or bumps or released or reworded):
             return False, False
     return same, True
+
+
+#: source files, where a string holding a release's number is the program's own (`_released`):
+#: not a chart's values, a workflow or a Dockerfile, where it names an image or a tool to run
+SOURCE_CODE = compile_lazily(
+    r"\.(?:py|rb|go|rs|java|kt|scala|cs|php|js|jsx|mjs|cjs|ts|tsx|swift|ex|exs|dart)$"
+)
+#: a release's number in a string of code: three numbers at least (`"43.0.1"`, `"square/43.0.1"`,
+#: `"2.10.0-beta.1"`), not after `:` or `@`, where a string names another program's release to
+#: run or fetch (an image's tag `nginx:1.25.3`, a package's `pkg@1.2.3`, an action's ref)
+_RELEASE = compile_lazily(r"(?<![:@\d.])v?\d+\.\d+\.\d+(?:[-+.][\w.]*)?")
+
+
+#: what a release's number compared with is (`if version < "2.0.0"`): a gate, not a label
+_VERSION_GATES = frozenset({"<", ">", "<=", ">=", "==", "!=", "===", "!==", "in"})
+
+
+def _released(a: str, b: str) -> bool:
+    """Whether two strings differ only in a release's number (`_RELEASE`): an SDK's own version
+    in its User-Agent or a version header, bumped for a release (`"square/43.0.1"` ->
+    `"square/43.1.0"`); what the program does is the same, it says another number."""
+    if not any(char.isdigit() for char in a) or _RELEASE.search(a) is None:
+        return False
+    return _RELEASE.sub("#", a) == _RELEASE.sub("#", b) and _RELEASE.search(b) is not None
 
 
 def _reworded(a: str, b: str) -> bool:
@@ -1670,6 +1717,150 @@ def _pruned_imports(removed: Sequence[str], added: Sequence[str]) -> bool:
     )
 
 
+#: an import statement's opening, to gather one written over several lines: Python's `from m
+#: import (` and JavaScript's `import {` (`import type {`, `import D, {`)
+_IMPORT_OPENING = compile_lazily(r"\s*(?:from\s+\.*[\w.]*\s+import\s*\(|import\s[^'\"]*\{)")
+#: Python's `from m import a, b as c` (the names in brackets or not) and `import a.b, c as d`
+_PYTHON_FROM = compile_lazily(r"\s*from\s+(\.*[\w.]*)\s+import\s+\(?([\w\s,]+?),?\s*\)?\s*")
+_PYTHON_IMPORT = compile_lazily(
+    r"\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*"
+)
+#: JavaScript's and TypeScript's `import D, { a, type b as c } from "m"`, `import * as N from
+#: "m"`, `import type { a } from "m"`
+_SCRIPT_FROM = compile_lazily(
+    r"""\s*import\s+(?:type\s+)?([\w$\s,{}*]+?)\s+from\s*(["'`])([^"'`]+)\2\s*;?\s*"""
+)
+#: a statement importing one name whole, spelt alike in another order: Java's, Kotlin's and
+#: Scala's `import a.b.C;`, C#'s `using A.B;`, PHP's `use A\B;`, Rust's `use a::b;`
+_PLAIN_IMPORT = compile_lazily(
+    r"""\s*(?:import\s+(?:static\s+)?[\w.]+(?:\.\*)?\s*;|(?:global\s+)?using\s+(?:static\s+)?"""
+    r"""[\w.]+\s*;|use\s+(?:function\s+|const\s+)?\\?[\w\\]+(?:\s+as\s+\w+)?\s*;|"""
+    r"""(?:pub\s+)?use\s+[\w:]+(?:\s+as\s+\w+)?\s*;)\s*"""
+)
+#: a JavaScript import's names: the default one, the namespace, and the named ones in braces,
+#: each maybe marked as a type (`type A`) or renamed (`a as b`)
+_SCRIPT_NAME = compile_lazily(r"(?:type\s+)?([\w$]+|\*)(?:\s+as\s+([\w$]+))?")
+
+_Binding = tuple[str, str, str]
+
+
+def _python_bindings(statement: str) -> frozenset[_Binding] | None:
+    """The names a Python import binds, each as (module, name, local name)."""
+    found = _PYTHON_FROM.fullmatch(statement)
+    if found is not None:
+        module, names = found.groups()
+        out = set()
+        for part in names.split(","):
+            words = part.split()
+            if len(words) == 1:
+                out.add((module, words[0], words[0]))
+            elif len(words) == 3 and words[1] == "as":
+                out.add((module, words[0], words[2]))
+            elif words:
+                return None
+        return frozenset(out) or None
+    found = _PYTHON_IMPORT.fullmatch(statement)
+    if found is None:
+        return None
+    out = set()
+    for part in found.group(1).split(","):
+        words = part.split()
+        out.add((words[0], "", words[-1] if len(words) == 3 else words[0]))
+    return frozenset(out)
+
+
+def _script_bindings(statement: str) -> frozenset[_Binding] | None:
+    """The names a JavaScript or TypeScript import binds, each as (module, name, local name):
+    a type-only import (`import type`, `{ type A }`) binds what the plain one does, a
+    compile-time distinction the emitted code does not keep."""
+    found = _SCRIPT_FROM.fullmatch(statement)
+    if found is None:
+        return None
+    clause, module = found.group(1), found.group(3)
+    head, brace, rest = clause.partition("{")
+    named, closing, tail = rest.partition("}")
+    if (brace and (not closing or tail.strip())) or "{" in named:
+        return None
+    out = set()
+    for part in head.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name = _SCRIPT_NAME.fullmatch(part)
+        if name is None:
+            return None
+        kind = "*" if name.group(1) == "*" else "default"
+        out.add((module, kind, name.group(2) or name.group(1)))
+    for part in named.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name = _SCRIPT_NAME.fullmatch(part)
+        if name is None or name.group(1) == "*":
+            return None
+        out.add((module, name.group(1), name.group(2) or name.group(1)))
+    return frozenset(out) or None
+
+
+def _import_bindings(lines: Sequence[str]) -> tuple[set[_Binding], list[str], bool] | None:
+    """A hunk side's imports as the names they bind (`_python_bindings`, `_script_bindings`;
+    a statement of `_PLAIN_IMPORT` as itself, token by token), and its other lines; whether an
+    import was found. Statements over several lines are gathered first. None where an import's
+    brackets close beyond the side's lines."""
+    bindings: set[_Binding] = set()
+    rest: list[str] = []
+    found = False
+    gathered: list[str] | None = None
+    for line in lines:
+        joined: str | None = None
+        text = _without_trailing_comment(line.rstrip("\n")) if (
+            "#" in line or "//" in line) else line.rstrip("\n")
+        if gathered is None:
+            if "import" not in text and "use" not in text and "using" not in text:
+                rest.append(line)
+                continue
+            if _IMPORT_OPENING.match(text) and text.count("(") + text.count("{") > (
+                text.count(")") + text.count("}")
+            ):
+                gathered = [text]
+                continue
+        else:
+            gathered.append(text)
+            joined = " ".join(gathered)
+            if joined.count("(") + joined.count("{") > joined.count(")") + joined.count("}"):
+                continue
+            text, gathered = joined, None
+        bound = _python_bindings(text) or _script_bindings(text)
+        if bound is None and _PLAIN_IMPORT.fullmatch(text):
+            bound = frozenset({("", "", line_key(text))})
+        if bound is None:
+            if joined is not None:
+                return None  # a statement over several lines that reads as no import
+            rest.append(line)
+            continue
+        found = True
+        bindings |= bound
+    if gathered is not None:
+        return None
+    return bindings, rest, found
+
+
+def _regrouped_imports(sides: Sides, *, manifest: bool, markup: bool, code: bool) -> bool:
+    """Whether a hunk binds the same names by its imports on both sides, however its
+    statements group, order or mark them (isort joining two imports from one module, a
+    type-only import, `import D, { a }` split into two statements), and its other lines only
+    re-format (`mechanical_sides`), or are blank on both sides."""
+    old = _import_bindings(sides.removed)
+    new = _import_bindings(sides.added) if old is not None else None
+    if old is None or new is None or not (old[2] and new[2]) or old[0] != new[0]:
+        return False
+    rest_old, rest_new = old[1], new[1]
+    if not any(line.strip() for line in rest_old) or not any(line.strip() for line in rest_new):
+        return not any(line.strip() for line in (*rest_old, *rest_new))
+    return mechanical_sides(Sides(rest_old, rest_new), manifest=manifest, markup=markup,
+                            code=code)
+
+
 def _from_stream(whole: tuple[list[str], set[int]]) -> _Tokens:
     """A whole stream (tokens, string indexes) read as `_Tokens`."""
     tokens, strings = whole
@@ -1695,7 +1886,8 @@ def _shortened(old: _Tokens, new: _Tokens, added: str) -> bool:
     )
 
 
-def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = False) -> bool:
+def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = False,
+                     code: bool = False) -> bool:
     """`mechanical_hunk` of a hunk's `Sides`, which keep the tokens it makes for `Sides.swaps`.
 
     The token streams are compared as they are read (`Sides.tokens`), each comparison up to the
@@ -1739,7 +1931,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     old: _Tokens = functools.partial(sides.tokens, "old")
     new: _Tokens = functools.partial(sides.tokens, "new")
     bumps = manifest and not any(map(_DEPLOYED.match, removed))
-    same, alike = _alike(old(), new(), bumps)
+    same, alike = _alike(old(), new(), bumps, releases=code)
     if same:
         return True
     if len(removed) != len(added) and any(map(_END_LINE.fullmatch, (*removed, *added))):
@@ -1805,6 +1997,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     ) and (_GROUP_OPENED.search(old_text) or _GROUP_OPENED.search(new_text)) and _alike(
         iter(_ungrouped(list(old()))), iter(_ungrouped(list(new()))), False
     )[1]:
+        return True
+    if any(word in old_text for word in ("import", "use ")) and any(
+        word in new_text for word in ("import", "use ")
+    ) and _regrouped_imports(sides, manifest=manifest, markup=markup, code=code):
         return True
     reordered = _reordered_imports(removed, added)
     if reordered is not None:
@@ -2190,16 +2386,23 @@ def _opens_above(*sides: Sequence[str]) -> bool:
     return False
 
 
+#: a Python import statement's opening (`import os`, `from .auth import (`)
+_IMPORT_STATEMENT = compile_lazily(r"(?:from\s+\S+\s+)?import\s")
+
+
 def _parents(lines: Sequence[str], yaml: bool, depth: int = 0) -> list[int]:
     """For each statement of `lines` (blank lines, comments, lines inside brackets and lines
     a backslash continues aside, read from `depth` brackets in), the ordinal of the statement
     it is nested in (-1 at the hunk's outer level). A line after one that ends with a
     backslash goes on with its statement wherever it is indented (`if a and \\` over `b:`), as
     a line inside brackets does: a formatter that puts the condition in brackets instead keeps
-    it where it was."""
+    it where it was. Imports one after another at one indentation are one statement here: isort
+    joins two from one module into one (`_regrouped_imports` compares what they bind), and
+    they stay in the block they were in."""
     parents: list[int] = []
     open_blocks: list[tuple[float, int]] = []  # (indentation, ordinal) of the enclosing ones
     continued = False
+    imports_at: float | None = None  # the indentation of the imports just read in a row
     for line in lines:
         text = line.expandtabs(8)
         body = text.lstrip()
@@ -2210,10 +2413,13 @@ def _parents(lines: Sequence[str], yaml: bool, depth: int = 0) -> list[int]:
             indent: float = len(text) - len(body)
             if yaml and (body == "-" or body.startswith("- ")):
                 indent += 0.5
-            while open_blocks and open_blocks[-1][0] >= indent:
-                open_blocks.pop()
-            parents.append(open_blocks[-1][1] if open_blocks else -1)
-            open_blocks.append((indent, len(parents) - 1))
+            importing = not yaml and _IMPORT_STATEMENT.match(body) is not None
+            if not (importing and imports_at == indent):
+                while open_blocks and open_blocks[-1][0] >= indent:
+                    open_blocks.pop()
+                parents.append(open_blocks[-1][1] if open_blocks else -1)
+                open_blocks.append((indent, len(parents) - 1))
+            imports_at = indent if importing else None
         code = _ONE_LINE_STRING.sub("", body)
         depth = max(0, depth + sum(map(code.count, "([{")) - sum(map(code.count, ")]}")))
     return parents
@@ -2321,6 +2527,36 @@ def _short_declared(line: list[str]) -> range:
     return range(start, end) if end > start and line[end: end + 2] == [":", "="] else range(0)
 
 
+#: a Go import path's first element, a host (`github.com/`, `go.etcd.io/`): an import spec's
+#: string, not a Ruby DSL's (`gem "rails"`, `get "/users"`)
+_GO_IMPORT_PATH = compile_lazily(r"[\w-]+(?:\.[\w-]+)+/\S*")
+#: the words that open an import giving a name `as` its alias (Python's `import x as y` and
+#: `from m import x as y`, JavaScript's `import { x as y }` and `import * as y`, Rust's and
+#: PHP's `use a::b as y;`, Kotlin's `import a.B as Y`)
+_IMPORT_WORDS = frozenset({"import", "from", "use"})
+
+
+def _import_alias(line: list[str], strings: list[int]) -> int | None:
+    """The index of the name one line's stream (`_line_stream`) gives an import as its alias
+    in the file: after `as` in an import (`_IMPORT_WORDS`), C#'s `using Alias = A.B;`, a Go
+    import spec's name before its path (`dsc3 "github.com/..."`, `import dsc3 "..."`). The
+    file names the module so for itself, as a function names its locals: nothing outside reads
+    the alias, so renaming it wherever the file uses it keeps what the code does."""
+    if not line:
+        return None
+    first = line[0]
+    if first in _IMPORT_WORDS and "as" in line:
+        at = len(line) - 1 - line[::-1].index("as")
+        return at + 1 if at + 1 < len(line) and _WORD.fullmatch(line[at + 1]) else None
+    if first == "using" and len(line) > 3 and line[2] == "=" and _WORD.fullmatch(line[1]):
+        return 1
+    start = 1 if first == "import" else 0
+    if (len(line) == start + 2 and start + 1 in strings and start not in strings
+            and _WORD.fullmatch(line[start]) and _GO_IMPORT_PATH.fullmatch(line[start + 1])):
+        return start
+    return None
+
+
 def _go_method(stream: list[str], index: int) -> bool:
     """Whether the token at `index` follows a Go method's receiver: `func (s *Server) name`.
     The receiver's own `func` is looked for, not the stream's first token: a hunk's stream
@@ -2375,17 +2611,25 @@ def definitions_pattern(names: Iterable[str]) -> bytes:
     of some names (word characters only): a definition's or a modifier's word before it, PHP's
     `$name`, or Go's `name :=` (`_short_declared`). A line it finds is then asked `defines`;
     the pattern only spares that question (and parsing the line's file) for the lines that
-    cannot define a name."""
+    cannot define a name. An import's alias too (`_import_alias`: Go's `name "path"`, `as
+    name`, C#'s `using name =`)."""
     words = "|".join(sorted(_DEFINES | _MODIFIERS | _SIGNATURES)).encode()
     sought = "|".join(names).encode()
     return (rb"(?m)^-[^\n]*(?:\b(?:" + words + rb")\b[^\n]*\b(?:" + sought + rb")\b|\$(?:"
-            + sought + rb")\b)|^-[\w \t,}]*\b(?:" + sought + rb")\b[\w \t,]*:=")
+            + sought + rb")\b)|^-[\w \t,}]*\b(?:" + sought + rb")\b[\w \t,]*:="
+            + rb"|^-[ \t]*(?:import[ \t]+)?(?:" + sought + rb")[ \t]+\"|^-[ \t]*(?:import|from|use)"
+            + rb"\b[^\n]*\bas[ \t]+(?:" + sought + rb")\b|^-[ \t]*using[ \t]+(?:" + sought
+            + rb")[ \t]*=")
 
 
 def defines(line: str, names: Collection[str]) -> bool:
     """Whether a line defines one of some names, as a function, a type, a variable, a typed
-    field or a parameter (where a hunk that renames it would declare the rename)."""
-    stream = _line_stream(line)[0]
+    field, a parameter or an import's alias (`_import_alias`), where a hunk that renames it
+    would declare the rename."""
+    stream, strings = _line_stream(line)
+    alias = _import_alias(stream, strings)
+    if alias is not None and stream[alias] in names:
+        return True
     return any(stream[at] in names for at in _short_declared(stream)) or any(
         part in names and (_defined(stream, at) or _parameter(stream, at))
         for at, part in enumerate(stream) if at
@@ -2511,8 +2755,11 @@ def _lines_swaps(
     assigned: set[int] = set()
     assigning_lines = assigning()
     start = 0
-    for ordinal, (line_tokens, _) in enumerate(old_lines):
+    for ordinal, (line_tokens, line_strings) in enumerate(old_lines):
         short_declared.update(start + at for at in _short_declared(line_tokens))
+        alias = _import_alias(line_tokens, line_strings)
+        if alias is not None:
+            short_declared.add(start + alias)
         if ordinal in assigning_lines:
             assigned.add(start)
         start += len(line_tokens)

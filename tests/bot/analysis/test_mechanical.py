@@ -231,6 +231,24 @@ from tests.bot.analysis._rules import rules_found
          ['import { sign, verify } from "jsonwebtoken"']),
         (["from app.auth.permissions import (", "    require_role,", "    PermissionTypes,", ")"],
          ["from app.auth.permissions import (", "    PermissionTypes,", "    require_role,", ")"]),
+        # imports that bind the same names however they group them, beside code re-formatted:
+        # isort joining two from one module, Black's brackets, TypeScript's type-only imports
+        (["from django.contrib.auth import REDIRECT_FIELD_NAME",
+          "from django.contrib.auth import mixins", "", "VERSION = (2, 'final')"],
+         ["from django.contrib.auth import REDIRECT_FIELD_NAME, mixins  # noqa", "",
+          'VERSION = (2, "final")']),
+        (["from .rulesets import RuleSet, add_rule", "from .predicates import (Predicate,",
+          "    always_allow)"],
+         ["from .predicates import (  # noqa", "    Predicate,", "    always_allow,", ")",
+          "from .rulesets import (", "    RuleSet,", "    add_rule,", ")"]),
+        (["import Chargeback, { ChargebackData } from '../data/Chargeback';",
+          "import { AxiosRequestConfig } from 'axios';"],
+         ["import type Chargeback from '../data/Chargeback';",
+          "import { type ChargebackData } from '../data/Chargeback';",
+          "import { type AxiosRequestConfig } from 'axios';"]),
+        # PHP's implicit nullable type of a parameter defaulting to null made explicit (8.4)
+        (["    public function __construct(Storage $storage, Scope $scope = null, array $c = [])"],
+         ["    public function __construct(Storage $storage, ?Scope $scope = null, array $c = [])"]),
         # a string key given the constant its library declares for it (Guzzle's options)
         (["    'query' => ['access_token' => $token],", "    'form_params' => $fields,"],
          ["    RequestOptions::QUERY => ['access_token' => $token],",
@@ -276,6 +294,9 @@ from tests.bot.analysis._rules import rules_found
          "python-import-sections-separated", "python-import-sections-joined",
          "js-named-imports-reordered-in-another-quote-style",
          "python-import-names-reordered-in-brackets",
+         "python-imports-from-one-module-joined-beside-quote-style",
+         "python-imports-bracketed-and-reordered", "ts-imports-made-type-only-and-split",
+         "php-explicit-nullable-of-a-null-default",
          "php-string-key-as-its-class-constant", "python-string-key-as-its-class-constant",
          "python-plain-string-as-raw-string"],
 )
@@ -452,6 +473,14 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
         (['scopes = self.scopes.join(",")'], ['scopes = self.scopes.join(" ")']),
         (['parts = header.split(";")'], ['parts = header.split(",")']),
         (['url = base + "/" + path'], ['url = f"{base}:{path}"']),
+        # imports regrouped beside another change, or binding another name
+        (["from app.auth import login", "from app.auth import logout", "x = 1"],
+         ["from app.auth import login, logout_all", "x = 1"]),
+        (["import type { Session } from './session';", "grant(user)"],
+         ["import { Session } from './session';", "deny(user)"]),
+        (["from .auth import login", "from .auth import logout", "", "go()"],
+         ["from .auth import login as signin, logout", "", "go()"]),
+        (["function f(Scope $s = null)"], ["function f(?Scope $s)"]),
     ],
     ids=["condition-widened", "statements-reordered", "grouping-changed", "comparison-flipped",
          "permission-class-swapped", "sql-scope-dropped", "csp-string-changed",
@@ -497,7 +526,9 @@ def test_mechanical_hunks(removed: list[str], added: list[str]) -> None:
          "name-added-to-a-list-in-another-quote-style", "list-from-another-module-in-another-quote-style",
          "python-import-name-swapped-in-brackets",
          "string-as-a-constant-of-another-name", "string-key-as-another-option",
-         "separator-changed", "delimiter-changed", "separator-changed-while-formatting"],
+         "separator-changed", "delimiter-changed", "separator-changed-while-formatting",
+         "imports-joined-with-a-name-swapped", "type-only-import-beside-a-changed-call",
+         "import-given-an-alias-while-joined", "php-nullable-without-its-null-default"],
 )
 def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -> None:
     assert not mechanical_hunk(removed, added)
@@ -634,6 +665,29 @@ def test_version_bumps_are_mechanical_only_in_manifests(
     assert mechanical_hunk(removed, added, manifest=manifest) is expected
 
 
+@pytest.mark.parametrize(
+    ("removed", "added", "code", "expected"),
+    [
+        (['    "User-Agent": "square/43.0.1",', '    "X-Fern-SDK-Version": "43.0.1",'],
+         ['    "User-Agent": "square/43.1.0",', '    "X-Fern-SDK-Version": "43.1.0",'], True, True),
+        (['VERSION = "2.9.0-beta.1"'], ['VERSION = "2.10.0"'], True, True),
+        (['    "User-Agent": "square/43.0.1",'], ['    "User-Agent": "square/43.1.0",'], False,
+         False),
+        (['if client_version < "2.0.0":'], ['if client_version < "3.0.0":'], True, False),
+        (['image = "nginx:1.25.3"'], ['image = "nginx:1.26.0"'], True, False),
+        (['MIN_TLS = "1.2"'], ['MIN_TLS = "1.3"'], True, False),
+        (['    "User-Agent": "square/43.0.1",'], ['    "User-Agent": "squareup/43.1.0",'], True,
+         False),
+    ],
+    ids=["sdk-user-agent", "pre-release", "outside-source-code", "version-gate",
+         "image-tag", "two-numbers", "another-name-beside-the-number"],
+)
+def test_a_release_number_in_a_source_file_s_strings_is_mechanical(
+    removed: list[str], added: list[str], code: bool, expected: bool
+) -> None:
+    assert mechanical_hunk(removed, added, code=code) is expected
+
+
 DEFINITION = (["def verify_sig(payload, sig):"], ["def check_sig(payload, sig):"])
 CALL = (["    if not verify_sig(body, header):"], ["    if not check_sig(body, header):"])
 
@@ -649,6 +703,62 @@ def test_a_rename_declared_by_its_definition_is_mechanical_where_it_is_carried_o
 def test_a_name_swapped_without_its_definition_is_a_change() -> None:
     assert _renamed([CALL], []) == set()
     assert _renamed([(["if user.is_admin:"], ["if user.is_staff:"])], []) == set()
+
+
+GO_ALIAS = (['\tdsc3 "github.com/aserto-dev/go-directory/common/v3"'],
+            ['\tdsc "github.com/aserto-dev/go-directory/common/v3"'])
+GO_ALIAS_USE = (["func f(o *dsc3.Object) error {"], ["func f(o *dsc.Object) error {"])
+
+
+@pytest.mark.parametrize(
+    "hunks",
+    [
+        [GO_ALIAS, GO_ALIAS_USE],
+        [(['import { verify as check } from "./jwt";'], ['import { verify as verifyJwt } from "./jwt";']),
+         (["  if (!check(token)) {"], ["  if (!verifyJwt(token)) {"])],
+        [(["import numpy as np"], ["import numpy as npy"]), (["x = np.zeros(3)"], ["x = npy.zeros(3)"])],
+        [(["using Claims = System.Security.Claims;"], ["using SecClaims = System.Security.Claims;"]),
+         (["var c = new Claims.Claim(t, v);"], ["var c = new SecClaims.Claim(t, v);"])],
+    ],
+    ids=["go-import-spec", "js-named-import", "python-module", "csharp-using-alias"],
+)
+def test_an_import_alias_renamed_declares_its_rename(
+    hunks: list[tuple[list[str], list[str]]],
+) -> None:
+    assert _renamed(hunks, []) == set(range(len(hunks)))
+
+
+@pytest.mark.parametrize(
+    "hunks",
+    [
+        [GO_ALIAS_USE],
+        # a Ruby DSL's verb before a string is no import's alias (a route, a gem)
+        [(['get "/users"'], ['post "/users"']), (['get "/users/:id"'], ['post "/users/:id"'])],
+        [(['gem "rails"'], ['require "rails"'])],
+    ],
+    ids=["go-alias-used-without-its-spec", "ruby-route-verb", "ruby-gem"],
+)
+def test_a_name_before_a_string_that_is_no_import_declares_nothing(
+    hunks: list[tuple[list[str], list[str]]],
+) -> None:
+    assert _renamed(hunks, []) == set()
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [('	dsc3 "github.com/aserto-dev/go-directory/common/v3"', True),
+     ('import dsc3 "github.com/aserto-dev/go-directory/common/v3"', True),
+     ("from app import jwt as dsc3", True), ("using dsc3 = App.Claims;", True),
+     ('gem "dsc3"', False), ('dsc3 "/users"', False)],
+    ids=["go-spec-in-a-block", "go-import", "python-as", "csharp-using", "ruby-gem",
+         "not-a-module-path"],
+)
+def test_an_import_alias_defines_its_name(line: str, found: bool) -> None:
+    names = ["dsc3"]
+    assert defines(line, names) is found
+    pattern = re2.compile(definitions_pattern(names))
+    if found:
+        assert pattern.search(f"context\n-{line}\n".encode()) is not None
 
 
 def test_a_rename_carried_out_two_ways_is_not_mechanical() -> None:
@@ -1461,12 +1571,18 @@ def test_labels_and_styles_in_markup_are_mechanical(
         # mapping is not the same key
         (["steps:", "- run: a", "- run: b"], ["steps:", "  - run: a", "  - run: b"], True, True),
         (["a:", "  b: 1", "c: 2"], ["a:", "  b: 1", "  c: 2"], True, False),
+        # Python imports one after another joined into one (isort) stay in their block; an
+        # import moved into a block does not
+        (["from a import b", "from a import c", "x = 1"], ["from a import b, c", "x = 1"],
+         False, True),
+        (["import a", "import b", "if x:", "    y()"], ["import a", "if x:", "    import b",
+                                                       "    y()"], False, False),
     ],
     ids=["moved-under-a-condition", "taken-out-of-a-block", "dedented-past-its-block",
          "block-re-indented", "tabs-to-spaces", "arguments-re-wrapped", "bracket-in-a-string",
          "comment-re-indented", "backslash-continuation-bracketed",
          "statement-moved-after-a-backslash-continuation", "yaml-list-style",
-         "yaml-key-moved-into-a-mapping"],
+         "yaml-key-moved-into-a-mapping", "imports-joined", "import-moved-into-a-block"],
 )
 def test_indentation_that_is_syntax_keeps_each_statement_in_its_block(
     old: list[str], new: list[str], yaml: bool, kept: bool
