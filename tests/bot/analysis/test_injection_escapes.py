@@ -2,8 +2,9 @@
 (RFC 4515: `*`, `(`, `)`, `\\` and NUL in a value change the filter), and a value matched as a
 pattern (LIKE's `%` and `_`, a glob's or Redis MATCH's `*` and `?`, a regular expression's
 metacharacters), where a user's wildcard matches everyone's rows or keys. Also a setting that
-keeps a token in an HttpOnly cookie by its `_HTTPONLY` suffix, and a quote doubled by hand (SQL's
-own escape inside a quoted identifier or literal).
+keeps a token in an HttpOnly cookie by its `_HTTPONLY` suffix, a quote doubled by hand (SQL's
+own escape inside a quoted identifier or literal), and an identifier quoted by the dialect's own
+helper where a statement is built by hand.
 
 Each named row was routine before; a row with no rule is a look-alike that must stay silent.
 """
@@ -205,3 +206,40 @@ def test_a_doubled_quote_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (QUOTES not in found), found
+
+
+IDENTIFIERS = "security.identifier-quoting"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # an identifier quoted by the dialect's helper where a statement is built by hand, in
+        # each stack's spelling
+        ("src/Db/Adapter/MysqlAdapter.php",
+         "        $this->execute(sprintf('DROP DATABASE IF EXISTS %s', "
+         "$this->quoteColumnName($name)));", IDENTIFIERS),
+        ("migrate.go",
+         '\tquery := fmt.Sprintf("SELECT * FROM %s", '
+         "dbMap.Dialect.QuotedTableForQuery(schemaName, tableName))", IDENTIFIERS),
+        ("database/pgx/pgx.go",
+         '\tquery := "SELECT * FROM " + pq.QuoteIdentifier(p.config.LockTable)', IDENTIFIERS),
+        ("app/models/sequence.rb",
+         "    sql = \"SELECT currval('#{connection.quote_table_name(name)}')\"", IDENTIFIERS),
+        ("lib/store.js",
+         "  const sql = `DROP TABLE ${client.escapeIdentifier(table)}`;", IDENTIFIERS),
+        ("shop/db/ddl.py",
+         '    cur.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(table)))', IDENTIFIERS),
+        # look-alikes: a name that says it is quoted, a quote taken from a text, a quoted
+        # string in a template, a log's identifier
+        ("shop/db/ddl.py", "    quoted_table = settings.TABLE", None),
+        ("src/Quotes/QuoteService.php", "        $quote = $this->quoteRepository->find($id);", None),
+        ("src/api/quotes.ts", "  const id = getQuoteIdentifier.name;", None),
+        ("internal/log/fields.go", "\tfield := log.Identifier(req.ID)", None),
+    ],
+)
+def test_an_identifier_quoted_by_the_dialect_is_evidence(
+    path: str, line: str, rule: str | None, policy: Policy
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (IDENTIFIERS not in found), found

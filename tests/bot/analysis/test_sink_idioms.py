@@ -247,3 +247,34 @@ def test_what_a_verifier_expects_of_a_token_is_evidence(
     loosens what a token must say; an issuer elsewhere (a column, Terraform) is other areas'."""
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (EXPECTED not in found), found
+
+
+SIGNATURES = "security.signatures"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a verifier named for the signature it checks, whatever stands between
+        ("razorpay/utility/utility.py",
+         "    def verify_payment_signature(self, parameters):", SIGNATURES),
+        ("src/Http/Middleware/VerifyWebhookSignature.php",
+         "        if ($this->isInvalidSignature($request, $signature)) {", SIGNATURES),
+        ("lib/webhooks.ts",
+         "  if (!verifyWebhookSignature(body, header, secret)) return res.status(401).end();",
+         SIGNATURES),
+        ("internal/hooks/verify.go",
+         "\tif err := checkPayloadSignatures(r, secret); err != nil {", SIGNATURES),
+        # look-alikes: an e-signature's field, pad or image (a name that goes on past the word)
+        ("app/forms/signing.ts", "  if (!validateDrawnSignatureField(field)) return errors;", None),
+        ("app/forms/pad.ts", "  const pad = new SignaturePad(canvas);", None),
+        ("app/documents/stamp.rb", "    return unless valid_signature_image?(upload)", None),
+    ],
+)
+def test_a_verifier_named_for_its_signature_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    """A webhook's or a payment's verifier changed (its result inverted, its input another)
+    decides which forged requests pass; an e-signature's drawing is not a signature check."""
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (SIGNATURES not in found), found
