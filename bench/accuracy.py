@@ -405,10 +405,11 @@ def repository_interval(results: Sequence[RealResult], draws: int = BOOTSTRAP_DR
     they are not independent draws, and the spread that matters is over repositories. It says
     how far a figure can move by the luck of which repositories a set holds: a change smaller
     than a blind set's interval cannot show on that set."""
-    per_repo = [(c.tp, c.fp, c.fn, m.area_hits, m.area_total, m.tier_ok, m.n)
-                for m in (_real_metrics(rs) for rs in
-                          _group(results, lambda r: [r.label.repo]).values())
-                for c in [m.critical]]
+    per_repo = []
+    for rs in _group(results, lambda r: [r.label.repo]).values():
+        m = _real_metrics(rs)
+        per_repo.append((m.critical.tp, m.critical.fp, m.critical.fn, m.area_hits,
+                         m.area_total, m.tier_ok, m.n))
     if not per_repo:
         return dict.fromkeys(REAL_TARGETS)
     rng = random.Random(seed)
@@ -426,6 +427,7 @@ def repository_interval(results: Sequence[RealResult], draws: int = BOOTSTRAP_DR
 
 
 def _middle_95(values: list[float]) -> tuple[float, float]:
+    """The values' 2.5th and 97.5th percentiles: what 95 draws in 100 fall between."""
     cuts = statistics.quantiles(values, n=40, method="inclusive")
     return cuts[0], cuts[-1]
 

@@ -842,14 +842,16 @@ class Diff:
         if not delimited and not GO_DOC.search(path) and not python:
             return NO_LINES  # no delimiter: nothing in the hunk says it is inside one
         rows = self.text[begin:stop].split("\n")[:-1]
-        if not delimited and not (
-            python_doc_inside([row[1:] for row in rows if row[:1] in " -"])
-            or python_doc_inside([row[1:] for row in rows if row[:1] in " +"])
-            if python else go_doc_inside([row[1:] for row in rows])
-        ):
+        if not delimited:
             # ... but in a Go `doc.go`, where the file holds nothing else, and in a Python
-            # hunk that shows a docstring's section (`Args:`, `Returns:`)
-            return NO_LINES
+            # hunk that shows a docstring's section (`Args:`, `Returns:`) on either side
+            if python:
+                inside = any(python_doc_inside([row[1:] for row in rows if row[:1] in kinds])
+                             for kinds in (" -", " +"))
+            else:
+                inside = go_doc_inside([row[1:] for row in rows])
+            if not inside:
+                return NO_LINES
         found: set[tuple[str, int]] = set()
         for side, kinds, start in (("old", " -", hunk.starts[0]), ("new", " +", hunk.starts[1])):
             changed = {i.line: i.text for i in hunk.lines if i.side == side}

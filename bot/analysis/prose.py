@@ -136,6 +136,12 @@ _DOC_UNDERLINE = compile_lazily(r"\s*-{3,}\s*")
 #: what stands at an Elixir module's top level after a doc's heredoc: the definition the doc
 #: documents, or the module's next attribute or directive (`defmacro __using__`, `use Plug.Builder`,
 #: `@spec`, `@doc`): a heredoc closed on the line above one, at its indentation, was a doc
+#: a line of a heredoc that reads as what runs, not as a doc's text: an SQL clause's keyword as
+#: SQL writes it, or an assignment or comparison (`_elixir_doc_flags`)
+_HEREDOC_CODE = compile_lazily(
+    r"\b(SELECT|FROM|WHERE|JOIN|INSERT|UPDATE|DELETE|VALUES|SET|AND|OR|ORDER BY|GROUP BY|"
+    r"HAVING|LIMIT|RETURNING|GRANT|REVOKE)\b|="
+)
 _ELIXIR_TOP_LEVEL = compile_lazily(
     r"(\s*)(?:(?:def|defp|defmacro|defmacrop|defdelegate|defguard|defguardp|defstruct|"
     r"defexception|defimpl|defprotocol|defmodule|defoverridable|use|import|alias|require)\b|"
@@ -422,7 +428,9 @@ def _elixir_doc_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:
     (`_ELIXIR_TOP_LEVEL`: `defmacro __using__`, `use Pow.Plug.Base`), every line above it indented
     at least as far. A heredoc of data closes inside a function, before more of its body or its
     `end`; one that documents closes before what it documents. The lines above it are the doc's
-    (its prose and the examples quoted in it)."""
+    (its prose and the examples quoted in it), but for a line that reads as a query or an
+    assignment (`_HEREDOC_CODE`): a module attribute's heredoc (`@sql` and its quotes) closes
+    before the next definition too, and its SQL is what runs."""
     for at, line in enumerate(lines):
         if '"""' not in line:
             continue
@@ -435,7 +443,7 @@ def _elixir_doc_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:
             text.strip() and len(text) - len(text.lstrip()) < indent for text in lines[:at]
         ):
             return flags
-        return [flag or (index < at and bool(text.strip()))
+        return [flag or (index < at and bool(text.strip()) and not _HEREDOC_CODE.search(text))
                 for index, (flag, text) in enumerate(zip(flags, lines, strict=True))]
     return flags
 

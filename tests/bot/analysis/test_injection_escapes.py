@@ -236,6 +236,13 @@ IDENTIFIERS = "security.identifier-quoting"
         ("src/Quotes/QuoteService.php", "        $quote = $this->quoteRepository->find($id);", None),
         ("src/api/quotes.ts", "  const id = getQuoteIdentifier.name;", None),
         ("internal/log/fields.go", "\tfield := log.Identifier(req.ID)", None),
+        # ... and the generic names called on nothing: a code printer's, a DOM selector's own
+        ("src/printer/names.ts", "  out.push(quoteIdentifier(name));", None),
+        ("src/ui/select.js", "  const el = document.querySelector(`#${escapeId(id)}`);", None),
+        # ... where called on a platform or a connection, they are the dialect's
+        ("src/Schema/Table.php", "        $name = $platform->quoteIdentifier($this->name);",
+         IDENTIFIERS),
+        ("lib/db.js", "  const sql = `SELECT * FROM ${connection.escapeId(table)}`;", IDENTIFIERS),
     ],
 )
 def test_an_identifier_quoted_by_the_dialect_is_evidence(

@@ -241,6 +241,16 @@ def test_an_elixir_doc_closed_before_what_it_documents_is_no_evidence(policy: Po
     assert decide(parse_diff(text), policy).areas == []
     data = text.replace("   use Pow.Plug.Base", "   Pow.Plug.Base.call(conn)")
     assert decide(parse_diff(data), policy).areas != []
+    # a module attribute's SQL heredoc closes before the next definition too: its query runs
+    query = patch("lib/app/billing/report.ex", '''\
+@@ -10,5 +10,4 @@ defmodule App.Billing.Report do
+     SELECT id, amount FROM invoices
+-    WHERE tenant_id = $1
+     ORDER BY inserted_at
+   """
+   def run(conn, tenant), do: query(conn, @sql, [tenant])
+''')
+    assert decide(parse_diff(query), policy).areas != []
 
 
 def test_contents_that_are_not_the_diffs_file_prove_nothing() -> None:

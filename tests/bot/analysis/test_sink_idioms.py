@@ -255,7 +255,7 @@ SIGNATURES = "security.signatures"
 @pytest.mark.parametrize(
     ("path", "line", "rule"),
     [
-        # a verifier named for the signature it checks, whatever stands between
+        # a verifier named for the signature it checks, with what it signs between
         ("razorpay/utility/utility.py",
          "    def verify_payment_signature(self, parameters):", SIGNATURES),
         ("src/Http/Middleware/VerifyWebhookSignature.php",
@@ -269,6 +269,11 @@ SIGNATURES = "security.signatures"
         ("app/forms/signing.ts", "  if (!validateDrawnSignatureField(field)) return errors;", None),
         ("app/forms/pad.ts", "  const pad = new SignaturePad(canvas);", None),
         ("app/documents/stamp.rb", "    return unless valid_signature_image?(upload)", None),
+        ("app/documents/pad.ts", "  if (!validateDrawnSignature(pad)) return errors;", None),
+        # ... and a call's, method's or function's signature (a type checker's, a linter's)
+        ("src/checker/calls.ts", "  if (!validateCallSignature(node)) report(node);", None),
+        ("lint/methods.py", "    if not checkMethodSignatures(cls):", None),
+        ("compiler/check.rs", "    verify_function_signature(&func)?;", None),
     ],
 )
 def test_a_verifier_named_for_its_signature_is_evidence(

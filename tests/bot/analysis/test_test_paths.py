@@ -141,6 +141,9 @@ _QUOTED_STATEMENT = ["    CREATE UNIQUE INDEX people_unique_id_idx CONCURRENTLY 
         ("src/cursorrules.ts", True),
         ("apps/website/app/auth.ts", True),
         ("internal/website/handlers.go", True),
+        # ... and a root website's code: a product's storefront can live there
+        ("website/pages/api/checkout.ts", True),
+        ("website/src/lib/session.ts", True),
     ],
 )
 def test_a_stacks_docs_files_are_no_evidence(policy: Policy, path: str, evidence: bool) -> None:
@@ -155,17 +158,20 @@ _VERSION_BUMP = ['  VERSION = "4.34.0"']
     ("path", "evidence"),
     [
         # a package's version constant in the file its ecosystem keeps it in (Bundler's
-        # lib/<gem>/version.rb, a Python package's version.py, _version.py, __version__.py):
-        # a release bump, though the package's folder is a billing one
+        # lib/<gem>/version.rb, a namespaced gem's, _version.py, __version__.py): a release
+        # bump, though the package's folder is a billing one
         ("lib/billing/version.rb", False),
         ("gems/shop/lib/shop/billing/version.rb", False),
-        ("shop/billing/version.py", False),
         ("shop/billing/_version.py", False),
         ("shop/billing/__version__.py", False),
         # look-alikes: the API version a client sends, a module that compares versions
         ("lib/billing/api_version.rb", True),
         ("shop/billing/versioning.py", True),
         ("app/billing/version.rb", True),
+        ("lib/shop/api/billing/version.rb", True),
+        # a version.py can be an API's versioning module, code by that name
+        ("shop/billing/version.py", True),
+        ("app/auth/version.py", True),
     ],
 )
 def test_a_packages_version_file_is_no_evidence(policy: Policy, path: str, evidence: bool) -> None:
