@@ -1188,7 +1188,7 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     return mechanical_sides(Sides(removed, added), manifest=manifest, markup=markup, code=code)
 
 
-def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bumps: bool,
+def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], *, bumps: bool,
            releases: bool = False) -> tuple[bool, bool]:
     """Whether two streams (`_Tokens`) are the same, and whether they are as long as each other
     and differ only by names respelt (`_respelt`), only by version numbers bumped (`_bumped`,
@@ -1199,9 +1199,12 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bum
     same = respelt = reworded = True
     released = releases
     before: str | None = None  # the token before the one read, the same on both sides
+    depth = 0  # the parentheses open before it: inside them, a call's arguments
     for (a, a_string), (b, b_string) in zip_longest(old, new, fillvalue=(None, False)):
         if a == b:
             before = a
+            if not a_string:
+                depth += (a == "(") - (a == ")")
             continue
         if a is None or b is None:
             return False, False
@@ -1213,7 +1216,7 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bum
         respelt = respelt and names
         bumps = bumps and _bumped(a, b)
         released = released and a_string and b_string and before not in _VERSION_GATES and (
-            _released(a, b)
+            depth <= 0 and _released(a, b)
         )
         before = a
         reworded = reworded and (names or (a_string and b_string and _reworded(a, b)))
@@ -1227,13 +1230,16 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], bum
 SOURCE_CODE = compile_lazily(
     r"\.(?:py|rb|go|rs|java|kt|scala|cs|php|js|jsx|mjs|cjs|ts|tsx|swift|ex|exs|dart)$"
 )
-#: a release's number in a string of code: three numbers at least (`"43.0.1"`, `"square/43.0.1"`,
+#: a release's number in a string of code: three numbers (`"43.0.1"`, `"square/43.0.1"`,
 #: `"2.10.0-beta.1"`), not after `:` or `@`, where a string names another program's release to
-#: run or fetch (an image's tag `nginx:1.25.3`, a package's `pkg@1.2.3`, an action's ref)
-_RELEASE = compile_lazily(r"(?<![:@\d.])v?\d+\.\d+\.\d+(?:[-+.][\w.]*)?")
+#: run or fetch (an image's tag `nginx:1.25.3`, a package's `pkg@1.2.3`, an action's ref), and
+#: not four numbers: an IPv4 address (`"10.1.2.3"`, `"10.0.0.0/8"`) says who is let in
+_RELEASE = compile_lazily(r"(?<![:@\d.])v?\d+\.\d+\.\d+(?![.\d])(?:[-+][\w.]*)?")
 
 
-#: what a release's number compared with is (`if version < "2.0.0"`): a gate, not a label
+#: what a release's number compared with is (`if version < "2.0.0"`): a gate, not a label; so
+#: is one given to a call (`Version("2.0.0")`, `semver.lt(v, "2.3.1")`: `_alike` counts the
+#: parentheses open before it)
 _VERSION_GATES = frozenset({"<", ">", "<=", ">=", "==", "!=", "===", "!==", "in"})
 
 
@@ -1931,7 +1937,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     old: _Tokens = functools.partial(sides.tokens, "old")
     new: _Tokens = functools.partial(sides.tokens, "new")
     bumps = manifest and not any(map(_DEPLOYED.match, removed))
-    same, alike = _alike(old(), new(), bumps, releases=code)
+    same, alike = _alike(old(), new(), bumps=bumps, releases=code)
     if same:
         return True
     if len(removed) != len(added) and any(map(_END_LINE.fullmatch, (*removed, *added))):
@@ -1981,12 +1987,12 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         old, new = _from_stream(sides.idiomatic_stream("old")), _from_stream(
             sides.idiomatic_stream("new")
         )
-        same, alike = _alike(old(), new(), bumps)
+        same, alike = _alike(old(), new(), bumps=bumps)
         if same:
             return True
     if _NEGATED_GROUP.search(old_text) or _NEGATED_GROUP.search(new_text):
         pushed = _negations_pushed(list(old())), _negations_pushed(list(new()))
-        if _alike(iter(pushed[0]), iter(pushed[1]), False)[1]:
+        if _alike(iter(pushed[0]), iter(pushed[1]), bumps=False)[1]:
             return True
     # a whole expression wrapped in brackets or unwrapped: one side holds more brackets, one
     # opened where such a group opens (`_GROUP_OPENED`). The commas a side adds or drops are
@@ -1995,7 +2001,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     if old_text.count("(") != new_text.count("(") and old_text.count(",") == new_text.count(
         ","
     ) and (_GROUP_OPENED.search(old_text) or _GROUP_OPENED.search(new_text)) and _alike(
-        iter(_ungrouped(list(old()))), iter(_ungrouped(list(new()))), False
+        iter(_ungrouped(list(old()))), iter(_ungrouped(list(new()))), bumps=False
     )[1]:
         return True
     if any(word in old_text for word in ("import", "use ")) and any(
@@ -2011,7 +2017,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         joined = _concatenated(sides.stream("old")), _concatenated(sides.stream("new"))
         if joined != (None, None) and _alike(
             _from_stream(joined[0] or sides.stream("old"))(),
-            _from_stream(joined[1] or sides.stream("new"))(), False,
+            _from_stream(joined[1] or sides.stream("new"))(), bumps=False,
         )[1]:
             return True
     if not markup and ("export default" in old_text or "export default" in new_text):
@@ -2684,6 +2690,11 @@ def _swaps(old: tuple[list[str], set[int]], new: tuple[list[str], set[int]],
     if not swapped or not all(_WORD.search(a) and _WORD.search(b) for _, a, b in swapped):
         return NO_SWAPS
     names = [(at, a, b) for at, a, b in swapped if _WORD.fullmatch(a) and _WORD.fullmatch(b)]
+    if {a for _, a, _ in names} & {b for _, _, b in names}:
+        # two names exchanged (Go imports' aliases `jwt` and `legacy` swapped over their paths,
+        # two functions' names traded): each now stands for what the other did, and the code
+        # that uses them, unchanged, reaches the other
+        return NO_SWAPS
     return Swaps(
         pairs=frozenset((a, b) for _, a, b in swapped),
         declared=frozenset((a, b) for at, a, b in names if _defined(old[0], at)),

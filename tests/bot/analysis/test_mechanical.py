@@ -678,9 +678,18 @@ def test_version_bumps_are_mechanical_only_in_manifests(
         (['MIN_TLS = "1.2"'], ['MIN_TLS = "1.3"'], True, False),
         (['    "User-Agent": "square/43.0.1",'], ['    "User-Agent": "squareup/43.1.0",'], True,
          False),
+        # an address is four numbers: who is let in, not a release
+        (['ADMIN_ALLOWED_IP = "10.1.2.3"'], ['ADMIN_ALLOWED_IP = "0.0.0.0"'], True, False),
+        (['TRUSTED = ["10.0.0.0/8"]'], ['TRUSTED = ["0.0.0.0/8"]'], True, False),
+        # a release's number given to a call is a gate too
+        (['if Version(token.version) < Version("2.0.0"):'],
+         ['if Version(token.version) < Version("1.0.0"):'], True, False),
+        (['  if (semver.lt(v, "2.3.1")) return deny();'], ['  if (semver.lt(v, "1.0.0")) return deny();'],
+         True, False),
     ],
     ids=["sdk-user-agent", "pre-release", "outside-source-code", "version-gate",
-         "image-tag", "two-numbers", "another-name-beside-the-number"],
+         "image-tag", "two-numbers", "another-name-beside-the-number", "ip-address",
+         "cidr-range", "version-gate-called", "version-gate-argument"],
 )
 def test_a_release_number_in_a_source_file_s_strings_is_mechanical(
     removed: list[str], added: list[str], code: bool, expected: bool
@@ -2221,3 +2230,11 @@ def test_without_empty_remote_calls_drops_only_a_modules_empty_brackets(
     line: str, expected: str
 ) -> None:
     assert without_empty_remote_calls([line]) == [expected]
+
+
+def test_import_aliases_swapped_over_their_paths_are_a_change() -> None:
+    # each alias now names the other library, and the code that uses them reaches it
+    swapped = (['\tjwt "github.com/golang-jwt/jwt/v5"', '\tlegacy "github.com/dgrijalva/jwt-go"'],
+               ['\tlegacy "github.com/golang-jwt/jwt/v5"', '\tjwt "github.com/dgrijalva/jwt-go"'])
+    assert _renamed([swapped], []) == set()
+    assert not mechanical_hunk(*swapped)
