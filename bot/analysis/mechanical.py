@@ -574,9 +574,13 @@ _NAME_IMPORTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 #: { A } from "~/m"`, a subpath import `#m`), or the line closing one written over several (`}
 #: from "./m";`), with the names it binds (group 1). A bare `import "./m"` binds none and is left
 #: out: it runs the module; so is an import from a package (`express-session`, `rehype-raw`),
-#: which brings the package's code into the project
+#: which brings the package's code into the project. A re-export from a module of the project
+#: (`export * from './api-key/index.js'`, `export { A } from './m'`, `export type { A } from
+#: "./m"`, `export * as A from './m'`), as an index file lists its folder's modules, binds names
+#: the same way: what they do is in the module, and where they are used
 _BINDING_IMPORT = compile_lazily(
     r"""\s*(import\s+(?:type\s+)?(?:[\w$]+\s*,\s*)?(?:\{[^}]*\}|\*\s*as\s+[\w$]+|[\w$]+)"""
+    r"""|export\s+(?:type\s+)?(?:\{[^}]*\}|\*(?:\s*as\s+[\w$]+)?)"""
     r"""|\})\s*from\s*["'](?:\.|/|[@~]/|~~/|#)[^"']*["']\s*;?\s*"""
 )
 #: JavaScript and TypeScript sources, components included

@@ -1,10 +1,12 @@
 """A JavaScript or TypeScript import that binds names from a module of the project itself is not
 evidence by itself: a sensitive word there is where the module lives, as a path (a view model
 imported from an `access-control` folder), or what a name is called. The code that uses the
-names is a line of its own, and counts there. An import from a package still counts (a session
-store, a raw-HTML plugin adopted), as does an import that binds nothing (it runs the module), an
-import swapped for another module's under the same names, and Go's import specs, where the path
-swapped is the whole change (`text/template` -> `html/template`).
+names is a line of its own, and counts there. So with a re-export from a module of the project
+(`export * from './api-key/index.js'`), as an index file lists its folder's modules. An import
+from a package still counts (a session store, a raw-HTML plugin adopted), as does an import that
+binds nothing (it runs the module), an import swapped for another module's under the same names,
+and Go's import specs, where the path swapped is the whole change (`text/template` ->
+`html/template`).
 
 Made-up diffs: each silent row fired its rule on the import line before.
 """
@@ -45,6 +47,12 @@ def _evidence(path: str, added: list[str], policy: Policy,
         ("src/views/index.ts", ["import Billing, { type Plan } from '../billing/plans';"]),
         ("src/views/acl.ts", ["import * as acl from './access-control';"]),
         ("src/views/rbac.tsx", ["import type { Grant } from '@/access-control/grants';"]),
+        # an index file re-exporting its folder's modules: all of them, some names, types, a
+        # namespace
+        ("src/enums/index.ts", ["export * from './api-key-exposure/index.js';"]),
+        ("src/auth/index.ts", ["export { AccessToken, RefreshToken } from './access-token';"]),
+        ("src/types/index.ts", ['export type { ApiKey } from "@/api-keys/types";']),
+        ("src/index.js", ["export * as acl from './access-control';"]),
     ],
 )
 def test_a_script_import_alone_is_not_evidence(path: str, added: list[str],
@@ -75,6 +83,11 @@ def test_a_script_import_alone_is_not_evidence(path: str, added: list[str],
          "auth.session-handling", 'import session from "express-session";'),
         ("src/users/store.ts", ["import bcrypt from 'bcrypt';"], ("x = 1",),
          "auth.password-hashing", "import bcrypt from 'bcrypt';"),
+        # a re-export from a package, and an export that defines the value, still count
+        ("src/session.ts", ["export { default } from 'express-session';"], ("x = 1",),
+         "auth.session-handling", "export { default } from 'express-session';"),
+        ("src/config.ts", ["export const apiKey = process.env.API_KEY;"], ("x = 1",),
+         "auth.credentials", "export const apiKey = process.env.API_KEY;"),
     ],
 )
 def test_the_use_a_module_run_and_a_swap_still_count(

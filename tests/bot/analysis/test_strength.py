@@ -11,7 +11,7 @@ from bot.analysis.classify import classify
 from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.models import AreaResult, PullRequestInfo
-from policies.loader import load_policy
+from policies.loader import default_policy, load_policy
 from policies.model import Policy, Risk
 from tests.bot._diffs import edit
 
@@ -126,3 +126,34 @@ def test_an_area_elevated_by_its_own_risk_is_advised_the_elevated_tier() -> None
     decision = decide(parse_diff(edit("app/x.py", ["partner_sync()"])), partner,
                       PullRequestInfo())
     assert (decision.risk, decision.tier) == (Risk.ELEVATED, "premium")
+
+
+def test_every_weak_entry_of_the_bundled_policy_names_a_rule_of_its_area() -> None:
+    """A weak entry naming no rule of its area makes nothing weak (a guard kind such as
+    `condition-changed` is no content rule): the bundled lists name only what they weaken."""
+    bundled = default_policy()
+    for area_id, area in bundled.areas.items():
+        keys = area.weak_keys(area_id)
+        assert [w for w in area.weak if w not in keys and f"{area_id}.{w}" not in keys] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "lines", "risk"),
+    [
+        # learnt weak from folds 1-4 (`bench/strengths.py`), where they found no critical
+        # change at all: a secret's file name alone (a page size in an API of secrets), a
+        # shell command alone
+        ("server/api/global_secret.go", ["const pageSize = 20"], Risk.ELEVATED),
+        ("app/tasks/export.py", ["out = os.popen(cmd).read()"], Risk.ELEVATED),
+        # either with another rule of security: critical
+        ("server/api/global_secret.go", ["mac := hmac.New(sha256.New, key)"], Risk.CRITICAL),
+        ("app/tasks/export.py", ["out = os.popen(cmd).read()", "ok = hmac.compare_digest(a, b)"],
+         Risk.CRITICAL),
+    ],
+)
+def test_the_bundled_weak_security_rules_count_only_when_corroborated(
+    path: str, lines: list[str], risk: Risk
+) -> None:
+    found = {a.id: a for a in classify(parse_diff(edit(path, lines, ("x = 1",))),
+                                       default_policy()).areas}
+    assert found["security"].risk == risk
