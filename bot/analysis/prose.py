@@ -136,17 +136,17 @@ _DOC_UNDERLINE = compile_lazily(r"\s*-{3,}\s*")
 #: what stands at an Elixir module's top level after a doc's heredoc: the definition the doc
 #: documents, or the module's next attribute or directive (`defmacro __using__`, `use Plug.Builder`,
 #: `@spec`, `@doc`): a heredoc closed on the line above one, at its indentation, was a doc
-#: a line of a heredoc that reads as what runs, not as a doc's text: an SQL clause's keyword as
-#: SQL writes it, or an assignment or comparison (`_elixir_doc_flags`)
-_HEREDOC_CODE = compile_lazily(
-    r"\b(SELECT|FROM|WHERE|JOIN|INSERT|UPDATE|DELETE|VALUES|SET|AND|OR|ORDER BY|GROUP BY|"
-    r"HAVING|LIMIT|RETURNING|GRANT|REVOKE)\b|="
-)
 _ELIXIR_TOP_LEVEL = compile_lazily(
     r"(\s*)(?:(?:def|defp|defmacro|defmacrop|defdelegate|defguard|defguardp|defstruct|"
     r"defexception|defimpl|defprotocol|defmodule|defoverridable|use|import|alias|require)\b|"
     r"@(?:doc|moduledoc|typedoc|spec|impl|callback|macrocallback|type|typep|opaque|behaviour|"
     r"deprecated|since)\b)"
+)
+#: a line of a heredoc that reads as what runs, not as a doc's text: an SQL clause's keyword as
+#: SQL writes it, or an assignment or comparison (`_elixir_doc_flags`)
+_HEREDOC_CODE = compile_lazily(
+    r"\b(SELECT|FROM|WHERE|JOIN|INSERT|UPDATE|DELETE|VALUES|SET|AND|OR|ORDER BY|GROUP BY|"
+    r"HAVING|LIMIT|RETURNING|GRANT|REVOKE)\b|="
 )
 
 #: a Python string's prefix (`r`, `b`, `rb`...): only `r` and `u` can prefix a docstring

@@ -1493,7 +1493,10 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "permissions.container-scoping"),
         ("src/repo.ts", "db.orders.where({ channelId: ctx.channel })", "permissions.container-scoping"),
         ("app/models/company.rb", "Spree::Company.where(name: params[:q])", None),
-        # a query builder's condition on the team's column, a tenant index
+        # a query builder's condition on the tenant's, team's or client's column, a tenant index
+        ("application/modules/guest/controllers/invoices.php",
+         "    ->where_in('ip_invoices.client_id', $this->user_clients)",
+         "permissions.container-scoping"),
         ("packages/db/src/queries/apps.ts", "  .where(eq(oauthApplications.teamId, teamId))",
          "permissions.container-scoping"),
         ("internal/storage/memory/schemaReader.go",
@@ -1507,8 +1510,8 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("internal/storage/memory/schemaReader.go",
          'result, err = txn.Get(constants.SchemaTable, "version")', None),
         ("internal/cache/lru.go", 'v, ok := c.Get(key, "default")', None),
-        # ... nor a client's column: an OAuth client's, a customer's, as often as a tenant's
-        ("app/Http/Controllers/Stats.php", "    ->where('client_id', $cid)->count()", None),
+        # ... nor an OAuth client's column
+        ("app/Http/Controllers/Stats.php", "    ->where('oauth_client_id', $cid)->count()", None),
         ("src/Routers/ClassesRouter.js",
          "throw new Parse.Error(Parse.Error.OPERATION_FORBIDDEN, 'Invalid object ID.');",
          "permissions.forbidden-errors"),

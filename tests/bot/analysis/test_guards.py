@@ -518,6 +518,14 @@ def test_a_guard_in_a_definition_the_header_names_for_its_subject(
                      ["            if attr in ['organization', 'organization_id']:",
                       "                continue"],
                      {"permissions.guard-added"}, id="py-organization-asked-for"),
+        pytest.param("src/Traits/UserTrait.php",
+                     ["        if (!Config::get('app.use_teams')) {"],
+                     ["        if (!Config::get('app.use_teams') || $team === null) {"],
+                     {"permissions.condition-changed"}, id="php-teams-setting"),
+        pytest.param("app/projects/views.py",
+                     ["    if project.org in request.user.orgs:"],
+                     ["    if project.org in request.user.orgs or project.public:"],
+                     {"permissions.condition-changed"}, id="py-orgs-of-the-user"),
         # ... not its name, nor a word that only begins like one
         pytest.param("apps/api/src/rest/routers/teams.ts", [],
                      ["    if (!team.name) {", "      return c.json({ error }, 400);", "    }"],
@@ -528,8 +536,6 @@ def test_a_guard_in_a_definition_the_header_names_for_its_subject(
         # ... nor their plural: a count, a list shown
         pytest.param("league/schedule.py", ["    if num_teams > 2:"], ["    if num_teams > 3:"],
                      set(), id="py-count-of-teams"),
-        pytest.param("cli/main.py", [], ["    if orgs:", "        return None"],
-                     set(), id="py-list-of-orgs"),
         # the user's other attributes, and an id beside no decision, say nothing of access
         pytest.param("app/rest/middleware.go",
                      ["\t\tif name != \"\" && user.Name != name {"],

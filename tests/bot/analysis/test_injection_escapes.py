@@ -243,6 +243,7 @@ IDENTIFIERS = "security.identifier-quoting"
         ("src/Schema/Table.php", "        $name = $platform->quoteIdentifier($this->name);",
          IDENTIFIERS),
         ("lib/db.js", "  const sql = `SELECT * FROM ${connection.escapeId(table)}`;", IDENTIFIERS),
+        ("lib/store.js", "  const sql = `DROP TABLE ${escapeIdentifier(table)}`;", IDENTIFIERS),
     ],
 )
 def test_an_identifier_quoted_by_the_dialect_is_evidence(
