@@ -209,6 +209,7 @@ class ContentRule(Plain):
     headers: bool
     enclosing: bool
     comments: bool
+    forks: bool
     guards: bool
 
 

@@ -311,6 +311,15 @@ class ContentRule(_Strict):
                     "...', 'so concurrent orders cannot deadlock').",
     )
 
+    forks: bool = Field(
+        default=False,
+        description="Also reads a go.mod's module replaced by a fork: a requirement removed "
+                    "and one of the same repository's name from another owner or host added "
+                    "(`github.com/nmcclain/ldap` -> `github.com/glauth/ldap`; not a new major "
+                    "version of the same owner's), in the go.mod files the rule reads (its "
+                    "`files`; with `excluded_too`, those the exclusions hide) "
+                    "(bot/analysis/forks.py). The evidence names both modules.",
+    )
     guards: bool = Field(
         default=False,
         description="Names what a guard decides about (a permission, an owner, an amount): "
@@ -328,6 +337,9 @@ class ContentRule(_Strict):
         if self.enclosing and (self.comments or self.headers):
             raise ValueError("a rule with `enclosing` reads definitions: not with `comments` "
                              "or `headers`")
+        if self.forks and (self.guards or self.comments or self.headers or self.enclosing):
+            raise ValueError("a rule with `forks` reads a go.mod's requirements: not with "
+                             "`guards`, `comments`, `headers` or `enclosing`")
         return self
 
     @field_validator("pattern")

@@ -31,6 +31,7 @@ from bot.analysis.diff import (
     is_substantive,
     substantive_code,
 )
+from bot.analysis.forks import GO_MOD, forks
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.guards import FUNCTION, GuardKind, Hit, guard_filter, guard_hits
 from bot.analysis.intent import StatedIntent
@@ -361,6 +362,8 @@ class _Rule(Plain):
     #: reads only the definitions a changed line is in, from the file's contents
     #: (bot/analysis/enclosing.py)
     enclosing: bool = False
+    #: also reads a go.mod's module replaced by a fork (bot/analysis/forks.py)
+    forks: bool = False
 
 
 class Matcher:
@@ -444,6 +447,7 @@ class Matcher:
                     area=area_id, id=rule_id, files=files,
                     excluded_too=rule.excluded_too and files is not None,
                     comments=rule.comments, headers=rule.headers, enclosing=rule.enclosing,
+                    forks=rule.forks,
                 ))
                 # An enclosing rule reads no line of the diff: no pre-filter finds it. A header
                 # rule reads only hunk headers: its pre-filter finds only them.
@@ -1895,6 +1899,36 @@ def _content_evidence(
     return uncounted, described_count, prose_count
 
 
+def _fork_evidence(diff: Diff, matcher: Matcher, collector: _Adds, skip: set[int]) -> None:
+    """Add what the rules that read forks (`forks: true`) find: in each go.mod they may read,
+    a module required from another owner in place of one of the same name
+    (bot/analysis/forks.py), found at the added requirement and named with the one it
+    replaces. The pair is the evidence whatever the rest of the change renames: the imports
+    moved to the fork across the code are what a fork asks of it."""
+    readers = [rule for rule in matcher.rules if rule.forks]
+    if not readers:
+        return
+    limit = matcher.policy.limits.snippet_chars
+    for index, change in enumerate(diff.files):
+        path = change.path
+        if index in skip or GO_MOD.search(path) is None:
+            continue
+        reading = [rule for rule in readers
+                   if (rule.files is None or rule.files.check_file(path).include)
+                   and (rule.excluded_too or not matcher.excluded(rule.area, path))]
+        if not reading:
+            continue
+        lines = [item for hunk in diff.hunks(index) for item in hunk.lines]
+        found = forks([item.text for item in lines if item.side == "old"],
+                      [(item.line, item.text) for item in lines if item.side == "new"])
+        for fork in found:
+            for rule in reading:
+                collector.add(rule.area, Evidence(
+                    path=path, line=fork.line, side="new", rule=rule.id,
+                    snippet=_snippet(fork.describe(), limit),
+                ))
+
+
 def _names_imported(diff: Diff, item: ChangedLine, text: str, path: str,
                     imported: dict[tuple[int, int], dict[str, set[str]]]) -> bool:
     """Whether a changed line of a JavaScript or TypeScript file only imports names from a
@@ -2504,6 +2538,7 @@ def classify(
         for adds in (found.path_adds, here.adds, found.guard_adds):
             for args in adds:
                 collector.add(*args)
+    _fork_evidence(diff, matcher, collector, skip)
     if sources and matcher.rules:
         _enclosing_evidence(diff, matcher, collector, skip, sources, renames)
     not_inspected = [

@@ -373,6 +373,36 @@ def test_error_when_a_content_pattern_uses_look_behind() -> None:
     assert str(problem).startswith(f"{REPO}:4:9:")
 
 
+@pytest.mark.parametrize("reading", ["guards", "comments", "headers", "enclosing"])
+def test_error_when_a_forks_rule_reads_something_else_too(reading: str) -> None:
+    """A rule that reads a go.mod's forks (`forks`) reads its requirements as changed lines
+    do: a rule that reads guards, comments or definitions instead is refused with it."""
+    [problem] = problems_of(yml(f"""
+        areas:
+          security:
+            content:
+              - {{id: go-forks, pattern: '=>', files: ['**/go.mod'], forks: true, {reading}: true}}
+        """))
+    assert problem.file == REPO
+    assert problem.field == "areas.security.content[0]"
+    assert problem.message == ("a rule with `forks` reads a go.mod's requirements: not with "
+                               "`guards`, `comments`, `headers` or `enclosing`")
+
+
+def test_a_forks_rule_reads_go_mod_files() -> None:
+    """The bundled dependency-source rule reads forks; a repository's rule may too."""
+    rules = {rule.id: rule for rule in default_policy().areas["security"].content}
+    assert rules["dependency-source"].forks
+    policy = load_policy(yml("""
+        areas:
+          security:
+            content:
+              - {id: go-forks, pattern: '=>', files: ['**/go.mod'], excluded_too: true, forks: true}
+        """))
+    assert [rule.forks for rule in policy.areas["security"].content if rule.id == "go-forks"] == [
+        True]
+
+
 @pytest.mark.parametrize(("area", "field", "pattern", "expected"), [
     ("auth", "repository", "(?<=py)jwt", "invalid RE2 pattern '(?<=py)jwt'"),
     ("auth", "repository", "", "repository word is empty"),

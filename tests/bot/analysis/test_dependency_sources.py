@@ -84,3 +84,91 @@ def test_the_same_declarations_in_another_order_are_no_new_source(policy: Policy
     assert classify(parse_diff(edit("Gemfile", sorted_, old)), policy).areas == []
     fork = [sorted_[0], sorted_[1], "gem 'erector', github: 'mallory/erector'"]
     assert classify(parse_diff(edit("Gemfile", fork, old)), policy).areas != []
+
+
+def _go_mod(*hunks: tuple[list[str], list[str]], path: str = "go.mod") -> str:
+    """A go.mod's diff of several hunks of a `require` block, each (removed, added) lines."""
+    body, start = "", 5
+    for removed, added in hunks:
+        body += (f"@@ -{start},{len(removed) + 1} +{start},{len(added) + 1} @@ require (\n"
+                 " \tgithub.com/stretchr/testify v1.8.4\n"
+                 + "".join(f"-\t{line}\n" for line in removed)
+                 + "".join(f"+\t{line}\n" for line in added))
+        start += 20
+    return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
+            f"--- a/{path}\n+++ b/{path}\n{body}")
+
+
+def _fork_snippets(text: str, policy: Policy) -> list[str]:
+    return [e.snippet for area in classify(parse_diff(text), policy).areas
+            for e in area.evidence if e.rule == _SOURCE]
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "snippet"),
+    [
+        # a module required from a fork of it: another owner (glauth's LDAP library), the
+        # two lines in one hunk or apart (a sorted block puts them apart)
+        (["github.com/nmcclain/ldap v0.0.0-20210720162743-7f8d1e44eeba"],
+         ["github.com/glauth/ldap v0.0.0-20231210225823-b9bf4d1baf6e"],
+         "github.com/nmcclain/ldap -> github.com/glauth/ldap (same name, another owner)"),
+        # gopkg.in's path read as the GitHub repository it serves, the major version aside
+        (["gopkg.in/square/go-jose.v2 v2.3.1"], ["github.com/go-jose/go-jose/v3 v3.0.1"],
+         "gopkg.in/square/go-jose.v2 -> github.com/go-jose/go-jose/v3 (same name, another "
+         "owner)"),
+        # another host, the same owner's name
+        (["github.com/acme/ldap v1.2.0"], ["gitlab.com/acme/ldap v1.2.1"],
+         "github.com/acme/ldap -> gitlab.com/acme/ldap (same name, another owner)"),
+        # look-alikes: a version bump, a new major version of the same module, gopkg.in's
+        # versions of one package (and that package at GitHub), the owner's name recased, a
+        # repository its owner renamed, a project moved to its vanity domain, a module
+        # re-versioned while a fork of the same name is added beside it, indirect
+        # requirements `go mod tidy` swapped for a dependency's own needs
+        (["github.com/gorilla/schema v1.2.0"], ["github.com/gorilla/schema v1.2.1"], None),
+        (["github.com/go-ldap/ldap/v2 v2.5.1"], ["github.com/go-ldap/ldap/v3 v3.4.6"], None),
+        (["gopkg.in/yaml.v2 v2.4.0"], ["gopkg.in/yaml.v3 v3.0.1"], None),
+        (["gopkg.in/yaml.v2 v2.4.0"], ["github.com/go-yaml/yaml/v3 v3.0.1"], None),
+        (["github.com/Sirupsen/logrus v1.0.0"], ["github.com/sirupsen/logrus v1.9.3"], None),
+        (["github.com/acme/go-ldap v1.0.0"], ["github.com/acme/ldap v1.1.0"], None),
+        (["github.com/golang/protobuf v1.5.3"], ["google.golang.org/protobuf v1.31.0"], None),
+        (["github.com/uber-go/zap v1.9.0"], ["go.uber.org/zap v1.27.0"], None),
+        (["github.com/kr/pretty v0.3.1 // indirect"],
+         ["github.com/niemeyer/pretty v0.0.0-20200227124842-a10e7caefd8e // indirect"], None),
+    ],
+)
+def test_a_module_required_from_a_fork_is_a_new_source(
+    policy: Policy, removed: list[str], added: list[str], snippet: str | None
+) -> None:
+    """The fork's pair is read across a go.mod's hunks: the removed requirement sorted apart
+    from the added one, each a module named, which no pattern pairs."""
+    for hunks in [((removed, added),), (([], added), (removed, []))]:
+        assert _fork_snippets(_go_mod(*hunks), policy) == ([snippet] if snippet else [])
+
+
+def test_a_fork_kept_beside_its_original_is_no_swap(policy: Policy) -> None:
+    """The original still required (re-versioned) when a module of the same name is added:
+    two modules, neither replacing the other."""
+    text = _go_mod((["github.com/gorilla/schema v1.2.0"],
+                    ["github.com/gorilla/schema v1.2.1", "github.com/zitadel/schema v1.3.0"]))
+    assert _fork_snippets(text, policy) == []
+
+
+def test_the_imports_renamed_to_the_fork_leave_the_go_mod_evidence(policy: Policy) -> None:
+    """zitadel/oidc's swap of gorilla/schema for its own fork: the code's imports renamed read
+    as a rename, the go.mod's pair is the security change, found at the added requirement."""
+    text = _go_mod((["github.com/gorilla/schema v1.2.0"], []),
+                   ([], ["github.com/zitadel/schema v1.3.0"])) + edit(
+        "pkg/op/op.go", ['\t"github.com/zitadel/schema"'], ['\t"github.com/gorilla/schema"'])
+    areas = classify(parse_diff(text), policy).areas
+    assert [(a.id, e.path, e.side, e.line, e.snippet) for a in areas for e in a.evidence] == [
+        ("security", "go.mod", "new", 26, "github.com/gorilla/schema -> github.com/zitadel/"
+         "schema (same name, another owner)"),
+    ]
+
+
+def test_an_npm_package_moved_into_a_scope_is_not_read_as_a_fork(policy: Policy) -> None:
+    """A scoped package of the same name is as often its project's own move (`react-query` ->
+    `@tanstack/react-query`) or another package with a common name as a fork: not read."""
+    text = edit("package.json", ['    "@tanstack/react-query": "^4.0.0",'],
+                ['    "react-query": "^3.39.0",'])
+    assert classify(parse_diff(text), policy).areas == []
