@@ -140,15 +140,14 @@ def test_every_weak_entry_of_the_bundled_policy_names_a_rule_of_its_area() -> No
 @pytest.mark.parametrize(
     ("path", "lines", "risk"),
     [
-        # learnt weak from folds 1-4 (`bench/strengths.py`), where they found no critical
-        # change at all: a secret's file name alone (a page size in an API of secrets), a
-        # shell command alone
+        # learnt weak from folds 1-4 (`bench/strengths.py`), where it found no critical change
+        # at all: a secret's file name alone (a page size in an API of secrets)
         ("server/api/global_secret.go", ["const pageSize = 20"], Risk.ELEVATED),
-        ("app/tasks/export.py", ["out = os.popen(cmd).read()"], Risk.ELEVATED),
-        # either with another rule of security: critical
+        # with another rule of security: critical
         ("server/api/global_secret.go", ["mac := hmac.New(sha256.New, key)"], Risk.CRITICAL),
-        ("app/tasks/export.py", ["out = os.popen(cmd).read()", "ok = hmac.compare_digest(a, b)"],
-         Risk.CRITICAL),
+        # a command run through a shell is learnt so too (from one commit), but stays strong:
+        # the textbook injection sink counts alone
+        ("app/tasks/export.py", ["out = os.popen(cmd).read()"], Risk.CRITICAL),
     ],
 )
 def test_the_bundled_weak_security_rules_count_only_when_corroborated(
