@@ -293,8 +293,6 @@ def _guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
             return None
         if _has_exit(stream):
             return (item,) if _guard_line(stream) else None
-        if any(token in _EXPRESSION_IF for token in stream):
-            return None  # a value chosen (`x = a if c else b`), then returned: no branch
         following = hunk.neighbour(item, 1)
         if following is not None:
             after = hunk.stream(following)

@@ -466,33 +466,13 @@ _EARLY_EXIT = [
         # the same lines in a definition named for nothing
         pytest.param("util/repos.py", _EARLY_EXIT, "def matches(repo, patterns):", set(),
                      id="removed-in-a-function-named-for-nothing"),
-        # a guard put in on sign-in, as one taken out: a backend that no longer looks users up
-        # without a name
-        pytest.param("app/backends.py", [
-            "     def authenticate(self, request, username=None, password=None):",
-            "+        if not username:",
-            "+            return",
-            "         for user in self.get_users(username):",
-        ], "class UsersBackend(ModelBackend):", {"auth.guard-added"},
-            id="auth-guard-added"),
-        # ... not a Go package named token giving a parameter its type (`u token.User`): the
-        # function decides nothing about a token
-        pytest.param("provider/service.go", [
-            "-\tif ava != nil {",
-            "+\tif ava == nil || ava == (*avatar.Proxy)(nil) {",
-            "+\t\treturn u, nil",
-            "+\t}",
-            " \tavatarURL, e := ava.Put(u, client)",
-        ], "func setAvatar(ava AvatarSaver, u token.User, client *http.Client) (token.User, error) {",
-            set(), id="go-token-package-in-the-signature"),
-        # ... nor a value chosen by a conditional expression and then returned: no branch
-        pytest.param("app/api/routes/media.py", [
-            "-    return MediaOut.model_validate(media)",
-            "+    out = MediaOut.model_validate(media)",
-            "+    out.thumbnail_url = storage.url(media.key) if media.has_thumbnail else None",
-            "+    return out",
-        ], "async def get_media(media_id: int, db: AsyncSession = Depends(get_db)):", set(),
-            id="py-conditional-expression-returned"),
+        # the auth area reads no guard put in: a login check added is as often a message
+        pytest.param("app/login.py", [
+            "     user = find(form.email)",
+            "+    if user is None:",
+            "+        return render_form(form)",
+            "     return start(user)",
+        ], "def authenticate(form):", set(), id="auth-reads-no-added-guard"),
         # a failure passed up is no decision about the caller
         pytest.param("pkg/acl/store.go", [
             " \trows, err := s.db.Query(q)",
