@@ -572,15 +572,16 @@ class Matcher:
         """The content rules that match a changed line of a file, for areas that do not exclude
         it; with `definitions`, the `definition_rules` that match the text as a hunk header or
         as a definition a changed line is in."""
-        matched = []
-        for index in self.rules_in(text, narrow=False, definitions=definitions):
-            rule = self.rules[index]
-            if rule.files is not None and not rule.files.check_file(path).include:
-                continue
-            if not rule.excluded_too and self.excluded(rule.area, path):
-                continue
-            matched.append(rule)
-        return matched
+        return [self.rules[index]
+                for index in self.rules_in(text, narrow=False, definitions=definitions)
+                if self.reads(self.rules[index], path)]
+
+    def reads(self, rule: _Rule, path: str) -> bool:
+        """Whether a content rule reads a file: its own `files` hold it, and its area does not
+        exclude it (unless the rule reads what the exclusions hide, `excluded_too`)."""
+        return (rule.files is None or bool(rule.files.check_file(path).include)) and (
+            rule.excluded_too or not self.excluded(rule.area, path)
+        )
 
 
 #: distinct line texts whose matching rules are remembered: a diff repeats its common lines
@@ -1913,9 +1914,7 @@ def _fork_evidence(diff: Diff, matcher: Matcher, collector: _Adds, skip: set[int
         path = change.path
         if index in skip or GO_MOD.search(path) is None:
             continue
-        reading = [rule for rule in readers
-                   if (rule.files is None or rule.files.check_file(path).include)
-                   and (rule.excluded_too or not matcher.excluded(rule.area, path))]
+        reading = [rule for rule in readers if matcher.reads(rule, path)]
         if not reading:
             continue
         lines = [item for hunk in diff.hunks(index) for item in hunk.lines]

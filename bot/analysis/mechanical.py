@@ -1251,7 +1251,7 @@ def _released(a: str, b: str) -> bool:
     """Whether two strings differ only in a release's number (`_RELEASE`): an SDK's own version
     in its User-Agent or a version header, bumped for a release (`"square/43.0.1"` ->
     `"square/43.1.0"`); what the program does is the same, it says another number."""
-    if not any(char.isdigit() for char in a) or _RELEASE.search(a) is None:
+    if _RELEASE.search(a) is None:
         return False
     return _RELEASE.sub("#", a) == _RELEASE.sub("#", b) and _RELEASE.search(b) is not None
 
@@ -1792,23 +1792,14 @@ def _script_bindings(statement: str) -> frozenset[_Binding] | None:
     if (brace and (not closing or tail.strip())) or "{" in named:
         return None
     out = set()
-    for part in head.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        name = _SCRIPT_NAME.fullmatch(part)
-        if name is None:
-            return None
-        kind = "*" if name.group(1) == "*" else "default"
-        out.add((module, kind, name.group(2) or name.group(1)))
-    for part in named.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        name = _SCRIPT_NAME.fullmatch(part)
-        if name is None or name.group(1) == "*":
-            return None
-        out.add((module, name.group(1), name.group(2) or name.group(1)))
+    for braced, parts in ((False, head), (True, named)):
+        for part in filter(None, map(str.strip, parts.split(","))):
+            name = _SCRIPT_NAME.fullmatch(part)
+            if name is None or (braced and name.group(1) == "*"):
+                return None
+            # outside the braces, a default import or a namespace (`* as N`)
+            kind = name.group(1) if braced else "*" if name.group(1) == "*" else "default"
+            out.add((module, kind, name.group(2) or name.group(1)))
     return frozenset(out) or None
 
 

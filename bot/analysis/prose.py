@@ -394,19 +394,23 @@ def go_doc_inside(lines: Sequence[str]) -> bool:
     )
 
 
+def _first_triple_quote(lines: Sequence[str]) -> int:
+    """The index of the first line holding a triple quote (either kind), or the lines' count."""
+    return next((at for at, line in enumerate(lines) if '"""' in line or "'''" in line),
+                len(lines))
+
+
 def python_doc_inside(lines: Sequence[str]) -> bool:
     """Whether a Python hunk's lines show a docstring's section (`_DOC_SECTION`, a NumPy
     section's name over its underline) before any triple quote: the hunk starts inside a
     docstring, though it shows no quote that says so."""
-    for at, line in enumerate(lines):
-        if '"""' in line or "'''" in line:
-            return False
-        if _DOC_SECTION.fullmatch(line) or (
+    return any(
+        _DOC_SECTION.fullmatch(line) or (
             _DOC_SECTION_NAME.fullmatch(line) and at + 1 < len(lines)
             and _DOC_UNDERLINE.fullmatch(lines[at + 1])
-        ):
-            return True
-    return False
+        )
+        for at, line in enumerate(lines[:_first_triple_quote(lines)])
+    )
 
 
 def _doc_section_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:
@@ -416,8 +420,7 @@ def _doc_section_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:
     quote and what follows stay as the lexer read them."""
     if not python_doc_inside(lines):
         return flags
-    end = next((at for at, line in enumerate(lines) if '"""' in line or "'''" in line),
-               len(lines))
+    end = _first_triple_quote(lines)
     return [flag or (at < end and bool(line.strip()))
             for at, (flag, line) in enumerate(zip(flags, lines, strict=True))]
 
