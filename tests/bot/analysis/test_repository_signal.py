@@ -116,3 +116,74 @@ def test_the_repository_names_the_area_of_a_change_already_critical(policy: Poli
     assert alone.risk == "critical"
     named = decide(diff, policy, PullRequestInfo(repository="jpadilla/pyjwt"))
     assert ("auth", "critical") in [(a.id, a.risk) for a in named.areas]
+
+
+@pytest.mark.parametrize(
+    ("repository", "path", "removed", "added", "area"),
+    [
+        # a JWT library's splitter no longer refuses a token of another number of parts
+        # (java-jwt's TokenUtils)
+        ("auth0/java-jwt", "lib/src/main/java/com/auth0/jwt/TokenUtils.java",
+         ("        if (parts.length != 3) {", "            throw new JWTDecodeException(msg);"),
+         ("        String[] parts = token.split(\"\\\\.\");",), "auth"),
+        # a policy matcher no longer answers a key without a parameter by equality alone
+        # (node-casbin's keyMatch5)
+        ("casbin/node-casbin", "src/util/builtinOperators.ts",
+         ("  if (i === -1) {", "    return key1 === key2;", "  }"),
+         ("  key2 = key2.replace(/\\/\\*/g, '/.*');",), "permissions"),
+        # a policy library's rule no longer refuses a record it was not given
+        ("palkan/action_policy", "lib/action_policy/policy/core.rb",
+         ("      return false if record.nil?", "      apply(rule)"), ("      apply(rule)",),
+         "permissions"),
+        # a SAML library stops refusing a document with more than one root
+        ("node-saml/node-saml", "src/xml.ts",
+         ("  if (doc.childNodes.length > 1) {", "    throw new Error(\"multiple roots\");"),
+         ("  const root = doc.documentElement;",), "auth"),
+    ],
+    ids=["java-jwt", "node-casbin", "action_policy", "node-saml"],
+)
+def test_a_check_taken_out_of_a_repository_named_for_an_area_counts(
+    repository: str, path: str, removed: tuple[str, ...], added: tuple[str, ...], area: str,
+    policy: Policy,
+) -> None:
+    """The name says what the code is for; a check taken out there is one the library no
+    longer makes, however plain its words: critical, not weak alone."""
+    diff = parse_diff(edit(path, added=added, removed=removed).encode())
+    assert area not in [a.id for a in decide(diff, policy, PullRequestInfo()).areas]
+    decision = decide(diff, policy, PullRequestInfo(repository=repository))
+    assert (area, "critical") in [(a.id, a.risk) for a in decision.areas]
+    rules = [e.rule for a in decision.areas if a.id == area for e in a.evidence]
+    assert {f"{area}.repository", f"{area}.guard-removed"} <= set(rules)
+
+
+@pytest.mark.parametrize(
+    ("repository", "path", "removed", "added"),
+    [
+        # the same check taken out in a repository no area is named for
+        ("octo/widgets", "src/util/layout.ts",
+         ("  if (nodes.length > 1) {", "    throw new Error(\"too many\");"),
+         ("  const root = nodes[0];",)),
+        # a condition changed, a check put in: a named library's housekeeping as often
+        # (openid-client's user-agent header set only where the constant is defined,
+        # an invoicing app's form null check)
+        ("panva/openid-client", "src/index.ts", ("  if (!headers.has('user-agent')) {",),
+         ("  if (USER_AGENT && !headers.has('user-agent')) {",)),
+        ("SolidInvoice/SolidInvoice", "src/ClientBundle/Form/Type/ContactDetailType.php", (),
+         ("        if (! $type instanceof ContactTypeEntity) {", "            return;")),
+        # a named library's change with no condition in it: the name alone, weak
+        ("casbin/node-casbin", "src/util/builtinOperators.ts",
+         ("  const key = key2.trim();",), ("  const key = key2.trimEnd();",)),
+        # a check taken out of the library's tests
+        ("auth0/java-jwt", "lib/src/test/java/com/auth0/jwt/TokenUtilsTest.java",
+         ("        if (parts.length != 3) {", "            throw new AssertionError(msg);"),
+         ("        String[] parts = token.split(\".\");",)),
+    ],
+    ids=["unnamed repository", "condition changed", "check put in", "no condition", "tests"],
+)
+def test_a_named_repository_without_a_check_taken_out_stays_weak(
+    repository: str, path: str, removed: tuple[str, ...], added: tuple[str, ...],
+    policy: Policy,
+) -> None:
+    diff = parse_diff(edit(path, added=added, removed=removed).encode())
+    decision = decide(diff, policy, PullRequestInfo(repository=repository))
+    assert "critical" not in [a.risk for a in decision.areas]
