@@ -210,7 +210,7 @@ class ContentRule(Plain):
     enclosing: bool
     comments: bool
     forks: bool
-    guards: bool
+    guards: bool | list[Literal["condition-changed", "guard-removed", "guard-added"]]
 
 
 class Area(Plain):

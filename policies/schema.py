@@ -320,13 +320,15 @@ class ContentRule(_Strict):
                     "`files`; with `excluded_too`, those the exclusions hide) "
                     "(bot/analysis/forks.py). The evidence names both modules.",
     )
-    guards: bool = Field(
+    guards: bool | list[Literal["condition-changed", "guard-removed", "guard-added"]] = Field(
         default=False,
         description="Names what a guard decides about (a permission, an owner, an amount): "
                     "evidence only where a line it matches, or the function the change is made "
                     "in (a function the hunk shows above the change; for a changed condition, "
                     "also the hunk's header or the file's definition), changes control flow in "
-                    "one of the ways the area's `guards` lists (bot/analysis/guards.py).",
+                    "one of the ways the area's `guards` lists (bot/analysis/guards.py). A list "
+                    "of kinds instead of `true` reads only those of the area's: a subject that "
+                    "says enough of a check taken out may say too little of one put in.",
     )
 
     @model_validator(mode="after")
@@ -340,6 +342,8 @@ class ContentRule(_Strict):
         if self.forks and (self.guards or self.comments or self.headers or self.enclosing):
             raise ValueError("a rule with `forks` reads a go.mod's requirements: not with "
                              "`guards`, `comments`, `headers` or `enclosing`")
+        if self.guards == []:
+            raise ValueError("`guards` lists no kind: name one (`[guard-added]`) or say `true`")
         return self
 
     @field_validator("pattern")

@@ -434,8 +434,11 @@ class Matcher:
             for index, rule in enumerate(area.content):
                 rule_id = f"{area_id}.{rule.id or f'content[{index}]'}"
                 if rule.guards:
-                    if area.guards:
-                        matcher.guard_rules.append((area_id, tuple(area.guards), (
+                    # the area's kinds, or those of them the rule lists
+                    kinds = tuple(kind for kind in area.guards
+                                  if rule.guards is True or kind in rule.guards)
+                    if kinds:
+                        matcher.guard_rules.append((area_id, kinds, (
                             _OwnPaths(rule.files) if rule.files else None)))
                         guard_set.Add(rule.pattern)
                         subjects.append(rule.pattern)

@@ -153,6 +153,37 @@ def rules(result: Classification) -> set[str]:
             ["        users = self.get_users(username)"],
             "", "auth.guard-removed", id="py-username-guard-removed",
         ),
+        # a check put in on what sign-in decides beyond doubt: a token's validity (jwt-go's
+        # capitalised member, .NET's), whether the user is authenticated (an `else if` guard
+        # too), a password
+        pytest.param(
+            "internal/api/middleware.go",
+            ["\treturn token.Claims, nil"],
+            ["\tif !token.Valid {", "\t\treturn nil, ErrInvalidToken", "\t}",
+             "\treturn token.Claims, nil"],
+            "", "auth.guard-added", id="go-token-valid-guard-added",
+        ),
+        pytest.param(
+            "src/Services/TokenService.cs",
+            ["        return principal;"],
+            ["        if (token.ValidTo < DateTime.UtcNow)", "            throw new ExpiredException();",
+             "        return principal;"],
+            "", "auth.guard-added", id="cs-token-valid-to-guard-added",
+        ),
+        pytest.param(
+            "src/routes/files.js",
+            ["  }", "  next();"],
+            ["  } else if (!user.isAuthenticated()) {", "    return res.status(401).end();", "  }",
+             "  next();"],
+            "", "auth.guard-added", id="js-else-if-authenticated-guard-added",
+        ),
+        pytest.param(
+            "app/manager.py",
+            ["        await self.user_db.update(user, {'password': hashed})"],
+            ["        if not valid_password_fingerprint:", "            raise InvalidResetToken()",
+             "        await self.user_db.update(user, {'password': hashed})"],
+            "", "auth.guard-added", id="py-password-guard-added",
+        ),
     ],
 )
 def test_a_change_of_control_flow_on_a_subject_is_evidence(
@@ -411,6 +442,34 @@ def test_a_repository_names_more_subjects() -> None:
     assert rules(run(text, extended)) == {"permissions.condition-changed"}
 
 
+def test_a_guard_rule_reads_the_kinds_it_lists() -> None:
+    """A rule that lists kinds reads only those of its area's: a subject of checks taken out
+    says nothing of one put in."""
+    added = edit("src/kiosk/entry.ts", ["  if (badge.level < floor) {", "    throw new Closed();",
+                                        "  }", "  open();"], ["  open();"])
+    removed = edit("src/kiosk/entry.ts", ["  open();"], ["  if (badge.level < floor) {",
+                                                         "    throw new Closed();", "  }",
+                                                         "  open();"])
+    only_removed = load_policy(
+        "areas:\n  permissions:\n    content:\n"
+        "      - {id: badges, guards: [guard-removed], pattern: '\\bbadge\\b'}\n"
+    )
+    assert "permissions.guard-removed" in rules(run(removed, only_removed))
+    assert "permissions.guard-added" not in rules(run(added, only_removed))
+    # ... and only those its area reads
+    off = load_policy(
+        "areas:\n  permissions:\n    replace: [guards]\n    guards: [guard-removed]\n"
+        "    content:\n      - {id: badges, guards: [guard-added], pattern: '\\bbadge\\b'}\n"
+    )
+    assert "permissions.guard-added" not in rules(run(added, off))
+
+
+def test_error_when_a_guard_rule_lists_no_kind() -> None:
+    with pytest.raises(Exception, match="lists no kind"):
+        load_policy("areas:\n  permissions:\n    content:\n"
+                    "      - {id: g, guards: [], pattern: 'x'}\n")
+
+
 def test_a_guard_rule_cannot_also_read_comments() -> None:
     with pytest.raises(Exception, match="guards"):
         load_policy(
@@ -466,13 +525,53 @@ _EARLY_EXIT = [
         # the same lines in a definition named for nothing
         pytest.param("util/repos.py", _EARLY_EXIT, "def matches(repo, patterns):", set(),
                      id="removed-in-a-function-named-for-nothing"),
-        # the auth area reads no guard put in: a login check added is as often a message
+        # the auth area reads a guard put in only on what sign-in decides beyond doubt: a
+        # function named for the verb alone (`authenticate(form)`) does not make its check of a
+        # user found a sign-in check (a login check added is as often a message)
         pytest.param("app/login.py", [
             "     user = find(form.email)",
             "+    if user is None:",
             "+        return render_form(form)",
             "     return start(user)",
         ], "def authenticate(form):", set(), id="auth-reads-no-added-guard"),
+        # ... one that takes the password does: a backend that no longer looks users up
+        # without a name (openwisp-users)
+        pytest.param("app/backends.py", [
+            "     def authenticate(self, request, username=None, password=None):",
+            "+        if not username:",
+            "+            return",
+            "         for user in self.get_users(username):",
+        ], "class UsersBackend(ModelBackend):", {"auth.guard-added"},
+            id="auth-guard-added-in-a-sign-in-backend"),
+        # ... not a database session closed, a lexer's token, a cache's checksum, nor a Go
+        # package named token giving a parameter its type (`u token.User`)
+        pytest.param("app/db.py", [
+            "     def close(self):",
+            "+        if self.session is None:",
+            "+            return",
+            "         self.session.close()",
+        ], "class Database:", set(), id="db-session-closed"),
+        pytest.param("parser/lexer.py", [
+            "         token = self.peek()",
+            "+        if token is None:",
+            "+            return",
+            "         self.advance(token)",
+        ], "def parse_statement(self):", set(), id="lexer-token"),
+        pytest.param("internal/cache/cache.go", [
+            " 	entry := c.items[key]",
+            "+	if !c.verify {",
+            "+		return entry, nil",
+            "+	}",
+            " 	return entry, entry.check()",
+        ], "func (c *Cache) Get(key string) (*Entry, error) {", set(), id="cache-verify"),
+        pytest.param("provider/service.go", [
+            "-	if ava != nil {",
+            "+	if ava == nil || ava == (*avatar.Proxy)(nil) {",
+            "+		return u, nil",
+            "+	}",
+            " 	avatarURL, e := ava.Put(u, client)",
+        ], "func setAvatar(ava AvatarSaver, u token.User, client *http.Client) (token.User, error) {",
+            set(), id="go-token-package-in-the-signature"),
         # a failure passed up is no decision about the caller
         pytest.param("pkg/acl/store.go", [
             " \trows, err := s.db.Query(q)",
