@@ -395,9 +395,7 @@ class Area(_Strict):
                     "of the name, lowercased: `pyjwt`, `stripe`, `migrate`) that say the whole "
                     "project is about this area (a JWT library, a payment SDK, a migration "
                     "tool): there a changed `source_files` file counts toward the area, as a "
-                    "path match, when the analysis is told the repository's name (weak alone), "
-                    "and a check taken out of one (`guard-removed`, where the area's `guards` "
-                    "read it) counts as a guard rule's does.",
+                    "path match, when the analysis is told the repository's name.",
     )
     titles: list[str] = Field(
         default_factory=list,

@@ -33,7 +33,7 @@ from bot.analysis.diff import (
 )
 from bot.analysis.forks import GO_MOD, forks
 from bot.analysis.gitattributes import GitAttributes
-from bot.analysis.guards import FUNCTION, GuardKind, Hit, changes, guard_filter, guard_hits
+from bot.analysis.guards import FUNCTION, GuardKind, Hit, guard_filter, guard_hits
 from bot.analysis.intent import StatedIntent
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
@@ -2370,37 +2370,6 @@ def _named_evidence(
             for rule, snippet in reasons:
                 collector.add(area_id, Evidence(path=change.path, side="path", rule=rule,
                                                 snippet=snippet))
-            if any(rule.endswith(".repository") for rule, _ in reasons):
-                _named_logic(diff, matcher, collector, index, area_id, removals)
-
-
-def _named_logic(diff: Diff, matcher: Matcher, collector: _Adds, index: int, area_id: str,
-                 removals: Removals) -> None:
-    """In a repository named for an area (a JWT library, an authorization library), a check
-    taken out of a source file (`guard-removed`, where the area reads it): what the library
-    refuses is its area's whatever the check's words are (java-jwt's `if (parts.length != 3)`
-    / `throw` before a token's signature is checked, node-casbin's `if (i === -1)` / `return
-    key1 === key2` in a policy matcher), as a guard rule's hit in a hunk whose
-    header names the subject is. Beside the name's evidence, weak alone, the first such
-    removal counts. A condition changed or a check put in is not read here: in a library
-    named for an area, most are its housekeeping (a header set only where a constant is
-    defined, a form's null check in an invoicing app), and they come out as often in
-    routine changes as in critical ones."""
-    if "guard-removed" not in matcher.policy.areas[area_id].guards:
-        return
-    change = diff.files[index]
-    for hunk in diff.hunks(index):
-        for found in changes(hunk, (), diff, anywhere=True):
-            item = found.shown
-            if found.kind != "guard-removed" or not diff.substantive(item) \
-                    or removals.line(item):
-                continue
-            collector.add(area_id, Evidence(
-                path=change.path, line=item.line, side=item.side,
-                rule=f"{area_id}.{found.kind}",
-                snippet=_snippet(item.text.rstrip("\n"), 120),
-            ))
-            return
 
 
 def _named(matcher: Matcher, repository: str | None, title: str | None) -> _Named:
