@@ -192,6 +192,38 @@ def test_a_change_of_control_flow_on_a_subject_is_evidence(
     assert rule in rules(run(edit(path, added, removed, section=section), policy))
 
 
+@pytest.mark.parametrize(
+    ("path", "removed", "added"),
+    [
+        pytest.param(
+            "uploader/s3.py",
+            ["    client = boto3.client('s3')"],
+            ["    if credentials is None:", "        raise ValueError('AWS credentials missing')",
+             "    client = boto3.client('s3')"],
+            id="py-storage-credentials-guard-added-is-not-sign-in",
+        ),
+        pytest.param(
+            "app/helpers/avatar_helper.rb",
+            ["    image_tag(current_user.avatar_url)"],
+            ["    return '' unless current_user", "    image_tag(current_user.avatar_url)"],
+            id="rb-render-guard-on-current-user-is-not-sign-in",
+        ),
+        pytest.param(
+            "src/parser/lexer.js",
+            ["  return token.value;"],
+            ["  if (!token.valid) { return null; }", "  return token.value;"],
+            id="js-lexer-token-valid-is-not-sign-in",
+        ),
+    ],
+)
+def test_a_check_put_in_on_what_is_not_sign_in_is_no_auth_evidence(
+    policy: Policy, path: str, removed: list[str], added: list[str]
+) -> None:
+    """Another service's credentials, a template's render guard on the current user and a
+    lexer's token are checks put in, but not on sign-in: auth reads no guard added there."""
+    assert "auth.guard-added" not in rules(run(edit(path, added, removed), policy))
+
+
 def test_a_guard_put_in_on_what_no_area_names_is_not_security(policy: Policy) -> None:
     text = edit("src/server/feeds/router.ts",
                 ["    if (!input.title) {", "      throw new Error('a title is required');", "    }",

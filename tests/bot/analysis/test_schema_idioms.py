@@ -319,6 +319,9 @@ COLUMNS = "migrations.sql-columns"
         ("pkg/state/init.sql",
          "CREATE OR REPLACE FUNCTION placeholder.latest_version (schemaname name)",
          "migrations.ddl"),
+        # look-alikes: a button's and an editor action's text name a function, in any case
+        ("src/components/Toolbar.tsx", "      <Button>Create function</Button>", None),
+        ("src/refactor/actions.ts", "  { title: 'Rename function', kind: 'refactor' },", None),
         # Laravel's schema builder outside a migrations folder: a package's migration template
         ("resources/views/migration.blade.php", "            $table->bigIncrements('id');",
          "migrations.laravel-schema"),

@@ -54,6 +54,9 @@ RULES = {XML, SIGNATURES, ORIGINS, REDIRECTS}
         # look-alikes: a signal handler, a verifier of something else
         ("cmd/server/main.go", "\tsig := <-signals", None),
         ("app/orders/checks.py", "    verify_stock(order, sku)", None),
+        # ... nor a shutdown handed an OS signal, a type checker's call signature
+        ("cmd/server/main.go", "\tverifyShutdown(ctx, sig)", None),
+        ("internal/types/call.go", "\tcheck.verifyArity(call, sig)", None),
         # the origin a WebSocket handshake is accepted from
         ("lib/phoenix/socket/transport.ex",
          "    key = {:check_origin, handler, Keyword.get(opts, :check_origin)}", ORIGINS),
@@ -67,6 +70,8 @@ RULES = {XML, SIGNATURES, ORIGINS, REDIRECTS}
         ("scripts/release.py", "    if remote.name == 'origin':", None),
         ("app/models/lead.rb", "    validates :origin, presence: true", None),
         ("src/oauth/clients.ts", "  const client = await verifyClient(clientId, secret);", None),
+        # ... nor a map's or a geometry's origin checked
+        ("src/map/tiles.ts", "  if (!checkOrigin(tile)) { return; }", None),
         # a redirect target checked by a function named for the verdict
         ("internal/utils/app_utils.go",
          "func IsRedirectSafe(redirectURL string, domain string) bool {", REDIRECTS),
