@@ -13,3 +13,16 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
     replaces a neutral one, so removal and move handling stay out of the way)."""
     result = classify(parse_diff(edit(path, [line], ["x = 1"])), policy)
     return {e.rule for area in result.areas for e in area.evidence}
+
+
+def assert_rule_or_quiet(
+    path: str, line: str, rule: str | None, watched: set[str], policy: Policy
+) -> None:
+    """A row of an idiom table: `rule` is among the rules the line's change fires, or, when the
+    row is a look-alike (`rule` None), none of the table's `watched` rules fires."""
+    found = rules_found(path, line, policy)
+    if rule is None:
+        assert not watched & found, found
+    else:
+        assert rule in found, found
+
