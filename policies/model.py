@@ -201,6 +201,11 @@ class SmallVariants(Plain):
     max_tier: str | None
 
 
+#: a change of control flow a guard rule reads (bot/analysis/guards.py): a condition changed,
+#: taken out or put in
+GuardKind = Literal["condition-changed", "guard-removed", "guard-added"]
+
+
 class ContentRule(Plain):
     pattern: str
     id: str | None
@@ -210,7 +215,7 @@ class ContentRule(Plain):
     enclosing: bool
     comments: bool
     forks: bool
-    guards: bool | list[Literal["condition-changed", "guard-removed", "guard-added"]]
+    guards: bool | list[GuardKind]
 
 
 class Area(Plain):
@@ -223,7 +228,7 @@ class Area(Plain):
     repository: list[str]
     titles: list[str]
     content: list[ContentRule]
-    guards: list[Literal["condition-changed", "guard-removed", "guard-added"]]
+    guards: list[GuardKind]
     exclude: list[str] | None
     weak: list[str]
     enforced_by_server: bool

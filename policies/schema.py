@@ -39,6 +39,7 @@ from policies.model import (
     MAX_CONTENT_RULES,
     MAX_PATH_PATTERNS,
     RE2_MAX_MEM,
+    GuardKind,
     Permission,
     Provenance,
     Risk,
@@ -320,7 +321,7 @@ class ContentRule(_Strict):
                     "`files`; with `excluded_too`, those the exclusions hide) "
                     "(bot/analysis/forks.py). The evidence names both modules.",
     )
-    guards: bool | list[Literal["condition-changed", "guard-removed", "guard-added"]] = Field(
+    guards: bool | list[GuardKind] = Field(
         default=False,
         description="Names what a guard decides about (a permission, an owner, an amount): "
                     "evidence only where a line it matches, or the function the change is made "
@@ -408,7 +409,7 @@ class Area(_Strict):
     content: list[Annotated[ContentRule, BeforeValidator(_rule_from_string)]] = Field(
         default_factory=list
     )
-    guards: list[Literal["condition-changed", "guard-removed", "guard-added"]] = Field(
+    guards: list[GuardKind] = Field(
         default_factory=list,
         description="The changes of control flow its `guards: true` content rules read: a "
                     "condition whose operators, negation or conjuncts changed "

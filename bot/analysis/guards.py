@@ -21,17 +21,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Literal
 
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import MARKUP, legible, tokens
+from policies.model import GuardKind
 from policies.plain import Plain
 
 __all__ = ["FUNCTION", "GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter",
            "guard_hits"]
 
-GuardKind = Literal["condition-changed", "guard-removed", "guard-added"]
 #: every kind a guard rule may name
 GUARD_KINDS: tuple[GuardKind, ...] = ("condition-changed", "guard-removed", "guard-added")
 
