@@ -262,6 +262,11 @@ class _SearchedPass:
         """`re2`'s search of the pass."""
         return self.compile().search(text, pos)
 
+    def release(self) -> None:
+        """Forget the compiled pass and the automaton its searches built (a large diff's, in
+        `bot.analysis.diff`): the next search compiles it again."""
+        self._compiled = None
+
 
 @functools.lru_cache(maxsize=_NARROWED_KEPT)
 def _narrowed_passes(patterns: tuple[str, ...], per_pass: int, by_line: bool

@@ -327,6 +327,13 @@ class Hunk:
 #: the diff size (characters) from which its changed lines share their line numbers' objects
 #: (`_line_numbers`)
 _SHARED_NUMBERS_FROM = 1 << 20
+#: the diff size (characters) from which the pre-filter passes' automata are let go once the
+#: diff is searched (`Diff.hit_lines_apart`): RE2 builds each pass's DFA as it reads, and over
+#: 16 MB of bench/analysis.py's worst shape the passes' states took 26 MB, held (by the passes
+#: and by `re2.compile`'s cache of 128 patterns) through the parse of every file's hunks that
+#: follows, the peak of the analysis's memory. Rebuilt by the next large diff's search as they
+#: were built by this one's; a small diff's automata stay small and are kept.
+_RELEASE_SEARCH_FROM = 4 << 20
 
 
 @functools.cache
@@ -449,6 +456,22 @@ def _reordered(hunk: Hunk) -> bool:
     return any(moved) and any(r and not a for r, a, _ in runs.values()) and any(
         a and not r for r, a, _ in runs.values()
     )
+
+
+def _release(groups: Iterable[Sequence[Any]]) -> None:
+    """Let go of the automata of searched pre-filter passes (`_RELEASE_SEARCH_FROM`): each pass
+    forgets its compiled pattern, and `re2.compile`'s cache its copy (`re2.purge` empties the
+    cache; every other pattern this package compiles is held where it is used, or recompiled
+    once where it is not)."""
+    released = False
+    for prefilters in groups:
+        for prefilter in prefilters:
+            release = getattr(prefilter, "release", None)
+            if release is not None:
+                release()
+                released = True
+    if released:
+        re2.purge()
 
 
 def match_starts(text: bytes, prefilters: Sequence[Any]) -> list[int]:
@@ -1128,6 +1151,8 @@ class Diff:
                 if file_index >= 0:
                     hits.setdefault(file_index, []).append(line_no)
             found.append(hits)
+        if len(self.text) >= _RELEASE_SEARCH_FROM:
+            _release(groups)
         return found
 
     def _lines_of(self, text: bytes, starts: list[int]) -> set[int]:

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.analysis import classify as classify_module
+from bot.analysis import diff as diff_module
 from bot.analysis.classify import (
     Classification,
     _passes,
@@ -2177,6 +2178,27 @@ def test_passes_searched_in_process_are_compiled_before_the_search() -> None:
         mp.setattr(classify_module._SearchedPass, "search", watched)
         assert diff.hit_lines(*fresh) != {}
     assert state and state[0]
+
+
+@pytest.mark.parametrize("large", [True, False], ids=["large", "small"])
+def test_a_large_diffs_search_lets_the_passes_automata_go(
+    monkeypatch: pytest.MonkeyPatch, large: bool
+) -> None:
+    """Past `_RELEASE_SEARCH_FROM` the searched passes forget their compiled patterns and
+    re2's cache its copies (the automata a large diff built are the peak of its memory); a
+    smaller diff's are kept. Either way the next search finds the same lines."""
+    text = edit("app/auth.py", ["check(password)", "x = 1", "verify(password)"])
+    monkeypatch.setattr(diff_module, "_RELEASE_SEARCH_FROM", len(text) if large else len(text) + 1)
+    passes = classify_module._compiled_passes([r"(?:\bpassword\b)", r"(?:\btoken\b)"], 1,
+                                              by_line=False)
+    searched = [p.compile() for p in passes]
+    first = parse_diff(text).hit_lines(*passes)
+    assert list(first) == [0] and len(first[0]) == 2  # the two lines with a hit
+    assert all((p._compiled is None) == large for p in passes)
+    # re2's cache hands back the object it holds: a purged cache compiles anew
+    assert all((re2.compile(p.pattern, p._options) is not old) == large
+               for p, old in zip(passes, searched, strict=True))
+    assert parse_diff(text).hit_lines(*passes) == first
 
 
 @pytest.mark.parametrize("size", [5_000, 1 << 20, 8 << 20], ids=["small", "1MB", "8MB"])
