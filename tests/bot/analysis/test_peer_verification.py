@@ -1,0 +1,65 @@
+"""Security's signal for who decides that a TLS or SSH peer is the one meant: the callbacks and
+verifiers that accept or refuse a server's certificate or a host's key, in each stack's
+spelling, and the CA or certificate a Node TLS client reads from a file.
+
+On the development commits three repositories changed this with no other security word: an
+SSH tunnel given a known_hosts callback, a metadata fetch that accepts every certificate in
+debug builds, an https.Agent whose certificate file now loads inside a try that falls back to
+the default trust. Each named row was routine before; a row with no rule is a look-alike that
+must stay silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.model import Policy
+from tests.bot.analysis._rules import assert_rule_or_quiet
+
+PEER = "security.peer-verification"
+RULES = {PEER}
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # Go's ssh: the host-key callback, known_hosts, the callback that accepts any key
+        ("ssh_tunnel.go", "\t\t\tsshConfig.HostKeyCallback = hostKeyCallback", PEER),
+        ("ssh_tunnel.go",
+         '\tif cb, err := knownhosts.New(filepath.Join(home, ".ssh", "known_hosts")); err == nil {',
+         PEER),
+        ("internal/deploy/ssh.go", "\t\tHostKeyCallback: ssh.InsecureIgnoreHostKey(),", PEER),
+        # paramiko's policy for a host key it has not seen
+        ("app/sftp.py", "    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())", PEER),
+        # .NET: the process-wide and the per-handler certificate callbacks
+        ("src/Saml2/Metadata/EntityDescriptor.cs",
+         "    ServicePointManager.ServerCertificateValidationCallback += (s, c, ch, e) => true;",
+         PEER),
+        ("src/Api/HttpFactory.cs",
+         "    handler.ServerCertificateCustomValidationCallback = (m, c, ch, e) => true;", PEER),
+        # Node: the server identity check, the certificate an https.Agent reads
+        ("src/client.ts", "    checkServerIdentity: () => undefined,", PEER),
+        ("src/create-http-client.ts",
+         "      cert: fs.readFileSync(path.resolve(__dirname, cert), 'utf8'),", PEER),
+        # Java: a hostname verifier, a trust manager, Apache HttpClient's trust-all strategy
+        ("src/main/java/org/shop/http/Client.java",
+         "        conn.setHostnameVerifier((host, session) -> true);", PEER),
+        ("src/main/java/org/shop/http/TrustAll.java",
+         "public class TrustAll implements X509TrustManager {", PEER),
+        ("src/main/java/org/shop/http/Client.java",
+         "        builder.loadTrustMaterial(null, TrustAllStrategy.INSTANCE);", PEER),
+        # look-alikes: a dev server's HTTPS options, a UI's mode, docs, other callbacks
+        ("vite.config.ts", "      cert: fs.readFileSync('./certs/localhost.pem'),", None),
+        ("src/settings/Theme.tsx", "  const verifyMode = props.mode;", None),
+        ("docs/ssh.md", "Add the host to ~/.ssh/known_hosts before deploying.", None),
+        ("src/ui/HostCard.tsx", "  <Text>Host key fingerprint</Text>", None),
+        ("src/Web/Hooks.cs", "    public Func<Task> ServerStartedCallback { get; set; }", None),
+        ("lib/verify.py", "    mode = verify_modes[kind]", None),
+        ("src/upload.ts", "      body: fs.readFileSync(file),", None),
+        # ... nor a test's SSH client
+        ("tests/test_ssh.py",
+         "    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())", None),
+    ],
+)
+def test_peer_verification_idioms(path: str, line: str, rule: str | None, policy: Policy) -> None:
+    assert_rule_or_quiet(path, line, rule, RULES, policy)
