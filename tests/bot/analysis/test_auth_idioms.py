@@ -393,3 +393,45 @@ def test_a_sign_in_name_normalised_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (NORMALISED not in found), found
+
+
+ASSERTIONS = "auth.sign-in-assertions"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # the proofs of a sign-in the protocols call assertions: SAML's signed, encrypted or
+        # checked, an OAuth client's JWT assertion, WebAuthn's and its relying-party ids
+        ("decode_response.go", "\tif err := sp.validateSignedAssertion(el); err != nil {",
+         ASSERTIONS),
+        ("src/saml/response.py", "    assertion_signature = find_signature(assertion)", ASSERTIONS),
+        ("decode_response.go", "\terr = sp.decryptAssertions(unverifiedResponse)", ASSERTIONS),
+        ("lib/sp.js", "  const signedAssertion = getSignedAssertion(doc, cert);", ASSERTIONS),
+        ("src/Settings.cs", "            sp.AssertionConsumerServiceUrl = acsUrl;", ASSERTIONS),
+        ("app/sso.py", '    "assertion_consumer_service": [(acs_url, BINDING_HTTP_POST)],',
+         ASSERTIONS),
+        ("lib/client.js", "    client_assertion: assertion,", ASSERTIONS),
+        ("lib/helpers/client.js", "async function authFor(endpoint, { clientAssertionPayload }) {",
+         ASSERTIONS),
+        ("src/Login/Verifier.php",
+         "        $response = $credential->response; // AuthenticatorAssertionResponse", ASSERTIONS),
+        ("src/Controller/AssertionController.php", "        private array $securedRelyingPartyIds,",
+         ASSERTIONS),
+        ("config/webauthn.php", "    'secured_rp_ids' => ['localhost'],", ASSERTIONS),
+        # look-alikes: an assertion library's checks, a test's assertions, a signed document or
+        # release, a party of another kind
+        ("src/Validator.php", "        Assertion::true($data->isValid(), 'Invalid data');", None),
+        ("src/checks.py", "    assert_equal(signed_total, expected)", None),
+        ("src/runner.ts", "  expect.assertions(2);", None),
+        ("src/pdf/sign.py", "    signed_document = signer.sign(document)", None),
+        ("src/release.go", "\tif !release.Signed {", None),
+        ("src/parties/models.py", "    party_id = models.IntegerField()", None),
+        ("tests/test_sp.py", "    assert resp.assertion_signed", None),
+    ],
+)
+def test_a_sign_in_assertion_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (ASSERTIONS not in found), found
