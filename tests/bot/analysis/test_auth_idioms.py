@@ -405,7 +405,6 @@ ASSERTIONS = "auth.sign-in-assertions"
         # checked, an OAuth client's JWT assertion, WebAuthn's and its relying-party ids
         ("decode_response.go", "\tif err := sp.validateSignedAssertion(el); err != nil {",
          ASSERTIONS),
-        ("src/saml/response.py", "    assertion_signature = find_signature(assertion)", ASSERTIONS),
         ("decode_response.go", "\terr = sp.decryptAssertions(unverifiedResponse)", ASSERTIONS),
         ("lib/sp.js", "  const signedAssertion = getSignedAssertion(doc, cert);", ASSERTIONS),
         ("src/Settings.cs", "            sp.AssertionConsumerServiceUrl = acsUrl;", ASSERTIONS),
@@ -428,6 +427,15 @@ ASSERTIONS = "auth.sign-in-assertions"
         ("src/release.go", "\tif !release.Signed {", None),
         ("src/parties/models.py", "    party_id = models.IntegerField()", None),
         ("tests/test_sp.py", "    assert resp.assertion_signed", None),
+        # ... nor other meanings of a signed or verified assertion, nor a UI label
+        ("src/testing/dsl.py", "    verified_assertions += 1", None),
+        ("app/models/claim.rb", "  has_many :signed_assertions", None),
+        ("src/factcheck/report.py", "    unverified_assertions = collect(claims)", None),
+        ("src/introspect.py", "    assertion_signature = inspect.signature(fn)", None),
+        ("src/release/cosign.go", "	signedAssertions := bundle.Verify(ctx)", None),
+        ("src/ui/labels.ts", "  relyingPartyId: 'Relying party ID',", None),
+        ("config/webauthn.yml", "  relying_party_id: example.com", ASSERTIONS),
+        ("src/saml2/config.py", '    "want_assertions_signed": True,', ASSERTIONS),
     ],
 )
 def test_a_sign_in_assertion_is_evidence(
