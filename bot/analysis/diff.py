@@ -35,8 +35,10 @@ from bot.analysis.mechanical import (
     SOURCE_CODE,
     Sides,
     Swaps,
+    go_import_specs,
     imported_qualifiers,
     mechanical_sides,
+    modifiers_added,
     prose_line,
     relaid,
     same_blocks,
@@ -423,6 +425,10 @@ _EXIT = compile_lazily(r"\b(return|raise|throw|abort|exit|die|panic|redirect|bre
 #: a decorator, attribute or annotation (`@login_required`, `#[IsGranted('report')]`,
 #: `[Authorize(Roles = "Admin")]`): it applies to the declaration that follows it
 _ANNOTATION = compile_lazily(r"\s*(@[A-Za-z_]|#\[|\[[A-Za-z_][\w.]*\s*(\(|\]))")
+
+
+#: a line that may be a Go import spec (`go_import_specs` decides, with the block around it)
+_GO_IMPORT_LINE = compile_lazily(r'\s*(?:[A-Za-z_]\w*\s+|\.\s+)?"[^"\s]+"\s*(?://.*)?')
 
 
 def _reordered(hunk: Hunk) -> bool:
@@ -921,6 +927,8 @@ class Diff:
                 or self._commented_aside(index, number, path)
                 or self._imports_shorten(index, hunk, sides)
                 or self._remote_calls_bracketed(index, hunk, sides)
+                or self._modifiers_added(index, hunk, sides)
+                or self._go_imports_sorted(index, hunk, sides)
             )
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts (in Python, not
@@ -1027,6 +1035,37 @@ class Diff:
         if ELIXIR.search(self.files[index].path) is None:
             return False
         return self._mechanical_without(index, hunk, sides, without_empty_remote_calls)
+
+    def _modifiers_added(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """Whether a hunk only adds modifiers that forbid to declarations (`modifiers_added`:
+        PHP's and TypeScript's `readonly`, PHP's and Java's `final`), outside markup (an
+        input's `readonly` attribute is what the browser lets a user edit), and moves no exit
+        or annotation across unchanged lines (`_reordered`)."""
+        path = self.files[index].path
+        return MARKUP.search(path) is None and modifiers_added(
+            path, sides.removed, sides.added
+        ) and not _reordered(hunk)
+
+    def _go_imports_sorted(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """In a Go file, whether a hunk that puts an `import (` block's specs in another order
+        (gofmt, goimports) only re-formats the rest of its code (`mechanical_sides`): read with
+        the unchanged lines it shows, where the block's opening line is, the specs as a set
+        (`go_import_specs`: the same packages under the same names) and the other lines in
+        order. A spec added or dropped, or a line of the block that is no spec, is a change; so
+        is an exit or an annotation moved across unchanged lines (`_reordered`)."""
+        if not self.files[index].path.endswith(".go") or not any(
+            map(_GO_IMPORT_LINE.fullmatch, (*sides.removed, *sides.added))
+        ):
+            return False
+        old, new = self._shown_sides(index, hunk)
+        old_specs, new_specs = go_import_specs(old), go_import_specs(new)
+        if old_specs is None or new_specs is None or not old_specs[1] or (
+            old_specs[1] != new_specs[1]
+        ):
+            return False
+        return mechanical_sides(Sides(old_specs[0], new_specs[0]), code=True) and not (
+            _reordered(hunk)
+        )
 
     def _mechanical_without(
         self, index: int, hunk: Hunk, sides: Sides,

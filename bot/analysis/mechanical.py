@@ -35,12 +35,14 @@ __all__ = [
     "aliased_names",
     "defines",
     "definitions_pattern",
+    "go_import_specs",
     "hunk_swaps",
     "imported_qualifiers",
     "legible",
     "line_key",
     "mechanical_hunk",
     "mechanical_sides",
+    "modifiers_added",
     "name_imports",
     "prose_line",
     "relaid",
@@ -347,9 +349,11 @@ _IOUTIL = {
 #: deprecated `io/ioutil` functions are the `os` and `io` ones its documentation names as their
 #: replacements (`_IOUTIL`); Ruby's `BigDecimal.new(v)`, deprecated in bigdecimal 1.3.3 and
 #: removed in 2.0, is the `Kernel#BigDecimal(v)` it called (a class of that name inside another
-#: namespace, `Money::BigDecimal.new`, is left alone). A spelling with another
-#: meaning (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`; `ioutil.ReadDir`, which
-#: returns other values than `os.ReadDir`) is left alone.
+#: namespace, `Money::BigDecimal.new`, is left alone); Ruby's `Proc.new` is `Kernel#proc`, the
+#: same non-lambda proc of the same block (RuboCop's `Style/Proc`; `Foo::Proc.new`, a class of
+#: that name elsewhere, and `lambda`, which checks its arguments, are left alone). A spelling
+#: with another meaning (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`;
+#: `ioutil.ReadDir`, which returns other values than `os.ReadDir`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     ("http.Method", compile_lazily(r"\bhttp\.Method(Get|Head|Post|Put|Patch|Delete|Connect|"
                                    r"Options|Trace)\b"), lambda m: f'"{m.group(1).upper()}"'),
@@ -374,6 +378,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("ioutil.", compile_lazily(rf"\bioutil\.({'|'.join(_IOUTIL)})\b"),
      lambda m: _IOUTIL[m.group(1)]),
     ("BigDecimal.new(", compile_lazily(r"(?<![\w.:])BigDecimal\.new\("), "BigDecimal("),
+    ("Proc.new", compile_lazily(r"(?<![\w.:$@])Proc\.new\b(?![?!=])"), "proc"),
 )
 
 
@@ -384,7 +389,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _OLDER_IDIOM_TOKENS = frozenset({
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "interface",
     "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger", "verify_authenticity_token",
-    "map_or", "ioutil", "Migration", "BigDecimal", *_COLLECTIONS,
+    "map_or", "ioutil", "Migration", "BigDecimal", "Proc", *_COLLECTIONS,
 })
 
 
@@ -612,6 +617,92 @@ def name_imports(path: str, lines: Sequence[str]) -> bool:
         if file_pattern.search(path):
             return bool(lines) and all(map(line_pattern.fullmatch, lines))
     return False
+
+
+#: the modifiers that only forbid, by language: PHP's `readonly` (a property written once) and
+#: `final` (a class not extended, a method or a constant not overridden), Java's `final` (a
+#: field, a local or a parameter not assigned again, a class not extended, a method not
+#: overridden), TypeScript's `readonly` (a property or an array not written, checked by the
+#: compiler and gone from the JavaScript it emits). Adding one leaves everything the code did
+#: as it was: code that did what it now forbids no longer compiles or loads, it does not do
+#: something else. C#'s `readonly` is not among them: a mutable struct held in a `readonly`
+#: field is copied before each call on it (a `SpinLock` so held is never taken)
+_TIGHTENING: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (compile_lazily(r"\.php$"), frozenset({"readonly", "final"})),
+    (compile_lazily(r"\.java$"), frozenset({"final"})),
+    (compile_lazily(r"\.(?:ts|mts|cts)$"), frozenset({"readonly"})),
+)
+#: the words of `_TIGHTENING` anywhere in a text, and where one stands as a modifier: before a
+#: name, a type or another modifier (`private readonly ?Foo $x`, `final String[] A`,
+#: `readonly string[]`, PHP's `\\Ns\\Type`), not before a comma, a bracket or an operator, where
+#: it is a name of its own (`[a, readonly]`, `readonly ? a : b`)
+_TIGHTENING_WORD = compile_lazily(r"\b(?:readonly|final)\b")
+_TIGHTENING_PLACED = compile_lazily(r"\b(readonly|final)[ \t]+(?=[A-Za-z_\\]|\?[A-Za-z_\\])")
+
+
+def modifiers_added(path: str, removed: Sequence[str], added: Sequence[str]) -> bool:
+    """Whether a hunk only adds modifiers that forbid (`_TIGHTENING`: `private Foo $x` ->
+    `private readonly Foo $x`, `public static String[] NAME` -> `public static final String[]
+    NAME`), white space and layout aside: the added side's tokens, without those modifiers, are
+    the removed side's, strings and all. Exact, and only one way: every such word of the added
+    side must be a modifier in code (not in a string or a comment, not a name of its own), and
+    the removed side must hold none, so that a modifier moved from one declaration to another
+    (a field made writable beside another made `readonly`) is never read as one added. Taking
+    a modifier away, which lets code write what it could not, is a change."""
+    words = next((found for pattern, found in _TIGHTENING if pattern.search(path)), None)
+    if words is None or not removed or not added or len(removed) + len(added) > _MAX_LINES:
+        return False
+    new_text = "\n".join(added)
+    if not any(word in new_text for word in words) or not _all_legible(removed, added):
+        return False
+    if any(found.group(0) in words for found in _TIGHTENING_WORD.finditer("\n".join(removed))):
+        return False
+    placed = [found for found in _TIGHTENING_PLACED.finditer(new_text) if found.group(1) in words]
+    if not placed or len(placed) != sum(
+        found.group(0) in words for found in _TIGHTENING_WORD.finditer(new_text)
+    ):
+        return False
+    new_tokens, new_strings = _stream(added)
+    dropped = {
+        at for at, token in enumerate(new_tokens) if token in words and at not in new_strings
+    }
+    if len(dropped) != len(placed):
+        return False  # one of them is in a comment, or written where the tokens cannot tell
+    old_tokens, old_strings = _stream(removed)
+    kept = [(token, at in new_strings) for at, token in enumerate(new_tokens) if at not in dropped]
+    return kept == [(token, at in old_strings) for at, token in enumerate(old_tokens)]
+
+
+#: a Go import spec on a line of its own (a trailing comment aside): a name (an alias, `_`,
+#: `.`) or none, and the package's quoted path; the lines that open and close a block of them
+_GO_IMPORT_SPEC = compile_lazily(r'\s*(?:[A-Za-z_]\w*\s+|\.\s+)?"[^"\s]+"\s*(?://.*)?')
+_GO_IMPORT_BLOCK = compile_lazily(r"\s*import\s*\(\s*")
+_GO_BLOCK_END = compile_lazily(r"\s*\)\s*")
+
+
+def go_import_specs(lines: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """A Go file's lines (a hunk's side with the unchanged lines it shows) as the lines outside
+    its `import (` blocks, and the specs inside them, each without its white space and its
+    trailing comment, sorted: what gofmt and goimports sort within a block is read as a set,
+    the rest in order. A spec is only read as one inside a block whose opening line is among
+    the lines (the unchanged `import (` above a hunk's changes): a quoted string alone on a
+    line elsewhere is code. None where a block holds a line that is not a spec, a comment or
+    blank."""
+    rest: list[str] = []
+    specs: list[str] = []
+    inside = False
+    for line in lines:
+        if not inside:
+            rest.append(line)
+            inside = _GO_IMPORT_BLOCK.fullmatch(line) is not None
+        elif _GO_BLOCK_END.fullmatch(line):
+            rest.append(line)
+            inside = False
+        elif _GO_IMPORT_SPEC.fullmatch(line):
+            specs.append(squash(line.split("//", 1)[0]))
+        elif line.strip() and not line.lstrip().startswith("//"):
+            return None
+    return rest, sorted(specs)
 
 
 #: words from which a text is long enough to be read as sentences even with markup, code

@@ -1222,3 +1222,144 @@ def test_elixir_remote_calls_given_their_empty_brackets_are_not_substantive(
     text = _hunk(path, 10, [*("-" + line for line in removed), *("+" + line for line in added)])
     lines = parse_diff(text).changed_lines(0)
     assert {flag for item, flag in lines if item.side != "header"} == {substantive}
+
+
+#: a gofmt run over a struct whose file's import block it also sorted (one hunk for both)
+GO_IMPORTS_SORTED = [
+    " package saml2",
+    " ",
+    " import (",
+    '-    "time"',
+    '-    "github.com/russellhaering/gosaml2/types"',
+    '-    "encoding/xml"',
+    '+\t"encoding/xml"',
+    '+\t"github.com/russellhaering/gosaml2/types"',
+    '+\t"time"',
+    " )",
+    " ",
+    " type LogoutRequest struct {",
+    '-\tXMLName             xml.Name             `xml:"urn:oasis:names:tc:SAML:2.0:protocol LogoutRequest"`',
+    '-\tSignatureValidated  bool                 `xml:"-"` // not read, not dumped',
+    '+\tXMLName            xml.Name `xml:"urn:oasis:names:tc:SAML:2.0:protocol LogoutRequest"`',
+    '+\tSignatureValidated bool     `xml:"-"` // not read, not dumped',
+    " }",
+]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(GO_IMPORTS_SORTED, id="go-imports-sorted-beside-a-struct-realigned"),
+        pytest.param([" import (", '-\t"time"', '-\tjwt "github.com/golang-jwt/jwt/v5"',
+                      '+\tjwt "github.com/golang-jwt/jwt/v5"', '+\t"time"', " )",
+                      " ", "-func f() {  return  }", "+func f() { return }"],
+                     id="go-named-imports-sorted-beside-code-respaced"),
+        pytest.param([" import (", '-\t"time"', "-", '-\t"errors"', '+\t"errors"', '+\t"time"',
+                      " )"], id="go-import-groups-joined"),
+    ],
+)
+def test_go_import_specs_sorted_beside_code_reformatted_are_cosmetic(body: list[str]) -> None:
+    lines = parse_diff(_hunk("logout_request.go", 14, body)).changed_lines(0)
+    assert not any(flag for _, flag in lines)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        # a spec dropped, another added, a path changed, two aliases swapped
+        ("a.go", [" import (", '-\t"time"', '-\t"crypto/subtle"', '+\t"time"', " )",
+                  "-func f() {  return  }", "+func f() { return }"]),
+        ("a.go", [" import (", '-\t"time"', '+\t"time"', '+\t_ "github.com/lib/pq"', " )"]),
+        ("a.go", [" import (", '-\t"time"', '-\tjwt "github.com/golang-jwt/jwt/v4"',
+                  '+\tjwt "github.com/golang-jwt/jwt/v5"', '+\t"time"', " )"]),
+        ("a.go", [" import (", '-\tjwt "example.com/jwt"', '-\tlegacy "example.com/legacy"',
+                  '+\tjwt "example.com/legacy"', '+\tlegacy "example.com/jwt"', " )"]),
+        # the imports sorted, the code beside them changed
+        ("a.go", [" import (", '-\t"time"', '-\t"errors"', '+\t"errors"', '+\t"time"', " )",
+                  "-\tif !ok {", "+\tif ok {"]),
+        # quoted strings alone on their lines outside an import block (no `import (` shown):
+        # a multi-line value, in another order
+        ("a.go", [" var x = f(", '-\t"admin"', '-\t"guest"', '+\t"guest"', '+\t"admin"', " )"]),
+        # the strings of a block that is no import block, in another order
+        ("a.go", [" x := []string{", '-\t"admin",', '-\t"guest",', '+\t"guest",',
+                  '+\t"admin",', " }"]),
+    ],
+    ids=["go-import-dropped-beside-reformatting", "go-blank-import-added", "go-import-path-changed",
+         "go-import-aliases-swapped", "go-imports-sorted-beside-a-condition-flipped",
+         "go-strings-reordered-outside-an-import-block", "go-list-reordered"],
+)
+def test_go_imports_changed_or_code_changed_beside_them_is_substantive(
+    path: str, body: list[str]
+) -> None:
+    lines = parse_diff(_hunk(path, 5, body)).changed_lines(0)
+    assert any(flag for item, flag in lines if item.side != "header")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        # PHP 8.1's promoted properties made readonly (Rector), a class made final
+        ("src/Security/TwoFactorAuthenticator.php", [
+            "-        private TwoFactorFirewallConfig $twoFactorFirewallConfig,",
+            "-        private ?TokenStorageInterface $tokenStorage,",
+            "+        private readonly TwoFactorFirewallConfig $twoFactorFirewallConfig,",
+            "+        private readonly ?TokenStorageInterface $tokenStorage,",
+        ]),
+        ("src/Security/Voter.php", ["-class AdminVoter extends Voter",
+                                    "+final class AdminVoter extends Voter"]),
+        # a Java constant made final
+        ("src/main/java/liquibase/command/core/UpdateCommandStep.java", [
+            '-    public static String[] COMMAND_NAME = {"update"};',
+            '+    public static final String[] COMMAND_NAME = {"update"};',
+        ]),
+        # a TypeScript property and array type made readonly
+        ("src/auth/session.ts", ["-  private secret: string;", "-  roles: string[];",
+                                 "+  private readonly secret: string;",
+                                 "+  roles: readonly string[];"]),
+    ],
+    ids=["php-promoted-properties-readonly", "php-class-final", "java-constant-final",
+         "ts-property-and-array-readonly"],
+)
+def test_modifiers_that_only_forbid_added_are_cosmetic(path: str, body: list[str]) -> None:
+    lines = parse_diff(_hunk(path, 5, body)).changed_lines(0)
+    assert not any(flag for _, flag in lines)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        # a modifier taken away: the value may be written again
+        ("src/Security/Config.php", ["-        private readonly bool $postOnly,",
+                                     "+        private bool $postOnly,"]),
+        # moved from one declaration to another
+        ("src/Security/Config.php", ["-        private readonly bool $postOnly,",
+                                     "-        private bool $strict,",
+                                     "+        private bool $postOnly,",
+                                     "+        private readonly bool $strict,"]),
+        # added beside a changed type, a changed value, another visibility
+        ("src/Security/Config.php", ["-        private bool $postOnly,",
+                                     "+        private readonly int $postOnly,"]),
+        ("src/main/java/app/Roles.java", ['-    static String ADMIN = "admin";',
+                                          '+    static final String ADMIN = "root";']),
+        ("src/main/java/app/Roles.java", ["-    private String[] roles;",
+                                          "+    public final String[] roles;"]),
+        # the word in a string, in a comment, or a name of its own
+        ("src/main/java/app/Roles.java", ['-    log("checked");', '+    log("final checked");']),
+        ("src/auth/session.ts", ["-  const modes = [write];", "+  const modes = [write, readonly];"]),
+        ("src/auth/session.ts", ["-  return check(user);", "+  return check(user, readonly);"]),
+        # an input made read-only in a template: what the user may edit
+        ("resources/views/profile.blade.php", ['-<input name="email">',
+                                               '+<input readonly name="email">']),
+        # C#'s readonly: a struct held so is copied before each call on it
+        ("src/Sync/Gate.cs", ["-    private SpinLock _lock;", "+    private readonly SpinLock _lock;"]),
+    ],
+    ids=["php-readonly-removed", "php-readonly-moved", "php-readonly-beside-type-changed",
+         "java-final-beside-value-changed", "java-final-beside-visibility-changed",
+         "java-final-in-a-string", "ts-readonly-as-a-value", "ts-readonly-as-an-argument",
+         "blade-input-readonly", "csharp-readonly-struct-field"],
+)
+def test_modifiers_moved_removed_or_beside_a_change_are_substantive(
+    path: str, body: list[str]
+) -> None:
+    lines = parse_diff(_hunk(path, 5, body)).changed_lines(0)
+    assert any(flag for item, flag in lines if item.side != "header")

@@ -15,10 +15,12 @@ from bot.analysis.mechanical import (
     aliased_names,
     defines,
     definitions_pattern,
+    go_import_specs,
     hunk_swaps,
     line_key,
     mechanical_hunk,
     mechanical_sides,
+    modifiers_added,
     name_imports,
     prose_line,
     relaid,
@@ -2242,3 +2244,71 @@ def test_import_aliases_swapped_over_their_paths_are_a_change() -> None:
                ['\tlegacy "github.com/golang-jwt/jwt/v5"', '\tjwt "github.com/dgrijalva/jwt-go"'])
     assert _renamed([swapped], []) == set()
     assert not mechanical_hunk(*swapped)
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        # RuboCop's Style/Proc: `Proc.new` with its block as `Kernel#proc`, comments beside it
+        (["include Carto::Db::MigrationHelper", "migration(", "  Proc.new do", "  end,",
+          "  Proc.new { drop_column :users, :export_timeout }"],
+         ["# rubocop:disable Style/MixinUsage", "include Carto::Db::MigrationHelper",
+          "# rubocop:enable Style/MixinUsage", "migration(", "  proc do", "  end,",
+          "  proc { drop_column :users, :export_timeout }"], True),
+        (["  handler = Proc.new(&block)"], ["  handler = proc(&block)"], True),
+        # a namespace's own Proc class, a lambda (which checks its arguments), another block
+        (["  Auth::Proc.new { |u| u.admin? }"], ["  proc { |u| u.admin? }"], False),
+        (["  check = Proc.new { |u| u.admin? }"], ["  check = lambda { |u| u.admin? }"], False),
+        (["  check = Proc.new { |u| u.admin? }"], ["  check = proc { |u| u.staff? }"], False),
+        (["  check = Proc.new { |u| u.admin? }"], ["  check = proc { |u| !u.admin? }"], False),
+    ],
+    ids=["ruby-proc-new-blocks-as-kernel-proc", "ruby-proc-new-of-a-block-argument",
+         "ruby-namespaced-proc-class", "ruby-proc-as-lambda", "ruby-proc-block-changed",
+         "ruby-proc-block-negated"],
+)
+def test_ruby_proc_new_is_kernel_proc(removed: list[str], added: list[str],
+                                      mechanical: bool) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("lines", "found"),
+    [
+        ([" import (", '\t"time"', "", '\tjwt "github.com/golang-jwt/jwt/v5" // tokens', ")",
+          "func f() {}"],
+         ([" import (", ")", "func f() {}"], ['"time"', 'jwt"github.com/golang-jwt/jwt/v5"'])),
+        # no block opened among the lines: the strings are code, in order
+        (['\t"time"', '\t"errors"'], (['\t"time"', '\t"errors"'], [])),
+        # a block holding a line that is no spec
+        (["import (", '\t"time"', "\tx := 1", ")"], None),
+    ],
+    ids=["specs-of-a-block-as-a-set", "strings-without-a-block", "block-with-code"],
+)
+def test_go_import_specs(lines: list[str],
+                         found: tuple[list[str], list[str]] | None) -> None:
+    assert go_import_specs(lines) == found
+
+
+@pytest.mark.parametrize(
+    ("path", "removed", "added", "added_only"),
+    [
+        ("a.php", ["    private Foo $foo,"], ["    private readonly Foo $foo,"], True),
+        ("a.php", ["    public function __construct(private ?Foo $foo)"],
+         ["    public function __construct(private readonly ?Foo $foo)"], True),
+        ("A.java", ["    public static String NAME =", '        "update";'],
+         ['    public static final String NAME = "update";'], True),
+        ("a.ts", ["  readonly a: string;", "  b: string;"],
+         ["  readonly a: string;", "  readonly b: string;"], False),
+        ("a.php", ['    $label = "final";'], ['    $label = "final readonly";'], False),
+        ("a.php", ["    // the last check", "    check();"],
+         ["    // the final check", "    check();"], False),
+        ("a.py", ["    x: int"], ["    final x: int"], False),
+        ("a.cs", ["    private SpinLock gate;"], ["    private readonly SpinLock gate;"], False),
+    ],
+    ids=["php-property", "php-nullable-promoted-property", "java-constant-rewrapped",
+         "ts-old-side-holds-one", "php-in-strings", "php-in-a-comment", "python-not-a-language",
+         "csharp-not-a-language"],
+)
+def test_modifiers_added(path: str, removed: list[str], added: list[str],
+                         added_only: bool) -> None:
+    assert modifiers_added(path, removed, added) is added_only
