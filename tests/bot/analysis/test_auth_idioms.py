@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
 from policies.model import Policy
+from tests.bot._diffs import edit
 from tests.bot.analysis._rules import assert_rule_or_quiet, rules_found
 
 SESSION = "auth.session-handling"
@@ -440,3 +443,39 @@ def test_a_sign_in_assertion_is_evidence(
     policy: Policy, path: str, line: str, rule: str | None
 ) -> None:
     assert_rule_or_quiet(path, line, rule, {ASSERTIONS}, policy)
+
+
+STORES = "auth.session-stores"
+
+
+@pytest.mark.parametrize(
+    ("path", "section", "found"),
+    [
+        # a change made inside a session store, as the hunk header names it
+        ("store.go",
+         "func (s *FilesystemStore) save(session *Session) error {", True),
+        ("store.go",
+         "func (s *CookieStore) Get(r *http.Request, name string) (*Session, error) {", True),
+        ("spring-session-jdbc/src/main/java/org/springframework/session/jdbc/"
+         "JdbcIndexedSessionRepository.java",
+         "public class JdbcIndexedSessionRepository", True),
+        ("app/sessions/redis.py", "class RedisSessionStore(SessionStore):", True),
+        ("starlette/middleware/sessions.py", "class SessionMiddleware:", True),
+        # look-alikes: a database's session, a session factory, a shop's store, a cookie banner
+        ("app/db.py", "class AsyncSession(BaseSession):", False),
+        ("src/main/java/org/shop/db/SessionFactoryBuilder.java",
+         "public class SessionFactoryBuilder", False),
+        ("app/models/store.rb", "class Store < ApplicationRecord", False),
+        ("internal/shop/store.go", "func (s *Store) Save(order *Order) error {", False),
+        ("src/components/CookieBanner.tsx", "export function CookieBanner() {", False),
+        # ... and the same names in test code
+        ("store_test.go", "func TestCookieStore(t *testing.T) {", False),
+    ],
+)
+def test_a_change_inside_a_session_store_is_evidence(
+    policy: Policy, path: str, section: str, found: bool
+) -> None:
+    text = edit(path, ["        if not deleted: return False"], ["        x.delete()"],
+                section=section)
+    rules = {e.rule for a in classify(parse_diff(text), policy).areas for e in a.evidence}
+    assert (STORES in rules) is found, rules

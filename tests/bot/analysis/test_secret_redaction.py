@@ -40,10 +40,20 @@ from tests.bot.analysis._rules import rules_found
             "  return redactHeaders(error.config.headers);",
             "security.secret-redaction",
         ),
+        # the parameters a framework filters out of its request logs by name
+        ("lib/rodauth/rails/railtie.rb", "        app.config.filter_parameters << /\\Akey\\z/",
+         "security.secret-redaction"),
+        ("config/config.exs", "config :phoenix, :filter_parameters, [\"password\", \"token\"]",
+         "security.secret-redaction"),
+        ("app/accounts/views.py", "@sensitive_post_parameters(\"password\")",
+         "security.secret-redaction"),
         # look-alikes: masking for display, a field that says what was redacted
         ("src/components/PhoneInput.tsx", "  const shown = maskPhone(value);", None),
         ("app/models/document.py", "    redacted_at = models.DateTimeField(null=True)", None),
         ("src/lib/format.ts", "  return applyInputMask(value, '999-999');", None),
+        # ... nor a list's or a search's filter parameters
+        ("app/controllers/search_controller.rb", "    @filter_params = params.permit(:q)", None),
+        ("src/api/list.ts", "  const filterParameters = buildFilters(query);", None),
     ],
 )
 def test_a_redactor_is_secret_handling(

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
 from policies.model import Policy
+from tests.bot._diffs import edit
 from tests.bot.analysis._rules import assert_rule_or_quiet
 
 XML = "security.xml-signatures"
@@ -87,3 +90,107 @@ def test_signature_origin_and_redirect_idioms(
 ) -> None:
     assert_rule_or_quiet(path, line, rule, RULES, policy)
 
+
+
+SPLITTING = "security.token-splitting"
+VERIFICATION = "security.token-verification"
+LIMITS = "security.work-limits"
+PROTOTYPES = "security.prototype-pollution"
+HEADERS = "security.security-headers"
+MODES = "security.file-modes"
+TOKEN_RULES = {SPLITTING, VERIFICATION, LIMITS, PROTOTYPES, HEADERS, MODES}
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a signed token cut into its parts, in each stack's spelling
+        ("lib/src/main/java/com/auth0/jwt/TokenUtils.java",
+         '        String[] parts = token.split("\\\\.");', SPLITTING),
+        ("jws.go", '\tparts := strings.SplitN(rawToken, ".", 4)', SPLITTING),
+        ("program/include/rcmail_oauth.php",
+         "        [$headb64, $bodyb64, $cryptob64] = explode('.', $jwt);", SPLITTING),
+        ("src/decode.ts", "  const [header, payload, signature] = jwt.split('.');", SPLITTING),
+        ("src/jws.rs", "    let mut parts = token.splitn(3, '.');", SPLITTING),
+        # look-alikes: a version, a host name, a dotted path, a token of a lexer cut otherwise
+        ("src/version.ts", "  const [major, minor] = version.split('.');", None),
+        ("internal/dns/name.go", '\tlabels := strings.Split(host, ".")', None),
+        ("app/settings.py", "    section, key = dotted_path.split('.', 1)", None),
+        ("src/lexer.ts", "  const words = token.split(' ');", None),
+        # the algorithms a parser is kept to
+        ("samlsp/middleware.go", "\t\tValidMethods: []string{jwtSigningMethod.Name},", VERIFICATION),
+        ("internal/auth/jwt.go",
+         '\tp := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}))', VERIFICATION),
+        # look-alikes: an HTTP router's allowed methods
+        ("internal/server/cors.go", '\tAllowedMethods: []string{"GET", "POST"},', None),
+        # the PBES2 iteration count a JWE key derivation uses by default
+        ("symmetric.go", "\tdefaultP2C = 600000", LIMITS),
+        # look-alike: a load balancer's power-of-two-choices
+        ("internal/balancer/p2c.go", "\tpicker := p2c.New(conns)", None),
+        # prototype pollution guarded against
+        ("lib/application.js", "    while (settings && settings !== Object.prototype) {",
+         PROTOTYPES),
+        ("lib/merge.js", "    if (key === '__proto__' || key === 'constructor') continue;",
+         PROTOTYPES),
+        # look-alikes: a method added to a prototype, a prototype read
+        ("src/polyfills.js", "Array.prototype.flat = flat;", None),
+        ("src/utils.js", "  const has = Object.prototype.hasOwnProperty.call(obj, key);", None),
+        # the security headers' switches as the middlewares name them
+        ("flask_talisman/talisman.py", "            x_xss_protection=False):", HEADERS),
+        ("secure.go", "\tBrowserXssFilter:   true,", HEADERS),
+        ("lib/secure_headers/configuration.rb", "      @x_content_type_options = nil", HEADERS),
+        # look-alikes: a frame of a video, a filter of a search
+        ("src/video/frames.py", "    frame_options = {'fps': 30}", None),
+        ("src/search/filters.ts", "  const xFilter = buildFilter(query);", None),
+        # a file made readable by its owner alone by the shell's chmod
+        ("docker/rootfs/etc/s6-overlay/s6-rc.d/key-secret/up", "chmod 600 /data/id_ed25519", MODES),
+        ("docker/entrypoint.sh", "chmod 0400 /run/secrets/api_key", MODES),
+        # look-alikes: a mode made executable, a port, a timeout, a CSS width
+        ("scripts/build.sh", "chmod +x bin/server", None),
+        ("scripts/build.sh", "chmod 755 bin/server", None),
+        ("internal/server/config.go", "\tReadTimeout: 600 * time.Second,", None),
+        ("src/styles.ts", "  width: 600,", None),
+    ],
+)
+def test_token_parts_algorithms_limits_and_headers(
+    path: str, line: str, rule: str | None, policy: Policy
+) -> None:
+    assert_rule_or_quiet(path, line, rule, TOKEN_RULES, policy)
+
+
+CHECK = "security.enclosing-symbol"
+
+
+@pytest.mark.parametrize(
+    ("path", "section", "found"),
+    [
+        # a change made inside a definition named for the check it makes
+        ("jws.go", "func ParseSigned(", True),
+        ("packages/server/src/helpers/iso/isoCrypto/unwrapEC2Signature.ts",
+         "export function unwrapEC2Signature(signature: Uint8Array): Uint8Array {", True),
+        ("webhook/client.go",
+         "func computeSignature(t time.Time, payload []byte, secret string) []byte {", True),
+        ("paddle_billing/Notifications/Verifier.py", "class Verifier:", True),
+        ("system/libraries/Security.php", "class XssCleaner", True),
+        ("src/main/java/org/jeecg/common/util/SqlInjectionUtil.java",
+         "public class SqlInjectionUtil {", True),
+        ("middleware/proxy/security.go", "func isBlockedIP(ip net.IP) bool {", True),
+        # look-alikes: a signature drawn or written (e-signatures, e-mail), a dependency
+        # injection container, a verifier of something else, a Go OS signal handler
+        ("app/controllers/submit_form_draw_signature_controller.rb",
+         "class SubmitFormDrawSignatureController < ApplicationController", False),
+        ("program/actions/settings/signature_edit.php", "class EmailSignature extends Form", False),
+        ("src/Web/DependencyInjection.cs", "public static class DependencyInjection", False),
+        ("app/checks/links.py", "class LinkVerifier:", False),
+        ("cmd/server/signals.go", "func handleSignals(ch chan os.Signal) {", False),
+        # ... and the same names in test code
+        ("jws_test.go", "func TestParseSigned(t *testing.T) {", False),
+    ],
+)
+def test_a_change_inside_a_definition_named_for_its_check_is_evidence(
+    policy: Policy, path: str, section: str, found: bool
+) -> None:
+    text = edit(path, ["        if not deleted: return False"], ["        x.delete()"],
+                section=section)
+    rules = {e.rule for a in classify(parse_diff(text), policy).areas for e in a.evidence}
+    assert (CHECK in rules) is found, rules
