@@ -270,6 +270,21 @@ from tests.bot.analysis._rules import rules_found
          "auth.password-hashing"),
         # Go's net/http adds a cookie to a request: not ASP.NET Core's cookie handler
         ("server/client.go", "req.AddCookie(&http.Cookie{Name: name, Value: value})", None),
+        # OpenStack's oslo.policy: a service's policy defaults and the check strings in them
+        ("nova/policies/servers.py", "    policy.DocumentedRuleDefault(",
+         "permissions.oslo-policy"),
+        ("keystone/common/policies/ec2.py", "deprecated_create = policy.DeprecatedRule(",
+         "permissions.oslo-policy"),
+        ("cinder/policies/volumes.py",
+         "    '(role:reader and domain_id:%(target.project.domain_id)s) or '",
+         "permissions.oslo-policy"),
+        ("nova/policies/base.py", "ADMIN_OR_OWNER = 'rule:admin_api or project_id:%(x)s'",
+         "permissions.oslo-policy"),
+        # ... not a retry, cache or scheduler policy, nor a CSS rule or a prose "role: ..."
+        ("shop/http/client.py", "retry_policy = policy.ExponentialBackoff(max_tries=3)", None),
+        ("shop/cache.py", "    eviction = CachePolicy.LRU", None),
+        ("web/static/site.css", "a:hover, a:focus { color: red; }", None),
+        ("shop/format.py", "    return '%(target)s' % values", None),
     ],
 )
 def test_a_framework_security_api_is_evidence(
@@ -412,3 +427,25 @@ def test_credential_words_in_browser_asset_folders_are_not_evidence(
     policy: Policy, path: str, line: str, found: bool
 ) -> None:
     assert ("auth.credentials" in rules_found(path, line, policy)) is found
+
+
+@pytest.mark.parametrize(
+    ("path", "found"),
+    [
+        # Casbin's built-in matcher functions, as each port names their file
+        ("casbin/util/builtin_operators.py", True),
+        ("util/builtin_operators.go", True),
+        ("src/util/builtinOperators.ts", True),
+        ("src/main/java/org/casbin/jcasbin/util/BuiltInFunctions.java", True),
+        ("NetCasbin/Util/BuiltInFunctions.cs", True),
+        # an interpreter's or a template engine's built-ins: not who may do what
+        ("src/interpreter/builtin_functions.py", False),
+        ("lib/template/BuiltInFunctions.java", False),
+        ("pkg/eval/builtin_operators.go", False),
+    ],
+)
+def test_casbin_matcher_functions_are_permissions(policy: Policy, path: str, found: bool) -> None:
+    line = "    return regex_match(key1, '^' + key2 + '$')"
+    result = classify(parse_diff(edit(path, [line], ["    return key1 == key2"])), policy)
+    rules = {e.rule for area in result.areas for e in area.evidence}
+    assert ("permissions.path" in rules) is found, rules

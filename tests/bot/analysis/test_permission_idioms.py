@@ -478,3 +478,24 @@ def test_a_change_inside_a_definition_named_for_what_it_allows_is_evidence(
                 section=section)
     rules = {e.rule for a in classify(parse_diff(text), policy).areas for e in a.evidence}
     assert (ENCLOSING in rules) is area, rules
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule", "fires"),
+    [
+        # access control by name, hyphenated alone or as a list
+        ("src/setup.js", "const acl = require('access-control');", "permissions.acl-rbac", True),
+        ("infra/bucket.py", '    acl = {"access-control-list": "private"}',
+         "permissions.acl-rbac", True),
+        # look-alikes: CORS's response headers (the security area's)
+        ("src/corsheaders/middleware.py",
+         'ACCESS_CONTROL_ALLOW_ORIGIN = "access-control-allow-origin"', "permissions.acl-rbac",
+         False),
+        ("server/app.js", "  res.setHeader('Access-Control-Allow-Origin', '*');",
+         "permissions.acl-rbac", False),
+    ],
+)
+def test_access_control_by_name_is_not_a_cors_header(
+    policy: Policy, path: str, line: str, rule: str, fires: bool
+) -> None:
+    assert (rule in rules_found(path, line, policy)) is fires
