@@ -32,6 +32,7 @@ from bot.analysis.mechanical import (
     INDENTED,
     MANIFESTS,
     MARKUP,
+    GO_IMPORT_SPEC,
     SOURCE_CODE,
     Sides,
     Swaps,
@@ -425,10 +426,6 @@ _EXIT = compile_lazily(r"\b(return|raise|throw|abort|exit|die|panic|redirect|bre
 #: a decorator, attribute or annotation (`@login_required`, `#[IsGranted('report')]`,
 #: `[Authorize(Roles = "Admin")]`): it applies to the declaration that follows it
 _ANNOTATION = compile_lazily(r"\s*(@[A-Za-z_]|#\[|\[[A-Za-z_][\w.]*\s*(\(|\]))")
-
-
-#: a line that may be a Go import spec (`go_import_specs` decides, with the block around it)
-_GO_IMPORT_LINE = compile_lazily(r'\s*(?:[A-Za-z_]\w*\s+|\.\s+)?"[^"\s]+"\s*(?://.*)?')
 
 
 def _reordered(hunk: Hunk) -> bool:
@@ -1054,7 +1051,7 @@ class Diff:
         order. A spec added or dropped, or a line of the block that is no spec, is a change; so
         is an exit or an annotation moved across unchanged lines (`_reordered`)."""
         if not self.files[index].path.endswith(".go") or not any(
-            map(_GO_IMPORT_LINE.fullmatch, (*sides.removed, *sides.added))
+            map(GO_IMPORT_SPEC.fullmatch, (*sides.removed, *sides.added))
         ):
             return False
         old, new = self._shown_sides(index, hunk)

@@ -35,6 +35,7 @@ __all__ = [
     "aliased_names",
     "defines",
     "definitions_pattern",
+    "GO_IMPORT_SPEC",
     "go_import_specs",
     "hunk_swaps",
     "imported_qualifiers",
@@ -349,9 +350,7 @@ _IOUTIL = {
 #: deprecated `io/ioutil` functions are the `os` and `io` ones its documentation names as their
 #: replacements (`_IOUTIL`); Ruby's `BigDecimal.new(v)`, deprecated in bigdecimal 1.3.3 and
 #: removed in 2.0, is the `Kernel#BigDecimal(v)` it called (a class of that name inside another
-#: namespace, `Money::BigDecimal.new`, is left alone); Ruby's `Proc.new` is `Kernel#proc`, the
-#: same non-lambda proc of the same block (RuboCop's `Style/Proc`; `Foo::Proc.new`, a class of
-#: that name elsewhere, and `lambda`, which checks its arguments, are left alone). A spelling
+#: namespace, `Money::BigDecimal.new`, is left alone). A spelling
 #: with another meaning (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`;
 #: `ioutil.ReadDir`, which returns other values than `os.ReadDir`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
@@ -378,7 +377,6 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("ioutil.", compile_lazily(rf"\bioutil\.({'|'.join(_IOUTIL)})\b"),
      lambda m: _IOUTIL[m.group(1)]),
     ("BigDecimal.new(", compile_lazily(r"(?<![\w.:])BigDecimal\.new\("), "BigDecimal("),
-    ("Proc.new", compile_lazily(r"(?<![\w.:$@])Proc\.new\b(?![?!=])"), "proc"),
 )
 
 
@@ -389,7 +387,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _OLDER_IDIOM_TOKENS = frozenset({
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "interface",
     "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger", "verify_authenticity_token",
-    "map_or", "ioutil", "Migration", "BigDecimal", "Proc", *_COLLECTIONS,
+    "map_or", "ioutil", "Migration", "BigDecimal", *_COLLECTIONS,
 })
 
 
@@ -640,6 +638,31 @@ _TIGHTENING_WORD = compile_lazily(r"\b(?:readonly|final)\b")
 _TIGHTENING_PLACED = compile_lazily(r"\b(readonly|final)[ \t]+(?=[A-Za-z_\\]|\?[A-Za-z_\\])")
 
 
+#: what stands before a `readonly` that makes it a property's modifier already: a visibility
+#: or `static` (`private readonly Foo $x`), or a declaration that ends its line with `;`. A
+#: `readonly` written alone in a constructor's parameters (TypeScript's `constructor(readonly
+#: token: string)`, PHP's promoted `__construct(readonly string $token)`) declares a property,
+#: which a JSON encoding or a clone then carries: more than a restriction
+_PROPERTY_ALREADY = compile_lazily(r"\b(?:private|protected|public|static)[ \t]+$")
+#: the languages whose statements a line break may end (TypeScript's automatic semicolons: a
+#: `return` whose value moved to the line below returns nothing)
+_LINE_BREAKS_MATTER = compile_lazily(r"\.(?:ts|mts|cts)$")
+
+
+def _only_forbids(found: re.Match[str]) -> bool:
+    """Whether a modifier `modifiers_added` found is one that only forbids where it stands:
+    `final` always, `readonly` after a visibility or `static`, or on a line that ends with
+    `;` (`_PROPERTY_ALREADY`)."""
+    if found.group(1) != "readonly":
+        return True
+    text = found.string
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.end())
+    return _PROPERTY_ALREADY.search(text, start, found.start()) is not None or (
+        text[found.end():end if end >= 0 else len(text)].rstrip().endswith(";")
+    )
+
+
 def modifiers_added(path: str, removed: Sequence[str], added: Sequence[str]) -> bool:
     """Whether a hunk only adds modifiers that forbid (`_TIGHTENING`: `private Foo $x` ->
     `private readonly Foo $x`, `public static String[] NAME` -> `public static final String[]
@@ -660,8 +683,14 @@ def modifiers_added(path: str, removed: Sequence[str], added: Sequence[str]) -> 
     placed = [found for found in _TIGHTENING_PLACED.finditer(new_text) if found.group(1) in words]
     if not placed or len(placed) != sum(
         found.group(0) in words for found in _TIGHTENING_WORD.finditer(new_text)
-    ):
+    ) or not all(map(_only_forbids, placed)):
         return False
+    if _LINE_BREAKS_MATTER.search(path) and (len(removed) != len(added) or any(
+        _TIGHTENING_PLACED.sub(lambda found: "" if found.group(1) in words else found.group(0),
+                               new).split() != old.split()
+        for old, new in zip(removed, added)
+    )):
+        return False  # a line joined or split where a line break ends a statement
     new_tokens, new_strings = _stream(added)
     dropped = {
         at for at, token in enumerate(new_tokens) if token in words and at not in new_strings
@@ -675,7 +704,7 @@ def modifiers_added(path: str, removed: Sequence[str], added: Sequence[str]) -> 
 
 #: a Go import spec on a line of its own (a trailing comment aside): a name (an alias, `_`,
 #: `.`) or none, and the package's quoted path; the lines that open and close a block of them
-_GO_IMPORT_SPEC = compile_lazily(r'\s*(?:[A-Za-z_]\w*\s+|\.\s+)?"[^"\s]+"\s*(?://.*)?')
+GO_IMPORT_SPEC = compile_lazily(r'\s*(?:[A-Za-z_]\w*\s+|\.\s+)?"[^"\s]+"\s*(?://.*)?')
 _GO_IMPORT_BLOCK = compile_lazily(r"\s*import\s*\(\s*")
 _GO_BLOCK_END = compile_lazily(r"\s*\)\s*")
 
@@ -698,7 +727,7 @@ def go_import_specs(lines: Sequence[str]) -> tuple[list[str], list[str]] | None:
         elif _GO_BLOCK_END.fullmatch(line):
             rest.append(line)
             inside = False
-        elif _GO_IMPORT_SPEC.fullmatch(line):
+        elif GO_IMPORT_SPEC.fullmatch(line):
             specs.append(squash(line.split("//", 1)[0]))
         elif line.strip() and not line.lstrip().startswith("//"):
             return None

@@ -453,9 +453,10 @@ STORES = "auth.session-stores"
     [
         # a change made inside a session store, as the hunk header names it
         ("store.go",
-         "func (s *FilesystemStore) save(session *Session) error {", True),
-        ("store.go",
-         "func (s *CookieStore) Get(r *http.Request, name string) (*Session, error) {", True),
+         "func (s *RedisSessionStore) save(session *Session) error {", True),
+        ("spring-session-hazelcast/src/main/java/org/springframework/session/hazelcast/"
+         "Hazelcast4IndexedSessionRepository.java",
+         "public class Hazelcast4IndexedSessionRepository", True),
         ("spring-session-jdbc/src/main/java/org/springframework/session/jdbc/"
          "JdbcIndexedSessionRepository.java",
          "public class JdbcIndexedSessionRepository", True),
@@ -468,6 +469,15 @@ STORES = "auth.session-stores"
         ("app/models/store.rb", "class Store < ApplicationRecord", False),
         ("internal/shop/store.go", "func (s *Store) Save(order *Order) error {", False),
         ("src/components/CookieBanner.tsx", "export function CookieBanner() {", False),
+        # ... a session of something else, the browser's sessionStorage, a client's cookie jar,
+        # a file cache
+        ("src/chat/store.ts", "export class ChatSessionStore {", False),
+        ("src/main/java/app/gym/TrainingSessionRepository.java",
+         "public interface TrainingSessionRepository extends JpaRepository", False),
+        ("src/hooks/storage.ts", "export function useSessionStorage<T>(key: string) {", False),
+        ("src/http/cookies.ts", "export class CookieStore extends Store {", False),
+        ("internal/cache/files.go", "func (s *FilesystemStore) Get(key string) ([]byte, error) {",
+         False),
         # ... and the same names in test code
         ("store_test.go", "func TestCookieStore(t *testing.T) {", False),
     ],

@@ -441,6 +441,7 @@ def test_credential_words_in_browser_asset_folders_are_not_evidence(
         # an interpreter's or a template engine's built-ins: not who may do what
         ("src/interpreter/builtin_functions.py", False),
         ("lib/template/BuiltInFunctions.java", False),
+        ("src/Engine/Util/BuiltInFunctions.cs", False),
         ("pkg/eval/builtin_operators.go", False),
     ],
 )

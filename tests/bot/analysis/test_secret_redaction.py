@@ -54,6 +54,7 @@ from tests.bot.analysis._rules import rules_found
         # ... nor a list's or a search's filter parameters
         ("app/controllers/search_controller.rb", "    @filter_params = params.permit(:q)", None),
         ("src/api/list.ts", "  const filterParameters = buildFilters(query);", None),
+        ("app/views/tickets.py", "    filter_parameters = {'status': 'open'}", None),
     ],
 )
 def test_a_redactor_is_secret_handling(

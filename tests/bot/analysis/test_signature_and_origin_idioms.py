@@ -117,24 +117,32 @@ TOKEN_RULES = {SPLITTING, VERIFICATION, LIMITS, PROTOTYPES, HEADERS, MODES}
         ("internal/dns/name.go", '\tlabels := strings.Split(host, ".")', None),
         ("app/settings.py", "    section, key = dotted_path.split('.', 1)", None),
         ("src/lexer.ts", "  const words = token.split(' ');", None),
+        # ... and a template's, a lexer's or a translation key's token split on its dots
+        ("src/template/resolve.js", "  const path = token.split('.');", None),
+        ("internal/lexer/lexer.go", '\tparts := strings.Split(token, ".")', None),
+        ("src/i18n/keys.ts", "  const segments = tokenKey.split('.');", None),
         # the algorithms a parser is kept to
         ("samlsp/middleware.go", "\t\tValidMethods: []string{jwtSigningMethod.Name},", VERIFICATION),
         ("internal/auth/jwt.go",
          '\tp := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}))', VERIFICATION),
         # look-alikes: an HTTP router's allowed methods
         ("internal/server/cors.go", '\tAllowedMethods: []string{"GET", "POST"},', None),
+        ("internal/router/route.go",
+         "\t\tValidMethods: []string{http.MethodGet, http.MethodHead},", None),
+        # ... and a lending limit, not a JWE's PBES2 count
+        ("internal/loans/limits.go", "\tmaxP2C = 10000", None),
         # the PBES2 iteration count a JWE key derivation uses by default
         ("symmetric.go", "\tdefaultP2C = 600000", LIMITS),
         # look-alike: a load balancer's power-of-two-choices
         ("internal/balancer/p2c.go", "\tpicker := p2c.New(conns)", None),
         # prototype pollution guarded against
-        ("lib/application.js", "    while (settings && settings !== Object.prototype) {",
-         PROTOTYPES),
         ("lib/merge.js", "    if (key === '__proto__' || key === 'constructor') continue;",
          PROTOTYPES),
         # look-alikes: a method added to a prototype, a prototype read
         ("src/polyfills.js", "Array.prototype.flat = flat;", None),
         ("src/utils.js", "  const has = Object.prototype.hasOwnProperty.call(obj, key);", None),
+        # ... nor the comparison every isPlainObject helper makes
+        ("src/utils.js", "  return proto === null || proto === Object.prototype;", None),
         # the security headers' switches as the middlewares name them
         ("flask_talisman/talisman.py", "            x_xss_protection=False):", HEADERS),
         ("secure.go", "\tBrowserXssFilter:   true,", HEADERS),
@@ -170,7 +178,7 @@ CHECK = "security.enclosing-symbol"
          "export function unwrapEC2Signature(signature: Uint8Array): Uint8Array {", True),
         ("webhook/client.go",
          "func computeSignature(t time.Time, payload []byte, secret string) []byte {", True),
-        ("paddle_billing/Notifications/Verifier.py", "class Verifier:", True),
+        ("app/webhooks/verifier.py", "class WebhookVerifier:", True),
         ("system/libraries/Security.php", "class XssCleaner", True),
         ("src/main/java/org/jeecg/common/util/SqlInjectionUtil.java",
          "public class SqlInjectionUtil {", True),
@@ -182,6 +190,7 @@ CHECK = "security.enclosing-symbol"
         ("program/actions/settings/signature_edit.php", "class EmailSignature extends Form", False),
         ("src/Web/DependencyInjection.cs", "public static class DependencyInjection", False),
         ("app/checks/links.py", "class LinkVerifier:", False),
+        ("src/pact/verifier.py", "class Verifier:", False),
         ("cmd/server/signals.go", "func handleSignals(ch chan os.Signal) {", False),
         # ... and the same names in test code
         ("jws_test.go", "func TestParseSigned(t *testing.T) {", False),
