@@ -29,10 +29,10 @@ from bot.analysis.gotemplate import TEMPLATES, same_render
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
     ELIXIR,
+    GO_IMPORT_SPEC,
     INDENTED,
     MANIFESTS,
     MARKUP,
-    GO_IMPORT_SPEC,
     SOURCE_CODE,
     Sides,
     Swaps,

@@ -24,6 +24,7 @@ from bot.analysis.lazyre import compile_lazily
 __all__ = [
     "ALIAS_WORDS",
     "ELIXIR",
+    "GO_IMPORT_SPEC",
     "INDENTED",
     "MANIFESTS",
     "MARKUP",
@@ -35,7 +36,6 @@ __all__ = [
     "aliased_names",
     "defines",
     "definitions_pattern",
-    "GO_IMPORT_SPEC",
     "go_import_specs",
     "hunk_swaps",
     "imported_qualifiers",
@@ -688,7 +688,7 @@ def modifiers_added(path: str, removed: Sequence[str], added: Sequence[str]) -> 
     if _LINE_BREAKS_MATTER.search(path) and (len(removed) != len(added) or any(
         _TIGHTENING_PLACED.sub(lambda found: "" if found.group(1) in words else found.group(0),
                                new).split() != old.split()
-        for old, new in zip(removed, added)
+        for old, new in zip(removed, added, strict=True)
     )):
         return False  # a line joined or split where a line break ends a statement
     new_tokens, new_strings = _stream(added)
