@@ -774,6 +774,17 @@ def _hunk(path: str, start: int, body: list[str]) -> str:
     )
 
 
+def _cosmetic(path: str, body: list[str]) -> bool:
+    """Whether none of a one-hunk diff's changed lines (nor its header) is substantive."""
+    return not any(flag for _, flag in parse_diff(_hunk(path, 5, body)).changed_lines(0))
+
+
+def _substantive(path: str, body: list[str]) -> bool:
+    """Whether any of a one-hunk diff's changed lines, its header aside, is substantive."""
+    lines = parse_diff(_hunk(path, 5, body)).changed_lines(0)
+    return any(flag for item, flag in lines if item.side != "header")
+
+
 GUARD_MOVED = {
     "python": _hunk("app/permissions.py", 230, [
         "     def has_permission(self, request, view):",
@@ -857,8 +868,7 @@ def test_a_guard_moved_across_unchanged_lines_is_substantive(text: str) -> None:
     ],
 )
 def test_code_moved_or_reformatted_without_moving_an_exit_stays_cosmetic(body: list[str]) -> None:
-    lines = parse_diff(_hunk("src/app.ts", 5, body)).changed_lines(0)
-    assert not any(flag for _, flag in lines)
+    assert _cosmetic("src/app.ts", body)
 
 
 #: a block re-indented where git kept a line of another depth as unchanged: the removed and
@@ -874,8 +884,7 @@ RELAID = [
 
 
 def test_a_block_reindented_around_lines_git_kept_is_cosmetic() -> None:
-    lines = parse_diff(_hunk("app/Models/Auth.php", 5, RELAID)).changed_lines(0)
-    assert not any(flag for _, flag in lines)
+    assert _cosmetic("app/Models/Auth.php", RELAID)
 
 
 @pytest.mark.parametrize(
@@ -895,8 +904,7 @@ def test_a_block_reindented_around_lines_git_kept_is_cosmetic() -> None:
 def test_code_reindented_where_indentation_or_order_means_something_is_substantive(
     path: str, body: list[str]
 ) -> None:
-    lines = parse_diff(_hunk(path, 5, body)).changed_lines(0)
-    assert any(flag for item, flag in lines if item.side != "header")
+    assert _substantive(path, body)
 
 
 def test_a_hunk_read_alone_is_the_hunk_the_whole_file_gives() -> None:
@@ -1291,8 +1299,7 @@ def test_go_import_specs_sorted_beside_code_reformatted_are_cosmetic(body: list[
 def test_go_imports_changed_or_code_changed_beside_them_is_substantive(
     path: str, body: list[str]
 ) -> None:
-    lines = parse_diff(_hunk(path, 5, body)).changed_lines(0)
-    assert any(flag for item, flag in lines if item.side != "header")
+    assert _substantive(path, body)
 
 
 @pytest.mark.parametrize(
@@ -1321,8 +1328,7 @@ def test_go_imports_changed_or_code_changed_beside_them_is_substantive(
          "ts-property-and-array-readonly"],
 )
 def test_modifiers_that_only_forbid_added_are_cosmetic(path: str, body: list[str]) -> None:
-    lines = parse_diff(_hunk(path, 5, body)).changed_lines(0)
-    assert not any(flag for _, flag in lines)
+    assert _cosmetic(path, body)
 
 
 @pytest.mark.parametrize(
@@ -1361,5 +1367,4 @@ def test_modifiers_that_only_forbid_added_are_cosmetic(path: str, body: list[str
 def test_modifiers_moved_removed_or_beside_a_change_are_substantive(
     path: str, body: list[str]
 ) -> None:
-    lines = parse_diff(_hunk(path, 5, body)).changed_lines(0)
-    assert any(flag for item, flag in lines if item.side != "header")
+    assert _substantive(path, body)
