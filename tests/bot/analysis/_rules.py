@@ -1,4 +1,5 @@
-"""The rules a one-line change fires: the convention tests' shared probe."""
+"""The rules a one-line change, or a change inside a named definition, fires: the convention
+tests' shared probes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ def rules_found(path: str, line: str, policy: Policy) -> set[str]:
     replaces a neutral one, so removal and move handling stay out of the way)."""
     result = classify(parse_diff(edit(path, [line], ["x = 1"])), policy)
     return {e.rule for area in result.areas for e in area.evidence}
+
+
+def rules_in_section(path: str, section: str, policy: Policy) -> set[str]:
+    """The ids of the rules whose evidence a routine change of `path` holds when its hunk header
+    names `section` (the definition the change is made inside): what the enclosing-symbol rules
+    read, the changed lines themselves matching none."""
+    text = edit(path, ["        if not deleted: return False"], ["        x.delete()"],
+                section=section)
+    return {e.rule for area in classify(parse_diff(text), policy).areas for e in area.evidence}
 
 
 def assert_rule_or_quiet(

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.classify import classify
-from bot.analysis.diff import parse_diff
 from policies.model import Policy
-from tests.bot._diffs import edit
-from tests.bot.analysis._rules import assert_rule_or_quiet, rules_found
+from tests.bot.analysis._rules import assert_rule_or_quiet, rules_found, rules_in_section
 
 SESSION = "auth.session-handling"
 TOKENS = "auth.token-validation"
@@ -485,7 +482,5 @@ STORES = "auth.session-stores"
 def test_a_change_inside_a_session_store_is_evidence(
     policy: Policy, path: str, section: str, found: bool
 ) -> None:
-    text = edit(path, ["        if not deleted: return False"], ["        x.delete()"],
-                section=section)
-    rules = {e.rule for a in classify(parse_diff(text), policy).areas for e in a.evidence}
+    rules = rules_in_section(path, section, policy)
     assert (STORES in rules) is found, rules

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.classify import classify
 from bot.analysis.decide import decide
 from bot.analysis.diff import parse_diff
 from bot.analysis.models import Risk
 from policies.model import Policy
 from tests.bot._diffs import edit
-from tests.bot.analysis._rules import rules_found
+from tests.bot.analysis._rules import rules_found, rules_in_section
 
 IAM = "permissions.iam-policy-documents"
 PREDICATES = "permissions.ruby-access-predicates"
@@ -474,9 +473,7 @@ ENCLOSING = "permissions.enclosing-symbol"
 def test_a_change_inside_a_definition_named_for_what_it_allows_is_evidence(
     policy: Policy, path: str, section: str, area: bool
 ) -> None:
-    text = edit(path, ["        if not deleted: return False"], ["        x.delete()"],
-                section=section)
-    rules = {e.rule for a in classify(parse_diff(text), policy).areas for e in a.evidence}
+    rules = rules_in_section(path, section, policy)
     assert (ENCLOSING in rules) is area, rules
 
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.classify import classify
-from bot.analysis.diff import parse_diff
 from policies.model import Policy
-from tests.bot._diffs import edit
-from tests.bot.analysis._rules import assert_rule_or_quiet
+from tests.bot.analysis._rules import assert_rule_or_quiet, rules_in_section
 
 XML = "security.xml-signatures"
 SIGNATURES = "security.signatures"
@@ -199,7 +196,5 @@ CHECK = "security.enclosing-symbol"
 def test_a_change_inside_a_definition_named_for_its_check_is_evidence(
     policy: Policy, path: str, section: str, found: bool
 ) -> None:
-    text = edit(path, ["        if not deleted: return False"], ["        x.delete()"],
-                section=section)
-    rules = {e.rule for a in classify(parse_diff(text), policy).areas for e in a.evidence}
+    rules = rules_in_section(path, section, policy)
     assert (CHECK in rules) is found, rules
