@@ -17,7 +17,11 @@ other line counts (`db_table`, `unique_together`, `managed`, the fields). A GitH
 workflow's step that moves a pinned action to another version (`uses: actions/setup-java@<sha>
 # v5` to another commit of the same action, as Dependabot and Renovate write it) updates a
 dependency, as a lock file does: the action it names, a pin to a commit given up for a tag or
-branch, a tag moved to a branch and a new major version (`@v3` to `@v4`) still count.
+branch, a tag moved to a branch and a new major version (`@v3` to `@v4`) still count. A CI
+configuration's lines that only list, by its name, the versions of a toolchain its jobs build
+and test on (a build matrix's `ruby: ["3.1", "3.2"]` and its exclusions) say which toolchains
+the tests run on; its runners, images, steps, environment and the versions it
+publishes still count.
 An API's documentation written in its code
 describes the endpoints for the OpenAPI document a library generates: swagger-core's and
 springdoc's annotations (`@Operation`, `@ApiResponse`, `@Schema`, Swagger 2's `@ApiOperation`,
@@ -90,6 +94,27 @@ _WORKFLOW = compile_lazily(r"(^|/)\.github/(workflows/[^/]+|actions/.+/action)\.
 _USES = compile_lazily(
     r"""\s*(-\s+)?uses:\s*["']?([\w.-]+/[\w./-]+)@(?:([0-9a-f]{40})|(v?\d+(?:\.\d+)*))["']?"""
     r"""\s*(#.*)?\s*"""
+)
+#: a CI service's configuration: GitHub Actions' workflows, Travis CI's, CircleCI's, GitLab CI's
+_CI_CONFIG = compile_lazily(
+    r"(^|/)(\.github/workflows/[^/]+|\.travis|\.circleci/config|\.gitlab-ci)\.ya?ml$"
+)
+#: a line of a CI configuration's build matrix that only lists the versions of a toolchain
+#: or a database to test on, keyed by its name (`ruby: ["3.1", "3.2"]`, `- ruby: "ruby-4.0"`,
+#: `gemfile: "rails-5.2"`, `postgres: ["14.1", "16.2"]`): a version has two or three numbers
+#: (or `x`), an optional name before it (`jruby-9.4`, `rails-8.0`) and a suffix after it
+#: (`2.25.0-pg17`). Only those names: any other key (`branches:` that trigger the workflow,
+#: a tool's `cosign-release:` or `terraform_version:`, `min_tls:`, the `default:` a release
+#: publishes), a bare list item (a branch `- 1.2.x` reads as a version) and a setup step's
+#: `node-version:` still count, whatever their value
+_VERSION = (r"""["']?(?:[A-Za-z][A-Za-z0-9]*[-_])?v?\d+(?:\.(?:\d+|x|\*)){1,2}"""
+            r"""(?:[-+][A-Za-z0-9.]+)?["']?""")
+_TOOLCHAIN = (r"(?:ruby|rails|gemfile|node|node_js|nodejs|python|php|go|golang|java|jdk|rust|"
+              r"elixir|otp|erlang|dotnet|scala|kotlin|deno|bun|perl|crystal|dart|flutter|swift|"
+              r"postgres|postgresql|mysql|mariadb|redis|mongodb)")
+_VERSIONS_LINE = compile_lazily(
+    rf"\s*(?:-\s+)?{_TOOLCHAIN}:\s*(?:{_VERSION}|\[\s*{_VERSION}(?:\s*,\s*{_VERSION})*"
+    r"\s*,?\s*\])\s*(?:#.*)?"
 )
 #: the version a pinned commit's trailing comment names (`# v5`, `# 4.1.7`, `# tag=v4`)
 _COMMENTED_VERSION = compile_lazily(r"#\s*(?:tag\s*[=:]\s*)?(v?\d+(?:\.\d+)*)\b")
@@ -361,6 +386,10 @@ class MetadataLines:
         path = self.diff.files[index].path
         if _DJANGO_MIGRATION.search(path):
             return self._state_only(index)
+        if _CI_CONFIG.search(path):
+            return self._versions_listed(index) | (
+                self._action_bumps(index) if _WORKFLOW.search(path) else NO_LINES
+            )
         if _WORKFLOW.search(path):
             return self._action_bumps(index)
         if _API_DOCS_FILE.search(path):
@@ -553,6 +582,16 @@ class MetadataLines:
             (item.side, item.line) for hunk in self.diff.hunks(index) for item in hunk.lines
             if item.side != "header" and _LOAD_HOOKS.fullmatch(item.text.rstrip("\n"))
         )
+
+    def _versions_listed(self, index: int) -> frozenset[tuple[str, int]]:
+        """The changed lines of a CI configuration that only list versions to build or test on
+        (`_VERSIONS_LINE`: a matrix's Ruby and Rails versions, its `exclude:` entries, Travis'
+        `rvm:` list): which toolchains the tests run on, not what the pipeline does or may
+        reach. Its steps, triggers, permissions, secrets, runners and images still count."""
+        return places({
+            (item.side, item.line) for hunk in self.diff.hunks(index) for item in hunk.lines
+            if item.side != "header" and _VERSIONS_LINE.fullmatch(item.text.rstrip("\n"))
+        })
 
     def _action_bumps(self, index: int) -> frozenset[tuple[str, int]]:
         """The `uses:` lines of each hunk whose every change of an action's steps is a move to

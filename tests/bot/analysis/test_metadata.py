@@ -586,3 +586,54 @@ def test_swagger_phps_docblock_annotations_are_metadata(
     policy: Policy, added: list[str], areas: dict[str, list[str]]
 ) -> None:
     assert areas_of_edit(policy, LOGIN, added) == areas
+
+
+@pytest.mark.parametrize(
+    ("path", "removed", "added", "counts"),
+    [
+        # a build matrix's versions, its exclusions, a Travis toolchain list: what the tests
+        # run on
+        (".github/workflows/test.yml", ['        ruby: ["2.6", "3.3"]'],
+         ['        ruby: ["3.1", "3.2", "3.3", "3.4"]'], False),
+        (".github/workflows/ci.yml", [],
+         ['          - ruby: "ruby-4.0"', '            gemfile: "rails-5.2"'], False),
+        (".github/workflows/ci.yml", ['        postgres: ["14.1"]'],
+         ['        postgres: ["14.1", "16.2-alpine"]'], False),
+        # ... but not what a job runs on or in, what it runs, a flag in its environment, the
+        # version a release publishes, nor versions beside any other change
+        (".github/workflows/ci.yml", ["    runs-on: ubuntu-22.04"],
+         ["    runs-on: ubuntu-24.04"], True),
+        (".github/workflows/ci.yml", [], ["      NODE_TLS_REJECT_UNAUTHORIZED: 0"], True),
+        (".github/workflows/publish.yml", ['        default: "1.1.1"'],
+         ['        default: "1.1.2-dev"'], True),
+        (".github/workflows/ci.yml", ['        ruby: ["3.2"]'],
+         ['        ruby: ["3.3"]', "    permissions: write-all"], True),
+        (".github/workflows/deploy.yml", ["    image: node-18.1"], ["    image: node-20.1"], True),
+        # ... nor a version under any other key or in a bare list: the branches that trigger a
+        # workflow, a signing tool's release, the Terraform a deploy runs, a TLS floor, a setup
+        # step's toolchain
+        (".github/workflows/ci.yml", ['      branches: ["1.2.x"]'], ['      branches: ["1.*"]'],
+         True),
+        (".github/workflows/ci.yml", ["        - 1.2.x"], ["        - 1.x"], True),
+        (".github/workflows/release.yml", ["          cosign-release: 'v2.2.4'"],
+         ["          cosign-release: 'v1.13.1'"], True),
+        (".gitlab-ci.yml", ["  terraform_version: 1.5.7"], ["  terraform_version: 0.11.14"],
+         True),
+        (".circleci/config.yml", ["      min_tls: 1.2"], ["      min_tls: 1.0"], True),
+        (".github/workflows/release.yml", ["          go-version: 1.22.1"],
+         ["          go-version: 1.21.0"], True),
+        # the same lines outside a CI configuration still count where their path does
+        ("deploy/helm/values.yaml", ['  tag: "1.2"'], ['  tag: "1.3"'], True),
+    ],
+    ids=["matrix-versions", "matrix-exclusions", "matrix-database-versions", "runner",
+         "environment-flag", "published-version", "versions-and-permissions", "container-image",
+         "trigger-branches", "bare-list-item", "tool-release", "terraform-version", "tls-floor",
+         "setup-version", "helm-values"],
+)
+def test_a_ci_matrix_of_versions_is_metadata(
+    policy: Policy, path: str, removed: list[str], added: list[str], counts: bool
+) -> None:
+    """Which versions of a toolchain a CI configuration builds and tests on is not what the
+    pipeline does or may reach: its steps, runners, images, environment and what it publishes
+    still count."""
+    assert ("infrastructure" in areas_of_edit(policy, path, added, removed)) is counts
