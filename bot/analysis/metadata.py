@@ -386,12 +386,10 @@ class MetadataLines:
         path = self.diff.files[index].path
         if _DJANGO_MIGRATION.search(path):
             return self._state_only(index)
-        if _CI_CONFIG.search(path):
-            return self._versions_listed(index) | (
-                self._action_bumps(index) if _WORKFLOW.search(path) else NO_LINES
-            )
-        if _WORKFLOW.search(path):
-            return self._action_bumps(index)
+        ci, workflow = _CI_CONFIG.search(path), _WORKFLOW.search(path)
+        if ci or workflow:
+            return ((self._versions_listed(index) if ci else NO_LINES)
+                    | (self._action_bumps(index) if workflow else NO_LINES))
         if _API_DOCS_FILE.search(path):
             return self._api_docs(index)
         if _GO_FILE.search(path):
@@ -585,9 +583,9 @@ class MetadataLines:
 
     def _versions_listed(self, index: int) -> frozenset[tuple[str, int]]:
         """The changed lines of a CI configuration that only list versions to build or test on
-        (`_VERSIONS_LINE`: a matrix's Ruby and Rails versions, its `exclude:` entries, Travis'
-        `rvm:` list): which toolchains the tests run on, not what the pipeline does or may
-        reach. Its steps, triggers, permissions, secrets, runners and images still count."""
+        (`_VERSIONS_LINE`: a matrix's Ruby and Rails versions and its `exclude:` entries, keyed
+        by the toolchain's name): which toolchains the tests run on, not what the pipeline does
+        or may reach. Its steps, triggers, permissions, secrets, runners and images still count."""
         return places({
             (item.side, item.line) for hunk in self.diff.hunks(index) for item in hunk.lines
             if item.side != "header" and _VERSIONS_LINE.fullmatch(item.text.rstrip("\n"))

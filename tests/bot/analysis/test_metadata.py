@@ -591,8 +591,8 @@ def test_swagger_phps_docblock_annotations_are_metadata(
 @pytest.mark.parametrize(
     ("path", "removed", "added", "counts"),
     [
-        # a build matrix's versions, its exclusions, a Travis toolchain list: what the tests
-        # run on
+        # a build matrix's versions and its exclusions, keyed by the toolchain or database:
+        # what the tests run on
         (".github/workflows/test.yml", ['        ruby: ["2.6", "3.3"]'],
          ['        ruby: ["3.1", "3.2", "3.3", "3.4"]'], False),
         (".github/workflows/ci.yml", [],
