@@ -21,7 +21,7 @@ AREAS = {"auth", "permissions", "billing", "migrations", "transactions", "securi
          "infrastructure"}
 TIERS = {"premium", "long-context", "context-heavy", "everyday"}
 STACKS = {"python", "js-ts", "ruby", "go", "rust", "php", "csharp", "java-kotlin", "lua", "elixir",
-          "sql", "infra", "ci"}
+          "haskell", "sql", "infra", "ci"}
 TRAP_KINDS = {"mechanical", "tests", "contract", "copy", "seed", "docs", "dependency", "removal",
               "hidden"}
 KEYS = {"id", "repo", "sha", "stack", "critical", "areas", "mentions", "tier", "files", "lines",
