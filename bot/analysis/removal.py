@@ -50,7 +50,17 @@ What goes with dead code goes with it too:
   names it being itself such a removal (`Removals.deleted`). A file nothing named (a
   migration, a file-system route) runs by convention, and one unregistered (`app.use(auth)`
   removed, `include Helpers::Auth` taken out of a controller that stays) took a protection from
-  code that runs: both keep their path's weight.
+  code that runs: both keep their path's weight;
+- a deleted Rust module whose `mod` declaration the change takes out, whatever it held: Rust
+  runs nothing when a module loads and builds no module nothing declares, so what used it
+  would not compile, and a use taken out of code that stays is evidence of its own (Cargo's
+  own targets, a crate's root or a test, have no declaration; code registered at load or
+  link time, `#[ctor]`, `inventory::submit!`, keeps the module's weight).
+
+Where a definition or an import goes on over several lines, it is read whole: a signature
+closed by its result's type (`): Promise<T> {`), a template literal or a Go raw string at the
+left margin, the rows of an import's list in a hunk git's header places inside it (`@@ ... @@
+import (`), a module's list of what it re-exports (`export { a } from "./x"`).
 """
 
 from __future__ import annotations
@@ -91,8 +101,13 @@ _CONTAINERS = frozenset({"module", "namespace", "package"})
 #: a Ruby class made in a namespace, its superclass stated: a new class, where a bare
 #: `class ActionView::Base` reopens one that survives
 _SUBCLASS = compile_lazily(r"^\s*class\s+[\w:]+\s*<\s*[A-Z][\w:]*")
-#: a line that closes what a definition opened, or opens its body alone
-_CLOSER = compile_lazily(r"^\s*(?:[{}()\[\];,]+|end\b.*|\)\s*(?:->.*)?:?)\s*$")
+#: a line that closes what a definition opened, or opens its body alone: the end of a signature
+#: over several lines with its result's type (Python's `) -> int:`, TypeScript's `): string {`
+#: or `): Promise<T> => {`, Go's `) (string, error) {`)
+_CLOSER = compile_lazily(
+    r"^\s*(?:[{}()\[\];,]+|end\b.*|\)\s*(?:->.*)?:?"
+    r"|\)\s*(?::\s*[\w$<>\[\]|&.,?'\" ]+?|\([\w\s*.,\[\]]*\)|[\w*.\[\]]+)?\s*(?:=>\s*)?\{)\s*$"
+)
 #: a decorator or annotation line (`@login_required`, `@Override`, `#[test]`, `[HttpGet]`)
 _DECORATOR = compile_lazily(r"^\s*(?:@([\w.]+)|#\[([\w:]+)|\[([\w.]+)[\](])")
 #: decorators and annotations that describe a definition without registering it anywhere
@@ -109,9 +124,11 @@ _DESCRIPTIVE = frozenset({
     # Elixir's typespecs: they say what a function takes and gives
     "spec",
 })
+#: an import, or a module's list of the names it exports or re-exports (`export { a, b } from
+#: "./x"`, `export {` over several lines, `export * from "./y"`), which an import's words read
 _IMPORT = compile_lazily(
     r"\s*(import\s|from\s+\S+\s+import\s|using\s|require(_relative|_dependency)?[\s(]|use\s|"
-    r"#\s*include\s|"
+    r"#\s*include\s|export\s+(type\s+)?(\{|\*\s)|"
     r"(const|let|var)\s+.*=\s*require\()"
 )
 #: languages in which a method that overrides says so: one without the mark is called by name.
@@ -179,6 +196,10 @@ _CONVENTION_GATES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
 )
 #: a docstring's quotes (Python's, or Kotlin's and Swift's raw strings)
 _DOC_QUOTES = compile_lazily(r'"""|\'\'\'')
+#: a backtick not escaped, and the end of a string's last line that closes it with brackets
+#: at most (a backtick, then `;`, `)`, `},`)
+_BACKTICK = compile_lazily(r"(?<!\\)`")
+_STRING_END = compile_lazily(r"`[\s)\]};,]*$")
 
 
 def _indent(text: str) -> int:
@@ -290,10 +311,22 @@ def _registrations(lines: Sequence[str]) -> tuple[str, ...] | None:
 
 def _code(lines: Sequence[str]) -> list[str]:
     """The substantive lines of a run, docstrings left out (a module's docstring names what it
-    is for in short lines that read as code: "Clef OAuth support.")."""
+    is for in short lines that read as code: "Clef OAuth support."), and the lines a string
+    between backticks goes on over (a JavaScript template literal's or a Go raw string's SQL,
+    at any indent, from the line that opens it to the one that ends it). The line that opens
+    one is code; the one that ends it must end it with closing brackets at most: a string
+    that code follows, or one the run does not end, is half of something, read as no
+    definition (a line of a backtick alone, which none is)."""
     code: list[str] = []
     in_doc = False
+    in_string = False
     for text in lines:
+        if in_string:
+            if len(_BACKTICK.findall(text)) % 2 == 1:
+                in_string = False
+                if not _STRING_END.search(text):
+                    code.append("`")  # code after the string: the backticks were no string's
+            continue
         if not in_doc and _ELIXIR_DOC_OPENS.match(text):
             in_doc = True  # what it documents follows its closing quotes
             continue
@@ -303,6 +336,9 @@ def _code(lines: Sequence[str]) -> list[str]:
             continue
         if is_substantive(text):
             code.append(text)
+            in_string = len(_BACKTICK.findall(text)) % 2 == 1
+    if in_string:
+        code.append("`")
     return code
 
 
@@ -346,7 +382,9 @@ def _unit(lines: Sequence[str]) -> _Unit | None:
         if (stack and indent > stack[-1][0]) or _CLOSER.match(text):
             continue  # a definition's body, its closing bracket
         if _IMPORT.match(text) or importing:
-            importing = text.count("(") > text.count(")") or (importing and ")" not in text)
+            opened = text.count("(") + text.count("{")
+            closed = text.count(")") + text.count("}")
+            importing = opened > closed or (importing and not closed)
             continue  # an import it used (over several lines: `from x import (`)
         return None  # a statement outside any definition
     if not names or _RUN_UNNAMED.intersection(names):
@@ -379,6 +417,41 @@ _WORD = compile_lazily(r"[A-Za-z_$][\w$]*[?!]?")
 #: a line of an import's list of names, over several lines
 _IMPORT_LIST = compile_lazily(r"""[\s\w$,.{}()\\]*(?:from\s+["'][^"']*["'];?)?\s*$""")
 _FROM = compile_lazily(r"\s*from\s+(\S+)\s+import\b")
+#: a row of an import's list, read where the list opened before a hunk: names, each perhaps
+#: renamed or a type's (`  ForeignKey,`, `    RHOAuthToken as Token, Other`), a Go import
+#: block's path, named or not (`jose "gopkg.in/square/go-jose.v2"`; a blank `_` or dot import
+#: loads its package for what its `init` does, and is none), or the list's closing bracket
+#: (`} from "./types";`, `)`). A call, an assignment or a condition is none: the list ended
+_LISTED_NAME = r"(?:type\s+)?[A-Za-z_$][\w$]*(?:\s+as\s+[A-Za-z_$][\w$]*)?"
+_LISTED_ROW = compile_lazily(
+    rf"""\s*(?:{_LISTED_NAME}(?:\s*,\s*{_LISTED_NAME})*\s*,?)?\s*$"""
+    r"""|\s*(?:[A-Za-z]\w*\s+)?"[^"\s]+"\s*$"""
+    r"""|\s*[)}]\s*(?:from\s+["'][^"']+["'])?\s*;?\s*$"""
+)
+#: a Rust module declared without a body (`pub mod platform;`): it loads the file
+#: `platform.rs` or `platform/mod.rs` beside the declaring one, and nothing else does
+_RUST_MOD = compile_lazily(r"\s*(?:pub(?:\([\w:\s]+\))?\s+)?mod\s+([A-Za-z_]\w*)\s*;\s*$")
+#: what makes a Rust module's code run with no call and no declaration: a constructor run at
+#: load (`#[ctor]`), an entry of a slice gathered at link time (`#[distributed_slice]`), an
+#: `inventory::submit!`
+_RUST_REGISTERS = compile_lazily(r"#\[(?:\w+::)*(?:ctor|dtor|distributed_slice)\b|\bsubmit!")
+#: a Rust file whose modules sit in its own folder rather than in one named after it
+_RUST_ROOT = compile_lazily(r"(^|/)(mod|lib|main)\.rs$")
+
+
+def _import_row(text: str) -> bool:
+    """Whether a line reads as a row of an import's list (`_LISTED_ROW`)."""
+    return bool(_LISTED_ROW.match(text))
+
+
+def _rust_module(path: str, name: str) -> str:
+    """The module (`_module_of`) a `mod name;` in the Rust file `path` loads: `src/platform`
+    from `src/lib.rs` or `src/platform.rs`'s neighbour `src/mod.rs`, `src/a/name` from
+    `src/a.rs`."""
+    base = path.rpartition("/")[0] if _RUST_ROOT.search(path) else _module_of(path)
+    return f"{base}/{name}" if base else name
+
+
 #: a file's extension, and the file that stands for its folder (`index.ts`, `__init__.py`)
 _EXTENSION = compile_lazily(r"(/(index|__init__|mod))?\.\w+$")
 
@@ -460,6 +533,9 @@ class Removals:
         #: asked (`_dead_code`)
         self._dead_names: frozenset[str] | None = None
         self._dead_modules: tuple[str, ...] = ()
+        #: the Rust modules (`_rust_module`) whose `mod` declarations the change takes out, and
+        #: those it declares, once asked (`_rust_declarations`)
+        self._rust_mods: tuple[frozenset[str], frozenset[str]] | None = None
         #: the changed lines whose evidence a removal took out (counted once each)
         self.discounted: set[ChangedLine] = set()
         #: the edited files whose path was no evidence because they only lose unused code
@@ -475,9 +551,16 @@ class Removals:
             if self._adds_code(file, number):
                 units = None
             else:
-                # the import rows `_adds_code` read where the hunk adds lines (a deletion's
-                # imports are read line by line, `_IMPORT` here and `_unit` over a run)
+                # the import rows `_adds_code` read where the hunk adds lines; a deletion's
+                # are read line by line (`_IMPORT` here and `_unit` over a run), and side by
+                # side with the lines around them when a line it removes may be one of an
+                # import's list (`  ForeignKey,` in an `import {`, a Go `import (` block's)
                 imports = self._imports.get(key, frozenset())
+                if not imports and any(
+                    item.side == "old" and _import_row(item.text)
+                    and is_substantive(item.text) for item in hunk.lines
+                ):
+                    imports = self._import_rows(file, number)
                 for run in _runs(item for item in hunk.lines if item.side == "old"):
                     texts = [item.text for item in run]
                     code = [item for item in run if is_substantive(item.text)]
@@ -486,7 +569,9 @@ class Removals:
                         for item in code
                     ):
                         continue
-                    unit = _unit(texts)
+                    # a Rust module's declaration, the module deleted: a unit naming nothing
+                    unit = (_Unit(names=(), nested=False, overrides=False)
+                            if self._unloads(file, texts) else _unit(texts))
                     if unit is None and self.diff.files[file].status != "removed":
                         registered = _registrations(texts)
                         if registered is not None:
@@ -523,17 +608,27 @@ class Removals:
     def _import_rows(self, file: int, number: int) -> frozenset[tuple[str, int]]:
         """The (side, line) of a hunk's changed lines that are imports, read side by side with
         the unchanged lines around them: a line `_IMPORT` matches or one inside its brackets
-        (`from x import (` over several lines, a re-wrapped `import {`)."""
+        (`from x import (` over several lines, a re-wrapped `import {`). A hunk inside an
+        import's list that git's header names (`@@ ... @@ import (`: the last line before it
+        that starts a statement opened the list) starts inside it, for as long as its rows
+        read as an import list's (`_import_row`): the first that does not ends it."""
         key = (file, number)
         found = self._imports.get(key)
         if found is None:
             rows: set[tuple[str, int]] = set()
             hunk = self.diff.hunks(file)[number]
             at = {"old": hunk.starts[0], "new": hunk.starts[1]}
-            open_ = {"old": False, "new": False}
+            header = hunk.header.text if hunk.header is not None else ""
+            listed = bool(_IMPORT.match(header)) and (
+                header.count("(") + header.count("{") > header.count(")") + header.count("}")
+            )
+            open_ = {"old": listed, "new": listed}
             for row in self.diff.hunk_rows(file, number):
                 sides = {"-": ("old",), "+": ("new",), " ": ("old", "new")}.get(row[:1], ())
                 text = row[1:]
+                if listed and not _import_row(text):
+                    listed = False  # not an import's row: the header's list ended before
+                    open_ = {"old": False, "new": False}
                 for side in sides:
                     if _IMPORT.match(text) or open_[side]:
                         rows.add((side, at[side]))
@@ -571,6 +666,61 @@ class Removals:
                    if any(is_substantive(item.text) for item in hunk.lines)]
         return bool(numbers) and all(
             self._hunk_units(file, number) and self.hunk(file, number) for number in numbers
+        )
+
+    def _rust_declarations(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The modules the change's removed `mod name;` lines loaded, and those its added
+        ones load, read from the changed lines of its Rust files once."""
+        if self._rust_mods is None:
+            sides: dict[str, set[str]] = {"old": set(), "new": set()}
+            for file, change in enumerate(self.diff.files):
+                if not change.path.endswith(".rs"):
+                    continue
+                for hunk in self.diff.hunks(file):
+                    for item in hunk.lines:
+                        found = _RUST_MOD.match(item.text)
+                        if found is not None and item.side in sides:
+                            sides[item.side].add(_rust_module(change.path, found.group(1)))
+            self._rust_mods = frozenset(sides["old"]), frozenset(sides["new"])
+        return self._rust_mods
+
+    def _unloaded(self, index: int) -> bool:
+        """Whether a deleted Rust file is a module whose `mod` declaration the change takes
+        out and declares nowhere again. Rust runs nothing when a module loads, and a module
+        nothing declares is not built: whatever it held (statics, macros, checks) goes with
+        it, and what still used it would not compile; a use taken out of code that stays is
+        evidence of its own. A crate's root, a binary, a test or a build script, which Cargo
+        builds by their paths, has no such declaration and keeps its weight; so does one that
+        registers code at link or load time (`_RUST_REGISTERS`), which runs undeclared."""
+        change = self.diff.files[index]
+        if change.status != "removed" or not change.path.endswith(".rs"):
+            return False
+        removed, declared = self._rust_declarations()
+        module = _module_of(change.path)
+        diff = self.diff
+        return (module in removed and module not in declared
+                and not _RUST_REGISTERS.search(diff.text, diff.part_end(index - 1),
+                                               diff.part_end(index)))
+
+    def _unloads(self, file: int, texts: Sequence[str]) -> bool:
+        """Whether a run of removed lines of a Rust file only takes out `mod` declarations
+        (their `#[cfg]` attributes with them) of modules the change deletes (`_unloaded`)."""
+        path = self.diff.files[file].path
+        if not path.endswith(".rs"):
+            return False
+        modules: set[str] = set()
+        for text in _code(texts):
+            declaration = _RUST_MOD.match(text)
+            if declaration is not None:
+                modules.add(_rust_module(path, declaration.group(1)))
+                continue
+            attribute = _DECORATOR.match(text)
+            if attribute is None or next(g for g in attribute.groups() if g) not in _DESCRIPTIVE:
+                return False
+        deleted = {_module_of(change.path): index for index, change in enumerate(self.diff.files)
+                   if change.status == "removed"}
+        return bool(modules) and all(
+            module in deleted and self._unloaded(deleted[module]) for module in modules
         )
 
     def _dead_imports(self, file: int, number: int) -> bool:
@@ -722,7 +872,9 @@ class Removals:
         found = self._hunks.get(key)
         if found is None:
             units = self._hunk_units(file, number)
-            if units is None:
+            if self._unloaded(file):
+                found = True  # a Rust module no declaration loads any more: none of it builds
+            elif units is None:
                 found = False
             elif not units:  # imports only: removal if they went with a unit of their file
                 found = any(
@@ -742,7 +894,9 @@ class Removals:
         definitions, or its file's name: `include Helpers::Auth`) is itself a removal. A file
         nothing named (a migration, a file-system route, `middleware.ts`) runs by convention,
         and one whose registration goes (`app.use(auth)`, a `before_action`, a settings entry)
-        took a protection from code that runs: both keep their path's weight."""
+        took a protection from code that runs: both keep their path's weight. A Rust module
+        whose `mod` declaration the change takes out is not built any more, whatever it held
+        (`_unloaded`)."""
         found = self._deleted.get(index)
         if found is None:
             change = self.diff.files[index]
@@ -753,6 +907,7 @@ class Removals:
                 found = bool(references) and all(
                     self.hunk(file, number) for file, number in references
                 )
+            found = found or self._unloaded(index)
             if found:
                 self.paths.add(change.path)
             self._deleted[index] = found

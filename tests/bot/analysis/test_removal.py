@@ -7,6 +7,8 @@ or not) and whether anything left in the change still names what was deleted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from bot.analysis.classify import classify
@@ -588,3 +590,282 @@ def test_a_method_only_tests_called(diff: str, removal: bool) -> None:
 def test_a_method_deleted_with_its_tests(diff: str, critical: bool, policy: Policy) -> None:
     decision = decide(parse_diff(diff), policy)
     assert (str(decision.risk) == "critical") is critical
+
+
+def _hunks(path: str, *hunks: tuple[str, int, Sequence[str]]) -> str:
+    """One modified file with several hunks, each (git's header section, its first line, its
+    rows with their markers: `-` removed, `+` added, ` ` unchanged)."""
+    out = [f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n"
+           f"+++ b/{path}\n"]
+    shift = 0
+    for section, start, rows in hunks:
+        old = sum(row[0] in "- " for row in rows)
+        new = sum(row[0] in "+ " for row in rows)
+        out.append(f"@@ -{start},{old} +{start + shift},{new} @@ {section}\n")
+        out.extend(f"{row}\n" for row in rows)
+        shift += new - old
+    return "".join(out)
+
+
+#: a TypeScript builder of DDL, its signature over several lines and its SQL a template literal
+#: at the left margin, with the table of constants it read
+_TS_DDL = [
+    "const REFERENTIAL_ACTION_SQL: Record<ReferentialAction, string> = {",
+    "  cascade: 'CASCADE',",
+    "};",
+    "",
+    "export function buildForeignKeySql(",
+    "  tableName: string,",
+    "  foreignKey: ForeignKey,",
+    "): string {",
+    "  let sql = `ALTER TABLE ${quoteIdentifier(tableName)}",
+    "ADD CONSTRAINT ${quoteIdentifier(foreignKey.name)}",
+    "REFERENCES ${quoteIdentifier(foreignKey.target)}`;",
+    "  if (foreignKey.onDelete !== undefined) {",
+    "    sql += `\\nON DELETE ${REFERENTIAL_ACTION_SQL[foreignKey.onDelete]}`;",
+    "  }",
+    "  return sql;",
+    "}",
+]
+_TS_MODULE = "src/core/migrations/planner-ddl-builders.ts"
+
+
+def _ts_ddl_deleted(*more: str) -> str:
+    """The builder deleted with the names its file stopped importing (rows of an import list
+    the hunk's header opened), and the re-export of it from the package's index."""
+    return _hunks(
+        _TS_MODULE,
+        ("import type {", 2, ["-  ForeignKey,", "-  ReferentialAction,", "   StorageColumn,",
+                              " } from '@prisma-next/sql-contract/types';"]),
+        ("export function buildAddColumnSql(", 216, ["   return parts.join(' ');", " }",
+                                                     *(f"-{line}" for line in _TS_DDL), *more]),
+    ) + _hunks("src/exports/planner-ddl-builders.ts", ("", 3, [
+        " export {", "   buildCreateTableSql,", "-  buildForeignKeySql,",
+        " } from '../core/migrations/planner-ddl-builders';",
+    ]))
+
+
+@pytest.mark.parametrize(
+    ("diff", "dead"),
+    [
+        pytest.param(_ts_ddl_deleted(), [True, True, True], id="ts-builder-imports-and-export"),
+        # the string ends and code follows on its last line: that code is no definition's
+        pytest.param(_ts_ddl_deleted().replace("target)}`;", "target)}`; audit.record(sql);"),
+                     [False, False, False], id="code-after-a-template-literal-ends"),
+        # a string the run does not end goes on in code that stays: half of a definition
+        pytest.param(_ts_ddl_deleted().replace("target)}`;", "target)}"),
+                     [False, False, False], id="template-literal-left-open"),
+        pytest.param(_ts_ddl_deleted(" export const validate = () => buildForeignKeySql;"),
+                     [False, False, False], id="builder-still-named"),
+    ],
+)
+def test_a_ts_definition_with_a_template_literal(diff: str, dead: list[bool]) -> None:
+    """A function whose SQL is a template literal written at the left margin, its signature
+    closed by `): string {`, is one definition; what imported or re-exported it goes with it
+    when it is dead, and stays when the deletion is half of something or leaves a caller."""
+    removals = Removals(parse_diff(diff))
+    assert [removals.hunk(0, 0), removals.hunk(0, 1), removals.hunk(1, 0)] == dead
+
+
+def test_a_dead_ts_builder_in_a_migrations_folder_is_no_migration(policy: Policy) -> None:
+    decision = decide(parse_diff(_ts_ddl_deleted()), policy)
+    assert str(decision.risk) != "critical"
+
+
+_GO_DEAD_TYPE = ["-type cachedKeys struct {", "-\tkeys   []jose.JSONWebKey",
+                 "-\texpiry time.Time", "-}", "-", " type providerJSON struct {"]
+
+
+@pytest.mark.parametrize(
+    ("row", "dead"),
+    [
+        pytest.param('-\tjose "gopkg.in/square/go-jose.v2"', True, id="named-import"),
+        pytest.param('-\t"gopkg.in/square/go-jose.v2"', True, id="path-import"),
+        # a blank import loads its package for what its init does (a driver, a check
+        # registered): taking it out changes what runs
+        pytest.param('-\t_ "example.com/app/authz/register"', False, id="blank-import"),
+        pytest.param('-\t. "example.com/app/authz"', False, id="dot-import"),
+    ],
+)
+def test_a_go_import_block_row_goes_with_dead_code(row: str, dead: bool) -> None:
+    """A hunk inside a Go `import (` block (git names the block in its header) that only drops
+    an import, in a file whose other hunk deletes a dead type: the import went with it."""
+    diff = _hunks("oidc/oidc.go", ("import (", 17, [' \t"time"', row, " )"]),
+                  ("type Provider struct {", 88, _GO_DEAD_TYPE))
+    removals = Removals(parse_diff(diff))
+    assert removals.hunk(0, 1) is True
+    assert removals.hunk(0, 0) is dead
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # the list the header opened ends in the hunk: a middleware mounted after it is code
+        pytest.param([" } from 'express';", " ", "-app.use(helmet());", "-app.use(csrf());",
+                      " app.listen(3000);"], id="middleware-after-the-import-list"),
+        # a row of no import list: the list ended before the hunk
+        pytest.param(["-  if (!req.user.isAdmin) throw new Forbidden();"],
+                     id="check-under-an-import-header"),
+        # the options of a middleware after the imports (in code git's header does not name,
+        # which starts with a bracket): a row with a value is no import's, nor what follows
+        pytest.param(["   credentials: true,", "-  csrfProtection,", "   rateLimit,"],
+                     id="middleware-options-under-an-import-header"),
+    ],
+)
+def test_an_import_header_opens_no_code(rows: list[str], policy: Policy) -> None:
+    """What git's header names is only where a hunk may start; rows that are not an import
+    list's are read as the code they are, and a protection taken out of it stays evidence,
+    though a dead helper goes from the same file (which imports would go with)."""
+    helper = ["-function legacyBanner(): string {", "-  return 'v1';", "-}"]
+    diff = _hunks("src/server.ts", ("import {", 5, rows), ("app.listen(3000);", 40, helper))
+    removals = Removals(parse_diff(diff))
+    assert removals.hunk(0, 1) is True
+    assert removals.hunk(0, 0) is False
+
+
+@pytest.mark.parametrize(
+    ("removed", "critical"),
+    [
+        pytest.param(["  if (!(await canManage(user, project))) {",
+                      "    throw new ForbiddenError();", "  ) {", "  }"], True,
+                     id="permission-check"),
+        pytest.param(["  await lock.acquire(`invoice:${invoice.id}`);"], True, id="lock"),
+        pytest.param(["  res.setHeader('Content-Security-Policy', `",
+                      "default-src 'self'; frame-ancestors 'none'",
+                      "`);"], True, id="security-header-in-a-template-literal"),
+        pytest.param(["  return escapeHtml(`${user.name}", "`);"], True, id="escaping-call"),
+    ],
+)
+def test_protections_taken_out_of_a_running_ts_function(removed: list[str], critical: bool,
+                                                        policy: Policy) -> None:
+    """Lines taken out of a function that stays (a check, a lock, a header, an escaping call),
+    template literals and closing lines among them, are no definition deleted whole."""
+    diff = _hunks("src/billing/invoices.ts", ("export async function refund(", 40, [
+        "   user: User,", " ): Promise<void> {", *(f"-{line}" for line in removed),
+        "   await payments.refund(invoice);",
+    ]))
+    assert Removals(parse_diff(diff)).hunk(0, 0) is False
+    assert (str(decide(parse_diff(diff), policy).risk) == "critical") is critical
+
+
+#: a Rust module that shells out and checks a token, and the declaration that built it
+_RS_MODULE = [
+    "use crate::ResultType;",
+    "lazy_static::lazy_static! {",
+    "    pub static ref DISTRO: Distro = Distro::new();",
+    "}",
+    "pub fn require_token(token: &str) -> ResultType<()> {",
+    '    let output = std::process::Command::new("sh").arg("-c").arg(token).output()?;',
+    "    verify_signature(&output.stdout)",
+    "}",
+]
+_RS_DECLARATION = edit("src/lib.rs", removed=["pub mod platform;"], section="pub mod compress;")
+
+
+@pytest.mark.parametrize(
+    ("diff", "dead"),
+    [
+        pytest.param(_RS_DECLARATION + deleted("src/platform.rs", _RS_MODULE), True,
+                     id="module-and-its-declaration"),
+        pytest.param(edit("src/lib.rs", removed=['#[cfg(target_os = "linux")]', "mod platform;"])
+                     + deleted("src/platform/mod.rs", _RS_MODULE), True,
+                     id="folder-module-declared-under-cfg"),
+        # nothing takes its declaration out: the module is still declared, or Cargo builds it
+        pytest.param(deleted("src/platform.rs", _RS_MODULE), False, id="declaration-stays"),
+        pytest.param(deleted("src/bin/platform.rs", _RS_MODULE), False, id="cargo-target"),
+        # declared again (its visibility changed): still built
+        pytest.param(edit("src/lib.rs", removed=["pub mod platform;"], added=["mod platform;"])
+                     + deleted("src/platform.rs", _RS_MODULE), False, id="declared-again"),
+        # the declaration of another module, or of one nested elsewhere, loads another file
+        pytest.param(edit("src/lib.rs", removed=["pub mod platforms;"])
+                     + deleted("src/platform.rs", _RS_MODULE), False, id="another-module"),
+        pytest.param(edit("src/net.rs", removed=["pub mod platform;"])
+                     + deleted("src/platform.rs", _RS_MODULE), False, id="a-nested-module"),
+        # code a module registers at load or link time runs with no declaration naming it
+        pytest.param(_RS_DECLARATION + deleted("src/platform.rs", [
+            *_RS_MODULE, "#[ctor::ctor]", "fn install() { AUDIT.enable(); }",
+        ]), False, id="registers-a-constructor"),
+    ],
+)
+def test_a_rust_module_deleted_with_its_declaration(diff: str, dead: bool) -> None:
+    """A Rust module nothing declares is not built: deleted with its `mod` line, whatever it
+    held goes with it; kept declared, built by Cargo or registering code, it keeps its weight."""
+    removals = Removals(parse_diff(diff))
+    index = len(removals.diff.files) - 1
+    assert removals.deleted(index) is dead
+    assert removals.hunk(index, 0) is dead
+
+
+def test_a_rust_modules_use_taken_out_of_running_code_stays_evidence(policy: Policy) -> None:
+    """The module goes unbuilt, but the check that called it is taken out of a handler that
+    stays: that is a protection removed, whatever happens to the module."""
+    diff = (_RS_DECLARATION + deleted("src/platform.rs", _RS_MODULE)
+            + edit("src/handlers/admin.rs", removed=["    platform::require_admin(&user)?;"],
+                   section="pub async fn delete_user(token: String) -> Result<()> {"))
+    removals = Removals(parse_diff(diff))
+    assert removals.deleted(1) is True
+    assert removals.hunk(2, 0) is False
+    assert str(decide(parse_diff(diff), policy).risk) == "critical"
+    assert str(decide(parse_diff(_RS_DECLARATION + deleted("src/platform.rs", _RS_MODULE)),
+                      policy).risk) != "critical"
+
+
+@pytest.mark.parametrize(
+    ("attribute", "dead"),
+    [
+        pytest.param('#[cfg(target_os = "linux")]', True, id="built-on-one-platform"),
+        # a declaration given another file's path loads that file, not the one deleted
+        pytest.param('#[path = "platform_linux.rs"]', False, id="loads-another-path"),
+    ],
+)
+def test_a_rust_declarations_attributes(attribute: str, dead: bool) -> None:
+    diff = (edit("src/lib.rs", removed=[attribute, "mod platform;"])
+            + deleted("src/platform.rs", _RS_MODULE))
+    assert Removals(parse_diff(diff)).hunk(0, 0) is dead
+
+
+_SEA_ORM_MIGRATION = deleted("migration/src/m20220101_000001_create_table.rs", [
+    "use sea_orm_migration::prelude::*;",
+    "pub struct Migration;",
+    "impl MigrationTrait for Migration {",
+    "    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {",
+    "        manager.create_table(Table::create().table(Post::Table).to_owned()).await",
+    "    }",
+    "}",
+])
+_CSRF_MODULE = deleted("src/csrf.rs", [
+    "pub struct CsrfLayer { key: Key }",
+    "impl CsrfLayer {",
+    "    pub fn new(key: Key) -> Self { Self { key } }",
+    "}",
+])
+
+
+@pytest.mark.parametrize(
+    "diff",
+    [
+        pytest.param(_hunks(
+            "migration/src/lib.rs",
+            ("", 1, ["-mod m20220101_000001_create_table;", " mod m20220102_000001_add_owner;"]),
+            ("impl MigratorTrait for Migrator {", 10, [
+                "         vec![", "-            Box::new(m20220101_000001_create_table::Migration),",
+                "             Box::new(m20220102_000001_add_owner::Migration),",
+            ]),
+        ) + _SEA_ORM_MIGRATION, id="migration-taken-out-of-the-migrator"),
+        pytest.param(_hunks(
+            "src/main.rs", ("", 1, ["-mod csrf;", " mod routes;"]),
+            ("pub fn app() -> Router {", 20, [
+                "     Router::new()", "-        .layer(csrf::CsrfLayer::new(key))",
+                "         .layer(TraceLayer::new_for_http())",
+            ]),
+        ) + _CSRF_MODULE, id="csrf-layer-taken-off-the-router"),
+    ],
+)
+def test_a_rust_module_unregistered_from_running_code_is_critical(diff: str,
+                                                                 policy: Policy) -> None:
+    """The module goes with its declaration, but what registered it in code that stays (a
+    migrator's list, a router's layer) is taken out too: a migration or a protection gone."""
+    removals = Removals(parse_diff(diff))
+    assert removals.deleted(1) is True
+    assert removals.hunk(0, 1) is False
+    assert str(decide(parse_diff(diff), policy).risk) == "critical"
