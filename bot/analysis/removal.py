@@ -54,8 +54,9 @@ What goes with dead code goes with it too:
 - a deleted Rust module whose `mod` declaration the change takes out, whatever it held: Rust
   runs nothing when a module loads and builds no module nothing declares, so what used it
   would not compile, and a use taken out of code that stays is evidence of its own (Cargo's
-  own targets, a crate's root or a test, have no declaration; code registered at load or
-  link time, `#[ctor]`, `inventory::submit!`, keeps the module's weight).
+  own targets, a crate's root or a test, have no declaration; code that runs with no call
+  naming it, registered at load or link time (`#[ctor]`, `inventory::submit!`), exported by
+  name (`#[no_mangle]`) or a trait's impl (`impl Drop for Key`), keeps the module's weight).
 
 Where a definition or an import goes on over several lines, it is read whole: a signature
 closed by its result's type (`): Promise<T> {`), a template literal or a Go raw string at the
@@ -431,10 +432,16 @@ _LISTED_ROW = compile_lazily(
 #: a Rust module declared without a body (`pub mod platform;`): it loads the file
 #: `platform.rs` or `platform/mod.rs` beside the declaring one, and nothing else does
 _RUST_MOD = compile_lazily(r"\s*(?:pub(?:\([\w:\s]+\))?\s+)?mod\s+([A-Za-z_]\w*)\s*;\s*$")
-#: what makes a Rust module's code run with no call and no declaration: a constructor run at
-#: load (`#[ctor]`), an entry of a slice gathered at link time (`#[distributed_slice]`), an
-#: `inventory::submit!`
-_RUST_REGISTERS = compile_lazily(r"#\[(?:\w+::)*(?:ctor|dtor|distributed_slice)\b|\bsubmit!")
+#: what makes a Rust module's code run with no call naming it: a constructor run at load
+#: (`#[ctor]`), an entry of a slice gathered at link time (`#[distributed_slice]`), an
+#: `inventory::submit!`, a symbol exported by name (`#[no_mangle]`, `extern "C"`,
+#: `#[wasm_bindgen]`), the allocator or the panic handler, and a trait's impl (`impl Drop for
+#: SecretKey` zeroizes a key with no call: taken out, the code that stays still compiles)
+_RUST_REGISTERS = compile_lazily(
+    r"#\[(?:\w+::)*(?:ctor|dtor|distributed_slice|no_mangle|export_name|link_section|"
+    r"global_allocator|panic_handler|wasm_bindgen|unsafe)\b|\bsubmit!|\bextern\s+\"|"
+    r"\bimpl\b[^{;]*\bfor\b"
+)
 #: a Rust file whose modules sit in its own folder rather than in one named after it
 _RUST_ROOT = compile_lazily(r"(^|/)(mod|lib|main)\.rs$")
 
@@ -690,8 +697,9 @@ class Removals:
         nothing declares is not built: whatever it held (statics, macros, checks) goes with
         it, and what still used it would not compile; a use taken out of code that stays is
         evidence of its own. A crate's root, a binary, a test or a build script, which Cargo
-        builds by their paths, has no such declaration and keeps its weight; so does one that
-        registers code at link or load time (`_RUST_REGISTERS`), which runs undeclared."""
+        builds by their paths, has no such declaration and keeps its weight; so does one with
+        code that runs with no call naming it (`_RUST_REGISTERS`: a constructor, an exported
+        symbol, a trait's impl)."""
         change = self.diff.files[index]
         if change.status != "removed" or not change.path.endswith(".rs"):
             return False

@@ -785,6 +785,16 @@ _RS_DECLARATION = edit("src/lib.rs", removed=["pub mod platform;"], section="pub
         pytest.param(_RS_DECLARATION + deleted("src/platform.rs", [
             *_RS_MODULE, "#[ctor::ctor]", "fn install() { AUDIT.enable(); }",
         ]), False, id="registers-a-constructor"),
+        # a trait's impl runs with no call naming it (`Drop` zeroizes a key when it goes out
+        # of scope: taken out, what stays still compiles), and so does a symbol exported by name
+        pytest.param(_RS_DECLARATION + deleted("src/platform.rs", [
+            *_RS_MODULE, "impl Drop for SecretKey {",
+            "    fn drop(&mut self) { self.bytes.zeroize(); }", "}",
+        ]), False, id="implements-a-trait"),
+        pytest.param(_RS_DECLARATION + deleted("src/platform.rs", [
+            *_RS_MODULE, "#[no_mangle]", 'pub extern "C" fn verify(token: *const u8) -> i32 {',
+            "    0", "}",
+        ]), False, id="exports-a-symbol"),
     ],
 )
 def test_a_rust_module_deleted_with_its_declaration(diff: str, dead: bool) -> None:
@@ -842,7 +852,7 @@ _CSRF_MODULE = deleted("src/csrf.rs", [
 
 
 @pytest.mark.parametrize(
-    "diff",
+    ("diff", "gone"),
     [
         pytest.param(_hunks(
             "migration/src/lib.rs",
@@ -851,21 +861,22 @@ _CSRF_MODULE = deleted("src/csrf.rs", [
                 "         vec![", "-            Box::new(m20220101_000001_create_table::Migration),",
                 "             Box::new(m20220102_000001_add_owner::Migration),",
             ]),
-        ) + _SEA_ORM_MIGRATION, id="migration-taken-out-of-the-migrator"),
+        ) + _SEA_ORM_MIGRATION, False, id="migration-taken-out-of-the-migrator"),
         pytest.param(_hunks(
             "src/main.rs", ("", 1, ["-mod csrf;", " mod routes;"]),
             ("pub fn app() -> Router {", 20, [
                 "     Router::new()", "-        .layer(csrf::CsrfLayer::new(key))",
                 "         .layer(TraceLayer::new_for_http())",
             ]),
-        ) + _CSRF_MODULE, id="csrf-layer-taken-off-the-router"),
+        ) + _CSRF_MODULE, True, id="csrf-layer-taken-off-the-router"),
     ],
 )
-def test_a_rust_module_unregistered_from_running_code_is_critical(diff: str,
+def test_a_rust_module_unregistered_from_running_code_is_critical(diff: str, gone: bool,
                                                                  policy: Policy) -> None:
-    """The module goes with its declaration, but what registered it in code that stays (a
-    migrator's list, a router's layer) is taken out too: a migration or a protection gone."""
+    """The module goes with its declaration (unless a trait's impl in it keeps its weight: the
+    migration's `impl MigrationTrait`), but what registered it in code that stays (a migrator's
+    list, a router's layer) is taken out too: a migration or a protection gone."""
     removals = Removals(parse_diff(diff))
-    assert removals.deleted(1) is True
+    assert removals.deleted(1) is gone
     assert removals.hunk(0, 1) is False
     assert str(decide(parse_diff(diff), policy).risk) == "critical"
