@@ -140,32 +140,49 @@ class PathSpecs:
     what its own `PathSpec.match_file` says (the last of its patterns that matches decides).
     A file asked of many lists (the content rules' own file patterns, for every file of a large
     diff) costs one match instead of one per list: 3,000 files against 14 lists took 64 ms of
-    CPU one list at a time, 4-20 ms together."""
+    CPU one list at a time, 4-20 ms together.
 
-    __slots__ = ("_count", "_include", "_owner", "_set")
+    A pattern that several lists hold (the bundled policy's rules share lists: 640 patterns,
+    211 of them distinct) is one expression of the set, which knows where it stands in each:
+    RE2 builds the set's automaton as it reads paths, each state standing for every
+    expression's position, and with each pattern once a fresh process's first 3,000 paths cost
+    about half the CPU (0.07 s instead of 0.12 s on bench/analysis.py's "ordinary" shape)."""
+
+    __slots__ = ("_count", "_places", "_set")
 
     def __init__(self, lists: Sequence[Sequence[Translation]]) -> None:
         self._count = len(lists)
-        self._owner: list[int] = []  # the set's expression number -> its list
-        self._include: list[bool] = []  # the set's expression number -> what it says
+        # the set's expression number -> (list, position in it, what it says) of each place
+        # its pattern stands in
+        self._places: list[list[tuple[int, int, bool]]] = []
         self._set: Any = None
-        rules = [(owner, regex, include) for owner, translations in enumerate(lists)
-                 for regex, include in translations if include is not None and regex is not None]
-        if rules:
+        numbers: dict[str, int] = {}
+        for owner, translations in enumerate(lists):
+            for position, (regex, include) in enumerate(translations):
+                if include is None or regex is None:
+                    continue
+                number = numbers.setdefault(regex, len(numbers))
+                if number == len(self._places):
+                    self._places.append([])
+                self._places[number].append((owner, position, include))
+        if numbers:
             self._set = re2.Set.SearchSet(_SET_OPTIONS)
-            for owner, regex, include in rules:
+            for regex in numbers:  # in number order
                 self._set.Add(regex)
-                self._owner.append(owner)
-                self._include.append(include)
             self._set.Compile()
 
     def includes(self, file: str) -> list[bool]:
         """For each list, in order, whether it includes the file."""
         answers = [False] * self._count
-        # The set's numbers follow the lists' order, and each list's patterns' order: the
-        # last number of a list that matches is its deciding pattern.
-        for number in sorted(self._set.Match(_normalised(file)) or ()) if self._set else ():
-            answers[self._owner[number]] = self._include[number]
+        if self._set is None:
+            return answers
+        # The last place of a list whose pattern matches is its deciding pattern.
+        deciding = [-1] * self._count
+        for number in self._set.Match(_normalised(file)) or ():
+            for owner, position, include in self._places[number]:
+                if position > deciding[owner]:
+                    deciding[owner] = position
+                    answers[owner] = include
         return answers
 
 

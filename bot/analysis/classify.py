@@ -1528,8 +1528,14 @@ def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
 
 def _declared_aliases(hunk: Hunk) -> frozenset[str]:
     """The lines a hunk adds that give a name an alias (`aliased_names`), where it adds another
-    line beside them (the old name kept beside a rename made in the same hunk); else none."""
-    added = [item.text for item in hunk.lines if item.side == "new" and is_substantive(item.text)]
+    line beside them (the old name kept beside a rename made in the same hunk); else none.
+    Its added lines are read for an alias word first, together: most hunks hold none, and
+    then no line of them is asked whether it is substantive (no word holds a line break)."""
+    new = [item.text for item in hunk.lines if item.side == "new"]
+    joined = "\n".join(new)
+    if not any(word in joined for word in ALIAS_WORDS):
+        return frozenset()
+    added = [text for text in new if is_substantive(text)]
     aliasing = frozenset(text for text in added
                          if any(word in text for word in ALIAS_WORDS) and aliased_names(text))
     return aliasing if any(text not in aliasing for text in added) else frozenset()

@@ -819,7 +819,11 @@ class Diff:
         wrapped onto a short one (`user enumeration.`, `Misago's standard one.`) in a
         docstring, a heredoc or a doc comment whose delimiters the hunk does not show. Too
         short to read as prose alone, it ends the same paragraph."""
-        if item.side == "header" or _SENTENCE_END.fullmatch(item.text.strip()) is None:
+        if item.side == "header":
+            return False
+        stripped = item.text.strip()
+        # a sentence's end is its last character: a line that ends otherwise is not matched
+        if not stripped.endswith((".", "!", "?")) or _SENTENCE_END.fullmatch(stripped) is None:
             return False
         hunk = self.hunks(item.file)[item.hunk]
         old, new = self._shown_sides(item.file, hunk)

@@ -76,6 +76,24 @@ def test_the_last_pattern_of_each_list_decides(path: str, expected: list[bool]) 
     assert [compile_paths(patterns).match_file(path) for patterns in lists] == [*expected, False]
 
 
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("a/b", [False, True, True, False]), ("a/c", [True, True, True, True]),
+     ("b/c", [False, False, True, True])],
+    ids=["negated-in-one-list-only", "included-by-each-list", "shared-pattern-unmatched"],
+)
+def test_a_pattern_several_lists_hold_decides_each_where_it_stands(
+    path: str, expected: list[bool]
+) -> None:
+    """One expression of the set for a pattern that several lists hold, in several places: each
+    list's own last match still decides, whichever lists share it."""
+    lists = [["a/**", "!a/b"], ["a/**"], ["**", "!a/b", "a/**"], ["a/**", "!a/b", "**", "!a/b",
+                                                                   "**/c"]]
+    together = PathSpecs([[translate(p) for p in patterns] for patterns in lists])
+    assert together.includes(path) == expected
+    assert [compile_paths(patterns).match_file(path) for patterns in lists] == expected
+
+
 def test_the_bundled_policy_matches_as_pathspec_does() -> None:
     policy = default_policy()
     paths = ["src/auth/login.py", "app/billing/refund.rb", "package-lock.json", "vendor/x/y.go",

@@ -6,6 +6,8 @@ import functools
 
 import pytest
 import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.analysis import mechanical
 from bot.analysis.mechanical import (
@@ -2305,3 +2307,36 @@ def test_go_import_specs(lines: list[str],
 def test_modifiers_added(path: str, removed: list[str], added: list[str],
                          added_only: bool) -> None:
     assert modifiers_added(path, removed, added) is added_only
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["!", "(", " ", "\n", "not", "is_some_and", "is_none_or", "x", "_", "A", "B", "Z9", "::", ".",
+     "_C", "notify", "is_", "some_and", "0"]), max_size=12).map("".join))
+def test_every_match_of_a_hinted_rewrite_holds_its_hint(text: str) -> None:
+    """A rewrite's pattern is searched only where its hint matches (`_searched`): every text it
+    matches in holds a match of the hint, so the hint rules out no hunk the pattern reads."""
+    for pattern, hint in ((mechanical._NEGATED_GROUP, mechanical._NEGATED_GROUP_HINT),
+                          (mechanical._QUALIFIED_CONSTANT, mechanical._QUALIFIED_CONSTANT_HINT)):
+        found = pattern.search(text) is not None
+        assert not found or hint.search(text) is not None
+        assert mechanical._searched(pattern, hint, ["", text]) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "negated", "qualified"),
+    [("if !(a && b) {", True, False), ("return not (a or b)", True, False),
+     ("x.is_some_and(|v| v)", True, False), ("notify(a)", False, False),
+     ("a != (b)", False, False), ("Keys.QUERY", False, True), ("Options::FORM_PARAMS", False, True),
+     ("keys.query", False, False), ("Keys.Query", False, False)],
+    ids=["c-negated-group", "word-negated-group", "rust-option-test", "not-inside-a-word",
+         "not-equal-before-bracket", "dotted-constant", "scoped-constant", "lower-case",
+         "not-a-constant-name"],
+)
+def test_a_hinted_rewrite_finds_what_its_pattern_finds(
+    text: str, negated: bool, qualified: bool
+) -> None:
+    assert mechanical._searched(mechanical._NEGATED_GROUP, mechanical._NEGATED_GROUP_HINT,
+                                [text]) is negated
+    assert mechanical._searched(mechanical._QUALIFIED_CONSTANT,
+                                mechanical._QUALIFIED_CONSTANT_HINT, [text]) is qualified
