@@ -496,3 +496,37 @@ def test_access_control_by_name_is_not_a_cors_header(
     policy: Policy, path: str, line: str, rule: str, fires: bool
 ) -> None:
     assert (rule in rules_found(path, line, policy)) is fires
+
+
+DECISION_CACHES = "permissions.decision-caches"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # what the checks decided, cached or memoized per user, record or context
+        ("rules/predicates.py",
+         "        return set(groups).issubset(user._group_names_cache)", DECISION_CACHES),
+        ("shop/backends.py", "        del user._perm_cache", DECISION_CACHES),
+        ("app/Http/Controllers/RoleController.php",
+         "        app(PermissionRegistrar::class)->forgetCachedPermissions();", DECISION_CACHES),
+        ("lib/action_policy/lookup_chain.rb",
+         "            cached_policy = put_if_absent(:strict, namespace, policy, &block)",
+         DECISION_CACHES),
+        ("lib/action_policy/behaviours/memoized.rb",
+         "          __policy_memoize__(record, **opts) { super(record: record, **opts) }",
+         DECISION_CACHES),
+        ("NetCasbin/CoreEnforcer.cs", "                EnforceCache?.Clear();", DECISION_CACHES),
+        ("app/models/user.rb", '    @roles_cache ||= roles.pluck(:name)', DECISION_CACHES),
+        # look-alikes: an HTTP cache policy, a cache of something else, the words in a sentence
+        ("infra/cdn.tf", '  cache_policy_id = aws_cloudfront_cache_policy.assets.id', None),
+        ("app/models/user.rb", "    @avatar_cache ||= avatar.variant(:thumb)", None),
+        ("app/services/sync.rb", '    logger.info("permission cache cleared for #{user.id}")',
+         None),
+    ],
+)
+def test_a_cache_of_access_decisions_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (DECISION_CACHES not in found), found

@@ -642,3 +642,50 @@ def test_a_write_guarded_by_not_exists_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     _assert_found_or_quiet(found, rule)
+
+
+COMMIT_MACHINERY = "transactions.tx-state"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # whether a connection has a transaction open, asked before a cache is read
+        ("lib/identity_cache.rb",
+         "      !pool.active_connection? || pool.connection.open_transactions == 0", COMMIT_MACHINERY),
+        ("lib/shop/cache.rb", "      return if connection.transaction_open?", COMMIT_MACHINERY),
+        ("lib/shop/cache.rb", "      pool.connection.current_transaction.joinable?",
+         COMMIT_MACHINERY),
+        # the hook that runs a record's commit callbacks, overridden
+        ("lib/shop/cache_expiry.rb", "    def _run_commit_callbacks", COMMIT_MACHINERY),
+        # work deferred until every open transaction commits
+        ("lib/sidekiq/transaction_aware_client.rb",
+         "          ActiveRecord.method(:after_all_transactions_commit)", COMMIT_MACHINERY),
+        ("lib/shop/client.rb", "      AfterCommitEverywhere.after_commit { push(item) }",
+         COMMIT_MACHINERY),
+        # a callback put on the commit event through the callback API
+        ("lib/shop/model.rb", "    set_callback :commit, :after, :expire_cache",
+         COMMIT_MACHINERY),
+        ("lib/sorcery/model/submodules/user_activation.rb",
+         "    adapter.define_callback :after, :commit, :send_activation_email!, on: :create",
+         COMMIT_MACHINERY),
+        # look-alikes: a model's callback that enqueues a job, the submit button's name, another
+        # event's callback, the gem named in a message or a string, a test's stub, a
+        # variable of the same name
+        ("app/models/user.rb", "  after_commit -> { SyncContactJob.perform_later(id) }, on: :create",
+         None),
+        ("app/controllers/explain_controller.rb", '      case params[:commit]', None),
+        ("lib/shop/model.rb", "    set_callback :save, :after, :expire_cache", None),
+        ("lib/shop/client.rb",
+         '      raise %q(add `gem "after_commit_everywhere"` to your Gemfile)', None),
+        ("lib/shop/client.rb", '      logger.info("no open transactions left")', None),
+        ("test/fetch_test.rb",
+         "    Item.connection.expects(:open_transactions).at_least_once.returns(1)", None),
+        ("lib/shop/report.rb", "    @open_transactions = account.ledger.pending", None),
+    ],
+)
+def test_rails_commit_machinery_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    _assert_found_or_quiet(found, rule)
