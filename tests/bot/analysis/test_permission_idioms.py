@@ -523,6 +523,13 @@ DECISION_CACHES = "permissions.decision-caches"
         ("app/models/user.rb", "    @avatar_cache ||= avatar.variant(:thumb)", None),
         ("app/services/sync.rb", '    logger.info("permission cache cleared for #{user.id}")',
          None),
+        # ... a UI's state, a setting, a permutation's or an RL agent's cache of the same words
+        ("src/hooks/useRoles.ts", "  const [rolesCache, setRolesCache] = useState({});", None),
+        ("config/settings.py", "ENFORCE_MEMORY_LIMIT = True", None),
+        ("solver/search.py", "        perm_cache = {}", None),
+        ("agents/dqn.py", "        self.policy_memory = ReplayBuffer(size)", None),
+        ("config/settings.yml", "role_cache_ttl: 300", None),
+        ("pkg/cdn/options.go", "\tEnforceCacheControl bool", None),
     ],
 )
 def test_a_cache_of_access_decisions_is_evidence(
