@@ -202,8 +202,8 @@ class SmallVariants(Plain):
 
 
 #: a change of control flow a guard rule reads (bot/analysis/guards.py): a condition changed,
-#: taken out or put in
-GuardKind = Literal["condition-changed", "guard-removed", "guard-added"]
+#: taken out or put in, or the outcome a check gives its caller changed
+GuardKind = Literal["condition-changed", "guard-removed", "guard-added", "outcome-changed"]
 
 
 class ContentRule(Plain):

@@ -414,7 +414,10 @@ class Area(_Strict):
         description="The changes of control flow its `guards: true` content rules read: a "
                     "condition whose operators, negation or conjuncts changed "
                     "(condition-changed), an early exit (raise, return, throw, abort) under a "
-                    "condition removed (guard-removed) or added (guard-added). Evidence is named "
+                    "condition removed (guard-removed) or added (guard-added), the outcome a "
+                    "check hands back changed (outcome-changed: `return true` now `return "
+                    "false`, `return False` now a raise, `{:ok, t}` now also `{:error, ...}`). "
+                    "Evidence is named "
                     "`<area>.<kind>`; `replace: [guards]` with `guards: []` turns them off.",
     )
     exclude: PathList | None = Field(

@@ -33,7 +33,14 @@ from bot.analysis.diff import (
 )
 from bot.analysis.forks import GO_MOD, forks
 from bot.analysis.gitattributes import GitAttributes
-from bot.analysis.guards import FUNCTION, GuardKind, Hit, guard_filter, guard_hits
+from bot.analysis.guards import (
+    FUNCTION,
+    GuardKind,
+    Hit,
+    guard_filter,
+    guard_hits,
+    shown_conditions,
+)
 from bot.analysis.intent import StatedIntent
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
@@ -430,6 +437,7 @@ class Matcher:
         prefilter_rules: list[int] = []
         guard_set = re2.Set.SearchSet(_options())
         subjects: list[str] = []
+        outcome_subjects: list[str] = []  # those of rules that read an outcome changed
         for area_id, area in policy.active_areas().items():
             matcher.paths[area_id] = compile_paths(area.paths)
             positives += [p for p in area.paths if not p.startswith("!")]
@@ -447,6 +455,8 @@ class Matcher:
                             _OwnPaths(rule.files) if rule.files else None)))
                         guard_set.Add(rule.pattern)
                         subjects.append(rule.pattern)
+                        if _OUTCOME in kinds:
+                            outcome_subjects.append(rule.pattern)
                     continue
                 files = _OwnPaths(rule.files) if rule.files else None
                 if files is not None:
@@ -474,7 +484,8 @@ class Matcher:
             matcher.guard_set = guard_set
             options = _options()
             options.never_capture = True
-            matcher.guard_prefilter = re2.compile(guard_filter(subjects).encode(), options)
+            matcher.guard_prefilter = re2.compile(
+                guard_filter(subjects, outcome_subjects).encode(), options)
         return matcher
 
     def prefilters(self, size: int) -> tuple[Any, ...]:
@@ -2015,6 +2026,15 @@ def _guard_evidence(
     inside: dict[ChangedLine, Definition] = {}
     for file, number in sorted(showing):
         hunk = diff.hunks(file)[number]
+        # What a check hands back, under its unchanged condition naming the subject: only the
+        # outcome (an outcome rule's), as the condition's own lines did not change.
+        under = shown_conditions(diff.hunk_rows(file, number), hunk.lines)
+        for item, opening in under.items():
+            for index in matcher.guard_set.Match(without_copy(opening)) or ():
+                rule = allowed(file)[index]
+                if rule is not None and _OUTCOME in rule[1]:
+                    hits.append((rule[0], (_OUTCOME,), item))
+                    hunks[file, number] = hunk
         for item, definition in _shown_definitions(diff, file, number).items():
             # Every kind the area reads, as on a line naming the subject: the function is known
             # to enclose the line (a hunk header is git's guess, and may name the one before).
@@ -2102,6 +2122,8 @@ def _shown_definitions(diff: Diff, file: int, number: int) -> dict[ChangedLine, 
 
 
 _CHANGED: GuardKind = "condition-changed"
+#: the kind read under an unchanged condition (`shown_conditions`)
+_OUTCOME: GuardKind = "outcome-changed"
 #: how much of a definition's line the evidence shows
 _DEFINITION_SHOWN = 60
 

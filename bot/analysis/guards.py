@@ -29,10 +29,12 @@ from policies.model import GuardKind
 from policies.plain import Plain
 
 __all__ = ["FUNCTION", "GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter",
-           "guard_hits"]
+           "guard_hits", "shown_conditions"]
 
 #: every kind a guard rule may name
-GUARD_KINDS: tuple[GuardKind, ...] = ("condition-changed", "guard-removed", "guard-added")
+GUARD_KINDS: tuple[GuardKind, ...] = (
+    "condition-changed", "guard-removed", "guard-added", "outcome-changed",
+)
 
 #: words that open a condition in the languages the policy claims (`elsif`: Ruby, `guard`:
 #: Swift, `when`: Kotlin and Ruby, `unless`: Ruby and Perl)
@@ -153,7 +155,7 @@ def _paired(old: list[str], candidates: Iterable[tuple[int, list[str]]]) -> list
 #: read only such lines (`guard_filter`), and only they are tokenised.
 _MARKERS = (
     r"\b(if|elif|elsif|unless|guard|raise|throw|abort\w*|panic|halt|deny|forbid|reject)\b|"
-    r"[=!<>]=|&&|\|\|"
+    r"[=!<>]=|&&|\|\||\breturn\s+(true|false|True|False)\b|\{\s*:(ok|error)\b"
 )
 _CANDIDATE = compile_lazily(_MARKERS)
 _DEFINITION_LINE = compile_lazily(r"\s*(def|func|function|fn|class|sub|proc)\b")
@@ -163,18 +165,57 @@ _DEFINITION_LINE = compile_lazily(r"\s*(def|func|function|fn|class|sub|proc)\b")
 FUNCTION = r"[ \t]*(?:\w+[ \t]+)*?(?:def|func|function|fn|sub)\b"
 
 
-def guard_filter(subjects: Sequence[str]) -> str:
+#: an unchanged line that opens a condition (`if not hmac.compare_digest(...):`, `} else if
+#: (...) {`): what the changed lines just below it hand back is that check's outcome
+_CONDITION = r"[ \t]*(?:\}[ \t]*)?(?:else[ \t]+)?(?:if|elif|elsif|unless)\b"
+_CONDITION_LINE = compile_lazily(_CONDITION)
+
+
+def guard_filter(subjects: Sequence[str], outcome_subjects: Sequence[str] = ()) -> str:
     """The search that finds what guard rules read: the changed lines that name one of the
     `subjects` and also decide or exit (either order), and the hunk headers and the unchanged
-    lines opening a function that name one. The lines of a diff that name a subject are many;
-    those that also decide or exit are few."""
+    lines opening a function that name one; for the rules that read an outcome changed
+    (`outcome_subjects`), also the unchanged lines opening a condition that name one. The lines
+    of a diff that name a subject are many; those that also decide or exit are few."""
     subject = "|".join(f"(?:{pattern})" for pattern in subjects)
     line = r"[^\n]*?"
-    return (
+    found = (
         f"(?m)^[-+]{line}(?:{_MARKERS}){line}(?:{subject})"
         f"|^[-+]{line}(?:{subject}){line}(?:{_MARKERS})|^@@{line}@@{line}(?:{subject})"
         f"|^ {FUNCTION}{line}(?:{subject})"
     )
+    if outcome_subjects:
+        outcome = "|".join(f"(?:{pattern})" for pattern in outcome_subjects)
+        found += f"|^ {_CONDITION}{line}(?:{outcome})"
+    return found
+
+
+def shown_conditions(rows: Sequence[str], changed: Sequence[ChangedLine]
+                     ) -> dict[ChangedLine, str]:
+    """The unchanged condition each run of changed lines of a hunk is directly under: the
+    hunk's line just above the run opens a condition (`_CONDITION`) and the run's lines are
+    indented deeper (`if not hmac.compare_digest(expected, given):` above `-    return False`
+    / `+    raise ValueError(...)`). `rows`: the hunk's lines as the diff has them (a marker,
+    then the text); `changed`: its changed lines in order. A run not indented under it is code
+    after the condition's block, not its outcome."""
+    found: dict[ChangedLine, str] = {}
+    items = iter(changed)
+    above: str | None = None
+    for row in rows:
+        marker, text = row[:1], row[1:]
+        if marker == " ":
+            above = text if _CONDITION_LINE.match(text) else None
+            continue
+        if marker not in ("+", "-"):
+            continue
+        item = next(items, None)
+        if item is None:
+            break
+        if above is not None and text.strip():
+            depth = len(text) - len(text.lstrip())
+            if depth > len(above) - len(above.lstrip()):
+                found[item] = above
+    return found
 
 
 class _Hunk:
@@ -307,6 +348,57 @@ def _guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
     return None
 
 
+#: what a line hands back to the caller of a check, by its opening tokens: a boolean verdict
+#: (`return true`), a refusal raised (`raise`, `throw`), or Elixir's tagged result (`{:ok, t}`,
+#: `{:error, reason}`). A value computed (`return user.admin?`) is not one: what it gives
+#: depends on what it reads.
+_OUTCOMES: dict[tuple[str, ...], str] = {
+    ("return", "true"): "granted", ("return", "True"): "granted",
+    ("return", "false"): "refused", ("return", "False"): "refused",
+    ("raise",): "raised", ("throw",): "raised",
+    ("{", ":", "ok"): "ok", ("{", ":", "error"): "error",
+}
+#: the most opening tokens an outcome is told by
+_OUTCOME_WIDTH = max(len(opening) for opening in _OUTCOMES)
+
+
+def _outcome(stream: Sequence[str]) -> str | None:
+    """The outcome a line hands back (`_OUTCOMES`), if it is one: a verdict must be the whole
+    statement (`return true;`), a refusal or a tagged result only opens it."""
+    for width in range(min(_OUTCOME_WIDTH, len(stream)), 0, -1):
+        found = _OUTCOMES.get(tuple(stream[:width]))
+        if found is not None:
+            if found in ("granted", "refused") and any(t not in (";",) for t in stream[width:]):
+                return None
+            return found
+    return None
+
+
+def _outcome_changed(hunk: _Hunk, item: ChangedLine) -> Change | None:
+    """What a check hands back changed where it decides: its run (the lines changed between two
+    unchanged ones) gives an outcome on each side and not the same ones (`return true` now
+    `return false` in `IsProxyTrusted` when no proxy is configured; `return False` now `raise
+    ValueError` for a signature that does not match, which a caller that ignored the result no
+    longer survives; `{:ok, token}` now also `{:error, "Missing signature"}` for a token with no
+    signature). Neither a condition nor an exit changed, so the other kinds miss it; a run that
+    writes or deletes a definition is new or deleted code."""
+    run = hunk.run(item)
+    if run is None or hunk.defines(item):
+        return None
+    found: dict[str, dict[str, ChangedLine]] = {"old": {}, "new": {}}
+    for side in ("old", "new"):
+        for line in run[side]:
+            if legible(line.text) and is_substantive(line.text):
+                outcome = _outcome(hunk.stream(line))
+                if outcome is not None:
+                    found[side].setdefault(outcome, line)
+    old, new = found["old"], found["new"]
+    if not old or not new or old.keys() == new.keys():
+        return None
+    shown = next(iter(new[key] for key in new if key not in old), next(iter(new.values())))
+    return Change(kind="outcome-changed", lines=(shown, *old.values()))
+
+
 #: a guard rule's hit: the area, the kinds the rule reads and the line (or hunk header) matched
 Hit = tuple[str, Sequence[str], ChangedLine]
 
@@ -364,6 +456,9 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
         change = _condition_changed(lines, item)
         if change is not None:
             found.append(change)
+        outcome = _outcome_changed(lines, item)
+        if outcome is not None and outcome not in found:
+            found.append(outcome)
     # A template's or a component's added guard only hides what it shows: the server refuses.
     shows = bool(hunk.lines) and MARKUP.search(diff.files[hunk.lines[0].file].path) is not None
     focused = set(focus)
