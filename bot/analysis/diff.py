@@ -51,6 +51,7 @@ from bot.analysis.models import FileChange, FileStatus, SourceFile
 from bot.analysis.prose import (
     GO_DOC,
     docblock_annotation,
+    elixir_doc_inside,
     go_doc_inside,
     markers,
     prose_flags,
@@ -868,15 +869,17 @@ class Diff:
         delimited = path in self._contents or any(
             self.text.find(marker, begin, stop) >= 0 for marker in self._markers[index]
         )
-        python = is_python(path)
-        if not delimited and not GO_DOC.search(path) and not python:
+        python, elixir = is_python(path), ELIXIR.search(path) is not None
+        if not delimited and not GO_DOC.search(path) and not python and not elixir:
             return NO_LINES  # no delimiter: nothing in the hunk says it is inside one
         rows = self.text[begin:stop].split("\n")[:-1]
         if not delimited:
-            # ... but in a Go `doc.go`, where the file holds nothing else, and in a Python
-            # hunk that shows a docstring's section (`Args:`, `Returns:`) on either side
-            if python:
-                inside = any(python_doc_inside([row[1:] for row in rows if row[:1] in kinds])
+            # ... but in a Go `doc.go`, where the file holds nothing else, in a Python hunk
+            # that shows a docstring's section (`Args:`, `Returns:`) on either side, and in an
+            # Elixir hunk that shows a doc's sentence at a module's body
+            if python or elixir:
+                inside_doc = python_doc_inside if python else elixir_doc_inside
+                inside = any(inside_doc([row[1:] for row in rows if row[:1] in kinds])
                              for kinds in (" -", " +"))
             else:
                 inside = go_doc_inside([row[1:] for row in rows])

@@ -25,9 +25,11 @@ import re
 from collections.abc import Sequence
 
 from bot.analysis.lazyre import compile_lazily
+from bot.analysis.mechanical import ELIXIR, prose_line
 from policies.plain import Plain
 
-__all__ = ["GO_DOC", "go_doc_inside", "markers", "prose_flags", "python_doc_inside"]
+__all__ = ["GO_DOC", "elixir_doc_inside", "go_doc_inside", "markers", "prose_flags",
+           "python_doc_inside"]
 
 _SHORT_STRINGS = r""""(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'"""
 
@@ -83,7 +85,7 @@ _MIXED = _family(["<!--", "{{!--", "{{--", "/*"], ["-->", "--}}", "--}}", "*/"],
 
 _FAMILIES: tuple[tuple[re.Pattern[str], _Family], ...] = (
     (compile_lazily(r"\.(pyi?)$"), _PYTHON),
-    (compile_lazily(r"\.exs?$"), _ELIXIR),
+    (ELIXIR, _ELIXIR),
     (compile_lazily(r"\.(vue|svelte)$"), _MIXED),
     (compile_lazily(r"\.(html?|xml|xhtml|jinja2?|j2|twig|hbs|handlebars|mustache|njk|liquid|"
                     r"erb|ejs|cshtml|razor|jsp|svg)$|\.blade\.php$"), _MARKUP),
@@ -133,6 +135,10 @@ _DOC_SECTION_NAME = compile_lazily(
     r"\s*(?:Parameters|Other Parameters|Returns|Yields|Raises|Attributes|Examples)\s*"
 )
 _DOC_UNDERLINE = compile_lazily(r"\s*-{3,}\s*")
+#: a Markdown code fence on a line of its own (```` ``` ````, ```` ```elixir ````, `~~~`): no
+#: statement of Python or Elixir, so a hunk that shows one before any triple quote lies inside a
+#: string, one written in Markdown (a docstring's or a doc's example, as Misago's and ExDoc's are)
+_FENCE = compile_lazily(r"\s*(?:`{3,}|~{3,})[\w+-]*\s*")
 #: what stands at an Elixir module's top level after a doc's heredoc: the definition the doc
 #: documents, or the module's next attribute or directive (`defmacro __using__`, `use Plug.Builder`,
 #: `@spec`, `@doc`): a heredoc closed on the line above one, at its indentation, was a doc
@@ -148,6 +154,29 @@ _HEREDOC_CODE = compile_lazily(
     r"\b(SELECT|FROM|WHERE|JOIN|INSERT|UPDATE|DELETE|VALUES|SET|AND|OR|ORDER BY|GROUP BY|"
     r"HAVING|LIMIT|RETURNING|GRANT|REVOKE)\b|="
 )
+
+#: the indentation of a top-level Elixir module's body, where `@moduledoc` and `@doc` stand and
+#: so where their heredocs' text does (the closing quotes' indentation is taken off each line)
+_ELIXIR_BODY = "  "
+#: a call at a module's body, a macro of a library's DSL (`plug :require_admin`, `field :role,
+#: :string`, `pipe_through [:browser]`, `plug Guardian.Plug.EnsureAuthenticated`): a name, then
+#: parentheses or a term (an atom, a list, a map, a string, a module) where a sentence has a word
+_ELIXIR_BODY_CALL = compile_lazily(r"\s*[a-z_]\w*[!?]?(?:\(|\s+(?:[:@%\[{\"'~&^]|[A-Z]\w*\.))")
+#: the Markdown an ExDoc page's sentence is written with, taken off before the line is read as
+#: one: a link (`[Associations cheatsheet](associations.cheatmd)`, its text kept) or a bare URL
+#: (read as a word); a blockquote's `>` (an admonition, `> #### Security Note {: .warning}`) and
+#: a closing colon (`as shown in this example:`) are taken off by `_doc_sentence`
+_DOC_LINK = compile_lazily(r"\[([^\]\n]*)\]\([^)\s]*\)|(https?://\S+)")
+
+
+def _doc_sentence(text: str) -> bool:
+    """Whether a line of a doc's text reads as a sentence (`prose_line`) once its Markdown
+    (`_DOC_LINK`, a blockquote's marker, a closing colon) is taken off."""
+    stripped = text.strip().removeprefix(">").removesuffix(":")
+    if "](" in stripped or "://" in stripped:
+        stripped = _DOC_LINK.sub(lambda found: found.group(1) or "link", stripped)
+    return prose_line(stripped)
+
 
 #: a Python string's prefix (`r`, `b`, `rb`...): only `r` and `u` can prefix a docstring
 _PREFIX = compile_lazily(r"[rRbBuUfF]{1,2}")
@@ -376,6 +405,8 @@ def prose_flags(path: str, lines: Sequence[str], *, from_start: bool) -> list[bo
     if not from_start and family is _PYTHON:
         return _doc_section_flags(lines, flags)
     if not from_start and family is _ELIXIR:
+        if elixir_doc_inside(lines):
+            return _doc_text_flags(lines, flags, len(lines))
         return _elixir_doc_flags(lines, flags)
     if _RUST.search(path) and not from_start:
         return _raw_text_flags(lines, flags)
@@ -400,17 +431,56 @@ def _first_triple_quote(lines: Sequence[str]) -> int:
                 len(lines))
 
 
+def _fence(line: str) -> bool:
+    """Whether a line is a Markdown code fence (`_FENCE`), asked of the regex only where the
+    line holds three backticks or tildes."""
+    return ("```" in line or "~~~" in line) and _FENCE.fullmatch(line) is not None
+
+
 def python_doc_inside(lines: Sequence[str]) -> bool:
     """Whether a Python hunk's lines show a docstring's section (`_DOC_SECTION`, a NumPy
     section's name over its underline) before any triple quote: the hunk starts inside a
-    docstring, though it shows no quote that says so."""
+    docstring, though it shows no quote that says so; or a Markdown code fence (`_FENCE`),
+    which a string in Markdown holds and no code does."""
     return any(
-        _DOC_SECTION.fullmatch(line) or (
+        _DOC_SECTION.fullmatch(line) or _fence(line) or (
             _DOC_SECTION_NAME.fullmatch(line) and at + 1 < len(lines)
             and _DOC_UNDERLINE.fullmatch(lines[at + 1])
         )
         for at, line in enumerate(lines[:_first_triple_quote(lines)])
     )
+
+
+def elixir_doc_inside(lines: Sequence[str]) -> bool:
+    """Whether an Elixir hunk's lines lie inside a heredoc of a top-level module's body, though
+    they show no quote that says so: a line of sentences (`_doc_sentence`) at the body's
+    indentation (`_ELIXIR_BODY`), no line to the left of it, none at it that is a definition,
+    an attribute or a directive (`_ELIXIR_TOP_LEVEL`) or an `end`, and no heredoc quote (where
+    one opens or closes, the lexer reads it). A sentence is no Elixir code, so the lines are a
+    string's; at a module's body, not in a function, it is its `@moduledoc` or a `@doc`. A
+    Markdown code fence (`_FENCE`) at any indentation says the same: a string in Markdown.
+    A line with an odd count of quotes opens or closes a string written over lines, where no
+    one can tell: such a hunk is not known to."""
+    if any('"""' in line or "'''" in line or line.replace('\\"', "").count('"') % 2
+           for line in lines):
+        return False
+    if any(_fence(line) for line in lines):
+        return True
+    body = len(_ELIXIR_BODY)
+    sentence = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        indent = len(line) - len(line.lstrip())
+        if indent < body:
+            return False
+        if indent == body:
+            if (_ELIXIR_TOP_LEVEL.match(line) or _ELIXIR_BODY_CALL.match(line)
+                    or stripped == "end" or stripped.startswith("end ")):
+                return False
+            sentence = sentence or _doc_sentence(line)
+    return sentence
 
 
 def _doc_section_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:
@@ -446,9 +516,16 @@ def _elixir_doc_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:
             text.strip() and len(text) - len(text.lstrip()) < indent for text in lines[:at]
         ):
             return flags
-        return [flag or (index < at and bool(text.strip()) and not _HEREDOC_CODE.search(text))
-                for index, (flag, text) in enumerate(zip(flags, lines, strict=True))]
+        return _doc_text_flags(lines, flags, at)
     return flags
+
+
+def _doc_text_flags(lines: Sequence[str], flags: list[bool], end: int) -> list[bool]:
+    """`flags`, and the lines above `end` of a heredoc that documents: its text and examples
+    (what is not blank), but for a line that reads as a query or an assignment
+    (`_HEREDOC_CODE`)."""
+    return [flag or (index < end and bool(text.strip()) and not _HEREDOC_CODE.search(text))
+            for index, (flag, text) in enumerate(zip(flags, lines, strict=True))]
 
 
 def _raw_text_flags(lines: Sequence[str], flags: list[bool]) -> list[bool]:

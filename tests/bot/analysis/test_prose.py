@@ -84,6 +84,36 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         ("lib/auth.ex", '    password: check\n    """\n    Repo.query!(sql)', []),
         ("lib/auth.ex", '    password: check\n    """\n  def check(password), do: x', []),
         ("lib/auth.ex", '  password: check\n  """\n  end', []),
+        # a hunk inside a top-level module's doc that shows no quote: a sentence at the module's
+        # body (a link's text, a blockquote and a closing colon taken off) says so; what reads
+        # as an assignment stays code. Code at the body, or sentences only inside a function
+        # (a mail's text), do not
+        ("lib/channel.ex", "  Payloads are serialized before sending with the serializer.\n\n"
+         "  > The payload holds untrusted data. You must authorize\n\n  ## Example\n\n"
+         '      def join("room:lobby", payload, socket) do\n      [post] = Repo.all(Post)',
+         ["Payloads are serialized before sending with the serializer.",
+          "> The payload holds untrusted data. You must authorize", "## Example",
+          'def join("room:lobby", payload, socket) do']),
+        ("lib/schema.ex", "  If using [EctoSQL](https://hexdocs.pm/ecto_sql), the posts table\n"
+         "      add :post_id, references(:posts, on_delete: :delete_all)",
+         ["If using [EctoSQL](https://hexdocs.pm/ecto_sql), the posts table",
+          "add :post_id, references(:posts, on_delete: :delete_all)"]),
+        ("lib/auth.ex", "  If you wish to check the user before it is signed in:\n"
+         "  plug :require_admin", []),
+        ("lib/auth.ex", "  use Ueberauth.Strategy, ignores_csrf_attack: true\n"
+         "  If you wish to disable the check you can use this option", []),
+        ("lib/mailer.ex", "    Your account was created and you can sign in now\n"
+         "    Welcome to the team, we are glad you are here", []),
+        ("lib/auth.ex", "  def check(user) do\n    authorize(user)\n  end", []),
+        # ... and a Markdown code fence, at any indentation (a Python docstring's too): no
+        # code holds one, a string in Markdown does
+        ("lib/auth.ex", "    ```elixir\n    plug Guardian.Permissions, ensure: %{default: [:x]}",
+         ["```elixir", "plug Guardian.Permissions, ensure: %{default: [:x]}"]),
+        ("lib/auth.ex", '  ```\n  "\n  plug :require_admin', []),
+        ("app/hooks.py", "        if user.is_authenticated:\n            action(permissions)\n"
+         "    ```", ["if user.is_authenticated:", "action(permissions)", "```"]),
+        ("app/hooks.py", "        if user.is_authenticated:\n            action(permissions)", []),
+        ("app/hooks.py", '    """\n    ```\n    if user.is_authenticated:', []),
         ("templates/login.html", '  password: <b>x</b>\n  -->\n  <input type="password">',
          ["password: <b>x</b>", "-->"]),
         ("templates/login.html", '<!-- <input type="password"> -->\n<input name="token">',
@@ -129,7 +159,11 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         "ruby-hunk-inside-begin-end", "elixir-doc", "elixir-heredoc-is-data",
         "elixir-hunk-inside-a-doc-closed-before-use", "elixir-hunk-inside-a-doc-closed-before-spec",
         "elixir-heredoc-closed-in-a-function", "elixir-heredoc-closed-deeper-than-a-def",
-        "elixir-heredoc-closed-before-end",
+        "elixir-heredoc-closed-before-end", "elixir-hunk-inside-a-doc-by-its-sentences",
+        "elixir-doc-sentence-with-a-link", "elixir-sentence-beside-code-at-the-body",
+        "elixir-use-at-the-body", "elixir-sentences-inside-a-function",
+        "elixir-code-at-the-body", "elixir-markdown-fence", "elixir-fence-then-a-strings-quote", "python-markdown-fence",
+        "python-code-without-a-fence", "python-fence-after-a-quote",
         "html-hunk-inside-a-comment", "html-comment-then-markup", "yaml-has-no-block-comments",
         "handlebars-section-is-markup", "jinja-comment", "rust-raw-string-message",
         "rust-raw-string-sql", "rust-quote-before-the-closer", "go-doc-go-hunk-inside-its-comment",
@@ -251,6 +285,41 @@ def test_an_elixir_doc_closed_before_what_it_documents_is_no_evidence(policy: Po
    def run(conn, tenant), do: query(conn, @sql, [tenant])
 ''')
     assert decide(parse_diff(query), policy).areas != []
+
+
+def test_a_doc_in_markdown_whose_quotes_a_hunk_does_not_show_is_no_evidence(
+    policy: Policy
+) -> None:
+    """ExDoc's docs and Misago's docstrings are Markdown: a hunk in the middle of one shows its
+    sentences at an Elixir module's body, or a code fence, and no quote. An admonition telling
+    the reader to authorise a payload, or an example of a permission check, is the doc's. The
+    same check written as code (at the body beside a definition, or no fence in view) counts."""
+    channel = patch("lib/phoenix/channel.ex", '''\
+@@ -350,3 +350,5 @@ defmodule Phoenix.Channel do
+   Payloads are serialized before sending with the configured serializer.
++  > The `payload` contains untrusted data from the client. You must authorize
++  > and validate this data before using it.
+   ## Example
+       def join("room:lobby", payload, socket) do
+''')
+    assert decide(parse_diff(channel), policy).areas == []
+    code = channel.replace(
+        "+  > The `payload` contains untrusted data from the client. You must authorize\n"
+        "+  > and validate this data before using it.\n",
+        "+  def handle_in(event, payload, socket),\n+    do: authorize(socket, payload)\n")
+    assert decide(parse_diff(code), policy).areas != []
+    hook = patch("misago/permissions/hooks/check_locked_category_permission.py", '''\
+@@ -84,5 +84,5 @@ class CheckLockedCategoryPermissionHook(
+     def check_user_can_post_in_locked_category(action, permissions, category) -> None:
+         user = permissions.user
+-        if user.is_authenticated and user.is_staff:
++        if user.is_authenticated:
+             action(permissions, category)
+     ```
+''')
+    assert decide(parse_diff(hook), policy).areas == []
+    guard = hook.replace("     ```\n", "     return None\n")
+    assert decide(parse_diff(guard), policy).areas != []
 
 
 def test_contents_that_are_not_the_diffs_file_prove_nothing() -> None:

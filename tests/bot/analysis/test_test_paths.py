@@ -125,6 +125,8 @@ _QUOTED_STATEMENT = ["    CREATE UNIQUE INDEX people_unique_id_idx CONCURRENTLY 
         # package's doc comment (the file's only text: bot/analysis/prose.py)
         ("README.rdoc", False),
         ("lib/shop/README.rdoc", False),
+        ("README.markdown", False),
+        ("docs/guides/migrations.markdown", False),
         ("guides/cheatsheets/associations.cheatmd", False),
         (".cursor/rules/migrations.mdc", False),
         (".cursorrules", False),
@@ -137,6 +139,8 @@ _QUOTED_STATEMENT = ["    CREATE UNIQUE INDEX people_unique_id_idx CONCURRENTLY 
         ("internal/auth/docs.go", True),
         ("internal/auth/godoc.go", True),
         ("lib/rdoc/parser.rb", True),
+        ("lib/markdown/renderer.rb", True),
+        ("src/markdown.ts", True),
         ("src/mdc/client.ts", True),
         ("src/cursorrules.ts", True),
         ("apps/website/app/auth.ts", True),
