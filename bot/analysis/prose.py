@@ -135,10 +135,6 @@ _DOC_SECTION_NAME = compile_lazily(
     r"\s*(?:Parameters|Other Parameters|Returns|Yields|Raises|Attributes|Examples)\s*"
 )
 _DOC_UNDERLINE = compile_lazily(r"\s*-{3,}\s*")
-#: a Markdown code fence on a line of its own (```` ``` ````, ```` ```elixir ````, `~~~`): no
-#: statement of Python or Elixir, so a hunk that shows one before any triple quote lies inside a
-#: string, one written in Markdown (a docstring's or a doc's example, as Misago's and ExDoc's are)
-_FENCE = compile_lazily(r"\s*(?:`{3,}|~{3,})[\w+-]*\s*")
 #: what stands at an Elixir module's top level after a doc's heredoc: the definition the doc
 #: documents, or the module's next attribute or directive (`defmacro __using__`, `use Plug.Builder`,
 #: `@spec`, `@doc`): a heredoc closed on the line above one, at its indentation, was a doc
@@ -162,6 +158,12 @@ _ELIXIR_BODY = "  "
 #: :string`, `pipe_through [:browser]`, `plug Guardian.Plug.EnsureAuthenticated`): a name, then
 #: parentheses or a term (an atom, a list, a map, a string, a module) where a sentence has a word
 _ELIXIR_BODY_CALL = compile_lazily(r"\s*[a-z_]\w*[!?]?(?:\(|\s+(?:[:@%\[{\"'~&^]|[A-Z]\w*\.))")
+#: what a template's line holds and a doc's text at a module's body does not: a HEEx or EEx
+#: expression (`{raw(@link)}`, `<%= @name %>`), a markup tag (`<a href={@url}>`). A module
+#: attribute other than a doc may hold a template in a heredoc at the same indentation
+_TEMPLATE_LINE = compile_lazily(r"[{}]|<%|</?[A-Za-z][^>]*>")
+#: an ExDoc admonition's class (`> #### Security Note {: .warning}`), no template's expression
+_ADMONITION_CLASS = compile_lazily(r"\{:\s*\.[\w-]+\s*\}")
 #: the Markdown an ExDoc page's sentence is written with, taken off before the line is read as
 #: one: a link (`[Associations cheatsheet](associations.cheatmd)`, its text kept) or a bare URL
 #: (read as a word); a blockquote's `>` (an admonition, `> #### Security Note {: .warning}`) and
@@ -431,19 +433,13 @@ def _first_triple_quote(lines: Sequence[str]) -> int:
                 len(lines))
 
 
-def _fence(line: str) -> bool:
-    """Whether a line is a Markdown code fence (`_FENCE`), asked of the regex only where the
-    line holds three backticks or tildes."""
-    return ("```" in line or "~~~" in line) and _FENCE.fullmatch(line) is not None
-
-
 def python_doc_inside(lines: Sequence[str]) -> bool:
     """Whether a Python hunk's lines show a docstring's section (`_DOC_SECTION`, a NumPy
     section's name over its underline) before any triple quote: the hunk starts inside a
-    docstring, though it shows no quote that says so; or a Markdown code fence (`_FENCE`),
-    which a string in Markdown holds and no code does."""
+    docstring, though it shows no quote that says so. (A Markdown code fence says only that the
+    hunk is inside a string: a template's, generated code's or a prompt's as well as a doc's.)"""
     return any(
-        _DOC_SECTION.fullmatch(line) or _fence(line) or (
+        _DOC_SECTION.fullmatch(line) or (
             _DOC_SECTION_NAME.fullmatch(line) and at + 1 < len(lines)
             and _DOC_UNDERLINE.fullmatch(lines[at + 1])
         )
@@ -455,17 +451,16 @@ def elixir_doc_inside(lines: Sequence[str]) -> bool:
     """Whether an Elixir hunk's lines lie inside a heredoc of a top-level module's body, though
     they show no quote that says so: a line of sentences (`_doc_sentence`) at the body's
     indentation (`_ELIXIR_BODY`), no line to the left of it, none at it that is a definition,
-    an attribute or a directive (`_ELIXIR_TOP_LEVEL`) or an `end`, and no heredoc quote (where
-    one opens or closes, the lexer reads it). A sentence is no Elixir code, so the lines are a
-    string's; at a module's body, not in a function, it is its `@moduledoc` or a `@doc`. A
-    Markdown code fence (`_FENCE`) at any indentation says the same: a string in Markdown.
+    an attribute or a directive (`_ELIXIR_TOP_LEVEL`), an `end` or a template's line
+    (`_TEMPLATE_LINE`), and no heredoc quote (where one opens or closes, the lexer reads it). A
+    sentence is no Elixir code, so the lines are a string's; at a module's body, not in a
+    function, it is its `@moduledoc` or a `@doc` (a Markdown code fence alone says only that it
+    is a string's: a template's as well, `~H`'s).
     A line with an odd count of quotes opens or closes a string written over lines, where no
     one can tell: such a hunk is not known to."""
     if any('"""' in line or "'''" in line or line.replace('\\"', "").count('"') % 2
            for line in lines):
         return False
-    if any(_fence(line) for line in lines):
-        return True
     body = len(_ELIXIR_BODY)
     sentence = False
     for line in lines:
@@ -479,6 +474,8 @@ def elixir_doc_inside(lines: Sequence[str]) -> bool:
             if (_ELIXIR_TOP_LEVEL.match(line) or _ELIXIR_BODY_CALL.match(line)
                     or stripped == "end" or stripped.startswith("end ")):
                 return False
+            if _TEMPLATE_LINE.search(_ADMONITION_CLASS.sub("", stripped)):
+                return False  # a template's line (`{raw(@link)}`), in another attribute's heredoc
             sentence = sentence or _doc_sentence(line)
     return sentence
 

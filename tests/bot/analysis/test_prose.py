@@ -105,15 +105,16 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         ("lib/mailer.ex", "    Your account was created and you can sign in now\n"
          "    Welcome to the team, we are glad you are here", []),
         ("lib/auth.ex", "  def check(user) do\n    authorize(user)\n  end", []),
-        # ... and a Markdown code fence, at any indentation (a Python docstring's too): no
-        # code holds one, a string in Markdown does
+        # ... but a Markdown code fence alone does not: a template's string holds one too (a
+        # Jinja template's, generated code's, a `~H` sigil's), whose changes count
         ("lib/auth.ex", "    ```elixir\n    plug Guardian.Permissions, ensure: %{default: [:x]}",
-         ["```elixir", "plug Guardian.Permissions, ensure: %{default: [:x]}"]),
-        ("lib/auth.ex", '  ```\n  "\n  plug :require_admin', []),
+         []),
         ("app/hooks.py", "        if user.is_authenticated:\n            action(permissions)\n"
-         "    ```", ["if user.is_authenticated:", "action(permissions)", "```"]),
-        ("app/hooks.py", "        if user.is_authenticated:\n            action(permissions)", []),
-        ("app/hooks.py", '    """\n    ```\n    if user.is_authenticated:', []),
+         "    ```", []),
+        # a template held in another attribute's heredoc: a line at the body that is no
+        # sentence and no Markdown
+        ("lib/mailer/templates.ex", "  Please confirm your email address by following the link "
+         "below, thank you.\n\n  {raw(@link)}", []),
         ("templates/login.html", '  password: <b>x</b>\n  -->\n  <input type="password">',
          ["password: <b>x</b>", "-->"]),
         ("templates/login.html", '<!-- <input type="password"> -->\n<input name="token">',
@@ -162,8 +163,8 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         "elixir-heredoc-closed-before-end", "elixir-hunk-inside-a-doc-by-its-sentences",
         "elixir-doc-sentence-with-a-link", "elixir-sentence-beside-code-at-the-body",
         "elixir-use-at-the-body", "elixir-sentences-inside-a-function",
-        "elixir-code-at-the-body", "elixir-markdown-fence", "elixir-fence-then-a-strings-quote", "python-markdown-fence",
-        "python-code-without-a-fence", "python-fence-after-a-quote",
+        "elixir-code-at-the-body", "elixir-markdown-fence-is-not-enough",
+        "python-markdown-fence-is-not-enough", "elixir-template-in-an-attributes-heredoc",
         "html-hunk-inside-a-comment", "html-comment-then-markup", "yaml-has-no-block-comments",
         "handlebars-section-is-markup", "jinja-comment", "rust-raw-string-message",
         "rust-raw-string-sql", "rust-quote-before-the-closer", "go-doc-go-hunk-inside-its-comment",
@@ -290,10 +291,10 @@ def test_an_elixir_doc_closed_before_what_it_documents_is_no_evidence(policy: Po
 def test_a_doc_in_markdown_whose_quotes_a_hunk_does_not_show_is_no_evidence(
     policy: Policy
 ) -> None:
-    """ExDoc's docs and Misago's docstrings are Markdown: a hunk in the middle of one shows its
-    sentences at an Elixir module's body, or a code fence, and no quote. An admonition telling
-    the reader to authorise a payload, or an example of a permission check, is the doc's. The
-    same check written as code (at the body beside a definition, or no fence in view) counts."""
+    """ExDoc's docs are Markdown: a hunk in the middle of one shows its
+    sentences at an Elixir module's body and no quote. An admonition telling the reader to
+    authorise a payload is the doc's. The same check written as code (at the body beside a
+    definition) counts, and so does one inside a code fence, which a template holds too."""
     channel = patch("lib/phoenix/channel.ex", '''\
 @@ -350,3 +350,5 @@ defmodule Phoenix.Channel do
    Payloads are serialized before sending with the configured serializer.
@@ -308,6 +309,8 @@ def test_a_doc_in_markdown_whose_quotes_a_hunk_does_not_show_is_no_evidence(
         "+  > and validate this data before using it.\n",
         "+  def handle_in(event, payload, socket),\n+    do: authorize(socket, payload)\n")
     assert decide(parse_diff(code), policy).areas != []
+    # a fence in view says only that the hunk is inside a string: a template's or generated
+    # code's too, so a check changed inside one counts
     hook = patch("misago/permissions/hooks/check_locked_category_permission.py", '''\
 @@ -84,5 +84,5 @@ class CheckLockedCategoryPermissionHook(
      def check_user_can_post_in_locked_category(action, permissions, category) -> None:
@@ -317,9 +320,7 @@ def test_a_doc_in_markdown_whose_quotes_a_hunk_does_not_show_is_no_evidence(
              action(permissions, category)
      ```
 ''')
-    assert decide(parse_diff(hook), policy).areas == []
-    guard = hook.replace("     ```\n", "     return None\n")
-    assert decide(parse_diff(guard), policy).areas != []
+    assert decide(parse_diff(hook), policy).areas != []
 
 
 def test_contents_that_are_not_the_diffs_file_prove_nothing() -> None:
