@@ -754,7 +754,7 @@ def test_a_condition_over_several_lines_re_wrapped_or_renamed_is_not(policy: Pol
 
 
 @pytest.mark.parametrize(
-    ("path", "rows"),
+    ("path", "rows", "fires"),
     [
         pytest.param("req.go", [
             " func (r *DefaultReq) IsProxyTrusted() bool {",
@@ -763,7 +763,7 @@ def test_a_condition_over_several_lines_re_wrapped_or_renamed_is_not(policy: Pol
             "-\t\treturn true",
             "+\t\treturn false",
             " \t}",
-        ], id="go-verdict-flipped-in-a-function-named-for-trust"),
+        ], True, id="go-verdict-flipped-in-a-function-named-for-trust"),
         pytest.param("razorpay/utility/utility.py", [
             "         generated_signature = dig.hexdigest()",
             " ",
@@ -772,7 +772,7 @@ def test_a_condition_over_several_lines_re_wrapped_or_renamed_is_not(policy: Pol
             "+            raise ValueError('Payment Signature Verification Failed')",
             " ",
             "         return True",
-        ], id="py-false-now-raised-under-a-signature-check"),
+        ], True, id="py-false-now-raised-under-a-signature-check"),
         pytest.param("lib/joken/token.ex", [
             "   defp verify_signature(token, key, algorithm) do",
             "     case String.split(token, \".\") do",
@@ -783,55 +783,44 @@ def test_a_condition_over_several_lines_re_wrapped_or_renamed_is_not(policy: Pol
             "+          else",
             "+            { :error, \"Missing signature\" }",
             "+          end",
-        ], id="ex-ok-now-also-an-error-for-an-unsigned-token"),
-    ],
-)
-def test_what_a_check_hands_back_changed_is_an_outcome_changed(
-    policy: Policy, path: str, rows: list[str]
-) -> None:
-    """Neither a condition nor an exit changed: what the check gives its caller did (a proxy
-    trusted when none is configured, a mismatched signature returned as False now raised, a
-    token without a signature now refused)."""
-    assert "security.outcome-changed" in rules(run(_shown(path, rows), policy))
-
-
-@pytest.mark.parametrize(
-    ("path", "rows"),
-    [
+        ], True, id="ex-ok-now-also-an-error-for-an-unsigned-token"),
+        # the same outcome re-written, an outcome after the condition's block, one of a
+        # function named for nothing sensitive, a computed value, a test's helper: none
         pytest.param("app/feeds.py", [
             "     if not feed.signature_valid:",
             "-        return False",
             "+        return False  # stale",
-        ], id="py-same-outcome-with-a-comment"),
+        ], False, id="py-same-outcome-with-a-comment"),
         pytest.param("app/feeds.py", [
             "     if feed.signature_valid:",
             "         refresh(feed)",
             "-    return False",
             "+    raise FeedError()",
-        ], id="py-outcome-after-the-condition-block-is-not-its-own"),
+        ], False, id="py-outcome-after-the-condition-block-is-not-its-own"),
         pytest.param("app/render.go", [
             " func (v *View) IsVisible() bool {",
             " \tif v.hidden {",
             "-\t\treturn true",
             "+\t\treturn false",
             " \t}",
-        ], id="go-verdict-flipped-where-no-subject-is-named"),
+        ], False, id="go-verdict-flipped-where-no-subject-is-named"),
         pytest.param("app/cache.py", [
             "     if cache.has(signature_key):",
             "-        return cache.get(signature_key)",
             "+        return cache.fetch(signature_key)",
-        ], id="py-a-value-computed-is-no-verdict"),
+        ], False, id="py-a-value-computed-is-no-verdict"),
         pytest.param("tests/test_signature.py", [
             "     if not check_signature(payload):",
             "-        return False",
             "+        raise AssertionError('bad signature')",
-        ], id="py-a-test-helper"),
+        ], False, id="py-a-test-helper"),
     ],
 )
-def test_an_outcome_unchanged_or_on_no_subject_is_not_evidence(
-    policy: Policy, path: str, rows: list[str]
+def test_what_a_check_hands_back_changed_is_an_outcome_changed(
+    policy: Policy, path: str, rows: list[str], fires: bool
 ) -> None:
-    """The same outcome re-written, an outcome after the condition's block, one of a function
-    named for nothing sensitive, a computed value, and a test's helper are not a check's
-    outcome changed."""
-    assert "security.outcome-changed" not in rules(run(_shown(path, rows), policy))
+    """Neither a condition nor an exit changed: what the check gives its caller did (a proxy
+    trusted when none is configured, a mismatched signature returned as False now raised, a
+    token without a signature now refused). An outcome re-written alike, or not under a check
+    of something sensitive, is none."""
+    assert ("security.outcome-changed" in rules(run(_shown(path, rows), policy))) is fires
