@@ -417,8 +417,8 @@ class Area(_Strict):
                     "condition removed (guard-removed) or added (guard-added), the outcome a "
                     "check hands back changed (outcome-changed: `return true` now `return "
                     "false`, `return False` now a raise, `{:ok, t}` now also `{:error, ...}`). "
-                    "Evidence is named "
-                    "`<area>.<kind>`; `replace: [guards]` with `guards: []` turns them off.",
+                    "Evidence is named `<area>.<kind>`; `replace: [guards]` with `guards: []` "
+                    "turns them off.",
     )
     exclude: PathList | None = Field(
         default=None, description="Replaces the policy-wide exclusions for this area when set."

@@ -422,6 +422,9 @@ class Matcher:
         self.guard_rules: list[tuple[str, tuple[str, ...], _OwnPaths | None]] = []
         self.guard_set: Any = None
         self.guard_prefilter: Any = None
+        #: whether a guard rule reads what a check hands back under its unchanged condition
+        #: (`outcome-changed`): only then are a hunk's conditions looked for (`shown_conditions`)
+        self.reads_outcomes = False
 
     @classmethod
     def compile(cls, policy: Policy) -> Matcher:
@@ -486,6 +489,7 @@ class Matcher:
             options.never_capture = True
             matcher.guard_prefilter = re2.compile(
                 guard_filter(subjects, outcome_subjects).encode(), options)
+            matcher.reads_outcomes = bool(outcome_subjects)
         return matcher
 
     def prefilters(self, size: int) -> tuple[Any, ...]:
@@ -2027,14 +2031,20 @@ def _guard_evidence(
     for file, number in sorted(showing):
         hunk = diff.hunks(file)[number]
         # What a check hands back, under its unchanged condition naming the subject: only the
-        # outcome (an outcome rule's), as the condition's own lines did not change.
-        under = shown_conditions(diff.hunk_rows(file, number), hunk.lines)
+        # outcome (an outcome rule's), as the condition's own lines did not change. A condition
+        # is matched once, however many changed lines stand under it.
+        under = (shown_conditions(diff.hunk_rows(file, number), hunk.lines)
+                 if matcher.reads_outcomes else {})
+        outcome_areas: dict[str, list[str]] = {}
         for item, opening in under.items():
-            for index in matcher.guard_set.Match(without_copy(opening)) or ():
-                rule = allowed(file)[index]
-                if rule is not None and _OUTCOME in rule[1]:
-                    hits.append((rule[0], (_OUTCOME,), item))
-                    hunks[file, number] = hunk
+            if opening not in outcome_areas:
+                readers = (allowed(file)[index]
+                           for index in matcher.guard_set.Match(without_copy(opening)) or ())
+                outcome_areas[opening] = [rule[0] for rule in readers
+                                          if rule is not None and _OUTCOME in rule[1]]
+            for area in outcome_areas[opening]:
+                hits.append((area, (_OUTCOME,), item))
+                hunks[file, number] = hunk
         for item, definition in _shown_definitions(diff, file, number).items():
             # Every kind the area reads, as on a line naming the subject: the function is known
             # to enclose the line (a hunk header is git's guess, and may name the one before).

@@ -368,7 +368,7 @@ def _outcome(stream: Sequence[str]) -> str | None:
     for width in range(min(_OUTCOME_WIDTH, len(stream)), 0, -1):
         found = _OUTCOMES.get(tuple(stream[:width]))
         if found is not None:
-            if found in ("granted", "refused") and any(t not in (";",) for t in stream[width:]):
+            if found in ("granted", "refused") and any(t != ";" for t in stream[width:]):
                 return None
             return found
     return None

@@ -543,6 +543,8 @@ class Removals:
         #: the Rust modules (`_rust_module`) whose `mod` declarations the change takes out, and
         #: those it declares, once asked (`_rust_declarations`)
         self._rust_mods: tuple[frozenset[str], frozenset[str]] | None = None
+        #: the deleted files by module, once asked (`_deleted_modules`)
+        self._removed_modules: dict[str, int] | None = None
         #: the changed lines whose evidence a removal took out (counted once each)
         self.discounted: set[ChangedLine] = set()
         #: the edited files whose path was no evidence because they only lose unused code
@@ -710,6 +712,15 @@ class Removals:
                 and not _RUST_REGISTERS.search(diff.text, diff.part_end(index - 1),
                                                diff.part_end(index)))
 
+    def _deleted_modules(self) -> dict[str, int]:
+        """The change's deleted files by the module each was (`_module_of`), worked out once:
+        every run of removed lines of a Rust file asks it (`_unloads`)."""
+        if self._removed_modules is None:
+            self._removed_modules = {_module_of(change.path): index
+                                     for index, change in enumerate(self.diff.files)
+                                     if change.status == "removed"}
+        return self._removed_modules
+
     def _unloads(self, file: int, texts: Sequence[str]) -> bool:
         """Whether a run of removed lines of a Rust file only takes out `mod` declarations
         (their `#[cfg]` attributes with them) of modules the change deletes (`_unloaded`)."""
@@ -725,8 +736,7 @@ class Removals:
             attribute = _DECORATOR.match(text)
             if attribute is None or next(g for g in attribute.groups() if g) not in _DESCRIPTIVE:
                 return False
-        deleted = {_module_of(change.path): index for index, change in enumerate(self.diff.files)
-                   if change.status == "removed"}
+        deleted = self._deleted_modules()
         return bool(modules) and all(
             module in deleted and self._unloaded(deleted[module]) for module in modules
         )

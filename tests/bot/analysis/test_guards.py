@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.classify import Classification, classify
+from bot.analysis.classify import Classification, Matcher, classify
 from bot.analysis.diff import parse_diff
 from policies.loader import load_policy
 from policies.schema import Policy
@@ -824,3 +824,21 @@ def test_what_a_check_hands_back_changed_is_an_outcome_changed(
     token without a signature now refused). An outcome re-written alike, or not under a check
     of something sensitive, is none."""
     assert ("security.outcome-changed" in rules(run(_shown(path, rows), policy))) is fires
+
+
+def test_a_repository_may_stop_reading_outcomes() -> None:
+    """Without `outcome-changed` among security's kinds, a raise under an unchanged signature
+    check is no evidence of it, and the matcher looks for no conditions above changed lines."""
+    text = _shown("razorpay/utility/utility.py", [
+        "         if not hmac.compare_digest(generated_signature, razorpay_signature):",
+        "-            return False",
+        "+            raise ValueError('Payment Signature Verification Failed')",
+    ])
+    assert "security.outcome-changed" in rules(run(text, load_policy("")))
+    others = load_policy(
+        "areas:\n  security:\n    replace: [guards]\n"
+        "    guards: [condition-changed, guard-removed, guard-added]\n"
+    )
+    assert "security.outcome-changed" not in rules(run(text, others))
+    assert Matcher.compile(others).reads_outcomes is False
+    assert Matcher.compile(load_policy("")).reads_outcomes is True
