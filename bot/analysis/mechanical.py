@@ -3240,13 +3240,18 @@ _DOCS_LINK = compile_lazily(
 #: an element's tag in markup (`<p>`, `<a href="..." title="...">`, `</p>`, `<br/>`), not a
 #: template's own tags (`<%= ... %>`, `<?php`) nor a comparison (`a < b`)
 _TAG = compile_lazily(r"<[A-Za-z/!][^<>]*>")
+#: what a template runs between an element's tags and a sentence does not hold: a directive
+#: or an expression of Blade, Razor or Svelte (`@csrf`, `@Html.AntiForgeryToken()`, `@if`) and
+#: a call (`csrf_field()`). `<form>@csrf Send it</form>` losing its `@csrf` is code changed
+_TEMPLATE_CODE = compile_lazily(r"(?:^|\s)@[A-Za-z]|\w\(")
 
 
 def _without_text_nodes(line: str) -> str:
     """A markup line with the text between its elements' tags blanked out where it is prose
     (`_prose`): a paragraph's sentences are what the page says, not what it does. The tags and
     their attributes (a form's `action`, an input's `name`) and the template's expressions stay:
-    text with `{{ }}`, `<%= %>` or `=` in it is no prose."""
+    text with `{{ }}`, `<%= %>`, `=`, a directive or a call (`_TEMPLATE_CODE`) in it is no
+    prose."""
     tags = list(_TAG.finditer(line))
     if not tags:
         return line
@@ -3255,7 +3260,8 @@ def _without_text_nodes(line: str) -> str:
     for tag in [*tags, None]:
         end = tag.start() if tag is not None else len(line)
         text = line[start:end]
-        out.append(" " if text.strip() and _prose(text.strip()) else text)
+        prose = text.strip() and not _TEMPLATE_CODE.search(text) and _prose(text.strip())
+        out.append(" " if prose else text)
         if tag is not None:
             out.append(tag.group(0))
             start = tag.end()

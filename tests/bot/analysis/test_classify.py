@@ -2546,8 +2546,15 @@ def test_a_response_described_as_unauthorized_is_no_evidence(policy: Policy) -> 
          {"billing": ["shop/templates/pay.html"]}),
         ("shop/templates/pay.html", "<p>{{ refund.amount }} paid back to your card</p>",
          {"billing": ["shop/templates/pay.html"]}),
+        ("resources/views/account/delete.blade.php",
+         '<form method="POST" action="/account">@csrf Delete it now</form>',
+         {"security": ["resources/views/account/delete.blade.php"]}),
+        ("app/views/accounts/delete.html.erb",
+         "<form><%= hidden_field_tag :authenticity_token, form_authenticity_token %> Go</form>",
+         {"security": ["app/views/accounts/delete.html.erb"]}),
     ],
-    ids=["paragraph", "component-paragraph", "input", "template-expression"],
+    ids=["paragraph", "component-paragraph", "input", "template-expression",
+         "blade-csrf-directive", "rails-authenticity-token"],
 )
 def test_a_templates_sentences_are_copy_and_its_elements_code(
     policy: Policy, path: str, line: str, areas: dict[str, list[str]]

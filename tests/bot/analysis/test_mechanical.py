@@ -1219,9 +1219,15 @@ def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> N
         ("<td>Refund</td>", "<td>Refund</td>"),
         ("<%= link_to 'Refund', refund_path %> refunds the whole payment",
          "<%= link_to 'Refund', refund_path %> refunds the whole payment"),
+        # a template's directive or call beside the words is code (Blade, Razor)
+        ('<form method="POST">@csrf Send it now</form>',
+         '<form method="POST">@csrf Send it now</form>'),
+        ("<form>@Html.AntiForgeryToken() Send it now</form>",
+         "<form>@Html.AntiForgeryToken() Send it now</form>"),
+        ("<form>csrf_field() and then send</form>", "<form>csrf_field() and then send</form>"),
     ],
     ids=["paragraph-around-a-link", "paragraph", "attributes", "template-expression",
-         "one-word", "erb-tag"],
+         "one-word", "erb-tag", "blade-directive", "razor-expression", "call"],
 )
 def test_without_copy_blanks_a_templates_sentences_between_tags(line: str, expected: str) -> None:
     assert without_copy(line, markup=True) == expected
