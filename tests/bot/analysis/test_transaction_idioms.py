@@ -695,3 +695,60 @@ def test_rails_commit_machinery_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     _assert_found_or_quiet(found, rule)
+
+
+JOBS = "transactions.job-uniqueness"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # what keeps a background job from running twice at once, in each stack's job library
+        ("app/Jobs/SyncOrders.php", "use Illuminate\\Contracts\\Queue\\ShouldBeUnique;", JOBS),
+        ("app/Jobs/SyncOrders.php", "    public $uniqueFor = 3600;", JOBS),
+        ("app/Jobs/SyncOrders.php", "        return [new WithoutOverlapping($this->order->id)];",
+         JOBS),
+        ("app/Console/Kernel.php", "        $schedule->job(new Settle)->daily()->onOneServer();",
+         JOBS),
+        ("app/jobs/charge_job.rb", "  sidekiq_options queue: :billing, lock: :until_executed",
+         JOBS),
+        ("app/jobs/charge_job.rb", "  limits_concurrency to: 1, key: ->(order) { order }", JOBS),
+        ("app/jobs/sync_job.rb",
+         "  good_job_control_concurrency_with(perform_limit: 1, key: -> { arguments.first })",
+         JOBS),
+        ("lib/shop/workers/settle.ex",
+         "  use Oban.Worker, queue: :billing, unique: [period: 60]", JOBS),
+        ("lib/shop/workers/settle.ex", "    unique: [period: :infinity, keys: [:order_id]],",
+         JOBS),
+        ("src/main/java/org/shop/jobs/SettleJob.java", "@DisallowConcurrentExecution", JOBS),
+        ("src/Jobs/SettleJob.cs", "    [DisableConcurrentExecution(timeoutInSeconds: 600)]",
+         JOBS),
+        ("src/main/java/org/shop/jobs/Settle.java",
+         '    @SchedulerLock(name = "settle", lockAtMostFor = "10m")', JOBS),
+        # look-alikes: a job's queue or retries, a unique list of something else
+        ("app/jobs/charge_job.rb", "  sidekiq_options queue: :billing, retry: 3", None),
+        ("lib/shop/workers/settle.ex", "  use Oban.Worker, queue: :billing, max_attempts: 5",
+         None),
+        ("config/fields.yml", "  unique: [email, username]", None),
+    ],
+)
+def test_a_jobs_uniqueness_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    _assert_found_or_quiet(found, rule)
+
+
+def test_a_change_inside_a_unique_job_is_not_its_uniqueness(policy: Policy) -> None:
+    # the class line that implements ShouldBeUnique heads every hunk of the job's body
+    diff = """diff --git a/app/Jobs/StatusDelete.php b/app/Jobs/StatusDelete.php
+--- a/app/Jobs/StatusDelete.php
++++ b/app/Jobs/StatusDelete.php
+@@ -20,3 +20,3 @@ class StatusDelete implements ShouldQueue, ShouldBeUniqueUntilProcessing
+     {
+-        $this->notify($status);
++        $this->notifyAll($status);
+     }
+"""
+    found = {e.rule for area in classify(parse_diff(diff), policy).areas for e in area.evidence}
+    assert JOBS not in found, found
