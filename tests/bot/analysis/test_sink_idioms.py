@@ -181,6 +181,31 @@ def test_a_value_kept_to_its_path_segment_is_evidence(
     assert (rule in found) if rule else (found == set()), found
 
 
+TRAVERSAL = "security.path-traversal"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a name from the request cut to its last part before it is joined to a directory
+        ("app/controllers/files_controller.rb",
+         '    send_file Rails.root.join("exports", File.basename(params[:name]))', TRAVERSAL),
+        ("app/views.py", "    name = os.path.basename(request.args['file'])", TRAVERSAL),
+        ("src/routes/files.ts", "  const name = path.basename(req.params.name);", TRAVERSAL),
+        ("internal/web/files.go", "	name := filepath.Base(r.URL.Path)", TRAVERSAL),
+        ("public/download.php", "    $file = basename($_GET['file']);", TRAVERSAL),
+        # look-alikes: a build script's or a log's file name, not one a request gives
+        ("scripts/build.py", "    name = os.path.basename(source_path)", None),
+        ("internal/log/log.go", "	file = filepath.Base(file)", None),
+    ],
+)
+def test_a_requested_name_cut_to_its_last_part_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (found == set()), found
+
+
 WORK = "security.work-limits"
 
 
