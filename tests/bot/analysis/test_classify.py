@@ -286,6 +286,12 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("lib/data/ca-certificates.crt", ["MIIDdTCCAl2gAwIBAgILBAAAAAABFUtaw5QwDQYJ"]),
          {"security": ["lib/data/ca-certificates.crt"]}),
         (edit("spec/fixtures/certs/server.crt", ["MIIDdTCCAl2gAwIBAgILBAAAAAABFUtaw5QwDQYJ"]), {}),
+        # which proxies are believed, and a rate limiter's numbers
+        (edit("app/Http/Middleware/TrustProxies.php", ["    protected $proxies = '*';"]),
+         {"security": ["app/Http/Middleware/TrustProxies.php"]}),
+        (edit("src/middleware/rateLimit.ts", ["  max: 5000,"]),
+         {"security": ["src/middleware/rateLimit.ts"]}),
+        (edit("src/middleware/logging.ts", ["  max: 5000,"]), {}),
     ],
     ids=[
         "auth-path",
@@ -410,6 +416,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "migration-tool-code",
         "ca-bundle",
         "test-certificate",
+        "trusted-proxies-middleware", "rate-limiter-module", "other-middleware",
     ],
 )
 def test_areas_by_path_and_exclusion(
