@@ -202,8 +202,10 @@ class SmallVariants(Plain):
 
 
 #: a change of control flow a guard rule reads (bot/analysis/guards.py): a condition changed,
-#: taken out or put in, or the outcome a check gives its caller changed
-GuardKind = Literal["condition-changed", "guard-removed", "guard-added", "outcome-changed"]
+#: taken out or put in, the outcome a check gives its caller changed, or a form's or a route's
+#: HTTP method made GET (what no CSRF check guards)
+GuardKind = Literal["condition-changed", "guard-removed", "guard-added", "outcome-changed",
+                    "method-to-get"]
 
 
 class ContentRule(Plain):

@@ -416,7 +416,11 @@ class Area(_Strict):
                     "(condition-changed), an early exit (raise, return, throw, abort) under a "
                     "condition removed (guard-removed) or added (guard-added), the outcome a "
                     "check hands back changed (outcome-changed: `return true` now `return "
-                    "false`, `return False` now a raise, `{:ok, t}` now also `{:error, ...}`). "
+                    "false`, `return False` now a raise, `{:ok, t}` now also `{:error, ...}`), "
+                    "a form's or a route's HTTP method changed from POST, PUT, PATCH or DELETE "
+                    "to GET, or GET added beside it (method-to-get: `method: :delete` now "
+                    "`method: :get`, `@PostMapping` now `@GetMapping`; read on every changed "
+                    "line its rules name, deciding or not). "
                     "Evidence is named `<area>.<kind>`; `replace: [guards]` with `guards: []` "
                     "turns them off.",
     )

@@ -441,6 +441,7 @@ class Matcher:
         guard_set = re2.Set.SearchSet(_options())
         subjects: list[str] = []
         outcome_subjects: list[str] = []  # those of rules that read an outcome changed
+        method_subjects: list[str] = []  # those of rules that read a method made GET
         for area_id, area in policy.active_areas().items():
             matcher.paths[area_id] = compile_paths(area.paths)
             positives += [p for p in area.paths if not p.startswith("!")]
@@ -457,9 +458,12 @@ class Matcher:
                         matcher.guard_rules.append((area_id, kinds, (
                             _OwnPaths(rule.files) if rule.files else None)))
                         guard_set.Add(rule.pattern)
-                        subjects.append(rule.pattern)
+                        if kinds != (_MADE_GET,):  # a rule that reads control flow
+                            subjects.append(rule.pattern)
                         if _OUTCOME in kinds:
                             outcome_subjects.append(rule.pattern)
+                        if _MADE_GET in kinds:
+                            method_subjects.append(rule.pattern)
                     continue
                 files = _OwnPaths(rule.files) if rule.files else None
                 if files is not None:
@@ -482,13 +486,13 @@ class Matcher:
             index for index, rule in enumerate(matcher.rules) if rule.headers or rule.enclosing)
         matcher.prefilter_patterns = tuple(patterns)
         matcher.prefilter_rules = tuple(prefilter_rules)
-        if subjects:
+        if subjects or method_subjects:
             guard_set.Compile()
             matcher.guard_set = guard_set
             options = _options()
             options.never_capture = True
             matcher.guard_prefilter = re2.compile(
-                guard_filter(subjects, outcome_subjects).encode(), options)
+                guard_filter(subjects, outcome_subjects, method_subjects).encode(), options)
             matcher.reads_outcomes = bool(outcome_subjects)
         return matcher
 
@@ -2054,12 +2058,14 @@ def _guard_evidence(
                     hits.append((rule[0], rule[1], item))
                     hunks[file, number] = hunk
                     inside[item] = definition
-    for area, kind, item in guard_hits(diff, hits, hunks):
+    for area, kind, item, note in guard_hits(diff, hits, hunks):
         if not diff.substantive(item):
             continue  # in a hunk that only re-formats (asked last: it reads the whole file)
         if removals.line(item):
             continue  # in unused code deleted whole
         text = item.text.rstrip("\n")
+        if note:
+            text = f"{note}: {text.strip()}"
         collector.add(area, Evidence(
             path=diff.files[item.file].path, line=item.line, side=item.side,
             rule=f"{area}.{kind}",
@@ -2134,6 +2140,8 @@ def _shown_definitions(diff: Diff, file: int, number: int) -> dict[ChangedLine, 
 _CHANGED: GuardKind = "condition-changed"
 #: the kind read under an unchanged condition (`shown_conditions`)
 _OUTCOME: GuardKind = "outcome-changed"
+#: the kind read on every changed line naming the subject, deciding or not (`guard_filter`)
+_MADE_GET: GuardKind = "method-to-get"
 #: how much of a definition's line the evidence shows
 _DEFINITION_SHOWN = 60
 
@@ -2251,7 +2259,7 @@ def _enclosing_evidence(
                         if rule is not None and _CHANGED in rule[1]:
                             hits.append((rule[0], (_CHANGED,), item))
                             hunks[index, number] = hunk
-        for area, kind, item in guard_hits(diff, hits, hunks):
+        for area, kind, item, _ in guard_hits(diff, hits, hunks):
             shown = inside.get(item) or next(iter(enclosures.of(item)), None)
             if shown is None:
                 continue  # the condition's other side, in a new definition

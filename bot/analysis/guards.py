@@ -33,7 +33,7 @@ __all__ = ["FUNCTION", "GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "
 
 #: every kind a guard rule may name
 GUARD_KINDS: tuple[GuardKind, ...] = (
-    "condition-changed", "guard-removed", "guard-added", "outcome-changed",
+    "condition-changed", "guard-removed", "guard-added", "outcome-changed", "method-to-get",
 )
 
 #: words that open a condition in the languages the policy claims (`elsif`: Ruby, `guard`:
@@ -71,6 +71,9 @@ class Change(Plain):
 
     kind: GuardKind
     lines: tuple[ChangedLine, ...]
+    #: what the change is, where its line does not say it (`method-to-get`: the methods before
+    #: and after)
+    note: str = ""
 
     @property
     def shown(self) -> ChangedLine:
@@ -171,23 +174,30 @@ _CONDITION = r"[ \t]*(?:\}[ \t]*)?(?:else[ \t]+)?(?:if|elif|elsif|unless)\b"
 _CONDITION_LINE = compile_lazily(_CONDITION)
 
 
-def guard_filter(subjects: Sequence[str], outcome_subjects: Sequence[str] = ()) -> str:
+def guard_filter(subjects: Sequence[str], outcome_subjects: Sequence[str] = (),
+                 method_subjects: Sequence[str] = ()) -> str:
     """The search that finds what guard rules read: the changed lines that name one of the
     `subjects` and also decide or exit (either order), and the hunk headers and the unchanged
     lines opening a function that name one; for the rules that read an outcome changed
-    (`outcome_subjects`), also the unchanged lines opening a condition that name one. The lines
-    of a diff that name a subject are many; those that also decide or exit are few."""
-    subject = "|".join(f"(?:{pattern})" for pattern in subjects)
+    (`outcome_subjects`), also the unchanged lines opening a condition that name one; for those
+    that read a method made GET (`method_subjects`: forms and routes), every changed line that
+    names one (the `subjects` are those of the rules that read control flow). The lines of a
+    diff that name a subject are many; those that also decide or exit are few, and so are those
+    that declare a form's or a route's method."""
     line = r"[^\n]*?"
-    found = (
-        f"(?m)^[-+]{line}(?:{_MARKERS}){line}(?:{subject})"
-        f"|^[-+]{line}(?:{subject}){line}(?:{_MARKERS})|^@@{line}@@{line}(?:{subject})"
-        f"|^ {FUNCTION}{line}(?:{subject})"
-    )
+    found: list[str] = []
+    if subjects:
+        subject = "|".join(f"(?:{pattern})" for pattern in subjects)
+        found += [f"^[-+]{line}(?:{_MARKERS}){line}(?:{subject})",
+                  f"^[-+]{line}(?:{subject}){line}(?:{_MARKERS})",
+                  f"^@@{line}@@{line}(?:{subject})", f"^ {FUNCTION}{line}(?:{subject})"]
     if outcome_subjects:
         outcome = "|".join(f"(?:{pattern})" for pattern in outcome_subjects)
-        found += f"|^ {_CONDITION}{line}(?:{outcome})"
-    return found
+        found.append(f"^ {_CONDITION}{line}(?:{outcome})")
+    if method_subjects:
+        method = "|".join(f"(?:{pattern})" for pattern in method_subjects)
+        found.append(f"^[-+]{line}(?:{method})")
+    return "(?m)" + "|".join(found)
 
 
 def shown_conditions(rows: Sequence[str], changed: Sequence[ChangedLine]
@@ -399,6 +409,134 @@ def _outcome_changed(hunk: _Hunk, item: ChangedLine) -> Change | None:
     return Change(kind="outcome-changed", lines=(shown, *old.values()))
 
 
+#: the kind a form's or a route's method made GET is (`_made_get`)
+_MADE_GET: GuardKind = "method-to-get"
+#: the HTTP methods that change state, the only ones a framework checks a CSRF token on
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: a token naming an HTTP method: the method's word (`post`, `"POST"`, `:delete`, `Get`) or an
+#: identifier made of it (Spring's `@PostMapping`, ASP.NET's `[HttpGet]` and `MapPost`, Go's
+#: `http.MethodPost`, Django's `@require_POST`)
+_METHOD = compile_lazily(
+    r"(?i)(?:Http|Method|Map|require_)?(get|post|put|patch|delete)(?:Mapping)?")
+#: Go 1.22's method in a route's pattern (`mux.HandleFunc("POST /items", ...)`)
+_PATTERN_METHOD = compile_lazily(r"(GET|POST|PUT|PATCH|DELETE)\s+/")
+#: what a method's bare word follows where it is one: a call on a router (`router.delete(`,
+#: `Route::post(`, `$router->post(`), an option or attribute (`method: :delete`,
+#: `method="post"`), a list of them (`methods=['get', 'post']`, `via: [:get, :post]`); not
+#: `@post`, a Ruby instance variable, nor a string after other words (`[C::class, 'delete']`)
+_METHOD_AFTER = frozenset({".", ":", "::", "->", "=", "=>", "[", "("})
+#: a line's words that make its method a form's, not a route's
+_FORM_WORDS = frozenset({
+    "form", "Form", "form_with", "form_for", "form_tag", "simple_form_for", "button_to",
+})
+#: a line this short (in tokens, methods aside) pairs only with one the same but for its methods
+_SHORT = 3
+
+
+def _methods(stream: Sequence[str]) -> set[str]:
+    """The HTTP methods a line of a form or a route declares (`_METHOD`), with the default of
+    those whose method is left out: an HTML form's (`<form action="...">`) and a Flask route's
+    (`@bp.route("/x")`) is GET."""
+    found: set[str] = set()
+    listed = False  # the word before was a method: a list of them goes on
+    for at, word in enumerate(stream):
+        match = _METHOD.fullmatch(word)
+        if match is not None and (match.group(0) != match.group(1) or word.isupper() or at == 0
+                                  or listed or stream[at - 1] in _METHOD_AFTER):
+            found.add(match.group(1).upper())
+            listed = True
+            continue
+        if word == "require_safe":  # Django's GET or HEAD only
+            found.add("GET")
+        pattern = _PATTERN_METHOD.match(word)
+        if pattern is not None:
+            found.add(pattern.group(1))
+        listed = False
+    if not found and not any(word.lower() in ("method", "methods") for word in stream):
+        after = {(stream[at - 1], stream[at]) for at in range(1, len(stream))}
+        tag = bool(after & {("<", "form"), ("<", "Form")}) and ">" in stream
+        route = bool(stream) and stream[0] == "@" and (".", "route") in after
+        if tag or route:
+            found.add("GET")
+    return found
+
+
+def _masked(stream: Sequence[str]) -> list[str]:
+    """A line's tokens with each method's (`_METHOD`) made one: how alike two lines are, their
+    methods aside."""
+    return ["\0" if _METHOD.fullmatch(token) or _PATTERN_METHOD.match(token) else token
+            for token in stream]
+
+
+#: how much of the shorter of two lines, methods aside, the other must hold for one to be the
+#: other with its method changed
+_HELD = 0.75
+#: how many tokens of a route, its methods aside, may be others when its method changes: its
+#: path (`/items/:id` -> `/items/:id/delete`), not its path and its handler (a route taken out
+#: and another put in, in a list of routes re-ordered)
+_REPLACED = 1
+
+
+def _most_alike(own: list[str], others: list[list[str]]) -> list[int]:
+    """The indexes of the lines of `others` that hold the most of `own`'s tokens, or of whose
+    tokens `own` holds the most (the shorter line's share found in the other, in order), at
+    least `_HELD`, no more than `_REPLACED` of them others. A route given a middleware or an
+    option keeps its path and its handler:
+    `r.Post("/x", create)` is `r.With(check).Post("/x", create)`, not the `r.With(admin).Get("/",
+    list)` nearer its length."""
+    best: list[int] = []
+    best_share = _HELD
+    for at, other in enumerate(others):
+        shorter = min(len(own), len(other))
+        if not shorter:
+            continue
+        matcher = difflib.SequenceMatcher(None, own, other, autojunk=False)
+        replaced = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+                       if tag == "replace")
+        if replaced > _REPLACED:
+            continue
+        share = sum(block.size for block in matcher.get_matching_blocks()) / shorter
+        if share > best_share:
+            best, best_share = [at], share
+        elif share == best_share:
+            best.append(at)
+    return best
+
+
+def _made_get(hunk: _Hunk, item: ChangedLine, path: str) -> Change | None:
+    """A form's or a route's method changed from one that changes state to GET, or GET added
+    beside it (`method: :delete` -> `method: :get`, `@PostMapping` -> `@GetMapping`,
+    `methods=["POST"]` -> `methods=["GET", "POST"]`): the line and the line of the other side
+    of its run most like it, its methods aside (`_most_alike`; a short line, only one the same
+    but for its methods), the old line gone from the new side. Frameworks check a CSRF token
+    only on the methods that change state, and a link or an image on another site sends a
+    GET."""
+    run = hunk.run(item)
+    if run is None or not legible(item.text):
+        return None
+    own = _masked(hunk.stream(item))
+    other = [line for line in run["new" if item.side == "old" else "old"]
+             if legible(line.text) and is_substantive(line.text)]
+    masked = [_masked(hunk.stream(line)) for line in other]
+    if len(own) - own.count("\0") <= _SHORT:
+        partners = [at for at, stream in enumerate(masked) if stream == own]
+    else:
+        partners = _most_alike(own, masked)
+    found: Change | None = None
+    for at in partners:
+        old, new = (item, other[at]) if item.side == "old" else (other[at], item)
+        before, after = _methods(hunk.stream(old)), _methods(hunk.stream(new))
+        if "GET" not in after or "GET" in before or not before & _UNSAFE_METHODS:
+            return None
+        if found is None:
+            whose = "a form's" if MARKUP.search(path) or any(
+                token in _FORM_WORDS for token in hunk.stream(new)) else "a route's"
+            shown = ", ".join(sorted(after, key=lambda method: method != "GET"))
+            found = Change(kind=_MADE_GET, lines=(new, old), note=(
+                f"{whose} method changed from {', '.join(sorted(before))} to {shown}"))
+    return found
+
+
 #: a guard rule's hit: the area, the kinds the rule reads and the line (or hunk header) matched
 Hit = tuple[str, Sequence[str], ChangedLine]
 
@@ -437,13 +575,15 @@ def _swapped(hunk: Hunk) -> Change | None:
     return None
 
 
-def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: bool = False
-            ) -> list[Change]:
+def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: bool = False,
+            methods: Iterable[ChangedLine] = ()) -> list[Change]:
     """The changes of control flow in one hunk that lines of `focus` take part in, and with
     `anywhere` every condition of the hunk changed and every guard it takes out or puts in. A
     guard whose condition is on the other side of the file's change too was moved, not removed
     or added; one that comes or goes with a definition is new or deleted code; branches
-    exchanged (`_swapped`) are a condition changed."""
+    exchanged (`_swapped`) are a condition changed. A form's or a route's method made GET
+    (`_made_get`) is read only on the lines of `methods` (those a rule that reads it names),
+    and not where the old line stays."""
     lines = _Hunk(hunk)
     focus = list(focus)
     swapped = _swapped(hunk) if anywhere or focus else None
@@ -459,6 +599,12 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
         outcome = _outcome_changed(lines, item)
         if outcome is not None and outcome not in found:
             found.append(outcome)
+    # A form's or a route's method made GET, on a line naming a form or a route.
+    for item in methods:
+        made = _made_get(lines, item, diff.files[item.file].path)
+        if made is not None and made not in found and not diff.has_line(
+                item.file, "new", made.lines[1].text):
+            found.append(made)
     # A template's or a component's added guard only hides what it shows: the server refuses.
     shows = bool(hunk.lines) and MARKUP.search(diff.files[hunk.lines[0].file].path) is not None
     focused = set(focus)
@@ -477,8 +623,9 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
 
 def guard_hits(
     diff: Diff, hits: Iterable[Hit], hunks: Mapping[tuple[int, int], Hunk]
-) -> Iterator[tuple[str, GuardKind, ChangedLine]]:
-    """(area, kind, line to show) for each change of control flow that a guard rule's hit is
+) -> Iterator[tuple[str, GuardKind, ChangedLine, str]]:
+    """(area, kind, line to show, what the change is where the line does not say it:
+    `Change.note`) for each change of control flow that a guard rule's hit is
     part of: the line it matched is one of the change's lines, or it matched the hunk's header
     (the change is made inside a definition named for the subject: a condition changed in `def
     authorized?`, an early `return True` taken out of `func CheckAllowlist`, a `throw` put in
@@ -493,12 +640,15 @@ def guard_hits(
         headers = [pair for item, pairs in by_line.items() if item.side == "header"
                    for pair in pairs]
         focus = [item for item in by_line if item.side != "header"]
+        methods = [item for item in focus
+                   if any(_MADE_GET in kinds for _, kinds in by_line[item])]
         shown: set[tuple[str, str, ChangedLine]] = set()
-        for change in changes(hunks[file, number], focus, diff, anywhere=bool(headers)):
+        for change in changes(hunks[file, number], focus, diff, anywhere=bool(headers),
+                              methods=methods):
             pairs = [pair for item in change.lines for pair in by_line.get(item, ())]
             pairs += headers
             for area, kinds in pairs:
                 key = (area, change.kind, change.shown)
                 if change.kind in kinds and key not in shown:
                     shown.add(key)
-                    yield area, change.kind, change.shown
+                    yield area, change.kind, change.shown, change.note

@@ -842,3 +842,210 @@ def test_a_repository_may_stop_reading_outcomes() -> None:
     assert "security.outcome-changed" not in rules(run(text, others))
     assert Matcher.compile(others).reads_outcomes is False
     assert Matcher.compile(load_policy("")).reads_outcomes is True
+
+
+def _method(path: str, removed: list[str], added: list[str], fires: bool, name: str
+            ) -> object:
+    return pytest.param(path, removed, added, fires, id=name)
+
+
+@pytest.mark.parametrize(
+    ("path", "removed", "added", "fires"),
+    [
+        # forms: ERB's helpers, an HTML form and its attribute alone, a JSX form
+        _method("app/views/profiles/_close.html.erb",
+                ["<%= form_with url: profile_path, method: :delete do |f| %>"],
+                ["<%= form_with url: profile_path, method: :get do |f| %>"],
+                True, "erb-form-delete-to-get"),
+        _method("app/views/lists/show.html.erb",
+                ["  <%= button_to 'Empty', empty_list_path(@list), method: :post %>"],
+                ["  <%= button_to 'Empty', empty_list_path(@list), method: :get %>"],
+                True, "erb-button-post-to-get"),
+        _method("templates/profile/close.html",
+                ["<form method=\"post\" action=\"{% url 'profile_close' %}\">"],
+                ["<form method=\"get\" action=\"{% url 'profile_close' %}\">"],
+                True, "html-form-post-to-get"),
+        _method("templates/profile/close.html",
+                ["<form method=\"post\" action=\"/profile/close\">"],
+                ["<form action=\"/profile/close\">"],
+                True, "html-form-method-left-out-is-get"),
+        _method("templates/profile/close.html",
+                ["      method=\"POST\""], ["      method=\"GET\""],
+                True, "html-attribute-alone"),
+        _method("app/routes/lists.$id.tsx",
+                ["      <Form method=\"post\" action=\"archive\">"],
+                ["      <Form method=\"get\" action=\"archive\">"],
+                True, "jsx-form-post-to-get"),
+        # routes and their decorators or attributes
+        _method("config/routes.rb",
+                ["  post \"/profile/close\", to: \"profiles#close\""],
+                ["  get \"/profile/close\", to: \"profiles#close\""],
+                True, "rails-route-post-to-get"),
+        _method("config/routes.rb",
+                ["  match \"/lists/:id/empty\", to: \"lists#empty\", via: [:post]"],
+                ["  match \"/lists/:id/empty\", to: \"lists#empty\", via: [:get, :post]"],
+                True, "rails-get-added-to-via"),
+        _method("shop/views.py",
+                ["@shop.route(\"/carts/<int:cart_id>/clear\", methods=[\"POST\"])"],
+                ["@shop.route(\"/carts/<int:cart_id>/clear\", methods=[\"GET\", \"POST\"])"],
+                True, "flask-get-added-beside-post"),
+        _method("shop/views.py",
+                ["@shop.route(\"/carts/<int:cart_id>/clear\", methods=[\"POST\"])"],
+                ["@shop.route(\"/carts/<int:cart_id>/clear\")"],
+                True, "flask-methods-left-out-is-get"),
+        _method("shop/api.py",
+                ["@router.post(\"/carts/{cart_id}/clear\")"],
+                ["@router.get(\"/carts/{cart_id}/clear\")"],
+                True, "fastapi-post-to-get"),
+        _method("shop/views.py", ["@require_POST"], ["@require_GET"],
+                True, "django-require-post-to-get"),
+        _method("src/main/java/org/shop/CartController.java",
+                ["    @DeleteMapping(\"/carts/{id}\")"], ["    @GetMapping(\"/carts/{id}/clear\")"],
+                True, "spring-mapping"),
+        _method("src/main/java/org/shop/CartController.java",
+                ["    @RequestMapping(value = \"/carts/{id}/clear\", method = RequestMethod.POST)"],
+                ["    @RequestMapping(value = \"/carts/{id}/clear\", method = RequestMethod.GET)"],
+                True, "spring-request-method"),
+        _method("src/main/java/org/shop/CartResource.java", ["    @POST"], ["    @GET"],
+                True, "jax-rs-annotation"),
+        _method("Controllers/CartController.cs", ["        [HttpPost]"], ["        [HttpGet]"],
+                True, "aspnet-attribute"),
+        _method("src/routes/carts.ts",
+                ["router.delete(\"/carts/:id\", clearCart);"],
+                ["router.get(\"/carts/:id/clear\", clearCart);"],
+                True, "express-delete-to-get"),
+        _method("server.js",
+                ["app.post('/carts/:id/clear', requireUser, clearCart);"],
+                ["app.get('/carts/:id/clear', requireUser, clearCart);"],
+                True, "express-app-post-to-get"),
+        _method("routes/web.php",
+                ["Route::post('/carts/{cart}/clear', [CartController::class, 'clear']);"],
+                ["Route::get('/carts/{cart}/clear', [CartController::class, 'clear']);"],
+                True, "laravel-route"),
+        _method("internal/web/routes.go",
+                ["\tr.Post(\"/carts/{id}/clear\", h.clearCart)"],
+                ["\tr.Get(\"/carts/{id}/clear\", h.clearCart)"],
+                True, "go-chi"),
+        _method("internal/web/routes.go",
+                ["\tr.HandleFunc(\"/carts/{id}/clear\", h.clearCart).Methods(\"POST\")"],
+                ["\tr.HandleFunc(\"/carts/{id}/clear\", h.clearCart).Methods(\"GET\")"],
+                True, "go-gorilla-methods"),
+        _method("internal/web/routes.go",
+                ["\tmux.HandleFunc(\"POST /carts/{id}/clear\", h.clearCart)"],
+                ["\tmux.HandleFunc(\"GET /carts/{id}/clear\", h.clearCart)"],
+                True, "go-method-in-pattern"),
+        # a GET form or route put in, or taken out; a method that still changes state; GET made
+        # POST; GET taken from a route's methods
+        _method("templates/search.html", [], ["<form method=\"get\" action=\"/search\">"],
+                False, "new-get-form"),
+        _method("config/routes.rb", ["  get \"/lists/:id/export\", to: \"lists#export\""], [],
+                False, "get-route-removed"),
+        _method("src/routes/carts.ts",
+                ["router.post(\"/carts/:id\", updateCart);"],
+                ["router.put(\"/carts/:id\", updateCart);"],
+                False, "post-to-put"),
+        _method("app/views/profiles/_close.html.erb",
+                ["<%= form_with url: profile_path, method: :get do |f| %>"],
+                ["<%= form_with url: profile_path, method: :delete do |f| %>"],
+                False, "get-to-delete"),
+        _method("shop/views.py",
+                ["@shop.route(\"/carts/<int:cart_id>\", methods=[\"GET\", \"POST\"])"],
+                ["@shop.route(\"/carts/<int:cart_id>\", methods=[\"GET\"])"],
+                False, "post-taken-from-methods"),
+        _method("config/routes.rb", ["  post :create"], ["  get :search"],
+                False, "rails-another-action"),
+        # a middleware given to each route of a group: each keeps its path and handler
+        _method("internal/web/routes.go",
+                ["\tr.Use(acl.AdminOnly)", "\tr.Get(\"/\", vault.ListAll(s.Store))",
+                 "\tr.Post(\"/{ns}\", vault.Create(s.Store))",
+                 "\tr.Delete(\"/{ns}/{name}\", vault.Remove(s.Store))"],
+                ["\tr.With(acl.AdminOnly).Get(\"/\", vault.ListAll(s.Store))",
+                 "\tr.With(acl.MemberOf(s.Teams, true)).Post(\"/{ns}\", vault.Create(s.Store))",
+                 "\tr.With(acl.MemberOf(s.Teams, true)).Delete(\"/{ns}/{name}\", "
+                 "vault.Remove(s.Store))"],
+                False, "go-middleware-given-to-a-group"),
+        # routes re-ordered: one taken out, another put in where it stood
+        _method("routes/admin.php",
+                ["    Route::post('bulk-archive', 'bulkArchive')->name('admin.lists.bulk_archive');"],
+                ["    Route::get('{id}/items', 'items')->name('admin.lists.items');"],
+                False, "laravel-another-route-in-its-place"),
+        _method("app/views/lists/show.html.erb",
+                ["  <%= link_to 'Delete', @list, method: :delete %>"],
+                ["  <%= link_to 'Delete', @list, data: { turbo_method: :delete } %>"],
+                False, "rails-turbo-method"),
+        _method("app/views/posts/_form.html.erb",
+                ["<%= form_with model: @post do |f| %>"],
+                ["<%= form_with model: @post, class: 'wide' do |f| %>"],
+                False, "a-model-named-post"),
+        # an HTTP client's calls: calling, not serving
+        _method("shop/client.py",
+                ["    response = requests.post(f\"{base}/carts/{cart_id}/clear\")"],
+                ["    response = requests.get(f\"{base}/carts/{cart_id}/clear\")"],
+                False, "python-client"),
+        _method("src/api/carts.ts",
+                ["  const response = await fetch(url, { method: \"POST\" });"],
+                ["  const response = await fetch(url, { method: \"GET\" });"],
+                False, "fetch-client"),
+        _method("src/api/carts.ts",
+                ["  return api.post(\"/carts/\" + id + \"/clear\");"],
+                ["  return api.get(\"/carts/\" + id + \"/clear\");"],
+                False, "axios-instance-client"),
+        _method("internal/client/carts.go",
+                ["\tresp, err := http.Post(base+\"/carts\", \"application/json\", body)"],
+                ["\tresp, err := http.Get(base + \"/carts\")"],
+                False, "go-client"),
+        # tests and docs
+        _method("tests/test_carts.py",
+                ["@shop.route(\"/carts/<int:cart_id>/clear\", methods=[\"POST\"])"],
+                ["@shop.route(\"/carts/<int:cart_id>/clear\", methods=[\"GET\", \"POST\"])"],
+                False, "a-test-file"),
+        _method("docs/routing.md",
+                ["app.post('/carts/:id/clear', clearCart);"],
+                ["app.get('/carts/:id/clear', clearCart);"],
+                False, "docs"),
+    ],
+)
+def test_a_form_or_route_made_get_is_security(
+    policy: Policy, path: str, removed: list[str], added: list[str], fires: bool
+) -> None:
+    """A form's or a route's method that changes state replaced by GET, or GET added beside it:
+    no CSRF check guards a GET, and a link on another site sends one. A GET form or route put
+    in or taken out, a method that still changes state, and an HTTP client's call are not."""
+    found = rules(run(edit(path, added, removed), policy))
+    assert ("security.method-to-get" in found) is fires
+
+
+def test_a_method_made_get_says_from_what() -> None:
+    """The evidence names the methods before and after, beside the new line."""
+    text = edit("config/routes.rb", ["  get \"/lists/:id/empty\", to: \"lists#empty\""],
+                ["  post \"/lists/:id/empty\", to: \"lists#empty\""])
+    snippets = [e.snippet for area in run(text, load_policy("")).areas for e in area.evidence
+                if e.rule == "security.method-to-get"]
+    assert snippets == ["a route's method changed from POST to GET: get \"/lists/:id/empty\", "
+                        "to: \"lists#empty\""]
+
+
+def test_a_route_moved_with_its_method_kept_is_not_made_get(policy: Policy) -> None:
+    """The old line kept elsewhere in the file: a GET route put in beside it, not the route
+    made GET."""
+    text = (
+        "diff --git a/config/routes.rb b/config/routes.rb\nindex 1111111..2222222 100644\n"
+        "--- a/config/routes.rb\n+++ b/config/routes.rb\n@@ -3,3 +3,3 @@\n"
+        "   resources :lists\n-  post \"/lists/:id/empty\", to: \"lists#empty\"\n"
+        "+  get \"/lists/:id/empty\", to: \"lists#confirm\"\n   root \"lists#index\"\n"
+        "@@ -20,2 +20,3 @@\n   namespace :admin do\n"
+        "+  post \"/lists/:id/empty\", to: \"lists#empty\"\n   end\n"
+    )
+    assert "security.method-to-get" not in rules(run(text, policy))
+
+
+def test_a_repository_may_stop_reading_methods_made_get() -> None:
+    """Without `method-to-get` among security's kinds, a route made GET is no evidence."""
+    text = edit("src/routes/carts.ts", ["router.get(\"/carts/:id/clear\", clearCart);"],
+                ["router.delete(\"/carts/:id\", clearCart);"])
+    assert "security.method-to-get" in rules(run(text, load_policy("")))
+    others = load_policy(
+        "areas:\n  security:\n    replace: [guards]\n"
+        "    guards: [condition-changed, guard-removed, guard-added, outcome-changed]\n"
+    )
+    assert "security.method-to-get" not in rules(run(text, others))
