@@ -880,3 +880,161 @@ def test_a_rust_module_unregistered_from_running_code_is_critical(diff: str, gon
     assert removals.deleted(1) is gone
     assert removals.hunk(0, 1) is False
     assert str(decide(parse_diff(diff), policy).risk) == "critical"
+
+
+#: a monitor-only block: a condition whose body only writes a log line
+_TS_MONITOR_LOG = [
+    "  // Until every tenant sends it, only report a sign-in without a verified address.",
+    "  if (usingSso() && isSharedTenant(req.tenant) && !claims.verified) {",
+    "    logger.warn(",
+    "      { address, tenant: req.tenant?.id },",
+    '      "SSO sign-in without a verified address",',
+    "    );",
+    "  }",
+]
+
+
+@pytest.mark.parametrize(
+    ("diff", "removal"),
+    [
+        pytest.param(edit("src/services/auth/signin.ts", removed=_TS_MONITOR_LOG), True,
+                     id="ts-monitor-only-block"),
+        pytest.param(
+            _with_context("shop/payments/hooks.py", [
+                "if hook_secret == 'CHANGE-ME':",
+                "    log.info('[hooks] secret still the placeholder')",
+                "if charge_client.key is None:",
+                "    log.info('[hooks] no client key yet')",
+            ], ["try:"]), True, id="py-temporary-debug-logs",
+        ),
+        pytest.param(
+            edit("src/main/java/shop/auth/Gate.java", removed=[
+                "} else {",
+                '    LOG.warn("Refused a sign-in for {}", account.getId());',
+            ]), True, id="java-else-branch-that-only-logs",
+        ),
+        # a guard: the block also returns, raises or ends the program
+        pytest.param(
+            edit("src/services/auth/signin.ts", removed=[
+                "  if (!claims.verified) {",
+                '    logger.warn("unverified");',
+                "    return res.status(403).end();",
+                "  }",
+            ]), False, id="ts-block-that-also-refuses",
+        ),
+        pytest.param(
+            edit("internal/auth/keys.go", removed=[
+                "\tif signingKey == nil {",
+                '\t\tlog.Fatal("no signing key")',
+                "\t}",
+            ]), False, id="go-fatal-ends-the-program",
+        ),
+        # a secret or a DSN in the log: taking the line out is a fix
+        pytest.param(
+            edit("pkg/store/mysql.go", removed=[
+                '\tif cfg.DSN != "" {',
+                '\t\tlog.Debug().Msgf("connecting with %v", cfg.DSN)',
+                "\t}",
+            ]), False, id="go-dsn-logged",
+        ),
+        pytest.param(
+            edit("app/auth/tokens.py", removed=[
+                "if settings.DEBUG:",
+                "    logger.debug('issued %s', access_token)",
+            ]), False, id="py-token-logged",
+        ),
+        # a log line alone, with no condition: what a leak's fix looks like
+        pytest.param(
+            edit("app/billing/charges.py", removed=["    logger.info('charging %s', card)"]),
+            False, id="py-unconditional-log-line",
+        ),
+        # the test acts, or the run closes a block it did not open
+        pytest.param(
+            edit("src/middleware/limits.ts", removed=[
+                "  if (!limiter.consume(req.ip)) {",
+                '    logger.warn("over the limit");',
+                "  }",
+            ]), False, id="ts-test-that-acts",
+        ),
+        pytest.param(
+            edit("src/services/billing/refunds.ts", removed=[
+                "  if (!issueRefund(order)) {",
+                '    logger.warn("refund refused");',
+                "  }",
+            ]), False, id="ts-test-that-acts-named-like-a-question",
+        ),
+        pytest.param(
+            edit("internal/authz/check.go", removed=[
+                "\tif !user.IsAdmin() && HasScope(token.Scopes, \"write\") {",
+                '\t\tlog.Printf("scope without the role")',
+                "\t}",
+            ]), True, id="go-monitor-only-block",
+        ),
+        pytest.param(
+            edit("src/Shop/Auth/Gate.php", removed=[
+                "    if ($user = $this->users->find($id)) {",
+                "        $this->logger->info('found');",
+                "    }",
+            ]), False, id="php-test-that-assigns",
+        ),
+        pytest.param(
+            _with_context("src/services/auth/admin.ts", [
+                '    logger.info("not an owner");',
+                "  }",
+                "  if (!isAdmin(user)) {",
+            ], ["    throw new Forbidden();", "  }"]), False, id="ts-next-guards-test-taken-out",
+        ),
+        pytest.param(
+            _with_context("app/auth/views.py", [
+                "if request.user.is_staff:",
+                "    logger.info('staff request')",
+            ], ["    raise PermissionDenied"]), False, id="py-body-goes-on-below",
+        ),
+        pytest.param(
+            _with_context("src/Shop/Auth/Gate.php", [
+                "    } else if ($user->isBanned()) {",
+                "        $this->logger->info('banned');",
+            ], ["    } else {", "        $this->grant($user);", "    }"]), False,
+            id="php-middle-branch-of-a-surviving-chain",
+        ),
+        pytest.param(
+            _with_context("app/auth/views.py", [
+                "elif user.is_banned:",
+                "    logger.info('banned')",
+            ], ["else:", "    grant(user)"]), False, id="py-elif-of-a-surviving-chain",
+        ),
+        pytest.param(
+            _with_context("app/auth/views.py", [
+                "if user.is_banned:",
+                "    logger.info('banned')",
+                "elif user.is_new:",
+                "    logger.info('new')",
+            ], ["grant(user)"]), True, id="py-whole-chain-that-only-logs",
+        ),
+        pytest.param(
+            edit("src/services/auth/signin.ts", removed=[
+                "  if (isLocked(account)) {",
+                '    logger.warn("locked"); unlock(account);',
+                "  }",
+            ]), False, id="ts-statement-after-the-log-call",
+        ),
+    ],
+)
+def test_log_only_removals(diff: str, removal: bool) -> None:
+    """A condition whose block only writes a log line, taken out, changes what the program
+    logs, not what it does; a block that also refuses, a test that acts, a secret written to
+    the log or a log line alone stay evidence."""
+    assert Removals(parse_diff(diff)).hunk(0, 0) is removal
+
+
+def test_a_monitor_only_log_removed_from_sign_in_code_is_not_critical(policy: Policy) -> None:
+    """Nor is its file's path evidence: the file changes nothing but what it logs."""
+    diff = edit("src/services/auth/signin.ts", removed=_TS_MONITOR_LOG)
+    assert str(decide(parse_diff(diff), policy).risk) == "routine"
+    guard = edit("src/services/auth/signin.ts", removed=[
+        "  if (!claims.verified) {",
+        '    logger.warn("unverified");',
+        "    return res.status(403).end();",
+        "  }",
+    ])
+    assert str(decide(parse_diff(guard), policy).risk) == "critical"
