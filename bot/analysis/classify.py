@@ -47,11 +47,13 @@ from bot.analysis.mechanical import (
     ALIAS_WORDS,
     MANIFESTS,
     MARKUP,
+    NO_SWAPS,
     Swaps,
     aliased_names,
     defines,
     definitions_pattern,
     hunk_swaps,
+    may_swap,
     name_imports,
     renamed_hunks,
     script_import,
@@ -1389,6 +1391,7 @@ class _Moves:
         self._wanted = wanted
         self._where: dict[str, dict[str, list[ChangedLine]]] = {"old": {}, "new": {}}
         self._present: dict[ChangedLine, bool] = {}
+        self._elsewhere_at: dict[ChangedLine, bool] = {}  # `_elsewhere`, once asked
         # The files indexed on a condition (`index`'s `found`): its diff lines, until it is
         # asked, then whether it holds.
         self._conditions: dict[int, list[int] | bool] = {}
@@ -1462,6 +1465,28 @@ class _Moves:
             )
         return present
 
+    def _elsewhere(self, item: ChangedLine) -> bool:
+        """Whether a changed line's text is on the other side of the change, in another hunk or
+        file, not put in another order within its function: what `_moved_line` asks first,
+        without asking whether what it finds counts (`_counts`) or is code (`counterpart`),
+        the questions that may compare a whole hunk's sides. A line `_moved_line` accepts is
+        one of these."""
+        found = self._elsewhere_at.get(item)
+        if found is None:
+            found = self._elsewhere_at[item] = any(
+                (other.file, other.hunk) != (item.file, item.hunk)
+                and not self._reordered(other, item)
+                for other in self._where["new" if item.side == "old" else "old"].get(
+                    squash(item.text), ()
+                )
+            )
+        return found
+
+    def _elsewhere_row(self, file: int, side: str, line: int) -> bool:
+        """Whether there is a changed line at this place and it is `_elsewhere`."""
+        item = self._row(file, side, line)
+        return item is not None and self._elsewhere(item)
+
     def _reordered(self, found: ChangedLine, item: ChangedLine) -> bool:
         """Whether a line's text on the other side is in another hunk of the same function (the
         two hunks' headers are one function's opening line, `func (w *TenantWriter)
@@ -1496,11 +1521,23 @@ class _Moves:
     def moved(self, item: ChangedLine) -> bool:
         """Whether a substantive changed line is in a run of at least three moved lines. The
         line itself is asked first, as it is (its row, found by bisection, is the same line):
-        most lines asked about are nowhere else, and their neighbours are then not looked up."""
+        most lines asked about are nowhere else, and their neighbours are then not looked up.
+
+        The run is first looked for among the lines whose text is elsewhere at all
+        (`_elsewhere`): a line not in such a run is in no run of moved lines, and whether the
+        lines it is found at are code (their hunks compared) is not asked. Most lines of a
+        large change with a text found elsewhere (`}`, `return nil`, `end`) stand beside lines
+        found nowhere else."""
+        line = item.line
+        found = functools.partial(self._elsewhere_row, item.file, item.side)
+        if not self._elsewhere(item) or not (
+            (found(line - 1) and (found(line - 2) or found(line + 1)))
+            or (found(line + 1) and found(line + 2))
+        ):
+            return False
         if not self._moved_line(item):
             return False
         at = functools.partial(self._moved_row, item.file, item.side)
-        line = item.line
         return (
             (at(line - 1) and (at(line - 2) or at(line + 1))) or (at(line + 1) and at(line + 2))
         )
@@ -1515,21 +1552,27 @@ def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
     # in Python, a module's top-level assignment defines the name it assigns (`hunk_swaps`)
     python = is_python(diff.files[index].path)
     if hunk.code_swaps is None:
+        # Each side's lines are filtered and tokenised only as far as a swap is still possible
+        # (`may_swap`), then, where it is, all of them.
         if diff.prose_of(index, number):
             # A definition renamed where its docstring is reworded too (`def is_allowed_authn`
             # -> `def is_locked`, "Return True if ..."): the prose is for people, the code
             # swaps names.
-            hunk.code_swaps = hunk_swaps(*(
-                [i.text for i in hunk.lines if i.side == side and diff.code(i)]
-                for side in ("old", "new")
-            ), python=python)
+            def code(side: str) -> Iterator[str]:
+                return (i.text for i in hunk.lines if i.side == side and diff.code(i))
+
+            hunk.code_swaps = hunk_swaps(
+                list(code("old")), list(code("new")), python=python
+            ) if may_swap(code("old"), code("new")) else NO_SWAPS
         else:
             if hunk.swaps is None:
-                hunk.swaps = hunk_swaps(*(
-                    [i.text for i in hunk.lines
-                     if i.side == side and substantive_code(i.text, python=python)]
-                    for side in ("old", "new")
-                ), python=python)
+                def kept(side: str) -> Iterator[str]:
+                    return (i.text for i in hunk.lines
+                            if i.side == side and substantive_code(i.text, python=python))
+
+                hunk.swaps = hunk_swaps(
+                    list(kept("old")), list(kept("new")), python=python
+                ) if may_swap(kept("old"), kept("new")) else NO_SWAPS
             hunk.code_swaps = hunk.swaps
             aliasing = _declared_aliases(hunk) if not hunk.swaps.pairs else frozenset()
             if aliasing:
@@ -1737,7 +1780,12 @@ def _moved(
         if not rules.allowed(file):
             diff.forget(file)
     moved = {item for item in movable if moves.moved(item)}
-    return moved | {item for item in hits if (item.file, item.hunk) in renames}
+    # asked once a hunk, not once a hit: a hunk that swaps no names is asked again from the
+    # start (its lines read for a substantive one on each side), and most hunks hold two hits
+    # or more (bench/analysis.py's worst shape: 15,800 hits in 6,500 hunks)
+    renamed = {place for place in dict.fromkeys((item.file, item.hunk) for item in hits)
+               if place in renames}
+    return moved | {item for item in hits if (item.file, item.hunk) in renamed}
 
 
 class _GuardReaders:

@@ -246,6 +246,7 @@ class _Hunk:
             self.place[item] = place
         self._streams: dict[ChangedLine, list[str]] = {}
         self._conditions: dict[tuple[int, str], list[tuple[ChangedLine, list[str]]]] = {}
+        self._outcomes: dict[int, tuple[dict[str, ChangedLine], dict[str, ChangedLine]]] = {}
 
     def run(self, item: ChangedLine) -> dict[str, list[ChangedLine]] | None:
         """The run of a line, unless it is too large to pair line by line (a rewrite)."""
@@ -276,6 +277,23 @@ class _Hunk:
                 and not _markup(line.text)
                 and is_substantive(line.text) and _decides(self.stream(line))
             ]
+        return found
+
+    def outcomes(self, item: ChangedLine) -> tuple[dict[str, ChangedLine], dict[str, ChangedLine]]:
+        """The outcomes (`_outcome`) each side of a line's run gives, each with the first line
+        that gives it: read once a run, not once a line of it (a hunk header's hit asks every
+        line of its hunk)."""
+        place = self.place[item]
+        found = self._outcomes.get(place)
+        if found is None:
+            sides: dict[str, dict[str, ChangedLine]] = {"old": {}, "new": {}}
+            for side, given in sides.items():
+                for line in self.runs[place][side]:
+                    if legible(line.text) and is_substantive(line.text):
+                        outcome = _outcome(self.stream(line))
+                        if outcome is not None:
+                            given.setdefault(outcome, line)
+            found = self._outcomes[place] = (sides["old"], sides["new"])
         return found
 
     def neighbour(self, item: ChangedLine, step: int) -> ChangedLine | None:
@@ -392,17 +410,9 @@ def _outcome_changed(hunk: _Hunk, item: ChangedLine) -> Change | None:
     longer survives; `{:ok, token}` now also `{:error, "Missing signature"}` for a token with no
     signature). Neither a condition nor an exit changed, so the other kinds miss it; a run that
     writes or deletes a definition is new or deleted code."""
-    run = hunk.run(item)
-    if run is None or hunk.defines(item):
+    if hunk.run(item) is None or hunk.defines(item):
         return None
-    found: dict[str, dict[str, ChangedLine]] = {"old": {}, "new": {}}
-    for side in ("old", "new"):
-        for line in run[side]:
-            if legible(line.text) and is_substantive(line.text):
-                outcome = _outcome(hunk.stream(line))
-                if outcome is not None:
-                    found[side].setdefault(outcome, line)
-    old, new = found["old"], found["new"]
+    old, new = hunk.outcomes(item)
     if not old or not new or old.keys() == new.keys():
         return None
     shown = next(iter(new[key] for key in new if key not in old), next(iter(new.values())))

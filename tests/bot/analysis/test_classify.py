@@ -1025,6 +1025,28 @@ def test_code_moved_beside_only_comments_in_a_file_no_rule_reads_is_evidence(
     assert "transactions" in files_by_area(run(moved, policy))
 
 
+def test_a_line_found_elsewhere_beside_lines_found_nowhere_is_evidence_uncompared(
+    policy: Policy, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the refund line's text is in a test's hunk too, but the lines around it are nowhere
+    # else: no run of three can be moved code, so the test's hunk is not compared
+    refund = "    stripe.Refund.create(payment_intent=payment.intent, amount=amount_cents)"
+    moved = (edit("app/orders/service.py",
+                  ["    total = compute_total(order)", refund, "    notify_owner(order)"],
+                  ["    pass"])
+             + edit("tests/test_refunds.py", ["    assert ok"], ["    other_call()", refund]))
+    compared: list[str] = []
+    cosmetic = diff_module.Diff.cosmetic
+
+    def recording(self: diff_module.Diff, index: int, number: int) -> bool:
+        compared.append(self.files[index].path)
+        return cosmetic(self, index, number)
+
+    monkeypatch.setattr(diff_module.Diff, "cosmetic", recording)
+    assert "billing" in files_by_area(run(moved, policy))
+    assert "tests/test_refunds.py" not in compared
+
+
 # ------------------------------------------------------------------------------ renamed names
 def test_a_file_that_only_carries_out_a_declared_rename_is_not_its_paths_evidence(
     policy: Policy,

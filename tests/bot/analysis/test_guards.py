@@ -1049,3 +1049,24 @@ def test_a_repository_may_stop_reading_methods_made_get() -> None:
         "    guards: [condition-changed, guard-removed, guard-added, outcome-changed]\n"
     )
     assert "security.method-to-get" not in rules(run(text, others))
+
+
+def test_a_runs_outcomes_are_read_once_however_many_of_its_lines_are_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.analysis import guards
+
+    lines = ["    if not verified:", "        return False", "    return True"]
+    diff = parse_diff(edit("app/verify.py", removed=lines,
+                           added=[lines[0], "        raise ValueError('unverified')", lines[2]]))
+    read: list[list[str]] = []
+    outcome = guards._outcome
+
+    def recording(stream: list[str]) -> str | None:
+        read.append(stream)
+        return outcome(stream)
+
+    monkeypatch.setattr(guards, "_outcome", recording)
+    found = guards.changes(diff.hunks(0)[0], [], diff, anywhere=True)
+    assert [change.kind for change in found] == ["outcome-changed"]
+    assert len(read) == 6  # each line of the run once, though every line of it was asked

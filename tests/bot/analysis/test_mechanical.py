@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import pytest
 import re2
@@ -20,6 +21,7 @@ from bot.analysis.mechanical import (
     go_import_specs,
     hunk_swaps,
     line_key,
+    may_swap,
     mechanical_hunk,
     mechanical_sides,
     modifiers_added,
@@ -1402,6 +1404,35 @@ def test_hunk_swaps_stops_tokenising_where_the_streams_cannot_be_a_swap(
     added = ["x -= a", "check(a)", "pay(b)"]
     assert hunk_swaps(removed, added) == NO_SWAPS
     assert tokenised == ["x = a", "x -= a"]  # `=` against `-`: past it nothing is read
+
+
+@pytest.mark.parametrize(("removed", "added"), [
+    *_SWAP_HUNKS,
+    (["x = " + "a" * MAX_WIDTH], ["x = " + "b" * MAX_WIDTH]),  # too wide to be legible
+    (["f(a)"] * 201, ["f(b)"] * 200),  # more lines than are compared
+    ([], ["x = a"]),
+    (["x = a"], []),
+])
+def test_may_swap_rules_out_only_hunks_that_swap_nothing(
+    removed: list[str], added: list[str]
+) -> None:
+    if not may_swap(iter(removed), iter(added)):
+        assert hunk_swaps(removed, added) == NO_SWAPS
+    if hunk_swaps(removed, added).pairs:
+        assert may_swap(iter(removed), iter(added))
+
+
+def test_may_swap_reads_lines_only_as_far_as_a_swap_is_possible() -> None:
+    read: list[str] = []
+
+    def kept(lines: list[str]) -> Iterator[str]:
+        for line in lines:
+            read.append(line)
+            yield line
+
+    assert not may_swap(kept(["x = a", "verify(a)"]), kept(["x -= a", "check(a)"]))
+    assert read == ["x = a", "x -= a"]
+    assert may_swap(kept(["verify(a)"]), kept(["check(a)"]))
 
 
 @pytest.mark.parametrize(

@@ -386,6 +386,24 @@ def test_imports_of_dead_code(diff: str, removal: bool) -> None:
     assert Removals(parse_diff(diff)).hunk(0, 0) is removal
 
 
+def test_a_dropped_name_no_other_removed_line_holds_asks_for_no_dead_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the view deletes RHOAuthErrors, not RHOAuthDelete: no definition of the name can be dead
+    asked: list[Removals] = []
+    dead_code = Removals._dead_code
+
+    def recording(self: Removals) -> tuple[frozenset[str], tuple[str, ...]]:
+        asked.append(self)
+        return dead_code(self)
+
+    monkeypatch.setattr(Removals, "_dead_code", recording)
+    assert Removals(parse_diff(_rewrapped_import("RHOAuthDelete") + _PY_VIEW)).hunk(0, 0) is False
+    assert not asked
+    assert Removals(parse_diff(_rewrapped_import("RHOAuthErrors") + _PY_VIEW)).hunk(0, 0) is True
+    assert asked
+
+
 _RB_HELPER = deleted("lib/shop/controller_helpers/auth.rb", [
     "module Shop",
     "  module ControllerHelpers",
