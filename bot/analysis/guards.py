@@ -452,7 +452,8 @@ def _methods(stream: Sequence[str]) -> set[str]:
     for at, word in enumerate(stream):
         match = _METHOD.fullmatch(word)
         if match is not None and (match.group(0) != match.group(1) or word.isupper() or at == 0
-                                  or listed or stream[at - 1] in _METHOD_AFTER):
+                                  or listed or (stream[at - 1] in _METHOD_AFTER
+                                                and _declared(stream, at))):
             found.add(match.group(1).upper())
             listed = True
             continue
@@ -469,6 +470,17 @@ def _methods(stream: Sequence[str]) -> set[str]:
         if tag or route:
             found.add("GET")
     return found
+
+
+def _declared(stream: Sequence[str], at: int) -> bool:
+    """Whether a method's bare word after `.` is a route's (`router.delete("/items/:id", h)`,
+    `@bp.post("/x")`, `router.route("/x").post(h)`): called with a path, or on a route. A
+    method called with anything else is a getter's (`searchParams.get("returnTo")` in a form's
+    action, `params.get(...)`)."""
+    if stream[at - 1] != ".":
+        return True
+    called = at + 2 < len(stream) and stream[at + 1] == "("
+    return (called and stream[at + 2].startswith("/")) or "route" in stream[:at]
 
 
 def _masked(stream: Sequence[str]) -> list[str]:

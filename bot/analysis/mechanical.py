@@ -3271,9 +3271,12 @@ _DOCS_LINK = compile_lazily(
 #: template's own tags (`<%= ... %>`, `<?php`) nor a comparison (`a < b`)
 _TAG = compile_lazily(r"<[A-Za-z/!][^<>]*>")
 #: what a template runs between an element's tags and a sentence does not hold: a directive
-#: or an expression of Blade, Razor or Svelte (`@csrf`, `@Html.AntiForgeryToken()`, `@if`) and
-#: a call (`csrf_field()`). `<form>@csrf Send it</form>` losing its `@csrf` is code changed
-_TEMPLATE_CODE = compile_lazily(r"(?:^|\s)@[A-Za-z]|\w\(")
+#: of Blade or Razor (`@csrf`, `@method('DELETE')`, `@can`, `@Html.AntiForgeryToken()`), or a
+#: call (`csrf_field()`). `<form>@csrf Send it</form>` losing its `@csrf` is code changed; a
+#: handle in a sentence (`Ask @billing on Slack`) is not a directive
+_TEMPLATE_CODE = compile_lazily(
+    r"(?:^|\s)@(?:csrf|method|can|cannot|canany|auth|guest|role|hasrole|if|unless|isset|"
+    r"include|php|error|Html|Url|Model|model|Json)\b|\w\(")
 
 
 def _without_text_nodes(line: str) -> str:

@@ -47,6 +47,11 @@ CHANGED = "permissions.condition-changed"
          "    before_action :force_json_format, if: :api_only?", None),
         ("app/controllers/webhooks_controller.rb",
          "  skip_before_action :verify_authenticity_token", None),
+        # ... nor a check of the request's shape
+        ("app/controllers/pages_controller.rb", "  before_action :ensure_locale_param", None),
+        ("app/controllers/api/reports_controller.rb",
+         "  before_action :require_json_format, except: [:export]", None),
+        ("app/controllers/onboarding_controller.rb", "  before_filter :ensure_onboarded", None),
         ("app/controllers/posts_controller.rb",
          "  # before_action :ensure_owner is declared by the parent", None),
         ("docs/controllers.md", "    before_action :ensure_export_enabled", None),
@@ -96,6 +101,11 @@ def _changed(path: str, removed: list[str], added: list[str], policy: Policy) ->
          ["        if (file_exists(public_path($file)) && $cache) {"], False),
         ("server/routers/badges.js",
          ["        if (!publicAvgPing) {"], ["        if (!publicMonitor) {"], False),
+        ("src/analytics.ts",
+         ["  if (process.env.NEXT_PUBLIC_GA_ID) {"],
+         ["  if (process.env.NEXT_PUBLIC_GA_ID && consent) {"], False),
+        ("src/storage/local.ts",
+         ["  if (privateMode) {"], ["  if (privateMode || !hasStorage) {"], False),
     ],
 )
 def test_a_changed_visibility_condition_is_permissions(

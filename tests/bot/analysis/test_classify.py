@@ -292,6 +292,7 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("src/middleware/rateLimit.ts", ["  max: 5000,"]),
          {"security": ["src/middleware/rateLimit.ts"]}),
         (edit("src/middleware/logging.ts", ["  max: 5000,"]), {}),
+        (edit("src/api/rateLimitRetry.ts", ["  const delays = [1000, 2000, 4000];"]), {}),
     ],
     ids=[
         "auth-path",
@@ -417,6 +418,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "ca-bundle",
         "test-certificate",
         "trusted-proxies-middleware", "rate-limiter-module", "other-middleware",
+        "client-rate-limit-retry",
     ],
 )
 def test_areas_by_path_and_exclusion(

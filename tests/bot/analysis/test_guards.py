@@ -994,6 +994,22 @@ def _method(path: str, removed: list[str], added: list[str], fires: bool, name: 
                 ["\tresp, err := http.Post(base+\"/carts\", \"application/json\", body)"],
                 ["\tresp, err := http.Get(base + \"/carts\")"],
                 False, "go-client"),
+        _method("app/services/geocoder.py",
+                ["        resp = self.session.request(self.url, method=\"POST\", json=body)"],
+                ["        resp = self.session.request(self.url, method=\"GET\", params=body)"],
+                False, "python-client-method-argument"),
+        _method("app/services/weather_client.rb",
+                ["    response = RestClient::Request.execute(url: endpoint, method: :post)"],
+                ["    response = RestClient::Request.execute(url: endpoint, method: :get)"],
+                False, "ruby-client-method-option"),
+        _method("lib/acme/client.rb", ["      post \"/v1/search\", q: query"],
+                ["      get \"/v1/search\", q: query"], False, "ruby-sdk-verb"),
+        # a getter called in a form that stays POST
+        _method("app/routes/settings.tsx",
+                ["      <Form method=\"post\" action={actionUrl} className=\"space-y-4\">"],
+                ["      <Form method=\"post\" action={searchParams.get(\"returnTo\") ?? actionUrl}"
+                 " className=\"space-y-4\">"],
+                False, "a-getter-in-a-post-form"),
         # tests and docs
         _method("tests/test_carts.py",
                 ["@shop.route(\"/carts/<int:cart_id>/clear\", methods=[\"POST\"])"],

@@ -1227,9 +1227,12 @@ def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> N
         ("<form>@Html.AntiForgeryToken() Send it now</form>",
          "<form>@Html.AntiForgeryToken() Send it now</form>"),
         ("<form>csrf_field() and then send</form>", "<form>csrf_field() and then send</form>"),
+        # ... but a handle in a sentence is no directive
+        ("<p>Ask @billing on Slack for help</p>", "<p> </p>"),
     ],
     ids=["paragraph-around-a-link", "paragraph", "attributes", "template-expression",
-         "one-word", "erb-tag", "blade-directive", "razor-expression", "call"],
+         "one-word", "erb-tag", "blade-directive", "razor-expression", "call",
+         "handle-in-a-sentence"],
 )
 def test_without_copy_blanks_a_templates_sentences_between_tags(line: str, expected: str) -> None:
     assert without_copy(line, markup=True) == expected
