@@ -724,7 +724,7 @@ JOBS = "transactions.job-uniqueness"
         ("src/Jobs/SettleJob.cs", "    [DisableConcurrentExecution(timeoutInSeconds: 600)]",
          JOBS),
         ("src/main/java/org/shop/jobs/Settle.java",
-         '    @SchedulerLock(name = "settle", lockAtMostFor = "10m")', JOBS),
+         '    @SchedulerLock(name = "settle", lockAtMostFor = "10m")', LOCKS),
         # look-alikes: a job's queue or retries, a unique list of something else
         ("app/jobs/charge_job.rb", "  sidekiq_options queue: :billing, retry: 3", None),
         ("lib/shop/workers/settle.ex", "  use Oban.Worker, queue: :billing, max_attempts: 5",
