@@ -307,8 +307,7 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
 #: why evidence was set aside, by kind: what the kind is, and what its paths only do
 _SET_ASIDE = {
     "removal": ("unused code deleted whole, definitions that no remaining line of the change "
-                "names, or conditions deleted with the log lines that were all they ran",
-                "lose such code"),
+                "names", "lose such code"),
     "metadata": ("a Helm chart's version, description and changelog annotations, a Terraform "
                  "module's outputs, variable descriptions and provider requirements, a model's "
                  "ordering, names and permissions as a Django migration records them, a "

@@ -231,8 +231,7 @@ class Signals(Plain):
     removed_lines: int = _doc(
         default=0,
         description="Changed lines a rule matched that were not counted: unused code deleted "
-                    "whole (definitions nothing left in the change names), or conditions "
-                    "deleted with the log lines that were all they ran.",
+                    "whole (definitions nothing left in the change names).",
     )
 
 

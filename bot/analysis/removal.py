@@ -58,13 +58,6 @@ What goes with dead code goes with it too:
   naming it, registered at load or link time (`#[ctor]`, `inventory::submit!`), exported by
   name (`#[no_mangle]`) or a trait's impl (`impl Drop for Key`), keeps the module's weight).
 
-A block that only wrote to the log goes the same way (`_logs_only`): a condition whose body
-is nothing but a logger's call (a monitor-only `if (usingSso() && !verified) { logger.warn(...)
-}`, temporary `if secret is None: log.info(...)` lines reverted), taken out whole, changes what
-the program logs, not what it does, and names nothing that could still be used. A block that
-also returns or raises, a test that acts or assigns, a log line alone and one that wrote a
-secret or a DSN (taking that out is a fix) stay evidence.
-
 Where a definition or an import goes on over several lines, it is read whole: a signature
 closed by its result's type (`): Promise<T> {`), a template literal or a Go raw string at the
 left margin, the rows of an import's list in a hunk git's header places inside it (`@@ ... @@
@@ -400,137 +393,6 @@ def _unit(lines: Sequence[str]) -> _Unit | None:
     return _Unit(names=tuple(names), nested=functions and base > 0, overrides=overrides)
 
 
-#: a call that only writes a log line: a logger's method by its level (`logger.error(`,
-#: `this.logger.warn(`, `$this->logger->info(`, Go's `log.Printf(`, `slog.Warn(`, .NET's
-#: `_logger.LogWarning(`, `console.warn(`). Not what ends the program or unwinds (Go's and zap's
-#: `Fatal`, `Panic`), which is a guard's exit, nor an audit trail's record (`_LOG_KEPT`)
-_LOG_CALL = compile_lazily(
-    r"\s*(?:await\s+)?(?:[\w$]+\??(?:\.|->|::))*"
-    r"(?:log|logger|_logger|_log|LOG|LOGGER|Log|Logger|console|logging|slog)\??(?:\.|->|::)"
-    r"(?:debug|info|warn|warning|error|exception|trace|notice|verbose|log|Debug|Info|Warn|"
-    r"Warning|Error|Trace|Debugf|Infof|Warnf|Warningf|Errorf|Tracef|Debugw|Infow|Warnw|Errorw|"
-    r"Printf|Println|Print|LogDebug|LogInformation|LogWarning|LogError|LogTrace)\s*\("
-)
-#: what a log call's arguments may not name for its removal to be no evidence: a secret or a
-#: session written to the log (taking that out is a fix of its own), an audit trail
-_LOG_KEPT = compile_lazily(
-    r"(?i)token|secret|passw|credential|api_?key|private|cookie|session|authoriz|bearer|"
-    r"signature|otp|dsn|conn\w*_?str|audit"
-)
-#: a condition that opens a block (`if (a && !b) {`, `} else if (c) {`, `} else {`, Python's
-#: `if a:`, `elif b:`, `else:`): its parts, the closing brace before it, the keyword, the test
-#: and what opens the block
-_LOG_CONDITION = compile_lazily(r"\s*(\}\s*)?(if|elif|else\s+if|else)\b(.*?)(\{|:)\s*$")
-#: what changes state in a test: an assignment (`=`, `:=`, `+=`), an increment, a statement
-#: before the test (Go's `if err := f(); err != nil`)
-_STATE_CHANGED = compile_lazily(r"(?<![=!<>])=(?![=>])|:=|\+\+|--|[-+*/%|&^]=|;")
-#: a call a removed condition may make: one that asks, by its name's first word
-#: (`isEnterpriseSSO(method)`, `usingOpenId()`, Go's `IsAdmin()`, `has_perm(...)`, a getter
-#: `getRole()`) or as a whole (`x.includes(y)`, `len(keys)`, `d.get("k")`), not one that may
-#: act (`limiter.consume(ip)`, `issueRefund(order)`, `get_or_create(...)`), which taking out
-#: would stop
-_CONDITION_CALL = compile_lazily(r"([A-Za-z_$][\w$]*)\s*\(")
-_ASKING = compile_lazily(
-    r"(?:[iI]s|[hH]as|[uU]sing|[uU]ses|[cC]an|[sS]hould|[wW]as|[wW]ere|[dD]id|[dD]oes)"
-    r"(?:[A-Z_][\w$]*)?|[gG]et[A-Z]\w*|get|getattr|hasattr|isinstance|len|includes|contains|"
-    r"startsWith|starts_with|endsWith|ends_with|exists|equals|empty|blank|present|defined|"
-    r"matches"
-)
-#: a line that only closes a block
-_BLOCK_END = compile_lazily(r"\s*\}\s*;?\s*")
-#: a string literal on one line, blanked before brackets are counted
-_ONE_LINE_STRING = compile_lazily(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`""")
-
-
-#: what may follow a log call on its line: nothing, a semicolon, or calls chained on what it
-#: returned (zerolog's `log.Debug().Msgf(...)`), with no statement after them
-_AFTER_LOG_CALL = compile_lazily(r"(?:\s*\.\s*\w+\s*\([^;]*\))*\s*;?\s*")
-
-
-def _call_rest(bare: str, start: int, depth: int) -> int:
-    """The parentheses of a call still open at the end of a line (its strings blanked), read
-    from `start` with `depth` open there; -1 when the call closes and anything but a chained
-    call or a semicolon follows it (`log.info(""); deleteUser()`)."""
-    for at in range(start, len(bare)):
-        depth += (bare[at] == "(") - (bare[at] == ")")
-        if depth == 0:
-            return 0 if _AFTER_LOG_CALL.fullmatch(bare, at + 1) else -1
-    return depth
-
-
-def _logs_only(code: Sequence[str], after: int | None) -> bool:
-    """Whether a run of removed lines of code (`_code`) only wrote log lines: calls of a
-    logger (`_LOG_CALL`, over several lines too) under conditions whose blocks hold nothing
-    else (`if (usingOpenId() && !verified) { logger.error(...) }`, Python's `if
-    endpoint_secret is None:` over its `logger.info(...)`), each block opened and closed in
-    the run. Taking them out changes what the program writes to its log, not what it does:
-    a monitor-only log, a temporary debugging aid reverted. A block that also returns,
-    raises or assigns is a guard, not a log, and a test may only ask (`_ASKING`), not act.
-    A `} else {` may open the run (the last branch of a condition that survives), not an
-    `else if` (what it caught now reaches the branches after it); a closing brace of a block
-    the run did not open (`}` then `if (other) {`: the next guard's test swapped) is no such
-    run. In Python a block is its indentation: `after` is the indent of the first
-    unchanged line of code after the run (None when the hunk shows none), which must not
-    have been inside a removed condition's body. A call whose arguments name a secret, a
-    session or a DSN (`_LOG_KEPT`) stays evidence: a log that leaked one, taken out, is a
-    fix; so does a log line taken out alone, with no condition of its own
-    (`log.Debug().Msgf("DSN: %+v", cfg.DSN)`), what such a fix looks like most."""
-    depth = 0  # blocks the run opened and has not closed
-    arguments = 0  # the parentheses a log call left open
-    logged = tested = False
-    conditions: list[int] = []  # the indents of Python's conditions
-    opened: set[int] = set()  # ... of those that open a chain (`if`)
-    for at, text in enumerate(code):
-        bare = _ONE_LINE_STRING.sub('""', text)
-        if arguments:
-            if _LOG_KEPT.search(bare):
-                return False
-            arguments = _call_rest(bare, 0, arguments)
-            if arguments < 0:
-                return False
-            continue
-        call = _LOG_CALL.match(bare)
-        if call is not None:
-            if _LOG_KEPT.search(bare):
-                return False
-            arguments = _call_rest(bare, call.end(), 1)
-            if arguments < 0:
-                return False
-            logged = True
-            continue
-        condition = _LOG_CONDITION.fullmatch(bare)
-        if condition is not None:
-            closes, keyword, test, opens = condition.groups()
-            if _STATE_CHANGED.search(test) or not all(
-                _ASKING.fullmatch(name) for name in _CONDITION_CALL.findall(test)
-            ):
-                return False
-            tested = True
-            if opens == "{":
-                if closes and not depth and (at or keyword != "else"):
-                    # closes a block the run did not open; or takes a branch out of a chain
-                    # that survives, whose later branch now runs instead (`} else if
-                    # (banned) { log } else { grant() }`)
-                    return False
-                depth += not closes
-                continue
-            if closes or at + 1 >= len(code) or _indent(code[at + 1]) <= _indent(text):
-                return False  # a Python condition whose body is not in the run
-            if keyword != "if" and (at or keyword != "else") and _indent(text) not in opened:
-                return False  # a branch of a chain that survives (`elif banned:`)
-            if keyword == "if":
-                opened.add(_indent(text))
-            conditions.append(_indent(text))
-            continue
-        if _BLOCK_END.fullmatch(bare) and depth:
-            depth -= 1
-            continue
-        return False
-    if conditions and (after is None or after > min(conditions)):
-        return False  # the line after the run was in a removed condition's body
-    return logged and tested and not depth and not arguments
-
-
 def _runs(lines: Iterable[ChangedLine]) -> list[list[ChangedLine]]:
     """The removed lines in runs of consecutive old line numbers (between unchanged lines)."""
     runs: list[list[ChangedLine]] = []
@@ -724,28 +586,12 @@ class Removals:
                         if registered is not None:
                             unit = _Unit(names=(), nested=False, overrides=False,
                                          registers=registered)
-                        elif _logs_only(_code(texts),
-                                        self._indent_after(file, number, run[-1].line)):
-                            # log lines alone: they name nothing that could still be used
-                            unit = _Unit(names=(), nested=False, overrides=False)
                     if unit is None:
                         units = None
                         break
                     units.append(unit)  # type: ignore[union-attr]
             self._units[key] = units
         return self._units[key]
-
-    def _indent_after(self, file: int, number: int, last: int) -> int | None:
-        """The indent of the first unchanged line of code the hunk shows after its removed
-        line `last` (an old line number), or None when it shows none."""
-        hunk = self.diff.hunks(file)[number]
-        removed = {item.line for item in hunk.lines if item.side == "old"}
-        old, _ = self.diff.shown_sides(file, number)
-        for line in range(last + 1, hunk.starts[0] + len(old)):
-            text = old[line - hunk.starts[0]]
-            if line not in removed and is_substantive(text):
-                return _indent(text)
-        return None
 
     def _adds_code(self, file: int, number: int) -> bool:
         """Whether a hunk adds a line other than an import of names it removed (an import list
