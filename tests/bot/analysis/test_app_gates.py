@@ -39,6 +39,9 @@ CHANGED = "permissions.condition-changed"
          "    before_action :set_cache_headers, :restrict_to_office_network, :set_scope", GATE),
         ("app/controllers/links_controller.rb",
          "  prepend_before_action :maybe_require_link_code, only: %i[show]", GATE),
+        ("app/controllers/projects_controller.rb",
+         "  before_action :ensure_can_manage_project, only: [:edit]", GATE),
+        ("app/controllers/settings_controller.rb", "  before_action :require_sudo_mode", GATE),
         # look-alikes: a filter that loads or sets, a format switch, CSRF's own filter (the
         # security area's), a comment, the same line in a doc or a Python file
         ("app/controllers/posts_controller.rb", "  before_action :set_post, only: [:show]", None),
@@ -106,6 +109,10 @@ def _changed(path: str, removed: list[str], added: list[str], policy: Policy) ->
          ["  if (process.env.NEXT_PUBLIC_GA_ID && consent) {"], False),
         ("src/storage/local.ts",
          ["  if (privateMode) {"], ["  if (privateMode || !hasStorage) {"], False),
+        # ... but an install's setting that makes a page public is
+        ("src/server/status/page.ts",
+         ["  if (!process.env.ENABLE_PUBLIC_STATUS_PAGE && !req.session) {"],
+         ["  if (!req.session) {"], True),
     ],
 )
 def test_a_changed_visibility_condition_is_permissions(

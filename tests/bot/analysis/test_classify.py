@@ -293,6 +293,8 @@ CI_FILE = ".github/workflows/ci.yml"
          {"security": ["src/middleware/rateLimit.ts"]}),
         (edit("src/middleware/logging.ts", ["  max: 5000,"]), {}),
         (edit("src/api/rateLimitRetry.ts", ["  const delays = [1000, 2000, 4000];"]), {}),
+        (edit("src/server/rateLimit.ts", ["  max: 6000,"]),
+         {"security": ["src/server/rateLimit.ts"]}),
     ],
     ids=[
         "auth-path",
@@ -418,7 +420,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "ca-bundle",
         "test-certificate",
         "trusted-proxies-middleware", "rate-limiter-module", "other-middleware",
-        "client-rate-limit-retry",
+        "client-rate-limit-retry", "server-rate-limit",
     ],
 )
 def test_areas_by_path_and_exclusion(

@@ -1004,6 +1004,16 @@ def _method(path: str, removed: list[str], added: list[str], fires: bool, name: 
                 False, "ruby-client-method-option"),
         _method("lib/acme/client.rb", ["      post \"/v1/search\", q: query"],
                 ["      get \"/v1/search\", q: query"], False, "ruby-sdk-verb"),
+        # a route's bare verb with its block (Sinatra, Grape), a decorator's empty path
+        # (FastAPI), a link's method in a Rails helper
+        _method("app.rb", ["post '/transfer' do"], ["get '/transfer' do"], True,
+                "sinatra-route-block"),
+        _method("app/routers/items.py", ["@router.post(\"\")"], ["@router.get(\"\")"], True,
+                "fastapi-empty-path"),
+        _method("app/helpers/items_helper.rb",
+                ["    link_to 'Remove', item_path(item), method: :delete"],
+                ["    link_to 'Remove', item_path(item), method: :get"], True,
+                "rails-helper-link-method"),
         # a getter called in a form that stays POST
         _method("app/routes/settings.tsx",
                 ["      <Form method=\"post\" action={actionUrl} className=\"space-y-4\">"],
