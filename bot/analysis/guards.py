@@ -474,14 +474,14 @@ def _methods(stream: Sequence[str]) -> set[str]:
 
 def _declared(stream: Sequence[str], at: int) -> bool:
     """Whether a method's bare word after `.` is a route's (`router.delete("/items/:id", h)`,
-    `@bp.post("/x")`, `router.route("/x").post(h)`): a decorator's, called with a path, or on a
-    route. A
-    method called with anything else is a getter's (`searchParams.get("returnTo")` in a form's
-    action, `params.get(...)`)."""
-    if stream[at - 1] != "." or stream[0] == "@":
-        return True  # a decorator's (`@router.post("")`)
+    `@bp.post("/x")`, FastAPI's `@router.post("")`, `router.route("/x").post(h)`): called with
+    a path, or on a route. A method called with anything else is a getter's or a client's
+    (`searchParams.get("returnTo")` in a form's action, Ruby's `@http.post(url)`)."""
+    if stream[at - 1] != ".":
+        return True
     called = at + 2 < len(stream) and stream[at + 1] == "("
-    return (called and stream[at + 2].startswith("/")) or "route" in stream[:at]
+    path = called and (stream[at + 2].startswith("/") or stream[at + 2] == "")
+    return path or "route" in stream[:at]
 
 
 def _masked(stream: Sequence[str]) -> list[str]:

@@ -295,6 +295,7 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("src/api/rateLimitRetry.ts", ["  const delays = [1000, 2000, 4000];"]), {}),
         (edit("src/server/rateLimit.ts", ["  max: 6000,"]),
          {"security": ["src/server/rateLimit.ts"]}),
+        (edit("src/api/RateLimiter.ts", ["  private readonly perSecond = 10;"]), {}),
     ],
     ids=[
         "auth-path",
@@ -420,7 +421,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "ca-bundle",
         "test-certificate",
         "trusted-proxies-middleware", "rate-limiter-module", "other-middleware",
-        "client-rate-limit-retry", "server-rate-limit",
+        "client-rate-limit-retry", "server-rate-limit", "client-rate-limiter",
     ],
 )
 def test_areas_by_path_and_exclusion(

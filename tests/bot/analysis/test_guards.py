@@ -1014,6 +1014,12 @@ def _method(path: str, removed: list[str], added: list[str], fires: bool, name: 
                 ["    link_to 'Remove', item_path(item), method: :delete"],
                 ["    link_to 'Remove', item_path(item), method: :get"], True,
                 "rails-helper-link-method"),
+        # ... not a Ruby client's call on an instance variable, nor an SDK's block
+        _method("app/services/weather.rb",
+                ["    @response = @http.post(url, headers: headers)"],
+                ["    @response = @http.get(url, headers: headers)"], False, "ruby-ivar-client"),
+        _method("lib/acme/client.rb", ["      post \"/v1/search\" do |req|"],
+                ["      get \"/v1/search\" do |req|"], False, "ruby-sdk-block"),
         # a getter called in a form that stays POST
         _method("app/routes/settings.tsx",
                 ["      <Form method=\"post\" action={actionUrl} className=\"space-y-4\">"],
