@@ -44,13 +44,11 @@ from bench.strengths import _table  # noqa: E402
 from bot.analysis.classify import Classification, classify  # noqa: E402
 from bot.analysis.decide import _shape_tier, _strongest, decide  # noqa: E402
 from bot.analysis.diff import parse_diff  # noqa: E402
+from bot.analysis.guards import GUARD_KINDS  # noqa: E402
 from bot.analysis.models import AreaResult, Decision, PullRequestInfo  # noqa: E402
 from bot.analysis.ranking import generic_rules  # noqa: E402
 from policies.loader import default_policy  # noqa: E402
 from policies.model import Policy, Risk  # noqa: E402
-
-#: the guard kinds, as guard evidence names its rule (`<area>.<kind>`)
-_GUARD_KINDS = ("condition-changed", "guard-removed", "guard-added")
 
 #: what each feature says of a candidate area, in the order of its weight
 FEATURES = (
@@ -103,7 +101,7 @@ def _rule_kinds(policy: Policy) -> dict[str, str]:
             key = f"{area_id}.{rule.id or f'content[{index}]'}"
             kinds[key] = ("header" if rule.headers or rule.enclosing else
                           "comment" if rule.comments else "line")
-        for kind in _GUARD_KINDS:
+        for kind in GUARD_KINDS:  # as guard evidence names its rule: `<area>.<kind>`
             kinds[f"{area_id}.{kind}"] = "guard"
     return kinds
 

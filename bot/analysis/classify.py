@@ -34,8 +34,10 @@ from bot.analysis.diff import (
 from bot.analysis.forks import GO_MOD, forks
 from bot.analysis.gitattributes import GitAttributes
 from bot.analysis.guards import (
+    CONDITION_CHANGED,
     FUNCTION,
-    GuardKind,
+    METHOD_TO_GET,
+    OUTCOME_CHANGED,
     Hit,
     guard_filter,
     guard_hits,
@@ -460,11 +462,11 @@ class Matcher:
                         matcher.guard_rules.append((area_id, kinds, (
                             _OwnPaths(rule.files) if rule.files else None)))
                         guard_set.Add(rule.pattern)
-                        if kinds != (_MADE_GET,):  # a rule that reads control flow
+                        if kinds != (METHOD_TO_GET,):  # a rule that reads control flow
                             subjects.append(rule.pattern)
-                        if _OUTCOME in kinds:
+                        if OUTCOME_CHANGED in kinds:
                             outcome_subjects.append(rule.pattern)
-                        if _MADE_GET in kinds:
+                        if METHOD_TO_GET in kinds:
                             method_subjects.append(rule.pattern)
                     continue
                 files = _OwnPaths(rule.files) if rule.files else None
@@ -1543,6 +1545,18 @@ class _Moves:
         )
 
 
+def _swaps_of(hunk: Hunk, kept: Callable[[ChangedLine], bool], python: bool) -> Swaps:
+    """`hunk_swaps` of the hunk's lines that `kept` keeps on each side. Each side's lines are
+    filtered and tokenised only as far as a swap is still possible (`may_swap`), then, where
+    it is, all of them."""
+    def side(name: str) -> Iterator[str]:
+        return (i.text for i in hunk.lines if i.side == name and kept(i))
+
+    if not may_swap(side("old"), side("new")):
+        return NO_SWAPS
+    return hunk_swaps(list(side("old")), list(side("new")), python=python)
+
+
 def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
     """The names a hunk that does more than re-format swaps in its code (`Hunk.code_swaps`): its
     substantive lines' (`Hunk.swaps`, or found now when its comparison did not tokenise it),
@@ -1552,27 +1566,15 @@ def _hunk_swaps(diff: Diff, index: int, number: int) -> Swaps:
     # in Python, a module's top-level assignment defines the name it assigns (`hunk_swaps`)
     python = is_python(diff.files[index].path)
     if hunk.code_swaps is None:
-        # Each side's lines are filtered and tokenised only as far as a swap is still possible
-        # (`may_swap`), then, where it is, all of them.
         if diff.prose_of(index, number):
             # A definition renamed where its docstring is reworded too (`def is_allowed_authn`
             # -> `def is_locked`, "Return True if ..."): the prose is for people, the code
             # swaps names.
-            def code(side: str) -> Iterator[str]:
-                return (i.text for i in hunk.lines if i.side == side and diff.code(i))
-
-            hunk.code_swaps = hunk_swaps(
-                list(code("old")), list(code("new")), python=python
-            ) if may_swap(code("old"), code("new")) else NO_SWAPS
+            hunk.code_swaps = _swaps_of(hunk, diff.code, python)
         else:
             if hunk.swaps is None:
-                def kept(side: str) -> Iterator[str]:
-                    return (i.text for i in hunk.lines
-                            if i.side == side and substantive_code(i.text, python=python))
-
-                hunk.swaps = hunk_swaps(
-                    list(kept("old")), list(kept("new")), python=python
-                ) if may_swap(kept("old"), kept("new")) else NO_SWAPS
+                hunk.swaps = _swaps_of(
+                    hunk, lambda i: substantive_code(i.text, python=python), python)
             hunk.code_swaps = hunk.swaps
             aliasing = _declared_aliases(hunk) if not hunk.swaps.pairs else frozenset()
             if aliasing:
@@ -2093,9 +2095,9 @@ def _guard_evidence(
                 readers = (allowed(file)[index]
                            for index in matcher.guard_set.Match(without_copy(opening)) or ())
                 outcome_areas[opening] = [rule[0] for rule in readers
-                                          if rule is not None and _OUTCOME in rule[1]]
+                                          if rule is not None and OUTCOME_CHANGED in rule[1]]
             for area in outcome_areas[opening]:
-                hits.append((area, (_OUTCOME,), item))
+                hits.append((area, (OUTCOME_CHANGED,), item))
                 hunks[file, number] = hunk
         for item, definition in _shown_definitions(diff, file, number).items():
             # Every kind the area reads, as on a line naming the subject: the function is known
@@ -2140,13 +2142,13 @@ def _named_by_file(diff: Diff, matcher: Matcher, skip: set[int], allowed: _Guard
             continue
         readers = allowed(file)
         rules = [rule for rule in (readers[at] for at in named)
-                 if rule is not None and _CHANGED in rule[1]]
+                 if rule is not None and CONDITION_CHANGED in rule[1]]
         if not rules:
             continue
         for number, hunk in enumerate(diff.hunks(file)):
             header = ChangedLine(file, "header", hunk.starts[1], change.path, number)
             for area, _ in rules:
-                yield (area, (_CHANGED,), header), hunk
+                yield (area, (CONDITION_CHANGED,), header), hunk
 
 
 def _shown_definitions(diff: Diff, file: int, number: int) -> dict[ChangedLine, Definition]:
@@ -2185,11 +2187,6 @@ def _shown_definitions(diff: Diff, file: int, number: int) -> dict[ChangedLine, 
     return found
 
 
-_CHANGED: GuardKind = "condition-changed"
-#: the kind read under an unchanged condition (`shown_conditions`)
-_OUTCOME: GuardKind = "outcome-changed"
-#: the kind read on every changed line naming the subject, deciding or not (`guard_filter`)
-_MADE_GET: GuardKind = "method-to-get"
 #: how much of a definition's line the evidence shows
 _DEFINITION_SHOWN = 60
 
@@ -2304,8 +2301,8 @@ def _enclosing_evidence(
                     inside[item] = definitions[0]
                     for at in matcher.guard_set.Match(definitions[0].text) or ():
                         rule = guard_rules[at]
-                        if rule is not None and _CHANGED in rule[1]:
-                            hits.append((rule[0], (_CHANGED,), item))
+                        if rule is not None and CONDITION_CHANGED in rule[1]:
+                            hits.append((rule[0], (CONDITION_CHANGED,), item))
                             hunks[index, number] = hunk
         for area, kind, item, _ in guard_hits(diff, hits, hunks):
             shown = inside.get(item) or next(iter(enclosures.of(item)), None)

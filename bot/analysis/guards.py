@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import get_args
 
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.lazyre import compile_lazily
@@ -28,13 +29,19 @@ from bot.analysis.mechanical import MARKUP, legible, tokens
 from policies.model import GuardKind
 from policies.plain import Plain
 
-__all__ = ["FUNCTION", "GUARD_KINDS", "Change", "GuardKind", "Hit", "changes", "guard_filter",
-           "guard_hits", "shown_conditions"]
+__all__ = ["CONDITION_CHANGED", "FUNCTION", "GUARD_KINDS", "METHOD_TO_GET", "OUTCOME_CHANGED",
+           "Change", "GuardKind", "Hit", "changes", "guard_filter", "guard_hits",
+           "shown_conditions"]
 
-#: every kind a guard rule may name
-GUARD_KINDS: tuple[GuardKind, ...] = (
-    "condition-changed", "guard-removed", "guard-added", "outcome-changed", "method-to-get",
-)
+#: every kind a guard rule may name (the policy's `GuardKind`)
+GUARD_KINDS: tuple[GuardKind, ...] = get_args(GuardKind)
+#: the kinds the analysis reads apart from the others: a condition changed (also under a
+#: hunk header naming the subject), the outcome read under an unchanged condition
+#: (`shown_conditions`), and a method made GET, read on every changed line naming the subject,
+#: deciding or not (`guard_filter`)
+CONDITION_CHANGED: GuardKind = "condition-changed"
+OUTCOME_CHANGED: GuardKind = "outcome-changed"
+METHOD_TO_GET: GuardKind = "method-to-get"
 
 #: words that open a condition in the languages the policy claims (`elsif`: Ruby, `guard`:
 #: Swift, `when`: Kotlin and Ruby, `unless`: Ruby and Perl)
@@ -322,7 +329,7 @@ def _condition_changed(hunk: _Hunk, item: ChangedLine) -> Change | None:
     for at in _paired(stream, ((i, s) for i, (_, s) in enumerate(candidates))):
         partner, partner_stream = candidates[at]
         if _logic_changed(stream, partner_stream):
-            return Change(kind="condition-changed", lines=(item, partner))
+            return Change(kind=CONDITION_CHANGED, lines=(item, partner))
     return _continued_condition_changed(hunk, item, candidates)
 
 
@@ -346,7 +353,7 @@ def _continued_condition_changed(
     matcher = difflib.SequenceMatcher(None, shorter, longer, autojunk=False)
     if sum(block.size for block in matcher.get_matching_blocks()) == len(shorter) and \
             _logic_changed(joined, other):
-        return Change(kind="condition-changed", lines=(item, candidates[0][0]))
+        return Change(kind=CONDITION_CHANGED, lines=(item, candidates[0][0]))
     return None
 
 
@@ -416,11 +423,9 @@ def _outcome_changed(hunk: _Hunk, item: ChangedLine) -> Change | None:
     if not old or not new or old.keys() == new.keys():
         return None
     shown = next(iter(new[key] for key in new if key not in old), next(iter(new.values())))
-    return Change(kind="outcome-changed", lines=(shown, *old.values()))
+    return Change(kind=OUTCOME_CHANGED, lines=(shown, *old.values()))
 
 
-#: the kind a form's or a route's method made GET is (`_made_get`)
-_MADE_GET: GuardKind = "method-to-get"
 #: the HTTP methods that change state, the only ones a framework checks a CSRF token on
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: a token naming an HTTP method: the method's word (`post`, `"POST"`, `:delete`, `Get`) or an
@@ -555,7 +560,7 @@ def _made_get(hunk: _Hunk, item: ChangedLine, path: str) -> Change | None:
             whose = "a form's" if MARKUP.search(path) or any(
                 token in _FORM_WORDS for token in hunk.stream(new)) else "a route's"
             shown = ", ".join(sorted(after, key=lambda method: method != "GET"))
-            found = Change(kind=_MADE_GET, lines=(new, old), note=(
+            found = Change(kind=METHOD_TO_GET, lines=(new, old), note=(
                 f"{whose} method changed from {', '.join(sorted(before))} to {shown}"))
     return found
 
@@ -593,7 +598,7 @@ def _swapped(hunk: Hunk) -> Change | None:
             above = set(old_texts[:at])
             if above != set(new_texts[:new_texts.index(text)]):
                 shown = new[new_texts.index(text)]
-                return Change(kind="condition-changed",
+                return Change(kind=CONDITION_CHANGED,
                               lines=(shown, *(item for item in (*old, *new) if item != shown)))
     return None
 
@@ -664,7 +669,7 @@ def guard_hits(
                    for pair in pairs]
         focus = [item for item in by_line if item.side != "header"]
         methods = [item for item in focus
-                   if any(_MADE_GET in kinds for _, kinds in by_line[item])]
+                   if any(METHOD_TO_GET in kinds for _, kinds in by_line[item])]
         shown: set[tuple[str, str, ChangedLine]] = set()
         for change in changes(hunks[file, number], focus, diff, anywhere=bool(headers),
                               methods=methods):
