@@ -477,16 +477,29 @@ def _methods(stream: Sequence[str]) -> set[str]:
     return found
 
 
+#: what a router is called where its routes are declared (Express, Koa, Fastify, Hono)
+_ROUTERS = frozenset({"app", "router", "routes", "fastify", "server"})
+
+
 def _declared(stream: Sequence[str], at: int) -> bool:
     """Whether a method's bare word after `.` is a route's (`router.delete("/items/:id", h)`,
     `@bp.post("/x")`, FastAPI's `@router.post("")`, `router.route("/x").post(h)`): called with
-    a path, or on a route. A method called with anything else is a getter's or a client's
-    (`searchParams.get("returnTo")` in a form's action, Ruby's `@http.post(url)`)."""
+    a path (a template's too, `${BASE}/x`), or on a route; called on a router with a constant
+    or a member for its path (`router.post(PATHS.deleteAccount, h)`); Roda's `r.post "x" do`,
+    a verb on its routing tree opening a block. A method called with anything else is a
+    getter's or a client's (`searchParams.get("returnTo")` in a form's action, Ruby's
+    `@http.post(url)`, `api.post(URLS.x)`)."""
     if stream[at - 1] != ".":
         return True
-    called = at + 2 < len(stream) and stream[at + 1] == "("
-    path = called and (stream[at + 2].startswith("/") or stream[at + 2] == "")
-    return path or "route" in stream[:at]
+    receiver = stream[at - 2] if at >= 2 else ""
+    if not (at + 2 < len(stream) and stream[at + 1] == "("):
+        return receiver == "r" and "do" in stream[at + 1:]
+    first = stream[at + 2]
+    if first.startswith(("/", "${")) or first == "" or "route" in stream[:at]:
+        return True
+    router = receiver in _ROUTERS or receiver.endswith(("Router", "router"))
+    member = at + 4 < len(stream) and stream[at + 3] == "."
+    return router and (member or (first.isupper() and first.isidentifier()))
 
 
 def _masked(stream: Sequence[str]) -> list[str]:
