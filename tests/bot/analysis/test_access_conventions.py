@@ -213,6 +213,12 @@ RUST_ADMIN = "permissions.rust-admin-extractors"
          "  live_session :current_user, on_mount: [{AppWeb.UserAuth, :mount_current_user}] do",
          "auth.phoenix-auth"),
         ("lib/app_web/router.ex", "    plug :fetch_session", None),
+        # ... and any sign-in plug a pipeline or a scope names
+        ("lib/pinchflat_web/router.ex", "    pipe_through [:browser, :maybe_basic_auth]",
+         "auth.phoenix-auth"),
+        ("lib/app_web/router.ex", "    plug :basic_auth", "auth.phoenix-auth"),
+        ("lib/app_web/router.ex", "    pipe_through [:browser, :put_secure_headers]", None),
+        ("lib/app_web/router.ex", "    plug :put_author_layout", None),
     ],
 )
 def test_an_access_convention_is_evidence(

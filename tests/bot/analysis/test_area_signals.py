@@ -95,6 +95,9 @@ VERSION = "migrations.schema-version"
         ("shop/customer/mixins.py",
          "        order = Order.objects.get(user=None, number=self.order_number)",
          "permissions.owner-scoping"),
+        ("api/views/albums.py",
+         "        return AlbumUser.objects.filter(Q(owner=self.request.user) | Q(shared_to=user))",
+         "permissions.owner-scoping"),
         # The signed-in user written into the session: signing in or out
         ("core/lib/Security/SecurityContext.php",
          "        $this->getSession()?->setAdminUser($freshAdminUser);", "auth.session-user"),
@@ -330,6 +333,7 @@ def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Poli
         ("src/links.go", "\tif checkPermalink(url) {", "permissions.access-check-calls"),
         ("src/cache.py", '    value = cache.get("user:" + key)', "permissions.owner-scoping"),
         ("src/views.py", "    row = params.get(user_id == 1)", "permissions.owner-scoping"),
+        ("src/search.py", "    query &= Q(title__icontains=term)", "permissions.owner-scoping"),
         # the session's user read back, or another of its values
         ("app/routes/profile.js", "  const name = req.session.user.name;", "auth.session-user"),
         ("app/routes/profile.js", "  if (req.session.userId === id) {", "auth.session-user"),

@@ -223,6 +223,12 @@ from tests.bot.analysis._rules import rules_found
         ),
         ("internal/proxy/redirect.go", '\treq.Header.Del("Authorization")', "security.proxy-trust"),
         ("internal/proxy/redirect.go", '\treq.Header.Del("Accept-Encoding")', None),
+        # the client-IP headers by the names of the constants that hold them
+        ("middleware/realip.go", "\tif tcip := r.Header.Get(trueClientIP); tcip != \"\" {",
+         "security.proxy-trust"),
+        ("middleware/realip.go", "\t} else if xrip := r.Header.Get(xRealIP); xrip != \"\" {",
+         "security.proxy-trust"),
+        ("middleware/realip.go", "\tip := r.Header.Get(clientIPHeader)", None),
         # a view that refuses a GET (login CSRF)
         ("social_django/views.py", "@require_POST", "security.web-protections"),
         ("social_django/views.py", "@require_GET", None),

@@ -73,6 +73,14 @@ def rules(result: Classification) -> set[str]:
              "    const headers = stored.headers;"],
             "", "security.guard-added", id="ts-secret-guard-added",
         ),
+        # ... a symbolic link's: a link in an archive or a checkout followed out of it
+        pytest.param(
+            "get_file_copy.go",
+            ["\tif disableSymlinks && fi.Mode()&os.ModeSymlink != 0 {",
+             "\t\treturn 0, ErrSymlinkCopy", "\t}"],
+            ["\tsrcF, err := os.Open(src)"],
+            "", "security.guard-removed", id="go-symlink-guard-removed",
+        ),
         # ... and money's: a total refused above the limit its format holds, a payment
         # record's lifecycle stopped where its invoice is gone
         pytest.param(

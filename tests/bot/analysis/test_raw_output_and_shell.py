@@ -64,6 +64,14 @@ RULES = {RAW, TEMPLATES, SHELL, UPLOAD}
         ("lib/backup.rb", '    system("convert #{path} out.png")', SHELL),
         ("src/backup.ts", "  execSync(`pg_dump ${database} > ${file}`);", SHELL),
         ("src/Backup/Runner.cs", '            FileName = "/bin/bash",', SHELL),
+        # the end of a command's options among its arguments (option injection)
+        ("get_git.go", '\targs := []string{"clone", "--", u.String(), dst}', SHELL),
+        ("tools/sync.py", '    subprocess.run(["git", "log", "--", path], check=True)', SHELL),
+        ("lib/mirror.rb", "    system('git', 'fetch', '--', remote)", SHELL),
+        # look-alikes: a split or a check on "--" (a SQL comment, the end of a CLI's options)
+        ("tools/sql.py", '    head, _, comment = line.partition("--")', None),
+        ("tools/sql.py", '    if line.startswith("--"):', None),
+        ("bin/cli.js", "  const rest = argv.slice(argv.indexOf('--') + 1);", None),
         # look-alikes: an argument vector, a fixed command, a method named exec on a query
         ("internal/hooks/run.go", '\tcmd := exec.Command("git", "log", "--oneline")', None),
         ("lib/backup.rb", '    system("pg_dump", db)', None),

@@ -111,6 +111,10 @@ JAVA_TX = "transactions.java-tx"
         # Django's one transaction per request; a version bumped where it is checked
         ("shop/settings/base.py", '        "ATOMIC_REQUESTS": True,', "transactions.python-tx"),
         ("shop/views.py", "@transaction.non_atomic_requests", "transactions.python-tx"),
+        # SQLite's BEGIN made IMMEDIATE or DEFERRED (Django 5.1's `transaction_mode`): when a
+        # transaction takes the write lock
+        ("archivebox/core/settings.py", "            'transaction_mode': 'IMMEDIATE',",
+         "transactions.python-tx"),
         ("src/services/orders.ts",
          "    data: { status, version: { increment: 1 } },", TX),
         ("shop/services.py",
