@@ -1598,6 +1598,8 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "security.security-headers"),
         ("server/app.ts", "res.setHeader('Referrer-Policy', 'no-referrer');",
          "security.security-headers"),
+        ("app/views/account.py", "@never_cache", "security.security-headers"),
+        ("app/views/catalogue.py", "@cache_page(60 * 15)", None),
         # a caller refused as unauthenticated
         ("src/middlewares.js", "error.message = `unauthorized`;", "auth.unauthenticated"),
         ("app/api/handler.go", "resp.Status = 404", None),

@@ -88,6 +88,10 @@ RULES = {RAW, TEMPLATES, SHELL, UPLOAD}
          "  fileFilter: (req, file, cb) => cb(null, file.mimetype.startsWith('image/')),", UPLOAD),
         ("src/Web/Models/UploadModel.cs", '    [FileExtensions(Extensions = "jpg,png")]',
          UPLOAD),
+        ("src/Module/Art/ArtUpload.php",
+         "        if (!in_array($extension, ['jpg', 'jpeg', 'png', 'gif'], true)) {", UPLOAD),
+        ("src/Upload.php", "        if (in_array($mimeType, $this->allowed, true)) {", UPLOAD),
+        ("src/Upload.php", "        if (in_array($extra, $options, true)) {", None),
         # look-alikes: a file's extension read, a list of extensions a linter walks
         ("app/upload.py", "    ext = os.path.splitext(filename)[1]", None),
         ("tools/lint.py", "SOURCE_SUFFIXES = ('.py', '.pyi')", None),
