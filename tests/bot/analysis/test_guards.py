@@ -81,6 +81,12 @@ def rules(result: Classification) -> set[str]:
             ["\tsrcF, err := os.Open(src)"],
             "", "security.guard-removed", id="go-symlink-guard-removed",
         ),
+        pytest.param(
+            "tools/extract.py",
+            ["        if os.path.islink(member_path):", "            raise UnsafeArchive(name)"],
+            ["        log.debug('extracting %s', name)"],
+            "", "security.guard-removed", id="py-islink-guard-removed",
+        ),
         # ... and money's: a total refused above the limit its format holds, a payment
         # record's lifecycle stopped where its invoice is gone
         pytest.param(
@@ -238,6 +244,16 @@ def test_a_guard_put_in_on_what_no_area_names_is_not_security(policy: Policy) ->
                  "    const headers = stored.headers;"],
                 ["    const headers = stored.headers;"])
     assert "security.guard-added" not in rules(run(text, policy))
+
+
+def test_a_setting_named_for_links_is_no_symlink_check(policy: Policy) -> None:
+    """A code reloader's `check_symlinks` flag in a condition is not a path tested for a
+    symbolic link (phoenix's code reloader)."""
+    text = edit("lib/phoenix/code_reloader/server.ex",
+                ["    if state.check_symlinks and not Mix.Project.umbrella?() do"],
+                ["    if state.check_symlinks and Code.ensure_loaded?(Mix.Project) do"])
+    found = rules(run(text, policy))
+    assert not {rule for rule in found if rule.startswith("security.")}, found
 
 
 @pytest.mark.parametrize(
