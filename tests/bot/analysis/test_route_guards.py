@@ -48,6 +48,12 @@ from tests.bot.analysis._rules import rules_found
         ("app/views.py", "    check_auth(request)", "auth.sign-in-required"),
         ("src/main/java/org/shop/OrderController.java", "        StpUtil.checkLogin();",
          "auth.sign-in-required"),
+        # ... or by a tRPC procedure that requires a session
+        ("src/server/routers/project.ts", "  delete: protectedProcedure", "auth.sign-in-required"),
+        ("src/server/api/trpc.ts",
+         "export const adminProcedure = t.procedure.use(enforceUserIsAdmin);",
+         "auth.sign-in-required"),
+        ("src/server/routers/post.ts", "  list: publicProcedure", None),
         # ... also under an engine's prefix
         ("app/controllers/forum/post_previews_controller.rb",
          "    before_action :forum_require_login!", "auth.sign-in-required"),
