@@ -62,6 +62,8 @@ LIBRARIES = "permissions.authz-libraries"
          "async def list_orders(user: User = Depends(current_active_user)):",
          "auth.fastapi-security"),
         ("app/routes.py", "@fresh_login_required", "auth.flask-login"),
+        ("changedetectionio/flask_app.py", "    @login_optionally_required", "auth.flask-login"),
+        ("app/views.py", "@admin_login_required", "auth.flask-login"),
         # Laravel's route middleware in an array, by the group's options, taken away; the
         # middleware's registration
         ("routes/web.php", "Route::middleware(['auth', 'verified'])->group(function () {",

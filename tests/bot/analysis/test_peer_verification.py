@@ -72,6 +72,11 @@ RULES = {PEER}
         ("src/agent.ts", "const agent = new https.Agent({ ca: fs.readFileSync('/etc/ssl/root.pem') });",
          PEER),
         # look-alikes: a verify_mode that is a flag or an enum, a codec's constant
+        # a downloader told not to check the server's certificate
+        ("archivebox/extractors/wget.py", "        '--no-check-certificate',", PEER),
+        ("scripts/install.sh", "curl -k -o /tmp/app.tar.gz https://example.com/app.tar.gz", PEER),
+        ("scripts/fetch.sh", "curl --insecure -fsSL \"$URL\" -o out.json", PEER),
+        ("scripts/install.sh", "curl -fsSL https://example.com/install.sh -o install.sh", None),
         ("tools/checksum.py", "    parser.add_argument('--verify_mode', default='sha256')", None),
         ("app/models/user.rb", "  enum verify_mode: { email: 0, sms: 1 }", None),
         ("src/encoder/constants.py", "VERIFY_NONE = 0", None),
