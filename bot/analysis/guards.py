@@ -477,29 +477,41 @@ def _methods(stream: Sequence[str]) -> set[str]:
     return found
 
 
-#: what a router is called where its routes are declared (Express, Koa, Fastify, Hono)
-_ROUTERS = frozenset({"app", "router", "routes", "fastify", "server"})
+#: what a router is called where its routes are declared (Express, Koa, Fastify, Hono); one
+#: named `server` may as well be a client's, and is read only with a path written out
+_ROUTERS = frozenset({"app", "router", "routes", "fastify"})
 
 
 def _declared(stream: Sequence[str], at: int) -> bool:
     """Whether a method's bare word after `.` is a route's (`router.delete("/items/:id", h)`,
     `@bp.post("/x")`, FastAPI's `@router.post("")`, `router.route("/x").post(h)`): called with
     a path (a template's too, `${BASE}/x`), or on a route; called on a router with a constant
-    or a member for its path (`router.post(PATHS.deleteAccount, h)`); Roda's `r.post "x" do`,
-    a verb on its routing tree opening a block. A method called with anything else is a
-    getter's or a client's (`searchParams.get("returnTo")` in a form's action, Ruby's
-    `@http.post(url)`, `api.post(URLS.x)`)."""
+    or a member for its path and a handler after it (`router.post(PATHS.deleteAccount, h)`; not
+    `routes.get(KEY)`, a map's); Roda's `r.post "x" do` and `r.post("x") do`, a verb on its
+    routing tree opening a block (with parentheses, one that takes nothing). A method called
+    with anything else is a getter's or a client's (`searchParams.get("returnTo")` in a form's
+    action, Ruby's `@http.post(url)`, `api.post(URLS.x)`)."""
     if stream[at - 1] != ".":
         return True
     receiver = stream[at - 2] if at >= 2 else ""
-    if not (at + 2 < len(stream) and stream[at + 1] == "("):
-        return receiver == "r" and "do" in stream[at + 1:]
+    called = at + 2 < len(stream) and stream[at + 1] == "("
+    if receiver == "r" and "do" in stream[at + 1:]:
+        # with parentheses, only a block that takes nothing: `r.post(key) do |resp|` is a
+        # client's call
+        return not called or stream[-1] == "do"
+    if not called:
+        return False
     first = stream[at + 2]
     if first.startswith(("/", "${")) or first == "" or "route" in stream[:at]:
         return True
-    router = receiver in _ROUTERS or receiver.endswith(("Router", "router"))
-    member = at + 4 < len(stream) and stream[at + 3] == "."
-    return router and (member or (first.isupper() and first.isidentifier()))
+    if not (receiver in _ROUTERS or receiver.endswith(("Router", "router"))):
+        return False
+    after = at + 3
+    if after + 1 < len(stream) and stream[after] == ".":  # a member: `PATHS.deleteAccount`
+        after += 2
+    elif not (first.isupper() and first.isidentifier()):
+        return False
+    return after < len(stream) and stream[after] != ")"
 
 
 def _masked(stream: Sequence[str]) -> list[str]:
@@ -544,28 +556,37 @@ def _most_alike(own: list[str], others: list[list[str]]) -> list[int]:
     return best
 
 
-def _made_get(hunk: _Hunk, item: ChangedLine, path: str) -> Change | None:
-    """A form's or a route's method changed from one that changes state to GET, or GET added
-    beside it (`method: :delete` -> `method: :get`, `@PostMapping` -> `@GetMapping`,
-    `methods=["POST"]` -> `methods=["GET", "POST"]`): the line and the line of the other side
-    of its run most like it, its methods aside (`_most_alike`; a short line, only one the same
-    but for its methods), the old line gone from the new side. Frameworks check a CSRF token
-    only on the methods that change state, and a link or an image on another site sends a
-    GET."""
+def _partners(hunk: _Hunk, item: ChangedLine) -> list[ChangedLine]:
+    """The lines of the other side of a line's run most like it, its methods aside
+    (`_most_alike`; a short line, only one the same but for its methods)."""
     run = hunk.run(item)
-    if run is None or not legible(item.text):
-        return None
+    if run is None:
+        return []
     own = _masked(hunk.stream(item))
     other = [line for line in run["new" if item.side == "old" else "old"]
              if legible(line.text) and is_substantive(line.text)]
     masked = [_masked(hunk.stream(line)) for line in other]
     if len(own) - own.count("\0") <= _SHORT:
-        partners = [at for at, stream in enumerate(masked) if stream == own]
-    else:
-        partners = _most_alike(own, masked)
+        return [other[at] for at, stream in enumerate(masked) if stream == own]
+    return [other[at] for at in _most_alike(own, masked)]
+
+
+def _made_get(hunk: _Hunk, item: ChangedLine, path: str) -> Change | None:
+    """A form's or a route's method changed from one that changes state to GET, or GET added
+    beside it (`method: :delete` -> `method: :get`, `@PostMapping` -> `@GetMapping`,
+    `methods=["POST"]` -> `methods=["GET", "POST"]`): the line and the line of the other side
+    of its run most like it (`_partners`), each the other's, the old line gone from the new
+    side. Frameworks check a CSRF token only on the methods that change state, and a link or
+    an image on another site sends a GET. A GET route put in beside a POST route that stays,
+    changed (`router.post(PATHS.items, validate(schema), create)` with `router.get(PATHS.items,
+    list)` below it), is a route added: the old line is most like the POST one."""
+    if not legible(item.text):
+        return None
     found: Change | None = None
-    for at in partners:
-        old, new = (item, other[at]) if item.side == "old" else (other[at], item)
+    for partner in _partners(hunk, item):
+        old, new = (item, partner) if item.side == "old" else (partner, item)
+        if item.side == "new" and item not in _partners(hunk, old):
+            continue
         before, after = _methods(hunk.stream(old)), _methods(hunk.stream(new))
         if "GET" not in after or "GET" in before or not before & _UNSAFE_METHODS:
             return None

@@ -25,12 +25,12 @@ __all__ = ["return_freed_memory"]
 def _malloc_trim() -> Callable[[int], Any] | None:
     """glibc's `malloc_trim`, looked up among the process's own symbols, or None. ctypes is
     imported here, by the first large diff: a scan of a small one does not pay for it."""
-    import ctypes
-
     try:
+        import ctypes
+
         trim: Callable[[int], Any] = ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError, TypeError):  # no glibc, or no loader to ask (Windows)
-        return None
+    except (ImportError, AttributeError, OSError, TypeError):
+        return None  # a Python built without ctypes, no glibc, or no loader to ask (Windows)
     return trim
 
 

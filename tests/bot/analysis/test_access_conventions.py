@@ -219,6 +219,10 @@ RUST_ADMIN = "permissions.rust-admin-extractors"
         ("lib/app_web/router.ex", "    plug :basic_auth", "auth.phoenix-auth"),
         ("lib/app_web/router.ex", "    pipe_through [:browser, :put_secure_headers]", None),
         ("lib/app_web/router.ex", "    plug :put_author_layout", None),
+        ("lib/app_web/router.ex", "    plug MyAppWeb.Plugs.RequireAuth", "auth.phoenix-auth"),
+        ("lib/app_web/router.ex", "    plug Guardian.Plug.EnsureAuthenticated",
+         "auth.phoenix-auth"),
+        ("lib/app_web/router.ex", "    plug MyAppWeb.Plugs.AuthorLayout", None),
     ],
 )
 def test_an_access_convention_is_evidence(

@@ -98,6 +98,13 @@ VERSION = "migrations.schema-version"
         ("api/views/albums.py",
          "        return AlbumUser.objects.filter(Q(owner=self.request.user) | Q(shared_to=user))",
          "permissions.owner-scoping"),
+        ("shop/views.py",
+         "    order = get_object_or_404(Order, Q(pk=pk, owner=request.user))",
+         "permissions.owner-scoping"),
+        # ... and by a Spring Data query's name, a customer's or an account's too
+        ("src/main/java/com/acme/web/InvoiceController.java",
+         "        return repo.findByIdAndCustomerId(id, user.getCustomerId());",
+         "permissions.derived-owner-queries"),
         # The signed-in user written into the session: signing in or out
         ("core/lib/Security/SecurityContext.php",
          "        $this->getSession()?->setAdminUser($freshAdminUser);", "auth.session-user"),
@@ -334,6 +341,7 @@ def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Poli
         ("src/cache.py", '    value = cache.get("user:" + key)', "permissions.owner-scoping"),
         ("src/views.py", "    row = params.get(user_id == 1)", "permissions.owner-scoping"),
         ("src/search.py", "    query &= Q(title__icontains=term)", "permissions.owner-scoping"),
+        ("src/search.py", "    query &= Q(author_name__icontains=term)", "permissions.owner-scoping"),
         # the session's user read back, or another of its values
         ("app/routes/profile.js", "  const name = req.session.user.name;", "auth.session-user"),
         ("app/routes/profile.js", "  if (req.session.userId === id) {", "auth.session-user"),

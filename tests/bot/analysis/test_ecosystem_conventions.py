@@ -229,6 +229,10 @@ from tests.bot.analysis._rules import rules_found
         ("middleware/realip.go", "\t} else if xrip := r.Header.Get(xRealIP); xrip != \"\" {",
          "security.proxy-trust"),
         ("middleware/realip.go", "\tip := r.Header.Get(clientIPHeader)", None),
+        ("internal/http/ip.go", "\tip := c.Request().Header.Get(echo.HeaderXRealIP)",
+         "security.proxy-trust"),
+        ("app/config.py", "IP_HEADER = CF_CONNECTING_IP", "security.proxy-trust"),
+        ("app/logging.py", '        "x_forwarded_for": record.x_forwarded_for,', None),
         # a view that refuses a GET (login CSRF)
         ("social_django/views.py", "@require_POST", "security.web-protections"),
         ("social_django/views.py", "@require_GET", None),

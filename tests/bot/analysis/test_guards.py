@@ -87,6 +87,18 @@ def rules(result: Classification) -> set[str]:
             ["        log.debug('extracting %s', name)"],
             "", "security.guard-removed", id="py-islink-guard-removed",
         ),
+        pytest.param(
+            "src/archive/extract.ts",
+            ["    if (stat.isSymbolicLink()) {", "      continue;", "    }"],
+            ["    await copy(entry, dest);"],
+            "", "security.guard-removed", id="ts-symbolic-link-guard-removed",
+        ),
+        pytest.param(
+            "src/Storage/Local.php",
+            ["        if (is_link($path)) {", "            throw new UnsafePath($path);", "        }"],
+            ["        $this->log($path);"],
+            "", "security.guard-removed", id="php-is-link-guard-removed",
+        ),
         # ... and money's: a total refused above the limit its format holds, a payment
         # record's lifecycle stopped where its invoice is gone
         pytest.param(
@@ -1055,6 +1067,20 @@ def _method(path: str, removed: list[str], added: list[str], fires: bool, name: 
                 ["      r.get \"delete\" do"], True, "roda-route"),
         _method("app/routes/posts.rb", ["      r.post \"posts\", Integer do |id|"],
                 ["      r.get \"posts\", Integer do |id|"], True, "roda-route-with-captures"),
+        _method("app/routes/account.rb", ["      r.post(\"delete\") do"],
+                ["      r.get(\"delete\") do"], True, "roda-route-parenthesised"),
+        # ... not a client named r whose call takes a block, a map's keys, a client named server,
+        # nor a GET route put in beside a POST route that stays
+        _method("lib/cache.rb", ["    r.post(key) do |resp|"], ["    r.get(key) do |resp|"],
+                False, "ruby-client-named-r"),
+        _method("src/lib/registry.js", ["  routes.post(KEY, value);"], ["  routes.get(KEY);"],
+                False, "a-map-named-routes"),
+        _method("src/api/sync.js", ["  await server.post(ENDPOINT, payload);"],
+                ["  await server.get(ENDPOINT, { params: payload });"], False,
+                "a-client-named-server"),
+        _method("src/routes/items.js", ["router.post(PATHS.items, createItem);"],
+                ["router.post(PATHS.items, validate(itemSchema), createItem);",
+                 "router.get(PATHS.items, listItems);"], False, "get-route-added-beside-post"),
         # ... not a client's call with a constant's URL
         _method("src/api/carts.ts",
                 ["  return axios.post(ENDPOINTS.clearCart, { id });"],

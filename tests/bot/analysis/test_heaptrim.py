@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import platform
+import sys
 
 import pytest
 
@@ -48,3 +49,15 @@ def test_without_glibc_nothing_is_asked(monkeypatch: pytest.MonkeyPatch) -> None
         assert heaptrim.return_freed_memory() is False
     finally:
         heaptrim._malloc_trim.cache_clear()
+
+
+def test_without_ctypes_nothing_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Python built without ctypes (no `_ctypes`): a large diff is analysed untrimmed, not
+    refused."""
+    heaptrim._malloc_trim.cache_clear()
+    monkeypatch.setitem(sys.modules, "ctypes", None)
+    try:
+        assert heaptrim.return_freed_memory() is False
+    finally:
+        heaptrim._malloc_trim.cache_clear()
+

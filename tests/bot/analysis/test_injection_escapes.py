@@ -243,6 +243,9 @@ IDENTIFIERS = "security.identifier-quoting"
         ("src/Schema/Table.php", "        $name = $platform->quoteIdentifier($this->name);",
          IDENTIFIERS),
         ("lib/db.js", "  const sql = `SELECT * FROM ${connection.escapeId(table)}`;", IDENTIFIERS),
+        ("query.go", "\t\tb = fmter.AppendIdent(b, f.Column)", IDENTIFIERS),
+        ("shop/db/ddl.py", '    cursor.execute("TRUNCATE %s" % connection.ops.quote_name(table))',
+         IDENTIFIERS),
         ("lib/store.js", "  const sql = `DROP TABLE ${escapeIdentifier(table)}`;", IDENTIFIERS),
     ],
 )

@@ -68,6 +68,12 @@ RULES = {RAW, TEMPLATES, SHELL, UPLOAD}
         ("get_git.go", '\targs := []string{"clone", "--", u.String(), dst}', SHELL),
         ("tools/sync.py", '    subprocess.run(["git", "log", "--", path], check=True)', SHELL),
         ("lib/mirror.rb", "    system('git', 'fetch', '--', remote)", SHELL),
+        ("src/git.js", "  args.push('--', url);", SHELL),
+        ("src/git.rs", '    cmd.arg("--");', SHELL),
+        ("tools/sync.py", '    cmd = ["git", "clone"] + opts + ["--"] + [url, dest]', SHELL),
+        # ... not "--" among placeholders for an empty value
+        ("etl/read.py", '    df = pd.read_csv(path, na_values=["", "--", "N/A"])', None),
+        ("src/ui/empty.js", "const EMPTY = ['', '--', 'n/a'];", None),
         # look-alikes: a split or a check on "--" (a SQL comment, the end of a CLI's options)
         ("tools/sql.py", '    head, _, comment = line.partition("--")', None),
         ("tools/sql.py", '    if line.startswith("--"):', None),
@@ -92,6 +98,13 @@ RULES = {RAW, TEMPLATES, SHELL, UPLOAD}
          "        if (!in_array($extension, ['jpg', 'jpeg', 'png', 'gif'], true)) {", UPLOAD),
         ("src/Upload.php", "        if (in_array($mimeType, $this->allowed, true)) {", UPLOAD),
         ("src/Upload.php", "        if (in_array($extra, $options, true)) {", None),
+        ("app/Http/Controllers/AvatarController.php",
+         "        if (!in_array($request->file('avatar')->extension(), ['jpg', 'png'])) {", UPLOAD),
+        ("src/Upload.php",
+         "        if (!in_array(strtolower(pathinfo($name, PATHINFO_EXTENSION)), $allowed)) {",
+         UPLOAD),
+        ("src/Text.php", "        if (in_array($text, $stopWords, true)) {", None),
+        ("src/Graph.php", "        if (!in_array($next, $visited, true)) {", None),
         # look-alikes: a file's extension read, a list of extensions a linter walks
         ("app/upload.py", "    ext = os.path.splitext(filename)[1]", None),
         ("tools/lint.py", "SOURCE_SUFFIXES = ('.py', '.pyi')", None),

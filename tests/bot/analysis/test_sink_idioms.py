@@ -132,6 +132,13 @@ def test_caching_for_freshness_is_not_a_security_header(
     assert HEADERS not in rules_found(path, line, policy)
 
 
+def test_a_server_s_header_limits_are_request_limits(policy: Policy) -> None:
+    """Go's http.Server without ReadHeaderTimeout or MaxHeaderBytes holds a connection for a
+    client that sends its headers slowly (Slowloris)."""
+    for line in ("\t\tReadHeaderTimeout: 10 * time.Second,", "\t\tMaxHeaderBytes:    1 << 20,"):
+        assert "security.request-limits" in rules_found("cmd/server/main.go", line, policy)
+
+
 CONFINED = "security.path-confinement"
 
 

@@ -104,6 +104,8 @@ PKCE = "security.pkce"
         ("app/models/user.rb", "    serializable_hash(except: [:password_digest, :otp_secret])",
          MASS),
         ("app/Models/User.php", "    protected $hidden = ['password', 'remember_token'];", MASS),
+        ("app/controllers/users_controller.rb", "    render json: @user, only: [:id, :name]", MASS),
+        ("app/View/Components/Table.php", "    public $visible = ['name', 'email'];", None),
         ("app/controllers/posts_controller.rb", "  before_action :set_post, only: [:show, :edit]",
          None),
         ("app/models/report.rb", "    hash = defaults.merge(options)", None),

@@ -155,6 +155,7 @@ JAVA_TX = "transactions.java-tx"
         ("src/release.ts", "  await repo.commit(message);", None),
         ("internal/store/cache.go", "\tmu.Lock()", "transactions.mutex-calls"),
         ("src/services/cache.ts", "  await redis.set(key, value, 'EX', 60);", None),
+        ("app/consumers/queue.py", '    transaction_mode = "batch"', None),
         ("src/ui/screen.ts", "  await screen.orientation.lock('portrait');", None),
         ("src/Services/Search.cs", "        scope.Dispose();", None),
         ("src/jobs/export.ts", "  const session = await auth.getSession();", None),
