@@ -255,25 +255,3 @@ def test_an_identifier_quoted_by_the_dialect_is_evidence(
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (IDENTIFIERS not in found), found
 
-
-SANITISATION = "security.sanitisation"
-
-
-@pytest.mark.parametrize(
-    ("path", "line", "rule"),
-    [
-        # Jinja's and Twig's escaping filter on a printed value
-        ("changedetectionio/templates/preview.html", "  {{ content|e }}", SANITISATION),
-        ("templates/post/show.html.twig", "<p>{{ post.body|escape('html') }}</p>", SANITISATION),
-        ("templates/list.html", "  {{ item.name | e | truncate(20) }}", SANITISATION),
-        # look-alikes: other filters whose names start with e
-        ("templates/list.html", "  {{ item.created|date('Y-m-d') }}", None),
-        ("templates/list.html", "  {{ items|length }}", None),
-        ("templates/list.html", "  {{ item.price|euro }}", None),
-    ],
-)
-def test_a_template_escaping_filter_is_evidence(
-    path: str, line: str, rule: str | None, policy: Policy
-) -> None:
-    found = rules_found(path, line, policy)
-    assert (rule in found) if rule else (SANITISATION not in found), found
