@@ -482,6 +482,10 @@ def _methods(stream: Sequence[str]) -> set[str]:
 _ROUTERS = frozenset({"app", "router", "routes", "fastify"})
 
 
+#: the classes a Roda route's segment matches, as its block's arguments
+_CAPTURES = frozenset({"Integer", "String", "Float"})
+
+
 def _declared(stream: Sequence[str], at: int) -> bool:
     """Whether a method's bare word after `.` is a route's (`router.delete("/items/:id", h)`,
     `@bp.post("/x")`, FastAPI's `@router.post("")`, `router.route("/x").post(h)`): called with
@@ -496,9 +500,10 @@ def _declared(stream: Sequence[str], at: int) -> bool:
     receiver = stream[at - 2] if at >= 2 else ""
     called = at + 2 < len(stream) and stream[at + 1] == "("
     if receiver == "r" and "do" in stream[at + 1:]:
-        # with parentheses, only a block that takes nothing: `r.post(key) do |resp|` is a
-        # client's call
-        return not called or stream[-1] == "do"
+        # with parentheses, a block that takes nothing or a capture's class
+        # (`r.get("orders", Integer) do |id|`): `r.post(key) do |resp|` is a client's call
+        opened = stream[at + 1:stream.index("do", at + 1)]
+        return not called or stream[-1] == "do" or bool(_CAPTURES & set(opened))
     if not called:
         return False
     first = stream[at + 2]

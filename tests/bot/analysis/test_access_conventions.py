@@ -110,6 +110,10 @@ RUST_ADMIN = "permissions.rust-admin-extractors"
          "    List<Order> findByUserIdOrderByIdDesc(Long userId);", None),
         ("src/main/java/org/shop/web/OrderRepository.java",
          "    List<Order> findByStatusAndCreatedAtAfter(String s, Instant t);", None),
+        ("src/main/java/org/shop/web/OrderRepository.java",
+         "    List<Order> findByAccountIdAndCreatedAtAfter(Long a, Instant t);", None),
+        ("src/main/java/org/shop/web/OrderRepository.java",
+         "    List<Order> findByNameAndUserAgent(String n, String ua);", None),
         # roles as data
         ("app/models/membership.rb", "  enum role: { member: 0, admin: 1, owner: 2 }", ROLES),
         ("app/models/membership.rb", "  enum :role, { member: 0, admin: 1 }", ROLES),
@@ -223,6 +227,10 @@ RUST_ADMIN = "permissions.rust-admin-extractors"
         ("lib/app_web/router.ex", "    plug Guardian.Plug.EnsureAuthenticated",
          "auth.phoenix-auth"),
         ("lib/app_web/router.ex", "    plug MyAppWeb.Plugs.AuthorLayout", None),
+        ("lib/app_web/router.ex", "    plug MyAppWeb.Plugs.Authorize, role: :admin",
+         "auth.phoenix-auth"),
+        ("lib/app_web/router.ex", "    plug Guardian.Plug.VerifyHeader", "auth.phoenix-auth"),
+        ("lib/app_web/router.ex", "    plug MyAppWeb.Plugs.LoginRedirectTracker", None),
     ],
 )
 def test_an_access_convention_is_evidence(

@@ -101,9 +101,15 @@ VERSION = "migrations.schema-version"
         ("shop/views.py",
          "    order = get_object_or_404(Order, Q(pk=pk, owner=request.user))",
          "permissions.owner-scoping"),
-        # ... and by a Spring Data query's name, a customer's or an account's too
+        # ... and by a Spring Data query's name, a customer's or an account's too, the owner as
+        # an entity
         ("src/main/java/com/acme/web/InvoiceController.java",
          "        return repo.findByIdAndCustomerId(id, user.getCustomerId());",
+         "permissions.derived-owner-queries"),
+        ("src/main/java/com/acme/web/InvoiceController.java",
+         "        return repo.findByIdAndUser(id, currentUser);", "permissions.derived-owner-queries"),
+        ("src/main/java/com/acme/web/InvoiceController.java",
+         "        return repo.findByIdAndCustomer_Id(id, customerId);",
          "permissions.derived-owner-queries"),
         # The signed-in user written into the session: signing in or out
         ("core/lib/Security/SecurityContext.php",

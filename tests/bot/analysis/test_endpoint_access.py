@@ -64,6 +64,8 @@ LIBRARIES = "permissions.authz-libraries"
         ("app/routes.py", "@fresh_login_required", "auth.flask-login"),
         ("changedetectionio/flask_app.py", "    @login_optionally_required", "auth.flask-login"),
         ("app/views.py", "@admin_login_required", "auth.flask-login"),
+        ("app/views.py", "@token_required", "auth.flask-login"),
+        ("app/views.py", "@requires_auth", "auth.flask-login"),
         # Laravel's route middleware in an array, by the group's options, taken away; the
         # middleware's registration
         ("routes/web.php", "Route::middleware(['auth', 'verified'])->group(function () {",

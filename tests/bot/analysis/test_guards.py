@@ -1069,6 +1069,9 @@ def _method(path: str, removed: list[str], added: list[str], fires: bool, name: 
                 ["      r.get \"posts\", Integer do |id|"], True, "roda-route-with-captures"),
         _method("app/routes/account.rb", ["      r.post(\"delete\") do"],
                 ["      r.get(\"delete\") do"], True, "roda-route-parenthesised"),
+        _method("app/routes/orders.rb", ["      r.post(\"orders\", Integer) do |id|"],
+                ["      r.get(\"orders\", Integer) do |id|"], True,
+                "roda-route-parenthesised-with-captures"),
         # ... not a client named r whose call takes a block, a map's keys, a client named server,
         # nor a GET route put in beside a POST route that stays
         _method("lib/cache.rb", ["    r.post(key) do |resp|"], ["    r.get(key) do |resp|"],

@@ -244,6 +244,7 @@ IDENTIFIERS = "security.identifier-quoting"
          IDENTIFIERS),
         ("lib/db.js", "  const sql = `SELECT * FROM ${connection.escapeId(table)}`;", IDENTIFIERS),
         ("query.go", "\t\tb = fmter.AppendIdent(b, f.Column)", IDENTIFIERS),
+        ("mail/address.py", "    return self.quote_name(display) + f' <{addr}>'", None),
         ("shop/db/ddl.py", '    cursor.execute("TRUNCATE %s" % connection.ops.quote_name(table))',
          IDENTIFIERS),
         ("lib/store.js", "  const sql = `DROP TABLE ${escapeIdentifier(table)}`;", IDENTIFIERS),

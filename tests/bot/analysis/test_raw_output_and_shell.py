@@ -71,9 +71,18 @@ RULES = {RAW, TEMPLATES, SHELL, UPLOAD}
         ("src/git.js", "  args.push('--', url);", SHELL),
         ("src/git.rs", '    cmd.arg("--");', SHELL),
         ("tools/sync.py", '    cmd = ["git", "clone"] + opts + ["--"] + [url, dest]', SHELL),
-        # ... not "--" among placeholders for an empty value
+        ("internal/git/clone.go", '\targs = append(args, "--", url)', SHELL),
+        ("tools/sync.py", '    cmd += ["--", url]', SHELL),
+        ("src/Git.php", "        $args[] = '--';", SHELL),
+        ("lib/mirror.rb", '    args << "--" << url', SHELL),
+        ("src/git.js", "  const args = [...baseArgs, '--', url];", SHELL),
+        ("src/git.rs", '    cmd.args(&["--", url]);', SHELL),
+        # ... not "--" among placeholders for an empty value, nor a separator line or boundary
         ("etl/read.py", '    df = pd.read_csv(path, na_values=["", "--", "N/A"])', None),
+        ("etl/read.py", '    df = pd.read_csv(path, na_values=["none", "--", "n/a"])', None),
         ("src/ui/empty.js", "const EMPTY = ['', '--', 'n/a'];", None),
+        ("src/main/java/org/shop/Multipart.java", '        out.append("--").append(boundary);', None),
+        ("tools/report.py", '    lines.append("--")', None),
         # look-alikes: a split or a check on "--" (a SQL comment, the end of a CLI's options)
         ("tools/sql.py", '    head, _, comment = line.partition("--")', None),
         ("tools/sql.py", '    if line.startswith("--"):', None),
@@ -104,6 +113,7 @@ RULES = {RAW, TEMPLATES, SHELL, UPLOAD}
          "        if (!in_array(strtolower(pathinfo($name, PATHINFO_EXTENSION)), $allowed)) {",
          UPLOAD),
         ("src/Text.php", "        if (in_array($text, $stopWords, true)) {", None),
+        ("upload.php", "if (!in_array($imageFileType, $allowed)) {", UPLOAD),
         ("src/Graph.php", "        if (!in_array($next, $visited, true)) {", None),
         # look-alikes: a file's extension read, a list of extensions a linter walks
         ("app/upload.py", "    ext = os.path.splitext(filename)[1]", None),

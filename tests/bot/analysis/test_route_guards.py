@@ -54,6 +54,11 @@ from tests.bot.analysis._rules import rules_found
          "export const adminProcedure = t.procedure.use(enforceUserIsAdmin);",
          "auth.sign-in-required"),
         ("src/server/routers/post.ts", "  list: publicProcedure", None),
+        ("src/server/routers/post.ts", "  create: authProcedure", "auth.sign-in-required"),
+        ("src/server/api/trpc.ts", "export const protectedProc = t.procedure.use(isAuthed);",
+         "auth.sign-in-required"),
+        ("src/lib/safe-action.ts", "export const updateProfile = authActionClient",
+         "auth.sign-in-required"),
         # ... also under an engine's prefix
         ("app/controllers/forum/post_previews_controller.rb",
          "    before_action :forum_require_login!", "auth.sign-in-required"),

@@ -106,6 +106,8 @@ PKCE = "security.pkce"
         ("app/Models/User.php", "    protected $hidden = ['password', 'remember_token'];", MASS),
         ("app/controllers/users_controller.rb", "    render json: @user, only: [:id, :name]", MASS),
         ("app/View/Components/Table.php", "    public $visible = ['name', 'email'];", None),
+        ("app/controllers/reports_controller.rb",
+         "    render json: rows, meta: { only: params[:only] }", None),
         ("app/controllers/posts_controller.rb", "  before_action :set_post, only: [:show, :edit]",
          None),
         ("app/models/report.rb", "    hash = defaults.merge(options)", None),
