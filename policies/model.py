@@ -272,6 +272,7 @@ class ContextHeavyShape(Plain):
     min_contract_lines: int
     min_written_lines: int | None = None
     min_written_lines_alone: int | None = None
+    min_comment_lines_alone: int | None = None
 
 
 class Shape(Plain):

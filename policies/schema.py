@@ -536,6 +536,14 @@ class ContextHeavyShape(_Strict):
                     "change, the work is writing the docs. Absent: `min_written_lines` counts "
                     "alone too.",
     )
+    min_comment_lines_alone: int | None = Field(
+        default=None, ge=1,
+        description="Lines of comments written that make a change of comments alone (code "
+                    "files gaining only comments and doc comments, no docs file beside them) "
+                    "context-heavy: a comment explaining one function is upkeep of the code, a "
+                    "module's documentation or a doc comment's example is docs written. "
+                    "Absent: `min_written_lines_alone` counts for them too.",
+    )
 
     @field_validator("paths", "contracts")
     @classmethod

@@ -209,7 +209,8 @@ def test_reasons_explain_areas_and_shape() -> None:
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
         "Docs and contracts dominate: 92 changed lines in 3 of 4 files, 99% of the lines "
         "besides tests (threshold: 50% and 80 lines, or 5 lines of API contracts, or 35 "
-        "lines written, or 10 lines written in a change of docs alone).",
+        "lines written, or 10 lines written in a change of docs alone, or 15 in one of comments "
+            "alone).",
     ]
     assert run_case(CASES["routine-advisory"]).reasons == [
         "Small routine change: no sensitive area touched.",
@@ -453,7 +454,13 @@ PAGE = [f"Step {i}: set the value the operator chose for the deployment." for i 
         # a doc comment's example written, comments alone: docs alone; the same beside a code
         # line, or beside a test changed
         (edit("src/store/tx.rs", [f"/// Step {i} of the example: run the query." for i in
-                                  range(12)]), True),
+                                  range(16)]), True),
+        # a comment explaining why one function does what it does, comments alone: upkeep of
+        # the code (`min_comment_lines_alone`), as it would be beside a docs page's few lines
+        (edit("router.go", [f"// Reason {i} the copy leaves the group out." for i in
+                            range(12)]), False),
+        (edit("lib/crypto.js", [f" * Step {i}: compare the secrets in constant time." for i in
+                                range(14)]), False),
         (edit("src/store/tx.rs", [f"/// Step {i} of the example." for i in range(12)])
          + edit("src/store/pool.rs", ["    let size = 4;"]), False),
         (edit("lib/strategy.js", [f" * The {i}th option the strategy reads." for i in range(12)])
@@ -468,7 +475,9 @@ PAGE = [f"Step {i}: set the value the operator chose for the deployment." for i 
          "a-readme-section-in-docs-alone", "a-paragraph-beside-code", "a-few-lines-added",
          "a-six-line-typo-fix", "docs-written-beside-more-code",
          "an-upgrade-guide-section-beside-code", "a-shorter-section-beside-code",
-         "doc-comments-alone", "doc-comments-beside-a-code-line", "doc-comments-beside-a-test",
+         "doc-comments-alone", "a-comment-explaining-a-function",
+         "a-jsdoc-paragraph-on-one-function", "doc-comments-beside-a-code-line",
+         "doc-comments-beside-a-test",
          "a-licence-replaced-beside-a-readme-section"],
 )
 def test_docs_written_are_context_heavy_from_fewer_lines(text: str, context_heavy: bool,
@@ -483,6 +492,30 @@ def test_docs_written_are_context_heavy_from_fewer_lines(text: str, context_heav
 POLICY_LINES = ["## Reporting a vulnerability", "Email security@example.org.",
                 "We answer within 3 days.", "## Supported versions", "2.x only."]
 OLD_TERMS = ["Open a public issue.", "We answer when we can.", "All versions."]
+
+
+API_REF = ["  - name: application_credential", "    in: body", "    required: true",
+           "    type: object", "    description: The application credential used."]
+
+
+@pytest.mark.parametrize(
+    ("text", "context_heavy"),
+    [
+        # OpenStack's API reference: parameters and a response sample corrected
+        (edit("api-ref/source/v3/parameters.yaml", API_REF, API_REF[:2])
+         + edit("api-ref/source/v3/samples/auth-response.json", ['  "id": "abc",'] * 6,
+                ['  "id": 1,'] * 6), True),
+        # the same lines in a configuration file outside it
+        (edit("etc/keystone/parameters.yaml", API_REF, API_REF[:2]), False),
+    ],
+    ids=["an-api-ref-page-corrected", "the-same-lines-in-configuration"],
+)
+def test_an_openstack_api_reference_is_a_contract(text: str, context_heavy: bool,
+                                                  policy: Policy) -> None:
+    """os-api-ref's sources (api-ref/source: parameters, samples, .inc pages) publish a service's
+    REST contract: a few lines of them changed are contract work."""
+    assert measure_shape(parse_diff(text), policy, PullRequestInfo()).context_heavy \
+        is context_heavy
 
 
 @pytest.mark.parametrize(
@@ -731,7 +764,8 @@ def test_the_reason_names_the_contract_threshold(policy: Policy) -> None:
     assert decision.tier == "context-heavy"
     assert any(r.startswith("Docs and contracts dominate: 40 changed lines") and
                r.endswith("(threshold: 50% and 80 lines, or 5 lines of API contracts, or 35 "
-                          "lines written, or 10 lines written in a change of docs alone).")
+                          "lines written, or 10 lines written in a change of docs alone, or 15 in "
+                              "one of comments alone).")
                for r in decision.reasons)
 
 
