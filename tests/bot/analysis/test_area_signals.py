@@ -88,6 +88,16 @@ VERSION = "migrations.schema-version"
          "transactions.integrity-constraints"),
         ("src/Migrations/20240101_OrderHash.cs", "                .WithOptions().Unique()",
          "transactions.integrity-constraints"),
+        # ... Laravel's schema builder, as its documentation writes a unique index: put on,
+        # taken off, or chained on a column
+        ("database/migrations/add_teams_fields.php.stub",
+         "                $table->unique([$columnNames['team_foreign_key'], 'name', 'guard_name']);",
+         "transactions.integrity-constraints"),
+        ("database/migrations/add_teams_fields.php.stub",
+         "                $table->dropUnique('roles_name_guard_name_unique');",
+         "transactions.integrity-constraints"),
+        ("database/migrations/2019_05_03_000003_create_receipts_table.php",
+         "            $table->string('order_id')->unique();", "transactions.integrity-constraints"),
         # An access check by its abbreviated name; a row fetched by its owner (Django)
         ("internal/httpd/server.go",
          "\trouter.With(s.checkPerms(dataprovider.PermAdminAny)).Put(path, handler)",
@@ -423,6 +433,12 @@ def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Poli
          "migrations.migration-markers"),
         ("src/Service/Installer.php", "        $this->migrationService->run($version);",
          "migrations.migration-markers"),
+        # a collection's duplicates dropped; a column's other modifiers in a Laravel migration
+        ("app/Services/Report.php", "        $ids = $rows->pluck('order_id')->unique();",
+         "transactions.integrity-constraints"),
+        ("database/migrations/2019_05_03_000003_create_receipts_table.php",
+         "            $table->string('receipt_url')->nullable();",
+         "transactions.integrity-constraints"),
         # other versions: an API's, an app's, a document's, a browser store's schema
         ("src/lib/persist.ts", "  const state = { schemaVersion: 3, items };", VERSION),
         ("src/client.ts", "  const apiVersion = '2024-06-20';", VERSION),

@@ -20,7 +20,7 @@ from tests.bot.analysis._rules import rules_found
 
 PATH = "infrastructure.path"
 IAC = "infrastructure.iac-resources"
-IMAGE = "infrastructure.image-build-plugins"
+IMAGE = "infrastructure.build-and-publish"
 _SETTING = "    timeout_in_minutes: 30"
 
 
@@ -137,6 +137,17 @@ def test_an_ansible_role_is_not_a_permission_role(policy: Policy) -> None:
          IMAGE),
         ("pom.xml", "        <artifactId>jib-maven-plugin</artifactId>", IMAGE),
         ("build.gradle", "jib {", IMAGE),
+        # a release published to a package registry from a release script, a Makefile or the
+        # Gradle build (as a workflow publishing it is)
+        ("scripts/release", "twine upload dist/*", IMAGE),
+        ("Makefile", "\tnpm publish --access public", IMAGE),
+        ("scripts/release.sh", "pnpm publish --no-git-checks", IMAGE),
+        ("bin/release.sh", "gem push pkg/*.gem", IMAGE),
+        ("scripts/publish.sh", "cargo publish --token \"$CRATES_TOKEN\"", IMAGE),
+        ("build.gradle", "apply plugin: 'io.codearte.nexus-staging'", IMAGE),
+        ("build.gradle", "nexusStaging {", IMAGE),
+        ("scripts/deploy.sh", "mvn -B -DskipTests deploy", IMAGE),
+        ("Makefile", "\t./mvnw clean deploy -P release", IMAGE),
         # an IAM policy document kept as a file beside the Terraform that renders it
         ("modules/runners/policies/instance-policy.json",
          '      "Resource": "${arn_ssm_parameters_path}/*",', "infrastructure.iam-policy-documents"),
@@ -151,6 +162,13 @@ def test_an_ansible_role_is_not_a_permission_role(policy: Policy) -> None:
         ("pom.xml", "  <outputDirectory>${project.build.directory}/lib</outputDirectory>",
          None),
         ("src/main/resources/layout.xml", "  <dockerFileDir>tmp</dockerFileDir>", None),
+        # look-alikes: how to publish, said in docs; a publishing tool's own code; a script's
+        # other steps
+        ("docs/releasing.md", "Run `twine upload dist/*` once the tag is pushed.", None),
+        ("src/commands/publish.ts", "  await run('npm publish', { cwd });", None),
+        ("scripts/release", "twine check dist/*", None),
+        ("Makefile", "\tmvn -Dmaven.deploy.skip=true install", None),
+        ("package.json", '    "prepublishOnly": "npm run build",', None),
         # look-alikes: an SDK client, a data structure, a call stack
         ("src/storage.ts", "const s3 = new AWS.S3({ region });", None),
         ("src/util/stack.ts", "const pending = new Stack<number>();", None),

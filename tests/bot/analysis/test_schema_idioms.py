@@ -39,6 +39,17 @@ FLUENT = "migrations.fluentmigrator"
     ("path", "line", "rule"),
     [
         ("prisma/schema/orders.prisma", "model Order {", "migrations.path"),
+        # Drizzle's schema module where its documentation keeps it (one file, or a file per
+        # table): an enum value or a column added there is a migration drizzle-kit generates;
+        # not an API's validation schemas, nor a schema.ts elsewhere
+        ("packages/db/src/schema.ts", '  "trialing",', "migrations.path"),
+        ("src/db/schema.ts", "  notes: text(\"notes\"),", "migrations.path"),
+        ("packages/server/src/db/schema/port.ts", '  publishMode: text("publishMode"),',
+         "migrations.path"),
+        ("web/internal/db/src/schema/keys.ts", "  ownerId: varchar(\"owner_id\", { length: 256 }),",
+         "migrations.path"),
+        ("apps/api/src/schemas/orders.ts", '  status: z.enum(["active", "trialing"]),', None),
+        ("src/forms/schema.ts", '  status: z.enum(["active", "trialing"]),', None),
         ("src/db/schema.ts", "export const orders = pgTable('orders', {", TABLE),
         ("src/db/schema.ts", 'export const users = mysqlTable("users", {', TABLE),
         ("src/db/schema.ts", "export const users = sqliteTable('users', {", TABLE),
