@@ -88,6 +88,17 @@ from tests.bot.analysis._rules import rules_found
         ("internal/cache/store.go", "\treturn os.WriteFile(path, data, 0666)",
          "security.file-modes"),
         ("scripts/start.sh", "chmod 777 /var/run/app.sock", "security.file-modes"),
+        # the user and group a process drops to, by each stack's call
+        ("cmd/sops/subcommand/exec/exec_unix.go", "\terr = syscall.Setgid(gid)",
+         "security.file-modes"),
+        ("cmd/agent/privs.go", "\tif err := unix.Setregid(gid, gid); err != nil {",
+         "security.file-modes"),
+        ("app/worker.py", "    os.setuid(pw.pw_uid)", "security.file-modes"),
+        ("lib/tasks/start.rb", "      Process::Sys.setgid(2000)", "security.file-modes"),
+        ("bin/daemon.php", "posix_setuid($info['uid']);", "security.file-modes"),
+        # ... not a field or a getter named so, nor another module's setuid
+        ("internal/model/user.go", "	u.SetGid(g.ID)", None),
+        ("app/models/user.py", "    self.set_uid(uid)", None),
         # a mode only its owner may write, a chmod named in help text
         ("internal/cache/store.go", "\treturn os.WriteFile(path, data, 0644)", None),
         ("app/help.py", 'HINT = "run chmod +x on the script first"', None),

@@ -238,9 +238,18 @@ def test_a_migration_runner_alone_is_weak(policy: Policy) -> None:
         ("drizzle-orm/src/libsql/migrator.ts", True),
         ("lib/lockbox/migrator.rb", True),
         ("src/Infrastructure/Database/SchemaMigrator.cs", True),
-        # look-alikes: a module named for migrating alone, a migration's status printer
+        # ... or the framework's module named for the migration itself: Sequel's migrators, a
+        # Yii application's base class of every migration, Ecto's migration DSL
+        ("lib/sequel/extensions/migration.rb", True),
+        ("protected/humhub/components/Migration.php", True),
+        ("lib/ecto/migration.ex", True),
+        # look-alikes: a module named for migrating alone, a migration's status printer, a Go
+        # package's or a TypeScript tool's file (its parsing and its messages), a .NET page
         ("src/settings/migrate_prefs.ts", False),
         ("cmd/cli/migration_status.go", False),
+        ("migration.go", False),
+        ("src/migration.ts", False),
+        ("src/Shop.Web/Views/Migration.cs", False),
     ],
 )
 def test_a_migration_runner_s_module_is_the_migrations_area(
@@ -308,6 +317,19 @@ COLUMNS = "migrations.sql-columns"
         ("cmd/cli/status.go", "func listMigrations(w io.Writer) error {", None),
         ("app/models/job.rb", "    migration_status = row.fetch(:status)", None),
         ("internal/store/orders.go", '\tq := "SELECT id, total FROM orders WHERE user_id = $1"', None),
+        # the name of that table given, as each tool's setting documents it
+        ("main.go", '\tconfig := &Config{VersionTable: "public.tern_versions"}', HISTORY),
+        ("main.go",
+         '\tcmd.Flags().StringVarP(&opts.versionTable, "version-table", "", "public.tern_versions", "")',
+         HISTORY),
+        ("src/data-source.ts", '  migrationsTableName: "typeorm_migrations",', HISTORY),
+        ("src/db.ts", "  await migrate(db, { migrationsFolder, migrationsTable: 'drizzle_migrations' });",
+         HISTORY),
+        # ... not read from the configuration, nor a table of versions of another kind
+        ("database/postgres/postgres.go",
+         "	aid, err := database.GenerateAdvisoryLockId(p.config.DatabaseName, p.config.migrationsTableName)",
+         None),
+        ("app/models/document.rb", "  has_many :versions, class_name: 'DocumentVersion'", None),
         # ... and a type a helper takes, named for migrations planned
         ("migrate.go", "func newTxError(migration *PlannedMigration, err error) error {", None),
         # a column declared in the SQL of a table created from code, below its first line
@@ -330,6 +352,11 @@ COLUMNS = "migrations.sql-columns"
         ("pkg/state/init.sql",
          "CREATE OR REPLACE FUNCTION placeholder.latest_version (schemaname name)",
          "migrations.ddl"),
+        # the schemas a session resolves names in: PostgreSQL's search_path, set by SQL or in a
+        # connection string
+        ("pkg/state/state.go", '\tdsn += " search_path=" + stateSchema', "migrations.ddl"),
+        ("app/tenancy.py", '    cursor.execute("SET LOCAL search_path TO %s", [schema])', "migrations.ddl"),
+        ("src/db.rs", "    fn save_search_path(&mut self) -> QueryResult<String> {", None),
         # look-alikes: a button's and an editor action's text name a function, in any case
         ("src/components/Toolbar.tsx", "      <Button>Create function</Button>", None),
         ("src/refactor/actions.ts", "  { title: 'Rename function', kind: 'refactor' },", None),
@@ -380,3 +407,21 @@ def test_a_migration_runner_s_bookkeeping_is_critical_alone(
 ) -> None:
     decision = decide(parse_diff(edit(path, added, removed)), policy, PullRequestInfo())
     assert (str(decision.risk) == "critical") == critical, decision.areas
+
+
+@pytest.mark.parametrize(
+    ("added", "removed", "critical"),
+    [
+        # the default of the table a migration tool records its history in, changed: every
+        # database it upgrades reads another history (tern's version_table)
+        (['\tconfig := &Config{VersionTable: "public.schema_version"}'],
+         ['\tconfig := &Config{VersionTable: "schema_version"}'], True),
+        # a database server's own version read for a feature check stays weak alone
+        (["\tif db_version >= 80019 {"], ["\tif db_version >= 80000 {"], False),
+    ],
+)
+def test_a_migration_history_table_s_name_changed_is_critical(
+    policy: Policy, added: list[str], removed: list[str], critical: bool
+) -> None:
+    decision = decide(parse_diff(edit("main.go", added, removed)), policy, PullRequestInfo())
+    assert (str(decision.risk) == "critical") == critical, decision.reasons
