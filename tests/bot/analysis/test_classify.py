@@ -276,6 +276,21 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("NEWS", ["* Password logins can be limited per realm"]), {}),
         (edit("app/Auth/ChangeLog.php", ["if (!Auth::check()) { abort(403); }"]),
          {"auth": ["app/Auth/ChangeLog.php"], "permissions": ["app/Auth/ChangeLog.php"]}),
+        # ... and Perl's `Changes` (CPAN::Changes), which Go libraries keep too; a module named
+        # alike is code
+        (edit("Changes", ["  * jwt.ParseHeader now wraps the token's verification errors"]), {}),
+        (edit("lib/Auth/Changes.pm", ["return 0 unless $session->user;"]),
+         {"auth": ["lib/Auth/Changes.pm"]}),
+        # a package's build and test configuration by the names Python's tools, PEAR and
+        # Bundler's gem skeleton give them: setup.cfg, tox.ini, a library's root package.xml, its
+        # bin/console; not an application's own scripts beside them, nor a package.xml deeper in
+        (edit("setup.cfg", ["    --cov=payments", "testpaths = payments"]), {}),
+        (edit("tox.ini", ["commands = pytest --cov=payments"]), {}),
+        (edit("package.xml", ["  <summary>A JWT encoder/decoder.</summary>"]), {}),
+        (edit("bin/console", ['require "json/jwt"']), {}),
+        (edit("bin/rotate_keys", ['require "json/jwt"']), {"auth": ["bin/rotate_keys"]}),
+        (edit("force-app/auth/package.xml", ["<name>PermissionSet</name>"]),
+         {"auth": ["force-app/auth/package.xml"]}),
         # numbered migrations in a folder named for their kind; a tool's code kept in one is none
         (edit("db/upgrade_migrations/20161113161801_upgrade_v1_to_v2.rb", ["x = 1"]),
          {"migrations": ["db/upgrade_migrations/20161113161801_upgrade_v1_to_v2.rb"]}),
@@ -415,6 +430,14 @@ CI_FILE = ".github/workflows/ci.yml"
         "gnu-changelog",
         "news-file",
         "class-named-changelog-is-code",
+        "perl-changes-file",
+        "module-named-changes-is-code",
+        "setup-cfg",
+        "tox-ini",
+        "pear-package-xml",
+        "gem-bin-console",
+        "other-bin-script",
+        "nested-package-xml",
         "numbered-upgrade-migrations",
         "numbered-db-migrations",
         "migration-tool-code",
