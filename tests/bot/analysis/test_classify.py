@@ -276,11 +276,10 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("NEWS", ["* Password logins can be limited per realm"]), {}),
         (edit("app/Auth/ChangeLog.php", ["if (!Auth::check()) { abort(403); }"]),
          {"auth": ["app/Auth/ChangeLog.php"], "permissions": ["app/Auth/ChangeLog.php"]}),
-        # ... and Perl's `Changes` (CPAN::Changes), which Go libraries keep too; a module named
-        # alike is code
-        (edit("Changes", ["  * jwt.ParseHeader now wraps the token's verification errors"]), {}),
-        (edit("lib/Auth/Changes.pm", ["return 0 unless $session->user;"]),
-         {"auth": ["lib/Auth/Changes.pm"]}),
+        # ... but not Perl's `Changes` (CPAN::Changes): a path pattern for it would also take a
+        # folder of that name, whose code counts (`app/Billing/Changes/ApplyRefund.php`)
+        (edit("app/Auth/Changes/EndSession.php", ["return 0 unless $session->user;"]),
+         {"auth": ["app/Auth/Changes/EndSession.php"]}),
         # a package's build and test configuration by the names Python's tools, PEAR and
         # Bundler's gem skeleton give them: setup.cfg, tox.ini, a library's root package.xml, its
         # bin/console; not an application's own scripts beside them, nor a package.xml deeper in
@@ -430,8 +429,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "gnu-changelog",
         "news-file",
         "class-named-changelog-is-code",
-        "perl-changes-file",
-        "module-named-changes-is-code",
+        "a-folder-named-changes-is-code",
         "setup-cfg",
         "tox-ini",
         "pear-package-xml",
