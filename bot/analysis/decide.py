@@ -70,10 +70,11 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     fewer lines too: a new page is written, a typo fix of its size edited; and fewer still in a
     change of docs alone (`min_written_lines_alone`), where writing them is all the work there
     is. Comments and doc comments are docs for that: a change that only writes a rustdoc
-    example or a JSDoc paragraph beside its docs changes no code either. A change of comments
-    alone (no docs file beside them) needs `min_comment_lines_alone` written, where the policy
-    sets it: a comment explaining one function is upkeep of the code, a doc comment's example
-    or a module's documentation is docs written.
+    example or a JSDoc paragraph beside its docs changes no code either. A change that writes
+    mostly comments (its docs files write less than half of its lines: a changelog's line or
+    a typo fixed beside them does not count) needs `min_comment_lines_alone` written, where the
+    policy sets it: a comment explaining one function is upkeep of the code, a doc comment's
+    example or a module's documentation is docs written.
 
     Prose in code (comments, doc comments, docstrings: `_prose_in_code`) is not code to read,
     so it is left out of the mix; the prose lines a file gains (those it adds beyond those it
@@ -96,7 +97,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     if attributes is None:
         attributes = parse_gitattributes(pr.gitattributes)
     doc_files = doc_lines = contract_lines = counted_files = counted_lines = read_lines = 0
-    doc_paths = 0  # the docs and contracts files among doc_files (the rest: code gaining prose)
+    doc_written = 0  # the lines written in docs and contracts files (the rest: code's prose)
     written = prose = 0  # prose: the comment lines changed in counted code (`_prose_in_code`)
     code_lines = 0  # the counted lines outside excluded paths (tests, fixtures, mocks)
     budget = _PROSE_BUDGET
@@ -106,10 +107,10 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
         generated = bool(not_counted.match_file(f.path) or diff.shows_generated_header(index)
                          or attributes.generated(f.path))
         if contract or (doc and not generated):
-            doc_paths += 1
             doc_files += 1
             doc_lines += f.changed_lines
             written += f.additions - f.deletions
+            doc_written += f.additions - f.deletions
             if contract:
                 contract_lines += f.changed_lines
             continue
@@ -142,7 +143,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
         and (doc_lines >= heavy_cfg.min_changed_lines
              or contract_lines >= heavy_cfg.min_contract_lines
              or written >= _written_floor(heavy_cfg, alone=counted_lines == prose,
-                                          comments=not doc_paths))
+                                          comments=2 * doc_written < written))
     )
     return Signals(
         files=listed + not_listed,
@@ -162,8 +163,8 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
 def _written_floor(cfg: ContextHeavyShape, alone: bool, comments: bool = False) -> float:
     """The docs lines a change must write to be context-heavy short of `min_changed_lines`:
     fewer when docs are all it counts (`alone`: no code, tests or configuration beside them),
-    where writing them is the whole work, unless they are only comments in code (`comments`:
-    no docs file among them) and the policy asks more of those (`min_comment_lines_alone`);
+    where writing them is the whole work, unless they are mostly comments in code (`comments`)
+    and the policy asks more of those (`min_comment_lines_alone`);
     infinite when the policy sets no floor."""
     floor_alone = cfg.min_written_lines_alone
     if comments and cfg.min_comment_lines_alone is not None:

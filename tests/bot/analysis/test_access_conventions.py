@@ -52,6 +52,9 @@ RUST_ADMIN = "permissions.rust-admin-extractors"
         ("lib/hub_web/controllers/api/firmware_controller.ex",
          "  plug(:validate_params when action in [:create])", None),
         ("app/models/user.rb", "  validate :validate_role_name_format", None),
+        # ... not a field validator of that name (Pydantic's, WTForms')
+        ("app/schemas.py", "    def validate_role(cls, v):", None),
+        ("app/forms.py", "    def validate_member(self, field):", None),
         # guards and middleware named for the role they require
         ("src/routes/admin.js", "router.use(adminOnly);", GUARDS),
         ("internal/server/routes.go", "\tr.Use(mw.AdminOnly)", GUARDS),

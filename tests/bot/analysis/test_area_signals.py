@@ -436,6 +436,9 @@ def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Poli
         # a collection's duplicates dropped; a column's other modifiers in a Laravel migration
         ("app/Services/Report.php", "        $ids = $rows->pluck('order_id')->unique();",
          "transactions.integrity-constraints"),
+        ("app/Filament/Resources/OrderResource.php",
+         "            ->options(fn (Table $table) => $table->getRecords()->pluck('status', 'status')"
+         "->unique()->all()),", "transactions.integrity-constraints"),
         ("database/migrations/2019_05_03_000003_create_receipts_table.php",
          "            $table->string('receipt_url')->nullable();",
          "transactions.integrity-constraints"),

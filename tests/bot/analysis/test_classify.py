@@ -1811,6 +1811,8 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("src/auth.rs", "    let key = DecodingKey::from_secret(secret.as_bytes());",
          "security.signing-keys"),
         ("app/export.py", '    encoding = "utf-8"', None),
+        ("app/csv_options.py", "ENCODING_KEY = 'encoding'", None),
+        ("internal/codec/options.go", "\tkey := opts.DecodingKey", None),
         ("app/logs.py", "    rotation_days = settings.LOG_ROTATION_DAYS", None),
         ("src/lib/cache.ts", "const encodingKind = detectEncoding(buffer);", None),
         ("app/reports/export.py", "    sorting_key = row.created_at", None),

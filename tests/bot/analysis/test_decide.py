@@ -461,6 +461,11 @@ PAGE = [f"Step {i}: set the value the operator chose for the deployment." for i 
                             range(12)]), False),
         (edit("lib/crypto.js", [f" * Step {i}: compare the secrets in constant time." for i in
                                 range(14)]), False),
+        # ... and beside a changelog's line or a typo fixed in a README: still mostly comments
+        (edit("router.go", [f"// Reason {i} the copy leaves the group out." for i in range(12)])
+         + edit("CHANGELOG.md", ["- Explain the copy."]), False),
+        (edit("router.go", [f"// Reason {i} the copy leaves the group out." for i in range(12)])
+         + edit("README.md", ["Install it."], ["Instal it."]), False),
         (edit("src/store/tx.rs", [f"/// Step {i} of the example." for i in range(12)])
          + edit("src/store/pool.rs", ["    let size = 4;"]), False),
         (edit("lib/strategy.js", [f" * The {i}th option the strategy reads." for i in range(12)])
@@ -476,7 +481,8 @@ PAGE = [f"Step {i}: set the value the operator chose for the deployment." for i 
          "a-six-line-typo-fix", "docs-written-beside-more-code",
          "an-upgrade-guide-section-beside-code", "a-shorter-section-beside-code",
          "doc-comments-alone", "a-comment-explaining-a-function",
-         "a-jsdoc-paragraph-on-one-function", "doc-comments-beside-a-code-line",
+         "a-jsdoc-paragraph-on-one-function", "comments-beside-a-changelog-line",
+         "comments-beside-a-readme-typo", "doc-comments-beside-a-code-line",
          "doc-comments-beside-a-test",
          "a-licence-replaced-beside-a-readme-section"],
 )
@@ -505,10 +511,12 @@ API_REF = ["  - name: application_credential", "    in: body", "    required: tr
         (edit("api-ref/source/v3/parameters.yaml", API_REF, API_REF[:2])
          + edit("api-ref/source/v3/samples/auth-response.json", ['  "id": "abc",'] * 6,
                 ['  "id": 1,'] * 6), True),
-        # the same lines in a configuration file outside it
+        # the same lines in a configuration file outside it; the reference's Sphinx settings
         (edit("etc/keystone/parameters.yaml", API_REF, API_REF[:2]), False),
+        (edit("api-ref/source/conf.py", [f"html_theme_options = {{'n': {i}}}" for i in range(5)],
+              [f"html_theme_options = {{'m': {i}}}" for i in range(4)]), False),
     ],
-    ids=["an-api-ref-page-corrected", "the-same-lines-in-configuration"],
+    ids=["an-api-ref-page-corrected", "the-same-lines-in-configuration", "its-sphinx-settings"],
 )
 def test_an_openstack_api_reference_is_a_contract(text: str, context_heavy: bool,
                                                   policy: Policy) -> None:

@@ -330,6 +330,7 @@ COLUMNS = "migrations.sql-columns"
          "	aid, err := database.GenerateAdvisoryLockId(p.config.DatabaseName, p.config.migrationsTableName)",
          None),
         ("app/models/document.rb", "  has_many :versions, class_name: 'DocumentVersion'", None),
+        ("src/components/Versions.tsx", "  const versionTable = 'package-versions';", None),
         # ... and a type a helper takes, named for migrations planned
         ("migrate.go", "func newTxError(migration *PlannedMigration, err error) error {", None),
         # a column declared in the SQL of a table created from code, below its first line
@@ -357,6 +358,8 @@ COLUMNS = "migrations.sql-columns"
         ("pkg/state/state.go", '\tdsn += " search_path=" + stateSchema', "migrations.ddl"),
         ("app/tenancy.py", '    cursor.execute("SET LOCAL search_path TO %s", [schema])', "migrations.ddl"),
         ("src/db.rs", "    fn save_search_path(&mut self) -> QueryResult<String> {", None),
+        ("app/plugins.py", '    search_path = [os.path.expanduser("~/.app/plugins")]', None),
+        ("lib/loader.rb", "    @search_path = opts.fetch(:search_path, [])", None),
         # look-alikes: a button's and an editor action's text name a function, in any case
         ("src/components/Toolbar.tsx", "      <Button>Create function</Button>", None),
         ("src/refactor/actions.ts", "  { title: 'Rename function', kind: 'refactor' },", None),
