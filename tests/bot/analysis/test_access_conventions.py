@@ -130,7 +130,12 @@ RUST_ADMIN = "permissions.rust-admin-extractors"
         ("app/models/membership.rb", "  enum :role, { member: 0, admin: 1 }", ROLES),
         ("app/models/user.rb", "  ROLES = %w[viewer editor admin].freeze", ROLES),
         ("src/Entity/User.php", "        $roles[] = 'ROLE_ADMIN';", ROLES),
+        # ... a role given in a request kept to the roles defined (class-validator)
+        ("apps/server/src/core/workspace/dto/update-workspace-user-role.dto.ts",
+         "  @IsEnum(UserRole)", ROLES),
+        ("src/members/dto/invite.dto.ts", "  @IsEnum(MemberRoles, { each: true })", ROLES),
         ("app/models/order.rb", "  enum status: { open: 0, paid: 1 }", None),
+        ("src/pages/dto/update-page.dto.ts", "  @IsEnum(PageVisibility)", None),
         ("src/chat/types.ts", "  role: 'user' | 'assistant' | 'system'", None),
         ("src/components/Dialog.tsx", '  <div role="alertdialog">', None),
         # ASP.NET's [Authorize] attribute

@@ -126,6 +126,10 @@ VERSION = "migrations.schema-version"
          "        $this->getSession()?->setAdminUser($freshAdminUser);", "auth.session-user"),
         ("app/routes/login.js", "  req.session.userId = user.id;", "auth.session-user"),
         ("public/login.php", "    $_SESSION['user_id'] = $row['id'];", "auth.session-user"),
+        # ... Flask's session, as its tutorial signs in, and Flask-Principal's identity
+        ("flaskr/auth.py", "        session['user_id'] = user['id']", "auth.session-user"),
+        ("flask_principal/__init__.py", "    session['identity.id'] = identity.id",
+         "auth.session-user"),
         # Downloaded modules checked against their recorded checksums in an image build
         ("Dockerfile", "RUN go mod download && go mod verify", "security.dependency-integrity"),
         # A write that lost a race, caught by name; a counter updated in the database
@@ -361,6 +365,10 @@ def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Poli
         # the session's user read back, or another of its values
         ("app/routes/profile.js", "  const name = req.session.user.name;", "auth.session-user"),
         ("app/routes/profile.js", "  if (req.session.userId === id) {", "auth.session-user"),
+        ("app/views.py", "    if session['user_id'] == uid:", "auth.session-user"),
+        ("app/views.py", "    session['user_agent'] = request.user_agent.string",
+         "auth.session-user"),
+        ("app/views.py", "    session['cart'] = []", "auth.session-user"),
         ("src/Http/Client.php", "        $agent = $session->getUserAgent();",
          "auth.session-user"),
         # modules downloaded, not verified

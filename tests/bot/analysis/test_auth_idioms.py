@@ -45,6 +45,12 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("shop/settings.py", '    "shop.core.middleware.ShopSessionMiddleware",', SESSION),
         ("app/main.py", "app.add_middleware(SessionMiddleware, secret_key=settings.secret)",
          SESSION),
+        # ... CherryPy's session tool, by its documented configuration keys
+        ("plexpy/webstart.py",
+         "            'tools.sessions.storage_class': cherrypy.lib.sessions.FileSession,",
+         SESSION),
+        ("app/server.py", "    'tools.sessions.timeout': 60,", SESSION),
+        ("app/server.py", "    'tools.staticdir.on': True,", None),
         ("shop/settings.py", "PASSWORD_RESET_TIMEOUT = 60 * 60 * 24", CREDENTIALS),
         ("shop/views.py", "    if not default_token_generator.check_token(user, token):",
          RESET),

@@ -61,6 +61,12 @@ _SETTING = "    timeout_in_minutes: 30"
         ("fly.staging.toml", PATH),
         ("railway.toml", PATH),
         ("wrangler.toml", PATH),
+        # DigitalOcean App Platform's app spec and deploy template, GoReleaser's release config
+        (".do/deploy.template.yaml", PATH),
+        (".do/app.yaml", PATH),
+        (".goreleaser.yml", PATH),
+        (".goreleaser-test.yml", PATH),
+        ("cli/.goreleaser.yaml", PATH),
         # proxies: Traefik's static configuration, HAProxy's
         ("traefik.yml", PATH),
         ("lb/haproxy.cfg", PATH),
@@ -86,6 +92,8 @@ _SETTING = "    timeout_in_minutes: 30"
         ("src/jenkins/client.ts", None),
         ("app/values/prices.yml", None),
         ("docs/travis.md", None),
+        ("src/todo/list.yaml", None),
+        ("docs/goreleaser.md", None),
         # look-alikes: a Go program's packages named for the cluster, the chart or Terraform
         # they talk to (a client-go caller, a Helm SDK wrapper)
         ("internal/k8s/main.go", None),

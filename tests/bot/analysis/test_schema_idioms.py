@@ -65,6 +65,11 @@ FLUENT = "migrations.fluentmigrator"
          "migrations.go-orm-tags"),
         ("internal/store/models.go", '\tTotal int64 `bun:"total,notnull"`', "migrations.go-orm-tags"),
         ("priv/repo/data/add_orders.exs", "  use Ecto.Migration", MARKER),
+        # sqlalchemy-migrate's change script, by the signature its documentation gives it
+        ("keystone/common/sql/expand_repo/versions/010_expand_add_index.py",
+         "def upgrade(migrate_engine):", MARKER),
+        ("nova/db/sqlalchemy/migrate_repo/versions/216_havana.py",
+         "def downgrade(migrate_engine):", MARKER),
         ("migration/src/m20240101_create_orders.rs", "#[derive(DeriveMigrationName)]", MARKER),
         ("src/main/resources/application.properties", "spring.jpa.hibernate.ddl-auto=update",
          MARKER),
@@ -106,6 +111,7 @@ FLUENT = "migrations.fluentmigrator"
         ("app/services/export.rb", "    batch_op.run", None),
         ("app/views/orders/row.rb", "  references :user", None),
         ("internal/store/setup.go", "\tm := newMigrator(cfg)", None),
+        ("app/tasks/release.py", "def upgrade(package, version):", None),
         # column mappings (weak alone, as the other ORMs' are)
         ("app/models.py", "    total: Mapped[Decimal] = mapped_column(Numeric(12, 2))", COLUMN),
         ("src/db/models/order.js", "  status: { type: DataTypes.STRING, allowNull: false },", COLUMN),

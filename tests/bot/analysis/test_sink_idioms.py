@@ -164,6 +164,11 @@ CONFINED = "security.path-confinement"
         ("starlette/staticfiles.py",
          "            if os.path.commonpath([full_path, directory]) != str(directory):", CONFINED),
         ("app/storage.py", "    if not resolved.is_relative_to(root):", CONFINED),
+        # ... by a helper named for the check
+        ("plexpy/webserve.py", "        if not helpers.is_subdir(img_path, resource_dir):",
+         CONFINED),
+        ("app/archive.py", "            if not is_within_directory(path, member_path):",
+         CONFINED),
         # look-alikes: a query string's value, a common prefix of strings, a link a component
         # builds, a path compared with the root itself
         ("src/api/search.ts", "  const url = `/search?q=${encodeURIComponent(query)}`;", None),
@@ -201,9 +206,22 @@ TRAVERSAL = "security.path-traversal"
         ("src/routes/files.ts", "  const name = path.basename(req.params.name);", TRAVERSAL),
         ("internal/web/files.go", "	name := filepath.Base(r.URL.Path)", TRAVERSAL),
         ("public/download.php", "    $file = basename($_GET['file']);", TRAVERSAL),
+        # ... an uploaded file's own name, in each stack's spelling
+        ("plexpy/webserve.py",
+         "            config_file_name = os.path.basename(config_file.filename)", TRAVERSAL),
+        ("src/routes/upload.js", "  const name = path.basename(file.originalname);", TRAVERSAL),
+        ("internal/web/upload.go", "	name := filepath.Base(header.Filename)", TRAVERSAL),
+        ("src/Web/Controllers/UploadController.cs",
+         "        var name = Path.GetFileName(file.FileName);", TRAVERSAL),
+        # ... and a name cut to its last part where it is joined under a directory
+        ("store.go",
+         '	filename := filepath.Join(s.path, sessionFilePrefix+filepath.Base(session.ID))',
+         TRAVERSAL),
         # look-alikes: a build script's or a log's file name, not one a request gives
         ("scripts/build.py", "    name = os.path.basename(source_path)", None),
         ("internal/log/log.go", "	file = filepath.Base(file)", None),
+        ("app/report.py", "    title = os.path.basename(self.path)", None),
+        ("app/paths.py", "    out = os.path.join(root, name)", None),
     ],
 )
 def test_a_requested_name_cut_to_its_last_part_is_evidence(
