@@ -280,14 +280,12 @@ CI_FILE = ".github/workflows/ci.yml"
         # folder of that name, whose code counts (`app/Billing/Changes/ApplyRefund.php`)
         (edit("app/Auth/Changes/EndSession.php", ["return 0 unless $session->user;"]),
          {"auth": ["app/Auth/Changes/EndSession.php"]}),
-        # a package's build and test configuration by the names Python's tools, PEAR and
-        # Bundler's gem skeleton give them: setup.cfg, tox.ini, a library's root package.xml, its
-        # bin/console; not an application's own scripts beside them, nor a package.xml deeper in
-        (edit("setup.cfg", ["    --cov=payments", "testpaths = payments"]), {}),
-        (edit("tox.ini", ["commands = pytest --cov=payments"]), {}),
+        # PEAR's manifest at a library's root; not a package.xml deeper in, nor setup.cfg,
+        # tox.ini or bin/console, where a secret or a production console's setting is read
         (edit("package.xml", ["  <summary>A JWT encoder/decoder.</summary>"]), {}),
-        (edit("bin/console", ['require "json/jwt"']), {}),
-        (edit("bin/rotate_keys", ['require "json/jwt"']), {"auth": ["bin/rotate_keys"]}),
+        (edit("tox.ini", ['setenv = STRIPE_SECRET_KEY = "sk_live_abc"']),
+         {"billing": ["tox.ini"]}),
+        (edit("bin/console", ["umask(0000);"]), {"security": ["bin/console"]}),
         (edit("force-app/auth/package.xml", ["<name>PermissionSet</name>"]),
          {"auth": ["force-app/auth/package.xml"]}),
         # numbered migrations in a folder named for their kind; a tool's code kept in one is none
@@ -430,11 +428,9 @@ CI_FILE = ".github/workflows/ci.yml"
         "news-file",
         "class-named-changelog-is-code",
         "a-folder-named-changes-is-code",
-        "setup-cfg",
-        "tox-ini",
         "pear-package-xml",
-        "gem-bin-console",
-        "other-bin-script",
+        "a-secret-in-tox-ini",
+        "a-console-s-umask",
         "nested-package-xml",
         "numbered-upgrade-migrations",
         "numbered-db-migrations",

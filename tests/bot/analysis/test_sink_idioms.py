@@ -167,6 +167,7 @@ CONFINED = "security.path-confinement"
         # ... by a helper named for the check
         ("plexpy/webserve.py", "        if not helpers.is_subdir(img_path, resource_dir):",
          CONFINED),
+        ("tools/walk.py", "        if is_subdir(entry) and entry.is_dir():", None),
         ("app/archive.py", "            if not is_within_directory(path, member_path):",
          CONFINED),
         # look-alikes: a query string's value, a common prefix of strings, a link a component
@@ -213,10 +214,11 @@ TRAVERSAL = "security.path-traversal"
         ("internal/web/upload.go", "	name := filepath.Base(header.Filename)", TRAVERSAL),
         ("src/Web/Controllers/UploadController.cs",
          "        var name = Path.GetFileName(file.FileName);", TRAVERSAL),
-        # ... and a name cut to its last part where it is joined under a directory
-        ("store.go",
-         '	filename := filepath.Join(s.path, sessionFilePrefix+filepath.Base(session.ID))',
-         TRAVERSAL),
+        # ... not any object's file name, nor a name cut where it is joined under a directory
+        # (a backup's rotation reads as a session store does)
+        ("app/models.py", "        name = os.path.basename(self.filename).lower()", None),
+        ("backup/rotate.go",
+         '	dst := filepath.Join(archiveDir, prefix+filepath.Base(f))', None),
         # look-alikes: a build script's or a log's file name, not one a request gives
         ("scripts/build.py", "    name = os.path.basename(source_path)", None),
         ("internal/log/log.go", "	file = filepath.Base(file)", None),
