@@ -538,9 +538,10 @@ class ContextHeavyShape(_Strict):
     )
     min_comment_lines_alone: int | None = Field(
         default=None, ge=1,
-        description="Lines of comments written that make a change of comments alone (code "
-                    "files gaining only comments and doc comments, no docs file beside them) "
-                    "context-heavy: a comment explaining one function is upkeep of the code, a "
+        description="Lines written that make a change of docs alone context-heavy where "
+                    "they are mostly comments (its docs files write less than half of them: "
+                    "code files gaining comments and doc comments, beside a changelog's line "
+                    "at most): a comment explaining one function is upkeep of the code, a "
                     "module's documentation or a doc comment's example is docs written. "
                     "Absent: `min_written_lines_alone` counts for them too.",
     )

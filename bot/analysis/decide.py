@@ -160,7 +160,7 @@ def measure_shape(diff: Diff, policy: Policy, pr: PullRequestInfo,
     )
 
 
-def _written_floor(cfg: ContextHeavyShape, alone: bool, comments: bool = False) -> float:
+def _written_floor(cfg: ContextHeavyShape, *, alone: bool, comments: bool) -> float:
     """The docs lines a change must write to be context-heavy short of `min_changed_lines`:
     fewer when docs are all it counts (`alone`: no code, tests or configuration beside them),
     where writing them is the whole work, unless they are mostly comments in code (`comments`)
@@ -271,7 +271,7 @@ def _reasons(classification: Classification, signals: Signals, policy: Policy) -
                if heavy_cfg.min_written_lines is not None else "")
             + (f", or {heavy_cfg.min_written_lines_alone} lines written in a change of docs alone"
                if heavy_cfg.min_written_lines_alone is not None else "")
-            + (f", or {heavy_cfg.min_comment_lines_alone} in one of comments alone"
+            + (f", or {heavy_cfg.min_comment_lines_alone} in one of mostly comments"
                if heavy_cfg.min_comment_lines_alone is not None else "") + ")."
         )
     if signals.files_not_listed:

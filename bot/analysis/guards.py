@@ -589,9 +589,9 @@ def _made_get(hunk: _Hunk, item: ChangedLine, path: str) -> Change | None:
         return None
     found: Change | None = None
     for partner in _partners(hunk, item):
-        old, new = (item, partner) if item.side == "old" else (partner, item)
-        if item.side == "new" and item not in _partners(hunk, old):
+        if item not in _partners(hunk, partner):
             continue
+        old, new = (item, partner) if item.side == "old" else (partner, item)
         before, after = _methods(hunk.stream(old)), _methods(hunk.stream(new))
         if "GET" not in after or "GET" in before or not before & _UNSAFE_METHODS:
             return None

@@ -209,8 +209,8 @@ def test_reasons_explain_areas_and_shape() -> None:
     assert run_case(CASES["docs-dominated-context-heavy"]).reasons == [
         "Docs and contracts dominate: 92 changed lines in 3 of 4 files, 99% of the lines "
         "besides tests (threshold: 50% and 80 lines, or 5 lines of API contracts, or 35 "
-        "lines written, or 10 lines written in a change of docs alone, or 15 in one of comments "
-            "alone).",
+        "lines written, or 10 lines written in a change of docs alone, or 15 in one of mostly "
+        "comments).",
     ]
     assert run_case(CASES["routine-advisory"]).reasons == [
         "Small routine change: no sensitive area touched.",
@@ -773,7 +773,7 @@ def test_the_reason_names_the_contract_threshold(policy: Policy) -> None:
     assert any(r.startswith("Docs and contracts dominate: 40 changed lines") and
                r.endswith("(threshold: 50% and 80 lines, or 5 lines of API contracts, or 35 "
                           "lines written, or 10 lines written in a change of docs alone, or 15 in "
-                              "one of comments alone).")
+                              "one of mostly comments).")
                for r in decision.reasons)
 
 
