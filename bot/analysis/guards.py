@@ -489,12 +489,14 @@ _CAPTURES = frozenset({"Integer", "String", "Float"})
 def _declared(stream: Sequence[str], at: int) -> bool:
     """Whether a method's bare word after `.` is a route's (`router.delete("/items/:id", h)`,
     `@bp.post("/x")`, FastAPI's `@router.post("")`, `router.route("/x").post(h)`): called with
-    a path (a template's too, `${BASE}/x`), or on a route; called on a router with a constant
-    or a member for its path and a handler after it (`router.post(PATHS.deleteAccount, h)`; not
-    `routes.get(KEY)`, a map's); Roda's `r.post "x" do` and `r.post("x") do`, a verb on its
-    routing tree opening a block (with parentheses, one that takes nothing). A method called
-    with anything else is a getter's or a client's (`searchParams.get("returnTo")` in a form's
-    action, Ruby's `@http.post(url)`, `api.post(URLS.x)`)."""
+    a path (a template's too, `${BASE}/x`), or on a route; called on a router with a constant,
+    a variable or a member for its path and a handler after it (`router.post(PATHS.x, h)`,
+    `router.post(path, h)`; not `routes.get(KEY)`, a map's); Roda's `r.post "x" do` and
+    `r.post("x") do`, a verb on its routing tree opening a block (with parentheses, one that
+    takes nothing); a router's call left open at the line's end, its path on the next
+    (`router.post(`). A method called with anything else is a getter's or a client's
+    (`searchParams.get("returnTo")` in a form's action, Ruby's `@http.post(url)`,
+    `api.post(URLS.x)`)."""
     if stream[at - 1] != ".":
         return True
     receiver = stream[at - 2] if at >= 2 else ""
@@ -504,17 +506,19 @@ def _declared(stream: Sequence[str], at: int) -> bool:
         # (`r.get("orders", Integer) do |id|`): `r.post(key) do |resp|` is a client's call
         opened = stream[at + 1:stream.index("do", at + 1)]
         return not called or stream[-1] == "do" or bool(_CAPTURES & set(opened))
+    router = receiver in _ROUTERS or receiver.endswith(("Router", "router"))
     if not called:
-        return False
+        # a router's call left open, its path on the next line (Prettier's `router.post(`)
+        return router and at + 2 == len(stream) and stream[-1] == "("
     first = stream[at + 2]
     if first.startswith(("/", "${")) or first == "" or "route" in stream[:at]:
         return True
-    if not (receiver in _ROUTERS or receiver.endswith(("Router", "router"))):
+    if not router:
         return False
     after = at + 3
     if after + 1 < len(stream) and stream[after] == ".":  # a member: `PATHS.deleteAccount`
         after += 2
-    elif not (first.isupper() and first.isidentifier()):
+    elif not first.isidentifier():
         return False
     return after < len(stream) and stream[after] != ")"
 
