@@ -111,6 +111,12 @@ VERSION = "migrations.schema-version"
         ("shop/views.py",
          "    order = get_object_or_404(Order, Q(pk=pk, owner=request.user))",
          "permissions.owner-scoping"),
+        ("reports/views.py",
+         "    report = get_object_or_404(Report, pk=report_id, team__members=request.user)",
+         "permissions.owner-scoping"),
+        ("api/views.py",
+         "        return Invoice.objects.filter(status='open', created_by=self.request.user)",
+         "permissions.owner-scoping"),
         # ... and by a Spring Data query's name, a customer's or an account's too, the owner as
         # an entity
         ("src/main/java/com/acme/web/InvoiceController.java",
@@ -361,6 +367,10 @@ def test_a_serializer_of_a_model_is_not_rails_message_serialisation(policy: Poli
         ("src/cache.py", '    value = cache.get("user:" + key)', "permissions.owner-scoping"),
         ("src/views.py", "    row = params.get(user_id == 1)", "permissions.owner-scoping"),
         ("src/search.py", "    query &= Q(title__icontains=term)", "permissions.owner-scoping"),
+        ("blog/views.py", "    Comment.objects.create(post=post, author=request.user)",
+         "permissions.owner-scoping"),
+        ("blog/views.py", "    log_event('viewed', post=post, actor=request.user.username)",
+         "permissions.owner-scoping"),
         ("src/search.py", "    query &= Q(author_name__icontains=term)", "permissions.owner-scoping"),
         # the session's user read back, or another of its values
         ("app/routes/profile.js", "  const name = req.session.user.name;", "auth.session-user"),

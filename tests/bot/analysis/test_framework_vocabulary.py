@@ -194,6 +194,10 @@ from tests.bot.analysis._rules import rules_found
          "billing.amounts"),
         # arithmetic by method on a money value (big.js, BigDecimal)
         ("src/orders/service.ts", "amount = amount.minus(data.fee);", "billing.money-operations"),
+        ("shop/refunds.py", "    if amount > order.total - order.refunded:",
+         "billing.money-operations"),
+        ("src/orders/totals.ts", "  const due = cart.total + shippingTax;",
+         "billing.money-operations"),
         ("src/main/java/org/shop/Order.java", "due = price.multiply(quantity);",
          "billing.money-operations"),
         ("src/Orders/OrderLine.cs", "public decimal UnitPrice { get; set; }", "billing.amounts"),
@@ -295,6 +299,8 @@ from tests.bot.analysis._rules import rules_found
         ("system/library/cart/cart.php", "    $option_price += $option_value_query->row['price'];",
          "billing.money-operations"),
         ("app/stats.py", "    visits += 1", None),
+        ("app/stats.py", "    remaining = total - feedback_count", None),
+        ("app/stats.py", "    pages = total_count - fetched", None),
         # where a Maven, Gradle or NuGet build takes its packages from
         ("pom.xml", "    <pluginRepositories>", "security.dependency-source"),
         ("build.gradle", "    maven { url 'https://repo.example.com/releases' }",
