@@ -1006,6 +1006,40 @@ def _unplaced(text: str) -> str:
         text = bare
 
 
+#: calls that run a program: given its arguments one by one it runs them as they are, given one
+#: string a shell splits and expands it (Ruby's `system`, `spawn`, `exec`, Open3's; Python's
+#: subprocess; Node's child_process; Go's exec.Command; Java's ProcessBuilder; PHP's)
+_COMMAND_CALLS = frozenset({
+    "system", "spawn", "exec", "popen", "Popen", "popen3", "capture2", "capture2e", "capture3",
+    "call", "check_call", "check_output", "run", "execFile", "execFileSync", "spawnSync",
+    "execSync", "Command", "CommandContext", "ProcessBuilder", "shell_exec", "passthru",
+    "proc_open",
+})
+
+
+def _separate_arguments(stream: Iterable[tuple[str, bool]]) -> int:
+    """How often a stream (`_Tokens`) puts a string literal and another value side by side, as
+    separate arguments (the commas between them are layout, not among its tokens), with no
+    operator joining them into one string."""
+    count = 0
+    before: bool | None = None  # whether the token before was a string; None: not a value
+    for token, string in stream:
+        value = string or bool(_WORD.fullmatch(token))
+        if value and before is not None and (string or before):
+            count += 1
+        before = string if value else None
+    return count
+
+
+def _arguments_joined(old: _Tokens, new: _Tokens) -> bool:
+    """A program's arguments given one by one on one side and as one string on the other
+    (`system("zip", "-r", out)` -> `system("zip -r #{out}")`): the string is split and
+    expanded by a shell, and a value pasted into it may run commands of its own."""
+    return any(not string and token in _COMMAND_CALLS for side in (old, new)
+               for token, string in side()) and (
+        _separate_arguments(old()) != _separate_arguments(new()))
+
+
 def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
     """The same words, strings included, in the same order, the operators differing only by
     concatenation, `%`, placeholders and call parentheses: `"Bearer " + t` -> `f"Bearer {t}"`,
@@ -1014,7 +1048,8 @@ def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
     an SQL statement or a condition with a bound parameter (`_BOUND_PARAMETER`): there the same
     words may be a value bound as a parameter on one side and pasted into the query on the other
     (`execute("... id = %s", (i,))` -> `execute("... id = %s" % (i,))`, commas being layout;
-    `where("ref = ?", ref)` -> `where("ref = '#{ref}'")`), which is an injection, not a spelling.
+    `where("ref = ?", ref)` -> `where("ref = '#{ref}'")`), which is an injection, not a spelling;
+    nor a program's arguments joined into one string a shell reads (`_arguments_joined`).
 
     The words are compared as they are found, up to the first that differs (where most hunks
     part, and past which nothing need be tokenised), and the rest only when all are the same."""
@@ -1028,6 +1063,7 @@ def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
             string and (_SQL.match(token) or _BOUND_PARAMETER.search(token))
             for side in (old, new) for token, string in side()
         )
+        and not _arguments_joined(old, new)
     )
 
 

@@ -1449,6 +1449,14 @@ def test_may_swap_reads_lines_only_as_far_as_a_swap_is_possible() -> None:
         # the same words, another operator that is not string building
         (['x = "a" + b'], ['x = "a" - b'], False),
         (['x = "a" + b'], ['y = "a" + b'], False),
+        # a program's arguments joined into one string a shell reads; a command string built
+        # another way, and a logging call's arguments joined, are only spellings
+        (['system("zip", "-r", out, file)'], ['system("zip -r #{out} #{file}")'], False),
+        (['system "zip", out'], ['system "zip #{out}"'], False),
+        (['Open3.capture3("git", "log", ref)'], ['Open3.capture3("git log #{ref}")'], False),
+        (['system("zip -r #{out}")'], ['system("zip", "-r", out)'], False),
+        (['system("zip " + out)'], ['system("zip #{out}")'], True),
+        (['log.info("user", name)'], ['log.info(f"user {name}")'], True),
     ],
 )
 def test_string_formatting_compares_all_the_words_then_the_operators(
