@@ -220,6 +220,13 @@ RUST_ADMIN = "permissions.rust-admin-extractors"
          None),
         ("lib/orders.ex", "    from(o in Order, where: o.status == ^status)", None),
         ("src/handlers/orders.rs", "        .filter(orders::status.eq(\"open\"))", None),
+        # ... and the owner among a lookup's other keywords (Ecto, Rails)
+        ("lib/app/posts.ex", "    Repo.get_by!(Post, id: id, user_id: user.id)", SQL),
+        ("app/controllers/posts_controller.rb",
+         "    @post = Post.find_by(id: params[:id], author_id: current_user.id)", SQL),
+        ("lib/app/posts.ex", "    Repo.get_by!(Post, id: id, slug: slug)", None),
+        ("app/controllers/posts_controller.rb",
+         "    @post = Post.find_by(slug: slug, parent_user_id: uid)", None),
         # the caller's own records through an association
         ("app/controllers/orders_controller.rb", "    @orders = current_user.orders",
          "permissions.caller-associations"),
