@@ -1017,27 +1017,28 @@ _COMMAND_CALLS = frozenset({
 })
 
 
-def _separate_arguments(stream: Iterable[tuple[str, bool]]) -> int:
-    """How often a stream (`_Tokens`) puts a string literal and another value side by side, as
-    separate arguments (the commas between them are layout, not among its tokens), with no
-    operator joining them into one string."""
-    count = 0
-    before: bool | None = None  # whether the token before was a string; None: not a value
+def _command_shape(stream: Iterable[tuple[str, bool]]) -> tuple[int, list[str]]:
+    """How many string literals a stream (`_Tokens`) holds, and its words outside them (format
+    words and a formatting variant's name aside, as `_words` reads them), sorted."""
+    strings, words = 0, []
     for token, string in stream:
-        value = string or bool(_WORD.fullmatch(token))
-        if value and before is not None and (string or before):
-            count += 1
-        before = string if value else None
-    return count
+        if string:
+            strings += 1
+        elif _WORD.fullmatch(token) and token not in _FORMAT_WORDS:
+            variant = _FORMAT_VARIANT.fullmatch(token)
+            words.append(variant.group(1) if variant else token)
+    return strings, sorted(words)
 
 
 def _arguments_joined(old: _Tokens, new: _Tokens) -> bool:
-    """A program's arguments given one by one on one side and as one string on the other
-    (`system("zip", "-r", out)` -> `system("zip -r #{out}")`): the string is split and
-    expanded by a shell, and a value pasted into it may run commands of its own."""
+    """On a line that runs a program, a value moved into or out of a string, or the strings
+    split or joined (`system("zip", "-r", out)` -> `system("zip -r #{out}")`, `system("convert",
+    src, exception: true)` -> `system("convert #{src}", exception: true)`): a program's
+    arguments given one by one are run as they are, one string is split and expanded by a
+    shell, and a value pasted into it may run commands of its own. A command line built the
+    same way on both sides (`"--format=" + f` -> `fmt.Sprintf("--format=%s", f)`) is not."""
     return any(not string and token in _COMMAND_CALLS for side in (old, new)
-               for token, string in side()) and (
-        _separate_arguments(old()) != _separate_arguments(new()))
+               for token, string in side()) and _command_shape(old()) != _command_shape(new())
 
 
 def _string_formatting(old: _Tokens, new: _Tokens) -> bool:

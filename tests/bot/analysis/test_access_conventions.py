@@ -222,6 +222,8 @@ RUST_ADMIN = "permissions.rust-admin-extractors"
         ("src/handlers/orders.rs", "        .filter(orders::status.eq(\"open\"))", None),
         # ... and the owner among a lookup's other keywords (Ecto, Rails)
         ("lib/app/posts.ex", "    Repo.get_by!(Post, id: id, user_id: user.id)", SQL),
+        ("lib/app/posts.ex",
+         "    Repo.get_by!(Post, id: String.to_integer(id), user_id: user.id)", SQL),
         ("app/controllers/posts_controller.rb",
          "    @post = Post.find_by(id: params[:id], author_id: current_user.id)", SQL),
         ("lib/app/posts.ex", "    Repo.get_by!(Post, id: id, slug: slug)", None),

@@ -117,6 +117,9 @@ VERSION = "migrations.schema-version"
         ("api/views.py",
          "        return Invoice.objects.filter(status='open', created_by=self.request.user)",
          "permissions.owner-scoping"),
+        ("api/views.py",
+         "    qs = Order.objects.filter(created__gte=now(), owner=request.user)",
+         "permissions.owner-scoping"),
         # ... and by a Spring Data query's name, a customer's or an account's too, the owner as
         # an entity
         ("src/main/java/com/acme/web/InvoiceController.java",

@@ -301,6 +301,9 @@ from tests.bot.analysis._rules import rules_found
         ("app/stats.py", "    visits += 1", None),
         ("app/stats.py", "    remaining = total - feedback_count", None),
         ("app/stats.py", "    pages = total_count - fetched", None),
+        ("courses/progress.py", "    remaining = total_credits - earned_credits", None),
+        ("app/timesheets.py", "    unpaid = total_hours - hours_paid", None),
+        ("templates/orders.html", '<span class="total-fee">{{ fee }}</span>', None),
         # where a Maven, Gradle or NuGet build takes its packages from
         ("pom.xml", "    <pluginRepositories>", "security.dependency-source"),
         ("build.gradle", "    maven { url 'https://repo.example.com/releases' }",

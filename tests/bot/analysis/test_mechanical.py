@@ -1455,7 +1455,12 @@ def test_may_swap_reads_lines_only_as_far_as_a_swap_is_possible() -> None:
         (['system "zip", out'], ['system "zip #{out}"'], False),
         (['Open3.capture3("git", "log", ref)'], ['Open3.capture3("git log #{ref}")'], False),
         (['system("zip -r #{out}")'], ['system("zip", "-r", out)'], False),
-        (['system("zip " + out)'], ['system("zip #{out}")'], True),
+        (['system("convert", src, dst, exception: true)'],
+         ['system("convert #{src} #{dst}", exception: true)'], False),
+        (['Open3.capture2e("convert", src, dst, chdir: dir)'],
+         ['Open3.capture2e("convert #{src} #{dst}", chdir: dir)'], False),
+        (['cmd := exec.Command("git", "log", "--format=" + f)'],
+         ['cmd := exec.Command("git", "log", fmt.Sprintf("--format=%s", f))'], True),
         (['log.info("user", name)'], ['log.info(f"user {name}")'], True),
     ],
 )
