@@ -56,6 +56,19 @@ def rules(result: Classification) -> set[str]:
             ["\tlog.Printf(\"refund %d\", id)"],
             "", "billing.guard-removed", id="go-guard-removed",
         ),
+        # an idempotent consumer's check of what it already handled
+        pytest.param(
+            "internal/queue/consumer.go",
+            ["\tif c.processedEvents.Has(m.ID) {", "\t\treturn nil", "\t}"],
+            ["\tlog.Printf(\"handling %s\", m.ID)"],
+            "", "transactions.guard-removed", id="go-processed-events-guard-removed",
+        ),
+        pytest.param(
+            "app/consumers/orders.py",
+            ["    if message.id in seen_messages:", "        return"],
+            ["    log.info('handling %s', message.id)"],
+            "", "transactions.guard-removed", id="py-seen-messages-guard-removed",
+        ),
         # a protection put in weighs as much as one taken out
         pytest.param(
             "core/Security/SecurityContext.php",
@@ -248,6 +261,14 @@ def test_a_check_put_in_on_what_is_not_sign_in_is_no_auth_evidence(
     """Another service's credentials, a template's render guard on the current user and a
     lexer's token are checks put in, but not on sign-in: auth reads no guard added there."""
     assert "auth.guard-added" not in rules(run(edit(path, added, removed), policy))
+
+
+def test_a_traversal_s_seen_check_is_no_idempotency_guard(policy: Policy) -> None:
+    """A graph walk's visited set is no record of the events a consumer already handled."""
+    text = edit("internal/graph/walk.go",
+                ["\t\tlog.Print(n)"],
+                ["\t\tif seen[n] {", "\t\t\tcontinue", "\t\t}", "\t\tlog.Print(n)"])
+    assert not {rule for rule in rules(run(text, policy)) if rule.startswith("transactions.")}
 
 
 def test_a_guard_put_in_on_what_no_area_names_is_not_security(policy: Policy) -> None:
