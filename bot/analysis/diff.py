@@ -30,6 +30,7 @@ from bot.analysis.heaptrim import return_freed_memory
 from bot.analysis.lazyre import compile_lazily
 from bot.analysis.mechanical import (
     ELIXIR,
+    EXACT_DIVISION,
     GO_IMPORT_SPEC,
     INDENTED,
     MANIFESTS,
@@ -959,6 +960,7 @@ class Diff:
         return mechanical_sides(
             sides, manifest=MANIFESTS.search(path) is not None,
             markup=MARKUP.search(path) is not None, code=SOURCE_CODE.search(path) is not None,
+            divides=EXACT_DIVISION.search(path) is not None,
         ) and not _reordered(hunk) and (
             INDENTED.search(path) is None or self._blocks_kept(index, hunk)
         )

@@ -24,6 +24,7 @@ from bot.analysis.lazyre import compile_lazily
 __all__ = [
     "ALIAS_WORDS",
     "ELIXIR",
+    "EXACT_DIVISION",
     "GO_IMPORT_SPEC",
     "INDENTED",
     "MANIFESTS",
@@ -351,7 +352,9 @@ _IOUTIL = {
 #: deprecated `io/ioutil` functions are the `os` and `io` ones its documentation names as their
 #: replacements (`_IOUTIL`); Ruby's `BigDecimal.new(v)`, deprecated in bigdecimal 1.3.3 and
 #: removed in 2.0, is the `Kernel#BigDecimal(v)` it called (a class of that name inside another
-#: namespace, `Money::BigDecimal.new`, is left alone). A spelling
+#: namespace, `Money::BigDecimal.new`, is left alone); C#'s `x is object`, the type pattern
+#: that matches every value but null, is `x is not null` (C# 9, as the IDE's "use pattern
+#: matching" fix writes it; `is object o`, which binds a name, is left alone). A spelling
 #: with another meaning (`increments('id')`, an int; `substr(-3)`; `map_or(0, f)`;
 #: `ioutil.ReadDir`, which returns other values than `os.ReadDir`) is left alone.
 _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
@@ -378,6 +381,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
     ("ioutil.", compile_lazily(rf"\bioutil\.({'|'.join(_IOUTIL)})\b"),
      lambda m: _IOUTIL[m.group(1)]),
     ("BigDecimal.new(", compile_lazily(r"(?<![\w.:])BigDecimal\.new\("), "BigDecimal("),
+    ("is object", compile_lazily(r"\bis\s+object\b(?!\s*[\w({])"), "is not null"),
 )
 
 
@@ -388,7 +392,7 @@ _IDIOMS: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _OLDER_IDIOM_TOKENS = frozenset({
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "interface",
     "TypeOf", "proto", "substr", "bigIncrements", "unsignedBigInteger", "verify_authenticity_token",
-    "map_or", "ioutil", "Migration", "BigDecimal", *_COLLECTIONS,
+    "map_or", "ioutil", "Migration", "BigDecimal", "object", *_COLLECTIONS,
 })
 
 
@@ -1239,6 +1243,20 @@ def _pattern_bound(old: list[str], new: list[str]) -> bool:
 _LENGTH_OF = "len\x00(\x00"
 
 
+def _contained_and_broken(match: re.Match[str]) -> str:
+    """A loop that sets something at the first element equal to a value and breaks
+    (`for _, v := range exts { if v == ext { ok = true; break } }`) as the `slices.Contains`
+    test around what it sets, as gopls' `slicescontains` modernizer writes it; the loop as it
+    was when what it sets reads the element (`u` in `grant(u)`): that is not the test's."""
+    element = f"\x00{match[1]}\x00"
+    body = match["body"] or ""
+    value = match["v"] or match["w"]
+    if element in f"\x00{body}" or element in f"\x00{value}":
+        return match[0]
+    return (f"if\x00slices\x00.\x00Contains\x00(\x00{match['s']}{value})\x00{{\x00"
+            f"{body}{match['end'] or ''}")
+
+
 def _ranged(count: str) -> str:
     """What a counted loop ranges over: a slice whose length it counts (`len(ids)`: `ids`), or
     the count itself."""
@@ -1265,6 +1283,10 @@ _GO_MODERNIZERS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], st
                     rf"(?P<body>return\x00(?:{_E})?)}}\x00(?P<end>}}\x00)?"),
      lambda m: (f"if\x00slices\x00.\x00Contains\x00(\x00{m['s']}{m['v'] or m['w']})\x00{{\x00"
                 f"{m['body']}{m['end'] or ''}")),
+    (compile_lazily(rf"for\x00_\x00(\w+)\x00:\x00=\x00range\x00(?P<s>{_E}){{\x00if\x00"
+                    rf"(?:\1\x00==\x00(?P<v>{_E})|(?P<w>{_E})==\x00\1\x00){{\x00"
+                    rf"(?P<body>{_E})?break\x00}}\x00(?P<end>}}\x00)?"),
+     _contained_and_broken),
     (compile_lazily(rf"for\x00_\x00(\w+)\x00:\x00=\x00range\x00(?P<s>{_E}){{\x00if\x00"
                     rf"(?P<f>{_E})\(\x00\1\x00\)\x00{{\x00(?P<body>return\x00(?:{_E})?)}}\x00"
                     r"(?P<end>}\x00)?"),
@@ -1330,7 +1352,7 @@ def _not_for_security_dropped(lines: Sequence[str]) -> list[str]:
 
 
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False,
-                    markup: bool = False, code: bool = False) -> bool:
+                    markup: bool = False, code: bool = False, divides: bool = False) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
 
     True for re-indentation, re-wrapping (a string literal's text split over lines too),
@@ -1353,9 +1375,13 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     styles (`class`, `className`, `style`); in any file, the HTML attributes a Python form
     renders on a field (`render_kw`, a widget's `attrs`), the rest of the hunk mechanical.
     A hunk holding a line wider than `MAX_WIDTH` (minified) is mechanical only when its sides
-    are the same text, white space aside.
+    are the same text, white space aside. An integer literal written as the product of
+    others (`86400` -> `24 * 60 * 60`), or, where `divides` (a language whose `/` of two
+    integers that divide exactly is that integer: not Python's, Elixir's or Lua's, which give
+    a float), as their exact quotient (`32` -> `256 / 8`), is that literal (`_folded`).
     """
-    return mechanical_sides(Sides(removed, added), manifest=manifest, markup=markup, code=code)
+    return mechanical_sides(Sides(removed, added), manifest=manifest, markup=markup, code=code,
+                            divides=divides)
 
 
 def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], *, bumps: bool,
@@ -2066,7 +2092,7 @@ def _searched(pattern: re.Pattern[str], hint: re.Pattern[str], texts: Iterable[s
 
 
 def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = False,
-                     code: bool = False) -> bool:
+                     code: bool = False, divides: bool = False) -> bool:
     """`mechanical_hunk` of a hunk's `Sides`, which keep the tokens it makes for `Sides.swaps`.
 
     The token streams are compared as they are read (`Sides.tokens`), each comparison up to the
@@ -2171,6 +2197,13 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         pushed = _negations_pushed(list(old())), _negations_pushed(list(new()))
         if _alike(iter(pushed[0]), iter(pushed[1]), bumps=False)[1]:
             return True
+    if "return" in old_text and "return" in new_text and "true" in old_text:
+        returned = _bool_returned(list(old())), _bool_returned(list(new()))
+        if returned != (None, None):
+            pushed = (_negations_pushed(returned[0] or list(old())),
+                      _negations_pushed(returned[1] or list(new())))
+            if _alike(iter(pushed[0]), iter(pushed[1]), bumps=False)[1]:
+                return True
     # a whole expression wrapped in brackets or unwrapped: one side holds more brackets, one
     # opened where such a group opens (`_GROUP_OPENED`). The commas a side adds or drops are
     # layout to the tokens (`x = a, b` -> `x = (a, b)` is one tuple in Python, two values in
@@ -2207,9 +2240,150 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         if named != (None, None):
             return mechanical_sides(Sides(named[0] or removed, named[1] or added),
                                     manifest=manifest, markup=markup)
+    if "match" in old_text and "?" in new_text and "Err(" in old_text:
+        marked = _question_marked(list(old()))
+        if marked is not None and _alike(iter(marked), new(), bumps=False)[0]:
+            return True
+    if _searched(_FOLDABLE, _FOLDABLE_HINT, (old_text, new_text)):
+        folded = _folded(list(old()), divides), _folded(list(new()), divides)
+        if folded != (None, None) and _alike(
+            iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
+        )[0]:
+            return True
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
         _string_formatting(old, new)
     )
+
+
+def _error_returned(stream: Sequence[_Token], at: int) -> int | None:
+    """The index past a Rust `match` arm at `at` that returns its error as it is (`Err(e) =>
+    return Err(e)`); None when it is not one."""
+    arm = [token for token, _ in stream[at:at + 10]]
+    if len(arm) == 10 and arm[:2] == ["Err", "("] and arm[3:7] == [")", "=>", "return", "Err"] and (
+        arm[7:] == ["(", arm[2], ")"] and _WORD.fullmatch(arm[2])
+    ):
+        return at + 10
+    return None
+
+
+def _question_marked(stream: Sequence[_Token]) -> list[_Token] | None:
+    """The stream with each Rust `match` on a `Result` that returns its error as it is written
+    with the `?` operator, as Clippy's `question_mark` lint rewrites it: `match r { Err(e) =>
+    return Err(e), Ok(v) => { body } }` is `let v = r?; body`, `match r { Ok(v) => v, Err(e)
+    => return Err(e) }` is `r?`. The same: `return Err(e)` compiles only where `e` is already
+    the function's error type, which `?` then converts by the identity `From`. None where there
+    is no such `match`. The `match`'s closing brace may be the unchanged line below the hunk,
+    where the rewritten body's last block now closes (`match r { ... Ok(v) => { if c { x } }`
+    as a hunk's old side, `let v = r?; if c { x` as its new one)."""
+    out: list[_Token] = []
+    at = 0
+    rewritten = False
+    while at < len(stream):
+        opening = next((index for index in range(at + 1, len(stream))
+                        if stream[index][0] in ("{", "}", ";")), None)
+        if stream[at] != ("match", False) or opening is None or stream[opening] != (
+            "{", False
+        ) or opening == at + 1:
+            out.append(stream[at])
+            at += 1
+            continue
+        result = list(stream[at + 1:opening])
+        err = _error_returned(stream, opening + 1)
+        ok_at = opening + 1 if err is None else err
+        arm = [token for token, _ in stream[ok_at:ok_at + 6]]
+        if len(arm) < 6 or arm[:2] != ["Ok", "("] or arm[3:5] != [")", "=>"] or not (
+            _WORD.fullmatch(arm[2])
+        ):
+            out.append(stream[at])
+            at += 1
+            continue
+        value = arm[2]
+        if err is None and arm[5] == value and (end := _error_returned(stream, ok_at + 6)) and (
+            end < len(stream) and stream[end] == ("}", False)
+        ):  # `match r { Ok(v) => v, Err(e) => return Err(e) }` -> `r?`
+            out += [*result, ("?", False)]
+            at = end + 1
+        elif err is not None and arm[5] == value and ok_at + 6 < len(stream) and (
+            stream[ok_at + 6] == ("}", False)
+        ):  # `match r { Err(e) => return Err(e), Ok(v) => v }` -> `r?`
+            out += [*result, ("?", False)]
+            at = ok_at + 7
+        elif err is not None and arm[5] == "{" and (
+            close := _closing(stream, ok_at + 5)
+        ) is not None:
+            body = list(stream[ok_at + 6:close])
+            out += [("let", False), (value, False), ("=", False), *result, ("?", False)]
+            if close + 1 < len(stream) and stream[close + 1] == ("}", False):
+                out += body  # the `match` closes in the hunk
+                at = close + 2
+            elif close + 1 == len(stream) and body[-1:] == [("}", False)]:
+                out += body[:-1]  # ... or on the line below, closing the body's last block
+                at = close + 1
+            else:
+                return None
+        else:
+            out.append(stream[at])
+            at += 1
+            continue
+        rewritten = True
+    return out if rewritten else None
+
+
+#: source files whose `/` of two integers that divide exactly gives that integer (Go, Rust,
+#: the JVM's and .NET's languages, C and C++, Ruby, PHP, JavaScript and TypeScript, whose
+#: numbers are all doubles, Swift): not Python's, Elixir's or Lua's, which give a float
+EXACT_DIVISION = compile_lazily(
+    r"\.(?:go|rs|java|kt|kts|scala|groovy|cs|c|cc|cpp|cxx|h|hpp|rb|php|js|jsx|mjs|cjs|ts|tsx|"
+    r"mts|cts|swift)$"
+)
+#: an integer literal multiplied or divided by another (`24 * 60`, `256 / 8`), as text
+_FOLDABLE = compile_lazily(r"(?<![\w.])\d+\s*[*/]\s*\d+\b")
+_FOLDABLE_HINT = compile_lazily(r"\d\s*[*/]\s*\d")
+#: a decimal integer literal (not octal's leading zero, nor a float, a suffix or a separator)
+_INTEGER = compile_lazily(r"0|[1-9]\d*")
+#: what binds tighter than, or as tight as, a product on either side of one: a chain of
+#: literals next to one of them is part of a longer operand (`x / 60 * 60`, `2 * 8 ** 2`,
+#: `60 * 60 % n`, Go's `1 << 8 * 2`, whose shift is a product's peer), never folded alone;
+#: a comparison's `<` and `>` too, which the tokens do not tell from a shift's
+_BINDS_BEFORE = frozenset({"*", "/", "%", ".", "^", "~", "<", ">", "&", "@", "->", "::"})
+_BINDS_AFTER = frozenset({"*", "/", "%", ".", "^", "<", ">", "&", "@", "(", "[", "->", "::"})
+
+
+def _folded(stream: Sequence[_Token], divides: bool) -> list[_Token] | None:
+    """The stream with each chain of integer literals joined by `*` (and `/`, where `divides`
+    and each quotient is exact) written as its value (`24 * 60 * 60` -> `86400`); None where
+    there is none. Only a chain that is an operand whole (`_BINDS_BEFORE`, `_BINDS_AFTER`):
+    `x / 256 / 8` is not `x / 32`."""
+    out: list[_Token] = []
+    at = 0
+    folded = False
+    operators = ("*", "/") if divides else ("*",)
+    while at < len(stream):
+        token, string = stream[at]
+        end = at + 1
+        if not string and _INTEGER.fullmatch(token) and (not out or out[-1][1] or (
+            out[-1][0] not in _BINDS_BEFORE
+        )):
+            value = int(token)
+            while end + 1 < len(stream) and stream[end] in ((op, False) for op in operators) and (
+                not stream[end + 1][1] and _INTEGER.fullmatch(stream[end + 1][0])
+            ):
+                operand = int(stream[end + 1][0])
+                if stream[end][0] == "/" and (operand == 0 or value % operand):
+                    break
+                value = value * operand if stream[end][0] == "*" else value // operand
+                end += 2
+            if end > at + 1 and (end == len(stream) or stream[end][1] or (
+                stream[end][0] not in _BINDS_AFTER
+            )):
+                out.append((str(value), False))
+                at = end
+                folded = True
+                continue
+            end = at + 1
+        out.append(stream[at])
+        at = end
+    return out if folded else None
 
 
 #: negation, the connectives it swaps (De Morgan's laws) and the comparisons it flips, by
@@ -2275,8 +2449,10 @@ def _top_level(stream: Sequence[_Token]) -> Iterator[tuple[int, str]]:
 
 def _negated(operand: list[_Token], negation: str) -> list[_Token]:
     """An operand negated as a person would write it: a negation taken off (`!a` -> `a`), a
-    comparison flipped (`a == b` -> `a != b`), a plain operand negated (`a.b()` -> `!a.b()`),
-    anything else negated in brackets."""
+    comparison flipped (`a == b` -> `a != b`), an identity or a membership test negated in its
+    operator (`x is None` -> `x is not None`, `k in d` -> `k not in d`: Python's, as
+    pycodestyle's E714 and E713 ask; C#'s `x is null` -> `x is not null`), a plain operand
+    negated (`a.b()` -> `!a.b()`), anything else negated in brackets."""
     if operand[:1] == [(negation, False)] and (
         negation == "not" or next(_top_level(operand[1:]), None) is None
     ):
@@ -2287,6 +2463,16 @@ def _negated(operand: list[_Token], negation: str) -> list[_Token]:
     if len(operators) == 1 and operators[0][1] in _FLIPPED:
         index, token = operators[0]
         return [*operand[:index], (_FLIPPED[token], False), *operand[index + 1:]]
+    if len(operators) == 1 and operators[0][1] in ("is", "not", "in"):
+        index, operator = operators[0]
+        following = operand[index + 1][0] if index + 1 < len(operand) else None
+        if operator == "is":  # `a is b` -> `a is not b`, `a is not b` -> `a is b`
+            return [*operand[:index + 1], *([] if following == "not" else [("not", False)]),
+                    *operand[index + (2 if following == "not" else 1):]]
+        if operator == "in":  # `a in b` -> `a not in b`
+            return [*operand[:index], ("not", False), *operand[index:]]
+        if following == "in":  # `a not in b` -> `a in b`
+            return [*operand[:index], *operand[index + 1:]]
     return [(negation, False), ("(", False), *operand, (")", False)]
 
 
@@ -2374,6 +2560,75 @@ def _negated_test(stream: Sequence[_Token], at: int, negation: str
         else:
             return None
     return None
+
+
+#: the literals a test returns for no and for yes in C-like languages, and the negation
+#: (`_bool_returned`)
+_BOOLEANS = {"false": ("true", "!"), "true": ("false", "")}
+#: the operators whose result is a boolean in every language read: a condition of one of them
+#: returned as it is returns what `return true` and `return false` around it did
+_TESTS = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">=", "is", "in"})
+
+
+def _returned_test(stream: Sequence[_Token], at: int) -> tuple[list[_Token], int] | None:
+    """What a C-like `if` at `at` (past its keyword) returns when it only returns a boolean
+    literal and the statement after it returns the other one (`if (c) return false; return
+    true;`, braces or not), as the test it amounts to (`return !(c)`; `return c` for `return
+    true` first, where `c` is a comparison, a boolean in every language), with the index past
+    the second return. None for any other `if`, for a condition already negated (`!c`: its
+    negation taken off would return `c` itself, not a boolean), and for Python's `if c:`, whose
+    block is its indentation, which the tokens do not show: the `return True` after it may
+    follow the loop the `if` is in."""
+    if at >= len(stream) or stream[at] != ("(", False):
+        return None
+    close = _closing(stream, at)
+    if close is None:
+        return None
+    condition, rest = list(stream[at + 1:close]), close + 1
+    braced = rest < len(stream) and stream[rest] == ("{", False)
+    rest += braced
+    shape = [("return", False), None, *([("}", False)] if braced else []), ("return", False),
+             None]
+    found = list(stream[rest:rest + len(shape)])
+    if len(found) < len(shape) or not condition or any(
+        want is not None and got != want for want, got in zip(shape, found, strict=True)
+    ):
+        return None
+    (first, first_string), (second, second_string) = found[1], found[-1]
+    if first_string or second_string or _BOOLEANS.get(first, ("", ""))[0] != second:
+        return None
+    negation = _BOOLEANS[first][1]
+    if condition[0][0] in _NEGATION:
+        return None
+    if negation:
+        return [("return", False), (negation, False), ("(", False), *condition,
+                (")", False)], rest + len(shape)
+    operators = [token for _, token in _top_level(condition)]
+    if len(operators) != 1 or operators[0] not in _TESTS:
+        return None
+    return [("return", False), *condition], rest + len(shape)
+
+
+def _bool_returned(stream: Sequence[_Token]) -> list[_Token] | None:
+    """The stream with each `if` that returns a boolean literal before a return of the other
+    written as the test returned (`_returned_test`), as Clippy's `needless_bool`, Sonar's
+    S1126 and ruff's SIM103 ask; None where there is none. Not an `else if`: the
+    return after it also follows the branches above."""
+    out: list[_Token] = []
+    at = 0
+    rewritten = False
+    while at < len(stream):
+        found = None if stream[at] != ("if", False) or out[-1:] == [("else", False)] else (
+            _returned_test(stream, at + 1)
+        )
+        if found is None:
+            out.append(stream[at])
+            at += 1
+            continue
+        returned, at = found
+        out += returned
+        rewritten = True
+    return out if rewritten else None
 
 
 #: what a group of brackets wrapping a whole expression follows: an assignment, a `return` or

@@ -888,6 +888,20 @@ def test_a_block_reindented_around_lines_git_kept_is_cosmetic() -> None:
 
 
 @pytest.mark.parametrize(
+    ("path", "expected"),
+    [("src/OAuth/AuthenticationHandler.cs", True), ("src/oauth/pkce.go", True),
+     ("oauth/pkce.py", False), ("lib/oauth/pkce.ex", False)],
+    ids=["csharp", "go", "python-true-division", "elixir-true-division"],
+)
+def test_an_exact_quotient_of_literals_is_that_literal_where_the_language_divides_so(
+    path: str, expected: bool
+) -> None:
+    body = ["-    bytes = RandomNumberGenerator.GetBytes(32)",
+            "+    bytes = RandomNumberGenerator.GetBytes(256 / 8)"]
+    assert _cosmetic(path, body) is expected
+
+
+@pytest.mark.parametrize(
     ("path", "body"),
     [
         ("app/models/auth.py", [line.replace("\t", "    ") for line in RELAID]),

@@ -541,6 +541,183 @@ def test_changes_that_are_not_mechanical(removed: list[str], added: list[str]) -
 
 
 @pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        (["            if (_certFactory is object)"], ["            if (_certFactory is not null)"],
+         True),
+        (["    (_algorithm is object || _algFactory is object) &&"],
+         ["    (_algorithm is not null || _algFactory is not null) &&"], True),
+        (["            if (_certFactory is object)"], ["            if (_certFactory is null)"],
+         False),
+        # a type pattern that binds a name is not the null test
+        (["    if (key is object k)"], ["    if (key is not null k)"], False),
+    ],
+    ids=["csharp-is-object", "csharp-is-object-in-a-condition", "csharp-is-object-as-is-null",
+         "csharp-is-object-binding"],
+)
+def test_csharp_is_object_is_is_not_null(removed: list[str], added: list[str],
+                                         expected: bool) -> None:
+    assert mechanical_hunk(removed, added) is expected
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        (["            if (_jsonSerializerFactory is null)", "                return false;", "",
+          "            return true;"],
+         ["            return _jsonSerializerFactory is not null;"], True),
+        (["    if (a && b) {", "      return false;", "    }", "    return true;"],
+         ["    return !a || !b;"], True),
+        (['    if (user.role === "admin") return true;', "    return false;"],
+         ['    return user.role === "admin";'], True),
+        # Python's blocks are its indentation: `return True` may follow the loop the `if` is in
+        (["    for key in keys:", "        if key in allowed:", "            return False",
+          "    return True"],
+         ["    for key in keys:", "        return key not in allowed"], False),
+        (["            if (_jsonSerializerFactory is null)", "                return false;", "",
+          "            return true;"],
+         ["            return _jsonSerializerFactory is null;"], False),
+        (["    if (a && b) {", "      return false;", "    }", "    return true;"],
+         ["    return !a && !b;"], False),
+        # a truthy value returned as it is, not a boolean
+        (["    if (user.isStaff) return true;", "    return false;"],
+         ["    return user.isStaff;"], False),
+        (["    if (!user) return false;", "    return true;"], ["    return user;"], False),
+        # the return after an `else if` also follows the branches above
+        (["    } else if (a) {", "      return false;", "    }", "    return true;"],
+         ["    } else return !a;"], False),
+        (["    if (x) return false;", "    return false;"], ["    return !x;"], False),
+    ],
+    ids=["csharp-is-null-negated", "js-de-morgan", "js-comparison-returned",
+         "python-return-after-a-loop", "csharp-negation-lost", "js-connective-kept",
+         "js-truthy-value", "js-negation-taken-off", "js-else-if", "js-same-literal-twice"],
+)
+def test_a_boolean_literal_returned_around_a_test_is_the_test(
+    removed: list[str], added: list[str], expected: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is expected
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        (["    if not (user is None):"], ["    if user is not None:"], True),
+        (["    if not (user is not None):"], ["    if user is None:"], True),
+        (["    if not (scope in granted):"], ["    if scope not in granted:"], True),
+        (["    if not (scope not in granted):"], ["    if scope in granted:"], True),
+        (["    if (!(key is null))"], ["    if (key is not null)"], True),
+        (["    if not (user is None):"], ["    if user is None:"], False),
+        (["    if not (scope in granted):"], ["    if scope in granted:"], False),
+    ],
+    ids=["is-not", "is-not-taken-off", "not-in", "not-in-taken-off", "csharp-is-not-null",
+         "negation-dropped", "membership-negation-dropped"],
+)
+def test_a_negated_identity_or_membership_test_is_its_negated_operator(
+    removed: list[str], added: list[str], expected: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is expected
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        # the loop's closing brace is a context line the new `if` closes with
+        (["\t\tfor _, validExt := range viper.SupportedExts {", "\t\t\tif ext == validExt {",
+          "\t\t\t\textIsValid = true", "\t\t\t\tbreak", "\t\t\t}"],
+         ["\t\tif slices.Contains(viper.SupportedExts, ext) {", "\t\t\textIsValid = true"],
+         True),
+        (["\tfor _, u := range users {", "\t\tif admin == u {", "\t\t\tok = true",
+          "\t\t\tbreak", "\t\t}", "\t}"],
+         ["\tif slices.Contains(users, admin) {", "\t\tok = true", "\t}"], True),
+        # what it does reads the element
+        (["\tfor _, u := range users {", "\t\tif u == admin {", "\t\t\tgrant(u)",
+          "\t\t\tbreak", "\t\t}", "\t}"],
+         ["\tif slices.Contains(users, admin) {", "\t\tgrant(admin)", "\t}"], False),
+        # without the break, it runs for each equal element
+        (["\tfor _, u := range users {", "\t\tif u == admin {", "\t\t\tcount++", "\t\t}",
+          "\t}"],
+         ["\tif slices.Contains(users, admin) {", "\t\tcount++", "\t}"], False),
+        (["\tfor _, u := range users {", "\t\tif u != admin {", "\t\t\tok = true",
+          "\t\t\tbreak", "\t\t}", "\t}"],
+         ["\tif slices.Contains(users, admin) {", "\t\tok = true", "\t}"], False),
+    ],
+    ids=["go-flag-set-and-broken", "go-value-first", "go-element-read", "go-no-break",
+         "go-not-equal"],
+)
+def test_a_go_loop_breaking_at_an_equal_element_is_slices_contains(
+    removed: list[str], added: list[str], expected: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is expected
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "divides", "expected"),
+    [
+        (["  byte[] bytes = RandomNumberGenerator.GetBytes(32);"],
+         ["  byte[] bytes = RandomNumberGenerator.GetBytes(256 / 8);"], True, True),
+        (["SESSION_AGE = 86400"], ["SESSION_AGE = 24 * 60 * 60"], False, True),
+        (["  n = 60 * 60"], ["  n = 3600"], False, True),
+        # Python's `/` gives a float
+        (["  key = secrets.token_bytes(32)"], ["  key = secrets.token_bytes(256 / 8)"], False,
+         False),
+        (["SESSION_AGE = 86400"], ["SESSION_AGE = 24 * 60 * 6"], False, False),
+        (["  x = 33"], ["  x = 100 / 3"], True, False),
+        # a chain inside a longer operand
+        (["  x = y / 32"], ["  x = y / 256 / 8"], True, False),
+        (["  x = 1 << 16"], ["  x = 1 << 8 * 2"], True, False),
+        (["  x = 512"], ["  x = 2 * 16 ** 2"], True, False),
+        (['  n = "3600"'], ['  n = "60 * 60"'], True, False),
+        (["  mode = 16"], ["  mode = 010 * 2"], True, False),
+    ],
+    ids=["csharp-bits-to-bytes", "seconds-in-a-day", "product-written-out",
+         "python-true-division", "product-changed", "inexact-quotient", "divided-operand",
+         "go-shift-peer", "power-after", "in-strings", "octal-literal"],
+)
+def test_an_integer_literal_written_as_a_product_or_a_quotient_is_that_literal(
+    removed: list[str], added: list[str], divides: bool, expected: bool
+) -> None:
+    assert mechanical_hunk(removed, added, divides=divides) is expected
+
+
+_MATCHED = ["            match revoked_cert_result {", "                Err(e) => return Err(e),",
+            "                Ok(revoked_cert) => {",
+            "                    if revoked_cert.serial_number.eq(serial) {",
+            "                        return Ok(Some(revoked_cert));", "                    }",
+            "                }"]
+_MARKED = ["            let revoked_cert = revoked_cert_result?;",
+           "            if revoked_cert.serial_number.eq(serial) {",
+           "                return Ok(Some(revoked_cert));"]
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "expected"),
+    [
+        # the `match`'s closing brace is the unchanged line the body's `if` now closes with
+        (_MATCHED, _MARKED, True),
+        ([*_MATCHED, "            }"], [*_MARKED, "            }"], True),
+        (["    let key = match parse(input) {", "        Ok(key) => key,",
+          "        Err(e) => return Err(e),", "    };"], ["    let key = parse(input)?;"], True),
+        (["    let key = match parse(input) {", "        Err(e) => return Err(e),",
+          "        Ok(key) => key,", "    };"], ["    let key = parse(input)?;"], True),
+        (_MATCHED, ["            let revoked_cert = revoked_cert_result.unwrap();",
+                    *_MARKED[1:]], False),
+        # the error wrapped, or not returned
+        (["    let key = match parse(input) {", "        Ok(key) => key,",
+          "        Err(e) => return Err(Error::Parse(e)),", "    };"],
+         ["    let key = parse(input)?;"], False),
+        (["    let key = match parse(input) {", "        Ok(key) => key,",
+          "        Err(e) => return Ok(None),", "    };"], ["    let key = parse(input)?;"], False),
+    ],
+    ids=["rust-match-as-let", "rust-match-closed-in-the-hunk", "rust-match-as-expression",
+         "rust-err-arm-first", "rust-unwrapped", "rust-error-wrapped", "rust-error-swallowed"],
+)
+def test_a_rust_match_returning_its_error_as_it_is_is_the_question_mark(
+    removed: list[str], added: list[str], expected: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is expected
+
+
+@pytest.mark.parametrize(
     ("removed", "added", "markup", "expected"),
     [
         (["import withActions from './withActions';"],
