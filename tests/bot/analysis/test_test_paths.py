@@ -49,6 +49,18 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         # a package of test doubles named in the singular (a mock server tests start)
         ("mock/server/authentication.go", False),
         ("internal/auth/mock/store.go", False),
+        # fakes: Laravel's testing fakes, an SDK's canned responses, client-go's fake clientsets
+        ("src/Illuminate/Support/Testing/Fakes/AuthFake.php", False),
+        ("src/Fake/Responses/session.php", False),
+        ("pkg/client/clientset/fake/auth.go", False),
+        ("internal/auth/authfakes/fakes/store.go", False),
+        # the project a reusable Django app's (or a CakePHP plugin's) tests run against
+        ("testapp/testapp/testmain/views.py", False),
+        ("tests/testapp/rules.py", False),
+        ("test_project/urls.py", False),
+        ("tests/test_app/TestApp/Policy/ArticlesTablePolicy.php", False),
+        # Ruby LSP's add-on, which only the editor's language server loads
+        ("lib/ruby_lsp/action_policy/addon.rb", False),
         # Prisma's seed script, alone or split into a folder beside the schema
         ("prisma/seed.ts", False),
         ("packages/database/prisma/seed/users.ts", False),
@@ -64,6 +76,8 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         ("pkg/_examples/auth/guard.go", False),
         ("demo/login_required_example.ts", False),
         ("demos/admin/guard.ts", False),
+        # ... and its example programs at the root, in the singular
+        ("example/migrate/main.go", False),
         # Orchestra Testbench's workbench application and its configuration
         ("workbench/app/Models/User.php", False),
         ("workbench/database/factories/UserFactory.php", False),
@@ -83,6 +97,15 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         ("src/demo_mode/guard.ts", True),
         ("internal/mockery/auth.go", True),
         ("internal/mocking/auth.go", True),
+        ("src/auth/fake_login.ts", True),
+        ("internal/fakeauth/store.go", True),
+        ("app/fake_detection/guard.py", True),
+        ("apps/contest_app/guard.py", True),
+        ("shop/testapps_registry/guard.py", True),
+        ("lib/ruby_lsp_bridge/auth.rb", True),
+        # an `example` folder below the root: Spring's `com.example` package is the application
+        ("src/main/java/com/example/demo/SecurityConfig.java", True),
+        ("pkg/example/guard.go", True),
         ("src/auth/mock_login.ts", True),
         ("src/auth/guard.ts", True),
     ],
@@ -135,6 +158,8 @@ _QUOTED_STATEMENT = ["    CREATE UNIQUE INDEX people_unique_id_idx CONCURRENTLY 
         # a documentation site at the repository's root (its pages and navigation data)
         ("website/content/docs/server/auth/oidc.mdx.ts", False),
         ("website/data/docs-nav-data.json", False),
+        # release notes by Perl's (CPAN's) name at the root, which Go modules took up
+        ("Changes", False),
         # look-alikes: code whose name holds the same letters
         ("internal/auth/docs.go", True),
         ("internal/auth/godoc.go", True),
@@ -145,6 +170,9 @@ _QUOTED_STATEMENT = ["    CREATE UNIQUE INDEX people_unique_id_idx CONCURRENTLY 
         ("src/cursorrules.ts", True),
         ("apps/website/app/auth.ts", True),
         ("internal/website/handlers.go", True),
+        ("src/Changes.php", True),
+        ("app/Auth/Changes/EndSession.php", True),
+        ("internal/auth/changes.go", True),
         # ... and a root website's code: a product's storefront can live there
         ("website/pages/api/checkout.ts", True),
         ("website/src/lib/session.ts", True),
