@@ -1876,6 +1876,15 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("pkg/upload/read.go", "body := http.MaxBytesReader(w, r.Body, limit)",
          "security.decompression-limits"),
         ("pkg/hpke/url.go", "zstd.WithDecoderConcurrency(1),", None),
+        ("searx/preferences.py",
+         "bin_data = decompressobj().decompress(urlsafe_b64decode(data), 16 * 1024)",
+         "security.decompression-limits"),
+        ("lib/body.js", "const out = zlib.inflateSync(buf, { maxOutputLength: limit });",
+         "security.decompression-limits"),
+        ("app/blob.py", "chunk = zlib.decompressobj().decompress(data, max_length=limit)",
+         "security.decompression-limits"),
+        ("searx/preferences.py", "bin_data = decompress(urlsafe_b64decode(data))", None),
+        ("app/stream.py", "self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)", None),
         ("lib/omniauth/strategy.rb", "session['omniauth.params'] = request.params",
          "security.session-from-input"),
         ("lib/omniauth/strategy.rb", "session['omniauth.origin'] = origin", None),
@@ -1969,6 +1978,10 @@ def test_a_class_mapped_to_a_new_table_is_a_schema_change(policy: Policy) -> Non
         ("lib/dialects/sqlite3/execution/sqlite-transaction.js",
          "class Transaction_Sqlite extends Transaction {", "transactions"),
         ("alembic/runtime/migration.py", "class _ProxyTransaction(object):", "transactions"),
+        # a function that scopes work in one: what may still run on its connection
+        ("packages/runtime/src/sql-runtime.ts", "export async function withTransaction<R>(",
+         "transactions"),
+        ("app/db.py", "def run_in_transaction(session, fn):", "transactions"),
         # what a customer pays less, or gets back: promotions, coupons, discounts, offers
         ("src/service/promotion.service.ts", "export class PromotionService {", "billing"),
         ("shop/views.py", "def apply_coupon(request, order):", "billing"),
@@ -2021,6 +2034,9 @@ def test_a_sensitive_name_outside_a_definition_header_is_not_enclosing_symbol(
         # a function that lists or exports a ledger's transactions begins none
         "def get_transactions(request, account):",
         "function exportTransactions(rows) {",
+        # ... nor one named for a ledger's transaction's parts
+        "function withTransactionFee(order) {",
+        "def in_transactions_page(request):",
         # transactional email, and a ledger's pages
         "class TransactionalMailer < ApplicationMailer",
         "class TransactionsController < ApplicationController",

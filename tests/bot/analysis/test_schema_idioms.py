@@ -26,7 +26,7 @@ from bot.analysis.diff import parse_diff
 from bot.analysis.models import PullRequestInfo
 from policies.model import Policy
 from tests.bot._diffs import edit
-from tests.bot.analysis._rules import rules_found
+from tests.bot.analysis._rules import assert_rule_or_quiet, rules_found
 
 TABLE = "migrations.orm-table"
 COLUMN = "migrations.orm-schema"
@@ -161,6 +161,58 @@ def test_a_schema_idiom_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+COLUMN_OPTIONS = "migrations.column-options"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a column's key, uniqueness or nullability passed by keyword to a column, an index or a
+        # field (SQLAlchemy, Django, SQLModel, Alembic), also on a call's continuation line
+        ("app/models.py", '    Index("ix_users_email", users.c.email, unique=True)',
+         COLUMN_OPTIONS),
+        ("shop/models.py", "    code = models.SlugField(max_length=32, unique=True)",
+         COLUMN_OPTIONS),
+        ("alembic/operations/ops.py", "            unique=index.unique,",
+         COLUMN_OPTIONS),
+        ("sqlmodel/main.py", "        unique=unique,", COLUMN_OPTIONS),
+        ("app/models.py", "    id: int = Field(default=None, primary_key=True)",
+         COLUMN_OPTIONS),
+        # ... and as Sequelize's (and Mongoose's) attribute options
+        ("src/storage/sequelize.ts", "\t\t\t\t\tprimaryKey: true,",
+         COLUMN_OPTIONS),
+        ("src/models/user.js", "    allowNull: false,", COLUMN_OPTIONS),
+        ("src/models/user.js", "    unique: true,", COLUMN_OPTIONS),
+        ("src/storage/sequelize.ts",
+         "\t\t\t\tcollate: hasCharsetAndCollate ? 'utf8_unicode_ci' : null,",
+         COLUMN_OPTIONS),
+        # look-alikes: a variable, a comparison, another call's keyword, a Python line in JS's
+        # words, a TypeScript option of something else
+        ("app/report.py", "    unique = set(rows)", None),
+        ("app/report.py", "    if unique == previous:", None),
+        ("privacyidea/lib/policy.py", "                         .action_values(unique=True))",
+         None),
+        ("app/report.py", "    flags = {'unique': True}", None),
+        ("src/cli/options.ts", "    uniqueItems: true,", None),
+        ("src/i18n/sort.ts", "    const collator = new Intl.Collator(locale);", None),
+        ("src/server/app.ts", "    charset: 'utf-8',", None),
+    ],
+)
+def test_a_column_s_key_uniqueness_or_nullability_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    assert_rule_or_quiet(path, line, rule, {COLUMN_OPTIONS}, policy)
+
+
+def test_a_column_s_uniqueness_alone_is_critical(policy: Policy) -> None:
+    """Not weak, as `orm-schema` is: a key or a uniqueness dropped from a storage model is a
+    schema change however little else the diff says (umzug's meta table, SQLModel's Field)."""
+    text = edit("src/storage/sequelize.ts", ["\t\t\t\t\tallowNull: false,"],
+                ["\t\t\t\t\tallowNull: false,", "\t\t\t\t\tunique: true,",
+                 "\t\t\t\t\tprimaryKey: true,"])
+    assert str(decide(parse_diff(text), policy, PullRequestInfo()).risk) == "critical"
 
 
 FK_ACTIONS = "migrations.fk-actions"

@@ -609,12 +609,17 @@ def test_a_transaction_rolled_back_by_name_is_evidence(
          "        if (migration.transaction && !queryRunner.isTransactionActive) {",
          "transactions.tx-state"),
         ("app/store/session.py", "    if not conn.in_transaction():", "transactions.tx-state"),
+        # ... or a driver's own flag of it
+        ("src/postgres-driver.ts", "    this.#transactionOpen = true;", "transactions.tx-state"),
+        ("src/postgres-driver.ts", "  protected override inExplicitTransaction(): boolean {",
+         "transactions.tx-state"),
         # whether a migration runs inside one
         ("lib/Migrations/Version/Executor.php", "        if ($migration->isTransactional()) {",
          "transactions.tx-state"),
         # look-alikes: a transaction's amount, a state of something else
         ("src/Billing/Ledger.php", "        $total = $transaction->getAmount();", None),
         ("src/Editor/Canvas.php", "        if ($this->isDrawingActive()) {", None),
+        ("src/ledger/view.ts", "    const transactionOpenedAt = row.createdAt;", None),
     ],
 )
 def test_a_transaction_s_state_asked_is_evidence(
