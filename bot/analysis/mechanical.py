@@ -2244,7 +2244,9 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         marked = _question_marked(list(old()))
         if marked is not None and _alike(iter(marked), new(), bumps=False)[0]:
             return True
-    if _searched(_FOLDABLE, _FOLDABLE_HINT, (old_text, new_text)):
+    if _searched(_FOLDABLE, _FOLDABLE_HINT, (old_text, new_text)) and not _MACRO.search(
+        old_text + new_text
+    ):
         folded = _folded(list(old()), divides), _folded(list(new()), divides)
         if folded != (None, None) and _alike(
             iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
@@ -2349,11 +2351,20 @@ _BINDS_BEFORE = frozenset({"*", "/", "%", ".", "^", "~", "<", ">", "&", "@", "->
 _BINDS_AFTER = frozenset({"*", "/", "%", ".", "^", "<", ">", "&", "@", "(", "[", "->", "::"})
 
 
+#: the largest value a product of 32-bit integer literals holds in the languages whose literals
+#: are 32-bit ints (Java, Kotlin, C#, C, C++): past it the product overflows where the literal
+#: written out would not compile or would be a long
+_INT_MAX = 2**31 - 1
+#: a C or C++ macro: its body is pasted in as text, so `t / SECONDS` with `SECONDS` made
+#: `24 * 60 * 60` divides by 24 and multiplies by 3600
+_MACRO = compile_lazily(r"#\s*define\b")
+
+
 def _folded(stream: Sequence[_Token], divides: bool) -> list[_Token] | None:
     """The stream with each chain of integer literals joined by `*` (and `/`, where `divides`
     and each quotient is exact) written as its value (`24 * 60 * 60` -> `86400`); None where
     there is none. Only a chain that is an operand whole (`_BINDS_BEFORE`, `_BINDS_AFTER`):
-    `x / 256 / 8` is not `x / 32`."""
+    `x / 256 / 8` is not `x / 32`; and only while every step fits a 32-bit int (`_INT_MAX`)."""
     out: list[_Token] = []
     at = 0
     folded = False
@@ -2371,7 +2382,10 @@ def _folded(stream: Sequence[_Token], divides: bool) -> list[_Token] | None:
                 operand = int(stream[end + 1][0])
                 if stream[end][0] == "/" and (operand == 0 or value % operand):
                     break
-                value = value * operand if stream[end][0] == "*" else value // operand
+                product = value * operand if stream[end][0] == "*" else value // operand
+                if product > _INT_MAX:  # a 32-bit int's product overflows (Java, Kotlin, C)
+                    break
+                value = product
                 end += 2
             if end > at + 1 and (end == len(stream) or stream[end][1] or (
                 stream[end][0] not in _BINDS_AFTER
@@ -2609,16 +2623,23 @@ def _returned_test(stream: Sequence[_Token], at: int) -> tuple[list[_Token], int
     return [("return", False), *condition], rest + len(shape)
 
 
+#: what an `if` follows where it is no statement of its own but the body of another: an `else`,
+#: an unbraced loop's or condition's head (`for (...) if (c) return false;`), whose return
+#: after it follows the loop, not the `if`
+_NOT_A_STATEMENT = ([("else", False)], [(")", False)])
+
+
 def _bool_returned(stream: Sequence[_Token]) -> list[_Token] | None:
     """The stream with each `if` that returns a boolean literal before a return of the other
     written as the test returned (`_returned_test`), as Clippy's `needless_bool`, Sonar's
     S1126 and ruff's SIM103 ask; None where there is none. Not an `else if`: the
-    return after it also follows the branches above."""
+    return after it also follows the branches above; nor an `if` that is an unbraced loop's or
+    condition's body (`_NOT_A_STATEMENT`)."""
     out: list[_Token] = []
     at = 0
     rewritten = False
     while at < len(stream):
-        found = None if stream[at] != ("if", False) or out[-1:] == [("else", False)] else (
+        found = None if stream[at] != ("if", False) or out[-1:] in _NOT_A_STATEMENT else (
             _returned_test(stream, at + 1)
         )
         if found is None:

@@ -587,10 +587,18 @@ def test_csharp_is_object_is_is_not_null(removed: list[str], added: list[str],
         (["    } else if (a) {", "      return false;", "    }", "    return true;"],
          ["    } else return !a;"], False),
         (["    if (x) return false;", "    return false;"], ["    return !x;"], False),
+        # an `if` that is an unbraced loop's or condition's body: the return after it follows
+        # the loop or the outer `if`
+        (["    for (String s : scopes) if (granted.contains(s)) { return false; }",
+          "    return true;"],
+         ["    for (String s : scopes) return !(granted.contains(s));"], False),
+        (["    if (a) if (isAdmin(u)) return false;", "    return true;"],
+         ["    if (a) return !isAdmin(u);"], False),
     ],
     ids=["csharp-is-null-negated", "js-de-morgan", "js-comparison-returned",
          "python-return-after-a-loop", "csharp-negation-lost", "js-connective-kept",
-         "js-truthy-value", "js-negation-taken-off", "js-else-if", "js-same-literal-twice"],
+         "js-truthy-value", "js-negation-taken-off", "js-else-if", "js-same-literal-twice",
+         "java-unbraced-loop-body", "js-nested-if"],
 )
 def test_a_boolean_literal_returned_around_a_test_is_the_test(
     removed: list[str], added: list[str], expected: bool
@@ -668,10 +676,16 @@ def test_a_go_loop_breaking_at_an_equal_element_is_slices_contains(
         (["  x = 512"], ["  x = 2 * 16 ** 2"], True, False),
         (['  n = "3600"'], ['  n = "60 * 60"'], True, False),
         (["  mode = 16"], ["  mode = 010 * 2"], True, False),
+        # a 32-bit int's product overflows; a macro's body is pasted in as text
+        (["val tokenTtlMs = 2592000000"], ["val tokenTtlMs = 30 * 24 * 60 * 60 * 1000"], True,
+         False),
+        (["#define SESSION_TIMEOUT 86400"], ["#define SESSION_TIMEOUT 24 * 60 * 60"], True,
+         False),
     ],
     ids=["csharp-bits-to-bytes", "seconds-in-a-day", "product-written-out",
          "python-true-division", "product-changed", "inexact-quotient", "divided-operand",
-         "go-shift-peer", "power-after", "in-strings", "octal-literal"],
+         "go-shift-peer", "power-after", "in-strings", "octal-literal", "int-overflow",
+         "c-macro"],
 )
 def test_an_integer_literal_written_as_a_product_or_a_quotient_is_that_literal(
     removed: list[str], added: list[str], divides: bool, expected: bool

@@ -176,8 +176,8 @@ COLUMN_OPTIONS = "migrations.column-options"
         ("shop/models.py", "    code = models.SlugField(max_length=32, unique=True)",
          COLUMN_OPTIONS),
         ("alembic/operations/ops.py", "            unique=index.unique,",
-         COLUMN_OPTIONS),
-        ("sqlmodel/main.py", "        unique=unique,", COLUMN_OPTIONS),
+         "migrations.column-option-lines"),
+        ("app/models/user.py", "        unique=True,", "migrations.column-option-lines"),
         ("app/models.py", "    id: int = Field(default=None, primary_key=True)",
          COLUMN_OPTIONS),
         # ... and as Sequelize's (and Mongoose's) attribute options
@@ -198,12 +198,16 @@ COLUMN_OPTIONS = "migrations.column-options"
         ("src/cli/options.ts", "    uniqueItems: true,", None),
         ("src/i18n/sort.ts", "    const collator = new Intl.Collator(locale);", None),
         ("src/server/app.ts", "    charset: 'utf-8',", None),
+        # ... nor a DataFrame's schema, an API schema's keyword or a function's default
+        ("jobs/etl/schema.py", '    StructField("amount", LongType(), nullable=True),', None),
+        ("app/api/docs.py", "        unique=True,", None),
     ],
 )
 def test_a_column_s_key_uniqueness_or_nullability_is_evidence(
     policy: Policy, path: str, line: str, rule: str | None
 ) -> None:
-    assert_rule_or_quiet(path, line, rule, {COLUMN_OPTIONS}, policy)
+    assert_rule_or_quiet(path, line, rule, {COLUMN_OPTIONS, "migrations.column-option-lines"},
+                         policy)
 
 
 def test_a_column_s_uniqueness_alone_is_critical(policy: Policy) -> None:

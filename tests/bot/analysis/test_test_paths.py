@@ -172,6 +172,7 @@ _QUOTED_STATEMENT = ["    CREATE UNIQUE INDEX people_unique_id_idx CONCURRENTLY 
         ("internal/website/handlers.go", True),
         ("src/Changes.php", True),
         ("app/Auth/Changes/EndSession.php", True),
+        ("Changes/auth.go", True),
         ("internal/auth/changes.go", True),
         # ... and a root website's code: a product's storefront can live there
         ("website/pages/api/checkout.ts", True),

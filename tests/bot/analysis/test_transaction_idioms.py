@@ -620,6 +620,8 @@ def test_a_transaction_rolled_back_by_name_is_evidence(
         ("src/Billing/Ledger.php", "        $total = $transaction->getAmount();", None),
         ("src/Editor/Canvas.php", "        if ($this->isDrawingActive()) {", None),
         ("src/ledger/view.ts", "    const transactionOpenedAt = row.createdAt;", None),
+        ("src/components/Ledger.tsx",
+         "  const [transactionOpen, setTransactionOpen] = useState(false);", None),
     ],
 )
 def test_a_transaction_s_state_asked_is_evidence(
