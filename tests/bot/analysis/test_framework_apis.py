@@ -61,6 +61,15 @@ from tests.bot.analysis._rules import rules_found
         ("src/Web/OrdersController.cs",
          "var result = await _authz.AuthorizeAsync(User, order, Operations.Update);",
          "permissions.aspnet-authz-handlers"),
+        # ... and an endpoint let past every authorisation policy (minimal APIs, endpoint
+        # routing); a look-alike: an option merely named for it, set elsewhere
+        ("src/Web/DashboardEndpoints.cs",
+         '        app.MapGet("/dashboard/stats", Stats).AllowAnonymous();',
+         "permissions.aspnet-authz"),
+        ("src/Web/DashboardEndpoints.cs",
+         "        var open = endpoint.Metadata.GetMetadata<IAllowAnonymous>() != null;",
+         "permissions.aspnet-authz"),
+        ("src/Web/DashboardOptions.cs", "        AllowAnonymousDashboard = true;", None),
         # ASP.NET Core's external sign-in providers, added by name; a look-alike that is not one
         ("src/Web/Startup.cs", "    .AddGoogle(options => options.ClientId = id)",
          "auth.aspnet-identity"),

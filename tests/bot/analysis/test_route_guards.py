@@ -62,6 +62,21 @@ from tests.bot.analysis._rules import rules_found
         # ... also under an engine's prefix
         ("app/controllers/forum/post_previews_controller.rb",
          "    before_action :forum_require_login!", "auth.sign-in-required"),
+        # who may call a route by its own options: hapi's access scope and entity, a route
+        # decorator's access level (Odoo's http.route, an app's RPC decorator)
+        ("lib/auth.js", "    if (!Array.isArray(access.scope)) {",
+         "permissions.route-access-options"),
+        ("lib/logging.js", "    server.events.on('log', accessLog.scope(request));", None),
+        ("lib/routes/orders.js", "    const entity = route.access.entity;",
+         "permissions.route-access-options"),
+        ("addons/shop/controllers/main.py",
+         "    @http.route('/shop/orders', type='http', auth='public', website=True)",
+         "permissions.route-access-options"),
+        ("mathesar/rpc/users.py", '@mathesar_rpc_method(name="users.get", auth="login")',
+         "permissions.route-access-options"),
+        # ... not a client's credentials passed by keyword, nor a decorator's other options
+        ("shop/clients.py", '    session = Session(auth="token")', None),
+        ("shop/rpc.py", '@rpc_method(name="users.get", cache="none")', None),
         # routing that decides nobody's access: a subdomain, a format, resources; a helper that
         # requires something else
         ("config/routes.rb", "  constraints subdomain: 'admin' do", None),
