@@ -260,6 +260,10 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("install/update/README.md", ["x"]), {}),
         (edit("app/Http/Controllers/Auth/ConfirmController.php", ["$x = 1;"]),
          {"auth": ["app/Http/Controllers/Auth/ConfirmController.php"]}),
+        # ... and a Login/ namespace; not a folder that only starts alike
+        (edit("src/Module/Application/Login/OidcAction.php", ["$x = 1;"]),
+         {"auth": ["src/Module/Application/Login/OidcAction.php"]}),
+        (edit("src/Module/Application/Logging/Handler.php", ["$x = 1;"]), {}),
         (edit("app/services/sqlstore/postgres/billing.go", ["x := 1"]),
          {"billing": ["app/services/sqlstore/postgres/billing.go"]}),
         (edit("packages/utils/src/billing-utils.ts", ["const x = 1;"]),
@@ -418,6 +422,7 @@ CI_FILE = ".github/workflows/ci.yml"
         "query-named-for-an-update",
         "readme-in-an-update-folder",
         "pascal-case-auth-folder",
+        "pascal-case-login-folder", "a-folder-starting-like-login",
         "billing-module-in-go",
         "billing-module-in-typescript",
         "bill-is-not-billing",
@@ -1731,7 +1736,9 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("docker/start.sh", '    chown -R "$USER:$USER" /data', "infrastructure.container-start"),
         ("deploy/docker-entrypoint.sh", 'exec su-exec app "$@"', "infrastructure.container-start"),
         ("docker/start.sh", 'echo "starting $APP"', None),
-        ("scripts/fix-perms.sh", "chown -R www-data storage", None),
+        # ... elsewhere not the container's start, though who owns the files still counts
+        ("scripts/fix-perms.sh", "chown -R www-data storage", "security.file-modes"),
+        ("scripts/fix-perms.sh", 'exec su-exec app "$@"', None),
         # a Helm chart's templates, wherever the chart lives
         ("traefik/templates/_helpers.tpl",
          '{{- .Values.image.repository | default "traefik-hub/traefik-hub" -}}',
@@ -1739,6 +1746,11 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("traefik/templates/rbac/clusterrole.yaml", "    verbs:", "infrastructure.helm-templates"),
         ("templates/mail/welcome.tpl", '{{ define "body" }}Hello {{ .User.Name }}{{ end }}',
          None),
+        # ... an action over a chart template's own variable; not a workflow's expression
+        ("templates/_helpers.tpl",
+         '{{- if not (regexMatch "(?m)^\\s*disable_mlock\\s*=" $config) -}}',
+         "infrastructure.helm-templates"),
+        ("templates/ci/build.yaml", "      run: echo ${{ github.sha }}", None),
         # a lock taken by its key, or with Redis SETNX
         ("CTFd/api/v1/challenges.py", 'lock_key = f"submission_lock_{user.account_id}"',
          "transactions.locks"),
@@ -1854,6 +1866,10 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "permissions.scope-checks"),
         ("oauthlib/oauth2/rfc6749/grant_types/refresh_token.py",
          "        self.validate_scopes(request)", "permissions.scope-checks"),
+        ("lib/Service/Policy/PolicyService.php",
+         "\t\t$this->assertUserScopeSupported($definition->key());", "permissions.scope-checks"),
+        ("src/middleware/auth.ts", "  requireTokenScope(req, 'orders:write');",
+         "permissions.scope-checks"),
         ("oauthlib/oauth2/rfc6749/grant_types/refresh_token.py",
          "    if not all(s in original_scopes for s in request.scopes):",
          "permissions.scope-checks"),

@@ -99,6 +99,25 @@ from tests.bot.analysis._rules import rules_found
         # ... not a field or a getter named so, nor another module's setuid
         ("internal/model/user.go", "	u.SetGid(g.ID)", None),
         ("app/models/user.py", "    self.set_uid(uid)", None),
+        # who owns a file, by each stack's call or the shell's chown, also in a command's vector
+        ("lib/kamal/commands/app/proxy.rb",
+         '    [ :docker, :exec, "--user", "root", name, "chown", "-R", "kamal-proxy:kamal-proxy", dir ]',
+         "security.file-modes"),
+        ("terraform/production/bootstrap.sh", "chown root:ubuntu /etc/stocks/env",
+         "security.file-modes"),
+        ("config/dotenv.rb", "        FileUtils.chown_R(2000, 2000, workdir)", "security.file-modes"),
+        ("internal/store/files.go", "	if err := os.Lchown(path, uid, gid); err != nil {",
+         "security.file-modes"),
+        # ... not the word in a message, nor a method of another name
+        ("app/help.py", 'HINT = "ask an admin to chown the folder"', None),
+        ("app/models/folder.rb", "    folder.chown_requested = true", None),
+        # a file opened without following a planted link, or created only if it is not there
+        ("get_file_copy.go",
+         "	dstF, err := os.OpenFile(dst, os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_EXCL, fmode)",
+         "security.file-modes"),
+        ("app/uploads.py", "    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)",
+         "security.file-modes"),
+        ("internal/store/files.go", "	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0644)", None),
         # a mode only its owner may write, a chmod named in help text
         ("internal/cache/store.go", "\treturn os.WriteFile(path, data, 0644)", None),
         ("app/help.py", 'HINT = "run chmod +x on the script first"', None),

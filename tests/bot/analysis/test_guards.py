@@ -112,6 +112,21 @@ def rules(result: Classification) -> set[str]:
             ["        $this->log($path);"],
             "", "security.guard-removed", id="php-is-link-guard-removed",
         ),
+        # ... a NUL byte's: refused where text ends at it (a protocol's fields, SQL, C)
+        pytest.param(
+            "pgconn/config.go",
+            ["\tsettings := make(map[string]string)"],
+            ["\tsettings := make(map[string]string)", "\tif strings.IndexByte(s, 0) >= 0 {",
+             "\t\treturn nil, errors.New(\"NUL byte in connection string\")", "\t}"],
+            "", "security.guard-added", id="go-nul-index-guard-added",
+        ),
+        pytest.param(
+            "util.go",
+            ["\tname = strings.ReplaceAll(name, `/*`, `/\\*`)"],
+            ["\t\tif r == '\\x00' {", "\t\t\treturn -1", "\t\t}",
+             "\tname = strings.ReplaceAll(name, `/*`, `/\\*`)"],
+            "", "security.guard-added", id="go-nul-rune-guard-added",
+        ),
         # ... and money's: a total refused above the limit its format holds, a payment
         # record's lifecycle stopped where its invoice is gone
         pytest.param(
@@ -277,6 +292,14 @@ def test_a_guard_put_in_on_what_no_area_names_is_not_security(policy: Policy) ->
                  "    const headers = stored.headers;"],
                 ["    const headers = stored.headers;"])
     assert "security.guard-added" not in rules(run(text, policy))
+
+
+def test_a_nul_byte_written_or_joined_is_no_check(policy: Policy) -> None:
+    """A NUL byte put into a key or a byte-order mark, not looked for in input, is no guard."""
+    text = edit("jwk/helper.go",
+                ['\tkey := set + "\\x00" + kid', '\tbom := "\\x00\\x00\\xFE\\xFF"'],
+                ["\tkey := set + kid"])
+    assert not {"security.guard-added", "security.guard-removed"} & rules(run(text, policy))
 
 
 def test_a_setting_named_for_links_is_no_symlink_check(policy: Policy) -> None:

@@ -77,6 +77,10 @@ RULES = {RAW, TEMPLATES, SHELL, UPLOAD}
         ("lib/mirror.rb", '    args << "--" << url', SHELL),
         ("src/git.js", "  const args = [...baseArgs, '--', url];", SHELL),
         ("src/git.rs", '    cmd.args(&["--", url]);', SHELL),
+        # ... and git's own spelling of it
+        ("get_git.go",
+         '\tcmd := exec.CommandContext(ctx, "git", "rev-parse", "--verify", "--end-of-options", ref)',
+         SHELL),
         # ... not "--" among placeholders for an empty value, nor a separator line or boundary
         ("etl/read.py", '    df = pd.read_csv(path, na_values=["", "--", "N/A"])', None),
         ("etl/read.py", '    df = pd.read_csv(path, na_values=["none", "--", "n/a"])', None),
@@ -87,6 +91,7 @@ RULES = {RAW, TEMPLATES, SHELL, UPLOAD}
         ("tools/sql.py", '    head, _, comment = line.partition("--")', None),
         ("tools/sql.py", '    if line.startswith("--"):', None),
         ("bin/cli.js", "  const rest = argv.slice(argv.indexOf('--') + 1);", None),
+        ("tools/help.py", '    print("put --end-of-options before a ref")', None),
         # look-alikes: an argument vector, a fixed command, a method named exec on a query
         ("internal/hooks/run.go", '\tcmd := exec.Command("git", "log", "--oneline")', None),
         ("lib/backup.rb", '    system("pg_dump", db)', None),

@@ -122,6 +122,13 @@ TOKEN_RULES = {SPLITTING, VERIFICATION, LIMITS, PROTOTYPES, HEADERS, MODES}
         ("samlsp/middleware.go", "\t\tValidMethods: []string{jwtSigningMethod.Name},", VERIFICATION),
         ("internal/auth/jwt.go",
          '\tp := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}))', VERIFICATION),
+        # ... and erlang-jose's verifier given the algorithms it takes
+        ("lib/joken/signer.ex",
+         "      case JOSE.JWK.verify_strict(token, [algorithm |> to_string], jwk) do", VERIFICATION),
+        ("src/token.erl", "    case jose_jws:verify_strict(Key, [<<\"RS256\">>], Token) of", VERIFICATION),
+        # ... not its verifier that takes the algorithm the token names, nor another strict check
+        ("lib/joken/signer.ex", "      case JOSE.JWK.verify(token, jwk) do", None),
+        ("lib/shop/forms.ex", "    Forms.verify_strict(params, schema)", None),
         # look-alikes: an HTTP router's allowed methods
         ("internal/server/cors.go", '\tAllowedMethods: []string{"GET", "POST"},', None),
         ("internal/router/route.go",
