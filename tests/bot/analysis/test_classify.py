@@ -1874,6 +1874,9 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "    if not all(s in original_scopes for s in request.scopes):",
          "permissions.scope-checks"),
         ("src/compiler/binder.ts", "    const scopes = collectScopes(node);", None),
+        ("src/di/container.ts", "    this.assertScopeIsActive();", None),
+        ("src/compiler/checker.ts", "    validateScopeName(node.name);", None),
+        ("src/otel/exporter.ts", "    validateInstrumentationScope(span.scope);", None),
         ("app/models/post.rb", "  scope :published, -> { where(published: true) }", None),
         # a class mapped to a table by name
         ("app/models.py", '    __tablename__ = "order_feedback"', "migrations.orm-table"),

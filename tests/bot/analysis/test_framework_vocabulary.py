@@ -106,6 +106,12 @@ from tests.bot.analysis._rules import rules_found
         ("terraform/production/bootstrap.sh", "chown root:ubuntu /etc/stocks/env",
          "security.file-modes"),
         ("config/dotenv.rb", "        FileUtils.chown_R(2000, 2000, workdir)", "security.file-modes"),
+        ("internal/store/dirs.go", "\tif err := unix.Chown(dir, uid, gid); err != nil {",
+         "security.file-modes"),
+        ("src/store/dirs.ts", "  await fs.promises.chown(dir, uid, gid);", "security.file-modes"),
+        ("src/store/dirs.rs", "    std::os::unix::fs::chown(dir, Some(uid), Some(gid))?;",
+         "security.file-modes"),
+        ("docker/entrypoint.sh", "chown app /var/lib/app/keys", "security.file-modes"),
         ("internal/store/files.go", "	if err := os.Lchown(path, uid, gid); err != nil {",
          "security.file-modes"),
         # ... not the word in a message, nor a method of another name

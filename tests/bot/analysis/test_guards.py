@@ -121,11 +121,16 @@ def rules(result: Classification) -> set[str]:
             "", "security.guard-added", id="go-nul-index-guard-added",
         ),
         pytest.param(
-            "util.go",
-            ["\tname = strings.ReplaceAll(name, `/*`, `/\\*`)"],
-            ["\t\tif r == '\\x00' {", "\t\t\treturn -1", "\t\t}",
-             "\tname = strings.ReplaceAll(name, `/*`, `/\\*`)"],
-            "", "security.guard-added", id="go-nul-rune-guard-added",
+            "src/files/names.js",
+            ["  if (name.includes('\\0')) {", "    throw new Error('bad name');", "  }"],
+            ["  log(name);"],
+            "", "security.guard-removed", id="js-nul-includes-guard-removed",
+        ),
+        pytest.param(
+            "internal/files/names.go",
+            ["\tif bytes.Contains(name, []byte{0}) {", "\t\treturn errBadName", "\t}"],
+            ["\tlog.Print(name)"],
+            "", "security.guard-removed", id="go-nul-bytes-contains-guard-removed",
         ),
         # ... and money's: a total refused above the limit its format holds, a payment
         # record's lifecycle stopped where its invoice is gone
@@ -276,6 +281,25 @@ def test_a_check_put_in_on_what_is_not_sign_in_is_no_auth_evidence(
     """Another service's credentials, a template's render guard on the current user and a
     lexer's token are checks put in, but not on sign-in: auth reads no guard added there."""
     assert "auth.guard-added" not in rules(run(edit(path, added, removed), policy))
+
+
+@pytest.mark.parametrize(
+    ("path", "added"),
+    [
+        ("src/parse.c", ["    if (*s == '\\0') return 0;"]),
+        ("src/main/java/org/lex/Lexer.java", ["        if (c == ' ' || c == '\\0') {"]),
+        ("internal/net/ports.go", ["\tif slices.Contains(ports, 0) {", "\t\treturn nil", "\t}"]),
+        ("src/ids.js", ["  if (_.contains(ids, 0)) {", "    return;", "  }"]),
+    ],
+    ids=["c-end-of-string", "java-lexer", "go-zero-port", "js-zero-id"],
+)
+def test_a_character_or_a_zero_compared_is_no_nul_check(
+    policy: Policy, path: str, added: list[str]
+) -> None:
+    """A C string's or a lexer's end tested for NUL, and a list holding the number zero, are
+    no NUL byte searched for in input."""
+    text = edit(path, [*added, "    next();"], ["    next();"])
+    assert not {rule for rule in rules(run(text, policy)) if rule.startswith("security.")}
 
 
 def test_a_traversal_s_seen_check_is_no_idempotency_guard(policy: Policy) -> None:

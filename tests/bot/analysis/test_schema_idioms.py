@@ -91,11 +91,13 @@ FLUENT = "migrations.fluentmigrator"
         # an index declared in a create_table block, also in a generator's migration template
         ("lib/generators/rodauth/migration/active_record/audit_logging.erb",
          '  t.index [:<%= table_prefix %>_id, :at], name: "audit_<%= table_prefix %>_at_idx"',
-         "migrations.rails-migrations"),
+         "migrations.rails-table-indexes"),
         ("db/migrate/20240101_add_orders.rb", "      t.index :account_id, unique: true",
-         "migrations.rails-migrations"),
+         "migrations.rails-table-indexes"),
         # ... not a search index's or a list's own index
         ("app/models/post.rb", "    t.index = posts.index(post)", None),
+        ("app/models/timeline.rb", "    t.index :position", None),
+        ("analysis/report.py", "    t.index[:5]", None),
         ("cmd/server/db.go", "	goose.SetBaseFS(embedMigrations)", "migrations.go-rust-migrations"),
         # gorm's Migrator, which a Go service calls from its own start-up code
         ("internal/store/setup.go",
