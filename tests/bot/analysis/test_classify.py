@@ -1875,6 +1875,8 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
          "permissions.scope-checks"),
         ("src/compiler/binder.ts", "    const scopes = collectScopes(node);", None),
         ("src/di/container.ts", "    this.assertScopeIsActive();", None),
+        ("src/api/orders.ts", "  enforceScope(token, 'admin');", "permissions.scope-checks"),
+        ("src/api/orders.ts", "  assertScopes(ctx, ['orders:write']);", "permissions.scope-checks"),
         ("src/compiler/checker.ts", "    validateScopeName(node.name);", None),
         ("src/otel/exporter.ts", "    validateInstrumentationScope(span.scope);", None),
         ("app/models/post.rb", "  scope :published, -> { where(published: true) }", None),

@@ -223,6 +223,8 @@ from tests.bot.analysis._rules import rules_found
          "billing.money-operations"),
         ("src/orders/totals.ts", "  const due = cart.total + shippingTax;",
          "billing.money-operations"),
+        ("src/orders/due.ts", "const due = order.total-order.refunded;",
+         "billing.money-operations"),
         ("src/main/java/org/shop/Order.java", "due = price.multiply(quantity);",
          "billing.money-operations"),
         ("src/Orders/OrderLine.cs", "public decimal UnitPrice { get; set; }", "billing.amounts"),

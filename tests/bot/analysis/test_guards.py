@@ -127,6 +127,12 @@ def rules(result: Classification) -> set[str]:
             "", "security.guard-removed", id="js-nul-includes-guard-removed",
         ),
         pytest.param(
+            "internal/files/paths.go",
+            ["\tif strings.ContainsRune(name, '\\x00') {", "\t\treturn errInvalidPath", "\t}"],
+            ["\tlog.Print(name)"],
+            "", "security.guard-removed", id="go-nul-contains-rune-guard-removed",
+        ),
+        pytest.param(
             "internal/files/names.go",
             ["\tif bytes.Contains(name, []byte{0}) {", "\t\treturn errBadName", "\t}"],
             ["\tlog.Print(name)"],
@@ -300,6 +306,14 @@ def test_a_character_or_a_zero_compared_is_no_nul_check(
     no NUL byte searched for in input."""
     text = edit(path, [*added, "    next();"], ["    next();"])
     assert not {rule for rule in rules(run(text, policy)) if rule.startswith("security.")}
+
+
+def test_a_count_of_messages_received_is_no_idempotency_guard(policy: Policy) -> None:
+    """A chat's count of the messages it received is no record of what a consumer handled."""
+    text = edit("src/components/Chat.tsx",
+                ["  if (receivedMessages.length < 2) return null;"],
+                ["  if (receivedMessages.length === 0) return null;"])
+    assert not {rule for rule in rules(run(text, policy)) if rule.startswith("transactions.")}
 
 
 def test_a_traversal_s_seen_check_is_no_idempotency_guard(policy: Policy) -> None:

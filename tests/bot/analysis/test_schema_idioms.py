@@ -188,6 +188,9 @@ COLUMN_OPTIONS = "migrations.column-options"
         ("alembic/operations/ops.py", "            unique=index.unique,",
          "migrations.column-option-lines"),
         ("app/models/user.py", "        unique=True,", "migrations.column-option-lines"),
+        ("app/models.py", "    email = fields.CharField(max_length=255, unique=True)",
+         COLUMN_OPTIONS),
+        ("app/schema.py", "        unique=True,", "migrations.column-option-lines"),
         ("app/models.py", "    id: int = Field(default=None, primary_key=True)",
          COLUMN_OPTIONS),
         # ... and as Sequelize's (and Mongoose's) attribute options
