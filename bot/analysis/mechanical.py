@@ -1021,17 +1021,11 @@ _COMMAND_CALLS = frozenset({
 })
 
 
-def _command_shape(stream: Iterable[tuple[str, bool]]) -> tuple[int, list[str]]:
-    """How many string literals a stream (`_Tokens`) holds, and its words outside them (format
-    words and a formatting variant's name aside, as `_words` reads them), sorted."""
-    strings, words = 0, []
-    for token, string in stream:
-        if string:
-            strings += 1
-        elif _WORD.fullmatch(token) and token not in _FORMAT_WORDS:
-            variant = _FORMAT_VARIANT.fullmatch(token)
-            words.append(variant.group(1) if variant else token)
-    return strings, sorted(words)
+def _command_shape(stream: Sequence[tuple[str, bool]]) -> tuple[int, list[str]]:
+    """How many string literals a stream (`_Tokens`) holds, and its words outside them as
+    `_words` reads them, sorted."""
+    return (sum(string for _, string in stream),
+            sorted(_words(item for item in stream if not item[1])))
 
 
 def _arguments_joined(old: _Tokens, new: _Tokens) -> bool:
@@ -1042,7 +1036,8 @@ def _arguments_joined(old: _Tokens, new: _Tokens) -> bool:
     shell, and a value pasted into it may run commands of its own. A command line built the
     same way on both sides (`"--format=" + f` -> `fmt.Sprintf("--format=%s", f)`) is not."""
     return any(not string and token in _COMMAND_CALLS for side in (old, new)
-               for token, string in side()) and _command_shape(old()) != _command_shape(new())
+               for token, string in side()) and (
+        _command_shape(list(old())) != _command_shape(list(new())))
 
 
 def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
