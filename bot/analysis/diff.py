@@ -43,6 +43,7 @@ from bot.analysis.mechanical import (
     mechanical_sides,
     modifiers_added,
     prose_line,
+    python3_branches,
     relaid,
     same_blocks,
     without_described_values,
@@ -940,6 +941,7 @@ class Diff:
                 or self._remote_calls_bracketed(index, hunk, sides)
                 or self._modifiers_added(index, hunk, sides)
                 or self._go_imports_sorted(index, hunk, sides)
+                or self._python2_dropped(index, hunk, sides)
             )
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts (in Python, not
@@ -1078,6 +1080,26 @@ class Diff:
         return mechanical_sides(Sides(old_specs[0], new_specs[0]), code=True) and not (
             _reordered(hunk)
         )
+
+    def _python2_dropped(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """In a Python file, whether a hunk only takes out what ran on Python 2 alone
+        (`python3_branches`: `if sys.version_info[0] == 2:` and its `else:`, `six.PY2`, `a if
+        PY2 else b`) and otherwise re-formats: the hunk before it, read as Python 3 runs it,
+        is what it became, statement by statement in the same blocks (`same_blocks`), read
+        with the unchanged lines it shows. A Python 3 branch changed as well, or a check taken
+        out of it, is a change; so is an exit or an annotation moved across unchanged lines
+        (`_reordered`)."""
+        if not is_python(self.files[index].path) or not any(
+            "version_info" in text or "PY" in text for text in sides.removed
+        ):
+            return False
+        old, new = self._shown_sides(index, hunk)
+        read = python3_branches(old)
+        if read is None:
+            return False
+        return same_blocks(read, new, python=True) and mechanical_sides(
+            Sides(read, new), code=True
+        ) and not _reordered(hunk)
 
     def _mechanical_without(
         self, index: int, hunk: Hunk, sides: Sides,

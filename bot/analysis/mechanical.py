@@ -48,6 +48,7 @@ __all__ = [
     "modifiers_added",
     "name_imports",
     "prose_line",
+    "python3_branches",
     "relaid",
     "renamed_hunks",
     "same_blocks",
@@ -102,6 +103,23 @@ _WIDGET_CALL = compile_lazily(r"(?:Input|Select|Textarea|Widget)\($")
 #: the algorithm for a checksum or a cache key. With the comma that joined it to the arguments
 _NOT_FOR_SECURITY = compile_lazily(
     r"\s*,\s*usedforsecurity\s*=\s*False\b|(?<=\()\s*usedforsecurity\s*=\s*False\s*,?"
+)
+#: Django's `on_delete=models.CASCADE` on a `ForeignKey` or a `OneToOneField`: the behaviour
+#: such a field had with no `on_delete` before Django 2.0, which deprecated the default (1.9)
+#: and then required the argument, so writing it out keeps what deleting the row it points to
+#: does; another value (`SET_NULL`, `PROTECT`) is a change. With the comma that joined it
+_EXPLICIT_CASCADE = compile_lazily(
+    r"\s*,\s*on_delete\s*=\s*(?:(?:django\.db\.)?models\.(?:deletion\.)?)?CASCADE\b"
+    r"|(?<=\()\s*on_delete\s*=\s*(?:(?:django\.db\.)?models\.(?:deletion\.)?)?CASCADE\s*,?"
+)
+_RELATION_FIELD = compile_lazily(r"\b(?:ForeignKey|OneToOneField)\(")
+#: the frame a Python warning or log record is reported at (`warnings.warn(msg, Warning,
+#: stacklevel=2)`, `logger.warning(msg, stacklevel=2)`), which flake8-bugbear's B028 and ruff's
+#: `no-explicit-stacklevel` ask for: the line a warning names, not whether it is issued or what
+#: the call does. With the comma that joined it to the arguments, on a line of its own too
+_STACK_LEVEL = compile_lazily(
+    r"\s*,\s*stacklevel\s*=\s*\d+\b|(?<=\()\s*stacklevel\s*=\s*\d+\s*,?"
+    r"|(?:^|(?<=\n))[ \t]*stacklevel\s*=\s*\d+\s*,?[ \t]*(?=\n|$)"
 )
 
 #: dependency manifests, where a hunk that only bumps versions is mechanical (a source change,
@@ -1346,6 +1364,19 @@ def _not_for_security_dropped(lines: Sequence[str]) -> list[str]:
     return _NOT_FOR_SECURITY.sub("", "\n".join(lines)).split("\n")
 
 
+def _cascade_dropped(lines: Sequence[str]) -> list[str]:
+    """The lines without Django's `on_delete=models.CASCADE` (`_EXPLICIT_CASCADE`), read as one
+    text so that the argument on a line of its own goes with its comma."""
+    return _EXPLICIT_CASCADE.sub("", "\n".join(lines)).split("\n")
+
+
+def _stack_level_dropped(lines: Sequence[str]) -> list[str]:
+    """The lines without a warning's `stacklevel=N` (`_STACK_LEVEL`), read as one text so that
+    the argument on a line of its own goes with its comma: adding, dropping or changing it moves
+    only the place a warning names."""
+    return _STACK_LEVEL.sub("", "\n".join(lines)).split("\n")
+
+
 def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: bool = False,
                     markup: bool = False, code: bool = False, divides: bool = False) -> bool:
     """Whether a hunk's added lines do exactly what its removed lines did.
@@ -1368,7 +1399,9 @@ def mechanical_hunk(removed: Sequence[str], added: Sequence[str], *, manifest: b
     nothing until code uses it, and that code is a change of its own. In markup (`markup`), a
     hunk that only adds, removes or rewords accessibility labels (`aria-*`, `alt`, `title`) or
     styles (`class`, `className`, `style`); in any file, the HTML attributes a Python form
-    renders on a field (`render_kw`, a widget's `attrs`), the rest of the hunk mechanical.
+    renders on a field (`render_kw`, a widget's `attrs`), hashlib's `usedforsecurity=False`,
+    a warning's `stacklevel` (`_STACK_LEVEL`) and Django's former default `on_delete=
+    models.CASCADE` written out (`_EXPLICIT_CASCADE`), the rest of the hunk mechanical.
     A hunk holding a line wider than `MAX_WIDTH` (minified) is mechanical only when its sides
     are the same text, white space aside. An integer literal written as the product of
     others (`86400` -> `24 * 60 * 60`), or, where `divides` (a language whose `/` of two
@@ -2110,6 +2143,18 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         unflagged = _not_for_security_dropped(removed), _not_for_security_dropped(added)
         if unflagged != (list(removed), list(added)):
             return mechanical_sides(Sides(*unflagged), manifest=manifest, markup=markup)
+    if "CASCADE" in new_text and _RELATION_FIELD.search(old_text) and _RELATION_FIELD.search(
+        new_text
+    ):
+        uncascaded = _cascade_dropped(removed), _cascade_dropped(added)
+        if uncascaded != (list(removed), list(added)):
+            return mechanical_sides(Sides(*uncascaded), manifest=manifest, markup=markup)
+    if "stacklevel" in old_text or "stacklevel" in new_text:
+        unlevelled = _stack_level_dropped(removed), _stack_level_dropped(added)
+        if unlevelled != (list(removed), list(added)):
+            if not any(line.strip() for side in unlevelled for line in side):
+                return True  # the argument alone added or dropped
+            return mechanical_sides(Sides(*unlevelled), manifest=manifest, markup=markup)
     if not any(line.strip() for line in removed):
         return _constants_only(added)
     if not added:
@@ -2771,6 +2816,95 @@ def _rewrapped(removed: Sequence[str], added: Sequence[str]) -> bool:
     text, so that a string literal split over lines (a query put on a line per clause) is one
     string, still with spaces where it had them, and no two words were run together."""
     return _rewrapped_tokens(removed) == _rewrapped_tokens(added)
+
+
+#: a test of Python's major version that holds on Python 2 alone (`sys.version_info[0] == 2`,
+#: `sys.version_info < (3,)`, six's `six.PY2`, the same flag a compat module defines, `not
+#: PY3`), and one that holds on Python 3 (`sys.version_info.major >= 3`, `six.PY3`). Not a
+#: minor version's test (`sys.version_info >= (3, 8)`): which of those runs depends on the
+#: interpreters a project still supports, which the diff does not say
+_MAJOR_VERSION = (
+    r"(?:sys\.version_info(?:\[0\]|\.major)\s*(?:==\s*2|<\s*3|<=\s*2|!=\s*3)"
+    r"|sys\.version_info\s*<\s*\(\s*3\s*,\s*(?:0\s*)?\)|(?:six\.)?PY2|not\s+(?:six\.)?PY3)"
+)
+_MAJOR_VERSION_3 = (
+    r"(?:sys\.version_info(?:\[0\]|\.major)\s*(?:==\s*3|>=\s*3|>\s*2|!=\s*2)"
+    r"|sys\.version_info\s*>=\s*\(\s*3\s*,\s*(?:0\s*)?\)|(?:six\.)?PY3|not\s+(?:six\.)?PY2)"
+)
+#: a block that runs on one major version only: `if <test>:` alone on its line
+_VERSION_BLOCK = compile_lazily(
+    rf"([ \t]*)if\s+(?:({_MAJOR_VERSION})|({_MAJOR_VERSION_3}))\s*:\s*(?:#.*)?"
+)
+_ELSE_BLOCK = compile_lazily(r"([ \t]*)else\s*:\s*(?:#.*)?")
+#: a value chosen by the major version, its two sides plain names (`text_type = unicode if
+#: sys.version_info[0] == 2 else str`)
+_VERSION_CHOICE = compile_lazily(
+    rf"([\w.]+)\s+if\s+(?:({_MAJOR_VERSION})|({_MAJOR_VERSION_3}))\s+else\s+([\w.]+)(?![\w.(\[])"
+)
+_VERSION_HINT = compile_lazily(r"version_info|PY[23]\b")
+
+
+def _indent(line: str) -> int:
+    """How far a line is indented (spaces and tabs alike, as `python3_branches` compares a
+    block's lines with its test's)."""
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def python3_branches(lines: Sequence[str]) -> list[str] | None:
+    """Python lines as Python 3 runs them, where they test the major version: a block of
+    `if sys.version_info[0] == 2:` (`six.PY2`, `sys.version_info < (3,)`, ...) dropped and
+    its `else:` block kept, dedented to the `if`, a block of a Python 3 test kept and its
+    `else:` dropped, and `a if PY2 else b` read as `b`. That is the rewrite pyupgrade and
+    ruff's UP036 (outdated-version-block) make once Python 2 is no longer supported: every
+    interpreter that still runs the code took the branch kept. None when the lines hold no
+    such test, or one this does not read whole (an `elif` after it, a block not indented
+    under it)."""
+    text = "\n".join(lines)
+    if not _VERSION_HINT.search(text):
+        return None
+    out: list[str] = []
+    found = False
+    at = 0
+    while at < len(lines):
+        line = lines[at]
+        block = _VERSION_BLOCK.fullmatch(line)
+        if block is None:
+            chosen = _VERSION_CHOICE.sub(
+                lambda choice: choice.group(4) if choice.group(2) else choice.group(1), line
+            )
+            found = found or chosen != line
+            out.append(chosen)
+            at += 1
+            continue
+        found = True
+        depth = len(block.group(1))
+        branches: list[list[str]] = []
+        at += 1
+        while True:
+            body: list[str] = []
+            while at < len(lines) and (not lines[at].strip() or _indent(lines[at]) > depth):
+                body.append(lines[at])
+                at += 1
+            while body and not body[-1].strip():
+                body.pop()
+                at -= 1
+            if not body:
+                return None  # a block not indented under its test: not read here
+            branches.append(body)
+            if len(branches) == 2 or at >= len(lines):
+                break
+            other = _ELSE_BLOCK.fullmatch(lines[at])
+            if other is None or len(other.group(1)) != depth:
+                if lines[at].lstrip().startswith("elif") and _indent(lines[at]) == depth:
+                    return None
+                break
+            at += 1
+        if block.group(2) and len(branches) == 1:
+            continue  # Python 2's block alone: nothing of it runs
+        kept = branches[1] if block.group(2) else branches[0]
+        step = min(_indent(row) for row in kept if row.strip()) - depth
+        out.extend(row[step:] if row.strip() else row for row in kept)
+    return out if found else None
 
 
 def relaid(sides: Sides, code: Callable[[], tuple[list[str], list[str]]]) -> bool:

@@ -2930,3 +2930,31 @@ def test_a_renamed_file_s_hunk_that_changes_no_code_beside_its_rename_is_no_evid
         "permissions": ["forum/permissions/thread_events.py",
                         "forum/permissions/thread_updates.py"]
     }
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "areas"),
+    [
+        # pyupgrade's and ruff's UP036: Python 2's branch taken out, Python 3's kept as it ran
+        (["if sys.version_info[0] == 2:", "    from base64 import decodestring as decodebytes",
+          "else:", "    from base64 import decodebytes"],
+         ["from base64 import decodebytes"], {}),
+        (["    if six.PY2:", "        digest = hmac.new(str(key), payload, sha1)", "    else:",
+          "        digest = hmac.new(key.encode(), payload, sha1)"],
+         ["    digest = hmac.new(key.encode(), payload, sha1)"], {}),
+        # look-alikes: the Python 3 branch changed too, a check that ran on Python 3 dropped
+        (["    if six.PY2:", "        digest = hmac.new(str(key), payload, sha1)", "    else:",
+          "        digest = hmac.new(key.encode(), payload, sha1)"],
+         ["    digest = hmac.new(key.encode(), payload, md5)"],
+         {"billing": ["billing/webhooks.py"]}),
+        (["    if six.PY3:", "        verify_signature(payload, signature)"], [],
+         {"billing": ["billing/webhooks.py"]}),
+    ],
+    ids=["py2-import-dropped", "py2-branch-dropped", "py3-branch-changed-too",
+         "py3-check-dropped"],
+)
+def test_python_2_branches_taken_out_keep_a_paths_weight_off(
+    policy: Policy, removed: list[str], added: list[str], areas: dict[str, list[str]]
+) -> None:
+    found = files_by_area(run(edit("billing/webhooks.py", added, removed), policy))
+    assert {area: files for area, files in found.items() if area == "billing"} == areas

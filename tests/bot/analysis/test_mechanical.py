@@ -27,6 +27,7 @@ from bot.analysis.mechanical import (
     modifiers_added,
     name_imports,
     prose_line,
+    python3_branches,
     relaid,
     renamed_hunks,
     same_blocks,
@@ -1960,6 +1961,85 @@ def test_a_digest_declared_not_for_security_is_mechanical(
     removed: list[str], added: list[str], mechanical: bool
 ) -> None:
     assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        # flake8-bugbear's B028: a warning's stacklevel moves only the line it names; added on
+        # a line of its own, beside the other arguments, changed or dropped
+        ([], ["                stacklevel=2,"], True),
+        (['    warnings.warn("use verify()", DeprecationWarning)'],
+         ['    warnings.warn("use verify()", DeprecationWarning, stacklevel=2)'], True),
+        (['    logger.warning("token reused", stacklevel=2)'],
+         ['    logger.warning("token reused", stacklevel=3)'], True),
+        # counter-examples: the warning's category changed beside it, a warning made an error,
+        # a check replaced by the argument
+        (['    warnings.warn("insecure key", UserWarning)'],
+         ['    warnings.warn("insecure key", DeprecationWarning, stacklevel=2)'], False),
+        (['    warnings.warn("insecure key", UserWarning)'],
+         ['    raise InsecureKeyError("insecure key", stacklevel=2)'], False),
+        (["    verify_signature(token)"], ["    stacklevel=2,"], False),
+    ],
+    ids=["argument-alone", "argument-added", "level-changed", "category-changed-beside-it",
+         "warning-made-an-error", "check-replaced"],
+)
+def test_a_warnings_stack_level_is_mechanical(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        # Django's default before 2.0 written out: deleting the user deletes the device, as it did
+        (['    user = models.ForeignKey(User, help_text="The owner.")'],
+         ['    user = models.ForeignKey(User, help_text="The owner.", on_delete=models.CASCADE)'],
+         True),
+        (["                ('user', models.ForeignKey(to=settings.AUTH_USER_MODEL)),"],
+         ["                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, "
+          "to=settings.AUTH_USER_MODEL)),"], True),
+        # counter-examples: another behaviour made CASCADE, the target changed beside it, and
+        # CASCADE outside a relation's field
+        (["    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True)"],
+         ["    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True)"], False),
+        (["    owner = models.ForeignKey(User)"],
+         ["    owner = models.ForeignKey(Group, on_delete=models.CASCADE)"], False),
+        (['    op.drop_constraint("fk_user", "device")'],
+         ['    op.drop_constraint("fk_user", "device", on_delete=models.CASCADE)'], False),
+    ],
+    ids=["default-written-out", "in-a-migration", "set-null-made-cascade",
+         "target-changed-beside-it", "not-a-relation-field"],
+)
+def test_djangos_former_default_on_delete_written_out_is_mechanical(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("lines", "read"),
+    [
+        (["if sys.version_info[0] == 2:", "    from urllib import quote_plus", "else:",
+          "    from urllib.parse import quote_plus"], ["from urllib.parse import quote_plus"]),
+        (["    if six.PY3:", "        key = key.encode()", "    else:", "        key = str(key)",
+          "    return key"], ["    key = key.encode()", "    return key"]),
+        (["if sys.version_info < (3,):", "    text_type = unicode", "x = 1"], ["x = 1"]),
+        (["text_type = unicode if sys.version_info[0] == 2 else str"], ["text_type = str"]),
+        (["raw = str if not PY3 else bytes"], ["raw = bytes"]),
+        # not read: no test of the major version, a minor version's test, an elif after it
+        (["if settings.PY2_COMPAT:", "    a = 1"], None),
+        (["if sys.version_info >= (3, 8):", "    from typing import Literal"], None),
+        (["if PY2:", "    a = 1", "elif WINDOWS:", "    a = 2"], None),
+    ],
+    ids=["py2-block-and-else", "py3-block-kept", "py2-block-alone", "value-chosen",
+         "value-chosen-negated", "another-flag", "minor-version", "elif-after-it"],
+)
+def test_python3_branches_reads_code_as_python_3_runs_it(
+    lines: list[str], read: list[str] | None
+) -> None:
+    assert python3_branches(lines) == read
 
 
 @pytest.mark.parametrize(
