@@ -163,6 +163,13 @@ def test_an_ansible_role_is_not_a_permission_role(policy: Policy) -> None:
          "infrastructure.iam-policy-documents"),
         ("modules/runners/policies/lambda-scale-up.json", '                "ssm:AddTagsToResource"',
          "infrastructure.iam-policy-documents"),
+        # an Azure Pipelines step, in a pipeline kept outside the azure-pipelines*.yml name
+        (".pipelines/build.yml", "- task: UseDotNet@2", "infrastructure.azure-pipelines-tasks"),
+        ("eng/pipelines/release.yaml", "  - task: NuGetCommand@2",
+         "infrastructure.azure-pipelines-tasks"),
+        # look-alikes: a task list's item, a task named in code, a step with no version
+        ("config/todo.yml", "- task: write the release notes", None),
+        ("src/jobs.py", '    task = "UseDotNet@2"', None),
         # look-alikes: a translation's words, a script of package.json
         ("locales/en.json", '  "Effect": "Effect",', None),
         ("package.json", '    "lint:fix": "eslint --fix .",', None),

@@ -2,14 +2,14 @@
 floating point (a money-named double, float64 or f64, Django's FloatField, float() or
 parseFloat() of an amount), an exact decimal rounded to cents, rates between currencies in
 camelCase, a VAT rate, the product's own paid edition (a license key, the edition checked, a free
-plan's limit), and the parameters of a provider's call that decide what is charged
-(Braintree's transaction.sale and nonce, a capture method, a platform's application fee).
+plan's limit), the parameters of a provider's call that decide what is charged
+(Braintree's transaction.sale and nonce, a capture method, a platform's application fee), and a
+price, an amount or a fee written into the code as a number.
 
 They were found by writing made-up diffs of each stack's idioms and running them through
-`modeltier scan`, not by reading the corpus (the paid-edition and money-getter rows excepted:
-misses of the development folds, written again as made-up lines): each named row was
-routine before. A row with no
-rule is a look-alike that must stay silent.
+`modeltier scan`, not by reading the corpus (the paid-edition, money-getter and price-literal
+rows excepted: misses of the development folds, written again as made-up lines): each named row
+was routine before. A row with no rule is a look-alike that must stay silent.
 """
 
 from __future__ import annotations
@@ -98,6 +98,36 @@ def test_a_money_idiom_is_evidence(
 ) -> None:
     found = rules_found(path, line, policy)
     assert (rule in found) if rule else (found == set()), found
+
+
+LITERAL = "billing.price-literals"
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "rule"),
+    [
+        # a price, an amount or a fee set by hand as a number: a plan's price, the most a
+        # payment may carry (misses of the development folds, written again as made-up lines)
+        ("server/constants/plans.ts", "      pricePerMonth: 80000,", LITERAL),
+        ("entryDetail.go", "\tNachaEntryAmountLimit = 99_999_999_99", LITERAL),
+        ("src/Gateway.php", "    const CREATE_CARD_AMOUNT = 100;", LITERAL),
+        ("app/billing/plans.py", "    setup_fee = 2500", LITERAL),
+        ("lib/shop/limits.rb", "  MAX_REFUND_AMOUNT = 50_000", LITERAL),
+        # look-alikes: a sum started at zero, a word that only holds the letters, an amount
+        # computed, an example in an API description, an amount shown in a component
+        ("src/Payment/Adapter.php", "        $amount = 0;", None),
+        ("app/coffee.py", "    coffee = 3", None),
+        ("src/feeds.ts", "  const maxFeeds = 20;", None),
+        ("src/lib/order.ts", "  const amount = quantity * unitPrice;", None),
+        ("openapi.yaml", "              amount: 100", None),
+        ("src/ui/Price.tsx", "  const price = 100;", None),
+    ],
+)
+def test_a_price_written_as_a_number_is_evidence(
+    policy: Policy, path: str, line: str, rule: str | None
+) -> None:
+    found = rules_found(path, line, policy)
+    assert (rule in found) if rule else (LITERAL not in found), found
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,9 @@ JAVA_TX = "transactions.java-tx"
          "    public Neo4jTransactionManager transactionManager(Driver driver) {", JAVA_TX),
         ("src/main/java/org/shop/config/DatabaseConfiguration.java",
          "        return new JpaTransactionManager(entityManagerFactory);", JAVA_TX),
+        # Spring's TransactionOperations, which transactionTemplate implements
+        ("spring-session-jdbc/src/main/java/org/shop/JdbcSessions.java",
+         "        this.transactionOperations.executeWithoutResult((status) -> save(session));", TX),
         # look-alikes: a manager of something else, a view named for one
         ("src/main/java/org/shop/config/CacheConfiguration.java",
          "    public CacheManager cacheManager(RedisConnectionFactory factory) {", None),
@@ -294,8 +297,32 @@ def test_a_payment_client_s_retries_are_evidence(
          ["\terr = tx.QueryRowContext(ctx, q, id).Scan(&owner)"], "transactions.go-tx"),
         ("internal/store/visibility.go", ["\terr = txn.GetContext(ctx, &row, q, id)"],
          "transactions.go-tx"),
-        # ... not a gorm builder named tx, nor the pool's own statement
+        # gorm's writes sent through the transaction its callback is handed
+        ("services/user.go", ['\t\ttx.Delete(models.Session{}, "user_id = ?", model.ID)'],
+         "transactions.go-tx"),
+        ("services/user.go", ["\t\tif err := tx.Create(&grant).Error; err != nil {"],
+         "transactions.go-tx"),
+        # ... not a gorm builder named tx, nor its reads, nor the pool's own statement
         ("internal/store/report.go", ['\ttx = tx.Select("name", "total")'], None),
+        ("internal/store/report.go", ["\terr = tx.Find(&rows).Error"], None),
+        ("services/user.go", ['\t\tus.DB.Delete(models.Session{}, "user_id = ?", model.ID)'],
+         None),
+        # a primary key put on a table that had none: duplicates refused from then on
+        ("migrate/migrate.go", ["        alter table %[1]s add primary key (version);"],
+         "transactions.integrity-constraints"),
+        ("db/upgrade.sql",
+         ["ALTER TABLE downloads ADD CONSTRAINT downloads_pkey PRIMARY KEY USING INDEX x;"],
+         "transactions.integrity-constraints"),
+        # ... not the key a new table is created with, nor an index that is not unique
+        ("internal/store/schema.go", ["\tid integer PRIMARY KEY,"], None),
+        ("db/upgrade.sql", ["ALTER TABLE downloads ADD INDEX downloads_day (day);"], None),
+        # whether the schema changes a migration tool applies run inside a transaction
+        ("db/migrate/20240101000000_add_index_concurrently.rb", ["  disable_ddl_transaction!"],
+         "transactions.tx-options"),
+        ("cmd/psqldef/psqldef.go", ["\t\tconfig.DisableDdlTransaction = true"],
+         "transactions.tx-options"),
+        # ... not DDL statements collected, nor a DDL's own name
+        ("cmd/psqldef/psqldef.go", ["\tddlStatements = append(ddlStatements, stmt)"], None),
         ("internal/store/visibility.go",
          ["\t_, err = mdb.NamedExecContext(ctx, deleteAttributes, filter)"], None),
         # gorm's row count decides what happens next
