@@ -299,9 +299,12 @@ def test_a_payment_client_s_retries_are_evidence(
          "transactions.go-tx"),
         # gorm's writes sent through the transaction its callback is handed
         ("services/user.go", ['\t\ttx.Delete(models.Session{}, "user_id = ?", model.ID)'],
-         "transactions.go-tx"),
+         "transactions.gorm-tx-writes"),
         ("services/user.go", ["\t\tif err := tx.Create(&grant).Error; err != nil {"],
-         "transactions.go-tx"),
+         "transactions.gorm-tx-writes"),
+        # ... in Go only: another language's library named its handle tx too
+        ("src/Store/EntryStore.cs", ["        tx.Delete(entry);"], None),
+        ("src/store/rows.js", ["  tx.Update(row);"], None),
         # ... not a gorm builder named tx, nor its reads, nor the pool's own statement
         ("internal/store/report.go", ['\ttx = tx.Select("name", "total")'], None),
         ("internal/store/report.go", ["\terr = tx.Find(&rows).Error"], None),
@@ -323,6 +326,9 @@ def test_a_payment_client_s_retries_are_evidence(
          "transactions.tx-options"),
         # ... not DDL statements collected, nor a DDL's own name
         ("cmd/psqldef/psqldef.go", ["\tddlStatements = append(ddlStatements, stmt)"], None),
+        # a list named for a bank's operations is not Spring's bean
+        ("src/screens/bank.ts", ['const transactionOperations = ["deposit", "withdrawal"];'],
+         None),
         ("internal/store/visibility.go",
          ["\t_, err = mdb.NamedExecContext(ctx, deleteAttributes, filter)"], None),
         # gorm's row count decides what happens next
