@@ -116,6 +116,14 @@ _VERSIONS_LINE = compile_lazily(
     rf"\s*(?:-\s+)?{_TOOLCHAIN}:\s*(?:{_VERSION}|\[\s*{_VERSION}(?:\s*,\s*{_VERSION})*"
     r"\s*,?\s*\])\s*(?:#.*)?"
 )
+#: a list's item that is a version alone (`- 2.3`, `- "1.24.x"`), and a key that opens a list of
+#: a toolchain's versions: the names above and Travis CI's own keys for them (`rvm:`,
+#: `otp_release:`, `mono:`, `julia:`), as `_VERSIONS_LINE` reads them (a setup step's
+#: `go-version:` is none). The item is read with the key it is under
+#: (`_listed_under_toolchain`): a bare list's version may be a branch's name (`- 1.2.x` under
+#: `branches:`)
+_VERSION_ITEM = compile_lazily(rf"(\s*)-\s+{_VERSION}\s*(?:#.*)?")
+_TOOLCHAIN_LIST = compile_lazily(rf"(\s*)(?:{_TOOLCHAIN}|rvm|otp_release|mono|julia):\s*(?:#.*)?")
 #: the version a pinned commit's trailing comment names (`# v5`, `# 4.1.7`, `# tag=v4`)
 _COMMENTED_VERSION = compile_lazily(r"#\s*(?:tag\s*[=:]\s*)?(v?\d+(?:\.\d+)*)\b")
 _CHART = compile_lazily(r"(^|/)Chart\.ya?ml$")
@@ -584,12 +592,26 @@ class MetadataLines:
     def _versions_listed(self, index: int) -> frozenset[tuple[str, int]]:
         """The changed lines of a CI configuration that only list versions to build or test on
         (`_VERSIONS_LINE`: a matrix's Ruby and Rails versions and its `exclude:` entries, keyed
-        by the toolchain's name): which toolchains the tests run on, not what the pipeline does
-        or may reach. Its steps, triggers, permissions, secrets, runners and images still count."""
-        return places({
-            (item.side, item.line) for hunk in self.diff.hunks(index) for item in hunk.lines
-            if item.side != "header" and _VERSIONS_LINE.fullmatch(item.text.rstrip("\n"))
-        })
+        by the toolchain's name; or a version alone as an item of a list the hunk shows under
+        such a key, as Travis CI lists them: `rvm:` then `- 2.5`): which toolchains the tests
+        run on, not what the pipeline does or may reach. Its steps, triggers, permissions,
+        secrets, runners and images still count, and so does an item whose key the hunk does
+        not show."""
+        found: set[tuple[str, int]] = set()
+        for number, hunk in enumerate(self.diff.hunks(index)):
+            sides: tuple[list[str], list[str]] | None = None
+            for item in hunk.lines:
+                if item.side == "header":
+                    continue
+                text = item.text.rstrip("\n")
+                if _VERSIONS_LINE.fullmatch(text):
+                    found.add((item.side, item.line))
+                elif _VERSION_ITEM.fullmatch(text):
+                    sides = sides or self.diff.shown_sides(index, number)
+                    new = item.side == "new"
+                    if _listed_under_toolchain(sides[new], item.line - hunk.starts[new]):
+                        found.add((item.side, item.line))
+        return places(found)
 
     def _action_bumps(self, index: int) -> frozenset[tuple[str, int]]:
         """The `uses:` lines of each hunk whose every change of an action's steps is a move to
@@ -613,6 +635,25 @@ class MetadataLines:
                     found.update((side, line) for side in ("old", "new")
                                  for _, _, line in sides[side])
         return places(found)
+
+
+def _listed_under_toolchain(rows: list[str], at: int) -> bool:
+    """Whether the list item at `rows[at]` (a version alone: `_VERSION_ITEM`) is one of a list
+    of a toolchain's versions: the nearest line above it that is not a comment, a blank or
+    another such item of the same list is a toolchain's key (`_TOOLCHAIN_LIST`) indented no
+    deeper than the item. False when the rows shown do not reach the key."""
+    if not 0 <= at < len(rows):
+        return False
+    indent = len(rows[at]) - len(rows[at].lstrip())
+    for row in reversed(rows[:at]):
+        stripped = row.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _VERSION_ITEM.fullmatch(row) and len(row) - len(row.lstrip()) == indent:
+            continue
+        key = _TOOLCHAIN_LIST.fullmatch(row)
+        return key is not None and len(key[1]) <= indent
+    return False
 
 
 def _major(uses: re.Match[str]) -> str | None:

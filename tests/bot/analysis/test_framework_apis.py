@@ -102,6 +102,19 @@ from tests.bot.analysis._rules import rules_found
         ("routes/web.php", "Route::put('/posts/{post}', $update)->middleware('can:update,post');",
          "permissions.laravel-authz"),
         ("app/Models/Team.php", "use Laravel\\Cashier\\Billable;", "billing.stripe"),
+        # ... a Blade view that shows a part of the page only to who is signed in, or to a
+        # guard's users; the same facade in a controller, whatever it asks
+        ("resources/views/layouts/app.blade.php", "    @if (Auth::check())",
+         "auth.laravel-auth-views"),
+        ("resources/views/layouts/app.blade.php", "    @if (auth('admin')->check())",
+         "auth.laravel-auth-views"),
+        ("app/Http/Controllers/TeamController.php", "        $teams = Auth::user()->allTeams();",
+         "auth.laravel-auth"),
+        # look-alikes: a Blade view that reads the signed-in user to print (Laravel's "Retrieving
+        # the Authenticated User"): the teams to switch between, a name
+        ("resources/views/navigation-menu.blade.php",
+         "    @if (Auth::user()->allTeams()->count() > 1)", None),
+        ("resources/views/navigation-menu.blade.php", "    {{ auth()->user()->name }}", None),
         # Rails: a controller's sign-in filter, HTTP authentication; CanCanCan with parentheses
         ("app/controllers/reports_controller.rb", "  before_action :require_login, only: :show",
          "auth.rails-auth"),

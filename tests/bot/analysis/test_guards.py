@@ -1288,3 +1288,47 @@ def test_a_runs_outcomes_are_read_once_however_many_of_its_lines_are_asked(
     found = guards.changes(diff.hunks(0)[0], [], diff, anywhere=True)
     assert [change.kind for change in found] == ["outcome-changed"]
     assert len(read) == 6  # each line of the run once, though every line of it was asked
+
+
+
+def _hunk(path: str, section: str, rows: list[str]) -> str:
+    """One modified file with one hunk of these rows, each with its marker (' ', '-', '+')."""
+    old = sum(row[:1] in (" ", "-") for row in rows)
+    new = sum(row[:1] in (" ", "+") for row in rows)
+    body = "".join(f"{row}\n" for row in rows)
+    return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n"
+            f"+++ b/{path}\n@@ -5,{old} +5,{new} @@ {section}\n{body}")
+
+
+def _version_switch(condition: str) -> list[str]:
+    """A framework's older code kept under an `else`, the newer one under `condition`."""
+    return ["     initializer :shop do", "-      if defined? ActionController::Base",
+            f"+      if {condition}", "+        ActiveSupport.on_load(:action_controller_base)",
+            "+      else", "+        if defined? ActionController::Base",
+            "         ActionController::Base.include(Helpers)"]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["::Rails::VERSION::MAJOR >= 6", "Rails.version >= '6.0'",
+     "Gem::Version.new(Rails.version) >= Gem::Version.new('6')"],
+    ids=["rails-version-constant", "rails-version-method", "gem-version"],
+)
+def test_a_frameworks_version_is_no_row_version(policy: Policy, condition: str) -> None:
+    """The version a framework names through its module or class picks the code for the
+    framework it runs on (a Railtie's `if ::Rails::VERSION::MAJOR >= 6`); it is no row's
+    version checked before a write."""
+    text = _hunk("lib/shop/railtie.rb", "module Shop", _version_switch(condition))
+    assert not {rule for rule in rules(run(text, policy)) if rule.startswith("transactions.")}
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["order.version != expected", "order.lock.Version != expected"],
+    ids=["row-version", "row-version-capitalised"],
+)
+def test_a_rows_version_checked_is_a_transactions_guard(policy: Policy, condition: str) -> None:
+    """A write's check of the version it read (optimistic locking) changed is evidence, in the
+    same shape as a framework's version switch."""
+    text = _hunk("lib/shop/orders.rb", "module Shop", _version_switch(condition))
+    assert "transactions.condition-changed" in rules(run(text, policy))

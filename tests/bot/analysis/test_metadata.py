@@ -637,3 +637,48 @@ def test_a_ci_matrix_of_versions_is_metadata(
     pipeline does or may reach: its steps, runners, images, environment and what it publishes
     still count."""
     assert ("infrastructure" in areas_of_edit(policy, path, added, removed)) is counts
+
+
+def _hunk(path: str, rows: list[str]) -> str:
+    """One modified file with one hunk of these rows, each with its marker (' ', '-', '+')."""
+    old = sum(row[:1] in (" ", "-") for row in rows)
+    new = sum(row[:1] in (" ", "+") for row in rows)
+    body = "".join(f"{row}\n" for row in rows)
+    return (f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n--- a/{path}\n"
+            f"+++ b/{path}\n@@ -1,{old} +1,{new} @@\n{body}")
+
+
+@pytest.mark.parametrize(
+    ("path", "rows", "counts"),
+    [
+        # the versions listed one an item under the toolchain's key, as Travis CI lists them
+        # (`rvm:`, `go:`), and in a matrix
+        (".travis.yml", [" language: ruby", " rvm:", "-  - 2.2.9", "-  - 2.3.6", "+  - 2.3",
+                         "+  - 2.4", " before_install:"], False),
+        (".travis.yml", [" language: go", " go:", '-  - "1.23.x"', '   - "1.24.x"',
+                         '+  - "1.25.x"', " script: go test ./..."], False),
+        (".github/workflows/test.yml", ["     strategy:", "       matrix:", "         ruby:",
+                                        "-          - '3.1'", "           - '3.2'",
+                                        "+          - '3.3'"], False),
+        # ... but not a list under another key (the branches that trigger a workflow), an item
+        # whose key the hunk does not show, nor versions beside a change of what runs
+        (".github/workflows/ci.yml", ["   push:", "     branches:", "-      - 1.2.x",
+                                      "+      - 1.3.x"], True),
+        (".travis.yml", ["   - 2.4", "-  - 2.5", "+  - 2.6"], True),
+        (".travis.yml", [" rvm:", "-  - 2.5", "+  - 2.6", "-script: bundle exec rake",
+                         "+script: bundle exec rake deploy"], True),
+        # ... nor a list under a setup step's key, which is not a matrix's, as on one line
+        (".github/workflows/release.yml", ["         go-version:", "-          - 1.22.1",
+                                           "+          - 1.21.0"], True),
+    ],
+    ids=["travis-rvm", "travis-go", "matrix-ruby-list", "trigger-branches-list",
+         "key-not-shown", "versions-and-script", "setup-version-list"],
+)
+def test_a_list_of_a_toolchains_versions_is_metadata(
+    policy: Policy, path: str, rows: list[str], counts: bool
+) -> None:
+    """A CI configuration's list of versions, one an item under the toolchain's key, says which
+    toolchains the tests run on, as the same list on one line does; a list the hunk does not
+    show the key of, or one under any other key, still counts."""
+    found = classify(parse_diff(_hunk(path, rows)), policy).areas
+    assert ("infrastructure" in {area.id for area in found}) is counts
