@@ -310,6 +310,26 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/api/cards.ts", "  return { clientSecret: intent.client_secret };", None),
         ("src/http.ts", "  const client = createClient({ baseUrl, secretary });", None),
         ("src/game.py", "    player.assume_role(role)", None),
+        # python-social-auth: a sign-in refused (a social account already linked to another
+        # user), the partial pipeline resumed for a user
+        ("social_django/storage.py",
+         "                raise AuthAlreadyAssociated(backend) from exc", "auth.python-social-auth"),
+        ("social_core/actions.py",
+         "    partial = partial_pipeline_data(backend, authenticated_user, *args, **kwargs)",
+         "auth.python-social-auth"),
+        ("shop/pipeline.py", "        raise AuthForbidden(backend)", "auth.python-social-auth"),
+        # look-alikes: an error and a pipeline of other kinds
+        ("shop/errors.py", "class AlreadyAssociated(Exception):", None),
+        ("shop/etl.py", "    data = pipeline_data(stage, *args)", None),
+        # Pow: the context that authenticates credentials, the store of signed-in sessions
+        ("lib/pow/ecto/context.ex",
+         "      @pow_config Keyword.put_new(unquote(config), :users_context, __MODULE__)",
+         "auth.pow"),
+        ("config/config.exs", "  credentials_cache_store: {Pow.Store.CredentialsCache, ttl: 60},",
+         "auth.pow"),
+        # look-alikes: a context of another kind, the same words outside Elixir
+        ("lib/shop/orders.ex", "    orders_context = Keyword.get(opts, :context)", None),
+        ("src/users.py", "    users_context = load_context(request)", None),
     ],
 )
 def test_how_a_change_alters_authentication_is_evidence(
