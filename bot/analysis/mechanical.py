@@ -2119,6 +2119,34 @@ def _searched(pattern: re.Pattern[str], hint: re.Pattern[str], texts: Iterable[s
                for text in texts)
 
 
+def _may_hint_rendering(old: str, new: str) -> bool:
+    return any(hint in text for text in (old, new) for hint in ("render_kw", "attrs"))
+
+
+def _may_flag_not_for_security(old: str, new: str) -> bool:
+    return "usedforsecurity" in new
+
+
+def _may_cascade(old: str, new: str) -> bool:
+    return ("CASCADE" in new and _RELATION_FIELD.search(old) is not None
+            and _RELATION_FIELD.search(new) is not None)
+
+
+def _may_level_stack(old: str, new: str) -> bool:
+    return "stacklevel" in old or "stacklevel" in new
+
+
+#: arguments a hunk may add, drop or change without changing what the code does, each with a
+#: cheap test of the hunk's removed and added text that it may hold one, and what takes it out
+_ARGUMENT_STRIPS: tuple[tuple[Callable[[str, str], bool],
+                              Callable[[Sequence[str]], list[str]]], ...] = (
+    (_may_hint_rendering, _without_render_hints),
+    (_may_flag_not_for_security, _not_for_security_dropped),
+    (_may_cascade, _cascade_dropped),
+    (_may_level_stack, _stack_level_dropped),
+)
+
+
 def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = False,
                      code: bool = False, divides: bool = False) -> bool:
     """`mechanical_hunk` of a hunk's `Sides`, which keep the tokens it makes for `Sides.swaps`.
@@ -2135,26 +2163,15 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     if markup and _labels_only(sides):
         return True
     old_text, new_text = "\n".join(removed), "\n".join(added)
-    if any(hint in text for text in (old_text, new_text) for hint in ("render_kw", "attrs")):
-        unhinted = _without_render_hints(removed), _without_render_hints(added)
-        if unhinted != (list(removed), list(added)):
-            return mechanical_sides(Sides(*unhinted), manifest=manifest, markup=markup)
-    if "usedforsecurity" in new_text:
-        unflagged = _not_for_security_dropped(removed), _not_for_security_dropped(added)
-        if unflagged != (list(removed), list(added)):
-            return mechanical_sides(Sides(*unflagged), manifest=manifest, markup=markup)
-    if "CASCADE" in new_text and _RELATION_FIELD.search(old_text) and _RELATION_FIELD.search(
-        new_text
-    ):
-        uncascaded = _cascade_dropped(removed), _cascade_dropped(added)
-        if uncascaded != (list(removed), list(added)):
-            return mechanical_sides(Sides(*uncascaded), manifest=manifest, markup=markup)
-    if "stacklevel" in old_text or "stacklevel" in new_text:
-        unlevelled = _stack_level_dropped(removed), _stack_level_dropped(added)
-        if unlevelled != (list(removed), list(added)):
-            if not any(line.strip() for side in unlevelled for line in side):
+    for holds, strip in _ARGUMENT_STRIPS:
+        if not holds(old_text, new_text):
+            continue
+        stripped = strip(removed), strip(added)
+        if stripped != (list(removed), list(added)):
+            if not any(line.strip() for side in stripped for line in side):
                 return True  # the argument alone added or dropped
-            return mechanical_sides(Sides(*unlevelled), manifest=manifest, markup=markup)
+            return mechanical_sides(Sides(*stripped), manifest=manifest, markup=markup,
+                                    code=code, divides=divides)
     if not any(line.strip() for line in removed):
         return _constants_only(added)
     if not added:
@@ -2837,9 +2854,14 @@ _VERSION_BLOCK = compile_lazily(
 )
 _ELSE_BLOCK = compile_lazily(r"([ \t]*)else\s*:\s*(?:#.*)?")
 #: a value chosen by the major version, its two sides plain names (`text_type = unicode if
-#: sys.version_info[0] == 2 else str`)
+#: sys.version_info[0] == 2 else str`), the choice a whole expression: after an assignment's
+#: `=` (not a comparison's), an opening bracket, a comma or `return`, and before a closing
+#: bracket, a comma, a comment or the line's end. Within a larger expression the choice takes
+#: in what stands beside it (`x or a if PY2 else b` is `(x or a) if PY2 else b`), so reading
+#: it as `x or b` would be another program
 _VERSION_CHOICE = compile_lazily(
-    rf"([\w.]+)\s+if\s+(?:({_MAJOR_VERSION})|({_MAJOR_VERSION_3}))\s+else\s+([\w.]+)(?![\w.(\[])"
+    rf"(^|[(\[,]|(?<![=!<>])=|\breturn)(\s*)([\w.]+)\s+if\s+(?:({_MAJOR_VERSION})|"
+    rf"({_MAJOR_VERSION_3}))\s+else\s+([\w.]+)(?=\s*(?:[)\],]|#|$))"
 )
 _VERSION_HINT = compile_lazily(r"version_info|PY[23]\b")
 
@@ -2870,7 +2892,8 @@ def python3_branches(lines: Sequence[str]) -> list[str] | None:
         block = _VERSION_BLOCK.fullmatch(line)
         if block is None:
             chosen = _VERSION_CHOICE.sub(
-                lambda choice: choice.group(4) if choice.group(2) else choice.group(1), line
+                lambda choice: choice.group(1) + choice.group(2)
+                + (choice.group(6) if choice.group(4) else choice.group(3)), line
             )
             found = found or chosen != line
             out.append(chosen)

@@ -2028,13 +2028,21 @@ def test_djangos_former_default_on_delete_written_out_is_mechanical(
         (["if sys.version_info < (3,):", "    text_type = unicode", "x = 1"], ["x = 1"]),
         (["text_type = unicode if sys.version_info[0] == 2 else str"], ["text_type = str"]),
         (["raw = str if not PY3 else bytes"], ["raw = bytes"]),
+        (["    return f(text, unicode if six.PY2 else str)"], ["    return f(text, str)"]),
+        # a choice within a larger expression takes in what stands beside it: not read
+        (["accept = verified if six.PY3 else verified or legacy_ok"], None),
+        (["accept = legacy_ok or verified if six.PY2 else verified"], None),
+        (["limit = MAX_REFUND if six.PY3 else MAX_REFUND * 10"], None),
+        (["ok = x == a if six.PY2 else b"], None),
         # not read: no test of the major version, a minor version's test, an elif after it
         (["if settings.PY2_COMPAT:", "    a = 1"], None),
         (["if sys.version_info >= (3, 8):", "    from typing import Literal"], None),
         (["if PY2:", "    a = 1", "elif WINDOWS:", "    a = 2"], None),
     ],
     ids=["py2-block-and-else", "py3-block-kept", "py2-block-alone", "value-chosen",
-         "value-chosen-negated", "another-flag", "minor-version", "elif-after-it"],
+         "value-chosen-negated", "value-chosen-as-an-argument", "choice-then-or",
+         "or-then-choice", "choice-then-product", "comparison-then-choice", "another-flag",
+         "minor-version", "elif-after-it"],
 )
 def test_python3_branches_reads_code_as_python_3_runs_it(
     lines: list[str], read: list[str] | None
