@@ -1520,6 +1520,18 @@ def test_translations_are_excluded_but_code_under_them_counts(
             "        // loading the flow here runs the RBAC checks for the FLOW permission",
             "        Optional<Flow> flow = flows.findById(tenant, namespace, flowId);",
         ], "permissions", id="java-rbac-checks"),
+        pytest.param("middleware/proxy/security.go", [
+            "\t// 6to4 and Teredo wrappers are unwrapped so a blocked IPv4 cannot be smuggled",
+            "\tif ip16[0] == 0x20 && ip16[1] == 0x02 { return net.IPv4(ip16[2], ip16[3]) }",
+        ], "security", id="go-smuggled"),
+        pytest.param("middleware/strip.go", [
+            "\t\t\t// Normalize backslashes that some clients may interpret as protocol-relative.",
+            "\t\t\tpath = strings.ReplaceAll(path, `\\`, `/`)",
+        ], "security", id="go-protocol-relative"),
+        pytest.param("src/controllers/list.js", [
+            "  // Refuse object values here: they would be a NoSQL injection into the filter",
+            "  if (typeof equal === 'object') return res.status(400).end();",
+        ], "security", id="js-nosql-injection"),
     ],
 )
 def test_a_comment_stating_what_changed_code_guards_is_evidence(
@@ -1531,6 +1543,20 @@ def test_a_comment_stating_what_changed_code_guards_is_evidence(
     assert stated, found
     assert all(e.side == "new" for e in stated)
     assert not any(e.snippet.startswith(("if", "let", "for", "unconfirmed")) for e in stated)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "// Hard-refresh to bypass the browser HTTP cache",
+        "// inject the logger into the service",
+        "// the scheme is untouched by the rewrite",
+    ],
+    ids=["bypass-a-cache", "inject-a-dependency", "no-weakness-named"],
+)
+def test_a_comment_naming_no_weakness_is_not_evidence(policy: Policy, comment: str) -> None:
+    text = edit("src/app/cache.js", [comment, "x = load()"], ["x = 1"])
+    assert run(text, policy).areas == []
 
 
 def test_the_same_comment_in_a_comment_only_hunk_is_not_evidence(policy: Policy) -> None:

@@ -149,6 +149,30 @@ from tests.bot.analysis._rules import rules_found
         ("Shop/Mail/Sender.cs", "        client.EnableSsl = true;", "security.transport"),
         ("internal/mail/send.go", "	DisableTLS: cfg.DisableTLS,", "security.transport"),
         ("src/ui/sslBadge.ts", "  const sslBadge = useSslBadge(site);", None),
+        # a URL's scheme compared with http or https, or set to https: plain HTTP refused or
+        # forced, the schemes a fetched or a redirect URL may have
+        ("provider/redirect.go", '\tif u.Scheme != "http" && u.Scheme != "https" {',
+         "security.transport"),
+        ("get_s3.go", '\t\t\t\tscheme = "https"', "security.transport"),
+        ("src/app/onboarding/client.tsx", '      if (url.protocol !== "https:") return;',
+         "security.transport"),
+        # look-alikes: a colour scheme, a scheme read, a scheme set to plain HTTP in a default
+        ("src/ui/theme.ts", '  if (colorScheme === "dark") return darkTheme;', None),
+        ("internal/urls/build.go", "\tscheme := parsed.Scheme", None),
+        ("src/config.py", '    scheme = "http"', None),
+        # PHP's digest functions: hash() by the algorithm it names, md5() and sha1() over a
+        # secret (a payment gateway's callback signature, a client secret stored hashed)
+        ("Api/V8/OAuth2/Repository/ClientRepository.php",
+         "        return hash('sha256', $clientSecret) === $client->secret;",
+         "security.hashing-hmac"),
+        ("src/Gateway/Message/CompleteAuthorizeRequest.php",
+         "        return md5($this->getHashSecret().$this->getApiLoginId().$this->getAmount());",
+         "security.hashing-hmac"),
+        # look-alikes: a cache key, an object's own hash method, a hash table's key
+        ("src/Cache/Store.php", "        $key = md5($url);", None),
+        ("src/Cache/Store.php", "        $file = $this->dir . '/' . md5($cacheKey);", None),
+        ("src/Model/Entry.php", "        return $this->hash($value);", None),
+        ("src/Model/Entry.php", "        $seen[hash_key($row)] = true;", None),
         # a load balancer's X-Forwarded-For settings by their abbreviation
         ("modules/alb/main.tf", "  xff_header_processing_mode = var.xff_header_processing_mode",
          "security.proxy-trust"),
