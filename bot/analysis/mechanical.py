@@ -2137,13 +2137,16 @@ def _may_level_stack(old: str, new: str) -> bool:
 
 
 #: arguments a hunk may add, drop or change without changing what the code does, each with a
-#: cheap test of the hunk's removed and added text that it may hold one, and what takes it out
+#: cheap test of the hunk's removed and added text that it may hold one, what takes it out,
+#: and whether lines that held nothing else are mechanical however the argument changed (a
+#: warning's stacklevel is only ever a frame's number; a field's `render_kw` on a line of its
+#: own may set the value a hidden field submits, so its lines are compared as they are)
 _ARGUMENT_STRIPS: tuple[tuple[Callable[[str, str], bool],
-                              Callable[[Sequence[str]], list[str]]], ...] = (
-    (_may_hint_rendering, _without_render_hints),
-    (_may_flag_not_for_security, _not_for_security_dropped),
-    (_may_cascade, _cascade_dropped),
-    (_may_level_stack, _stack_level_dropped),
+                              Callable[[Sequence[str]], list[str]], bool], ...] = (
+    (_may_hint_rendering, _without_render_hints, False),
+    (_may_flag_not_for_security, _not_for_security_dropped, False),
+    (_may_cascade, _cascade_dropped, False),
+    (_may_level_stack, _stack_level_dropped, True),
 )
 
 
@@ -2163,13 +2166,13 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     if markup and _labels_only(sides):
         return True
     old_text, new_text = "\n".join(removed), "\n".join(added)
-    for holds, strip in _ARGUMENT_STRIPS:
+    for holds, strip, alone in _ARGUMENT_STRIPS:
         if not holds(old_text, new_text):
             continue
         stripped = strip(removed), strip(added)
         if stripped != (list(removed), list(added)):
             if not any(line.strip() for side in stripped for line in side):
-                return True  # the argument alone added or dropped
+                return alone  # the argument alone added, dropped or changed
             return mechanical_sides(Sides(*stripped), manifest=manifest, markup=markup,
                                     code=code, divides=divides)
     if not any(line.strip() for line in removed):
@@ -2855,13 +2858,14 @@ _VERSION_BLOCK = compile_lazily(
 _ELSE_BLOCK = compile_lazily(r"([ \t]*)else\s*:\s*(?:#.*)?")
 #: a value chosen by the major version, its two sides plain names (`text_type = unicode if
 #: sys.version_info[0] == 2 else str`), the choice a whole expression: after an assignment's
-#: `=` (not a comparison's), an opening bracket, a comma or `return`, and before a closing
+#: `=` (not a comparison's), an opening bracket, a comma, a colon (a dict's value, a lambda's
+#: body) or `return`, and before a closing
 #: bracket, a comma, a comment or the line's end. Within a larger expression the choice takes
 #: in what stands beside it (`x or a if PY2 else b` is `(x or a) if PY2 else b`), so reading
 #: it as `x or b` would be another program
 _VERSION_CHOICE = compile_lazily(
-    rf"(^|[(\[,]|(?<![=!<>])=|\breturn)(\s*)([\w.]+)\s+if\s+(?:({_MAJOR_VERSION})|"
-    rf"({_MAJOR_VERSION_3}))\s+else\s+([\w.]+)(?=\s*(?:[)\],]|#|$))"
+    rf"(^|[(\[{{,:]|(?<![=!<>])=|\breturn)(\s*)([\w.]+)\s+if\s+(?:({_MAJOR_VERSION})|"
+    rf"({_MAJOR_VERSION_3}))\s+else\s+([\w.]+)(?=\s*(?:[)\]}},]|#|$))"
 )
 _VERSION_HINT = compile_lazily(r"version_info|PY[23]\b")
 

@@ -330,6 +330,8 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         # look-alikes: a context of another kind, the same words outside Elixir
         ("lib/shop/orders.ex", "    orders_context = Keyword.get(opts, :context)", None),
         ("src/users.py", "    users_context = load_context(request)", None),
+        ("lib/shop_web/live/page.ex",
+         '    users_context = Map.get(session, "users_context", %{})', None),
     ],
 )
 def test_how_a_change_alters_authentication_is_evidence(

@@ -1310,22 +1310,11 @@ def _version_switch(condition: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "condition",
-    ["::Rails::VERSION::MAJOR >= 6", "Rails.version >= '6.0'",
-     "Gem::Version.new(Rails.version) >= Gem::Version.new('6')"],
-    ids=["rails-version-constant", "rails-version-method", "gem-version"],
-)
-def test_a_frameworks_version_is_no_row_version(policy: Policy, condition: str) -> None:
-    """The version a framework names through its module or class picks the code for the
-    framework it runs on (a Railtie's `if ::Rails::VERSION::MAJOR >= 6`); it is no row's
-    version checked before a write."""
-    text = _hunk("lib/shop/railtie.rb", "module Shop", _version_switch(condition))
-    assert not {rule for rule in rules(run(text, policy)) if rule.startswith("transactions.")}
-
-
-@pytest.mark.parametrize(
-    "condition",
-    ["order.version != expected", "order.lock.Version != expected"],
-    ids=["row-version", "row-version-capitalised"],
+    ["order.version != expected", "order.lock.Version != expected",
+     "current?.version !== expected", "rows[0].version != expected",
+     "(await repo.get(id)).version != expected"],
+    ids=["row-version", "row-version-capitalised", "optional-chain", "indexed-row",
+         "awaited-row"],
 )
 def test_a_rows_version_checked_is_a_transactions_guard(policy: Policy, condition: str) -> None:
     """A write's check of the version it read (optimistic locking) changed is evidence, in the

@@ -1980,9 +1980,13 @@ def test_a_digest_declared_not_for_security_is_mechanical(
         (['    warnings.warn("insecure key", UserWarning)'],
          ['    raise InsecureKeyError("insecure key", stacklevel=2)'], False),
         (["    verify_signature(token)"], ["    stacklevel=2,"], False),
+        # a field's render hints on a line of their own are compared as they are: they may set
+        # the value a hidden field submits
+        (['        render_kw={"placeholder": "key"}'],
+         ['        render_kw={"value": current_app.config["STRIPE_SECRET_KEY"]}'], False),
     ],
     ids=["argument-alone", "argument-added", "level-changed", "category-changed-beside-it",
-         "warning-made-an-error", "check-replaced"],
+         "warning-made-an-error", "check-replaced", "render-hints-alone-changed"],
 )
 def test_a_warnings_stack_level_is_mechanical(
     removed: list[str], added: list[str], mechanical: bool
@@ -2028,6 +2032,8 @@ def test_djangos_former_default_on_delete_written_out_is_mechanical(
         (["if sys.version_info < (3,):", "    text_type = unicode", "x = 1"], ["x = 1"]),
         (["text_type = unicode if sys.version_info[0] == 2 else str"], ["text_type = str"]),
         (["raw = str if not PY3 else bytes"], ["raw = bytes"]),
+        (['AUTH = {"hasher": legacy_hasher if six.PY2 else bcrypt_hasher}'],
+         ['AUTH = {"hasher": bcrypt_hasher}']),
         (["    return f(text, unicode if six.PY2 else str)"], ["    return f(text, str)"]),
         # a choice within a larger expression takes in what stands beside it: not read
         (["accept = verified if six.PY3 else verified or legacy_ok"], None),
@@ -2040,7 +2046,8 @@ def test_djangos_former_default_on_delete_written_out_is_mechanical(
         (["if PY2:", "    a = 1", "elif WINDOWS:", "    a = 2"], None),
     ],
     ids=["py2-block-and-else", "py3-block-kept", "py2-block-alone", "value-chosen",
-         "value-chosen-negated", "value-chosen-as-an-argument", "choice-then-or",
+         "value-chosen-negated", "value-chosen-as-a-dict-value", "value-chosen-as-an-argument",
+         "choice-then-or",
          "or-then-choice", "choice-then-product", "comparison-then-choice", "another-flag",
          "minor-version", "elif-after-it"],
 )

@@ -140,13 +140,7 @@ OWNER = "permissions.owner-match"
         ("internal/api/config.go", "\tif err := validateTenantName(name); err != nil {", None),
         ("src/setup.ts", "  checkTenancyDocs(dir);", None),
         ("src/orgs/slug.ts", "  const free = await checkOrganizationSlug(slug);", None),
-        # a role, an admin or a membership validated before a member is changed or removed
-        ("pages/api/teams/[slug]/members.ts",
-         "  await validateMembershipOperation(memberId, teamMember);", CHECK_CALLS),
-        ("lib/rbac.ts", "export async function validateUpdateRole(memberId: string, teamMember) {",
-         CHECK_CALLS),
-        ("src/space/space-member.service.ts", "      await this.validateLastAdmin(spaceId);",
-         CHECK_CALLS),
+        # a membership checked before a member is changed or removed
         ("src/teams/members.go", "	if err := checkMembership(ctx, teamID, userID); err != nil {",
          CHECK_CALLS),
         # look-alikes: a key file's mode, a token, a role's name, a member count validated
@@ -154,6 +148,11 @@ OWNER = "permissions.owner-match"
         ("lib/token.js", "  validateAccessToken(token) {", None),
         ("src/settings/form.ts", "  validateRoleName(name);", None),
         ("src/teams/limits.ts", "  validateMemberCount(team.members.length);", None),
+        # ... and a form's field validated in the browser
+        ("src/components/forms/validators.ts",
+         "export const validateRole = (v: string) => (v ? undefined : 'Please pick a role');",
+         None),
+        ("src/components/forms/team.ts", "  errs.push(validateTenant(form.tenant));", None),
         # a request authorised for the action it asks for, by a server's own helper
         ("cmd/object-handlers.go",
          "\tif s3Error := authorizeRequest(ctx, r, policy.GetObjectAction); s3Error != ErrNone {",
@@ -221,13 +220,10 @@ OWNER = "permissions.owner-match"
         ("src/main/java/org/shop/gateway/GatewayService.java",
          "        identityProvider.updateUserRoles(realm, user.getId(), CLIENT_ID, WRITE);", ROLES),
         ("src/users/service.ts", "  await keycloak.assignUserRoles(userId, roles);", ROLES),
-        # ... or looked up for the user a request names
-        ("portal/controller/AppController.java",
-         "    List<Role> userRoles = rolePermissionService.findUserRoles(userId);", ROLES),
-        ("shop/views.py", "    roles = get_user_roles(request.user)", ROLES),
         # look-alikes: a user's fields updated, roles of a form listed
         ("src/users/service.ts", "  await users.updateUserProfile(userId, profile);", None),
         ("src/forms/options.ts", "  const choices = listRoles(form);", None),
+        ("src/members/RoleSelect.tsx", "  listMemberRoles(orgId).then(setRoleOptions);", None),
         # a Java stream kept to one tenant's rows by a lambda
         ("src/main/java/org/shop/runner/Executor.java",
          "    flows.stream().filter(f -> Objects.equals(f.getTenantId(), flow.getTenantId()))",

@@ -47,6 +47,7 @@ JAVA_TX = "transactions.java-tx"
         # Spring's TransactionOperations, which transactionTemplate implements
         ("spring-session-jdbc/src/main/java/org/shop/JdbcSessions.java",
          "        this.transactionOperations.executeWithoutResult((status) -> save(session));", TX),
+        ("src/main/kotlin/org/shop/OrderService.kt", "        transactionOperations.execute {", TX),
         # look-alikes: a manager of something else, a view named for one
         ("src/main/java/org/shop/config/CacheConfiguration.java",
          "    public CacheManager cacheManager(RedisConnectionFactory factory) {", None),
