@@ -2136,18 +2136,29 @@ def _may_level_stack(old: str, new: str) -> bool:
     return "stacklevel" in old or "stacklevel" in new
 
 
-#: arguments a hunk may add, drop or change without changing what the code does, each with a
-#: cheap test of the hunk's removed and added text that it may hold one, what takes it out,
-#: and whether lines that held nothing else are mechanical however the argument changed (a
-#: warning's stacklevel is only ever a frame's number; a field's `render_kw` on a line of its
-#: own may set the value a hidden field submits, so its lines are compared as they are)
-_ARGUMENT_STRIPS: tuple[tuple[Callable[[str, str], bool],
-                              Callable[[Sequence[str]], list[str]], bool], ...] = (
-    (_may_hint_rendering, _without_render_hints, False),
-    (_may_flag_not_for_security, _not_for_security_dropped, False),
-    (_may_cascade, _cascade_dropped, False),
-    (_may_level_stack, _stack_level_dropped, True),
+#: arguments a hunk may add or drop without changing what the code does, each with a cheap
+#: test of the hunk's removed and added text that it may hold one, what takes it out, and the
+#: pattern of the argument itself when a new value of it is a change: a field's `render_kw`
+#: may set the value a hidden field submits, so a hunk that gives it other contents is
+#: compared as it is; a warning's stacklevel is only ever a frame's number (None: any value)
+_ARGUMENT_STRIPS: tuple[tuple[Callable[[str, str], bool], Callable[[Sequence[str]], list[str]],
+                              re.Pattern[str] | None], ...] = (
+    (_may_hint_rendering, _without_render_hints, _RENDER_HINTS),
+    (_may_flag_not_for_security, _not_for_security_dropped, None),
+    (_may_cascade, _cascade_dropped, None),
+    (_may_level_stack, _stack_level_dropped, None),
 )
+
+
+def _argument_changed(argument: re.Pattern[str] | None, old: str, new: str) -> bool:
+    """Whether both sides hold the argument (`argument`'s matches) and not the same ones,
+    white space and the commas around them aside: its value changed, not only added or
+    dropped."""
+    if argument is None:
+        return False
+    found = [sorted("".join(match.group().split()).strip(",") for match in argument.finditer(text))
+             for text in (old, new)]
+    return all(found) and found[0] != found[1]
 
 
 def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = False,
@@ -2166,13 +2177,13 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     if markup and _labels_only(sides):
         return True
     old_text, new_text = "\n".join(removed), "\n".join(added)
-    for holds, strip, alone in _ARGUMENT_STRIPS:
-        if not holds(old_text, new_text):
+    for holds, strip, argument in _ARGUMENT_STRIPS:
+        if not holds(old_text, new_text) or _argument_changed(argument, old_text, new_text):
             continue
         stripped = strip(removed), strip(added)
         if stripped != (list(removed), list(added)):
             if not any(line.strip() for side in stripped for line in side):
-                return alone  # the argument alone added, dropped or changed
+                return True  # the argument alone added or dropped (a stacklevel changed)
             return mechanical_sides(Sides(*stripped), manifest=manifest, markup=markup,
                                     code=code, divides=divides)
     if not any(line.strip() for line in removed):
@@ -2859,8 +2870,8 @@ _ELSE_BLOCK = compile_lazily(r"([ \t]*)else\s*:\s*(?:#.*)?")
 #: a value chosen by the major version, its two sides plain names (`text_type = unicode if
 #: sys.version_info[0] == 2 else str`), the choice a whole expression: after an assignment's
 #: `=` (not a comparison's), an opening bracket, a comma, a colon (a dict's value, a lambda's
-#: body) or `return`, and before a closing
-#: bracket, a comma, a comment or the line's end. Within a larger expression the choice takes
+#: body) or `return`, and before a closing bracket, a comma, a comment or the line's end.
+#: Within a larger expression the choice takes
 #: in what stands beside it (`x or a if PY2 else b` is `(x or a) if PY2 else b`), so reading
 #: it as `x or b` would be another program
 _VERSION_CHOICE = compile_lazily(

@@ -1524,6 +1524,10 @@ def test_translations_are_excluded_but_code_under_them_counts(
             "\t// 6to4 and Teredo wrappers are unwrapped so a blocked IPv4 cannot be smuggled",
             "\tif ip16[0] == 0x20 && ip16[1] == 0x02 { return net.IPv4(ip16[2], ip16[3]) }",
         ], "security", id="go-smuggled"),
+        pytest.param("internal/proxy/framing.go", [
+            "\t// reject both headers: a front proxy could otherwise smuggle a second request",
+            "\tif hasLength && chunked { return errAmbiguousFraming }",
+        ], "security", id="go-smuggle"),
         pytest.param("src/controllers/list.js", [
             "  // Refuse object values here: they would be a NoSQL injection into the filter",
             "  if (typeof equal === 'object') return res.status(400).end();",
@@ -1551,9 +1555,10 @@ def test_a_comment_stating_what_changed_code_guards_is_evidence(
         "// code injection for hot reload: accept updates of this module",
         "// protocol-relative so the CDN image loads on http and https pages",
         "// untrusted certificates get a warning icon in the list",
+        "# the smuggler offers cheaper goods at night",
     ],
     ids=["bypass-a-cache", "inject-a-dependency", "no-weakness-named", "tracing-header",
-         "hot-reload", "cdn-image", "certificate-badge"],
+         "hot-reload", "cdn-image", "certificate-badge", "game-character"],
 )
 def test_a_comment_naming_no_weakness_is_not_evidence(policy: Policy, comment: str) -> None:
     text = edit("src/app/cache.js", [comment, "x = load()"], ["x = 1"])

@@ -1964,6 +1964,19 @@ def test_a_digest_declared_not_for_security_is_mechanical(
 
 
 @pytest.mark.parametrize(
+    "comma", ["", ",", ")"], ids=["alone-on-its-line", "trailing-comma", "closing-bracket"]
+)
+def test_a_fields_render_hints_given_other_contents_are_a_change(comma: str) -> None:
+    """A field's render hints added or dropped are presentation; given other contents they
+    may set the value a hidden field submits, so the hunk is compared as it is."""
+    removed = [f'        render_kw={{"placeholder": "key"}}{comma}']
+    changed = [f'        render_kw={{"value": current_app.config["STRIPE_SECRET_KEY"]}}{comma}']
+    assert not mechanical_hunk(removed, changed)
+    assert mechanical_hunk(["    key = HiddenField('key')"],
+                           ['    key = HiddenField(\'key\', render_kw={"placeholder": "key"})'])
+
+
+@pytest.mark.parametrize(
     ("removed", "added", "mechanical"),
     [
         # flake8-bugbear's B028: a warning's stacklevel moves only the line it names; added on
@@ -1980,13 +1993,9 @@ def test_a_digest_declared_not_for_security_is_mechanical(
         (['    warnings.warn("insecure key", UserWarning)'],
          ['    raise InsecureKeyError("insecure key", stacklevel=2)'], False),
         (["    verify_signature(token)"], ["    stacklevel=2,"], False),
-        # a field's render hints on a line of their own are compared as they are: they may set
-        # the value a hidden field submits
-        (['        render_kw={"placeholder": "key"}'],
-         ['        render_kw={"value": current_app.config["STRIPE_SECRET_KEY"]}'], False),
     ],
     ids=["argument-alone", "argument-added", "level-changed", "category-changed-beside-it",
-         "warning-made-an-error", "check-replaced", "render-hints-alone-changed"],
+         "warning-made-an-error", "check-replaced"],
 )
 def test_a_warnings_stack_level_is_mechanical(
     removed: list[str], added: list[str], mechanical: bool
