@@ -98,6 +98,17 @@ _RENDER_HINTS = compile_lazily(
     r"\s*,?\s*\brender_kw\s*=\s*\{[^{}]*\}|(?<=\()\s*attrs\s*=\s*\{[^{}]*\}\s*,?"
 )
 _WIDGET_CALL = compile_lazily(r"(?:Input|Select|Textarea|Widget)\($")
+#: the keys of such a dict that only present a field (`_RENDER_HINTS`): a placeholder, a
+#: style, a tooltip, what the browser fills or checks first, WAI-ARIA's states. Not `value`
+#: (what a hidden field submits: `render_kw={"value": config["STRIPE_SECRET_KEY"]}` prints the
+#: secret into the page), `name`, `disabled` or `readonly` (what the form sends), nor `data-*`
+#: (what a script reads): a dict with any other key is compared as code
+_PRESENTATION_KEYS = frozenset({
+    "placeholder", "class", "style", "id", "title", "autocomplete", "autofocus", "rows",
+    "cols", "size", "spellcheck", "tabindex", "inputmode", "dir", "lang", "required",
+    "maxlength", "minlength",
+})
+_HINT_KEY = compile_lazily(r"""["']([\w-]+)["']\s*:""")
 #: Python's hashlib flag that declares a digest not used for security (`hashlib.md5(data,
 #: usedforsecurity=False)`, Python 3.9): the digest is the same, and a FIPS build then allows
 #: the algorithm for a checksum or a cache key. With the comma that joined it to the arguments
@@ -1345,11 +1356,15 @@ def _without_render_hints(lines: Sequence[str]) -> list[str]:
     """The lines without the HTML attributes a Python form renders (`_RENDER_HINTS`), read as
     one text so that an argument re-wrapped onto its own line goes with its comma; a Django
     `attrs` only as a widget's argument (`TextInput(attrs={...})`), where elsewhere it may be
-    data (`ldap.modify(dn, attrs={...})`)."""
+    data (`ldap.modify(dn, attrs={...})`); only a dict of keys that present the field
+    (`_PRESENTATION_KEYS`), not one that sets what it submits."""
     text = "\n".join(lines)
 
     def strip(found: re.Match[str]) -> str:
         hint = found.group(0)
+        if not all(key in _PRESENTATION_KEYS or key.startswith("aria-")
+                   for key in _HINT_KEY.findall(hint)):
+            return hint
         if "render_kw" in hint or _WIDGET_CALL.search(text, 0, found.start()):
             return ""
         return hint

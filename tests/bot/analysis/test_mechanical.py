@@ -1976,6 +1976,21 @@ def test_a_fields_render_hints_given_other_contents_are_a_change(comma: str) -> 
                            ['    key = HiddenField(\'key\', render_kw={"placeholder": "key"})'])
 
 
+
+@pytest.mark.parametrize(
+    "hint",
+    ['render_kw={"value": current_app.config["STRIPE_SECRET_KEY"]}',
+     'render_kw={"placeholder": "key", "name": "admin_key"}',
+     'render_kw={"data-key": settings.API_KEY}'],
+    ids=["value", "name-beside-a-placeholder", "data-attribute"],
+)
+def test_render_hints_that_set_what_a_field_submits_are_a_change(hint: str) -> None:
+    """A dict with a key that sets what the field sends or a script reads is not presentation,
+    added or not."""
+    assert not mechanical_hunk(["    key = HiddenField('key')"],
+                               [f"    key = HiddenField('key', {hint})"])
+
+
 @pytest.mark.parametrize(
     ("removed", "added", "mechanical"),
     [
