@@ -99,16 +99,27 @@ _RENDER_HINTS = compile_lazily(
 )
 _WIDGET_CALL = compile_lazily(r"(?:Input|Select|Textarea|Widget)\($")
 #: the keys of such a dict that only present a field (`_RENDER_HINTS`): a placeholder, a
-#: style, a tooltip, what the browser fills or checks first, WAI-ARIA's states. Not `value`
-#: (what a hidden field submits: `render_kw={"value": config["STRIPE_SECRET_KEY"]}` prints the
-#: secret into the page), `name`, `disabled` or `readonly` (what the form sends), nor `data-*`
-#: (what a script reads): a dict with any other key is compared as code
+#: style, a tooltip, what the browser fills or checks first, WAI-ARIA's role and states
+#: (`aria-*`). Not `value` (what a hidden field submits: `render_kw={"value":
+#: config["STRIPE_SECRET_KEY"]}` prints the secret into the page), `name`, `disabled` or
+#: `readonly` (what the form sends), `data-*` (what a script reads) or a framework's binding
+#: (`x-bind:value`, `@click`): a dict with any other key is compared as code, and so is one
+#: whose keys are not all quoted (`VALUE: ...`, `**extra`) or whose values read the
+#: configuration, the environment or a secret (`{"placeholder": settings.API_KEY}`)
 _PRESENTATION_KEYS = frozenset({
     "placeholder", "class", "style", "id", "title", "autocomplete", "autofocus", "rows",
     "cols", "size", "spellcheck", "tabindex", "inputmode", "dir", "lang", "required",
-    "maxlength", "minlength",
+    "maxlength", "minlength", "role", "type", "min", "max", "step", "pattern", "accept",
 })
-_HINT_KEY = compile_lazily(r"""["']([\w-]+)["']\s*:""")
+_HINT_KEY = compile_lazily(r"""["']([^"'\n]+)["']\s*:""")
+_STRING_LITERAL = compile_lazily(r""""[^"\n]*"|'[^'\n]*'""")
+#: what a presentation dict may not hold, its strings aside (`"new-password"` is a hint's
+#: text): a key that is not a quoted string, a spread, a value read from the configuration,
+#: the environment or a secret
+_HINT_CODE = compile_lazily(
+    r"[{,]\s*[A-Za-z_][\w.]*\s*:|\*\*|(?i:\b(config|settings|environ|getenv|env)\b|secret|"
+    r"token|passw|api_?key)"
+)
 #: Python's hashlib flag that declares a digest not used for security (`hashlib.md5(data,
 #: usedforsecurity=False)`, Python 3.9): the digest is the same, and a FIPS build then allows
 #: the algorithm for a checksum or a cache key. With the comma that joined it to the arguments
@@ -1362,8 +1373,10 @@ def _without_render_hints(lines: Sequence[str]) -> list[str]:
 
     def strip(found: re.Match[str]) -> str:
         hint = found.group(0)
-        if not all(key in _PRESENTATION_KEYS or key.startswith("aria-")
-                   for key in _HINT_KEY.findall(hint)):
+        if _HINT_CODE.search(_STRING_LITERAL.sub('""', hint)) or not all(
+            key in _PRESENTATION_KEYS or key.startswith("aria-")
+            for key in _HINT_KEY.findall(hint)
+        ):
             return hint
         if "render_kw" in hint or _WIDGET_CALL.search(text, 0, found.start()):
             return ""

@@ -1974,21 +1974,29 @@ def test_a_fields_render_hints_given_other_contents_are_a_change(comma: str) -> 
     assert not mechanical_hunk(removed, changed)
     assert mechanical_hunk(["    key = HiddenField('key')"],
                            ['    key = HiddenField(\'key\', render_kw={"placeholder": "key"})'])
-
+    assert mechanical_hunk(["    pin = PasswordField('PIN')"],
+                           ["    pin = PasswordField('PIN', render_kw={\"role\": \"textbox\", "
+                            "\"aria-label\": \"PIN\", \"inputmode\": \"numeric\"})"])
 
 
 @pytest.mark.parametrize(
     "hint",
     ['render_kw={"value": current_app.config["STRIPE_SECRET_KEY"]}',
      'render_kw={"placeholder": "key", "name": "admin_key"}',
-     'render_kw={"data-key": settings.API_KEY}'],
-    ids=["value", "name-beside-a-placeholder", "data-attribute"],
+     'render_kw={"data-key": settings.API_KEY}',
+     'render_kw={"class": "d-none", **stripe_attrs(app_key)}',
+     'render_kw={"class": "d-none", VALUE: app_key}',
+     'render_kw={"x-bind:value": "stripeKey"}',
+     'render_kw={"placeholder": current_app.config["STRIPE_SECRET_KEY"]}',
+     "attrs={'value': settings.STRIPE_SECRET_KEY}"],
+    ids=["value", "name-beside-a-placeholder", "data-attribute", "spread", "unquoted-key",
+         "binding", "secret-as-a-placeholder", "django-widget-value"],
 )
 def test_render_hints_that_set_what_a_field_submits_are_a_change(hint: str) -> None:
     """A dict with a key that sets what the field sends or a script reads is not presentation,
     added or not."""
-    assert not mechanical_hunk(["    key = HiddenField('key')"],
-                               [f"    key = HiddenField('key', {hint})"])
+    widget = "HiddenInput(" if hint.startswith("attrs") else "HiddenField('key', "
+    assert not mechanical_hunk([f"    key = {widget})"], [f"    key = {widget}{hint})"])
 
 
 @pytest.mark.parametrize(
