@@ -20,7 +20,7 @@ from array import array
 from bot.analysis.lazyre import compile_lazily
 from policies.slotted import Slotted
 
-__all__ = ["Definition", "Outline", "acts"]
+__all__ = ["Definition", "Outline", "acts", "indentation"]
 
 #: words that may stand before a definition's keyword or type (Java, C#, Kotlin, TypeScript,
 #: PHP, Rust, Swift)
@@ -93,7 +93,8 @@ class Definition(Slotted):
         return (self.text, *self.marks)
 
 
-def _indent(text: str) -> int:
+def indentation(text: str) -> int:
+    """How far a line is indented: its leading spaces and tabs, one column each."""
     return len(text) - len(text.lstrip(" \t"))
 
 
@@ -121,7 +122,7 @@ class Outline:
             if not line.strip() or _COMMENT.match(line) or _CLOSING.match(line):
                 self._inner[at] = stack[-1][1] if stack else -1
                 continue
-            indent = _indent(line)
+            indent = indentation(line)
             while stack and stack[-1][0] >= indent:
                 stack.pop()
             parent = stack[-1][1] if stack else -1
@@ -130,7 +131,7 @@ class Outline:
                 marks: list[str] = []
                 above = at - 1
                 while above >= 0 and len(marks) < _MARKS_KEPT and _MARK.match(lines[above]) \
-                        and _indent(lines[above]) == indent:
+                        and indentation(lines[above]) == indent:
                     marks.append(lines[above].strip())
                     above -= 1
                 self.definitions.append(

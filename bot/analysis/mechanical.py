@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import zip_longest
 from typing import NamedTuple
 
+from bot.analysis.enclosing import indentation
 from bot.analysis.lazyre import compile_lazily
 
 __all__ = [
@@ -2899,20 +2900,13 @@ _ELSE_BLOCK = compile_lazily(r"([ \t]*)else\s*:\s*(?:#.*)?")
 #: sys.version_info[0] == 2 else str`), the choice a whole expression: after an assignment's
 #: `=` (not a comparison's), an opening bracket, a comma, a colon (a dict's value, a lambda's
 #: body) or `return`, and before a closing bracket, a comma, a comment or the line's end.
-#: Within a larger expression the choice takes
-#: in what stands beside it (`x or a if PY2 else b` is `(x or a) if PY2 else b`), so reading
-#: it as `x or b` would be another program
+#: Within a larger expression the choice takes in what stands beside it (`x or a if PY2 else
+#: b` is `(x or a) if PY2 else b`), so reading it as `x or b` would be another program
 _VERSION_CHOICE = compile_lazily(
     rf"(^|[(\[{{,:]|(?<![=!<>])=|\breturn)(\s*)([\w.]+)\s+if\s+(?:({_MAJOR_VERSION})|"
     rf"({_MAJOR_VERSION_3}))\s+else\s+([\w.]+)(?=\s*(?:[)\]}},]|#|$))"
 )
 _VERSION_HINT = compile_lazily(r"version_info|PY[23]\b")
-
-
-def _indent(line: str) -> int:
-    """How far a line is indented (spaces and tabs alike, as `python3_branches` compares a
-    block's lines with its test's)."""
-    return len(line) - len(line.lstrip(" \t"))
 
 
 def python3_branches(lines: Sequence[str]) -> list[str] | None:
@@ -2948,7 +2942,7 @@ def python3_branches(lines: Sequence[str]) -> list[str] | None:
         at += 1
         while True:
             body: list[str] = []
-            while at < len(lines) and (not lines[at].strip() or _indent(lines[at]) > depth):
+            while at < len(lines) and (not lines[at].strip() or indentation(lines[at]) > depth):
                 body.append(lines[at])
                 at += 1
             while body and not body[-1].strip():
@@ -2961,14 +2955,14 @@ def python3_branches(lines: Sequence[str]) -> list[str] | None:
                 break
             other = _ELSE_BLOCK.fullmatch(lines[at])
             if other is None or len(other.group(1)) != depth:
-                if lines[at].lstrip().startswith("elif") and _indent(lines[at]) == depth:
+                if lines[at].lstrip().startswith("elif") and indentation(lines[at]) == depth:
                     return None
                 break
             at += 1
         if block.group(2) and len(branches) == 1:
             continue  # Python 2's block alone: nothing of it runs
         kept = branches[1] if block.group(2) else branches[0]
-        step = min(_indent(row) for row in kept if row.strip()) - depth
+        step = min(indentation(row) for row in kept if row.strip()) - depth
         out.extend(row[step:] if row.strip() else row for row in kept)
     return out if found else None
 

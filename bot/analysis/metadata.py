@@ -62,6 +62,7 @@ import re
 from collections.abc import Callable
 
 from bot.analysis.diff import NO_LINES, Diff, Hunk, places
+from bot.analysis.enclosing import indentation
 from bot.analysis.lazyre import compile_lazily
 
 __all__ = ["MetadataLines"]
@@ -644,12 +645,12 @@ def _listed_under_toolchain(rows: list[str], at: int) -> bool:
     deeper than the item. False when the rows shown do not reach the key."""
     if not 0 <= at < len(rows):
         return False
-    indent = len(rows[at]) - len(rows[at].lstrip())
+    indent = indentation(rows[at])
     for row in reversed(rows[:at]):
         stripped = row.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if _VERSION_ITEM.fullmatch(row) and len(row) - len(row.lstrip()) == indent:
+        if _VERSION_ITEM.fullmatch(row) and indentation(row) == indent:
             continue
         key = _TOOLCHAIN_LIST.fullmatch(row)
         return key is not None and len(key[1]) <= indent
