@@ -48,6 +48,13 @@ def test_repository_words_split_the_name(repository: str, words: list[str]) -> N
          "migrations"),
         ("stripe/stripe-python", "lib/http_client.py", "billing"),
         ("thephpleague/omnipay", "src/Common/AbstractGateway.php", "billing"),
+        # a JOSE library's signing half stays its name's: JWS and JWT are authentication
+        ("go-jose/go-jose", "jws.go", "auth"),
+        ("nov/json-jwt", "lib/json/jws.rb", "auth"),
+        ("panva/jose", "src/lib/verify.ts", "auth"),
+        ("panva/jose", "src/jws/compact/verify.ts", "auth"),
+        ("web-token/jwt-framework", "src/Component/Signature/JWSVerifier.php", "auth"),
+        ("jwtk/jjwt", "impl/src/main/java/io/jsonwebtoken/impl/DefaultJwsHeader.java", "auth"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
@@ -80,6 +87,15 @@ def test_a_source_file_of_a_repository_named_for_an_area_counts(
         ("octo/display", "display/screen.py", PLAIN),
         ("octo/oracle-driver", "driver/conn.go", PLAIN),
         ("octo/widgets", "widgets/core.py", PLAIN),
+        # a JOSE library's encryption half (JWE, its key wrapping) is crypto, the security
+        # area's by its content rules, not authentication's by the library's name
+        ("go-jose/go-jose", "jwe.go", PLAIN),
+        ("nov/json-jwt", "lib/json/jwe.rb", PLAIN),
+        ("mpdavis/python-jose", "jose/jwe.py", PLAIN),
+        ("panva/jose", "src/lib/decrypt.ts", PLAIN),
+        ("panva/jose", "src/jwe/compact/decrypt.ts", PLAIN),
+        ("web-token/jwt-framework", "src/Component/Encryption/JWEDecrypter.php", PLAIN),
+        ("jwtk/jjwt", "impl/src/main/java/io/jsonwebtoken/impl/DefaultJweBuilder.java", PLAIN),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
