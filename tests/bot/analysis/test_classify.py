@@ -209,6 +209,14 @@ CI_FILE = ".github/workflows/ci.yml"
         # Node's TLS option is transport security, not a caller refused; a refusal still is
         (edit("lib/db/connect.js", ["config.ssl.rejectUnauthorized = false"]),
          {"security": ["lib/db/connect.js"]}),
+        # ... whatever its value and however the key is written: quoted in JSON, from the
+        # environment, in a ternary
+        (edit("config/database.json", ['    "ssl": { "rejectUnauthorized": false }']),
+         {"security": ["config/database.json"]}),
+        (edit("lib/db/pool.js", ["  ssl: { 'rejectUnauthorized': process.env.DB_VERIFY_TLS },"]),
+         {"security": ["lib/db/pool.js"]}),
+        (edit("lib/mailer.ts", ["  tls: { rejectUnauthorized: isProduction ? true : false },"]),
+         {"security": ["lib/mailer.ts"]}),
         (edit("internal/api/handler.go", ["\treturn redirectUnauthorized(w, r)"]),
          {"auth": ["internal/api/handler.go"]}),
         (edit("modules/db/main.tf", ["password = var.password"]),
@@ -407,7 +415,8 @@ CI_FILE = ".github/workflows/ci.yml"
         "registry-login-in-a-jenkinsfile-for-one-job",
         "erlang-otp-in-tool-versions",
         "one-time-password-in-code",
-        "node-tls-reject-unauthorized",
+        "node-tls-reject-unauthorized", "node-tls-option-quoted-json", "node-tls-option-from-env",
+        "node-tls-option-ternary",
         "a-refusal-named-unauthorized",
         "database-password-in-terraform",
         "password-in-application-code",

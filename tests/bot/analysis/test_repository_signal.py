@@ -87,15 +87,6 @@ def test_a_source_file_of_a_repository_named_for_an_area_counts(
         ("octo/display", "display/screen.py", PLAIN),
         ("octo/oracle-driver", "driver/conn.go", PLAIN),
         ("octo/widgets", "widgets/core.py", PLAIN),
-        # a JOSE library's encryption half (JWE, its key wrapping) is crypto, the security
-        # area's by its content rules, not authentication's by the library's name
-        ("go-jose/go-jose", "jwe.go", PLAIN),
-        ("nov/json-jwt", "lib/json/jwe.rb", PLAIN),
-        ("mpdavis/python-jose", "jose/jwe.py", PLAIN),
-        ("panva/jose", "src/lib/decrypt.ts", PLAIN),
-        ("panva/jose", "src/jwe/compact/decrypt.ts", PLAIN),
-        ("web-token/jwt-framework", "src/Component/Encryption/JWEDecrypter.php", PLAIN),
-        ("jwtk/jjwt", "impl/src/main/java/io/jsonwebtoken/impl/DefaultJweBuilder.java", PLAIN),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
