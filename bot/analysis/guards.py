@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import get_args
+from typing import Literal, get_args
 
 from bot.analysis.diff import ChangedLine, Diff, Hunk, is_substantive
 from bot.analysis.lazyre import compile_lazily
@@ -171,14 +171,23 @@ _CANDIDATE = compile_lazily(_MARKERS)
 _DEFINITION_LINE = compile_lazily(r"\s*(def|func|function|fn|class|sub|proc)\b")
 #: a line that opens a function (its modifiers first: `public static function`, `pub fn`,
 #: `async def`); unchanged, it is the definition a hunk's changes below it are made in, as a
-#: hunk header names one
-FUNCTION = r"[ \t]*(?:\w+[ \t]+)*?(?:def|func|function|fn|sub)\b"
+#: hunk header names one. A typed method (Java, C#, TypeScript) has no keyword: its access
+#: modifier, its other modifiers and return type, its name and `(` (`private void
+#: validateRequestCurrencyAmount(`, `public async Task<bool> HasPermissionAsync(`, `private
+#: async checkOwner(`), as git's own Java and C# hunk headers read one; a field (`private
+#: final Foo foo = new Foo(`) has a `=` before its `(`.
+FUNCTION = (r"[ \t]*(?:(?:\w+[ \t]+)*?(?:def|func|function|fn|sub)\b|"
+            r"(?:public|private|protected|internal)[ \t]+(?:\w+[ \t]+)*?"
+            r"[\w<>\[\]?,.]+[ \t]+\w+[ \t]*\()")
 
 
 #: an unchanged line that opens a condition (`if not hmac.compare_digest(...):`, `} else if
 #: (...) {`): what the changed lines just below it hand back is that check's outcome
 _CONDITION = r"[ \t]*(?:\}[ \t]*)?(?:else[ \t]+)?(?:if|elif|elsif|unless)\b"
 _CONDITION_LINE = compile_lazily(_CONDITION)
+#: a line that may open a condition (`_opens_condition`), read before its tokens are
+_CONDITION_OPENING = compile_lazily(
+    r"[ \t]*(?:\}[ \t]*)?(?:else[ \t]+)?(?:if|elif|elsif|unless|guard|when|while)\b")
 
 
 def guard_filter(subjects: Sequence[str], outcome_subjects: Sequence[str] = (),
@@ -278,11 +287,15 @@ class _Hunk:
         key = (self.place[item], side)
         found = self._conditions.get(key)
         if found is None:
+            lines = self.runs[key[0]][side]
+            code = [line for line in lines if legible(line.text) and is_substantive(line.text)]
+            wrapped = _wrapped_conditions(self, code) if any(
+                _CONDITION_OPENING.match(line.text) for line in code) else set()
             found = self._conditions[key] = [
-                (line, self.stream(line)) for line in self.runs[key[0]][side]
-                if legible(line.text) and _CANDIDATE.search(line.text) is not None
-                and not _markup(line.text)
-                and is_substantive(line.text) and _decides(self.stream(line))
+                (line, self.stream(line)) for line in code
+                if line in wrapped or (
+                    _CANDIDATE.search(line.text) is not None and not _markup(line.text)
+                    and _decides(self.stream(line)))
             ]
         return found
 
@@ -381,6 +394,92 @@ def _guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
             if _is_condition(before) and not _has_exit(before) and not _error_check(before):
                 return (previous, item)
     return None
+
+
+#: how many lines a condition wrapped over several may span, its exit included
+_WRAPPED = 8
+#: what ends a line whose condition goes on on the next one
+_CONNECTIVES = frozenset({"&&", "||", "and", "or", "not", "!", "==", "!=", "===", "!==", "<=",
+                          ">=", "<", ">", "in"})
+#: what a line of brackets opens and closes
+_OPENERS, _CLOSERS = frozenset("([{"), frozenset(")]}")
+
+
+def _opens_condition(stream: Sequence[str]) -> bool:
+    """Whether a line starts a condition statement (`if (`, `} else if (`, `unless a &&`), not
+    an expression's `if` (`x = a if b else c`)."""
+    words = [token for token in stream[:3] if token not in ("}", "else")]
+    return bool(words) and words[0] in _CONDITIONALS
+
+
+def _code_lines(hunk: _Hunk, item: ChangedLine) -> list[ChangedLine]:
+    """The code lines of a line's side of its run (comments and blank lines left out)."""
+    return [line for line in hunk.runs[hunk.place[item]][item.side]
+            if legible(line.text) and is_substantive(line.text)]
+
+
+def _condition_span(hunk: _Hunk, lines: Sequence[ChangedLine], start: int
+                    ) -> tuple[list[ChangedLine], int] | None:
+    """The lines of a condition opened by `lines[start]` (`_opens_condition`), up to the one
+    that ends it: the one opening a block at its end (`{`, Python's `:`, Ruby's `then`), or
+    closing the condition's brackets with no connective left dangling for the next line; with
+    the index of the first line after it. None when no line within `_WRAPPED` ends it, or one
+    before the end exits or opens another condition (not a condition's lines, then)."""
+    depth, span = 0, list[ChangedLine]()
+    for at in range(start, min(len(lines), start + _WRAPPED)):
+        line = lines[at]
+        stream = hunk.stream(line)
+        if (span and _opens_condition(stream)) or _has_exit(stream) or _error_check(stream):
+            return None
+        span.append(line)
+        depth += sum(token in _OPENERS for token in stream)
+        depth -= sum(token in _CLOSERS for token in stream)
+        if stream[-1] in ("{", ":", "then", "do") or (
+                depth <= 0 and stream[-1] not in _CONNECTIVES):
+            return span, at + 1
+    return None
+
+
+def _wrapped_guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
+    """A guard whose condition a formatter wrapped over several lines (Prettier's `if (` /
+    `Array.from(...)` / `).length !== 1` / `) {`, google-java-format's `if (!(a == b` / `|| a ==
+    c)) {`, gofmt's and Ruby's `if a &&` / `b`), and the exit on the first code line after it
+    (`throw`, `return reject(...)`, `raise`): the condition's lines (`_condition_span`) and the
+    exit. The line asked is one of them. A condition on one line is `_guard`'s."""
+    lines = _code_lines(hunk, item)
+    if item not in lines:
+        return None
+    at = lines.index(item)
+    start = next((k for k in range(at, max(-1, at - _WRAPPED), -1)
+                  if _opens_condition(hunk.stream(lines[k]))), None)
+    if start is None:
+        return None
+    found = _condition_span(hunk, lines, start)
+    if found is None or len(found[0]) < 2:
+        return None
+    span, after = found
+    if after < len(lines) and hunk.stream(lines[after]) == ["{"]:
+        after += 1  # a block opened on a line of its own (Allman style)
+    if after >= len(lines):
+        return None
+    exit_line = lines[after]
+    stream = hunk.stream(exit_line)
+    if not _has_exit(stream) or _is_condition(stream) or item not in (*span, exit_line):
+        return None
+    return (*span, exit_line)
+
+
+def _wrapped_conditions(hunk: _Hunk, lines: Sequence[ChangedLine]) -> set[ChangedLine]:
+    """The lines of the conditions among `lines` wrapped over several (`_condition_span`):
+    their middle lines (`!Config::get('laratrust.use_teams')` between `if (` and `|| (...)`)
+    are the condition's too, though they need not compare or connect anything."""
+    found: set[ChangedLine] = set()
+    for at, line in enumerate(lines):
+        if _opens_condition(hunk.stream(line)):
+            span = _condition_span(hunk, lines, at)
+            if span is not None and len(span[0]) > 1:
+                found.update(span[0])
+    return found
 
 
 #: what a line hands back to the caller of a check, by its opening tokens: a boolean verdict
@@ -683,13 +782,33 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
     for item in guarding:
         if not lines.readable(item) or (shows and item.side == "new"):
             continue
-        guard = _guard(lines, item)
-        if guard is not None and not lines.defines(item) and not diff.has_line(
-            item.file, "new" if item.side == "old" else "old", guard[0].text
-        ):
+        guard = _guard(lines, item) or _wrapped_guard(lines, item)
+        if guard is not None and not lines.defines(item) and not _moved(diff, guard):
             found.append(Change(kind="guard-removed" if item.side == "old" else "guard-added",
                                 lines=guard))
     return found
+
+
+def _moved(diff: Diff, guard: tuple[ChangedLine, ...]) -> bool:
+    """Whether a guard taken out or put in is the same guard moved: its condition (the longest
+    of its lines) is on the other side of the file's change, and there it is a guard too, its
+    exit with it. A condition kept whose exit gave way to something else (`return
+    hcerr.Externalize(...)` become `log.Error(...)` under the same `if tok.DeploymentId !=
+    req.DeploymentId`) now refuses nothing: the guard is taken out, though its condition
+    moved. A copy in a run too large to read line by line (a rewrite) is taken as moved."""
+    condition = max(guard[:-1] or guard, key=lambda line: len(line.text.strip()))
+    other: Literal["new", "old"] = "new" if condition.side == "old" else "old"
+    if not diff.has_line(condition.file, other, condition.text):
+        return False
+    wanted = condition.text.strip()
+    for hunk in diff.hunks(condition.file):
+        found = [item for item in hunk.lines if item.side == other and item.text.strip() == wanted]
+        if found:
+            there = _Hunk(hunk)
+            if any(not there.readable(item) or _guard(there, item) is not None
+                   or _wrapped_guard(there, item) is not None for item in found):
+                return True
+    return False
 
 
 def guard_hits(

@@ -1321,3 +1321,228 @@ def test_a_rows_version_checked_is_a_transactions_guard(policy: Policy, conditio
     same shape as a framework's version switch."""
     text = _hunk("lib/shop/orders.rb", "module Shop", _version_switch(condition))
     assert "transactions.condition-changed" in rules(run(text, policy))
+
+
+# ------------------------------------------------------------------ conditions wrapped over lines
+@pytest.mark.parametrize(
+    ("path", "rows", "rule"),
+    [
+        # google-java-format's wrap, in a typed method the hunk shows (no `def` or `func`)
+        pytest.param("src/main/java/shop/RefundController.java", [
+            "   private void validateRefundAmount(final RefundRequest request, final long amount) {",
+            "+    if (!(request.tier == config.basic().tier()",
+            "+        || request.tier == config.premium().tier())) {",
+            "+      throw new BadRequestException(\"invalid tier\");",
+            "+    }",
+            "     checkCurrency(request.currency);",
+        ], "billing.guard-added", id="java-wrapped-guard-added-in-typed-method"),
+        # Prettier's wrap, a comment between the condition and its exit
+        pytest.param("src/saml/verify.ts", [
+            " export function verifySignature(doc: Document): Promise<void> {",
+            "-  if (",
+            "-    Array.from(doc.childNodes).filter(",
+            "-      (n) => n.tagName != null",
+            "-    ).length !== 1",
+            "-  ) {",
+            "-    // a second root would carry an unsigned assertion",
+            "-    return reject(new Error(\"multiple roots\"));",
+            "-  }",
+            "   return resolve(doc);",
+        ], "security.guard-removed", id="ts-wrapped-guard-removed"),
+        # gofmt's: a connective ends the line, the condition goes on
+        pytest.param("internal/billing/refund.go", [
+            " func (s *Service) Refund(amount int64) error {",
+            "+\tif amount > s.captured &&",
+            "+\t\t!s.allowOverRefund {",
+            "+\t\treturn ErrTooMuch",
+            "+\t}",
+            " \treturn s.gateway.Refund(amount)",
+        ], "billing.guard-added", id="go-wrapped-guard-added"),
+    ],
+)
+def test_a_guard_whose_condition_is_wrapped_over_lines_is_read_whole(
+    policy: Policy, path: str, rows: list[str], rule: str
+) -> None:
+    assert rule in rules(run(_shown(path, rows), policy))
+
+
+@pytest.mark.parametrize(
+    ("path", "rows"),
+    [
+        # a wrapped condition around ordinary work: nothing refused
+        pytest.param("src/main/java/shop/RefundController.java", [
+            "   private void validateRefundAmount(final RefundRequest request, final long amount) {",
+            "+    if (!(request.tier == config.basic().tier()",
+            "+        || request.tier == config.premium().tier())) {",
+            "+      metrics.count(\"odd-tier\");",
+            "+    }",
+            "     checkCurrency(request.currency);",
+        ], id="java-wrapped-condition-without-exit"),
+        # a one-line condition, work in its block, then the function's own return
+        pytest.param("include/Fields/Currency.php", [
+            "     public function importSanitize($value, $vardef, $amount)",
+            "     {",
+            "-        return $settings->float($value, $vardef, $amount);",
+            "+        if (isset($vardef['len'])) {",
+            "+            $value = substr($value, 0, $vardef['len']);",
+            "+        }",
+            "+        return $value;",
+        ], id="php-block-then-return"),
+        # a call wrapped over lines, then a return: no condition
+        pytest.param("src/payments/summary.ts", [
+            " export function paymentSummary(amount: number): string {",
+            "+  const text = format(",
+            "+    amount,",
+            "+    currency,",
+            "+  );",
+            "+  return text;",
+        ], id="ts-wrapped-call-then-return"),
+    ],
+)
+def test_lines_that_only_look_like_a_wrapped_guard_are_not_one(
+    policy: Policy, path: str, rows: list[str]
+) -> None:
+    assert not {r for r in rules(run(_shown(path, rows), policy)) if ".guard-" in r}
+
+
+def test_a_typed_method_opens_a_function_a_field_or_a_call_does_not() -> None:
+    import re
+
+    from bot.analysis.guards import FUNCTION
+
+    opens = re.compile(FUNCTION)
+    for line in ("  private void validateRefundAmount(final RefundRequest r,",
+                 "    public async Task<bool> HasPermissionAsync(User user)",
+                 "  protected static List<Role> rolesOf(User user) {",
+                 "  private async checkOwner(req: Request) {", "  def authorize(", "func Allow("):
+        assert opens.match(line), line
+    for line in ("  private final Amount amount = compute(", "    return validate(amount);",
+                 "    permissionService.check(user);", "  private Amount amount;"):
+        assert not opens.match(line), line
+
+
+def test_a_wrapped_condition_gaining_an_operand_is_a_condition_changed(policy: Policy) -> None:
+    text = _shown("src/Traits/UserTrait.php", [
+        "     private function isInSameTeam($rolePermission, $team)",
+        "     {",
+        "-        if (!Config::get('acl.use_teams')) {",
+        "+        if (",
+        "+            !Config::get('acl.use_teams')",
+        "+            || (!Config::get('acl.strict') && is_null($team))",
+        "+        ) {",
+        "             return true;",
+    ])
+    assert "permissions.condition-changed" in rules(run(text, policy))
+
+
+def test_a_condition_only_wrapped_over_lines_is_not_changed(policy: Policy) -> None:
+    text = _shown("src/Traits/UserTrait.php", [
+        "     private function isInSameTeam($rolePermission, $team)",
+        "     {",
+        "-        if (!Config::get('acl.use_teams') || is_null($team)) {",
+        "+        if (",
+        "+            !Config::get('acl.use_teams')",
+        "+            || is_null($team)",
+        "+        ) {",
+        "             return true;",
+    ])
+    assert rules(run(text, policy)) == set()
+
+
+# ------------------------------------------------------------------ an exit dropped, a guard kept
+def _kept_condition(after: str) -> str:
+    """A check moved up its function, its exit become `after` on the way (two hunks)."""
+    return (
+        "diff --git a/pkg/server/entrypoint.go b/pkg/server/entrypoint.go\n"
+        "index 1111111..2222222 100644\n"
+        "--- a/pkg/server/entrypoint.go\n+++ b/pkg/server/entrypoint.go\n"
+        "@@ -10,2 +10,5 @@ func (s *Service) Entry(ctx context.Context, req *Request) error {\n"
+        " \tlog := s.log\n"
+        "+\tif tok.DeploymentId != req.DeploymentId {\n"
+        f"+\t\t{after}\n"
+        "+\t}\n"
+        " \tdeployment, err := s.get(ctx, req)\n"
+        "@@ -40,5 +43,2 @@ func (s *Service) Entry(ctx context.Context, req *Request) error {\n"
+        " \t}\n"
+        "-\tif tok.DeploymentId != req.DeploymentId {\n"
+        "-\t\treturn errWrongDeployment\n"
+        "-\t}\n"
+        " \treturn s.record(deployment)\n"
+    )
+
+
+def test_a_guard_whose_exit_gave_way_to_a_log_is_removed(policy: Policy) -> None:
+    """Its condition moved, but it no longer refuses: the guard is taken out."""
+    found = rules(run(_kept_condition('log.Error("token for another deployment")'), policy))
+    assert "permissions.guard-removed" in found
+
+
+def test_a_guard_moved_with_its_exit_is_not_removed(policy: Policy) -> None:
+    assert rules(run(_kept_condition("return errWrongDeployment"), policy)) == set()
+
+
+# ------------------------------------------------------------------ two identities compared
+@pytest.mark.parametrize(
+    ("path", "added", "found"),
+    [
+        # an object-level check (OWASP's IDOR): whose record it is, compared
+        pytest.param("app/services/reconciler.go",
+                     ["\tif linked.ID != accountID && accountID != 0 {",
+                      "\t\treturn nil, errors.New(\"already linked to another account\")", "\t}"],
+                     True, id="go-ids-compared"),
+        pytest.param("app/Http/Controllers/PostController.php",
+                     ["        if ($draft->editor_id !== $member->id) {",
+                      "            abort(404);", "        }"],
+                     True, id="php-editor-id-against-member-id"),
+        pytest.param("app/views/docs.py",
+                     ["    if export.batch_id != job.batch.pk:", "        raise NotFound"],
+                     True, id="py-batch-id-against-pk"),
+        # look-alikes: one id against a constant or nothing, names that end in "id"
+        pytest.param("app/services/reconciler.go",
+                     ["\tif accountID == 0 {", "\t\treturn nil, errMissing", "\t}"],
+                     False, id="go-id-against-zero"),
+        pytest.param("app/views/docs.py",
+                     ["    if doc_id is None:", "        raise ValueError('no document')"],
+                     False, id="py-id-against-none"),
+        pytest.param("src/forms/validate.js",
+                     ["  if (paid !== valid) {", "    return null;", "  }"],
+                     False, id="js-words-ending-in-id"),
+    ],
+)
+def test_a_guard_comparing_two_identities_decides_whose_record(
+    policy: Policy, path: str, added: list[str], found: bool
+) -> None:
+    text = edit(path, [*added, "    x = 1"], ["    x = 1"])
+    assert ("permissions.guard-added" in rules(run(text, policy))) is found
+
+
+def test_two_identities_compared_without_a_change_of_control_flow_are_not_evidence(
+    policy: Policy,
+) -> None:
+    text = edit("app/services/reconciler.go",
+                ["\tif linked.ID != accountID { // another account's"],
+                ["\tif linked.ID != accountID {"])
+    assert rules(run(text, policy)) == set()
+
+
+def test_a_file_named_creator_is_not_a_record_s_creator(policy: Policy) -> None:
+    """`creator.py` builds models; a condition changed in it decides nothing about who."""
+    text = _shown("orm/contrib/pydantic/creator.py", [
+        "         ptype = python_type",
+        "-        if name in self._optional or field.null:",
+        "+        if not field.pk and (name in self._optional or field.null):",
+        "             ptype = Optional[ptype]",
+    ])
+    assert "permissions.condition-changed" not in rules(run(text, policy))
+
+
+def test_a_changed_condition_comparing_two_identities_is_not_permissions(policy: Policy) -> None:
+    """Which subscription is current, which offer stacks: ids compared in business logic. Only
+    a guard put in or taken out that compares them is an object-level check."""
+    text = _shown("src/webhooks/subscriptions.ts", [
+        "   for (const sub of subscriptions) {",
+        "-    if (sub.id !== current.id) {",
+        "+    if (sub.id === current.id) {",
+        "       await cancel(sub);",
+    ])
+    assert not {r for r in rules(run(text, policy)) if r.startswith("permissions.")}
