@@ -3781,6 +3781,25 @@ _TEMPLATE_CODE = compile_lazily(
     r"include|php|error|Html|Url|Model|model|Json)\b|\w\(")
 
 
+#: a name quoted in a sentence between an element's tags (`Did you install
+#: "web-token/jwt-signature"?`, `Edit 'config/app.yml' first`): a package, a file, a command
+#: named for the reader. Between tags the quotes are characters the page shows, not a string a
+#: program reads (the template's expressions are `_TEMPLATE_CODE`'s, or braces `_prose`
+#: refuses), so the sentence is read with the name as a word
+_QUOTED_NAME = compile_lazily(r"""(["'])([A-Za-z@.][\w@./:+-]{0,63})\1""")
+#: a run of letters and digits as long as a key's or a token's (`sk_live_4eC39HqLyjWDarjtT1z`):
+#: a quoted value holding one may be a secret the page prints, and stays what it is
+_KEY_LIKE = compile_lazily(r"[A-Za-z0-9]{16,}")
+
+
+def _named(match: re.Match[str]) -> str:
+    """A quoted name (`_QUOTED_NAME`) as one word of its sentence, unless it looks like a key."""
+    name = match.group(2)
+    if _KEY_LIKE.search(name) and not name.isalpha():
+        return match.group(0)
+    return "name"
+
+
 def _without_text_nodes(line: str) -> str:
     """A markup line with the text between its elements' tags blanked out where it is prose
     (`_prose`): a paragraph's sentences are what the page says, not what it does. The tags and
@@ -3795,7 +3814,9 @@ def _without_text_nodes(line: str) -> str:
     for tag in [*tags, None]:
         end = tag.start() if tag is not None else len(line)
         text = line[start:end]
-        prose = text.strip() and not _TEMPLATE_CODE.search(text) and _prose(text.strip())
+        prose = text.strip() and not _TEMPLATE_CODE.search(text) and _prose(
+            _QUOTED_NAME.sub(_named, text.strip()) if '"' in text or "'" in text else text.strip()
+        )
         out.append(" " if prose else text)
         if tag is not None:
             out.append(tag.group(0))

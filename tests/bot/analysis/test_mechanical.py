@@ -1421,10 +1421,21 @@ def test_without_copy_blanks_text_for_people_only(line: str, expected: str) -> N
         ("<form>csrf_field() and then send</form>", "<form>csrf_field() and then send</form>"),
         # ... but a handle in a sentence is no directive
         ("<p>Ask @billing on Slack for help</p>", "<p> </p>"),
+        # a name quoted in a sentence (a package, a file) is a word of it
+        ('<td colspan="2">Did you install "web-token/jwt-signature"?</td>',
+         '<td colspan="2"> </td>'),
+        ("<p>Edit 'config/security.yml' before signing in</p>", "<p> </p>"),
+        # ... but not a quoted key, nor an expression in quotes, nor a quoted name alone
+        ('<p>Use the key "sk_live_4eC39HqLyjWDarjtT1zdp7dc" to charge</p>',
+         '<p>Use the key "sk_live_4eC39HqLyjWDarjtT1zdp7dc" to charge</p>'),
+        ('<p>Your token is "{{ user.api_token }}" here</p>',
+         '<p>Your token is "{{ user.api_token }}" here</p>'),
+        ('<td>"jwt-signature"</td>', '<td>"jwt-signature"</td>'),
     ],
     ids=["paragraph-around-a-link", "paragraph", "attributes", "template-expression",
          "one-word", "erb-tag", "blade-directive", "razor-expression", "call",
-         "handle-in-a-sentence"],
+         "handle-in-a-sentence", "quoted-package", "quoted-file", "quoted-key",
+         "quoted-expression", "quoted-name-alone"],
 )
 def test_without_copy_blanks_a_templates_sentences_between_tags(line: str, expected: str) -> None:
     assert without_copy(line, markup=True) == expected
