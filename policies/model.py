@@ -203,9 +203,12 @@ class SmallVariants(Plain):
 
 #: a change of control flow a guard rule reads (bot/analysis/guards.py): a condition changed,
 #: taken out or put in, the outcome a check gives its caller changed, or a form's or a route's
-#: HTTP method made GET (what no CSRF check guards)
+#: HTTP method made GET (what no CSRF check guards); a guard taken out or put in whose exit
+#: refuses (refusal-removed, refusal-added: a raise, a 403, an error returned; not a bare
+#: `return`, `continue` or `return false`), for a subject that says too little of a guard
+#: whose exit only skips
 GuardKind = Literal["condition-changed", "guard-removed", "guard-added", "outcome-changed",
-                    "method-to-get"]
+                    "method-to-get", "refusal-removed", "refusal-added"]
 
 
 class ContentRule(Plain):

@@ -420,7 +420,11 @@ class Area(_Strict):
                     "a form's or a route's HTTP method changed from POST, PUT, PATCH or DELETE "
                     "to GET, or GET added beside it (method-to-get: `method: :delete` now "
                     "`method: :get`, `@PostMapping` now `@GetMapping`; read on every changed "
-                    "line its rules name, deciding or not). "
+                    "line its rules name, deciding or not), or a guard removed or added whose "
+                    "exit refuses (refusal-removed, refusal-added: a raise or throw, an abort, "
+                    "a 401, 403 or 404, an error returned, a redirect; not a bare `return`, "
+                    "`continue`, `break` or `return false`), read only by the rules that list "
+                    "them and named as the guard's (`<area>.guard-removed`). "
                     "Evidence is named `<area>.<kind>`; `replace: [guards]` with `guards: []` "
                     "turns them off.",
     )

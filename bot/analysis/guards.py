@@ -40,6 +40,9 @@ GUARD_KINDS: tuple[GuardKind, ...] = get_args(GuardKind)
 #: (`shown_conditions`), and a method made GET, read on every changed line naming the subject,
 #: deciding or not (`guard_filter`)
 CONDITION_CHANGED: GuardKind = "condition-changed"
+#: the kind a guard removed or added is read as by a rule that asks its exit to refuse
+_REFUSALS: dict[str, GuardKind] = {"guard-removed": "refusal-removed",
+                                   "guard-added": "refusal-added"}
 OUTCOME_CHANGED: GuardKind = "outcome-changed"
 METHOD_TO_GET: GuardKind = "method-to-get"
 
@@ -81,6 +84,8 @@ class Change(Plain):
     #: what the change is, where its line does not say it (`method-to-get`: the methods before
     #: and after)
     note: str = ""
+    #: a guard's: its exit refuses the caller (`_refuses`)
+    refuses: bool = False
 
     @property
     def shown(self) -> ChangedLine:
@@ -111,6 +116,26 @@ def _markup(text: str) -> bool:
 
 def _has_exit(stream: Sequence[str]) -> bool:
     return any(token in _EXITS for token in stream)
+
+
+#: exits that refuse whatever they are given: raised, aborted, denied, sent elsewhere
+_REFUSING = frozenset({"raise", "throw", "abort", "abort_unless", "abort_if", "die", "panic",
+                       "halt", "deny", "forbid", "reject", "redirect", "redirect_to"})
+#: what a returned value or a response says when it is a refusal: an error (`errors.New`,
+#: `fmt.Errorf`, `ErrForbidden`, `hcerr.Externalize`), a status (`403`, `:forbidden`,
+#: `notFound()`, `Unauthorized`), a denial
+_REFUSAL = compile_lazily(r"(?i)err|forbid|unauthori[sz]|unauthenticated|denied|not_?found|"
+                          r"^40[134]$|reject")
+
+
+def _refuses(stream: Sequence[str]) -> bool:
+    """Whether an exit refuses the caller: raised, thrown, aborted, redirected, or a return (or
+    Rails' `head`) of an error or a refusing status (`return nil, errors.New(...)`, `return
+    res.status(403)`, `head :forbidden`); not a bare `return`, `continue`, `break`, `return
+    null` or `return false`, which only skip."""
+    return any(token in _REFUSING for token in stream) or (
+        any(token in ("return", "head") for token in stream)
+        and any(_REFUSAL.search(token) for token in stream if token not in ("return", "head")))
 
 
 #: words that make a line's `if` an expression's, not a branch of the code: a comprehension's
@@ -175,7 +200,11 @@ _DEFINITION_LINE = compile_lazily(r"\s*(def|func|function|fn|class|sub|proc)\b")
 #: modifier, its other modifiers and return type, its name and `(` (`private void
 #: validateRequestCurrencyAmount(`, `public async Task<bool> HasPermissionAsync(`, `private
 #: async checkOwner(`), as git's own Java and C# hunk headers read one; a field (`private
-#: final Foo foo = new Foo(`) has a `=` before its `(`.
+#: final Foo foo = new Foo(`) has a `=` before its `(`. Its name is read with the rest of its
+#: line only where a subject stands after the `(` too (`guard_filter`: in its parameters,
+#: `(final long amount)`): a typed method's name alone is not read (`private String
+#: formatCurrencyAmount(final Row r)`, `ShowPermissionsTabAsync(MenuItem item)` name what a
+#: view shows), where a `def`'s or a `func`'s name, after its keyword, is.
 FUNCTION = (r"[ \t]*(?:(?:\w+[ \t]+)*?(?:def|func|function|fn|sub)\b|"
             r"(?:public|private|protected|internal)[ \t]+(?:\w+[ \t]+)*?"
             r"[\w<>\[\]?,.]+[ \t]+\w+[ \t]*\()")
@@ -263,6 +292,7 @@ class _Hunk:
         self._streams: dict[ChangedLine, list[str]] = {}
         self._conditions: dict[tuple[int, str], list[tuple[ChangedLine, list[str]]]] = {}
         self._outcomes: dict[int, tuple[dict[str, ChangedLine], dict[str, ChangedLine]]] = {}
+        self.hunk = hunk
 
     def run(self, item: ChangedLine) -> dict[str, list[ChangedLine]] | None:
         """The run of a line, unless it is too large to pair line by line (a rewrite)."""
@@ -746,15 +776,17 @@ def _swapped(hunk: Hunk) -> Change | None:
 
 
 def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: bool = False,
-            methods: Iterable[ChangedLine] = ()) -> list[Change]:
+            methods: Iterable[ChangedLine] = (), read: _Read | None = None) -> list[Change]:
     """The changes of control flow in one hunk that lines of `focus` take part in, and with
     `anywhere` every condition of the hunk changed and every guard it takes out or puts in. A
     guard whose condition is on the other side of the file's change too was moved, not removed
     or added; one that comes or goes with a definition is new or deleted code; branches
     exchanged (`_swapped`) are a condition changed. A form's or a route's method made GET
     (`_made_get`) is read only on the lines of `methods` (those a rule that reads it names),
-    and not where the old line stays."""
-    lines = _Hunk(hunk)
+    and not where the old line stays. `read`: the hunks of the diff already read (`_Read`),
+    shared by the calls of one diff."""
+    read = _Read(diff) if read is None else read
+    lines = read.hunk(hunk)
     focus = list(focus)
     swapped = _swapped(hunk) if anywhere or focus else None
     found: list[Change] = [swapped] if swapped is not None else []
@@ -783,13 +815,58 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
         if not lines.readable(item) or (shows and item.side == "new"):
             continue
         guard = _guard(lines, item) or _wrapped_guard(lines, item)
-        if guard is not None and not lines.defines(item) and not _moved(diff, guard):
+        if guard is not None and not lines.defines(item) and not _moved(read, guard):
             found.append(Change(kind="guard-removed" if item.side == "old" else "guard-added",
-                                lines=guard))
+                                lines=guard, refuses=_refuses(lines.stream(guard[-1]))))
     return found
 
 
-def _moved(diff: Diff, guard: tuple[ChangedLine, ...]) -> bool:
+class _Read:
+    """The hunks of one diff read for guards (`_Hunk`), each once, and the changed lines of a
+    file's side by their text: a guard asked whether it moved (`_moved`) reads the other side's
+    copies of its condition without reading their hunk again (a file of many small runs
+    repeating one condition asked it of each)."""
+
+    def __init__(self, diff: Diff) -> None:
+        self.diff = diff
+        self._hunks: dict[int, _Hunk] = {}
+        self._texts: dict[tuple[int, str], dict[str, list[tuple[Hunk, ChangedLine]]]] = {}
+        self._guarded: dict[tuple[int, str, str], bool] = {}
+
+    def hunk(self, hunk: Hunk) -> _Hunk:
+        found = self._hunks.get(id(hunk))
+        if found is None or found.hunk is not hunk:
+            found = self._hunks[id(hunk)] = _Hunk(hunk)
+        return found
+
+    def copies(self, file: int, side: str, text: str) -> list[tuple[Hunk, ChangedLine]]:
+        """The changed lines of one side of a file whose text is this one's (white space at
+        either end aside), each with its hunk."""
+        key = (file, side)
+        texts = self._texts.get(key)
+        if texts is None:
+            texts = self._texts[key] = {}
+            for hunk in self.diff.hunks(file):
+                for item in hunk.lines:
+                    if item.side == side:
+                        texts.setdefault(item.text.strip(), []).append((hunk, item))
+        return texts.get(text.strip(), [])
+
+    def guarded(self, file: int, side: str, text: str) -> bool:
+        """Whether a changed line of one side of a file holding this text is a guard's (or is
+        in a run too large to read line by line): asked once a text."""
+        key = (file, side, text.strip())
+        found = self._guarded.get(key)
+        if found is None:
+            found = self._guarded[key] = any(
+                not there.readable(item) or _guard(there, item) is not None
+                or _wrapped_guard(there, item) is not None
+                for there, item in ((self.hunk(hunk), item)
+                                    for hunk, item in self.copies(file, side, text)))
+        return found
+
+
+def _moved(read: _Read, guard: tuple[ChangedLine, ...]) -> bool:
     """Whether a guard taken out or put in is the same guard moved: its condition (the longest
     of its lines) is on the other side of the file's change, and there it is a guard too, its
     exit with it. A condition kept whose exit gave way to something else (`return
@@ -798,17 +875,8 @@ def _moved(diff: Diff, guard: tuple[ChangedLine, ...]) -> bool:
     moved. A copy in a run too large to read line by line (a rewrite) is taken as moved."""
     condition = max(guard[:-1] or guard, key=lambda line: len(line.text.strip()))
     other: Literal["new", "old"] = "new" if condition.side == "old" else "old"
-    if not diff.has_line(condition.file, other, condition.text):
-        return False
-    wanted = condition.text.strip()
-    for hunk in diff.hunks(condition.file):
-        found = [item for item in hunk.lines if item.side == other and item.text.strip() == wanted]
-        if found:
-            there = _Hunk(hunk)
-            if any(not there.readable(item) or _guard(there, item) is not None
-                   or _wrapped_guard(there, item) is not None for item in found):
-                return True
-    return False
+    return (read.diff.has_line(condition.file, other, condition.text)
+            and read.guarded(condition.file, other, condition.text))
 
 
 def guard_hits(
@@ -824,6 +892,7 @@ def guard_hits(
     (`_named_by_file`) reads only a changed condition. `hunks`: the hunk of each hit, by (file,
     hunk number)."""
     by_hunk: dict[tuple[int, int], dict[ChangedLine, list[tuple[str, Sequence[str]]]]] = {}
+    read = _Read(diff)
     for area, kinds, item in hits:
         by_hunk.setdefault((item.file, item.hunk), {}).setdefault(item, []).append((area, kinds))
     for (file, number), by_line in by_hunk.items():
@@ -834,11 +903,13 @@ def guard_hits(
                    if any(METHOD_TO_GET in kinds for _, kinds in by_line[item])]
         shown: set[tuple[str, str, ChangedLine]] = set()
         for change in changes(hunks[file, number], focus, diff, anywhere=bool(headers),
-                              methods=methods):
+                              methods=methods, read=read):
             pairs = [pair for item in change.lines for pair in by_line.get(item, ())]
             pairs += headers
             for area, kinds in pairs:
                 key = (area, change.kind, change.shown)
-                if change.kind in kinds and key not in shown:
+                read_as = change.kind in kinds or (
+                    change.refuses and _REFUSALS.get(change.kind) in kinds)
+                if read_as and key not in shown:
                     shown.add(key)
                     yield area, change.kind, change.shown, change.note

@@ -1458,14 +1458,14 @@ def _kept_condition(after: str) -> str:
         "--- a/pkg/server/entrypoint.go\n+++ b/pkg/server/entrypoint.go\n"
         "@@ -10,2 +10,5 @@ func (s *Service) Entry(ctx context.Context, req *Request) error {\n"
         " \tlog := s.log\n"
-        "+\tif tok.DeploymentId != req.DeploymentId {\n"
+        "+\tif tok.AccountID != req.AccountID {\n"
         f"+\t\t{after}\n"
         "+\t}\n"
         " \tdeployment, err := s.get(ctx, req)\n"
         "@@ -40,5 +43,2 @@ func (s *Service) Entry(ctx context.Context, req *Request) error {\n"
         " \t}\n"
-        "-\tif tok.DeploymentId != req.DeploymentId {\n"
-        "-\t\treturn errWrongDeployment\n"
+        "-\tif tok.AccountID != req.AccountID {\n"
+        "-\t\treturn errWrongAccount\n"
         "-\t}\n"
         " \treturn s.record(deployment)\n"
     )
@@ -1473,12 +1473,12 @@ def _kept_condition(after: str) -> str:
 
 def test_a_guard_whose_exit_gave_way_to_a_log_is_removed(policy: Policy) -> None:
     """Its condition moved, but it no longer refuses: the guard is taken out."""
-    found = rules(run(_kept_condition('log.Error("token for another deployment")'), policy))
+    found = rules(run(_kept_condition('log.Error("token for another account")'), policy))
     assert "permissions.guard-removed" in found
 
 
 def test_a_guard_moved_with_its_exit_is_not_removed(policy: Policy) -> None:
-    assert rules(run(_kept_condition("return errWrongDeployment"), policy)) == set()
+    assert rules(run(_kept_condition("return errWrongAccount"), policy)) == set()
 
 
 # ------------------------------------------------------------------ two identities compared
@@ -1491,12 +1491,51 @@ def test_a_guard_moved_with_its_exit_is_not_removed(policy: Policy) -> None:
                       "\t\treturn nil, errors.New(\"already linked to another account\")", "\t}"],
                      True, id="go-ids-compared"),
         pytest.param("app/Http/Controllers/PostController.php",
-                     ["        if ($draft->editor_id !== $member->id) {",
+                     ["        if ($draft->editor_id !== $user->id) {",
                       "            abort(404);", "        }"],
-                     True, id="php-editor-id-against-member-id"),
+                     True, id="php-editor-id-against-user-id"),
+        pytest.param("app/views/docs.py",
+                     ["    if export.account_id != session.account_id:", "        raise NotFound"],
+                     True, id="py-account-id-against-session"),
+        pytest.param("src/api/templates.ts",
+                     ["  if (template.ownerId !== req.user.id) {",
+                      "    return res.status(403).end();", "  }"],
+                     True, id="ts-owner-id-against-req-user-403"),
+        pytest.param("src/main/java/com/acme/docs/DocController.java",
+                     ["    if (doc.getAuthorId() != currentUser.getId()) {",
+                      "      throw new AccessDeniedException(\"not yours\");", "    }"],
+                     True, id="java-author-id-against-current-user"),
+        # look-alikes: two records' ids compared, neither the caller's (a list's or a view's
+        # bookkeeping), whatever the exit
         pytest.param("app/views/docs.py",
                      ["    if export.batch_id != job.batch.pk:", "        raise NotFound"],
-                     True, id="py-batch-id-against-pk"),
+                     False, id="py-two-records-ids-raise"),
+        pytest.param("src/hooks/useSelection.ts",
+                     ["    if (prev.id !== next.id) {", "      return;", "    }"],
+                     False, id="ts-hook-prev-next"),
+        pytest.param("internal/feed/paginate.go",
+                     ["		if it.ID == cursor.LastID {", "			return items[i+1:]", "		}"],
+                     False, id="go-cursor"),
+        pytest.param("src/main/java/com/acme/cart/CartService.java",
+                     ["      if (item.getProductId() == incoming.getProductId()) {",
+                      "        return;", "      }"],
+                     False, id="java-cart-merge"),
+        pytest.param("app/models/order.rb",
+                     ["    return false if shipment_id != other.shipment_id"],
+                     False, id="rb-return-false"),
+        pytest.param("src/store/todosSlice.ts",
+                     ["        if (t.id !== action.payload.id) continue;"],
+                     False, id="ts-redux-continue"),
+        # the caller's id compared, but the exit only skips: no refusal
+        pytest.param("src/components/Feed.tsx",
+                     ["  if (post.userId !== currentUser.id) {", "    return null;", "  }"],
+                     False, id="tsx-caller-return-null"),
+        pytest.param("app/importers/rows.py",
+                     ["        if row.account_id != account.id:", "            continue"],
+                     False, id="py-caller-continue"),
+        pytest.param("src/hooks/useProfile.ts",
+                     ["    if (account.id !== prev.accountId) {", "      return;", "    }"],
+                     False, id="ts-caller-bare-return"),
         # look-alikes: one id against a constant or nothing, names that end in "id"
         pytest.param("app/services/reconciler.go",
                      ["\tif accountID == 0 {", "\t\treturn nil, errMissing", "\t}"],
@@ -1513,7 +1552,62 @@ def test_a_guard_comparing_two_identities_decides_whose_record(
     policy: Policy, path: str, added: list[str], found: bool
 ) -> None:
     text = edit(path, [*added, "    x = 1"], ["    x = 1"])
-    assert ("permissions.guard-added" in rules(run(text, policy))) is found
+    assert bool({r for r in rules(run(text, policy)) if r.startswith("permissions.")}) is found
+
+
+@pytest.mark.parametrize(
+    ("path", "removed"),
+    [
+        pytest.param("app/importers/csv_import.py",
+                     ["        if a.id == b.id:", "            continue"], id="py-dedup-continue"),
+        pytest.param("src/components/Row.vue",
+                     ["    if (row.id === props.activeId) return"], id="vue-return"),
+        pytest.param("src/components/ItemRow.tsx",
+                     ["  if (item.id !== selectedId) return null;"], id="tsx-return-null"),
+    ],
+)
+def test_a_skip_comparing_two_records_ids_taken_out_is_not_permissions(
+    policy: Policy, path: str, removed: list[str]
+) -> None:
+    text = edit(path, ["    x = 1"], [*removed, "    x = 1"])
+    assert not {r for r in rules(run(text, policy)) if r.startswith("permissions.")}
+
+
+def test_a_refusal_comparing_the_caller_s_id_taken_out_is_removed(policy: Policy) -> None:
+    text = edit("app/services/reconciler.go", ["\tx := 1"],
+                ["\tif linked.ID != accountID {",
+                 "\t\treturn nil, fmt.Errorf(\"linked to account %d\", linked.ID)", "\t}",
+                 "\tx := 1"])
+    assert "permissions.guard-removed" in rules(run(text, policy))
+
+
+@pytest.mark.parametrize(
+    ("exit_line", "refuses"),
+    [
+        pytest.param("raise PermissionDenied", True, id="raise"),
+        pytest.param("throw new ForbiddenException();", True, id="throw"),
+        pytest.param("abort(404)", True, id="abort"),
+        pytest.param("return res.status(403).end();", True, id="status-403"),
+        pytest.param("return ResponseEntity.notFound().build();", True, id="not-found"),
+        pytest.param("return nil, errors.New(\"no\")", True, id="go-error"),
+        pytest.param("return ErrForbidden", True, id="go-sentinel"),
+        pytest.param("head :forbidden", True, id="rails-head"),
+        pytest.param("redirect_to login_path", True, id="redirect"),
+        pytest.param("return", False, id="bare-return"),
+        pytest.param("return null;", False, id="return-null"),
+        pytest.param("return false", False, id="return-false"),
+        pytest.param("continue", False, id="continue"),
+        pytest.param("break;", False, id="break"),
+        pytest.param("return items[i+1:]", False, id="return-value"),
+    ],
+)
+def test_an_exit_refuses_only_with_an_error_a_status_or_a_raise(
+    exit_line: str, refuses: bool
+) -> None:
+    from bot.analysis.guards import _refuses
+    from bot.analysis.mechanical import tokens
+
+    assert _refuses(tokens([exit_line])) is refuses
 
 
 def test_two_identities_compared_without_a_change_of_control_flow_are_not_evidence(
@@ -1546,3 +1640,67 @@ def test_a_changed_condition_comparing_two_identities_is_not_permissions(policy:
         "       await cancel(sub);",
     ])
     assert not {r for r in rules(run(text, policy)) if r.startswith("permissions.")}
+
+
+@pytest.mark.parametrize(
+    ("path", "rows"),
+    [
+        # the creator compared by its key, the conjunction made a disjunction (not in the
+        # file's name)
+        pytest.param("app/views/posts.py", [
+            "     def edit_post(request, post):",
+            "-        if post.creator.pk != request.user.pk and not staff:",
+            "+        if post.creator.pk != request.user.pk or not staff:",
+            "             raise PermissionDenied",
+        ], id="py-creator-condition"),
+        # a creator's check taken out, its exit a 404
+        pytest.param("src/main/java/com/acme/docs/DocumentService.java", [
+            "   public ResponseEntity<Document> update(User user, Document doc) {",
+            "-    if (!doc.creator.equals(user)) {",
+            "-      return ResponseEntity.notFound().build();",
+            "-    }",
+            "     return ResponseEntity.ok(repo.save(doc));",
+        ], id="java-creator-equals-removed"),
+    ],
+)
+def test_a_creator_on_a_line_of_code_is_a_record_s_owner(
+    policy: Policy, path: str, rows: list[str]
+) -> None:
+    assert {r for r in rules(run(_shown(path, rows), policy)) if r.startswith("permissions.")}
+
+
+def test_a_typed_method_s_name_alone_is_not_read_its_parameters_are(policy: Policy) -> None:
+    """A typed method's subject is read after its `(`: `formatCurrencyAmount(final Row r)`
+    formats a label; `validate(final long amount)` decides about an amount."""
+    rows = ["+    if (r == null) {", "+      return \"\";", "+    }", "     return fmt.format(r);"]
+    name_only = _shown("src/main/java/com/acme/ui/Labels.java",
+                       ["   private String formatCurrencyAmount(final Row r) {", *rows])
+    assert not {r for r in rules(run(name_only, policy)) if r.startswith("billing.")}
+    in_parameters = _shown("src/main/java/com/acme/ui/Labels.java",
+                           ["   private String format(final Row r, final long amount) {", *rows])
+    assert "billing.guard-added" in rules(run(in_parameters, policy))
+
+
+def test_a_guard_moved_is_read_once_a_hunk_however_often_its_condition_repeats() -> None:
+    """`_moved` reads the other side's copies of a condition once a text, each hunk once."""
+    from bot.analysis.diff import parse_diff
+    from bot.analysis.guards import _Read
+
+    rows = []
+    for i in range(30):
+        rows += ["-    if (!acl.allows(user, doc)) {", "-      throw new Forbidden();", "-    }",
+                 "+    if (!acl.allows(user, doc)) {", f"+      log.warn(\"x{i}\");",
+                 "+      throw new Forbidden();", "+    }", f"     step{i}();"]
+    path = "src/main/java/com/acme/DocService.java"
+    old = sum(1 for r in rows if r[0] in " -")
+    new = sum(1 for r in rows if r[0] in " +")
+    diff = parse_diff(f"diff --git a/{path} b/{path}\nindex 1..2 100644\n--- a/{path}\n"
+                      f"+++ b/{path}\n@@ -1,{old} +1,{new} @@ class DocService {{\n"
+                      + "\n".join(rows) + "\n")
+    read = _Read(diff)
+    hunk = diff.hunks(0)[0]
+    assert read.hunk(hunk) is read.hunk(hunk)
+    assert len(read.copies(0, "new", "if (!acl.allows(user, doc)) {")) == 30
+    # the added copies log before they throw: no guard; the removed ones are
+    assert not read.guarded(0, "new", "    if (!acl.allows(user, doc)) {")
+    assert read.guarded(0, "old", "if (!acl.allows(user, doc)) {")
