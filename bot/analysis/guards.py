@@ -829,11 +829,24 @@ class _Read:
 
     def __init__(self, diff: Diff) -> None:
         self.diff = diff
+        self._file: int | None = None
         self._hunks: dict[int, _Hunk] = {}
         self._texts: dict[tuple[int, str], dict[str, list[tuple[Hunk, ChangedLine]]]] = {}
         self._guarded: dict[tuple[int, str, str], bool] = {}
 
+    def _keep(self, file: int) -> None:
+        """Keep what was read of one file only: a guard's copies are looked for in its own file,
+        and what the other files' hunks held (read for every hunk with a hit of a large diff) is
+        let go, not carried to the end of the diff."""
+        if file != self._file:
+            self._file = file
+            self._hunks.clear()
+            self._texts.clear()
+            self._guarded.clear()
+
     def hunk(self, hunk: Hunk) -> _Hunk:
+        if hunk.lines:
+            self._keep(hunk.lines[0].file)
         found = self._hunks.get(id(hunk))
         if found is None or found.hunk is not hunk:
             found = self._hunks[id(hunk)] = _Hunk(hunk)
@@ -842,6 +855,7 @@ class _Read:
     def copies(self, file: int, side: str, text: str) -> list[tuple[Hunk, ChangedLine]]:
         """The changed lines of one side of a file whose text is this one's (white space at
         either end aside), each with its hunk."""
+        self._keep(file)
         key = (file, side)
         texts = self._texts.get(key)
         if texts is None:
@@ -855,6 +869,7 @@ class _Read:
     def guarded(self, file: int, side: str, text: str) -> bool:
         """Whether a changed line of one side of a file holding this text is a guard's (or is
         in a run too large to read line by line): asked once a text."""
+        self._keep(file)
         key = (file, side, text.strip())
         found = self._guarded.get(key)
         if found is None:
