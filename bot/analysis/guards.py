@@ -317,8 +317,7 @@ class _Hunk:
         key = (self.place[item], side)
         found = self._conditions.get(key)
         if found is None:
-            lines = self.runs[key[0]][side]
-            code = [line for line in lines if legible(line.text) and is_substantive(line.text)]
+            code = _code(self.runs[key[0]][side])
             wrapped = _wrapped_conditions(self, code) if any(
                 _CONDITION_OPENING.match(line.text) for line in code) else set()
             found = self._conditions[key] = [
@@ -442,10 +441,14 @@ def _opens_condition(stream: Sequence[str]) -> bool:
     return bool(words) and words[0] in _CONDITIONALS
 
 
+def _code(lines: Iterable[ChangedLine]) -> list[ChangedLine]:
+    """The code lines among `lines` (comments and blank lines left out)."""
+    return [line for line in lines if legible(line.text) and is_substantive(line.text)]
+
+
 def _code_lines(hunk: _Hunk, item: ChangedLine) -> list[ChangedLine]:
-    """The code lines of a line's side of its run (comments and blank lines left out)."""
-    return [line for line in hunk.runs[hunk.place[item]][item.side]
-            if legible(line.text) and is_substantive(line.text)]
+    """The code lines of a line's side of its run."""
+    return _code(hunk.runs[hunk.place[item]][item.side])
 
 
 def _condition_span(hunk: _Hunk, lines: Sequence[ChangedLine], start: int
