@@ -143,6 +143,13 @@ from tests.bot.analysis._rules import rules_found
         ("Shop/Mail/Sender.cs", "        client.EnableSsl = true;", "security.transport"),
         ("internal/mail/send.go", "	DisableTLS: cfg.DisableTLS,", "security.transport"),
         ("src/ui/sslBadge.ts", "  const sslBadge = useSslBadge(site);", None),
+        # libpq's sslmode by its documented values: a connection string's, a client's option
+        ("deploy/app.env", "DATABASE_URL=postgres://app@db/app?sslmode=require",
+         "security.transport"),
+        ("src/db/connect.js", "        : ssl === 'verify-full'", "security.transport"),
+        ("src/db/connect.py", '    options = {"sslmode": "verify-ca"}', "security.transport"),
+        ("src/ui/status.ts", "  const mode = 'verify-form';", None),
+        ("src/ui/status.ts", "  const full = verifyFull(form);", None),
         # a load balancer's X-Forwarded-For settings by their abbreviation
         ("modules/alb/main.tf", "  xff_header_processing_mode = var.xff_header_processing_mode",
          "security.proxy-trust"),
