@@ -148,6 +148,8 @@ from tests.bot.analysis._rules import rules_found
          "security.transport"),
         ("src/db/connect.js", "        : ssl === 'verify-full'", "security.transport"),
         ("src/db/connect.py", '    options = {"sslmode": "verify-ca"}', "security.transport"),
+        ("config/database.yml", "  sslmode: disable", "security.transport"),
+        ("src/kyc/steps.ts", "  { id: 'verify-full', label: 'Full verification' },", None),
         ("src/ui/status.ts", "  const mode = 'verify-form';", None),
         ("src/ui/status.ts", "  const full = verifyFull(form);", None),
         # a load balancer's X-Forwarded-For settings by their abbreviation
