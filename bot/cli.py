@@ -269,7 +269,7 @@ def _parse(diff_text: bytes, policy: Callable[[], Policy | None]) -> Diff:
         # the passes a diff of this size is searched with (the guard rules' first), as
         # `classify` will ask them (a pass it asks that is not among them is searched then)
         plan = [matcher.guard_prefilter] if matcher.guard_prefilter is not None else []
-        if matcher.prefilter_patterns:
+        if matcher.prefilter_rules:
             plan += matcher.prefilters(len(diff_text))
         searcher = early = EarlySearch(diff_text, plan)
     try:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policies.literals import Condition, required
+from policies.literals import Alternative, split
 from policies.model import Policy
 from policies.paths import Translation, translate
 from policies.plain import Plain
@@ -49,11 +49,12 @@ _SOURCES = ("source.py", "schema.py", "model.py", "loader.py", "paths.py", "bund
 
 class Bundled(Plain):
     """The bundled policy, validated, the translation of each of its path patterns and the
-    condition a text meets where each of its content patterns may match (`policies.literals`)."""
+    alternatives of each of its content patterns, with the condition a text meets where each
+    may match (`policies.literals`)."""
 
     policy: Policy
     translations: dict[str, Translation]
-    conditions: dict[str, Condition | None]
+    alternatives: dict[str, tuple[Alternative, ...]]
 
     @classmethod
     def of(cls, validated: schema.Policy) -> Bundled:
@@ -63,8 +64,8 @@ class Bundled(Plain):
         policy = runtime(validated)
         return cls(policy=policy,
                    translations={p: translate(p) for p in path_patterns(policy)},
-                   conditions={rule.pattern: required(rule.pattern)
-                               for area in policy.areas.values() for rule in area.content})
+                   alternatives={rule.pattern: split(rule.pattern)
+                                 for area in policy.areas.values() for rule in area.content})
 
 
 def package_files() -> Traversable:

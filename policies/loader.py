@@ -273,7 +273,7 @@ def _bundled() -> tuple[bundled.Bundled, str | None, bytes | None]:
             found = bundled.decode(_artefact(key).read_bytes())
     made = found or bundled.Bundled.of(validate_default())
     remember(made.translations)
-    literals.remember(made.conditions)
+    literals.remember(made.alternatives)
     return made, key, None if found or key is None else bundled.encode(made)
 
 

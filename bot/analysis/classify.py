@@ -67,7 +67,7 @@ from bot.analysis.metadata import MetadataLines
 from bot.analysis.models import AreaResult, Evidence, FileChange, NotInspected, SourceFile
 from bot.analysis.ranking import EvidenceRanking
 from bot.analysis.removal import Removals
-from policies.literals import Conditions, condition
+from policies.literals import Conditions, alternatives
 from policies.model import RE2_MAX_MEM, Area, Policy, Risk, compile_paths
 from policies.paths import PathMatch, PathSpec, PathSpecs, translate
 from policies.plain import Plain, field
@@ -167,16 +167,23 @@ _SMALLER_PASSES = ((1 << 20, 6), (8 << 20, 12))
 #: below so many characters a diff's pre-filter passes are asked at each line's start instead
 #: of searched for (`LinePasses`): compiling the bundled policy's passes and finding a 1.7 kB
 #: diff's lines took 26-28 ms of CPU in a fresh process, against 33-35 ms searched; on a
-#: 22 kB diff of long lines 72 ms against 77 ms.
-_LINE_PASSES_BELOW = 32 << 10
+#: 22 kB diff of long lines 72 ms against 77 ms. Passes of only the alternatives a diff may
+#: hold (`Matcher.prefilters_of`) are smaller, and searched they build less than asked line
+#: by line: 6 ms against 9 ms on examples/billing-refund.diff (1.7 kB), 8 against 10-17 on a
+#: diff generated as bench/analysis.py's of 5.5 kB, 17-25 against 38-43 on 24 kB, 51-56
+#: against 134-155 on 49 kB.
+_LINE_PASSES_BELOW = 4 << 10
 
-#: below so many characters, a diff's content rules are compiled only where a text may hold a
-#: match of them (`policies.literals`: the text holds one string of each of the rule's
-#: clauses): a small diff's text holds those of about one rule in seven of the bundled policy,
-#: and compiling all of them, as RE2 sets and as pre-filter passes, was about 60 ms of a 240 ms
-#: scan of a 1.7 kB diff (issue 14). Past it most rules are in the text anyway, and the texts
-#: asked many: one set of every rule answers them faster.
-_NARROW_BELOW = _LINE_PASSES_BELOW
+#: below so many characters, a diff's rules are searched for and compiled only where a text may
+#: hold a match of them, alternative by alternative (`Matcher.held`: the text holds one string
+#: of each of an alternative's clauses, `policies.literals`): compiling all of them, as RE2 sets
+#: and as pre-filter passes, was about 60 ms of a 240 ms scan of a 1.7 kB diff (issue 14), and
+#: the analysis of bench/analysis.py's 49 kB diff of 20 files took 270 ms of CPU in a fresh
+#: process with every rule, 150 ms narrowed. Working out what a text holds reads each of its
+#: characters in Python (`Conditions.met`, about 0.4 us each), which a larger diff pays more
+#: than narrowing spares: on diffs generated as that one, narrowed, the analysis took 60-150 ms
+#: less at 0.2 MB, 30 ms less at 0.44 MB, 250 ms more at 0.85 MB.
+_NARROW_BELOW = 256 << 10
 #: compiled pre-filter passes of some of the rules (`Matcher.prefilters_of`) a process keeps
 _NARROWED_KEPT = 16
 
@@ -229,6 +236,21 @@ def _prefilter_passes(patterns: Sequence[str], per_pass: int) -> list[Sequence[s
               1 if _WIDE_REPEAT.search(pattern) else
               2 if _LOOSE_START in pattern else 0].append(pattern)
     return [group for kind in kinds if kind for group in _passes(kind, per_pass)]
+
+
+def _prefilter_form(pattern: str, headers: bool) -> str:
+    """How the pre-filters search for a content rule's pattern: on a hunk header's line for a
+    header rule (`_header_form`), else on any line, its anchors after the line's marker
+    (`_reanchored`)."""
+    return _header_form(pattern) if headers else f"(?:{_reanchored(pattern)})"
+
+
+def _searched_as(pattern: str, kept: Sequence[str]) -> str:
+    """The pattern, or where a text may hold a match of only some of its alternatives (`kept`,
+    `Matcher.held`), those alone: the same lines have a match of either."""
+    if len(kept) == len(alternatives(pattern)):
+        return pattern
+    return "|".join(f"(?:{alternative})" for alternative in kept)
 
 
 def _compiled_passes(patterns: Sequence[str], per_pass: int, by_line: bool) -> tuple[Any, ...]:
@@ -286,6 +308,40 @@ def _narrowed_passes(patterns: tuple[str, ...], per_pass: int, by_line: bool
     last few kept: an lru_cache, safe where the service's worker threads share a matcher (a
     dict evicted by hand could be changed by one thread while another iterates it)."""
     return _compiled_passes(patterns, per_pass, by_line)
+
+
+def _guard_search(rules: tuple[tuple[tuple[str, ...], str], ...]) -> Any:
+    """The guard rules' search (`guard_filter`) of these rules (their kinds and pattern),
+    compiled; None when there are none."""
+    subjects = [pattern for kinds, pattern in rules if kinds != (METHOD_TO_GET,)]
+    methods = [pattern for kinds, pattern in rules if METHOD_TO_GET in kinds]
+    if not (subjects or methods):
+        return None
+    options = _options()
+    options.never_capture = True
+    return re2.compile(guard_filter(
+        subjects, [pattern for kinds, pattern in rules if OUTCOME_CHANGED in kinds],
+        methods).encode(), options)
+
+
+#: `_guard_search` of the subjects a small diff may name (`Matcher.guard_search_of`), the last
+#: few kept, as `_narrowed_passes` keeps passes
+_narrowed_guard_search = functools.lru_cache(maxsize=_NARROWED_KEPT)(_guard_search)
+
+
+#: rules, or some of their alternatives, compiled to ask a small diff's texts (`_compiled_rule`)
+#: that a process keeps
+_RULES_KEPT = 1024
+
+
+@functools.lru_cache(maxsize=_RULES_KEPT)
+def _compiled_rule(pattern: str) -> Any:
+    """A content rule, or the alternatives of one a text may hold a match of, compiled to ask
+    a small diff's texts (`Matcher.rules_in`): a text holds the strings of a few of a rule's
+    alternatives, and the rules its texts asked, compiled whole, were about 15 ms of CPU of
+    the analysis of a 49 kB diff in a fresh process; the last many kept, as a matcher kept
+    every rule it compiled."""
+    return re2.compile(pattern, _options())
 
 
 def _options() -> re2.Options:
@@ -410,22 +466,18 @@ class Matcher:
         self.definition_rules: frozenset[int] = frozenset()
         #: the file patterns of each content rule that has them, in rule order (`rule_files`)
         self.file_patterns: list[tuple[str, ...]] = []
-        #: each content rule that reads lines as the pre-filters search for it (its anchors
-        #: after a line's marker; a header rule's only on a hunk header: `_header_form`)
-        self.prefilter_patterns: tuple[str, ...] = ()
-        #: the index of the rule of each pre-filter pattern
+        #: the index of each content rule that reads lines, which the pre-filters search for
+        #: (`prefilter_patterns`)
         self.prefilter_rules: tuple[int, ...] = ()
         #: the compiled pre-filter passes, by rules per pass and whether they are asked line
         #: by line (`prefilters`; a small diff's narrowed ones: `_narrowed_passes`)
         self.compiled_passes: dict[tuple[int, bool], tuple[Any, ...]] = {}
-        #: each content rule compiled alone, when a text first may hold a match of it
-        #: (`rules_in`)
-        self.compiled_rules: dict[int, Any] = {}
         #: the guard rules (`guards: true`), apart: they read only lines that decide or exit
         #: (bot/analysis/guards.py), found by a search of their own
         self.guard_rules: list[tuple[str, tuple[str, ...], _OwnPaths | None]] = []
+        #: each guard rule's pattern, in `guard_rules`' order
+        self.guard_patterns: list[str] = []
         self.guard_set: Any = None
-        self.guard_prefilter: Any = None
         #: whether a guard rule reads what a check hands back under its unchanged condition
         #: (`outcome-changed`): only then are a hunk's conditions looked for (`shown_conditions`)
         self.reads_outcomes = False
@@ -440,12 +492,8 @@ class Matcher:
         matcher.vendored = _optional_paths(policy.vendored)
         matcher.translations = _optional_paths(policy.translations)
         positives: list[str] = []
-        patterns: list[str] = []
         prefilter_rules: list[int] = []
         guard_set = re2.Set.SearchSet(_options())
-        subjects: list[str] = []
-        outcome_subjects: list[str] = []  # those of rules that read an outcome changed
-        method_subjects: list[str] = []  # those of rules that read a method made GET
         for area_id, area in policy.active_areas().items():
             matcher.paths[area_id] = compile_paths(area.paths)
             positives += [p for p in area.paths if not p.startswith("!")]
@@ -461,13 +509,8 @@ class Matcher:
                     if kinds:
                         matcher.guard_rules.append((area_id, kinds, (
                             _OwnPaths(rule.files) if rule.files else None)))
+                        matcher.guard_patterns.append(rule.pattern)
                         guard_set.Add(rule.pattern)
-                        if kinds != (METHOD_TO_GET,):  # a rule that reads control flow
-                            subjects.append(rule.pattern)
-                        if OUTCOME_CHANGED in kinds:
-                            outcome_subjects.append(rule.pattern)
-                        if METHOD_TO_GET in kinds:
-                            method_subjects.append(rule.pattern)
                     continue
                 files = _OwnPaths(rule.files) if rule.files else None
                 if files is not None:
@@ -481,24 +524,49 @@ class Matcher:
                 # An enclosing rule reads no line of the diff: no pre-filter finds it. A header
                 # rule reads only hunk headers: its pre-filter finds only them.
                 if not rule.enclosing:
-                    patterns.append(_header_form(rule.pattern) if rule.headers
-                                    else f"(?:{_reanchored(rule.pattern)})")
                     prefilter_rules.append(len(matcher.patterns))
                 matcher.patterns.append(rule.pattern)
         matcher.positives = tuple(positives)
         matcher.definition_rules = frozenset(
             index for index, rule in enumerate(matcher.rules) if rule.headers or rule.enclosing)
-        matcher.prefilter_patterns = tuple(patterns)
         matcher.prefilter_rules = tuple(prefilter_rules)
-        if subjects or method_subjects:
+        if matcher.guard_rules:
             guard_set.Compile()
             matcher.guard_set = guard_set
-            options = _options()
-            options.never_capture = True
-            matcher.guard_prefilter = re2.compile(
-                guard_filter(subjects, outcome_subjects, method_subjects).encode(), options)
-            matcher.reads_outcomes = bool(outcome_subjects)
+            matcher.reads_outcomes = any(OUTCOME_CHANGED in kinds
+                                         for _, kinds, _ in matcher.guard_rules)
         return matcher
+
+    @functools.cached_property
+    def guard_prefilter(self) -> Any:
+        """The guard rules' search (`guard_filter`) of every guard rule, compiled (None: the
+        policy has none); on a diff small enough to narrow, `guard_search_of` is searched
+        instead. Compiled on first use: a small diff's start spared about 5 ms."""
+        return _guard_search(tuple((kinds, pattern) for (_, kinds, _), pattern in zip(
+            self.guard_rules, self.guard_patterns, strict=True)))
+
+    def guard_search_of(self, text: str, held: dict[int, list[str]] | None = None) -> Any:
+        """The guard rules' search to search this diff text with (`guard_prefilter`); on a
+        small diff, one of only the subjects' alternatives the text may hold a match of
+        (`held`, given when the caller has it), None when it holds none: an alternative that
+        matches nowhere in the text is no line's subject, so the lines found are the same."""
+        if len(text) >= _NARROW_BELOW:
+            return self.guard_prefilter
+        held = self.held(text) if held is None else held
+        first = len(self.patterns)  # the first guard rule's number in `held`
+        return _narrowed_guard_search(tuple(
+            (kinds, _searched_as(pattern, held[first + guard]))
+            for guard, ((_, kinds, _), pattern) in enumerate(
+                zip(self.guard_rules, self.guard_patterns, strict=True))
+            if first + guard in held))
+
+    @functools.cached_property
+    def prefilter_patterns(self) -> tuple[str, ...]:
+        """Each of the `prefilter_rules` as the pre-filters search for it (`_prefilter_form`).
+        Worked out on first use: a small diff's passes hold only some rules (`prefilters_of`),
+        and the forms of all of them were about 3 ms of a start."""
+        return tuple(_prefilter_form(self.patterns[rule], self.rules[rule].headers)
+                     for rule in self.prefilter_rules)
 
     def prefilters(self, size: int) -> tuple[Any, ...]:
         """The pre-filter passes for a diff text of `size` characters: compiled RE2 patterns,
@@ -512,24 +580,55 @@ class Matcher:
                                                                     *key)
         return compiled
 
-    def prefilters_of(self, text: str) -> tuple[Any, ...]:
+    def prefilters_of(self, text: str, held: dict[int, list[str]] | None = None
+                      ) -> tuple[Any, ...]:
         """The pre-filter passes to search this diff text with (`prefilters`); on a small
-        diff, passes of only the rules the text may hold a match of (`conditions`): a rule
-        that matches nowhere in the text finds no line, so the lines found are the same."""
+        diff, passes of only the rules the text may hold a match of, each searched for as only
+        its alternatives the text may hold a match of (`held`, given when the caller has it):
+        an alternative that matches nowhere in the text finds no line, so the lines found are
+        the same."""
         if len(text) >= _NARROW_BELOW:
             return self.prefilters(len(text))
-        held = set(self.conditions.met(text))
-        wanted = tuple(pattern for pattern, rule in zip(self.prefilter_patterns,
-                                                        self.prefilter_rules, strict=True)
-                       if rule in held)
+        held = self.held(text) if held is None else held
+        wanted = tuple(_prefilter_form(_searched_as(self.patterns[rule], held[rule]),
+                                       self.rules[rule].headers)
+                       for rule in self.prefilter_rules if rule in held)
         return _narrowed_passes(wanted, _rules_per_pass(len(text)),
                                 len(text) < _LINE_PASSES_BELOW)
 
+    def held(self, text: str) -> dict[int, list[str]]:
+        """The rules a text may hold a match of, each with those of its alternatives
+        (`policies.literals.split`) the text may hold a match of (`conditions`): the content
+        rules by their index, in rule order, then the guard rules, numbered on from them."""
+        held: dict[int, list[str]] = {}
+        numbered = self.alternatives
+        for number in self.conditions.met(text):
+            rule, alternative = numbered[number]
+            held.setdefault(rule, []).append(alternative)
+        return held
+
+    @functools.cached_property
+    def alternatives(self) -> tuple[tuple[int, str], ...]:
+        """Each alternative of each rule (the content rules', then the guard rules'), with the
+        rule's number in `held`."""
+        return tuple((owner, alternative) for owner, pattern in enumerate(self._owners)
+                     for alternative, _ in alternatives(pattern))
+
     @functools.cached_property
     def conditions(self) -> Conditions:
-        """What a text holds where each content rule may match it (`policies.literals`), known
-        from the artefact for the bundled policy's rules."""
-        return Conditions(condition(pattern) for pattern in self.patterns)
+        """What a text holds where each of the rules' `alternatives` may match it
+        (`policies.literals`), known from the artefact for the bundled policy's rules; the
+        guard rules' with the content rules', so that a diff's text is read once for both. A
+        rule searched for whole held the strings of one of its alternatives (the weakest of
+        them, `auth`, in most): a third of the bundled rules on a 49 kB diff; of those, the
+        alternatives whose other strings it held too were a tenth."""
+        return Conditions(condition for pattern in self._owners
+                          for _, condition in alternatives(pattern))
+
+    @property
+    def _owners(self) -> list[str]:
+        """The pattern of each rule `held` numbers."""
+        return self.patterns + self.guard_patterns
 
     @functools.cached_property
     def rule_set(self) -> _RuleSets | None:
@@ -555,21 +654,20 @@ class Matcher:
     def rules_in(self, text: str, narrow: bool, definitions: bool = False) -> tuple[int, ...]:
         """The indexes of the content rules that read changed lines (with `definitions`: the
         `definition_rules`) that match a text, in rule order: with `narrow`, each rule the text
-        may hold a match of (`conditions`) asked alone, compiled when first asked; else the
-        sets of them all (`rule_set`, `definition_set`). The same indexes either way."""
+        may hold a match of asked alone, as only its alternatives the text may hold a match of
+        (`held`, `_compiled_rule`); else the sets of them all (`rule_set`, `definition_set`).
+        The same indexes either way."""
         if not narrow:
             rule_set = self.definition_set if definitions else self.rule_set
             return () if rule_set is None else rule_set.match(text)
         found = []
         wanted = self.definition_rules
-        for index in self.conditions.met(text):
+        for index, kept in self.held(text).items():
+            if index >= len(self.patterns):
+                break  # the guard rules, numbered after the content rules
             if (index in wanted) != definitions:
                 continue
-            compiled = self.compiled_rules.get(index)
-            if compiled is None:
-                compiled = self.compiled_rules[index] = re2.compile(
-                    self.patterns[index], _options())
-            if compiled.search(text) is not None:
+            if _compiled_rule(_searched_as(self.patterns[index], kept)).search(text) is not None:
                 found.append(index)
         return tuple(found)
 
@@ -1813,7 +1911,7 @@ class _GuardReaders:
     def read_any(self, skip: set[int]) -> bool:
         """Whether a guard rule may read a changed line of a file not skipped (none may in a
         change of tests, style sheets or docs)."""
-        return self.matcher.guard_prefilter is not None and any(
+        return bool(self.matcher.guard_rules) and any(
             (change.additions or change.deletions) and any(self(index))
             for index, change in enumerate(self.diff.files)
             if index not in skip and change.inspected
@@ -1837,18 +1935,26 @@ class _Searches:
         self._content: dict[int, list[int]] | None = None
         self._guards: dict[int, list[int]] | None = None
 
+    @functools.cached_property
+    def _held(self) -> dict[int, list[str]] | None:
+        """`Matcher.held` of the diff's text, asked once for both searches (None: the diff is
+        too large to narrow them)."""
+        text = self.diff.text
+        return self.matcher.held(text) if len(text) < _NARROW_BELOW else None
+
     def content(self) -> dict[int, list[int]]:
         if self._content is None:
             diff, matcher = self.diff, self.matcher
             both = self._guards is None and self._guards_wanted()
             groups: list[Sequence[Any]] = []
-            if matcher.prefilter_patterns:
-                groups.append(matcher.prefilters_of(diff.text))
-            if both:
-                groups.append((matcher.guard_prefilter,))
+            if matcher.prefilter_rules:
+                groups.append(matcher.prefilters_of(diff.text, self._held))
+            guards = matcher.guard_search_of(diff.text, self._held) if both else None
+            if guards is not None:
+                groups.append((guards,))
             found = diff.hit_lines_apart(*groups) if groups else []
             if both:
-                self._guards = found.pop()
+                self._guards = found.pop() if guards is not None else {}
             self._content = {
                 file: lines for file, lines in (found[0] if found else {}).items()
                 if file not in self.skip and diff.files[file].inspected
@@ -1857,7 +1963,8 @@ class _Searches:
 
     def guards(self) -> dict[int, list[int]]:
         if self._guards is None:
-            self._guards = self.diff.hit_lines(self.matcher.guard_prefilter)
+            search = self.matcher.guard_search_of(self.diff.text, self._held)
+            self._guards = {} if search is None else self.diff.hit_lines(search)
         return self._guards
 
 
@@ -2596,7 +2703,7 @@ def classify(
         if owners is not None:
             _owner_evidence(diff, matcher, collector, skip, owners, removals, renames, metadata)
         _named_evidence(diff, matcher, collector, skip, named, removals, renames, metadata)
-        if matcher.prefilter_patterns:
+        if matcher.prefilter_rules:
             mechanical, described, prose = _content_evidence(
                 diff, rules, collector, skip, searches.content, removals, renames, metadata
             )
@@ -2607,7 +2714,7 @@ def classify(
         # The path and guard rules' evidence beside the rest (`_beside`), added in turn.
         # The searches `_content_evidence` and `_guard_evidence` would run, here, once: their
         # results are the child's too.
-        read = bool(matcher.prefilter_patterns) and _rules_read(diff, rules, skip)
+        read = bool(matcher.prefilter_rules) and _rules_read(diff, rules, skip)
         found_lines = searches.content() if read else {}
         if guards_read():
             searches.guards()
@@ -2625,7 +2732,7 @@ def classify(
         if owners is not None:
             _owner_evidence(diff, matcher, here, skip, owners, removals, renames, metadata)
         _named_evidence(diff, matcher, here, skip, named, removals, renames, metadata)
-        if matcher.prefilter_patterns:
+        if matcher.prefilter_rules:
             mechanical, described, prose = _content_evidence(
                 diff, rules, here, skip, searches.content, removals, renames, metadata
             )

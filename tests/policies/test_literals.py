@@ -1,16 +1,23 @@
 """The strings every match of an RE2 pattern holds (policies/literals.py): a text that holds a
-match always meets the pattern's condition, a look-alike without the strings does not."""
+match always meets the pattern's condition, a look-alike without the strings does not; and a
+pattern's top-level alternatives, whose matches start where the pattern's do."""
 
 from __future__ import annotations
 
 import pytest
 import re2
 
-from policies.literals import Conditions, required
+from policies.literals import Conditions, required, split
 
 
 def meets(pattern: str, text: str) -> bool:
     return Conditions([required(pattern)]).met(text) == [0]
+
+
+def starts(pattern: str, text: str) -> set[int]:
+    """Where a match of the pattern starts in the text (read in the whole text's context)."""
+    compiled = re2.compile(f"(?m){pattern}")
+    return {at for at in range(len(text) + 1) if compiled.match(text, at) is not None}
 
 
 @pytest.mark.parametrize(
@@ -28,9 +35,11 @@ def meets(pattern: str, text: str) -> bool:
         (r"(?i)tls", "tl\u017f", "tl s"),  # the long s folds to s
         (r"[\]a]xyz|\p{Greek}xyz|\x{41}xyz", "]xyz", "xy z"),
         (r"a{,3}bc", "a{,3}bc", "aaabc"),  # `{,3}` is a literal in RE2
+        (r"(?:refund|charge)_id", "charge_id = 1", "void_id = 1"),
     ],
     ids=["alternation", "case-insensitive", "escape", "anchor", "flags-midway", "plus",
-         "word-class", "named-group", "kelvin", "long-s", "classes", "brace-literal"],
+         "word-class", "named-group", "kelvin", "long-s", "classes", "brace-literal",
+         "non-capturing"],
 )
 def test_a_text_holding_a_match_meets_the_condition_a_look_alike_does_not(
     pattern: str, text: str, look_alike: str
@@ -83,6 +92,15 @@ def test_conditions_are_met_together_in_order() -> None:
     assert conditions.met("") == [2]
 
 
+def test_strings_that_share_their_first_characters_are_each_found() -> None:
+    # a string of six characters or more is looked for where the text holds its first six
+    conditions = Conditions([required(p) for p in [
+        r"refund_request", r"refx", r"(?i)reference_id", r"refund_reason", r"ref"]])
+    assert conditions.met("refx; Reference_ID = refund_request") == [0, 1, 2, 4]
+    assert conditions.met("refund_reasons") == [3, 4]
+    assert conditions.met("refund_re") == [4]
+
+
 def test_the_bundled_policys_rules_match_only_texts_that_meet_their_conditions() -> None:
     """Every content rule of the bundled policy against lines of code that several match: a
     rule that matches a line always has its condition met there."""
@@ -110,3 +128,80 @@ def test_the_bundled_policys_rules_match_only_texts_that_meet_their_conditions()
         assert matching <= set(conditions.met(line)), line
         matched += len(matching)
     assert matched >= len(lines)
+
+
+def test_each_top_level_alternative_is_a_pattern_with_its_own_condition() -> None:
+    assert split(r"\bverify_jwt\(|jwt\.decode\((\w+|a|b)\)|\w+") == (
+        (r"\bverify_jwt\(", (frozenset({"verify_jwt("}),)),
+        (r"jwt\.decode\((\w+|a|b)\)", (frozenset({"jwt.decode("}),)),
+        (r"\w+", ()),
+    )
+
+
+def test_the_leading_flags_stand_before_each_alternative() -> None:
+    # `(?i)` at the start holds for every alternative, not only the first
+    assert [alternative for alternative, _ in split(r"(?i)(?s)refund|charge\b")] == [
+        r"(?i)(?s)refund", r"(?i)(?s)charge\b"]
+    assert re2.search(r"(?i)(?s)charge\b", "CHARGE") is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "alternatives"),
+    [(r"(?i)(jwt|bearer\s+\w+)", [r"(?i)jwt", r"(?i)bearer\s+\w+"]),
+     (r"(?-i:AUTH|(?:x|y)z)", [r"(?-i)AUTH", r"(?-i)(?:x|y)z"]),
+     (r"(?P<kind>refund|charge)", ["refund", "charge"])],
+    ids=["flags-then-group", "flags-group", "named-group"],
+)
+def test_a_pattern_that_is_one_group_is_split_inside_it(
+    pattern: str, alternatives: list[str]
+) -> None:
+    assert [alternative for alternative, _ in split(pattern)] == alternatives
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"refund(ed|s)?\b", r"(refund|charge)+", r"(refund|charge)_id", r"refund|(?i)charge", r"x(?i)refund|charge", r"\Qa|b\E", r"(a|b",
+     r"a|b)"],
+    ids=["one-alternative", "repeated-group", "group-then-text", "flags-midway", "flags-after-text", "quoted", "unclosed",
+         "unbalanced"],
+)
+def test_a_pattern_it_cannot_split_is_its_only_alternative(pattern: str) -> None:
+    """Flags set past the start hold for the alternatives after them (`refund|(?i)charge`
+    matches CHARGE): no alternative alone says so, so the pattern stays whole."""
+    assert split(pattern) == ((pattern, required(pattern)),)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"(?i)\bjwt\b|bearer\s+\w+|^\s*auth\b", r"refund|(?i)charge", r"(?m)^x|y$|\bz",
+     r"lock\s+free|free\s+lock|(a|b)+c", r"|never", r"(?i)(jwt|bearer\s+\w+)",
+     r"(?-i:Auth|(?i)charge)"],
+    ids=["leading-flags", "flags-midway", "anchors", "overlapping", "empty-alternative",
+         "one-group", "flags-group-midway"],
+)
+def test_the_alternatives_matches_start_where_the_patterns_do(pattern: str) -> None:
+    text = ("auth token\nBEARER abc\n  Auth x\nx jwt y\nCharge it, charge\nlock\n"
+            "free lock free\nababc\nz never\n")
+    found = set().union(*(starts(alternative, text) for alternative, _ in split(pattern)))
+    assert found == starts(pattern, text) != set()
+
+
+def test_the_bundled_policys_alternatives_match_where_its_rules_do() -> None:
+    from policies.loader import default_policy
+
+    patterns = [rule.pattern for area in default_policy().areas.values()
+                for rule in area.content]
+    assert sum(len(split(p)) > 1 for p in patterns) > len(patterns) // 2
+    text = "\n".join([
+        "    with transaction.atomic():",
+        "@login_required",
+        "  stripe.Refund.create(payment_intent=payment.intent_id, amount=amount_cents)",
+        "if !user.has_permission?(:admin) then raise Forbidden end",
+        "jwt.decode(token, SECRET_KEY, algorithms=['HS256'])",
+    ]) + "\n"
+    matched = 0
+    for pattern in patterns:
+        rule = starts(pattern, text)
+        assert set().union(*(starts(a, text) for a, _ in split(pattern))) == rule, pattern
+        matched += bool(rule)
+    assert matched >= 5

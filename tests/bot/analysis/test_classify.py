@@ -38,7 +38,7 @@ from bot.analysis.diff import (
 from bot.analysis.gitattributes import parse_gitattributes
 from bot.analysis.mechanical import without_copy
 from bot.analysis.models import Evidence
-from policies.loader import load_policy
+from policies.loader import default_policy, load_policy
 from policies.model import Policy
 from tests.bot._diffs import binary, deleted, edit, rename
 
@@ -799,7 +799,8 @@ def test_a_line_too_long_to_ask_ahead_is_blanked_once(monkeypatch: pytest.Monkey
     blanking such a line is slow, and `_content_evidence` blanks it again when it reads it.
     Its evidence is found all the same."""
     long = "y = Decimal(2)" + " " * classify_module._ASKED_CHARS
-    filler = [(f"docs/page{n}.txt", ["plain text " * 40]) for n in range(80)]
+    filler = [(f"docs/page{n}.txt", ["plain text " * 40])
+              for n in range(classify_module._NARROW_BELOW // 500)]
     text = "".join(edit(path, lines) for path, lines in
                    [("app/prices.py", ["price = Decimal(1)", long]), *filler])
     assert len(text) >= classify_module._NARROW_BELOW
@@ -2465,6 +2466,106 @@ def test_a_header_rules_prefilter_finds_hunk_headers_not_changed_lines(size: int
         ("app/zorbs.py", "header", "zorbs.settle"), ("app/heap.py", "header", "zorbs.vault")]
 
 
+#: rules of several alternatives: flags at the start (they hold for every alternative), flags
+#: midway (the rule is searched whole), an alternative whose match runs on to the next line
+ALTERNATIVES = textwrap.dedent(r"""
+    areas:
+      zorbs:
+        title: Zorbs
+        risk: critical
+        content:
+          - {id: pay, pattern: '(?i)\bzorb_refund\(|\bzorb_charge\(|\bzorb_void\('}
+          - {id: mixed, pattern: '\bzorb_ledger\b|(?i)\bzorb_vault\b'}
+          - {id: spans, pattern: '\bzorb_open\s+\S?zorb_close\b|\bzorb_seal\('}
+    """)
+
+
+@pytest.mark.parametrize("padded", [False, True], ids=["asked-by-line", "searched"])
+@pytest.mark.parametrize(
+    ("lines", "rule"),
+    [(["    ZORB_CHARGE(order)"], "zorbs.pay"), (["x = ZORB_VAULT"], "zorbs.mixed"),
+     (["zorb_open", "zorb_close"], None)],
+    ids=["flags-carried", "flags-midway", "runs-over-lines"],
+)
+def test_a_small_diffs_passes_search_only_the_alternatives_it_may_hold(
+    lines: list[str], rule: str | None, padded: bool,
+) -> None:
+    """On a diff small enough to narrow, a rule is searched for as only its alternatives whose
+    strings the text holds: the lines found, and the evidence, are those of the whole rules."""
+    filler = edit("docs/notes.txt", ["plain words"] * (
+        classify_module._LINE_PASSES_BELOW // 12 if padded else 1))
+    diff = parse_diff(edit("app/zorbs.py", lines) + filler)
+    assert (len(diff.text) >= classify_module._LINE_PASSES_BELOW) == padded
+    assert len(diff.text) < classify_module._NARROW_BELOW
+    policy = load_policy(ALTERNATIVES)
+    matcher = matcher_for(policy)
+    narrowed = matcher.prefilters_of(diff.text)
+    searched = [p.pattern for p in (narrowed[0].passes if not padded else narrowed)]
+    assert not any(b"zorb_void" in pattern or b"zorb_refund" in pattern for pattern in searched)
+    assert diff.hit_lines(*narrowed) == diff.hit_lines(
+        *matcher.prefilters(len(diff.text))) == {0: [5]}
+    if rule is not None:
+        assert [e.rule for e in only_area(classify(diff, policy), "zorbs")] == [rule]
+
+
+def test_a_rule_whose_alternatives_the_text_all_may_hold_is_searched_whole() -> None:
+    diff = parse_diff(edit("app/zorbs.py", ["zorb_refund(a)", "zorb_charge(b)", "zorb_void(c)"]))
+    matcher = matcher_for(load_policy(ALTERNATIVES))
+    [passes] = matcher.prefilters_of(diff.text)
+    rule = [rule.id for rule in matcher.rules].index("zorbs.pay")
+    pay = matcher.prefilter_patterns[matcher.prefilter_rules.index(rule)]
+    assert any(pay.encode() in compiled.pattern for compiled in passes.passes)
+    assert diff.hit_lines(passes) == {0: [5, 6, 7]}
+
+
+def _only_zorb_guards() -> Policy:
+    """The bundled areas switched off, and one area whose guard rule has two alternatives."""
+    off = "".join(f"  {area}:\n    enabled: false\n" for area in default_policy().areas)
+    return load_policy("areas:\n" + off + textwrap.indent(textwrap.dedent(r"""
+        zorbs:
+          title: Zorbs
+          risk: critical
+          guards: [condition-changed, guard-removed]
+          content:
+            - {id: keeper, guards: true, pattern: '\bzorb_keeper\b|\bzorb_warden\b'}
+        """), "  "))
+
+
+@pytest.mark.parametrize(
+    ("lines", "found"),
+    [(["    if not zorb_keeper.allows(user):", "        return None"], {0: [5]}),
+     (["x = 1", "y = 2"], {})],
+    ids=["subject-named", "no-subject"],
+)
+def test_a_small_diffs_guard_search_finds_what_every_guard_rules_finds(
+    lines: list[str], found: dict[int, list[int]],
+) -> None:
+    """The guard rules' search of a small diff holds only the subjects' alternatives the text
+    may hold a match of, and is none when it holds none: the lines found are those of every
+    guard rule's search."""
+    diff = parse_diff(edit("src/main.py", lines))
+    matcher = matcher_for(_only_zorb_guards())
+    search = matcher.guard_search_of(diff.text)
+    assert diff.hit_lines(matcher.guard_prefilter) == found
+    if found:
+        assert b"zorb_warden" not in search.pattern
+        assert diff.hit_lines(search) == found
+    else:
+        assert search is None
+
+
+def test_a_small_diffs_guard_search_finds_the_bundled_guard_rules_lines(
+    policy: Policy,
+) -> None:
+    diff = parse_diff(edit("app/accounts.py", [
+        "def login(user, secret):", "    if not user.check_password(secret):", "        return None",
+    ]))
+    matcher = matcher_for(policy)
+    search = matcher.guard_search_of(diff.text)
+    assert len(search.pattern) < len(matcher.guard_prefilter.pattern)
+    assert diff.hit_lines(search) == diff.hit_lines(matcher.guard_prefilter) != {}
+
+
 def test_a_header_rules_prefilter_is_no_narrower_than_the_rule_on_a_header() -> None:
     """Its anchor stands where the header's text starts, after the second `@@`, with or
     without the space git puts there."""
@@ -2511,7 +2612,7 @@ def test_a_header_and_a_changed_line_of_the_same_text_each_get_their_own_rules(
     header rule too, in rule order, a changed line of the same text does not, and a
     definition's text only the header and enclosing rules."""
     text = "def settle_zorbs(ZorbLedger):"
-    lines = ["x = 1"] * (1 if not ahead else 6000)
+    lines = ["x = 1"] * (1 if not ahead else classify_module._NARROW_BELOW // 6)
     diff = parse_diff(edit("app/zorbs.py", lines))
     assert (len(diff.text) < classify_module._NARROW_BELOW) != ahead
     rules = classify_module._LineRules(matcher_for(load_policy(HEADER_RULES)), diff)
