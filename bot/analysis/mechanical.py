@@ -1360,8 +1360,33 @@ def _labels_only(sides: Sides) -> bool:
     if not any(word in text for word in ("aria-", "alt", "title", "class", "style", "id",
                                          "placeholder", "tab", "required", "auto")):
         return False
-    return _squashed([_LABELLING.sub("", line) for line in sides.removed]) == _squashed(
-        [_LABELLING.sub("", line) for line in sides.added])
+    return _squashed([_without_labels(line) for line in sides.removed]) == _squashed(
+        [_without_labels(line) for line in sides.added])
+
+
+#: a tag opened (`<input `, `<a `): not `<?php`, `<%=` or a spaced comparison `a < b`
+_OPENING_TAG = compile_lazily(r"<[A-Za-z][\w.:-]*\s")
+#: what may stand on a line before a tag's attribute: an opening tag's name and its other
+#: attributes (a tag re-wrapped, one attribute a line), or nothing
+_TAG_SO_FAR = compile_lazily(
+    r"""\s*(?:<[\w.:-]+\s+)?(?:[\w:@.-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|\{[^{}]*\}))?\s+)*"""
+)
+
+
+def _without_labels(line: str) -> str:
+    """The line without its `_LABELLING` attributes, each only where it stands in a tag: after
+    an opening tag not yet closed on the line, or after nothing but a tag's name and
+    attributes. The same words in code are not markup: in a PHP or ERB view's query
+    (`"... WHERE id = '" . escape($id) . "'"`) the quotes of `id = '...'` hold the escaping."""
+
+    def strip(found: re.Match[str]) -> str:
+        before = line[: found.start()]
+        opened = max((tag.end() for tag in _OPENING_TAG.finditer(before)), default=-1)
+        if (opened >= 0 and ">" not in before[opened:]) or _TAG_SO_FAR.fullmatch(before):
+            return ""
+        return found.group(0)
+
+    return _LABELLING.sub(strip, line)
 
 
 def _without_render_hints(lines: Sequence[str]) -> list[str]:

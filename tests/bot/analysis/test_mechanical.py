@@ -1793,6 +1793,17 @@ def test_the_place_that_decides_may_come_after_lines_that_only_moved(
         (['<input name="role" required>'], ['<input name="is_admin" required>'], True, False),
         (['  userId: { type: String },'], ['  userId: { type: String, required: true },'], True,
          False),
+        # the same words in a view's code, not in a tag: the quotes of `id = '...'` in a query
+        # hold the escaping, in a PHP block as on a line of its own
+        (['$rows = $db->query("SELECT * FROM notes WHERE id = \'" . $db->escape($id) . "\'");'],
+         ['$rows = $db->query("SELECT * FROM notes WHERE id = \'$id\'");'], True, False),
+        (['<?php $q = "SELECT * FROM t WHERE id = \'" . esc($i) . "\'"; ?>'],
+         ['<?php $q = "SELECT * FROM t WHERE id = \'$i\'"; ?>'], True, False),
+        # ...while a label after an arrow function's `=>` or a closed element is still a label
+        (['<button onClick={() => go()} aria-label="Go">'],
+         ['<button onClick={() => go()} aria-label="Go on">'], True, True),
+        (['<p>Hi</p> <span title="Owner">'], ['<p>Hi</p> <span title="Account owner">'], True,
+         True),
     ],
     ids=["aria-label-added", "alt-reworded", "title-on-its-own-line", "jsx-aria-label",
          "vue-bound-aria-label", "class-dropped-beside-a-raw-filter", "jsx-class-name",
@@ -1802,7 +1813,9 @@ def test_the_place_that_decides_may_come_after_lines_that_only_moved(
          "data-attribute-is-not-a-class", "field-name-changed-beside-an-id",
          "attribute-named-with-id", "not-markup", "required-added", "placeholder-and-autofocus",
          "tab-order", "disabled-is-not-a-label", "field-name-changed-beside-required",
-         "vue-prop-required-is-code"],
+         "vue-prop-required-is-code", "query-in-a-view-is-not-an-id",
+         "query-in-a-php-block-is-not-an-id", "label-after-an-arrow-function",
+         "label-after-a-closed-element"],
 )
 def test_labels_and_styles_in_markup_are_mechanical(
     removed: list[str], added: list[str], markup: bool, mechanical: bool
