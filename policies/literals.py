@@ -47,6 +47,9 @@ _CLASS_ESCAPES = frozenset("dDsSwWpPC")
 _ASSERT_ESCAPES = frozenset("bBAz")
 _CONTROL_ESCAPES = frozenset("aftnrv")
 _FLAGS = frozenset("imsU-")
+#: groups nested deeper than this give no condition: each level is a few Python frames of the
+#: reading, and a repository's pattern nested some 250 deep ran out of them (RecursionError)
+_MAX_DEPTH = 100
 
 
 class _Unknown(Exception):
@@ -258,6 +261,8 @@ class _Parser:
                         self.top_flags.append((opening - 1, at + 1))
                     return _EMPTY, at + 1
                 at += 1
+        if self.depth == _MAX_DEPTH:
+            raise _Unknown  # deeper than this reading recurses: RE2 itself reads it
         self.depth += 1
         info, at = self.alternation(at)
         self.depth -= 1

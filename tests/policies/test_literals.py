@@ -75,9 +75,10 @@ def test_an_anchor_is_no_literal_so_the_pre_filters_form_meets_the_same_conditio
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"\Qa.b\E", r"(a)\1", r"\0", r"[[:alpha:]]abc", r"(?=abc)", r"abc(", r"abc)", r"[abc"],
+    [r"\Qa.b\E", r"(a)\1", r"\0", r"[[:alpha:]]abc", r"(?=abc)", r"abc(", r"abc)", r"[abc",
+     "(" * 300 + "abc" + ")" * 300],
     ids=["quoted", "back-reference", "octal", "posix-class", "look-ahead", "unclosed",
-         "unbalanced", "unclosed-class"],
+         "unbalanced", "unclosed-class", "nested-deeper-than-it-reads"],
 )
 def test_syntax_it_does_not_read_gives_no_condition(pattern: str) -> None:
     assert required(pattern) is None
