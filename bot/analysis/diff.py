@@ -292,6 +292,24 @@ def _scan(lines: Sequence[str]) -> list[RawFile]:
 
 _HUNK_FIELDS = compile_lazily(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
 
+#: how many bytes of the enclosing definition git writes after a hunk's '@@' (xdiff's
+#: func_line buffer): a longer line is cut there, often inside a word
+_GIT_SECTION_BYTES = 80
+
+
+def _section(text: str) -> str:
+    """The words of a hunk header's section that are the code's: git cuts the definition it
+    names at 80 bytes, so one that long may end in part of a word (`(api.Charger, error)`
+    written as `(api.Charge`, a billing word), and loses its last word."""
+    if len(text) * 4 < _GIT_SECTION_BYTES or len(
+        text.encode("utf-8", "replace")
+    ) < _GIT_SECTION_BYTES:
+        return text
+    end = len(text)
+    while end and (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    return text[:end].rstrip()
+
 
 class Hunk:
     """One hunk of a file: its header (when git named the enclosing definition) and its added
@@ -383,7 +401,7 @@ def _hunks(
         new_end = new + (1 if fields[4] is None else int(fields[4]))
         if old < last and new < last:
             old, new = shared[old], shared[new]
-        section = fields[5]
+        section = _section(fields[5])
         header = ChangedLine(file, "header", new, section, number) if section else None
         starts = (old, new)
         changed: list[ChangedLine] = []

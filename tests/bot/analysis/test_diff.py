@@ -395,6 +395,37 @@ def test_changed_lines_sides_numbers_and_substance() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("section", "read"),
+    [
+        # git cut `(api.Charger, error) {` at 80 bytes: the cut word is not the code's
+        ("func NewAmbiboxFromConfig(ctx context.Context, other map[string]any) (api.Charge",
+         "func NewAmbiboxFromConfig(ctx context.Context, other map[string]any) (api."),
+        # 79 bytes: nothing was cut
+        ("func NewAmbiboxFromConfig(ctx context.Context, other map[string]any) (api.Charg",
+         "func NewAmbiboxFromConfig(ctx context.Context, other map[string]any) (api.Charg"),
+        # 80 bytes counted in UTF-8, not in characters
+        ("def überweisung_prüfen(zahlung, konto, betrag, währung, empfänger): # Zahlun",
+         "def überweisung_prüfen(zahlung, konto, betrag, währung, empfänger): #"),
+    ],
+    ids=["cut-at-80-bytes", "79-bytes", "80-bytes-of-utf8"],
+)
+def test_a_hunk_header_cut_by_git_loses_its_last_word(section: str, read: str) -> None:
+    text = git_file("charger/ambibox.go", f"@@ -1,1 +1,1 @@ {section}\n-a\n+b\n")
+    (header,) = [i for i, _ in parse_diff(text).changed_lines(0) if i.side == "header"]
+    assert header.text == read
+
+
+def test_a_cut_hunk_header_is_no_evidence(policy: Policy) -> None:
+    text = git_file(
+        "charger/ambibox.go",
+        "@@ -110,1 +110,1 @@ func NewAmbiboxFromConfig(ctx context.Context, other map[string]any)"
+        " (api.Charge\n-\treturn NewAmbibox(ctx, cc.URI, cc.ID)\n"
+        "+\treturn NewAmbibox(ctx, cc.TcpSettings)\n",
+    )
+    assert decide(parse_diff(text), policy).risk == "routine"
+
+
 def test_changed_lines_of_added_and_removed_files() -> None:
     assert [(i.side, i.line) for i, _ in parse_diff(ADDED).changed_lines(0)] == [
         ("new", 1),
