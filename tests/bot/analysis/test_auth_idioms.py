@@ -28,6 +28,7 @@ CREDENTIALS = "auth.credentials"
 RESET = "auth.reset-tokens"
 CLIENTS = "auth.client-credentials"
 LIFECYCLE = "auth.session-lifecycle"
+STRENGTH = "auth.password-strength"
 
 JAVA = "src/main/java/org/shop/web/TokenService.java"
 SPRING = "src/main/java/org/shop/config/WebConfig.java"
@@ -327,6 +328,18 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
          "auth.pow"),
         ("config/config.exs", "  credentials_cache_store: {Pow.Store.CredentialsCache, ttl: 60},",
          "auth.pow"),
+        # how strong a password must be: Devise, ASP.NET Identity, Laravel, an application's
+        # own settings (django's validators are its auth settings already)
+        ("config/initializers/devise.rb", "  config.password_length = 8..128", STRENGTH),
+        ("src/Web/Startup.cs", "    options.Password.RequiredLength = 12;", STRENGTH),
+        ("app/Providers/AppServiceProvider.php",
+         "        Password::defaults(fn () => Password::min(12)->uncompromised());", STRENGTH),
+        ("config/config.yml", "PASSWORD_LENGTH_MIN: 8", STRENGTH),
+        ("src/config.ts", "  minPasswordLength: 10,", STRENGTH),
+        # look-alikes: a form field's length, another length validated or set
+        ("src/forms/signup.tsx", '  <input type="password" minLength={8} />', None),
+        ("app/models/user.rb", "    validates :bio, length: { maximum: 500 }", None),
+        ("config/config.yml", "TITLE_LENGTH_MAX: 255", None),
         # look-alikes: a context of another kind, the same words outside Elixir
         ("lib/shop/orders.ex", "    orders_context = Keyword.get(opts, :context)", None),
         ("src/users.py", "    users_context = load_context(request)", None),

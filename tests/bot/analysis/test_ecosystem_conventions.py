@@ -200,6 +200,13 @@ from tests.bot.analysis._rules import rules_found
         ("src/headers/policy.ts", "  \"form-action\": [\"'self'\"],", "security.csp"),
         ("src/headers/policy.ts", "  \"base-uri\": [\"'none'\"],", "security.csp"),
         ("src/search/form.ts", '  formAction: "/search",', None),
+        # ... and as the secure_headers gem, Rails' DSL and django-csp write them
+        ("config/initializers/headers.rb",
+         "    frame_src: self_base.concat(youtube, vwo, bytedance),", "security.csp"),
+        ("config/initializers/headers.rb", "  policy.script_src :self, :https", "security.csp"),
+        ("shop/settings.py", 'CSP_SCRIPT_SRC = ("\'self\'", "cdn.example.com")', "security.csp"),
+        ("src/assets.py", "    image_src = request.args.get('src')", None),
+        ("src/media.rb", "    video.media_src == other.media_src", None),
         # the mode a file is written with
         (
             "cmd/cli/machines.go",

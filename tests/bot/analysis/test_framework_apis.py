@@ -236,6 +236,13 @@ from tests.bot.analysis._rules import rules_found
         # Go: a transaction opened with its isolation level; certificates by ACME
         ("store/store.go", "tx, err := s.handle.BeginTx(ctx, nil)", "transactions.go-tx"),
         ("store/store.go", "Isolation: sql.LevelSerializable,", "transactions.go-tx"),
+        # sqlx's own Begin, an isolation level chosen, a transaction held in a field
+        ("domain/store.go", "\tctx.Transaction, err = h.Runtime.Db.Beginx()", "transactions.go-tx"),
+        ("domain/store.go", "\ttx := db.MustBegin()", "transactions.go-tx"),
+        ("domain/store.go", "\tctx.Transaction, ok = rt.StartTx(sql.LevelReadUncommitted)",
+         "transactions.go-tx"),
+        ("domain/store.go", "\tctx.Transaction.Commit()", "transactions.go-tx"),
+        ("domain/store.go", "\tbatch.Commit()", None),
         ("cmd/server/main.go", "m := &autocert.Manager{Prompt: autocert.AcceptTOS}",
          "security.transport"),
         # Relationship-based authorisation services; Rust's rate limiter
@@ -262,6 +269,8 @@ from tests.bot.analysis._rules import rules_found
         ("app/Http/Middleware/VerifyCsrfToken.php", "        '/stripe/*',", "security.path"),
         ("config/credentials.yml.enc", "aGVsbG8=--c2FsdA==--aXY=", "security.path"),
         ("config/initializers/filter_parameter_logging.rb", "  :email, :ssn, :otp", "security.path"),
+        ("config/initializers/secure_headers.rb", "  tiktok = %w[analytics.tiktok.com]",
+         "security.path"),
         # ... and, wherever a framework or a middleware builds them, the Content-Security-Policy
         # and Strict-Transport-Security headers (helmet's folders, Hanami's file, an ASP.NET
         # middleware by its class); a settings screen about them and a folder of that name are
