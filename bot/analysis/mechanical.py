@@ -1352,16 +1352,29 @@ def _go_modernized(old: list[str], new: list[str]) -> bool:
     return text == "".join(part + "\x00" for part in new)
 
 
-def _labels_only(sides: Sides) -> bool:
+def _labels_only(sides: Sides, *, in_code: bool = False) -> bool:
     """Whether a markup hunk's sides differ only by attributes that present elements to people
     (`_LABELLING`: an `aria-label` added, an `alt` text or a `title` reworded, a `class`
-    dropped, an `id` given, a field marked `required` for the browser), white space aside."""
+    dropped, an `id` given, a field marked `required` for the browser), white space and
+    layout tags aside. `in_code`: the hunk is a source file's, whose strings build markup
+    (`$res .= '<div class="title">'`); there an attribute is one only after a tag opened on
+    its line."""
     text = "\n".join((*sides.removed, *sides.added))  # no word sought holds a line break
     if not any(word in text for word in ("aria-", "alt", "title", "class", "style", "id",
                                          "placeholder", "tab", "required", "auto")):
         return False
-    return _squashed([_without_labels(line) for line in sides.removed]) == _squashed(
-        [_without_labels(line) for line in sides.added])
+    if in_code and "<" not in text:
+        return False
+    return _squashed([_unlabelled(line, in_code) for line in sides.removed]) == _squashed(
+        [_unlabelled(line, in_code) for line in sides.added])
+
+
+def _unlabelled(line: str, in_code: bool) -> str:
+    """The line without its labels (`_without_labels`) and then without the tags that only lay
+    text out (`_LAYOUT_TAG`: a `<div class="mb-3">` wrapper added is a `<div>` once its class
+    is gone)."""
+    line = _without_labels(line, in_code)
+    return _LAYOUT_TAG.sub(" ", line) if ">" in line else line
 
 
 #: a tag opened (`<input `, `<a `): not `<?php`, `<%=` or a spaced comparison `a < b`
@@ -1373,16 +1386,32 @@ _TAG_SO_FAR = compile_lazily(
 )
 
 
-def _without_labels(line: str) -> str:
+#: a value that writes something unescaped into the attribute: PHP's `<?=` and `<?php echo`,
+#: ERB's `<%==` and `raw`, Rails' `html_safe`, Blade's `{!! !!}`, a `|safe` or `|raw` filter,
+#: JSP's EL and a JavaScript template literal's `${}`, a string joined to a variable
+#: (`'" + cls + "'`, `'.$id.'`): what it writes may close the attribute and open a script
+_RAW_VALUE = compile_lazily(
+    r"""<\?|<%==|\braw\b|html_safe|\{!!|\|\s*(?:safe|raw|noescape)\b|\$\{|['"]\s*[+.]|[+.]\s*['"]"""
+)
+
+
+def _without_labels(line: str, in_code: bool = False) -> str:
     """The line without its `_LABELLING` attributes, each only where it stands in a tag: after
-    an opening tag not yet closed on the line, or after nothing but a tag's name and
-    attributes. The same words in code are not markup: in a PHP or ERB view's query
-    (`"... WHERE id = '" . escape($id) . "'"`) the quotes of `id = '...'` hold the escaping."""
+    an opening tag not yet closed on the line, or (not `in_code`) after nothing but a tag's
+    name and attributes. The same words in code are not markup: in a PHP or ERB view's query
+    (`"... WHERE id = '" . escape($id) . "'"`) the quotes of `id = '...'` hold the escaping.
+    An attribute whose value writes something unescaped (`_RAW_VALUE`) stays, but for one Vue
+    binds: a change of what it writes is no label's."""
 
     def strip(found: re.Match[str]) -> str:
+        attribute = found.group(0)
+        if not attribute.startswith((":", "v-bind:")) and _RAW_VALUE.search(attribute):
+            return attribute  # (Vue escapes what it binds, a template literal's too)
         before = line[: found.start()]
         opened = max((tag.end() for tag in _OPENING_TAG.finditer(before)), default=-1)
-        if (opened >= 0 and ">" not in before[opened:]) or _TAG_SO_FAR.fullmatch(before):
+        if (opened >= 0 and ">" not in before[opened:]) or (
+            not in_code and _TAG_SO_FAR.fullmatch(before)
+        ):
             return ""
         return found.group(0)
 
@@ -2228,7 +2257,7 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     by line breaks, once, not line by line: no word sought holds a line break, so it is in the
     joined text exactly where it is in a line."""
     removed, added = sides.removed, sides.added
-    if markup and _labels_only(sides):
+    if (markup or code) and _labels_only(sides, in_code=not markup):
         return True
     old_text, new_text = "\n".join(removed), "\n".join(added)
     for holds, strip, argument in _ARGUMENT_STRIPS:

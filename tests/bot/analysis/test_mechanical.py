@@ -1824,6 +1824,54 @@ def test_labels_and_styles_in_markup_are_mechanical(
 
 
 @pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        # a source file's strings that build markup: classes, a wrapper that only lays out
+        (["    $res .= '<div class=\"title\">'.$mod->html_safe($name).'</div><div>';"],
+         ["    $res .= '<div class=\"title fw-bold\">'.$mod->html_safe($name).'</div>"
+          "<div class=\"mb-3\">';"], True),
+        (["    $res .= '<a href=\"\" class=\"reset\">Reset</a>';"],
+         ["    $res .= '<div><a href=\"\" class=\"reset btn\">Reset</a></div>';"], True),
+        (['    return f\'<span title="Owner">{name}</span>\''],
+         ['    return f\'<span title="Account owner">{name}</span>\''], True),
+        # ...but not the escaping dropped beside a class, nor a value a class is built from
+        # (written into the attribute unescaped), nor code's own `id = "..."` with no tag
+        (["    $res .= '<div class=\"t\">'.$mod->html_safe($name).'</div>';"],
+         ["    $res .= '<div>'.$name.'</div>';"], False),
+        (["    $res .= '<div class=\"div_'.$id.'\">';"],
+         ["    $res .= '<div class=\"div_'.$_GET['id'].'\">';"], False),
+        (["    html = '<li class=\"' + cls + '\">'"], ["    html = '<li class=\"' + q + '\">'"],
+         False),
+        (['    id = "users"'], ['    id = "admins"'], False),
+    ],
+    ids=["class-added-and-a-wrapper", "wrapper-added", "title-reworded-in-an-f-string",
+         "escaping-dropped-beside-a-class", "raw-value-in-a-class", "joined-value-in-a-class",
+         "code-id-with-no-tag"],
+)
+def test_labels_in_the_markup_a_source_file_builds_are_mechanical(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added, code=True) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("removed", "added"),
+    [
+        # PHP's echo, ERB's raw output, Blade's unescaped echo in a class: what they write may
+        # close the attribute
+        (['<div class="<?= $cls ?>">'], ['<div class="<?= $_GET[\'c\'] ?>">']),
+        (['<div class="<%== @cls %>">'], ['<div class="<%== params[:c] %>">']),
+        (['<div class="{!! $cls !!}">'], ['<div class="{!! $request->c !!}">']),
+    ],
+    ids=["php-echo", "erb-raw", "blade-raw"],
+)
+def test_a_label_that_writes_unescaped_output_is_no_label(
+    removed: list[str], added: list[str]
+) -> None:
+    assert mechanical_hunk(removed, added, markup=True) is False
+
+
+@pytest.mark.parametrize(
     ("old", "new", "yaml", "kept"),
     [
         # a statement indented under the `if` above it now runs only when the condition holds
