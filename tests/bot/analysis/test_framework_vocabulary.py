@@ -28,6 +28,12 @@ from tests.bot.analysis._rules import rules_found
         ("internal/render/page.go", "\tp := bluemonday.UGCPolicy()", "security.html-sanitisers"),
         ("internal/render/page.go", "\tfmt.Fprintf(w, \"<p>%s</p>\", template.HTMLEscapeString(name))",
          "security.html-sanitisers"),
+        # ... and a Hugo or Go template's pipe that marks a value trusted, unescaped
+        ("templates/forum-posts.html", '  <a href="{{ .DiscussionUrl | safeURL }}">{{ .Title }}</a>',
+         "security.html-sanitisers"),
+        ("layouts/partials/head.html", "  {{ .Params.analytics | safeHTML }}",
+         "security.html-sanitisers"),
+        ("layouts/partials/card.html", "  {{ .Count | formatApproxNumber }}", None),
         # Java: OWASP's Java Encoder and AntiSamy, Spring's HtmlUtils, Commons Text, Thymeleaf's unescaped
         # text, JSTL's c:out with escaping turned off
         ("src/main/java/org/shop/web/CommentView.java",

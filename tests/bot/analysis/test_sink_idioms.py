@@ -207,6 +207,14 @@ TRAVERSAL = "security.path-traversal"
         ("src/routes/files.ts", "  const name = path.basename(req.params.name);", TRAVERSAL),
         ("internal/web/files.go", "	name := filepath.Base(r.URL.Path)", TRAVERSAL),
         ("public/download.php", "    $file = basename($_GET['file']);", TRAVERSAL),
+        # a name checked for a parent step or for either separator, the value first or second
+        ("server/jetstream_api.go", "\tif strings.ContainsAny(accName, `\\/`) {", TRAVERSAL),
+        ("server/stream.go", '\treturn !strings.ContainsAny(name, " \\t.*>\\\\/")', TRAVERSAL),
+        ("src/Storage.php", "        if (str_contains($path, '..')) {", TRAVERSAL),
+        ("src/files.ts", "  if (name.includes('..')) {", TRAVERSAL),
+        # look-alikes: one separator looked for, a path split
+        ("src/urls.go", '\tif strings.Contains(s, "/") {', None),
+        ("src/urls.go", '\tparts := strings.Split(p, "/")', None),
         # ... an uploaded file's own name, in each stack's spelling
         ("plexpy/webserve.py",
          "            config_file_name = os.path.basename(config_file.filename)", TRAVERSAL),
