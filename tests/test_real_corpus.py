@@ -14,7 +14,7 @@ from functools import partial
 import pytest
 import yaml
 
-from bench import accuracy, realcorpus, strengths
+from bench import accuracy, realcorpus, strengths, tokens, weights
 from bench.realcorpus import BLIND_FILES, CORPUS_DIR, FOLDS, fold_of, load_labels, materialise
 
 AREAS = {"auth", "permissions", "billing", "migrations", "transactions", "security",
@@ -190,18 +190,25 @@ def test_the_tuning_view_leaves_the_blind_files_out_of_every_figure(tmp_path, mo
     assert len(seen[0]) == sum(label.source not in BLIND_FILES for label in LABELS)
 
 
-def test_learning_weak_rules_leaves_the_blind_files_out_of_every_figure(monkeypatch,
-                                                                          capsys) -> None:
-    """`bench/strengths.py` prints per-fold and pooled totals: a blind file's commits must not
-    count in them either, or a weak list chosen by those totals is partly chosen on them."""
+@pytest.mark.parametrize(
+    ("learner", "reader", "labels_at"),
+    [(strengths, "_commits", 1), (weights, "_commits", 1), (tokens, "read_commits", 0)],
+    ids=["strengths", "weights", "tokens"],
+)
+def test_a_learning_benchmark_leaves_the_blind_files_out_of_every_figure(
+    monkeypatch, capsys, learner, reader: str, labels_at: int
+) -> None:
+    """`bench/strengths.py`, `bench/weights.py` and `bench/tokens.py` print per-fold and pooled
+    totals: a blind file's commits must not count in them either, or what they choose by those
+    totals is partly chosen on them."""
     seen: list[str] = []
 
-    def commits(policy, labels, roots):  # records which labels would be evaluated
-        seen.extend(label.id for label in labels)
+    def commits(*args):  # records which labels would be evaluated
+        seen.extend(label.id for label in args[labels_at])
         return []
 
-    monkeypatch.setattr(strengths, "_commits", commits)
-    strengths.main([])
+    monkeypatch.setattr(learner, reader, commits)
+    learner.main([])
     capsys.readouterr()
     blind = {label.id for label in LABELS if label.source in BLIND_FILES}
     assert blind and seen and not blind & set(seen)

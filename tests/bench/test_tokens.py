@@ -10,7 +10,7 @@ import math
 import pytest
 
 from bench import tokens
-from bench.realcorpus import BLIND_FILES, FOLDS, Label, fold_of, load_labels
+from bench.realcorpus import FOLDS, Label, fold_of
 from bot.analysis.diff import parse_diff
 from policies.loader import default_policy
 from tests.bot._diffs import binary, edit
@@ -188,19 +188,3 @@ def test_it_runs_on_a_tiny_corpus_and_lists_no_case(monkeypatch, capsys, tmp_pat
     assert "  the policy                " in final.split("== fold 0, judged once")[1]
     assert len(list(tmp_path.iterdir())) == 1
     assert not any(label.id in out + final for label in labels)
-
-
-def test_the_blind_files_count_in_no_figure(monkeypatch, capsys) -> None:
-    seen: list[str] = []
-
-    def commits(labels, roots, processes):  # records which labels would be evaluated
-        seen.extend(label.id for label in labels)
-        return []
-
-    monkeypatch.setattr(tokens, "read_commits", commits)
-    tokens.main([])
-    capsys.readouterr()
-    every = load_labels()
-    blind = {label.id for label in every if label.source in BLIND_FILES}
-    assert blind and seen and not blind & set(seen)
-    assert len(seen) == len(every) - len(blind)

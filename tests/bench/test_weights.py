@@ -9,7 +9,7 @@ import math
 import pytest
 
 from bench import weights
-from bench.realcorpus import BLIND_FILES, FOLDS, Label, fold_of, load_labels
+from bench.realcorpus import FOLDS, Label, fold_of
 from policies.loader import default_policy
 from policies.model import Risk
 from tests.bot._diffs import edit
@@ -103,19 +103,3 @@ def test_it_runs_on_a_tiny_corpus_and_lists_no_case(monkeypatch, capsys) -> None
     assert "== per-area regressions fitted on folds 1-4 ==" in out
     assert "  p >= 0.7         15     1.000     1.000     1.000     1.000   [tp 5 fp 0 fn 0]" in out
     assert not any(label.id in out for label in labels)
-
-
-def test_the_blind_files_count_in_no_figure(monkeypatch, capsys) -> None:
-    seen: list[str] = []
-
-    def commits(policy, labels, roots):  # records which labels would be evaluated
-        seen.extend(label.id for label in labels)
-        return []
-
-    monkeypatch.setattr(weights, "_commits", commits)
-    weights.main([])
-    capsys.readouterr()
-    every = load_labels()
-    blind = {label.id for label in every if label.source in BLIND_FILES}
-    assert blind and seen and not blind & set(seen)
-    assert len(seen) == len(every) - len(blind)
