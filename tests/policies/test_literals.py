@@ -141,9 +141,12 @@ def test_each_top_level_alternative_is_a_pattern_with_its_own_condition() -> Non
 
 def test_the_leading_flags_stand_before_each_alternative() -> None:
     # `(?i)` at the start holds for every alternative, not only the first
-    assert [alternative for alternative, _ in split(r"(?i)(?s)refund|charge\b")] == [
-        r"(?i)(?s)refund", r"(?i)(?s)charge\b"]
-    assert re2.search(r"(?i)(?s)charge\b", "CHARGE") is not None
+    alternatives = [alternative for alternative, _ in split(r"(?i)(?s)refund|charge\b")]
+    assert alternatives == [r"(?i)(?s)refund", r"(?i)(?s)charge\b"]
+    # ... so what the whole pattern finds in upper case, the second alternative alone finds
+    assert re2.search(r"(?i)(?s)refund|charge\b", "A CHARGE") is not None
+    assert [bool(re2.search(alternative, "A CHARGE")) for alternative in alternatives] == [
+        False, True]
 
 
 @pytest.mark.parametrize(
