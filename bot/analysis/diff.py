@@ -299,15 +299,22 @@ _GIT_SECTION_BYTES = 80
 
 def _section(text: str) -> str:
     """The words of a hunk header's section that are the code's: git cuts the definition it
-    names at 80 bytes, so one that long may end in part of a word (`(api.Charger, error)`
-    written as `(api.Charge`, a billing word), and loses its last word."""
+    names at 80 bytes (trailing spaces dropped: a shorter section was not cut inside a word,
+    and git writes none longer), so one of exactly 80 may end in part of a word
+    (`(api.Charger, error)` written as `(api.Charge`, a billing word) and loses its last
+    word's last part: the letters after its last `_`, digit or lower-to-upper case boundary
+    (`can_update_subscription_acco` keeps `can_update_subscription_`)."""
     if len(text) * 4 < _GIT_SECTION_BYTES or len(
         text.encode("utf-8", "replace")
-    ) < _GIT_SECTION_BYTES:
+    ) != _GIT_SECTION_BYTES:
         return text
     end = len(text)
-    while end and (text[end - 1].isalnum() or text[end - 1] == "_"):
+    while end and text[end - 1].isalpha() and not (
+        text[end - 1].isupper() and end > 1 and text[end - 2].islower()
+    ):
         end -= 1
+    if end and text[end - 1].isupper() and end > 1 and text[end - 2].islower():
+        end -= 1  # the part starts at its capital (`getPaymentMeth` keeps `getPayment`)
     return text[:end].rstrip()
 
 

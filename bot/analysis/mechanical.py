@@ -1391,7 +1391,14 @@ _TAG_SO_FAR = compile_lazily(
 #: JSP's EL and a JavaScript template literal's `${}`, a string joined to a variable
 #: (`'" + cls + "'`, `'.$id.'`): what it writes may close the attribute and open a script
 _RAW_VALUE = compile_lazily(
-    r"""<\?|<%==|\braw\b|html_safe|\{!!|\|\s*(?:safe|raw|noescape)\b|\$\{|['"]\s*[+.]|[+.]\s*['"]"""
+    r"""<\?|<%==|(?i:\braw\b)|html_safe|\{!!|\{\{\{|\|\s*(?:safe\w*|raw|noescape)\b|\$\{|"""
+    r"""['"]\s*[+.]|[+.]\s*['"]"""
+)
+#: in a source file's string, a label whose value is plain text: what code writes into a value
+#: (an f-string's or Ruby's `{}`, a call, a variable, a value joined with commas or `+`) may be
+#: escaped there, and a change of it is no label's
+_LITERAL_LABEL = compile_lazily(
+    r"""[^=]*=\s*(?:"[^"{}()$#@,+'`\\<>%]*"|'[^'{}()$#@,+"`\\<>%]*')"""
 )
 
 
@@ -1407,6 +1414,8 @@ def _without_labels(line: str, in_code: bool = False) -> str:
         attribute = found.group(0)
         if not attribute.startswith((":", "v-bind:")) and _RAW_VALUE.search(attribute):
             return attribute  # (Vue escapes what it binds, a template literal's too)
+        if in_code and "=" in attribute and not _LITERAL_LABEL.fullmatch(attribute):
+            return attribute
         before = line[: found.start()]
         opened = max((tag.end() for tag in _OPENING_TAG.finditer(before)), default=-1)
         if (opened >= 0 and ">" not in before[opened:]) or (
@@ -2257,7 +2266,8 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     by line breaks, once, not line by line: no word sought holds a line break, so it is in the
     joined text exactly where it is in a line."""
     removed, added = sides.removed, sides.added
-    if (markup or code) and _labels_only(sides, in_code=not markup):
+    # in code, only labels reworded on both sides: an element added or dropped whole is output
+    if (markup or (code and removed and added)) and _labels_only(sides, in_code=not markup):
         return True
     old_text, new_text = "\n".join(removed), "\n".join(added)
     for holds, strip, argument in _ARGUMENT_STRIPS:

@@ -338,6 +338,7 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/config.ts", "  minPasswordLength: 10,", STRENGTH),
         # look-alikes: a form field's length, another length validated or set
         ("src/forms/signup.tsx", '  <input type="password" minLength={8} />', None),
+        ("src/components/SignupForm.jsx", "const MIN_PASSWORD_LENGTH = 8;", None),
         ("app/models/user.rb", "    validates :bio, length: { maximum: 500 }", None),
         ("config/config.yml", "TITLE_LENGTH_MAX: 255", None),
         # look-alikes: a context of another kind, the same words outside Elixir

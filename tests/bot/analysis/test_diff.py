@@ -407,8 +407,17 @@ def test_changed_lines_sides_numbers_and_substance() -> None:
         # 80 bytes counted in UTF-8, not in characters
         ("def überweisung_prüfen(zahlung, konto, betrag, währung, empfänger): # Zahlun",
          "def überweisung_prüfen(zahlung, konto, betrag, währung, empfänger): #"),
+        # only the cut part of a name: after its last underscore or at its last capital
+        ("def can_user_change_subscription_plan_or_payment_method_of_our_organisation_acco",
+         "def can_user_change_subscription_plan_or_payment_method_of_our_organisation_"),
+        ("func (s *Server) handleCheckout(ctx context.Context, req *Request) getPaymentMet",
+         "func (s *Server) handleCheckout(ctx context.Context, req *Request) getPayment"),
+        # longer than git writes: another tool's, not cut
+        ("func NewAmbiboxFromConfig(ctx context.Context, other map[string]any) (api.Charger, e",
+         "func NewAmbiboxFromConfig(ctx context.Context, other map[string]any) (api.Charger, e"),
     ],
-    ids=["cut-at-80-bytes", "79-bytes", "80-bytes-of-utf8"],
+    ids=["cut-at-80-bytes", "79-bytes", "80-bytes-of-utf8", "snake-case-name-cut",
+         "camel-case-name-cut", "81-bytes"],
 )
 def test_a_hunk_header_cut_by_git_loses_its_last_word(section: str, read: str) -> None:
     text = git_file("charger/ambibox.go", f"@@ -1,1 +1,1 @@ {section}\n-a\n+b\n")

@@ -200,12 +200,14 @@ from tests.bot.analysis._rules import rules_found
         ("src/headers/policy.ts", "  \"form-action\": [\"'self'\"],", "security.csp"),
         ("src/headers/policy.ts", "  \"base-uri\": [\"'none'\"],", "security.csp"),
         ("src/search/form.ts", '  formAction: "/search",', None),
-        # ... and as the secure_headers gem, Rails' DSL and django-csp write them
-        ("config/initializers/headers.rb",
-         "    frame_src: self_base.concat(youtube, vwo, bytedance),", "security.csp"),
+        # ... and as Rails' DSL and django-csp write them; not any image's or form's source
+        # named in snake case (secure_headers' `frame_src:` is found by its initializer's path)
         ("config/initializers/headers.rb", "  policy.script_src :self, :https", "security.csp"),
         ("shop/settings.py", 'CSP_SCRIPT_SRC = ("\'self\'", "cdn.example.com")', "security.csp"),
-        ("src/assets.py", "    image_src = request.args.get('src')", None),
+        ("scraper/parse.py", "    img_src = tag.get('data-src') or tag.get('src')", None),
+        ("src/components/Card.js", "  img_src: product.thumbnail_url,", None),
+        ("app/views/users/edit.html.erb", "<%= render 'form', form_action: user_path(@user) %>",
+         None),
         ("src/media.rb", "    video.media_src == other.media_src", None),
         # the mode a file is written with
         (

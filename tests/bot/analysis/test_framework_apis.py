@@ -236,13 +236,13 @@ from tests.bot.analysis._rules import rules_found
         # Go: a transaction opened with its isolation level; certificates by ACME
         ("store/store.go", "tx, err := s.handle.BeginTx(ctx, nil)", "transactions.go-tx"),
         ("store/store.go", "Isolation: sql.LevelSerializable,", "transactions.go-tx"),
-        # sqlx's own Begin, an isolation level chosen, a transaction held in a field
+        # sqlx's own Begin, an isolation level chosen
         ("domain/store.go", "\tctx.Transaction, err = h.Runtime.Db.Beginx()", "transactions.go-tx"),
         ("domain/store.go", "\ttx := db.MustBegin()", "transactions.go-tx"),
         ("domain/store.go", "\tctx.Transaction, ok = rt.StartTx(sql.LevelReadUncommitted)",
          "transactions.go-tx"),
-        ("domain/store.go", "\tctx.Transaction.Commit()", "transactions.go-tx"),
-        ("domain/store.go", "\tbatch.Commit()", None),
+        # not any Commit of a field of that name (an editor's undo group)
+        ("internal/editor/undo.go", "\te.buf.Transaction.Commit()", None),
         ("cmd/server/main.go", "m := &autocert.Manager{Prompt: autocert.AcceptTOS}",
          "security.transport"),
         # Relationship-based authorisation services; Rust's rate limiter

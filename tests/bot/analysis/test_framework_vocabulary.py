@@ -28,11 +28,13 @@ from tests.bot.analysis._rules import rules_found
         ("internal/render/page.go", "\tp := bluemonday.UGCPolicy()", "security.html-sanitisers"),
         ("internal/render/page.go", "\tfmt.Fprintf(w, \"<p>%s</p>\", template.HTMLEscapeString(name))",
          "security.html-sanitisers"),
-        # ... and a Hugo or Go template's pipe that marks a value trusted, unescaped
+        # ... and a Hugo or Go template's pipe that marks a URL or a script trusted, unescaped
         ("templates/forum-posts.html", '  <a href="{{ .DiscussionUrl | safeURL }}">{{ .Title }}</a>',
          "security.html-sanitisers"),
-        ("layouts/partials/head.html", "  {{ .Params.analytics | safeHTML }}",
+        ("layouts/partials/head.html", "  <script>{{ .Params.analytics | safeJS }}</script>",
          "security.html-sanitisers"),
+        # ... not a theme's own copy marked as HTML, nor another pipe
+        ("layouts/partials/footer.html", "  {{ .Site.Copyright | safeHTML }}", None),
         ("layouts/partials/card.html", "  {{ .Count | formatApproxNumber }}", None),
         # Java: OWASP's Java Encoder and AntiSamy, Spring's HtmlUtils, Commons Text, Thymeleaf's unescaped
         # text, JSTL's c:out with escaping turned off

@@ -1843,10 +1843,23 @@ def test_labels_and_styles_in_markup_are_mechanical(
         (["    html = '<li class=\"' + cls + '\">'"], ["    html = '<li class=\"' + q + '\">'"],
          False),
         (['    id = "users"'], ['    id = "admins"'], False),
+        # a value code writes into the attribute, its escaping dropped: echoed with commas,
+        # in an f-string's or Ruby's braces, in an array joined
+        (["echo '<span class=\"byline\" title=\"', esc_attr( $author ), '\">';"],
+         ["echo '<span class=\"byline\" title=\"', $author, '\">';"], False),
+        (["    return mark_safe(f'<span title=\"{escape(user.name)}\">{icon}</span>')"],
+         ["    return mark_safe(f'<span title=\"{user.name}\">{icon}</span>')"], False),
+        (["  \"<span title='#{h(user.name)}'>#{icon}</span>\".html_safe"],
+         ["  \"<span title='#{user.name}'>#{icon}</span>\".html_safe"], False),
+        (["  ['<div class=\"row\" title=\"', escapeHtml(title), '\">'].join('')"],
+         ["  ['<div class=\"row\" title=\"', title, '\">'].join('')"], False),
+        # an element added whole is output, not a label
+        ([], ["    $res .= '<div class=\"row\">';"], False),
     ],
     ids=["class-added-and-a-wrapper", "wrapper-added", "title-reworded-in-an-f-string",
          "escaping-dropped-beside-a-class", "raw-value-in-a-class", "joined-value-in-a-class",
-         "code-id-with-no-tag"],
+         "code-id-with-no-tag", "echoed-with-commas", "f-string-value", "ruby-interpolation",
+         "array-joined", "element-added"],
 )
 def test_labels_in_the_markup_a_source_file_builds_are_mechanical(
     removed: list[str], added: list[str], mechanical: bool
@@ -1862,8 +1875,11 @@ def test_labels_in_the_markup_a_source_file_builds_are_mechanical(
         (['<div class="<?= $cls ?>">'], ['<div class="<?= $_GET[\'c\'] ?>">']),
         (['<div class="<%== @cls %>">'], ['<div class="<%== params[:c] %>">']),
         (['<div class="{!! $cls !!}">'], ['<div class="{!! $request->c !!}">']),
+        # Razor's Html.Raw, Hugo's safeHTMLAttr pipe
+        (['<a title="@Model.Bio">'], ['<a title="@Html.Raw(Model.Bio)">']),
+        (['<a title="{{ .Title }}">'], ['<a title="{{ .Title | safeHTMLAttr }}">']),
     ],
-    ids=["php-echo", "erb-raw", "blade-raw"],
+    ids=["php-echo", "erb-raw", "blade-raw", "razor-raw", "hugo-safe-attribute"],
 )
 def test_a_label_that_writes_unescaped_output_is_no_label(
     removed: list[str], added: list[str]

@@ -215,6 +215,9 @@ TRAVERSAL = "security.path-traversal"
         # look-alikes: one separator looked for, a path split
         ("src/urls.go", '\tif strings.Contains(s, "/") {', None),
         ("src/urls.go", '\tparts := strings.Split(p, "/")', None),
+        # ... a git revision's or a version's range
+        ("cmd/git-tool/main.go", '\tif strings.Contains(rev, "..") {', None),
+        ("src/Version.php", "        if (str_contains($constraint, '..')) {", None),
         # ... an uploaded file's own name, in each stack's spelling
         ("plexpy/webserve.py",
          "            config_file_name = os.path.basename(config_file.filename)", TRAVERSAL),

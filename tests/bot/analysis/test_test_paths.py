@@ -90,6 +90,7 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         ("features/environment.py", False),
         # look-alikes: production code whose name holds the same letters
         ("src/features/support/TicketList.tsx", True),
+        ("app/features/support/ticket_policy.rb", True),
         ("src/features/steps/OnboardingSteps.tsx", True),
         ("src/crypto/e2ee/keys.ts", True),
         ("packages/database/prisma/seeding-guard.ts", True),
