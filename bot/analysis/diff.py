@@ -455,6 +455,15 @@ _EXIT = compile_lazily(r"\b(return|raise|throw|abort|exit|die|panic|redirect|bre
 #: a decorator, attribute or annotation (`@login_required`, `#[IsGranted('report')]`,
 #: `[Authorize(Roles = "Admin")]`): it applies to the declaration that follows it
 _ANNOTATION = compile_lazily(r"\s*(@[A-Za-z_]|#\[|\[[A-Za-z_][\w.]*\s*(\(|\]))")
+#: a step of a request pipeline, registered in the order it runs: Phoenix's and Plug's `plug`,
+#: a Rails controller's `before_action` callbacks, Express's and Go routers' `.use(` /
+#: `.Use(`, ASP.NET Core's `app.UseAuthentication()`, Starlette's `add_middleware`, a Django
+#: MIDDLEWARE entry. Moved across another step (a loader put after the authorization plug
+#: that needs what it loads, UseAuthorization before UseRouting), it changes what each sees
+_PIPELINE_STEP = compile_lazily(
+    r"\s*(plug\s|(prepend_|append_|skip_)?(before|after|around)_(action|filter)\b|"
+    r"[\w.]*\.(use|Use[A-Z]?\w*)\(|[\w.]*\.add_middleware\(|[\"'][\w.]+Middleware[\"'],?\s*$)"
+)
 
 
 def _reordered(hunk: Hunk) -> bool:
@@ -483,7 +492,8 @@ def _reordered(hunk: Hunk) -> bool:
         if is_substantive(item.text):
             run = runs.setdefault(place, [False, False, False])
             run[item.side == "new"] = True
-            run[2] = run[2] or bool(_EXIT.search(item.text) or _ANNOTATION.match(item.text))
+            run[2] = run[2] or bool(_EXIT.search(item.text) or _ANNOTATION.match(item.text)
+                                    or _PIPELINE_STEP.match(item.text))
     moved = [exits for removes, adds, exits in runs.values() if removes != adds]
     return any(moved) and any(r and not a for r, a, _ in runs.values()) and any(
         a and not r for r, a, _ in runs.values()

@@ -868,6 +868,36 @@ GUARD_MOVED = {
         "-        [Authorize(Roles = \"Admin\")]",
         "         public IActionResult Delete(int id)",
     ]),
+    # a step of a request pipeline moved across another: what each step sees changes
+    "rails-callback-moved": _hunk("app/controllers/posts_controller.rb", 1, [
+        " class PostsController < ApplicationController",
+        "-  before_action :authenticate_user!",
+        "   before_action :set_post, only: %i[show edit update destroy]",
+        "+  before_action :authenticate_user!",
+    ]),
+    "express-middleware-moved": _hunk("server/app.js", 10, [
+        "-app.use(requireLogin);",
+        " app.use('/public', publicRouter);",
+        "+app.use(requireLogin);",
+        " app.use('/api', apiRouter);",
+    ]),
+    "phoenix-plug-moved": _hunk("lib/shop_web/controllers/feed_controller.ex", 5, [
+        "   plug :assign_podcasts",
+        "+  plug :preload_current_user_extras",
+        "   plug Authorize, [Policies.Feed, :feed]",
+        "-  plug :preload_current_user_extras",
+    ]),
+    "aspnet-middleware-moved": _hunk("src/Web/Program.cs", 10, [
+        "-app.UseRouting();",
+        " app.UseAuthentication();",
+        " app.UseAuthorization();",
+        "+app.UseRouting();",
+    ]),
+    "django-middleware-moved": _hunk("shop/settings.py", 40, [
+        "-    'django.contrib.auth.middleware.AuthenticationMiddleware',",
+        "     'django.contrib.sessions.middleware.SessionMiddleware',",
+        "+    'django.contrib.auth.middleware.AuthenticationMiddleware',",
+    ]),
 }
 
 
@@ -875,6 +905,14 @@ GUARD_MOVED = {
 def test_a_guard_moved_across_unchanged_lines_is_substantive(text: str) -> None:
     lines = parse_diff(text).changed_lines(0)
     assert all(flag for item, flag in lines if item.side != "header")
+
+
+@pytest.mark.parametrize("name", ["rails-callback-moved", "express-middleware-moved",
+                                  "django-middleware-moved"])
+def test_a_sign_in_step_moved_in_its_pipeline_is_authentication(policy: Policy, name: str) -> None:
+    # the step's own words name authentication; moved, it is no longer a mechanical reorder
+    decision = decide(parse_diff(GUARD_MOVED[name]), policy)
+    assert decision.risk == "critical" and [a.id for a in decision.areas] == ["auth"]
 
 
 @pytest.mark.parametrize(
