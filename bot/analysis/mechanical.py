@@ -2416,8 +2416,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
         )[0]:
             return True
+    # Handlebars' and Mustache's triple braces write a value unescaped where two escape it
+    # (`{{bio}}` -> `{{{bio}}}`); in an f-string they add literal braces around it
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
-        _string_formatting(old, new)
+        old_text.count("{{{") == new_text.count("{{{") and _string_formatting(old, new)
     )
 
 

@@ -1878,8 +1878,12 @@ def test_labels_in_the_markup_a_source_file_builds_are_mechanical(
         # Razor's Html.Raw, Hugo's safeHTMLAttr pipe
         (['<a title="@Model.Bio">'], ['<a title="@Html.Raw(Model.Bio)">']),
         (['<a title="{{ .Title }}">'], ['<a title="{{ .Title | safeHTMLAttr }}">']),
+        # Handlebars' triple braces, in an attribute as in text
+        (['  <a href="/u" title="{{user.bio}}">x</a>'], ['  <a href="/u" title="{{{user.bio}}}">x</a>']),
+        (['  <p>{{user.bio}}</p>'], ['  <p>{{{user.bio}}}</p>']),
     ],
-    ids=["php-echo", "erb-raw", "blade-raw", "razor-raw", "hugo-safe-attribute"],
+    ids=["php-echo", "erb-raw", "blade-raw", "razor-raw", "hugo-safe-attribute",
+         "handlebars-attribute", "handlebars-text"],
 )
 def test_a_label_that_writes_unescaped_output_is_no_label(
     removed: list[str], added: list[str]
