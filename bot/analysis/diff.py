@@ -462,7 +462,7 @@ _ANNOTATION = compile_lazily(r"\s*(@[A-Za-z_]|#\[|\[[A-Za-z_][\w.]*\s*(\(|\]))")
 #: that needs what it loads, UseAuthorization before UseRouting), it changes what each sees
 _PIPELINE_STEP = compile_lazily(
     r"\s*(plug\s|(prepend_|append_|skip_)?(before|after|around)_(action|filter)\b|"
-    r"[\w.]*\.(use|Use[A-Z]?\w*)\(|[\w.]*\.add_middleware\(|[\"'][\w.]+Middleware[\"'],?\s*$)"
+    r"[\w.]*\.(use|Use|Use[A-Z]\w*)\(|[\w.]*\.add_middleware\(|[\"'][\w.]+Middleware[\"'],?\s*$)"
 )
 
 

@@ -939,6 +939,11 @@ def test_a_sign_in_step_moved_in_its_pipeline_is_authentication(policy: Policy, 
             "+    [1, 2],",
         ], id="list-literal-moved"),
         pytest.param([
+            "-\tu := r.Users(ctx)",
+            " \tx := 2",
+            "+\tu := r.Users(ctx)",
+        ], id="call-named-like-a-pipeline-step-moved"),
+        pytest.param([
             "-  if (!user) return deny();",
             "+  if (!user)  return deny();",
             "   return ok();",
