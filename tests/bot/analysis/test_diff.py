@@ -907,12 +907,15 @@ def test_a_guard_moved_across_unchanged_lines_is_substantive(text: str) -> None:
     assert all(flag for item, flag in lines if item.side != "header")
 
 
-@pytest.mark.parametrize("name", ["rails-callback-moved", "express-middleware-moved",
-                                  "django-middleware-moved"])
-def test_a_sign_in_step_moved_in_its_pipeline_is_authentication(policy: Policy, name: str) -> None:
-    # the step's own words name authentication; moved, it is no longer a mechanical reorder
+@pytest.mark.parametrize(
+    ("name", "area"),
+    [("rails-callback-moved", "auth"), ("express-middleware-moved", "auth"),
+     ("django-middleware-moved", "auth"), ("aspnet-middleware-moved", "permissions")],
+)
+def test_a_step_moved_in_its_pipeline_is_its_area(policy: Policy, name: str, area: str) -> None:
+    # the step's own words name its area; moved, it is no longer a mechanical reorder
     decision = decide(parse_diff(GUARD_MOVED[name]), policy)
-    assert decision.risk == "critical" and [a.id for a in decision.areas] == ["auth"]
+    assert decision.risk == "critical" and [a.id for a in decision.areas] == [area]
 
 
 @pytest.mark.parametrize(
