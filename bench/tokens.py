@@ -52,6 +52,7 @@ if str(ROOT) not in sys.path:
 
 from bench.accuracy import Counts  # noqa: E402
 from bench.realcorpus import FOLDS, Label, development_labels, materialise, mirror_roots  # noqa: E402
+from bench.weights import sigmoid  # noqa: E402
 from bot.analysis.decide import decide  # noqa: E402
 from bot.analysis.diff import Diff, parse_diff  # noqa: E402
 from bot.analysis.models import Decision, PullRequestInfo  # noqa: E402
@@ -226,13 +227,9 @@ def encode(commit: Commit, columns: dict[str, int]) -> Row:
     return Row([0, *core], words, 1 / math.sqrt(len(words)) if words else 0.0)
 
 
-def _sigmoid(z: float) -> float:
-    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
-
-
 def score(weights: Sequence[float], row: Row) -> float:
     at = weights.__getitem__
-    return _sigmoid(sum(map(at, row.ones)) + row.scale * sum(map(at, row.words)))
+    return sigmoid(sum(map(at, row.ones)) + row.scale * sum(map(at, row.words)))
 
 
 def fit(rows: Sequence[Row], truth: Sequence[bool], width: int, l2: float,

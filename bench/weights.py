@@ -168,7 +168,8 @@ SWEEP = (0.2, 0.3, 0.4, 0.6, 0.7)
 Predictor = Callable[[Candidate], float]
 
 
-def _sigmoid(z: float) -> float:
+def sigmoid(z: float) -> float:
+    """The logistic function, written so that neither branch's exponential overflows."""
     return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
 
 
@@ -202,7 +203,7 @@ def fit(rows: Sequence[tuple[Sequence[float], bool]], width: int, l2: float,
         grad = [l2 * wi for wi in w]
         hess = [[l2 if i == j else 0.0 for j in range(n)] for i in range(n)]
         for x, truth in rows:
-            p = _sigmoid(sum(wi * xi for wi, xi in zip(w, x, strict=True)))
+            p = sigmoid(sum(wi * xi for wi, xi in zip(w, x, strict=True)))
             s = p * (1 - p)
             for i, xi in enumerate(x):
                 if xi:
@@ -218,7 +219,7 @@ def fit(rows: Sequence[tuple[Sequence[float], bool]], width: int, l2: float,
 
 
 def _score(w: Weights, x: Sequence[float]) -> float:
-    return _sigmoid(sum(wi * xi for wi, xi in zip(w, x, strict=True)))
+    return sigmoid(sum(wi * xi for wi, xi in zip(w, x, strict=True)))
 
 
 def _area_bias(areas: Sequence[str], candidate: Candidate) -> tuple[float, ...]:

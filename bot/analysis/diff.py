@@ -309,12 +309,10 @@ def _section(text: str) -> str:
     ) != _GIT_SECTION_BYTES:
         return text
     end = len(text)
-    while end and text[end - 1].isalpha() and not (
-        text[end - 1].isupper() and end > 1 and text[end - 2].islower()
-    ):
+    while end and text[end - 1].isalpha():
         end -= 1
-    if end and text[end - 1].isupper() and end > 1 and text[end - 2].islower():
-        end -= 1  # the part starts at its capital (`getPaymentMeth` keeps `getPayment`)
+        if text[end].isupper() and end and text[end - 1].islower():
+            break  # the part starts at its capital (`getPaymentMeth` keeps `getPayment`)
     return text[:end].rstrip()
 
 

@@ -1422,7 +1422,7 @@ def _without_labels(line: str, in_code: bool = False) -> str:
             not in_code and _TAG_SO_FAR.fullmatch(before)
         ):
             return ""
-        return found.group(0)
+        return attribute
 
     return _LABELLING.sub(strip, line)
 
