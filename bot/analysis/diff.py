@@ -617,6 +617,8 @@ class Diff:
         # What opens or closes a docstring or a block comment in each file's language (asked
         # of every line).
         self._markers: dict[int, tuple[str, ...]] = {}
+        #: `_tests_alone` of each file asked
+        self._alone: dict[int, bool] = {}
         # The import lines the file asked about last adds and removes (`_imports_of`): one file
         # only, as a file's hunks are asked about together (kept for all, they cost 1.6 MB on
         # the worst bench shape's 3,000 files).
@@ -886,18 +888,42 @@ class Diff:
 
     def _tests(self, index: int, hunk: Hunk) -> frozenset[tuple[str, int]]:
         """The (side, line) of a hunk's changed lines in test-only code, read from each side's
-        lines as the hunk shows them (its unchanged ones too)."""
+        lines as the hunk shows them (its unchanged ones too): in an item under `#[cfg(test)]`,
+        or in a test function where the file's change touches nothing but tests
+        (`_tests_alone`; `bot.analysis.testcode`)."""
+        kinds = self._test_kinds(index, hunk)
+        if testcode.FUNCTION in kinds.values() and not self._tests_alone(index):
+            return places({place for place, kind in kinds.items() if kind == testcode.MODULE})
+        return places(set(kinds))
+
+    def _test_kinds(self, index: int, hunk: Hunk) -> dict[tuple[str, int], int]:
+        """The (side, line) of a hunk's lines in test-only code, each with its kind
+        (`testcode.test_kinds`)."""
         if not testcode.reads(self.files[index].path):
-            return NO_LINES
+            return {}
         first, last = self._shown(index, hunk)
-        if self.text.find(testcode.MARKER, self._offset(first), self._ends[last]) < 0:
-            return NO_LINES
-        found: set[tuple[str, int]] = set()
+        begin, end = self._offset(first), self._ends[last]
+        if all(self.text.find(marker, begin, end) < 0 for marker in testcode.MARKERS):
+            return {}
+        found: dict[tuple[str, int], int] = {}
         for side, lines in zip(("old", "new"), self._shown_sides(index, hunk), strict=True):
             start = hunk.starts[0 if side == "old" else 1]
-            flags = testcode.test_flags(lines)
-            found.update((side, start + at) for at, flag in enumerate(flags) if flag)
-        return places(found)
+            found.update(((side, start + at), kind)
+                         for at, kind in enumerate(testcode.test_kinds(lines)) if kind)
+        return found
+
+    def _tests_alone(self, index: int) -> bool:
+        """Whether every changed line of a file that can carry meaning (`is_substantive`) is
+        test-only code of either kind: a change of its tests alone."""
+        alone = self._alone.get(index)
+        if alone is None:
+            alone = self._alone[index] = all(
+                (item.side, item.line) in kinds
+                for hunk in self.hunks(index)
+                for kinds in (self._test_kinds(index, hunk),)
+                for item in hunk.lines if is_substantive(item.text)
+            )
+        return alone
 
     def _prose(self, index: int, number: int) -> frozenset[tuple[str, int]]:
         """The (side, line) of a hunk's changed lines inside prose: read from the file's

@@ -1,11 +1,19 @@
-"""Test-only code inside a source file: a Rust item under `#[cfg(test)]`.
+"""Test-only code inside a source file: a Rust item under `#[cfg(test)]`, or a test function.
 
 Rust keeps a file's unit tests beside the code they test, in a module the compiler builds only
 for `cargo test`: "the convention is to create a module named `tests` in each file to contain
 the test functions and to annotate the module with `cfg(test)`" (The Rust Programming
 Language, 11.3). Nothing in such an item ships, as nothing in a test file does; the policy's
 `exclude` reads paths and cannot see it, so a test of a signer (`Signer::new(...)`, a throwaway
-private key) read as a change of signing.
+private key) read as a change of signing. A test function is built for `cargo test` alone too,
+wherever it stands: `#[test]` "indicates that the function is a test function, to only be
+compiled in test mode" (The Rust Reference, testing attributes), and the test macros of the
+async runtimes and test crates (`#[tokio::test]`, `#[sqlx::test]`, `#[rstest]`,
+`#[test_case(..)]`) expand to such a function. A hunk inside a tests module whose `#[cfg(test)]`
+line it does not show still shows the attribute of each test it adds. A test function is set
+aside only where its file's change touches nothing but tests (`FUNCTION`): beside a change of
+the code it tests, what the test asserts (a certificate chain verified, a lock taken) says what
+that change is about, as a test file cannot, standing apart.
 
 Only what a hunk shows is read: the attribute, the item's line after it, and the lines to where
 the item's braces close (or its `;`). A hunk that starts inside such a module is not known to:
@@ -21,12 +29,20 @@ from collections.abc import Sequence
 
 from bot.analysis.lazyre import compile_lazily
 
-__all__ = ["MARKER", "reads", "test_flags"]
+__all__ = ["FUNCTION", "MARKERS", "MODULE", "reads", "test_flags", "test_kinds"]
 
-#: what a hunk must hold to open a test-only item (a hunk without it is read no further)
-MARKER = "cfg(test)"
-#: the attribute that builds the item after it only for tests
-_CFG_TEST = compile_lazily(r"\s*#\[cfg\(\s*test\s*\)\]\s*(?://.*)?")
+#: what `test_kinds` says of a line: in an item under `#[cfg(test)]`, in a test function
+MODULE, FUNCTION = 1, 2
+
+#: what a hunk must hold one of to open a test-only item (a hunk without any is read no further)
+MARKERS = ("cfg(test)", "test]", "test(", "#[test_case(")
+#: the attribute that builds the item after it only for tests: `cfg(test)`, or one that makes
+#: a test function (`test`, a crate's `test` macro with or without arguments, `rstest`,
+#: `test_case(..)`)
+_TEST_ONLY = compile_lazily(
+    r"\s*#\[(?:(cfg\(\s*test\s*\))|test|(?:\w+::)+test(?:\(.*\))?|rstest(?:\(.*\))?|"
+    r"test_case\(.*\))\]\s*(?://.*)?"
+)
 #: what a brace inside is not code: a string, a character literal, a line comment
 _NOT_CODE = compile_lazily(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])'|//.*")
 
@@ -44,20 +60,31 @@ def _depth(line: str) -> int:
 
 def test_flags(lines: Sequence[str]) -> list[bool]:
     """Which of these consecutive lines of one side of a file `reads` accepts are test-only
-    code: from a `#[cfg(test)]` line to the end of the item it marks."""
+    code, of either kind (`test_kinds`)."""
+    return [kind != 0 for kind in test_kinds(lines)]
+
+
+def test_kinds(lines: Sequence[str]) -> list[int]:
+    """Of each of these consecutive lines of one side of a file `reads` accepts, whether it is
+    test-only code: `MODULE` from a `#[cfg(test)]` line to the end of the item it marks,
+    `FUNCTION` from a test function's attribute to the end of the function, else 0."""
     depth = 0
-    item = False  # after `#[cfg(test)]`, until the item's body opens or its `;`
-    flags: list[bool] = []
+    kind = 0  # after the attribute, until the item's body opens or its `;`
+    item = False
+    flags: list[int] = []
     for line in lines:
         if depth > 0:
-            flags.append(True)
+            flags.append(kind)
             depth = max(depth + _depth(line), 0)
             continue
-        if _CFG_TEST.fullmatch(line):
+        found = _TEST_ONLY.fullmatch(line)
+        if found:
+            # a test function inside a `#[cfg(test)]` item is of that item
+            kind = MODULE if found[1] is not None or (item and kind == MODULE) else FUNCTION
             item = True
-            flags.append(True)
+            flags.append(kind)
             continue
-        flags.append(item)
+        flags.append(kind if item else 0)
         if item:
             depth = _depth(line)
             code = _NOT_CODE.sub("", line).rstrip()

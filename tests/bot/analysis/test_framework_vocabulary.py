@@ -96,6 +96,9 @@ from tests.bot.analysis._rules import rules_found
         ("internal/cache/store.go", "\treturn os.WriteFile(path, data, 0666)",
          "security.file-modes"),
         ("scripts/start.sh", "chmod 777 /var/run/app.sock", "security.file-modes"),
+        # Rust's OpenOptionsExt: a file created for its owner alone; a readable default is not
+        ("src/key_log_file.rs", "        options.mode(0o600);", "security.file-modes"),
+        ("src/export.rs", "        options.mode(0o644);", None),
         # the user and group a process drops to, by each stack's call
         ("cmd/sops/subcommand/exec/exec_unix.go", "\terr = syscall.Setgid(gid)",
          "security.file-modes"),

@@ -1,5 +1,5 @@
 """Test-only code inside a source file (`bot.analysis.testcode`): a Rust item under
-`#[cfg(test)]` is built for `cargo test` alone, so a throwaway key or a signer in it is no
+`#[cfg(test)]`, or a test function (`#[test]`, `#[tokio::test]`), is built for `cargo test` alone, so a throwaway key or a signer in it is no
 evidence, as in a test file; the same code outside such an item, or under an attribute that
 builds it outside tests too, still counts."""
 
@@ -75,7 +75,7 @@ _INSIDE_TESTS = """\
          verify();
      }
 +
-+    #[test]
++    #[allow(dead_code)]
 +    fn signs() {
 +        let signer = openssl::sign::Signer::new(MessageDigest::sha256(), &key).unwrap();
 +        assert!(signer.sign_to_vec().is_ok());
@@ -88,6 +88,44 @@ def test_a_hunk_that_starts_inside_the_tests_module_is_read_as_code(policy: Poli
     # git's header names the module, not how deep in it the hunk starts (here in a function
     # whose `}` comes first), so where the module closes is unknown: the hunk is code
     assert _areas(policy, patch("src/request.rs", _INSIDE_TESTS)) == ["security"]
+
+
+@pytest.mark.parametrize(
+    "attribute",
+    ["#[test]", "#[tokio::test]", '#[tokio::test(flavor = "multi_thread")]', "#[sqlx::test]",
+     "#[rstest]", "#[test_case(1, 2)]"],
+)
+def test_a_test_function_added_inside_the_tests_module_is_no_evidence(
+    policy: Policy, attribute: str
+) -> None:
+    # the hunk does not show the module's `#[cfg(test)]`, but each function it adds is a test,
+    # compiled for `cargo test` alone
+    hunk = _INSIDE_TESTS.replace("#[allow(dead_code)]", attribute)
+    assert _areas(policy, patch("src/request.rs", hunk)) == []
+
+
+def test_a_test_function_beside_a_change_of_the_code_it_tests_says_what_it_is_about(
+    policy: Policy,
+) -> None:
+    # the test asserts a signature; the change it goes with reorders the code it tests: what
+    # the test checks says what that change is about, as a lone test does not
+    code = patch("src/request.rs", """\
+@@ -40 +40 @@ pub fn sign_request(signer: &dyn Signer, body: &str) -> String {
+-    let digest = body.trim();
++    let digest = body.trim_end();
+     digest.to_owned()
+""")
+    tests = patch("src/request.rs", _INSIDE_TESTS.replace("#[allow(dead_code)]", "#[test]"))
+    both = code + tests.split("\n", 4)[4]
+    assert _areas(policy, both) == ["security"]
+    assert _areas(policy, code) == []
+
+
+def test_code_after_a_test_function_closes_counts(policy: Policy) -> None:
+    hunk = _INSIDE_TESTS.replace("#[allow(dead_code)]", "#[tokio::test]").replace(
+        "+    }\n", "+    }\n+    fn sign(key: &PKey<Private>) -> Signer {\n"
+        "+        openssl::sign::Signer::new(MessageDigest::sha256(), key).unwrap()\n+    }\n")
+    assert _areas(policy, patch("src/request.rs", hunk)) == ["security"]
 
 
 def test_code_after_a_test_module_closes_counts(policy: Policy) -> None:
@@ -139,8 +177,14 @@ def test_tests_moved_out_of_a_test_module_into_a_file_are_moved_code(policy: Pol
         (["#[cfg(test)]", "use mock::Store;", "use store::Store;"], [True, True, False]),
         # look-alike: built outside tests too
         (['#[cfg(any(test, feature = "mocks"))]', "fn helper() {}"], [False, False]),
+        # a test function and what follows it
+        (["#[actix_web::test]", "async fn ok() {", "    run().await;", "}", "fn b() {}"],
+         [True, True, True, True, False]),
+        # look-alikes: attributes that name no test
+        (["#[testing]", "fn a() {}", "#[derive(Test)]", "struct T {}", "#[test_helper]",
+          "fn c() {}"], [False] * 6),
     ],
-    ids=["module", "helper-fn", "use", "any-test"],
+    ids=["module", "helper-fn", "use", "any-test", "test-fn", "not-tests"],
 )
 def test_which_lines_are_test_only(lines: list[str], expected: list[bool]) -> None:
     assert testcode.test_flags(lines) == expected
