@@ -2416,11 +2416,25 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
         )[0]:
             return True
-    # Handlebars' and Mustache's triple braces write a value unescaped where two escape it
-    # (`{{bio}}` -> `{{{bio}}}`); in an f-string they add literal braces around it
+    # a placeholder respelt into or out of a template's unescaped form (`_UNESCAPED`) changes
+    # whether the value is escaped, not how the string is formatted
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
-        old_text.count("{{{") == new_text.count("{{{") and _string_formatting(old, new)
+        _unescaped(old_text) == _unescaped(new_text) and _string_formatting(old, new)
     )
+
+
+#: what writes a value unescaped where a template's plain placeholder escapes it: Handlebars'
+#: and Mustache's triple braces (`{{bio}}` -> `{{{bio}}}`; in an f-string they add literal braces
+#: around a value, counted alike on both sides), Blade's `{!! !!}` (`{{ $href }}` -> `{!! $href
+#: !!}`), ERB's `<%==` and `raw`, Rails' `html_safe`, a `|safe`, `|raw` or `|noescape` filter
+_UNESCAPED = compile_lazily(
+    r"""\{\{\{|\{!!|<%==|(?i:\braw\b)|html_safe|\|\s*(?:safe\w*|raw|noescape)\b"""
+)
+
+
+def _unescaped(text: str) -> list[str]:
+    """The unescaped writes (`_UNESCAPED`) of a side's text, in order."""
+    return _UNESCAPED.findall(text)
 
 
 def _error_returned(stream: Sequence[_Token], at: int) -> int | None:

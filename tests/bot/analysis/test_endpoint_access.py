@@ -20,6 +20,7 @@ PUBLIC = "auth.public-routes"
 REFUSED = "auth.unauthenticated"
 ENDPOINTS = "permissions.aspnet-endpoint-rules"
 LIBRARIES = "permissions.authz-libraries"
+AUTHZ = "permissions.authz-middleware"
 
 
 @pytest.mark.parametrize(
@@ -36,6 +37,12 @@ LIBRARIES = "permissions.authz-libraries"
         ("internal/server/routes.go", "\tv1.Use(middleware.Authenticate(cfg))", MIDDLEWARE),
         ("internal/server/routes.go", '\tmux.Handle("/api/", authMiddleware(apiHandler))', MIDDLEWARE),
         ("internal/server/routes.go", '\tr.Get("/me", withAuth, me)', MIDDLEWARE),
+        # An authorisation middleware given to the router or wrapped around a route's handler
+        ("pkg/api/routes.go",
+         '\tr.Handle("/api/sites", api.Authorize(HandlerFunc(api.GetSitesHandler)))', AUTHZ),
+        ("src/routes/posts.js", "router.delete('/posts/:id', authorize('admin'), remove);", AUTHZ),
+        ("internal/server/routes.go", "\tadmin.Use(middleware.Authorize(\"admin\"))", AUTHZ),
+        ("src/app.ts", "app.use('/admin', isAuthorized);", AUTHZ),
         ("src/main.rs", "        .route_layer(middleware::from_fn(auth))", MIDDLEWARE),
         ("src/main.rs",
          "        .layer(middleware::from_fn_with_state(state.clone(), require_auth))", MIDDLEWARE),
@@ -140,6 +147,7 @@ LIBRARIES = "permissions.authz-libraries"
         ("src/app.js", "app.use(express.json());", None),
         ("src/routes/index.js", "router.use('/authors', authorRouter);", None),
         ("src/routes/index.js", "router.get('/authors', listAuthors);", None),
+        ("src/routes/index.js", "router.get('/authorities', listAuthorities);", None),
         ("internal/server/routes.go", "\tr.Use(middleware.Logger)", None),
         ("internal/server/routes.go", '\tr.Get("/authors", authorHandler)', None),
         ("src/main.rs", "        .layer(TraceLayer::new_for_http())", None),

@@ -1881,9 +1881,15 @@ def test_labels_in_the_markup_a_source_file_builds_are_mechanical(
         # Handlebars' triple braces, in an attribute as in text
         (['  <a href="/u" title="{{user.bio}}">x</a>'], ['  <a href="/u" title="{{{user.bio}}}">x</a>']),
         (['  <p>{{user.bio}}</p>'], ['  <p>{{{user.bio}}}</p>']),
+        # an escaped placeholder turned into the engine's unescaped one in a link's address:
+        # Blade's `{!! !!}`, ERB's `<%==`, a `|safe` filter
+        (['<a href="{{ $href }}" class="{{ $class }}">'], ['<a href="{!! $href !!}" class="{{ $class }}">']),
+        (['<a href="<%= url %>">'], ['<a href="<%== url %>">']),
+        (['<a href="{{ url }}">'], ['<a href="{{ url|safe }}">']),
     ],
     ids=["php-echo", "erb-raw", "blade-raw", "razor-raw", "hugo-safe-attribute",
-         "handlebars-attribute", "handlebars-text"],
+         "handlebars-attribute", "handlebars-text", "blade-unescaped-href", "erb-unescaped-href",
+         "safe-filter-href"],
 )
 def test_a_label_that_writes_unescaped_output_is_no_label(
     removed: list[str], added: list[str]
