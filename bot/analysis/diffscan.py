@@ -183,7 +183,14 @@ def scan(lines: Sequence[str]) -> list[RawFile]:
             assert name is not None
             target = name[1]
             if current is not None and current.target != target:
-                raise _error(at, f"Target without source: {line}")
+                # A git header is ambiguous where a name holds " b/" (`diff --git a/net b/c.go
+                # b/net b/c.go`): its `---` and `+++` lines name the sides whole (git ends a
+                # name with a space in a tab), so they stand where the header ends with them.
+                if not (current.info and current.info[0].rstrip("\n").endswith(" " + target)):
+                    raise _error(at, f"Target without source: {line}")
+                current.target = target
+                if current.source != DEV_NULL and source is not None:
+                    current.source = source
             if current is None:
                 if source is None:
                     raise _error(at, f"Target without source: {line}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from itertools import zip_longest
+from itertools import pairwise, zip_longest
 from typing import NamedTuple
 
 from bot.analysis.enclosing import indentation
@@ -205,6 +205,16 @@ _SQL_COLUMN = compile_lazily(
 #: statement's opening words. Not `%s`, which a log message's `"id = %s"` uses as well.
 _BOUND_PARAMETER = compile_lazily(
     r"(=|<>|<|>|\blike|\bin)\s*\(?\s*(\?|\$\d+|:[a-z_]\w*|@[a-z_]\w*)", re.I
+)
+#: a query in a string, in the shapes `_SQL` (a statement's opening words) and
+#: `_BOUND_PARAMETER` miss: a statement's verb before its clause (`SELECT MAX(id) FROM`, `SELECT
+#: EXISTS(...)`, `UPDATE users u SET`), or a clause taking a `%s` or `%(name)s` placeholder
+#: (`WHERE u.email = %s`, `LIKE %s`): the driver binds such a placeholder where the value goes as
+#: a parameter, and `%` pastes it into the query where it does not
+_QUERY = compile_lazily(
+    r"\b(?:select|update|delete|insert)\b.{0,200}?\b(?:from|set|where|into|values)\b|"
+    r"\b(?:where|having|like|limit|offset|values)\b.{0,80}?%(?:s|\(\w+\)s)",
+    re.I,
 )
 _IMPORT = compile_lazily(
     r"\s*(import\s|from\s+\S+\s+import\s|using\s|require[\s(]|use\s|#\s*include\s|"
@@ -1101,7 +1111,8 @@ def _string_formatting(old: _Tokens, new: _Tokens) -> bool:
         and _literal_punctuation(old()) == _literal_punctuation(new())
         and _operators(old()) == _operators(new())
         and not any(
-            string and (_SQL.match(token) or _BOUND_PARAMETER.search(token))
+            string and (_SQL.match(token) or _BOUND_PARAMETER.search(token)
+                        or _QUERY.search(token))
             for side in (old, new) for token, string in side()
         )
         and not _arguments_joined(old, new)
@@ -1387,11 +1398,13 @@ _TAG_SO_FAR = compile_lazily(
 
 
 #: a value that writes something unescaped into the attribute: PHP's `<?=` and `<?php echo`,
-#: ERB's `<%==` and `raw`, Rails' `html_safe`, Blade's `{!! !!}`, a `|safe` or `|raw` filter,
+#: ERB's `<%==` and `raw`, EJS's `<%-`, Mustache's `{{&`, Rails' `html_safe`, Blade's
+#: `{!! !!}`, a `|safe` or `|raw` filter,
 #: JSP's EL and a JavaScript template literal's `${}`, a string joined to a variable
 #: (`'" + cls + "'`, `'.$id.'`): what it writes may close the attribute and open a script
 _RAW_VALUE = compile_lazily(
-    r"""<\?|<%==|(?i:\braw\b)|html_safe|\{!!|\{\{\{|\|\s*(?:safe\w*|raw|noescape)\b|\$\{|"""
+    r"""<\?|<%==|<%-(?!-)|\{\{&|(?i:\braw\b)|html_safe|\{!!|\{\{\{|\|\s*(?:safe\w*|raw|noescape)\b|"""
+    r"""\$\{|"""
     r"""['"]\s*[+.]|[+.]\s*['"]"""
 )
 #: in a source file's string, a label whose value is plain text: what code writes into a value
@@ -1516,8 +1529,16 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], *, 
     released = releases
     before: str | None = None  # the token before the one read, the same on both sides
     depth = 0  # the parentheses open before it: inside them, a call's arguments
+    key = False  # a name and a string of one text just read: alike only as a key (`"a": 1`)
     for (a, a_string), (b, b_string) in zip_longest(old, new, fillvalue=(None, False)):
+        if key:
+            key = False
+            if not (a == b == ":"):
+                # a name and a string are other values (`DEBUG = False` -> `"False"`, a
+                # constant's name passed as its own text), unless keys of one object
+                return False, False
         if a == b:
+            key = a_string != b_string
             before = a
             if not a_string:
                 depth += (a == "(") - (a == ")")
@@ -1538,6 +1559,8 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], *, 
         reworded = reworded and (names or (a_string and b_string and _reworded(a, b)))
         if not (respelt or bumps or released or reworded):
             return False, False
+    if key:
+        return False, False
     return same, True
 
 
@@ -2266,6 +2289,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     by line breaks, once, not line by line: no word sought holds a line break, so it is in the
     joined text exactly where it is in a line."""
     removed, added = sides.removed, sides.added
+    if _bare_exits(removed) != _bare_exits(added):
+        return False  # an exit's value put on a line of its own, or back (`_rewrapped`)
+    if _separators_moved(removed, added):
+        return False
     # in code, only labels reworded on both sides: an element added or dropped whole is output
     if (markup or (code and removed and added)) and _labels_only(sides, in_code=not markup):
         return True
@@ -2426,9 +2453,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
 #: what writes a value unescaped where a template's plain placeholder escapes it: Handlebars'
 #: and Mustache's triple braces (`{{bio}}` -> `{{{bio}}}`; in an f-string they add literal braces
 #: around a value, counted alike on both sides), Blade's `{!! !!}` (`{{ $href }}` -> `{!! $href
-#: !!}`), ERB's `<%==` and `raw`, Rails' `html_safe`, a `|safe`, `|raw` or `|noescape` filter
+#: !!}`), ERB's `<%==` and `raw`, EJS's `<%-`, Mustache's `{{&`, Rails' `html_safe`, a `|safe`,
+#: `|raw` or `|noescape` filter
 _UNESCAPED = compile_lazily(
-    r"""\{\{\{|\{!!|<%==|(?i:\braw\b)|html_safe|\|\s*(?:safe\w*|raw|noescape)\b"""
+    r"""\{\{\{|\{\{&|\{!!|<%==|<%-(?!-)|(?i:\braw\b)|html_safe|\|\s*(?:safe\w*|raw|noescape)\b"""
 )
 
 
@@ -2954,8 +2982,54 @@ def _rewrapped(removed: Sequence[str], added: Sequence[str]) -> bool:
     """Whether lines whose text is the same, white space and line breaks aside, are the same
     code re-wrapped over another number of lines: the same tokens once each side is read as one
     text, so that a string literal split over lines (a query put on a line per clause) is one
-    string, still with spaces where it had them, and no two words were run together."""
-    return _rewrapped_tokens(removed) == _rewrapped_tokens(added)
+    string, still with spaces where it had them, and no two words were run together. Not where
+    a side ends a line at a bare `return` or `throw` that the other side goes on after:
+    JavaScript ends the statement there (automatic semicolon insertion), so `return a || b` put
+    on the next line returns undefined."""
+    return _rewrapped_tokens(removed) == _rewrapped_tokens(added) and (
+        _bare_exits(removed) == _bare_exits(added)
+    )
+
+
+#: where a comma or a semicolon, which the token streams drop as layout, is code: a tuple of
+#: one (`in ("admin",)`, `= ("x",)`), a value made a tuple by a trailing comma (Python's
+#: `DEBUG = False,`), an empty statement that ends a condition's body (`if (isAdmin(u)); {`)
+_SEPARATOR_SHAPES = (
+    compile_lazily(r"(?:^|[=(\[,:]|\bin|\breturn)\s*\(\s*[^(),\s](?:[^(),]|\([^()]*\))*,\s*\)"),
+    compile_lazily(r"^\s*[\w.]+\s+=\s+[^=,\[\]{}()]+,\s*$"),
+    compile_lazily(r"\b(?:if|for|while)\b.*\)\s*;\s*(?:\{|$)"),
+)
+
+
+def _separators_moved(removed: Sequence[str], added: Sequence[str]) -> bool:
+    """Whether the sides differ in a comma or a semicolon that is code (`_SEPARATOR_SHAPES`).
+    Asked only where they hold as many of neither as each other otherwise."""
+    old, new = "\n".join(removed), "\n".join(added)
+    if old.count(",") == new.count(",") and old.count(";") == new.count(";"):
+        return False
+    return any(
+        sum(1 for line in removed if shape.search(line))
+        != sum(1 for line in added if shape.search(line))
+        for shape in _SEPARATOR_SHAPES
+    )
+
+
+#: a line that ends at an exit's keyword, its value (if any) on the next line
+_BARE_EXIT = compile_lazily(r"(?:.*[;{}]\s*)?(?:return|throw)\s*")
+
+
+def _bare_exits(lines: Sequence[str]) -> int:
+    """How many lines end at an exit's keyword (`_BARE_EXIT`) with an expression on the next
+    line, which the exit then leaves behind (not a block's close nor another branch)."""
+    return sum(
+        1 for line, after in pairwise(lines)
+        if line.rstrip().endswith(_EXIT_WORDS) and _BARE_EXIT.fullmatch(line.strip())
+        and after.strip() and not after.lstrip().startswith(_BLOCK_ENDS)
+    )
+
+
+_EXIT_WORDS = ("return", "throw")
+_BLOCK_ENDS = ("}", ")", "]", "end", "case ", "default", "else", "elif", "except", "finally")
 
 
 #: a test of Python's major version that holds on Python 2 alone (`sys.version_info[0] == 2`,

@@ -43,8 +43,14 @@ _TEST_ONLY = compile_lazily(
     r"\s*#\[(?:(cfg\(\s*test\s*\))|test|(?:\w+::)+test(?:\(.*\))?|rstest(?:\(.*\))?|"
     r"test_case\(.*\))\]\s*(?://.*)?"
 )
-#: what a brace inside is not code: a string, a character literal, a line comment
-_NOT_CODE = compile_lazily(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])'|//.*")
+#: what a brace inside is not code: a raw string (`r#"{"#`), a string, a character literal, a
+#: block comment closed on its line, a line comment
+_NOT_CODE = compile_lazily(
+    r"r(#*)\".*?\"\1|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])'|/\*.*?\*/|//.*"
+)
+#: what closes the block a line is in (`}`, `),`, `];`): where an item under `#[cfg(test)]`
+#: ends, or where the attribute stood last in its block
+_CLOSING = compile_lazily(r"\s*[})\]]")
 
 
 def reads(path: str) -> bool:
@@ -71,23 +77,52 @@ def test_kinds(lines: Sequence[str]) -> list[int]:
     depth = 0
     kind = 0  # after the attribute, until the item's body opens or its `;`
     item = False
+    margin = 0  # the attribute's indentation: the item's body is indented deeper
+    begun = False  # whether the item's first line (after its attributes) was read
+    commented = False  # inside a block comment opened on an earlier line
     flags: list[int] = []
     for line in lines:
+        if commented or "/*" in line:
+            # an attribute inside a block comment marks nothing (`/*`, `#[test]`, `*/`)
+            opened = _NOT_CODE.sub("", line).rfind("/*")
+            commented = (commented and "*/" not in line) or (
+                opened >= 0 and "*/" not in _NOT_CODE.sub("", line)[opened:]
+            )
+            if commented and depth == 0 and not item:
+                flags.append(0)
+                continue
         if depth > 0:
-            flags.append(kind)
-            depth = max(depth + _depth(line), 0)
-            continue
+            if line.strip() and _indent(line) <= margin and not _CLOSING.match(line):
+                # back at the attribute's margin without the body's close: the braces were
+                # miscounted (a string or a comment over several lines), and the code from
+                # here is not known to be the item's
+                depth, item = 0, False
+            else:
+                flags.append(kind)
+                depth = max(depth + _depth(line), 0)
+                continue
         found = _TEST_ONLY.fullmatch(line)
         if found:
             # a test function inside a `#[cfg(test)]` item is of that item
             kind = MODULE if found[1] is not None or (item and kind == MODULE) else FUNCTION
-            item = True
+            item, margin, begun = True, _indent(line), False
             flags.append(kind)
             continue
+        if item and not begun and _CLOSING.match(line):
+            item = False  # the attribute stood last in its block: it marks nothing here
         flags.append(kind if item else 0)
         if item:
             depth = _depth(line)
             code = _NOT_CODE.sub("", line).rstrip()
-            item = depth <= 0 and "{" not in code and not code.endswith(";")
+            # an item ends with its body, its `;`, or, as a field, a variant, a match arm or a
+            # parameter (on the first line after its attributes), its `,`
+            ends = (";", ",") if not begun else (";",)
+            item = depth <= 0 and "{" not in code and not code.endswith(ends)
+            begun = begun or not code.lstrip().startswith("#[")
             depth = max(depth, 0)
     return flags
+
+
+def _indent(line: str) -> int:
+    """How far a line is indented (a tab counts as one)."""
+    return len(line) - len(line.lstrip())

@@ -169,3 +169,28 @@ def test_reads_any_diff_as_unidiffs_metadata_parse_does(pieces: list[str]) -> No
     except DiffError as e:
         found = str(e).split(": ", 1)[1]
     assert found == unidiff_summary(pieces)
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "target"),
+    [
+        # git writes a name with a space ending in a tab on its `---` and `+++` lines; where the
+        # name holds " b/", its `diff --git` header cannot be split, and those lines name it
+        ("diff --git a/net b/c.go b/net b/c.go\nindex 1111111..2222222 100644\n"
+         "--- a/net b/c.go\t\n+++ b/net b/c.go\t\n@@ -1 +1 @@\n-a\n+b\n",
+         "a/net b/c.go", "b/net b/c.go"),
+        ("diff --git a/net b/c.go b/net b/c.go\nnew file mode 100644\nindex 0000000..2222222\n"
+         "--- /dev/null\n+++ b/net b/c.go\t\n@@ -0,0 +1 @@\n+b\n",
+         DEV_NULL, "b/net b/c.go"),
+        # a space alone: the header splits as the name lines say
+        ("diff --git a/my dir/x.py b/my dir/x.py\nindex 1111111..2222222 100644\n"
+         "--- a/my dir/x.py\t\n+++ b/my dir/x.py\t\n@@ -1 +1 @@\n-a\n+b\n",
+         "a/my dir/x.py", "b/my dir/x.py"),
+    ],
+    ids=["b-slash-in-name", "b-slash-in-new-file", "space"],
+)
+def test_names_with_spaces_are_read_from_the_name_lines(
+    text: str, source: str, target: str
+) -> None:
+    [found] = scan(lines(text))
+    assert (found.source, found.target) == (source, target)

@@ -2809,3 +2809,60 @@ def test_a_hinted_rewrite_finds_what_its_pattern_finds(
                                 [text]) is negated
     assert mechanical._searched(mechanical._QUALIFIED_CONSTANT,
                                 mechanical._QUALIFIED_CONSTANT_HINT, [text]) is qualified
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "flags"),
+    [
+        # a value pasted into a query by `%` or an f-string, where the driver bound it before:
+        # query shapes the statement's opening words miss
+        (['cursor.execute("SELECT u.* FROM users u WHERE u.email = %s", (email,))'],
+         ['cursor.execute("SELECT u.* FROM users u WHERE u.email = %s" % (email,))'], "code"),
+        (['cur.execute("SELECT MAX(id) FROM t WHERE a = %s", (a,))'],
+         ['cur.execute(f"SELECT MAX(id) FROM t WHERE a = {a}")'], "code"),
+        (['cur.execute("UPDATE users u SET name = %s WHERE id = 1", (n,))'],
+         ['cur.execute("UPDATE users u SET name = %s WHERE id = 1" % (n,))'], "code"),
+        # EJS's and Mustache's unescaped output
+        (['<p title="<%= comment.author %>">'], ['<p title="<%- comment.author %>">'], "markup"),
+        (['<a href="{{url}}">'], ['<a href="{{&url}}">'], "markup"),
+        # an exit's value put on the next line: JavaScript returns undefined there
+        (["  return blockedIps.has(ip) || isBanned(ip);"],
+         ["  return", "    blockedIps.has(ip) || isBanned(ip);"], "code"),
+        # a comma or a semicolon that is code: a tuple of one, a value made a tuple, an empty
+        # statement as a condition's body
+        (['    if request.user.role in ("admin",):'], ['    if request.user.role in ("admin"):'],
+         "code"),
+        (["DEBUG = False"], ["DEBUG = False,"], "code"),
+        (["  if (isAdmin(user)) {"], ["  if (isAdmin(user)); {"], "code"),
+        # a name and a string of the same text are other values
+        (["DEBUG = False"], ['DEBUG = "False"'], "code"),
+        (["token = jwt.encode(payload, SECRET_KEY)"], ['token = jwt.encode(payload, "SECRET_KEY")'],
+         "code"),
+    ],
+    ids=["sql-percent", "sql-max-fstring", "sql-update-set", "ejs-unescaped", "mustache-ampersand",
+         "return-on-its-own-line", "tuple-of-one", "trailing-comma-tuple", "empty-if-body",
+         "name-to-string", "constant-to-string"],
+)
+def test_changes_that_look_like_formatting_but_change_what_runs(
+    removed: list[str], added: list[str], flags: str
+) -> None:
+    assert mechanical_hunk(removed, added, **{flags: True}) is False
+
+
+@pytest.mark.parametrize(
+    ("removed", "added"),
+    [
+        (["foo(a, b)"], ["foo(a, b,)"]),
+        (["foo(a)"], ["foo(", "    a,", ")"]),
+        (["x = 'a'"], ['x = "a"']),
+        (['const o = { "a": 1, "b": 2 };'], ["const o = { a: 1, b: 2 };"]),
+        (["  return foo(a, b);"], ["  return foo(", "    a,", "    b", "  );"]),
+        (['log.info("Updated %s" % name)'], ['log.info("Updated {}".format(name))']),
+    ],
+    ids=["trailing-comma", "exploded-call", "quote-style", "unquoted-keys", "wrapped-return",
+         "log-message-format"],
+)
+def test_layout_of_commas_quotes_and_returns_stays_mechanical(
+    removed: list[str], added: list[str]
+) -> None:
+    assert mechanical_hunk(removed, added, code=True) is True

@@ -183,8 +183,28 @@ def test_tests_moved_out_of_a_test_module_into_a_file_are_moved_code(policy: Pol
         # look-alikes: attributes that name no test
         (["#[testing]", "fn a() {}", "#[derive(Test)]", "struct T {}", "#[test_helper]",
           "fn c() {}"], [False] * 6),
+        # an attribute on a field, a variant, a match arm or a parameter marks that line alone
+        (["pub struct Config {", "    #[cfg(test)]", "    pub mock: bool,", "}", "impl Config {",
+          "    fn client() {}"], [False, True, True, False, False, False]),
+        (["match action {", "    #[cfg(test)]", "    Action::Probe => Ok(()),",
+          "    Action::Admin => {", "        check()?;"], [False, True, True, False, False]),
+        # ... and nothing where it stands last in its block
+        (["    #[cfg(test)]", "}", "fn b() {"], [True, False, False]),
+        # braces in a block comment or a raw string are not counted
+        (["#[cfg(test)]", "fn t() {", "    /* the `{` case */", "}", "pub fn c() {"],
+         [True] * 4 + [False]),
+        (["#[cfg(test)]", "fn t() {", '    let s = r#""{"#;', "}", "pub fn c() {"],
+         [True] * 4 + [False]),
+        # a string over several lines miscounts them: back at the attribute's margin, the
+        # code that follows is read as code
+        (["#[test]", "fn t() {", '    let s = "fn main() {', '";', "}", "pub fn c() {"],
+         [True, True, True, False, False, False]),
+        # an attribute inside a block comment marks nothing
+        (["/*", "#[test]", "*/", "pub fn client() {", "    build(true)", "}"], [False] * 6),
     ],
-    ids=["module", "helper-fn", "use", "any-test", "test-fn", "not-tests"],
+    ids=["module", "helper-fn", "use", "any-test", "test-fn", "not-tests", "field", "match-arm",
+         "last-in-block", "block-comment", "raw-string", "string-over-lines",
+         "attribute-commented-out"],
 )
 def test_which_lines_are_test_only(lines: list[str], expected: list[bool]) -> None:
     assert testcode.test_flags(lines) == expected
