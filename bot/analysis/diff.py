@@ -464,15 +464,23 @@ _PIPELINE_STEP = compile_lazily(
 )
 
 
+#: a line that only closes a block (`}`, `end`, a template's `{% endif %}` or `<% end %>`,
+#: the shell's `fi` and `done`): moved across a statement, it takes the statement into or out of
+#: the block (`deleteAllUsers();` out of `if (currentUser.isAdmin) { ... }`)
+_BLOCK_CLOSE = compile_lazily(
+    r"\s*(?:\}|end|fi|done|\{%-?\s*end\w*\s*-?%\}|<%-?\s*end\s*-?%>)\s*[;,)]*\s*"
+)
+
+
 def _reordered(hunk: Hunk) -> bool:
-    """Whether a hunk moves an exit or an annotation across unchanged lines: a run of its
-    changes only removes code and another only adds code (the same text, or the hunk would not
-    look mechanical), and the code moved holds a return, raise or the like, or a decorator,
-    attribute or annotation. A guard moved ahead of an early return (`if not user: return
-    False` put before `if ignored: return True`) keeps every line and changes what runs; so
-    does an access attribute lifted from a method to its class (`#[IsGranted(...)]`, C#
-    `[Authorize]`, a Java annotation), which then guards every route of the class. Imports
-    put in another order do not.
+    """Whether a hunk moves an exit, an annotation or a block's close across unchanged lines: a run
+    of its changes only removes code and another only adds code (the same text, or the hunk would
+    not look mechanical), and the code moved holds a return, raise or the like, a decorator,
+    attribute or annotation, or the close of a block. A guard moved ahead of an early return (`if
+    not user: return False` put before `if ignored: return True`) keeps every line and changes what
+    runs; so does an access attribute lifted from a method to its class (`#[IsGranted(...)]`, C#
+    `[Authorize]`, a Java annotation), which then guards every route of the class. Imports put in
+    another order do not.
 
     A run is the changed lines between two unchanged ones; its place is the number of unchanged
     lines above it, counted on either side."""
@@ -491,7 +499,8 @@ def _reordered(hunk: Hunk) -> bool:
             run = runs.setdefault(place, [False, False, False])
             run[item.side == "new"] = True
             run[2] = run[2] or bool(_EXIT.search(item.text) or _ANNOTATION.match(item.text)
-                                    or _PIPELINE_STEP.match(item.text))
+                                    or _PIPELINE_STEP.match(item.text)
+                                    or _BLOCK_CLOSE.fullmatch(item.text))
     moved = [exits for removes, adds, exits in runs.values() if removes != adds]
     return any(moved) and any(r and not a for r, a, _ in runs.values()) and any(
         a and not r for r, a, _ in runs.values()

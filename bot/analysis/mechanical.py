@@ -482,7 +482,15 @@ def _without_trailing_comment(line: str) -> str:
     code = line[: match.start()]
     if any(code.count(quote) % 2 for quote in _QUOTES):
         return line
+    if code.strip() and _NOT_A_COMMENT.match(line, match.end() - len(match.group().lstrip())):
+        return line
     return code
+
+
+#: what follows ` # ` or ` // ` after code where it is no comment: a number or a bracket
+#: (Python's, Lua's and Perl's `//`, integer division or defined-or: `age // 60 > limit`,
+#: `hits // 100`), or a template's placeholder in text (`<p>Order # {{ order.note }}</p>`)
+_NOT_A_COMMENT = compile_lazily(r"(?:#|//)\s*(?:[\d(\[]|.*(?:\{\{|\{%|<%|\{!!|\$\{))")
 
 
 def legible(text: str) -> bool:
@@ -1530,12 +1538,19 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], *, 
     before: str | None = None  # the token before the one read, the same on both sides
     depth = 0  # the parentheses open before it: inside them, a call's arguments
     key = False  # a name and a string of one text just read: alike only as a key (`"a": 1`)
+    named = False  # a name just respelt: no key's nor a keyword argument's (`httpOnly: true`)
     for (a, a_string), (b, b_string) in zip_longest(old, new, fillvalue=(None, False)):
         if key:
             key = False
             if not (a == b == ":"):
                 # a name and a string are other values (`DEBUG = False` -> `"False"`, a
                 # constant's name passed as its own text), unless keys of one object
+                return False, False
+        if named:
+            named = False
+            if a == b and (a == ":" or (a == "=" and depth > 0)):
+                # a key or a keyword argument respelt is another one: the framework that reads
+                # `httpOnly` or `sameSite` ignores `httponly` and `same_site`
                 return False, False
         if a == b:
             key = a_string != b_string
@@ -1550,6 +1565,7 @@ def _alike(old: Iterator[tuple[str, bool]], new: Iterator[tuple[str, bool]], *, 
         # -> `"isAdmin"`, a role `"ADMIN"` -> `"admin"`); a string and a name respelt are a
         # literal given a constant's name (`"access_token"` -> `ACCESS_TOKEN`)
         names = not (a_string and b_string) and _respelt(a, b)
+        named = names and not (a_string or b_string)
         respelt = respelt and names
         bumps = bumps and _bumped(a, b)
         released = released and a_string and b_string and before not in _VERSION_GATES and (
@@ -1593,10 +1609,26 @@ def _released(a: str, b: str) -> bool:
 
 def _reworded(a: str, b: str) -> bool:
     """Two strings of copy, a message on one side at least (`_message`; a label reworded into a
-    sentence), or one text of several words recapitalised (`_recased`)."""
-    return (_message(a) and (_message(b) or _label(b))) or (_label(a) and _message(b)) or (
+    sentence), or one text of several words recapitalised (`_recased`); not where a word that
+    decides (`_DECIDING`) is on one side only: a firewall's policy (`iptables -P INPUT DROP` ->
+    `ACCEPT`, `ufw default deny incoming` -> `allow`), a role, a scope list or a mode written as
+    words is read by a program, whatever it looks like."""
+    return ((_message(a) and (_message(b) or _label(b))) or (_label(a) and _message(b)) or (
         _recased(a, b)
-    )
+    )) and _deciding(a) == _deciding(b)
+
+
+#: words that decide what a program lets through, when a string holds them: a policy's verdict,
+#: a role or a scope's grant, a permission's sign
+_DECIDING = compile_lazily(
+    r"(?i)\b(?:allow|deny|accept|drop|reject|grant|revoke|permit|block|enable|disable|admin|"
+    r"owner|root|readonly|read-only|public|private|offline_access|superuser)\b|[+-][rwx]\b"
+)
+
+
+def _deciding(text: str) -> list[str]:
+    """The deciding words (`_DECIDING`) of a string, in order and lower case."""
+    return [word.lower() for word in _DECIDING.findall(text)]
 
 
 def _recased(a: str, b: str) -> bool:

@@ -1468,3 +1468,23 @@ def test_modifiers_moved_removed_or_beside_a_change_are_substantive(
     path: str, body: list[str]
 ) -> None:
     assert _substantive(path, body)
+
+
+@pytest.mark.parametrize(
+    ("moved", "cosmetic"),
+    [("  }", False), ("  end", False), ("{% endif %}", False), ("    logAudit();", True)],
+    ids=["brace", "end", "template-endif", "statement-within-the-block"],
+)
+def test_a_block_close_moved_across_a_statement_is_no_reformat(moved: str, cosmetic: bool) -> None:
+    # the close of `if (currentUser.isAdmin) {` moved above `deleteAllUsers();` leaves every
+    # line's text but runs the statement for everyone
+    text = (
+        "diff --git a/src/admin.js b/src/admin.js\nindex 1111111..2222222 100644\n"
+        "--- a/src/admin.js\n+++ b/src/admin.js\n@@ -10,4 +10,4 @@ function purge(user) {\n"
+        "   if (user.isAdmin) {\n"
+        f"+{moved}\n"
+        "     deleteAllUsers();\n"
+        f"-{moved}\n"
+        " }\n"
+    )
+    assert parse_diff(text).cosmetic(0, 0) is cosmetic

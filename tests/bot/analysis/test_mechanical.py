@@ -2838,10 +2838,29 @@ def test_a_hinted_rewrite_finds_what_its_pattern_finds(
         (["DEBUG = False"], ['DEBUG = "False"'], "code"),
         (["token = jwt.encode(payload, SECRET_KEY)"], ['token = jwt.encode(payload, "SECRET_KEY")'],
          "code"),
+        # `//` and `#` after code where they are no comment: Python's integer division, a
+        # template's text
+        (["    if (now - token.issued_at) // 60 > MAX_AGE:"],
+         ["    if (now - token.issued_at) // 60 > MAX_AGE * 1000:"], "code"),
+        (["<p>Order # {{ order.note }}</p>"], ["<p>Order # {{ order.note|safe }}</p>"], "markup"),
+        # a string of words a program reads: a firewall's verdict, a mode's sign, scopes
+        (['    run("iptables -P INPUT DROP")'], ['    run("iptables -P INPUT ACCEPT")'], "code"),
+        (['    run("ufw default deny incoming")'], ['    run("ufw default allow incoming")'], "code"),
+        (['    run("chmod go-w uploads")'], ['    run("chmod go+w uploads")'], "code"),
+        (['SCOPES = "openid profile email"'], ['SCOPES = "openid profile email offline_access admin"'],
+         "code"),
+        # a key or a keyword argument respelt: the framework reads the old name only
+        (["  cookie: { httpOnly: true, sameSite: 'strict' },"],
+         ["  cookie: { httponly: true, same_site: 'strict' },"], "code"),
+        (["resp.set_cookie('s', v, httponly=True)"], ["resp.set_cookie('s', v, http_only=True)"],
+         "code"),
+        (["  podSecurityContext:"], ["  pod_security_context:"], "code"),
     ],
     ids=["sql-percent", "sql-max-fstring", "sql-update-set", "ejs-unescaped", "mustache-ampersand",
          "return-on-its-own-line", "tuple-of-one", "trailing-comma-tuple", "empty-if-body",
-         "name-to-string", "constant-to-string"],
+         "name-to-string", "constant-to-string", "floor-division", "hash-in-template-text",
+         "firewall-verdict", "ufw-default", "chmod-sign", "scopes-widened", "cookie-key-respelt",
+         "keyword-argument-respelt", "yaml-key-respelt"],
 )
 def test_changes_that_look_like_formatting_but_change_what_runs(
     removed: list[str], added: list[str], flags: str
@@ -2858,9 +2877,14 @@ def test_changes_that_look_like_formatting_but_change_what_runs(
         (['const o = { "a": 1, "b": 2 };'], ["const o = { a: 1, b: 2 };"]),
         (["  return foo(a, b);"], ["  return foo(", "    a,", "    b", "  );"]),
         (['log.info("Updated %s" % name)'], ['log.info("Updated {}".format(name))']),
+        (["x = 1  # the count"], ["x = 1  # the total count"]),
+        (['raise ValueError("You are not allowed to do that")'],
+         ['raise ValueError("You are not permitted to do that")']),
+        (["const userName = getUser();", "log(userName);"],
+         ["const username = getUser();", "log(username);"]),
     ],
     ids=["trailing-comma", "exploded-call", "quote-style", "unquoted-keys", "wrapped-return",
-         "log-message-format"],
+         "log-message-format", "comment-reworded", "message-reworded", "local-renamed"],
 )
 def test_layout_of_commas_quotes_and_returns_stays_mechanical(
     removed: list[str], added: list[str]
