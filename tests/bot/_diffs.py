@@ -24,15 +24,27 @@ def edit(
     *,
     section: str = "",
     start: int = 10,
+    kept: Sequence[str] = (),
 ) -> str:
-    """One modified file with one hunk: the removed lines, then the added ones."""
-    body = "".join(f"-{line}\n" for line in removed) + "".join(f"+{line}\n" for line in added)
-    header = f"@@ -{start},{len(removed)} +{start},{len(added)} @@"
+    """One modified file with one hunk: the `kept` lines shown unchanged, then the removed
+    lines, then the added ones."""
+    body = ("".join(f" {line}\n" for line in kept) + "".join(f"-{line}\n" for line in removed)
+            + "".join(f"+{line}\n" for line in added))
+    header = f"@@ -{start},{len(kept) + len(removed)} +{start},{len(kept) + len(added)} @@"
     if section:
         header += f" {section}"
     return (
         f"diff --git a/{path} b/{path}\nindex 1111111..2222222 100644\n"
         f"--- a/{path}\n+++ b/{path}\n{header}\n{body}"
+    )
+
+
+def created(path: str, lines: Sequence[str]) -> str:
+    """One new file: every line added."""
+    body = "".join(f"+{line}\n" for line in lines)
+    return (
+        f"diff --git a/{path} b/{path}\nnew file mode 100644\nindex 0000000..2222222\n"
+        f"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{len(lines)} @@\n{body}"
     )
 
 
