@@ -1181,14 +1181,20 @@ _CODE_FILE = compile_lazily(
 )
 
 
+#: a string literal, or several joined (`'Sign in' . ' now'`): a translation's text. Not code
+#: between two strings (`'x' . shell_exec($cmd) . 'y'`), nor a template literal's `${...}`
+_TEXT = (
+    r"""(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\$]|\$(?!\{))*`)"""
+    r"""(?:\s*[.+]\s*(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'))*"""
+)
 #: a translation entry (its key alone where a formatter put the text on the next line), or what
 #: makes a table of them: the brackets and return around it, a constant holding it or the
 #: tables of each language by name (`export const all: Translations = { de, en };`), and the
 #: import of a sibling module's table
 _TRANSLATION_LINE = compile_lazily(
-    r"""\s*(["']?[\w.\- ]+["']?\s*(=>|:|=)\s*(["'`].*["'`]|\[|\{|\()\s*,?|"""
+    r"""\s*(["']?[\w.\- ]+["']?\s*(=>|:|=)\s*(""" + _TEXT + r"""|\[|\{|\()\s*,?|"""
     r"""["']?[\w.\- ]+["']?\s*:|"""
-    r"""["'`].*["'`]\s*,?|return\s*[\[{(]|export\s+default\s*\{|module\.exports\s*=\s*\{|"""
+    + _TEXT + r"""\s*,?|return\s*[\[{(]|export\s+default\s*\{|module\.exports\s*=\s*\{|"""
     r"""(export\s+)?(const|let|var)\s+[\w$]+(\s*:\s*[\w$.<>\[\]]+)?\s*=\s*\{"""
     r"""(\s*[\w$]+(\s*,\s*[\w$]+)*\s*,?\s*\}\s*;?)?|"""
     r"""import\s+(type\s+)?[\w${},*\s]+\s+from\s+["']\.\.?/[^"']*["']\s*;?|"""
@@ -1306,7 +1312,7 @@ def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) ->
     marks `linguist-generated`; anywhere, tsc's output of a TypeScript source the change also
     edits (`compiled_from_typescript`) and protoc's of a definition it edits
     (`compiled_from_protobuf`); vendored code in a change that also updates a dependency
-    manifest or lock file."""
+    manifest or lock file that names its package (`_named_by_manifests`)."""
     paths = [change.path for change in diff.files]
     proven = compiled_from_typescript(paths) | compiled_from_protobuf(paths)
 
@@ -1325,11 +1331,50 @@ def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) ->
                 if spec.match_file(change.path)
                 and (not _CODE_FILE.search(change.path) or code_proof(index))
             )
-    if matcher.vendored is not None and any(MANIFESTS.search(c.path) for c in diff.files):
+    manifests = [i for i, c in enumerate(diff.files) if MANIFESTS.search(c.path)]
+    if matcher.vendored is not None and manifests:
+        named = _named_by_manifests(diff, manifests)
         proven.update(
-            i for i, c in enumerate(diff.files) if matcher.vendored.match_file(c.path)
+            i for i, c in enumerate(diff.files)
+            if matcher.vendored.match_file(c.path) and _vendored_package_named(c.path, named)
         )
     return proven
+
+
+#: where a vendored package's own path starts: below the last `vendor/` or `third_party/`
+_VENDOR_ROOT = compile_lazily(r"(?:^|.*/)(?:vendor|third_party)/")
+#: the parts of a path below a vendor root that name no package: hosts of Go module paths,
+#: the folders package managers put every package under, source folders
+_NO_PACKAGE = frozenset({
+    "github.com", "gitlab.com", "bitbucket.org", "golang.org", "gopkg.in", "google.golang.org",
+    "go.opentelemetry.io", "k8s.io", "sigs.k8s.io", "x", "bundle", "ruby", "gems", "src", "lib",
+    "pkg", "internal", "dist", "node_modules", "cmd", "composer", "bin", "test", "tests",
+})
+#: what a manifest's changed lines are split into to read the names they hold
+_NAME_SEPARATORS = compile_lazily(r"[^\w.-]+")
+
+
+def _named_by_manifests(diff: Diff, manifests: Sequence[int]) -> frozenset[str]:
+    """The words (lower-cased; a module path split at its slashes) of the lines the change
+    adds or removes in its dependency manifests and lock files."""
+    words: set[str] = set()
+    for index in manifests:
+        for _, text in diff.marked_lines(index):
+            words.update(_NAME_SEPARATORS.split(text.lower()))
+    return frozenset(words)
+
+
+def _vendored_package_named(path: str, named: frozenset[str]) -> bool:
+    """Whether a vendored file's package is one the change's manifests name (`named`): a folder
+    below its vendor root (`vendor/github.com/x/auth/login.go`: `auth`) is among their words.
+    A hand edit of vendored code beside a bump of another package (go.mod's `x/net` bumped,
+    `vendor/github.com/x/auth/login.go` rewritten) is no vendor update: the code counts."""
+    root = _VENDOR_ROOT.match(path)
+    folders = path[root.end() if root else 0:].lower().split("/")[:-1]
+    return any(
+        folder in named for folder in folders
+        if folder not in _NO_PACKAGE and len(folder) > 1
+    )
 
 
 #: files from which one check of each against every area's patterns together (`Matcher.any_path`)
