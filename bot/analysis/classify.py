@@ -1187,12 +1187,13 @@ _TEXT = (
     r"""(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\$]|\$(?!\{))*`)"""
     r"""(?:\s*[.+]\s*(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'))*"""
 )
-#: a translation entry (its key alone where a formatter put the text on the next line), or what
-#: makes a table of them: the brackets and return around it, a constant holding it or the
-#: tables of each language by name (`export const all: Translations = { de, en };`), and the
-#: import of a sibling module's table
+#: a translation entry (its key a name or a string, alone where a formatter put the text on the
+#: next line), or what makes a table of them: the brackets and return around it, a constant
+#: holding it or the tables of each language by name (`export const all: Translations = { de,
+#: en };`), and the import of a sibling module's table
 _TRANSLATION_LINE = compile_lazily(
-    r"""\s*(["']?[\w.\- ]+["']?\s*(=>|:|=)\s*(""" + _TEXT + r"""|\[|\{|\()\s*,?|"""
+    r"""\s*((""" + _TEXT + r"""|["']?[\w.\- ]+["']?)\s*(=>|:|=)\s*(""" + _TEXT
+    + r"""|\[|\{|\()\s*,?|"""
     r"""["']?[\w.\- ]+["']?\s*:|"""
     + _TEXT + r"""\s*,?|return\s*[\[{(]|export\s+default\s*\{|module\.exports\s*=\s*\{|"""
     r"""(export\s+)?(const|let|var)\s+[\w$]+(\s*:\s*[\w$.<>\[\]]+)?\s*=\s*\{"""

@@ -421,10 +421,15 @@ def go_doc_inside(lines: Sequence[str]) -> bool:
     no line of code at a file's top level (`_GO_TOP_LEVEL`: the package clause the comment
     stands above). The file holds the comment and the package clause alone, so what else a
     hunk in the middle of it shows (`CREATE INDEX ... CONCURRENTLY;`, `-- +migrate Up`, a
-    paragraph ending in a colon) is the comment's text, an example quoted for the reader."""
-    return not any(
-        "/*" in line or "*/" in line or _GO_TOP_LEVEL.match(line) for line in lines
-    )
+    paragraph ending in a colon) is the comment's text, an example quoted for the reader.
+    A comment written with `//` marks each of its lines: a hunk that shows such lines and others
+    that are not blank shows code outside the comment (a function body below it, whose
+    top-level line the hunk does not reach)."""
+    if any("/*" in line or "*/" in line or _GO_TOP_LEVEL.match(line) for line in lines):
+        return False
+    texts = [line.strip() for line in lines if line.strip()]
+    marked = sum(text.startswith("//") for text in texts)
+    return marked in (0, len(texts))
 
 
 def _first_triple_quote(lines: Sequence[str]) -> int:

@@ -1548,7 +1548,8 @@ def test_linguist_generated_does_not_exclude_code_outside_the_generated_paths(
                                            "export const all: Translations = { de, en, ko };",
                                            "export const password = check(ko);"]), True),
         (edit("BTCPayServer/Plugins/Translations/Translations.Default.cs",
-              ['  "Issue refund": "",', '  "Password": "",']), False),
+              ['  "Issue refund": "",', '  "Password": "",',
+               '  "<div class=\\"text-secondary\\">There are no payments yet.</div>": "",']), False),
         (edit("src/Web/Localization/LocalizedRoutes.cs", ["    return Unauthorized();"]), True),
         # text joined from strings is an entry; code between two strings is code
         (edit("resources/lang/en/auth.php", ["    'failed' => 'These credentials ' . 'do not match.',"]),
@@ -1872,6 +1873,13 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("app/controllers/application_controller.rb", "def configure_permitted_parameters",
          "security.input-allowlist"),
         ("helpdesk/query.py", "FILTER_FIELDS = {", None),
+        # a sanitiser's allow- and deny-lists by their options' names; another list of tags is not
+        ("app/utils/html.py", "ALLOWED_TAGS = ['p', 'a', 'img']", "security.sanitiser-allowlists"),
+        ("src/lib/clean.ts", "  allowedSchemes: ['http', 'https', 'data'],",
+         "security.sanitiser-allowlists"),
+        ("internal/render/policy.go", '\tp.AllowElements("iframe")',
+         "security.sanitiser-allowlists"),
+        ("app/models/post.rb", "  TAGS = %w[ruby rails]", None),
         # Symfony's access attributes and voters
         ("src/Controller/ReportController.php", "#[IsGranted('report:project')]",
          "permissions.symfony-authz"),

@@ -146,6 +146,12 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         ("internal/auth/doc.go", "// Package auth signs users in.\npackage auth\n\n"
          "func check(password string) {}", []),
         ("internal/auth/migrate.go", "\tCREATE UNIQUE INDEX i CONCURRENTLY ON people (id);", []),
+        # a doc comment of `//` lines marks each: lines beside them without the mark are code
+        # (a function's body below the comment), lines that all have it are the comment
+        ("internal/auth/doc.go", "// be signed in first.\n\n\tif !user.IsAdmin() {\n"
+         "\t\treturn ErrForbidden\n\t}", []),
+        ("internal/auth/doc.go", "// Users must\n// be signed in first.", ["// Users must",
+                                                                         "// be signed in first."]),
     ],
     ids=[
         "python-docstring", "python-docstring-after-a-signature-over-lines",
@@ -169,6 +175,7 @@ def flagged(path: str, text: str, *, from_start: bool = False) -> list[str]:
         "handlebars-section-is-markup", "jinja-comment", "rust-raw-string-message",
         "rust-raw-string-sql", "rust-quote-before-the-closer", "go-doc-go-hunk-inside-its-comment",
         "go-doc-go-hunk-at-its-comments-end", "go-doc-go-code", "go-other-file",
+        "go-doc-go-code-below-a-line-comment", "go-doc-go-line-comments",
     ],
 )
 def test_prose_is_what_a_docstring_or_block_comment_holds(
