@@ -972,15 +972,17 @@ def _regrouped(a: str | None, b: str | None) -> bool:
     `Page.PERMISSION_CODENAMES.ADD`, `ROLE_ADMIN` -> `Role.ADMIN` (constants moved into an enum
     or a namespace keep their words, in another order). A word's plural is the same word only
     where the grouping changed (a namespace named in the plural): in the same one,
-    `Scope.READ_USER` -> `Scope.READ_USERS` is another constant. None: past a stream's end."""
+    `Scope.READ_USER` -> `Scope.READ_USERS` is another constant. So are the same words in
+    another order in the same grouping (`GROUP_OWNER` -> `OWNER_GROUP`): both can be defined,
+    and a check that compares with one of them compares with the other. None: past a
+    stream's end."""
     if a == b:
         return True
     if a is None or b is None or _CONSTANT_NAME.search(a) is None or (
         _CONSTANT_NAME.search(b) is None
-    ):
+    ) or a.count(".") == b.count("."):
         return False
-    plural = a.count(".") != b.count(".")
-    return _name_words(a, plural) == _name_words(b, plural)
+    return _name_words(a, True) == _name_words(b, True)
 
 
 def _regrouped_constants(old: _Tokens, new: _Tokens) -> bool:

@@ -2855,12 +2855,14 @@ def test_a_hinted_rewrite_finds_what_its_pattern_finds(
         (["resp.set_cookie('s', v, httponly=True)"], ["resp.set_cookie('s', v, http_only=True)"],
          "code"),
         (["  podSecurityContext:"], ["  pod_security_context:"], "code"),
+        # a constant's words in another order in the same grouping: another constant
+        (["    if user.group == OWNER_GROUP:"], ["    if user.group == GROUP_OWNER:"], "code"),
     ],
     ids=["sql-percent", "sql-max-fstring", "sql-update-set", "ejs-unescaped", "mustache-ampersand",
          "return-on-its-own-line", "tuple-of-one", "trailing-comma-tuple", "empty-if-body",
          "name-to-string", "constant-to-string", "floor-division", "hash-in-template-text",
          "firewall-verdict", "ufw-default", "chmod-sign", "scopes-widened", "cookie-key-respelt",
-         "keyword-argument-respelt", "yaml-key-respelt"],
+         "keyword-argument-respelt", "yaml-key-respelt", "constant-words-reordered"],
 )
 def test_changes_that_look_like_formatting_but_change_what_runs(
     removed: list[str], added: list[str], flags: str
