@@ -1880,6 +1880,12 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("internal/render/policy.go", '\tp.AllowElements("iframe")',
          "security.sanitiser-allowlists"),
         ("app/models/post.rb", "  TAGS = %w[ruby rails]", None),
+        # a setting that switches signing in on or off, given its value; a message named for it
+        ("config/app.yml", "  require_auth: false", "auth.auth-switch"),
+        (".env.production", "DISABLE_LOGIN=true", "auth.auth-switch"),
+        ("config/server.json", '  "skipAuthorization": true,', "auth.auth-switch"),
+        ("src/messages.ts", "  noAuthorizationInHeaderMessage: 'No Authorization was found',",
+         None),
         # Symfony's access attributes and voters
         ("src/Controller/ReportController.php", "#[IsGranted('report:project')]",
          "permissions.symfony-authz"),
