@@ -1880,6 +1880,10 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("internal/render/policy.go", '\tp.AllowElements("iframe")',
          "security.sanitiser-allowlists"),
         ("app/models/post.rb", "  TAGS = %w[ruby rails]", None),
+        # a field's constraint given as its first keyword, or after others
+        ("app/models.py", "    email = models.EmailField(unique=True)", "migrations.column-options"),
+        ("app/models.py", "    email = models.EmailField(max_length=254, unique=True)",
+         "migrations.column-options"),
         # a setting that switches signing in on or off, given its value; a message named for it
         ("config/app.yml", "  require_auth: false", "auth.auth-switch"),
         (".env.production", "DISABLE_LOGIN=true", "auth.auth-switch"),
