@@ -666,7 +666,8 @@ class Diff:
         # None of the header patterns spans a line break: one search over the lines is a search
         # of each.
         for found in _GENERATED.finditer(self.text, begin, stop):
-            marker = self.text[self.text.rfind("\n", begin, found.start()) + 1]
+            previous_end = self.text.rfind("\n", begin, found.start())
+            marker = self.text[previous_end + 1 if previous_end >= 0 else begin]
             if marker in " -" or new_file:
                 return True
         return False

@@ -59,6 +59,15 @@ def only_area(result: Classification, area_id: str) -> list[Evidence]:
 CI_FILE = ".github/workflows/ci.yml"
 
 
+#: a browser's key imported for decryption, and a Kotlin refusal: code whose place decides
+#: whether it counts
+IMPORT_RSA_KEY = (
+    "  const key = await crypto.subtle.importKey('jwk', keyData, { name: 'RSA-OAEP' }, false,"
+    " ['decrypt']);"
+)
+KOTLIN_DENIAL = '    if (!user.isAdmin) throw AccessDeniedException("denied")'
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -183,6 +192,17 @@ CI_FILE = ".github/workflows/ci.yml"
         (edit("app/Models/SplitTest.php", ["        abort_unless($user->isAdmin(), 403);"]),
          {"permissions": ["app/Models/SplitTest.php"]}),
         (edit("tests/Feature/SplitTest.php", ["        abort_unless($user->isAdmin(), 403);"]),
+         {}),
+        (edit("src/main/kotlin/acme/mail/ConnectionSpec.kt", [KOTLIN_DENIAL]),
+         {"permissions": ["src/main/kotlin/acme/mail/ConnectionSpec.kt"]}),
+        (edit("src/test/kotlin/acme/mail/ConnectionSpec.kt", [KOTLIN_DENIAL]),
+         {}),
+        # an application's e2e folder is end-to-end encryption; an e2e suite is tests
+        (edit("apps/meteor/app/e2e/client/rocketchat.e2e.ts", [IMPORT_RSA_KEY]),
+         {"security": ["apps/meteor/app/e2e/client/rocketchat.e2e.ts"]}),
+        (edit("apps/meteor/app/e2e/client/keys.spec.ts", [IMPORT_RSA_KEY]),
+         {}),
+        (edit("apps/web/e2e/login.ts", [IMPORT_RSA_KEY]),
          {}),
         (edit("public/build/app.7e3186b2.js", ["if(!e.isAdmin)return!1"]), {}),
         (edit(".gitpod.yml", ["  - init: gitea admin user create --password password --admin"]),
@@ -422,6 +442,8 @@ CI_FILE = ".github/workflows/ci.yml"
         "java-package-named-factories",
         "test-named-class-in-src-main", "test-named-class-in-src-test", "test-named-rails-model",
         "test-named-model-of-a-dummy-app", "test-named-laravel-model", "phpunit-test",
+        "kotlin-spec-named-class-in-src-main", "kotest-spec", "e2e-encryption-feature-folder",
+        "test-in-an-e2e-feature-folder", "e2e-suite",
         "content-hashed-bundle",
         "gitpod-workspace",
         "dev-container",
