@@ -1906,6 +1906,24 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("app/models.py", "    email = models.EmailField(unique=True)", "migrations.column-options"),
         ("app/models.py", "    email = models.EmailField(max_length=254, unique=True)",
          "migrations.column-options"),
+        # a throttle's rate as Django REST framework and Flask-Limiter take it; not a text
+        ("app/settings.py", "        'anon': '100/day',", "security.rate-limiting"),
+        ("app/views/api.py", '@limiter.limit("5/minute")', "security.rate-limiting"),
+        ("src/pages/pricing.tsx", "  <p>Support: 24/7</p>", None),
+        # a fetch of an address the request gives; a fetch of the code's own address is not
+        ("src/api/preview.ts", "  const res = await fetch(req.query.url as string);",
+         "security.fetch-from-input"),
+        ("app/views.py", '    r = requests.get(request.GET["url"], timeout=5)',
+         "security.fetch-from-input"),
+        ("app/proxy.php", "    $body = file_get_contents($_GET['src']);",
+         "security.fetch-from-input"),
+        ("src/api/preview.ts", "  const res = await fetch(API_URL);", None),
+        # a subprocess given a command line for a shell
+        ("app/tasks.py", "    subprocess.run(cmd, shell=True)", "security.shell-commands"),
+        # debug mode switched in a production settings module or dotenv; not a development one
+        ("config/production.py", "DEBUG = True", "security.debug-settings"),
+        (".env.production", "APP_DEBUG=true", "security.debug-settings"),
+        ("config/development.py", "DEBUG = True", None),
         # a setting that switches signing in on or off, given its value; a message named for it
         ("config/app.yml", "  require_auth: false", "auth.auth-switch"),
         (".env.production", "DISABLE_LOGIN=true", "auth.auth-switch"),
