@@ -151,6 +151,10 @@ def test_an_ansible_role_is_not_a_permission_role(policy: Policy) -> None:
         ("Makefile", "\tnpm publish --access public", IMAGE),
         ("scripts/release.sh", "pnpm publish --no-git-checks", IMAGE),
         ("bin/release.sh", "gem push pkg/*.gem", IMAGE),
+        # a deployment run from a Makefile or a script; another target is not
+        ("Makefile", "\tkubectl apply -f k8s/", IMAGE),
+        ("scripts/deploy.sh", "helm upgrade --install web ./chart", IMAGE),
+        ("Makefile", "\tpytest -x", None),
         ("scripts/publish.sh", "cargo publish --token \"$CRATES_TOKEN\"", IMAGE),
         ("build.gradle", "apply plugin: 'io.codearte.nexus-staging'", IMAGE),
         ("build.gradle", "nexusStaging {", IMAGE),
