@@ -541,10 +541,10 @@ def test_policy_explain_names_where_a_rule_that_reads_only_definitions_counts(
 
 def test_policy_explain_excluded_and_disabled(run: Run, tmp_path: Path) -> None:
     path = write(tmp_path / "p.yml", "areas:\n  auth:\n    enabled: false\n")
-    code, out, _ = run("policy", "explain", "tests/auth/test_views.py", "--policy", path)
+    code, out, _ = run("policy", "explain", "app/auth/test_views.py", "--policy", path)
     lines = out.splitlines()
     assert code == EXIT_OK
-    assert lines[0] == "tests/auth/test_views.py:"
+    assert lines[0] == "app/auth/test_views.py:"
     assert "  auth: area disabled by the policy" in lines
     assert "  billing: path excluded by '**/test_*.py' (exclude)" in lines
     assert not any("path matches" in line for line in lines)
