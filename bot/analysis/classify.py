@@ -1181,11 +1181,12 @@ _CODE_FILE = compile_lazily(
 )
 
 
+#: a string literal in double or single quotes
+_QUOTED = r"""(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')"""
 #: a string literal, or several joined (`'Sign in' . ' now'`): a translation's text. Not code
 #: between two strings (`'x' . shell_exec($cmd) . 'y'`), nor a template literal's `${...}`
 _TEXT = (
-    r"""(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\$]|\$(?!\{))*`)"""
-    r"""(?:\s*[.+]\s*(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'))*"""
+    r"""(?:""" + _QUOTED + r"""|`(?:\\.|[^`\\$]|\$(?!\{))*`)(?:\s*[.+]\s*""" + _QUOTED + ")*"
 )
 #: a translation entry (its key a name or a string, alone where a formatter put the text on the
 #: next line), or what makes a table of them: the brackets and return around it, a constant
@@ -1332,12 +1333,16 @@ def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) ->
                 if spec.match_file(change.path)
                 and (not _CODE_FILE.search(change.path) or code_proof(index))
             )
-    manifests = [i for i, c in enumerate(diff.files) if MANIFESTS.search(c.path)]
-    if matcher.vendored is not None and manifests:
+    vendored = matcher.vendored
+    vendor_files = [] if vendored is None else [
+        i for i, c in enumerate(diff.files) if vendored.match_file(c.path)
+    ]
+    if vendor_files:
+        # a lock file's changed lines are read only where vendored code may need them
+        manifests = [i for i, c in enumerate(diff.files) if MANIFESTS.search(c.path)]
         named = _named_by_manifests(diff, manifests)
         proven.update(
-            i for i, c in enumerate(diff.files)
-            if matcher.vendored.match_file(c.path) and _vendored_package_named(c.path, named)
+            i for i in vendor_files if _vendored_package_named(diff.files[i].path, named)
         )
     return proven
 
@@ -1345,10 +1350,11 @@ def _proven_excluded(diff: Diff, matcher: Matcher, attributes: GitAttributes) ->
 #: where a vendored package's own path starts: below the last `vendor/` or `third_party/`
 _VENDOR_ROOT = compile_lazily(r"(?:^|.*/)(?:vendor|third_party)/")
 #: the parts of a path below a vendor root that name no package: hosts of Go module paths,
-#: the folders package managers put every package under, source folders
+#: the folders package managers put every package under, source folders (a one-letter part,
+#: Go's `golang.org/x/`, names none either)
 _NO_PACKAGE = frozenset({
     "github.com", "gitlab.com", "bitbucket.org", "golang.org", "gopkg.in", "google.golang.org",
-    "go.opentelemetry.io", "k8s.io", "sigs.k8s.io", "x", "bundle", "ruby", "gems", "src", "lib",
+    "go.opentelemetry.io", "k8s.io", "sigs.k8s.io", "bundle", "ruby", "gems", "src", "lib",
     "pkg", "internal", "dist", "node_modules", "cmd", "composer", "bin", "test", "tests",
 })
 #: what a manifest's changed lines are split into to read the names they hold

@@ -1407,15 +1407,19 @@ _TAG_SO_FAR = compile_lazily(
 )
 
 
-#: a value that writes something unescaped into the attribute: PHP's `<?=` and `<?php echo`,
-#: ERB's `<%==` and `raw`, EJS's `<%-`, Mustache's `{{&`, Rails' `html_safe`, Blade's
-#: `{!! !!}`, a `|safe` or `|raw` filter,
-#: JSP's EL and a JavaScript template literal's `${}`, a string joined to a variable
-#: (`'" + cls + "'`, `'.$id.'`): what it writes may close the attribute and open a script
+#: what writes a value unescaped where a template's plain placeholder escapes it: Handlebars'
+#: and Mustache's triple braces (`{{bio}}` -> `{{{bio}}}`), Mustache's `{{&`, Blade's `{!! !!}`,
+#: ERB's `<%==` and `raw`, EJS's `<%-`, Rails' `html_safe`, a `|safe`, `|raw` or `|noescape`
+#: filter
+_UNESCAPED_FORMS = (
+    r"""\{\{\{|\{\{&|\{!!|<%==|<%-(?!-)|(?i:\braw\b)|html_safe|\|\s*(?:safe\w*|raw|noescape)\b"""
+)
+#: a value that writes something unescaped into the attribute: the templates' unescaped forms
+#: (`_UNESCAPED_FORMS`), PHP's `<?=` and `<?php echo`, JSP's EL and a JavaScript template
+#: literal's `${}`, a string joined to a variable (`'" + cls + "'`, `'.$id.'`): what it writes
+#: may close the attribute and open a script
 _RAW_VALUE = compile_lazily(
-    r"""<\?|<%==|<%-(?!-)|\{\{&|(?i:\braw\b)|html_safe|\{!!|\{\{\{|\|\s*(?:safe\w*|raw|noescape)\b|"""
-    r"""\$\{|"""
-    r"""['"]\s*[+.]|[+.]\s*['"]"""
+    r"""<\?|""" + _UNESCAPED_FORMS + r"""|\$\{|['"]\s*[+.]|[+.]\s*['"]"""
 )
 #: in a source file's string, a label whose value is plain text: what code writes into a value
 #: (an f-string's or Ruby's `{}`, a call, a variable, a value joined with commas or `+`) may be
@@ -2484,14 +2488,9 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     )
 
 
-#: what writes a value unescaped where a template's plain placeholder escapes it: Handlebars'
-#: and Mustache's triple braces (`{{bio}}` -> `{{{bio}}}`; in an f-string they add literal braces
-#: around a value, counted alike on both sides), Blade's `{!! !!}` (`{{ $href }}` -> `{!! $href
-#: !!}`), ERB's `<%==` and `raw`, EJS's `<%-`, Mustache's `{{&`, Rails' `html_safe`, a `|safe`,
-#: `|raw` or `|noescape` filter
-_UNESCAPED = compile_lazily(
-    r"""\{\{\{|\{\{&|\{!!|<%==|<%-(?!-)|(?i:\braw\b)|html_safe|\|\s*(?:safe\w*|raw|noescape)\b"""
-)
+#: the templates' unescaped writes (`_UNESCAPED_FORMS`; in an f-string triple braces add literal
+#: braces around a value, counted alike on both sides)
+_UNESCAPED = compile_lazily(_UNESCAPED_FORMS)
 
 
 def _unescaped(text: str) -> list[str]:
@@ -3016,13 +3015,10 @@ def _rewrapped(removed: Sequence[str], added: Sequence[str]) -> bool:
     """Whether lines whose text is the same, white space and line breaks aside, are the same
     code re-wrapped over another number of lines: the same tokens once each side is read as one
     text, so that a string literal split over lines (a query put on a line per clause) is one
-    string, still with spaces where it had them, and no two words were run together. Not where
-    a side ends a line at a bare `return` or `throw` that the other side goes on after:
-    JavaScript ends the statement there (automatic semicolon insertion), so `return a || b` put
-    on the next line returns undefined."""
-    return _rewrapped_tokens(removed) == _rewrapped_tokens(added) and (
-        _bare_exits(removed) == _bare_exits(added)
-    )
+    string, still with spaces where it had them, and no two words were run together. (An exit
+    whose value moved to a line of its own is no re-wrap: `mechanical_sides` asks
+    `_bare_exits` before this.)"""
+    return _rewrapped_tokens(removed) == _rewrapped_tokens(added)
 
 
 #: where a comma or a semicolon, which the token streams drop as layout, is code: a tuple of
@@ -3054,7 +3050,9 @@ _BARE_EXIT = compile_lazily(r"(?:.*[;{}]\s*)?(?:return|throw)\s*")
 
 def _bare_exits(lines: Sequence[str]) -> int:
     """How many lines end at an exit's keyword (`_BARE_EXIT`) with an expression on the next
-    line, which the exit then leaves behind (not a block's close nor another branch)."""
+    line, which the exit then leaves behind (not a block's close nor another branch):
+    JavaScript ends the statement there (automatic semicolon insertion), so `return a || b`
+    re-wrapped with its value on the next line returns undefined."""
     return sum(
         1 for line, after in pairwise(lines)
         if line.rstrip().endswith(_EXIT_WORDS) and _BARE_EXIT.fullmatch(line.strip())

@@ -84,9 +84,10 @@ def test_kinds(lines: Sequence[str]) -> list[int]:
     for line in lines:
         if commented or "/*" in line:
             # an attribute inside a block comment marks nothing (`/*`, `#[test]`, `*/`)
-            opened = _NOT_CODE.sub("", line).rfind("/*")
+            code = _NOT_CODE.sub("", line)
+            opened = code.rfind("/*")
             commented = (commented and "*/" not in line) or (
-                opened >= 0 and "*/" not in _NOT_CODE.sub("", line)[opened:]
+                opened >= 0 and "*/" not in code[opened:]
             )
             if commented and depth == 0 and not item:
                 flags.append(0)
