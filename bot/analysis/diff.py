@@ -21,6 +21,7 @@ from typing import Any, Literal, NamedTuple
 import re2
 
 from bot.analysis import testcode
+from bot.analysis.braces import unbraced
 from bot.analysis.buildsteps import DOCKERFILE, same_steps
 from bot.analysis.diffscan import DEV_NULL, RawFile, scan
 from bot.analysis.errors import DiffError
@@ -1020,6 +1021,7 @@ class Diff:
                 or self._modifiers_added(index, hunk, sides)
                 or self._go_imports_sorted(index, hunk, sides)
                 or self._python2_dropped(index, hunk, sides)
+                or self._braces_changed(index, hunk, sides)
             )
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts (in Python, not
@@ -1158,6 +1160,27 @@ class Diff:
         return mechanical_sides(Sides(old_specs[0], new_specs[0]), code=True) and not (
             _reordered(hunk)
         )
+
+    def _braces_changed(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """In source code whose indentation is not syntax, whether a hunk only puts braces
+        around one-statement bodies or takes them off (`unbraced`: a linter's `curly` rule,
+        ktlint's braced `when` branches) and otherwise re-formats: read with the unchanged lines
+        it shows, where the braced statement often is (git keeps `x();` as unchanged between
+        `-if (a)` and `+if (a) {`), each side with its bodies unbraced, compared as any hunk
+        is (`mechanical_sides`). Only where the sides hold a different number of braces."""
+        path = self.files[index].path
+        if INDENTED.search(path) is not None or SOURCE_CODE.search(path) is None or sum(
+            line.count("{") for line in sides.removed
+        ) == sum(line.count("{") for line in sides.added):
+            return False
+        old, new = self._shown_sides(index, hunk)
+        rust = path.endswith(".rs")
+        old_unbraced, new_unbraced = unbraced(old, rust=rust), unbraced(new, rust=rust)
+        if old_unbraced is None and new_unbraced is None:
+            return False
+        return mechanical_sides(
+            Sides(old_unbraced or old, new_unbraced or new), code=True
+        ) and not _reordered(hunk)
 
     def _python2_dropped(self, index: int, hunk: Hunk, sides: Sides) -> bool:
         """In a Python file, whether a hunk only takes out what ran on Python 2 alone

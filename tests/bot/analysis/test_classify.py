@@ -240,6 +240,11 @@ KOTLIN_DENIAL = '    if (!user.isAdmin) throw AccessDeniedException("denied")'
         (edit("lib/app/accounts/user_totp.ex",
               ["  def valid_otp?(user, code), do: NimbleTOTP.valid?(user.otp_secret, code)"]),
          {"auth": ["lib/app/accounts/user_totp.ex"]}),
+        # Elixir's `otp_app:` names the OTP application a module reads its configuration from
+        (edit("lib/shop/repo.ex", ["  use Ecto.Repo, otp_app: :shop, adapter: Ecto.Adapters.Postgres"]),
+         {}),
+        (edit("lib/shop/accounts.ex", ["  def enable(user), do: update(user, otp_app_secret: s())"]),
+         {"auth": ["lib/shop/accounts.ex"]}),
         # Node's TLS option is transport security, not a caller refused; a refusal still is
         (edit("lib/db/connect.js", ["config.ssl.rejectUnauthorized = false"]),
          {"security": ["lib/db/connect.js"]}),
@@ -462,6 +467,7 @@ KOTLIN_DENIAL = '    if (!user.isAdmin) throw AccessDeniedException("denied")'
         "registry-login-in-a-jenkinsfile-for-one-job",
         "erlang-otp-in-tool-versions",
         "one-time-password-in-code",
+        "elixir-otp-app", "an-otp-apps-secret",
         "node-tls-reject-unauthorized", "node-tls-option-quoted-json", "node-tls-option-from-env",
         "node-tls-option-ternary", "tls-checks-off-in-a-package-script", "npm-strict-ssl-off",
         "yarn-strict-ssl-off", "another-package-script",
@@ -1403,6 +1409,16 @@ def test_a_dependency_source_is_security_even_in_an_excluded_lock_file(
     text: str, security: bool, policy: Policy
 ) -> None:
     assert ("security" in files_by_area(run(text, policy))) is security
+
+
+def test_a_go_workspace_checksum_is_no_evidence(policy: Policy) -> None:
+    """go.work.sum lists the checksums of every module a workspace's modules use: the names
+    of golang.org/x/oauth2 and envoy's ratelimit in it are no auth or security change."""
+    sums = ["golang.org/x/oauth2 v0.34.0/go.mod h1:lzm5WQJQwKZ3nwavOZ3IS5Aulzxi68dUSgRHujetwEA=",
+            "github.com/envoyproxy/go-control-plane/ratelimit v0.1.0/go.mod "
+            "h1:Wk+tMFAFbCXaJPzVVHnPgRKdUdwW/KdbRt94AzgRee4="]
+    assert files_by_area(run(edit("go.work.sum", sums), policy)) == {}
+    assert files_by_area(run(edit("tools/go.work.sum", sums), policy)) == {}
 
 
 # ------------------------------------------------ exclusions that need proof: generated, vendored
