@@ -1129,7 +1129,7 @@ def _has_meaningful_change(
     names in it: `package auth` -> `package authn`, `_Renames`), or it only moved within its
     areas (`moved_within`), where it is judged as an edit; an edit,
     an added or a deleted file only when it changes more than comments, blank lines, package
-    declarations, mechanical hunks, hunks that only import names (`name_imports`: a Go or a
+    declarations, test-only code (`Diff.test_only`: a Rust file's tests module), mechanical hunks, hunks that only import names (`name_imports`: a Go or a
     Java import, a C# using, whose use is a change of its own), hunks that only carry out
     renames the change makes throughout (`_Renames`; a Go package's `doc.go`, an empty
     `__init__.py`, the callers of a renamed method) and hunks of metadata (`MetadataLines`: a
@@ -1164,7 +1164,7 @@ def _has_meaningful_change(
     # -> `namespace Shop.App` beside its `using` lines renamed alike) changes where the code
     # lives, whatever definition stands above it.
     for number, hunk in enumerate(diff.hunks(index)):
-        code = [item.text for item in hunk.lines if diff.code(item)]
+        code = [item.text for item in hunk.lines if diff.code(item) and not diff.test_only(item)]
         if (not code or diff.cosmetic(index, number) or (index, number) in renames
                 or metadata.hunk(index, number, is_substantive)):
             continue

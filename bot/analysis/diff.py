@@ -923,13 +923,21 @@ class Diff:
             return {}
         first, last = self._shown(index, hunk)
         begin, end = self._offset(first), self._ends[last]
-        if all(self.text.find(marker, begin, end) < 0 for marker in testcode.MARKERS):
+        module = hunk.header is not None and testcode.tests_module(hunk.header.text)
+        if not module and all(
+            self.text.find(marker, begin, end) < 0 for marker in testcode.MARKERS
+        ):
             return {}
         found: dict[tuple[str, int], int] = {}
         for side, lines in zip(("old", "new"), self._shown_sides(index, hunk), strict=True):
             start = hunk.starts[0 if side == "old" else 1]
             found.update(((side, start + at), kind)
                          for at, kind in enumerate(testcode.test_kinds(lines)) if kind)
+            if module:
+                # known by the module's name, not by its `#[cfg(test)]`: set aside as a test
+                # function is, where the file's change touches nothing but tests
+                for at in range(testcode.in_tests_module(lines)):
+                    found.setdefault((side, start + at), testcode.FUNCTION)
         return found
 
     def _tests_alone(self, index: int) -> bool:

@@ -16,11 +16,15 @@ the code it tests, what the test asserts (a certificate chain verified, a lock t
 that change is about, as a test file cannot, standing apart.
 
 Only what a hunk shows is read: the attribute, the item's line after it, and the lines to where
-the item's braces close (or its `;`). A hunk that starts inside such a module is not known to:
-git's header (`mod tests {`, the last line above the hunk at the left margin) names the module
-but not how deep in it the hunk starts, so where the module closes is not known either. An
-attribute naming test among other conditions (`#[cfg(any(test, feature = "mocks"))]`) builds
-the item outside tests too, and is not read as test-only.
+the item's braces close (or its `;`). A hunk that starts inside the tests module without showing
+its `#[cfg(test)]` line is known by git's header: the section is the last line above the hunk at
+the left margin, so a section `mod tests {` (or `mod test {`) says the hunk starts inside that
+module, and its lines are the module's down to the first one back at the margin (the module's
+closing brace, or the next item). Known by the convention's name and not by its attribute (a
+module so named that the build keeps is rare, not impossible), they are set aside as a test
+function is: where the file's change touches nothing but tests. An attribute naming test among other conditions
+(`#[cfg(any(test, feature = "mocks"))]`) builds the item outside tests too, and is not read as
+test-only.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from collections.abc import Sequence
 
 from bot.analysis.lazyre import compile_lazily
 
-__all__ = ["FUNCTION", "MARKERS", "MODULE", "reads", "test_flags", "test_kinds"]
+__all__ = ["FUNCTION", "MARKERS", "MODULE", "in_tests_module", "reads", "test_flags", "test_kinds",
+           "tests_module"]
 
 #: what `test_kinds` says of a line: in an item under `#[cfg(test)]`, in a test function
 MODULE, FUNCTION = 1, 2
@@ -51,6 +56,24 @@ _NOT_CODE = compile_lazily(
 #: what closes the block a line is in (`}`, `),`, `];`): where an item under `#[cfg(test)]`
 #: ends, or where the attribute stood last in its block
 _CLOSING = compile_lazily(r"\s*[})\]]")
+
+
+#: a hunk header's section that is Rust's tests module by the convention's name
+_TESTS_MODULE = compile_lazily(r"(?:pub(?:\(\w+\))?\s+)?mod\s+tests?\s*\{\s*")
+
+
+def tests_module(section: str) -> bool:
+    """Whether a hunk header's section is the tests module's opening line (module docstring)."""
+    return _TESTS_MODULE.fullmatch(section) is not None
+
+
+def in_tests_module(lines: Sequence[str]) -> int:
+    """How many of the first lines of a hunk's side whose header's section is the tests module
+    (`tests_module`) are inside it: all of them down to the first back at the left margin."""
+    for at, line in enumerate(lines):
+        if line[:1] not in ("", " ", "\t"):
+            return at
+    return len(lines)
 
 
 def reads(path: str) -> bool:

@@ -84,10 +84,32 @@ _INSIDE_TESTS = """\
 """
 
 
-def test_a_hunk_that_starts_inside_the_tests_module_is_read_as_code(policy: Policy) -> None:
-    # git's header names the module, not how deep in it the hunk starts (here in a function
-    # whose `}` comes first), so where the module closes is unknown: the hunk is code
-    assert _areas(policy, patch("src/request.rs", _INSIDE_TESTS)) == ["security"]
+def test_a_hunk_that_starts_inside_the_tests_module_is_no_evidence(policy: Policy) -> None:
+    # git's header is the last line above the hunk at the left margin: `mod tests {` says the
+    # hunk starts inside the module, which goes on to the first line back at the margin
+    assert _areas(policy, patch("src/request.rs", _INSIDE_TESTS)) == []
+    # the test module's own auth path is no reason to count either (tower-http's
+    # `src/auth/async_require_authorization.rs`, its test authorizer changed)
+    assert _areas(policy, patch("src/auth/require.rs", _INSIDE_TESTS)) == []
+    assert _areas(policy, patch("src/auth/require.rs", _INSIDE_TESTS.replace(
+        "@@ mod tests {", "@@ pub mod tests {"))) == []
+
+
+@pytest.mark.parametrize(
+    "hunk",
+    [
+        # another module's code ships
+        _INSIDE_TESTS.replace("@@ mod tests {", "@@ mod signing {"),
+        # the code after the module's close at the margin is the file's own
+        _INSIDE_TESTS + "+\n+pub fn sign(key: &PKey<Private>) -> Signer {\n"
+        "+    openssl::sign::Signer::new(MessageDigest::sha256(), key).unwrap()\n+}\n",
+    ],
+    ids=["another-module", "after-the-module-closes"],
+)
+def test_a_hunk_under_another_header_or_past_the_tests_module_counts(
+    policy: Policy, hunk: str
+) -> None:
+    assert _areas(policy, patch("src/request.rs", hunk)) == ["security"]
 
 
 @pytest.mark.parametrize(
@@ -122,7 +144,9 @@ def test_a_test_function_beside_a_change_of_the_code_it_tests_says_what_it_is_ab
 
 
 def test_code_after_a_test_function_closes_counts(policy: Policy) -> None:
-    hunk = _INSIDE_TESTS.replace("#[allow(dead_code)]", "#[tokio::test]").replace(
+    # in a module of its own: inside the tests module the helper would be test code too
+    hunk = _INSIDE_TESTS.replace("@@ mod tests {", "@@ mod signing {").replace(
+        "#[allow(dead_code)]", "#[tokio::test]").replace(
         "+    }\n", "+    }\n+    fn sign(key: &PKey<Private>) -> Signer {\n"
         "+        openssl::sign::Signer::new(MessageDigest::sha256(), key).unwrap()\n+    }\n")
     assert _areas(policy, patch("src/request.rs", hunk)) == ["security"]
