@@ -1127,16 +1127,16 @@ def _has_meaningful_change(
     """Whether a path match counts: binary and uninspected files always do; a renamed file does
     unless its changes only carry out renames the change declares (the file renamed with the
     names in it: `package auth` -> `package authn`, `_Renames`), or it only moved within its
-    areas (`moved_within`), where it is judged as an edit; an edit,
-    an added or a deleted file only when it changes more than comments, blank lines, package
-    declarations, test-only code (`Diff.test_only`: a Rust file's tests module), mechanical hunks, hunks that only import names (`name_imports`: a Go or a
-    Java import, a C# using, whose use is a change of its own), hunks that only carry out
-    renames the change makes throughout (`_Renames`; a Go package's `doc.go`, an empty
-    `__init__.py`, the callers of a renamed method) and hunks of metadata (`MetadataLines`: a
-    chart's version and changelog, a Terraform output), and an edit only when it does more
-    than delete unused code (`bot.analysis.removal`). A deleted file keeps its path's weight
-    (a migration or a workflow deleted changes what runs) unless it held only dead code that
-    the change also stops loading by name (`Removals.deleted`)."""
+    areas (`moved_within`), where it is judged as an edit; an edit, an added or a deleted file
+    only when it changes more than comments, blank lines, package declarations, test-only code
+    (`Diff.test_only`: a Rust file's tests module), mechanical hunks, hunks that only import
+    names (`name_imports`: a Go or a Java import, a C# using, whose use is a change of its own),
+    hunks that only carry out renames the change makes throughout (`_Renames`; a Go package's
+    `doc.go`, an empty `__init__.py`, the callers of a renamed method) and hunks of metadata
+    (`MetadataLines`: a chart's version and changelog, a Terraform output), and an edit only
+    when it does more than delete unused code (`bot.analysis.removal`). A deleted file keeps its
+    path's weight (a migration or a workflow deleted changes what runs) unless it held only dead
+    code that the change also stops loading by name (`Removals.deleted`)."""
     if not change.inspected or change.binary or change.mode_only:
         return True
     if change.status == "renamed" and not moved_within:

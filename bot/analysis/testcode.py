@@ -22,9 +22,9 @@ the left margin, so a section `mod tests {` (or `mod test {`) says the hunk star
 module, and its lines are the module's down to the first one back at the margin (the module's
 closing brace, or the next item). Known by the convention's name and not by its attribute (a
 module so named that the build keeps is rare, not impossible), they are set aside as a test
-function is: where the file's change touches nothing but tests. An attribute naming test among other conditions
-(`#[cfg(any(test, feature = "mocks"))]`) builds the item outside tests too, and is not read as
-test-only.
+function is: where the file's change touches nothing but tests. An attribute naming test among
+other conditions (`#[cfg(any(test, feature = "mocks"))]`) builds the item outside tests too, and
+is not read as test-only.
 """
 
 from __future__ import annotations
