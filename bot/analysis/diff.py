@@ -61,6 +61,7 @@ from bot.analysis.prose import (
     prose_flags,
     python_doc_inside,
 )
+from bot.analysis.railsschema import RAILS_SCHEMA, as_older_dump, format_upgraded
 from policies.slotted import Slotted
 
 __all__ = ["NO_LINES", "Beside", "ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses",
@@ -629,6 +630,8 @@ class Diff:
         self._markers: dict[int, tuple[str, ...]] = {}
         #: `_tests_alone` of each file asked
         self._alone: dict[int, bool] = {}
+        #: `_schema_redumped` of each Rails schema file asked
+        self._redumped: dict[int, bool] = {}
         # The import lines the file asked about last adds and removes (`_imports_of`): one file
         # only, as a file's hunks are asked about together (kept for all, they cost 1.6 MB on
         # the worst bench shape's 3,000 files).
@@ -1030,6 +1033,7 @@ class Diff:
                 or self._go_imports_sorted(index, hunk, sides)
                 or self._python2_dropped(index, hunk, sides)
                 or self._braces_changed(index, hunk, sides)
+                or self._schema_redumped(index, hunk, sides)
             )
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts (in Python, not
@@ -1189,6 +1193,24 @@ class Diff:
         return mechanical_sides(
             Sides(old_unbraced or old, new_unbraced or new), code=True
         ) and not _reordered(hunk)
+
+    def _schema_redumped(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """In a Rails schema file whose change upgrades its dump format to Rails 7 at the same
+        schema version (`railsschema.format_upgraded`, asked once per file), whether a hunk
+        only re-formats once each side is read as the older dump wrote it (`as_older_dump`:
+        the header's format, a time column's `precision: nil`)."""
+        if RAILS_SCHEMA.search(self.files[index].path) is None:
+            return False
+        upgraded = self._redumped.get(index)
+        if upgraded is None:
+            lines = [item for each in self.hunks(index) for item in each.lines]
+            upgraded = self._redumped[index] = format_upgraded(
+                (item.text for item in lines if item.side == "old"),
+                (item.text for item in lines if item.side == "new"),
+            )
+        return upgraded and mechanical_sides(
+            Sides(as_older_dump(sides.removed), as_older_dump(sides.added)), code=True
+        )
 
     def _python2_dropped(self, index: int, hunk: Hunk, sides: Sides) -> bool:
         """In a Python file, whether a hunk only takes out what ran on Python 2 alone
