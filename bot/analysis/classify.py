@@ -2039,6 +2039,42 @@ def _rules_read(diff: Diff, rules: _LineRules, skip: set[int]) -> bool:
     )
 
 
+def _block_move_evidence(
+    diff: Diff, rules: _LineRules, collector: _Adds, skip: set[int],
+    found_lines: Callable[[], dict[int, list[int]]], removals: Removals,
+) -> None:
+    """Add, for a line a hunk moves into or out of a block (`Diff.moved_across`), what the
+    content rules find on the block's unchanged opening line (the pre-filters found it,
+    `found_lines`): `order.save()` moved out of `with transaction.atomic():`, a `return 403`
+    or `project.destroy()` moved past the `}` of `if (!req.user.isAdmin) {`. The line keeps
+    its text, so no rule finds it, and the block's line is unchanged, so none counts it; what
+    the line does is now done outside, or only inside, what the block decides. Searched
+    only where `_content_evidence` searches."""
+    if not _rules_read(diff, rules, skip):
+        return
+    limit = rules.matcher.policy.limits.snippet_chars
+    anchors = HeadLines(diff)
+    for file, lines in found_lines().items():
+        if file in skip or not rules.allowed(file):
+            continue
+        hit = set(lines)
+        path = diff.files[file].path
+        for number in sorted(set(diff.hunk_numbers_at(file, lines).values())):
+            for item, opening_at, opening in diff.moved_across(file, number):
+                if opening_at not in hit or removals.line(item):
+                    continue
+                moved = "out of" if item.side == "old" else "into"
+                text = f"moved {moved} `{opening.strip()}`: {item.text.strip()}"
+                for rule in rules.of(without_copy(opening.rstrip("\n")), file):
+                    if rule.comments:
+                        continue
+                    collector.add(rule.area, Evidence(
+                        path=path, line=item.line, side=item.side, rule=rule.id,
+                        snippet=_snippet(text, limit),
+                        head_line=anchors.of(file, item.line) if item.side == "old" else None,
+                    ))
+
+
 def _content_evidence(
     diff: Diff, rules: _LineRules, collector: _Adds, skip: set[int],
     found_lines: Callable[[], dict[int, list[int]]], removals: Removals, renames: _Renames,
@@ -2759,6 +2795,7 @@ def classify(
             mechanical, described, prose = _content_evidence(
                 diff, rules, collector, skip, searches.content, removals, renames, metadata
             )
+            _block_move_evidence(diff, rules, collector, skip, searches.content, removals)
         if guards_read():
             _guard_evidence(diff, matcher, collector, skip, removals, guard_readers,
                             searches.guards())
@@ -2788,6 +2825,7 @@ def classify(
             mechanical, described, prose = _content_evidence(
                 diff, rules, here, skip, searches.content, removals, renames, metadata
             )
+            _block_move_evidence(diff, rules, here, skip, searches.content, removals)
         found = paths_and_guards()
         renamed_paths, described_paths, prose_paths = found.paths
         removals.discounted |= found.discounted

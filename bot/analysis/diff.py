@@ -509,6 +509,94 @@ def _reordered(hunk: Hunk) -> bool:
     )
 
 
+def _indent(text: str) -> int:
+    """How far a line is indented, a tab as 8 columns."""
+    expanded = text.expandtabs(8)
+    return len(expanded) - len(expanded.lstrip())
+
+
+def crosses_blocks(rows: Sequence[str]) -> bool:
+    """Whether a hunk's rows (each with its '+', '-' or ' ' marker, from its first changed
+    line to its last) move a statement into or out of a block: a run of changes that only
+    removes code and one that only adds a line of the same text stand on either side of an
+    unchanged line indented less than the moved line is on the side where it is deeper (the
+    `}` or `});` a statement left, the `if x:` or `with lock:` it entered, the dedent its
+    block ended at). `order.save()` moved below the `});` of `db.transaction(() => {` now
+    runs outside the transaction, `project.destroy()` moved below the `}` of an owner check
+    runs for everyone: every line is kept, the tokens are the same, what runs is not. A run
+    moved past statements of its own depth (functions, fields or imports reordered) is not,
+    nor are the lines nested under one of the run's own (a function's body moved with it:
+    `_outer`)."""
+    runs: list[tuple[str, list[str]]] = []  # (markers of the run, its lines)
+    between: list[list[str]] = [[]]  # the unchanged lines after each run
+    for row in rows:
+        marker, text = row[:1], row[1:]
+        if marker == " ":
+            between[-1].append(text)
+            continue
+        if marker not in ("+", "-"):
+            continue
+        if not runs or between[-1]:
+            runs.append(("", []))
+            between.append([])
+        markers, lines = runs[-1]
+        runs[-1] = (markers if marker in markers else markers + marker, [*lines, row])
+    removed = [(at, [row[1:] for row in lines]) for at, (markers, lines) in enumerate(runs)
+               if markers == "-"]
+    added = [(at, [row[1:] for row in lines]) for at, (markers, lines) in enumerate(runs)
+             if markers == "+"]
+    for old_at, old_lines in removed:
+        old_texts = {line.strip(): _indent(line) for line in _outer(old_lines)}
+        for new_at, new_lines in added:
+            for line in _outer(new_lines):
+                depth = old_texts.get(line.strip())
+                if depth is None:
+                    continue
+                deeper = max(depth, _indent(line))
+                first, last = sorted((old_at, new_at))
+                if any(text.strip() and _indent(text) < deeper
+                       for kept in between[first + 1: last + 1] for text in kept):
+                    return True
+    return False
+
+
+def _outer(lines: Sequence[str]) -> list[str]:
+    """The substantive lines of a run that no line above them in the run is indented less
+    than: those nested under one of the run's own lines moved with their block."""
+    out: list[str] = []
+    least: int | None = None
+    for line in lines:
+        if not is_substantive(line):
+            continue
+        depth = _indent(line)
+        if least is None or depth <= least:
+            out.append(line)
+            least = depth
+    return out
+
+
+def _block_of(lines: Sequence[tuple[int, str, Any]], place: int) -> int | None:
+    """Of one side's rows (`Diff.moved_across`), the place of the nearest row above the
+    `place`-th indented less than it: the opening of its block, where the rows show it."""
+    depth = _indent(lines[place][1])
+    for at in range(place - 1, -1, -1):
+        text = lines[at][1]
+        if text.strip() and _indent(text) < depth:
+            return at
+    return None
+
+
+def _inside(lines: Sequence[tuple[int, str, Any]], row: int, place: int) -> bool:
+    """Whether one side's `place`-th row is inside the block the row numbered `row` (shown on
+    that side too) opens: after it, and every row from there to it deeper than it."""
+    start = next((at for at, (number, _, _) in enumerate(lines) if number == row), None)
+    if start is None or start >= place:
+        return False
+    depth = _indent(lines[start][1])
+    return all(not text.strip() or _indent(text) > depth
+               for _, text, _ in lines[start + 1: place + 1])
+
+
 def _release(groups: Iterable[Sequence[Any]]) -> None:
     """Let go of the automata of searched pre-filter passes (`_RELEASE_SEARCH_FROM`): each pass
     forgets its compiled pattern, and `re2.compile`'s cache its copy (`re2.purge` empties the
@@ -734,6 +822,54 @@ class Diff:
                 lines[header_at] = hunk.header
             return hunk, lines
         return None
+
+    def moved_across(self, index: int, number: int) -> list[tuple[ChangedLine, int, str]]:
+        """The lines a hunk of a file moves into or out of a block whose opening line it shows
+        unchanged, each with that line's diff line (0-based) and text: a removed copy with the
+        block it left, an added one with the block it entered. A line's block, on its side, is
+        the nearest line above it indented less; a copy that its counterparts' side still shows
+        inside that block (deeper than its opening line, nothing in between back at its depth)
+        moved within it, and one whose block opens above the hunk is not known to. Where the
+        indentation is not syntax, a hunk must also move the line across an unchanged one
+        (`crosses_blocks`): a line re-indented in place stays where the braces put it."""
+        hunk = self.hunks(index)[number]
+        if not hunk.lines or self.cosmetic(index, number):
+            return []
+        texts = {side: {item.text.strip() for item in hunk.lines
+                        if item.side == side and is_substantive(item.text)}
+                 for side in ("old", "new")}
+        moved = texts["old"] & texts["new"]
+        if not moved:
+            return []
+        rows = self.hunk_rows(index, number)
+        if INDENTED.search(self.files[index].path) is None and not crosses_blocks(rows):
+            return []
+        items = iter(hunk.lines)
+        # each side's rows: (row number, text, the changed line or None for an unchanged one)
+        shown: dict[str, list[tuple[int, str, ChangedLine | None]]] = {"old": [], "new": []}
+        for at, row in enumerate(rows):
+            marker, text = row[:1], row[1:]
+            if marker == " ":
+                shown["old"].append((at, text, None))
+                shown["new"].append((at, text, None))
+            elif marker in ("-", "+"):
+                shown["old" if marker == "-" else "new"].append((at, text, next(items)))
+        first = hunk.span[0] - self._leading(hunk)
+        found: list[tuple[ChangedLine, int, str]] = []
+        for side, lines in shown.items():
+            other = shown["new" if side == "old" else "old"]
+            for place, (_, text, item) in enumerate(lines):
+                if item is None or text.strip() not in moved:
+                    continue
+                opening = _block_of(lines, place)
+                if opening is None or lines[opening][2] is not None:
+                    continue
+                opened = lines[opening][0]
+                if any(_inside(other, opened, at) for at, (_, copy, kept) in enumerate(other)
+                       if kept is not None and copy.strip() == text.strip()):
+                    continue
+                found.append((item, first + opened, rows[opened][1:]))
+        return found
 
     def hunk_numbers_at(self, index: int, lines: Iterable[int]) -> dict[int, int]:
         """The number of the hunk each of these diff lines (0-based) of one file is in, its
@@ -1055,9 +1191,20 @@ class Diff:
             sides, manifest=MANIFESTS.search(path) is not None,
             markup=MARKUP.search(path) is not None, code=SOURCE_CODE.search(path) is not None,
             divides=EXACT_DIVISION.search(path) is not None,
-        ) and not _reordered(hunk) and (
+        ) and not _reordered(hunk) and not self._crosses_blocks(hunk) and (
             INDENTED.search(path) is None or self._blocks_kept(index, hunk)
         )
+
+    def _crosses_blocks(self, hunk: Hunk) -> bool:
+        """Whether a hunk moves a statement into or out of a block (`crosses_blocks`), asked
+        only of a hunk with both removed and added lines and an unchanged one among them."""
+        first, last = hunk.span
+        if not any(item.side == "old" for item in hunk.lines) or not any(
+            item.side == "new" for item in hunk.lines
+        ):
+            return False
+        rows = self.text[self._offset(first): self._offset(last + 1)].split("\n")
+        return any(row[:1] == " " for row in rows) and crosses_blocks(rows)
 
     def _commented_aside(self, index: int, number: int, path: str) -> bool:
         """Whether a hunk that also rewrites a docblock or a block comment only re-formats its

@@ -639,7 +639,8 @@ def _in_context(path: str, lines: list[str]) -> str:
 def test_a_python_line_moved_into_a_block_is_evidence_though_only_white_space_changed(
     policy: Policy,
 ) -> None:
-    # in Python indentation is syntax: the password is now set only when the check fails
+    # in Python indentation is syntax: the password is now set only when the check fails,
+    # and moved under the permission check, the line counts for the check's area too
     moved = [
         '     if not request.user.has_perm("accounts.change_user"):',
         "         log_denied(request)",
@@ -648,7 +649,7 @@ def test_a_python_line_moved_into_a_block_is_evidence_though_only_white_space_ch
         "     return HttpResponse(status=204)",
     ]
     assert files_by_area(run(_in_context("app/accounts/views.py", moved), policy)) == {
-        "auth": ["app/accounts/views.py"]
+        "auth": ["app/accounts/views.py"], "permissions": ["app/accounts/views.py"]
     }
     # the same white space in a language of braces, and the whole block re-indented in
     # Python, change nothing

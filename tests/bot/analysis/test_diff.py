@@ -930,7 +930,7 @@ def test_a_step_moved_in_its_pipeline_is_its_area(policy: Policy, name: str, are
         ], id="imports-reordered"),
         pytest.param([
             "-    x = compute(a)",
-            " y = 2",
+            "     y = 2",
             "+    x = compute(a)",
         ], id="statement-without-exit-moved"),
         pytest.param([
@@ -940,7 +940,7 @@ def test_a_step_moved_in_its_pipeline_is_its_area(policy: Policy, name: str, are
         ], id="annotation-reindented-in-place"),
         pytest.param([
             "-    [1, 2],",
-            " x = 2",
+            "     [3, 4],",
             "+    [1, 2],",
         ], id="list-literal-moved"),
         pytest.param([
