@@ -1935,6 +1935,18 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("app/proxy.php", "    $body = file_get_contents($_GET['src']);",
          "security.fetch-from-input"),
         ("src/api/preview.ts", "  const res = await fetch(API_URL);", None),
+        # a command or code run from what the request gives; a fixed one is no such sink
+        ("src/routes/calc.js", "  return eval(req.query.expr);", "security.exec-from-input"),
+        ("public/calc.php", "    return eval('return ' . $_GET['expr'] . ';');",
+         "security.exec-from-input"),
+        ("app/views.py", '    exec(request.POST["code"], {})', "security.exec-from-input"),
+        ("src/routes/build.js", "  execSync('npm run build');", None),
+        # an owner's keyword after other keywords of a Django lookup
+        ("app/repo.py", "    return Doc.objects.get(id=doc_id, owner=user)",
+         "permissions.owner-scoping"),
+        ("app/repo.py", "    return Doc.objects.filter(pk=pk, team_id=team_id)",
+         "permissions.owner-scoping"),
+        ("app/repo.py", "    return Doc.objects.filter(pk=pk, status=status)", None),
         # a subprocess given a command line for a shell
         ("app/tasks.py", "    subprocess.run(cmd, shell=True)", "security.shell-commands"),
         # debug mode switched in a production settings module or dotenv; not a development one
