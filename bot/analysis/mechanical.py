@@ -1217,6 +1217,8 @@ class Sides:
         tokenising). `python`: the hunk is a Python file's (`hunk_swaps`)."""
         if len(self._lines) < 2:
             return None
+        if _definition_respelt(self.removed, self.added):
+            return NO_SWAPS  # a definition alone respelt renames nothing it is read by
         old, new = (
             (tokens for text, tokens in zip(lines, self._streams(side), strict=True) if keep(text))
             for side, lines in (("old", self.removed), ("new", self.added))
@@ -2314,6 +2316,37 @@ def _argument_changed(argument: re.Pattern[str] | None, old: str, new: str) -> b
     return all(found) and found[0] != found[1]
 
 
+#: a line that assigns a name at its start: a class attribute, a setting, a constant, a field
+_ASSIGNED_NAME = compile_lazily(r"\s*([A-Za-z_]\w*)\s*(?:=(?!=)|:(?![:=]))")
+#: a word, to count a name's uses
+_NAME_USE = compile_lazily(r"[A-Za-z_]\w*")
+
+
+def _definition_respelt(removed: Sequence[str], added: Sequence[str]) -> bool:
+    """Whether a hunk respells a name only where it assigns it: a line that assigns a name at
+    its start (`_ASSIGNED_NAME`) is the same line with the name in another style
+    (`permission_classes = [IsAuthenticated]` -> `permissionClasses = ...`), and the name is
+    used on no other removed line. A rename carried out changes the name's uses with it; one
+    that changes the definition alone leaves whatever reads the name by its spelling (Django
+    REST framework's `permission_classes`, a settings module's `SESSION_COOKIE_SECURE`) reading
+    nothing: the framework's default then applies."""
+    if len(removed) != len(added):
+        return False
+    for old, new in zip(removed, added, strict=True):
+        old_name, new_name = _ASSIGNED_NAME.match(old), _ASSIGNED_NAME.match(new)
+        if old_name is None or new_name is None:
+            continue
+        before, after = old_name.group(1), new_name.group(1)
+        if before == after or not _respelt(before, after):
+            continue
+        if old[old_name.end(1):] != new[new_name.end(1):]:
+            continue
+        uses = sum(_NAME_USE.findall(line).count(before) for line in removed)
+        if uses == 1:
+            return True
+    return False
+
+
 def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = False,
                      code: bool = False, divides: bool = False) -> bool:
     """`mechanical_hunk` of a hunk's `Sides`, which keep the tokens it makes for `Sides.swaps`.
@@ -2329,6 +2362,8 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     removed, added = sides.removed, sides.added
     if _bare_exits(removed) != _bare_exits(added):
         return False  # an exit's value put on a line of its own, or back (`_rewrapped`)
+    if _definition_respelt(removed, added):
+        return False
     if _separators_moved(removed, added):
         return False
     # in code, only labels reworded on both sides: an element added or dropped whole is output
@@ -3615,8 +3650,10 @@ def hunk_swaps(removed: Sequence[str], added: Sequence[str], *, python: bool = F
     assigns a name at the module's top level defines it (`Swaps.assigned`)."""
     if not removed or not added or len(removed) + len(added) > _MAX_LINES:
         return NO_SWAPS
-    if not _all_legible(removed, added):
-        return NO_SWAPS  # a minified line's names are a build's, not renames anyone made
+    if not _all_legible(removed, added) or _definition_respelt(removed, added):
+        # a minified line's names are a build's, not renames anyone made; a definition alone
+        # respelt renames nothing it is read by
+        return NO_SWAPS
     return _lines_swaps(map(_line_stream, removed), map(_line_stream, added),
                         functools.partial(_module_assignments, removed, python))
 

@@ -17,6 +17,16 @@ _RUST = "src/lib/check.rs"
 _PHP = "src/Service/Access.php"
 
 
+def _rows(rows: list[str]) -> str:
+    """One hunk of src/lib/check.js from its rows (' ' unchanged, '-' removed, '+' added),
+    where git keeps the braced statement as an unchanged line."""
+    old = sum(row[0] in " -" for row in rows)
+    new = sum(row[0] in " +" for row in rows)
+    return (f"diff --git a/{_JS} b/{_JS}\n--- a/{_JS}\n+++ b/{_JS}\n"
+            f"@@ -25,{old} +25,{new} @@ function requireAdmin(req) {{\n"
+            + "".join(f"{row}\n" for row in rows))
+
+
 def _areas(text: str, policy: Policy) -> set[str]:
     return {area.id for area in classify(parse_diff(text), policy).areas}
 
@@ -35,11 +45,9 @@ def _areas(text: str, policy: Policy) -> set[str]:
                           added=["  if (!user.isAdmin) {", "    throw new Forbidden();", "  }"],
                           section="function requireAdmin(req) {"), id="js-curly"),
         # git keeps the statement as an unchanged line between the two openings
-        pytest.param(
-            "diff --git a/src/lib/check.js b/src/lib/check.js\n--- a/src/lib/check.js\n"
-            "+++ b/src/lib/check.js\n@@ -25,2 +25,3 @@ function requireAdmin(req) {\n"
-            "-  if (!user.isAdmin)\n+  if (!user.isAdmin) {\n     throw new Forbidden();\n"
-            "+  }\n", id="js-curly-statement-kept"),
+        pytest.param(_rows(["-  if (!user.isAdmin)", "+  if (!user.isAdmin) {",
+                            "     throw new Forbidden();", "+  }"]),
+                     id="js-curly-statement-kept"),
         pytest.param(edit(_PHP, removed=["        if (!$user->isAdmin()) {",
                                          "            throw new AccessDenied();",
                                          "        } else {", "            $this->audit($user);",
@@ -67,11 +75,9 @@ def test_braces_around_one_statement_only_re_format(diff: str, policy: Policy) -
                                  "  throw new Forbidden();"],
                           section="function requireAdmin(req) {"), id="refusal-moved-out"),
         # the braces take in the statement after the refusal too
-        pytest.param(
-            "diff --git a/src/lib/check.js b/src/lib/check.js\n--- a/src/lib/check.js\n"
-            "+++ b/src/lib/check.js\n@@ -25,3 +25,4 @@ function requireAdmin(req) {\n"
-            "-  if (!user.isAdmin)\n+  if (!user.isAdmin) {\n     throw new Forbidden();\n"
-            "-  return user;\n+  return user;\n+  }\n", id="two-statements-braced"),
+        pytest.param(_rows(["-  if (!user.isAdmin)", "+  if (!user.isAdmin) {",
+                            "     throw new Forbidden();", "-  return user;", "+  return user;",
+                            "+  }"]), id="two-statements-braced"),
         # the branch's body changed inside its new braces
         pytest.param(edit(_KOTLIN, removed=["        is UserType.Admin -> id"],
                           added=["        is UserType.Admin -> {", "            requireAdmin(id)",

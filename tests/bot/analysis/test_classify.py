@@ -3255,3 +3255,11 @@ def test_python_2_branches_taken_out_keep_a_paths_weight_off(
 ) -> None:
     found = files_by_area(run(edit("billing/webhooks.py", added, removed), policy))
     assert {area: files for area, files in found.items() if area == "billing"} == areas
+
+
+def test_a_framework_attribute_respelt_where_it_is_assigned_is_evidence(policy: Policy) -> None:
+    # nothing reads `permissionClasses`: the view falls back to the default permissions
+    respelt = edit("app/views/projects.py", ["    permissionClasses = [IsAuthenticated]"],
+                   ["    permission_classes = [IsAuthenticated]"],
+                   section="class ProjectViewSet(viewsets.ModelViewSet):")
+    assert files_by_area(run(respelt, policy)) == {"permissions": ["app/views/projects.py"]}

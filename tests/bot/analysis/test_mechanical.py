@@ -2892,3 +2892,27 @@ def test_layout_of_commas_quotes_and_returns_stays_mechanical(
     removed: list[str], added: list[str]
 ) -> None:
     assert mechanical_hunk(removed, added, code=True) is True
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        # a framework's class attribute respelt where it is assigned: nothing reads the new
+        # spelling, Django REST framework's default permissions apply
+        (["    permission_classes = [IsAuthenticated]"],
+         ["    permissionClasses = [IsAuthenticated]"], False),
+        (["SESSION_COOKIE_SECURE = True"], ["SessionCookieSecure = True"], False),
+        # a local respelt with its use in the hunk is renamed throughout
+        (["    userId = request.user.id", "    return load(userId)"],
+         ["    user_id = request.user.id", "    return load(user_id)"], True),
+        # another name, not a respelling, is left to the renames across the change
+        (["    permission_classes = [IsAuthenticated]"],
+         ["    permission_classes = [IsAuthenticated, IsOwner]"], False),
+    ],
+    ids=["drf-attribute", "setting", "local-with-its-use", "value-changed"],
+)
+def test_a_definition_respelt_alone_is_a_change(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
+    assert (hunk_swaps(removed, added) == NO_SWAPS) is not mechanical
