@@ -61,7 +61,8 @@ def unbraced(lines: Sequence[str], *, rust: bool = False) -> list[str] | None:
     while at < len(lines):
         line = pending if pending is not None else lines[at]
         pending = None
-        opens = opening.match(line)
+        # most lines end with no brace: the pattern's lazy head is asked only of those that do
+        opens = opening.match(line) if line.rstrip().endswith("{") else None
         if opens and "{" not in opens.group(2) and at + 2 < len(lines) and _one_statement(
             lines[at + 1]
         ):

@@ -2057,9 +2057,12 @@ def _block_move_evidence(
     for file, lines in found_lines().items():
         if file in skip or not rules.allowed(file):
             continue
-        hit = set(lines)
+        openings = diff.hunk_numbers_at(file, lines, unchanged=True)
+        if not openings:
+            continue
+        hit = set(openings)
         path = diff.files[file].path
-        for number in sorted(set(diff.hunk_numbers_at(file, lines).values())):
+        for number in sorted(set(openings.values())):
             for item, opening_at, opening in diff.moved_across(file, number):
                 if opening_at not in hit or removals.line(item):
                     continue

@@ -14,6 +14,7 @@ import bisect
 import functools
 import re
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
@@ -509,6 +510,11 @@ def _reordered(hunk: Hunk) -> bool:
     )
 
 
+#: what `Diff._braces_changed` leaves out of the characters it compares first: white space,
+#: braces, the commas and semicolons a brace takes the place of, quotes
+_LAYOUT_AND_BRACES = str.maketrans("", "", " \t\r\n{},;'\"`")
+
+
 def _indent(text: str) -> int:
     """How far a line is indented, a tab as 8 columns."""
     expanded = text.expandtabs(8)
@@ -833,13 +839,10 @@ class Diff:
         indentation is not syntax, a hunk must also move the line across an unchanged one
         (`crosses_blocks`): a line re-indented in place stays where the braces put it."""
         hunk = self.hunks(index)[number]
-        if not hunk.lines or self.cosmetic(index, number):
-            return []
-        texts = {side: {item.text.strip() for item in hunk.lines
-                        if item.side == side and is_substantive(item.text)}
+        texts = {side: {item.text.strip() for item in hunk.lines if item.side == side}
                  for side in ("old", "new")}
-        moved = texts["old"] & texts["new"]
-        if not moved:
+        moved = {text for text in texts["old"] & texts["new"] if is_substantive(text)}
+        if not moved or self.cosmetic(index, number):
             return []
         rows = self.hunk_rows(index, number)
         if INDENTED.search(self.files[index].path) is None and not crosses_blocks(rows):
@@ -871,17 +874,20 @@ class Diff:
                 found.append((item, first + opened, rows[opened][1:]))
         return found
 
-    def hunk_numbers_at(self, index: int, lines: Iterable[int]) -> dict[int, int]:
+    def hunk_numbers_at(self, index: int, lines: Iterable[int], *,
+                        unchanged: bool = False) -> dict[int, int]:
         """The number of the hunk each of these diff lines (0-based) of one file is in, its
-        unchanged lines too (lines outside every hunk left out); one pass over the file's part
-        of the diff, none of it parsed."""
+        unchanged lines too (lines outside every hunk left out), or with `unchanged` its
+        unchanged lines alone; one pass over the file's part of the diff, none of it parsed."""
         wanted = set(lines)
         found: dict[int, int] = {}
         number = -1
         for at in range(self._starts[index], min(self._end_of(index), max(wanted, default=-1) + 1)):
             if self.text.startswith("@@", self._offset(at)):
                 number += 1
-            elif at in wanted and number >= 0:
+            elif at in wanted and number >= 0 and (
+                not unchanged or self.text.startswith(" ", self._offset(at))
+            ):
                 found[at] = number
         return found
 
@@ -1330,7 +1336,11 @@ class Diff:
         path = self.files[index].path
         if INDENTED.search(path) is not None or SOURCE_CODE.search(path) is None or sum(
             line.count("{") for line in sides.removed
-        ) == sum(line.count("{") for line in sides.added):
+        ) == sum(line.count("{") for line in sides.added) or Counter(
+            "".join(sides.removed).translate(_LAYOUT_AND_BRACES)
+        ) != Counter("".join(sides.added).translate(_LAYOUT_AND_BRACES)):
+            # a hunk whose other characters differ does more than brace and re-format (its
+            # comments moved and its quotes respelt aside), and is not read line by line
             return False
         old, new = self._shown_sides(index, hunk)
         rust = path.endswith(".rs")
