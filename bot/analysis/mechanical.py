@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import pairwise, zip_longest
 from typing import NamedTuple
 
+from bot.analysis.annotations import without_parameter_types
 from bot.analysis.enclosing import indentation
 from bot.analysis.lazyre import compile_lazily
 
@@ -310,6 +311,16 @@ _HEREDOC_INDENT = compile_lazily(r"<<[~-]?(?=[A-Z_][A-Z0-9_]+\b)")
 _NEW_NO_ARGUMENTS = compile_lazily(
     r"\bnew\s+(class\b|[A-Za-z_\\][\w\\]*)\s*\(\s*\)(?!\s*(?:\.|->|\?->|\(|\[|::))"
 )
+#: a Ruby hash key written as a symbol before a hash rocket (`:notice => 'Signed in'`), which
+#: Ruby 1.9's syntax writes `notice: 'Signed in'` (RuboCop's Style/HashSyntax): the same key
+_HASH_ROCKET = compile_lazily(r"(?<![\w:]):([A-Za-z_]\w*[?!]?)\s*=>")
+#: a constructor call's type arguments that Java 7's diamond (`new HashMap<>()`) and C#'s
+#: target-typed `new` infer from the declaration (`new HashMap<String, Token>()`): the same
+#: object, its type arguments written or not
+_DIAMOND = compile_lazily(r"\bnew\s+([\w.]+)\s*<(?:[^<>()]|<(?:[^<>()]|<[^<>()]*>)*>)*>\s*\(")
+#: Go's `%w` in an error's format, which wraps the cause where `%v` formats it (errorlint's
+#: fix): the message is the same text; `errors.Is` and `errors.As` now see the cause
+_WRAPPED_VERB = compile_lazily(r"(\bErrorf\(\s*\"(?:[^\"\\]|\\.)*?)%w")
 #: an octal literal in the explicit `0o` form (Go 1.13, Python 3, ES2015, Rust) that gofumpt,
 #: pyupgrade and the like write for the leading-zero form (`0600`): the same file mode
 _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
@@ -528,7 +539,8 @@ def _canonical(line: str) -> str:
     exception chaining, a declared return of nothing, variable annotations, hash shorthand,
     discarded results, a context passed down, Ruby word arrays, plain-text Django routes,
     comments, an empty argument list after `new`, PHP's explicit nullable type of a parameter
-    whose default is null, the `0o` of octal literals and a JavaScript
+    whose default is null, the `0o` of octal literals, Ruby's hash rockets after a symbol, a
+    constructor's inferred type arguments, Go's `%w` in an error's format, and a JavaScript
     module's default export of a named definition, or its import, written as the named one; and
     a verbatim here-document's quoted delimiter kept apart from an expanding one.
 
@@ -561,6 +573,16 @@ def _canonical(line: str) -> str:
         line = _EXPLICIT_NULLABLE.sub("", line)
     if "0o" in line or "0O" in line:
         line = _OCTAL.sub(r"0\1", line)
+    if "=>" in line and ":" in line:
+        line = _HASH_ROCKET.sub(r"\1:", line)
+    if "new" in line and "<" in line:
+        line = _DIAMOND.sub(r"new \1<>(", line)
+    if "%w" in line and "Errorf(" in line:
+        while True:  # every `%w` of the format, one at a time (a format may wrap two causes)
+            wrapped = _WRAPPED_VERB.sub(r"\1%v", line)
+            if wrapped == line:
+                break
+            line = wrapped
     if "import" in line:
         line = _DEFAULT_IMPORT.sub(_named_import, line)
     if "export default" in line:
@@ -2516,6 +2538,15 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
         )[0]:
             return True
+    # a one-line signature given its parameters' types, or losing them: compared without them
+    # (a signature's types are not asked of every line: a rename's definition on one line
+    # against its re-wrapped form must still read as the same tokens)
+    if ":" in old_text or ":" in new_text:
+        untyped = ([without_parameter_types(line) for line in removed],
+                   [without_parameter_types(line) for line in added])
+        if untyped != (list(removed), list(added)):
+            return mechanical_sides(Sides(*untyped), manifest=manifest, markup=markup,
+                                    code=code, divides=divides)
     # a placeholder respelt into or out of a template's unescaped form (`_UNESCAPED`) changes
     # whether the value is escaped, not how the string is formatted
     return len(removed) <= _FORMATTING_LINES and len(added) <= _FORMATTING_LINES and (
