@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bot.analysis.lazyre import compile_lazily
 
-__all__ = ["without_parameter_types"]
+__all__ = ["split_arguments", "without_parameter_types"]
 
 #: a Python signature on one line: its opening, its parameters, the rest from the `)`
 _PYTHON_DEF = compile_lazily(
@@ -50,9 +50,9 @@ _STATEMENTS = frozenset({
 })
 
 
-def _parameters(text: str) -> list[str] | None:
-    """A parameter list split at its top-level commas (brackets and strings kept whole); None
-    where its brackets or quotes do not close."""
+def split_arguments(text: str) -> list[str] | None:
+    """A parameter or an argument list split at its top-level commas (brackets and strings
+    kept whole); None where its brackets or quotes do not close."""
     out: list[str] = []
     closing: list[str] = []
     quote = ""
@@ -110,7 +110,7 @@ def without_parameter_types(line: str) -> str:
     if "def" in line and line.rstrip().endswith(":"):
         found = _PYTHON_DEF.match(line)
         if found is not None:
-            parameters = _parameters(found.group(2))
+            parameters = split_arguments(found.group(2))
             if parameters is not None:
                 plain = ", ".join(_unannotated(p, True).strip() for p in parameters)
                 return f"{found.group(1)}({plain}){found.group(3)}"
@@ -119,7 +119,7 @@ def without_parameter_types(line: str) -> str:
         found = _TYPESCRIPT_SIGNATURE.match(line)
         words = found.group(1).split() if found is not None else []
         if found is not None and (not words or words[-1] not in _STATEMENTS):
-            parameters = _parameters(found.group(2))
+            parameters = split_arguments(found.group(2))
             if parameters is not None:
                 plain = ", ".join(_unannotated(p, False).strip() for p in parameters)
                 return f"{found.group(1)}({plain}){found.group(4)}"

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from bot.analysis.annotations import without_parameter_types
 from bot.analysis.enclosing import indentation
+from bot.analysis.fstrings import as_fstrings
 from bot.analysis.lazyre import compile_lazily
 
 __all__ = [
@@ -318,6 +319,15 @@ _HASH_ROCKET = compile_lazily(r"(?<![\w:]):([A-Za-z_]\w*[?!]?)\s*=>")
 #: target-typed `new` infer from the declaration (`new HashMap<String, Token>()`): the same
 #: object, its type arguments written or not
 _DIAMOND = compile_lazily(r"\bnew\s+([\w.]+)\s*<(?:[^<>()]|<(?:[^<>()]|<[^<>()]*>)*>)*>\s*\(")
+#: a local declared with its type (`string token = Issue(user);`, `List<Role> roles = ...`), as
+#: C# and Java 10 declare it with `var` (IDE0007, `var` for built-in types): the same local, its
+#: type inferred from the same value
+_TYPED_LOCAL = compile_lazily(
+    r"^(\s*)(?:final\s+)?(?:[A-Z][\w.]*(?:<[^=()]*>)?(?:\[\])?\??|(?:string|int|long|bool|"
+    r"double|float|decimal|char|byte|short|object|dynamic|boolean)(?:\[\])?\??)\s+"
+    r"([A-Za-z_]\w*)\s*=(?!=)"
+)
+_VAR_LOCAL = compile_lazily(r"^\s*(?:final\s+)?var\s+[A-Za-z_]\w*\s*=(?!=)")
 #: Go's `%w` in an error's format, which wraps the cause where `%v` formats it (errorlint's
 #: fix): the message is the same text; `errors.Is` and `errors.As` now see the cause
 _WRAPPED_VERB = compile_lazily(r"(\bErrorf\(\s*\"(?:[^\"\\]|\\.)*?)%w")
@@ -539,8 +549,8 @@ def _canonical(line: str) -> str:
     exception chaining, a declared return of nothing, variable annotations, hash shorthand,
     discarded results, a context passed down, Ruby word arrays, plain-text Django routes,
     comments, an empty argument list after `new`, PHP's explicit nullable type of a parameter
-    whose default is null, the `0o` of octal literals, Ruby's hash rockets after a symbol, a
-    constructor's inferred type arguments, Go's `%w` in an error's format, and a JavaScript
+    whose default is null, the `0o` of octal literals, Ruby's hash rockets after a symbol, Go's
+    `%w` in an error's format, and a JavaScript
     module's default export of a named definition, or its import, written as the named one; and
     a verbatim here-document's quoted delimiter kept apart from an expanding one.
 
@@ -575,8 +585,6 @@ def _canonical(line: str) -> str:
         line = _OCTAL.sub(r"0\1", line)
     if "=>" in line and ":" in line:
         line = _HASH_ROCKET.sub(r"\1:", line)
-    if "new" in line and "<" in line:
-        line = _DIAMOND.sub(r"new \1<>(", line)
     if "%w" in line and "Errorf(" in line:
         while True:  # every `%w` of the format, one at a time (a format may wrap two causes)
             wrapped = _WRAPPED_VERB.sub(r"\1%v", line)
@@ -2538,6 +2546,33 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
         )[0]:
             return True
+    # a constructor's type arguments written on one side and inferred on the other (`new
+    # HashMap<String, Token>()` -> `new HashMap<>()`): compared without them, only then (two
+    # type arguments are two types, in C# at run time too)
+    if ("<>(" in old_text) != ("<>(" in new_text):
+        inferred = ([_DIAMOND.sub(r"new \1<>(", line) for line in removed],
+                    [_DIAMOND.sub(r"new \1<>(", line) for line in added])
+        if inferred != (list(removed), list(added)):
+            return mechanical_sides(Sides(*inferred), manifest=manifest, markup=markup,
+                                    code=code, divides=divides)
+    # a local declared with its type on one side and with `var` on the other: compared as
+    # `var` declarations (`_TYPED_LOCAL`)
+    if code and "var " in old_text + new_text and (
+        any(map(_VAR_LOCAL.match, removed)) != any(map(_VAR_LOCAL.match, added))
+    ):
+        inferred = ([_TYPED_LOCAL.sub(r"\1var \2 =", line) for line in removed],
+                    [_TYPED_LOCAL.sub(r"\1var \2 =", line) for line in added])
+        if inferred != (list(removed), list(added)):
+            return mechanical_sides(Sides(*inferred), manifest=manifest, markup=markup,
+                                    code=code, divides=divides)
+    # a string formatted with `%`, `.format` or a logger's arguments against the f-string it
+    # builds: compared with each exact conversion written as its f-string (`as_fstrings`)
+    if ("%" in old_text or ".format(" in old_text or "%" in new_text
+            or ".format(" in new_text):
+        converted = [as_fstrings(line) for line in removed], [as_fstrings(line) for line in added]
+        if converted != (list(removed), list(added)):
+            return mechanical_sides(Sides(*converted), manifest=manifest, markup=markup,
+                                    code=code, divides=divides)
     # a one-line signature given its parameters' types, or losing them: compared without them
     # (a signature's types are not asked of every line: a rename's definition on one line
     # against its re-wrapped form must still read as the same tokens)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.analysis.annotations import without_parameter_types
-from bot.analysis.mechanical import mechanical_hunk
+from bot.analysis.mechanical import Sides, mechanical_hunk, mechanical_sides
 
 
 @pytest.mark.parametrize(
@@ -52,11 +52,14 @@ def test_a_typing_or_a_syntax_respelling_is_mechanical(removed: list[str], added
         (["    redirect_to root_path, :notice => 'Signed in'"],
          ["    redirect_to root_path, alert: 'Signed in'"]),
         (["    tokens = new HashMap<String, Token>();"], ["    tokens = new TreeMap<>();"]),
+        # two type arguments are two types (C#'s generics are kept at run time)
+        (["    var tokens = new Dictionary<string, Token>();"],
+         ["    var tokens = new Dictionary<string, Session>();"]),
         (['\t\treturn fmt.Errorf("login: %v", err)'],
          ['\t\treturn fmt.Errorf("login: %w", errInvalid)']),
     ],
     ids=["parameter-added", "default-changed", "fastapi-reader", "ternary", "ruby-keyword",
-         "another-key", "another-class", "another-cause"],
+         "another-key", "another-class", "another-type-argument", "another-cause"],
 )
 def test_a_change_beside_a_respelling_is_not_mechanical(
     removed: list[str], added: list[str]
@@ -68,3 +71,50 @@ def test_without_parameter_types_reads_one_line_signatures_only() -> None:
     assert without_parameter_types("    rate: Decimal,") == "    rate: Decimal,"
     assert without_parameter_types("  foo({ a, b }: Props) {") == "  foo({ a, b }: Props) {"
     assert without_parameter_types("def f(a: int) -> Decimal:") == "def f(a) -> Decimal:"
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        (['    logger.info("charge %s failed for %s" % (charge.id, user))'],
+         ['    logger.info(f"charge {charge.id} failed for {user}")'], True),
+        (['    logger.info("charge %s failed", charge.id)'],
+         ['    logger.info(f"charge {charge.id} failed")'], True),
+        (['    msg = "order {} of {name}".format(order.id, name=user.name)'],
+         ['    msg = f"order {order.id} of {user.name}"'], True),
+        (['    note = "100%% of %r" % amount'], ['    note = f"100% of {amount!r}"'], True),
+        # a bound parameter pasted into the query: injection, not a spelling
+        (['    cur.execute("SELECT * FROM t WHERE id = %s", (i,))'],
+         ['    cur.execute(f"SELECT * FROM t WHERE id = {i}")'], False),
+        # another value in the message
+        (['    logger.info("charge %s failed", charge.id)'],
+         ['    logger.info(f"charge {charge.amount} failed")'], False),
+        # a conversion not read exactly stays as it is
+        (['    total = "%.2f" % amount'], ['    total = f"{amount}"'], False),
+    ],
+    ids=["percent-tuple", "logger-arguments", "format-fields", "percent-sign-and-repr",
+         "bound-parameter", "another-value", "precision"],
+)
+def test_python_formatting_as_its_f_string(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        (["        string token = GenerateToken(user);"], ["        var token = GenerateToken(user);"],
+         True),
+        (["        List<Role> roles = user.Roles.ToList();"],
+         ["        var roles = user.Roles.ToList();"], True),
+        # another value beside `var`
+        (["        string token = GenerateToken(user);"],
+         ["        var token = GenerateToken(admin);"], False),
+        # JavaScript's `let` and `var` scope a name differently
+        (["    let token = issue(user);"], ["    var token = issue(user);"], False),
+    ],
+    ids=["csharp-string", "generic-type", "another-value", "javascript-let"],
+)
+def test_a_local_declared_with_var(removed: list[str], added: list[str], mechanical: bool) -> None:
+    assert mechanical_sides(Sides(removed, added), code=True) is mechanical
