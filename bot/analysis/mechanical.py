@@ -2377,6 +2377,40 @@ def _definition_respelt(removed: Sequence[str], added: Sequence[str]) -> bool:
     return False
 
 
+def _infers_type_arguments(old: str, new: str, *_: object) -> bool:
+    """Whether one side writes a constructor's diamond and the other does not."""
+    return ("<>(" in old) != ("<>(" in new)
+
+
+def _declares_var(old: str, new: str, removed: Sequence[str], added: Sequence[str],
+                  code: bool) -> bool:
+    """Whether, in source code, one side declares a local with `var` and the other not."""
+    return code and "var " in old + new and (
+        any(map(_VAR_LOCAL.match, removed)) != any(map(_VAR_LOCAL.match, added))
+    )
+
+
+def _formats_strings(old: str, new: str, *_: object) -> bool:
+    """Whether a side formats a string the older ways (`%`, `.format`)."""
+    return any("%" in text or ".format(" in text for text in (old, new))
+
+
+def _annotates(old: str, new: str, *_: object) -> bool:
+    """Whether a side may hold a signature's types."""
+    return ":" in old or ":" in new
+
+
+#: the rewrites `mechanical_sides` compares a hunk's sides with, each where it may apply (asked
+#: of both sides' joined texts, their lines and whether the file is source code)
+_LINE_REWRITES: tuple[tuple[Callable[[str, str, Sequence[str], Sequence[str], bool], bool],
+                            Callable[[str], str]], ...] = (
+    (_infers_type_arguments, lambda line: _DIAMOND.sub(r"new \1<>(", line)),
+    (_declares_var, lambda line: _TYPED_LOCAL.sub(r"\1var \2 =", line)),
+    (_formats_strings, as_fstrings),
+    (_annotates, without_parameter_types),
+)
+
+
 def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = False,
                      code: bool = False, divides: bool = False) -> bool:
     """`mechanical_hunk` of a hunk's `Sides`, which keep the tokens it makes for `Sides.swaps`.
@@ -2546,41 +2580,19 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
         )[0]:
             return True
-    # a constructor's type arguments written on one side and inferred on the other (`new
-    # HashMap<String, Token>()` -> `new HashMap<>()`): compared without them, only then (two
-    # type arguments are two types, in C# at run time too)
-    if ("<>(" in old_text) != ("<>(" in new_text):
-        inferred = ([_DIAMOND.sub(r"new \1<>(", line) for line in removed],
-                    [_DIAMOND.sub(r"new \1<>(", line) for line in added])
-        if inferred != (list(removed), list(added)):
-            return mechanical_sides(Sides(*inferred), manifest=manifest, markup=markup,
-                                    code=code, divides=divides)
-    # a local declared with its type on one side and with `var` on the other: compared as
-    # `var` declarations (`_TYPED_LOCAL`)
-    if code and "var " in old_text + new_text and (
-        any(map(_VAR_LOCAL.match, removed)) != any(map(_VAR_LOCAL.match, added))
-    ):
-        inferred = ([_TYPED_LOCAL.sub(r"\1var \2 =", line) for line in removed],
-                    [_TYPED_LOCAL.sub(r"\1var \2 =", line) for line in added])
-        if inferred != (list(removed), list(added)):
-            return mechanical_sides(Sides(*inferred), manifest=manifest, markup=markup,
-                                    code=code, divides=divides)
-    # a string formatted with `%`, `.format` or a logger's arguments against the f-string it
-    # builds: compared with each exact conversion written as its f-string (`as_fstrings`)
-    if ("%" in old_text or ".format(" in old_text or "%" in new_text
-            or ".format(" in new_text):
-        converted = [as_fstrings(line) for line in removed], [as_fstrings(line) for line in added]
-        if converted != (list(removed), list(added)):
-            return mechanical_sides(Sides(*converted), manifest=manifest, markup=markup,
-                                    code=code, divides=divides)
-    # a one-line signature given its parameters' types, or losing them: compared without them
-    # (a signature's types are not asked of every line: a rename's definition on one line
+    # Respellings a linter or a codemod writes over whole lines, each compared as a rewrite of
+    # both sides (`_LINE_REWRITES`): a constructor's type arguments written on one side and
+    # inferred on the other (only then: two type arguments are two types, in C# at run time
+    # too), a local declared with its type against `var`, a string formatted with `%`,
+    # `.format` or a logger's arguments against the f-string it builds, a one-line signature
+    # given its parameters' types (not asked of every line: a rename's definition on one line
     # against its re-wrapped form must still read as the same tokens)
-    if ":" in old_text or ":" in new_text:
-        untyped = ([without_parameter_types(line) for line in removed],
-                   [without_parameter_types(line) for line in added])
-        if untyped != (list(removed), list(added)):
-            return mechanical_sides(Sides(*untyped), manifest=manifest, markup=markup,
+    for applies, respell in _LINE_REWRITES:
+        if not applies(old_text, new_text, removed, added, code):
+            continue
+        rewritten = [respell(line) for line in removed], [respell(line) for line in added]
+        if rewritten != (list(removed), list(added)):
+            return mechanical_sides(Sides(*rewritten), manifest=manifest, markup=markup,
                                     code=code, divides=divides)
     # a placeholder respelt into or out of a template's unescaped form (`_UNESCAPED`) changes
     # whether the value is escaped, not how the string is formatted
