@@ -31,6 +31,10 @@ _CHECK = ["  if (!user.isAdmin) throw new ForbiddenError();"]
         ("src/components/AdminMenu.cy.ts", False),
         ("apps/web/playwright-tests/auth.ts", False),
         ("integration-tests/admin.ts", False),
+        # functional suites by folder, end-to-end files named for a variant
+        ("functionaltests/common/config.py", False),
+        ("functional_tests/support/roles.py", False),
+        ("apps/api/src/app/testing/billing/webhook.e2e-ee.ts", False),
         # test helpers by any suffix (Go's testutil, testutilities, testhelpers)
         ("pkg/testutilities/auth.go", False),
         ("internal/testhelpers/auth.go", False),
