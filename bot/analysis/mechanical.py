@@ -859,12 +859,17 @@ _SQL_LOCK_CLAUSE = compile_lazily(
 
 def _prose(text: str) -> bool:
     """Words for people (a label, a help text, a log or error message), not data a program
-    acts on: at least three words, almost only letters and spaces, not a SQL statement, a
+    acts on: at least three words (two, of letters alone, before a prompt's colon or a
+    question mark), almost only letters and spaces, not a SQL statement, a
     condition (`_SQL_CONDITION_WORD`: `AND` -> `OR` in a fragment is another query) nor a row
     lock (`_SQL_LOCK_CLAUSE`). A long text (twelve words or more) may also hold layout tags,
     code spans (`name`), slashes and percent signs; it still may not hold `=`, `;`, braces, `$`
     or backslashes, which code and data need."""
     words = text.split()
+    if len(words) == 2 and text.rstrip().endswith((":", "?")) and text.rstrip()[:-1].replace(
+        " ", ""
+    ).isalpha():
+        return True  # a prompt or a label of two words (`"Enter Password: "`, `"Log out?"`)
     if len(words) < 3 or _SQL.match(text):
         return False
     if any(word.isupper() for word in words) and (

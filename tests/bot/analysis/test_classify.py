@@ -1947,6 +1947,10 @@ def test_a_comment_rule_does_not_read_code(policy: Policy) -> None:
         ("app/repo.py", "    return Doc.objects.filter(pk=pk, team_id=team_id)",
          "permissions.owner-scoping"),
         ("app/repo.py", "    return Doc.objects.filter(pk=pk, status=status)", None),
+        # a prompt of two words is copy; the value read after it is not
+        ("cmd/mysqldef/mysqldef.go", '\tfmt.Fprint(os.Stderr, "Enter Password: ")', None),
+        ("cmd/mysqldef/mysqldef.go", "\tpassword, err := term.ReadPassword(int(os.Stdin.Fd()))",
+         "auth.credentials"),
         # a subprocess given a command line for a shell
         ("app/tasks.py", "    subprocess.run(cmd, shell=True)", "security.shell-commands"),
         # debug mode switched in a production settings module or dotenv; not a development one
