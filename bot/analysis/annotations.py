@@ -17,6 +17,8 @@ response's model. So does a Python parameter whose default is one of FastAPI's r
 
 from __future__ import annotations
 
+import re
+
 from bot.analysis.lazyre import compile_lazily
 
 __all__ = ["split_arguments", "without_parameter_types"]
@@ -84,11 +86,11 @@ def _unannotated(parameter: str, python: bool) -> str:
     named = (_PYTHON_NAME if python else _TYPESCRIPT_NAME).fullmatch(name.strip())
     if not colon or named is None or (python and _REQUEST_READERS.search(rest)):
         return parameter
-    default = _parameters_default(rest)
+    default = _default_after(rest)
     return f"{name.rstrip()}{default}"
 
 
-def _parameters_default(annotated: str) -> str:
+def _default_after(annotated: str) -> str:
     """What follows an annotation: ` = default`, or nothing (the first `=` at the top level;
     an arrow's `=>` inside a function type is not one)."""
     depth = 0
@@ -109,18 +111,21 @@ def without_parameter_types(line: str) -> str:
     TypeScript, its return type); any other line as it is."""
     if "def" in line and line.rstrip().endswith(":"):
         found = _PYTHON_DEF.match(line)
-        if found is not None:
-            parameters = split_arguments(found.group(2))
-            if parameters is not None:
-                plain = ", ".join(_unannotated(p, True).strip() for p in parameters)
-                return f"{found.group(1)}({plain}){found.group(3)}"
-        return line
+        return line if found is None else _untyped(line, found, python=True, tail=3)
     if ":" in line and ("{" in line or "=>" in line):
         found = _TYPESCRIPT_SIGNATURE.match(line)
         words = found.group(1).split() if found is not None else []
         if found is not None and (not words or words[-1] not in _STATEMENTS):
-            parameters = split_arguments(found.group(2))
-            if parameters is not None:
-                plain = ", ".join(_unannotated(p, False).strip() for p in parameters)
-                return f"{found.group(1)}({plain}){found.group(4)}"
+            return _untyped(line, found, python=False, tail=4)
     return line
+
+
+def _untyped(line: str, found: re.Match[str], *, python: bool, tail: int) -> str:
+    """A signature's match (its opening, its parameters, then the group `tail`: what follows
+    the `)` that is kept) written without its parameters' types; the line as it is where its
+    parameters do not split."""
+    parameters = split_arguments(found.group(2))
+    if parameters is None:
+        return line
+    plain = ", ".join(_unannotated(parameter, python).strip() for parameter in parameters)
+    return f"{found.group(1)}({plain}){found.group(tail)}"

@@ -515,8 +515,11 @@ def _reordered(hunk: Hunk) -> bool:
 _LAYOUT_AND_BRACES = str.maketrans("", "", " \t\r\n{},;'\"`")
 
 
-def _indent(text: str) -> int:
-    """How far a line is indented, a tab as 8 columns."""
+def _columns(text: str) -> int:
+    """How far a line is indented in columns, a tab to the next multiple of 8: gofmt writes
+    tabs where a hunk's other side had spaces, so one tab counted as one column
+    (`enclosing.indentation`, which compares lines of one version of a file) would read a
+    re-indented line as moved out of its block."""
     expanded = text.expandtabs(8)
     return len(expanded) - len(expanded.lstrip())
 
@@ -533,34 +536,30 @@ def crosses_blocks(rows: Sequence[str]) -> bool:
     moved past statements of its own depth (functions, fields or imports reordered) is not,
     nor are the lines nested under one of the run's own (a function's body moved with it:
     `_outer`)."""
-    runs: list[tuple[str, list[str]]] = []  # (markers of the run, its lines)
+    runs: list[tuple[set[str], list[str]]] = []  # (the markers of a run, its lines' texts)
     between: list[list[str]] = [[]]  # the unchanged lines after each run
     for row in rows:
         marker, text = row[:1], row[1:]
         if marker == " ":
             between[-1].append(text)
-            continue
-        if marker not in ("+", "-"):
-            continue
-        if not runs or between[-1]:
-            runs.append(("", []))
-            between.append([])
-        markers, lines = runs[-1]
-        runs[-1] = (markers if marker in markers else markers + marker, [*lines, row])
-    removed = [(at, [row[1:] for row in lines]) for at, (markers, lines) in enumerate(runs)
-               if markers == "-"]
-    added = [(at, [row[1:] for row in lines]) for at, (markers, lines) in enumerate(runs)
-             if markers == "+"]
+        elif marker in ("+", "-"):
+            if not runs or between[-1]:
+                runs.append((set(), []))
+                between.append([])
+            runs[-1][0].add(marker)
+            runs[-1][1].append(text)
+    removed = [(at, lines) for at, (markers, lines) in enumerate(runs) if markers == {"-"}]
+    added = [(at, lines) for at, (markers, lines) in enumerate(runs) if markers == {"+"}]
     for old_at, old_lines in removed:
-        old_texts = {line.strip(): _indent(line) for line in _outer(old_lines)}
+        old_texts = {line.strip(): _columns(line) for line in _outer(old_lines)}
         for new_at, new_lines in added:
             for line in _outer(new_lines):
                 depth = old_texts.get(line.strip())
                 if depth is None:
                     continue
-                deeper = max(depth, _indent(line))
+                deeper = max(depth, _columns(line))
                 first, last = sorted((old_at, new_at))
-                if any(text.strip() and _indent(text) < deeper
+                if any(text.strip() and _columns(text) < deeper
                        for kept in between[first + 1: last + 1] for text in kept):
                     return True
     return False
@@ -574,7 +573,7 @@ def _outer(lines: Sequence[str]) -> list[str]:
     for line in lines:
         if not is_substantive(line):
             continue
-        depth = _indent(line)
+        depth = _columns(line)
         if least is None or depth <= least:
             out.append(line)
             least = depth
@@ -584,10 +583,10 @@ def _outer(lines: Sequence[str]) -> list[str]:
 def _block_of(lines: Sequence[tuple[int, str, Any]], place: int) -> int | None:
     """Of one side's rows (`Diff.moved_across`), the place of the nearest row above the
     `place`-th indented less than it: the opening of its block, where the rows show it."""
-    depth = _indent(lines[place][1])
+    depth = _columns(lines[place][1])
     for at in range(place - 1, -1, -1):
         text = lines[at][1]
-        if text.strip() and _indent(text) < depth:
+        if text.strip() and _columns(text) < depth:
             return at
     return None
 
@@ -598,8 +597,8 @@ def _inside(lines: Sequence[tuple[int, str, Any]], row: int, place: int) -> bool
     start = next((at for at, (number, _, _) in enumerate(lines) if number == row), None)
     if start is None or start >= place:
         return False
-    depth = _indent(lines[start][1])
-    return all(not text.strip() or _indent(text) > depth
+    depth = _columns(lines[start][1])
+    return all(not text.strip() or _columns(text) > depth
                for _, text, _ in lines[start + 1: place + 1])
 
 
@@ -1204,13 +1203,18 @@ class Diff:
     def _crosses_blocks(self, hunk: Hunk) -> bool:
         """Whether a hunk moves a statement into or out of a block (`crosses_blocks`), asked
         only of a hunk with both removed and added lines and an unchanged one among them."""
-        first, last = hunk.span
         if not any(item.side == "old" for item in hunk.lines) or not any(
             item.side == "new" for item in hunk.lines
         ):
             return False
-        rows = self.text[self._offset(first): self._offset(last + 1)].split("\n")
+        rows = self._span_rows(hunk)
         return any(row[:1] == " " for row in rows) and crosses_blocks(rows)
+
+    def _span_rows(self, hunk: Hunk) -> list[str]:
+        """A hunk's rows with their markers from its first changed line to its last, the
+        unchanged ones between them included (`Hunk.span`)."""
+        first, last = hunk.span
+        return self.text[self._offset(first): self._offset(last + 1)].split("\n")
 
     def _commented_aside(self, index: int, number: int, path: str) -> bool:
         """Whether a hunk that also rewrites a docblock or a block comment only re-formats its
@@ -1443,10 +1447,8 @@ class Diff:
         meaning."""
         if not sides.removed or not sides.added or INDENTED.search(self.files[index].path):
             return False
-        first, last = hunk.span
-
         def code() -> tuple[list[str], list[str]]:
-            rows = self.text[self._offset(first): self._offset(last + 1)].split("\n")
+            rows = self._span_rows(hunk)
             return ([row[1:] for row in rows if row[:1] in (" ", "-")],
                     [row[1:] for row in rows if row[:1] in (" ", "+")])
 

@@ -37,6 +37,8 @@ _LOGGED = compile_lazily(
     rf"""(?P<call>\b(?:debug|info|warning|warn|error|exception|critical)\(\s*)(?P<prefix>[rRuU]?){_STRING}\s*,(?P<values>[^()]*(?:\([^()]*\)[^()]*)*)\)"""
 )
 _PLACEHOLDER = compile_lazily(r"%(?:%|[sdir])|%")
+#: a keyword argument's name and its `=` (`name=user.name`)
+_KEYWORD = compile_lazily(r"(\w+)\s*=(?!=)")
 _FIELD = compile_lazily(r"\{\{|\}\}|\{(\w*)(![rsa])?(:[^{}]*)?\}|[{}]")
 
 
@@ -77,11 +79,10 @@ def _percent(text: str, values: list[str]) -> str | None:
 def _fields(text: str, values: list[str]) -> str | None:
     """A `.format`-ed string's text with its values in its fields, None where they do not
     pair (a field's name not given, a value left over)."""
-    positional = [value for value in values if not re.match(r"\w+\s*=(?!=)", value)]
-    named = dict(
-        (value.split("=", 1)[0].strip(), value.split("=", 1)[1].strip())
-        for value in values if value not in positional
-    )
+    keywords = [_KEYWORD.match(value) for value in values]
+    positional = [value for value, keyword in zip(values, keywords, strict=True) if not keyword]
+    named = {keyword.group(1): value[keyword.end():].strip()
+             for value, keyword in zip(values, keywords, strict=True) if keyword}
     used: set[str] = set()
     automatic = 0
     out: list[str] = []

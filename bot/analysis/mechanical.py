@@ -328,9 +328,10 @@ _TYPED_LOCAL = compile_lazily(
     r"([A-Za-z_]\w*)\s*=(?!=)"
 )
 _VAR_LOCAL = compile_lazily(r"^\s*(?:final\s+)?var\s+[A-Za-z_]\w*\s*=(?!=)")
-#: Go's `%w` in an error's format, which wraps the cause where `%v` formats it (errorlint's
-#: fix): the message is the same text; `errors.Is` and `errors.As` now see the cause
-_WRAPPED_VERB = compile_lazily(r"(\bErrorf\(\s*\"(?:[^\"\\]|\\.)*?)%w")
+#: Go's error format (`fmt.Errorf("login: %w", err)`), whose `%w` wraps the cause where `%v`
+#: formats it (errorlint's fix): the message is the same text; `errors.Is` and `errors.As` now
+#: see the cause
+_ERROR_FORMAT = compile_lazily(r"\bErrorf\(\s*\"(?:[^\"\\]|\\.)*\"")
 #: an octal literal in the explicit `0o` form (Go 1.13, Python 3, ES2015, Rust) that gofumpt,
 #: pyupgrade and the like write for the leading-zero form (`0600`): the same file mode
 _OCTAL = compile_lazily(r"\b0[oO]([0-7]+)\b")
@@ -586,11 +587,7 @@ def _canonical(line: str) -> str:
     if "=>" in line and ":" in line:
         line = _HASH_ROCKET.sub(r"\1:", line)
     if "%w" in line and "Errorf(" in line:
-        while True:  # every `%w` of the format, one at a time (a format may wrap two causes)
-            wrapped = _WRAPPED_VERB.sub(r"\1%v", line)
-            if wrapped == line:
-                break
-            line = wrapped
+        line = _ERROR_FORMAT.sub(lambda found: found.group().replace("%w", "%v"), line)
     if "import" in line:
         line = _DEFAULT_IMPORT.sub(_named_import, line)
     if "export default" in line:

@@ -119,6 +119,9 @@ def test_a_statement_moved_within_its_block_is_no_evidence(
         (["-def f():", "-    return 1", " def g():", "     return 2", "+def f():",
           "+    return 1"], False),
         (["-    x();", "+  x();"], False),  # in place: the caller asks the indentation
+        # gofmt's tabs for spaces: a tab is a column stop, not one column, so the statement
+        # passed stays at its depth
+        (["-    x := 1", " \ty := 2", "+\tx := 1"], False),
     ],
 )
 def test_crosses_blocks(rows: list[str], crosses: bool) -> None:
