@@ -328,6 +328,13 @@ _TYPED_LOCAL = compile_lazily(
     r"([A-Za-z_]\w*)\s*=(?!=)"
 )
 _VAR_LOCAL = compile_lazily(r"^\s*(?:final\s+)?var\s+[A-Za-z_]\w*\s*=(?!=)")
+#: a guard of a member read by its owner (`user && user.isAdmin`), as ESLint's
+#: prefer-optional-chain writes it (`user?.isAdmin`): the same test wherever it is read as a
+#: condition, the owner a path of plain names
+_GUARDED_READ = compile_lazily(
+    r"(?<![\w$.?])([A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*) && "
+    r"([A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*)\."
+)
 #: Go's error format (`fmt.Errorf("login: %w", err)`), whose `%w` wraps the cause where `%v`
 #: formats it (errorlint's fix): the message is the same text; `errors.Is` and `errors.As` now
 #: see the cause
@@ -2392,6 +2399,28 @@ def _declares_var(old: str, new: str, removed: Sequence[str], added: Sequence[st
     )
 
 
+def _chains_optionally(old: str, new: str, *_: object) -> bool:
+    """Whether one side reads a member through `?.` where the other guards it with `&&`."""
+    return ("?." in old and "&&" in new) or ("?." in new and "&&" in old)
+
+
+def _chained(match: re.Match[str]) -> str:
+    """A guarded read (`_GUARDED_READ`) as an optional chain, where the guard and the read name
+    the same owner (a chain already shortened counts as its plain path)."""
+    owner, read = match.groups()
+    if owner.replace("?.", ".") != read.replace("?.", "."):
+        return match.group()
+    return f"{owner}?."
+
+
+def _optionally_chained(line: str) -> str:
+    """`line` with each guarded member read written as an optional chain, as often as a guard
+    leads to the next (`a && a.b && a.b.c` is `a?.b?.c`)."""
+    while (chained := _GUARDED_READ.sub(_chained, line)) != line:
+        line = chained
+    return line
+
+
 def _formats_strings(old: str, new: str, *_: object) -> bool:
     """Whether a side formats a string the older ways (`%`, `.format`)."""
     return any("%" in text or ".format(" in text for text in (old, new))
@@ -2408,6 +2437,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str, str, Sequence[str], Sequence[str], bo
                             Callable[[str], str]], ...] = (
     (_infers_type_arguments, lambda line: _DIAMOND.sub(r"new \1<>(", line)),
     (_declares_var, lambda line: _TYPED_LOCAL.sub(r"\1var \2 =", line)),
+    (_chains_optionally, _optionally_chained),
     (_formats_strings, as_fstrings),
     (_annotates, without_parameter_types),
 )

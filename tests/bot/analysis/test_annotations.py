@@ -1,6 +1,6 @@
 """bot.analysis.annotations and the other respellings a linter or a codemod writes: parameter
 types added to a one-line signature, Ruby's hash syntax, a constructor's inferred type
-arguments, Go's `%w`. Each is mechanical alone; beside a change of what runs it is not."""
+arguments, Go's `%w`, a guarded member read as an optional chain. Each is mechanical alone; beside a change of what runs it is not."""
 
 from __future__ import annotations
 
@@ -27,9 +27,13 @@ from bot.analysis.mechanical import Sides, mechanical_hunk, mechanical_sides
         (["    private final Map<String, Token> tokens = new HashMap<String, Token>();"],
          ["    private final Map<String, Token> tokens = new HashMap<>();"]),
         (['\t\treturn fmt.Errorf("login: %v", err)'], ['\t\treturn fmt.Errorf("login: %w", err)']),
+        (["  if (user && user.isAdmin) {"], ["  if (user?.isAdmin) {"]),
+        (["  const admin = req.session && req.session.user && req.session.user.admin;"],
+         ["  const admin = req.session?.user?.admin;"]),
     ],
     ids=["python-migration-hints", "python-params-with-defaults", "ts-method", "ts-function",
-         "ts-arrow", "ruby-hash-rocket", "java-diamond", "go-wrapped-error"],
+         "ts-arrow", "ruby-hash-rocket", "java-diamond", "go-wrapped-error", "optional-chain",
+         "optional-chain-of-guards"],
 )
 def test_a_typing_or_a_syntax_respelling_is_mechanical(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -57,9 +61,16 @@ def test_a_typing_or_a_syntax_respelling_is_mechanical(removed: list[str], added
          ["    var tokens = new Dictionary<string, Session>();"]),
         (['\t\treturn fmt.Errorf("login: %v", err)'],
          ['\t\treturn fmt.Errorf("login: %w", errInvalid)']),
+        # the guard tested another owner than the one read
+        (["  if (user && other.isAdmin) {"], ["  if (user?.isAdmin) {"]),
+        # the test turned round beside the chain
+        (["  if (user && user.isAdmin) {"], ["  if (!user?.isAdmin) {"]),
+        # a guard dropped: `a.b` throws where `a?.b` and `a && a.b` do not
+        (["  if (user && user.isAdmin) {"], ["  if (user.isAdmin) {"]),
     ],
     ids=["parameter-added", "default-changed", "fastapi-reader", "ternary", "ruby-keyword",
-         "another-key", "another-class", "another-type-argument", "another-cause"],
+         "another-key", "another-class", "another-type-argument", "another-cause",
+         "another-owner", "negated", "guard-dropped"],
 )
 def test_a_change_beside_a_respelling_is_not_mechanical(
     removed: list[str], added: list[str]
