@@ -63,6 +63,7 @@ from bot.analysis.prose import (
     python_doc_inside,
 )
 from bot.analysis.railsschema import RAILS_SCHEMA, as_older_dump, format_upgraded
+from bot.analysis.unusedimports import unused_imports_dropped
 from policies.slotted import Slotted
 
 __all__ = ["NO_LINES", "Beside", "ChangedLine", "Diff", "GitHubFile", "Hunk", "LinePasses",
@@ -1165,7 +1166,11 @@ class Diff:
             )
             path = self.files[index].path
             hunk.cosmetic = (
-                self._mechanical(index, hunk, sides) or self._relaid(index, hunk, sides)
+                unused_imports_dropped(path, sides.removed, sides.added, (
+                    item.text for other in self.hunks(index) if other is not hunk
+                    for item in other.lines
+                ))
+                or self._mechanical(index, hunk, sides) or self._relaid(index, hunk, sides)
                 or self._same_output(index, hunk) or self._described_only(index, hunk, sides)
                 or self._commented_aside(index, number, path)
                 or self._imports_shorten(index, hunk, sides)
