@@ -48,6 +48,7 @@ from bot.analysis.mechanical import (
     python3_branches,
     relaid,
     same_blocks,
+    walrused,
     without_described_values,
     without_empty_remote_calls,
     without_qualifiers,
@@ -1413,11 +1414,15 @@ class Diff:
     def _blocks_kept(self, index: int, hunk: Hunk) -> bool:
         """In a file whose indentation is syntax, whether a hunk leaves each statement in the
         block it was in (`same_blocks`), read with the unchanged lines around its changes: the
-        `if` a line is indented under is often one of them."""
+        `if` a line is indented under is often one of them. Python's assignment tested by the
+        next line's `if` is read as the assignment expression it may be written as
+        (`walrused`): the statements under the `if` stay under it."""
+        python = self.files[index].path.endswith((".py", ".pyi"))
+        old, new = self._shown_sides(index, hunk)
+        if python and any(":=" in line for line in (*old, *new)):
+            old, new = walrused(old), walrused(new)
         return same_blocks(
-            *self._shown_sides(index, hunk),
-            yaml=self.files[index].path.endswith((".yml", ".yaml")),
-            python=self.files[index].path.endswith((".py", ".pyi")),
+            old, new, yaml=self.files[index].path.endswith((".yml", ".yaml")), python=python,
         )
 
     def shown_sides(self, index: int, number: int) -> tuple[list[str], list[str]]:

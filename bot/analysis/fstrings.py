@@ -6,6 +6,9 @@ pyupgrade's and ruff's fixes undo) build the same text as `f"charge {charge.id} 
 word by word the placeholder's value stands after the whole string on one side and inside it on
 the other, so a conversion to f-strings over a payments or an auth module read as a change.
 
+C#'s `string.Format("{0}:{1}", url, key)` builds the same text as the interpolated string
+`$"{url}:{key}"` that IDE0071 and its code fixes write; it is read the same way.
+
 A line is rewritten only where the conversion is exact: a string literal on one line, positional
 `%s`, `%d`, `%i` and `%r` placeholders (`%%` a percent sign) or `{}`, `{0}` and `{name}` fields,
 as many values as placeholders, each value an expression without a string of its own. A logger's
@@ -35,6 +38,11 @@ _FORMAT = compile_lazily(
 #: a logging method given its message's values as arguments
 _LOGGED = compile_lazily(
     rf"""(?P<call>\b(?:debug|info|warning|warn|error|exception|critical)\(\s*)(?P<prefix>[rRuU]?){_STRING}\s*,(?P<values>[^()]*(?:\([^()]*\)[^()]*)*)\)"""
+)
+#: C#'s composite formatting (`string.Format("{0}", a)`, `String.Format(...)`)
+_COMPOSITE = compile_lazily(
+    r"""\b[Ss]tring\.Format\(\s*(?P<prefix>)(?P<quote>")(?P<text>(?:[^"\\\n]|\\.)*)"\s*,"""
+    r"""(?P<values>[^()]*(?:\([^()]*\)[^()]*)*)\)"""
 )
 _PLACEHOLDER = compile_lazily(r"%(?:%|[sdir])|%")
 #: a keyword argument's name and its `=` (`name=user.name`)
@@ -145,8 +153,21 @@ def _formatted(found: re.Match[str]) -> str:
     return _fstring(found, None if values is None else _fields(found.group("text"), values))
 
 
+def _interpolated(found: re.Match[str]) -> str:
+    """C#'s composite formatting as its interpolated string, or as it is (a value that names
+    a field, `{0}` given by a keyword, is no C# argument)."""
+    values = _values(found.group("values"))
+    if values is None or any(_KEYWORD.match(value) for value in values):
+        return found.group()
+    text = _fields(found.group("text"), values)
+    return found.group() if text is None else f'$"{text}"'
+
+
 def as_fstrings(line: str) -> str:
-    """A line with each exact conversion (module docstring) written as its f-string."""
+    """A line with each exact conversion (module docstring) written as its f-string (C#'s
+    as its interpolated string)."""
+    if "Format(" in line:
+        line = _COMPOSITE.sub(_interpolated, line)
     if "%" in line:
         if "(" in line:
             line = _LOGGED.sub(_logged, line)

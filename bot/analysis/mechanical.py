@@ -58,6 +58,7 @@ __all__ = [
     "script_import",
     "squash",
     "tokens",
+    "walrused",
     "without_copy",
     "without_described_values",
     "without_empty_remote_calls",
@@ -2404,6 +2405,33 @@ def _chains_optionally(old: str, new: str, *_: object) -> bool:
     return ("?." in old and "&&" in new) or ("?." in new and "&&" in old)
 
 
+#: a Python assignment to a plain name, and the `if` that tests the name on the next line
+_ASSIGNED = compile_lazily(r"(\s*)([A-Za-z_]\w*) = (?!=)(.+?)\s*")
+#: an `if` whose test is an assignment expression, bracketed or not
+_WALRUS_IF = compile_lazily(r"(\s*)if \(([A-Za-z_]\w*) := (.+)\):\s*")
+
+
+def walrused(lines: Sequence[str]) -> list[str]:
+    """Python lines with each assignment that the next line's `if` tests written as the
+    assignment expression pyupgrade and ruff's FURB write (`token = read()` then `if token:` is
+    `if token := read():`; the name is bound after the `if` either way), and a bracketed one
+    unbracketed. Not a `while`, which would assign once before the loop against once a turn,
+    nor an `elif`, which runs after the branches above it."""
+    out: list[str] = []
+    for line in lines:
+        unbracketed = _WALRUS_IF.fullmatch(line)
+        if unbracketed is not None:
+            line = f"{unbracketed[1]}if {unbracketed[2]} := {unbracketed[3]}:"
+        assigned = _ASSIGNED.fullmatch(out[-1]) if out else None
+        if assigned is not None and line.strip() == f"if {assigned[2]}:" and (
+            line[:len(line) - len(line.lstrip())] == assigned[1]
+        ):
+            out[-1] = f"{assigned[1]}if {assigned[2]} := {assigned[3]}:"
+            continue
+        out.append(line)
+    return out
+
+
 def _chained(match: re.Match[str]) -> str:
     """A guarded read (`_GUARDED_READ`) as an optional chain, where the guard and the read name
     the same owner (a chain already shortened counts as its plain path)."""
@@ -2422,8 +2450,8 @@ def _optionally_chained(line: str) -> str:
 
 
 def _formats_strings(old: str, new: str, *_: object) -> bool:
-    """Whether a side formats a string the older ways (`%`, `.format`)."""
-    return any("%" in text or ".format(" in text for text in (old, new))
+    """Whether a side formats a string the older ways (`%`, `.format`, C#'s `Format(`)."""
+    return any("%" in text or "ormat(" in text for text in (old, new))
 
 
 def _annotates(old: str, new: str, *_: object) -> bool:
@@ -2619,6 +2647,11 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     # `.format` or a logger's arguments against the f-string it builds, a one-line signature
     # given its parameters' types (not asked of every line: a rename's definition on one line
     # against its re-wrapped form must still read as the same tokens)
+    if (":=" in old_text) != (":=" in new_text):
+        folded = walrused(removed), walrused(added)
+        if folded != (list(removed), list(added)):
+            return mechanical_sides(Sides(*folded), manifest=manifest, markup=markup,
+                                    code=code, divides=divides)
     for applies, respell in _LINE_REWRITES:
         if not applies(old_text, new_text, removed, added, code):
             continue

@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 
 from bot.analysis.annotations import without_parameter_types
+from bot.analysis.classify import classify
+from bot.analysis.diff import parse_diff
 from bot.analysis.mechanical import Sides, mechanical_hunk, mechanical_sides
+from policies.model import Policy
 
 
 @pytest.mark.parametrize(
@@ -129,3 +132,61 @@ def test_python_formatting_as_its_f_string(
 )
 def test_a_local_declared_with_var(removed: list[str], added: list[str], mechanical: bool) -> None:
     assert mechanical_sides(Sides(removed, added), code=True) is mechanical
+
+
+def _python_hunk(removed: list[str], added: list[str]) -> str:
+    """A hunk of a Python function from its removed and added lines, with the `if`'s body and
+    what follows it as unchanged lines."""
+    path = "app/db/connect.py"
+    rows = [" " + '    user = info.get("user")', *("-" + line for line in removed),
+            *("+" + line for line in added), " " + '        params["password"] = password',
+            " " + "    return params"]
+    old = sum(row[0] in " -" for row in rows)
+    new = sum(row[0] in " +" for row in rows)
+    return (f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
+            f"@@ -10,{old} +10,{new} @@ def connect(info):\n" + "".join(f"{row}\n" for row in rows))
+
+
+_ASSIGNED = ['    password = info.get("credentials", {}).get("password")', "    if password:"]
+
+
+@pytest.mark.parametrize(
+    ("added", "mechanical"),
+    [
+        (['    if password := info.get("credentials", {}).get("password"):'], True),
+        (['    if (password := info.get("credentials", {}).get("password")):'], True),
+        # another value, another test
+        (['    if password := info.get("password"):'], False),
+        (['    if not (password := info.get("credentials", {}).get("password")):'], False),
+    ],
+    ids=["walrus", "bracketed", "another-value", "negated"],
+)
+def test_an_assignment_tested_by_the_next_if_is_its_assignment_expression(
+    added: list[str], mechanical: bool, policy: Policy
+) -> None:
+    areas = {area.id for area in classify(parse_diff(_python_hunk(_ASSIGNED, added)), policy).areas}
+    assert (areas == set()) is mechanical
+
+
+def test_a_while_is_no_assignment_expression_of_the_line_above() -> None:
+    """`x = f()` then `while x:` assigns once; `while x := f():` assigns on every turn."""
+    assert not mechanical_hunk(["    chunk = read()", "    while chunk:"],
+                               ["    while chunk := read():"])
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        (['        var authKey = string.Format("{0}:{1}", builder.BaseUrl, settings.Password);'],
+         ['        var authKey = $"{builder.BaseUrl}:{settings.Password}";'], True),
+        (['        var label = String.Format("{0:N2} of {1}", total, Count(a, b));'],
+         ['        var label = $"{total:N2} of {Count(a, b)}";'], True),
+        (['        var authKey = string.Format("{0}:{1}", builder.BaseUrl, settings.Password);'],
+         ['        var authKey = $"{settings.Password}:{builder.BaseUrl}";'], False),
+    ],
+    ids=["csharp-interpolated", "csharp-format-spec", "csharp-swapped"],
+)
+def test_csharp_composite_formatting_is_its_interpolated_string(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
