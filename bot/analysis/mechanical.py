@@ -2648,9 +2648,9 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     # given its parameters' types (not asked of every line: a rename's definition on one line
     # against its re-wrapped form must still read as the same tokens)
     if (":=" in old_text) != (":=" in new_text):
-        folded = walrused(removed), walrused(added)
-        if folded != (list(removed), list(added)):
-            return mechanical_sides(Sides(*folded), manifest=manifest, markup=markup,
+        assigned = walrused(removed), walrused(added)
+        if assigned != (list(removed), list(added)):
+            return mechanical_sides(Sides(*assigned), manifest=manifest, markup=markup,
                                     code=code, divides=divides)
     for applies, respell in _LINE_REWRITES:
         if not applies(old_text, new_text, removed, added, code):
