@@ -2640,6 +2640,12 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
         )[0]:
             return True
+    # an assignment tested by the next line's `if` against the assignment expression (`walrused`)
+    if (":=" in old_text) != (":=" in new_text):
+        assigned = walrused(removed), walrused(added)
+        if assigned != (list(removed), list(added)):
+            return mechanical_sides(Sides(*assigned), manifest=manifest, markup=markup,
+                                    code=code, divides=divides)
     # Respellings a linter or a codemod writes over whole lines, each compared as a rewrite of
     # both sides (`_LINE_REWRITES`): a constructor's type arguments written on one side and
     # inferred on the other (only then: two type arguments are two types, in C# at run time
@@ -2647,11 +2653,6 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     # `.format` or a logger's arguments against the f-string it builds, a one-line signature
     # given its parameters' types (not asked of every line: a rename's definition on one line
     # against its re-wrapped form must still read as the same tokens)
-    if (":=" in old_text) != (":=" in new_text):
-        assigned = walrused(removed), walrused(added)
-        if assigned != (list(removed), list(added)):
-            return mechanical_sides(Sides(*assigned), manifest=manifest, markup=markup,
-                                    code=code, divides=divides)
     for applies, respell in _LINE_REWRITES:
         if not applies(old_text, new_text, removed, added, code):
             continue
