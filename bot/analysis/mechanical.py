@@ -2405,6 +2405,26 @@ def _chains_optionally(old: str, new: str, *_: object) -> bool:
     return ("?." in old and "&&" in new) or ("?." in new and "&&" in old)
 
 
+#: a string literal, or several side by side (Python's implicit concatenation, over lines too)
+_LITERALS = r"""(?:[rRuUbB]?(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")\s*)+"""
+#: a translation call around string literals (gettext's `_`, OpenStack's `_LI`/`_LE`/`_LW`/`_LC`
+#: log markers, `gettext_lazy`, Laravel's `__`), with the module it is reached through
+_TRANSLATED = compile_lazily(
+    r"(?<![\w.$])(?:[A-Za-z]\w*\.)?(?:_|__|_L[IEWC]|u?gettext(?:_lazy|_noop)?)\(\s*("
+    + _LITERALS + r")\)"
+)
+
+
+def untranslated(lines: Sequence[str]) -> list[str]:
+    """Lines with each translation call around string literals (`_TRANSLATED`) written as the
+    literals alone: marking a message for translation, or no longer (OpenStack's guideline
+    that debug logs are not translated), changes which language a text is shown in, not what
+    the code does. Read over the lines joined, so a message split over lines is one; the
+    lines stay as many."""
+    text = "\n".join(lines)
+    return _TRANSLATED.sub(lambda found: found[1].rstrip(), text).split("\n")
+
+
 #: a Python assignment to a plain name, and the `if` that tests the name on the next line
 _ASSIGNED = compile_lazily(r"(\s*)([A-Za-z_]\w*) = (?!=)(.+?)\s*")
 #: an `if` whose test is an assignment expression, bracketed or not
@@ -2640,6 +2660,13 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
         )[0]:
             return True
+    # a message marked for translation on one side only (`untranslated`)
+    if any(("_(" in text or "gettext" in text) and _TRANSLATED.search(text) is not None
+           for text in (old_text, new_text)):
+        plain = untranslated(removed), untranslated(added)
+        if plain != (list(removed), list(added)):
+            return mechanical_sides(Sides(*plain), manifest=manifest, markup=markup,
+                                    code=code, divides=divides)
     # an assignment tested by the next line's `if` against the assignment expression (`walrused`)
     if (":=" in old_text) != (":=" in new_text):
         assigned = walrused(removed), walrused(added)

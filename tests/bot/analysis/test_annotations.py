@@ -190,3 +190,26 @@ def test_csharp_composite_formatting_is_its_interpolated_string(
     removed: list[str], added: list[str], mechanical: bool
 ) -> None:
     assert mechanical_hunk(removed, added) is mechanical
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        (["        LOG.debug(u._('Start secrets on_get '",
+          "                      'for project-ID %s:'), external_project_id)"],
+         ["        LOG.debug('Start secrets on_get '",
+          "                  'for project-ID %s:', external_project_id)"], True),
+        (['        LOG.info(_LI("Deleted secret %s"), key)'],
+         ['        LOG.info("Deleted secret %s", key)'], True),
+        (['        raise AuthError("Bad token")'], ['        raise AuthError(_("Bad token"))'], True),
+        # the text itself changed
+        (['        raise AuthError(_("Bad token"))'], ['        raise AuthError("Bad secret")'], False),
+        # a value, not a literal: what is shown is another expression's
+        (["        label = _(name)"], ["        label = name"], False),
+    ],
+    ids=["openstack-debug-log", "log-marker", "marked", "reworded", "not-a-literal"],
+)
+def test_a_message_marked_for_translation_or_no_longer_is_mechanical(
+    removed: list[str], added: list[str], mechanical: bool
+) -> None:
+    assert mechanical_hunk(removed, added) is mechanical
