@@ -2661,8 +2661,8 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         )[0]:
             return True
     # a message marked for translation on one side only (`untranslated`)
-    if any(("_(" in text or "gettext" in text) and _TRANSLATED.search(text) is not None
-           for text in (old_text, new_text)):
+    if any(("_(" in text or "_L" in text or "gettext" in text)
+           and _TRANSLATED.search(text) is not None for text in (old_text, new_text)):
         plain = untranslated(removed), untranslated(added)
         if plain != (list(removed), list(added)):
             return mechanical_sides(Sides(*plain), manifest=manifest, markup=markup,
