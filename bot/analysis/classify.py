@@ -2142,6 +2142,7 @@ def _content_evidence(
         any(not rule.comments for rule in rules.of(item.text, item.file)) for item in items
     ) for items in (mechanical, described, prose))
     imported: dict[tuple[int, int], dict[str, set[str]]] = {}  # `_names_imported`, by hunk
+    paired: dict[tuple[int, int], dict[ChangedLine, ChangedLine]] = {}  # `_pairs`, by hunk
     for is_comment, item in [(False, item) for item in hits] + [(True, item) for item in stated]:
         if item in moved:
             continue
@@ -2165,6 +2166,8 @@ def _content_evidence(
         ]
         if not matched or removals.line(item):
             continue  # nothing found, or found in unused code deleted whole
+        if any(rule.id in _MENTIONS for rule in matched):
+            matched = _changed_where(diff, rules, item, text, matched, paired)
         for rule in matched:
             collector.add(
                 rule.area,
@@ -2179,6 +2182,76 @@ def _content_evidence(
             )
     rules.forget()
     return uncounted, described_count, prose_count
+
+
+#: rules that find a word a line only names (a credential passed on, `Client(api_key=key)`):
+#: where a line is rewritten as another line, they count only where the rewrite touches the
+#: word (`_changed_where`)
+_MENTIONS = frozenset({"auth.credentials"})
+
+
+def _changed_where(diff: Diff, rules: _LineRules, item: ChangedLine, text: str,
+                   matched: list[_Rule],
+                   paired: dict[tuple[int, int], dict[ChangedLine, ChangedLine]]) -> list[_Rule]:
+    """`matched` without the `_MENTIONS` rules that the part of a line its rewrite changes does
+    not match, where the line is rewritten as one other line (the only removed and the only
+    added line of a run of changed lines, `_pairs`): an argument added beside a credential
+    passed on (`Client(api_key=key)` -> `Client(api_key=key, retries=3)`) leaves the credential
+    as it was. The changed part is read whole words wide."""
+    key = (item.file, item.hunk)
+    pairs = paired.get(key)
+    if pairs is None:
+        hunk = diff.hunks(item.file)[item.hunk]
+        pairs = paired[key] = _pairs(hunk.lines, hunk.starts)
+    other = pairs.get(item)
+    if other is None:
+        return matched
+    changed = _changed_part(text, other.text.rstrip("\n"))
+    found = {rule.id for rule in rules.of(changed, item.file)} if changed.strip() else set()
+    return [rule for rule in matched if rule.id not in _MENTIONS or rule.id in found]
+
+
+def _pairs(lines: Iterable[ChangedLine], starts: tuple[int, int]) -> dict[ChangedLine, ChangedLine]:
+    """The lines of a hunk rewritten one for one: each line of a run of changed lines that
+    removes one line and adds one, with the other."""
+    runs: dict[int, list[ChangedLine]] = {}
+    counts = {"old": 0, "new": 0}
+    for line in lines:
+        if line.side == "header":
+            continue
+        # the unchanged lines before it: the same on both sides of one run
+        runs.setdefault(line.line - starts[line.side == "new"] - counts[line.side], []).append(line)
+        counts[line.side] += 1
+    pairs: dict[ChangedLine, ChangedLine] = {}
+    for run in runs.values():
+        if len(run) == 2 and {line.side for line in run} == {"old", "new"}:
+            pairs[run[0]], pairs[run[1]] = run[1], run[0]
+    return pairs
+
+
+def _changed_part(text: str, other: str) -> str:
+    """The part of `text` that differs from `other`, widened to whole words where it starts or
+    ends inside one: what is left between their common start and their common end."""
+    start = 0
+    limit = min(len(text), len(other))
+    while start < limit and text[start] == other[start]:
+        start += 1
+    end = 0
+    while end < limit - start and text[-1 - end] == other[-1 - end]:
+        end += 1
+    stop = len(text) - end
+    # a change that starts or ends inside a word changes the word
+    if start < len(text) and _word_char(text[start]):
+        while start > 0 and _word_char(text[start - 1]):
+            start -= 1
+    if stop > 0 and _word_char(text[stop - 1]):
+        while stop < len(text) and _word_char(text[stop]):
+            stop += 1
+    return text[start:stop]
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _fork_evidence(diff: Diff, matcher: Matcher, collector: _Adds, skip: set[int]) -> None:
