@@ -1228,10 +1228,12 @@ class Diff:
         is. A signature given the return type its docblock stated (`@return void` dropped,
         `function up(): void`) re-words the comment and respells the code. Only where both
         sides keep code and a comment's line changed; a file whose indentation is syntax keeps
-        the whole hunk's comparison. The hunk's lines inside prose are asked for once
-        (`prose_of`), not line by line: a question a line of every hunk compared was 3% of the
-        analysis of bench/analysis.py's worst shape under cProfile."""
-        if INDENTED.search(path) is not None:
+        the whole hunk's comparison, but for Python, whose docstrings are strings: no block
+        opens or closes inside one (a re-wrapped docstring beside code re-spaced by a linter).
+        The hunk's lines inside prose are asked for once (`prose_of`), not line by line: a
+        question a line of every hunk compared was 3% of the analysis of bench/analysis.py's
+        worst shape under cProfile."""
+        if INDENTED.search(path) is not None and not is_python(path):
             return False
         prose = self.prose_of(index, number)
         if not prose:
@@ -1243,6 +1245,17 @@ class Diff:
         added = [item.text for item in code if item.side == "new"]
         if not removed or not added:
             return False
+        if is_python(path):
+            # each statement kept in its block, read without the docstrings' lines: a line of
+            # a docstring re-wrapped under its first is no statement nested in it
+            shown = [
+                [line for line, flag in zip(lines, prose_flags(path, lines, from_start=start <= 1),
+                                            strict=True) if not flag]
+                for lines, start in zip(self._shown_sides(index, hunk), hunk.starts, strict=True)
+            ]
+            return mechanical_sides(Sides(removed, added), code=True) and not (
+                _reordered(hunk) or self._crosses_blocks(hunk)
+            ) and same_blocks(*shown, python=True)
         return self._mechanical(index, hunk, Sides(removed, added))
 
     def _imports_shorten(self, index: int, hunk: Hunk, sides: Sides) -> bool:

@@ -214,6 +214,11 @@ class _Lexer:
         #: the lines read while unknown, each with whether it is all prose if they were
         #: inside a comment
         self.pending: list[int] = []
+        #: while unknown, the line of the first Python quote alone on its line (`_settle` could
+        #: not tell whether it opens or closes), and whether the first line after it that is
+        #: not blank is a sentence (None until one is read)
+        self.lone: int | None = None
+        self.summary: bool | None = None
 
     def line(self, text: str, at: int, flags: list[bool]) -> None:
         """Read one line; set `flags[at]` (and those pending) to whether it is all prose."""
@@ -286,7 +291,18 @@ class _Lexer:
             if token not in family.closers:
                 continue  # a string on one line
             closes = self._settle(text, found.start(), token)
+            if closes is None and self.lone is not None and self.summary:
+                # A second lone quote after a sentence: the first opened a docstring (code
+                # after a closing quote is a statement, not a summary sentence), this one
+                # closes it. The lines from the first are the docstring's.
+                for line in (self.lone, *(line for line in self.pending if line > self.lone)):
+                    flags[line] = True
+                self.closer, self.prose, self.pending = token, True, []
+                flags[at] = self._read(text, 0)
+                return
             if closes is None:
+                if self.lone is None:
+                    self.lone = at
                 break  # a lone quote: open or close, no one can tell
             # A quote that closes says nothing of what the string was: the lines before it
             # stay code, and so does the line (`self.prose` False).
@@ -300,6 +316,8 @@ class _Lexer:
             self.closer, self.prose, self.pending = closer, True, []
             flags[at] = self._read(text, 0)
             return
+        if self.lone is not None and self.lone != at and self.summary is None and text.strip():
+            self.summary = prose_line(text)
         self.pending.append(at)
         if text.strip() and not text.lstrip().startswith(family.comments or "\0"):
             self.previous = text

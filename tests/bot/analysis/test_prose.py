@@ -435,3 +435,39 @@ def test_a_docblocks_prose_and_phpdoc_tags_stay_prose(policy: Policy) -> None:
     text = patch("src/Controller/ReportController.php", SYMFONY_ROUTE.replace(
         '-     * @IsGranted("ROLE_ADMIN")', "-     * @param Report $report checked by the admin voter"))
     assert classify(parse_diff(text), policy).areas == []
+
+
+def test_two_lone_quotes_around_a_sentence_bracket_a_docstring() -> None:
+    """A hunk that starts on a quote alone on its line cannot tell whether it opens or closes;
+    a second one after a summary sentence settles it: code after a closing quote is a
+    statement, not a sentence."""
+    lines = ['    """', "    Get a Permission object from a permission name.",
+             "    @:param codename: permission code name", '    """',
+             "    user_ct = ContentType.objects.get_for_model(get_user_model())"]
+    assert prose_flags("app/roles.py", lines, from_start=False) == [True] * 4 + [False]
+    code_between = ['    """', "    return value", '    """',
+                    "    Docs of the next thing that goes on for a while."]
+    assert not any(prose_flags("app/roles.py", code_between, from_start=False))
+
+
+def test_a_python_docstring_rewrapped_beside_code_respaced_is_mechanical(policy: Policy) -> None:
+    path = "rolepermissions/roles.py"
+    rows = [
+        ' """', "     Get a Permission object from a permission name.",
+        "-    @:param name: human-readable permissions name (str) or callable that takes it",
+        "+    @:param name: human-readable permissions name (str) or callable that",
+        "+                  takes it", ' """',
+        "     user_ct = ContentType.objects.get_for_model(get_user_model())",
+        "     return Permission.objects.get_or_create(content_type=user_ct, codename=codename,",
+        "-                                            defaults={'name':name(codename)})",
+        "+                                            defaults={'name': name(codename)})",
+    ]
+    old = sum(row[0] in " -" for row in rows)
+    new = sum(row[0] in " +" for row in rows)
+    diff = (f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
+            f"@@ -184,{old} +184,{new} @@ def get_or_create_permission(codename, name):\n"
+            + "".join(f"{row}\n" for row in rows))
+    assert classify(parse_diff(diff), policy).areas == []
+    # the same docstring beside a changed default is a change
+    changed = diff.replace("defaults={'name': name(codename)})", "defaults={'name': codename})")
+    assert classify(parse_diff(changed), policy).areas != []
