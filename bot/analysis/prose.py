@@ -219,6 +219,9 @@ class _Lexer:
         #: not blank is a sentence (None until one is read)
         self.lone: int | None = None
         self.summary: bool | None = None
+        #: while unknown, how many lines read were not blank, and how many of them sentences
+        self.written = 0
+        self.sentences = 0
 
     def line(self, text: str, at: int, flags: list[bool]) -> None:
         """Read one line; set `flags[at]` (and those pending) to whether it is all prose."""
@@ -300,6 +303,17 @@ class _Lexer:
                 self.closer, self.prose, self.pending = token, True, []
                 flags[at] = self._read(text, 0)
                 return
+            if closes is None and self.lone is None and self.written >= 2 and (
+                2 * self.sentences > self.written
+            ):
+                # The first lone quote, after lines mostly of sentences: it closes the string
+                # the hunk began in (code before an opening quote is statements, not
+                # sentences), and every line before it was the string's.
+                for line in (*self.pending, at):
+                    flags[line] = True
+                self.closer, self.prose, self.pending = "", False, []
+                self.previous = None
+                return
             if closes is None:
                 if self.lone is None:
                     self.lone = at
@@ -318,6 +332,9 @@ class _Lexer:
             return
         if self.lone is not None and self.lone != at and self.summary is None and text.strip():
             self.summary = prose_line(text)
+        if text.strip():
+            self.written += 1
+            self.sentences += prose_line(text)
         self.pending.append(at)
         if text.strip() and not text.lstrip().startswith(family.comments or "\0"):
             self.previous = text

@@ -471,3 +471,17 @@ def test_a_python_docstring_rewrapped_beside_code_respaced_is_mechanical(policy:
     # the same docstring beside a changed default is a change
     changed = diff.replace("defaults={'name': name(codename)})", "defaults={'name': codename})")
     assert classify(parse_diff(changed), policy).areas != []
+
+
+def test_a_lone_quote_after_lines_mostly_of_sentences_closes_the_string_they_were_in() -> None:
+    """A hunk that begins inside a docstring shows no opener: the lone quote after its
+    paragraphs closes it (code before an opening quote is statements, not sentences)."""
+    inside = ["    This allows the constants to be renamed when refactoring code without",
+              "    desiring to change the actual string values (which would invalidate JWTs in",
+              "    the wild). These strings aren't secret so they can just be hardcoded in the",
+              "    expected to be rare).", "", '    """', "", "    MY_AUDIENCE = 1"]
+    assert prose_flags("h/jwt.py", inside, from_start=False) == [True] * 6 + [False, False]
+    code = ["    user = get_user(request)", "    token = make_token(user)", "    return token",
+            "", "def issue():", '    """', "    Issue a token for the user who signed in now.",
+            '    """']
+    assert prose_flags("h/jwt.py", code, from_start=False) == [False] * 5 + [True] * 3
