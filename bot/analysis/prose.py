@@ -311,8 +311,7 @@ class _Lexer:
                 # sentences), and every line before it was the string's.
                 for line in (*self.pending, at):
                     flags[line] = True
-                self.closer, self.prose, self.pending = "", False, []
-                self.previous = None
+                self.closer, self.prose, self.pending, self.previous = "", False, [], text
                 return
             if closes is None:
                 if self.lone is None:
