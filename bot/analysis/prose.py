@@ -294,7 +294,7 @@ class _Lexer:
             if token not in family.closers:
                 continue  # a string on one line
             closes = self._settle(text, found.start(), token)
-            if closes is None and self.lone is not None and self.summary:
+            if closes is None and family is _PYTHON and self.lone is not None and self.summary:
                 # A second lone quote after a sentence: the first opened a docstring (code
                 # after a closing quote is a statement, not a summary sentence), this one
                 # closes it. The lines from the first are the docstring's.
@@ -303,8 +303,8 @@ class _Lexer:
                 self.closer, self.prose, self.pending = token, True, []
                 flags[at] = self._read(text, 0)
                 return
-            if closes is None and self.lone is None and self.written >= 2 and (
-                2 * self.sentences > self.written
+            if closes is None and family is _PYTHON and self.lone is None and (
+                self.written >= 2 and 2 * self.sentences > self.written
             ):
                 # The first lone quote, after lines mostly of sentences: it closes the string
                 # the hunk began in (code before an opening quote is statements, not
