@@ -1170,7 +1170,7 @@ class Diff:
                 unused_imports_dropped(path, sides.removed, sides.added, (
                     item.text for other in self.hunks(index) if other is not hunk
                     for item in other.lines
-                ))
+                ), python=is_python(path))
                 or self._mechanical(index, hunk, sides) or self._relaid(index, hunk, sides)
                 or self._same_output(index, hunk) or self._described_only(index, hunk, sides)
                 or self._commented_aside(index, number, path)

@@ -34,6 +34,7 @@ __all__ = [
     "MARKUP",
     "MAX_WIDTH",
     "NO_SWAPS",
+    "SCRIPT",
     "SOURCE_CODE",
     "Sides",
     "Swaps",
@@ -694,14 +695,14 @@ _BINDING_IMPORT = compile_lazily(
     r"""|\})\s*from\s*["'](?:\.|/|[@~]/|~~/|#)[^"']*["']\s*;?\s*"""
 )
 #: JavaScript and TypeScript sources, components included
-_SCRIPT = compile_lazily(r"\.(?:js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte)$")
+SCRIPT = compile_lazily(r"\.(?:js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte)$")
 
 
 def script_import(path: str, line: str) -> str | None:
     """The names a line of a JavaScript or TypeScript file imports, as written (`import { A, B }`;
     `}` for the closing line of an import over several), when the line is an import binding
     names from a module of the project (`_BINDING_IMPORT`); else None."""
-    if _SCRIPT.search(path) is None:
+    if SCRIPT.search(path) is None:
         return None
     found = _BINDING_IMPORT.fullmatch(line)
     return None if found is None else " ".join(found.group(1).split())
@@ -2415,7 +2416,7 @@ _TRANSLATED = compile_lazily(
 )
 
 
-def untranslated(lines: Sequence[str]) -> list[str]:
+def _untranslated(lines: Sequence[str]) -> list[str]:
     """Lines with each translation call around string literals (`_TRANSLATED`) written as the
     literals alone: marking a message for translation, or no longer (OpenStack's guideline
     that debug logs are not translated), changes which language a text is shown in, not what
@@ -2660,10 +2661,10 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
             iter(folded[0] or list(old())), iter(folded[1] or list(new())), bumps=False
         )[0]:
             return True
-    # a message marked for translation on one side only (`untranslated`)
+    # a message marked for translation on one side only (`_untranslated`)
     if any(("_(" in text or "_L" in text or "gettext" in text)
            and _TRANSLATED.search(text) is not None for text in (old_text, new_text)):
-        plain = untranslated(removed), untranslated(added)
+        plain = _untranslated(removed), _untranslated(added)
         if plain != (list(removed), list(added)):
             return mechanical_sides(Sides(*plain), manifest=manifest, markup=markup,
                                     code=code, divides=divides)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.analysis.lazyre import compile_lazily
+from bot.analysis.mechanical import SCRIPT
 
 __all__ = ["unused_imports_dropped"]
 
@@ -47,23 +48,22 @@ _BOUND = compile_lazily(
     r"(?![\w$]*\s+as\b)"
 )
 _WORD = compile_lazily(r"[A-Za-z_$][\w$]*")
-_PYTHON = compile_lazily(r"\.pyi?$")
-_SCRIPT = compile_lazily(r"\.(?:js|jsx|mjs|cjs|ts|tsx|mts|cts|vue|svelte)$")
 #: what a package gives its importers: Python's `__init__.py`, a module folder's `index` file
 _PACKAGE_FACE = compile_lazily(r"(?:^|/)(?:__init__\.pyi?|index\.[a-z]+)$")
 
 
 def unused_imports_dropped(path: str, removed: Sequence[str], added: Sequence[str],
-                           others: Iterable[str]) -> bool:
+                           others: Iterable[str], *, python: bool) -> bool:
     """Whether a hunk of a Python or JavaScript file only removes imports that bind names (see
     the module's docstring): it adds nothing but blank lines, every line it removes is such an
     import or blank, and none of the names they bind is on the file's `others` changed lines
-    (read only when the hunk is such)."""
+    (read only when the hunk is such). `python`: the file is Python source; else it is read as
+    JavaScript where its name says so (`SCRIPT`)."""
     if any(line.strip() for line in added) or _PACKAGE_FACE.search(path) is not None:
         return False
-    if _PYTHON.search(path) is not None:
+    if python:
         form = _PYTHON_IMPORT
-    elif _SCRIPT.search(path) is not None:
+    elif SCRIPT.search(path) is not None:
         form = _SCRIPT_IMPORT
     else:
         return False
