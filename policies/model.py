@@ -220,6 +220,7 @@ class ContentRule(Plain):
     enclosing: bool
     comments: bool
     forks: bool
+    where_changed: bool
     guards: bool | list[GuardKind]
 
 

@@ -321,6 +321,15 @@ class ContentRule(_Strict):
                     "`files`; with `excluded_too`, those the exclusions hide) "
                     "(bot/analysis/forks.py). The evidence names both modules.",
     )
+    where_changed: bool = Field(
+        default=False,
+        description="Finds a word a line may only name or pass on (`api_key`, `password`): on "
+                    "a line rewritten as exactly one other line (the only removed and the only "
+                    "added line of a run of changed lines), it counts only if the part the "
+                    "rewrite changes, read whole words wide, matches it. An argument added "
+                    "beside a credential passed on (`Client(api_key=key)` -> "
+                    "`Client(api_key=key, retries=3)`) leaves the credential as it was.",
+    )
     guards: bool | list[GuardKind] = Field(
         default=False,
         description="Names what a guard decides about (a permission, an owner, an amount): "
@@ -343,6 +352,10 @@ class ContentRule(_Strict):
         if self.forks and (self.guards or self.comments or self.headers or self.enclosing):
             raise ValueError("a rule with `forks` reads a go.mod's requirements: not with "
                              "`guards`, `comments`, `headers` or `enclosing`")
+        if self.where_changed and (self.guards or self.comments or self.headers
+                                   or self.enclosing or self.forks):
+            raise ValueError("a rule with `where_changed` reads changed lines of code: not with "
+                             "`guards`, `comments`, `headers`, `enclosing` or `forks`")
         if self.guards == []:
             raise ValueError("`guards` lists no kind: name one (`[guard-added]`) or say `true`")
         return self

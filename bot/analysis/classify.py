@@ -436,6 +436,9 @@ class _Rule(Plain):
     enclosing: bool = False
     #: also reads a go.mod's module replaced by a fork (bot/analysis/forks.py)
     forks: bool = False
+    #: finds a word a line may only name: on a line rewritten as one other line, counts only
+    #: where the rewrite touches it (`_changed_where`)
+    where_changed: bool = False
 
 
 class Matcher:
@@ -519,7 +522,7 @@ class Matcher:
                     area=area_id, id=rule_id, files=files,
                     excluded_too=rule.excluded_too and files is not None,
                     comments=rule.comments, headers=rule.headers, enclosing=rule.enclosing,
-                    forks=rule.forks,
+                    forks=rule.forks, where_changed=rule.where_changed,
                 ))
                 # An enclosing rule reads no line of the diff: no pre-filter finds it. A header
                 # rule reads only hunk headers: its pre-filter finds only them.
@@ -2166,7 +2169,7 @@ def _content_evidence(
         ]
         if not matched or removals.line(item):
             continue  # nothing found, or found in unused code deleted whole
-        if any(rule.id in _MENTIONS for rule in matched):
+        if any(rule.where_changed for rule in matched):
             matched = _changed_where(diff, rules, item, text, matched, paired)
         for rule in matched:
             collector.add(
@@ -2184,16 +2187,10 @@ def _content_evidence(
     return uncounted, described_count, prose_count
 
 
-#: rules that find a word a line only names (a credential passed on, `Client(api_key=key)`):
-#: where a line is rewritten as another line, they count only where the rewrite touches the
-#: word (`_changed_where`)
-_MENTIONS = frozenset({"auth.credentials"})
-
-
 def _changed_where(diff: Diff, rules: _LineRules, item: ChangedLine, text: str,
                    matched: list[_Rule],
                    paired: dict[tuple[int, int], dict[ChangedLine, ChangedLine]]) -> list[_Rule]:
-    """`matched` without the `_MENTIONS` rules that the part of a line its rewrite changes does
+    """`matched` without the `where_changed` rules that the part of a line its rewrite changes does
     not match, where the line is rewritten as one other line (the only removed and the only
     added line of a run of changed lines, `_pairs`): an argument added beside a credential
     passed on (`Client(api_key=key)` -> `Client(api_key=key, retries=3)`) leaves the credential
@@ -2208,7 +2205,7 @@ def _changed_where(diff: Diff, rules: _LineRules, item: ChangedLine, text: str,
         return matched
     changed = _changed_part(text, other.text.rstrip("\n"))
     found = {rule.id for rule in rules.of(changed, item.file)} if changed.strip() else set()
-    return [rule for rule in matched if rule.id not in _MENTIONS or rule.id in found]
+    return [rule for rule in matched if not rule.where_changed or rule.id in found]
 
 
 def _pairs(lines: Iterable[ChangedLine], starts: tuple[int, int]) -> dict[ChangedLine, ChangedLine]:

@@ -389,6 +389,21 @@ def test_error_when_a_forks_rule_reads_something_else_too(reading: str) -> None:
                                "`guards`, `comments`, `headers` or `enclosing`")
 
 
+@pytest.mark.parametrize("reading", ["guards", "comments", "headers", "enclosing", "forks"])
+def test_error_when_a_where_changed_rule_reads_something_else_too(reading: str) -> None:
+    """A rule that counts only where a rewrite touches its word (`where_changed`) reads changed
+    lines of code: with another reading it would say nothing, so it is refused."""
+    [problem] = problems_of(yml(f"""
+        areas:
+          auth:
+            content:
+              - {{id: secrets, pattern: 'secret', where_changed: true, {reading}: true}}
+        """))
+    assert problem.field == "areas.auth.content[0]"
+    assert problem.message == ("a rule with `where_changed` reads changed lines of code: not "
+                               "with `guards`, `comments`, `headers`, `enclosing` or `forks`")
+
+
 def test_a_forks_rule_reads_go_mod_files() -> None:
     """The bundled dependency-source rule reads forks; a repository's rule may too."""
     rules = {rule.id: rule for rule in default_policy().areas["security"].content}

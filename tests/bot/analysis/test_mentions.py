@@ -1,5 +1,5 @@
-"""A credential a line only passes on (`auth.credentials`, a `_MENTIONS` rule): where the line
-is rewritten as one other line, it counts only where the rewrite touches the word."""
+"""A credential a line only passes on (`auth.credentials`, a `where_changed` rule): where the
+line is rewritten as one other line, it counts only where the rewrite touches the word."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 
 from bot.analysis.classify import _changed_part, classify
 from bot.analysis.diff import parse_diff
+from policies.loader import load_policy
 from policies.model import Policy
 from tests.bot._diffs import edit
 
@@ -55,3 +56,18 @@ def test_the_changed_part_is_read_whole_words_wide_only_inside_a_word() -> None:
     assert _changed_part("f(api_key)", "f(api_key, timeout=None)") == ""
     assert _changed_part("x = settings.OTHER_KEY", "x = settings.KEY") == "OTHER_KEY"
     assert _changed_part("x = access_token", "x = refresh_token") == "access_token"
+
+
+@pytest.mark.parametrize("where_changed", [True, False])
+def test_a_repository_rule_reads_a_rewrite_as_its_where_changed_says(where_changed: bool) -> None:
+    """The reading is the rule's flag, policy data: a repository's own rule for a word a line
+    passes on gets it, and without it the same rewrite counts."""
+    policy = load_policy(f"""
+areas:
+  security:
+    content:
+      - {{id: zorblax, pattern: 'zorblax', where_changed: {str(where_changed).lower()}}}
+""")
+    text = edit("app/jobs/sync.py", removed=["    z = Widget(zorblax=z)"],
+                added=["    z = Widget(zorblax=z, retries=3)"])
+    assert ("security" in _areas(text, policy)) is not where_changed
