@@ -23,6 +23,8 @@ from bot.analysis.annotations import without_parameter_types
 from bot.analysis.enclosing import indentation
 from bot.analysis.fstrings import as_fstrings
 from bot.analysis.lazyre import compile_lazily
+from bot.analysis.lintfixes import HINTS as LINT_HINTS
+from bot.analysis.lintfixes import if_chains, modernised
 
 __all__ = [
     "ALIAS_WORDS",
@@ -2480,6 +2482,11 @@ def _annotates(old: str, new: str, *_: object) -> bool:
     return ":" in old or ":" in new
 
 
+def _lint_fixes(old: str, new: str, *_: object) -> bool:
+    """Whether a side may hold an idiom a linter's fix rewrites (`bot.analysis.lintfixes`)."""
+    return any(hint in old or hint in new for hint in LINT_HINTS)
+
+
 #: the rewrites `mechanical_sides` compares a hunk's sides with, each where it may apply (asked
 #: of both sides' joined texts, their lines and whether the file is source code)
 _LINE_REWRITES: tuple[tuple[Callable[[str, str, Sequence[str], Sequence[str], bool], bool],
@@ -2489,6 +2496,7 @@ _LINE_REWRITES: tuple[tuple[Callable[[str, str, Sequence[str], Sequence[str], bo
     (_chains_optionally, _optionally_chained),
     (_formats_strings, as_fstrings),
     (_annotates, without_parameter_types),
+    (_lint_fixes, modernised),
 )
 
 
@@ -2673,6 +2681,12 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
         assigned = walrused(removed), walrused(added)
         if assigned != (list(removed), list(added)):
             return mechanical_sides(Sides(*assigned), manifest=manifest, markup=markup,
+                                    code=code, divides=divides)
+    # a Go `if`/`else if` chain on one value against the `switch` on it (`if_chains`)
+    if ("switch " in old_text) != ("switch " in new_text):
+        chained = if_chains(removed), if_chains(added)
+        if chained != (list(removed), list(added)):
+            return mechanical_sides(Sides(*chained), manifest=manifest, markup=markup,
                                     code=code, divides=divides)
     # Respellings a linter or a codemod writes over whole lines, each compared as a rewrite of
     # both sides (`_LINE_REWRITES`): a constructor's type arguments written on one side and
