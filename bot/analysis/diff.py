@@ -193,6 +193,11 @@ class GitHubFile(Slotted):
             object.__setattr__(self, name, value)
 
 
+#: the scripts and style sheets a build minifies, and the width past which a line of one is a
+#: minified bundle's (`Diff._built`): hand-written lines of them stay far narrower
+_BUNDLE = compile_lazily(r"\.(?:js|mjs|cjs|css)$")
+_BUNDLE_WIDTH = 1000
+
 #: the texts whose `is_substantive` answer is kept: a large diff asks it of each changed line
 #: of a read hunk several times over (its code, whether its hunk swaps names, whether a moved
 #: line's counterpart is code), and repeats short lines (`}`, `end`, `return nil`) throughout;
@@ -1484,11 +1489,20 @@ class Diff:
         if item.side == "header":
             if hunk.substantive is None:
                 hunk.substantive = not self.cosmetic(item.file, item.hunk) and any(
-                    self.code(line) and not self.test_only(line) for line in hunk.lines
+                    self.code(line) and not self.test_only(line) and not self._built(line)
+                    for line in hunk.lines
                 )
             return hunk.substantive
-        return (self.code(item) and not self.test_only(item)
+        return (self.code(item) and not self.test_only(item) and not self._built(item)
                 and not self.cosmetic(item.file, item.hunk))
+
+    def _built(self, item: ChangedLine) -> bool:
+        """Whether a changed line is a minified bundle's: a line of a script or a style sheet
+        wider than any written by hand (`_BUNDLE_WIDTH`), a build's output committed beside its
+        sources (a webpack bundle, a `storm-min.js`). Its every word (`token`, `auth`, `sign`)
+        is a library's, and what changed is in the sources."""
+        return len(item.text) > _BUNDLE_WIDTH and _BUNDLE.search(
+            self.files[item.file].path) is not None
 
     def changed_lines(self, index: int) -> list[tuple[ChangedLine, bool]]:
         """Every changed line and hunk header of one file, each with whether it is substantive.
