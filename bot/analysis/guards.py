@@ -57,9 +57,6 @@ _DECIDING = frozenset({
 #: what decides a condition's outcome: comparisons, connectives, negation, boolean literals
 _LOGIC = _DECIDING | {"<", ">", "is", "in", "true", "false", "True", "False", "nil", "None",
                       "null", "undefined"}
-#: a definition's opening word: a guard that comes or goes with its definition is new or
-#: deleted code, not a check changed in place
-_DEFINITIONS = frozenset({"def", "func", "function", "fn", "class", "sub", "proc"})
 #: statements that end what runs: refusals and early returns, and a loop's item skipped or the
 #: loop left (`if len(group) == 0 { continue }`: what the loop grants or collects)
 _EXITS = frozenset({
@@ -783,7 +780,9 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
     """The changes of control flow in one hunk that lines of `focus` take part in, and with
     `anywhere` every condition of the hunk changed and every guard it takes out or puts in. A
     guard whose condition is on the other side of the file's change too was moved, not removed
-    or added; one that comes or goes with a definition is new or deleted code; branches
+    or added; one that comes or goes with a definition is new or deleted code unless it
+    refuses (a framework's hook added whole, DRF's `validate_account` raising a permission
+    error, guards the endpoint that calls it); branches
     exchanged (`_swapped`) are a condition changed. A form's or a route's method made GET
     (`_made_get`) is read only on the lines of `methods` (those a rule that reads it names),
     and not where the old line stays. `read`: the hunks of the diff already read (`_Read`),
@@ -818,9 +817,12 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
         if not lines.readable(item) or (shows and item.side == "new"):
             continue
         guard = _guard(lines, item) or _wrapped_guard(lines, item)
-        if guard is not None and not lines.defines(item) and not _moved(read, guard):
+        if guard is None or _moved(read, guard):
+            continue
+        refuses = _refuses(lines.stream(guard[-1]))
+        if not lines.defines(item) or refuses:
             found.append(Change(kind="guard-removed" if item.side == "old" else "guard-added",
-                                lines=guard, refuses=_refuses(lines.stream(guard[-1]))))
+                                lines=guard, refuses=refuses))
     return found
 
 

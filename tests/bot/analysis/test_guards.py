@@ -569,6 +569,28 @@ def test_a_guard_moved_elsewhere_in_its_file_is_not_removed(policy: Policy) -> N
     assert "permissions.guard-removed" in rules(run(text.split("@@ -40")[0], policy))
 
 
+@pytest.mark.parametrize(("exit_line", "rule"), [
+    # a framework's hook added whole (DRF calls `validate_<field>` on every request): its
+    # refusal guards the endpoint it serves
+    ("            raise serializers.ValidationError(_('Permission denied.'))",
+     "permissions.guard-added"),
+    # a new function's early return only ends it: new code, no check of an existing flow
+    ("            return value", None),
+], ids=["refuses", "returns"])
+def test_a_guard_added_with_its_function_counts_where_it_refuses(
+    exit_line: str, rule: str | None, policy: Policy
+) -> None:
+    text = edit("app/api/serializers.py", [
+        "    def validate_account(self, value):",
+        "        user = self.context['request'].user",
+        "        if not user.can_access(value):",
+        exit_line,
+        "        return value",
+    ], kept=["class SimpleDomainAdminSerializer(serializers.Serializer):"])
+    found = rules(run(text, policy))
+    assert (rule in found) if rule else not any(".guard-" in name for name in found)
+
+
 def test_a_repository_chooses_the_kinds_an_area_reads() -> None:
     text = edit("src/app/share/SharePage.tsx",
                 ["  const isAllowed = parameters[pageKey] === true;"],
