@@ -400,7 +400,8 @@ def _guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
     """The guard this line is part of: a condition and an exit on one line (`return unless
     allowed?`, `if (!ok) return;`, `raise Denied if user.banned?`, not a comprehension's or a
     conditional expression's `if`), or a condition and the exit on the next line of its side
-    (`if not allowed:` / `raise PermissionDenied`)."""
+    (`if not allowed:` / `raise PermissionDenied`), or between them a response that refuses
+    (`_responds_refusal`: Go's `http.Error(w, "forbidden", http.StatusForbidden)` / `return`)."""
     stream = hunk.stream(item)
     if _is_condition(stream):
         if _error_check(stream):
@@ -412,6 +413,9 @@ def _guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
             after = hunk.stream(following)
             if _has_exit(after) and not _is_condition(after):
                 return (item, following)
+            exit_line = hunk.neighbour(following, 1) if _responds_refusal(after) else None
+            if exit_line is not None and _bare_exit(hunk.stream(exit_line)):
+                return (item, following, exit_line)
         return None
     if _has_exit(stream):
         previous = hunk.neighbour(item, -1)
@@ -419,7 +423,29 @@ def _guard(hunk: _Hunk, item: ChangedLine) -> tuple[ChangedLine, ...] | None:
             before = hunk.stream(previous)
             if _is_condition(before) and not _has_exit(before) and not _error_check(before):
                 return (previous, item)
+            condition = hunk.neighbour(previous, -1) if (
+                _bare_exit(stream) and _responds_refusal(before)) else None
+            if condition is not None:
+                opening = hunk.stream(condition)
+                if _is_condition(opening) and not _has_exit(opening) and not _error_check(
+                        opening):
+                    return (condition, previous, item)
     return None
+
+
+def _responds_refusal(stream: Sequence[str]) -> bool:
+    """Whether a line, neither a condition nor an exit, writes a refusal as the response
+    before a bare exit ends the handler: Go's `http.Error(w, msg, http.StatusForbidden)`,
+    `response.WriteForbiddenError(w)`, gin's `c.AbortWithStatus(401)`, Express's
+    `res.status(403).send()` (`_REFUSAL`)."""
+    return not _is_condition(stream) and not _has_exit(stream) and any(
+        _REFUSAL.search(token) for token in stream)
+
+
+def _bare_exit(stream: Sequence[str]) -> bool:
+    """Whether a line is an exit alone (`return`, `return;`), which leaves the response the
+    line above it wrote."""
+    return [word for word in stream if word != ";"] == ["return"]
 
 
 #: how many lines a condition wrapped over several may span, its exit included
@@ -819,7 +845,8 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
         guard = _guard(lines, item) or _wrapped_guard(lines, item)
         if guard is None or _moved(read, guard):
             continue
-        refuses = _refuses(lines.stream(guard[-1]))
+        # a response that refuses, written before a bare exit (`_responds_refusal`), refuses
+        refuses = len(guard) == 3 or _refuses(lines.stream(guard[-1]))
         if not lines.defines(item) or refuses:
             found.append(Change(kind="guard-removed" if item.side == "old" else "guard-added",
                                 lines=guard, refuses=refuses))

@@ -591,6 +591,27 @@ def test_a_guard_added_with_its_function_counts_where_it_refuses(
     assert (rule in found) if rule else not any(".guard-" in name for name in found)
 
 
+@pytest.mark.parametrize(("response", "found"), [
+    ("\t\thttp.Error(w, \"forbidden\", http.StatusForbidden)", True),
+    ("\t\tresponse.WriteForbiddenError(w)", True),
+    ("\t\tc.AbortWithStatus(401)", True),
+    # a response that refuses nothing, or no response: the handler only ends
+    ("\t\tw.WriteHeader(http.StatusOK)", False),
+    ("\t\tlog.Println(\"admin flags unchanged\")", False),
+], ids=["http-error", "named-refusal", "gin-abort", "ok-status", "log-line"])
+def test_a_go_handler_refuses_with_a_response_then_a_bare_return(
+    response: str, found: bool, policy: Policy
+) -> None:
+    """Go's HTTP handlers refuse by writing the response, then returning: the guard is the
+    condition, the response and the bare `return`, put in or taken out together."""
+    guard = ["\tif u.Admin && !a.Admin && !ctx.Administrator {", response, "\t\treturn", "\t}"]
+    kept = ["func (h *Handler) Update(w http.ResponseWriter, r *http.Request) {"]
+    added = rules(run(edit("domain/user/endpoint.go", guard, kept=kept), policy))
+    removed = rules(run(edit("domain/user/endpoint.go", [], guard, kept=kept), policy))
+    assert ("permissions.guard-added" in added) is found
+    assert ("permissions.guard-removed" in removed) is found
+
+
 def test_a_repository_chooses_the_kinds_an_area_reads() -> None:
     text = edit("src/app/share/SharePage.tsx",
                 ["  const isAllowed = parameters[pageKey] === true;"],
