@@ -333,6 +333,9 @@ def test_a_framework_security_api_is_evidence(
     [
         # a Django app's single test module
         ("shop/accounts/tests.py", '        user.set_password("secret")'),
+        # ... or a module of tests or test helpers named so, a scratch script at the root
+        ("test.py", 'razorpay.Client(auth=("rzp_test_key", "secret"))'),
+        ("shop/accounts/test.py", '        user.set_password("secret")'),
         # a .NET test project's helpers (named after the project under test, not *Tests.cs)
         ("Shop.Web.Tests/Helpers/SignInHelper.cs",
          "private readonly SignInManager<User> _signInManager;"),
