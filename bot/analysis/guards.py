@@ -847,7 +847,7 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
             continue
         # a response that refuses, written before a bare exit (`_responds_refusal`), refuses
         refuses = len(guard) == 3 or _refuses(lines.stream(guard[-1]))
-        if not lines.defines(item) or refuses:
+        if not lines.defines(item) or (refuses and not _moved_with_definition(diff, guard)):
             found.append(Change(kind="guard-removed" if item.side == "old" else "guard-added",
                                 lines=guard, refuses=refuses))
     return found
@@ -924,6 +924,15 @@ def _moved(read: _Read, guard: tuple[ChangedLine, ...]) -> bool:
     other: Literal["new", "old"] = "new" if condition.side == "old" else "old"
     return (read.diff.has_line(condition.file, other, condition.text)
             and read.guarded(condition.file, other, condition.text))
+
+
+def _moved_with_definition(diff: Diff, guard: tuple[ChangedLine, ...]) -> bool:
+    """Whether a guard that comes or goes with its definition has its condition on the other
+    side of another file's change: the function moved to another module, its check with it."""
+    condition = max(guard[:-1] or guard, key=lambda line: len(line.text.strip()))
+    other: Literal["new", "old"] = "new" if condition.side == "old" else "old"
+    return any(diff.has_line(index, other, condition.text)
+               for index in range(len(diff.files)) if index != condition.file)
 
 
 def guard_hits(
