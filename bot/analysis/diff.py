@@ -64,6 +64,7 @@ from bot.analysis.prose import (
     python_doc_inside,
 )
 from bot.analysis.railsschema import RAILS_SCHEMA, as_older_dump, format_upgraded
+from bot.analysis.repointed import defined_name, repointed
 from bot.analysis.unusedimports import unused_imports_dropped
 from policies.slotted import Slotted
 
@@ -719,6 +720,8 @@ class Diff:
         # Where each file's lines start in the diff (0-based); files come in diff order.
         self._starts = [self._start_of(pf) for pf in scanned]
         self._hunks: dict[int, list[Hunk]] = {}
+        #: the names the diff moves from one file to another (`_calls_repointed`), once asked
+        self._moved_names: frozenset[str] | None = None
         # The diff line of each changed line and hunk header of a file, in diff order, and them.
         self._located: dict[int, tuple[array[int], list[ChangedLine]]] = {}
         # The changed files' contents the caller read (`read_contents`), by path, and the lines
@@ -1186,6 +1189,7 @@ class Diff:
                 or self._python2_dropped(index, hunk, sides)
                 or self._braces_changed(index, hunk, sides)
                 or self._schema_redumped(index, hunk, sides)
+                or self._calls_repointed(sides)
             )
             if not hunk.cosmetic:
                 # Its substantive lines are those `is_substantive` accepts (in Python, not
@@ -1495,6 +1499,30 @@ class Diff:
             return hunk.substantive
         return (self.code(item) and not self.test_only(item) and not self._built(item)
                 and not self.cosmetic(item.file, item.hunk))
+
+    def _calls_repointed(self, sides: Sides) -> bool:
+        """Whether a hunk only repoints calls to functions the diff moves to another module
+        (`repointed`). The names moved are read from the diff's text once, when a hunk first
+        could be such a call site (as many lines added as removed, a call among them)."""
+        if len(sides.removed) != len(sides.added) or not any("(" in line for line in sides.added):
+            return False
+        if self._moved_names is None:
+            self._moved_names = self._names_moved()
+        return repointed(sides.removed, sides.added, self._moved_names)
+
+    def _names_moved(self) -> frozenset[str]:
+        """The names a removed line of one file and an added line of another file define."""
+        defined: dict[str, dict[str, set[int]]] = {"-": {}, "+": {}}
+        file = -1
+        for row in self.text.split("\n"):
+            if row.startswith("diff --git "):
+                file += 1
+            elif row[:1] in defined and not row.startswith(("+++ ", "--- ")):
+                name = defined_name(row[1:])
+                if name is not None:
+                    defined[row[0]].setdefault(name, set()).add(file)
+        return frozenset(name for name, files in defined["+"].items()
+                         if files - defined["-"].get(name, files))
 
     def _built(self, item: ChangedLine) -> bool:
         """Whether a changed line is a minified bundle's: a line of a script or a style sheet
