@@ -930,11 +930,22 @@ class Diff:
         """Whether one file's change adds (`new`) or removes (`old`) a line of this text, its
         indentation and trailing white space aside; read from the diff's text, without parsing
         the file's hunks."""
+        start, end = self._offset(self._starts[index]), self._offset(self._end_of(index))
+        return self._holds_line(side, text, start, end)
+
+    def has_line_elsewhere(self, index: int, side: Literal["new", "old"], text: str) -> bool:
+        """Whether another file's change than this one adds or removes a line of this text
+        (`has_line`, asked of the rest of the diff's text at once)."""
+        start, end = self._offset(self._starts[index]), self._offset(self._end_of(index))
+        return (self._holds_line(side, text, 0, start)
+                or self._holds_line(side, text, end, len(self.text)))
+
+    def _holds_line(self, side: Literal["new", "old"], text: str, start: int, end: int) -> bool:
+        """Whether the diff's text between two offsets adds or removes a line of this text."""
         stripped = text.strip()
         if not stripped:
             return False
         marker = "+" if side == "new" else "-"
-        start, end = self._offset(self._starts[index]), self._offset(self._end_of(index))
         # The lines that hold the text, each read whole once (the text can stand in only one
         # place of a line it is the whole of): a search of the part for the text, where a
         # pattern compiled for each text asked was most of the question's cost.
@@ -1506,6 +1517,8 @@ class Diff:
         could be such a call site (as many lines added as removed, a call among them)."""
         if len(sides.removed) != len(sides.added) or not any("(" in line for line in sides.added):
             return False
+        if not repointed(sides.removed, sides.added, None):
+            return False  # not even a rewrite of calls' qualifiers: the names are not needed
         if self._moved_names is None:
             self._moved_names = self._names_moved()
         return repointed(sides.removed, sides.added, self._moved_names)

@@ -931,8 +931,7 @@ def _moved_with_definition(diff: Diff, guard: tuple[ChangedLine, ...]) -> bool:
     side of another file's change: the function moved to another module, its check with it."""
     condition = max(guard[:-1] or guard, key=lambda line: len(line.text.strip()))
     other: Literal["new", "old"] = "new" if condition.side == "old" else "old"
-    return any(diff.has_line(index, other, condition.text)
-               for index in range(len(diff.files)) if index != condition.file)
+    return diff.has_line_elsewhere(condition.file, other, condition.text)
 
 
 def guard_hits(

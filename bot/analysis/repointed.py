@@ -53,15 +53,20 @@ def defined_name(line: str) -> str | None:
     return next(name for name in found.groupdict().values() if name)
 
 
-def _unqualified(line: str, moved: Collection[str]) -> str:
-    """A line without white space, and without the qualifier of each call to a moved name."""
-    bare = _QUALIFIED_CALL.sub(lambda call: call[1] if call[1] in moved else call[0], line)
+def _unqualified(line: str, moved: Collection[str] | None) -> str:
+    """A line without white space, and without the qualifier of each call to a moved name (to
+    any name, for `None`)."""
+    bare = _QUALIFIED_CALL.sub(
+        lambda call: call[1] if moved is None or call[1] in moved else call[0], line)
     return "".join(bare.split())
 
 
-def repointed(removed: Sequence[str], added: Sequence[str], moved: Collection[str]) -> bool:
-    """Whether a hunk's lines of code only repoint calls to functions the diff moves (above)."""
-    if not moved or not removed or len(removed) != len(added):
+def repointed(removed: Sequence[str], added: Sequence[str],
+              moved: Collection[str] | None) -> bool:
+    """Whether a hunk's lines of code only repoint calls to functions the diff moves (above);
+    with `moved` None, calls to any function: whether the hunk only rewrites the qualifiers of
+    calls at all, asked before the names a diff moves are worked out."""
+    if (moved is not None and not moved) or not removed or len(removed) != len(added):
         return False
     changed = False
     for old, new in zip(removed, added, strict=True):
