@@ -842,11 +842,13 @@ def changes(hunk: Hunk, focus: Iterable[ChangedLine], diff: Diff, *, anywhere: b
     for item in guarding:
         if not lines.readable(item) or (shows and item.side == "new"):
             continue
-        guard = _guard(lines, item) or _wrapped_guard(lines, item)
+        plain = _guard(lines, item)
+        guard = plain or _wrapped_guard(lines, item)
         if guard is None or _moved(read, guard):
             continue
-        # a response that refuses, written before a bare exit (`_responds_refusal`), refuses
-        refuses = len(guard) == 3 or _refuses(lines.stream(guard[-1]))
+        # a response that refuses, written before a bare exit (`_responds_refusal`), refuses:
+        # `_guard`'s only guard of three lines (a wrapped condition's is its lines and exit)
+        refuses = _refuses(lines.stream(guard[-1])) or (guard is plain and len(guard) == 3)
         if not lines.defines(item) or (refuses and not _moved_with_definition(diff, guard)):
             found.append(Change(kind="guard-removed" if item.side == "old" else "guard-added",
                                 lines=guard, refuses=refuses))
@@ -920,17 +922,22 @@ def _moved(read: _Read, guard: tuple[ChangedLine, ...]) -> bool:
     hcerr.Externalize(...)` become `log.Error(...)` under the same `if tok.DeploymentId !=
     req.DeploymentId`) now refuses nothing: the guard is taken out, though its condition
     moved. A copy in a run too large to read line by line (a rewrite) is taken as moved."""
-    condition = max(guard[:-1] or guard, key=lambda line: len(line.text.strip()))
-    other: Literal["new", "old"] = "new" if condition.side == "old" else "old"
+    condition, other = _condition_of(guard)
     return (read.diff.has_line(condition.file, other, condition.text)
             and read.guarded(condition.file, other, condition.text))
+
+
+def _condition_of(guard: tuple[ChangedLine, ...]) -> tuple[ChangedLine, Literal["new", "old"]]:
+    """A guard's condition (the longest of its lines but the exit) and the side a copy of it
+    would stand on had the guard moved."""
+    condition = max(guard[:-1] or guard, key=lambda line: len(line.text.strip()))
+    return condition, "new" if condition.side == "old" else "old"
 
 
 def _moved_with_definition(diff: Diff, guard: tuple[ChangedLine, ...]) -> bool:
     """Whether a guard that comes or goes with its definition has its condition on the other
     side of another file's change: the function moved to another module, its check with it."""
-    condition = max(guard[:-1] or guard, key=lambda line: len(line.text.strip()))
-    other: Literal["new", "old"] = "new" if condition.side == "old" else "old"
+    condition, other = _condition_of(guard)
     return diff.has_line_elsewhere(condition.file, other, condition.text)
 
 

@@ -612,6 +612,25 @@ def test_a_go_handler_refuses_with_a_response_then_a_bare_return(
     assert ("permissions.guard-removed" in removed) is found
 
 
+@pytest.mark.parametrize(("exit_line", "counted"), [
+    ("\t\treturn", False),
+    ("\t\treturn ErrForbidden", True),
+], ids=["bare-return", "error-returned"])
+def test_a_wrapped_guard_added_with_its_function_counts_only_where_its_exit_refuses(
+    exit_line: str, counted: bool, policy: Policy
+) -> None:
+    """A condition wrapped over two lines and its exit are three lines too, but only a
+    response written before a bare exit makes a guard of three lines refuse."""
+    text = edit("domain/user/endpoint.go", [
+        "func (h *Handler) Promote(w http.ResponseWriter, u *User, a *User) error {",
+        "\tif u.Admin && !a.Admin &&",
+        "\t\t!ctx.Administrator {",
+        exit_line,
+        "\t}",
+    ])
+    assert ("permissions.guard-added" in rules(run(text, policy))) is counted
+
+
 def test_a_repository_chooses_the_kinds_an_area_reads() -> None:
     text = edit("src/app/share/SharePage.tsx",
                 ["  const isAllowed = parameters[pageKey] === true;"],
