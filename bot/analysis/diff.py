@@ -1525,17 +1525,14 @@ class Diff:
 
     def _names_moved(self) -> frozenset[str]:
         """The names a removed line of one file and an added line of another file define."""
-        defined: dict[str, dict[str, set[int]]] = {"-": {}, "+": {}}
-        file = -1
-        for row in self.text.split("\n"):
-            if row.startswith("diff --git "):
-                file += 1
-            elif row[:1] in defined and not row.startswith(("+++ ", "--- ")):
-                name = defined_name(row[1:])
+        defined: dict[str, dict[str, set[int]]] = {"old": {}, "new": {}}
+        for index in range(len(self.files)):
+            for side, text in self.marked_lines(index):
+                name = defined_name(text)
                 if name is not None:
-                    defined[row[0]].setdefault(name, set()).add(file)
-        return frozenset(name for name, files in defined["+"].items()
-                         if files - defined["-"].get(name, files))
+                    defined[side].setdefault(name, set()).add(index)
+        return frozenset(name for name, files in defined["new"].items()
+                         if files - defined["old"].get(name, files))
 
     def _built(self, item: ChangedLine) -> bool:
         """Whether a changed line is a minified bundle's: a line of a script or a style sheet

@@ -35,12 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from bot.analysis.lazyre import compile_lazily
 
-__all__ = ["HINTS", "if_chains", "modernised"]
-
-#: words one of the older forms holds: a hunk whose sides hold none is not rewritten
-HINTS = ("Replace(", "Sprintf(", "len(", "defer func", "super(", "(object)", "not ",
-         "dict()", "list()", "set([", "} =", "validates_", "array(", "is_null(", "String::from(",
-         ".to_owned()", "ArgumentNullException(")
+__all__ = ["holds_older_form", "if_chains", "modernised"]
 
 def _scan(text: str, at: int = 0) -> Iterator[tuple[int, str, int]]:
     """Each character of `text` from `at` outside strings (an escaped quote or backslash inside
@@ -170,19 +165,24 @@ _CALLS = ((_REPLACE, _replace_all), (_ERRORS_NEW, _errorf), (_PHP_ARRAY, _short_
           (_SET_OF_LIST, _set_literal))
 
 
-#: whatever one of the older forms begins with: a line without any is left as it is, unread by
-#: the rewrites (most lines of a hunk whose text holds a hint elsewhere)
+#: whatever one of the older forms begins with, on any line of a text: a line without any is
+#: left as it is, unread by the rewrites, and a hunk without any is not rewritten at all
 _OLDER = compile_lazily(
-    r"Replace\(|errors\.New\(|array\(|set\(\[|defer func|len\([\w.]+\) [=!>]|super\(\s*\w|"
+    r"(?m)Replace\(|errors\.New\(|array\(|set\(\[|defer func|len\([\w.]+\) [=!>]|super\(\s*\w|"
     r"\(object\)|\bnot [\w.]+(?:\([^()]*\))? i[ns] |"
     r"dict\(\)|list\(\)|^\s*(?:const|let|var) \w+ = [\w.]+\.\w+;|validates_|is_null\(|"
     r"String::from\(|\.to_owned\(\)|ArgumentNullException\("
 )
 
 
+def holds_older_form(text: str) -> bool:
+    """Whether a text (a line, or a hunk side's lines joined) holds an older form above."""
+    return _OLDER.search(text) is not None
+
+
 def modernised(line: str) -> str:
     """`line` with each older idiom the linters rewrite written in its newer form (above)."""
-    if _OLDER.search(line) is None:
+    if not holds_older_form(line):
         return line
     for pattern, write in _CALLS:
         line = _calls(pattern, line, write)

@@ -24,8 +24,7 @@ from bot.analysis.annotations import without_parameter_types
 from bot.analysis.enclosing import indentation
 from bot.analysis.fstrings import as_fstrings
 from bot.analysis.lazyre import compile_lazily
-from bot.analysis.lintfixes import HINTS as LINT_HINTS
-from bot.analysis.lintfixes import if_chains, modernised
+from bot.analysis.lintfixes import holds_older_form, if_chains, modernised
 
 __all__ = [
     "ALIAS_WORDS",
@@ -2495,20 +2494,28 @@ def _closer(before: tuple[Sequence[str], Sequence[str]],
 
 
 def _lint_fixes(old: str, new: str, *_: object) -> bool:
-    """Whether a side may hold an idiom a linter's fix rewrites (`bot.analysis.lintfixes`)."""
-    return any(hint in old or hint in new for hint in LINT_HINTS)
+    """Whether a side holds an idiom a linter's fix rewrites (`bot.analysis.lintfixes`)."""
+    return holds_older_form(old) or holds_older_form(new)
 
 
-#: the rewrites `mechanical_sides` compares a hunk's sides with, each where it may apply (asked
-#: of both sides' joined texts, their lines and whether the file is source code)
-_LINE_REWRITES: tuple[tuple[Callable[[str, str, Sequence[str], Sequence[str], bool], bool],
-                            Callable[[str], str]], ...] = (
-    (_infers_type_arguments, lambda line: _DIAMOND.sub(r"new \1<>(", line)),
-    (_declares_var, lambda line: _TYPED_LOCAL.sub(r"\1var \2 =", line)),
-    (_chains_optionally, _optionally_chained),
-    (_formats_strings, as_fstrings),
-    (_annotates, without_parameter_types),
-    (_lint_fixes, modernised),
+class _Rewrite(NamedTuple):
+    """A respelling `mechanical_sides` compares a hunk's sides with: where it may apply (asked
+    of both sides' joined texts, their lines and whether the file is source code), how it
+    writes a line, and whether it is compared again only where it brings the sides closer
+    (`_closer`: a rewrite that many lines may hold both sides alike)."""
+
+    applies: Callable[[str, str, Sequence[str], Sequence[str], bool], bool]
+    respell: Callable[[str], str]
+    closer_only: bool = False
+
+
+_LINE_REWRITES = (
+    _Rewrite(_infers_type_arguments, lambda line: _DIAMOND.sub(r"new \1<>(", line)),
+    _Rewrite(_declares_var, lambda line: _TYPED_LOCAL.sub(r"\1var \2 =", line)),
+    _Rewrite(_chains_optionally, _optionally_chained),
+    _Rewrite(_formats_strings, as_fstrings),
+    _Rewrite(_annotates, without_parameter_types),
+    _Rewrite(_lint_fixes, modernised, closer_only=True),
 )
 
 
@@ -2707,11 +2714,11 @@ def mechanical_sides(sides: Sides, *, manifest: bool = False, markup: bool = Fal
     # `.format` or a logger's arguments against the f-string it builds, a one-line signature
     # given its parameters' types (not asked of every line: a rename's definition on one line
     # against its re-wrapped form must still read as the same tokens)
-    for applies, respell in _LINE_REWRITES:
+    for applies, respell, closer_only in _LINE_REWRITES:
         if not applies(old_text, new_text, removed, added, code):
             continue
         rewritten = [respell(line) for line in removed], [respell(line) for line in added]
-        if respell is modernised and not _closer((removed, added), rewritten):
+        if closer_only and not _closer((removed, added), rewritten):
             continue  # an idiom both sides keep, or one beside other changes: compared as it is
         if rewritten != (list(removed), list(added)):
             return mechanical_sides(Sides(*rewritten), manifest=manifest, markup=markup,

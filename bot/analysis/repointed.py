@@ -25,7 +25,7 @@ __all__ = ["defined_name", "repointed"]
 #: `def`, JavaScript's `function` and arrow functions bound to a name, Go's `func` (with a
 #: receiver), Rust's `fn`, Kotlin's `fun`, PHP's, Java's and C#'s methods by their access
 #: modifier
-DEFINES = compile_lazily(
+_DEFINES = compile_lazily(
     r"^\s*(?:(?:export|pub(?:\([\w:]+\))?|async|static|override|final|abstract|suspend|unsafe|"
     r"const|default)\s+)*"
     r"(?:def[pm]?\s+(?:self\.)?(?P<def>\w+[?!]?)"
@@ -43,11 +43,11 @@ _QUALIFIED_CALL = compile_lazily(r"[\w$\\]+(?:(?:\.|::|->)[\w$\\]+)*(?:\.|::|->)
 
 
 def defined_name(line: str) -> str | None:
-    """The name a line defines a function or a method by (`DEFINES`), if it does (only a line
+    """The name a line defines a function or a method by (`_DEFINES`), if it does (only a line
     that opens a parameter list or an arrow function is read)."""
     if len(line) > _WIDEST_DEFINITION or ("(" not in line and "=>" not in line):
         return None
-    found = DEFINES.match(line)
+    found = _DEFINES.match(line)
     if found is None:
         return None
     return next(name for name in found.groupdict().values() if name)
