@@ -9,10 +9,11 @@ an auth module read as a change to it.
 Only a signature on one line is read, where its form says the language: Python's `def name(...):`
 (a Ruby `def` has no colon after it, and its `a:` keyword parameters stay as they are) and
 TypeScript's `function name(...) {`, a method's `name(...) {` or an arrow's `(...) =>`. A
-parameter's annotation is taken out (`rate: Decimal = ZERO` -> `rate = ZERO`), and a TypeScript
-return type with it. A Python return annotation stays: FastAPI reads `-> UserPublic` as the
-response's model. So does a Python parameter whose default is one of FastAPI's request readers
-(`Depends(...)`, `Query(...)`): its annotation is how the request is read.
+parameter's annotation is taken out (`rate: Decimal = ZERO` -> `rate = ZERO`), and the return
+type with it. Not in a FastAPI endpoint's or dependency's signature, which reads the request with
+a parameter defaulted to one of FastAPI's readers (`Depends(...)`, `Query(...)`): the annotation
+of such a parameter is how the request is read, and the return annotation (`-> UserPublic`) is
+the response's model, which decides the fields a client is sent.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from bot.analysis.lazyre import compile_lazily
 
 __all__ = ["split_arguments", "without_parameter_types"]
 
-#: a Python signature on one line: its opening, its parameters, the rest from the `)`
+#: a Python signature on one line: its opening, its parameters, its return annotation, the rest
 _PYTHON_DEF = compile_lazily(
-    r"^(\s*(?:async\s+)?def\s+\w+\s*(?:\[[^\]]*\])?\s*)\((.*)\)(\s*(?:->[^:]*)?:\s*(?:#.*)?)$"
+    r"^(\s*(?:async\s+)?def\s+\w+\s*(?:\[[^\]]*\])?\s*)\((.*)\)(\s*->[^:]*)?(:\s*(?:#.*)?)$"
 )
 #: a TypeScript function's, method's or arrow's signature on one line: its opening, its
 #: parameters, what follows the `)` (a return type) and the body's opening
@@ -111,7 +112,11 @@ def without_parameter_types(line: str) -> str:
     TypeScript, its return type); any other line as it is."""
     if "def" in line and line.rstrip().endswith(":"):
         found = _PYTHON_DEF.match(line)
-        return line if found is None else _untyped(line, found, python=True, tail=3)
+        if found is None:
+            return line
+        # a FastAPI signature keeps its return annotation, the response's model
+        tail = 3 if found.group(3) and _REQUEST_READERS.search(found.group(2)) else 4
+        return _untyped(line, found, python=True, tail=tail)
     if ":" in line and ("{" in line or "=>" in line):
         found = _TYPESCRIPT_SIGNATURE.match(line)
         words = found.group(1).split() if found is not None else []
@@ -121,11 +126,12 @@ def without_parameter_types(line: str) -> str:
 
 
 def _untyped(line: str, found: re.Match[str], *, python: bool, tail: int) -> str:
-    """A signature's match (its opening, its parameters, then the group `tail`: what follows
-    the `)` that is kept) written without its parameters' types; the line as it is where its
-    parameters do not split."""
+    """A signature's match (its opening, its parameters, then the groups from `tail` on: what
+    follows the `)` that is kept) written without its parameters' types; the line as it is
+    where its parameters do not split."""
     parameters = split_arguments(found.group(2))
     if parameters is None:
         return line
     plain = ", ".join(_unannotated(parameter, python).strip() for parameter in parameters)
-    return f"{found.group(1)}({plain}){found.group(tail)}"
+    kept = "".join(part or "" for part in found.groups()[tail - 1:])
+    return f"{found.group(1)}({plain}){kept}"

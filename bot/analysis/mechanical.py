@@ -679,6 +679,15 @@ _NAME_IMPORTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     # class taking a trait's methods, a change of what the class does
     (compile_lazily(r"\.php$"),
      compile_lazily(r"use\s+(?:function\s+|const\s+)?\\?[\w\\{}, ]+(?:\s+as\s+\w+)?;\s*")),
+    # Python's names from a module (`from m import A, B`, or a list of them written over several
+    # lines), the typing modules, and a block that imports only for the type checker (`if
+    # TYPE_CHECKING:`), which runs nothing. Not a module imported by its own name (`import
+    # signals`, `from . import signals`, often with a `# noqa`): that is how Python runs a
+    # module for what loading it does, such as connecting signal handlers
+    (compile_lazily(r"\.pyi?$"),
+     compile_lazily(r"\s*(?:from\s+\.*\w[\w.]*\s+import\s+(?:\(\s*)?[\w, ]*\)?|import\s+(?:typing|"
+                    r"typing_extensions|collections\.abc)(?:\s+as\s+\w+)?|\w+(?:\s+as\s+\w+)?,|\)|"
+                    r"if\s+(?:typing\.)?TYPE_CHECKING\s*:)\s*")),
 )
 
 

@@ -18,6 +18,8 @@ from policies.model import Policy
     [
         (["def forwards(apps, schema_editor):"],
          ["def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:"]),
+        (["def authenticate(username, password):"],
+         ["def authenticate(username: str, password: str) -> Optional[Account]:"]),
         (["    def total(self, rate=ZERO, *args):"],
          ["    def total(self, rate: Decimal = ZERO, *args: Any):"]),
         (["  total(rate) {"], ["  total(rate: number): number {"]),
@@ -34,7 +36,7 @@ from policies.model import Policy
         (["  const admin = req.session && req.session.user && req.session.user.admin;"],
          ["  const admin = req.session?.user?.admin;"]),
     ],
-    ids=["python-migration-hints", "python-params-with-defaults", "ts-method", "ts-function",
+    ids=["python-migration-hints", "python-return-type", "python-params-with-defaults", "ts-method", "ts-function",
          "ts-arrow", "ruby-hash-rocket", "java-diamond", "go-wrapped-error", "optional-chain",
          "optional-chain-of-guards"],
 )
@@ -51,6 +53,8 @@ def test_a_typing_or_a_syntax_respelling_is_mechanical(removed: list[str], added
         (["    def total(self, rate=ZERO):"], ["    def total(self, rate: Decimal = ONE):"]),
         # FastAPI reads a request by the annotation of a parameter its readers default
         (["async def read(q = Query(1)):"], ["async def read(q: int = Query(1)):"]),
+        # ... and answers with the model its return annotation names
+        (["async def read(q = Query(1)) -> User:"], ["async def read(q = Query(1)) -> UserPublic:"]),
         # a condition's ternary is no parameter list
         (["  if (a ? b : c) {"], ["  if (a ? b : d) {"]),
         # a Ruby keyword parameter is no annotation
@@ -71,7 +75,8 @@ def test_a_typing_or_a_syntax_respelling_is_mechanical(removed: list[str], added
         # a guard dropped: `a.b` throws where `a?.b` and `a && a.b` do not
         (["  if (user && user.isAdmin) {"], ["  if (user.isAdmin) {"]),
     ],
-    ids=["parameter-added", "default-changed", "fastapi-reader", "ternary", "ruby-keyword",
+    ids=["parameter-added", "default-changed", "fastapi-reader", "fastapi-response-model",
+         "ternary", "ruby-keyword",
          "another-key", "another-class", "another-type-argument", "another-cause",
          "another-owner", "negated", "guard-dropped"],
 )
@@ -84,7 +89,17 @@ def test_a_change_beside_a_respelling_is_not_mechanical(
 def test_without_parameter_types_reads_one_line_signatures_only() -> None:
     assert without_parameter_types("    rate: Decimal,") == "    rate: Decimal,"
     assert without_parameter_types("  foo({ a, b }: Props) {") == "  foo({ a, b }: Props) {"
-    assert without_parameter_types("def f(a: int) -> Decimal:") == "def f(a) -> Decimal:"
+    assert without_parameter_types("def f(a: int) -> Decimal:") == "def f(a):"
+
+
+def test_a_fastapi_signature_keeps_its_types() -> None:
+    # FastAPI reads the request by a reader's parameter annotation and answers with the
+    # return annotation's model: in its signatures the types are what runs
+    line = "async def read(q: int = Query(1), user: User = Depends(current)) -> UserPublic:"
+    assert without_parameter_types(line) == line
+    assert without_parameter_types("def f(a: int, db=Depends(get_db)) -> Out:") == (
+        "def f(a, db=Depends(get_db)) -> Out:"
+    )
 
 
 @pytest.mark.parametrize(

@@ -824,10 +824,18 @@ def test_a_whole_expression_wrapped_in_brackets_is_the_same_code(
         ("Auth/Login.cs", ["using (var tx = db.BeginTransaction())"], False),
         ("auth/login.rs", ["use std::collections::{HashMap, HashSet};"], True),
         ("auth/login.py", ["import signals"], False),
+        ("auth/login.py", ["from . import signals  # noqa: F401"], False),
+        ("auth/login.py", ["import typing", "from typing import Optional",
+                           "from django.http import HttpRequest"], True),
+        ("auth/login.py", ["from .models import (", "    Account,", "    Group as G,", ")"], True),
+        ("auth/login.py", ["if typing.TYPE_CHECKING:", "    from auth.ldap import LDAPUser"], True),
+        ("auth/login.py", ["from .models import Account", "    return"], False),
         ("auth/pkce.go", ['\t"slices"', "\tx := 1"], False),
     ],
     ids=["go-block", "go-single", "go-blank-import", "java", "csharp", "csharp-using-statement",
-         "rust", "python-may-run-code", "with-code"],
+         "rust", "python-may-run-code", "python-module-for-its-effect", "python-names",
+         "python-names-over-lines", "python-type-checking-block", "python-with-code",
+         "with-code"],
 )
 def test_name_imports_only_bring_names_into_scope(path: str, lines: list[str], expected: bool
                                                   ) -> None:
@@ -2518,11 +2526,13 @@ def test_a_qualifier_the_file_imports_is_dropped(line: str, imports: list[str],
         (["def logout(request):"], ["def logout(request) -> None:"], True),
         (["fun reset() {"], ["fun reset(): Unit {"], True),
         (["    public function up()"], ["    public function up(): bool"], False),
-        (["def login(form):"], ["def login(form) -> Token:"], False),
+        # a type checker's alone; in a FastAPI endpoint the response's model
+        (["def login(form):"], ["def login(form) -> Token:"], True),
+        (["def login(form=Depends()):"], ["def login(form=Depends()) -> Token:"], False),
         (["    callback(): void;"], ["    callback(): Promise<void>;"], False),
     ],
-    ids=["php-void", "ts-void", "python-none", "kotlin-unit", "php-bool", "python-model",
-         "ts-promise"],
+    ids=["php-void", "ts-void", "python-none", "kotlin-unit", "php-bool", "python-type",
+         "python-fastapi-model", "ts-promise"],
 )
 def test_a_declared_return_of_nothing_is_no_change(removed: list[str], added: list[str],
                                                   expected: bool) -> None:
