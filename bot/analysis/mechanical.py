@@ -682,7 +682,7 @@ _NAME_IMPORTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     # Python's names from a module (`from m import A, B`, or a list of them written over several
     # lines), the typing modules, and a block that imports only for the type checker (`if
     # TYPE_CHECKING:`), which runs nothing. Not a module imported by its own name (`import
-    # signals`, `from . import signals`, often with a `# noqa`): that is how Python runs a
+    # signals`, `from . import signals`, which a linter is told to allow): that is how Python runs a
     # module for what loading it does, such as connecting signal handlers
     (compile_lazily(r"\.pyi?$"),
      compile_lazily(r"\s*(?:from\s+\.*\w[\w.]*\s+import\s+(?:\(\s*)?[\w, ]*\)?|import\s+(?:typing|"
