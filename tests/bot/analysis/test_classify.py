@@ -3036,14 +3036,15 @@ _MIGRATION = "database/migrations/2016_06_01_000001_create_oauth_clients_table.p
              |+def logout(request) -> None:
              |     request.session.flush()
              """.replace("             |", "")), {}),
-        # a return type naming a value is enforced (PHP) or read (FastAPI's response model)
+        # a return type naming a value is enforced (PHP) or read (a FastAPI endpoint's
+        # response model)
         (_hunks(_MIGRATION, """\
              |-    public function up()
              |+    public function up(): bool
              """.replace("             |", "")), {"migrations": [_MIGRATION]}),
         (_hunks("app/auth/views.py", """\
-             |-def login(form):
-             |+def login(form) -> Token:
+             |-def login(form=Depends(read_form)):
+             |+def login(form=Depends(read_form)) -> Token:
              |     return issue(form)
              """.replace("             |", "")), {"auth": ["app/auth/views.py"]}),
         # the docblock reworded beside a schema change: the change counts
