@@ -10,7 +10,10 @@ program (the linter's own condition for fixing it):
   `fmt.Errorf(...)`; `len(s) == 0` is `s == ""` (and `!= 0`, `> 0` against `!= ""`), which
   compiles only where `s` is a string; `defer f.Close()` is `defer func() { _ = f.Close() }()`;
   an `if`/`else if` chain comparing one value is the `switch` on it (`if_chains`: Go's cases
-  do not fall through).
+  do not fall through); a header's name given to `http.Header`'s methods is its canonical form
+  (canonicalheader: `Get("x-api-key")` is `Get("X-Api-Key")`, which the methods canonicalise
+  themselves); neighbouring parameters of one type share it (gocritic's paramTypeCombine:
+  `func f(a string, b string)` is `func f(a, b string)`).
 - Python (pyupgrade, pycodestyle, flake8-comprehensions): `super(Class, self)` is `super()`;
   `class C(object):` is `class C:`; `not x in y` is `x not in y` and `not x is y` is `x is not
   y`; `dict()` and `list()` are `{}` and `[]`; `set([a, b])` is `{a, b}`. Not `== None` against
@@ -33,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from bot.analysis.annotations import split_arguments
 from bot.analysis.lazyre import compile_lazily
 
 __all__ = ["holds_older_form", "if_chains", "modernised"]
@@ -139,6 +143,69 @@ def _set_literal(found: re.Match[str], argument: str) -> str | None:
     return f"{{{argument[1:-1]}}}"
 
 
+#: a header's name given to one of `http.Header`'s methods, which read and write it canonicalised
+_HEADER_NAME = compile_lazily(r"(\.Header(?:\(\))?\.(?:Get|Set|Add|Del|Values)\()\"([A-Za-z0-9-]+)\"")
+
+
+def _canonical_header(found: re.Match[str]) -> str:
+    """A header's name as Go's `textproto.CanonicalMIMEHeaderKey` writes it."""
+    name = "-".join(part[:1].upper() + part[1:].lower() for part in found[2].split("-"))
+    return f'{found[1]}"{name}"'
+
+
+#: a Go function's signature: `func`, a receiver, a name, or a function literal's parameters
+_GO_FUNC = compile_lazily(r"\bfunc\b\s*(?:\([^()]*\)\s*)?\w*\s*\(")
+_GO_PARAMETER = compile_lazily(r"\s*([A-Za-z_]\w*)(?:\s+(\S.*?))?\s*")
+
+
+def _go_types_shared(line: str) -> str:
+    """A Go signature's parameter and result lists with the neighbouring names of one type
+    sharing it (`a string, b string` -> `a, b string`); a list of types alone (`(int, error)`)
+    or one that does not read as names and types is left as it is."""
+    if _GO_FUNC.search(line) is None:
+        return line
+    out, start = [], 0
+    for index, char, depth in _scan(line):
+        if char == "(" and depth == 1:
+            start = index + 1
+        elif char == ")" and depth == 0 and start:
+            out.append((start, index))
+            start = 0
+    for begin, end in reversed(out):
+        shared = _shared(line[begin:end])
+        if shared is not None:
+            line = line[:begin] + shared + line[end:]
+    return line
+
+
+def _shared(parameters: str) -> str | None:
+    """A parameter list written with each run of one type's names sharing it; None where it is
+    not a list of named parameters."""
+    items = split_arguments(parameters)
+    if items is None or not parameters.strip():
+        return None
+    named: list[tuple[str, str]] = []
+    waiting: list[str] = []
+    for item in items:
+        found = _GO_PARAMETER.fullmatch(item)
+        if found is None:
+            return None
+        if found[2] is None:
+            waiting.append(found[1])
+            continue
+        named += [(name, found[2]) for name in (*waiting, found[1])]
+        waiting = []
+    if waiting or not named:
+        return None
+    runs: list[tuple[list[str], str]] = []
+    for name, kind in named:
+        if runs and runs[-1][1] == kind:
+            runs[-1][0].append(name)
+        else:
+            runs.append(([name], kind))
+    return ", ".join(f"{', '.join(names)} {kind}" for names, kind in runs)
+
+
 #: whole-line and in-line rewrites by pattern: the older form and the newer one it becomes
 _SUBSTITUTIONS = (
     (compile_lazily(r"^(\s*)defer func\(\) \{ _ = (.+\)) \}\(\)$"), r"\1defer \2"),
@@ -158,6 +225,7 @@ _SUBSTITUTIONS = (
     (compile_lazily(r"(\"(?:[^\"\\]|\\.)*\")\.to_owned\(\)"), r"\1.to_string()"),
     (compile_lazily(r"\bif \((\w+) == null\) throw new ArgumentNullException\("
                     r"(?:nameof\(\1\)|\"\1\")\);"), r"ArgumentNullException.ThrowIfNull(\1);"),
+    (_HEADER_NAME, _canonical_header),
 )
 
 #: the rewrites of calls whose arguments are read, bracket by bracket
@@ -171,7 +239,8 @@ _OLDER = compile_lazily(
     r"(?m)Replace\(|errors\.New\(|array\(|set\(\[|defer func|len\([\w.]+\) [=!>]|super\(\s*\w|"
     r"\(object\)|\bnot [\w.]+(?:\([^()]*\))? i[ns] |"
     r"dict\(\)|list\(\)|^\s*(?:const|let|var) \w+ = [\w.]+\.\w+;|validates_|is_null\(|"
-    r"String::from\(|\.to_owned\(\)|ArgumentNullException\("
+    r"String::from\(|\.to_owned\(\)|ArgumentNullException\(|Header(?:\(\))?\.[GSADV]\w+\(\"|"
+    r"\bfunc\b[^\n{]*\w [^,()\n]+, \w+ [^,()\n]"
 )
 
 
@@ -188,7 +257,7 @@ def modernised(line: str) -> str:
         line = _calls(pattern, line, write)
     for pattern, replacement in _SUBSTITUTIONS:
         line = pattern.sub(replacement, line)
-    return line
+    return _go_types_shared(line)
 
 
 _SWITCH = compile_lazily(r"(\s*)switch ([^(){};]+?) \{")

@@ -27,6 +27,10 @@ def _areas(path: str, removed: list[str], added: list[str], policy: Policy) -> s
         ("auth/login.go", ["\tif len(password) == 0 {"], ['\tif password == "" {']),
         ("auth/session.go", ["\tdefer sessionStore.Close()"],
          ["\tdefer func() { _ = sessionStore.Close() }()"]),
+        ("auth/proxy.go", ['\tif fwd := req.Header.Get("x-forwarded-for"); fwd != "" {'],
+         ['\tif fwd := req.Header.Get("X-Forwarded-For"); fwd != "" {']),
+        ("auth/auth.go", ["func (u Users) Validate(user string, password string) bool {"],
+         ["func (u Users) Validate(user, password string) bool {"]),
         ("app/auth.py", ["        super(PasswordForm, self).__init__(*args, **kwargs)"],
          ["        super().__init__(*args, **kwargs)"]),
         ("app/auth.py", ["class PasswordForm(object):"], ["class PasswordForm:"]),
@@ -47,7 +51,8 @@ def _areas(path: str, removed: list[str], added: list[str], policy: Policy) -> s
          ["        if (password == null) throw new ArgumentNullException(nameof(password));"],
          ["        ArgumentNullException.ThrowIfNull(password);"]),
     ],
-    ids=["go-replace-all", "go-errorf", "go-empty-string", "go-deferred-close", "py-super",
+    ids=["go-replace-all", "go-errorf", "go-empty-string", "go-deferred-close",
+         "go-canonical-header", "go-shared-parameter-type", "py-super",
          "py-object-base", "py-not-in", "py-set-literal", "py-dict-literal", "js-destructuring",
          "rb-validates", "php-short-array", "php-is-null", "rs-to-string", "cs-throw-if-null"],
 )
@@ -63,6 +68,12 @@ def test_a_linters_rewrite_of_a_sensitive_line_is_mechanical(
         # only the first occurrence replaced: not ReplaceAll
         ("auth/login.go", ['\tpwd = strings.Replace(passphrase, " ", "", 1)'],
          ['\tpwd = strings.ReplaceAll(passphrase, " ", "")']),
+        # the header's map read directly: its key is not canonicalised
+        ("auth/proxy.go", ['\tfwd := req.Header["x-forwarded-for"]'],
+         ['\tfwd := req.Header["X-Forwarded-For"]']),
+        # a parameter's type changed while they were combined
+        ("auth/auth.go", ["func Validate(user string, password []byte) bool {"],
+         ["func Validate(user, password string) bool {"]),
         # an ORM's column compares with `==`: `is None` is always false there
         ("app/auth.py", ["    users = User.query.filter(User.password == None)"],
          ["    users = User.query.filter(User.password is None)"]),
@@ -78,7 +89,8 @@ def test_a_linters_rewrite_of_a_sensitive_line_is_mechanical(
          ["\tif method == AuthPassword {", "\t} else if method == AuthToken {"],
          ["\tswitch method {", "\tcase AuthPassword:", "\tcase AuthNone:"]),
     ],
-    ids=["go-replace-once", "py-orm-is-none", "py-negation-dropped", "py-empty-set",
+    ids=["go-replace-once", "go-map-read-keeps-case", "go-parameter-type-changed",
+         "py-orm-is-none", "py-negation-dropped", "py-empty-set",
          "rb-condition-dropped", "go-switch-other-value"],
 )
 def test_a_rewrite_that_changes_what_runs_still_counts(
@@ -116,5 +128,11 @@ def test_the_newer_forms_are_written_bracket_by_bracket() -> None:
         "return errors.New(fmt.Sprintf(a) + b)"), "not the whole argument"
     assert modernised("x = set([a, (b, c)])") == "x = {a, (b, c)}"
     assert modernised("$a = array(1, array(2), 'x)')") == "$a = [1, [2], 'x)']"
+    assert modernised('w.Header().Set("www-authenticate", v)') == (
+        'w.Header().Set("Www-Authenticate", v)'), "Go's canonical form"
+    assert modernised("func f(a, b int, c string, d string) (n int, err error) {") == (
+        "func f(a, b int, c, d string) (n int, err error) {")
+    assert modernised("func f(a int, b string) (string, error) {") == (
+        "func f(a int, b string) (string, error) {"), "types alone are no names"
     assert if_chains(["\tswitch kind {", "\tcase A, B:", "\t\tf()", "\t}", "\tcase C:"]) == [
         "\tif kind == A || kind == B {", "\t\tf()", "\t}", "\tcase C:"], "the switch closed"
