@@ -144,7 +144,9 @@ def _set_literal(found: re.Match[str], argument: str) -> str | None:
 
 
 #: a header's name given to one of `http.Header`'s methods, which read and write it canonicalised
-_HEADER_NAME = compile_lazily(r"(\.Header(?:\(\))?\.(?:Get|Set|Add|Del|Values)\()\"([A-Za-z0-9-]+)\"")
+_HEADER_NAME = compile_lazily(
+    r"(\.Header(?:\(\))?\.(?:Get|Set|Add|Del|Values)\()\"([A-Za-z0-9-]+)\""
+)
 
 
 def _canonical_header(found: re.Match[str]) -> str:
