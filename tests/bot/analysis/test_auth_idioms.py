@@ -341,6 +341,19 @@ SPRING = "src/main/java/org/shop/config/WebConfig.java"
         ("src/components/SignupForm.jsx", "const MIN_PASSWORD_LENGTH = 8;", None),
         ("app/models/user.rb", "    validates :bio, length: { maximum: 500 }", None),
         ("config/config.yml", "TITLE_LENGTH_MAX: 255", None),
+        # a credential's revocation state written or asked for
+        ("nav/web/useradmin/views.py", "    token.revoked = False", "auth.revocation-state"),
+        ("lib/hexpm/user_sessions.ex", "        set: [revoked_at: now, updated_at: now]",
+         "auth.revocation-state"),
+        ("src/keys/keys.service.ts", "    where: { userId, revokedAt: null },",
+         "auth.revocation-state"),
+        ("src/keys/key.ts", "  revoked: boolean;", None),
+        # look-alikes: the has_scope gem's query filter in a Rails controller
+        ("app/controllers/api/v1/event_logs_controller.rb",
+         "  has_scope(:events, type: :array) { |c, s, v| s.for_event_types(v) }", None),
+        ("app/controllers/courses_controller.rb", "  has_scope :by_degree", None),
+        ("app/controllers/api/base_controller.rb", "    head :forbidden unless has_scope?(:write)",
+         "auth.token-scopes"),
         # look-alikes: a context of another kind, the same words outside Elixir
         ("lib/shop/orders.ex", "    orders_context = Keyword.get(opts, :context)", None),
         ("src/users.py", "    users_context = load_context(request)", None),
