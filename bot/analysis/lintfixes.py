@@ -241,14 +241,18 @@ _OLDER = compile_lazily(
     r"(?m)Replace\(|errors\.New\(|array\(|set\(\[|defer func|len\([\w.]+\) [=!>]|super\(\s*\w|"
     r"\(object\)|\bnot [\w.]+(?:\([^()]*\))? i[ns] |"
     r"dict\(\)|list\(\)|^\s*(?:const|let|var) \w+ = [\w.]+\.\w+;|validates_|is_null\(|"
-    r"String::from\(|\.to_owned\(\)|ArgumentNullException\(|Header(?:\(\))?\.[GSADV]\w+\(\"|"
-    r"\bfunc\b[^\n{]*\w [^,()\n]+, \w+ [^,()\n]"
+    r"String::from\(|\.to_owned\(\)|ArgumentNullException\(|Header(?:\(\))?\.[GSADV]\w+\(\""
 )
+#: a Go signature whose neighbouring parameters each name their type (`_go_types_shared`),
+#: sought only in a text that holds `func` at all
+_SEPARATE_TYPES = compile_lazily(r"\bfunc\b[^\n{]*\w [^,()\n]+, \w+ [^,()\n]")
 
 
 def holds_older_form(text: str) -> bool:
     """Whether a text (a line, or a hunk side's lines joined) holds an older form above."""
-    return _OLDER.search(text) is not None
+    return _OLDER.search(text) is not None or (
+        "func" in text and _SEPARATE_TYPES.search(text) is not None
+    )
 
 
 def modernised(line: str) -> str:
