@@ -171,6 +171,20 @@ _ADMONITION_CLASS = compile_lazily(r"\{:\s*\.[\w-]+\s*\}")
 _DOC_LINK = compile_lazily(r"\[([^\]\n]*)\]\([^)\s]*\)|(https?://\S+)")
 
 
+#: how a docstring's text sets a sentence apart besides its words: a list item's marker (`* any
+#: user with add permission can ...`, `1. the owner`) and the brackets of an aside (`(unless the
+#: user is an active superuser, ...)`)
+_LISTED = compile_lazily(r"\s*(?:[*+-]|\d{1,2}[.)])\s+(?=[A-Za-z`])|\s*\((?=[a-z])")
+
+
+def _listed_sentence(text: str) -> bool:
+    """Whether a line reads as a sentence (`prose_line`) once a list item's marker or an
+    aside's opening bracket is taken off its start: the lines a hunk that starts inside a
+    docstring shows are counted with it (`_Lexer._unknown`)."""
+    found = _LISTED.match(text)
+    return prose_line(text[found.end():] if found else text)
+
+
 def _doc_sentence(text: str) -> bool:
     """Whether a line of a doc's text reads as a sentence (`prose_line`) once its Markdown
     (`_DOC_LINK`, a blockquote's marker, a closing colon) is taken off."""
@@ -333,7 +347,7 @@ class _Lexer:
             self.summary = prose_line(text)
         if text.strip():
             self.written += 1
-            self.sentences += prose_line(text)
+            self.sentences += _listed_sentence(text)
         self.pending.append(at)
         if text.strip() and not text.lstrip().startswith(family.comments or "\0"):
             self.previous = text

@@ -485,3 +485,20 @@ def test_a_lone_quote_after_lines_mostly_of_sentences_closes_the_string_they_wer
             "", "def issue():", '    """', "    Issue a token for the user who signed in now.",
             '    """']
     assert prose_flags("h/jwt.py", code, from_start=False) == [False] * 5 + [True] * 3
+
+
+def test_a_docstrings_list_items_and_asides_count_as_its_sentences() -> None:
+    """A docstring's list of rules and an aside in brackets read as its sentences once their
+    marker is taken off: a hunk that begins inside such a docstring is prose to its closing
+    quote, though few of its lines are sentences as they stand."""
+    inside = ["    This policy piggybacks off ``add`` and ``change`` permissions defined through the",
+              "    :class:`~django.contrib.auth.models.Permission` model, as follows:", "",
+              "    * any user with ``add`` permission can create instances, and ALSO edit",
+              "      instances that they own",
+              "    * any user with ``change`` permission can edit instances regardless of ownership",
+              "    * ability to edit also implies ability to delete", "",
+              "    (unless the user is an active superuser, in which case they can do everything).",
+              '    """', "", "    def user_has_permission(self, user, action):"]
+    assert prose_flags("w/base.py", inside, from_start=False) == [True] * 10 + [False, False]
+    code = ["    - amount", "    * rate", "    (total)", '    """']
+    assert prose_flags("w/base.py", code, from_start=False) == [False] * 4, "no sentences"
