@@ -1142,7 +1142,8 @@ class Diff:
                 inside = any(inside_doc([row[1:] for row in rows if row[:1] in kinds])
                              for kinds in (" -", " +"))
             else:
-                inside = go_doc_inside([row[1:] for row in rows])
+                inside = go_doc_inside([row[1:] for row in rows],
+                                       hunk.header.text if hunk.header else "")
             if not inside:
                 return NO_LINES
         found: set[tuple[str, int]] = set()
@@ -1156,7 +1157,8 @@ class Diff:
                              and lines[line - 1] == text.rstrip("\n"))
                 continue
             texts = [row[1:] for row in rows if row[:1] in kinds]
-            flags = prose_flags(path, texts, from_start=start <= 1)
+            flags = prose_flags(path, texts, from_start=start <= 1,
+                                header=hunk.header.text if hunk.header else "")
             found.update((side, start + at) for at, flag in enumerate(flags)
                          if flag and start + at in changed)
         return places(found)

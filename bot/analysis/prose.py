@@ -101,8 +101,9 @@ _RUST = compile_lazily(r"\.rs$")
 #: (a comment, then the `package` clause), often a `/* */` block of many screens
 GO_DOC = compile_lazily(r"(?:^|/)doc\.go$")
 #: a line of Go code at a file's top level (the package clause, an import, a declaration, a
-#: build directive): a hunk of a `doc.go` that shows one is outside the doc comment
-_GO_TOP_LEVEL = compile_lazily(r"\s*(?:package|import|func|var|const|type)\b|\s*//go:")
+#: build directive), which gofmt starts at the margin: a hunk of a `doc.go` that shows one is
+#: outside the doc comment. An example in the comment's text is indented (`\tvar store = ...`)
+_GO_TOP_LEVEL = compile_lazily(r"(?:package|import|func|var|const|type)\b|//go:")
 #: a line that only closes a Rust raw string (`"#`, `"##);`): in code a `"` would open a string,
 #: so a hunk that meets one before any quote of its own starts inside a raw string
 _RAW_CLOSER = compile_lazily(r'\s*"#+[),;]*\s*$')
@@ -438,10 +439,12 @@ def markers(path: str) -> tuple[str, ...]:
     return () if family is None else family.markers
 
 
-def prose_flags(path: str, lines: Sequence[str], *, from_start: bool) -> list[bool]:
+def prose_flags(path: str, lines: Sequence[str], *, from_start: bool, header: str = ""
+                ) -> list[bool]:
     """For each line, whether all of it is inside a docstring or a block comment of the file's
     language (none: a language without such blocks). `from_start`: the lines start at the
-    file's first line (else a hunk's, where what is open is unknown at first)."""
+    file's first line (else a hunk's, where what is open is unknown at first, and `header` is
+    the line git names in its header, `go_doc_inside`)."""
     if _RUBY.search(path):
         if not any(line.startswith(("=begin", "=end")) for line in lines):
             return [False] * len(lines)
@@ -449,7 +452,7 @@ def prose_flags(path: str, lines: Sequence[str], *, from_start: bool) -> list[bo
     family = _family_of(path)
     if family is None:
         return [False] * len(lines)
-    if not from_start and GO_DOC.search(path) and go_doc_inside(lines):
+    if not from_start and GO_DOC.search(path) and go_doc_inside(lines, header):
         return [bool(line.strip()) for line in lines]
     flags = _lexed(family, lines, from_start=from_start)
     if not from_start and family is _PYTHON:
@@ -463,7 +466,7 @@ def prose_flags(path: str, lines: Sequence[str], *, from_start: bool) -> list[bo
     return flags
 
 
-def go_doc_inside(lines: Sequence[str]) -> bool:
+def go_doc_inside(lines: Sequence[str], header: str = "") -> bool:
     """Whether a hunk of a Go `doc.go` (`GO_DOC`) lies inside its doc comment: it holds no
     delimiter of a block comment (`/*`, `*/`: where it opens or closes, the lexer reads it) and
     no line of code at a file's top level (`_GO_TOP_LEVEL`: the package clause the comment
@@ -472,9 +475,14 @@ def go_doc_inside(lines: Sequence[str]) -> bool:
     paragraph ending in a colon) is the comment's text, an example quoted for the reader.
     A comment written with `//` marks each of its lines: a hunk that shows such lines and others
     that are not blank shows code outside the comment (a function body below it, whose
-    top-level line the hunk does not reach)."""
+    top-level line the hunk does not reach), unless the line git names in the hunk's `header`
+    (the nearest line above that starts at the margin) is a sentence: above a function's body
+    it would be the `func` line, so such a hunk is in the comment's text, and the `//` lines it
+    shows are an example's comments, indented as the example is.)"""
     if any("/*" in line or "*/" in line or _GO_TOP_LEVEL.match(line) for line in lines):
         return False
+    if header and _doc_sentence(header):
+        return True
     texts = [line.strip() for line in lines if line.strip()]
     marked = sum(text.startswith("//") for text in texts)
     return marked in (0, len(texts))

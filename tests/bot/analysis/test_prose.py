@@ -389,6 +389,31 @@ def test_an_example_in_a_go_doc_go_is_no_evidence(policy: Policy) -> None:
                   policy).areas != []
 
 
+def test_an_example_with_comments_under_a_sentence_of_a_go_doc_go_is_its_text(
+    policy: Policy
+) -> None:
+    """The example a doc.go's comment quotes is indented and may hold `//` comments of its own:
+    where the line git names in the hunk's header is a sentence of the comment (a function's
+    body would be under its `func` line), the hunk is in the comment's text."""
+    rows = [
+        "@@ -26,7 +26,11 @@ Let's start with an example that shows the sessions API in a nutshell:",
+        ' \t\t"github.com/gorilla/sessions"', " \t)", " ",
+        '-\tvar store = sessions.NewCookieStore([]byte("something-very-secret"))',
+        "+\t// Note: Don't store your key in your source code. Pass it via an",
+        "+\t// environmental variable, or flag (or both), and don't accidentally commit it.",
+        "+\t// Ensure your key is sufficiently random and persist the result.",
+        "+\t// Use crypto/rand for it.",
+        '+\tvar store = sessions.NewCookieStore(os.Getenv("SESSION_KEY"))', " ",
+        " \tfunc MyHandler(w http.ResponseWriter, r *http.Request) {",
+        " \t\t// Get a session. Get() always returns a session, even if empty.",
+    ]
+    text = patch("doc.go", "\n".join(rows) + "\n")
+    assert decide(parse_diff(text), policy).areas == []
+    body = text.replace("Let's start with an example that shows the sessions API in a nutshell:",
+                        "func NewStore() *sessions.CookieStore {")
+    assert decide(parse_diff(body), policy).areas != [], "a function's body"
+
+
 def test_a_hunk_s_prose_is_the_changed_lines_inside_its_docstring() -> None:
     diff = parse_diff(
         "diff --git a/app/account.py b/app/account.py\n"
