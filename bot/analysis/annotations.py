@@ -114,24 +114,24 @@ def without_parameter_types(line: str) -> str:
         found = _PYTHON_DEF.match(line)
         if found is None:
             return line
+        returned, rest = found.group(3) or "", found.group(4)
         # a FastAPI signature keeps its return annotation, the response's model
-        tail = 3 if found.group(3) and _REQUEST_READERS.search(found.group(2)) else 4
-        return _untyped(line, found, python=True, tail=tail)
+        fastapi = bool(returned) and _REQUEST_READERS.search(found.group(2)) is not None
+        return _untyped(line, found, python=True, kept=returned + rest if fastapi else rest)
     if ":" in line and ("{" in line or "=>" in line):
         found = _TYPESCRIPT_SIGNATURE.match(line)
         words = found.group(1).split() if found is not None else []
         if found is not None and (not words or words[-1] not in _STATEMENTS):
-            return _untyped(line, found, python=False, tail=4)
+            return _untyped(line, found, python=False, kept=found.group(4))
     return line
 
 
-def _untyped(line: str, found: re.Match[str], *, python: bool, tail: int) -> str:
-    """A signature's match (its opening, its parameters, then the groups from `tail` on: what
-    follows the `)` that is kept) written without its parameters' types; the line as it is
-    where its parameters do not split."""
+def _untyped(line: str, found: re.Match[str], *, python: bool, kept: str) -> str:
+    """A signature's match (its opening, then its parameters) written without its parameters'
+    types and followed by `kept`, what of the rest after the `)` stays; the line as it is where
+    its parameters do not split."""
     parameters = split_arguments(found.group(2))
     if parameters is None:
         return line
     plain = ", ".join(_unannotated(parameter, python).strip() for parameter in parameters)
-    kept = "".join(part or "" for part in found.groups()[tail - 1:])
     return f"{found.group(1)}({plain}){kept}"

@@ -1133,6 +1133,7 @@ class Diff:
         if not delimited and not GO_DOC.search(path) and not python and not elixir:
             return NO_LINES  # no delimiter: nothing in the hunk says it is inside one
         rows = self.text[begin:stop].split("\n")[:-1]
+        header = hunk.header.text if hunk.header else ""  # the line git names above the hunk
         if not delimited:
             # ... but in a Go `doc.go`, where the file holds nothing else, in a Python hunk
             # that shows a docstring's section (`Args:`, `Returns:`) on either side, and in an
@@ -1142,8 +1143,7 @@ class Diff:
                 inside = any(inside_doc([row[1:] for row in rows if row[:1] in kinds])
                              for kinds in (" -", " +"))
             else:
-                inside = go_doc_inside([row[1:] for row in rows],
-                                       hunk.header.text if hunk.header else "")
+                inside = go_doc_inside([row[1:] for row in rows], header)
             if not inside:
                 return NO_LINES
         found: set[tuple[str, int]] = set()
@@ -1157,8 +1157,7 @@ class Diff:
                              and lines[line - 1] == text.rstrip("\n"))
                 continue
             texts = [row[1:] for row in rows if row[:1] in kinds]
-            flags = prose_flags(path, texts, from_start=start <= 1,
-                                header=hunk.header.text if hunk.header else "")
+            flags = prose_flags(path, texts, from_start=start <= 1, header=header)
             found.update((side, start + at) for at, flag in enumerate(flags)
                          if flag and start + at in changed)
         return places(found)

@@ -478,7 +478,7 @@ def go_doc_inside(lines: Sequence[str], header: str = "") -> bool:
     top-level line the hunk does not reach), unless the line git names in the hunk's `header`
     (the nearest line above that starts at the margin) is a sentence: above a function's body
     it would be the `func` line, so such a hunk is in the comment's text, and the `//` lines it
-    shows are an example's comments, indented as the example is.)"""
+    shows are an example's comments, indented as the example is."""
     if any("/*" in line or "*/" in line or _GO_TOP_LEVEL.match(line) for line in lines):
         return False
     if header and _doc_sentence(header):
