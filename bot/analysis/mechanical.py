@@ -3274,11 +3274,13 @@ def _rewrapped(removed: Sequence[str], added: Sequence[str]) -> bool:
 
 #: where a comma or a semicolon, which the token streams drop as layout, is code: a tuple of
 #: one (`in ("admin",)`, `= ("x",)`), a value made a tuple by a trailing comma (Python's
-#: `DEBUG = False,`), an empty statement that ends a condition's body (`if (isAdmin(u)); {`)
+#: `DEBUG = False,`), an empty statement that ends a condition's body (`if (isAdmin(u)); {`);
+#: each beside two characters every match holds, which a line is asked for first
 _SEPARATOR_SHAPES = (
-    compile_lazily(r"(?:^|[=(\[,:]|\bin|\breturn)\s*\(\s*[^(),\s](?:[^(),]|\([^()]*\))*,\s*\)"),
-    compile_lazily(r"^\s*[\w.]+\s+=\s+[^=,\[\]{}()]+,\s*$"),
-    compile_lazily(r"\b(?:if|for|while)\b.*\)\s*;\s*(?:\{|$)"),
+    (",", ")", compile_lazily(
+        r"(?:^|[=(\[,:]|\bin|\breturn)\s*\(\s*[^(),\s](?:[^(),]|\([^()]*\))*,\s*\)")),
+    (",", "=", compile_lazily(r"^\s*[\w.]+\s+=\s+[^=,\[\]{}()]+,\s*$")),
+    (";", ")", compile_lazily(r"\b(?:if|for|while)\b.*\)\s*;\s*(?:\{|$)")),
 )
 
 
@@ -3289,9 +3291,9 @@ def _separators_moved(removed: Sequence[str], added: Sequence[str]) -> bool:
     if old.count(",") == new.count(",") and old.count(";") == new.count(";"):
         return False
     return any(
-        sum(1 for line in removed if shape.search(line))
-        != sum(1 for line in added if shape.search(line))
-        for shape in _SEPARATOR_SHAPES
+        sum(1 for line in removed if first in line and second in line and shape.search(line))
+        != sum(1 for line in added if first in line and second in line and shape.search(line))
+        for first, second, shape in _SEPARATOR_SHAPES
     )
 
 

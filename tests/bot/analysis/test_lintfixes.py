@@ -25,6 +25,8 @@ def _areas(path: str, removed: list[str], added: list[str], policy: Policy) -> s
         ("auth/login.go", ['\treturn errors.New(fmt.Sprintf("bad password for %s", user))'],
          ['\treturn fmt.Errorf("bad password for %s", user)']),
         ("auth/login.go", ["\tif len(password) == 0 {"], ['\tif password == "" {']),
+        # a line that is not ASCII is read by `re`, whose \w holds the letters RE2's does not
+        ("auth/login.go", ["\tif len(contraseña) == 0 {"], ['\tif contraseña == "" {']),
         ("auth/session.go", ["\tdefer sessionStore.Close()"],
          ["\tdefer func() { _ = sessionStore.Close() }()"]),
         ("auth/proxy.go", ['\tif fwd := req.Header.Get("x-forwarded-for"); fwd != "" {'],
@@ -51,7 +53,8 @@ def _areas(path: str, removed: list[str], added: list[str], policy: Policy) -> s
          ["        if (password == null) throw new ArgumentNullException(nameof(password));"],
          ["        ArgumentNullException.ThrowIfNull(password);"]),
     ],
-    ids=["go-replace-all", "go-errorf", "go-empty-string", "go-deferred-close",
+    ids=["go-replace-all", "go-errorf", "go-empty-string", "go-empty-string-unicode",
+         "go-deferred-close",
          "go-canonical-header", "go-shared-parameter-type", "py-super",
          "py-object-base", "py-not-in", "py-set-literal", "py-dict-literal", "js-destructuring",
          "rb-validates", "php-short-array", "php-is-null", "rs-to-string", "cs-throw-if-null"],
