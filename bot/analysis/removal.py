@@ -58,6 +58,17 @@ What goes with dead code goes with it too:
   naming it, registered at load or link time (`#[ctor]`, `inventory::submit!`), exported by
   name (`#[no_mangle]`) or a trait's impl (`impl Drop for Key`), keeps the module's weight).
 
+A change that deletes files and nothing else (its tests and docs aside) leaves no line of code
+that could name them: had anything still named one (an import, a call, a script's path), the
+change would break it. What such a file held (a console script, a template, a one-off task, a
+helper module) ran only when called, so it is no evidence, path included (`_abandoned`), unless
+something runs it by its place (`_BY_CONVENTION`: a workflow, infrastructure code, a migration,
+configuration such as Rails' initializers, a module a framework discovers, a file-system route)
+or it registers code as it loads (a framework's annotation, Go's `func init()`). A Rust file is
+left to its `mod` declaration (above). On real commits the deletions of a `bin/console`, a
+seeder's template, a rake task already run and a key-generation module nothing imported were
+false alarms; a deleted initializer and deleted release workflows were the critical ones.
+
 Where a definition or an import goes on over several lines, it is read whole: a signature
 closed by its result's type (`): Promise<T> {`), a template literal or a Go raw string at the
 left margin, the rows of an import's list in a hunk git's header places inside it (`@@ ... @@
@@ -444,6 +455,27 @@ _RUST_REGISTERS = compile_lazily(
 )
 #: a Rust file whose modules sit in its own folder rather than in one named after it
 _RUST_ROOT = compile_lazily(r"(^|/)(mod|lib|main)\.rs$")
+#: the languages whose line opening with `@name`, `[Name]` or `#[name]` is a decorator or an
+#: annotation (not Ruby's instance variable, Elixir's module attribute or Blade's directive)
+_ANNOTATED = compile_lazily(
+    r"(?<!\.blade)\.(?:py|java|kt|kts|scala|groovy|[cm]?[jt]sx?|cs|dart|swift|php)$"
+)
+#: a file something runs or reads by its place, with no line of code naming it: a CI or deploy
+#: file, infrastructure code, a migration or a schema, configuration (Rails' initializers, a
+#: settings module), a module a framework discovers (Django's `admin.py`, Celery's `tasks.py`),
+#: a file-system route or a middleware a JavaScript framework loads by path
+_BY_CONVENTION = compile_lazily(
+    r"(?i)(?:^|/)(?:\.github|\.circleci|\.buildkite|\.gitlab|\.tekton|charts?|helm|k8s|"
+    r"kubernetes|deploy(?:ment)?s?|manifests|terraform|ansible|infra(?:structure)?|config|conf|"
+    r"settings|initializers|migrat\w*|db|schemas?|pages|routes)/|(?:^|/)(?:\.gitlab-ci\.ya?ml|"
+    r"\.travis\.ya?ml|\.drone\.ya?ml|Jenkinsfile|azure-pipelines[^/]*|bitbucket-pipelines\.yml|"
+    r"Procfile|fly\.toml|vercel\.json|netlify\.toml|app\.ya?ml|serverless\.ya?ml|"
+    r"(?:docker-)?compose[^/]*\.ya?ml|[^/]*Dockerfile[^/]*|[^/]*\.dockerfile|\.env[^/]*|"
+    r"\.htaccess|web\.config|settings\.py|(?:admin|tasks|signals|apps|urls|models|conftest)\.py|"
+    r"middleware\.[cm]?[jt]sx?|(?:page|route|layout)\.[cm]?[jt]sx?|"
+    r"\+(?:page|layout|server)[^/]*)$|\.(?:tf|tfvars|hcl|sql|ini|conf|cfg|toml|ya?ml|json|xml|"
+    r"properties|env|nix|j2|tpl)$"
+)
 
 
 def _import_row(text: str) -> bool:
@@ -534,6 +566,8 @@ class Removals:
         self._unread_spans: list[tuple[int, int]] | None = None
         self._imports: dict[tuple[int, int], frozenset[tuple[str, int]]] = {}
         self._deleted: dict[int, bool] = {}
+        #: whether the change deletes files and nothing else (`_abandoned`), once asked
+        self._deletes_only: bool | None = None
         self._words: list[tuple[int, int, frozenset[str], frozenset[str],
                                 frozenset[str]]] | None = None
         #: the names and the modules (`_module_of`) of the dead code the change deletes, once
@@ -920,7 +954,7 @@ class Removals:
             if self._unloaded(file):
                 found = True  # a Rust module no declaration loads any more: none of it builds
             elif units is None:
-                found = False
+                found = self._abandoned(file)
             elif not units:  # imports only: removal if they went with a unit of their file
                 found = any(
                     other != number and self._hunk_units(file, other)
@@ -952,11 +986,50 @@ class Removals:
                 found = bool(references) and all(
                     self.hunk(file, number) for file, number in references
                 )
-            found = found or self._unloaded(index)
+            found = found or self._unloaded(index) or (
+                self._abandoned(index) and all(
+                    self.hunk(index, number) for number in range(len(self.diff.hunks(index)))
+                )
+            )
             if found:
                 self.paths.add(change.path)
             self._deleted[index] = found
         return found
+
+    def _abandoned(self, index: int) -> bool:
+        """Whether a file is deleted by a change that deletes files and nothing else (the
+        tests and docs aside) and runs by no convention (`_BY_CONVENTION`). No line of code is
+        left in the change to name it, so if anything named it (an import, a call, a script's
+        path) the change would break it: what it held (a script, a template, a helper module)
+        ran only when something called it, and nothing can any more. A definition it held
+        that a framework registers (`@Component`, `@app.route`) is still asked of
+        `_dead`."""
+        if self._deletes_only is None:
+            self._deletes_only = all(
+                change.status == "removed" or self._unread(file)
+                for file, change in enumerate(self.diff.files)
+            )
+        change = self.diff.files[index]
+        return (self._deletes_only and change.status == "removed"
+                and not change.path.endswith(".rs")  # a module's declaration says (`_unloaded`)
+                and not _BY_CONVENTION.search(change.path) and not self._registers(index))
+
+    def _registers(self, index: int) -> bool:
+        """Whether a file's removed lines register code with what loads it (a decorator or
+        an annotation not only descriptive, `_DECORATOR`, in a language that has them) or run
+        it as it loads (Go's `func init()`): a framework scanning a package, or the build,
+        runs it with no name naming it."""
+        annotated = _ANNOTATED.search(self.diff.files[index].path) is not None
+        for hunk in self.diff.hunks(index):
+            for item in hunk.lines:
+                decorator = _DECORATOR.match(item.text) if annotated else None
+                if decorator is not None and next(
+                    group for group in decorator.groups() if group
+                ) not in _DESCRIPTIVE:
+                    return True
+                if item.text.startswith("func init()"):
+                    return True
+        return False
 
     def _references(self, index: int, module: str) -> set[tuple[int, int]]:
         """The hunks of surviving files with a removed line that names a deleted file: one of

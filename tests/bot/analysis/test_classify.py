@@ -621,7 +621,11 @@ def test_a_removed_file_of_comments_and_a_package_line_is_not_flagged(policy: Po
     doc = ["// Package oauth2 implements the token endpoint.", "package oauth2"]
     assert run(deleted("server/oauth2/doc.go", doc), policy).areas == []
     code = [*doc, "func verify() bool { return true }"]
-    assert files_by_area(run(deleted("server/oauth2/doc.go", code), policy)) == {
+    # beside an edit: a change that only deletes files deletes what nothing can call any more
+    # (tests/bot/analysis/test_removal.py)
+    version = edit("cmd/version.go", removed=['const version = "1.0"'],
+                   added=['const version = "1.1"'])
+    assert files_by_area(run(deleted("server/oauth2/doc.go", code) + version, policy)) == {
         "auth": ["server/oauth2/doc.go"]
     }
 

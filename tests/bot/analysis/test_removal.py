@@ -431,7 +431,11 @@ _RB_REQUIRE = edit("lib/shop.rb", removed=["require 'shop/controller_helpers/aut
             "spec/controllers/fake_controller_spec.rb",
             removed=["  include Shop::ControllerHelpers::Auth"],
         ), False, id="unincluded-from-a-test"),
-        pytest.param(_RB_HELPER, True, id="nothing-loaded-it-by-name"),
+        pytest.param(_RB_HELPER + edit("lib/shop/greeting.rb", removed=['  GREETING = "Hello"'],
+                                       added=['  GREETING = "Hi"']),
+                     True, id="nothing-loaded-it-by-name"),
+        # deleted alone: no code is left in the change that could load it
+        pytest.param(_RB_HELPER, False, id="deleted-alone"),
         pytest.param(
             deleted("src/middleware/auth.ts", [
                 "export function authMiddleware(req, res, next) {",
@@ -898,3 +902,47 @@ def test_a_rust_module_unregistered_from_running_code_is_critical(diff: str, gon
     assert removals.deleted(1) is gone
     assert removals.hunk(0, 1) is False
     assert str(decide(parse_diff(diff), policy).risk) == "critical"
+
+
+_PY_SCRIPT = deleted("scripts/reset_admin.py", [
+    "import sys",
+    "import bcrypt",
+    "",
+    'user = User.objects.get(username="admin")',
+    "user.password = bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt())",
+    "user.save()",
+])
+_PY_SCRIPT_TEST = deleted("tests/test_reset_admin.py", [
+    "def test_reset_admin_password():",
+    "    assert run_script('hunter2')",
+])
+_VERSION_BUMP = edit("app/version.py", removed=['VERSION = "1.16.6"'],
+                     added=['VERSION = "1.16.7"'])
+_GO_INIT = deleted("internal/auth/register.go", [
+    "package auth",
+    "",
+    "func init() {",
+    '\tproviders.Register("jwt", verifyToken)',
+    "}",
+])
+
+
+@pytest.mark.parametrize(
+    ("diff", "critical"),
+    [
+        pytest.param(_PY_SCRIPT, False, id="script-nothing-can-run-any-more"),
+        pytest.param(_PY_SCRIPT + _PY_SCRIPT_TEST, False, id="with-its-test"),
+        pytest.param(_PY_SCRIPT + _VERSION_BUMP, True, id="beside-an-edit"),
+        pytest.param(deleted("config/initializers/json_escape.rb", [
+            "ActiveSupport::JSON::Encoding.escape_html_entities_in_json = false",
+        ]), True, id="initializer-loaded-by-its-place"),
+        pytest.param(_GO_INIT, True, id="go-init-runs-as-it-loads"),
+    ],
+)
+def test_a_change_that_only_deletes_files(diff: str, critical: bool, policy: Policy) -> None:
+    """A change that deletes files and nothing else (tests aside) leaves no code that could
+    name them: what they held runs only where something loads it by its place (an
+    initializer, a workflow, a migration) or a registration (Go's `init`, a framework's
+    annotation), and a file deleted beside an edit is judged as before."""
+    decision = decide(parse_diff(diff), policy)
+    assert (str(decision.risk) == "critical") is critical
