@@ -14,6 +14,10 @@ type with it. Not in a FastAPI endpoint's or dependency's signature, which reads
 a parameter defaulted to one of FastAPI's readers (`Depends(...)`, `Query(...)`): the annotation
 of such a parameter is how the request is read, and the return annotation (`-> UserPublic`) is
 the response's model, which decides the fields a client is sent.
+
+A variable of a Python module annotated where it is assigned (`revision: str = "1c46"`, as a
+typing pass writes it over every migration of Alembic's) is read without its annotation too; a
+class's attributes are not, whose annotations are a dataclass's or a model's fields.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import re
 
 from bot.analysis.lazyre import compile_lazily
 
-__all__ = ["split_arguments", "without_parameter_types"]
+__all__ = ["split_arguments", "without_annotations"]
 
 #: a Python signature on one line: its opening, its parameters, its return annotation, the rest
 _PYTHON_DEF = compile_lazily(
@@ -34,6 +38,16 @@ _TYPESCRIPT_SIGNATURE = compile_lazily(
     r"^(\s*(?:export\s+)?(?:default\s+)?(?:(?:async|public|private|protected|static|readonly|"
     r"override|abstract|get|set)\s+)*(?:function\s*\*?\s*[\w$]*|[\w$]+|(?:const|let|var)\s+[\w$]+"
     r"\s*(?::[^=]+)?=\s*(?:async\s*)?)\s*(?:<[^()]*>)?\s*)\((.*)\)(\s*:\s*[^={}]+?)?(\s*(?:\{|=>).*)$"
+)
+#: a variable of a Python module given its annotation where it is assigned (`down_revision: str |
+#: None = "9232980a"`, `TIMEOUT: Final = 30`): at the left margin, where Python stores the
+#: annotation in the module's `__annotations__` and runs nothing of it. A class's attribute
+#: (a dataclass's field, a pydantic or an ORM model's column, indented) is left as it is: its
+#: annotation makes the field. Its name, its type (names, brackets, commas, `|`, `.` and
+#: quotes), and what follows the `=`
+_MODULE_VARIABLE = compile_lazily(
+    r"([A-Za-z_]\w*)\s*:\s*[A-Za-z_][\w.]*(?:\[[\w.\[\], |'\"]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*"
+    r"(?:\[[\w.\[\], |'\"]*\])?)*\s*=(?!=)(.*)$"
 )
 #: FastAPI's readers of a request, whose parameter's annotation says how the request is read
 _REQUEST_READERS = compile_lazily(
@@ -107,9 +121,14 @@ def _default_after(annotated: str) -> str:
     return ""
 
 
-def without_parameter_types(line: str) -> str:
+def without_annotations(line: str) -> str:
     """A one-line signature (module docstring) without its parameters' types (and, in
-    TypeScript, its return type); any other line as it is."""
+    TypeScript, its return type), a Python module's variable without its annotation
+    (`_MODULE_VARIABLE`); any other line as it is."""
+    if line[:1].isalpha() or line[:1] == "_":
+        variable = _MODULE_VARIABLE.match(line)
+        if variable is not None:
+            return f"{variable.group(1)} ={variable.group(2)}"
     if "def" in line and line.rstrip().endswith(":"):
         found = _PYTHON_DEF.match(line)
         if found is None:

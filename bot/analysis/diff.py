@@ -44,6 +44,7 @@ from bot.analysis.mechanical import (
     imported_qualifiers,
     mechanical_sides,
     modifiers_added,
+    name_imports,
     prose_line,
     python3_branches,
     relaid,
@@ -699,6 +700,12 @@ Searcher = Callable[[bytes, Sequence[Any]], list[int]]
 Beside = Callable[[Sequence[Callable[[], Any]]], list[Callable[[], Any]]]
 
 
+
+#: a line that opens an import of a whole statement's own (`from m import A`, `import x.Y;`,
+#: `use App\\Auth;`, `using System.Text;`, a Go `import "fmt"`): a row of a list an import
+#: spreads over several lines is not asked (in Python, `    admin,` may as well be a call's)
+_IMPORT_OPENING = compile_lazily(r"\s*(?:from|import|use|using|global\s+using|pub\s+use)\s")
+
 class Diff:
     """A parsed diff: its files, and their changed lines on demand."""
 
@@ -1195,6 +1202,7 @@ class Diff:
                 or self._same_output(index, hunk) or self._described_only(index, hunk, sides)
                 or self._commented_aside(index, number, path)
                 or self._imports_shorten(index, hunk, sides)
+                or self._names_brought_in(index, hunk, sides)
                 or self._remote_calls_bracketed(index, hunk, sides)
                 or self._modifiers_added(index, hunk, sides)
                 or self._go_imports_sorted(index, hunk, sides)
@@ -1296,6 +1304,22 @@ class Diff:
         old = [line for line in old if line not in imports.removed]
         new = [line for line in new if line not in imports.added]
         return self._mechanical(index, hunk, Sides(old, new))
+
+    def _names_brought_in(self, index: int, hunk: Hunk, sides: Sides) -> bool:
+        """Whether a hunk adds imports that only bring names into scope (`name_imports`; in
+        Python, whole `from m import A` lines) and otherwise only re-formats or respells code:
+        a typing pass's `from collections.abc import Sequence` above the annotations it writes.
+        What the rest respells uses the names, or nothing does. An import taken out stays on
+        its side and is compared: the one added beside it may bind its name to another
+        object."""
+        path = self.files[index].path
+        if not sides.removed or not any(_IMPORT_OPENING.match(line) for line in sides.added):
+            return False
+        kept = [line for line in sides.added
+                if not (_IMPORT_OPENING.match(line) and name_imports(path, [line]))]
+        return len(kept) < len(sides.added) and self._mechanical(
+            index, hunk, Sides(list(sides.removed), kept)
+        )
 
     def _imports_of(self, index: int) -> _Imports:
         """The import lines a file's hunks add and remove (`_imports_shorten`): those at the

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import pairwise, zip_longest
 from typing import NamedTuple
 
-from bot.analysis.annotations import without_parameter_types
+from bot.analysis.annotations import without_annotations
 from bot.analysis.enclosing import indentation
 from bot.analysis.fstrings import as_fstrings
 from bot.analysis.lazyre import compile_lazily
@@ -2523,7 +2523,7 @@ _LINE_REWRITES = (
     _Rewrite(_declares_var, lambda line: _TYPED_LOCAL.sub(r"\1var \2 =", line)),
     _Rewrite(_chains_optionally, _optionally_chained),
     _Rewrite(_formats_strings, as_fstrings),
-    _Rewrite(_annotates, without_parameter_types),
+    _Rewrite(_annotates, without_annotations),
     _Rewrite(_lint_fixes, modernised, closer_only=True),
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.annotations import without_parameter_types
+from bot.analysis.annotations import without_annotations
 from bot.analysis.classify import classify
 from bot.analysis.diff import parse_diff
 from bot.analysis.mechanical import Sides, mechanical_hunk, mechanical_sides
@@ -35,10 +35,13 @@ from policies.model import Policy
         (["  if (user && user.isAdmin) {"], ["  if (user?.isAdmin) {"]),
         (["  const admin = req.session && req.session.user && req.session.user.admin;"],
          ["  const admin = req.session?.user?.admin;"]),
+        (['down_revision = "9232980a793a"', "branch_labels = None"],
+         ['down_revision: str | None = "9232980a793a"',
+          "branch_labels: str | Sequence[str] | None = None"]),
     ],
     ids=["python-migration-hints", "python-return-type", "python-params-with-defaults", "ts-method", "ts-function",
          "ts-arrow", "ruby-hash-rocket", "java-diamond", "go-wrapped-error", "optional-chain",
-         "optional-chain-of-guards"],
+         "optional-chain-of-guards", "python-module-variables"],
 )
 def test_a_typing_or_a_syntax_respelling_is_mechanical(removed: list[str], added: list[str]) -> None:
     assert mechanical_hunk(removed, added)
@@ -68,6 +71,10 @@ def test_a_typing_or_a_syntax_respelling_is_mechanical(removed: list[str], added
          ["    var tokens = new Dictionary<string, Session>();"]),
         (['\t\treturn fmt.Errorf("login: %v", err)'],
          ['\t\treturn fmt.Errorf("login: %w", errInvalid)']),
+        # a class's attribute: its annotation makes a dataclass's or a model's field
+        (["    amount = 0"], ["    amount: Decimal = 0"]),
+        # another value beside the annotation
+        (['down_revision = "9232980a793a"'], ['down_revision: str | None = "25165517c582"']),
         # the guard tested another owner than the one read
         (["  if (user && other.isAdmin) {"], ["  if (user?.isAdmin) {"]),
         # the test turned round beside the chain
@@ -76,7 +83,7 @@ def test_a_typing_or_a_syntax_respelling_is_mechanical(removed: list[str], added
         (["  if (user && user.isAdmin) {"], ["  if (user.isAdmin) {"]),
     ],
     ids=["parameter-added", "default-changed", "fastapi-reader", "fastapi-response-model",
-         "ternary", "ruby-keyword",
+         "ternary", "ruby-keyword", "class-attribute", "module-variable-value",
          "another-key", "another-class", "another-type-argument", "another-cause",
          "another-owner", "negated", "guard-dropped"],
 )
@@ -86,18 +93,18 @@ def test_a_change_beside_a_respelling_is_not_mechanical(
     assert not mechanical_hunk(removed, added)
 
 
-def test_without_parameter_types_reads_one_line_signatures_only() -> None:
-    assert without_parameter_types("    rate: Decimal,") == "    rate: Decimal,"
-    assert without_parameter_types("  foo({ a, b }: Props) {") == "  foo({ a, b }: Props) {"
-    assert without_parameter_types("def f(a: int) -> Decimal:") == "def f(a):"
+def test_without_annotations_reads_one_line_signatures_only() -> None:
+    assert without_annotations("    rate: Decimal,") == "    rate: Decimal,"
+    assert without_annotations("  foo({ a, b }: Props) {") == "  foo({ a, b }: Props) {"
+    assert without_annotations("def f(a: int) -> Decimal:") == "def f(a):"
 
 
 def test_a_fastapi_signature_keeps_its_types() -> None:
     # FastAPI reads the request by a reader's parameter annotation and answers with the
     # return annotation's model: in its signatures the types are what runs
     line = "async def read(q: int = Query(1), user: User = Depends(current)) -> UserPublic:"
-    assert without_parameter_types(line) == line
-    assert without_parameter_types("def f(a: int, db=Depends(get_db)) -> Out:") == (
+    assert without_annotations(line) == line
+    assert without_annotations("def f(a: int, db=Depends(get_db)) -> Out:") == (
         "def f(a, db=Depends(get_db)) -> Out:"
     )
 
@@ -228,3 +235,42 @@ def test_a_message_marked_for_translation_or_no_longer_is_mechanical(
     removed: list[str], added: list[str], mechanical: bool
 ) -> None:
     assert mechanical_hunk(removed, added) is mechanical
+
+
+def _migration_hunk(removed: list[str], added: list[str]) -> str:
+    """One hunk of an Alembic migration's header from its removed and added lines."""
+    path = "alembic/versions/2020-01-07-1751_store_quantity_with_invoice.py"
+    rows = [" import sqlalchemy as sa", *("-" + line for line in removed),
+            *("+" + line for line in added), " ", " "]
+    old = sum(row[0] in " -" for row in rows)
+    new = sum(row[0] in " +" for row in rows)
+    return (f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n"
+            f"@@ -6,{old} +6,{new} @@\n" + "".join(f"{row}\n" for row in rows))
+
+
+_REVISIONS = ['revision = "f5070830387b"', 'down_revision = "25165517c582"', "depends_on = None"]
+_TYPED_REVISIONS = ['revision: str = "f5070830387b"', 'down_revision: str | None = "25165517c582"',
+                    "depends_on: str | Sequence[str] | None = None"]
+
+
+@pytest.mark.parametrize(
+    ("removed", "added", "mechanical"),
+    [
+        (_REVISIONS, ["from collections.abc import Sequence", *_TYPED_REVISIONS], True),
+        # the import replaces one taken out: the name may now be another object
+        (["from sqlalchemy.schema import Sequence", *_REVISIONS],
+         ["from collections.abc import Sequence", *_TYPED_REVISIONS], False),
+        # the name is put to use beside the annotations
+        (_REVISIONS, ["from alembic import op", *_TYPED_REVISIONS, 'op.drop_table("invoices")'],
+         False),
+    ],
+    ids=["typing-pass-with-its-import", "import-replaced", "import-used"],
+)
+def test_names_imported_for_a_typing_pass(
+    removed: list[str], added: list[str], mechanical: bool, policy: Policy
+) -> None:
+    """A hunk that adds imports of names and otherwise only respells (module variables given
+    their types) changes nothing that runs; an import replacing one, or put to use, does."""
+    areas = {area.id for area in classify(parse_diff(_migration_hunk(removed, added)),
+                                          policy).areas}
+    assert (areas == set()) is mechanical
