@@ -1594,6 +1594,7 @@ def test_linguist_generated_does_not_exclude_code_outside_the_generated_paths(
               ['  "Issue refund": "",', '  "Password": "",',
                '  "<div class=\\"text-secondary\\">There are no payments yet.</div>": "",']), False),
         (edit("src/Web/Localization/LocalizedRoutes.cs", ["    return Unauthorized();"]), True),
+        (edit("app/localization/en/user.json", ['    "PASSWORD": "Passphrase",']), False),
         # text joined from strings is an entry; code between two strings is code
         (edit("resources/lang/en/auth.php", ["    'failed' => 'These credentials ' . 'do not match.',"]),
          False),
@@ -1603,7 +1604,8 @@ def test_linguist_generated_does_not_exclude_code_outside_the_generated_paths(
     ],
     ids=["laravel-lang-entries", "js-locale-module", "rails-locale-yaml", "code-under-i18n",
          "ts-locale-module-wrapped-and-imported", "ts-code-beside-the-table-of-languages",
-         "dotnet-translations-folder", "dotnet-code-under-localization", "joined-strings",
+         "dotnet-translations-folder", "dotnet-code-under-localization",
+         "localization-folder-json", "joined-strings",
          "code-between-two-strings", "code-in-a-template-literal"],
 )
 def test_translations_are_excluded_but_code_under_them_counts(
