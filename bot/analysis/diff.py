@@ -700,11 +700,11 @@ Searcher = Callable[[bytes, Sequence[Any]], list[int]]
 Beside = Callable[[Sequence[Callable[[], Any]]], list[Callable[[], Any]]]
 
 
-
 #: a line that opens an import of a whole statement's own (`from m import A`, `import x.Y;`,
-#: `use App\\Auth;`, `using System.Text;`, a Go `import "fmt"`): a row of a list an import
+#: `use App\Auth;`, `using System.Text;`, a Go `import "fmt"`): a row of a list an import
 #: spreads over several lines is not asked (in Python, `    admin,` may as well be a call's)
 _IMPORT_OPENING = compile_lazily(r"\s*(?:from|import|use|using|global\s+using|pub\s+use)\s")
+
 
 class Diff:
     """A parsed diff: its files, and their changed lines on demand."""

@@ -998,12 +998,12 @@ class Removals:
 
     def _abandoned(self, index: int) -> bool:
         """Whether a file is deleted by a change that deletes files and nothing else (the
-        tests and docs aside) and runs by no convention (`_BY_CONVENTION`). No line of code is
-        left in the change to name it, so if anything named it (an import, a call, a script's
-        path) the change would break it: what it held (a script, a template, a helper module)
-        ran only when something called it, and nothing can any more. A definition it held
-        that a framework registers (`@Component`, `@app.route`) is still asked of
-        `_dead`."""
+        tests and docs aside), runs by no convention (`_BY_CONVENTION`) and registers nothing
+        as it loads (`_registers`). No line of code is left in the change to name it, so if
+        anything named it (an import, a call, a script's path) the change would break it: what
+        it held (a script, a template, a helper module) ran only when something called it, and
+        nothing can any more. Its complete definitions are asked of `_dead` as before; this
+        answers for the hunks that hold something else."""
         if self._deletes_only is None:
             self._deletes_only = all(
                 change.status == "removed" or self._unread(file)
