@@ -700,12 +700,6 @@ Searcher = Callable[[bytes, Sequence[Any]], list[int]]
 Beside = Callable[[Sequence[Callable[[], Any]]], list[Callable[[], Any]]]
 
 
-#: a line that opens an import of a whole statement's own (`from m import A`, `import x.Y;`,
-#: `use App\Auth;`, `using System.Text;`, a Go `import "fmt"`): a row of a list an import
-#: spreads over several lines is not asked (in Python, `    admin,` may as well be a call's)
-_IMPORT_OPENING = compile_lazily(r"\s*(?:from|import|use|using|global\s+using|pub\s+use)\s")
-
-
 class Diff:
     """A parsed diff: its files, and their changed lines on demand."""
 
@@ -1306,17 +1300,18 @@ class Diff:
         return self._mechanical(index, hunk, Sides(old, new))
 
     def _names_brought_in(self, index: int, hunk: Hunk, sides: Sides) -> bool:
-        """Whether a hunk adds imports that only bring names into scope (`name_imports`; in
-        Python, whole `from m import A` lines) and otherwise only re-formats or respells code:
-        a typing pass's `from collections.abc import Sequence` above the annotations it writes.
-        What the rest respells uses the names, or nothing does. An import taken out stays on
-        its side and is compared: the one added beside it may bind its name to another
-        object."""
+        """Whether a hunk adds imports that only bring names into scope (`name_imports`, at
+        the start of a line, `_IMPORT_WORDS`: a row of a list an import spreads over lines is
+        not asked, `    admin,` may as well be a call's) and otherwise only re-formats or
+        respells code: a typing pass's `from collections.abc import Sequence` above the
+        annotations it writes. What the rest respells uses the names, or nothing does. An
+        import taken out stays on its side and is compared: the one added beside it may bind
+        its name to another object."""
         path = self.files[index].path
-        if not sides.removed or not any(_IMPORT_OPENING.match(line) for line in sides.added):
+        if not sides.removed or not any(line.startswith(_IMPORT_WORDS) for line in sides.added):
             return False
         kept = [line for line in sides.added
-                if not (_IMPORT_OPENING.match(line) and name_imports(path, [line]))]
+                if not (line.startswith(_IMPORT_WORDS) and name_imports(path, [line]))]
         return len(kept) < len(sides.added) and self._mechanical(
             index, hunk, Sides(list(sides.removed), kept)
         )

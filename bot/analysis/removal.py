@@ -136,6 +136,13 @@ _DESCRIPTIVE = frozenset({
     # Elixir's typespecs: they say what a function takes and gives
     "spec",
 })
+
+
+def _decorator_name(text: str) -> str | None:
+    """The name a line's decorator or annotation gives (`_DECORATOR`: `@app.route`, `#[ctor]`,
+    `[HttpGet]`), or None for a line that opens with none."""
+    found = _DECORATOR.match(text)
+    return None if found is None else next(group for group in found.groups() if group)
 #: an import, or a module's list of the names it exports or re-exports (`export { a, b } from
 #: "./x"`, `export {` over several lines, `export * from "./y"`), which an import's words read
 _IMPORT = compile_lazily(
@@ -370,9 +377,8 @@ def _unit(lines: Sequence[str]) -> _Unit | None:
         indent = _indent(text)
         while stack and stack[-1][0] >= indent and not _CLOSER.match(text):
             stack.pop()
-        decorator = _DECORATOR.match(text)
-        if decorator is not None:
-            name = next(group for group in decorator.groups() if group)
+        name = _decorator_name(text)
+        if name is not None:
             outermost = all(container for _, container in stack)
             if outermost and name not in _DESCRIPTIVE:
                 return None  # registers what it decorates: the framework calls it
@@ -767,8 +773,7 @@ class Removals:
             if declaration is not None:
                 modules.add(_rust_module(path, declaration.group(1)))
                 continue
-            attribute = _DECORATOR.match(text)
-            if attribute is None or next(g for g in attribute.groups() if g) not in _DESCRIPTIVE:
+            if _decorator_name(text) not in _DESCRIPTIVE:
                 return False
         deleted = self._deleted_modules()
         return bool(modules) and all(
@@ -1022,12 +1027,9 @@ class Removals:
         annotated = _ANNOTATED.search(self.diff.files[index].path) is not None
         for hunk in self.diff.hunks(index):
             for item in hunk.lines:
-                decorator = _DECORATOR.match(item.text) if annotated else None
-                if decorator is not None and next(
-                    group for group in decorator.groups() if group
-                ) not in _DESCRIPTIVE:
-                    return True
-                if item.text.startswith("func init()"):
+                name = _decorator_name(item.text) if annotated else None
+                if ((name is not None and name not in _DESCRIPTIVE)
+                        or item.text.startswith("func init()")):
                     return True
         return False
 
